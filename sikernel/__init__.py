@@ -1,0 +1,37 @@
+"""sikernel: SerDes signal integrity, from channel loss to eye closure to picojoules per bit.
+
+The public API is re-exported here lazily: ``import sikernel`` loads neither
+Numba kernels nor h5py, matplotlib, dask or scikit-rf; each name is imported
+from its module on first use.  See ``sikernel.__all__`` for the list.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from .errors import SIKernelError, SIKernelWarning
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it (one line per name; keep sorted by module)
+_LAZY: dict[str, str] = {
+    "Channel": "sikernel.channel.core",
+    "cascade": "sikernel.channel.twoport",
+}
+
+
+def __getattr__(name: str) -> Any:
+    mod = _LAZY.get(name)
+    if mod is None:
+        raise AttributeError(f"module 'sikernel' has no attribute {name!r}")
+    value = getattr(importlib.import_module(mod), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])
+
+
+__all__ = ["SIKernelError", "SIKernelWarning", "__version__", *_LAZY]

@@ -1,0 +1,1 @@
+"""Sub-commands of the ``sikernel`` command, one module each (``register(subparsers)``)."""

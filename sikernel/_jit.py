@@ -1,0 +1,73 @@
+"""The single place that sets Numba compilation options.
+
+Every compiled kernel in :mod:`sikernel._kernels` is decorated with
+:func:`kernel` (serial) or :func:`parallel_kernel` (one ``prange`` driver per
+batch).  No kernel hard-codes ``fastmath=``, ``parallel=`` or ``cache=``.
+
+Options
+-------
+``cache=True``
+    compiled machine code is cached on disk next to the module, so the compile
+    cost is paid once per machine (measured in ``benches/bench_coldstart.py``).
+``fastmath``
+    a conservative flag set: contraction, reciprocal and approximate functions,
+    no-signed-zeros.  ``nnan``/``ninf`` are deliberately *not* set, so that NaN
+    checks inside kernels keep working and bad values propagate visibly.
+    Reassociation is *not* enabled either, so reductions are bit-reproducible
+    whatever the thread count (the sweep engine relies on that).
+``nogil=True``
+    kernels release the GIL, so threads (e.g. dask workers) can overlap them.
+
+Set ``SIKERNEL_NUMBA_CACHE=0`` to disable the on-disk cache (e.g. on a
+read-only install).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+import numba
+
+_FASTMATH = frozenset({"contract", "arcp", "afn", "nsz"})
+_CACHE = os.environ.get("SIKERNEL_NUMBA_CACHE", "1") != "0"
+
+
+def options(*, parallel: bool = False) -> dict[str, Any]:
+    """Return the Numba ``njit`` keyword options used by every sikernel kernel.
+
+    Parameters
+    ----------
+    parallel : bool
+        Compile with ``parallel=True`` (only for the one ``prange`` driver of a batch).
+    """
+    return {
+        "cache": _CACHE,
+        "nogil": True,
+        "fastmath": set(_FASTMATH),
+        "parallel": parallel,
+        "error_model": "numpy",
+    }
+
+
+def kernel(fn: Callable | None = None, /) -> Callable:
+    """Decorate a serial Numba kernel with the project-wide options."""
+    dec = numba.njit(**options(parallel=False))
+    return dec if fn is None else dec(fn)
+
+
+def parallel_kernel(fn: Callable | None = None, /) -> Callable:
+    """Decorate a ``prange`` batch driver with the project-wide options (parallel)."""
+    dec = numba.njit(**options(parallel=True))
+    return dec if fn is None else dec(fn)
+
+
+def set_threads(n_threads: int | None) -> int:
+    """Set the number of Numba threads (``None`` keeps the current value); return it."""
+    if n_threads is not None:
+        numba.set_num_threads(int(n_threads))
+    return numba.get_num_threads()
+
+
+__all__ = ["kernel", "options", "parallel_kernel", "set_threads"]

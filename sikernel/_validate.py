@@ -1,0 +1,94 @@
+"""Input checks shared by the public API (shape normalisation at the edge).
+
+Each function raises :class:`~sikernel.errors.SIKernelError` with a message
+naming the bad value and what would be accepted; none uses ``assert``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import numpy as np
+
+from .errors import SIKernelError
+
+
+def finite_scalar(name: str, value: object, *, minimum: float | None = None,
+                  maximum: float | None = None, strict_min: bool = False) -> float:
+    """Return ``value`` as a finite float within bounds, else raise SIKernelError."""
+    try:
+        x = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise SIKernelError(f"{name}={value!r} is not a number; expected a finite real value") from None
+    if not math.isfinite(x):
+        raise SIKernelError(f"{name}={value!r} is not finite; expected a finite real value")
+    if minimum is not None:
+        if strict_min and x <= minimum:
+            raise SIKernelError(f"{name}={value!r} must be > {minimum:g}")
+        if not strict_min and x < minimum:
+            raise SIKernelError(f"{name}={value!r} must be >= {minimum:g}")
+    if maximum is not None and x > maximum:
+        raise SIKernelError(f"{name}={value!r} must be <= {maximum:g}")
+    return x
+
+
+def positive(name: str, value: object) -> float:
+    """A finite, strictly positive scalar."""
+    return finite_scalar(name, value, minimum=0.0, strict_min=True)
+
+
+def non_negative(name: str, value: object) -> float:
+    """A finite scalar >= 0 (e.g. a length in metres)."""
+    return finite_scalar(name, value, minimum=0.0)
+
+
+def lengths_m(name: str, value: object) -> np.ndarray:
+    """Lengths in metres as a 1-D float64 array, all finite and >= 0."""
+    arr = np.atleast_1d(np.asarray(value, dtype=float))
+    if arr.ndim != 1 or arr.size == 0:
+        raise SIKernelError(f"{name} must be a non-empty scalar or 1-D sequence of lengths in metres; "
+                            f"got shape {np.shape(value)}")
+    bad = ~np.isfinite(arr) | (arr < 0)
+    if bad.any():
+        raise SIKernelError(f"{name} contains {arr[bad][0]!r}; lengths must be finite and >= 0 metres")
+    return arr
+
+
+def frequency_grid(f: object, *, name: str = "f", uniform: bool = False,
+                   allow_dc: bool = True) -> np.ndarray:
+    """Frequencies in Hz as a 1-D float64 array: non-empty, finite, >= 0, strictly increasing.
+
+    With ``uniform=True`` the spacing must also be constant (to 1e-6 relative).
+    """
+    arr = np.atleast_1d(np.asarray(f, dtype=float))
+    if arr.ndim != 1 or arr.size == 0:
+        raise SIKernelError(f"{name} must be a non-empty 1-D frequency grid in Hz; got shape {np.shape(f)}")
+    if not np.all(np.isfinite(arr)):
+        raise SIKernelError(f"{name} contains non-finite frequencies; expected finite values in Hz")
+    if arr[0] < 0 or (not allow_dc and arr[0] == 0):
+        raise SIKernelError(f"{name} starts at {arr[0]!r} Hz; expected frequencies "
+                            f"{'>=' if allow_dc else '>'} 0 Hz")
+    if arr.size > 1:
+        d = np.diff(arr)
+        if np.any(d <= 0):
+            i = int(np.argmax(d <= 0))
+            raise SIKernelError(f"{name} is not strictly increasing at index {i + 1} "
+                                f"({arr[i]!r} Hz then {arr[i + 1]!r} Hz)")
+        if uniform and np.max(np.abs(d - d[0])) > 1e-6 * d[0]:
+            raise SIKernelError(f"{name} is not uniformly spaced (steps from {d.min():g} to {d.max():g} Hz); "
+                                "a uniform grid is required here")
+    return arr
+
+
+def one_of(name: str, value: object, known: Iterable[str]) -> str:
+    """A name that must be one of ``known`` (case-insensitive); the error lists them."""
+    known = list(known)
+    if isinstance(value, str):
+        for k in known:
+            if k.lower() == value.lower():
+                return k
+    raise SIKernelError(f"unknown {name} {value!r}; known: {', '.join(known)}")
+
+
+__all__ = ["finite_scalar", "frequency_grid", "lengths_m", "non_negative", "one_of", "positive"]

@@ -1,0 +1,135 @@
+"""The :class:`Channel`: a differential 2-port on a frequency grid.
+
+A channel is the differential-mode (SDD) 2-port between the transmitter and
+receiver pins: ``f`` in Hz (strictly increasing) and ``sdd`` shaped
+``(n_freq, 2, 2)`` complex128, referenced to ``z0_ohm`` (differential, 100 ohm
+by default, i.e. the 50 ohm half-circuit that IEEE 802.3 Annex 93A uses with
+R0 = 50 ohm).  Port 1 is the transmitter end, port 2 the receiver end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .. import _validate
+from ..errors import SIKernelError
+
+
+@dataclass(frozen=True, eq=False)
+class Channel:
+    """Differential 2-port S-parameters on a frequency grid.
+
+    Parameters
+    ----------
+    f : ndarray, shape (n_freq,)
+        Frequencies in Hz, strictly increasing, >= 0.
+    sdd : ndarray, shape (n_freq, 2, 2), complex128
+        Differential-mode S-parameters (port 1 = TX end, port 2 = RX end).
+    z0_ohm : float
+        Differential reference impedance in ohm (default 100).
+    name : str
+        Label (file name, topology description).
+    meta : dict
+        Provenance: how the channel was built (inputs, units).
+    """
+
+    f: np.ndarray
+    sdd: np.ndarray
+    z0_ohm: float = 100.0
+    name: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        f = _validate.frequency_grid(self.f, name="Channel.f")
+        sdd = np.asarray(self.sdd, dtype=np.complex128)
+        if sdd.shape != (f.size, 2, 2):
+            raise SIKernelError(f"Channel.sdd has shape {sdd.shape}; expected ({f.size}, 2, 2) "
+                                "to match the frequency grid")
+        if not np.all(np.isfinite(sdd)):
+            raise SIKernelError("Channel.sdd contains NaN or inf values")
+        z0 = _validate.positive("Channel.z0_ohm", self.z0_ohm)
+        object.__setattr__(self, "f", f)
+        object.__setattr__(self, "sdd", sdd)
+        object.__setattr__(self, "z0_ohm", z0)
+
+    # -- views -------------------------------------------------------------
+    @property
+    def n_freq(self) -> int:
+        """Number of frequency points."""
+        return int(self.f.size)
+
+    @property
+    def s21(self) -> np.ndarray:
+        """SDD21 (TX to RX transmission), complex, shape (n_freq,)."""
+        return self.sdd[:, 1, 0]
+
+    @property
+    def s11(self) -> np.ndarray:
+        """SDD11 (TX-end reflection), complex, shape (n_freq,)."""
+        return self.sdd[:, 0, 0]
+
+    @property
+    def s22(self) -> np.ndarray:
+        """SDD22 (RX-end reflection), complex, shape (n_freq,)."""
+        return self.sdd[:, 1, 1]
+
+    def il_db(self, f: Any = None) -> np.ndarray | float:
+        """Insertion loss ``-20 log10 |SDD21|`` in dB.
+
+        Parameters
+        ----------
+        f : float or array_like, optional
+            Frequencies in Hz at which to report the loss; linear interpolation
+            of the dB curve between grid points.  ``None`` returns the loss on
+            the channel's own grid.  Frequencies outside the grid raise.
+
+        Returns
+        -------
+        float or ndarray
+            Insertion loss in dB (a float when ``f`` is a scalar).
+        """
+        il = -20.0 * np.log10(np.maximum(np.abs(self.s21), 1e-300))
+        if f is None:
+            return il
+        fq = np.asarray(f, dtype=float)
+        if not np.all(np.isfinite(fq)):
+            raise SIKernelError(f"il_db: f={f!r} must be finite frequencies in Hz")
+        if np.any(fq < self.f[0]) or np.any(fq > self.f[-1]):
+            raise SIKernelError(f"il_db: f={f!r} Hz is outside the channel grid "
+                                f"[{self.f[0]:g}, {self.f[-1]:g}] Hz")
+        out = np.interp(fq, self.f, il)
+        return float(out) if np.ndim(fq) == 0 else out
+
+    def rl_db(self, port: int = 1) -> np.ndarray:
+        """Return loss ``-20 log10 |SDDpp|`` in dB at port 1 (TX end) or 2 (RX end)."""
+        if port not in (1, 2):
+            raise SIKernelError(f"rl_db: port={port!r}; expected 1 or 2")
+        s = self.sdd[:, port - 1, port - 1]
+        return -20.0 * np.log10(np.maximum(np.abs(s), 1e-300))
+
+    def abcd(self) -> np.ndarray:
+        """ABCD matrices, shape (n_freq, 2, 2), in the channel's reference impedance."""
+        from .twoport import s_to_abcd
+
+        return s_to_abcd(self.sdd, self.z0_ohm)
+
+    def renamed(self, name: str) -> Channel:
+        """A copy with another label."""
+        return Channel(self.f, self.sdd, self.z0_ohm, name, dict(self.meta))
+
+    def to_network(self):
+        """This channel as a 2-port :class:`skrf.Network` (imports scikit-rf lazily)."""
+        import skrf
+
+        freq = skrf.Frequency.from_f(self.f, unit="hz")
+        return skrf.Network(frequency=freq, s=self.sdd.copy(), z0=self.z0_ohm, name=self.name)
+
+    def __repr__(self) -> str:  # pragma: no cover - cosmetic
+        return (f"Channel(name={self.name!r}, n_freq={self.n_freq}, "
+                f"f=[{self.f[0]:.4g}..{self.f[-1]:.4g}] Hz, z0={self.z0_ohm:g} ohm)")
+
+
+__all__ = ["Channel"]
