@@ -15,8 +15,8 @@ HEAVY = ("h5py", "matplotlib", "dask", "skrf", "numba")
 
 
 def test_import_is_light():
-    code = ("import sys, sikernel; heavy = [m for m in %r if m in sys.modules]; "
-            "print(','.join(heavy))" % (HEAVY,))
+    code = (f"import sys, sikernel; heavy = [m for m in {HEAVY!r} if m in sys.modules]; "
+            "print(','.join(heavy))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "", f"import sikernel pulled in: {out.stdout.strip()}"
 

@@ -8,9 +8,9 @@ frequencies flattened).  Conversions follow Pozar, *Microwave Engineering*,
 from __future__ import annotations
 
 import numpy as np
+from numba import prange
 
 from .._jit import kernel, parallel_kernel
-from numba import prange
 
 
 @kernel
