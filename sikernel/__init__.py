@@ -18,6 +18,9 @@ __version__ = "0.1.0"
 _LAZY: dict[str, str] = {
     "Channel": "sikernel.channel.core",
     "cascade": "sikernel.channel.twoport",
+    "impulse_response": "sikernel.response",
+    "pulse_response": "sikernel.response",
+    "step_response": "sikernel.response",
 }
 
 

@@ -1,0 +1,38 @@
+"""Equalisers: transmitter and receiver filters (TX FFE, CTLE, RX AFE, RX FFE, DFE) and
+their optimisers (MMSE, zero-forcing; the COM grid search lives in :mod:`sikernel.eq.grid`).
+
+Submodules are imported lazily so that ``import sikernel.eq`` stays light.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_LAZY: dict[str, str] = {
+    "ctle_from_poles_zeros": "sikernel.eq.filters",
+    "ctle_response": "sikernel.eq.filters",
+    "ctle_responses": "sikernel.eq.filters",
+    "ffe_response": "sikernel.eq.filters",
+    "rx_afe_filter": "sikernel.eq.filters",
+    "tx_rise_time_filter": "sikernel.eq.filters",
+    "apply_ffe": "sikernel.eq.ffe",
+    "rx_ffe_cursors": "sikernel.eq.ffe",
+    "tx_ffe_taps": "sikernel.eq.ffe",
+}
+
+
+def __getattr__(name: str) -> Any:
+    mod = _LAZY.get(name)
+    if mod is None:
+        raise AttributeError(f"module 'sikernel.eq' has no attribute {name!r}")
+    value = getattr(importlib.import_module(mod), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])
+
+
+__all__ = sorted(_LAZY)
