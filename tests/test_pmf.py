@@ -37,6 +37,18 @@ def test_isi_pmf_exact_on_bin_centres(rng, n_levels, n_cursors):
     assert got.sum() == pytest.approx(1.0, abs=ATOL_EXACT)
 
 
+def test_isi_pmf_one_sided_levels(rng):
+    """Levels not symmetric about 0 (support drifts one way) still match enumeration."""
+    levels = np.array([0.0, 0.5, 1.0])
+    dv = 1e-3
+    h = rng.integers(1, 30, size=7) * 2 * dv
+    v0, dv, n = -0.05, dv, 700
+    got = np.empty(n)
+    K.isi_pmf(h, levels, v0, dv, got)
+    np.testing.assert_allclose(got, naive_eye.isi_pmf_bruteforce(h, levels, v0, dv, n),
+                               rtol=0, atol=ATOL_EXACT)
+
+
 def test_isi_pmf_off_centre_binning_error_bounds(rng):
     """Mean exact; variance inflated by at most (K+1) dv^2/4; quantiles within K+1 bins."""
     levels = naive_eye.pam_levels(4)

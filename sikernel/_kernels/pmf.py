@@ -89,8 +89,37 @@ def add_delta(pmf, value_v, weight, v0, dv):
 
 
 @kernel
+def _cursor_taps(hk, levels, inv_dv, offs, ws):
+    """Merged (offset, weight) taps of one cursor's L-delta PMF after linear splitting."""
+    n_lev = levels.shape[0]
+    w_l = 1.0 / n_lev
+    nt = 0
+    for lv in range(n_lev):
+        m, f = _split(levels[lv] * hk * inv_dv)
+        for d in range(2):
+            o = m + d
+            w = w_l * (1.0 - f) if d == 0 else w_l * f
+            if w == 0.0:
+                continue
+            found = False
+            for j in range(nt):
+                if offs[j] == o:
+                    ws[j] += w
+                    found = True
+                    break
+            if not found:
+                offs[nt] = o
+                ws[nt] = w
+                nt += 1
+    return nt
+
+
+@kernel
 def isi_pmf(h, levels, v0, dv, out):
     """PMF of ``sum_k a_k h_k`` (``a_k`` uniform over ``levels``) on the grid ``(v0, dv)``.
+
+    Cursors are convolved in order of increasing ``|h_k|`` (the support stays
+    narrow while most cursors are added); zero cursors are skipped.
 
     Parameters
     ----------
@@ -107,75 +136,74 @@ def isi_pmf(h, levels, v0, dv, out):
     n_lev = levels.shape[0]
     k_n = h.shape[0]
     inv = 1.0 / dv
-    w_l = 1.0 / n_lev
-    # pass 1: exact index range of the support in grid coordinates
+    order = np.argsort(np.abs(h))
+    offs = np.empty(2 * n_lev, dtype=np.int64)
+    ws = np.empty(2 * n_lev)
+    # pass 1 (grid coordinates): support after each cursor and every index touched
     m0, f0 = _split(-v0 * inv)
-    lo = m0
-    hi = m0 + 1
-    for k in range(k_n):
-        if h[k] == 0.0:
-            continue
-        mn = 1 << 62
-        mx = -(1 << 62)
-        for lv in range(n_lev):
-            m, f = _split(levels[lv] * h[k] * inv)
-            if m < mn:
-                mn = m
-            if m > mx:
-                mx = m
-        lo += mn
-        hi += mx + 1
-    ext = hi - lo + 1
-    cur = np.zeros(ext)
-    nxt = np.zeros(ext)
-    ms = np.empty(n_lev, dtype=np.int64)
-    w0 = np.empty(n_lev)
-    w1 = np.empty(n_lev)
-    # ext index e <-> grid index e + lo
-    a = m0 - lo
-    cur[a] = 1.0 - f0
-    cur[a + 1] = f0
-    s_lo = a
-    s_hi = a + 1
-    for k in range(k_n):
-        hk = h[k]
+    clo = m0
+    chi = m0 + 1
+    gmin = clo
+    gmax = chi
+    for kk in range(k_n):
+        hk = h[order[kk]]
         if hk == 0.0:
             continue
-        mn = 1 << 62
-        mx = -(1 << 62)
-        for lv in range(n_lev):
-            m, f = _split(levels[lv] * hk * inv)
-            ms[lv] = m
-            w0[lv] = w_l * (1.0 - f)
-            w1[lv] = w_l * f
-            if m < mn:
-                mn = m
-            if m > mx:
-                mx = m
-        t_lo = s_lo + mn
-        t_hi = s_hi + mx + 1
-        for e in range(t_lo, t_hi + 1):
-            nxt[e] = 0.0
-        for lv in range(n_lev):
-            m = ms[lv]
-            a0 = w0[lv]
-            a1 = w1[lv]
-            for e in range(s_lo, s_hi + 1):
-                p = cur[e]
-                nxt[e + m] += p * a0
-                nxt[e + m + 1] += p * a1
+        nt = _cursor_taps(hk, levels, inv, offs, ws)
+        omin = offs[0]
+        omax = offs[0]
+        for j in range(nt):
+            omin = min(omin, offs[j])
+            omax = max(omax, offs[j])
+        tlo = clo + omin
+        thi = chi + omax
+        gmin = min(gmin, tlo - omax)
+        gmax = max(gmax, thi - omin)
+        clo = tlo
+        chi = thi
+    ext = gmax - gmin + 1
+    cur = np.zeros(ext)
+    nxt = np.zeros(ext)
+    # pass 2 (buffer coordinates b = g - gmin): gather-form convolution
+    s_lo = m0 - gmin
+    s_hi = s_lo + 1
+    cur[s_lo] = 1.0 - f0
+    cur[s_hi] = f0
+    n_lo = 0  # support of the stale data held in nxt (none yet)
+    n_hi = -1
+    for kk in range(k_n):
+        hk = h[order[kk]]
+        if hk == 0.0:
+            continue
+        nt = _cursor_taps(hk, levels, inv, offs, ws)
+        omin = offs[0]
+        omax = offs[0]
+        for j in range(nt):
+            omin = min(omin, offs[j])
+            omax = max(omax, offs[j])
+        t_lo = s_lo + omin
+        t_hi = s_hi + omax
+        for t in range(n_lo, n_hi + 1):
+            nxt[t] = 0.0
+        for t in range(t_lo, t_hi + 1):
+            acc = 0.0
+            for j in range(nt):
+                acc += ws[j] * cur[t - offs[j]]
+            nxt[t] = acc
         cur, nxt = nxt, cur
+        n_lo = s_lo
+        n_hi = s_hi
         s_lo = t_lo
         s_hi = t_hi
     for i in range(n):
         out[i] = 0.0
-    for e in range(s_lo, s_hi + 1):
-        g = e + lo
+    for b in range(s_lo, s_hi + 1):
+        g = b + gmin
         if g < 0:
             g = 0
         elif g >= n:
             g = n - 1
-        out[g] += cur[e]
+        out[g] += cur[b]
 
 
 @parallel_kernel
