@@ -1,0 +1,403 @@
+"""COM figure-of-merit kernels: one FOM evaluation and the exhaustive TX FFE x CTLE grid.
+
+IEEE Std 802.3-2022 Annex 93A.1.6 (as amended by 802.3ck): for each TX FFE setting
+``c`` and CTLE setting ``k`` the equalised pulse response is
+
+    p(i) = sum_a c_a q_k(i - o_a M)                                    (93A-21, 93A-24)
+
+with ``q_k`` the pulse response (sampled at ``M`` samples per UI, victim amplitude
+A_v included) of channel + package + TX rise-time filter + RX AFE + CTLE setting
+``k`` *without* TX FFE, and ``o_a`` the tap offsets in UI.  The sampling point is
+the Mueller-Mueller point ``h(t_s - T) = h(t_s + T) - b(1) h(t_s)`` (93A-25, with
+``b(1)`` from 93A-26 clipped to its limits) searched within one UI of the peak of
+``p``; of the candidate samples the one with the smallest residual is taken
+(first on ties).  Then, with ``h_n = p(t_s + nT)``, ``h0 = h_0``,
+``sigma_X^2 = (L^2 - 1)/(3 (L - 1)^2)`` (93A-29):
+
+* A_s = R_LM h0 / (L - 1)                                           (93A.1.6 c)
+* sigma_TX^2 = h0^2 10^(-SNR_TX/10)                                  (93A-30)
+* sigma_ISI^2 = sigma_X^2 [sum_{n != 0} h_n^2 with h_n, 1 <= n <= N_b, replaced
+  by h_n - b(n) h0, b(n) = clip(h_n/h0, b_min(n), b_max(n))]         (93A-26, 93A-27, 93A-31)
+  Pre-cursors are counted (93A-31 sums over all n).
+* sigma_J^2 = sigma_X^2 (A_DD^2 + sigma_RJ^2) sum_n h_J(n)^2,
+  h_J(n) = (p(t_s + nT + T/M) - p(t_s + nT - T/M)) M/2  (V/UI)       (93A-32; 178A-23 form)
+* sigma_XT^2 = sigma_X^2 sum_aggressors max_phase sum_n x(phase + nT)^2 (93A-33, 93A-34);
+  far-end aggressors go through the victim's TX FFE, near-end ones through none.
+* sigma_N^2 = eta_0 int |H_r H_ctf|^2 df (given per CTLE setting)    (93A-35)
+* FOM = 10 log10(A_s^2 / (sigma_TX^2 + sigma_ISI^2 + sigma_J^2 + sigma_XT^2 + sigma_N^2))  (93A-36)
+
+Speed: ``p`` is linear in ``c``, so the sums of squares over all UIs are quadratic
+forms ``c^T R c`` with ``R[a, b] = r(|o_a - o_b|)`` the autocorrelation, per
+sampling phase, of the ``q_k`` samples (and of their slopes, and of each far-end
+aggressor).  The grid driver computes those autocorrelations once per CTLE setting
+(``M`` phases x a few lags) and then evaluates every TX setting with a few hundred
+flops: the pulse near its peak (cursor search), the DFE-span terms and the
+quadratic forms.  Exact, not an approximation: the quadratic form equals the sum
+over the linear convolution (zero outside the stored window).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import prange
+
+from .._jit import kernel, parallel_kernel
+
+#: half-width (UI) of the window around the CTLE pulse peak in which the TX-equalised
+#: pulse is formed; its peak is searched within +/- _PEAK_SPAN_UI, the MM point within
+#: +/- 1 UI of that peak, which needs one more UI either side.
+_WIN_UI = 5
+_PEAK_SPAN_UI = 3
+
+# indices of the terms array returned by fom_direct / used in the grid
+T_FOM = 0
+T_AS = 1
+T_H0 = 2
+T_VTX = 3
+T_VISI = 4
+T_VJ = 5
+T_VXT = 6
+T_VN = 7
+T_IX = 8
+N_TERMS = 9
+
+
+@kernel
+def _sample(q, i):
+    """q[i] with zero outside the stored window."""
+    if i < 0 or i >= q.shape[0]:
+        return 0.0
+    return q[i]
+
+
+@kernel
+def _tx_sample(q, offs, c, m_spui, i):
+    """Equalised pulse sample p(i) = sum_a c_a q(i - o_a M)."""
+    s = 0.0
+    for a in range(offs.shape[0]):
+        s += c[a] * _sample(q, i - offs[a] * m_spui)
+    return s
+
+
+@kernel
+def _cursor(q, offs, c, m_spui, ipk_q, bmin0, bmax0, has_dfe, buf):
+    """Mueller-Mueller sampling index (93A-25/26) of the TX-equalised pulse; -1 if none.
+
+    ``buf`` (length ``2 _WIN_UI M + 1``) receives p over ``ipk_q +/- _WIN_UI M``.
+    """
+    w = _WIN_UI * m_spui
+    base = ipk_q - w
+    nb = 2 * w + 1
+    for j in range(nb):
+        buf[j] = _tx_sample(q, offs, c, m_spui, base + j)
+    span = _PEAK_SPAN_UI * m_spui
+    jpk = w - span
+    vpk = buf[jpk]
+    for j in range(w - span, w + span + 1):
+        if buf[j] > vpk:
+            vpk = buf[j]
+            jpk = j
+    best = -1
+    res_min = np.inf
+    for j in range(jpk - m_spui, jpk + m_spui):
+        h0 = buf[j]
+        if h0 <= 0.0:
+            continue
+        hp = buf[j + m_spui]
+        b1 = 0.0
+        if has_dfe:
+            b1 = hp / h0
+            if b1 > bmax0:
+                b1 = bmax0
+            if b1 < bmin0:
+                b1 = bmin0
+        res = abs(buf[j - m_spui] - (hp - b1 * h0))
+        if res < res_min:
+            res_min = res
+            best = j
+    if best < 0:
+        return -1
+    return base + best
+
+
+@kernel
+def _dfe_residual_sum(q, offs, c, m_spui, ix, h0, bmin, bmax):
+    """sum over the DFE span of (h_n - b(n) h0)^2 - h_n^2 (93A-26/27 correction)."""
+    s = 0.0
+    for k in range(bmax.shape[0]):
+        h = _tx_sample(q, offs, c, m_spui, ix + (k + 1) * m_spui)
+        b = h / h0
+        if b > bmax[k]:
+            b = bmax[k]
+        if b < bmin[k]:
+            b = bmin[k]
+        r = h - b * h0
+        s += r * r - h * h
+    return s
+
+
+@kernel
+def _phase_autocorr(q, m_spui, n_lag, deriv, out):
+    """out[m, d] = sum_n s_m[n] s_m[n + d] for phase m, lag d (UI).
+
+    ``s_m[n] = q[m + nM]`` or, with ``deriv``, the slope
+    ``(q[m + nM + 1] - q[m + nM - 1]) M / 2`` (V/UI), zero outside the window.
+    """
+    n_samp = q.shape[0]
+    n_ui = (n_samp + m_spui - 1) // m_spui
+    seq = np.empty(n_ui)
+    for m in range(m_spui):
+        for n in range(n_ui):
+            i = m + n * m_spui
+            if deriv:
+                seq[n] = (_sample(q, i + 1) - _sample(q, i - 1)) * (0.5 * m_spui)
+            else:
+                seq[n] = _sample(q, i)
+        for d in range(n_lag):
+            s = 0.0
+            for n in range(n_ui - d):
+                s += seq[n] * seq[n + d]
+            out[m, d] = s
+
+
+@kernel
+def _quad(r_m, offs, c):
+    """c^T R c with R[a, b] = r_m[|o_a - o_b|]."""
+    s = 0.0
+    na = offs.shape[0]
+    for a in range(na):
+        for b in range(na):
+            d = offs[a] - offs[b]
+            if d < 0:
+                d = -d
+            s += c[a] * c[b] * r_m[d]
+    return s
+
+
+@kernel
+def _fom_from_terms(a_s, v_tx, v_isi, v_j, v_xt, v_n):
+    den = v_tx + v_isi + v_j + v_xt + v_n
+    if a_s <= 0.0 or den <= 0.0:
+        return -np.inf
+    return 10.0 * math.log10(a_s * a_s / den)
+
+
+@kernel
+def fom_direct(q, xt, xt_fext, offs, c, m_spui, bmin, bmax, var_n, a_s_scale, var_x,
+               snr_lin, jit2, out):
+    """One FOM evaluation (93A-36) at fixed TX FFE ``c`` and one CTLE pulse ``q``.
+
+    Parameters
+    ----------
+    q : (n_samp,) float64
+        Victim pulse (V) without TX FFE, ``m_spui`` samples per UI.
+    xt : (n_xt, n_samp) float64
+        Aggressor pulses (V) without TX FFE (may have zero rows).
+    xt_fext : (n_xt,) bool
+        True: far-end aggressor (victim's TX FFE applied); False: near-end (none).
+    offs : (n_taps,) int64
+        TX FFE tap offsets (UI), one of them 0.
+    c : (n_taps,) float64
+        TX FFE taps.
+    m_spui : int
+        Samples per UI.
+    bmin, bmax : (n_dfe,) float64
+        DFE tap limits (93A-26).
+    var_n : float
+        sigma_N^2 (V^2), 93A-35.
+    a_s_scale : float
+        R_LM / (L - 1).
+    var_x : float
+        sigma_X^2 (93A-29).
+    snr_lin : float
+        10^(-SNR_TX/10).
+    jit2 : float
+        A_DD^2 + sigma_RJ^2 (UI^2).
+    out : (N_TERMS,) float64
+        FOM (dB), A_s, h0, sigma_TX^2, sigma_ISI^2, sigma_J^2, sigma_XT^2, sigma_N^2,
+        cursor sample index (as float; -1 when no valid cursor).
+    """
+    n_samp = q.shape[0]
+    ipk = 0
+    for i in range(n_samp):
+        if q[i] > q[ipk]:
+            ipk = i
+    buf = np.empty(2 * _WIN_UI * m_spui + 1)
+    nb = bmax.shape[0]
+    b0min = bmin[0] if nb > 0 else 0.0
+    b0max = bmax[0] if nb > 0 else 0.0
+    ix = _cursor(q, offs, c, m_spui, ipk, b0min, b0max, nb > 0, buf)
+    for t in range(N_TERMS):
+        out[t] = 0.0
+    out[T_IX] = ix
+    if ix < 0:
+        out[T_FOM] = -np.inf
+        return
+    m = ix % m_spui
+    n0 = ix // m_spui
+    h0 = _tx_sample(q, offs, c, m_spui, ix)
+    o_lo = offs[0]
+    o_hi = offs[0]
+    for a in range(offs.shape[0]):
+        o_lo = min(o_lo, offs[a])
+        o_hi = max(o_hi, offs[a])
+    n_ui = (n_samp + m_spui - 1) // m_spui
+    s_isi = 0.0
+    s_j = 0.0
+    for n in range(o_lo - 1, n_ui + o_hi + 1):
+        i = m + n * m_spui
+        h = _tx_sample(q, offs, c, m_spui, i)
+        k = n - n0
+        if k != 0:
+            if 1 <= k <= nb:
+                b = h / h0
+                if b > bmax[k - 1]:
+                    b = bmax[k - 1]
+                if b < bmin[k - 1]:
+                    b = bmin[k - 1]
+                h = h - b * h0
+            s_isi += h * h
+        hj = (_tx_sample(q, offs, c, m_spui, i + 1) - _tx_sample(q, offs, c, m_spui, i - 1)) * (0.5 * m_spui)
+        s_j += hj * hj
+    s_xt = 0.0
+    one = np.zeros(offs.shape[0])
+    for a in range(offs.shape[0]):
+        if offs[a] == 0:
+            one[a] = 1.0
+    for g in range(xt.shape[0]):
+        x = xt[g]
+        cc = c if xt_fext[g] else one
+        best = 0.0
+        for mm in range(m_spui):
+            s = 0.0
+            for n in range(o_lo - 1, n_ui + o_hi + 1):
+                v = _tx_sample(x, offs, cc, m_spui, mm + n * m_spui)
+                s += v * v
+            if s > best:
+                best = s
+        s_xt += best
+    a_s = a_s_scale * h0
+    v_tx = h0 * h0 * snr_lin
+    v_isi = var_x * s_isi
+    v_j = var_x * jit2 * s_j
+    v_xt = var_x * s_xt
+    out[T_AS] = a_s
+    out[T_H0] = h0
+    out[T_VTX] = v_tx
+    out[T_VISI] = v_isi
+    out[T_VJ] = v_j
+    out[T_VXT] = v_xt
+    out[T_VN] = var_n
+    out[T_FOM] = _fom_from_terms(a_s, v_tx, v_isi, v_j, v_xt, var_n)
+
+
+@kernel
+def combine_pulses(basis, w, out):
+    """out[s] = sum_b w[b] basis[b, s] (a CTLE setting as a combination of basis pulses)."""
+    n_b = basis.shape[0]
+    for s in range(basis.shape[1]):
+        acc = 0.0
+        for b in range(n_b):
+            acc += w[b] * basis[b, s]
+        out[s] = acc
+
+
+@parallel_kernel
+def fom_grid(basis_v, basis_xt, xt_fext, ctle_w, var_n, offs, tx, m_spui, bmin, bmax,
+             a_s_scale, var_x, snr_lin, jit2, out_fom, out_ix):
+    """FOM (93A-36) of every TX FFE x CTLE setting; parallel over CTLE settings.
+
+    Parameters
+    ----------
+    basis_v : (n_basis, n_samp) float64
+        Victim basis pulses; CTLE setting ``k`` has pulse ``ctle_w[k] @ basis_v``
+        (the CTLE of 93A-22/178A-14 is bilinear in its two linear DC gains).
+    basis_xt : (n_xt, n_basis, n_samp) float64
+        Aggressor basis pulses.
+    xt_fext : (n_xt,) bool
+        Far-end (victim TX FFE applied) or near-end (no TX FFE) aggressor.
+    ctle_w : (n_ctle, n_basis) float64
+        Basis weights of each CTLE setting.
+    var_n : (n_ctle,) float64
+        sigma_N^2 of each CTLE setting (V^2).
+    offs : (n_taps,) int64
+        TX FFE tap offsets (UI).
+    tx : (n_tx, n_taps) float64
+        TX FFE settings.
+    m_spui, bmin, bmax, a_s_scale, var_x, snr_lin, jit2
+        As in :func:`fom_direct`.
+    out_fom : (n_ctle, n_tx) float64
+        FOM in dB (-inf where no valid cursor).
+    out_ix : (n_ctle, n_tx) int64
+        Cursor sample index of each setting.
+    """
+    n_ctle = ctle_w.shape[0]
+    n_tx = tx.shape[0]
+    n_samp = basis_v.shape[1]
+    n_xt = basis_xt.shape[0]
+    o_lo = offs[0]
+    o_hi = offs[0]
+    for a in range(offs.shape[0]):
+        o_lo = min(o_lo, offs[a])
+        o_hi = max(o_hi, offs[a])
+    n_lag = o_hi - o_lo + 1
+    nb = bmax.shape[0]
+    b0min = bmin[0] if nb > 0 else 0.0
+    b0max = bmax[0] if nb > 0 else 0.0
+    for k in prange(n_ctle):
+        q = np.empty(n_samp)
+        combine_pulses(basis_v, ctle_w[k], q)
+        ipk = 0
+        for i in range(n_samp):
+            if q[i] > q[ipk]:
+                ipk = i
+        r_v = np.empty((m_spui, n_lag))
+        r_d = np.empty((m_spui, n_lag))
+        _phase_autocorr(q, m_spui, n_lag, False, r_v)
+        _phase_autocorr(q, m_spui, n_lag, True, r_d)
+        # aggressors: far-end -> per-phase autocorrelation; near-end -> a constant
+        r_x = np.zeros((n_xt, m_spui, n_lag))
+        s_next = 0.0
+        x = np.empty(n_samp)
+        for g in range(n_xt):
+            combine_pulses(basis_xt[g], ctle_w[k], x)
+            _phase_autocorr(x, m_spui, n_lag, False, r_x[g])
+            if not xt_fext[g]:
+                best = 0.0
+                for mm in range(m_spui):
+                    if r_x[g, mm, 0] > best:
+                        best = r_x[g, mm, 0]
+                s_next += best
+        buf = np.empty(2 * _WIN_UI * m_spui + 1)
+        vn = var_n[k]
+        for t in range(n_tx):
+            c = tx[t]
+            ix = _cursor(q, offs, c, m_spui, ipk, b0min, b0max, nb > 0, buf)
+            out_ix[k, t] = ix
+            if ix < 0:
+                out_fom[k, t] = -np.inf
+                continue
+            m = ix % m_spui
+            h0 = _tx_sample(q, offs, c, m_spui, ix)
+            s_isi = _quad(r_v[m], offs, c) - h0 * h0 + _dfe_residual_sum(q, offs, c, m_spui, ix, h0,
+                                                                        bmin, bmax)
+            if s_isi < 0.0:
+                s_isi = 0.0
+            s_j = _quad(r_d[m], offs, c)
+            s_xt = s_next
+            for g in range(n_xt):
+                if xt_fext[g]:
+                    best = 0.0
+                    for mm in range(m_spui):
+                        v = _quad(r_x[g, mm], offs, c)
+                        if v > best:
+                            best = v
+                    s_xt += best
+            a_s = a_s_scale * h0
+            out_fom[k, t] = _fom_from_terms(a_s, h0 * h0 * snr_lin, var_x * s_isi,
+                                            var_x * jit2 * s_j, var_x * s_xt, vn)
+
+
+__all__ = ["N_TERMS", "combine_pulses", "fom_direct", "fom_grid"]

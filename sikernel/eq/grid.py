@@ -1,0 +1,152 @@
+"""Exhaustive TX FFE x CTLE grid optimiser of IEEE 802.3 Annex 93A.1.6.
+
+The COM reference receiver picks, among every allowed TX FFE setting and every CTLE
+setting, the pair that maximises the figure of merit FOM (93A-36).  The search is
+one compiled, parallel Numba driver (:func:`sikernel._kernels.com.fom_grid`): the
+pulse response is linear in the TX FFE taps and bilinear in the two CTLE DC gains,
+so each CTLE setting's pulse is a weighted sum of a few basis pulses, and each TX
+setting's sums of squares are small quadratic forms of per-phase autocorrelations
+(see the kernel module for the formulas).
+
+The selection is deterministic: the FOM grid is exact per point whatever the thread
+count, and the maximum is the first in (CTLE index, TX index) order on ties.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._kernels import com as _k
+from ..errors import SIKernelError
+
+
+@dataclass(frozen=True, eq=False)
+class GridResult:
+    """Chosen TX FFE and CTLE settings and the FOM they achieve.
+
+    Attributes
+    ----------
+    fom_db : float
+        Best FOM (dB).
+    tx_index, ctle_index : int
+        Indices of the chosen settings in ``tx_grid`` and ``ctle_weights``.
+    tx_taps : ndarray
+        The chosen TX FFE taps (at ``tx_offsets``).
+    cursor_index : int
+        Sampling index (samples, in the pulse window) of the chosen setting.
+    fom_grid_db : ndarray, shape (n_ctle, n_tx)
+        FOM of every evaluated point.
+    n_points : int
+        Number of evaluated points.
+    """
+
+    fom_db: float
+    tx_index: int
+    ctle_index: int
+    tx_taps: np.ndarray
+    cursor_index: int
+    fom_grid_db: np.ndarray
+    n_points: int
+
+
+def _as2d(name: str, a: object, ncols: int | None = None) -> np.ndarray:
+    arr = np.ascontiguousarray(a, dtype=float)
+    bad_cols = ncols is not None and arr.shape[-1] != ncols
+    if arr.ndim != 2 or arr.shape[0] == 0 or arr.shape[1] == 0 or bad_cols:
+        want = f"(n, {ncols})" if ncols is not None else "(n, m) with n, m >= 1"
+        raise SIKernelError(f"{name} has shape {arr.shape}; expected a non-empty 2-D array {want}")
+    if not np.all(np.isfinite(arr)):
+        raise SIKernelError(f"{name} contains non-finite values")
+    return arr
+
+
+def grid_search(basis_v: np.ndarray, ctle_weights: np.ndarray, var_n: np.ndarray,
+                tx_offsets: np.ndarray, tx_grid: np.ndarray, samples_per_ui: int, *,
+                dfe_bmin: np.ndarray, dfe_bmax: np.ndarray, n_levels: int, r_lm: float,
+                snr_tx_db: float, a_dd_ui: float, sigma_rj_ui: float,
+                basis_xt: np.ndarray | None = None, xt_fext: np.ndarray | None = None) -> GridResult:
+    """Maximise FOM (93A-36) over every TX FFE x CTLE setting.
+
+    Parameters
+    ----------
+    basis_v : ndarray, shape (n_basis, n_samp)
+        Victim basis pulses (V), ``samples_per_ui`` samples per UI, without TX FFE.
+    ctle_weights : ndarray, shape (n_ctle, n_basis)
+        Each CTLE setting's pulse is ``ctle_weights[k] @ basis_v``.
+    var_n : ndarray, shape (n_ctle,)
+        sigma_N^2 per CTLE setting (V^2), 93A-35.
+    tx_offsets : ndarray of int, shape (n_taps,)
+        TX FFE tap offsets in UI (one of them 0).
+    tx_grid : ndarray, shape (n_tx, n_taps)
+        TX FFE settings to evaluate.
+    samples_per_ui : int
+        Samples per UI of the pulses.
+    dfe_bmin, dfe_bmax : ndarray
+        DFE tap limits (93A-26), equal lengths (may be empty).
+    n_levels, r_lm, snr_tx_db, a_dd_ui, sigma_rj_ui
+        PAM levels, level mismatch, TX SNR (dB), dual-Dirac and random jitter (UI).
+    basis_xt : ndarray, shape (n_xt, n_basis, n_samp), optional
+        Aggressor basis pulses (amplitudes A_fe / A_ne included).
+    xt_fext : ndarray of bool, shape (n_xt,), optional
+        True for far-end aggressors (victim TX FFE applied), False for near-end.
+
+    Returns
+    -------
+    GridResult
+
+    Raises
+    ------
+    SIKernelError
+        Empty or mis-shaped arrays (e.g. an empty tap list), mismatched lengths.
+    """
+    basis_v = _as2d("basis_v", basis_v)
+    n_basis, n_samp = basis_v.shape
+    w = _as2d("ctle_weights", ctle_weights, n_basis)
+    offs = np.ascontiguousarray(tx_offsets, dtype=np.int64).reshape(-1)
+    if offs.size == 0 or np.count_nonzero(offs == 0) != 1 or np.unique(offs).size != offs.size:
+        raise SIKernelError(f"tx_offsets={tx_offsets!r}: expected distinct integer UI offsets "
+                            "including 0 once")
+    tx = _as2d("tx_grid", tx_grid, offs.size)
+    vn = np.ascontiguousarray(var_n, dtype=float).reshape(-1)
+    if vn.size != w.shape[0]:
+        raise SIKernelError(f"var_n has {vn.size} values; expected one per CTLE setting ({w.shape[0]})")
+    m = int(samples_per_ui)
+    if m < 4 or n_samp < 4 * m:
+        raise SIKernelError(f"samples_per_ui={samples_per_ui!r} with {n_samp} samples: expected >= 4 "
+                            "samples per UI and a pulse of >= 4 UI")
+    bmin = np.ascontiguousarray(dfe_bmin, dtype=float).reshape(-1)
+    bmax = np.ascontiguousarray(dfe_bmax, dtype=float).reshape(-1)
+    if bmin.size != bmax.size:
+        raise SIKernelError(f"dfe_bmin ({bmin.size}) and dfe_bmax ({bmax.size}) lengths differ")
+    if basis_xt is None:
+        bx = np.zeros((0, n_basis, n_samp))
+        fx = np.zeros(0, dtype=np.bool_)
+    else:
+        bx = np.ascontiguousarray(basis_xt, dtype=float)
+        if bx.ndim != 3 or bx.shape[1:] != (n_basis, n_samp):
+            raise SIKernelError(f"basis_xt has shape {bx.shape}; expected (n_xt, {n_basis}, {n_samp})")
+        fx = np.ascontiguousarray(xt_fext if xt_fext is not None else np.ones(bx.shape[0]), dtype=np.bool_)
+        if fx.shape != (bx.shape[0],):
+            raise SIKernelError(f"xt_fext has shape {fx.shape}; expected ({bx.shape[0]},)")
+    consts = fom_constants(n_levels, r_lm, snr_tx_db, a_dd_ui, sigma_rj_ui)
+    fom = np.empty((w.shape[0], tx.shape[0]))
+    ix = np.empty((w.shape[0], tx.shape[0]), dtype=np.int64)
+    _k.fom_grid(basis_v, bx, fx, w, vn, offs, tx, m, bmin, bmax, *consts, fom, ix)
+    flat = int(np.argmax(fom))  # first maximum in (ctle, tx) order: deterministic
+    kc, kt = divmod(flat, tx.shape[0])
+    return GridResult(fom_db=float(fom[kc, kt]), tx_index=kt, ctle_index=kc, tx_taps=tx[kt].copy(),
+                      cursor_index=int(ix[kc, kt]), fom_grid_db=fom, n_points=int(fom.size))
+
+
+def fom_constants(n_levels: int, r_lm: float, snr_tx_db: float, a_dd_ui: float,
+                  sigma_rj_ui: float) -> tuple[float, float, float, float]:
+    """(R_LM/(L-1), sigma_X^2 (93A-29), 10^(-SNR_TX/10), A_DD^2 + sigma_RJ^2) for the kernels."""
+    lv = int(n_levels)
+    var_x = (lv * lv - 1) / (3.0 * (lv - 1) ** 2)
+    return (float(r_lm) / (lv - 1), var_x, 10.0 ** (-float(snr_tx_db) / 10.0),
+            float(a_dd_ui) ** 2 + float(sigma_rj_ui) ** 2)
+
+
+__all__ = ["GridResult", "fom_constants", "grid_search"]

@@ -1,0 +1,396 @@
+"""Named, versioned parameter sets for IEEE 802.3 Channel Operating Margin (COM).
+
+Each preset is a :class:`ComPreset` (SI units throughout; the IEEE sheets give GHz,
+ns, mm, V^2/GHz and fF, converted here at the edge).  ``get_preset(name, **overrides)``
+returns a copy with any field replaced, so every value can be overridden; every
+:class:`~sikernel.eye.com.ComResult` records the preset name, version and values used.
+
+Sources
+-------
+``"802.3ck-kr"``
+    IEEE Std 802.3ck-2022 Clause 163 (100GBASE-KR1) COM parameters, as in the
+    official COM 3.70 configuration sheet ``config_com_ieee8023_93a=3ck_d3p1_KR``
+    (transcribed in /work/shared/reference/com-parameters.md).  The transcription
+    lacks the TX 20-80 % rise time; 8 ps is the IEEE MATLAB tool's default and
+    Clause 93's value (override ``t_r_s`` to compare, e.g. 4 ps).
+``"802.3ck-c2c"``
+    IEEE Std 802.3ck-2022 Annex 120F (100GAUI-1 C2C), sheet
+    ``config_com_ieee8023_93a=3ck_d3p1_120F_C2C``.  The transcription gives the TX FFE
+    ranges only as "narrower" than KR and g_DC2 as "5 steps": this preset uses the
+    KR c(-2), c(-1), c(1) ranges without c(-3) and g_DC2 in {-4, ..., 0} dB.
+    Those two choices are assumptions (stated in ``version``); override them to match
+    a given sheet.  eta_0 = 2e-8 V^2/GHz is flagged "check" in the transcription.
+``"802.3dj-kr"``
+    IEEE P802.3dj Annex 178A (200GBASE-KR1) draft values (D1.2/D3.3 era, as in the
+    public pychopmarg 3.4 configuration ``IEEE_8023dj``): MMSE receiver FFE
+    (5 pre / 10 post taps, limit +/-0.7) and one DFE tap; may differ from the
+    final standard.
+
+Package test cases (``z_p_cases_m``) are ``(tx_m, rx_m)`` pairs of the long package
+trace section; the package construction (die ladder, bump and ball capacitance,
+two trace sections of 87.5 / 92.5 ohm, the 1.8 mm second section and the
+93A-9..14 line parameters) is :data:`sikernel.channel.package.PACKAGES` entry
+``package``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .._validate import one_of
+from ..errors import SIKernelError
+
+_GHZ = 1e9
+_PS = 1e-12
+_MM = 1e-3
+#: eta_0 in the IEEE sheets is V^2/GHz; V^2/Hz = V^2/GHz / 1e9
+_PER_GHZ = 1e-9
+
+
+@dataclass(frozen=True)
+class ComPreset:
+    """Every parameter of one COM evaluation (SI units).
+
+    Attributes
+    ----------
+    name, version, source : str
+        Preset identity and the document it transcribes.
+    baud_hz : float
+        Signalling rate f_b (symbols/s).
+    n_levels : int
+        PAM levels L.
+    samples_per_ui : int
+        Time samples per UI, M.
+    df_hz : float
+        Frequency step of the COM grid (Delta f).
+    a_v_v, a_fe_v, a_ne_v : float
+        Victim, far-end and near-end aggressor amplitudes (V, peak).
+    snr_tx_db : float
+        Transmitter SNR (93A-30).
+    sigma_rj_ui, a_dd_ui : float
+        Random jitter rms and dual-Dirac jitter (UI).
+    r_lm : float
+        Level mismatch ratio R_LM.
+    eta0_v2_per_hz : float
+        One-sided noise spectral density at the receiver input (V^2/Hz).
+    der0 : float
+        Target detector error ratio.
+    t_r_s : float
+        TX 20-80 % rise time (s), filter 93A-46.
+    r0_ohm, rd_ohm : float
+        Reference and die termination resistance (single-ended, ohm).
+    package : str
+        Key of :data:`sikernel.channel.package.PACKAGES`.
+    z_p_cases_m : tuple of (float, float)
+        Package test cases: (TX, RX) long-section lengths in metres.
+    tx_taps : tuple of (int, float, float, float)
+        TX FFE taps other than c(0): (offset in UI, min, max, step).
+    c0_min : float
+        Minimum main cursor c(0) = 1 - sum |c(k)|.
+    ctle_gdc_db, ctle_gdc2_db : tuple of float
+        CTLE DC gain settings (93A-22 / 178A-14).
+    ctle_fz_hz, ctle_fp1_hz, ctle_fp2_hz : float
+        CTLE zero and poles.
+    ctle_f_lf_hz : float or None
+        Low-frequency pole/zero of 178A-14 (None: 93A-22 without g_DC2).
+    f_r_ratio : float
+        RX AFE -3 dB frequency as a fraction of f_b (93A-20).
+    dfe_bmax, dfe_bmin : tuple of float
+        DFE tap limits (93A-26); ``dfe_bmin`` defaults to ``-dfe_bmax``.
+    rx_ffe_n_pre, rx_ffe_n_post : int
+        RX FFE taps (178A only; 0/0 means no RX FFE).
+    rx_ffe_limit : float
+        |w(k)| limit of the RX FFE taps other than the main one (178A).
+    mode : str
+        ``"grid"`` (93A.1.6 exhaustive TX FFE x CTLE search, FOM 93A-36) or
+        ``"mmse"`` (178A: RX FFE + DFE by MMSE at each TX FFE x CTLE point).
+    pass_threshold_db : float
+        COM pass limit.
+    """
+
+    name: str
+    version: str
+    source: str
+    baud_hz: float
+    n_levels: int = 4
+    samples_per_ui: int = 32
+    df_hz: float = 10e6
+    a_v_v: float = 0.413
+    a_fe_v: float = 0.413
+    a_ne_v: float = 0.608
+    snr_tx_db: float = 33.0
+    sigma_rj_ui: float = 0.01
+    a_dd_ui: float = 0.02
+    r_lm: float = 0.95
+    eta0_v2_per_hz: float = 8.2e-9 * _PER_GHZ
+    der0: float = 1e-4
+    t_r_s: float = 8 * _PS
+    r0_ohm: float = 50.0
+    rd_ohm: float = 50.0
+    package: str = "802.3ck"
+    z_p_cases_m: tuple[tuple[float, float], ...] = ((12 * _MM, 12 * _MM), (31 * _MM, 31 * _MM))
+    tx_taps: tuple[tuple[int, float, float, float], ...] = (
+        (-3, -0.06, 0.0, 0.02), (-2, 0.0, 0.12, 0.02), (-1, -0.34, 0.0, 0.02), (1, -0.2, 0.0, 0.02))
+    c0_min: float = 0.54
+    ctle_gdc_db: tuple[float, ...] = tuple(float(g) for g in range(-20, 1))
+    ctle_gdc2_db: tuple[float, ...] = tuple(float(g) for g in range(-6, 1))
+    ctle_fz_hz: float = 21.25 * _GHZ
+    ctle_fp1_hz: float = 21.25 * _GHZ
+    ctle_fp2_hz: float = 53.125 * _GHZ
+    ctle_f_lf_hz: float | None = 0.664 * _GHZ
+    f_r_ratio: float = 0.75
+    dfe_bmax: tuple[float, ...] = (0.85, 0.3) + (0.2,) * 5 + (0.1,) * 5
+    dfe_bmin: tuple[float, ...] | None = None
+    rx_ffe_n_pre: int = 0
+    rx_ffe_n_post: int = 0
+    rx_ffe_limit: float = 0.7
+    mode: str = "grid"
+    pass_threshold_db: float = 3.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    # -- derived ---------------------------------------------------------------
+    @property
+    def ui_s(self) -> float:
+        """Unit interval 1/f_b in seconds."""
+        return 1.0 / self.baud_hz
+
+    @property
+    def f_r_hz(self) -> float:
+        """RX AFE -3 dB frequency in Hz (f_r x f_b)."""
+        return self.f_r_ratio * self.baud_hz
+
+    @property
+    def bmin(self) -> tuple[float, ...]:
+        """DFE lower tap limits (default -b_max)."""
+        return tuple(-b for b in self.dfe_bmax) if self.dfe_bmin is None else self.dfe_bmin
+
+    def tx_offsets(self) -> np.ndarray:
+        """TX FFE tap offsets in UI, including 0 for c(0), sorted."""
+        return np.array(sorted({0, *[int(t[0]) for t in self.tx_taps]}), dtype=np.int64)
+
+    def tx_grid(self) -> np.ndarray:
+        """Every allowed TX FFE setting as rows of taps at :meth:`tx_offsets`.
+
+        The non-main taps take every value ``min, min+step, ..., max``; c(0) is
+        ``1 - sum |c(k)|`` and settings with ``c(0) < c0_min`` are dropped (93A.1.6).
+        The order is lexicographic in the tap values (ascending offsets), so the
+        index of a setting is reproducible.
+        """
+        offs = self.tx_offsets()
+        axes = []
+        for _off, lo, hi, step in sorted(self.tx_taps):
+            if step <= 0:
+                axes.append(np.array([lo]))
+                continue
+            n = round((hi - lo) / step) + 1
+            axes.append(np.round(lo + step * np.arange(n), 12))
+        rows = []
+        for combo in itertools.product(*axes):
+            c0 = 1.0 - float(np.sum(np.abs(combo)))
+            if c0 < self.c0_min - 1e-12:
+                continue
+            full = np.zeros(offs.size)
+            k = 0
+            for i, o in enumerate(offs):
+                if o == 0:
+                    full[i] = c0
+                else:
+                    full[i] = combo[k]
+                    k += 1
+            rows.append(full)
+        return np.array(rows).reshape(-1, offs.size)
+
+    def tx_grid_size_unconstrained(self) -> int:
+        """Number of TX settings before the c(0) >= c0_min constraint."""
+        n = 1
+        for _, lo, hi, step in self.tx_taps:
+            n *= round((hi - lo) / step) + 1 if step > 0 else 1
+        return n
+
+    def ctle_grid(self) -> np.ndarray:
+        """CTLE settings as rows ``(gdc_db, gdc2_db)``; gdc varies fastest."""
+        g2 = self.ctle_gdc2_db if self.ctle_f_lf_hz is not None else (0.0,)
+        return np.array([(g, h) for h in g2 for g in self.ctle_gdc_db], dtype=float)
+
+    def values(self) -> dict[str, Any]:
+        """All fields as a plain dict (for results and JSON)."""
+        d = dataclasses.asdict(self)
+        d["dfe_bmin"] = list(self.bmin)
+        return d
+
+
+_PRESETS: dict[str, ComPreset] = {
+    "802.3ck-kr": ComPreset(
+        name="802.3ck-kr",
+        version="802.3ck-2022 Cl.163 / COM 3.70 sheet 3ck_d3p1_KR; T_r 8 ps (tool default)",
+        source="IEEE Std 802.3ck-2022 Clause 163, Annex 93A; config_com_ieee8023_93a=3ck_d3p1_KR",
+        baud_hz=53.125 * _GHZ,
+    ),
+    "802.3ck-c2c": ComPreset(
+        name="802.3ck-c2c",
+        version=("802.3ck-2022 Annex 120F / COM 3.70 sheet 3ck_d3p1_120F_C2C; assumed TX FFE "
+                 "c(-2),c(-1),c(1) of KR, g_DC2 -4..0 dB"),
+        source="IEEE Std 802.3ck-2022 Annex 120F, Annex 93A; config_com_ieee8023_93a=3ck_d3p1_120F_C2C",
+        baud_hz=53.125 * _GHZ,
+        eta0_v2_per_hz=2e-8 * _PER_GHZ,
+        der0=1e-5,
+        t_r_s=7.5 * _PS,
+        z_p_cases_m=((13 * _MM, 11 * _MM), (31 * _MM, 29 * _MM)),
+        tx_taps=((-2, 0.0, 0.12, 0.02), (-1, -0.34, 0.0, 0.02), (1, -0.2, 0.0, 0.02)),
+        ctle_gdc2_db=tuple(float(g) for g in range(-4, 1)),
+        dfe_bmax=(0.65, 0.15) + (0.1,) * 4,
+    ),
+    "802.3dj-kr": ComPreset(
+        name="802.3dj-kr",
+        version="P802.3dj Annex 178A draft (D1.2/D3.3 era, as in pychopmarg 3.4 IEEE_8023dj)",
+        source="IEEE P802.3dj Annex 178A (draft); public pychopmarg 3.4 configuration",
+        baud_hz=106.25 * _GHZ,
+        a_ne_v=0.45,
+        eta0_v2_per_hz=6e-9 * _PER_GHZ,
+        der0=2e-4,
+        t_r_s=4 * _PS,
+        package="802.3dj",
+        z_p_cases_m=((33 * _MM, 33 * _MM),),
+        tx_taps=((-3, -0.06, 0.0, 0.02), (-2, 0.0, 0.12, 0.02), (-1, -0.34, 0.0, 0.02),
+                 (1, -0.2, 0.0, 0.02)),
+        c0_min=0.5,
+        ctle_gdc_db=tuple(float(g) for g in range(-15, 1)),
+        ctle_gdc2_db=tuple(float(g) / 2 for g in range(-10, 1)),
+        ctle_fz_hz=42.5 * _GHZ,
+        ctle_fp1_hz=42.5 * _GHZ,
+        ctle_fp2_hz=106.25 * _GHZ,
+        ctle_f_lf_hz=1.328125 * _GHZ,
+        f_r_ratio=0.58,
+        dfe_bmax=(0.85,),
+        dfe_bmin=(0.0,),
+        rx_ffe_n_pre=5,
+        rx_ffe_n_post=10,
+        rx_ffe_limit=0.7,
+        mode="mmse",
+    ),
+}
+
+PRESET_NAMES: tuple[str, ...] = tuple(_PRESETS)
+
+_FIELDS = {f.name for f in dataclasses.fields(ComPreset)}
+
+
+def get_preset(name: str | ComPreset = "802.3ck-kr", **overrides: Any) -> ComPreset:
+    """Return a COM preset by name, with any field overridden.
+
+    Parameters
+    ----------
+    name : str or ComPreset
+        One of :data:`PRESET_NAMES` (case-insensitive), or a preset to copy.
+    **overrides
+        Any :class:`ComPreset` field, e.g. ``t_r_s=4e-12`` or ``dfe_bmax=(0.85,)``.
+
+    Returns
+    -------
+    ComPreset
+        A new frozen preset; ``version`` notes the overridden names.
+
+    Raises
+    ------
+    SIKernelError
+        Unknown name (the message lists the known ones), unknown field, or a value
+        out of its domain (empty or mis-shaped tap lists, non-positive rates...).
+    """
+    if isinstance(name, ComPreset):
+        base = name
+    else:
+        base = _PRESETS[one_of("COM preset", name, PRESET_NAMES)]
+    bad = sorted(set(overrides) - _FIELDS)
+    if bad:
+        raise SIKernelError(f"unknown COM preset field(s) {bad}; known: {', '.join(sorted(_FIELDS))}")
+    if overrides:
+        over = {k: overrides[k] for k in sorted(overrides)}
+        for k in ("tx_taps", "z_p_cases_m"):
+            if k in over:
+                over[k] = tuple(tuple(x) for x in _rows(k, over[k]))
+        for k in ("ctle_gdc_db", "ctle_gdc2_db", "dfe_bmax"):
+            if k in over:
+                over[k] = tuple(float(x) for x in _vector(k, over[k]))
+        if over.get("dfe_bmin") is not None:
+            over["dfe_bmin"] = tuple(float(x) for x in _vector("dfe_bmin", over["dfe_bmin"]))
+        version = base.version + " + overrides " + ",".join(over)
+        base = dataclasses.replace(base, version=version, **over)
+    validate_preset(base)
+    return base
+
+
+def _vector(name: str, value: Any) -> np.ndarray:
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise SIKernelError(f"{name}={value!r} is not a list of numbers") from None
+    if arr.ndim != 1:
+        raise SIKernelError(f"{name} has shape {arr.shape}; expected a 1-D list of numbers")
+    if not np.all(np.isfinite(arr)):
+        raise SIKernelError(f"{name}={value!r} contains non-finite values")
+    return arr
+
+
+def _rows(name: str, value: Any) -> np.ndarray:
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise SIKernelError(f"{name}={value!r} is not a table of numbers") from None
+    width = 4 if name == "tx_taps" else 2
+    if arr.ndim != 2 or arr.shape[1] != width:
+        raise SIKernelError(f"{name} has shape {arr.shape}; expected rows of {width} numbers "
+                            + ("(offset_ui, min, max, step)" if width == 4 else "(tx_m, rx_m)"))
+    if not np.all(np.isfinite(arr)):
+        raise SIKernelError(f"{name}={value!r} contains non-finite values")
+    return arr
+
+
+def validate_preset(p: ComPreset) -> None:
+    """Raise :class:`SIKernelError` if a preset value is outside its domain."""
+    for k in ("baud_hz", "df_hz", "a_v_v", "r_lm", "r0_ohm", "rd_ohm", "ctle_fz_hz", "ctle_fp1_hz",
+              "ctle_fp2_hz", "f_r_ratio"):
+        v = getattr(p, k)
+        if not (np.isfinite(v) and v > 0):
+            raise SIKernelError(f"COM preset {k}={v!r}; expected a finite value > 0")
+    for k in ("a_fe_v", "a_ne_v", "sigma_rj_ui", "a_dd_ui", "eta0_v2_per_hz", "t_r_s"):
+        v = getattr(p, k)
+        if not (np.isfinite(v) and v >= 0):
+            raise SIKernelError(f"COM preset {k}={v!r}; expected a finite value >= 0")
+    if not (0 < p.der0 < 0.5):
+        raise SIKernelError(f"COM preset der0={p.der0!r}; expected 0 < DER0 < 0.5")
+    if int(p.n_levels) != p.n_levels or p.n_levels < 2:
+        raise SIKernelError(f"COM preset n_levels={p.n_levels!r}; expected an integer >= 2")
+    if int(p.samples_per_ui) != p.samples_per_ui or p.samples_per_ui < 4:
+        raise SIKernelError(f"COM preset samples_per_ui={p.samples_per_ui!r}; expected an integer >= 4")
+    if len(p.tx_taps) == 0:
+        raise SIKernelError("COM preset tx_taps is empty; expected at least one (offset_ui, min, max, "
+                            "step) row (use min = max = 0, step 0 for a fixed tap)")
+    offs = [int(t[0]) for t in p.tx_taps]
+    if any(o == 0 for o in offs) or len(set(offs)) != len(offs):
+        raise SIKernelError(f"COM preset tx_taps offsets {offs}: must be distinct and non-zero "
+                            "(c(0) follows from the others)")
+    for off, lo, hi, step in p.tx_taps:
+        if off != int(off) or hi < lo or step < 0 or (step == 0 and hi != lo):
+            raise SIKernelError(f"COM preset tx_taps row {(off, lo, hi, step)!r}: expected an integer "
+                                "offset, min <= max and step > 0 (or min == max with step 0)")
+    if not (0 < p.c0_min <= 1):
+        raise SIKernelError(f"COM preset c0_min={p.c0_min!r}; expected 0 < c0_min <= 1")
+    if len(p.ctle_gdc_db) == 0 or (p.ctle_f_lf_hz is not None and len(p.ctle_gdc2_db) == 0):
+        raise SIKernelError("COM preset CTLE gain lists are empty; expected at least one value each")
+    if len(p.z_p_cases_m) == 0 or any(len(c) != 2 or min(c) < 0 for c in p.z_p_cases_m):
+        raise SIKernelError(f"COM preset z_p_cases_m={p.z_p_cases_m!r}; expected (tx_m, rx_m) pairs >= 0")
+    if len(p.bmin) != len(p.dfe_bmax) or any(lo > hi for lo, hi in zip(p.bmin, p.dfe_bmax, strict=True)):
+        raise SIKernelError(f"COM preset dfe_bmin={p.bmin!r} / dfe_bmax={p.dfe_bmax!r}: expected equal "
+                            "lengths and bmin <= bmax")
+    if p.mode not in ("grid", "mmse"):
+        raise SIKernelError(f"COM preset mode={p.mode!r}; expected 'grid' or 'mmse'")
+    if p.rx_ffe_n_pre < 0 or p.rx_ffe_n_post < 0:
+        raise SIKernelError("COM preset rx_ffe_n_pre / rx_ffe_n_post must be >= 0")
+
+
+__all__ = ["PRESET_NAMES", "ComPreset", "get_preset", "validate_preset"]

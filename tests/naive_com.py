@@ -1,0 +1,83 @@
+"""Slow, obvious NumPy references for the COM kernels (tests only).
+
+``naive_fom`` builds the whole TX-equalised pulse with explicit shifts, finds the
+Mueller-Mueller sampling point by brute force and sums every term of 93A-30..36
+directly (no autocorrelation trick); ``naive_grid`` is a Python loop of it over a
+TX FFE x CTLE grid.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def tx_pulse(q: np.ndarray, offs: np.ndarray, c: np.ndarray, m: int, pad_ui: int) -> np.ndarray:
+    """p(i) = sum_a c_a q(i - o_a M) on the window extended by pad_ui UI on both sides."""
+    pad = pad_ui * m
+    qq = np.concatenate([np.zeros(pad), q, np.zeros(pad)])
+    p = np.zeros_like(qq)
+    for o, ca in zip(offs, c, strict=True):
+        p += ca * np.roll(qq, o * m)
+    return p, pad
+
+
+def naive_fom(q, offs, c, m, bmin, bmax, var_n, n_levels, r_lm, snr_tx_db, a_dd, s_rj,
+              xt=(), xt_fext=()):
+    """Return (fom_db, cursor index in q's window, terms dict)."""
+    pad_ui = int(np.max(np.abs(offs))) + 8
+    p, pad = tx_pulse(q, offs, c, m, pad_ui)
+    ipk_q = int(np.argmax(q)) + pad
+    w = 5 * m
+    win = p[ipk_q - w: ipk_q + w + 1]
+    span = 3 * m
+    jpk = int(np.argmax(win[w - span: w + span + 1])) + (w - span)
+    best, res_min = -1, np.inf
+    for j in range(jpk - m, jpk + m):
+        h0 = win[j]
+        if h0 <= 0:
+            continue
+        b1 = np.clip(win[j + m] / h0, bmin[0], bmax[0]) if len(bmax) else 0.0
+        res = abs(win[j - m] - (win[j + m] - b1 * h0))
+        if res < res_min:
+            res_min, best = res, j
+    ix = ipk_q - w + best  # index in padded p
+    h0 = p[ix]
+    ph = ix % m
+    h = p[ph::m]
+    n0 = (ix - ph) // m
+    isi = h.copy()
+    isi[n0] = 0.0
+    for k in range(len(bmax)):
+        if n0 + 1 + k < isi.size:
+            b = np.clip(isi[n0 + 1 + k] / h0, bmin[k], bmax[k])
+            isi[n0 + 1 + k] -= b * h0
+    var_x = (n_levels**2 - 1) / (3 * (n_levels - 1) ** 2)
+    hj = (np.roll(p, -1)[ph::m] - np.roll(p, 1)[ph::m]) * m / 2
+    s_xt = 0.0
+    one = (np.asarray(offs) == 0).astype(float)
+    for x, fe in zip(xt, xt_fext, strict=True):
+        px, _ = tx_pulse(x, offs, c if fe else one, m, pad_ui)
+        s_xt += max(np.sum(px[k::m] ** 2) for k in range(m))
+    a_s = r_lm * h0 / (n_levels - 1)
+    terms = {
+        "var_tx": h0**2 * 10 ** (-snr_tx_db / 10),
+        "var_isi": var_x * np.sum(isi**2),
+        "var_j": var_x * (a_dd**2 + s_rj**2) * np.sum(hj**2),
+        "var_xt": var_x * s_xt,
+        "var_n": var_n,
+    }
+    fom = 10 * np.log10(a_s**2 / sum(terms.values()))
+    return fom, ix - pad, terms
+
+
+def naive_grid(basis, weights, var_n, offs, tx, m, bmin, bmax, consts, xt_basis=(), xt_fext=()):
+    """FOM of every (ctle, tx) point by a Python loop over naive_fom."""
+    n_levels, r_lm, snr, a_dd, s_rj = consts
+    out = np.empty((weights.shape[0], tx.shape[0]))
+    for k in range(weights.shape[0]):
+        q = weights[k] @ basis
+        xt = [weights[k] @ xb for xb in xt_basis]
+        for t in range(tx.shape[0]):
+            out[k, t] = naive_fom(q, offs, tx[t], m, bmin, bmax, var_n[k], n_levels, r_lm, snr,
+                                  a_dd, s_rj, xt, xt_fext)[0]
+    return out
