@@ -1,0 +1,417 @@
+"""Statistical eye of a PAM-L link: BER map over (sampling phase, threshold voltage).
+
+Model (physics.md §5; IEEE 802.3 Annex 93A.1.7 for the PMF construction; B. K.
+Casper et al., VLSI Symp. 2002 and A. Sanders, M. Resso, J. D'Ambrosia, "Channel
+compliance testing utilizing novel statistical eye methodology", DesignCon 2004,
+for the statistical eye):
+
+* at a sampling phase ``phi`` (UI, relative to the main-cursor instant) the sample
+  for transmitted level ``A_l`` is ``A_l h_0(phi) + sum_{k!=0} a_k r_k(phi) + x + n``;
+  the residual cursors are ``r_k(phi) = h_k(phi) - b_k`` with ideal DFE taps
+  ``b_k = h_k(0)`` (k = 1..n_dfe, clipped to ``dfe_max * h_0(0)``, 93A-1) fixed at the
+  reference phase, so the DFE does not follow the phase;
+* the ISI PMF is built by successive convolution of the L-delta per-cursor PMFs
+  (:func:`sikernel._kernels.pmf.isi_pmf`, binning error documented there);
+* crosstalk ``x``: each aggressor pulse (same samples per UI, same levels) at its
+  worst sampling phase (the one maximising ``sum_k p_k^2``, as 93A.1.6 picks the
+  aggressor phase of largest power) or, with ``xt_phase="average"``, the mixture of
+  its PMFs over all sample phases (asynchronous aggressor); aggressors are
+  independent, so their PMFs convolve;
+* Gaussian noise ``n`` of variance ``sigma_v^2 + eta0 * B_n + sigma_TX^2 + sigma_RJ^2``
+  with ``sigma_TX^2 = h_0(0)^2 10^(-SNR_TX/10)`` (93A-30) and the random-jitter term
+  linearised through the pulse slope, ``sigma_RJ^2 = sigma_rj^2 sigma_X^2 sum_k
+  h'_k(phi)^2`` (93A-32 form; ``h'`` in V/UI, all cursors incl. the main one,
+  ``sigma_X^2`` the symbol variance), ``B_n`` the caller's noise bandwidth
+  ``integral |H_rx(f)|^2 df``;
+* dual-Dirac jitter ``A_DD``: the conditional PMFs at ``phi - A_DD`` and
+  ``phi + A_DD`` (pulse, DFE residual and main cursor all re-sampled) are mixed
+  with weight 1/2 each;
+* the BER map at (phase, v) is the probability that a slicer with threshold ``v``
+  errs, averaged over equiprobable symbols (:func:`sikernel._kernels.stateye.ber_map`);
+  the eye height of each of the L-1 eyes is the vertical run of the contour
+  ``BER <= target`` between its two levels, the common sampling phase is the one
+  that maximises the smallest eye, and the eye width is the horizontal run at the
+  eye's threshold (the middle of its vertical opening).
+
+Eye closure (documented figure): ``20 log10(EH_ideal / EH)`` per eye, with
+``EH_ideal = (A_{l+1} - A_l) * sum_k h_k(0)``: the eye of an ISI- and noise-free
+link with the same swing, i.e. the same DC level of the pulse (sum of all cursors).
+``inf`` when the eye is closed at the target BER.  See :mod:`sikernel.eye.closure`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from .._kernels import pmf as _pmf
+from .._kernels import stateye as _k
+from .._validate import finite_scalar, non_negative, one_of
+from ..errors import SIKernelError
+from ._input import SampledPulse, cursor_span, cursors_at, dfe_taps, levels_for, sampled_pulse
+from ._input import target_ber as _check_ber
+
+_XT_PHASES = ("worst", "average")
+
+
+@dataclass(frozen=True, eq=False)
+class StatEyeResult:
+    """Statistical eye.
+
+    Attributes
+    ----------
+    phases_ui : ndarray (P,)
+        Sampling phases relative to the main-cursor instant, UI.
+    voltages_v : ndarray (n,)
+        Threshold voltages (eye-grid bin centres), V.
+    ber : ndarray (P, n)
+        Slicer error probability at each (phase, threshold).
+    pmf : ndarray (P, L, n)
+        Received-sample PMF per phase and transmitted level.
+    centres_v : ndarray (P, L)
+        Nominal level positions ``A_l h_0(phi)``.
+    levels : ndarray (L,)
+        Symbol levels.
+    target_ber : float
+        BER at which heights and widths are read.
+    eye_height_v, eye_width_ui : ndarray (L-1,)
+        Eye opening at the target BER, per eye (bottom eye first).
+    eye_height_min_v, eye_width_min_ui : float
+        Smallest of them.
+    thresholds_v : ndarray (L-1,)
+        Decision thresholds (middle of each vertical opening at the chosen phase).
+    phase_index : int
+        Index into ``phases_ui`` of the chosen sampling phase.
+    heights_by_phase_v : ndarray (P, L-1)
+        Eye heights at every phase.
+    bathtub_phase : ndarray (L-1, P)
+        BER vs phase at each eye's threshold (horizontal bathtub).
+    bathtub_voltage : ndarray (n,)
+        BER vs threshold at the chosen phase (vertical bathtub).
+    ideal_eye_height_v : ndarray (L-1,)
+        ISI- and noise-free eye heights with the same swing.
+    eye_closure_db : ndarray (L-1,)
+        ``20 log10(ideal / eye height)`` per eye (inf when closed).
+    eye_closure_max_db : float
+        The worst eye's closure.
+    sigma_v : ndarray (P,)
+        Gaussian noise standard deviation per phase (all terms), V.
+    noise_terms_v : dict
+        The separate standard deviations at the reference phase (V).
+    h0_ref_v : float
+        Main cursor at the reference phase.
+    dfe_taps_v : ndarray
+        DFE taps applied.
+    inputs : dict
+        The arguments used.
+    """
+
+    phases_ui: np.ndarray
+    voltages_v: np.ndarray
+    ber: np.ndarray
+    pmf: np.ndarray
+    centres_v: np.ndarray
+    levels: np.ndarray
+    target_ber: float
+    eye_height_v: np.ndarray
+    eye_width_ui: np.ndarray
+    eye_height_min_v: float
+    eye_width_min_ui: float
+    thresholds_v: np.ndarray
+    phase_index: int
+    heights_by_phase_v: np.ndarray
+    bathtub_phase: np.ndarray
+    bathtub_voltage: np.ndarray
+    ideal_eye_height_v: np.ndarray
+    eye_closure_db: np.ndarray
+    eye_closure_max_db: float
+    sigma_v: np.ndarray
+    noise_terms_v: dict[str, float]
+    h0_ref_v: float
+    dfe_taps_v: np.ndarray
+    inputs: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def phase_ui(self) -> float:
+        """The chosen sampling phase, UI relative to the main-cursor instant."""
+        return float(self.phases_ui[self.phase_index])
+
+    def symbol_error_ratio(self, thresholds_v: ArrayLike | None = None,
+                           phase_index: int | None = None) -> float:
+        """Symbol error ratio of an L-level slicer (equiprobable symbols).
+
+        ``SER = (1/L) sum_l [P_l(X < t_l) + P_l(X > t_{l+1})]`` with the thresholds
+        ``t_1 < ... < t_{L-1}`` (default: :attr:`thresholds_v`) at phase
+        ``phase_index`` (default: the chosen one); bin masses uniform over the bin.
+        """
+        j = self.phase_index if phase_index is None else int(phase_index)
+        if not 0 <= j < self.phases_ui.size:
+            raise SIKernelError(f"phase_index={phase_index!r} outside [0, {self.phases_ui.size - 1}]")
+        t = self.thresholds_v if thresholds_v is None else np.asarray(thresholds_v, dtype=float)
+        n_lev = self.levels.size
+        if t.shape != (n_lev - 1,) or np.any(np.diff(t) <= 0):
+            raise SIKernelError(f"thresholds_v must be {n_lev - 1} increasing voltages; got {t!r}")
+        v = self.voltages_v
+        v0, dv = float(v[0]), float(v[1] - v[0])
+        ser = 0.0
+        for lv in range(n_lev):
+            p = self.pmf[j, lv]
+            if lv > 0:
+                ser += _pmf.prob_below(p, v0, dv, t[lv - 1])
+            if lv < n_lev - 1:
+                ser += p.sum() - _pmf.prob_below(p, v0, dv, t[lv])
+        return ser / n_lev
+
+
+def _check_sampled(name: str, x: object, m: int) -> np.ndarray:
+    if hasattr(x, "samples_per_ui") and hasattr(x, "v"):
+        if int(x.samples_per_ui) != m:
+            raise SIKernelError(f"{name} has {x.samples_per_ui} samples per UI; the victim has {m}")
+        x = x.v
+    try:
+        arr = np.asarray(x, dtype=float)
+    except (TypeError, ValueError):
+        raise SIKernelError(f"{name} is not a pulse (PulseResponse or 1-D array)") from None
+    if arr.ndim != 1 or arr.size == 0 or not np.all(np.isfinite(arr)):
+        raise SIKernelError(f"{name} must be a non-empty finite 1-D pulse; got shape {arr.shape}")
+    return arr
+
+
+def _xt_pmf(aggressors: Sequence[Any], m: int, levels: np.ndarray, mode: str,
+            n_half: int, dv: float) -> np.ndarray:
+    """Combined crosstalk PMF on the noise grid (empty array when no aggressor)."""
+    n_noise = 2 * n_half + 1
+    total = None
+    for i, agg in enumerate(aggressors):
+        p = _check_sampled(f"crosstalk[{i}]", agg, m)
+        n_ui = -(-p.size // m)
+        padded = np.zeros(n_ui * m)
+        padded[:p.size] = p
+        by_phase = padded.reshape(n_ui, m).T.copy()  # (m phases, n_ui cursors)
+        if mode == "worst":
+            rows = by_phase[[int(np.argmax((by_phase ** 2).sum(axis=1)))]]
+        else:
+            rows = by_phase
+        pm = np.empty((rows.shape[0], n_noise))
+        _pmf.isi_pmf_batch(np.ascontiguousarray(rows), levels, -n_half * dv, dv, pm)
+        one = pm.mean(axis=0)
+        if total is None:
+            total = one
+        else:
+            out = np.empty(n_noise)
+            _pmf.convolve_pmf(total, one, -n_half, out)
+            total = out
+    return np.zeros(0) if total is None else total
+
+
+def _phase_cursors(sp: SampledPulse, offsets: np.ndarray, pre: int, post: int,
+                   b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(h0 per phase, residual ISI cursors per phase) after the fixed DFE taps."""
+    h = cursors_at(sp, offsets, pre, post)
+    h[:, pre + 1: pre + 1 + b.size] -= b[None, :]
+    h0 = h[:, pre].copy()
+    res = np.ascontiguousarray(np.delete(h, pre, axis=1))
+    return h0, res
+
+
+def stat_eye(pulse: Any, samples_per_ui: int | None = None, *, modulation: str | None = "pam4",
+             levels: ArrayLike | None = None, phase: str | int = "peak",
+             n_pre: int | None = None, n_post: int | None = None, n_dfe: int = 0,
+             dfe_max: float | ArrayLike | None = None, sigma_v: float = 0.0,
+             snr_tx_db: float | None = None, eta0_v2_hz: float | None = None,
+             noise_bw_hz: float | None = None, sigma_rj_ui: float = 0.0,
+             a_dd_ui: float = 0.0, crosstalk: Sequence[Any] = (), xt_phase: str = "worst",
+             target_ber: float = 1e-6, n_phases: int = 64, n_bins: int = 1024,
+             v_max_v: float | None = None) -> StatEyeResult:
+    """Statistical eye of a pulse response (BER map, eye height/width, bathtubs, closure).
+
+    Parameters
+    ----------
+    pulse : PulseResponse or array_like
+        Victim pulse response (V per unit symbol), or samples with ``samples_per_ui``.
+    samples_per_ui : int, optional
+        Required with an array (1 = UI-spaced cursors; then only one phase).
+    modulation : str or None
+        "nrz", "pam3", "pam4", "pam6", "pam8" (levels on [-1, 1]); None takes the
+        PulseResponse's.  Ignored when ``levels`` is given.
+    levels : array_like, optional
+        Explicit strictly increasing symbol levels.
+    phase : "peak" or int or str
+        Main-cursor (reference) sampling instant: "peak", a sample index, or a
+        PulseResponse phase name ("mm", "max_eye").
+    n_pre, n_post : int, optional
+        Limit the pre/post cursors (default: the whole record).
+    n_dfe : int
+        Ideal DFE taps on post-cursors 1..n_dfe (fixed at the reference phase).
+    dfe_max : float or array_like, optional
+        DFE tap limits relative to ``h_0`` (93A-1 ``b_max``).
+    sigma_v : float
+        Thermal/other Gaussian noise at the slicer, V rms.
+    snr_tx_db : float, optional
+        TX SNR in dB (93A-30).
+    eta0_v2_hz, noise_bw_hz : float, optional
+        One-sided noise density (V^2/Hz) and the RX noise bandwidth
+        ``integral |H_rx H_ctle|^2 df`` (Hz); both or neither.
+    sigma_rj_ui : float
+        Random jitter, UI rms.
+    a_dd_ui : float
+        Dual-Dirac deterministic jitter amplitude, UI.
+    crosstalk : sequence of PulseResponse or array_like
+        Aggressor pulses at the victim's receiver (same samples per UI and levels).
+    xt_phase : {"worst", "average"}
+        Each aggressor at its worst phase, or averaged over phases.
+    target_ber : float
+        In (0, 0.5).
+    n_phases : int
+        Phases across one UI (``-0.5 ... 0.5 - 1/n_phases`` UI).
+    n_bins : int
+        Voltage bins of the eye grid (>= 16).
+    v_max_v : float, optional
+        Half-range of the eye grid; default ``1.25 * max|A| * max_phi h_0(phi)``.
+
+    Returns
+    -------
+    StatEyeResult
+    """
+    sp = sampled_pulse(pulse, samples_per_ui, phase)
+    lev = levels_for(modulation if modulation is not None else sp.modulation, levels)
+    ber_t = _check_ber(target_ber)
+    m = sp.samples_per_ui
+    n_p = _count("n_phases", n_phases, 1)
+    n = _count("n_bins", n_bins, 16)
+    if m == 1:
+        n_p = 1
+    sigma_v = non_negative("sigma_v", sigma_v)
+    sigma_rj_ui = non_negative("sigma_rj_ui", sigma_rj_ui)
+    a_dd_ui = finite_scalar("a_dd_ui", a_dd_ui, minimum=0.0, maximum=0.5)
+    if (eta0_v2_hz is None) != (noise_bw_hz is None):
+        raise SIKernelError("eta0_v2_hz and noise_bw_hz go together: give both or neither")
+    xt_mode = one_of("xt_phase", xt_phase, _XT_PHASES)
+    if isinstance(crosstalk, str | bytes) or not isinstance(crosstalk, Sequence):
+        raise SIKernelError("crosstalk must be a sequence of aggressor pulses")
+
+    pre, post = cursor_span(sp, n_pre, n_post, margin=1)
+    h_ref = cursors_at(sp, np.zeros(1), pre, post)[0]
+    h0_ref = float(h_ref[pre])
+    b = dfe_taps(n_dfe, h_ref, pre, h0_ref, dfe_max)
+    phases = (np.arange(n_p) - n_p // 2) / n_p if n_p > 1 else np.zeros(1)
+
+    # Gaussian terms
+    terms = {"sigma_v": sigma_v}
+    if snr_tx_db is not None:
+        terms["sigma_tx"] = h0_ref * 10.0 ** (-finite_scalar("snr_tx_db", snr_tx_db) / 20.0)
+    if eta0_v2_hz is not None:
+        terms["sigma_n"] = float(np.sqrt(non_negative("eta0_v2_hz", eta0_v2_hz)
+                                         * non_negative("noise_bw_hz", noise_bw_hz)))
+    var_fixed = sum(s * s for s in terms.values())
+    sig_x2 = float(np.mean((lev - lev.mean()) ** 2))
+
+    def sigmas(offs: np.ndarray) -> np.ndarray:
+        if sigma_rj_ui == 0.0:
+            return np.full(offs.size, np.sqrt(var_fixed))
+        d = 1.0 / m if m > 1 else 1e-3
+        hp = (cursors_at(sp, offs + d, pre, post) - cursors_at(sp, offs - d, pre, post)) / (2 * d)
+        return np.sqrt(var_fixed + sigma_rj_ui ** 2 * sig_x2 * (hp ** 2).sum(axis=1))
+
+    if a_dd_ui > 0.0:
+        offs = np.concatenate([phases - a_dd_ui, phases + a_dd_ui])
+    else:
+        offs = phases
+    h0, res = _phase_cursors(sp, offs, pre, post, b)
+    sig = sigmas(offs)
+
+    amax = float(np.max(np.abs(lev)))
+    if v_max_v is None:
+        v_max = 1.25 * amax * max(float(np.max(np.abs(h0))), h0_ref)
+    else:
+        v_max = finite_scalar("v_max_v", v_max_v, minimum=0.0, strict_min=True)
+    dv = 2.0 * v_max / (n - 1)
+    v0 = -v_max
+    n_half = n
+    xt = _xt_pmf(crosstalk, m, lev, xt_mode, n_half, dv)
+
+    cond = np.empty((offs.size, lev.size, n))
+    _k.conditional_pmfs(res, h0, sig, xt, lev, n_half, dv, v0, cond)
+    if a_dd_ui > 0.0:
+        cond = 0.5 * (cond[:n_p] + cond[n_p:])
+        h0c = 0.5 * (h0[:n_p] + h0[n_p:])
+        sig_out = np.sqrt(0.5 * (sig[:n_p] ** 2 + sig[n_p:] ** 2))
+    else:
+        h0c = h0
+        sig_out = sig
+    centres = np.ascontiguousarray(h0c[:, None] * lev[None, :])
+    ber = np.empty((n_p, n))
+    _k.ber_map(cond, centres, v0, dv, ber)
+
+    # eye openings at every phase
+    lo = np.empty((n_p, lev.size - 1))
+    hi = np.empty_like(lo)
+    _k.eye_openings(ber, (centres - v0) / dv, ber_t, lo, hi)
+    heights = (hi - lo) * dv
+    ref_j = int(np.argmin(np.abs(phases)))
+    worst = heights.min(axis=1)
+    best = worst.max()
+    cand = np.nonzero(worst >= best)[0] if best > 0 else np.array([ref_j])
+    j = int(cand[np.argmin(np.abs(cand - ref_j))])
+    eh = heights[j].copy()
+    thr_bins = 0.5 * (lo[j] + hi[j])
+    thresholds = v0 + thr_bins * dv
+    ibin = np.clip(np.round(thr_bins).astype(int), 0, n - 1)
+    bath_phase = ber[:, ibin].T.copy()
+    widths = np.array([_width(bath_phase[e], j, ber_t) if eh[e] > 0 else 0.0
+                       for e in range(lev.size - 1)]) / n_p
+    if n_p == 1:
+        widths = np.full(lev.size - 1, np.nan)
+
+    ideal = np.diff(lev) * float(h_ref.sum())
+    with np.errstate(divide="ignore"):
+        closure = np.where(eh > 0, 20.0 * np.log10(np.abs(ideal) / np.where(eh > 0, eh, 1.0)), np.inf)
+
+    return StatEyeResult(
+        phases_ui=phases, voltages_v=v0 + dv * np.arange(n), ber=ber, pmf=cond,
+        centres_v=centres, levels=lev, target_ber=ber_t, eye_height_v=eh,
+        eye_width_ui=widths, eye_height_min_v=float(eh.min()),
+        eye_width_min_ui=float(widths.min()), thresholds_v=thresholds, phase_index=j,
+        heights_by_phase_v=heights, bathtub_phase=bath_phase, bathtub_voltage=ber[j].copy(),
+        ideal_eye_height_v=ideal, eye_closure_db=closure,
+        eye_closure_max_db=float(closure.max()), sigma_v=sig_out, noise_terms_v=terms,
+        h0_ref_v=h0_ref, dfe_taps_v=b,
+        inputs={"samples_per_ui": m, "ref_index": sp.ref_index, "baud": sp.baud,
+                "modulation": modulation, "levels": lev.tolist(), "n_pre": pre, "n_post": post,
+                "n_dfe": n_dfe, "dfe_max": None if dfe_max is None else np.asarray(dfe_max).tolist(),
+                "sigma_v": sigma_v, "snr_tx_db": snr_tx_db, "eta0_v2_hz": eta0_v2_hz,
+                "noise_bw_hz": noise_bw_hz, "sigma_rj_ui": sigma_rj_ui, "a_dd_ui": a_dd_ui,
+                "n_crosstalk": len(crosstalk), "xt_phase": xt_mode,
+                "target_ber": ber_t, "n_phases": n_p, "n_bins": n, "v_max_v": v_max})
+
+
+def _count(name: str, value: object, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
+        raise SIKernelError(f"{name}={value!r} must be an integer >= {minimum}")
+    return int(value)
+
+
+def _width(row: np.ndarray, j: int, target: float) -> float:
+    """Horizontal run (in phase steps) around ``j`` with ``row <= target``, log-interpolated ends."""
+    lt = np.log10(target)
+    lg = np.log10(np.maximum(row, 1e-300))
+    n = row.size
+    if row[j] > target:
+        return 0.0
+    left = j
+    while left > 0 and row[left - 1] <= target:
+        left -= 1
+    right = j
+    while right < n - 1 and row[right + 1] <= target:
+        right += 1
+    lo = float(left)
+    if left > 0:
+        lo = left - (lt - lg[left]) / (lg[left - 1] - lg[left])
+    hi = float(right)
+    if right < n - 1:
+        hi = right + (lt - lg[right]) / (lg[right + 1] - lg[right])
+    return hi - lo
