@@ -66,3 +66,48 @@ def chain(*mats: np.ndarray) -> np.ndarray:
     for m in mats[1:]:
         acc = np.einsum("nij,njk->nik", acc, m)
     return acc
+
+
+def mixed_mode_sdd(s: np.ndarray, pairs: tuple[tuple[int, int], tuple[int, int]]) -> np.ndarray:
+    """SDD from a single-ended 4-port via the mixed-mode matrix M S M^-1, one frequency at a time.
+
+    Mixed-mode waves (Bockelman & Eisenstadt 1995): a_d,k = (a_pk - a_nk)/sqrt(2),
+    a_c,k = (a_pk + a_nk)/sqrt(2); the SDD block is the top-left 2x2 of M S M^T.
+    """
+    (p1, n1), (p2, n2) = pairs
+    m = np.zeros((4, 4))
+    r = 1 / np.sqrt(2)
+    m[0, p1 - 1], m[0, n1 - 1] = r, -r
+    m[1, p2 - 1], m[1, n2 - 1] = r, -r
+    m[2, p1 - 1], m[2, n1 - 1] = r, r
+    m[3, p2 - 1], m[3, n2 - 1] = r, r
+    out = np.empty((s.shape[0], 2, 2), dtype=complex)
+    for i in range(s.shape[0]):
+        out[i] = (m @ s[i] @ m.T)[:2, :2]
+    return out
+
+
+def write_touchstone(path, f_hz: np.ndarray, s: np.ndarray, fmt: str = "RI", unit: str = "Hz",
+                     r_ohm: float = 50.0) -> None:
+    """Write a Touchstone 1.0 file the obvious way (2-port: S11 S21 S12 S22 order)."""
+    scale = {"HZ": 1.0, "KHZ": 1e3, "MHZ": 1e6, "GHZ": 1e9}[unit.upper()]
+    n = s.shape[1]
+    with open(path, "w") as fh:
+        fh.write("! written by tests/naive_metrics.py\n")
+        fh.write(f"# {unit} S {fmt} R {r_ohm:g}\n")
+        for k in range(f_hz.size):
+            m = s[k].T if n == 2 else s[k]
+            vals = []
+            for x in m.reshape(-1):
+                if fmt.upper() == "RI":
+                    vals += [x.real, x.imag]
+                elif fmt.upper() == "MA":
+                    vals += [abs(x), np.degrees(np.angle(x))]
+                else:
+                    vals += [20 * np.log10(max(abs(x), 1e-300)), np.degrees(np.angle(x))]
+            fh.write(f"{f_hz[k] / scale:.12g}")
+            for j, v in enumerate(vals):
+                fh.write(f" {v:.15g}")
+                if j % 8 == 7 and j != len(vals) - 1:
+                    fh.write("\n")
+            fh.write("  ! trailing comment\n")

@@ -1,0 +1,300 @@
+"""Touchstone reading and mixed-mode conversion (sikernel.channel.touchstone)."""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import numpy as np
+import pytest
+
+from sikernel.channel.touchstone import mixed_mode_sdd, parse_touchstone, read_touchstone
+from sikernel.errors import SIKernelError, SIKernelWarning
+
+from . import naive_metrics as nm
+from .conftest import channel_path
+
+# |SDD21| against the table of ../shared/channels/README.md (rounded there to 0.01 dB)
+ATOL_README_DB = 0.05
+# our parser against scikit-rf's on the same file: both read the same decimal strings
+RTOL_PARSE = 1e-12
+ATOL_PARSE = 1e-15
+# mixed-mode formula against the M S M^T reference
+ATOL_MIXED = 1e-14
+
+README_TABLE = {  # file: (|SDD21| dB at 13.28 GHz, at 26.5625 GHz)
+    "C2C_PCB_SYSVIA_12dB_thru.s4p": (6.93, 12.17),
+    "DPO_4in_Meg7_THRU.s4p": (7.03, 12.17),
+    "DPO_12in_Meg7_THRU.s4p": (17.17, 28.25),
+    "CA_19p75dB_thru.s4p": (11.62, 19.75),
+    "Tp0_Tp5_28p5db_FQSFP_thru.s4p": (17.30, 28.40),
+}
+
+
+@pytest.fixture(scope="module")
+def thru_channels():
+    """Each thru file read once per test module (default map, warnings are errors)."""
+    cache = {}
+
+    def get(name):
+        if name not in cache:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", SIKernelWarning)
+                cache[name] = read_touchstone(channel_path(name))
+        return cache[name]
+
+    return get
+
+
+@pytest.mark.parametrize("name", sorted(README_TABLE))
+def test_readme_table(thru_channels, name):
+    ch = thru_channels(name)
+    il = ch.il_db([13.28e9, 26.5625e9])
+    np.testing.assert_allclose(il, README_TABLE[name], atol=ATOL_README_DB)
+    assert ch.z0_ohm == 100.0
+    assert ch.meta["pairs"] == [[1, 3], [2, 4]]
+
+
+def test_c2c_grid_starts_at_10mhz(thru_channels):
+    ch = thru_channels("C2C_PCB_SYSVIA_12dB_thru.s4p")
+    assert ch.n_freq == 6000 and ch.f[0] == pytest.approx(1e7)
+
+
+@pytest.mark.parametrize("name", ["DPO_4in_Meg7_THRU.s4p", "CA_19p75dB_thru.s4p"])
+def test_swapped_port_map_warns(name):
+    with pytest.warns(SIKernelWarning, match="port map looks swapped"):
+        ch = read_touchstone(channel_path(name), pairs=((1, 2), (3, 4)))
+    assert ch.il_db(1e9) > 20.0  # the wrong map transmits almost nothing at 1 GHz
+
+
+def test_crosstalk_file_does_not_warn():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SIKernelWarning)
+        ch = read_touchstone(channel_path("CA_19p75dB_next1.s4p"))
+    assert ch.il_db(26.5625e9) > 50.0
+
+
+def test_parser_matches_scikit_rf_ma_file():
+    skrf = pytest.importorskip("skrf")
+    p = channel_path("DPO_4in_Meg7_THRU.s4p")  # MA format
+    f, s, z0 = parse_touchstone(p)
+    net = skrf.Network(str(p))
+    np.testing.assert_allclose(f, net.f, rtol=RTOL_PARSE)
+    np.testing.assert_allclose(s, net.s, rtol=RTOL_PARSE, atol=ATOL_PARSE)
+    assert z0 == 50.0
+
+
+def test_parser_matches_scikit_rf_ri_file():
+    skrf = pytest.importorskip("skrf")
+    p = channel_path("C2C_PCB_SYSVIA_12dB_thru.s4p")  # RI format
+    f, s, _ = parse_touchstone(p)
+    net = skrf.Network(str(p))
+    np.testing.assert_allclose(f, net.f, rtol=RTOL_PARSE)
+    np.testing.assert_allclose(s, net.s, rtol=RTOL_PARSE, atol=ATOL_PARSE)
+
+
+def test_network_equals_path(thru_channels):
+    skrf = pytest.importorskip("skrf")
+    p = channel_path("DPO_4in_Meg7_THRU.s4p")
+    a = thru_channels("DPO_4in_Meg7_THRU.s4p")
+    b = read_touchstone(skrf.Network(str(p)))
+    np.testing.assert_allclose(b.f, a.f, rtol=RTOL_PARSE)
+    np.testing.assert_allclose(b.sdd, a.sdd, rtol=RTOL_PARSE, atol=ATOL_PARSE)
+    assert b.z0_ohm == a.z0_ohm
+
+
+def test_mixed_mode_matches_scikit_rf_se2gmm(thru_channels):
+    skrf = pytest.importorskip("skrf")
+    p = channel_path("DPO_12in_Meg7_THRU.s4p")
+    net = skrf.Network(str(p))
+    net.renumber([0, 1, 2, 3], [0, 2, 1, 3])  # skrf pairs ports (0,1),(2,3) after renumbering
+    net.se2gmm(p=2)
+    ch = thru_channels("DPO_12in_Meg7_THRU.s4p")
+    np.testing.assert_allclose(ch.sdd, net.s[:, :2, :2], atol=ATOL_MIXED)
+
+
+@pytest.mark.parametrize("pairs", [((1, 3), (2, 4)), ((1, 2), (3, 4)), ((2, 4), (1, 3)),
+                                   ((3, 1), (4, 2))])
+def test_mixed_mode_general_map(rng, pairs):
+    s = rng.normal(size=(7, 4, 4)) + 1j * rng.normal(size=(7, 4, 4))
+    np.testing.assert_allclose(mixed_mode_sdd(s, pairs), nm.mixed_mode_sdd(s, pairs), atol=ATOL_MIXED)
+
+
+def _line_4port(f):
+    """Two uncoupled identical lines: 1->2 and 3->4 (a synthetic thru on the default map)."""
+    s2 = nm.abcd_to_s(nm.rlgc_line_abcd(f, 0.05), 50.0)
+    s = np.zeros((f.size, 4, 4), complex)
+    for a, b in ((0, 1), (2, 3)):
+        s[:, a, a], s[:, a, b], s[:, b, a], s[:, b, b] = (s2[:, 0, 0], s2[:, 0, 1],
+                                                           s2[:, 1, 0], s2[:, 1, 1])
+    return s
+
+
+@pytest.mark.parametrize("fmt,unit", [("RI", "Hz"), ("MA", "GHz"), ("DB", "MHz")])
+def test_formats_and_units_round_trip(tmp_path, fmt, unit):
+    f = np.linspace(1e8, 2e10, 40)
+    s = _line_4port(f)
+    p = tmp_path / f"line_{fmt}.s4p"
+    nm.write_touchstone(p, f, s, fmt=fmt, unit=unit)
+    ch = read_touchstone(p)
+    np.testing.assert_allclose(ch.f, f, rtol=1e-11)
+    np.testing.assert_allclose(ch.sdd, nm.mixed_mode_sdd(s, ((1, 3), (2, 4))), atol=1e-12)
+
+
+def test_reference_impedance_doubles(tmp_path):
+    f = np.linspace(1e8, 2e10, 10)
+    p = tmp_path / "r75.s4p"
+    nm.write_touchstone(p, f, _line_4port(f), r_ohm=42.5)
+    assert read_touchstone(p).z0_ohm == 85.0
+
+
+def test_touchstone2_delegated_to_scikit_rf(tmp_path):
+    skrf = pytest.importorskip("skrf")
+    f = np.linspace(1e8, 2e10, 12)
+    s = _line_4port(f)
+    net = skrf.Network(frequency=skrf.Frequency.from_f(f, unit="hz"), s=s, z0=50)
+    v1 = tmp_path / "v1"
+    net.write_touchstone(str(v1), r_ref=50, form="ri")
+    text = (tmp_path / "v1.s4p").read_text()
+    v2 = tmp_path / "v2.s4p"
+    v2.write_text("[Version] 2.0\n" + _as_v2(text))
+    ch = read_touchstone(v2)
+    assert "2.0" in ch.meta["parser"]
+    np.testing.assert_allclose(ch.sdd, nm.mixed_mode_sdd(s, ((1, 3), (2, 4))), atol=1e-9)
+
+
+def _as_v2(v1_text: str) -> str:
+    """Wrap Touchstone 1.0 text in the minimal 2.0 keywords."""
+    lines = [ln for ln in v1_text.splitlines() if not ln.startswith("!")]
+    opt = next(ln for ln in lines if ln.startswith("#"))
+    data = [ln for ln in lines if ln.strip() and not ln.startswith("#")]
+    n_freq = sum(1 for ln in data if not ln.startswith((" ", "\t")))
+    return "\n".join([opt, "[Number of Ports] 4", "[Number of Frequencies] " + str(n_freq),
+                      "[Network Data]", *data, "[End]", ""])
+
+
+# -- warnings and bad input -------------------------------------------------------
+def test_non_passive_warns_with_worst_frequency(tmp_path):
+    f = np.linspace(1e8, 2e10, 20)
+    s = _line_4port(f)
+    s[7, 1, 0] *= 1.3  # S21 gain at one frequency
+    p = tmp_path / "gain.s4p"
+    nm.write_touchstone(p, f, s)
+    with pytest.warns(SIKernelWarning, match=re.escape(f"at {f[7]:.6g} Hz (worst")):
+        ch = read_touchstone(p)
+    assert ch.meta["max_singular_value"] > 1.1
+
+
+def test_missing_file():
+    with pytest.raises(SIKernelError, match="does not exist"):
+        read_touchstone("/nonexistent/nothing.s4p")
+
+
+def test_wrong_port_count_file(tmp_path):
+    f = np.linspace(1e8, 2e10, 5)
+    p = tmp_path / "two.s2p"
+    nm.write_touchstone(p, f, nm.abcd_to_s(nm.rlgc_line_abcd(f, 0.05), 50.0))
+    with pytest.raises(SIKernelError, match="2-port"):
+        read_touchstone(p)
+
+
+def test_wrong_port_count_network():
+    skrf = pytest.importorskip("skrf")
+    f = np.linspace(1e8, 2e10, 5)
+    net = skrf.Network(frequency=skrf.Frequency.from_f(f, unit="hz"),
+                       s=nm.abcd_to_s(nm.rlgc_line_abcd(f, 0.05), 50.0), z0=50)
+    with pytest.raises(SIKernelError, match="2-port"):
+        read_touchstone(net)
+
+
+def test_two_port_parse_order(tmp_path):
+    f = np.linspace(1e8, 2e10, 5)
+    s = nm.chain(nm.series_l_abcd(f, 1e-9), nm.rlgc_line_abcd(f, 0.05))
+    s = nm.abcd_to_s(s, 50.0)  # S12 == S21 but S11 != S22
+    p = tmp_path / "asym.s2p"
+    nm.write_touchstone(p, f, s)
+    _, got, _ = parse_touchstone(p)
+    np.testing.assert_allclose(got, s, atol=1e-14)
+
+
+@pytest.mark.parametrize("pairs", [((1, 5), (2, 4)), ((0, 3), (2, 4))])
+def test_port_map_out_of_range(tmp_path, pairs):
+    f = np.linspace(1e8, 2e10, 5)
+    p = tmp_path / "l.s4p"
+    nm.write_touchstone(p, f, _line_4port(f))
+    with pytest.raises(SIKernelError, match="out of range"):
+        read_touchstone(p, pairs=pairs)
+
+
+def test_port_map_duplicated(tmp_path):
+    f = np.linspace(1e8, 2e10, 5)
+    p = tmp_path / "l.s4p"
+    nm.write_touchstone(p, f, _line_4port(f))
+    with pytest.raises(SIKernelError, match="appears twice"):
+        read_touchstone(p, pairs=((1, 3), (3, 4)))
+
+
+def test_port_map_malformed(tmp_path):
+    f = np.linspace(1e8, 2e10, 5)
+    p = tmp_path / "l.s4p"
+    nm.write_touchstone(p, f, _line_4port(f))
+    with pytest.raises(SIKernelError, match="pairs="):
+        read_touchstone(p, pairs=(1, 3, 2, 4))
+
+
+def test_empty_grid(tmp_path):
+    p = tmp_path / "empty.s4p"
+    p.write_text("! nothing\n# Hz S RI R 50\n")
+    with pytest.raises(SIKernelError, match="no frequency points"):
+        read_touchstone(p)
+
+
+def test_non_monotonic_grid(tmp_path):
+    f = np.linspace(1e8, 2e10, 6)
+    f[[2, 3]] = f[[3, 2]]
+    p = tmp_path / "nm.s4p"
+    nm.write_touchstone(p, f, _line_4port(np.sort(f)))
+    with pytest.raises(SIKernelError, match="not strictly increasing"):
+        read_touchstone(p)
+
+
+def test_non_numeric_data(tmp_path):
+    p = tmp_path / "bad.s4p"
+    p.write_text("# Hz S RI R 50\n1e9 0.1 abc\n")
+    with pytest.raises(SIKernelError, match="non-numeric"):
+        read_touchstone(p)
+
+
+def test_truncated_data(tmp_path):
+    f = np.linspace(1e8, 2e10, 3)
+    p = tmp_path / "t.s4p"
+    nm.write_touchstone(p, f, _line_4port(f))
+    p.write_text(p.read_text() + "3e10 0.1 0.2\n")
+    with pytest.raises(SIKernelError, match="whole number"):
+        read_touchstone(p)
+
+
+def test_y_parameters_rejected(tmp_path):
+    p = tmp_path / "y.s4p"
+    p.write_text("# GHz Y RI R 50\n")
+    with pytest.raises(SIKernelError, match="only S-parameters"):
+        read_touchstone(p)
+
+
+def test_unknown_option_token(tmp_path):
+    p = tmp_path / "o.s4p"
+    p.write_text("# GHz S XX R 50\n")
+    with pytest.raises(SIKernelError, match="unknown token"):
+        read_touchstone(p)
+
+
+def test_unknown_extension(tmp_path):
+    p = tmp_path / "data.txt"
+    p.write_text("# GHz S RI R 50\n")
+    with pytest.raises(SIKernelError, match="port count"):
+        parse_touchstone(p)
+
+
+def test_not_a_path_or_network():
+    with pytest.raises(SIKernelError, match="neither a file path"):
+        read_touchstone(12345)
