@@ -19,6 +19,14 @@ _LAZY: dict[str, str] = {
     "apply_ffe": "sikernel.eq.ffe",
     "rx_ffe_cursors": "sikernel.eq.ffe",
     "tx_ffe_taps": "sikernel.eq.ffe",
+    "DfeResult": "sikernel.eq.dfe",
+    "dfe": "sikernel.eq.dfe",
+    "MmseResult": "sikernel.eq.mmse",
+    "mmse": "sikernel.eq.mmse",
+    "noise_acf_from_psd": "sikernel.eq.mmse",
+    "symbol_variance": "sikernel.eq.mmse",
+    "ZfResult": "sikernel.eq.zf",
+    "zero_forcing": "sikernel.eq.zf",
 }
 
 

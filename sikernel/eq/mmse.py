@@ -1,0 +1,303 @@
+"""MMSE receiver FFE + DFE (+ TX FFE search) against ISI, noise and crosstalk (178A style).
+
+Model (IEEE P802.3dj Annex 178A, the COM receiver with an MMSE-adapted FFE; J. M.
+Cioffi, *EE379A* ch. 3, MMSE-DFE).  Symbols ``a`` are i.i.d. PAM-L levels in
+``[-1, 1]`` with variance ``sigma_x**2 = (L**2 - 1)/(3 (L - 1)**2)``; the sampled
+signal at the RX FFE input is ``x_n = sum_k h_k a_{n-k} + n_n`` with ``h`` the
+symbol-spaced cursors (V) and ``n`` noise with autocorrelation ``R_n`` (V**2).  The
+FFE ``w`` (``n_pre`` pre-, ``n_post`` post-cursor taps) gives the equalised cursors
+``h_eq = w * h``; the DFE removes ``h_eq(1 ... n_dfe)`` up to its limits.  With the
+unit-main-cursor constraint ``h_eq(0) = 1`` the error is
+
+    e = sum_{k not in main, DFE} h_eq(k) a_{-k} + sum_DFE (h_eq(k) - b_k) a_{-k} + w' n
+
+and ``w`` minimises ``E[e**2] = w' Q w - 2 p' w + const`` subject to ``h_eq(0) = 1``,
+``Q = sigma_x**2 (A_isi' A_isi + sum_xt A_xt' A_xt + 10**(-SNR_TX/10) A' A) + R_n``,
+solved as the KKT (Wiener-Hopf with a Lagrange multiplier) system.  DFE taps are
+``b_k = h_eq(k)`` clipped to ``[b_min, b_max]``; a saturated tap is held at its
+limit and its residual counted as ISI, and the solve is repeated until the set of
+saturated taps is stable.
+
+Figure of merit (178A): ``FOM = 20 log10(R_LM/(L-1) / sqrt(MSE))`` and
+``SNR = 10 log10(sigma_x**2 / MSE)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from .. import _validate
+from .._kernels import eq as _k
+from ..errors import SIKernelError
+from ..response import MODULATIONS
+from .dfe import _cursor_args, _limits
+
+_MAX_SAT_ITER = 32
+
+
+def symbol_variance(levels: int) -> float:
+    """Variance of equiprobable PAM-L symbols on ``[-1, 1]``: ``(L**2-1)/(3 (L-1)**2)``."""
+    if isinstance(levels, bool) or not isinstance(levels, int | np.integer) or levels < 2:
+        raise SIKernelError(f"levels={levels!r} must be an integer >= 2")
+    return (levels * levels - 1) / (3.0 * (levels - 1) ** 2)
+
+
+def noise_acf_from_psd(f_hz: ArrayLike, psd_v2_per_hz: ArrayLike, baud: float, n_lags: int,
+                       h_filter: ArrayLike | None = None) -> np.ndarray:
+    """Autocorrelation at symbol-spaced lags of noise with a one-sided PSD through a filter.
+
+    ``R(k) = integral_0^{f_max} S(f) |H(f)|**2 cos(2 pi f k / baud) df`` (trapezoid rule on
+    the grid), e.g. ``S = eta_0`` (93A: eta_0 in V**2/GHz -> divide by 1e9 for V**2/Hz) and
+    ``H = H_r H_ctle`` for the thermal noise at the FFE input (93A-35 before sampling).
+
+    Returns
+    -------
+    ndarray, shape (n_lags,)
+        ``R(0) ... R(n_lags-1)`` in V**2.
+    """
+    f = _validate.frequency_grid(f_hz, name="f_hz")
+    s = np.broadcast_to(np.asarray(psd_v2_per_hz, dtype=float), f.shape)
+    if np.any(s < 0) or not np.all(np.isfinite(s)):
+        raise SIKernelError("psd_v2_per_hz must be finite and >= 0")
+    fb = _validate.positive("baud", baud)
+    if isinstance(n_lags, bool) or not isinstance(n_lags, int | np.integer) or n_lags < 1:
+        raise SIKernelError(f"n_lags={n_lags!r} must be an integer >= 1")
+    g = s.copy()
+    if h_filter is not None:
+        hf = np.asarray(h_filter, dtype=complex)
+        if hf.shape != f.shape:
+            raise SIKernelError(f"h_filter shape {hf.shape} does not match f_hz {f.shape}")
+        g = g * np.abs(hf) ** 2
+    k = np.arange(int(n_lags))
+    return np.trapezoid(g[None, :] * np.cos(2 * np.pi * np.outer(k, f) / fb), f, axis=1)
+
+
+@dataclass(frozen=True, eq=False)
+class MmseResult:
+    """Chosen MMSE equaliser and the figure it achieves.
+
+    Attributes
+    ----------
+    rx_ffe_taps : ndarray
+        RX FFE taps (1/V: the equalised main cursor is 1), main at ``rx_ffe_n_pre``.
+    rx_ffe_n_pre : int
+    dfe_taps : ndarray
+        DFE taps (relative to the unit main cursor), post-cursors 1 ... n_dfe.
+    dfe_saturated : ndarray of bool
+    h_eq : ndarray
+        Equalised cursors ``w * h`` (before the DFE); main cursor at ``main_index`` (= 1).
+    main_index : int
+    mse : float
+        Total mean-squared error (normalised units, symbols on [-1, 1]).
+    mse_parts : dict
+        ``isi``, ``noise``, ``crosstalk``, ``tx_noise`` contributions.
+    snr_db, fom_db : float
+        ``10 log10(sigma_x**2/MSE)`` and ``20 log10(R_LM/(L-1)/sqrt(MSE))``.
+    levels : int
+    rlm : float
+    tx_ffe_taps : ndarray or None
+        TX FFE chosen by the search (when a grid was given), main at ``tx_ffe_n_pre``.
+    tx_ffe_n_pre : int
+    """
+
+    rx_ffe_taps: np.ndarray
+    rx_ffe_n_pre: int
+    dfe_taps: np.ndarray
+    dfe_saturated: np.ndarray
+    h_eq: np.ndarray
+    main_index: int
+    mse: float
+    mse_parts: dict[str, float]
+    snr_db: float
+    fom_db: float
+    levels: int
+    rlm: float
+    tx_ffe_taps: np.ndarray | None = None
+    tx_ffe_n_pre: int = 0
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def _conv_full(h: np.ndarray, i0: int, n_w: int, n_pre: int) -> tuple[np.ndarray, int]:
+    """Full convolution matrix (len(h)+n_w-1, n_w) and the row of the main cursor."""
+    m0 = i0 + n_pre
+    n_rows = h.size + n_w - 1
+    a = np.empty((n_rows, n_w))
+    _k.conv_matrix(h, i0, n_w, n_pre, -m0, n_rows - m0, a)
+    return a, m0
+
+
+def _toeplitz(acf: np.ndarray, n: int) -> np.ndarray:
+    r = np.zeros(n)
+    m = min(n, acf.size)
+    r[:m] = acf[:m]
+    idx = np.abs(np.subtract.outer(np.arange(n), np.arange(n)))
+    return r[idx]
+
+
+def _solve_one(h: np.ndarray, i0: int, n_pre: int, n_post: int, n_dfe: int, sx2: float,
+               rn: np.ndarray, xts: list[np.ndarray], tx_rel: float, bmin: np.ndarray,
+               bmax: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, float],
+                                          np.ndarray, int]:
+    n_w = n_pre + 1 + n_post
+    a, m0 = _conv_full(h, i0, n_w, n_pre)
+    n_dfe_eff = min(n_dfe, a.shape[0] - 1 - m0)
+    dfe_rows = np.arange(m0 + 1, m0 + 1 + n_dfe_eff)
+    isi_mask = np.ones(a.shape[0], dtype=bool)
+    isi_mask[m0] = False
+    isi_mask[dfe_rows] = False
+    a_isi = a[isi_mask]
+    q0 = sx2 * (a_isi.T @ a_isi) + rn
+    q_xt = np.zeros((n_w, n_w))
+    for hx in xts:
+        ax, _ = _conv_full(hx, i0, n_w, n_pre)
+        q_xt += sx2 * (ax.T @ ax)
+    q_tx = (sx2 * tx_rel) * (a.T @ a) if tx_rel > 0 else np.zeros((n_w, n_w))
+    q_base = q0 + q_xt + q_tx
+    c = a[m0].reshape(n_w, 1).copy()
+    g = np.ones(1)
+    sat = np.zeros(n_dfe_eff, dtype=np.bool_)
+    target = np.zeros(n_dfe_eff)
+    w = np.empty(n_w)
+    for _ in range(_MAX_SAT_ITER):
+        q = q_base.copy()
+        p = np.zeros(n_w)
+        for j in np.nonzero(sat)[0]:
+            r = a[dfe_rows[j]]
+            q += sx2 * np.outer(r, r)
+            p += sx2 * target[j] * r
+        _k.mmse_solve(q, c, g, p, w)
+        heq = a @ w
+        hd = heq[dfe_rows]
+        b = np.clip(hd, bmin[:n_dfe_eff], bmax[:n_dfe_eff])
+        new_sat = (hd > bmax[:n_dfe_eff]) | (hd < bmin[:n_dfe_eff])
+        new_target = np.where(hd > bmax[:n_dfe_eff], bmax[:n_dfe_eff], bmin[:n_dfe_eff])
+        if np.array_equal(new_sat, sat) and np.allclose(new_target[sat], target[sat]):
+            break
+        sat, target = new_sat, np.where(new_sat, new_target, 0.0)
+    heq = a @ w
+    b = np.clip(heq[dfe_rows], bmin[:n_dfe_eff], bmax[:n_dfe_eff])
+    resid = heq.copy()
+    resid[dfe_rows] -= b
+    resid[m0] = 0.0
+    parts = {
+        "isi": float(sx2 * resid @ resid),
+        "noise": float(w @ rn @ w),
+        "crosstalk": float(w @ q_xt @ w),
+        "tx_noise": float(w @ q_tx @ w),
+    }
+    return w, b, sat, parts, heq, m0
+
+
+def mmse(cursors: ArrayLike, main_index: int, n_pre: int = 5, n_post: int = 10,
+         n_dfe: int = 1, *, modulation: str = "pam4", rlm: float = 1.0,
+         noise_acf: ArrayLike | None = None, snr_tx_db: float | None = None,
+         xt_cursors: tuple[ArrayLike, ...] | list[ArrayLike] = (),
+         b_max: ArrayLike = 1.0, b_min: ArrayLike | None = None,
+         tx_ffe_grid: ArrayLike | None = None, tx_ffe_n_pre: int = 0) -> MmseResult:
+    """Jointly optimal (MMSE) RX FFE and DFE for given cursors and noise; optional TX FFE search.
+
+    Parameters
+    ----------
+    cursors : array_like, shape (n,)
+        Symbol-spaced pulse-response cursors (V) at the chosen sampling phase
+        (e.g. ``PulseResponse.all_cursors(phase)``), main at ``main_index``.
+    main_index : int
+        Index of the main cursor.
+    n_pre, n_post : int
+        RX FFE pre- and post-cursor taps (802.3dj KR draft: 5 and 10).
+    n_dfe : int
+        DFE taps (802.3dj KR draft: 1).
+    modulation : str
+        Sets L (nrz, pam3, pam4, pam6, pam8).
+    rlm : float
+        Level-mismatch ratio R_LM (0.95 in the presets; 1 = ideal).
+    noise_acf : array_like, optional
+        Autocorrelation ``R_n(0), R_n(1), ...`` (V**2) of the noise at the FFE input at
+        symbol-spaced lags (see :func:`noise_acf_from_psd`); lags beyond the array are 0.
+    snr_tx_db : float, optional
+        TX SNR; adds white TX noise of variance ``sigma_x**2 10**(-SNR_TX/10)`` filtered by ``h``.
+    xt_cursors : sequence of array_like
+        Crosstalk cursors, each at its own (e.g. worst) phase and already including the
+        aggressor's transmitter; index ``main_index`` is the same instant as the victim's
+        main cursor (any length).
+    b_max, b_min : float or array_like (n_dfe,)
+        DFE tap limits (relative to the unit main cursor); ``b_min`` defaults to ``-b_max``.
+    tx_ffe_grid : array_like, shape (n_settings, n_tx_taps), optional
+        TX FFE settings to search (main included, at ``tx_ffe_n_pre``); the RX MMSE is
+        solved for each and the best FOM kept.  The sampling phase is not re-optimised
+        per setting.
+    tx_ffe_n_pre : int
+        Main-cursor index in each TX FFE setting.
+
+    Returns
+    -------
+    MmseResult
+    """
+    h, i0 = _cursor_args(cursors, main_index)
+    for label, val in (("n_pre", n_pre), ("n_post", n_post), ("n_dfe", n_dfe)):
+        if isinstance(val, bool) or not isinstance(val, int | np.integer) or val < 0:
+            raise SIKernelError(f"{label}={val!r} must be an integer >= 0")
+    mod = _validate.one_of("modulation", modulation, MODULATIONS)
+    lv = MODULATIONS[mod]
+    sx2 = symbol_variance(lv)
+    rlm_v = _validate.finite_scalar("rlm", rlm, minimum=0.0, strict_min=True, maximum=1.0)
+    n_w = n_pre + 1 + n_post
+    if noise_acf is None:
+        acf = np.zeros(1)
+    else:
+        acf = np.atleast_1d(np.asarray(noise_acf, dtype=float))
+        if acf.ndim != 1 or not np.all(np.isfinite(acf)) or acf[0] < 0:
+            raise SIKernelError("noise_acf must be a finite 1-D autocorrelation with R(0) >= 0")
+    rn = _toeplitz(acf, n_w)
+    tx_rel = 0.0 if snr_tx_db is None else 10.0 ** (-_validate.finite_scalar("snr_tx_db",
+                                                                             snr_tx_db) / 10)
+    bmax = _limits("b_max", b_max, n_dfe, None)
+    bmin = _limits("b_min", b_min, n_dfe, -bmax)
+    xts = []
+    for j, x in enumerate(xt_cursors):
+        xa = np.asarray(x, dtype=float)
+        if xa.ndim != 1 or xa.size == 0 or not np.all(np.isfinite(xa)):
+            raise SIKernelError(f"xt_cursors[{j}] must be a finite non-empty 1-D array")
+        xts.append(xa)
+    settings: list[tuple[np.ndarray | None, np.ndarray, int]] = []
+    if tx_ffe_grid is None:
+        settings.append((None, h, i0))
+    else:
+        grid = np.asarray(tx_ffe_grid, dtype=float)
+        if grid.ndim == 1:
+            grid = grid[None, :]
+        if grid.ndim != 2 or grid.shape[0] == 0 or grid.shape[1] == 0:
+            raise SIKernelError(f"tx_ffe_grid must be (n_settings, n_taps); got {grid.shape}")
+        if not 0 <= tx_ffe_n_pre < grid.shape[1]:
+            raise SIKernelError(f"tx_ffe_n_pre={tx_ffe_n_pre!r} outside [0, {grid.shape[1] - 1}]")
+        for row in grid:
+            settings.append((row, np.convolve(row, h), i0 + int(tx_ffe_n_pre)))
+    best: MmseResult | None = None
+    for tx, hh, ii in settings:
+        # aggressor cursors are taken as given (their own TX included); keep them aligned
+        xts_s = xts if tx is None else [np.concatenate([np.zeros(ii - i0), x]) for x in xts]
+        w, b, sat, parts, heq, m0 = _solve_one(hh, ii, n_pre, n_post, n_dfe, sx2, rn, xts_s,
+                                               tx_rel, bmin, bmax)
+        mse_v = float(sum(parts.values()))
+        if not mse_v > 0:
+            mse_v = float(np.finfo(float).tiny)
+        fom = 20 * np.log10(rlm_v / (lv - 1) / np.sqrt(mse_v))
+        if best is None or fom > best.fom_db:
+            best = MmseResult(rx_ffe_taps=w.copy(), rx_ffe_n_pre=int(n_pre), dfe_taps=b,
+                              dfe_saturated=sat, h_eq=heq, main_index=int(m0), mse=mse_v,
+                              mse_parts=parts, snr_db=float(10 * np.log10(sx2 / mse_v)),
+                              fom_db=float(fom), levels=lv, rlm=rlm_v,
+                              tx_ffe_taps=None if tx is None else tx.copy(),
+                              tx_ffe_n_pre=int(tx_ffe_n_pre),
+                              meta={"n_settings": len(settings), "n_post": int(n_post),
+                                    "n_dfe": int(n_dfe)})
+    if best is None:  # pragma: no cover - settings is never empty
+        raise RuntimeError("no equaliser setting evaluated")
+    return best
+
+
+__all__ = ["MmseResult", "mmse", "noise_acf_from_psd", "symbol_variance"]
