@@ -17,6 +17,8 @@ __version__ = "0.1.0"
 # public name -> module that defines it (one line per name; keep sorted by module)
 _LAZY: dict[str, str] = {
     "Channel": "sikernel.channel.core",
+    "extrapolate_dc": "sikernel.channel.dc",
+    "read_touchstone": "sikernel.channel.touchstone",
     "cascade": "sikernel.channel.twoport",
     "impulse_response": "sikernel.response",
     "pulse_response": "sikernel.response",
