@@ -486,7 +486,7 @@ def _response(channel_or_h: Any, baud: float, samples_per_ui: int, modulation: s
     code = _k.KIND_PULSE if kind == "pulse" else _k.KIND_IMPULSE
     t, v, grid = _transform(h * filt * amp, f, fb, m, code)
     if kind == "step":
-        v = np.cumsum(v) * grid.dt_s
+        v = (np.cumsum(v) - 0.5 * v) * grid.dt_s   # trapezoid rule
     frac = _causality(t, v if kind != "step" else np.diff(v, prepend=0.0), 1.0 / fb, mode, thr,
                       label or "channel")
     meta.update({"modulation": mod, "amplitude_v": amp, "df_hz": grid.df_hz,
@@ -611,10 +611,11 @@ def step_response(channel_or_h: Any, baud: float, samples_per_ui: int = 32, *,
                   termination_ohm: float | None = None, causality: str = "warn",
                   causality_threshold: float = CAUSALITY_THRESHOLD,
                   truncate_tol: float | None = TRUNCATE_TOL) -> TimeResponse:
-    """Unit-step response in V/V: the running integral (rectangle rule) of the impulse response.
+    """Unit-step response in V/V: the running integral (trapezoid rule) of the impulse response.
 
-    ``s(t_n) = sum_{m <= n} h(t_m) dt`` starting at the earliest (negative) time of the
-    record; truncation uses the energy of the step's increments.
+    ``s(t_n) = dt (sum_{m < n} h(t_m) + h(t_n)/2)`` starting at the earliest (negative) time
+    of the record (where a causal response is 0); error O(dt**2 h').  Truncation uses the
+    energy of the step's increments.
     """
     t, v, frac, meta = _response(
         channel_or_h, baud, samples_per_ui, "pam4", "step", f_hz=f_hz,
