@@ -50,3 +50,53 @@ def isi_pmf_bruteforce(h, levels, v0, dv, n):
 def patterns(n_levels: int, n_cursors: int):
     """All symbol patterns (as level indices) of length n_cursors."""
     return itertools.product(range(n_levels), repeat=n_cursors)
+
+
+def _gauss_sf(x: np.ndarray, sigma: float) -> np.ndarray:
+    """P(N > x) for N ~ N(0, sigma^2); sigma = 0 gives the step with ties counted half."""
+    from scipy.special import erfc
+
+    if sigma == 0.0:  # ties (to 1e-12 V, float round-off) count half
+        return np.where(x < -1e-12, 1.0, np.where(x > 1e-12, 0.0, 0.5))
+    return 0.5 * erfc(x / (sigma * np.sqrt(2.0)))
+
+
+def ber_bruteforce(res: np.ndarray, h0: float, levels: np.ndarray, voltages: np.ndarray,
+                   sigma: float = 0.0) -> np.ndarray:
+    """Slicer error probability at each threshold by enumerating all ISI patterns.
+
+    For level A_l with nominal A_l*h0 <= v the error is P(sample > v), else P(sample < v);
+    sample = A_l*h0 + ISI + N(0, sigma^2); averaged over levels and all L^K patterns.
+    """
+    isi = isi_values(res, levels)
+    out = np.zeros(voltages.size)
+    for a in levels:
+        c = a * h0
+        for i, v in enumerate(voltages):
+            s = c + isi
+            if c <= v:
+                out[i] += _gauss_sf(v - s, sigma).mean()
+            else:
+                out[i] += _gauss_sf(s - v, sigma).mean()
+    return out / levels.size
+
+
+def peak_eye_bruteforce(h: np.ndarray, main: int, levels: np.ndarray) -> np.ndarray:
+    """Per-eye worst-case opening: min over patterns of the upper level minus max of the lower."""
+    isi = isi_values(np.delete(h, main), levels)
+    h0 = h[main]
+    return np.array([(levels[i + 1] * h0 + isi.min()) - (levels[i] * h0 + isi.max())
+                     for i in range(levels.size - 1)])
+
+
+def peak_eye_by_patterns(h: np.ndarray, main: int, levels: np.ndarray) -> np.ndarray:
+    """Same as :func:`peak_eye_bruteforce` but literally over every full symbol pattern."""
+    n_eye = levels.size - 1
+    top = np.full(n_eye + 1, -np.inf)
+    bottom = np.full(n_eye + 1, np.inf)
+    for pat in patterns(levels.size, h.size):
+        s = float(np.dot(levels[list(pat)], h))
+        li = pat[main]
+        top[li] = max(top[li], s)
+        bottom[li] = min(bottom[li], s)
+    return bottom[1:] - top[:-1]

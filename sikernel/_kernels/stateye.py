@@ -98,7 +98,8 @@ def ber_map(cond, centres, v0_eye, dv, out):
     ``out[j, i] = (1/L) sum_l P_l(sample on the wrong side of v_i)``, where a level
     whose nominal value ``centres[j, l]`` is at or below ``v_i`` errs when its sample
     exceeds ``v_i`` and a level above errs when its sample is below.  Bin ``i``'s own
-    mass counts half (mass uniform over the bin).
+    mass counts half (mass uniform over the bin); the edge bins, which hold the tails
+    clamped there, count wholly as lying outside the grid.
     """
     n_p = cond.shape[0]
     n_lev = cond.shape[1]
@@ -117,10 +118,17 @@ def ber_map(cond, centres, v0_eye, dv, out):
             for i in range(n):
                 p = cond[j, lv, i]
                 v = v0_eye + i * dv
+                # own bin counts half; an edge bin holds the clamped tail beyond the
+                # grid, so it counts wholly on the outer side
+                w = 0.5
+                if i == 0:
+                    w = 1.0
+                elif i == n - 1:
+                    w = 0.0
                 if c <= v:
-                    out[j, i] += inv_l * (total - below - 0.5 * p)
+                    out[j, i] += inv_l * (total - below - w * p)
                 else:
-                    out[j, i] += inv_l * (below + 0.5 * p)
+                    out[j, i] += inv_l * (below + w * p)
                 below += p
 
 

@@ -1,0 +1,238 @@
+"""Statistical eye and peak-distortion eye against brute-force enumeration of symbol patterns."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sikernel import SIKernelError
+from sikernel.eye.peak import peak_distortion_eye
+from sikernel.eye.stateye import stat_eye
+
+from . import naive_eye
+
+# exact comparisons (floating-point summation only)
+ATOL_EXACT = 1e-13
+# Gaussian noise binned at sigma/dv >= 8: log10 BER agrees to this where BER > BER_FLOOR
+LOG10_BER_TOL = 0.05
+BER_FLOOR = 1e-12
+# eye heights read off a contour: within this many bins of the reference
+HEIGHT_TOL_BINS = 2.0
+# bathtub walls are checked for monotonicity up to this BER
+BATHTUB_WALL = 1e-2
+# SER from PMFs vs BER map interpolated at the thresholds (bin interpolation only)
+SER_VS_MAP_RTOL = 0.1
+
+
+def _grid_pulse(rng, m, n_ui, dv, n_levels, main_ui=2):
+    """A pulse whose every sample is a whole number of (L-1) bins: no binning error."""
+    step = (n_levels - 1) * dv
+    p = rng.integers(-8, 9, size=n_ui * m).astype(float) * step
+    p[main_ui * m] = 150 * step  # clear main cursor, the peak
+    return p
+
+
+def _exact_kwargs(dv, n):
+    v_max = dv * (n - 1) / 2
+    return {"n_bins": n, "v_max_v": v_max}
+
+
+def _cursors_at_sample(p, m, idx):
+    """UI-spaced cursors of ``p`` through sample ``idx``: (main, nonzero ISI cursors)."""
+    pos = np.arange(idx % m, p.size, m)
+    h = p[pos]
+    main = int(np.nonzero(pos == idx)[0][0])
+    isi = np.delete(h, main)
+    return h, main, isi
+
+
+@pytest.mark.parametrize(("modulation", "n_levels", "n_ui"), [("nrz", 2, 8), ("pam4", 4, 6)])
+def test_stat_eye_exact_vs_bruteforce_all_phases(rng, modulation, n_levels, n_ui):
+    m, dv = 4, 1e-3
+    n = 400 * (n_levels - 1) + 1  # the grid holds every level and its ISI spread
+    p = _grid_pulse(rng, m, n_ui, dv, n_levels)
+    res = stat_eye(p, m, modulation=modulation, n_phases=m, **_exact_kwargs(dv, n))
+    assert res.phases_ui.size == m
+    for j, phi in enumerate(res.phases_ui):
+        h, main, isi = _cursors_at_sample(p, m, 2 * m + int(round(phi * m)))
+        ref = naive_eye.ber_bruteforce(isi[isi != 0], h[main], res.levels, res.voltages_v)
+        np.testing.assert_allclose(res.ber[j], ref, rtol=0, atol=ATOL_EXACT)
+
+
+def test_stat_eye_exact_with_dfe(rng):
+    m, dv, n = 2, 1e-3, 1201
+    p = _grid_pulse(rng, m, 7, dv, 4, main_ui=1)
+    res = stat_eye(p, m, n_phases=m, n_dfe=3, **_exact_kwargs(dv, n))
+    href, mref, _ = _cursors_at_sample(p, m, m)
+    b = href[mref + 1: mref + 4]
+    np.testing.assert_allclose(res.dfe_taps_v, b)
+    for j, phi in enumerate(res.phases_ui):
+        h, main, _ = _cursors_at_sample(p, m, m + int(round(phi * m)))
+        h = h.copy()
+        h[main + 1: main + 4] -= b
+        isi = np.delete(h, main)
+        ref = naive_eye.ber_bruteforce(isi[isi != 0], h[main], res.levels, res.voltages_v)
+        np.testing.assert_allclose(res.ber[j], ref, rtol=0, atol=ATOL_EXACT)
+
+
+def test_stat_eye_gaussian_noise_vs_bruteforce(rng):
+    levels = naive_eye.pam_levels(4)
+    h = np.array([0.02, 0.45, 0.08, -0.03, 0.015])
+    sigma = 0.012
+    res = stat_eye(h, 1, sigma_v=sigma, n_bins=1024)
+    assert res.sigma_v[0] == pytest.approx(sigma)
+    ref = naive_eye.ber_bruteforce(np.delete(h, 1), h[1], levels, res.voltages_v, sigma)
+    ok = ref > BER_FLOOR
+    np.testing.assert_allclose(np.log10(res.ber[0][ok]), np.log10(ref[ok]), rtol=0, atol=LOG10_BER_TOL)
+
+
+def test_noiseless_stat_eye_at_tiny_ber_is_peak_eye(rng):
+    h = rng.normal(scale=0.02, size=6)
+    h[2] = 0.5
+    pk = peak_distortion_eye(h, 1, n_pre=2)
+    st = stat_eye(h, 1, target_ber=1e-9, n_bins=2001, n_pre=2)
+    dv = st.voltages_v[1] - st.voltages_v[0]
+    # linear splitting widens the support by at most one bin per cursor on each side
+    # (pmf module doc), plus the main-cursor shift
+    k = h.size - 1
+    assert np.all(st.eye_height_v <= pk.eye_height_v + HEIGHT_TOL_BINS * dv)
+    assert np.all(st.eye_height_v >= pk.eye_height_v - 2 * (k + 1) * dv - HEIGHT_TOL_BINS * dv)
+
+
+@pytest.mark.parametrize("n_levels", [2, 3, 4])
+def test_peak_eye_equals_min_over_patterns(rng, n_levels):
+    levels = naive_eye.pam_levels(n_levels)
+    k = 6 if n_levels < 4 else 5
+    h = rng.normal(scale=0.05, size=k)
+    h[1] = 0.6
+    res = peak_distortion_eye(h, 1, levels=levels, n_pre=1)
+    ref = naive_eye.peak_eye_by_patterns(h, 1, levels)
+    np.testing.assert_allclose(res.eye_height_v, ref, rtol=0, atol=1e-12)
+    # the reported worst pattern reaches the bottom of the upper level of the smallest eye
+    e = int(np.argmin(res.eye_height_v))
+    isi = naive_eye.isi_values(np.delete(h, 1), levels)
+    assert res.worst_pattern[1] == levels[e + 1]
+    assert float(np.dot(res.worst_pattern, h)) == pytest.approx(levels[e + 1] * h[1] + isi.min(), abs=1e-12)
+
+
+def test_peak_eye_unequal_levels_and_dfe(rng):
+    levels = np.array([-1.0, -0.2, 0.3, 1.0])
+    h = np.array([0.03, 0.5, 0.2, -0.1, 0.04, 0.02])
+    res = peak_distortion_eye(h, 1, levels=levels, n_pre=1, n_dfe=2)
+    hd = h.copy()
+    hd[2:4] = 0.0
+    np.testing.assert_allclose(res.eye_height_v, naive_eye.peak_eye_by_patterns(hd, 1, levels),
+                               rtol=0, atol=1e-12)
+    lim = peak_distortion_eye(h, 1, levels=levels, n_pre=1, n_dfe=2, dfe_max=0.3)
+    hl = h.copy()
+    hl[2] -= 0.15  # b_1 clipped to 0.3 * h0
+    hl[3] = 0.0
+    np.testing.assert_allclose(lim.eye_height_v, naive_eye.peak_eye_by_patterns(hl, 1, levels),
+                               rtol=0, atol=1e-12)
+
+
+def _smooth_pulse(m=16, n_ui=40):
+    t = np.arange(n_ui * m) / m
+    return 0.3 * np.exp(-((t - 4) / 0.7) ** 2) + 0.04 * np.exp(-np.clip(t - 4, 0, None) / 2.5) * (t > 4)
+
+
+def test_bathtubs_monotone_away_from_the_eye_centre():
+    res = stat_eye(_smooth_pulse(), 16, sigma_v=0.004, n_dfe=2, n_phases=32, n_bins=512)
+    assert res.eye_height_min_v > 0 and 0 < res.eye_width_min_ui < 1
+    j = res.phase_index
+
+    def walls(row, start):
+        """The bathtub walls: from start outwards until the BER first exceeds BATHTUB_WALL."""
+        right = start
+        while right < row.size - 1 and row[right] <= BATHTUB_WALL:
+            right += 1
+        left = start
+        while left > 0 and row[left] <= BATHTUB_WALL:
+            left -= 1
+        return row[start: right + 1], row[left: start + 1][::-1]
+
+    for row in res.bathtub_phase:
+        for wall in walls(row, j):
+            assert wall.size > 2 and np.all(np.diff(wall) >= -1e-15)
+    v = res.voltages_v
+    for t in res.thresholds_v:
+        for wall in walls(res.bathtub_voltage, int(np.argmin(np.abs(v - t)))):
+            assert wall.size > 2 and np.all(np.diff(wall) >= -1e-15)
+
+
+def test_impairments_only_close_the_eye():
+    p = _smooth_pulse()
+    base = stat_eye(p, 16, sigma_v=0.003, n_dfe=2, n_phases=32, n_bins=512)
+    worse = [stat_eye(p, 16, sigma_v=0.003, n_dfe=2, n_phases=32, n_bins=512, **kw)
+             for kw in ({"snr_tx_db": 25.0}, {"sigma_rj_ui": 0.02}, {"a_dd_ui": 0.05},
+                        {"crosstalk": [0.15 * p]}, {"eta0_v2_hz": 1e-18, "noise_bw_hz": 2e10})]
+    for w in worse:
+        assert w.eye_height_min_v < base.eye_height_min_v
+        assert w.eye_closure_max_db > base.eye_closure_max_db
+    # the worst-phase crosstalk closes at least as much as the phase-averaged one
+    avg = stat_eye(p, 16, sigma_v=0.003, n_dfe=2, n_phases=32, n_bins=512,
+                   crosstalk=[0.15 * p], xt_phase="average")
+    assert avg.eye_height_min_v >= worse[3].eye_height_min_v
+
+
+def test_closure_definition_and_ser():
+    p = _smooth_pulse()
+    res = stat_eye(p, 16, sigma_v=0.003, n_dfe=2, n_phases=32, n_bins=512, target_ber=1e-5)
+    h = p[int(np.argmax(p)) % 16::16]
+    ideal = np.diff(res.levels) * h.sum()
+    np.testing.assert_allclose(res.ideal_eye_height_v, ideal)
+    np.testing.assert_allclose(res.eye_closure_db, 20 * np.log10(ideal / res.eye_height_v))
+    # the slicer SER from the conditional PMFs matches the BER map summed over the thresholds
+    noisy = stat_eye(p, 16, sigma_v=0.012, n_dfe=2, n_phases=32, n_bins=512, target_ber=1e-2)
+    j = noisy.phase_index
+    from_map = sum(np.interp(t, noisy.voltages_v, noisy.ber[j]) for t in noisy.thresholds_v)
+    assert noisy.symbol_error_ratio() == pytest.approx(from_map, rel=SER_VS_MAP_RTOL)
+
+
+@pytest.mark.parametrize(("kwargs", "match"), [
+    ({"pulse": []}, "non-empty"),
+    ({"pulse": np.ones((3, 4))}, "1-D"),
+    ({"pulse": [0.1, np.nan, 0.2]}, "NaN"),
+    ({"pulse": [0.0, -0.2, 0.0]}, "positive"),
+    ({"pulse": "abc"}, "neither"),
+    ({"samples_per_ui": None}, "samples_per_ui"),
+    ({"samples_per_ui": 0}, "samples_per_ui"),
+    ({"target_ber": 0.0}, "target_ber"),
+    ({"target_ber": 0.5}, "target_ber"),
+    ({"target_ber": -1e-3}, "target_ber"),
+    ({"target_ber": float("nan")}, "target_ber"),
+    ({"modulation": "qam16"}, "modulation"),
+    ({"levels": [1.0, 0.0]}, "levels"),
+    ({"levels": [[0.0, 1.0]]}, "levels"),
+    ({"n_dfe": 50}, "n_dfe"),
+    ({"n_dfe": -1}, "n_dfe"),
+    ({"n_dfe": 2, "dfe_max": [0.5, 0.5, 0.5]}, "dfe_max"),
+    ({"sigma_v": -1e-3}, "sigma_v"),
+    ({"eta0_v2_hz": 1e-18}, "noise_bw_hz"),
+    ({"a_dd_ui": 0.7}, "a_dd_ui"),
+    ({"n_bins": 4}, "n_bins"),
+    ({"n_phases": 0}, "n_phases"),
+    ({"xt_phase": "best"}, "xt_phase"),
+    ({"crosstalk": [[]]}, "crosstalk"),
+    ({"phase": 10_000}, "phase"),
+])
+def test_stat_eye_bad_input(kwargs, match):
+    args = {"pulse": _smooth_pulse(4, 10), "samples_per_ui": 4}
+    args.update(kwargs)
+    pulse = args.pop("pulse")
+    with pytest.raises(SIKernelError, match=match):
+        stat_eye(pulse, **args)
+
+
+@pytest.mark.parametrize(("kwargs", "match"), [
+    ({"pulse": []}, "non-empty"),
+    ({"n_dfe": 9}, "n_dfe"),
+    ({"modulation": "pam5"}, "modulation"),
+    ({"n_pre": -1}, "n_pre"),
+])
+def test_peak_eye_bad_input(kwargs, match):
+    args = {"pulse": [0.05, 0.5, 0.1, 0.02], "samples_per_ui": 1}
+    args.update(kwargs)
+    pulse = args.pop("pulse")
+    with pytest.raises(SIKernelError, match=match):
+        peak_distortion_eye(pulse, **args)
