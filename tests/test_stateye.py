@@ -54,7 +54,7 @@ def test_stat_eye_exact_vs_bruteforce_all_phases(rng, modulation, n_levels, n_ui
     res = stat_eye(p, m, modulation=modulation, n_phases=m, **_exact_kwargs(dv, n))
     assert res.phases_ui.size == m
     for j, phi in enumerate(res.phases_ui):
-        h, main, isi = _cursors_at_sample(p, m, 2 * m + int(round(phi * m)))
+        h, main, isi = _cursors_at_sample(p, m, 2 * m + int(np.rint(phi * m)))
         ref = naive_eye.ber_bruteforce(isi[isi != 0], h[main], res.levels, res.voltages_v)
         np.testing.assert_allclose(res.ber[j], ref, rtol=0, atol=ATOL_EXACT)
 
@@ -67,7 +67,7 @@ def test_stat_eye_exact_with_dfe(rng):
     b = href[mref + 1: mref + 4]
     np.testing.assert_allclose(res.dfe_taps_v, b)
     for j, phi in enumerate(res.phases_ui):
-        h, main, _ = _cursors_at_sample(p, m, m + int(round(phi * m)))
+        h, main, _ = _cursors_at_sample(p, m, m + int(np.rint(phi * m)))
         h = h.copy()
         h[main + 1: main + 4] -= b
         isi = np.delete(h, main)
