@@ -26,21 +26,17 @@ def naive_fom(q, offs, c, m, bmin, bmax, var_n, n_levels, r_lm, snr_tx_db, a_dd,
     """Return (fom_db, cursor index in q's window, terms dict)."""
     pad_ui = int(np.max(np.abs(offs))) + 8
     p, pad = tx_pulse(q, offs, c, m, pad_ui)
-    ipk_q = int(np.argmax(q)) + pad
-    w = 5 * m
-    win = p[ipk_q - w: ipk_q + w + 1]
-    span = 3 * m
-    jpk = int(np.argmax(win[w - span: w + span + 1])) + (w - span)
+    jpk = int(np.argmax(p))  # global peak of the equalised pulse
     best, res_min = -1, np.inf
     for j in range(jpk - m, jpk + m):
-        h0 = win[j]
+        h0 = p[j]
         if h0 <= 0:
             continue
-        b1 = np.clip(win[j + m] / h0, bmin[0], bmax[0]) if len(bmax) else 0.0
-        res = abs(win[j - m] - (win[j + m] - b1 * h0))
+        b1 = np.clip(p[j + m] / h0, bmin[0], bmax[0]) if len(bmax) else 0.0
+        res = abs(p[j - m] - (p[j + m] - b1 * h0))
         if res < res_min:
             res_min, best = res, j
-    ix = ipk_q - w + best  # index in padded p
+    ix = best  # index in padded p
     h0 = p[ix]
     ph = ix % m
     h = p[ph::m]

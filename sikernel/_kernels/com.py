@@ -48,8 +48,8 @@ from .._jit import kernel, parallel_kernel
 #: half-width (UI) of the window around the CTLE pulse peak in which the TX-equalised
 #: pulse is formed; its peak is searched within +/- _PEAK_SPAN_UI, the MM point within
 #: +/- 1 UI of that peak, which needs one more UI either side.
-_WIN_UI = 5
-_PEAK_SPAN_UI = 3
+_WIN_UI = 3
+_PEAK_SPAN_UI = 1
 
 # indices of the terms array returned by fom_direct / used in the grid
 T_FOM = 0
@@ -82,16 +82,35 @@ def _tx_sample(q, offs, c, m_spui, i):
 
 
 @kernel
-def _cursor(q, offs, c, m_spui, ipk_q, bmin0, bmax0, has_dfe, buf):
+def _pad_len(offs, m_spui, n_dfe):
+    """Zero padding (samples) that keeps every index of _cursor / DFE terms inside the record."""
+    o_max = 0
+    for a in range(offs.shape[0]):
+        o_max = max(o_max, abs(offs[a]))
+    return (_WIN_UI + o_max + n_dfe + 2) * m_spui
+
+
+@kernel
+def _cursor(qp, offs, c, m_spui, ipk_q, bmin0, bmax0, has_dfe, buf):
     """Mueller-Mueller sampling index (93A-25/26) of the TX-equalised pulse; -1 if none.
 
-    ``buf`` (length ``2 _WIN_UI M + 1``) receives p over ``ipk_q +/- _WIN_UI M``.
+    ``qp`` is the pulse padded with :func:`_pad_len` zeros on both sides (no bounds
+    checks here); ``ipk_q`` the index of its peak.  ``buf`` (length ``2 _WIN_UI M + 1``)
+    receives p over ``ipk_q +/- _WIN_UI M``; the peak of p is searched within
+    ``+/- _PEAK_SPAN_UI`` UI of ``ipk_q`` and the MM point within one UI of that peak.
     """
     w = _WIN_UI * m_spui
     base = ipk_q - w
     nb = 2 * w + 1
     for j in range(nb):
-        buf[j] = _tx_sample(q, offs, c, m_spui, base + j)
+        buf[j] = 0.0
+    for a in range(offs.shape[0]):
+        ca = c[a]
+        if ca == 0.0:
+            continue
+        sh = base - offs[a] * m_spui
+        for j in range(nb):
+            buf[j] += ca * qp[sh + j]
     span = _PEAK_SPAN_UI * m_spui
     jpk = w - span
     vpk = buf[jpk]
@@ -123,6 +142,23 @@ def _cursor(q, offs, c, m_spui, ipk_q, bmin0, bmax0, has_dfe, buf):
 
 
 @kernel
+def _padded(q, pad):
+    qp = np.zeros(q.shape[0] + 2 * pad)
+    for i in range(q.shape[0]):
+        qp[pad + i] = q[i]
+    return qp
+
+
+@kernel
+def _argmax(q):
+    ipk = 0
+    for i in range(q.shape[0]):
+        if q[i] > q[ipk]:
+            ipk = i
+    return ipk
+
+
+@kernel
 def _dfe_residual_sum(q, offs, c, m_spui, ix, h0, bmin, bmax):
     """sum over the DFE span of (h_n - b(n) h0)^2 - h_n^2 (93A-26/27 correction)."""
     s = 0.0
@@ -140,14 +176,15 @@ def _dfe_residual_sum(q, offs, c, m_spui, ix, h0, bmin, bmax):
 
 @kernel
 def _phase_autocorr(q, m_spui, n_lag, deriv, out):
-    """out[m, d] = sum_n s_m[n] s_m[n + d] for phase m, lag d (UI).
+    """out[m, d] = sum_n s_m[n] s_m[n + d] for phase m, lag d (UI), d < n_lag.
 
     ``s_m[n] = q[m + nM]`` or, with ``deriv``, the slope
     ``(q[m + nM + 1] - q[m + nM - 1]) M / 2`` (V/UI), zero outside the window.
+    Four interleaved partial sums (a fixed order: the result does not depend on threads).
     """
     n_samp = q.shape[0]
     n_ui = (n_samp + m_spui - 1) // m_spui
-    seq = np.empty(n_ui)
+    seq = np.zeros(n_ui + n_lag + 4)
     for m in range(m_spui):
         for n in range(n_ui):
             i = m + n * m_spui
@@ -156,23 +193,41 @@ def _phase_autocorr(q, m_spui, n_lag, deriv, out):
             else:
                 seq[n] = _sample(q, i)
         for d in range(n_lag):
-            s = 0.0
-            for n in range(n_ui - d):
-                s += seq[n] * seq[n + d]
-            out[m, d] = s
+            s0 = 0.0
+            s1 = 0.0
+            s2 = 0.0
+            s3 = 0.0
+            for n in range(0, n_ui, 4):
+                s0 += seq[n] * seq[n + d]
+                s1 += seq[n + 1] * seq[n + 1 + d]
+                s2 += seq[n + 2] * seq[n + 2 + d]
+                s3 += seq[n + 3] * seq[n + 3 + d]
+            out[m, d] = (s0 + s1) + (s2 + s3)
 
 
 @kernel
-def _quad(r_m, offs, c):
-    """c^T R c with R[a, b] = r_m[|o_a - o_b|]."""
-    s = 0.0
+def lag_products(offs, tx, out):
+    """out[t, d] = sum over ordered tap pairs (a, b) with |o_a - o_b| = d of c_a c_b.
+
+    With it, sum_n h_n^2 = c^T R c = sum_d r(d) out[t, d] for an autocorrelation r.
+    """
     na = offs.shape[0]
-    for a in range(na):
-        for b in range(na):
-            d = offs[a] - offs[b]
-            if d < 0:
-                d = -d
-            s += c[a] * c[b] * r_m[d]
+    for t in range(tx.shape[0]):
+        for d in range(out.shape[1]):
+            out[t, d] = 0.0
+        for a in range(na):
+            for b in range(na):
+                d = offs[a] - offs[b]
+                if d < 0:
+                    d = -d
+                out[t, d] += tx[t, a] * tx[t, b]
+
+
+@kernel
+def _dot(r, u):
+    s = 0.0
+    for d in range(u.shape[0]):
+        s += r[d] * u[d]
     return s
 
 
@@ -220,15 +275,14 @@ def fom_direct(q, xt, xt_fext, offs, c, m_spui, bmin, bmax, var_n, a_s_scale, va
         cursor sample index (as float; -1 when no valid cursor).
     """
     n_samp = q.shape[0]
-    ipk = 0
-    for i in range(n_samp):
-        if q[i] > q[ipk]:
-            ipk = i
     buf = np.empty(2 * _WIN_UI * m_spui + 1)
     nb = bmax.shape[0]
     b0min = bmin[0] if nb > 0 else 0.0
     b0max = bmax[0] if nb > 0 else 0.0
-    ix = _cursor(q, offs, c, m_spui, ipk, b0min, b0max, nb > 0, buf)
+    pad = _pad_len(offs, m_spui, nb)
+    ix = _cursor(_padded(q, pad), offs, c, m_spui, _argmax(q) + pad, b0min, b0max, nb > 0, buf)
+    if ix >= 0:
+        ix -= pad
     for t in range(N_TERMS):
         out[t] = 0.0
     out[T_IX] = ix
@@ -346,13 +400,14 @@ def fom_grid(basis_v, basis_xt, xt_fext, ctle_w, var_n, offs, tx, m_spui, bmin, 
     nb = bmax.shape[0]
     b0min = bmin[0] if nb > 0 else 0.0
     b0max = bmax[0] if nb > 0 else 0.0
+    pad = _pad_len(offs, m_spui, nb)
+    lag_u = np.empty((n_tx, n_lag))
+    lag_products(offs, tx, lag_u)
     for k in prange(n_ctle):
         q = np.empty(n_samp)
         combine_pulses(basis_v, ctle_w[k], q)
-        ipk = 0
-        for i in range(n_samp):
-            if q[i] > q[ipk]:
-                ipk = i
+        qp = _padded(q, pad)
+        ipk = _argmax(q) + pad
         r_v = np.empty((m_spui, n_lag))
         r_d = np.empty((m_spui, n_lag))
         _phase_autocorr(q, m_spui, n_lag, False, r_v)
@@ -363,8 +418,10 @@ def fom_grid(basis_v, basis_xt, xt_fext, ctle_w, var_n, offs, tx, m_spui, bmin, 
         x = np.empty(n_samp)
         for g in range(n_xt):
             combine_pulses(basis_xt[g], ctle_w[k], x)
-            _phase_autocorr(x, m_spui, n_lag, False, r_x[g])
-            if not xt_fext[g]:
+            if xt_fext[g]:
+                _phase_autocorr(x, m_spui, n_lag, False, r_x[g])
+            else:
+                _phase_autocorr(x, m_spui, 1, False, r_x[g])
                 best = 0.0
                 for mm in range(m_spui):
                     if r_x[g, mm, 0] > best:
@@ -374,24 +431,26 @@ def fom_grid(basis_v, basis_xt, xt_fext, ctle_w, var_n, offs, tx, m_spui, bmin, 
         vn = var_n[k]
         for t in range(n_tx):
             c = tx[t]
-            ix = _cursor(q, offs, c, m_spui, ipk, b0min, b0max, nb > 0, buf)
-            out_ix[k, t] = ix
-            if ix < 0:
+            ixp = _cursor(qp, offs, c, m_spui, ipk, b0min, b0max, nb > 0, buf)
+            if ixp < 0:
+                out_ix[k, t] = -1
                 out_fom[k, t] = -np.inf
                 continue
+            ix = ixp - pad
+            out_ix[k, t] = ix
             m = ix % m_spui
             h0 = _tx_sample(q, offs, c, m_spui, ix)
-            s_isi = _quad(r_v[m], offs, c) - h0 * h0 + _dfe_residual_sum(q, offs, c, m_spui, ix, h0,
-                                                                        bmin, bmax)
+            u = lag_u[t]
+            s_isi = _dot(r_v[m], u) - h0 * h0 + _dfe_residual_sum(q, offs, c, m_spui, ix, h0, bmin, bmax)
             if s_isi < 0.0:
                 s_isi = 0.0
-            s_j = _quad(r_d[m], offs, c)
+            s_j = _dot(r_d[m], u)
             s_xt = s_next
             for g in range(n_xt):
                 if xt_fext[g]:
                     best = 0.0
                     for mm in range(m_spui):
-                        v = _quad(r_x[g, mm], offs, c)
+                        v = _dot(r_x[g, mm], u)
                         if v > best:
                             best = v
                     s_xt += best

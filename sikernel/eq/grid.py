@@ -38,6 +38,8 @@ class GridResult:
         Sampling index (samples, in the pulse window) of the chosen setting.
     fom_grid_db : ndarray, shape (n_ctle, n_tx)
         FOM of every evaluated point.
+    cursor_grid : ndarray of int, shape (n_ctle, n_tx)
+        Sampling index of every point (-1: no valid cursor).
     n_points : int
         Number of evaluated points.
     """
@@ -48,6 +50,7 @@ class GridResult:
     tx_taps: np.ndarray
     cursor_index: int
     fom_grid_db: np.ndarray
+    cursor_grid: np.ndarray
     n_points: int
 
 
@@ -137,7 +140,8 @@ def grid_search(basis_v: np.ndarray, ctle_weights: np.ndarray, var_n: np.ndarray
     flat = int(np.argmax(fom))  # first maximum in (ctle, tx) order: deterministic
     kc, kt = divmod(flat, tx.shape[0])
     return GridResult(fom_db=float(fom[kc, kt]), tx_index=kt, ctle_index=kc, tx_taps=tx[kt].copy(),
-                      cursor_index=int(ix[kc, kt]), fom_grid_db=fom, n_points=int(fom.size))
+                      cursor_index=int(ix[kc, kt]), fom_grid_db=fom, cursor_grid=ix,
+                      n_points=int(fom.size))
 
 
 def fom_constants(n_levels: int, r_lm: float, snr_tx_db: float, a_dd_ui: float,

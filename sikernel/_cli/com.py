@@ -1,0 +1,60 @@
+"""``sikernel com``: Channel Operating Margin of a Touchstone channel (IEEE 802.3 Annex 93A/178A)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``com`` sub-command."""
+    p = subparsers.add_parser(
+        "com", help="COM of a channel (IEEE 802.3 Annex 93A / 178A)",
+        description="Channel Operating Margin of THRU.s4p (port map (1,3)->(2,4)) with optional "
+                    "NEXT/FEXT aggressors, for a named COM preset.")
+    p.add_argument("thru", help="thru channel, Touchstone .s4p")
+    p.add_argument("--next", nargs="+", default=[], metavar="F", help="near-end crosstalk .s4p files")
+    p.add_argument("--fext", nargs="+", default=[], metavar="F", help="far-end crosstalk .s4p files")
+    p.add_argument("--preset", default="802.3ck-kr",
+                   help="802.3ck-kr (default), 802.3ck-c2c or 802.3dj-kr")
+    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                   help="override a preset value (SI units), e.g. --set t_r_s=4e-12; repeatable")
+    p.add_argument("--json", action="store_true", help="print the full result as JSON")
+    p.set_defaults(func=_run)
+
+
+def _parse_overrides(items: list[str]) -> dict:
+    from ..errors import SIKernelError
+
+    out = {}
+    for it in items:
+        if "=" not in it:
+            raise SIKernelError(f"--set {it!r}: expected NAME=VALUE")
+        k, v = it.split("=", 1)
+        try:
+            out[k.strip()] = json.loads(v)
+        except json.JSONDecodeError:
+            out[k.strip()] = v
+    return out
+
+
+def _run(args: argparse.Namespace) -> int:
+    from ..eye.com import com
+
+    r = com(args.thru, preset=args.preset, next=args.next, fext=args.fext,
+            **_parse_overrides(args.set))
+    if args.json:
+        json.dump(r.to_dict(), sys.stdout, indent=2)
+        print()
+        return 0
+    print(f"COM {r.com_db:.3f} dB  ({'pass' if r.passed else 'FAIL'} at "
+          f">= {r.preset['values']['pass_threshold_db']:g} dB)  preset {r.preset['name']}")
+    print(f"channel {r.channel}  NEXT {len(r.next)}  FEXT {len(r.fext)}  "
+          f"elapsed {r.elapsed_s:.3f} s")
+    for c in r.cases:
+        print(f"  z_p {c.z_p_m[0] * 1e3:.1f}/{c.z_p_m[1] * 1e3:.1f} mm: COM {c.com_db:.3f} dB, "
+              f"FOM {c.fom_db:.3f} dB, A_s {c.a_s * 1e3:.3f} mV, A_ni {c.a_ni * 1e3:.3f} mV, "
+              f"TX {[round(float(x), 3) for x in c.tx_taps]}, g_DC {c.ctle_gdc_db:g} dB, "
+              f"g_DC2 {c.ctle_gdc2_db:g} dB")
+    return 0

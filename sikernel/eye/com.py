@@ -1,0 +1,558 @@
+"""Channel Operating Margin (COM), IEEE Std 802.3 Annex 93A (802.3ck) and P802.3dj Annex 178A.
+
+Steps (93A.1.1 ... 93A.1.7), per package test case (``preset.z_p_cases_m``):
+
+1. Channel: the thru and every aggressor on a uniform grid from 0 Hz with step
+   ``df_hz`` (:func:`sikernel.channel.dc.extrapolate_dc` when the file has no DC point),
+   cascaded with the TX and RX package models (93A.1.2,
+   :func:`sikernel.channel.package.package_channel`) through ABCD matrices; near-end
+   aggressors get the TX package too (their transmitter is on the receiver's package).
+2. Voltage transfer function H21 between the die terminations R_d (93A-18), times the
+   TX rise-time filter (93A-46), the RX AFE (93A-20) and the CTLE (93A-22/178A-14).
+3. Pulse responses (93A-24) by :func:`sikernel.response.pulse_from_h`; because the CTLE is
+   bilinear in its two linear DC gains, every CTLE setting's pulse is an exact weighted sum
+   of the pulses at the corner settings (2 or 4 FFTs per channel, not one per setting), and
+   sigma_N^2 (93A-35) is a quadratic form of the corner responses.
+4. Exhaustive TX FFE x CTLE search maximising FOM (93A.1.6, 93A-36):
+   :func:`sikernel.eq.grid.grid_search`.
+5. COM at the chosen setting (93A.1.7): signal A_s = R_LM h0/(L-1); the noise+interference
+   PMF is the convolution of the residual-ISI PMF after the DFE (93A-26/27, cursors
+   |h| > 1e-3 A_s, Note 2 of 93A.1.7.1), the dual-Dirac jitter PMF of A_DD h_J (93A-40),
+   every aggressor at its worst phase (93A-44) and a Gaussian with
+   sigma_G^2 = sigma_TX^2 + sigma_RJ^2 sigma_X^2 sum h_J^2 + sigma_N^2 (93A-41..43);
+   A_ni is the amplitude where its lower tail reaches DER0; COM = 20 log10(A_s / A_ni).
+   COM of the channel is the minimum over the package test cases.
+
+Pulse window: the pulse records are cut to the samples where any basis pulse exceeds
+``_TRUNC_REL`` x the victim peak (plus two UI of zeros each side); the dropped samples
+each contribute < 1e-10 h0^2 to any sum of squares.
+
+The PMF voltage grid spans +/- min(2 A_s, bound) with bound the worst-case sum plus
+7 sigma_G (at least 1.1 A_s) and at most ``_MAX_BINS`` bins of >= 1e-5 V (Note 1 of
+93A.1.7.1); A_ni is therefore capped at 2 A_s (COM >= -6 dB is reported as computed,
+lower values read as "-6 dB or worse").
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .._kernels import pmf as _kp
+from ..channel.core import Channel
+from ..errors import SIKernelError
+from .presets import ComPreset, get_preset
+
+#: relative amplitude (of the victim peak) below which pulse samples are cut off
+_TRUNC_REL = 1e-5
+#: cursors below this fraction of A_s are left out of the PMFs (Note 2 of 93A.1.7.1)
+_PMF_REL = 1e-3
+#: minimum PMF bin width (V), Note 1 of 93A.1.7.1
+_DV_MIN = 1e-5
+#: largest PMF grid (bins)
+_MAX_BINS = 8001
+
+
+@dataclass(frozen=True, eq=False)
+class ComCase:
+    """COM of one package test case.
+
+    Attributes
+    ----------
+    z_p_m : tuple of float
+        (TX, RX) package long-section lengths (m).
+    com_db, fom_db : float
+        COM and the best FOM of this case (dB).
+    a_s, a_ni : float
+        Signal and noise+interference amplitudes (V).
+    tx_taps : ndarray
+        Chosen TX FFE taps at ``tx_offsets``.
+    tx_offsets : ndarray of int
+        Tap offsets (UI).
+    ctle_gdc_db, ctle_gdc2_db : float
+        Chosen CTLE DC gains.
+    dfe_taps : ndarray
+        DFE taps b(n) at the chosen setting (93A-26).
+    h0 : float
+        Main cursor (V).
+    sampling_phase_ui : float
+        Sampling instant within the UI, t_s mod T, in UI from the pulse record start.
+    rx_ffe_taps : ndarray or None
+        178A RX FFE (main tap 1, ``preset.rx_ffe_n_pre`` pre-cursor taps); None for 93A.
+    sigma : dict
+        sigma_TX, sigma_ISI, sigma_J, sigma_XT, sigma_N (V, FOM terms at the chosen point)
+        and sigma_G (V, Gaussian part of the COM PMF).
+    cursors_v : ndarray
+        Equalised pulse samples at the sampling phase, before DFE (V); cursor at ``cursor_ui``.
+    cursor_ui : int
+        Index of the main cursor in ``cursors_v``.
+    n_grid_points : int
+        TX FFE x CTLE points evaluated (93A FOM; in 178A mode they rank the TX FFE per CTLE).
+    """
+
+    z_p_m: tuple[float, float]
+    com_db: float
+    fom_db: float
+    a_s: float
+    a_ni: float
+    tx_taps: np.ndarray
+    tx_offsets: np.ndarray
+    ctle_gdc_db: float
+    ctle_gdc2_db: float
+    dfe_taps: np.ndarray
+    h0: float
+    sampling_phase_ui: float
+    sigma: dict[str, float]
+    cursors_v: np.ndarray
+    cursor_ui: int
+    n_grid_points: int
+    rx_ffe_taps: np.ndarray | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class ComResult:
+    """COM of a channel: the worst package test case, with every case kept.
+
+    Attributes
+    ----------
+    com_db : float
+        COM (dB) = min over package cases.
+    passed : bool
+        ``com_db >= preset.pass_threshold_db``.
+    fom_db, a_s, a_ni, tx_taps, tx_offsets, ctle_gdc_db, ctle_gdc2_db, dfe_taps, h0,
+    sampling_phase_ui, sigma
+        Those of the worst case (see :class:`ComCase`).
+    cases : tuple of ComCase
+        Every package test case.
+    preset : dict
+        ``{"name", "version", "values"}`` of the preset used (overrides included).
+    channel, next, fext : str / tuple of str
+        Names of the inputs.
+    elapsed_s : float
+        Wall time of the computation.
+    """
+
+    com_db: float
+    passed: bool
+    fom_db: float
+    a_s: float
+    a_ni: float
+    tx_taps: np.ndarray
+    tx_offsets: np.ndarray
+    ctle_gdc_db: float
+    ctle_gdc2_db: float
+    dfe_taps: np.ndarray
+    h0: float
+    sampling_phase_ui: float
+    sigma: dict[str, float]
+    cases: tuple[ComCase, ...]
+    preset: dict[str, Any]
+    channel: str
+    next: tuple[str, ...]
+    fext: tuple[str, ...]
+    elapsed_s: float
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-friendly summary (lists and floats)."""
+        def case(c: ComCase) -> dict[str, Any]:
+            return {"z_p_m": list(c.z_p_m), "com_db": c.com_db, "fom_db": c.fom_db, "a_s_v": c.a_s,
+                    "a_ni_v": c.a_ni, "tx_taps": c.tx_taps.tolist(), "tx_offsets_ui": c.tx_offsets.tolist(),
+                    "ctle_gdc_db": c.ctle_gdc_db, "ctle_gdc2_db": c.ctle_gdc2_db,
+                    "dfe_taps": c.dfe_taps.tolist(), "h0_v": c.h0, "sampling_phase_ui": c.sampling_phase_ui,
+                    "sigma_v": dict(c.sigma), "n_grid_points": c.n_grid_points,
+                    "rx_ffe_taps": None if c.rx_ffe_taps is None else c.rx_ffe_taps.tolist()}
+        return {"channel": self.channel, "next": list(self.next), "fext": list(self.fext),
+                "com_db": self.com_db, "passed": self.passed, "fom_db": self.fom_db,
+                "a_s_v": self.a_s, "a_ni_v": self.a_ni, "cases": [case(c) for c in self.cases],
+                "preset": _jsonable(self.preset), "elapsed_s": self.elapsed_s}
+
+
+def _jsonable(x: Any) -> Any:
+    if isinstance(x, dict):
+        return {str(k): _jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_jsonable(v) for v in x]
+    if isinstance(x, np.ndarray):
+        return x.tolist()
+    if isinstance(x, (np.floating, np.integer)):
+        return x.item()
+    return x
+
+
+# -- inputs -------------------------------------------------------------------------------
+def _load(x: Any, what: str) -> Channel:
+    """A Channel, or a Touchstone path / skrf.Network read with the default port map.
+
+    The swapped-port-map check is off for aggressors (their loss is high by design).
+    """
+    if isinstance(x, Channel):
+        return x
+    if isinstance(x, (str, Path)) or type(x).__name__ == "Network":
+        from ..channel.touchstone import read_touchstone
+
+        return read_touchstone(x, check_port_map=(what == "channel"))
+    raise SIKernelError(f"{what}={x!r}: expected a Channel, a Touchstone path or an skrf.Network")
+
+
+def _on_grid(ch: Channel, df_hz: float) -> Channel:
+    """The channel on the uniform grid 0, df, 2 df, ... (DC extrapolated when missing)."""
+    f = ch.f
+    if f[0] == 0.0 and f.size > 1:
+        d = np.diff(f)
+        if np.all(np.abs(d - df_hz) <= 1e-6 * df_hz):
+            return ch
+    from ..channel.dc import extrapolate_dc
+
+    return extrapolate_dc(ch, df_hz=df_hz)
+
+
+def _common_grid(chs: list[Channel]) -> np.ndarray:
+    n = min(c.f.size for c in chs)
+    f = chs[0].f[:n]
+    for c in chs[1:]:
+        if not np.allclose(c.f[:n], f, rtol=1e-9, atol=1e-3):
+            raise SIKernelError(f"channel {c.name!r} is on another frequency grid than "
+                                f"{chs[0].name!r}; expected the same step from 0 Hz")
+    return f
+
+
+# -- transfer functions -------------------------------------------------------------------
+def _packaged_h21(ch: Channel, f: np.ndarray, p: ComPreset, z_tx: float, z_rx: float) -> np.ndarray:
+    """H21 (93A-18) of TX package + channel + RX package between R_d terminations."""
+    from ..channel.twoport import cascade, reflection_coefficient, terminated_h21
+
+    c = Channel(f, ch.sdd[: f.size], ch.z0_ohm, ch.name)
+    if p.package not in (None, "", "none"):
+        from ..channel.package import PACKAGES, package_channel
+
+        if p.package not in PACKAGES:
+            raise SIKernelError(f"COM preset package={p.package!r} unknown; known: {', '.join(PACKAGES)}")
+        model = PACKAGES[p.package]
+        c = cascade(package_channel(model, z_tx, f, side="tx"), c, package_channel(model, z_rx, f, side="rx"))
+    g = reflection_coefficient(p.rd_ohm, p.r0_ohm)
+    return terminated_h21(c.sdd, g, g)
+
+
+def _ctle_basis(p: ComPreset, f: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Corner CTLE responses (n_b, n_f), weights (n_ctle, n_b) and the settings (n_ctle, 2).
+
+    93A-22/178A-14 is affine in g = 10^(gDC/20) at fixed g2 and affine in g2 at fixed g,
+    so H(g, g2) = sum of the four corner responses with bilinear weights (exact).
+    """
+    from ..eq.filters import ctle_responses
+
+    settings = p.ctle_grid()
+    g1 = 10.0 ** (settings[:, 0] / 20.0)
+    g2 = 10.0 ** (settings[:, 1] / 20.0)
+    c1 = sorted({float(settings[:, 0].max()), float(settings[:, 0].min())})
+    c2 = sorted({float(settings[:, 1].max()), float(settings[:, 1].min())})
+    corners = [(a, b) for b in c2 for a in c1]
+    h = ctle_responses(f, [a for a, _ in corners], p.ctle_fz_hz, p.ctle_fp1_hz, p.ctle_fp2_hz,
+                       gdc2_db=[b for _, b in corners], f_lf_hz=p.ctle_f_lf_hz)
+
+    def lin_w(x: np.ndarray, cs: list[float]) -> np.ndarray:
+        if len(cs) == 1:
+            return np.ones((x.size, 1))
+        xa, xb = 10.0 ** (cs[0] / 20.0), 10.0 ** (cs[1] / 20.0)
+        u = (x - xa) / (xb - xa)
+        return np.stack([1.0 - u, u], axis=1)
+
+    w1 = lin_w(g1, c1)
+    w2 = lin_w(g2, c2)
+    w = (w2[:, :, None] * w1[:, None, :]).reshape(settings.shape[0], -1)
+    return h, w, settings
+
+
+def _window(pulses: list[np.ndarray], ref_peak: float, m: int) -> tuple[int, int]:
+    """Sample range [i0, i1) holding every sample above _TRUNC_REL x ref_peak, multiple of M long."""
+    thr = _TRUNC_REL * ref_peak
+    lo, hi = None, None
+    for v in pulses:
+        idx = np.flatnonzero(np.max(np.abs(v.reshape(-1, v.shape[-1])), axis=0) > thr)
+        if idx.size:
+            lo = idx[0] if lo is None else min(lo, idx[0])
+            hi = idx[-1] if hi is None else max(hi, idx[-1])
+    n = pulses[0].shape[-1]
+    if lo is None:
+        return 0, n - n % m
+    lo = max(0, lo - 2 * m)
+    hi = min(n, hi + 2 * m + 1)
+    length = ((hi - lo + m - 1) // m) * m
+    if lo + length > n:
+        lo = max(0, n - length)
+    return lo, lo + length
+
+
+# -- COM (93A.1.7) ----------------------------------------------------------------------
+def _tx_apply(x: np.ndarray, c: np.ndarray, offs: np.ndarray, m: int, pad: int) -> np.ndarray:
+    """p(i) = sum_a c_a x(i - o_a M) on the record padded by ``pad`` zeros each side (93A-21)."""
+    xx = np.concatenate([np.zeros(pad), x, np.zeros(pad)])
+    out = np.zeros_like(xx)
+    for o, ca in zip(offs, c, strict=True):
+        out += ca * np.roll(xx, int(o) * m)
+    return out
+
+
+def _worst_phase(px: np.ndarray, m: int) -> np.ndarray:
+    """Samples of an aggressor pulse at the phase of largest sum of squares (93A-33)."""
+    e = [float(np.sum(px[k::m] ** 2)) for k in range(m)]
+    return px[int(np.argmax(e))::m]
+
+
+def _a_ni(isi: np.ndarray, hj: np.ndarray, xt: list[np.ndarray], a_s: float, var_g: float,
+          p: ComPreset) -> float:
+    """Noise + interference amplitude at DER0 (93A-38..45) on a uniform voltage grid.
+
+    One PMF of sum a_k x_k over the residual ISI cursors, the dual-Dirac jitter terms A_DD h_J
+    and every aggressor's cursors (all independent PAM-L symbols, 93A-40/44), each kept when
+    |x| > 1e-3 A_s, convolved with the Gaussian N(0, var_g) (93A-41..43).
+    """
+    thr = _PMF_REL * abs(a_s)
+    parts = [isi, p.a_dd_ui * hj, *xt]
+    cur = np.concatenate([v[np.abs(v) > thr] for v in parts])
+    sig_g = float(np.sqrt(var_g))
+    bound = float(np.sum(np.abs(cur))) + 7.0 * sig_g
+    half = min(2.0 * abs(a_s), max(1.1 * abs(a_s), bound))
+    dv = max(_DV_MIN, 2.0 * half / (_MAX_BINS - 1))
+    nh = int(np.ceil(half / dv))
+    n = 2 * nh + 1
+    v0 = -nh * dv
+    p_isi = np.empty(n)
+    _kp.isi_pmf(np.ascontiguousarray(cur[np.argsort(np.abs(cur))]), _kp.pam_levels(p.n_levels),
+                v0, dv, p_isi)
+    p_g = np.empty(n)
+    _kp.gaussian_pmf(0.0, sig_g, v0, dv, p_g)
+    tot = np.empty(n)
+    _kp.convolve_pmf(p_isi, p_g, -nh, tot)  # shift = (v0 + v0 - v0)/dv = -nh
+    return -float(_kp.quantile_below(tot, v0, dv, p.der0))
+
+
+def _dfe(h: np.ndarray, n0: int, h0: float, p: ComPreset) -> tuple[np.ndarray, np.ndarray]:
+    """DFE taps b(n) = clip(h_n/h0, b_min, b_max) (93A-26) and the residual ISI (93A-27)."""
+    bmax = np.asarray(p.dfe_bmax, dtype=float)
+    bmin = np.asarray(p.bmin, dtype=float)
+    nb = min(bmax.size, h.size - n0 - 1)
+    b = np.clip(h[n0 + 1: n0 + 1 + nb] / h0, bmin[:nb], bmax[:nb])
+    isi = h.copy()
+    isi[n0] = 0.0
+    isi[n0 + 1: n0 + 1 + nb] -= b * h0
+    return b, isi
+
+
+def _var_x(n_levels: int) -> float:
+    return (n_levels * n_levels - 1) / (3.0 * (n_levels - 1) ** 2)
+
+
+def _com_case(q: np.ndarray, xt: list[tuple[np.ndarray, bool]], c: np.ndarray, offs: np.ndarray,
+              ix: int, var_n: float, p: ComPreset) -> dict[str, Any]:
+    """COM (93A.1.7) at one TX FFE / CTLE setting with the DFE of 93A-26."""
+    m = p.samples_per_ui
+    pad = (int(np.max(np.abs(offs))) + 2) * m
+    pv = _tx_apply(q, c, offs, m, pad)
+    i = ix + pad
+    ph = i % m
+    h = pv[ph::m].copy()
+    n0 = (i - ph) // m
+    h0 = float(h[n0])
+    var_x = _var_x(p.n_levels)
+    a_s = p.r_lm * h0 / (p.n_levels - 1)
+    b, isi = _dfe(h, n0, h0, p)
+    hj = (np.roll(pv, -1)[ph::m] - np.roll(pv, 1)[ph::m]) * (0.5 * m)
+    one = (offs == 0).astype(float)
+    xs = [_worst_phase(_tx_apply(x, c if fe else one, offs, m, pad), m) for x, fe in xt]
+    var_tx = h0 * h0 * 10.0 ** (-p.snr_tx_db / 10.0)
+    var_g = var_tx + p.sigma_rj_ui ** 2 * var_x * float(np.sum(hj * hj)) + var_n
+    a_ni = _a_ni(isi, hj, xs, a_s, var_g, p)
+    com_db = 20.0 * np.log10(a_s / a_ni) if a_ni > 0 and a_s > 0 else -np.inf
+    return {"com_db": float(com_db), "a_s": float(a_s), "a_ni": a_ni, "dfe": b, "h0": h0,
+            "cursors": h, "n0": int(n0), "sigma_g": float(np.sqrt(var_g)), "phase": ph}
+
+
+def _noise_acf_gram(p: ComPreset, f_n: np.ndarray, hn: np.ndarray, n_lags: int) -> np.ndarray:
+    """G[k] (n_lags, n_b, n_b): noise autocorrelation at lag k T for CTLE weights w is w G[k] w.
+
+    R_n(kT) = eta_0 int |H_r H_ctle|^2 cos(2 pi f k T) df (the PSD eta_0 |H_r H_ctle|^2 of
+    93A-35 at symbol-spaced lags, as the 178A MMSE needs), with H_ctle = sum_b w_b H_b.
+    """
+    out = np.empty((n_lags, hn.shape[0], hn.shape[0]))
+    for k in range(n_lags):
+        wk = np.cos(2 * np.pi * f_n * k / p.baud_hz) * p.df_hz * p.eta0_v2_per_hz
+        out[k] = np.real((hn * wk) @ hn.conj().T)
+    return out
+
+
+def _mmse_case(q: np.ndarray, xt: list[tuple[np.ndarray, bool]], c: np.ndarray, offs: np.ndarray,
+               ix: int, acf: np.ndarray, p: ComPreset) -> dict[str, Any]:
+    """178A: RX FFE + DFE by MMSE (:func:`sikernel.eq.mmse.mmse`) at one TX FFE / CTLE setting,
+    then COM from the PMFs of the FFE-equalised cursors (as 93A.1.7)."""
+    from ..eq.mmse import mmse
+
+    m = p.samples_per_ui
+    pad = (int(np.max(np.abs(offs))) + 2) * m
+    pv = _tx_apply(q, c, offs, m, pad)
+    i = ix + pad
+    ph = i % m
+    h = pv[ph::m].copy()
+    n0 = (i - ph) // m
+    one = (offs == 0).astype(float)
+    xs = [_worst_phase(_tx_apply(x, c if fe else one, offs, m, pad), m) for x, fe in xt]
+    r = mmse(h, n0, p.rx_ffe_n_pre, p.rx_ffe_n_post, len(p.dfe_bmax), rlm=p.r_lm,
+             modulation={2: "nrz", 3: "pam3", 4: "pam4", 6: "pam6", 8: "pam8"}[p.n_levels],
+             noise_acf=acf, snr_tx_db=p.snr_tx_db, xt_cursors=xs, b_max=np.asarray(p.dfe_bmax),
+             b_min=np.asarray(p.bmin))
+    w = r.rx_ffe_taps / r.rx_ffe_taps[p.rx_ffe_n_pre]  # main FFE tap = 1 (as the IEEE tool)
+    heq = np.convolve(w, h)
+    n0e = n0 + p.rx_ffe_n_pre
+    h0 = float(heq[n0e])
+    var_x = _var_x(p.n_levels)
+    a_s = p.r_lm * h0 / (p.n_levels - 1)
+    b, isi = _dfe(heq, n0e, h0, p)
+    hj = np.convolve(w, (np.roll(pv, -1)[ph::m] - np.roll(pv, 1)[ph::m]) * (0.5 * m))
+    xs_eq = [np.convolve(w, x) for x in xs]
+    acf_full = np.zeros(w.size)
+    acf_full[: min(w.size, acf.size)] = acf[: w.size]
+    var_n = float(w @ np.array([[acf_full[abs(a - b_)] for b_ in range(w.size)]
+                                 for a in range(w.size)]) @ w)
+    var_tx = h0 * h0 * 10.0 ** (-p.snr_tx_db / 10.0)
+    var_g = var_tx + p.sigma_rj_ui ** 2 * var_x * float(np.sum(hj * hj)) + var_n
+    a_ni = _a_ni(isi, hj, xs_eq, a_s, var_g, p)
+    com_db = 20.0 * np.log10(a_s / a_ni) if a_ni > 0 and a_s > 0 else -np.inf
+    sigma = {"sigma_tx": np.sqrt(var_tx), "sigma_isi": np.sqrt(var_x * np.sum(isi * isi)),
+             "sigma_j": np.sqrt(var_x * (p.a_dd_ui ** 2 + p.sigma_rj_ui ** 2) * np.sum(hj * hj)),
+             "sigma_xt": np.sqrt(var_x * sum(float(np.sum(x * x)) for x in xs_eq)),
+             "sigma_n": np.sqrt(var_n), "sigma_g": np.sqrt(var_g)}
+    return {"com_db": float(com_db), "a_s": float(a_s), "a_ni": a_ni, "dfe": b, "h0": h0,
+            "cursors": heq, "n0": int(n0e), "sigma_g": float(np.sqrt(var_g)), "phase": ph,
+            "fom_db": float(r.fom_db), "rx_ffe": w, "sigma": {k: float(v) for k, v in sigma.items()}}
+
+
+# -- public -----------------------------------------------------------------------------
+def com(channel: Channel | str | Path, preset: str | ComPreset = "802.3ck-kr",
+        next: Sequence[Channel | str | Path] = (), fext: Sequence[Channel | str | Path] = (),
+        **overrides: Any) -> ComResult:
+    """Channel Operating Margin of a channel (IEEE 802.3 Annex 93A / 178A).
+
+    Parameters
+    ----------
+    channel : Channel, path or skrf.Network
+        The thru channel (Touchstone files are read with the (1,3)->(2,4) port map).
+    preset : str or ComPreset
+        ``"802.3ck-kr"`` (default), ``"802.3ck-c2c"``, ``"802.3dj-kr"`` or a preset object.
+    next, fext : sequence of Channel or paths
+        Near-end and far-end crosstalk aggressor channels.
+    **overrides
+        Any :class:`~sikernel.eye.presets.ComPreset` field (e.g. ``t_r_s=4e-12``).
+
+    Returns
+    -------
+    ComResult
+
+    Raises
+    ------
+    SIKernelError
+        Unknown preset or field, bad values, unreadable channels, a grid not reaching
+        the Nyquist frequency of the preset's signalling rate.
+    """
+    t_start = time.perf_counter()
+    p = get_preset(preset, **overrides)
+    thru = _on_grid(_load(channel, "channel"), p.df_hz)
+    nexts = [_on_grid(_load(x, "next"), p.df_hz) for x in next]
+    fexts = [_on_grid(_load(x, "fext"), p.df_hz) for x in fext]
+    if thru.f[-1] < p.baud_hz / 2:
+        raise SIKernelError(f"channel {thru.name!r} grid ends at {thru.f[-1]:g} Hz, below the Nyquist "
+                            f"frequency {p.baud_hz / 2:g} Hz of the preset's {p.baud_hz:g} Bd")
+    f = _common_grid([thru, *nexts, *fexts])
+    from ..eq.filters import rx_afe_filter, tx_rise_time_filter
+    from ..response import pulse_from_h
+
+    m = p.samples_per_ui
+    h_t = tx_rise_time_filter(f, p.t_r_s)
+    h_r = rx_afe_filter(f, p.f_r_hz)
+    h_ctle, w_ctle, settings = _ctle_basis(p, f)
+    # sigma_N^2 (93A-35) = eta0 int |Hr Hctle|^2 df to f_b M / 2, a quadratic form in the weights
+    f_n = np.arange(0.0, p.baud_hz * m / 2 + p.df_hz / 2, p.df_hz)
+    hn = rx_afe_filter(f_n, p.f_r_hz)[None, :] * _ctle_basis(p, f_n)[0]
+    gram = np.real(hn @ hn.conj().T) * p.df_hz * p.eta0_v2_per_hz
+    var_n = np.einsum("kb,bc,kc->k", w_ctle, gram, w_ctle)
+    if p.mode == "mmse":
+        acf_g = _noise_acf_gram(p, f_n, hn, p.rx_ffe_n_pre + p.rx_ffe_n_post + 1)
+    offs = p.tx_offsets()
+    tx = p.tx_grid()
+    cases = []
+    for z_tx, z_rx in p.z_p_cases_m:
+        base = _packaged_h21(thru, f, p, z_tx, z_rx) * h_t * h_r
+        _, bv = pulse_from_h(base[None, :] * h_ctle * p.a_v_v, f, p.baud_hz, m)
+        bx = []
+        for ch, amp in [(x, p.a_ne_v) for x in nexts] + [(x, p.a_fe_v) for x in fexts]:
+            hx = _packaged_h21(ch, f, p, z_tx, z_rx) * h_t * h_r
+            bx.append(pulse_from_h(hx[None, :] * h_ctle * amp, f, p.baud_hz, m)[1])
+        is_fext = np.array([False] * len(nexts) + [True] * len(fexts), dtype=bool)
+        i0, i1 = _window([bv, *bx], float(np.max(np.abs(bv))), m)
+        bv = np.ascontiguousarray(np.pad(bv[:, i0:i1], ((0, 0), (m, m))))
+        bxa = (np.ascontiguousarray(np.pad(np.array(bx)[:, :, i0:i1], ((0, 0), (0, 0), (m, m))))
+               if bx else np.zeros((0, bv.shape[0], bv.shape[1])))
+        from ..eq.grid import grid_search
+
+        g = grid_search(bv, w_ctle, var_n, offs, tx, m, dfe_bmin=np.asarray(p.bmin),
+                        dfe_bmax=np.asarray(p.dfe_bmax), n_levels=p.n_levels, r_lm=p.r_lm,
+                        snr_tx_db=p.snr_tx_db, a_dd_ui=p.a_dd_ui, sigma_rj_ui=p.sigma_rj_ui,
+                        basis_xt=bxa, xt_fext=is_fext)
+        k, kt, fom_best, ix_best = g.ctle_index, g.tx_index, g.fom_db, g.cursor_index
+        rx_ffe = None
+        if p.mode == "mmse":
+            # 178A: per CTLE setting the TX FFE ranked first by the 93A FOM, then RX FFE + DFE
+            # by MMSE; the setting with the best MMSE FOM is kept (first on ties).
+            best = None
+            for kk in range(w_ctle.shape[0]):
+                tt = int(np.argmax(g.fom_grid_db[kk]))
+                if g.cursor_grid[kk, tt] < 0:
+                    continue
+                qk = w_ctle[kk] @ bv
+                xk = [(w_ctle[kk] @ bxa[j], bool(is_fext[j])) for j in range(bxa.shape[0])]
+                acf = np.einsum("b,lbc,c->l", w_ctle[kk], acf_g, w_ctle[kk])
+                rk = _mmse_case(qk, xk, tx[tt], offs, int(g.cursor_grid[kk, tt]), acf, p)
+                if best is None or rk["fom_db"] > best[0]["fom_db"]:
+                    best = (rk, kk, tt)
+            if best is None:
+                raise SIKernelError(f"channel {thru.name!r}: no TX FFE x CTLE setting gives a positive "
+                                    "main cursor")
+            r, k, kt = best
+            fom_best, ix_best, rx_ffe = r["fom_db"], int(g.cursor_grid[k, kt]), r["rx_ffe"]
+        q = w_ctle[k] @ bv
+        xq = [(w_ctle[k] @ bxa[j], bool(is_fext[j])) for j in range(bxa.shape[0])]
+        if p.mode == "mmse":
+            sigma = r["sigma"]
+        else:
+            from .fom import fom as _fom
+
+            fr = _fom(q, tx[kt], offs, preset=p, var_n=float(var_n[k]),
+                      xt_pulses_v=np.array([x for x, _ in xq]).reshape(-1, q.size), xt_fext=is_fext)
+            r = _com_case(q, xq, tx[kt], offs, ix_best, float(var_n[k]), p)
+            sigma = {"sigma_tx": float(np.sqrt(fr.var_tx)), "sigma_isi": float(np.sqrt(fr.var_isi)),
+                     "sigma_j": float(np.sqrt(fr.var_j)), "sigma_xt": float(np.sqrt(fr.var_xt)),
+                     "sigma_n": float(np.sqrt(fr.var_n)), "sigma_g": r["sigma_g"]}
+        cases.append(ComCase(z_p_m=(float(z_tx), float(z_rx)), com_db=r["com_db"], fom_db=fom_best,
+                             a_s=r["a_s"], a_ni=r["a_ni"], tx_taps=tx[kt].copy(), tx_offsets=offs,
+                             ctle_gdc_db=float(settings[k, 0]), ctle_gdc2_db=float(settings[k, 1]),
+                             dfe_taps=r["dfe"], h0=r["h0"], sampling_phase_ui=r["phase"] / m,
+                             sigma=sigma, cursors_v=r["cursors"], cursor_ui=r["n0"],
+                             n_grid_points=g.n_points, rx_ffe_taps=rx_ffe))
+    worst = min(cases, key=lambda c: c.com_db)
+    return ComResult(com_db=worst.com_db, passed=bool(worst.com_db >= p.pass_threshold_db),
+                     fom_db=worst.fom_db, a_s=worst.a_s, a_ni=worst.a_ni, tx_taps=worst.tx_taps,
+                     tx_offsets=worst.tx_offsets, ctle_gdc_db=worst.ctle_gdc_db,
+                     ctle_gdc2_db=worst.ctle_gdc2_db, dfe_taps=worst.dfe_taps, h0=worst.h0,
+                     sampling_phase_ui=worst.sampling_phase_ui, sigma=dict(worst.sigma),
+                     cases=tuple(cases),
+                     preset={"name": p.name, "version": p.version, "values": p.values()},
+                     channel=thru.name, next=tuple(x.name for x in nexts),
+                     fext=tuple(x.name for x in fexts), elapsed_s=time.perf_counter() - t_start)
+
+
+__all__ = ["ComCase", "ComResult", "com"]
