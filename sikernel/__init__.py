@@ -23,6 +23,7 @@ _LAZY: dict[str, str] = {
     "impulse_response": "sikernel.response",
     "pulse_response": "sikernel.response",
     "step_response": "sikernel.response",
+    "com": "sikernel.eye.com",
 }
 
 
