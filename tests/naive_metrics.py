@@ -111,3 +111,30 @@ def write_touchstone(path, f_hz: np.ndarray, s: np.ndarray, fmt: str = "RI", uni
                 if j % 8 == 7 and j != len(vals) - 1:
                     fh.write("\n")
             fh.write("  ! trailing comment\n")
+
+
+def com_il_fit_db(f_hz: np.ndarray, s21: np.ndarray, weighted: bool = True) -> np.ndarray:
+    """Fitted IL (dB) by the normal equations of the IEEE COM code's get_ILN, f in GHz.
+
+    alpha = (A^T A)^-1 A^T b with rows w*[1, sqrt f, f, f^2] and b = w*IL, w = |S21|.
+    """
+    f = f_hz / 1e9
+    il = -20 * np.log10(np.abs(s21))
+    w = np.abs(s21) if weighted else np.ones_like(f)
+    a = np.zeros((f.size, 4))
+    b = np.zeros(f.size)
+    for i in range(f.size):
+        a[i] = w[i] * np.array([1.0, np.sqrt(f[i]), f[i], f[i] ** 2])
+        b[i] = w[i] * il[i]
+    alpha = np.linalg.solve(a.T @ a, a.T @ b)
+    return alpha[0] + alpha[1] * np.sqrt(f) + alpha[2] * f + alpha[3] * f**2
+
+
+def fom_ild(f_hz: np.ndarray, ild_db: np.ndarray, fb: float, ft: float, fr: float) -> float:
+    """sqrt(1/N sum W ILD^2), W = sinc^2(f/fb) / (1+(f/ft)^4) / (1+(f/fr)^8), a plain loop."""
+    acc = 0.0
+    for f, d in zip(f_hz, ild_db, strict=True):
+        x = np.pi * f / fb
+        sinc = 1.0 if x == 0 else np.sin(x) / x
+        acc += sinc**2 / (1 + (f / ft) ** 4) / (1 + (f / fr) ** 8) * d * d
+    return float(np.sqrt(acc / len(f_hz)))

@@ -1,0 +1,377 @@
+"""Loss metrics of a channel: IL at Nyquist, fitted IL, ILD, FOM_ILD, return loss.
+
+Definitions (IEEE Std 802.3-2022; f in Hz here, the standard writes GHz):
+
+* **Insertion loss** ``IL(f) = -20 log10 |SDD21(f)|`` dB; at Nyquist ``f = f_b / 2``.
+* **Fitted insertion loss** (the polynomial that the 802.3 cable-assembly and
+  channel clauses, e.g. Clause 92 for 100GBASE-CR4, and the COM reference code
+  fit to the measured loss)::
+
+      IL_fit(f) = a0 + a1 sqrt(f) + a2 f + a4 f**2
+
+  least-squares fitted to ``IL(f_n)`` over the grid points in ``[f_min, f_max]``.
+  Weighting: ``"com"`` (default) scales each equation by ``|SDD21(f_n)|`` -- i.e. the
+  squared residual is weighted by ``|SDD21|**2`` -- as the IEEE 802.3 COM reference
+  code does (``get_ILN``: ``fmbg = |S21|.*[1, sqrt f, f, f^2]``, ``LGw = |S21|.*dB(S21)``),
+  so the deep, noisy high-loss end counts less; ``"uniform"`` is the plain fit.
+  The four basis functions are the physical loss terms: constant (connectors),
+  ``sqrt f`` (skin effect), ``f`` (dielectric), ``f**2`` (roughness/resonance tail).
+* **Insertion-loss deviation** ``ILD(f) = IL(f) - IL_fit(f)``.
+* **FOM_ILD** (802.3 Annex 93A, eqs. 93A-56 and 93A-57 as numbered in the IEEE COM
+  reference code ``FD_Processing``)::
+
+      FOM_ILD = sqrt( (1/N) sum_n W(f_n) ILD(f_n)**2 )
+      W(f)    = sinc(f/f_b)**2 * 1/(1 + (f/f_t)**4) * 1/(1 + (f/f_r)**8)
+
+  over the ``N`` grid points in ``[f_min, f_max]`` (a uniform grid): the data
+  spectrum (sinc**2), a transmitter of 20-80 % transition time ``T_t``
+  (``f_t = 0.2365 / T_t``, the COM code's ``f_t = f_v f_b``) and the 4th-order
+  Butterworth receiver of bandwidth ``f_r = 0.75 f_b`` (93A-20, squared magnitude).
+* **Return loss** ``RL(f) = -20 log10 |SDDpp(f)|`` at each port.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .. import _validate
+from ..errors import SIKernelError
+from .core import Channel
+
+#: lowest fit frequency of the 802.3ck COM sheets (f_min = 0.05 GHz)
+F_MIN_DEFAULT_HZ = 50e6
+#: transmitter corner f_t = f_v * f_b of the FOM_ILD weighting (f_v = 0.6 is
+#: 0.2365 / (T_t f_b) for T_t = 7.5 ps at 53.125 GBd)
+F_V_DEFAULT = 0.6
+#: receiver bandwidth f_r (x f_b) of 802.3 93A-20 for 802.3ck (0.75 f_b)
+F_R_DEFAULT = 0.75
+_WEIGHTINGS = ("com", "uniform")
+_UNIFORM_TOL = 1e-6
+
+
+def _channel(name: str, ch: Any) -> Channel:
+    if not isinstance(ch, Channel):
+        raise SIKernelError(f"{name}={ch!r} is not a sikernel Channel (see sikernel.read_touchstone)")
+    return ch
+
+
+def _il_db(ch: Channel) -> np.ndarray:
+    return -20.0 * np.log10(np.maximum(np.abs(ch.s21), 1e-300))
+
+
+# -- IL at Nyquist -----------------------------------------------------------------
+@dataclass(frozen=True)
+class NyquistLoss:
+    """Insertion loss at the Nyquist frequency ``f_b / 2``.
+
+    Attributes
+    ----------
+    baud : float
+        Signalling rate in Bd (symbols/s).
+    f_nyquist_hz : float
+        ``baud / 2`` in Hz.
+    il_db : float
+        Insertion loss there, dB (linear interpolation of the dB curve).
+    """
+
+    baud: float
+    f_nyquist_hz: float
+    il_db: float
+
+    def __float__(self) -> float:
+        return self.il_db
+
+
+def il_at_nyquist(channel: Channel, baud: float) -> NyquistLoss:
+    """Insertion loss at ``baud / 2`` (the Nyquist frequency of the signalling rate).
+
+    Parameters
+    ----------
+    channel : Channel
+    baud : float
+        Signalling rate in Bd, e.g. 53.125e9 for 802.3ck (f_Nyquist = 26.5625 GHz).
+
+    Returns
+    -------
+    NyquistLoss
+        ``float(result)`` is the loss in dB.
+
+    Raises
+    ------
+    SIKernelError
+        Non-positive baud, or a grid that does not reach ``baud / 2``.
+    """
+    ch = _channel("channel", channel)
+    fb = _validate.positive("baud", baud)
+    fn = 0.5 * fb
+    if fn > ch.f[-1] or fn < ch.f[0]:
+        raise SIKernelError(f"il_at_nyquist: baud={baud!r} has its Nyquist frequency at {fn:g} Hz, "
+                            f"outside the channel grid [{ch.f[0]:g}, {ch.f[-1]:g}] Hz")
+    return NyquistLoss(fb, fn, float(np.interp(fn, ch.f, _il_db(ch))))
+
+
+# -- fitted IL and ILD -------------------------------------------------------------
+@dataclass(frozen=True)
+class ILFit:
+    """Fitted insertion loss ``a0 + a1 sqrt(f) + a2 f + a4 f^2`` and the deviation from it.
+
+    Attributes
+    ----------
+    f_hz : ndarray
+        The grid points of the fit band, Hz.
+    il_db : ndarray
+        Insertion loss there, dB.
+    fit_db : ndarray
+        Fitted insertion loss there, dB.
+    coeffs : tuple of float
+        ``(a0 [dB], a1 [dB/sqrt(Hz)], a2 [dB/Hz], a4 [dB/Hz^2])``.
+    f_min_hz, f_max_hz : float
+        Requested fit band.
+    weighting : str
+        ``"com"`` (|SDD21|-weighted rows) or ``"uniform"``.
+    """
+
+    f_hz: np.ndarray
+    il_db: np.ndarray
+    fit_db: np.ndarray
+    coeffs: tuple[float, float, float, float]
+    f_min_hz: float
+    f_max_hz: float
+    weighting: str
+
+    @property
+    def ild_db(self) -> np.ndarray:
+        """Insertion-loss deviation ``IL - IL_fit`` on ``f_hz``, dB."""
+        return self.il_db - self.fit_db
+
+    def at(self, f_hz: Any) -> np.ndarray | float:
+        """Evaluate the fitted loss (dB) at any frequency (Hz); a float for a scalar."""
+        f = np.asarray(f_hz, dtype=float)
+        if not np.all(np.isfinite(f)) or np.any(f < 0):
+            raise SIKernelError(f"ILFit.at: f_hz={f_hz!r} must be finite and >= 0 Hz")
+        a0, a1, a2, a4 = self.coeffs
+        out = a0 + a1 * np.sqrt(f) + a2 * f + a4 * f * f
+        return float(out) if out.ndim == 0 else out
+
+
+def _band(ch: Channel, f_min_hz: float, f_max_hz: float, what: str) -> np.ndarray:
+    if f_max_hz <= f_min_hz:
+        raise SIKernelError(f"{what}: f_max_hz={f_max_hz:g} must exceed f_min_hz={f_min_hz:g}")
+    tol = 1e-9 * f_max_hz
+    if f_max_hz > ch.f[-1] + tol:
+        raise SIKernelError(f"{what}: f_max_hz={f_max_hz:g} Hz is beyond the channel grid, "
+                            f"which ends at {ch.f[-1]:g} Hz")
+    sel = (ch.f >= f_min_hz - tol) & (ch.f <= f_max_hz + tol)
+    if sel.sum() < 4:
+        raise SIKernelError(f"{what}: only {int(sel.sum())} grid points in [{f_min_hz:g}, "
+                            f"{f_max_hz:g}] Hz; at least 4 are needed for the 4-term fit")
+    return sel
+
+
+def fitted_il(channel: Channel, f_min_hz: float = F_MIN_DEFAULT_HZ, f_max_hz: float | None = None,
+              *, weighting: str = "com") -> ILFit:
+    """Least-squares fitted insertion loss ``a0 + a1 sqrt(f) + a2 f + a4 f^2`` (IEEE 802.3 FIT).
+
+    Parameters
+    ----------
+    channel : Channel
+    f_min_hz : float
+        Low end of the fit band (default 50 MHz, the 802.3ck COM ``f_min``).
+    f_max_hz : float, optional
+        High end of the fit band (default: the channel's highest frequency).  The
+        802.3 clauses fit up to a clause-specific ``f_max`` (often the signalling
+        rate ``f_b``).
+    weighting : {"com", "uniform"}
+        ``"com"``: each equation scaled by ``|SDD21|`` (IEEE COM reference code);
+        ``"uniform"``: ordinary least squares.
+
+    Returns
+    -------
+    ILFit
+        Fit, deviation (``.ild_db``) and coefficients in SI units.
+
+    Raises
+    ------
+    SIKernelError
+        Band empty or beyond the grid, fewer than 4 points, unknown weighting.
+    """
+    ch = _channel("channel", channel)
+    w_name = _validate.one_of("weighting", weighting, _WEIGHTINGS)
+    f_lo = _validate.non_negative("f_min_hz", f_min_hz)
+    f_hi = float(ch.f[-1]) if f_max_hz is None else _validate.positive("f_max_hz", f_max_hz)
+    sel = _band(ch, f_lo, f_hi, "fitted_il")
+    f = ch.f[sel]
+    il = _il_db(ch)[sel]
+    # basis scaled by the top frequency so the normal matrix is well conditioned
+    # (the same solution as the raw-Hz basis, which is numerically rank-deficient)
+    fs = f[-1]
+    x = f / fs
+    basis = np.stack([np.ones_like(x), np.sqrt(x), x, x * x], axis=1)
+    if w_name == "com":
+        w = np.abs(ch.s21[sel])
+        if not np.any(w > 0):
+            raise SIKernelError("fitted_il: |SDD21| is zero across the fit band; use weighting='uniform'")
+    else:
+        w = np.ones_like(x)
+    c, *_ = np.linalg.lstsq(basis * w[:, None], il * w, rcond=None)
+    coeffs = (float(c[0]), float(c[1] / np.sqrt(fs)), float(c[2] / fs), float(c[3] / fs**2))
+    return ILFit(f, il, basis @ c, coeffs, f_lo, f_hi, w_name)
+
+
+def ild(channel: Channel, f_min_hz: float = F_MIN_DEFAULT_HZ, f_max_hz: float | None = None,
+        *, weighting: str = "com") -> ILFit:
+    """Insertion-loss deviation ``IL - IL_fit``: the :func:`fitted_il` result, read ``.ild_db``.
+
+    Same parameters as :func:`fitted_il`; ``ILD(f) = IL(f) - IL_fit(f)`` (IEEE 802.3).
+    """
+    return fitted_il(channel, f_min_hz, f_max_hz, weighting=weighting)
+
+
+# -- FOM_ILD -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class FomILD:
+    """Figure of merit of the insertion-loss deviation (IEEE 802.3 93A-56).
+
+    Attributes
+    ----------
+    fom_db : float
+        ``sqrt(mean(W ILD^2))`` in dB.
+    baud : float
+        Signalling rate f_b used in the weighting, Bd.
+    f_t_hz, f_r_hz : float
+        Transmitter and receiver corners of the weighting, Hz.
+    weight : ndarray
+        ``W(f)`` on ``fit.f_hz``.
+    fit : ILFit
+        The fit and the ILD it was computed from.
+    """
+
+    fom_db: float
+    baud: float
+    f_t_hz: float
+    f_r_hz: float
+    weight: np.ndarray
+    fit: ILFit = field(repr=False)
+
+    def __float__(self) -> float:
+        return self.fom_db
+
+
+def ild_weight(f_hz: Any, baud: float, f_t_hz: float, f_r_hz: float) -> np.ndarray:
+    """FOM_ILD weighting ``sinc^2(f/f_b) / (1 + (f/f_t)^4) / (1 + (f/f_r)^8)`` (802.3 93A-57)."""
+    f = np.asarray(f_hz, dtype=float)
+    return np.sinc(f / baud) ** 2 / (1.0 + (f / f_t_hz) ** 4) / (1.0 + (f / f_r_hz) ** 8)
+
+
+def fom_ild(channel: Channel, baud: float, f_min_hz: float = F_MIN_DEFAULT_HZ,
+            f_max_hz: float | None = None, *, f_v: float = F_V_DEFAULT, f_r: float = F_R_DEFAULT,
+            weighting: str = "com") -> FomILD:
+    """FOM_ILD: the weighted RMS insertion-loss deviation (IEEE 802.3 93A-56/93A-57).
+
+    Parameters
+    ----------
+    channel : Channel
+        On a uniform grid over the band (Touchstone files are).
+    baud : float
+        Signalling rate f_b in Bd.
+    f_min_hz, f_max_hz : float
+        Band of the fit and of the sum (default 50 MHz to ``baud``, clipped to the grid).
+    f_v, f_r : float
+        Transmitter and receiver corners as fractions of ``baud``: ``f_t = f_v f_b``
+        (default 0.6, i.e. ``0.2365 / T_t`` for T_t = 7.5 ps at 53.125 GBd),
+        ``f_r = 0.75 f_b`` (802.3ck).
+    weighting : {"com", "uniform"}
+        Weighting of the IL fit (see :func:`fitted_il`).
+
+    Returns
+    -------
+    FomILD
+        ``float(result)`` is FOM_ILD in dB.
+
+    Raises
+    ------
+    SIKernelError
+        Bad baud or corners, non-uniform grid in the band, band problems as in
+        :func:`fitted_il`.
+    """
+    ch = _channel("channel", channel)
+    fb = _validate.positive("baud", baud)
+    fv = _validate.positive("f_v", f_v)
+    fr = _validate.positive("f_r", f_r)
+    f_hi = min(fb, float(ch.f[-1])) if f_max_hz is None else f_max_hz
+    fit = fitted_il(ch, f_min_hz, f_hi, weighting=weighting)
+    d = np.diff(fit.f_hz)
+    if np.max(np.abs(d - d[0])) > _UNIFORM_TOL * d[0]:
+        raise SIKernelError("fom_ild: the channel grid is not uniform between "
+                            f"{fit.f_hz[0]:g} and {fit.f_hz[-1]:g} Hz; resample it first "
+                            "(e.g. sikernel.extrapolate_dc(channel, df_hz=...))")
+    w = ild_weight(fit.f_hz, fb, fv * fb, fr * fb)
+    fom = float(np.sqrt(np.mean(w * fit.ild_db**2)))
+    return FomILD(fom, fb, fv * fb, fr * fb, w, fit)
+
+
+# -- return loss -------------------------------------------------------------------
+@dataclass(frozen=True)
+class ReturnLoss:
+    """Return loss at both ports over a band.
+
+    Attributes
+    ----------
+    f_hz : ndarray
+        Frequencies of the band, Hz.
+    rl1_db, rl2_db : ndarray
+        ``-20 log10 |SDD11|`` and ``-20 log10 |SDD22|``, dB.
+    min_rl1_db, min_rl2_db : float
+        Worst (smallest) return loss at each port, dB.
+    f_worst1_hz, f_worst2_hz : float
+        Where the worst values occur, Hz.
+    """
+
+    f_hz: np.ndarray
+    rl1_db: np.ndarray
+    rl2_db: np.ndarray
+    min_rl1_db: float
+    min_rl2_db: float
+    f_worst1_hz: float
+    f_worst2_hz: float
+
+
+def return_loss(channel: Channel, f_min_hz: float = 0.0, f_max_hz: float | None = None) -> ReturnLoss:
+    """Return loss ``-20 log10 |SDDpp|`` at ports 1 and 2 over ``[f_min_hz, f_max_hz]``.
+
+    Raises
+    ------
+    SIKernelError
+        An empty band or one beyond the grid.
+    """
+    ch = _channel("channel", channel)
+    f_lo = _validate.non_negative("f_min_hz", f_min_hz)
+    f_hi = float(ch.f[-1]) if f_max_hz is None else _validate.positive("f_max_hz", f_max_hz)
+    if f_hi <= f_lo:
+        raise SIKernelError(f"return_loss: f_max_hz={f_hi:g} must exceed f_min_hz={f_lo:g}")
+    sel = (ch.f >= f_lo) & (ch.f <= f_hi)
+    if not sel.any():
+        raise SIKernelError(f"return_loss: no grid point in [{f_lo:g}, {f_hi:g}] Hz "
+                            f"(grid {ch.f[0]:g}..{ch.f[-1]:g} Hz)")
+    f = ch.f[sel]
+    rl1 = ch.rl_db(1)[sel]
+    rl2 = ch.rl_db(2)[sel]
+    i1, i2 = int(np.argmin(rl1)), int(np.argmin(rl2))
+    return ReturnLoss(f, rl1, rl2, float(rl1[i1]), float(rl2[i2]), float(f[i1]), float(f[i2]))
+
+
+__all__ = [
+    "FomILD",
+    "ILFit",
+    "NyquistLoss",
+    "ReturnLoss",
+    "fitted_il",
+    "fom_ild",
+    "il_at_nyquist",
+    "ild",
+    "ild_weight",
+    "return_loss",
+]

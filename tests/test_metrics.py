@@ -1,0 +1,182 @@
+"""Loss metrics (sikernel.channel.metrics): IL at Nyquist, FIT, ILD, FOM_ILD, return loss."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sikernel.channel.core import Channel
+from sikernel.channel.metrics import (
+    fitted_il,
+    fom_ild,
+    il_at_nyquist,
+    ild,
+    ild_weight,
+    return_loss,
+)
+from sikernel.channel.touchstone import read_touchstone
+from sikernel.errors import SIKernelError
+
+from . import naive_metrics as nm
+from .conftest import channel_path
+
+# our scaled-basis lstsq against the COM code's normal equations in GHz (dB)
+ATOL_FIT_DB = 1e-6
+# exact polynomial loss: the fit must reproduce it to rounding
+ATOL_EXACT_DB = 1e-9
+RTOL_COEF = 1e-7
+# README values are rounded to 0.01 dB
+ATOL_README_DB = 0.05
+RTOL_FOM = 1e-9
+FB = 53.125e9
+
+
+@pytest.fixture(scope="module")
+def dpo12() -> Channel:
+    return read_touchstone(channel_path("DPO_12in_Meg7_THRU.s4p"))
+
+
+def _poly_channel(coeffs, f):
+    a0, a1, a2, a4 = coeffs
+    il = a0 + a1 * np.sqrt(f) + a2 * f + a4 * f**2
+    s = np.zeros((f.size, 2, 2), complex)
+    s[:, 1, 0] = s[:, 0, 1] = 10 ** (-il / 20) * np.exp(-2j * np.pi * f * 1e-9)
+    s[:, 0, 0] = s[:, 1, 1] = 0.05
+    return Channel(f, s, 100.0)
+
+
+COEFFS = (0.8, 4.0e-5, 2.5e-10, 1.5e-21)  # dB, dB/sqrt(Hz), dB/Hz, dB/Hz^2
+
+
+def test_nyquist_loss_readme():
+    ch = read_touchstone(channel_path("DPO_4in_Meg7_THRU.s4p"))
+    r = il_at_nyquist(ch, FB)
+    assert r.f_nyquist_hz == FB / 2
+    assert float(r) == pytest.approx(12.17, abs=ATOL_README_DB)
+
+
+def test_exact_polynomial_recovered():
+    f = np.arange(1, 5001) * 1e7
+    ch = _poly_channel(COEFFS, f)
+    for w in ("com", "uniform"):
+        fit = fitted_il(ch, 5e7, 50e9, weighting=w)
+        np.testing.assert_allclose(fit.coeffs, COEFFS, rtol=RTOL_COEF)
+        np.testing.assert_allclose(fit.ild_db, 0.0, atol=ATOL_EXACT_DB)
+        assert fit.at(26.5625e9) == pytest.approx(ch.il_db(26.5625e9), abs=1e-6)
+    r = fom_ild(ch, FB)
+    assert r.fom_db < ATOL_EXACT_DB
+
+
+@pytest.mark.parametrize("weighted", [True, False])
+def test_fit_matches_com_normal_equations(dpo12, weighted):
+    fit = fitted_il(dpo12, 5e7, FB, weighting="com" if weighted else "uniform")
+    ref = nm.com_il_fit_db(fit.f_hz, dpo12.s21[(dpo12.f >= 5e7 - 1) & (dpo12.f <= FB + 1)], weighted)
+    np.testing.assert_allclose(fit.fit_db, ref, atol=ATOL_FIT_DB)
+
+
+def test_weightings_differ_on_real_data(dpo12):
+    a = fitted_il(dpo12, 5e7, FB, weighting="com")
+    b = fitted_il(dpo12, 5e7, FB, weighting="uniform")
+    assert np.max(np.abs(a.fit_db - b.fit_db)) > 0.1
+
+
+def test_fom_ild_matches_loop(dpo12):
+    r = fom_ild(dpo12, FB)
+    ref = nm.fom_ild(r.fit.f_hz, r.fit.ild_db, FB, 0.6 * FB, 0.75 * FB)
+    assert r.fom_db == pytest.approx(ref, rel=RTOL_FOM)
+    assert 0.0 < r.fom_db < 3.0
+    assert FB - 1e7 < r.fit.f_hz[-1] <= FB  # band closed at the last grid point <= f_max
+
+
+def test_fom_ild_of_known_ripple():
+    """ILD = A sin(2 pi f t0): FOM = A sqrt(mean(W sin^2)); independent of the fit for fast ripple."""
+    f = np.arange(0, 5314) * 1e7
+    base = 1.0 + 3e-5 * np.sqrt(f) + 2e-10 * f
+    amp = 0.3
+    il = base + amp * np.sin(2 * np.pi * f * 2e-9)  # 4 ns echo: 0.5 GHz ripple period
+    s = np.zeros((f.size, 2, 2), complex)
+    s[:, 1, 0] = s[:, 0, 1] = 10 ** (-il / 20)
+    ch = Channel(f, s, 100.0)
+    r = fom_ild(ch, FB, weighting="uniform")
+    sel = (f >= 5e7) & (f <= FB)
+    expect = amp * np.sqrt(np.mean(ild_weight(f[sel], FB, 0.6 * FB, 0.75 * FB)
+                                   * np.sin(2 * np.pi * f[sel] * 2e-9) ** 2))
+    assert r.fom_db == pytest.approx(expect, rel=0.02)
+
+
+def test_ild_is_fit_residual(dpo12):
+    a = ild(dpo12, 1e8, 40e9)
+    np.testing.assert_array_equal(a.ild_db, a.il_db - a.fit_db)
+    np.testing.assert_allclose(a.il_db, dpo12.il_db(a.f_hz))
+
+
+def test_weight_shape():
+    w = ild_weight(np.array([0.0, FB / 2, FB]), FB, 0.6 * FB, 0.75 * FB)
+    assert w[0] == 1.0 and w[2] == pytest.approx(0.0, abs=1e-30)
+    assert 0 < w[1] < 4 / np.pi**2
+
+
+def test_return_loss(dpo12):
+    r = return_loss(dpo12, 5e7, FB / 2)
+    sel = (dpo12.f >= 5e7) & (dpo12.f <= FB / 2)
+    assert r.min_rl1_db == pytest.approx(dpo12.rl_db(1)[sel].min())
+    assert r.min_rl2_db == pytest.approx(dpo12.rl_db(2)[sel].min())
+    assert 5e7 <= r.f_worst1_hz <= FB / 2
+
+
+# -- bad input --------------------------------------------------------------------
+def test_bad_baud(dpo12):
+    with pytest.raises(SIKernelError, match="baud"):
+        il_at_nyquist(dpo12, -1.0)
+
+
+def test_nyquist_beyond_grid(dpo12):
+    with pytest.raises(SIKernelError, match="outside the channel grid"):
+        il_at_nyquist(dpo12, 200e9)
+
+
+def test_fit_band_beyond_grid(dpo12):
+    with pytest.raises(SIKernelError, match="beyond the channel grid"):
+        fitted_il(dpo12, 5e7, 100e9)
+
+
+def test_fit_band_too_few_points(dpo12):
+    with pytest.raises(SIKernelError, match="at least 4"):
+        fitted_il(dpo12, 1.0e9, 1.02e9)
+
+
+def test_fit_band_inverted(dpo12):
+    with pytest.raises(SIKernelError, match="must exceed"):
+        fitted_il(dpo12, 2e9, 1e9)
+
+
+def test_unknown_weighting(dpo12):
+    with pytest.raises(SIKernelError, match="unknown weighting"):
+        fitted_il(dpo12, weighting="bogus")
+
+
+def test_fom_ild_non_uniform_grid():
+    f = np.concatenate([np.linspace(1e8, 1e10, 50), np.linspace(1.1e10, 6e10, 30)])
+    ch = _poly_channel(COEFFS, f)
+    with pytest.raises(SIKernelError, match="not uniform"):
+        fom_ild(ch, FB)
+
+
+def test_fom_ild_bad_corner(dpo12):
+    with pytest.raises(SIKernelError, match="f_r"):
+        fom_ild(dpo12, FB, f_r=0.0)
+
+
+def test_not_a_channel():
+    with pytest.raises(SIKernelError, match="not a sikernel Channel"):
+        il_at_nyquist(np.zeros(3), FB)
+
+
+def test_return_loss_empty_band(dpo12):
+    with pytest.raises(SIKernelError, match="no grid point"):
+        return_loss(dpo12, 70e9, 80e9)
+
+
+def test_fit_at_negative_frequency(dpo12):
+    with pytest.raises(SIKernelError, match="f_hz"):
+        fitted_il(dpo12).at(-1.0)
