@@ -1,0 +1,93 @@
+"""Transceiver architectures and the choice of the least-energy one that closes the link.
+
+Families (the candidates of :func:`sikernel.power.si.op_table`):
+
+``linear``
+    TX FFE + RX CTLE/VGA, no slicer, no CDR: an unretimed (linear) interface
+    such as linear-drive pluggable optics (LPO) or a direct-drive co-packaged
+    optical engine.  It must reach the target BER with ``linear_margin_db`` of
+    SNR to spare for the optical path and the far-end retimer.
+``analog``
+    TX FFE + CTLE + VGA + n-tap DFE (first tap loop-unrolled), mixed-signal
+    slicers; n ∈ {1, 2, 4, 8, 12}.
+``dsp``
+    ADC at one sample per UI + MMSE RX FFE (8 … 32 taps) + 1-tap DFE in DSP,
+    optionally Viterbi MLSD; ENOB chosen with the swing for least energy.
+
+For each family the cheapest configuration that closes the link is kept; the
+chosen architecture is the cheapest family; each losing family gets a reason
+(does not close: ISI-/quantisation-limited or swing-limited; or closes at a
+higher energy).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import SIKernelError
+from .budget import FAMILIES, OpTable, Solved
+
+ARCHITECTURES: tuple[str, ...] = ("auto", *FAMILIES)
+
+
+def best_per_family(op: OpTable, sol: Solved) -> dict[str, int | None]:
+    """Row index (into the solved candidates) of the cheapest closing configuration per family."""
+    fam = op.family[sol.config_index]
+    out: dict[str, int | None] = {}
+    for f in FAMILIES:
+        sel = (fam == f) & sol.closes
+        if not np.any(sel):
+            out[f] = None
+            continue
+        cost = np.where(sel, sol.total_w, np.inf)
+        out[f] = int(np.argmin(cost))
+    return out
+
+
+def failure_reason(op: OpTable, sol: Solved, family: str, target_ber: float, amp_max_v: float) -> str:
+    """Why no configuration of ``family`` closes the link."""
+    fam = op.family[sol.config_index]
+    sel = fam == family
+    if not np.any(sel):
+        return f"{family}: no candidate configuration"
+    ceiling = float(np.max(np.where(sel, sol.snr_ceiling_db, -np.inf)))
+    need = float(20.0 * np.log10(np.min(np.where(sel, sol.q_eff, np.inf))))
+    if np.all(sol.limit[sel] == 1):
+        return (f"{family}: does not close at BER {target_ber:g}: residual ISI, jitter, TX noise"
+                + (" and ADC quantisation" if family == "dsp" else "")
+                + f" cap the post-EQ SNR at {ceiling:.1f} dB, below the {need:.1f} dB required")
+    amp = np.where(sel & (sol.limit == 2), sol.amp_v, np.inf)
+    return (f"{family}: does not close at BER {target_ber:g}: needs a launch swing of "
+            f"{2 * float(np.min(amp)):.3g} V peak-to-peak differential, more than the "
+            f"{2 * amp_max_v:.3g} V the TX supply allows")
+
+
+def choose(op: OpTable, sol: Solved, architecture: str, target_ber: float,
+           amp_max_v: float) -> tuple[int, str, dict[str, str], dict[str, float | None]]:
+    """Pick the row to report; return (row, family, reasons, per-family pJ-ready totals in W)."""
+    best = best_per_family(op, sol)
+    totals = {f: (None if i is None else float(sol.total_w[i])) for f, i in best.items()}
+    reasons: dict[str, str] = {}
+    for f in FAMILIES:
+        if best[f] is None:
+            reasons[f] = failure_reason(op, sol, f, target_ber, amp_max_v)
+    if architecture == "auto":
+        closing = {f: t for f, t in totals.items() if t is not None}
+        if not closing:
+            raise SIKernelError(f"no architecture closes this link at BER {target_ber:g}: "
+                                + "; ".join(reasons[f] for f in FAMILIES))
+        chosen = min(closing, key=lambda f: (closing[f], FAMILIES.index(f)))
+        for f, t in closing.items():
+            if f != chosen:
+                reasons[f] = (f"{f}: closes, but costs {t / closing[chosen]:.2f}x the energy of "
+                              f"{chosen}")
+        reasons[chosen] = f"{chosen}: least energy among the architectures that close the link"
+        return int(best[chosen]), chosen, reasons, totals
+    if best[architecture] is None:
+        raise SIKernelError(f"architecture {architecture!r} does not close this link at BER "
+                            f"{target_ber:g}: {reasons[architecture]}")
+    reasons[architecture] = f"{architecture}: requested"
+    return int(best[architecture]), architecture, reasons, totals
+
+
+__all__ = ["ARCHITECTURES", "best_per_family", "choose", "failure_reason"]

@@ -1,0 +1,154 @@
+"""Power of each transceiver block, from its equation and the technology coefficients.
+
+Every function returns power in W for one lane (arrays broadcast), given the
+operating point that the signal-integrity analysis chose: launch swing, tap
+counts, CTLE peaking, ADC resolution.  Energy per bit is power / bit rate.
+Coefficient values and sources: :mod:`sikernel.power.coefficients`.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from .coefficients import EnergyCoefficients
+from .technology import Technology
+
+
+def tx_driver_w(v_peak_v: ArrayLike, co: EnergyCoefficients) -> np.ndarray:
+    """Source-series-terminated (SST) TX driver.
+
+    An SST leg switches its pad to ``V_dd`` or ground through the source
+    resistance; the differential loop is source + line termination, so the
+    supply current is ``I = V_dd / (R_s,diff + R_t,diff)`` and the
+    differential peak swing at the matched load is ``V_dd/2``
+    (e.g. Dally & Poulton, *Digital Systems Engineering*, §11.2; Carusone,
+    JSSC 2026 tutorial).  With the launch peak swing ``A`` (differential,
+    outer PAM level) the driver rail is ``V_dd = 2A`` and
+
+        P = V_dd · I / η = (2A)² / (R_s,diff + R_t,diff) / η.
+
+    Parameters
+    ----------
+    v_peak_v : array_like
+        Differential peak launch amplitude ``A`` in V (outer PAM level).
+    """
+    v_dd = 2.0 * np.asarray(v_peak_v, dtype=float)
+    return v_dd**2 / (co.r_source_diff_ohm + co.r_term_diff_ohm) / co.eta_driver
+
+
+def tx_ffe_w(n_taps: ArrayLike, baud: float, tech: Technology, co: EnergyCoefficients) -> np.ndarray:
+    """TX FFE: per tap, ``tx_ffe_bits`` weighted pre-driver segments and a retiming latch
+    switch once per symbol: ``P = n_taps · bits · E_seg · f_baud``."""
+    return (np.asarray(n_taps, dtype=float) * co.tx_ffe_bits * co.e_tx_segment_j
+            * tech.energy_scale * baud)
+
+
+def afe_stage_w(n_stages: ArrayLike, baud: float, tech: Technology, co: EnergyCoefficients) -> np.ndarray:
+    """RX analog front end (CTLE, VGA, summer): ``n_stages`` differential gain stages.
+
+    Each stage must reach unity high-frequency gain at ``f_bw`` into its load
+    ``C_L``: ``g_m = 2π f_bw C_L``; a square-law pair at overdrive ``V_ov``
+    needs a tail current ``I = g_m V_ov`` (``g_m = 2 I_D / V_ov``,
+    ``I_D = I/2``; Razavi, *Design of Analog CMOS ICs*,
+    ch. 2, square-law transconductance), so
+
+        P_stage = V_dd,a · 2π f_bw C_L V_ov.
+    """
+    f_bw = co.afe_bandwidth_per_baud * baud
+    c_l = co.c_afe_f * tech.cap_scale
+    return np.asarray(n_stages, dtype=float) * tech.vdd_analog_v * 2.0 * math.pi * f_bw * c_l * co.v_ov_v
+
+
+def ctle_stages(peaking_db: ArrayLike, co: EnergyCoefficients) -> np.ndarray:
+    """Number of CTLE stages needed for ``peaking_db`` of peaking (at least one)."""
+    p = np.maximum(np.asarray(peaking_db, dtype=float), 0.0)
+    return np.maximum(1.0, np.ceil(p / co.ctle_peaking_per_stage_db - 1e-9))
+
+
+def adc_w(enob: ArrayLike, baud: float, tech: Technology, co: EnergyCoefficients) -> np.ndarray:
+    """ADC at one sample per UI, Walden figure of merit:
+    ``P = FOM_W · 2^ENOB · f_s`` (Walden, IEEE JSAC 17(4), 1999)."""
+    return co.walden_fom_j * tech.energy_scale * np.exp2(np.asarray(enob, dtype=float)) * baud
+
+
+def _adc_word_bits(enob: ArrayLike) -> np.ndarray:
+    """ADC output word width: ENOB rounded up plus one bit of headroom."""
+    return np.ceil(np.asarray(enob, dtype=float) - 1e-9) + 1.0
+
+
+def dsp_ffe_w(n_taps: ArrayLike, enob: ArrayLike, baud: float, tech: Technology,
+              co: EnergyCoefficients) -> np.ndarray:
+    """RX FFE in DSP: per symbol ``n_taps`` multiply-accumulates.
+
+    An array multiplier of ``w_d × w_c`` bits has ``w_d·w_c`` full-adder cells
+    and the accumulator ``w_d + w_c + log2(n)`` (Weste & Harris, *CMOS VLSI
+    Design*, §11.9), so ``E_MAC = E_FA (w_d w_c + w_acc)``.
+    """
+    n = np.asarray(n_taps, dtype=float)
+    w_d = _adc_word_bits(enob)
+    w_acc = w_d + co.coef_bits + np.log2(np.maximum(n, 1.0))
+    e_mac = co.e_fa_j * tech.energy_scale * (w_d * co.coef_bits + w_acc)
+    return n * e_mac * baud
+
+
+def dsp_dfe_w(n_taps: ArrayLike, levels: int, enob: ArrayLike, baud: float, tech: Technology,
+              co: EnergyCoefficients) -> np.ndarray:
+    """DFE in DSP, fully loop-unrolled (speculative): ``L^n`` branches each subtract
+    the ISI estimate and slice against ``L-1`` thresholds (``w_acc``-bit adds and
+    compares), then one ``L^n``-to-1 selection."""
+    n = np.asarray(n_taps, dtype=float)
+    w = _adc_word_bits(enob) + co.coef_bits
+    branches = np.where(n > 0, float(levels) ** n, 0.0)
+    return branches * levels * w * co.e_fa_j * tech.energy_scale * baud
+
+
+def mlsd_w(use: ArrayLike, levels: int, enob: ArrayLike, baud: float, tech: Technology,
+           co: EnergyCoefficients) -> np.ndarray:
+    """Viterbi MLSD on a one-symbol-memory partial-response target (``L`` states).
+
+    Per symbol: ``L²`` branch metrics (a subtract and a square, ``w + w²/2``
+    full-adder cells), ``L`` add-compare-selects over ``L`` inputs
+    (``2L-1`` ``w``-bit operations) and the survivor memory (``L·D``
+    register bits).  Forney, Proc. IEEE 61(3), 1973, for the algorithm.
+    """
+    u = np.asarray(use, dtype=float)
+    w = _adc_word_bits(enob) + 2.0
+    bm = levels**2 * (w + w * w / 2.0)
+    acs = levels * (2 * levels - 1) * w
+    tb = levels * co.traceback_bits
+    return u * (bm + acs + tb) * co.e_fa_j * tech.energy_scale * baud
+
+
+def slicers_w(n_slicers: ArrayLike, baud: float, tech: Technology, co: EnergyCoefficients) -> np.ndarray:
+    """Analog slicers (comparators) deciding once per symbol each."""
+    return np.asarray(n_slicers, dtype=float) * co.e_slicer_j * tech.energy_scale * baud
+
+
+def analog_dfe_w(n_taps: ArrayLike, levels: int, baud: float, tech: Technology,
+                 co: EnergyCoefficients) -> np.ndarray:
+    """Analog DFE: first tap loop-unrolled (``L·(L-1)`` speculative slicers instead of
+    ``L-1``), the rest as current-DAC feedback taps on the summing node."""
+    n = np.asarray(n_taps, dtype=float)
+    extra_slicers = np.where(n > 0, (levels - 1) * (levels - 1), 0.0)
+    fb = np.maximum(n - 1.0, 0.0)
+    return (extra_slicers * co.e_slicer_j + fb * co.e_dfe_tap_j) * tech.energy_scale * baud
+
+
+def pll_w(baud: float, co: EnergyCoefficients) -> float:
+    """PLL power for an rms jitter of ``rj_ui`` UI from the jitter-power figure of merit
+    ``FOM = 10 log10((σ_j/1 s)² · P/1 mW)`` (Gao et al., JSSC 2009), shared by
+    ``lanes_per_pll`` lanes: ``P = 1 mW · 10^(FOM/10) / σ_j²``."""
+    sigma_s = co.rj_ui / baud
+    return 1e-3 * 10.0 ** (co.pll_fom_db / 10.0) / sigma_s**2 / co.lanes_per_pll
+
+
+def fixed_w(bit_rate: float, tech: Technology, co: EnergyCoefficients) -> float:
+    """Serializer/deserializer, clock distribution, CDR logic, bias: ``E_fixed · bit rate``."""
+    return co.e_fixed_j_per_bit * tech.energy_scale * bit_rate
+
+
+__all__ = ["adc_w", "afe_stage_w", "analog_dfe_w", "ctle_stages", "dsp_dfe_w", "dsp_ffe_w",
+           "fixed_w", "mlsd_w", "pll_w", "slicers_w", "tx_driver_w", "tx_ffe_w"]

@@ -1,0 +1,193 @@
+"""Noise/ISI budget: from post-equalisation SI figures to launch swing, ADC ENOB and block powers.
+
+The signal-integrity stage (:mod:`sikernel.power.si`) reduces each candidate
+transceiver configuration to a few numbers in the terms of the COM figure of
+merit (IEEE 802.3 93A.1.6, eqs. 93A-30…36), per volt of launch amplitude ``A``
+(the differential peak of the outer PAM level):
+
+* ``a`` -- the half-eye signal ``A_s/A = R_LM h0/(L-1)``,
+* ``r2`` -- the variances that scale with ``A²``: TX noise, residual ISI after
+  the equaliser, jitter (``(σ_TX² + σ_ISI² + σ_J²)/A²``),
+* ``var_n`` -- the receiver's thermal noise after its filters and equaliser (V²),
+* ``q_coef`` -- for an ADC receiver, the quantisation noise ``σ_q²/(A² 4^-N)``
+  referred through the RX FFE (``Σ w_k² · FS_pp²/12``, uniform quantiser).
+
+Treating the sum as Gaussian (as the COM FOM does), PAM-L with Gray coding has
+``BER = SER/log2 L`` and ``SER = 2(1 - 1/L) Q(A_s/σ)``, so the link closes at
+the target BER when ``a² A² ≥ Q_req² (r2 A² + q_coef 4^-N A² + var_n)``:
+
+    A_req = Q_req sqrt(var_n / (a² - Q_req² (r2 + q_coef 4^-N)))         (B1)
+
+impossible when the bracket is ≤ 0 (ISI- or quantisation-limited: no swing
+helps) or when ``A_req`` exceeds what the TX supply can launch (swing-limited).
+The launch swing is also at least ``add_rx_min_v / a`` (slicer sensitivity).
+For an ADC receiver, ENOB is chosen on a grid to minimise total energy (more
+bits cost ADC and DSP power, fewer bits need more swing via (B1)).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.special import erfcinv
+
+from . import blocks
+from .coefficients import EnergyCoefficients
+from .technology import Technology
+
+#: ENOB candidates for ADC receivers (bits)
+ENOB_GRID = np.arange(3.0, 8.01, 0.25)
+
+#: block names in report order
+BLOCKS: tuple[str, ...] = ("tx_driver", "tx_ffe", "rx_afe", "adc", "dsp_ffe", "dsp_dfe", "mlsd",
+                           "dsp_adapt_cdr", "slicers_dfe", "clocking_pll", "serdes_fixed")
+_TX_BLOCKS = ("tx_driver", "tx_ffe")
+FAMILIES: tuple[str, ...] = ("linear", "analog", "dsp")
+
+
+@dataclass(frozen=True, eq=False)
+class OpTable:
+    """Post-EQ SI figures of ``n`` candidate configurations (struct of arrays).
+
+    Attributes
+    ----------
+    family : ndarray of str
+        "analog", "dsp" or "linear" per configuration.
+    a, r2, var_n, q_coef, mlsd_gain_db : ndarray of float
+        See the module docstring (per volt of launch amplitude; ``var_n`` in V²).
+    tx_taps, ctle_peaking_db, rx_ffe_taps, dfe_taps, mlsd : ndarray
+        Equaliser settings.
+    extra : dict
+        Any further per-configuration arrays to carry into the result (e.g. TX taps, CTLE gDC).
+    """
+
+    family: np.ndarray
+    a: np.ndarray
+    r2: np.ndarray
+    var_n: np.ndarray
+    q_coef: np.ndarray
+    mlsd_gain_db: np.ndarray
+    tx_taps: np.ndarray
+    ctle_peaking_db: np.ndarray
+    rx_ffe_taps: np.ndarray
+    dfe_taps: np.ndarray
+    mlsd: np.ndarray
+    extra: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return int(self.a.size)
+
+
+def q_required(target_ber: float, levels: int) -> float:
+    """``Q`` (half-eye over rms noise) that gives ``target_ber`` for Gray-coded PAM-L.
+
+    ``BER = 2 (1 - 1/L) Q(x) / log2 L`` with ``Q(x) = erfc(x/√2)/2`` (Proakis,
+    *Digital Communications*, 5th ed., eq. 4.3-5 for the PAM symbol error rate).
+    """
+    ser = target_ber * math.log2(levels)
+    p = ser / (2.0 * (1.0 - 1.0 / levels))
+    return float(math.sqrt(2.0) * erfcinv(2.0 * min(p, 0.5)))
+
+
+@dataclass
+class Solved:
+    """Per-configuration (and per-ENOB) solution arrays; see :func:`solve`."""
+
+    closes: np.ndarray
+    amp_v: np.ndarray
+    enob: np.ndarray
+    power_w: dict[str, np.ndarray]
+    total_w: np.ndarray
+    limit: np.ndarray  # 0 ok, 1 ISI/quantisation-limited, 2 swing-limited
+    snr_ceiling_db: np.ndarray
+    q_eff: np.ndarray
+    config_index: np.ndarray
+
+
+def solve(op: OpTable, *, levels: int, baud: float, target_ber: float, tech: Technology,
+          co: EnergyCoefficients, scope: str = "txrx") -> Solved:
+    """Solve (B1) and price every block for every configuration (and ENOB for ADC receivers).
+
+    Returns arrays over the flattened (configuration × ENOB) candidates; rows of
+    non-ADC configurations appear once (``enob`` NaN).
+    """
+    n_cfg = len(op)
+    is_dsp = op.family == "dsp"
+    # expand dsp rows over the ENOB grid
+    reps = np.where(is_dsp, ENOB_GRID.size, 1)
+    idx = np.repeat(np.arange(n_cfg), reps)
+    enob = np.full(idx.size, np.nan)
+    pos = 0
+    for i in range(n_cfg):
+        if is_dsp[i]:
+            enob[pos:pos + ENOB_GRID.size] = ENOB_GRID
+        pos += reps[i]
+    fam = op.family[idx]
+    dsp = fam == "dsp"
+    lin = fam == "linear"
+    ana = fam == "analog"
+    a = op.a[idx]
+    q_req = q_required(target_ber, levels)
+    q_eff = q_req * 10.0 ** (-op.mlsd_gain_db[idx] / 20.0)
+    q_eff = np.where(lin, q_eff * 10.0 ** (co.linear_margin_db / 20.0), q_eff)
+    qn = np.where(dsp, op.q_coef[idx] * np.exp2(-2.0 * np.nan_to_num(enob, nan=30.0)), 0.0)
+    r2 = op.r2[idx] + qn
+    den = a * a - q_eff * q_eff * r2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        amp = np.where(den > 0, q_eff * np.sqrt(op.var_n[idx] / np.where(den > 0, den, 1.0)), np.inf)
+        amp = np.maximum(amp, co.add_rx_min_v / np.maximum(a, 1e-30))
+        snr_ceiling_db = 10.0 * np.log10(np.maximum(a * a, 1e-300) / np.maximum(r2, 1e-300))
+    amp_max = 0.5 * tech.vdd_tx_max_v
+    limit = np.where(den <= 0, 1, np.where(amp > amp_max, 2, 0))
+    closes = limit == 0
+    amp_c = np.where(np.isfinite(amp), amp, amp_max)
+
+    bit_rate = baud * math.log2(levels)
+    en = np.nan_to_num(enob, nan=0.0)
+    n_ctle = blocks.ctle_stages(op.ctle_peaking_db[idx], co)
+    n_afe = n_ctle + co.vga_stages + np.where(ana, 1.0, 0.0) + np.where(dsp, 1.0, 0.0)
+    base_slicers = np.where(ana, float(levels), 0.0)  # L-1 data + 1 error/CDR slicer
+    dfe_t = op.dfe_taps[idx].astype(float)
+    fixed = blocks.fixed_w(bit_rate, tech, co)
+    pll = blocks.pll_w(baud, co)
+    datapath = (blocks.dsp_ffe_w(op.rx_ffe_taps[idx], en, baud, tech, co)
+                + blocks.dsp_dfe_w(np.where(dsp, dfe_t, 0.0), levels, en, baud, tech, co)
+                + blocks.mlsd_w(op.mlsd[idx], levels, en, baud, tech, co))
+    p = {
+        "tx_driver": blocks.tx_driver_w(amp_c, co),
+        "tx_ffe": blocks.tx_ffe_w(op.tx_taps[idx], baud, tech, co),
+        "rx_afe": blocks.afe_stage_w(n_afe, baud, tech, co),
+        "adc": np.where(dsp, blocks.adc_w(en, baud, tech, co), 0.0),
+        "dsp_ffe": np.where(dsp, blocks.dsp_ffe_w(op.rx_ffe_taps[idx], en, baud, tech, co), 0.0),
+        "dsp_dfe": np.where(dsp, blocks.dsp_dfe_w(dfe_t, levels, en, baud, tech, co), 0.0),
+        "mlsd": np.where(dsp, blocks.mlsd_w(op.mlsd[idx], levels, en, baud, tech, co), 0.0),
+        "dsp_adapt_cdr": np.where(dsp, co.dsp_adapt_overhead * datapath, 0.0),
+        "slicers_dfe": np.where(ana, blocks.slicers_w(base_slicers, baud, tech, co)
+                                + blocks.analog_dfe_w(dfe_t, levels, baud, tech, co), 0.0),
+        # PLL: half charged to TX, half to RX; an unretimed (linear) RX has no clock
+        "clocking_pll": np.where(lin, 0.5 * pll, pll) + 0.0 * a,
+        "serdes_fixed": np.where(lin, (1.0 - co.rx_share_of_fixed) * fixed, fixed) + 0.0 * a,
+    }
+    if scope != "txrx":
+        tx_only = scope == "tx"
+        for name in BLOCKS:
+            if name in _TX_BLOCKS:
+                if not tx_only:
+                    p[name] = np.zeros_like(a)
+            elif name == "clocking_pll":
+                p[name] = np.full_like(a, 0.5 * pll) if tx_only else p[name] - 0.5 * pll
+            elif name == "serdes_fixed":
+                tx_share = (1.0 - co.rx_share_of_fixed) * fixed
+                p[name] = np.full_like(a, tx_share) if tx_only else p[name] - tx_share
+            elif tx_only:
+                p[name] = np.zeros_like(a)
+    total = np.zeros_like(a)
+    for name in BLOCKS:
+        total = total + p[name]
+    return Solved(closes=closes, amp_v=amp, enob=enob, power_w=p, total_w=total, limit=limit,
+                  snr_ceiling_db=snr_ceiling_db, q_eff=q_eff, config_index=idx)
+
+
+__all__ = ["BLOCKS", "ENOB_GRID", "FAMILIES", "OpTable", "Solved", "q_required", "solve"]

@@ -1,0 +1,136 @@
+"""Coefficients of the bottom-up SerDes energy model, each with its value, unit and source.
+
+Digital coefficients are quoted at the 7 nm reference node and scaled to other
+nodes by :attr:`sikernel.power.technology.Technology.energy_scale` (rule (1) of
+:mod:`sikernel.power.technology`); analog capacitances by ``cap_scale``.
+
+Four coefficients are *fitted* on the published designs of
+``shared/reference/links-and-energy.md`` (see :mod:`sikernel.power.calibration`);
+each has a documented physical range that the fit must respect.  Every other
+coefficient is either a physical constant, a standard value (IEEE 802.3 COM)
+or an explicit assumption.  ``docs/energy-model.md`` tabulates all of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+
+from ..errors import SIKernelError
+
+
+@dataclass(frozen=True)
+class Coefficient:
+    """Documentation record of one coefficient."""
+
+    name: str
+    unit: str
+    source: str
+    low: float | None = None
+    high: float | None = None
+    fitted: bool = False
+
+
+@dataclass(frozen=True)
+class EnergyCoefficients:
+    """Values of every model coefficient (SI units, 7 nm reference for digital ones).
+
+    The defaults of the four fitted coefficients are the result of
+    :func:`sikernel.power.calibration.calibrate` on the calibration table
+    (rerun by ``tests/test_power_calibration.py``).
+    """
+
+    # -- fitted (least squares in log space on the calibration table) ------------
+    walden_fom_j: float = 3.7e-14
+    e_fa_j: float = 4.0e-15
+    c_afe_f: float = 1.5e-13
+    e_fixed_j_per_bit: float = 3.0e-13
+    # -- TX driver --------------------------------------------------------------
+    r_source_diff_ohm: float = 100.0
+    r_term_diff_ohm: float = 100.0
+    eta_driver: float = 0.7
+    # -- TX FFE -------------------------------------------------------------------
+    tx_ffe_bits: int = 6
+    e_tx_segment_j: float = 2.0e-15
+    # -- RX analog front end ---------------------------------------------------
+    v_ov_v: float = 0.15
+    ctle_peaking_per_stage_db: float = 8.0
+    afe_bandwidth_per_baud: float = 1.0
+    vga_stages: int = 1
+    # -- slicers and analog DFE --------------------------------------------------
+    e_slicer_j: float = 2.0e-14
+    e_dfe_tap_j: float = 1.0e-14
+    # -- DSP ------------------------------------------------------------------------
+    coef_bits: int = 8
+    dsp_adapt_overhead: float = 0.25
+    traceback_bits: int = 16
+    # -- clocking ---------------------------------------------------------------
+    pll_fom_db: float = -238.0
+    rj_ui: float = 0.01
+    lanes_per_pll: int = 8
+    rx_share_of_fixed: float = 0.5
+    # -- receiver noise / sensitivity --------------------------------------------
+    eta0_v2_per_hz: float = 8.2e-18
+    snr_tx_db: float = 33.0
+    add_rx_min_v: float = 5e-3
+    linear_margin_db: float = 3.0
+
+    def with_(self, **changes: float) -> EnergyCoefficients:
+        """A copy with some coefficients changed (unknown names raise)."""
+        known = {f.name for f in fields(self)}
+        bad = sorted(set(changes) - known)
+        if bad:
+            raise SIKernelError(f"unknown energy coefficient(s) {bad}; known: {', '.join(sorted(known))}")
+        return replace(self, **changes)
+
+
+#: documentation of every field of :class:`EnergyCoefficients`
+DOC: dict[str, Coefficient] = {c.name: c for c in (
+    Coefficient("walden_fom_j", "J/conversion-step",
+                "fitted; Walden FOM P/(2^ENOB f_s) (R. H. Walden, IEEE JSAC 17(4), 1999); "
+                "range from B. Murmann, ADC Performance Survey 1997-2024 (wireline TI-ADCs)",
+                5e-15, 5e-13, True),
+    Coefficient("e_fa_j", "J per full-adder-equivalent operation",
+                "fitted; DSP energy per full-adder cell incl. its share of registers, "
+                "clock tree and wiring at 7 nm (a bare 7 nm full adder is ~0.5 fJ)",
+                5e-16, 3e-14, True),
+    Coefficient("c_afe_f", "F",
+                "fitted; effective load capacitance of one AFE gain stage (device, "
+                "wiring, next-stage input) at 7 nm; gm = 2π f_bw C_L",
+                2e-14, 1e-12, True),
+    Coefficient("e_fixed_j_per_bit", "J/bit",
+                "fitted; serializer/deserializer, clock distribution and phase "
+                "interpolators, CDR logic, bias, at 7 nm",
+                5e-14, 1.5e-12, True),
+    Coefficient("r_source_diff_ohm", "ohm", "SST driver matched to the 100 ohm differential line (802.3 R_d = 50 ohm per leg)"),
+    Coefficient("r_term_diff_ohm", "ohm", "100 ohm differential termination (802.3 R_0 = 50 ohm per leg)"),
+    Coefficient("eta_driver", "1", "assumption: supply/regulator efficiency of the TX driver rail", 0.3, 0.95),
+    Coefficient("tx_ffe_bits", "bit", "assumption: TX FFE tap resolution (802.3ck step 0.02 ~ 6 bit)"),
+    Coefficient("e_tx_segment_j", "J", "assumption: one pre-driver segment + retiming latch, per symbol, per resolution bit, at 7 nm"),
+    Coefficient("v_ov_v", "V", "assumption: gate overdrive of AFE input pairs (gm/I_D = 2/V_ov, square law)"),
+    Coefficient("ctle_peaking_per_stage_db", "dB", "assumption: largest peaking one degenerated CTLE stage provides"),
+    Coefficient("afe_bandwidth_per_baud", "1", "COM CTLE second pole f_p2 = f_b (IEEE 802.3 Table 93A-1, 178A)"),
+    Coefficient("vga_stages", "1", "assumption: one VGA stage after the CTLE"),
+    Coefficient("e_slicer_j", "J", "assumption: StrongARM slicer decision incl. clock buffer at 7 nm"),
+    Coefficient("e_dfe_tap_j", "J", "assumption: one analog DFE feedback tap (current DAC + summing-node charge) per symbol at 7 nm"),
+    Coefficient("coef_bits", "bit", "assumption: DSP FFE coefficient width"),
+    Coefficient("dsp_adapt_overhead", "1", "assumption: LMS adaptation, digital CDR and control as a fraction of the datapath"),
+    Coefficient("traceback_bits", "1", "assumption: Viterbi survivor-path depth"),
+    Coefficient("pll_fom_db", "dB", "assumption: jitter-power FOM of an LC PLL, 10log10(σ_j²/1s · P/1mW) "
+                "(X. Gao et al., IEEE JSSC 44(12), 2009 define it; ~-238 dB is typical of published LC-PLLs)"),
+    Coefficient("rj_ui", "UI", "IEEE 802.3 COM σ_RJ = 0.01 UI (Table 93A-1 / 163A)"),
+    Coefficient("lanes_per_pll", "1", "assumption: one PLL per octal macro"),
+    Coefficient("rx_share_of_fixed", "1", "assumption: RX (CDR, deserializer) share of the fixed overhead"),
+    Coefficient("eta0_v2_per_hz", "V²/Hz", "IEEE 802.3ck COM η0 = 8.2e-9 V²/GHz (Table 163A-1)"),
+    Coefficient("snr_tx_db", "dB", "IEEE 802.3ck COM SNR_TX = 33 dB"),
+    Coefficient("add_rx_min_v", "V", "assumption: smallest half-eye the slicer resolves after offset calibration"),
+    Coefficient("linear_margin_db", "dB", "assumption: SNR kept in reserve by an unretimed (linear) link for the optical "
+                "path and the far-end retimer"),
+)}
+
+DEFAULT_COEFFICIENTS = EnergyCoefficients()
+
+#: names of the fitted coefficients, in fit order
+FITTED: tuple[str, ...] = tuple(n for n, c in DOC.items() if c.fitted)
+
+
+__all__ = ["DEFAULT_COEFFICIENTS", "DOC", "FITTED", "Coefficient", "EnergyCoefficients"]

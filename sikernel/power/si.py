@@ -1,0 +1,322 @@
+"""Signal-integrity operating points for the energy model (the "SI chain" of energy_per_bit).
+
+For a channel transfer function and a symbol rate, every candidate transceiver
+configuration is equalised with the project's own SI stages and reduced to the
+COM figure-of-merit terms (IEEE 802.3 Annex 93A.1.6, eqs. 93A-30…36) that the
+noise budget of :mod:`sikernel.power.budget` needs:
+
+* pulse responses by :func:`sikernel.response.pulse_from_h` (93A-24), with the TX
+  rise-time filter (93A-46) and the RX AFE (93A-20) from :mod:`sikernel.eq.filters`;
+* the CTLE of 93A-22 (``fz = fp1 = 0.4 f_b``, ``fp2 = f_b``, the 802.3ck ratios),
+  DC gain 0 … -20 dB in 1 dB steps, written as two basis pulses
+  (``g · B1 + B2``) so that :func:`sikernel.eq.grid.grid_search` can search the
+  TX FFE × CTLE grid in one compiled call;
+* "analog" (TX FFE + CTLE + n-tap DFE) and "linear" (TX FFE + CTLE, no DFE; LPO,
+  direct-drive CPO) use that exhaustive FOM search, then
+  :func:`sikernel.eye.fom.fom` for the variances at the chosen setting;
+* "dsp" (ADC + RX FFE + 1-tap DFE [+ MLSD]) uses the MMSE receiver of
+  :mod:`sikernel.eq.mmse` on the CTLE-equalised cursors (802.3dj 178A style).
+
+All pulses are computed for a 1 V launch amplitude, so the ISI, jitter and TX
+noise variances are "per V²" and scale with the launch swing the budget solves
+for; the thermal noise ``σ_N² = η0 ∫|H_r H_ctle|² df`` (93A-35) does not.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import _validate
+from ..errors import SIKernelError
+from .budget import OpTable
+
+#: TX FFE taps searched (offset UI, values): 802.3ck-like ranges on a coarser step
+TX_AXES: tuple[tuple[int, tuple[float, ...]], ...] = (
+    (-2, (0.0, 0.04, 0.08)),
+    (-1, tuple(np.round(np.arange(-0.30, 0.001, 0.03), 6))),
+    (1, tuple(np.round(np.arange(-0.20, 0.001, 0.04), 6))),
+)
+#: CTLE DC gains searched (dB), 93A-22
+CTLE_GDC_DB: tuple[float, ...] = tuple(float(g) for g in range(-20, 1))
+#: DFE tap counts tried for the analog receiver, with the 802.3ck b_max profile
+ANALOG_DFE_TAPS: tuple[int, ...] = (1, 2, 4, 8, 12)
+#: RX FFE (pre, post) tap counts tried for the ADC/DSP receiver
+DSP_FFE_TAPS: tuple[tuple[int, int], ...] = ((2, 5), (3, 8), (4, 11), (5, 18), (6, 25))
+_BMAX_CK = (0.85, 0.3) + (0.2,) * 5 + (0.1,) * 5
+
+
+@dataclass(frozen=True)
+class SISettings:
+    """Reference-receiver parameters of the SI chain (COM 802.3ck values unless noted).
+
+    Attributes
+    ----------
+    samples_per_ui : int
+        Time samples per UI.
+    t_r_ui : float
+        TX 20-80 % rise time in UI (802.3ck: 8 ps at 53.125 GBd ≈ 0.43 UI; 802.3dj 4 ps
+        at 106.25 GBd ≈ 0.43 UI).
+    f_r_ratio : float
+        RX AFE bandwidth / f_b (93A-20; 0.75 in 802.3ck).
+    fz_ratio, fp2_ratio : float
+        CTLE zero (= first pole) and second pole over f_b (0.4 and 1.0 in 802.3ck).
+    eta0_v2_per_hz, snr_tx_db, sigma_rj_ui, a_dd_ui, r_lm
+        Noise, jitter and level mismatch, 802.3ck Table 163A-1 values.
+    """
+
+    samples_per_ui: int = 32
+    t_r_ui: float = 0.425
+    f_r_ratio: float = 0.75
+    fz_ratio: float = 0.4
+    fp2_ratio: float = 1.0
+    eta0_v2_per_hz: float = 8.2e-18
+    snr_tx_db: float = 33.0
+    sigma_rj_ui: float = 0.01
+    a_dd_ui: float = 0.02
+    r_lm: float = 0.95
+    a_ref_v: float = 0.413
+    adc_clip_sigma: float = 3.0
+
+
+DEFAULT_SI = SISettings()
+
+
+def tx_grid() -> tuple[np.ndarray, np.ndarray]:
+    """(offsets, settings): every TX FFE setting of :data:`TX_AXES` with ``c(0) = 1 - Σ|c|``."""
+    offs = np.array(sorted({0, *[o for o, _ in TX_AXES]}), dtype=np.int64)
+    grids = np.meshgrid(*[np.asarray(v) for _, v in TX_AXES], indexing="ij")
+    flat = [g.reshape(-1) for g in grids]
+    n = flat[0].size
+    rows = np.zeros((n, offs.size))
+    for (o, _), col in zip(TX_AXES, flat, strict=True):
+        rows[:, int(np.nonzero(offs == o)[0][0])] = col
+    i0 = int(np.nonzero(offs == 0)[0][0])
+    rows[:, i0] = 1.0 - np.abs(np.delete(rows, i0, axis=1)).sum(axis=1)
+    return offs, rows
+
+
+def _ctle_basis(f: np.ndarray, baud: float, s: SISettings) -> tuple[np.ndarray, np.ndarray]:
+    """CTLE 93A-22 as ``g·B1 + B2``: returns (B1, B2) on ``f``."""
+    fz = s.fz_ratio * baud
+    den = (1.0 + 1j * f / fz) * (1.0 + 1j * f / (s.fp2_ratio * baud))
+    return 1.0 / den, (1j * f / fz) / den
+
+
+def ctle_peaking_db(gdc_db: np.ndarray, baud: float, s: SISettings = DEFAULT_SI) -> np.ndarray:
+    """Peaking of each CTLE setting: max over ``0 < f ≤ f_b`` of ``|H(f)/H(0)|`` in dB."""
+    f = np.linspace(0.0, baud, 257)
+    b1, b2 = _ctle_basis(f, baud, s)
+    g = 10.0 ** (np.asarray(gdc_db, dtype=float)[:, None] / 20.0)
+    h = np.abs(g * b1 + b2)
+    return 20.0 * np.log10(h.max(axis=1) / h[:, 0])
+
+
+def _uniform_from_dc(f: np.ndarray, h: np.ndarray) -> None:
+    if f[0] != 0.0:
+        raise SIKernelError(f"the SI chain needs H on a uniform grid starting at 0 Hz; got f[0]={f[0]!r} Hz "
+                            "(pass a Channel, which is DC-extrapolated, or extrapolate first)")
+
+
+@dataclass(frozen=True, eq=False)
+class PulseSet:
+    """CTLE basis pulses and noise of one channel at one baud (shared by all families)."""
+
+    basis: np.ndarray       # (2, n_samp) pulses for 1 V launch, B1 and B2 of the CTLE
+    gdc_db: np.ndarray      # CTLE DC gains
+    weights: np.ndarray     # (n_ctle, 2) = (g, 1)
+    var_n: np.ndarray       # (n_ctle,) thermal noise after AFE + CTLE, V²
+    peaking_db: np.ndarray  # (n_ctle,)
+    samples_per_ui: int
+    baud: float
+    levels: int
+
+
+def pulse_set(f_hz: np.ndarray, h: np.ndarray, baud: float, levels: int,
+              s: SISettings = DEFAULT_SI) -> PulseSet:
+    """Pulse responses (1 V launch) through TX rise time, channel, RX AFE and the CTLE basis.
+
+    Parameters
+    ----------
+    f_hz : ndarray
+        Uniform grid from 0 Hz reaching at least ``baud/2``.
+    h : ndarray
+        Channel voltage transfer function on ``f_hz``.
+    """
+    from ..eq import filters
+    from ..response import pulse_from_h
+
+    f = _validate.frequency_grid(f_hz, name="f_hz", uniform=True)
+    _uniform_from_dc(f, h)
+    fb = _validate.positive("baud", baud)
+    m = int(s.samples_per_ui)
+    ht = filters.tx_rise_time_filter(f, s.t_r_ui / fb)
+    hr = filters.rx_afe_filter(f, s.f_r_ratio * fb)
+    b1, b2 = _ctle_basis(f, fb, s)
+    common = np.asarray(h, dtype=np.complex128) * ht * hr
+    _, v = pulse_from_h(np.stack([common * b1, common * b2]), f, fb, m)
+    # window: 8 UI before the peak of the flat (g = 1) pulse to 120 UI after it
+    flat = v[0] + v[1]
+    ipk = int(np.argmax(flat))
+    lo = max(ipk - 8 * m, 0)
+    hi = min(ipk + 120 * m, v.shape[1])
+    basis = np.ascontiguousarray(v[:, lo:hi])
+    gdc = np.asarray(CTLE_GDC_DB)
+    g = 10.0 ** (gdc / 20.0)
+    weights = np.stack([g, np.ones_like(g)], axis=1)
+    # sigma_N^2 = eta0 * int |Hr Hctle|^2 df  (93A-35), on a dense grid to 2 f_b
+    fn = np.linspace(0.0, 2.0 * fb, 2049)
+    hrn = filters.rx_afe_filter(fn, s.f_r_ratio * fb)
+    n1, n2 = _ctle_basis(fn, fb, s)
+    hh = np.abs(hrn[None, :] * (g[:, None] * n1[None, :] + n2[None, :])) ** 2
+    var_n = s.eta0_v2_per_hz * np.trapezoid(hh, fn, axis=1)
+    return PulseSet(basis=basis, gdc_db=gdc, weights=weights, var_n=var_n,
+                    peaking_db=ctle_peaking_db(gdc, fb, s), samples_per_ui=m, baud=fb,
+                    levels=int(levels))
+
+
+def _grid_family(ps: PulseSet, n_dfe: int, s: SISettings) -> dict:
+    """Best TX FFE × CTLE for a receiver with ``n_dfe`` DFE taps; FOM terms at that point.
+
+    The search runs at the COM reference launch amplitude ``A_ref`` (so that the
+    thermal noise weighs as in COM); the returned signal and variances are
+    rescaled to a 1 V launch (``a = A_s/A_ref``, ``r2 = σ²/A_ref²``), the thermal
+    noise ``var_n`` is absolute.
+    """
+    from ..eq.grid import grid_search
+    from ..eye.fom import fom
+
+    offs, grid = tx_grid()
+    bmax = np.asarray(_BMAX_CK[:n_dfe], dtype=float)
+    a_ref = s.a_ref_v
+    basis = ps.basis * a_ref
+    res = grid_search(basis, ps.weights, ps.var_n, offs, grid, ps.samples_per_ui,
+                      dfe_bmin=-bmax, dfe_bmax=bmax, n_levels=ps.levels, r_lm=s.r_lm,
+                      snr_tx_db=s.snr_tx_db, a_dd_ui=s.a_dd_ui, sigma_rj_ui=s.sigma_rj_ui)
+    k = res.ctle_index
+    pulse = ps.weights[k] @ basis
+    preset = _preset(ps, s, bmax)
+    t = fom(pulse, res.tx_taps, offs, preset=preset, var_n=float(ps.var_n[k]))
+    s2 = a_ref * a_ref
+    return {"h0": t.h0 / a_ref, "a_s": t.a_s / a_ref, "var_tx": t.var_tx / s2,
+            "var_isi": t.var_isi / s2, "var_j": t.var_j / s2, "var_n": t.var_n,
+            "fom_db": t.fom_db, "ctle_index": k, "tx_taps": res.tx_taps, "tx_offsets": offs,
+            "cursor_index": res.cursor_index}
+
+
+def _dsp_rows(ps: PulseSet, s: SISettings) -> list[dict]:
+    """ADC + MMSE RX FFE + 1-tap DFE receivers (802.3dj 178A style), with and without MLSD.
+
+    Front end (TX FFE and CTLE) as chosen by the 1-tap-DFE FOM search; the RX FFE
+    and DFE from :func:`sikernel.eq.mmse.mmse` on the cursors at that sampling
+    point, against the thermal-noise autocorrelation of :func:`noise_acf_from_psd`
+    and the TX noise.  Jitter is added as ``σ_J²/h0²`` of the same front end.
+    ADC quantisation (white, ``Δ²/12``, full scale ``±adc_clip_sigma`` × the rms of
+    the received signal) reaches the slicer through ``Σ w_k²``.  MLSD on the
+    one-tap-memory response ``1 + b1 D`` recovers the post-cursor energy the DFE
+    discards: its minimum-distance error event has ``(1 + b1²)`` times the DFE's
+    squared distance (Forney, IEEE Trans. IT 18(3), 1972), a gain of
+    ``10 log10(1 + b1²)`` dB.
+    """
+    from ..eq.ffe import apply_ffe
+    from ..eq.mmse import mmse, noise_acf_from_psd, symbol_variance
+
+    front = _grid_family(ps, 1, s)
+    k = front["ctle_index"]
+    m = ps.samples_per_ui
+    a_ref = s.a_ref_v
+    pulse = (ps.weights[k] @ ps.basis) * a_ref
+    offs = front["tx_offsets"]
+    n_pre_tx = int(np.count_nonzero(offs < 0))
+    t = np.arange(pulse.size, dtype=float)
+    _, p_eq = apply_ffe(t, pulse, front["tx_taps"], n_pre_tx, m)
+    i0 = int(front["cursor_index"]) + n_pre_tx * m  # apply_ffe output starts n_pre UI early
+    first = i0 % m
+    cur = p_eq[first::m]
+    main = i0 // m
+    fn = np.linspace(0.0, 2.0 * ps.baud, 2049)
+    from ..eq import filters
+
+    hr = filters.rx_afe_filter(fn, s.f_r_ratio * ps.baud)
+    b1c, b2c = _ctle_basis(fn, ps.baud, s)
+    g = ps.weights[k, 0]
+    acf = noise_acf_from_psd(fn, s.eta0_v2_per_hz, ps.baud, 40, h_filter=hr * (g * b1c + b2c))
+    sx2 = symbol_variance(ps.levels)
+    rms = math.sqrt(sx2 * float(cur @ cur))
+    jit = front["var_j"] / max(front["h0"] ** 2, 1e-300)
+    mod = {2: "nrz", 3: "pam3", 4: "pam4", 6: "pam6", 8: "pam8"}[ps.levels]
+    rows = []
+    for n_pre, n_post in DSP_FFE_TAPS:
+        r = mmse(cur, main, n_pre, n_post, 1, modulation=mod, rlm=s.r_lm, noise_acf=acf,
+                 snr_tx_db=s.snr_tx_db, b_max=0.85)
+        w2 = float(r.rx_ffe_taps @ r.rx_ffe_taps)
+        q_coef = w2 * (2.0 * s.adc_clip_sigma * rms) ** 2 / 12.0
+        # back to volts at the slicer for a 1 V launch: the normalised main cursor 1 is h0
+        h2 = front["h0"] ** 2
+        base = {"h0": front["h0"], "a_s": s.r_lm * front["h0"] / (ps.levels - 1),
+                "var_tx": r.mse_parts["tx_noise"] * h2, "var_isi": r.mse_parts["isi"] * h2,
+                "var_j": jit * h2, "var_n": r.mse_parts["noise"] * a_ref * a_ref * h2,
+                "fom_db": r.fom_db, "ctle_index": k, "tx_taps": front["tx_taps"], "tx_offsets": offs,
+                "family": "dsp", "dfe": 1, "ffe": n_pre + 1 + n_post, "q_coef": q_coef * h2}
+        b1 = float(r.dfe_taps[0]) if r.dfe_taps.size else 0.0
+        rows.append({**base, "mlsd": 0, "gain": 0.0})
+        rows.append({**base, "mlsd": 1, "gain": 10.0 * math.log10(1.0 + b1 * b1)})
+    return rows
+
+
+def _preset(ps: PulseSet, s: SISettings, bmax: np.ndarray):
+    from ..eye.presets import get_preset
+
+    over = {"baud_hz": ps.baud, "n_levels": ps.levels, "samples_per_ui": ps.samples_per_ui,
+            "snr_tx_db": s.snr_tx_db, "sigma_rj_ui": s.sigma_rj_ui, "a_dd_ui": s.a_dd_ui,
+            "r_lm": s.r_lm, "eta0_v2_per_hz": s.eta0_v2_per_hz,
+            "dfe_bmax": tuple(bmax) if bmax.size else (0.0,),
+            "dfe_bmin": tuple(-bmax) if bmax.size else (0.0,)}
+    return get_preset("802.3ck-kr", **over)
+
+
+def op_table(ps: PulseSet, s: SISettings = DEFAULT_SI,
+             families: tuple[str, ...] = ("linear", "analog")) -> OpTable:
+    """Equalise every candidate configuration of ``families`` and return their SI figures."""
+    rows: list[dict] = []
+    if "linear" in families:
+        r = _grid_family(ps, 0, s)
+        rows.append({**r, "family": "linear", "dfe": 0, "ffe": 0, "mlsd": 0, "q_coef": 0.0,
+                     "gain": 0.0})
+    if "analog" in families:
+        for n in ANALOG_DFE_TAPS:
+            r = _grid_family(ps, n, s)
+            rows.append({**r, "family": "analog", "dfe": n, "ffe": 0, "mlsd": 0, "q_coef": 0.0,
+                         "gain": 0.0})
+    if "dsp" in families:
+        rows.extend(_dsp_rows(ps, s))
+    lv = ps.levels
+    a = np.array([r["a_s"] for r in rows])
+    return OpTable(
+        family=np.array([r["family"] for r in rows]),
+        a=a,
+        r2=np.array([r["var_tx"] + r["var_isi"] + r["var_j"] for r in rows]),
+        var_n=np.array([r["var_n"] for r in rows]),
+        q_coef=np.array([r["q_coef"] for r in rows]),
+        mlsd_gain_db=np.array([r["gain"] for r in rows]),
+        tx_taps=np.array([int(r["tx_offsets"].size) for r in rows]),
+        ctle_peaking_db=np.array([ps.peaking_db[r["ctle_index"]] for r in rows]),
+        rx_ffe_taps=np.array([r["ffe"] for r in rows]),
+        dfe_taps=np.array([r["dfe"] for r in rows]),
+        mlsd=np.array([r["mlsd"] for r in rows]),
+        extra={"ctle_gdc_db": np.array([ps.gdc_db[r["ctle_index"]] for r in rows]),
+               "fom_db": np.array([r["fom_db"] for r in rows]),
+               "h0": np.array([r["h0"] for r in rows]),
+               "levels": np.full(len(rows), lv)},
+    )
+
+
+def snr_db(a_s: float, var: float) -> float:
+    """``10 log10(A_s² / σ²)``."""
+    return 10.0 * math.log10(a_s * a_s / var)
+
+
+__all__ = ["ANALOG_DFE_TAPS", "CTLE_GDC_DB", "DEFAULT_SI", "PulseSet", "SISettings", "TX_AXES",
+           "ctle_peaking_db", "op_table", "pulse_set", "tx_grid"]

@@ -1,0 +1,212 @@
+"""Loss-indexed SI tables: the fast path of ``energy_per_bit(loss_db=...)``.
+
+The synthetic channel of a given loss
+-------------------------------------
+``loss_db`` stands for the IEEE 802.3 host-board parametric line (Table 92-12,
+eqs. 93A-9 … 93A-14, :data:`sikernel.channel.parametric.HOST_BOARD_92_12`,
+``Zc = 109.8 Ω`` between 100 Ω references) whose length makes
+``|SDD21(f_b/2)| = -loss_db``.  It is a board-like channel (skin effect plus
+dielectric loss, with its mild impedance mismatch); the loss of any package or
+connector is taken to be part of ``loss_db``.  The length is found by a secant
+iteration on the exact |S21| (the first guess is ``loss / (8.686 Re γ(f_N))``).
+
+Tabulation
+----------
+For one (baud, modulation, SI settings) the full SI chain of
+:mod:`sikernel.power.si` (pulse responses, TX FFE × CTLE FOM search, DFE, MMSE
+RX FFE) is run once on :data:`LOSS_GRID_DB` (0 … 60 dB in 0.5 dB steps), and the
+per-configuration figures stored.  Each figure is then replaced by its
+monotone envelope over loss (the worst value met at any smaller loss): the
+signal ``a`` by its running minimum, and each noise-to-signal ratio
+(``r2/a²``, ``var_n/a²``, ``q_coef/a²``) by its running maximum; the MLSD
+distance gain ``g`` is first folded into the signal, ``a·10^(g/20)``, which is
+equivalent in the budget (B1) to lowering ``Q_req`` by ``g``.  The
+optimiser's discrete CTLE/TX grids make raw figures jitter by a fraction of a
+dB between neighbouring losses, and a lossier channel of the same family must
+never be credited with a better figure.  Queries interpolate linearly in loss
+between grid points (0.5 dB steps: the figures vary smoothly on that scale).
+
+Tables are kept in memory and in an on-disk cache (``.npz`` under
+``$SIKERNEL_CACHE_DIR`` or ``~/.cache/sikernel``, keyed by the inputs and
+:data:`TABLE_VERSION`, written to a temporary file and renamed atomically), so a
+warm process answers a loss query with a few hundred microseconds of NumPy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import SIKernelError
+from . import si
+from .budget import OpTable
+
+#: bump when the SI chain or the table layout changes (invalidates disk caches)
+TABLE_VERSION = "1"
+#: loss grid of the tables (dB at the Nyquist frequency)
+LOSS_GRID_DB = np.arange(0.0, 60.0 + 1e-9, 0.5)
+#: frequency points per baud of the synthetic channel grid (record = 512 UI)
+_N_PER_BAUD = 512
+_FIELDS = ("a", "r2", "var_n", "q_coef", "ctle_peaking_db")
+
+_MEMORY: dict[str, LossTable] = {}
+
+
+def synthetic_grid(baud: float) -> np.ndarray:
+    """Uniform grid from 0 Hz to 1.5 baud with ``baud/512`` spacing (512-UI record)."""
+    return np.arange(0.0, 1.5 * baud + 0.5 * baud / _N_PER_BAUD, baud / _N_PER_BAUD)
+
+
+def synthetic_length_m(loss_db: float, baud: float) -> float:
+    """Length of the Table 92-12 host-board line whose |SDD21| at ``baud/2`` is ``-loss_db``."""
+    from ..channel.parametric import HOST_BOARD_92_12 as line
+
+    if loss_db <= 0:
+        return 0.0
+    fn = np.array([0.5 * baud])
+
+    def il(z: float) -> float:
+        return float(-20.0 * np.log10(np.abs(line.section(z, fn).s21[0])))
+
+    z0 = loss_db / float(line.loss_db(fn, 1.0)[0])
+    z1 = z0 * 1.01
+    f0, f1 = il(z0) - loss_db, il(z1) - loss_db
+    for _ in range(20):
+        if abs(f1) < 1e-6 or f1 == f0:
+            break
+        z0, z1, f0 = z1, z1 - f1 * (z1 - z0) / (f1 - f0), f1
+        z1 = max(z1, 0.0)
+        f1 = il(z1) - loss_db
+    return float(z1)
+
+
+def synthetic_channel(loss_db: float, baud: float):
+    """The documented synthetic :class:`~sikernel.channel.core.Channel` of ``loss_db`` at ``baud/2``."""
+    from ..channel.parametric import HOST_BOARD_92_12 as line
+
+    z = synthetic_length_m(loss_db, baud)
+    ch = line.section(z, synthetic_grid(baud), name=f"synthetic {loss_db:g} dB @ {baud / 2e9:g} GHz")
+    return ch
+
+
+@dataclass(frozen=True, eq=False)
+class LossTable:
+    """Per-configuration SI figures on :data:`LOSS_GRID_DB` (monotone envelopes)."""
+
+    loss_db: np.ndarray
+    family: np.ndarray
+    tx_taps: np.ndarray
+    rx_ffe_taps: np.ndarray
+    dfe_taps: np.ndarray
+    mlsd: np.ndarray
+    figures: dict[str, np.ndarray]  # name -> (n_loss, n_cfg)
+    gdc_db: np.ndarray              # (n_loss, n_cfg) raw chosen CTLE DC gain
+    baud: float
+    levels: int
+
+    def at(self, loss_db: float) -> OpTable:
+        """Figures interpolated linearly at ``loss_db`` (inside the grid)."""
+        g = self.loss_db
+        if not (g[0] <= loss_db <= g[-1]):
+            raise SIKernelError(f"loss_db={loss_db!r} outside the tabulated range [{g[0]:g}, {g[-1]:g}] dB")
+        i = min(int((loss_db - g[0]) / (g[1] - g[0])), g.size - 2)
+        w = (loss_db - g[i]) / (g[i + 1] - g[i])
+        f = {k: (1.0 - w) * v[i] + w * v[i + 1] for k, v in self.figures.items()}
+        gdc = self.gdc_db[i + (1 if w >= 0.5 else 0)]
+        return OpTable(family=self.family, a=f["a"], r2=f["r2"], var_n=f["var_n"], q_coef=f["q_coef"],
+                       mlsd_gain_db=np.zeros(self.family.size), tx_taps=self.tx_taps,
+                       ctle_peaking_db=f["ctle_peaking_db"], rx_ffe_taps=self.rx_ffe_taps,
+                       dfe_taps=self.dfe_taps, mlsd=self.mlsd, extra={"ctle_gdc_db": gdc})
+
+
+def _key(baud: float, levels: int, s: si.SISettings) -> str:
+    blob = json.dumps({"v": TABLE_VERSION, "baud": baud, "levels": levels, "si": asdict(s),
+                       "grid": [float(LOSS_GRID_DB[0]), float(LOSS_GRID_DB[-1]), LOSS_GRID_DB.size],
+                       "tx": [list(map(float, v)) for _, v in si.TX_AXES],
+                       "dfe": si.ANALOG_DFE_TAPS, "ffe": si.DSP_FFE_TAPS}, sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()[:20]
+
+
+def _cache_dir() -> Path:
+    return Path(os.environ.get("SIKERNEL_CACHE_DIR", Path.home() / ".cache" / "sikernel")) / "power"
+
+
+def build_table(baud: float, levels: int, s: si.SISettings = si.DEFAULT_SI,
+                progress: bool = False) -> LossTable:
+    """Run the full SI chain on every grid loss (seconds; normally reached through :func:`get_table`)."""
+    rows = []
+    it = LOSS_GRID_DB
+    if progress:
+        from tqdm import tqdm
+
+        it = tqdm(it, desc=f"SI table {baud / 1e9:g} GBd", leave=False)
+    for loss in it:
+        ch = synthetic_channel(float(loss), baud)
+        ps = si.pulse_set(ch.f, ch.s21, baud, levels, s)
+        rows.append(si.op_table(ps, s, families=("linear", "analog", "dsp")))
+    first = rows[0]
+    raw = {name: np.stack([getattr(r, name) for r in rows]).astype(float) for name in _FIELDS}
+    # fold the MLSD distance gain into the signal: a^2 10^(g/10) (equivalent in the budget)
+    raw["a"] = raw["a"] * 10.0 ** (np.stack([r.mlsd_gain_db for r in rows]) / 20.0)
+    figs = {"a": np.minimum.accumulate(raw["a"], axis=0),
+            "ctle_peaking_db": np.maximum.accumulate(raw["ctle_peaking_db"], axis=0)}
+    a2 = figs["a"] ** 2
+    for name in ("r2", "var_n", "q_coef"):  # envelopes of the noise-to-signal ratios
+        figs[name] = np.maximum.accumulate(raw[name] / raw["a"] ** 2, axis=0) * a2
+    gdc = np.stack([r.extra["ctle_gdc_db"] for r in rows])
+    return LossTable(loss_db=LOSS_GRID_DB.copy(), family=first.family, tx_taps=first.tx_taps,
+                     rx_ffe_taps=first.rx_ffe_taps, dfe_taps=first.dfe_taps, mlsd=first.mlsd,
+                     figures=figs, gdc_db=gdc, baud=float(baud), levels=int(levels))
+
+
+def _save(path: Path, t: LossTable) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npz.tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            np.savez(fh, loss_db=t.loss_db, family=t.family.astype("U8"), tx_taps=t.tx_taps,
+                     rx_ffe_taps=t.rx_ffe_taps, dfe_taps=t.dfe_taps, mlsd=t.mlsd, gdc_db=t.gdc_db,
+                     baud=t.baud, levels=t.levels, **{f"fig_{k}": v for k, v in t.figures.items()})
+        os.replace(tmp, path)
+    except OSError:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _load(path: Path) -> LossTable | None:
+    try:
+        with np.load(path) as z:
+            return LossTable(loss_db=z["loss_db"], family=z["family"].astype(str), tx_taps=z["tx_taps"],
+                             rx_ffe_taps=z["rx_ffe_taps"], dfe_taps=z["dfe_taps"], mlsd=z["mlsd"],
+                             figures={k: z[f"fig_{k}"] for k in _FIELDS}, gdc_db=z["gdc_db"],
+                             baud=float(z["baud"]), levels=int(z["levels"]))
+    except (OSError, KeyError, ValueError):
+        return None
+
+
+def get_table(baud: float, levels: int, s: si.SISettings = si.DEFAULT_SI,
+              progress: bool = False) -> LossTable:
+    """The table for (baud, levels, settings): from memory, the disk cache, or built and cached."""
+    key = _key(float(baud), int(levels), s)
+    t = _MEMORY.get(key)
+    if t is not None:
+        return t
+    use_disk = os.environ.get("SIKERNEL_POWER_CACHE", "1") != "0"
+    path = _cache_dir() / f"table-{key}.npz"
+    t = _load(path) if use_disk and path.is_file() else None
+    if t is None:
+        t = build_table(float(baud), int(levels), s, progress=progress)
+        if use_disk:
+            _save(path, t)
+    _MEMORY[key] = t
+    return t
+
+
+__all__ = ["LOSS_GRID_DB", "TABLE_VERSION", "LossTable", "build_table", "get_table",
+           "synthetic_channel", "synthetic_grid", "synthetic_length_m"]

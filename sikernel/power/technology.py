@@ -1,0 +1,126 @@
+"""CMOS technology presets and the scaling rule for energy per operation.
+
+Every switching event in a digital or mixed-signal block costs about ``C·V²``
+(dynamic energy, e.g. Rabaey, Chandrakasan & Nikolić, *Digital Integrated
+Circuits*, 2nd ed., eq. 5.10).  Between nodes the switched capacitance scales
+roughly with the contacted gate (poly) pitch CPP -- the device width and the
+local wiring shrink with it -- and the supply with the nominal core ``V_dd``.
+The scaling rule used by the energy model is therefore
+
+    E_op(node) = E_op(7 nm) · (CPP_node / CPP_7nm) · (V_dd,node / V_dd,7nm)²      (1)
+
+applied to every digital coefficient (DSP full-adder energy, ADC figure of
+merit, serializer/clock overhead, slicers, TX-FFE segments).  Analog
+capacitances (AFE load) scale with CPP alone (their supply is the analog
+supply of the node).  Rule (1) gives ≈ 3× lower energy per operation from
+28 nm to 7 nm, in line with the trend reported by A. Stillmaker and B. Baas,
+"Scaling equations for the accurate prediction of CMOS device performance from
+180 nm to 7 nm", Integration 58 (2017), Table 6 (fitted energy factors), and
+≈ 1.6× from 7 nm to 3 nm.
+
+Coefficient provenance (confidence letters as in
+``shared/reference/links-and-energy.md``):
+
+* CPP: WikiChip node pages (TSMC N28 117 nm, N16 90 nm, N7 57 nm, N5 51 nm,
+  N3 48 nm; IBM 32 nm SOI 126 nm) -- M.
+* Core V_dd: foundry nominal core voltages as quoted on the same pages
+  (N28HPM 0.9 V, N16FF+ 0.8 V, N7 0.75 V, N5 0.70 V, N3 0.65 V, IBM 32 nm SOI
+  1.0 V) -- M.
+* Analog supply and maximum TX-driver supply: assumption (typical I/O-device
+  supplies used by published SerDes in those nodes; the TX driver supply sets
+  the largest differential peak-to-peak swing an SST driver can launch; 1.2 V
+  is the thick-oxide/overdriven TX rail that lets published 112G transmitters
+  launch 1.0-1.2 V peak-to-peak differential).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import SIKernelError
+
+#: reference node for every coefficient quoted "at 7 nm"
+REFERENCE_NODE_NM = 7.0
+
+
+@dataclass(frozen=True)
+class Technology:
+    """One CMOS node preset.
+
+    Parameters
+    ----------
+    name : str
+        Label, e.g. ``"7nm"``.
+    node_nm : float
+        Nominal node in nm (the key of :data:`NODES`).
+    cpp_nm : float
+        Contacted poly pitch in nm (capacitance proxy of rule (1)).
+    vdd_core_v : float
+        Nominal core supply in V (digital energy, rule (1)).
+    vdd_analog_v : float
+        Supply of the receiver analog front end in V (assumption).
+    vdd_tx_max_v : float
+        Highest TX-driver supply in V; an SST driver launches at most this as
+        differential peak-to-peak swing (assumption).
+    source : str
+        Where the numbers come from.
+    """
+
+    name: str
+    node_nm: float
+    cpp_nm: float
+    vdd_core_v: float
+    vdd_analog_v: float
+    vdd_tx_max_v: float
+    source: str
+
+    @property
+    def energy_scale(self) -> float:
+        """Energy per digital operation relative to the 7 nm preset (rule (1))."""
+        ref = NODES[REFERENCE_NODE_NM]
+        return (self.cpp_nm / ref.cpp_nm) * (self.vdd_core_v / ref.vdd_core_v) ** 2
+
+    @property
+    def cap_scale(self) -> float:
+        """Device/wiring capacitance relative to the 7 nm preset (CPP ratio)."""
+        return self.cpp_nm / NODES[REFERENCE_NODE_NM].cpp_nm
+
+
+_SRC = ("CPP and core V_dd: WikiChip node pages (M); analog and TX supplies: assumption")
+
+#: node presets, keyed by nominal node in nm; "16/12" is one preset (16 and 12 both map to it)
+NODES: dict[float, Technology] = {
+    32.0: Technology("32nm", 32.0, 126.0, 1.00, 1.00, 1.2, _SRC + "; IBM 32 nm SOI"),
+    28.0: Technology("28nm", 28.0, 117.0, 0.90, 1.00, 1.2, _SRC),
+    16.0: Technology("16/12nm", 16.0, 90.0, 0.80, 0.90, 1.2, _SRC),
+    7.0: Technology("7nm", 7.0, 57.0, 0.75, 0.85, 1.2, _SRC),
+    5.0: Technology("5nm", 5.0, 51.0, 0.70, 0.80, 1.2, _SRC),
+    3.0: Technology("3nm", 3.0, 48.0, 0.65, 0.75, 1.1, _SRC),
+}
+
+_ALIASES: dict[float, float] = {12.0: 16.0}
+
+
+def get_technology(node_nm: object) -> Technology:
+    """Return the preset for ``node_nm`` (28, 16 or 12, 7, 5, 3; also 32 for calibration).
+
+    Raises
+    ------
+    SIKernelError
+        Unknown node; the message lists the known ones.
+    """
+    if isinstance(node_nm, Technology):
+        return node_nm
+    try:
+        key = float(node_nm)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        key = None
+    if key is not None:
+        key = _ALIASES.get(key, key)
+        if key in NODES:
+            return NODES[key]
+    known = ", ".join(f"{k:g}" for k in sorted([*NODES, *_ALIASES], reverse=True))
+    raise SIKernelError(f"unknown node_nm={node_nm!r}; known nodes (nm): {known}")
+
+
+__all__ = ["NODES", "REFERENCE_NODE_NM", "Technology", "get_technology"]
