@@ -14,9 +14,11 @@ unit-main-cursor constraint ``h_eq(0) = 1`` the error is
 and ``w`` minimises ``E[e**2] = w' Q w - 2 p' w + const`` subject to ``h_eq(0) = 1``,
 ``Q = sigma_x**2 (A_isi' A_isi + sum_xt A_xt' A_xt + 10**(-SNR_TX/10) A' A) + R_n``,
 solved as the KKT (Wiener-Hopf with a Lagrange multiplier) system.  DFE taps are
-``b_k = h_eq(k)`` clipped to ``[b_min, b_max]``; a saturated tap is held at its
-limit and its residual counted as ISI, and the solve is repeated until the set of
-saturated taps is stable.
+``b_k = h_eq(k)`` within ``[b_min, b_max]``; a saturated tap is held at its limit and
+its residual ``h_eq(k) - b_k`` counted as ISI.  FFE and DFE are optimised jointly:
+minimise ``w' Q w + sigma_x**2 sum_k (h_eq(k) - b_k)**2`` over ``(w, b)`` with the box
+limits on ``b`` (a convex QP, solved by a primal active-set method), so that the FFE
+may trade a saturated DFE tap's residual against noise enhancement.
 
 Figure of merit (178A): ``FOM = 20 log10(R_LM/(L-1) / sqrt(MSE))`` and
 ``SNR = 10 log10(sigma_x**2 / MSE)``.
@@ -36,7 +38,7 @@ from ..errors import SIKernelError
 from ..response import MODULATIONS
 from .dfe import _cursor_args, _limits
 
-_MAX_SAT_ITER = 32
+_MAX_QP_ITER = 200
 
 
 def symbol_variance(levels: int) -> float:
@@ -138,53 +140,106 @@ def _toeplitz(acf: np.ndarray, n: int) -> np.ndarray:
     return r[idx]
 
 
+def _box_qp(gm: np.ndarray, c: np.ndarray, n_w: int, lo: np.ndarray, hi: np.ndarray,
+            z0: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Minimise ``z' G z / 2`` with ``c' z[:n_w] = 1`` and ``lo <= z[n_w:] <= hi``.
+
+    Primal active-set method for convex QPs (J. Nocedal and S. J. Wright, *Numerical
+    Optimization*, 2nd ed., Algorithm 16.3), started from the feasible ``z0``.
+    Returns ``z`` and the mask of bounds active at the solution.
+    """
+    n = gm.shape[0]
+    nb = n - n_w
+    z = z0.copy()
+    active = np.zeros(nb, dtype=np.int8)        # 0 free, -1 at lo, +1 at hi
+    scale = max(float(np.max(np.abs(z0))), 1.0)
+    for _ in range(_MAX_QP_ITER):
+        idx = np.nonzero(active)[0]
+        m = 1 + idx.size
+        a = np.zeros((m, n))
+        a[0, :n_w] = c
+        for r, j in enumerate(idx, start=1):
+            a[r, n_w + j] = 1.0
+        kkt = np.zeros((n + m, n + m))
+        kkt[:n, :n] = gm
+        kkt[:n, n:] = a.T
+        kkt[n:, :n] = a
+        rhs = np.concatenate([-(gm @ z), np.zeros(m)])
+        sol = np.linalg.lstsq(kkt, rhs, rcond=None)[0]
+        p, lam = sol[:n], sol[n:]
+        if np.max(np.abs(p)) <= 1e-13 * scale:
+            # multipliers of the active bounds: grad f = -A' lam; at lo need df/db >= 0
+            worst, worst_j = 0.0, -1
+            for r, j in enumerate(idx, start=1):
+                viol = lam[r] if active[j] < 0 else -lam[r]
+                if viol > worst:
+                    worst, worst_j = viol, j
+            if worst_j < 0:
+                break
+            active[worst_j] = 0
+            continue
+        alpha, block = 1.0, -1
+        for j in range(nb):
+            if active[j]:
+                continue
+            pj = p[n_w + j]
+            bj = z[n_w + j]
+            if pj > 0 and bj + pj > hi[j]:
+                t = (hi[j] - bj) / pj
+                if t < alpha:
+                    alpha, block = t, j
+            elif pj < 0 and bj + pj < lo[j]:
+                t = (lo[j] - bj) / pj
+                if t < alpha:
+                    alpha, block = t, j
+        z = z + alpha * p
+        if block >= 0:
+            active[block] = 1 if p[n_w + block] > 0 else -1
+        # active bounds hold exactly (the KKT solve leaves round-off in p there)
+        z[n_w:] = np.where(active > 0, hi, np.where(active < 0, lo, z[n_w:]))
+    return z, active != 0
+
+
 def _solve_one(h: np.ndarray, i0: int, n_pre: int, n_post: int, n_dfe: int, sx2: float,
                rn: np.ndarray, xts: list[np.ndarray], tx_rel: float, bmin: np.ndarray,
                bmax: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, float],
                                           np.ndarray, int]:
     n_w = n_pre + 1 + n_post
     a, m0 = _conv_full(h, i0, n_w, n_pre)
-    n_dfe_eff = min(n_dfe, a.shape[0] - 1 - m0)
-    dfe_rows = np.arange(m0 + 1, m0 + 1 + n_dfe_eff)
+    n_d = min(n_dfe, a.shape[0] - 1 - m0)
+    dfe_rows = np.arange(m0 + 1, m0 + 1 + n_d)
     isi_mask = np.ones(a.shape[0], dtype=bool)
     isi_mask[m0] = False
     isi_mask[dfe_rows] = False
     a_isi = a[isi_mask]
-    q0 = sx2 * (a_isi.T @ a_isi) + rn
     q_xt = np.zeros((n_w, n_w))
     for hx in xts:
         ax, _ = _conv_full(hx, i0, n_w, n_pre)
         q_xt += sx2 * (ax.T @ ax)
     q_tx = (sx2 * tx_rel) * (a.T @ a) if tx_rel > 0 else np.zeros((n_w, n_w))
-    q_base = q0 + q_xt + q_tx
-    c = a[m0].reshape(n_w, 1).copy()
-    g = np.ones(1)
-    sat = np.zeros(n_dfe_eff, dtype=np.bool_)
-    target = np.zeros(n_dfe_eff)
-    w = np.empty(n_w)
-    for _ in range(_MAX_SAT_ITER):
-        q = q_base.copy()
-        p = np.zeros(n_w)
-        for j in np.nonzero(sat)[0]:
-            r = a[dfe_rows[j]]
-            q += sx2 * np.outer(r, r)
-            p += sx2 * target[j] * r
-        _k.mmse_solve(q, c, g, p, w)
-        heq = a @ w
-        hd = heq[dfe_rows]
-        b = np.clip(hd, bmin[:n_dfe_eff], bmax[:n_dfe_eff])
-        new_sat = (hd > bmax[:n_dfe_eff]) | (hd < bmin[:n_dfe_eff])
-        new_target = np.where(hd > bmax[:n_dfe_eff], bmax[:n_dfe_eff], bmin[:n_dfe_eff])
-        if np.array_equal(new_sat, sat) and np.allclose(new_target[sat], target[sat]):
-            break
-        sat, target = new_sat, np.where(new_sat, new_target, 0.0)
+    q_base = sx2 * (a_isi.T @ a_isi) + rn + q_xt + q_tx
+    c = a[m0].copy()
+    # z = [w, b]: E e^2 = w' Q w + sx2 sum_j (r_j' w - b_j)^2, b within its limits
+    rd = a[dfe_rows]
+    gm = np.zeros((n_w + n_d, n_w + n_d))
+    gm[:n_w, :n_w] = 2.0 * (q_base + sx2 * (rd.T @ rd))
+    gm[:n_w, n_w:] = -2.0 * sx2 * rd.T
+    gm[n_w:, :n_w] = -2.0 * sx2 * rd
+    gm[n_w:, n_w:] = 2.0 * sx2 * np.eye(n_d)
+    # feasible start: the unconstrained-DFE optimum, its DFE taps clipped to the limits
+    qf = q_base.copy()
+    wf = np.empty(n_w)
+    _k.mmse_solve(qf, c.reshape(n_w, 1), np.ones(1), np.zeros(n_w), wf)
+    z0 = np.concatenate([wf, np.clip(rd @ wf, bmin[:n_d], bmax[:n_d])])
+    z, sat = _box_qp(gm, c, n_w, bmin[:n_d], bmax[:n_d], z0)
+    w, b = z[:n_w], z[n_w:]
     heq = a @ w
-    b = np.clip(heq[dfe_rows], bmin[:n_dfe_eff], bmax[:n_dfe_eff])
     resid = heq.copy()
     resid[dfe_rows] -= b
     resid[m0] = 0.0
+    resid_isi = resid.copy()
     parts = {
-        "isi": float(sx2 * resid @ resid),
+        "isi": float(sx2 * resid_isi @ resid_isi),
         "noise": float(w @ rn @ w),
         "crosstalk": float(w @ q_xt @ w),
         "tx_noise": float(w @ q_tx @ w),
