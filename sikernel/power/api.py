@@ -97,7 +97,8 @@ def _check_common(baud: object, modulation: object, node_nm: object, architectur
 def energy_per_bit(channel: Any = None, loss_db: float | None = None, baud: float = 53.125e9,
                    modulation: str = "pam4", node_nm: float = 7, architecture: str = "auto",
                    target_ber: float = 1e-6, scope: str = "txrx",
-                   coefficients: EnergyCoefficients | None = None) -> EnergyBreakdown:
+                   coefficients: EnergyCoefficients | None = None,
+                   exclude: tuple[str, ...] = ()) -> EnergyBreakdown:
     """Energy per bit of a SerDes lane that closes ``channel`` (or a loss) at ``target_ber``.
 
     Parameters
@@ -124,6 +125,8 @@ def energy_per_bit(channel: Any = None, loss_db: float | None = None, baud: floa
         "txrx" (both ends of one link), "tx" or "rx".
     coefficients : EnergyCoefficients, optional
         Model coefficients (default: the calibrated set).
+    exclude : tuple of str
+        Families "auto" must not choose (e.g. ``("linear",)`` for a retimed host SerDes).
 
     Returns
     -------
@@ -154,6 +157,13 @@ def energy_per_bit(channel: Any = None, loss_db: float | None = None, baud: floa
     else:
         op, il = channel_op_table(channel, fb, levels)
         path = "channel"
+    for x in exclude:
+        _validate.one_of("excluded architecture", x, ARCHITECTURES[1:])
+    if exclude:
+        keep = ~np.isin(op.family, list(exclude))
+        op = budget.OpTable(**{k: (v[keep] if isinstance(v, np.ndarray) else
+                                   {kk: vv[keep] for kk, vv in v.items()})
+                               for k, v in vars(op).items()})
     return breakdown(op, levels=levels, baud=fb, modulation=mod, tech=tech, co=co,
                      architecture=arch, target_ber=ber, scope=sc, il_db=il, si_path=path)
 

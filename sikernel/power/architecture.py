@@ -68,14 +68,17 @@ def choose(op: OpTable, sol: Solved, architecture: str, target_ber: float,
     best = best_per_family(op, sol)
     totals = {f: (None if i is None else float(sol.total_w[i])) for f, i in best.items()}
     reasons: dict[str, str] = {}
+    present = set(op.family.tolist())
     for f in FAMILIES:
-        if best[f] is None:
+        if f not in present:
+            reasons[f] = f"{f}: excluded"
+        elif best[f] is None:
             reasons[f] = failure_reason(op, sol, f, target_ber, amp_max_v)
     if architecture == "auto":
         closing = {f: t for f, t in totals.items() if t is not None}
         if not closing:
             raise SIKernelError(f"no architecture closes this link at BER {target_ber:g}: "
-                                + "; ".join(reasons[f] for f in FAMILIES))
+                                + "; ".join(reasons[f] for f in FAMILIES if f in present))
         chosen = min(closing, key=lambda f: (closing[f], FAMILIES.index(f)))
         for f, t in closing.items():
             if f != chosen:
@@ -83,6 +86,8 @@ def choose(op: OpTable, sol: Solved, architecture: str, target_ber: float,
                               f"{chosen}")
         reasons[chosen] = f"{chosen}: least energy among the architectures that close the link"
         return int(best[chosen]), chosen, reasons, totals
+    if architecture not in present:
+        raise SIKernelError(f"architecture {architecture!r} is excluded")
     if best[architecture] is None:
         raise SIKernelError(f"architecture {architecture!r} does not close this link at BER "
                             f"{target_ber:g}: {reasons[architecture]}")

@@ -9,6 +9,8 @@ merit (IEEE 802.3 93A.1.6, eqs. 93A-30…36), per volt of launch amplitude ``A``
 * ``r2`` -- the variances that scale with ``A²``: TX noise, residual ISI after
   the equaliser, jitter (``(σ_TX² + σ_ISI² + σ_J²)/A²``),
 * ``var_n`` -- the receiver's thermal noise after its filters and equaliser (V²),
+  computed with the COM η0 and rescaled by ``η0/8.2e-18 V²/Hz`` for the
+  receiver noise density of the coefficients (the equaliser stays as chosen),
 * ``q_coef`` -- for an ADC receiver, the quantisation noise ``σ_q²/(A² 4^-N)``
   referred through the RX FFE (``Σ w_k² · FS_pp²/12``, uniform quantiser).
 
@@ -20,7 +22,8 @@ the target BER when ``a² A² ≥ Q_req² (r2 A² + q_coef 4^-N A² + var_n)``:
 
 impossible when the bracket is ≤ 0 (ISI- or quantisation-limited: no swing
 helps) or when ``A_req`` exceeds what the TX supply can launch (swing-limited).
-The launch swing is also at least ``add_rx_min_v / a`` (slicer sensitivity).
+The launch swing is also at least ``min_launch_peak_v`` (crosstalk, supply noise
+and slicer offsets are not in this budget; short-reach transmitters do not go below it).
 For an ADC receiver, ENOB is chosen on a grid to minimise total energy (more
 bits cost ADC and DSP power, fewer bits need more swing via (B1)).
 """
@@ -37,6 +40,8 @@ from . import blocks
 from .coefficients import EnergyCoefficients
 from .technology import Technology
 
+#: receiver noise density (V²/Hz) at which the SI chain chooses the equaliser (COM 802.3ck η0)
+ETA0_SI_V2_PER_HZ = 8.2e-18
 #: ENOB candidates for ADC receivers (bits)
 ENOB_GRID = np.arange(3.0, 8.01, 0.25)
 
@@ -135,9 +140,11 @@ def solve(op: OpTable, *, levels: int, baud: float, target_ber: float, tech: Tec
     qn = np.where(dsp, op.q_coef[idx] * np.exp2(-2.0 * np.nan_to_num(enob, nan=30.0)), 0.0)
     r2 = op.r2[idx] + qn
     den = a * a - q_eff * q_eff * r2
+    # thermal noise scales with the receiver noise density (EQ held as chosen at the table's eta0)
+    var_n = op.var_n[idx] * (co.eta0_v2_per_hz / ETA0_SI_V2_PER_HZ)
     with np.errstate(divide="ignore", invalid="ignore"):
-        amp = np.where(den > 0, q_eff * np.sqrt(op.var_n[idx] / np.where(den > 0, den, 1.0)), np.inf)
-        amp = np.maximum(amp, co.add_rx_min_v / np.maximum(a, 1e-30))
+        amp = np.where(den > 0, q_eff * np.sqrt(var_n / np.where(den > 0, den, 1.0)), np.inf)
+        amp = np.maximum(amp, co.min_launch_peak_v)
         snr_ceiling_db = 10.0 * np.log10(np.maximum(a * a, 1e-300) / np.maximum(r2, 1e-300))
     amp_max = 0.5 * tech.vdd_tx_max_v
     limit = np.where(den <= 0, 1, np.where(amp > amp_max, 2, 0))

@@ -34,16 +34,16 @@ class Coefficient:
 class EnergyCoefficients:
     """Values of every model coefficient (SI units, 7 nm reference for digital ones).
 
-    The defaults of the four fitted coefficients are the result of
+    The defaults of the five fitted coefficients are the result of
     :func:`sikernel.power.calibration.calibrate` on the calibration table
     (rerun by ``tests/test_power_calibration.py``).
     """
 
     # -- fitted (least squares in log space on the calibration table) ------------
-    walden_fom_j: float = 3.7e-14
-    e_fa_j: float = 4.0e-15
-    c_afe_f: float = 1.5e-13
-    e_fixed_j_per_bit: float = 3.0e-13
+    walden_fom_j: float = 4.62e-14
+    e_fa_j: float = 4.99e-15
+    c_afe_f: float = 5.98e-14
+    e_fixed_j_per_bit: float = 7.04e-13
     # -- TX driver --------------------------------------------------------------
     r_source_diff_ohm: float = 100.0
     r_term_diff_ohm: float = 100.0
@@ -58,7 +58,7 @@ class EnergyCoefficients:
     vga_stages: int = 1
     # -- slicers and analog DFE --------------------------------------------------
     e_slicer_j: float = 2.0e-14
-    e_dfe_tap_j: float = 1.0e-14
+    e_dfe_tap_j: float = 3.0e-14
     # -- DSP ------------------------------------------------------------------------
     coef_bits: int = 8
     dsp_adapt_overhead: float = 0.25
@@ -69,9 +69,9 @@ class EnergyCoefficients:
     lanes_per_pll: int = 8
     rx_share_of_fixed: float = 0.5
     # -- receiver noise / sensitivity --------------------------------------------
-    eta0_v2_per_hz: float = 8.2e-18
+    eta0_v2_per_hz: float = 9.91e-18
     snr_tx_db: float = 33.0
-    add_rx_min_v: float = 5e-3
+    min_launch_peak_v: float = 0.1
     linear_margin_db: float = 3.0
 
     def with_(self, **changes: float) -> EnergyCoefficients:
@@ -111,7 +111,8 @@ DOC: dict[str, Coefficient] = {c.name: c for c in (
     Coefficient("afe_bandwidth_per_baud", "1", "COM CTLE second pole f_p2 = f_b (IEEE 802.3 Table 93A-1, 178A)"),
     Coefficient("vga_stages", "1", "assumption: one VGA stage after the CTLE"),
     Coefficient("e_slicer_j", "J", "assumption: StrongARM slicer decision incl. clock buffer at 7 nm"),
-    Coefficient("e_dfe_tap_j", "J", "assumption: one analog DFE feedback tap (current DAC + summing-node charge) per symbol at 7 nm"),
+    Coefficient("e_dfe_tap_j", "J", "assumption: one analog DFE feedback tap (current DAC, summing-node "
+                "charge) per symbol at 7 nm"),
     Coefficient("coef_bits", "bit", "assumption: DSP FFE coefficient width"),
     Coefficient("dsp_adapt_overhead", "1", "assumption: LMS adaptation, digital CDR and control as a fraction of the datapath"),
     Coefficient("traceback_bits", "1", "assumption: Viterbi survivor-path depth"),
@@ -120,9 +121,14 @@ DOC: dict[str, Coefficient] = {c.name: c for c in (
     Coefficient("rj_ui", "UI", "IEEE 802.3 COM σ_RJ = 0.01 UI (Table 93A-1 / 163A)"),
     Coefficient("lanes_per_pll", "1", "assumption: one PLL per octal macro"),
     Coefficient("rx_share_of_fixed", "1", "assumption: RX (CDR, deserializer) share of the fixed overhead"),
-    Coefficient("eta0_v2_per_hz", "V²/Hz", "IEEE 802.3ck COM η0 = 8.2e-9 V²/GHz (Table 163A-1)"),
+    Coefficient("eta0_v2_per_hz", "V²/Hz",
+                "fitted; receiver input-referred noise density.  The COM presets span 6e-9 "
+                "(802.3dj) to 2e-8 (802.3ck C2C) V²/GHz as spec-level worst cases; published "
+                "receivers are quieter (range: assumption)", 1e-18, 2e-17, True),
     Coefficient("snr_tx_db", "dB", "IEEE 802.3ck COM SNR_TX = 33 dB"),
-    Coefficient("add_rx_min_v", "V", "assumption: smallest half-eye the slicer resolves after offset calibration"),
+    Coefficient("min_launch_peak_v", "V", "assumption: smallest launch amplitude (peak differential) "
+                "a transmitter uses; crosstalk, supply noise and slicer offsets, absent from the "
+                "budget, keep short-reach swings at >= 200 mV peak-to-peak"),
     Coefficient("linear_margin_db", "dB", "assumption: SNR kept in reserve by an unretimed (linear) link for the optical "
                 "path and the far-end retimer"),
 )}
