@@ -136,26 +136,22 @@ def fft_grid(f_hz: ArrayLike, baud: float, samples_per_ui: int) -> FftGrid:
     return FftGrid(df_hz=fs / n_time, n_time=int(n_time), n_neg=int(n_time) // 4, dt_s=1.0 / fs)
 
 
-def _on_fft_grid(h: np.ndarray, f: np.ndarray, grid: FftGrid) -> np.ndarray:
-    """Place ``h`` (..., n_freq) on the transform bins (..., n_pos): copy or resample, zero-pad."""
+def _on_fft_grid(h: np.ndarray, f: np.ndarray, grid: FftGrid) -> tuple[np.ndarray, int]:
+    """``h`` (..., n) on the transform bins ``k * grid.df_hz`` and the number of valid bins
+    (those up to the last grid frequency and fs/2; the kernel zero-pads above them).
+    The input is used as is when its step is the transform step, else resampled."""
     df_in = float(f[1] - f[0])
-    out = np.zeros((*h.shape[:-1], grid.n_pos), dtype=np.complex128)
     if abs(grid.df_hz - df_in) <= _GRID_RTOL * df_in:
-        m = min(grid.n_pos, h.shape[-1])
-        out[..., :m] = h[..., :m]
-        return out
+        return h, min(grid.n_pos, h.shape[-1])
     # resample in magnitude and unwrapped phase (a delay is a linear phase)
     fk = grid.f_hz
-    keep = fk <= f[-1]
-    mag = np.abs(h)
-    ph = np.unwrap(np.angle(h), axis=-1)
-    flat_m = mag.reshape(-1, f.size)
-    flat_p = ph.reshape(-1, f.size)
-    res = np.empty((flat_m.shape[0], int(keep.sum())), dtype=np.complex128)
-    for i in range(flat_m.shape[0]):
-        res[i] = np.interp(fk[keep], f, flat_m[i]) * np.exp(1j * np.interp(fk[keep], f, flat_p[i]))
-    out[..., : res.shape[-1]] = res.reshape(*h.shape[:-1], -1)
-    return out
+    fk = fk[fk <= f[-1]]
+    mag = np.abs(h).reshape(-1, f.size)
+    ph = np.unwrap(np.angle(h), axis=-1).reshape(-1, f.size)
+    res = np.empty((mag.shape[0], fk.size), dtype=np.complex128)
+    for i in range(mag.shape[0]):
+        res[i] = np.interp(fk, f, mag[i]) * np.exp(1j * np.interp(fk, f, ph[i]))
+    return res.reshape(*h.shape[:-1], fk.size), int(fk.size)
 
 
 def _transform(h: ArrayLike, f_hz: ArrayLike, baud: float, samples_per_ui: int,
@@ -167,14 +163,16 @@ def _transform(h: ArrayLike, f_hz: ArrayLike, baud: float, samples_per_ui: int,
         raise SIKernelError(f"h has shape {harr.shape}; expected (..., {f.size}) to match f_hz")
     if not np.all(np.isfinite(harr)):
         raise SIKernelError("h contains NaN or inf values")
-    hp = _on_fft_grid(harr, f, grid)
-    flat = np.ascontiguousarray(hp.reshape(-1, grid.n_pos))
+    hp, n_valid = _on_fft_grid(harr, f, grid)
+    flat = np.ascontiguousarray(hp.reshape(-1, hp.shape[-1]))
     out = np.empty((flat.shape[0], grid.n_time))
     t_ui = 1.0 / float(baud)
     if flat.shape[0] == 1:
-        _k.spectrum_to_time(flat[0], grid.df_hz, t_ui, kind, grid.n_time, grid.n_neg, out[0])
+        _k.spectrum_to_time(flat[0], n_valid, grid.df_hz, t_ui, kind, grid.n_time, grid.n_neg,
+                            out[0])
     else:
-        _k.batch_spectrum_to_time(flat, grid.df_hz, t_ui, kind, grid.n_time, grid.n_neg, out)
+        _k.batch_spectrum_to_time(flat, n_valid, grid.df_hz, t_ui, kind, grid.n_time,
+                                  grid.n_neg, out)
     return grid.t_s, out.reshape(*harr.shape[:-1], grid.n_time), grid
 
 
@@ -441,13 +439,13 @@ def _extra_filters(f: np.ndarray, baud: float, tx_rise_time_s: float | None,
     return g, meta
 
 
-def _causality(t: np.ndarray, v: np.ndarray, ui_s: float, mode: str, threshold: float,
-               label: str) -> float:
-    e = v * v
-    total = float(e.sum())
-    if total == 0.0:
-        return 0.0
-    frac = float(e[t < -ui_s].sum() / total)
+def _energy(v: np.ndarray, n_before: int, tol: float) -> tuple[float, float, int, int]:
+    res = np.empty(4)
+    _k.energy_window(np.ascontiguousarray(v), int(n_before), float(tol), res)
+    return float(res[0]), float(res[1]), int(res[2]), int(res[3])
+
+
+def _causality(frac: float, mode: str, threshold: float, label: str) -> None:
     if frac > threshold:
         msg = (f"{label}: {frac:.3g} of the response energy lies at negative times "
                f"(before t = -1 UI); the transfer function is not causal (threshold {threshold:g}). "
@@ -456,18 +454,6 @@ def _causality(t: np.ndarray, v: np.ndarray, ui_s: float, mode: str, threshold: 
             raise SIKernelError(msg)
         if mode == "warn":
             warnings.warn(msg, SIKernelWarning, stacklevel=4)
-    return frac
-
-
-def _truncation_window(v: np.ndarray, tol: float, margin: int) -> tuple[int, int]:
-    e = v * v
-    total = float(e.sum())
-    if total == 0.0:
-        return 0, v.size
-    c = np.cumsum(e)
-    a = int(np.searchsorted(c, 0.5 * tol * total, side="right"))
-    b = int(np.searchsorted(c, total * (1.0 - 0.5 * tol), side="left")) + 1
-    return max(a - margin, 0), min(b + margin, v.size)
 
 
 def _response(channel_or_h: Any, baud: float, samples_per_ui: int, modulation: str,
@@ -487,17 +473,20 @@ def _response(channel_or_h: Any, baud: float, samples_per_ui: int, modulation: s
     t, v, grid = _transform(h * filt * amp, f, fb, m, code)
     if kind == "step":
         v = (np.cumsum(v) - 0.5 * v) * grid.dt_s   # trapezoid rule
-    frac = _causality(t, v if kind != "step" else np.diff(v, prepend=0.0), 1.0 / fb, mode, thr,
-                      label or "channel")
+        e_src = np.diff(v, prepend=0.0)
+    else:
+        e_src = v
+    tol = 1.0 if truncate_tol is None else _validate.finite_scalar(
+        "truncate_tol", truncate_tol, minimum=0.0, maximum=1.0)
+    total, before, a, b = _energy(e_src, int(np.searchsorted(t, -1.0 / fb - 0.5 * grid.dt_s)),
+                                  tol)
+    frac = before / total if total > 0 else 0.0
+    _causality(frac, mode, thr, label or "channel")
     meta.update({"modulation": mod, "amplitude_v": amp, "df_hz": grid.df_hz,
                  "n_time_full": grid.n_time, "termination_ohm": termination_ohm,
                  "causality_threshold": thr, "source": label})
     if truncate_tol is not None:
-        tol = _validate.finite_scalar("truncate_tol", truncate_tol, minimum=0.0, maximum=1.0)
-        if kind == "step":
-            a, b = _truncation_window(np.diff(v, prepend=0.0), tol, m)
-        else:
-            a, b = _truncation_window(v, tol, m)
+        a, b = max(a - m, 0), min(b + m, v.size)
         t, v = t[a:b], v[a:b]
         meta["truncate_tol"] = tol
     return t.copy(), np.ascontiguousarray(v), frac, meta

@@ -18,39 +18,53 @@ KIND_IMPULSE = 0
 KIND_PULSE = 1
 
 
-@kernel
-def shape_spectrum(h, df, t_ui, kind, out):
-    """Multiply ``h`` (one-sided, bin k at k*df) by the spectrum of the excitation.
+# recompute the rotation exactly every this many bins (recurrence round-off stays < 1e-13)
+_RESYNC = 256
 
-    ``kind == KIND_PULSE``: rectangular symbol of width ``t_ui`` starting at t = 0,
-    ``T sinc(f T) exp(-j pi f T)`` (IEEE 802.3 eq. 93A-24, delayed by T/2 so that the
-    rectangle spans [0, T)).  ``kind == KIND_IMPULSE``: multiply by 1.
+
+@kernel
+def shape_spectrum(h, n_valid, df, t_ui, kind, out):
+    """``out[k] = h[k] * S(k df)`` for ``k < n_valid`` and 0 above (``out`` is one-sided).
+
+    ``kind == KIND_PULSE``: ``S(f) = T sinc(f T) exp(-j pi f T)``, a rectangular symbol of
+    width ``T = t_ui`` spanning [0, T) (IEEE 802.3 eq. 93A-24, delayed by T/2).  Since
+    ``sin(pi x) = -Im(exp(-j pi x))`` one complex rotation per bin gives both factors.
+    ``kind == KIND_IMPULSE``: ``S = 1``.
     """
-    n = h.size
-    for k in range(n):
-        if kind == KIND_PULSE:
-            x = k * df * t_ui
-            if x == 0.0:
-                s = 1.0
+    n = out.size
+    if kind == KIND_PULSE:
+        step = math.pi * df * t_ui
+        rot = complex(math.cos(step), -math.sin(step))
+        e = 1.0 + 0.0j
+        for k in range(n_valid):
+            if k % _RESYNC == 0:
+                ph = step * k
+                e = complex(math.cos(ph), -math.sin(ph))
+            if k == 0:
+                out[k] = h[k] * t_ui
             else:
-                s = math.sin(math.pi * x) / (math.pi * x)
-            ph = -math.pi * x
-            out[k] = h[k] * (t_ui * s) * complex(math.cos(ph), math.sin(ph))
-        else:
+                # T sinc(x) = T sin(pi x)/(pi x) = -Im(e) / (pi f)
+                out[k] = h[k] * (-e.imag / (step * k) * t_ui) * e
+            e = e * rot
+    else:
+        for k in range(n_valid):
             out[k] = h[k]
+    for k in range(n_valid, n):
+        out[k] = 0.0
 
 
 @kernel
-def spectrum_to_time(h, df, t_ui, kind, n_time, n_neg, out):
+def spectrum_to_time(h, n_valid, df, t_ui, kind, n_time, n_neg, out):
     """One transfer function -> real time record of ``n_time`` samples at dt = 1/(n_time df).
 
+    ``h[:n_valid]`` are the bins ``k df``; bins above are zero (zero-padding to fs/2).
     The record is rotated so that ``out[0]`` is the sample at t = -n_neg * dt
     (negative times, which a circular IFFT puts at the end, come first).
     Scale: ``irfft * n_time * df`` so that ``out`` samples the continuous
     inverse Fourier transform (1/s for an impulse response, V/V for a pulse).
     """
-    x = np.empty(h.size, dtype=np.complex128)
-    shape_spectrum(h, df, t_ui, kind, x)
+    x = np.empty(n_time // 2 + 1, dtype=np.complex128)
+    shape_spectrum(h, n_valid, df, t_ui, kind, x)
     y = np.fft.irfft(x, n_time)
     scale = n_time * df
     for i in range(n_time):
@@ -61,11 +75,48 @@ def spectrum_to_time(h, df, t_ui, kind, n_time, n_neg, out):
 
 
 @parallel_kernel
-def batch_spectrum_to_time(h, df, t_ui, kind, n_time, n_neg, out):
-    """:func:`spectrum_to_time` for every row of ``h`` (n_batch, n_pos) -> out (n_batch, n_time)."""
+def batch_spectrum_to_time(h, n_valid, df, t_ui, kind, n_time, n_neg, out):
+    """:func:`spectrum_to_time` for every row of ``h`` (n_batch, n_freq) -> out (n_batch, n_time)."""
     for b in prange(h.shape[0]):
-        spectrum_to_time(h[b], df, t_ui, kind, n_time, n_neg, out[b])
+        spectrum_to_time(h[b], n_valid, df, t_ui, kind, n_time, n_neg, out[b])
 
 
-__all__ = ["KIND_IMPULSE", "KIND_PULSE", "batch_spectrum_to_time", "shape_spectrum",
-           "spectrum_to_time"]
+@kernel
+def energy_window(v, n_before, tol, res):
+    """Energy figures of a record in one pass each way.
+
+    ``res[0]``: total energy ``sum v**2``; ``res[1]``: energy of ``v[:n_before]``;
+    ``res[2]``, ``res[3]``: the window ``[a, b)`` outside which at most ``tol/2`` of the
+    energy lies on each side (a = first index where the running energy exceeds it).
+    """
+    n = v.size
+    total = 0.0
+    before = 0.0
+    for i in range(n):
+        e = v[i] * v[i]
+        total += e
+        if i < n_before:
+            before += e
+    res[0] = total
+    res[1] = before
+    lim = 0.5 * tol * total
+    acc = 0.0
+    a = 0
+    for i in range(n):
+        acc += v[i] * v[i]
+        if acc > lim:
+            a = i
+            break
+    acc = 0.0
+    b = n
+    for i in range(n - 1, -1, -1):
+        acc += v[i] * v[i]
+        if acc > lim:
+            b = i + 1
+            break
+    res[2] = a
+    res[3] = b
+
+
+__all__ = ["KIND_IMPULSE", "KIND_PULSE", "batch_spectrum_to_time", "energy_window",
+           "shape_spectrum", "spectrum_to_time"]
