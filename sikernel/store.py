@@ -1,0 +1,703 @@
+"""Crash-safe HDF5 store for sweep results (see ``docs/hdf5-schema.md`` for the layout).
+
+One file holds one sweep group ``/sweeps/<name>``; every output is one dataset
+dimensioned by the grid axes (plus any per-point dimension such as the cursor
+index), with ``units`` and ``description`` attributes; the axis coordinates and
+the provenance (versions, full config, preset values, start/end time, host) sit
+next to them.  Datasets are chunked and gzip-compressed.
+
+Crash safety
+------------
+HDF5 gives no atomicity: a writer killed inside ``H5Dwrite`` / ``H5Fflush`` can
+leave a file that the library will not reopen for writing (after ``kill -9`` of a
+SWMR writer the superblock still says "open for write" and every non-SWMR open
+fails).  The store therefore keeps a **journal** next to the file,
+``<file>.journal/``, that is the single source of truth for which chunks are done:
+
+1. a finished chunk is saved to ``chunk_<index>.npy``-style ``.npz`` through a
+   temporary file, ``fsync`` and ``os.replace`` (atomic on POSIX: the chunk file
+   either exists complete or not at all);
+2. only then is it written into the HDF5 datasets, the ``done`` flag of the chunk
+   set and the file flushed (so live readers see it);
+3. when every chunk is done the file is closed, reopened, marked
+   ``status = "complete"`` with the end time, closed, and the journal removed.
+
+On ``resume`` the HDF5 file is never trusted: it is re-created from the journal
+(every journalled chunk, nothing else), so a chunk half-written at the kill is
+simply recomputed, and the finished file has exactly the contents of an
+uninterrupted run (the provenance times excepted).
+
+Readers
+-------
+While the sweep runs the file is in SWMR mode (``libver="latest"``,
+``swmr_mode=True``), so :func:`open` can read it concurrently (it opens with
+``swmr=True``); a file whose sweep is incomplete (running, or killed) opens with
+a :class:`~sikernel.errors.SIKernelWarning` and ``SweepResult.complete == False``,
+and the ``done`` mask says which points hold results (the others are NaN).
+"""
+
+from __future__ import annotations
+
+import builtins
+import contextlib
+import errno
+import json
+import os
+import shutil
+import tempfile
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import SIKernelError, SIKernelWarning
+
+#: version of the file layout written by this module
+STORE_VERSION = 1
+_JOURNAL_SUFFIX = ".journal"
+_META = "meta.json"
+
+
+# --------------------------------------------------------------------------- layout description
+@dataclass(frozen=True)
+class OutputSpec:
+    """One output dataset: per-point shape ``extra_shape`` with named extra dimensions."""
+
+    name: str
+    units: str
+    description: str
+    extra_dims: tuple[str, ...] = ()
+    extra_shape: tuple[int, ...] = ()
+    dtype: str = "f8"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Everything the store needs to create a sweep group.
+
+    Attributes
+    ----------
+    name : str
+        Sweep (group) name.
+    axes : dict
+        Axis name -> coordinate values (numbers or strings), in grid order.
+    axis_units : dict
+        Axis name -> units string ("" for names).
+    extra_coords : dict
+        Extra dimension name -> coordinate values (e.g. cursor index).
+    outputs : list of OutputSpec
+    chunk_size : int
+        Grid points per chunk (flattened C order).
+    config : dict
+        The full, normalised configuration (JSON-serialisable).
+    presets : dict
+        Preset values used (JSON-serialisable), for provenance.
+    """
+
+    name: str
+    axes: Mapping[str, Sequence[Any]]
+    axis_units: Mapping[str, str]
+    extra_coords: Mapping[str, Sequence[Any]]
+    outputs: Sequence[OutputSpec]
+    chunk_size: int
+    config: Mapping[str, Any]
+    presets: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """Grid shape (one entry per axis)."""
+        return tuple(len(v) for v in self.axes.values())
+
+    @property
+    def n_points(self) -> int:
+        """Number of grid points."""
+        return int(np.prod(self.shape, dtype=np.int64)) if self.axes else 1
+
+    @property
+    def n_chunks(self) -> int:
+        """Number of chunks of :attr:`chunk_size` points."""
+        return -(-self.n_points // self.chunk_size)
+
+    def chunk_range(self, c: int) -> tuple[int, int]:
+        """Flat index range [start, stop) of chunk ``c``."""
+        a = c * self.chunk_size
+        return a, min(a + self.chunk_size, self.n_points)
+
+
+def config_json(config: Mapping[str, Any]) -> str:
+    """Canonical JSON text of a config (sorted keys): what resume compares."""
+    return json.dumps(config, sort_keys=True, separators=(",", ":"), default=_json_default)
+
+
+def _json_default(x: Any) -> Any:
+    if isinstance(x, np.generic):
+        return x.item()
+    if isinstance(x, np.ndarray):
+        return x.tolist()
+    return str(x)
+
+
+def config_diff(old: Any, new: Any, prefix: str = "") -> list[str]:
+    """Human-readable differences between two JSON-like configs."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        out: list[str] = []
+        for k in sorted(set(old) | set(new)):
+            p = f"{prefix}.{k}" if prefix else str(k)
+            if k not in old:
+                out.append(f"{p}: added ({new[k]!r})")
+            elif k not in new:
+                out.append(f"{p}: removed (was {old[k]!r})")
+            else:
+                out.extend(config_diff(old[k], new[k], p))
+        return out
+    return [] if old == new else [f"{prefix}: {old!r} -> {new!r}"]
+
+
+# --------------------------------------------------------------------------- flat range -> hyperslabs
+def flat_slabs(shape: tuple[int, ...], a: int, b: int) -> Iterator[tuple[tuple[slice, ...], int, int]]:
+    """Split the C-order flat index range [a, b) of an array of ``shape`` into hyperslabs.
+
+    Yields ``(index, start, stop)``: ``array[index]`` (a rectangular block, all
+    dimensions kept) holds the flat elements ``start:stop``.  At most ``2 ndim - 1``
+    blocks.
+    """
+    if a >= b:
+        return
+    if not shape:
+        yield (), a, b
+        return
+    stride = int(np.prod(shape[1:], dtype=np.int64))
+    i0, r0 = divmod(a, stride)
+    i1, r1 = divmod(b, stride)
+    rest = shape[1:]
+    if i0 == i1:
+        for idx, s, e in flat_slabs(rest, r0, r1):
+            yield (slice(i0, i0 + 1), *idx), s + i0 * stride, e + i0 * stride
+        return
+    if r0:
+        for idx, s, e in flat_slabs(rest, r0, stride):
+            yield (slice(i0, i0 + 1), *idx), s + i0 * stride, e + i0 * stride
+        i0 += 1
+    if i1 > i0:
+        yield (slice(i0, i1), *(slice(0, n) for n in rest)), i0 * stride, i1 * stride
+    if r1:
+        for idx, s, e in flat_slabs(rest, 0, r1):
+            yield (slice(i1, i1 + 1), *idx), s + i1 * stride, e + i1 * stride
+
+
+def _slab_shape(index: tuple[slice, ...]) -> tuple[int, ...]:
+    return tuple(s.stop - s.start for s in index)
+
+
+# --------------------------------------------------------------------------- errors
+def _os_error(exc: OSError, path: Path, what: str) -> SIKernelError:
+    """Translate an OS / HDF5 error into a SIKernelError that says what to do."""
+    code = getattr(exc, "errno", None)
+    text = str(exc)
+    if code == errno.ENOSPC or "No space left" in text:
+        return SIKernelError(f"no space left on device while {what} {path}; free disk space, "
+                             "then rerun with resume=True (--resume) to continue")
+    if code in (errno.EACCES, errno.EPERM, errno.EROFS) or "ermission denied" in text:
+        return SIKernelError(f"permission denied while {what} {path}; choose a writable location")
+    return SIKernelError(f"cannot complete {what} {path}: {exc}")
+
+
+def _h5py() -> Any:
+    import h5py
+
+    return h5py
+
+
+# --------------------------------------------------------------------------- journal
+class Journal:
+    """Atomic per-chunk result files in ``<file>.journal/`` (the truth about what is done)."""
+
+    def __init__(self, path: Path) -> None:
+        self.dir = Path(str(path) + _JOURNAL_SUFFIX)
+
+    def exists(self) -> bool:
+        """Whether the journal folder exists."""
+        return self.dir.is_dir()
+
+    def create(self, meta: Mapping[str, Any]) -> None:
+        """Start an empty journal holding ``meta`` (config, chunk size, start time)."""
+        if self.dir.exists():
+            shutil.rmtree(self.dir)
+        self.dir.mkdir(parents=True)
+        self._atomic_write(self.dir / _META, json.dumps(meta, default=_json_default).encode())
+
+    def meta(self) -> dict[str, Any]:
+        """The metadata saved by :meth:`create`."""
+        try:
+            return json.loads((self.dir / _META).read_text())
+        except (OSError, ValueError) as exc:
+            raise SIKernelError(f"the resume journal {self.dir} is unreadable ({exc}); "
+                                "rerun with overwrite=True (--overwrite) to start again") from None
+
+    def _chunk_path(self, c: int) -> Path:
+        return self.dir / f"chunk_{c:09d}.npz"
+
+    def done_chunks(self) -> list[int]:
+        """Indices of the chunks saved completely."""
+        out = []
+        for p in self.dir.glob("chunk_*.npz"):
+            with contextlib.suppress(ValueError):
+                out.append(int(p.stem.split("_")[1]))
+        return sorted(out)
+
+    def save(self, c: int, arrays: Mapping[str, np.ndarray]) -> None:
+        """Save chunk ``c`` atomically (temporary file, fsync, rename)."""
+        fd, tmp = tempfile.mkstemp(prefix=f".chunk_{c:09d}.", suffix=".tmp", dir=self.dir)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                np.savez(fh, **{k: np.ascontiguousarray(v) for k, v in arrays.items()})
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self._chunk_path(c))
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+    def load(self, c: int) -> dict[str, np.ndarray]:
+        """Arrays of chunk ``c``."""
+        with np.load(self._chunk_path(c), allow_pickle=False) as z:
+            return {k: z[k] for k in z.files}
+
+    def remove(self) -> None:
+        """Delete the journal (after the file is complete)."""
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    @staticmethod
+    def _atomic_write(path: Path, data: bytes) -> None:
+        tmp = path.with_name(path.name + ".tmp")
+        with builtins.open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+
+
+# --------------------------------------------------------------------------- writer
+def provenance() -> dict[str, str]:
+    """Versions and host recorded with every sweep."""
+    import platform
+    import socket
+
+    import numba
+
+    from . import __version__
+
+    h5py = _h5py()
+    return {"sikernel_version": __version__, "numba_version": numba.__version__,
+            "numpy_version": np.__version__, "h5py_version": h5py.__version__,
+            "hdf5_version": h5py.version.hdf5_version, "python_version": platform.python_version(),
+            "host": socket.gethostname()}
+
+
+def _utc_now() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class SweepWriter:
+    """Single writer of a sweep file: journal first, then the SWMR HDF5 file.
+
+    Use :meth:`start` (fresh or resumed), :meth:`write_chunk` per finished chunk,
+    :meth:`finish` at the end, :meth:`close` always.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], layout: Layout) -> None:
+        self.path = Path(path)
+        self.layout = layout
+        self.journal = Journal(self.path)
+        self._f: Any = None
+        self._group: Any = None
+        self.done: np.ndarray = np.zeros(layout.n_chunks, dtype=bool)
+        self.start_time = _utc_now()
+
+    # -- opening -------------------------------------------------------------
+    def start(self, *, resume: bool = False, overwrite: bool = False) -> None:
+        """Create the file (or re-create it from the journal when resuming).
+
+        Raises
+        ------
+        SIKernelError
+            Existing output without ``overwrite``/``resume``; resume against a
+            different config (the message lists the differences); a file that is
+            neither a sweep file nor resumable; no permission; no disk space.
+        """
+        exists = self.path.exists() or self.journal.exists()
+        if exists and not (resume or overwrite):
+            raise SIKernelError(f"output {self.path} already exists; pass overwrite=True (--overwrite) "
+                                "to replace it or resume=True (--resume) to continue it")
+        parent = self.path.parent
+        if not parent.is_dir():
+            raise SIKernelError(f"output folder {parent} does not exist")
+        if not os.access(parent, os.W_OK | os.X_OK):
+            raise SIKernelError(f"permission denied: cannot write in {parent}; choose a writable location")
+        cfg = config_json(self.layout.config)
+        try:
+            if resume and self.journal.exists():
+                meta = self.journal.meta()
+                self._check_same(meta)
+                self.start_time = meta.get("start_time_utc", self.start_time)
+                self.done[:] = False
+                for c in self.journal.done_chunks():
+                    if c < self.done.size:
+                        self.done[c] = True
+                self._create_file()
+                for c in np.flatnonzero(self.done):
+                    self._write_h5(int(c), self.journal.load(int(c)), flag=False)
+                self._group["done"][:] = self.done.astype(np.uint8)
+                self._enter_swmr()
+                return
+            if resume and self.path.exists():
+                info = _read_header(self.path)
+                self._check_same(info)
+                if info.get("status") == "complete":
+                    self.done[:] = True
+                    return
+                raise SIKernelError(f"{self.path} holds an incomplete sweep but its resume journal "
+                                    f"{self.journal.dir} is missing; rerun with overwrite=True (--overwrite)")
+            # fresh start (or resume with nothing to resume)
+            self.journal.create({"config_json": cfg, "chunk_size": self.layout.chunk_size,
+                                 "n_points": self.layout.n_points, "start_time_utc": self.start_time,
+                                 "name": self.layout.name})
+            self._create_file()
+            self._enter_swmr()
+        except OSError as exc:
+            self.close()
+            raise _os_error(exc, self.path, "creating") from None
+
+    def _check_same(self, meta: Mapping[str, Any]) -> None:
+        old = json.loads(meta["config_json"]) if "config_json" in meta else None
+        new = json.loads(config_json(self.layout.config))
+        if old is None:
+            raise SIKernelError(f"{self.path} has no recorded config; cannot resume it")
+        diffs = config_diff(old, new)
+        if diffs:
+            raise SIKernelError(f"cannot resume {self.path}: the config differs from the one it was "
+                                f"started with: {'; '.join(diffs)}")
+
+    @property
+    def complete(self) -> bool:
+        """Whether every chunk is done."""
+        return bool(self.done.all())
+
+    def _create_file(self) -> None:
+        h5py = _h5py()
+        if self.path.exists():
+            self.path.unlink()
+        lay = self.layout
+        f = h5py.File(self.path, "w", libver="latest")
+        self._f = f
+        f.attrs["sikernel_store_version"] = STORE_VERSION
+        g = f.create_group(f"sweeps/{lay.name}")
+        self._group = g
+        g.attrs["status"] = "running"
+        g.attrs["axes"] = json.dumps(list(lay.axes))
+        g.attrs["n_points"] = lay.n_points
+        g.attrs["chunk_size"] = lay.chunk_size
+        g.attrs["n_chunks"] = lay.n_chunks
+        g.attrs["config_json"] = config_json(lay.config)
+        g.attrs["presets_json"] = json.dumps(lay.presets, sort_keys=True, default=_json_default)
+        g.attrs["start_time_utc"] = self.start_time
+        g.attrs["end_time_utc"] = ""
+        for k, v in provenance().items():
+            g.attrs[k] = v
+        co = g.create_group("coords")
+        for name, vals in lay.axes.items():
+            _coord(co, name, vals, lay.axis_units.get(name, ""), "axis")
+        for name, vals in lay.extra_coords.items():
+            _coord(co, name, vals, "", "extra")
+        out = g.create_group("outputs")
+        shape = lay.shape
+        for spec in lay.outputs:
+            full = (*shape, *spec.extra_shape)
+            chunks = _h5_chunks(full)
+            d = out.create_dataset(spec.name, shape=full, dtype=spec.dtype, chunks=chunks,
+                                   compression="gzip", compression_opts=4, shuffle=True,
+                                   fillvalue=np.nan)
+            d.attrs["units"] = spec.units
+            d.attrs["description"] = spec.description
+            d.attrs["dims"] = json.dumps([*lay.axes, *spec.extra_dims])
+        g.create_dataset("done", shape=(lay.n_chunks,), dtype="u1", fillvalue=0,
+                         chunks=(min(max(lay.n_chunks, 1), 65536),))
+
+    def _enter_swmr(self) -> None:
+        self._f.flush()
+        self._f.swmr_mode = True
+
+    # -- writing -------------------------------------------------------------
+    def write_chunk(self, c: int, arrays: Mapping[str, np.ndarray]) -> None:
+        """Record chunk ``c``: journal (atomic), then the HDF5 datasets and its done flag."""
+        if self.done[c]:
+            return
+        try:
+            self.journal.save(c, arrays)
+            self._write_h5(c, arrays, flag=True)
+        except OSError as exc:
+            raise _os_error(exc, self.path, "writing") from None
+        self.done[c] = True
+
+    def _write_h5(self, c: int, arrays: Mapping[str, np.ndarray], *, flag: bool) -> None:
+        lay = self.layout
+        a, b = lay.chunk_range(c)
+        out = self._group["outputs"]
+        for spec in lay.outputs:
+            data = np.asarray(arrays[spec.name])
+            if data.shape != (b - a, *spec.extra_shape):
+                raise SIKernelError(f"chunk {c}: output {spec.name} has shape {data.shape}; "
+                                    f"expected {(b - a, *spec.extra_shape)}")
+            d = out[spec.name]
+            for idx, s, e in flat_slabs(lay.shape, a, b):
+                block = data[s - a:e - a].reshape(*_slab_shape(idx), *spec.extra_shape)
+                d[idx] = block
+        if flag:
+            self._f.flush()
+            self._group["done"][c] = 1
+            self._f.flush()
+
+    def finish(self) -> None:
+        """Mark the sweep complete (end time), close the file and drop the journal."""
+        if not self.complete:
+            raise SIKernelError(f"{self.path}: {int((~self.done).sum())} chunks are not done yet")
+        if self._f is None and not self.journal.exists():
+            return
+        try:
+            self.close()
+            h5py = _h5py()
+            with h5py.File(self.path, "r+") as f:
+                g = f[f"sweeps/{self.layout.name}"]
+                g.attrs["status"] = "complete"
+                g.attrs["end_time_utc"] = _utc_now()
+                f.flush()
+        except OSError as exc:
+            raise _os_error(exc, self.path, "finishing") from None
+        self.journal.remove()
+
+    def close(self) -> None:
+        """Close the HDF5 file (idempotent)."""
+        if self._f is not None:
+            with contextlib.suppress(Exception):
+                self._f.close()
+        self._f = None
+        self._group = None
+
+
+def _coord(group: Any, name: str, vals: Sequence[Any], units: str, kind: str) -> None:
+    h5py = _h5py()
+    arr = list(vals)
+    if arr and all(isinstance(v, str) for v in arr):
+        d = group.create_dataset(name, data=np.array(arr, dtype=object), dtype=h5py.string_dtype())
+    else:
+        d = group.create_dataset(name, data=np.asarray(arr, dtype=float))
+    d.attrs["units"] = units
+    d.attrs["kind"] = kind
+
+
+def _h5_chunks(shape: tuple[int, ...], target: int = 65536) -> tuple[int, ...] | None:
+    """HDF5 chunk shape of about ``target`` elements (trailing dimensions kept whole)."""
+    if not shape or int(np.prod(shape)) == 0:
+        return None
+    chunks = list(shape)
+    i = 0
+    while int(np.prod(chunks)) > target and i < len(chunks):
+        excess = int(np.prod(chunks)) / target
+        chunks[i] = max(1, int(chunks[i] / excess))
+        i += 1
+    return tuple(chunks)
+
+
+# --------------------------------------------------------------------------- reading
+def _open_h5(path: Path) -> Any:
+    h5py = _h5py()
+    if not path.exists():
+        raise SIKernelError(f"sweep file {path} does not exist")
+    if not os.access(path, os.R_OK):
+        raise SIKernelError(f"permission denied: cannot read {path}")
+    try:
+        return h5py.File(path, "r", swmr=True, locking=False)
+    except OSError:
+        pass
+    try:
+        return h5py.File(path, "r", locking=False)
+    except OSError as exc:
+        hint = ""
+        if Journal(path).exists():
+            hint = " (a resume journal exists next to it: resume the sweep to rebuild it)"
+        raise SIKernelError(f"{path} is not a readable HDF5 sweep file (corrupted or not HDF5: "
+                            f"{exc}){hint}") from None
+
+
+def _pick_group(f: Any, path: Path, name: str | None) -> Any:
+    sweeps = f.get("sweeps")
+    if sweeps is None or not len(sweeps):
+        raise SIKernelError(f"{path} holds no sweep (no /sweeps group); not a sikernel sweep file")
+    names = list(sweeps)
+    if name is None:
+        if len(names) > 1:
+            raise SIKernelError(f"{path} holds several sweeps {names}; pass name=")
+        name = names[0]
+    if name not in sweeps:
+        raise SIKernelError(f"{path} has no sweep {name!r}; it holds {names}")
+    return sweeps[name]
+
+
+def _read_header(path: Path) -> dict[str, Any]:
+    f = _open_h5(path)
+    try:
+        g = _pick_group(f, path, None)
+        return {k: (v.decode() if isinstance(v, bytes) else v) for k, v in g.attrs.items()}
+    finally:
+        f.close()
+
+
+@dataclass(frozen=True, eq=False)
+class SweepResult:
+    """A sweep read back from its file.
+
+    Attributes
+    ----------
+    name : str
+        Sweep name.
+    axes : dict
+        Axis name -> coordinates (float array or list of str), in grid order.
+    axis_units : dict
+        Axis name -> units.
+    outputs : dict
+        Output name -> ndarray shaped ``(*grid shape, *extra)``; NaN where not computed.
+    dims : dict
+        Output name -> list of dimension names.
+    units, descriptions : dict
+        Output name -> attribute text.
+    extra_coords : dict
+        Extra dimension name -> coordinates.
+    done : ndarray of bool, shape grid
+        Which points hold results.
+    complete : bool
+        Whether the sweep finished.
+    config : dict
+        The configuration the sweep ran with.
+    attrs : dict
+        Provenance (versions, host, start/end time, presets, status).
+    """
+
+    name: str
+    axes: dict[str, Any]
+    axis_units: dict[str, str]
+    outputs: dict[str, np.ndarray]
+    dims: dict[str, list[str]]
+    units: dict[str, str]
+    descriptions: dict[str, str]
+    extra_coords: dict[str, np.ndarray]
+    done: np.ndarray
+    complete: bool
+    config: dict[str, Any]
+    attrs: dict[str, Any]
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        try:
+            return self.outputs[name]
+        except KeyError:
+            raise SIKernelError(f"no output {name!r}; available: {', '.join(self.outputs)}") from None
+
+    def to_xarray(self) -> Any:
+        """An ``xarray.Dataset`` with every output and coordinate (needs xarray)."""
+        try:
+            import xarray as xr
+        except ImportError:
+            raise SIKernelError("to_xarray() needs xarray (pip install xarray)") from None
+        coords = {k: np.asarray(v) for k, v in self.axes.items()}
+        coords.update({k: np.asarray(v) for k, v in self.extra_coords.items()})
+        data = {k: (self.dims[k], v, {"units": self.units[k], "description": self.descriptions[k]})
+                for k, v in self.outputs.items()}
+        return xr.Dataset(data, coords=coords, attrs={"name": self.name, "complete": self.complete})
+
+
+def open(path: str | os.PathLike[str], name: str | None = None) -> SweepResult:
+    """Read a sweep file (also while it is being written).
+
+    Parameters
+    ----------
+    path : str or path-like
+        HDF5 file written by :func:`sikernel.sweep.run_sweep`.
+    name : str, optional
+        Sweep group name (needed only when the file holds several).
+
+    Returns
+    -------
+    SweepResult
+
+    Warns
+    -----
+    SIKernelWarning
+        When the sweep is incomplete (still running, or interrupted: resume it).
+
+    Raises
+    ------
+    SIKernelError
+        Missing, unreadable, corrupted or non-sweep file.
+    """
+    p = Path(path)
+    f = _open_h5(p)
+    try:
+        g = _pick_group(f, p, name)
+        gname = str(g.name).rsplit("/", 1)[-1]
+        attrs = {k: (v.decode() if isinstance(v, bytes) else v) for k, v in g.attrs.items()}
+        axis_names = json.loads(attrs["axes"])
+        co = g["coords"]
+        axes: dict[str, Any] = {}
+        units: dict[str, str] = {}
+        extra: dict[str, np.ndarray] = {}
+        for k in co:
+            d = co[k]
+            vals = d[()]
+            if d.dtype.kind in "OS":
+                vals = [v.decode() if isinstance(v, bytes) else str(v) for v in vals]
+            if d.attrs.get("kind") == "extra":
+                extra[k] = np.asarray(vals)
+            else:
+                axes[k] = vals
+                units[k] = str(d.attrs.get("units", ""))
+        axes = {k: axes[k] for k in axis_names}
+        outs, dims, ou, od = {}, {}, {}, {}
+        for k in g["outputs"]:
+            d = g["outputs"][k]
+            if f.swmr_mode:
+                d.refresh()
+            outs[k] = d[()]
+            dims[k] = json.loads(d.attrs["dims"])
+            ou[k] = str(d.attrs["units"])
+            od[k] = str(d.attrs["description"])
+        dd = g["done"]
+        if f.swmr_mode:
+            dd.refresh()
+        done_chunks = dd[()].astype(bool)
+        shape = tuple(len(v) for v in axes.values())
+        n = int(np.prod(shape, dtype=np.int64))
+        cs = int(attrs["chunk_size"])
+        done = np.repeat(done_chunks, cs)[:n].reshape(shape)
+        complete = attrs.get("status") == "complete"
+        config = json.loads(attrs["config_json"])
+    except (KeyError, ValueError, OSError) as exc:
+        raise SIKernelError(f"{p} is not a valid sikernel sweep file ({exc})") from None
+    finally:
+        f.close()
+    if not complete:
+        frac = float(done_chunks.mean()) if done_chunks.size else 0.0
+        warnings.warn(f"sweep {gname!r} in {p}: incomplete "
+                      f"({frac:.1%} of chunks done; still running, or interrupted: rerun with "
+                      "resume=True / --resume)", SIKernelWarning, stacklevel=2)
+    return SweepResult(name=gname, axes=axes, axis_units=units,
+                       outputs=outs, dims=dims, units=ou, descriptions=od, extra_coords=extra,
+                       done=done, complete=complete, config=config, attrs=attrs)
+
+
+__all__ = ["Journal", "Layout", "OutputSpec", "SweepResult", "SweepWriter", "config_diff", "config_json",
+           "flat_slabs", "open", "provenance"]

@@ -1,0 +1,248 @@
+"""Run a sweep: chunk the flattened grid, evaluate chunks locally or on dask, store as it goes.
+
+Backends
+--------
+``"local"``
+    chunks evaluated one after another in this process; inside a chunk every stage
+    is a Numba ``prange`` batch over the chunk's points (``threads`` sets the Numba
+    thread count).
+``"dask"``
+    chunks are tasks on a ``dask.distributed`` cluster: ``scheduler="tcp://HOST:PORT"``
+    for a running cluster, or a ``LocalCluster`` on 127.0.0.1 when no address is given.
+    Workers compute and return a chunk's arrays; this process (the client) is the only
+    writer of the HDF5 store.  At most ``2 x workers`` chunks are in flight, so the
+    client's memory is bounded by the chunk size, not the sweep size.
+
+Each worker needs ``sikernel`` importable (same version: the arithmetic is then the
+same, and so are the results, bit for bit).  What scales: the work per chunk grows with
+``chunk x (n_freq + n_time log n_time)`` while what travels back is
+``chunk x n_outputs x 8`` bytes, so chunks of a few hundred points keep the network
+negligible against compute (see docs/hdf5-schema.md, "Running on a cluster").
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from .. import _validate
+from ..errors import SIKernelError
+from .config import SweepConfig, load_config
+from .stages import evaluate_chunk, evaluate_chunk_task, output_specs
+
+BACKENDS = ("local", "dask")
+#: default largest chunk (points); smaller if the memory limit asks for it
+DEFAULT_CHUNK = 512
+
+
+def choose_chunk(cfg: SweepConfig, chunk: int | None) -> int:
+    """Chunk size: the given one (checked against the memory limit) or the largest that fits.
+
+    Raises
+    ------
+    SIKernelError
+        ``chunk`` not a positive integer; a chunk (even of one point) whose working
+        memory exceeds ``limits.max_memory_bytes``.
+    """
+    one = cfg.chunk_memory_bytes(1)
+    if one > cfg.max_memory_bytes:
+        raise SIKernelError(f"sweep config: one grid point needs about {one / 1e6:.1f} MB of working "
+                            f"memory, over limits.max_memory_bytes={cfg.max_memory_bytes:g}; "
+                            "coarsen the frequency grid or lower samples_per_ui")
+    if chunk is None:
+        fit = int(cfg.max_memory_bytes // one)
+        return max(1, min(DEFAULT_CHUNK, fit, cfg.n_points))
+    if isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1:
+        raise SIKernelError(f"chunk={chunk!r} must be an integer >= 1 (grid points per chunk)")
+    need = cfg.chunk_memory_bytes(chunk)
+    if need > cfg.max_memory_bytes:
+        raise SIKernelError(f"chunk={chunk} needs about {need / 1e6:.0f} MB of working memory, over "
+                            f"limits.max_memory_bytes={cfg.max_memory_bytes:g}; use chunk <= "
+                            f"{int(cfg.max_memory_bytes // one)}")
+    return chunk
+
+
+def _presets_used(cfg: SweepConfig) -> dict[str, Any]:
+    if "com_db" not in cfg.outputs:
+        return {}
+    import dataclasses
+
+    from ..eye.presets import get_preset
+
+    out = {}
+    for name in cfg.value_range("preset"):
+        p = get_preset(name)
+        out[name] = {k: v for k, v in dataclasses.asdict(p).items()}
+    return out
+
+
+def _progress(total: int, initial: int, quiet: bool | None, name: str) -> Any:
+    from tqdm.auto import tqdm
+
+    disable = bool(quiet) if quiet is not None else not sys.stderr.isatty()
+    return tqdm(total=total, initial=initial, unit="pt", desc=f"sweep {name}", disable=disable,
+                dynamic_ncols=True, smoothing=0.1)
+
+
+def run_sweep(config: Mapping[str, Any] | str | os.PathLike[str] | SweepConfig,
+              out_path: str | os.PathLike[str], *, resume: bool = False, overwrite: bool = False,
+              backend: str = "local", scheduler: str | None = None, chunk: int | None = None,
+              threads: int | None = None, quiet: bool | None = None,
+              n_workers: int = 2, _max_chunks: int | None = None) -> Any:
+    """Evaluate a sweep grid and store every output in an HDF5 file.
+
+    Parameters
+    ----------
+    config : dict, TOML path or SweepConfig
+        The grid (see :mod:`sikernel.sweep.config`).
+    out_path : str or path-like
+        HDF5 result file (created; see ``docs/hdf5-schema.md``).
+    resume : bool
+        Continue an interrupted sweep of the same config (its chunk size is kept).
+    overwrite : bool
+        Replace an existing file.
+    backend : {"local", "dask"}
+    scheduler : str, optional
+        dask scheduler address ``tcp://HOST:PORT``; without it a ``LocalCluster`` of
+        ``n_workers`` single-threaded processes on 127.0.0.1 is started.
+    chunk : int, optional
+        Grid points per chunk (default: up to 512, within ``limits.max_memory_bytes``).
+    threads : int, optional
+        Numba threads (local backend: this process; dask: per worker).
+    quiet : bool, optional
+        Hide the progress bar (default: shown only on a terminal).
+    n_workers : int
+        Workers of the LocalCluster started when no ``scheduler`` is given.
+
+    Returns
+    -------
+    sikernel.store.SweepResult
+        The finished file read back.
+
+    Raises
+    ------
+    SIKernelError
+        Bad config (before any work); existing output without ``overwrite``/``resume``;
+        resume against another config; store errors (permission, disk space, corrupt).
+    """
+    from .. import store
+    from .._jit import set_threads
+
+    cfg = load_config(config)
+    be = _validate.one_of("backend", backend, BACKENDS)
+    if scheduler is not None and be != "dask":
+        raise SIKernelError(f"scheduler={scheduler!r} needs backend='dask'")
+    if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int) or threads < 1):
+        raise SIKernelError(f"threads={threads!r} must be an integer >= 1")
+    if resume and overwrite:
+        raise SIKernelError("give resume=True or overwrite=True, not both")
+    path = Path(out_path)
+    cs = choose_chunk(cfg, chunk)
+    if resume:
+        cs = _resumed_chunk(path, cs)
+    specs, extra = output_specs(cfg)
+    from .config import PARAMS
+
+    layout = store.Layout(name=cfg.name, axes=cfg.axes,
+                          axis_units={k: PARAMS[k].units for k in cfg.axes}, extra_coords=extra,
+                          outputs=specs, chunk_size=cs, config=cfg.to_dict(),
+                          presets=_presets_used(cfg))
+    writer = store.SweepWriter(path, layout)
+    try:
+        writer.start(resume=resume, overwrite=overwrite)
+        todo = [c for c in range(layout.n_chunks) if not writer.done[c]]
+        if _max_chunks is not None:
+            todo = todo[:_max_chunks]
+        done_pts = sum(layout.chunk_range(c)[1] - layout.chunk_range(c)[0]
+                       for c in range(layout.n_chunks) if writer.done[c])
+        bar = _progress(layout.n_points, done_pts, quiet, cfg.name)
+        try:
+            if be == "local":
+                if threads is not None:
+                    set_threads(threads)
+                results: Iterable[tuple[int, dict]] = (
+                    (c, evaluate_chunk(cfg, *layout.chunk_range(c))) for c in todo)
+                for c, arrays in results:
+                    writer.write_chunk(c, arrays)
+                    a, b = layout.chunk_range(c)
+                    bar.update(b - a)
+            else:
+                for c, arrays in _dask_results(cfg, layout, todo, scheduler, threads, n_workers):
+                    writer.write_chunk(c, arrays)
+                    a, b = layout.chunk_range(c)
+                    bar.update(b - a)
+        finally:
+            bar.close()
+        if writer.complete:
+            writer.finish()
+    finally:
+        writer.close()
+    if not writer.complete:
+        return None
+    return store.open(path)
+
+
+def _resumed_chunk(path: Path, cs: int) -> int:
+    """On resume the chunk size recorded when the sweep started wins."""
+    from ..store import Journal
+
+    j = Journal(path)
+    if j.exists():
+        return int(j.meta().get("chunk_size", cs))
+    return cs
+
+
+def _dask_results(cfg: SweepConfig, layout: Any, todo: list[int], scheduler: str | None,
+                  threads: int | None, n_workers: int) -> Iterator[tuple[int, dict]]:
+    """Yield (chunk, arrays) as dask workers finish them (bounded number in flight)."""
+    try:
+        from distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise SIKernelError("backend='dask' needs dask.distributed (pip install distributed)") from None
+    cluster = None
+    try:
+        if scheduler is None:
+            cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
+                                   host="127.0.0.1", dashboard_address=None)
+            client = Client(cluster)
+        else:
+            try:
+                client = Client(scheduler, timeout=30)
+            except (OSError, TimeoutError) as exc:
+                raise SIKernelError(f"cannot reach the dask scheduler {scheduler!r}: {exc}") from None
+        try:
+            workers = max(1, len(client.scheduler_info().get("workers", {})))
+            in_flight = 2 * workers
+            it = iter(todo)
+            ac = as_completed()
+            cfg_f = client.scatter(cfg, broadcast=True)
+
+            def submit(c: int) -> None:
+                a, b = layout.chunk_range(c)
+                ac.add(client.submit(evaluate_chunk_task, cfg_f, c, a, b, threads, pure=False))
+
+            for c in it:
+                submit(c)
+                if ac.count() >= in_flight:
+                    break
+            t0 = time.monotonic()
+            for fut in ac:
+                c, arrays = fut.result()
+                fut.release()
+                yield c, arrays
+                nxt = next(it, None)
+                if nxt is not None:
+                    submit(nxt)
+            del t0
+        finally:
+            client.close()
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+__all__ = ["BACKENDS", "DEFAULT_CHUNK", "choose_chunk", "run_sweep"]

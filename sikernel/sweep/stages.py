@@ -1,0 +1,234 @@
+"""Pipeline stages of the sweep engine, each vectorised over one chunk of grid points.
+
+A chunk is a contiguous range ``[start, stop)`` of the C-ordered flattened grid.
+:func:`evaluate_chunk` expands it into per-point parameter arrays and runs the
+stages the requested outputs need, in order:
+
+``channel``
+    SDD21 of every point on the sweep's frequency grid.  Points are grouped by line
+    (material x geometry x roughness) and each group is built in one call of the
+    batched builder :func:`sikernel.channel.batch.stripline_channels` (one ``prange``
+    over lengths).  Output ``il_nyquist_db``: the loss at ``baud/2``
+    (:func:`sikernel._kernels.sweep.il_db_at`, the arithmetic of ``Channel.il_db``).
+``pulse``
+    Pulse responses (IEEE 802.3 eq. 93A-24) of every point of one baud in one call of
+    :func:`sikernel.response.pulse_from_h` (its ``prange`` irfft driver), then the
+    cursors at the peak phase (:func:`sikernel._kernels.sweep.peak_cursors`).
+``eye``
+    Peak-distortion eye height (:func:`sikernel.eye.peak.peak_distortion_eye`, per
+    point on the chunk's cursors) after ``n_dfe`` ideal DFE taps limited by ``dfe_max``.
+``power``
+    Energy per bit from the loss at Nyquist (:func:`sikernel.power.energy_per_bit`,
+    ``loss_db`` path: tabulated SI chain); NaN where no architecture closes the link.
+``com``
+    COM (:func:`sikernel.eye.com.com`, full equaliser search) of each point's channel,
+    with the point's baud as the preset's signalling rate.
+
+Determinism: every kernel computes each row from that row alone, and batched
+kernels are always entered through their batch (parallel) driver -- a one-point
+group is padded to two rows -- so a point's arithmetic never depends on which chunk
+it falls in, on the chunk size or on the thread count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ..store import OutputSpec
+from .config import OUTPUTS, SweepConfig
+
+_LINE_KEYS = ("material", "width_m", "thickness_m", "height_m", "spacing_m", "roughness")
+_LINES: dict[tuple, Any] = {}
+
+
+def output_specs(cfg: SweepConfig) -> tuple[list[OutputSpec], dict[str, list[Any]]]:
+    """Dataset descriptions of the requested outputs and the coordinates of extra dimensions."""
+    from ..power.budget import BLOCKS
+
+    specs, extra = [], {}
+    for name in cfg.outputs:
+        units, desc, _ = OUTPUTS[name]
+        if name == "cursors_v":
+            k = list(range(-cfg.n_pre, cfg.n_post + 1))
+            extra["cursor"] = k
+            specs.append(OutputSpec(name, units, desc, ("cursor",), (len(k),)))
+        elif name == "pj_per_bit_blocks":
+            extra["block"] = list(BLOCKS)
+            specs.append(OutputSpec(name, units, desc, ("block",), (len(BLOCKS),)))
+        else:
+            specs.append(OutputSpec(name, units, desc))
+    return specs, extra
+
+
+def chunk_params(cfg: SweepConfig, start: int, stop: int) -> dict[str, np.ndarray]:
+    """Per-point parameter arrays of the flat range ``[start, stop)``."""
+    n = stop - start
+    idx = np.unravel_index(np.arange(start, stop, dtype=np.int64), cfg.shape)
+    out: dict[str, np.ndarray] = {}
+    for (name, vals), ii in zip(cfg.axes.items(), idx, strict=True):
+        arr = np.array(vals, dtype=object if isinstance(vals[0], str) else float)
+        out[name] = arr[ii]
+    for name, v in cfg.fixed.items():
+        out[name] = np.full(n, v, dtype=object if isinstance(v, str) else float)
+    return out
+
+
+def _groups(keys: list[tuple]) -> dict[tuple, np.ndarray]:
+    g: dict[tuple, list[int]] = {}
+    for i, k in enumerate(keys):
+        g.setdefault(k, []).append(i)
+    return {k: np.asarray(v, dtype=np.int64) for k, v in g.items()}
+
+
+def _line(key: tuple) -> Any:
+    line = _LINES.get(key)
+    if line is None:
+        from ..channel.lines import Stripline
+
+        mat, w, t, h, s, rough = key
+        line = Stripline(mat, w, t, h, spacing=s, roughness=rough)
+        _LINES[key] = line
+    return line
+
+
+def _padded(rows: np.ndarray) -> np.ndarray:
+    """Rows of a group, a lone row repeated so that batch drivers always see >= 2 rows."""
+    return rows if rows.size > 1 else np.repeat(rows, 2)
+
+
+def stage_channel(cfg: SweepConfig, p: dict[str, np.ndarray], state: dict[str, Any]) -> None:
+    """SDD21 of every point (state["h"], (n, n_freq)) and the loss at baud/2."""
+    from .._kernels.sweep import il_db_at
+    from ..channel.batch import stripline_channels
+
+    f = cfg.f_hz
+    n = p["length_m"].size
+    h = np.empty((n, f.size), dtype=np.complex128)
+    keys = list(zip(*(p[k].tolist() for k in _LINE_KEYS), strict=True))
+    for key, rows in _groups(keys).items():
+        rr = _padded(rows)
+        s21 = np.asarray(stripline_channels(_line(key), p["length_m"][rr], f, out="s21"))
+        h[rows] = s21[: rows.size]
+    state["h"] = h
+    il = np.empty(n)
+    il_db_at(h, f, 0.5 * p["baud"], il)
+    state["il_nyquist_db"] = il
+
+
+def stage_pulse(cfg: SweepConfig, p: dict[str, np.ndarray], state: dict[str, Any]) -> None:
+    """Cursors at the peak phase (state["cursors_v"], (n, n_pre + 1 + n_post)) and h0."""
+    from .._kernels.sweep import peak_cursors
+    from ..response import pulse_from_h
+
+    f = cfg.f_hz
+    h = state["h"]
+    n = h.shape[0]
+    ncur = cfg.n_pre + 1 + cfg.n_post
+    cur = np.empty((n, ncur))
+    h0 = np.empty(n)
+    for (fb,), rows in _groups([(b,) for b in p["baud"].tolist()]).items():
+        rr = _padded(rows)
+        _, v = pulse_from_h(h[rr], f, fb, cfg.samples_per_ui)
+        c = np.empty((rr.size, ncur))
+        z = np.empty(rr.size)
+        peak_cursors(v, cfg.samples_per_ui, cfg.n_pre, cfg.n_post, c, z)
+        cur[rows] = c[: rows.size]
+        h0[rows] = z[: rows.size]
+    state["cursors_v"] = cur
+    state["h0_v"] = h0
+
+
+def stage_eye(cfg: SweepConfig, p: dict[str, np.ndarray], state: dict[str, Any]) -> None:
+    """Peak-distortion eye height of each point's cursors (smallest eye, V per V)."""
+    from ..eye.peak import peak_distortion_eye
+
+    cur = state["cursors_v"]
+    out = np.empty(cur.shape[0])
+    for i in range(cur.shape[0]):
+        dmax = float(p["dfe_max"][i])
+        r = peak_distortion_eye(cur[i], 1, modulation=str(p["modulation"][i]), phase=cfg.n_pre,
+                                n_dfe=int(p["n_dfe"][i]), dfe_max=dmax if dmax > 0 else None)
+        out[i] = r.eye_height_min_v
+    state["eye_height_v"] = out
+
+
+def stage_power(cfg: SweepConfig, p: dict[str, np.ndarray], state: dict[str, Any]) -> None:
+    """Energy per bit (total and by block) from the loss at Nyquist; NaN where nothing closes."""
+    from ..errors import SIKernelError
+    from ..power import energy_per_bit
+    from ..power.budget import BLOCKS
+
+    il = state["il_nyquist_db"]
+    n = il.size
+    tot = np.full(n, np.nan)
+    blocks = np.full((n, len(BLOCKS)), np.nan)
+    for i in range(n):
+        try:
+            e = energy_per_bit(loss_db=float(il[i]), baud=float(p["baud"][i]),
+                               modulation=str(p["modulation"][i]), node_nm=float(p["node_nm"][i]),
+                               target_ber=float(p["target_ber"][i]))
+        except SIKernelError:
+            continue
+        tot[i] = e.total_pj_per_bit
+        blocks[i] = [e.blocks.get(b, 0.0) for b in BLOCKS]
+    state["pj_per_bit"] = tot
+    state["pj_per_bit_blocks"] = blocks
+
+
+def point_channel(cfg: SweepConfig, p: dict[str, np.ndarray], i: int) -> Any:
+    """The Channel of point ``i`` of a chunk (line section on the sweep grid)."""
+    key = tuple(p[k][i].item() if hasattr(p[k][i], "item") else p[k][i] for k in _LINE_KEYS)
+    return _line(key).section(float(p["length_m"][i]), cfg.f_hz)
+
+
+def stage_com(cfg: SweepConfig, p: dict[str, np.ndarray], state: dict[str, Any]) -> None:
+    """COM in dB of each point (its line section; the point's baud as the signalling rate)."""
+    from ..eye.com import com
+
+    n = p["length_m"].size
+    out = np.empty(n)
+    for i in range(n):
+        r = com(point_channel(cfg, p, i), str(p["preset"][i]), baud_hz=float(p["baud"][i]))
+        out[i] = r.com_db
+    state["com_db"] = out
+
+
+STAGES: dict[str, Callable[[SweepConfig, dict[str, np.ndarray], dict[str, Any]], None]] = {
+    "channel": stage_channel,
+    "pulse": stage_pulse,
+    "eye": stage_eye,
+    "power": stage_power,
+    "com": stage_com,
+}
+
+
+def evaluate_chunk(cfg: SweepConfig, start: int, stop: int) -> dict[str, np.ndarray]:
+    """Every requested output for the flat grid range ``[start, stop)``.
+
+    Returns
+    -------
+    dict
+        Output name -> array shaped ``(stop - start, *extra)``.
+    """
+    p = chunk_params(cfg, start, stop)
+    state: dict[str, Any] = {}
+    for s in cfg.stages:
+        STAGES[s](cfg, p, state)
+    return {o: np.ascontiguousarray(state[o], dtype=float) for o in cfg.outputs}
+
+
+def evaluate_chunk_task(cfg: SweepConfig, c: int, start: int, stop: int,
+                        threads: int | None = None) -> tuple[int, dict[str, np.ndarray]]:
+    """Remote entry point (dask): optional Numba thread count, then :func:`evaluate_chunk`."""
+    if threads is not None:
+        from .._jit import set_threads
+
+        set_threads(threads)
+    return c, evaluate_chunk(cfg, start, stop)
+
+
+__all__ = ["STAGES", "chunk_params", "evaluate_chunk", "evaluate_chunk_task", "output_specs",
+           "point_channel"]
