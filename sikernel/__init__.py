@@ -23,7 +23,10 @@ _LAZY: dict[str, str] = {
     "impulse_response": "sikernel.response",
     "pulse_response": "sikernel.response",
     "step_response": "sikernel.response",
+    "run_sweep": "sikernel.sweep",
     "com": "sikernel.eye.com",
+    "energy_per_bit": "sikernel.power.api",
+    "run_study": "sikernel.study",
 }
 
 
