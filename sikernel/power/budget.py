@@ -22,8 +22,9 @@ the target BER when ``a² A² ≥ Q_req² (r2 A² + q_coef 4^-N A² + var_n)``:
 
 impossible when the bracket is ≤ 0 (ISI- or quantisation-limited: no swing
 helps) or when ``A_req`` exceeds what the TX supply can launch (swing-limited).
-The launch swing is also at least ``min_launch_peak_v`` (crosstalk, supply noise
-and slicer offsets are not in this budget; short-reach transmitters do not go below it).
+The launch swing is ``hypot(A_req, min_launch_peak_v)`` (crosstalk, supply noise
+and slicer offsets are not in this budget; short-reach transmitters do not go below
+that floor, and the hypot keeps the swing strictly increasing with A_req).
 For an ADC receiver, ENOB is chosen on a grid to minimise total energy (more
 bits cost ADC and DSP power, fewer bits need more swing via (B1)).
 """
@@ -144,7 +145,7 @@ def solve(op: OpTable, *, levels: int, baud: float, target_ber: float, tech: Tec
     var_n = op.var_n[idx] * (co.eta0_v2_per_hz / ETA0_SI_V2_PER_HZ)
     with np.errstate(divide="ignore", invalid="ignore"):
         amp = np.where(den > 0, q_eff * np.sqrt(var_n / np.where(den > 0, den, 1.0)), np.inf)
-        amp = np.maximum(amp, co.min_launch_peak_v)
+        amp = np.hypot(amp, co.min_launch_peak_v)
         snr_ceiling_db = 10.0 * np.log10(np.maximum(a * a, 1e-300) / np.maximum(r2, 1e-300))
     amp_max = 0.5 * tech.vdd_tx_max_v
     limit = np.where(den <= 0, 1, np.where(amp > amp_max, 2, 0))
