@@ -40,10 +40,10 @@ class EnergyCoefficients:
     """
 
     # -- fitted (least squares in log space on the calibration table) ------------
-    walden_fom_j: float = 4.62e-14
-    e_fa_j: float = 4.99e-15
-    c_afe_f: float = 5.98e-14
-    e_fixed_j_per_bit: float = 7.04e-13
+    walden_fom_j: float = 4.12e-14
+    e_fa_j: float = 5.21e-15
+    c_afe_f: float = 3.2e-14
+    e_fixed_j_per_bit: float = 7.57e-13
     # -- TX driver --------------------------------------------------------------
     r_source_diff_ohm: float = 100.0
     r_term_diff_ohm: float = 100.0
@@ -69,7 +69,7 @@ class EnergyCoefficients:
     lanes_per_pll: int = 8
     rx_share_of_fixed: float = 0.5
     # -- receiver noise / sensitivity --------------------------------------------
-    eta0_v2_per_hz: float = 9.91e-18
+    eta0_v2_per_hz: float = 9.63e-18
     snr_tx_db: float = 33.0
     min_launch_peak_v: float = 0.1
     linear_margin_db: float = 3.0

@@ -1,0 +1,103 @@
+"""Energy model: monotonicity, auto = minimum, units, calibration, bad input."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sikernel import SIKernelError
+from sikernel.power import energy_per_bit
+from sikernel.power import calibration as cal
+from sikernel.power.coefficients import DEFAULT_COEFFICIENTS, DOC, FITTED
+
+BAUD = 53.125e9
+REL_UNITS = 1e-12
+
+
+@given(st.floats(0.5, 28.0), st.floats(0.3, 3.0))
+def test_energy_strictly_increases_with_loss_analog(loss, step):
+    e1 = energy_per_bit(loss_db=loss, baud=BAUD, architecture="analog")
+    e2 = energy_per_bit(loss_db=loss + step, baud=BAUD, architecture="analog")
+    assert e2.total_pj_per_bit > e1.total_pj_per_bit
+
+
+@pytest.mark.parametrize("loss", [3.0, 12.0, 22.0, 30.0])
+def test_auto_is_minimum_over_closing_architectures(loss):
+    auto = energy_per_bit(loss_db=loss, baud=BAUD)
+    vals = []
+    for arch in ("linear", "analog", "dsp"):
+        try:
+            vals.append(energy_per_bit(loss_db=loss, baud=BAUD, architecture=arch).total_pj_per_bit)
+        except SIKernelError:
+            pass
+    assert vals
+    assert math.isclose(auto.total_pj_per_bit, min(vals), rel_tol=1e-12)
+
+
+def test_units_pj_times_gbps_is_mw():
+    e = energy_per_bit(loss_db=10.0, baud=BAUD)
+    assert math.isclose(e.power_mw, e.total_pj_per_bit * 2 * BAUD / 1e9, rel_tol=REL_UNITS)
+    assert math.isclose(sum(e.blocks.values()), e.total_pj_per_bit, rel_tol=REL_UNITS)
+
+
+def test_calibration_fit_inside_ranges_and_points_within_tolerance():
+    r = cal.calibrate()
+    for n in FITTED:
+        assert DOC[n].low <= r.fitted[n] <= DOC[n].high, n
+    for p, err in zip(cal.CALIBRATION_POINTS, r.relative_error, strict=True):
+        if p.name in cal.KNOWN_OUTLIERS:
+            assert 1 / cal.OUTLIER_FACTOR <= 1 + err <= cal.OUTLIER_FACTOR, p.name
+        else:
+            assert abs(err) <= cal.TOLERANCE, (p.name, err)
+
+
+def test_default_coefficients_are_the_fit():
+    r = cal.calibrate()
+    for n in FITTED:
+        assert math.isclose(getattr(DEFAULT_COEFFICIENTS, n), r.fitted[n], rel_tol=0.05), n
+
+
+def test_negative_loss():
+    with pytest.raises(SIKernelError):
+        energy_per_bit(loss_db=-1.0, baud=BAUD)
+
+
+@pytest.mark.parametrize("baud", [0.0, -1e9])
+def test_bad_baud(baud):
+    with pytest.raises(SIKernelError):
+        energy_per_bit(loss_db=5.0, baud=baud)
+
+
+def test_unknown_node():
+    with pytest.raises(SIKernelError, match="known nodes"):
+        energy_per_bit(loss_db=5.0, baud=BAUD, node_nm=9)
+
+
+def test_unknown_architecture():
+    with pytest.raises(SIKernelError, match="known"):
+        energy_per_bit(loss_db=5.0, baud=BAUD, architecture="optical")
+
+
+def test_too_lossy():
+    with pytest.raises(SIKernelError, match="no architecture closes this link at BER"):
+        energy_per_bit(loss_db=55.0, baud=BAUD)
+
+
+def test_channel_and_loss_exclusive():
+    with pytest.raises(SIKernelError):
+        energy_per_bit(baud=BAUD)
+
+
+def test_channel_path_matches_loss_path_roughly():
+    from sikernel.power.table import synthetic_channel
+
+    ch = synthetic_channel(15.0, BAUD)
+    a = energy_per_bit(channel=ch, baud=BAUD)
+    b = energy_per_bit(loss_db=15.0, baud=BAUD)
+    assert math.isclose(a.il_nyquist_db, 15.0, abs_tol=0.01)
+    assert a.architecture == b.architecture
+    assert np.isclose(a.total_pj_per_bit, b.total_pj_per_bit, rtol=0.2)
