@@ -100,3 +100,59 @@ def peak_eye_by_patterns(h: np.ndarray, main: int, levels: np.ndarray) -> np.nda
         top[li] = max(top[li], s)
         bottom[li] = min(bottom[li], s)
     return bottom[1:] - top[:-1]
+
+
+def lfsr_bits(taps: tuple[int, ...], n_bits: int, seed: int = 1, invert: int = 0) -> np.ndarray:
+    """LFSR b_k = XOR_t b_{k-t} with a Python list as the register (oldest first)."""
+    n = max(taps)
+    reg = [(seed >> (n - 1 - i)) & 1 for i in range(n)]  # reg[-1] = newest = bit 0 of seed
+    if not any(reg):
+        reg[-1] = 1
+    out = []
+    for _ in range(n_bits):
+        fb = 0
+        for t in taps:
+            fb ^= reg[-t]
+        reg = [*reg[1:], fb]
+        out.append(fb ^ invert)
+    return np.array(out, dtype=np.uint8)
+
+
+def dfe_link_loop(x: np.ndarray, sym: np.ndarray, cursors: np.ndarray, n_pre: int,
+                  rx_ffe: np.ndarray, rx_pre: int, dfe: np.ndarray, levels: np.ndarray,
+                  thresholds: np.ndarray, n_warm: int) -> tuple[int, int, int]:
+    """Plain-Python symbol loop (PyBERT style): ISI sum, RX FFE, DFE on decisions, slicer.
+
+    Noise-free.  Mirrors the kernel's start-up: samples exist from symbol ``n_post`` on
+    (full history), earlier samples are 0 and undecided symbols feed back as level 0.
+    Returns (symbols counted, symbol errors, Gray-coded bit errors).
+    """
+    n_sym = x.size
+    k = cursors.size
+    n_post = k - 1 - n_pre
+    y = np.zeros(n_sym)
+    for s in range(n_post, n_sym - n_pre):
+        acc = 0.0
+        for i in range(k):
+            q = s - (i - n_pre)  # cursor (i - n_pre) carries symbol s - (i - n_pre)
+            acc += x[q] * cursors[i]
+        y[s] = acc
+    decided = [0] * n_sym
+    counted = se = be = 0
+    for m in range(max(0, n_post - rx_pre), n_sym - n_pre - rx_pre):
+        z = 0.0
+        for i, w in enumerate(rx_ffe):
+            q = m + rx_pre - i
+            if q >= 0:
+                z += w * y[q]
+        for i, b in enumerate(dfe):
+            z -= b * levels[decided[m - 1 - i]] if m - 1 - i >= 0 else b * levels[0]
+        d = int(np.searchsorted(thresholds, z, side="left"))
+        decided[m] = d
+        if m >= n_warm:
+            counted += 1
+            s = int(sym[m])
+            if d != s:
+                se += 1
+                be += bin((d ^ (d >> 1)) ^ (s ^ (s >> 1))).count("1")
+    return counted, se, be

@@ -1,0 +1,184 @@
+"""Bit-by-bit simulator: PRBS/PRQS, a plain-Python DFE loop, and the statistical eye."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sikernel import SIKernelError
+from sikernel.eye.stateye import stat_eye
+from sikernel.eye.timesim import PRBS_POLYNOMIALS, prbs, prqs, simulate
+
+from . import naive_eye
+
+# confidence of the binomial interval the statistical eye's SER must fall into
+CONFIDENCE = 0.999
+# statistical-eye grid fine enough that its binning error is far inside the interval
+N_BINS_VALIDATION = 2048
+
+
+@pytest.mark.parametrize("order", sorted(PRBS_POLYNOMIALS))
+def test_prbs_matches_python_lfsr(order):
+    taps, inv = PRBS_POLYNOMIALS[order]
+    np.testing.assert_array_equal(prbs(order, 3000, seed=0x55),
+                                  naive_eye.lfsr_bits(taps, 3000, seed=0x55, invert=inv))
+
+
+@pytest.mark.parametrize("order", [7, 9, 13, 15])
+def test_prbs_maximal_length(order):
+    n = 2**order - 1
+    b = prbs(order, 2 * n + order)
+    np.testing.assert_array_equal(b[:n], b[n: 2 * n])
+    # every nonzero order-bit window appears exactly once per period: maximal length
+    w = np.zeros(n, dtype=np.int64)
+    ext = np.concatenate([b[:n], b[: order - 1]]).astype(np.int64)
+    for i in range(order):
+        w = (w << 1) | ext[i: i + n]
+    counts = np.bincount(w, minlength=2**order)
+    expected = 0 if PRBS_POLYNOMIALS[order][1] == 0 else 2**order - 1  # inverted: all-ones missing
+    assert counts[expected] == 0 and np.all(np.delete(counts, expected) == 1)
+
+
+def test_prbs31_recurrence():
+    b = prbs(31, 200_000).astype(int)
+    # inverted output: b_k ^ 1 obeys c_k = c_{k-28} ^ c_{k-31}
+    c = b ^ 1
+    assert np.all(c[31:] == (c[3:-28] ^ c[:-31]))
+
+
+def test_prqs_is_gray_coded_prbs13():
+    s = prqs(8191 * 2)
+    bits = prbs(13, 4 * 8191)
+    msb, lsb = bits[0::2][: s.size], bits[1::2][: s.size]
+    np.testing.assert_array_equal(s, 2 * msb + (msb ^ lsb))
+    np.testing.assert_array_equal(s[:8191], s[8191:])
+    assert sorted(np.bincount(s[:8191]).tolist()) == [2047, 2048, 2048, 2048]
+
+
+def test_simulator_matches_python_dfe_loop(rng):
+    """Noise-free, closed eye, error propagation: every decision equals a plain loop's."""
+    levels = naive_eye.pam_levels(4)
+    h = np.array([0.05, 0.4, 0.25, -0.12, 0.08, 0.03])
+    rx, rx_pre = np.array([-0.1, 1.0, -0.15]), 1
+    dfe = np.array([0.1, -0.05])
+    sym = rng.integers(0, 4, size=3000)
+    res = simulate(h, 1, n_symbols=2900, pattern=sym, rx_ffe=rx, rx_ffe_n_pre=rx_pre,
+                   dfe_taps_v=dfe, n_pre=1, n_post=4)
+    assert res.symbol_errors > 50  # the loop really exercises wrong decisions
+    n_warm = h.size + rx.size + dfe.size
+    used = sym[: 2900 + n_warm]  # the simulator's record: n_symbols plus the warm-up
+    ref = naive_eye.dfe_link_loop(levels[used], used, h, 1, rx, rx_pre, dfe, levels,
+                                  res.thresholds_v, n_warm)
+    assert (res.n_symbols, res.symbol_errors, res.bit_errors) == ref
+
+
+def _assert_in_interval(sim, ser_stat):
+    lo, hi = sim.ser_interval(CONFIDENCE)
+    assert lo <= ser_stat <= hi, (lo, ser_stat, hi, sim.symbol_errors)
+
+
+@pytest.mark.parametrize("sigma_v", [0.031, 0.0245, 0.0195])  # SER ~ 1e-3, 1e-4, 1e-5
+def test_stat_eye_ser_agrees_with_simulation(sigma_v):
+    h = np.array([0.01, 0.45, 0.05, -0.02, 0.01])
+    st = stat_eye(h, 1, sigma_v=sigma_v, n_bins=N_BINS_VALIDATION)
+    sim = simulate(h, 1, n_symbols=3_000_000, sigma_v=sigma_v, pattern="random", seed=7)
+    ser = st.symbol_error_ratio(sim.thresholds_v)
+    assert 1e-6 < ser < 3e-3
+    _assert_in_interval(sim, ser)
+
+
+def test_stat_eye_with_dfe_and_dual_dirac_agrees_with_simulation():
+    """Sampled pulse, 3 DFE taps (no error propagation), dual-Dirac jitter, TX noise-free."""
+    m = 8
+    t = np.arange(12 * m) / m
+    p = 0.35 * np.exp(-((t - 3) / 0.55) ** 2) + 0.06 * np.exp(-np.clip(t - 3, 0, None) / 1.5) * (t > 3)
+    kw = {"n_dfe": 3, "sigma_v": 0.018, "a_dd_ui": 0.125}
+    st = stat_eye(p, m, n_phases=m, n_bins=N_BINS_VALIDATION, **kw)
+    j = int(np.argmin(np.abs(st.phases_ui)))
+    thr = 0.5 * (st.centres_v[j][:-1] + st.centres_v[j][1:])  # midway between the mixed levels
+    sim = simulate(p, m, n_symbols=4_000_000, pattern="prbs31", dfe_error_propagation=False, seed=3,
+                   thresholds_v=thr, **kw)
+    np.testing.assert_allclose(sim.dfe_taps_v, st.dfe_taps_v)
+    ser = st.symbol_error_ratio(thr, phase_index=j)
+    assert 1e-5 < ser < 3e-3
+    _assert_in_interval(sim, ser)
+
+
+def test_error_propagation_only_adds_errors():
+    h = np.array([0.4, 0.2, 0.1, 0.05])
+    kw = {"n_symbols": 400_000, "n_dfe": 3, "sigma_v": 0.03, "pattern": "random", "seed": 1}
+    ideal = simulate(h, 1, dfe_error_propagation=False, **kw)
+    real = simulate(h, 1, **kw)
+    assert real.symbol_errors > ideal.symbol_errors > 0
+
+
+def test_seeded_and_reproducible():
+    h = np.array([0.4, 0.1])
+    a = simulate(h, 1, n_symbols=50_000, sigma_v=0.05, seed=5)
+    b = simulate(h, 1, n_symbols=50_000, sigma_v=0.05, seed=5)
+    c = simulate(h, 1, n_symbols=50_000, sigma_v=0.05, seed=6)
+    assert a.symbol_errors == b.symbol_errors and a.symbol_errors != c.symbol_errors
+
+
+def test_nrz_bits_equal_symbol_errors_and_tx_ffe():
+    m = 4
+    p = np.zeros(10 * m)
+    p[2 * m: 3 * m] = 0.5
+    p[3 * m: 4 * m] = 0.2
+    r = simulate(p, m, modulation="nrz", n_symbols=200_000, sigma_v=0.12, pattern="prbs15")
+    assert r.bit_errors == r.symbol_errors > 0 and r.ber == r.ser
+    # a TX FFE post-tap of -0.2/0.5 of the main removes the post-cursor: fewer errors
+    eq = simulate(p, m, modulation="nrz", n_symbols=200_000, sigma_v=0.12, pattern="prbs15",
+                  tx_ffe=[1.0, -0.4], tx_ffe_n_pre=0)
+    np.testing.assert_allclose(eq.cursors_v[eq.main_index + 1], 0.0, atol=1e-15)
+
+
+def test_eye_histogram_noise_free_levels():
+    h = np.array([0.4, 0.1, -0.05])
+    m = 4
+    p = np.repeat(h, m)  # flat within each UI: the centre row sees exact sums
+    r = simulate(p, m, modulation="nrz", n_symbols=20_000, eye_symbols=4000, eye_bins=400,
+                 pattern="prbs7")
+    assert r.eye_hist.shape == (2 * m, 400) and r.eye_hist.sum() == 4000 * 2 * m
+    row = r.eye_hist[m]  # the sampling instant
+    dv = r.eye_v[1] - r.eye_v[0]
+    ref = naive_eye.isi_values(h[1:], np.array([-1.0, 1.0]))
+    values = np.concatenate([v + ref for v in (-p[r.inputs["ref_index"]], p[r.inputs["ref_index"]])])
+    values = np.clip(values, r.eye_v[0], r.eye_v[-1])  # the histogram clamps at its edges
+    hit = r.eye_v[np.nonzero(row)[0]]
+    assert np.all(np.min(np.abs(hit[:, None] - values[None, :]), axis=1) <= dv)
+    # and every ISI value is hit (prbs7 holds every 3-bit pattern)
+    assert np.all(np.min(np.abs(values[:, None] - hit[None, :]), axis=1) <= dv)
+
+
+@pytest.mark.parametrize(("kwargs", "match"), [
+    ({"pattern": "prbs8"}, "pattern"),
+    ({"pattern": np.array([0, 5])}, "pattern"),
+    ({"pattern": "prbs7", "modulation": "pam3"}, "random"),
+    ({"n_symbols": 0}, "n_symbols"),
+    ({"tx_ffe": []}, "tx_ffe"),
+    ({"rx_ffe": [[1.0, 0.0]]}, "rx_ffe"),
+    ({"rx_ffe": [1.0, -0.1], "rx_ffe_n_pre": 2}, "rx_ffe_n_pre"),
+    ({"thresholds_v": [0.1]}, "thresholds_v"),
+    ({"modulation": "pam5"}, "modulation"),
+    ({"a_dd_ui": 0.6}, "a_dd_ui"),
+    ({"sigma_v": -1.0}, "sigma_v"),
+    ({"dfe_taps_v": [[0.1]]}, "dfe_taps_v"),
+    ({"n_dfe": 99}, "n_dfe"),
+    ({"eye_symbols": -1}, "eye_symbols"),
+])
+def test_simulate_bad_input(kwargs, match):
+    args = {"n_symbols": 100}
+    args.update(kwargs)
+    with pytest.raises(SIKernelError, match=match):
+        simulate(np.repeat([0.05, 0.4, 0.1], 2), 2, **args)
+
+
+def test_jitter_needs_oversampled_pulse():
+    with pytest.raises(SIKernelError, match="samples_per_ui"):
+        simulate([0.4, 0.1], 1, sigma_rj_ui=0.01)
+
+
+def test_prbs_bad_order():
+    with pytest.raises(SIKernelError, match="order"):
+        prbs(8, 10)
