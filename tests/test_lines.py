@@ -147,7 +147,8 @@ def _singular_max(s):
 
 
 @given(length=st.floats(0.0, 1.0), name=st.sampled_from(sorted(DIELECTRICS)),
-       w=st.floats(60e-6, 250e-6), h=st.floats(60e-6, 250e-6), gap=st.one_of(st.none(), st.floats(60e-6, 400e-6)),
+       w=st.floats(60e-6, 250e-6), h=st.floats(60e-6, 250e-6),
+       gap=st.one_of(st.none(), st.floats(60e-6, 400e-6)),
        rough=st.sampled_from(["smooth", "hvlp", "rtf"]), micro=st.booleans())
 def test_sections_reciprocal_passive(length, name, w, h, gap, rough, micro):
     cls = Microstrip if micro else Stripline

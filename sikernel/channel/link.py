@@ -1,0 +1,149 @@
+"""Link builder: TX package + segments (lines, vias, connectors, cables) + RX package → Channel.
+
+Segments are cascaded with the Redheffer star product of S-matrices (e.g.
+Pozar, *Microwave Engineering*, 4th ed., §4.4 / any text on generalized
+scattering matrices) rather than through ABCD matrices, because an AC-coupling
+capacitor has S21 = 0 at 0 Hz, where its ABCD matrix does not exist.  For
+networks with S21 != 0 it equals the ABCD cascade of
+:func:`sikernel.channel.twoport.cascade` (tested).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .. import _validate
+from ..errors import SIKernelError
+from .core import Channel
+from .lumped import connector
+from .package import PackageModel, get_package, package_channel
+
+
+def star(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Redheffer star product of 2-port S arrays (n, 2, 2), same reference: ``a`` then ``b``."""
+    d = 1.0 - a[:, 1, 1] * b[:, 0, 0]
+    out = np.empty_like(a)
+    out[:, 0, 0] = a[:, 0, 0] + a[:, 0, 1] * b[:, 0, 0] * a[:, 1, 0] / d
+    out[:, 0, 1] = a[:, 0, 1] * b[:, 0, 1] / d
+    out[:, 1, 0] = b[:, 1, 0] * a[:, 1, 0] / d
+    out[:, 1, 1] = b[:, 1, 1] + b[:, 1, 0] * a[:, 1, 1] * b[:, 0, 1] / d
+    return out
+
+
+def _renorm(ch: Channel, z0: float) -> np.ndarray:
+    if ch.z0_ohm == z0:
+        return ch.sdd
+    from .twoport import renormalize
+
+    return renormalize(ch.sdd, ch.z0_ohm, z0)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A channel assembled from parts, TX side first.
+
+    Parameters
+    ----------
+    segments : sequence
+        Each item is one of: ``(line, length_m)`` with ``line`` a
+        :class:`~sikernel.channel.lines.Stripline`, ``Microstrip`` or
+        :class:`~sikernel.channel.parametric.ParametricLine`; a :class:`Channel`;
+        a Touchstone path (str or Path; read with the default port map) or an
+        ``skrf.Network``; or a callable ``f -> Channel`` (e.g.
+        ``lambda f: lumped.via(f, 1.6e-3, 0.4e-3)``).
+    tx_package, rx_package : str, PackageModel or None
+        IEEE 802.3 package presets (:data:`sikernel.channel.package.PACKAGES`).
+    z_p_tx_m, z_p_rx_m : float or None
+        Package trace lengths (m); default the preset's first test case.
+    z0_ohm : float
+        Differential reference impedance of the result (default 100).
+    name : str
+        Label.
+    """
+
+    segments: Sequence[Any] = ()
+    tx_package: str | PackageModel | None = None
+    rx_package: str | PackageModel | None = None
+    z_p_tx_m: float | None = None
+    z_p_rx_m: float | None = None
+    z0_ohm: float = 100.0
+    name: str = "link"
+    _parts: tuple = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        _validate.positive("z0_ohm", self.z0_ohm)
+        parts = []
+        for i, seg in enumerate(self.segments):
+            if isinstance(seg, tuple) and len(seg) == 2 and hasattr(seg[0], "section"):
+                parts.append(("line", seg[0], _validate.non_negative(f"segments[{i}] length", seg[1])))
+            elif isinstance(seg, Channel):
+                parts.append(("channel", seg, None))
+            elif isinstance(seg, (str, Path)) or type(seg).__name__ == "Network":
+                parts.append(("touchstone", seg, None))
+            elif callable(seg):
+                parts.append(("callable", seg, None))
+            else:
+                raise SIKernelError(f"segments[{i}]={seg!r} is not a (line, length_m) pair, Channel, "
+                                    "Touchstone path, skrf.Network or callable f -> Channel")
+        if self.tx_package is not None:
+            get_package(self.tx_package)
+        if self.rx_package is not None:
+            get_package(self.rx_package)
+        object.__setattr__(self, "_parts", tuple(parts))
+
+    def _zp(self, model: str | PackageModel, zp: float | None, side: str) -> float:
+        if zp is not None:
+            return _validate.non_negative(f"z_p_{side}_m", zp)
+        cases = get_package(model).z_p_cases(side)
+        if not cases:
+            raise SIKernelError(f"package {get_package(model).name!r} has no default z_p for {side}; "
+                                f"pass z_p_{side}_m")
+        return cases[0]
+
+    def parts(self, f: object) -> list[Channel]:
+        """Every part as a Channel on grid ``f`` (Hz), TX package first."""
+        fa = _validate.frequency_grid(f)
+        out: list[Channel] = []
+        if self.tx_package is not None:
+            out.append(package_channel(self.tx_package, self._zp(self.tx_package, self.z_p_tx_m, "tx"),
+                                       fa, "tx"))
+        for kind, obj, length in self._parts:
+            if kind == "line":
+                ch = (obj.section(length, fa, r0_ohm=self.z0_ohm / 2) if hasattr(obj, "a1")
+                      else obj.section(length, fa, z0_ohm=self.z0_ohm))
+            elif kind in ("channel", "touchstone"):
+                ch = connector(obj, fa)
+            else:
+                ch = obj(fa)
+                if not isinstance(ch, Channel):
+                    raise SIKernelError(f"segment callable {obj!r} returned {type(ch).__name__}; "
+                                        "expected a Channel")
+            out.append(ch)
+        if self.rx_package is not None:
+            out.append(package_channel(self.rx_package, self._zp(self.rx_package, self.z_p_rx_m, "rx"),
+                                       fa, "rx"))
+        if not out:
+            raise SIKernelError("Link has no segments and no packages; nothing to build")
+        return out
+
+    def build(self, f: object) -> Channel:
+        """The whole link as one :class:`Channel` on grid ``f`` (Hz), referenced to ``z0_ohm``."""
+        parts = self.parts(f)
+        s = _renorm(parts[0], self.z0_ohm)
+        for p in parts[1:]:
+            s = star(s, _renorm(p, self.z0_ohm))
+        return Channel(parts[0].f, s, self.z0_ohm, self.name,
+                       {"link": [p.name for p in parts]})
+
+
+def build_link(segments: Sequence[Any], f: object, **kw: Any) -> Channel:
+    """Shortcut for ``Link(segments, **kw).build(f)``."""
+    return Link(segments, **kw).build(f)
+
+
+__all__ = ["Link", "build_link", "star"]

@@ -1,0 +1,231 @@
+"""IEEE 802.3 device package models (Annex 93A.1.2 and P802.3dj Annex 178A.1.4).
+
+This module is the single source of package numbers in sikernel: COM presets
+refer to :data:`PACKAGES` by name and pass the package trace length ``z_p``.
+
+Topology (transmitter side, port 1 = die, port 2 = board), per leg values:
+
+1. device termination ladder: for each section n = 1..N a shunt ``C_d[n]``
+   followed by a series ``L_s[n]`` (178A-9, 178A-10; N = 1 for 802.3ck COM 3.x,
+   N = 3 in 178A; N = 0 inductors for legacy Clause 93, which has only ``C_d``);
+2. shunt bump capacitance ``C_b`` (omitted when 0);
+3. package transmission line, the 93A parametric line (93A-9 … 93A-14) in one
+   or more sections of differential impedance ``Zc[k]``: the first section has
+   the variable length ``z_p``, the next ones fixed lengths (802.3ck/dj: 1.8 mm
+   at 92.5 ohm after ``z_p`` at 87.5 ohm) (178A-11);
+4. shunt package-to-board (ball) capacitance ``C_p``.
+
+The receiver package is the same cascade with the receiver's values, port
+reversed (178A.1.5), so that port 1 faces the channel and port 2 the die.
+Differential handling as in :mod:`sikernel.channel.lumped`: with ``z0 = 2 R0``
+these are the single-ended 93A-8 formulas at ``R0``.
+
+The presets were checked against the structure used by the public Python COM
+implementation pychopmarg 3.4 (``devmodel.py``) and against
+``shared/reference/com-parameters.md``; see each preset's ``source``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import _validate
+from ..errors import SIKernelError
+from .core import Channel
+from .parametric import ParametricLine
+
+
+@dataclass(frozen=True)
+class PackageModel:
+    """An IEEE 802.3 device package (per-leg element values, SI units).
+
+    Parameters
+    ----------
+    name : str
+        Preset name.
+    cd_f : tuple of float
+        Die-ladder shunt capacitances C_d[n] (F), die side first.
+    ls_h : tuple of float
+        Die-ladder series inductances L_s[n] (H); empty, or one per C_d.
+    cb_f : float
+        Bump capacitance C_b (F); 0 to omit.
+    cp_f : float
+        Package-to-board capacitance C_p (F).
+    zc_ohm : tuple of float
+        Differential impedance of each package-trace section, die side first.
+    section_m : tuple of float or None
+        Length of each section (m); ``None`` marks the variable ``z_p`` section.
+    a1, a2, tau_ns_per_mm, gamma0_per_mm : float
+        93A parametric line coefficients (IEEE units).
+    r0_ohm : float
+        Single-ended reference R0 (the Channel is referenced to 2 R0).
+    z_p_cases_m : dict
+        Standard test-case lengths of the variable section, ``{"tx": (...), "rx": (...)}`` (m).
+    source, confidence : str
+        Provenance.
+    """
+
+    name: str
+    cd_f: tuple[float, ...]
+    ls_h: tuple[float, ...]
+    cb_f: float
+    cp_f: float
+    zc_ohm: tuple[float, ...]
+    section_m: tuple[float | None, ...]
+    a1: float
+    a2: float
+    tau_ns_per_mm: float
+    gamma0_per_mm: float = 0.0
+    r0_ohm: float = 50.0
+    z_p_cases_m: tuple[tuple[str, tuple[float, ...]], ...] = ()
+    source: str = ""
+    confidence: str = ""
+
+    def __post_init__(self) -> None:
+        if self.ls_h and len(self.ls_h) != len(self.cd_f):
+            raise SIKernelError(f"package {self.name!r}: ls_h has {len(self.ls_h)} values for "
+                                f"{len(self.cd_f)} C_d sections; expected none or one per section")
+        if len(self.zc_ohm) != len(self.section_m) or not self.zc_ohm:
+            raise SIKernelError(f"package {self.name!r}: zc_ohm and section_m must have the same, "
+                                "non-zero length")
+        if sum(s is None for s in self.section_m) != 1:
+            raise SIKernelError(f"package {self.name!r}: exactly one section length must be None (z_p)")
+
+    def line(self, zc_ohm: float) -> ParametricLine:
+        """The package trace as a :class:`ParametricLine` of impedance ``zc_ohm``."""
+        return ParametricLine(self.a1, self.a2, self.tau_ns_per_mm, zc_ohm, self.gamma0_per_mm,
+                              name=f"{self.name} package trace")
+
+    def z_p_cases(self, side: str = "tx") -> tuple[float, ...]:
+        """Standard ``z_p`` test-case lengths (m) for ``side``."""
+        return dict(self.z_p_cases_m).get(side, ())
+
+
+def _shunt(w: np.ndarray, c: float) -> np.ndarray:
+    m = np.zeros((w.size, 2, 2), dtype=np.complex128)
+    m[:, 0, 0] = m[:, 1, 1] = 1.0
+    m[:, 1, 0] = 1j * w * c / 2.0
+    return m
+
+
+def _series(w: np.ndarray, lh: float) -> np.ndarray:
+    m = np.zeros((w.size, 2, 2), dtype=np.complex128)
+    m[:, 0, 0] = m[:, 1, 1] = 1.0
+    m[:, 0, 1] = 2j * w * lh
+    return m
+
+
+def _line(gamma: np.ndarray, zc: float, length_m: float) -> np.ndarray:
+    x = gamma * length_m
+    m = np.empty((gamma.size, 2, 2), dtype=np.complex128)
+    m[:, 0, 0] = m[:, 1, 1] = np.cosh(x)
+    m[:, 0, 1] = zc * np.sinh(x)
+    m[:, 1, 0] = np.sinh(x) / zc
+    return m
+
+
+def get_package(model: str | PackageModel) -> PackageModel:
+    """Preset by name (case-insensitive) or a :class:`PackageModel` passed through."""
+    if isinstance(model, PackageModel):
+        return model
+    if isinstance(model, str):
+        for k, v in PACKAGES.items():
+            if k.lower() == model.strip().lower():
+                return v
+    raise SIKernelError(f"unknown package model {model!r}; known: {', '.join(PACKAGES)}")
+
+
+def package_abcd(model: str | PackageModel, z_p_m: float, f: object, side: str = "tx") -> np.ndarray:
+    """ABCD matrices (n_freq, 2, 2) of the package, TX (die→board) or RX (board→die)."""
+    from .twoport import cascade_abcd
+
+    pm = get_package(model)
+    zp = _validate.non_negative("z_p_m", z_p_m)
+    side = _validate.one_of("side", side, ("tx", "rx"))
+    fa = _validate.frequency_grid(f)
+    w = 2.0 * np.pi * fa
+    mats = []
+    for i, cd in enumerate(pm.cd_f):
+        mats.append(_shunt(w, cd))
+        if pm.ls_h:
+            mats.append(_series(w, pm.ls_h[i]))
+    if pm.cb_f > 0:
+        mats.append(_shunt(w, pm.cb_f))
+    gamma = pm.line(pm.zc_ohm[0]).gamma(fa)
+    for zc, ln in zip(pm.zc_ohm, pm.section_m, strict=True):
+        mats.append(_line(gamma, zc, zp if ln is None else ln))
+    mats.append(_shunt(w, pm.cp_f))
+    t = cascade_abcd(*mats)
+    if side == "rx":  # port reversal of a reciprocal 2-port (AD - BC = 1): swap A and D
+        r = t.copy()
+        r[:, 0, 0] = t[:, 1, 1]
+        r[:, 1, 1] = t[:, 0, 0]
+        t = r
+    return t
+
+
+def package_channel(model: str | PackageModel, z_p_m: float, f: object, side: str = "tx") -> Channel:
+    """The package as a differential :class:`Channel` referenced to ``2 R0``.
+
+    Parameters
+    ----------
+    model : str or PackageModel
+        Preset name from :data:`PACKAGES` or a model.
+    z_p_m : float
+        Length of the variable package-trace section (m), e.g. 12e-3.
+    f : array_like
+        Frequency grid (Hz).
+    side : {"tx", "rx"}
+        "tx": port 1 = die, port 2 = board; "rx": port 1 = board, port 2 = die.
+    """
+    from .twoport import abcd_to_s
+
+    pm = get_package(model)
+    fa = _validate.frequency_grid(f)
+    t = package_abcd(pm, z_p_m, fa, side)
+    z0 = 2.0 * pm.r0_ohm
+    return Channel(fa, abcd_to_s(t, z0), z0, f"{pm.name} package {side} z_p={z_p_m * 1e3:g} mm",
+                   {"package": pm.name, "z_p_m": float(z_p_m), "side": side})
+
+
+_COM_REF = "shared/reference/com-parameters.md"
+_CK_LINE = {"a1": 9.909e-4, "a2": 2.772e-4, "tau_ns_per_mm": 6.141e-3, "gamma0_per_mm": 0.0}
+
+PACKAGES: dict[str, PackageModel] = {
+    p.name: p
+    for p in (
+        PackageModel(
+            "802.3ck", cd_f=(120e-15,), ls_h=(0.12e-9,), cb_f=30e-15, cp_f=87e-15,
+            zc_ohm=(87.5, 92.5), section_m=(None, 1.8e-3), **_CK_LINE,
+            z_p_cases_m=(("tx", (12e-3, 31e-3)), ("rx", (12e-3, 31e-3))),
+            source="IEEE 802.3ck KR (Clause 163) COM 3.70 sheet, as transcribed in " + _COM_REF,
+            confidence="H"),
+        PackageModel(
+            "802.3ck-c2c", cd_f=(120e-15,), ls_h=(0.12e-9,), cb_f=30e-15, cp_f=87e-15,
+            zc_ohm=(87.5, 92.5), section_m=(None, 1.8e-3), **_CK_LINE,
+            z_p_cases_m=(("tx", (13e-3, 31e-3)), ("rx", (11e-3, 29e-3))),
+            source="IEEE 802.3ck C2C (Annex 120F) COM 3.70 sheet, as transcribed in " + _COM_REF,
+            confidence="H"),
+        PackageModel(
+            "802.3dj", cd_f=(40e-15, 90e-15, 110e-15), ls_h=(0.13e-9, 0.15e-9, 0.14e-9), cb_f=30e-15,
+            cp_f=40e-15, zc_ohm=(87.5, 92.5), section_m=(None, 1.8e-3),
+            a1=8.9e-4, a2=2e-4, tau_ns_per_mm=6.141e-3, gamma0_per_mm=5e-4,
+            z_p_cases_m=(("tx", (33e-3, 12e-3)), ("rx", (33e-3, 12e-3))),
+            source="P802.3dj Annex 178A (draft) class A package, " + _COM_REF
+                   + "; test-2 length 12 mm per P802.3dj/D3.3 Table 178-14. D3.3 uses R0 = 46.25 ohm; "
+                     "this preset keeps R0 = 50 ohm as in the reference table",
+            confidence="M (draft)"),
+        PackageModel(
+            "802.3-cl93", cd_f=(250e-15,), ls_h=(), cb_f=0.0, cp_f=180e-15,
+            zc_ohm=(78.2,), section_m=(None,), a1=1.734e-3, a2=1.455e-4, tau_ns_per_mm=6.141e-3,
+            z_p_cases_m=(("tx", (12e-3,)), ("rx", (12e-3,))),
+            source="IEEE 802.3 Clause 93 (100GBASE-KR4) Table 93-8: line coefficients from " + _COM_REF
+                   + "; C_d = 2.5e-4 nF, C_p = 1.8e-4 nF and z_p = 12 mm from Table 93-8 (not in the "
+                     "shared reference file: check against the standard)",
+            confidence="M"),
+    )
+}
+
+__all__ = ["PACKAGES", "PackageModel", "get_package", "package_abcd", "package_channel"]

@@ -1,0 +1,107 @@
+"""Link builder: cascade of packages, lines, vias, caps and measured blocks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sikernel import Channel, SIKernelError
+from sikernel.channel import lumped, twoport
+from sikernel.channel.lines import Stripline
+from sikernel.channel.link import Link, star
+from sikernel.channel.materials import DIELECTRICS
+from sikernel.channel.package import package_channel
+from sikernel.channel.parametric import HOST_BOARD_92_12
+
+from . import naive
+
+MIL = 25.4e-6
+F = np.linspace(0.0, 60e9, 601)
+ATOL = 1e-10
+LINE = Stripline("megtron7", 5 * MIL, 0.6 * MIL, 6 * MIL, spacing=7 * MIL, roughness="hvlp")
+
+
+def test_star_equals_naive_cascade(rng):
+    a = (rng.normal(size=(16, 2, 2)) + 1j * rng.normal(size=(16, 2, 2))) * 0.3
+    b = (rng.normal(size=(16, 2, 2)) + 1j * rng.normal(size=(16, 2, 2))) * 0.3
+    np.testing.assert_allclose(star(a, b), naive.cascade_s(a, b), rtol=1e-12, atol=1e-14)
+
+
+def test_link_equals_abcd_cascade_of_parts():
+    via = lambda f: lumped.via(f, 1.6e-3, 0.3e-3, zc_ohm=90.0)  # noqa: E731
+    link = Link([(LINE, 0.05), via, (HOST_BOARD_92_12, 0.1), (LINE, 0.02)],
+                tx_package="802.3ck", rx_package="802.3ck", z_p_tx_m=12e-3, z_p_rx_m=31e-3)
+    got = link.build(F)
+    parts = [package_channel("802.3ck", 12e-3, F), LINE.section(0.05, F), via(F),
+             HOST_BOARD_92_12.section(0.1, F), LINE.section(0.02, F),
+             package_channel("802.3ck", 31e-3, F, "rx")]
+    np.testing.assert_allclose(got.sdd, twoport.cascade(*parts).sdd, atol=ATOL)
+    assert got.z0_ohm == 100.0 and len(got.meta["link"]) == 6
+
+
+def test_link_with_ac_cap_blocks_dc():
+    link = Link([(LINE, 0.1), lambda f: lumped.ac_coupling(100e-9, f), (LINE, 0.1)],
+                tx_package="802.3dj", rx_package="802.3dj")
+    ch = link.build(F)
+    assert ch.s21[0] == 0 and np.all(np.isfinite(ch.sdd))
+    assert abs(ch.s21[1]) > 0.5
+
+
+def test_link_with_touchstone_segment():
+    from .conftest import channel_path
+
+    p = channel_path("DPO_4in_Meg7_THRU.s4p")
+    pytest.importorskip("sikernel.channel.touchstone")
+    ch = Link([p]).build(F)
+    assert ch.il_db(26.5625e9) == pytest.approx(12.17, abs=0.05)
+    longer = Link([p, (LINE, 0.0254)]).build(F)
+    assert longer.il_db(26.5625e9) > ch.il_db(26.5625e9) + 0.5
+
+
+@given(l1=st.floats(0.0, 0.5), l2=st.floats(0.0, 0.5), name=st.sampled_from(sorted(DIELECTRICS)),
+       pkg=st.sampled_from(["802.3ck", "802.3dj", "802.3-cl93", None]))
+def test_links_reciprocal_passive(l1, l2, name, pkg):
+    line = Stripline(name, 120e-6, 18e-6, 130e-6, spacing=150e-6)
+    ch = Link([(line, l1), lambda f: lumped.via(f, 1.5e-3, 0.5e-3), (line, l2)],
+              tx_package=pkg, rx_package=pkg).build(F)
+    np.testing.assert_allclose(ch.sdd[:, 0, 1], ch.sdd[:, 1, 0], rtol=1e-10, atol=1e-14)
+    assert np.linalg.svd(ch.sdd, compute_uv=False).max() <= 1 + 1e-12
+
+
+def test_renormalises_other_reference():
+    seg = LINE.section(0.05, F, z0_ohm=85.0)
+    ch = Link([seg]).build(F)
+    np.testing.assert_allclose(ch.sdd, LINE.section(0.05, F).sdd, atol=ATOL)
+
+
+# ---------------------------------------------------------------- bad input
+def test_bad_segment():
+    with pytest.raises(SIKernelError, match="segments"):
+        Link([42])
+
+
+def test_negative_segment_length():
+    with pytest.raises(SIKernelError, match="length"):
+        Link([(LINE, -0.1)])
+
+
+def test_empty_link():
+    with pytest.raises(SIKernelError, match="nothing"):
+        Link([]).build(F)
+
+
+def test_unknown_package_in_link():
+    with pytest.raises(SIKernelError, match="known"):
+        Link([(LINE, 0.1)], tx_package="nope")
+
+
+def test_callable_must_return_channel():
+    with pytest.raises(SIKernelError, match="Channel"):
+        Link([lambda f: 3.0]).build(F)
+
+
+def test_channel_segment_passes_through():
+    ch = lumped.shunt_c(100e-15, F)
+    assert isinstance(Link([ch]).build(F), Channel)
