@@ -1,0 +1,181 @@
+"""Sweep engine: values against the single-channel API, invariance, bad configs, CLI."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sikernel.errors import SIKernelError
+from sikernel.sweep import load_config, run_sweep
+from sikernel.sweep.stages import chunk_params, evaluate_chunk
+
+# same formula through the batch kernels vs the serial API: only rounding differs
+RTOL_IL_DB = 1e-9
+ATOL_CURSOR_V = 1e-9     # V/V: batch builder vs line.section (ABCD product rounding)
+ATOL_EYE_V = 1e-9
+RTOL_PJ = 1e-9
+N_SAMPLED = 6            # grid points checked point by point
+
+SMALL = {
+    "name": "small",
+    "outputs": ["il_nyquist_db", "h0_v", "cursors_v", "eye_height_v", "pj_per_bit", "pj_per_bit_blocks"],
+    "axes": {"length_m": [0.0, 0.02, 0.15], "material": ["megtron7", "fr4"],
+             "baud": [26.5625e9, 53.125e9]},
+    "fixed": {"modulation": "pam4", "n_dfe": 1, "roughness": "hvlp"},
+    "frequency": {"f_max_hz": 40e9, "df_hz": 100e6},
+    "pulse": {"samples_per_ui": 8, "n_pre": 1, "n_post": 6},
+}
+
+
+def _assert_same(a: dict, b: dict) -> None:
+    assert a.keys() == b.keys()
+    for k in a:
+        np.testing.assert_array_equal(a[k], b[k], err_msg=k)
+
+
+def _eval_all(cfg, chunk: int) -> dict:
+    parts = [evaluate_chunk(cfg, a, min(a + chunk, cfg.n_points)) for a in range(0, cfg.n_points, chunk)]
+    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+
+
+@pytest.mark.filterwarnings("ignore:.*0 mm.*not causal:sikernel.errors.SIKernelWarning")
+def test_values_equal_single_channel_api(rng):
+    from sikernel.channel.lines import Stripline
+    from sikernel.eye.peak import peak_distortion_eye
+    from sikernel.power import energy_per_bit
+    from sikernel.response import pulse_response
+
+    cfg = load_config(SMALL)
+    out = _eval_all(cfg, 5)
+    p = chunk_params(cfg, 0, cfg.n_points)
+    fx = cfg.fixed
+    for i in rng.choice(cfg.n_points, N_SAMPLED, replace=False):
+        line = Stripline(p["material"][i], fx["width_m"], fx["thickness_m"], fx["height_m"],
+                         spacing=fx["spacing_m"], roughness=fx["roughness"])
+        ch = line.section(float(p["length_m"][i]), cfg.f_hz)
+        fb = float(p["baud"][i])
+        il = ch.il_db(0.5 * fb)
+        np.testing.assert_allclose(out["il_nyquist_db"][i], il, rtol=RTOL_IL_DB, atol=1e-12)
+        pr = pulse_response(ch, fb, cfg.samples_per_ui, modulation="pam4")
+        cur = pr.cursors(cfg.n_pre, cfg.n_post)
+        np.testing.assert_allclose(out["cursors_v"][i], cur, rtol=0, atol=ATOL_CURSOR_V)
+        np.testing.assert_allclose(out["h0_v"][i], cur[cfg.n_pre], rtol=0, atol=ATOL_CURSOR_V)
+        eye = peak_distortion_eye(pr, modulation="pam4", n_pre=cfg.n_pre, n_post=cfg.n_post, n_dfe=1)
+        np.testing.assert_allclose(out["eye_height_v"][i], eye.eye_height_min_v, rtol=0, atol=ATOL_EYE_V)
+        e = energy_per_bit(loss_db=float(out["il_nyquist_db"][i]), baud=fb, modulation="pam4",
+                           node_nm=fx["node_nm"], target_ber=fx["target_ber"])
+        np.testing.assert_allclose(out["pj_per_bit"][i], e.total_pj_per_bit, rtol=RTOL_PJ)
+
+
+def test_grid_order_is_c_order_over_axes():
+    cfg = load_config(SMALL)
+    p = chunk_params(cfg, 0, cfg.n_points)
+    assert list(p["length_m"][:4]) == [0.0] * 4
+    assert list(p["material"][:4]) == ["megtron7", "megtron7", "fr4", "fr4"]
+    assert list(p["baud"][:2]) == [26.5625e9, 53.125e9]
+
+
+def test_chunk_size_and_thread_invariance():
+    from sikernel._jit import set_threads
+
+    cfg = load_config(SMALL)
+    before = set_threads(None)
+    try:
+        ref = _eval_all(cfg, cfg.n_points)
+        for chunk, threads in ((1, 1), (5, 2), (7, 1), (cfg.n_points, 1)):
+            set_threads(threads)
+            _assert_same(_eval_all(cfg, chunk), ref)
+    finally:
+        set_threads(before)
+
+
+def test_run_sweep_chunks_and_dask_backend_bit_identical(tmp_path):
+    local = run_sweep(SMALL, tmp_path / "local.h5", chunk=4, quiet=True)
+    local2 = run_sweep(SMALL, tmp_path / "local2.h5", chunk=9, threads=1, quiet=True)
+    dsk = run_sweep(SMALL, tmp_path / "dask.h5", chunk=3, backend="dask", n_workers=2, quiet=True)
+    assert local.complete and dsk.complete
+    _assert_same(local.outputs, local2.outputs)
+    _assert_same(local.outputs, dsk.outputs)
+    assert local["cursors_v"].shape == (3, 2, 2, 8)
+    assert not np.isnan(local["il_nyquist_db"]).any()
+
+
+def test_example_config_is_valid():
+    from pathlib import Path
+
+    cfg = load_config(Path(__file__).resolve().parents[1] / "examples" / "sweep_example.toml")
+    assert cfg.n_points == 8 * 3 * 3
+    assert cfg.fixed["node_nm"] == 5
+
+
+BAD = {
+    "unknown axis": ({"axes": {"lenght_m": [0.1]}}, "unknown axis 'lenght_m'"),
+    "empty axis": ({"axes": {"length_m": []}}, "axes.length_m is empty"),
+    "string in numeric axis": ({"axes": {"length_m": ["10 mm"]}}, "must be a number in m"),
+    "length in mm": ({"axes": {"length_m": [100.0]}}, "check the units"),
+    "baud in GBd": ({"axes": {"baud": [53.125]}}, "check the units"),
+    "bool value": ({"fixed": {"n_dfe": True}}, "must be a number"),
+    "non-integer taps": ({"fixed": {"n_dfe": 1.5}}, "must be an integer"),
+    "unknown material": ({"axes": {"material": ["unobtainium"]}}, "known:"),
+    "axis not a list": ({"axes": {"length_m": 0.1}}, "must be a list"),
+    "repeated value": ({"axes": {"length_m": [0.1, 0.1]}}, "repeated"),
+    "axis and fixed": ({"axes": {"length_m": [0.1]}, "fixed": {"length_m": 0.1}}, "both"),
+    "unknown output": ({"axes": {"length_m": [0.1]}, "outputs": ["snr"]}, "unknown output 'snr'"),
+    "unknown table": ({"axis": {"length_m": [0.1]}}, "unknown key"),
+    "unknown pulse key": ({"axes": {"length_m": [0.1]}, "pulse": {"spu": 4}}, "unknown key"),
+    "grid below Nyquist": ({"axes": {"baud": [100e9]}, "frequency": {"f_max_hz": 40e9}},
+                           "below the Nyquist"),
+    "too many points": ({"axes": {"length_m": list(np.linspace(0, 1, 50)),
+                                  "baud": [25e9, 26e9, 27e9]}, "limits": {"max_points": 100}},
+                        "more than limits.max_points=100"),
+    "memory limit": ({"axes": {"length_m": [0.1]}, "outputs": ["cursors_v"],
+                      "frequency": {"f_max_hz": 60e9, "df_hz": 1e6},
+                      "limits": {"max_memory_bytes": 1e6}}, "max_memory_bytes"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD))
+def test_bad_config_raises_before_any_work(case, tmp_path):
+    cfg, msg = BAD[case]
+    out = tmp_path / "x.h5"
+    with pytest.raises(SIKernelError, match=msg.replace("(", r"\(").replace("[", r"\[")):
+        run_sweep(cfg, out, quiet=True)
+    assert not out.exists()
+    assert not (tmp_path / "x.h5.journal").exists()
+
+
+@pytest.mark.parametrize(("kw", "msg"), [({"chunk": 0}, "chunk=0"), ({"backend": "spark"}, "unknown backend"),
+                                         ({"threads": 0}, "threads=0"),
+                                         ({"scheduler": "tcp://127.0.0.1:1"}, "needs backend='dask'"),
+                                         ({"resume": True, "overwrite": True}, "not both"),
+                                         ({"chunk": 10**9}, "max_memory_bytes")])
+def test_bad_run_arguments(kw, msg, tmp_path):
+    with pytest.raises(SIKernelError, match=msg):
+        run_sweep({"axes": {"length_m": [0.1]}}, tmp_path / "x.h5", quiet=True, **kw)
+    assert not (tmp_path / "x.h5").exists()
+
+
+def test_bad_toml_file(tmp_path):
+    p = tmp_path / "bad.toml"
+    p.write_text("[axes\nlength_m = [0.1]\n")
+    with pytest.raises(SIKernelError, match="not valid TOML"):
+        load_config(p)
+    with pytest.raises(SIKernelError, match="not found"):
+        load_config(tmp_path / "missing.toml")
+
+
+def test_cli_sweep(tmp_path):
+    from sikernel import store
+    from sikernel.cli import main
+
+    toml = tmp_path / "c.toml"
+    toml.write_text('name = "cli"\noutputs = ["il_nyquist_db"]\n[axes]\nlength_m = [0.01, 0.1]\n'
+                    "[frequency]\nf_max_hz = 30e9\ndf_hz = 100e6\n[fixed]\nbaud = 26.5625e9\n")
+    out = tmp_path / "o.h5"
+    assert main(["sweep", str(toml), "-o", str(out), "--quiet", "--chunk", "1"]) == 0
+    r = store.open(out)
+    assert r.complete and r["il_nyquist_db"].shape == (2,)
+    assert r["il_nyquist_db"][1] > r["il_nyquist_db"][0] > 0
+    # existing output without --overwrite/--resume: exit status 2 with a message
+    assert main(["sweep", str(toml), "-o", str(out), "--quiet"]) == 2
+    assert main(["sweep", str(toml), "-o", str(out), "--quiet", "--overwrite"]) == 0
