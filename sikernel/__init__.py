@@ -17,6 +17,15 @@ __version__ = "0.1.0"
 # public name -> module that defines it (one line per name; keep sorted by module)
 _LAZY: dict[str, str] = {
     "Channel": "sikernel.channel.core",
+    "get_dielectric": "sikernel.channel.materials",
+    "get_roughness": "sikernel.channel.materials",
+    "Stripline": "sikernel.channel.lines",
+    "Microstrip": "sikernel.channel.lines",
+    "ParametricLine": "sikernel.channel.parametric",
+    "package_channel": "sikernel.channel.package",
+    "PACKAGES": "sikernel.channel.package",
+    "Link": "sikernel.channel.link",
+    "stripline_channels": "sikernel.channel.batch",
     "extrapolate_dc": "sikernel.channel.dc",
     "read_touchstone": "sikernel.channel.touchstone",
     "cascade": "sikernel.channel.twoport",

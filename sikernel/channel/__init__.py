@@ -2,5 +2,20 @@
 link topologies and loss metrics."""
 
 from .core import Channel
+from .lines import Microstrip, Stripline
+from .link import Link
+from .materials import get_dielectric, get_roughness
+from .package import PACKAGES, package_channel
+from .parametric import ParametricLine
 
-__all__ = ["Channel"]
+__all__ = [
+    "PACKAGES",
+    "Channel",
+    "Link",
+    "Microstrip",
+    "ParametricLine",
+    "Stripline",
+    "get_dielectric",
+    "get_roughness",
+    "package_channel",
+]
