@@ -175,37 +175,6 @@ def _dfe_residual_sum(q, offs, c, m_spui, ix, h0, bmin, bmax):
 
 
 @kernel
-def _phase_autocorr(q, m_spui, n_lag, deriv, out):
-    """out[m, d] = sum_n s_m[n] s_m[n + d] for phase m, lag d (UI), d < n_lag.
-
-    ``s_m[n] = q[m + nM]`` or, with ``deriv``, the slope
-    ``(q[m + nM + 1] - q[m + nM - 1]) M / 2`` (V/UI), zero outside the window.
-    Four interleaved partial sums (a fixed order: the result does not depend on threads).
-    """
-    n_samp = q.shape[0]
-    n_ui = (n_samp + m_spui - 1) // m_spui
-    seq = np.zeros(n_ui + n_lag + 4)
-    for m in range(m_spui):
-        for n in range(n_ui):
-            i = m + n * m_spui
-            if deriv:
-                seq[n] = (_sample(q, i + 1) - _sample(q, i - 1)) * (0.5 * m_spui)
-            else:
-                seq[n] = _sample(q, i)
-        for d in range(n_lag):
-            s0 = 0.0
-            s1 = 0.0
-            s2 = 0.0
-            s3 = 0.0
-            for n in range(0, n_ui, 4):
-                s0 += seq[n] * seq[n + d]
-                s1 += seq[n + 1] * seq[n + 1 + d]
-                s2 += seq[n + 2] * seq[n + 2 + d]
-                s3 += seq[n + 3] * seq[n + 3 + d]
-            out[m, d] = (s0 + s1) + (s2 + s3)
-
-
-@kernel
 def lag_products(offs, tx, out):
     """out[t, d] = sum over ordered tap pairs (a, b) with |o_a - o_b| = d of c_a c_b.
 
@@ -358,8 +327,73 @@ def combine_pulses(basis, w, out):
         out[s] = acc
 
 
+@kernel
+def _phase_seq(q, m, m_spui, n_ui, deriv, seq):
+    """seq[n] = q[m + nM] or its slope (q[m + nM + 1] - q[m + nM - 1]) M/2 (V/UI); zero-padded."""
+    for n in range(seq.shape[0]):
+        seq[n] = 0.0
+    for n in range(n_ui):
+        i = m + n * m_spui
+        if deriv:
+            seq[n] = (_sample(q, i + 1) - _sample(q, i - 1)) * (0.5 * m_spui)
+        else:
+            seq[n] = _sample(q, i)
+
+
 @parallel_kernel
-def fom_grid(basis_v, basis_xt, xt_fext, ctle_w, var_n, offs, tx, m_spui, bmin, bmax,
+def basis_xcorr(basis, deriv, lags, m_spui, out):
+    """Per-phase cross-correlations of basis pulses, for every stream.
+
+    ``out[s, b, c, m, d] = sum_n x_b[n] x_c[n + d]`` with ``x_b[n]`` the phase-``m`` samples
+    (or slopes, when ``deriv[s]``) of ``basis[s, b]``, ``0 <= d < lags[s]`` (entries with
+    larger ``d`` are left untouched: near-end aggressors need only ``d = 0``).  The
+    autocorrelation of any combination ``sum_b w_b basis[s, b]`` is then
+    ``sum_{b,c} w_b w_c out[s, b, c, m, d]`` (exact), so a CTLE setting costs
+    ``n_basis^2`` multiply-adds per (phase, lag) instead of a pass over the pulse.
+    Four interleaved partial sums in a fixed order (thread-count independent).
+    """
+    n_s = basis.shape[0]
+    n_b = basis.shape[1]
+    n_samp = basis.shape[2]
+    n_ui = (n_samp + m_spui - 1) // m_spui
+    n_lag = out.shape[4]
+    for sb in prange(n_s * n_b):
+        s = sb // n_b
+        b = sb % n_b
+        xb = np.empty(n_ui + n_lag + 4)
+        xc = np.empty(n_ui + n_lag + 4)
+        for m in range(m_spui):
+            _phase_seq(basis[s, b], m, m_spui, n_ui, deriv[s], xb)
+            for c in range(n_b):
+                _phase_seq(basis[s, c], m, m_spui, n_ui, deriv[s], xc)
+                for d in range(lags[s]):
+                    s0 = 0.0
+                    s1 = 0.0
+                    s2 = 0.0
+                    s3 = 0.0
+                    for n in range(0, n_ui, 4):
+                        s0 += xb[n] * xc[n + d]
+                        s1 += xb[n + 1] * xc[n + 1 + d]
+                        s2 += xb[n + 2] * xc[n + 2 + d]
+                        s3 += xb[n + 3] * xc[n + 3 + d]
+                    out[s, b, c, m, d] = (s0 + s1) + (s2 + s3)
+
+
+@kernel
+def _combine_xcorr(xc, w, n_d, out):
+    """out[d, m] = sum_{b,c} w_b w_c xc[b, c, m, d], d < n_d (autocorrelation of a CTLE combination)."""
+    n_b = xc.shape[0]
+    for d in range(n_d):
+        for m in range(out.shape[1]):
+            acc = 0.0
+            for b in range(n_b):
+                for c in range(n_b):
+                    acc += w[b] * w[c] * xc[b, c, m, d]
+            out[d, m] = acc
+
+
+@parallel_kernel
+def fom_grid(basis_v, xcorr, xt_fext, ctle_w, var_n, offs, tx, m_spui, bmin, bmax,
              a_s_scale, var_x, snr_lin, jit2, out_fom, out_ix):
     """FOM (93A-36) of every TX FFE x CTLE setting; parallel over CTLE settings.
 
@@ -368,8 +402,8 @@ def fom_grid(basis_v, basis_xt, xt_fext, ctle_w, var_n, offs, tx, m_spui, bmin, 
     basis_v : (n_basis, n_samp) float64
         Victim basis pulses; CTLE setting ``k`` has pulse ``ctle_w[k] @ basis_v``
         (the CTLE of 93A-22/178A-14 is bilinear in its two linear DC gains).
-    basis_xt : (n_xt, n_basis, n_samp) float64
-        Aggressor basis pulses.
+    xcorr : (2 + n_xt, n_basis, n_basis, M, n_lag) float64
+        :func:`basis_xcorr` of the streams: victim samples, victim slopes, each aggressor.
     xt_fext : (n_xt,) bool
         Far-end (victim TX FFE applied) or near-end (no TX FFE) aggressor.
     ctle_w : (n_ctle, n_basis) float64
@@ -390,44 +424,45 @@ def fom_grid(basis_v, basis_xt, xt_fext, ctle_w, var_n, offs, tx, m_spui, bmin, 
     n_ctle = ctle_w.shape[0]
     n_tx = tx.shape[0]
     n_samp = basis_v.shape[1]
-    n_xt = basis_xt.shape[0]
-    o_lo = offs[0]
-    o_hi = offs[0]
-    for a in range(offs.shape[0]):
-        o_lo = min(o_lo, offs[a])
-        o_hi = max(o_hi, offs[a])
-    n_lag = o_hi - o_lo + 1
+    n_xt = xcorr.shape[0] - 2
+    n_lag = xcorr.shape[4]
     nb = bmax.shape[0]
     b0min = bmin[0] if nb > 0 else 0.0
     b0max = bmax[0] if nb > 0 else 0.0
     pad = _pad_len(offs, m_spui, nb)
     lag_u = np.empty((n_tx, n_lag))
     lag_products(offs, tx, lag_u)
+    n_fext = 0
+    for g in range(n_xt):
+        if xt_fext[g]:
+            n_fext += 1
     for k in prange(n_ctle):
         q = np.empty(n_samp)
         combine_pulses(basis_v, ctle_w[k], q)
         qp = _padded(q, pad)
         ipk = _argmax(q) + pad
-        r_v = np.empty((m_spui, n_lag))
-        r_d = np.empty((m_spui, n_lag))
-        _phase_autocorr(q, m_spui, n_lag, False, r_v)
-        _phase_autocorr(q, m_spui, n_lag, True, r_d)
+        r_v = np.empty((n_lag, m_spui))
+        r_d = np.empty((n_lag, m_spui))
+        _combine_xcorr(xcorr[0], ctle_w[k], n_lag, r_v)
+        _combine_xcorr(xcorr[1], ctle_w[k], n_lag, r_d)
         # aggressors: far-end -> per-phase autocorrelation; near-end -> a constant
-        r_x = np.zeros((n_xt, m_spui, n_lag))
+        r_x = np.empty((n_fext, n_lag, m_spui))
+        r_tmp = np.empty((n_lag, m_spui))
         s_next = 0.0
-        x = np.empty(n_samp)
+        gf = 0
         for g in range(n_xt):
-            combine_pulses(basis_xt[g], ctle_w[k], x)
             if xt_fext[g]:
-                _phase_autocorr(x, m_spui, n_lag, False, r_x[g])
+                _combine_xcorr(xcorr[2 + g], ctle_w[k], n_lag, r_x[gf])
+                gf += 1
             else:
-                _phase_autocorr(x, m_spui, 1, False, r_x[g])
+                _combine_xcorr(xcorr[2 + g], ctle_w[k], 1, r_tmp)
                 best = 0.0
                 for mm in range(m_spui):
-                    if r_x[g, mm, 0] > best:
-                        best = r_x[g, mm, 0]
+                    if r_tmp[0, mm] > best:
+                        best = r_tmp[0, mm]
                 s_next += best
         buf = np.empty(2 * _WIN_UI * m_spui + 1)
+        v_ph = np.empty(m_spui)
         vn = var_n[k]
         for t in range(n_tx):
             c = tx[t]
@@ -441,22 +476,30 @@ def fom_grid(basis_v, basis_xt, xt_fext, ctle_w, var_n, offs, tx, m_spui, bmin, 
             m = ix % m_spui
             h0 = _tx_sample(q, offs, c, m_spui, ix)
             u = lag_u[t]
-            s_isi = _dot(r_v[m], u) - h0 * h0 + _dfe_residual_sum(q, offs, c, m_spui, ix, h0, bmin, bmax)
+            s_v = 0.0
+            s_j = 0.0
+            for d in range(n_lag):
+                s_v += r_v[d, m] * u[d]
+                s_j += r_d[d, m] * u[d]
+            s_isi = s_v - h0 * h0 + _dfe_residual_sum(q, offs, c, m_spui, ix, h0, bmin, bmax)
             if s_isi < 0.0:
                 s_isi = 0.0
-            s_j = _dot(r_d[m], u)
             s_xt = s_next
-            for g in range(n_xt):
-                if xt_fext[g]:
-                    best = 0.0
+            for g in range(n_fext):
+                for mm in range(m_spui):
+                    v_ph[mm] = 0.0
+                for d in range(n_lag):
+                    ud = u[d]
                     for mm in range(m_spui):
-                        v = _dot(r_x[g, mm], u)
-                        if v > best:
-                            best = v
-                    s_xt += best
+                        v_ph[mm] += r_x[g, d, mm] * ud
+                best = 0.0
+                for mm in range(m_spui):
+                    if v_ph[mm] > best:
+                        best = v_ph[mm]
+                s_xt += best
             a_s = a_s_scale * h0
             out_fom[k, t] = _fom_from_terms(a_s, h0 * h0 * snr_lin, var_x * s_isi,
                                             var_x * jit2 * s_j, var_x * s_xt, vn)
 
 
-__all__ = ["N_TERMS", "combine_pulses", "fom_direct", "fom_grid"]
+__all__ = ["N_TERMS", "basis_xcorr", "combine_pulses", "fom_direct", "fom_grid"]

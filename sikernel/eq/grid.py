@@ -134,9 +134,17 @@ def grid_search(basis_v: np.ndarray, ctle_weights: np.ndarray, var_n: np.ndarray
         if fx.shape != (bx.shape[0],):
             raise SIKernelError(f"xt_fext has shape {fx.shape}; expected ({bx.shape[0]},)")
     consts = fom_constants(n_levels, r_lm, snr_tx_db, a_dd_ui, sigma_rj_ui)
+    n_lag = int(offs.max() - offs.min() + 1)
+    streams = np.concatenate([basis_v[None], basis_v[None], bx], axis=0)
+    deriv = np.zeros(streams.shape[0], dtype=np.bool_)
+    deriv[1] = True
+    lags = np.full(streams.shape[0], n_lag, dtype=np.int64)
+    lags[2:][~fx] = 1  # near-end aggressors: no TX FFE, only the zero-lag energy is used
+    xc = np.zeros((streams.shape[0], n_basis, n_basis, m, n_lag))
+    _k.basis_xcorr(streams, deriv, lags, m, xc)
     fom = np.empty((w.shape[0], tx.shape[0]))
     ix = np.empty((w.shape[0], tx.shape[0]), dtype=np.int64)
-    _k.fom_grid(basis_v, bx, fx, w, vn, offs, tx, m, bmin, bmax, *consts, fom, ix)
+    _k.fom_grid(basis_v, xc, fx, w, vn, offs, tx, m, bmin, bmax, *consts, fom, ix)
     flat = int(np.argmax(fom))  # first maximum in (ctle, tx) order: deterministic
     kc, kt = divmod(flat, tx.shape[0])
     return GridResult(fom_db=float(fom[kc, kt]), tx_index=kt, ctle_index=kc, tx_taps=tx[kt].copy(),

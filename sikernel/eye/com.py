@@ -23,9 +23,10 @@ Steps (93A.1.1 ... 93A.1.7), per package test case (``preset.z_p_cases_m``):
    A_ni is the amplitude where its lower tail reaches DER0; COM = 20 log10(A_s / A_ni).
    COM of the channel is the minimum over the package test cases.
 
-Pulse window: the pulse records are cut to the samples where any basis pulse exceeds
-``_TRUNC_REL`` x the victim peak (plus two UI of zeros each side); the dropped samples
-each contribute < 1e-10 h0^2 to any sum of squares.
+Pulse window: the pulse records are cut to the span where some basis pulse of a stream
+exceeds ``_TRUNC_REL`` (1e-4) of that stream's peak (plus two UI, then one UI of zeros each
+side).  Checked on DPO_4in, DPO_12in and CA_19p75dB: COM changes by < 1e-7 dB and FOM by
+< 4e-4 dB against a 1e-5 cut (which keeps up to 5,300 UI instead of 400-1,200).
 
 The PMF voltage grid spans +/- min(2 A_s, bound) with bound the worst-case sum plus
 7 sigma_G (at least 1.1 A_s) and at most ``_MAX_BINS`` bins of >= 1e-5 V (Note 1 of
@@ -48,8 +49,8 @@ from ..channel.core import Channel
 from ..errors import SIKernelError
 from .presets import ComPreset, get_preset
 
-#: relative amplitude (of the victim peak) below which pulse samples are cut off
-_TRUNC_REL = 1e-5
+#: pulse samples below this fraction of their stream's peak are cut off at the record ends
+_TRUNC_REL = 1e-4
 #: cursors below this fraction of A_s are left out of the PMFs (Note 2 of 93A.1.7.1)
 _PMF_REL = 1e-3
 #: minimum PMF bin width (V), Note 1 of 93A.1.7.1
@@ -223,18 +224,26 @@ def _common_grid(chs: list[Channel]) -> np.ndarray:
 
 
 # -- transfer functions -------------------------------------------------------------------
-def _packaged_h21(ch: Channel, f: np.ndarray, p: ComPreset, z_tx: float, z_rx: float) -> np.ndarray:
+def _packages(p: ComPreset, f: np.ndarray, z_tx: float, z_rx: float) -> tuple[Channel, Channel] | None:
+    """TX and RX package 2-ports (93A.1.2) of one test case, or None without a package."""
+    if p.package in (None, "", "none"):
+        return None
+    from ..channel.package import PACKAGES, package_channel
+
+    if p.package not in PACKAGES:
+        raise SIKernelError(f"COM preset package={p.package!r} unknown; known: {', '.join(PACKAGES)}")
+    model = PACKAGES[p.package]
+    return package_channel(model, z_tx, f, side="tx"), package_channel(model, z_rx, f, side="rx")
+
+
+def _packaged_h21(ch: Channel, f: np.ndarray, p: ComPreset,
+                  pkgs: tuple[Channel, Channel] | None) -> np.ndarray:
     """H21 (93A-18) of TX package + channel + RX package between R_d terminations."""
     from ..channel.twoport import cascade, reflection_coefficient, terminated_h21
 
     c = Channel(f, ch.sdd[: f.size], ch.z0_ohm, ch.name)
-    if p.package not in (None, "", "none"):
-        from ..channel.package import PACKAGES, package_channel
-
-        if p.package not in PACKAGES:
-            raise SIKernelError(f"COM preset package={p.package!r} unknown; known: {', '.join(PACKAGES)}")
-        model = PACKAGES[p.package]
-        c = cascade(package_channel(model, z_tx, f, side="tx"), c, package_channel(model, z_rx, f, side="rx"))
+    if pkgs is not None:
+        c = cascade(pkgs[0], c, pkgs[1])
     g = reflection_coefficient(p.rd_ohm, p.r0_ohm)
     return terminated_h21(c.sdd, g, g)
 
@@ -269,23 +278,24 @@ def _ctle_basis(p: ComPreset, f: np.ndarray) -> tuple[np.ndarray, np.ndarray, np
     return h, w, settings
 
 
-def _window(pulses: list[np.ndarray], ref_peak: float, m: int) -> tuple[int, int]:
-    """Sample range [i0, i1) holding every sample above _TRUNC_REL x ref_peak, multiple of M long."""
-    thr = _TRUNC_REL * ref_peak
-    lo, hi = None, None
+def _window(pulses: np.ndarray, m: int) -> tuple[int, int]:
+    """Sample range [i0, i1), a multiple of M long, holding every sample of every stream
+    (victim, each aggressor; any basis pulse) above ``_TRUNC_REL`` x that stream's peak."""
+    n = pulses.shape[-1]
+    lo, hi = n, -1
     for v in pulses:
-        idx = np.flatnonzero(np.max(np.abs(v.reshape(-1, v.shape[-1])), axis=0) > thr)
+        env = np.max(np.abs(v), axis=0)
+        idx = np.flatnonzero(env > _TRUNC_REL * env.max())
         if idx.size:
-            lo = idx[0] if lo is None else min(lo, idx[0])
-            hi = idx[-1] if hi is None else max(hi, idx[-1])
-    n = pulses[0].shape[-1]
-    if lo is None:
+            lo = min(lo, int(idx[0]))
+            hi = max(hi, int(idx[-1]))
+    if hi < lo:
         return 0, n - n % m
     lo = max(0, lo - 2 * m)
     hi = min(n, hi + 2 * m + 1)
-    length = ((hi - lo + m - 1) // m) * m
+    length = min(((hi - lo + m - 1) // m) * m, n - n % m)
     if lo + length > n:
-        lo = max(0, n - length)
+        lo = n - length
     return lo, lo + length
 
 
@@ -486,17 +496,19 @@ def com(channel: Channel | str | Path, preset: str | ComPreset = "802.3ck-kr",
     tx = p.tx_grid()
     cases = []
     for z_tx, z_rx in p.z_p_cases_m:
-        base = _packaged_h21(thru, f, p, z_tx, z_rx) * h_t * h_r
-        _, bv = pulse_from_h(base[None, :] * h_ctle * p.a_v_v, f, p.baud_hz, m)
-        bx = []
-        for ch, amp in [(x, p.a_ne_v) for x in nexts] + [(x, p.a_fe_v) for x in fexts]:
-            hx = _packaged_h21(ch, f, p, z_tx, z_rx) * h_t * h_r
-            bx.append(pulse_from_h(hx[None, :] * h_ctle * amp, f, p.baud_hz, m)[1])
+        pkgs = _packages(p, f, z_tx, z_rx)
+        streams = [(thru, p.a_v_v)] + [(x, p.a_ne_v) for x in nexts] + [(x, p.a_fe_v) for x in fexts]
+        hs = np.stack([_packaged_h21(ch, f, p, pkgs) * (h_t * h_r * amp) for ch, amp in streams])
+        # one batched transform: (n_streams, n_basis, n_freq) -> (n_streams, n_basis, n_time)
+        _, pul = pulse_from_h(hs[:, None, :] * h_ctle[None, :, :], f, p.baud_hz, m)
+        del hs
         is_fext = np.array([False] * len(nexts) + [True] * len(fexts), dtype=bool)
-        i0, i1 = _window([bv, *bx], float(np.max(np.abs(bv))), m)
-        bv = np.ascontiguousarray(np.pad(bv[:, i0:i1], ((0, 0), (m, m))))
-        bxa = (np.ascontiguousarray(np.pad(np.array(bx)[:, :, i0:i1], ((0, 0), (0, 0), (m, m))))
-               if bx else np.zeros((0, bv.shape[0], bv.shape[1])))
+        i0, i1 = _window(pul, m)
+        win = np.zeros((pul.shape[0], pul.shape[1], i1 - i0 + 2 * m))
+        win[:, :, m: m + i1 - i0] = pul[:, :, i0:i1]
+        del pul
+        bv = np.ascontiguousarray(win[0])
+        bxa = np.ascontiguousarray(win[1:])
         from ..eq.grid import grid_search
 
         g = grid_search(bv, w_ctle, var_n, offs, tx, m, dfe_bmin=np.asarray(p.bmin),

@@ -240,6 +240,7 @@ _PRESETS: dict[str, ComPreset] = {
         eta0_v2_per_hz=2e-8 * _PER_GHZ,
         der0=1e-5,
         t_r_s=7.5 * _PS,
+        package="802.3ck-c2c",
         z_p_cases_m=((13 * _MM, 11 * _MM), (31 * _MM, 29 * _MM)),
         tx_taps=((-2, 0.0, 0.12, 0.02), (-1, -0.34, 0.0, 0.02), (1, -0.2, 0.0, 0.02)),
         ctle_gdc2_db=tuple(float(g) for g in range(-4, 1)),
