@@ -1,0 +1,185 @@
+"""Length scaling (sikernel.channel.scaling) on synthetic lines and the DPO 4 in / 12 in pair."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sikernel.channel.core import Channel
+from sikernel.channel.scaling import line_difference, scale_length
+from sikernel.channel.touchstone import read_touchstone
+from sikernel.errors import SIKernelError
+
+from . import naive_metrics as nm
+from .conftest import channel_path
+
+# the issue's bar for reproducing a third synthetic length
+ATOL_SYNTH_DB = 0.05
+# phase of SDD21 at the third length (rad): the delay must be right, not wrapped
+ATOL_SYNTH_PHASE = 0.01
+# reflections at the third length (linear)
+ATOL_SYNTH_S11 = 0.01
+# a measured length must come back (exact algebra, rounding only)
+ATOL_ENDPOINT = 1e-9
+INCH = 0.0254
+F = np.arange(0, 4001) * 1e7  # 0..40 GHz
+BAND = (5e7, 30e9)
+
+
+def _construction(length_m: float, f: np.ndarray = F) -> Channel:
+    """Asymmetric fixtures (L, C and a 1 cm ~43 ohm line; C, L) around a ~50 ohm RLGC line."""
+    f1 = nm.chain(nm.series_l_abcd(f, 0.3e-9), nm.shunt_c_abcd(f, 0.2e-12),
+                  nm.rlgc_line_abcd(f, 0.01, l_h=3.0e-7, c_f=1.6e-10))
+    f2 = nm.chain(nm.shunt_c_abcd(f, 0.35e-12), nm.series_l_abcd(f, 0.1e-9))
+    t = nm.chain(f1, nm.rlgc_line_abcd(f, length_m), f2)
+    return Channel(f, nm.abcd_to_s(t, 50.0), 50.0, f"synthetic {length_m} m")
+
+
+def _bare_line(length_m: float) -> Channel:
+    return Channel(F, nm.abcd_to_s(nm.rlgc_line_abcd(F, length_m), 50.0), 50.0)
+
+
+@pytest.fixture(scope="module")
+def pair():
+    return _construction(0.05), _construction(0.15)
+
+
+@pytest.fixture(scope="module")
+def dpo():
+    a = read_touchstone(channel_path("DPO_4in_Meg7_THRU.s4p"))
+    b = read_touchstone(channel_path("DPO_12in_Meg7_THRU.s4p"))
+    return a, b
+
+
+@pytest.mark.parametrize("length", [0.0, 0.1, 0.3, 0.5])
+def test_abcd_reproduces_third_length(pair, length):
+    a, b = pair
+    got = scale_length(a, 0.05, b, 0.15, length, method="abcd")
+    ref = _construction(length)
+    np.testing.assert_allclose(got.il_db(), ref.il_db(), atol=ATOL_SYNTH_DB)
+    dphi = np.unwrap(np.angle(got.s21)) - np.unwrap(np.angle(ref.s21))
+    assert np.max(np.abs(dphi)) < ATOL_SYNTH_PHASE
+    np.testing.assert_allclose(got.sdd[:, 0, 0], ref.sdd[:, 0, 0], atol=ATOL_SYNTH_S11)
+    assert got.meta["scale_length"]["method"] == "abcd"
+
+
+@pytest.mark.parametrize("method", ["abcd", "delta-l"])
+def test_measured_lengths_come_back(pair, method):
+    a, b = pair
+    np.testing.assert_allclose(scale_length(a, 0.05, b, 0.15, 0.05, method=method).sdd, a.sdd,
+                               atol=ATOL_ENDPOINT)
+    np.testing.assert_allclose(scale_length(a, 0.05, b, 0.15, 0.15, method=method).sdd, b.sdd,
+                               atol=1e3 * ATOL_ENDPOINT)
+
+
+def test_line_difference_recovers_gamma(pair):
+    a, b = pair
+    ld = line_difference(a, 0.05, b, 0.15)
+    t = nm.rlgc_line_abcd(F[1:], 1.0)  # cosh(gamma * 1 m) = A
+    gamma = np.arccosh(t[:, 0, 0])
+    sel = (F[1:] > 1e9)
+    np.testing.assert_allclose(ld.gamma_per_m[1:][sel].real, np.abs(gamma.real[sel]), rtol=1e-3)
+    # delay of the ~50 ohm line: sqrt(L C) = 6.55 ns/m
+    np.testing.assert_allclose(ld.delay_s_per_m[1:][sel], np.sqrt(3.3e-7 * 1.3e-10), rtol=1e-2)
+
+
+def test_delta_l_is_linear_in_length(pair):
+    a, b = pair
+    for length in (0.0, 0.02, 0.3):
+        got = scale_length(a, 0.05, b, 0.15, length)
+        near = a if abs(length - 0.05) <= abs(length - 0.15) else b
+        l_near = 0.05 if near is a else 0.15
+        expect = near.il_db() + (length - l_near) / 0.10 * (b.il_db() - a.il_db())
+        np.testing.assert_allclose(got.il_db(), expect, atol=1e-9)
+
+
+def test_delta_l_matched_line_close_to_truth():
+    a, b = _bare_line(0.05), _bare_line(0.15)
+    for length in (0.1, 0.4):
+        got = scale_length(a, 0.05, b, 0.15, length)
+        np.testing.assert_allclose(got.il_db(), _bare_line(length).il_db(), atol=ATOL_SYNTH_DB)
+
+
+def test_dpo_family_monotone_in_length(dpo):
+    a, b = dpo
+    lengths = [0, 2, 4, 6, 8, 12, 16, 20]
+    band = (a.f >= BAND[0]) & (a.f <= BAND[1])
+    fam = [scale_length(a, 4 * INCH, b, 12 * INCH, n * INCH) for n in lengths]
+    il = np.array([c.il_db()[band] for c in fam])
+    assert np.all(np.diff(il, axis=0) > 0)
+    # the delay grows with length too (26.5625 GHz)
+    i = int(np.argmin(np.abs(a.f - 26.5625e9)))
+    delay = [-np.unwrap(np.angle(c.s21))[i] / (2 * np.pi * a.f[i]) for c in fam]
+    assert np.all(np.diff(delay) > 0)
+    # the measured ones come back
+    np.testing.assert_array_equal(fam[2].sdd, a.sdd)
+    np.testing.assert_allclose(fam[5].il_db(), b.il_db(), atol=1e-9)
+
+
+@given(st.floats(0.0, 0.6), st.floats(0.001, 0.2))
+def test_dpo_loss_never_decreases_with_length(dpo, length, extra):
+    a, b = dpo
+    band = (a.f >= BAND[0]) & (a.f <= BAND[1])
+    short = scale_length(a, 4 * INCH, b, 12 * INCH, length).il_db()[band]
+    long = scale_length(a, 4 * INCH, b, 12 * INCH, length + extra).il_db()[band]
+    assert np.all(long > short)
+
+
+def test_dpo_line_difference_is_a_stripline(dpo):
+    """Per-inch loss and delay of the Megtron 7N stripline, with the files' "4 in"/"12 in"."""
+    a, b = dpo
+    ld = line_difference(a, 4 * INCH, b, 12 * INCH)
+    sel = (ld.f_hz >= 1e9) & (ld.f_hz <= 30e9)
+    assert np.all(ld.loss_db_per_m[sel] > 0)
+    d = ld.delay_s_per_m[sel]
+    assert np.max(d) / np.min(d) < 1.03  # TEM line: low dispersion
+    loss = np.interp([13.28e9, 26.5625e9], ld.f_hz, ld.loss_db_per_m) * INCH
+    assert loss[0] < loss[1]
+
+
+# -- bad input ------------------------------------------------------------------
+def test_negative_length(pair):
+    a, b = pair
+    with pytest.raises(SIKernelError, match="length"):
+        scale_length(a, 0.05, b, 0.15, -0.1)
+
+
+def test_nan_length(pair):
+    a, b = pair
+    with pytest.raises(SIKernelError, match="length_a"):
+        scale_length(a, float("nan"), b, 0.15, 0.1)
+
+
+def test_equal_lengths(pair):
+    a, b = pair
+    with pytest.raises(SIKernelError, match="must differ"):
+        scale_length(a, 0.1, b, 0.1, 0.2)
+
+
+def test_different_grids(pair):
+    a, _ = pair
+    other = _construction(0.15, F[:2000])
+    with pytest.raises(SIKernelError, match="different frequency grids"):
+        scale_length(a, 0.05, other, 0.15, 0.1)
+
+
+def test_unknown_method(pair):
+    a, b = pair
+    with pytest.raises(SIKernelError, match="unknown method"):
+        scale_length(a, 0.05, b, 0.15, 0.1, method="magic")
+
+
+def test_not_a_channel(pair):
+    a, _ = pair
+    with pytest.raises(SIKernelError, match="not a sikernel Channel"):
+        scale_length(a, 0.05, "b.s4p", 0.15, 0.1)
+
+
+def test_zero_transmission(pair):
+    a, b = pair
+    s = b.sdd.copy()
+    s[10, 1, 0] = 0.0
+    with pytest.raises(SIKernelError, match="zero transmission"):
+        scale_length(a, 0.05, Channel(F, s, 50.0), 0.15, 0.1)
