@@ -131,3 +131,12 @@ def test_bad_package():
 def test_bad_grid():
     with pytest.raises(SIKernelError):
         stripline_channels(LINE, [0.1], np.array([1e9, 0.5e9]))
+
+
+def test_buffer_reuse_and_bad_buffer():
+    buf = np.empty((2, F.size), dtype=np.complex128)
+    got = stripline_channels(LINE, [0.1, 0.2], F, buffer=buf)
+    assert got is buf
+    np.testing.assert_allclose(buf[1], LINE.section(0.2, F).s21, rtol=RTOL_BATCH)
+    with pytest.raises(SIKernelError, match="buffer"):
+        stripline_channels(LINE, [0.1], F, buffer=buf)

@@ -44,9 +44,19 @@ def _package(pkg: Any, z_p: float | None, f: np.ndarray, side: str, z0: float) -
     raise SIKernelError(f"{side}_package={pkg!r}: expected a preset name, PackageModel, Channel or None")
 
 
+def _out(buffer: np.ndarray | None, shape: tuple[int, ...]) -> np.ndarray:
+    if buffer is None:
+        return np.empty(shape, dtype=np.complex128)
+    if (not isinstance(buffer, np.ndarray) or buffer.shape != shape or buffer.dtype != np.complex128
+            or not buffer.flags.c_contiguous or not buffer.flags.writeable):
+        raise SIKernelError(f"buffer must be a writeable C-contiguous complex128 array of shape {shape}; "
+                            f"got {getattr(buffer, 'shape', None)} {getattr(buffer, 'dtype', type(buffer))}")
+    return buffer
+
+
 def stripline_channels(line: Any, lengths_m: Any, f: Any, tx_package: Any = None, rx_package: Any = None,
                        out: str = "s21", *, z_p_tx_m: float | None = None, z_p_rx_m: float | None = None,
-                       z0_ohm: float | None = None) -> np.ndarray:
+                       z0_ohm: float | None = None, buffer: np.ndarray | None = None) -> np.ndarray:
     """Build ``len(lengths_m)`` channels ``TX package + line(length) + RX package`` at once.
 
     Parameters
@@ -64,6 +74,9 @@ def stripline_channels(line: Any, lengths_m: Any, f: Any, tx_package: Any = None
         "s21": SDD21 array (n_channel, n_freq); "sdd": full (n_channel, n_freq, 2, 2).
     z0_ohm : float, optional
         Reference impedance (default the line's: 100 ohm differential, 50 single-ended).
+    buffer : ndarray, optional
+        Preallocated complex128 output of the right shape (C-contiguous) to write
+        into, so that repeated calls (sweeps) do not pay for fresh memory pages.
 
     Returns
     -------
@@ -93,12 +106,12 @@ def stripline_channels(line: Any, lengths_m: Any, f: Any, tx_package: Any = None
         alpha = np.ascontiguousarray(p0 * q0 + p1 * q1)
         beta = np.ascontiguousarray(p0 * q1 * z + p1 * q0 * y)
         gam = np.sqrt(z * y)
-        res = np.empty((lens.size, fa.size), dtype=np.complex128)
+        res = _out(buffer, (lens.size, fa.size))
         parts = [np.ascontiguousarray(v) for v in (gam.real, gam.imag, alpha.real, alpha.imag,
                                                    beta.real, beta.imag)]
         _k.batch_s21(*parts, lens, res)
         return res
-    res4 = np.empty((lens.size, fa.size, 2, 2), dtype=np.complex128)
+    res4 = _out(buffer, (lens.size, fa.size, 2, 2))
     det = np.ascontiguousarray((ptx[:, 0, 0] * ptx[:, 1, 1] - ptx[:, 0, 1] * ptx[:, 1, 0])
                                * (prx[:, 0, 0] * prx[:, 1, 1] - prx[:, 0, 1] * prx[:, 1, 0]))
     _k.batch_sdd(z, y, ptx, prx, det, z0, lens, res4)
