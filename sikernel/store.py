@@ -523,11 +523,11 @@ def _open_h5(path: Path) -> Any:
         raise SIKernelError(f"permission denied: cannot read {path}")
     try:
         return h5py.File(path, "r", swmr=True, locking=False)
-    except OSError:
+    except (OSError, RuntimeError):
         pass
     try:
         return h5py.File(path, "r", locking=False)
-    except OSError as exc:
+    except (OSError, RuntimeError) as exc:
         hint = ""
         if Journal(path).exists():
             hint = " (a resume journal exists next to it: resume the sweep to rebuild it)"
@@ -685,7 +685,7 @@ def open(path: str | os.PathLike[str], name: str | None = None) -> SweepResult:
         done = np.repeat(done_chunks, cs)[:n].reshape(shape)
         complete = attrs.get("status") == "complete"
         config = json.loads(attrs["config_json"])
-    except (KeyError, ValueError, OSError) as exc:
+    except (KeyError, ValueError, OSError, RuntimeError) as exc:
         raise SIKernelError(f"{p} is not a valid sikernel sweep file ({exc})") from None
     finally:
         f.close()

@@ -1,0 +1,277 @@
+"""HDF5 store: kill -9 and resume, SWMR reading, schema, and every error path."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sikernel import store
+from sikernel.errors import SIKernelError, SIKernelWarning
+from sikernel.store import flat_slabs
+from sikernel.sweep import run_sweep
+
+REPO = Path(__file__).resolve().parents[1]
+CHUNK = 2
+N_KILLS = 3                 # external SIGKILLs at random chunks (seeded)
+KILL_TIMEOUT_S = 120.0
+CFG = {
+    "name": "killme",
+    "outputs": ["il_nyquist_db", "cursors_v", "eye_height_v"],
+    "axes": {"length_m": [0.001, 0.01, 0.03, 0.06, 0.1, 0.2], "material": ["megtron7", "fr4"],
+             "baud": [26.5625e9, 53.125e9]},
+    "frequency": {"f_max_hz": 30e9, "df_hz": 200e6},
+    "pulse": {"samples_per_ui": 8, "n_pre": 1, "n_post": 4},
+}
+N_CHUNKS = 6 * 2 * 2 // CHUNK
+_TIME_ATTRS = ("start_time_utc", "end_time_utc")
+
+# child process: runs the sweep; KILL_MODE chooses where it dies (SIGKILL on itself), or it is
+# slowed down (SLOW_S per chunk) so that the parent can kill it from outside at a chosen chunk
+_CHILD = textwrap.dedent("""
+    import json, os, signal, sys, time
+    import numpy as np
+    from sikernel import store
+    from sikernel.sweep import engine
+    cfg, out, mode, at, slow = json.loads(sys.argv[1])
+    orig_eval = engine.evaluate_chunk
+    def slow_eval(c, a, b):
+        time.sleep(slow)
+        return orig_eval(c, a, b)
+    engine.evaluate_chunk = slow_eval
+    def die():
+        os.kill(os.getpid(), signal.SIGKILL)
+    if mode == "journal":          # die with a half-written temporary chunk file, before its rename
+        orig_save = np.savez
+        def savez(fh, **kw):
+            orig_save(fh, **kw)
+            if len(store.Journal(out).done_chunks()) >= at:
+                fh.flush(); die()
+        store.np.savez = savez
+    if mode == "hdf5":             # die after the data went into HDF5, before the done flag
+        orig = store.SweepWriter._write_h5
+        def write_h5(self, c, arrays, *, flag):
+            if flag and len(self.journal.done_chunks()) > at:
+                lay = self.layout
+                a, b = lay.chunk_range(c)
+                d = self._group["outputs"][lay.outputs[0].name]
+                for idx, s, e in store.flat_slabs(lay.shape, a, b):
+                    d[idx] = 7.0
+                self._f.flush(); die()
+            return orig(self, c, arrays, flag=flag)
+        store.SweepWriter._write_h5 = write_h5
+    engine.run_sweep(cfg, out, chunk=CHUNK, quiet=True, overwrite=True)
+""").replace("CHUNK, quiet=True, overwrite=True)", str(CHUNK) + ", quiet=True, overwrite=True)")
+
+
+def _child(tmp_path: Path, out: Path, mode: str, at: int, slow: float) -> subprocess.Popen:
+    script = tmp_path / "child.py"
+    script.write_text(_CHILD)
+    arg = json.dumps([CFG, str(out), mode, at, slow])
+    return subprocess.Popen([sys.executable, str(script), arg], cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _contents(path: Path) -> dict:
+    """Every dataset and attribute of the file (provenance times excepted)."""
+    out = {}
+    with h5py.File(path, "r") as f:
+        def visit(name, obj):
+            attrs = {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in obj.attrs.items()
+                     if k not in _TIME_ATTRS}
+            out[name + "@attrs"] = attrs
+            if isinstance(obj, h5py.Dataset):
+                out[name] = obj[()]
+        f.visititems(visit)
+    return out
+
+
+def _assert_same_file(a: Path, b: Path) -> None:
+    ca, cb = _contents(a), _contents(b)
+    assert ca.keys() == cb.keys()
+    for k in ca:
+        if k.endswith("@attrs"):
+            assert ca[k] == cb[k], k
+        else:
+            np.testing.assert_array_equal(ca[k], cb[k], err_msg=k)
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("ref") / "ref.h5"
+    run_sweep(CFG, out, chunk=CHUNK, quiet=True)
+    return out
+
+
+def _resume_and_compare(out: Path, reference: Path) -> None:
+    res = run_sweep(CFG, out, chunk=CHUNK, resume=True, quiet=True)
+    assert res.complete and res.done.all()
+    assert not store.Journal(out).exists()
+    _assert_same_file(out, reference)
+
+
+def test_kill9_at_random_chunks_then_resume(tmp_path, rng, reference):
+    kill_points = rng.choice(np.arange(1, N_CHUNKS - 1), N_KILLS, replace=False)
+    for k in kill_points:
+        out = tmp_path / f"k{k}.h5"
+        proc = _child(tmp_path, out, "none", 0, 0.05)
+        j = store.Journal(out)
+        t0 = time.monotonic()
+        while (not j.exists() or len(j.done_chunks()) < k) and proc.poll() is None:
+            if time.monotonic() - t0 > KILL_TIMEOUT_S:
+                proc.kill()
+                pytest.fail("child sweep made no progress")
+            time.sleep(0.002)
+        # a live reader sees the chunks done so far (SWMR) and is told the sweep is incomplete
+        with pytest.warns(SIKernelWarning, match="incomplete"):
+            live = store.open(out)
+        assert not live.complete and 0 < live.done.sum() < live.done.size
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        assert proc.returncode == -signal.SIGKILL, proc.stderr.read().decode()
+        with pytest.warns(SIKernelWarning, match="incomplete"):
+            dead = store.open(out)
+        done = dead.done
+        ref_il = store.open(reference)["il_nyquist_db"]
+        np.testing.assert_array_equal(dead["il_nyquist_db"][done], ref_il[done])
+        _resume_and_compare(out, reference)
+
+
+@pytest.mark.parametrize("mode", ["journal", "hdf5"])
+def test_kill9_inside_a_write_then_resume(tmp_path, mode, reference):
+    out = tmp_path / f"{mode}.h5"
+    proc = _child(tmp_path, out, mode, 3, 0.0)
+    proc.wait(timeout=KILL_TIMEOUT_S)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr.read().decode()
+    j = store.Journal(out)
+    assert len(j.done_chunks()) == 3 if mode == "journal" else 4
+    if mode == "journal":
+        assert list(j.dir.glob(".chunk_*.tmp")), "the half-written chunk file should be left over"
+    _resume_and_compare(out, reference)
+
+
+def test_file_schema(reference):
+    with h5py.File(reference, "r") as f:
+        g = f["sweeps/killme"]
+        assert g.attrs["status"] == "complete"
+        for k in ("sikernel_version", "numba_version", "numpy_version", "host", "start_time_utc",
+                  "end_time_utc", "config_json", "presets_json"):
+            assert g.attrs[k] != "" or k == "presets_json", k
+        assert json.loads(g.attrs["config_json"])["axes"]["material"] == ["megtron7", "fr4"]
+        d = g["outputs/cursors_v"]
+        assert d.shape == (6, 2, 2, 6)
+        assert d.compression == "gzip" and d.chunks is not None
+        assert d.attrs["units"] == "V/V" and json.loads(d.attrs["dims"]) == [
+            "length_m", "material", "baud", "cursor"]
+        assert g["coords/length_m"].attrs["units"] == "m"
+        assert list(g["coords/cursor"][()]) == [-1, 0, 1, 2, 3, 4]
+        assert g["done"][()].all()
+    res = store.open(reference)
+    assert res.axes["material"] == ["megtron7", "fr4"]
+    assert res.units["il_nyquist_db"] == "dB"
+    # a longer line on the same material and baud has more loss
+    il = res["il_nyquist_db"]
+    assert np.all(np.diff(il, axis=0) > 0)
+
+
+def test_existing_output_refused(tmp_path, reference):
+    out = tmp_path / "r.h5"
+    out.write_bytes(reference.read_bytes())
+    with pytest.raises(SIKernelError, match="already exists"):
+        run_sweep(CFG, out, chunk=CHUNK, quiet=True)
+    # resume of a complete sweep does nothing and keeps it
+    res = run_sweep(CFG, out, chunk=CHUNK, resume=True, quiet=True)
+    assert res.complete
+
+
+def test_resume_with_other_config_says_what_differs(tmp_path):
+    out = tmp_path / "a.h5"
+    run_sweep(CFG, out, chunk=CHUNK, quiet=True, _max_chunks=2)
+    other = json.loads(json.dumps(CFG))
+    other["axes"]["baud"] = [26.5625e9]
+    other["pulse"]["n_post"] = 5
+    with pytest.raises(SIKernelError, match=r"axes\.baud.*pulse\.n_post"):
+        run_sweep(other, out, chunk=CHUNK, resume=True, quiet=True)
+
+
+def test_corrupted_file(tmp_path):
+    bad = tmp_path / "bad.h5"
+    bad.write_bytes(b"\x89HDF\r\n\x1a\n" + b"garbage" * 100)
+    with pytest.raises(SIKernelError, match="not a readable HDF5 sweep file"):
+        store.open(bad)
+    with pytest.raises(SIKernelError, match="not a readable HDF5 sweep file"):
+        run_sweep(CFG, bad, chunk=CHUNK, resume=True, quiet=True)
+    with h5py.File(tmp_path / "other.h5", "w") as f:
+        f["x"] = 1
+    with pytest.raises(SIKernelError, match="no sweep"):
+        store.open(tmp_path / "other.h5")
+    with pytest.raises(SIKernelError, match="does not exist"):
+        store.open(tmp_path / "missing.h5")
+
+
+def test_no_permission(tmp_path, monkeypatch):
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o500)
+    if os.access(ro, os.W_OK):  # running as root: the permission bits are not enforced
+        monkeypatch.setattr(store.os, "access", lambda p, mode: False)
+    with pytest.raises(SIKernelError, match="permission denied"):
+        run_sweep(CFG, ro / "x.h5", chunk=CHUNK, quiet=True)
+    assert not (ro / "x.h5").exists()
+
+
+def test_no_disk_space(tmp_path, monkeypatch):
+    def full(*a, **k):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    out = tmp_path / "full.h5"
+    monkeypatch.setattr(store.np, "savez", full)
+    with pytest.raises(SIKernelError, match=r"no space left on device.*resume"):
+        run_sweep(CFG, out, chunk=CHUNK, quiet=True)
+    monkeypatch.undo()
+    # nothing was taken as done; a resume after freeing space completes the sweep
+    assert store.Journal(out).done_chunks() == []
+    res = run_sweep(CFG, out, chunk=CHUNK, resume=True, quiet=True)
+    assert res.complete
+
+
+def test_to_xarray_needs_xarray(reference):
+    res = store.open(reference)
+    try:
+        import xarray  # noqa: F401
+    except ImportError:
+        with pytest.raises(SIKernelError, match="needs xarray"):
+            res.to_xarray()
+    else:
+        ds = res.to_xarray()
+        assert ds["cursors_v"].dims == ("length_m", "material", "baud", "cursor")
+
+
+@given(shape=st.lists(st.integers(1, 5), min_size=1, max_size=4), data=st.data())
+def test_flat_slabs_cover_range_exactly(shape, data):
+    shape = tuple(shape)
+    n = int(np.prod(shape))
+    a = data.draw(st.integers(0, n - 1))
+    b = data.draw(st.integers(a + 1, n))
+    flat = np.arange(n).reshape(shape)
+    got = np.full(n, -1)
+    slabs = list(flat_slabs(shape, a, b))
+    assert len(slabs) <= 2 * len(shape) - 1
+    for idx, s, e in slabs:
+        block = flat[idx].ravel()
+        np.testing.assert_array_equal(block, np.arange(s, e))
+        got[s:e] = block
+    np.testing.assert_array_equal(got[a:b], np.arange(a, b))
+    assert (got[:a] == -1).all() and (got[b:] == -1).all()
