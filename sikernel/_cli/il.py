@@ -1,0 +1,97 @@
+"""``sikernel il``: insertion loss of a Touchstone channel at given frequencies.
+
+Default frequencies: 13.28 GHz and 26.5625 GHz, the Nyquist frequencies of the
+26.5625 GBd (50 Gb/s PAM4) and 53.125 GBd (100 Gb/s PAM4, IEEE 802.3ck) lanes --
+the two columns of the channel table in ``shared/channels/README.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import warnings
+
+#: frequencies reported when --at is not given (Hz)
+DEFAULT_AT_HZ = (13.28e9, 26.5625e9)
+_UNIT = {"": 1.0, "hz": 1.0, "khz": 1e3, "mhz": 1e6, "ghz": 1e9}
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``il`` sub-command."""
+    p = subparsers.add_parser(
+        "il", help="insertion loss of a .s4p channel at given frequencies",
+        description="Insertion loss -20 log10 |SDD21| of a single-ended 4-port Touchstone file, "
+                    "converted to differential mode with the port map --pairs (default 1,3:2,4: "
+                    "P leg 1->2, N leg 3->4), at the frequencies --at (default 13.28 GHz and "
+                    "26.5625 GHz, the Nyquist frequencies of 26.5625 and 53.125 GBd).")
+    p.add_argument("file", help="Touchstone file (.s4p)")
+    p.add_argument("--pairs", default="1,3:2,4", metavar="P,N:P,N",
+                   help="port map: TX pair then RX pair, 1-based (default 1,3:2,4)")
+    p.add_argument("--at", nargs="+", default=None, metavar="F",
+                   help="frequencies in Hz (e.g. 26.5625e9) or with a unit (26.5625GHz)")
+    p.add_argument("--baud", type=float, default=None, metavar="BD",
+                   help="also report IL at Nyquist (baud/2), the fitted IL there and FOM_ILD")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(func=_run)
+
+
+def parse_pairs(text: str) -> tuple[tuple[int, int], tuple[int, int]]:
+    """``"1,3:2,4"`` -> ``((1, 3), (2, 4))``; SIKernelError naming the text otherwise."""
+    from ..errors import SIKernelError
+
+    m = re.fullmatch(r"\s*(\d+)\s*,\s*(\d+)\s*:\s*(\d+)\s*,\s*(\d+)\s*", text)
+    if not m:
+        raise SIKernelError(f"--pairs {text!r}: expected P,N:P,N with 1-based ports, e.g. 1,3:2,4")
+    a, b, c, d = (int(x) for x in m.groups())
+    return (a, b), (c, d)
+
+
+def parse_frequency(text: str) -> float:
+    """``"26.5625e9"`` or ``"26.5625GHz"`` -> Hz; SIKernelError naming the text otherwise."""
+    from ..errors import SIKernelError
+
+    m = re.fullmatch(r"\s*([-+0-9.eE]+)\s*([kKmMgG]?[hH][zZ])?\s*", text)
+    try:
+        if not m:
+            raise ValueError
+        return float(m.group(1)) * _UNIT[(m.group(2) or "").lower()]
+    except ValueError:
+        raise SIKernelError(f"--at {text!r}: expected a frequency such as 26.5625e9 or "
+                            "26.5625GHz") from None
+
+
+def _run(args: argparse.Namespace) -> int:
+    from ..channel.metrics import fom_ild, il_at_nyquist
+    from ..channel.touchstone import read_touchstone
+
+    pairs = parse_pairs(args.pairs)
+    at = [parse_frequency(t) for t in args.at] if args.at else list(DEFAULT_AT_HZ)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ch = read_touchstone(args.file, pairs=pairs)
+    msgs = [str(w.message) for w in caught]
+    for msg in msgs:
+        print(f"sikernel il: warning: {msg}", file=sys.stderr)
+    il = ch.il_db(at)
+    out = {"file": args.file, "pairs": [list(pairs[0]), list(pairs[1])], "z0_ohm": ch.z0_ohm,
+           "f_hz": [float(x) for x in at], "il_db": [float(x) for x in il], "warnings": msgs}
+    if args.baud is not None:
+        nyq = il_at_nyquist(ch, args.baud)
+        fom = fom_ild(ch, args.baud)
+        out.update({"baud": nyq.baud, "f_nyquist_hz": nyq.f_nyquist_hz, "il_nyquist_db": nyq.il_db,
+                    "fitted_il_nyquist_db": float(fom.fit.at(nyq.f_nyquist_hz)),
+                    "fom_ild_db": fom.fom_db})
+    if args.json:
+        json.dump(out, sys.stdout, indent=2)
+        print()
+        return 0
+    print(f"{ch.name}  pairs {args.pairs}  z0 {ch.z0_ohm:g} ohm  "
+          f"{ch.n_freq} points {ch.f[0] / 1e9:g}..{ch.f[-1] / 1e9:g} GHz")
+    for f, x in zip(at, il, strict=True):
+        print(f"  IL at {f / 1e9:10.4f} GHz: {x:8.3f} dB")
+    if args.baud is not None:
+        print(f"  IL at Nyquist ({out['f_nyquist_hz'] / 1e9:g} GHz): {out['il_nyquist_db']:.3f} dB, "
+              f"fitted {out['fitted_il_nyquist_db']:.3f} dB, FOM_ILD {out['fom_ild_db']:.3f} dB")
+    return 0
