@@ -140,3 +140,10 @@ def test_negative_frequency_rejected():
         get_dielectric("fr4").eps_r([-1.0])
     with pytest.raises(SIKernelError, match="frequencies"):
         conductor.skin_depth([float("nan")])
+
+
+def test_roughness_class_magnitudes_at_20ghz():
+    """The documented calibration of the classes (module docstring): K(20 GHz) ~ 1.3/1.6/2.0/3.0."""
+    f = np.array([20e9])
+    for name, k in (("hvlp", 1.3), ("vlp", 1.6), ("rtf", 2.0), ("std", 3.0)):
+        assert float(get_roughness(name).factor(f)[0]) == pytest.approx(k, abs=0.05), name

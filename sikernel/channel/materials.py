@@ -36,19 +36,24 @@ Megtron 6/7 quote a Df rising with frequency (0.002 → 0.004): that is not a
 single Djordjevic–Sarkar curve; the higher-frequency point is used because the
 SerDes band of interest is 10–60 GHz.
 
-Copper-foil roughness classes: *typical* values, not sourced per foil (physics.md
-§1: Huray sphere radius 0.4–1 µm, SR 1.5–4 from HVLP to RTF).  Rq is the RMS
-profile height used by Hammerstad–Jensen and Groisse.  Documented as defaults
-for user override:
+Copper-foil roughness classes: *typical* values, not sourced per foil.  Huray
+sphere radius and surface ratio are chosen so that the multiplier at 20 GHz is
+about 1.3 (HVLP), 1.6 (VLP), 2.0 (RTF) and 3.0 (standard ED foil), the usual
+magnitudes in foil-comparison papers; Rq (RMS profile height, used by
+Hammerstad–Jensen and Groisse) from typical profilometer figures.  Check: on a
+200 mm, 5-mil Megtron-6 differential stripline the HVLP class gives 24 % less
+total loss than RTF at 20 GHz; shared/reference/links-and-energy.md reports
+≈ 17 % (M) for an unspecified stripline (wider traces, where the dielectric
+share is larger, give smaller differences).  Defaults for user override:
 
 =========  ========  =============  ======  ==========================================
 name       Rq (µm)   Huray a (µm)   SR      description
 =========  ========  =============  ======  ==========================================
 smooth     0         —              0       ideal flat copper (K = 1)
-hvlp       0.4       0.5            1.5     hyper/very-very-low profile (HVLP, "VLP-2")
-vlp        0.8       0.5            2.2     very-low profile
-rtf        1.2       0.6            3.0     reverse-treated foil
-std        2.0       0.75           4.0     standard electrodeposited (drum-side up)
+hvlp       0.4       0.4            0.6     hyper/very-very-low profile (HVLP, "VLP-2")
+vlp        0.8       0.5            1.0     very-low profile
+rtf        1.2       0.5            1.6     reverse-treated foil
+std        2.0       0.75           2.4     standard electrodeposited (drum-side up)
 =========  ========  =============  ======  ==========================================
 """
 
@@ -207,10 +212,10 @@ ROUGHNESS: dict[str, Roughness] = {
     r.name: r
     for r in (
         Roughness("smooth", 0.0, 0.5e-6, 0.0),
-        Roughness("hvlp", 0.4e-6, 0.5e-6, 1.5),
-        Roughness("vlp", 0.8e-6, 0.5e-6, 2.2),
-        Roughness("rtf", 1.2e-6, 0.6e-6, 3.0),
-        Roughness("std", 2.0e-6, 0.75e-6, 4.0),
+        Roughness("hvlp", 0.4e-6, 0.4e-6, 0.6),
+        Roughness("vlp", 0.8e-6, 0.5e-6, 1.0),
+        Roughness("rtf", 1.2e-6, 0.5e-6, 1.6),
+        Roughness("std", 2.0e-6, 0.75e-6, 2.4),
     )
 }
 
