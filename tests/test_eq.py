@@ -10,7 +10,7 @@ from hypothesis.extra.numpy import arrays
 
 from sikernel import SIKernelError
 from sikernel.eq.dfe import dfe
-from sikernel.eq.mmse import mmse, noise_acf_from_psd, symbol_variance
+from sikernel.eq.mmse import mmse, mmse_batch, noise_acf_from_psd, symbol_variance
 from sikernel.eq.zf import zero_forcing
 
 from .conftest import channel_path
@@ -168,6 +168,32 @@ def test_mmse_bad_input():
         mmse(H, I0, xt_cursors=[[]])
     with pytest.raises(SIKernelError, match="n_post"):
         mmse(H, I0, n_post=-2)
+
+
+def test_mmse_batch_equals_single_solves(rng):
+    hs = H[None, :] * (1 + 0.3 * rng.standard_normal((40, H.size)))
+    hs[:, I0] = H[I0]
+    xt = np.array([[0.0, 0.004, -0.01, 0.006, 0.002]])
+    kw = {"noise_acf": ACF, "snr_tx_db": 30, "b_max": [0.3, 0.1]}
+    rb = mmse_batch(hs, I0, 2, 4, 2, xt_cursors=xt, **kw)
+    assert rb.rx_ffe_taps.shape == (40, 7) and rb.dfe_taps.shape == (40, 2)
+    for i in range(40):
+        r = mmse(hs[i], I0, 2, 4, 2, xt_cursors=list(xt), **kw)
+        assert rb.mse[i] == pytest.approx(r.mse, rel=RTOL_SAME_OPTIMUM)
+        np.testing.assert_allclose(rb.rx_ffe_taps[i], r.rx_ffe_taps, rtol=0,
+                                   atol=RTOL_SAME_OPTIMUM * np.abs(r.rx_ffe_taps).max())
+        np.testing.assert_array_equal(rb.dfe_saturated[i], r.dfe_saturated)
+    assert rb.dfe_saturated.any()
+    assert rb.best == int(np.argmax(rb.fom_db))
+
+
+def test_mmse_batch_bad_input():
+    with pytest.raises(SIKernelError, match="n_set"):
+        mmse_batch(H, I0)
+    with pytest.raises(SIKernelError, match="positive main cursor"):
+        mmse_batch(-H[None, :], I0)
+    with pytest.raises(SIKernelError, match="noise_acf"):
+        mmse_batch(H[None, :], I0, noise_acf=np.ones((3, 2)))
 
 
 # -- zero forcing -------------------------------------------------------------------

@@ -44,38 +44,210 @@ def conv_matrix(h, i0, n_w, n_pre, row_lo, row_hi, out):
 
 
 @kernel
-def mmse_solve(q, c, g, p, w):
-    """Minimise ``w' q w - 2 p' w`` subject to ``c' w = g`` (KKT system); writes ``w``."""
-    n = q.shape[0]
-    m = c.shape[1]
-    kkt = np.zeros((n + m, n + m))
-    rhs = np.zeros(n + m)
+def solve_small(a, b):
+    """Solve ``a x = b`` in place (x returned in ``b``; ``a`` is destroyed) by Gaussian
+    elimination with partial pivoting: for the small (< ~40) dense systems of the
+    equalisers, cheaper than a LAPACK call and quick to compile.  A zero pivot leaves
+    NaN in ``b`` (the caller checks)."""
+    n = b.size
+    for k in range(n):
+        p = k
+        best = abs(a[k, k])
+        for i in range(k + 1, n):
+            if abs(a[i, k]) > best:
+                best = abs(a[i, k])
+                p = i
+        if p != k:
+            for j in range(n):
+                tmp = a[k, j]
+                a[k, j] = a[p, j]
+                a[p, j] = tmp
+            tmp = b[k]
+            b[k] = b[p]
+            b[p] = tmp
+        piv = a[k, k]
+        for i in range(k + 1, n):
+            f = a[i, k] / piv
+            if f != 0.0:
+                for j in range(k + 1, n):
+                    a[i, j] -= f * a[k, j]
+                b[i] -= f * b[k]
+    for k in range(n - 1, -1, -1):
+        acc = b[k]
+        for j in range(k + 1, n):
+            acc -= a[k, j] * b[j]
+        b[k] = acc / a[k, k]
+
+
+@kernel
+def _row(h, i0, n_pre, k, i):
+    j = i0 + k - i + n_pre
+    if 0 <= j < h.size:
+        return h[j]
+    return 0.0
+
+
+@kernel
+def mmse_one(h, i0, n_pre, n_post, n_dfe, b_lo, b_hi, acf, sx2, tx_rel, ridge, max_iter,
+             w_out, b_out, sat_out):
+    """MMSE RX FFE + box-limited DFE for one cursor vector (see sikernel.eq.mmse).
+
+    Uses ``A'A = Toeplitz(autocorrelation of h)`` for the full convolution matrix, so the
+    ISI quadratic form is that Toeplitz matrix less the main and DFE rows; ``acf`` is the
+    autocorrelation (V**2, symbol lags) of everything else at the FFE input (noise,
+    crosstalk).  Solves the convex QP over (w, b) by a primal active-set method.
+    Returns the MSE; writes w (n_w), b (n_dfe) and the saturation flags.
+    """
+    n_w = n_pre + 1 + n_post
+    n = n_w + n_dfe
+    nc = h.size
+    rhh = np.zeros(n_w)
+    for lag in range(n_w):
+        acc = 0.0
+        for t in range(nc - lag):
+            acc += h[t] * h[t + lag]
+        rhh[lag] = acc
+    gm = np.zeros((n, n))
+    for i in range(n_w):
+        for j in range(n_w):
+            lag = abs(i - j)
+            q = sx2 * (1.0 + tx_rel) * rhh[lag]
+            if lag < acf.size:
+                q += acf[lag]
+            q -= sx2 * _row(h, i0, n_pre, 0, i) * _row(h, i0, n_pre, 0, j)
+            gm[i, j] = 2.0 * q
+    # (r_j' w - b_j)^2 terms: the DFE rows' ISI is replaced by the residual after the DFE
+    for d in range(n_dfe):
+        for i in range(n_w):
+            ri = _row(h, i0, n_pre, d + 1, i)
+            gm[i, n_w + d] = -2.0 * sx2 * ri
+            gm[n_w + d, i] = -2.0 * sx2 * ri
+        gm[n_w + d, n_w + d] = 2.0 * sx2
     for i in range(n):
+        gm[i, i] += ridge * gm[i, i]
+    c = np.zeros(n_w)
+    for i in range(n_w):
+        c[i] = _row(h, i0, n_pre, 0, i)
+    # feasible start: w = Q^-1 c / (c' Q^-1 c) with Q the w-block Schur complement
+    # (b_j = r_j' w free), then b clipped to its limits
+    qw = gm[:n_w, :n_w].copy()
+    for d in range(n_dfe):
+        for i in range(n_w):
+            ri = _row(h, i0, n_pre, d + 1, i)
+            for j in range(n_w):
+                qw[i, j] -= 2.0 * sx2 * ri * _row(h, i0, n_pre, d + 1, j)
+    zq = c.copy()
+    solve_small(qw, zq)
+    s = 0.0
+    for i in range(n_w):
+        s += c[i] * zq[i]
+    z = np.zeros(n)
+    for i in range(n_w):
+        z[i] = zq[i] / s
+    for d in range(n_dfe):
+        v = 0.0
+        for i in range(n_w):
+            v += _row(h, i0, n_pre, d + 1, i) * z[i]
+        z[n_w + d] = min(max(v, b_lo[d]), b_hi[d])
+    active = np.zeros(n_dfe, dtype=np.int64)
+    full_step = False   # the last step reached the minimiser on the working set
+    scale = 1.0
+    for i in range(n):
+        scale = max(scale, abs(z[i]))
+    for _ in range(max_iter):
+        m = 1
+        for d in range(n_dfe):
+            if active[d] != 0:
+                m += 1
+        kkt = np.zeros((n + m, n + m))
+        rhs = np.zeros(n + m)
+        for i in range(n):
+            for j in range(n):
+                kkt[i, j] = gm[i, j]
+            acc = 0.0
+            for j in range(n):
+                acc += gm[i, j] * z[j]
+            rhs[i] = -acc
+        for i in range(n_w):
+            kkt[i, n] = c[i]
+            kkt[n, i] = c[i]
+        r = 1
+        for d in range(n_dfe):
+            if active[d] != 0:
+                kkt[n_w + d, n + r] = 1.0
+                kkt[n + r, n_w + d] = 1.0
+                r += 1
+        solve_small(kkt, rhs)
+        sol = rhs
+        pmax = 0.0
+        for i in range(n):
+            pmax = max(pmax, abs(sol[i]))
+        if full_step or pmax <= 1e-12 * scale:
+            full_step = False
+            worst = 0.0
+            worst_d = -1
+            r = 1
+            for d in range(n_dfe):
+                if active[d] != 0:
+                    lam = sol[n + r]
+                    viol = lam if active[d] < 0 else -lam
+                    if viol > worst:
+                        worst = viol
+                        worst_d = d
+                    r += 1
+            if worst_d < 0:
+                break
+            active[worst_d] = 0
+            continue
+        alpha = 1.0
+        block = -1
+        for d in range(n_dfe):
+            if active[d] != 0:
+                continue
+            pj = sol[n_w + d]
+            bj = z[n_w + d]
+            if pj > 0 and bj + pj > b_hi[d]:
+                t = (b_hi[d] - bj) / pj
+                if t < alpha:
+                    alpha = t
+                    block = d
+            elif pj < 0 and bj + pj < b_lo[d]:
+                t = (b_lo[d] - bj) / pj
+                if t < alpha:
+                    alpha = t
+                    block = d
+        for i in range(n):
+            z[i] += alpha * sol[i]
+        if block >= 0:
+            active[block] = 1 if sol[n_w + block] > 0 else -1
+        else:
+            full_step = True
+        for d in range(n_dfe):
+            if active[d] > 0:
+                z[n_w + d] = b_hi[d]
+            elif active[d] < 0:
+                z[n_w + d] = b_lo[d]
+    mse = 0.0
+    for i in range(n):
+        acc = 0.0
         for j in range(n):
-            kkt[i, j] = q[i, j]
-        for j in range(m):
-            kkt[i, n + j] = c[i, j]
-            kkt[n + j, i] = c[i, j]
-        rhs[i] = p[i]
-    for j in range(m):
-        rhs[n + j] = g[j]
-    sol = np.linalg.solve(kkt, rhs)
-    for i in range(n):
-        w[i] = sol[i]
+            acc += gm[i, j] * z[j]
+        mse += 0.5 * z[i] * acc
+    for i in range(n_w):
+        w_out[i] = z[i]
+    for d in range(n_dfe):
+        b_out[d] = z[n_w + d]
+        sat_out[d] = active[d] != 0
+    return mse
 
 
 @parallel_kernel
-def batch_mmse_unit_main(qs, h0s, ws, mse):
-    """For each batch row: ``w = Q^-1 h0 / (h0' Q^-1 h0)`` and ``mse = 1/(h0' Q^-1 h0)``
-    (minimum of ``w' Q w`` with ``h0' w = 1``); ``qs`` (b, n, n), ``h0s`` (b, n)."""
-    for b in prange(qs.shape[0]):
-        z = np.linalg.solve(qs[b], h0s[b])
-        s = 0.0
-        for i in range(z.size):
-            s += h0s[b, i] * z[i]
-        for i in range(z.size):
-            ws[b, i] = z[i] / s
-        mse[b] = 1.0 / s
+def mmse_batch(hs, i0, n_pre, n_post, n_dfe, b_lo, b_hi, acfs, sx2, tx_rel, ridge, max_iter,
+               w_out, b_out, sat_out, mse_out):
+    """:func:`mmse_one` for every row of ``hs`` (n_set, n_c) with per-row ``acfs`` (n_set, L)."""
+    for s in prange(hs.shape[0]):
+        mse_out[s] = mmse_one(hs[s], i0, n_pre, n_post, n_dfe, b_lo, b_hi, acfs[s], sx2,
+                              tx_rel, ridge, max_iter, w_out[s], b_out[s], sat_out[s])
 
 
-__all__ = ["batch_mmse_unit_main", "conv_matrix", "dfe_apply", "mmse_solve"]
+__all__ = ["conv_matrix", "dfe_apply", "mmse_batch", "mmse_one", "solve_small"]

@@ -23,6 +23,8 @@ _LAZY: dict[str, str] = {
     "dfe": "sikernel.eq.dfe",
     "MmseResult": "sikernel.eq.mmse",
     "mmse": "sikernel.eq.mmse",
+    "MmseBatchResult": "sikernel.eq.mmse",
+    "mmse_batch": "sikernel.eq.mmse",
     "noise_acf_from_psd": "sikernel.eq.mmse",
     "symbol_variance": "sikernel.eq.mmse",
     "ZfResult": "sikernel.eq.zf",

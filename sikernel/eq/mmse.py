@@ -39,6 +39,8 @@ from ..response import MODULATIONS
 from .dfe import _cursor_args, _limits
 
 _MAX_QP_ITER = 200
+#: relative diagonal loading of the QP (keeps the KKT system regular without noise)
+BATCH_RIDGE = 1e-12
 
 
 def symbol_variance(levels: int) -> float:
@@ -140,109 +142,41 @@ def _toeplitz(acf: np.ndarray, n: int) -> np.ndarray:
     return r[idx]
 
 
-def _box_qp(gm: np.ndarray, c: np.ndarray, n_w: int, lo: np.ndarray, hi: np.ndarray,
-            z0: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Minimise ``z' G z / 2`` with ``c' z[:n_w] = 1`` and ``lo <= z[n_w:] <= hi``.
-
-    Primal active-set method for convex QPs (J. Nocedal and S. J. Wright, *Numerical
-    Optimization*, 2nd ed., Algorithm 16.3), started from the feasible ``z0``.
-    Returns ``z`` and the mask of bounds active at the solution.
-    """
-    n = gm.shape[0]
-    nb = n - n_w
-    z = z0.copy()
-    active = np.zeros(nb, dtype=np.int8)        # 0 free, -1 at lo, +1 at hi
-    scale = max(float(np.max(np.abs(z0))), 1.0)
-    for _ in range(_MAX_QP_ITER):
-        idx = np.nonzero(active)[0]
-        m = 1 + idx.size
-        a = np.zeros((m, n))
-        a[0, :n_w] = c
-        for r, j in enumerate(idx, start=1):
-            a[r, n_w + j] = 1.0
-        kkt = np.zeros((n + m, n + m))
-        kkt[:n, :n] = gm
-        kkt[:n, n:] = a.T
-        kkt[n:, :n] = a
-        rhs = np.concatenate([-(gm @ z), np.zeros(m)])
-        sol = np.linalg.lstsq(kkt, rhs, rcond=None)[0]
-        p, lam = sol[:n], sol[n:]
-        if np.max(np.abs(p)) <= 1e-13 * scale:
-            # multipliers of the active bounds: grad f = -A' lam; at lo need df/db >= 0
-            worst, worst_j = 0.0, -1
-            for r, j in enumerate(idx, start=1):
-                viol = lam[r] if active[j] < 0 else -lam[r]
-                if viol > worst:
-                    worst, worst_j = viol, j
-            if worst_j < 0:
-                break
-            active[worst_j] = 0
-            continue
-        alpha, block = 1.0, -1
-        for j in range(nb):
-            if active[j]:
-                continue
-            pj = p[n_w + j]
-            bj = z[n_w + j]
-            if pj > 0 and bj + pj > hi[j]:
-                t = (hi[j] - bj) / pj
-                if t < alpha:
-                    alpha, block = t, j
-            elif pj < 0 and bj + pj < lo[j]:
-                t = (lo[j] - bj) / pj
-                if t < alpha:
-                    alpha, block = t, j
-        z = z + alpha * p
-        if block >= 0:
-            active[block] = 1 if p[n_w + block] > 0 else -1
-        # active bounds hold exactly (the KKT solve leaves round-off in p there)
-        z[n_w:] = np.where(active > 0, hi, np.where(active < 0, lo, z[n_w:]))
-    return z, active != 0
+def _acf_of(x: np.ndarray, n: int) -> np.ndarray:
+    out = np.zeros(n)
+    for lag in range(min(n, x.size)):
+        out[lag] = float(np.dot(x[: x.size - lag], x[lag:]))
+    return out
 
 
 def _solve_one(h: np.ndarray, i0: int, n_pre: int, n_post: int, n_dfe: int, sx2: float,
-               rn: np.ndarray, xts: list[np.ndarray], tx_rel: float, bmin: np.ndarray,
+               noise_acf: np.ndarray, xts: list[np.ndarray], tx_rel: float, bmin: np.ndarray,
                bmax: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, float],
                                           np.ndarray, int]:
+    """One MMSE solve (kernel :func:`sikernel._kernels.eq.mmse_one`) and its MSE breakdown."""
     n_w = n_pre + 1 + n_post
-    a, m0 = _conv_full(h, i0, n_w, n_pre)
-    n_d = min(n_dfe, a.shape[0] - 1 - m0)
-    dfe_rows = np.arange(m0 + 1, m0 + 1 + n_d)
-    isi_mask = np.ones(a.shape[0], dtype=bool)
-    isi_mask[m0] = False
-    isi_mask[dfe_rows] = False
-    a_isi = a[isi_mask]
-    q_xt = np.zeros((n_w, n_w))
-    for hx in xts:
-        ax, _ = _conv_full(hx, i0, n_w, n_pre)
-        q_xt += sx2 * (ax.T @ ax)
-    q_tx = (sx2 * tx_rel) * (a.T @ a) if tx_rel > 0 else np.zeros((n_w, n_w))
-    q_base = sx2 * (a_isi.T @ a_isi) + rn + q_xt + q_tx
-    c = a[m0].copy()
-    # z = [w, b]: E e^2 = w' Q w + sx2 sum_j (r_j' w - b_j)^2, b within its limits
-    rd = a[dfe_rows]
-    gm = np.zeros((n_w + n_d, n_w + n_d))
-    gm[:n_w, :n_w] = 2.0 * (q_base + sx2 * (rd.T @ rd))
-    gm[:n_w, n_w:] = -2.0 * sx2 * rd.T
-    gm[n_w:, :n_w] = -2.0 * sx2 * rd
-    gm[n_w:, n_w:] = 2.0 * sx2 * np.eye(n_d)
-    # feasible start: the unconstrained-DFE optimum, its DFE taps clipped to the limits
-    qf = q_base.copy()
-    wf = np.empty(n_w)
-    _k.mmse_solve(qf, c.reshape(n_w, 1), np.ones(1), np.zeros(n_w), wf)
-    z0 = np.concatenate([wf, np.clip(rd @ wf, bmin[:n_d], bmax[:n_d])])
-    z, sat = _box_qp(gm, c, n_w, bmin[:n_d], bmax[:n_d], z0)
-    w, b = z[:n_w], z[n_w:]
-    heq = a @ w
+    acf_n = np.zeros(n_w)
+    k = min(n_w, noise_acf.size)
+    acf_n[:k] = noise_acf[:k]
+    acf_x = np.zeros(n_w)
+    for x in xts:
+        acf_x += sx2 * _acf_of(x, n_w)
+    w = np.empty(n_w)
+    b = np.empty(n_dfe)
+    sat = np.zeros(n_dfe, dtype=np.bool_)
+    _k.mmse_one(h, i0, n_pre, n_post, n_dfe, bmin, bmax, acf_n + acf_x, sx2, tx_rel,
+                BATCH_RIDGE, _MAX_QP_ITER, w, b, sat)
+    heq = np.convolve(w, h)
+    m0 = i0 + n_pre
     resid = heq.copy()
-    resid[dfe_rows] -= b
     resid[m0] = 0.0
-    resid_isi = resid.copy()
+    n_d = min(n_dfe, heq.size - 1 - m0)
+    resid[m0 + 1: m0 + 1 + n_d] -= b[:n_d]
     parts = {
-        "isi": float(sx2 * resid_isi @ resid_isi),
-        "noise": float(w @ rn @ w),
-        "crosstalk": float(w @ q_xt @ w),
-        "tx_noise": float(w @ q_tx @ w),
+        "isi": float(sx2 * resid @ resid),
+        "noise": float(w @ _toeplitz(acf_n, n_w) @ w),
+        "crosstalk": float(w @ _toeplitz(acf_x, n_w) @ w),
+        "tx_noise": float(sx2 * tx_rel * np.sum(heq * heq)),
     }
     return w, b, sat, parts, heq, m0
 
@@ -277,8 +211,8 @@ def mmse(cursors: ArrayLike, main_index: int, n_pre: int = 5, n_post: int = 10,
         TX SNR; adds white TX noise of variance ``sigma_x**2 10**(-SNR_TX/10)`` filtered by ``h``.
     xt_cursors : sequence of array_like
         Crosstalk cursors, each at its own (e.g. worst) phase and already including the
-        aggressor's transmitter; index ``main_index`` is the same instant as the victim's
-        main cursor (any length).
+        aggressor's transmitter (any length); the aggressor symbols are independent of the
+        victim's, so only each one's autocorrelation enters (``sigma_x**2 A_xt' A_xt``).
     b_max, b_min : float or array_like (n_dfe,)
         DFE tap limits (relative to the unit main cursor); ``b_min`` defaults to ``-b_max``.
     tx_ffe_grid : array_like, shape (n_settings, n_tx_taps), optional
@@ -300,14 +234,12 @@ def mmse(cursors: ArrayLike, main_index: int, n_pre: int = 5, n_post: int = 10,
     lv = MODULATIONS[mod]
     sx2 = symbol_variance(lv)
     rlm_v = _validate.finite_scalar("rlm", rlm, minimum=0.0, strict_min=True, maximum=1.0)
-    n_w = n_pre + 1 + n_post
     if noise_acf is None:
         acf = np.zeros(1)
     else:
         acf = np.atleast_1d(np.asarray(noise_acf, dtype=float))
         if acf.ndim != 1 or not np.all(np.isfinite(acf)) or acf[0] < 0:
             raise SIKernelError("noise_acf must be a finite 1-D autocorrelation with R(0) >= 0")
-    rn = _toeplitz(acf, n_w)
     tx_rel = 0.0 if snr_tx_db is None else 10.0 ** (-_validate.finite_scalar("snr_tx_db",
                                                                              snr_tx_db) / 10)
     bmax = _limits("b_max", b_max, n_dfe, None)
@@ -333,9 +265,8 @@ def mmse(cursors: ArrayLike, main_index: int, n_pre: int = 5, n_post: int = 10,
             settings.append((row, np.convolve(row, h), i0 + int(tx_ffe_n_pre)))
     best: MmseResult | None = None
     for tx, hh, ii in settings:
-        # aggressor cursors are taken as given (their own TX included); keep them aligned
-        xts_s = xts if tx is None else [np.concatenate([np.zeros(ii - i0), x]) for x in xts]
-        w, b, sat, parts, heq, m0 = _solve_one(hh, ii, n_pre, n_post, n_dfe, sx2, rn, xts_s,
+        # aggressor cursors are taken as given (their own TX included)
+        w, b, sat, parts, heq, m0 = _solve_one(hh, ii, n_pre, n_post, n_dfe, sx2, acf, xts,
                                                tx_rel, bmin, bmax)
         mse_v = float(sum(parts.values()))
         if not mse_v > 0:
@@ -355,4 +286,113 @@ def mmse(cursors: ArrayLike, main_index: int, n_pre: int = 5, n_post: int = 10,
     return best
 
 
-__all__ = ["MmseResult", "mmse", "noise_acf_from_psd", "symbol_variance"]
+@dataclass(frozen=True, eq=False)
+class MmseBatchResult:
+    """MMSE equalisers for many cursor vectors (e.g. one per TX FFE x CTLE setting).
+
+    Attributes
+    ----------
+    fom_db, snr_db, mse : ndarray, shape (n_set,)
+    rx_ffe_taps : ndarray, shape (n_set, n_pre + 1 + n_post)
+    dfe_taps : ndarray, shape (n_set, n_dfe)
+    dfe_saturated : ndarray of bool, shape (n_set, n_dfe)
+    best : int
+        Row with the highest FOM.
+    """
+
+    fom_db: np.ndarray
+    snr_db: np.ndarray
+    mse: np.ndarray
+    rx_ffe_taps: np.ndarray
+    dfe_taps: np.ndarray
+    dfe_saturated: np.ndarray
+    best: int
+    levels: int
+    rlm: float
+
+
+def mmse_batch(cursors: ArrayLike, main_index: int, n_pre: int = 5, n_post: int = 10,
+               n_dfe: int = 1, *, modulation: str = "pam4", rlm: float = 1.0,
+               noise_acf: ArrayLike | None = None, snr_tx_db: float | None = None,
+               xt_cursors: ArrayLike | None = None, b_max: ArrayLike = 1.0,
+               b_min: ArrayLike | None = None) -> MmseBatchResult:
+    """:func:`mmse` for a batch of cursor vectors, compiled and parallel over the batch.
+
+    Same model and result as :func:`mmse` per row (up to the diagonal loading
+    ``BATCH_RIDGE``), using ``A'A = Toeplitz(autocorrelation of h)``.
+
+    Parameters
+    ----------
+    cursors : array_like, shape (n_set, n_c)
+        One row of symbol-spaced cursors per setting, main cursor at ``main_index`` in all.
+    main_index, n_pre, n_post, n_dfe, modulation, rlm, snr_tx_db, b_max, b_min
+        As in :func:`mmse`.
+    noise_acf : array_like, shape (L,) or (n_set, L), optional
+        Noise autocorrelation at the FFE input, shared or per row (e.g. per CTLE setting).
+    xt_cursors : array_like, shape (n_xt, n) or (n_set, n_xt, n), optional
+        Crosstalk cursors (shared, or per row); only their autocorrelation matters.
+
+    Returns
+    -------
+    MmseBatchResult
+    """
+    hs = np.asarray(cursors, dtype=float)
+    if hs.ndim != 2 or hs.shape[0] == 0 or hs.shape[1] == 0:
+        raise SIKernelError(f"cursors must be a non-empty (n_set, n_c) array; got {hs.shape}")
+    if not np.all(np.isfinite(hs)):
+        raise SIKernelError("cursors contain NaN or inf")
+    if isinstance(main_index, bool) or not isinstance(main_index, int | np.integer) \
+            or not 0 <= main_index < hs.shape[1]:
+        raise SIKernelError(f"main_index={main_index!r} must be an integer in [0, {hs.shape[1] - 1}]")
+    if np.any(hs[:, main_index] <= 0):
+        raise SIKernelError("every row needs a positive main cursor at main_index")
+    for label, val in (("n_pre", n_pre), ("n_post", n_post), ("n_dfe", n_dfe)):
+        if isinstance(val, bool) or not isinstance(val, int | np.integer) or val < 0:
+            raise SIKernelError(f"{label}={val!r} must be an integer >= 0")
+    lv = MODULATIONS[_validate.one_of("modulation", modulation, MODULATIONS)]
+    sx2 = symbol_variance(lv)
+    rlm_v = _validate.finite_scalar("rlm", rlm, minimum=0.0, strict_min=True, maximum=1.0)
+    n_w = n_pre + 1 + n_post
+    n_set = hs.shape[0]
+    acfs = np.zeros((n_set, n_w))
+    if noise_acf is not None:
+        na = np.asarray(noise_acf, dtype=float)
+        if na.ndim == 1:
+            na = np.broadcast_to(na, (n_set, na.size))
+        if na.ndim != 2 or na.shape[0] != n_set or not np.all(np.isfinite(na)) \
+                or np.any(na[:, 0] < 0):
+            raise SIKernelError("noise_acf must be (L,) or (n_set, L), finite, with R(0) >= 0")
+        k = min(n_w, na.shape[1])
+        acfs[:, :k] += na[:, :k]
+    if xt_cursors is not None:
+        xa = np.asarray(xt_cursors, dtype=float)
+        if xa.ndim not in (2, 3) or (xa.ndim == 3 and xa.shape[0] != n_set) \
+                or not np.all(np.isfinite(xa)):
+            raise SIKernelError("xt_cursors must be (n_xt, n) or (n_set, n_xt, n), finite")
+        if xa.ndim == 2:   # shared by every row: one autocorrelation
+            acfs += sx2 * sum(_acf_of(x, n_w) for x in xa)
+        else:
+            for s_ in range(n_set):
+                for x in xa[s_]:
+                    acfs[s_] += sx2 * _acf_of(x, n_w)
+    tx_rel = 0.0 if snr_tx_db is None else 10.0 ** (-_validate.finite_scalar(
+        "snr_tx_db", snr_tx_db) / 10)
+    bmax = _limits("b_max", b_max, n_dfe, None)
+    bmin = _limits("b_min", b_min, n_dfe, -bmax)
+    if np.any(bmin > bmax):
+        raise SIKernelError(f"b_min={b_min!r} exceeds b_max={b_max!r} for some tap")
+    w = np.empty((n_set, n_w))
+    b = np.empty((n_set, n_dfe))
+    sat = np.zeros((n_set, n_dfe), dtype=np.bool_)
+    mse_v = np.empty(n_set)
+    _k.mmse_batch(np.ascontiguousarray(hs), int(main_index), int(n_pre), int(n_post),
+                  int(n_dfe), bmin, bmax, acfs, sx2, tx_rel, BATCH_RIDGE, _MAX_QP_ITER,
+                  w, b, sat, mse_v)
+    mse_v = np.maximum(mse_v, np.finfo(float).tiny)
+    fom = 20 * np.log10(rlm_v / (lv - 1) / np.sqrt(mse_v))
+    return MmseBatchResult(fom_db=fom, snr_db=10 * np.log10(sx2 / mse_v), mse=mse_v,
+                           rx_ffe_taps=w, dfe_taps=b, dfe_saturated=sat,
+                           best=int(np.argmax(fom)), levels=lv, rlm=rlm_v)
+
+
+__all__ = ["MmseBatchResult", "MmseResult", "mmse", "mmse_batch", "noise_acf_from_psd", "symbol_variance"]
