@@ -8,7 +8,6 @@
   ``Z = 1 / (c * sqrt(C * C_air))`` (TEM / quasi-TEM).
 * :func:`kk_real_from_imag`: the Kramers–Kronig relation evaluated by brute-force
   quadrature.
-* :func:`cascade_abcd_loop`: plain 2x2 products, one frequency at a time.
 """
 
 from __future__ import annotations
@@ -200,14 +199,3 @@ def kk_real_from_imag(f_eval, eps_imag_fn, *, f_lo=1e-3, f_hi=1e18, n=200_001):
         integral += w * ew * pv
         out.append(2.0 / np.pi * integral)
     return np.array(out)
-
-
-def cascade_abcd_loop(*mats):
-    """Plain 2x2 products, one frequency at a time (first = TX side)."""
-    out = np.empty_like(mats[0])
-    for i in range(mats[0].shape[0]):
-        acc = np.eye(2, dtype=complex)
-        for m in mats:
-            acc = acc @ m[i]
-        out[i] = acc
-    return out

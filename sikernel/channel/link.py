@@ -22,6 +22,7 @@ from ..errors import SIKernelError
 from .core import Channel
 from .lumped import connector
 from .package import PackageModel, get_package, package_channel
+from .parametric import ParametricLine
 
 
 def star(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -114,7 +115,7 @@ class Link:
                                        fa, "tx"))
         for kind, obj, length in self._parts:
             if kind == "line":
-                ch = (obj.section(length, fa, r0_ohm=self.z0_ohm / 2) if hasattr(obj, "a1")
+                ch = (obj.section(length, fa, r0_ohm=self.z0_ohm / 2) if isinstance(obj, ParametricLine)
                       else obj.section(length, fa, z0_ohm=self.z0_ohm))
             elif kind in ("channel", "touchstone"):
                 ch = connector(obj, fa)

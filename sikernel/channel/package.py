@@ -20,6 +20,9 @@ reversed (178A.1.5), so that port 1 faces the channel and port 2 the die.
 Differential handling as in :mod:`sikernel.channel.lumped`: with ``z0 = 2 R0``
 these are the single-ended 93A-8 formulas at ``R0``.
 
+``R0`` is a field of :class:`PackageModel`: P802.3dj/D3.3 uses R0 = 46.25 ohm,
+e.g. ``dataclasses.replace(PACKAGES["802.3dj"], r0_ohm=46.25)``.
+
 The presets were checked against the structure used by the public Python COM
 implementation pychopmarg 3.4 (``devmodel.py``) and against
 ``shared/reference/com-parameters.md``; see each preset's ``source``.
