@@ -140,3 +140,14 @@ def test_buffer_reuse_and_bad_buffer():
     np.testing.assert_allclose(buf[1], LINE.section(0.2, F).s21, rtol=RTOL_BATCH)
     with pytest.raises(SIKernelError, match="buffer"):
         stripline_channels(LINE, [0.1], F, buffer=buf)
+
+
+def test_batch_parametric_host_board():
+    from sikernel.channel.parametric import HOST_BOARD_92_12
+
+    lengths = np.array([0.0, 0.05, 0.3])
+    got = stripline_channels(HOST_BOARD_92_12, lengths, F, "802.3ck", "802.3ck")
+    tx = package_channel("802.3ck", 12e-3, F)
+    rx = package_channel("802.3ck", 12e-3, F, "rx")
+    ref = np.array([twoport.cascade(tx, HOST_BOARD_92_12.section(ln, F), rx).s21 for ln in lengths])
+    np.testing.assert_allclose(got, ref, rtol=RTOL_BATCH)

@@ -61,7 +61,7 @@ def stripline_channels(line: Any, lengths_m: Any, f: Any, tx_package: Any = None
 
     Parameters
     ----------
-    line : Stripline or Microstrip
+    line : Stripline, Microstrip or ParametricLine
         The line (anything with ``series_shunt(f)`` and ``z0_ref_ohm``).
     lengths_m : array_like
         Line lengths (m), finite and >= 0.
@@ -87,7 +87,8 @@ def stripline_channels(line: Any, lengths_m: Any, f: Any, tx_package: Any = None
     lens = _validate.lengths_m("lengths_m", lengths_m)
     mode = _validate.one_of("out", out, ("s21", "sdd"))
     if not hasattr(line, "series_shunt"):
-        raise SIKernelError(f"line={line!r} has no series_shunt(f); expected a Stripline or Microstrip")
+        raise SIKernelError(f"line={line!r} has no series_shunt(f); "
+                            "expected a Stripline, Microstrip or ParametricLine")
     z0 = float(line.z0_ref_ohm) if z0_ohm is None else _validate.positive("z0_ohm", z0_ohm)
     z, y = line.series_shunt(fa)
     z = np.ascontiguousarray(z, dtype=np.complex128)

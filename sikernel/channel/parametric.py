@@ -71,6 +71,16 @@ class ParametricLine:
         g = np.where(pos, g, self.gamma0_per_mm + 0j)
         return g * 1e3
 
+    @property
+    def z0_ref_ohm(self) -> float:
+        """Default reference of :meth:`section` and batched builds: 100 ohm differential (2 R0)."""
+        return 100.0
+
+    def series_shunt(self, f: object) -> tuple[np.ndarray, np.ndarray]:
+        """Equivalent ``Z = gamma Zc`` and ``Y = gamma / Zc`` per metre (for the batched builder)."""
+        g = self.gamma(f)
+        return g * self.zc_ohm, g / self.zc_ohm
+
     def loss_db(self, f: object, length_m: float) -> np.ndarray:
         """Matched-line loss ``8.686 Re(gamma) length`` in dB."""
         ln = _validate.non_negative("length_m", length_m)
