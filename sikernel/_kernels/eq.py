@@ -144,17 +144,22 @@ def mmse_one(h, i0, n_pre, n_post, n_dfe, b_lo, b_hi, acf, sx2, tx_rel, ridge, m
     z = np.zeros(n)
     for i in range(n_w):
         z[i] = zq[i] / s
+    clipped = False
     for d in range(n_dfe):
         v = 0.0
         for i in range(n_w):
             v += _row(h, i0, n_pre, d + 1, i) * z[i]
         z[n_w + d] = min(max(v, b_lo[d]), b_hi[d])
+        if z[n_w + d] != v:
+            clipped = True
+    # no DFE tap at a limit: the unconstrained optimum is the answer (skip the QP)
+    max_it = max_iter if clipped else 0
     active = np.zeros(n_dfe, dtype=np.int64)
     full_step = False   # the last step reached the minimiser on the working set
     scale = 1.0
     for i in range(n):
         scale = max(scale, abs(z[i]))
-    for _ in range(max_iter):
+    for _ in range(max_it):
         m = 1
         for d in range(n_dfe):
             if active[d] != 0:
