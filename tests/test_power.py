@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sikernel import SIKernelError
-from sikernel.power import energy_per_bit
 from sikernel.power import calibration as cal
+from sikernel.power import energy_per_bit
 from sikernel.power.coefficients import DEFAULT_COEFFICIENTS, DOC, FITTED
 
 BAUD = 53.125e9

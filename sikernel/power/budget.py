@@ -10,7 +10,8 @@ merit (IEEE 802.3 93A.1.6, eqs. 93A-30…36), per volt of launch amplitude ``A``
   the equaliser, jitter (``(σ_TX² + σ_ISI² + σ_J²)/A²``),
 * ``var_n`` -- the receiver's thermal noise after its filters and equaliser (V²),
   computed with the COM η0 and rescaled by ``η0/8.2e-18 V²/Hz`` for the
-  receiver noise density of the coefficients (the equaliser stays as chosen),
+  receiver's own noise density (:func:`noise_density_v2_per_hz`, which falls
+  as the first-stage g_m -- and its power -- rises; the equaliser stays as chosen),
 * ``q_coef`` -- for an ADC receiver, the quantisation noise ``σ_q²/(A² 4^-N)``
   referred through the RX FFE (``Σ w_k² · FS_pp²/12``, uniform quantiser).
 
@@ -25,8 +26,16 @@ helps) or when ``A_req`` exceeds what the TX supply can launch (swing-limited).
 The launch swing is ``hypot(A_req, min_launch_peak_v)`` (crosstalk, supply noise
 and slicer offsets are not in this budget; short-reach transmitters do not go below
 that floor, and the hypot keeps the swing strictly increasing with A_req).
-For an ADC receiver, ENOB is chosen on a grid to minimise total energy (more
-bits cost ADC and DSP power, fewer bits need more swing via (B1)).
+With ``A_req² = K·η0(x)`` and ``η0(x) = η_T + η_A1/x`` (:func:`noise_terms`),
+the receiver's first-stage g_m multiple ``x`` trades AFE power ``c1·x`` against
+driver power ``c2·η0(x)`` (``c2 = 4K/((R_s+R_t)η)``); the energy minimum is
+
+    x* = sqrt(c2 η_A1 / c1),  raised to the smallest x whose swing fits the supply   (B2)
+
+(clipped to [1, :data:`GM_MAX`]).  For an ADC receiver the ENOB is chosen on a
+grid for least total energy (more bits cost ADC and DSP power, fewer need more
+swing).  ``Q_req`` carries the design margin ``design_margin_db`` (the 3 dB of
+the COM pass threshold) on top of the BER target.
 """
 
 from __future__ import annotations
@@ -35,6 +44,8 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import ArrayLike
+from scipy.constants import Boltzmann
 from scipy.special import erfcinv
 
 from . import blocks
@@ -43,6 +54,31 @@ from .technology import Technology
 
 #: receiver noise density (V²/Hz) at which the SI chain chooses the equaliser (COM 802.3ck η0)
 ETA0_SI_V2_PER_HZ = 8.2e-18
+#: largest first-stage transconductance multiple considered (noise-power trade-off)
+GM_MAX = 64.0
+
+
+def noise_terms(baud: float, tech: Technology, co: EnergyCoefficients) -> tuple[float, float]:
+    """(η_T, η_A1): termination noise and input-pair noise at ``x = 1`` (V²/Hz).
+
+    Receiver input-referred noise density (one-sided, differential):
+
+        η0(x) = 4kT·(R_T ∥ R_S) + F · 8kT / (x · 2π f_bw C_L)  =  η_T + η_A1 / x
+
+    The 100 Ω differential termination in parallel with the 100 Ω source gives
+    ``4kT·50 Ω``; a differential pair of transconductance ``g_m`` per side has
+    input-referred density ``8kTγ/g_m`` (Razavi, *Design of Analog CMOS ICs*,
+    ch. 7); later stages, CTLE degeneration and the slicer are folded into the
+    excess factor ``F = noise_excess`` (fitted).  ``g_m = x · 2π f_bw C_L`` with
+    ``x ≥ 1`` the design choice: more g_m, less noise, ``x`` times the first
+    stage's power.
+    """
+    kt = Boltzmann * co.temperature_k
+    r_par = co.r_term_diff_ohm * co.r_source_diff_ohm / (co.r_term_diff_ohm + co.r_source_diff_ohm)
+    gm_min = 2.0 * math.pi * co.afe_bandwidth_per_baud * baud * co.c_afe_f * tech.cap_scale
+    return 4.0 * kt * r_par, co.noise_excess * 8.0 * kt / gm_min
+
+
 #: ENOB candidates for ADC receivers (bits)
 ENOB_GRID = np.arange(3.0, 8.01, 0.25)
 
@@ -110,6 +146,8 @@ class Solved:
     snr_ceiling_db: np.ndarray
     q_eff: np.ndarray
     config_index: np.ndarray
+    gm_x: np.ndarray
+    eta0_v2_per_hz: np.ndarray
 
 
 def solve(op: OpTable, *, levels: int, baud: float, target_ber: float, tech: Technology,
@@ -121,7 +159,7 @@ def solve(op: OpTable, *, levels: int, baud: float, target_ber: float, tech: Tec
     """
     n_cfg = len(op)
     is_dsp = op.family == "dsp"
-    # expand dsp rows over the ENOB grid
+    # candidates: configurations, ADC receivers expanded over the ENOB grid
     reps = np.where(is_dsp, ENOB_GRID.size, 1)
     idx = np.repeat(np.arange(n_cfg), reps)
     enob = np.full(idx.size, np.nan)
@@ -135,22 +173,35 @@ def solve(op: OpTable, *, levels: int, baud: float, target_ber: float, tech: Tec
     lin = fam == "linear"
     ana = fam == "analog"
     a = op.a[idx]
-    q_req = q_required(target_ber, levels)
+    q_req = q_required(target_ber, levels) * 10.0 ** (co.design_margin_db / 20.0)
     q_eff = q_req * 10.0 ** (-op.mlsd_gain_db[idx] / 20.0)
     q_eff = np.where(lin, q_eff * 10.0 ** (co.linear_margin_db / 20.0), q_eff)
     qn = np.where(dsp, op.q_coef[idx] * np.exp2(-2.0 * np.nan_to_num(enob, nan=30.0)), 0.0)
     r2 = op.r2[idx] + qn
     den = a * a - q_eff * q_eff * r2
-    # thermal noise scales with the receiver noise density (EQ held as chosen at the table's eta0)
-    var_n = op.var_n[idx] * (co.eta0_v2_per_hz / ETA0_SI_V2_PER_HZ)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        amp = np.where(den > 0, q_eff * np.sqrt(var_n / np.where(den > 0, den, 1.0)), np.inf)
-        amp = np.hypot(amp, co.min_launch_peak_v)
-        snr_ceiling_db = 10.0 * np.log10(np.maximum(a * a, 1e-300) / np.maximum(r2, 1e-300))
+    ok = den > 0
+    # A_req^2 = K * eta0(x): thermal noise scales with the receiver noise density
+    k_amp = np.where(ok, q_eff * q_eff * op.var_n[idx] / ETA0_SI_V2_PER_HZ / np.where(ok, den, 1.0),
+                     np.inf)
+    eta_t, eta_a1 = noise_terms(baud, tech, co)
     amp_max = 0.5 * tech.vdd_tx_max_v
-    limit = np.where(den <= 0, 1, np.where(amp > amp_max, 2, 0))
+    a_min2 = co.min_launch_peak_v ** 2
+    # energy-optimal first-stage gm multiple x (module docstring, eq. B2)
+    c1 = float(blocks.afe_stage_w(1.0, baud, tech, co))
+    r_drv = (co.r_source_diff_ohm + co.r_term_diff_ohm) * co.eta_driver
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        c2 = 4.0 * k_amp / r_drv
+        x_star = np.sqrt(c2 * eta_a1 / c1)
+        room = (amp_max * amp_max - a_min2) / k_amp - eta_t
+        x_min = np.where(room > 0, eta_a1 / np.where(room > 0, room, 1.0), np.inf)
+        gm_x = np.clip(np.maximum(x_star, x_min), 1.0, GM_MAX)
+        eta0 = eta_t + eta_a1 / gm_x
+        amp = np.where(ok, np.sqrt(k_amp * eta0 + a_min2), np.inf)
+        snr_ceiling_db = 10.0 * np.log10(np.maximum(a * a, 1e-300) / np.maximum(r2, 1e-300))
+    limit = np.where(~ok, 1, np.where((x_min > GM_MAX) | (amp > amp_max * (1 + 1e-12)), 2, 0))
     closes = limit == 0
-    amp_c = np.where(np.isfinite(amp), amp, amp_max)
+    amp_c = np.where(np.isfinite(amp), np.minimum(amp, amp_max), amp_max)
+    gm_x = np.where(np.isfinite(gm_x), gm_x, GM_MAX)
 
     bit_rate = baud * math.log2(levels)
     en = np.nan_to_num(enob, nan=0.0)
@@ -166,7 +217,7 @@ def solve(op: OpTable, *, levels: int, baud: float, target_ber: float, tech: Tec
     p = {
         "tx_driver": blocks.tx_driver_w(amp_c, co),
         "tx_ffe": blocks.tx_ffe_w(op.tx_taps[idx], baud, tech, co),
-        "rx_afe": blocks.afe_stage_w(n_afe, baud, tech, co),
+        "rx_afe": blocks.afe_stage_w(n_afe - 1.0 + gm_x, baud, tech, co),
         "adc": np.where(dsp, blocks.adc_w(en, baud, tech, co), 0.0),
         "dsp_ffe": np.where(dsp, blocks.dsp_ffe_w(op.rx_ffe_taps[idx], en, baud, tech, co), 0.0),
         "dsp_dfe": np.where(dsp, blocks.dsp_dfe_w(dfe_t, levels, en, baud, tech, co), 0.0),
@@ -195,7 +246,8 @@ def solve(op: OpTable, *, levels: int, baud: float, target_ber: float, tech: Tec
     for name in BLOCKS:
         total = total + p[name]
     return Solved(closes=closes, amp_v=amp, enob=enob, power_w=p, total_w=total, limit=limit,
-                  snr_ceiling_db=snr_ceiling_db, q_eff=q_eff, config_index=idx)
+                  snr_ceiling_db=snr_ceiling_db, q_eff=q_eff, config_index=idx, gm_x=gm_x,
+                  eta0_v2_per_hz=eta0)
 
 
 __all__ = ["BLOCKS", "ENOB_GRID", "FAMILIES", "OpTable", "Solved", "q_required", "solve"]

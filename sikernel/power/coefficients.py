@@ -34,16 +34,16 @@ class Coefficient:
 class EnergyCoefficients:
     """Values of every model coefficient (SI units, 7 nm reference for digital ones).
 
-    The defaults of the five fitted coefficients are the result of
+    The defaults of the four fitted coefficients are the result of
     :func:`sikernel.power.calibration.calibrate` on the calibration table
     (rerun by ``tests/test_power_calibration.py``).
     """
 
     # -- fitted (least squares in log space on the calibration table) ------------
-    walden_fom_j: float = 4.12e-14
-    e_fa_j: float = 5.21e-15
-    c_afe_f: float = 3.2e-14
-    e_fixed_j_per_bit: float = 7.57e-13
+    walden_fom_j: float = 3.08e-14
+    e_fa_j: float = 4.50e-15
+    c_afe_f: float = 1.0e-14
+    e_fixed_j_per_bit: float = 5.46e-13
     # -- TX driver --------------------------------------------------------------
     r_source_diff_ohm: float = 100.0
     r_term_diff_ohm: float = 100.0
@@ -57,8 +57,8 @@ class EnergyCoefficients:
     afe_bandwidth_per_baud: float = 1.0
     vga_stages: int = 1
     # -- slicers and analog DFE --------------------------------------------------
-    e_slicer_j: float = 2.0e-14
-    e_dfe_tap_j: float = 3.0e-14
+    e_slicer_j: float = 5.0e-14
+    e_dfe_tap_j: float = 5.0e-14
     # -- DSP ------------------------------------------------------------------------
     coef_bits: int = 8
     dsp_adapt_overhead: float = 0.25
@@ -69,10 +69,12 @@ class EnergyCoefficients:
     lanes_per_pll: int = 8
     rx_share_of_fixed: float = 0.5
     # -- receiver noise / sensitivity --------------------------------------------
-    eta0_v2_per_hz: float = 9.63e-18
+    noise_excess: float = 3.0
+    temperature_k: float = 300.0
     snr_tx_db: float = 33.0
     min_launch_peak_v: float = 0.1
     linear_margin_db: float = 3.0
+    design_margin_db: float = 3.0
 
     def with_(self, **changes: float) -> EnergyCoefficients:
         """A copy with some coefficients changed (unknown names raise)."""
@@ -96,7 +98,7 @@ DOC: dict[str, Coefficient] = {c.name: c for c in (
     Coefficient("c_afe_f", "F",
                 "fitted; effective load capacitance of one AFE gain stage (device, "
                 "wiring, next-stage input) at 7 nm; gm = 2π f_bw C_L",
-                2e-14, 1e-12, True),
+                1e-14, 1e-12, True),
     Coefficient("e_fixed_j_per_bit", "J/bit",
                 "fitted; serializer/deserializer, clock distribution and phase "
                 "interpolators, CDR logic, bias, at 7 nm",
@@ -121,10 +123,14 @@ DOC: dict[str, Coefficient] = {c.name: c for c in (
     Coefficient("rj_ui", "UI", "IEEE 802.3 COM σ_RJ = 0.01 UI (Table 93A-1 / 163A)"),
     Coefficient("lanes_per_pll", "1", "assumption: one PLL per octal macro"),
     Coefficient("rx_share_of_fixed", "1", "assumption: RX (CDR, deserializer) share of the fixed overhead"),
-    Coefficient("eta0_v2_per_hz", "V²/Hz",
-                "fitted; receiver input-referred noise density.  The COM presets span 6e-9 "
-                "(802.3dj) to 2e-8 (802.3ck C2C) V²/GHz as spec-level worst cases; published "
-                "receivers are quieter (range: assumption)", 1e-18, 2e-17, True),
+    Coefficient("noise_excess", "1",
+                "assumption: excess noise factor F of the receiver over its input pair's 8kT/g_m "
+                "(γ ≈ 1 in short-channel devices, doubled for the CTLE, VGA and slicer behind it, "
+                "plus margin); with C_L = 20 fF at 53 GBd it gives η0 ≈ 1e-17 V²/Hz at x = 1, "
+                "the order of the COM η0 = 8.2e-9 V²/GHz"),
+    Coefficient("temperature_k", "K", "assumption: junction temperature for kT noise"),
+    Coefficient("design_margin_db", "dB", "IEEE 802.3 COM pass threshold: 3 dB of margin over the "
+                "detector error ratio (93A.1.7; 163A, 178A)"),
     Coefficient("snr_tx_db", "dB", "IEEE 802.3ck COM SNR_TX = 33 dB"),
     Coefficient("min_launch_peak_v", "V", "assumption: smallest launch amplitude (peak differential) "
                 "a transmitter uses; crosstalk, supply noise and slicer offsets, absent from the "

@@ -318,5 +318,15 @@ def snr_db(a_s: float, var: float) -> float:
     return 10.0 * math.log10(a_s * a_s / var)
 
 
-__all__ = ["ANALOG_DFE_TAPS", "CTLE_GDC_DB", "DEFAULT_SI", "PulseSet", "SISettings", "TX_AXES",
-           "ctle_peaking_db", "op_table", "pulse_set", "tx_grid"]
+__all__ = [
+    "ANALOG_DFE_TAPS",
+    "CTLE_GDC_DB",
+    "DEFAULT_SI",
+    "TX_AXES",
+    "PulseSet",
+    "SISettings",
+    "ctle_peaking_db",
+    "op_table",
+    "pulse_set",
+    "tx_grid",
+]
