@@ -229,19 +229,21 @@ def convolve_pmf(a, b, shift, out):
         cs[i + 1] = cs[i] + a[i]
     for k in range(no):
         out[k] = 0.0
+    # support of a: only its nonzero span is multiplied
+    a_lo = 0
+    while a_lo < na and a[a_lo] == 0.0:
+        a_lo += 1
+    a_hi = na
+    while a_hi > a_lo and a[a_hi - 1] == 0.0:
+        a_hi -= 1
     for j in range(nb):
         bj = b[j]
         if bj == 0.0:
             continue
         k0 = j + shift
-        i_lo = max(0, -k0)
-        i_hi = min(na, no - k0)
-        if i_lo >= i_hi:
-            if k0 + na <= 0:
-                out[0] += cs[na] * bj
-            else:
-                out[no - 1] += cs[na] * bj
-            continue
+        i_lo = min(max(a_lo, -k0), a_hi)
+        i_hi = max(min(a_hi, no - k0), i_lo)
+        # mass of a mapped below / above the output grid goes to its edge bins
         out[0] += cs[i_lo] * bj
         out[no - 1] += (cs[na] - cs[i_hi]) * bj
         for i in range(i_lo, i_hi):

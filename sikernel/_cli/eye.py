@@ -1,0 +1,159 @@
+"""``sikernel eye``: statistical eye of a Touchstone channel, unequalised and equalised.
+
+Pipeline (defaults follow the IEEE 802.3ck KR COM preset where one applies):
+
+1. read the 4-port thru (port map (1,3) -> (2,4)) with
+   :func:`sikernel.channel.touchstone.read_touchstone`;
+2. pulse response (93A-24) at ``--baud`` with the RX AFE filter (93A-20,
+   ``f_r = 0.75 f_b``), 32 samples per UI, symbol amplitude ``--amplitude-v``
+   (A_v = 0.413 V);
+3. unequalised eye: :func:`sikernel.eye.stateye.stat_eye` of that pulse, no DFE;
+4. equalised eye: an MMSE RX FFE (``--ffe-pre``/``--ffe-post`` taps, 178A-style,
+   :func:`sikernel.eq.mmse.mmse` with the TX SNR as regulariser) plus ``--dfe``
+   ideal DFE taps; the FFE is scaled so that its main tap is 1 and applied to the
+   sampled pulse (:func:`sikernel.eq.ffe.apply_ffe`), then ``stat_eye`` with the DFE;
+5. noise: TX noise ``SNR_TX`` = 33 dB (93A-30), thermal noise ``eta0`` = 8.2e-9
+   V^2/GHz through the AFE noise bandwidth ``integral |H_r|^2 df`` (93A-35 form)
+   and, for the equalised eye, through the FFE taps (``sigma^2 sum w_i^2``,
+   samples taken as uncorrelated); random jitter 0.01 UI and dual-Dirac 0.02 UI.
+
+Prints eye heights, widths and the vertical eye closure (20 log10(ideal/EH), see
+:mod:`sikernel.eye.closure`) of both eyes; ``--json`` for everything, ``--png``
+for a figure (matplotlib, Agg backend, imported only then).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``eye`` sub-command."""
+    p = subparsers.add_parser(
+        "eye", help="statistical eye (BER contour, eye height/width, closure) of a channel",
+        description="Statistical eye of THRU.s4p, unequalised and with an MMSE RX FFE + DFE.")
+    p.add_argument("thru", help="thru channel, Touchstone .s4p (ports (1,3) -> (2,4))")
+    p.add_argument("--baud", type=float, required=True, help="symbol rate in Bd, e.g. 53.125e9")
+    p.add_argument("--modulation", default="pam4", help="nrz, pam3, pam4 (default), pam6, pam8")
+    p.add_argument("--target-ber", type=float, default=1e-6, help="BER of the contour (default 1e-6)")
+    p.add_argument("--amplitude-v", type=float, default=0.413, help="symbol amplitude A_v, V")
+    p.add_argument("--snr-tx-db", type=float, default=33.0, help="TX SNR, dB (93A-30)")
+    p.add_argument("--eta0-v2-ghz", type=float, default=8.2e-9, help="noise density, V^2/GHz")
+    p.add_argument("--rj-ui", type=float, default=0.01, help="random jitter, UI rms")
+    p.add_argument("--dd-ui", type=float, default=0.02, help="dual-Dirac jitter A_DD, UI")
+    p.add_argument("--f-r", type=float, default=0.75, help="RX AFE bandwidth / baud (93A-20)")
+    p.add_argument("--ffe-pre", type=int, default=3, help="RX FFE pre-cursor taps")
+    p.add_argument("--ffe-post", type=int, default=8, help="RX FFE post-cursor taps")
+    p.add_argument("--dfe", type=int, default=2, help="DFE taps of the equalised eye")
+    p.add_argument("--json", action="store_true", help="print the results as JSON")
+    p.add_argument("--png", metavar="FILE", help="write a figure of both eyes")
+    p.set_defaults(func=_run)
+
+
+def _noise_bandwidth_hz(baud: float, f_r: float) -> float:
+    """``integral_0^inf |H_r(f)|^2 df`` of the 93A-20 AFE filter (trapezoid to 20 f_b)."""
+    import numpy as np
+
+    from ..eq.filters import rx_afe_filter
+
+    f = np.linspace(0.0, 20.0 * baud, 200_001)
+    h2 = np.abs(rx_afe_filter(f, f_r * baud)) ** 2
+    return float(np.sum(0.5 * (h2[1:] + h2[:-1]) * np.diff(f)))
+
+
+def _summary(r: Any) -> dict[str, Any]:
+    return {"eye_height_v": r.eye_height_v.tolist(), "eye_width_ui": r.eye_width_ui.tolist(),
+            "eye_height_min_v": r.eye_height_min_v, "eye_width_min_ui": r.eye_width_min_ui,
+            "eye_closure_db": [float(x) for x in r.eye_closure_db],
+            "eye_closure_max_db": r.eye_closure_max_db, "phase_ui": r.phase_ui,
+            "thresholds_v": r.thresholds_v.tolist(), "h0_ref_v": r.h0_ref_v,
+            "dfe_taps_v": r.dfe_taps_v.tolist(), "noise_terms_v": r.noise_terms_v,
+            "target_ber": r.target_ber}
+
+
+def run_eye(args: argparse.Namespace) -> dict[str, Any]:
+    """Compute both eyes; returns a JSON-ready dict (plus the two results under ``_results``)."""
+    import time
+
+    import numpy as np
+
+    from ..channel.touchstone import read_touchstone
+    from ..eq.ffe import apply_ffe
+    from ..eq.mmse import mmse
+    from ..eye.stateye import stat_eye
+    from ..response import pulse_response
+
+    t0 = time.perf_counter()
+    ch = read_touchstone(args.thru)
+    pr = pulse_response(ch, args.baud, 32, args.modulation, rx_f_r=args.f_r,
+                        amplitude_v=args.amplitude_v)
+    m = pr.samples_per_ui
+    sigma_n = float(np.sqrt(args.eta0_v2_ghz * 1e-9 * _noise_bandwidth_hz(args.baud, args.f_r)))
+    common = {"modulation": args.modulation, "snr_tx_db": args.snr_tx_db,
+              "sigma_rj_ui": args.rj_ui, "a_dd_ui": args.dd_ui, "target_ber": args.target_ber}
+    un = stat_eye(pr, sigma_v=sigma_n, **common)
+
+    cursors, i0 = pr.all_cursors("peak")
+    eq = mmse(cursors, i0, n_pre=args.ffe_pre, n_post=args.ffe_post, n_dfe=args.dfe,
+              modulation=args.modulation, snr_tx_db=args.snr_tx_db)
+    w = eq.rx_ffe_taps / eq.rx_ffe_taps[eq.rx_ffe_n_pre]
+    _, v_eq = apply_ffe(pr.t_s, pr.v, w, eq.rx_ffe_n_pre, m)
+    ref = pr.peak_index + eq.rx_ffe_n_pre * m
+    eqr = stat_eye(v_eq, m, phase=ref, n_dfe=args.dfe,
+                   sigma_v=sigma_n * float(np.sqrt(np.sum(w ** 2))), **common)
+    out = {
+        "channel": str(args.thru), "baud": args.baud, "modulation": args.modulation,
+        "samples_per_ui": m, "sigma_thermal_v": sigma_n,
+        "equaliser": {"rx_ffe_taps": w.tolist(), "rx_ffe_n_pre": eq.rx_ffe_n_pre,
+                      "n_dfe": args.dfe, "method": "MMSE RX FFE (sikernel.eq.mmse), main tap 1"},
+        "unequalised": _summary(un), "equalised": _summary(eqr),
+        "elapsed_s": time.perf_counter() - t0,
+    }
+    out["_results"] = (un, eqr)
+    return out
+
+
+def _png(path: str, un: Any, eqr: Any, title: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.5), constrained_layout=True)
+    for ax, r, name in zip(axes, (un, eqr), ("unequalised", "equalised"), strict=True):
+        lg = np.log10(np.clip(r.ber.T, 1e-18, 1.0))
+        im = ax.imshow(lg, origin="lower", aspect="auto", cmap="viridis", vmin=-18, vmax=0,
+                       extent=(r.phases_ui[0], r.phases_ui[-1], r.voltages_v[0] * 1e3,
+                               r.voltages_v[-1] * 1e3))
+        ax.contour(r.phases_ui, r.voltages_v * 1e3, lg, levels=[np.log10(r.target_ber)],
+                   colors="w", linewidths=1)
+        ax.set_title(f"{name}: EH {r.eye_height_min_v * 1e3:.1f} mV, "
+                     f"closure {r.eye_closure_max_db:.1f} dB")
+        ax.set_xlabel("phase (UI)")
+        ax.set_ylabel("threshold (mV)")
+    fig.colorbar(im, ax=axes, label="log10 BER")
+    fig.suptitle(title)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def _run(args: argparse.Namespace) -> int:
+    out = run_eye(args)
+    un, eqr = out.pop("_results")
+    if args.png:
+        _png(args.png, un, eqr, f"{args.thru} @ {args.baud / 1e9:g} GBd {args.modulation}")
+    if args.json:
+        json.dump(out, sys.stdout, indent=2, default=float)
+        print()
+        return 0
+    print(f"{out['channel']}  {args.baud / 1e9:g} GBd {args.modulation}  target BER {args.target_ber:g}"
+          f"  ({out['elapsed_s']:.2f} s)")
+    for name in ("unequalised", "equalised"):
+        s = out[name]
+        print(f"  {name:12s} eye height {s['eye_height_min_v'] * 1e3:7.2f} mV  width "
+              f"{s['eye_width_min_ui']:.3f} UI  closure {s['eye_closure_max_db']:.2f} dB")
+    return 0

@@ -1,0 +1,90 @@
+"""Vertical eye closure in dB, for the unequalised and the equalised channel.
+
+Definition (documented figure of this package)::
+
+    closure_dB = 20 log10( EH_ideal / EH(target BER) )
+
+per eye, where ``EH(target BER)`` is the statistical-eye height read off the BER
+contour (:func:`sikernel.eye.stateye.stat_eye`) and ``EH_ideal = (A_{l+1} - A_l)
+sum_k h_k`` is the eye of an ISI- and noise-free link with the same swing: the
+same DC level of the pulse (the sum of all its UI-spaced cursors, i.e. the level
+a long run of one symbol settles to).  0 dB means no closure; ``inf`` a closed
+eye.  The same idea as the "vertical eye closure penalty" of optical links
+(IEEE 802.3 clause 52/95 VECP ``10 log10(OMA / A_0)``, written here as a voltage
+ratio in 20 log10) and of COM's ``20 log10(A_s / A_ni)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ..errors import SIKernelError
+from .stateye import StatEyeResult, stat_eye
+
+
+def eye_closure_db(eye_height_v: ArrayLike, ideal_eye_height_v: ArrayLike) -> np.ndarray:
+    """``20 log10(ideal / eye height)`` elementwise; ``inf`` where the eye is closed (<= 0)."""
+    eh = np.asarray(eye_height_v, dtype=float)
+    ideal = np.asarray(ideal_eye_height_v, dtype=float)
+    if np.any(~np.isfinite(ideal)) or np.any(ideal <= 0):
+        raise SIKernelError(f"ideal_eye_height_v={ideal_eye_height_v!r} must be finite and > 0")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(eh > 0, 20.0 * np.log10(ideal / np.where(eh > 0, eh, 1.0)), np.inf)
+
+
+@dataclass(frozen=True, eq=False)
+class ClosureResult:
+    """Eye closure of a channel before and after equalisation.
+
+    Attributes
+    ----------
+    unequalised, equalised : StatEyeResult
+        The two statistical eyes.
+    closure_unequalised_db, closure_equalised_db : float
+        Worst-eye closure (dB) of each.
+    improvement_db : float
+        ``closure_unequalised_db - closure_equalised_db`` (inf when only the
+        equalised eye is open).
+    """
+
+    unequalised: StatEyeResult
+    equalised: StatEyeResult
+    closure_unequalised_db: float
+    closure_equalised_db: float
+    improvement_db: float
+
+
+def eye_closure(unequalised: Any, equalised: Any, samples_per_ui: int | None = None, *,
+                equalised_kwargs: Mapping[str, Any] | None = None, **kwargs: Any) -> ClosureResult:
+    """Statistical-eye closure of an unequalised and an equalised pulse.
+
+    Parameters
+    ----------
+    unequalised, equalised : PulseResponse or array_like
+        The raw channel pulse and the pulse after TX FFE / CTLE / RX FFE.
+    samples_per_ui : int, optional
+        For array pulses.
+    equalised_kwargs : mapping, optional
+        Extra :func:`~sikernel.eye.stateye.stat_eye` arguments for the equalised
+        eye only (e.g. ``{"n_dfe": 3, "phase": 1234}``).
+    **kwargs
+        Common :func:`~sikernel.eye.stateye.stat_eye` arguments (noise, jitter,
+        target BER, modulation, grid).
+
+    Returns
+    -------
+    ClosureResult
+    """
+    if "n_dfe" in kwargs:
+        raise SIKernelError("n_dfe applies to the equalised eye only: pass it in equalised_kwargs")
+    un = stat_eye(unequalised, samples_per_ui, **kwargs)
+    eq = stat_eye(equalised, samples_per_ui, **{**kwargs, **dict(equalised_kwargs or {})})
+    a, b = un.eye_closure_max_db, eq.eye_closure_max_db
+    imp = a - b if np.isfinite(a) and np.isfinite(b) else (np.inf if np.isfinite(b) else np.nan)
+    return ClosureResult(unequalised=un, equalised=eq, closure_unequalised_db=a,
+                         closure_equalised_db=b, improvement_db=float(imp))
