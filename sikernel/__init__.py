@@ -38,6 +38,10 @@ _LAZY: dict[str, str] = {
     "step_response": "sikernel.response",
     "run_sweep": "sikernel.sweep",
     "com": "sikernel.eye.com",
+    "peak_distortion_eye": "sikernel.eye.peak",
+    "stat_eye": "sikernel.eye.stateye",
+    "eye_closure": "sikernel.eye.closure",
+    "simulate": "sikernel.eye.timesim",
     "energy_per_bit": "sikernel.power.api",
     "run_study": "sikernel.study",
 }

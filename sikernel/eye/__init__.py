@@ -13,6 +13,13 @@ _LAZY: dict[str, str] = {
     "peak_distortion_eye": "sikernel.eye.peak",
     "StatEyeResult": "sikernel.eye.stateye",
     "stat_eye": "sikernel.eye.stateye",
+    "ClosureResult": "sikernel.eye.closure",
+    "eye_closure": "sikernel.eye.closure",
+    "eye_closure_db": "sikernel.eye.closure",
+    "SimResult": "sikernel.eye.timesim",
+    "simulate": "sikernel.eye.timesim",
+    "prbs": "sikernel.eye.timesim",
+    "prqs": "sikernel.eye.timesim",
 }
 
 
