@@ -12,7 +12,7 @@ from scipy import constants
 
 from sikernel import SIKernelError
 from sikernel.channel import twoport
-from sikernel.channel.lines import Microstrip, Stripline
+from sikernel.channel.lines import ETA0, Microstrip, Stripline
 from sikernel.channel.materials import DIELECTRICS, Dielectric
 from sikernel.channel.parametric import HOST_BOARD_92_12, ParametricLine
 
@@ -67,6 +67,37 @@ def test_microstrip_z_vs_field_solver(w, t, h, s, er):
     z_fd, _ = microstrip_z_fd(w, t, h, er, s)
     line = Microstrip(_lossless(er), w, t, h, spacing=s, sigma_s_m=math.inf)
     assert line.zc(np.array([1e9]))[0].real == pytest.approx(z_fd, rel=RTOL_Z_FD)
+
+
+# conductor attenuation vs Pozar's closed form (same Wheeler rule on another Z0 fit)
+RTOL_ALPHA_C = 0.02
+# Wheeler dZ/dn from the closed form vs from the FD solver (finite difference of two solves)
+RTOL_DZDN = 0.03
+
+
+@pytest.mark.parametrize(("w", "t", "h"), [(150e-6, 18e-6, 150e-6), (100e-6, 35e-6, 100e-6),
+                                           (300e-6, 18e-6, 200e-6)])
+def test_conductor_loss_vs_pozar(w, t, h):
+    """alpha_c of stripline, D. M. Pozar, *Microwave Engineering*, 4th ed., §3.7 (sqrt(er) Z0 < 120)."""
+    er = 3.5
+    line = Stripline(_lossless(er), w, t, h)
+    f = np.array([10e9])
+    b = 2 * h + t
+    z0 = line.z_air_ohm / math.sqrt(er)
+    rs = math.sqrt(math.pi * 10e9 * constants.mu_0 / 5.8e7)
+    a = 1 + 2 * w / (b - t) + (b + t) / (math.pi * (b - t)) * math.log((2 * b - t) / t)
+    alpha_pozar = 2.7e-3 * rs * er * z0 / (30 * math.pi * (b - t)) * a
+    r, *_ = line.rlgc(f)
+    assert r[0] / (2 * z0) == pytest.approx(alpha_pozar, rel=RTOL_ALPHA_C)
+
+
+def test_wheeler_derivative_vs_field_solver():
+    w, t, h, n = 150e-6, 18e-6, 150e-6, 4e-6
+    d_fd = (stripline_z_fd(w - 2 * n, t - 2 * n, h + 2 * n, hmin_frac=0.04)
+            - stripline_z_fd(w + 2 * n, t + 2 * n, h - 2 * n, hmin_frac=0.04)) / (2 * n)
+    line = Stripline(_lossless(1.0), w, t, h)
+    g_geom = line._q[2]  # (1/eta0) dZ_air/dn
+    assert g_geom * ETA0 == pytest.approx(d_fd, rel=RTOL_DZDN)
 
 
 def test_matched_lossless_line_is_pure_delay():

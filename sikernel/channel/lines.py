@@ -212,8 +212,10 @@ class _Line:
         z_air = self._z_air(w, t, h, s)
         # Wheeler incremental inductance: walls recede by n
         n = 1e-3 * min(w, t, h, s if s is not None else w)
-        zp = self._z_air(w - 2 * n, t - 2 * n, h + n, None if s is None else s + 2 * n)
-        zm = self._z_air(w + 2 * n, t + 2 * n, h - n, None if s is None else s - 2 * n)
+        # (strip surfaces and planes each recede by n: W - 2n, t - 2n, trace-to-plane height h + 2n,
+        # hence stripline plane spacing b + 2n; gap s + 2n)
+        zp = self._z_air(w - 2 * n, t - 2 * n, h + 2 * n, None if s is None else s + 2 * n)
+        zm = self._z_air(w + 2 * n, t + 2 * n, h - 2 * n, None if s is None else s - 2 * n)
         g_geom = (zp - zm) / (2.0 * n) / ETA0          # 1/m
         legs = 2.0 if self.differential else 1.0
         sig = float(self.sigma_s_m)
