@@ -298,3 +298,43 @@ def test_unknown_extension(tmp_path):
 def test_not_a_path_or_network():
     with pytest.raises(SIKernelError, match="neither a file path"):
         read_touchstone(12345)
+
+
+# -- the compiled kernels against NumPy ---------------------------------------------
+def test_number_parser_matches_numpy(rng):
+    from sikernel._kernels.touchstone import parse_numbers
+
+    x = np.concatenate([rng.normal(size=500) * 10.0 ** rng.integers(-30, 30, 500),
+                        [0.0, -0.0, 1.0, 123456789012345.0, 5e-324, 1.7e308]])
+    text = "! header\n# Hz S RI R 50\n" + "\n".join(
+        f"{v:.{int(d)}e}\t{v:.{int(d)}g} ! c" for v, d in zip(x, rng.integers(1, 16, x.size),
+                                                             strict=True)) + "\n"
+    ref = np.array([float(t) for line in text.splitlines()[2:]
+                    for t in line.split("!")[0].split()])
+    out = np.empty(len(text))
+    n = parse_numbers(np.frombuffer(text.encode(), dtype=np.uint8).copy(), out)
+    assert n == ref.size
+    np.testing.assert_allclose(out[:n], ref, rtol=4e-16, atol=0)
+
+
+@pytest.mark.parametrize("bad", [b"1 2x 3", b"1 - 3", b"1 e5", b"1 2e 3", b"1 2.3.4"])
+def test_number_parser_rejects(bad):
+    from sikernel._kernels.touchstone import parse_numbers
+
+    assert parse_numbers(np.frombuffer(bad, dtype=np.uint8).copy(), np.empty(10)) < 0
+
+
+def test_passive_mask_matches_svd(rng):
+    from sikernel._kernels.touchstone import passive_mask
+
+    s = (rng.normal(size=(400, 4, 4)) + 1j * rng.normal(size=(400, 4, 4))) * 0.3
+    sig = np.linalg.svd(s, compute_uv=False)[:, 0]
+    ok = np.empty(400, dtype=np.bool_)
+    passive_mask(s, 1.2**2, ok)
+    np.testing.assert_array_equal(ok, sig < 1.2)
+    assert 0 < ok.sum() < 400
+
+
+def test_passive_file_meta(thru_channels):
+    ch = thru_channels("DPO_4in_Meg7_THRU.s4p")
+    assert ch.meta["passive"] is True and "max_singular_value" not in ch.meta
