@@ -1,0 +1,58 @@
+"""`sikernel eye` on a real IEEE P802.3ck channel, and the eye-closure figure."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from sikernel import SIKernelError
+from sikernel.cli import main
+from sikernel.eye.closure import eye_closure, eye_closure_db
+
+from .conftest import channel_path
+
+
+def test_cli_eye_real_channel_equalisation_opens_the_eye(capsys, tmp_path):
+    thru = channel_path("DPO_4in_Meg7_THRU.s4p")
+    png = tmp_path / "eye.png"
+    assert main(["eye", str(thru), "--baud", "53.125e9", "--json", "--png", str(png)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    un, eq = out["unequalised"], out["equalised"]
+    assert eq["eye_height_min_v"] > 0 and 0 < eq["eye_width_min_ui"] < 1
+    assert np.isfinite(eq["eye_closure_max_db"]) and eq["eye_closure_max_db"] > 0
+    assert un["eye_closure_max_db"] > eq["eye_closure_max_db"]
+    assert len(out["equaliser"]["rx_ffe_taps"]) == 3 + 1 + 8
+    assert png.is_file() and png.stat().st_size > 10_000
+    # the text report names both eyes
+    assert main(["eye", str(thru), "--baud", "53.125e9", "--dfe", "1"]) == 0
+    text = capsys.readouterr().out
+    assert "unequalised" in text and "equalised" in text
+
+
+def test_cli_eye_bad_input(capsys, tmp_path):
+    assert main(["eye", str(tmp_path / "missing.s4p"), "--baud", "53.125e9"]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    thru = channel_path("DPO_4in_Meg7_THRU.s4p")
+    assert main(["eye", str(thru), "--baud", "53.125e9", "--target-ber", "0.7"]) == 2
+    assert "target_ber" in capsys.readouterr().err
+
+
+def test_eye_closure_db_formula_and_bad_input():
+    np.testing.assert_allclose(eye_closure_db([0.1, 0.05, 0.0], 0.2),
+                               [20 * np.log10(2), 20 * np.log10(4), np.inf])
+    with pytest.raises(SIKernelError, match="ideal_eye_height_v"):
+        eye_closure_db(0.1, 0.0)
+
+
+def test_eye_closure_equalised_vs_unequalised():
+    m = 16
+    t = np.arange(40 * m) / m
+    p = 0.3 * np.exp(-((t - 4) / 0.7) ** 2) + 0.04 * np.exp(-np.clip(t - 4, 0, None) / 2.5) * (t > 4)
+    r = eye_closure(p, p, m, equalised_kwargs={"n_dfe": 3}, sigma_v=0.002, n_phases=32, n_bins=512)
+    assert r.closure_equalised_db < r.closure_unequalised_db
+    np.testing.assert_allclose(r.equalised.eye_closure_db,
+                               eye_closure_db(r.equalised.eye_height_v, r.equalised.ideal_eye_height_v))
+    with pytest.raises(SIKernelError, match="n_dfe"):
+        eye_closure(p, p, m, n_dfe=2)
