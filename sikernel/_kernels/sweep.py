@@ -61,4 +61,31 @@ def peak_cursors(v, m, n_pre, n_post, cursors, h0):
             cursors[r, k + n_pre] = v[r, i] if 0 <= i < n else 0.0
 
 
-__all__ = ["il_db_at", "peak_cursors"]
+@parallel_kernel
+def peak_eye_heights(cursors, n_pre, n_levels, n_dfe, dfe_max, out):
+    """Peak-distortion eye height of each row of UI-spaced ``cursors`` (main one at ``n_pre``).
+
+    Batch form of :func:`sikernel.eye.peak.peak_distortion_eye` (levels equally spaced
+    on [-1, 1]; J. G. Proakis, *Digital Communications*, 5th ed., §9.2): after ideal DFE
+    taps ``b_k = h_k`` (k = 1..n_dfe[r], clipped to ``+-dfe_max[r] h0`` when
+    ``dfe_max[r] > 0``), ``out[r] = 2/(L-1) h0 - 2 sum_{k!=0} |h_k - b_k|`` (the smallest eye).
+    """
+    nc = cursors.shape[1]
+    for r in prange(cursors.shape[0]):
+        h0 = cursors[r, n_pre]
+        lim = dfe_max[r] * h0
+        isi = 0.0
+        for k in range(nc):
+            if k == n_pre:
+                continue
+            x = cursors[r, k]
+            if n_pre < k <= n_pre + n_dfe[r]:
+                b = x
+                if dfe_max[r] > 0.0:
+                    b = min(max(b, -lim), lim)
+                x = x - b
+            isi += abs(x)
+        out[r] = 2.0 / (n_levels[r] - 1) * h0 - 2.0 * isi
+
+
+__all__ = ["il_db_at", "peak_cursors", "peak_eye_heights"]

@@ -323,6 +323,9 @@ def load_config(config: Mapping[str, Any] | str | Path | SweepConfig) -> SweepCo
     for fb in bauds:
         if 1.0 / df < 4.0 / fb:
             raise _err(f"frequency.df_hz={df:g} Hz gives a record under 4 UI at baud={fb:g}")
+    if max(axes.get("n_dfe", (fixed.get("n_dfe", 0),))) > n_post:
+        raise _err(f"n_dfe={max(axes.get('n_dfe', (fixed.get('n_dfe', 0),)))} exceeds pulse.n_post={n_post}; "
+                   "the DFE can only cancel stored post-cursors")
     max_points = int(_number("limits.max_points", limits["max_points"], 1, 1e15, "", integer=True))
     max_mem = _number("limits.max_memory_bytes", limits["max_memory_bytes"], 1e6, 1e15, "bytes")
     cfg = SweepConfig(name=name, axes=axes, fixed=fixed, outputs=outputs, f_max_hz=fmax, df_hz=df,

@@ -15,8 +15,9 @@ stages the requested outputs need, in order:
     :func:`sikernel.response.pulse_from_h` (its ``prange`` irfft driver), then the
     cursors at the peak phase (:func:`sikernel._kernels.sweep.peak_cursors`).
 ``eye``
-    Peak-distortion eye height (:func:`sikernel.eye.peak.peak_distortion_eye`, per
-    point on the chunk's cursors) after ``n_dfe`` ideal DFE taps limited by ``dfe_max``.
+    Peak-distortion eye height of the chunk's cursors after ``n_dfe`` ideal DFE taps
+    limited by ``dfe_max`` (:func:`sikernel._kernels.sweep.peak_eye_heights`, the batch
+    form of :func:`sikernel.eye.peak.peak_distortion_eye`, checked against it in tests).
 ``power``
     Energy per bit from the loss at Nyquist (:func:`sikernel.power.energy_per_bit`,
     ``loss_db`` path: tabulated SI chain); NaN where no architecture closes the link.
@@ -143,16 +144,17 @@ def stage_pulse(cfg: SweepConfig, p: dict[str, np.ndarray], state: dict[str, Any
 
 def stage_eye(cfg: SweepConfig, p: dict[str, np.ndarray], state: dict[str, Any]) -> None:
     """Peak-distortion eye height of each point's cursors (smallest eye, V per V)."""
-    from ..eye.peak import peak_distortion_eye
+    from .._kernels.sweep import peak_eye_heights
+    from ..response import MODULATIONS
 
     cur = state["cursors_v"]
-    out = np.empty(cur.shape[0])
-    for i in range(cur.shape[0]):
-        dmax = float(p["dfe_max"][i])
-        r = peak_distortion_eye(cur[i], 1, modulation=str(p["modulation"][i]), phase=cfg.n_pre,
-                                n_dfe=int(p["n_dfe"][i]), dfe_max=dmax if dmax > 0 else None)
-        out[i] = r.eye_height_min_v
-    state["eye_height_v"] = out
+    n = cur.shape[0]
+    levels = np.array([MODULATIONS[m] for m in p["modulation"].tolist()], dtype=np.int64)
+    out = np.empty(max(n, 2))
+    rows = _padded(np.arange(n))
+    peak_eye_heights(cur[rows], cfg.n_pre, levels[rows], p["n_dfe"][rows].astype(np.int64),
+                     p["dfe_max"][rows].astype(float), out)
+    state["eye_height_v"] = out[:n]
 
 
 def stage_power(cfg: SweepConfig, p: dict[str, np.ndarray], state: dict[str, Any]) -> None:
