@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from sikernel import SIKernelError
-from sikernel.eq.dfe import dfe
+from sikernel.eq.dfe import apply_dfe
 from sikernel.eq.mmse import mmse, mmse_batch, noise_acf_from_psd, symbol_variance
 from sikernel.eq.zf import zero_forcing
 
@@ -35,7 +35,7 @@ ACF = np.array([2e-4, 6e-5, 1e-5])          # coloured noise at the FFE input (V
 def test_dfe_limits_respected_and_residual_consistent(h, bmax):
     h = h.copy()
     h[1] = 0.8
-    r = dfe(h, 1, 4, b_max=bmax, b_min=-0.5 * bmax)
+    r = apply_dfe(h, 1, 4, b_max=bmax, b_min=-0.5 * bmax)
     assert np.all(r.taps <= bmax + ATOL_EXACT)
     assert np.all(r.taps >= -0.5 * bmax - ATOL_EXACT)
     np.testing.assert_allclose(r.residual[2:6], h[2:6] - 0.8 * r.taps, atol=ATOL_EXACT)
@@ -50,29 +50,29 @@ def test_dfe_floating_taps_catch_a_reflection():
     h[0] = 0.5
     h[1:4] = [0.2, 0.1, 0.05]
     h[25:27] = [0.03, -0.02]
-    r = dfe(h, 0, 3, b_max=1.0, float_groups=1, float_group_size=2, float_span=35,
+    r = apply_dfe(h, 0, 3, b_max=1.0, float_groups=1, float_group_size=2, float_span=35,
             float_b_max=0.1)
     assert list(r.positions) == [1, 2, 3, 25, 26]
     assert r.peak_distortion == pytest.approx(0.0, abs=ATOL_EXACT)
-    r2 = dfe(h, 0, 3, b_max=1.0)
+    r2 = apply_dfe(h, 0, 3, b_max=1.0)
     assert r2.peak_distortion == pytest.approx(0.05)
 
 
 def test_dfe_bad_input():
     with pytest.raises(SIKernelError, match="non-empty"):
-        dfe([], 0, 1)
+        apply_dfe([], 0, 1)
     with pytest.raises(SIKernelError, match="1-D"):
-        dfe([[0.5, 0.1]], 0, 1)
+        apply_dfe([[0.5, 0.1]], 0, 1)
     with pytest.raises(SIKernelError, match="main_index"):
-        dfe(H, 20, 1)
+        apply_dfe(H, 20, 1)
     with pytest.raises(SIKernelError, match="main cursor"):
-        dfe(-H, I0, 1)
+        apply_dfe(-H, I0, 1)
     with pytest.raises(SIKernelError, match="b_max"):
-        dfe(H, I0, 3, b_max=[0.5, 0.2])
+        apply_dfe(H, I0, 3, b_max=[0.5, 0.2])
     with pytest.raises(SIKernelError, match="exceeds"):
-        dfe(H, I0, 1, b_max=0.1, b_min=0.2)
+        apply_dfe(H, I0, 1, b_max=0.1, b_min=0.2)
     with pytest.raises(SIKernelError, match="n_taps"):
-        dfe(H, I0, -1)
+        apply_dfe(H, I0, -1)
 
 
 # -- MMSE ---------------------------------------------------------------------------

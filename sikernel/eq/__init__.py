@@ -1,7 +1,9 @@
 """Equalisers: transmitter and receiver filters (TX FFE, CTLE, RX AFE, RX FFE, DFE) and
 their optimisers (MMSE, zero-forcing; the COM grid search lives in :mod:`sikernel.eq.grid`).
 
-Submodules are imported lazily so that ``import sikernel.eq`` stays light.
+Submodules are imported lazily so that ``import sikernel.eq`` stays light.  Public
+names never equal a submodule's name (``sikernel.eq.mmse`` is the module; its solver
+is exported here as ``solve_mmse``, the DFE as ``apply_dfe``).
 """
 
 from __future__ import annotations
@@ -20,9 +22,9 @@ _LAZY: dict[str, str] = {
     "rx_ffe_cursors": "sikernel.eq.ffe",
     "tx_ffe_taps": "sikernel.eq.ffe",
     "DfeResult": "sikernel.eq.dfe",
-    "dfe": "sikernel.eq.dfe",
+    "apply_dfe": "sikernel.eq.dfe",
     "MmseResult": "sikernel.eq.mmse",
-    "mmse": "sikernel.eq.mmse",
+    "solve_mmse": "sikernel.eq.mmse",
     "MmseBatchResult": "sikernel.eq.mmse",
     "mmse_batch": "sikernel.eq.mmse",
     "noise_acf_from_psd": "sikernel.eq.mmse",

@@ -82,7 +82,7 @@ def _limits(name: str, value: ArrayLike | None, n: int, default: np.ndarray | No
     return arr
 
 
-def dfe(cursors: ArrayLike, main_index: int, n_taps: int, b_max: ArrayLike = 1.0,
+def apply_dfe(cursors: ArrayLike, main_index: int, n_taps: int, b_max: ArrayLike = 1.0,
         b_min: ArrayLike | None = None, *, float_groups: int = 0, float_group_size: int = 1,
         float_span: int = 0, float_b_max: float = 0.0) -> DfeResult:
     """Apply a DFE with per-tap limits (and optional floating taps) to ISI cursors.
@@ -162,4 +162,4 @@ def dfe(cursors: ArrayLike, main_index: int, n_taps: int, b_max: ArrayLike = 1.0
                      peak_distortion=float(np.sum(np.abs(isi))))
 
 
-__all__ = ["DfeResult", "dfe"]
+__all__ = ["DfeResult", "apply_dfe"]

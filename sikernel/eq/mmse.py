@@ -395,4 +395,8 @@ def mmse_batch(cursors: ArrayLike, main_index: int, n_pre: int = 5, n_post: int 
                            best=int(np.argmax(fom)), levels=lv, rlm=rlm_v)
 
 
-__all__ = ["MmseBatchResult", "MmseResult", "mmse", "mmse_batch", "noise_acf_from_psd", "symbol_variance"]
+#: package-level name of :func:`mmse` (``sikernel.eq.mmse`` is this module)
+solve_mmse = mmse
+
+__all__ = ["MmseBatchResult", "MmseResult", "mmse", "mmse_batch", "noise_acf_from_psd",
+           "solve_mmse", "symbol_variance"]
