@@ -22,6 +22,8 @@ MIL = 25.4e-6
 INCH = 0.0254
 # closed-form impedance vs the 2-D finite-difference Laplace solve (issue: 3 %)
 RTOL_Z_FD = 0.03
+# microstrip eps_eff vs the FD solve (odd mode: Kirschning-Jansen static formula)
+RTOL_EEFF_FD = 0.07
 # dielectric-only loss vs 2.31 f[GHz] sqrt(Dk) Df dB/inch (issue: 1 %)
 RTOL_DIEL_RULE = 0.01
 # two computations of the same cascade / closed form (round-off only)
@@ -64,9 +66,12 @@ def test_stripline_z_vs_field_solver(w, t, h, s):
 
 @pytest.mark.parametrize(("w", "t", "h", "s", "er"), MICRO_GEOMS)
 def test_microstrip_z_vs_field_solver(w, t, h, s, er):
-    z_fd, _ = microstrip_z_fd(w, t, h, er, s)
+    z_fd, ee_fd = microstrip_z_fd(w, t, h, er, s)
     line = Microstrip(_lossless(er), w, t, h, spacing=s, sigma_s_m=math.inf)
     assert line.zc(np.array([1e9]))[0].real == pytest.approx(z_fd, rel=RTOL_Z_FD)
+    # effective permittivity of the port mode (single line: H-J; odd mode: Kirschning-Jansen)
+    ee = 1.0 + line._q[1] * (er - 1.0)
+    assert ee == pytest.approx(ee_fd, rel=RTOL_EEFF_FD)
 
 
 # conductor attenuation vs Pozar's closed form (same Wheeler rule on another Z0 fit)

@@ -28,9 +28,9 @@ Characteristic impedance (quasi-static TEM / quasi-TEM, closed forms)
   frequency dispersion of eps_eff is neglected.
 * Edge-coupled microstrip: IPC-2141A (2004), "Design guide for high-speed
   controlled impedance circuit boards", edge-coupled microstrip formula
-  ``Z_diff = 2 Z0 (1 - 0.48 exp(-0.96 S/h))`` on the Hammerstad–Jensen Z0, with
-  the single-line eps_eff for the odd mode.  An engineering approximation
-  (a few per cent; see tests), not a field solution.
+  ``Z_diff = 2 Z0 (1 - 0.48 exp(-0.96 S/h))`` on the Hammerstad–Jensen Z0 (an
+  engineering approximation, within 3 % of a field solve in the tests), and the
+  Kirschning–Jansen (1984) static odd-mode eps_eff for delay and dielectric loss.
 
 Losses and causality
 --------------------
@@ -162,6 +162,24 @@ def microstrip_z0_eeff(w: float, t: float, h: float, er: float) -> tuple[float, 
     z = _hj_zl1(ur) / math.sqrt(_hj_eeff(ur, er))
     ee = _hj_eeff(ur, er) * (_hj_zl1(u1) / _hj_zl1(ur)) ** 2
     return z, ee
+
+
+def coupled_microstrip_eeff_odd(w: float, h: float, s: float, er: float, eeff: float) -> float:
+    """Static odd-mode eps_eff of edge-coupled microstrip (Kirschning and Jansen 1984).
+
+    M. Kirschning and R. H. Jansen, "Accurate wide-range design equations for the
+    frequency-dependent characteristic of parallel coupled microstrip lines", IEEE
+    Trans. MTT 32(1), pp. 83-90, 1984 (static odd-mode eps_eff), on the single-line
+    ``eeff`` (here Hammerstad–Jensen with thickness).  Checked against a 2-D field
+    solve to about 6 % (tests), versus 12 % for the single-line value.
+    """
+    u = w / h
+    g = s / h
+    ao = 0.7287 * (eeff - 0.5 * (er + 1.0)) * (1.0 - math.exp(-0.179 * u))
+    bo = 0.747 * er / (0.15 + er)
+    co = bo - (bo - 0.207) * math.exp(-0.414 * u)
+    do = 0.593 + 0.694 * math.exp(-0.562 * u)
+    return (0.5 * (er + 1.0) + ao - eeff) * math.exp(-co * g ** do) + eeff
 
 
 # --------------------------------------------------------------------------- line classes
@@ -354,26 +372,34 @@ class Microstrip(_Line):
 
     Parameters are as for :class:`Stripline`, with ``height`` the dielectric
     thickness between the ground plane and the trace (m).  Quasi-static
-    Hammerstad–Jensen Z0/eps_eff; differential impedance by IPC-2141A (approximate).
+    Hammerstad–Jensen Z0/eps_eff; differential impedance by IPC-2141A (approximate),
+    odd-mode eps_eff by Kirschning–Jansen.
     """
 
     def _er_ref(self) -> float:
         d = self.dielectric
         return float(d.dk_df(d.f_ref_hz)[0])
 
+    def _eeff(self, w: float, t: float, h: float, s: float | None) -> tuple[float, float]:
+        """(Z0 or Z_diff in the dielectric, eps_eff of the port mode) at the datasheet Dk."""
+        er = self._er_ref()
+        z, ee = microstrip_z0_eeff(w, t, h, er)
+        if s is None:
+            return z, ee
+        z_diff = 2.0 * z * (1.0 - 0.48 * math.exp(-0.96 * s / h))
+        return z_diff, coupled_microstrip_eeff_odd(w, h, s, er, ee)
+
     def _z_air(self, w: float, t: float, h: float, s: float | None) -> float:
-        # Z_air = Z0 sqrt(eps_eff) at the datasheet Dk, so that Z_air/sqrt(eps_eff) is exactly
-        # the Hammerstad-Jensen Z0 there (their Z0 is not Z0(eps_r=1)/sqrt(eps_eff))
-        z, ee = microstrip_z0_eeff(w, t, h, self._er_ref())
-        if s is not None:
-            z = 2.0 * z * (1.0 - 0.48 * math.exp(-0.96 * s / h))
+        # Z_air = Z sqrt(eps_eff) at the datasheet Dk, so that Z_air/sqrt(eps_eff) is exactly
+        # the closed-form Z there (Hammerstad-Jensen's Z0 is not Z0(eps_r=1)/sqrt(eps_eff))
+        z, ee = self._eeff(w, t, h, s)
         return z * math.sqrt(ee)
 
     def _filling(self) -> float:
         er = self._er_ref()
-        _, ee = microstrip_z0_eeff(self.width, self.thickness, self.height, er)
+        _, ee = self._eeff(self.width, self.thickness, self.height, self.spacing)
         return (ee - 1.0) / (er - 1.0)
 
 
-__all__ = ["Microstrip", "Stripline", "coupled_stripline_z_air", "line_abcd", "microstrip_z0_eeff",
-           "stripline_z0_air"]
+__all__ = ["Microstrip", "Stripline", "coupled_microstrip_eeff_odd", "coupled_stripline_z_air",
+           "line_abcd", "microstrip_z0_eeff", "stripline_z0_air"]
