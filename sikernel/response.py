@@ -104,7 +104,7 @@ class FftGrid:
 
     @property
     def t_s(self) -> np.ndarray:
-        """Sample times in s, starting at ``-n_neg * dt_s``."""
+        """Sample times in s of the default record, starting at ``-n_neg * dt_s``."""
         return (np.arange(self.n_time) - self.n_neg) * self.dt_s
 
 
@@ -154,8 +154,9 @@ def _on_fft_grid(h: np.ndarray, f: np.ndarray, grid: FftGrid) -> tuple[np.ndarra
     return res.reshape(*h.shape[:-1], fk.size), int(fk.size)
 
 
-def _transform(h: ArrayLike, f_hz: ArrayLike, baud: float, samples_per_ui: int,
-               kind: int) -> tuple[np.ndarray, np.ndarray, FftGrid]:
+def _transform(h: ArrayLike, f_hz: ArrayLike, baud: float, samples_per_ui: int, kind: int,
+               t_window_s: tuple[float, float] | None = None,
+               ) -> tuple[np.ndarray, np.ndarray, FftGrid]:
     grid = fft_grid(f_hz, baud, samples_per_ui)
     f = np.asarray(f_hz, dtype=float)
     harr = np.asarray(h, dtype=np.complex128)
@@ -163,27 +164,40 @@ def _transform(h: ArrayLike, f_hz: ArrayLike, baud: float, samples_per_ui: int,
         raise SIKernelError(f"h has shape {harr.shape}; expected (..., {f.size}) to match f_hz")
     if not np.all(np.isfinite(harr)):
         raise SIKernelError("h contains NaN or inf values")
+    if t_window_s is None:
+        first, n_out = -grid.n_neg, grid.n_time
+    else:
+        try:
+            t0, t1 = (float(x) for x in t_window_s)
+        except (TypeError, ValueError):
+            raise SIKernelError(f"t_window_s={t_window_s!r} must be (t_start_s, t_stop_s)") from None
+        first = int(np.floor(t0 / grid.dt_s + 1e-9))
+        n_out = int(np.ceil(t1 / grid.dt_s - 1e-9)) - first
+        if not (np.isfinite(t0) and np.isfinite(t1)) or n_out < 1 or n_out > grid.n_time:
+            raise SIKernelError(f"t_window_s={t_window_s!r} must be finite, t_start < t_stop, and "
+                                f"no longer than the record 1/df = {grid.n_time * grid.dt_s:g} s")
     hp, n_valid = _on_fft_grid(harr, f, grid)
     flat = np.ascontiguousarray(hp.reshape(-1, hp.shape[-1]))
-    out = np.empty((flat.shape[0], grid.n_time))
+    out = np.empty((flat.shape[0], n_out))
     t_ui = 1.0 / float(baud)
     if flat.shape[0] == 1:
-        _k.spectrum_to_time(flat[0], n_valid, grid.df_hz, t_ui, kind, grid.n_time, grid.n_neg,
-                            out[0])
+        _k.spectrum_to_time(flat[0], n_valid, grid.df_hz, t_ui, kind, grid.n_time, first, out[0])
     else:
-        _k.batch_spectrum_to_time(flat, n_valid, grid.df_hz, t_ui, kind, grid.n_time,
-                                  grid.n_neg, out)
-    return grid.t_s, out.reshape(*harr.shape[:-1], grid.n_time), grid
+        _k.batch_spectrum_to_time(flat, n_valid, grid.df_hz, t_ui, kind, grid.n_time, first,
+                                  out)
+    t = (first + np.arange(n_out)) * grid.dt_s
+    return t, out.reshape(*harr.shape[:-1], n_out), grid
 
 
-def pulse_from_h(h: ArrayLike, f_hz: ArrayLike, baud: float,
-                 samples_per_ui: int = 32) -> tuple[np.ndarray, np.ndarray]:
+def pulse_from_h(h: ArrayLike, f_hz: ArrayLike, baud: float, samples_per_ui: int = 32, *,
+                 t_window_s: tuple[float, float] | None = None,
+                 ) -> tuple[np.ndarray, np.ndarray]:
     """Pulse response of a transfer function, IEEE 802.3 eq. (93A-24), array level.
 
     Parameters
     ----------
     h : array_like, shape (..., n_freq)
-        Complex voltage transfer function(s) on ``f_hz`` (a leading batch axis is
+        Complex voltage transfer function(s) on ``f_hz`` (leading batch axes are
         transformed in parallel, e.g. one row per CTLE setting).
     f_hz : array_like, shape (n_freq,)
         Uniform grid in Hz starting at 0 Hz and reaching at least ``baud/2``.
@@ -191,28 +205,34 @@ def pulse_from_h(h: ArrayLike, f_hz: ArrayLike, baud: float,
         Symbol rate in Bd; the rectangular symbol has width ``T = 1/baud`` and spans [0, T).
     samples_per_ui : int
         Time samples per UI; ``dt = 1/(baud * samples_per_ui)``.
+    t_window_s : (float, float), optional
+        Return only the samples with ``t_start <= t < t_stop`` (saves memory for large
+        batches; the transform is the same).  Default: the whole record.
 
     Returns
     -------
     t_s : ndarray, shape (n_time,)
-        Sample times in s from ``-n_time/4 * dt`` (negative times hold any non-causal
-        content and the circular wrap-around) to ``3 n_time/4 * dt``.
+        Sample times in s; by default from ``-n_time/4 * dt`` (negative times hold any
+        non-causal content and the circular wrap-around) to ``3 n_time/4 * dt``.
     v : ndarray, shape (..., n_time)
         Pulse response in V per V of symbol amplitude.
 
     Notes
     -----
-    ``n_time = round(baud * samples_per_ui / df)``; ``H`` is zero-padded above the
-    last grid frequency up to ``baud * samples_per_ui / 2`` (or cut there).
+    ``n_time = round(baud * samples_per_ui / df)`` (record length ``1/df``); ``H`` is
+    zero-padded above the last grid frequency up to ``baud * samples_per_ui / 2`` (or
+    cut there).  Times outside ``[-record/4, 3 record/4)`` in ``t_window_s`` alias
+    (the record is periodic).
     """
-    t, v, _ = _transform(h, f_hz, baud, samples_per_ui, _k.KIND_PULSE)
+    t, v, _ = _transform(h, f_hz, baud, samples_per_ui, _k.KIND_PULSE, t_window_s)
     return t, v
 
 
-def impulse_from_h(h: ArrayLike, f_hz: ArrayLike, baud: float,
-                   samples_per_ui: int = 32) -> tuple[np.ndarray, np.ndarray]:
+def impulse_from_h(h: ArrayLike, f_hz: ArrayLike, baud: float, samples_per_ui: int = 32, *,
+                   t_window_s: tuple[float, float] | None = None,
+                   ) -> tuple[np.ndarray, np.ndarray]:
     """Impulse response samples (1/s) of ``h`` on the same grid as :func:`pulse_from_h`."""
-    t, v, _ = _transform(h, f_hz, baud, samples_per_ui, _k.KIND_IMPULSE)
+    t, v, _ = _transform(h, f_hz, baud, samples_per_ui, _k.KIND_IMPULSE, t_window_s)
     return t, v
 
 

@@ -139,6 +139,18 @@ def test_batch_rows_equal_single_transforms(grid):
         np.testing.assert_array_equal(vb[i], v1)
 
 
+def test_time_window_equals_slice_of_full_record(grid):
+    hs = np.stack([_rc_gauss_h(grid, d) for d in (0.5e-9, 1e-9)])
+    t, v = pulse_from_h(hs, grid, BAUD, M)
+    tw, vw = pulse_from_h(hs, grid, BAUD, M, t_window_s=(-0.3e-9, 4e-9))
+    i = int(np.argmin(np.abs(t - tw[0])))
+    np.testing.assert_allclose(tw, t[i: i + tw.size], rtol=0, atol=1e-20)
+    np.testing.assert_array_equal(vw, v[:, i: i + tw.size])
+    assert tw[0] <= -0.3e-9 < tw[1] and tw[-1] < 4e-9 <= tw[-1] + 1 / (BAUD * M) * 1.0001
+    with pytest.raises(SIKernelError, match="t_window_s"):
+        pulse_from_h(hs, grid, BAUD, M, t_window_s=(1e-9, 0.0))
+
+
 # -- truncation, causality ----------------------------------------------------------
 
 def test_truncation_keeps_all_but_tol_of_energy(dpo4):

@@ -54,31 +54,30 @@ def shape_spectrum(h, n_valid, df, t_ui, kind, out):
 
 
 @kernel
-def spectrum_to_time(h, n_valid, df, t_ui, kind, n_time, n_neg, out):
-    """One transfer function -> real time record of ``n_time`` samples at dt = 1/(n_time df).
+def spectrum_to_time(h, n_valid, df, t_ui, kind, n_time, first, out):
+    """One transfer function -> real time samples at dt = 1/(n_time df).
 
     ``h[:n_valid]`` are the bins ``k df``; bins above are zero (zero-padding to fs/2).
-    The record is rotated so that ``out[0]`` is the sample at t = -n_neg * dt
-    (negative times, which a circular IFFT puts at the end, come first).
-    Scale: ``irfft * n_time * df`` so that ``out`` samples the continuous
-    inverse Fourier transform (1/s for an impulse response, V/V for a pulse).
+    ``out[i]`` is the sample at time ``(first + i) * dt`` (``first`` may be negative:
+    negative times, which a circular IFFT puts at the end of its record, are read
+    from there); ``out.size <= n_time``.  Scale: ``irfft * n_time * df`` so that
+    ``out`` samples the continuous inverse Fourier transform (1/s for an impulse
+    response, V/V for a pulse).
     """
     x = np.empty(n_time // 2 + 1, dtype=np.complex128)
     shape_spectrum(h, n_valid, df, t_ui, kind, x)
     y = np.fft.irfft(x, n_time)
     scale = n_time * df
-    for i in range(n_time):
-        j = i - n_neg
-        if j < 0:
-            j += n_time
+    for i in range(out.size):
+        j = (first + i) % n_time
         out[i] = y[j] * scale
 
 
 @parallel_kernel
-def batch_spectrum_to_time(h, n_valid, df, t_ui, kind, n_time, n_neg, out):
-    """:func:`spectrum_to_time` for every row of ``h`` (n_batch, n_freq) -> out (n_batch, n_time)."""
+def batch_spectrum_to_time(h, n_valid, df, t_ui, kind, n_time, first, out):
+    """:func:`spectrum_to_time` for every row of ``h`` (n_batch, n_freq) -> out (n_batch, n_out)."""
     for b in prange(h.shape[0]):
-        spectrum_to_time(h[b], n_valid, df, t_ui, kind, n_time, n_neg, out[b])
+        spectrum_to_time(h[b], n_valid, df, t_ui, kind, n_time, first, out[b])
 
 
 @kernel
