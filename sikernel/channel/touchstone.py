@@ -11,8 +11,8 @@ Parsing
     file's bytes (``sikernel._kernels.touchstone``), about 10x faster than
     scikit-rf's reader for the 6,001-point files of IEEE P802.3ck
     (``benches/bench_touchstone.py``).
-    Touchstone 2.0 files (keywords in ``[brackets]``) and anything else are
-    delegated to scikit-rf, which is also accepted directly (an ``skrf.Network``).
+    Touchstone 2.0 files (a ``[Version]`` keyword) are delegated to scikit-rf;
+    an ``skrf.Network`` is also accepted directly.
 
 Mixed mode
     With the port map ``pairs = ((p1, n1), (p2, n2))`` (1-based: differential port
