@@ -304,10 +304,12 @@ class PulseResponse(TimeResponse):
         ----------
         phase : {"peak", "mm", "max_eye"} or int
             ``"peak"``: the maximum of the pulse.  ``"mm"``: the Mueller-Mueller
-            criterion ``h(-1) = h(1)`` (the zero crossing of ``p(t-T) - p(t+T)`` within
-            one UI of the peak nearest to it; IEEE 802.3 93A.1.6 uses this criterion for
-            the COM sampling phase), falling back to the smallest ``|p(t-T) - p(t+T)|``
-            in that window.  ``"max_eye"``: the phase within +-UI/2 of the peak that
+            criterion ``h(-1) = h(1)`` (K. H. Mueller and M. Mueller, "Timing recovery
+            in digital synchronous data receivers", IEEE Trans. Commun. 24(5), 1976),
+            the zero crossing of ``p(t-T) - p(t+T)`` within one UI of the peak that is
+            nearest to it, falling back to the smallest ``|p(t-T) - p(t+T)|`` in that
+            window; the 802.3ck COM uses an MM-type criterion (its DFE-adjusted variant
+            belongs to the COM code).  ``"max_eye"``: the phase within +-UI/2 of the peak that
             maximises the peak-distortion eye ``h0 - (L-1) * sum_{k!=0} |h_k|`` over all
             cursors in the record.  An int is taken as the index itself.
         """
