@@ -137,6 +137,17 @@ def test_not_a_channel():
         extrapolate_dc(np.zeros((3, 2, 2)))
 
 
+def test_derivative_coupling_no_warning():
+    """Crosstalk-like S21 = j w k: phase pi/2 at low frequency, but S(0) = 0 and no warning."""
+    f = np.arange(1, 50) * 1e7
+    s = np.zeros((f.size, 2, 2), complex)
+    s[:, 1, 0] = s[:, 0, 1] = 1j * 2 * np.pi * f * 1e-13
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SIKernelWarning)
+        out = extrapolate_dc(Channel(f, s, 100.0))
+    assert abs(out.s21[0]) < 1e-6
+
+
 def test_phase_intercept_warning():
     # a resonance-like phase: S21 = 0.5 j (90 degrees at every frequency) is not a delay
     f = np.arange(1, 50) * 1e8

@@ -103,7 +103,9 @@ def _dc_transmission(f: np.ndarray, s: np.ndarray, label: str) -> tuple[complex,
     else:
         p0 = float(ph[0])
     n_pi = int(np.round(p0 / np.pi))
-    if abs(p0 - n_pi * np.pi) > _PHASE_INTERCEPT_TOL_RAD:
+    # the phase matters only when the DC value is not small next to the fitted points
+    # (a coupling term S ~ j w k, e.g. crosstalk, has phase pi/2 and S(0) ~ 0)
+    if abs(p0 - n_pi * np.pi) > _PHASE_INTERCEPT_TOL_RAD and a0 > 0.5 * float(np.mean(mag)):
         warnings.warn(f"extrapolate_dc: the low-frequency phase of {label} extrapolates to "
                       f"{p0:.3g} rad at 0 Hz, far from a multiple of pi; the DC point is "
                       "uncertain (resonance below the first point, or a grid too coarse "
