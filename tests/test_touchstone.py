@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+import tempfile
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sikernel.channel.touchstone import mixed_mode_sdd, parse_touchstone, read_touchstone
 from sikernel.errors import SIKernelError, SIKernelWarning
@@ -338,3 +342,18 @@ def test_passive_mask_matches_svd(rng):
 def test_passive_file_meta(thru_channels):
     ch = thru_channels("DPO_4in_Meg7_THRU.s4p")
     assert ch.meta["passive"] is True and "max_singular_value" not in ch.meta
+
+
+@given(n_freq=st.integers(1, 12), fmt=st.sampled_from(["RI", "MA", "DB"]),
+       unit=st.sampled_from(["Hz", "kHz", "MHz", "GHz"]), seed=st.integers(0, 2**16))
+def test_round_trip_any_format(n_freq, fmt, unit, seed):
+    """Write random 4-port data in any format/unit, read it back: same SDD (invariant)."""
+    r = np.random.default_rng(seed)
+    f = np.cumsum(r.uniform(1e6, 1e9, n_freq))
+    s = (r.normal(size=(n_freq, 4, 4)) + 1j * r.normal(size=(n_freq, 4, 4))) * 0.1
+    with tempfile.TemporaryDirectory() as d:
+        p = Path(d) / "r.s4p"
+        nm.write_touchstone(p, f, s, fmt=fmt, unit=unit)
+        ch = read_touchstone(p, check_port_map=False)
+    np.testing.assert_allclose(ch.f, f, rtol=1e-11)
+    np.testing.assert_allclose(ch.sdd, nm.mixed_mode_sdd(s, ((1, 3), (2, 4))), atol=1e-12)
