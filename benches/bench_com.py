@@ -1,0 +1,223 @@
+"""COM / FOM benchmarks (IEEE 802.3 Annex 93A, 802.3ck KR preset), with ratios in the same run.
+
+Run: ``python -m pytest benches/bench_com.py --benchmark-only -q -s``
+
+* standalone FOM evaluation (fixed TX FFE and CTLE) vs the naive NumPy FOM of
+  ``tests/naive_com.py``;
+* the exhaustive TX FFE x CTLE grid, amortised per point, vs that naive FOM per point;
+* a whole COM (both package cases, 4,345 TX x 147 CTLE points each, 12-tap DFE), warm and
+  cold (fresh interpreter, empty Numba cache), without and with the 15 CA_19p75dB aggressors;
+* the peer pychopmarg 3.4 (its own venv, ``/work/dev/peers/venv``; skipped when absent):
+  set-up time, per-FOM time and COM at the same fixed equalisation (the COM difference
+  isolates the implementations), and its whole-COM time for the full grid extrapolated as
+  set-up + points x per-FOM time (running it takes hours; stated as an extrapolation).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+CH = Path(os.environ.get("SIKERNEL_CHANNELS", REPO.parent / "shared" / "channels")) / "ieee-802.3ck"
+PEER_PY = Path(os.environ.get("SIKERNEL_PEER_VENV", "/work/dev/peers/venv")) / "bin" / "python"
+THRU = CH / "DPO_4in_Meg7_THRU.s4p"
+CA = CH / "CA_19p75dB_thru.s4p"
+CA_NEXT = [CH / f"CA_19p75dB_next{i}.s4p" for i in range(1, 9)]
+CA_FEXT = [CH / f"CA_19p75dB_fext{i}.s4p" for i in range(1, 8)]
+
+pytestmark = pytest.mark.skipif(not THRU.is_file(), reason=f"real channels not found under {CH}")
+
+
+def _best(fn, n: int = 5) -> float:
+    """Best of n wall times of fn() (s)."""
+    ts = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        fn()
+        ts.append(time.perf_counter() - t0)
+    return min(ts)
+
+
+@pytest.fixture(scope="module")
+def problem():
+    """The grid inputs of DPO_4in, z_p = 12 mm, captured from one COM run."""
+    from sikernel.eq import grid as g_mod
+    from sikernel.eye.com import com
+
+    cap = {}
+    orig = g_mod.grid_search
+
+    def spy(*a, **k):
+        r = orig(*a, **k)
+        cap.setdefault("a", (a, k, r))
+        return r
+
+    g_mod.grid_search = spy
+    try:
+        res = com(THRU)
+    finally:
+        g_mod.grid_search = orig
+    a, k, r = cap["a"]
+    return {"args": a, "kw": k, "grid": r, "com": res}
+
+
+def test_fom_standalone(benchmark, problem):
+    from sikernel.eye.fom import fom
+    from sikernel.eye.presets import get_preset
+    from tests.naive_com import naive_fom
+
+    bv, w, vn, offs, tx, m = problem["args"]
+    g = problem["grid"]
+    p = get_preset("802.3ck-kr")
+    q = np.ascontiguousarray(w[g.ctle_index] @ bv)
+    c = tx[g.tx_index]
+    t_cold0 = time.perf_counter()
+    r = fom(q, c, offs, preset=p, var_n=vn[g.ctle_index])
+    benchmark(fom, q, c, offs, preset=p, var_n=vn[g.ctle_index])
+    warm = benchmark.stats.stats.min
+    args = (q, offs, c, m, np.array(p.bmin), np.array(p.dfe_bmax), vn[g.ctle_index], 4, p.r_lm,
+            p.snr_tx_db, p.a_dd_ui, p.sigma_rj_ui)
+    naive = _best(lambda: naive_fom(*args), 5)
+    assert abs(naive_fom(*args)[0] - r.fom_db) < 1e-9
+    benchmark.extra_info.update({"warm_s": warm, "naive_numpy_s": naive, "ratio": naive / warm,
+                                 "first_call_s": time.perf_counter() - t_cold0, "n_samples": q.size})
+    print(f"\nFOM standalone: {warm * 1e6:.1f} us ({q.size} samples); naive NumPy {naive * 1e3:.2f} ms; "
+          f"ratio {naive / warm:.0f}x")
+
+
+def test_grid_amortised(benchmark, problem):
+    from sikernel.eq.grid import grid_search
+    from tests.naive_com import naive_fom
+
+    a, kw = problem["args"], problem["kw"]
+    bv, w, vn, offs, tx, m = a
+    n_pts = w.shape[0] * tx.shape[0]
+    benchmark.pedantic(grid_search, args=a, kwargs=kw, rounds=3, iterations=1)
+    t = benchmark.stats.stats.min
+    rng = np.random.default_rng(3)
+    picks = [(int(rng.integers(w.shape[0])), int(rng.integers(tx.shape[0]))) for _ in range(20)]
+    bmin, bmax = kw["dfe_bmin"], kw["dfe_bmax"]
+
+    def naive_sample():
+        for kc, kt in picks:
+            naive_fom(w[kc] @ bv, offs, tx[kt], m, bmin, bmax, vn[kc], 4, kw["r_lm"], kw["snr_tx_db"],
+                      kw["a_dd_ui"], kw["sigma_rj_ui"])
+
+    naive_pt = _best(naive_sample, 2) / len(picks)
+    per_pt = t / n_pts
+    benchmark.extra_info.update({"points": n_pts, "per_point_s": per_pt, "naive_per_point_s": naive_pt,
+                                 "ratio": naive_pt / per_pt})
+    print(f"\ngrid: {n_pts} points in {t:.3f} s = {per_pt * 1e6:.2f} us/point amortised; naive NumPy "
+          f"{naive_pt * 1e3:.2f} ms/point; ratio {naive_pt / per_pt:.0f}x")
+
+
+def test_com_whole_warm(benchmark):
+    from sikernel.channel.touchstone import read_touchstone
+    from sikernel.eye.com import com
+
+    ch = read_touchstone(THRU)
+    com(ch)
+    r = benchmark.pedantic(com, args=(ch,), rounds=3, iterations=1)
+    t_files = _best(lambda: com(THRU), 2)
+    benchmark.extra_info.update({"warm_s": benchmark.stats.stats.min, "warm_from_file_s": t_files,
+                                 "com_db": r.com_db})
+    print(f"\nwhole COM DPO_4in (2 cases x 4345 x 147): warm {benchmark.stats.stats.min:.3f} s "
+          f"(from file {t_files:.3f} s), COM {r.com_db:.3f} dB")
+
+
+def test_com_whole_crosstalk_warm(benchmark):
+    from sikernel.channel.touchstone import read_touchstone
+    from sikernel.eye.com import com
+
+    if not CA.is_file():
+        pytest.skip("CA_19p75dB set not found")
+    th = read_touchstone(CA)
+    nx = [read_touchstone(x, check_port_map=False) for x in CA_NEXT]
+    fx = [read_touchstone(x, check_port_map=False) for x in CA_FEXT]
+    com(th, next=nx, fext=fx)
+    r = benchmark.pedantic(com, args=(th,), kwargs={"next": nx, "fext": fx}, rounds=2, iterations=1)
+    benchmark.extra_info.update({"warm_s": benchmark.stats.stats.min, "com_db": r.com_db})
+    print(f"\nwhole COM CA_19p75dB + 8 NEXT + 7 FEXT: warm {benchmark.stats.stats.min:.3f} s, "
+          f"COM {r.com_db:.3f} dB")
+
+
+def test_com_cold(benchmark):
+    """A fresh interpreter with an empty Numba cache: compile + read + COM."""
+    cache = tempfile.mkdtemp(prefix="sikernel-com-cache-")
+    env = dict(os.environ, NUMBA_CACHE_DIR=cache)
+    code = f"from sikernel.eye.com import com; com({str(THRU)!r})"
+    try:
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=REPO)
+        cold = time.perf_counter() - t0
+        warm_cache = benchmark.pedantic(
+            lambda: subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=REPO),
+            rounds=1, iterations=1)
+        del warm_cache
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+    benchmark.extra_info.update({"cold_s": cold, "cached_process_s": benchmark.stats.stats.min})
+    print(f"\nCOM in a fresh process: cold (compile) {cold:.2f} s, with on-disk cache "
+          f"{benchmark.stats.stats.min:.2f} s")
+
+
+@pytest.mark.skipif(not PEER_PY.is_file(), reason=f"pychopmarg peer venv not found ({PEER_PY})")
+def test_vs_pychopmarg(benchmark, problem):
+    """Same channel, same (fixed) equalisation and settings: COM difference, per-FOM and whole-COM speed."""
+    from sikernel.eye.com import com
+
+    ours = problem["com"]
+    worst = ours.cases[int(np.argmin([c.com_db for c in ours.cases]))]
+    taps = dict(zip(worst.tx_offsets.tolist(), worst.tx_taps.tolist(), strict=True))
+    pre_post = [taps[o] for o in (-3, -2, -1, 1)]
+    req = {"thru": str(THRU), "tx_min": pre_post, "tx_max": pre_post, "tx_step": [0.02] * 4,
+           "g_dc": [worst.ctle_gdc_db], "g_dc2": [worst.ctle_gdc2_db], "n_fom_evals": 10}
+    t0 = time.perf_counter()
+    out = subprocess.run([str(PEER_PY), str(REPO / "benches" / "_peer_pychopmarg.py"), json.dumps(req)],
+                         check=True, capture_output=True, text=True, timeout=1800)
+    peer_wall = time.perf_counter() - t0
+    peer = json.loads(out.stdout.strip().splitlines()[-1])
+    # ours at the same fixed point (both package cases)
+    fixed = {"ctle_gdc_db": (worst.ctle_gdc_db,), "ctle_gdc2_db": (worst.ctle_gdc2_db,),
+             "tx_taps": tuple((o, taps[o], taps[o], 0.0) for o in (-3, -2, -1, 1))}
+    ours_fixed = com(THRU, **fixed)
+    ours_full = benchmark.pedantic(com, args=(THRU,), rounds=2, iterations=1)
+    t_ours = benchmark.stats.stats.min
+    n_full = 2 * 4345 * 147
+    peer_full_est = 2 * peer["setup_s"] + n_full * peer["per_fom_s"]
+    from sikernel.eye.fom import fom
+    from sikernel.eye.presets import get_preset
+
+    bv, w, vn, offs, tx, _ = problem["args"]
+    g = problem["grid"]
+    q = np.ascontiguousarray(w[g.ctle_index] @ bv)
+    t_fom = _best(lambda: fom(q, tx[g.tx_index], offs, preset=get_preset("802.3ck-kr"),
+                              var_n=vn[g.ctle_index]), 200)
+    t_pt = t_ours / n_full
+    info = {
+        "peer_setup_s": peer["setup_s"], "peer_per_fom_s": peer["per_fom_s"],
+        "peer_com_fixed_db": peer.get("com_db"), "peer_case_coms_db": peer.get("case_coms"),
+        "peer_fom_fixed_db": peer.get("fom_db"), "peer_wall_s": peer_wall,
+        "ours_com_fixed_db": ours_fixed.com_db, "ours_case_coms_db": [c.com_db for c in ours_fixed.cases],
+        "ours_fom_fixed_db": ours_fixed.fom_db, "ours_com_full_db": ours_full.com_db,
+        "com_diff_db": ours_fixed.com_db - peer.get("com_db", np.nan),
+        "ours_fom_standalone_s": t_fom, "ours_per_point_in_grid_s": t_pt,
+        "ratio_fom_standalone": peer["per_fom_s"] / t_fom, "ratio_fom_in_grid": peer["per_fom_s"] / t_pt,
+        "peer_full_com_extrapolated_s": peer_full_est, "ours_full_com_s": t_ours,
+        "ratio": peer_full_est / t_ours,
+    }
+    benchmark.extra_info.update(info)
+    print("\nvs pychopmarg 3.4 (DPO_4in, 802.3ck KR, fixed EQ = our worst-case choice):")
+    for k, v in info.items():
+        print(f"  {k}: {v}")
