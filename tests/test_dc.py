@@ -20,6 +20,8 @@ ATOL_GAP = 5e-3
 # linear (magnitude, phase) interpolation across up to a few missing 50 MHz points of a
 # line with ~0.1 dB of mismatch ripple
 ATOL_RESAMPLE_DB = 0.15
+# our DC point against scikit-rf's two-point linear extrapolation (different fits)
+ATOL_PEER_DC = 5e-3
 
 DF = 50e6
 F = np.arange(0, 401) * DF  # 0..20 GHz
@@ -155,3 +157,16 @@ def test_phase_intercept_warning():
     s[:, 1, 0] = s[:, 0, 1] = 0.5j
     with pytest.warns(SIKernelWarning, match="multiple of pi"):
         extrapolate_dc(Channel(f, s, 100.0))
+
+
+def test_c2c_dc_point_close_to_scikit_rf():
+    """Peer check: scikit-rf's Network.extrapolate_to_dc (linear, 2 points) on the C2C file."""
+    pytest.importorskip("skrf")
+    from sikernel.channel.touchstone import read_touchstone
+
+    from .conftest import channel_path
+
+    ch = read_touchstone(channel_path("C2C_PCB_SYSVIA_12dB_thru.s4p"))
+    ours = extrapolate_dc(ch).sdd[0]
+    peer = ch.to_network().extrapolate_to_dc().s[0]
+    np.testing.assert_allclose(ours, peer, atol=ATOL_PEER_DC)
