@@ -151,3 +151,14 @@ def test_batch_parametric_host_board():
     rx = package_channel("802.3ck", 12e-3, F, "rx")
     ref = np.array([twoport.cascade(tx, HOST_BOARD_92_12.section(ln, F), rx).s21 for ln in lengths])
     np.testing.assert_allclose(got, ref, rtol=RTOL_BATCH)
+
+
+def test_serial_and_parallel_drivers_agree():
+    lengths = np.linspace(0.0, 0.4, 12)
+    big = stripline_channels(LINE, lengths, F, "802.3ck", "802.3ck", out="sdd")
+    small = np.array([stripline_channels(LINE, [ln], F, "802.3ck", "802.3ck", out="sdd")[0]
+                      for ln in lengths])
+    assert np.array_equal(big, small)
+    big21 = stripline_channels(LINE, lengths, F, "802.3dj", "802.3dj")
+    small21 = np.array([stripline_channels(LINE, [ln], F, "802.3dj", "802.3dj")[0] for ln in lengths])
+    assert np.array_equal(big21, small21)

@@ -108,6 +108,13 @@ def s21_row(gr, gi, ar, ai, br, bi, ln, out):
         out[i] = complex((er * dr + ei * di) * q, (ei * dr - er * di) * q)
 
 
+@kernel
+def batch_s21_serial(gr, gi, ar, ai, br, bi, lengths, out):
+    """:func:`batch_s21` without threads (small batches: no thread wake-up latency); same rows."""
+    for c in range(lengths.shape[0]):
+        s21_row(gr, gi, ar, ai, br, bi, lengths[c], out[c])
+
+
 @parallel_kernel
 def batch_s21(gr, gi, ar, ai, br, bi, lengths, out):
     """S21 of ``len(lengths)`` channels into ``out`` (n_channel, n_freq) complex128.
@@ -119,6 +126,40 @@ def batch_s21(gr, gi, ar, ai, br, bi, lengths, out):
         s21_row(gr, gi, ar, ai, br, bi, lengths[c], out[c])
 
 
+@kernel
+def sdd_row(z, y, ptx, prx, det, z0, ln, out):
+    """One channel of :func:`batch_sdd`: ``out`` (n_freq, 2, 2)."""
+    for i in range(z.shape[0]):
+        x = np.sqrt(z[i] * y[i]) * ln
+        if abs(x) < 1e-4:
+            ch = 1.0 + 0.5 * x * x
+            shc = 1.0 + x * x / 6.0
+        else:
+            ch = np.cosh(x)
+            shc = np.sinh(x) / x
+        m00 = ch
+        m01 = z[i] * ln * shc
+        m10 = y[i] * ln * shc
+        m11 = ch
+        # T = Ptx M
+        t00 = ptx[i, 0, 0] * m00 + ptx[i, 0, 1] * m10
+        t01 = ptx[i, 0, 0] * m01 + ptx[i, 0, 1] * m11
+        t10 = ptx[i, 1, 0] * m00 + ptx[i, 1, 1] * m10
+        t11 = ptx[i, 1, 0] * m01 + ptx[i, 1, 1] * m11
+        # U = T Prx
+        a = t00 * prx[i, 0, 0] + t01 * prx[i, 1, 0]
+        b = t00 * prx[i, 0, 1] + t01 * prx[i, 1, 1]
+        cc = t10 * prx[i, 0, 0] + t11 * prx[i, 1, 0]
+        d = t10 * prx[i, 0, 1] + t11 * prx[i, 1, 1]
+        bn = b / z0
+        cn = cc * z0
+        inv = 1.0 / (a + bn + cn + d)
+        out[i, 0, 0] = (a + bn - cn - d) * inv
+        out[i, 0, 1] = 2.0 * det[i] * inv
+        out[i, 1, 0] = 2.0 * inv
+        out[i, 1, 1] = (-a + bn - cn + d) * inv
+
+
 @parallel_kernel
 def batch_sdd(z, y, ptx, prx, det, z0, lengths, out):
     """Full 2x2 S of ``P_tx · line(l) · P_rx`` for each length; ``out`` (n_channel, n_freq, 2, 2).
@@ -127,35 +168,12 @@ def batch_sdd(z, y, ptx, prx, det, z0, lengths, out):
     exactly, so ``S12 = 2 det / (A + B/z0 + C z0 + D)`` without the cancellation
     of forming ``AD - BC`` for long, lossy lines.
     """
-    nf = z.shape[0]
     for c in prange(lengths.shape[0]):
-        ln = lengths[c]
-        for i in range(nf):
-            x = np.sqrt(z[i] * y[i]) * ln
-            if abs(x) < 1e-4:
-                ch = 1.0 + 0.5 * x * x
-                shc = 1.0 + x * x / 6.0
-            else:
-                ch = np.cosh(x)
-                shc = np.sinh(x) / x
-            m00 = ch
-            m01 = z[i] * ln * shc
-            m10 = y[i] * ln * shc
-            m11 = ch
-            # T = Ptx M
-            t00 = ptx[i, 0, 0] * m00 + ptx[i, 0, 1] * m10
-            t01 = ptx[i, 0, 0] * m01 + ptx[i, 0, 1] * m11
-            t10 = ptx[i, 1, 0] * m00 + ptx[i, 1, 1] * m10
-            t11 = ptx[i, 1, 0] * m01 + ptx[i, 1, 1] * m11
-            # U = T Prx
-            a = t00 * prx[i, 0, 0] + t01 * prx[i, 1, 0]
-            b = t00 * prx[i, 0, 1] + t01 * prx[i, 1, 1]
-            cc = t10 * prx[i, 0, 0] + t11 * prx[i, 1, 0]
-            d = t10 * prx[i, 0, 1] + t11 * prx[i, 1, 1]
-            bn = b / z0
-            cn = cc * z0
-            inv = 1.0 / (a + bn + cn + d)
-            out[c, i, 0, 0] = (a + bn - cn - d) * inv
-            out[c, i, 0, 1] = 2.0 * det[i] * inv
-            out[c, i, 1, 0] = 2.0 * inv
-            out[c, i, 1, 1] = (-a + bn - cn + d) * inv
+        sdd_row(z, y, ptx, prx, det, z0, lengths[c], out[c])
+
+
+@kernel
+def batch_sdd_serial(z, y, ptx, prx, det, z0, lengths, out):
+    """:func:`batch_sdd` without threads (small batches); same rows."""
+    for c in range(lengths.shape[0]):
+        sdd_row(z, y, ptx, prx, det, z0, lengths[c], out[c])

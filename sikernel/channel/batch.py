@@ -21,6 +21,10 @@ from ..errors import SIKernelError
 from .core import Channel
 from .package import PackageModel, get_package, package_abcd
 
+#: Below this many channels the serial driver is used: waking worker threads costs more
+#: than the work (results are identical either way: the same row kernel).
+_PARALLEL_MIN = 8
+
 
 def _package(pkg: Any, z_p: float | None, f: np.ndarray, side: str, z0: float) -> np.ndarray | None:
     if pkg is None:
@@ -110,12 +114,13 @@ def stripline_channels(line: Any, lengths_m: Any, f: Any, tx_package: Any = None
         res = _out(buffer, (lens.size, fa.size))
         parts = [np.ascontiguousarray(v) for v in (gam.real, gam.imag, alpha.real, alpha.imag,
                                                    beta.real, beta.imag)]
-        _k.batch_s21(*parts, lens, res)
+        (_k.batch_s21 if lens.size >= _PARALLEL_MIN else _k.batch_s21_serial)(*parts, lens, res)
         return res
     res4 = _out(buffer, (lens.size, fa.size, 2, 2))
     det = np.ascontiguousarray((ptx[:, 0, 0] * ptx[:, 1, 1] - ptx[:, 0, 1] * ptx[:, 1, 0])
                                * (prx[:, 0, 0] * prx[:, 1, 1] - prx[:, 0, 1] * prx[:, 1, 0]))
-    _k.batch_sdd(z, y, ptx, prx, det, z0, lens, res4)
+    (_k.batch_sdd if lens.size >= _PARALLEL_MIN else _k.batch_sdd_serial)(z, y, ptx, prx, det, z0, lens,
+                                                                         res4)
     return res4
 
 
