@@ -39,6 +39,16 @@ absorbs measurement error otherwise.  The expression is even in ``u``, so only t
 ``+-u + j 2 pi k``), which gives the true delay -- the phase of ``e^{-gamma l}``
 is not wrapped, so interpolated and extrapolated channels have the right delay.
 
+Conditioning.  Where the length difference is close to a multiple of half a
+wavelength at low loss (``u`` near ``j pi k``, k != 0), ``e^{+u}`` and ``e^{-u}``
+nearly coincide, and both ``u`` and the eigen-directions of ``M`` become
+ill-conditioned (the classic TRL limitation on line-length bandwidth): the error of
+``M`` is amplified by ``1/|sinh(u)|``.  There (``|sinh(u)| < 0.25``) ``u`` and the
+direction matrix ``K = (M - cosh(u) I)/sinh(u)`` -- which for an ideal line is
+``F1 [[0, Zc], [1/Zc, 0]] F1^-1``, independent of length and smooth in frequency --
+are interpolated from the neighbouring well-conditioned points, and
+``M^p = cosh(p u) I + sinh(p u) K``.
+
 Assumptions: the two channels differ only by the length of one uniform line (same
 cross-section, same ``Zc`` and ``gamma``) between fixed parts; the frequency step
 resolves the phase of the length difference (``2 pi df tau_d < pi``).
