@@ -119,3 +119,15 @@ def test_missing_touchstone():
 def test_bad_grid():
     with pytest.raises(SIKernelError, match="increasing"):
         lumped.shunt_c(1e-15, np.array([2e9, 1e9]))
+
+
+def test_connector_from_two_port_network_and_s2p(tmp_path):
+    pytest.importorskip("skrf")
+    ch = twoport.cascade(lumped.shunt_c(60e-15, F), lumped.series_l(0.15e-9, F))
+    got = lumped.connector(ch.to_network(), F)
+    np.testing.assert_allclose(got.sdd, ch.sdd, atol=ATOL)
+    net = ch.to_network()
+    net.write_touchstone(str(tmp_path / "conn"))
+    got2 = lumped.connector(tmp_path / "conn.s2p", F)
+    np.testing.assert_allclose(got2.sdd, ch.sdd, atol=1e-9)
+    assert got2.z0_ohm == 100.0

@@ -191,22 +191,45 @@ def on_grid(channel: Channel, f: object) -> Channel:
     return Channel(fa, s, channel.z0_ohm, channel.name, dict(channel.meta))
 
 
+def _from_network(net: Any, pairs: tuple) -> Channel:
+    if getattr(net, "nports", None) == 2:  # already a differential (or single-ended) 2-port
+        z0 = np.asarray(net.z0)
+        if not np.allclose(z0, z0.flat[0]) or abs(np.imag(z0.flat[0])) > 0:
+            raise SIKernelError("2-port network with frequency- or port-dependent reference impedance; "
+                                "renormalise it to one real impedance first")
+        return Channel(np.asarray(net.f, dtype=float), net.s, float(np.real(z0.flat[0])),
+                       getattr(net, "name", "") or "2-port")
+    from .touchstone import read_touchstone
+
+    return read_touchstone(net, pairs=pairs)
+
+
 def connector(model: Channel | str | Path | Any, f: object, pairs: tuple = ((1, 3), (2, 4)),
               name: str = "") -> Channel:
     """A connector (or cable, or any measured block) given as Touchstone, on grid ``f``.
 
-    ``model`` is a :class:`Channel`, an ``skrf.Network`` or a path to a
-    Touchstone file (read with :func:`sikernel.channel.touchstone.read_touchstone`
-    and port map ``pairs``).  It is interpolated onto ``f`` (which must lie inside
-    its grid).
+    ``model`` is a :class:`Channel`; an ``skrf.Network`` (a 2-port is taken as the
+    differential-mode block as it stands, a 4-port is converted with the port map
+    ``pairs``); or a Touchstone path: ``.s2p`` read with scikit-rf as a 2-port,
+    anything else with :func:`sikernel.channel.touchstone.read_touchstone` and
+    ``pairs``.  It is interpolated onto ``f`` (which must lie inside its grid).
     """
     if not isinstance(model, Channel):
-        if isinstance(model, (str, Path)) and not Path(model).is_file():
-            raise SIKernelError(f"connector model {str(model)!r} is not a file; expected a Touchstone "
-                                "path, an skrf.Network or a Channel")
-        from .touchstone import read_touchstone
+        if isinstance(model, (str, Path)):
+            path = Path(model)
+            if not path.is_file():
+                raise SIKernelError(f"connector model {str(model)!r} is not a file; expected a Touchstone "
+                                    "path, an skrf.Network or a Channel")
+            if path.suffix.lower() == ".s2p":
+                import skrf
 
-        model = read_touchstone(model, pairs=pairs)
+                model = _from_network(skrf.Network(str(path)), pairs)
+            else:
+                from .touchstone import read_touchstone
+
+                model = read_touchstone(path, pairs=pairs)
+        else:
+            model = _from_network(model, pairs)
     ch = on_grid(model, f)
     return ch.renamed(name) if name else ch
 
