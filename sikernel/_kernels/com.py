@@ -209,6 +209,32 @@ def _fom_from_terms(a_s, v_tx, v_isi, v_j, v_xt, v_n):
 
 
 @kernel
+def _phase_seq2(q, m, m_spui, n_ui, pp, zc, zd):
+    """zc[n + pp] = q[m + nM]; zd[n + pp] = (q[m + nM + 1] - q[m + nM - 1]) M/2 (V/UI); zeros around."""
+    for j in range(zc.shape[0]):
+        zc[j] = 0.0
+        zd[j] = 0.0
+    half = 0.5 * m_spui
+    for n in range(n_ui):
+        i = m + n * m_spui
+        zc[n + pp] = _sample(q, i)
+        zd[n + pp] = (_sample(q, i + 1) - _sample(q, i - 1)) * half
+    return
+
+
+@kernel
+def _fir(z, offs, c, pp, n_ui, out):
+    """out[j + o_a] += c_a z[j] for j in [pp, pp + n_ui): the TX FFE at one sampling phase."""
+    for a in range(offs.shape[0]):
+        ca = c[a]
+        if ca == 0.0:
+            continue
+        o = offs[a]
+        for j in range(pp, pp + n_ui):
+            out[j + o] += ca * z[j]
+
+
+@kernel
 def fom_direct(q, xt, xt_fext, offs, c, m_spui, bmin, bmax, var_n, a_s_scale, var_x,
                snr_lin, jit2, out):
     """One FOM evaluation (93A-36) at fixed TX FFE ``c`` and one CTLE pulse ``q``.
@@ -248,10 +274,18 @@ def fom_direct(q, xt, xt_fext, offs, c, m_spui, bmin, bmax, var_n, a_s_scale, va
     nb = bmax.shape[0]
     b0min = bmin[0] if nb > 0 else 0.0
     b0max = bmax[0] if nb > 0 else 0.0
-    pad = _pad_len(offs, m_spui, nb)
-    ix = _cursor(_padded(q, pad), offs, c, m_spui, _argmax(q) + pad, b0min, b0max, nb > 0, buf)
-    if ix >= 0:
-        ix -= pad
+    ipk = _argmax(q)
+    o_max = 0
+    for a in range(offs.shape[0]):
+        o_max = max(o_max, abs(offs[a]))
+    reach = (_WIN_UI + o_max) * m_spui
+    if ipk - reach >= 0 and ipk + reach < n_samp:  # window inside the record: no copy
+        ix = _cursor(q, offs, c, m_spui, ipk, b0min, b0max, nb > 0, buf)
+    else:
+        pad = _pad_len(offs, m_spui, nb)
+        ix = _cursor(_padded(q, pad), offs, c, m_spui, ipk + pad, b0min, b0max, nb > 0, buf)
+        if ix >= 0:
+            ix -= pad
     for t in range(N_TERMS):
         out[t] = 0.0
     out[T_IX] = ix
@@ -260,46 +294,55 @@ def fom_direct(q, xt, xt_fext, offs, c, m_spui, bmin, bmax, var_n, a_s_scale, va
         return
     m = ix % m_spui
     n0 = ix // m_spui
-    h0 = _tx_sample(q, offs, c, m_spui, ix)
-    o_lo = offs[0]
-    o_hi = offs[0]
-    for a in range(offs.shape[0]):
-        o_lo = min(o_lo, offs[a])
-        o_hi = max(o_hi, offs[a])
     n_ui = (n_samp + m_spui - 1) // m_spui
+    pp = o_max + 2
+    ln = n_ui + 2 * pp
+    zc = np.empty(ln)
+    zd = np.empty(ln)
+    hs = np.zeros(ln)
+    ds = np.zeros(ln)
+    _phase_seq2(q, m, m_spui, n_ui, pp, zc, zd)
+    _fir(zc, offs, c, pp, n_ui, hs)
+    _fir(zd, offs, c, pp, n_ui, ds)
+    j0 = n0 + pp
+    h0 = hs[j0]
     s_isi = 0.0
     s_j = 0.0
-    for n in range(o_lo - 1, n_ui + o_hi + 1):
-        i = m + n * m_spui
-        h = _tx_sample(q, offs, c, m_spui, i)
-        k = n - n0
-        if k != 0:
-            if 1 <= k <= nb:
-                b = h / h0
-                if b > bmax[k - 1]:
-                    b = bmax[k - 1]
-                if b < bmin[k - 1]:
-                    b = bmin[k - 1]
-                h = h - b * h0
-            s_isi += h * h
-        hj = (_tx_sample(q, offs, c, m_spui, i + 1) - _tx_sample(q, offs, c, m_spui, i - 1)) * (0.5 * m_spui)
-        s_j += hj * hj
+    for j in range(ln):
+        s_isi += hs[j] * hs[j]
+        s_j += ds[j] * ds[j]
+    s_isi -= h0 * h0
+    for k in range(nb):
+        if j0 + 1 + k >= ln:
+            break
+        h = hs[j0 + 1 + k]
+        b = h / h0
+        if b > bmax[k]:
+            b = bmax[k]
+        if b < bmin[k]:
+            b = bmin[k]
+        r = h - b * h0
+        s_isi += r * r - h * h
+    if s_isi < 0.0:
+        s_isi = 0.0
     s_xt = 0.0
     one = np.zeros(offs.shape[0])
     for a in range(offs.shape[0]):
         if offs[a] == 0:
             one[a] = 1.0
     for g in range(xt.shape[0]):
-        x = xt[g]
         cc = c if xt_fext[g] else one
         best = 0.0
         for mm in range(m_spui):
-            s = 0.0
-            for n in range(o_lo - 1, n_ui + o_hi + 1):
-                v = _tx_sample(x, offs, cc, m_spui, mm + n * m_spui)
-                s += v * v
-            if s > best:
-                best = s
+            _phase_seq2(xt[g], mm, m_spui, n_ui, pp, zc, zd)
+            for j in range(ln):
+                hs[j] = 0.0
+            _fir(zc, offs, cc, pp, n_ui, hs)
+            e = 0.0
+            for j in range(ln):
+                e += hs[j] * hs[j]
+            if e > best:
+                best = e
         s_xt += best
     a_s = a_s_scale * h0
     v_tx = h0 * h0 * snr_lin

@@ -76,7 +76,7 @@ def fom(pulse_v: np.ndarray, tx_taps: np.ndarray, tx_offsets: np.ndarray, *,
     """
     p = get_preset(preset) if not isinstance(preset, ComPreset) else preset
     q = np.ascontiguousarray(pulse_v, dtype=float)
-    if q.ndim != 1 or q.size < 4 * p.samples_per_ui or not np.all(np.isfinite(q)):
+    if q.ndim != 1 or q.size < 4 * p.samples_per_ui or not np.isfinite(q.sum()):
         raise SIKernelError(f"pulse_v has shape {q.shape}; expected a finite 1-D pulse of at least "
                             f"4 UI ({4 * p.samples_per_ui} samples)")
     c = np.ascontiguousarray(tx_taps, dtype=float)
@@ -84,7 +84,8 @@ def fom(pulse_v: np.ndarray, tx_taps: np.ndarray, tx_offsets: np.ndarray, *,
     if c.ndim != 1 or c.size == 0 or offs.shape != c.shape:
         raise SIKernelError(f"tx_taps (shape {c.shape}) and tx_offsets (shape {offs.shape}) must be "
                             "non-empty 1-D arrays of equal length")
-    if np.count_nonzero(offs == 0) != 1 or np.unique(offs).size != offs.size:
+    ol = offs.tolist()
+    if ol.count(0) != 1 or len(set(ol)) != len(ol):
         raise SIKernelError(f"tx_offsets={offs.tolist()}: expected distinct UI offsets including 0 once")
     if not np.all(np.isfinite(c)):
         raise SIKernelError(f"tx_taps={c.tolist()} contains non-finite values")
