@@ -89,6 +89,40 @@ def add_delta(pmf, value_v, weight, v0, dv):
 
 
 @kernel
+def _gather(src, offs, ws, nt, t_lo, t_hi, dst):
+    """``dst[t] = sum_j ws[j] * src[t - offs[j]]`` for ``t_lo <= t <= t_hi``.
+
+    Four outputs per pass in independent accumulators (each one summed in tap
+    order, so the result does not depend on the unrolling): 2-3x faster than one
+    output at a time.
+    """
+    t = t_lo
+    while t + 3 <= t_hi:
+        a0 = 0.0
+        a1 = 0.0
+        a2 = 0.0
+        a3 = 0.0
+        for j in range(nt):
+            w = ws[j]
+            b = t - offs[j]
+            a0 += w * src[b]
+            a1 += w * src[b + 1]
+            a2 += w * src[b + 2]
+            a3 += w * src[b + 3]
+        dst[t] = a0
+        dst[t + 1] = a1
+        dst[t + 2] = a2
+        dst[t + 3] = a3
+        t += 4
+    while t <= t_hi:
+        acc = 0.0
+        for j in range(nt):
+            acc += ws[j] * src[t - offs[j]]
+        dst[t] = acc
+        t += 1
+
+
+@kernel
 def _cursor_taps(hk, levels, inv_dv, offs, ws):
     """Merged (offset, weight) taps of one cursor's L-delta PMF after linear splitting."""
     n_lev = levels.shape[0]
@@ -185,11 +219,7 @@ def isi_pmf(h, levels, v0, dv, out):
         t_hi = s_hi + omax
         for t in range(n_lo, n_hi + 1):
             nxt[t] = 0.0
-        for t in range(t_lo, t_hi + 1):
-            acc = 0.0
-            for j in range(nt):
-                acc += ws[j] * cur[t - offs[j]]
-            nxt[t] = acc
+        _gather(cur, offs, ws, nt, t_lo, t_hi, nxt)
         cur, nxt = nxt, cur
         n_lo = s_lo
         n_hi = s_hi
@@ -219,23 +249,26 @@ def convolve_pmf(a, b, shift, out):
 
     For grids ``(va0, dv)``, ``(vb0, dv)`` and ``(vo0, dv)`` use
     ``shift = round((va0 + vb0 - vo0)/dv)`` (exact when the offsets are commensurate).
+    Only the nonzero span of ``a`` is multiplied (gather form, :func:`_gather`).
     """
     na = a.shape[0]
     nb = b.shape[0]
     no = out.shape[0]
-    cs = np.empty(na + 1)
-    cs[0] = 0.0
-    for i in range(na):
-        cs[i + 1] = cs[i] + a[i]
     for k in range(no):
         out[k] = 0.0
-    # support of a: only its nonzero span is multiplied
     a_lo = 0
     while a_lo < na and a[a_lo] == 0.0:
         a_lo += 1
     a_hi = na
     while a_hi > a_lo and a[a_hi - 1] == 0.0:
         a_hi -= 1
+    if a_lo == a_hi:
+        return
+    cs = np.empty(na + 1)
+    cs[0] = 0.0
+    for i in range(na):
+        cs[i + 1] = cs[i] + a[i]
+    # mass mapped below / above the output grid goes to its edge bins
     for j in range(nb):
         bj = b[j]
         if bj == 0.0:
@@ -243,11 +276,23 @@ def convolve_pmf(a, b, shift, out):
         k0 = j + shift
         i_lo = min(max(a_lo, -k0), a_hi)
         i_hi = max(min(a_hi, no - k0), i_lo)
-        # mass of a mapped below / above the output grid goes to its edge bins
         out[0] += cs[i_lo] * bj
         out[no - 1] += (cs[na] - cs[i_hi]) * bj
-        for i in range(i_lo, i_hi):
-            out[i + k0] += a[i] * bj
+    # in-range part: out[k] = sum_j b[j] a[k - j - shift] over a zero-padded copy of a
+    pad = np.zeros(a_hi - a_lo + 2 * nb)
+    for i in range(a_lo, a_hi):
+        pad[nb + i - a_lo] = a[i]
+    offs = np.empty(nb, dtype=np.int64)
+    for j in range(nb):
+        offs[j] = j + shift + a_lo - nb  # pad index = k - offs[j]
+    k_lo = max(a_lo + shift, 0)
+    k_hi = min(a_hi - 1 + shift + nb - 1, no - 1)
+    if k_lo > k_hi:
+        return
+    tmp = np.empty(k_hi + 1)
+    _gather(pad, offs, b, nb, k_lo, k_hi, tmp)
+    for k in range(k_lo, k_hi + 1):
+        out[k] += tmp[k]
 
 
 @kernel

@@ -91,7 +91,7 @@ def conditional_pmfs(res, h0, sigma, xt_pmf, levels, n_half, dv, v0_eye, out):
             shift_pmf(a, s, out[j, lv])
 
 
-@parallel_kernel
+@kernel
 def ber_map(cond, centres, v0_eye, dv, out):
     """Error probability of a slicer threshold at each eye-grid voltage, per phase.
 
@@ -105,7 +105,7 @@ def ber_map(cond, centres, v0_eye, dv, out):
     n_lev = cond.shape[1]
     n = cond.shape[2]
     inv_l = 1.0 / n_lev
-    for j in prange(n_p):
+    for j in range(n_p):
         for i in range(n):
             out[j, i] = 0.0
         for lv in range(n_lev):

@@ -196,9 +196,12 @@ def _xt_pmf(aggressors: Sequence[Any], m: int, levels: np.ndarray, mode: str,
             rows = by_phase[[int(np.argmax((by_phase ** 2).sum(axis=1)))]]
         else:
             rows = by_phase
-        pm = np.empty((rows.shape[0], n_noise))
-        _pmf.isi_pmf_batch(np.ascontiguousarray(rows), levels, -n_half * dv, dv, pm)
-        one = pm.mean(axis=0)
+        one = np.zeros(n_noise)
+        pm = np.empty(n_noise)
+        for row in rows:
+            _pmf.isi_pmf(np.ascontiguousarray(row), levels, -n_half * dv, dv, pm)
+            one += pm
+        one /= rows.shape[0]
         if total is None:
             total = one
         else:
