@@ -121,11 +121,13 @@ def _series(w: np.ndarray, lh: float) -> np.ndarray:
 
 
 def _line(gamma: np.ndarray, zc: float, length_m: float) -> np.ndarray:
-    x = gamma * length_m
+    e = np.exp(gamma * length_m)  # Re(gamma) >= 0 and package lengths are mm: no overflow
+    ei = 1.0 / e
+    sh = 0.5 * (e - ei)
     m = np.empty((gamma.size, 2, 2), dtype=np.complex128)
-    m[:, 0, 0] = m[:, 1, 1] = np.cosh(x)
-    m[:, 0, 1] = zc * np.sinh(x)
-    m[:, 1, 0] = np.sinh(x) / zc
+    m[:, 0, 0] = m[:, 1, 1] = 0.5 * (e + ei)
+    m[:, 0, 1] = zc * sh
+    m[:, 1, 0] = sh / zc
     return m
 
 
