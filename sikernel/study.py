@@ -3,21 +3,23 @@
 Default geometry and materials (documented, overridable through ``paths=``):
 
 ``pluggable``
-    switch package trace (IEEE 802.3ck COM package line, 93A-9…14 coefficients
-    a1 = 9.909e-4, a2 = 2.772e-4, τ = 6.141e-3 ns/mm, Zc = 92.5 Ω; 30 mm) +
-    host PCB 254 mm (10 in) Megtron 7 stripline + module PCB 20 mm Megtron 7
-    (the connector is not modelled separately: its loss is not included).
-    Energy: the host SerDes over that channel (retimed: analog or DSP, auto) plus the
-    module retimer's second hop to the optics (a 2 dB XSR-class hop, retimed).
+    switch package (IEEE 802.3 COM package preset of the rate -- 802.3ck at
+    ≤ 60 GBd, 802.3dj above -- with its die ladder, bump and ball capacitances and a
+    31 mm trace) + host PCB 254 mm (10 in) Megtron 7 stripline + cage connector
+    (board via, 50 ps of 90 Ω, board via: assumption) + module PCB 20 mm Megtron 7 +
+    module retimer package (12 mm).  Energy: the host SerDes over that channel
+    (retimed: analog or DSP, auto) plus the module retimer's second hop to the
+    optics (a 2 dB XSR-class hop, retimed).
 ``lpo``
     the same channel; host SerDes (retimed, auto) plus the module's linear
     CTLE/VGA stages (no CDR, no DSP).
 ``npo``
-    package trace 30 mm + 100 mm Megtron 7 stripline to a near-package optical
-    engine; any architecture (auto, linear allowed).
+    switch package (31 mm) + 100 mm Megtron 7 stripline + optical-engine package
+    (2 mm); any architecture (auto, linear allowed).
 ``cpo``
-    25 mm of package trace to the co-packaged optical engine (XSR/USR class);
-    any architecture (auto, linear = direct drive).
+    25 mm of package trace to the co-packaged optical engine (XSR/USR class) on the
+    same substrate (no BGA ball on either side); any architecture (auto, linear =
+    direct drive).
 
 Stripline: W = 127 µm, t = 17.5 µm, 127 µm dielectric either side, differential
 spacing 200 µm, HVLP copper (assumption: typical high-speed host-board stack-up).
@@ -60,33 +62,46 @@ _MM = 1e-3
 
 @dataclass(frozen=True)
 class PathSpec:
-    """Electrical path of one link architecture (lengths in m)."""
+    """Electrical path of one link architecture (lengths in m).
+
+    ``segments`` are ``("stripline", material, length_m)`` or ``("connector",)``,
+    TX (switch) side first; ``tx_package``/``rx_package`` are IEEE 802.3 package
+    presets (:data:`sikernel.channel.package.PACKAGES`; ``None`` picks the
+    rate's preset: 802.3ck at ≤ 60 GBd, 802.3dj above) with trace lengths
+    ``z_p_tx_m``/``z_p_rx_m``.  ``bga_tx``/``bga_rx`` False drop the package's
+    ball-to-board capacitance C_p (a die-to-die path inside one substrate, CPO).
+    """
 
     name: str
-    package_m: float
-    pcb_m: float
-    module_pcb_m: float = 0.0
-    material: str = "megtron7"
+    segments: tuple[tuple, ...]
+    z_p_tx_m: float
+    z_p_rx_m: float
     exclude: tuple[str, ...] = ()
     module: str = "none"  # "retimer", "linear" or "none"
+    tx_package: str | None = None
+    rx_package: str | None = None
+    bga_tx: bool = True
+    bga_rx: bool = True
+
+    @property
+    def length_m(self) -> float:
+        """Total electrical length: package traces + board traces (connector not counted)."""
+        return self.z_p_tx_m + self.z_p_rx_m + sum(s[2] for s in self.segments if s[0] == "stripline")
 
 
 DEFAULT_PATHS: dict[str, PathSpec] = {
-    "pluggable": PathSpec("pluggable", 30 * _MM, 254 * _MM, 20 * _MM, exclude=("linear",),
-                          module="retimer"),
-    "lpo": PathSpec("lpo", 30 * _MM, 254 * _MM, 20 * _MM, exclude=("linear",), module="linear"),
-    "npo": PathSpec("npo", 30 * _MM, 100 * _MM),
-    "cpo": PathSpec("cpo", 25 * _MM, 0.0),
+    "pluggable": PathSpec("pluggable", (("stripline", "megtron7", 254 * _MM), ("connector",),
+                                        ("stripline", "megtron7", 20 * _MM)),
+                          z_p_tx_m=31 * _MM, z_p_rx_m=12 * _MM, exclude=("linear",), module="retimer"),
+    "lpo": PathSpec("lpo", (("stripline", "megtron7", 254 * _MM), ("connector",),
+                            ("stripline", "megtron7", 20 * _MM)),
+                    z_p_tx_m=31 * _MM, z_p_rx_m=12 * _MM, exclude=("linear",), module="linear"),
+    "npo": PathSpec("npo", (("stripline", "megtron7", 100 * _MM),), z_p_tx_m=31 * _MM,
+                    z_p_rx_m=2 * _MM),
+    "cpo": PathSpec("cpo", (), z_p_tx_m=25 * _MM, z_p_rx_m=2 * _MM, bga_tx=False, bga_rx=False),
 }
 #: loss of the pluggable module's internal retimer-to-optics hop (dB at Nyquist), assumption
 MODULE_HOP_DB = 2.0
-
-
-def _package_line():
-    from .channel.parametric import ParametricLine
-
-    return ParametricLine(a1=9.909e-4, a2=2.772e-4, tau_ns_per_mm=6.141e-3, zc_ohm=92.5,
-                          name="802.3ck package trace")
 
 
 def _stripline(material: str):
@@ -96,37 +111,114 @@ def _stripline(material: str):
                      roughness="hvlp")
 
 
-def build_channel(spec: PathSpec, baud: float):
-    """The path's channel on the synthetic uniform grid (0 … 1.5 baud)."""
+def _connector(f: np.ndarray):
+    """Pluggable cage connector (assumption): board via, 50 ps of 90 Ω, board via."""
+    from .channel import lumped
     from .channel.twoport import cascade
+
+    v = lumped.via(f, 1.6e-3, 0.3e-3)
+    return cascade(v, lumped.impedance_step(90.0, 50e-12, f), v, name="connector")
+
+
+def package_preset(baud: float) -> str:
+    """IEEE package preset used at a symbol rate: 802.3ck up to 60 GBd, 802.3dj above."""
+    return "802.3ck" if baud <= 60e9 else "802.3dj"
+
+
+def _segments(spec: PathSpec) -> list:
+    segs: list = []
+    for seg in spec.segments:
+        if seg[0] == "stripline":
+            segs.append((_stripline(seg[1]), float(seg[2])))
+        elif seg[0] == "connector":
+            segs.append(_connector)
+        else:
+            raise SIKernelError(f"path {spec.name!r}: unknown segment {seg!r}; expected "
+                                "('stripline', material, length_m) or ('connector',)")
+    return segs
+
+
+def build_channel(spec: PathSpec, baud: float, *, packages: bool = True, f: Any = None):
+    """The path's channel (packages included unless ``packages=False``) on the synthetic grid."""
+    import dataclasses
+
+    from .channel.link import Link
+    from .channel.package import get_package
     from .power.table import synthetic_grid
 
-    f = synthetic_grid(baud)
-    parts = [_package_line().section(spec.package_m, f)]
-    line = _stripline(spec.material)
-    for ln in (spec.pcb_m, spec.module_pcb_m):
-        if ln > 0:
-            parts.append(line.section(ln, f, z0_ohm=100.0))
-    return cascade(*parts, name=spec.name)
+    fg = synthetic_grid(baud) if f is None else f
+    pkg = package_preset(baud)
+
+    def _pkg(name: str | None, bga: bool):
+        if not packages:
+            return None
+        model = get_package(name or pkg)
+        return model if bga else dataclasses.replace(model, cp_f=0.0, name=model.name + " (no BGA)")
+
+    link = Link(segments=_segments(spec),
+                tx_package=_pkg(spec.tx_package, spec.bga_tx),
+                rx_package=_pkg(spec.rx_package, spec.bga_rx),
+                z_p_tx_m=spec.z_p_tx_m, z_p_rx_m=spec.z_p_rx_m, name=spec.name)
+    return link.build(fg)
 
 
-def _eye_closure(ch, baud: float) -> dict[str, float]:
-    """Unequalised and equalised (1-tap DFE front end) eye figures of a channel."""
-    from .eq.grid import fom_constants  # noqa: F401  (keeps the dependency explicit)
+def _eyes(ch, baud: float, e, target_ber: float) -> tuple[dict[str, float], Any, Any]:
+    """Unequalised and equalised statistical eyes at the operating point's launch swing.
+
+    Unequalised: channel + TX rise time + RX AFE only.  Equalised: TX FFE and CTLE
+    chosen by the FOM search of :mod:`sikernel.power.si` for the chosen architecture's
+    DFE taps (1 for a DSP receiver, whose RX FFE is not drawn), with that DFE.
+    Both with the COM noise, TX SNR and jitter terms, at ``target_ber``.
+    """
+    from .eq.ffe import apply_ffe
+    from .eye.stateye import stat_eye
     from .power import si
 
+    s = si.DEFAULT_SI
     ps = si.pulse_set(ch.f, ch.s21, baud, 4)
-    flat = ps.weights[-1] @ ps.basis  # g = 0 dB: no CTLE peaking
+    amp = float(e.eq_settings["launch_peak_v"])
     m = ps.samples_per_ui
-    ipk = int(np.argmax(flat))
-    cur = flat[ipk % m:: m]
-    h0 = float(flat[ipk])
-    isi = float(np.abs(cur).sum() - abs(h0))
-    unequalised = h0 - 3.0 * isi  # peak-distortion PAM4 inner-eye height per volt
-    r = si._grid_family(ps, 1, si.DEFAULT_SI)
-    return {"eye_unequalised_v_per_v": unequalised,
-            "fom_equalised_db": float(r["fom_db"]),
-            "h0_unequalised": h0}
+    kw = {"samples_per_ui": m, "modulation": "pam4", "snr_tx_db": s.snr_tx_db,
+          "sigma_rj_ui": s.sigma_rj_ui, "a_dd_ui": s.a_dd_ui, "target_ber": target_ber,
+          "n_phases": 32, "n_bins": 512}
+    flat = (ps.weights[-1] @ ps.basis) * amp
+    un = stat_eye(flat, sigma_v=float(np.sqrt(ps.var_n[-1])), **kw)
+    n_dfe = int(e.eq_settings["dfe_taps"]) if e.architecture == "analog" else (
+        0 if e.architecture == "linear" else 1)
+    r = si._grid_family(ps, n_dfe, s)
+    k = r["ctle_index"]
+    offs = r["tx_offsets"]
+    t = np.arange(ps.basis.shape[1], dtype=float)
+    _, p_eq = apply_ffe(t, (ps.weights[k] @ ps.basis) * amp, r["tx_taps"],
+                        int(np.count_nonzero(offs < 0)), m)
+    eq = stat_eye(p_eq, sigma_v=float(np.sqrt(ps.var_n[k])), n_dfe=n_dfe,
+                  dfe_max=list(si._BMAX_CK[:n_dfe]) if n_dfe else None, **kw)
+
+    def _h(x) -> float:
+        return float(np.min(x.eye_height_v))
+
+    return ({"eye_height_unequalised_v": _h(un), "eye_closure_unequalised_db":
+             float(un.eye_closure_max_db), "eye_height_equalised_v": _h(eq),
+             "eye_closure_equalised_db": float(eq.eye_closure_max_db)}, un, eq)
+
+
+def _com_db(spec: PathSpec, baud: float) -> float:
+    """COM (dB) of the board-level part of the path with the preset's own packages (93A/178A).
+
+    802.3ck KR preset at ≤ 60 GBd, 802.3dj KR above; NaN for a path with no board part
+    (CPO: the whole path is package trace) or when COM cannot be evaluated.
+    """
+    from .eye.com import com
+
+    if not spec.segments:
+        return float("nan")
+    f = np.arange(0.0, 1.5 * baud + 5e6, 10e6)
+    ch = build_channel(spec, baud, packages=False, f=f)
+    preset = "802.3ck-kr" if baud <= 60e9 else "802.3dj-kr"
+    try:
+        return float(com(ch, preset).com_db)
+    except SIKernelError:
+        return float("nan")
 
 
 @dataclass
@@ -216,6 +308,7 @@ def run_study(rates_gbps: tuple[float, ...] = RATES_GBPS, node_nm: float = 7, ta
         it = tqdm(steps, desc="sikernel study", unit="link")
     rows: list[dict[str, Any]] = []
     channels = {}
+    eyes: dict = {}
     for rate, name in it:
         spec = specs[name]
         baud = rate * 1e9 / 2.0
@@ -232,11 +325,12 @@ def run_study(rates_gbps: tuple[float, ...] = RATES_GBPS, node_nm: float = 7, ta
             lin = _module_linear_pj(e, baud, node_nm)
             el += lin
             blocks["module_linear_afe"] = lin
-        eye = _eye_closure(ch, baud)
+        eye, un, eqe = _eyes(ch, baud, e, target_ber)
+        eyes[(rate, name)] = (un, eqe)
         mw = el * rate  # pJ/b x Gb/s = mW
         rows.append({
             "name": name, "rate_gbps": rate, "baud": baud,
-            "length_m": spec.package_m + spec.pcb_m + spec.module_pcb_m,
+            "length_m": spec.length_m, "com_db": _com_db(spec, baud),
             "il_nyquist_db": e.il_nyquist_db, "architecture_chosen": e.architecture,
             "eq_settings": e.eq_settings, "reasons": e.reasons,
             "pj_per_bit_electrical": el, "blocks_pj_per_bit": blocks,
@@ -269,22 +363,35 @@ def run_study(rates_gbps: tuple[float, ...] = RATES_GBPS, node_nm: float = 7, ta
     res = StudyResult(rows=rows, curves=curves, inputs=inputs, provenance=prov,
                       timings_s={"links": t_links, "total": time.perf_counter() - t0})
     res.il_curves = il_curves  # type: ignore[attr-defined]
+    res.eyes = eyes  # type: ignore[attr-defined]
     return res
 
 
+#: package traces (TX switch, RX optical engine) of the energy-vs-length curves (m)
+CURVE_Z_P_M = (31 * _MM, 2 * _MM)
+#: materials of the curves
+CURVE_MATERIALS = ("megtron7", "megtron6", "fr4")
+
+
 def _curves(rates, node_nm, ber, lengths) -> dict[str, dict[str, np.ndarray]]:
-    """Energy per bit vs PCB length (package 30 mm + stripline) per material, via the loss path."""
+    """Energy per bit vs stripline length per material, via the loss path.
+
+    IL at Nyquist = IL of the two packages (31 mm switch side, 2 mm optical-engine side,
+    the rate's IEEE preset) + the stripline's matched loss per metre × length (dB add;
+    mismatch ripple between the parts neglected); energy from ``energy_per_bit(loss_db=...)``.
+    """
     from .errors import SIKernelError as _E
 
     out: dict[str, dict[str, np.ndarray]] = {}
-    pkg = _package_line()
     for rate in rates:
         baud = rate * 1e9 / 2.0
         fn = np.array([0.5 * baud])
-        for mat in ("megtron7", "megtron6", "fr4"):
+        pkg_only = build_channel(PathSpec("packages", (), CURVE_Z_P_M[0], CURVE_Z_P_M[1]), baud)
+        pkg_db = float(pkg_only.il_db(0.5 * baud))
+        for mat in CURVE_MATERIALS:
             line = _stripline(mat)
             per_m = float(line.loss_db(fn, 1.0)[0])
-            il = float(pkg.loss_db(fn, 30 * _MM)[0]) + per_m * lengths
+            il = pkg_db + per_m * lengths
             pj = np.full(lengths.size, np.nan)
             arch = []
             for i, x in enumerate(il):
@@ -366,44 +473,75 @@ def read_hdf5(path: str | os.PathLike) -> dict[str, Any]:
 
 
 def write_figures(res: StudyResult, out_dir: str | os.PathLike) -> list[Path]:
-    """PNG figures (energy vs length and vs IL; IL vs frequency per architecture); needs matplotlib."""
+    """PNG figures into ``out_dir`` (needs matplotlib), each written atomically.
+
+    ``energy_vs_length_<rate>G.png`` (per material, reach budgets marked),
+    ``energy_vs_il.png``, ``switch_power.png``, ``il_vs_frequency.png`` (one curve per
+    architecture and rate) and ``eyes_<rate>G.png`` (unequalised and equalised
+    statistical eyes of pluggable and CPO).
+    """
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from .plot import energy as penergy
+    from .plot import eye as peye
+
     out_dir = Path(out_dir)
-    files = []
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files: list[Path] = []
+
+    def _save(fig: Any, name: str) -> None:
+        p = out_dir / name
+        fd, tmp = tempfile.mkstemp(dir=out_dir, suffix=".png.tmp")
+        os.close(fd)
+        try:
+            fig.savefig(tmp, dpi=110, format="png", bbox_inches="tight")
+            os.replace(tmp, p)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            plt.close(fig)
+        files.append(p)
+
+    for rate in res.inputs["rates_gbps"]:
+        _save(penergy.study_energy(res, rate_gbps=rate), f"energy_vs_length_{rate:g}G.png")
+    fig, ax = plt.subplots(figsize=(6.4, 4.2))
     for k, d in res.curves.items():
-        axes[0].plot(1e3 * d["length_m"], d["pj_per_bit"], label=k)
-        axes[1].plot(d["il_nyquist_db"], d["pj_per_bit"], label=k)
+        ax.plot(d["il_nyquist_db"], d["pj_per_bit"], label=k)
     for lab, v in REACH_BUDGETS_DB.items():
-        axes[1].axvline(v, color="0.7", lw=0.8)
-        axes[1].text(v, axes[1].get_ylim()[1], lab, rotation=90, va="top", fontsize=6)
-    axes[0].set_xlabel("PCB length after 30 mm package (mm)")
-    axes[1].set_xlabel("IL at Nyquist (dB)")
-    for ax in axes:
-        ax.set_ylabel("electrical pJ/bit (TX+RX)")
-        ax.grid(True, alpha=0.3)
-    axes[0].legend(fontsize=6)
-    p = out_dir / "energy_vs_length.png"
-    fig.tight_layout()
-    fig.savefig(p, dpi=110)
-    plt.close(fig)
-    files.append(p)
-    fig, ax = plt.subplots(figsize=(6, 4))
+        ax.axvline(v, color="0.7", lw=0.8)
+        ax.text(v, 1.0, " " + lab, rotation=90, va="top", fontsize=6,
+                transform=ax.get_xaxis_transform())
+    ax.set_xlabel("IL at Nyquist (dB)")
+    ax.set_ylabel("electrical energy, TX+RX (pJ/bit)")
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=6)
+    _save(fig, "energy_vs_il.png")
+    _save(penergy.switch_power(res), "switch_power.png")
+    fig, ax = plt.subplots(figsize=(6.4, 4.2))
     for k, (f, il) in getattr(res, "il_curves", {}).items():
         ax.plot(f / 1e9, il, label=k)
-    ax.set_xlabel("f (GHz)")
-    ax.set_ylabel("IL (dB)")
-    ax.legend(fontsize=6)
+    ax.set_xlabel("frequency (GHz)")
+    ax.set_ylabel("insertion loss (dB)")
     ax.grid(True, alpha=0.3)
-    p = out_dir / "il_vs_frequency.png"
-    fig.tight_layout()
-    fig.savefig(p, dpi=110)
-    plt.close(fig)
-    files.append(p)
+    ax.legend(fontsize=6)
+    _save(fig, "il_vs_frequency.png")
+    eyes = getattr(res, "eyes", {})
+    for rate in res.inputs["rates_gbps"]:
+        names = [n for n in ("pluggable", "cpo") if (rate, n) in eyes]
+        if not names:
+            continue
+        fig, axes = plt.subplots(len(names), 2, figsize=(12, 4.6 * len(names)), squeeze=False,
+                                 layout="constrained")
+        for i, n in enumerate(names):
+            un, eq = eyes[(rate, n)]
+            peye.stat_eye(un, ax=axes[i, 0])
+            axes[i, 0].set_title(f"{n} {rate:g} Gb/s, unequalised", fontsize=9)
+            peye.stat_eye(eq, ax=axes[i, 1])
+            axes[i, 1].set_title(f"{n} {rate:g} Gb/s, equalised (TX FFE + CTLE + DFE)", fontsize=9)
+        _save(fig, f"eyes_{rate:g}G.png")
     return files
 
 
@@ -419,5 +557,16 @@ def _nan_to_none(x: Any) -> Any:
     return x
 
 
-__all__ = ["ARCH_NAMES", "DEFAULT_PATHS", "OPTICAL_PJ_PER_BIT", "PathSpec", "REACH_BUDGETS_DB",
-           "StudyResult", "build_channel", "read_hdf5", "run_study", "write_figures", "write_hdf5"]
+__all__ = [
+    "ARCH_NAMES",
+    "DEFAULT_PATHS",
+    "OPTICAL_PJ_PER_BIT",
+    "REACH_BUDGETS_DB",
+    "PathSpec",
+    "StudyResult",
+    "build_channel",
+    "read_hdf5",
+    "run_study",
+    "write_figures",
+    "write_hdf5",
+]
