@@ -119,8 +119,8 @@ def study_energy(result: Any, *, rate_gbps: float | None = None,
     Parameters
     ----------
     result : StudyResult
-        From :func:`sikernel.study.run_study` (its ``curves``: 30 mm of package
-        trace plus a stripline of each length and material).
+        From :func:`sikernel.study.run_study` (its ``curves``: package trace plus
+        a stripline of each length and material).
     rate_gbps : float, optional
         Lane rate to draw (default: the first in the study).
     budgets_db : mapping of str to float, optional
@@ -161,7 +161,7 @@ def study_energy(result: Any, *, rate_gbps: float | None = None,
                 if i == 0:
                     ax.annotate(label, (xb, yb), xytext=(2, 8), textcoords="offset points",
                                 rotation=60, fontsize=6, color="0.3")
-    ax.set_xlabel("PCB stripline length after 30 mm package trace (mm)")
+    ax.set_xlabel("PCB stripline length (mm), package trace added as in sikernel.study")
     ax.set_ylabel("electrical energy, TX+RX (pJ/bit)")
     ax.set_title(f"energy vs reach at {rate:g} Gb/s PAM4 (ticks: loss budgets; gaps: no closure)",
                  fontsize=9)
