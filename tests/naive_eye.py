@@ -156,3 +156,88 @@ def dfe_link_loop(x: np.ndarray, sym: np.ndarray, cursors: np.ndarray, n_pre: in
                 se += 1
                 be += bin((d ^ (d >> 1)) ^ (s ^ (s >> 1))).count("1")
     return counted, se, be
+
+
+def _split(s: float) -> tuple[int, float]:
+    m = int(np.floor(s))
+    f = s - m
+    if f < 1e-9:
+        f = 0.0
+    elif f > 1 - 1e-9:
+        m, f = m + 1, 0.0
+    return m, f
+
+
+def isi_pmf_numpy(h: np.ndarray, levels: np.ndarray, dv: float) -> tuple[np.ndarray, int]:
+    """ISI PMF by ``numpy.convolve`` of per-cursor kernels (0 V on a bin centre).
+
+    Returns ``(pmf, zero_index)`` on a grid just wide enough for the whole support
+    (bin ``zero_index`` is 0 V).  The reference the Numba kernel replaces
+    (pychopmarg/PyBERT style: one ``np.convolve`` per cursor).
+    """
+    pmf = np.ones(1)
+    zero = 0
+    for hk in h:
+        if hk == 0.0:
+            continue
+        parts = [_split(a * hk / dv) for a in levels]
+        lo = min(m for m, _ in parts)
+        hi = max(m for m, _ in parts) + 1
+        ker = np.zeros(hi - lo + 1)
+        for m, f in parts:
+            ker[m - lo] += (1 - f) / levels.size
+            ker[m + 1 - lo] += f / levels.size
+        pmf = np.convolve(pmf, ker)
+        zero -= lo
+    return pmf, zero
+
+
+def stat_eye_ber_numpy(res: np.ndarray, h0: np.ndarray, sigma: np.ndarray, levels: np.ndarray,
+                       v0_eye: float, dv: float, n: int) -> np.ndarray:
+    """BER map (phases x thresholds) with NumPy only: same conventions as the kernels."""
+    from scipy.special import erfc
+
+    out = np.zeros((res.shape[0], n))
+    v = v0_eye + dv * np.arange(n)
+    for j in range(res.shape[0]):
+        pmf, zero = isi_pmf_numpy(res[j], levels, dv)
+        if sigma[j] > 0:
+            g = int(np.ceil(9 * sigma[j] / dv))
+            edges = (np.arange(-g, g) + 0.5) * dv
+            c = 0.5 * erfc(-edges / (sigma[j] * np.sqrt(2)))
+            gk = np.diff(np.concatenate([[0.0], c, [1.0]]))
+            pmf = np.convolve(pmf, gk)
+            zero += g
+        for a in levels:
+            # noise value (i - zero) dv + a h0 -> eye bin (.. - v0)/dv, linearly split, clamped
+            m, f = _split((a * h0[j] - v0_eye) / dv)
+            cond = np.zeros(n)
+            idx = np.arange(pmf.size) - zero + m
+            np.add.at(cond, np.clip(idx, 0, n - 1), pmf * (1 - f))
+            np.add.at(cond, np.clip(idx + 1, 0, n - 1), pmf * f)
+            below = np.concatenate([[0.0], np.cumsum(cond)[:-1]])
+            w = np.full(n, 0.5)
+            w[0], w[-1] = 1.0, 0.0
+            upper = cond.sum() - below - w * cond
+            lower = below + w * cond
+            out[j] += np.where(a * h0[j] <= v, upper, lower) / levels.size
+    return out
+
+
+def dfe_numpy_pybert(x: np.ndarray, cursors: np.ndarray, n_pre: int, dfe: np.ndarray,
+                     levels: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
+    """PyBERT-style receiver: NumPy convolution for the channel, a Python loop for the DFE.
+
+    Returns the decided symbol indices (noise-free, decided-symbol feedback).
+    """
+    y = np.convolve(x, cursors)[n_pre: n_pre + x.size]
+    d = dfe.size
+    hist = np.zeros(d)  # decided levels, newest first
+    out = np.empty(x.size, dtype=np.int64)
+    for n in range(x.size):
+        z = y[n] - float(np.dot(dfe, hist))
+        k = int(np.searchsorted(thresholds, z))
+        out[n] = k
+        hist[1:] = hist[:-1]
+        hist[0] = levels[k]
+    return out

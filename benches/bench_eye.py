@@ -1,0 +1,174 @@
+"""Statistical eye and bit-by-bit simulator against their NumPy / Python references.
+
+Run with ``python -m pytest benches/bench_eye.py --benchmark-only -s``.
+
+* statistical eye, PAM4, 200 cursors (5 pre, 194 post), 1024 voltage bins,
+  64 phases, 2 DFE taps, Gaussian noise (SNR_TX-like 9-bin sigma): ``stat_eye``
+  against a NumPy implementation of the same model (one ``np.convolve`` per cursor
+  per phase, then Gaussian, shift and cumulative sums: the pychopmarg/PyBERT way),
+  checked to agree on the BER map;
+* the same without noise and with dual-Dirac jitter (2x the phases);
+* simulator: PAM4, 12-tap DFE with error propagation, 200-cursor channel, against a
+  PyBERT-style receiver (NumPy convolution for the channel + a Python DFE loop),
+  with identical decisions asserted;
+* cold: a fresh interpreter with an empty Numba cache (compilation included) for
+  the first ``stat_eye`` and the first ``simulate``, and the same from the cache.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+from tests import naive_eye  # noqa: E402
+
+M = 32
+N_PRE, N_POST = 5, 194  # 200 cursors
+
+
+def bench_pulse() -> np.ndarray:
+    """A 200-UI pulse: main lobe, reflections and a slowly decaying tail (every cursor nonzero)."""
+    t = np.arange(210 * M) / M
+    main = 0.30 * np.exp(-((t - 8) / 0.6) ** 2)
+    tail = 0.012 * np.exp(-np.clip(t - 8, 0, None) / 6.0) * (t > 8)
+    refl = 0.002 * np.exp(-np.clip(t - 20, 0, None) / 40.0) * np.cos(2 * np.pi * (t - 20) / 7.3) * (t > 20)
+    return main + tail + refl
+
+
+def _best(fn, repeat: int = 10) -> float:
+    fn()
+    best = np.inf
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def _reference_inputs(p, kw):
+    """Residual cursors, main cursors and sigma per phase as stat_eye builds them."""
+    from sikernel.eye._input import cursors_at, dfe_taps, sampled_pulse
+
+    sp = sampled_pulse(p, M, "peak")
+    phases = (np.arange(64) - 32) / 64
+    h_ref = cursors_at(sp, np.zeros(1), N_PRE, N_POST)[0]
+    b = dfe_taps(kw["n_dfe"], h_ref, N_PRE, h_ref[N_PRE], None)
+    h = cursors_at(sp, phases, N_PRE, N_POST)
+    h[:, N_PRE + 1: N_PRE + 1 + b.size] -= b
+    return np.delete(h, N_PRE, axis=1), h[:, N_PRE].copy()
+
+
+def _stat_eye_case(benchmark, label, **extra):
+    from sikernel.eye.stateye import stat_eye
+
+    p = bench_pulse()
+    kw = {"n_dfe": 2, "n_pre": N_PRE, "n_post": N_POST, "n_phases": 64, "n_bins": 1024, **extra}
+    r = stat_eye(p, M, **kw)
+    benchmark.pedantic(stat_eye, args=(p, M), kwargs=kw, rounds=20, iterations=1, warmup_rounds=2)
+    t_ours = benchmark.stats.stats.min
+    res, h0 = _reference_inputs(p, kw)
+    v = r.voltages_v
+    dv = v[1] - v[0]
+
+    def ref_fn():
+        return naive_eye.stat_eye_ber_numpy(res, h0, r.sigma_v, r.levels, v[0], dv, v.size)
+
+    t_np = _best(ref_fn, repeat=2)
+    ref = ref_fn()
+    err = float(np.max(np.abs(ref - r.ber)))
+    benchmark.extra_info.update({"numpy_s": t_np, "ours_s": t_ours, "ratio": t_np / t_ours,
+                                 "max_abs_ber_diff": err, "eye_height_min_v": r.eye_height_min_v})
+    print(f"\nstat eye {label}: NumPy {t_np * 1e3:.0f} ms, stat_eye {t_ours * 1e3:.1f} ms "
+          f"(ratio {t_np / t_ours:.0f}x); max |BER diff| {err:.1e}; EH {r.eye_height_min_v * 1e3:.2f} mV")
+    assert err < 1e-9
+    return r
+
+
+def test_stat_eye_200_cursors_noise(benchmark):
+    p = bench_pulse()
+    _stat_eye_case(benchmark, "PAM4 200 cursors 1024 bins 64 phases, Gaussian noise",
+                   sigma_v=0.022 * p.max())
+
+
+def test_stat_eye_200_cursors_noiseless(benchmark):
+    _stat_eye_case(benchmark, "PAM4 200 cursors 1024 bins 64 phases, ISI only")
+
+
+def test_simulator_vs_pybert_style_loop(benchmark):
+    from sikernel.eye.timesim import simulate
+
+    p = bench_pulse()
+    levels = naive_eye.pam_levels(4)
+    n_ref = 100_000
+    n_fast = 5_000_000
+    rng = np.random.default_rng(11)
+    sym = rng.integers(0, 4, size=n_ref + 400)
+    kw = {"n_dfe": 12, "n_pre": N_PRE, "n_post": N_POST, "pattern": sym}
+    r = simulate(p, M, n_symbols=n_ref, **kw)
+    h = r.cursors_v
+    t0 = time.perf_counter()
+    dec = naive_eye.dfe_numpy_pybert(levels[sym], h, r.main_index, r.dfe_taps_v, levels, r.thresholds_v)
+    t_ref = time.perf_counter() - t0
+    # identical decisions over the counted symbols (noise-free, same start-up)
+    n_warm = h.size + 1 + r.dfe_taps_v.size
+    span = slice(n_warm, n_warm + r.n_symbols)
+    assert int(np.count_nonzero(dec[span] != sym[span])) == r.symbol_errors
+    big = simulate(p, M, n_symbols=n_fast, n_dfe=12, n_pre=N_PRE, n_post=N_POST, pattern="prbs31",
+                   sigma_v=0.004, seed=1)
+    res = benchmark.pedantic(simulate, args=(p, M),
+                             kwargs={"n_symbols": n_fast, "n_dfe": 12, "n_pre": N_PRE, "n_post": N_POST,
+                                     "pattern": "prbs31", "sigma_v": 0.004, "seed": 1},
+                             rounds=3, iterations=1)
+    assert res.symbol_errors == big.symbol_errors
+    per_ref = t_ref / n_ref
+    per_ours = res.elapsed_s / res.n_symbols
+    per_call = benchmark.stats.stats.min / res.n_symbols
+    jit = simulate(p, M, n_symbols=n_fast // 5, n_dfe=12, n_pre=N_PRE, n_post=N_POST,
+                   sigma_v=0.004, sigma_rj_ui=0.01, a_dd_ui=0.02)
+    benchmark.extra_info.update({
+        "pybert_style_symbols_per_min": 60 / per_ref, "kernel_symbols_per_min": 60 / per_ours,
+        "call_symbols_per_min": 60 / per_call, "ratio": per_ref / per_ours,
+        "with_jitter_symbols_per_min": jit.n_symbols / jit.elapsed_s * 60})
+    print(f"\nsimulator PAM4, 200 cursors, 12-tap DFE: PyBERT-style loop {60 / per_ref / 1e6:.2f} M sym/min, "
+          f"kernel {60 / per_ours / 1e6:.0f} M sym/min (whole call incl. pattern "
+          f"{60 / per_call / 1e6:.0f} M sym/min), ratio {per_ref / per_ours:.0f}x; with RJ+DJ "
+          f"{jit.n_symbols / jit.elapsed_s * 60 / 1e6:.0f} M sym/min (one core)")
+
+
+SNIPPET = (
+    "import time, sys; sys.path.insert(0, {repo!r}); from benches.bench_eye import bench_pulse;"
+    "p = bench_pulse(); t0 = time.perf_counter(); from sikernel.eye.stateye import stat_eye;"
+    "stat_eye(p, 32, n_dfe=2, n_pre=5, n_post=194, sigma_v=0.005); t1 = time.perf_counter();"
+    "from sikernel.eye.timesim import simulate; simulate(p, 32, n_symbols=1000, n_dfe=12);"
+    "t2 = time.perf_counter(); print(t1 - t0, t2 - t1)"
+)
+
+
+def _run(env: dict[str, str]) -> tuple[float, float]:
+    out = subprocess.run([sys.executable, "-c", SNIPPET.format(repo=str(REPO))], check=True, env=env,
+                         cwd=REPO, capture_output=True, text=True)
+    a, b = out.stdout.strip().splitlines()[-1].split()
+    return float(a), float(b)
+
+
+def test_cold_start(benchmark):
+    cache = tempfile.mkdtemp(prefix="sikernel-numba-cache-")
+    env = dict(os.environ, NUMBA_CACHE_DIR=cache)
+    try:
+        cold = _run(env)
+        cached = benchmark.pedantic(_run, args=(env,), rounds=1, iterations=1)
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+    benchmark.extra_info.update({"stat_eye_cold_s": cold[0], "simulate_cold_s": cold[1],
+                                 "stat_eye_cached_s": cached[0], "simulate_cached_s": cached[1]})
+    print(f"\nfirst call in a new process: stat_eye {cold[0]:.2f} s compiling / {cached[0]:.3f} s cached; "
+          f"simulate {cold[1]:.2f} s compiling / {cached[1]:.3f} s cached")
