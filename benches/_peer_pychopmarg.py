@@ -13,7 +13,9 @@ check rejects gamma0 = 0, so gamma0 = 1e-7 /mm (the smallest it accepts, 0.0009 
 31 mm); it fails without a receiver FFE, so a fixed identity RX FFE (min = max) with
 ``dw`` = 5 pre-cursor positions (and 13 zero post-cursor taps, as its PRZF solver needs
 n_pre + n_dfe < n_taps - 1) is given, which also makes its FOM count 5 pre-cursors, and
-its PRZF RX FFE optimiser is replaced by that fixed FFE (monkey-patched).
+its PRZF RX FFE optimiser is replaced by that fixed FFE (monkey-patched); its TX FFE puts
+c(0) before the last three listed taps whatever their number, so c(2) = c(3) = 0 are
+appended to the 802.3ck list c(-3), c(-2), c(-1), c(1).
 """
 
 from __future__ import annotations
@@ -34,7 +36,11 @@ def main() -> None:
     n_pre_rx = 5
     rx_fixed = np.array([0.0] * n_pre_rx + [1.0] + [0.0] * 13)  # przf needs n_pre + n_dfe < n_taps - 1
     bmax = np.array([0.85, 0.3] + [0.2] * 5 + [0.1] * 5)
-    tx_min, tx_max, tx_step = req["tx_min"], req["tx_max"], req["tx_step"]
+    # its TX FFE places c(0) before the last 3 listed taps (calc_Hffe(..., n_post=3) is hard-coded):
+    # give c(-3), c(-2), c(-1), c(1) plus c(2) = c(3) = 0
+    tx_min = [*req["tx_min"], 0.0, 0.0]
+    tx_max = [*req["tx_max"], 0.0, 0.0]
+    tx_step = [*req["tx_step"], 0.0, 0.0]
     params = COMParams(
         53.125, 0.01, 4, 32, 1e-4, req.get("t_r_ns", 0.008), 0.95, 0.413, 0.413, 0.608, 50,
         0.02, 33, 8.2e-9, 0.01,
