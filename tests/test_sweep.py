@@ -14,6 +14,8 @@ RTOL_IL_DB = 1e-9
 ATOL_CURSOR_V = 1e-9     # V/V: batch builder vs line.section (ABCD product rounding)
 ATOL_EYE_V = 1e-9
 RTOL_PJ = 1e-9
+RTOL_FOM = 1e-6          # FOM_ILD: small residuals of a least-squares fit, batch vs serial S21
+ATOL_FOM_DB = 1e-9
 N_SAMPLED = 6            # grid points checked point by point
 
 SMALL = {
@@ -179,3 +181,42 @@ def test_cli_sweep(tmp_path):
     # existing output without --overwrite/--resume: exit status 2 with a message
     assert main(["sweep", str(toml), "-o", str(out), "--quiet"]) == 2
     assert main(["sweep", str(toml), "-o", str(out), "--quiet", "--overwrite"]) == 0
+
+
+def test_metrics_stage_equals_metrics_api():
+    from sikernel.channel.lines import Stripline
+    from sikernel.channel.metrics import fom_ild
+
+    cfg = load_config({"axes": {"length_m": [0.03, 0.2], "baud": [26.5625e9, 53.125e9]},
+                       "outputs": ["fit_il_nyquist_db", "fom_ild_db"],
+                       "frequency": {"f_max_hz": 60e9, "df_hz": 100e6}})
+    out = _eval_all(cfg, 3)
+    p = chunk_params(cfg, 0, cfg.n_points)
+    fx = cfg.fixed
+    line = Stripline(fx["material"], fx["width_m"], fx["thickness_m"], fx["height_m"],
+                     spacing=fx["spacing_m"], roughness=fx["roughness"])
+    for i in range(cfg.n_points):
+        fb = float(p["baud"][i])
+        r = fom_ild(line.section(float(p["length_m"][i]), cfg.f_hz), fb)
+        np.testing.assert_allclose(out["fit_il_nyquist_db"][i], r.fit.at(0.5 * fb), rtol=RTOL_IL_DB)
+        np.testing.assert_allclose(out["fom_ild_db"][i], r.fom_db, rtol=RTOL_FOM, atol=ATOL_FOM_DB)
+
+
+def test_com_stage_equals_com_api(tmp_path):
+    from sikernel.eye.com import com
+    from sikernel.sweep.stages import point_channel
+
+    cfg = {"axes": {"length_m": [0.1]}, "outputs": ["com_db", "il_nyquist_db"],
+           "fixed": {"baud": 53.125e9, "preset": "802.3ck-kr"},
+           "frequency": {"f_max_hz": 40e9, "df_hz": 10e6}}
+    res = run_sweep(cfg, tmp_path / "com.h5", quiet=True)
+    c = load_config(cfg)
+    ref = com(point_channel(c, chunk_params(c, 0, 1), 0), "802.3ck-kr", baud_hz=53.125e9)
+    assert res["com_db"][0] == ref.com_db
+    assert json_preset_recorded(res)
+
+
+def json_preset_recorded(res) -> bool:
+    import json
+
+    return "802.3ck-kr" in json.loads(res.attrs["presets_json"])

@@ -109,6 +109,9 @@ PARAMS: dict[str, Param] = {
 #: computable outputs: name -> (units, description, stage)
 OUTPUTS: dict[str, tuple[str, str, str]] = {
     "il_nyquist_db": ("dB", "insertion loss -20 log10|SDD21| at baud/2 (linear interpolation)", "channel"),
+    "fit_il_nyquist_db": ("dB", "fitted IL (a0 + a1 sqrt f + a2 f + a4 f^2, COM weighting, 50 MHz..baud) "
+                          "at baud/2", "metrics"),
+    "fom_ild_db": ("dB", "FOM_ILD, weighted RMS IL deviation (IEEE 802.3 93A-56/57)", "metrics"),
     "h0_v": ("V/V", "main cursor of the pulse response (peak phase)", "pulse"),
     "cursors_v": ("V/V", "pulse response cursors h(t0 + k UI), peak phase", "pulse"),
     "eye_height_v": ("V/V", "peak-distortion eye height (smallest eye, after ideal DFE)", "eye"),

@@ -10,6 +10,9 @@ stages the requested outputs need, in order:
     batched builder :func:`sikernel.channel.batch.stripline_channels` (one ``prange``
     over lengths).  Output ``il_nyquist_db``: the loss at ``baud/2``
     (:func:`sikernel._kernels.sweep.il_db_at`, the arithmetic of ``Channel.il_db``).
+``metrics``
+    Fitted IL at baud/2 and FOM_ILD (IEEE 802.3 93A-56/57) per point through
+    :func:`sikernel.channel.metrics.fom_ild`.
 ``pulse``
     Pulse responses (IEEE 802.3 eq. 93A-24) of every point of one baud in one call of
     :func:`sikernel.response.pulse_from_h` (its ``prange`` irfft driver), then the
@@ -119,6 +122,33 @@ def stage_channel(cfg: SweepConfig, p: dict[str, np.ndarray], state: dict[str, A
     state["il_nyquist_db"] = il
 
 
+def stage_metrics(cfg: SweepConfig, p: dict[str, np.ndarray], state: dict[str, Any]) -> None:
+    """Fitted IL at baud/2 and FOM_ILD of each point (:func:`sikernel.channel.metrics.fom_ild`).
+
+    The fit and the FOM use the metrics module's defaults (band 50 MHz ... baud, COM
+    weighting, f_t = 0.6 f_b, f_r = 0.75 f_b); only SDD21 enters them, so each point's
+    Channel carries its SDD21 with zero reflections.
+    """
+    from ..channel.core import Channel
+    from ..channel.metrics import fom_ild
+
+    f = cfg.f_hz
+    h = state["h"]
+    n = h.shape[0]
+    fit = np.empty(n)
+    fom = np.empty(n)
+    sdd = np.zeros((f.size, 2, 2), dtype=np.complex128)
+    for i in range(n):
+        sdd[:, 1, 0] = h[i]
+        sdd[:, 0, 1] = h[i]
+        fb = float(p["baud"][i])
+        r = fom_ild(Channel(f, sdd), fb)
+        fit[i] = r.fit.at(0.5 * fb)
+        fom[i] = r.fom_db
+    state["fit_il_nyquist_db"] = fit
+    state["fom_ild_db"] = fom
+
+
 def stage_pulse(cfg: SweepConfig, p: dict[str, np.ndarray], state: dict[str, Any]) -> None:
     """Cursors at the peak phase (state["cursors_v"], (n, n_pre + 1 + n_post)) and h0."""
     from .._kernels.sweep import peak_cursors
@@ -200,6 +230,7 @@ def stage_com(cfg: SweepConfig, p: dict[str, np.ndarray], state: dict[str, Any])
 
 STAGES: dict[str, Callable[[SweepConfig, dict[str, np.ndarray], dict[str, Any]], None]] = {
     "channel": stage_channel,
+    "metrics": stage_metrics,
     "pulse": stage_pulse,
     "eye": stage_eye,
     "power": stage_power,

@@ -1,0 +1,229 @@
+"""Sweep engine at scale (issue 5 §6).
+
+* 100,000 channel configurations (length x material x baud: 2,500 x 5 x 8) through
+  IL at Nyquist + pulse cursors + eye height + pJ/bit, on 2 cores (a 2-worker
+  single-threaded dask LocalCluster, so that the Python-level energy stage also uses
+  both cores), written to HDF5: configurations per second.
+* The same pipeline point by point through the single-channel API
+  (``Stripline.section`` + ``pulse_response`` + ``peak_distortion_eye`` +
+  ``energy_per_bit``) on a sample, timed in the same run: the ratio.
+* Speed-up from 1 to 2 Numba threads (local backend, compiled stages only:
+  IL + cursors + eye) and from 1 to 2 dask workers (full pipeline).
+* Peak memory (child-process max RSS) of two sweep sizes 4x apart: it must not grow.
+* Per-configuration cost against one ``numpy.fft.irfft`` of the same time grid.
+* COM (full EQ search) per point: configurations per second on a few points.
+* Cold start: a tiny sweep in a fresh interpreter with an empty Numba cache.
+
+Run: ``python -m pytest benches/bench_sweep.py --benchmark-only -q -s``
+(``SIKERNEL_BENCH_SWEEP_N=20000`` for a shorter run; the grid keeps 5 x 8 materials x bauds).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+N_TOTAL = int(os.environ.get("SIKERNEL_BENCH_SWEEP_N", "100000"))
+MATERIALS = ["megtron7", "megtron6", "fr408hr", "fr4", "abf-gl102"]
+BAUDS = [25.78125e9, 26.5625e9, 28.125e9, 32e9, 40e9, 50e9, 53.125e9, 56e9]
+N_SPEEDUP = 20_000           # points of the thread / worker speed-up runs
+N_MEM = (5_000, 20_000)      # two sweep sizes for the peak-memory comparison
+N_PEER = 40                  # points through the single-channel API
+N_COM = 3                    # points with COM
+FULL = ["il_nyquist_db", "cursors_v", "eye_height_v", "pj_per_bit"]
+KERNEL_ONLY = ["il_nyquist_db", "cursors_v", "eye_height_v"]
+
+
+def config(n_points: int, outputs: list[str]) -> dict:
+    n_len = max(1, n_points // (len(MATERIALS) * len(BAUDS)))
+    return {"name": "bench", "outputs": outputs,
+            "axes": {"length_m": np.linspace(0.002, 0.4, n_len).tolist(), "material": MATERIALS,
+                     "baud": BAUDS},
+            "fixed": {"roughness": "hvlp", "modulation": "pam4", "n_dfe": 1, "node_nm": 5},
+            "frequency": {"f_max_hz": 30e9, "df_hz": 100e6},
+            "pulse": {"samples_per_ui": 8, "n_pre": 2, "n_post": 12}}
+
+
+def _timed_sweep(cfg: dict, **kw) -> tuple[float, object]:
+    from sikernel.sweep import run_sweep
+
+    with tempfile.TemporaryDirectory() as d:
+        t0 = time.perf_counter()
+        res = run_sweep(cfg, Path(d) / "b.h5", quiet=True, **kw)
+        return time.perf_counter() - t0, res
+
+
+def _irfft_us(n_time: int, batch: int = 2000) -> float:
+    x = np.exp(1j * np.linspace(0, 3, n_time // 2 + 1))[None, :].repeat(batch, 0)
+    np.fft.irfft(x[:10], n_time)
+    best = np.inf
+    for _ in range(3):
+        t0 = time.perf_counter()
+        np.fft.irfft(x, n_time, axis=-1)
+        best = min(best, time.perf_counter() - t0)
+    return best / batch * 1e6
+
+
+def _peer_us(cfg: dict, n: int) -> float:
+    """The same outputs point by point through the single-channel API."""
+    from sikernel.channel.lines import Stripline
+    from sikernel.eye.peak import peak_distortion_eye
+    from sikernel.power import energy_per_bit
+    from sikernel.response import pulse_response
+    from sikernel.sweep import load_config
+    from sikernel.sweep.stages import chunk_params
+
+    c = load_config(cfg)
+    p = chunk_params(c, 0, c.n_points)
+    fx = c.fixed
+    idx = np.random.default_rng(5).choice(c.n_points, n, replace=False)
+    f = c.f_hz
+    t0 = time.perf_counter()
+    for i in idx:
+        line = Stripline(p["material"][i], fx["width_m"], fx["thickness_m"], fx["height_m"],
+                         spacing=fx["spacing_m"], roughness=fx["roughness"])
+        ch = line.section(float(p["length_m"][i]), f)
+        fb = float(p["baud"][i])
+        il = float(ch.il_db(0.5 * fb))
+        pr = pulse_response(ch, fb, c.samples_per_ui, modulation="pam4", causality="ignore")
+        pr.cursors(c.n_pre, c.n_post)
+        peak_distortion_eye(pr, n_pre=c.n_pre, n_post=c.n_post, n_dfe=1)
+        try:
+            energy_per_bit(loss_db=il, baud=fb, modulation="pam4", node_nm=5)
+        except Exception:  # a link nothing closes costs the same
+            pass
+    return (time.perf_counter() - t0) / n * 1e6
+
+
+_MEM_CHILD = """
+import json, resource, sys, tempfile, time
+from pathlib import Path
+sys.path.insert(0, {bench!r})
+from bench_sweep import config, KERNEL_ONLY
+from sikernel.sweep import run_sweep
+n = int(sys.argv[1])
+with tempfile.TemporaryDirectory() as d:
+    run_sweep(config(64, KERNEL_ONLY), Path(d) / "w.h5", quiet=True, chunk=256)
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t0 = time.perf_counter()
+    run_sweep(config(n, KERNEL_ONLY), Path(d) / "m.h5", quiet=True, chunk=256, threads=2)
+    dt = time.perf_counter() - t0
+print(json.dumps({{"base_kib": base, "peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                  "s": dt}}))
+"""
+
+
+def _peak_rss(n: int) -> dict:
+    code = _MEM_CHILD.format(bench=str(Path(__file__).parent))
+    out = subprocess.run([sys.executable, "-c", code, str(n)], cwd=REPO, capture_output=True, text=True,
+                         check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_sweep_100k_two_cores(benchmark):
+    from sikernel.response import fft_grid
+    from sikernel.sweep import load_config
+
+    cfg = config(N_TOTAL, FULL)
+    n = load_config(cfg).n_points
+    _timed_sweep(config(80, FULL), chunk=40)   # compile / load caches, build the energy tables
+
+    res = benchmark.pedantic(lambda: _timed_sweep(cfg, backend="dask", n_workers=2, threads=1, chunk=512),
+                             rounds=1, iterations=1)
+    wall, out = res
+    rate = n / wall
+    us_ours = wall / n * 1e6 * 2        # core-microseconds per configuration (2 cores)
+    peer = _peer_us(cfg, N_PEER)
+    ratio = peer / (wall / n * 1e6)
+    n_time = fft_grid(load_config(cfg).f_hz, BAUDS[len(BAUDS) // 2], 8).n_time
+    irfft = _irfft_us(n_time)
+    frac_closed = float(np.isfinite(out["pj_per_bit"]).mean())
+    benchmark.extra_info.update({"n_configs": n, "wall_s": wall, "configs_per_s": rate,
+                                 "core_us_per_config": us_ours, "peer_us_per_config": peer,
+                                 "ratio": ratio, "irfft_us": irfft, "n_time": n_time,
+                                 "cost_in_irffts": us_ours / irfft, "fraction_closed": frac_closed})
+    print(f"\n{n} configs (IL + cursors + eye + pJ/bit) on 2 dask workers: {wall:.1f} s, "
+          f"{rate:.0f} configs/s, {us_ours:.0f} core-us/config (target <= 60 s)")
+    print(f"single-channel API point by point: {peer:.0f} us/config -> ratio {ratio:.1f}x (wall)")
+    print(f"one numpy irfft of n_time={n_time}: {irfft:.1f} us -> pipeline = {us_ours / irfft:.0f} irffts "
+          f"per config; links closed by some architecture: {frac_closed:.0%}")
+
+
+def test_thread_and_worker_speedup(benchmark):
+    kern = config(N_SPEEDUP, KERNEL_ONLY)
+    full = config(N_SPEEDUP // 4, FULL)
+    _timed_sweep(config(80, FULL), chunk=40)
+    t1, r1 = _timed_sweep(kern, threads=1, chunk=512)
+    t2, r2 = benchmark.pedantic(lambda: _timed_sweep(kern, threads=2, chunk=512), rounds=1, iterations=1)
+    for k in r1.outputs:
+        np.testing.assert_array_equal(r1[k], r2[k])
+    w1, _ = _timed_sweep(full, backend="dask", n_workers=1, threads=1, chunk=256)
+    w2, _ = _timed_sweep(full, backend="dask", n_workers=2, threads=1, chunk=256)
+    n_k = len(r1["il_nyquist_db"].ravel())
+    benchmark.extra_info.update({"kernel_stages_1_thread_s": t1, "kernel_stages_2_threads_s": t2,
+                                 "thread_speedup": t1 / t2, "full_1_worker_s": w1, "full_2_workers_s": w2,
+                                 "worker_speedup": w1 / w2, "ratio": t1 / t2})
+    print(f"\ncompiled stages (IL + cursors + eye), {n_k} configs: 1 thread {t1:.2f} s, 2 threads {t2:.2f} s "
+          f"-> {t1 / t2:.2f}x ({n_k / t2:.0f} configs/s); bit-identical")
+    print(f"full pipeline (+ pJ/bit), {N_SPEEDUP // 4} configs: 1 worker {w1:.2f} s, 2 workers {w2:.2f} s "
+          f"-> {w1 / w2:.2f}x")
+
+
+def test_peak_memory_independent_of_sweep_size(benchmark):
+    small = _peak_rss(N_MEM[0])
+    large = benchmark.pedantic(lambda: _peak_rss(N_MEM[1]), rounds=1, iterations=1)
+    grow = (large["peak_kib"] - small["peak_kib"]) / 1024
+    benchmark.extra_info.update({"small_points": N_MEM[0], "large_points": N_MEM[1],
+                                 "small_peak_mib": small["peak_kib"] / 1024,
+                                 "large_peak_mib": large["peak_kib"] / 1024, "growth_mib": grow,
+                                 "ratio": large["peak_kib"] / small["peak_kib"]})
+    print(f"\npeak RSS: {N_MEM[0]} points {small['peak_kib'] / 1024:.0f} MiB, {N_MEM[1]} points "
+          f"{large['peak_kib'] / 1024:.0f} MiB (growth {grow:+.1f} MiB for 4x the points)")
+
+
+def test_com_per_point(benchmark):
+    cfg = config(1, ["com_db"])
+    cfg["axes"] = {"length_m": [0.05, 0.1, 0.2][:N_COM]}
+    cfg["fixed"] = {"material": "megtron7", "baud": 53.125e9, "preset": "802.3ck-kr"}
+    cfg["frequency"] = {"f_max_hz": 40e9, "df_hz": 10e6}
+    _timed_sweep({**cfg, "axes": {"length_m": [0.05]}})
+    wall, res = benchmark.pedantic(lambda: _timed_sweep(cfg), rounds=1, iterations=1)
+    benchmark.extra_info.update({"n_configs": N_COM, "configs_per_s": N_COM / wall,
+                                 "com_db": res["com_db"].tolist(), "ratio": N_COM / wall})
+    print(f"\nCOM per point: {N_COM} configs in {wall:.2f} s -> {N_COM / wall:.2f} configs/s; "
+          f"COM {np.round(res['com_db'], 2).tolist()} dB")
+
+
+def test_cold_start(benchmark):
+    here = str(Path(__file__).parent)
+    code = ("import time, tempfile; t=time.perf_counter(); from pathlib import Path;"
+            f"import sys; sys.path.insert(0, {here!r}); from bench_sweep import config, FULL;"
+            "from sikernel.sweep import run_sweep;"
+            "d=tempfile.mkdtemp(); run_sweep(config(40, FULL), Path(d)/'c.h5', quiet=True);"
+            "print(time.perf_counter()-t)")
+
+    def cold() -> float:
+        with tempfile.TemporaryDirectory() as cache:
+            env = dict(os.environ, NUMBA_CACHE_DIR=cache)
+            out = subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO, capture_output=True,
+                                 text=True, check=True)
+        return float(out.stdout.strip().splitlines()[-1])
+
+    def warm() -> float:
+        out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
+                             check=True)
+        return float(out.stdout.strip().splitlines()[-1])
+
+    c = benchmark.pedantic(cold, rounds=1, iterations=1)
+    w = warm()
+    benchmark.extra_info.update({"cold_s": c, "warm_cache_s": w, "ratio": c / w})
+    print(f"\n40-config sweep in a fresh interpreter: cold (empty Numba cache) {c:.1f} s, "
+          f"with the on-disk cache {w:.1f} s")
