@@ -236,3 +236,34 @@ def test_peak_eye_bad_input(kwargs, match):
     pulse = args.pop("pulse")
     with pytest.raises(SIKernelError, match=match):
         peak_distortion_eye(pulse, **args)
+
+
+def test_crosstalk_worst_phase_exact_vs_bruteforce(rng):
+    """Aggressor at its worst phase: its cursors join the enumeration (exact on the grid)."""
+    m, dv = 2, 1e-3
+    n = 1201
+    p = _grid_pulse(rng, m, 5, dv, 4, main_ui=1)
+    agg = np.zeros(4 * m)
+    agg[1::m] = [3 * dv * 4, -3 * dv * 7, 3 * dv * 2, 0.0]  # odd samples: the larger power
+    agg[0::m] = [3 * dv, 0.0, 0.0, 3 * dv]
+    res = stat_eye(p, m, n_phases=m, crosstalk=[agg], **_exact_kwargs(dv, n))
+    xt = agg[1::m]
+    for j, phi in enumerate(res.phases_ui):
+        h, main, isi = _cursors_at_sample(p, m, m + int(np.rint(phi * m)))
+        allc = np.concatenate([isi, xt])
+        ref = naive_eye.ber_bruteforce(allc[allc != 0], h[main], res.levels, res.voltages_v)
+        np.testing.assert_allclose(res.ber[j], ref, rtol=0, atol=ATOL_EXACT)
+
+
+def test_pulse_response_input_equals_array_input():
+    from sikernel.response import pulse_response
+
+    f = np.linspace(0, 100e9, 2001)
+    h = np.exp(-f / 20e9) * np.exp(-2j * np.pi * f * 0.2e-9)
+    pr = pulse_response(h, 53.125e9, 16, "pam4", f_hz=f)
+    a = stat_eye(pr, sigma_v=1e-3, n_phases=16, n_bins=256, n_dfe=1)
+    b = stat_eye(pr.v, 16, sigma_v=1e-3, n_phases=16, n_bins=256, n_dfe=1)
+    np.testing.assert_array_equal(a.ber, b.ber)
+    assert a.inputs["baud"] == 53.125e9
+    c = stat_eye(pr, sigma_v=1e-3, n_phases=16, n_bins=256, n_dfe=1, phase="mm")
+    assert c.inputs["ref_index"] == pr.sampling_index("mm")
