@@ -45,12 +45,13 @@ not measurements.
 """),
     code("""
 import numpy as np
+
 %matplotlib inline
 
 import sikernel
-from sikernel import plot
-from sikernel import study
+from sikernel import plot, study
 from sikernel.channel.materials import get_dielectric, get_roughness
+
 print("sikernel", sikernel.__version__)
 """),
     md("""
@@ -62,7 +63,7 @@ documents them, followed by the datasheet points of the PCB materials.
 """),
     code("""
 print(study.__doc__)
-for name, spec in study.DEFAULT_PATHS.items():
+for spec in study.DEFAULT_PATHS.values():
     print(spec)
 print()
 for m in ("megtron7", "megtron6", "fr4"):
@@ -97,6 +98,7 @@ turns extra centimetres into decibels.
 """),
     code("""
 from sikernel.channel.lines import Stripline
+
 for rate in study.RATES_GBPS:
     fn = np.array([rate * 1e9 / 4])  # PAM4: Nyquist = baud/2 = rate/4
     per_mm = {m: float(Stripline(m, 127e-6, 17.5e-6, 127e-6, 200e-6, "hvlp").loss_db(fn, 1.0)[0]) / 1e3
@@ -114,8 +116,8 @@ closes the link at BER 1e-6 (7 nm, TX + RX of one link).  Vertical dashed lines:
 the lengths where the loss reaches each reach class's budget.
 """),
     code("""
-from sikernel.power import energy_per_bit
 from sikernel.channel.parametric import ParametricLine
+from sikernel.power import energy_per_bit
 
 pkg = ParametricLine(a1=9.909e-4, a2=2.772e-4, tau_ns_per_mm=6.141e-3, zc_ohm=92.5)
 line = Stripline("megtron7", 127e-6, 17.5e-6, 127e-6, 200e-6, "hvlp")
@@ -123,7 +125,7 @@ lengths = np.linspace(0.0, 0.6, 25)
 fn = np.array([baud / 2])
 loss = float(pkg.loss_db(fn, 0.030)[0]) + float(line.loss_db(fn, 1.0)[0]) * lengths
 bds = [energy_per_bit(loss_db=x, baud=baud, node_nm=7) for x in loss]
-for x, e in list(zip(lengths, bds))[::6]:
+for x, e in list(zip(lengths, bds, strict=True))[::6]:
     print(f"{x*1e3:5.0f} mm  {e.il_nyquist_db:5.1f} dB  {e.architecture:7s} {e.total_pj_per_bit:5.2f} pJ/bit")
 plot.energy_blocks(bds, 0.030 + lengths)
 """),
@@ -178,10 +180,11 @@ Measured/simulated 100 Gb/s-per-lane channels contributed to IEEE P802.3ck
     code("""
 import os
 from pathlib import Path
+
 import numpy as np
+
 %matplotlib inline
 
-import sikernel
 from sikernel import plot
 from sikernel.channel.touchstone import read_touchstone
 
@@ -199,11 +202,12 @@ Loss at Nyquist (26.56 GHz) of the thru channels, with the IEEE 802.3 fitted los
 and ILD of the first.
 """),
     code("""
+from sikernel.channel.dc import extrapolate_dc
+from sikernel.channel.metrics import fom_ild, il_at_nyquist
+
 names = ["DPO_4in_Meg7_THRU", "DPO_12in_Meg7_THRU", "CA_19p75dB_thru", "C2C_PCB_SYSVIA_12dB_thru",
          "Tp0_Tp5_28p5db_FQSFP_thru"]
 thru = {n: read_touchstone(d / f"{n}.s4p") for n in names}
-from sikernel.channel.metrics import fom_ild, il_at_nyquist
-from sikernel.channel.dc import extrapolate_dc
 for n, ch in thru.items():
     fom = fom_ild(extrapolate_dc(ch), baud)
     print(f"{n:28s} IL(Nyquist) {float(il_at_nyquist(ch, baud)):5.2f} dB   FOM_ILD {float(fom):.3f} dB")
@@ -216,12 +220,14 @@ PAM4 pulse responses at 53.125 GBd (32 samples per UI) with the 802.3 TX rise-ti
 and RX AFE filters off, cursors marked at the peak phase.
 """),
     code("""
+from matplotlib.figure import Figure
+
 from sikernel.response import pulse_response
+
 pulses = {n: pulse_response(thru[n], baud, samples_per_ui=32)
           for n in ("DPO_4in_Meg7_THRU", "CA_19p75dB_thru")}
-from matplotlib.figure import Figure
 fig = Figure(figsize=(11, 3.8), layout="constrained")
-for ax, (n, p) in zip(fig.subplots(1, 2), pulses.items()):
+for ax, (n, p) in zip(fig.subplots(1, 2), pulses.items(), strict=True):
     plot.pulse_response(p, n_pre=3, n_post=16, ax=ax)
     ax.set_title(n, fontsize=9)
 fig
@@ -235,7 +241,9 @@ aggressors.  The KR preset is the backplane one; C2C the chip-to-chip one.
 """),
     code("""
 import time
+
 from sikernel.eye.com import com
+
 ca = thru["CA_19p75dB_thru"]
 nexts = [d / f"CA_19p75dB_next{i}.s4p" for i in range(1, 9)]
 fexts = [d / f"CA_19p75dB_fext{i}.s4p" for i in range(1, 8)]
@@ -251,7 +259,7 @@ print(f"{time.perf_counter() - t0:.1f} s for the three")
 """),
     code("""
 fig = Figure(figsize=(11, 3.8), layout="constrained")
-for ax, k in zip(fig.subplots(1, 2), ["KR, thru only", "KR, 8 NEXT + 7 FEXT"]):
+for ax, k in zip(fig.subplots(1, 2), ["KR, thru only", "KR, 8 NEXT + 7 FEXT"], strict=True):
     plot.com_breakdown(results[k], ax=ax)
 fig
 """),
@@ -268,6 +276,7 @@ vertically.
 """),
     code("""
 from sikernel.eye.stateye import stat_eye
+
 p4 = pulse_response(thru["DPO_4in_Meg7_THRU"], baud, samples_per_ui=32, tx_rise_time_s=8e-12,
                     rx_f_r=0.75, tx_ffe=[-0.2, 0.8], tx_ffe_n_pre=1,
                     ctle={"gdc_db": -9.0, "fz_hz": baud / 2.5, "fp1_hz": baud / 2.5, "fp2_hz": baud})
@@ -299,9 +308,10 @@ a two-parameter physical fit, not a curve through the data.
 """),
     code("""
 from scipy.optimize import minimize_scalar
-from sikernel.channel.scaling import line_difference, scale_length
+
 from sikernel.channel.lines import Stripline
 from sikernel.channel.materials import Dielectric
+from sikernel.channel.scaling import line_difference, scale_length
 
 INCH = 0.0254
 a, b = thru["DPO_4in_Meg7_THRU"], thru["DPO_12in_Meg7_THRU"]
@@ -319,7 +329,7 @@ def cost(df, rough):
 
 fits = []
 for rough in ("smooth", "hvlp", "vlp", "rtf"):
-    r = minimize_scalar(lambda x: cost(x, rough), bounds=(1e-4, 2e-2), method="bounded")
+    r = minimize_scalar(cost, bounds=(1e-4, 2e-2), args=(rough,), method="bounded")
     fits.append((r.fun, rough, r.x))
     print(f"roughness {rough:6s}: best Df {r.x:.4f} at 12 GHz, rms error {np.sqrt(r.fun):.2f} dB/m")
 err, rough, df = min(fits)
@@ -329,12 +339,14 @@ print(f"fitted: Df = {df:.4f} (datasheet Megtron 7: 0.002 at 12 GHz), roughness 
 """),
     code("""
 from matplotlib.figure import Figure
+
 fig = Figure(figsize=(6.4, 4), layout="constrained")
 ax = fig.add_subplot()
 ax.plot(diff.f_hz / 1e9, diff.loss_db_per_m * INCH, label="measured: (DPO_12in - DPO_4in) / 16 in", lw=1)
 ax.plot(f_fit / 1e9, line.loss_db(f_fit, INCH), "--", label=f"Stripline fit (Df {df:.4f}, {rough})")
-ax.set_xlim(0, 40); ax.set_ylim(0, 2)
-ax.set_xlabel("frequency (GHz)"); ax.set_ylabel("loss (dB per inch)"); ax.grid(alpha=0.3); ax.legend()
+ax.set(xlim=(0, 40), ylim=(0, 2), xlabel="frequency (GHz)", ylabel="loss (dB per inch)")
+ax.grid(alpha=0.3)
+ax.legend()
 fig
 """),
     md("""
@@ -347,6 +359,7 @@ reflection loss that the measured construction does not have.
 """),
     code("""
 from sikernel.channel.twoport import cascade
+
 fn = baud / 2
 print(f"{'length':>8s} {'scale_length':>13s} {'4in + model':>12s} {'measured':>9s}"
       f"   (IL at {fn/1e9:.2f} GHz, dB)")
@@ -374,12 +387,14 @@ config runs on a `dask.distributed` cluster with `backend="dask"`.
     code("""
 import tempfile
 from pathlib import Path
+
 import numpy as np
+
 %matplotlib inline
 from matplotlib.figure import Figure
 
-from sikernel.sweep import run_sweep
 from sikernel import store
+from sikernel.sweep import run_sweep
 
 work = Path(tempfile.mkdtemp(prefix="sikernel_sweep_"))
 config = {
@@ -399,6 +414,7 @@ config = {
     md("## 1. Run the sweep locally (Numba threads) and read the file back"),
     code("""
 import time
+
 t0 = time.perf_counter()
 res = run_sweep(config, work / "reach.h5", quiet=True)
 print(f"{np.prod([len(v) for v in config['axes'].values()])} points in {time.perf_counter() - t0:.1f} s")
@@ -415,8 +431,8 @@ target BER; the architecture the model picks is not stored by the sweep, so we m
 each stored loss back through `energy_per_bit(loss_db=...)` to name it.
 """),
     code("""
-from sikernel.power import energy_per_bit
 from sikernel.errors import SIKernelError
+from sikernel.power import energy_per_bit
 
 L = np.asarray(back.axes["length_m"])
 mats = list(back.axes["material"])
@@ -450,9 +466,12 @@ for i, m in enumerate(mats):
         lab = f"{m}, {fb/1e9:g} GBd"
         ax1.plot(L * 1e3, il[idx], marker=".", label=lab)
         ax2.plot(L * 1e3, pj[idx], marker=".", label=lab)
-ax1.set_ylabel("IL at Nyquist (dB)"); ax2.set_ylabel("energy (pJ/bit), NaN = no closure")
+ax1.set_ylabel("IL at Nyquist (dB)")
+ax2.set_ylabel("energy (pJ/bit), NaN = no closure")
 for ax in (ax1, ax2):
-    ax.set_xlabel("stripline length (mm)"); ax.grid(alpha=0.3); ax.legend(fontsize=7)
+    ax.set_xlabel("stripline length (mm)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7)
 fig
 """),
     md("""
