@@ -23,6 +23,16 @@ Steps (93A.1.1 ... 93A.1.7), per package test case (``preset.z_p_cases_m``):
    A_ni is the amplitude where its lower tail reaches DER0; COM = 20 log10(A_s / A_ni).
    COM of the channel is the minimum over the package test cases.
 
+178A mode (``preset.mode == "mmse"``, the 802.3dj KR preset): the exhaustive 93A grid ranks
+the TX FFE settings of each CTLE setting; for each CTLE setting its first-ranked TX FFE is
+kept and the RX FFE (``rx_ffe_n_pre`` / ``rx_ffe_n_post`` taps) and DFE are solved by MMSE
+(:func:`sikernel.eq.mmse.mmse`, noise autocorrelation of eta_0 |H_r H_ctle|^2 at symbol
+lags, TX noise, crosstalk at its worst phase); the CTLE setting with the best MMSE FOM
+(178A: 20 log10(R_LM/(L-1)/sqrt(MSE))) is used and COM follows from the PMFs of the FFE
+output as above.  This is a reduced search (the full 178A search solves the MMSE at every
+TX FFE x CTLE point); the RX FFE tap limit ``rx_ffe_limit`` is recorded but not enforced
+(the MMSE solver has no tap limits).
+
 Pulse window: the pulse records are cut to the span where some basis pulse of a stream
 exceeds ``_TRUNC_REL`` (1e-4) of that stream's peak (plus two UI, then one UI of zeros each
 side).  Checked on DPO_4in, DPO_12in and CA_19p75dB: COM changes by < 1e-7 dB and FOM by

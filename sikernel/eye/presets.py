@@ -108,7 +108,9 @@ class ComPreset:
         |w(k)| limit of the RX FFE taps other than the main one (178A).
     mode : str
         ``"grid"`` (93A.1.6 exhaustive TX FFE x CTLE search, FOM 93A-36) or
-        ``"mmse"`` (178A: RX FFE + DFE by MMSE at each TX FFE x CTLE point).
+        ``"mmse"`` (178A-style: for each CTLE setting the TX FFE ranked first by the 93A
+        FOM, then RX FFE + DFE by MMSE; the best MMSE FOM wins -- a reduced form of the
+        joint 178A search, see :mod:`sikernel.eye.com`).
     pass_threshold_db : float
         COM pass limit.
     """
