@@ -16,6 +16,10 @@ ATOL_EYE_V = 1e-9
 RTOL_PJ = 1e-9
 RTOL_FOM = 1e-6          # FOM_ILD: small residuals of a least-squares fit, batch vs serial S21
 ATOL_FOM_DB = 1e-9
+# statistical eye of the whole record vs the API's truncated record (energy < 1e-6 cut): the
+# voltage grid (1024 bins over about +-1 V) moves with the record, so allow two bins
+ATOL_STAT_EYE_V = 2 * 2.0 / 1024
+ATOL_WIDTH_UI = 1.0 / 64  # one phase step of the default 64-phase scan
 N_SAMPLED = 6            # grid points checked point by point
 
 SMALL = {
@@ -220,3 +224,39 @@ def json_preset_recorded(res) -> bool:
     import json
 
     return "802.3ck-kr" in json.loads(res.attrs["presets_json"])
+
+
+@pytest.mark.filterwarnings("ignore:.*not causal:sikernel.errors.SIKernelWarning")
+def test_stat_eye_and_chosen_eq_equal_their_apis():
+    from sikernel.channel.lines import Stripline
+    from sikernel.eye.stateye import stat_eye
+    from sikernel.power import energy_per_bit
+    from sikernel.power.budget import FAMILIES
+    from sikernel.response import pulse_response
+    from sikernel.sweep.stages import EQ_SETTINGS
+
+    cfg = load_config({"axes": {"length_m": [0.02, 0.25], "baud": [26.5625e9, 53.125e9]},
+                       "outputs": ["stat_eye_height_v", "eye_width_ui", "eq_architecture", "eq_settings"],
+                       "fixed": {"n_dfe": 2},
+                       "frequency": {"f_max_hz": 30e9, "df_hz": 100e6},
+                       "pulse": {"samples_per_ui": 8, "n_pre": 1, "n_post": 6}})
+    out = _eval_all(cfg, 3)
+    _assert_same(out, _eval_all(cfg, 1))
+    p = chunk_params(cfg, 0, cfg.n_points)
+    fx = cfg.fixed
+    line = Stripline(fx["material"], fx["width_m"], fx["thickness_m"], fx["height_m"],
+                     spacing=fx["spacing_m"], roughness=fx["roughness"])
+    il = _eval_all(load_config({**cfg.to_dict(), "outputs": ["il_nyquist_db"]}), 4)["il_nyquist_db"]
+    for i in range(cfg.n_points):
+        fb = float(p["baud"][i])
+        ch = line.section(float(p["length_m"][i]), cfg.f_hz)
+        r = stat_eye(pulse_response(ch, fb, cfg.samples_per_ui), modulation="pam4", n_dfe=2,
+                     target_ber=fx["target_ber"])
+        np.testing.assert_allclose(out["stat_eye_height_v"][i], r.eye_height_min_v, rtol=0,
+                                   atol=ATOL_STAT_EYE_V)
+        np.testing.assert_allclose(out["eye_width_ui"][i], r.eye_width_min_ui, rtol=0, atol=ATOL_WIDTH_UI)
+        e = energy_per_bit(loss_db=float(il[i]), baud=fb, modulation="pam4", node_nm=fx["node_nm"],
+                           target_ber=fx["target_ber"])
+        assert out["eq_architecture"][i] == FAMILIES.index(e.architecture)
+        want = [np.nan if e.eq_settings[k] is None else float(e.eq_settings[k]) for k in EQ_SETTINGS]
+        np.testing.assert_array_equal(out["eq_settings"][i], want)

@@ -117,6 +117,11 @@ OUTPUTS: dict[str, tuple[str, str, str]] = {
     "eye_height_v": ("V/V", "peak-distortion eye height (smallest eye, after ideal DFE)", "eye"),
     "pj_per_bit": ("pJ/bit", "SerDes energy per bit (sikernel.power, loss-table path)", "power"),
     "pj_per_bit_blocks": ("pJ/bit", "energy per bit by block", "power"),
+    "eq_architecture": ("", "architecture chosen by the energy model", "power"),
+    "eq_settings": ("", "equaliser settings chosen by the energy model (units in the eq_setting names; "
+                    "taps are counts, mlsd 0/1)", "power"),
+    "stat_eye_height_v": ("V/V", "statistical eye height at target_ber (ISI only, smallest eye)", "stateye"),
+    "eye_width_ui": ("UI", "statistical eye width at target_ber (smallest eye)", "stateye"),
     "com_db": ("dB", "channel operating margin (IEEE 802.3 93A, full EQ search)", "com"),
 }
 
@@ -210,9 +215,9 @@ class SweepConfig:
     def stages(self) -> tuple[str, ...]:
         """Stages needed by the requested outputs (in pipeline order)."""
         need = {OUTPUTS[o][2] for o in self.outputs}
-        if need & {"eye"}:
+        if need & {"eye", "stateye"}:
             need.add("pulse")
-        return tuple(s for s in ("channel", "metrics", "pulse", "eye", "power", "com")
+        return tuple(s for s in ("channel", "metrics", "pulse", "eye", "stateye", "power", "com")
                      if s in need or s == "channel")
 
     def value_range(self, name: str) -> tuple[Any, ...]:
@@ -233,8 +238,8 @@ class SweepConfig:
         nf = self.f_hz.size
         per = 16 * nf * 3  # H, package/line temporaries
         if "pulse" in self.stages:
-            fb_min = min(self.value_range("baud"))
-            n_time = round(fb_min * self.samples_per_ui / self.df_hz)
+            fb_max = max(self.value_range("baud"))
+            n_time = round(fb_max * self.samples_per_ui / self.df_hz)
             per += 8 * n_time + 16 * (n_time // 2 + 1)
         per += 8 * (self.n_pre + self.n_post + 1 + 16)
         return int(chunk * per)

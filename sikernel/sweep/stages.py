@@ -21,9 +21,13 @@ stages the requested outputs need, in order:
     Peak-distortion eye height of the chunk's cursors after ``n_dfe`` ideal DFE taps
     limited by ``dfe_max`` (:func:`sikernel._kernels.sweep.peak_eye_heights`, the batch
     form of :func:`sikernel.eye.peak.peak_distortion_eye`, checked against it in tests).
+``stateye``
+    Statistical eye height and width at the target BER (:func:`sikernel.eye.stateye.stat_eye`
+    on each point's pulse response; per point).
 ``power``
     Energy per bit from the loss at Nyquist (:func:`sikernel.power.energy_per_bit`,
-    ``loss_db`` path: tabulated SI chain); NaN where no architecture closes the link.
+    ``loss_db`` path: tabulated SI chain), by block, and the chosen architecture and
+    equaliser settings; NaN where no architecture closes the link.
 ``com``
     COM (:func:`sikernel.eye.com.com`, full equaliser search) of each point's channel,
     with the point's baud as the preset's signalling rate.
@@ -59,6 +63,14 @@ def output_specs(cfg: SweepConfig) -> tuple[list[OutputSpec], dict[str, list[Any
             k = list(range(-cfg.n_pre, cfg.n_post + 1))
             extra["cursor"] = k
             specs.append(OutputSpec(name, units, desc, ("cursor",), (len(k),)))
+        elif name == "eq_settings":
+            extra["eq_setting"] = list(EQ_SETTINGS)
+            specs.append(OutputSpec(name, units, desc, ("eq_setting",), (len(EQ_SETTINGS),)))
+        elif name == "eq_architecture":
+            from ..power.budget import FAMILIES
+
+            codes = ", ".join(f"{i} = {f}" for i, f in enumerate(FAMILIES))
+            specs.append(OutputSpec(name, units, f"{desc} ({codes}; NaN: none closes)"))
         elif name == "pj_per_bit_blocks":
             extra["block"] = list(BLOCKS)
             specs.append(OutputSpec(name, units, desc, ("block",), (len(BLOCKS),)))
@@ -158,6 +170,8 @@ def stage_pulse(cfg: SweepConfig, p: dict[str, np.ndarray], state: dict[str, Any
     h = state["h"]
     n = h.shape[0]
     ncur = cfg.n_pre + 1 + cfg.n_post
+    keep = "stateye" in cfg.stages
+    pulses: dict[int, np.ndarray] = {}
     cur = np.empty((n, ncur))
     h0 = np.empty(n)
     for (fb,), rows in _groups([(b,) for b in p["baud"].tolist()]).items():
@@ -168,6 +182,10 @@ def stage_pulse(cfg: SweepConfig, p: dict[str, np.ndarray], state: dict[str, Any
         peak_cursors(v, cfg.samples_per_ui, cfg.n_pre, cfg.n_post, c, z)
         cur[rows] = c[: rows.size]
         h0[rows] = z[: rows.size]
+        if keep:
+            for j, r in enumerate(rows):
+                pulses[int(r)] = v[j]
+    state["pulses_v"] = pulses
     state["cursors_v"] = cur
     state["h0_v"] = h0
 
@@ -187,6 +205,34 @@ def stage_eye(cfg: SweepConfig, p: dict[str, np.ndarray], state: dict[str, Any])
     state["eye_height_v"] = out[:n]
 
 
+def stage_stateye(cfg: SweepConfig, p: dict[str, np.ndarray], state: dict[str, Any]) -> None:
+    """Statistical eye height and width at the point's target BER (:func:`sikernel.eye.stateye.stat_eye`).
+
+    Noise-free, ISI-only eye of the whole pulse record at the peak phase, with the
+    point's ``n_dfe``/``dfe_max`` DFE; per point (tens of ms each).
+    """
+    from ..eye.stateye import stat_eye
+
+    pulses = state["pulses_v"]
+    n = len(pulses)
+    eh = np.empty(n)
+    ew = np.empty(n)
+    for i in range(n):
+        dmax = float(p["dfe_max"][i])
+        r = stat_eye(pulses[i], cfg.samples_per_ui, modulation=str(p["modulation"][i]),
+                     n_dfe=int(p["n_dfe"][i]), dfe_max=dmax if dmax > 0 else None,
+                     target_ber=float(p["target_ber"][i]))
+        eh[i] = r.eye_height_min_v
+        ew[i] = r.eye_width_min_ui
+    state["stat_eye_height_v"] = eh
+    state["eye_width_ui"] = ew
+
+
+#: numeric equaliser settings recorded from the energy model's chosen operating point
+EQ_SETTINGS = ("tx_ffe_taps", "ctle_peaking_db", "ctle_gdc_db", "dfe_taps", "rx_ffe_taps", "mlsd",
+               "adc_enob", "launch_peak_v")
+
+
 def stage_power(cfg: SweepConfig, p: dict[str, np.ndarray], state: dict[str, Any]) -> None:
     """Energy per bit (total and by block) from the loss at Nyquist; NaN where nothing closes."""
     from ..errors import SIKernelError
@@ -195,8 +241,12 @@ def stage_power(cfg: SweepConfig, p: dict[str, np.ndarray], state: dict[str, Any
 
     il = state["il_nyquist_db"]
     n = il.size
+    from ..power.budget import FAMILIES
+
     tot = np.full(n, np.nan)
     blocks = np.full((n, len(BLOCKS)), np.nan)
+    arch = np.full(n, np.nan)
+    eq = np.full((n, len(EQ_SETTINGS)), np.nan)
     for i in range(n):
         try:
             e = energy_per_bit(loss_db=float(il[i]), baud=float(p["baud"][i]),
@@ -206,8 +256,12 @@ def stage_power(cfg: SweepConfig, p: dict[str, np.ndarray], state: dict[str, Any
             continue
         tot[i] = e.total_pj_per_bit
         blocks[i] = [e.blocks.get(b, 0.0) for b in BLOCKS]
+        arch[i] = FAMILIES.index(e.architecture)
+        eq[i] = [np.nan if e.eq_settings.get(k) is None else float(e.eq_settings[k]) for k in EQ_SETTINGS]
     state["pj_per_bit"] = tot
     state["pj_per_bit_blocks"] = blocks
+    state["eq_architecture"] = arch
+    state["eq_settings"] = eq
 
 
 def point_channel(cfg: SweepConfig, p: dict[str, np.ndarray], i: int) -> Any:
@@ -233,6 +287,7 @@ STAGES: dict[str, Callable[[SweepConfig, dict[str, np.ndarray], dict[str, Any]],
     "metrics": stage_metrics,
     "pulse": stage_pulse,
     "eye": stage_eye,
+    "stateye": stage_stateye,
     "power": stage_power,
     "com": stage_com,
 }
