@@ -275,3 +275,13 @@ def test_flat_slabs_cover_range_exactly(shape, data):
         got[s:e] = block
     np.testing.assert_array_equal(got[a:b], np.arange(a, b))
     assert (got[:a] == -1).all() and (got[b:] == -1).all()
+
+
+def test_disk_space_warning_before_start(tmp_path, monkeypatch):
+    import shutil
+    from collections import namedtuple
+
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda p: usage(10**6, 10**6 - 100, 100))
+    with pytest.warns(SIKernelWarning, match="may stop with 'no space left on device'"):
+        run_sweep(CFG, tmp_path / "w.h5", chunk=CHUNK, quiet=True, _max_chunks=1)

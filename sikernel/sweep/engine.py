@@ -29,6 +29,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .. import _validate
 from ..errors import SIKernelError
 from .config import SweepConfig, load_config
@@ -151,7 +153,9 @@ def run_sweep(config: Mapping[str, Any] | str | os.PathLike[str] | SweepConfig,
                           axis_units={k: PARAMS[k].units for k in cfg.axes}, extra_coords=extra,
                           outputs=specs, chunk_size=cs, config=cfg.to_dict(),
                           presets=_presets_used(cfg))
+    _check_disk(cfg, specs, path)
     writer = store.SweepWriter(path, layout)
+    threads_before = set_threads(None)
     try:
         writer.start(resume=resume, overwrite=overwrite)
         todo = [c for c in range(layout.n_chunks) if not writer.done[c]]
@@ -181,9 +185,30 @@ def run_sweep(config: Mapping[str, Any] | str | os.PathLike[str] | SweepConfig,
             writer.finish()
     finally:
         writer.close()
+        set_threads(threads_before)
     if not writer.complete:
         return None
     return store.open(path)
+
+
+def _check_disk(cfg: SweepConfig, specs: list, path: Path) -> None:
+    """Warn before starting when the results (file + journal, uncompressed) may not fit on disk."""
+    import shutil
+    import warnings
+
+    from ..errors import SIKernelWarning
+
+    per_point = sum(int(np.prod(s.extra_shape, dtype=np.int64)) for s in specs) * 8
+    need = 2 * per_point * cfg.n_points
+    folder = path.parent if path.parent.is_dir() else Path(".")
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return
+    if need > free:
+        warnings.warn(f"the sweep's results take up to {need / 1e9:.2f} GB uncompressed (file + resume "
+                      f"journal) and {folder} has {free / 1e9:.2f} GB free; it may stop with 'no space "
+                      "left on device' (then free space and resume)", SIKernelWarning, stacklevel=3)
 
 
 def _resumed_chunk(path: Path, cs: int) -> int:
