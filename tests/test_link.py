@@ -10,10 +10,11 @@ from hypothesis import strategies as st
 from sikernel import Channel, SIKernelError
 from sikernel.channel import lumped, twoport
 from sikernel.channel.lines import Stripline
-from sikernel.channel.link import Link, star
+from sikernel.channel.link import Link
 from sikernel.channel.materials import DIELECTRICS
 from sikernel.channel.package import package_channel
 from sikernel.channel.parametric import HOST_BOARD_92_12
+from sikernel.channel.twoport import star
 
 from . import naive
 

@@ -34,6 +34,32 @@ def test_cascade_equals_star_product(rng):
     np.testing.assert_allclose(got, naive.cascade_s(a, b), rtol=1e-9, atol=1e-12)
 
 
+def test_star_cascade_equals_abcd_chain(rng):
+    a = _random_reciprocal_s(rng, 32)
+    b = _random_reciprocal_s(rng, 32)
+    via_abcd = twoport.abcd_to_s(twoport.cascade_abcd(twoport.s_to_abcd(a, 100.0),
+                                                      twoport.s_to_abcd(b, 100.0)), 100.0)
+    np.testing.assert_allclose(twoport.star(a, b), via_abcd, rtol=1e-9, atol=1e-12)
+
+
+def test_cascade_through_a_blocking_section():
+    """S21 = 0 (a DC block at 0 Hz) has no ABCD matrix; the S-domain cascade still works."""
+    f = np.array([0.0, 1e9])
+    block = np.array([[[1, 0], [0, 1]], [[0.1, 0.9], [0.9, 0.1]]], dtype=complex)
+    thru = np.array([[[0, 1], [1, 0]]] * 2, dtype=complex)
+    got = twoport.cascade(Channel(f, block), Channel(f, thru)).sdd
+    assert got[0, 1, 0] == 0 and np.isfinite(got).all()
+    np.testing.assert_allclose(got[1], block[1])
+
+
+def test_renormalize_matches_abcd_route(rng):
+    s = _random_reciprocal_s(rng, 16)
+    via_abcd = twoport.abcd_to_s(twoport.s_to_abcd(s, 100.0), 85.0)
+    np.testing.assert_allclose(twoport.renormalize(s, 100.0, 85.0), via_abcd, rtol=1e-9, atol=1e-12)
+    with pytest.raises(SIKernelError, match="must both be > 0"):
+        twoport.renormalize(s, 100.0, -5.0)
+
+
 def test_renormalize_roundtrip(rng):
     s = _random_reciprocal_s(rng, 16)
     back = twoport.renormalize(twoport.renormalize(s, 100.0, 85.0), 85.0, 100.0)

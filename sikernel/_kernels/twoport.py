@@ -62,6 +62,61 @@ def matmul2(x, y, out):
 
 
 @kernel
+def star_product(a, b, out):
+    """Cascade of two 2-ports directly in S (Redheffer star product), ``a`` then ``b``.
+
+    Unlike the ABCD route it needs no division by S21, so it also holds where a
+    section blocks (an AC-coupling capacitor at 0 Hz).  Same reference impedance
+    at every port (Redheffer 1962; e.g. Pozar, 4th ed., problem 4.x on
+    generalized scattering matrices).
+    """
+    for i in range(a.shape[0]):
+        a11 = a[i, 0, 0]
+        a12 = a[i, 0, 1]
+        a21 = a[i, 1, 0]
+        a22 = a[i, 1, 1]
+        b11 = b[i, 0, 0]
+        b12 = b[i, 0, 1]
+        b21 = b[i, 1, 0]
+        b22 = b[i, 1, 1]
+        inv = 1.0 / (1.0 - a22 * b11)
+        out[i, 0, 0] = a11 + a12 * b11 * a21 * inv
+        out[i, 0, 1] = a12 * b12 * inv
+        out[i, 1, 0] = b21 * a21 * inv
+        out[i, 1, 1] = b22 + b21 * a22 * b12 * inv
+
+
+@kernel
+def renormalize_s(s, gamma, out):
+    """Re-reference both ports: ``S' = (S - G I)(I - G S)^-1`` with ``G = (z_new - z_old)/(z_new + z_old)``.
+
+    Kurokawa, "Power waves and the scattering matrix", IEEE Trans. MTT 13(2), 1965,
+    for real reference impedances; valid for any S (no ABCD, so S21 = 0 is fine).
+    """
+    for i in range(s.shape[0]):
+        s11 = s[i, 0, 0]
+        s12 = s[i, 0, 1]
+        s21 = s[i, 1, 0]
+        s22 = s[i, 1, 1]
+        # M = I - G S, inverted explicitly
+        m11 = 1.0 - gamma * s11
+        m12 = -gamma * s12
+        m21 = -gamma * s21
+        m22 = 1.0 - gamma * s22
+        inv_det = 1.0 / (m11 * m22 - m12 * m21)
+        i11 = m22 * inv_det
+        i12 = -m12 * inv_det
+        i21 = -m21 * inv_det
+        i22 = m11 * inv_det
+        n11 = s11 - gamma
+        n22 = s22 - gamma
+        out[i, 0, 0] = n11 * i11 + s12 * i21
+        out[i, 0, 1] = n11 * i12 + s12 * i22
+        out[i, 1, 0] = s21 * i11 + n22 * i21
+        out[i, 1, 1] = s21 * i12 + n22 * i22
+
+
+@kernel
 def terminated_h21(s, gamma1, gamma2, out):
     """Voltage transfer function of a 2-port between terminations (IEEE 802.3 eq. 93A-18).
 

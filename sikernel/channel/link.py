@@ -1,11 +1,8 @@
 """Link builder: TX package + segments (lines, vias, connectors, cables) + RX package → Channel.
 
-Segments are cascaded with the Redheffer star product of S-matrices (e.g.
-Pozar, *Microwave Engineering*, 4th ed., §4.4 / any text on generalized
-scattering matrices) rather than through ABCD matrices, because an AC-coupling
-capacitor has S21 = 0 at 0 Hz, where its ABCD matrix does not exist.  For
-networks with S21 != 0 it equals the ABCD cascade of
-:func:`sikernel.channel.twoport.cascade` (tested).
+Segments are cascaded with :func:`sikernel.channel.twoport.cascade` (the
+Redheffer star product of S-matrices), which holds even where an AC-coupling
+capacitor has S21 = 0 at 0 Hz and its ABCD matrix does not exist.
 """
 
 from __future__ import annotations
@@ -15,33 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from .. import _validate
 from ..errors import SIKernelError
 from .core import Channel
 from .lumped import connector
 from .package import PackageModel, get_package, package_channel
 from .parametric import ParametricLine
-
-
-def star(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Redheffer star product of 2-port S arrays (n, 2, 2), same reference: ``a`` then ``b``."""
-    d = 1.0 - a[:, 1, 1] * b[:, 0, 0]
-    out = np.empty_like(a)
-    out[:, 0, 0] = a[:, 0, 0] + a[:, 0, 1] * b[:, 0, 0] * a[:, 1, 0] / d
-    out[:, 0, 1] = a[:, 0, 1] * b[:, 0, 1] / d
-    out[:, 1, 0] = b[:, 1, 0] * a[:, 1, 0] / d
-    out[:, 1, 1] = b[:, 1, 1] + b[:, 1, 0] * a[:, 1, 1] * b[:, 0, 1] / d
-    return out
-
-
-def _renorm(ch: Channel, z0: float) -> np.ndarray:
-    if ch.z0_ohm == z0:
-        return ch.sdd
-    from .twoport import renormalize
-
-    return renormalize(ch.sdd, ch.z0_ohm, z0)
+from .twoport import cascade, renormalize
 
 
 @dataclass(frozen=True)
@@ -135,11 +112,10 @@ class Link:
     def build(self, f: object) -> Channel:
         """The whole link as one :class:`Channel` on grid ``f`` (Hz), referenced to ``z0_ohm``."""
         parts = self.parts(f)
-        s = _renorm(parts[0], self.z0_ohm)
-        for p in parts[1:]:
-            s = star(s, _renorm(p, self.z0_ohm))
-        return Channel(parts[0].f, s, self.z0_ohm, self.name,
-                       {"link": [p.name for p in parts]})
+        first = parts[0] if parts[0].z0_ohm == self.z0_ohm else Channel(
+            parts[0].f, renormalize(parts[0].sdd, parts[0].z0_ohm, self.z0_ohm), self.z0_ohm)
+        whole = cascade(first, *parts[1:])
+        return Channel(whole.f, whole.sdd, self.z0_ohm, self.name, {"link": [p.name for p in parts]})
 
 
 def build_link(segments: Sequence[Any], f: object, **kw: Any) -> Channel:
@@ -147,4 +123,4 @@ def build_link(segments: Sequence[Any], f: object, **kw: Any) -> Channel:
     return Link(segments, **kw).build(f)
 
 
-__all__ = ["Link", "build_link", "star"]
+__all__ = ["Link", "build_link"]

@@ -1,7 +1,10 @@
 """Two-port algebra on S and ABCD matrices: conversion, cascade, renormalisation, H21.
 
-Cascades go through ABCD (chain) matrices, never by multiplying S21s, so that
-reflections between sections are kept (IEEE 802.3 Annex 93A.1.2).  All
+Cascades keep the reflections between sections (never a product of S21s,
+IEEE 802.3 Annex 93A.1.2): :func:`cascade` uses the Redheffer star product of
+S-matrices, which also holds where a section blocks (S21 = 0, e.g. an AC-coupling
+capacitor at DC); :func:`cascade_abcd` chains ABCD matrices for callers that
+already hold them.  All
 functions accept ``(n_freq, 2, 2)`` arrays (or a leading batch axis, which is
 flattened) and call the kernels in :mod:`sikernel._kernels.twoport`.
 """
@@ -55,8 +58,31 @@ def cascade_abcd(*mats: np.ndarray) -> np.ndarray:
 
 
 def renormalize(s: np.ndarray, z_from_ohm: float, z_to_ohm: float) -> np.ndarray:
-    """Re-reference 2-port S-parameters from ``z_from_ohm`` to ``z_to_ohm`` (both ports)."""
-    return abcd_to_s(s_to_abcd(s, z_from_ohm), z_to_ohm)
+    """Re-reference 2-port S-parameters from ``z_from_ohm`` to ``z_to_ohm`` (both ports, real).
+
+    Kurokawa's power-wave relation ``S' = (S - G I)(I - G S)^-1``,
+    ``G = (z_to - z_from)/(z_to + z_from)``; exact for any S, including S21 = 0.
+    """
+    flat, shape = _as_2x2("s", s)
+    z_from = float(z_from_ohm)
+    z_to = float(z_to_ohm)
+    if not (z_from > 0 and z_to > 0):
+        raise SIKernelError(f"renormalize: reference impedances {z_from_ohm!r} -> {z_to_ohm!r} ohm "
+                            "must both be > 0")
+    out = np.empty_like(flat)
+    _k.renormalize_s(flat, (z_to - z_from) / (z_to + z_from), out)
+    return out.reshape(shape)
+
+
+def star(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Cascade two S arrays ``(..., 2, 2)`` (same reference impedance): ``a`` then ``b``."""
+    fa, shape = _as_2x2("a", a)
+    fb, shape_b = _as_2x2("b", b)
+    if shape_b != shape:
+        raise SIKernelError(f"star: b has shape {shape_b}; expected {shape} like a")
+    out = np.empty_like(fa)
+    _k.star_product(fa, fb, out)
+    return out.reshape(shape)
 
 
 def cascade(*channels: Channel, name: str = "") -> Channel:
@@ -69,9 +95,9 @@ def cascade(*channels: Channel, name: str = "") -> Channel:
             raise SIKernelError(f"cascade: channel {i} ({c.name!r}) is on a different frequency grid "
                                 f"than channel 0 ({first.name!r}); interpolate first")
     z0 = first.z0_ohm
-    mats = [s_to_abcd(c.sdd if c.z0_ohm == z0 else renormalize(c.sdd, c.z0_ohm, z0), z0)
-            for c in channels]
-    s = abcd_to_s(cascade_abcd(*mats), z0)
+    s = first.sdd
+    for c in channels[1:]:
+        s = star(s, c.sdd if c.z0_ohm == z0 else renormalize(c.sdd, c.z0_ohm, z0))
     label = name or " + ".join(c.name or "?" for c in channels)
     return Channel(first.f, s, z0, label, {"cascade": [c.name for c in channels]})
 
@@ -110,5 +136,6 @@ __all__ = [
     "reflection_coefficient",
     "renormalize",
     "s_to_abcd",
+    "star",
     "terminated_h21",
 ]
