@@ -78,6 +78,27 @@ def test_grid_kernel_equals_naive_loop(small_problem):
     assert g.fom_db == pytest.approx(ref.max(), abs=TOL_FOM_SAME_FORMULA_DB)
 
 
+def test_grid_is_bit_identical_across_thread_counts(small_problem):
+    import numba
+
+    from sikernel._jit import set_threads
+
+    p, basis, xt, fext, w, var_n, offs, tx = small_problem
+    kw = {"dfe_bmin": np.array(p.bmin), "dfe_bmax": np.array(p.dfe_bmax), "n_levels": 4, "r_lm": p.r_lm,
+          "snr_tx_db": p.snr_tx_db, "a_dd_ui": p.a_dd_ui, "sigma_rj_ui": p.sigma_rj_ui,
+          "basis_xt": xt, "xt_fext": fext}
+    n0 = set_threads(None)
+    try:
+        set_threads(1)
+        a = grid_search(basis, w, var_n, offs, tx, p.samples_per_ui, **kw)
+        set_threads(numba.config.NUMBA_NUM_THREADS)  # all available threads
+        b = grid_search(basis, w, var_n, offs, tx, p.samples_per_ui, **kw)
+    finally:
+        set_threads(n0)
+    assert np.array_equal(a.fom_grid_db, b.fom_grid_db)
+    assert np.array_equal(a.cursor_grid, b.cursor_grid)
+
+
 def test_fom_kernel_equals_naive_numpy(small_problem):
     p, basis, xt, fext, w, var_n, offs, tx = small_problem
     q = w[1] @ basis
