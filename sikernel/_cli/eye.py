@@ -15,7 +15,8 @@ Pipeline (defaults follow the IEEE 802.3ck KR COM preset where one applies):
 5. noise: TX noise ``SNR_TX`` = 33 dB (93A-30), thermal noise ``eta0`` = 8.2e-9
    V^2/GHz through the AFE noise bandwidth ``integral |H_r|^2 df`` (93A-35 form)
    and, for the equalised eye, through the FFE taps (``sigma^2 sum w_i^2``,
-   samples taken as uncorrelated); random jitter 0.01 UI and dual-Dirac 0.02 UI.
+   samples taken as uncorrelated); random jitter 0.01 UI (integrated over the phase
+   with a 7-node Gauss-Hermite quadrature) and dual-Dirac 0.02 UI.
 
 Prints eye heights, widths and the vertical eye closure (20 log10(ideal/EH), see
 :mod:`sikernel.eye.closure`) of both eyes; ``--json`` for everything, ``--png``
@@ -93,7 +94,8 @@ def run_eye(args: argparse.Namespace) -> dict[str, Any]:
     m = pr.samples_per_ui
     sigma_n = float(np.sqrt(args.eta0_v2_ghz * 1e-9 * _noise_bandwidth_hz(args.baud, args.f_r)))
     common = {"modulation": args.modulation, "snr_tx_db": args.snr_tx_db,
-              "sigma_rj_ui": args.rj_ui, "a_dd_ui": args.dd_ui, "target_ber": args.target_ber}
+              "sigma_rj_ui": args.rj_ui, "rj_quadrature": 7, "a_dd_ui": args.dd_ui,
+              "target_ber": args.target_ber}
     un = stat_eye(pr, sigma_v=sigma_n, **common)
 
     cursors, i0 = pr.all_cursors("peak")
