@@ -5,7 +5,9 @@ TX FFE act through one pulse response):
 
 1. symbols: a PRBS (ITU-T O.150 LFSR, :mod:`sikernel._kernels.prbs`) for NRZ, its
    Gray-coded bit pairs (PRBSnQ, IEEE 802.3 120.5.11.2.1) for PAM4, "prqs" =
-   PRBS13Q, or ``"random"`` (seeded uniform symbols, any L), or a given array;
+   PRBS13Q, or ``"random"`` (seeded uniform symbols, any L), or a given array.
+   The other 802.3 quaternary test patterns (SSPRQ, 120.5.11.2.3, and the short
+   PRQS patterns of later clauses) are not implemented: "prqs" here means PRBS13Q;
 2. TX FFE (93A-21) applied to the pulse (exact: :func:`sikernel.eq.ffe.apply_ffe`);
 3. channel and CTLE: the pulse response itself (build it with
    :func:`sikernel.response.pulse_response`, ``ctle=...``);
