@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sikernel import SIKernelError
 from sikernel.eye.peak import peak_distortion_eye
@@ -267,3 +269,33 @@ def test_pulse_response_input_equals_array_input():
     assert a.inputs["baud"] == 53.125e9
     c = stat_eye(pr, sigma_v=1e-3, n_phases=16, n_bins=256, n_dfe=1, phase="mm")
     assert c.inputs["ref_index"] == pr.sampling_index("mm")
+
+
+def test_bit_identical_whatever_the_thread_count():
+    import numba
+
+    from sikernel._jit import set_threads
+
+    p = _smooth_pulse()
+    kw = {"sigma_v": 0.003, "n_dfe": 2, "n_phases": 32, "n_bins": 512, "a_dd_ui": 0.03}
+    before = numba.get_num_threads()
+    try:
+        set_threads(1)
+        one = stat_eye(p, 16, **kw)
+        set_threads(numba.config.NUMBA_NUM_THREADS)
+        many = stat_eye(p, 16, **kw)
+    finally:
+        set_threads(before)
+    np.testing.assert_array_equal(one.ber, many.ber)
+
+
+@given(st.floats(0.2, 5.0), st.integers(0, 3))
+def test_scaling_pulse_and_noise_scales_the_eye(scale, n_dfe):
+    """Linear system: multiplying pulse and noise by c multiplies heights by c, keeps the BER map."""
+    p = _smooth_pulse(8, 20)
+    kw = {"n_dfe": n_dfe, "n_phases": 8, "n_bins": 256}
+    a = stat_eye(p, 8, sigma_v=0.004, **kw)
+    b = stat_eye(scale * p, 8, sigma_v=0.004 * scale, **kw)
+    np.testing.assert_allclose(b.ber, a.ber, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(b.eye_height_v, scale * a.eye_height_v, rtol=1e-6, atol=1e-12)
+    assert np.all((a.ber >= -1e-15) & (a.ber <= 1 + 1e-12))
