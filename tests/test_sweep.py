@@ -98,7 +98,12 @@ def test_chunk_size_and_thread_invariance():
 def test_run_sweep_chunks_and_dask_backend_bit_identical(tmp_path):
     local = run_sweep(SMALL, tmp_path / "local.h5", chunk=4, quiet=True)
     local2 = run_sweep(SMALL, tmp_path / "local2.h5", chunk=9, threads=1, quiet=True)
-    dsk = run_sweep(SMALL, tmp_path / "dask.h5", chunk=3, backend="dask", n_workers=2, quiet=True)
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        dsk = run_sweep(SMALL, tmp_path / "dask.h5", chunk=3, backend="dask",
+                        scheduler=cluster.scheduler_address, quiet=True)
     assert local.complete and dsk.complete
     _assert_same(local.outputs, local2.outputs)
     _assert_same(local.outputs, dsk.outputs)
@@ -185,6 +190,10 @@ def test_cli_sweep(tmp_path):
     # existing output without --overwrite/--resume: exit status 2 with a message
     assert main(["sweep", str(toml), "-o", str(out), "--quiet"]) == 2
     assert main(["sweep", str(toml), "-o", str(out), "--quiet", "--overwrite"]) == 0
+    # dask backend with its own local cluster (no --scheduler): the same numbers
+    out2 = tmp_path / "d.h5"
+    assert main(["sweep", str(toml), "-o", str(out2), "--quiet", "--backend", "dask", "--workers", "1"]) == 0
+    np.testing.assert_array_equal(store.open(out2)["il_nyquist_db"], store.open(out)["il_nyquist_db"])
 
 
 def test_metrics_stage_equals_metrics_api():

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -254,7 +253,6 @@ def _dask_results(cfg: SweepConfig, layout: Any, todo: list[int], scheduler: str
                 submit(c)
                 if ac.count() >= in_flight:
                     break
-            t0 = time.monotonic()
             for fut in ac:
                 c, arrays = fut.result()
                 fut.release()
@@ -262,7 +260,6 @@ def _dask_results(cfg: SweepConfig, layout: Any, todo: list[int], scheduler: str
                 nxt = next(it, None)
                 if nxt is not None:
                     submit(nxt)
-            del t0
         finally:
             client.close()
     finally:
