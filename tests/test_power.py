@@ -16,6 +16,8 @@ from sikernel.power.coefficients import DEFAULT_COEFFICIENTS, DOC, FITTED
 
 BAUD = 53.125e9
 REL_UNITS = 1e-12
+# a shipped SI table row against the same chain rerun (same kernels, same inputs)
+REL_TABLE = 1e-9
 
 
 @given(st.floats(0.5, 28.0), st.floats(0.3, 3.0))
@@ -101,3 +103,31 @@ def test_channel_path_matches_loss_path_roughly():
     assert math.isclose(a.il_nyquist_db, 15.0, abs_tol=0.01)
     assert a.architecture == b.architecture
     assert np.isclose(a.total_pj_per_bit, b.total_pj_per_bit, rtol=0.2)
+
+
+@pytest.mark.parametrize("baud,levels,loss", [(53.125e9, 4, 20.0), (106.25e9, 4, 7.5),
+                                              (12e9, 2, 3.0)])
+def test_shipped_tables_match_a_fresh_si_chain(baud, levels, loss):
+    """A shipped table row equals the SI chain rerun from scratch (catches stale tables)."""
+    from sikernel.power import table
+    from sikernel.power.si import DEFAULT_SI
+
+    path = table.PACKAGED_DIR / f"power-table-{table._key(baud, levels, DEFAULT_SI)}.npz"
+    assert path.is_file(), f"missing shipped table {path.name}: run python -m sikernel.power.table"
+    t = table._load(path)
+    i = int(np.argmin(np.abs(t.loss_db - loss)))
+    fresh = table.raw_figures_at(float(t.loss_db[i]), baud, levels)
+    for name, v in fresh.items():
+        np.testing.assert_allclose(t.raw[name][i], v, rtol=REL_TABLE, atol=0.0, err_msg=name)
+
+
+def test_table_envelopes_bound_raw_figures():
+    from sikernel.power.table import get_table
+
+    t = get_table(53.125e9, 4)
+    assert np.all(t.figures["a"] <= t.raw["a"] * (1 + 1e-12))
+    for name in ("r2", "var_n", "q_coef"):
+        env = t.figures[name] / t.figures["a"] ** 2
+        raw = t.raw[name] / t.raw["a"] ** 2
+        assert np.all(env >= raw * (1 - 1e-12)), name
+        assert np.all(np.diff(env, axis=0) >= -1e-15 * np.abs(env[1:])), name

@@ -206,7 +206,7 @@ def _grid_family(ps: PulseSet, n_dfe: int, s: SISettings) -> dict:
             "cursor_index": res.cursor_index}
 
 
-def _dsp_rows(ps: PulseSet, s: SISettings) -> list[dict]:
+def _dsp_rows(ps: PulseSet, s: SISettings, front: dict | None = None) -> list[dict]:
     """ADC + MMSE RX FFE + 1-tap DFE receivers (802.3dj 178A style), with and without MLSD.
 
     Front end (TX FFE and CTLE) as chosen by the 1-tap-DFE FOM search; the RX FFE
@@ -223,7 +223,8 @@ def _dsp_rows(ps: PulseSet, s: SISettings) -> list[dict]:
     from ..eq.ffe import apply_ffe
     from ..eq.mmse import mmse, noise_acf_from_psd, symbol_variance
 
-    front = _grid_family(ps, 1, s)
+    if front is None:
+        front = _grid_family(ps, 1, s)
     k = front["ctle_index"]
     m = ps.samples_per_ui
     a_ref = s.a_ref_v
@@ -281,6 +282,7 @@ def op_table(ps: PulseSet, s: SISettings = DEFAULT_SI,
              families: tuple[str, ...] = ("linear", "analog")) -> OpTable:
     """Equalise every candidate configuration of ``families`` and return their SI figures."""
     rows: list[dict] = []
+    one_tap = None
     if "linear" in families:
         r = _grid_family(ps, 0, s)
         rows.append({**r, "family": "linear", "dfe": 0, "ffe": 0, "mlsd": 0, "q_coef": 0.0,
@@ -288,10 +290,12 @@ def op_table(ps: PulseSet, s: SISettings = DEFAULT_SI,
     if "analog" in families:
         for n in ANALOG_DFE_TAPS:
             r = _grid_family(ps, n, s)
+            if n == 1:
+                one_tap = r
             rows.append({**r, "family": "analog", "dfe": n, "ffe": 0, "mlsd": 0, "q_coef": 0.0,
                          "gain": 0.0})
     if "dsp" in families:
-        rows.extend(_dsp_rows(ps, s))
+        rows.extend(_dsp_rows(ps, s, one_tap))
     lv = ps.levels
     a = np.array([r["a_s"] for r in rows])
     return OpTable(

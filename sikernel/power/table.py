@@ -29,7 +29,11 @@ between grid points (0.5 dB steps: the figures vary smoothly on that scale).
 Tables are kept in memory and in an on-disk cache (``.npz`` under
 ``$SIKERNEL_CACHE_DIR`` or ``~/.cache/sikernel``, keyed by the inputs and
 :data:`TABLE_VERSION`, written to a temporary file and renamed atomically), so a
-warm process answers a loss query with a few hundred microseconds of NumPy.
+warm process answers a loss query with a few hundred microseconds of NumPy.  The
+tables of the default settings at the study and calibration rates ship with the
+package (``sikernel/data/power-table-<key>.npz``, :func:`write_packaged_tables`);
+each stores the raw figures next to the envelopes, and the tests recompute a few
+rows from scratch and compare (a stale shipped table fails them).
 """
 
 from __future__ import annotations
@@ -56,6 +60,12 @@ _N_PER_BAUD = 512
 _FIELDS = ("a", "r2", "var_n", "q_coef", "ctle_peaking_db")
 
 _MEMORY: dict[str, LossTable] = {}
+#: folder of the tables shipped with the package (the default SI settings at the study and
+#: calibration symbol rates); regenerate with ``python -m sikernel.power.table``
+PACKAGED_DIR = Path(__file__).resolve().parents[1] / "data"
+#: (baud, levels) of the shipped tables: the study rates and the calibration designs
+PACKAGED: tuple[tuple[float, int], ...] = ((53.125e9, 4), (106.25e9, 4), (56.5e9, 4), (56e9, 4),
+                                           (58e9, 4), (12e9, 2))
 
 
 def synthetic_grid(baud: float) -> np.ndarray:
@@ -105,8 +115,9 @@ class LossTable:
     rx_ffe_taps: np.ndarray
     dfe_taps: np.ndarray
     mlsd: np.ndarray
-    figures: dict[str, np.ndarray]  # name -> (n_loss, n_cfg)
+    figures: dict[str, np.ndarray]  # name -> (n_loss, n_cfg), monotone envelopes
     gdc_db: np.ndarray              # (n_loss, n_cfg) raw chosen CTLE DC gain
+    raw: dict[str, np.ndarray]      # name -> (n_loss, n_cfg), as computed (for verification)
     baud: float
     levels: int
 
@@ -152,6 +163,7 @@ def build_table(baud: float, levels: int, s: si.SISettings = si.DEFAULT_SI,
         rows.append(si.op_table(ps, s, families=("linear", "analog", "dsp")))
     first = rows[0]
     raw = {name: np.stack([getattr(r, name) for r in rows]).astype(float) for name in _FIELDS}
+    raw = {k: v.copy() for k, v in raw.items()}
     # fold the MLSD distance gain into the signal: a^2 10^(g/10) (equivalent in the budget)
     raw["a"] = raw["a"] * 10.0 ** (np.stack([r.mlsd_gain_db for r in rows]) / 20.0)
     figs = {"a": np.minimum.accumulate(raw["a"], axis=0),
@@ -162,7 +174,18 @@ def build_table(baud: float, levels: int, s: si.SISettings = si.DEFAULT_SI,
     gdc = np.stack([r.extra["ctle_gdc_db"] for r in rows])
     return LossTable(loss_db=LOSS_GRID_DB.copy(), family=first.family, tx_taps=first.tx_taps,
                      rx_ffe_taps=first.rx_ffe_taps, dfe_taps=first.dfe_taps, mlsd=first.mlsd,
-                     figures=figs, gdc_db=gdc, baud=float(baud), levels=int(levels))
+                     figures=figs, gdc_db=gdc, raw=raw, baud=float(baud), levels=int(levels))
+
+
+def raw_figures_at(loss_db: float, baud: float, levels: int,
+                   s: si.SISettings = si.DEFAULT_SI) -> dict[str, np.ndarray]:
+    """The un-enveloped figures of one loss, computed afresh (what a table row stores in ``raw``)."""
+    ch = synthetic_channel(float(loss_db), baud)
+    op = si.op_table(si.pulse_set(ch.f, ch.s21, baud, levels, s), s,
+                     families=("linear", "analog", "dsp"))
+    out = {name: np.asarray(getattr(op, name), dtype=float) for name in _FIELDS}
+    out["a"] = out["a"] * 10.0 ** (op.mlsd_gain_db / 20.0)
+    return out
 
 
 def _save(path: Path, t: LossTable) -> None:
@@ -170,9 +193,11 @@ def _save(path: Path, t: LossTable) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npz.tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, loss_db=t.loss_db, family=t.family.astype("U8"), tx_taps=t.tx_taps,
+            np.savez_compressed(fh, loss_db=t.loss_db, family=t.family.astype("U8"), tx_taps=t.tx_taps,
                      rx_ffe_taps=t.rx_ffe_taps, dfe_taps=t.dfe_taps, mlsd=t.mlsd, gdc_db=t.gdc_db,
-                     baud=t.baud, levels=t.levels, **{f"fig_{k}": v for k, v in t.figures.items()})
+                     baud=t.baud, levels=t.levels, **{f"fig_{k}": v for k, v in t.figures.items()},
+                     **{f"raw_{k}": v for k, v in t.raw.items()})
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except OSError:
         if os.path.exists(tmp):
@@ -185,6 +210,7 @@ def _load(path: Path) -> LossTable | None:
             return LossTable(loss_db=z["loss_db"], family=z["family"].astype(str), tx_taps=z["tx_taps"],
                              rx_ffe_taps=z["rx_ffe_taps"], dfe_taps=z["dfe_taps"], mlsd=z["mlsd"],
                              figures={k: z[f"fig_{k}"] for k in _FIELDS}, gdc_db=z["gdc_db"],
+                             raw={k: z[f"raw_{k}"] for k in _FIELDS},
                              baud=float(z["baud"]), levels=int(z["levels"]))
     except (OSError, KeyError, ValueError):
         return None
@@ -199,7 +225,14 @@ def get_table(baud: float, levels: int, s: si.SISettings = si.DEFAULT_SI,
         return t
     use_disk = os.environ.get("SIKERNEL_POWER_CACHE", "1") != "0"
     path = _cache_dir() / f"table-{key}.npz"
-    t = _load(path) if use_disk and path.is_file() else None
+    shipped = PACKAGED_DIR / f"power-table-{key}.npz"
+    t = None
+    if use_disk:
+        for cand in (path, shipped):
+            if cand.is_file():
+                t = _load(cand)
+                if t is not None:
+                    break
     if t is None:
         t = build_table(float(baud), int(levels), s, progress=progress)
         if use_disk:
@@ -208,5 +241,33 @@ def get_table(baud: float, levels: int, s: si.SISettings = si.DEFAULT_SI,
     return t
 
 
-__all__ = ["LOSS_GRID_DB", "TABLE_VERSION", "LossTable", "build_table", "get_table",
-           "synthetic_channel", "synthetic_grid", "synthetic_length_m"]
+def write_packaged_tables(progress: bool = True) -> list[Path]:
+    """Build the :data:`PACKAGED` tables afresh and write them into :data:`PACKAGED_DIR`."""
+    out = []
+    for baud, levels in PACKAGED:
+        t = build_table(baud, levels, progress=progress)
+        p = PACKAGED_DIR / f"power-table-{_key(baud, levels, si.DEFAULT_SI)}.npz"
+        _save(p, t)
+        out.append(p)
+    return out
+
+
+if __name__ == "__main__":  # pragma: no cover - maintenance entry point
+    for _p in write_packaged_tables():
+        print(_p)
+
+
+__all__ = [
+    "LOSS_GRID_DB",
+    "PACKAGED",
+    "PACKAGED_DIR",
+    "TABLE_VERSION",
+    "LossTable",
+    "build_table",
+    "get_table",
+    "raw_figures_at",
+    "synthetic_channel",
+    "synthetic_grid",
+    "synthetic_length_m",
+    "write_packaged_tables",
+]
