@@ -80,14 +80,15 @@ print(f"lanes per switch: {study.LANES_PER_SWITCH}; lane rates (Gb/s): {study.RA
 Each path is built as a cascade of 2-port sections (`sikernel.study.build_channel`)
 at 53.125 GBd (106.25 Gb/s PAM4, the 51.2T generation).  The dots mark the loss at
 Nyquist (26.56 GHz); the dashed line and the right axis are the IEEE 802.3 fitted
-loss and its deviation (ILD) of the first channel.
+loss and its deviation (ILD) of the first channel.  LPO uses the pluggable's channel
+(it differs in the module electronics), so those two curves coincide.
 """),
     code("""
 baud = 53.125e9
 chans = [study.build_channel(spec, baud) for spec in study.DEFAULT_PATHS.values()]
 for ch in chans:
     print(f"{ch.name:10s} IL at {baud/2e9:.2f} GHz: {ch.il_db(baud/2):5.1f} dB")
-plot.insertion_loss(chans, baud=baud)
+plot.insertion_loss(chans, baud=baud, f_max_hz=60e9)
 """),
     md("""
 ## 3. Loss per length of the PCB materials
@@ -211,7 +212,7 @@ thru = {n: read_touchstone(d / f"{n}.s4p") for n in names}
 for n, ch in thru.items():
     fom = fom_ild(extrapolate_dc(ch), baud)
     print(f"{n:28s} IL(Nyquist) {float(il_at_nyquist(ch, baud)):5.2f} dB   FOM_ILD {float(fom):.3f} dB")
-plot.insertion_loss(list(thru.values()), baud=baud, f_max_hz=60e9)
+plot.insertion_loss(list(thru.values()), baud=baud, f_max_hz=40e9)
 """),
     md("""
 ## 2. Pulse responses
@@ -399,7 +400,7 @@ from sikernel.sweep import run_sweep
 work = Path(tempfile.mkdtemp(prefix="sikernel_sweep_"))
 config = {
     "name": "reach",
-    "outputs": ["il_nyquist_db", "h0_v", "eye_height_v", "pj_per_bit"],
+    "outputs": ["il_nyquist_db", "h0_v", "eye_height_v", "pj_per_bit", "eq_architecture"],
     "axes": {
         "length_m": [0.005, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5],
         "material": ["megtron7", "fr4"],
@@ -426,46 +427,45 @@ for k, v in back.outputs.items():
     md("""
 ## 2. Where does each architecture stop closing?
 
-`pj_per_bit` is NaN where no SerDes family of the energy model closes the link at the
-target BER; the architecture the model picks is not stored by the sweep, so we map
-each stored loss back through `energy_per_bit(loss_db=...)` to name it.
+`eq_architecture` is the SerDes family the energy model picks at each point (the
+cheapest that closes the link at the target BER: 0 linear, 1 analog CTLE + DFE,
+2 ADC-DSP; NaN where none closes, and then `pj_per_bit` is NaN too).  Along length
+the family steps up as the loss grows; the last length of each family is its reach.
 """),
     code("""
-from sikernel.errors import SIKernelError
-from sikernel.power import energy_per_bit
-
+FAMILIES = ("linear", "analog", "dsp")
 L = np.asarray(back.axes["length_m"])
 mats = list(back.axes["material"])
 bauds = np.asarray(back.axes["baud"])
 il = back.outputs["il_nyquist_db"]
 pj = back.outputs["pj_per_bit"]
+arch = back.outputs["eq_architecture"]
 dims = back.dims["pj_per_bit"]
 print("dims:", dims)
+
+
+def series(out, i, j):
+    sl = {"length_m": slice(None), "material": i, "baud": j}
+    return out[tuple(sl[dn] for dn in dims)]
+
+
 for i, m in enumerate(mats):
     for j, fb in enumerate(bauds):
-        sl = {"length_m": slice(None), "material": i, "baud": j}
-        idx = tuple(sl[dn] for dn in dims[:3])
-        ils, pjs = il[idx], pj[idx]
-        archs = []
-        for x in ils:
-            try:
-                archs.append(energy_per_bit(loss_db=float(x), baud=float(fb), node_nm=7).architecture)
-            except SIKernelError:
-                archs.append("none")
-        last = {a: L[k] for k, a in enumerate(archs) if a != "none"}
-        reach = ", ".join(f"{a} up to {last[a]*1e3:.0f} mm" for a in ("linear", "analog", "dsp") if a in last)
-        print(f"{m:9s} {fb/1e9:7.3f} GBd: {reach or 'nothing closes'}")
+        codes = series(arch, i, j)
+        reach = [f"{FAMILIES[c]} up to {L[codes == c].max() * 1e3:.0f} mm"
+                 for c in range(3) if np.any(codes == c)]
+        dead = L[np.isnan(codes)]
+        tail = f"; nothing closes from {dead.min() * 1e3:.0f} mm" if dead.size else ""
+        print(f"{m:9s} {fb / 1e9:7.3f} GBd: {', '.join(reach) or 'nothing closes'}{tail}")
 """),
     code("""
 fig = Figure(figsize=(11, 3.8), layout="constrained")
 ax1, ax2 = fig.subplots(1, 2)
 for i, m in enumerate(mats):
     for j, fb in enumerate(bauds):
-        sl = {"length_m": slice(None), "material": i, "baud": j}
-        idx = tuple(sl[dn] for dn in dims[:3])
-        lab = f"{m}, {fb/1e9:g} GBd"
-        ax1.plot(L * 1e3, il[idx], marker=".", label=lab)
-        ax2.plot(L * 1e3, pj[idx], marker=".", label=lab)
+        lab = f"{m}, {fb / 1e9:g} GBd"
+        ax1.plot(L * 1e3, series(il, i, j), marker=".", label=lab)
+        ax2.plot(L * 1e3, series(pj, i, j), marker=".", label=lab)
 ax1.set_ylabel("IL at Nyquist (dB)")
 ax2.set_ylabel("energy (pJ/bit), NaN = no closure")
 for ax in (ax1, ax2):

@@ -78,7 +78,7 @@ def insertion_loss(channel: Any, *, baud: float | None = None, fit: bool = True,
             ax2.plot(res.f_hz * 1e-9, res.ild_db, color="0.45", lw=0.8, label="ILD")
             ax2.axhline(0.0, color="0.7", lw=0.5)
             ax2.set_ylabel("ILD (dB)", color="0.35")
-            lim = max(1.0, 3.0 * float(np.max(np.abs(res.ild_db))))
+            lim = max(1.0, 2.0 * float(np.percentile(np.abs(res.ild_db), 98)))
             ax2.set_ylim(-lim, lim)
     if fb is not None:
         ax.axvline(fb / 2e9, color="0.6", ls=":", lw=1)
