@@ -91,27 +91,34 @@ def _pad_len(offs, m_spui, n_dfe):
 
 
 @kernel
-def _cursor(qp, offs, c, m_spui, ipk_q, bmin0, bmax0, has_dfe, buf):
-    """Mueller-Mueller sampling index (93A-25/26) of the TX-equalised pulse; -1 if none.
-
-    ``qp`` is the pulse padded with :func:`_pad_len` zeros on both sides (no bounds
-    checks here); ``ipk_q`` the index of its peak.  ``buf`` (length ``2 _WIN_UI M + 1``)
-    receives p over ``ipk_q +/- _WIN_UI M``; the peak of p is searched within
-    ``+/- _PEAK_SPAN_UI`` UI of ``ipk_q`` and the MM point within one UI of that peak.
-    """
-    w = _WIN_UI * m_spui
-    base = ipk_q - w
-    nb = 2 * w + 1
-    for j in range(nb):
+def _fill(qp, offs, c, m_spui, base, j0, j1, buf):
+    """buf[j] = p(base + j) = sum_a c_a qp(base + j - o_a M) for j in [j0, j1)."""
+    for j in range(j0, j1):
         buf[j] = 0.0
     for a in range(offs.shape[0]):
         ca = c[a]
         if ca == 0.0:
             continue
         sh = base - offs[a] * m_spui
-        for j in range(nb):
+        for j in range(j0, j1):
             buf[j] += ca * qp[sh + j]
+
+
+@kernel
+def _cursor(qp, offs, c, m_spui, ipk_q, bmin0, bmax0, has_dfe, buf):
+    """Mueller-Mueller sampling index (93A-25/26) of the TX-equalised pulse; -1 if none.
+
+    ``qp`` holds the pulse with every index used here inside it (see :func:`_pad_len`);
+    ``ipk_q`` is the index of its peak.  The peak of p is searched within
+    ``+/- _PEAK_SPAN_UI`` UI of ``ipk_q`` and the MM point among the samples within one UI
+    of that peak, minimising |h(-1) - (h(1) - b(1) h(0))| with b(1) = clip(h(1)/h(0)) (first
+    on ties).  Unsaturated, the residual is |h(-1)|; saturated at b, |h(-1) - h(1) + b h(0)|.
+    ``buf`` (length ``2 _WIN_UI M + 1``) receives p over ``ipk_q +/- _WIN_UI M``.
+    """
+    w = _WIN_UI * m_spui
+    base = ipk_q - w
     span = _PEAK_SPAN_UI * m_spui
+    _fill(qp, offs, c, m_spui, base, 0, 2 * w + 1, buf)
     jpk = w - span
     vpk = buf[jpk]
     for j in range(w - span, w + span + 1):
@@ -125,14 +132,15 @@ def _cursor(qp, offs, c, m_spui, ipk_q, bmin0, bmax0, has_dfe, buf):
         if h0 <= 0.0:
             continue
         hp = buf[j + m_spui]
-        b1 = 0.0
-        if has_dfe:
-            b1 = hp / h0
-            if b1 > bmax0:
-                b1 = bmax0
-            if b1 < bmin0:
-                b1 = bmin0
-        res = abs(buf[j - m_spui] - (hp - b1 * h0))
+        hm = buf[j - m_spui]
+        if has_dfe and hp > bmax0 * h0:
+            res = abs(hm - hp + bmax0 * h0)
+        elif has_dfe and hp < bmin0 * h0:
+            res = abs(hm - hp + bmin0 * h0)
+        elif has_dfe:
+            res = abs(hm)
+        else:
+            res = abs(hm - hp)
         if res < res_min:
             res_min = res
             best = j
