@@ -149,6 +149,22 @@ def _cursor_taps(hk, levels, inv_dv, offs, ws):
 
 
 @kernel
+def _order_by_magnitude(h):
+    """Indices of ``h`` by increasing ``|h|`` (stable insertion sort: K is small and
+    ``np.argsort`` would add seconds of compile time)."""
+    k_n = h.shape[0]
+    order = np.empty(k_n, dtype=np.int64)
+    for i in range(k_n):
+        a = abs(h[i])
+        j = i
+        while j > 0 and abs(h[order[j - 1]]) > a:
+            order[j] = order[j - 1]
+            j -= 1
+        order[j] = i
+    return order
+
+
+@kernel
 def isi_pmf(h, levels, v0, dv, out):
     """PMF of ``sum_k a_k h_k`` (``a_k`` uniform over ``levels``) on the grid ``(v0, dv)``.
 
@@ -170,7 +186,7 @@ def isi_pmf(h, levels, v0, dv, out):
     n_lev = levels.shape[0]
     k_n = h.shape[0]
     inv = 1.0 / dv
-    order = np.argsort(np.abs(h))
+    order = _order_by_magnitude(h)
     offs = np.empty(2 * n_lev, dtype=np.int64)
     ws = np.empty(2 * n_lev)
     # pass 1 (grid coordinates): support after each cursor and every index touched
