@@ -154,7 +154,24 @@ def grid_search(basis_v: np.ndarray, ctle_weights: np.ndarray, var_n: np.ndarray
 
 def fom_constants(n_levels: int, r_lm: float, snr_tx_db: float, a_dd_ui: float,
                   sigma_rj_ui: float) -> tuple[float, float, float, float]:
-    """(R_LM/(L-1), sigma_X^2 (93A-29), 10^(-SNR_TX/10), A_DD^2 + sigma_RJ^2) for the kernels."""
+    """Scalar constants of the FOM kernels (93A-29, 93A-30, 93A-32, 93A.1.6 c).
+
+    Parameters
+    ----------
+    n_levels : int
+        PAM levels L.
+    r_lm : float
+        Level mismatch ratio R_LM.
+    snr_tx_db : float
+        Transmitter SNR (dB).
+    a_dd_ui, sigma_rj_ui : float
+        Dual-Dirac and random jitter (UI).
+
+    Returns
+    -------
+    tuple of float
+        ``(R_LM/(L-1), sigma_X^2, 10^(-SNR_TX/10), A_DD^2 + sigma_RJ^2)``.
+    """
     lv = int(n_levels)
     var_x = (lv * lv - 1) / (3.0 * (lv - 1) ** 2)
     return (float(r_lm) / (lv - 1), var_x, 10.0 ** (-float(snr_tx_db) / 10.0),

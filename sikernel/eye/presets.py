@@ -354,7 +354,14 @@ def _rows(name: str, value: Any) -> np.ndarray:
 
 
 def validate_preset(p: ComPreset) -> None:
-    """Raise :class:`SIKernelError` if a preset value is outside its domain."""
+    """Raise :class:`SIKernelError` if a preset value is outside its domain.
+
+    Parameters
+    ----------
+    p : ComPreset
+        The preset to check (rates > 0, DER0 in (0, 0.5), non-empty and well-formed tap
+        rows, CTLE lists, package cases and DFE limits).
+    """
     for k in ("baud_hz", "df_hz", "a_v_v", "r_lm", "r0_ohm", "rd_ohm", "ctle_fz_hz", "ctle_fp1_hz",
               "ctle_fp2_hz", "f_r_ratio"):
         v = getattr(p, k)
