@@ -18,13 +18,15 @@ RX FFE) is run once on :data:`LOSS_GRID_DB` (0 … 60 dB in 0.5 dB steps), and t
 per-configuration figures stored.  Each figure is then replaced by its
 monotone envelope over loss (the worst value met at any smaller loss): the
 signal ``a`` by its running minimum, and each noise-to-signal ratio
-(``r2/a²``, ``var_n/a²``, ``q_coef/a²``) by its running maximum; the MLSD
+(``r2/a²``, ``var_n/a²``, ``q_coef/a²``) by its running maximum, rising by at
+least 0.01 % per step so that energy strictly increases with loss; the MLSD
 distance gain ``g`` is first folded into the signal, ``a·10^(g/20)``, which is
 equivalent in the budget (B1) to lowering ``Q_req`` by ``g``.  The
 optimiser's discrete CTLE/TX grids make raw figures jitter by a fraction of a
 dB between neighbouring losses, and a lossier channel of the same family must
-never be credited with a better figure.  Queries interpolate linearly in loss
-between grid points (0.5 dB steps: the figures vary smoothly on that scale).
+never be credited with a better figure.  Queries interpolate ``a`` and the
+ratios linearly in loss between grid points (0.5 dB steps: the figures vary
+smoothly on that scale), which keeps every interpolated figure monotone.
 
 Tables are kept in memory and in an on-disk cache (``.npz`` under
 ``$SIKERNEL_CACHE_DIR`` or ``~/.cache/sikernel``, keyed by the inputs and
@@ -115,7 +117,7 @@ class LossTable:
     rx_ffe_taps: np.ndarray
     dfe_taps: np.ndarray
     mlsd: np.ndarray
-    figures: dict[str, np.ndarray]  # name -> (n_loss, n_cfg), monotone envelopes
+    figures: dict[str, np.ndarray]  # name -> (n_loss, n_cfg), monotone envelopes (see envelopes)
     gdc_db: np.ndarray              # (n_loss, n_cfg) raw chosen CTLE DC gain
     raw: dict[str, np.ndarray]      # name -> (n_loss, n_cfg), as computed (for verification)
     baud: float
@@ -130,7 +132,9 @@ class LossTable:
         w = (loss_db - g[i]) / (g[i + 1] - g[i])
         f = {k: (1.0 - w) * v[i] + w * v[i + 1] for k, v in self.figures.items()}
         gdc = self.gdc_db[i + (1 if w >= 0.5 else 0)]
-        return OpTable(family=self.family, a=f["a"], r2=f["r2"], var_n=f["var_n"], q_coef=f["q_coef"],
+        a2 = f["a"] * f["a"]
+        return OpTable(family=self.family, a=f["a"], r2=f["nsr_r2"] * a2, var_n=f["nsr_var_n"] * a2,
+                       q_coef=f["nsr_q_coef"] * a2,
                        mlsd_gain_db=np.zeros(self.family.size), tx_taps=self.tx_taps,
                        ctle_peaking_db=f["ctle_peaking_db"], rx_ffe_taps=self.rx_ffe_taps,
                        dfe_taps=self.dfe_taps, mlsd=self.mlsd, extra={"ctle_gdc_db": gdc})
@@ -166,15 +170,34 @@ def build_table(baud: float, levels: int, s: si.SISettings = si.DEFAULT_SI,
     raw = {k: v.copy() for k, v in raw.items()}
     # fold the MLSD distance gain into the signal: a^2 10^(g/10) (equivalent in the budget)
     raw["a"] = raw["a"] * 10.0 ** (np.stack([r.mlsd_gain_db for r in rows]) / 20.0)
-    figs = {"a": np.minimum.accumulate(raw["a"], axis=0),
-            "ctle_peaking_db": np.maximum.accumulate(raw["ctle_peaking_db"], axis=0)}
-    a2 = figs["a"] ** 2
-    for name in ("r2", "var_n", "q_coef"):  # envelopes of the noise-to-signal ratios
-        figs[name] = np.maximum.accumulate(raw[name] / raw["a"] ** 2, axis=0) * a2
+    figs = envelopes(raw)
     gdc = np.stack([r.extra["ctle_gdc_db"] for r in rows])
     return LossTable(loss_db=LOSS_GRID_DB.copy(), family=first.family, tx_taps=first.tx_taps,
                      rx_ffe_taps=first.rx_ffe_taps, dfe_taps=first.dfe_taps, mlsd=first.mlsd,
                      figures=figs, gdc_db=gdc, raw=raw, baud=float(baud), levels=int(levels))
+
+
+#: each noise-to-signal envelope rises by at least this fraction per grid step (strictness)
+NSR_STEP_FLOOR = 1e-4
+
+
+def envelopes(raw: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Monotone envelopes over the loss axis (axis 0) of raw table figures.
+
+    ``a`` (signal per volt, MLSD gain folded in): running minimum.  ``nsr_r2``,
+    ``nsr_var_n``, ``nsr_q_coef`` (each noise term over ``a²``): running maxima,
+    rising by at least :data:`NSR_STEP_FLOOR` per 0.5 dB step -- the required
+    swing depends only on these ratios, so the energy of a fixed architecture then
+    strictly increases with loss.  ``ctle_peaking_db``: running maximum.
+    """
+    out = {"a": np.minimum.accumulate(raw["a"], axis=0),
+           "ctle_peaking_db": np.maximum.accumulate(raw["ctle_peaking_db"], axis=0)}
+    for name in ("r2", "var_n", "q_coef"):
+        r = raw[name] / raw["a"] ** 2
+        for i in range(1, r.shape[0]):
+            r[i] = np.maximum(r[i], r[i - 1] * (1.0 + NSR_STEP_FLOOR))
+        out["nsr_" + name] = r
+    return out
 
 
 def raw_figures_at(loss_db: float, baud: float, levels: int,
@@ -195,7 +218,7 @@ def _save(path: Path, t: LossTable) -> None:
         with os.fdopen(fd, "wb") as fh:
             np.savez_compressed(fh, loss_db=t.loss_db, family=t.family.astype("U8"), tx_taps=t.tx_taps,
                      rx_ffe_taps=t.rx_ffe_taps, dfe_taps=t.dfe_taps, mlsd=t.mlsd, gdc_db=t.gdc_db,
-                     baud=t.baud, levels=t.levels, **{f"fig_{k}": v for k, v in t.figures.items()},
+                     baud=t.baud, levels=t.levels,
                      **{f"raw_{k}": v for k, v in t.raw.items()})
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
@@ -209,8 +232,8 @@ def _load(path: Path) -> LossTable | None:
         with np.load(path) as z:
             return LossTable(loss_db=z["loss_db"], family=z["family"].astype(str), tx_taps=z["tx_taps"],
                              rx_ffe_taps=z["rx_ffe_taps"], dfe_taps=z["dfe_taps"], mlsd=z["mlsd"],
-                             figures={k: z[f"fig_{k}"] for k in _FIELDS}, gdc_db=z["gdc_db"],
-                             raw={k: z[f"raw_{k}"] for k in _FIELDS},
+                             figures=envelopes({k: z[f"raw_{k}"] for k in _FIELDS}),
+                             gdc_db=z["gdc_db"], raw={k: z[f"raw_{k}"] for k in _FIELDS},
                              baud=float(z["baud"]), levels=int(z["levels"]))
     except (OSError, KeyError, ValueError):
         return None
