@@ -419,7 +419,9 @@ class SweepWriter:
         shape = lay.shape
         for spec in lay.outputs:
             full = (*shape, *spec.extra_shape)
-            chunks = _h5_chunks(full)
+            # HDF5 chunks of about one sweep chunk: a sweep chunk then rewrites 1-3 of them
+            per_pt = int(np.prod(spec.extra_shape, dtype=np.int64))
+            chunks = _h5_chunks(full, max(1024, min(65536, lay.chunk_size * per_pt)))
             d = out.create_dataset(spec.name, shape=full, dtype=spec.dtype, chunks=chunks,
                                    compression="gzip", compression_opts=4, shuffle=True,
                                    fillvalue=np.nan)
