@@ -269,3 +269,24 @@ def test_stat_eye_and_chosen_eq_equal_their_apis():
         assert out["eq_architecture"][i] == FAMILIES.index(e.architecture)
         want = [np.nan if e.eq_settings[k] is None else float(e.eq_settings[k]) for k in EQ_SETTINGS]
         np.testing.assert_array_equal(out["eq_settings"][i], want)
+
+
+def test_package_axis_equals_cascade():
+    from sikernel.channel.lines import Stripline
+    from sikernel.channel.package import get_package, package_channel
+    from sikernel.channel.twoport import cascade
+
+    cfg = load_config({"axes": {"package": ["none", "802.3ck"], "length_m": [0.05]},
+                       "outputs": ["il_nyquist_db"], "frequency": {"f_max_hz": 30e9, "df_hz": 100e6}})
+    out = _eval_all(cfg, 1)["il_nyquist_db"]
+    fx = cfg.fixed
+    f = cfg.f_hz
+    line = Stripline(fx["material"], fx["width_m"], fx["thickness_m"], fx["height_m"],
+                     spacing=fx["spacing_m"], roughness=fx["roughness"])
+    bare = line.section(0.05, f)
+    pm = get_package("802.3ck")
+    ch = cascade(package_channel(pm, pm.z_p_cases("tx")[0], f, "tx"), bare,
+                 package_channel(pm, pm.z_p_cases("rx")[0], f, "rx"))
+    fn = 0.5 * fx["baud"]
+    np.testing.assert_allclose(out, [bare.il_db(fn), ch.il_db(fn)], rtol=RTOL_IL_DB)
+    assert out[1] > out[0] + 0.5   # the package adds loss

@@ -77,6 +77,12 @@ def _modulations() -> tuple[str, ...]:
     return tuple(MODULATIONS)
 
 
+def _packages() -> tuple[str, ...]:
+    from ..channel.package import PACKAGES
+
+    return ("none", *PACKAGES)
+
+
 def _presets() -> tuple[str, ...]:
     from ..eye.presets import PRESET_NAMES
 
@@ -95,6 +101,9 @@ PARAMS: dict[str, Param] = {
     "height_m": Param("float", "m", "dielectric height to each plane", 125e-6, 0.0, 0.01, lo_strict=True),
     "thickness_m": Param("float", "m", "trace thickness", 17.5e-6, 0.0, 0.001, lo_strict=True),
     "roughness": Param("name", "", "copper roughness class", "smooth", names=_roughness),
+    "package": Param("name", "", "package preset at both ends, default z_p (sikernel.channel.package; "
+                     "'none' = bare line; COM adds its preset's own package instead)", "none",
+                     names=_packages),
     "baud": Param("float", "Bd", "symbol rate", 53.125e9, 1e6, 1e12),
     "modulation": Param("name", "", "line code", "pam4", names=_modulations),
     "node_nm": Param("float", "nm", "CMOS node of the energy model", 7.0, 1.0, 1000.0),

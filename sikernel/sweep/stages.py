@@ -5,8 +5,9 @@ A chunk is a contiguous range ``[start, stop)`` of the C-ordered flattened grid.
 stages the requested outputs need, in order:
 
 ``channel``
-    SDD21 of every point on the sweep's frequency grid.  Points are grouped by line
-    (material x geometry x roughness) and each group is built in one call of the
+    SDD21 of every point on the sweep's frequency grid (TX package + stripline + RX
+    package when ``package`` is not "none").  Points are grouped by line and package
+    (material x geometry x roughness x package) and each group is built in one call of the
     batched builder :func:`sikernel.channel.batch.stripline_channels` (one ``prange``
     over lengths).  Output ``il_nyquist_db``: the loss at ``baud/2``
     (:func:`sikernel._kernels.sweep.il_db_at`, the arithmetic of ``Channel.il_db``).
@@ -49,6 +50,7 @@ from ..store import OutputSpec
 from .config import OUTPUTS, SweepConfig
 
 _LINE_KEYS = ("material", "width_m", "thickness_m", "height_m", "spacing_m", "roughness")
+_CHANNEL_KEYS = (*_LINE_KEYS, "package")
 _LINES: dict[tuple, Any] = {}
 
 
@@ -123,10 +125,12 @@ def stage_channel(cfg: SweepConfig, p: dict[str, np.ndarray], state: dict[str, A
     f = cfg.f_hz
     n = p["length_m"].size
     h = np.empty((n, f.size), dtype=np.complex128)
-    keys = list(zip(*(p[k].tolist() for k in _LINE_KEYS), strict=True))
+    keys = list(zip(*(p[k].tolist() for k in _CHANNEL_KEYS), strict=True))
     for key, rows in _groups(keys).items():
         rr = _padded(rows)
-        s21 = np.asarray(stripline_channels(_line(key), p["length_m"][rr], f, out="s21"))
+        pkg = None if key[-1] == "none" else key[-1]
+        s21 = np.asarray(stripline_channels(_line(key[:-1]), p["length_m"][rr], f, tx_package=pkg,
+                                            rx_package=pkg, out="s21"))
         h[rows] = s21[: rows.size]
     state["h"] = h
     il = np.empty(n)
@@ -265,13 +269,14 @@ def stage_power(cfg: SweepConfig, p: dict[str, np.ndarray], state: dict[str, Any
 
 
 def point_channel(cfg: SweepConfig, p: dict[str, np.ndarray], i: int) -> Any:
-    """The Channel of point ``i`` of a chunk (line section on the sweep grid)."""
+    """The bare line of point ``i`` of a chunk as a Channel on the sweep grid (no package)."""
     key = tuple(p[k][i].item() if hasattr(p[k][i], "item") else p[k][i] for k in _LINE_KEYS)
     return _line(key).section(float(p["length_m"][i]), cfg.f_hz)
 
 
 def stage_com(cfg: SweepConfig, p: dict[str, np.ndarray], state: dict[str, Any]) -> None:
-    """COM in dB of each point (its line section; the point's baud as the signalling rate)."""
+    """COM in dB of each point's bare line (COM adds its preset's package models; the point's
+    baud as the signalling rate)."""
     from ..eye.com import com
 
     n = p["length_m"].size
