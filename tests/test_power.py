@@ -136,3 +136,41 @@ def test_table_envelopes_bound_raw_figures():
         assert np.all(env >= raw * (1 - 1e-12)), name
         d = np.diff(env, axis=0)
         assert np.all((d > 0) | (env[1:] == 0)), name
+
+
+def test_real_channels_full_chain():
+    """Measured 802.3ck channels through the full SI chain: IL matches the README table, the
+    longer construction costs more, and a real channel (vias, connector) is no cheaper than a
+    smooth synthetic line of the same loss."""
+    from sikernel import read_touchstone
+
+    from .conftest import channel_path
+
+    short = energy_per_bit(channel=read_touchstone(channel_path("DPO_4in_Meg7_THRU.s4p")), baud=BAUD)
+    long_ = energy_per_bit(channel=read_touchstone(channel_path("DPO_12in_Meg7_THRU.s4p")), baud=BAUD)
+    assert math.isclose(short.il_nyquist_db, 12.17, abs_tol=0.02)
+    assert math.isclose(long_.il_nyquist_db, 28.25, abs_tol=0.02)
+    assert long_.total_pj_per_bit > short.total_pj_per_bit
+    for e in (short, long_):
+        smooth = energy_per_bit(loss_db=e.il_nyquist_db, baud=BAUD)
+        assert e.total_pj_per_bit >= smooth.total_pj_per_bit * (1 - 0.02)
+        assert e.si_path == "channel"
+
+
+def test_bad_channel_type():
+    with pytest.raises(SIKernelError, match="not a sikernel Channel"):
+        energy_per_bit(channel=np.ones(10), baud=BAUD)
+
+
+def test_bad_scope_and_ber():
+    with pytest.raises(SIKernelError):
+        energy_per_bit(loss_db=5.0, baud=BAUD, scope="both")
+    with pytest.raises(SIKernelError):
+        energy_per_bit(loss_db=5.0, baud=BAUD, target_ber=0.0)
+
+
+def test_scopes_add_up():
+    full = energy_per_bit(loss_db=18.0, baud=BAUD, architecture="analog")
+    tx = energy_per_bit(loss_db=18.0, baud=BAUD, architecture="analog", scope="tx")
+    rx = energy_per_bit(loss_db=18.0, baud=BAUD, architecture="analog", scope="rx")
+    assert math.isclose(tx.total_pj_per_bit + rx.total_pj_per_bit, full.total_pj_per_bit, rel_tol=1e-12)

@@ -51,3 +51,17 @@ def test_command_json(tmp_path):
         for k in ("rate_gbps", "length_m", "il_nyquist_db", "architecture_chosen",
                   "pj_per_bit_electrical", "w_per_switch_electrical"):
             assert k in r
+
+
+def test_bad_rate():
+    from sikernel import SIKernelError
+
+    with pytest.raises(SIKernelError):
+        run_study(rates_gbps=(-106.25,))
+
+
+def test_bad_node():
+    from sikernel import SIKernelError
+
+    with pytest.raises(SIKernelError, match="known nodes"):
+        run_study(node_nm=9)

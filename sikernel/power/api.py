@@ -37,7 +37,8 @@ class EnergyBreakdown:
     reasons : dict
         Family -> why it was chosen or why it lost.
     family_pj_per_bit : dict
-        Family -> cheapest closing energy (pJ/bit) or None when it does not close.
+        Family -> cheapest closing TX+RX energy (pJ/bit; the quantity minimised, whatever
+        ``scope``) or None when it does not close.
     il_nyquist_db : float
         Insertion loss at ``baud/2`` of the channel analysed.
     baud, bit_rate_bps : float
@@ -176,10 +177,9 @@ def channel_op_table(channel: Any, baud: float, levels: int):
     if not isinstance(channel, Channel):
         raise SIKernelError(f"channel={type(channel).__name__} is not a sikernel Channel")
     ch = channel
-    if ch.f[-1] < 0.5 * baud:
-        raise SIKernelError(f"channel grid ends at {ch.f[-1]:g} Hz, below the Nyquist frequency "
-                            f"{0.5 * baud:g} Hz of baud={baud:g}")
-    il = float(ch.il_db(0.5 * baud))
+    from ..channel.metrics import il_at_nyquist
+
+    il = float(il_at_nyquist(ch, baud))
     if ch.f[0] != 0.0 or np.ptp(np.diff(ch.f)) > 1e-6 * (ch.f[1] - ch.f[0]):
         from ..channel.dc import extrapolate_dc
 

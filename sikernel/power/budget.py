@@ -139,8 +139,8 @@ class Solved:
     closes: np.ndarray
     amp_v: np.ndarray
     enob: np.ndarray
-    power_w: dict[str, np.ndarray]
-    total_w: np.ndarray
+    power_w: dict[str, np.ndarray]  # per block, restricted to ``scope``
+    total_w: np.ndarray             # TX + RX total (the quantity minimised)
     limit: np.ndarray  # 0 ok, 1 ISI/quantisation-limited, 2 swing-limited
     snr_ceiling_db: np.ndarray
     q_eff: np.ndarray
@@ -228,6 +228,10 @@ def solve(op: OpTable, *, levels: int, baud: float, target_ber: float, tech: Tec
         "clocking_pll": np.where(lin, 0.5 * pll, pll) + 0.0 * a,
         "serdes_fixed": np.where(lin, (1.0 - co.rx_share_of_fixed) * fixed, fixed) + 0.0 * a,
     }
+    # the design is chosen on the whole link (TX + RX); ``scope`` only selects what is reported
+    total = np.zeros_like(a)
+    for name in BLOCKS:
+        total = total + p[name]
     if scope != "txrx":
         tx_only = scope == "tx"
         for name in BLOCKS:
@@ -241,9 +245,6 @@ def solve(op: OpTable, *, levels: int, baud: float, target_ber: float, tech: Tec
                 p[name] = np.full_like(a, tx_share) if tx_only else p[name] - tx_share
             elif tx_only:
                 p[name] = np.zeros_like(a)
-    total = np.zeros_like(a)
-    for name in BLOCKS:
-        total = total + p[name]
     return Solved(closes=closes, amp_v=amp, enob=enob, power_w=p, total_w=total, limit=limit,
                   snr_ceiling_db=snr_ceiling_db, q_eff=q_eff, config_index=idx, gm_x=gm_x,
                   eta0_v2_per_hz=eta0)

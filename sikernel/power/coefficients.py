@@ -71,7 +71,6 @@ class EnergyCoefficients:
     # -- receiver noise / sensitivity --------------------------------------------
     noise_excess: float = 3.0
     temperature_k: float = 300.0
-    snr_tx_db: float = 33.0
     min_launch_peak_v: float = 0.1
     linear_margin_db: float = 3.0
     design_margin_db: float = 3.0
@@ -103,39 +102,54 @@ DOC: dict[str, Coefficient] = {c.name: c for c in (
                 "fitted; serializer/deserializer, clock distribution and phase "
                 "interpolators, CDR logic, bias, at 7 nm",
                 5e-14, 1.5e-12, True),
-    Coefficient("r_source_diff_ohm", "ohm", "SST driver matched to the 100 ohm differential line (802.3 R_d = 50 ohm per leg)"),
-    Coefficient("r_term_diff_ohm", "ohm", "100 ohm differential termination (802.3 R_0 = 50 ohm per leg)"),
-    Coefficient("eta_driver", "1", "assumption: supply/regulator efficiency of the TX driver rail", 0.3, 0.95),
+    Coefficient("r_source_diff_ohm", "ohm",
+                "SST driver matched to the 100 ohm differential line (802.3 R_d = 50 ohm per leg)"),
+    Coefficient("r_term_diff_ohm", "ohm",
+                "100 ohm differential termination (802.3 R_0 = 50 ohm per leg)"),
+    Coefficient("eta_driver", "1", "assumption: supply/regulator efficiency of the TX driver rail",
+                0.3, 0.95),
     Coefficient("tx_ffe_bits", "bit", "assumption: TX FFE tap resolution (802.3ck step 0.02 ~ 6 bit)"),
-    Coefficient("e_tx_segment_j", "J", "assumption: one pre-driver segment + retiming latch, per symbol, per resolution bit, at 7 nm"),
-    Coefficient("v_ov_v", "V", "assumption: gate overdrive of AFE input pairs (gm/I_D = 2/V_ov, square law)"),
-    Coefficient("ctle_peaking_per_stage_db", "dB", "assumption: largest peaking one degenerated CTLE stage provides"),
-    Coefficient("afe_bandwidth_per_baud", "1", "COM CTLE second pole f_p2 = f_b (IEEE 802.3 Table 93A-1, 178A)"),
+    Coefficient("e_tx_segment_j", "J",
+                "assumption: one pre-driver segment + retiming latch, per symbol, per resolution "
+                "bit, at 7 nm"),
+    Coefficient("v_ov_v", "V",
+                "assumption: gate overdrive of AFE input pairs (gm/I_D = 2/V_ov, square law)"),
+    Coefficient("ctle_peaking_per_stage_db", "dB",
+                "assumption: largest peaking one degenerated CTLE stage provides"),
+    Coefficient("afe_bandwidth_per_baud", "1",
+                "COM CTLE second pole f_p2 = f_b (IEEE 802.3 Table 93A-1, 178A)"),
     Coefficient("vga_stages", "1", "assumption: one VGA stage after the CTLE"),
-    Coefficient("e_slicer_j", "J", "assumption: StrongARM slicer decision incl. clock buffer at 7 nm"),
-    Coefficient("e_dfe_tap_j", "J", "assumption: one analog DFE feedback tap (current DAC, summing-node "
-                "charge) per symbol at 7 nm"),
+    Coefficient("e_slicer_j", "J",
+                "assumption: StrongARM slicer decision incl. its clock buffer, at 7 nm"),
+    Coefficient("e_dfe_tap_j", "J",
+                "assumption: one analog DFE feedback tap (current DAC, summing-node charge) per "
+                "symbol at 7 nm"),
     Coefficient("coef_bits", "bit", "assumption: DSP FFE coefficient width"),
-    Coefficient("dsp_adapt_overhead", "1", "assumption: LMS adaptation, digital CDR and control as a fraction of the datapath"),
+    Coefficient("dsp_adapt_overhead", "1",
+                "assumption: LMS adaptation, digital CDR and control as a fraction of the datapath"),
     Coefficient("traceback_bits", "1", "assumption: Viterbi survivor-path depth"),
-    Coefficient("pll_fom_db", "dB", "assumption: jitter-power FOM of an LC PLL, 10log10(σ_j²/1s · P/1mW) "
-                "(X. Gao et al., IEEE JSSC 44(12), 2009 define it; ~-238 dB is typical of published LC-PLLs)"),
+    Coefficient("pll_fom_db", "dB",
+                "assumption: jitter-power FOM of an LC PLL, 10log10(σ_j²/1s · P/1mW) (defined by "
+                "X. Gao et al., IEEE JSSC 44(12), 2009); -238 dB is typical of published LC-PLLs"),
     Coefficient("rj_ui", "UI", "IEEE 802.3 COM σ_RJ = 0.01 UI (Table 93A-1 / 163A)"),
     Coefficient("lanes_per_pll", "1", "assumption: one PLL per octal macro"),
-    Coefficient("rx_share_of_fixed", "1", "assumption: RX (CDR, deserializer) share of the fixed overhead"),
+    Coefficient("rx_share_of_fixed", "1",
+                "assumption: RX (CDR, deserializer) share of the fixed overhead"),
     Coefficient("noise_excess", "1",
                 "assumption: excess noise factor F of the receiver over its input pair's 8kT/g_m "
-                "(γ ≈ 1 in short-channel devices, doubled for the CTLE, VGA and slicer behind it, "
-                "plus margin); with C_L = 20 fF at 53 GBd it gives η0 ≈ 1e-17 V²/Hz at x = 1, "
-                "the order of the COM η0 = 8.2e-9 V²/GHz"),
+                "(γ ≈ 1 in short-channel devices, doubled for the CTLE, VGA and slicer behind "
+                "it, plus margin); with the fitted C_L at 53 GBd, η0(x = 1) ≈ 3e-17 V²/Hz, "
+                "falling to the COM η0 = 8.2e-18 V²/Hz at x ≈ 4"),
     Coefficient("temperature_k", "K", "assumption: junction temperature for kT noise"),
-    Coefficient("design_margin_db", "dB", "IEEE 802.3 COM pass threshold: 3 dB of margin over the "
-                "detector error ratio (93A.1.7; 163A, 178A)"),
-    Coefficient("snr_tx_db", "dB", "IEEE 802.3ck COM SNR_TX = 33 dB"),
-    Coefficient("min_launch_peak_v", "V", "assumption: smallest launch amplitude (peak differential) "
-                "a transmitter uses; crosstalk, supply noise and slicer offsets, absent from the "
-                "budget, keep short-reach swings at >= 200 mV peak-to-peak"),
-    Coefficient("linear_margin_db", "dB", "assumption: SNR kept in reserve by an unretimed (linear) link for the optical "
+    Coefficient("design_margin_db", "dB",
+                "IEEE 802.3 COM pass threshold: 3 dB of margin over the detector error ratio "
+                "(93A.1.7; 163A, 178A)"),
+    Coefficient("min_launch_peak_v", "V",
+                "assumption: smallest launch amplitude (peak differential) a transmitter uses; "
+                "crosstalk, supply noise and slicer offsets, absent from the budget, keep "
+                "short-reach swings at >= 200 mV peak-to-peak"),
+    Coefficient("linear_margin_db", "dB",
+                "assumption: SNR kept in reserve by an unretimed (linear) link for the optical "
                 "path and the far-end retimer"),
 )}
 
