@@ -110,7 +110,10 @@ for rate in study.RATES_GBPS:
     md("""
 ## 4. Energy per bit along the path, block by block
 
-30 mm of package trace plus a Megtron 7 stripline of growing length.  For each
+30 mm of package trace (the 802.3ck COM package line, 93A-9…14, without die, bump
+or ball capacitances) plus the study's Megtron 7 stripline of growing length.  The
+loss at Nyquist of the two is added (**assumption**: no reflections between them, as
+the loss-indexed energy model takes a loss, not a channel).  For each
 length the loss at Nyquist goes into `sikernel.power.energy_per_bit(loss_db=...)`,
 which picks the cheapest SerDes family (linear / analog CTLE+DFE / ADC-DSP) that
 closes the link at BER 1e-6 (7 nm, TX + RX of one link).  Vertical dashed lines:
@@ -145,6 +148,20 @@ res = study.run_study()
 print(res.table())
 print("\\noptical pJ/bit kept separate (assumption):", study.OPTICAL_PJ_PER_BIT)
 """),
+    md("""
+Where the energy goes, per architecture (pJ/bit, TX + RX of one link, plus the
+module's share for pluggable and LPO):
+"""),
+    code("""
+rows = [r for r in res.rows if r["rate_gbps"] == res.inputs["rates_gbps"][0]]
+names = list(dict.fromkeys(b for r in rows for b in r["blocks_pj_per_bit"]))
+print(f"{'block':18s}" + "".join(f"{r['name']:>11s}" for r in rows))
+for b in names:
+    vals = [r["blocks_pj_per_bit"].get(b, 0.0) for r in rows]
+    if any(v > 0 for v in vals):
+        print(f"{b:18s}" + "".join(f"{v:11.3f}" for v in vals))
+print(f"{'total':18s}" + "".join(f"{r['pj_per_bit_electrical']:11.3f}" for r in rows))
+"""),
     code("""
 plot.switch_power(res)
 """),
@@ -161,9 +178,10 @@ The electrical I/O power falls with the path loss: CPO's few centimetres of pack
 trace keep the loss at a few dB, where a linear (or lightly equalised) SerDes closes
 the link, while a pluggable's host board needs a fully equalised, retimed SerDes and
 a second retimer in the module.  The saving per switch is the `save W` column
-above.  Caveats: the connector loss of the pluggable path is omitted, the optical
-side is excluded, and every coefficient of the energy model is listed with its
-source (or marked as an assumption) in `docs/energy-model.md`.
+above.  Caveats: the paths, the connector and module models and the optical-side
+energy are the assumptions printed in section 1 (optical power is excluded from
+every figure here); every coefficient of the energy model is listed with its source
+(or marked as an assumption) in `docs/energy-model.md`.
 """),
 ]
 

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..errors import SIKernelError
 from ._common import new_axes
 
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
-def insertion_loss(channel: Any, *, baud: float | None = None, fit: bool = True,
-                   f_max_hz: float | None = None, ax: Any = None) -> Any:
+    from ..channel.core import Channel
+
+
+def insertion_loss(channel: Channel | Sequence[Channel], *, baud: float | None = None, fit: bool = True,
+                   f_max_hz: float | None = None, ax: Axes | None = None) -> Figure:
     """Insertion loss ``-20 log10 |SDD21|`` vs frequency, with FIT and ILD.
 
     The fitted loss ``a0 + a1 sqrt(f) + a2 f + a4 f^2`` and the deviation

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..errors import SIKernelError
 from ._common import check_type, new_axes
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from ..power import EnergyBreakdown
+    from ..study import StudyResult
 
 #: line rate / payload rate of the 802.3 100G- and 200G-per-lane PHYs (106.25 Gb/s carries
 #: 100 Gb/s: 256b/257b transcoding + RS(544,514) FEC), used to name the switch capacity
@@ -40,8 +47,8 @@ def _mark_budgets(ax: Any, lengths_mm: np.ndarray, il_db: np.ndarray, budgets: d
                     transform=ax.get_xaxis_transform())
 
 
-def energy_blocks(breakdowns: Sequence[Any], lengths_m: Any, *,
-                  budgets_db: Mapping[str, float] | None = None, ax: Any = None) -> Any:
+def energy_blocks(breakdowns: Sequence[EnergyBreakdown], lengths_m: Any, *,
+                  budgets_db: Mapping[str, float] | None = None, ax: Axes | None = None) -> Figure:
     """Energy per bit vs electrical path length as stacked blocks, reach-class budgets marked.
 
     Parameters
@@ -112,8 +119,8 @@ def _study(result: Any) -> Any:
     return result
 
 
-def study_energy(result: Any, *, rate_gbps: float | None = None,
-                 budgets_db: Mapping[str, float] | None = None, ax: Any = None) -> Any:
+def study_energy(result: StudyResult, *, rate_gbps: float | None = None,
+                 budgets_db: Mapping[str, float] | None = None, ax: Axes | None = None) -> Figure:
     """Study curves: electrical pJ/bit vs PCB length per material, with reach budgets marked.
 
     Parameters
@@ -170,7 +177,7 @@ def study_energy(result: Any, *, rate_gbps: float | None = None,
     return fig
 
 
-def switch_power(result: Any, *, ax: Any = None) -> Any:
+def switch_power(result: StudyResult, *, ax: Axes | None = None) -> Figure:
     """Electrical SerDes power per switch (W) for each architecture and switch generation.
 
     Grouped bars, one group per lane rate (switch capacity ``512 × rate / 1.0625``,

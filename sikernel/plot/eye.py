@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..errors import SIKernelError
 from ._common import ber_label, check_type, new_axes
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from ..eye.com import ComResult
+    from ..eye.stateye import StatEyeResult
+    from ..eye.timesim import SimResult
 
 #: BER floor of the log scale (the stat-eye map reaches exact zeros far from the levels)
 BER_FLOOR = 1e-30
@@ -24,8 +32,8 @@ def _bers(contours_ber: Sequence[float]) -> np.ndarray:
     return np.unique(arr)
 
 
-def stat_eye(result: Any, *, contours_ber: Sequence[float] = (1e-3, 1e-6, 1e-9, 1e-12),
-             ax: Any = None) -> Any:
+def stat_eye(result: StatEyeResult, *, contours_ber: Sequence[float] = (1e-3, 1e-6, 1e-9, 1e-12),
+             ax: Axes | None = None) -> Figure:
     """Statistical eye as a heat map of log10(BER) over (phase, threshold), with BER contours.
 
     Parameters
@@ -74,7 +82,7 @@ def stat_eye(result: Any, *, contours_ber: Sequence[float] = (1e-3, 1e-6, 1e-9, 
     return fig
 
 
-def bathtub(result: Any, *, direction: str = "phase", ax: Any = None) -> Any:
+def bathtub(result: StatEyeResult, *, direction: str = "phase", ax: Axes | None = None) -> Figure:
     """Bathtub curves of a statistical eye: BER vs phase (per eye) or vs threshold.
 
     Parameters
@@ -123,7 +131,7 @@ def bathtub(result: Any, *, direction: str = "phase", ax: Any = None) -> Any:
     return fig
 
 
-def eye_density(result: Any, *, ax: Any = None) -> Any:
+def eye_density(result: SimResult, *, ax: Axes | None = None) -> Figure:
     """Eye diagram (2 UI) from the bit-by-bit simulator as a log-density image.
 
     Parameters
@@ -163,7 +171,7 @@ def eye_density(result: Any, *, ax: Any = None) -> Any:
     return fig
 
 
-def com_breakdown(result: Any, *, ax: Any = None) -> Any:
+def com_breakdown(result: ComResult, *, ax: Axes | None = None) -> Figure:
     """COM breakdown: signal amplitude A_s against noise + interference A_ni and its sigma terms.
 
     ``COM = 20 log10(A_s / A_ni)`` (IEEE 802.3 93A-1).  The bars show, in mV, the

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ._common import check_type, new_axes
 
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
-def pulse_response(pulse: Any, *, n_pre: int = 3, n_post: int = 12, phase: str | int = "peak",
-                   ax: Any = None) -> Any:
+    from ..response import PulseResponse
+
+
+def pulse_response(pulse: PulseResponse, *, n_pre: int = 3, n_post: int = 12, phase: str | int = "peak",
+                   ax: Axes | None = None) -> Figure:
     """Pulse response against time in UI, cursors ``h_k = p(t0 + k T)`` marked.
 
     Parameters
