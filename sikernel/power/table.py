@@ -36,6 +36,8 @@ tables of the default settings at the study and calibration rates ship with the
 package (``sikernel/data/power-table-<key>.npz``, :func:`write_packaged_tables`);
 each stores the raw figures next to the envelopes, and the tests recompute a few
 rows from scratch and compare (a stale shipped table fails them).
+``SIKERNEL_POWER_CACHE=0`` disables the disk cache and the shipped tables,
+``SIKERNEL_POWER_SHIPPED=0`` only the shipped ones.
 """
 
 from __future__ import annotations
@@ -250,8 +252,9 @@ def get_table(baud: float, levels: int, s: si.SISettings = si.DEFAULT_SI,
     path = _cache_dir() / f"table-{key}.npz"
     shipped = PACKAGED_DIR / f"power-table-{key}.npz"
     t = None
+    use_shipped = os.environ.get("SIKERNEL_POWER_SHIPPED", "1") != "0"
     if use_disk:
-        for cand in (path, shipped):
+        for cand in (path, shipped) if use_shipped else (path,):
             if cand.is_file():
                 t = _load(cand)
                 if t is not None:

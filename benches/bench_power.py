@@ -1,0 +1,76 @@
+"""Energy model and CPO study timings.
+
+Run with ``python -m pytest benches/bench_power.py --benchmark-only -s``.
+
+* ``energy_per_bit(loss_db=...)`` warm (tabulated SI chain, interpolation + noise
+  budget) against the same answer computed the slow obvious way in the same run:
+  ``energy_per_bit(channel=synthetic_channel(loss))``, i.e. the full SI chain
+  (pulse responses, TX FFE × CTLE FOM searches, DFE, MMSE RX FFE) on the
+  documented synthetic channel.  Ratio = full chain / table path.
+* ``sikernel study`` wall time in a fresh interpreter: "cold" with an empty table
+  cache and without the shipped tables (every SI table rebuilt; Numba's on-disk
+  cache as found), and "warm" (tables cached).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+BAUD = 53.125e9
+LOSS = 20.3
+
+
+def _best(fn, repeat: int = 50) -> float:
+    fn()
+    best = np.inf
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def test_energy_per_bit_loss_warm(benchmark):
+    from sikernel.power import energy_per_bit
+    from sikernel.power.table import synthetic_channel
+
+    energy_per_bit(loss_db=LOSS, baud=BAUD)  # load the table
+    fast = benchmark(lambda: energy_per_bit(loss_db=LOSS, baud=BAUD))
+    ch = synthetic_channel(LOSS, BAUD)
+    slow_t = _best(lambda: energy_per_bit(channel=ch, baud=BAUD), repeat=3)
+    fast_t = benchmark.stats.stats.min
+    slow = energy_per_bit(channel=ch, baud=BAUD)
+    ratio = slow_t / fast_t
+    benchmark.extra_info["ratio"] = ratio
+    benchmark.extra_info["full_chain_s"] = slow_t
+    print(f"\nenergy_per_bit(loss_db={LOSS}) warm {fast_t * 1e3:.3f} ms; full SI chain on the "
+          f"synthetic channel {slow_t * 1e3:.1f} ms; ratio {ratio:.0f}x; "
+          f"table {fast.total_pj_per_bit:.4f} vs chain {slow.total_pj_per_bit:.4f} pJ/bit "
+          f"({fast.architecture} / {slow.architecture})")
+
+
+def _study_once(env: dict[str, str]) -> float:
+    with tempfile.TemporaryDirectory() as d:
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "sikernel.cli", "study", "--json"], cwd=d, env=env,
+                       check=True, capture_output=True)
+        return time.perf_counter() - t0
+
+
+def test_study_wall_time(benchmark):
+    with tempfile.TemporaryDirectory() as cache:
+        env = dict(os.environ, SIKERNEL_CACHE_DIR=cache, MPLBACKEND="Agg")
+        cold = _study_once(dict(env, SIKERNEL_POWER_SHIPPED="0"))  # every SI table rebuilt
+        warm = benchmark.pedantic(lambda: _study_once(env), rounds=2, iterations=1)
+        warm_t = benchmark.stats.stats.min
+        benchmark.extra_info["cold_s"] = cold
+        benchmark.extra_info["ratio"] = cold / warm_t
+        print(f"\nsikernel study: cold (tables rebuilt) {cold:.1f} s, warm {warm_t:.1f} s, "
+              f"ratio {cold / warm_t:.1f}x")
+        del warm
