@@ -22,21 +22,24 @@ def tx_pulse(q: np.ndarray, offs: np.ndarray, c: np.ndarray, m: int, pad_ui: int
 
 
 def naive_fom(q, offs, c, m, bmin, bmax, var_n, n_levels, r_lm, snr_tx_db, a_dd, s_rj,
-              xt=(), xt_fext=()):
+              xt=(), xt_fext=(), mm_tol=0.0):
     """Return (fom_db, cursor index in q's window, terms dict)."""
     pad_ui = int(np.max(np.abs(offs))) + 8
     p, pad = tx_pulse(q, offs, c, m, pad_ui)
     jpk = int(np.argmax(p))  # global peak of the equalised pulse
-    best, res_min = -1, np.inf
+    best, res_min, exact = -1, np.inf, []
     for j in range(jpk - m, jpk + m):
         h0 = p[j]
         if h0 <= 0:
             continue
         b1 = np.clip(p[j + m] / h0, bmin[0], bmax[0]) if len(bmax) else 0.0
         res = abs(p[j - m] - (p[j + m] - b1 * h0))
+        if res < mm_tol:
+            exact.append(j)
         if res < res_min:
             res_min, best = res, j
-    ix = best  # index in padded p
+    pre = [j for j in exact if j <= jpk]
+    ix = pre[-1] if pre else (exact[0] if exact else best)  # index in padded p
     h0 = p[ix]
     ph = ix % m
     h = p[ph::m]
@@ -66,7 +69,8 @@ def naive_fom(q, offs, c, m, bmin, bmax, var_n, n_levels, r_lm, snr_tx_db, a_dd,
     return fom, ix - pad, terms
 
 
-def naive_grid(basis, weights, var_n, offs, tx, m, bmin, bmax, consts, xt_basis=(), xt_fext=()):
+def naive_grid(basis, weights, var_n, offs, tx, m, bmin, bmax, consts, xt_basis=(), xt_fext=(),
+               mm_tol=0.0):
     """FOM of every (ctle, tx) point by a Python loop over naive_fom."""
     n_levels, r_lm, snr, a_dd, s_rj = consts
     out = np.empty((weights.shape[0], tx.shape[0]))
@@ -75,5 +79,5 @@ def naive_grid(basis, weights, var_n, offs, tx, m, bmin, bmax, consts, xt_basis=
         xt = [weights[k] @ xb for xb in xt_basis]
         for t in range(tx.shape[0]):
             out[k, t] = naive_fom(q, offs, tx[t], m, bmin, bmax, var_n[k], n_levels, r_lm, snr,
-                                  a_dd, s_rj, xt, xt_fext)[0]
+                                  a_dd, s_rj, xt, xt_fext, mm_tol)[0]
     return out

@@ -65,13 +65,16 @@ def small_problem():
     return p, basis, xt, np.array([False, True]), w, var_n, offs, tx
 
 
-def test_grid_kernel_equals_naive_loop(small_problem):
+@pytest.mark.parametrize("mm_tol", [0.0, 3e-3])
+def test_grid_kernel_equals_naive_loop(small_problem, mm_tol):
     p, basis, xt, fext, w, var_n, offs, tx = small_problem
     g = grid_search(basis, w, var_n, offs, tx, p.samples_per_ui, dfe_bmin=np.array(p.bmin),
                     dfe_bmax=np.array(p.dfe_bmax), n_levels=4, r_lm=p.r_lm, snr_tx_db=p.snr_tx_db,
-                    a_dd_ui=p.a_dd_ui, sigma_rj_ui=p.sigma_rj_ui, basis_xt=xt, xt_fext=fext)
+                    a_dd_ui=p.a_dd_ui, sigma_rj_ui=p.sigma_rj_ui, basis_xt=xt, xt_fext=fext,
+                    mm_exact_tol_v=mm_tol)
     ref = naive_grid(basis, w, var_n, offs, tx, p.samples_per_ui, np.array(p.bmin),
-                     np.array(p.dfe_bmax), (4, p.r_lm, p.snr_tx_db, p.a_dd_ui, p.sigma_rj_ui), xt, fext)
+                     np.array(p.dfe_bmax), (4, p.r_lm, p.snr_tx_db, p.a_dd_ui, p.sigma_rj_ui), xt, fext,
+                     mm_tol=mm_tol)
     np.testing.assert_allclose(g.fom_grid_db, ref, rtol=0, atol=TOL_FOM_SAME_FORMULA_DB)
     kc, kt = np.unravel_index(np.argmax(ref), ref.shape)
     assert (g.ctle_index, g.tx_index) == (kc, kt)
@@ -97,6 +100,18 @@ def test_grid_is_bit_identical_across_thread_counts(small_problem):
         set_threads(n0)
     assert np.array_equal(a.fom_grid_db, b.fom_grid_db)
     assert np.array_equal(a.cursor_grid, b.cursor_grid)
+
+
+def test_exact_tolerance_changes_the_sampling_point(small_problem):
+    """A positive MM tolerance prefers the last near-solution at or before the peak (pychopmarg rule)."""
+    p, basis, _, _, w, _, offs, tx = small_problem
+    q = w[2] @ basis
+    a = fom(q, tx[0], offs, preset=p)
+    b = fom(q, tx[0], offs, preset=get_preset(p, mm_exact_tol_v=0.05))
+    ref_b = naive_fom(q, offs, tx[0], p.samples_per_ui, np.array(p.bmin), np.array(p.dfe_bmax), 0.0, 4,
+                      p.r_lm, p.snr_tx_db, p.a_dd_ui, p.sigma_rj_ui, mm_tol=0.05)
+    assert b.cursor_index == ref_b[1]
+    assert b.cursor_index != a.cursor_index  # the rule matters on this pulse
 
 
 def test_fom_kernel_equals_naive_numpy(small_problem):

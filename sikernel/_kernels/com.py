@@ -105,7 +105,7 @@ def _fill(qp, offs, c, m_spui, base, j0, j1, buf):
 
 
 @kernel
-def _cursor(qp, offs, c, m_spui, ipk_q, bmin0, bmax0, has_dfe, buf):
+def _cursor(qp, offs, c, m_spui, ipk_q, bmin0, bmax0, has_dfe, tol, buf):
     """Mueller-Mueller sampling index (93A-25/26) of the TX-equalised pulse; -1 if none.
 
     ``qp`` holds the pulse with every index used here inside it (see :func:`_pad_len`);
@@ -113,6 +113,9 @@ def _cursor(qp, offs, c, m_spui, ipk_q, bmin0, bmax0, has_dfe, buf):
     ``+/- _PEAK_SPAN_UI`` UI of ``ipk_q`` and the MM point among the samples within one UI
     of that peak, minimising |h(-1) - (h(1) - b(1) h(0))| with b(1) = clip(h(1)/h(0)) (first
     on ties).  Unsaturated, the residual is |h(-1)|; saturated at b, |h(-1) - h(1) + b h(0)|.
+    With ``tol > 0`` (volts) candidates whose residual is below ``tol`` count as exact
+    solutions and take priority: the last one at or before the peak, else the first after
+    it (the rule of pychopmarg 3.4 ``loc_curs``, tol = 1 mV there).
     ``buf`` (length ``2 _WIN_UI M + 1``) receives p over ``ipk_q +/- _WIN_UI M``.
     """
     w = _WIN_UI * m_spui
@@ -127,6 +130,8 @@ def _cursor(qp, offs, c, m_spui, ipk_q, bmin0, bmax0, has_dfe, buf):
             jpk = j
     best = -1
     res_min = np.inf
+    ex_pre = -1
+    ex_post = -1
     for j in range(jpk - m_spui, jpk + m_spui):
         h0 = buf[j]
         if h0 <= 0.0:
@@ -141,9 +146,18 @@ def _cursor(qp, offs, c, m_spui, ipk_q, bmin0, bmax0, has_dfe, buf):
             res = abs(hm)
         else:
             res = abs(hm - hp)
+        if res < tol:
+            if j <= jpk:
+                ex_pre = j
+            elif ex_post < 0:
+                ex_post = j
         if res < res_min:
             res_min = res
             best = j
+    if ex_pre >= 0:
+        return base + ex_pre
+    if ex_post >= 0:
+        return base + ex_post
     if best < 0:
         return -1
     return base + best
@@ -244,7 +258,7 @@ def _fir(z, offs, c, pp, n_ui, out):
 
 @kernel
 def fom_direct(q, xt, xt_fext, offs, c, m_spui, bmin, bmax, var_n, a_s_scale, var_x,
-               snr_lin, jit2, out):
+               snr_lin, jit2, mm_tol, out):
     """One FOM evaluation (93A-36) at fixed TX FFE ``c`` and one CTLE pulse ``q``.
 
     Parameters
@@ -273,6 +287,8 @@ def fom_direct(q, xt, xt_fext, offs, c, m_spui, bmin, bmax, var_n, a_s_scale, va
         10^(-SNR_TX/10).
     jit2 : float
         A_DD^2 + sigma_RJ^2 (UI^2).
+    mm_tol : float
+        Residual (V) below which an MM candidate counts as exact (0: plain minimum residual).
     out : (N_TERMS,) float64
         FOM (dB), A_s, h0, sigma_TX^2, sigma_ISI^2, sigma_J^2, sigma_XT^2, sigma_N^2,
         cursor sample index (as float; -1 when no valid cursor).
@@ -288,10 +304,10 @@ def fom_direct(q, xt, xt_fext, offs, c, m_spui, bmin, bmax, var_n, a_s_scale, va
         o_max = max(o_max, abs(offs[a]))
     reach = (_WIN_UI + o_max) * m_spui
     if ipk - reach >= 0 and ipk + reach < n_samp:  # window inside the record: no copy
-        ix = _cursor(q, offs, c, m_spui, ipk, b0min, b0max, nb > 0, buf)
+        ix = _cursor(q, offs, c, m_spui, ipk, b0min, b0max, nb > 0, mm_tol, buf)
     else:
         pad = _pad_len(offs, m_spui, nb)
-        ix = _cursor(_padded(q, pad), offs, c, m_spui, ipk + pad, b0min, b0max, nb > 0, buf)
+        ix = _cursor(_padded(q, pad), offs, c, m_spui, ipk + pad, b0min, b0max, nb > 0, mm_tol, buf)
         if ix >= 0:
             ix -= pad
     for t in range(N_TERMS):
@@ -445,7 +461,7 @@ def _combine_xcorr(xc, w, n_d, out):
 
 @parallel_kernel
 def fom_grid(basis_v, xcorr, xt_fext, ctle_w, var_n, offs, tx, m_spui, bmin, bmax,
-             a_s_scale, var_x, snr_lin, jit2, out_fom, out_ix):
+             a_s_scale, var_x, snr_lin, jit2, mm_tol, out_fom, out_ix):
     """FOM (93A-36) of every TX FFE x CTLE setting; parallel over CTLE settings.
 
     Parameters
@@ -465,7 +481,7 @@ def fom_grid(basis_v, xcorr, xt_fext, ctle_w, var_n, offs, tx, m_spui, bmin, bma
         TX FFE tap offsets (UI).
     tx : (n_tx, n_taps) float64
         TX FFE settings.
-    m_spui, bmin, bmax, a_s_scale, var_x, snr_lin, jit2
+    m_spui, bmin, bmax, a_s_scale, var_x, snr_lin, jit2, mm_tol
         As in :func:`fom_direct`.
     out_fom : (n_ctle, n_tx) float64
         FOM in dB (-inf where no valid cursor).
@@ -517,7 +533,7 @@ def fom_grid(basis_v, xcorr, xt_fext, ctle_w, var_n, offs, tx, m_spui, bmin, bma
         vn = var_n[k]
         for t in range(n_tx):
             c = tx[t]
-            ixp = _cursor(qp, offs, c, m_spui, ipk, b0min, b0max, nb > 0, buf)
+            ixp = _cursor(qp, offs, c, m_spui, ipk, b0min, b0max, nb > 0, mm_tol, buf)
             if ixp < 0:
                 out_ix[k, t] = -1
                 out_fom[k, t] = -np.inf

@@ -69,7 +69,8 @@ def grid_search(basis_v: np.ndarray, ctle_weights: np.ndarray, var_n: np.ndarray
                 tx_offsets: np.ndarray, tx_grid: np.ndarray, samples_per_ui: int, *,
                 dfe_bmin: np.ndarray, dfe_bmax: np.ndarray, n_levels: int, r_lm: float,
                 snr_tx_db: float, a_dd_ui: float, sigma_rj_ui: float,
-                basis_xt: np.ndarray | None = None, xt_fext: np.ndarray | None = None) -> GridResult:
+                basis_xt: np.ndarray | None = None, xt_fext: np.ndarray | None = None,
+                mm_exact_tol_v: float = 0.0) -> GridResult:
     """Maximise FOM (93A-36) over every TX FFE x CTLE setting.
 
     Parameters
@@ -94,6 +95,9 @@ def grid_search(basis_v: np.ndarray, ctle_weights: np.ndarray, var_n: np.ndarray
         Aggressor basis pulses (amplitudes A_fe / A_ne included).
     xt_fext : ndarray of bool, shape (n_xt,), optional
         True for far-end aggressors (victim TX FFE applied), False for near-end.
+    mm_exact_tol_v : float
+        Mueller-Mueller residual (V) below which a candidate counts as an exact solution
+        (priority to the last one at or before the peak); 0 = minimum residual.
 
     Returns
     -------
@@ -144,7 +148,7 @@ def grid_search(basis_v: np.ndarray, ctle_weights: np.ndarray, var_n: np.ndarray
     _k.basis_xcorr(streams, deriv, lags, m, xc)
     fom = np.empty((w.shape[0], tx.shape[0]))
     ix = np.empty((w.shape[0], tx.shape[0]), dtype=np.int64)
-    _k.fom_grid(basis_v, xc, fx, w, vn, offs, tx, m, bmin, bmax, *consts, fom, ix)
+    _k.fom_grid(basis_v, xc, fx, w, vn, offs, tx, m, bmin, bmax, *consts, float(mm_exact_tol_v), fom, ix)
     flat = int(np.argmax(fom))  # first maximum in (ctle, tx) order: deterministic
     kc, kt = divmod(flat, tx.shape[0])
     return GridResult(fom_db=float(fom[kc, kt]), tx_index=kt, ctle_index=kc, tx_taps=tx[kt].copy(),

@@ -524,7 +524,7 @@ def com(channel: Channel | str | Path, preset: str | ComPreset = "802.3ck-kr",
         g = grid_search(bv, w_ctle, var_n, offs, tx, m, dfe_bmin=np.asarray(p.bmin),
                         dfe_bmax=np.asarray(p.dfe_bmax), n_levels=p.n_levels, r_lm=p.r_lm,
                         snr_tx_db=p.snr_tx_db, a_dd_ui=p.a_dd_ui, sigma_rj_ui=p.sigma_rj_ui,
-                        basis_xt=bxa, xt_fext=is_fext)
+                        basis_xt=bxa, xt_fext=is_fext, mm_exact_tol_v=p.mm_exact_tol_v)
         k, kt, fom_best, ix_best = g.ctle_index, g.tx_index, g.fom_db, g.cursor_index
         rx_ffe = None
         if p.mode == "mmse":

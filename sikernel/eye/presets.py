@@ -111,6 +111,11 @@ class ComPreset:
         ``"mmse"`` (178A-style: for each CTLE setting the TX FFE ranked first by the 93A
         FOM, then RX FFE + DFE by MMSE; the best MMSE FOM wins -- a reduced form of the
         joint 178A search, see :mod:`sikernel.eye.com`).
+    mm_exact_tol_v : float
+        Sampling point (93A-25): 0 (default) takes the candidate with the smallest
+        Mueller-Mueller residual (what pychopmarg documents for the IEEE MATLAB tool 3.70);
+        a positive value (V) gives priority to candidates with a residual below it, the last
+        one at or before the peak first (pychopmarg 3.4 uses 1e-3 V).
     pass_threshold_db : float
         COM pass limit.
     """
@@ -152,6 +157,7 @@ class ComPreset:
     rx_ffe_n_post: int = 0
     rx_ffe_limit: float = 0.7
     mode: str = "grid"
+    mm_exact_tol_v: float = 0.0
     pass_threshold_db: float = 3.0
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -367,7 +373,7 @@ def validate_preset(p: ComPreset) -> None:
         v = getattr(p, k)
         if not (np.isfinite(v) and v > 0):
             raise SIKernelError(f"COM preset {k}={v!r}; expected a finite value > 0")
-    for k in ("a_fe_v", "a_ne_v", "sigma_rj_ui", "a_dd_ui", "eta0_v2_per_hz", "t_r_s"):
+    for k in ("a_fe_v", "a_ne_v", "sigma_rj_ui", "a_dd_ui", "eta0_v2_per_hz", "t_r_s", "mm_exact_tol_v"):
         v = getattr(p, k)
         if not (np.isfinite(v) and v >= 0):
             raise SIKernelError(f"COM preset {k}={v!r}; expected a finite value >= 0")
