@@ -91,6 +91,19 @@ def test_isi_pmf_clamps_to_edges_keeping_mass():
     assert out[0] == pytest.approx(0.5) and out[-1] == pytest.approx(0.5)
 
 
+@pytest.mark.parametrize("n_levels", [2, 4])
+def test_isi_pmf_exact_when_the_isi_spans_far_beyond_the_grid(rng, n_levels):
+    """Mass that can no longer reach the grid is folded into the edge bins: still exact."""
+    levels = naive_eye.pam_levels(n_levels)
+    dv = 1e-3
+    h = rng.integers(-40, 41, size=7) * (n_levels - 1) * dv  # spans up to ~+-0.3 V
+    for n, z in ((41, 20), (25, 3), (31, 30)):
+        got = np.empty(n)
+        K.isi_pmf(h, levels, -z * dv, dv, got)
+        ref = naive_eye.isi_pmf_bruteforce(h, levels, -z * dv, dv, n)
+        np.testing.assert_allclose(got, ref, rtol=0, atol=ATOL_EXACT)
+
+
 def _naive_convolve(a, b, shift, n_out):
     full = np.convolve(a, b)
     out = np.zeros(n_out)

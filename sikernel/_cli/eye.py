@@ -16,7 +16,11 @@ Pipeline (defaults follow the IEEE 802.3ck KR COM preset where one applies):
    V^2/GHz through the AFE noise bandwidth ``integral |H_r|^2 df`` (93A-35 form)
    and, for the equalised eye, through the FFE taps (``sigma^2 sum w_i^2``,
    samples taken as uncorrelated); random jitter 0.01 UI (integrated over the phase
-   with a 7-node Gauss-Hermite quadrature) and dual-Dirac 0.02 UI.
+   with a 5-node Gauss-Hermite quadrature) and dual-Dirac 0.02 UI.
+
+Crosstalk: ``--next``/``--fext`` aggressor channels go through the same pulse
+response (amplitudes A_ne = 0.608 V, A_fe = 0.413 V) and RX FFE, each at its worst
+sampling phase (:func:`~sikernel.eye.stateye.stat_eye`).
 
 Prints eye heights, widths and the vertical eye closure (20 log10(ideal/EH), see
 :mod:`sikernel.eye.closure`) of both eyes; ``--json`` for everything, ``--png``
@@ -49,6 +53,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--ffe-pre", type=int, default=3, help="RX FFE pre-cursor taps")
     p.add_argument("--ffe-post", type=int, default=8, help="RX FFE post-cursor taps")
     p.add_argument("--dfe", type=int, default=2, help="DFE taps of the equalised eye")
+    p.add_argument("--next", nargs="+", default=[], metavar="F", help="near-end crosstalk .s4p files")
+    p.add_argument("--fext", nargs="+", default=[], metavar="F", help="far-end crosstalk .s4p files")
+    p.add_argument("--a-ne-v", type=float, default=0.608, help="NEXT aggressor amplitude, V")
+    p.add_argument("--a-fe-v", type=float, default=0.413, help="FEXT aggressor amplitude, V")
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.add_argument("--png", metavar="FILE", help="write a figure of both eyes")
     p.set_defaults(func=_run)
@@ -94,9 +102,15 @@ def run_eye(args: argparse.Namespace) -> dict[str, Any]:
     m = pr.samples_per_ui
     sigma_n = float(np.sqrt(args.eta0_v2_ghz * 1e-9 * _noise_bandwidth_hz(args.baud, args.f_r)))
     common = {"modulation": args.modulation, "snr_tx_db": args.snr_tx_db,
-              "sigma_rj_ui": args.rj_ui, "rj_quadrature": 7, "a_dd_ui": args.dd_ui,
+              "sigma_rj_ui": args.rj_ui, "rj_quadrature": 5, "a_dd_ui": args.dd_ui,
               "target_ber": args.target_ber}
-    un = stat_eye(pr, sigma_v=sigma_n, **common)
+    aggressors = []
+    for files, amp in ((args.next, args.a_ne_v), (args.fext, args.a_fe_v)):
+        for f in files:
+            aggressors.append(pulse_response(read_touchstone(f, check_port_map=False), args.baud, 32,
+                                             args.modulation, rx_f_r=args.f_r, amplitude_v=amp,
+                                             causality="ignore").v)
+    un = stat_eye(pr, sigma_v=sigma_n, crosstalk=aggressors, **common)
 
     cursors, i0 = pr.all_cursors("peak")
     eq = mmse(cursors, i0, n_pre=args.ffe_pre, n_post=args.ffe_post, n_dfe=args.dfe,
@@ -104,10 +118,12 @@ def run_eye(args: argparse.Namespace) -> dict[str, Any]:
     w = eq.rx_ffe_taps / eq.rx_ffe_taps[eq.rx_ffe_n_pre]
     _, v_eq = apply_ffe(pr.t_s, pr.v, w, eq.rx_ffe_n_pre, m)
     ref = pr.peak_index + eq.rx_ffe_n_pre * m
-    eqr = stat_eye(v_eq, m, phase=ref, n_dfe=args.dfe,
+    xt_eq = [apply_ffe(np.arange(a.size, dtype=float), a, w, eq.rx_ffe_n_pre, m)[1] for a in aggressors]
+    eqr = stat_eye(v_eq, m, phase=ref, n_dfe=args.dfe, crosstalk=xt_eq,
                    sigma_v=sigma_n * float(np.sqrt(np.sum(w ** 2))), **common)
     out = {
-        "channel": str(args.thru), "baud": args.baud, "modulation": args.modulation,
+        "channel": str(args.thru), "next": list(args.next), "fext": list(args.fext),
+        "baud": args.baud, "modulation": args.modulation,
         "samples_per_ui": m, "sigma_thermal_v": sigma_n,
         "equaliser": {"rx_ffe_taps": w.tolist(), "rx_ffe_n_pre": eq.rx_ffe_n_pre,
                       "n_dfe": args.dfe, "method": "MMSE RX FFE (sikernel.eq.mmse), main tap 1"},

@@ -189,31 +189,51 @@ def isi_pmf(h, levels, v0, dv, out):
     order = _order_by_magnitude(h)
     offs = np.empty(2 * n_lev, dtype=np.int64)
     ws = np.empty(2 * n_lev)
-    # pass 1 (grid coordinates): support after each cursor and every index touched
+    # tap offset range of each cursor (in convolution order), and how far the cursors
+    # still to come can move mass down / up: mass that can no longer reach the grid
+    # is folded into the edge bin it would be clamped to anyway (exact, and it bounds
+    # the work when the ISI spans far more than the grid)
+    o_min = np.zeros(k_n, dtype=np.int64)
+    o_max = np.zeros(k_n, dtype=np.int64)
+    for kk in range(k_n):
+        hk = h[order[kk]]
+        if hk == 0.0:
+            continue
+        nt = _cursor_taps(hk, levels, inv, offs, ws)
+        lo_o = offs[0]
+        hi_o = offs[0]
+        for j in range(nt):
+            lo_o = min(lo_o, offs[j])
+            hi_o = max(hi_o, offs[j])
+        o_min[kk] = lo_o
+        o_max[kk] = hi_o
+    down_rem = np.zeros(k_n + 1, dtype=np.int64)
+    up_rem = np.zeros(k_n + 1, dtype=np.int64)
+    for kk in range(k_n - 1, -1, -1):
+        down_rem[kk] = down_rem[kk + 1] + max(0, -o_min[kk])
+        up_rem[kk] = up_rem[kk + 1] + max(0, o_max[kk])
+    # pass 1 (grid coordinates): pruned support after each cursor, every index touched
     m0, f0 = _split(-v0 * inv)
     clo = m0
     chi = m0 + 1
     gmin = clo
     gmax = chi
     for kk in range(k_n):
-        hk = h[order[kk]]
-        if hk == 0.0:
+        if h[order[kk]] == 0.0:
             continue
-        nt = _cursor_taps(hk, levels, inv, offs, ws)
-        omin = offs[0]
-        omax = offs[0]
-        for j in range(nt):
-            omin = min(omin, offs[j])
-            omax = max(omax, offs[j])
-        tlo = clo + omin
-        thi = chi + omax
-        gmin = min(gmin, tlo - omax)
-        gmax = max(gmax, thi - omin)
-        clo = tlo
-        chi = thi
+        tlo = clo + o_min[kk]
+        thi = chi + o_max[kk]
+        gmin = min(gmin, tlo - o_max[kk])
+        gmax = max(gmax, thi - o_min[kk])
+        clo = max(tlo, -up_rem[kk + 1])
+        chi = min(thi, n - 1 + down_rem[kk + 1])
+        if clo > chi:
+            break
     ext = gmax - gmin + 1
     cur = np.zeros(ext)
     nxt = np.zeros(ext)
+    below = 0.0
+    above = 0.0
     # pass 2 (buffer coordinates b = g - gmin): gather-form convolution
     s_lo = m0 - gmin
     s_hi = s_lo + 1
@@ -226,23 +246,33 @@ def isi_pmf(h, levels, v0, dv, out):
         if hk == 0.0:
             continue
         nt = _cursor_taps(hk, levels, inv, offs, ws)
-        omin = offs[0]
-        omax = offs[0]
-        for j in range(nt):
-            omin = min(omin, offs[j])
-            omax = max(omax, offs[j])
-        t_lo = s_lo + omin
-        t_hi = s_hi + omax
+        t_lo = s_lo + o_min[kk]
+        t_hi = s_hi + o_max[kk]
         for t in range(n_lo, n_hi + 1):
             nxt[t] = 0.0
         _gather(cur, offs, ws, nt, t_lo, t_hi, nxt)
+        # fold what can no longer reach the grid
+        lim_lo = -up_rem[kk + 1] - gmin
+        lim_hi = n - 1 + down_rem[kk + 1] - gmin
+        while t_lo < lim_lo and t_lo <= t_hi:
+            below += nxt[t_lo]
+            nxt[t_lo] = 0.0
+            t_lo += 1
+        while t_hi > lim_hi and t_hi >= t_lo:
+            above += nxt[t_hi]
+            nxt[t_hi] = 0.0
+            t_hi -= 1
         cur, nxt = nxt, cur
         n_lo = s_lo
         n_hi = s_hi
         s_lo = t_lo
         s_hi = t_hi
+        if s_lo > s_hi:
+            break
     for i in range(n):
         out[i] = 0.0
+    out[0] += below
+    out[n - 1] += above
     for b in range(s_lo, s_hi + 1):
         g = b + gmin
         if g < 0:

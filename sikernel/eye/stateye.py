@@ -291,7 +291,8 @@ def stat_eye(pulse: Any, samples_per_ui: int | None = None, *, modulation: str |
     n_bins : int
         Voltage bins of the eye grid (>= 16).
     v_max_v : float, optional
-        Half-range of the eye grid; default ``1.25 * max|A| * max_phi h_0(phi)``.
+        Half-range of the eye grid; default the larger of ``1.25 * max|A| * max_phi h_0(phi)``
+        and the received range at the reference phase, ``max|A| (h_0 + sum |r_k|) + 6 sigma``.
 
     Returns
     -------
@@ -354,7 +355,12 @@ def stat_eye(pulse: Any, samples_per_ui: int | None = None, *, modulation: str |
 
     amax = float(np.max(np.abs(lev)))
     if v_max_v is None:
-        v_max = 1.25 * amax * max(float(np.max(np.abs(h0))), h0_ref)
+        # the eyes with a 25 % margin, or the whole received range at the reference phase
+        # when the ISI is larger (closed eyes: bounded work, the spread stays visible)
+        res_ref = np.delete(h_ref, pre)
+        res_ref[pre: pre + b.size] -= b
+        spread = amax * (h0_ref + float(np.abs(res_ref).sum())) + 6.0 * float(sig.max())
+        v_max = max(1.25 * amax * max(float(np.max(np.abs(h0))), h0_ref), spread)
     else:
         v_max = finite_scalar("v_max_v", v_max_v, minimum=0.0, strict_min=True)
     dv = 2.0 * v_max / (n - 1)
