@@ -56,3 +56,15 @@ def test_eye_closure_equalised_vs_unequalised():
                                eye_closure_db(r.equalised.eye_height_v, r.equalised.ideal_eye_height_v))
     with pytest.raises(SIKernelError, match="n_dfe"):
         eye_closure(p, p, m, n_dfe=2)
+
+
+def test_cli_eye_crosstalk_closes_the_eye(capsys):
+    thru = channel_path("CA_19p75dB_thru.s4p")
+    nxt, fxt = channel_path("CA_19p75dB_next1.s4p"), channel_path("CA_19p75dB_fext1.s4p")
+    args = ["eye", str(thru), "--baud", "53.125e9", "--json", "--rj-ui", "0"]
+    assert main(args) == 0
+    quiet = json.loads(capsys.readouterr().out)
+    assert main([*args, "--next", str(nxt), "--fext", str(fxt)]) == 0
+    noisy = json.loads(capsys.readouterr().out)
+    assert noisy["next"] == [str(nxt)] and noisy["fext"] == [str(fxt)]
+    assert 0 < noisy["equalised"]["eye_height_min_v"] < quiet["equalised"]["eye_height_min_v"]
