@@ -9,7 +9,8 @@ Run: ``python -m pytest benches/bench_com.py --benchmark-only -q -s``
   cold (fresh interpreter, empty Numba cache), without and with the 15 CA_19p75dB aggressors;
 * the peer pychopmarg 3.4 (its own venv, ``/work/dev/peers/venv``; skipped when absent):
   set-up time, per-FOM time and COM at the same fixed equalisation (the COM difference
-  isolates the implementations), and its whole-COM time for the full grid extrapolated as
+  isolates the implementations; reported with our default sampling-point rule and with the
+  peer's, ``mm_exact_tol_v=1e-3``), and its whole-COM time for the full grid extrapolated as
   set-up + points x per-FOM time (running it takes hours; stated as an extrapolation).
 """
 
@@ -192,6 +193,7 @@ def test_vs_pychopmarg(benchmark, problem):
     fixed = {"ctle_gdc_db": (worst.ctle_gdc_db,), "ctle_gdc2_db": (worst.ctle_gdc2_db,),
              "tx_taps": tuple((o, taps[o], taps[o], 0.0) for o in (-3, -2, -1, 1))}
     ours_fixed = com(THRU, **fixed)
+    ours_fixed_rule = com(THRU, mm_exact_tol_v=1e-3, **fixed)  # the peer's sampling-point rule
     ours_full = benchmark.pedantic(com, args=(THRU,), rounds=2, iterations=1)
     t_ours = benchmark.stats.stats.min
     n_full = 2 * 4345 * 147
@@ -212,6 +214,9 @@ def test_vs_pychopmarg(benchmark, problem):
         "ours_com_fixed_db": ours_fixed.com_db, "ours_case_coms_db": [c.com_db for c in ours_fixed.cases],
         "ours_fom_fixed_db": ours_fixed.fom_db, "ours_com_full_db": ours_full.com_db,
         "com_diff_db": ours_fixed.com_db - peer.get("com_db", np.nan),
+        "ours_com_fixed_peer_rule_db": ours_fixed_rule.com_db,
+        "ours_case_coms_peer_rule_db": [c.com_db for c in ours_fixed_rule.cases],
+        "com_diff_same_rule_db": ours_fixed_rule.com_db - peer.get("com_db", np.nan),
         "ours_fom_standalone_s": t_fom, "ours_per_point_in_grid_s": t_pt,
         "ratio_fom_standalone": peer["per_fom_s"] / t_fom, "ratio_fom_in_grid": peer["per_fom_s"] / t_pt,
         "peer_full_com_extrapolated_s": peer_full_est, "ours_full_com_s": t_ours,
