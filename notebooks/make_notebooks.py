@@ -536,6 +536,11 @@ for k in back.outputs:
     print(f"  {k:14s} identical to the local run: {same}")
     assert same
 """),
+    code("""
+import shutil
+
+shutil.rmtree(work)  # the example files are not kept
+"""),
 ]
 
 
