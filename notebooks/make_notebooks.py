@@ -545,6 +545,8 @@ shutil.rmtree(work)  # the example files are not kept
 
 
 def write(name: str, cells: list) -> Path:
+    for i, cell in enumerate(cells):
+        cell["id"] = f"{Path(name).stem}-{i:02d}"  # stable ids: regenerating changes nothing
     nb = new_notebook(cells=cells, metadata={
         "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
         "language_info": {"name": "python"},
