@@ -127,6 +127,7 @@ BAD = {
     "baud in GBd": ({"axes": {"baud": [53.125]}}, "check the units"),
     "bool value": ({"fixed": {"n_dfe": True}}, "must be a number"),
     "non-integer taps": ({"fixed": {"n_dfe": 1.5}}, "must be an integer"),
+    "unknown node": ({"axes": {"node_nm": [5, 6]}}, "node_nm"),
     "unknown material": ({"axes": {"material": ["unobtainium"]}}, "known:"),
     "axis not a list": ({"axes": {"length_m": 0.1}}, "must be a list"),
     "repeated value": ({"axes": {"length_m": [0.1, 0.1]}}, "repeated"),

@@ -311,6 +311,7 @@ def load_config(config: Mapping[str, Any] | str | Path | SweepConfig) -> SweepCo
         axes[k] = vs
     fixed = {k: _value(k, fixed_raw[k], PARAMS[k], "fixed.") if k in fixed_raw else p.default
              for k, p in PARAMS.items() if k not in axes}
+    _check_nodes(axes.get("node_nm", (fixed.get("node_nm"),)))
 
     outputs = raw.get("outputs", ["il_nyquist_db"])
     if isinstance(outputs, str) or not isinstance(outputs, list | tuple) or not outputs:
@@ -352,6 +353,17 @@ def load_config(config: Mapping[str, Any] | str | Path | SweepConfig) -> SweepCo
         raise _err(f"the grid has {cfg.n_points} points ({' x '.join(map(str, cfg.shape))}), more "
                    f"than limits.max_points={max_points}")
     return cfg
+
+
+def _check_nodes(nodes: tuple[Any, ...]) -> None:
+    """Every CMOS node must be a preset of the energy model (checked before any work)."""
+    from ..power.technology import get_technology
+
+    for n in nodes:
+        try:
+            get_technology(n)
+        except SIKernelError as exc:
+            raise _err(f"node_nm: {exc}") from None
 
 
 def _table(raw: Mapping[str, Any], key: str, default: Mapping[str, Any]) -> dict[str, Any]:
