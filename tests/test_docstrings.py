@@ -49,6 +49,29 @@ def _has_section(doc: str, name: str) -> bool:
     return re.search(_SECTION.format(name), doc, flags=re.MULTILINE) is not None
 
 
+def _documented_names(doc: str) -> set[str] | None:
+    """Names listed in the numpydoc Parameters section (None when there is none)."""
+    m = re.search(r"^Parameters[ \t]*\n-{3,}[ \t]*\n(.*?)(?=^\S[^\n]*\n-{3,}[ \t]*$|\Z)", doc,
+                  flags=re.MULTILINE | re.DOTALL)
+    if m is None:
+        return None
+    names: set[str] = set()
+    for line in m.group(1).splitlines():
+        if line and not line[0].isspace():
+            head = line.split(" :")[0]
+            names.update(n.strip().lstrip("*") for n in head.split(","))
+    return names
+
+
+def _signature_names(obj: object) -> list[str]:
+    target = obj.__init__ if inspect.isclass(obj) else obj
+    try:
+        sig = inspect.signature(target)
+    except (TypeError, ValueError):
+        return []
+    return [p for p in sig.parameters if p not in ("self", "cls") and not p.startswith("_")]
+
+
 def _takes_parameters(obj: object) -> bool:
     target = obj.__init__ if inspect.isclass(obj) else obj
     try:
@@ -97,6 +120,10 @@ def _problems(qualname: str, obj: object) -> list[str]:
         return []
     if not _has_section(doc, "Parameters"):
         return [f"{qualname}: takes parameters but has no numpydoc Parameters section"]
+    listed = _documented_names(doc) or set()
+    missing = [p for p in _signature_names(obj) if p not in listed]
+    if missing:
+        return [f"{qualname}: parameters missing from the Parameters section: {', '.join(missing)}"]
     return []
 
 
@@ -160,6 +187,19 @@ def test_checker_detects_missing_sections():
     def bare(x_m: float) -> float:
         return x_m
 
+    def partly(x_m: float, y_m: float, **extra: float) -> float:
+        """Add lengths.
+
+        Parameters
+        ----------
+        x_m : float
+            Length in m.
+        **extra
+            Ignored.
+        """
+        return x_m + y_m
+
     assert _problems("documented", documented) == []
+    assert _problems("partly", partly) == ["partly: parameters missing from the Parameters section: y_m"]
     assert "no numpydoc Parameters section" in _problems("undocumented", undocumented)[0]
     assert "no docstring" in _problems("bare", bare)[0]
