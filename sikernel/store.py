@@ -622,7 +622,8 @@ class SweepResult:
         return xr.Dataset(data, coords=coords, attrs={"name": self.name, "complete": self.complete})
 
 
-def open(path: str | os.PathLike[str], name: str | None = None) -> SweepResult:
+def open(path: str | os.PathLike[str], name: str | None = None,
+         outputs: Sequence[str] | None = None) -> SweepResult:
     """Read a sweep file (also while it is being written).
 
     Parameters
@@ -631,6 +632,8 @@ def open(path: str | os.PathLike[str], name: str | None = None) -> SweepResult:
         HDF5 file written by :func:`sikernel.sweep.run_sweep`.
     name : str, optional
         Sweep group name (needed only when the file holds several).
+    outputs : sequence of str, optional
+        Read only these outputs (default: all); each is loaded whole into memory.
 
     Returns
     -------
@@ -669,7 +672,13 @@ def open(path: str | os.PathLike[str], name: str | None = None) -> SweepResult:
                 units[k] = str(d.attrs.get("units", ""))
         axes = {k: axes[k] for k in axis_names}
         outs, dims, ou, od = {}, {}, {}, {}
-        for k in g["outputs"]:
+        stored = list(g["outputs"])
+        if outputs is not None:
+            missing = [k for k in outputs if k not in stored]
+            if missing:
+                raise SIKernelError(f"{p} has no output(s) {missing}; it holds {stored}")
+            stored = list(outputs)
+        for k in stored:
             d = g["outputs"][k]
             if f.swmr_mode:
                 d.refresh()

@@ -285,3 +285,20 @@ def test_disk_space_warning_before_start(tmp_path, monkeypatch):
     monkeypatch.setattr(shutil, "disk_usage", lambda p: usage(10**6, 10**6 - 100, 100))
     with pytest.warns(SIKernelWarning, match="may stop with 'no space left on device'"):
         run_sweep(CFG, tmp_path / "w.h5", chunk=CHUNK, quiet=True, _max_chunks=1)
+
+
+def test_open_selected_outputs(reference):
+    res = store.open(reference, outputs=["il_nyquist_db"])
+    assert list(res.outputs) == ["il_nyquist_db"]
+    with pytest.raises(SIKernelError, match="no output"):
+        store.open(reference, outputs=["snr"])
+    with pytest.raises(SIKernelError, match="no output 'snr'"):
+        store.open(reference)["snr"]
+
+
+def test_progress_bar_only_when_asked_or_on_a_terminal(tmp_path, capsys):
+    run_sweep(CFG, tmp_path / "q.h5", chunk=CHUNK, _max_chunks=2)       # stderr is not a terminal here
+    assert capsys.readouterr().err == ""
+    run_sweep(CFG, tmp_path / "p.h5", chunk=CHUNK, quiet=False, _max_chunks=2)
+    err = capsys.readouterr().err
+    assert "sweep killme" in err and "pt" in err
