@@ -339,7 +339,7 @@ def run_study(rates_gbps: tuple[float, ...] = RATES_GBPS, node_nm: float = 7, ta
             "il_nyquist_db": e.il_nyquist_db, "architecture_chosen": e.architecture,
             "eq_settings": e.eq_settings, "reasons": e.reasons,
             "pj_per_bit_electrical": el, "blocks_pj_per_bit": blocks,
-            "mw_per_lane_electrical": mw,
+            "mw_per_lane_electrical": mw, "w_per_lane_electrical": mw * 1e-3,
             "w_per_switch_electrical": 2 * LANES_PER_SWITCH * mw * 1e-3,
             "pj_per_bit_optical": OPTICAL_PJ_PER_BIT.get(name, float("nan")),
             **eye,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -174,3 +175,18 @@ def test_scopes_add_up():
     tx = energy_per_bit(loss_db=18.0, baud=BAUD, architecture="analog", scope="tx")
     rx = energy_per_bit(loss_db=18.0, baud=BAUD, architecture="analog", scope="rx")
     assert math.isclose(tx.total_pj_per_bit + rx.total_pj_per_bit, full.total_pj_per_bit, rel_tol=1e-12)
+
+
+def test_newer_nodes_spend_less():
+    e = [energy_per_bit(loss_db=15.0, baud=BAUD, node_nm=n).total_pj_per_bit for n in (28, 16, 7, 5, 3)]
+    assert all(a > b for a, b in itertools.pairwise(e)), e
+
+
+def test_breakdown_reports_si_operating_point():
+    e = energy_per_bit(loss_db=30.0, baud=BAUD, architecture="dsp")
+    s = e.eq_settings
+    assert s["adc_enob"] is not None and 3.0 <= s["adc_enob"] <= 8.0
+    assert s["rx_ffe_taps"] >= 8
+    assert 0.0 < s["launch_peak_v"] <= 0.6
+    assert s["post_eq_snr_ceiling_db"] > s["snr_required_db"]
+    assert e.blocks["adc"] > 0 and e.blocks["dsp_ffe"] > 0 and e.blocks["slicers_dfe"] == 0
