@@ -317,11 +317,6 @@ def op_table(ps: PulseSet, s: SISettings = DEFAULT_SI,
     )
 
 
-def snr_db(a_s: float, var: float) -> float:
-    """``10 log10(A_s² / σ²)``."""
-    return 10.0 * math.log10(a_s * a_s / var)
-
-
 __all__ = [
     "ANALOG_DFE_TAPS",
     "CTLE_GDC_DB",
