@@ -190,3 +190,8 @@ def test_breakdown_reports_si_operating_point():
     assert 0.0 < s["launch_peak_v"] <= 0.6
     assert s["post_eq_snr_ceiling_db"] > s["snr_required_db"]
     assert e.blocks["adc"] > 0 and e.blocks["dsp_ffe"] > 0 and e.blocks["slicers_dfe"] == 0
+
+
+def test_beyond_table_is_too_lossy():
+    with pytest.raises(SIKernelError, match="no architecture closes this link at BER"):
+        energy_per_bit(loss_db=75.0, baud=BAUD)

@@ -150,8 +150,9 @@ def energy_per_bit(channel: Any = None, loss_db: float | None = None, baud: floa
 
         loss = _validate.non_negative("loss_db", loss_db)
         if loss > LOSS_GRID_DB[-1]:
-            raise SIKernelError(f"loss_db={loss_db!r} exceeds {LOSS_GRID_DB[-1]:g} dB, the largest "
-                                "tabulated loss; no architecture closes such a link in this model")
+            raise SIKernelError(f"no architecture closes this link at BER {ber:g}: loss_db={loss_db!r} "
+                                f"exceeds {LOSS_GRID_DB[-1]:g} dB, the largest tabulated loss (every "
+                                "family fails well below it)")
         op = get_table(fb, levels).at(loss)
         il = loss
         path = "table"
