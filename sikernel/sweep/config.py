@@ -106,6 +106,10 @@ PARAMS: dict[str, Param] = {
                      names=_packages),
     "baud": Param("float", "Bd", "symbol rate", 53.125e9, 1e6, 1e12),
     "modulation": Param("name", "", "line code", "pam4", names=_modulations),
+    "tx_rise_time_s": Param("float", "s", "TX 20-80 % rise time of the Gaussian filter 93A-46 applied "
+                            "before the pulse response (0: none; 802.3ck: 8e-12)", 0.0, 0.0, 1e-9),
+    "rx_f_r": Param("float", "", "RX AFE Butterworth bandwidth 93A-20 as a fraction of baud (0: none; "
+                    "802.3ck: 0.75)", 0.0, 0.0, 10.0),
     "node_nm": Param("float", "nm", "CMOS node of the energy model", 7.0, 1.0, 1000.0),
     "preset": Param("name", "", "COM preset", "802.3ck-kr", names=_presets),
     "n_dfe": Param("int", "", "ideal DFE taps in the eye-height stage", 0, 0, 64),

@@ -15,7 +15,8 @@ stages the requested outputs need, in order:
     Fitted IL at baud/2 and FOM_ILD (IEEE 802.3 93A-56/57) per point through
     :func:`sikernel.channel.metrics.fom_ild`.
 ``pulse``
-    Pulse responses (IEEE 802.3 eq. 93A-24) of every point of one baud in one call of
+    Pulse responses (IEEE 802.3 eq. 93A-24; optional TX rise-time filter 93A-46 and RX
+    AFE filter 93A-20 from :mod:`sikernel.eq.filters`) of every point of one baud in one call of
     :func:`sikernel.response.pulse_from_h` (its ``prange`` irfft driver), then the
     cursors at the peak phase (:func:`sikernel._kernels.sweep.peak_cursors`).
 ``eye``
@@ -165,6 +166,18 @@ def stage_metrics(cfg: SweepConfig, p: dict[str, np.ndarray], state: dict[str, A
     state["fom_ild_db"] = fom
 
 
+def _front_end(f: np.ndarray, baud: float, t_r_s: float, f_r: float) -> np.ndarray:
+    """TX rise-time (93A-46) and RX AFE (93A-20) filters, as ``pulse_response`` applies them."""
+    from ..eq import filters
+
+    g = np.ones(f.size, dtype=np.complex128)
+    if t_r_s > 0:
+        g *= filters.tx_rise_time_filter(f, t_r_s)
+    if f_r > 0:
+        g *= filters.rx_afe_filter(f, f_r * baud)
+    return g
+
+
 def stage_pulse(cfg: SweepConfig, p: dict[str, np.ndarray], state: dict[str, Any]) -> None:
     """Cursors at the peak phase (state["cursors_v"], (n, n_pre + 1 + n_post)) and h0."""
     from .._kernels.sweep import peak_cursors
@@ -178,9 +191,14 @@ def stage_pulse(cfg: SweepConfig, p: dict[str, np.ndarray], state: dict[str, Any
     pulses: dict[int, np.ndarray] = {}
     cur = np.empty((n, ncur))
     h0 = np.empty(n)
-    for (fb,), rows in _groups([(b,) for b in p["baud"].tolist()]).items():
+    groups = _groups(list(zip(p["baud"].tolist(), p["tx_rise_time_s"].tolist(), p["rx_f_r"].tolist(),
+                              strict=True)))
+    for (fb, t_r, f_r), rows in groups.items():
         rr = _padded(rows)
-        _, v = pulse_from_h(h[rr], f, fb, cfg.samples_per_ui)
+        hg = h[rr]
+        if t_r > 0 or f_r > 0:
+            hg = hg * _front_end(f, fb, t_r, f_r)
+        _, v = pulse_from_h(hg, f, fb, cfg.samples_per_ui)
         c = np.empty((rr.size, ncur))
         z = np.empty(rr.size)
         peak_cursors(v, cfg.samples_per_ui, cfg.n_pre, cfg.n_post, c, z)
