@@ -47,7 +47,22 @@ def _f(f: object) -> np.ndarray:
 
 
 def skin_depth(f: object, sigma_s_m: float = COPPER_CONDUCTIVITY_S_M, mu_r: float = 1.0) -> np.ndarray:
-    """Skin depth ``1/sqrt(pi f mu0 mu_r sigma)`` in metres (``inf`` at 0 Hz)."""
+    """Skin depth ``1/sqrt(pi f mu0 mu_r sigma)`` in metres (``inf`` at 0 Hz).
+
+    Parameters
+    ----------
+    f : array_like
+        Frequencies in Hz (finite, >= 0).
+    sigma_s_m : float, optional
+        Conductivity in S/m (default annealed copper).
+    mu_r : float, optional
+        Relative permeability of the conductor.
+
+    Returns
+    -------
+    numpy.ndarray
+        Skin depth in m, same shape as ``f``.
+    """
     fa = _f(f)
     sigma = _validate.positive("sigma_s_m", sigma_s_m)
     mu = _validate.positive("mu_r", mu_r) * constants.mu_0
@@ -57,7 +72,22 @@ def skin_depth(f: object, sigma_s_m: float = COPPER_CONDUCTIVITY_S_M, mu_r: floa
 
 def surface_resistance(f: object, sigma_s_m: float = COPPER_CONDUCTIVITY_S_M,
                        mu_r: float = 1.0) -> np.ndarray:
-    """Surface resistance ``sqrt(pi f mu0 mu_r / sigma)`` in ohm per square."""
+    """Surface resistance ``sqrt(pi f mu0 mu_r / sigma)`` in ohm per square.
+
+    Parameters
+    ----------
+    f : array_like
+        Frequencies in Hz (finite, >= 0).
+    sigma_s_m : float, optional
+        Conductivity in S/m (default annealed copper).
+    mu_r : float, optional
+        Relative permeability of the conductor.
+
+    Returns
+    -------
+    numpy.ndarray
+        Surface resistance in ohm per square, same shape as ``f``.
+    """
     fa = _f(f)
     sigma = _validate.positive("sigma_s_m", sigma_s_m)
     mu = _validate.positive("mu_r", mu_r) * constants.mu_0
@@ -65,7 +95,20 @@ def surface_resistance(f: object, sigma_s_m: float = COPPER_CONDUCTIVITY_S_M,
 
 
 def hammerstad_jensen(delta_m: np.ndarray, rq_m: float) -> np.ndarray:
-    """Hammerstad–Jensen roughness factor ``1 + (2/pi) arctan(1.4 (Rq/delta)^2)``."""
+    """Hammerstad–Jensen roughness factor ``1 + (2/pi) arctan(1.4 (Rq/delta)^2)``.
+
+    Parameters
+    ----------
+    delta_m : array_like
+        Skin depth in m (``inf`` at DC gives a factor of 1).
+    rq_m : float
+        RMS surface roughness ``Rq`` in m (>= 0).
+
+    Returns
+    -------
+    numpy.ndarray
+        Multiplier ``K`` on the smooth-conductor resistance, in [1, 2).
+    """
     rq = _validate.non_negative("rq_m", rq_m)
     d = np.asarray(delta_m, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -80,6 +123,22 @@ def huray(delta_m: np.ndarray, radius_m: float, surface_ratio: float,
     ``K = area_ratio + (3/2) SR / (1 + delta/a + delta^2/(2 a^2))`` with
     ``area_ratio = A_matte/A_flat`` (1 for a flat base) and ``SR = N 4 pi a^2 / A_flat``.
     ``K -> area_ratio`` at DC (delta -> inf), ``area_ratio + 1.5 SR`` at high frequency.
+
+    Parameters
+    ----------
+    delta_m : array_like
+        Skin depth in m.
+    radius_m : float
+        Snowball (sphere) radius ``a`` in m (> 0).
+    surface_ratio : float
+        ``SR = N 4 pi a^2 / A_flat``, total sphere surface over flat area (>= 0).
+    area_ratio : float, optional
+        ``A_matte/A_flat`` (>= 1; 1 for a flat base).
+
+    Returns
+    -------
+    numpy.ndarray
+        Multiplier ``K`` on the smooth-conductor resistance.
     """
     a = _validate.positive("radius_m", radius_m)
     sr = _validate.non_negative("surface_ratio", surface_ratio)
@@ -91,7 +150,20 @@ def huray(delta_m: np.ndarray, radius_m: float, surface_ratio: float,
 
 
 def groisse(delta_m: np.ndarray, rq_m: float) -> np.ndarray:
-    """Groisse roughness factor ``1 + exp(-(delta/(2 Rq))^1.6)`` (1 for a smooth surface)."""
+    """Groisse roughness factor ``1 + exp(-(delta/(2 Rq))^1.6)`` (1 for a smooth surface).
+
+    Parameters
+    ----------
+    delta_m : array_like
+        Skin depth in m.
+    rq_m : float
+        RMS surface roughness ``Rq`` in m (>= 0).
+
+    Returns
+    -------
+    numpy.ndarray
+        Multiplier ``K`` on the smooth-conductor resistance, in [1, 2].
+    """
     rq = _validate.non_negative("rq_m", rq_m)
     d = np.asarray(delta_m, dtype=float)
     if rq == 0.0:
@@ -101,13 +173,39 @@ def groisse(delta_m: np.ndarray, rq_m: float) -> np.ndarray:
 
 
 def blended_resistance(r_dc_ohm_m: float, r_ac_ohm_m: np.ndarray) -> np.ndarray:
-    """Smooth DC-to-AC blend ``sqrt(R_dc^2 + R_ac^2)`` (ohm/m; physics.md §1)."""
+    """Smooth DC-to-AC blend ``sqrt(R_dc^2 + R_ac^2)`` (ohm/m; physics.md §1).
+
+    Parameters
+    ----------
+    r_dc_ohm_m : float
+        DC resistance per unit length in ohm/m.
+    r_ac_ohm_m : array_like
+        Skin-effect (AC) resistance per unit length in ohm/m.
+
+    Returns
+    -------
+    numpy.ndarray
+        Blended resistance in ohm/m, same shape as ``r_ac_ohm_m``.
+    """
     r_ac = np.asarray(r_ac_ohm_m, dtype=float)
     return np.sqrt(float(r_dc_ohm_m) ** 2 + r_ac * r_ac)
 
 
 def internal_inductance(f: object, r_ac_ohm_m: np.ndarray) -> np.ndarray:
-    """Internal inductance ``L_int = R_ac / omega`` in H/m (0 at 0 Hz, where R_ac = 0)."""
+    """Internal inductance ``L_int = R_ac / omega`` in H/m (0 at 0 Hz, where R_ac = 0).
+
+    Parameters
+    ----------
+    f : array_like
+        Frequencies in Hz (finite, >= 0).
+    r_ac_ohm_m : array_like
+        Skin-effect resistance per unit length in ohm/m, broadcastable with ``f``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Internal inductance per unit length in H/m.
+    """
     fa = _f(f)
     w = 2.0 * np.pi * fa
     r_ac = np.asarray(r_ac_ohm_m, dtype=float)
