@@ -95,7 +95,7 @@ def insertion_loss(channel: Channel | Sequence[Channel], *, baud: float | None =
     ax.set_ylim(bottom=0)
     ax.grid(True, alpha=0.3)
     ax.legend(loc="upper left", fontsize=8)
-    ax.set_title("insertion loss, fitted loss (FIT) and deviation (ILD)")
+    ax.set_title("insertion loss, fitted loss (FIT) and deviation (ILD)" if fit else "insertion loss")
     return fig
 
 
