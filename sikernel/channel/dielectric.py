@@ -91,7 +91,15 @@ class DjordjevicSarkar:
 
 @dataclass(frozen=True)
 class ConstantDielectric:
-    """Frequency-independent ``Dk (1 - j Df)``; **non-causal** (see module docstring)."""
+    """Frequency-independent ``Dk (1 - j Df)``; **non-causal** (see module docstring).
+
+    Parameters
+    ----------
+    dk : float
+        Dielectric constant (relative permittivity, dimensionless).
+    df : float
+        Loss tangent (dimensionless).
+    """
 
     dk: float
     df: float
