@@ -29,8 +29,9 @@ Rates: 106.25 Gb/s (53.125 GBd PAM4; a 51.2 Tb/s switch, 512 lanes) and 212.5 Gb
 every lane: ``2 × 512 × P_link``, with ``P_link`` = TX + RX energy × bit rate.
 
 Optical-side energy (laser, modulator driver, TIA) is kept separate in
-:data:`OPTICAL_PJ_PER_BIT` (assumptions, per architecture) and never mixed into the
-electrical figures.
+:data:`OPTICAL_COMPONENTS_PJ_PER_BIT` (documented assumptions per architecture and
+component) and never mixed into the electrical figures; rows also carry the sum
+``pj_per_bit_total_with_optics`` for context.
 """
 
 from __future__ import annotations
@@ -52,10 +53,22 @@ from .errors import SIKernelError
 RATES_GBPS: tuple[float, ...] = (106.25, 212.5)
 LANES_PER_SWITCH = 512
 ARCH_NAMES: tuple[str, ...] = ("pluggable", "lpo", "npo", "cpo")
-#: optical-side energy per bit (laser + modulator driver + TIA), kept separate (assumption:
-#: order of magnitude from the module powers in links-and-energy.md: DSP pluggable ~17.5 pJ/b
-#: of which the DSP is ~half, LPO 8-9 W per 800G, Bailly CPO ~5.5 W per 800G)
-OPTICAL_PJ_PER_BIT: dict[str, float] = {"pluggable": 6.0, "lpo": 6.0, "npo": 5.0, "cpo": 5.0}
+#: optical-side energy per bit, by component (pJ/bit), kept separate from the electrical part.
+#: Assumptions derived (D) from the module powers in links-and-energy.md: an 800G LPO module
+#: (8-9 W, ~10-11 pJ/b, no DSP) is almost all optics, less ~1 pJ/b of linear electrical
+#: front end -> ~9.5 pJ/b of laser + driver + TIA for pluggable-class optics; Broadcom
+#: Bailly CPO (~5.5 W per 800G, ~6.9 pJ/b, its electrical interface included) -> ~6 pJ/b for
+#: co-packaged optics (external laser source, smaller drivers/TIAs next to the die); NPO in
+#: between.  Not used in any electrical figure.
+OPTICAL_COMPONENTS_PJ_PER_BIT: dict[str, dict[str, float]] = {
+    "pluggable": {"laser": 3.0, "modulator_driver": 4.0, "tia": 2.5},
+    "lpo": {"laser": 3.0, "modulator_driver": 4.0, "tia": 2.5},
+    "npo": {"laser": 2.5, "modulator_driver": 2.5, "tia": 1.5},
+    "cpo": {"laser": 2.5, "modulator_driver": 2.0, "tia": 1.5},
+}
+#: total optical-side energy per architecture (pJ/bit), the sum of the components above
+OPTICAL_PJ_PER_BIT: dict[str, float] = {k: sum(v.values()) for k, v in
+                                        OPTICAL_COMPONENTS_PJ_PER_BIT.items()}
 
 _MM = 1e-3
 
@@ -342,6 +355,8 @@ def run_study(rates_gbps: tuple[float, ...] = RATES_GBPS, node_nm: float = 7, ta
             "mw_per_lane_electrical": mw, "w_per_lane_electrical": mw * 1e-3,
             "w_per_switch_electrical": 2 * LANES_PER_SWITCH * mw * 1e-3,
             "pj_per_bit_optical": OPTICAL_PJ_PER_BIT.get(name, float("nan")),
+            "optical_components_pj_per_bit": OPTICAL_COMPONENTS_PJ_PER_BIT.get(name, {}),
+            "pj_per_bit_total_with_optics": el + OPTICAL_PJ_PER_BIT.get(name, float("nan")),
             **eye,
         })
     for r in rows:
@@ -359,6 +374,7 @@ def run_study(rates_gbps: tuple[float, ...] = RATES_GBPS, node_nm: float = 7, ta
     inputs = {"rates_gbps": list(rates), "node_nm": float(node_nm), "target_ber": target_ber,
               "lanes_per_switch": LANES_PER_SWITCH, "module_hop_db": MODULE_HOP_DB,
               "optical_pj_per_bit": OPTICAL_PJ_PER_BIT,
+              "optical_components_pj_per_bit": OPTICAL_COMPONENTS_PJ_PER_BIT,
               "paths": {k: vars(v) | {"exclude": list(v.exclude)} for k, v in specs.items()}}
     prov = {"sikernel_version": __version__, "created_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ",
                                                                            time.gmtime()),
@@ -565,6 +581,7 @@ def _nan_to_none(x: Any) -> Any:
 __all__ = [
     "ARCH_NAMES",
     "DEFAULT_PATHS",
+    "OPTICAL_COMPONENTS_PJ_PER_BIT",
     "OPTICAL_PJ_PER_BIT",
     "REACH_BUDGETS_DB",
     "PathSpec",
