@@ -77,7 +77,19 @@ def _k_ratio(k: float) -> float:
 def stripline_z0_air(w: float, t: float, b: float) -> float:
     """Air-filled symmetric stripline impedance, Wheeler 1978 (Wadell eq. 3.5.1.1-3), ohm.
 
-    ``w`` strip width, ``t`` thickness, ``b`` ground-plane spacing (all m).
+    Parameters
+    ----------
+    w : float
+        Strip width in m.
+    t : float
+        Strip thickness in m (0 <= t < b).
+    b : float
+        Ground-plane spacing in m.
+
+    Returns
+    -------
+    float
+        Characteristic impedance in ohm with air (vacuum) as dielectric.
     """
     x = t / b
     if x > 0:
@@ -108,7 +120,24 @@ def _cohn_fringe(x: float) -> float:
 
 
 def coupled_stripline_z_air(w: float, t: float, b: float, s: float) -> tuple[float, float]:
-    """Air-filled even- and odd-mode impedances of edge-coupled symmetric stripline (Cohn 1955), ohm."""
+    """Air-filled even- and odd-mode impedances of edge-coupled symmetric stripline (Cohn 1955), ohm.
+
+    Parameters
+    ----------
+    w : float
+        Strip width in m.
+    t : float
+        Strip thickness in m (0 for Cohn's zero-thickness result).
+    b : float
+        Ground-plane spacing in m.
+    s : float
+        Edge-to-edge gap between the strips in m.
+
+    Returns
+    -------
+    (float, float)
+        Even- and odd-mode impedances ``(Z_e, Z_o)`` in ohm with air as dielectric.
+    """
     a1 = np.pi * w / (2.0 * b)
     a2 = np.pi * (w + s) / (2.0 * b)
     ke = math.tanh(a1) * math.tanh(a2)
@@ -148,7 +177,24 @@ def _hj_eeff(u: float, er: float) -> float:
 
 
 def microstrip_z0_eeff(w: float, t: float, h: float, er: float) -> tuple[float, float]:
-    """Hammerstad–Jensen (1980) microstrip Z0 (ohm) and eps_eff, with finite thickness ``t``."""
+    """Hammerstad–Jensen (1980) microstrip Z0 (ohm) and eps_eff, with finite thickness ``t``.
+
+    Parameters
+    ----------
+    w : float
+        Strip width in m.
+    t : float
+        Strip thickness in m (>= 0).
+    h : float
+        Substrate height (ground plane to strip) in m.
+    er : float
+        Relative permittivity of the substrate.
+
+    Returns
+    -------
+    (float, float)
+        Quasi-static characteristic impedance in ohm and effective relative permittivity.
+    """
     u = w / h
     t1 = t / h
     if t1 > 0:
@@ -172,6 +218,24 @@ def coupled_microstrip_eeff_odd(w: float, h: float, s: float, er: float, eeff: f
     Trans. MTT 32(1), pp. 83-90, 1984 (static odd-mode eps_eff), on the single-line
     ``eeff`` (here Hammerstad–Jensen with thickness).  Checked against a 2-D field
     solve to about 6 % (tests), versus 12 % for the single-line value.
+
+    Parameters
+    ----------
+    w : float
+        Strip width in m.
+    h : float
+        Substrate height in m.
+    s : float
+        Edge-to-edge gap between the strips in m.
+    er : float
+        Relative permittivity of the substrate.
+    eeff : float
+        Effective relative permittivity of the single (uncoupled) line.
+
+    Returns
+    -------
+    float
+        Odd-mode effective relative permittivity.
     """
     u = w / h
     g = s / h
@@ -318,6 +382,20 @@ def line_abcd(z_per_m: np.ndarray, y_per_m: np.ndarray, length_m: float) -> np.n
 
     ``x = gamma l`` and ``shc(x) = sinh(x)/x``, which stays finite at 0 Hz (where
     the line reduces to its series DC resistance).
+
+    Parameters
+    ----------
+    z_per_m : numpy.ndarray
+        Series impedance ``R + j w L`` per metre (ohm/m), one per frequency.
+    y_per_m : numpy.ndarray
+        Shunt admittance ``G + j w C`` per metre (S/m), same shape as ``z_per_m``.
+    length_m : float
+        Line length in m.
+
+    Returns
+    -------
+    numpy.ndarray
+        Complex ABCD matrices, shape (n_freq, 2, 2).
     """
     x = np.sqrt(z_per_m * y_per_m) * length_m
     ch = np.cosh(x)
@@ -370,10 +448,25 @@ class Stripline(_Line):
 class Microstrip(_Line):
     """Microstrip on a ground plane, single-ended or edge-coupled differential.
 
-    Parameters are as for :class:`Stripline`, with ``height`` the dielectric
-    thickness between the ground plane and the trace (m).  Quasi-static
-    Hammerstad–Jensen Z0/eps_eff; differential impedance by IPC-2141A (approximate),
-    odd-mode eps_eff by Kirschning–Jansen.
+    Quasi-static Hammerstad–Jensen Z0/eps_eff; differential impedance by
+    IPC-2141A (approximate), odd-mode eps_eff by Kirschning–Jansen.
+
+    Parameters
+    ----------
+    material : str or Dielectric
+        Dielectric name (see :mod:`sikernel.channel.materials`) or object.
+    width : float
+        Trace width W (m).
+    thickness : float
+        Trace thickness t (m).
+    height : float
+        Dielectric thickness between the ground plane and the trace (m).
+    spacing : float or None
+        Edge-to-edge gap S of a differential pair (m); ``None`` = single-ended.
+    roughness : str, Roughness or None
+        Copper roughness class (``None`` = smooth).
+    sigma_s_m : float
+        Conductor conductivity (S/m); ``inf`` removes the conductor loss.
     """
 
     def _er_ref(self) -> float:
