@@ -76,6 +76,9 @@ def stripline_channels(line: Any, lengths_m: Any, f: Any, tx_package: Any = None
         case), a Channel (any 2-port, e.g. a measured package), or none.
     out : {"s21", "sdd"}
         "s21": SDD21 array (n_channel, n_freq); "sdd": full (n_channel, n_freq, 2, 2).
+    z_p_tx_m, z_p_rx_m : float, optional
+        Package trace lengths (m) of the TX and RX package presets; default the
+        preset's first test case.  Unused for a Channel package.
     z0_ohm : float, optional
         Reference impedance (default the line's: 100 ohm differential, 50 single-ended).
     buffer : ndarray, optional

@@ -119,7 +119,23 @@ class Link:
 
 
 def build_link(segments: Sequence[Any], f: object, **kw: Any) -> Channel:
-    """Shortcut for ``Link(segments, **kw).build(f)``."""
+    """Shortcut for ``Link(segments, **kw).build(f)``.
+
+    Parameters
+    ----------
+    segments : sequence
+        Parts, TX side first (see :class:`Link`).
+    f : array_like
+        Frequency grid (Hz).
+    **kw
+        Other :class:`Link` fields (``tx_package``, ``rx_package``, ``z_p_tx_m``,
+        ``z_p_rx_m``, ``z0_ohm``, ``name``).
+
+    Returns
+    -------
+    Channel
+        The cascaded link, referenced to ``z0_ohm``.
+    """
     return Link(segments, **kw).build(f)
 
 
