@@ -17,8 +17,9 @@ from sikernel.power.coefficients import DEFAULT_COEFFICIENTS, DOC, FITTED
 
 BAUD = 53.125e9
 REL_UNITS = 1e-12
-# a shipped SI table row against the same chain rerun (same kernels, same inputs)
-REL_TABLE = 1e-9
+# a shipped SI table row against the same chain rerun (same kernels and inputs; 1e-6 leaves room
+# for last-bit differences of another CPU, not for a changed model)
+REL_TABLE = 1e-6
 
 
 @pytest.mark.parametrize("arch,hi", [("linear", 6.5), ("analog", 28.0), ("dsp", 36.0)])

@@ -4,5 +4,9 @@ point, architecture choice, calibration.  Entry point: :func:`energy_per_bit`.""
 from __future__ import annotations
 
 from .api import EnergyBreakdown, energy_per_bit
+from .calibration import CALIBRATION_POINTS, calibrate
+from .coefficients import DEFAULT_COEFFICIENTS, EnergyCoefficients
+from .technology import NODES, Technology, get_technology
 
-__all__ = ["EnergyBreakdown", "energy_per_bit"]
+__all__ = ["CALIBRATION_POINTS", "DEFAULT_COEFFICIENTS", "NODES", "EnergyBreakdown",
+           "EnergyCoefficients", "Technology", "calibrate", "energy_per_bit", "get_technology"]
