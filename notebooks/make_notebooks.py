@@ -544,7 +544,12 @@ shutil.rmtree(work)  # the example files are not kept
 ]
 
 
-def write(name: str, cells: list) -> Path:
+NOTEBOOKS = {"cpo_energy.ipynb": CPO_ENERGY, "real_channels.ipynb": REAL_CHANNELS, "sweeps.ipynb": SWEEPS}
+
+
+def build(name: str):
+    """The notebook ``name`` as an nbformat node (no outputs, stable cell ids)."""
+    cells = NOTEBOOKS[name]
     for i, cell in enumerate(cells):
         cell["id"] = f"{Path(name).stem}-{i:02d}"  # stable ids: regenerating changes nothing
     nb = new_notebook(cells=cells, metadata={
@@ -552,15 +557,18 @@ def write(name: str, cells: list) -> Path:
         "language_info": {"name": "python"},
     })
     nbformat.validate(nb)
+    return nb
+
+
+def write(name: str) -> Path:
     path = HERE / name
-    nbformat.write(nb, path)
+    nbformat.write(build(name), path)
     return path
 
 
 def main() -> None:
-    for name, cells in (("cpo_energy.ipynb", CPO_ENERGY), ("real_channels.ipynb", REAL_CHANNELS),
-                        ("sweeps.ipynb", SWEEPS)):
-        print("wrote", write(name, cells))
+    for name in NOTEBOOKS:
+        print("wrote", write(name))
 
 
 if __name__ == "__main__":

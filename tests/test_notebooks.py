@@ -35,6 +35,20 @@ def test_notebook_stored_without_outputs(name):
             assert cell.execution_count is None
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_notebook_matches_its_generator(name):
+    # the .ipynb files are generated: editing one by hand (or forgetting to regenerate) fails here
+    import importlib.util
+
+    nbformat = pytest.importorskip("nbformat")
+    spec = importlib.util.spec_from_file_location("make_notebooks", NOTEBOOKS / "make_notebooks.py")
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    assert sorted(gen.NOTEBOOKS) == sorted(NAMES)
+    assert nbformat.writes(gen.build(name)) == (NOTEBOOKS / name).read_text().rstrip("\n"), (
+        f"{name} differs from notebooks/make_notebooks.py: run python notebooks/make_notebooks.py")
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_notebook_runs(name, tmp_path):
