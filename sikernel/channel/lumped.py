@@ -67,7 +67,24 @@ def _series_s(z: np.ndarray, z0: float) -> np.ndarray:
 
 
 def shunt_c(c_f: float, f: object, z0_ohm: float = 100.0, name: str = "") -> Channel:
-    """Shunt capacitance ``c_f`` (farad, per leg to ground): ``Y_diff = j w C / 2`` (93A-8)."""
+    """Shunt capacitance ``c_f`` (farad, per leg to ground): ``Y_diff = j w C / 2`` (93A-8).
+
+    Parameters
+    ----------
+    c_f : float
+        Capacitance per leg to ground (F, >= 0).
+    f : array_like
+        Frequency grid (Hz).
+    z0_ohm : float, optional
+        Differential reference impedance (ohm).
+    name : str, optional
+        Label (default describes the element).
+
+    Returns
+    -------
+    Channel
+        Differential 2-port on ``f``.
+    """
     c = _validate.non_negative("c_f", c_f)
     fa, w = _grid(f)
     z0 = _validate.positive("z0_ohm", z0_ohm)
@@ -76,7 +93,24 @@ def shunt_c(c_f: float, f: object, z0_ohm: float = 100.0, name: str = "") -> Cha
 
 
 def series_l(l_h: float, f: object, z0_ohm: float = 100.0, name: str = "") -> Channel:
-    """Series inductance ``l_h`` (henry, per leg): ``Z_diff = 2 j w L`` (93A.1.2.2a form)."""
+    """Series inductance ``l_h`` (henry, per leg): ``Z_diff = 2 j w L`` (93A.1.2.2a form).
+
+    Parameters
+    ----------
+    l_h : float
+        Inductance per leg (H, >= 0).
+    f : array_like
+        Frequency grid (Hz).
+    z0_ohm : float, optional
+        Differential reference impedance (ohm).
+    name : str, optional
+        Label (default describes the element).
+
+    Returns
+    -------
+    Channel
+        Differential 2-port on ``f``.
+    """
     lv = _validate.non_negative("l_h", l_h)
     fa, w = _grid(f)
     z0 = _validate.positive("z0_ohm", z0_ohm)
@@ -85,7 +119,24 @@ def series_l(l_h: float, f: object, z0_ohm: float = 100.0, name: str = "") -> Ch
 
 
 def series_r(r_ohm: float, f: object, z0_ohm: float = 100.0, name: str = "") -> Channel:
-    """Series resistance ``r_ohm`` per leg: ``Z_diff = 2 R``."""
+    """Series resistance ``r_ohm`` per leg: ``Z_diff = 2 R``.
+
+    Parameters
+    ----------
+    r_ohm : float
+        Resistance per leg (ohm, >= 0).
+    f : array_like
+        Frequency grid (Hz).
+    z0_ohm : float, optional
+        Differential reference impedance (ohm).
+    name : str, optional
+        Label (default describes the element).
+
+    Returns
+    -------
+    Channel
+        Differential 2-port on ``f``.
+    """
     r = _validate.non_negative("r_ohm", r_ohm)
     fa, _ = _grid(f)
     z0 = _validate.positive("z0_ohm", z0_ohm)
@@ -99,6 +150,26 @@ def ac_coupling(c_f: float, f: object, esr_ohm: float = 0.0, esl_h: float = 0.0,
 
     Per leg ``Z = 1/(j w C) + ESR + j w ESL``; ``Z_diff = 2 Z``.  Exact at 0 Hz
     (S21 = 0, S11 = 1).
+
+    Parameters
+    ----------
+    c_f : float
+        Capacitance per leg (F, > 0).
+    f : array_like
+        Frequency grid (Hz).
+    esr_ohm : float, optional
+        Equivalent series resistance per leg (ohm, >= 0).
+    esl_h : float, optional
+        Equivalent series inductance per leg (H, >= 0).
+    z0_ohm : float, optional
+        Differential reference impedance (ohm).
+    name : str, optional
+        Label (default describes the element).
+
+    Returns
+    -------
+    Channel
+        Differential 2-port on ``f``.
     """
     c = _validate.positive("c_f", c_f)
     esr = _validate.non_negative("esr_ohm", esr_ohm)
@@ -127,6 +198,24 @@ def impedance_step(zc_ohm: float, delay_s: float, f: object, z0_ohm: float = 100
 
     Models an impedance discontinuity (breakout, pad, connector footprint)
     between ``z0_ohm`` references: ABCD ``[[cos wT, j Zc sin wT], [j sin wT/Zc, cos wT]]``.
+
+    Parameters
+    ----------
+    zc_ohm : float
+        Differential characteristic impedance of the section (ohm, > 0).
+    delay_s : float
+        One-way propagation delay T of the section (s, >= 0).
+    f : array_like
+        Frequency grid (Hz).
+    z0_ohm : float, optional
+        Differential reference impedance (ohm).
+    name : str, optional
+        Label (default describes the element).
+
+    Returns
+    -------
+    Channel
+        Differential 2-port on ``f``.
     """
     from .twoport import abcd_to_s
 
@@ -151,6 +240,30 @@ def via(f: object, barrel_m: float, stub_m: float = 0.0, *, zc_ohm: float = 85.0
     shunt admittance ``Y = tanh(gamma l_stub)/Zc`` at the exit (quarter-wave
     resonance at ``c/(4 l_stub sqrt(Dk))``).  Optional pad capacitance ``c_pad_f``
     per leg at each end.  A first-order model for budgeting, not a 3-D solve.
+
+    Parameters
+    ----------
+    f : array_like
+        Frequency grid (Hz).
+    barrel_m : float
+        Length of the barrel that carries the signal (m, >= 0).
+    stub_m : float, optional
+        Length of the unused (open) stub below the signal layer (m, >= 0).
+    zc_ohm : float, optional
+        Differential characteristic impedance of barrel and stub (ohm, > 0).
+    material : str or Dielectric, optional
+        Dielectric around the via (name from :mod:`sikernel.channel.materials`, or object).
+    c_pad_f : float, optional
+        Pad capacitance per leg at each end (F, >= 0).
+    z0_ohm : float, optional
+        Differential reference impedance (ohm).
+    name : str, optional
+        Label (default describes the element).
+
+    Returns
+    -------
+    Channel
+        Differential 2-port on ``f``.
     """
     from .twoport import abcd_to_s, cascade_abcd
 
@@ -175,7 +288,20 @@ def via(f: object, barrel_m: float, stub_m: float = 0.0, *, zc_ohm: float = 85.0
 
 
 def on_grid(channel: Channel, f: object) -> Channel:
-    """``channel`` on grid ``f`` (linear interpolation of real and imaginary parts; no extrapolation)."""
+    """``channel`` on grid ``f`` (linear interpolation of real and imaginary parts; no extrapolation).
+
+    Parameters
+    ----------
+    channel : Channel
+        The channel to resample.
+    f : array_like
+        Target frequency grid (Hz), inside ``channel``'s grid.
+
+    Returns
+    -------
+    Channel
+        ``channel`` itself when the grids are equal, otherwise the interpolated copy.
+    """
     fa = _validate.frequency_grid(f)
     if channel.f.shape == fa.shape and np.array_equal(channel.f, fa):
         return channel
@@ -213,6 +339,23 @@ def connector(model: Channel | str | Path | Any, f: object, pairs: tuple = ((1, 
     ``pairs``); or a Touchstone path: ``.s2p`` read with scikit-rf as a 2-port,
     anything else with :func:`sikernel.channel.touchstone.read_touchstone` and
     ``pairs``.  It is interpolated onto ``f`` (which must lie inside its grid).
+
+    Parameters
+    ----------
+    model : Channel, str, Path or skrf.Network
+        The block (see above).
+    f : array_like
+        Frequency grid (Hz).
+    pairs : ((int, int), (int, int)), optional
+        Port map of a 4-port model, 1-based ``((P_tx, N_tx), (P_rx, N_rx))``
+        (default ``((1, 3), (2, 4))``).
+    name : str, optional
+        New label (default keeps the model's).
+
+    Returns
+    -------
+    Channel
+        The block on ``f``.
     """
     if not isinstance(model, Channel):
         if isinstance(model, (str, Path)):

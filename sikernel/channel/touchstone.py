@@ -223,6 +223,18 @@ def mixed_mode_sdd(s: np.ndarray, pairs: Any = DEFAULT_PAIRS) -> np.ndarray:
 
     ``SDDkl = 1/2 (S[pk,pl] - S[pk,nl] - S[nk,pl] + S[nk,nl])`` with the 1-based
     port map ``pairs = ((p1, n1), (p2, n2))`` (Bockelman and Eisenstadt 1995, sec. II).
+
+    Parameters
+    ----------
+    s : numpy.ndarray
+        Single-ended S-parameters, shape (n_freq, 4, 4).
+    pairs : ((int, int), (int, int)), optional
+        Port map, 1-based ``((P_tx, N_tx), (P_rx, N_rx))``; default ``((1, 3), (2, 4))``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Complex SDD, shape (n_freq, 2, 2).
     """
     (p1, n1), (p2, n2) = _check_pairs(pairs, s.shape[-1])
     pos = (p1 - 1, p2 - 1)
