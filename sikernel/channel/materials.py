@@ -223,6 +223,16 @@ ROUGHNESS: dict[str, Roughness] = {
 def get_dielectric(name: str | Dielectric) -> Dielectric:
     """Catalogue dielectric by name (case-insensitive; a :class:`Dielectric` passes through).
 
+    Parameters
+    ----------
+    name : str or Dielectric
+        Catalogue name or alias (see :data:`DIELECTRICS`), or a dielectric object.
+
+    Returns
+    -------
+    Dielectric
+        The catalogue entry (or ``name`` itself).
+
     Raises
     ------
     SIKernelError
@@ -239,7 +249,23 @@ def get_dielectric(name: str | Dielectric) -> Dielectric:
 
 
 def get_roughness(name: str | Roughness | None) -> Roughness:
-    """Catalogue roughness class by name (``None`` means "smooth"; a :class:`Roughness` passes through)."""
+    """Catalogue roughness class by name (``None`` means "smooth"; a :class:`Roughness` passes through).
+
+    Parameters
+    ----------
+    name : str, Roughness or None
+        Roughness class name (see :data:`ROUGHNESS`), a roughness object, or ``None``.
+
+    Returns
+    -------
+    Roughness
+        The catalogue entry (or ``name`` itself).
+
+    Raises
+    ------
+    SIKernelError
+        Unknown name; the message lists the known ones.
+    """
     if name is None:
         return ROUGHNESS["smooth"]
     if isinstance(name, Roughness):

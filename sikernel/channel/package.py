@@ -132,7 +132,23 @@ def _line(gamma: np.ndarray, zc: float, length_m: float) -> np.ndarray:
 
 
 def get_package(model: str | PackageModel) -> PackageModel:
-    """Preset by name (case-insensitive) or a :class:`PackageModel` passed through."""
+    """Preset by name (case-insensitive) or a :class:`PackageModel` passed through.
+
+    Parameters
+    ----------
+    model : str or PackageModel
+        Preset name from :data:`PACKAGES`, or a model.
+
+    Returns
+    -------
+    PackageModel
+        The preset (or ``model`` itself).
+
+    Raises
+    ------
+    SIKernelError
+        Unknown name; the message lists the known ones.
+    """
     if isinstance(model, PackageModel):
         return model
     if isinstance(model, str):
@@ -143,7 +159,24 @@ def get_package(model: str | PackageModel) -> PackageModel:
 
 
 def package_abcd(model: str | PackageModel, z_p_m: float, f: object, side: str = "tx") -> np.ndarray:
-    """ABCD matrices (n_freq, 2, 2) of the package, TX (die→board) or RX (board→die)."""
+    """ABCD matrices (n_freq, 2, 2) of the package, TX (die→board) or RX (board→die).
+
+    Parameters
+    ----------
+    model : str or PackageModel
+        Preset name from :data:`PACKAGES` or a model.
+    z_p_m : float
+        Length of the variable package-trace section (m, >= 0).
+    f : array_like
+        Frequency grid (Hz).
+    side : {"tx", "rx"}
+        "tx": die to board; "rx": board to die (A and D swapped).
+
+    Returns
+    -------
+    numpy.ndarray
+        Complex ABCD matrices, shape (n_freq, 2, 2).
+    """
     from .twoport import cascade_abcd
 
     pm = get_package(model)
