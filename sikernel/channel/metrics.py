@@ -178,6 +178,7 @@ def fitted_il(channel: Channel, f_min_hz: float = F_MIN_DEFAULT_HZ, f_max_hz: fl
     Parameters
     ----------
     channel : Channel
+        The channel whose SDD21 is fitted.
     f_min_hz : float
         Low end of the fit band (default 50 MHz, the 802.3ck COM ``f_min``).
     f_max_hz : float, optional
@@ -225,7 +226,23 @@ def ild(channel: Channel, f_min_hz: float = F_MIN_DEFAULT_HZ, f_max_hz: float | 
         *, weighting: str = "com") -> ILFit:
     """Insertion-loss deviation ``IL - IL_fit``: the :func:`fitted_il` result, read ``.ild_db``.
 
-    Same parameters as :func:`fitted_il`; ``ILD(f) = IL(f) - IL_fit(f)`` (IEEE 802.3).
+    ``ILD(f) = IL(f) - IL_fit(f)`` (IEEE 802.3).
+
+    Parameters
+    ----------
+    channel : Channel
+        The channel whose SDD21 is fitted.
+    f_min_hz : float
+        Low end of the fit band (Hz; default 50 MHz).
+    f_max_hz : float, optional
+        High end of the fit band (Hz; default the channel's highest frequency).
+    weighting : {"com", "uniform"}
+        Weighting of the fit (see :func:`fitted_il`).
+
+    Returns
+    -------
+    ILFit
+        The fit; ``.ild_db`` is the deviation in dB.
     """
     return fitted_il(channel, f_min_hz, f_max_hz, weighting=weighting)
 
@@ -261,7 +278,24 @@ class FomILD:
 
 
 def ild_weight(f_hz: Any, baud: float, f_t_hz: float, f_r_hz: float) -> np.ndarray:
-    """FOM_ILD weighting ``sinc^2(f/f_b) / (1 + (f/f_t)^4) / (1 + (f/f_r)^8)`` (802.3 93A-57)."""
+    """FOM_ILD weighting ``sinc^2(f/f_b) / (1 + (f/f_t)^4) / (1 + (f/f_r)^8)`` (802.3 93A-57).
+
+    Parameters
+    ----------
+    f_hz : array_like
+        Frequencies (Hz).
+    baud : float
+        Signalling rate f_b (Bd).
+    f_t_hz : float
+        Transmitter corner frequency f_t (Hz).
+    f_r_hz : float
+        Receiver corner frequency f_r (Hz).
+
+    Returns
+    -------
+    numpy.ndarray
+        Weight ``W(f)`` (dimensionless), same shape as ``f_hz``.
+    """
     f = np.asarray(f_hz, dtype=float)
     return np.sinc(f / baud) ** 2 / (1.0 + (f / f_t_hz) ** 4) / (1.0 + (f / f_r_hz) ** 8)
 
@@ -341,6 +375,20 @@ class ReturnLoss:
 
 def return_loss(channel: Channel, f_min_hz: float = 0.0, f_max_hz: float | None = None) -> ReturnLoss:
     """Return loss ``-20 log10 |SDDpp|`` at ports 1 and 2 over ``[f_min_hz, f_max_hz]``.
+
+    Parameters
+    ----------
+    channel : Channel
+        The channel (differential 2-port).
+    f_min_hz : float
+        Low end of the band (Hz, >= 0).
+    f_max_hz : float, optional
+        High end of the band (Hz; default the channel's highest frequency).
+
+    Returns
+    -------
+    ReturnLoss
+        Return loss at both ports and its worst values.
 
     Raises
     ------
