@@ -98,7 +98,24 @@ class ParametricLine:
 
 def parametric_s(gamma_per_m: np.ndarray, zc_ohm: complex | np.ndarray, length_m: float,
                  z_ref_ohm: float) -> np.ndarray:
-    """S-parameters (n, 2, 2) of a uniform line between equal references (93A-13, 93A-14)."""
+    """S-parameters (n, 2, 2) of a uniform line between equal references (93A-13, 93A-14).
+
+    Parameters
+    ----------
+    gamma_per_m : numpy.ndarray
+        Propagation constant per frequency (1/m; real part Np/m).
+    zc_ohm : complex or numpy.ndarray
+        Characteristic impedance of the line (ohm), scalar or one per frequency.
+    length_m : float
+        Line length (m).
+    z_ref_ohm : float
+        Reference impedance of both ports (ohm).
+
+    Returns
+    -------
+    numpy.ndarray
+        Complex S-parameters, shape (n, 2, 2).
+    """
     rho = (zc_ohm - z_ref_ohm) / (zc_ohm + z_ref_ohm)
     e1 = np.exp(-gamma_per_m * length_m)
     e2 = e1 * e1

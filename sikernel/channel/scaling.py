@@ -236,8 +236,17 @@ def line_difference(channel_a: Channel, length_a: float, channel_b: Channel,
                     length_b: float) -> LineDifference:
     """Propagation constant of the line by which two channels differ (delta-L extraction).
 
-    Parameters are as in :func:`scale_length`.  ``gamma d`` comes from the eigenvalues
-    ``e^{+-gamma d}`` of ``T_b T_a^-1`` (see the module docstring).
+    ``gamma d`` comes from the eigenvalues ``e^{+-gamma d}`` of ``T_b T_a^-1``
+    (see the module docstring), with ``d = length_b - length_a``.
+
+    Parameters
+    ----------
+    channel_a, channel_b : Channel
+        The same construction with the variable line ``length_a`` and ``length_b``
+        metres long; same frequency grid (``channel_b`` is renormalised to
+        ``channel_a``'s reference impedance when they differ).
+    length_a, length_b : float
+        Line lengths in metres (>= 0, different).
 
     Returns
     -------
