@@ -26,7 +26,20 @@ def _as_2x2(name: str, a: np.ndarray) -> tuple[np.ndarray, tuple[int, ...]]:
 
 
 def s_to_abcd(s: np.ndarray, z0_ohm: float) -> np.ndarray:
-    """Convert S-parameters (reference ``z0_ohm`` at both ports) to ABCD matrices."""
+    """Convert S-parameters (reference ``z0_ohm`` at both ports) to ABCD matrices.
+
+    Parameters
+    ----------
+    s : numpy.ndarray, shape (..., 2, 2)
+        S-parameters.
+    z0_ohm : float
+        Reference impedance of both ports (ohm).
+
+    Returns
+    -------
+    numpy.ndarray
+        Complex ABCD matrices, same shape as ``s``.
+    """
     flat, shape = _as_2x2("s", s)
     out = np.empty_like(flat)
     _k.s_to_abcd(flat, float(z0_ohm), out)
@@ -34,7 +47,20 @@ def s_to_abcd(s: np.ndarray, z0_ohm: float) -> np.ndarray:
 
 
 def abcd_to_s(t: np.ndarray, z0_ohm: float) -> np.ndarray:
-    """Convert ABCD matrices to S-parameters referenced to ``z0_ohm`` at both ports."""
+    """Convert ABCD matrices to S-parameters referenced to ``z0_ohm`` at both ports.
+
+    Parameters
+    ----------
+    t : numpy.ndarray, shape (..., 2, 2)
+        ABCD matrices.
+    z0_ohm : float
+        Reference impedance of both ports (ohm).
+
+    Returns
+    -------
+    numpy.ndarray
+        Complex S-parameters, same shape as ``t``.
+    """
     flat, shape = _as_2x2("abcd", t)
     out = np.empty_like(flat)
     _k.abcd_to_s(flat, float(z0_ohm), out)
@@ -42,7 +68,18 @@ def abcd_to_s(t: np.ndarray, z0_ohm: float) -> np.ndarray:
 
 
 def cascade_abcd(*mats: np.ndarray) -> np.ndarray:
-    """Chain-multiply ABCD matrices (same shape), first = nearest the transmitter."""
+    """Chain-multiply ABCD matrices (same shape), first = nearest the transmitter.
+
+    Parameters
+    ----------
+    *mats : numpy.ndarray, shape (..., 2, 2)
+        ABCD arrays of the sections, TX side first (at least one).
+
+    Returns
+    -------
+    numpy.ndarray
+        The product ``mats[0] @ mats[1] @ ...``, same shape as each input.
+    """
     if not mats:
         raise SIKernelError("cascade_abcd needs at least one ABCD array")
     acc, shape = _as_2x2("abcd[0]", mats[0])
@@ -62,6 +99,20 @@ def renormalize(s: np.ndarray, z_from_ohm: float, z_to_ohm: float) -> np.ndarray
 
     Kurokawa's power-wave relation ``S' = (S - G I)(I - G S)^-1``,
     ``G = (z_to - z_from)/(z_to + z_from)``; exact for any S, including S21 = 0.
+
+    Parameters
+    ----------
+    s : numpy.ndarray, shape (..., 2, 2)
+        S-parameters referenced to ``z_from_ohm``.
+    z_from_ohm : float
+        Present reference impedance (ohm, > 0).
+    z_to_ohm : float
+        New reference impedance (ohm, > 0).
+
+    Returns
+    -------
+    numpy.ndarray
+        S-parameters referenced to ``z_to_ohm``, same shape as ``s``.
     """
     flat, shape = _as_2x2("s", s)
     z_from = float(z_from_ohm)
@@ -75,7 +126,20 @@ def renormalize(s: np.ndarray, z_from_ohm: float, z_to_ohm: float) -> np.ndarray
 
 
 def star(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Cascade two S arrays ``(..., 2, 2)`` (same reference impedance): ``a`` then ``b``."""
+    """Cascade two S arrays ``(..., 2, 2)`` (same reference impedance): ``a`` then ``b``.
+
+    Parameters
+    ----------
+    a : numpy.ndarray, shape (..., 2, 2)
+        S-parameters of the first (TX-side) section.
+    b : numpy.ndarray, shape (..., 2, 2)
+        S-parameters of the second section, same shape as ``a``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Redheffer star product: S-parameters of the cascade, same shape as ``a``.
+    """
     fa, shape = _as_2x2("a", a)
     fb, shape_b = _as_2x2("b", b)
     if shape_b != shape:
@@ -86,7 +150,21 @@ def star(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def cascade(*channels: Channel, name: str = "") -> Channel:
-    """Cascade channels (TX side first) on a common grid and reference impedance."""
+    """Cascade channels (TX side first) on a common grid and reference impedance.
+
+    Parameters
+    ----------
+    *channels : Channel
+        The sections, TX side first, all on the same frequency grid (at least one);
+        each is renormalised to the first one's reference impedance when it differs.
+    name : str, optional
+        Label (default the section names joined by " + ").
+
+    Returns
+    -------
+    Channel
+        The cascade, referenced to the first channel's impedance.
+    """
     if not channels:
         raise SIKernelError("cascade needs at least one Channel")
     first = channels[0]
@@ -103,7 +181,20 @@ def cascade(*channels: Channel, name: str = "") -> Channel:
 
 
 def reflection_coefficient(r_ohm: float, r0_ohm: float) -> float:
-    """Termination reflection coefficient ``(Rd - R0)/(Rd + R0)`` (IEEE 802.3 93A.1.2)."""
+    """Termination reflection coefficient ``(Rd - R0)/(Rd + R0)`` (IEEE 802.3 93A.1.2).
+
+    Parameters
+    ----------
+    r_ohm : float
+        Termination resistance Rd (ohm).
+    r0_ohm : float
+        Reference resistance R0 (ohm).
+
+    Returns
+    -------
+    float
+        Reflection coefficient (dimensionless).
+    """
     return (float(r_ohm) - float(r0_ohm)) / (float(r_ohm) + float(r0_ohm))
 
 
