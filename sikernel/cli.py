@@ -33,7 +33,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``sikernel`` command; returns the exit status."""
+    """Entry point of the ``sikernel`` command; returns the exit status.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Command-line arguments without the program name (default ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        Exit status: the sub-command's (0 on success), 2 for no sub-command or
+        an :class:`~sikernel.errors.SIKernelError` (its message goes to stderr).
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
