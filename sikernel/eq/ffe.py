@@ -106,6 +106,20 @@ def rx_ffe_cursors(cursors: ArrayLike, taps: ArrayLike, n_pre: int) -> np.ndarra
 
     The output index ``n`` has delay ``n - n_pre`` UI relative to the input's index 0,
     so an input main cursor at index ``i0`` lands at ``i0 + n_pre`` in the output.
+
+    Parameters
+    ----------
+    cursors : array_like, shape (n,)
+        Symbol-spaced samples of a pulse response, one per UI.
+    taps : array_like, shape (n_taps,)
+        FFE taps in time order, main cursor at index ``n_pre``.
+    n_pre : int
+        Number of pre-cursor taps.
+
+    Returns
+    -------
+    ndarray, shape (n + n_taps - 1,)
+        Equalised cursors, in the unit of ``cursors``.
     """
     c, _ = _ffe_taps(taps, n_pre)
     h = np.asarray(cursors, dtype=float)

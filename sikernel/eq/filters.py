@@ -41,7 +41,18 @@ def _freqs(f_hz: ArrayLike) -> np.ndarray:
 
 
 def db_to_gain(g_db: ArrayLike) -> np.ndarray | float:
-    """Voltage gain ``10**(g_db/20)`` of a level in dB."""
+    """Voltage gain ``10**(g_db/20)`` of a level in dB.
+
+    Parameters
+    ----------
+    g_db : array_like
+        Gain(s) in dB.
+
+    Returns
+    -------
+    ndarray or float
+        Linear voltage gain(s), same shape as ``g_db``.
+    """
     return np.power(10.0, np.asarray(g_db, dtype=float) / 20.0)
 
 
@@ -102,6 +113,19 @@ def ctle_responses(f_hz: ArrayLike, gdc_db: ArrayLike, fz_hz: float, fp1_hz: flo
     ``gdc_db`` and ``gdc2_db`` broadcast against each other (pairs of settings; use
     :func:`numpy.meshgrid` for a full grid); the result has shape
     ``broadcast(gdc_db, gdc2_db).shape + f.shape``.  See :func:`ctle_response` for the formula.
+
+    Parameters
+    ----------
+    f_hz : array_like
+        Frequencies in Hz.
+    gdc_db : array_like
+        DC gain(s) of the first stage in dB.
+    fz_hz, fp1_hz, fp2_hz : float
+        Zero and the two poles of the first stage in Hz (> 0).
+    gdc2_db : array_like
+        DC gain(s) of the low-frequency stage in dB (non-zero needs ``f_lf_hz``).
+    f_lf_hz : float or None
+        Pole/zero frequency of the low-frequency stage in Hz; ``None`` omits that stage.
 
     Returns
     -------

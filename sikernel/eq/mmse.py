@@ -44,7 +44,18 @@ BATCH_RIDGE = 1e-12
 
 
 def symbol_variance(levels: int) -> float:
-    """Variance of equiprobable PAM-L symbols on ``[-1, 1]``: ``(L**2-1)/(3 (L-1)**2)``."""
+    """Variance of equiprobable PAM-L symbols on ``[-1, 1]``: ``(L**2-1)/(3 (L-1)**2)``.
+
+    Parameters
+    ----------
+    levels : int
+        Number of PAM levels L (>= 2; 2 for NRZ, 4 for PAM4).
+
+    Returns
+    -------
+    float
+        Symbol variance (dimensionless, for symbols on [-1, 1]).
+    """
     if isinstance(levels, bool) or not isinstance(levels, int | np.integer) or levels < 2:
         raise SIKernelError(f"levels={levels!r} must be an integer >= 2")
     return (levels * levels - 1) / (3.0 * (levels - 1) ** 2)
@@ -57,6 +68,19 @@ def noise_acf_from_psd(f_hz: ArrayLike, psd_v2_per_hz: ArrayLike, baud: float, n
     ``R(k) = integral_0^{f_max} S(f) |H(f)|**2 cos(2 pi f k / baud) df`` (trapezoid rule on
     the grid), e.g. ``S = eta_0`` (93A: eta_0 in V**2/GHz -> divide by 1e9 for V**2/Hz) and
     ``H = H_r H_ctle`` for the thermal noise at the FFE input (93A-35 before sampling).
+
+    Parameters
+    ----------
+    f_hz : array_like
+        Frequency grid in Hz.
+    psd_v2_per_hz : array_like
+        One-sided noise PSD in V**2/Hz, scalar or one value per frequency (>= 0).
+    baud : float
+        Symbol rate in Bd (lag spacing ``1/baud`` s).
+    n_lags : int
+        Number of lags (>= 1).
+    h_filter : array_like, optional
+        Complex transfer function on ``f_hz`` the noise passes through (default none).
 
     Returns
     -------
