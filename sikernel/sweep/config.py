@@ -300,6 +300,9 @@ def load_config(config: Mapping[str, Any] | str | Path | SweepConfig) -> SweepCo
             if k not in PARAMS:
                 raise _err(f"unknown {'axis' if label == 'axes' else 'parameter'} {k!r} in [{label}]; "
                            f"known: {', '.join(PARAMS)}")
+    if not axes_raw:
+        raise _err("[axes] is missing or empty; a sweep needs at least one axis "
+                   f"(one of {', '.join(PARAMS)})")
     both = set(axes_raw) & set(fixed_raw)
     if both:
         raise _err(f"{sorted(both)} given both as axis and fixed; choose one")
