@@ -59,7 +59,18 @@ _PHASES = ("peak", "mm", "max_eye")
 
 
 def levels(modulation: str) -> int:
-    """Number of signal levels L of a modulation name (nrz, pam3, pam4, pam6, pam8)."""
+    """Number of signal levels L of a modulation name (nrz, pam3, pam4, pam6, pam8).
+
+    Parameters
+    ----------
+    modulation : str
+        Modulation name, a key of :data:`MODULATIONS`.
+
+    Returns
+    -------
+    int
+        Number of levels L.
+    """
     name = _validate.one_of("modulation", modulation, MODULATIONS)
     return MODULATIONS[name]
 
@@ -110,6 +121,20 @@ class FftGrid:
 
 def fft_grid(f_hz: ArrayLike, baud: float, samples_per_ui: int) -> FftGrid:
     """Check a frequency grid for time-domain use and return the transform grid.
+
+    Parameters
+    ----------
+    f_hz : array_like
+        Uniform frequency grid in Hz, starting at 0 Hz and reaching at least ``baud/2``.
+    baud : float
+        Symbol rate in Bd.
+    samples_per_ui : int
+        Time samples per UI (>= 1).
+
+    Returns
+    -------
+    FftGrid
+        Transform step, record length and time step (see the module docstring).
 
     Raises
     ------
@@ -231,7 +256,28 @@ def pulse_from_h(h: ArrayLike, f_hz: ArrayLike, baud: float, samples_per_ui: int
 def impulse_from_h(h: ArrayLike, f_hz: ArrayLike, baud: float, samples_per_ui: int = 32, *,
                    t_window_s: tuple[float, float] | None = None,
                    ) -> tuple[np.ndarray, np.ndarray]:
-    """Impulse response samples (1/s) of ``h`` on the same grid as :func:`pulse_from_h`."""
+    """Impulse response samples (1/s) of ``h`` on the same grid as :func:`pulse_from_h`.
+
+    Parameters
+    ----------
+    h : array_like, shape (..., n_freq)
+        Complex voltage transfer function(s) on ``f_hz``.
+    f_hz : array_like, shape (n_freq,)
+        Uniform grid in Hz starting at 0 Hz and reaching at least ``baud/2``.
+    baud : float
+        Symbol rate in Bd (sets the record's UI and time step).
+    samples_per_ui : int
+        Time samples per UI; ``dt = 1/(baud * samples_per_ui)``.
+    t_window_s : (float, float), optional
+        Return only the samples with ``t_start <= t < t_stop`` (s).
+
+    Returns
+    -------
+    t_s : ndarray, shape (n_time,)
+        Sample times in s.
+    v : ndarray, shape (..., n_time)
+        Impulse response in 1/s.
+    """
     t, v, _ = _transform(h, f_hz, baud, samples_per_ui, _k.KIND_IMPULSE, t_window_s)
     return t, v
 
@@ -289,8 +335,24 @@ class TimeResponse:
 class PulseResponse(TimeResponse):
     """Pulse response (93A-24) with cursor extraction.
 
-    Attributes (besides :class:`TimeResponse`)
-    ------------------------------------------
+    Attributes
+    ----------
+    t_s : ndarray
+        Sample times in s (uniform; t = 0 is the launch instant).
+    v : ndarray
+        Pulse response in V per V of symbol amplitude (times ``amplitude_v``).
+    baud : float
+        Symbol rate in Bd.
+    samples_per_ui : int
+        Samples per unit interval.
+    modulation : str
+        Modulation name (nrz, pam3, pam4, pam6, pam8).
+    kind : str
+        "pulse".
+    noncausal_energy_fraction : float
+        Energy at t in [-record/4, -T) over total energy (see module doc).
+    meta : dict
+        The options used (filters, FFE, truncation, grid).
     peak_index : int
         Index of the largest sample of ``v`` (the "peak" sampling phase).
     """
@@ -605,6 +667,37 @@ def impulse_response(channel_or_h: Any, baud: float, samples_per_ui: int = 32, *
     """Impulse response ``h(t) = IFFT{H(f) ...}`` in 1/s, sampled at ``1/(baud*samples_per_ui)``.
 
     Same grid rules, filters, causality check and truncation as :func:`pulse_response`.
+
+    Parameters
+    ----------
+    channel_or_h : Channel or ndarray or (f_hz, h)
+        A :class:`~sikernel.channel.core.Channel` (its SDD21, DC-extrapolated if its
+        grid starts above 0 Hz) or a complex transfer function on ``f_hz``.
+    baud : float
+        Symbol rate in Bd (sets the grid rules and the Nyquist check).
+    samples_per_ui : int
+        Samples per UI (time step ``1/(baud*samples_per_ui)`` s).
+    f_hz : array_like, optional
+        Frequency grid (Hz) of an array ``channel_or_h``.
+    tx_rise_time_s : float, optional
+        20-80 % TX rise time in s for the Gaussian filter of 93A-46.
+    rx_f_r : float, optional
+        RX AFE -3 dB frequency as a fraction of ``baud`` (93A-20).
+    ctle : mapping or object or callable, optional
+        CTLE as in :func:`pulse_response`.
+    termination_ohm : float, optional
+        Differential source/load resistance in ohm (terminated ``H21`` of 93A-18).
+    causality : {"warn", "raise", "ignore"}
+        What to do when more than ``causality_threshold`` of the energy is at t < -1 UI.
+    causality_threshold : float
+        Non-causal energy fraction that triggers ``causality`` (default 1e-3).
+    truncate_tol : float or None
+        Residual-energy criterion for cutting the record (None keeps all of it).
+
+    Returns
+    -------
+    TimeResponse
+        ``kind="impulse"``, ``v`` in 1/s.
     """
     t, v, frac, meta = _response(
         channel_or_h, baud, samples_per_ui, "pam4", "impulse", f_hz=f_hz,
@@ -627,6 +720,37 @@ def step_response(channel_or_h: Any, baud: float, samples_per_ui: int = 32, *,
     ``s(t_n) = dt (sum_{m < n} h(t_m) + h(t_n)/2)`` starting at the earliest (negative) time
     of the record (where a causal response is 0); error O(dt**2 h').  Truncation uses the
     energy of the step's increments.
+
+    Parameters
+    ----------
+    channel_or_h : Channel or ndarray or (f_hz, h)
+        A :class:`~sikernel.channel.core.Channel` (its SDD21, DC-extrapolated if its
+        grid starts above 0 Hz) or a complex transfer function on ``f_hz``.
+    baud : float
+        Symbol rate in Bd (sets the grid rules and the Nyquist check).
+    samples_per_ui : int
+        Samples per UI (time step ``1/(baud*samples_per_ui)`` s).
+    f_hz : array_like, optional
+        Frequency grid (Hz) of an array ``channel_or_h``.
+    tx_rise_time_s : float, optional
+        20-80 % TX rise time in s for the Gaussian filter of 93A-46.
+    rx_f_r : float, optional
+        RX AFE -3 dB frequency as a fraction of ``baud`` (93A-20).
+    ctle : mapping or object or callable, optional
+        CTLE as in :func:`pulse_response`.
+    termination_ohm : float, optional
+        Differential source/load resistance in ohm (terminated ``H21`` of 93A-18).
+    causality : {"warn", "raise", "ignore"}
+        What to do when more than ``causality_threshold`` of the energy is at t < -1 UI.
+    causality_threshold : float
+        Non-causal energy fraction that triggers ``causality`` (default 1e-3).
+    truncate_tol : float or None
+        Residual-energy criterion for cutting the record (None keeps all of it).
+
+    Returns
+    -------
+    TimeResponse
+        ``kind="step"``, ``v`` in V/V.
     """
     t, v, frac, meta = _response(
         channel_or_h, baud, samples_per_ui, "pam4", "step", f_hz=f_hz,
