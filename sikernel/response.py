@@ -340,7 +340,7 @@ class PulseResponse(TimeResponse):
     t_s : ndarray
         Sample times in s (uniform; t = 0 is the launch instant).
     v : ndarray
-        Pulse response in V per V of symbol amplitude (times ``amplitude_v``).
+        Pulse response in V for a symbol of ``amplitude_v`` volts (V/V at the default 1 V).
     baud : float
         Symbol rate in Bd.
     samples_per_ui : int
