@@ -113,12 +113,15 @@ class MmseResult:
     rx_ffe_taps : ndarray
         RX FFE taps (1/V: the equalised main cursor is 1), main at ``rx_ffe_n_pre``.
     rx_ffe_n_pre : int
+        Number of RX FFE pre-cursor taps.
     dfe_taps : ndarray
         DFE taps (relative to the unit main cursor), post-cursors 1 ... n_dfe.
     dfe_saturated : ndarray of bool
+        True where a DFE tap sits at its limit (``b_min``/``b_max``).
     h_eq : ndarray
         Equalised cursors ``w * h`` (before the DFE); main cursor at ``main_index`` (= 1).
     main_index : int
+        Index of the main cursor in ``h_eq``.
     mse : float
         Total mean-squared error (normalised units, symbols on [-1, 1]).
     mse_parts : dict
@@ -126,10 +129,15 @@ class MmseResult:
     snr_db, fom_db : float
         ``10 log10(sigma_x**2/MSE)`` and ``20 log10(R_LM/(L-1)/sqrt(MSE))``.
     levels : int
+        Number of PAM levels L.
     rlm : float
+        Level-mismatch ratio R_LM used in ``fom_db``.
     tx_ffe_taps : ndarray or None
         TX FFE chosen by the search (when a grid was given), main at ``tx_ffe_n_pre``.
     tx_ffe_n_pre : int
+        Number of TX FFE pre-cursor taps.
+    meta : dict
+        Search size and shape (``n_settings``, ``n_post``, ``n_dfe``).
     """
 
     rx_ffe_taps: np.ndarray
@@ -317,11 +325,19 @@ class MmseBatchResult:
     Attributes
     ----------
     fom_db, snr_db, mse : ndarray, shape (n_set,)
+        Per row, as :attr:`MmseResult.fom_db` (dB), ``snr_db`` (dB) and ``mse``.
     rx_ffe_taps : ndarray, shape (n_set, n_pre + 1 + n_post)
+        RX FFE taps per row.
     dfe_taps : ndarray, shape (n_set, n_dfe)
+        DFE taps per row (relative to the unit main cursor).
     dfe_saturated : ndarray of bool, shape (n_set, n_dfe)
+        True where a DFE tap sits at its limit.
     best : int
         Row with the highest FOM.
+    levels : int
+        Number of PAM levels L.
+    rlm : float
+        Level-mismatch ratio R_LM used in ``fom_db``.
     """
 
     fom_db: np.ndarray
