@@ -149,7 +149,9 @@ class ComResult:
     channel, next, fext : str / tuple of str
         Names of the inputs.
     elapsed_s : float
-        Wall time of the computation.
+        Wall time of the computation (s).
+    meta : dict
+        Free-form extra information (empty as returned by :func:`com`).
     """
 
     com_db: float

@@ -117,7 +117,9 @@ class ComPreset:
         a positive value (V) gives priority to candidates with a residual below it, the last
         one at or before the peak first (pychopmarg 3.4 uses 1e-3 V).
     pass_threshold_db : float
-        COM pass limit.
+        COM pass limit (dB).
+    extra : dict
+        Free-form additional entries (not read by the COM computation).
     """
 
     name: str
