@@ -8,7 +8,13 @@ import sys
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add the ``com`` sub-command."""
+    """Add the ``com`` sub-command.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        The ``add_subparsers()`` object of the ``sikernel`` parser.
+    """
     p = subparsers.add_parser(
         "com", help="COM of a channel (IEEE 802.3 Annex 93A / 178A)",
         description="Channel Operating Margin of THRU.s4p (port map (1,3)->(2,4)) with optional "

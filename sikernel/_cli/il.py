@@ -19,7 +19,13 @@ _UNIT = {"": 1.0, "hz": 1.0, "khz": 1e3, "mhz": 1e6, "ghz": 1e9}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add the ``il`` sub-command."""
+    """Add the ``il`` sub-command.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        The ``add_subparsers()`` object of the ``sikernel`` parser.
+    """
     p = subparsers.add_parser(
         "il", help="insertion loss of a .s4p channel at given frequencies",
         description="Insertion loss -20 log10 |SDD21| of a single-ended 4-port Touchstone file, "
@@ -38,7 +44,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def parse_pairs(text: str) -> tuple[tuple[int, int], tuple[int, int]]:
-    """``"1,3:2,4"`` -> ``((1, 3), (2, 4))``; SIKernelError naming the text otherwise."""
+    """``"1,3:2,4"`` -> ``((1, 3), (2, 4))``; SIKernelError naming the text otherwise.
+
+    Parameters
+    ----------
+    text : str
+        Port map ``P,N:P,N`` (TX pair, then RX pair; 1-based ports).
+
+    Returns
+    -------
+    ((int, int), (int, int))
+        The port map for :func:`sikernel.channel.touchstone.read_touchstone`.
+    """
     from ..errors import SIKernelError
 
     m = re.fullmatch(r"\s*(\d+)\s*,\s*(\d+)\s*:\s*(\d+)\s*,\s*(\d+)\s*", text)
@@ -49,7 +66,18 @@ def parse_pairs(text: str) -> tuple[tuple[int, int], tuple[int, int]]:
 
 
 def parse_frequency(text: str) -> float:
-    """``"26.5625e9"`` or ``"26.5625GHz"`` -> Hz; SIKernelError naming the text otherwise."""
+    """``"26.5625e9"`` or ``"26.5625GHz"`` -> Hz; SIKernelError naming the text otherwise.
+
+    Parameters
+    ----------
+    text : str
+        A number in Hz, optionally followed by a unit Hz, kHz, MHz or GHz (case-insensitive).
+
+    Returns
+    -------
+    float
+        Frequency in Hz.
+    """
     from ..errors import SIKernelError
 
     m = re.fullmatch(r"\s*([-+0-9.eE]+)\s*([kKmMgG]?[hH][zZ])?\s*", text)
