@@ -133,11 +133,6 @@ def _connector(f: np.ndarray):
     return cascade(v, lumped.impedance_step(90.0, 50e-12, f), v, name="connector")
 
 
-def package_preset(baud: float) -> str:
-    """IEEE package preset used at a symbol rate: 802.3ck up to 60 GBd, 802.3dj above."""
-    return "802.3ck" if baud <= 60e9 else "802.3dj"
-
-
 def _segments(spec: PathSpec) -> list:
     segs: list = []
     for seg in spec.segments:
@@ -157,7 +152,7 @@ def build_channel(spec: PathSpec, baud: float, *, packages: bool = True, f: Any 
 
     from .channel.link import Link
     from .channel.package import get_package
-    from .power.table import synthetic_grid
+    from .power.table import package_preset, synthetic_grid
 
     fg = synthetic_grid(baud) if f is None else f
     pkg = package_preset(baud)

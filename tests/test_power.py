@@ -22,7 +22,7 @@ REL_UNITS = 1e-12
 REL_TABLE = 1e-6
 
 
-@pytest.mark.parametrize("arch,hi", [("linear", 6.5), ("analog", 28.0), ("dsp", 36.0)])
+@pytest.mark.parametrize("arch,hi", [("linear", 4.5), ("analog", 36.0), ("dsp", 45.0)])
 @given(data=st.data())
 def test_energy_strictly_increases_with_loss(arch, hi, data):
     loss = data.draw(st.floats(0.0, hi - 0.5))
@@ -126,18 +126,23 @@ def test_shipped_tables_match_a_fresh_si_chain(baud, levels, loss):
         np.testing.assert_allclose(t.raw[name][i], v, rtol=REL_TABLE, atol=0.0, err_msg=name)
 
 
-def test_table_envelopes_bound_raw_figures():
-    from sikernel.power.table import get_table
+def test_table_envelopes_are_monotone_fits():
+    from sikernel.power.table import get_table, isotonic_increasing
 
     t = get_table(53.125e9, 4)
-    assert np.all(t.figures["a"] <= t.raw["a"] * (1 + 1e-12))
     assert np.all(np.diff(t.figures["a"], axis=0) <= 0)
     for name in ("r2", "var_n", "q_coef"):
         env = t.figures["nsr_" + name]
-        raw = t.raw[name] / t.raw["a"] ** 2
-        assert np.all(env >= raw * (1 - 1e-12)), name
         d = np.diff(env, axis=0)
         assert np.all((d > 0) | (env[1:] == 0)), name
+    # the isotonic fit is the least-squares monotone sequence: against brute force on a small case
+    y = np.array([3.0, 1.0, 2.0, 5.0, 4.0, 4.5, 0.0])
+    z = isotonic_increasing(y)
+    assert np.all(np.diff(z) >= 0)
+    rng = np.random.default_rng(1)
+    for _ in range(200):
+        w = np.sort(z + rng.normal(0, 0.5, z.size))
+        assert np.sum((w - y) ** 2) >= np.sum((z - y) ** 2) - 1e-12
 
 
 def test_real_channels_full_chain():

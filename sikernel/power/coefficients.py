@@ -40,10 +40,10 @@ class EnergyCoefficients:
     """
 
     # -- fitted (least squares in log space on the calibration table) ------------
-    walden_fom_j: float = 3.08e-14
-    e_fa_j: float = 4.50e-15
-    c_afe_f: float = 1.0e-14
-    e_fixed_j_per_bit: float = 5.46e-13
+    walden_fom_j: float = 1.02e-13
+    e_fa_j: float = 2.27e-15
+    c_afe_f: float = 1e-14
+    e_fixed_j_per_bit: float = 4.12e-13
     # -- TX driver --------------------------------------------------------------
     r_source_diff_ohm: float = 100.0
     r_term_diff_ohm: float = 100.0

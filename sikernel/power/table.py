@@ -2,31 +2,37 @@
 
 The synthetic channel of a given loss
 -------------------------------------
-``loss_db`` stands for the IEEE 802.3 host-board parametric line (Table 92-12,
-eqs. 93A-9 … 93A-14, :data:`sikernel.channel.parametric.HOST_BOARD_92_12`,
-``Zc = 109.8 Ω`` between 100 Ω references) whose length makes
-``|SDD21(f_b/2)| = -loss_db``.  It is a board-like channel (skin effect plus
-dielectric loss, with its mild impedance mismatch); the loss of any package or
-connector is taken to be part of ``loss_db``.  The length is found by a secant
-iteration on the exact |S21| (the first guess is ``loss / (8.686 Re γ(f_N))``).
+``loss_db`` stands for a package-board-package channel: the IEEE 802.3 COM
+package of the rate (:func:`package_preset`: 802.3ck at ≤ 60 GBd, 802.3dj above;
+die ladder, bump and ball capacitances, 12 mm of package trace) at each end and
+between them the IEEE 802.3 host-board parametric line (Table 92-12, eqs.
+93A-9 … 93A-14, :data:`sikernel.channel.parametric.HOST_BOARD_92_12`), built with
+:class:`sikernel.channel.link.Link`, the line's length chosen so that
+``|SDD21(f_b/2)| = -loss_db`` (secant iteration on the exact S21).  Below the
+loss of the two 12 mm packages the packages are shortened (bisection on z_p);
+below the loss of the bare packages (z_p = 0) the channel is the bare line
+(:func:`synthetic_parts`).  The package discontinuities give the synthetic
+channel the reflections a real package-to-package path has.
 
 Tabulation
 ----------
 For one (baud, modulation, SI settings) the full SI chain of
 :mod:`sikernel.power.si` (pulse responses, TX FFE × CTLE FOM search, DFE, MMSE
 RX FFE) is run once on :data:`LOSS_GRID_DB` (0 … 60 dB in 0.5 dB steps), and the
-per-configuration figures stored.  Each figure is then replaced by its
-monotone envelope over loss (the worst value met at any smaller loss): the
-signal ``a`` by its running minimum, and each noise-to-signal ratio
-(``r2/a²``, ``var_n/a²``, ``q_coef/a²``) by its running maximum, rising by at
-least 0.01 % per step so that energy strictly increases with loss; the MLSD
-distance gain ``g`` is first folded into the signal, ``a·10^(g/20)``, which is
-equivalent in the budget (B1) to lowering ``Q_req`` by ``g``.  The
-optimiser's discrete CTLE/TX grids make raw figures jitter by a fraction of a
-dB between neighbouring losses, and a lossier channel of the same family must
-never be credited with a better figure.  Queries interpolate ``a`` and the
-ratios linearly in loss between grid points (0.5 dB steps: the figures vary
-smoothly on that scale), which keeps every interpolated figure monotone.
+per-configuration figures stored.  Each figure is then replaced by a monotone
+fit over loss (:func:`envelopes`): the signal ``a`` by its least-squares
+non-increasing fit and each noise-to-signal ratio (``r2/a²``, ``var_n/a²``,
+``q_coef/a²``) by its least-squares non-decreasing fit, both in log space
+(isotonic regression), the ratios rising by at least 0.01 % per step so that
+energy strictly increases with loss; the MLSD distance gain ``g`` is first
+folded into the signal, ``a·10^(g/20)``, equivalent in the budget (B1) to
+lowering ``Q_req`` by ``g``.  The optimiser's discrete CTLE/TX grids (and the
+package reflections moving across the DFE span) make raw figures jitter
+between neighbouring losses; a lossier channel of the same family is never
+credited with a better figure, and a lone bad point is pooled with its
+neighbours rather than carried to every larger loss.  Queries interpolate
+``a`` and the ratios linearly in loss between grid points (0.5 dB steps),
+which keeps every interpolated figure monotone.
 
 Tables are kept in memory and in an on-disk cache (``.npz`` under
 ``$SIKERNEL_CACHE_DIR`` or ``~/.cache/sikernel``, keyed by the inputs and
@@ -56,11 +62,13 @@ from . import si
 from .budget import OpTable
 
 #: bump when the SI chain or the table layout changes (invalidates disk caches)
-TABLE_VERSION = "1"
+TABLE_VERSION = "2"
 #: loss grid of the tables (dB at the Nyquist frequency)
 LOSS_GRID_DB = np.arange(0.0, 60.0 + 1e-9, 0.5)
 #: frequency points per baud of the synthetic channel grid (record = 512 UI)
 _N_PER_BAUD = 512
+#: package trace length of the synthetic channel above the bare-package loss (m), both sides
+Z_P_NOMINAL_M = 12e-3
 _FIELDS = ("a", "r2", "var_n", "q_coef", "ctle_peaking_db")
 
 _MEMORY: dict[str, LossTable] = {}
@@ -77,36 +85,84 @@ def synthetic_grid(baud: float) -> np.ndarray:
     return np.arange(0.0, 1.5 * baud + 0.5 * baud / _N_PER_BAUD, baud / _N_PER_BAUD)
 
 
-def synthetic_length_m(loss_db: float, baud: float) -> float:
-    """Length of the Table 92-12 host-board line whose |SDD21| at ``baud/2`` is ``-loss_db``."""
+def package_preset(baud: float) -> str:
+    """IEEE 802.3 package preset of a symbol rate: 802.3ck up to 60 GBd, 802.3dj above."""
+    return "802.3ck" if baud <= 60e9 else "802.3dj"
+
+
+def _il_db(z_p_m: float, line_m: float, baud: float, packages: bool) -> float:
+    """IL at baud/2 of package(z_p) + host-board line(line_m) + package(z_p)."""
+    from ..channel.link import Link
     from ..channel.parametric import HOST_BOARD_92_12 as line
 
-    if loss_db <= 0:
-        return 0.0
     fn = np.array([0.5 * baud])
+    if not packages:
+        return float(-20.0 * np.log10(np.abs(line.section(line_m, fn).s21[0])))
+    pkg = package_preset(baud)
+    segs = [(line, line_m)] if line_m > 0 else []
+    ch = Link(segments=segs, tx_package=pkg, rx_package=pkg, z_p_tx_m=z_p_m, z_p_rx_m=z_p_m).build(fn)
+    return float(-20.0 * np.log10(np.abs(ch.s21[0])))
 
-    def il(z: float) -> float:
-        return float(-20.0 * np.log10(np.abs(line.section(z, fn).s21[0])))
 
-    z0 = loss_db / float(line.loss_db(fn, 1.0)[0])
+def synthetic_parts(loss_db: float, baud: float) -> tuple[bool, float, float]:
+    """(packages?, z_p in m, board-line length in m) of the synthetic channel of ``loss_db``.
+
+    * ``loss_db`` ≥ the loss of the two packages at :data:`Z_P_NOMINAL_M`: both
+      packages at that length plus the host-board line, its length found by a
+      secant iteration on the exact IL;
+    * between the bare-package loss (``z_p = 0``: die, bump and ball capacitances)
+      and that: packages only, ``z_p`` found by bisection;
+    * below the bare-package loss: the bare host-board line (no packages).
+    """
+    floor = _il_db(0.0, 0.0, baud, True)
+    if loss_db < floor:
+        return False, 0.0, _solve_line(loss_db, baud, False, 0.0)
+    nominal = _il_db(Z_P_NOMINAL_M, 0.0, baud, True)
+    if loss_db < nominal:
+        lo, hi = 0.0, Z_P_NOMINAL_M
+        for _ in range(40):
+            mid = 0.5 * (lo + hi)
+            if _il_db(mid, 0.0, baud, True) < loss_db:
+                lo = mid
+            else:
+                hi = mid
+        return True, 0.5 * (lo + hi), 0.0
+    return True, Z_P_NOMINAL_M, _solve_line(loss_db, baud, True, Z_P_NOMINAL_M)
+
+
+def _solve_line(loss_db: float, baud: float, packages: bool, z_p_m: float) -> float:
+    from ..channel.parametric import HOST_BOARD_92_12 as line
+
+    base = _il_db(z_p_m, 0.0, baud, packages) if packages else 0.0
+    if loss_db <= base:
+        return 0.0
+    per_m = float(line.loss_db(np.array([0.5 * baud]), 1.0)[0])
+    z0 = (loss_db - base) / per_m
     z1 = z0 * 1.01
-    f0, f1 = il(z0) - loss_db, il(z1) - loss_db
-    for _ in range(20):
-        if abs(f1) < 1e-6 or f1 == f0:
+    f0 = _il_db(z_p_m, z0, baud, packages) - loss_db
+    f1 = _il_db(z_p_m, z1, baud, packages) - loss_db
+    for _ in range(30):
+        if abs(f1) < 1e-7 or f1 == f0:
             break
-        z0, z1, f0 = z1, z1 - f1 * (z1 - z0) / (f1 - f0), f1
-        z1 = max(z1, 0.0)
-        f1 = il(z1) - loss_db
+        z0, z1, f0 = z1, max(z1 - f1 * (z1 - z0) / (f1 - f0), 0.0), f1
+        f1 = _il_db(z_p_m, z1, baud, packages) - loss_db
     return float(z1)
 
 
 def synthetic_channel(loss_db: float, baud: float):
     """The documented synthetic :class:`~sikernel.channel.core.Channel` of ``loss_db`` at ``baud/2``."""
+    from ..channel.link import Link
     from ..channel.parametric import HOST_BOARD_92_12 as line
 
-    z = synthetic_length_m(loss_db, baud)
-    ch = line.section(z, synthetic_grid(baud), name=f"synthetic {loss_db:g} dB @ {baud / 2e9:g} GHz")
-    return ch
+    pk, z_p, ln = synthetic_parts(float(loss_db), baud)
+    f = synthetic_grid(baud)
+    name = f"synthetic {loss_db:g} dB @ {baud / 2e9:g} GHz"
+    if not pk:
+        return line.section(ln, f, name=name)
+    pkg = package_preset(baud)
+    segs = [(line, ln)] if ln > 0 else []
+    return Link(segments=segs, tx_package=pkg, rx_package=pkg, z_p_tx_m=z_p, z_p_rx_m=z_p,
+                name=name).build(f)
 
 
 @dataclass(frozen=True, eq=False)
@@ -179,26 +235,61 @@ def build_table(baud: float, levels: int, s: si.SISettings = si.DEFAULT_SI,
                      figures=figs, gdc_db=gdc, raw=raw, baud=float(baud), levels=int(levels))
 
 
-#: each noise-to-signal envelope rises by at least this fraction per grid step (strictness)
+#: each noise-to-signal figure rises by at least this fraction per grid step (strictness)
 NSR_STEP_FLOOR = 1e-4
 
 
-def envelopes(raw: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Monotone envelopes over the loss axis (axis 0) of raw table figures.
+def isotonic_increasing(y: np.ndarray) -> np.ndarray:
+    """Least-squares non-decreasing fit of a sequence (pool-adjacent-violators algorithm).
 
-    ``a`` (signal per volt, MLSD gain folded in): running minimum.  ``nsr_r2``,
-    ``nsr_var_n``, ``nsr_q_coef`` (each noise term over ``a²``): running maxima,
-    rising by at least :data:`NSR_STEP_FLOOR` per 0.5 dB step -- the required
-    swing depends only on these ratios, so the energy of a fixed architecture then
-    strictly increases with loss.  ``ctle_peaking_db``: running maximum.
+    R. E. Barlow et al., *Statistical Inference under Order Restrictions*, Wiley 1972: the
+    unique non-decreasing ``z`` minimising ``Σ (z_i - y_i)²``; a lone dip is pooled with its
+    neighbours instead of being carried forward as a running maximum would.
     """
-    out = {"a": np.minimum.accumulate(raw["a"], axis=0),
+    sums: list[float] = []
+    counts: list[int] = []
+    for v in np.asarray(y, dtype=float):
+        sums.append(float(v))
+        counts.append(1)
+        while len(sums) > 1 and sums[-2] / counts[-2] > sums[-1] / counts[-1]:
+            s_, c_ = sums.pop(), counts.pop()
+            sums[-1] += s_
+            counts[-1] += c_
+    return np.repeat(np.array(sums) / np.array(counts), counts)
+
+
+def _monotone(x: np.ndarray, increasing: bool, floor: float = 0.0) -> np.ndarray:
+    """Column-wise monotone fit in log space (isotonic), then a minimum relative step."""
+    out = np.empty_like(x)
+    for j in range(x.shape[1]):
+        col = x[:, j]
+        if not np.all(col > 0):
+            out[:, j] = col if np.all(col == 0) else np.maximum.accumulate(col)
+            continue
+        lg = np.log(col)
+        fit = isotonic_increasing(lg) if increasing else -isotonic_increasing(-lg)
+        step = np.log1p(floor) * (1.0 if increasing else -1.0)
+        for i in range(1, fit.size):
+            fit[i] = max(fit[i], fit[i - 1] + step) if increasing else min(fit[i], fit[i - 1] + step)
+        out[:, j] = np.exp(fit)
+    return out
+
+
+def envelopes(raw: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Monotone fits over the loss axis (axis 0) of raw table figures.
+
+    Each column is replaced by its least-squares monotone fit in log space
+    (:func:`isotonic_increasing`): ``a`` (signal per volt, MLSD gain folded in)
+    non-increasing; ``nsr_r2``, ``nsr_var_n``, ``nsr_q_coef`` (each noise term over
+    ``a²``) non-decreasing and rising by at least :data:`NSR_STEP_FLOOR` per
+    0.5 dB step -- the required swing depends only on these ratios, so the energy
+    of a fixed architecture then strictly increases with loss;
+    ``ctle_peaking_db``: running maximum (it sets a stage count).
+    """
+    out = {"a": _monotone(raw["a"], increasing=False),
            "ctle_peaking_db": np.maximum.accumulate(raw["ctle_peaking_db"], axis=0)}
     for name in ("r2", "var_n", "q_coef"):
-        r = raw[name] / raw["a"] ** 2
-        for i in range(1, r.shape[0]):
-            r[i] = np.maximum(r[i], r[i - 1] * (1.0 + NSR_STEP_FLOOR))
-        out["nsr_" + name] = r
+        out["nsr_" + name] = _monotone(raw[name] / raw["a"] ** 2, increasing=True, floor=NSR_STEP_FLOOR)
     return out
 
 
@@ -291,9 +382,10 @@ __all__ = [
     "LossTable",
     "build_table",
     "get_table",
+    "package_preset",
     "raw_figures_at",
     "synthetic_channel",
     "synthetic_grid",
-    "synthetic_length_m",
+    "synthetic_parts",
     "write_packaged_tables",
 ]
