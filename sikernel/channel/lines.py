@@ -347,10 +347,24 @@ class _Line:
             out = np.sqrt(z / y)
         return np.where(y == 0, np.inf, out)
 
-    def loss_db(self, f: object, length: float) -> np.ndarray:
-        """Matched-line attenuation ``8.686 Re(gamma) length`` in dB (length in m)."""
+    def loss_db(self, f: object, length: float) -> np.ndarray | float:
+        """Matched-line attenuation ``8.686 Re(gamma) length`` in dB.
+
+        Parameters
+        ----------
+        f : float or array_like
+            Frequency or frequencies in Hz.
+        length : float
+            Line length in m (>= 0).
+
+        Returns
+        -------
+        float or ndarray
+            Loss in dB (a float when ``f`` is a scalar).
+        """
         ln = _validate.non_negative("length", length)
-        return 20.0 / math.log(10.0) * self.gamma(f).real * ln
+        loss = 20.0 / math.log(10.0) * self.gamma(f).real * ln
+        return float(loss[0]) if np.ndim(f) == 0 else loss
 
     def abcd(self, length: float, f: object) -> np.ndarray:
         """ABCD matrices (n_freq, 2, 2) of ``length`` metres of line (stable at 0 Hz)."""
