@@ -305,8 +305,12 @@ def raw_figures_at(loss_db: float, baud: float, levels: int,
 
 
 def _save(path: Path, t: LossTable) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npz.tmp")
+    """Write a table atomically (temp file + rename); an unwritable cache is skipped silently."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npz.tmp")
+    except OSError:
+        return
     try:
         with os.fdopen(fd, "wb") as fh:
             np.savez_compressed(fh, loss_db=t.loss_db, family=t.family.astype("U8"), tx_taps=t.tx_taps,
