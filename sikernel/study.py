@@ -294,7 +294,7 @@ def run_study(rates_gbps: tuple[float, ...] = RATES_GBPS, node_nm: float = 7, ta
     paths : dict, optional
         Architecture name -> :class:`PathSpec` (default :data:`DEFAULT_PATHS`).
     curve_lengths_m : array_like, optional
-        PCB lengths of the energy-vs-length curves (default 0 … 0.6 m, 41 points).
+        PCB lengths of the energy-vs-length curves (default 0 … 0.6 m, 25 points).
     progress : bool
         Show a tqdm progress bar.
     """
@@ -306,7 +306,7 @@ def run_study(rates_gbps: tuple[float, ...] = RATES_GBPS, node_nm: float = 7, ta
     if not rates:
         raise SIKernelError("rates_gbps is empty; give at least one lane rate in Gb/s")
     specs = dict(DEFAULT_PATHS if paths is None else paths)
-    lengths = (np.linspace(0.0, 0.6, 41) if curve_lengths_m is None
+    lengths = (np.linspace(0.0, 0.6, 25) if curve_lengths_m is None
                else _validate.lengths_m("curve_lengths_m", curve_lengths_m))
     steps = [(r, n) for r in rates for n in specs]
     it = steps
@@ -365,7 +365,7 @@ def run_study(rates_gbps: tuple[float, ...] = RATES_GBPS, node_nm: float = 7, ta
             r["saving_vs_pluggable_w"] = d
             r["saving_vs_pluggable_pct"] = 100.0 * d / ref["w_per_switch_electrical"]
     t_links = time.perf_counter() - t0
-    curves = _curves(rates, node_nm, target_ber, lengths)
+    curves = _curves(rates, node_nm, target_ber, lengths, progress=progress)
     inputs = {"rates_gbps": list(rates), "node_nm": float(node_nm), "target_ber": target_ber,
               "lanes_per_switch": LANES_PER_SWITCH, "module_hop_db": MODULE_HOP_DB,
               "optical_pj_per_bit": OPTICAL_PJ_PER_BIT,
@@ -389,36 +389,40 @@ CURVE_Z_P_M = (31 * _MM, 2 * _MM)
 CURVE_MATERIALS = ("megtron7", "megtron6", "fr4")
 
 
-def _curves(rates, node_nm, ber, lengths) -> dict[str, dict[str, np.ndarray]]:
-    """Energy per bit vs stripline length per material, via the loss path.
+def _curves(rates, node_nm, ber, lengths, progress: bool = False) -> dict[str, dict[str, np.ndarray]]:
+    """Energy per bit vs stripline length per material, through the full SI chain.
 
-    IL at Nyquist = IL of the two packages (31 mm switch side, 2 mm optical-engine side,
-    the rate's IEEE preset) + the stripline's matched loss per metre × length (dB add;
-    mismatch ripple between the parts neglected); energy from ``energy_per_bit(loss_db=...)``.
+    Each point is the channel switch package (31 mm) + stripline of that length and
+    material + optical-engine package (2 mm), built like the study's paths, and its
+    energy is ``energy_per_bit(channel=...)`` (auto, any architecture); the IL at
+    Nyquist is that channel's.  The study's NPO point is the Megtron 7 curve at 100 mm.
     """
     from .errors import SIKernelError as _E
 
     out: dict[str, dict[str, np.ndarray]] = {}
-    for rate in rates:
+    jobs = [(rate, mat) for rate in rates for mat in CURVE_MATERIALS]
+    it = jobs
+    if progress:
+        from tqdm import tqdm
+
+        it = tqdm(jobs, desc="energy vs length", unit="curve")
+    for rate, mat in it:
         baud = rate * 1e9 / 2.0
-        fn = np.array([0.5 * baud])
-        pkg_only = build_channel(PathSpec("packages", (), CURVE_Z_P_M[0], CURVE_Z_P_M[1]), baud)
-        pkg_db = float(pkg_only.il_db(0.5 * baud))
-        for mat in CURVE_MATERIALS:
-            line = _stripline(mat)
-            per_m = float(line.loss_db(fn, 1.0)[0])
-            il = pkg_db + per_m * lengths
-            pj = np.full(lengths.size, np.nan)
-            arch = []
-            for i, x in enumerate(il):
-                try:
-                    e = _link_energy(float(x), baud, node_nm, (), ber)
-                    pj[i] = e.total_pj_per_bit
-                    arch.append(e.architecture)
-                except _E:
-                    arch.append("none")
-            out[f"{rate:g}G_{mat}"] = {"length_m": lengths.copy(), "il_nyquist_db": il,
-                                       "pj_per_bit": pj, "architecture": np.array(arch)}
+        il = np.empty(lengths.size)
+        pj = np.full(lengths.size, np.nan)
+        arch = []
+        for i, ln in enumerate(lengths):
+            segs = (("stripline", mat, float(ln)),) if ln > 0 else ()
+            ch = build_channel(PathSpec("curve", segs, CURVE_Z_P_M[0], CURVE_Z_P_M[1]), baud)
+            il[i] = float(ch.il_db(0.5 * baud))
+            try:
+                e = _link_energy(ch, baud, node_nm, (), ber)
+                pj[i] = e.total_pj_per_bit
+                arch.append(e.architecture)
+            except _E:
+                arch.append("none")
+        out[f"{rate:g}G_{mat}"] = {"length_m": lengths.copy(), "il_nyquist_db": il,
+                                   "pj_per_bit": pj, "architecture": np.array(arch)}
     return out
 
 
