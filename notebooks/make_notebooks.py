@@ -110,28 +110,35 @@ for rate in study.RATES_GBPS:
     md("""
 ## 4. Energy per bit along the path, block by block
 
-30 mm of package trace (the 802.3ck COM package line, 93A-9…14, without die, bump
-or ball capacitances) plus the study's Megtron 7 stripline of growing length.  The
-loss at Nyquist of the two is added (**assumption**: no reflections between them, as
-the loss-indexed energy model takes a loss, not a channel).  For each
-length the loss at Nyquist goes into `sikernel.power.energy_per_bit(loss_db=...)`,
-which picks the cheapest SerDes family (linear / analog CTLE+DFE / ADC-DSP) that
-closes the link at BER 1e-6 (7 nm, TX + RX of one link).  Vertical dashed lines:
-the lengths where the loss reaches each reach class's budget.
+The NPO path of the study (switch package, 31 mm trace + Megtron 7 stripline +
+optical-engine package, 2 mm) with the stripline growing from 0 to 600 mm, at both
+lane rates.  Each channel goes through the full SI chain of
+`sikernel.power.energy_per_bit(channel=...)`, which picks the cheapest SerDes family
+(linear / analog CTLE + DFE / ADC-DSP) that closes the link at BER 1e-6 (7 nm, TX +
+RX of one link).  Vertical dashed lines: the lengths where the loss at Nyquist
+reaches each reach class's budget; solid lines: a change of architecture.
 """),
     code("""
-from sikernel.channel.parametric import ParametricLine
+from dataclasses import replace
+
+from matplotlib.figure import Figure
+
 from sikernel.power import energy_per_bit
 
-pkg = ParametricLine(a1=9.909e-4, a2=2.772e-4, tau_ns_per_mm=6.141e-3, zc_ohm=92.5)
-line = Stripline("megtron7", 127e-6, 17.5e-6, 127e-6, 200e-6, "hvlp")
-lengths = np.linspace(0.0, 0.6, 25)
-fn = np.array([baud / 2])
-loss = float(pkg.loss_db(fn, 0.030)[0]) + float(line.loss_db(fn, 1.0)[0]) * lengths
-bds = [energy_per_bit(loss_db=x, baud=baud, node_nm=7) for x in loss]
-for x, e in list(zip(lengths, bds, strict=True))[::6]:
-    print(f"{x*1e3:5.0f} mm  {e.il_nyquist_db:5.1f} dB  {e.architecture:7s} {e.total_pj_per_bit:5.2f} pJ/bit")
-plot.energy_blocks(bds, 0.030 + lengths)
+npo = study.DEFAULT_PATHS["npo"]
+fig = Figure(figsize=(12, 4.2), layout="constrained")
+for ax, rate in zip(fig.subplots(1, 2), study.RATES_GBPS, strict=True):
+    fb = rate * 1e9 / 2
+    bds, total_m = [], []
+    for x in np.linspace(0.0, 0.6, 13):
+        segs = (("stripline", "megtron7", float(x)),) if x > 0 else ()
+        spec = replace(npo, name=f"npo + {x * 1e3:.0f} mm", segments=segs)
+        bds.append(energy_per_bit(channel=study.build_channel(spec, fb), baud=fb, node_nm=7))
+        total_m.append(spec.length_m)
+    print(f"{rate:g} Gb/s: " + ", ".join(f"{e.il_nyquist_db:.0f} dB -> {e.total_pj_per_bit:.2f}"
+                                          for e in bds[::4]) + " pJ/bit")
+    plot.energy_blocks(bds, total_m, ax=ax)
+fig
 """),
     md("""
 ## 5. The study: four architectures, two switch generations
@@ -146,7 +153,7 @@ a separate, assumption-only table.
     code("""
 res = study.run_study()
 print(res.table())
-print("\\noptical pJ/bit kept separate (assumption):", study.OPTICAL_PJ_PER_BIT)
+print("\\noptical side, kept separate (assumptions, pJ/bit):", study.OPTICAL_COMPONENTS_PJ_PER_BIT)
 """),
     md("""
 Where the energy goes, per architecture (pJ/bit, TX + RX of one link, plus the

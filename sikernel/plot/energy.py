@@ -22,6 +22,28 @@ if TYPE_CHECKING:
 LINE_OVER_PAYLOAD = 1.0625
 
 
+def block_color(name: str) -> Any:
+    """A fixed colour per energy block (same block, same colour in every figure).
+
+    Parameters
+    ----------
+    name : str
+        Block name (:data:`sikernel.power.budget.BLOCKS` or a study's extra block).
+
+    Returns
+    -------
+    tuple of float
+        RGBA colour from matplotlib's ``tab20`` map.
+    """
+    from matplotlib import colormaps
+
+    from ..power.budget import BLOCKS
+
+    order = [*BLOCKS, "module_retimer", "module_linear_afe"]
+    i = order.index(name) if name in order else len(order) + sum(map(ord, name))
+    return colormaps["tab20"](i % 20)
+
+
 def _budgets(budgets_db: Mapping[str, float] | None) -> dict[str, float]:
     if budgets_db is None:
         from ..study import REACH_BUDGETS_DB
@@ -91,8 +113,8 @@ def energy_blocks(breakdowns: Sequence[EnergyBreakdown], lengths_m: Any, *,
     keep = np.any(stack > 0, axis=1)
     fig, ax = new_axes(ax)
     x_mm = x * 1e3
-    ax.stackplot(x_mm, stack[keep], labels=[n for n, k in zip(names, keep, strict=True) if k],
-                 colors=[f"C{i % 10}" for i in range(int(keep.sum()))], alpha=0.85)
+    kept = [n for n, k in zip(names, keep, strict=True) if k]
+    ax.stackplot(x_mm, stack[keep], labels=kept, colors=[block_color(n) for n in kept], alpha=0.85)
     arch = [e.architecture for e in breakdowns]
     for i in range(1, len(arch)):
         if arch[i] != arch[i - 1]:
@@ -226,4 +248,4 @@ def switch_power(result: StudyResult, *, ax: Axes | None = None) -> Figure:
     return fig
 
 
-__all__ = ["LINE_OVER_PAYLOAD", "energy_blocks", "study_energy", "switch_power"]
+__all__ = ["LINE_OVER_PAYLOAD", "block_color", "energy_blocks", "study_energy", "switch_power"]
