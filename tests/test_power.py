@@ -22,7 +22,7 @@ REL_UNITS = 1e-12
 REL_TABLE = 1e-6
 
 
-@pytest.mark.parametrize("arch,hi", [("linear", 4.5), ("analog", 36.0), ("dsp", 45.0)])
+@pytest.mark.parametrize("arch,hi", [("linear", 4.5), ("analog", 33.0), ("dsp", 45.0)])
 @given(data=st.data())
 def test_energy_strictly_increases_with_loss(arch, hi, data):
     loss = data.draw(st.floats(0.0, hi - 0.5))
@@ -56,10 +56,8 @@ def test_calibration_fit_inside_ranges_and_points_within_tolerance():
     for n in FITTED:
         assert DOC[n].low <= r.fitted[n] <= DOC[n].high, n
     for p, err in zip(cal.CALIBRATION_POINTS, r.relative_error, strict=True):
-        if p.name in cal.KNOWN_OUTLIERS:
-            assert 1 / cal.OUTLIER_FACTOR <= 1 + err <= cal.OUTLIER_FACTOR, p.name
-        else:
-            assert abs(err) <= cal.TOLERANCE, (p.name, err)
+        assert abs(err) <= cal.TOLERANCE, (p.name, err)
+    assert cal.TOLERANCE == 0.30
 
 
 def test_default_coefficients_are_the_fit():

@@ -99,7 +99,7 @@ def energy_per_bit(channel: Any = None, loss_db: float | None = None, baud: floa
                    modulation: str = "pam4", node_nm: float = 7, architecture: str = "auto",
                    target_ber: float = 1e-6, scope: str = "txrx",
                    coefficients: EnergyCoefficients | None = None,
-                   exclude: tuple[str, ...] = ()) -> EnergyBreakdown:
+                   exclude: tuple[str, ...] = (), clocking: str = "cdr") -> EnergyBreakdown:
     """Energy per bit of a SerDes lane that closes ``channel`` (or a loss) at ``target_ber``.
 
     Parameters
@@ -128,6 +128,10 @@ def energy_per_bit(channel: Any = None, loss_db: float | None = None, baud: floa
         Model coefficients (default: the calibrated set).
     exclude : tuple of str
         Families "auto" must not choose (e.g. ``("linear",)`` for a retimed host SerDes).
+    clocking : str
+        "cdr" (per-lane clock recovery: phase interpolator, CDR logic, an edge/error slicer;
+        one PLL per ``lanes_per_pll`` lanes) or "forwarded" (source-synchronous: the clock
+        travels on its own lane, shared by ``lanes_per_forwarded_clock`` data lanes; no CDR).
 
     Returns
     -------
@@ -143,6 +147,7 @@ def energy_per_bit(channel: Any = None, loss_db: float | None = None, baud: floa
     fb, mod, levels, tech, arch, ber, sc = _check_common(baud, modulation, node_nm, architecture,
                                                          target_ber, scope)
     co = DEFAULT_COEFFICIENTS if coefficients is None else coefficients
+    clk = _validate.one_of("clocking", clocking, budget.CLOCKINGS)
     if (channel is None) == (loss_db is None):
         raise SIKernelError("give exactly one of channel= (a Channel) or loss_db= (dB at baud/2)")
     if loss_db is not None:
@@ -159,15 +164,22 @@ def energy_per_bit(channel: Any = None, loss_db: float | None = None, baud: floa
     else:
         op, il = channel_op_table(channel, fb, levels)
         path = "channel"
+    op = restrict(budget.with_retimed_ctle_only(op), exclude)
+    return breakdown(op, levels=levels, baud=fb, modulation=mod, tech=tech, co=co,
+                     architecture=arch, target_ber=ber, scope=sc, il_db=il, si_path=path,
+                     clocking=clk)
+
+
+def restrict(op: budget.OpTable, exclude: tuple[str, ...]) -> budget.OpTable:
+    """Drop the configurations of the ``exclude`` families (validated names)."""
     for x in exclude:
         _validate.one_of("excluded architecture", x, ARCHITECTURES[1:])
-    if exclude:
-        keep = ~np.isin(op.family, list(exclude))
-        op = budget.OpTable(**{k: (v[keep] if isinstance(v, np.ndarray) else
-                                   {kk: vv[keep] for kk, vv in v.items()})
-                               for k, v in vars(op).items()})
-    return breakdown(op, levels=levels, baud=fb, modulation=mod, tech=tech, co=co,
-                     architecture=arch, target_ber=ber, scope=sc, il_db=il, si_path=path)
+    if not exclude:
+        return op
+    keep = ~np.isin(op.family, list(exclude))
+    return budget.OpTable(**{k: (v[..., keep] if isinstance(v, np.ndarray) else
+                                 {kk: vv[..., keep] for kk, vv in v.items()})
+                             for k, v in vars(op).items()})
 
 
 def channel_op_table(channel: Any, baud: float, levels: int):
@@ -191,10 +203,10 @@ def channel_op_table(channel: Any, baud: float, levels: int):
 
 def breakdown(op: budget.OpTable, *, levels: int, baud: float, modulation: str, tech, co,
               architecture: str, target_ber: float, scope: str, il_db: float,
-              si_path: str) -> EnergyBreakdown:
+              si_path: str, clocking: str = "cdr") -> EnergyBreakdown:
     """Solve the budget for every candidate and wrap the chosen one."""
     sol = budget.solve(op, levels=levels, baud=baud, target_ber=target_ber, tech=tech, co=co,
-                       scope=scope)
+                       scope=scope, clocking=clocking)
     amp_max = 0.5 * tech.vdd_tx_max_v
     row, fam, reasons, totals = choose(op, sol, architecture, target_ber, amp_max)
     bit_rate = baud * math.log2(levels)
@@ -205,6 +217,7 @@ def breakdown(op: budget.OpTable, *, levels: int, baud: float, modulation: str, 
     eq = {
         "tx_ffe_taps": int(op.tx_taps[i]),
         "tx_ffe_bits": int(co.tx_ffe_bits),
+        "clocking": clocking,
         "ctle_peaking_db": float(op.ctle_peaking_db[i]),
         "ctle_gdc_db": None if gdc is None else float(gdc[i]),
         "dfe_taps": int(op.dfe_taps[i]),
@@ -227,4 +240,4 @@ def breakdown(op: budget.OpTable, *, levels: int, baud: float, modulation: str, 
                            target_ber=target_ber, scope=scope, si_path=si_path)
 
 
-__all__ = ["EnergyBreakdown", "breakdown", "channel_op_table", "energy_per_bit"]
+__all__ = ["EnergyBreakdown", "breakdown", "channel_op_table", "energy_per_bit", "restrict"]

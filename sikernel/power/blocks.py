@@ -17,8 +17,9 @@ from .coefficients import EnergyCoefficients
 from .technology import Technology
 
 
-def tx_driver_w(v_peak_v: ArrayLike, co: EnergyCoefficients) -> np.ndarray:
-    """Source-series-terminated (SST) TX driver.
+def tx_driver_w(v_peak_v: ArrayLike, baud: float, tech: Technology,
+                co: EnergyCoefficients) -> np.ndarray:
+    """Source-series-terminated (SST) TX driver on a regulated swing rail.
 
     An SST leg switches its pad to ``V_dd`` or ground through the source
     resistance; the differential loop is source + line termination, so the
@@ -26,9 +27,16 @@ def tx_driver_w(v_peak_v: ArrayLike, co: EnergyCoefficients) -> np.ndarray:
     differential peak swing at the matched load is ``V_dd/2``
     (e.g. Dally & Poulton, *Digital Systems Engineering*, §11.2; Carusone,
     JSSC 2026 tutorial).  With the launch peak swing ``A`` (differential,
-    outer PAM level) the driver rail is ``V_dd = 2A`` and
+    outer PAM level) the driver rail is ``V_dd = 2A``.  Besides the DC loop
+    current, every symbol transition charges the capacitance hanging on the
+    pad -- output-stage drains, ESD diodes, bump and pad, ``C_out`` per side --
+    through the same rail: ``C_out V_dd² f_baud`` for the pair with the 1/2
+    transition activity of random data on both sides.  So
 
-        P = V_dd · I / η = (2A)² / (R_s,diff + R_t,diff) / η.
+        P = [(2A)² / (R_s,diff + R_t,diff) + C_out (2A)² f_baud] / η.
+
+    ``C_out`` is dominated by the pad, bump and ESD structure and is not scaled
+    with the node (assumption).
 
     Parameters
     ----------
@@ -36,7 +44,8 @@ def tx_driver_w(v_peak_v: ArrayLike, co: EnergyCoefficients) -> np.ndarray:
         Differential peak launch amplitude ``A`` in V (outer PAM level).
     """
     v_dd = 2.0 * np.asarray(v_peak_v, dtype=float)
-    return v_dd**2 / (co.r_source_diff_ohm + co.r_term_diff_ohm) / co.eta_driver
+    g = 1.0 / (co.r_source_diff_ohm + co.r_term_diff_ohm) + co.c_tx_out_f * baud
+    return v_dd**2 * g / co.eta_driver
 
 
 def tx_ffe_w(n_taps: ArrayLike, baud: float, tech: Technology, co: EnergyCoefficients) -> np.ndarray:
@@ -137,18 +146,44 @@ def analog_dfe_w(n_taps: ArrayLike, levels: int, baud: float, tech: Technology,
     return (extra_slicers * co.e_slicer_j + fb * co.e_dfe_tap_j) * tech.energy_scale * baud
 
 
-def pll_w(baud: float, co: EnergyCoefficients) -> float:
+def pll_w(baud: float, co: EnergyCoefficients, lanes: float | None = None) -> float:
     """PLL power for an rms jitter of ``rj_ui`` UI from the jitter-power figure of merit
     ``FOM = 10 log10((σ_j/1 s)² · P/1 mW)`` (Gao et al., JSSC 2009), shared by
-    ``lanes_per_pll`` lanes: ``P = 1 mW · 10^(FOM/10) / σ_j²``."""
+    ``lanes`` lanes (default ``lanes_per_pll``): ``P = 1 mW · 10^(FOM/10) / σ_j² / lanes``."""
     sigma_s = co.rj_ui / baud
-    return 1e-3 * 10.0 ** (co.pll_fom_db / 10.0) / sigma_s**2 / co.lanes_per_pll
+    n = co.lanes_per_pll if lanes is None else lanes
+    return 1e-3 * 10.0 ** (co.pll_fom_db / 10.0) / sigma_s**2 / n
+
+
+def cdr_w(baud: float, tech: Technology, co: EnergyCoefficients) -> float:
+    """Per-lane clock recovery of a CDR-based receiver: phase interpolator / phase rotator and the
+    CDR loop logic, ``E_cdr`` per symbol (``P = E_cdr · f_baud``, digital scaling).
+
+    A forwarded-clock (source-synchronous) link has no CDR loop: a deskew phase rotator set
+    at start-up and one clock lane shared by many data lanes (Dickson et al., IEEE JSSC
+    50(8), 2015); its deskew rotator is counted in the fixed overhead like every lane's
+    clock distribution.
+    """
+    return co.e_cdr_j_per_symbol * tech.energy_scale * baud
 
 
 def fixed_w(bit_rate: float, tech: Technology, co: EnergyCoefficients) -> float:
-    """Serializer/deserializer, clock distribution, CDR logic, bias: ``E_fixed · bit rate``."""
+    """Serializer/deserializer, clock distribution, bias: ``E_fixed · bit rate``."""
     return co.e_fixed_j_per_bit * tech.energy_scale * bit_rate
 
 
-__all__ = ["adc_w", "afe_stage_w", "analog_dfe_w", "ctle_stages", "dsp_dfe_w", "dsp_ffe_w",
-           "fixed_w", "mlsd_w", "pll_w", "slicers_w", "tx_driver_w", "tx_ffe_w"]
+__all__ = [
+    "adc_w",
+    "afe_stage_w",
+    "analog_dfe_w",
+    "cdr_w",
+    "ctle_stages",
+    "dsp_dfe_w",
+    "dsp_ffe_w",
+    "fixed_w",
+    "mlsd_w",
+    "pll_w",
+    "slicers_w",
+    "tx_driver_w",
+    "tx_ffe_w",
+]

@@ -149,16 +149,65 @@ class Solved:
     eta0_v2_per_hz: np.ndarray
 
 
-def solve(op: OpTable, *, levels: int, baud: float, target_ber: float, tech: Technology,
-          co: EnergyCoefficients, scope: str = "txrx") -> Solved:
-    """Solve (B1) and price every block for every configuration (and ENOB for ADC receivers).
+def with_retimed_ctle_only(op: OpTable) -> OpTable:
+    """Append, for every ``linear`` configuration, the same equaliser as an ``analog`` (retimed)
+    receiver with no DFE tap: CTLE + slicers + clock recovery, no feedback taps.
 
-    Returns arrays over the flattened (configuration × ENOB) candidates; rows of
-    non-ADC configurations appear once (``enob`` NaN).
+    The SI figures of a 0-tap DFE are those of the linear family (same TX FFE × CTLE
+    search, :func:`sikernel.power.si.op_table`); only the budget differs (no
+    ``linear_margin_db``, slicers and clocking priced).  Short channels are run this way
+    (equalisation switched off: e.g. the "flexible RX equalization" of Dickson et al.,
+    IEEE JSSC 50(8), 2015).  Works on 1-D (configurations) and 2-D (points × configurations)
+    figure arrays.
     """
-    n_cfg = len(op)
+    lin = np.nonzero(op.family == "linear")[0]
+    if lin.size == 0:
+        return op
+
+    def cat(v: np.ndarray) -> np.ndarray:
+        return np.concatenate([v, v[..., lin]], axis=-1)
+
+    fam = np.concatenate([op.family, np.full(lin.size, "analog", dtype=op.family.dtype)])
+    return OpTable(family=fam, a=cat(op.a), r2=cat(op.r2), var_n=cat(op.var_n), q_coef=cat(op.q_coef),
+                   mlsd_gain_db=cat(op.mlsd_gain_db), tx_taps=cat(op.tx_taps),
+                   ctle_peaking_db=cat(op.ctle_peaking_db), rx_ffe_taps=cat(op.rx_ffe_taps),
+                   dfe_taps=cat(op.dfe_taps), mlsd=cat(op.mlsd),
+                   extra={k: cat(v) for k, v in op.extra.items()})
+
+
+CLOCKINGS: tuple[str, ...] = ("cdr", "forwarded")
+
+
+def swing_for_eye(a: np.ndarray, r2: np.ndarray, var: np.ndarray, q: np.ndarray,
+                  h_v: float) -> np.ndarray:
+    """Launch amplitude ``A`` for which the half-eye ``a·A - Q·sqrt(r2·A² + var)`` equals ``h_v``.
+
+    With ``α = a² - Q² r2 > 0`` the root of ``(a A - h)² = Q² (r2 A² + var)`` with
+    ``a A ≥ h`` is (B3)
+
+        A = (a h + Q sqrt(r2 h² + α var)) / α,
+
+    which reduces to (B1) for ``h = 0``; rows with ``α ≤ 0`` give ``inf``.
+    """
+    alpha = a * a - q * q * r2
+    ok = alpha > 0
+    al = np.where(ok, alpha, 1.0)
+    amp = (a * h_v + q * np.sqrt(r2 * h_v * h_v + al * var)) / al
+    return np.where(ok, amp, np.inf)
+
+
+def solve(op: OpTable, *, levels: int, baud: float, target_ber: float, tech: Technology,
+          co: EnergyCoefficients, scope: str = "txrx", clocking: str = "cdr") -> Solved:
+    """Solve the budget and price every block for every configuration (and ENOB for ADC receivers).
+
+    Figures of ``op`` may be 1-D (configurations) or 2-D (points × configurations, a batch
+    of losses); the candidates (configurations, ADC receivers expanded over
+    :data:`ENOB_GRID`) lie on the last axis.  Rows of non-ADC configurations appear once
+    (``enob`` NaN).  Every operation is elementwise, so a batch row equals the 1-D solve of
+    that point bit for bit.
+    """
+    n_cfg = op.family.size
     is_dsp = op.family == "dsp"
-    # candidates: configurations, ADC receivers expanded over the ENOB grid
     reps = np.where(is_dsp, ENOB_GRID.size, 1)
     idx = np.repeat(np.arange(n_cfg), reps)
     enob = np.full(idx.size, np.nan)
@@ -171,31 +220,35 @@ def solve(op: OpTable, *, levels: int, baud: float, target_ber: float, tech: Tec
     dsp = fam == "dsp"
     lin = fam == "linear"
     ana = fam == "analog"
-    a = op.a[idx]
+    a = op.a[..., idx]
     q_req = q_required(target_ber, levels) * 10.0 ** (co.design_margin_db / 20.0)
-    q_eff = q_req * 10.0 ** (-op.mlsd_gain_db[idx] / 20.0)
+    q_eff = q_req * 10.0 ** (-op.mlsd_gain_db[..., idx] / 20.0)
     q_eff = np.where(lin, q_eff * 10.0 ** (co.linear_margin_db / 20.0), q_eff)
-    qn = np.where(dsp, op.q_coef[idx] * np.exp2(-2.0 * np.nan_to_num(enob, nan=30.0)), 0.0)
-    r2 = op.r2[idx] + qn
+    qn = np.where(dsp, op.q_coef[..., idx] * np.exp2(-2.0 * np.nan_to_num(enob, nan=30.0)), 0.0)
+    r2 = op.r2[..., idx] + qn
     den = a * a - q_eff * q_eff * r2
     ok = den > 0
-    # A_req^2 = K * eta0(x): thermal noise scales with the receiver noise density
-    k_amp = np.where(ok, q_eff * q_eff * op.var_n[idx] / ETA0_SI_V2_PER_HZ / np.where(ok, den, 1.0),
-                     np.inf)
+    # thermal noise after the receiver's filters per unit of noise density (V² per V²/Hz)
+    k_var = op.var_n[..., idx] / ETA0_SI_V2_PER_HZ
+    # noise-limited part: A_req² = K η0(x), K = Q² k_var / den  (B1)
+    k_amp = np.where(ok, q_eff * q_eff * k_var / np.where(ok, den, 1.0), np.inf)
     eta_t, eta_a1 = noise_terms(baud, tech, co)
     amp_max = 0.5 * tech.vdd_tx_max_v
-    a_min2 = co.min_launch_peak_v ** 2
-    # energy-optimal first-stage gm multiple x (module docstring, eq. B2)
+    # slicer receivers (analog, linear) need a minimum eye; an ADC receiver's offsets and
+    # resolution are in its own budget (q_coef) and calibrated digitally
+    h_v = np.where(dsp, 0.0, co.rx_min_half_eye_v)
+    # energy-optimal first-stage gm multiple x for the noise-limited part (eq. B2)
     c1 = float(blocks.afe_stage_w(1.0, baud, tech, co))
-    r_drv = (co.r_source_diff_ohm + co.r_term_diff_ohm) * co.eta_driver
+    c_tx = float(blocks.tx_driver_w(1.0, baud, tech, co))  # TX power per A² (W/V²)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        c2 = 4.0 * k_amp / r_drv
-        x_star = np.sqrt(c2 * eta_a1 / c1)
-        room = (amp_max * amp_max - a_min2) / k_amp - eta_t
-        x_min = np.where(room > 0, eta_a1 / np.where(room > 0, room, 1.0), np.inf)
+        x_star = np.sqrt(c_tx * k_amp * eta_a1 / c1)
+        # largest noise density with which the eye still fits the supply-limited swing
+        num = (a * amp_max - h_v) ** 2 / (q_eff * q_eff) - r2 * amp_max * amp_max
+        eta_room = np.where((a * amp_max > h_v) & (num > 0), num / k_var, -np.inf) - eta_t
+        x_min = np.where(eta_room > 0, eta_a1 / np.where(eta_room > 0, eta_room, 1.0), np.inf)
         gm_x = np.clip(np.maximum(x_star, x_min), 1.0, GM_MAX)
         eta0 = eta_t + eta_a1 / gm_x
-        amp = np.where(ok, np.sqrt(k_amp * eta0 + a_min2), np.inf)
+        amp = np.where(ok, swing_for_eye(a, r2, k_var * eta0, q_eff, h_v), np.inf)
         snr_ceiling_db = 10.0 * np.log10(np.maximum(a * a, 1e-300) / np.maximum(r2, 1e-300))
     limit = np.where(~ok, 1, np.where((x_min > GM_MAX) | (amp > amp_max * (1 + 1e-12)), 2, 0))
     closes = limit == 0
@@ -204,29 +257,33 @@ def solve(op: OpTable, *, levels: int, baud: float, target_ber: float, tech: Tec
 
     bit_rate = baud * math.log2(levels)
     en = np.nan_to_num(enob, nan=0.0)
-    n_ctle = blocks.ctle_stages(op.ctle_peaking_db[idx], co)
+    n_ctle = blocks.ctle_stages(op.ctle_peaking_db[..., idx], co)
     n_afe = n_ctle + co.vga_stages + np.where(ana, 1.0, 0.0) + np.where(dsp, 1.0, 0.0)
-    base_slicers = np.where(ana, float(levels), 0.0)  # L-1 data + 1 error/CDR slicer
     dfe_t = op.dfe_taps[idx].astype(float)
+    fwd = clocking == "forwarded"
+    # L-1 data slicers, plus one error/edge slicer for the CDR and adaptation
+    base_slicers = np.where(ana, float(levels) - (1.0 if fwd else 0.0), 0.0)
     fixed = blocks.fixed_w(bit_rate, tech, co)
-    pll = blocks.pll_w(baud, co)
+    cdr = 0.0 if fwd else blocks.cdr_w(baud, tech, co)
+    pll = blocks.pll_w(baud, co, co.lanes_per_forwarded_clock if fwd else co.lanes_per_pll)
     datapath = (blocks.dsp_ffe_w(op.rx_ffe_taps[idx], en, baud, tech, co)
                 + blocks.dsp_dfe_w(np.where(dsp, dfe_t, 0.0), levels, en, baud, tech, co)
                 + blocks.mlsd_w(op.mlsd[idx], levels, en, baud, tech, co))
+    zero = 0.0 * a
     p = {
-        "tx_driver": blocks.tx_driver_w(amp_c, co),
-        "tx_ffe": blocks.tx_ffe_w(op.tx_taps[idx], baud, tech, co),
+        "tx_driver": blocks.tx_driver_w(amp_c, baud, tech, co),
+        "tx_ffe": blocks.tx_ffe_w(op.tx_taps[idx], baud, tech, co) + zero,
         "rx_afe": blocks.afe_stage_w(n_afe - 1.0 + gm_x, baud, tech, co),
-        "adc": np.where(dsp, blocks.adc_w(en, baud, tech, co), 0.0),
-        "dsp_ffe": np.where(dsp, blocks.dsp_ffe_w(op.rx_ffe_taps[idx], en, baud, tech, co), 0.0),
-        "dsp_dfe": np.where(dsp, blocks.dsp_dfe_w(dfe_t, levels, en, baud, tech, co), 0.0),
-        "mlsd": np.where(dsp, blocks.mlsd_w(op.mlsd[idx], levels, en, baud, tech, co), 0.0),
-        "dsp_adapt_cdr": np.where(dsp, co.dsp_adapt_overhead * datapath, 0.0),
+        "adc": np.where(dsp, blocks.adc_w(en, baud, tech, co), 0.0) + zero,
+        "dsp_ffe": np.where(dsp, blocks.dsp_ffe_w(op.rx_ffe_taps[idx], en, baud, tech, co), 0.0) + zero,
+        "dsp_dfe": np.where(dsp, blocks.dsp_dfe_w(dfe_t, levels, en, baud, tech, co), 0.0) + zero,
+        "mlsd": np.where(dsp, blocks.mlsd_w(op.mlsd[idx], levels, en, baud, tech, co), 0.0) + zero,
+        "dsp_adapt_cdr": np.where(dsp, co.dsp_adapt_overhead * datapath, 0.0) + zero,
         "slicers_dfe": np.where(ana, blocks.slicers_w(base_slicers, baud, tech, co)
-                                + blocks.analog_dfe_w(dfe_t, levels, baud, tech, co), 0.0),
+                                + blocks.analog_dfe_w(dfe_t, levels, baud, tech, co), 0.0) + zero,
         # PLL: half charged to TX, half to RX; an unretimed (linear) RX has no clock
-        "clocking_pll": np.where(lin, 0.5 * pll, pll) + 0.0 * a,
-        "serdes_fixed": np.where(lin, (1.0 - co.rx_share_of_fixed) * fixed, fixed) + 0.0 * a,
+        "clocking_pll": np.where(lin, 0.5 * pll, pll + cdr) + zero,
+        "serdes_fixed": np.where(lin, (1.0 - co.rx_share_of_fixed) * fixed, fixed) + zero,
     }
     # the design is chosen on the whole link (TX + RX); ``scope`` only selects what is reported
     total = np.zeros_like(a)
@@ -250,4 +307,5 @@ def solve(op: OpTable, *, levels: int, baud: float, target_ber: float, tech: Tec
                   eta0_v2_per_hz=eta0)
 
 
-__all__ = ["BLOCKS", "ENOB_GRID", "FAMILIES", "OpTable", "Solved", "q_required", "solve"]
+__all__ = ["BLOCKS", "CLOCKINGS", "ENOB_GRID", "FAMILIES", "OpTable", "Solved", "q_required", "solve",
+           "swing_for_eye", "with_retimed_ctle_only"]

@@ -2,9 +2,10 @@
 
 The table (:data:`CALIBRATION_POINTS`) is that of
 ``shared/reference/links-and-energy.md`` (design, node, rate, loss at Nyquist,
-energy, scope, source, confidence).  The four fitted coefficients
+energy, scope, source, confidence).  The fitted coefficients
 (:data:`sikernel.power.coefficients.FITTED`: ADC Walden FOM, DSP energy per
-full-adder operation, AFE stage load capacitance, fixed per-bit overhead)
+full-adder operation, AFE stage load capacitance, fixed per-bit overhead,
+TX pad capacitance, per-symbol CDR energy)
 are found by bounded least squares on
 ``log(E_model / E_published)`` (:func:`scipy.optimize.least_squares`, bounds =
 the documented physical ranges, fitted in log space).  Each design is evaluated
@@ -20,7 +21,10 @@ Choices made for points whose description is incomplete (all documented here):
   CEI-112G-LR (OIF-CEI-05.0 cl. 27) (assumption).
 * IBM 32 nm, 12 Gb/s NRZ source-synchronous: losses at 6 GHz derived from
   ≈0.2 dB/in Megtron 6 stripline plus ≈1 dB of package/via per link
-  (0.75 in -> 1.0 dB, 20 in -> 5.0 dB; D), BER 1e-12 (assumption).
+  (0.75 in -> 1.0 dB, 20 in -> 5.0 dB; D), BER 1e-12 (assumption); clocking
+  "forwarded" (source-synchronous: a forwarded clock lane per 16 data lanes, per-lane
+  deskew phase rotator, no CDR; Dickson et al., IEEE JSSC 50(8), 2015) -- a property
+  of the published architecture, priced by the same coefficients as every design.
 
 Every design is evaluated on the synthetic channel of :mod:`sikernel.power.table`
 (two IEEE packages + host-board line of the design's loss).
@@ -50,6 +54,7 @@ class CalibrationPoint:
     target_ber: float
     source: str
     confidence: str
+    clocking: str = "cdr"
 
     @property
     def baud(self) -> float:
@@ -68,29 +73,13 @@ CALIBRATION_POINTS: tuple[CalibrationPoint, ...] = (
     CalibrationPoint("Ali ADC-DSP", 7, 112.0, "pam4", 38.0, 4.1, "dsp", 1e-4, "ISSCC 2022", "H/D"),
     CalibrationPoint("LaCroix ADC-DSP", 7, 116.0, "pam4", 45.0, 6.0, "dsp", 1e-4, "ISSCC 2021", "H"),
     CalibrationPoint("IBM source-synchronous, 0.75 in", 32, 12.0, "nrz", 1.0, 1.4, "analog", 1e-12,
-                     "IBM Research publication", "H"),
+                     "IBM Research publication", "H", "forwarded"),
     CalibrationPoint("IBM source-synchronous, 20 in", 32, 12.0, "nrz", 5.0, 1.9, "analog", 1e-12,
-                     "IBM Research publication", "H"),
+                     "IBM Research publication", "H", "forwarded"),
 )
 
 #: target: every calibration point within this relative error after the fit
 TOLERANCE = 0.30
-#: points the current model misses by more than TOLERANCE, with the reason (kept visible)
-KNOWN_OUTLIERS: dict[str, str] = {
-    "Shivnaraine XSR": "model ~31 % low: short-reach fixed costs (clocking, serializer) under-predicted",
-    "Singh (Broadcom) analog": "model ~63 % low: the model's analog receiver (12-tap DFE, ~1 V swing) "
-                               "costs about the same at 35 dB as at 10 dB, far below the published "
-                               "design (no crosstalk or PVT margin in this model)",
-    "IBM source-synchronous, 0.75 in": "model ~1.8x high: the 7 nm-referenced fixed overhead scaled "
-                                       "to 32 nm by rule (1) overshoots a 12 Gb/s forwarded-clock link "
-                                       "(no CDR), and NRZ doubles the per-bit AFE cost",
-    "IBM source-synchronous, 20 in": "model ~1.3x high: as above, and the model's energy barely "
-                                     "grows between the two reaches",
-}
-#: looser bound the known outliers are held to (factor)
-OUTLIER_FACTOR = 3.0
-
-
 @dataclass(frozen=True)
 class CalibrationResult:
     """Fitted coefficients and residuals."""
@@ -126,7 +115,7 @@ def evaluate(co: EnergyCoefficients) -> tuple[np.ndarray, tuple[str, ...]]:
         try:
             e = energy_per_bit(loss_db=p.loss_db, baud=p.baud, modulation=p.modulation,
                                node_nm=p.node_nm, architecture=p.architecture,
-                               target_ber=p.target_ber, coefficients=co)
+                               target_ber=p.target_ber, coefficients=co, clocking=p.clocking)
             out[i] = e.total_pj_per_bit
             arch.append(e.architecture)
         except SIKernelError:

@@ -40,10 +40,11 @@ class EnergyCoefficients:
     """
 
     # -- fitted (least squares in log space on the calibration table) ------------
-    walden_fom_j: float = 1.02e-13
-    e_fa_j: float = 2.27e-15
-    c_afe_f: float = 1e-14
-    e_fixed_j_per_bit: float = 4.12e-13
+    walden_fom_j: float = 8.893e-14
+    e_fa_j: float = 1.845e-15
+    c_afe_f: float = 1.859e-14
+    e_fixed_j_per_bit: float = 2.852e-13
+    c_tx_out_f: float = 5e-13
     # -- TX driver --------------------------------------------------------------
     r_source_diff_ohm: float = 100.0
     r_term_diff_ohm: float = 100.0
@@ -67,11 +68,13 @@ class EnergyCoefficients:
     pll_fom_db: float = -238.0
     rj_ui: float = 0.01
     lanes_per_pll: int = 8
+    lanes_per_forwarded_clock: int = 16
+    e_cdr_j_per_symbol: float = 1.101e-12
     rx_share_of_fixed: float = 0.5
     # -- receiver noise / sensitivity --------------------------------------------
     noise_excess: float = 3.0
     temperature_k: float = 300.0
-    min_launch_peak_v: float = 0.1
+    rx_min_half_eye_v: float = 0.001
     linear_margin_db: float = 3.0
     design_margin_db: float = 3.0
 
@@ -102,6 +105,11 @@ DOC: dict[str, Coefficient] = {c.name: c for c in (
                 "fitted; serializer/deserializer, clock distribution and phase "
                 "interpolators, CDR logic, bias, at 7 nm",
                 5e-14, 1.5e-12, True),
+    Coefficient("c_tx_out_f", "F",
+                "fitted; capacitance on each TX pad switched through the swing rail: output-stage "
+                "drains, ESD diodes, pad and bump (T-coil-compensated 112G TX pads carry "
+                "~100-300 fF); not node-scaled",
+                5e-14, 5e-13, True),
     Coefficient("r_source_diff_ohm", "ohm",
                 "SST driver matched to the 100 ohm differential line (802.3 R_d = 50 ohm per leg)"),
     Coefficient("r_term_diff_ohm", "ohm",
@@ -133,6 +141,13 @@ DOC: dict[str, Coefficient] = {c.name: c for c in (
                 "X. Gao et al., IEEE JSSC 44(12), 2009); -238 dB is typical of published LC-PLLs"),
     Coefficient("rj_ui", "UI", "IEEE 802.3 COM σ_RJ = 0.01 UI (Table 93A-1 / 163A)"),
     Coefficient("lanes_per_pll", "1", "assumption: one PLL per octal macro"),
+    Coefficient("lanes_per_forwarded_clock", "1",
+                "one forwarded clock lane per 16 data lanes (the 2-byte source-synchronous "
+                "I/O of Dickson et al., IEEE JSSC 50(8), 2015)"),
+    Coefficient("e_cdr_j_per_symbol", "J",
+                "fitted; per-lane clock recovery of a CDR receiver (phase interpolator, its "
+                "clock buffers, CDR loop logic) per symbol at 7 nm",
+                1e-13, 3e-12, True),
     Coefficient("rx_share_of_fixed", "1",
                 "assumption: RX (CDR, deserializer) share of the fixed overhead"),
     Coefficient("noise_excess", "1",
@@ -144,10 +159,13 @@ DOC: dict[str, Coefficient] = {c.name: c for c in (
     Coefficient("design_margin_db", "dB",
                 "IEEE 802.3 COM pass threshold: 3 dB of margin over the detector error ratio "
                 "(93A.1.7; 163A, 178A)"),
-    Coefficient("min_launch_peak_v", "V",
-                "assumption: smallest launch amplitude (peak differential) a transmitter uses; "
-                "crosstalk, supply noise and slicer offsets, absent from the budget, keep "
-                "short-reach swings at >= 200 mV peak-to-peak"),
+    Coefficient("rx_min_half_eye_v", "V",
+                "assumption: smallest half eye opening (outer eye, at the RX input, after the "
+                "noise budget) a receiver resolves: residual StrongARM offset after calibration "
+                "and sensitivity (a few mV each, referred through the AFE gain), plus allowance "
+                "for crosstalk and supply noise that the budget omits; the swing grows as "
+                "1/(main cursor) with loss until the TX supply limits it",
+                0.0005, 0.01),
     Coefficient("linear_margin_db", "dB",
                 "assumption: SNR kept in reserve by an unretimed (linear) link for the optical "
                 "path and the far-end retimer"),
