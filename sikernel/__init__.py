@@ -43,6 +43,7 @@ _LAZY: dict[str, str] = {
     "eye_closure": "sikernel.eye.closure",
     "simulate": "sikernel.eye.timesim",
     "energy_per_bit": "sikernel.power.api",
+    "energy_per_bit_batch": "sikernel.power.batch",
     "run_study": "sikernel.study",
 }
 

@@ -1,0 +1,187 @@
+"""Vectorised loss-based energy model: :func:`energy_per_bit_batch`.
+
+The same model as ``energy_per_bit(loss_db=...)`` (:mod:`sikernel.power.api`) for an
+array of losses at one (baud, modulation, node, architecture, BER): the tabulated SI
+figures of :mod:`sikernel.power.table` are interpolated for every loss at once (the
+same arithmetic as :meth:`~sikernel.power.table.LossTable.at`), the budget of
+:func:`sikernel.power.budget.solve` runs on (points × candidates) arrays, and the choice
+of :func:`sikernel.power.architecture.choose` (cheapest closing configuration per family,
+then the cheapest family, ties to the order of
+:data:`~sikernel.power.budget.FAMILIES`) is an ``argmin`` along the candidate axis.
+Every operation is elementwise per point, so each result equals the scalar call
+(``tests/test_power.py`` checks it point by point).  Points where no (or not the
+requested) architecture closes, or beyond the tabulated losses, get NaN and code -1
+instead of an exception.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .. import _validate
+from ..errors import SIKernelError
+from . import budget
+from .coefficients import DEFAULT_COEFFICIENTS, EnergyCoefficients
+
+#: numeric equaliser/operating-point settings reported per point
+EQ_FIELDS: tuple[str, ...] = ("tx_ffe_taps", "ctle_peaking_db", "ctle_gdc_db", "dfe_taps",
+                              "rx_ffe_taps", "mlsd", "adc_enob", "launch_peak_v")
+#: points solved together (bounds the (points × candidates) working arrays to a few MB)
+BLOCK_POINTS = 4096
+
+
+@dataclass(frozen=True)
+class EnergyBatch:
+    """Energy per bit of ``n`` links (arrays of length ``n``; NaN / -1 where nothing closes).
+
+    Attributes
+    ----------
+    total_pj_per_bit : ndarray
+        TX + RX (or ``scope``) energy per bit in pJ/bit.
+    blocks : dict
+        Block name (:data:`sikernel.power.budget.BLOCKS`) -> pJ/bit array.
+    architecture_code : ndarray of int
+        Index of the chosen family in :data:`sikernel.power.budget.FAMILIES`
+        (0 linear, 1 analog, 2 dsp); -1 where no architecture closes.
+    eq_settings : dict
+        :data:`EQ_FIELDS` -> array (``adc_enob`` NaN for slicer receivers, ``mlsd`` 0/1).
+    loss_db : ndarray
+        The losses analysed (dB at ``baud/2``).
+    baud, bit_rate_bps : float
+    """
+
+    total_pj_per_bit: np.ndarray
+    blocks: dict[str, np.ndarray]
+    architecture_code: np.ndarray
+    eq_settings: dict[str, np.ndarray]
+    loss_db: np.ndarray
+    baud: float
+    bit_rate_bps: float
+
+    @property
+    def architecture(self) -> np.ndarray:
+        """Chosen family names ("" where none closes)."""
+        names = np.array([*budget.FAMILIES, ""])
+        return names[self.architecture_code]
+
+
+def _interpolate(table: Any, loss: np.ndarray) -> budget.OpTable:
+    """:meth:`LossTable.at` for an array of losses inside the grid (same arithmetic)."""
+    g = table.loss_db
+    i = np.minimum(((loss - g[0]) / (g[1] - g[0])).astype(np.int64), g.size - 2)
+    w = ((loss - g[i]) / (g[i + 1] - g[i]))[:, None]
+    f = {k: (1.0 - w) * v[i] + w * v[i + 1] for k, v in table.figures.items()}
+    gdc = table.gdc_db[i + (w[:, 0] >= 0.5).astype(np.int64)]
+    a2 = f["a"] * f["a"]
+    return budget.OpTable(family=table.family, a=f["a"], r2=f["nsr_r2"] * a2,
+                          var_n=f["nsr_var_n"] * a2, q_coef=f["nsr_q_coef"] * a2,
+                          mlsd_gain_db=np.zeros(table.family.size), tx_taps=table.tx_taps,
+                          ctle_peaking_db=f["ctle_peaking_db"], rx_ffe_taps=table.rx_ffe_taps,
+                          dfe_taps=table.dfe_taps, mlsd=table.mlsd, extra={"ctle_gdc_db": gdc})
+
+
+def _solve_block(op: budget.OpTable, *, levels: int, baud: float, target_ber: float, tech: Any,
+                 co: EnergyCoefficients, scope: str, clocking: str, architecture: str,
+                 out: dict[str, np.ndarray], sl: slice) -> None:
+    sol = budget.solve(op, levels=levels, baud=baud, target_ber=target_ber, tech=tech, co=co,
+                       scope=scope, clocking=clocking)
+    n = sol.total_w.shape[0]
+    rows = np.arange(n)
+    fam = op.family[sol.config_index]
+    best = np.zeros((n, len(budget.FAMILIES)), dtype=np.int64)
+    cost = np.full((n, len(budget.FAMILIES)), np.inf)
+    for k, f in enumerate(budget.FAMILIES):
+        sel = (fam == f)[None, :] & sol.closes
+        c = np.where(sel, sol.total_w, np.inf)
+        j = np.argmin(c, axis=1)
+        best[:, k] = j
+        cost[:, k] = np.where(np.any(sel, axis=1), c[rows, j], np.inf)
+    if architecture == "auto":
+        code = np.argmin(cost, axis=1)
+    else:
+        code = np.full(n, budget.FAMILIES.index(architecture), dtype=np.int64)
+    ok = np.isfinite(cost[rows, code])
+    row = best[rows, code]
+    to_pj = 1e12 / (baud * math.log2(levels))
+    tot = np.zeros(n)
+    for b in budget.BLOCKS:
+        v = sol.power_w[b][rows, row] * to_pj
+        out[b][sl] = np.where(ok, v, np.nan)
+        tot = tot + v
+    out["total"][sl] = np.where(ok, tot, np.nan)
+    out["code"][sl] = np.where(ok, code, -1)
+    cfg = sol.config_index[row]
+    eq = {"tx_ffe_taps": op.tx_taps[cfg], "ctle_peaking_db": op.ctle_peaking_db[rows, cfg],
+          "ctle_gdc_db": op.extra["ctle_gdc_db"][rows, cfg], "dfe_taps": op.dfe_taps[cfg],
+          "rx_ffe_taps": op.rx_ffe_taps[cfg], "mlsd": op.mlsd[cfg], "adc_enob": sol.enob[row],
+          "launch_peak_v": sol.amp_v[rows, row]}
+    for k in EQ_FIELDS:
+        out["eq_" + k][sl] = np.where(ok, np.asarray(eq[k], dtype=float), np.nan)
+
+
+def energy_per_bit_batch(loss_db: Any, baud: float = 53.125e9, modulation: str = "pam4",
+                         node_nm: float = 7, architecture: str = "auto", target_ber: float = 1e-6,
+                         scope: str = "txrx", coefficients: EnergyCoefficients | None = None,
+                         exclude: tuple[str, ...] = (), clocking: str = "cdr") -> EnergyBatch:
+    """Energy per bit for an array of insertion losses (vectorised ``energy_per_bit(loss_db=x)``).
+
+    Parameters
+    ----------
+    loss_db : array_like
+        Insertion losses at ``baud/2`` in dB (finite, ≥ 0), any shape (flattened).
+    baud, modulation, node_nm, architecture, target_ber, scope, coefficients, exclude, clocking
+        As :func:`sikernel.power.energy_per_bit`, one value for the whole batch.
+
+    Returns
+    -------
+    EnergyBatch
+        Per-point totals, blocks, architecture codes and equaliser settings; NaN / -1 where
+        the link does not close (``energy_per_bit`` raises there).
+
+    Raises
+    ------
+    SIKernelError
+        Negative or non-finite loss; bad baud, modulation, node, architecture, BER, scope,
+        clocking or excluded family.
+    """
+    from .api import _check_common, restrict
+    from .table import LOSS_GRID_DB, get_table
+
+    fb, _, levels, tech, arch, ber, sc = _check_common(baud, modulation, node_nm, architecture,
+                                                       target_ber, scope)
+    co = DEFAULT_COEFFICIENTS if coefficients is None else coefficients
+    clk = _validate.one_of("clocking", clocking, budget.CLOCKINGS)
+    loss = np.asarray(loss_db, dtype=float).reshape(-1)
+    bad = ~np.isfinite(loss) | (loss < 0)
+    if np.any(bad):
+        raise SIKernelError(f"loss_db must be finite and >= 0 dB; got {loss[bad][0]!r} "
+                            f"(and {int(bad.sum()) - 1} more)")
+    table = get_table(fb, levels)
+    if arch != "auto" and arch in exclude:
+        raise SIKernelError(f"architecture {arch!r} is excluded")
+    n = loss.size
+    out = {k: np.full(n, np.nan) for k in (*budget.BLOCKS, "total", *("eq_" + e for e in EQ_FIELDS))}
+    out["code"] = np.full(n, -1, dtype=np.int64)
+    inside = np.nonzero(loss <= LOSS_GRID_DB[-1])[0]
+    for s in range(0, inside.size, BLOCK_POINTS):
+        pts = inside[s:s + BLOCK_POINTS]
+        op = restrict(budget.with_retimed_ctle_only(_interpolate(table, loss[pts])), tuple(exclude))
+        if op.family.size == 0:
+            break
+        blk = {k: np.empty(pts.size) for k in out if k != "code"}
+        blk["code"] = np.empty(pts.size, dtype=np.int64)
+        _solve_block(op, levels=levels, baud=fb, target_ber=ber, tech=tech, co=co, scope=sc,
+                     clocking=clk, architecture=arch, out=blk, sl=slice(None))
+        for k, v in blk.items():
+            out[k][pts] = v
+    return EnergyBatch(total_pj_per_bit=out["total"], blocks={b: out[b] for b in budget.BLOCKS},
+                       architecture_code=out["code"],
+                       eq_settings={e: out["eq_" + e] for e in EQ_FIELDS}, loss_db=loss,
+                       baud=fb, bit_rate_bps=fb * math.log2(levels))
+
+
+__all__ = ["EQ_FIELDS", "EnergyBatch", "energy_per_bit_batch"]
