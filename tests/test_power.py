@@ -17,6 +17,8 @@ from sikernel.power.coefficients import DEFAULT_COEFFICIENTS, DOC, FITTED
 
 BAUD = 53.125e9
 REL_UNITS = 1e-12
+# energy_per_bit_batch against the scalar path (same elementwise arithmetic)
+REL_BATCH = 1e-12
 # a shipped SI table row against the same chain rerun (same kernels and inputs; 1e-6 leaves room
 # for last-bit differences of another CPU, not for a changed model)
 REL_TABLE = 1e-6
@@ -199,3 +201,66 @@ def test_breakdown_reports_si_operating_point():
 def test_beyond_table_is_too_lossy():
     with pytest.raises(SIKernelError, match="no architecture closes this link at BER"):
         energy_per_bit(loss_db=75.0, baud=BAUD)
+
+
+@pytest.mark.parametrize("kw", [{}, {"architecture": "analog"},
+                                {"baud": 56.5e9, "node_nm": 5, "target_ber": 1e-9},
+                                {"baud": 12e9, "modulation": "nrz", "node_nm": 32,
+                                 "clocking": "forwarded"},
+                                {"exclude": ("linear",), "scope": "rx"}])
+def test_batch_equals_scalar_point_by_point(kw, rng):
+    """energy_per_bit_batch equals energy_per_bit(loss_db=x) at every point (incl. non-closing)."""
+    from sikernel.power import energy_per_bit_batch
+    from sikernel.power.budget import BLOCKS, FAMILIES
+
+    loss = np.concatenate([rng.uniform(0.0, 62.0, 60), [0.0, 0.5, 33.0, 60.0]])
+    b = energy_per_bit_batch(loss, **kw)
+    for i, x in enumerate(loss):
+        try:
+            e = energy_per_bit(loss_db=float(x), **kw)
+        except SIKernelError:
+            assert np.isnan(b.total_pj_per_bit[i]) and b.architecture_code[i] == -1, x
+            continue
+        assert b.architecture_code[i] == FAMILIES.index(e.architecture), x
+        assert math.isclose(b.total_pj_per_bit[i], e.total_pj_per_bit, rel_tol=REL_BATCH), x
+        for k in BLOCKS:
+            assert math.isclose(b.blocks[k][i], e.blocks[k], rel_tol=REL_BATCH,
+                                abs_tol=REL_BATCH * e.total_pj_per_bit), (k, x)
+        for k, v in b.eq_settings.items():
+            ev = np.nan if e.eq_settings[k] is None else float(e.eq_settings[k])
+            assert (np.isnan(v[i]) and np.isnan(ev)) or math.isclose(v[i], ev, rel_tol=REL_BATCH), (k, x)
+
+
+@pytest.mark.parametrize("bad", [[-1.0], [np.nan], [1.0, np.inf]])
+def test_batch_bad_loss(bad):
+    from sikernel.power import energy_per_bit_batch
+
+    with pytest.raises(SIKernelError, match="loss_db"):
+        energy_per_bit_batch(bad, baud=BAUD)
+
+
+def test_batch_bad_clocking():
+    with pytest.raises(SIKernelError, match="clocking"):
+        energy_per_bit(loss_db=5.0, baud=BAUD, clocking="optical")
+
+
+def test_forwarded_clock_costs_less_than_cdr():
+    """Same link, no CDR and a clock shared by more lanes: strictly cheaper."""
+    cdr = energy_per_bit(loss_db=3.0, baud=12e9, modulation="nrz", node_nm=32, target_ber=1e-12)
+    fwd = energy_per_bit(loss_db=3.0, baud=12e9, modulation="nrz", node_nm=32, target_ber=1e-12,
+                         clocking="forwarded")
+    assert fwd.total_pj_per_bit < cdr.total_pj_per_bit
+
+
+def test_long_reach_analog_runs_at_supply_limited_swing():
+    """Singh-class 35 dB analog link: the launch swing sits at the TX supply limit and the TX
+    and AFE spend more than on a 12 dB link."""
+    from sikernel.power.technology import get_technology
+
+    kw = {"baud": 56e9, "node_nm": 5, "architecture": "analog"}
+    lr = energy_per_bit(loss_db=35.0, **kw)
+    sr = energy_per_bit(loss_db=12.0, **kw)
+    vmax = 0.5 * get_technology(5).vdd_tx_max_v
+    assert lr.eq_settings["launch_peak_v"] > 0.9 * vmax
+    assert lr.blocks["tx_driver"] > 3 * sr.blocks["tx_driver"]
+    assert lr.blocks["rx_afe"] > sr.blocks["rx_afe"]
