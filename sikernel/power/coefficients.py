@@ -4,7 +4,7 @@ Digital coefficients are quoted at the 7 nm reference node and scaled to other
 nodes by :attr:`sikernel.power.technology.Technology.energy_scale` (rule (1) of
 :mod:`sikernel.power.technology`); analog capacitances by ``cap_scale``.
 
-Four coefficients are *fitted* on the published designs of
+Six coefficients are *fitted* on the published designs of
 ``shared/reference/links-and-energy.md`` (see :mod:`sikernel.power.calibration`);
 each has a documented physical range that the fit must respect.  Every other
 coefficient is either a physical constant, a standard value (IEEE 802.3 COM)
@@ -34,7 +34,7 @@ class Coefficient:
 class EnergyCoefficients:
     """Values of every model coefficient (SI units, 7 nm reference for digital ones).
 
-    The defaults of the four fitted coefficients are the result of
+    The defaults of the six fitted coefficients are the result of
     :func:`sikernel.power.calibration.calibrate` on the calibration table
     (rerun by ``tests/test_power_calibration.py``).
     """
