@@ -55,20 +55,42 @@ def tx_ffe_w(n_taps: ArrayLike, baud: float, tech: Technology, co: EnergyCoeffic
             * tech.energy_scale * baud)
 
 
-def afe_stage_w(n_stages: ArrayLike, baud: float, tech: Technology, co: EnergyCoefficients) -> np.ndarray:
-    """RX analog front end (CTLE, VGA, summer): ``n_stages`` differential gain stages.
+def afe_gm_per_c(baud: float, co: EnergyCoefficients, gain: float = 1.0) -> float:
+    """Transconductance per farad of external load, ``g_m / C_L``, of one AFE stage of voltage
+    gain ``gain`` at the bandwidth ``f_bw = afe_bandwidth_per_baud · baud``.
 
-    Each stage must reach unity high-frequency gain at ``f_bw`` into its load
-    ``C_L``: ``g_m = 2π f_bw C_L``; a square-law pair at overdrive ``V_ov``
-    needs a tail current ``I = g_m V_ov`` (``g_m = 2 I_D / V_ov``,
-    ``I_D = I/2``; Razavi, *Design of Analog CMOS ICs*,
-    ch. 2, square-law transconductance), so
+    Gain-bandwidth: ``g_m = 2π f_bw · gain · (C_L + C_self)``, and the stage's own device
+    capacitance grows with its size, ``C_self = g_m / (2π f_T)`` (f_T = g_m/(2π C_gg));
+    solving (self-loading, e.g. Razavi, *Design of Analog CMOS ICs*, 2nd ed., §6 on the
+    gain-bandwidth of a loaded stage; Sackinger, *Analysis and Design of Transimpedance
+    Amplifiers*, on f_T-limited gain stages):
 
-        P_stage = V_dd,a · 2π f_bw C_L V_ov.
+        g_m / C_L = 2π f_bw · gain / (1 - gain · f_bw / f_T).
+
+    The cost per stage thus rises steeply as ``gain · f_bw`` nears ``f_T``: what makes
+    a 112G front end dearer per bit than a 12G one in an older node.  Returns ``inf`` when
+    ``gain · f_bw ≥ f_T`` (not realisable).
     """
     f_bw = co.afe_bandwidth_per_baud * baud
-    c_l = co.c_afe_f * tech.cap_scale
-    return np.asarray(n_stages, dtype=float) * tech.vdd_analog_v * 2.0 * math.pi * f_bw * c_l * co.v_ov_v
+    room = 1.0 - gain * f_bw / co.f_t_hz
+    return 2.0 * math.pi * f_bw * gain / room if room > 0 else math.inf
+
+
+def afe_stage_w(n_stages: ArrayLike, baud: float, tech: Technology, co: EnergyCoefficients,
+                gain: float = 1.0) -> np.ndarray:
+    """RX analog front end (CTLE, VGA, summer): ``n_stages`` differential stages of gain ``gain``.
+
+    Each stage must reach its gain at ``f_bw`` into its load ``C_L`` with its own
+    self-loading (:func:`afe_gm_per_c`; unity-gain cells for the CTLE, summer and input
+    stage, ``gain_stage_db`` cells for the VGA); a square-law pair at overdrive ``V_ov``
+    needs a tail current ``I = g_m V_ov`` (``g_m = 2 I_D / V_ov``, ``I_D = I/2``; Razavi,
+    *Design of Analog CMOS ICs*, ch. 2, square-law transconductance), so
+
+        P_stage = V_dd,a · g_m V_ov,   g_m = C_L · afe_gm_per_c(gain).
+    """
+    c_l = co.c_afe_f
+    gm = c_l * afe_gm_per_c(baud, co, gain)
+    return np.asarray(n_stages, dtype=float) * tech.vdd_analog_v * gm * co.v_ov_v
 
 
 def ctle_stages(peaking_db: ArrayLike, co: EnergyCoefficients) -> np.ndarray:
@@ -174,6 +196,7 @@ def fixed_w(bit_rate: float, tech: Technology, co: EnergyCoefficients) -> float:
 
 __all__ = [
     "adc_w",
+    "afe_gm_per_c",
     "afe_stage_w",
     "analog_dfe_w",
     "cdr_w",

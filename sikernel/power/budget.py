@@ -55,6 +55,8 @@ from .technology import Technology
 ETA0_SI_V2_PER_HZ = 8.2e-18
 #: largest first-stage transconductance multiple considered (noise-power trade-off)
 GM_MAX = 64.0
+#: most full-bandwidth gain stages a slicer receiver's AFE may chain (B4)
+GAIN_STAGES_MAX = 6
 
 
 def noise_terms(baud: float, tech: Technology, co: EnergyCoefficients) -> tuple[float, float]:
@@ -74,7 +76,7 @@ def noise_terms(baud: float, tech: Technology, co: EnergyCoefficients) -> tuple[
     """
     kt = Boltzmann * co.temperature_k
     r_par = co.r_term_diff_ohm * co.r_source_diff_ohm / (co.r_term_diff_ohm + co.r_source_diff_ohm)
-    gm_min = 2.0 * math.pi * co.afe_bandwidth_per_baud * baud * co.c_afe_f * tech.cap_scale
+    gm_min = blocks.afe_gm_per_c(baud, co) * co.c_afe_f
     return 4.0 * kt * r_par, co.noise_excess * 8.0 * kt / gm_min
 
 
@@ -147,6 +149,7 @@ class Solved:
     config_index: np.ndarray
     gm_x: np.ndarray
     eta0_v2_per_hz: np.ndarray
+    gain_stages: np.ndarray  # full-bandwidth gain (VGA) stages chosen (B4)
 
 
 def with_retimed_ctle_only(op: OpTable) -> OpTable:
@@ -196,6 +199,21 @@ def swing_for_eye(a: np.ndarray, r2: np.ndarray, var: np.ndarray, q: np.ndarray,
     return np.where(ok, amp, np.inf)
 
 
+def _swing_at(a: np.ndarray, r2: np.ndarray, k_var: np.ndarray, q: np.ndarray, x_star: np.ndarray,
+              ok: np.ndarray, *, h_v: float, amp_max: float, eta_t: float,
+              eta_a1: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(swing A, g_m multiple x, limit code) for a required input half eye ``h_v`` (B2, B3)."""
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        # largest noise density with which the eye still fits the supply-limited swing
+        num = (a * amp_max - h_v) ** 2 / (q * q) - r2 * amp_max * amp_max
+        eta_room = np.where((a * amp_max > h_v) & (num > 0), num / k_var, -np.inf) - eta_t
+        x_min = np.where(eta_room > 0, eta_a1 / np.where(eta_room > 0, eta_room, 1.0), np.inf)
+        x = np.clip(np.maximum(x_star, x_min), 1.0, GM_MAX)
+        amp = np.where(ok, swing_for_eye(a, r2, k_var * (eta_t + eta_a1 / x), q, h_v), np.inf)
+    lim = np.where(~ok, 1, np.where((x_min > GM_MAX) | (amp > amp_max * (1 + 1e-12)), 2, 0))
+    return amp, x, lim
+
+
 def solve(op: OpTable, *, levels: int, baud: float, target_ber: float, tech: Technology,
           co: EnergyCoefficients, scope: str = "txrx", clocking: str = "cdr") -> Solved:
     """Solve the budget and price every block for every configuration (and ENOB for ADC receivers).
@@ -234,31 +252,61 @@ def solve(op: OpTable, *, levels: int, baud: float, target_ber: float, tech: Tec
     k_amp = np.where(ok, q_eff * q_eff * k_var / np.where(ok, den, 1.0), np.inf)
     eta_t, eta_a1 = noise_terms(baud, tech, co)
     amp_max = 0.5 * tech.vdd_tx_max_v
-    # slicer receivers (analog, linear) need a minimum eye; an ADC receiver's offsets and
-    # resolution are in its own budget (q_coef) and calibrated digitally
-    h_v = np.where(dsp, 0.0, co.rx_min_half_eye_v)
     # energy-optimal first-stage gm multiple x for the noise-limited part (eq. B2)
     c1 = float(blocks.afe_stage_w(1.0, baud, tech, co))
     c_tx = float(blocks.tx_driver_w(1.0, baud, tech, co))  # TX power per A² (W/V²)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         x_star = np.sqrt(c_tx * k_amp * eta_a1 / c1)
-        # largest noise density with which the eye still fits the supply-limited swing
-        num = (a * amp_max - h_v) ** 2 / (q_eff * q_eff) - r2 * amp_max * amp_max
-        eta_room = np.where((a * amp_max > h_v) & (num > 0), num / k_var, -np.inf) - eta_t
-        x_min = np.where(eta_room > 0, eta_a1 / np.where(eta_room > 0, eta_room, 1.0), np.inf)
-        gm_x = np.clip(np.maximum(x_star, x_min), 1.0, GM_MAX)
-        eta0 = eta_t + eta_a1 / gm_x
-        amp = np.where(ok, swing_for_eye(a, r2, k_var * eta0, q_eff, h_v), np.inf)
         snr_ceiling_db = 10.0 * np.log10(np.maximum(a * a, 1e-300) / np.maximum(r2, 1e-300))
-    limit = np.where(~ok, 1, np.where((x_min > GM_MAX) | (amp > amp_max * (1 + 1e-12)), 2, 0))
+    # Slicer receivers (analog, linear) must deliver a half eye of ``slicer_min_half_eye_v`` to
+    # the slicer through n full-bandwidth gain stages of ``gain_stage_db`` each (B4): the eye
+    # needed at the RX input is h_sl / G^n.  More stages cost AFE power, fewer need more
+    # launch swing; n is chosen for least TX + AFE power (ties: fewer stages).  An ADC
+    # receiver's offsets and resolution are in its own budget (q_coef, calibrated digitally):
+    # h = 0 and its VGA count is fixed.
+    g_st = 10.0 ** (co.gain_stage_db / 20.0)
+    c_gain = float(blocks.afe_stage_w(1.0, baud, tech, co, gain=g_st))
+    n_lo = int(co.vga_stages)
+    n_hi = max(GAIN_STAGES_MAX, n_lo)
+    amp = np.empty(a.shape)
+    gm_x = np.empty(a.shape)
+    n_gain = np.full(a.shape, float(n_lo))
+    limit = np.empty(a.shape, dtype=np.int64)
+    fixed_cost = c_gain * n_lo
+    # ADC receivers: h = 0, the fixed VGA; slicer receivers: every gain-stage count
+    for cols, n_range in ((np.nonzero(dsp)[0], (n_lo,)), (np.nonzero(~dsp)[0], range(n_lo, n_hi + 1))):
+        if cols.size == 0:
+            continue
+        sub = (a[..., cols], r2[..., cols], k_var[..., cols], q_eff[..., cols], x_star[..., cols],
+               ok[..., cols])
+        best = None
+        for n in n_range:
+            h_v = 0.0 if len(n_range) == 1 else co.slicer_min_half_eye_v / g_st**n
+            amp_n, x_n, lim_n = _swing_at(*sub, h_v=h_v, amp_max=amp_max, eta_t=eta_t, eta_a1=eta_a1)
+            cost = np.where(lim_n == 0, c_tx * amp_n * amp_n + (c_gain * n - fixed_cost) + c1 * x_n,
+                            np.inf)
+            if best is None:
+                best, amp_s, x_s, n_s = cost, amp_n, x_n, np.full(cost.shape, float(n))
+                continue
+            take = cost < best
+            best = np.where(take, cost, best)
+            amp_s = np.where(take, amp_n, amp_s)
+            x_s = np.where(take, x_n, x_s)
+            n_s = np.where(take, float(n), n_s)
+        closed = np.isfinite(best)
+        # reason reported when nothing closes: the attempt with the most gain (fixed for ADC)
+        amp[..., cols] = np.where(closed, amp_s, amp_n)
+        gm_x[..., cols] = np.where(closed, x_s, x_n)
+        n_gain[..., cols] = n_s
+        limit[..., cols] = np.where(closed, 0, lim_n)
     closes = limit == 0
+    eta0 = eta_t + eta_a1 / gm_x
     amp_c = np.where(np.isfinite(amp), np.minimum(amp, amp_max), amp_max)
-    gm_x = np.where(np.isfinite(gm_x), gm_x, GM_MAX)
 
     bit_rate = baud * math.log2(levels)
     en = np.nan_to_num(enob, nan=0.0)
     n_ctle = blocks.ctle_stages(op.ctle_peaking_db[..., idx], co)
-    n_afe = n_ctle + co.vga_stages + np.where(ana, 1.0, 0.0) + np.where(dsp, 1.0, 0.0)
+    n_afe = n_ctle + np.where(ana, 1.0, 0.0) + np.where(dsp, 1.0, 0.0)  # unity-gain cells
     dfe_t = op.dfe_taps[idx].astype(float)
     fwd = clocking == "forwarded"
     # L-1 data slicers, plus one error/edge slicer for the CDR and adaptation
@@ -273,7 +321,8 @@ def solve(op: OpTable, *, levels: int, baud: float, target_ber: float, tech: Tec
     p = {
         "tx_driver": blocks.tx_driver_w(amp_c, baud, tech, co),
         "tx_ffe": blocks.tx_ffe_w(op.tx_taps[idx], baud, tech, co) + zero,
-        "rx_afe": blocks.afe_stage_w(n_afe - 1.0 + gm_x, baud, tech, co),
+        "rx_afe": (blocks.afe_stage_w(n_afe - 1.0 + gm_x, baud, tech, co)
+                   + blocks.afe_stage_w(n_gain, baud, tech, co, gain=g_st)),
         "adc": np.where(dsp, blocks.adc_w(en, baud, tech, co), 0.0) + zero,
         "dsp_ffe": np.where(dsp, blocks.dsp_ffe_w(op.rx_ffe_taps[idx], en, baud, tech, co), 0.0) + zero,
         "dsp_dfe": np.where(dsp, blocks.dsp_dfe_w(dfe_t, levels, en, baud, tech, co), 0.0) + zero,
@@ -304,7 +353,7 @@ def solve(op: OpTable, *, levels: int, baud: float, target_ber: float, tech: Tec
                 p[name] = np.zeros_like(a)
     return Solved(closes=closes, amp_v=amp, enob=enob, power_w=p, total_w=total, limit=limit,
                   snr_ceiling_db=snr_ceiling_db, q_eff=q_eff, config_index=idx, gm_x=gm_x,
-                  eta0_v2_per_hz=eta0)
+                  eta0_v2_per_hz=eta0, gain_stages=n_gain)
 
 
 __all__ = ["BLOCKS", "CLOCKINGS", "ENOB_GRID", "FAMILIES", "OpTable", "Solved", "q_required", "solve",

@@ -40,11 +40,11 @@ class EnergyCoefficients:
     """
 
     # -- fitted (least squares in log space on the calibration table) ------------
-    walden_fom_j: float = 8.893e-14
-    e_fa_j: float = 1.845e-15
-    c_afe_f: float = 1.859e-14
-    e_fixed_j_per_bit: float = 2.852e-13
-    c_tx_out_f: float = 5e-13
+    walden_fom_j: float = 9.717e-14
+    e_fa_j: float = 1.907e-15
+    c_afe_f: float = 2.502e-13
+    e_fixed_j_per_bit: float = 6.081e-14
+    c_tx_out_f: float = 1.747e-13
     # -- TX driver --------------------------------------------------------------
     r_source_diff_ohm: float = 100.0
     r_term_diff_ohm: float = 100.0
@@ -56,6 +56,7 @@ class EnergyCoefficients:
     v_ov_v: float = 0.15
     ctle_peaking_per_stage_db: float = 8.0
     afe_bandwidth_per_baud: float = 1.0
+    f_t_hz: float = 3e11
     vga_stages: int = 1
     # -- slicers and analog DFE --------------------------------------------------
     e_slicer_j: float = 5.0e-14
@@ -69,12 +70,13 @@ class EnergyCoefficients:
     rj_ui: float = 0.01
     lanes_per_pll: int = 8
     lanes_per_forwarded_clock: int = 16
-    e_cdr_j_per_symbol: float = 1.101e-12
+    e_cdr_j_per_symbol: float = 1.387e-13
     rx_share_of_fixed: float = 0.5
     # -- receiver noise / sensitivity --------------------------------------------
     noise_excess: float = 3.0
     temperature_k: float = 300.0
-    rx_min_half_eye_v: float = 0.001
+    slicer_min_half_eye_v: float = 0.005
+    gain_stage_db: float = 6.0
     linear_margin_db: float = 3.0
     design_margin_db: float = 3.0
 
@@ -126,7 +128,12 @@ DOC: dict[str, Coefficient] = {c.name: c for c in (
                 "assumption: largest peaking one degenerated CTLE stage provides"),
     Coefficient("afe_bandwidth_per_baud", "1",
                 "COM CTLE second pole f_p2 = f_b (IEEE 802.3 Table 93A-1, 178A)"),
-    Coefficient("vga_stages", "1", "assumption: one VGA stage after the CTLE"),
+    Coefficient("f_t_hz", "Hz",
+                "assumption: transit frequency of the AFE's thin-oxide NMOS, ~250-350 GHz from "
+                "45 nm SOI to 3 nm FinFET (the shorter gate is offset by fin and contact "
+                "parasitics); one value for every node preset; sets the self-loading of AFE "
+                "stages (blocks.afe_gm_per_c)", 2e11, 4e11),
+    Coefficient("vga_stages", "1", "assumption: at least one VGA (gain_stage_db) stage after the CTLE"),
     Coefficient("e_slicer_j", "J",
                 "assumption: StrongARM slicer decision incl. its clock buffer, at 7 nm"),
     Coefficient("e_dfe_tap_j", "J",
@@ -159,13 +166,16 @@ DOC: dict[str, Coefficient] = {c.name: c for c in (
     Coefficient("design_margin_db", "dB",
                 "IEEE 802.3 COM pass threshold: 3 dB of margin over the detector error ratio "
                 "(93A.1.7; 163A, 178A)"),
-    Coefficient("rx_min_half_eye_v", "V",
-                "assumption: smallest half eye opening (outer eye, at the RX input, after the "
-                "noise budget) a receiver resolves: residual StrongARM offset after calibration "
-                "and sensitivity (a few mV each, referred through the AFE gain), plus allowance "
-                "for crosstalk and supply noise that the budget omits; the swing grows as "
-                "1/(main cursor) with loss until the TX supply limits it",
-                0.0005, 0.01),
+    Coefficient("slicer_min_half_eye_v", "V",
+                "assumption: smallest half eye (outer eye, after the noise budget) a slicer "
+                "resolves at its input: residual StrongARM offset after calibration plus "
+                "sensitivity (a few mV each) and an allowance for crosstalk and supply noise "
+                "absent from the budget; referred to the RX input through the AFE gain (B4)",
+                0.003, 0.02),
+    Coefficient("gain_stage_db", "dB",
+                "assumption: gain of one full-bandwidth AFE stage (VGA/CTLE gain cell) at the "
+                "required bandwidth, g_m R_L with R_L C_L = 1/(2π f_bw): ~6 dB in published "
+                "25-56 GBd front ends", 3.0, 10.0),
     Coefficient("linear_margin_db", "dB",
                 "assumption: SNR kept in reserve by an unretimed (linear) link for the optical "
                 "path and the far-end retimer"),
