@@ -274,8 +274,10 @@ def _module_linear_pj(e, baud: float, node: float) -> float:
     from .power.technology import get_technology
 
     tech = get_technology(node)
-    n = blocks.ctle_stages(e.eq_settings["ctle_peaking_db"], co) + co.vga_stages
-    return float(blocks.afe_stage_w(n, baud, tech, co)) / e.bit_rate_bps * 1e12
+    n = blocks.ctle_stages(e.eq_settings["ctle_peaking_db"], co)
+    g = 10.0 ** (co.gain_stage_db / 20.0)
+    p = blocks.afe_stage_w(n, baud, tech, co) + blocks.afe_stage_w(co.vga_stages, baud, tech, co, gain=g)
+    return float(p) / e.bit_rate_bps * 1e12
 
 
 def run_study(rates_gbps: tuple[float, ...] = RATES_GBPS, node_nm: float = 7, target_ber: float = 1e-6,

@@ -2,7 +2,8 @@
 
 Digital coefficients are quoted at the 7 nm reference node and scaled to other
 nodes by :attr:`sikernel.power.technology.Technology.energy_scale` (rule (1) of
-:mod:`sikernel.power.technology`); analog capacitances by ``cap_scale``.
+:mod:`sikernel.power.technology`); the AFE load capacitance is not node-scaled (its
+device part enters through f_T self-loading, :func:`sikernel.power.blocks.afe_gm_per_c`).
 
 Six coefficients are *fitted* on the published designs of
 ``shared/reference/links-and-energy.md`` (see :mod:`sikernel.power.calibration`);
@@ -100,8 +101,9 @@ DOC: dict[str, Coefficient] = {c.name: c for c in (
                 "clock tree and wiring at 7 nm (a bare 7 nm full adder is ~0.5 fJ)",
                 5e-16, 3e-14, True),
     Coefficient("c_afe_f", "F",
-                "fitted; effective load capacitance of one AFE gain stage (device, "
-                "wiring, next-stage input) at 7 nm; gm = 2π f_bw C_L",
+                "fitted; external load capacitance of one AFE stage (wiring, inductor and pad "
+                "parasitics, next-stage input), any node; g_m = 2π f_bw G C_L/(1 - G f_bw/f_T) "
+                "(blocks.afe_gm_per_c)",
                 1e-14, 1e-12, True),
     Coefficient("e_fixed_j_per_bit", "J/bit",
                 "fitted; serializer/deserializer, clock distribution and phase "
