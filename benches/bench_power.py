@@ -7,6 +7,8 @@ Run with ``python -m pytest benches/bench_power.py --benchmark-only -s``.
   ``energy_per_bit(channel=synthetic_channel(loss))``, i.e. the full SI chain
   (pulse responses, TX FFE × CTLE FOM searches, DFE, MMSE RX FFE) on the
   documented synthetic channel.  Ratio = full chain / table path.
+* ``energy_per_bit_batch`` on 20 000 losses against the scalar ``energy_per_bit(loss_db=x)``
+  loop it replaces (same results point by point).  Ratio = loop / batch.
 * ``sikernel study`` wall time in a fresh interpreter: "cold" with an empty table
   cache and without the shipped tables (every SI table rebuilt; Numba's on-disk
   cache as found), and "warm" (tables cached).
@@ -53,6 +55,31 @@ def test_energy_per_bit_loss_warm(benchmark):
           f"synthetic channel {slow_t * 1e3:.1f} ms; ratio {ratio:.0f}x; "
           f"table {fast.total_pj_per_bit:.4f} vs chain {slow.total_pj_per_bit:.4f} pJ/bit "
           f"({fast.architecture} / {slow.architecture})")
+
+
+def test_energy_per_bit_batch(benchmark):
+    from sikernel.errors import SIKernelError
+    from sikernel.power import energy_per_bit, energy_per_bit_batch
+
+    loss = np.random.default_rng(0).uniform(0.0, 40.0, 20_000)
+    energy_per_bit_batch(loss[:10], baud=BAUD)  # load the table
+    benchmark.pedantic(lambda: energy_per_bit_batch(loss, baud=BAUD), rounds=3, iterations=1)
+    batch_t = benchmark.stats.stats.min
+    sub = loss[:2000]
+
+    def loop() -> None:
+        for x in sub:
+            try:
+                energy_per_bit(loss_db=float(x), baud=BAUD)
+            except SIKernelError:
+                pass
+
+    loop_t = _best(loop, repeat=1) * loss.size / sub.size
+    ratio = loop_t / batch_t
+    benchmark.extra_info["ratio"] = ratio
+    print(f"\nenergy_per_bit_batch: {loss.size} losses in {batch_t:.2f} s "
+          f"({batch_t / loss.size * 1e6:.1f} us/point); scalar loop {loop_t:.1f} s "
+          f"(extrapolated from {sub.size}); ratio {ratio:.1f}x")
 
 
 def _study_once(env: dict[str, str]) -> float:
