@@ -42,6 +42,18 @@ def tx_driver_w(v_peak_v: ArrayLike, baud: float, tech: Technology,
     ----------
     v_peak_v : array_like
         Differential peak launch amplitude ``A`` in V (outer PAM level).
+    baud : float
+        Symbol rate in Bd (symbols/s).
+    tech : Technology
+        Process node (unused: the driver rail and pad are not node-scaled).
+    co : EnergyCoefficients
+        Energy coefficients (``r_source_diff_ohm``, ``r_term_diff_ohm``,
+        ``c_tx_out_f``, ``eta_driver``).
+
+    Returns
+    -------
+    numpy.ndarray
+        Driver power in W.
     """
     v_dd = 2.0 * np.asarray(v_peak_v, dtype=float)
     g = 1.0 / (co.r_source_diff_ohm + co.r_term_diff_ohm) + co.c_tx_out_f * baud
@@ -50,7 +62,24 @@ def tx_driver_w(v_peak_v: ArrayLike, baud: float, tech: Technology,
 
 def tx_ffe_w(n_taps: ArrayLike, baud: float, tech: Technology, co: EnergyCoefficients) -> np.ndarray:
     """TX FFE: per tap, ``tx_ffe_bits`` weighted pre-driver segments and a retiming latch
-    switch once per symbol: ``P = n_taps · bits · E_seg · f_baud``."""
+    switch once per symbol: ``P = n_taps · bits · E_seg · f_baud``.
+
+    Parameters
+    ----------
+    n_taps : array_like
+        Number of TX FFE taps.
+    baud : float
+        Symbol rate in Bd (symbols/s).
+    tech : Technology
+        Process node (digital ``energy_scale``).
+    co : EnergyCoefficients
+        Energy coefficients (``tx_ffe_bits``, ``e_tx_segment_j``).
+
+    Returns
+    -------
+    numpy.ndarray
+        TX FFE power in W.
+    """
     return (np.asarray(n_taps, dtype=float) * co.tx_ffe_bits * co.e_tx_segment_j
             * tech.energy_scale * baud)
 
@@ -70,6 +99,20 @@ def afe_gm_per_c(baud: float, co: EnergyCoefficients, gain: float = 1.0) -> floa
     The cost per stage thus rises steeply as ``gain · f_bw`` nears ``f_T``: what makes
     a 112G front end dearer per bit than a 12G one in an older node.  Returns ``inf`` when
     ``gain · f_bw ≥ f_T`` (not realisable).
+
+    Parameters
+    ----------
+    baud : float
+        Symbol rate in Bd (symbols/s).
+    co : EnergyCoefficients
+        Energy coefficients (``afe_bandwidth_per_baud``, ``f_t_hz``).
+    gain : float, optional
+        Voltage gain of the stage (linear, V/V); 1 for a unity-gain cell.
+
+    Returns
+    -------
+    float
+        ``g_m / C_L`` in S/F (1/s); ``inf`` when not realisable.
     """
     f_bw = co.afe_bandwidth_per_baud * baud
     room = 1.0 - gain * f_bw / co.f_t_hz
@@ -87,6 +130,24 @@ def afe_stage_w(n_stages: ArrayLike, baud: float, tech: Technology, co: EnergyCo
     *Design of Analog CMOS ICs*, ch. 2, square-law transconductance), so
 
         P_stage = V_dd,a · g_m V_ov,   g_m = C_L · afe_gm_per_c(gain).
+
+    Parameters
+    ----------
+    n_stages : array_like
+        Number of AFE stages.
+    baud : float
+        Symbol rate in Bd (symbols/s).
+    tech : Technology
+        Process node (``vdd_analog_v``).
+    co : EnergyCoefficients
+        Energy coefficients (``c_afe_f``, ``v_ov_v``, ``afe_bandwidth_per_baud``, ``f_t_hz``).
+    gain : float, optional
+        Voltage gain per stage (linear, V/V).
+
+    Returns
+    -------
+    numpy.ndarray
+        AFE power in W (``inf`` where the gain-bandwidth exceeds ``f_T``).
     """
     c_l = co.c_afe_f
     gm = c_l * afe_gm_per_c(baud, co, gain)
@@ -94,14 +155,44 @@ def afe_stage_w(n_stages: ArrayLike, baud: float, tech: Technology, co: EnergyCo
 
 
 def ctle_stages(peaking_db: ArrayLike, co: EnergyCoefficients) -> np.ndarray:
-    """Number of CTLE stages needed for ``peaking_db`` of peaking (at least one)."""
+    """Number of CTLE stages needed for ``peaking_db`` of peaking (at least one).
+
+    Parameters
+    ----------
+    peaking_db : array_like
+        CTLE peaking in dB (negative values count as 0).
+    co : EnergyCoefficients
+        Energy coefficients (``ctle_peaking_per_stage_db``).
+
+    Returns
+    -------
+    numpy.ndarray
+        Number of stages (float array of whole numbers, at least 1).
+    """
     p = np.maximum(np.asarray(peaking_db, dtype=float), 0.0)
     return np.maximum(1.0, np.ceil(p / co.ctle_peaking_per_stage_db - 1e-9))
 
 
 def adc_w(enob: ArrayLike, baud: float, tech: Technology, co: EnergyCoefficients) -> np.ndarray:
     """ADC at one sample per UI, Walden figure of merit:
-    ``P = FOM_W · 2^ENOB · f_s`` (Walden, IEEE JSAC 17(4), 1999)."""
+    ``P = FOM_W · 2^ENOB · f_s`` (Walden, IEEE JSAC 17(4), 1999).
+
+    Parameters
+    ----------
+    enob : array_like
+        Effective number of bits.
+    baud : float
+        Symbol rate in Bd (= sample rate in samples/s).
+    tech : Technology
+        Process node (digital ``energy_scale``).
+    co : EnergyCoefficients
+        Energy coefficients (``walden_fom_j``, J per conversion step).
+
+    Returns
+    -------
+    numpy.ndarray
+        ADC power in W.
+    """
     return co.walden_fom_j * tech.energy_scale * np.exp2(np.asarray(enob, dtype=float)) * baud
 
 
@@ -117,6 +208,24 @@ def dsp_ffe_w(n_taps: ArrayLike, enob: ArrayLike, baud: float, tech: Technology,
     An array multiplier of ``w_d × w_c`` bits has ``w_d·w_c`` full-adder cells
     and the accumulator ``w_d + w_c + log2(n)`` (Weste & Harris, *CMOS VLSI
     Design*, §11.9), so ``E_MAC = E_FA (w_d w_c + w_acc)``.
+
+    Parameters
+    ----------
+    n_taps : array_like
+        Number of RX FFE taps.
+    enob : array_like
+        ADC effective number of bits (sets the data word width ``w_d = ceil(ENOB) + 1``).
+    baud : float
+        Symbol rate in Bd (symbols/s).
+    tech : Technology
+        Process node (digital ``energy_scale``).
+    co : EnergyCoefficients
+        Energy coefficients (``e_fa_j``, ``coef_bits``).
+
+    Returns
+    -------
+    numpy.ndarray
+        DSP FFE power in W.
     """
     n = np.asarray(n_taps, dtype=float)
     w_d = _adc_word_bits(enob)
@@ -129,7 +238,28 @@ def dsp_dfe_w(n_taps: ArrayLike, levels: int, enob: ArrayLike, baud: float, tech
               co: EnergyCoefficients) -> np.ndarray:
     """DFE in DSP, fully loop-unrolled (speculative): ``L^n`` branches each subtract
     the ISI estimate and slice against ``L-1`` thresholds (``w_acc``-bit adds and
-    compares), then one ``L^n``-to-1 selection."""
+    compares), then one ``L^n``-to-1 selection.
+
+    Parameters
+    ----------
+    n_taps : array_like
+        Number of DFE taps (0: no DFE, zero power).
+    levels : int
+        Number of PAM levels ``L``.
+    enob : array_like
+        ADC effective number of bits (sets the word width).
+    baud : float
+        Symbol rate in Bd (symbols/s).
+    tech : Technology
+        Process node (digital ``energy_scale``).
+    co : EnergyCoefficients
+        Energy coefficients (``e_fa_j``, ``coef_bits``).
+
+    Returns
+    -------
+    numpy.ndarray
+        DSP DFE power in W.
+    """
     n = np.asarray(n_taps, dtype=float)
     w = _adc_word_bits(enob) + co.coef_bits
     branches = np.where(n > 0, float(levels) ** n, 0.0)
@@ -144,6 +274,26 @@ def mlsd_w(use: ArrayLike, levels: int, enob: ArrayLike, baud: float, tech: Tech
     full-adder cells), ``L`` add-compare-selects over ``L`` inputs
     (``2L-1`` ``w``-bit operations) and the survivor memory (``L·D``
     register bits).  Forney, Proc. IEEE 61(3), 1973, for the algorithm.
+
+    Parameters
+    ----------
+    use : array_like
+        1 where MLSD is used, 0 where not (scales the power).
+    levels : int
+        Number of PAM levels ``L`` (trellis states).
+    enob : array_like
+        ADC effective number of bits (sets the word width).
+    baud : float
+        Symbol rate in Bd (symbols/s).
+    tech : Technology
+        Process node (digital ``energy_scale``).
+    co : EnergyCoefficients
+        Energy coefficients (``e_fa_j``, ``traceback_bits``).
+
+    Returns
+    -------
+    numpy.ndarray
+        MLSD power in W.
     """
     u = np.asarray(use, dtype=float)
     w = _adc_word_bits(enob) + 2.0
@@ -154,14 +304,50 @@ def mlsd_w(use: ArrayLike, levels: int, enob: ArrayLike, baud: float, tech: Tech
 
 
 def slicers_w(n_slicers: ArrayLike, baud: float, tech: Technology, co: EnergyCoefficients) -> np.ndarray:
-    """Analog slicers (comparators) deciding once per symbol each."""
+    """Analog slicers (comparators) deciding once per symbol each.
+
+    Parameters
+    ----------
+    n_slicers : array_like
+        Number of slicers.
+    baud : float
+        Symbol rate in Bd (symbols/s).
+    tech : Technology
+        Process node (digital ``energy_scale``).
+    co : EnergyCoefficients
+        Energy coefficients (``e_slicer_j``, J per decision).
+
+    Returns
+    -------
+    numpy.ndarray
+        Slicer power in W.
+    """
     return np.asarray(n_slicers, dtype=float) * co.e_slicer_j * tech.energy_scale * baud
 
 
 def analog_dfe_w(n_taps: ArrayLike, levels: int, baud: float, tech: Technology,
                  co: EnergyCoefficients) -> np.ndarray:
     """Analog DFE: first tap loop-unrolled (``L·(L-1)`` speculative slicers instead of
-    ``L-1``), the rest as current-DAC feedback taps on the summing node."""
+    ``L-1``), the rest as current-DAC feedback taps on the summing node.
+
+    Parameters
+    ----------
+    n_taps : array_like
+        Number of DFE taps (0: no DFE, zero power).
+    levels : int
+        Number of PAM levels ``L``.
+    baud : float
+        Symbol rate in Bd (symbols/s).
+    tech : Technology
+        Process node (digital ``energy_scale``).
+    co : EnergyCoefficients
+        Energy coefficients (``e_slicer_j``, ``e_dfe_tap_j``).
+
+    Returns
+    -------
+    numpy.ndarray
+        Analog DFE power in W.
+    """
     n = np.asarray(n_taps, dtype=float)
     extra_slicers = np.where(n > 0, (levels - 1) * (levels - 1), 0.0)
     fb = np.maximum(n - 1.0, 0.0)
@@ -171,7 +357,22 @@ def analog_dfe_w(n_taps: ArrayLike, levels: int, baud: float, tech: Technology,
 def pll_w(baud: float, co: EnergyCoefficients, lanes: float | None = None) -> float:
     """PLL power for an rms jitter of ``rj_ui`` UI from the jitter-power figure of merit
     ``FOM = 10 log10((σ_j/1 s)² · P/1 mW)`` (Gao et al., JSSC 2009), shared by
-    ``lanes`` lanes (default ``lanes_per_pll``): ``P = 1 mW · 10^(FOM/10) / σ_j² / lanes``."""
+    ``lanes`` lanes (default ``lanes_per_pll``): ``P = 1 mW · 10^(FOM/10) / σ_j² / lanes``.
+
+    Parameters
+    ----------
+    baud : float
+        Symbol rate in Bd (symbols/s); sets the UI of ``rj_ui``.
+    co : EnergyCoefficients
+        Energy coefficients (``rj_ui``, ``pll_fom_db``, ``lanes_per_pll``).
+    lanes : float, optional
+        Lanes sharing the PLL; default ``co.lanes_per_pll``.
+
+    Returns
+    -------
+    float
+        PLL power per lane in W.
+    """
     sigma_s = co.rj_ui / baud
     n = co.lanes_per_pll if lanes is None else lanes
     return 1e-3 * 10.0 ** (co.pll_fom_db / 10.0) / sigma_s**2 / n
@@ -185,12 +386,41 @@ def cdr_w(baud: float, tech: Technology, co: EnergyCoefficients) -> float:
     at start-up and one clock lane shared by many data lanes (Dickson et al., IEEE JSSC
     50(8), 2015); its deskew rotator is counted in the fixed overhead like every lane's
     clock distribution.
+
+    Parameters
+    ----------
+    baud : float
+        Symbol rate in Bd (symbols/s).
+    tech : Technology
+        Process node (digital ``energy_scale``).
+    co : EnergyCoefficients
+        Energy coefficients (``e_cdr_j_per_symbol``).
+
+    Returns
+    -------
+    float
+        CDR power per lane in W.
     """
     return co.e_cdr_j_per_symbol * tech.energy_scale * baud
 
 
 def fixed_w(bit_rate: float, tech: Technology, co: EnergyCoefficients) -> float:
-    """Serializer/deserializer, clock distribution, bias: ``E_fixed · bit rate``."""
+    """Serializer/deserializer, clock distribution, bias: ``E_fixed · bit rate``.
+
+    Parameters
+    ----------
+    bit_rate : float
+        Bit rate in bit/s.
+    tech : Technology
+        Process node (digital ``energy_scale``).
+    co : EnergyCoefficients
+        Energy coefficients (``e_fixed_j_per_bit``).
+
+    Returns
+    -------
+    float
+        Fixed overhead power per lane in W.
+    """
     return co.e_fixed_j_per_bit * tech.energy_scale * bit_rate
 
 
