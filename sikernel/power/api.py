@@ -171,7 +171,25 @@ def energy_per_bit(channel: Any = None, loss_db: float | None = None, baud: floa
 
 
 def restrict(op: budget.OpTable, exclude: tuple[str, ...]) -> budget.OpTable:
-    """Drop the configurations of the ``exclude`` families (validated names)."""
+    """Drop the configurations of the ``exclude`` families (validated names).
+
+    Parameters
+    ----------
+    op : OpTable
+        Candidate configurations and their SI figures.
+    exclude : tuple of str
+        Families to drop ("linear", "analog" or "dsp").
+
+    Returns
+    -------
+    OpTable
+        ``op`` without the excluded families' columns (``op`` itself when nothing is excluded).
+
+    Raises
+    ------
+    SIKernelError
+        An unknown family name in ``exclude``.
+    """
     for x in exclude:
         _validate.one_of("excluded architecture", x, ARCHITECTURES[1:])
     if not exclude:
@@ -183,7 +201,29 @@ def restrict(op: budget.OpTable, exclude: tuple[str, ...]) -> budget.OpTable:
 
 
 def channel_op_table(channel: Any, baud: float, levels: int):
-    """SI figures of every candidate configuration for a Channel (full chain); also IL at Nyquist."""
+    """SI figures of every candidate configuration for a Channel (full chain); also IL at Nyquist.
+
+    Parameters
+    ----------
+    channel : Channel
+        The differential channel (extrapolated to DC on a uniform grid when it is not).
+    baud : float
+        Symbol rate in Bd.
+    levels : int
+        Number of PAM levels.
+
+    Returns
+    -------
+    op : OpTable
+        SI figures of the "linear", "analog" and "dsp" candidates.
+    il_db : float
+        Insertion loss at ``baud/2`` in dB.
+
+    Raises
+    ------
+    SIKernelError
+        ``channel`` is not a :class:`~sikernel.channel.core.Channel`.
+    """
     from ..channel.core import Channel
     from . import si
 
@@ -204,7 +244,44 @@ def channel_op_table(channel: Any, baud: float, levels: int):
 def breakdown(op: budget.OpTable, *, levels: int, baud: float, modulation: str, tech, co,
               architecture: str, target_ber: float, scope: str, il_db: float,
               si_path: str, clocking: str = "cdr") -> EnergyBreakdown:
-    """Solve the budget for every candidate and wrap the chosen one."""
+    """Solve the budget for every candidate and wrap the chosen one.
+
+    Parameters
+    ----------
+    op : OpTable
+        Candidate configurations and their SI figures.
+    levels : int
+        Number of PAM levels.
+    baud : float
+        Symbol rate in Bd.
+    modulation : str
+        Modulation name, reported as given.
+    tech : Technology
+        Process node.
+    co : EnergyCoefficients
+        Energy model coefficients.
+    architecture : str
+        "auto" or the family to report.
+    target_ber : float
+        Bit error ratio the link must reach.
+    scope : str
+        "txrx", "tx" or "rx".
+    il_db : float
+        Insertion loss at ``baud/2`` in dB (reported).
+    si_path : str
+        "table" or "channel" (reported).
+    clocking : str, optional
+        "cdr" or "forwarded".
+
+    Returns
+    -------
+    EnergyBreakdown
+
+    Raises
+    ------
+    SIKernelError
+        No family closes (``"auto"``), or the requested one is excluded or does not close.
+    """
     sol = budget.solve(op, levels=levels, baud=baud, target_ber=target_ber, tech=tech, co=co,
                        scope=scope, clocking=clocking)
     amp_max = 0.5 * tech.vdd_tx_max_v

@@ -31,7 +31,20 @@ ARCHITECTURES: tuple[str, ...] = ("auto", *FAMILIES)
 
 
 def best_per_family(op: OpTable, sol: Solved) -> dict[str, int | None]:
-    """Row index (into the solved candidates) of the cheapest closing configuration per family."""
+    """Row index (into the solved candidates) of the cheapest closing configuration per family.
+
+    Parameters
+    ----------
+    op : OpTable
+        Candidate configurations (``family`` per configuration).
+    sol : Solved
+        Budget solution of those candidates (:func:`sikernel.power.budget.solve`).
+
+    Returns
+    -------
+    dict
+        Family -> row index into ``sol``, or None when no configuration of it closes.
+    """
     fam = op.family[sol.config_index]
     out: dict[str, int | None] = {}
     for f in FAMILIES:
@@ -45,7 +58,26 @@ def best_per_family(op: OpTable, sol: Solved) -> dict[str, int | None]:
 
 
 def failure_reason(op: OpTable, sol: Solved, family: str, target_ber: float, amp_max_v: float) -> str:
-    """Why no configuration of ``family`` closes the link."""
+    """Why no configuration of ``family`` closes the link.
+
+    Parameters
+    ----------
+    op : OpTable
+        Candidate configurations.
+    sol : Solved
+        Budget solution of those candidates.
+    family : str
+        The family to explain.
+    target_ber : float
+        Bit error ratio the link must reach.
+    amp_max_v : float
+        Largest launch peak swing the TX supply allows, in V (differential).
+
+    Returns
+    -------
+    str
+        A one-line reason: SNR-ceiling-limited (residual ISI, jitter, noise) or swing-limited.
+    """
     fam = op.family[sol.config_index]
     sel = fam == family
     if not np.any(sel):
@@ -64,7 +96,37 @@ def failure_reason(op: OpTable, sol: Solved, family: str, target_ber: float, amp
 
 def choose(op: OpTable, sol: Solved, architecture: str, target_ber: float,
            amp_max_v: float) -> tuple[int, str, dict[str, str], dict[str, float | None]]:
-    """Pick the row to report; return (row, family, reasons, per-family pJ-ready totals in W)."""
+    """Pick the row to report; return (row, family, reasons, per-family pJ-ready totals in W).
+
+    Parameters
+    ----------
+    op : OpTable
+        Candidate configurations.
+    sol : Solved
+        Budget solution of those candidates.
+    architecture : str
+        "auto" (cheapest closing family) or "linear", "analog", "dsp".
+    target_ber : float
+        Bit error ratio the link must reach.
+    amp_max_v : float
+        Largest launch peak swing the TX supply allows, in V (differential).
+
+    Returns
+    -------
+    row : int
+        Row of ``sol`` chosen.
+    family : str
+        Family chosen.
+    reasons : dict
+        Family -> why it was chosen, lost, or excluded.
+    totals : dict
+        Family -> total power in W of its cheapest closing configuration, or None.
+
+    Raises
+    ------
+    SIKernelError
+        No family closes (``"auto"``); the requested family is excluded or does not close.
+    """
     best = best_per_family(op, sol)
     totals = {f: (None if i is None else float(sol.total_w[i])) for f, i in best.items()}
     reasons: dict[str, str] = {}

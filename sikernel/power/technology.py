@@ -107,6 +107,15 @@ _ALIASES: dict[float, float] = {12.0: 16.0}
 def get_technology(node_nm: object) -> Technology:
     """Return the preset for ``node_nm`` (28, 16 or 12, 7, 5, 3; also 32 for calibration).
 
+    Parameters
+    ----------
+    node_nm : float or Technology
+        Nominal node in nm (12 is an alias of 16); a :class:`Technology` is returned as is.
+
+    Returns
+    -------
+    Technology
+
     Raises
     ------
     SIKernelError
