@@ -128,6 +128,18 @@ def q_required(target_ber: float, levels: int) -> float:
 
     ``BER = 2 (1 - 1/L) Q(x) / log2 L`` with ``Q(x) = erfc(x/√2)/2`` (Proakis,
     *Digital Communications*, 5th ed., eq. 4.3-5 for the PAM symbol error rate).
+
+    Parameters
+    ----------
+    target_ber : float
+        Bit error ratio to reach (0 < BER < 0.1).
+    levels : int
+        Number of PAM levels ``L``.
+
+    Returns
+    -------
+    float
+        Required ``Q`` (linear ratio, no margin).
     """
     ser = target_ber * math.log2(levels)
     p = ser / (2.0 * (1.0 - 1.0 / levels))
@@ -136,7 +148,35 @@ def q_required(target_ber: float, levels: int) -> float:
 
 @dataclass
 class Solved:
-    """Per-configuration (and per-ENOB) solution arrays; see :func:`solve`."""
+    """Per-configuration (and per-ENOB) solution arrays; see :func:`solve`.
+
+    Attributes
+    ----------
+    closes : ndarray of bool
+        The candidate closes the link (``limit == 0``).
+    amp_v : ndarray of float
+        Launch peak amplitude ``A`` in V (differential, outer PAM level); ``inf`` when ISI-limited.
+    enob : ndarray of float
+        ADC ENOB of the candidate (bits); NaN for receivers without an ADC.
+    power_w : dict
+        Block name (:data:`BLOCKS`) -> power in W, restricted to ``scope``.
+    total_w : ndarray of float
+        TX + RX power in W (the quantity minimised, whatever ``scope``).
+    limit : ndarray of int
+        0 closes, 1 ISI/quantisation-limited, 2 swing-limited.
+    snr_ceiling_db : ndarray of float
+        Post-EQ SNR in dB with no thermal noise (``a²/r2``).
+    q_eff : ndarray of float
+        Required Q with design margin, MLSD gain and linear margin applied.
+    config_index : ndarray of int
+        Index into the configurations of the :class:`OpTable` for each candidate.
+    gm_x : ndarray of float
+        First-stage transconductance multiple ``x`` chosen (B2).
+    eta0_v2_per_hz : ndarray of float
+        Receiver input-referred noise density in V²/Hz at ``gm_x``.
+    gain_stages : ndarray of float
+        Full-bandwidth gain (VGA) stages chosen (B4).
+    """
 
     closes: np.ndarray
     amp_v: np.ndarray
@@ -162,6 +202,16 @@ def with_retimed_ctle_only(op: OpTable) -> OpTable:
     (equalisation switched off: e.g. the "flexible RX equalization" of Dickson et al.,
     IEEE JSSC 50(8), 2015).  Works on 1-D (configurations) and 2-D (points × configurations)
     figure arrays.
+
+    Parameters
+    ----------
+    op : OpTable
+        Candidate configurations.
+
+    Returns
+    -------
+    OpTable
+        ``op`` with the retimed copies appended (``op`` itself when it has no linear configuration).
     """
     lin = np.nonzero(op.family == "linear")[0]
     if lin.size == 0:
@@ -191,6 +241,24 @@ def swing_for_eye(a: np.ndarray, r2: np.ndarray, var: np.ndarray, q: np.ndarray,
         A = (a h + Q sqrt(r2 h² + α var)) / α,
 
     which reduces to (B1) for ``h = 0``; rows with ``α ≤ 0`` give ``inf``.
+
+    Parameters
+    ----------
+    a : ndarray
+        Half-eye signal per volt of launch amplitude (V/V).
+    r2 : ndarray
+        Variances that scale with ``A²``, per V² of launch amplitude (1).
+    var : ndarray
+        Thermal noise variance at the decision point in V².
+    q : ndarray
+        Required Q (linear).
+    h_v : float
+        Required half eye at the receiver input in V.
+
+    Returns
+    -------
+    numpy.ndarray
+        Launch peak amplitude ``A`` in V (``inf`` where ``α ≤ 0``).
     """
     alpha = a * a - q * q * r2
     ok = alpha > 0
@@ -223,6 +291,30 @@ def solve(op: OpTable, *, levels: int, baud: float, target_ber: float, tech: Tec
     :data:`ENOB_GRID`) lie on the last axis.  Rows of non-ADC configurations appear once
     (``enob`` NaN).  Every operation is elementwise, so a batch row equals the 1-D solve of
     that point bit for bit.
+
+    Parameters
+    ----------
+    op : OpTable
+        SI figures of the candidate configurations (1-D or 2-D figure arrays).
+    levels : int
+        Number of PAM levels.
+    baud : float
+        Symbol rate in Bd.
+    target_ber : float
+        Bit error ratio the link must reach.
+    tech : Technology
+        Process node.
+    co : EnergyCoefficients
+        Energy model coefficients.
+    scope : str, optional
+        "txrx", "tx" or "rx": which blocks ``power_w`` reports (the design is always
+        chosen on TX + RX).
+    clocking : str, optional
+        "cdr" (per-lane clock recovery) or "forwarded" (shared forwarded clock, no CDR).
+
+    Returns
+    -------
+    Solved
     """
     n_cfg = op.family.size
     is_dsp = op.family == "dsp"

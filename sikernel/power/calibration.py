@@ -42,7 +42,33 @@ from .coefficients import DEFAULT_COEFFICIENTS, DOC, FITTED, EnergyCoefficients
 
 @dataclass(frozen=True)
 class CalibrationPoint:
-    """One published design (energy for TX+RX, pJ/bit)."""
+    """One published design (energy for TX+RX, pJ/bit).
+
+    Attributes
+    ----------
+    name : str
+        Design label.
+    node_nm : float
+        CMOS node in nm.
+    bit_rate_gbps : float
+        Bit rate in Gb/s (as published).
+    modulation : str
+        "nrz" or "pam4".
+    loss_db : float
+        Channel insertion loss at Nyquist in dB.
+    energy_pj_per_bit : float
+        Published TX+RX energy in pJ/bit.
+    architecture : str
+        Family the design is evaluated in: "analog" or "dsp".
+    target_ber : float
+        Raw bit error ratio it is evaluated at.
+    source : str
+        Publication.
+    confidence : str
+        Confidence grade of the figure, as in the reference table (e.g. "H", "M", "H/D").
+    clocking : str
+        "cdr" or "forwarded".
+    """
 
     name: str
     node_nm: float
@@ -82,7 +108,23 @@ CALIBRATION_POINTS: tuple[CalibrationPoint, ...] = (
 TOLERANCE = 0.30
 @dataclass(frozen=True)
 class CalibrationResult:
-    """Fitted coefficients and residuals."""
+    """Fitted coefficients and residuals.
+
+    Attributes
+    ----------
+    coefficients : EnergyCoefficients
+        The full coefficient set with the fitted values.
+    fitted : dict
+        Fitted coefficient name -> value (SI units).
+    model_pj_per_bit, published_pj_per_bit : ndarray
+        Model and published energies of :data:`CALIBRATION_POINTS` in pJ/bit.
+    relative_error : ndarray
+        ``model / published - 1``.
+    architectures : tuple of str
+        Family each point was evaluated in ("none" when it did not close).
+    cost : float
+        Final least-squares cost (half the sum of squared log residuals).
+    """
 
     coefficients: EnergyCoefficients
     fitted: dict[str, float]
@@ -105,6 +147,18 @@ def evaluate(co: EnergyCoefficients) -> tuple[np.ndarray, tuple[str, ...]]:
     """Model energy (pJ/bit, TX+RX) of every calibration point under ``co``.
 
     A point that no architecture closes gets ``inf``.
+
+    Parameters
+    ----------
+    co : EnergyCoefficients
+        Coefficients to evaluate with.
+
+    Returns
+    -------
+    energy_pj_per_bit : ndarray
+        Model energy per point in pJ/bit.
+    architectures : tuple of str
+        Family of each point ("none" when it does not close).
     """
     from ..errors import SIKernelError
     from .api import energy_per_bit
@@ -129,7 +183,17 @@ def _with(x: np.ndarray, base: EnergyCoefficients) -> EnergyCoefficients:
 
 
 def calibrate(base: EnergyCoefficients = DEFAULT_COEFFICIENTS) -> CalibrationResult:
-    """Fit :data:`FITTED` on :data:`CALIBRATION_POINTS` (least squares in log space, bounded)."""
+    """Fit :data:`FITTED` on :data:`CALIBRATION_POINTS` (least squares in log space, bounded).
+
+    Parameters
+    ----------
+    base : EnergyCoefficients, optional
+        Start values of the fitted coefficients and values of all the others.
+
+    Returns
+    -------
+    CalibrationResult
+    """
     from scipy.optimize import least_squares
 
     pub = np.array([p.energy_pj_per_bit for p in CALIBRATION_POINTS])

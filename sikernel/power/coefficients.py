@@ -21,7 +21,21 @@ from ..errors import SIKernelError
 
 @dataclass(frozen=True)
 class Coefficient:
-    """Documentation record of one coefficient."""
+    """Documentation record of one coefficient.
+
+    Attributes
+    ----------
+    name : str
+        Field name in :class:`EnergyCoefficients`.
+    unit : str
+        Unit of the value (SI; "1" for dimensionless).
+    source : str
+        Where the value comes from: "fitted", a standard clause, or "assumption" with its reasoning.
+    low, high : float or None
+        Documented physical range (bounds of the fit for fitted coefficients).
+    fitted : bool
+        Whether :func:`sikernel.power.calibration.calibrate` fits it.
+    """
 
     name: str
     unit: str
@@ -38,6 +52,67 @@ class EnergyCoefficients:
     The defaults of the six fitted coefficients are the result of
     :func:`sikernel.power.calibration.calibrate` on the calibration table
     (rerun by ``tests/test_power_calibration.py``).
+
+    Units and sources of every field: :data:`DOC`.
+
+    Attributes
+    ----------
+    walden_fom_j : float
+        ADC Walden figure of merit in J per conversion step (fitted).
+    e_fa_j : float
+        DSP energy per full-adder-equivalent operation in J (fitted).
+    c_afe_f : float
+        External load capacitance of one AFE stage in F (fitted).
+    e_fixed_j_per_bit : float
+        Fixed overhead (SerDes, clock distribution, bias) in J/bit (fitted).
+    c_tx_out_f : float
+        Capacitance switched on each TX pad in F (fitted).
+    r_source_diff_ohm, r_term_diff_ohm : float
+        Differential TX source and RX termination resistance in ohm.
+    eta_driver : float
+        Efficiency of the TX driver rail (1).
+    tx_ffe_bits : int
+        TX FFE tap resolution in bits.
+    e_tx_segment_j : float
+        Energy of one TX pre-driver segment per symbol in J.
+    v_ov_v : float
+        Gate overdrive of the AFE pairs in V.
+    ctle_peaking_per_stage_db : float
+        Largest peaking of one CTLE stage in dB.
+    afe_bandwidth_per_baud : float
+        AFE bandwidth over the symbol rate (1).
+    f_t_hz : float
+        Transit frequency of the AFE devices in Hz.
+    vga_stages : int
+        Least number of VGA gain stages.
+    e_slicer_j, e_dfe_tap_j : float
+        Energy per decision of a slicer, and per symbol of an analog DFE tap, in J.
+    coef_bits : int
+        DSP FFE coefficient width in bits.
+    dsp_adapt_overhead : float
+        Adaptation, digital CDR and control as a fraction of the DSP datapath (1).
+    traceback_bits : int
+        Viterbi survivor-path depth (symbols).
+    pll_fom_db : float
+        PLL jitter-power figure of merit in dB.
+    rj_ui : float
+        PLL rms random jitter in UI.
+    lanes_per_pll, lanes_per_forwarded_clock : int
+        Lanes sharing one PLL, and data lanes sharing one forwarded clock lane.
+    e_cdr_j_per_symbol : float
+        Per-lane clock recovery energy per symbol in J (fitted).
+    rx_share_of_fixed : float
+        RX share of the fixed overhead (1).
+    noise_excess : float
+        Excess noise factor of the receiver over its input pair (1).
+    temperature_k : float
+        Temperature for kT noise in K.
+    slicer_min_half_eye_v : float
+        Smallest half eye a slicer resolves, at its input, in V.
+    gain_stage_db : float
+        Gain of one full-bandwidth AFE gain stage in dB.
+    linear_margin_db, design_margin_db : float
+        SNR margin kept by an unretimed link, and the design (COM) margin, in dB.
     """
 
     # -- fitted (least squares in log space on the calibration table) ------------
@@ -82,7 +157,22 @@ class EnergyCoefficients:
     design_margin_db: float = 3.0
 
     def with_(self, **changes: float) -> EnergyCoefficients:
-        """A copy with some coefficients changed (unknown names raise)."""
+        """A copy with some coefficients changed (unknown names raise).
+
+        Parameters
+        ----------
+        **changes : float
+            New values by field name.
+
+        Returns
+        -------
+        EnergyCoefficients
+
+        Raises
+        ------
+        SIKernelError
+            An unknown coefficient name.
+        """
         known = {f.name for f in fields(self)}
         bad = sorted(set(changes) - known)
         if bad:
