@@ -106,7 +106,22 @@ def _ctle_basis(f: np.ndarray, baud: float, s: SISettings) -> tuple[np.ndarray, 
 
 
 def ctle_peaking_db(gdc_db: np.ndarray, baud: float, s: SISettings = DEFAULT_SI) -> np.ndarray:
-    """Peaking of each CTLE setting: max over ``0 < f ≤ f_b`` of ``|H(f)/H(0)|`` in dB."""
+    """Peaking of each CTLE setting: max over ``0 < f ≤ f_b`` of ``|H(f)/H(0)|`` in dB.
+
+    Parameters
+    ----------
+    gdc_db : ndarray
+        CTLE DC gains in dB (93A-22 ``g_DC``).
+    baud : float
+        Symbol rate ``f_b`` in Bd (sets the zero and poles through ``s``).
+    s : SISettings, optional
+        Reference-receiver parameters (``fz_ratio``, ``fp2_ratio``).
+
+    Returns
+    -------
+    numpy.ndarray
+        Peaking in dB, one per setting.
+    """
     f = np.linspace(0.0, baud, 257)
     b1, b2 = _ctle_basis(f, baud, s)
     g = 10.0 ** (np.asarray(gdc_db, dtype=float)[:, None] / 20.0)
@@ -122,7 +137,28 @@ def _uniform_from_dc(f: np.ndarray, h: np.ndarray) -> None:
 
 @dataclass(frozen=True, eq=False)
 class PulseSet:
-    """CTLE basis pulses and noise of one channel at one baud (shared by all families)."""
+    """CTLE basis pulses and noise of one channel at one baud (shared by all families).
+
+    Attributes
+    ----------
+    basis : ndarray, shape (2, n_samp)
+        Pulse responses in V for a 1 V launch through the CTLE basis terms ``B1`` and ``B2``
+        (the CTLE is ``g·B1 + B2``), windowed 8 UI before to 120 UI after the peak.
+    gdc_db : ndarray
+        CTLE DC gains in dB (:data:`CTLE_GDC_DB`).
+    weights : ndarray, shape (n_ctle, 2)
+        Basis weights ``(g, 1)`` of each CTLE setting (``g`` linear).
+    var_n : ndarray, shape (n_ctle,)
+        Thermal noise variance after RX AFE and CTLE in V² (93A-35, ``eta0_v2_per_hz``).
+    peaking_db : ndarray, shape (n_ctle,)
+        CTLE peaking in dB (:func:`ctle_peaking_db`).
+    samples_per_ui : int
+        Time samples per UI of ``basis``.
+    baud : float
+        Symbol rate in Bd.
+    levels : int
+        Number of PAM levels.
+    """
 
     basis: np.ndarray       # (2, n_samp) pulses for 1 V launch, B1 and B2 of the CTLE
     gdc_db: np.ndarray      # CTLE DC gains
@@ -144,6 +180,21 @@ def pulse_set(f_hz: np.ndarray, h: np.ndarray, baud: float, levels: int,
         Uniform grid from 0 Hz reaching at least ``baud/2``.
     h : ndarray
         Channel voltage transfer function on ``f_hz``.
+    baud : float
+        Symbol rate in Bd (> 0).
+    levels : int
+        Number of PAM levels (carried into the result).
+    s : SISettings, optional
+        Reference-receiver parameters.
+
+    Returns
+    -------
+    PulseSet
+
+    Raises
+    ------
+    SIKernelError
+        ``f_hz`` not a uniform grid starting at 0 Hz; ``baud`` ≤ 0.
     """
     from ..eq import filters
     from ..response import pulse_from_h
@@ -280,7 +331,22 @@ def _preset(ps: PulseSet, s: SISettings, bmax: np.ndarray):
 
 def op_table(ps: PulseSet, s: SISettings = DEFAULT_SI,
              families: tuple[str, ...] = ("linear", "analog")) -> OpTable:
-    """Equalise every candidate configuration of ``families`` and return their SI figures."""
+    """Equalise every candidate configuration of ``families`` and return their SI figures.
+
+    Parameters
+    ----------
+    ps : PulseSet
+        Basis pulses and noise of the channel (:func:`pulse_set`).
+    s : SISettings, optional
+        Reference-receiver parameters.
+    families : tuple of str, optional
+        Families to evaluate: any of "linear", "analog", "dsp".
+
+    Returns
+    -------
+    OpTable
+        One column per configuration (per volt of launch amplitude; ``var_n`` in V²).
+    """
     rows: list[dict] = []
     one_tap = None
     if "linear" in families:

@@ -81,12 +81,34 @@ PACKAGED: tuple[tuple[float, int], ...] = ((53.125e9, 4), (106.25e9, 4), (56.5e9
 
 
 def synthetic_grid(baud: float) -> np.ndarray:
-    """Uniform grid from 0 Hz to 1.5 baud with ``baud/512`` spacing (512-UI record)."""
+    """Uniform grid from 0 Hz to 1.5 baud with ``baud/512`` spacing (512-UI record).
+
+    Parameters
+    ----------
+    baud : float
+        Symbol rate in Bd.
+
+    Returns
+    -------
+    numpy.ndarray
+        Frequencies in Hz.
+    """
     return np.arange(0.0, 1.5 * baud + 0.5 * baud / _N_PER_BAUD, baud / _N_PER_BAUD)
 
 
 def package_preset(baud: float) -> str:
-    """IEEE 802.3 package preset of a symbol rate: 802.3ck up to 60 GBd, 802.3dj above."""
+    """IEEE 802.3 package preset of a symbol rate: 802.3ck up to 60 GBd, 802.3dj above.
+
+    Parameters
+    ----------
+    baud : float
+        Symbol rate in Bd.
+
+    Returns
+    -------
+    str
+        "802.3ck" or "802.3dj".
+    """
     return "802.3ck" if baud <= 60e9 else "802.3dj"
 
 
@@ -113,6 +135,22 @@ def synthetic_parts(loss_db: float, baud: float) -> tuple[bool, float, float]:
     * between the bare-package loss (``z_p = 0``: die, bump and ball capacitances)
       and that: packages only, ``z_p`` found by bisection;
     * below the bare-package loss: the bare host-board line (no packages).
+
+    Parameters
+    ----------
+    loss_db : float
+        Insertion loss at ``baud/2`` in dB.
+    baud : float
+        Symbol rate in Bd (selects the package preset, :func:`package_preset`).
+
+    Returns
+    -------
+    packages : bool
+        Whether the channel has the two packages.
+    z_p_m : float
+        Package trace length in m (each side).
+    line_m : float
+        Host-board line length in m.
     """
     floor = _il_db(0.0, 0.0, baud, True)
     if loss_db < floor:
@@ -150,7 +188,20 @@ def _solve_line(loss_db: float, baud: float, packages: bool, z_p_m: float) -> fl
 
 
 def synthetic_channel(loss_db: float, baud: float):
-    """The documented synthetic :class:`~sikernel.channel.core.Channel` of ``loss_db`` at ``baud/2``."""
+    """The documented synthetic :class:`~sikernel.channel.core.Channel` of ``loss_db`` at ``baud/2``.
+
+    Parameters
+    ----------
+    loss_db : float
+        Insertion loss at ``baud/2`` in dB.
+    baud : float
+        Symbol rate in Bd.
+
+    Returns
+    -------
+    Channel
+        On :func:`synthetic_grid` (uniform from 0 Hz).
+    """
     from ..channel.link import Link
     from ..channel.parametric import HOST_BOARD_92_12 as line
 
@@ -167,7 +218,28 @@ def synthetic_channel(loss_db: float, baud: float):
 
 @dataclass(frozen=True, eq=False)
 class LossTable:
-    """Per-configuration SI figures on :data:`LOSS_GRID_DB` (monotone envelopes)."""
+    """Per-configuration SI figures on :data:`LOSS_GRID_DB` (monotone envelopes).
+
+    Attributes
+    ----------
+    loss_db : ndarray
+        Loss grid in dB at Nyquist (:data:`LOSS_GRID_DB`).
+    family : ndarray of str
+        Family of each configuration.
+    tx_taps, rx_ffe_taps, dfe_taps, mlsd : ndarray
+        Equaliser settings of each configuration.
+    figures : dict
+        Name ("a", "nsr_r2", "nsr_var_n", "nsr_q_coef", "ctle_peaking_db") ->
+        ``(n_loss, n_cfg)`` monotone envelopes (:func:`envelopes`).
+    gdc_db : ndarray, shape (n_loss, n_cfg)
+        Chosen CTLE DC gain in dB, as computed.
+    raw : dict
+        Name -> ``(n_loss, n_cfg)`` figures as computed (for verification).
+    baud : float
+        Symbol rate in Bd.
+    levels : int
+        Number of PAM levels.
+    """
 
     loss_db: np.ndarray
     family: np.ndarray
@@ -182,7 +254,22 @@ class LossTable:
     levels: int
 
     def at(self, loss_db: float) -> OpTable:
-        """Figures interpolated linearly at ``loss_db`` (inside the grid)."""
+        """Figures interpolated linearly at ``loss_db`` (inside the grid).
+
+        Parameters
+        ----------
+        loss_db : float
+            Insertion loss at Nyquist in dB.
+
+        Returns
+        -------
+        OpTable
+
+        Raises
+        ------
+        SIKernelError
+            ``loss_db`` outside the grid.
+        """
         g = self.loss_db
         if not (g[0] <= loss_db <= g[-1]):
             raise SIKernelError(f"loss_db={loss_db!r} outside the tabulated range [{g[0]:g}, {g[-1]:g}] dB")
@@ -212,7 +299,23 @@ def _cache_dir() -> Path:
 
 def build_table(baud: float, levels: int, s: si.SISettings = si.DEFAULT_SI,
                 progress: bool = False) -> LossTable:
-    """Run the full SI chain on every grid loss (seconds; normally reached through :func:`get_table`)."""
+    """Run the full SI chain on every grid loss (seconds; normally reached through :func:`get_table`).
+
+    Parameters
+    ----------
+    baud : float
+        Symbol rate in Bd.
+    levels : int
+        Number of PAM levels.
+    s : SISettings, optional
+        Reference-receiver parameters.
+    progress : bool, optional
+        Show a tqdm progress bar.
+
+    Returns
+    -------
+    LossTable
+    """
     rows = []
     it = LOSS_GRID_DB
     if progress:
@@ -295,7 +398,24 @@ def envelopes(raw: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 
 def raw_figures_at(loss_db: float, baud: float, levels: int,
                    s: si.SISettings = si.DEFAULT_SI) -> dict[str, np.ndarray]:
-    """The un-enveloped figures of one loss, computed afresh (what a table row stores in ``raw``)."""
+    """The un-enveloped figures of one loss, computed afresh (what a table row stores in ``raw``).
+
+    Parameters
+    ----------
+    loss_db : float
+        Insertion loss at ``baud/2`` in dB.
+    baud : float
+        Symbol rate in Bd.
+    levels : int
+        Number of PAM levels.
+    s : SISettings, optional
+        Reference-receiver parameters.
+
+    Returns
+    -------
+    dict
+        Name -> figures per configuration (MLSD gain folded into ``a``).
+    """
     ch = synthetic_channel(float(loss_db), baud)
     op = si.op_table(si.pulse_set(ch.f, ch.s21, baud, levels, s), s,
                      families=("linear", "analog", "dsp"))
@@ -338,7 +458,23 @@ def _load(path: Path) -> LossTable | None:
 
 def get_table(baud: float, levels: int, s: si.SISettings = si.DEFAULT_SI,
               progress: bool = False) -> LossTable:
-    """The table for (baud, levels, settings): from memory, the disk cache, or built and cached."""
+    """The table for (baud, levels, settings): from memory, the disk cache, or built and cached.
+
+    Parameters
+    ----------
+    baud : float
+        Symbol rate in Bd.
+    levels : int
+        Number of PAM levels.
+    s : SISettings, optional
+        Reference-receiver parameters.
+    progress : bool, optional
+        Show a progress bar when the table is built.
+
+    Returns
+    -------
+    LossTable
+    """
     key = _key(float(baud), int(levels), s)
     t = _MEMORY.get(key)
     if t is not None:
@@ -363,7 +499,18 @@ def get_table(baud: float, levels: int, s: si.SISettings = si.DEFAULT_SI,
 
 
 def write_packaged_tables(progress: bool = True) -> list[Path]:
-    """Build the :data:`PACKAGED` tables afresh and write them into :data:`PACKAGED_DIR`."""
+    """Build the :data:`PACKAGED` tables afresh and write them into :data:`PACKAGED_DIR`.
+
+    Parameters
+    ----------
+    progress : bool, optional
+        Show progress bars.
+
+    Returns
+    -------
+    list of Path
+        Files written.
+    """
     out = []
     for baud, levels in PACKAGED:
         t = build_table(baud, levels, progress=progress)
