@@ -28,7 +28,25 @@ from .stateye import StatEyeResult, stat_eye
 
 
 def eye_closure_db(eye_height_v: ArrayLike, ideal_eye_height_v: ArrayLike) -> np.ndarray:
-    """``20 log10(ideal / eye height)`` elementwise; ``inf`` where the eye is closed (<= 0)."""
+    """``20 log10(ideal / eye height)`` elementwise; ``inf`` where the eye is closed (<= 0).
+
+    Parameters
+    ----------
+    eye_height_v : array_like
+        Eye height in V.
+    ideal_eye_height_v : array_like
+        Eye height in V of the ideal (ISI- and noise-free) eye; finite and > 0.
+
+    Returns
+    -------
+    numpy.ndarray
+        Closure in dB (``inf`` where the eye is closed).
+
+    Raises
+    ------
+    SIKernelError
+        ``ideal_eye_height_v`` not finite or not > 0.
+    """
     eh = np.asarray(eye_height_v, dtype=float)
     ideal = np.asarray(ideal_eye_height_v, dtype=float)
     if np.any(~np.isfinite(ideal)) or np.any(ideal <= 0):

@@ -62,6 +62,25 @@ def prbs(order: int, n_bits: int, seed: int = 1) -> np.ndarray:
     """PRBS bits (uint8) of the given order (7, 9, 13, 15, 23, 31), ITU-T O.150 polynomials.
 
     ``seed`` is the initial register content (nonzero).
+
+    Parameters
+    ----------
+    order : int
+        PRBS order: 7, 9, 13, 15, 23 or 31.
+    n_bits : int
+        Number of bits to generate (≥ 0).
+    seed : int, optional
+        Initial register content (nonzero).
+
+    Returns
+    -------
+    numpy.ndarray of uint8
+        The bits, 0 or 1.
+
+    Raises
+    ------
+    SIKernelError
+        Unknown ``order``; ``n_bits`` not an integer ≥ 0.
     """
     if order not in PRBS_POLYNOMIALS:
         raise SIKernelError(f"PRBS order {order!r} unknown; known: {sorted(PRBS_POLYNOMIALS)}")
@@ -77,6 +96,25 @@ def prqs(n_symbols: int, order: int = 13, seed: int = 1) -> np.ndarray:
 
     Returns PAM4 symbol indices 0..3 (lowest level first).  ``order=13`` gives the
     PRBS13Q test pattern (period 8191 symbols).
+
+    Parameters
+    ----------
+    n_symbols : int
+        Number of PAM4 symbols to generate (≥ 0).
+    order : int, optional
+        Order of the underlying PRBS (see :func:`prbs`).
+    seed : int, optional
+        Initial register content of the PRBS (nonzero).
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        Symbol indices 0..3.
+
+    Raises
+    ------
+    SIKernelError
+        Unknown ``order``; ``n_symbols`` not an integer ≥ 0.
     """
     n = _int("n_symbols", n_symbols, 0)
     bits = prbs(order, 2 * n, seed)
