@@ -7,10 +7,7 @@ frequencies flattened).  Conversions follow Pozar, *Microwave Engineering*,
 
 from __future__ import annotations
 
-import numpy as np
-from numba import prange
-
-from .._jit import kernel, parallel_kernel
+from .._jit import kernel
 
 
 @kernel
@@ -132,15 +129,3 @@ def terminated_h21(s, gamma1, gamma2, out):
         out[i] = s21 * (1.0 - gamma1) * (1.0 + gamma2) / (
             1.0 - s11 * gamma1 - s22 * gamma2 + gamma1 * gamma2 * ds
         )
-
-
-@parallel_kernel
-def batch_terminated_h21(s, gamma1, gamma2, out):
-    """:func:`terminated_h21` over ``s`` shaped ``(n_channel, n_freq, 2, 2)``; ``out`` (n_channel, n_freq)."""
-    for c in prange(s.shape[0]):
-        terminated_h21(s[c], gamma1, gamma2, out[c])
-
-
-def empty_like_2x2(n: int) -> np.ndarray:
-    """Allocate an uninitialised ``(n, 2, 2)`` complex128 array."""
-    return np.empty((n, 2, 2), dtype=np.complex128)
