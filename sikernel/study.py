@@ -83,6 +83,23 @@ class PathSpec:
     rate's preset: 802.3ck at ≤ 60 GBd, 802.3dj above) with trace lengths
     ``z_p_tx_m``/``z_p_rx_m``.  ``bga_tx``/``bga_rx`` False drop the package's
     ball-to-board capacitance C_p (a die-to-die path inside one substrate, CPO).
+
+    Attributes
+    ----------
+    name : str
+        Architecture name (e.g. "pluggable", "cpo").
+    segments : tuple of tuple
+        Board segments, TX side first: ``("stripline", material, length_m)`` or ``("connector",)``.
+    z_p_tx_m, z_p_rx_m : float
+        Package trace length in m at the TX and RX side.
+    exclude : tuple of str
+        Families the host SerDes must not use (e.g. ``("linear",)`` for a retimed host).
+    module : str
+        Optical module electronics priced on top: "retimer", "linear" or "none".
+    tx_package, rx_package : str or None
+        Package presets; None picks the rate's preset.
+    bga_tx, bga_rx : bool
+        Whether the package's ball-to-board capacitance is present.
     """
 
     name: str
@@ -147,7 +164,28 @@ def _segments(spec: PathSpec) -> list:
 
 
 def build_channel(spec: PathSpec, baud: float, *, packages: bool = True, f: Any = None):
-    """The path's channel (packages included unless ``packages=False``) on the synthetic grid."""
+    """The path's channel (packages included unless ``packages=False``) on the synthetic grid.
+
+    Parameters
+    ----------
+    spec : PathSpec
+        The path.
+    baud : float
+        Symbol rate in Bd (selects the package preset and the default grid).
+    packages : bool, optional
+        Include the TX and RX packages.
+    f : array_like, optional
+        Frequency grid in Hz; default :func:`sikernel.power.table.synthetic_grid` of ``baud``.
+
+    Returns
+    -------
+    Channel
+
+    Raises
+    ------
+    SIKernelError
+        An unknown segment kind in ``spec.segments``.
+    """
     import dataclasses
 
     from .channel.link import Link
@@ -231,7 +269,23 @@ def _com_db(spec: PathSpec, baud: float) -> float:
 
 @dataclass
 class StudyResult:
-    """Everything the study computed (also written to HDF5)."""
+    """Everything the study computed (also written to HDF5).
+
+    Attributes
+    ----------
+    rows : list of dict
+        One row per (architecture, rate): lengths, loss, chosen equaliser, energies
+        (pJ/bit, mW per lane, W per switch), savings versus pluggable, eye figures.
+    curves : dict
+        Curve name -> dict of arrays (e.g. ``il_nyquist_db``, ``pj_per_bit``) of the
+        energy-versus-length sweeps.
+    inputs : dict
+        The study inputs (rates, node, BER, path specs, optical assumptions).
+    provenance : dict
+        Version, creation time (UTC) and model description.
+    timings_s : dict
+        Wall-clock times in s ("links", "total").
+    """
 
     rows: list[dict[str, Any]]
     curves: dict[str, dict[str, np.ndarray]]
@@ -435,7 +489,20 @@ REACH_BUDGETS_DB: dict[str, float] = {"XSR (≈10 dB)": 10.0, "XSR+ (13 dB)": 13
 
 
 def write_hdf5(res: StudyResult, path: str | os.PathLike) -> Path:
-    """Write the study to HDF5 atomically (temp file in the same folder, then rename)."""
+    """Write the study to HDF5 atomically (temp file in the same folder, then rename).
+
+    Parameters
+    ----------
+    res : StudyResult
+        The study results.
+    path : str or os.PathLike
+        Output file; its folder is created when missing.
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
     import h5py
 
     path = Path(path)
@@ -474,7 +541,18 @@ def write_hdf5(res: StudyResult, path: str | os.PathLike) -> Path:
 
 
 def read_hdf5(path: str | os.PathLike) -> dict[str, Any]:
-    """Read back what :func:`write_hdf5` wrote (rows and curves)."""
+    """Read back what :func:`write_hdf5` wrote (rows and curves).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A file written by :func:`write_hdf5`.
+
+    Returns
+    -------
+    dict
+        ``{"inputs": dict, "rows": list of dict, "curves": dict}``.
+    """
     import h5py
 
     out: dict[str, Any] = {"rows": [], "curves": {}}
@@ -501,6 +579,18 @@ def write_figures(res: StudyResult, out_dir: str | os.PathLike) -> list[Path]:
     ``energy_vs_il.png``, ``switch_power.png``, ``il_vs_frequency.png`` (one curve per
     architecture and rate) and ``eyes_<rate>G.png`` (unequalised and equalised
     statistical eyes of pluggable and CPO).
+
+    Parameters
+    ----------
+    res : StudyResult
+        The study results (from :func:`run_study`, which also attaches IL curves and eyes).
+    out_dir : str or os.PathLike
+        Output folder; created when missing.
+
+    Returns
+    -------
+    list of Path
+        The files written.
     """
     import matplotlib
 
