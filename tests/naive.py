@@ -31,3 +31,13 @@ def cascade_s(s_a: np.ndarray, s_b: np.ndarray) -> np.ndarray:
         out[i, 1, 0] = b[1, 0] * a[1, 0] / d
         out[i, 1, 1] = b[1, 1] + b[1, 0] * a[1, 1] * b[0, 1] / d
     return out
+
+
+def terminated_h21(s: np.ndarray, g1: float, g2: float) -> np.ndarray:
+    """93A-18 one point at a time, written from the equation: source -> 2-port -> load."""
+    out = np.empty(s.shape[0], dtype=complex)
+    for i in range(s.shape[0]):
+        (s11, s12), (s21, s22) = s[i]
+        ds = s11 * s22 - s12 * s21
+        out[i] = s21 * (1 - g1) * (1 + g2) / (1 - s11 * g1 - s22 * g2 + g1 * g2 * ds)
+    return out

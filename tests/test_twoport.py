@@ -71,6 +71,14 @@ def test_h21_matched_terminations_is_s21(rng):
     np.testing.assert_allclose(twoport.terminated_h21(s, 0.0, 0.0), s[:, 1, 0], rtol=1e-12)
 
 
+def test_h21_batched_over_channels_matches_equation(rng):
+    s = _random_reciprocal_s(rng, 3 * 20).reshape(3, 20, 2, 2)
+    got = twoport.terminated_h21(s, 0.1, -0.05)
+    assert got.shape == (3, 20)
+    for c in range(3):
+        np.testing.assert_allclose(got[c], naive.terminated_h21(s[c], 0.1, -0.05), rtol=1e-12)
+
+
 def test_bad_shapes_raise():
     with pytest.raises(SIKernelError, match="expected"):
         twoport.s_to_abcd(np.zeros((4, 3, 3)), 50.0)
