@@ -64,7 +64,23 @@ _META = "meta.json"
 # --------------------------------------------------------------------------- layout description
 @dataclass(frozen=True)
 class OutputSpec:
-    """One output dataset: per-point shape ``extra_shape`` with named extra dimensions."""
+    """One output dataset: per-point shape ``extra_shape`` with named extra dimensions.
+
+    Attributes
+    ----------
+    name : str
+        Dataset name.
+    units : str
+        Units string stored as an attribute ("" when dimensionless).
+    description : str
+        Human-readable description (attribute).
+    extra_dims : tuple of str
+        Names of the per-point extra dimensions (after the grid axes).
+    extra_shape : tuple of int
+        Sizes of those dimensions.
+    dtype : str
+        NumPy dtype string of the dataset.
+    """
 
     name: str
     units: str
@@ -128,7 +144,17 @@ class Layout:
 
 
 def config_json(config: Mapping[str, Any]) -> str:
-    """Canonical JSON text of a config (sorted keys): what resume compares."""
+    """Canonical JSON text of a config (sorted keys): what resume compares.
+
+    Parameters
+    ----------
+    config : Mapping
+        The configuration (JSON-like; NumPy scalars and arrays are converted).
+
+    Returns
+    -------
+    str
+    """
     return json.dumps(config, sort_keys=True, separators=(",", ":"), default=_json_default)
 
 
@@ -141,7 +167,20 @@ def _json_default(x: Any) -> Any:
 
 
 def config_diff(old: Any, new: Any, prefix: str = "") -> list[str]:
-    """Human-readable differences between two JSON-like configs."""
+    """Human-readable differences between two JSON-like configs.
+
+    Parameters
+    ----------
+    old, new : object
+        The two configs (nested dicts of JSON values).
+    prefix : str, optional
+        Dotted key path of ``old``/``new`` inside the whole config (for the messages).
+
+    Returns
+    -------
+    list of str
+        One line per difference (``"key: old -> new"``, added or removed keys); empty when equal.
+    """
     if isinstance(old, dict) and isinstance(new, dict):
         out: list[str] = []
         for k in sorted(set(old) | set(new)):
@@ -163,6 +202,13 @@ def flat_slabs(shape: tuple[int, ...], a: int, b: int) -> Iterator[tuple[tuple[s
     Yields ``(index, start, stop)``: ``array[index]`` (a rectangular block, all
     dimensions kept) holds the flat elements ``start:stop``.  At most ``2 ndim - 1``
     blocks.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        Array shape.
+    a, b : int
+        Flat (C-order) start and stop index.
     """
     if a >= b:
         return
@@ -213,7 +259,13 @@ def _h5py() -> Any:
 
 # --------------------------------------------------------------------------- journal
 class Journal:
-    """Atomic per-chunk result files in ``<file>.journal/`` (the truth about what is done)."""
+    """Atomic per-chunk result files in ``<file>.journal/`` (the truth about what is done).
+
+    Parameters
+    ----------
+    path : Path
+        The sweep file; the journal is the folder ``<path>.journal``.
+    """
 
     def __init__(self, path: Path) -> None:
         self.dir = Path(str(path) + _JOURNAL_SUFFIX)
@@ -309,6 +361,13 @@ class SweepWriter:
 
     Use :meth:`start` (fresh or resumed), :meth:`write_chunk` per finished chunk,
     :meth:`finish` at the end, :meth:`close` always.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The HDF5 sweep file.
+    layout : Layout
+        Grid, outputs and chunking of the sweep.
     """
 
     def __init__(self, path: str | os.PathLike[str], layout: Layout) -> None:
