@@ -47,7 +47,25 @@ from ..errors import SIKernelError
 
 @dataclass(frozen=True)
 class Param:
-    """A sweepable parameter: kind ("float", "int", "name"), units, plausible range, default."""
+    """A sweepable parameter: kind ("float", "int", "name"), units, plausible range, default.
+
+    Attributes
+    ----------
+    kind : str
+        "float", "int" or "name".
+    units : str
+        Units of the value (SI; "" for names and counts).
+    description : str
+        What the parameter is.
+    default : object
+        Value when neither swept nor fixed.
+    lo, hi : float
+        Plausible range (values outside are refused as wrong units).
+    lo_strict : bool
+        Whether ``lo`` itself is excluded.
+    names : callable or None
+        For ``kind="name"``: returns the accepted names.
+    """
 
     kind: str
     units: str
@@ -260,6 +278,16 @@ class SweepConfig:
 
 def load_config(config: Mapping[str, Any] | str | Path | SweepConfig) -> SweepConfig:
     """Parse and validate a sweep config (dict, TOML path, or SweepConfig).
+
+    Parameters
+    ----------
+    config : Mapping or str or Path or SweepConfig
+        The config as a dict, a TOML file path, or an already validated SweepConfig
+        (returned as is).
+
+    Returns
+    -------
+    SweepConfig
 
     Raises
     ------

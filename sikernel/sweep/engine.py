@@ -43,6 +43,18 @@ DEFAULT_CHUNK = 512
 def choose_chunk(cfg: SweepConfig, chunk: int | None) -> int:
     """Chunk size: the given one (checked against the memory limit) or the largest that fits.
 
+    Parameters
+    ----------
+    cfg : SweepConfig
+        The validated sweep config (memory limit, per-point memory, grid size).
+    chunk : int or None
+        Grid points per chunk; None picks the largest that fits, at most ``DEFAULT_CHUNK``.
+
+    Returns
+    -------
+    int
+        Grid points per chunk.
+
     Raises
     ------
     SIKernelError

@@ -56,7 +56,20 @@ _LINES: dict[tuple, Any] = {}
 
 
 def output_specs(cfg: SweepConfig) -> tuple[list[OutputSpec], dict[str, list[Any]]]:
-    """Dataset descriptions of the requested outputs and the coordinates of extra dimensions."""
+    """Dataset descriptions of the requested outputs and the coordinates of extra dimensions.
+
+    Parameters
+    ----------
+    cfg : SweepConfig
+        The validated sweep config.
+
+    Returns
+    -------
+    specs : list of OutputSpec
+        One per requested output.
+    extra_coords : dict
+        Extra dimension name -> coordinates (cursor index, EQ setting or block names).
+    """
     from ..power.budget import BLOCKS
 
     specs, extra = [], {}
@@ -83,7 +96,20 @@ def output_specs(cfg: SweepConfig) -> tuple[list[OutputSpec], dict[str, list[Any
 
 
 def chunk_params(cfg: SweepConfig, start: int, stop: int) -> dict[str, np.ndarray]:
-    """Per-point parameter arrays of the flat range ``[start, stop)``."""
+    """Per-point parameter arrays of the flat range ``[start, stop)``.
+
+    Parameters
+    ----------
+    cfg : SweepConfig
+        The validated sweep config.
+    start, stop : int
+        Flat (C-order) grid index range.
+
+    Returns
+    -------
+    dict
+        Parameter name -> array of ``stop - start`` values (SI units; object arrays for names).
+    """
     n = stop - start
     idx = np.unravel_index(np.arange(start, stop, dtype=np.int64), cfg.shape)
     out: dict[str, np.ndarray] = {}
@@ -292,7 +318,21 @@ def stage_power(cfg: SweepConfig, p: dict[str, np.ndarray], state: dict[str, Any
 
 
 def point_channel(cfg: SweepConfig, p: dict[str, np.ndarray], i: int) -> Any:
-    """The bare line of point ``i`` of a chunk as a Channel on the sweep grid (no package)."""
+    """The bare line of point ``i`` of a chunk as a Channel on the sweep grid (no package).
+
+    Parameters
+    ----------
+    cfg : SweepConfig
+        The validated sweep config (``f_hz`` grid).
+    p : dict
+        Per-point parameter arrays of the chunk (:func:`chunk_params`).
+    i : int
+        Point index inside the chunk.
+
+    Returns
+    -------
+    Channel
+    """
     key = tuple(p[k][i].item() if hasattr(p[k][i], "item") else p[k][i] for k in _LINE_KEYS)
     return _line(key).section(float(p["length_m"][i]), cfg.f_hz)
 
@@ -324,6 +364,13 @@ STAGES: dict[str, Callable[[SweepConfig, dict[str, np.ndarray], dict[str, Any]],
 def evaluate_chunk(cfg: SweepConfig, start: int, stop: int) -> dict[str, np.ndarray]:
     """Every requested output for the flat grid range ``[start, stop)``.
 
+    Parameters
+    ----------
+    cfg : SweepConfig
+        The validated sweep config.
+    start, stop : int
+        Flat (C-order) grid index range.
+
     Returns
     -------
     dict
@@ -338,7 +385,24 @@ def evaluate_chunk(cfg: SweepConfig, start: int, stop: int) -> dict[str, np.ndar
 
 def evaluate_chunk_task(cfg: SweepConfig, c: int, start: int, stop: int,
                         threads: int | None = None) -> tuple[int, dict[str, np.ndarray]]:
-    """Remote entry point (dask): optional Numba thread count, then :func:`evaluate_chunk`."""
+    """Remote entry point (dask): optional Numba thread count, then :func:`evaluate_chunk`.
+
+    Parameters
+    ----------
+    cfg : SweepConfig
+        The validated sweep config.
+    c : int
+        Chunk index (returned with the result).
+    start, stop : int
+        Flat grid index range of the chunk.
+    threads : int, optional
+        Numba thread count to set in the worker.
+
+    Returns
+    -------
+    tuple
+        ``(c, outputs)`` with ``outputs`` as from :func:`evaluate_chunk`.
+    """
     if threads is not None:
         from .._jit import set_threads
 
