@@ -147,7 +147,7 @@ def afe_stage_w(n_stages: ArrayLike, baud: float, tech: Technology, co: EnergyCo
     Returns
     -------
     numpy.ndarray
-        AFE power in W (``inf`` where the gain-bandwidth exceeds ``f_T``).
+        AFE power in W (``inf`` for stages whose gain-bandwidth reaches ``f_T``).
     """
     c_l = co.c_afe_f
     gm = c_l * afe_gm_per_c(baud, co, gain)
