@@ -27,15 +27,18 @@ Steps (93A.1.1 ... 93A.1.7), per package test case (``preset.z_p_cases_m``):
    A_ni is the amplitude where its lower tail reaches DER0; COM = 20 log10(A_s / A_ni).
    COM of the channel is the minimum over the package test cases.
 
-178A mode (``preset.mode == "mmse"``, the 802.3dj KR preset): the exhaustive 93A grid ranks
-the TX FFE settings of each CTLE setting; for each CTLE setting its first-ranked TX FFE is
-kept and the RX FFE (``rx_ffe_n_pre`` / ``rx_ffe_n_post`` taps) and DFE are solved by MMSE
-(:func:`sikernel.eq.mmse.mmse`, noise autocorrelation of eta_0 |H_r H_ctle|^2 at symbol
-lags, TX noise, crosstalk at its worst phase); the CTLE setting with the best MMSE FOM
-(178A: 20 log10(R_LM/(L-1)/sqrt(MSE))) is used and COM follows from the PMFs of the FFE
-output as above.  This is a reduced search (the full 178A search solves the MMSE at every
-TX FFE x CTLE point); the RX FFE tap limit ``rx_ffe_limit`` is recorded but not enforced
-(the MMSE solver has no tap limits).
+178A mode (``preset.mode == "mmse"``, the 802.3dj KR preset): the RX FFE (``rx_ffe_n_pre`` /
+``rx_ffe_n_post`` taps) and DFE are solved by MMSE (noise autocorrelation of
+eta_0 |H_r H_ctle|^2 at symbol lags, TX noise, crosstalk at its worst phase) at EVERY
+TX FFE x CTLE point, each sampled at the point the 93A grid search chose for it, and the
+point with the best MMSE FOM (178A: 20 log10(R_LM/(L-1)/sqrt(MSE))) is kept (first on ties,
+CTLE-major).  The sampled pulse is linear in the TX taps, so per CTLE setting the cursors of
+all TX settings are one matrix product and all points are solved by the compiled, parallel
+:func:`sikernel.eq.mmse.mmse_batch`; each QP only needs the cursors next to the main cursor
+explicitly, the rest of the pulse enters through its autocorrelation, which is a quadratic
+form of the TX taps.  COM follows from the PMFs of the FFE output as above (the chosen point
+re-solved by :func:`sikernel.eq.mmse.mmse`).  The RX FFE tap limit ``rx_ffe_limit`` is
+recorded but not enforced (the MMSE solver has no FFE tap limits).
 
 Pulse window: the pulse records are cut to the span where some basis pulse of a stream
 exceeds ``_TRUNC_REL`` (1e-4) of that stream's peak (plus two UI, then one UI of zeros each
@@ -458,6 +461,96 @@ def _mmse_case(q: np.ndarray, xt: list[tuple[np.ndarray, bool]], c: np.ndarray, 
             "fom_db": float(r.fom_db), "rx_ffe": w, "sigma": {k: float(v) for k, v in sigma.items()}}
 
 
+def _shifted_phase_basis(x: np.ndarray, offs: np.ndarray, m: int, pad: int) -> np.ndarray:
+    """S[ph, a, n] = x_padded(ph + (n - o_a) M): the symbol-spaced samples at phase ``ph`` of
+    the pulse ``x`` delayed by TX tap ``a``, so that ``c @ S[ph]`` are the cursors of
+    :func:`_tx_apply` (93A-21) at that phase (the pulse is linear in the TX FFE taps)."""
+    xx = np.concatenate([np.zeros(pad), x, np.zeros(pad)])
+    sh = np.stack([np.roll(xx, int(o) * m) for o in offs])        # (n_taps, n_samples)
+    return np.stack([sh[:, ph::m] for ph in range(m)])             # (M, n_taps, n_c)
+
+
+def _lag_grams(s: np.ndarray, n_lags: int) -> np.ndarray:
+    """G[..., l, a, b] = sum_n s[..., a, n] s[..., b, n + l]: the autocorrelation at lag l of
+    ``c @ s`` is ``c G[l] c`` (symmetric part)."""
+    n = s.shape[-1]
+    out = np.stack([np.einsum("...an,...bn->...ab", s[..., : n - lag], s[..., lag:])
+                    for lag in range(n_lags)], axis=-3)
+    return 0.5 * (out + np.swapaxes(out, -1, -2))
+
+
+def _mmse_search(bv: np.ndarray, bxa: np.ndarray, is_fext: np.ndarray, w_ctle: np.ndarray,
+                 acf_g: np.ndarray, tx: np.ndarray, offs: np.ndarray, cursor_grid: np.ndarray,
+                 p: ComPreset) -> tuple[int, int, float, int]:
+    """Full 178A search: RX FFE + DFE MMSE (:func:`sikernel.eq.mmse.mmse_batch`) at every
+    TX FFE x CTLE point, each at the sampling point of the 93A grid search; returns the
+    (CTLE, TX) indices of the best MMSE FOM (first on ties, CTLE-major), that FOM and the
+    number of points solved.
+
+    Per CTLE setting the victim cursors of all TX settings are ``C @ S[ph]`` (one basis of
+    shifted symbol-spaced samples per phase), aligned on a common main-cursor index; the
+    crosstalk autocorrelation of each point is a quadratic form ``c G[l] c`` of the TX taps
+    (FEXT: the aggressor's transmitter uses the same TX FFE, at its worst phase, 93A-33;
+    NEXT: no TX FFE), added to the thermal noise autocorrelation of the CTLE setting.
+    """
+    from ..eq.mmse import mmse_batch, symbol_variance
+
+    m = p.samples_per_ui
+    pad = (int(np.max(np.abs(offs))) + 2) * m
+    n_w = p.rx_ffe_n_pre + 1 + p.rx_ffe_n_post
+    sx2 = symbol_variance(p.n_levels)
+    one = (offs == 0).astype(float)
+    mod = {2: "nrz", 3: "pam3", 4: "pam4", 6: "pam6", 8: "pam8"}[p.n_levels]
+    tx_rel = 10.0 ** (-p.snr_tx_db / 10.0)
+    n_pre, n_post, n_dfe = p.rx_ffe_n_pre, p.rx_ffe_n_post, len(p.dfe_bmax)
+    span = n_post + 1 + n_pre + n_dfe    # the cursors the FFE/DFE rows of the QP touch
+    best = (-1, -1, -np.inf)
+    n_solved = 0
+    for kk in range(w_ctle.shape[0]):
+        ok = np.flatnonzero(cursor_grid[kk] >= 0)
+        if ok.size == 0:
+            continue
+        s = _shifted_phase_basis(w_ctle[kk] @ bv, offs, m, pad)     # (M, n_taps, n_c)
+        sp = np.concatenate([np.zeros((*s.shape[:2], n_post)), s,
+                             np.zeros((*s.shape[:2], span))], axis=2)
+        i = cursor_grid[kk, ok] + pad
+        ph = i % m
+        n0 = (i - ph) // m
+        c = tx[ok]
+        # cursors n0 - n_post ... n0 + n_pre + n_dfe of every point (main at n_post); the
+        # rest of each pulse enters through its autocorrelation only, which is added to the
+        # noise autocorrelation (the QP depends on h only through A'A and these rows)
+        h = np.empty((ok.size, span))
+        for key in np.unique(ph * sp.shape[2] + n0):
+            ph_v, n0_v = divmod(int(key), sp.shape[2])
+            rows = (ph == ph_v) & (n0 == n0_v)
+            h[rows] = c[rows] @ sp[ph_v][:, n0_v: n0_v + span]
+        gv = _lag_grams(s, n_w)                                      # (M, n_w, n_taps, n_taps)
+        rhh = np.einsum("ia,ilab,ib->il", c, gv[ph], c)
+        rhh -= np.stack([np.einsum("in,in->i", h[:, : span - lag], h[:, lag:])
+                         for lag in range(n_w)], axis=1)
+        acf = np.einsum("b,lbc,c->l", w_ctle[kk], acf_g, w_ctle[kk])[None, :] \
+            + sx2 * (1.0 + tx_rel) * rhh
+        for j in range(bxa.shape[0]):
+            sx = _shifted_phase_basis(w_ctle[kk] @ bxa[j], offs, m, pad)
+            gx = _lag_grams(sx, n_w)                                 # (M, n_w, n_taps, n_taps)
+            cx = c if is_fext[j] else np.broadcast_to(one, c.shape)
+            e = np.einsum("ia,kab,ib->ik", cx, gx[:, 0], cx)         # energy per phase
+            kw = np.argmax(e, axis=1)
+            acf += sx2 * np.einsum("ia,ilab,ib->il", cx, gx[kw], cx)
+        top = n_post
+        good = h[:, top] > 0
+        if not np.any(good):
+            continue
+        r = mmse_batch(h[good], top, p.rx_ffe_n_pre, p.rx_ffe_n_post, len(p.dfe_bmax),
+                       modulation=mod, rlm=p.r_lm, noise_acf=acf[good], snr_tx_db=p.snr_tx_db,
+                       b_max=np.asarray(p.dfe_bmax), b_min=np.asarray(p.bmin))
+        n_solved += int(np.count_nonzero(good))
+        if r.fom_db[r.best] > best[2]:
+            best = (kk, int(ok[good][r.best]), float(r.fom_db[r.best]))
+    return best[0], best[1], best[2], n_solved
+
+
 # -- public -----------------------------------------------------------------------------
 def com(channel: Channel | str | Path, preset: str | ComPreset = "802.3ck-kr",
         next: Sequence[Channel | str | Path] = (), fext: Sequence[Channel | str | Path] = (),
@@ -534,23 +627,16 @@ def com(channel: Channel | str | Path, preset: str | ComPreset = "802.3ck-kr",
         k, kt, fom_best, ix_best = g.ctle_index, g.tx_index, g.fom_db, g.cursor_index
         rx_ffe = None
         if p.mode == "mmse":
-            # 178A: per CTLE setting the TX FFE ranked first by the 93A FOM, then RX FFE + DFE
-            # by MMSE; the setting with the best MMSE FOM is kept (first on ties).
-            best = None
-            for kk in range(w_ctle.shape[0]):
-                tt = int(np.argmax(g.fom_grid_db[kk]))
-                if g.cursor_grid[kk, tt] < 0:
-                    continue
-                qk = w_ctle[kk] @ bv
-                xk = [(w_ctle[kk] @ bxa[j], bool(is_fext[j])) for j in range(bxa.shape[0])]
-                acf = np.einsum("b,lbc,c->l", w_ctle[kk], acf_g, w_ctle[kk])
-                rk = _mmse_case(qk, xk, tx[tt], offs, int(g.cursor_grid[kk, tt]), acf, p)
-                if best is None or rk["fom_db"] > best[0]["fom_db"]:
-                    best = (rk, kk, tt)
-            if best is None:
+            # 178A: RX FFE + DFE by MMSE at every TX FFE x CTLE point; best MMSE FOM kept
+            k, kt, _, _ = _mmse_search(bv, bxa, is_fext, w_ctle, acf_g, tx, offs,
+                                       g.cursor_grid, p)
+            if k < 0:
                 raise SIKernelError(f"channel {thru.name!r}: no TX FFE x CTLE setting gives a positive "
                                     "main cursor")
-            r, k, kt = best
+            acf = np.einsum("b,lbc,c->l", w_ctle[k], acf_g, w_ctle[k])
+            r = _mmse_case(w_ctle[k] @ bv, [(w_ctle[k] @ bxa[j], bool(is_fext[j]))
+                                            for j in range(bxa.shape[0])],
+                           tx[kt], offs, int(g.cursor_grid[k, kt]), acf, p)
             fom_best, ix_best, rx_ffe = r["fom_db"], int(g.cursor_grid[k, kt]), r["rx_ffe"]
         q = w_ctle[k] @ bv
         xq = [(w_ctle[k] @ bxa[j], bool(is_fext[j])) for j in range(bxa.shape[0])]

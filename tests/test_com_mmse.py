@@ -1,0 +1,80 @@
+"""178A (802.3dj KR) MMSE search of :func:`sikernel.eye.com.com`: full TX FFE x CTLE search.
+
+The arguments of the internal search are captured from real COM runs (monkeypatch), then
+the search is re-run on sub-grids (sampling index -1 marks a point left out) and compared
+with the slow reference :func:`tests.naive_mmse.naive_mmse_search` and with the former
+reduced search (per CTLE setting only the TX FFE ranked first by the 93A FOM).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import sikernel.eq.grid as _grid
+import sikernel.eye.com as _com
+from sikernel.eye.com import com
+from tests.conftest import channel_path
+from tests.naive_mmse import naive_mmse_search
+
+#: single MMSE solve vs batched solve (diagonal loading 1e-12) FOM agreement (dB)
+TOL_FOM_DB = 1e-6
+#: 178A preset restricted to a few CTLE settings and one package case (test time)
+SMALL = {"ctle_gdc_db": (-12.0, -6.0, 0.0), "ctle_gdc2_db": (-3.0, 0.0)}
+
+
+def _capture(monkeypatch, *args, **kw):
+    seen = {}
+    real_search, real_grid = _com._mmse_search, _grid.grid_search
+
+    def search(*a):
+        seen["args"] = a
+        seen["out"] = real_search(*a)
+        return seen["out"]
+
+    def grid(*a, **k):
+        seen["grid"] = real_grid(*a, **k)
+        return seen["grid"]
+
+    monkeypatch.setattr(_com, "_mmse_search", search)
+    monkeypatch.setattr(_grid, "grid_search", grid)
+    r = com(*args, **kw)
+    return r, seen
+
+
+def test_full_search_beats_reduced_on_real_channel(monkeypatch):
+    r, seen = _capture(monkeypatch, channel_path("DPO_4in_Meg7_THRU.s4p"), preset="802.3dj-kr",
+                       z_p_cases_m=((33e-3, 33e-3),))
+    a = seen["args"]
+    _, kt, fom_full, n = seen["out"]
+    g = seen["grid"]
+    assert n == int(np.count_nonzero(g.cursor_grid >= 0)) > 1000
+    assert r.fom_db == pytest.approx(fom_full, abs=TOL_FOM_DB)
+    assert np.array_equal(r.tx_taps, a[5][kt])
+    # reduced search: per CTLE setting only the TX FFE ranked first by the 93A FOM
+    red = np.full_like(g.cursor_grid, -1)
+    tt = np.argmax(g.fom_grid_db, axis=1)
+    rows = np.arange(red.shape[0])
+    red[rows, tt] = g.cursor_grid[rows, tt]
+    _, _, fom_red, n_red = _com._mmse_search(*a[:7], red, a[8])
+    assert n_red <= red.shape[0]
+    assert fom_full >= fom_red
+
+
+def test_search_equals_naive_loop_on_subgrid(monkeypatch, rng):
+    d = "CA_19p75dB_"
+    _, seen = _capture(monkeypatch, channel_path(d + "thru.s4p"), preset="802.3dj-kr",
+                     next=[channel_path(d + "next1.s4p")], fext=[channel_path(d + "fext1.s4p")],
+                     z_p_cases_m=((12e-3, 12e-3),), **SMALL)
+    a = list(seen["args"])
+    cg = a[7]
+    keep = np.zeros(cg.shape, dtype=bool)
+    keep.flat[rng.choice(cg.size, size=30, replace=False)] = True
+    keep[seen["out"][0], seen["out"][1]] = True          # the full search's choice too
+    a[7] = np.where(keep, cg, -1)
+    k, kt, fom, n = _com._mmse_search(*a)
+    kn, ktn, fomn = naive_mmse_search(*a)
+    assert (k, kt) == (kn, ktn)
+    assert fom == pytest.approx(fomn, abs=TOL_FOM_DB)
+    assert (k, kt) == seen["out"][:2]
+    assert n == int(np.count_nonzero(a[7] >= 0))
