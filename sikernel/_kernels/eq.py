@@ -88,15 +88,21 @@ def _row(h, i0, n_pre, k, i):
 
 
 @kernel
-def mmse_one(h, i0, n_pre, n_post, n_dfe, b_lo, b_hi, acf, sx2, tx_rel, ridge, max_iter,
-             w_out, b_out, sat_out):
+def mmse_one(h, i0, n_pre, n_post, n_dfe, b_lo, b_hi, w_lim, acf, sx2, tx_rel, ridge,
+             max_iter, w_out, b_out, sat_out):
     """MMSE RX FFE + box-limited DFE for one cursor vector (see sikernel.eq.mmse).
 
     Uses ``A'A = Toeplitz(autocorrelation of h)`` for the full convolution matrix, so the
     ISI quadratic form is that Toeplitz matrix less the main and DFE rows; ``acf`` is the
     autocorrelation (V**2, symbol lags) of everything else at the FFE input (noise,
-    crosstalk).  Solves the convex QP over (w, b) by a primal active-set method.
-    Returns the MSE; writes w (n_w), b (n_dfe) and the saturation flags.
+    crosstalk).  Solves the convex QP over (w, b) by a primal active-set method with the
+    linear inequality constraints ``b_lo <= b <= b_hi`` (DFE box) and
+    ``|w_i| <= w_lim[i] w_main`` for the FFE taps ``i != n_pre`` (the tap limit on the FFE
+    normalised to a unit main tap; ``inf`` = no limit, the main tap's entry is ignored).
+    Each constraint is a row ``a' z <= u`` of ``z = (w, b)``; a constraint leaves the
+    working set when its multiplier is negative (Nocedal & Wright, *Numerical
+    Optimization*, 2nd ed., Alg. 16.3).
+    Returns the MSE; writes w (n_w), b (n_dfe) and the DFE saturation flags.
     """
     n_w = n_pre + 1 + n_post
     n = n_w + n_dfe
@@ -128,8 +134,10 @@ def mmse_one(h, i0, n_pre, n_post, n_dfe, b_lo, b_hi, acf, sx2, tx_rel, ridge, m
     c = np.zeros(n_w)
     for i in range(n_w):
         c[i] = _row(h, i0, n_pre, 0, i)
+    mi = n_pre
     # feasible start: w = Q^-1 c / (c' Q^-1 c) with Q the w-block Schur complement
-    # (b_j = r_j' w free), then b clipped to its limits
+    # (b_j = r_j' w free); if it breaks an FFE limit, the largest step from w = e_main / h0
+    # (feasible) towards it that keeps every limit; then b clipped to its limits
     qw = gm[:n_w, :n_w].copy()
     for d in range(n_dfe):
         for i in range(n_w):
@@ -145,6 +153,21 @@ def mmse_one(h, i0, n_pre, n_post, n_dfe, b_lo, b_hi, acf, sx2, tx_rel, ridge, m
     for i in range(n_w):
         z[i] = zq[i] / s
     clipped = False
+    t_max = 1.0
+    w0m = 1.0 / c[mi]
+    for i in range(n_w):
+        if i == mi or not w_lim[i] < np.inf:
+            continue
+        for sg in (1.0, -1.0):
+            g0 = -w_lim[i] * w0m                     # sg w_i - lim w_main at w = e_main/h0
+            g1 = sg * z[i] - w_lim[i] * z[mi]
+            if g1 > 0.0:
+                clipped = True
+                t_max = min(t_max, max(0.0, -g0 / (g1 - g0)))
+    if clipped:
+        for i in range(n_w):
+            z[i] = t_max * z[i]
+        z[mi] += (1.0 - t_max) * w0m
     for d in range(n_dfe):
         v = 0.0
         for i in range(n_w):
@@ -152,17 +175,18 @@ def mmse_one(h, i0, n_pre, n_post, n_dfe, b_lo, b_hi, acf, sx2, tx_rel, ridge, m
         z[n_w + d] = min(max(v, b_lo[d]), b_hi[d])
         if z[n_w + d] != v:
             clipped = True
-    # no DFE tap at a limit: the unconstrained optimum is the answer (skip the QP)
+    # no limit reached: the unconstrained optimum is the answer (skip the QP)
     max_it = max_iter if clipped else 0
-    active = np.zeros(n_dfe, dtype=np.int64)
+    # active[v] = +1 / -1: upper / lower constraint of variable v in the working set
+    active = np.zeros(n, dtype=np.int64)
     full_step = False   # the last step reached the minimiser on the working set
     scale = 1.0
     for i in range(n):
         scale = max(scale, abs(z[i]))
     for _ in range(max_it):
         m = 1
-        for d in range(n_dfe):
-            if active[d] != 0:
+        for v in range(n):
+            if active[v] != 0:
                 m += 1
         kkt = np.zeros((n + m, n + m))
         rhs = np.zeros(n + m)
@@ -177,10 +201,14 @@ def mmse_one(h, i0, n_pre, n_post, n_dfe, b_lo, b_hi, acf, sx2, tx_rel, ridge, m
             kkt[i, n] = c[i]
             kkt[n, i] = c[i]
         r = 1
-        for d in range(n_dfe):
-            if active[d] != 0:
-                kkt[n_w + d, n + r] = 1.0
-                kkt[n + r, n_w + d] = 1.0
+        for v in range(n):
+            if active[v] != 0:
+                sg = float(active[v])
+                kkt[v, n + r] = sg
+                kkt[n + r, v] = sg
+                if v < n_w:
+                    kkt[mi, n + r] = -w_lim[v]
+                    kkt[n + r, mi] = -w_lim[v]
                 r += 1
         solve_small(kkt, rhs)
         sol = rhs
@@ -190,47 +218,51 @@ def mmse_one(h, i0, n_pre, n_post, n_dfe, b_lo, b_hi, acf, sx2, tx_rel, ridge, m
         if full_step or pmax <= 1e-12 * scale:
             full_step = False
             worst = 0.0
-            worst_d = -1
+            worst_v = -1
             r = 1
-            for d in range(n_dfe):
-                if active[d] != 0:
-                    lam = sol[n + r]
-                    viol = lam if active[d] < 0 else -lam
+            for v in range(n):
+                if active[v] != 0:
+                    viol = -sol[n + r]        # multiplier of a' z <= u must be >= 0
                     if viol > worst:
                         worst = viol
-                        worst_d = d
+                        worst_v = v
                     r += 1
-            if worst_d < 0:
+            if worst_v < 0:
                 break
-            active[worst_d] = 0
+            active[worst_v] = 0
             continue
         alpha = 1.0
         block = -1
-        for d in range(n_dfe):
-            if active[d] != 0:
+        block_sg = 0
+        for v in range(n):
+            if active[v] != 0 or v == mi:
                 continue
-            pj = sol[n_w + d]
-            bj = z[n_w + d]
-            if pj > 0 and bj + pj > b_hi[d]:
-                t = (b_hi[d] - bj) / pj
-                if t < alpha:
-                    alpha = t
-                    block = d
-            elif pj < 0 and bj + pj < b_lo[d]:
-                t = (b_lo[d] - bj) / pj
-                if t < alpha:
-                    alpha = t
-                    block = d
+            if v < n_w and not w_lim[v] < np.inf:
+                continue
+            for sg_i in (1, -1):
+                sg = float(sg_i)
+                if v < n_w:
+                    ap = sg * sol[v] - w_lim[v] * sol[mi]
+                    slack = w_lim[v] * z[mi] - sg * z[v]
+                else:
+                    ap = sg * sol[v]
+                    slack = (b_hi[v - n_w] - z[v]) if sg_i > 0 else (z[v] - b_lo[v - n_w])
+                if ap > 0.0:
+                    t = max(0.0, slack) / ap
+                    if t < alpha:
+                        alpha = t
+                        block = v
+                        block_sg = sg_i
         for i in range(n):
             z[i] += alpha * sol[i]
         if block >= 0:
-            active[block] = 1 if sol[n_w + block] > 0 else -1
+            active[block] = block_sg
         else:
             full_step = True
         for d in range(n_dfe):
-            if active[d] > 0:
+            if active[n_w + d] > 0:
                 z[n_w + d] = b_hi[d]
-            elif active[d] < 0:
+            elif active[n_w + d] < 0:
                 z[n_w + d] = b_lo[d]
     mse = 0.0
     for i in range(n):
@@ -242,16 +274,16 @@ def mmse_one(h, i0, n_pre, n_post, n_dfe, b_lo, b_hi, acf, sx2, tx_rel, ridge, m
         w_out[i] = z[i]
     for d in range(n_dfe):
         b_out[d] = z[n_w + d]
-        sat_out[d] = active[d] != 0
+        sat_out[d] = active[n_w + d] != 0
     return mse
 
 
 @parallel_kernel
-def mmse_batch(hs, i0, n_pre, n_post, n_dfe, b_lo, b_hi, acfs, sx2, tx_rel, ridge, max_iter,
-               w_out, b_out, sat_out, mse_out):
+def mmse_batch(hs, i0, n_pre, n_post, n_dfe, b_lo, b_hi, w_lim, acfs, sx2, tx_rel, ridge,
+               max_iter, w_out, b_out, sat_out, mse_out):
     """:func:`mmse_one` for every row of ``hs`` (n_set, n_c) with per-row ``acfs`` (n_set, L)."""
     for s in prange(hs.shape[0]):
-        mse_out[s] = mmse_one(hs[s], i0, n_pre, n_post, n_dfe, b_lo, b_hi, acfs[s], sx2,
+        mse_out[s] = mmse_one(hs[s], i0, n_pre, n_post, n_dfe, b_lo, b_hi, w_lim, acfs[s], sx2,
                               tx_rel, ridge, max_iter, w_out[s], b_out[s], sat_out[s])
 
 

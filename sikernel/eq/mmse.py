@@ -18,7 +18,9 @@ solved as the KKT (Wiener-Hopf with a Lagrange multiplier) system.  DFE taps are
 its residual ``h_eq(k) - b_k`` counted as ISI.  FFE and DFE are optimised jointly:
 minimise ``w' Q w + sigma_x**2 sum_k (h_eq(k) - b_k)**2`` over ``(w, b)`` with the box
 limits on ``b`` (a convex QP, solved by a primal active-set method), so that the FFE
-may trade a saturated DFE tap's residual against noise enhancement.
+may trade a saturated DFE tap's residual against noise enhancement.  Optional RX FFE tap
+limits (178A: ``|w_k| <= 0.7`` for the FFE normalised to a unit main tap) enter the same
+QP as the linear constraints ``|w_k| <= lim_k w_main`` (k not the main tap).
 
 Figure of merit (178A): ``FOM = 20 log10(R_LM/(L-1) / sqrt(MSE))`` and
 ``SNR = 10 log10(sigma_x**2 / MSE)``.
@@ -183,8 +185,8 @@ def _acf_of(x: np.ndarray, n: int) -> np.ndarray:
 
 def _solve_one(h: np.ndarray, i0: int, n_pre: int, n_post: int, n_dfe: int, sx2: float,
                noise_acf: np.ndarray, xts: list[np.ndarray], tx_rel: float, bmin: np.ndarray,
-               bmax: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, float],
-                                          np.ndarray, int]:
+               bmax: np.ndarray, wlim: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, float], np.ndarray, int]:
     """One MMSE solve (kernel :func:`sikernel._kernels.eq.mmse_one`) and its MSE breakdown."""
     n_w = n_pre + 1 + n_post
     acf_n = np.zeros(n_w)
@@ -196,7 +198,7 @@ def _solve_one(h: np.ndarray, i0: int, n_pre: int, n_post: int, n_dfe: int, sx2:
     w = np.empty(n_w)
     b = np.empty(n_dfe)
     sat = np.zeros(n_dfe, dtype=np.bool_)
-    _k.mmse_one(h, i0, n_pre, n_post, n_dfe, bmin, bmax, acf_n + acf_x, sx2, tx_rel,
+    _k.mmse_one(h, i0, n_pre, n_post, n_dfe, bmin, bmax, wlim, acf_n + acf_x, sx2, tx_rel,
                 BATCH_RIDGE, _MAX_QP_ITER, w, b, sat)
     heq = np.convolve(w, h)
     m0 = i0 + n_pre
@@ -213,12 +215,29 @@ def _solve_one(h: np.ndarray, i0: int, n_pre: int, n_post: int, n_dfe: int, sx2:
     return w, b, sat, parts, heq, m0
 
 
+def _ffe_limits(ffe_limit: ArrayLike | None, n_pre: int, n_post: int) -> np.ndarray:
+    """RX FFE tap limits relative to the main tap, one per tap (inf = none, main ignored)."""
+    n_w = n_pre + 1 + n_post
+    if ffe_limit is None:
+        return np.full(n_w, np.inf)
+    lim = np.asarray(ffe_limit, dtype=float)
+    if lim.ndim == 0:
+        lim = np.full(n_w, float(lim))
+    if lim.shape != (n_w,) or np.any(np.isnan(lim)) or np.any(lim < 0):
+        raise SIKernelError(f"ffe_limit={ffe_limit!r} must be None, a scalar or {n_w} values, "
+                            "each >= 0 (inf = no limit)")
+    lim = lim.copy()
+    lim[n_pre] = np.inf
+    return lim
+
+
 def mmse(cursors: ArrayLike, main_index: int, n_pre: int = 5, n_post: int = 10,
          n_dfe: int = 1, *, modulation: str = "pam4", rlm: float = 1.0,
          noise_acf: ArrayLike | None = None, snr_tx_db: float | None = None,
          xt_cursors: tuple[ArrayLike, ...] | list[ArrayLike] = (),
          b_max: ArrayLike = 1.0, b_min: ArrayLike | None = None,
-         tx_ffe_grid: ArrayLike | None = None, tx_ffe_n_pre: int = 0) -> MmseResult:
+         tx_ffe_grid: ArrayLike | None = None, tx_ffe_n_pre: int = 0,
+         ffe_limit: ArrayLike | None = None) -> MmseResult:
     """Jointly optimal (MMSE) RX FFE and DFE for given cursors and noise; optional TX FFE search.
 
     Parameters
@@ -253,6 +272,9 @@ def mmse(cursors: ArrayLike, main_index: int, n_pre: int = 5, n_post: int = 10,
         per setting.
     tx_ffe_n_pre : int
         Main-cursor index in each TX FFE setting.
+    ffe_limit : float or array_like (n_pre + 1 + n_post,), optional
+        RX FFE tap limits relative to the main tap: ``|w_k| <= ffe_limit[k] w_main`` for
+        every tap but the main one (178A: 0.7); ``inf`` or None = no limit.
 
     Returns
     -------
@@ -276,6 +298,7 @@ def mmse(cursors: ArrayLike, main_index: int, n_pre: int = 5, n_post: int = 10,
                                                                              snr_tx_db) / 10)
     bmax = _limits("b_max", b_max, n_dfe, None)
     bmin = _limits("b_min", b_min, n_dfe, -bmax)
+    wlim = _ffe_limits(ffe_limit, n_pre, n_post)
     xts = []
     for j, x in enumerate(xt_cursors):
         xa = np.asarray(x, dtype=float)
@@ -299,7 +322,7 @@ def mmse(cursors: ArrayLike, main_index: int, n_pre: int = 5, n_post: int = 10,
     for tx, hh, ii in settings:
         # aggressor cursors are taken as given (their own TX included)
         w, b, sat, parts, heq, m0 = _solve_one(hh, ii, n_pre, n_post, n_dfe, sx2, acf, xts,
-                                               tx_rel, bmin, bmax)
+                                               tx_rel, bmin, bmax, wlim)
         mse_v = float(sum(parts.values()))
         if not mse_v > 0:
             mse_v = float(np.finfo(float).tiny)
@@ -355,7 +378,8 @@ def mmse_batch(cursors: ArrayLike, main_index: int, n_pre: int = 5, n_post: int 
                n_dfe: int = 1, *, modulation: str = "pam4", rlm: float = 1.0,
                noise_acf: ArrayLike | None = None, snr_tx_db: float | None = None,
                xt_cursors: ArrayLike | None = None, b_max: ArrayLike = 1.0,
-               b_min: ArrayLike | None = None) -> MmseBatchResult:
+               b_min: ArrayLike | None = None,
+               ffe_limit: ArrayLike | None = None) -> MmseBatchResult:
     """:func:`mmse` for a batch of cursor vectors, compiled and parallel over the batch.
 
     Same model and result as :func:`mmse` per row (up to the diagonal loading
@@ -365,7 +389,7 @@ def mmse_batch(cursors: ArrayLike, main_index: int, n_pre: int = 5, n_post: int 
     ----------
     cursors : array_like, shape (n_set, n_c)
         One row of symbol-spaced cursors per setting, main cursor at ``main_index`` in all.
-    main_index, n_pre, n_post, n_dfe, modulation, rlm, snr_tx_db, b_max, b_min
+    main_index, n_pre, n_post, n_dfe, modulation, rlm, snr_tx_db, b_max, b_min, ffe_limit
         As in :func:`mmse`.
     noise_acf : array_like, shape (L,) or (n_set, L), optional
         Noise autocorrelation at the FFE input, shared or per row (e.g. per CTLE setting).
@@ -421,12 +445,13 @@ def mmse_batch(cursors: ArrayLike, main_index: int, n_pre: int = 5, n_post: int 
     bmin = _limits("b_min", b_min, n_dfe, -bmax)
     if np.any(bmin > bmax):
         raise SIKernelError(f"b_min={b_min!r} exceeds b_max={b_max!r} for some tap")
+    wlim = _ffe_limits(ffe_limit, n_pre, n_post)
     w = np.empty((n_set, n_w))
     b = np.empty((n_set, n_dfe))
     sat = np.zeros((n_set, n_dfe), dtype=np.bool_)
     mse_v = np.empty(n_set)
     _k.mmse_batch(np.ascontiguousarray(hs), int(main_index), int(n_pre), int(n_post),
-                  int(n_dfe), bmin, bmax, acfs, sx2, tx_rel, BATCH_RIDGE, _MAX_QP_ITER,
+                  int(n_dfe), bmin, bmax, wlim, acfs, sx2, tx_rel, BATCH_RIDGE, _MAX_QP_ITER,
                   w, b, sat, mse_v)
     mse_v = np.maximum(mse_v, np.finfo(float).tiny)
     fom = 20 * np.log10(rlm_v / (lv - 1) / np.sqrt(mse_v))

@@ -37,8 +37,10 @@ all TX settings are one matrix product and all points are solved by the compiled
 :func:`sikernel.eq.mmse.mmse_batch`; each QP only needs the cursors next to the main cursor
 explicitly, the rest of the pulse enters through its autocorrelation, which is a quadratic
 form of the TX taps.  COM follows from the PMFs of the FFE output as above (the chosen point
-re-solved by :func:`sikernel.eq.mmse.mmse`).  The RX FFE tap limit ``rx_ffe_limit`` is
-recorded but not enforced (the MMSE solver has no FFE tap limits).
+re-solved by :func:`sikernel.eq.mmse.mmse`).  The RX FFE tap limit ``rx_ffe_limit`` (0.7) is
+enforced inside the MMSE QP: ``|w_k| <= rx_ffe_limit`` for every tap of the FFE normalised to
+a unit main tap (linear constraints ``|w_k| <= lim w_main``, solved jointly with the DFE
+limits by the active-set method of :func:`sikernel._kernels.eq.mmse_one`).
 
 Pulse window: the pulse records are cut to the span where some basis pulse of a stream
 exceeds ``_TRUNC_REL`` (1e-4) of that stream's peak (plus two UI, then one UI of zeros each
@@ -434,7 +436,7 @@ def _mmse_case(q: np.ndarray, xt: list[tuple[np.ndarray, bool]], c: np.ndarray, 
     r = mmse(h, n0, p.rx_ffe_n_pre, p.rx_ffe_n_post, len(p.dfe_bmax), rlm=p.r_lm,
              modulation={2: "nrz", 3: "pam3", 4: "pam4", 6: "pam6", 8: "pam8"}[p.n_levels],
              noise_acf=acf, snr_tx_db=p.snr_tx_db, xt_cursors=xs, b_max=np.asarray(p.dfe_bmax),
-             b_min=np.asarray(p.bmin))
+             b_min=np.asarray(p.bmin), ffe_limit=p.rx_ffe_limit)
     w = r.rx_ffe_taps / r.rx_ffe_taps[p.rx_ffe_n_pre]  # main FFE tap = 1 (as the IEEE tool)
     heq = np.convolve(w, h)
     n0e = n0 + p.rx_ffe_n_pre
@@ -544,7 +546,8 @@ def _mmse_search(bv: np.ndarray, bxa: np.ndarray, is_fext: np.ndarray, w_ctle: n
             continue
         r = mmse_batch(h[good], top, p.rx_ffe_n_pre, p.rx_ffe_n_post, len(p.dfe_bmax),
                        modulation=mod, rlm=p.r_lm, noise_acf=acf[good], snr_tx_db=p.snr_tx_db,
-                       b_max=np.asarray(p.dfe_bmax), b_min=np.asarray(p.bmin))
+                       b_max=np.asarray(p.dfe_bmax), b_min=np.asarray(p.bmin),
+                       ffe_limit=p.rx_ffe_limit)
         n_solved += int(np.count_nonzero(good))
         if r.fom_db[r.best] > best[2]:
             best = (kk, int(ok[good][r.best]), float(r.fom_db[r.best]))
