@@ -76,6 +76,12 @@ _PMF_REL = 1e-3
 _DV_MIN = 1e-5
 #: largest PMF grid (bins)
 _MAX_BINS = 8001
+#: 178A search: points whose FOM bound (no RX FFE limit) is below the best FOM so far by
+#: more than this (dB) are not re-solved with the limits; chunk of limited solves
+_PRUNE_SLACK_DB = 1e-9
+_PRUNE_CHUNK = 256
+#: a DFE tap limit that never binds (the bound pass of the 178A search)
+_NO_LIMIT = 1e30
 
 
 @dataclass(frozen=True, eq=False)
@@ -481,6 +487,17 @@ def _lag_grams(s: np.ndarray, n_lags: int) -> np.ndarray:
     return 0.5 * (out + np.swapaxes(out, -1, -2))
 
 
+def _quad_rows(c: np.ndarray, g: np.ndarray, ph: np.ndarray) -> np.ndarray:
+    """out[i, l] = c[i] @ g[ph[i], l] @ c[i] for rows c (n, a) and g (M, L, a, a)."""
+    out = np.empty((c.shape[0], g.shape[1]))
+    for v in np.unique(ph):
+        sel = ph == v
+        cs = c[sel]
+        t = (cs @ g[v].transpose(1, 0, 2).reshape(g.shape[2], -1)).reshape(cs.shape[0], g.shape[1], -1)
+        out[sel] = np.einsum("ilb,ib->il", t, cs)
+    return out
+
+
 def _mmse_search(bv: np.ndarray, bxa: np.ndarray, is_fext: np.ndarray, w_ctle: np.ndarray,
                  acf_g: np.ndarray, tx: np.ndarray, offs: np.ndarray, cursor_grid: np.ndarray,
                  p: ComPreset) -> tuple[int, int, float, int]:
@@ -528,7 +545,7 @@ def _mmse_search(bv: np.ndarray, bxa: np.ndarray, is_fext: np.ndarray, w_ctle: n
             rows = (ph == ph_v) & (n0 == n0_v)
             h[rows] = c[rows] @ sp[ph_v][:, n0_v: n0_v + span]
         gv = _lag_grams(s, n_w)                                      # (M, n_w, n_taps, n_taps)
-        rhh = np.einsum("ia,ilab,ib->il", c, gv[ph], c)
+        rhh = _quad_rows(c, gv, ph)
         rhh -= np.stack([np.einsum("in,in->i", h[:, : span - lag], h[:, lag:])
                          for lag in range(n_w)], axis=1)
         acf = np.einsum("b,lbc,c->l", w_ctle[kk], acf_g, w_ctle[kk])[None, :] \
@@ -538,19 +555,39 @@ def _mmse_search(bv: np.ndarray, bxa: np.ndarray, is_fext: np.ndarray, w_ctle: n
             gx = _lag_grams(sx, n_w)                                 # (M, n_w, n_taps, n_taps)
             cx = c if is_fext[j] else np.broadcast_to(one, c.shape)
             e = np.einsum("ia,kab,ib->ik", cx, gx[:, 0], cx)         # energy per phase
-            kw = np.argmax(e, axis=1)
-            acf += sx2 * np.einsum("ia,ilab,ib->il", cx, gx[kw], cx)
+            acf += sx2 * _quad_rows(cx, gx, np.argmax(e, axis=1))
         top = n_post
         good = h[:, top] > 0
         if not np.any(good):
             continue
-        r = mmse_batch(h[good], top, p.rx_ffe_n_pre, p.rx_ffe_n_post, len(p.dfe_bmax),
-                       modulation=mod, rlm=p.r_lm, noise_acf=acf[good], snr_tx_db=p.snr_tx_db,
-                       b_max=np.asarray(p.dfe_bmax), b_min=np.asarray(p.bmin),
-                       ffe_limit=p.rx_ffe_limit)
-        n_solved += int(np.count_nonzero(good))
-        if r.fom_db[r.best] > best[2]:
-            best = (kk, int(ok[good][r.best]), float(r.fom_db[r.best]))
+        hg, ag, idx = h[good], acf[good], ok[good]
+        kw = {"modulation": mod, "rlm": p.r_lm, "snr_tx_db": p.snr_tx_db,
+              "b_max": np.asarray(p.dfe_bmax), "b_min": np.asarray(p.bmin)}
+        n_solved += int(idx.size)
+        # without limits: an upper bound of every point's FOM (a superset of the
+        # feasible equalisers); the limited QP is solved only where the bound can still win,
+        # best bounds first -- the same optimum as solving every point
+        if not np.isfinite(p.rx_ffe_limit):
+            ub = mmse_batch(hg, top, n_pre, n_post, n_dfe, noise_acf=ag, **kw).fom_db
+            j = int(np.argmax(ub))            # first on ties; idx is increasing
+            if ub[j] > best[2]:
+                best = (kk, int(idx[j]), float(ub[j]))
+            continue
+        # bound: neither RX FFE nor DFE limits (one linear solve per point, no QP)
+        ub = mmse_batch(hg, top, n_pre, n_post, n_dfe, noise_acf=ag, modulation=mod, rlm=p.r_lm,
+                        snr_tx_db=p.snr_tx_db, b_max=_NO_LIMIT, b_min=-_NO_LIMIT).fom_db
+        order = np.argsort(-ub, kind="stable")
+        order = order[ub[order] >= best[2] - _PRUNE_SLACK_DB]
+        for j0 in range(0, order.size, _PRUNE_CHUNK):
+            if ub[order[j0]] < best[2] - _PRUNE_SLACK_DB:
+                break
+            rows = order[j0: j0 + _PRUNE_CHUNK]
+            f = mmse_batch(hg[rows], top, n_pre, n_post, n_dfe, noise_acf=ag[rows],
+                           ffe_limit=p.rx_ffe_limit, **kw).fom_db
+            for fj, rj in zip(f, rows, strict=True):
+                tj = int(idx[rj])
+                if fj > best[2] or (fj == best[2] and (kk, tj) < (best[0], best[1])):
+                    best = (kk, tj, float(fj))
     return best[0], best[1], best[2], n_solved
 
 
