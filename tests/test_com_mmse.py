@@ -78,3 +78,13 @@ def test_search_equals_naive_loop_on_subgrid(monkeypatch, rng):
     assert fom == pytest.approx(fomn, abs=TOL_FOM_DB)
     assert (k, kt) == seen["out"][:2]
     assert n == int(np.count_nonzero(a[7] >= 0))
+
+
+def test_every_package_case_is_run():
+    r = com(channel_path("DPO_4in_Meg7_THRU.s4p"), preset="802.3dj-kr", **SMALL)
+    assert [c.z_p_m for c in r.cases] == [(33e-3, 33e-3), (12e-3, 12e-3)]
+    assert r.com_db == min(c.com_db for c in r.cases)
+    assert r.cases[0].com_db != r.cases[1].com_db
+    for c in r.cases:
+        w = np.delete(c.rx_ffe_taps, 5)
+        assert np.all(np.abs(w) <= 0.7 + 1e-9)

@@ -105,12 +105,12 @@ class ComPreset:
     rx_ffe_n_pre, rx_ffe_n_post : int
         RX FFE taps (178A only; 0/0 means no RX FFE).
     rx_ffe_limit : float
-        |w(k)| limit of the RX FFE taps other than the main one (178A).
+        |w(k)| limit of the RX FFE taps other than the main one, for the FFE normalised to a
+        unit main tap (178A; enforced in the MMSE QP).
     mode : str
         ``"grid"`` (93A.1.6 exhaustive TX FFE x CTLE search, FOM 93A-36) or
-        ``"mmse"`` (178A-style: for each CTLE setting the TX FFE ranked first by the 93A
-        FOM, then RX FFE + DFE by MMSE; the best MMSE FOM wins -- a reduced form of the
-        joint 178A search, see :mod:`sikernel.eye.com`).
+        ``"mmse"`` (178A: RX FFE + DFE by MMSE, with the RX FFE tap limit, at every
+        TX FFE x CTLE point; the best MMSE FOM wins, see :mod:`sikernel.eye.com`).
     mm_exact_tol_v : float
         Sampling point (93A-25): 0 (default) takes the candidate with the smallest
         Mueller-Mueller residual (what pychopmarg documents for the IEEE MATLAB tool 3.70);
@@ -266,7 +266,8 @@ _PRESETS: dict[str, ComPreset] = {
         der0=2e-4,
         t_r_s=4 * _PS,
         package="802.3dj",
-        z_p_cases_m=((33 * _MM, 33 * _MM),),
+        # both z_p test cases of the package (178A.1.4; P802.3dj/D3.3 Table 178-14)
+        z_p_cases_m=((33 * _MM, 33 * _MM), (12 * _MM, 12 * _MM)),
         tx_taps=((-3, -0.06, 0.0, 0.02), (-2, 0.0, 0.12, 0.02), (-1, -0.34, 0.0, 0.02),
                  (1, -0.2, 0.0, 0.02)),
         c0_min=0.5,
