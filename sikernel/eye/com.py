@@ -36,11 +36,17 @@ CTLE-major).  The sampled pulse is linear in the TX taps, so per CTLE setting th
 all TX settings are one matrix product and all points are solved by the compiled, parallel
 :func:`sikernel.eq.mmse.mmse_batch`; each QP only needs the cursors next to the main cursor
 explicitly, the rest of the pulse enters through its autocorrelation, which is a quadratic
-form of the TX taps.  COM follows from the PMFs of the FFE output as above (the chosen point
-re-solved by :func:`sikernel.eq.mmse.mmse`).  The RX FFE tap limit ``rx_ffe_limit`` (0.7) is
-enforced inside the MMSE QP: ``|w_k| <= rx_ffe_limit`` for every tap of the FFE normalised to
-a unit main tap (linear constraints ``|w_k| <= lim w_main``, solved jointly with the DFE
-limits by the active-set method of :func:`sikernel._kernels.eq.mmse_one`).
+form of the TX taps.  The tap-limited QP is solved only where the unlimited optimum (an upper
+bound of the FOM: one linear solve per point) can still beat the best point found, best bound
+first -- the same optimum as solving every point, several times faster.  COM follows from the
+PMFs of the FFE output as above (the chosen point re-solved by :func:`sikernel.eq.mmse.mmse`),
+for every package case of the preset (802.3dj KR: z_p = 33 mm and 12 mm), minimum taken.
+The RX FFE tap limit ``rx_ffe_limit`` (0.7) is enforced inside the MMSE QP:
+``|w_k| <= rx_ffe_limit`` for every tap of the FFE normalised to a unit main tap (linear
+constraints ``|w_k| <= lim w_main``, solved jointly with the DFE limits by the active-set
+method of :func:`sikernel._kernels.eq.mmse_one`).  The sampling point of each TX FFE x CTLE
+point is the 93A (Mueller-Mueller) one of the grid search; it is not re-optimised for the
+MMSE receiver.
 
 Pulse window: the pulse records are cut to the span where some basis pulse of a stream
 exceeds ``_TRUNC_REL`` (1e-4) of that stream's peak (plus two UI, then one UI of zeros each
@@ -118,7 +124,8 @@ class ComCase:
     cursor_ui : int
         Index of the main cursor in ``cursors_v``.
     n_grid_points : int
-        TX FFE x CTLE points evaluated (93A FOM; in 178A mode they rank the TX FFE per CTLE).
+        TX FFE x CTLE points evaluated by the 93A FOM (in 178A mode they give each point's
+        sampling point, and the MMSE search covers every valid one).
     """
 
     z_p_m: tuple[float, float]
