@@ -489,7 +489,7 @@ def _lag_grams(s: np.ndarray, n_lags: int) -> np.ndarray:
     """G[..., l, a, b] = sum_n s[..., a, n] s[..., b, n + l]: the autocorrelation at lag l of
     ``c @ s`` is ``c G[l] c`` (symmetric part)."""
     n = s.shape[-1]
-    out = np.stack([np.einsum("...an,...bn->...ab", s[..., : n - lag], s[..., lag:])
+    out = np.stack([s[..., : n - lag] @ np.swapaxes(s[..., lag:], -1, -2)
                     for lag in range(n_lags)], axis=-3)
     return 0.5 * (out + np.swapaxes(out, -1, -2))
 
@@ -505,91 +505,121 @@ def _quad_rows(c: np.ndarray, g: np.ndarray, ph: np.ndarray) -> np.ndarray:
     return out
 
 
-def _mmse_search(bv: np.ndarray, bxa: np.ndarray, is_fext: np.ndarray, w_ctle: np.ndarray,
-                 acf_g: np.ndarray, tx: np.ndarray, offs: np.ndarray, cursor_grid: np.ndarray,
-                 p: ComPreset) -> tuple[int, int, float, int]:
-    """Full 178A search: RX FFE + DFE MMSE (:func:`sikernel.eq.mmse.mmse_batch`) at every
-    TX FFE x CTLE point, each at the sampling point of the 93A grid search; returns the
-    (CTLE, TX) indices of the best MMSE FOM (first on ties, CTLE-major), that FOM and the
-    number of points solved.
+def _mmse_rows(kk: int, bv: np.ndarray, bxa: np.ndarray, is_fext: np.ndarray,
+               w_ctle: np.ndarray, acf_g: np.ndarray, tx: np.ndarray, offs: np.ndarray,
+               cursor_grid: np.ndarray, p: ComPreset) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """MMSE inputs of every valid TX FFE point of CTLE setting ``kk``: (TX indices, cursors
+    (n, span) with the main cursor at ``rx_ffe_n_post``, noise autocorrelation (n, n_w)).
 
-    Per CTLE setting the victim cursors of all TX settings are ``C @ S[ph]`` (one basis of
-    shifted symbol-spaced samples per phase), aligned on a common main-cursor index; the
-    crosstalk autocorrelation of each point is a quadratic form ``c G[l] c`` of the TX taps
-    (FEXT: the aggressor's transmitter uses the same TX FFE, at its worst phase, 93A-33;
-    NEXT: no TX FFE), added to the thermal noise autocorrelation of the CTLE setting.
+    The victim cursors of all TX settings are ``C @ S[ph]`` (one basis of shifted
+    symbol-spaced samples per phase), aligned on a common main-cursor index.  Only the
+    cursors the FFE/DFE rows of the QP touch are kept; the rest of each pulse enters through
+    its autocorrelation (a quadratic form ``c G[l] c`` of the TX taps), added to the noise
+    autocorrelation -- the QP depends on the cursors only through ``A'A`` and those rows.
+    The crosstalk autocorrelation is a quadratic form of the TX taps too (FEXT: the
+    aggressor's transmitter uses the same TX FFE, at its worst phase, 93A-33; NEXT: no TX
+    FFE), added to the thermal noise autocorrelation of the CTLE setting.  Points whose main
+    cursor is not positive are left out.
     """
-    from ..eq.mmse import mmse_batch, symbol_variance
+    from ..eq.mmse import symbol_variance
 
     m = p.samples_per_ui
     pad = (int(np.max(np.abs(offs))) + 2) * m
-    n_w = p.rx_ffe_n_pre + 1 + p.rx_ffe_n_post
-    sx2 = symbol_variance(p.n_levels)
-    one = (offs == 0).astype(float)
-    mod = {2: "nrz", 3: "pam3", 4: "pam4", 6: "pam6", 8: "pam8"}[p.n_levels]
-    tx_rel = 10.0 ** (-p.snr_tx_db / 10.0)
     n_pre, n_post, n_dfe = p.rx_ffe_n_pre, p.rx_ffe_n_post, len(p.dfe_bmax)
-    span = n_post + 1 + n_pre + n_dfe    # the cursors the FFE/DFE rows of the QP touch
+    n_w = n_pre + 1 + n_post
+    span = n_post + 1 + n_pre + n_dfe
+    sx2 = symbol_variance(p.n_levels)
+    tx_rel = 10.0 ** (-p.snr_tx_db / 10.0)
+    one = (offs == 0).astype(float)
+    ok = np.flatnonzero(cursor_grid[kk] >= 0)
+    if ok.size == 0:
+        return ok, np.zeros((0, span)), np.zeros((0, n_w))
+    s = _shifted_phase_basis(w_ctle[kk] @ bv, offs, m, pad)     # (M, n_taps, n_c)
+    sp = np.concatenate([np.zeros((*s.shape[:2], n_post)), s,
+                         np.zeros((*s.shape[:2], span))], axis=2)
+    i = cursor_grid[kk, ok] + pad
+    ph = i % m
+    n0 = (i - ph) // m
+    c = tx[ok]
+    h = np.empty((ok.size, span))
+    for key in np.unique(ph * sp.shape[2] + n0):
+        ph_v, n0_v = divmod(int(key), sp.shape[2])
+        rows = (ph == ph_v) & (n0 == n0_v)
+        h[rows] = c[rows] @ sp[ph_v][:, n0_v: n0_v + span]
+    rhh = _quad_rows(c, _lag_grams(s, n_w), ph)
+    rhh -= np.stack([np.einsum("in,in->i", h[:, : span - lag], h[:, lag:])
+                     for lag in range(n_w)], axis=1)
+    acf = np.einsum("b,lbc,c->l", w_ctle[kk], acf_g, w_ctle[kk])[None, :] \
+        + sx2 * (1.0 + tx_rel) * rhh
+    for j in range(bxa.shape[0]):
+        gx = _lag_grams(_shifted_phase_basis(w_ctle[kk] @ bxa[j], offs, m, pad), n_w)
+        cx = c if is_fext[j] else np.broadcast_to(one, c.shape)
+        e = np.einsum("ia,kab,ib->ik", cx, gx[:, 0], cx)         # energy per phase
+        acf += sx2 * _quad_rows(cx, gx, np.argmax(e, axis=1))
+    good = h[:, n_post] > 0
+    return ok[good], h[good], acf[good]
+
+
+def _mmse_search(bv: np.ndarray, bxa: np.ndarray, is_fext: np.ndarray, w_ctle: np.ndarray,
+                 acf_g: np.ndarray, tx: np.ndarray, offs: np.ndarray, cursor_grid: np.ndarray,
+                 p: ComPreset) -> tuple[int, int, float, int]:
+    """Full 178A search: RX FFE + DFE MMSE (:func:`sikernel.eq.mmse.mmse_batch`, with the RX
+    FFE tap limit) at every TX FFE x CTLE point, each at the sampling point of the 93A grid
+    search (inputs by :func:`_mmse_rows`); returns the (CTLE, TX) indices of the best MMSE
+    FOM (first on ties, CTLE-major), that FOM and the number of points searched.
+
+    Pass 1 solves every point without any tap limit (one linear solve each): an upper bound
+    of its FOM, since the limited equalisers are a subset.  Pass 2 visits the CTLE settings
+    by decreasing best bound and, within one, the points by decreasing bound, solving the
+    limited QP in chunks until the bound falls below the best FOM found (minus
+    ``_PRUNE_SLACK_DB``): the same optimum as solving every point.  The pass-1 inputs are
+    kept for pass 2 (33 floats per point: about 220 MB for the 802.3dj KR grid).
+    """
+    from ..eq.mmse import mmse_batch
+
+    n_pre, n_post, n_dfe = p.rx_ffe_n_pre, p.rx_ffe_n_post, len(p.dfe_bmax)
+    kw = {"modulation": {2: "nrz", 3: "pam3", 4: "pam4", 6: "pam6", 8: "pam8"}[p.n_levels],
+          "rlm": p.r_lm, "snr_tx_db": p.snr_tx_db}
+    args = (bv, bxa, is_fext, w_ctle, acf_g, tx, offs, cursor_grid, p)
+    limited = bool(np.isfinite(p.rx_ffe_limit))
+    ubs: list[np.ndarray] = []
+    kept: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     best = (-1, -1, -np.inf)
     n_solved = 0
     for kk in range(w_ctle.shape[0]):
-        ok = np.flatnonzero(cursor_grid[kk] >= 0)
-        if ok.size == 0:
-            continue
-        s = _shifted_phase_basis(w_ctle[kk] @ bv, offs, m, pad)     # (M, n_taps, n_c)
-        sp = np.concatenate([np.zeros((*s.shape[:2], n_post)), s,
-                             np.zeros((*s.shape[:2], span))], axis=2)
-        i = cursor_grid[kk, ok] + pad
-        ph = i % m
-        n0 = (i - ph) // m
-        c = tx[ok]
-        # cursors n0 - n_post ... n0 + n_pre + n_dfe of every point (main at n_post); the
-        # rest of each pulse enters through its autocorrelation only, which is added to the
-        # noise autocorrelation (the QP depends on h only through A'A and these rows)
-        h = np.empty((ok.size, span))
-        for key in np.unique(ph * sp.shape[2] + n0):
-            ph_v, n0_v = divmod(int(key), sp.shape[2])
-            rows = (ph == ph_v) & (n0 == n0_v)
-            h[rows] = c[rows] @ sp[ph_v][:, n0_v: n0_v + span]
-        gv = _lag_grams(s, n_w)                                      # (M, n_w, n_taps, n_taps)
-        rhh = _quad_rows(c, gv, ph)
-        rhh -= np.stack([np.einsum("in,in->i", h[:, : span - lag], h[:, lag:])
-                         for lag in range(n_w)], axis=1)
-        acf = np.einsum("b,lbc,c->l", w_ctle[kk], acf_g, w_ctle[kk])[None, :] \
-            + sx2 * (1.0 + tx_rel) * rhh
-        for j in range(bxa.shape[0]):
-            sx = _shifted_phase_basis(w_ctle[kk] @ bxa[j], offs, m, pad)
-            gx = _lag_grams(sx, n_w)                                 # (M, n_w, n_taps, n_taps)
-            cx = c if is_fext[j] else np.broadcast_to(one, c.shape)
-            e = np.einsum("ia,kab,ib->ik", cx, gx[:, 0], cx)         # energy per phase
-            acf += sx2 * _quad_rows(cx, gx, np.argmax(e, axis=1))
-        top = n_post
-        good = h[:, top] > 0
-        if not np.any(good):
-            continue
-        hg, ag, idx = h[good], acf[good], ok[good]
-        kw = {"modulation": mod, "rlm": p.r_lm, "snr_tx_db": p.snr_tx_db,
-              "b_max": np.asarray(p.dfe_bmax), "b_min": np.asarray(p.bmin)}
+        idx, h, acf = _mmse_rows(kk, *args)
         n_solved += int(idx.size)
-        # without limits: an upper bound of every point's FOM (a superset of the
-        # feasible equalisers); the limited QP is solved only where the bound can still win,
-        # best bounds first -- the same optimum as solving every point
-        if not np.isfinite(p.rx_ffe_limit):
-            ub = mmse_batch(hg, top, n_pre, n_post, n_dfe, noise_acf=ag, **kw).fom_db
-            j = int(np.argmax(ub))            # first on ties; idx is increasing
-            if ub[j] > best[2]:
-                best = (kk, int(idx[j]), float(ub[j]))
+        if idx.size == 0:
+            ubs.append(np.zeros(0))
+            kept.append((idx, h, acf))
             continue
-        # bound: neither RX FFE nor DFE limits (one linear solve per point, no QP)
-        ub = mmse_batch(hg, top, n_pre, n_post, n_dfe, noise_acf=ag, modulation=mod, rlm=p.r_lm,
-                        snr_tx_db=p.snr_tx_db, b_max=_NO_LIMIT, b_min=-_NO_LIMIT).fom_db
+        if not limited:       # no RX FFE limit: solve with the DFE limits directly
+            f = mmse_batch(h, n_post, n_pre, n_post, n_dfe, noise_acf=acf, b_max=np.asarray(
+                p.dfe_bmax), b_min=np.asarray(p.bmin), **kw).fom_db
+            j = int(np.argmax(f))             # first on ties; idx is increasing
+            if f[j] > best[2]:
+                best = (kk, int(idx[j]), float(f[j]))
+            continue
+        ubs.append(mmse_batch(h, n_post, n_pre, n_post, n_dfe, noise_acf=acf, b_max=_NO_LIMIT,
+                              b_min=-_NO_LIMIT, **kw).fom_db)
+        kept.append((idx, h, acf))
+    if not limited:
+        return best[0], best[1], best[2], n_solved
+    top = np.array([u.max() if u.size else -np.inf for u in ubs])
+    for kk in np.argsort(-top, kind="stable"):
+        kk = int(kk)
+        if not top[kk] >= best[2] - _PRUNE_SLACK_DB:
+            break
+        idx, h, acf = kept[kk]
+        ub = ubs[kk]
         order = np.argsort(-ub, kind="stable")
         order = order[ub[order] >= best[2] - _PRUNE_SLACK_DB]
         for j0 in range(0, order.size, _PRUNE_CHUNK):
             if ub[order[j0]] < best[2] - _PRUNE_SLACK_DB:
                 break
             rows = order[j0: j0 + _PRUNE_CHUNK]
-            f = mmse_batch(hg[rows], top, n_pre, n_post, n_dfe, noise_acf=ag[rows],
+            f = mmse_batch(h[rows], n_post, n_pre, n_post, n_dfe, noise_acf=acf[rows],
+                           b_max=np.asarray(p.dfe_bmax), b_min=np.asarray(p.bmin),
                            ffe_limit=p.rx_ffe_limit, **kw).fom_db
             for fj, rj in zip(f, rows, strict=True):
                 tj = int(idx[rj])
