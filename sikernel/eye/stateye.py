@@ -171,7 +171,8 @@ class StatEyeResult:
             if lv > 0:
                 ser += _pmf.prob_below(p, v0, dv, t[lv - 1])
             if lv < n_lev - 1:
-                ser += p.sum() - _pmf.prob_below(p, v0, dv, t[lv])
+                # upper tail as total minus lower part; rounding can leave -1e-18 for an open eye
+                ser += max(p.sum() - _pmf.prob_below(p, v0, dv, t[lv]), 0.0)
         return ser / n_lev
 
 

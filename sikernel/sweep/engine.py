@@ -94,7 +94,9 @@ def _presets_used(cfg: SweepConfig) -> dict[str, Any]:
 
 
 def _progress(total: int, initial: int, quiet: bool | None, name: str) -> Any:
-    from tqdm.auto import tqdm
+    # plain tqdm (a terminal bar): tqdm.auto would pick the Jupyter widget and complain
+    # ("IProgress not found") even when the bar is disabled
+    from tqdm import tqdm
 
     disable = bool(quiet) if quiet is not None else not sys.stderr.isatty()
     return tqdm(total=total, initial=initial, unit="pt", desc=f"sweep {name}", disable=disable,
