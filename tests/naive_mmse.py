@@ -2,9 +2,10 @@
 
 ``naive_mmse_point`` builds one TX FFE x CTLE point's equalised pulse by explicit shifts,
 samples it at the given sampling index, finds each aggressor's worst phase by brute force
-and solves the RX FFE + DFE with the single-setting :func:`sikernel.eq.mmse.mmse` (full
-cursor vectors, no autocorrelation tricks); ``naive_mmse_search`` loops it over the points
-of a grid whose sampling index is >= 0 and keeps the best FOM (first on ties).
+and solves the RX FFE + DFE (RX FFE tap limit included) with the single-setting
+:func:`sikernel.eq.mmse.mmse` (full cursor vectors, no autocorrelation tricks);
+``naive_mmse_search`` loops it over the points of a grid whose sampling index is >= 0 and
+keeps the best FOM (first on ties).
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ def naive_mmse_point(q, xts, c, offs, ix, acf, p):
         xs.append(px[int(np.argmax(e))::m])
     r = mmse(h, (i - ph) // m, p.rx_ffe_n_pre, p.rx_ffe_n_post, len(p.dfe_bmax),
              modulation=_MOD[p.n_levels], rlm=p.r_lm, noise_acf=acf, snr_tx_db=p.snr_tx_db,
-             xt_cursors=xs, b_max=np.asarray(p.dfe_bmax), b_min=np.asarray(p.bmin))
+             xt_cursors=xs, b_max=np.asarray(p.dfe_bmax), b_min=np.asarray(p.bmin),
+             ffe_limit=p.rx_ffe_limit)
     return float(r.fom_db)
 
 

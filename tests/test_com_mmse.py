@@ -21,6 +21,8 @@ from tests.naive_mmse import naive_mmse_search
 TOL_FOM_DB = 1e-6
 #: 178A preset restricted to a few CTLE settings and one package case (test time)
 SMALL = {"ctle_gdc_db": (-12.0, -6.0, 0.0), "ctle_gdc2_db": (-3.0, 0.0)}
+#: a tighter RX FFE limit than 178A's 0.7, so that it binds at the chosen point
+LIMIT_TIGHT = 0.1
 
 
 def _capture(monkeypatch, *args, **kw):
@@ -63,9 +65,11 @@ def test_full_search_beats_reduced_on_real_channel(monkeypatch):
 
 def test_search_equals_naive_loop_on_subgrid(monkeypatch, rng):
     d = "CA_19p75dB_"
-    _, seen = _capture(monkeypatch, channel_path(d + "thru.s4p"), preset="802.3dj-kr",
+    r, seen = _capture(monkeypatch, channel_path(d + "thru.s4p"), preset="802.3dj-kr",
                      next=[channel_path(d + "next1.s4p")], fext=[channel_path(d + "fext1.s4p")],
-                     z_p_cases_m=((12e-3, 12e-3),), **SMALL)
+                     z_p_cases_m=((12e-3, 12e-3),), rx_ffe_limit=LIMIT_TIGHT, **SMALL)
+    w = np.delete(r.cases[0].rx_ffe_taps, 5)
+    assert np.max(np.abs(w)) == pytest.approx(LIMIT_TIGHT)      # the limit binds
     a = list(seen["args"])
     cg = a[7]
     keep = np.zeros(cg.shape, dtype=bool)
