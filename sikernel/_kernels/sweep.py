@@ -1,7 +1,11 @@
 """Batch drivers of the sweep engine (one ``prange`` per stage, rows independent).
 
 Each output row depends only on its own input row, with a fixed operation order,
-so results are bit-identical for any chunking and thread count.
+so results are bit-identical for any chunking and thread count.  The chunk drivers
+(:func:`chunk_s21_il`, :func:`chunk_pulse_cursors`) take every point of a sweep chunk
+in one parallel region: rows of different lines, packages or bauds index small
+per-group tables (``group[r]``), so a chunk costs one thread launch per stage
+instead of one per group, and no per-group Python work runs between launches.
 """
 
 from __future__ import annotations
@@ -11,31 +15,140 @@ import math
 import numpy as np
 from numba import prange
 
-from .._jit import parallel_kernel
+from .._jit import kernel, parallel_kernel
+from .batch_build import s21_row
+from .response import KIND_PULSE, shape_spectrum
+
+
+@kernel
+def il_db_row(h, f, x):
+    """Insertion loss ``-20 log10 max(|h|, 1e-300)`` of one row ``h`` at ``x`` Hz.
+
+    Linear interpolation of the dB curve between the two grid points around
+    ``x`` (the arithmetic of ``numpy.interp``, as :meth:`Channel.il_db` uses);
+    ``f`` is strictly increasing and ``f[0] <= x <= f[-1]``.
+    """
+    nf = f.shape[0]
+    j = np.searchsorted(f, x, side="right") - 1
+    if j < 0:
+        j = 0
+    if j >= nf - 1:
+        return -20.0 * math.log10(max(abs(h[nf - 1]), 1e-300))
+    y0 = -20.0 * math.log10(max(abs(h[j]), 1e-300))
+    y1 = -20.0 * math.log10(max(abs(h[j + 1]), 1e-300))
+    slope = (y1 - y0) / (f[j + 1] - f[j])
+    return slope * (x - f[j]) + y0
 
 
 @parallel_kernel
 def il_db_at(h, f, f_q, out):
-    """Insertion loss ``-20 log10 max(|h|, 1e-300)`` of each row of ``h`` at ``f_q[row]`` (Hz).
-
-    Linear interpolation of the dB curve between the two grid points around
-    ``f_q`` (the arithmetic of ``numpy.interp``, as :meth:`Channel.il_db` uses);
-    ``f`` is strictly increasing and ``f[0] <= f_q <= f[-1]``.
-    """
-    nf = f.shape[0]
+    """:func:`il_db_row` of each row of ``h`` at ``f_q[row]`` (Hz) into ``out``."""
     for r in prange(h.shape[0]):
-        x = f_q[r]
-        j = np.searchsorted(f, x, side="right") - 1
-        if j < 0:
-            j = 0
-        if j >= nf - 1:
-            a = abs(h[r, nf - 1])
-            out[r] = -20.0 * math.log10(max(a, 1e-300))
-            continue
-        y0 = -20.0 * math.log10(max(abs(h[r, j]), 1e-300))
-        y1 = -20.0 * math.log10(max(abs(h[r, j + 1]), 1e-300))
-        slope = (y1 - y0) / (f[j + 1] - f[j])
-        out[r] = slope * (x - f[j]) + y0
+        out[r] = il_db_row(h[r], f, f_q[r])
+
+
+@parallel_kernel
+def chunk_s21_il(gr, gi, ar, ai, br, bi, group, lengths, f, f_q, h, il):
+    """SDD21 and the loss at ``f_q`` of every point of a chunk, in one parallel region.
+
+    Row ``r`` is the line of group ``group[r]`` (rows ``g`` of the per-frequency tables
+    ``gr + j gi`` = sqrt(z y) per metre, ``ar + j ai`` = alpha, ``br + j bi`` = beta of
+    :mod:`sikernel._kernels.batch_build`) at length ``lengths[r]`` (m):
+    ``h[r] = s21_row(...)`` and ``il[r] = il_db_row(h[r], f, f_q[r])`` (dB).
+    """
+    for r in prange(lengths.shape[0]):
+        g = group[r]
+        s21_row(gr[g], gi[g], ar[g], ai[g], br[g], bi[g], lengths[r], h[r])
+        il[r] = il_db_row(h[r], f, f_q[r])
+
+
+@kernel
+def unwrap_phase(h, out):
+    """Unwrapped phase (rad) of ``h``: ``numpy.unwrap(numpy.angle(h))``, same arithmetic.
+
+    Steps are folded into [-pi, pi) with a +pi step kept as +pi, and corrections are
+    applied only where the raw step is at least pi (``numpy.unwrap`` with the default
+    ``discont = pi``), accumulated in order.
+    """
+    n = h.shape[0]
+    prev = math.atan2(h[0].imag, h[0].real)
+    out[0] = prev
+    acc = 0.0
+    for i in range(1, n):
+        p = math.atan2(h[i].imag, h[i].real)
+        dd = p - prev
+        prev = p
+        ddmod = (dd + math.pi) % (2.0 * math.pi) - math.pi
+        if ddmod == -math.pi and dd > 0.0:
+            ddmod = math.pi
+        if abs(dd) >= math.pi:
+            acc += ddmod - dd
+        out[i] = p + acc
+
+
+@kernel
+def resample_row(h, f, df_out, out):
+    """``h`` (on the uniform grid ``f``) at ``k df_out``, ``k < out.size``, by linear
+    interpolation of magnitude and unwrapped phase (a delay is a linear phase); the
+    arithmetic of :func:`sikernel.response._on_fft_grid`."""
+    n = h.shape[0]
+    mag = np.empty(n)
+    for i in range(n):
+        mag[i] = abs(h[i])
+    ph = np.empty(n)
+    unwrap_phase(h, ph)
+    fk = np.arange(out.shape[0]) * df_out
+    mi = np.interp(fk, f, mag)
+    pi_ = np.interp(fk, f, ph)
+    for k in range(out.shape[0]):
+        out[k] = mi[k] * np.exp(1j * pi_[k])
+
+
+@parallel_kernel
+def chunk_pulse_cursors(h, f, group, fe, has_fe, resample, n_valid, df_t, t_ui, n_time, n_neg, m, n_pre,
+                        n_post, cursors, h0, pulses, keep):
+    """Pulse responses (IEEE 802.3 eq. 93A-24) and their peak-phase cursors, one parallel region.
+
+    Row ``r`` of ``h`` (n, n_freq; SDD21 on the uniform grid ``f``) belongs to group
+    ``g = group[r]`` (one baud and front end): it is multiplied by the front-end
+    filter ``fe[g]`` when ``has_fe[g]``, resampled to the transform step ``df_t[g]``
+    when ``resample[g]`` (:func:`resample_row`), shaped by the symbol spectrum
+    (:func:`~sikernel._kernels.response.shape_spectrum`, ``n_valid[g]`` bins, symbol
+    time ``t_ui[g]``), inverse-transformed on ``n_time[g]`` points and rotated so that
+    the record starts ``n_neg[g]`` samples before t = 0 -- the record of
+    :func:`sikernel.response.pulse_from_h`.  Then, as :func:`peak_cursors`, the first
+    maximum ``i0``, ``h0[r] = v[i0]`` and ``cursors[r, k + n_pre] = v[i0 + k m]``.
+    With ``keep`` the record is also written to ``pulses[r, :n_time[g]]``.
+    """
+    nf = h.shape[1]
+    for r in prange(h.shape[0]):
+        g = group[r]
+        nt = n_time[g]
+        src = np.empty(nf, dtype=np.complex128)
+        for i in range(nf):
+            src[i] = h[r, i] * fe[g, i] if has_fe[g] else h[r, i]
+        if resample[g]:
+            rs = np.empty(n_valid[g], dtype=np.complex128)
+            resample_row(src, f, df_t[g], rs)
+            src = rs
+        x = np.empty(nt // 2 + 1, dtype=np.complex128)
+        shape_spectrum(src, n_valid[g], df_t[g], t_ui[g], KIND_PULSE, x)
+        y = np.fft.irfft(x, nt)
+        scale = nt * df_t[g]
+        first = -n_neg[g]
+        i0 = 0
+        best = -np.inf
+        for i in range(nt):
+            vi = y[(first + i) % nt] * scale
+            if i == 0 or vi > best:
+                best = vi
+                i0 = i
+            if keep:
+                pulses[r, i] = vi
+        h0[r] = best
+        for k in range(-n_pre, n_post + 1):
+            i = i0 + k * m
+            cursors[r, k + n_pre] = y[(first + i) % nt] * scale if 0 <= i < nt else 0.0
 
 
 @parallel_kernel
@@ -88,4 +201,5 @@ def peak_eye_heights(cursors, n_pre, n_levels, n_dfe, dfe_max, out):
         out[r] = 2.0 / (n_levels[r] - 1) * h0 - 2.0 * isi
 
 
-__all__ = ["il_db_at", "peak_cursors", "peak_eye_heights"]
+__all__ = ["chunk_pulse_cursors", "chunk_s21_il", "il_db_at", "il_db_row", "peak_cursors", "peak_eye_heights",
+           "resample_row", "unwrap_phase"]

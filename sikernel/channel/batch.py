@@ -58,6 +58,61 @@ def _out(buffer: np.ndarray | None, shape: tuple[int, ...]) -> np.ndarray:
     return buffer
 
 
+def _s21_tables(z: np.ndarray, y: np.ndarray, ptx: np.ndarray, prx: np.ndarray,
+                z0: float) -> tuple[np.ndarray, ...]:
+    """Length-independent S21 tables (module docstring of :mod:`sikernel._kernels.batch_build`):
+    real and imaginary parts of ``gamma = sqrt(z y)``, ``alpha`` and ``beta`` per frequency."""
+    p0 = ptx[:, 0, 0] + z0 * ptx[:, 1, 0]
+    p1 = ptx[:, 0, 1] + z0 * ptx[:, 1, 1]
+    q0 = prx[:, 0, 0] + prx[:, 0, 1] / z0
+    q1 = prx[:, 1, 0] + prx[:, 1, 1] / z0
+    alpha = p0 * q0 + p1 * q1
+    beta = p0 * q1 * z + p1 * q0 * y
+    gam = np.sqrt(z * y)
+    return tuple(np.ascontiguousarray(v) for v in (gam.real, gam.imag, alpha.real, alpha.imag,
+                                                   beta.real, beta.imag))
+
+
+def s21_tables(line: Any, f: Any, tx_package: Any = None, rx_package: Any = None, *,
+               z_p_tx_m: float | None = None, z_p_rx_m: float | None = None,
+               z0_ohm: float | None = None) -> tuple[np.ndarray, ...]:
+    """The length-independent tables from which :func:`stripline_channels` forms SDD21.
+
+    For callers that build channels of one line and package pair in several batches
+    (the sweep engine computes them once per group and calls the compiled driver
+    :func:`sikernel._kernels.sweep.chunk_s21_il` itself).  Arguments as
+    :func:`stripline_channels`.
+
+    Returns
+    -------
+    tuple of 6 ndarrays, shape (n_freq,)
+        ``Re, Im`` of ``sqrt(z y)`` (1/m), of ``alpha`` and of ``beta`` (1/m) per frequency.
+    """
+    fa = _validate.frequency_grid(f)
+    z, y, ptx, prx, z0 = _line_and_packages(line, fa, tx_package, rx_package, z_p_tx_m, z_p_rx_m, z0_ohm)
+    return _s21_tables(z, y, ptx, prx, z0)
+
+
+def _line_and_packages(line: Any, fa: np.ndarray, tx_package: Any, rx_package: Any, z_p_tx_m: float | None,
+                       z_p_rx_m: float | None, z0_ohm: float | None
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float]:
+    """Per-metre series impedance and shunt admittance, package ABCDs (identity for none), z0."""
+    if not hasattr(line, "series_shunt"):
+        raise SIKernelError(f"line={line!r} has no series_shunt(f); "
+                            "expected a Stripline, Microstrip or ParametricLine")
+    z0 = float(line.z0_ref_ohm) if z0_ohm is None else _validate.positive("z0_ohm", z0_ohm)
+    z, y = line.series_shunt(fa)
+    z = np.ascontiguousarray(z, dtype=np.complex128)
+    y = np.ascontiguousarray(y, dtype=np.complex128)
+    eye = np.zeros((fa.size, 2, 2), dtype=np.complex128)
+    eye[:, 0, 0] = eye[:, 1, 1] = 1.0
+    ptx = _package(tx_package, z_p_tx_m, fa, "tx", z0)
+    prx = _package(rx_package, z_p_rx_m, fa, "rx", z0)
+    ptx = eye if ptx is None else np.ascontiguousarray(ptx)
+    prx = eye if prx is None else np.ascontiguousarray(prx)
+    return z, y, ptx, prx, z0
+
+
 def stripline_channels(line: Any, lengths_m: Any, f: Any, tx_package: Any = None, rx_package: Any = None,
                        out: str = "s21", *, z_p_tx_m: float | None = None, z_p_rx_m: float | None = None,
                        z0_ohm: float | None = None, buffer: np.ndarray | None = None) -> np.ndarray:
@@ -93,30 +148,10 @@ def stripline_channels(line: Any, lengths_m: Any, f: Any, tx_package: Any = None
     fa = _validate.frequency_grid(f)
     lens = _validate.lengths_m("lengths_m", lengths_m)
     mode = _validate.one_of("out", out, ("s21", "sdd"))
-    if not hasattr(line, "series_shunt"):
-        raise SIKernelError(f"line={line!r} has no series_shunt(f); "
-                            "expected a Stripline, Microstrip or ParametricLine")
-    z0 = float(line.z0_ref_ohm) if z0_ohm is None else _validate.positive("z0_ohm", z0_ohm)
-    z, y = line.series_shunt(fa)
-    z = np.ascontiguousarray(z, dtype=np.complex128)
-    y = np.ascontiguousarray(y, dtype=np.complex128)
-    eye = np.zeros((fa.size, 2, 2), dtype=np.complex128)
-    eye[:, 0, 0] = eye[:, 1, 1] = 1.0
-    ptx = _package(tx_package, z_p_tx_m, fa, "tx", z0)
-    prx = _package(rx_package, z_p_rx_m, fa, "rx", z0)
-    ptx = eye if ptx is None else np.ascontiguousarray(ptx)
-    prx = eye if prx is None else np.ascontiguousarray(prx)
+    z, y, ptx, prx, z0 = _line_and_packages(line, fa, tx_package, rx_package, z_p_tx_m, z_p_rx_m, z0_ohm)
     if mode == "s21":
-        p0 = ptx[:, 0, 0] + z0 * ptx[:, 1, 0]
-        p1 = ptx[:, 0, 1] + z0 * ptx[:, 1, 1]
-        q0 = prx[:, 0, 0] + prx[:, 0, 1] / z0
-        q1 = prx[:, 1, 0] + prx[:, 1, 1] / z0
-        alpha = np.ascontiguousarray(p0 * q0 + p1 * q1)
-        beta = np.ascontiguousarray(p0 * q1 * z + p1 * q0 * y)
-        gam = np.sqrt(z * y)
+        parts = _s21_tables(z, y, ptx, prx, z0)
         res = _out(buffer, (lens.size, fa.size))
-        parts = [np.ascontiguousarray(v) for v in (gam.real, gam.imag, alpha.real, alpha.imag,
-                                                   beta.real, beta.imag)]
         (_k.batch_s21 if lens.size >= _PARALLEL_MIN else _k.batch_s21_serial)(*parts, lens, res)
         return res
     res4 = _out(buffer, (lens.size, fa.size, 2, 2))
@@ -127,4 +162,4 @@ def stripline_channels(line: Any, lengths_m: Any, f: Any, tx_package: Any = None
     return res4
 
 
-__all__ = ["stripline_channels"]
+__all__ = ["s21_tables", "stripline_channels"]

@@ -34,6 +34,7 @@ meaning GBd) fail the plausibility ranges with a message naming the expected uni
 from __future__ import annotations
 
 import math
+import os
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -265,15 +266,22 @@ class SweepConfig:
                           "n_post": self.n_post}}
 
     def chunk_memory_bytes(self, chunk: int) -> int:
-        """Estimated peak working memory of one chunk of ``chunk`` points (bytes)."""
+        """Estimated peak working memory of one chunk of ``chunk`` points (bytes).
+
+        Per point: SDD21 on the grid (complex), the outputs, and the pulse record when
+        the statistical eye needs it.  Per thread (once per core, whatever the chunk):
+        the transform scratch of one point (input copy, spectrum, record).
+        """
         nf = self.f_hz.size
-        per = 16 * nf * 3  # H, package/line temporaries
+        per = 16 * nf + 8 * (self.n_pre + self.n_post + 1 + 32)
+        scratch = 16 * nf * 3
         if "pulse" in self.stages:
             fb_max = max(self.value_range("baud"))
             n_time = round(fb_max * self.samples_per_ui / self.df_hz)
-            per += 8 * n_time + 16 * (n_time // 2 + 1)
-        per += 8 * (self.n_pre + self.n_post + 1 + 16)
-        return int(chunk * per)
+            scratch += 2 * (8 * n_time + 16 * (n_time // 2 + 1))
+            if "stateye" in self.stages:
+                per += 8 * n_time
+        return int(chunk * per + (os.cpu_count() or 1) * scratch)
 
 
 def load_config(config: Mapping[str, Any] | str | Path | SweepConfig) -> SweepConfig:

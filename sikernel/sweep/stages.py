@@ -6,19 +6,21 @@ stages the requested outputs need, in order:
 
 ``channel``
     SDD21 of every point on the sweep's frequency grid (TX package + stripline + RX
-    package when ``package`` is not "none").  Points are grouped by line and package
-    (material x geometry x roughness x package) and each group is built in one call of the
-    batched builder :func:`sikernel.channel.batch.stripline_channels` (one ``prange``
-    over lengths).  Output ``il_nyquist_db``: the loss at ``baud/2``
-    (:func:`sikernel._kernels.sweep.il_db_at`, the arithmetic of ``Channel.il_db``).
+    package when ``package`` is not "none").  The length-independent tables of each
+    line + package (material x geometry x roughness x package) are computed once
+    (:func:`sikernel.channel.batch.s21_tables`, cached per process) and the whole chunk
+    is built in one parallel call (:func:`sikernel._kernels.sweep.chunk_s21_il`), with
+    output ``il_nyquist_db``: the loss at ``baud/2`` (the arithmetic of ``Channel.il_db``).
 ``metrics``
     Fitted IL at baud/2 and FOM_ILD (IEEE 802.3 93A-56/57) per point through
     :func:`sikernel.channel.metrics.fom_ild`.
 ``pulse``
     Pulse responses (IEEE 802.3 eq. 93A-24; optional TX rise-time filter 93A-46 and RX
-    AFE filter 93A-20 from :mod:`sikernel.eq.filters`) of every point of one baud in one call of
-    :func:`sikernel.response.pulse_from_h` (its ``prange`` irfft driver), then the
-    cursors at the peak phase (:func:`sikernel._kernels.sweep.peak_cursors`).
+    AFE filter 93A-20 from :mod:`sikernel.eq.filters`) of every point of the chunk and
+    their cursors at the peak phase, in one parallel call
+    (:func:`sikernel._kernels.sweep.chunk_pulse_cursors`: the arithmetic of
+    :func:`sikernel.response.pulse_from_h` and :meth:`PulseResponse.cursors`, rows of
+    different bauds side by side).
 ``eye``
     Peak-distortion eye height of the chunk's cursors after ``n_dfe`` ideal DFE taps
     limited by ``dfe_max`` (:func:`sikernel._kernels.sweep.peak_eye_heights`, the batch
@@ -34,10 +36,11 @@ stages the requested outputs need, in order:
     COM (:func:`sikernel.eye.com.com`, full equaliser search) of each point's channel,
     with the point's baud as the preset's signalling rate.
 
-Determinism: every kernel computes each row from that row alone, and batched
-kernels are always entered through their batch (parallel) driver -- a one-point
-group is padded to two rows -- so a point's arithmetic never depends on which chunk
-it falls in, on the chunk size or on the thread count.
+Determinism: every kernel computes each row from that row alone, and the compiled
+stages are always entered through their one parallel chunk driver (never a serial
+variant for small batches, whose machine code could round differently), so a point's
+arithmetic never depends on which chunk it falls in, on the chunk size or on the
+thread count.
 """
 
 from __future__ import annotations
@@ -47,12 +50,17 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import SIKernelError
 from ..store import OutputSpec
 from .config import OUTPUTS, SweepConfig
 
 _LINE_KEYS = ("material", "width_m", "thickness_m", "height_m", "spacing_m", "roughness")
 _CHANNEL_KEYS = (*_LINE_KEYS, "package")
 _LINES: dict[tuple, Any] = {}
+_TABLES: dict[tuple, tuple[np.ndarray, ...]] = {}
+_PULSE_GROUPS: dict[tuple, tuple] = {}
+#: entries kept in each per-process cache (line tables, pulse groups) before it is cleared
+_CACHE_MAX = 256
 
 
 def output_specs(cfg: SweepConfig) -> tuple[list[OutputSpec], dict[str, list[Any]]]:
@@ -121,11 +129,23 @@ def chunk_params(cfg: SweepConfig, start: int, stop: int) -> dict[str, np.ndarra
     return out
 
 
-def _groups(keys: list[tuple]) -> dict[tuple, np.ndarray]:
-    g: dict[tuple, list[int]] = {}
-    for i, k in enumerate(keys):
-        g.setdefault(k, []).append(i)
-    return {k: np.asarray(v, dtype=np.int64) for k, v in g.items()}
+def _group_rows(p: dict[str, np.ndarray], names: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Group the chunk's rows by the values of ``names``.
+
+    Returns
+    -------
+    first : ndarray of int64
+        One row of each group (groups in sorted order of their values).
+    group : ndarray of int64
+        Group index of every row.
+    """
+    n = p[names[0]].size
+    code = np.zeros(n, dtype=np.int64)
+    for k in names:
+        u, inv = np.unique(p[k], return_inverse=True)
+        code = code * u.size + inv.reshape(-1)
+    _, first, group = np.unique(code, return_index=True, return_inverse=True)
+    return first.astype(np.int64), group.reshape(-1).astype(np.int64)
 
 
 def _line(key: tuple) -> Any:
@@ -139,29 +159,44 @@ def _line(key: tuple) -> Any:
     return line
 
 
-def _padded(rows: np.ndarray) -> np.ndarray:
-    """Rows of a group, a lone row repeated so that batch drivers always see >= 2 rows."""
-    return rows if rows.size > 1 else np.repeat(rows, 2)
+def _grid_key(f: np.ndarray) -> tuple:
+    return (f.size, float(f[0]), float(f[-1]))
+
+
+def _s21_tables(key: tuple, f: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Length-independent S21 tables of one line + package pair on ``f`` (cached)."""
+    ck = (key, _grid_key(f))
+    tab = _TABLES.get(ck)
+    if tab is None:
+        from ..channel.batch import s21_tables
+
+        pkg = None if key[-1] == "none" else key[-1]
+        tab = s21_tables(_line(key[:-1]), f, tx_package=pkg, rx_package=pkg)
+        if len(_TABLES) >= _CACHE_MAX:
+            _TABLES.clear()
+        _TABLES[ck] = tab
+    return tab
 
 
 def stage_channel(cfg: SweepConfig, p: dict[str, np.ndarray], state: dict[str, Any]) -> None:
-    """SDD21 of every point (state["h"], (n, n_freq)) and the loss at baud/2."""
-    from .._kernels.sweep import il_db_at
-    from ..channel.batch import stripline_channels
+    """SDD21 of every point (state["h"], (n, n_freq)) and the loss at baud/2.
+
+    The length-independent tables of each line + package group
+    (:func:`sikernel.channel.batch.s21_tables`, cached) are stacked and the whole
+    chunk is built in one call of :func:`sikernel._kernels.sweep.chunk_s21_il`.
+    """
+    from .._kernels.sweep import chunk_s21_il
 
     f = cfg.f_hz
-    n = p["length_m"].size
+    first, group = _group_rows(p, _CHANNEL_KEYS)
+    tabs = [_s21_tables(tuple(p[k][i].item() if hasattr(p[k][i], "item") else p[k][i]
+                              for k in _CHANNEL_KEYS), f) for i in first.tolist()]
+    parts = [np.ascontiguousarray(np.stack([t[j] for t in tabs])) for j in range(6)]
+    n = group.size
     h = np.empty((n, f.size), dtype=np.complex128)
-    keys = list(zip(*(p[k].tolist() for k in _CHANNEL_KEYS), strict=True))
-    for key, rows in _groups(keys).items():
-        rr = _padded(rows)
-        pkg = None if key[-1] == "none" else key[-1]
-        s21 = np.asarray(stripline_channels(_line(key[:-1]), p["length_m"][rr], f, tx_package=pkg,
-                                            rx_package=pkg, out="s21"))
-        h[rows] = s21[: rows.size]
-    state["h"] = h
     il = np.empty(n)
-    il_db_at(h, f, 0.5 * p["baud"], il)
+    chunk_s21_il(*parts, group, np.ascontiguousarray(p["length_m"], dtype=float), f, 0.5 * p["baud"], h, il)
+    state["h"] = h
     state["il_nyquist_db"] = il
 
 
@@ -204,36 +239,58 @@ def _front_end(f: np.ndarray, baud: float, t_r_s: float, f_r: float) -> np.ndarr
     return g
 
 
+def _pulse_group(f: np.ndarray, fb: float, t_r_s: float, f_r: float, m: int) -> tuple:
+    """Transform parameters of one (baud, front end) group (cached): front-end filter on
+    ``f``, whether it is applied, whether ``h`` is resampled, valid bins, transform step,
+    symbol time, record length and pre-t=0 samples (:func:`sikernel.response.fft_grid`)."""
+    from ..response import _GRID_RTOL, fft_grid
+
+    ck = (_grid_key(f), fb, t_r_s, f_r, m)
+    g = _PULSE_GROUPS.get(ck)
+    if g is None:
+        grid = fft_grid(f, fb, m)
+        df_in = float(f[1] - f[0])
+        same = abs(grid.df_hz - df_in) <= _GRID_RTOL * df_in
+        n_valid = min(grid.n_pos, f.size) if same else int(np.count_nonzero(grid.f_hz <= f[-1]))
+        has_fe = t_r_s > 0 or f_r > 0
+        g = (_front_end(f, fb, t_r_s, f_r), has_fe, not same, n_valid, grid.df_hz, 1.0 / fb, grid.n_time,
+             grid.n_neg)
+        if len(_PULSE_GROUPS) >= _CACHE_MAX:
+            _PULSE_GROUPS.clear()
+        _PULSE_GROUPS[ck] = g
+    return g
+
+
 def stage_pulse(cfg: SweepConfig, p: dict[str, np.ndarray], state: dict[str, Any]) -> None:
-    """Cursors at the peak phase (state["cursors_v"], (n, n_pre + 1 + n_post)) and h0."""
-    from .._kernels.sweep import peak_cursors
-    from ..response import pulse_from_h
+    """Cursors at the peak phase (state["cursors_v"], (n, n_pre + 1 + n_post)) and h0.
+
+    One call of :func:`sikernel._kernels.sweep.chunk_pulse_cursors` for the whole chunk
+    (rows of every baud and front end); the records themselves are kept only when the
+    statistical eye needs them.
+    """
+    from .._kernels.sweep import chunk_pulse_cursors
 
     f = cfg.f_hz
     h = state["h"]
+    if not np.all(np.isfinite(h)):
+        raise SIKernelError("a channel of this chunk has NaN or inf in SDD21; check the line parameters")
     n = h.shape[0]
+    m = cfg.samples_per_ui
     ncur = cfg.n_pre + 1 + cfg.n_post
+    first, group = _group_rows(p, ("baud", "tx_rise_time_s", "rx_f_r"))
+    gs = [_pulse_group(f, float(p["baud"][i]), float(p["tx_rise_time_s"][i]), float(p["rx_f_r"][i]), m)
+          for i in first.tolist()]
+    fe = np.ascontiguousarray(np.stack([g[0] for g in gs]))
+    has_fe, resample = (np.array([g[j] for g in gs], dtype=np.bool_) for j in (1, 2))
+    n_valid, n_time, n_neg = (np.array([g[j] for g in gs], dtype=np.int64) for j in (3, 6, 7))
+    df_t, t_ui = (np.array([g[j] for g in gs], dtype=float) for j in (4, 5))
     keep = "stateye" in cfg.stages
-    pulses: dict[int, np.ndarray] = {}
+    pulses = np.empty((n, int(n_time.max())) if keep else (1, 1))
     cur = np.empty((n, ncur))
     h0 = np.empty(n)
-    groups = _groups(list(zip(p["baud"].tolist(), p["tx_rise_time_s"].tolist(), p["rx_f_r"].tolist(),
-                              strict=True)))
-    for (fb, t_r, f_r), rows in groups.items():
-        rr = _padded(rows)
-        hg = h[rr]
-        if t_r > 0 or f_r > 0:
-            hg = hg * _front_end(f, fb, t_r, f_r)
-        _, v = pulse_from_h(hg, f, fb, cfg.samples_per_ui)
-        c = np.empty((rr.size, ncur))
-        z = np.empty(rr.size)
-        peak_cursors(v, cfg.samples_per_ui, cfg.n_pre, cfg.n_post, c, z)
-        cur[rows] = c[: rows.size]
-        h0[rows] = z[: rows.size]
-        if keep:
-            for j, r in enumerate(rows):
-                pulses[int(r)] = v[j]
-    state["pulses_v"] = pulses
+    chunk_pulse_cursors(h, f, group, fe, has_fe, resample, n_valid, df_t, t_ui, n_time, n_neg, m, cfg.n_pre,
+                        cfg.n_post, cur, h0, pulses, keep)
+    state["pulses_v"] = [pulses[r, :n_time[group[r]]] for r in range(n)] if keep else []
     state["cursors_v"] = cur
     state["h0_v"] = h0
 
@@ -246,11 +303,9 @@ def stage_eye(cfg: SweepConfig, p: dict[str, np.ndarray], state: dict[str, Any])
     cur = state["cursors_v"]
     n = cur.shape[0]
     levels = np.array([MODULATIONS[m] for m in p["modulation"].tolist()], dtype=np.int64)
-    out = np.empty(max(n, 2))
-    rows = _padded(np.arange(n))
-    peak_eye_heights(cur[rows], cfg.n_pre, levels[rows], p["n_dfe"][rows].astype(np.int64),
-                     p["dfe_max"][rows].astype(float), out)
-    state["eye_height_v"] = out[:n]
+    out = np.empty(n)
+    peak_eye_heights(cur, cfg.n_pre, levels, p["n_dfe"].astype(np.int64), p["dfe_max"].astype(float), out)
+    state["eye_height_v"] = out
 
 
 def stage_stateye(cfg: SweepConfig, p: dict[str, np.ndarray], state: dict[str, Any]) -> None:
@@ -298,9 +353,10 @@ def stage_power(cfg: SweepConfig, p: dict[str, np.ndarray], state: dict[str, Any
     arch = np.full(n, np.nan)
     eq = np.full((n, len(EQ_SETTINGS)), np.nan)
     cols = [EQ_FIELDS.index(k) for k in EQ_SETTINGS]
-    keys = list(zip(p["baud"].tolist(), p["modulation"].tolist(), p["node_nm"].tolist(),
-                    p["target_ber"].tolist(), strict=True))
-    for (fb, mod, node, ber), rows in _groups(keys).items():
+    first, group = _group_rows(p, ("baud", "modulation", "node_nm", "target_ber"))
+    for g, i in enumerate(first.tolist()):
+        fb, mod, node, ber = (p[k][i] for k in ("baud", "modulation", "node_nm", "target_ber"))
+        rows = np.flatnonzero(group == g)
         rows = rows[np.isfinite(il[rows]) & (il[rows] >= 0.0)]
         if rows.size == 0:
             continue
