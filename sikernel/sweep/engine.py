@@ -34,6 +34,7 @@ from .. import _validate
 from ..errors import SIKernelError
 from .config import SweepConfig, load_config
 from .stages import evaluate_chunk, evaluate_chunk_task, output_specs
+from .writer import BackgroundWriter
 
 BACKENDS = ("local", "dask")
 #: default largest chunk (points) by stage; a sweep takes the smallest over the stages it
@@ -191,23 +192,22 @@ def run_sweep(config: Mapping[str, Any] | str | os.PathLike[str] | SweepConfig,
         done_pts = sum(layout.chunk_range(c)[1] - layout.chunk_range(c)[0]
                        for c in range(layout.n_chunks) if writer.done[c])
         bar = _progress(layout.n_points, done_pts, quiet, cfg.name)
+        background = BackgroundWriter(writer, bar)
         try:
             if be == "local":
                 if threads is not None:
                     set_threads(threads)
                 results: Iterable[tuple[int, dict]] = (
                     (c, evaluate_chunk(cfg, *layout.chunk_range(c))) for c in todo)
-                for c, arrays in results:
-                    writer.write_chunk(c, arrays)
-                    a, b = layout.chunk_range(c)
-                    bar.update(b - a)
             else:
-                for c, arrays in _dask_results(cfg, layout, todo, scheduler, threads, n_workers):
-                    writer.write_chunk(c, arrays)
-                    a, b = layout.chunk_range(c)
-                    bar.update(b - a)
+                results = _dask_results(cfg, layout, todo, scheduler, threads, n_workers)
+            for c, arrays in results:
+                background.put(c, arrays)
         finally:
-            bar.close()
+            try:
+                background.close()
+            finally:
+                bar.close()
         if writer.complete:
             writer.finish()
     finally:
