@@ -52,6 +52,7 @@ import hashlib
 import json
 import os
 import tempfile
+import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -72,6 +73,8 @@ Z_P_NOMINAL_M = 12e-3
 _FIELDS = ("a", "r2", "var_n", "q_coef", "ctle_peaking_db")
 
 _MEMORY: dict[str, LossTable] = {}
+# one builder at a time: threads pricing a sweep chunk together must not build a table twice
+_BUILD_LOCK = threading.Lock()
 #: folder of the tables shipped with the package (the default SI settings at the study and
 #: calibration symbol rates); regenerate with ``python -m sikernel.power.table``
 PACKAGED_DIR = Path(__file__).resolve().parents[1] / "data"
@@ -479,6 +482,16 @@ def get_table(baud: float, levels: int, s: si.SISettings = si.DEFAULT_SI,
     t = _MEMORY.get(key)
     if t is not None:
         return t
+    with _BUILD_LOCK:
+        t = _MEMORY.get(key)
+        if t is None:
+            t = _load_or_build(key, float(baud), int(levels), s, progress)
+            _MEMORY[key] = t
+    return t
+
+
+def _load_or_build(key: str, baud: float, levels: int, s: si.SISettings, progress: bool) -> LossTable:
+    """The table from the disk cache or the shipped files, else built (and cached on disk)."""
     use_disk = os.environ.get("SIKERNEL_POWER_CACHE", "1") != "0"
     path = _cache_dir() / f"table-{key}.npz"
     shipped = PACKAGED_DIR / f"power-table-{key}.npz"
@@ -494,7 +507,6 @@ def get_table(baud: float, levels: int, s: si.SISettings = si.DEFAULT_SI,
         t = build_table(float(baud), int(levels), s, progress=progress)
         if use_disk:
             _save(path, t)
-    _MEMORY[key] = t
     return t
 
 

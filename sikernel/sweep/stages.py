@@ -59,6 +59,9 @@ _CHANNEL_KEYS = (*_LINE_KEYS, "package")
 _LINES: dict[tuple, Any] = {}
 _TABLES: dict[tuple, tuple[np.ndarray, ...]] = {}
 _PULSE_GROUPS: dict[tuple, tuple] = {}
+#: points priced per task by the power stage (tasks of one chunk run on as many Python
+#: threads as Numba has: NumPy releases the GIL inside its array loops)
+_POWER_TASK_POINTS = 256
 #: entries kept in each per-process cache (line tables, pulse groups) before it is cleared
 _CACHE_MAX = 256
 
@@ -353,13 +356,17 @@ def stage_power(cfg: SweepConfig, p: dict[str, np.ndarray], state: dict[str, Any
     arch = np.full(n, np.nan)
     eq = np.full((n, len(EQ_SETTINGS)), np.nan)
     cols = [EQ_FIELDS.index(k) for k in EQ_SETTINGS]
-    first, group = _group_rows(p, ("baud", "modulation", "node_nm", "target_ber"))
+    names = ("baud", "modulation", "node_nm", "target_ber")
+    first, group = _group_rows(p, names)
+    tasks = []
     for g, i in enumerate(first.tolist()):
-        fb, mod, node, ber = (p[k][i] for k in ("baud", "modulation", "node_nm", "target_ber"))
         rows = np.flatnonzero(group == g)
         rows = rows[np.isfinite(il[rows]) & (il[rows] >= 0.0)]
-        if rows.size == 0:
-            continue
+        for s in range(0, rows.size, _POWER_TASK_POINTS):
+            tasks.append((rows[s:s + _POWER_TASK_POINTS], *(p[k][i] for k in names)))
+
+    def price(task: tuple) -> None:
+        rows, fb, mod, node, ber = task
         r = energy_per_bit_batch(il[rows], baud=float(fb), modulation=str(mod), node_nm=float(node),
                                  target_ber=float(ber))
         tot[rows] = r.total_pj_per_bit
@@ -367,10 +374,26 @@ def stage_power(cfg: SweepConfig, p: dict[str, np.ndarray], state: dict[str, Any
         arch[rows] = np.where(r.architecture_code >= 0, r.architecture_code, np.nan)
         eq_all = np.stack([r.eq_settings[k] for k in EQ_FIELDS], axis=1)
         eq[rows] = eq_all[:, cols]
+
+    workers = min(_numba_threads(), len(tasks))
+    if workers <= 1:
+        for t in tasks:
+            price(t)
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(workers, thread_name_prefix="sikernel-power") as pool:
+            list(pool.map(price, tasks))
     state["pj_per_bit"] = tot
     state["pj_per_bit_blocks"] = blocks
     state["eq_architecture"] = arch
     state["eq_settings"] = eq
+
+
+def _numba_threads() -> int:
+    from .._jit import set_threads
+
+    return set_threads(None)
 
 
 def point_channel(cfg: SweepConfig, p: dict[str, np.ndarray], i: int) -> Any:
