@@ -80,8 +80,20 @@ def s21_tables(line: Any, f: Any, tx_package: Any = None, rx_package: Any = None
 
     For callers that build channels of one line and package pair in several batches
     (the sweep engine computes them once per group and calls the compiled driver
-    :func:`sikernel._kernels.sweep.chunk_s21_il` itself).  Arguments as
-    :func:`stripline_channels`.
+    :func:`sikernel._kernels.sweep.chunk_s21_il` itself).
+
+    Parameters
+    ----------
+    line : Stripline, Microstrip or ParametricLine
+        The line (anything with ``series_shunt(f)`` and ``z0_ref_ohm``).
+    f : array_like
+        Frequency grid (Hz).
+    tx_package, rx_package : str, PackageModel, Channel or None
+        As :func:`stripline_channels`.
+    z_p_tx_m, z_p_rx_m : float, optional
+        Package trace lengths (m) of package presets; default the first test case.
+    z0_ohm : float, optional
+        Reference impedance (default the line's).
 
     Returns
     -------

@@ -49,7 +49,18 @@ DEFAULT_CHUNK = {"channel": 4096, "pulse": 4096, "eye": 4096, "power": 4096, "me
 
 
 def default_chunk(cfg: SweepConfig) -> int:
-    """Default largest chunk of a sweep: the smallest :data:`DEFAULT_CHUNK` of its stages."""
+    """Default largest chunk of a sweep: the smallest :data:`DEFAULT_CHUNK` of its stages.
+
+    Parameters
+    ----------
+    cfg : SweepConfig
+        The validated sweep config (its ``stages``).
+
+    Returns
+    -------
+    int
+        Grid points per chunk.
+    """
     return min(DEFAULT_CHUNK[s] for s in cfg.stages)
 
 
