@@ -131,3 +131,18 @@ def test_chunk_s21_il_equals_batch_builder_and_il_db():
         sdd[:, 1, 0] = sdd[:, 0, 1] = want
         np.testing.assert_allclose(il[r], Channel(F_HZ, sdd).il_db(f_q[r]), rtol=RTOL_SAME_FORMULA)
     assert il[4] > il[3] + 1.0   # longer fr4 with packages loses more than shorter megtron7
+
+
+def test_group_rows_many_distinct_values_no_overflow():
+    """Seven columns of 3,000 distinct values each: a plain mixed-radix code would overflow int64."""
+    from sikernel.sweep.stages import _group_rows
+
+    n = 3000
+    rng = np.random.default_rng(11)
+    p = {f"c{j}": rng.permutation(n).astype(float) for j in range(7)}
+    p["c0"][:10] = p["c0"][10:20]          # rows 0-9 differ from rows 10-19 in the other columns
+    first, group = _group_rows(p, tuple(p))
+    assert first.size == n and np.unique(group).size == n
+    same = {"a": np.array(["x", "y", "x", "y"], dtype=object), "b": np.array([1.0, 2.0, 1.0, 2.0])}
+    first, group = _group_rows(same, ("a", "b"))
+    assert group.tolist() == [0, 1, 0, 1] and first.tolist() == [0, 1]

@@ -146,7 +146,9 @@ def _group_rows(p: dict[str, np.ndarray], names: tuple[str, ...]) -> tuple[np.nd
     code = np.zeros(n, dtype=np.int64)
     for k in names:
         u, inv = np.unique(p[k], return_inverse=True)
-        code = code * u.size + inv.reshape(-1)
+        # mixed-radix code of the columns so far, renumbered densely (< n) so it cannot overflow
+        _, code = np.unique(code * u.size + inv.reshape(-1), return_inverse=True)
+        code = code.reshape(-1).astype(np.int64)
     _, first, group = np.unique(code, return_index=True, return_inverse=True)
     return first.astype(np.int64), group.reshape(-1).astype(np.int64)
 
