@@ -132,6 +132,9 @@ DEFAULT_PATHS: dict[str, PathSpec] = {
 }
 #: loss of the pluggable module's internal retimer-to-optics hop (dB at Nyquist), assumption
 MODULE_HOP_DB = 2.0
+#: DFE tap limit of the DSP receiver (unit main cursor), as in :func:`sikernel.power.si._dsp_rows`
+#: (802.3dj 178A reference receiver: b_max(1) = 0.85)
+_DSP_DFE_BMAX = 0.85
 
 
 def _stripline(material: str):
@@ -208,13 +211,116 @@ def build_channel(spec: PathSpec, baud: float, *, packages: bool = True, f: Any 
     return link.build(fg)
 
 
-def _eyes(ch, baud: float, e, target_ber: float) -> tuple[dict[str, float], Any, Any]:
+def _dsp_split(n_taps: int) -> tuple[int, int]:
+    """(n_pre, n_post) of the RX FFE with ``n_taps`` taps in :data:`sikernel.power.si.DSP_FFE_TAPS`."""
+    from .power import si
+
+    for n_pre, n_post in si.DSP_FFE_TAPS:
+        if n_pre + 1 + n_post == n_taps:
+            return n_pre, n_post
+    known = sorted(a + 1 + b for a, b in si.DSP_FFE_TAPS)
+    raise SIKernelError(f"rx_ffe_taps={n_taps!r} is not an RX FFE of the energy model's DSP "
+                        f"receivers; expected one of {known}")
+
+
+def _dsp_receiver(ps, e, front: dict, s) -> dict[str, Any]:
+    """The DSP receiver of the operating point ``e``, as the energy model sees it.
+
+    Rebuilds what :func:`sikernel.power.si._dsp_rows` does for the chosen configuration
+    (IEEE P802.3dj 178A-style reference receiver: ADC, MMSE RX FFE, 1-tap DFE): the front
+    end ``front`` (TX FFE + CTLE of the 1-tap-DFE FOM search), its symbol-spaced cursors
+    at the COM reference amplitude ``A_ref`` (sampled at the search's cursor instant), the
+    thermal-noise autocorrelation after RX AFE and CTLE (93A-35 filter, COM η0), then
+    :func:`sikernel.eq.mmse.mmse` with the chosen ``(n_pre, n_post)`` split, one DFE tap
+    limited to :data:`_DSP_DFE_BMAX` and the TX SNR.
+
+    Returns
+    -------
+    dict
+        ``w`` (RX FFE taps, 1/V at ``A_ref``: ``w * cursors`` has main cursor 1),
+        ``n_pre``, ``n_post``, ``i0`` (sample index of the cursor instant in the
+        TX-equalised pulse), ``scale`` (``h0 A_ref``: multiplies ``w`` so that the equalised
+        main cursor is ``h0`` per volt of launch, the budget's scale), ``var_n_v2`` (thermal
+        noise at the slicer at COM η0, V², the budget's ``var_n``), ``q_coef``
+        (quantisation coefficient of the budget: ``Σ w² (2 c σ_rx)²/12 · h0²``, per V² of
+        launch and per ``4^-ENOB``), ``b1`` (MMSE DFE tap, unit main cursor) and
+        ``mlsd_gain_db`` (``10 log10(1 + b1²)``, Forney 1972, as in the budget).
+    """
+    from .eq import filters
+    from .eq.ffe import apply_ffe
+    from .eq.mmse import mmse, noise_acf_from_psd, symbol_variance
+    from .power import si
+    from .response import MODULATIONS
+
+    n_pre, n_post = _dsp_split(int(e.eq_settings["rx_ffe_taps"]))
+    k = int(front["ctle_index"])
+    m = ps.samples_per_ui
+    a_ref = s.a_ref_v
+    offs = front["tx_offsets"]
+    n_pre_tx = int(np.count_nonzero(offs < 0))
+    pulse = (ps.weights[k] @ ps.basis) * a_ref
+    _, p_tx = apply_ffe(np.arange(pulse.size, dtype=float), pulse, front["tx_taps"], n_pre_tx, m)
+    i0 = int(front["cursor_index"]) + n_pre_tx * m  # apply_ffe output starts n_pre_tx UI early
+    cur = p_tx[i0 % m::m]
+    fn = np.linspace(0.0, 2.0 * ps.baud, 2049)
+    b1c, b2c = si._ctle_basis(fn, ps.baud, s)
+    h_rx = filters.rx_afe_filter(fn, s.f_r_ratio * ps.baud) * (ps.weights[k, 0] * b1c + b2c)
+    acf = noise_acf_from_psd(fn, s.eta0_v2_per_hz, ps.baud, 40, h_filter=h_rx)
+    mod = {lv: name for name, lv in MODULATIONS.items()}[ps.levels]
+    r = mmse(cur, i0 // m, n_pre, n_post, 1, modulation=mod, rlm=s.r_lm, noise_acf=acf,
+             snr_tx_db=s.snr_tx_db, b_max=_DSP_DFE_BMAX)
+    w = np.asarray(r.rx_ffe_taps, dtype=float)
+    h0 = float(front["h0"])
+    rms = math.sqrt(symbol_variance(ps.levels) * float(cur @ cur))
+    b1 = float(r.dfe_taps[0]) if r.dfe_taps.size else 0.0
+    return {"w": w, "n_pre": n_pre, "n_post": n_post, "i0": i0, "scale": h0 * a_ref,
+            "var_n_v2": float(r.mse_parts["noise"]) * (a_ref * h0) ** 2,
+            "q_coef": float(w @ w) * (2.0 * s.adc_clip_sigma * rms) ** 2 / 12.0 * h0 * h0,
+            "b1": b1, "mlsd_gain_db": 10.0 * math.log10(1.0 + b1 * b1)}
+
+
+def _eyes(ch, baud: float, e, target_ber: float) -> tuple[dict[str, Any], Any, Any]:
     """Unequalised and equalised statistical eyes at the operating point's launch swing.
 
-    Unequalised: channel + TX rise time + RX AFE only.  Equalised: TX FFE and CTLE
-    chosen by the FOM search of :mod:`sikernel.power.si` for the chosen architecture's
-    DFE taps (1 for a DSP receiver, whose RX FFE is not drawn), with that DFE.
-    Both with the COM noise, TX SNR and jitter terms, at ``target_ber``.
+    Unequalised: channel + TX rise time + RX AFE only.  Equalised, by the chosen
+    architecture:
+
+    * "linear" / "analog": TX FFE and CTLE chosen by the FOM search of
+      :mod:`sikernel.power.si` for the chosen DFE taps (0 for linear), with that DFE
+      (802.3ck ``b_max`` profile); slicer noise: the thermal noise after RX AFE and CTLE
+      (93A-35).
+    * "dsp": the receiver the energy model prices (:func:`sikernel.power.si._dsp_rows`,
+      802.3dj 178A style): the TX FFE + CTLE of the 1-tap-DFE FOM search, then the MMSE
+      RX FFE of the chosen tap count (:func:`_dsp_receiver`) applied as a symbol-spaced
+      FIR to the oversampled pulse (:func:`sikernel.eq.ffe.apply_ffe`, so jitter acts on
+      the equalised waveform), scaled so that the equalised main cursor is the front
+      end's ``h0`` times the launch swing (the budget's scale), and one DFE tap limited
+      to :data:`_DSP_DFE_BMAX`.  The reference sampling instant is the ADC's (the cursor instant the
+      MMSE was solved at), not the equalised pulse's peak.  Slicer noise: the thermal
+      noise through the FFE, ``σ_n² = wᵀ R_n w`` (``R_n`` the Toeplitz autocorrelation
+      at symbol lags, 93A-35 filter), plus the ADC quantisation noise of the chosen ENOB
+      as the budget counts it (:mod:`sikernel.power.budget`: ``q_coef · 4^-ENOB · A²``,
+      uniform quantiser ``Δ²/12`` over ``±adc_clip_sigma`` × the received rms, through
+      ``Σ w_k²``).  This is the eye at the DFE slicer **before MLSD**: a statistical eye
+      of symbol-by-symbol decisions cannot show the sequence detector's gain (the budget
+      credits ``10 log10(1 + b1²)`` dB to its required Q), so for an MLSD operating
+      point the eye is pessimistic by about that much; the row says so
+      (``eye_equalised_excludes_mlsd``, ``eye_equalised_mlsd_gain_db``).
+
+    All eyes use the COM thermal noise density ``η0`` of :data:`sikernel.power.si.DEFAULT_SI`
+    (8.2e-18 V²/Hz, not the receiver's own η0 of the operating point), the TX SNR and the
+    jitter terms, at ``target_ber``.
+
+    Returns
+    -------
+    figures : dict
+        ``eye_height_{un,}equalised_v`` (smallest of the three PAM4 eyes, V),
+        ``eye_closure_{un,}equalised_db`` (inf when closed), ``eye_equalised_receiver``
+        (text: the receiver drawn), ``eye_equalised_excludes_mlsd`` (bool) and
+        ``eye_equalised_mlsd_gain_db`` (the MLSD gain the budget counts and the eye does
+        not show; 0 without MLSD).
+    unequalised, equalised : StatEyeResult
+        The two eyes.
     """
     from .eq.ffe import apply_ffe
     from .eye.stateye import stat_eye
@@ -237,15 +343,37 @@ def _eyes(ch, baud: float, e, target_ber: float) -> tuple[dict[str, float], Any,
     t = np.arange(ps.basis.shape[1], dtype=float)
     _, p_eq = apply_ffe(t, (ps.weights[k] @ ps.basis) * amp, r["tx_taps"],
                         int(np.count_nonzero(offs < 0)), m)
-    eq = stat_eye(p_eq, sigma_v=float(np.sqrt(ps.var_n[k])), n_dfe=n_dfe,
-                  dfe_max=list(si._BMAX_CK[:n_dfe]) if n_dfe else None, **kw)
+    mlsd_gain_db = 0.0
+    if e.architecture == "dsp":
+        rx = _dsp_receiver(ps, e, r, s)
+        enob = e.eq_settings.get("adc_enob")
+        if enob is None or not math.isfinite(float(enob)):
+            raise SIKernelError(f"a dsp operating point needs a finite adc_enob; got {enob!r}")
+        _, p_eq = apply_ffe(np.arange(p_eq.size, dtype=float), p_eq, rx["w"] * rx["scale"],
+                            rx["n_pre"], m)
+        var_v2 = rx["var_n_v2"] + rx["q_coef"] * 4.0 ** (-float(enob)) * amp * amp
+        eq = stat_eye(p_eq, sigma_v=math.sqrt(var_v2), n_dfe=1, dfe_max=[_DSP_DFE_BMAX],
+                      phase=rx["i0"] + rx["n_pre"] * m, **kw)
+        mlsd = bool(e.eq_settings.get("mlsd", False))
+        mlsd_gain_db = rx["mlsd_gain_db"] if mlsd else 0.0
+        recv = (f"TX FFE + CTLE + ADC ({float(enob):g} b) + {rx['n_pre'] + 1 + rx['n_post']}-tap "
+                "MMSE RX FFE + 1-tap DFE"
+                + (f"; DFE-slicer eye before MLSD (MLSD gain {mlsd_gain_db:.2f} dB not shown)"
+                   if mlsd else ""))
+    else:
+        eq = stat_eye(p_eq, sigma_v=float(np.sqrt(ps.var_n[k])), n_dfe=n_dfe,
+                      dfe_max=list(si._BMAX_CK[:n_dfe]) if n_dfe else None, **kw)
+        mlsd = False
+        recv = "TX FFE + CTLE" + (f" + {n_dfe}-tap DFE" if n_dfe else "")
 
     def _h(x) -> float:
         return float(np.min(x.eye_height_v))
 
     return ({"eye_height_unequalised_v": _h(un), "eye_closure_unequalised_db":
              float(un.eye_closure_max_db), "eye_height_equalised_v": _h(eq),
-             "eye_closure_equalised_db": float(eq.eye_closure_max_db)}, un, eq)
+             "eye_closure_equalised_db": float(eq.eye_closure_max_db),
+             "eye_equalised_receiver": recv, "eye_equalised_excludes_mlsd": mlsd,
+             "eye_equalised_mlsd_gain_db": float(mlsd_gain_db)}, un, eq)
 
 
 def _com_db(spec: PathSpec, baud: float) -> float:
@@ -578,7 +706,8 @@ def write_figures(res: StudyResult, out_dir: str | os.PathLike) -> list[Path]:
     ``energy_vs_length_<rate>G.png`` (per material, reach budgets marked),
     ``energy_vs_il.png``, ``switch_power.png``, ``il_vs_frequency.png`` (one curve per
     architecture and rate) and ``eyes_<rate>G.png`` (unequalised and equalised
-    statistical eyes of pluggable and CPO).
+    statistical eyes of pluggable and CPO; each equalised panel names the receiver drawn,
+    for a DSP receiver the DFE-slicer eye before MLSD).
 
     Parameters
     ----------
@@ -652,7 +781,9 @@ def write_figures(res: StudyResult, out_dir: str | os.PathLike) -> list[Path]:
             peye.stat_eye(un, ax=axes[i, 0])
             axes[i, 0].set_title(f"{n} {rate:g} Gb/s, unequalised", fontsize=9)
             peye.stat_eye(eq, ax=axes[i, 1])
-            axes[i, 1].set_title(f"{n} {rate:g} Gb/s, equalised (TX FFE + CTLE + DFE)", fontsize=9)
+            row = next((r for r in res.rows if r["name"] == n and r["rate_gbps"] == rate), {})
+            recv = row.get("eye_equalised_receiver", "TX FFE + CTLE + DFE")
+            axes[i, 1].set_title(f"{n} {rate:g} Gb/s, equalised ({recv})", fontsize=9)
         _save(fig, f"eyes_{rate:g}G.png")
     return files
 

@@ -65,3 +65,14 @@ def test_bad_node():
 
     with pytest.raises(SIKernelError, match="known nodes"):
         run_study(node_nm=9)
+
+
+def test_dsp_rows_equalised_eye_open(study):
+    """Every DSP operating point of the study shows an open DFE-slicer eye (RX FFE drawn)."""
+    dsp = [r for r in study.rows if r["architecture_chosen"] == "dsp"]
+    assert dsp  # the 212.5 Gb/s pluggable and LPO hosts need a DSP receiver
+    for r in dsp:
+        assert r["eye_height_equalised_v"] > 0, r["name"]
+        assert r["eye_closure_equalised_db"] < float("inf"), r["name"]
+        assert "MMSE RX FFE" in r["eye_equalised_receiver"]
+        assert r["eye_equalised_excludes_mlsd"] == r["eq_settings"]["mlsd"]

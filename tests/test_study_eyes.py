@@ -1,0 +1,213 @@
+"""The study's equalised statistical eyes (``sikernel.study._eyes``).
+
+DSP operating points: the eye is drawn with the receiver the energy model prices
+(TX FFE + CTLE of the 1-tap-DFE FOM search, MMSE RX FFE of the chosen tap count,
+1-tap DFE, thermal + ADC quantisation noise at the slicer), checked against
+
+* a step-by-step reference built here (MMSE taps from :func:`sikernel.eq.mmse.mmse`,
+  TX and RX FIRs by direct convolution with zero-stuffed tap vectors, noise as
+  ``wᵀ Toeplitz(R) w`` with ``R`` integrated here, quantisation noise by the budget's
+  formula, then :func:`sikernel.eye.stateye.stat_eye`);
+* the energy model's own SI figures of the chosen configuration
+  (:func:`sikernel.power.si.op_table`: ``var_n``, ``q_coef``, ``h0``, MLSD gain).
+
+Linear and analog operating points: figures recorded from the code before the DSP
+eye was added (commit b6f6e4c), which must not move.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy.linalg import toeplitz
+
+from sikernel import SIKernelError, study
+from sikernel.eq import filters
+from sikernel.eq.mmse import mmse, symbol_variance
+from sikernel.eye.stateye import stat_eye
+from sikernel.power import si
+
+#: relative agreement of the study's DSP eye with the step-by-step reference (same
+#: arithmetic in a different order: the difference is floating-point rounding)
+EYE_REL_TOL = 1e-9
+#: relative agreement of the eye's noise terms with the energy model's op table
+NOISE_REL_TOL = 1e-12
+#: relative drift allowed on the recorded linear/analog figures (rounding across builds)
+RECORDED_REL_TOL = 1e-9
+#: target BER of the study
+BER = 1e-6
+#: the study's 212.5 Gb/s pluggable path: 24.9 dB at Nyquist, a DSP receiver with MLSD
+DSP_RATE_GBPS = 212.5
+
+#: (path, rate Gb/s) -> (architecture, eye height equalised V, closure equalised dB),
+#: from ``study._eyes`` at commit b6f6e4c (before the DSP eye; unequalised eyes closed)
+RECORDED = {
+    ("cpo", 106.25): ("linear", 0.03241877737661897, 5.591237229167895),
+    ("cpo", 212.5): ("analog", 0.009250260872377639, 10.1062126626543),
+    ("npo", 106.25): ("analog", 0.009647544665873212, 8.212041275676572),
+}
+
+
+def _operating_point(name: str, rate_gbps: float):
+    spec = study.DEFAULT_PATHS[name]
+    baud = rate_gbps * 1e9 / 2.0
+    ch = study.build_channel(spec, baud)
+    e = study._link_energy(ch, baud, 7, spec.exclude, BER)
+    return ch, baud, e
+
+
+@pytest.fixture(scope="module")
+def dsp_point():
+    ch, baud, e = _operating_point("pluggable", DSP_RATE_GBPS)
+    fig, _, eq = study._eyes(ch, baud, e, BER)
+    return ch, baud, e, fig, eq
+
+
+def _chosen_dsp_column(op, e) -> int:
+    """Column of the op table that the energy model chose (RX FFE taps and MLSD)."""
+    cols = [i for i in range(len(op)) if op.family[i] == "dsp"
+            and op.rx_ffe_taps[i] == e.eq_settings["rx_ffe_taps"]
+            and bool(op.mlsd[i]) == e.eq_settings["mlsd"]]
+    assert len(cols) == 1, cols
+    return cols[0]
+
+
+def _reference_dsp_eye(ch, baud: float, e):
+    """The DSP receiver's eye, step by step (independent of study._dsp_receiver)."""
+    s = si.DEFAULT_SI
+    ps = si.pulse_set(ch.f, ch.s21, baud, 4)
+    m = ps.samples_per_ui
+    amp = e.eq_settings["launch_peak_v"]
+    enob = e.eq_settings["adc_enob"]
+    n_taps = e.eq_settings["rx_ffe_taps"]
+    n_pre, n_post = next(sp for sp in si.DSP_FFE_TAPS if sp[0] + 1 + sp[1] == n_taps)
+    front = si._grid_family(ps, 1, s)
+    k, offs, c = front["ctle_index"], front["tx_offsets"], front["tx_taps"]
+    # TX FFE by direct convolution: tap j delayed by j UI (zero-stuffed at m samples/UI)
+    c_up = np.zeros((c.size - 1) * m + 1)
+    c_up[::m] = c
+    ptx_1v = np.convolve(ps.weights[k] @ ps.basis, c_up)
+    i0 = front["cursor_index"] + int(np.sum(offs < 0)) * m
+    cur = ptx_1v[i0 % m::m] * s.a_ref_v  # cursors at the COM reference amplitude
+    # thermal-noise autocorrelation after RX AFE + CTLE (93A-35), symbol-spaced lags
+    fn = np.linspace(0.0, 2.0 * baud, 2049)
+    fz, fp2 = s.fz_ratio * baud, s.fp2_ratio * baud
+    g = 10.0 ** (ps.gdc_db[k] / 20.0)
+    h_ctle = (g + 1j * fn / fz) / ((1 + 1j * fn / fz) * (1 + 1j * fn / fp2))
+    psd = s.eta0_v2_per_hz * np.abs(filters.rx_afe_filter(fn, s.f_r_ratio * baud) * h_ctle) ** 2
+    acf = np.array([np.trapezoid(psd * np.cos(2 * np.pi * fn * lag / baud), fn) for lag in range(40)])
+    r = mmse(cur, i0 // m, n_pre, n_post, 1, modulation="pam4", rlm=s.r_lm, noise_acf=acf,
+             snr_tx_db=s.snr_tx_db, b_max=0.85)
+    w = r.rx_ffe_taps * front["h0"] * s.a_ref_v  # main cursor h0 per volt of launch
+    w_up = np.zeros((w.size - 1) * m + 1)
+    w_up[::m] = w
+    peq = np.convolve(ptx_1v * amp, w_up)
+    var_th = float(w @ toeplitz(acf[:w.size]) @ w)
+    rms = math.sqrt(symbol_variance(4) * float(cur @ cur))
+    q_coef = float(r.rx_ffe_taps @ r.rx_ffe_taps) * (2 * s.adc_clip_sigma * rms) ** 2 / 12 \
+        * front["h0"] ** 2
+    var_q = q_coef * 4.0 ** -enob * amp * amp
+    eye = stat_eye(peq, m, modulation="pam4", phase=i0 + n_pre * m, n_dfe=1, dfe_max=[0.85],
+                   sigma_v=math.sqrt(var_th + var_q), snr_tx_db=s.snr_tx_db,
+                   sigma_rj_ui=s.sigma_rj_ui, a_dd_ui=s.a_dd_ui, target_ber=BER, n_phases=32,
+                   n_bins=512)
+    return eye, var_th, var_q
+
+
+def test_dsp_eye_open_where_budget_closes(dsp_point):
+    _, _, e, fig, _ = dsp_point
+    assert e.architecture == "dsp", e.architecture  # the point this test is about
+    assert math.isfinite(e.eq_settings["launch_peak_v"])  # the budget closes the link
+    assert fig["eye_height_equalised_v"] > 0
+    assert math.isfinite(fig["eye_closure_equalised_db"])
+
+
+def test_dsp_eye_matches_step_by_step_reference(dsp_point):
+    ch, baud, e, fig, eq = dsp_point
+    ref, _, _ = _reference_dsp_eye(ch, baud, e)
+    assert ref.eye_height_min_v > 0
+    np.testing.assert_allclose(eq.eye_height_v, ref.eye_height_v, rtol=EYE_REL_TOL)
+    np.testing.assert_allclose(fig["eye_height_equalised_v"], ref.eye_height_min_v,
+                               rtol=EYE_REL_TOL)
+    np.testing.assert_allclose(fig["eye_closure_equalised_db"], ref.eye_closure_max_db,
+                               rtol=EYE_REL_TOL)
+
+
+def test_dsp_eye_noise_and_scale_are_the_energy_models(dsp_point):
+    """Slicer noise = op-table var_n + q_coef 4^-ENOB A²; main cursor = h0 A; MLSD flagged."""
+    ch, baud, e, fig, eq = dsp_point
+    ps = si.pulse_set(ch.f, ch.s21, baud, 4)
+    op = si.op_table(ps, families=("dsp",))
+    j = _chosen_dsp_column(op, e)
+    amp = e.eq_settings["launch_peak_v"]
+    var = op.var_n[j] + op.q_coef[j] * 4.0 ** -e.eq_settings["adc_enob"] * amp * amp
+    np.testing.assert_allclose(eq.noise_terms_v["sigma_v"] ** 2, var, rtol=NOISE_REL_TOL)
+    np.testing.assert_allclose(eq.h0_ref_v, op.extra["h0"][j] * amp, rtol=NOISE_REL_TOL)
+    assert e.eq_settings["mlsd"]  # this operating point uses MLSD: the eye must say so
+    assert fig["eye_equalised_excludes_mlsd"] is True
+    np.testing.assert_allclose(fig["eye_equalised_mlsd_gain_db"], op.mlsd_gain_db[j],
+                               rtol=NOISE_REL_TOL)
+    assert fig["eye_equalised_mlsd_gain_db"] > 0
+    assert "before MLSD" in fig["eye_equalised_receiver"]
+    assert f"{e.eq_settings['rx_ffe_taps']}-tap MMSE RX FFE" in fig["eye_equalised_receiver"]
+
+
+def test_dsp_eye_without_rx_ffe_would_be_closed(dsp_point):
+    """The defect this fixes: the same point without the RX FFE (the old eye) is closed."""
+    ch, baud, e, _, _ = dsp_point
+    s = si.DEFAULT_SI
+    ps = si.pulse_set(ch.f, ch.s21, baud, 4)
+    front = si._grid_family(ps, 1, s)
+    k, c, m = front["ctle_index"], front["tx_taps"], ps.samples_per_ui
+    c_up = np.zeros((c.size - 1) * m + 1)
+    c_up[::m] = c
+    p = np.convolve(ps.weights[k] @ ps.basis, c_up) * e.eq_settings["launch_peak_v"]
+    old = stat_eye(p, m, modulation="pam4", n_dfe=1, dfe_max=[0.85],
+                   sigma_v=float(np.sqrt(ps.var_n[k])), snr_tx_db=s.snr_tx_db,
+                   sigma_rj_ui=s.sigma_rj_ui, a_dd_ui=s.a_dd_ui, target_ber=BER, n_phases=32,
+                   n_bins=512)
+    assert old.eye_height_min_v == 0.0
+
+
+def test_dsp_eye_cost_one_search_one_mmse(dsp_point, monkeypatch):
+    """Extra work of a DSP eye: no second FOM search, one MMSE solve (cost, without timing)."""
+    import sikernel.eq.mmse as mm
+
+    ch, baud, e, _, _ = dsp_point
+    calls = {"grid": 0, "mmse": 0}
+    grid, solve = si._grid_family, mm.mmse
+
+    def count_grid(*a, **kw):
+        calls["grid"] += 1
+        return grid(*a, **kw)
+
+    def count_mmse(*a, **kw):
+        calls["mmse"] += 1
+        return solve(*a, **kw)
+
+    monkeypatch.setattr(si, "_grid_family", count_grid)
+    monkeypatch.setattr(mm, "mmse", count_mmse)
+    study._eyes(ch, baud, e, BER)
+    assert calls == {"grid": 1, "mmse": 1}
+
+
+@pytest.mark.parametrize(("name", "rate"), list(RECORDED))
+def test_linear_and_analog_eyes_unchanged(name, rate):
+    arch, height_v, closure_db = RECORDED[(name, rate)]
+    ch, baud, e = _operating_point(name, rate)
+    assert e.architecture == arch
+    fig, _, _ = study._eyes(ch, baud, e, BER)
+    np.testing.assert_allclose(fig["eye_height_equalised_v"], height_v, rtol=RECORDED_REL_TOL)
+    np.testing.assert_allclose(fig["eye_closure_equalised_db"], closure_db, rtol=RECORDED_REL_TOL)
+    assert fig["eye_height_unequalised_v"] == 0.0
+    assert fig["eye_closure_unequalised_db"] == math.inf
+    assert fig["eye_equalised_excludes_mlsd"] is False
+    assert fig["eye_equalised_mlsd_gain_db"] == 0.0
+    assert "RX FFE" not in fig["eye_equalised_receiver"]
+
+
+def test_unknown_rx_ffe_tap_count():
+    with pytest.raises(SIKernelError, match=r"rx_ffe_taps=13 .*expected one of \[8, 12, 16, 24, 32\]"):
+        study._dsp_split(13)
