@@ -314,3 +314,27 @@ def test_front_end_filters_equal_pulse_response():
         np.testing.assert_allclose(out[i], pr.cursors(1, 4), rtol=0, atol=ATOL_CURSOR_V)
     # the filters change the pulse (the test can fail): filtered and bare cursors differ
     assert np.abs(out[0] - out[3]).max() > 1e-3
+
+
+def test_slow_fft_length_warns_with_a_smooth_alternative(tmp_path):
+    import re
+    import warnings
+
+    from sikernel.errors import SIKernelWarning
+    from sikernel.sweep.engine import _largest_prime_factor
+
+    base = {"axes": {"length_m": [0.05]}, "outputs": ["cursors_v"], "pulse": {"samples_per_ui": 8},
+            "frequency": {"f_max_hz": 30e9, "df_hz": 100e6}}
+    # 25.78125 GBd x 8 / 100 MHz = 2062 = 2 x 1031 points
+    with pytest.warns(SIKernelWarning, match=r"n_time=2062 .*prime factor 1031") as rec:
+        run_sweep({**base, "fixed": {"baud": 25.78125e9}}, tmp_path / "slow.h5", quiet=True)
+    df = float(re.search(r"df_hz=([0-9.e+]+)", str(rec[0].message)).group(1))
+    n = round(25.78125e9 * 8 / df)
+    assert _largest_prime_factor(n) <= 7 and abs(n - 2062) <= 2062 // 8
+    # the suggestion removes the warning; 26.5625 GBd (2125 = 5^3 x 17 points) never warns
+    for fixed, frq in (({"baud": 25.78125e9}, {"f_max_hz": 30e9, "df_hz": df}),
+                       ({"baud": 26.5625e9}, base["frequency"])):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", SIKernelWarning)
+            run_sweep({**base, "fixed": fixed, "frequency": frq}, tmp_path / "ok.h5", quiet=True,
+                      overwrite=True)
