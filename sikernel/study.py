@@ -783,7 +783,8 @@ def write_figures(res: StudyResult, out_dir: str | os.PathLike) -> list[Path]:
             peye.stat_eye(eq, ax=axes[i, 1])
             row = next((r for r in res.rows if r["name"] == n and r["rate_gbps"] == rate), {})
             recv = row.get("eye_equalised_receiver", "TX FFE + CTLE + DFE")
-            axes[i, 1].set_title(f"{n} {rate:g} Gb/s, equalised ({recv})", fontsize=9)
+            title = f"{n} {rate:g} Gb/s, equalised\n" + recv.replace("; ", "\n")
+            axes[i, 1].set_title(title, fontsize=9)
         _save(fig, f"eyes_{rate:g}G.png")
     return files
 
