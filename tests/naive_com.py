@@ -81,3 +81,30 @@ def naive_grid(basis, weights, var_n, offs, tx, m, bmin, bmax, consts, xt_basis=
             out[k, t] = naive_fom(q, offs, tx[t], m, bmin, bmax, var_n[k], n_levels, r_lm, snr,
                                   a_dd, s_rj, xt, xt_fext, mm_tol)[0]
     return out
+
+
+def naive_a_ni(cursors_v, sigma_g_v, der0, n_levels, dv_v):
+    """A_ni (V, 93A-38..45) by brute force: PMF of sum_k a_k x_k (independent PAM-L symbols,
+    every delta rounded to the nearest bin of width ``dv_v`` on a grid wide enough to hold all
+    of it), convolved with the bin-integrated Gaussian N(0, sigma_g^2) out to 12 sigma; A_ni
+    is where the lower tail reaches ``der0`` (CDF interpolated linearly within a bin)."""
+    from scipy.stats import norm
+
+    cur = np.asarray(cursors_v, dtype=float)
+    n_g = int(np.ceil(12.0 * sigma_g_v / dv_v)) + 1
+    nh = int(np.ceil(np.sum(np.abs(cur)) / dv_v)) + len(cur) + n_g
+    v = np.arange(-nh, nh + 1) * dv_v
+    pmf = np.zeros(v.size)
+    pmf[nh] = 1.0
+    for x in cur:
+        new = np.zeros_like(pmf)
+        for a in np.linspace(-1.0, 1.0, n_levels):
+            new += np.roll(pmf, round(float(a * x / dv_v))) / n_levels  # support never wraps
+        pmf = new
+    k = np.arange(-n_g, n_g + 1)
+    g = norm.cdf((k + 0.5) * dv_v / sigma_g_v) - norm.cdf((k - 0.5) * dv_v / sigma_g_v)
+    tot = np.convolve(pmf, g, mode="same")
+    cdf = np.cumsum(tot)
+    j = int(np.searchsorted(cdf, der0))
+    below = cdf[j - 1] if j > 0 else 0.0
+    return -(v[j] - dv_v / 2 + dv_v * (der0 - below) / tot[j])
