@@ -16,12 +16,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sikernel._kernels import sweep as ks
+from sikernel.errors import SIKernelError
 
 from .tolerances import ATOL_SAME_FORMULA, RTOL_SAME_FORMULA
 
 # resampling interpolates magnitude and phase the same way; only the order of a few
 # floating-point operations inside np.interp may differ between NumPy and Numba
 ATOL_RESAMPLE = 1e-13
+# FOM_ILD is the rms of a least-squares residual: the same LAPACK solve, called from Numba
+# with its default rcond instead of NumPy's, moves it in the last digits
+RTOL_FOM_KERNEL = 1e-9
 F_HZ = np.arange(301) * 100e6          # the bench grid: 0 ... 30 GHz, 100 MHz
 M = 8                                  # samples per UI
 
@@ -146,3 +150,38 @@ def test_group_rows_many_distinct_values_no_overflow():
     same = {"a": np.array(["x", "y", "x", "y"], dtype=object), "b": np.array([1.0, 2.0, 1.0, 2.0])}
     first, group = _group_rows(same, ("a", "b"))
     assert group.tolist() == [0, 1, 0, 1] and first.tolist() == [0, 1]
+
+
+def test_chunk_fom_ild_equals_metrics_fom_ild():
+    """Packaged channels (reflections: real ILD ripple) at two bauds side by side."""
+    from sikernel.channel import metrics
+    from sikernel.channel.batch import stripline_channels
+    from sikernel.channel.core import Channel
+    from sikernel.channel.lines import Stripline
+    from sikernel.sweep.stages import _metrics_group
+
+    f = np.arange(601) * 100e6
+    line = Stripline("fr4", 0.12e-3, 17e-6, 0.2e-3, spacing=0.2e-3, roughness="std")
+    lengths = np.array([0.0, 0.02, 0.1, 0.25])
+    h = np.concatenate([stripline_channels(line, lengths, f, "802.3ck", "802.3ck"),
+                        stripline_channels(line, lengths[:2], f)])
+    bauds = np.array([26.5625e9, 53.125e9])
+    group = np.array([0, 1, 0, 1, 1, 0], dtype=np.int64)
+    gs = [_metrics_group(f, fb) for fb in bauds]
+    lo = np.array([g[0] for g in gs], dtype=np.int64)
+    hi = np.array([g[1] for g in gs], dtype=np.int64)
+    w = np.zeros((2, int((hi - lo).max())))
+    for j, g in enumerate(gs):
+        w[j, :g[2].size] = g[2]
+    fit, fom = np.empty(h.shape[0]), np.empty(h.shape[0])
+    ks.chunk_fom_ild(h, f, group, lo, hi, w, 0.5 * bauds[group], fit, fom)
+    for r in range(h.shape[0]):
+        fb = bauds[group[r]]
+        sdd = np.zeros((f.size, 2, 2), dtype=np.complex128)
+        sdd[:, 1, 0] = sdd[:, 0, 1] = h[r]
+        want = metrics.fom_ild(Channel(f, sdd), fb)
+        np.testing.assert_allclose(fom[r], want.fom_db, rtol=RTOL_FOM_KERNEL, atol=ATOL_SAME_FORMULA)
+        np.testing.assert_allclose(fit[r], want.fit.at(0.5 * fb), rtol=RTOL_SAME_FORMULA)
+    assert fom[1] > 0.05 and fom[4] < 1e-3   # the packages' reflections make ILD; the bare line barely
+    with pytest.raises(SIKernelError, match="at least 4"):
+        _metrics_group(np.arange(3) * 10e9, 53.125e9)

@@ -41,13 +41,6 @@ def il_db_row(h, f, x):
 
 
 @parallel_kernel
-def il_db_at(h, f, f_q, out):
-    """:func:`il_db_row` of each row of ``h`` at ``f_q[row]`` (Hz) into ``out``."""
-    for r in prange(h.shape[0]):
-        out[r] = il_db_row(h[r], f, f_q[r])
-
-
-@parallel_kernel
 def chunk_s21_il(gr, gi, ar, ai, br, bi, group, lengths, f, f_q, h, il):
     """SDD21 and the loss at ``f_q`` of every point of a chunk, in one parallel region.
 
@@ -60,6 +53,52 @@ def chunk_s21_il(gr, gi, ar, ai, br, bi, group, lengths, f, f_q, h, il):
         g = group[r]
         s21_row(gr[g], gi[g], ar[g], ai[g], br[g], bi[g], lengths[r], h[r])
         il[r] = il_db_row(h[r], f, f_q[r])
+
+
+@parallel_kernel
+def chunk_fom_ild(h, f, group, band_lo, band_hi, w_ild, f_q, fit_out, fom_out):
+    """Fitted IL at ``f_q`` and FOM_ILD of every point of a chunk (IEEE 802.3 93A-56/57).
+
+    Row ``r`` (group ``g = group[r]``): on the band ``f[band_lo[g]:band_hi[g]]`` the loss
+    ``IL = -20 log10 max(|h|, 1e-300)`` is fitted by ``c0 + c1 sqrt(x) + c2 x + c3 x^2``,
+    ``x = f / f_top`` (``f_top`` the band's last frequency), by least squares with every
+    equation scaled by ``|h|`` (the COM weighting of :func:`sikernel.channel.metrics.fitted_il`;
+    LAPACK ``gelsd`` as ``numpy.linalg.lstsq``).  ``fit_out[r]`` is the fit at ``f_q[r]`` (dB)
+    and ``fom_out[r] = sqrt(mean(w_ild[g] * (IL - fit)^2))`` (dB).  NaN when ``|h|`` is zero
+    over the whole band.
+    """
+    for r in prange(h.shape[0]):
+        g = group[r]
+        a = band_lo[g]
+        m = band_hi[g] - a
+        f_top = f[a + m - 1]
+        mat = np.empty((m, 4))
+        rhs = np.empty(m)
+        il = np.empty(m)
+        x = np.empty(m)
+        wmax = 0.0
+        for i in range(m):
+            mag = abs(h[r, a + i])
+            il[i] = -20.0 * math.log10(max(mag, 1e-300))
+            x[i] = f[a + i] / f_top
+            wmax = max(wmax, mag)
+            mat[i, 0] = mag
+            mat[i, 1] = math.sqrt(x[i]) * mag
+            mat[i, 2] = x[i] * mag
+            mat[i, 3] = x[i] * x[i] * mag
+            rhs[i] = il[i] * mag
+        if wmax == 0.0:
+            fit_out[r] = np.nan
+            fom_out[r] = np.nan
+            continue
+        c = np.linalg.lstsq(mat, rhs)[0]
+        acc = 0.0
+        for i in range(m):
+            d = il[i] - (c[0] + c[1] * math.sqrt(x[i]) + c[2] * x[i] + c[3] * x[i] * x[i])
+            acc += w_ild[g, i] * d * d
+        fom_out[r] = math.sqrt(acc / m)
+        xq = f_q[r] / f_top
+        fit_out[r] = c[0] + c[1] * math.sqrt(xq) + c[2] * xq + c[3] * xq * xq
 
 
 @kernel
@@ -116,8 +155,9 @@ def chunk_pulse_cursors(h, f, group, fe, has_fe, resample, n_valid, df_t, t_ui, 
     (:func:`~sikernel._kernels.response.shape_spectrum`, ``n_valid[g]`` bins, symbol
     time ``t_ui[g]``), inverse-transformed on ``n_time[g]`` points and rotated so that
     the record starts ``n_neg[g]`` samples before t = 0 -- the record of
-    :func:`sikernel.response.pulse_from_h`.  Then, as :func:`peak_cursors`, the first
-    maximum ``i0``, ``h0[r] = v[i0]`` and ``cursors[r, k + n_pre] = v[i0 + k m]``.
+    :func:`sikernel.response.pulse_from_h`.  Then the first
+    maximum ``i0``, ``h0[r] = v[i0]`` and ``cursors[r, k + n_pre] = v[i0 + k m]`` (0 outside
+    the record): :meth:`PulseResponse.cursors` with ``phase="peak"``.
     With ``keep`` the record is also written to ``pulses[r, :n_time[g]]``.
     """
     nf = h.shape[1]
@@ -152,29 +192,6 @@ def chunk_pulse_cursors(h, f, group, fe, has_fe, resample, n_valid, df_t, t_ui, 
 
 
 @parallel_kernel
-def peak_cursors(v, m, n_pre, n_post, cursors, h0):
-    """Cursors of pulse responses at their peak phase.
-
-    For each row of ``v`` (n, n_time): ``i0`` = index of the first maximum, then
-    ``cursors[r, k + n_pre] = v[r, i0 + k m]`` for ``k = -n_pre ... n_post`` (0 outside
-    the record) and ``h0[r] = v[r, i0]`` -- :meth:`PulseResponse.cursors` with
-    ``phase="peak"``.
-    """
-    n = v.shape[1]
-    for r in prange(v.shape[0]):
-        i0 = 0
-        best = v[r, 0]
-        for i in range(1, n):
-            if v[r, i] > best:
-                best = v[r, i]
-                i0 = i
-        h0[r] = best
-        for k in range(-n_pre, n_post + 1):
-            i = i0 + k * m
-            cursors[r, k + n_pre] = v[r, i] if 0 <= i < n else 0.0
-
-
-@parallel_kernel
 def peak_eye_heights(cursors, n_pre, n_levels, n_dfe, dfe_max, out):
     """Peak-distortion eye height of each row of UI-spaced ``cursors`` (main one at ``n_pre``).
 
@@ -201,5 +218,5 @@ def peak_eye_heights(cursors, n_pre, n_levels, n_dfe, dfe_max, out):
         out[r] = 2.0 / (n_levels[r] - 1) * h0 - 2.0 * isi
 
 
-__all__ = ["chunk_pulse_cursors", "chunk_s21_il", "il_db_at", "il_db_row", "peak_cursors", "peak_eye_heights",
+__all__ = ["chunk_fom_ild", "chunk_pulse_cursors", "chunk_s21_il", "il_db_row", "peak_eye_heights",
            "resample_row", "unwrap_phase"]

@@ -43,8 +43,8 @@ BACKENDS = ("local", "dask")
 #: write + fsync, two HDF5 flushes, one thread launch per stage: a few ms) stays a few per
 #: cent of the compiled stages, small enough that a killed sweep loses little work and
 #: the progress bar moves.  Measured costs per point on one core: channel + pulse + eye
-#: ~30 us, power ~30-70 us, metrics ~0.15 ms, stateye ~20 ms, com ~1 s.
-DEFAULT_CHUNK = {"channel": 4096, "pulse": 4096, "eye": 4096, "power": 4096, "metrics": 2048,
+#: ~30 us, power ~30-70 us, metrics ~60 us (LAPACK least squares), stateye ~20 ms, com ~1 s.
+DEFAULT_CHUNK = {"channel": 4096, "pulse": 4096, "eye": 4096, "power": 4096, "metrics": 4096,
                  "stateye": 32, "com": 2}
 
 

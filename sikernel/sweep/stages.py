@@ -12,8 +12,9 @@ stages the requested outputs need, in order:
     is built in one parallel call (:func:`sikernel._kernels.sweep.chunk_s21_il`), with
     output ``il_nyquist_db``: the loss at ``baud/2`` (the arithmetic of ``Channel.il_db``).
 ``metrics``
-    Fitted IL at baud/2 and FOM_ILD (IEEE 802.3 93A-56/57) per point through
-    :func:`sikernel.channel.metrics.fom_ild`.
+    Fitted IL at baud/2 and FOM_ILD (IEEE 802.3 93A-56/57) of every point in one
+    parallel call (:func:`sikernel._kernels.sweep.chunk_fom_ild`, the arithmetic of
+    :func:`sikernel.channel.metrics.fom_ild`).
 ``pulse``
     Pulse responses (IEEE 802.3 eq. 93A-24; optional TX rise-time filter 93A-46 and RX
     AFE filter 93A-20 from :mod:`sikernel.eq.filters`) of every point of the chunk and
@@ -205,29 +206,47 @@ def stage_channel(cfg: SweepConfig, p: dict[str, np.ndarray], state: dict[str, A
     state["il_nyquist_db"] = il
 
 
-def stage_metrics(cfg: SweepConfig, p: dict[str, np.ndarray], state: dict[str, Any]) -> None:
-    """Fitted IL at baud/2 and FOM_ILD of each point (:func:`sikernel.channel.metrics.fom_ild`).
+def _metrics_group(f: np.ndarray, fb: float) -> tuple[int, int, np.ndarray]:
+    """Band ``[lo, hi)`` of the FOM_ILD fit for baud ``fb`` on ``f`` and its 93A-57 weight
+    (the defaults of :func:`sikernel.channel.metrics.fom_ild`: 50 MHz ... min(f_b, f_max),
+    f_t = 0.6 f_b, f_r = 0.75 f_b)."""
+    from ..channel import metrics
 
-    The fit and the FOM use the metrics module's defaults (band 50 MHz ... baud, COM
-    weighting, f_t = 0.6 f_b, f_r = 0.75 f_b); only SDD21 enters them, so each point's
-    Channel carries its SDD21 with zero reflections.
+    f_hi = min(fb, float(f[-1]))
+    tol = 1e-9 * f_hi
+    idx = np.flatnonzero((f >= metrics.F_MIN_DEFAULT_HZ - tol) & (f <= f_hi + tol))
+    if idx.size < 4:
+        raise SIKernelError(f"fom_ild_db: only {idx.size} grid points between "
+                            f"{metrics.F_MIN_DEFAULT_HZ:g} Hz and baud={fb:g} Hz; at least 4 are needed "
+                            "for the 4-term fit (use a finer frequency.df_hz)")
+    lo, hi = int(idx[0]), int(idx[-1]) + 1
+    w = metrics.ild_weight(f[lo:hi], fb, metrics.F_V_DEFAULT * fb, metrics.F_R_DEFAULT * fb)
+    return lo, hi, w
+
+
+def stage_metrics(cfg: SweepConfig, p: dict[str, np.ndarray], state: dict[str, Any]) -> None:
+    """Fitted IL at baud/2 and FOM_ILD of each point (IEEE 802.3 93A-56/57), in one parallel
+    call of :func:`sikernel._kernels.sweep.chunk_fom_ild`.
+
+    The fit and the FOM use the defaults of :func:`sikernel.channel.metrics.fom_ild`
+    (band 50 MHz ... baud, COM weighting, f_t = 0.6 f_b, f_r = 0.75 f_b) on the point's
+    SDD21 (tested against it point by point).
     """
-    from ..channel.core import Channel
-    from ..channel.metrics import fom_ild
+    from .._kernels.sweep import chunk_fom_ild
 
     f = cfg.f_hz
     h = state["h"]
+    first, group = _group_rows(p, ("baud",))
+    gs = [_metrics_group(f, float(p["baud"][i])) for i in first.tolist()]
+    lo = np.array([g[0] for g in gs], dtype=np.int64)
+    hi = np.array([g[1] for g in gs], dtype=np.int64)
+    w = np.zeros((len(gs), int((hi - lo).max())))
+    for j, g in enumerate(gs):
+        w[j, : g[2].size] = g[2]
     n = h.shape[0]
     fit = np.empty(n)
     fom = np.empty(n)
-    sdd = np.zeros((f.size, 2, 2), dtype=np.complex128)
-    for i in range(n):
-        sdd[:, 1, 0] = h[i]
-        sdd[:, 0, 1] = h[i]
-        fb = float(p["baud"][i])
-        r = fom_ild(Channel(f, sdd), fb)
-        fit[i] = r.fit.at(0.5 * fb)
-        fom[i] = r.fom_db
+    chunk_fom_ild(h, f, group, lo, hi, w, 0.5 * p["baud"], fit, fom)
     state["fit_il_nyquist_db"] = fit
     state["fom_ild_db"] = fom
 

@@ -1,0 +1,5 @@
+"""``python -m sikernel ...``: the same command line as the ``sikernel`` script."""
+
+from .cli import main
+
+raise SystemExit(main())
