@@ -181,18 +181,25 @@ def _argmax(q):
 
 
 @kernel
+def _dfe_correction(h, h0, b_lo, b_hi):
+    """(h - b h0)^2 - h^2 with b = clip(h/h0, b_lo, b_hi): the change one DFE tap makes to
+    the sum of squared cursors, h its post-cursor and h0 the main cursor (93A-26/27)."""
+    b = h / h0
+    if b > b_hi:
+        b = b_hi
+    if b < b_lo:
+        b = b_lo
+    r = h - b * h0
+    return r * r - h * h
+
+
+@kernel
 def _dfe_residual_sum(q, offs, c, m_spui, ix, h0, bmin, bmax):
     """sum over the DFE span of (h_n - b(n) h0)^2 - h_n^2 (93A-26/27 correction)."""
     s = 0.0
     for k in range(bmax.shape[0]):
         h = _tx_sample(q, offs, c, m_spui, ix + (k + 1) * m_spui)
-        b = h / h0
-        if b > bmax[k]:
-            b = bmax[k]
-        if b < bmin[k]:
-            b = bmin[k]
-        r = h - b * h0
-        s += r * r - h * h
+        s += _dfe_correction(h, h0, bmin[k], bmax[k])
     return s
 
 
@@ -339,14 +346,7 @@ def fom_direct(q, xt, xt_fext, offs, c, m_spui, bmin, bmax, var_n, a_s_scale, va
     for k in range(nb):
         if j0 + 1 + k >= ln:
             break
-        h = hs[j0 + 1 + k]
-        b = h / h0
-        if b > bmax[k]:
-            b = bmax[k]
-        if b < bmin[k]:
-            b = bmin[k]
-        r = h - b * h0
-        s_isi += r * r - h * h
+        s_isi += _dfe_correction(hs[j0 + 1 + k], h0, bmin[k], bmax[k])
     if s_isi < 0.0:
         s_isi = 0.0
     s_xt = 0.0
