@@ -317,3 +317,25 @@ def test_presets_named_and_versioned():
     for name in PRESET_NAMES:
         p = get_preset(name)
         assert p.name == name and p.version and p.source
+
+
+@pytest.mark.parametrize("scale", [0.5, 1.0, 3.0])
+def test_a_ni_beyond_the_2_a_s_grid_equals_bruteforce(scale):
+    """A_ni above 2 A_s (COM < -6 dB) is computed on a wide enough grid, not clipped to the
+    +-2 A_s window: it equals a brute-force PMF (93A-38..45) whatever the ISI level."""
+    from sikernel.eye.com import _a_ni
+    from sikernel.eye.presets import get_preset
+    from tests.naive_com import naive_a_ni
+
+    p = get_preset("802.3ck-kr")
+    a_s = 0.01
+    rng = np.random.default_rng(3)
+    isi = scale * a_s * rng.normal(0.0, 0.35, 24)
+    hj = np.zeros(3)
+    var_g = (0.3 * a_s) ** 2
+    got = _a_ni(isi, hj, [], a_s, var_g, p)
+    cur = isi[np.abs(isi) > 1e-3 * a_s]
+    want = naive_a_ni(cur, np.sqrt(var_g), p.der0, p.n_levels, 2e-4 * a_s)
+    assert got == pytest.approx(want, rel=2e-3)
+    if scale == 3.0:
+        assert got > 2.5 * a_s          # COM well below -6 dB, no longer floored at 2 A_s

@@ -55,8 +55,9 @@ side).  Checked on DPO_4in, DPO_12in and CA_19p75dB: COM changes by < 1e-7 dB an
 
 The PMF voltage grid spans +/- min(2 A_s, bound) with bound the worst-case sum plus
 7 sigma_G (at least 1.1 A_s) and at most ``_MAX_BINS`` bins of >= 1e-5 V (Note 1 of
-93A.1.7.1); A_ni is therefore capped at 2 A_s (COM >= -6 dB is reported as computed,
-lower values read as "-6 dB or worse").
+93A.1.7.1).  When A_ni lands at the edge of that grid (COM <= -6 dB) it is computed
+again on +/- bound, so a failing channel reports its true (negative) COM rather than a
+floor of -6 dB; channels with COM > -6 dB never take that second pass.
 """
 
 from __future__ import annotations
@@ -359,22 +360,33 @@ def _a_ni(isi: np.ndarray, hj: np.ndarray, xt: list[np.ndarray], a_s: float, var
     """
     thr = _PMF_REL * abs(a_s)
     parts = [isi, p.a_dd_ui * hj, *xt]
-    cur = np.concatenate([v[np.abs(v) > thr] for v in parts])
+    cur = np.ascontiguousarray(np.concatenate([v[np.abs(v) > thr] for v in parts]))
+    cur = cur[np.argsort(np.abs(cur))]
     sig_g = float(np.sqrt(var_g))
     bound = float(np.sum(np.abs(cur))) + 7.0 * sig_g
-    half = min(2.0 * abs(a_s), max(1.1 * abs(a_s), bound))
+    wide = max(1.1 * abs(a_s), bound)
+    half = min(2.0 * abs(a_s), wide)
+    a_ni, dv = _a_ni_on_grid(cur, sig_g, half, p)
+    if a_ni >= half - 2.0 * dv and wide > half:
+        # the DER0 point fell at the edge of the +-2 A_s grid (COM <= -6 dB): redo it on a grid
+        # wide enough for the whole distribution, so that a failing channel reads its true COM
+        a_ni, _ = _a_ni_on_grid(cur, sig_g, wide, p)
+    return a_ni
+
+
+def _a_ni_on_grid(cur: np.ndarray, sig_g: float, half: float, p: ComPreset) -> tuple[float, float]:
+    """A_ni on the grid +-``half`` (at most ``_MAX_BINS`` bins of >= ``_DV_MIN``) and its step."""
     dv = max(_DV_MIN, 2.0 * half / (_MAX_BINS - 1))
     nh = int(np.ceil(half / dv))
     n = 2 * nh + 1
     v0 = -nh * dv
     p_isi = np.empty(n)
-    _kp.isi_pmf(np.ascontiguousarray(cur[np.argsort(np.abs(cur))]), _kp.pam_levels(p.n_levels),
-                v0, dv, p_isi)
+    _kp.isi_pmf(cur, _kp.pam_levels(p.n_levels), v0, dv, p_isi)
     p_g = np.empty(n)
     _kp.gaussian_pmf(0.0, sig_g, v0, dv, p_g)
     tot = np.empty(n)
     _kp.convolve_pmf(p_isi, p_g, -nh, tot)  # shift = (v0 + v0 - v0)/dv = -nh
-    return -float(_kp.quantile_below(tot, v0, dv, p.der0))
+    return -float(_kp.quantile_below(tot, v0, dv, p.der0)), dv
 
 
 def _dfe(h: np.ndarray, n0: int, h0: float, p: ComPreset) -> tuple[np.ndarray, np.ndarray]:
