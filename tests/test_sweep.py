@@ -338,3 +338,27 @@ def test_slow_fft_length_warns_with_a_smooth_alternative(tmp_path):
             warnings.simplefilter("error", SIKernelWarning)
             run_sweep({**base, "fixed": fixed, "frequency": frq}, tmp_path / "ok.h5", quiet=True,
                       overwrite=True)
+
+
+def test_default_chunk_follows_the_slowest_stage_and_the_memory_limit():
+    from sikernel.sweep.engine import DEFAULT_CHUNK, choose_chunk, default_chunk
+
+    base = {"axes": {"length_m": list(np.linspace(0.01, 0.3, 10_000))},
+            "frequency": {"f_max_hz": 30e9, "df_hz": 100e6}}
+    fast = load_config({**base, "outputs": ["il_nyquist_db", "eye_height_v", "pj_per_bit"]})
+    assert default_chunk(fast) == DEFAULT_CHUNK["pulse"] == choose_chunk(fast, None)
+    slow = load_config({**base, "outputs": ["il_nyquist_db", "com_db"],
+                        "fixed": {"baud": 53.125e9, "preset": "802.3ck-kr"}})
+    assert choose_chunk(slow, None) == DEFAULT_CHUNK["com"] < default_chunk(fast)
+    assert default_chunk(load_config({**base, "outputs": ["stat_eye_height_v"]})) == DEFAULT_CHUNK["stateye"]
+    # a memory limit below the default chunk's needs shrinks the chunk to what fits
+    one, two = fast.chunk_memory_bytes(1), fast.chunk_memory_bytes(2)
+    limit = one + 99 * (two - one)
+    tight = load_config({**base, "outputs": ["il_nyquist_db", "eye_height_v", "pj_per_bit"],
+                         "limits": {"max_memory_bytes": max(limit, 1e6)}})
+    cs = choose_chunk(tight, None)
+    assert cs == 100
+    assert tight.chunk_memory_bytes(cs) <= tight.max_memory_bytes < tight.chunk_memory_bytes(cs + 1)
+    # and never more than the grid
+    small = load_config({**base, "axes": {"length_m": [0.1, 0.2]}, "outputs": ["il_nyquist_db"]})
+    assert choose_chunk(small, None) == 2
