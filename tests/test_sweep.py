@@ -81,10 +81,11 @@ def test_grid_order_is_c_order_over_axes():
     assert list(p["baud"][:2]) == [26.5625e9, 53.125e9]
 
 
-def test_chunk_size_and_thread_invariance():
+@pytest.mark.parametrize("extra", [[], ["fit_il_nyquist_db", "fom_ild_db", "eq_settings"]])
+def test_chunk_size_and_thread_invariance(extra):
     from sikernel._jit import set_threads
 
-    cfg = load_config(SMALL)
+    cfg = load_config({**SMALL, "outputs": SMALL["outputs"] + extra})
     before = set_threads(None)
     try:
         ref = _eval_all(cfg, cfg.n_points)
