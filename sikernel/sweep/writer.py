@@ -6,9 +6,11 @@ microseconds of CPU per point (mostly gzip), about a tenth of the compiled stage
 Done in the computing thread it would add to the sweep's time and, on a machine
 whose cores all run Numba threads, leave them idle while it runs.  Here the
 computing thread hands chunks to a queue and goes on; a writer thread at lowered
-scheduling priority (Linux: ``nice`` is per thread) stores them, so it takes CPU
-mostly when a core would otherwise wait (between stages, at the end of a parallel
-region) rather than preempting a Numba worker in the middle of one.
+scheduling priority (Linux: ``nice`` is per thread) stores them, so that it yields to
+the Numba workers and takes CPU mostly when a core would otherwise wait (between stages,
+at the end of a parallel region).  Measured on 2 cores (100,000 points, chunks of 4096):
+the overlap takes the whole sweep from 1.7x to 1.75-1.86x the 1-core time; the lowered
+priority alone is worth 2-4 %, within the run-to-run noise.
 
 At most ``depth`` finished chunks wait in the queue (``put`` blocks beyond that),
 so memory stays bounded by the chunk size.  The order of writes, the journal and
