@@ -23,23 +23,33 @@ def tx_pulse(q: np.ndarray, offs: np.ndarray, c: np.ndarray, m: int, pad_ui: int
 
 def naive_fom(q, offs, c, m, bmin, bmax, var_n, n_levels, r_lm, snr_tx_db, a_dd, s_rj,
               xt=(), xt_fext=(), mm_tol=0.0):
-    """Return (fom_db, cursor index in q's window, terms dict)."""
+    """Return (fom_db, cursor index in q's window, terms dict).
+
+    ``mm_tol < 0``: IEEE MATLAB COM sampling rule (:func:`naive_mm_ieee`; no rising crossing
+    -> (-inf, -1, {})); ``mm_tol >= 0``: minimum residual within one UI of the peak, near-exact
+    (< mm_tol) candidates first (the last at or before the peak).
+    """
     pad_ui = int(np.max(np.abs(offs))) + 8
     p, pad = tx_pulse(q, offs, c, m, pad_ui)
     jpk = int(np.argmax(p))  # global peak of the equalised pulse
-    best, res_min, exact = -1, np.inf, []
-    for j in range(jpk - m, jpk + m):
-        h0 = p[j]
-        if h0 <= 0:
-            continue
-        b1 = np.clip(p[j + m] / h0, bmin[0], bmax[0]) if len(bmax) else 0.0
-        res = abs(p[j - m] - (p[j + m] - b1 * h0))
-        if res < mm_tol:
-            exact.append(j)
-        if res < res_min:
-            res_min, best = res, j
-    pre = [j for j in exact if j <= jpk]
-    ix = pre[-1] if pre else (exact[0] if exact else best)  # index in padded p
+    if mm_tol < 0:
+        ix = naive_mm_ieee(p, m, bmax[0] if len(bmax) else 0.0)
+        if ix < 0:
+            return -np.inf, -1, {}
+    else:
+        best, res_min, exact = -1, np.inf, []
+        for j in range(jpk - m, jpk + m):
+            h0 = p[j]
+            if h0 <= 0:
+                continue
+            b1 = np.clip(p[j + m] / h0, bmin[0], bmax[0]) if len(bmax) else 0.0
+            res = abs(p[j - m] - (p[j + m] - b1 * h0))
+            if res < mm_tol:
+                exact.append(j)
+            if res < res_min:
+                res_min, best = res, j
+        pre = [j for j in exact if j <= jpk]
+        ix = pre[-1] if pre else (exact[0] if exact else best)  # index in padded p
     h0 = p[ix]
     ph = ix % m
     h = p[ph::m]
@@ -67,6 +77,26 @@ def naive_fom(q, offs, c, m, bmin, bmax, var_n, n_levels, r_lm, snr_tx_db, a_dd,
     }
     fom = 10 * np.log10(a_s**2 / sum(terms.values()))
     return fom, ix - pad, terms
+
+
+def naive_mm_ieee(p: np.ndarray, m: int, bmax1: float) -> int:
+    """Sampling index by the IEEE 802.3 COM MATLAB rule, transcribed array-wise (0-based).
+
+    ``cursor_sample_index`` of the IEEE COM code (inline in ``optimize_fom`` of
+    ``com_ieee8023_93a.m`` rev. 1.50): peak = first maximum; ``zxi`` = last index k in
+    ``[peak - 4M, peak)`` with ``diff(sign(p - 0.01 peak))[k] >= 1``; -1 if none; then the
+    first argmin over ``j = zxi ... zxi + 2M`` of ``|p[j-M] - max(p[j+M] - bmax1 p[j], 0)|``.
+    """
+    pk = int(np.argmax(p))
+    start = max(0, pk - 4 * m)
+    seg = p[start: pk + 1]
+    zx = np.flatnonzero(np.diff(np.sign(seg - 0.01 * p[pk])) >= 1) + start
+    if zx.size == 0:
+        return -1
+    zxi = int(zx[-1])
+    j = zxi + np.arange(2 * m + 1)
+    metric = np.abs(p[j - m] - np.maximum(p[j + m] - bmax1 * p[j], 0.0))
+    return zxi + int(np.argmin(metric))
 
 
 def naive_grid(basis, weights, var_n, offs, tx, m, bmin, bmax, consts, xt_basis=(), xt_fext=(),

@@ -65,7 +65,7 @@ def small_problem():
     return p, basis, xt, np.array([False, True]), w, var_n, offs, tx
 
 
-@pytest.mark.parametrize("mm_tol", [0.0, 3e-3])
+@pytest.mark.parametrize("mm_tol", [-1.0, 0.0, 3e-3])  # IEEE rule, peak rule, pychopmarg rule
 def test_grid_kernel_equals_naive_loop(small_problem, mm_tol):
     p, basis, xt, fext, w, var_n, offs, tx = small_problem
     g = grid_search(basis, w, var_n, offs, tx, p.samples_per_ui, dfe_bmin=np.array(p.bmin),
@@ -107,7 +107,7 @@ def test_exact_tolerance_changes_the_sampling_point(small_problem):
     p, basis, _, _, w, _, offs, tx = small_problem
     q = w[2] @ basis
     a = fom(q, tx[0], offs, preset=p)
-    b = fom(q, tx[0], offs, preset=get_preset(p, mm_exact_tol_v=0.05))
+    b = fom(q, tx[0], offs, preset=get_preset(p, mm_rule="peak", mm_exact_tol_v=0.05))
     ref_b = naive_fom(q, offs, tx[0], p.samples_per_ui, np.array(p.bmin), np.array(p.dfe_bmax), 0.0, 4,
                       p.r_lm, p.snr_tx_db, p.a_dd_ui, p.sigma_rj_ui, mm_tol=0.05)
     assert b.cursor_index == ref_b[1]

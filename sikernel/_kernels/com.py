@@ -9,9 +9,11 @@ with ``q_k`` the pulse response (sampled at ``M`` samples per UI, victim amplitu
 A_v included) of channel + package + TX rise-time filter + RX AFE + CTLE setting
 ``k`` *without* TX FFE, and ``o_a`` the tap offsets in UI.  The sampling point is
 the Mueller-Mueller point ``h(t_s - T) = h(t_s + T) - b(1) h(t_s)`` (93A-25, with
-``b(1)`` from 93A-26 clipped to its limits) searched within one UI of the peak of
-``p``; of the candidate samples the one with the smallest residual is taken
-(first on ties).  Then, with ``h_n = p(t_s + nT)``, ``h0 = h_0``,
+``b(1)`` from 93A-26 clipped to its limits).  Which sample is taken is a rule (the
+``mm_tol`` argument): the IEEE MATLAB COM rule (``cursor_sample_index``: smallest residual
+over the 2 UI that start at the pulse's 1 % rising crossing, :func:`_mm_ieee`), or the
+smallest residual within one UI of the peak of ``p`` (first on ties), optionally with
+pychopmarg's priority to near-exact solutions.  Then, with ``h_n = p(t_s + nT)``, ``h0 = h_0``,
 ``sigma_X^2 = (L^2 - 1)/(3 (L - 1)^2)`` (93A-29):
 
 * A_s = R_LM h0 / (L - 1)                                           (93A.1.6 c)
@@ -46,10 +48,16 @@ from numba import prange
 from .._jit import kernel, parallel_kernel
 
 #: half-width (UI) of the window around the CTLE pulse peak in which the TX-equalised
-#: pulse is formed; its peak is searched within +/- _PEAK_SPAN_UI, the MM point within
-#: +/- 1 UI of that peak, which needs one more UI either side.
-_WIN_UI = 3
+#: pulse is formed.  Its peak is searched within +/- _PEAK_SPAN_UI of the CTLE peak; the
+#: IEEE rule then looks back _ZX_SEARCH_UI UI from that peak for the 1 % crossing and needs
+#: one more UI before it (h(-1)); the +/- 1 UI rule needs 2 UI either side of the peak.
+_WIN_UI = 6
 _PEAK_SPAN_UI = 1
+#: IEEE MATLAB COM ``cursor_sample_index``: the rising-edge crossing is searched in the 4 UI
+#: before the peak, at 1 % of the peak, and the MM candidates span 2 UI from it (inclusive).
+_ZX_SEARCH_UI = 4
+_ZX_FRACTION = 0.01
+_MM_SPAN_UI = 2
 
 # indices of the terms array returned by fom_direct / used in the grid
 T_FOM = 0
@@ -105,29 +113,96 @@ def _fill(qp, offs, c, m_spui, base, j0, j1, buf):
 
 
 @kernel
+def _mm_ieee(qp, offs, c, m_spui, base, jpk, j_lo, j_hi, bmax0, has_dfe, buf):
+    """Buffer index of the IEEE MATLAB COM Mueller-Mueller sample; -1 if no rising crossing.
+
+    The rule of ``cursor_sample_index`` in the IEEE 802.3 COM MATLAB code (the same lines
+    sit inline in ``optimize_fom`` of ``com_ieee8023_93a.m`` since rev. 1.50, 2014; the
+    code's change list up to r4.20 adds only the optional 'Mod-MM' CDR, r2.58):
+
+    1. ``zxi``: the last sample in ``[jpk - 4 UI, jpk)`` after which p rises through 1 % of
+       its peak ``p(jpk)`` (MATLAB ``diff(sign(p - 0.01 p_peak)) >= 1``); none -> no sample
+       (MATLAB skips that TX FFE setting).  Scanned backwards from the peak, stopping at the
+       first hit (= the last one forwards).
+    2. Over the 2 UI + 1 samples ``j = zxi ... zxi + 2 UI`` minimise
+       ``|h(-1) - max(h(1) - b_max(1) h(0), 0)|`` with ``h(n) = p(j + n UI)`` (93A-25 with
+       b(1) at its limit only where h(1) exceeds it: below the limit the DFE cancels h(1)
+       and the condition is h(-1) = 0); ``b_max(1) = 0`` without DFE.
+    3. The first minimum wins (MATLAB ``min``).
+
+    ``buf[j] = p(base + j)`` is already valid for ``j_lo <= j < j_hi`` (the peak span); the
+    rest of what the rule reads is computed here, in contiguous blocks.
+    """
+    thr = _ZX_FRACTION * buf[jpk]
+    zxi = -1
+    lo_f = j_lo  # buf valid on [lo_f, j_hi)
+    for j in range(jpk - 1, jpk - _ZX_SEARCH_UI * m_spui - 1, -1):
+        if j < lo_f:  # extend the valid range one UI down (contiguous: vectorisable)
+            j0 = max(j - m_spui + 1, jpk - _ZX_SEARCH_UI * m_spui)
+            _fill(qp, offs, c, m_spui, base, j0, lo_f, buf)
+            lo_f = j0
+        v_hi = buf[j + 1]
+        v = buf[j]
+        if (v < thr and v_hi >= thr) or (v == thr and v_hi > thr):  # sign step >= 1
+            zxi = j
+            break
+    if zxi < 0:
+        return -1
+    if zxi - m_spui < lo_f:
+        _fill(qp, offs, c, m_spui, base, zxi - m_spui, lo_f, buf)
+    j_end = zxi + (_MM_SPAN_UI + 1) * m_spui + 1
+    if j_end > j_hi:
+        _fill(qp, offs, c, m_spui, base, j_hi, j_end, buf)
+    b1 = bmax0 if has_dfe else 0.0
+    best = zxi
+    res_min = np.inf
+    for j in range(zxi, zxi + _MM_SPAN_UI * m_spui + 1):
+        post = buf[j + m_spui] - b1 * buf[j]
+        if post < 0.0:
+            post = 0.0
+        res = abs(buf[j - m_spui] - post)
+        if res < res_min:
+            res_min = res
+            best = j
+    return best
+
+
+@kernel
 def _cursor(qp, offs, c, m_spui, ipk_q, bmin0, bmax0, has_dfe, tol, buf):
     """Mueller-Mueller sampling index (93A-25/26) of the TX-equalised pulse; -1 if none.
 
     ``qp`` holds the pulse with every index used here inside it (see :func:`_pad_len`);
     ``ipk_q`` is the index of its peak.  The peak of p is searched within
-    ``+/- _PEAK_SPAN_UI`` UI of ``ipk_q`` and the MM point among the samples within one UI
-    of that peak, minimising |h(-1) - (h(1) - b(1) h(0))| with b(1) = clip(h(1)/h(0)) (first
-    on ties).  Unsaturated, the residual is |h(-1)|; saturated at b, |h(-1) - h(1) + b h(0)|.
-    With ``tol > 0`` (volts) candidates whose residual is below ``tol`` count as exact
-    solutions and take priority: the last one at or before the peak, else the first after
-    it (the rule of pychopmarg 3.4 ``loc_curs``, tol = 1 mV there).
-    ``buf`` (length ``2 _WIN_UI M + 1``) receives p over ``ipk_q +/- _WIN_UI M``.
+    ``+/- _PEAK_SPAN_UI`` UI of ``ipk_q`` (first maximum).  Then, by ``tol``:
+
+    * ``tol < 0``: the IEEE MATLAB COM rule, :func:`_mm_ieee` (anchored at the 1 % rising
+      crossing, 2 UI of candidates, residual with b_max(1)).
+    * ``tol >= 0``: among the samples within one UI of the peak (``[pk - M, pk + M)``),
+      minimise |h(-1) - (h(1) - b(1) h(0))| with b(1) = clip(h(1)/h(0)) (first on ties;
+      samples with h(0) <= 0 skipped).  Unsaturated, the residual is |h(-1)|; saturated at b,
+      |h(-1) - h(1) + b h(0)|.  With ``tol > 0`` (volts) candidates whose residual is below
+      ``tol`` count as exact solutions and take priority: the last one at or before the
+      peak, else the first after it (the rule of pychopmarg 3.4 ``loc_curs``, tol = 1 mV
+      there).
+
+    ``buf`` (length ``2 _WIN_UI M + 1``) receives p over ``ipk_q +/- _WIN_UI M`` where the
+    rule reads it.
     """
     w = _WIN_UI * m_spui
     base = ipk_q - w
     span = _PEAK_SPAN_UI * m_spui
-    _fill(qp, offs, c, m_spui, base, 0, 2 * w + 1, buf)
+    _fill(qp, offs, c, m_spui, base, w - span, w + span + 1, buf)
     jpk = w - span
     vpk = buf[jpk]
     for j in range(w - span, w + span + 1):
         if buf[j] > vpk:
             vpk = buf[j]
             jpk = j
+    if tol < 0.0:
+        j = _mm_ieee(qp, offs, c, m_spui, base, jpk, w - span, w + span + 1, bmax0, has_dfe, buf)
+        return -1 if j < 0 else base + j
+    _fill(qp, offs, c, m_spui, base, jpk - 2 * m_spui, w - span, buf)
+    _fill(qp, offs, c, m_spui, base, w + span + 1, jpk + 2 * m_spui, buf)
     best = -1
     res_min = np.inf
     ex_pre = -1
@@ -295,7 +370,9 @@ def fom_direct(q, xt, xt_fext, offs, c, m_spui, bmin, bmax, var_n, a_s_scale, va
     jit2 : float
         A_DD^2 + sigma_RJ^2 (UI^2).
     mm_tol : float
-        Residual (V) below which an MM candidate counts as exact (0: plain minimum residual).
+        Sampling-point rule (see :func:`_cursor`): negative -> the IEEE MATLAB COM rule
+        (``cursor_sample_index``); 0 -> minimum residual within one UI of the peak; positive
+        -> residual (V) below which a candidate within one UI of the peak counts as exact.
     out : (N_TERMS,) float64
         FOM (dB), A_s, h0, sigma_TX^2, sigma_ISI^2, sigma_J^2, sigma_XT^2, sigma_N^2,
         cursor sample index (as float; -1 when no valid cursor).

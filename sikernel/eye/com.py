@@ -15,10 +15,15 @@ Steps (93A.1.1 ... 93A.1.7), per package test case (``preset.z_p_cases_m``):
    sigma_N^2 (93A-35) is a quadratic form of the corner responses.
 4. Exhaustive TX FFE x CTLE search maximising FOM (93A.1.6, 93A-36):
    :func:`sikernel.eq.grid.grid_search`.  Sampling point: the Mueller-Mueller condition
-   (93A-25) by minimum residual, or, with ``mm_exact_tol_v > 0``, pychopmarg's rule (near-exact
-   solutions first, the last one at or before the peak).  Measured on the P802.3ck channels
-   the two rules differ by up to 2.7 dB of COM at the same equalisation for high-loss
-   channels; with the same rule this implementation and pychopmarg 3.4 agree within 0.12 dB.
+   (93A-25) picked by ``preset.mm_rule``.  Default ``"ieee"``: the rule of the IEEE 802.3
+   COM MATLAB code (function ``cursor_sample_index``, called from ``optimize_fom``; the same
+   lines are inline in ``optimize_fom`` of ``com_ieee8023_93a.m`` rev. 1.50, 2014): smallest
+   ``|h(-1) - max(h(1) - b_max(1) h(0), 0)|`` over the 2 UI + 1 samples that start at the
+   last upward 1 %-of-peak crossing in the 4 UI before the peak.  ``"peak"``: smallest
+   residual within one UI of the peak, or, with ``mm_exact_tol_v > 0``, pychopmarg 3.4's
+   rule (near-exact solutions first, the last one at or before the peak).  On lossy
+   P802.3ck channels the rules differ by up to 2.7 dB of COM (DPO_12in, Tp0); with the same
+   rule this implementation and pychopmarg 3.4 agree within 0.12 dB.
 5. COM at the chosen setting (93A.1.7): signal A_s = R_LM h0/(L-1); the noise+interference
    PMF is the convolution of the residual-ISI PMF after the DFE (93A-26/27, cursors
    |h| > 1e-3 A_s, Note 2 of 93A.1.7.1), the dual-Dirac jitter PMF of A_DD h_J (93A-40),
@@ -70,6 +75,7 @@ from typing import Any
 
 import numpy as np
 
+from .._kernels import com as _kc
 from .._kernels import pmf as _kp
 from ..channel.core import Channel
 from ..errors import SIKernelError
@@ -640,6 +646,23 @@ def _mmse_search(bv: np.ndarray, bxa: np.ndarray, is_fext: np.ndarray, w_ctle: n
     return best[0], best[1], best[2], n_solved
 
 
+def _fom_terms(q: np.ndarray, xt: np.ndarray, xt_fext: np.ndarray, c: np.ndarray,
+               offs: np.ndarray, var_n: float, p: ComPreset) -> np.ndarray:
+    """FOM terms (:data:`sikernel._kernels.com.N_TERMS` array) at one TX FFE setting, with
+    the preset's sampling-point rule (``p.mm_kernel_tol``; :func:`sikernel.eye.fom.fom`
+    always uses the ``"peak"`` rule)."""
+    from ..eq.grid import fom_constants
+
+    out = np.empty(_kc.N_TERMS)
+    _kc.fom_direct(np.ascontiguousarray(q), np.ascontiguousarray(xt, dtype=float),
+                   np.ascontiguousarray(xt_fext, dtype=np.bool_), np.ascontiguousarray(offs, dtype=np.int64),
+                   np.ascontiguousarray(c, dtype=float), int(p.samples_per_ui),
+                   np.asarray(p.bmin, dtype=float), np.asarray(p.dfe_bmax, dtype=float), float(var_n),
+                   *fom_constants(p.n_levels, p.r_lm, p.snr_tx_db, p.a_dd_ui, p.sigma_rj_ui),
+                   p.mm_kernel_tol, out)
+    return out
+
+
 # -- public -----------------------------------------------------------------------------
 def com(channel: Channel | str | Path, preset: str | ComPreset = "802.3ck-kr",
         next: Sequence[Channel | str | Path] = (), fext: Sequence[Channel | str | Path] = (),
@@ -712,7 +735,7 @@ def com(channel: Channel | str | Path, preset: str | ComPreset = "802.3ck-kr",
         g = grid_search(bv, w_ctle, var_n, offs, tx, m, dfe_bmin=np.asarray(p.bmin),
                         dfe_bmax=np.asarray(p.dfe_bmax), n_levels=p.n_levels, r_lm=p.r_lm,
                         snr_tx_db=p.snr_tx_db, a_dd_ui=p.a_dd_ui, sigma_rj_ui=p.sigma_rj_ui,
-                        basis_xt=bxa, xt_fext=is_fext, mm_exact_tol_v=p.mm_exact_tol_v)
+                        basis_xt=bxa, xt_fext=is_fext, mm_exact_tol_v=p.mm_kernel_tol)
         k, kt, fom_best, ix_best = g.ctle_index, g.tx_index, g.fom_db, g.cursor_index
         rx_ffe = None
         if p.mode == "mmse":
@@ -732,14 +755,12 @@ def com(channel: Channel | str | Path, preset: str | ComPreset = "802.3ck-kr",
         if p.mode == "mmse":
             sigma = r["sigma"]
         else:
-            from .fom import fom as _fom
-
-            fr = _fom(q, tx[kt], offs, preset=p, var_n=float(var_n[k]),
-                      xt_pulses_v=np.array([x for x, _ in xq]).reshape(-1, q.size), xt_fext=is_fext)
+            fr = _fom_terms(q, np.array([x for x, _ in xq]).reshape(-1, q.size), is_fext, tx[kt],
+                            offs, float(var_n[k]), p)
             r = _com_case(q, xq, tx[kt], offs, ix_best, float(var_n[k]), p)
-            sigma = {"sigma_tx": float(np.sqrt(fr.var_tx)), "sigma_isi": float(np.sqrt(fr.var_isi)),
-                     "sigma_j": float(np.sqrt(fr.var_j)), "sigma_xt": float(np.sqrt(fr.var_xt)),
-                     "sigma_n": float(np.sqrt(fr.var_n)), "sigma_g": r["sigma_g"]}
+            sigma = {"sigma_tx": float(np.sqrt(fr[_kc.T_VTX])), "sigma_isi": float(np.sqrt(fr[_kc.T_VISI])),
+                     "sigma_j": float(np.sqrt(fr[_kc.T_VJ])), "sigma_xt": float(np.sqrt(fr[_kc.T_VXT])),
+                     "sigma_n": float(np.sqrt(fr[_kc.T_VN])), "sigma_g": r["sigma_g"]}
         cases.append(ComCase(z_p_m=(float(z_tx), float(z_rx)), com_db=r["com_db"], fom_db=fom_best,
                              a_s=r["a_s"], a_ni=r["a_ni"], tx_taps=tx[kt].copy(), tx_offsets=offs,
                              ctle_gdc_db=float(settings[k, 0]), ctle_gdc2_db=float(settings[k, 1]),

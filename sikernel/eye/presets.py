@@ -111,11 +111,22 @@ class ComPreset:
         ``"grid"`` (93A.1.6 exhaustive TX FFE x CTLE search, FOM 93A-36) or
         ``"mmse"`` (178A: RX FFE + DFE by MMSE, with the RX FFE tap limit, at every
         TX FFE x CTLE point; the best MMSE FOM wins, see :mod:`sikernel.eye.com`).
+    mm_rule : str
+        How the Mueller-Mueller sampling point (93A-25) is picked among the candidate
+        samples.  ``"ieee"`` (default): the rule of the IEEE 802.3 COM MATLAB code
+        (``cursor_sample_index``, inline in ``optimize_fom`` of ``com_ieee8023_93a.m``
+        since rev. 1.50): the candidates are the 2 UI + 1 samples starting at the last
+        upward crossing of 1 % of the peak within the 4 UI before the peak, and the one
+        minimising ``|h(-1) - max(h(1) - b_max(1) h(0), 0)|`` is taken (first on ties).
+        ``"peak"``: the samples within one UI of the peak, minimising
+        ``|h(-1) - (h(1) - b(1) h(0))|`` with b(1) = clip(h(1)/h(0)) (sikernel's rule before
+        this option; :func:`sikernel.eye.fom.fom` and :func:`sikernel.eq.grid.grid_search`
+        use it whatever this field says), with ``mm_exact_tol_v`` as below.
     mm_exact_tol_v : float
-        Sampling point (93A-25): 0 (default) takes the candidate with the smallest
-        Mueller-Mueller residual (what pychopmarg documents for the IEEE MATLAB tool 3.70);
-        a positive value (V) gives priority to candidates with a residual below it, the last
-        one at or before the peak first (pychopmarg 3.4 uses 1e-3 V).
+        With ``mm_rule="peak"`` only: 0 (default) takes the candidate with the smallest
+        residual; a positive value (V) gives priority to candidates with a residual below
+        it, the last one at or before the peak first (pychopmarg 3.4 ``loc_curs`` uses
+        1e-3 V).
     pass_threshold_db : float
         COM pass limit (dB).
     extra : dict
@@ -159,6 +170,7 @@ class ComPreset:
     rx_ffe_n_post: int = 0
     rx_ffe_limit: float = 0.7
     mode: str = "grid"
+    mm_rule: str = "ieee"
     mm_exact_tol_v: float = 0.0
     pass_threshold_db: float = 3.0
     extra: dict[str, Any] = field(default_factory=dict)
@@ -168,6 +180,12 @@ class ComPreset:
     def ui_s(self) -> float:
         """Unit interval 1/f_b in seconds."""
         return 1.0 / self.baud_hz
+
+    @property
+    def mm_kernel_tol(self) -> float:
+        """The sampling-point rule as the COM kernels take it (their ``mm_tol``): -1 for
+        ``mm_rule="ieee"``, else ``mm_exact_tol_v`` (see :func:`sikernel._kernels.com._cursor`)."""
+        return -1.0 if self.mm_rule == "ieee" else float(self.mm_exact_tol_v)
 
     @property
     def f_r_hz(self) -> float:
@@ -406,6 +424,12 @@ def validate_preset(p: ComPreset) -> None:
     if len(p.bmin) != len(p.dfe_bmax) or any(lo > hi for lo, hi in zip(p.bmin, p.dfe_bmax, strict=True)):
         raise SIKernelError(f"COM preset dfe_bmin={p.bmin!r} / dfe_bmax={p.dfe_bmax!r}: expected equal "
                             "lengths and bmin <= bmax")
+    if p.mm_rule not in ("ieee", "peak"):
+        raise SIKernelError(f"COM preset mm_rule={p.mm_rule!r}; expected 'ieee' (IEEE MATLAB COM "
+                            "cursor_sample_index) or 'peak' (minimum residual within 1 UI of the peak)")
+    if p.mm_rule == "ieee" and p.mm_exact_tol_v != 0:
+        raise SIKernelError(f"COM preset mm_exact_tol_v={p.mm_exact_tol_v!r} applies to mm_rule='peak' "
+                            "only; with mm_rule='ieee' it must be 0")
     if p.mode not in ("grid", "mmse"):
         raise SIKernelError(f"COM preset mode={p.mode!r}; expected 'grid' or 'mmse'")
     if p.rx_ffe_n_pre < 0 or p.rx_ffe_n_post < 0:

@@ -1,0 +1,161 @@
+"""COM sampling point (93A-25): the IEEE MATLAB COM rule against hand-derived samples, the
+naive transcription and the other rules.
+
+Reference rule (``preset.mm_rule = "ieee"``, the default): ``cursor_sample_index`` of the
+IEEE 802.3 COM MATLAB code, called from ``optimize_fom`` (the same lines are inline in
+``optimize_fom`` of ``com_ieee8023_93a.m`` rev. 1.50, 2014, Ran and Mellitz):
+
+* ``zxi`` = last index k in ``[peak - 4M, peak)`` with ``diff(sign(p - 0.01 p_peak))(k) >= 1``
+  (no such k: the TX FFE setting is skipped);
+* ``cursor = zxi + argmin_{j = 0 .. 2M} |p(zxi + j - M) - max(p(zxi + j + M) - b_max(1) p(zxi + j), 0)|``,
+  first minimum.
+
+The alternative ``"peak"`` rule (minimum of ``|h(-1) - (h(1) - clip(h(1)/h(0)) h(0))|`` within
+one UI of the peak; pychopmarg 3.4 ``loc_curs`` adds priority to residuals below 1 mV) is kept
+as an option.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sikernel._kernels import com as _kc
+from sikernel.eq.grid import grid_search
+from sikernel.errors import SIKernelError
+from sikernel.eye.com import _fom_terms, com
+from sikernel.eye.presets import get_preset
+from tests.conftest import channel_path
+from tests.naive_com import naive_fom, naive_mm_ieee
+
+#: samples per UI of the hand-made pulses
+M_HAND = 4
+#: leading zeros of the hand-made pulse records
+OFF = 40
+#: the hand-made pulse of test_ieee_rule_picks_the_hand_derived_sample, indices 20..28
+#: relative to OFF (zero elsewhere): a 1 UI rise to the peak at 23 and a deep undershoot
+HAND = {21: 0.3, 22: 0.8, 23: 1.0, 24: 0.7, 25: 0.4, 26: -0.9, 27: -0.5, 28: -0.2}
+#: two implementations of the same FOM formula (dB): only rounding differs
+TOL_FOM_SAME_FORMULA_DB = 1e-9
+#: COM of one channel under two rules that pick the same optimum (dB): rounding only
+TOL_SAME_OPTIMUM_DB = 1e-9
+
+
+def _hand_pulse() -> np.ndarray:
+    q = np.zeros(OFF + 80)
+    for i, v in HAND.items():
+        q[OFF + i] = v
+    return q
+
+
+def _cursor(q: np.ndarray, rule: str, **over) -> tuple[int, float]:
+    """(cursor index, FOM dB) of pulse q without TX FFE under the 802.3ck KR DFE limits."""
+    p = get_preset("802.3ck-kr", samples_per_ui=M_HAND, mm_rule=rule, **over)
+    t = _fom_terms(q, np.zeros((0, q.size)), np.zeros(0, dtype=bool), np.array([1.0]),
+                   np.array([0]), 1e-8, p)
+    return int(t[_kc.T_IX]), float(t[_kc.T_FOM])
+
+
+def test_ieee_rule_picks_the_hand_derived_sample():
+    """Hand derivation (M = 4, b_max(1) = 0.85, indices relative to OFF):
+
+    peak p(23) = 1, threshold 0.01.  p - 0.01 is negative up to 20 and positive from 21, so
+    the last rising sign step in [7, 23) is at k = 20: zxi = 20.  Candidates j = 20..28,
+    metric |p(j-4) - max(p(j+4) - 0.85 p(j), 0)|:
+    j = 20: |0 - (0.7 - 0)| = 0.7;  j = 21: |0 - (0.4 - 0.255)| = 0.145;
+    j = 22: |0 - max(-0.9 - 0.68, 0)| = 0  -> first minimum: the IEEE sample is 22.
+
+    The "peak" rule looks at j in [19, 27) with b(1) = clip(h(1)/h(0), -0.85, 0.85):
+    j = 19, 20 have h(0) = 0 (skipped); j = 21: saturated high, |0 - 0.4 + 0.255| = 0.145;
+    j = 22: h(1)/h(0) = -1.125 saturates at -0.85, |0 + 0.9 - 0.68| = 0.22;
+    j = 23: h(1)/h(0) = -0.5, residual |h(-1)| = |p(19)| = 0  -> the peak rule takes 23.
+    """
+    q = _hand_pulse()
+    ix_ieee, fom_ieee = _cursor(q, "ieee")
+    ix_peak, _ = _cursor(q, "peak")
+    assert ix_ieee == OFF + 22
+    assert ix_peak == OFF + 23
+    assert np.isfinite(fom_ieee)
+    assert naive_mm_ieee(q, M_HAND, 0.85) == OFF + 22
+
+
+def test_ieee_rule_through_the_grid_driver():
+    """grid_search takes the rule as the kernels' scalar (preset.mm_kernel_tol)."""
+    q = _hand_pulse()
+    for rule, want in (("ieee", OFF + 22), ("peak", OFF + 23)):
+        p = get_preset("802.3ck-kr", samples_per_ui=M_HAND, mm_rule=rule)
+        g = grid_search(q[None, :], np.ones((1, 1)), np.array([1e-8]), np.array([0]),
+                        np.array([[1.0]]), M_HAND, dfe_bmin=np.array(p.bmin),
+                        dfe_bmax=np.array(p.dfe_bmax), n_levels=4, r_lm=p.r_lm,
+                        snr_tx_db=p.snr_tx_db, a_dd_ui=p.a_dd_ui, sigma_rj_ui=p.sigma_rj_ui,
+                        mm_exact_tol_v=p.mm_kernel_tol)
+        assert g.cursor_index == want
+
+
+def test_ieee_rule_without_dfe_uses_h1_itself():
+    """With no DFE b_max(1) = 0: the metric is |h(-1) - max(h(1), 0)|.  On the hand pulse:
+    j = 20: |0 - 0.7| = 0.7; j = 21: |0 - 0.4| = 0.4; j = 22: |0 - max(-0.9, 0)| = 0 -> 22."""
+    q = _hand_pulse()
+    assert naive_mm_ieee(q, M_HAND, 0.0) == OFF + 22
+    t = _fom_terms(q, np.zeros((0, q.size)), np.zeros(0, dtype=bool), np.array([1.0]),
+                   np.array([0]), 1e-8,
+                   get_preset("802.3ck-kr", samples_per_ui=M_HAND, dfe_bmax=(0.0,), dfe_bmin=(0.0,)))
+    # dfe_bmax = (0,) is one tap limited to 0: b_max(1) = 0, the same metric
+    assert int(t[_kc.T_IX]) == OFF + 22
+
+
+def test_no_rising_crossing_in_4_ui_means_no_sample():
+    """A ramp rising over 6 UI stays above 1 % of its peak throughout the 4 UI before the
+    peak: the IEEE code finds no crossing and skips the setting (FOM -inf, cursor -1)."""
+    q = np.zeros(OFF + 80)
+    n_rise = 6 * M_HAND
+    q[OFF: OFF + n_rise + 1] = np.arange(n_rise + 1) / n_rise
+    q[OFF + n_rise + 1: OFF + n_rise + 1 + M_HAND] = 0.5
+    ix, f = _cursor(q, "ieee")
+    assert ix == -1 and f == -np.inf
+    assert naive_mm_ieee(q, M_HAND, 0.85) == -1
+    ix_peak, f_peak = _cursor(q, "peak")
+    assert ix_peak >= 0 and np.isfinite(f_peak)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_ieee_kernel_equals_naive_transcription_on_random_pulses(seed):
+    """Smooth random pulses with TX FFE: kernel sample and FOM equal the array-wise
+    transcription of cursor_sample_index (tests/naive_com.py)."""
+    rng = np.random.default_rng(seed)
+    m = 8
+    p = get_preset("802.3ck-kr", samples_per_ui=m)
+    t = np.arange(60 * m) / m
+    t0 = 20 + rng.uniform(0, 1)
+    tail = 0.3 * np.exp(-(t - t0).clip(0) / 3) * (t > t0)
+    q = 0.2 * (np.exp(-0.5 * ((t - t0) / rng.uniform(0.5, 1.2)) ** 2) + tail)
+    offs = p.tx_offsets()
+    for c in p.tx_grid()[rng.choice(len(p.tx_grid()), 12, replace=False)]:
+        r = _fom_terms(q, np.zeros((0, q.size)), np.zeros(0, dtype=bool), c, offs, 1e-8, p)
+        ref, ix, _ = naive_fom(q, offs, c, m, np.array(p.bmin), np.array(p.dfe_bmax), 1e-8, 4, p.r_lm,
+                               p.snr_tx_db, p.a_dd_ui, p.sigma_rj_ui, mm_tol=-1.0)
+        assert int(r[_kc.T_IX]) == ix
+        if ix >= 0:
+            assert r[_kc.T_FOM] == pytest.approx(ref, abs=TOL_FOM_SAME_FORMULA_DB)
+
+
+def test_mm_rule_values_are_checked():
+    with pytest.raises(SIKernelError, match="mm_rule"):
+        get_preset("802.3ck-kr", mm_rule="closest")
+    with pytest.raises(SIKernelError, match="mm_exact_tol_v"):
+        get_preset("802.3ck-kr", mm_exact_tol_v=1e-3)  # the tolerance belongs to the peak rule
+    assert get_preset("802.3ck-kr", mm_rule="peak", mm_exact_tol_v=1e-3).mm_kernel_tol == 1e-3
+    assert get_preset("802.3ck-kr").mm_kernel_tol < 0
+
+
+def test_dpo_12in_ieee_and_peak_rules_reach_the_same_optimum():
+    """On DPO_12in the IEEE rule and the former +-1 UI minimum-residual rule pick different
+    samples on many grid points but the same optimum, hence the same COM (2.49 dB); the
+    pychopmarg priority rule (1 mV) gives about 1.5 dB less."""
+    path = channel_path("DPO_12in_Meg7_THRU.s4p")
+    ieee = com(path)
+    peak = com(path, mm_rule="peak")
+    pcm = com(path, mm_rule="peak", mm_exact_tol_v=1e-3)
+    assert ieee.com_db == pytest.approx(peak.com_db, abs=TOL_SAME_OPTIMUM_DB)
+    assert ieee.preset["values"]["mm_rule"] == "ieee"
+    assert pcm.com_db < ieee.com_db - 1.0
