@@ -1,9 +1,11 @@
 """COM sampling point (93A-25): the IEEE MATLAB COM rule against hand-derived samples, the
 naive transcription and the other rules.
 
-Reference rule (``preset.mm_rule = "ieee"``, the default): ``cursor_sample_index`` of the
-IEEE 802.3 COM MATLAB code, called from ``optimize_fom`` (the same lines are inline in
-``optimize_fom`` of ``com_ieee8023_93a.m`` rev. 1.50, 2014, Ran and Mellitz):
+Reference rule (``preset.mm_rule = "ieee"``, the default): function ``cursor_sample_index`` of
+the IEEE 802.3 COM MATLAB code, called from ``optimize_fom``; identical in COM 3.70
+(``com_ieee8023_93a_370.m``) and COM 4.50 (``sourceFiles/com_ieee8023_93a_450.m``) of the
+public mirror github.com/Omer-Sella/COM, and inline in ``optimize_fom`` of
+``com_ieee8023_93a.m`` rev. 1.50 (2014, Ran and Mellitz):
 
 * ``zxi`` = last index k in ``[peak - 4M, peak)`` with ``diff(sign(p - 0.01 p_peak))(k) >= 1``
   (no such k: the TX FFE setting is skipped);

@@ -116,9 +116,13 @@ def _fill(qp, offs, c, m_spui, base, j0, j1, buf):
 def _mm_ieee(qp, offs, c, m_spui, base, jpk, j_lo, j_hi, bmax0, has_dfe, buf):
     """Buffer index of the IEEE MATLAB COM Mueller-Mueller sample; -1 if no rising crossing.
 
-    The rule of ``cursor_sample_index`` in the IEEE 802.3 COM MATLAB code (the same lines
-    sit inline in ``optimize_fom`` of ``com_ieee8023_93a.m`` since rev. 1.50, 2014; the
-    code's change list up to r4.20 adds only the optional 'Mod-MM' CDR, r2.58):
+    The rule of function ``cursor_sample_index`` of the IEEE 802.3 COM MATLAB code, identical
+    in COM 3.70 (``com_ieee8023_93a_370.m``) and COM 4.50
+    (``sourceFiles/com_ieee8023_93a_450.m``) of the public mirror github.com/Omer-Sella/COM;
+    the same lines sit inline in ``optimize_fom`` of ``com_ieee8023_93a.m`` rev. 1.50 (2014),
+    and the code's change list up to r4.20 adds only the optional 'Mod-MM' CDR (r2.58).
+    One difference of scope: MATLAB takes the peak over +/- 20 UI of the unequalised
+    pulse's peak, the caller here over +/- 1 UI of the CTLE pulse's peak.
 
     1. ``zxi``: the last sample in ``[jpk - 4 UI, jpk)`` after which p rises through 1 % of
        its peak ``p(jpk)`` (MATLAB ``diff(sign(p - 0.01 p_peak)) >= 1``); none -> no sample
