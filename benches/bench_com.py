@@ -10,7 +10,7 @@ Run: ``python -m pytest benches/bench_com.py --benchmark-only -q -s``
 * the peer pychopmarg 3.4 (its own venv, ``/work/dev/peers/venv``; skipped when absent):
   set-up time, per-FOM time and COM at the same fixed equalisation (the COM difference
   isolates the implementations; reported with our default sampling-point rule and with the
-  peer's, ``mm_exact_tol_v=1e-3``), and its whole-COM time for the full grid extrapolated as
+  peer's, ``mm_rule="peak", mm_exact_tol_v=1e-3``), and its whole-COM time for the full grid extrapolated as
   set-up + points x per-FOM time (running it takes hours; stated as an extrapolation).
 """
 
@@ -193,7 +193,7 @@ def test_vs_pychopmarg(benchmark, problem):
     fixed = {"ctle_gdc_db": (worst.ctle_gdc_db,), "ctle_gdc2_db": (worst.ctle_gdc2_db,),
              "tx_taps": tuple((o, taps[o], taps[o], 0.0) for o in (-3, -2, -1, 1))}
     ours_fixed = com(THRU, **fixed)
-    ours_fixed_rule = com(THRU, mm_exact_tol_v=1e-3, **fixed)  # the peer's sampling-point rule
+    ours_fixed_rule = com(THRU, mm_rule="peak", mm_exact_tol_v=1e-3, **fixed)  # the peer's rule
     ours_full = benchmark.pedantic(com, args=(THRU,), rounds=2, iterations=1)
     t_ours = benchmark.stats.stats.min
     n_full = 2 * 4345 * 147

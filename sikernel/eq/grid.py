@@ -96,8 +96,11 @@ def grid_search(basis_v: np.ndarray, ctle_weights: np.ndarray, var_n: np.ndarray
     xt_fext : ndarray of bool, shape (n_xt,), optional
         True for far-end aggressors (victim TX FFE applied), False for near-end.
     mm_exact_tol_v : float
-        Mueller-Mueller residual (V) below which a candidate counts as an exact solution
-        (priority to the last one at or before the peak); 0 = minimum residual.
+        Sampling-point rule, as ``ComPreset.mm_kernel_tol``: negative selects the IEEE
+        MATLAB COM rule (``cursor_sample_index``, the default of :func:`sikernel.eye.com.com`);
+        0 (default here) the minimum Mueller-Mueller residual within one UI of the peak;
+        > 0 a residual (V) below which a candidate counts as an exact solution (priority
+        to the last one at or before the peak, pychopmarg's rule).
 
     Returns
     -------

@@ -102,7 +102,7 @@ def fom(pulse_v: np.ndarray, tx_taps: np.ndarray, tx_offsets: np.ndarray, *,
     _k.fom_direct(q, xt, fx, offs, c, int(p.samples_per_ui), np.asarray(p.bmin, dtype=float),
                   np.asarray(p.dfe_bmax, dtype=float), float(var_n),
                   *fom_constants(p.n_levels, p.r_lm, p.snr_tx_db, p.a_dd_ui, p.sigma_rj_ui),
-                  float(p.mm_exact_tol_v), out)
+                  float(p.mm_kernel_tol), out)
     return FomResult(fom_db=float(out[_k.T_FOM]), a_s=float(out[_k.T_AS]), h0=float(out[_k.T_H0]),
                      var_tx=float(out[_k.T_VTX]), var_isi=float(out[_k.T_VISI]),
                      var_j=float(out[_k.T_VJ]), var_xt=float(out[_k.T_VXT]),

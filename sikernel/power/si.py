@@ -324,6 +324,10 @@ def _preset(ps: PulseSet, s: SISettings, bmax: np.ndarray):
     over = {"baud_hz": ps.baud, "n_levels": ps.levels, "samples_per_ui": ps.samples_per_ui,
             "snr_tx_db": s.snr_tx_db, "sigma_rj_ui": s.sigma_rj_ui, "a_dd_ui": s.a_dd_ui,
             "r_lm": s.r_lm, "eta0_v2_per_hz": s.eta0_v2_per_hz,
+            # the sampling-point rule of the grid search above (eq.grid's default, the +-1 UI
+            # minimum residual); on the P802.3ck channels it reaches the same optimum as the
+            # IEEE MATLAB rule that COM uses by default
+            "mm_rule": "peak",
             "dfe_bmax": tuple(bmax) if bmax.size else (0.0,),
             "dfe_bmin": tuple(-bmax) if bmax.size else (0.0,)}
     return get_preset("802.3ck-kr", **over)
