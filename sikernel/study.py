@@ -132,9 +132,6 @@ DEFAULT_PATHS: dict[str, PathSpec] = {
 }
 #: loss of the pluggable module's internal retimer-to-optics hop (dB at Nyquist), assumption
 MODULE_HOP_DB = 2.0
-#: DFE tap limit of the DSP receiver (unit main cursor), as in :func:`sikernel.power.si._dsp_rows`
-#: (802.3dj 178A reference receiver: b_max(1) = 0.85)
-_DSP_DFE_BMAX = 0.85
 
 
 def _stripline(material: str):
@@ -226,13 +223,14 @@ def _dsp_split(n_taps: int) -> tuple[int, int]:
 def _dsp_receiver(ps, e, front: dict, s) -> dict[str, Any]:
     """The DSP receiver of the operating point ``e``, as the energy model sees it.
 
-    Rebuilds what :func:`sikernel.power.si._dsp_rows` does for the chosen configuration
+    The same receiver as :func:`sikernel.power.si._dsp_rows` builds for the chosen configuration
     (IEEE P802.3dj 178A-style reference receiver: ADC, MMSE RX FFE, 1-tap DFE): the front
     end ``front`` (TX FFE + CTLE of the 1-tap-DFE FOM search), its symbol-spaced cursors
     at the COM reference amplitude ``A_ref`` (sampled at the search's cursor instant), the
     thermal-noise autocorrelation after RX AFE and CTLE (93A-35 filter, COM η0), then
     :func:`sikernel.eq.mmse.mmse` with the chosen ``(n_pre, n_post)`` split, one DFE tap
-    limited to :data:`_DSP_DFE_BMAX` and the TX SNR.
+    limited to :data:`sikernel.power.si.DSP_DFE_BMAX` and the TX SNR
+    (:func:`sikernel.power.si.dsp_front_end`, :func:`sikernel.power.si.dsp_mmse`).
 
     Returns
     -------
@@ -246,34 +244,17 @@ def _dsp_receiver(ps, e, front: dict, s) -> dict[str, Any]:
         launch and per ``4^-ENOB``), ``b1`` (MMSE DFE tap, unit main cursor) and
         ``mlsd_gain_db`` (``10 log10(1 + b1²)``, Forney 1972, as in the budget).
     """
-    from .eq import filters
-    from .eq.ffe import apply_ffe
-    from .eq.mmse import mmse, noise_acf_from_psd, symbol_variance
     from .power import si
-    from .response import MODULATIONS
 
     n_pre, n_post = _dsp_split(int(e.eq_settings["rx_ffe_taps"]))
-    k = int(front["ctle_index"])
-    m = ps.samples_per_ui
-    a_ref = s.a_ref_v
-    offs = front["tx_offsets"]
-    n_pre_tx = int(np.count_nonzero(offs < 0))
-    pulse = (ps.weights[k] @ ps.basis) * a_ref
-    _, p_tx = apply_ffe(np.arange(pulse.size, dtype=float), pulse, front["tx_taps"], n_pre_tx, m)
-    i0 = int(front["cursor_index"]) + n_pre_tx * m  # apply_ffe output starts n_pre_tx UI early
-    cur = p_tx[i0 % m::m]
-    fn = np.linspace(0.0, 2.0 * ps.baud, 2049)
-    b1c, b2c = si._ctle_basis(fn, ps.baud, s)
-    h_rx = filters.rx_afe_filter(fn, s.f_r_ratio * ps.baud) * (ps.weights[k, 0] * b1c + b2c)
-    acf = noise_acf_from_psd(fn, s.eta0_v2_per_hz, ps.baud, 40, h_filter=h_rx)
-    mod = {lv: name for name, lv in MODULATIONS.items()}[ps.levels]
-    r = mmse(cur, i0 // m, n_pre, n_post, 1, modulation=mod, rlm=s.r_lm, noise_acf=acf,
-             snr_tx_db=s.snr_tx_db, b_max=_DSP_DFE_BMAX)
+    fe = si.dsp_front_end(ps, s, front)
+    r = si.dsp_mmse(fe, n_pre, n_post, s)
     w = np.asarray(r.rx_ffe_taps, dtype=float)
     h0 = float(front["h0"])
-    rms = math.sqrt(symbol_variance(ps.levels) * float(cur @ cur))
+    a_ref = s.a_ref_v
+    rms = fe["rms_v"]
     b1 = float(r.dfe_taps[0]) if r.dfe_taps.size else 0.0
-    return {"w": w, "n_pre": n_pre, "n_post": n_post, "i0": i0, "scale": h0 * a_ref,
+    return {"w": w, "n_pre": n_pre, "n_post": n_post, "i0": fe["i0"], "scale": h0 * a_ref,
             "var_n_v2": float(r.mse_parts["noise"]) * (a_ref * h0) ** 2,
             "q_coef": float(w @ w) * (2.0 * s.adc_clip_sigma * rms) ** 2 / 12.0 * h0 * h0,
             "b1": b1, "mlsd_gain_db": 10.0 * math.log10(1.0 + b1 * b1)}
@@ -295,17 +276,17 @@ def _eyes(ch, baud: float, e, target_ber: float) -> tuple[dict[str, Any], Any, A
       FIR to the oversampled pulse (:func:`sikernel.eq.ffe.apply_ffe`, so jitter acts on
       the equalised waveform), scaled so that the equalised main cursor is the front
       end's ``h0`` times the launch swing (the budget's scale), and one DFE tap limited
-      to :data:`_DSP_DFE_BMAX`.  The reference sampling instant is the ADC's (the cursor instant the
-      MMSE was solved at), not the equalised pulse's peak.  Slicer noise: the thermal
-      noise through the FFE, ``σ_n² = wᵀ R_n w`` (``R_n`` the Toeplitz autocorrelation
-      at symbol lags, 93A-35 filter), plus the ADC quantisation noise of the chosen ENOB
-      as the budget counts it (:mod:`sikernel.power.budget`: ``q_coef · 4^-ENOB · A²``,
-      uniform quantiser ``Δ²/12`` over ``±adc_clip_sigma`` × the received rms, through
-      ``Σ w_k²``).  This is the eye at the DFE slicer **before MLSD**: a statistical eye
-      of symbol-by-symbol decisions cannot show the sequence detector's gain (the budget
-      credits ``10 log10(1 + b1²)`` dB to its required Q), so for an MLSD operating
-      point the eye is pessimistic by about that much; the row says so
-      (``eye_equalised_excludes_mlsd``, ``eye_equalised_mlsd_gain_db``).
+      to :data:`sikernel.power.si.DSP_DFE_BMAX`.  The reference sampling instant is the
+      ADC's (the cursor instant the MMSE was solved at), not the equalised pulse's peak.
+      Slicer noise: the thermal noise through the FFE, ``σ_n² = wᵀ R_n w`` (``R_n`` the
+      Toeplitz autocorrelation at symbol lags, 93A-35 filter), plus the ADC quantisation
+      noise of the chosen ENOB as the budget counts it (:mod:`sikernel.power.budget`:
+      ``q_coef · 4^-ENOB · A²``, uniform quantiser ``Δ²/12`` over ``±adc_clip_sigma`` ×
+      the received rms, through ``Σ w_k²``).  This is the eye at the DFE slicer **before
+      MLSD**: a statistical eye of symbol-by-symbol decisions cannot show the sequence
+      detector's gain (the budget credits ``10 log10(1 + b1²)`` dB to its required Q),
+      so for an MLSD operating point the eye is pessimistic by about that much; the row
+      says so (``eye_equalised_excludes_mlsd``, ``eye_equalised_mlsd_gain_db``).
 
     All eyes use the COM thermal noise density ``η0`` of :data:`sikernel.power.si.DEFAULT_SI`
     (8.2e-18 V²/Hz, not the receiver's own η0 of the operating point), the TX SNR and the
@@ -352,7 +333,7 @@ def _eyes(ch, baud: float, e, target_ber: float) -> tuple[dict[str, Any], Any, A
         _, p_eq = apply_ffe(np.arange(p_eq.size, dtype=float), p_eq, rx["w"] * rx["scale"],
                             rx["n_pre"], m)
         var_v2 = rx["var_n_v2"] + rx["q_coef"] * 4.0 ** (-float(enob)) * amp * amp
-        eq = stat_eye(p_eq, sigma_v=math.sqrt(var_v2), n_dfe=1, dfe_max=[_DSP_DFE_BMAX],
+        eq = stat_eye(p_eq, sigma_v=math.sqrt(var_v2), n_dfe=1, dfe_max=[si.DSP_DFE_BMAX],
                       phase=rx["i0"] + rx["n_pre"] * m, **kw)
         mlsd = bool(e.eq_settings.get("mlsd", False))
         mlsd_gain_db = rx["mlsd_gain_db"] if mlsd else 0.0

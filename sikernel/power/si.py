@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -257,13 +258,88 @@ def _grid_family(ps: PulseSet, n_dfe: int, s: SISettings) -> dict:
             "cursor_index": res.cursor_index}
 
 
+#: DFE tap limit of the DSP receiver (unit main cursor): 802.3dj 178A reference, b_max(1) = 0.85
+DSP_DFE_BMAX = 0.85
+
+
+def dsp_front_end(ps: PulseSet, s: SISettings, front: dict) -> dict[str, Any]:
+    """What the DSP receiver's MMSE equaliser sees behind a front end (TX FFE + CTLE).
+
+    Parameters
+    ----------
+    ps : PulseSet
+        Basis pulses and noise of the channel.
+    s : SISettings
+        Reference-receiver parameters.
+    front : dict
+        The 1-tap-DFE FOM search result (:func:`_grid_family`): ``ctle_index``,
+        ``tx_taps``, ``tx_offsets``, ``cursor_index``.
+
+    Returns
+    -------
+    dict
+        ``cursors`` (symbol-spaced samples at the COM reference amplitude ``A_ref``, V),
+        ``main`` (index of the main cursor), ``i0`` (sample index of the cursor instant in the
+        TX-equalised pulse), ``noise_acf`` (thermal-noise autocorrelation at symbol lags after
+        RX AFE and CTLE, 93A-35 filter, :func:`sikernel.eq.mmse.noise_acf_from_psd`),
+        ``rms_v`` (rms of the received signal, V) and ``modulation``.
+    """
+    from ..eq import filters
+    from ..eq.ffe import apply_ffe
+    from ..eq.mmse import noise_acf_from_psd, symbol_variance
+
+    k = front["ctle_index"]
+    m = ps.samples_per_ui
+    pulse = (ps.weights[k] @ ps.basis) * s.a_ref_v
+    offs = front["tx_offsets"]
+    n_pre_tx = int(np.count_nonzero(offs < 0))
+    t = np.arange(pulse.size, dtype=float)
+    _, p_eq = apply_ffe(t, pulse, front["tx_taps"], n_pre_tx, m)
+    i0 = int(front["cursor_index"]) + n_pre_tx * m  # apply_ffe output starts n_pre UI early
+    cur = p_eq[i0 % m::m]
+    fn = np.linspace(0.0, 2.0 * ps.baud, 2049)
+    hr = filters.rx_afe_filter(fn, s.f_r_ratio * ps.baud)
+    b1c, b2c = _ctle_basis(fn, ps.baud, s)
+    g = ps.weights[k, 0]
+    acf = noise_acf_from_psd(fn, s.eta0_v2_per_hz, ps.baud, 40, h_filter=hr * (g * b1c + b2c))
+    rms = math.sqrt(symbol_variance(ps.levels) * float(cur @ cur))
+    mod = {2: "nrz", 3: "pam3", 4: "pam4", 6: "pam6", 8: "pam8"}[ps.levels]
+    return {"cursors": cur, "main": i0 // m, "i0": i0, "noise_acf": acf, "rms_v": rms,
+            "modulation": mod}
+
+
+def dsp_mmse(fe: dict[str, Any], n_pre: int, n_post: int, s: SISettings) -> Any:
+    """MMSE RX FFE (``n_pre`` + 1 + ``n_post`` taps) + 1-tap DFE behind the front end ``fe``.
+
+    Parameters
+    ----------
+    fe : dict
+        :func:`dsp_front_end` result.
+    n_pre, n_post : int
+        RX FFE pre- and post-cursor taps.
+    s : SISettings
+        Reference-receiver parameters (level mismatch, TX SNR).
+
+    Returns
+    -------
+    sikernel.eq.mmse.MmseResult
+        Taps (main RX FFE tap normalised as :func:`sikernel.eq.mmse.mmse` does), DFE tap
+        limited to :data:`DSP_DFE_BMAX`, and the MSE parts.
+    """
+    from ..eq.mmse import mmse
+
+    return mmse(fe["cursors"], fe["main"], n_pre, n_post, 1, modulation=fe["modulation"], rlm=s.r_lm,
+                noise_acf=fe["noise_acf"], snr_tx_db=s.snr_tx_db, b_max=DSP_DFE_BMAX)
+
+
 def _dsp_rows(ps: PulseSet, s: SISettings, front: dict | None = None) -> list[dict]:
     """ADC + MMSE RX FFE + 1-tap DFE receivers (802.3dj 178A style), with and without MLSD.
 
     Front end (TX FFE and CTLE) as chosen by the 1-tap-DFE FOM search; the RX FFE
     and DFE from :func:`sikernel.eq.mmse.mmse` on the cursors at that sampling
-    point, against the thermal-noise autocorrelation of :func:`noise_acf_from_psd`
-    and the TX noise.  Jitter is added as ``σ_J²/h0²`` of the same front end.
+    point (:func:`dsp_front_end`, :func:`dsp_mmse`), against the thermal-noise
+    autocorrelation of :func:`noise_acf_from_psd` and the TX noise.  Jitter is added as
+    ``σ_J²/h0²`` of the same front end.
     ADC quantisation (white, ``Δ²/12``, full scale ``±adc_clip_sigma`` × the rms of
     the received signal) reaches the slicer through ``Σ w_k²``.  MLSD on the
     one-tap-memory response ``1 + b1 D`` recovers the post-cursor energy the DFE
@@ -271,38 +347,17 @@ def _dsp_rows(ps: PulseSet, s: SISettings, front: dict | None = None) -> list[di
     squared distance (Forney, IEEE Trans. IT 18(3), 1972), a gain of
     ``10 log10(1 + b1²)`` dB.
     """
-    from ..eq.ffe import apply_ffe
-    from ..eq.mmse import mmse, noise_acf_from_psd, symbol_variance
-
     if front is None:
         front = _grid_family(ps, 1, s)
     k = front["ctle_index"]
-    m = ps.samples_per_ui
     a_ref = s.a_ref_v
-    pulse = (ps.weights[k] @ ps.basis) * a_ref
     offs = front["tx_offsets"]
-    n_pre_tx = int(np.count_nonzero(offs < 0))
-    t = np.arange(pulse.size, dtype=float)
-    _, p_eq = apply_ffe(t, pulse, front["tx_taps"], n_pre_tx, m)
-    i0 = int(front["cursor_index"]) + n_pre_tx * m  # apply_ffe output starts n_pre UI early
-    first = i0 % m
-    cur = p_eq[first::m]
-    main = i0 // m
-    fn = np.linspace(0.0, 2.0 * ps.baud, 2049)
-    from ..eq import filters
-
-    hr = filters.rx_afe_filter(fn, s.f_r_ratio * ps.baud)
-    b1c, b2c = _ctle_basis(fn, ps.baud, s)
-    g = ps.weights[k, 0]
-    acf = noise_acf_from_psd(fn, s.eta0_v2_per_hz, ps.baud, 40, h_filter=hr * (g * b1c + b2c))
-    sx2 = symbol_variance(ps.levels)
-    rms = math.sqrt(sx2 * float(cur @ cur))
+    fe = dsp_front_end(ps, s, front)
+    rms = fe["rms_v"]
     jit = front["var_j"] / max(front["h0"] ** 2, 1e-300)
-    mod = {2: "nrz", 3: "pam3", 4: "pam4", 6: "pam6", 8: "pam8"}[ps.levels]
     rows = []
     for n_pre, n_post in DSP_FFE_TAPS:
-        r = mmse(cur, main, n_pre, n_post, 1, modulation=mod, rlm=s.r_lm, noise_acf=acf,
-                 snr_tx_db=s.snr_tx_db, b_max=0.85)
+        r = dsp_mmse(fe, n_pre, n_post, s)
         w2 = float(r.rx_ffe_taps @ r.rx_ffe_taps)
         q_coef = w2 * (2.0 * s.adc_clip_sigma * rms) ** 2 / 12.0
         # back to volts at the slicer for a 1 V launch: the normalised main cursor 1 is h0
@@ -391,10 +446,13 @@ __all__ = [
     "ANALOG_DFE_TAPS",
     "CTLE_GDC_DB",
     "DEFAULT_SI",
+    "DSP_DFE_BMAX",
     "TX_AXES",
     "PulseSet",
     "SISettings",
     "ctle_peaking_db",
+    "dsp_front_end",
+    "dsp_mmse",
     "op_table",
     "pulse_set",
     "tx_grid",
