@@ -62,7 +62,7 @@ _TABLES: dict[tuple, tuple[np.ndarray, ...]] = {}
 _PULSE_GROUPS: dict[tuple, tuple] = {}
 #: points priced per task by the power stage (tasks of one chunk run on as many Python
 #: threads as Numba has: NumPy releases the GIL inside its array loops)
-_POWER_TASK_POINTS = 256
+_POWER_TASK_POINTS = 1024
 #: entries kept in each per-process cache (line tables, pulse groups) before it is cleared
 _CACHE_MAX = 256
 
