@@ -37,7 +37,8 @@ Steps (93A.1.1 ... 93A.1.7), per package test case (``preset.z_p_cases_m``):
 178A mode (``preset.mode == "mmse"``, the 802.3dj KR preset): the RX FFE (``rx_ffe_n_pre`` /
 ``rx_ffe_n_post`` taps) and DFE are solved by MMSE (noise autocorrelation of
 eta_0 |H_r H_ctle|^2 at symbol lags, TX noise, crosstalk at its worst phase) at EVERY
-TX FFE x CTLE point, each sampled at the point the 93A grid search chose for it, and the
+TX FFE x CTLE point, each sampled at the 93A Mueller-Mueller instant of its pre-RX-FFE pulse
+(the IEEE MATLAB COM rule, see below), and the
 point with the best MMSE FOM (178A: 20 log10(R_LM/(L-1)/sqrt(MSE))) is kept (first on ties,
 CTLE-major).  The sampled pulse is linear in the TX taps, so per CTLE setting the cursors of
 all TX settings are one matrix product and all points are solved by the compiled, parallel
@@ -51,9 +52,36 @@ for every package case of the preset (802.3dj KR: z_p = 33 mm and 12 mm), minimu
 The RX FFE tap limit ``rx_ffe_limit`` (0.7) is enforced inside the MMSE QP:
 ``|w_k| <= rx_ffe_limit`` for every tap of the FFE normalised to a unit main tap (linear
 constraints ``|w_k| <= lim w_main``, solved jointly with the DFE limits by the active-set
-method of :func:`sikernel._kernels.eq.mmse_one`).  The sampling point of each TX FFE x CTLE
-point is the 93A (Mueller-Mueller) one of the grid search; it is not re-optimised for the
-MMSE receiver.
+method of :func:`sikernel._kernels.eq.mmse_one`).
+
+Sampling instant in 178A mode -- the rule of the IEEE 802.3 COM MATLAB code 4.50
+(``sourceFiles/com_ieee8023_93a_450.m`` of the public mirror github.com/Omer-Sella/COM):
+
+* In ``optimize_fom`` every CTLE x TX FFE point is sampled at ``cursor_sample_index``
+  (``ts_anchor = 0``: Mueller-Mueller, the ``mm_rule="ieee"`` rule above) of the TX FFE + CTLE
+  pulse before the RX FFE (``sbr`` from ``FFE_Fast``), and ``MMSE(PSD_results, sbr, cursor_i,
+  ...)`` is solved at that instant for every point; its own FOM picks the point (strict
+  ``FOM > best_FOM``: first on ties).  The only other instants MATLAB tries are
+  ``cursor_i + itick`` for integer sample offsets ``itick`` in ``sample_adjustment``
+  (``param.ts_sample_adj_range``, default ``[0 0]``: none; ``TS_SRCH_MODE`` only orders
+  that sweep).  This implementation has no such sweep, i.e. it is the default
+  ``sample_adjustment = [0 0]``.
+* In ``MMSE`` the pulse is taken at the phase of ``cursor_i``; the RX FFE main tap
+  (``dw = ffe_pre_tap_len`` pre-cursor taps) sits on that cursor, the equalised main cursor is
+  ``h(dw + dh)`` (normalised to 1) and the DFE taps are the next N_b symbol-spaced cursors of
+  the FFE output (``Hb``), solved jointly with the FFE; after the RX FFE the pulse is not
+  re-sampled (the call of ``cursor_sample_index`` after ``FFE(C, ...)`` is commented out:
+  "NOT RESAMPLING AFTER RXFFE"), and the COM step uses ``t_s = best_cursor_i``.
+* Here: the grid search's index of each point (``GridResult.cursor_grid``, the same MM rule
+  on the same pre-RX-FFE pulse) is the instant of that point's MMSE (:func:`_mmse_rows`) and
+  of the chosen point's COM step (:func:`_mmse_case`, FFE main tap at ``n0``, equalised
+  cursor at ``n0 + rx_ffe_n_pre``, DFE from the next cursors).  Pinned by
+  ``tests/test_com_dj_sampling.py`` against a naive transcription on real channels.
+* Known differences: MATLAB searches the pulse peak over +/- 20 UI of the unequalised peak,
+  this code over +/- 1 UI of the CTLE pulse's peak; MATLAB's ``MMSE`` row indexing takes the
+  sample one UI after ``cursor_i`` as the cursor when ``cursor_i`` is a multiple of M (its
+  ``h = sbr(mod(cursor_i - 1, M) + 1:end)`` with ``dh = (cursor_i - mod(cursor_i, M))/M``),
+  which is not reproduced (that edge phase then solves for a cursor one UI late).
 
 Pulse window: the pulse records are cut to the span where some basis pulse of a stream
 exceeds ``_TRUNC_REL`` (1e-4) of that stream's peak (plus two UI, then one UI of zeros each
