@@ -20,7 +20,9 @@ import numpy as np
 import pytest
 
 import sikernel.eye.com as _com
+from sikernel.errors import SIKernelError
 from sikernel.eye.com import com
+from sikernel.eye.presets import get_preset
 from tests.conftest import channel_path
 from tests.naive_com import naive_mm_ieee
 
@@ -49,6 +51,7 @@ def _run(monkeypatch, *args, **kw):
     def search(*a):
         seen["args"] = a
         seen["out"] = real_search(*a)
+        seen.setdefault("calls", []).append((a, seen["out"]))
         return seen["out"]
 
     def case(*a):
@@ -95,3 +98,49 @@ def test_every_point_sampled_at_ieee_mm_instant_of_pre_ffe_pulse(monkeypatch, rn
     h0 = heq[c0.cursor_ui]
     np.testing.assert_allclose(c0.dfe_taps, np.clip(heq[c0.cursor_ui + 1: c0.cursor_ui + 1 + nb] / h0,
                                                     p.bmin, p.dfe_bmax), rtol=0, atol=TOL_V)
+
+
+#: sampling offsets (samples) of the sweep test: +/- 2/32 UI around the MM instant
+SHIFTS = (-2, 2)
+
+
+def test_default_is_the_ieee_default_no_sample_adjustment():
+    for name in ("802.3ck-kr", "802.3ck-c2c", "802.3dj-kr"):
+        assert get_preset(name).mmse_ts_adjust_samples == (0, 0)
+
+
+def test_sample_adjustment_sweep_keeps_the_best_offset(monkeypatch):
+    """MATLAB ``sample_adjustment``: the MMSE at every point and offset, best FOM kept; the
+    swept result equals the best of the single-offset runs, each sampled at MM + offset."""
+    c2c = channel_path("C2C_PCB_SYSVIA_12dB_thru.s4p")
+    r0, seen0 = _run(monkeypatch, c2c)
+    cg0 = seen0["args"][7]
+    valid = cg0 >= 0
+    singles = {}
+    for d in range(SHIFTS[0], SHIFTS[1] + 1):
+        r, seen = _run(monkeypatch, c2c, mmse_ts_adjust_samples=(d, d))
+        ((a, (k, kt, _, _)),) = seen["calls"]
+        assert np.array_equal(a[7][valid], cg0[valid] + d) and np.all(a[7][~valid] == -1)
+        ((*_, ix, _acf, _p),) = seen["case"]
+        assert ix == cg0[k, kt] + d
+        singles[d] = r
+    assert r0.com_db == singles[0].com_db and r0.fom_db == singles[0].fom_db
+    rs, seens = _run(monkeypatch, c2c, mmse_ts_adjust_samples=SHIFTS)
+    assert len(seens["calls"]) == SHIFTS[1] - SHIFTS[0] + 1
+    d_best = max(singles, key=lambda d: (singles[d].fom_db, -d))   # first offset on ties
+    assert rs.fom_db == singles[d_best].fom_db >= r0.fom_db
+    assert rs.com_db == singles[d_best].com_db
+    (k, kt) = seens["calls"][d_best - SHIFTS[0]][1][:2]
+    ((*_, ix_s, _acf, _p),) = seens["case"]
+    assert ix_s == cg0[k, kt] + d_best
+
+
+@pytest.mark.parametrize("bad", [(1, 0), (0.5, 1), (-33, 0), (0,), 3, (True, 1)])
+def test_sample_adjustment_values_are_checked(bad):
+    with pytest.raises(SIKernelError, match="mmse_ts_adjust_samples"):
+        get_preset("802.3dj-kr", mmse_ts_adjust_samples=bad)
+
+
+def test_sample_adjustment_is_178a_only():
+    with pytest.raises(SIKernelError, match="mode='mmse' only"):
+        get_preset("802.3ck-kr", mmse_ts_adjust_samples=(-1, 1))

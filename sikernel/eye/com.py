@@ -64,8 +64,11 @@ Sampling instant in 178A mode -- the rule of the IEEE 802.3 COM MATLAB code 4.50
   ``FOM > best_FOM``: first on ties).  The only other instants MATLAB tries are
   ``cursor_i + itick`` for integer sample offsets ``itick`` in ``sample_adjustment``
   (``param.ts_sample_adj_range``, default ``[0 0]``: none; ``TS_SRCH_MODE`` only orders
-  that sweep).  This implementation has no such sweep, i.e. it is the default
-  ``sample_adjustment = [0 0]``.
+  that sweep).  Here ``preset.mmse_ts_adjust_samples`` is that range (default and 802.3dj
+  KR preset: (0, 0), the MATLAB default); a wider range runs the full MMSE search once per
+  offset (cursor grid shifted) and keeps the best FOM, the first offset on exact ties
+  (MATLAB: the first in (CTLE, TX FFE, offset) loop order).  MATLAB also applies the sweep
+  in 93A mode; here it is 178A-only.
 * In ``MMSE`` the pulse is taken at the phase of ``cursor_i``; the RX FFE main tap
   (``dw = ffe_pre_tap_len`` pre-cursor taps) sits on that cursor, the equalised main cursor is
   ``h(dw + dh)`` (normalised to 1) and the DFE taps are the next N_b symbol-spaced cursors of
@@ -769,17 +772,25 @@ def com(channel: Channel | str | Path, preset: str | ComPreset = "802.3ck-kr",
         k, kt, fom_best, ix_best = g.ctle_index, g.tx_index, g.fom_db, g.cursor_index
         rx_ffe = None
         if p.mode == "mmse":
-            # 178A: RX FFE + DFE by MMSE at every TX FFE x CTLE point; best MMSE FOM kept
-            k, kt, _, _ = _mmse_search(bv, bxa, is_fext, w_ctle, acf_g, tx, offs,
-                                       g.cursor_grid, p)
+            # 178A: RX FFE + DFE by MMSE at every TX FFE x CTLE point (and sampling offset of
+            # mmse_ts_adjust_samples, MATLAB's sample_adjustment); best MMSE FOM kept
+            best = (-1, -1, -np.inf, 0)
+            lo, hi = p.mmse_ts_adjust_samples
+            for d in range(int(lo), int(hi) + 1):
+                cg = np.where(g.cursor_grid >= 0, g.cursor_grid + d, -1)
+                kd, ktd, fd, _ = _mmse_search(bv, bxa, is_fext, w_ctle, acf_g, tx, offs, cg, p)
+                if kd >= 0 and (best[0] < 0 or fd > best[2]):
+                    best = (kd, ktd, fd, d)
+            k, kt, _, d_best = best
             if k < 0:
                 raise SIKernelError(f"channel {thru.name!r}: no TX FFE x CTLE setting gives a positive "
                                     "main cursor")
+            ix_best = int(g.cursor_grid[k, kt]) + d_best
             acf = np.einsum("b,lbc,c->l", w_ctle[k], acf_g, w_ctle[k])
             r = _mmse_case(w_ctle[k] @ bv, [(w_ctle[k] @ bxa[j], bool(is_fext[j]))
                                             for j in range(bxa.shape[0])],
-                           tx[kt], offs, int(g.cursor_grid[k, kt]), acf, p)
-            fom_best, ix_best, rx_ffe = r["fom_db"], int(g.cursor_grid[k, kt]), r["rx_ffe"]
+                           tx[kt], offs, ix_best, acf, p)
+            fom_best, rx_ffe = r["fom_db"], r["rx_ffe"]
         q = w_ctle[k] @ bv
         xq = [(w_ctle[k] @ bxa[j], bool(is_fext[j])) for j in range(bxa.shape[0])]
         if p.mode == "mmse":

@@ -127,6 +127,14 @@ class ComPreset:
         residual; a positive value (V) gives priority to candidates with a residual below
         it, the last one at or before the peak first (pychopmarg 3.4 ``loc_curs`` uses
         1e-3 V).
+    mmse_ts_adjust_samples : tuple of int
+        178A mode only: (lo, hi) sampling-instant offsets in samples (1/``samples_per_ui``
+        UI), each within +/- one UI, tried around every TX FFE x CTLE point's
+        Mueller-Mueller instant; the MMSE is solved at every point and offset and the best
+        MMSE FOM kept (first offset on exact ties).  The ``sample_adjustment`` parameter
+        (``param.ts_sample_adj_range``, ``itick`` loop of ``optimize_fom``) of the IEEE COM
+        MATLAB code 4.50; (0, 0), its default and the 802.3dj KR preset's, tries only the
+        MM instant.  Each offset costs one more full MMSE search.
     pass_threshold_db : float
         COM pass limit (dB).
     extra : dict
@@ -172,6 +180,7 @@ class ComPreset:
     mode: str = "grid"
     mm_rule: str = "ieee"
     mm_exact_tol_v: float = 0.0
+    mmse_ts_adjust_samples: tuple[int, int] = (0, 0)
     pass_threshold_db: float = 3.0
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -346,6 +355,8 @@ def get_preset(name: str | ComPreset = "802.3ck-kr", **overrides: Any) -> ComPre
         for k in ("ctle_gdc_db", "ctle_gdc2_db", "dfe_bmax"):
             if k in over:
                 over[k] = tuple(float(x) for x in _vector(k, over[k]))
+        if isinstance(over.get("mmse_ts_adjust_samples"), list | np.ndarray):
+            over["mmse_ts_adjust_samples"] = tuple(over["mmse_ts_adjust_samples"])
         if over.get("dfe_bmin") is not None:
             over["dfe_bmin"] = tuple(float(x) for x in _vector("dfe_bmin", over["dfe_bmin"]))
         version = base.version + " + overrides " + ",".join(over)
@@ -434,6 +445,15 @@ def validate_preset(p: ComPreset) -> None:
         raise SIKernelError(f"COM preset mode={p.mode!r}; expected 'grid' or 'mmse'")
     if p.rx_ffe_n_pre < 0 or p.rx_ffe_n_post < 0:
         raise SIKernelError("COM preset rx_ffe_n_pre / rx_ffe_n_post must be >= 0")
+    adj = p.mmse_ts_adjust_samples
+    ints = (isinstance(adj, tuple) and len(adj) == 2
+            and all(isinstance(a, int | np.integer) and not isinstance(a, bool) for a in adj))
+    if not ints or adj[0] > adj[1] or max(abs(int(a)) for a in adj) > p.samples_per_ui:
+        raise SIKernelError(f"COM preset mmse_ts_adjust_samples={p.mmse_ts_adjust_samples!r}; expected "
+                            f"two integers lo <= hi within +/- samples_per_ui ({p.samples_per_ui})")
+    if adj != (0, 0) and p.mode != "mmse":
+        raise SIKernelError(f"COM preset mmse_ts_adjust_samples={p.mmse_ts_adjust_samples!r} applies to "
+                            "mode='mmse' only; with mode='grid' it must be (0, 0)")
 
 
 __all__ = ["PRESET_NAMES", "ComPreset", "get_preset", "validate_preset"]
