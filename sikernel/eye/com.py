@@ -71,12 +71,14 @@ Sampling instant in 178A mode -- the rule of the IEEE 802.3 COM MATLAB code 4.50
   in 93A mode; here it is 178A-only.
 * In ``MMSE`` the pulse is taken at the phase of ``cursor_i``; the RX FFE main tap
   (``dw = ffe_pre_tap_len`` pre-cursor taps) sits on that cursor, the equalised main cursor is
-  ``h(dw + dh)`` (normalised to 1) and the DFE taps are the next N_b symbol-spaced cursors of
-  the FFE output (``Hb``), solved jointly with the FFE; after the RX FFE the pulse is not
+  row ``d + 1`` (``d = dw + dh``) of the convolution matrix (constrained to 1) and the DFE
+  taps are the next N_b symbol-spaced cursors of the FFE output (``Hb``), solved jointly with
+  the FFE; after the RX FFE the pulse is not
   re-sampled (the call of ``cursor_sample_index`` after ``FFE(C, ...)`` is commented out:
   "NOT RESAMPLING AFTER RXFFE"), and the COM step uses ``t_s = best_cursor_i``.
 * Here: the grid search's index of each point (``GridResult.cursor_grid``, the same MM rule
-  on the same pre-RX-FFE pulse) is the instant of that point's MMSE (:func:`_mmse_rows`) and
+  on the same pre-RX-FFE pulse, plus the offset when ``mmse_ts_adjust_samples`` sweeps) is
+  the instant of that point's MMSE (:func:`_mmse_rows`) and
   of the chosen point's COM step (:func:`_mmse_case`, FFE main tap at ``n0``, equalised
   cursor at ``n0 + rx_ffe_n_pre``, DFE from the next cursors).  Pinned by
   ``tests/test_com_dj_sampling.py`` against a naive transcription on real channels.
