@@ -169,14 +169,13 @@ def _on_fft_grid(h: np.ndarray, f: np.ndarray, grid: FftGrid) -> tuple[np.ndarra
     if abs(grid.df_hz - df_in) <= _GRID_RTOL * df_in:
         return h, min(grid.n_pos, h.shape[-1])
     # resample in magnitude and unwrapped phase (a delay is a linear phase)
-    fk = grid.f_hz
-    fk = fk[fk <= f[-1]]
-    mag = np.abs(h).reshape(-1, f.size)
-    ph = np.unwrap(np.angle(h), axis=-1).reshape(-1, f.size)
-    res = np.empty((mag.shape[0], fk.size), dtype=np.complex128)
-    for i in range(mag.shape[0]):
-        res[i] = np.interp(fk, f, mag[i]) * np.exp(1j * np.interp(fk, f, ph[i]))
-    return res.reshape(*h.shape[:-1], fk.size), int(fk.size)
+    n_fk = int(np.count_nonzero(grid.f_hz <= f[-1]))
+    rows = np.ascontiguousarray(h.reshape(-1, f.size), dtype=np.complex128)
+    res = np.empty((rows.shape[0], n_fk), dtype=np.complex128)
+    fa = np.ascontiguousarray(f, dtype=float)
+    for i in range(rows.shape[0]):
+        _k.resample_row(rows[i], fa, grid.df_hz, res[i])
+    return res.reshape(*h.shape[:-1], n_fk), n_fk
 
 
 def _transform(h: ArrayLike, f_hz: ArrayLike, baud: float, samples_per_ui: int, kind: int,

@@ -117,3 +117,16 @@ def exhaustive_min(fun, grids):
         if v < best:
             best, arg = v, p
     return arg, best
+
+
+def on_fft_grid_numpy(h: np.ndarray, f: np.ndarray, df_out: float) -> np.ndarray:
+    """``h`` (rows on the uniform grid ``f``) at ``k df_out`` up to ``f[-1]``: magnitude and
+    ``numpy.unwrap``-ed phase interpolated with ``numpy.interp``, row by row."""
+    fk = np.arange(int(np.floor(f[-1] / df_out * (1 + 1e-12))) + 1) * df_out
+    fk = fk[fk <= f[-1]]
+    h2 = np.atleast_2d(h)
+    out = np.empty((h2.shape[0], fk.size), dtype=np.complex128)
+    for i, row in enumerate(h2):
+        ph = np.unwrap(np.angle(row))
+        out[i] = np.interp(fk, f, np.abs(row)) * np.exp(1j * np.interp(fk, f, ph))
+    return out

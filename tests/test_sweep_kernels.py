@@ -3,9 +3,9 @@
 ``chunk_s21_il`` (whole chunk: every line + package group, SDD21 and IL at Nyquist) is
 checked against :func:`sikernel.channel.batch.stripline_channels` and
 ``Channel.il_db``; ``chunk_pulse_cursors`` (whole chunk: every baud and front end) against
-:func:`sikernel.response.pulse_from_h` followed by a NumPy peak search; the in-kernel
-resampling and phase unwrapping against :func:`sikernel.response._on_fft_grid` and
-``numpy.unwrap(numpy.angle(h))``.
+:func:`sikernel.response.pulse_from_h` followed by a NumPy peak search; the resampling and
+phase-unwrapping kernels (shared with :func:`sikernel.response.pulse_from_h`) against
+``numpy.unwrap(numpy.angle(h))`` and ``numpy.interp`` (``tests/naive_response.py``).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sikernel._kernels import response as kr
 from sikernel._kernels import sweep as ks
 from sikernel.errors import SIKernelError
 
@@ -45,21 +46,24 @@ def test_unwrap_phase_equals_numpy(seed, slope_rad):
     ph = slope_rad * np.linspace(0, 1, n) ** 1.3 * n / 10 + rng.normal(0, 0.3, n)
     h = (0.2 + rng.random(n)) * np.exp(-1j * ph)
     got = np.empty(n)
-    ks.unwrap_phase(h, got)
+    kr.unwrap_phase(h, got)
     np.testing.assert_allclose(got, np.unwrap(np.angle(h)), rtol=0, atol=ATOL_SAME_FORMULA)
 
 
-def test_resample_row_equals_on_fft_grid():
+def test_resample_row_equals_numpy_interp():
     from sikernel.response import _on_fft_grid, fft_grid
+
+    from .naive_response import on_fft_grid_numpy
 
     h = _lossy_h(np.array([0.05, 0.3]), F_HZ)
     grid = fft_grid(F_HZ, 25.78125e9, M)              # 2062.5 points at 100 MHz: resampled
-    want, n_valid = _on_fft_grid(h, F_HZ, grid)
-    assert want.shape[-1] == n_valid < F_HZ.size + 2 and abs(grid.df_hz - 100e6) > 1e3
-    for r in range(2):
-        got = np.empty(n_valid, dtype=np.complex128)
-        ks.resample_row(h[r], F_HZ, grid.df_hz, got)
-        np.testing.assert_allclose(got, want[r], rtol=0, atol=ATOL_RESAMPLE)
+    want = on_fft_grid_numpy(h, F_HZ, grid.df_hz)
+    got, n_valid = _on_fft_grid(h, F_HZ, grid)         # the API path, through the kernel
+    assert got.shape == want.shape and n_valid == want.shape[1] and abs(grid.df_hz - 100e6) > 1e3
+    np.testing.assert_allclose(got, want, rtol=0, atol=ATOL_RESAMPLE)
+    one = np.empty(n_valid, dtype=np.complex128)
+    kr.resample_row(h[1], F_HZ, grid.df_hz, one)
+    np.testing.assert_array_equal(one, got[1])
 
 
 def _reference_cursors(v: np.ndarray, n_pre: int, n_post: int) -> tuple[np.ndarray, float]:

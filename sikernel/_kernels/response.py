@@ -81,6 +81,49 @@ def batch_spectrum_to_time(h, n_valid, df, t_ui, kind, n_time, first, out):
 
 
 @kernel
+def unwrap_phase(h, out):
+    """Unwrapped phase (rad) of ``h``: ``numpy.unwrap(numpy.angle(h))``, same arithmetic.
+
+    Steps are folded into [-pi, pi) with a +pi step kept as +pi, and corrections are
+    applied only where the raw step is at least pi (``numpy.unwrap`` with the default
+    ``discont = pi``), accumulated in order.
+    """
+    n = h.shape[0]
+    prev = math.atan2(h[0].imag, h[0].real)
+    out[0] = prev
+    acc = 0.0
+    for i in range(1, n):
+        p = math.atan2(h[i].imag, h[i].real)
+        dd = p - prev
+        prev = p
+        ddmod = (dd + math.pi) % (2.0 * math.pi) - math.pi
+        if ddmod == -math.pi and dd > 0.0:
+            ddmod = math.pi
+        if abs(dd) >= math.pi:
+            acc += ddmod - dd
+        out[i] = p + acc
+
+
+@kernel
+def resample_row(h, f, df_out, out):
+    """``h`` (on the uniform grid ``f``) at ``k df_out``, ``k < out.size``, by linear
+    interpolation of magnitude and unwrapped phase (a delay is a linear phase), as
+    :func:`sikernel.response.pulse_from_h` resamples a grid whose step is not the
+    transform step (checked against NumPy ``unwrap``/``interp`` in the tests)."""
+    n = h.shape[0]
+    mag = np.empty(n)
+    for i in range(n):
+        mag[i] = abs(h[i])
+    ph = np.empty(n)
+    unwrap_phase(h, ph)
+    fk = np.arange(out.shape[0]) * df_out
+    mi = np.interp(fk, f, mag)
+    pi_ = np.interp(fk, f, ph)
+    for k in range(out.shape[0]):
+        out[k] = mi[k] * np.exp(1j * pi_[k])
+
+
+@kernel
 def energy_window(v, n_before, tol, res):
     """Energy figures of a record in one pass each way.
 
@@ -117,5 +160,5 @@ def energy_window(v, n_before, tol, res):
     res[3] = b
 
 
-__all__ = ["KIND_IMPULSE", "KIND_PULSE", "batch_spectrum_to_time", "energy_window",
-           "shape_spectrum", "spectrum_to_time"]
+__all__ = ["KIND_IMPULSE", "KIND_PULSE", "batch_spectrum_to_time", "energy_window", "resample_row",
+           "shape_spectrum", "spectrum_to_time", "unwrap_phase"]

@@ -17,7 +17,7 @@ from numba import prange
 
 from .._jit import kernel, parallel_kernel
 from .batch_build import s21_row
-from .response import KIND_PULSE, shape_spectrum
+from .response import KIND_PULSE, resample_row, shape_spectrum
 
 
 @kernel
@@ -101,48 +101,6 @@ def chunk_fom_ild(h, f, group, band_lo, band_hi, w_ild, f_q, fit_out, fom_out):
         fit_out[r] = c[0] + c[1] * math.sqrt(xq) + c[2] * xq + c[3] * xq * xq
 
 
-@kernel
-def unwrap_phase(h, out):
-    """Unwrapped phase (rad) of ``h``: ``numpy.unwrap(numpy.angle(h))``, same arithmetic.
-
-    Steps are folded into [-pi, pi) with a +pi step kept as +pi, and corrections are
-    applied only where the raw step is at least pi (``numpy.unwrap`` with the default
-    ``discont = pi``), accumulated in order.
-    """
-    n = h.shape[0]
-    prev = math.atan2(h[0].imag, h[0].real)
-    out[0] = prev
-    acc = 0.0
-    for i in range(1, n):
-        p = math.atan2(h[i].imag, h[i].real)
-        dd = p - prev
-        prev = p
-        ddmod = (dd + math.pi) % (2.0 * math.pi) - math.pi
-        if ddmod == -math.pi and dd > 0.0:
-            ddmod = math.pi
-        if abs(dd) >= math.pi:
-            acc += ddmod - dd
-        out[i] = p + acc
-
-
-@kernel
-def resample_row(h, f, df_out, out):
-    """``h`` (on the uniform grid ``f``) at ``k df_out``, ``k < out.size``, by linear
-    interpolation of magnitude and unwrapped phase (a delay is a linear phase); the
-    arithmetic of :func:`sikernel.response._on_fft_grid`."""
-    n = h.shape[0]
-    mag = np.empty(n)
-    for i in range(n):
-        mag[i] = abs(h[i])
-    ph = np.empty(n)
-    unwrap_phase(h, ph)
-    fk = np.arange(out.shape[0]) * df_out
-    mi = np.interp(fk, f, mag)
-    pi_ = np.interp(fk, f, ph)
-    for k in range(out.shape[0]):
-        out[k] = mi[k] * np.exp(1j * pi_[k])
-
-
 @parallel_kernel
 def chunk_pulse_cursors(h, f, group, fe, has_fe, resample, n_valid, df_t, t_ui, n_time, n_neg, m, n_pre,
                         n_post, cursors, h0, pulses, keep):
@@ -218,5 +176,4 @@ def peak_eye_heights(cursors, n_pre, n_levels, n_dfe, dfe_max, out):
         out[r] = 2.0 / (n_levels[r] - 1) * h0 - 2.0 * isi
 
 
-__all__ = ["chunk_fom_ild", "chunk_pulse_cursors", "chunk_s21_il", "il_db_row", "peak_eye_heights",
-           "resample_row", "unwrap_phase"]
+__all__ = ["chunk_fom_ild", "chunk_pulse_cursors", "chunk_s21_il", "il_db_row", "peak_eye_heights"]
