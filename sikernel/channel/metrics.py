@@ -157,14 +157,14 @@ class ILFit:
         return float(out) if out.ndim == 0 else out
 
 
-def _band(ch: Channel, f_min_hz: float, f_max_hz: float, what: str) -> np.ndarray:
+def _band(f: np.ndarray, f_min_hz: float, f_max_hz: float, what: str) -> np.ndarray:
     if f_max_hz <= f_min_hz:
         raise SIKernelError(f"{what}: f_max_hz={f_max_hz:g} must exceed f_min_hz={f_min_hz:g}")
     tol = 1e-9 * f_max_hz
-    if f_max_hz > ch.f[-1] + tol:
+    if f_max_hz > f[-1] + tol:
         raise SIKernelError(f"{what}: f_max_hz={f_max_hz:g} Hz is beyond the channel grid, "
-                            f"which ends at {ch.f[-1]:g} Hz")
-    sel = (ch.f >= f_min_hz - tol) & (ch.f <= f_max_hz + tol)
+                            f"which ends at {f[-1]:g} Hz")
+    sel = (f >= f_min_hz - tol) & (f <= f_max_hz + tol)
     if sel.sum() < 4:
         raise SIKernelError(f"{what}: only {int(sel.sum())} grid points in [{f_min_hz:g}, "
                             f"{f_max_hz:g}] Hz; at least 4 are needed for the 4-term fit")
@@ -203,7 +203,7 @@ def fitted_il(channel: Channel, f_min_hz: float = F_MIN_DEFAULT_HZ, f_max_hz: fl
     w_name = _validate.one_of("weighting", weighting, _WEIGHTINGS)
     f_lo = _validate.non_negative("f_min_hz", f_min_hz)
     f_hi = float(ch.f[-1]) if f_max_hz is None else _validate.positive("f_max_hz", f_max_hz)
-    sel = _band(ch, f_lo, f_hi, "fitted_il")
+    sel = _band(ch.f, f_lo, f_hi, "fitted_il")
     f = ch.f[sel]
     il = _il_db(ch)[sel]
     # basis scaled by the top frequency so the normal matrix is well conditioned

@@ -154,6 +154,11 @@ def _group_rows(p: dict[str, np.ndarray], names: tuple[str, ...]) -> tuple[np.nd
     return first.astype(np.int64), group.reshape(-1).astype(np.int64)
 
 
+def _key(p: dict[str, np.ndarray], names: tuple[str, ...], i: int) -> tuple:
+    """Point ``i``'s values of ``names`` as plain Python scalars (a cache key)."""
+    return tuple(p[k][i].item() if hasattr(p[k][i], "item") else p[k][i] for k in names)
+
+
 def _line(key: tuple) -> Any:
     line = _LINES.get(key)
     if line is None:
@@ -195,8 +200,7 @@ def stage_channel(cfg: SweepConfig, p: dict[str, np.ndarray], state: dict[str, A
 
     f = cfg.f_hz
     first, group = _group_rows(p, _CHANNEL_KEYS)
-    tabs = [_s21_tables(tuple(p[k][i].item() if hasattr(p[k][i], "item") else p[k][i]
-                              for k in _CHANNEL_KEYS), f) for i in first.tolist()]
+    tabs = [_s21_tables(_key(p, _CHANNEL_KEYS, i), f) for i in first.tolist()]
     parts = [np.ascontiguousarray(np.stack([t[j] for t in tabs])) for j in range(6)]
     n = group.size
     h = np.empty((n, f.size), dtype=np.complex128)
@@ -212,13 +216,7 @@ def _metrics_group(f: np.ndarray, fb: float) -> tuple[int, int, np.ndarray]:
     f_t = 0.6 f_b, f_r = 0.75 f_b)."""
     from ..channel import metrics
 
-    f_hi = min(fb, float(f[-1]))
-    tol = 1e-9 * f_hi
-    idx = np.flatnonzero((f >= metrics.F_MIN_DEFAULT_HZ - tol) & (f <= f_hi + tol))
-    if idx.size < 4:
-        raise SIKernelError(f"fom_ild_db: only {idx.size} grid points between "
-                            f"{metrics.F_MIN_DEFAULT_HZ:g} Hz and baud={fb:g} Hz; at least 4 are needed "
-                            "for the 4-term fit (use a finer frequency.df_hz)")
+    idx = np.flatnonzero(metrics._band(f, metrics.F_MIN_DEFAULT_HZ, min(fb, float(f[-1])), "fom_ild_db"))
     lo, hi = int(idx[0]), int(idx[-1]) + 1
     w = metrics.ild_weight(f[lo:hi], fb, metrics.F_V_DEFAULT * fb, metrics.F_R_DEFAULT * fb)
     return lo, hi, w
@@ -267,17 +265,15 @@ def _pulse_group(f: np.ndarray, fb: float, t_r_s: float, f_r: float, m: int) -> 
     """Transform parameters of one (baud, front end) group (cached): front-end filter on
     ``f``, whether it is applied, whether ``h`` is resampled, valid bins, transform step,
     symbol time, record length and pre-t=0 samples (:func:`sikernel.response.fft_grid`)."""
-    from ..response import _GRID_RTOL, fft_grid
+    from ..response import _valid_bins, fft_grid
 
     ck = (_grid_key(f), fb, t_r_s, f_r, m)
     g = _PULSE_GROUPS.get(ck)
     if g is None:
         grid = fft_grid(f, fb, m)
-        df_in = float(f[1] - f[0])
-        same = abs(grid.df_hz - df_in) <= _GRID_RTOL * df_in
-        n_valid = min(grid.n_pos, f.size) if same else int(np.count_nonzero(grid.f_hz <= f[-1]))
+        resample, n_valid = _valid_bins(f, grid)
         has_fe = t_r_s > 0 or f_r > 0
-        g = (_front_end(f, fb, t_r_s, f_r), has_fe, not same, n_valid, grid.df_hz, 1.0 / fb, grid.n_time,
+        g = (_front_end(f, fb, t_r_s, f_r), has_fe, resample, n_valid, grid.df_hz, 1.0 / fb, grid.n_time,
              grid.n_neg)
         if len(_PULSE_GROUPS) >= _CACHE_MAX:
             _PULSE_GROUPS.clear()
@@ -396,7 +392,9 @@ def stage_power(cfg: SweepConfig, p: dict[str, np.ndarray], state: dict[str, Any
         eq_all = np.stack([r.eq_settings[k] for k in EQ_FIELDS], axis=1)
         eq[rows] = eq_all[:, cols]
 
-    workers = min(_numba_threads(), len(tasks))
+    from .._jit import set_threads
+
+    workers = min(set_threads(None), len(tasks))
     if workers <= 1:
         for t in tasks:
             price(t)
@@ -409,12 +407,6 @@ def stage_power(cfg: SweepConfig, p: dict[str, np.ndarray], state: dict[str, Any
     state["pj_per_bit_blocks"] = blocks
     state["eq_architecture"] = arch
     state["eq_settings"] = eq
-
-
-def _numba_threads() -> int:
-    from .._jit import set_threads
-
-    return set_threads(None)
 
 
 def point_channel(cfg: SweepConfig, p: dict[str, np.ndarray], i: int) -> Any:
@@ -433,8 +425,7 @@ def point_channel(cfg: SweepConfig, p: dict[str, np.ndarray], i: int) -> Any:
     -------
     Channel
     """
-    key = tuple(p[k][i].item() if hasattr(p[k][i], "item") else p[k][i] for k in _LINE_KEYS)
-    return _line(key).section(float(p["length_m"][i]), cfg.f_hz)
+    return _line(_key(p, _LINE_KEYS, i)).section(float(p["length_m"][i]), cfg.f_hz)
 
 
 def stage_com(cfg: SweepConfig, p: dict[str, np.ndarray], state: dict[str, Any]) -> None:
