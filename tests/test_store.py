@@ -156,7 +156,7 @@ def test_kill9_inside_a_write_then_resume(tmp_path, mode, reference):
     proc.wait(timeout=KILL_TIMEOUT_S)
     assert proc.returncode == -signal.SIGKILL, proc.stderr.read().decode()
     j = store.Journal(out)
-    assert len(j.done_chunks()) == 3 if mode == "journal" else 4
+    assert len(j.done_chunks()) == (3 if mode == "journal" else 4)
     if mode == "journal":
         assert list(j.dir.glob(".chunk_*.tmp")), "the half-written chunk file should be left over"
     _resume_and_compare(out, reference)
