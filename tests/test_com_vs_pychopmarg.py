@@ -1,0 +1,99 @@
+"""Real-channel COM against committed pychopmarg 3.4 values (an independent implementation).
+
+The reference is ``tests/data/pychopmarg/com_802p3ck_kr_fixed_eq.json``, written by
+``tests/data/pychopmarg/make_reference.py`` (which does not import sikernel; its command,
+versions, every pychopmarg parameter and the sha256 of each channel are in the file).
+Four IEEE P802.3ck thru channels, both package cases, each at one fixed TX FFE + CTLE
+setting, so that the equaliser search cannot hide a difference in the FOM or the COM.
+
+sikernel runs on the same settings, every one explicit (``tests/com_explicit.py``: not a
+named preset, so that retuning the presets does not move this comparison), the same
+package (gamma0 = 1e-7 /mm as the peer needs) and the peer's sampling-point rule
+(``mm_rule="peak", mm_exact_tol_v=1e-3``, its ``loc_curs``).  The one modelling difference
+left: the peer's FOM counts 5 pre-cursors of ISI (the fixed RX FFE it needs, see the
+script); sikernel's counts every pre-cursor of the record (93A-31).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sikernel.channel.package import PACKAGES
+from sikernel.eye.com import com
+
+from .com_explicit import PACKAGE_KEY, fixed_eq, kr_93a_preset, kr_package
+from .conftest import channel_path
+
+REF_FILE = Path(__file__).parent / "data" / "pychopmarg" / "com_802p3ck_kr_fixed_eq.json"
+REF = json.loads(REF_FILE.read_text())
+
+#: COM agreement with pychopmarg 3.4 (dB), per package case.  Source: this comparison, run
+#: on 2026-12-03: worst |difference| 0.115 dB (CA_19p75dB, z_p = 31 mm), 0.005-0.067 dB on
+#: the other three channels; the README's "<= 0.12 dB" is this tolerance.  Where they differ:
+#: the peer's 5-pre-cursor ISI window, its DC extrapolation and its scikit-rf package
+#: cascade (not investigated further).
+COM_TOL_DB = 0.12
+#: FOM agreement with pychopmarg 3.4 (dB), per package case.  Same run: worst |difference|
+#: 0.150 dB (CA_19p75dB, z_p = 31 mm).
+FOM_TOL_DB = 0.16
+
+ROWS = {r["file"]: r for r in REF["channels"]}
+
+
+@pytest.fixture
+def explicit_package(monkeypatch):
+    monkeypatch.setitem(PACKAGES, PACKAGE_KEY, kr_package(gamma0_per_mm=1e-7))
+
+
+def _ours(row: dict):
+    path = channel_path(row["file"])
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == row["sha256"], \
+        f"{path} is not the file the pychopmarg reference was computed on"
+    z = tuple((zp * 1e-3, zp * 1e-3) for zp in row["z_p_mm"])
+    p = kr_93a_preset(z_p_cases_m=z, mm_rule="peak", mm_exact_tol_v=1e-3,
+                      **fixed_eq(row["tx_taps_m3_m2_m1_p1"], row["ctle_gdc_db"], row["ctle_gdc2_db"]))
+    return com(path, preset=p)
+
+
+def test_reference_settings_are_the_explicit_ones():
+    """The committed peer parameters equal those spelled out in tests/com_explicit.py."""
+    p = kr_93a_preset()
+    pkg = kr_package()
+    for row in ROWS.values():
+        cp = row["com_params"]
+        assert cp["fb"] * 1e9 == p.baud_hz and cp["M"] == p.samples_per_ui and cp["L"] == p.n_levels
+        assert cp["fstep"] * 1e9 == pytest.approx(p.df_hz)
+        assert (cp["A_v"], cp["A_fe"], cp["A_ne"]) == (p.a_v_v, p.a_fe_v, p.a_ne_v)
+        assert (cp["SNR_TX"], cp["sigma_Rj"], cp["A_DD"], cp["RLM"], cp["DER_0"]) == \
+            (p.snr_tx_db, p.sigma_rj_ui, p.a_dd_ui, p.r_lm, p.der0)
+        assert cp["eta_0"] * 1e-9 == pytest.approx(p.eta0_v2_per_hz, rel=1e-12)
+        assert cp["T_r"] * 1e-9 == pytest.approx(p.t_r_s, rel=1e-12)
+        assert (cp["f_z"] * 1e9, cp["f_p1"] * 1e9, cp["f_p2"] * 1e9, cp["f_LF"] * 1e9) == pytest.approx(
+            (p.ctle_fz_hz, p.ctle_fp1_hz, p.ctle_fp2_hz, p.ctle_f_lf_hz), rel=1e-12)
+        assert cp["f_r"] == p.f_r_ratio and cp["c0_min"] == p.c0_min and cp["R_0"] == p.r0_ohm
+        np.testing.assert_array_equal(cp["dfe_max"], p.dfe_bmax)
+        assert np.ravel(cp["C_d"]) * 1e-9 == pytest.approx([pkg.cd_f[0]] * 2, rel=1e-12)
+        assert np.ravel(cp["L_s"]) * 1e-9 == pytest.approx([pkg.ls_h[0]] * 2, rel=1e-12)
+        assert cp["C_b"] == pytest.approx([pkg.cb_f * 1e9] * 2) and \
+            cp["C_p"] == pytest.approx([pkg.cp_f * 1e9] * 2)
+        assert tuple(cp["z_c"]) == pkg.zc_ohm and cp["z_pB"] * 1e-3 == pytest.approx(pkg.section_m[1])
+        assert (cp["a1"], cp["a2"], cp["tau"], cp["gamma0"]) == \
+            (pkg.a1, pkg.a2, pkg.tau_ns_per_mm, pkg.gamma0_per_mm)
+
+
+@pytest.mark.channels
+@pytest.mark.parametrize("name", list(ROWS))
+def test_com_and_fom_agree_with_pychopmarg(name, explicit_package):
+    row = ROWS[name]
+    r = _ours(row)
+    assert len(r.cases) == len(row["case_com_db"]) == 2
+    for case, com_ref, fom_ref in zip(r.cases, row["case_com_db"], row["case_fom_db"], strict=True):
+        np.testing.assert_array_equal(case.tx_taps[case.tx_offsets != 0], row["tx_taps_m3_m2_m1_p1"])
+        assert abs(case.com_db - com_ref) <= COM_TOL_DB, (name, case.z_p_m, case.com_db, com_ref)
+        assert abs(case.fom_db - fom_ref) <= FOM_TOL_DB, (name, case.z_p_m, case.fom_db, fom_ref)
+    assert abs(r.com_db - row["com_db"]) <= COM_TOL_DB
