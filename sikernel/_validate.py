@@ -7,7 +7,9 @@ naming the bad value and what would be accepted; none uses ``assert``.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Iterable
+from pathlib import Path
 
 import numpy as np
 
@@ -91,4 +93,81 @@ def one_of(name: str, value: object, known: Iterable[str]) -> str:
     raise SIKernelError(f"unknown {name} {value!r}; known: {', '.join(known)}")
 
 
-__all__ = ["finite_scalar", "frequency_grid", "lengths_m", "non_negative", "one_of", "positive"]
+def output_folder(name: str, path: object) -> Path:
+    """A folder results will be written into: it must exist (or be creatable under an existing,
+    writable parent) and be writable.  Checked before any long computation.
+
+    Parameters
+    ----------
+    name : str
+        What the folder is (for the message, e.g. "--out").
+    path : str or path-like
+        The folder.
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    SIKernelError
+        A file where the folder should be, a missing parent, no write permission.
+    """
+    p = Path(os.fspath(path))  # type: ignore[arg-type]
+    if p.exists():
+        if not p.is_dir():
+            raise SIKernelError(f"{name} {p}: is a file, not a folder; give a folder for the results")
+        if not os.access(p, os.W_OK | os.X_OK):
+            raise SIKernelError(f"{name} {p}: permission denied; choose a writable folder")
+        return p
+    anc = p.parent
+    while not anc.exists() and anc != anc.parent:
+        anc = anc.parent
+    if not anc.is_dir():
+        raise SIKernelError(f"{name} {p}: {anc} is a file, not a folder; give a folder for the results")
+    if not os.access(anc, os.W_OK | os.X_OK):
+        raise SIKernelError(f"{name} {p}: permission denied in {anc}; choose a writable folder")
+    return p
+
+
+def output_file(name: str, path: object) -> Path:
+    """A file that will be written: its folder must exist and be writable, the path must not be
+    a folder.  Checked before any long computation.
+
+    Parameters
+    ----------
+    name : str
+        What the file is (for the message, e.g. "--png").
+    path : str or path-like
+        The file.
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    SIKernelError
+        Missing folder, a file used as a folder, a folder given as the file, no permission.
+    """
+    try:
+        p = Path(os.fspath(path))  # type: ignore[arg-type]
+    except TypeError:
+        raise SIKernelError(f"{name}={path!r} is not a file path") from None
+    if not str(p) or p.is_dir():
+        raise SIKernelError(f"{name} {str(p)!r} is a folder; give a file name inside it")
+    parent = p.parent
+    if not parent.exists():
+        raise SIKernelError(f"{name} {p}: folder {parent} does not exist; create it first")
+    if not parent.is_dir():
+        raise SIKernelError(f"{name} {p}: {parent} is a file, not a folder")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise SIKernelError(f"{name} {p}: permission denied: cannot write in {parent}; "
+                            "choose a writable location")
+    if p.exists() and not os.access(p, os.W_OK):
+        raise SIKernelError(f"{name} {p}: permission denied: the file is not writable")
+    return p
+
+
+__all__ = ["finite_scalar", "frequency_grid", "lengths_m", "non_negative", "one_of", "output_file",
+           "output_folder", "positive"]

@@ -53,6 +53,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _validate
 from .errors import SIKernelError, SIKernelWarning
 
 #: version of the file layout written by this module
@@ -259,6 +260,204 @@ def _h5py() -> Any:
     return h5py
 
 
+# --------------------------------------------------------------------------- file modes, locking
+def _umask() -> int:
+    """The process umask, read without changing it (Linux: /proc; elsewhere set-and-restore)."""
+    with contextlib.suppress(OSError, ValueError):
+        with builtins.open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    old = os.umask(0o022)
+    os.umask(old)
+    return old
+
+
+def _chmod_as_created(path: str | os.PathLike[str]) -> None:
+    """Give a file made by :func:`tempfile.mkstemp` (mode 0600) the mode a plain ``open`` would
+    have given it: ``0666 & ~umask``, as other tools do."""
+    with contextlib.suppress(OSError):
+        os.chmod(path, 0o666 & ~_umask())
+
+
+_LOCK_SUFFIX = ".lock"
+#: lock files held by this process (an flock probe from a second descriptor would see them
+#: as held by "another" writer)
+_HELD_LOCKS: set[str] = set()
+
+
+class WriterLock:
+    """One writer per sweep file: an exclusive ``flock`` on ``<file>.lock``.
+
+    The kernel drops an ``flock`` when the holding process exits in any way (``kill -9``
+    included), so a crashed writer never leaves a stale lock behind; the lock file
+    itself holds ``pid``, ``host`` and start time of the holder, for the message a
+    second writer gets.  The file is removed on :meth:`release` (while still locked; an
+    acquirer that opened the removed file notices the inode change and retries).
+    Without ``fcntl`` (Windows) no lock is taken.
+
+    Parameters
+    ----------
+    path : Path
+        The sweep file; the lock is ``<path>.lock``.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.target = Path(path)
+        self.path = Path(str(path) + _LOCK_SUFFIX)
+        self._fd: int | None = None
+
+    @property
+    def held(self) -> bool:
+        """Whether this object holds the lock."""
+        return self._fd is not None
+
+    def acquire(self) -> None:
+        """Take the lock at once or raise SIKernelError naming the other writer.
+
+        Raises
+        ------
+        SIKernelError
+            Another live process writes the file; the lock file cannot be created.
+        """
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not POSIX
+            return
+        if self._fd is not None:
+            return
+        for _ in range(100):
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                raise SIKernelError(
+                    f"output {self.target} is being written by another sweep ({self.holder()}); "
+                    "wait for it to finish or stop it, or write to another file") from None
+            except BaseException:
+                os.close(fd)
+                raise
+            try:
+                same = os.path.samestat(os.fstat(fd), os.stat(self.path))
+            except FileNotFoundError:
+                same = False
+            if same:
+                break
+            os.close(fd)  # the holder released and removed it meanwhile: lock the new one
+        else:  # pragma: no cover - a pathological race
+            raise SIKernelError(f"cannot lock {self.path}: it keeps being replaced")
+        import socket
+        import sys
+
+        info = {"pid": os.getpid(), "host": socket.gethostname(), "start_time_utc": _utc_now(),
+                "command": " ".join(sys.argv)[:500]}
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, json.dumps(info).encode(), 0)
+        self._fd = fd
+        _HELD_LOCKS.add(os.path.abspath(self.path))
+
+    def holder(self) -> str:
+        """Who holds the lock, from the lock file (``pid N on host H since T``)."""
+        try:
+            info = json.loads(self.path.read_text())
+            return (f"pid {info.get('pid')} on host {info.get('host')}, since "
+                    f"{info.get('start_time_utc')}")
+        except (OSError, ValueError, AttributeError):
+            return f"a process that holds {self.path}"
+
+    def is_locked_by_other(self) -> bool:
+        """Whether some other live process holds the lock (read-only probe, takes nothing)."""
+        if self._fd is not None or os.path.abspath(self.path) in _HELD_LOCKS:
+            return False
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover
+            return False
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except OSError:
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        except OSError:
+            return False
+        finally:
+            os.close(fd)  # closing drops the probe's shared lock
+        return False
+
+    def release(self) -> None:
+        """Remove the lock file and drop the lock (idempotent)."""
+        if self._fd is None:
+            return
+        with contextlib.suppress(OSError):
+            os.unlink(self.path)
+        with contextlib.suppress(OSError):
+            os.close(self._fd)
+        self._fd = None
+        _HELD_LOCKS.discard(os.path.abspath(self.path))
+
+
+# --------------------------------------------------------------------------- truncation check
+_HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+
+
+def _stored_eof(path: Path) -> int | None:
+    """End-of-file address recorded in the HDF5 superblock (absolute), or None if not found.
+
+    Superblock layouts of the HDF5 File Format Specification, section II.A: version 0/1
+    (base address at byte 24 / 28, then free-space, end-of-file addresses) and version
+    2/3 (base address at byte 12, then superblock-extension and end-of-file addresses).
+    The superblock sits at byte 0 or, after a user block, at 512, 1024, 2048, ...
+    """
+    try:
+        size = path.stat().st_size
+        with builtins.open(path, "rb") as fh:
+            off = 0
+            while off + 64 <= size:
+                fh.seek(off)
+                head = fh.read(64)
+                if head[:8] == _HDF5_SIGNATURE:
+                    ver = head[8]
+                    if ver in (0, 1):
+                        so = head[13]
+                        base_at = 24 if ver == 0 else 28
+                        eof_at = base_at + 2 * so
+                    elif ver in (2, 3):
+                        so = head[9]
+                        base_at = 12
+                        eof_at = base_at + 2 * so
+                    else:
+                        return None
+                    if so not in (2, 4, 8) or eof_at + so > len(head):
+                        return None
+                    base = int.from_bytes(head[base_at:base_at + so], "little")
+                    eof = int.from_bytes(head[eof_at:eof_at + so], "little")
+                    return base + eof
+                off = 512 if off == 0 else 2 * off
+    except OSError:
+        return None
+    return None
+
+
+def _check_not_truncated(path: Path) -> None:
+    """Refuse at once a file shorter than its superblock says (cut short: copied or written
+    partly, disk full): the HDF5 library would otherwise retry SWMR reads for a long time."""
+    eof = _stored_eof(path)
+    if eof is None:
+        return
+    size = path.stat().st_size
+    if size < eof:
+        hint = ("resume the sweep (resume=True / --resume) to rebuild it from its journal"
+                if Journal(path).exists() else
+                "it cannot be read; copy it again from its source or rerun the sweep with "
+                "overwrite=True (--overwrite)")
+        raise SIKernelError(f"{path} is truncated: {size} bytes on disk, its HDF5 header says "
+                            f"{eof}; {hint}")
+
+
 # --------------------------------------------------------------------------- journal
 class Journal:
     """Atomic per-chunk result files in ``<file>.journal/`` (the truth about what is done).
@@ -310,6 +509,7 @@ class Journal:
                 np.savez(fh, **{k: np.ascontiguousarray(v) for k, v in arrays.items()})
                 fh.flush()
                 os.fsync(fh.fileno())
+            _chmod_as_created(tmp)
             os.replace(tmp, self._chunk_path(c))
         except BaseException:
             with contextlib.suppress(OSError):
@@ -317,9 +517,21 @@ class Journal:
             raise
 
     def load(self, c: int) -> dict[str, np.ndarray]:
-        """Arrays of chunk ``c``."""
-        with np.load(self._chunk_path(c), allow_pickle=False) as z:
-            return {k: z[k] for k in z.files}
+        """Arrays of chunk ``c``.
+
+        Raises
+        ------
+        SIKernelError
+            The chunk file is damaged (truncated or not a NumPy archive).
+        """
+        import zipfile
+
+        p = self._chunk_path(c)
+        try:
+            with np.load(p, allow_pickle=False) as z:
+                return {k: z[k] for k in z.files}
+        except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile) as exc:
+            raise SIKernelError(f"resume journal file {p} is damaged ({type(exc).__name__}: {exc})") from None
 
     def remove(self) -> None:
         """Delete the journal (after the file is complete)."""
@@ -382,6 +594,16 @@ class SweepWriter:
         self._datasets: dict[str, Any] = {}
         self.done: np.ndarray = np.zeros(layout.n_chunks, dtype=bool)
         self.start_time = _utc_now()
+        self.lock = WriterLock(self.path)
+        self._config_json: str | None = None
+
+    @property
+    def config_text(self) -> str:
+        """:func:`config_json` of the layout's config, built once (a 10^7-point axis makes it
+        hundreds of MB and seconds of work)."""
+        if self._config_json is None:
+            self._config_json = config_json(self.layout.config)
+        return self._config_json
 
     # -- opening -------------------------------------------------------------
     def start(self, *, resume: bool = False, overwrite: bool = False) -> None:
@@ -394,16 +616,25 @@ class SweepWriter:
             different config (the message lists the differences); a file that is
             neither a sweep file nor resumable; no permission; no disk space.
         """
+        _validate.output_file("output", self.path)
+        # one writer per file: taken before anything is read or written, kept until release()
+        try:
+            self.lock.acquire()
+        except OSError as exc:
+            raise _os_error(exc, self.path, "locking") from None
+        try:
+            self._start(resume=resume, overwrite=overwrite)
+        except BaseException:
+            self.close()
+            self.release()
+            raise
+
+    def _start(self, *, resume: bool, overwrite: bool) -> None:
         exists = self.path.exists() or self.journal.exists()
         if exists and not (resume or overwrite):
             raise SIKernelError(f"output {self.path} already exists; pass overwrite=True (--overwrite) "
                                 "to replace it or resume=True (--resume) to continue it")
-        parent = self.path.parent
-        if not parent.is_dir():
-            raise SIKernelError(f"output folder {parent} does not exist")
-        if not os.access(parent, os.W_OK | os.X_OK):
-            raise SIKernelError(f"permission denied: cannot write in {parent}; choose a writable location")
-        cfg = config_json(self.layout.config)
+        cfg = self.config_text
         try:
             if resume and self.journal.exists():
                 meta = self.journal.meta()
@@ -415,7 +646,11 @@ class SweepWriter:
                         self.done[c] = True
                 self._create_file()
                 for c in np.flatnonzero(self.done):
-                    self._write_h5(int(c), self.journal.load(int(c)), flag=False)
+                    arrays = self._journalled(int(c))
+                    if arrays is None:
+                        self.done[c] = False
+                        continue
+                    self._write_h5(int(c), arrays, flag=False)
                 self._group["done"][:] = self.done.astype(np.uint8)
                 self._enter_swmr()
                 return
@@ -437,12 +672,42 @@ class SweepWriter:
             self.close()
             raise _os_error(exc, self.path, "creating") from None
 
+    def _journalled(self, c: int) -> dict[str, np.ndarray] | None:
+        """Chunk ``c`` from the journal, checked against the layout; None (with a warning, and
+        the damaged file removed so that the chunk is recomputed) when it is unusable."""
+        lay = self.layout
+        a, b = lay.chunk_range(c)
+        try:
+            arrays = self.journal.load(c)
+            for spec in lay.outputs:
+                got = arrays.get(spec.name)
+                if got is None or got.shape != (b - a, *spec.extra_shape):
+                    raise SIKernelError(f"resume journal file {self.journal._chunk_path(c)} is damaged "
+                                        f"(output {spec.name} missing or of the wrong shape)")
+        except SIKernelError as exc:
+            warnings.warn(f"{exc}; chunk {c} (points {a}..{b - 1}) will be computed again",
+                          SIKernelWarning, stacklevel=4)
+            with contextlib.suppress(OSError):
+                self.journal._chunk_path(c).unlink()
+            return None
+        return arrays
+
+    def release(self) -> None:
+        """Release the one-writer lock (after :meth:`finish` / :meth:`close`; idempotent)."""
+        self.lock.release()
+
     def _check_same(self, meta: Mapping[str, Any]) -> None:
-        old = json.loads(meta["config_json"]) if "config_json" in meta else None
-        new = json.loads(config_json(self.layout.config))
-        if old is None:
+        text = meta.get("config_json")
+        if not isinstance(text, str):
             raise SIKernelError(f"{self.path} has no recorded config; cannot resume it")
-        diffs = config_diff(old, new)
+        if text == self.config_text:
+            return
+        try:
+            old = json.loads(text)
+        except ValueError:
+            raise SIKernelError(f"{self.path}: the recorded config is unreadable; cannot resume it, "
+                                "rerun with overwrite=True (--overwrite)") from None
+        diffs = config_diff(old, json.loads(self.config_text))
         if diffs:
             raise SIKernelError(f"cannot resume {self.path}: the config differs from the one it was "
                                 f"started with: {'; '.join(diffs)}")
@@ -468,7 +733,7 @@ class SweepWriter:
         g.attrs["n_points"] = lay.n_points
         g.attrs["chunk_size"] = lay.chunk_size
         g.attrs["n_chunks"] = lay.n_chunks
-        g.attrs["config_json"] = config_json(lay.config)
+        g.attrs["config_json"] = self.config_text
         g.attrs["presets_json"] = json.dumps(lay.presets, sort_keys=True, default=_json_default)
         g.attrs["start_time_utc"] = self.start_time
         g.attrs["end_time_utc"] = ""
@@ -590,23 +855,42 @@ def _h5_chunks(shape: tuple[int, ...], target: int = 65536) -> tuple[int, ...] |
 
 # --------------------------------------------------------------------------- reading
 def _open_h5(path: Path) -> Any:
+    """Open a sweep file for reading: plainly when no writer has it open, in SWMR mode when
+    one has (or had, before a crash); a truncated file is refused before HDF5 sees it."""
     h5py = _h5py()
     if not path.exists():
         raise SIKernelError(f"sweep file {path} does not exist")
+    if path.is_dir():
+        raise SIKernelError(f"{path} is a folder, not a sweep file")
     if not os.access(path, os.R_OK):
         raise SIKernelError(f"permission denied: cannot read {path}")
+    writer_alive = WriterLock(path).is_locked_by_other()
+    if not writer_alive:
+        # a live SWMR writer's superblock may lag behind the data it appends; a file without
+        # a writer must be as long as its superblock says (else SWMR opens retry for minutes)
+        _check_not_truncated(path)
+    first: BaseException | None = None
+    if not writer_alive:
+        try:
+            return h5py.File(path, "r", locking=False)
+        except (OSError, RuntimeError) as exc:
+            first = exc
+        text = str(first)
+        # only a file left "open for write" by a (killed) SWMR writer needs a SWMR open; any
+        # other damage would make SWMR reads retry for a long time
+        if "already open" not in text and "consistency flag" not in text:
+            _raise_unreadable(path, first)
     try:
         return h5py.File(path, "r", swmr=True, locking=False)
-    except (OSError, RuntimeError):
-        pass
-    try:
-        return h5py.File(path, "r", locking=False)
     except (OSError, RuntimeError) as exc:
-        hint = ""
-        if Journal(path).exists():
-            hint = " (a resume journal exists next to it: resume the sweep to rebuild it)"
-        raise SIKernelError(f"{path} is not a readable HDF5 sweep file (corrupted or not HDF5: "
-                            f"{exc}){hint}") from None
+        _raise_unreadable(path, first or exc)
+
+
+def _raise_unreadable(path: Path, exc: BaseException | None) -> None:
+    hint = ("; a resume journal exists next to it: resume the sweep (resume=True / --resume) to "
+            "rebuild it" if Journal(path).exists() else "")
+    raise SIKernelError(f"{path} is not a readable HDF5 sweep file (corrupted or not HDF5: "
+                        f"{exc}){hint}") from None
 
 
 def _pick_group(f: Any, path: Path, name: str | None) -> Any:
@@ -743,6 +1027,17 @@ def open(path: str | os.PathLike[str], name: str | None = None,
                 axes[k] = vals
                 units[k] = str(d.attrs.get("units", ""))
         axes = {k: axes[k] for k in axis_names}
+        # the done flags first: a chunk's flag is set only after its data is flushed, so every
+        # chunk flagged now is whole in the outputs read next; points not flagged are masked
+        # (NaN) even if a chunk in progress has already put part of its values in the file
+        dd = g["done"]
+        if f.swmr_mode:
+            dd.refresh()
+        done_chunks = dd[()].astype(bool)
+        shape = tuple(len(v) for v in axes.values())
+        n = int(np.prod(shape, dtype=np.int64))
+        cs = int(attrs["chunk_size"])
+        done = np.repeat(done_chunks, cs)[:n].reshape(shape)
         outs, dims, ou, od = {}, {}, {}, {}
         stored = list(g["outputs"])
         if outputs is not None:
@@ -754,18 +1049,13 @@ def open(path: str | os.PathLike[str], name: str | None = None,
             d = g["outputs"][k]
             if f.swmr_mode:
                 d.refresh()
-            outs[k] = d[()]
+            arr = d[()]
+            if not done.all() and arr.dtype.kind == "f":
+                arr[~done] = np.nan
+            outs[k] = arr
             dims[k] = json.loads(d.attrs["dims"])
             ou[k] = str(d.attrs["units"])
             od[k] = str(d.attrs["description"])
-        dd = g["done"]
-        if f.swmr_mode:
-            dd.refresh()
-        done_chunks = dd[()].astype(bool)
-        shape = tuple(len(v) for v in axes.values())
-        n = int(np.prod(shape, dtype=np.int64))
-        cs = int(attrs["chunk_size"])
-        done = np.repeat(done_chunks, cs)[:n].reshape(shape)
         complete = attrs.get("status") == "complete"
         config = json.loads(attrs["config_json"])
     except (KeyError, ValueError, OSError, RuntimeError) as exc:

@@ -224,6 +224,7 @@ def run_sweep(config: Mapping[str, Any] | str | os.PathLike[str] | SweepConfig,
             writer.finish()
     finally:
         writer.close()
+        writer.release()
         set_threads(threads_before)
     if not writer.complete:
         return None
