@@ -33,6 +33,7 @@ meaning GBd) fail the plausibility ranges with a message naming the expected uni
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import tomllib
@@ -167,6 +168,13 @@ def _err(msg: str) -> SIKernelError:
     return SIKernelError(f"sweep config: {msg}")
 
 
+#: an example of the expected number, by unit (for the "must be a number" message)
+_EXAMPLE = {"m": " (write SI numbers, e.g. 0.05 for 50 mm)",
+            "Bd": " (write SI numbers, e.g. 53.125e9 for 53.125 GBd)",
+            "s": " (write SI numbers, e.g. 8e-12 for 8 ps)",
+            "nm": " (the node in nanometres, e.g. 7 for a 7 nm node)"}
+
+
 def _value(name: str, v: Any, p: Param, where: str) -> Any:
     """One parameter value checked and normalised (float, int or canonical name)."""
     if p.kind == "name":
@@ -179,7 +187,7 @@ def _value(name: str, v: Any, p: Param, where: str) -> Any:
         raise _err(f"{where}{name}={v!r} is unknown; known: {', '.join(known)}")
     unit = f" in {p.units}" if p.units else ""
     if isinstance(v, bool) or not isinstance(v, int | float | np.integer | np.floating):
-        raise _err(f"{where}{name}={v!r} must be a number{unit} (write SI numbers, e.g. 0.05 for 50 mm)")
+        raise _err(f"{where}{name}={v!r} must be a number{unit}{_EXAMPLE.get(p.units, '')}")
     x = float(v)
     if not math.isfinite(x):
         raise _err(f"{where}{name}={v!r} must be finite")
@@ -193,6 +201,31 @@ def _value(name: str, v: Any, p: Param, where: str) -> Any:
         raise _err(f"{where}{name}={v!r} is outside the plausible range {rng}{unit}; "
                    f"check the units ({name} is{unit or ' dimensionless'})")
     return x
+
+
+#: axes longer than this are checked as one array (same rules as :func:`_value`)
+_VECTOR_AXIS = 1000
+
+
+def _axis_values(name: str, vals: Any, p: Param) -> tuple[Any, ...]:
+    """An axis checked and normalised; long numeric axes in one vectorised pass (a 10^7-point
+    axis in about a second instead of tens), anything irregular value by value for the message."""
+    where = f"axes.{name}: "
+    if p.kind != "name" and len(vals) > _VECTOR_AXIS:
+        try:
+            arr = np.asarray(vals)
+        except (ValueError, TypeError):
+            arr = None
+        if (arr is not None and arr.ndim == 1 and arr.dtype.kind in "iuf"
+                and not any(type(v) is bool or type(v) is np.bool_ for v in vals)):
+            x = arr.astype(float)
+            ok = np.isfinite(x) & ((x > p.lo) if p.lo_strict else (x >= p.lo)) & (x <= p.hi)
+            if p.kind == "int":
+                ok &= x == np.round(x)
+            if ok.all():
+                return tuple(x.astype(int).tolist() if p.kind == "int" else x.tolist())
+            _value(name, vals[int(np.argmin(ok))], p, where)  # raises with the usual message
+    return tuple(_value(name, v, p, where) for v in vals)
 
 
 @dataclass(frozen=True)
@@ -236,6 +269,14 @@ class SweepConfig:
     def n_points(self) -> int:
         """Number of grid points."""
         return int(np.prod(self.shape, dtype=np.int64))
+
+    @functools.cached_property
+    def axis_arrays(self) -> dict[str, np.ndarray]:
+        """Each axis as a NumPy array (float64, or object for names), built once per config:
+        every chunk indexes these instead of converting its axis again (a 10^7-point axis
+        costs about a second to convert)."""
+        return {k: np.array(v, dtype=object if isinstance(v[0], str) else float)
+                for k, v in self.axes.items()}
 
     @property
     def f_hz(self) -> np.ndarray:
@@ -348,9 +389,10 @@ def load_config(config: Mapping[str, Any] | str | Path | SweepConfig) -> SweepCo
             raise _err(f"axes.{k}={vals!r} must be a list of values")
         if len(vals) == 0:
             raise _err(f"axes.{k} is empty; an axis needs at least one value")
-        vs = tuple(_value(k, v, PARAMS[k], f"axes.{k}: ") for v in vals)
+        vs = _axis_values(k, vals, PARAMS[k])
         if len(set(vs)) != len(vs):
-            raise _err(f"axes.{k} has repeated values {list(vs)}")
+            dup = sorted({v for v in vs if vs.count(v) > 1}) if len(vs) <= 1000 else []
+            raise _err(f"axes.{k} has repeated values{' ' + str(dup) if dup else ''}; each value once")
         axes[k] = vs
     fixed = {k: _value(k, fixed_raw[k], PARAMS[k], "fixed.") if k in fixed_raw else p.default
              for k, p in PARAMS.items() if k not in axes}

@@ -125,8 +125,7 @@ def chunk_params(cfg: SweepConfig, start: int, stop: int) -> dict[str, np.ndarra
     n = stop - start
     idx = np.unravel_index(np.arange(start, stop, dtype=np.int64), cfg.shape)
     out: dict[str, np.ndarray] = {}
-    for (name, vals), ii in zip(cfg.axes.items(), idx, strict=True):
-        arr = np.array(vals, dtype=object if isinstance(vals[0], str) else float)
+    for (name, arr), ii in zip(cfg.axis_arrays.items(), idx, strict=True):
         out[name] = arr[ii]
     for name, v in cfg.fixed.items():
         out[name] = np.full(n, v, dtype=object if isinstance(v, str) else float)
