@@ -45,6 +45,7 @@ from .channel.twoport import cascade as cascade
 # eye closure and COM
 from .eye.closure import eye_closure as eye_closure
 from .eye.com import com as com
+from .eye.erl import erl as erl
 from .eye.peak import peak_distortion_eye as peak_distortion_eye
 from .eye.presets import ComPreset as ComPreset
 from .eye.presets import get_preset as get_preset
@@ -78,6 +79,7 @@ __all__ = [
     "com",
     "energy_per_bit",
     "energy_per_bit_batch",
+    "erl",
     "eq",
     "errors",
     "extrapolate_dc",

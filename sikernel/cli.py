@@ -15,7 +15,7 @@ from . import __version__
 from .errors import SIKernelError
 
 # sub-command modules, in the order they appear in --help
-_SUBCOMMANDS: tuple[str, ...] = ("com", "eye", "il", "study", "sweep")
+_SUBCOMMANDS: tuple[str, ...] = ("com", "erl", "eye", "il", "study", "sweep")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,55 @@
+"""``sikernel erl``: effective return loss of a Touchstone channel (IEEE 802.3 Annex 93A.5)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``erl`` sub-command.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        The ``add_subparsers()`` object of the ``sikernel`` parser.
+    """
+    p = subparsers.add_parser(
+        "erl", help="effective return loss of a channel (IEEE 802.3 Annex 93A.5)",
+        description="ERL at both ends of FILE.s4p as the IEEE 802.3 COM reference code computes "
+                    "it, with the TDR/ERL parameters of an IEEE COM configuration sheet or a "
+                    "named preset (802.3ck-kr, -cr, -c2c, -c2m-host, -c2m-module).")
+    p.add_argument("file", help="channel, Touchstone .s4p (port map from the sheet's Port Order)")
+    p.add_argument("--config", default="802.3ck-kr", metavar="SHEET|PRESET",
+                   help="config_com_ieee8023_93a=*.xlsx or a preset name (default 802.3ck-kr)")
+    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                   help="override an ErlSettings field (SI units), e.g. --set n_ui=1000; repeatable")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(func=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from ..errors import SIKernelError
+    from ..eye.erl import erl
+
+    overrides = {}
+    for it in args.set:
+        if "=" not in it:
+            raise SIKernelError(f"--set {it!r}: expected NAME=VALUE")
+        k, v = it.split("=", 1)
+        try:
+            overrides[k.strip()] = json.loads(v)
+        except json.JSONDecodeError:
+            overrides[k.strip()] = v
+    r = erl(args.file, config=args.config, **overrides)
+    if args.json:
+        json.dump(r.to_dict(), sys.stdout, indent=2)
+        print()
+        return 0
+    s = r.settings
+    print(f"ERL {r.erl_db:.3f} dB  ({'pass' if r.passed else 'FAIL'} at >= {s.pass_threshold_db:g} dB)"
+          f"  TX end {r.tx.erl_db:.3f} dB, RX end {r.rx.erl_db:.3f} dB")
+    print(f"config {s.source}  N {s.n_ui} UI  N_bx {s.n_bx}  T_fx {s.tfx_s[0]:g}/{s.tfx_s[1]:g} s  "
+          f"elapsed {r.elapsed_s:.3f} s")
+    return 0

@@ -1,0 +1,222 @@
+"""ERL (IEEE 802.3 Annex 93A.5) against the IEEE COM MATLAB reference code run under Octave.
+
+Reference values: tests/data/erl/ (README there: command, COM 4.50, Octave 7.3.0, sheets).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sikernel.channel.core import Channel
+from sikernel.errors import SIKernelError, SIKernelWarning
+from sikernel.eye import erl as erl_mod
+from sikernel.eye.erl import ERL_PRESETS, ErlSettings, erl, get_erl_settings, sampled_pmf
+
+from .conftest import REPO, channel_path
+
+DATA = Path(__file__).parent / "data" / "erl"
+SHEETS = REPO.parent / "shared" / "reference" / "ieee-com-config"
+
+#: sikernel vs the IEEE reference code, same sheet, same channel.  The issue's goal is 0.1 dB;
+#: both compute the same arithmetic (observed agreement < 1e-4 dB on all 31 cases), so the
+#: tolerance is set at the reference's own ERL print resolution (3 decimals).
+ERL_VS_REFERENCE_DB = 1e-3
+
+_SHEET_OF_PRESET = {
+    "802.3ck-kr": "config_com_ieee8023_93a=3ck_SA_KR_08_17_2022.xlsx",
+    "802.3ck-cr": "config_com_ieee8023_93a=3ck_SA_CR_CA_08_17_2022.xlsx",
+    "802.3ck-c2c": "config_com_ieee8023_93a=3ck_SA_120F_C2C_08_17_2022.xlsx",
+    "802.3ck-c2m-host": "config_com_ieee8023_93a=3ck_SA_120G_ERL_HOST_10_26_2022.xlsx",
+    "802.3ck-c2m-module": "config_com_ieee8023_93a=3ck_SA_120G_ERL_MODULE_10_26_2022.xlsx",
+}
+
+
+def _sheet(name: str) -> Path:
+    p = SHEETS / name
+    if not p.is_file():
+        pytest.skip(f"IEEE config sheet {name} not found under {SHEETS}")
+    pytest.importorskip("python_calamine", reason="reading the IEEE sheets needs python-calamine")
+    return p
+
+
+def _cases() -> list[dict]:
+    out = []
+    for fn in ("erl_ref_450.json", "erl_ref_450_variants.json"):
+        ref = json.loads((DATA / fn).read_text())
+        out += ref["results"]
+    return out
+
+
+_OVERRIDE_MAP = {"param.beta_x": ("beta_x", float), "param.Z_t": ("z_t_ohm", float),
+                 "OP.RL_norm_test": ("erl_fom", int), "param.Grr": ("grr", int),
+                 "param.tfx": ("tfx_s", lambda s: tuple(float(x) for x in s.strip("[]").split(",")))}
+
+
+def _kwargs(overrides: list[str]) -> dict:
+    kw = {}
+    for k, v in zip(overrides[0::2], overrides[1::2], strict=True):
+        if k in _OVERRIDE_MAP:
+            name, conv = _OVERRIDE_MAP[k]
+            kw[name] = conv(v)
+        elif k not in ("OP.DISPLAY_WINDOW", "OP.ERL_ONLY"):
+            raise AssertionError(f"reference override {k} not mapped")
+    return kw
+
+
+def _case_id(c: dict) -> str:
+    extra = "-".join(c["overrides"][4::2])
+    return f"{c['sheet'][27:-5]}-{Path(c['channel_file']).stem}" + (f"-{extra}" if extra else "")
+
+
+@pytest.mark.parametrize("case", _cases(), ids=_case_id)
+def test_erl_matches_ieee_reference(case: dict) -> None:
+    sheet = _sheet(case["sheet"])
+    ch = channel_path(Path(case["channel_file"]).name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        r = erl(ch, config=sheet, **_kwargs(case["overrides"]))
+    assert r.tx.erl_db == pytest.approx(case["erl11_db"], abs=ERL_VS_REFERENCE_DB)
+    assert r.rx.erl_db == pytest.approx(case["erl22_db"], abs=ERL_VS_REFERENCE_DB)
+    assert r.erl_db == pytest.approx(case["erl_db"], abs=ERL_VS_REFERENCE_DB)
+
+
+@pytest.mark.parametrize("name", sorted(ERL_PRESETS))
+def test_preset_equals_its_sheet(name: str) -> None:
+    from_sheet, prov = get_erl_settings(_sheet(_SHEET_OF_PRESET[name]))
+    preset, _ = get_erl_settings(name)
+    for f in ErlSettings.__dataclass_fields__:
+        if f == "source":
+            continue
+        a, b = getattr(preset, f), getattr(from_sheet, f)
+        if f == "pairs":
+            assert a == b
+        else:
+            assert np.asarray(a, float) == pytest.approx(np.asarray(b, float), rel=1e-12), f
+    assert "TR_TDR" in prov["read"]
+
+
+def test_preset_equals_sheet_result() -> None:
+    ch = channel_path("DPO_4in_Meg7_THRU.s4p")
+    a = erl(ch, "802.3ck-kr")
+    b = erl(ch, _sheet(_SHEET_OF_PRESET["802.3ck-kr"]))
+    assert a.erl_db == b.erl_db
+    assert a.passed and a.to_dict()["pass_threshold_db"] == 9.7
+
+
+def test_unsupported_sheet_value_is_an_error() -> None:
+    # the 120G C2M sheet adds the TX package to the TDR (TDR_W_TXPKG = 1): not implemented
+    with pytest.raises(SIKernelError, match="TDR_W_TXPKG"):
+        get_erl_settings(_sheet("config_com_ieee8023_93a=3ck_SA_120g_C2M_tp1a_08_17_2022.xlsx"))
+
+
+def test_bad_settings_are_errors() -> None:
+    with pytest.raises(SIKernelError, match="unknown ERL preset"):
+        get_erl_settings("802.3ck-xx")
+    with pytest.raises(SIKernelError, match="unknown ERL setting"):
+        get_erl_settings("802.3ck-kr", n_uis=3)
+    with pytest.raises(SIKernelError, match="tfx_s"):
+        ErlSettings(f_b_hz=53.125e9, tfx_s=(-1.0, 0.0))
+    with pytest.raises(SIKernelError, match="grr"):
+        ErlSettings(f_b_hz=53.125e9, grr=3)
+    with pytest.raises(SIKernelError, match="n_levels"):
+        ErlSettings(f_b_hz=53.125e9, n_levels=1)
+
+
+def _matched_line(delay_s: float, rho: float, n: int = 6001, df: float = 10e6) -> Channel:
+    """A channel whose SDD11 is one reflection of ``rho`` after a round trip of ``delay_s``."""
+    f = np.arange(n) * df
+    sdd = np.zeros((n, 2, 2), complex)
+    sdd[:, 0, 0] = rho * np.exp(-2j * np.pi * f * delay_s)
+    sdd[:, 1, 1] = rho * np.exp(-2j * np.pi * f * delay_s)
+    sdd[:, 1, 0] = sdd[:, 0, 1] = np.sqrt(1 - rho**2)
+    return Channel(f=f, sdd=sdd, name="one-echo")
+
+
+def test_single_echo_closed_form() -> None:
+    """One echo of rho, far from the gate: the PTDR is rho times the filtered unit pulse.
+
+    With one dominant cursor r0 the PMF is a cluster of mass 1/L around -r0 (spread by the
+    other cursors, at most their sum) and three more clusters above it; with DER_0 < 1/L the
+    CDF reaches DER_0 inside the lowest cluster, so |R_eff - r0| <= sum of the others + 1 bin."""
+    s, _ = get_erl_settings("802.3ck-kr", der=0.2, n_ui=400)
+    rho = 0.1
+    ch = _matched_line(2e-9, rho)
+    r = erl(ch, s)
+    peak = max(np.max(np.abs(r.tx.ptdr[k::32])) for k in range(32))
+    # every other sample is tiny: -R_eff is the -peak bin within one bin plus their sum
+    rest = np.sort(np.abs(r.tx.ptdr[r.tx.phase::32]))[:-1].sum()
+    assert r.tx.r_eff == pytest.approx(peak, abs=s.pdf_bin_v + rest)
+    # the pulse of a Gaussian-edged, filtered 1-UI pulse peaks below 1: ERL above -20log10(rho)
+    assert 0.5 * rho < peak < rho
+    assert r.tx.erl_db > -20 * math.log10(rho)
+
+
+def test_reflection_inside_gate_is_suppressed() -> None:
+    """An echo inside T_fx + 3 T_rTDR (the fixture region) is zeroed by the gate."""
+    far = erl(_matched_line(1.5e-9, 0.2), "802.3ck-cr")
+    assert 5 < far.tx.erl_db < 20
+    # fixture delay 0.3 ns: the echo at 0.1 ns is gated out, nothing is left above one bin
+    with pytest.warns(SIKernelWarning, match="reported as \\+inf"):
+        near = erl(_matched_line(0.1e-9, 0.2), "802.3ck-cr")
+    assert near.tx.erl_db == math.inf and near.erl_db == math.inf
+
+
+def test_pmf_matches_enumeration() -> None:
+    """The rounded-bin PMF equals brute-force enumeration of all L^K patterns, binned the same
+    way (each a_l |r_k| rounded to the bin), for a few cursors."""
+    rng = np.random.default_rng(7)
+    r = rng.normal(0, 0.02, 5)
+    bin_v = 1e-4
+    x, p = sampled_pmf(r, 4, bin_v)
+    lv = np.array([-1, -1 / 3, 1 / 3, 1])
+    grid = np.stack(np.meshgrid(*[lv] * 5, indexing="ij"), -1).reshape(-1, 5)
+    keep = np.abs(r) > bin_v
+    b = np.sign(grid * np.abs(r)) * np.floor(np.abs(grid * np.abs(r)) / bin_v + 0.5)
+    tot = b[:, keep].sum(1).astype(int)
+    vals, cnt = np.unique(tot, return_counts=True)
+    ref = dict(zip(vals, cnt / grid.shape[0], strict=True))
+    got = {round(xi / bin_v): pi for xi, pi in zip(x, p, strict=True) if pi > 0}
+    assert got.keys() == ref.keys()
+    for k in ref:
+        assert got[k] == pytest.approx(ref[k], rel=1e-12)
+    assert p.sum() == pytest.approx(1.0, rel=1e-12)
+
+
+def test_renormalisation_is_identity_at_the_data_reference() -> None:
+    rng = np.random.default_rng(3)
+    n = 64
+    sdd = (rng.normal(size=(n, 2, 2)) + 1j * rng.normal(size=(n, 2, 2))) * 0.2
+    ch = Channel(f=np.arange(n) * 1e8, sdd=sdd)
+    np.testing.assert_allclose(erl_mod.renormalised_rl(ch, 1, 50.0), sdd[:, 0, 0], rtol=1e-12)
+    np.testing.assert_allclose(erl_mod.renormalised_rl(ch, 2, 50.0), sdd[:, 1, 1], rtol=1e-12)
+
+
+def test_renormalisation_of_a_resistor() -> None:
+    """A shunt-free series-free 'channel' that is a resistor R to ground at port 1 (S11 of R in
+    100 ohm): renormalised to 2 Z_t it is (R - 2Z_t)/(R + 2Z_t)."""
+    n, big = 64, 1e-12
+    for r_ohm in (40.0, 100.0, 250.0):
+        g = (r_ohm - 100) / (r_ohm + 100)
+        sdd = np.zeros((n, 2, 2), complex)
+        sdd[:, 0, 0] = g
+        sdd[:, 1, 1] = 0
+        sdd[:, 0, 1] = sdd[:, 1, 0] = big
+        ch = Channel(f=np.arange(n) * 1e8, sdd=sdd)
+        got = erl_mod.renormalised_rl(ch, 1, 45.0)
+        np.testing.assert_allclose(got, (r_ohm - 90) / (r_ohm + 90), atol=1e-9)
+
+
+def test_cli_erl(capsys: pytest.CaptureFixture) -> None:
+    from sikernel.cli import main
+
+    ch = channel_path("DPO_4in_Meg7_THRU.s4p")
+    assert main(["erl", str(ch), "--config", "802.3ck-kr", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["erl_db"] == pytest.approx(13.689, abs=ERL_VS_REFERENCE_DB)
+    assert main(["erl", str(ch), "--config", "nonesuch"]) == 2
