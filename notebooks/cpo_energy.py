@@ -1,0 +1,178 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Why co-packaged optics saves energy: from path length to watts per switch
+#
+# The electrical path between a switch ASIC's SerDes and the optics sets the loss the
+# SerDes must equalise.  This notebook walks the chain that `sikernel` models:
+#
+# 1. **geometry and materials** → channel S-parameters of each architecture
+#    (pluggable, linear pluggable LPO, near-packaged NPO, co-packaged CPO);
+# 2. **insertion loss at Nyquist** of each path;
+# 3. **energy per bit** of the SerDes that closes that loss (block by block), along
+#    path length;
+# 4. **watts per 51.2 Tb/s and 102.4 Tb/s switch**.
+#
+# Every assumption is printed where it enters.  The numbers are those of the
+# calibrated `sikernel.power` model (see `docs/energy-model.md`); they are a model,
+# not measurements.
+
+# %%
+import numpy as np
+
+# %matplotlib inline
+
+import sikernel
+from sikernel import plot, study
+from sikernel.channel.materials import get_dielectric, get_roughness
+
+print("sikernel", sikernel.__version__)
+
+# %% [markdown]
+# ## 1. Paths and materials (assumptions)
+#
+# The study's default paths (`sikernel.study.DEFAULT_PATHS`, overridable with
+# `run_study(paths=...)`) and the assumptions behind them, as the study module
+# documents them, followed by the datasheet points of the PCB materials.
+
+# %%
+print(study.__doc__)
+for spec in study.DEFAULT_PATHS.values():
+    print(spec)
+print()
+for m in ("megtron7", "megtron6", "fr4"):
+    d = get_dielectric(m)
+    print(f"{m:9s} Dk {d.dk} / Df {d.df} at {d.f_ref_hz/1e9:g} GHz  "
+          f"(source: {d.source}; confidence {d.confidence})")
+r = get_roughness("hvlp")
+print(f"copper roughness 'hvlp': Rq = {r.rq_m*1e6:g} um")
+print(f"lanes per switch: {study.LANES_PER_SWITCH}; lane rates (Gb/s): {study.RATES_GBPS}")
+
+# %% [markdown]
+# ## 2. Insertion loss of each architecture's channel
+#
+# Each path is built as a cascade of 2-port sections (`sikernel.study.build_channel`)
+# at 53.125 GBd (106.25 Gb/s PAM4, the 51.2T generation).  The dots mark the loss at
+# Nyquist (26.56 GHz); the dashed line and the right axis are the IEEE 802.3 fitted
+# loss and its deviation (ILD) of the first channel.  LPO uses the pluggable's channel
+# (it differs in the module electronics), so those two curves coincide.
+
+# %%
+baud = 53.125e9
+chans = [study.build_channel(spec, baud) for spec in study.DEFAULT_PATHS.values()]
+for ch in chans:
+    print(f"{ch.name:10s} IL at {baud/2e9:.2f} GHz: {ch.il_db(baud/2):5.1f} dB")
+plot.insertion_loss(chans, baud=baud, f_max_hz=60e9)
+
+# %% [markdown]
+# ## 3. Loss per length of the PCB materials
+#
+# The stripline's loss at Nyquist per metre, from A's physical model (conductor skin
+# effect with roughness + causal Djordjevic-Sarkar dielectric): the slope that
+# turns extra centimetres into decibels.
+
+# %%
+from sikernel.channel.lines import Stripline
+
+for rate in study.RATES_GBPS:
+    fn = np.array([rate * 1e9 / 4])  # PAM4: Nyquist = baud/2 = rate/4
+    per_mm = {m: float(Stripline(m, 127e-6, 17.5e-6, 127e-6, 200e-6, "hvlp").loss_db(fn, 1.0)[0]) / 1e3
+              for m in ("megtron7", "megtron6", "fr4")}
+    print(f"{rate:g} Gb/s (Nyquist {fn[0]/1e9:.2f} GHz): " +
+          ", ".join(f"{m} {v:.3f} dB/mm" for m, v in per_mm.items()))
+
+# %% [markdown]
+# ## 4. Energy per bit along the path, block by block
+#
+# The NPO path of the study (switch package, 31 mm trace + Megtron 7 stripline +
+# optical-engine package, 2 mm) with the stripline growing from 0 to 600 mm, at both
+# lane rates.  Each channel goes through the full SI chain of
+# `sikernel.power.energy_per_bit(channel=...)`, which picks the cheapest SerDes family
+# (linear / analog CTLE + DFE / ADC-DSP) that closes the link at BER 1e-6 (7 nm, TX +
+# RX of one link).  Vertical dashed lines: the lengths where the loss at Nyquist
+# reaches each reach class's budget; solid lines: a change of architecture.
+
+# %%
+from dataclasses import replace
+
+from matplotlib.figure import Figure
+
+from sikernel.power import energy_per_bit
+
+npo = study.DEFAULT_PATHS["npo"]
+fig = Figure(figsize=(12, 4.2), layout="constrained")
+for ax, rate in zip(fig.subplots(1, 2), study.RATES_GBPS, strict=True):
+    fb = rate * 1e9 / 2
+    bds, total_m = [], []
+    for x in np.linspace(0.0, 0.6, 13):
+        segs = (("stripline", "megtron7", float(x)),) if x > 0 else ()
+        spec = replace(npo, name=f"npo + {x * 1e3:.0f} mm", segments=segs)
+        bds.append(energy_per_bit(channel=study.build_channel(spec, fb), baud=fb, node_nm=7))
+        total_m.append(spec.length_m)
+    print(f"{rate:g} Gb/s: " + ", ".join(f"{e.il_nyquist_db:.0f} dB -> {e.total_pj_per_bit:.2f}"
+                                          for e in bds[::4]) + " pJ/bit")
+    plot.energy_blocks(bds, total_m, ax=ax)
+fig
+
+# %% [markdown]
+# ## 5. The study: four architectures, two switch generations
+#
+# `run_study` builds each path's channel, runs the full SI chain on it (pulse
+# response, TX FFE × CTLE search, DFE, MMSE RX FFE), and sizes the SerDes.
+# W per switch counts both directions of all 512 lanes.  Pluggable adds its
+# module retimer's second hop; LPO adds the module's linear stages.  **Optical-side
+# energy (laser, modulator driver, TIA) is not included** here; the study keeps it in
+# a separate, assumption-only table.
+
+# %%
+res = study.run_study()
+print(res.table())
+print("\noptical side, kept separate (assumptions, pJ/bit):", study.OPTICAL_COMPONENTS_PJ_PER_BIT)
+
+# %% [markdown]
+# Where the energy goes, per architecture (pJ/bit, TX + RX of one link, plus the
+# module's share for pluggable and LPO):
+
+# %%
+study_json = res.to_json()  # every number of the study as plain Python objects
+rows = [r for r in study_json["architectures"] if r["rate_gbps"] == study_json["inputs"]["rates_gbps"][0]]
+names = list(dict.fromkeys(b for r in rows for b in r["blocks_pj_per_bit"]))
+print(f"{'block':18s}" + "".join(f"{r['name']:>11s}" for r in rows))
+for b in names:
+    vals = [r["blocks_pj_per_bit"].get(b, 0.0) for r in rows]
+    if any(v > 0 for v in vals):
+        print(f"{b:18s}" + "".join(f"{v:11.3f}" for v in vals))
+print(f"{'total':18s}" + "".join(f"{r['pj_per_bit_electrical']:11.3f}" for r in rows))
+
+# %%
+plot.switch_power(res)
+
+# %%
+plot.study_energy(res, rate_gbps=106.25)
+
+# %%
+plot.study_energy(res, rate_gbps=212.5)
+
+# %% [markdown]
+# ## 6. What the numbers say
+#
+# The electrical I/O power falls with the path loss: CPO's few centimetres of package
+# trace keep the loss at a few dB, where a linear (or lightly equalised) SerDes closes
+# the link, while a pluggable's host board needs a fully equalised, retimed SerDes and
+# a second retimer in the module.  The saving per switch is the `save W` column
+# above.  Caveats: the paths, the connector and module models and the optical-side
+# energy are the assumptions printed in section 1 (optical power is excluded from
+# every figure here); every coefficient of the energy model is listed with its source
+# (or marked as an assumption) in `docs/energy-model.md`.
