@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+import warnings
 
 from . import __version__
 from .errors import SIKernelError
@@ -43,19 +45,91 @@ def main(argv: list[str] | None = None) -> int:
     Returns
     -------
     int
-        Exit status: the sub-command's (0 on success), 2 for no sub-command or
-        an :class:`~sikernel.errors.SIKernelError` (its message goes to stderr).
+        Exit status: the sub-command's (0 on success); 2 for no sub-command or a
+        user error (:class:`~sikernel.errors.SIKernelError`, ``OSError``, ``ValueError``);
+        1 for an unexpected internal error; 130 when interrupted.  Every error is one line
+        on stderr (``sikernel CMD: error: ...``); ``SIKERNEL_DEBUG=1`` in the environment
+        shows the traceback instead.  Warnings are printed once each, one line
+        (``sikernel CMD: warning: ...``), and counted in ``args.warning_log``.
     """
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    debug = os.environ.get("SIKERNEL_DEBUG", "") not in ("", "0")
+    log = WarningLog(args.command)
+    args.warning_log = log
     try:
-        return int(args.func(args) or 0)
-    except SIKernelError as exc:
-        print(f"sikernel {args.command}: error: {exc}", file=sys.stderr)
+        with warnings.catch_warnings():
+            warnings.simplefilter("always")
+            warnings.showwarning = log.show
+            return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        if debug:
+            raise
+        print(f"sikernel {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except (SIKernelError, OSError, ValueError) as exc:
+        if debug:
+            raise
+        print(f"sikernel {args.command}: error: {_one_line(exc)}", file=sys.stderr)
         return 2
+    except Exception as exc:  # one line for the user; the traceback with SIKERNEL_DEBUG=1
+        if debug:
+            raise
+        print(f"sikernel {args.command}: internal error: {type(exc).__name__}: {_one_line(exc)} "
+              "(rerun with SIKERNEL_DEBUG=1 for the traceback, and please report it)", file=sys.stderr)
+        return 1
+
+
+def _one_line(exc: BaseException) -> str:
+    """The exception's message on one line (an OSError with its file name)."""
+    if isinstance(exc, OSError) and not isinstance(exc, SIKernelError) and exc.strerror:
+        text = f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror
+    else:
+        text = str(exc) or type(exc).__name__
+    return " ".join(text.split())
+
+
+class WarningLog:
+    """Prints each distinct warning once, on one line, and counts them.
+
+    Parameters
+    ----------
+    command : str
+        The sub-command (prefix of every line).
+    """
+
+    def __init__(self, command: str) -> None:
+        self.command = command
+        self.counts: dict[str, int] = {}
+
+    def show(self, message: Warning | str, category: type[Warning], filename: str, lineno: int,
+             file: object = None, line: str | None = None) -> None:
+        """``warnings.showwarning`` replacement: ``sikernel CMD: warning: MESSAGE`` once."""
+        text = " ".join(str(message).split())
+        n = self.counts.get(text, 0)
+        self.counts[text] = n + 1
+        if n == 0:
+            print(f"sikernel {self.command}: warning: {text}", file=sys.stderr, flush=True)
+
+    @property
+    def distinct(self) -> int:
+        """Number of different warnings seen."""
+        return len(self.counts)
+
+    @property
+    def total(self) -> int:
+        """Number of warnings seen, repeats included."""
+        return sum(self.counts.values())
+
+    def summary(self) -> str:
+        """``"no warnings"``, ``"1 warning"``, ``"3 warnings (12 in all)"``."""
+        if not self.counts:
+            return "no warnings"
+        s = f"{self.distinct} warning{'s' if self.distinct > 1 else ''}"
+        return s + (f" ({self.total} in all)" if self.total > self.distinct else "")
 
 
 if __name__ == "__main__":  # pragma: no cover

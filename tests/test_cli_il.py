@@ -43,7 +43,7 @@ def test_swapped_pairs_warn(capsys):
     (["--pairs", "1-3,2-4"], "--pairs"),
     (["--pairs", "1,5:2,4"], "out of range"),
     (["--at", "fast"], "--at"),
-    (["--at", "99e9"], "outside the channel grid"),
+    (["--at", "99e9"], "outside the file's frequency range"),
 ])
 def test_bad_arguments_exit_2(capsys, argv, msg):
     p = channel_path("DPO_4in_Meg7_THRU.s4p")

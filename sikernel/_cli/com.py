@@ -30,18 +30,49 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_run)
 
 
-def _parse_overrides(items: list[str]) -> dict:
-    from ..errors import SIKernelError
+def _parse_overrides(items: list[str], preset: str = "802.3ck-kr") -> dict:
+    """``--set NAME=VALUE`` items -> overrides, each value parsed as JSON (numbers, lists) and
+    checked against the kind of the preset's own value (a number where it holds a number).
 
+    Parameters
+    ----------
+    items : list of str
+        The ``--set`` arguments.
+    preset : str
+        The preset they override (its values give the expected kinds).
+
+    Returns
+    -------
+    dict
+        Field name -> value.
+    """
+    import dataclasses
+    import math
+
+    from ..errors import SIKernelError
+    from ..eye.presets import get_preset
+
+    base = dataclasses.asdict(get_preset(preset))
     out = {}
     for it in items:
         if "=" not in it:
-            raise SIKernelError(f"--set {it!r}: expected NAME=VALUE")
-        k, v = it.split("=", 1)
+            raise SIKernelError(f"--set {it!r}: expected NAME=VALUE, e.g. --set t_r_s=4e-12")
+        k, v = (x.strip() for x in it.split("=", 1))
+        if k not in base:
+            raise SIKernelError(f"--set {it!r}: unknown preset value {k!r}; known: {', '.join(sorted(base))}")
         try:
-            out[k.strip()] = json.loads(v)
+            val = json.loads(v)
         except json.JSONDecodeError:
-            out[k.strip()] = v
+            val = v
+        ref = base[k]
+        if isinstance(ref, int | float) and not isinstance(ref, bool):
+            if isinstance(val, bool) or not isinstance(val, int | float) or not math.isfinite(val):
+                raise SIKernelError(f"--set {it!r}: {k} takes a finite number in SI units "
+                                    f"(the preset has {ref!r}), e.g. --set {k}={ref!r}")
+        elif isinstance(ref, list | tuple) and not isinstance(val, list):
+            raise SIKernelError(f"--set {it!r}: {k} takes a JSON list (the preset has "
+                                f"{json.dumps(ref)}), e.g. --set '{k}={json.dumps(ref)}'")
+        out[k] = val
     return out
 
 
@@ -49,7 +80,7 @@ def _run(args: argparse.Namespace) -> int:
     from ..eye.com import com
 
     r = com(args.thru, preset=args.preset, next=args.next, fext=args.fext,
-            **_parse_overrides(args.set))
+            **_parse_overrides(args.set, args.preset))
     if args.json:
         json.dump(r.to_dict(), sys.stdout, indent=2)
         print()

@@ -159,7 +159,28 @@ def _png(path: str, un: Any, eqr: Any, title: str) -> None:
     plt.close(fig)
 
 
+def _check_args(args: argparse.Namespace) -> None:
+    """Refuse bad options and unwritable outputs before any computation."""
+    from .._validate import finite_scalar, output_file
+    from ..errors import SIKernelError
+
+    if args.png:
+        output_file("--png", args.png)
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            raise SIKernelError("--png needs matplotlib (pip install matplotlib)") from None
+    baud = finite_scalar("--baud", args.baud, minimum=0.0, strict_min=True)
+    if baud < 1e6:
+        raise SIKernelError(f"--baud {args.baud:g}: the symbol rate is in Bd; did you mean "
+                            f"{args.baud:g} GBd (--baud {args.baud:g}e9)?")
+    for name in ("ffe_pre", "ffe_post", "dfe"):
+        if getattr(args, name) < 0:
+            raise SIKernelError(f"--{name.replace('_', '-')} {getattr(args, name)}: expected a count >= 0")
+
+
 def _run(args: argparse.Namespace) -> int:
+    _check_args(args)
     out = run_eye(args)
     un, eqr = out.pop("_results")
     if args.png:

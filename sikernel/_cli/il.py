@@ -15,7 +15,7 @@ import warnings
 
 #: frequencies reported when --at is not given (Hz)
 DEFAULT_AT_HZ = (13.28e9, 26.5625e9)
-_UNIT = {"": 1.0, "hz": 1.0, "khz": 1e3, "mhz": 1e6, "ghz": 1e9}
+_UNIT = {"": 1.0, "hz": 1.0, "khz": 1e3, "mhz": 1e6, "ghz": 1e9, "thz": 1e12}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -66,28 +66,61 @@ def parse_pairs(text: str) -> tuple[tuple[int, int], tuple[int, int]]:
 
 
 def parse_frequency(text: str) -> float:
-    """``"26.5625e9"`` or ``"26.5625GHz"`` -> Hz; SIKernelError naming the text otherwise.
+    """``"26.5625e9"``, ``"26.5625GHz"`` or ``"26.5625 G"`` -> Hz; SIKernelError naming the text otherwise.
 
     Parameters
     ----------
     text : str
-        A number in Hz, optionally followed by a unit Hz, kHz, MHz or GHz (case-insensitive).
+        A number in Hz, optionally followed by a unit Hz, kHz, MHz, GHz or THz
+        (case-insensitive; the trailing "Hz" may be left out after a prefix).
 
     Returns
     -------
     float
         Frequency in Hz.
     """
+    return _parse_at(text)[0]
+
+
+def _parse_at(text: str) -> tuple[float, bool]:
+    """Frequency in Hz and whether it was a bare number (no unit)."""
+    import math
+
     from ..errors import SIKernelError
 
-    m = re.fullmatch(r"\s*([-+0-9.eE]+)\s*([kKmMgG]?[hH][zZ])?\s*", text)
+    m = re.fullmatch(r"\s*([-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?)\s*([kKmMgGtT]?(?:[hH][zZ])?)\s*", text)
     try:
         if not m:
             raise ValueError
-        return float(m.group(1)) * _UNIT[(m.group(2) or "").lower()]
-    except ValueError:
+        unit = m.group(2).lower()
+        if unit and not unit.endswith("hz"):
+            unit += "hz"
+        hz = float(m.group(1)) * _UNIT[unit]
+    except (ValueError, KeyError):
         raise SIKernelError(f"--at {text!r}: expected a frequency such as 26.5625e9 or "
                             "26.5625GHz") from None
+    if not math.isfinite(hz) or hz < 0:
+        raise SIKernelError(f"--at {text!r}: a frequency must be finite and >= 0 Hz")
+    return hz, not m.group(2)
+
+
+def _check_at(texts: list[str], at_hz: list[float], bare: list[bool], f_hz: object) -> None:
+    """A bare number below the file's first (non-DC) frequency is a unit slip (GHz typed as Hz);
+    any frequency outside the file's range is refused with the range."""
+    import numpy as np
+
+    from ..errors import SIKernelError
+
+    f = np.asarray(f_hz, dtype=float)
+    nz = f[f > 0]
+    f_lo = float(nz[0]) if nz.size else float(f[0])
+    for t, hz, b in zip(texts, at_hz, bare, strict=True):
+        if b and 0 < hz < f_lo:
+            raise SIKernelError(f"--at {t}: {hz:g} Hz is below the file's first frequency {f_lo:g} Hz; "
+                                f"did you mean GHz (--at {t.strip()}GHz)? Bare numbers are in Hz")
+        if hz < f[0] or hz > f[-1]:
+            raise SIKernelError(f"--at {t}: {hz:g} Hz is outside the file's frequency range "
+                                f"{f[0]:g}..{f[-1]:g} Hz ({f[0] / 1e9:g}..{f[-1] / 1e9:g} GHz)")
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -95,10 +128,13 @@ def _run(args: argparse.Namespace) -> int:
     from ..channel.touchstone import read_touchstone
 
     pairs = parse_pairs(args.pairs)
-    at = [parse_frequency(t) for t in args.at] if args.at else list(DEFAULT_AT_HZ)
+    parsed = [_parse_at(t) for t in args.at] if args.at else [(f, False) for f in DEFAULT_AT_HZ]
+    at = [hz for hz, _ in parsed]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         ch = read_touchstone(args.file, pairs=pairs)
+    if args.at:
+        _check_at(args.at, at, [b for _, b in parsed], ch.f)
     msgs = [str(w.message) for w in caught]
     for msg in msgs:
         print(f"sikernel il: warning: {msg}", file=sys.stderr)

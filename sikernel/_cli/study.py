@@ -24,8 +24,10 @@ def register(subparsers) -> None:
 def _run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from .._validate import output_folder
     from ..study import RATES_GBPS, _nan_to_none, run_study, write_figures, write_hdf5
 
+    output_folder("--out", args.out)  # before minutes of work, not after
     t0 = time.perf_counter()
     rates = tuple(args.rate) if args.rate else RATES_GBPS
     res = run_study(rates_gbps=rates, node_nm=args.node, progress=not args.json)

@@ -35,7 +35,9 @@ def _run(args: argparse.Namespace) -> int:
     res = run_sweep(args.config, args.output, resume=args.resume, overwrite=args.overwrite,
                     backend=args.backend, scheduler=args.scheduler, chunk=args.chunk,
                     threads=args.threads, quiet=True if args.quiet else None, n_workers=args.workers)
+    log = getattr(args, "warning_log", None)
     if not args.quiet and res is not None:
         shape = " x ".join(f"{k}[{len(v)}]" for k, v in res.axes.items())
-        print(f"sweep {res.name}: {shape} -> {args.output} ({', '.join(res.outputs)})")
+        note = f"; {log.summary()} (above)" if log is not None and log.counts else ""
+        print(f"sweep {res.name}: {shape} -> {args.output} ({', '.join(res.outputs)}){note}")
     return 0

@@ -246,6 +246,50 @@ def coupled_microstrip_eeff_odd(w: float, h: float, s: float, er: float, eeff: f
     return (0.5 * (er + 1.0) + ao - eeff) * math.exp(-co * g ** do) + eeff
 
 
+# --------------------------------------------------------------------------- plausibility
+#: plausible size of every cross-section dimension (m): from on-chip / RDL wiring (0.1 um
+#: metal, 1-2 um lines) to the widest board traces and thickest cores (a few mm); the sweep
+#: config's ranges end at the same 10 mm (width, gap, height) and 1 mm (thickness).
+#: Outside them the value is almost surely in other units (mm or um typed as m).
+GEOMETRY_RANGE_M = {"width": (1e-7, 1e-2), "thickness": (1e-7, 1e-3), "height": (1e-7, 1e-2),
+                    "spacing": (1e-7, 1e-2)}
+#: plausible aspect ratios (lo, hi): W/h over the validity range of Hammerstad-Jensen
+#: (0.01 < W/h < 100, the widest of the closed forms used here), S/h likewise, t/W up to
+#: 10 (a trace taller than ten widths is not a strip).  Beyond them the closed forms are
+#: used far outside their fitted range and the skin-effect derivative can overflow.
+GEOMETRY_RATIOS = {("width", "height"): (0.01, 100.0), ("spacing", "height"): (0.01, 100.0),
+                   ("thickness", "width"): (0.0, 10.0), ("thickness", "height"): (0.0, 100.0)}
+
+
+def _check_geometry(kind: str, width: float, thickness: float, height: float,
+                    spacing: float | None) -> None:
+    """Refuse dimensions that cannot be a real line (units slip) before any computation."""
+    dims = {"width": float(width), "thickness": float(thickness), "height": float(height)}
+    if spacing is not None:
+        dims["spacing"] = float(spacing)
+    for name, v in dims.items():
+        lo, hi = GEOMETRY_RANGE_M[name]
+        if lo <= v <= hi:
+            continue
+        hint = ""
+        for unit, scale in (("mm", 1e-3), ("um", 1e-6)):
+            if v > hi and lo <= v * scale <= hi:
+                hint = f"; {v:g} m looks like {unit} typed as m: use {v * scale:g} for {v:g} {unit}"
+                break
+        if v < lo:
+            hint = "; dimensions are in metres (e.g. 100e-6 for 100 um)"
+        raise SIKernelError(f"{kind}: {name}={v:g} m is not a plausible {name} "
+                            f"(expected {lo:g} to {hi:g} m){hint}")
+    for (a, b), (lo, hi) in GEOMETRY_RATIOS.items():
+        if a not in dims:
+            continue
+        r = dims[a] / dims[b]
+        if not lo <= r <= hi:
+            raise SIKernelError(f"{kind}: {a}/{b} = {r:.3g} ({a}={dims[a]:g} m, {b}={dims[b]:g} m) is "
+                                f"outside the plausible range {lo:g} to {hi:g}; check that every "
+                                "dimension is in metres")
+
+
 # --------------------------------------------------------------------------- line classes
 @dataclass(frozen=True)
 class _Line:
@@ -267,6 +311,7 @@ class _Line:
             _validate.positive(nm, getattr(self, nm))
         if self.spacing is not None:
             _validate.positive("spacing", self.spacing)
+        _check_geometry(type(self).__name__, self.width, self.thickness, self.height, self.spacing)
         sig = float(self.sigma_s_m)
         if math.isnan(sig) or sig <= 0:
             raise SIKernelError(f"sigma_s_m={self.sigma_s_m!r} must be > 0 S/m (inf for a perfect conductor)")
