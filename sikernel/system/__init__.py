@@ -1,0 +1,1 @@
+"""The optical side of every architecture and the port account (see docs/energy-model.md)."""

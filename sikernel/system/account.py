@@ -1,0 +1,300 @@
+"""The port account: W per lane, per port and per switch, and pJ/bit, by component.
+
+One figure, one definition (docs/energy-model.md, "The port account", has the diagram):
+
+* a **lane** is one SerDes lane of the switch, full duplex: one egress and one ingress
+  direction at the lane rate;
+* a **port** is ``lanes_per_port`` lanes (800G = 8 × 100G, 1.6T = 8 × 200G), both
+  directions, everything between the switch die and the fibre: the switch SerDes of
+  those lanes, the host channel's other end (a retimed module's host-side SerDes), the
+  module's or engine's DSP, drivers, modulators, TIAs, lasers and the rest;
+* **W per switch** = ports per switch × W per port (the switch's I/O and optics; the
+  switching core is not counted);
+* **pJ/bit** = W per port / port payload rate (one direction, nominal 800 or 1600 Gb/s),
+  the way module powers are quoted (15 W / 800G = 18.75 pJ/b).
+
+Host SerDes ends are priced with :func:`sikernel.power.energy_per_bit` over the
+architecture's channel (TX+RX of one link, or ``scope="tx"``/``"rx"`` for one half), per
+line bit (106.25 / 212.5 Gb/s).  Everything else: :mod:`sikernel.system.components`
+with the inputs of :mod:`sikernel.system.assumptions`.
+
+:class:`PortModel` evaluates the blocks for point values (floats) or Monte Carlo draws
+(arrays): host ends vary through the calibration residual factor and their channel's
+loss (a loss-at-Nyquist shift, applied as the ratio ``E(L0 + ΔL) / E(L0)`` of the energy
+model's tabulated path, :func:`sikernel.power.energy_per_bit_batch`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..errors import SIKernelError
+from . import components
+from .architectures import Architecture, get_architecture
+from .assumptions import Assumption, assumptions
+from .channels import DEFAULT_PATHS, PathSpec, build_channel, with_linear_path
+from .standards import Generation
+
+#: loss-offset assumption of each host-channel class
+_OFFSET_KEY = {"pluggable": "c2m_loss_offset_db", "lro": "c2m_loss_offset_db",
+               "lpo": "c2m_loss_offset_db", "npo": "npo_loss_offset_db",
+               "npo_dsp": "npo_loss_offset_db", "cpo": "cpo_loss_offset_db"}
+#: loss shifts (dB) at which the energy ratio curves are tabulated for the Monte Carlo
+RATIO_GRID_DB = np.arange(-6.0, 14.0001, 0.25)
+#: switch-side blocks (the rest is the module / engine)
+SWITCH_BLOCKS = ("switch_serdes", "switch_serdes_tx", "switch_serdes_rx")
+
+
+def linear_path_loss_db(f3db_over_baud: Any, penalty_db: Any) -> np.ndarray:
+    """Loss of :func:`~sikernel.system.channels.linear_path_response` at Nyquist (dB)."""
+    x = 0.5 * math.sqrt(math.sqrt(2.0) - 1.0) / np.asarray(f3db_over_baud, dtype=float)
+    return np.asarray(penalty_db, dtype=float) + 20.0 * np.log10(1.0 + x * x)
+
+
+@dataclass
+class EndPoint:
+    """A host SerDes end at the point values: its energy and how it moves with loss."""
+
+    block: str
+    side: str
+    scope: str
+    linear: bool
+    node_nm: float
+    pj_per_bit: float
+    il_nyquist_db: float
+    architecture: str
+    eq_settings: dict[str, Any]
+    ratio_db: np.ndarray = field(repr=False)
+    ratio: np.ndarray = field(repr=False)
+    breakdown: Any = field(repr=False, default=None)
+
+
+class PortModel:
+    """One architecture in one generation: host ends at the point, module components.
+
+    Parameters
+    ----------
+    architecture : str
+        Name in :data:`sikernel.system.architectures.ARCHITECTURES`.
+    gen : Generation
+        Switch generation (node, rates, BER).
+    paths : dict, optional
+        Path name -> :class:`PathSpec` overriding :data:`DEFAULT_PATHS`.
+    channel : Channel, optional
+        Host channel to use instead of the path's (same for every end).
+    channel_cache : dict, optional
+        Shared ``(path, baud) -> Channel`` cache.
+
+    Raises
+    ------
+    SIKernelError
+        Unknown architecture; a host link no SerDes closes.
+    """
+
+    def __init__(self, architecture: str, gen: Generation, *, paths: dict[str, PathSpec] | None = None,
+                 channel: Any = None, channel_cache: dict | None = None) -> None:
+        from ..power import energy_per_bit
+
+        self.arch: Architecture = get_architecture(architecture)
+        self.gen = gen
+        self.assumptions: dict[str, Assumption] = assumptions(gen)
+        self.point = {k: a.value for k, a in self.assumptions.items()}
+        specs = dict(DEFAULT_PATHS) if paths is None else {**DEFAULT_PATHS, **paths}
+        self.path = specs[self.arch.path]
+        cache = {} if channel_cache is None else channel_cache
+        if channel is None:
+            key = (self.path, gen.baud)
+            if key not in cache:
+                cache[key] = build_channel(self.path, gen.baud)
+            channel = cache[key]
+        self.channel = channel
+        self.target_ber = gen.target_ber(self.arch.host_class)
+        p = self.point
+        self.linear_channel = None
+        self.ends: list[EndPoint] = []
+        for end in self.arch.ends:
+            ch = channel
+            if end.linear:
+                if self.linear_channel is None:
+                    self.linear_channel = with_linear_path(channel, gen.baud, p["linear_f3db_over_baud"],
+                                                           p["linear_penalty_db"])
+                ch = self.linear_channel
+            node = gen.node_nm if end.side == "switch" else gen.module_node_nm
+            e = energy_per_bit(channel=ch, baud=gen.baud, node_nm=node, exclude=self.path.exclude,
+                               target_ber=self.target_ber, scope=end.scope)
+            grid, ratio = self._ratio_curve(e, node, end.scope)
+            self.ends.append(EndPoint(end.block, end.side, end.scope, end.linear, node,
+                                      e.total_pj_per_bit, e.il_nyquist_db, e.architecture,
+                                      dict(e.eq_settings), grid, ratio, e))
+        self._lin_eq_w = 0.0
+        if self.arch.linear_eq_directions:
+            peak = max(float(x.eq_settings.get("ctle_peaking_db") or 0.0) for x in self.ends)
+            self._lin_eq_w = components.linear_eq_w(peak, gen.baud, gen.module_node_nm)
+
+    def _ratio_curve(self, e: Any, node: float, scope: str) -> tuple[np.ndarray, np.ndarray]:
+        """``E(L0 + ΔL) / E(L0)`` on :data:`RATIO_GRID_DB` from the tabulated energy model."""
+        from ..power import energy_per_bit_batch
+
+        l0 = float(e.il_nyquist_db)
+        loss = np.clip(l0 + RATIO_GRID_DB, 0.0, None)
+        b = energy_per_bit_batch(loss, baud=self.gen.baud, node_nm=node, exclude=self.path.exclude,
+                                 target_ber=self.target_ber, scope=scope)
+        tab = np.asarray(b.total_pj_per_bit, dtype=float)
+        ref = float(np.interp(l0, loss[np.isfinite(tab)], tab[np.isfinite(tab)])) if np.any(
+            np.isfinite(tab)) else float("nan")
+        if not math.isfinite(ref) or ref <= 0:
+            return RATIO_GRID_DB.copy(), np.ones_like(RATIO_GRID_DB)
+        r = tab / ref
+        # beyond the last closing loss, hold the last finite ratio (counted as "not closing")
+        ok = np.isfinite(r)
+        idx = np.maximum.accumulate(np.where(ok, np.arange(r.size), 0))
+        r = np.where(ok, r, r[idx])
+        first = int(np.argmax(ok))
+        r[:first] = r[first]
+        return RATIO_GRID_DB.copy(), r
+
+    # -- evaluation -----------------------------------------------------------------
+    def end_shift_db(self, end: EndPoint, v: dict[str, Any]) -> Any:
+        """Loss shift (dB at Nyquist) of ``end``'s channel for inputs ``v`` against the point."""
+        d = np.asarray(v.get(_OFFSET_KEY[self.arch.name], 0.0), dtype=float)
+        if end.linear:
+            p = self.point
+            d = d + linear_path_loss_db(v["linear_f3db_over_baud"], v["linear_penalty_db"]) \
+                - linear_path_loss_db(p["linear_f3db_over_baud"], p["linear_penalty_db"])
+        return d
+
+    def blocks_w(self, v: dict[str, Any] | None = None, serdes_factor: Any = 1.0,
+                 dsp_factor: Any = 1.0) -> dict[str, Any]:
+        """Block name -> W per port for inputs ``v`` (floats or arrays of draws).
+
+        Parameters
+        ----------
+        v : dict, optional
+            Assumption name -> value(s); default the point values.
+        serdes_factor : float or ndarray
+            Multiplier of every host-SerDes energy (calibration residual draw).
+        dsp_factor : float or ndarray
+            Multiplier of the fitted line-side DSP coefficient.
+
+        Returns
+        -------
+        dict
+        """
+        from ..power.technology import get_technology
+        from .modules import line_dsp_fit
+
+        g = self.gen
+        v = self.point if v is None else v
+        n = g.lanes_per_port
+        rate = g.lane_line_gbps * 1e-3  # W per (pJ/bit)
+        out: dict[str, Any] = {}
+        for end in self.ends:
+            shift = self.end_shift_db(end, v)
+            ratio = np.interp(shift, end.ratio_db, end.ratio) if np.ndim(shift) or shift != 0 else 1.0
+            out[end.block] = end.pj_per_bit * rate * n * serdes_factor * ratio
+        a = self.arch
+        share = v["dsp_tx_share"] if a.dsp_share == "tx" else float(a.dsp_share)
+        if a.dsp_share == "tx" or float(a.dsp_share) > 0:
+            fit = line_dsp_fit()
+            e_dsp = fit.e_pj_per_bit_7nm * get_technology(g.module_node_nm).energy_scale
+            out["module_dsp"] = share * e_dsp * rate * n * dsp_factor
+        if a.optics == "module":
+            out["driver"] = v["module_driver_w"] * n
+            out["laser"] = v["module_laser_w"] * n
+            out["tia"] = v["module_tia_w"] * n
+            out["other"] = v["module_other_w"] * np.ones_like(np.asarray(v["module_driver_w"], dtype=float))
+        else:
+            if g.cpo_modulator == "ring":
+                out["driver"] = components.ring_driver_w(v["ring_c_f"], v["ring_vpp_v"], g.baud,
+                                                         v["ring_predriver_factor"]) * n
+                out["modulator_tuning"] = v["ring_heater_w"] * n
+            else:
+                out["driver"] = v["module_driver_w"] * v["mzm_driver_factor"] * n
+            out["laser"] = components.els_laser_w(v["els_lane_optical_dbm"], v["els_wpe"]) * n
+            out["tia"] = v["module_tia_w"] * v["engine_tia_factor"] * n
+            out["other"] = v["engine_other_w"] * np.ones_like(np.asarray(v["module_tia_w"], dtype=float))
+        if a.linear_eq_directions:
+            out["linear_eq"] = a.linear_eq_directions * self._lin_eq_w * v["linear_eq_factor"] * n
+        return {k: (float(x) if np.ndim(x) == 0 else np.asarray(x, dtype=float)) for k, x in out.items()}
+
+    def lasers_per_lane(self) -> float | None:
+        """Lasers per lane of the external laser source (engines), None for module lasers."""
+        if self.arch.optics != "engine":
+            return None
+        p = self.point
+        return float(components.lasers_per_lane(p["els_lane_optical_dbm"], p["els_laser_out_dbm"]))
+
+
+def port_w_vs_host_loss(architecture: str, gen: Generation, loss_db: Any) -> np.ndarray:
+    """W per port against the host channel's loss at Nyquist, point values elsewhere.
+
+    Every host end uses the energy model's tabulated path (``energy_per_bit_batch``) at
+    ``loss_db`` (plus the linear optical path's loss for ends that equalise it); the module
+    side at its point values.  NaN where a host link does not close.
+
+    Parameters
+    ----------
+    architecture : str
+    gen : Generation
+    loss_db : array_like
+        Host channel losses at Nyquist in dB.
+
+    Returns
+    -------
+    ndarray
+        W per port.
+    """
+    from ..power import energy_per_bit_batch
+    from ..power.technology import get_technology
+    from .modules import line_dsp_fit
+
+    a = get_architecture(architecture)
+    loss = np.atleast_1d(np.asarray(loss_db, dtype=float))
+    if np.any(~np.isfinite(loss) | (loss < 0)):
+        raise SIKernelError(f"loss_db must be finite and >= 0 dB; got {loss_db!r}")
+    p = {k: x.value for k, x in assumptions(gen).items()}
+    path = DEFAULT_PATHS[a.path]
+    ber = gen.target_ber(a.host_class)
+    n = gen.lanes_per_port
+    rate = gen.lane_line_gbps * 1e-3
+    total = np.zeros(loss.size)
+    peak = np.zeros(loss.size)
+    for end in a.ends:
+        extra = (float(linear_path_loss_db(p["linear_f3db_over_baud"], p["linear_penalty_db"]))
+                 if end.linear else 0.0)
+        node = gen.node_nm if end.side == "switch" else gen.module_node_nm
+        b = energy_per_bit_batch(loss + extra, baud=gen.baud, node_nm=node, exclude=path.exclude,
+                                 target_ber=ber, scope=end.scope)
+        total = total + b.total_pj_per_bit * rate * n
+        peak = np.maximum(peak, np.nan_to_num(b.eq_settings["ctle_peaking_db"]))
+    if a.dsp_share == "tx" or float(a.dsp_share) > 0:
+        share = p["dsp_tx_share"] if a.dsp_share == "tx" else float(a.dsp_share)
+        total = total + share * line_dsp_fit().e_pj_per_bit_7nm * get_technology(
+            gen.module_node_nm).energy_scale * rate * n
+    if a.linear_eq_directions:
+        lin = np.array([components.linear_eq_w(float(x), gen.baud, gen.module_node_nm) for x in peak])
+        total = total + a.linear_eq_directions * lin * p["linear_eq_factor"] * n
+    # the rest of the module does not depend on the host channel
+    pm_fixed = _fixed_module_w(a, gen, p)
+    return total + pm_fixed
+
+
+def _fixed_module_w(a: Architecture, gen: Generation, p: dict[str, float]) -> float:
+    n = gen.lanes_per_port
+    if a.optics == "module":
+        return (p["module_driver_w"] + p["module_laser_w"] + p["module_tia_w"]) * n + p["module_other_w"]
+    if gen.cpo_modulator == "ring":
+        drv = float(components.ring_driver_w(p["ring_c_f"], p["ring_vpp_v"], gen.baud,
+                                             p["ring_predriver_factor"])) + p["ring_heater_w"]
+    else:
+        drv = p["module_driver_w"] * p["mzm_driver_factor"]
+    return (drv + float(components.els_laser_w(p["els_lane_optical_dbm"], p["els_wpe"]))
+            + p["module_tia_w"] * p["engine_tia_factor"]) * n + p["engine_other_w"]
+
+
+__all__ = ["RATIO_GRID_DB", "SWITCH_BLOCKS", "EndPoint", "PortModel", "linear_path_loss_db",
+           "port_w_vs_host_loss"]

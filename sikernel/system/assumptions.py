@@ -1,0 +1,155 @@
+"""Every number of the optical side, with its range and source (one table per switch generation).
+
+An :class:`Assumption` holds a point value and a documented range ``[low, high]``;
+the uncertainty propagation (:mod:`sikernel.system.uncertainty`) draws each input from a
+triangular distribution on ``[low, high]`` with its mode at the point value, and the
+tornado sets each input to ``low`` and ``high`` in turn.
+
+Retimed-module anchors (``shared/reference/links-and-energy.md``, "Optical modules and
+engines"; the module side may be fitted on them):
+
+* 100G/lane: an 800G DR8 retimed module draws 15 W (Broadcom 2023: 14–16 W; Source
+  Photonics: 13–14 W with a 5 nm DSP; Nubis: 15 W; M), split DSP 49 %, driver 18 %,
+  laser 18 %, TIA 5 %, other (TEC, controller, power conversion) 10 % (Intel figure shown
+  by MACOM, M).
+* 200G/lane: a 1.6T (8 × 200G) retimed module draws 22 W (Lumentum 22 W typical, Source
+  Photonics < 22 W, Broadcom Sian3 < 23 W, Semtech 23–25 W; M/H) of which the 3 nm DSP is
+  ≈ 60 % (≈ 13 of 22 W; Source Photonics, M).  The other 40 % is split like the 800G
+  module's non-DSP part (assumption: same driver : laser : TIA : other ratio, 18 : 18 : 5 : 10).
+
+Derived per-lane figures (D) are those fractions × total / 8 lanes.  Their ranges are
+±30 % (driver, laser, TIA) and ±40 % (other): the totals' published spread (±7–10 %)
+plus the split's confidence (M, one vendor's figure).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .standards import Generation
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """One input of the optical side.
+
+    Attributes
+    ----------
+    name : str
+        Key (units in the name: ``_w``, ``_db``, ``_mw``, ``_f``, ``_v``).
+    value : float
+        Point value.
+    low, high : float
+        Documented range (low ≤ value ≤ high).
+    unit : str
+        Unit.
+    source : str
+        Where the value and its range come from ("D" = derived by arithmetic from the cited figures).
+    """
+
+    name: str
+    value: float
+    low: float
+    high: float
+    unit: str
+    source: str
+
+
+#: retimed-module anchors: (total W, DSP fraction, lanes) per nominal lane rate, with sources
+MODULE_ANCHORS: dict[float, dict[str, object]] = {
+    100.0: {"total_w": 15.0, "total_range_w": (13.0, 16.0), "dsp_fraction": 0.49, "lanes": 8,
+            "module_node_nm": 5.0, "port_gbps": 800.0,
+            "split": {"driver": 0.18, "laser": 0.18, "tia": 0.05, "other": 0.10},
+            "source": "800G DR8 retimed: Broadcom 14-16 W, Source Photonics 13-14 W (5 nm DSP), Nubis "
+                      "15 W; split DSP 49 / driver 18 / laser 18 / TIA 5 / other 10 % (Intel via MACOM)"},
+    200.0: {"total_w": 22.0, "total_range_w": (20.0, 25.0), "dsp_fraction": 0.60, "lanes": 8,
+            "module_node_nm": 3.0, "port_gbps": 1600.0,
+            "split": {"driver": 0.40 * 18 / 51, "laser": 0.40 * 18 / 51, "tia": 0.40 * 5 / 51,
+                      "other": 0.40 * 10 / 51},
+            "source": "1.6T 8x200G retimed: Lumentum 22 W, Source Photonics < 22 W (3 nm DSP, DSP "
+                      "~60 % ~ 13 of 22 W), Broadcom Sian3 < 23 W; non-DSP 40 % split as the 800G "
+                      "module's (assumption)"},
+}
+
+
+def _anchor(g: Generation) -> dict[str, object]:
+    return MODULE_ANCHORS[200.0 if g.lane_gbps > 150.0 else 100.0]
+
+
+def assumptions(g: Generation) -> dict[str, Assumption]:
+    """The optical-side inputs of generation ``g`` (point value, range, source).
+
+    Parameters
+    ----------
+    g : Generation
+        Switch generation (its nominal lane rate picks the 100G or 200G anchors).
+
+    Returns
+    -------
+    dict
+        Name -> :class:`Assumption`.
+    """
+    a = _anchor(g)
+    total = float(a["total_w"])  # type: ignore[arg-type]
+    lanes = int(a["lanes"])  # type: ignore[call-overload]
+    split: dict[str, float] = a["split"]  # type: ignore[assignment]
+    src = f"D: {a['source']}"
+    is200 = g.lane_gbps > 150.0
+    out: list[Assumption] = []
+
+    def add(name: str, value: float, low: float, high: float, unit: str, source: str) -> None:
+        out.append(Assumption(name, float(value), float(low), float(high), unit, source))
+
+    for comp, rng in (("driver", 0.3), ("laser", 0.3), ("tia", 0.3)):
+        v = split[comp] * total / lanes
+        add(f"module_{comp}_w", v, v * (1 - rng), v * (1 + rng), "W per lane (both directions)", src)
+    v = split["other"] * total
+    add("module_other_w", v, 0.6 * v, 1.4 * v, "W per port", src + " (TEC, controller, power conversion)")
+    add("dsp_tx_share", 0.4, 0.3, 0.5, "1",
+        "assumption: TX half (DAC + FFE) of the line-side DSP; the ADC + FFE/MLSD RX half is the "
+        "larger (J. Q. Wang, ISSCC 2024, publishes only TX+RX)")
+    add("linear_f3db_over_baud", 0.65, 0.5, 0.8, "1",
+        "assumption: -3 dB bandwidth of a linear driver + modulator + photodiode + TIA chain "
+        "(100G/200G-class optics: 0.5-0.8 x baud)")
+    add("linear_penalty_db", 4.0 if is200 else 3.0, 2.0 if is200 else 1.5, 8.0 if is200 else 6.0, "dB",
+        "assumption: optical link penalty as flat electrical loss; the upper end is below the 10 dB by "
+        "which Semtech's LPO host budget (22 dB) is smaller than a retimed one (32 dB)")
+    add("linear_eq_factor", 1.0, 0.5, 2.0, "1",
+        "assumption: multiplier of the linear driver/TIA CTLE + VGA power (sikernel.power.blocks "
+        "afe_stage_w at the host's CTLE peaking)")
+    add("c2m_loss_offset_db", 0.0, -2.5, 2.5, "dB",
+        "assumption: host board 200-300 mm and connector spread around the 254 mm default (OIF "
+        "CEI-224G: > 200 mm + connector + >= 20 mm module)")
+    add("npo_loss_offset_db", 0.0, -1.5, 2.0, "dB",
+        "assumption: 60-150 mm around the 100 mm default (CEI-224G NPO: < 150 mm)")
+    add("cpo_loss_offset_db", 0.0, -1.0, 1.5, "dB",
+        "assumption: 10-50 mm package trace around the 25 mm default (CEI-224G CPO: < 50 mm)")
+    # external laser source (CPO, NPO)
+    add("els_lane_optical_dbm", 12.5 if is200 else 11.0, 9.5 if is200 else 8.0, 15.5 if is200 else 14.0,
+        "dBm per lane at the laser",
+        "assumption: link budget, ~ -5 dBm OMA sensitivity + ~16 dB of laser-to-PIC coupling, modulator "
+        "insertion/OMA loss, fibre and connectors; +1.5 dB at 200G (twice the noise bandwidth)")
+    add("els_laser_out_dbm", 20.0, 17.0, 23.0, "dBm per laser",
+        "assumption: external laser source class (OIF ELSFP); sets the lasers per lane")
+    add("els_wpe", 0.15, 0.08, 0.25, "1",
+        "assumption: wall-plug efficiency of the external laser source incl. its TEC and drivers")
+    # CPO / NPO engine electronics
+    add("ring_c_f", 80e-15, 40e-15, 150e-15, "F",
+        "assumption: ring junction + pad + bump capacitance the driver swings")
+    add("ring_vpp_v", 2.0, 1.2, 2.5, "V", "assumption: ring drive swing (stacked CMOS driver)")
+    add("ring_predriver_factor", 4.0, 2.0, 8.0, "1",
+        "assumption: predriver + serialiser power as a multiple of the output stage's C V^2 f")
+    add("ring_heater_w", 5e-3, 2e-3, 15e-3, "W per ring",
+        "assumption: thermal tuning of one ring (locking over a fraction of its FSR)")
+    add("mzm_driver_factor", 0.8, 0.5, 1.1, "1",
+        "assumption: co-packaged linear MZM driver power / the retimed module's driver power")
+    add("engine_tia_factor", 1.0, 0.6, 1.4, "1",
+        "assumption: engine TIA power / the retimed module's TIA power (same TIA core)")
+    add("engine_other_w", 0.4 if is200 else 0.25, 0.15 if is200 else 0.1, 0.8 if is200 else 0.6,
+        "W per port", "assumption: engine controller, monitor photodiodes, heater control")
+    return {x.name: x for x in out}
+
+
+__all__ = ["MODULE_ANCHORS", "Assumption", "assumptions"]

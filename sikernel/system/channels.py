@@ -1,0 +1,246 @@
+"""Host channels per architecture (reach classes) and the linear module path in the SI chain.
+
+Host channels (``DEFAULT_PATHS``; lengths from the reach classes of
+``shared/reference/links-and-energy.md``, OIF-FD-CEI-224G-01.0 framework):
+
+``c2m`` (pluggable, LRO, LPO)
+    switch package (IEEE 802.3 COM package preset of the rate -- 802.3ck at
+    ≤ 60 GBd, 802.3dj above -- 31 mm trace) + host PCB 254 mm (10 in) Megtron 7
+    stripline + cage connector (board via, 50 ps of 90 Ω, board via: assumption) +
+    module PCB 20 mm Megtron 7 + module DSP package (12 mm): "> 200 mm host +
+    connector + ≥ 20 mm module": ≈ 17.7 dB at 26.6 GHz, ≈ 24.9 dB at 53.1 GHz (NVIDIA,
+    Hot Chips 2025: ≈ 22 dB die to pluggable at 200G/lane).
+``npo``
+    switch package (31 mm) + 100 mm Megtron 7 + optical-engine package (2 mm): "< 150 mm
+    PCB".
+``cpo``
+    25 mm of package trace to the co-packaged optical engine on the same substrate (no
+    BGA ball on either side): "< 50 mm package trace", XSR class (NVIDIA: ≈ 4 dB).
+
+Stripline: W = 127 µm, t = 17.5 µm, 127 µm dielectric either side, differential
+spacing 200 µm, HVLP copper (assumption: typical high-speed host-board stack-up).
+
+A linear (un-retimed) optical path -- LPO, the RX direction of an LRO module, NPO and
+CPO engines without DSP -- is in the host SerDes' SI chain: :func:`with_linear_path`
+multiplies the host channel's S21 by the module's electrical-optical-electrical
+response (two coincident real poles, -3 dB at ``f3db_over_baud × baud``: driver,
+modulator, photodiode and TIA together) and a flat attenuation equal to the optical
+link's penalty (``penalty_db``, electrical dB: the SNR the optical path costs --
+extinction ratio, RIN, TIA noise, dispersion -- as signal lost against the host
+receiver's noise floor).  The host SerDes then pays for equalising it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..errors import SIKernelError
+
+_MM = 1e-3
+
+
+@dataclass(frozen=True)
+class PathSpec:
+    """Electrical path of one host channel (lengths in m).
+
+    ``segments`` are ``("stripline", material, length_m)`` or ``("connector",)``,
+    TX (switch) side first; ``tx_package``/``rx_package`` are IEEE 802.3 package
+    presets (:data:`sikernel.channel.package.PACKAGES`; ``None`` picks the
+    rate's preset: 802.3ck at ≤ 60 GBd, 802.3dj above) with trace lengths
+    ``z_p_tx_m``/``z_p_rx_m``.  ``bga_tx``/``bga_rx`` False drop the package's
+    ball-to-board capacitance C_p (a die-to-die path inside one substrate, CPO).
+
+    Attributes
+    ----------
+    name : str
+        Path name (e.g. "pluggable", "cpo").
+    segments : tuple of tuple
+        Board segments, TX side first: ``("stripline", material, length_m)`` or ``("connector",)``.
+    z_p_tx_m, z_p_rx_m : float
+        Package trace length in m at the TX and RX side.
+    exclude : tuple of str
+        Families the host SerDes must not use (e.g. ``("linear",)`` for a C2M host).
+    module : str
+        Kept for compatibility with the former study: "retimer", "linear" or "none".
+    tx_package, rx_package : str or None
+        Package presets; None picks the rate's preset.
+    bga_tx, bga_rx : bool
+        Whether the package's ball-to-board capacitance is present.
+    """
+
+    name: str
+    segments: tuple[tuple, ...]
+    z_p_tx_m: float
+    z_p_rx_m: float
+    exclude: tuple[str, ...] = ()
+    module: str = "none"
+    tx_package: str | None = None
+    rx_package: str | None = None
+    bga_tx: bool = True
+    bga_rx: bool = True
+
+    @property
+    def length_m(self) -> float:
+        """Total electrical length: package traces + board traces (connector not counted)."""
+        return self.z_p_tx_m + self.z_p_rx_m + sum(s[2] for s in self.segments if s[0] == "stripline")
+
+
+_C2M_SEGMENTS = (("stripline", "megtron7", 254 * _MM), ("connector",), ("stripline", "megtron7", 20 * _MM))
+
+#: host channel of each architecture (and the former study names "pluggable", "lpo", "npo", "cpo")
+DEFAULT_PATHS: dict[str, PathSpec] = {
+    "pluggable": PathSpec("pluggable", _C2M_SEGMENTS, z_p_tx_m=31 * _MM, z_p_rx_m=12 * _MM,
+                          exclude=("linear",), module="retimer"),
+    "lro": PathSpec("lro", _C2M_SEGMENTS, z_p_tx_m=31 * _MM, z_p_rx_m=12 * _MM,
+                    exclude=("linear",), module="retimer"),
+    "lpo": PathSpec("lpo", _C2M_SEGMENTS, z_p_tx_m=31 * _MM, z_p_rx_m=12 * _MM,
+                    exclude=("linear",), module="linear"),
+    "npo": PathSpec("npo", (("stripline", "megtron7", 100 * _MM),), z_p_tx_m=31 * _MM,
+                    z_p_rx_m=2 * _MM),
+    "npo_dsp": PathSpec("npo_dsp", (("stripline", "megtron7", 100 * _MM),), z_p_tx_m=31 * _MM,
+                        z_p_rx_m=2 * _MM),
+    "cpo": PathSpec("cpo", (), z_p_tx_m=25 * _MM, z_p_rx_m=2 * _MM, bga_tx=False, bga_rx=False),
+}
+
+#: reach-class loss budgets (dB at Nyquist) marked on the curves (links-and-energy.md)
+REACH_BUDGETS_DB: dict[str, float] = {"XSR (≈10 dB)": 10.0, "XSR+ (13 dB)": 13.0,
+                                      "VSR/C2M (≈16 dB)": 16.0, "KR 802.3ck (28 dB)": 28.0,
+                                      "KR 802.3dj (40 dB)": 40.0}
+
+
+def _stripline(material: str):
+    from ..channel.lines import Stripline
+
+    return Stripline(material, width=127e-6, thickness=17.5e-6, height=127e-6, spacing=200e-6,
+                     roughness="hvlp")
+
+
+def _connector(f: np.ndarray):
+    """Pluggable cage connector (assumption): board via, 50 ps of 90 Ω, board via."""
+    from ..channel import lumped
+    from ..channel.twoport import cascade
+
+    v = lumped.via(f, 1.6e-3, 0.3e-3)
+    return cascade(v, lumped.impedance_step(90.0, 50e-12, f), v, name="connector")
+
+
+def _segments(spec: PathSpec) -> list:
+    segs: list = []
+    for seg in spec.segments:
+        if seg[0] == "stripline":
+            segs.append((_stripline(seg[1]), float(seg[2])))
+        elif seg[0] == "connector":
+            segs.append(_connector)
+        else:
+            raise SIKernelError(f"path {spec.name!r}: unknown segment {seg!r}; expected "
+                                "('stripline', material, length_m) or ('connector',)")
+    return segs
+
+
+def build_channel(spec: PathSpec, baud: float, *, packages: bool = True, f: Any = None):
+    """The path's channel (packages included unless ``packages=False``) on the synthetic grid.
+
+    Parameters
+    ----------
+    spec : PathSpec
+        The path.
+    baud : float
+        Symbol rate in Bd (selects the package preset and the default grid).
+    packages : bool, optional
+        Include the TX and RX packages.
+    f : array_like, optional
+        Frequency grid in Hz; default :func:`sikernel.power.table.synthetic_grid` of ``baud``.
+
+    Returns
+    -------
+    Channel
+
+    Raises
+    ------
+    SIKernelError
+        An unknown segment kind in ``spec.segments``.
+    """
+    from ..channel.link import Link
+    from ..channel.package import get_package
+    from ..power.table import package_preset, synthetic_grid
+
+    fg = synthetic_grid(baud) if f is None else f
+    pkg = package_preset(baud)
+
+    def _pkg(name: str | None, bga: bool):
+        if not packages:
+            return None
+        model = get_package(name or pkg)
+        return model if bga else dataclasses.replace(model, cp_f=0.0, name=model.name + " (no BGA)")
+
+    link = Link(segments=_segments(spec),
+                tx_package=_pkg(spec.tx_package, spec.bga_tx),
+                rx_package=_pkg(spec.rx_package, spec.bga_rx),
+                z_p_tx_m=spec.z_p_tx_m, z_p_rx_m=spec.z_p_rx_m, name=spec.name)
+    return link.build(fg)
+
+
+def linear_path_response(f_hz: Any, baud: float, f3db_over_baud: float, penalty_db: float) -> np.ndarray:
+    """Transfer function of a linear optical module path (see the module docstring).
+
+    ``H(f) = 10^(-penalty_db/20) / (1 + j f/f_p)²`` with ``f_p = f_3dB / sqrt(√2 - 1)``
+    so that ``|H(f_3dB)|² = ½ |H(0)|²``, ``f_3dB = f3db_over_baud × baud``.
+
+    Parameters
+    ----------
+    f_hz : array_like
+        Frequencies in Hz.
+    baud : float
+        Symbol rate in Bd.
+    f3db_over_baud : float
+        -3 dB bandwidth of driver + modulator + photodiode + TIA as a fraction of the baud (> 0).
+    penalty_db : float
+        Optical link penalty as flat electrical attenuation in dB (≥ 0).
+
+    Returns
+    -------
+    ndarray of complex
+    """
+    from .. import _validate
+
+    r = _validate.positive("f3db_over_baud", f3db_over_baud)
+    p = _validate.non_negative("penalty_db", penalty_db)
+    f_p = r * baud / math.sqrt(math.sqrt(2.0) - 1.0)
+    return 10.0 ** (-p / 20.0) / (1.0 + 1j * np.asarray(f_hz, dtype=float) / f_p) ** 2
+
+
+def with_linear_path(ch: Any, baud: float, f3db_over_baud: float, penalty_db: float):
+    """``ch`` followed by a linear optical module path: S21 and S12 times :func:`linear_path_response`.
+
+    Parameters
+    ----------
+    ch : Channel
+        Host channel.
+    baud : float
+        Symbol rate in Bd.
+    f3db_over_baud, penalty_db : float
+        See :func:`linear_path_response`.
+
+    Returns
+    -------
+    Channel
+        Same grid and reflections; through terms filtered and attenuated.
+    """
+    from ..channel.core import Channel
+
+    h = linear_path_response(ch.f, baud, f3db_over_baud, penalty_db)
+    s = np.array(ch.sdd, dtype=np.complex128)
+    s[:, 1, 0] *= h
+    s[:, 0, 1] *= h
+    meta = dict(ch.meta)
+    meta["linear_path"] = {"f3db_over_baud": float(f3db_over_baud), "penalty_db": float(penalty_db)}
+    return Channel(ch.f, s, z0_ohm=ch.z0_ohm, name=f"{ch.name} + linear optical path", meta=meta)
+
+
+__all__ = ["DEFAULT_PATHS", "REACH_BUDGETS_DB", "PathSpec", "build_channel", "linear_path_response",
+           "with_linear_path"]

@@ -1,0 +1,163 @@
+"""The retimed module's line-side DSP, fitted on published module powers, and the published checks.
+
+Line-side DSP (retimer core: line TX DAC/FFE, line RX ADC/FFE/CDR, FEC/PCS pass-through,
+gearbox, management) energy per bit ``e_dsp`` at the 7 nm reference, node-scaled by the
+energy model's rule (:attr:`sikernel.power.technology.Technology.energy_scale`:
+``CPP · V_dd²``).  The published DSP share of a retimed module (:data:`sikernel.system.
+assumptions.MODULE_ANCHORS`) holds the module's host-side SerDes (priced by the energy
+model over the default C2M channel, both directions) plus this line-side part:
+
+    P_DSP,pub / lane = P_host-side SerDes / lane + e_dsp · s(node) · R_line,
+
+so each anchor gives one ``e_dsp``; the fit is their geometric mean (least squares in
+log, one coefficient, two anchors), and its range spans both anchors' values (widened to
+at least ±15 %).
+
+:data:`PUBLISHED_MODULES` are the whole-module figures the account is held against;
+``fitted`` says which of them the coefficients above (and the split-derived driver,
+laser, TIA, other figures) were taken from.  :data:`SYSTEM_CLAIMS` are whole-system CPO
+claims: never fitted on, they judge the model (tests/test_system_checks.py).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PublishedModule:
+    """A published module power the account is compared with.
+
+    Attributes
+    ----------
+    label : str
+    architecture : str
+        Architecture of the account it is compared with.
+    generation : str
+        Generation name ("51.2T", "102.4T").
+    low_w, high_w : float
+        Published range of the module power (W per port).
+    fitted : bool
+        True when the module side was fitted on it (in-sample).
+    source : str
+    overrides : tuple
+        Generation overrides for the comparison (e.g. a 3 nm DSP).
+    """
+
+    label: str
+    architecture: str
+    generation: str
+    low_w: float
+    high_w: float
+    fitted: bool
+    source: str
+    overrides: tuple[tuple[str, float], ...] = ()
+
+
+PUBLISHED_MODULES: tuple[PublishedModule, ...] = (
+    PublishedModule("800G DR8 retimed (5 nm DSP)", "pluggable", "51.2T", 13.0, 16.0, True,
+                    "Broadcom 14-16 W; Source Photonics 13-14 W; Nubis 15 W"),
+    PublishedModule("1.6T retimed (3 nm DSP)", "pluggable", "102.4T", 20.0, 25.0, True,
+                    "Lumentum 22 W; Source Photonics < 22 W; Sian3 < 23 W; Semtech 23-25 W"),
+    PublishedModule("800G LPO", "lpo", "51.2T", 6.0, 9.0, False,
+                    "vendor blogs 8-9 W; Nubis 6 W; NVIDIA target < 8 W (SMF)"),
+    PublishedModule("1.6T LPO (200G/lane)", "lpo", "102.4T", 9.0, 11.0, False, "Semtech: LPO ~ 10 W"),
+    PublishedModule("1.6T TX-retimed (TRO / LRO)", "lro", "102.4T", 15.0, 17.0, False,
+                    "Lumentum 1.6T 2DR4 TRO 16 W typical; Semtech RX-retimed ~ 16 W; IEEE EPS LRO < 20 W"),
+    PublishedModule("800G with a 3 nm DSP", "pluggable", "51.2T", 11.0, 13.0, False,
+                    "Broadcom Sian3: sub-13 W 800G", (("module_node_nm", 3.0),)),
+)
+
+
+@dataclass(frozen=True)
+class SystemClaim:
+    """A whole-system CPO claim (context, never fitted on)."""
+
+    label: str
+    value: float
+    unit: str
+    source: str
+
+
+SYSTEM_CLAIMS: dict[str, SystemClaim] = {
+    "bailly_w_per_800g": SystemClaim("Broadcom Bailly CPO optics per 800G", 5.5, "W",
+                                     "vendor interview / press (M-H)"),
+    "bailly_system_saving": SystemClaim("Broadcom Bailly system power saving vs pluggable", 0.30, "1",
+                                        "vendor interview / press (M-H)"),
+    "th5_chip_w": SystemClaim("Broadcom Tomahawk 5 chip power (estimate)", 500.0, "W",
+                              "TechInsights / Linley (M)"),
+}
+
+
+@dataclass(frozen=True)
+class DspFit:
+    """Line-side DSP fit.
+
+    Attributes
+    ----------
+    e_pj_per_bit_7nm : float
+        Fitted line-side DSP energy per line bit (TX + RX of one lane) at 7 nm.
+    per_anchor_pj_7nm : dict
+        Nominal lane rate -> the value that anchor alone gives.
+    host_serdes_w_per_lane : dict
+        Nominal lane rate -> the module host-side SerDes (W per lane) subtracted.
+    low_factor, high_factor : float
+        Range of the coefficient relative to the fit.
+    """
+
+    e_pj_per_bit_7nm: float
+    per_anchor_pj_7nm: dict[float, float]
+    host_serdes_w_per_lane: dict[float, float]
+    low_factor: float
+    high_factor: float
+
+
+@functools.lru_cache(maxsize=4)
+def line_dsp_fit() -> DspFit:
+    """Fit :class:`DspFit` on the retimed-module anchors (cached; ≈ 1 s: two SI-chain runs).
+
+    Returns
+    -------
+    DspFit
+
+    Raises
+    ------
+    SIKernelError
+        When the energy model's host-side SerDes alone exceeds the published DSP share at
+        every anchor (nothing left for the line side).
+    """
+    from ..errors import SIKernelError
+    from ..power import energy_per_bit
+    from ..power.technology import get_technology
+    from .assumptions import MODULE_ANCHORS
+    from .channels import DEFAULT_PATHS, build_channel
+    from .standards import generation
+
+    vals: dict[float, float] = {}
+    host: dict[float, float] = {}
+    for lane, a in MODULE_ANCHORS.items():
+        g = generation(lane)
+        ch = build_channel(DEFAULT_PATHS["pluggable"], g.baud)
+        e = energy_per_bit(channel=ch, baud=g.baud, node_nm=a["module_node_nm"], exclude=("linear",),
+                           target_ber=g.target_ber_c2m, scope="txrx")
+        host_w = e.total_pj_per_bit * g.lane_line_gbps * 1e-3
+        dsp_w = float(a["total_w"]) * float(a["dsp_fraction"]) / int(a["lanes"])  # type: ignore[arg-type]
+        host[lane] = host_w
+        left = dsp_w - host_w
+        if left > 0:
+            scale = get_technology(a["module_node_nm"]).energy_scale
+            vals[lane] = left / (scale * g.lane_line_gbps * 1e-3)
+    if not vals:
+        raise SIKernelError("the energy model's module host-side SerDes exceeds the published DSP "
+                            f"share of every retimed-module anchor ({host} W per lane): the "
+                            "line-side DSP cannot be fitted")
+    logs = [math.log(v) for v in vals.values()]
+    mean = sum(logs) / len(logs)
+    spread = max(max(abs(x - mean) for x in logs), math.log(1.15))
+    return DspFit(math.exp(mean), vals, host, math.exp(-spread), math.exp(spread))
+
+
+__all__ = ["PUBLISHED_MODULES", "SYSTEM_CLAIMS", "DspFit", "PublishedModule", "SystemClaim",
+           "line_dsp_fit"]

@@ -1,0 +1,135 @@
+"""The study's result type, its constants, the printed table and the ``--json`` object.
+
+Output contract (``sikernel study --json``, and the same numbers in the HDF5 file's
+``ports`` group): one object with
+
+* ``ports``: one entry per (architecture, lane rate, port) with ``architecture``,
+  ``lane_gbps`` (nominal 100 / 200), ``port_gbps``, ``w_per_port`` (+ ``_p10`` / ``_p90``),
+  ``pj_per_bit`` (+ bands), ``blocks_w`` (component → W per port; ``blocks_w_p10`` /
+  ``blocks_w_p90``), ``switch_tbps``, ``w_per_switch`` (+ bands), ``w_per_lane`` (+ bands),
+  ``saving_vs_pluggable_w`` / ``_pct`` (per switch, + bands) and the operating point
+  (``node_nm``, ``target_ber``, ``host_ends``: each host SerDes, its scope, channel loss,
+  chosen equaliser family and pJ/bit);
+* ``architectures``: the former per-link rows (host SerDes of the switch end, COM, eyes;
+  ``pj_per_bit_electrical`` now counts every host-link SerDes end of the architecture);
+* ``checks``: the account against published module powers (fitted or out of sample) and
+  against whole-system CPO claims (out of sample);
+* ``tornado``: per generation, the inputs that move the CPO saving most;
+* ``inputs``, ``provenance``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+#: line rates of the default study (Gb/s): 51.2T and 102.4T switch generations
+RATES_GBPS: tuple[float, ...] = (106.25, 212.5)
+#: SerDes lanes of both default switches
+LANES_PER_SWITCH = 512
+#: scalar fields of a port entry that carry a p10 / p90 band
+BANDED = ("w_per_lane", "w_per_port", "pj_per_bit", "module_w", "w_per_switch",
+          "saving_vs_pluggable_w", "saving_vs_pluggable_pct")
+
+
+@dataclass
+class StudyResult:
+    """Everything the study computed (also written to HDF5).
+
+    Attributes
+    ----------
+    rows : list of dict
+        One row per (architecture, rate): the switch-end host link (length, loss, chosen
+        equaliser, COM, eyes) and the host-link SerDes energy of the architecture.
+    curves : dict
+        Curve name -> dict of arrays (e.g. ``il_nyquist_db``, ``pj_per_bit``) of the
+        energy-versus-length sweeps.
+    inputs : dict
+        The study inputs (generations, paths, assumptions with ranges and sources).
+    provenance : dict
+        Version, creation time (UTC) and model description.
+    timings_s : dict
+        Wall-clock times in s.
+    ports : list of dict
+        The port account with bands (module docstring).
+    checks : list of dict
+        Model against published module powers and system claims.
+    tornado : dict
+        Generation -> {"base_w": ..., "inputs": [...]} for the CPO saving.
+    """
+
+    rows: list[dict[str, Any]]
+    curves: dict[str, dict[str, np.ndarray]]
+    inputs: dict[str, Any]
+    provenance: dict[str, Any]
+    timings_s: dict[str, float] = field(default_factory=dict)
+    ports: list[dict[str, Any]] = field(default_factory=list)
+    checks: list[dict[str, Any]] = field(default_factory=list)
+    tornado: dict[str, Any] = field(default_factory=dict)
+
+    def port(self, architecture: str, lane_gbps: float) -> dict[str, Any]:
+        """The port entry of ``architecture`` at nominal lane rate ``lane_gbps``."""
+        from ..errors import SIKernelError
+
+        for p in self.ports:
+            if p["architecture"] == architecture and float(p["lane_gbps"]) == float(lane_gbps):
+                return p
+        have = sorted({(p["architecture"], p["lane_gbps"]) for p in self.ports})
+        raise SIKernelError(f"no port entry for ({architecture!r}, {lane_gbps!r}); the study has {have}")
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``--json`` object (NaN/inf as null)."""
+        return nan_to_none({"ports": self.ports, "architectures": self.rows, "checks": self.checks,
+                            "tornado": self.tornado, "inputs": self.inputs,
+                            "provenance": self.provenance})
+
+    def table(self) -> str:
+        """The printed table: ports with bands, block split, checks."""
+        out = []
+        hdr = (f"{'arch':9s} {'lane':>5s} {'port':>5s} {'W/port [p10, p90]':>22s} {'pJ/b':>6s} "
+               f"{'switch':>7s} {'W/switch [p10, p90]':>24s} {'saving vs pluggable':>22s}")
+        out += [hdr, "-" * len(hdr)]
+        for p in self.ports:
+            sv = p.get("saving_vs_pluggable_pct", float("nan"))
+            lo, hi = p["saving_vs_pluggable_pct_p10"], p["saving_vs_pluggable_pct_p90"]
+            svt = "" if not np.isfinite(sv) else f"{sv:5.1f} % [{lo:.0f}, {hi:.0f}]"
+            out.append(f"{p['architecture']:9s} {p['lane_gbps']:5.0f} {p['port_gbps']:5.0f} "
+                       f"{p['w_per_port']:6.2f} [{p['w_per_port_p10']:6.2f}, {p['w_per_port_p90']:6.2f}] "
+                       f"{p['pj_per_bit']:6.2f} {p['switch_tbps']:6.1f}T {p['w_per_switch']:7.0f} "
+                       f"[{p['w_per_switch_p10']:6.0f}, {p['w_per_switch_p90']:6.0f}] {svt:>22s}")
+        names = list(dict.fromkeys(b for p in self.ports for b in p["blocks_w"]))
+        heads = "".join(f" {p['architecture'][:7] + '/' + format(p['lane_gbps'], '.0f'):>11s}"
+                        for p in self.ports)
+        out += ["", "W per port by block (switch_serdes*: switch end; module_host_serdes*: the module's "
+                "host-side SerDes):", f"{'block':22s}" + heads]
+        for b in names:
+            out.append(f"{b:22s}" + "".join(f" {p['blocks_w'].get(b, 0.0):11.2f}" for p in self.ports))
+        if self.checks:
+            out += ["", "checks (model vs published; 'fitted' = the module side was fitted on it):"]
+            for c in self.checks:
+                pub = (f"{c['published_low']:g}-{c['published_high']:g}" if c.get("published_low") is not None
+                       else f"{c['published']:g}")
+                out.append(f"  [{c['kind']}] {c['label']}: model {c['model']:.3g} {c['unit']} "
+                           f"vs published {pub} {c['unit']}")
+        return "\n".join(out)
+
+
+def nan_to_none(x: Any) -> Any:
+    """Replace non-finite floats by None (recursively) and NumPy scalars by Python ones."""
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    if isinstance(x, dict):
+        return {k: nan_to_none(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [nan_to_none(v) for v in x]
+    if isinstance(x, np.ndarray):
+        return nan_to_none(x.tolist())
+    if isinstance(x, np.generic):
+        return nan_to_none(x.item())
+    return x
+
+
+__all__ = ["BANDED", "LANES_PER_SWITCH", "RATES_GBPS", "StudyResult", "nan_to_none"]

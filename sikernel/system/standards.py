@@ -1,0 +1,219 @@
+"""Switch generations and the standards their host links follow (product-matched defaults).
+
+Each :class:`Generation` is one switch product class: its capacity, SerDes lane rate,
+CMOS node, port size, the FEC and the raw (pre-FEC) bit error ratio its host links are
+designed to, each with its source.  Every field can be overridden
+(:func:`generation` with keyword overrides, or ``run_study(...)`` / ``sikernel study``).
+
+Sources (confidence letters as in ``shared/reference/links-and-energy.md``):
+
+* 51.2 Tb/s: Broadcom Tomahawk 5, 512 × 106.25 Gb/s SerDes, 5 nm (TechInsights /
+  Linley; M).  Ports 800G = 8 × 100G.
+* 102.4 Tb/s: 512 × 212.5 Gb/s (200G/lane, IEEE P802.3dj), 3 nm (assumption for the
+  switch; the 1.6T module DSPs of that generation are 3 nm: Broadcom Sian3, Source
+  Photonics, links-and-energy.md, H/M).  Ports 1.6T = 8 × 200G.
+* FEC: RS(544,514) "KP4" (IEEE 802.3 Clause 91 / 119; the 802.3ck and 802.3dj PCS
+  keep it end to end).  Its frame-loss target is met up to a pre-FEC BER of about
+  2.4e-4 for the whole link (the figure the issue quotes); the electrical segments get
+  a share of it:
+* raw BER of a 100G/lane host link: the detector error ratio DER_0 of the IEEE
+  802.3ck COM configuration sheets -- 1e-5 for chip-to-module (Annex 120G,
+  ``config_com_ieee8023_93a=3ck_SA_120g_C2M_tp1a_08_17_2022.xlsx``) and for
+  chip-to-chip (Annex 120F, ``…120F_C2C_08_17_2022.xlsx``); 1e-4 for KR / CR (Clause
+  162/163 sheets).  Pluggable, LRO and LPO hosts are C2M; NPO and CPO host links are
+  chip-to-(optical-)chip, C2C class: 1e-5 for all of them (H: read from the sheets).
+* raw BER of a 200G/lane host link: DER_0 = 1e-4 of the IEEE 802.3df 200G C2C and
+  CA/KR exploratory sheets (``config_com_ieee8023_93a=df_200G_PAM4_RCos_C2C_11_2022``,
+  H for the sheet, draft-era values); the 802.3dj KR Annex 178A draft uses 2e-4
+  (com-parameters.md).  1e-4 is used for every architecture.
+* COM includes crosstalk (NEXT/FEXT aggressors) for KR/CR and C2M; the energy model's
+  SI chain (:mod:`sikernel.power`) has no crosstalk input, so the study's host links are
+  priced without it (stated in docs/energy-model.md, "What is still an assumption").
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from .. import _validate
+from ..errors import SIKernelError
+
+#: RS(544,514) "KP4" (IEEE 802.3 Clause 91): pre-FEC BER that still meets the frame-loss target
+KP4_PRE_FEC_BER_LIMIT = 2.4e-4
+
+
+@dataclass(frozen=True)
+class Generation:
+    """One switch generation: capacity, lanes, node, port size, FEC and BER targets.
+
+    Attributes
+    ----------
+    name : str
+        "51.2T" or "102.4T" (or a user label).
+    switch_tbps : float
+        Switch capacity (Tb/s, one direction, payload).
+    lanes_per_switch : int
+        SerDes lanes of the switch.
+    lane_gbps : float
+        Nominal lane payload rate (100 or 200 Gb/s).
+    lane_line_gbps : float
+        Lane line rate (PAM4, Gb/s): 106.25 or 212.5 (256b/257b + RS(544,514) overhead).
+    port_gbps : float
+        Port payload rate (800 or 1600 Gb/s); a whole number of lanes.
+    node_nm : float
+        CMOS node of the switch SerDes.
+    module_node_nm : float
+        CMOS node of the module / engine DSP and its host-side SerDes.
+    target_ber_c2m : float
+        Raw BER of a chip-to-module host link (pluggable, LRO, LPO).
+    target_ber_c2c : float
+        Raw BER of a chip-to-optical-chip host link (NPO, CPO).
+    fec : str
+        FEC of the link.
+    cpo_modulator : str
+        Modulator of the CPO / NPO engines: "ring" or "mzm".
+    sources : dict
+        Field -> source.
+    """
+
+    name: str
+    switch_tbps: float
+    lanes_per_switch: int
+    lane_gbps: float
+    lane_line_gbps: float
+    port_gbps: float
+    node_nm: float
+    module_node_nm: float
+    target_ber_c2m: float
+    target_ber_c2c: float
+    fec: str = "RS(544,514) KP4"
+    cpo_modulator: str = "ring"
+    sources: dict[str, str] = dataclasses.field(default_factory=dict, compare=False)
+
+    @property
+    def lanes_per_port(self) -> int:
+        """Lanes per port (port_gbps / lane_gbps, a whole number)."""
+        return round(self.port_gbps / self.lane_gbps)
+
+    @property
+    def ports_per_switch(self) -> int:
+        """Ports of the switch: lanes_per_switch / lanes_per_port."""
+        return self.lanes_per_switch // self.lanes_per_port
+
+    @property
+    def baud(self) -> float:
+        """PAM4 symbol rate of a lane in Bd."""
+        return self.lane_line_gbps * 1e9 / 2.0
+
+    def target_ber(self, host_class: str) -> float:
+        """Raw BER of a host link of ``host_class`` ("c2m" or "c2c")."""
+        return self.target_ber_c2m if host_class == "c2m" else self.target_ber_c2c
+
+
+_SRC_100 = {
+    "switch": "Broadcom Tomahawk 5: 512 x 106.25 Gb/s, 5 nm (TechInsights / Linley, M)",
+    "module_node": "800G DR8 modules with 5 nm DSP (Source Photonics 2023, M)",
+    "ber_c2m": "IEEE 802.3ck Annex 120G C2M COM sheet, DER_0 = 1e-5 (H)",
+    "ber_c2c": "IEEE 802.3ck Annex 120F C2C COM sheet, DER_0 = 1e-5 (H)",
+    "fec": "IEEE 802.3 Clause 91/119 RS(544,514); pre-FEC BER limit 2.4e-4",
+    "cpo_modulator": "assumption: first-generation 100G/lane CPO engines with travelling-wave MZMs",
+}
+_SRC_200 = {
+    "switch": "102.4 Tb/s: 512 x 212.5 Gb/s (IEEE P802.3dj 200G/lane); 3 nm (assumption)",
+    "module_node": "1.6T modules with 3 nm DSP (Broadcom Sian3, Source Photonics; H/M)",
+    "ber_c2m": "IEEE 802.3df 200G exploratory COM sheets, DER_0 = 1e-4 (802.3dj 178A draft: 2e-4)",
+    "ber_c2c": "IEEE 802.3df 200G C2C exploratory COM sheet, DER_0 = 1e-4",
+    "fec": "IEEE 802.3 RS(544,514) end to end (802.3dj); pre-FEC BER limit 2.4e-4",
+    "cpo_modulator": "assumption: 200G/lane CPO engines with micro-ring modulators",
+}
+
+GENERATIONS: dict[str, Generation] = {
+    "51.2T": Generation("51.2T", 51.2, 512, 100.0, 106.25, 800.0, 5.0, 5.0, 1e-5, 1e-5,
+                        cpo_modulator="mzm", sources=_SRC_100),
+    "102.4T": Generation("102.4T", 102.4, 512, 200.0, 212.5, 1600.0, 3.0, 3.0, 1e-4, 1e-4,
+                         cpo_modulator="ring", sources=_SRC_200),
+}
+
+
+def generation(name_or_rate: Any, **overrides: Any) -> Generation:
+    """A switch generation by name ("51.2T"), nominal lane rate (100, 200) or line rate (106.25, 212.5).
+
+    Parameters
+    ----------
+    name_or_rate : str or float
+        Generation name, or a lane rate in Gb/s (nominal or line rate).
+    **overrides
+        Fields to replace (``node_nm``, ``port_gbps``, ``target_ber_c2m``, ...); validated.
+
+    Returns
+    -------
+    Generation
+
+    Raises
+    ------
+    SIKernelError
+        Unknown generation or rate; a port that is not a whole number of lanes; a BER
+        outside (0, 0.5); a node outside the presets; a modulator other than ring/mzm.
+    """
+    gen = None
+    if isinstance(name_or_rate, Generation):
+        gen = name_or_rate
+    elif isinstance(name_or_rate, str) and name_or_rate in GENERATIONS:
+        gen = GENERATIONS[name_or_rate]
+    else:
+        try:
+            r = float(name_or_rate)
+        except (TypeError, ValueError):
+            r = None
+        for g in GENERATIONS.values():
+            if r is not None and r in (g.lane_gbps, g.lane_line_gbps):
+                gen = g
+    if gen is None:
+        known = ", ".join(f"{k} ({g.lane_gbps:g} / {g.lane_line_gbps:g} Gb/s per lane)"
+                          for k, g in GENERATIONS.items())
+        raise SIKernelError(f"unknown switch generation or lane rate {name_or_rate!r}; known: {known}")
+    if overrides:
+        unknown = set(overrides) - {f.name for f in dataclasses.fields(Generation)}
+        if unknown:
+            raise SIKernelError(f"unknown generation field(s) {sorted(unknown)}; known: "
+                                f"{[f.name for f in dataclasses.fields(Generation)]}")
+        gen = dataclasses.replace(gen, **overrides)
+    return check_generation(gen)
+
+
+def check_ber(name: str, value: object) -> float:
+    """A raw BER in (0, 0.5), else SIKernelError naming it."""
+    x = _validate.finite_scalar(name, value)
+    if not 0.0 < x < 0.5:
+        raise SIKernelError(f"{name}={value!r} is not a bit error ratio in (0, 0.5); "
+                            "give e.g. 1e-5 (802.3ck C2M) or 1e-4 (802.3df 200G)")
+    return x
+
+
+def check_generation(gen: Generation) -> Generation:
+    """Validate every field of ``gen`` (see :func:`generation`); returns it."""
+    from ..power.technology import get_technology
+
+    get_technology(gen.node_nm)
+    get_technology(gen.module_node_nm)
+    lane = _validate.positive("lane_gbps", gen.lane_gbps)
+    port = _validate.positive("port_gbps", gen.port_gbps)
+    _validate.positive("lane_line_gbps", gen.lane_line_gbps)
+    n = port / lane
+    if abs(n - round(n)) > 1e-9 or round(n) < 1:
+        raise SIKernelError(f"port_gbps={gen.port_gbps!r} is not a whole number of "
+                            f"{gen.lane_gbps:g} Gb/s lanes ({n:g} lanes); give a multiple of "
+                            f"{gen.lane_gbps:g}, e.g. {8 * gen.lane_gbps:g}")
+    if gen.lanes_per_switch % round(n):
+        raise SIKernelError(f"lanes_per_switch={gen.lanes_per_switch!r} is not a whole number of "
+                            f"{round(n)}-lane ports")
+    check_ber("target_ber_c2m", gen.target_ber_c2m)
+    check_ber("target_ber_c2c", gen.target_ber_c2c)
+    _validate.one_of("cpo_modulator", gen.cpo_modulator, ("ring", "mzm"))
+    return gen
+
+
+__all__ = ["GENERATIONS", "KP4_PRE_FEC_BER_LIMIT", "Generation", "check_ber", "check_generation",
+           "generation"]

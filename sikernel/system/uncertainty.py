@@ -1,0 +1,136 @@
+"""Uncertainty bands (seeded, vectorised Monte Carlo) and the tornado of the CPO saving.
+
+Inputs drawn (common random numbers: one uniform column per input name, shared by
+every architecture and generation, so that differences such as the CPO saving see the
+same draw on both sides):
+
+* every :class:`~sikernel.system.assumptions.Assumption`: triangular on ``[low, high]``
+  with its mode at the point value;
+* ``serdes_model``: one log-normal factor ``exp(σ z)`` on every host-SerDes energy, ``σ``
+  the log-spread of the energy model's leave-one-out ratios (:func:`serdes_log_sd`);
+* ``line_dsp``: the fitted line-side DSP coefficient, triangular on its fit range
+  (:func:`sikernel.system.modules.line_dsp_fit`).
+
+p10 and p90 of each figure are reported.  The tornado moves one input at a time to
+the ends of its range (``serdes_model`` to its p10 / p90) with every other input at its
+point value.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..errors import SIKernelError
+
+#: standard-normal quantile of p90 (p10 = -Z90)
+Z90 = 1.2815515655446004
+
+
+def serdes_log_sd() -> tuple[float, str]:
+    """Log-spread σ of the host-SerDes energy model and where it came from.
+
+    Uses :func:`sikernel.power.calibration.residual_log_sd` (RMS of the natural-log
+    leave-one-out ratios) when the installed energy model provides it; otherwise
+    ``ln(1 + TOLERANCE)`` of :mod:`sikernel.power.calibration` (the relative error every
+    calibration point is held within after the fit) -- a fallback, named in the result.
+
+    Returns
+    -------
+    sigma : float
+    source : str
+    """
+    from ..power import calibration as cal
+
+    f = getattr(cal, "residual_log_sd", None)
+    if f is not None:
+        try:
+            s = float(f())
+            if math.isfinite(s) and s > 0:
+                return s, "sikernel.power.calibration.residual_log_sd() (leave-one-out log ratios)"
+        except (ImportError, AttributeError, OSError, ValueError):
+            pass
+    tol = float(getattr(cal, "TOLERANCE", 0.30))
+    return math.log1p(tol), f"fallback: ln(1 + calibration.TOLERANCE = {tol:g})"
+
+
+def triangular_ppf(u: np.ndarray, low: float, mode: float, high: float) -> np.ndarray:
+    """Inverse CDF of the triangular distribution on ``[low, high]`` with mode ``mode``.
+
+    Parameters
+    ----------
+    u : ndarray
+        Uniform quantiles in [0, 1].
+    low, mode, high : float
+
+    Returns
+    -------
+    ndarray
+    """
+    if not low <= mode <= high:
+        raise SIKernelError(f"triangular range needs low <= mode <= high; got {low!r}, {mode!r}, {high!r}")
+    w = high - low
+    if w <= 0:
+        return np.full_like(u, mode, dtype=float)
+    c = (mode - low) / w
+    return np.where(u < c, low + np.sqrt(u * w * (mode - low)),
+                    high - np.sqrt((1.0 - u) * w * (high - mode)))
+
+
+def uniform_columns(names: list[str], n: int, seed: int) -> dict[str, np.ndarray]:
+    """One uniform column of ``n`` draws per name, reproducible for a seed whatever the name order."""
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 2:
+        raise SIKernelError(f"n_draws={n!r} must be a whole number >= 2")
+    out = {}
+    for name in sorted(set(names)):
+        # a per-name stream: adding an input does not change the others' draws
+        key = [int(seed)] + [ord(c) for c in name]
+        out[name] = np.random.default_rng(key).random(int(n))
+    return out
+
+
+@dataclass
+class Draws:
+    """Monte Carlo draws of one generation's inputs."""
+
+    values: dict[str, np.ndarray]
+    serdes_factor: np.ndarray
+    dsp_factor: np.ndarray
+
+
+def draw(model_assumptions: dict[str, Any], u: dict[str, np.ndarray], sigma: float,
+         dsp_low: float, dsp_high: float) -> Draws:
+    """Inputs of one generation from the shared uniform columns ``u``.
+
+    Parameters
+    ----------
+    model_assumptions : dict
+        Name -> Assumption.
+    u : dict
+        Name -> uniform column (must hold every assumption, "serdes_model" and "line_dsp").
+    sigma : float
+        Log-spread of the host-SerDes model.
+    dsp_low, dsp_high : float
+        Range of the line-side DSP factor.
+
+    Returns
+    -------
+    Draws
+    """
+    from scipy.special import ndtri
+
+    vals = {k: triangular_ppf(u[k], a.low, a.value, a.high) for k, a in model_assumptions.items()}
+    z = ndtri(np.clip(u["serdes_model"], 1e-12, 1 - 1e-12))
+    return Draws(vals, np.exp(sigma * z), triangular_ppf(u["line_dsp"], dsp_low, 1.0, dsp_high))
+
+
+def band(x: Any) -> tuple[float, float]:
+    """(p10, p90) of the draws ``x``."""
+    a = np.asarray(x, dtype=float)
+    return float(np.percentile(a, 10)), float(np.percentile(a, 90))
+
+
+__all__ = ["Z90", "Draws", "band", "draw", "serdes_log_sd", "triangular_ppf", "uniform_columns"]
