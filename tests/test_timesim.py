@@ -202,3 +202,54 @@ def test_random_jitter_quadrature_agrees_with_simulation(rj, dd):
     _assert_in_interval(sim, ser)
     lin = stat_eye(p, m, n_phases=m, n_bins=N_BINS_VALIDATION, **kw)
     assert lin.symbol_error_ratio(thr, phase_index=j) < sim.ser_interval(CONFIDENCE)[0]
+
+
+def test_simulator_matches_python_dfe_loop_across_blocks(rng):
+    """Longer pulse (4-tap passes plus a remainder), 5 DFE taps, and a record spanning
+    several of the kernel's symbol blocks: every decision equals the plain loop's."""
+    from sikernel._kernels.timesim import _BLOCK
+
+    levels = naive_eye.pam_levels(4)
+    # taps perturbed off round decimals: with PAM4 levels, round taps put sums exactly on a
+    # threshold, where the two implementations' last-bit rounding (FMA, order) decides
+    h = np.array([0.03, -0.06, 0.4, 0.22, -0.1, 0.07, 0.05, -0.04, 0.03, 0.02, -0.02, 0.015, 0.01,
+                  -0.01, 0.005]) + rng.normal(0.0, 1e-3, 15)
+    rx, rx_pre = np.array([-0.08, 1.0, -0.12]) + rng.normal(0.0, 1e-3, 3), 1
+    dfe = np.array([0.12, -0.06, 0.05, -0.03, 0.02]) + rng.normal(0.0, 1e-3, 5)
+    n_sym = 2 * _BLOCK + 901
+    sym = rng.integers(0, 4, size=n_sym + 100)
+    res = simulate(h, 1, n_symbols=n_sym, pattern=sym, rx_ffe=rx, rx_ffe_n_pre=rx_pre,
+                   dfe_taps_v=dfe, n_pre=2, n_post=12)
+    assert res.symbol_errors > 100
+    n_warm = h.size + rx.size + dfe.size
+    used = sym[: n_sym + n_warm]
+    ref = naive_eye.dfe_link_loop(levels[used], used, h, 2, rx, rx_pre, dfe, levels,
+                                  res.thresholds_v, n_warm)
+    assert (res.n_symbols, res.symbol_errors, res.bit_errors) == ref
+
+
+@pytest.mark.parametrize("n_taps", [1, 3, 4, 7, 13])
+@pytest.mark.parametrize("n_out", [1, 2, 5, 8, 33])
+def test_channel_sample_kernels_equal_dot_products(n_taps, n_out):
+    """The block-wise channel FIR (fixed row) and the jittered one (row per symbol,
+    interpolated towards the next row) against one NumPy dot product per output."""
+    from sikernel._kernels import timesim as kt
+
+    from .tolerances import ATOL_SAME_FORMULA
+
+    r = np.random.default_rng(n_taps * 100 + n_out)
+    x = r.choice(naive_eye.pam_levels(4), size=n_out + n_taps + 10)
+    tab = r.normal(size=(9, n_taps))
+    x0 = 3
+    windows = np.array([x[x0 + i: x0 + i + n_taps] for i in range(n_out)])
+    out = np.full(n_out, np.nan)
+    kt._fir_block(x, x0, tab[4], out)
+    np.testing.assert_allclose(out, windows @ tab[4], rtol=0, atol=ATOL_SAME_FORMULA)
+    rows = r.integers(0, 8, size=n_out)
+    frac = r.random(n_out)
+    frac[::3] = 0.0
+    out = np.full(n_out, np.nan)
+    kt._fir_rows(x, x0, tab, rows, frac, out)
+    lo = np.einsum("ij,ij->i", windows, tab[rows])
+    hi = np.einsum("ij,ij->i", windows, tab[rows + 1])
+    np.testing.assert_allclose(out, (1 - frac) * lo + frac * hi, rtol=0, atol=ATOL_SAME_FORMULA)

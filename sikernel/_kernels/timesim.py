@@ -32,6 +32,117 @@ def _popcount(x):
     return c
 
 
+_BLOCK = 2048  # symbols per block: the block's samples, FFE outputs and noise stay in L1/L2
+
+
+@kernel
+def _axpy4(acc, xs, t0, t1, t2, t3):
+    """``acc[i] += xs[i] t0 + xs[i+1] t1 + xs[i+2] t2 + xs[i+3] t3``, added left to right."""
+    for i in range(acc.shape[0]):
+        a = acc[i]
+        a += xs[i] * t0
+        a += xs[i + 1] * t1
+        a += xs[i + 2] * t2
+        a += xs[i + 3] * t3
+        acc[i] = a
+
+
+@kernel
+def _axpy1(acc, xs, t):
+    """``acc[i] += xs[i] t``."""
+    for i in range(acc.shape[0]):
+        acc[i] += xs[i] * t
+
+
+@kernel
+def _fir_block(x, x0, taps, out):
+    """``out[i] = sum_j x[x0 + i + j] taps[j]``, each sum accumulated in the order ``j = 0, 1, ...``.
+
+    The loop over ``i`` is innermost: independent sums, a contiguous SIMD loop; four
+    taps per pass over ``out`` (fewer loads and stores).  Every sum is formed in the
+    same order as a per-output dot product, so the result is bit-identical to it.
+    """
+    nb = out.shape[0]
+    k = taps.shape[0]
+    out[:] = 0.0
+    j = 0
+    while j + 4 <= k:
+        _axpy4(out, x[x0 + j: x0 + j + nb + 3], taps[j], taps[j + 1], taps[j + 2], taps[j + 3])
+        j += 4
+    while j < k:
+        _axpy1(out, x[x0 + j: x0 + j + nb], taps[j])
+        j += 1
+
+
+@kernel
+def _fir_rows(x, x0, tab, rows, frac, out):
+    """Jittered samples: ``out[i]`` = row ``rows[i]`` of ``tab`` applied at ``x0 + i``,
+    linearly interpolated towards row ``rows[i] + 1`` by ``frac[i]``.
+
+    Four symbols at a time, i.e. eight independent dot products (two rows each) whose
+    sums are each formed in the order ``j = 0, 1, ...``: bit-identical to a
+    per-symbol loop, without its add-latency chain.
+    """
+    nb = out.shape[0]
+    k = tab.shape[1]
+    i = 0
+    while i < nb:
+        g = min(4, nb - i)
+        r0 = rows[i]
+        r1 = rows[i + 1] if g > 1 else r0
+        r2 = rows[i + 2] if g > 2 else r0
+        r3 = rows[i + 3] if g > 3 else r0
+        p0, q0 = tab[r0], tab[r0 + 1]
+        p1, q1 = tab[r1], tab[r1 + 1]
+        p2, q2 = tab[r2], tab[r2 + 1]
+        p3, q3 = tab[r3], tab[r3 + 1]
+        xs = x[x0 + i: x0 + i + k + 3]
+        a0 = 0.0
+        a1 = 0.0
+        a2 = 0.0
+        a3 = 0.0
+        b0 = 0.0
+        b1 = 0.0
+        b2 = 0.0
+        b3 = 0.0
+        if g == 4:
+            for j in range(k):
+                a0 += xs[j] * p0[j]
+                b0 += xs[j] * q0[j]
+                a1 += xs[j + 1] * p1[j]
+                b1 += xs[j + 1] * q1[j]
+                a2 += xs[j + 2] * p2[j]
+                b2 += xs[j + 2] * q2[j]
+                a3 += xs[j + 3] * p3[j]
+                b3 += xs[j + 3] * q3[j]
+        else:  # the last 1-3 symbols of the block, one at a time
+            for u in range(g):
+                pu, qu = tab[rows[i + u]], tab[rows[i + u] + 1]
+                au = 0.0
+                bu = 0.0
+                for j in range(k):
+                    au += xs[j + u] * pu[j]
+                    bu += xs[j + u] * qu[j]
+                if u == 0:
+                    a0, b0 = au, bu
+                elif u == 1:
+                    a1, b1 = au, bu
+                else:
+                    a2, b2 = au, bu
+        for u in range(g):
+            if u == 0:
+                a, b = a0, b0
+            elif u == 1:
+                a, b = a1, b1
+            elif u == 2:
+                a, b = a2, b2
+            else:
+                a, b = a3, b3
+            f = frac[i + u]
+            out[i + u] = (1.0 - f) * a + f * b if f > 0.0 else a
+        i += 4
+
+
 @kernel
 def run_link(x, sym, tab, pre, row0, rj_samples, dd_samples, max_dev, ffe, ffe_pre, dfe, feedback_true,
              levels, thresholds, sigma_v, seed, n_warm, bits_per_symbol, counts, err_thr):
@@ -77,6 +188,23 @@ def run_link(x, sym, tab, pre, row0, rj_samples, dd_samples, max_dev, ffe, ffe_p
         Out: symbols counted, symbol errors, bit errors.
     err_thr : (L-1, 2) int64
         Out: errors across each threshold (upwards, downwards).
+
+    Notes
+    -----
+    Only the slicer and the DFE are sequential (the feedback uses the decisions), so
+    the symbols are processed in blocks of ``_BLOCK``:
+
+    1. the random stream is drawn in the original per-symbol order (jitter of the
+       sample, then the slicer noise of the FFE output it completes), so the results
+       do not depend on the block size;
+    2. the channel samples of the whole block: the cursor loop is outside and the
+       symbol loop inside, so each sample is still accumulated cursor by cursor in
+       the same order (bit-identical to a per-symbol dot product), but the symbol
+       loop is a contiguous SIMD loop with independent accumulators;
+    3. the RX FFE outputs of the block, the same way (tap loop outside);
+    4. slicer + DFE, symbol by symbol; the DFE sum runs over the taps in order
+       ``b_1, b_2, ...`` (as the plain loop in tests/naive_eye.py), the slicer is
+       branch-free (count of thresholds below ``z``; thresholds are increasing).
     """
     np.random.seed(seed)  # noqa: NPY002 (numba kernels support only the legacy API)
     n_sym = x.shape[0]
@@ -84,77 +212,115 @@ def run_link(x, sym, tab, pre, row0, rj_samples, dd_samples, max_dev, ffe, ffe_p
     n_rows = tab.shape[0]
     w = ffe.shape[0]
     d = dfe.shape[0]
-    n_lev = levels.shape[0]
+    n_thr = thresholds.shape[0]
+    post = k - 1 - pre
+    jitter = rj_samples > 0.0 or dd_samples > 0.0
+    # fed-back levels of the last decisions (ring), undecided = levels[0]
     ring = 1
-    while ring < max(w, d + 1):
+    while ring < d + 1:
         ring *= 2
     mask = ring - 1
-    yr = np.zeros(ring)
-    decided = np.zeros(ring, dtype=np.int64)
-    jitter = rj_samples > 0.0 or dd_samples > 0.0
+    fb = np.full(ring, levels[0])
+    last = levels[0]
+    h = w - 1  # FFE history carried from block to block
+    ybuf = np.zeros(h + _BLOCK)
+    acc = np.empty(_BLOCK)
+    acc2 = np.empty(_BLOCK)
+    zb = np.empty(_BLOCK)
+    noise = np.zeros(_BLOCK)
+    rows = np.empty(_BLOCK, dtype=np.int64)
+    frac = np.empty(_BLOCK)
+    r_nom = math.floor(row0)
+    f_nom = row0 - r_nom
+    if r_nom >= n_rows - 1:
+        r_nom = n_rows - 2
+        f_nom = 1.0
     n_cnt = 0
     n_se = 0
     n_be = 0
-    for n in range(k - 1, n_sym):
-        # sample of symbol sn = n - pre (uses x[n-k+1 .. n])
-        sn = n - pre
-        base = n - k + 1
-        if jitter:
-            dev = 0.0
-            if rj_samples > 0.0:
-                dev += rj_samples * np.random.standard_normal()  # noqa: NPY002 (numba kernels support only the legacy API)
-            if dd_samples > 0.0:
-                dev += dd_samples if np.random.random() < 0.5 else -dd_samples  # noqa: NPY002 (numba kernels support only the legacy API)
-            dev = min(max(dev, -max_dev), max_dev)
-            pos = row0 + dev
+    s_end = n_sym - pre  # samples of symbols post .. n_sym - 1 - pre (full history)
+    for sa in range(post, s_end, _BLOCK):
+        nb = min(_BLOCK, s_end - sa)
+        # 1. random stream, in the per-symbol order
+        for i in range(nb):
+            if jitter:
+                dev = 0.0
+                if rj_samples > 0.0:
+                    dev += rj_samples * np.random.standard_normal()  # noqa: NPY002 (numba kernels support only the legacy API)
+                if dd_samples > 0.0:
+                    dev += dd_samples if np.random.random() < 0.5 else -dd_samples  # noqa: NPY002 (numba kernels support only the legacy API)
+                dev = min(max(dev, -max_dev), max_dev)
+                pos = row0 + dev
+                r = math.floor(pos)
+                f = pos - r
+                if r >= n_rows - 1:
+                    r = n_rows - 2
+                    f = 1.0
+                rows[i] = r
+                frac[i] = f
+            if sigma_v > 0.0 and sa + i - ffe_pre >= 0:
+                noise[i] = sigma_v * np.random.standard_normal()  # noqa: NPY002 (numba kernels support only the legacy API)
+        # 2. channel samples y[sa .. sa+nb-1] into ybuf[h ..]
+        x0 = sa + pre - k + 1
+        if not jitter:
+            _fir_block(x, x0, tab[r_nom], acc[:nb])
+            if f_nom > 0.0:
+                _fir_block(x, x0, tab[r_nom + 1], acc2[:nb])
+                for i in range(nb):
+                    acc[i] = (1.0 - f_nom) * acc[i] + f_nom * acc2[i]
         else:
-            pos = row0
-        r = math.floor(pos)
-        f = pos - r
-        if r >= n_rows - 1:
-            r = n_rows - 2
-            f = 1.0
-        acc = 0.0
-        for j in range(k):
-            acc += x[base + j] * tab[r, j]
-        if f > 0.0:
-            acc2 = 0.0
-            for j in range(k):
-                acc2 += x[base + j] * tab[r + 1, j]
-            acc = (1.0 - f) * acc + f * acc2
-        yr[sn & mask] = acc
-        # RX FFE output for symbol m = sn - ffe_pre
-        m = sn - ffe_pre
-        if m < 0:
-            continue
-        z = 0.0
-        for i in range(w):
-            z += ffe[i] * yr[(sn - i) & mask]
-        if sigma_v > 0.0:
-            z += sigma_v * np.random.standard_normal()  # noqa: NPY002 (numba kernels support only the legacy API)
-        for i in range(d):
-            q = m - 1 - i
-            if feedback_true:
-                z -= dfe[i] * x[q]
-            else:
-                z -= dfe[i] * levels[decided[q & mask]]
-        dec = 0
-        while dec < n_lev - 1 and z > thresholds[dec]:
-            dec += 1
-        decided[m & mask] = dec
-        if m >= n_warm:
-            n_cnt += 1
-            s = sym[m]
-            if dec != s:
-                n_se += 1
-                if bits_per_symbol > 0:
-                    n_be += _popcount((dec ^ (dec >> 1)) ^ (s ^ (s >> 1)))
-                if dec > s:
-                    for t in range(s, dec):
-                        err_thr[t, 0] += 1
-                else:
-                    for t in range(dec, s):
-                        err_thr[t, 1] += 1
+            _fir_rows(x, x0, tab, rows[:nb], frac[:nb], acc[:nb])
+        for i in range(nb):
+            ybuf[h + i] = acc[i]
+        # 3. RX FFE outputs z for m = s - ffe_pre
+        zb[:nb] = 0.0
+        for t in range(w):
+            c = ffe[t]
+            for i in range(nb):
+                zb[i] += c * ybuf[h + i - t]
+        # 4. noise, DFE and slicer: the only sequential part
+        for i in range(nb):
+            m = sa + i - ffe_pre
+            if m < 0:
+                continue
+            z = zb[i]
+            if sigma_v > 0.0:
+                z += noise[i]
+            # older taps first (two accumulators), the newest decision last: only
+            # one multiply-add and the slicer lie on the decision-to-decision path
+            f0 = 0.0
+            f1 = 0.0
+            t = d - 1
+            while t >= 2:
+                f0 += dfe[t] * fb[(m - 1 - t) & mask]
+                f1 += dfe[t - 1] * fb[(m - t) & mask]
+                t -= 2
+            if t == 1:
+                f0 += dfe[1] * fb[(m - 2) & mask]
+            z -= f0 + f1
+            if d > 0:
+                z -= dfe[0] * last
+            dec = 0
+            for t in range(n_thr):
+                dec += z > thresholds[t]
+            last = x[m] if feedback_true else levels[dec]
+            fb[m & mask] = last
+            if m >= n_warm:
+                n_cnt += 1
+                s = sym[m]
+                if dec != s:
+                    n_se += 1
+                    if bits_per_symbol > 0:
+                        n_be += _popcount((dec ^ (dec >> 1)) ^ (s ^ (s >> 1)))
+                    if dec > s:
+                        for t in range(s, dec):
+                            err_thr[t, 0] += 1
+                    else:
+                        for t in range(dec, s):
+                            err_thr[t, 1] += 1
+        # carry the last h samples as the next block's FFE history
+        for t in range(h):
+            ybuf[t] = ybuf[nb + t]
     counts[0] += n_cnt
     counts[1] += n_se
     counts[2] += n_be
