@@ -202,9 +202,17 @@ def run_link(x, sym, tab, pre, row0, rj_samples, dd_samples, max_dev, ffe, ffe_p
        the same order (bit-identical to a per-symbol dot product), but the symbol
        loop is a contiguous SIMD loop with independent accumulators;
     3. the RX FFE outputs of the block, the same way (tap loop outside);
-    4. slicer + DFE, symbol by symbol; the DFE sum runs over the taps in order
-       ``b_1, b_2, ...`` (as the plain loop in tests/naive_eye.py), the slicer is
-       branch-free (count of thresholds below ``z``; thresholds are increasing).
+    4. slicer + DFE, symbol by symbol: the feedback of the older decisions
+       ``b_2 .. b_D`` is summed first (two accumulators), the newest decision's
+       ``b_1 d_{n-1}`` last, so only one multiply-add and the branch-free slicer
+       (count of thresholds below ``z``; thresholds are increasing) lie between
+       two decisions.  This rounds ``z`` differently from the plain loop
+       (tests/naive_eye.py, which also has no FMA) in the last bits only; decisions
+       agree except at exact threshold ties (tests/test_timesim.py).
+
+    Without jitter the channel samples are bit-identical to a per-symbol dot
+    product; with jitter the linear interpolation between two rows may round by
+    one ulp differently (which product the compiler fuses into an FMA).
     """
     np.random.seed(seed)  # noqa: NPY002 (numba kernels support only the legacy API)
     n_sym = x.shape[0]
