@@ -22,8 +22,11 @@ def tx_pulse(q: np.ndarray, offs: np.ndarray, c: np.ndarray, m: int, pad_ui: int
 
 
 def naive_fom(q, offs, c, m, bmin, bmax, var_n, n_levels, r_lm, snr_tx_db, a_dd, s_rj,
-              xt=(), xt_fext=(), mm_tol=0.0):
+              xt=(), xt_fext=(), mm_tol=0.0, flt=None):
     """Return (fom_db, cursor index in q's window, terms dict).
+
+    ``flt``: floating DFE taps / tail limit (N_bg, N_bf, N_f, bmaxg, B_float_RSS_MAX,
+    N_tail_start) by :func:`naive_dfe`; None: the fixed DFE of 93A-26 only.
 
     ``mm_tol < 0``: IEEE MATLAB COM sampling rule (:func:`naive_mm_ieee`; no rising crossing
     -> (-inf, -1, {})); ``mm_tol >= 0``: minimum residual within one UI of the peak, near-exact
@@ -56,10 +59,16 @@ def naive_fom(q, offs, c, m, bmin, bmax, var_n, n_levels, r_lm, snr_tx_db, a_dd,
     n0 = (ix - ph) // m
     isi = h.copy()
     isi[n0] = 0.0
-    for k in range(len(bmax)):
-        if n0 + 1 + k < isi.size:
-            b = np.clip(isi[n0 + 1 + k] / h0, bmin[k], bmax[k])
-            isi[n0 + 1 + k] -= b * h0
+    if flt is None:
+        for k in range(len(bmax)):
+            if n0 + 1 + k < isi.size:
+                b = np.clip(isi[n0 + 1 + k] / h0, bmin[k], bmax[k])
+                isi[n0 + 1 + k] -= b * h0
+    else:
+        taps = naive_dfe(h[n0 + 1:], h0, bmin, bmax, flt)
+        for k, b in enumerate(taps):
+            if n0 + 1 + k < isi.size:
+                isi[n0 + 1 + k] -= b * h0
     var_x = (n_levels**2 - 1) / (3 * (n_levels - 1) ** 2)
     hj = (np.roll(p, -1)[ph::m] - np.roll(p, 1)[ph::m]) * m / 2
     s_xt = 0.0
@@ -100,7 +109,7 @@ def naive_mm_ieee(p: np.ndarray, m: int, bmax1: float) -> int:
 
 
 def naive_grid(basis, weights, var_n, offs, tx, m, bmin, bmax, consts, xt_basis=(), xt_fext=(),
-               mm_tol=0.0):
+               mm_tol=0.0, flt=None):
     """FOM of every (ctle, tx) point by a Python loop over naive_fom."""
     n_levels, r_lm, snr, a_dd, s_rj = consts
     out = np.empty((weights.shape[0], tx.shape[0]))
@@ -109,7 +118,7 @@ def naive_grid(basis, weights, var_n, offs, tx, m, bmin, bmax, consts, xt_basis=
         xt = [weights[k] @ xb for xb in xt_basis]
         for t in range(tx.shape[0]):
             out[k, t] = naive_fom(q, offs, tx[t], m, bmin, bmax, var_n[k], n_levels, r_lm, snr,
-                                  a_dd, s_rj, xt, xt_fext, mm_tol)[0]
+                                  a_dd, s_rj, xt, xt_fext, mm_tol, flt)[0]
     return out
 
 
@@ -138,3 +147,113 @@ def naive_a_ni(cursors_v, sigma_g_v, der0, n_levels, dv_v):
     j = int(np.searchsorted(cdf, der0))
     below = cdf[j - 1] if j > 0 else 0.0
     return -(v[j] - dv_v / 2 + dv_v * (der0 - below) / tot[j])
+
+
+def naive_findbankloc(hisi, idx_st, idx_en, tap_bk, curval, bmaxg, n_bg):
+    """``findbankloc`` of the IEEE COM MATLAB code 4.50 transcribed statement by statement with
+    1-based positions in Python lists (``nd[0]`` unused); returns the 1-based post-cursor
+    numbers of the floating taps (0 = unplaced)."""
+    seg = [abs(hisi[i - 1]) if i - 1 < len(hisi) else 0.0 for i in range(idx_st, idx_en + 1)]
+    ln = len(seg)
+    h1 = [0.0 if curval < 0 else max(0.0, h - bmaxg * curval) for h in seg]
+    nn = ln - tap_bk + 1
+    nd = [None] + [sum(seg[i + ii] ** 2 - h1[i + ii] ** 2 for ii in range(tap_bk)) for i in range(nn)]
+
+    def sort_desc():  # MATLAB sort(...,'descend') is stable
+        return sorted(range(1, len(nd)), key=lambda i: -nd[i])
+
+    def put(i, v):  # MATLAB grows an array assigned past its end
+        while len(nd) <= i:
+            nd.append(0.0)
+        nd[i] = v
+
+    idx = [0] * (tap_bk * n_bg)
+    ordered = list(range(1, (n_bg - 1) * tap_bk + 2))
+    set_next = 0
+    for k in range(1, n_bg + 1):
+        vs = sort_desc()
+        if k == 1 and sorted(vs[: len(ordered)]) == ordered:
+            idx = list(range(1, n_bg * tap_bk + 1))
+            break
+        if set_next > 0:
+            bank = list(range(set_next, set_next + tap_bk))
+            idx[tap_bk * (k - 1): tap_bk * k] = bank
+            set_next = 0
+            for b in bank:
+                put(b, -np.inf)
+            for b in range(max(1, bank[0] - tap_bk + 1), bank[0]):
+                put(b, -np.inf)
+            continue
+        bank = list(range(vs[0], vs[0] + tap_bk))
+        if k == n_bg:
+            idx[tap_bk * (k - 1): tap_bk * k] = bank
+            break
+        again, first, loops, bad = True, True, 0, []
+        while again:
+            again = False
+            if loops > len(nd) - 1:
+                break
+            bad = [b for b in range(max(1, bank[0] - tap_bk + 1), bank[0]) if b not in idx]
+            good = bank[0] - tap_bk
+            if bad:
+                if not first:
+                    vs = sort_desc()
+                first = False
+                check = bad + bank
+                bad_pos = [vs.index(b) + 1 for b in bad]
+                found = False
+                ii = 0  # position (1-based) where MATLAB's loop stops
+                for pos, v in enumerate(vs, start=1):
+                    ii = pos
+                    if v == good:
+                        found = True
+                        break
+                    if v not in check:
+                        break
+                if not found and min(bad_pos) < ii:
+                    again = True
+                    put(bank[0], -np.inf)
+                    bank = list(range(vs[1], vs[1] + tap_bk))
+                if found:
+                    set_next = good
+            loops += 1
+        for b in bank:
+            put(b, -np.inf)
+        idx[tap_bk * (k - 1): tap_bk * k] = bank
+        for b in bad:
+            put(b, -np.inf)
+    return [i + idx_st - 1 if i > 0 else 0 for i in idx]
+
+
+def naive_dfe(post, h0, bmin, bmax, flt):
+    """DFE taps of the IEEE COM code with floating taps and tail RSS limit (``optimize_fom``,
+    ``floatingDFE``, ``dfe_clipper``): ``post[n - 1]`` = post-cursor n."""
+    n_bg, n_bf, n_f, bmaxg, rss_max, tail = flt
+    n_bg, n_bf, n_f, tail = int(n_bg), int(n_bf), int(n_f), int(tail)
+    nb = len(bmax)
+    span = n_f if n_bg > 0 and n_f > nb else nb
+    hi = list(bmax) + [0.0] * (span - nb)
+    lo = list(bmin) + [0.0] * (span - nb)
+    cur = np.array([post[i] if i < len(post) else 0.0 for i in range(span)])
+    if n_bg > 0 and span > nb:
+        for t in naive_findbankloc(cur, nb + 1, span, n_bf, h0, bmaxg, n_bg):
+            if nb < t <= span:
+                hi[t - 1], lo[t - 1] = bmaxg, -bmaxg
+
+    def clipper(x, mx, mn):
+        out = x.copy()
+        out[x > mx] = mx[x > mx]
+        out[x < mn] = mn[x < mn]
+        return out
+
+    act = clipper(cur, h0 * np.array(hi), h0 * np.array(lo))
+    taps = act / h0
+    if tail > 0 and span >= tail:
+        rss = float(np.linalg.norm(taps[tail - 1:]))
+        if rss != 0 and rss >= rss_max:
+            lim = np.array(hi, dtype=float)
+            low = np.array(lo, dtype=float)
+            lim[tail - 1:] = min(rss, rss_max) * np.abs(taps[tail - 1:]) / rss
+            low[tail - 1:] = -lim[tail - 1:]
+            taps = clipper(cur, h0 * lim, h0 * low) / h0
+    return taps

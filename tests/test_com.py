@@ -71,10 +71,10 @@ def test_grid_kernel_equals_naive_loop(small_problem, mm_tol):
     g = grid_search(basis, w, var_n, offs, tx, p.samples_per_ui, dfe_bmin=np.array(p.bmin),
                     dfe_bmax=np.array(p.dfe_bmax), n_levels=4, r_lm=p.r_lm, snr_tx_db=p.snr_tx_db,
                     a_dd_ui=p.a_dd_ui, sigma_rj_ui=p.sigma_rj_ui, basis_xt=xt, xt_fext=fext,
-                    mm_exact_tol_v=mm_tol)
+                    mm_exact_tol_v=mm_tol, dfe_float=p.dfe_float())
     ref = naive_grid(basis, w, var_n, offs, tx, p.samples_per_ui, np.array(p.bmin),
                      np.array(p.dfe_bmax), (4, p.r_lm, p.snr_tx_db, p.a_dd_ui, p.sigma_rj_ui), xt, fext,
-                     mm_tol=mm_tol)
+                     mm_tol=mm_tol, flt=p.dfe_float())
     np.testing.assert_allclose(g.fom_grid_db, ref, rtol=0, atol=TOL_FOM_SAME_FORMULA_DB)
     kc, kt = np.unravel_index(np.argmax(ref), ref.shape)
     assert (g.ctle_index, g.tx_index) == (kc, kt)
@@ -109,7 +109,7 @@ def test_exact_tolerance_changes_the_sampling_point(small_problem):
     a = fom(q, tx[0], offs, preset=p)
     b = fom(q, tx[0], offs, preset=get_preset(p, mm_rule="peak", mm_exact_tol_v=0.05))
     ref_b = naive_fom(q, offs, tx[0], p.samples_per_ui, np.array(p.bmin), np.array(p.dfe_bmax), 0.0, 4,
-                      p.r_lm, p.snr_tx_db, p.a_dd_ui, p.sigma_rj_ui, mm_tol=0.05)
+                      p.r_lm, p.snr_tx_db, p.a_dd_ui, p.sigma_rj_ui, mm_tol=0.05, flt=p.dfe_float())
     assert b.cursor_index == ref_b[1]
     assert b.cursor_index != a.cursor_index  # the rule matters on this pulse
 
@@ -121,7 +121,8 @@ def test_fom_kernel_equals_naive_numpy(small_problem):
     for c in tx[:4]:
         r = fom(q, c, offs, preset=p, var_n=var_n[1], xt_pulses_v=xq, xt_fext=fext)
         ref, ix, terms = naive_fom(q, offs, c, p.samples_per_ui, np.array(p.bmin), np.array(p.dfe_bmax),
-                                   var_n[1], 4, p.r_lm, p.snr_tx_db, p.a_dd_ui, p.sigma_rj_ui, xq, fext)
+                                   var_n[1], 4, p.r_lm, p.snr_tx_db, p.a_dd_ui, p.sigma_rj_ui, xq, fext,
+                                   mm_tol=p.mm_kernel_tol, flt=p.dfe_float())
         assert r.fom_db == pytest.approx(ref, abs=TOL_FOM_SAME_FORMULA_DB)
         assert r.cursor_index == ix
         for k in ("var_tx", "var_isi", "var_j", "var_xt", "var_n"):
@@ -167,7 +168,13 @@ def test_com_positive_for_dpo_4in(com_dpo4):
     assert 0 < r.a_ni < r.a_s
     assert r.com_db == pytest.approx(20 * np.log10(r.a_s / r.a_ni))
     assert r.tx_taps[list(r.tx_offsets).index(0)] >= 0.54 - 1e-12
-    assert r.dfe_taps.size == 12 and np.all(np.abs(r.dfe_taps) <= np.array(get_preset("802.3ck-kr").dfe_bmax))
+    kr = get_preset("802.3ck-kr")
+    # 12 fixed taps within [b_min, b_max], then floating taps (N_f = 40) within +-bmaxg
+    assert r.dfe_taps.size == kr.dfe_n_f
+    assert np.all(r.dfe_taps[:12] <= np.array(kr.dfe_bmax) + 1e-12)
+    assert np.all(r.dfe_taps[:12] >= np.array(kr.bmin) - 1e-12)
+    assert np.all(np.abs(r.dfe_taps[12:]) <= kr.dfe_bmaxg + 1e-12)
+    assert np.count_nonzero(r.dfe_taps[12:]) <= kr.dfe_n_bg * kr.dfe_n_bf
     assert r.elapsed_s > 0
 
 

@@ -135,7 +135,7 @@ def test_ieee_kernel_equals_naive_transcription_on_random_pulses(seed):
     for c in p.tx_grid()[rng.choice(len(p.tx_grid()), 12, replace=False)]:
         r = _fom_terms(q, np.zeros((0, q.size)), np.zeros(0, dtype=bool), c, offs, 1e-8, p)
         ref, ix, _ = naive_fom(q, offs, c, m, np.array(p.bmin), np.array(p.dfe_bmax), 1e-8, 4, p.r_lm,
-                               p.snr_tx_db, p.a_dd_ui, p.sigma_rj_ui, mm_tol=-1.0)
+                               p.snr_tx_db, p.a_dd_ui, p.sigma_rj_ui, mm_tol=-1.0, flt=p.dfe_float())
         assert int(r[_kc.T_IX]) == ix
         if ix >= 0:
             assert r[_kc.T_FOM] == pytest.approx(ref, abs=TOL_FOM_SAME_FORMULA_DB)

@@ -273,13 +273,262 @@ def _dfe_correction(h, h0, b_lo, b_hi):
 
 
 @kernel
-def _dfe_residual_sum(q, offs, c, m_spui, ix, h0, bmin, bmax):
-    """sum over the DFE span of (h_n - b(n) h0)^2 - h_n^2 (93A-26/27 correction)."""
+def _dfe_residual_sum(q, offs, c, m_spui, ix, h0, bmin, bmax, flt, hp, taps):
+    """sum over the DFE span of (h_n - b(n) h0)^2 - h_n^2 (93A-26/27 correction, with the
+    floating taps and tail limit of :func:`dfe_taps`); ``hp``/``taps`` are scratch arrays of
+    at least :func:`dfe_span` entries."""
+    span = dfe_span(bmax.shape[0], flt)
+    if span == bmax.shape[0] and (flt[F_TAIL] <= 0.0 or span < flt[F_TAIL]):
+        s = 0.0
+        for k in range(span):
+            h = _tx_sample(q, offs, c, m_spui, ix + (k + 1) * m_spui)
+            s += _dfe_correction(h, h0, bmin[k], bmax[k])
+        return s
+    for k in range(span):
+        hp[k] = _tx_sample(q, offs, c, m_spui, ix + (k + 1) * m_spui)
+    return dfe_taps(hp, span, h0, bmin, bmax, flt, taps)
+
+
+#: entries of the ``flt`` array of the DFE kernels (floating taps and tail RSS limit, from
+#: the IEEE COM sheet keywords N_bg, N_bf, N_f, bmaxg, B_float_RSS_MAX, N_tail_start)
+F_NBG = 0
+F_NBF = 1
+F_NF = 2
+F_BMAXG = 3
+F_RSS = 4
+F_TAIL = 5
+N_FLT = 6
+
+
+@kernel
+def _argsort_desc(x, n, out):
+    """out[:n] = indices of x[:n] by decreasing value, equal values in index order (MATLAB's
+    stable ``sort(..., 'descend')``); insertion sort (n is a few tens)."""
+    for i in range(n):
+        out[i] = i
+    for i in range(1, n):
+        v = out[i]
+        j = i - 1
+        while j >= 0 and x[out[j]] < x[v]:
+            out[j + 1] = out[j]
+            j -= 1
+        out[j + 1] = v
+
+
+@kernel
+def findbankloc(hisi, idx_st, idx_en, tap_bk, curval, bmaxg, n_bg, idx):
+    """Floating DFE tap locations: ``findbankloc`` of the IEEE 802.3 COM MATLAB code 4.50
+    (``sourceFiles/com_ieee8023_93a_450.m``, public mirror github.com/Omer-Sella/COM), line
+    for line with 0-based arrays.
+
+    ``hisi[n - 1]`` is post-cursor n (1-based, as MATLAB's ``postcurors``); banks of ``tap_bk``
+    consecutive taps are placed in post-cursors ``idx_st .. idx_en`` (1-based, inclusive) by
+    the energy ``sum |h|^2 - max(0, |h| - bmaxg curval)^2`` they remove, strongest first, with
+    MATLAB's rules for neighbouring banks (a bank exactly ``tap_bk`` before the chosen one is
+    taken next; overlapping positions are barred) and its shortcut (the first
+    ``n_bg tap_bk`` taps when the strongest ``(n_bg - 1) tap_bk + 1`` starts are the first
+    ones).  Writes the 1-based post-cursor numbers of the ``n_bg tap_bk`` floating taps to
+    ``idx`` (a 0 marks an unplaced tap, which MATLAB's code also leaves when it gives up).
+    """
+    ln = idx_en - idx_st + 1
+    nn = ln - tap_bk + 1
+    n_all = n_bg * tap_bk
+    for i in range(n_all):
+        idx[i] = 0
+    if nn < 1 or n_bg < 1:
+        return
+    # ndiff may grow by up to tap_bk - 1 entries when a bank's tail is marked (MATLAB grows it)
+    ndiff = np.empty(ln + tap_bk)
+    for i in range(nn):
+        acc = 0.0
+        for ii in range(tap_bk):
+            h0 = hisi[idx_st - 1 + i + ii] if idx_st - 1 + i + ii < hisi.shape[0] else 0.0
+            h0 = abs(h0)
+            h1 = h0 - bmaxg * curval
+            if h1 < 0.0 or curval < 0.0:
+                h1 = 0.0
+            acc += h0 * h0 - h1 * h1
+        ndiff[i] = acc
+    cur_len = nn
+    vs = np.empty(ln + tap_bk, dtype=np.int64)
+    n_ord = (n_bg - 1) * tap_bk + 1
+    set_next = 0                                   # 1-based start of a forced next bank
+    bad = np.empty(tap_bk, dtype=np.int64)
+    for k in range(1, n_bg + 1):
+        _argsort_desc(ndiff, cur_len, vs)
+        if k == 1 and n_ord <= cur_len:
+            # shortcut: the strongest n_ord starts are exactly 1..n_ord
+            ok = True
+            for i in range(n_ord):
+                if vs[i] >= n_ord:
+                    ok = False
+                    break
+            if ok:
+                for i in range(n_all):
+                    idx[i] = i + 1
+                break
+        if set_next > 0:
+            nb1 = set_next
+            for j in range(tap_bk):
+                idx[tap_bk * (k - 1) + j] = nb1 + j
+                ndiff[nb1 + j - 1] = -np.inf
+                if nb1 + j > cur_len:
+                    cur_len = nb1 + j
+            set_next = 0
+            for b in range(max(1, nb1 - tap_bk + 1), nb1):
+                ndiff[b - 1] = -np.inf
+            continue
+        nb1 = vs[0] + 1
+        if k == n_bg:
+            for j in range(tap_bk):
+                idx[tap_bk * (k - 1) + j] = nb1 + j
+            break
+        again = True
+        first = True
+        loops = 0
+        n_bad = 0
+        while again:
+            again = False
+            if loops > cur_len:
+                break
+            n_bad = 0
+            for b in range(max(1, nb1 - tap_bk + 1), nb1):
+                taken = False
+                for i in range(n_all):
+                    if idx[i] == b:
+                        taken = True
+                        break
+                if not taken:
+                    bad[n_bad] = b
+                    n_bad += 1
+            good = nb1 - tap_bk
+            if n_bad > 0:
+                if not first:
+                    _argsort_desc(ndiff, cur_len, vs)
+                first = False
+                min_pos = cur_len + 1
+                for j in range(n_bad):
+                    for i in range(cur_len):
+                        if vs[i] + 1 == bad[j]:
+                            if i + 1 < min_pos:
+                                min_pos = i + 1
+                            break
+                found_good = False
+                ii = 0
+                for i in range(cur_len):
+                    ii = i + 1
+                    v = vs[i] + 1
+                    if v == good:
+                        found_good = True
+                        break
+                    in_check = nb1 <= v <= nb1 + tap_bk - 1
+                    for j in range(n_bad):
+                        if bad[j] == v:
+                            in_check = True
+                    if not in_check:
+                        break
+                if not found_good and min_pos < ii:
+                    again = True
+                    ndiff[nb1 - 1] = -np.inf
+                    nb1 = vs[1] + 1
+                if found_good:
+                    set_next = good
+            loops += 1
+        for j in range(tap_bk):
+            ndiff[nb1 + j - 1] = -np.inf
+            if nb1 + j > cur_len:
+                cur_len = nb1 + j
+            idx[tap_bk * (k - 1) + j] = nb1 + j
+        for j in range(n_bad):
+            ndiff[bad[j] - 1] = -np.inf
+    for i in range(n_all):
+        if idx[i] > 0:
+            idx[i] += idx_st - 1
+
+
+@kernel
+def dfe_taps(hp, n_hp, h0, bmin, bmax, flt, taps):
+    """DFE taps of the IEEE 802.3 COM reference code, 93A-26 with its floating taps and tail
+    RSS limit (``optimize_fom`` / ``floatingDFE`` / ``dfe_clipper`` of
+    ``com_ieee8023_93a_450.m``); returns sum_n (h_n - b_n h0)^2 - h_n^2 over the DFE span.
+
+    ``hp[n - 1]`` = post-cursor h_n (n = 1 .. n_hp, zero beyond), ``h0`` the cursor.  Fixed
+    taps n <= N_b = len(bmax): b_n = clip(h_n / h0, bmin_n, bmax_n).  With floating taps
+    (``flt[F_NBG]`` = N_bg > 0) the span is N_f taps: ``findbankloc`` places N_bg banks of
+    N_bf taps in N_b + 1 .. N_f, those get limits +/- bmaxg, the other taps of the span 0.
+    Tail limit (``flt[F_TAIL]`` = N_tail_start > 0 and span >= N_tail_start): when the RSS of
+    taps N_tail_start .. span reaches B_float_RSS_MAX they are scaled to that RSS (their limits
+    become B_float_RSS_MAX |b_n| / RSS).  ``taps`` (length >= span) receives b_n; the span is
+    returned in ``taps`` implicitly by the caller's ``dfe_span``.
+    """
+    nb = bmax.shape[0]
+    n_bg = int(flt[F_NBG])
+    span = dfe_span(nb, flt)
+    for n in range(span):
+        h = hp[n] if n < n_hp else 0.0
+        if n < nb:
+            lo = bmin[n]
+            hi = bmax[n]
+        else:
+            lo = 0.0
+            hi = 0.0
+        # MATLAB dfe_clipper on the cursors: clip(h, h0 bmax, h0 bmin)
+        v = h
+        if v > h0 * hi:
+            v = h0 * hi
+        if v < h0 * lo:
+            v = h0 * lo
+        taps[n] = v
+    if n_bg > 0 and span > nb:
+        n_bf = int(flt[F_NBF])
+        loc = np.empty(n_bg * n_bf, dtype=np.int64)
+        findbankloc(hp[:n_hp], nb + 1, span, n_bf, h0, flt[F_BMAXG], n_bg, loc)
+        g = flt[F_BMAXG]
+        for i in range(loc.shape[0]):
+            n = loc[i] - 1
+            if n < nb or n >= span:
+                continue
+            h = hp[n] if n < n_hp else 0.0
+            v = h
+            if v > h0 * g:
+                v = h0 * g
+            if v < -h0 * g:
+                v = -h0 * g
+            taps[n] = v
+    for n in range(span):
+        taps[n] = taps[n] / h0 if h0 != 0.0 else 0.0
+    n_tail = int(flt[F_TAIL])
+    if n_tail > 0 and span >= n_tail:
+        rss = 0.0
+        for n in range(n_tail - 1, span):
+            rss += taps[n] * taps[n]
+        rss = math.sqrt(rss)
+        lim = flt[F_RSS]
+        if rss != 0.0 and rss >= lim:
+            for n in range(n_tail - 1, span):
+                h = hp[n] / h0 if n < n_hp and h0 != 0.0 else 0.0
+                b = abs(taps[n]) * lim / rss
+                v = h
+                if v > b:
+                    v = b
+                if v < -b:
+                    v = -b
+                taps[n] = v
     s = 0.0
-    for k in range(bmax.shape[0]):
-        h = _tx_sample(q, offs, c, m_spui, ix + (k + 1) * m_spui)
-        s += _dfe_correction(h, h0, bmin[k], bmax[k])
+    for n in range(span):
+        h = hp[n] if n < n_hp else 0.0
+        r = h - taps[n] * h0
+        s += r * r - h * h
     return s
+
+
+@kernel
+def dfe_span(nb, flt):
+    """Number of post-cursors the DFE acts on: N_f with floating taps (MATLAB sets ``ndfe =
+    N_bmax`` then), else N_b."""
+    if flt[F_NBG] > 0 and flt[F_NF] > nb:
+        return int(flt[F_NF])
+    return nb
 
 
 @kernel
@@ -343,7 +592,7 @@ def _fir(z, offs, c, pp, n_ui, out):
 
 
 @kernel
-def fom_direct(q, xt, xt_fext, offs, c, m_spui, bmin, bmax, var_n, a_s_scale, var_x,
+def fom_direct(q, xt, xt_fext, offs, c, m_spui, bmin, bmax, flt, var_n, a_s_scale, var_x,
                snr_lin, jit2, mm_tol, out):
     """One FOM evaluation (93A-36) at fixed TX FFE ``c`` and one CTLE pulse ``q``.
 
@@ -363,6 +612,9 @@ def fom_direct(q, xt, xt_fext, offs, c, m_spui, bmin, bmax, var_n, a_s_scale, va
         Samples per UI.
     bmin, bmax : (n_dfe,) float64
         DFE tap limits (93A-26).
+    flt : (N_FLT,) float64
+        Floating DFE taps and tail RSS limit (N_bg, N_bf, N_f, bmaxg, B_float_RSS_MAX,
+        N_tail_start; N_bg = 0 and N_tail_start = 0: none), see :func:`dfe_taps`.
     var_n : float
         sigma_N^2 (V^2), 93A-35.
     a_s_scale : float
@@ -424,10 +676,13 @@ def fom_direct(q, xt, xt_fext, offs, c, m_spui, bmin, bmax, var_n, a_s_scale, va
         s_isi += hs[j] * hs[j]
         s_j += ds[j] * ds[j]
     s_isi -= h0 * h0
-    for k in range(nb):
-        if j0 + 1 + k >= ln:
-            break
-        s_isi += _dfe_correction(hs[j0 + 1 + k], h0, bmin[k], bmax[k])
+    span = dfe_span(nb, flt)
+    hp = np.zeros(span)
+    for k in range(span):
+        if j0 + 1 + k < ln:
+            hp[k] = hs[j0 + 1 + k]
+    taps = np.empty(span)
+    s_isi += dfe_taps(hp, span, h0, bmin, bmax, flt, taps)
     if s_isi < 0.0:
         s_isi = 0.0
     s_xt = 0.0
@@ -541,7 +796,7 @@ def _combine_xcorr(xc, w, n_d, out):
 
 
 @parallel_kernel
-def fom_grid(basis_v, xcorr, xt_fext, ctle_w, var_n, offs, tx, m_spui, bmin, bmax,
+def fom_grid(basis_v, xcorr, xt_fext, ctle_w, var_n, offs, tx, m_spui, bmin, bmax, flt,
              a_s_scale, var_x, snr_lin, jit2, mm_tol, out_fom, out_ix):
     """FOM (93A-36) of every TX FFE x CTLE setting; parallel over CTLE settings.
 
@@ -562,7 +817,7 @@ def fom_grid(basis_v, xcorr, xt_fext, ctle_w, var_n, offs, tx, m_spui, bmin, bma
         TX FFE tap offsets (UI).
     tx : (n_tx, n_taps) float64
         TX FFE settings.
-    m_spui, bmin, bmax, a_s_scale, var_x, snr_lin, jit2, mm_tol
+    m_spui, bmin, bmax, flt, a_s_scale, var_x, snr_lin, jit2, mm_tol
         As in :func:`fom_direct`.
     out_fom : (n_ctle, n_tx) float64
         FOM in dB (-inf where no valid cursor).
@@ -577,7 +832,8 @@ def fom_grid(basis_v, xcorr, xt_fext, ctle_w, var_n, offs, tx, m_spui, bmin, bma
     nb = bmax.shape[0]
     b0min = bmin[0] if nb > 0 else 0.0
     b0max = bmax[0] if nb > 0 else 0.0
-    pad = _pad_len(offs, m_spui, nb)
+    span = dfe_span(nb, flt)
+    pad = _pad_len(offs, m_spui, span)
     lag_u = np.empty((n_tx, n_lag))
     lag_products(offs, tx, lag_u)
     n_fext = 0
@@ -611,6 +867,8 @@ def fom_grid(basis_v, xcorr, xt_fext, ctle_w, var_n, offs, tx, m_spui, bmin, bma
                 s_next += best
         buf = np.empty(2 * _WIN_UI * m_spui + 1)
         v_ph = np.empty(m_spui)
+        hp = np.empty(span)
+        taps = np.empty(span)
         vn = var_n[k]
         for t in range(n_tx):
             c = tx[t]
@@ -629,7 +887,7 @@ def fom_grid(basis_v, xcorr, xt_fext, ctle_w, var_n, offs, tx, m_spui, bmin, bma
             for d in range(n_lag):
                 s_v += r_v[d, m] * u[d]
                 s_j += r_d[d, m] * u[d]
-            s_isi = s_v - h0 * h0 + _dfe_residual_sum(q, offs, c, m_spui, ix, h0, bmin, bmax)
+            s_isi = s_v - h0 * h0 + _dfe_residual_sum(q, offs, c, m_spui, ix, h0, bmin, bmax, flt, hp, taps)
             if s_isi < 0.0:
                 s_isi = 0.0
             s_xt = s_next
@@ -650,4 +908,54 @@ def fom_grid(basis_v, xcorr, xt_fext, ctle_w, var_n, offs, tx, m_spui, bmin, bma
                                             var_x * jit2 * s_j, var_x * s_xt, vn)
 
 
-__all__ = ["N_TERMS", "basis_xcorr", "combine_pulses", "fom_direct", "fom_grid"]
+@kernel
+def local_search_pick(fom, n_g, n_g2, tx_idx, sweep, ls):
+    """Flat index into ``fom`` (n_ctle, n_tx) of the point the IEEE COM code's ``Local Search``
+    ends on; -1 if no point has a finite FOM.
+
+    The "Modular LOCAL_SEARCH block" of ``optimize_fom`` (``com_ieee8023_93a_450.m``, Adee Ran
+    2020) replayed on the full FOM grid: loops g_DC (outer, ``ctle_index``), g_DC2
+    (``g_LP_index``), TX FFE settings in grid order; once a best point exists, a point is
+    skipped when, for a swept TX tap ``kv`` (``sweep``: tap columns with more than one value)
+    whose enclosing loop variable -- the g_DC2 index for the first tap, the previous tap's
+    index otherwise -- is past its first value, ``|idx_kv - best_idx_kv| > ls``; or, past the
+    first g_DC, when ``|g_DC2 index - best g_DC2 index| > ls``.  A point that is not skipped
+    becomes the best when its FOM is strictly larger (MATLAB ``FOM > best_FOM``).
+
+    ``fom[k, t]`` with ``k = i_g2 n_g + i_g`` (sikernel's CTLE order, g_DC fastest);
+    ``tx_idx[t, j]`` is the 0-based value index of TX tap column ``j`` (taps in MATLAB's
+    order, ascending offset) at setting ``t``.
+    """
+    n_tx = fom.shape[1]
+    best = -np.inf
+    best_flat = -1
+    best_g2 = 0
+    best_idx = np.zeros(tx_idx.shape[1], dtype=np.int64)
+    for ig in range(n_g):
+        for ih in range(n_g2):
+            k = ih * n_g + ig
+            for t in range(n_tx):
+                f = fom[k, t]
+                if ls > 0 and best_flat >= 0:
+                    skip = False
+                    for q in range(sweep.shape[0]):
+                        kv = sweep[q]
+                        prev = ih if kv == 0 else tx_idx[t, kv - 1]
+                        if prev > 0 and abs(tx_idx[t, kv] - best_idx[kv]) > ls:
+                            skip = True
+                            break
+                    if not skip and ig > 0 and abs(ih - best_g2) > ls:
+                        skip = True
+                    if skip:
+                        continue
+                if f > best:
+                    best = f
+                    best_flat = k * n_tx + t
+                    best_g2 = ih
+                    for j in range(tx_idx.shape[1]):
+                        best_idx[j] = tx_idx[t, j]
+    return best_flat
+
+
+__all__ = ["N_FLT", "N_TERMS", "basis_xcorr", "combine_pulses", "dfe_span", "dfe_taps", "findbankloc",
+           "fom_direct", "fom_grid", "local_search_pick"]

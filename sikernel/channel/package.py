@@ -228,6 +228,56 @@ def package_channel(model: str | PackageModel, z_p_m: float, f: object, side: st
                    {"package": pm.name, "z_p_m": float(z_p_m), "side": side})
 
 
+def board_channel(f: object, z_bp_m: float, c0_f: float, c1_f: float,
+                  line: tuple[float, float, float, float, float], side: str = "tx",
+                  r0_ohm: float = 50.0) -> Channel:
+    """Host board of IEEE 802.3 92.10.7.1.1 (Table 92-13) as the COM reference code adds it
+    with ``Include PCB`` (function ``add_brd`` of ``com_ieee8023_93a_450.m``).
+
+    TX side (port 1 = device, port 2 = channel): shunt ``C_0``, board line of length
+    ``z_bp``, shunt ``C_1``; the RX side is the same reversed (``C_1`` faces the channel).
+    Shunt capacitances by 93A-8, the line by 93A-9 ... 93A-14 (``synth_tline``).
+
+    Parameters
+    ----------
+    f : array_like
+        Frequency grid (Hz).
+    z_bp_m : float
+        Board trace length (m, >= 0).
+    c0_f, c1_f : float
+        Device-side and connector-side single-ended capacitances (F, >= 0).
+    line : tuple
+        ``(gamma0 1/mm, a1, a2, tau ns/mm, Z_c ohm differential)`` of the board line.
+    side : {"tx", "rx"}
+        Orientation, as :func:`package_channel`.
+    r0_ohm : float
+        Single-ended reference R0 (the Channel is referenced to ``2 R0``).
+
+    Returns
+    -------
+    Channel
+    """
+    from .twoport import abcd_to_s, cascade_abcd
+
+    fa = _validate.frequency_grid(f)
+    zb = _validate.non_negative("z_bp_m", z_bp_m)
+    c0 = _validate.non_negative("c0_f", c0_f)
+    c1 = _validate.non_negative("c1_f", c1_f)
+    side = _validate.one_of("side", side, ("tx", "rx"))
+    g0, a1, a2, tau, zc = (float(x) for x in line)
+    w = 2.0 * np.pi * fa
+    gamma = ParametricLine(a1, a2, tau, zc, g0, name="board").gamma(fa)
+    t = cascade_abcd(_shunt(w, c0), _line(gamma, zc, zb), _shunt(w, c1))
+    if side == "rx":
+        r = t.copy()
+        r[:, 0, 0] = t[:, 1, 1]
+        r[:, 1, 1] = t[:, 0, 0]
+        t = r
+    z0 = 2.0 * r0_ohm
+    return Channel(fa, abcd_to_s(t, z0), z0, f"host board {side} z_bp={zb * 1e3:g} mm",
+                   {"z_bp_m": zb, "side": side})
+
+
 _COM_REF = "shared/reference/com-parameters.md"
 _CK_LINE = {"a1": 9.909e-4, "a2": 2.772e-4, "tau_ns_per_mm": 6.141e-3, "gamma0_per_mm": 0.0}
 
@@ -266,4 +316,4 @@ PACKAGES: dict[str, PackageModel] = {
     )
 }
 
-__all__ = ["PACKAGES", "PackageModel", "get_package", "package_abcd", "package_channel"]
+__all__ = ["PACKAGES", "PackageModel", "board_channel", "get_package", "package_abcd", "package_channel"]

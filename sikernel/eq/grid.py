@@ -70,7 +70,7 @@ def grid_search(basis_v: np.ndarray, ctle_weights: np.ndarray, var_n: np.ndarray
                 dfe_bmin: np.ndarray, dfe_bmax: np.ndarray, n_levels: int, r_lm: float,
                 snr_tx_db: float, a_dd_ui: float, sigma_rj_ui: float,
                 basis_xt: np.ndarray | None = None, xt_fext: np.ndarray | None = None,
-                mm_exact_tol_v: float = 0.0) -> GridResult:
+                mm_exact_tol_v: float = 0.0, dfe_float: np.ndarray | None = None) -> GridResult:
     """Maximise FOM (93A-36) over every TX FFE x CTLE setting.
 
     Parameters
@@ -101,6 +101,10 @@ def grid_search(basis_v: np.ndarray, ctle_weights: np.ndarray, var_n: np.ndarray
         0 (default here) the minimum Mueller-Mueller residual within one UI of the peak;
         > 0 a residual (V) below which a candidate counts as an exact solution (priority
         to the last one at or before the peak, pychopmarg's rule).
+    dfe_float : ndarray, shape (6,), optional
+        Floating DFE taps and tail RSS limit of the IEEE COM reference code: (N_bg, N_bf,
+        N_f, bmaxg, B_float_RSS_MAX, N_tail_start), as
+        :meth:`sikernel.eye.presets.ComPreset.dfe_float`; default none (zeros).
 
     Returns
     -------
@@ -140,6 +144,10 @@ def grid_search(basis_v: np.ndarray, ctle_weights: np.ndarray, var_n: np.ndarray
         fx = np.ascontiguousarray(xt_fext if xt_fext is not None else np.ones(bx.shape[0]), dtype=np.bool_)
         if fx.shape != (bx.shape[0],):
             raise SIKernelError(f"xt_fext has shape {fx.shape}; expected ({bx.shape[0]},)")
+    flt = np.zeros(_k.N_FLT) if dfe_float is None else np.ascontiguousarray(dfe_float, dtype=float)
+    if flt.shape != (_k.N_FLT,) or not np.all(np.isfinite(flt)):
+        raise SIKernelError(f"dfe_float={dfe_float!r}: expected {_k.N_FLT} finite numbers "
+                            "(N_bg, N_bf, N_f, bmaxg, B_float_RSS_MAX, N_tail_start)")
     consts = fom_constants(n_levels, r_lm, snr_tx_db, a_dd_ui, sigma_rj_ui)
     n_lag = int(offs.max() - offs.min() + 1)
     streams = np.concatenate([basis_v[None], basis_v[None], bx], axis=0)
@@ -151,7 +159,7 @@ def grid_search(basis_v: np.ndarray, ctle_weights: np.ndarray, var_n: np.ndarray
     _k.basis_xcorr(streams, deriv, lags, m, xc)
     fom = np.empty((w.shape[0], tx.shape[0]))
     ix = np.empty((w.shape[0], tx.shape[0]), dtype=np.int64)
-    _k.fom_grid(basis_v, xc, fx, w, vn, offs, tx, m, bmin, bmax, *consts, float(mm_exact_tol_v), fom, ix)
+    _k.fom_grid(basis_v, xc, fx, w, vn, offs, tx, m, bmin, bmax, flt, *consts, float(mm_exact_tol_v), fom, ix)
     flat = int(np.argmax(fom))  # first maximum in (ctle, tx) order: deterministic
     kc, kt = divmod(flat, tx.shape[0])
     return GridResult(fom_db=float(fom[kc, kt]), tx_index=kt, ctle_index=kc, tx_taps=tx[kt].copy(),

@@ -300,28 +300,54 @@ def _common_grid(chs: list[Channel]) -> np.ndarray:
 
 
 # -- transfer functions -------------------------------------------------------------------
-def _packages(p: ComPreset, f: np.ndarray, z_tx: float, z_rx: float) -> tuple[Channel, Channel] | None:
-    """TX and RX package 2-ports (93A.1.2) of one test case, or None without a package."""
-    if p.package in (None, "", "none"):
+def _package(p: ComPreset, f: np.ndarray, z_m: float, side: str, cache: dict) -> Channel | None:
+    """TX or RX package 2-port (93A.1.2, reference code ``make_full_pkg``) of length ``z_m``;
+    None without a package.  ``p.package`` is a :data:`sikernel.channel.package.PACKAGES`
+    name or a :class:`~sikernel.channel.package.PackageModel` (a sheet's own package)."""
+    if p.package is None or (isinstance(p.package, str) and p.package in ("", "none")):
         return None
-    from ..channel.package import PACKAGES, package_channel
+    from ..channel.package import PACKAGES, PackageModel, package_channel
 
-    if p.package not in PACKAGES:
+    if not isinstance(p.package, PackageModel) and p.package not in PACKAGES:
         raise SIKernelError(f"COM preset package={p.package!r} unknown; known: {', '.join(PACKAGES)}")
-    model = PACKAGES[p.package]
-    return package_channel(model, z_tx, f, side="tx"), package_channel(model, z_rx, f, side="rx")
+    key = (float(z_m), side)
+    if key not in cache:
+        model = p.package if isinstance(p.package, PackageModel) else PACKAGES[p.package]
+        cache[key] = package_channel(model, z_m, f, side=side)
+    return cache[key]
 
 
-def _packaged_h21(ch: Channel, f: np.ndarray, p: ComPreset,
-                  pkgs: tuple[Channel, Channel] | None) -> np.ndarray:
-    """H21 (93A-18) of TX package + channel + RX package between R_d terminations."""
+def _with_boards(ch: Channel, p: ComPreset, kind: str) -> Channel:
+    """The channel with the host boards of ``Include PCB`` (reference code ``add_brd``):
+    TX board + channel + RX board for include_pcb = 1, channel + RX board for 2.  Board
+    lengths by stream kind as the reference: THRU (TX, RX), NEXT (RX, NEXT), FEXT (FEXT, RX)."""
+    if p.include_pcb == 0:
+        return ch
+    from ..channel.package import board_channel
+    from ..channel.twoport import cascade
+
+    ztx, znext, zfext, zrx = p.board_z_bp_m
+    l_tx, l_rx = {"thru": (ztx, zrx), "next": (zrx, znext), "fext": (zfext, zrx)}[kind]
+    rx = board_channel(ch.f, l_rx, p.board_c0_f, p.board_c1_f, p.board_line, "rx", p.r0_ohm)
+    if p.include_pcb == 2:
+        return cascade(ch, rx, name=ch.name)
+    tx = board_channel(ch.f, l_tx, p.board_c0_f, p.board_c1_f, p.board_line, "tx", p.r0_ohm)
+    return cascade(tx, ch, rx, name=ch.name)
+
+
+def _packaged_h21(ch: Channel, f: np.ndarray, p: ComPreset, pk_tx: Channel | None,
+                  pk_rx: Channel | None) -> np.ndarray:
+    """H21 (93A-18) of TX package + channel + RX package between R_d terminations (ideal TX
+    termination with include_pcb = 2, as the reference code's ``s21_pkg``)."""
     from ..channel.twoport import cascade, reflection_coefficient, terminated_h21
 
     c = Channel(f, ch.sdd[: f.size], ch.z0_ohm, ch.name)
-    if pkgs is not None:
-        c = cascade(pkgs[0], c, pkgs[1])
+    parts = [x for x in (pk_tx, c, pk_rx) if x is not None]
+    if len(parts) > 1:
+        c = cascade(*parts)
     g = reflection_coefficient(p.rd_ohm, p.r0_ohm)
-    return terminated_h21(c.sdd, g, g)
+    g_tx = 0.0 if p.include_pcb == 2 else g
+    return terminated_h21(c.sdd, g_tx, g)
 
 
 def _ctle_basis(p: ComPreset, f: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -431,14 +457,20 @@ def _a_ni_on_grid(cur: np.ndarray, sig_g: float, half: float, p: ComPreset) -> t
 
 
 def _dfe(h: np.ndarray, n0: int, h0: float, p: ComPreset) -> tuple[np.ndarray, np.ndarray]:
-    """DFE taps b(n) = clip(h_n/h0, b_min, b_max) (93A-26) and the residual ISI (93A-27)."""
+    """DFE taps b(n) (93A-26, with the reference code's floating taps and tail RSS limit,
+    :func:`sikernel._kernels.com.dfe_taps`) and the residual ISI (93A-27)."""
     bmax = np.asarray(p.dfe_bmax, dtype=float)
     bmin = np.asarray(p.bmin, dtype=float)
-    nb = min(bmax.size, h.size - n0 - 1)
-    b = np.clip(h[n0 + 1: n0 + 1 + nb] / h0, bmin[:nb], bmax[:nb])
+    flt = p.dfe_float()
+    span = int(_kc.dfe_span(bmax.size, flt))
+    hp = np.zeros(span)
+    n_avail = max(0, min(span, h.size - n0 - 1))
+    hp[:n_avail] = h[n0 + 1: n0 + 1 + n_avail]
+    b = np.zeros(span)
+    _kc.dfe_taps(hp, span, float(h0), bmin, bmax, flt, b)
     isi = h.copy()
     isi[n0] = 0.0
-    isi[n0 + 1: n0 + 1 + nb] -= b * h0
+    isi[n0 + 1: n0 + 1 + n_avail] -= b[:n_avail] * h0
     return b, isi
 
 
@@ -466,9 +498,21 @@ def _com_case(q: np.ndarray, xt: list[tuple[np.ndarray, bool]], c: np.ndarray, o
     var_tx = h0 * h0 * 10.0 ** (-p.snr_tx_db / 10.0)
     var_g = var_tx + p.sigma_rj_ui ** 2 * var_x * float(np.sum(hj * hj)) + var_n
     a_ni = _a_ni(isi, hj, xs, a_s, var_g, p)
-    com_db = 20.0 * np.log10(a_s / a_ni) if a_ni > 0 and a_s > 0 else -np.inf
-    return {"com_db": float(com_db), "a_s": float(a_s), "a_ni": a_ni, "dfe": b, "h0": h0,
+    com_db = _com_db(a_s, a_ni)
+    return {"com_db": com_db, "a_s": float(a_s), "a_ni": a_ni, "dfe": b, "h0": h0,
             "cursors": h, "n0": int(n0), "sigma_g": float(np.sqrt(var_g)), "phase": ph}
+
+
+def _com_db(a_s: float, a_ni: float) -> float:
+    """20 log10(A_s / A_ni), or SIKernelError when it cannot be formed (never -inf)."""
+    if not (a_s > 0 and np.isfinite(a_s)):
+        raise SIKernelError(f"COM cannot be formed: the signal amplitude A_s = {a_s:g} V at the chosen "
+                            "setting is not positive (the equalised pulse has no positive main cursor)")
+    if not (a_ni > 0 and np.isfinite(a_ni)):
+        raise SIKernelError(f"COM cannot be formed: the noise + interference amplitude A_ni = {a_ni:g} V "
+                            "is not positive (no noise, jitter or ISI at all: check eta_0, SNR_TX, "
+                            "sigma_RJ and the channel)")
+    return float(20.0 * np.log10(a_s / a_ni))
 
 
 def _noise_acf_gram(p: ComPreset, f_n: np.ndarray, hn: np.ndarray, n_lags: int) -> np.ndarray:
@@ -519,12 +563,12 @@ def _mmse_case(q: np.ndarray, xt: list[tuple[np.ndarray, bool]], c: np.ndarray, 
     var_tx = h0 * h0 * 10.0 ** (-p.snr_tx_db / 10.0)
     var_g = var_tx + p.sigma_rj_ui ** 2 * var_x * float(np.sum(hj * hj)) + var_n
     a_ni = _a_ni(isi, hj, xs_eq, a_s, var_g, p)
-    com_db = 20.0 * np.log10(a_s / a_ni) if a_ni > 0 and a_s > 0 else -np.inf
+    com_db = _com_db(a_s, a_ni)
     sigma = {"sigma_tx": np.sqrt(var_tx), "sigma_isi": np.sqrt(var_x * np.sum(isi * isi)),
              "sigma_j": np.sqrt(var_x * (p.a_dd_ui ** 2 + p.sigma_rj_ui ** 2) * np.sum(hj * hj)),
              "sigma_xt": np.sqrt(var_x * sum(float(np.sum(x * x)) for x in xs_eq)),
              "sigma_n": np.sqrt(var_n), "sigma_g": np.sqrt(var_g)}
-    return {"com_db": float(com_db), "a_s": float(a_s), "a_ni": a_ni, "dfe": b, "h0": h0,
+    return {"com_db": com_db, "a_s": float(a_s), "a_ni": a_ni, "dfe": b, "h0": h0,
             "cursors": heq, "n0": int(n0e), "sigma_g": float(np.sqrt(var_g)), "phase": ph,
             "fom_db": float(r.fom_db), "rx_ffe": w, "sigma": {k: float(v) for k, v in sigma.items()}}
 
@@ -692,28 +736,129 @@ def _fom_terms(q: np.ndarray, xt: np.ndarray, xt_fext: np.ndarray, c: np.ndarray
     _kc.fom_direct(np.ascontiguousarray(q), np.ascontiguousarray(xt, dtype=float),
                    np.ascontiguousarray(xt_fext, dtype=np.bool_), np.ascontiguousarray(offs, dtype=np.int64),
                    np.ascontiguousarray(c, dtype=float), int(p.samples_per_ui),
-                   np.asarray(p.bmin, dtype=float), np.asarray(p.dfe_bmax, dtype=float), float(var_n),
+                   np.asarray(p.bmin, dtype=float), np.asarray(p.dfe_bmax, dtype=float),
+                   p.dfe_float(), float(var_n),
                    *fom_constants(p.n_levels, p.r_lm, p.snr_tx_db, p.a_dd_ui, p.sigma_rj_ui),
                    p.mm_kernel_tol, out)
     return out
 
 
+# -- input coverage ---------------------------------------------------------------------
+#: a frequency step coarser than f_b / _MIN_RECORD_UI cannot hold a pulse response: the
+#: impulse response computed from it repeats every 1/df, i.e. every _MIN_RECORD_UI UI or less,
+#: which is shorter than a backplane's delay plus its reflections and DFE span (40 UI with
+#: floating taps); the IEEE sheets ask for 10 MHz (5,312 UI at 53.125 GBd)
+_MIN_RECORD_UI = 100
+#: data starting above this fraction of f_b leaves the low-frequency response (the pulse's
+#: baseline and slow tail, which the DC extrapolation has to guess) unknown over more than
+#: the first 2 % of the band (1.06 GHz at 53.125 GBd); the IEEE sheets ask for f_min 50 MHz
+_MAX_START_FRACTION = 0.02
+
+
+def _check_coverage(ch: Channel, p: ComPreset, what: str) -> None:
+    """Frequency coverage a trustworthy pulse response needs (before any long computation).
+
+    Errors: the data stop below the Nyquist frequency f_b/2; the step exceeds
+    f_b / ``_MIN_RECORD_UI`` (record shorter than that many UI); the data start above
+    ``_MAX_START_FRACTION`` f_b.  Warnings (as the IEEE reference code's ``read_s4p``
+    warnings): data below f_b, a start above the sheet's f_min, a step above its Delta_f,
+    non-uniform steps.
+    """
+    import warnings
+
+    from ..errors import SIKernelWarning
+
+    f = np.asarray(ch.f, dtype=float)
+    fb = p.baud_hz
+    if f.size < 2:
+        raise SIKernelError(f"{what} {ch.name!r} has {f.size} frequency point(s); COM needs the band "
+                            f"from near DC to at least f_b/2 = {fb / 2:g} Hz in steps of at most "
+                            f"{fb / _MIN_RECORD_UI:g} Hz")
+    if f[-1] < fb / 2:
+        raise SIKernelError(f"{what} {ch.name!r} ends at {f[-1]:g} Hz, below the Nyquist frequency "
+                            f"{fb / 2:g} Hz of the preset's {fb:g} Bd; supply data up to at least f_b")
+    df = np.diff(f)
+    step = float(df.max())
+    if step > fb / _MIN_RECORD_UI:
+        raise SIKernelError(
+            f"{what} {ch.name!r} has a frequency step of {step:g} Hz: its impulse response repeats "
+            f"every {1 / step:g} s = {fb / step:.3g} UI, shorter than the {_MIN_RECORD_UI} UI a COM "
+            f"pulse response needs; supply a step <= {fb / _MIN_RECORD_UI:g} Hz (IEEE sheets: "
+            f"{p.df_hz:g} Hz)")
+    start = float(f[0])
+    if start > _MAX_START_FRACTION * fb:
+        raise SIKernelError(
+            f"{what} {ch.name!r} starts at {start:g} Hz: the response below it (the pulse's baseline "
+            f"and tail) would be guessed by DC extrapolation over more than {_MAX_START_FRACTION:.0%} "
+            f"of f_b; supply data from <= {_MAX_START_FRACTION * fb:g} Hz (IEEE sheets: f_min "
+            f"{p.f_min_hz:g} Hz)")
+    if f[-1] < fb:
+        warnings.warn(f"{what} {ch.name!r} ends at {f[-1]:g} Hz, below the signalling rate {fb:g} Hz "
+                      "(the IEEE reference code warns too); the response above is extrapolated",
+                      SIKernelWarning, stacklevel=3)
+    if start > p.f_min_hz * (1 + 1e-9):
+        warnings.warn(f"{what} {ch.name!r} starts at {start:g} Hz, above the recommended f_min "
+                      f"{p.f_min_hz:g} Hz", SIKernelWarning, stacklevel=3)
+    if step > p.df_hz + 1.0:
+        warnings.warn(f"{what} {ch.name!r} has a frequency step of {step:g} Hz, above the recommended "
+                      f"{p.df_hz:g} Hz", SIKernelWarning, stacklevel=3)
+    if float(df.max() - df.min()) > 1.0:
+        warnings.warn(f"{what} {ch.name!r} has non-uniform frequency steps ({df.min():g} .. "
+                      f"{df.max():g} Hz); it is resampled", SIKernelWarning, stacklevel=3)
+
+
+def _local_search(p: ComPreset, fom: np.ndarray, tx: np.ndarray) -> tuple[int, int]:
+    """(CTLE, TX) indices the IEEE code's ``Local Search`` heuristic ends on (see
+    :func:`sikernel._kernels.com.local_search_pick`), from the full FOM grid."""
+    settings_g2 = p.ctle_gdc2_db if p.ctle_f_lf_hz is not None else (0.0,)
+    n_g, n_g2 = len(p.ctle_gdc_db), len(settings_g2)
+    taps = sorted(p.tx_taps)
+    offs = p.tx_offsets()
+    cols = [int(np.flatnonzero(offs == t[0])[0]) for t in taps]
+    idx = np.empty((tx.shape[0], len(taps)), dtype=np.int64)
+    lens = np.empty(len(taps), dtype=np.int64)
+    for j, (t, col) in enumerate(zip(taps, cols, strict=True)):
+        _, lo, hi, step = t
+        if step > 0:
+            idx[:, j] = np.rint((tx[:, col] - lo) / step).astype(np.int64)
+            lens[j] = round((hi - lo) / step) + 1
+        else:
+            idx[:, j] = 0
+            lens[j] = 1
+    # MATLAB: taps with more than one value, by decreasing length (stable); the order only
+    # decides which condition fires first, not whether one does
+    sweep = np.array([j for j in sorted(range(len(taps)), key=lambda j: -lens[j]) if lens[j] > 1],
+                     dtype=np.int64)
+    flat = _kc.local_search_pick(np.ascontiguousarray(fom), n_g, n_g2, idx, sweep, int(p.local_search))
+    if flat < 0:
+        return -1, -1
+    return divmod(int(flat), tx.shape[0])
+
+
 # -- public -----------------------------------------------------------------------------
-def com(channel: Channel | str | Path, preset: str | ComPreset = "802.3ck-kr",
-        next: Sequence[Channel | str | Path] = (), fext: Sequence[Channel | str | Path] = (),
-        **overrides: Any) -> ComResult:
+def com(channel: Channel | str | Path, preset: str | ComPreset | None = None,
+        next: Sequence[Channel | str | Path] | None = None,
+        fext: Sequence[Channel | str | Path] | None = None, *,
+        config: str | Path | None = None, **overrides: Any) -> ComResult:
     """Channel Operating Margin of a channel (IEEE 802.3 Annex 93A / 178A).
 
     Parameters
     ----------
     channel : Channel, path or skrf.Network
         The thru channel (Touchstone files are read with the (1,3)->(2,4) port map).
-    preset : str or ComPreset
-        ``"802.3ck-kr"`` (default), ``"802.3ck-c2c"``, ``"802.3dj-kr"`` or a preset object.
-    next, fext : sequence of Channel or paths
-        Near-end and far-end crosstalk aggressor channels.
+    preset : str or ComPreset, optional
+        ``"802.3ck-kr"`` (default), ``"802.3ck-cr"``, ``"802.3ck-c2c"``, ``"802.3dj-kr"``
+        (draft) or a preset object.  Not together with ``config``.
+    next, fext : sequence of Channel or paths, optional
+        Near-end and far-end crosstalk aggressor channels; None or empty: none.
+    config : str or Path, optional
+        An IEEE COM configuration sheet (``config_com_ieee8023_93a=*.xlsx``): COM with exactly
+        its parameters (:func:`sikernel.eye.config_sheet.com_preset_from_sheet`; a keyword
+        that would change the result and is not implemented is an error).  The keywords it
+        ignores (output control) are listed in ``result.preset["sheet"]``.
     **overrides
-        Any :class:`~sikernel.eye.presets.ComPreset` field (e.g. ``t_r_s=4e-12``).
+        Any :class:`~sikernel.eye.presets.ComPreset` field (e.g. ``t_r_s=4e-12``,
+        ``dfe_n_bg=0`` to turn floating DFE taps off).
 
     Returns
     -------
@@ -722,23 +867,48 @@ def com(channel: Channel | str | Path, preset: str | ComPreset = "802.3ck-kr",
     Raises
     ------
     SIKernelError
-        Unknown preset or field, bad values, unreadable channels, a grid not reaching
-        the Nyquist frequency of the preset's signalling rate.
+        Unknown preset or field, bad values, unreadable channels, frequency data that cannot
+        give a trustworthy pulse response (see :func:`_check_coverage`: ending below f_b/2, a
+        step above f_b/100, starting above 2 % of f_b), no TX FFE x CTLE setting with a valid
+        sampling point (none meets c(0) >= c0_min, or no positive main cursor), a COM that
+        cannot be formed.
+
+    Warns
+    -----
+    SIKernelWarning
+        Data ending below f_b, starting above the sheet's f_min or stepping above its Delta_f.
     """
     t_start = time.perf_counter()
-    p = get_preset(preset, **overrides)
-    thru = _on_grid(_load(channel, "channel"), p.df_hz)
-    nexts = [_on_grid(_load(x, "next"), p.df_hz) for x in next]
-    fexts = [_on_grid(_load(x, "fext"), p.df_hz) for x in fext]
-    if thru.f[-1] < p.baud_hz / 2:
-        raise SIKernelError(f"channel {thru.name!r} grid ends at {thru.f[-1]:g} Hz, below the Nyquist "
-                            f"frequency {p.baud_hz / 2:g} Hz of the preset's {p.baud_hz:g} Bd")
+    sheet_info: dict[str, Any] | None = None
+    if config is not None:
+        if preset is not None:
+            raise SIKernelError("give either preset= or config= (an IEEE sheet), not both")
+        from .config_sheet import com_preset_from_sheet
+
+        base, sheet_info = com_preset_from_sheet(config)
+        p = get_preset(base, **overrides)
+    else:
+        p = get_preset("802.3ck-kr" if preset is None else preset, **overrides)
+    offs = p.tx_offsets()
+    tx = p.tx_grid()
+    if tx.shape[0] == 0:
+        raise SIKernelError(f"no TX FFE setting of preset {p.name!r} meets c(0) >= c0_min = {p.c0_min:g} "
+                            f"(taps {p.tx_taps}); lower c0_min or narrow the tap ranges")
+    raw = [(_load(channel, "channel"), "channel")]
+    raw += [(_load(x, "next"), "next") for x in (next or ())]
+    raw += [(_load(x, "fext"), "fext") for x in (fext or ())]
+    for ch, what in raw:
+        _check_coverage(ch, p, "channel" if what == "channel" else f"{what} aggressor")
+    thru = _with_boards(_on_grid(raw[0][0], p.df_hz), p, "thru")
+    nexts = [_with_boards(_on_grid(c, p.df_hz), p, "next") for c, w in raw[1:] if w == "next"]
+    fexts = [_with_boards(_on_grid(c, p.df_hz), p, "fext") for c, w in raw[1:] if w == "fext"]
     f = _common_grid([thru, *nexts, *fexts])
     from ..eq.filters import rx_afe_filter, tx_rise_time_filter
     from ..response import pulse_from_h
 
     m = p.samples_per_ui
-    h_t = tx_rise_time_filter(f, p.t_r_s)
+    # FORCE_TR: the reference code applies the rise-time filter only then (s21_pkg)
+    h_t = tx_rise_time_filter(f, p.t_r_s) if p.force_tr else np.ones(f.size, dtype=complex)
     h_r = rx_afe_filter(f, p.f_r_hz)
     h_ctle, w_ctle, settings = _ctle_basis(p, f)
     # sigma_N^2 (93A-35) = eta0 int |Hr Hctle|^2 df to f_b M / 2, a quadratic form in the weights
@@ -748,13 +918,16 @@ def com(channel: Channel | str | Path, preset: str | ComPreset = "802.3ck-kr",
     var_n = np.einsum("kb,bc,kc->k", w_ctle, gram, w_ctle)
     if p.mode == "mmse":
         acf_g = _noise_acf_gram(p, f_n, hn, p.rx_ffe_n_pre + p.rx_ffe_n_post + 1)
-    offs = p.tx_offsets()
-    tx = p.tx_grid()
     cases = []
-    for z_tx, z_rx in p.z_p_cases_m:
-        pkgs = _packages(p, f, z_tx, z_rx)
-        streams = [(thru, p.a_v_v)] + [(x, p.a_ne_v) for x in nexts] + [(x, p.a_fe_v) for x in fexts]
-        hs = np.stack([_packaged_h21(ch, f, p, pkgs) * (h_t * h_r * amp) for ch, amp in streams])
+    pk_cache: dict = {}
+    for i_case, (z_tx, z_rx) in enumerate(p.z_p_cases_m):
+        pk_rx = _package(p, f, z_rx, "rx", pk_cache)
+        streams = [(thru, p.a_v_v, _package(p, f, z_tx, "tx", pk_cache))]
+        streams += [(x, p.a_ne_v, _package(p, f, p.aggressor_z_p_m(i_case, "next"), "tx", pk_cache))
+                    for x in nexts]
+        streams += [(x, p.a_fe_v, _package(p, f, p.aggressor_z_p_m(i_case, "fext"), "tx", pk_cache))
+                    for x in fexts]
+        hs = np.stack([_packaged_h21(ch, f, p, pk, pk_rx) * (h_t * h_r * amp) for ch, amp, pk in streams])
         # one batched transform: (n_streams, n_basis, n_freq) -> (n_streams, n_basis, n_time)
         _, pul = pulse_from_h(hs[:, None, :] * h_ctle[None, :, :], f, p.baud_hz, m)
         del hs
@@ -770,8 +943,17 @@ def com(channel: Channel | str | Path, preset: str | ComPreset = "802.3ck-kr",
         g = grid_search(bv, w_ctle, var_n, offs, tx, m, dfe_bmin=np.asarray(p.bmin),
                         dfe_bmax=np.asarray(p.dfe_bmax), n_levels=p.n_levels, r_lm=p.r_lm,
                         snr_tx_db=p.snr_tx_db, a_dd_ui=p.a_dd_ui, sigma_rj_ui=p.sigma_rj_ui,
-                        basis_xt=bxa, xt_fext=is_fext, mm_exact_tol_v=p.mm_kernel_tol)
+                        basis_xt=bxa, xt_fext=is_fext, mm_exact_tol_v=p.mm_kernel_tol,
+                        dfe_float=p.dfe_float())
         k, kt, fom_best, ix_best = g.ctle_index, g.tx_index, g.fom_db, g.cursor_index
+        if not np.isfinite(fom_best):
+            raise SIKernelError(
+                f"channel {thru.name!r}, package case {i_case + 1}: no TX FFE x CTLE setting has a valid "
+                "sampling point (no rising 1 % crossing before the pulse peak, or no positive main "
+                "cursor); the channel may be disconnected, inverted or far beyond the preset's reach")
+        if p.local_search > 0 and p.mode == "grid":
+            k, kt = _local_search(p, g.fom_grid_db, tx)
+            fom_best, ix_best = float(g.fom_grid_db[k, kt]), int(g.cursor_grid[k, kt])
         rx_ffe = None
         if p.mode == "mmse":
             # 178A: RX FFE + DFE by MMSE at every TX FFE x CTLE point (and sampling offset of
@@ -811,13 +993,15 @@ def com(channel: Channel | str | Path, preset: str | ComPreset = "802.3ck-kr",
                              sigma=sigma, cursors_v=r["cursors"], cursor_ui=r["n0"],
                              n_grid_points=g.n_points, rx_ffe_taps=rx_ffe))
     worst = min(cases, key=lambda c: c.com_db)
+    prov: dict[str, Any] = {"name": p.name, "version": p.version, "values": p.values()}
+    if sheet_info is not None:
+        prov["sheet"] = sheet_info
     return ComResult(com_db=worst.com_db, passed=bool(worst.com_db >= p.pass_threshold_db),
                      fom_db=worst.fom_db, a_s=worst.a_s, a_ni=worst.a_ni, tx_taps=worst.tx_taps,
                      tx_offsets=worst.tx_offsets, ctle_gdc_db=worst.ctle_gdc_db,
                      ctle_gdc2_db=worst.ctle_gdc2_db, dfe_taps=worst.dfe_taps, h0=worst.h0,
                      sampling_phase_ui=worst.sampling_phase_ui, sigma=dict(worst.sigma),
-                     cases=tuple(cases),
-                     preset={"name": p.name, "version": p.version, "values": p.values()},
+                     cases=tuple(cases), preset=prov,
                      channel=thru.name, next=tuple(x.name for x in nexts),
                      fext=tuple(x.name for x in fexts), elapsed_s=time.perf_counter() - t_start)
 

@@ -62,7 +62,8 @@ def fom(pulse_v: np.ndarray, tx_taps: np.ndarray, tx_offsets: np.ndarray, *,
     tx_offsets : ndarray of int, shape (n_taps,)
         Tap offsets in UI (0 = main cursor c(0)).
     preset : str or ComPreset
-        Supplies M, L, R_LM, SNR_TX, A_DD, sigma_RJ and the DFE limits.
+        Supplies M, L, R_LM, SNR_TX, A_DD, sigma_RJ and the DFE limits (floating taps and
+        tail RSS limit included, as :func:`sikernel.eye.com.com`).
     var_n : float
         sigma_N^2 (V^2) of the receiver noise, 93A-35.
     xt_pulses_v : ndarray, shape (n_xt, n_samp), optional
@@ -100,7 +101,7 @@ def fom(pulse_v: np.ndarray, tx_taps: np.ndarray, tx_offsets: np.ndarray, *,
         raise SIKernelError(f"xt_fext has shape {fx.shape}; expected ({xt.shape[0]},)")
     out = np.empty(_k.N_TERMS)
     _k.fom_direct(q, xt, fx, offs, c, int(p.samples_per_ui), np.asarray(p.bmin, dtype=float),
-                  np.asarray(p.dfe_bmax, dtype=float), float(var_n),
+                  np.asarray(p.dfe_bmax, dtype=float), p.dfe_float(), float(var_n),
                   *fom_constants(p.n_levels, p.r_lm, p.snr_tx_db, p.a_dd_ui, p.sigma_rj_ui),
                   float(p.mm_kernel_tol), out)
     return FomResult(fom_db=float(out[_k.T_FOM]), a_s=float(out[_k.T_AS]), h0=float(out[_k.T_H0]),

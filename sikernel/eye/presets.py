@@ -7,24 +7,32 @@ returns a copy with any field replaced, so every value can be overridden; every
 
 Sources
 -------
+The 802.3ck presets equal the IEEE COM configuration sheets (``tests/test_com_presets_sheets.py``
+reads each sheet and compares every value; a sheet can also be run directly with
+``com(..., config=SHEET)``, :func:`sikernel.eye.config_sheet.com_preset_from_sheet`):
+
 ``"802.3ck-kr"``
-    IEEE Std 802.3ck-2022 Clause 163 (100GBASE-KR1) COM parameters, as in the
-    official COM 3.70 configuration sheet ``config_com_ieee8023_93a=3ck_d3p1_KR``
-    (transcribed in /work/shared/reference/com-parameters.md).  The transcription
-    lacks the TX 20-80 % rise time; 8 ps is the IEEE MATLAB tool's default and
-    Clause 93's value (override ``t_r_s`` to compare, e.g. 4 ps).
+    IEEE Std 802.3ck-2022 Clause 163 (100GBASE-KR1), sheet
+    ``config_com_ieee8023_93a=3ck_SA_KR_08_17_2022.xlsx``: T_r 7.5 ps with FORCE_TR,
+    per-path package lengths (TX 12/31, NEXT 12/29, FEXT 12/31, RX 12/29 mm), signed b_min
+    (0.3, 0.05, -0.03 x 10), floating DFE taps (3 groups of 3 within 40 UI, bmaxg 0.05,
+    tail RSS 0.02 from tap 25), Local Search 2.
+``"802.3ck-cr"``
+    Clause 162 (100GBASE-CR1) / cable assemblies, sheet ``..._3ck_SA_CR_CA_08_17_2022.xlsx``:
+    KR with bmaxg 0.03, eta_0 9e-9 V^2/GHz, SNR_TX 32.5 dB and Include PCB = 1 (host boards
+    z_bp 110.3 mm, C_0 0.29e-4 nF, C_1 0.19e-4 nF added at both ends).  The sheet's ERL
+    values (fixture delay, N, N_bx) belong to ERL, not COM.
 ``"802.3ck-c2c"``
-    IEEE Std 802.3ck-2022 Annex 120F (100GAUI-1 C2C), sheet
-    ``config_com_ieee8023_93a=3ck_d3p1_120F_C2C``.  The transcription gives the TX FFE
-    ranges only as "narrower" than KR and g_DC2 as "5 steps": this preset uses the
-    KR c(-2), c(-1), c(1) ranges without c(-3) and g_DC2 in {-4, ..., 0} dB.
-    Those two choices are assumptions (stated in ``version``); override them to match
-    a given sheet.  eta_0 = 2e-8 V^2/GHz is flagged "check" in the transcription.
+    Annex 120F (100GAUI-1 C2C), sheet ``..._3ck_SA_120F_C2C_08_17_2022.xlsx``: TX FFE
+    c(-3) -0.04..0, c(-2) 0..0.1, c(-1) -0.28..0, c(1) -0.1..0, g_DC2 -4..0 dB, 6 DFE taps
+    (b_max 0.65, 0.15, 0.1 x 4; b_min 0.3, 0.05, -0.04 x 4), no floating taps, DER0 1e-5,
+    eta_0 2e-8 V^2/GHz, z_p TX 13/31, NEXT 11/29, FEXT 13/31, RX 11/29 mm.
 ``"802.3dj-kr"``
-    IEEE P802.3dj Annex 178A (200GBASE-KR1) draft values (D1.2/D3.3 era, as in the
-    public pychopmarg 3.4 configuration ``IEEE_8023dj``): MMSE receiver FFE
-    (5 pre / 10 post taps, limit +/-0.7) and one DFE tap; may differ from the
-    final standard.
+    DRAFT: IEEE P802.3dj Annex 178A (200GBASE-KR1) values of the D1.2/D3.3 era, as in the
+    public pychopmarg 3.4 configuration ``IEEE_8023dj``: MMSE receiver FFE
+    (5 pre / 10 post taps, limit +/-0.7) and one DFE tap; not the final standard's values.
+    The exploratory 802.3df 200G sheets (Nov 2022) are a different, older proposal: run
+    them with ``config=``.
 
 Package test cases (``z_p_cases_m``) are ``(tx_m, rx_m)`` pairs of the long package
 trace section; the package construction (die ladder, bump and ball capacitance,
@@ -67,7 +75,11 @@ class ComPreset:
     samples_per_ui : int
         Time samples per UI, M.
     df_hz : float
-        Frequency step of the COM grid (Delta f).
+        Frequency step of the COM grid (sheet ``Delta_f``); a channel with a coarser step
+        warns (as the reference code).
+    f_min_hz : float
+        Recommended highest start frequency of the channel data (sheet ``f_min``); a later
+        start warns (as the reference code).
     a_v_v, a_fe_v, a_ne_v : float
         Victim, far-end and near-end aggressor amplitudes (V, peak).
     snr_tx_db : float
@@ -137,6 +149,45 @@ class ComPreset:
         MM instant.  Each offset costs one more full MMSE search.
     pass_threshold_db : float
         COM pass limit (dB).
+    force_tr : bool
+        Sheet keyword ``FORCE_TR``.  True: the TX rise-time filter ``H_t`` (93A-46 in the form
+        ``exp(-2 (pi f T_r / 1.6832)^2)``, :func:`sikernel.eq.filters.tx_rise_time_filter`)
+        multiplies H21; False: no TX filter, as the IEEE COM MATLAB code does without
+        FORCE_TR (``s21_pkg``: ``H_t = 1`` unless ``T_r_filter_type == 1``, which FORCE_TR
+        sets; its extra delay ``exp(-j 2 pi f 3 T_r)`` only shifts the pulse).
+    z_p_next_cases_m, z_p_fext_cases_m : tuple of float or None
+        TX package long-section length (m) of NEXT and FEXT aggressors, one per package test
+        case (sheet ``z_p (NEXT)``, ``z_p (FEXT)``; ``make_full_pkg`` of the reference code);
+        None: the victim's TX length of the case.  Every aggressor's RX package is the
+        victim's (``z_p (RX)``).
+    dfe_n_bg, dfe_n_bf, dfe_n_f : int
+        Floating DFE taps (sheet ``N_bg``, ``N_bf``, ``N_f``): N_bg groups of N_bf taps placed
+        after the N_b fixed taps within the first N_f post-cursors (reference code
+        ``floatingDFE``/``findbankloc``, :func:`sikernel._kernels.com.dfe_taps`); N_bg = 0: none.
+    dfe_bmaxg : float
+        |b| limit of the floating taps (``bmaxg``).
+    dfe_float_rss_max : float
+        ``B_float_RSS_MAX``: RSS limit of the DFE taps from ``dfe_n_tail_start`` on.
+    dfe_n_tail_start : int
+        ``N_tail_start`` (1-based tap number); 0: no tail limit.
+    local_search : int
+        Sheet ``Local Search``: the IEEE code's search heuristic (``optimize_fom``, "Modular
+        LOCAL_SEARCH block"): in its loop order (g_DC, then g_DC2, then the TX taps) a point
+        is skipped when a swept TX tap index (whose enclosing loop variable is past its first
+        value) or the g_DC2 index (past the first g_DC) is more than ``local_search`` steps
+        from the best point so far.  0: full grid.  Reproduced exactly on the full FOM grid
+        (:func:`sikernel._kernels.com.local_search_pick`).
+    include_pcb : int
+        Sheet ``Include PCB``: 1 adds the host boards of 92.10.7.1.1 / Table 92-13 at both
+        ends of every channel (``add_brd``): shunt C_0, board line z_bp, shunt C_1 at each
+        side (NEXT: TX side length z_bp(RX), RX side z_bp(NEXT), as the reference code).
+    board_z_bp_m : tuple of 4 float
+        Board lengths (TX, NEXT, FEXT, RX) in m (``z_bp (TX)`` ...).
+    board_c0_f, board_c1_f : float
+        ``C_0`` (device side) and ``C_1`` (connector side) single-ended capacitances (F).
+    board_line : tuple of 5 float
+        Board line (gamma0 1/mm, a1, a2, tau ns/mm, Z_c ohm differential): sheet
+        ``board_tl_gamma0_a1_a2``, ``board_tl_tau``, ``board_Z_c``.
     extra : dict
         Free-form additional entries (not read by the COM computation).
     """
@@ -148,6 +199,7 @@ class ComPreset:
     n_levels: int = 4
     samples_per_ui: int = 32
     df_hz: float = 10e6
+    f_min_hz: float = 0.05e9
     a_v_v: float = 0.413
     a_fe_v: float = 0.413
     a_ne_v: float = 0.608
@@ -182,6 +234,21 @@ class ComPreset:
     mm_exact_tol_v: float = 0.0
     mmse_ts_adjust_samples: tuple[int, int] = (0, 0)
     pass_threshold_db: float = 3.0
+    force_tr: bool = True
+    z_p_next_cases_m: tuple[float, ...] | None = None
+    z_p_fext_cases_m: tuple[float, ...] | None = None
+    dfe_n_bg: int = 0
+    dfe_n_bf: int = 6
+    dfe_n_f: int = 0
+    dfe_bmaxg: float = 0.2
+    dfe_float_rss_max: float = 0.0
+    dfe_n_tail_start: int = 0
+    local_search: int = 0
+    include_pcb: int = 0
+    board_z_bp_m: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+    board_c0_f: float = 0.0
+    board_c1_f: float = 0.0
+    board_line: tuple[float, float, float, float, float] = (0.0, 3.8206e-4, 9.5909e-5, 5.79e-3, 100.0)
     extra: dict[str, Any] = field(default_factory=dict)
 
     # -- derived ---------------------------------------------------------------
@@ -205,6 +272,19 @@ class ComPreset:
     def bmin(self) -> tuple[float, ...]:
         """DFE lower tap limits (default -b_max)."""
         return tuple(-b for b in self.dfe_bmax) if self.dfe_bmin is None else self.dfe_bmin
+
+    def dfe_float(self) -> np.ndarray:
+        """The floating-tap / tail-limit array of the COM kernels
+        (:data:`sikernel._kernels.com.N_FLT` entries: N_bg, N_bf, N_f, bmaxg, B_float_RSS_MAX,
+        N_tail_start)."""
+        n_f = self.dfe_n_f if self.dfe_n_f > 0 else len(self.dfe_bmax)
+        return np.array([self.dfe_n_bg, self.dfe_n_bf, n_f, self.dfe_bmaxg, self.dfe_float_rss_max,
+                         self.dfe_n_tail_start], dtype=float)
+
+    def aggressor_z_p_m(self, case: int, kind: str) -> float:
+        """TX package length (m) of a ``kind`` ("next"/"fext") aggressor in test case ``case``."""
+        v = self.z_p_next_cases_m if kind == "next" else self.z_p_fext_cases_m
+        return float(self.z_p_cases_m[case][0] if v is None else v[case])
 
     def tx_offsets(self) -> np.ndarray:
         """TX FFE tap offsets in UI, including 0 for c(0), sorted."""
@@ -261,31 +341,62 @@ class ComPreset:
         return d
 
 
+_SHEET_KR = "config_com_ieee8023_93a=3ck_SA_KR_08_17_2022.xlsx"
+_SHEET_C2C = "config_com_ieee8023_93a=3ck_SA_120F_C2C_08_17_2022.xlsx"
+_SHEET_CR = "config_com_ieee8023_93a=3ck_SA_CR_CA_08_17_2022.xlsx"
+#: what the three 802.3ck sheets share (KR values): T_r 7.5 ps with FORCE_TR, signed b_min,
+#: per-path z_p, Local Search 2
+_CK_COMMON: dict[str, Any] = {
+    "baud_hz": 53.125 * _GHZ,
+    "t_r_s": 7.5 * _PS,
+    "force_tr": True,
+    "z_p_cases_m": ((12 * _MM, 12 * _MM), (31 * _MM, 29 * _MM)),
+    "z_p_next_cases_m": (12 * _MM, 29 * _MM),
+    "z_p_fext_cases_m": (12 * _MM, 31 * _MM),
+    "dfe_bmin": (0.3, 0.05) + (-0.03,) * 10,
+    "dfe_n_bg": 3, "dfe_n_bf": 3, "dfe_n_f": 40, "dfe_bmaxg": 0.05,
+    "dfe_float_rss_max": 0.02, "dfe_n_tail_start": 25,
+    "local_search": 2,
+    "board_z_bp_m": (110.3 * _MM,) * 4,
+    "board_c0_f": 0.29e-4 * 1e-9,
+    "board_c1_f": 0.19e-4 * 1e-9,
+}
+
 _PRESETS: dict[str, ComPreset] = {
     "802.3ck-kr": ComPreset(
         name="802.3ck-kr",
-        version="802.3ck-2022 Cl.163 / COM 3.70 sheet 3ck_d3p1_KR; T_r 8 ps (tool default)",
-        source="IEEE Std 802.3ck-2022 Clause 163, Annex 93A; config_com_ieee8023_93a=3ck_d3p1_KR",
-        baud_hz=53.125 * _GHZ,
+        version="802.3ck-2022 Cl.163, IEEE COM sheet 3ck_SA_KR_08_17_2022",
+        source="IEEE Std 802.3ck-2022 Clause 163, Annex 93A; " + _SHEET_KR,
+        **_CK_COMMON,
+    ),
+    "802.3ck-cr": ComPreset(
+        name="802.3ck-cr",
+        version="802.3ck-2022 Cl.162 (CR/CA), IEEE COM sheet 3ck_SA_CR_CA_08_17_2022 (Include PCB = 1)",
+        source="IEEE Std 802.3ck-2022 Clause 162, Annex 93A; " + _SHEET_CR,
+        **{**_CK_COMMON, "dfe_bmaxg": 0.03, "eta0_v2_per_hz": 9e-9 * _PER_GHZ, "snr_tx_db": 32.5,
+           "include_pcb": 1},
     ),
     "802.3ck-c2c": ComPreset(
         name="802.3ck-c2c",
-        version=("802.3ck-2022 Annex 120F / COM 3.70 sheet 3ck_d3p1_120F_C2C; assumed TX FFE "
-                 "c(-2),c(-1),c(1) of KR, g_DC2 -4..0 dB"),
-        source="IEEE Std 802.3ck-2022 Annex 120F, Annex 93A; config_com_ieee8023_93a=3ck_d3p1_120F_C2C",
-        baud_hz=53.125 * _GHZ,
-        eta0_v2_per_hz=2e-8 * _PER_GHZ,
-        der0=1e-5,
-        t_r_s=7.5 * _PS,
-        package="802.3ck-c2c",
-        z_p_cases_m=((13 * _MM, 11 * _MM), (31 * _MM, 29 * _MM)),
-        tx_taps=((-2, 0.0, 0.12, 0.02), (-1, -0.34, 0.0, 0.02), (1, -0.2, 0.0, 0.02)),
-        ctle_gdc2_db=tuple(float(g) for g in range(-4, 1)),
-        dfe_bmax=(0.65, 0.15) + (0.1,) * 4,
+        version="802.3ck-2022 Annex 120F, IEEE COM sheet 3ck_SA_120F_C2C_08_17_2022",
+        source="IEEE Std 802.3ck-2022 Annex 120F, Annex 93A; " + _SHEET_C2C,
+        **{**_CK_COMMON,
+           "eta0_v2_per_hz": 2e-8 * _PER_GHZ,
+           "der0": 1e-5,
+           "z_p_cases_m": ((13 * _MM, 11 * _MM), (31 * _MM, 29 * _MM)),
+           "z_p_next_cases_m": (11 * _MM, 29 * _MM),
+           "z_p_fext_cases_m": (13 * _MM, 31 * _MM),
+           "tx_taps": ((-3, -0.04, 0.0, 0.02), (-2, 0.0, 0.1, 0.02), (-1, -0.28, 0.0, 0.02),
+                       (1, -0.1, 0.0, 0.02)),
+           "ctle_gdc2_db": tuple(float(g) for g in range(-4, 1)),
+           "dfe_bmax": (0.65, 0.15) + (0.1,) * 4,
+           "dfe_bmin": (0.3, 0.05) + (-0.04,) * 4,
+           "dfe_n_bg": 0, "dfe_n_bf": 3, "dfe_n_f": 40},
     ),
     "802.3dj-kr": ComPreset(
         name="802.3dj-kr",
-        version="P802.3dj Annex 178A draft (D1.2/D3.3 era, as in pychopmarg 3.4 IEEE_8023dj)",
+        version="DRAFT: P802.3dj Annex 178A (D1.2/D3.3 era, as in pychopmarg 3.4 IEEE_8023dj); "
+                "not the final 802.3dj values",
         source="IEEE P802.3dj Annex 178A (draft); public pychopmarg 3.4 configuration",
         baud_hz=106.25 * _GHZ,
         a_ne_v=0.45,
@@ -327,7 +438,10 @@ def get_preset(name: str | ComPreset = "802.3ck-kr", **overrides: Any) -> ComPre
     name : str or ComPreset
         One of :data:`PRESET_NAMES` (case-insensitive), or a preset to copy.
     **overrides
-        Any :class:`ComPreset` field, e.g. ``t_r_s=4e-12`` or ``dfe_bmax=(0.85,)``.
+        Any :class:`ComPreset` field, e.g. ``t_r_s=4e-12`` or ``dfe_bmax=(0.85,)``.  Overriding
+        ``z_p_cases_m`` resets the aggressor lengths ``z_p_next_cases_m`` /
+        ``z_p_fext_cases_m`` to the victim's TX lengths, and overriding ``dfe_bmax`` resets
+        ``dfe_bmin`` to ``-dfe_bmax``, unless those are overridden too.
 
     Returns
     -------
@@ -349,11 +463,21 @@ def get_preset(name: str | ComPreset = "802.3ck-kr", **overrides: Any) -> ComPre
         raise SIKernelError(f"unknown COM preset field(s) {bad}; known: {', '.join(sorted(_FIELDS))}")
     if overrides:
         over = {k: overrides[k] for k in sorted(overrides)}
+        # dependent fields follow an override of what they depend on unless given too:
+        # new package cases -> aggressor lengths = the victim's TX lengths; new b_max -> b_min = -b_max
+        if "z_p_cases_m" in over:
+            over.setdefault("z_p_next_cases_m", None)
+            over.setdefault("z_p_fext_cases_m", None)
+        if "dfe_bmax" in over:
+            over.setdefault("dfe_bmin", None)
         for k in ("tx_taps", "z_p_cases_m"):
             if k in over:
                 over[k] = tuple(tuple(x) for x in _rows(k, over[k]))
         for k in ("ctle_gdc_db", "ctle_gdc2_db", "dfe_bmax"):
             if k in over:
+                over[k] = tuple(float(x) for x in _vector(k, over[k]))
+        for k in ("z_p_next_cases_m", "z_p_fext_cases_m", "board_z_bp_m", "board_line"):
+            if over.get(k) is not None:
                 over[k] = tuple(float(x) for x in _vector(k, over[k]))
         if isinstance(over.get("mmse_ts_adjust_samples"), list | np.ndarray):
             over["mmse_ts_adjust_samples"] = tuple(over["mmse_ts_adjust_samples"])
@@ -451,9 +575,50 @@ def validate_preset(p: ComPreset) -> None:
     if not ints or adj[0] > adj[1] or max(abs(int(a)) for a in adj) > p.samples_per_ui:
         raise SIKernelError(f"COM preset mmse_ts_adjust_samples={p.mmse_ts_adjust_samples!r}; expected "
                             f"two integers lo <= hi within +/- samples_per_ui ({p.samples_per_ui})")
+    _validate_sheet_fields(p)
     if adj != (0, 0) and p.mode != "mmse":
         raise SIKernelError(f"COM preset mmse_ts_adjust_samples={p.mmse_ts_adjust_samples!r} applies to "
                             "mode='mmse' only; with mode='grid' it must be (0, 0)")
+
+
+def _validate_sheet_fields(p: ComPreset) -> None:
+    """Domain checks of the fields that come from the IEEE sheets (floating taps, per-path
+    package lengths, local search, boards)."""
+    for k in ("dfe_n_bg", "dfe_n_bf", "dfe_n_f", "dfe_n_tail_start", "local_search", "include_pcb"):
+        v = getattr(p, k)
+        if isinstance(v, bool) or int(v) != v or v < 0:
+            raise SIKernelError(f"COM preset {k}={v!r}; expected an integer >= 0")
+    nb = len(p.dfe_bmax)
+    if p.dfe_n_bg > 0:
+        if p.dfe_n_bf < 1 or p.dfe_n_f < nb + p.dfe_n_bg * p.dfe_n_bf:
+            raise SIKernelError(
+                f"COM preset floating DFE taps: N_bg={p.dfe_n_bg} groups of N_bf={p.dfe_n_bf} taps "
+                f"do not fit between the N_b={nb} fixed taps and N_f={p.dfe_n_f}; expected "
+                f"N_f >= N_b + N_bg N_bf (or dfe_n_bg=0 to turn floating taps off)")
+        if p.mode != "grid":
+            raise SIKernelError("COM preset floating DFE taps (dfe_n_bg > 0) are implemented for "
+                                "mode='grid' only; set dfe_n_bg=0")
+    for k in ("dfe_bmaxg", "dfe_float_rss_max", "board_c0_f", "board_c1_f"):
+        v = getattr(p, k)
+        if not (np.isfinite(v) and v >= 0):
+            raise SIKernelError(f"COM preset {k}={v!r}; expected a finite value >= 0")
+    n_cases = len(p.z_p_cases_m)
+    for k in ("z_p_next_cases_m", "z_p_fext_cases_m"):
+        v = getattr(p, k)
+        if v is not None and (len(v) != n_cases or min(v) < 0):
+            raise SIKernelError(f"COM preset {k}={v!r}; expected one length >= 0 (m) per package "
+                                f"test case ({n_cases}) or None (the victim's TX length)")
+    if p.include_pcb not in (0, 1, 2):
+        raise SIKernelError(f"COM preset include_pcb={p.include_pcb!r}; expected 0 (no host boards), "
+                            "1 (both ends) or 2 (receiver end only), as the sheet keyword 'Include PCB'")
+    if len(p.board_z_bp_m) != 4 or min(p.board_z_bp_m) < 0:
+        raise SIKernelError(f"COM preset board_z_bp_m={p.board_z_bp_m!r}; expected 4 lengths >= 0 (m): "
+                            "TX, NEXT, FEXT, RX")
+    if len(p.board_line) != 5 or p.board_line[4] <= 0 or p.board_line[3] <= 0:
+        raise SIKernelError(f"COM preset board_line={p.board_line!r}; expected (gamma0, a1, a2, "
+                            "tau ns/mm > 0, Z_c ohm > 0)")
+    if p.local_search > 0 and p.mode != "grid":
+        raise SIKernelError("COM preset local_search applies to mode='grid' only; set local_search=0")
 
 
 __all__ = ["PRESET_NAMES", "ComPreset", "get_preset", "validate_preset"]
