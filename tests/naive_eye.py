@@ -241,3 +241,36 @@ def dfe_numpy_pybert(x: np.ndarray, cursors: np.ndarray, n_pre: int, dfe: np.nda
         hist[1:] = hist[:-1]
         hist[0] = levels[k]
     return out
+
+
+def dfe_noisy_loop(sym: np.ndarray, cursors: np.ndarray, dfe: np.ndarray, levels: np.ndarray,
+                   thresholds: np.ndarray, noise: np.ndarray, propagate: bool) -> tuple[int, int]:
+    """Plain-Python symbol-spaced link with additive noise and a DFE (main cursor first).
+
+    ``y[s] = sum_i cursors[i] x[s - i] + noise[s]``; the DFE subtracts ``dfe[i]`` times the
+    *decided* level of symbol ``s - 1 - i`` (``propagate``) or the transmitted one.
+    Symbols before the record count as level 0 history.  Returns (symbol errors, error
+    events), an event being an error after a correct decision (error bursts).
+    """
+    x = levels[sym]
+    n = sym.size
+    decided = np.zeros(n, dtype=np.int64)
+    errors = events = 0
+    prev_ok = True
+    for s in range(n):
+        z = noise[s]
+        for i in range(cursors.size):
+            if s - i >= 0:
+                z += cursors[i] * x[s - i]
+        for i in range(dfe.size):
+            q = s - 1 - i
+            if q >= 0:
+                z -= dfe[i] * (levels[decided[q]] if propagate else x[q])
+        d = int(np.searchsorted(thresholds, z, side="left"))
+        decided[s] = d
+        ok = d == sym[s]
+        if not ok:
+            errors += 1
+            events += prev_ok
+        prev_ok = ok
+    return errors, events

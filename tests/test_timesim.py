@@ -15,6 +15,9 @@ from . import naive_eye
 CONFIDENCE = 0.999
 # statistical-eye grid fine enough that its binning error is far inside the interval
 N_BINS_VALIDATION = 2048
+# symbols of the plain-Python noisy DFE loop (about 1 s) and the z-score its SER must meet
+N_NAIVE_DFE_SYMBOLS = 100_000
+Z_SCORE_SER = 5.0
 
 
 @pytest.mark.parametrize("order", sorted(PRBS_POLYNOMIALS))
@@ -105,11 +108,28 @@ def test_stat_eye_with_dfe_and_dual_dirac_agrees_with_simulation():
 
 
 def test_error_propagation_only_adds_errors():
+    """With decided-symbol feedback the SER is higher than with ideal feedback, and it is the
+    SER of a plain-Python noisy DFE loop (independent noise: a statistical comparison)."""
     h = np.array([0.4, 0.2, 0.1, 0.05])
-    kw = {"n_symbols": 400_000, "n_dfe": 3, "sigma_v": 0.03, "pattern": "random", "seed": 1}
+    sigma_v = 0.06
+    kw = {"n_symbols": 400_000, "n_dfe": 3, "sigma_v": sigma_v, "pattern": "random", "seed": 1}
     ideal = simulate(h, 1, dfe_error_propagation=False, **kw)
     real = simulate(h, 1, **kw)
     assert real.symbol_errors > ideal.symbol_errors > 0
+    levels = naive_eye.pam_levels(4)
+    np.testing.assert_allclose(real.dfe_taps_v, h[1:])  # zero-forcing DFE on the post-cursors
+    thr = h[0] * 0.5 * (levels[:-1] + levels[1:])
+    np.testing.assert_allclose(real.thresholds_v, thr, atol=1e-15)
+    rng = np.random.default_rng(20261203)
+    sym = rng.integers(0, 4, size=N_NAIVE_DFE_SYMBOLS)
+    noise = rng.normal(0.0, sigma_v, size=sym.size)
+    n_err, n_events = naive_eye.dfe_noisy_loop(sym, h, h[1:], levels, thr, noise, propagate=True)
+    ser_naive = n_err / sym.size
+    ser_sim = real.symbol_errors / real.n_symbols
+    # errors come in bursts: variance of a count ~ errors x (mean burst length) x 2 (burst-size spread)
+    burst = n_err / n_events
+    sd = np.sqrt(2 * burst * (n_err / sym.size**2 + real.symbol_errors / real.n_symbols**2))
+    assert abs(ser_sim - ser_naive) <= Z_SCORE_SER * sd, (ser_sim, ser_naive, sd)
 
 
 def test_seeded_and_reproducible():
@@ -130,7 +150,17 @@ def test_nrz_bits_equal_symbol_errors_and_tx_ffe():
     # a TX FFE post-tap of -0.2/0.5 of the main removes the post-cursor: fewer errors
     eq = simulate(p, m, modulation="nrz", n_symbols=200_000, sigma_v=0.12, pattern="prbs15",
                   tx_ffe=[1.0, -0.4], tx_ffe_n_pre=0)
-    np.testing.assert_allclose(eq.cursors_v[eq.main_index + 1], 0.0, atol=1e-15)
+    # cursors by hand: [0.5, 0.2] -> [0.5, 0.2 - 0.4 x 0.5, -0.4 x 0.2] = [0.5, 0, -0.08]
+    np.testing.assert_allclose(r.cursors_v[r.main_index:r.main_index + 2], [0.5, 0.2], atol=1e-15)
+    np.testing.assert_allclose(eq.cursors_v[eq.main_index:eq.main_index + 3], [0.5, 0.0, -0.08],
+                               atol=1e-15)
+    assert eq.symbol_errors < r.symbol_errors / 5
+    # closed form (NRZ +-1, threshold 0, PRBS15 ~ all short patterns equally likely):
+    # BER = 1/2 [Q((h0 + h1)/sigma) + Q((h0 - h1)/sigma)] with the one non-zero ISI cursor
+    from scipy.stats import norm
+    for res, isi in ((r, 0.2), (eq, 0.08)):
+        ber = 0.5 * (norm.sf((0.5 + isi) / 0.12) + norm.sf((0.5 - isi) / 0.12))
+        _assert_in_interval(res, ber)
 
 
 def test_eye_histogram_noise_free_levels():
