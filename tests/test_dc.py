@@ -161,7 +161,6 @@ def test_phase_intercept_warning():
 
 def test_c2c_dc_point_close_to_scikit_rf():
     """Peer check: scikit-rf's Network.extrapolate_to_dc (linear, 2 points) on the C2C file."""
-    pytest.importorskip("skrf")
     from sikernel.channel.touchstone import read_touchstone
 
     from .conftest import channel_path

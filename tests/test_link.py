@@ -54,7 +54,6 @@ def test_link_with_touchstone_segment():
     from .conftest import channel_path
 
     p = channel_path("DPO_4in_Meg7_THRU.s4p")
-    pytest.importorskip("sikernel.channel.touchstone")
     ch = Link([p]).build(F)
     assert ch.il_db(26.5625e9) == pytest.approx(12.17, abs=0.05)
     longer = Link([p, (LINE, 0.0254)]).build(F)

@@ -85,7 +85,6 @@ def test_connector_from_touchstone():
     from .conftest import channel_path
 
     p = channel_path("DPO_4in_Meg7_THRU.s4p")
-    pytest.importorskip("sikernel.channel.touchstone")
     ch = lumped.connector(p, F)
     assert isinstance(ch, Channel) and ch.il_db(26.5625e9) == pytest.approx(12.17, abs=0.05)
 
@@ -122,7 +121,6 @@ def test_bad_grid():
 
 
 def test_connector_from_two_port_network_and_s2p(tmp_path):
-    pytest.importorskip("skrf")
     ch = twoport.cascade(lumped.shunt_c(60e-15, F), lumped.series_l(0.15e-9, F))
     got = lumped.connector(ch.to_network(), F)
     np.testing.assert_allclose(got.sdd, ch.sdd, atol=ATOL)

@@ -79,7 +79,8 @@ def test_crosstalk_file_does_not_warn():
 
 
 def test_parser_matches_scikit_rf_ma_file():
-    skrf = pytest.importorskip("skrf")
+    import skrf
+
     p = channel_path("DPO_4in_Meg7_THRU.s4p")  # MA format
     f, s, z0 = parse_touchstone(p)
     net = skrf.Network(str(p))
@@ -89,7 +90,8 @@ def test_parser_matches_scikit_rf_ma_file():
 
 
 def test_parser_matches_scikit_rf_ri_file():
-    skrf = pytest.importorskip("skrf")
+    import skrf
+
     p = channel_path("C2C_PCB_SYSVIA_12dB_thru.s4p")  # RI format
     f, s, _ = parse_touchstone(p)
     net = skrf.Network(str(p))
@@ -98,7 +100,8 @@ def test_parser_matches_scikit_rf_ri_file():
 
 
 def test_network_equals_path(thru_channels):
-    skrf = pytest.importorskip("skrf")
+    import skrf
+
     p = channel_path("DPO_4in_Meg7_THRU.s4p")
     a = thru_channels("DPO_4in_Meg7_THRU.s4p")
     b = read_touchstone(skrf.Network(str(p)))
@@ -108,7 +111,8 @@ def test_network_equals_path(thru_channels):
 
 
 def test_mixed_mode_matches_scikit_rf_se2gmm(thru_channels):
-    skrf = pytest.importorskip("skrf")
+    import skrf
+
     p = channel_path("DPO_12in_Meg7_THRU.s4p")
     net = skrf.Network(str(p))
     net.renumber([0, 1, 2, 3], [0, 2, 1, 3])  # skrf pairs ports (0,1),(2,3) after renumbering
@@ -153,7 +157,8 @@ def test_reference_impedance_doubles(tmp_path):
 
 
 def test_touchstone2_delegated_to_scikit_rf(tmp_path):
-    skrf = pytest.importorskip("skrf")
+    import skrf
+
     f = np.linspace(1e8, 2e10, 12)
     s = _line_4port(f)
     net = skrf.Network(frequency=skrf.Frequency.from_f(f, unit="hz"), s=s, z0=50)
@@ -203,7 +208,8 @@ def test_wrong_port_count_file(tmp_path):
 
 
 def test_wrong_port_count_network():
-    skrf = pytest.importorskip("skrf")
+    import skrf
+
     f = np.linspace(1e8, 2e10, 5)
     net = skrf.Network(frequency=skrf.Frequency.from_f(f, unit="hz"),
                        s=nm.abcd_to_s(nm.rlgc_line_abcd(f, 0.05), 50.0), z0=50)
