@@ -46,3 +46,64 @@ def channel_path(name: str) -> Path:
 def rng() -> np.random.Generator:
     """A seeded generator: every random test is reproducible."""
     return np.random.default_rng(20261127)
+
+
+# -- CI fails on a skip that is not on tests/allowed_skips.txt ---------------------------
+# Under CI (SIKERNEL_REQUIRE_CHANNELS=1, as .ci/run sets, or CI=true) every skipped test must
+# match a line "node-id glob | reason substring" of that file; anything else fails the run,
+# so that a missing dependency or data set cannot turn tests into silent skips.
+ALLOWED_SKIPS_FILE = Path(__file__).with_name("allowed_skips.txt")
+STRICT_SKIPS = REQUIRE_CHANNELS or os.environ.get("CI", "").lower() in ("1", "true", "yes")
+_skips: list[tuple[str, str]] = []
+
+
+def allowed_skips() -> list[tuple[str, str]]:
+    """(node-id glob, reason substring) pairs of :data:`ALLOWED_SKIPS_FILE`."""
+    rules = []
+    for line in ALLOWED_SKIPS_FILE.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            glob, _, reason = (s.strip() for s in line.partition("|"))
+            rules.append((glob, reason))
+    return rules
+
+
+def unexpected_skips(skips: list[tuple[str, str]], rules: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The (node id, reason) skips that no rule allows."""
+    from fnmatch import fnmatchcase
+
+    return [(n, r) for n, r in skips
+            if not any(fnmatchcase(n, g) and reason in r for g, reason in rules)]
+
+
+def _record_skip(report) -> None:
+    if report.skipped and not hasattr(report, "wasxfail"):
+        lr = report.longrepr
+        reason = lr[2] if isinstance(lr, tuple) and len(lr) == 3 else str(lr)
+        _skips.append((report.nodeid, reason))
+
+
+def pytest_runtest_logreport(report) -> None:
+    _record_skip(report)
+
+
+def pytest_collectreport(report) -> None:
+    _record_skip(report)
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    bad = unexpected_skips(_skips, allowed_skips()) if STRICT_SKIPS else []
+    if bad:
+        session.config._sikernel_bad_skips = bad
+        if session.exitstatus == 0:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    bad = getattr(terminalreporter.config, "_sikernel_bad_skips", [])
+    if bad:
+        terminalreporter.section("unexpected skips (CI)", red=True)
+        for nodeid, reason in bad:
+            terminalreporter.write_line(f"{nodeid}: {reason}")
+        terminalreporter.write_line(f"not allowed by {ALLOWED_SKIPS_FILE.name}: fix the cause or add "
+                                    "'node-id glob | reason' there with a comment saying why")
