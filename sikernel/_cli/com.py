@@ -22,15 +22,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("thru", help="thru channel, Touchstone .s4p")
     p.add_argument("--next", nargs="+", default=[], metavar="F", help="near-end crosstalk .s4p files")
     p.add_argument("--fext", nargs="+", default=[], metavar="F", help="far-end crosstalk .s4p files")
-    p.add_argument("--preset", default="802.3ck-kr",
-                   help="802.3ck-kr (default), 802.3ck-c2c or 802.3dj-kr")
+    p.add_argument("--preset", default=None,
+                   help="802.3ck-kr (default), 802.3ck-cr, 802.3ck-c2c or 802.3dj-kr (draft)")
+    p.add_argument("--config", default=None, metavar="SHEET.xlsx",
+                   help="an IEEE COM configuration sheet (config_com_ieee8023_93a=*.xlsx): run COM with "
+                        "exactly its parameters (instead of --preset)")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                    help="override a preset value (SI units), e.g. --set t_r_s=4e-12; repeatable")
     p.add_argument("--json", action="store_true", help="print the full result as JSON")
     p.set_defaults(func=_run)
 
 
-def _parse_overrides(items: list[str], preset: str = "802.3ck-kr") -> dict:
+def _parse_overrides(items: list[str], preset: object = "802.3ck-kr") -> dict:
     """``--set NAME=VALUE`` items -> overrides, each value parsed as JSON (numbers, lists) and
     checked against the kind of the preset's own value (a number where it holds a number).
 
@@ -38,7 +41,7 @@ def _parse_overrides(items: list[str], preset: str = "802.3ck-kr") -> dict:
     ----------
     items : list of str
         The ``--set`` arguments.
-    preset : str
+    preset : str or ComPreset
         The preset they override (its values give the expected kinds).
 
     Returns
@@ -79,8 +82,16 @@ def _parse_overrides(items: list[str], preset: str = "802.3ck-kr") -> dict:
 def _run(args: argparse.Namespace) -> int:
     from ..eye.com import com
 
-    r = com(args.thru, preset=args.preset, next=args.next, fext=args.fext,
-            **_parse_overrides(args.set, args.preset))
+    if args.config is not None:
+        from ..eye.config_sheet import com_preset_from_sheet
+
+        base = com_preset_from_sheet(args.config)[0]
+        r = com(args.thru, config=args.config, next=args.next, fext=args.fext,
+                **_parse_overrides(args.set, base))
+    else:
+        preset = args.preset or "802.3ck-kr"
+        r = com(args.thru, preset=preset, next=args.next, fext=args.fext,
+                **_parse_overrides(args.set, preset))
     if args.json:
         json.dump(r.to_dict(), sys.stdout, indent=2)
         print()
@@ -89,6 +100,10 @@ def _run(args: argparse.Namespace) -> int:
           f">= {r.preset['values']['pass_threshold_db']:g} dB)  preset {r.preset['name']}")
     print(f"channel {r.channel}  NEXT {len(r.next)}  FEXT {len(r.fext)}  "
           f"elapsed {r.elapsed_s:.3f} s")
+    if "sheet" in r.preset:
+        sh = r.preset["sheet"]
+        print(f"sheet {sh['file']}: ignored output keywords {', '.join(sh['ignored_output']) or '-'}; "
+              f"ERL/ICN keywords (not COM) {', '.join(sh['ignored_not_com']) or '-'}")
     for c in r.cases:
         print(f"  z_p {c.z_p_m[0] * 1e3:.1f}/{c.z_p_m[1] * 1e3:.1f} mm: COM {c.com_db:.3f} dB, "
               f"FOM {c.fom_db:.3f} dB, A_s {c.a_s * 1e3:.3f} mV, A_ni {c.a_ni * 1e3:.3f} mV, "

@@ -306,3 +306,267 @@ def _arith(expr: str) -> Any:
 
 
 __all__ = ["SETTINGS_SHEET", "lookup", "name_columns", "parse_value", "read_cells", "read_sheet"]
+
+
+# -- COM preset from a sheet -------------------------------------------------------------
+#: keywords that only steer the reference tool's output (ignored, listed in the provenance)
+OUTPUT_ONLY = frozenset(k.lower() for k in (
+    "DIAGNOSTICS", "DISPLAY_WINDOW", "CSV_REPORT", "RESULT_DIR", "SAVE_FIGURES", "RUNTAG",
+    "COM_CONTRIBUTION", "BREAD_CRUMBS", "SAVE_CONFIG2MAT", "PLOT_CM", "EW", "SAVE_TD", "SAVE_FD",
+    "Sigma BBN step"))
+#: keywords of ERL / TDR / ICN / FOM_ILD, which the reference code computes beside COM but
+#: which do not enter COM (ignored here, listed; the ERL reader uses them)
+NOT_COM = frozenset(k.lower() for k in (
+    "ERL Pass threshold", "TDR", "ERL", "TR_TDR", "N", "beta_x", "rho_x", "fixture delay time",
+    "TDR_W_TXPKG", "N_bx", "Tukey_Window", "f_v", "f_f", "f_n", "f_2", "f_1", "A_ft", "A_nt",
+    "TDR_Butterworth", "TDR_f_BT_3db", "Histogram_Window_Weight", "Qr", "TDR_duration",
+    "Grr_limit", "Grr", "VEC Pass threshold"))
+#: keywords that must hold the value here (the only one implemented) -> reason
+REQUIRED = {
+    "rx_calibration": (0.0, "RX calibration (93C/162B) is not implemented"),
+    "erl_only": (0.0, "ERL_ONLY = 1 computes no COM"),
+    "ac_cm_rms": (0.0, "AC common-mode noise (AC_CM_RMS) is not implemented"),
+    "pmd_type": ("C2C", "PMD_type C2M (VEC / eye height) is not part of sikernel.com"),
+    "butterworth": (1.0, "only the Butterworth RX filter (93A-20) is implemented"),
+    "raised_cosine": (0.0, "the raised-cosine RX filter is not implemented"),
+    "bessel_thomson": (0.0, "the Bessel-Thomson RX filter is not implemented"),
+    "port order": (np.array([1.0, 3.0, 2.0, 4.0]), "only the port order [1 3 2 4] is implemented "
+                   "(read the channel with another port map and pass a Channel)"),
+}
+#: keywords mapped onto ComPreset fields (see :func:`com_preset_from_sheet`)
+MAPPED = frozenset(k.lower() for k in (
+    "f_b", "f_min", "Delta_f", "C_d", "L_s", "C_b", "C_p", "package_Z_c", "package_tl_gamma0_a1_a2",
+    "package_tl_tau", "z_p select", "z_p (TX)", "z_p (NEXT)", "z_p (FEXT)", "z_p (RX)", "R_0", "R_d",
+    "A_v", "A_fe", "A_ne", "L", "M", "f_r", "c(0)", "N_b", "b_max(1)", "b_max(2..N_b)", "b_min(1)",
+    "b_min(2..N_b)", "g_DC", "f_z", "f_p1", "f_p2", "g_DC_HP", "f_HP_PZ", "DER_0", "T_r", "FORCE_TR",
+    "Local Search", "sigma_RJ", "A_DD", "eta_0", "SNR_TX", "R_LM", "COM Pass threshold", "N_bg",
+    "N_bf", "N_f", "bmaxg", "B_float_RSS_MAX", "N_tail_start", "Include PCB", "z_bp (TX)",
+    "z_bp (NEXT)", "z_bp (FEXT)", "z_bp (RX)", "C_0", "C_1", "board_tl_gamma0_a1_a2",
+    "board_tl_tau", "board_Z_c"))
+_TX_TAP = re.compile(r"^c\((-?\d+)\)$")
+
+
+def read_keyword_defaults(path: str | Path) -> dict[str, Any]:
+    """The reference code's keyword list shipped in the sheet (sheet ``keywords_<date>``:
+    keyword -> default, lower-case keys); empty when the workbook has none."""
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(str(path))
+    names = [s for s in wb.sheet_names if s.lower().startswith("keywords_")]
+    out: dict[str, Any] = {}
+    for name in names:
+        for r in wb.get_sheet_by_name(name).to_python()[2:]:
+            if len(r) >= 3 and isinstance(r[1], str) and r[1].strip():
+                d = r[2]
+                if isinstance(d, str) and re.fullmatch(r"[\s\deE.+\-]+", d) and d.strip():
+                    d = parse_value("[" + d + "]")
+                    if isinstance(d, np.ndarray) and d.size == 1:
+                        d = float(d[0])
+                out.setdefault(r[1].strip().lower(), parse_value(d))
+    return out
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, str) or isinstance(b, str):
+        return str(a).strip().lower() == str(b).strip().lower()
+    aa, bb = np.atleast_1d(np.asarray(a, dtype=float)), np.atleast_1d(np.asarray(b, dtype=float))
+    return aa.shape == bb.shape and bool(np.allclose(aa, bb, rtol=1e-9, atol=0))
+
+
+def com_preset_from_sheet(path: str | Path) -> tuple[Any, dict[str, Any]]:
+    """A :class:`~sikernel.eye.presets.ComPreset` holding exactly an IEEE COM sheet's parameters.
+
+    Every keyword of the sheet is either mapped onto a preset field, ignored because it only
+    steers output (plots, result folders...) or belongs to ERL/TDR/ICN (not COM), required to
+    hold the one value implemented, or not read by the reference code at all (not in the
+    workbook's ``keywords_`` list, e.g. notes, or a keyword with a trailing space, which
+    ``xls_parameter`` does not match); a keyword the reference code reads but sikernel does
+    not implement is accepted only at the reference default.  Everything else is an error.
+
+    Parameters
+    ----------
+    path : str or Path
+        The ``.xlsx`` sheet.
+
+    Returns
+    -------
+    (ComPreset, dict)
+        The preset (name ``"sheet:<file name>"``) and the provenance: ``file``, ``used``,
+        ``ignored_output``, ``ignored_not_com``, ``not_read_by_reference``, ``at_default``
+        (keyword lists).
+
+    Raises
+    ------
+    SIKernelError
+        A keyword that would change the result is not implemented (all of them listed), a
+        required keyword is missing, or a value has the wrong shape.
+    """
+    from ..channel.package import PackageModel
+    from .presets import ComPreset, validate_preset
+
+    p = Path(path)
+    sheet = read_sheet(p)
+    defaults = read_keyword_defaults(p)
+    low = {k.lower(): v for k, v in sheet.items()}
+    prov: dict[str, list[str]] = {"used": [], "ignored_output": [], "ignored_not_com": [],
+                                  "not_read_by_reference": [], "at_default": []}
+    problems: list[str] = []
+    for k, v in sheet.items():
+        kl = k.lower()
+        if kl in MAPPED or _TX_TAP.match(k):
+            prov["used"].append(k)
+        elif kl in OUTPUT_ONLY:
+            prov["ignored_output"].append(k)
+        elif kl in NOT_COM:
+            prov["ignored_not_com"].append(k)
+        elif kl in REQUIRED:
+            want, why = REQUIRED[kl]
+            if _same(v, want):
+                prov["at_default"].append(k)
+            else:
+                problems.append(f"{k!r} = {v!r}: {why}")
+        elif k != k.strip() or kl not in defaults:
+            prov["not_read_by_reference"].append(k)
+        elif _same(v, defaults[kl]):
+            prov["at_default"].append(k)
+        else:
+            problems.append(f"{k!r} = {v!r} (reference default {defaults[kl]!r}): not implemented "
+                            "in sikernel.com")
+    # (an absent REQUIRED keyword takes the reference default, which is the implemented value)
+
+    def get(name: str, default: Any = None) -> Any:
+        v = low.get(name.lower(), default)
+        if v is None:
+            problems.append(f"{name!r} missing (no reference default)")
+        return v
+
+    def vec(name: str, default: Any = None) -> np.ndarray:
+        return np.atleast_1d(np.asarray(get(name, default), dtype=float))
+
+    def scalar(name: str, default: Any = None) -> float:
+        v = vec(name, default)
+        if v.size != 1:
+            problems.append(f"{name!r} = {v.tolist()}: expected one number")
+            return float(v.ravel()[0]) if v.size else 0.0
+        return float(v[0])
+
+    def tx_rx(name: str, default: Any = None) -> np.ndarray:
+        """[TX RX] pair (a single value counts for both); TX and RX must be equal here."""
+        v = vec(name, default)
+        if v.ndim == 1 and v.size == 1:
+            v = np.array([v[0], v[0]])
+        return v
+
+    ghz = 1e9
+    # package: [TX RX] lumped values (rows = TX, RX for die ladders), Z_c rows = sections
+    cd = vec("C_d")
+    ls = vec("L_s", [0.0, 0.0])
+    cd2 = cd.reshape(2, -1) if cd.ndim == 2 or cd.size % 2 == 0 else np.vstack([cd, cd])
+    ls2 = ls.reshape(2, -1) if ls.ndim == 2 or ls.size % 2 == 0 else np.vstack([ls, ls])
+    if cd.ndim == 1 and cd.size == 2:
+        cd2, ls2 = cd.reshape(2, 1), ls.reshape(2, 1)
+    cb, cp = tx_rx("C_b", [0.0, 0.0]), tx_rx("C_p")
+    rd = tx_rx("R_d", [50.0, 50.0])
+    zc = vec("package_Z_c", 78.2)
+    zc2 = zc.reshape(-1, 2) if zc.ndim == 2 else np.array([[zc[0], zc[-1]]])
+    for name, arr in (("C_d", cd2), ("L_s", ls2), ("C_b", cb), ("C_p", cp), ("R_d", rd)):
+        a = np.asarray(arr)
+        if a.shape[0] == 2 and not np.allclose(a[0], a[1]):
+            problems.append(f"{name!r} = {a.tolist()}: different TX and RX values are not implemented")
+    if not np.allclose(zc2[:, 0], zc2[:, 1]):
+        problems.append(f"'package_Z_c' = {zc.tolist()}: different TX and RX impedances are not implemented")
+    zp = {side: vec(f"z_p ({side})") for side in ("TX", "NEXT", "FEXT", "RX")}
+    for side, v in zp.items():
+        if v.ndim == 1:
+            zp[side] = v.reshape(1, -1)
+    n_sec = zp["TX"].shape[0]
+    if n_sec != zc2.shape[0]:
+        problems.append(f"'z_p (TX)' has {n_sec} section rows but 'package_Z_c' {zc2.shape[0]}")
+    for side, v in zp.items():
+        if v.shape != zp["TX"].shape:
+            problems.append(f"'z_p ({side})' has shape {v.shape}; expected {zp['TX'].shape} as 'z_p (TX)'")
+        elif n_sec > 1 and not (np.allclose(v[1:], zp["TX"][1:]) and np.allclose(v[1:], v[1:, :1])):
+            problems.append(f"'z_p ({side})' fixed sections {v[1:].tolist()} differ between paths or "
+                            "cases: not implemented (one package model for all)")
+    sel = [int(x) for x in vec("z_p select", [1])]
+    gam = vec("package_tl_gamma0_a1_a2", [0.0, 1.734e-3, 1.455e-4])
+    if problems:
+        raise SIKernelError(f"IEEE COM sheet {p.name!r}: " + "; ".join(problems))
+    fixed = tuple(float(x) * 1e-3 for x in zp["TX"][1:, 0])
+    pkg = PackageModel(
+        name=f"sheet:{p.name}", cd_f=tuple(float(x) * 1e-9 for x in np.ravel(cd2[0])),
+        ls_h=tuple(float(x) * 1e-9 for x in np.ravel(ls2[0])) if np.any(ls2[0]) else (),
+        cb_f=float(cb[0]) * 1e-9, cp_f=float(cp[0]) * 1e-9,
+        zc_ohm=tuple(float(x) for x in zc2[:, 0]), section_m=(None, *fixed),
+        a1=float(gam[1]), a2=float(gam[2]), tau_ns_per_mm=scalar("package_tl_tau", 6.141e-3),
+        gamma0_per_mm=float(gam[0]), r0_ohm=scalar("R_0", 50.0),
+        source=f"IEEE COM sheet {p.name}")
+    if pkg.ls_h and len(pkg.ls_h) != len(pkg.cd_f):
+        raise SIKernelError(f"IEEE COM sheet {p.name!r}: 'L_s' and 'C_d' have different lengths")
+    cases = [((zp["TX"][0, i - 1]) * 1e-3, zp["RX"][0, i - 1] * 1e-3) for i in sel]
+    # TX FFE: c(k) keywords (MATLAB reads c(-1), c(-2), ... and c(1), c(2), ... until one is missing)
+    taps = []
+    for k, v in sheet.items():
+        mt = _TX_TAP.match(k)
+        if mt and int(mt.group(1)) != 0:
+            arr = np.atleast_1d(np.asarray(v, dtype=float))
+            if arr.size == 1:
+                taps.append((int(mt.group(1)), float(arr[0]), float(arr[0]), 0.0))
+            else:
+                st = np.diff(arr)
+                if not np.allclose(st, st[0], rtol=1e-6, atol=1e-12) or st[0] <= 0:
+                    raise SIKernelError(f"IEEE COM sheet {p.name!r}: {k!r} = {arr.tolist()}: only "
+                                        "ascending uniform ranges [min:step:max] are implemented")
+                taps.append((int(mt.group(1)), float(arr[0]), float(arr[-1]), float(round(st[0], 12))))
+    n_b = int(scalar("N_b"))
+    bmax = [scalar("b_max(1)")] if n_b >= 1 else []
+    bmin = [scalar("b_min(1)", -bmax[0] if bmax else 0.0)] if n_b >= 1 else []
+    if n_b >= 2:
+        b2 = vec("b_max(2..N_b)", [0.2])
+        b2 = np.full(n_b - 1, b2[0]) if b2.size == 1 else b2
+        m2 = vec("b_min(2..N_b)", -b2)
+        m2 = np.full(n_b - 1, m2[0]) if m2.size == 1 else m2
+        if b2.size != n_b - 1 or m2.size != n_b - 1:
+            raise SIKernelError(f"IEEE COM sheet {p.name!r}: b_max/b_min(2..N_b) need {n_b - 1} values")
+        bmax += [float(x) for x in b2]
+        bmin += [float(x) for x in m2]
+    g2 = low.get("g_dc_hp")
+    f_lf = low.get("f_hp_pz")
+    n_bg = int(scalar("N_bg", 0.0))
+    zbp = tuple(scalar(f"z_bp ({s})", 0.0) * 1e-3 for s in ("TX", "NEXT", "FEXT", "RX"))
+    bgam = vec("board_tl_gamma0_a1_a2", [0.0, 4.114e-4, 2.547e-4])
+    c0 = vec("C_0", [0.0])
+    c1 = vec("C_1", [0.0])
+    if (c0.size > 1 and not np.allclose(c0, c0[0])) or (c1.size > 1 and not np.allclose(c1, c1[0])):
+        raise SIKernelError(f"IEEE COM sheet {p.name!r}: different TX and RX board capacitances "
+                            f"(C_0 {c0.tolist()}, C_1 {c1.tolist()}) are not implemented")
+    include_pcb = int(scalar("Include PCB", 0.0))
+    preset = ComPreset(
+        name=f"sheet:{p.name}", version=f"IEEE COM sheet {p.name}", source=str(p),
+        baud_hz=scalar("f_b") * ghz, n_levels=int(scalar("L", 2.0)), samples_per_ui=int(scalar("M", 32.0)),
+        df_hz=scalar("Delta_f") * ghz, f_min_hz=scalar("f_min") * ghz,
+        a_v_v=scalar("A_v"), a_fe_v=scalar("A_fe"), a_ne_v=scalar("A_ne"),
+        snr_tx_db=scalar("SNR_TX"), sigma_rj_ui=scalar("sigma_RJ"), a_dd_ui=scalar("A_DD"),
+        r_lm=scalar("R_LM", 1.0), eta0_v2_per_hz=scalar("eta_0") * 1e-9, der0=scalar("DER_0"),
+        t_r_s=scalar("T_r", 8e-3) * 1e-9, force_tr=bool(scalar("FORCE_TR", 0.0)),
+        r0_ohm=scalar("R_0", 50.0), rd_ohm=float(rd[0]), package=pkg,
+        z_p_cases_m=tuple((float(a), float(b)) for a, b in cases),
+        z_p_next_cases_m=tuple(float(zp["NEXT"][0, i - 1]) * 1e-3 for i in sel),
+        z_p_fext_cases_m=tuple(float(zp["FEXT"][0, i - 1]) * 1e-3 for i in sel),
+        tx_taps=tuple(sorted(taps)), c0_min=scalar("c(0)"),
+        ctle_gdc_db=tuple(float(x) for x in vec("g_DC")),
+        ctle_gdc2_db=tuple(float(x) for x in np.atleast_1d(g2)) if g2 is not None else (0.0,),
+        ctle_fz_hz=scalar("f_z") * ghz, ctle_fp1_hz=scalar("f_p1") * ghz, ctle_fp2_hz=scalar("f_p2") * ghz,
+        ctle_f_lf_hz=float(np.atleast_1d(f_lf)[0]) * ghz if g2 is not None and f_lf is not None else None,
+        f_r_ratio=scalar("f_r"), dfe_bmax=tuple(bmax), dfe_bmin=tuple(bmin),
+        pass_threshold_db=scalar("COM Pass threshold", 0.0),
+        dfe_n_bg=n_bg, dfe_n_bf=int(scalar("N_bf", 6.0)), dfe_n_f=int(scalar("N_f", float(n_b))),
+        dfe_bmaxg=scalar("bmaxg", 0.2), dfe_float_rss_max=scalar("B_float_RSS_MAX", 0.0),
+        dfe_n_tail_start=int(scalar("N_tail_start", 0.0)), local_search=int(scalar("Local Search", 0.0)),
+        include_pcb=include_pcb, board_z_bp_m=zbp, board_c0_f=float(c0[0]) * 1e-9,
+        board_c1_f=float(c1[0]) * 1e-9,
+        board_line=(float(bgam[0]), float(bgam[1]), float(bgam[2]), scalar("board_tl_tau", 6.191e-3),
+                    scalar("board_Z_c", 109.8)),
+    )
+    validate_preset(preset)
+    return preset, {"file": p.name, **prov}

@@ -348,6 +348,7 @@ _SHEET_CR = "config_com_ieee8023_93a=3ck_SA_CR_CA_08_17_2022.xlsx"
 #: per-path z_p, Local Search 2
 _CK_COMMON: dict[str, Any] = {
     "baud_hz": 53.125 * _GHZ,
+    "ctle_f_lf_hz": 0.6640625 * _GHZ,       # f_HP_PZ = f_b / 80 (the old transcription: 0.664)
     "t_r_s": 7.5 * _PS,
     "force_tr": True,
     "z_p_cases_m": ((12 * _MM, 12 * _MM), (31 * _MM, 29 * _MM)),
