@@ -116,6 +116,34 @@ def test_chunk_pulse_cursors_equals_pulse_from_h(keep):
     assert abs(h0[0] - h0[4]) > 1e-3
 
 
+
+def test_chunk_pulse_cursors_peak_before_t0():
+    """A channel advanced in time puts the peak in the record's negative-time part (the
+    first of the two segments the kernel scans): same peak and cursors as the reference."""
+    from sikernel.response import fft_grid, pulse_from_h
+
+    fb = 53.125e9
+    grid = fft_grid(F_HZ, fb, M)
+    h = _lossy_h(np.array([0.05]), F_HZ)
+    t, v = pulse_from_h(h[0], F_HZ, fb, M)
+    dt = t[1] - t[0]
+    advance_s = t[int(np.argmax(v))] + (grid.n_neg // 2) * dt
+    h_adv = np.ascontiguousarray(h * np.exp(2j * np.pi * F_HZ * advance_s))
+    _, v_adv = pulse_from_h(h_adv[0], F_HZ, fb, M)
+    want, peak = _reference_cursors(v_adv, 2, 10)
+    assert int(np.argmax(v_adv)) < grid.n_neg  # the peak is before t = 0
+    one = np.ones((1, 1))
+    cur = np.empty((1, 13))
+    h0 = np.empty(1)
+    pulses = np.empty((1, grid.n_time))
+    ks.chunk_pulse_cursors(h_adv, F_HZ, np.zeros(1, dtype=np.int64), one.astype(np.complex128),
+                           np.zeros(1, dtype=np.bool_), np.zeros(1, dtype=np.bool_),
+                           np.array([min(grid.n_pos, F_HZ.size)]), np.array([grid.df_hz]), np.array([1 / fb]),
+                           np.array([grid.n_time]), np.array([grid.n_neg]), M, 2, 10, cur, h0, pulses, True)
+    np.testing.assert_allclose(cur[0], want, rtol=0, atol=ATOL_RESAMPLE)
+    np.testing.assert_allclose(h0[0], peak, rtol=0, atol=ATOL_RESAMPLE)
+    np.testing.assert_allclose(pulses[0, :v_adv.size], v_adv, rtol=0, atol=ATOL_RESAMPLE)
+
 def test_chunk_s21_il_equals_batch_builder_and_il_db():
     from sikernel.channel.batch import s21_tables, stripline_channels
     from sikernel.channel.core import Channel
