@@ -68,9 +68,12 @@ def spectrum_to_time(h, n_valid, df, t_ui, kind, n_time, first, out):
     shape_spectrum(h, n_valid, df, t_ui, kind, x)
     y = np.fft.irfft(x, n_time)
     scale = n_time * df
+    j = first % n_time  # index of out[0] in the circular record; advanced without a modulo
     for i in range(out.size):
-        j = (first + i) % n_time
         out[i] = y[j] * scale
+        j += 1
+        if j == n_time:
+            j = 0
 
 
 @parallel_kernel
