@@ -168,14 +168,25 @@ def parse_touchstone(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray, f
         raise SIKernelError(f"{p!r}: {count} numbers is not a whole number of {n}-port "
                             f"frequency blocks of {block} values; is it really a .s{n}p file?")
     data = vals[:count].reshape(-1, block)
+    bad = ~np.isfinite(data)
+    if bad.any():
+        row, col = (int(x[0]) for x in np.nonzero(bad))
+        raise SIKernelError(f"{p!r}: frequency point {row + 1} holds a non-finite number "
+                            f"({data[row, col]!r}, value {col + 1} of its {block}); Touchstone data "
+                            "must be finite")
     f_hz = _validate.frequency_grid(data[:, 0] * unit, name=f"frequencies of {p!r}")
     a = data[:, 1::2]
     b = data[:, 2::2]
-    if fmt == "ri":
-        s = a + 1j * b
-    else:
-        mag = a if fmt == "ma" else 10.0 ** (a / 20.0)
-        s = mag * np.exp(1j * np.deg2rad(b))
+    with np.errstate(over="ignore", invalid="ignore"):
+        if fmt == "ri":
+            s = a + 1j * b
+        else:
+            mag = a if fmt == "ma" else 10.0 ** (a / 20.0)
+            s = mag * np.exp(1j * np.deg2rad(b))
+    if not np.all(np.isfinite(s)):
+        row = int(np.nonzero(~np.isfinite(s).all(axis=1))[0][0])
+        raise SIKernelError(f"{p!r}: the S-parameters at frequency point {row + 1} overflow "
+                            f"({fmt.upper()} values too large); check the file's format and units")
     s = s.reshape(-1, n, n)
     if n == 2:  # the one exception of v1.x: 2-port data are S11 S21 S12 S22
         s = s.transpose(0, 2, 1)

@@ -58,7 +58,7 @@ from numpy.typing import ArrayLike
 
 from .._kernels import pmf as _pmf
 from .._kernels import stateye as _k
-from .._validate import finite_scalar, non_negative, one_of
+from .._validate import finite_scalar, one_of
 from ..errors import SIKernelError
 from ._input import SampledPulse, cursor_span, cursors_at, dfe_taps, levels_for, sampled_pulse
 from ._input import target_ber as _check_ber
@@ -187,6 +187,7 @@ def _check_sampled(name: str, x: object, m: int) -> np.ndarray:
         raise SIKernelError(f"{name} is not a pulse (PulseResponse or 1-D array)") from None
     if arr.ndim != 1 or arr.size == 0 or not np.all(np.isfinite(arr)):
         raise SIKernelError(f"{name} must be a non-empty finite 1-D pulse; got shape {arr.shape}")
+    _check_volts(name, arr)
     return arr
 
 
@@ -301,14 +302,16 @@ def stat_eye(pulse: Any, samples_per_ui: int | None = None, *, modulation: str |
     """
     sp = sampled_pulse(pulse, samples_per_ui, phase)
     lev = levels_for(modulation if modulation is not None else sp.modulation, levels)
+    _check_volts("pulse", np.asarray(sp.v))
+    _check_volts("levels", lev, "")
     ber_t = _check_ber(target_ber)
     m = sp.samples_per_ui
     n_p = _count("n_phases", n_phases, 1)
     n = _count("n_bins", n_bins, 16)
     if m == 1:
         n_p = 1
-    sigma_v = non_negative("sigma_v", sigma_v)
-    sigma_rj_ui = non_negative("sigma_rj_ui", sigma_rj_ui)
+    sigma_v = finite_scalar("sigma_v", sigma_v, minimum=0.0, maximum=VOLT_MAX)
+    sigma_rj_ui = finite_scalar("sigma_rj_ui", sigma_rj_ui, minimum=0.0, maximum=1.0)
     a_dd_ui = finite_scalar("a_dd_ui", a_dd_ui, minimum=0.0, maximum=0.5)
     if (eta0_v2_hz is None) != (noise_bw_hz is None):
         raise SIKernelError("eta0_v2_hz and noise_bw_hz go together: give both or neither")
@@ -325,14 +328,17 @@ def stat_eye(pulse: Any, samples_per_ui: int | None = None, *, modulation: str |
     # Gaussian terms
     terms = {"sigma_v": sigma_v}
     if snr_tx_db is not None:
-        terms["sigma_tx"] = h0_ref * 10.0 ** (-finite_scalar("snr_tx_db", snr_tx_db) / 20.0)
+        terms["sigma_tx"] = h0_ref * 10.0 ** (-finite_scalar("snr_tx_db", snr_tx_db, minimum=-60.0,
+                                                            maximum=300.0) / 20.0)
     if eta0_v2_hz is not None:
-        terms["sigma_n"] = float(np.sqrt(non_negative("eta0_v2_hz", eta0_v2_hz)
-                                         * non_negative("noise_bw_hz", noise_bw_hz)))
+        terms["sigma_n"] = float(np.sqrt(finite_scalar("eta0_v2_hz", eta0_v2_hz, minimum=0.0, maximum=1.0)
+                                         * finite_scalar("noise_bw_hz", noise_bw_hz, minimum=0.0,
+                                                         maximum=1e15)))
     var_fixed = sum(s * s for s in terms.values())
     sig_x2 = float(np.mean((lev - lev.mean()) ** 2))
 
     n_q = _count("rj_quadrature", rj_quadrature, 0)
+    _check_work(n_p, n, lev.size, (2 if a_dd_ui > 0.0 else 1) * (n_q if n_q and sigma_rj_ui > 0.0 else 1))
     rj_linear = sigma_rj_ui if n_q == 0 else 0.0
 
     def sigmas(offs: np.ndarray) -> np.ndarray:
@@ -363,7 +369,11 @@ def stat_eye(pulse: Any, samples_per_ui: int | None = None, *, modulation: str |
         spread = amax * (h0_ref + float(np.abs(res_ref).sum())) + 6.0 * float(sig.max())
         v_max = max(1.25 * amax * max(float(np.max(np.abs(h0))), h0_ref), spread)
     else:
-        v_max = finite_scalar("v_max_v", v_max_v, minimum=0.0, strict_min=True)
+        v_max = finite_scalar("v_max_v", v_max_v, minimum=0.0, strict_min=True, maximum=VOLT_MAX)
+        scale = amax * h0_ref
+        if v_max < 1e-3 * scale:
+            raise SIKernelError(f"v_max_v={v_max_v!r} V is below 1/1000 of the main cursor's swing "
+                                f"{scale:g} V; the eye grid would not hold the eye (omit it for the default)")
     dv = 2.0 * v_max / (n - 1)
     v0 = -v_max
     n_half = n
@@ -424,6 +434,33 @@ def stat_eye(pulse: Any, samples_per_ui: int | None = None, *, modulation: str |
                 "a_dd_ui": a_dd_ui,
                 "n_crosstalk": len(crosstalk), "xt_phase": xt_mode,
                 "target_ber": ber_t, "n_phases": n_p, "n_bins": n, "v_max_v": v_max})
+
+
+#: largest voltage accepted anywhere (pulse samples, levels, noise, grid): 1 MV, far above
+#: any link, low enough that sums of squares over thousands of cursors cannot overflow
+VOLT_MAX = 1e6
+
+
+def _check_volts(name: str, v: np.ndarray, units: str = " V") -> None:
+    big = float(np.max(np.abs(v))) if v.size else 0.0
+    if not big <= VOLT_MAX:
+        raise SIKernelError(f"{name} reaches {big:g}{units}, above {VOLT_MAX:g}{units}; a pulse response "
+                            "is in volts and normally well below 1 V, symbol levels near [-1, 1]")
+
+
+#: largest conditional-PMF array (phases x jitter shifts x levels x bins, float64) built by
+#: :func:`stat_eye`: 2**27 values = 1 GiB; beyond it the request is refused before allocating
+MAX_PMF_VALUES = 2 ** 27
+
+
+def _check_work(n_phases: int, n_bins: int, n_levels: int, n_shifts: int) -> None:
+    """Refuse grids whose conditional PMFs would not fit in memory (before allocating them)."""
+    need = n_phases * n_shifts * n_levels * n_bins
+    if need > MAX_PMF_VALUES:
+        raise SIKernelError(f"n_phases={n_phases} x n_bins={n_bins} x {n_levels} levels x {n_shifts} jitter "
+                            f"shifts needs {need * 8 / 2**30:.1f} GiB of PMFs (limit "
+                            f"{MAX_PMF_VALUES * 8 / 2**30:.0f} GiB); use fewer phases, bins or "
+                            "rj_quadrature nodes (defaults: 64 phases, 1024 bins)")
 
 
 def _count(name: str, value: object, minimum: int) -> int:

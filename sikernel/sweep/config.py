@@ -355,7 +355,11 @@ def load_config(config: Mapping[str, Any] | str | Path | SweepConfig) -> SweepCo
                 raw: Mapping[str, Any] = tomllib.load(fh)
         except FileNotFoundError:
             raise _err(f"file {p} not found") from None
-        except tomllib.TOMLDecodeError as exc:
+        except IsADirectoryError:
+            raise _err(f"{p} is a folder; give the TOML file of the sweep") from None
+        except OSError as exc:
+            raise _err(f"cannot read {p}: {exc.strerror or exc}") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise _err(f"{p} is not valid TOML: {exc}") from None
     elif isinstance(config, Mapping):
         raw = config
