@@ -87,7 +87,7 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
               curve_lengths_m: Any = None, progress: bool = False, *,
               architectures: Sequence[str] = ARCH_NAMES, port_gbps: Any = None,
               module_node_nm: float | None = None, n_draws: int = 4000, seed: int = 0,
-              with_eyes: bool = True, with_curves: bool = True) -> StudyResult:
+              with_eyes: bool = True, with_curves: bool = True, with_com: bool = False) -> StudyResult:
     """Run the CPO study (see module docstring) and return its results.
 
     Parameters
@@ -118,7 +118,10 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
     seed : int
         Monte Carlo seed.
     with_eyes, with_curves : bool
-        Compute the statistical eyes and COM of each host link, and the energy-vs-length curves.
+        Compute the statistical eyes of each host link, and the energy-vs-length curves.
+    with_com : bool
+        Also compute the IEEE COM of each host channel's board part (802.3ck / 802.3dj KR
+        preset; ≈ 10-40 s per channel, so off by default; ``com_db`` is NaN otherwise).
 
     Returns
     -------
@@ -170,7 +173,7 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
     for g, a in it:
         pm = PortModel(a, g, paths=paths, channel_cache=cache)
         models[(g.name, a)] = pm
-        rows.append(_row(pm, g, a, with_eyes, com_cache, eye_store))
+        rows.append(_row(pm, g, a, with_eyes, with_com, com_cache, eye_store))
         il_curves[f"{g.lane_line_gbps:g}_{a}"] = (pm.channel.f, np.asarray(pm.channel.il_db()))
     t_links = time.perf_counter() - t0
 
@@ -234,7 +237,8 @@ def _arch_spec(name: str) -> dict[str, Any]:
             "optics": a.optics, "linear_eq_directions": a.linear_eq_directions}
 
 
-def _row(pm: Any, g: Any, a: str, with_eyes: bool, com_cache: dict, eye_store: dict) -> dict[str, Any]:
+def _row(pm: Any, g: Any, a: str, with_eyes: bool, with_com: bool, com_cache: dict,
+         eye_store: dict) -> dict[str, Any]:
     """The per-link row of the switch end (the former study's row, host link energy of every end)."""
     sw = next(e for e in pm.ends if e.side == "switch")
     e = sw.breakdown
@@ -251,13 +255,13 @@ def _row(pm: Any, g: Any, a: str, with_eyes: bool, com_cache: dict, eye_store: d
         "w_per_switch_electrical": g.lanes_per_switch * el_w_lane,
     }
     key = (pm.path.segments, pm.path.z_p_tx_m, pm.path.z_p_rx_m, g.baud)
+    if with_com and key not in com_cache:
+        com_cache[key] = com_db(pm.path, g.baud)
+    row["com_db"] = com_cache.get(key, float("nan"))
     if with_eyes:
-        if key not in com_cache:
-            com_cache[key] = com_db(pm.path, g.baud)
         fig, un, eq = eyes(ch, g.baud, e, pm.target_ber)
         eye_store[(g.lane_line_gbps, a)] = (un, eq)
         row.update(fig)
-        row["com_db"] = com_cache[key]
     return row
 
 

@@ -16,23 +16,27 @@ function               draws
 ``com_breakdown``      A_s vs A_ni and the noise terms (ComResult)
 ``energy_blocks``      pJ/bit vs path length, stacked blocks, budgets (EnergyBreakdowns)
 ``study_energy``       pJ/bit vs PCB length per material, budgets (StudyResult)
-``switch_power``       W per switch for pluggable / LPO / NPO / CPO (StudyResult)
+``switch_power``       W per switch per architecture and generation, p10-p90 (StudyResult)
+``port_blocks``        W per port by component, stacked, p10-p90 (StudyResult)
+``cpo_tornado``        inputs that move the CPO saving most (StudyResult)
 =====================  ==========================================================
 """
 
 from __future__ import annotations
 
 from .channel import insertion_loss
-from .energy import energy_blocks, study_energy, switch_power
+from .energy import cpo_tornado, energy_blocks, port_blocks, study_energy, switch_power
 from .eye import bathtub, com_breakdown, eye_density, stat_eye
 from .pulse import pulse_response
 
 __all__ = [
     "bathtub",
     "com_breakdown",
+    "cpo_tornado",
     "energy_blocks",
     "eye_density",
     "insertion_loss",
+    "port_blocks",
     "pulse_response",
     "stat_eye",
     "study_energy",

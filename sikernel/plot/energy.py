@@ -15,8 +15,12 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from ..power import EnergyBreakdown
-    from ..study import StudyResult
+    from ..system.result import StudyResult
 
+#: blocks of the port account (sikernel.system.account), in stacking order
+PORT_BLOCKS: tuple[str, ...] = ("switch_serdes", "switch_serdes_tx", "switch_serdes_rx", "module_host_serdes",
+                                "module_host_serdes_rx", "module_dsp", "linear_eq", "driver",
+                                "modulator_tuning", "tia", "laser", "other")
 #: line rate / payload rate of the 802.3 100G- and 200G-per-lane PHYs (106.25 Gb/s carries
 #: 100 Gb/s: 256b/257b transcoding + RS(544,514) FEC), used to name the switch capacity
 LINE_OVER_PAYLOAD = 1.0625
@@ -39,14 +43,14 @@ def block_color(name: str) -> Any:
 
     from ..power.budget import BLOCKS
 
-    order = [*BLOCKS, "module_retimer", "module_linear_afe"]
+    order = [*BLOCKS, *PORT_BLOCKS]
     i = order.index(name) if name in order else len(order) + sum(map(ord, name))
     return colormaps["tab20"](i % 20)
 
 
 def _budgets(budgets_db: Mapping[str, float] | None) -> dict[str, float]:
     if budgets_db is None:
-        from ..study import REACH_BUDGETS_DB
+        from ..system.channels import REACH_BUDGETS_DB
 
         return dict(REACH_BUDGETS_DB)
     out = {}
@@ -135,7 +139,7 @@ def energy_blocks(breakdowns: Sequence[EnergyBreakdown], lengths_m: Any, *,
 
 
 def _study(result: Any) -> Any:
-    from ..study import StudyResult
+    from ..system.result import StudyResult
 
     check_type("result", result, StudyResult, "a StudyResult (see sikernel.study.run_study)")
     return result
@@ -200,13 +204,13 @@ def study_energy(result: StudyResult, *, rate_gbps: float | None = None,
 
 
 def switch_power(result: StudyResult, *, ax: Axes | None = None) -> Figure:
-    """Electrical SerDes power per switch (W) for each architecture and switch generation.
+    """W per switch for each architecture and switch generation, with p10-p90 bars.
 
-    Grouped bars, one group per lane rate (switch capacity ``512 × rate / 1.0625``,
-    e.g. 51.2 Tb/s for 106.25 Gb/s lanes), one bar per architecture (pluggable, LPO,
-    NPO, CPO) with its W per switch (``w_per_switch_electrical``: both directions of
-    every lane) and the saving against pluggable.  Optical-side power is not
-    included (the study keeps it separate).
+    From the port account (``result.ports``: switch SerDes + module or engine, every
+    direction of every lane, ``w_per_switch`` with its band) when the result has it;
+    otherwise from the per-link rows (``w_per_switch_electrical``: host SerDes only).
+    Grouped bars, one group per generation, one bar per architecture, labelled with the
+    W and the saving against pluggable.
 
     Parameters
     ----------
@@ -220,32 +224,249 @@ def switch_power(result: StudyResult, *, ax: Axes | None = None) -> Figure:
     matplotlib.figure.Figure
     """
     res = _study(result)
-    rates = [float(r) for r in res.inputs["rates_gbps"]]
-    archs = list(dict.fromkeys(r["name"] for r in res.rows))
-    lanes = int(res.inputs.get("lanes_per_switch", 512))
     fig, ax = new_axes(ax)
-    width = 0.8 / max(len(archs), 1)
-    for j, name in enumerate(archs):
-        for i, rate in enumerate(rates):
-            row = next((r for r in res.rows if r["name"] == name and float(r["rate_gbps"]) == rate), None)
-            if row is None:
-                continue
-            w = float(row["w_per_switch_electrical"])
-            xi = i + (j - (len(archs) - 1) / 2) * width
-            ax.bar(xi, w, width * 0.95, color=f"C{j}", label=name if i == 0 else None)
-            save = row.get("saving_vs_pluggable_pct", float("nan"))
-            txt = f"{w:.0f} W" + (f"\n−{save:.0f}%" if np.isfinite(save) and save > 0 else "")
-            ax.text(xi, w, txt, ha="center", va="bottom", fontsize=7)
-    ax.set_xticks(range(len(rates)),
-                  [f"{lanes * r / LINE_OVER_PAYLOAD / 1e3:.1f} Tb/s switch\n{lanes}× {r:g} Gb/s"
-                   for r in rates])
-    ax.set_ylabel("electrical SerDes power per switch (W)")
-    ax.set_title(f"electrical I/O power per switch, {res.inputs.get('node_nm', '')} nm, "
-                 f"BER {res.inputs.get('target_ber', '')}", fontsize=9)
+    if res.ports:
+        gens = list(dict.fromkeys((p["switch_tbps"], p["lane_gbps"], p["port_gbps"]) for p in res.ports))
+        archs = list(dict.fromkeys(p["architecture"] for p in res.ports))
+        width = 0.8 / max(len(archs), 1)
+        for j, name in enumerate(archs):
+            for i, gk in enumerate(gens):
+                p = next((q for q in res.ports if q["architecture"] == name
+                          and (q["switch_tbps"], q["lane_gbps"], q["port_gbps"]) == gk), None)
+                if p is None:
+                    continue
+                w = float(p["w_per_switch"])
+                xi = i + (j - (len(archs) - 1) / 2) * width
+                err = [[w - p["w_per_switch_p10"]], [p["w_per_switch_p90"] - w]]
+                ax.bar(xi, w, width * 0.95, color=f"C{j}", label=name if i == 0 else None,
+                       yerr=err, capsize=2, error_kw={"lw": 0.8})
+                save = p.get("saving_vs_pluggable_pct", float("nan"))
+                txt = f"{w:.0f} W" + (f"\n−{save:.0f}%" if np.isfinite(save) and save > 0 else "")
+                ax.text(xi, p["w_per_switch_p90"], txt, ha="center", va="bottom", fontsize=6)
+        ax.set_xticks(range(len(gens)), [f"{t:g} Tb/s switch\n{pg / lg:.0f}×{lg:g}G lanes per {pg:g}G port"
+                                         for t, lg, pg in gens])
+        ax.set_ylabel("switch I/O + optics power (W), p10–p90 bars")
+        ax.set_title("W per switch: switch SerDes + module / engine, both directions", fontsize=9)
+    else:
+        rates = [float(r) for r in res.inputs["rates_gbps"]]
+        archs = list(dict.fromkeys(r["name"] for r in res.rows))
+        lanes = int(res.inputs.get("lanes_per_switch", 512))
+        width = 0.8 / max(len(archs), 1)
+        for j, name in enumerate(archs):
+            for i, rate in enumerate(rates):
+                row = next((r for r in res.rows if r["name"] == name and float(r["rate_gbps"]) == rate), None)
+                if row is None:
+                    continue
+                w = float(row["w_per_switch_electrical"])
+                xi = i + (j - (len(archs) - 1) / 2) * width
+                ax.bar(xi, w, width * 0.95, color=f"C{j}", label=name if i == 0 else None)
+                save = row.get("saving_vs_pluggable_pct", float("nan"))
+                txt = f"{w:.0f} W" + (f"\n−{save:.0f}%" if np.isfinite(save) and save > 0 else "")
+                ax.text(xi, w, txt, ha="center", va="bottom", fontsize=7)
+        ax.set_xticks(range(len(rates)),
+                      [f"{lanes * r / LINE_OVER_PAYLOAD / 1e3:.1f} Tb/s switch\n{lanes}× {r:g} Gb/s"
+                       for r in rates])
+        ax.set_ylabel("electrical SerDes power per switch (W)")
+        ax.set_title("electrical host-link SerDes power per switch", fontsize=9)
     ax.margins(y=0.2)
     ax.grid(True, axis="y", alpha=0.3)
     ax.legend(fontsize=8)
     return fig
 
 
-__all__ = ["LINE_OVER_PAYLOAD", "block_color", "energy_blocks", "study_energy", "switch_power"]
+def port_blocks(result: StudyResult, *, ax: Axes | None = None) -> Figure:
+    """W per port by component (stacked), per architecture and generation, p10-p90 bars.
+
+    Parameters
+    ----------
+    result : StudyResult
+        From :func:`sikernel.study.run_study` (its ``ports``).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw into; a new figure when omitted.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    SIKernelError
+        A result without port entries.
+    """
+    res = _study(result)
+    if not res.ports:
+        raise SIKernelError("result has no port entries (ports); run sikernel.study.run_study")
+    fig, ax = new_axes(ax, figsize=(8.0, 4.4))
+    names = [b for b in PORT_BLOCKS if any(b in p["blocks_w"] for p in res.ports)]
+    names += [b for p in res.ports for b in p["blocks_w"] if b not in names]
+    x = np.arange(len(res.ports), dtype=float)
+    gap = 0.0
+    for i in range(1, len(res.ports)):
+        if res.ports[i]["lane_gbps"] != res.ports[i - 1]["lane_gbps"]:
+            gap = 0.6
+        x[i] += gap
+    bottom = np.zeros(len(res.ports))
+    for b in names:
+        h = np.array([p["blocks_w"].get(b, 0.0) for p in res.ports])
+        ax.bar(x, h, 0.8, bottom=bottom, color=block_color(b), label=b)
+        bottom += h
+    tot = np.array([p["w_per_port"] for p in res.ports])
+    err = np.array([[p["w_per_port"] - p["w_per_port_p10"] for p in res.ports],
+                    [p["w_per_port_p90"] - p["w_per_port"] for p in res.ports]])
+    ax.errorbar(x, tot, yerr=err, fmt="none", ecolor="k", lw=0.8, capsize=2)
+    for xi, p in zip(x, res.ports, strict=True):
+        ax.text(xi, p["w_per_port_p90"], f"{p['w_per_port']:.1f}", ha="center", va="bottom", fontsize=6)
+    ax.set_xticks(x, [f"{p['architecture']}\n{p['port_gbps']:g}G" for p in res.ports], fontsize=7)
+    ax.set_ylabel("W per port (switch SerDes + module / engine)")
+    ax.set_title("W per port by component; bars: p10–p90 (800G = 8×100G on 51.2T / 5 nm; "
+                 "1.6T = 8×200G on 102.4T / 3 nm)", fontsize=8)
+    ax.grid(True, axis="y", alpha=0.3)
+    ax.legend(fontsize=6, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    return fig
+
+
+def cpo_tornado(result: StudyResult, *, generation: str | None = None, n_inputs: int = 10,
+                ax: Axes | None = None) -> Figure:
+    """Tornado of the CPO saving: the inputs that move it most (each at the ends of its range).
+
+    Parameters
+    ----------
+    result : StudyResult
+        From :func:`sikernel.study.run_study` with pluggable and CPO (its ``tornado``).
+    generation : str, optional
+        "51.2T" or "102.4T" (default: the last in the result).
+    n_inputs : int
+        Inputs drawn (largest swing first).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw into; a new figure when omitted.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    SIKernelError
+        No tornado for that generation.
+    """
+    res = _study(result)
+    if not res.tornado:
+        raise SIKernelError("result has no tornado (the study needs both 'pluggable' and 'cpo')")
+    gname = list(res.tornado)[-1] if generation is None else generation
+    if gname not in res.tornado:
+        raise SIKernelError(f"generation={generation!r} has no tornado; the result has {list(res.tornado)}")
+    t = res.tornado[gname]
+    items = t["inputs"][: max(int(n_inputs), 1)][::-1]
+    base = t["base_w"]
+    fig, ax = new_axes(ax)
+    for i, it in enumerate(items):
+        lo, hi = it["saving_w_at_low"], it["saving_w_at_high"]
+        ax.barh(i, lo - base, left=base, color="C0", height=0.7, label=None if i else "input at its low end")
+        ax.barh(i, hi - base, left=base, color="C3", height=0.7, label=None if i else "input at its high end")
+    ax.axvline(base, color="k", lw=0.8)
+    ax.set_yticks(range(len(items)), [it["input"] for it in items], fontsize=7)
+    ax.set_xlabel(f"CPO saving vs pluggable, W per {gname} switch (point {base:.0f} W)")
+    ax.set_title("what moves the CPO saving most (one input at a time, others at point)", fontsize=9)
+    ax.grid(True, axis="x", alpha=0.3)
+    ax.legend(fontsize=7)
+    return fig
+
+
+def write_study_figures(res: StudyResult, out_dir: Any) -> list:
+    """PNG figures of a study into ``out_dir`` (needs matplotlib), each written atomically.
+
+    ``port_blocks.png``, ``switch_power.png``, ``cpo_tornado_<gen>.png``,
+    ``energy_vs_length_<rate>G.png`` and ``energy_vs_il.png`` (when the study has curves),
+    ``il_vs_frequency.png`` and ``eyes_<rate>G.png`` (when it has IL curves and eyes: the
+    unequalised and equalised statistical eyes of pluggable and CPO; each equalised panel
+    names the receiver drawn, for a DSP receiver the DFE-slicer eye before MLSD).
+
+    Parameters
+    ----------
+    res : StudyResult
+        The study results.
+    out_dir : str or os.PathLike
+        Output folder; created when missing.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from matplotlib.figure import Figure as _Figure
+
+    from ..system.channels import REACH_BUDGETS_DB
+    from . import eye as peye
+
+    res = _study(res)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    files: list[Path] = []
+
+    def _save(fig: Any, name: str) -> None:
+        p = out / name
+        fd, tmp = tempfile.mkstemp(dir=out, suffix=".png.tmp")
+        os.close(fd)
+        try:
+            fig.savefig(tmp, dpi=110, format="png", bbox_inches="tight")
+            os.replace(tmp, p)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        files.append(p)
+
+    if res.ports:
+        _save(port_blocks(res), "port_blocks.png")
+    _save(switch_power(res), "switch_power.png")
+    for g in res.tornado:
+        _save(cpo_tornado(res, generation=g), f"cpo_tornado_{g}.png")
+    if res.curves:
+        for rate in res.inputs["rates_gbps"]:
+            if any(k.startswith(f"{float(rate):g}G_") for k in res.curves):
+                _save(study_energy(res, rate_gbps=rate), f"energy_vs_length_{float(rate):g}G.png")
+        fig, ax = new_axes(None)
+        for k, d in res.curves.items():
+            ax.plot(d["il_nyquist_db"], d["pj_per_bit"], label=k)
+        for lab, v in REACH_BUDGETS_DB.items():
+            ax.axvline(v, color="0.7", lw=0.8)
+            ax.text(v, 1.0, " " + lab, rotation=90, va="top", fontsize=6, transform=ax.get_xaxis_transform())
+        ax.set_xlabel("IL at Nyquist (dB)")
+        ax.set_ylabel("host SerDes energy, TX+RX (pJ/bit)")
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=6)
+        _save(fig, "energy_vs_il.png")
+    il_curves = getattr(res, "il_curves", {})
+    if il_curves:
+        fig, ax = new_axes(None)
+        for k, (f, il) in il_curves.items():
+            ax.plot(f / 1e9, il, label=k)
+        ax.set_xlabel("frequency (GHz)")
+        ax.set_ylabel("insertion loss (dB)")
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=6)
+        _save(fig, "il_vs_frequency.png")
+    eyes = getattr(res, "eyes", {})
+    for rate in res.inputs["rates_gbps"]:
+        names = [n for n in ("pluggable", "cpo") if (rate, n) in eyes]
+        if not names:
+            continue
+        fig = _Figure(figsize=(12, 4.6 * len(names)), layout="constrained")
+        axes = fig.subplots(len(names), 2, squeeze=False)
+        for i, n in enumerate(names):
+            un, eq = eyes[(rate, n)]
+            peye.stat_eye(un, ax=axes[i, 0])
+            axes[i, 0].set_title(f"{n} {rate:g} Gb/s, unequalised", fontsize=9)
+            peye.stat_eye(eq, ax=axes[i, 1])
+            row = next((r for r in res.rows if r["name"] == n and r["rate_gbps"] == rate), {})
+            recv = row.get("eye_equalised_receiver", "TX FFE + CTLE + DFE")
+            axes[i, 1].set_title(f"{n} {rate:g} Gb/s, equalised\n" + recv.replace("; ", "\n"), fontsize=9)
+        _save(fig, f"eyes_{rate:g}G.png")
+    return files
+
+
+__all__ = ["LINE_OVER_PAYLOAD", "PORT_BLOCKS", "block_color", "cpo_tornado", "energy_blocks", "port_blocks",
+           "study_energy", "switch_power", "write_study_figures"]
