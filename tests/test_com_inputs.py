@@ -1,0 +1,94 @@
+"""COM input checks (issue 13): frequency data that cannot give a trustworthy pulse response
+are errors, dubious data warnings; bad sheets/presets are errors; next/fext None mean none."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+from sikernel.channel.core import Channel
+from sikernel.channel.parametric import ParametricLine
+from sikernel.errors import SIKernelError, SIKernelWarning
+from sikernel.eye.com import _MAX_START_FRACTION, _MIN_RECORD_UI, com
+
+LINE = ParametricLine(a1=4.114e-4, a2=2.547e-4, tau_ns_per_mm=6.191e-3, zc_ohm=100.0)
+FB = 53.125e9
+
+
+def _line_on(f: np.ndarray) -> Channel:
+    return LINE.section(0.1, f)
+
+
+def test_five_points_is_an_error() -> None:
+    # before: COM -9.9 dB without a word
+    with pytest.raises(SIKernelError, match="frequency step"):
+        com(_line_on(np.linspace(0.0, 60e9, 5)))
+
+
+def test_data_from_20_ghz_is_an_error() -> None:
+    with pytest.raises(SIKernelError, match="starts at"):
+        com(_line_on(np.arange(20e9, 60e9 + 1, 10e6)))
+
+
+def test_1_ghz_steps_is_an_error() -> None:
+    with pytest.raises(SIKernelError, match="impulse response repeats"):
+        com(_line_on(np.arange(0.0, 60e9 + 1, 1e9)))
+
+
+def test_thresholds_follow_the_baud_rate() -> None:
+    """Just inside the limits is accepted (with the reference code's warnings), just outside not."""
+    step = FB / _MIN_RECORD_UI
+    ok = np.arange(0.0, 60e9, step * 0.99)
+    with pytest.warns(SIKernelWarning, match="step"):
+        com(_line_on(ok), z_p_cases_m=((0.012, 0.012),), ctle_gdc_db=(-6.0,), ctle_gdc2_db=(0.0,))
+    with pytest.raises(SIKernelError, match="impulse response repeats"):
+        com(_line_on(np.arange(0.0, 60e9, step * 1.01)))
+    start = _MAX_START_FRACTION * FB
+    with pytest.raises(SIKernelError, match="starts at"):
+        com(_line_on(np.arange(start * 1.01, 60e9, 10e6)))
+
+
+def test_ending_below_nyquist_is_an_error_and_below_fb_a_warning() -> None:
+    with pytest.raises(SIKernelError, match="Nyquist"):
+        com(_line_on(np.arange(0.0, 26e9, 10e6)))
+    with pytest.warns(SIKernelWarning, match="below the signalling rate"):
+        com(_line_on(np.arange(0.0, 40e9, 10e6)), z_p_cases_m=((0.012, 0.012),),
+            ctle_gdc_db=(-6.0,), ctle_gdc2_db=(0.0,))
+
+
+def test_none_aggressors_and_no_warning_on_good_data() -> None:
+    ch = _line_on(np.arange(0.0, 60e9 + 1, 10e6))
+    kw = {"z_p_cases_m": ((0.012, 0.012),), "ctle_gdc_db": (-6.0,), "ctle_gdc2_db": (0.0,)}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SIKernelWarning)
+        a = com(ch, next=None, fext=None, **kw)
+    b = com(ch, next=[], fext=[], **kw)
+    assert a.com_db == b.com_db and a.next == () and a.fext == ()
+
+
+def test_no_tx_setting_meets_c0_min() -> None:
+    with pytest.raises(SIKernelError, match="c0_min"):
+        com(_line_on(np.arange(0.0, 60e9 + 1, 10e6)), tx_taps=((-1, -0.5, -0.5, 0.0),), c0_min=0.6)
+
+
+def test_disconnected_channel_is_an_explicit_error() -> None:
+    """No transmission at all: no sampling point exists; before, COM came back as -inf."""
+    ch = _line_on(np.arange(0.0, 60e9 + 1, 10e6))
+    s = ch.sdd.copy()
+    s[:, 1, 0] = s[:, 0, 1] = 0.0
+    dead = Channel(ch.f, s, ch.z0_ohm, "disconnected")
+    with pytest.raises(SIKernelError, match=r"no TX FFE x CTLE setting|not positive"):
+        com(dead, z_p_cases_m=((0.012, 0.012),), ctle_gdc_db=(-6.0,), ctle_gdc2_db=(0.0,))
+
+
+def test_preset_and_config_together_is_an_error() -> None:
+    with pytest.raises(SIKernelError, match="not both"):
+        com(_line_on(np.arange(0.0, 60e9 + 1, 10e6)), "802.3ck-kr", config="x.xlsx")
+
+
+def test_get_preset_is_public() -> None:
+    import sikernel
+
+    assert sikernel.get_preset("802.3ck-kr").name == "802.3ck-kr"
