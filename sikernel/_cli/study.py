@@ -42,9 +42,11 @@ def register(subparsers) -> None:
 def _run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from .._validate import output_folder
     from ..study import RATES_GBPS, run_study, write_figures, write_hdf5
     from ..system.architectures import ARCH_NAMES
 
+    output_folder("--out", args.out)  # checked before the work, not after it
     t0 = time.perf_counter()
     rates = tuple(args.rate) if args.rate else RATES_GBPS
     res = run_study(rates_gbps=rates, node_nm=args.node, module_node_nm=args.module_node,

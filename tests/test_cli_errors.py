@@ -1,0 +1,193 @@
+"""Every CLI error is one line on stderr with a non-zero exit; outputs are checked before any
+work; warnings are one line each and counted (issue 13)."""
+
+from __future__ import annotations
+
+import errno
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import sikernel._cli.eye as cli_eye
+import sikernel._cli.il as cli_il
+from sikernel.cli import main
+
+from .conftest import channel_path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _one_error_line(err: str, *needles: str) -> str:
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert len(lines) == 1, err
+    assert "Traceback" not in err
+    for n in needles:
+        assert n in lines[0], lines[0]
+    return lines[0]
+
+
+@pytest.fixture
+def no_work(monkeypatch):
+    """Fail if a long computation starts (the check must come before it)."""
+    def boom(*a, **k):
+        raise AssertionError("the computation started before the arguments were checked")
+
+    import sikernel.study as study
+
+    monkeypatch.setattr(study, "run_study", boom)
+    monkeypatch.setattr(cli_eye, "run_eye", boom)
+    return boom
+
+
+# --------------------------------------------------------------------------- com --set
+@pytest.mark.parametrize("item,needle", [
+    ("t_r_s=abc", "t_r_s takes a finite number"),        # was a TypeError traceback
+    ("t_r_s=NaN", "t_r_s takes a finite number"),
+    ("t_r_s", "expected NAME=VALUE"),
+    ("bogus=1", "unknown preset value 'bogus'"),
+    ("dfe_bmax=0.5", "takes a JSON list"),
+])
+def test_com_set_bad_values(capsys, item, needle):
+    assert main(["com", "/nonexistent/thru.s4p", "--set", item]) == 2
+    _one_error_line(capsys.readouterr().err, "sikernel com: error:", needle)
+
+
+# --------------------------------------------------------------------------- study --out
+def test_study_out_under_a_file_refused_before_work(tmp_path, capsys, no_work):
+    afile = tmp_path / "AFILE"
+    afile.write_text("x")
+    assert main(["study", "--out", str(afile / "sub")]) == 2
+    _one_error_line(capsys.readouterr().err, "sikernel study: error:", "is a file, not a folder")
+    assert main(["study", "--out", str(afile)]) == 2
+    _one_error_line(capsys.readouterr().err, "is a file, not a folder")
+
+
+# --------------------------------------------------------------------------- eye --png
+def test_eye_png_in_missing_folder_refused_before_work(tmp_path, capsys, no_work):
+    png = tmp_path / "missing" / "dir" / "x.png"
+    assert main(["eye", "/nonexistent/thru.s4p", "--baud", "53.125e9", "--png", str(png)]) == 2
+    _one_error_line(capsys.readouterr().err, "sikernel eye: error:", "--png", "does not exist")
+
+
+def test_eye_baud_in_gbd_refused(capsys, no_work):
+    assert main(["eye", "/nonexistent/thru.s4p", "--baud", "53.125"]) == 2
+    _one_error_line(capsys.readouterr().err, "did you mean 53.125 GBd")
+
+
+# --------------------------------------------------------------------------- il --at
+@pytest.mark.parametrize("text", ["26.5625GHz", "26.5625e9", "26.5625 GHz", "26.5625G", "26562.5MHz"])
+def test_il_at_units(capsys, text):
+    p = channel_path("DPO_4in_Meg7_THRU.s4p")
+    assert main(["il", str(p), "--at", text, "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["f_hz"] == [pytest.approx(26.5625e9, rel=1e-12)]
+
+
+def test_il_bare_number_below_first_frequency_asks_for_ghz(capsys):
+    p = channel_path("DPO_4in_Meg7_THRU.s4p")   # starts at DC, first non-zero point 10 MHz
+    assert main(["il", str(p), "--at", "26.5625"]) == 2
+    _one_error_line(capsys.readouterr().err, "26.5625 Hz is below the file's first frequency",
+                    "did you mean GHz")
+
+
+@pytest.mark.parametrize("text", ["--at=-1GHz", "1e999", "26.5625 parsecs", ""])
+def test_il_at_nonsense(capsys, text):
+    assert cli_il._parse_at("1GHz") == (1e9, False)
+    p = channel_path("DPO_4in_Meg7_THRU.s4p")
+    argv = [text] if text.startswith("--at=") else ["--at", text]
+    assert main(["il", str(p), *argv]) == 2
+    _one_error_line(capsys.readouterr().err, "--at")
+
+
+# --------------------------------------------------------------------------- the top-level handler
+@pytest.mark.parametrize("exc,code,needle", [
+    (OSError(errno.ENOSPC, "No space left on device", "/x/out.h5"), 2, "No space left on device: /x/out.h5"),
+    (ValueError("bad\nvalue"), 2, "error: bad value"),
+    (TypeError("boom"), 1, "internal error: TypeError: boom (rerun with SIKERNEL_DEBUG=1"),
+    (KeyboardInterrupt(), 130, "interrupted"),
+])
+def test_top_level_handler_one_line(monkeypatch, capsys, exc, code, needle):
+    def fail(args):
+        raise exc
+
+    monkeypatch.delenv("SIKERNEL_DEBUG", raising=False)
+    monkeypatch.setattr(cli_il, "_run", fail)
+    assert main(["il", "x.s4p"]) == code
+    _one_error_line(capsys.readouterr().err, "sikernel il:", needle)
+
+
+def test_debug_env_shows_the_traceback(monkeypatch):
+    def fail(args):
+        raise TypeError("boom")
+
+    monkeypatch.setenv("SIKERNEL_DEBUG", "1")
+    monkeypatch.setattr(cli_il, "_run", fail)
+    with pytest.raises(TypeError, match="boom"):
+        main(["il", "x.s4p"])
+
+
+def test_warnings_one_line_each_and_counted(monkeypatch, capsys):
+    import warnings
+
+    from sikernel.errors import SIKernelWarning
+
+    def warn_thrice(args):
+        for _ in range(3):
+            warnings.warn("first\nproblem", SIKernelWarning, stacklevel=1)
+        warnings.warn("second problem", SIKernelWarning, stacklevel=1)
+        print(args.warning_log.summary())
+        return 0
+
+    monkeypatch.setattr(cli_il, "_run", warn_thrice)
+    assert main(["il", "x.s4p"]) == 0
+    cap = capsys.readouterr()
+    assert cap.err.splitlines() == ["sikernel il: warning: first problem",
+                                    "sikernel il: warning: second problem"]
+    assert cap.out.strip() == "2 warnings (4 in all)"
+
+
+def test_sweep_warning_reaches_the_user_as_one_line(tmp_path):
+    """A real sweep whose grid gives a slow FFT length: one readable line, counted in the summary."""
+    cfg = tmp_path / "w.toml"
+    cfg.write_text('name = "w"\noutputs = ["il_nyquist_db", "h0_v"]\n[axes]\nlength_m = [0.01, 0.02]\n'
+                   "[frequency]\nf_max_hz = 60e9\ndf_hz = 19.1e6\n[pulse]\nsamples_per_ui = 8\n")
+    out = tmp_path / "w.h5"
+    r = subprocess.run([sys.executable, "-m", "sikernel.cli", "sweep", str(cfg), "-o", str(out)],
+                       capture_output=True, text=True, timeout=300, cwd=REPO, check=False)
+    assert r.returncode == 0, r.stderr
+    err = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert len(err) == 1 and err[0].startswith("sikernel sweep: warning: baud=5.3125e+10: the pulse "
+                                               "transform has n_time="), r.stderr
+    assert "1 warning (above)" in r.stdout
+
+
+def test_sweep_second_writer_message_is_one_line(tmp_path, capsys):
+    import json as _json
+    import os
+
+    out = tmp_path / "busy.h5"
+    lock = Path(str(out) + ".lock")
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('outputs = ["il_nyquist_db"]\n[axes]\nlength_m = [0.01]\n')
+    # a lock held by another process: a child that takes it and waits
+    code = ("import fcntl, os, sys, json, time\n"
+            "fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)\n"
+            "fcntl.flock(fd, fcntl.LOCK_EX)\n"
+            "os.write(fd, json.dumps({'pid': os.getpid(), 'host': 'elsewhere', "
+            "'start_time_utc': 'now'}).encode())\n"
+            "print('locked', flush=True)\n"
+            "sys.stdin.read()\n")
+    holder = subprocess.Popen([sys.executable, "-c", code, str(lock)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        assert main(["sweep", str(cfg), "-o", str(out), "--overwrite", "--quiet"]) == 2
+        line = _one_error_line(capsys.readouterr().err, "being written by another sweep",
+                               f"pid {holder.pid} on host elsewhere", str(out))
+        assert _json.loads(lock.read_text())["pid"] == holder.pid != os.getpid(), line
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=30)
