@@ -102,13 +102,16 @@ for rate in study.RATES_GBPS:
 # `sikernel.power.energy_per_bit(channel=...)`, which picks the cheapest SerDes family
 # (linear / analog CTLE + DFE / ADC-DSP) that closes the link at BER 1e-6 (7 nm, TX +
 # RX of one link).  Vertical dashed lines: the lengths where the loss at Nyquist
-# reaches each reach class's budget; solid lines: a change of architecture.
+# reaches each reach class's budget; solid lines: a change of architecture.  Where no
+# family closes the link, `energy_per_bit` raises `SIKernelError` saying why; the curve
+# stops there and the length is printed.
 
 # %%
 from dataclasses import replace
 
 from matplotlib.figure import Figure
 
+from sikernel import SIKernelError
 from sikernel.power import energy_per_bit
 
 npo = study.DEFAULT_PATHS["npo"]
@@ -119,7 +122,13 @@ for ax, rate in zip(fig.subplots(1, 2), study.RATES_GBPS, strict=True):
     for x in np.linspace(0.0, 0.6, 13):
         segs = (("stripline", "megtron7", float(x)),) if x > 0 else ()
         spec = replace(npo, name=f"npo + {x * 1e3:.0f} mm", segments=segs)
-        bds.append(energy_per_bit(channel=study.build_channel(spec, fb), baud=fb, node_nm=7))
+        ch = study.build_channel(spec, fb)
+        try:
+            bds.append(energy_per_bit(channel=ch, baud=fb, node_nm=7))
+        except SIKernelError as exc:
+            print(f"{rate:g} Gb/s, {spec.length_m * 1e3:.0f} mm ({ch.il_db(fb / 2):.1f} dB): "
+                  f"{str(exc).split(':')[0]}; the curve stops here")
+            break
         total_m.append(spec.length_m)
     print(f"{rate:g} Gb/s: " + ", ".join(f"{e.il_nyquist_db:.0f} dB -> {e.total_pj_per_bit:.2f}"
                                           for e in bds[::4]) + " pJ/bit")

@@ -22,6 +22,7 @@ from . import response as response
 from . import store as store
 from . import study as study
 from . import sweep as sweep
+from . import system as system
 
 # channels
 from .channel.batch import stripline_channels as stripline_channels
@@ -79,8 +80,8 @@ __all__ = [
     "com",
     "energy_per_bit",
     "energy_per_bit_batch",
-    "erl",
     "eq",
+    "erl",
     "errors",
     "extrapolate_dc",
     "eye",
@@ -109,4 +110,5 @@ __all__ = [
     "stripline_channels",
     "study",
     "sweep",
+    "system",
 ]

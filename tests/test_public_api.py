@@ -58,6 +58,20 @@ def test_stub_all_matches_its_imports_and_the_runtime():
     assert set(dir(sikernel)) >= set(stub_all)
 
 
+@pytest.mark.parametrize("package", ["sikernel.eq", "sikernel.eye"])
+def test_subpackage_stub_matches_its_runtime_namespace(package):
+    import importlib
+
+    mod = importlib.import_module(package)
+    tree = ast.parse((REPO / package.replace(".", "/") / "__init__.pyi").read_text())
+    imported = {a.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) for a in node.names}
+    declared = next(ast.literal_eval(n.value) for n in tree.body if isinstance(n, ast.Assign)
+                    and any(getattr(t, "id", "") == "__all__" for t in n.targets))
+    assert set(declared) == imported == set(mod.__all__)
+    for name in mod.__all__:
+        assert getattr(mod, name) is not None, f"{package}.{name}"
+
+
 def test_every_public_name_resolves():
     for name in sikernel.__all__:
         assert getattr(sikernel, name) is not None, name
@@ -109,6 +123,8 @@ reveal_type(sk.run_study)
 reveal_type(sk.Stripline)
 reveal_type(sk.__version__)
 reveal_type(sk.SIKernelError)
+reveal_type(sk.eye.stat_eye)
+reveal_type(sk.eq.solve_mmse)
 bad: int = sk.il_at_nyquist
 sk.no_such_name
 '''
@@ -125,14 +141,16 @@ def test_mypy_sees_the_public_names(tmp_path):
                          capture_output=True, text=True, env=env, cwd=tmp_path)
     lines = out.stdout.splitlines()
     revealed = [ln.split('Revealed type is "', 1)[1].rstrip('"') for ln in lines if "Revealed type" in ln]
-    assert len(revealed) == 7, out.stdout + out.stderr
+    assert len(revealed) == 9, out.stdout + out.stderr
     assert revealed[0] == "sikernel.eye.presets.ComPreset"
     assert revealed[1].endswith("-> sikernel.eye.com.ComResult")
     assert revealed[2].endswith("-> sikernel.store.SweepResult")
-    assert revealed[3].endswith("-> sikernel.study.StudyResult")
+    assert revealed[3].endswith("StudyResult"), revealed[3]
     assert "sikernel.channel.lines.Stripline" in revealed[4]
     assert revealed[5] == "str"
     assert "sikernel.errors.SIKernelError" in revealed[6]
+    assert revealed[7].endswith("-> sikernel.eye.stateye.StatEyeResult")
+    assert revealed[8].endswith("-> sikernel.eq.mmse.MmseResult")
     assert not any(r == "Any" for r in revealed), revealed
     errors = [ln for ln in lines if ": error:" in ln]
     # the two deliberate mistakes are caught, and nothing else is reported
