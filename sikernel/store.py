@@ -34,6 +34,16 @@ While the sweep runs the file is in SWMR mode (``libver="latest"``,
 ``swmr=True``); a file whose sweep is incomplete (running, or killed) opens with
 a :class:`~sikernel.errors.SIKernelWarning` and ``SweepResult.complete == False``,
 and the ``done`` mask says which points hold results (the others are NaN).
+:func:`open` reads the ``done`` flags before the outputs and masks every point not
+flagged, so a chunk in progress is never seen partly written (a flag is set only
+after its chunk's data is flushed).  A truncated file is refused at once (its length
+is checked against the superblock before HDF5 opens it).
+
+One writer
+----------
+:class:`WriterLock`: an exclusive ``flock`` on ``<file>.lock`` held for the whole run
+(released by the kernel if the writer dies); a second writer is refused at once with
+the holder's pid and host.  Details and the order of writes: ``docs/hdf5-schema.md``.
 """
 
 from __future__ import annotations
@@ -1072,5 +1082,5 @@ def open(path: str | os.PathLike[str], name: str | None = None,
                        done=done, complete=complete, config=config, attrs=attrs)
 
 
-__all__ = ["Journal", "Layout", "OutputSpec", "SweepResult", "SweepWriter", "config_diff", "config_json",
-           "flat_slabs", "open", "provenance"]
+__all__ = ["Journal", "Layout", "OutputSpec", "SweepResult", "SweepWriter", "WriterLock", "config_diff",
+           "config_json", "flat_slabs", "open", "provenance"]
