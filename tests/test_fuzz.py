@@ -287,6 +287,24 @@ def test_com_preset_overrides_fuzz(name, value):
         get_preset("802.3ck-kr", **{name: value})
 
 
+@SMALL
+@given(channel=st.one_of(st.none(), st.integers(), st.text(max_size=8), st.lists(st.floats(), max_size=3),
+                         st.builds(lambda n, top: ("channel", n, top), st.integers(1, 8),
+                                   st.floats(1e6, 5e9))))
+def test_com_channel_argument_fuzz(channel):
+    """COM's channel argument: anything that is not a usable channel is refused before the EQ
+    search (fast); small channels that end far below Nyquist are refused by name."""
+    from sikernel.channel import Channel
+    from sikernel.eye.com import com
+
+    if isinstance(channel, tuple):
+        _, n, top = channel
+        channel = Channel(np.linspace(0.0, top, n + 1), np.full((n + 1, 2, 2), 0.3 + 0.1j))
+    with only_sikernel_errors():
+        com(channel)
+        pytest.fail("COM accepted a channel it cannot use")
+
+
 # --------------------------------------------------------------------------- sweep config
 params = st.sampled_from(["length_m", "material", "baud", "node_nm", "n_dfe", "width_m", "bogus"])
 values = st.one_of(finite, st.floats(), st.integers(-5, 10**6), st.text(max_size=6), st.booleans(),
