@@ -1,0 +1,230 @@
+"""The optical side and the port account (sikernel.system): equations, defaults, bad input, physics.
+
+References: closed forms and brute-force enumerations written here; the IEEE COM
+configuration sheets (../shared/reference/ieee-com-config) for the BER defaults;
+scipy.stats for the triangular distribution.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sikernel import SIKernelError
+from sikernel.system import components
+from sikernel.system.account import PortModel, linear_path_loss_db, port_w_vs_host_loss
+from sikernel.system.architectures import ARCHITECTURES, get_architecture
+from sikernel.system.channels import DEFAULT_PATHS, build_channel, linear_path_response, with_linear_path
+from sikernel.system.standards import GENERATIONS, generation
+from sikernel.system.uncertainty import triangular_ppf, uniform_columns
+
+SHEETS = Path(__file__).resolve().parents[1].parent / "shared" / "reference" / "ieee-com-config"
+#: closed form vs the same formula evaluated another way (floating-point only)
+RTOL_FORMULA = 1e-12
+#: Monte Carlo mean of 200 000 triangular draws vs its closed form (σ/√n ≈ 0.1 % of the range)
+RTOL_MC_MEAN = 5e-3
+
+
+# -- product-matched defaults ---------------------------------------------------------
+def test_generation_defaults():
+    g1, g2 = GENERATIONS["51.2T"], GENERATIONS["102.4T"]
+    assert (g1.node_nm, g1.lane_line_gbps, g1.port_gbps, g1.lanes_per_port, g1.ports_per_switch) == \
+        (5.0, 106.25, 800.0, 8, 64)
+    assert (g2.node_nm, g2.lane_line_gbps, g2.port_gbps, g2.lanes_per_port, g2.ports_per_switch) == \
+        (3.0, 212.5, 1600.0, 8, 64)
+    assert g1.lanes_per_switch * g1.lane_gbps == 51.2e3 and g2.lanes_per_switch * g2.lane_gbps == 102.4e3
+    assert generation(100) == g1 and generation(212.5) == g2 and generation("102.4T") == g2
+
+
+def _der0(tag: str) -> float:
+    pytest.importorskip("python_calamine", reason="python-calamine not installed (extra com-sheets)")
+    from sikernel.eye.config_sheet import read_sheet
+
+    hits = sorted(SHEETS.glob(f"config_com_ieee8023_93a=*{tag}*.xlsx")) if SHEETS.is_dir() else []
+    if not hits:
+        pytest.skip(f"IEEE COM config sheet *{tag}* not found under {SHEETS}")
+    params = {k.strip().lower(): v for k, v in read_sheet(hits[0]).items()}
+    return float(params["der_0"])
+
+
+@pytest.mark.parametrize(("tag", "gen", "field"), [
+    ("3ck_SA_120g_C2M", "51.2T", "target_ber_c2m"),
+    ("3ck_SA_120F_C2C", "51.2T", "target_ber_c2c"),
+    ("df_200G_PAM4_RCos_C2C", "102.4T", "target_ber_c2c"),
+])
+def test_ber_defaults_are_the_ieee_sheets_der0(tag, gen, field):
+    assert getattr(GENERATIONS[gen], field) == _der0(tag)
+
+
+# -- bad input ------------------------------------------------------------------------
+def test_unknown_architecture_lists_known():
+    with pytest.raises(SIKernelError, match=r"'foo'.*pluggable, lro, lpo, npo, npo_dsp, cpo"):
+        get_architecture("foo")
+
+
+def test_port_not_whole_number_of_lanes():
+    with pytest.raises(SIKernelError, match=r"port_gbps=850.*not a whole number of 100 Gb/s lanes"):
+        generation("51.2T", port_gbps=850.0)
+    with pytest.raises(SIKernelError, match=r"port_gbps=900.*9-lane ports"):
+        generation("51.2T", port_gbps=900.0)
+
+
+@pytest.mark.parametrize("ber", [0.0, 0.5, 0.7, -1e-5, float("nan")])
+def test_ber_outside_open_interval(ber):
+    with pytest.raises(SIKernelError, match="target_ber_c2m"):
+        generation("51.2T", target_ber_c2m=ber)
+
+
+def test_node_outside_presets():
+    with pytest.raises(SIKernelError, match=r"node_nm=9.*known nodes"):
+        generation("102.4T", node_nm=9)
+
+
+def test_unknown_rate():
+    with pytest.raises(SIKernelError, match=r"lane rate 53\.125"):
+        generation(53.125)
+
+
+def test_run_study_rejects_before_computing(monkeypatch):
+    import sikernel.system.account as acc
+    from sikernel.study import run_study
+
+    def boom(*a, **k):
+        raise AssertionError("computed before the input check")
+
+    monkeypatch.setattr(acc.PortModel, "__init__", boom)
+    with pytest.raises(SIKernelError, match="'foo'"):
+        run_study(architectures=("pluggable", "foo"))
+    with pytest.raises(SIKernelError, match="port_gbps=1000"):
+        run_study(port_gbps=1000)
+    with pytest.raises(SIKernelError, match="target_ber"):
+        run_study(target_ber=0.5)
+    with pytest.raises(SIKernelError, match="known nodes"):
+        run_study(node_nm=9)
+
+
+# -- component equations --------------------------------------------------------------
+def test_pam4_rise_fraction_by_enumeration():
+    levels = [0.0, 1 / 3, 2 / 3, 1.0]
+    rises = [max(b - a, 0.0) for a, b in itertools.product(levels, repeat=2)]
+    assert math.isclose(sum(rises) / len(rises), components.PAM4_RISE_FRACTION, rel_tol=RTOL_FORMULA)
+
+
+def test_ring_driver_closed_form():
+    p = components.ring_driver_w(100e-15, 2.0, 50e9, 3.0)
+    assert math.isclose(float(p), 3.0 * (5 / 24) * 100e-15 * 4.0 * 50e9, rel_tol=RTOL_FORMULA)
+
+
+def test_els_laser_and_lasers_per_lane():
+    assert math.isclose(float(components.els_laser_w(10.0, 0.1)), 0.1, rel_tol=RTOL_FORMULA)  # 10 mW / 0.1
+    assert math.isclose(float(components.lasers_per_lane(11.0, 20.0)), 10 ** -0.9, rel_tol=RTOL_FORMULA)
+
+
+def test_linear_path_response_3db_and_nyquist_loss():
+    baud = 53.125e9
+    for r, pen in ((0.65, 3.0), (0.5, 0.0), (0.8, 6.0)):
+        h0 = abs(linear_path_response([0.0], baud, r, pen)[0])
+        h3 = abs(linear_path_response([r * baud], baud, r, pen)[0])
+        assert math.isclose(h3 ** 2 / h0 ** 2, 0.5, rel_tol=1e-12)
+        assert math.isclose(-20 * math.log10(h0), pen, abs_tol=1e-12)
+        hn = abs(linear_path_response([0.5 * baud], baud, r, pen)[0])
+        assert math.isclose(-20 * math.log10(hn), float(linear_path_loss_db(r, pen)), rel_tol=1e-12)
+
+
+def test_with_linear_path_filters_through_terms_only():
+    baud = 53.125e9
+    ch = build_channel(DEFAULT_PATHS["cpo"], baud)
+    lc = with_linear_path(ch, baud, 0.65, 3.0)
+    np.testing.assert_array_equal(lc.sdd[:, 0, 0], ch.sdd[:, 0, 0])
+    np.testing.assert_array_equal(lc.sdd[:, 1, 1], ch.sdd[:, 1, 1])
+    extra = float(lc.il_db(0.5 * baud)) - float(ch.il_db(0.5 * baud))
+    assert math.isclose(extra, float(linear_path_loss_db(0.65, 3.0)), rel_tol=1e-9)
+
+
+def test_triangular_against_scipy():
+    from scipy import stats
+
+    u = np.linspace(0.001, 0.999, 101)
+    a, c, b = 1.0, 1.5, 4.0
+    ref = stats.triang.ppf(u, (c - a) / (b - a), loc=a, scale=b - a)
+    np.testing.assert_allclose(triangular_ppf(u, a, c, b), ref, rtol=1e-12)
+    x = triangular_ppf(np.random.default_rng(3).random(200_000), a, c, b)
+    assert math.isclose(x.mean(), (a + b + c) / 3, rel_tol=RTOL_MC_MEAN)
+
+
+def test_uniform_columns_per_name_streams():
+    u1 = uniform_columns(["a", "b"], 100, 7)
+    u2 = uniform_columns(["b", "c", "a"], 100, 7)
+    np.testing.assert_array_equal(u1["a"], u2["a"])
+    assert not np.array_equal(u1["a"], uniform_columns(["a"], 100, 8)["a"])
+    with pytest.raises(SIKernelError, match="n_draws"):
+        uniform_columns(["a"], 1, 0)
+
+
+# -- the account ------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def models_100g():
+    g = generation("51.2T")
+    cache: dict = {}
+    return {a: PortModel(a, g, channel_cache=cache) for a in ("pluggable", "lro", "lpo", "cpo")}
+
+
+def test_retimed_port_has_two_host_ends_per_direction(models_100g):
+    pl = models_100g["pluggable"]
+    assert [(e.block, e.scope) for e in pl.ends] == [("switch_serdes", "txrx"),
+                                                     ("module_host_serdes", "txrx")]
+    b = pl.blocks_w()
+    # same channel, same node (5 nm switch and module DSP), same BER: both ends cost the same
+    assert math.isclose(b["switch_serdes"], b["module_host_serdes"], rel_tol=RTOL_FORMULA)
+    lro = models_100g["lro"]
+    assert {e.scope for e in lro.ends} == {"tx", "rx"}
+    assert {"module_dsp", "linear_eq", "module_host_serdes_rx"} <= set(lro.blocks_w())
+
+
+def test_lpo_host_serdes_pays_for_the_linear_path(models_100g):
+    pl, lpo = models_100g["pluggable"], models_100g["lpo"]
+    p = lpo.point
+    assert math.isclose(lpo.ends[0].il_nyquist_db - pl.ends[0].il_nyquist_db,
+                        float(linear_path_loss_db(p["linear_f3db_over_baud"], p["linear_penalty_db"])),
+                        rel_tol=1e-6)
+    assert lpo.blocks_w()["switch_serdes"] > pl.blocks_w()["switch_serdes"]
+    assert "module_dsp" not in lpo.blocks_w()
+
+
+def test_mc_blocks_are_elementwise_point_evaluations(models_100g):
+    """A vector of draws gives, draw by draw, what a scalar evaluation gives (no mixing)."""
+    m = models_100g["lpo"]
+    rng = np.random.default_rng(0)
+    v = {k: np.array([a.low, a.value, a.high, a.low + rng.random() * (a.high - a.low)])
+         for k, a in m.assumptions.items()}
+    sf = np.array([0.8, 1.0, 1.2, 1.1])
+    vec = m.blocks_w(v, sf)
+    for i in range(4):
+        one = m.blocks_w({k: float(x[i]) for k, x in v.items()}, float(sf[i]))
+        for k in one:
+            assert math.isclose(float(vec[k][i]), one[k], rel_tol=1e-12), k
+    assert m.blocks_w(None) == m.blocks_w(dict(m.point))
+
+
+@pytest.mark.parametrize("gname", ["51.2T", "102.4T"])
+@pytest.mark.parametrize("arch", list(ARCHITECTURES))
+def test_port_power_strictly_increases_with_host_loss(arch, gname):
+    g = generation(gname)
+    loss = np.arange(2.0, 24.01, 1.0)
+    w = port_w_vs_host_loss(arch, g, loss)
+    assert np.all(np.isfinite(w)), (arch, gname, loss[~np.isfinite(w)])
+    assert np.all(np.diff(w) > 0), (arch, gname, w)
+
+
+def test_port_w_vs_host_loss_matches_account_at_the_channel(models_100g):
+    """The tabulated-loss account and the channel account agree to the SI-path difference."""
+    pl = models_100g["pluggable"]
+    w_table = float(port_w_vs_host_loss("pluggable", pl.gen, [pl.ends[0].il_nyquist_db])[0])
+    w_chan = sum(pl.blocks_w().values())
+    # host SerDes are ~2 of ~16 W; the synthetic-channel table and the real channel differ by
+    # tens of percent on them at most (regression guard on the structure, not a physics figure)
+    assert abs(w_table - w_chan) < 0.1 * w_chan
