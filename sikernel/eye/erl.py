@@ -37,9 +37,14 @@ port (port 1 = TX end, ERL11; port 2 = RX end, ERL22):
    uniform over the L PAM levels, bins of 10 x ``PDF bin size``; the first bin whose CDF
    reaches DER_0 gives ``-R_eff``.
 
+With ``TDR_W_TXPKG`` = 1 (the 120G C2M and TP0V sheets) the RX-end TDR looks through the
+channel into the TX package of the first selected test case (``make_full_pkg('TX')``,
+die end on 2 R_0, :func:`sikernel.channel.package.package_channel`) and the reported ERL
+is the RX end's alone (``TDR_ERL_Processing``).
+
 Known difference from the reference code: none in the computation above.  Not
-implemented (each an error when a sheet asks for it): ``TDR_W_TXPKG`` = 1 (TX package
-added to the TDR), ``SHOW_BRD`` = 1 (host board in the TDR), ``AUTO_TFX`` = 1 and
+implemented (each an error when a sheet asks for it): ``SHOW_BRD`` = 1 (host board in
+the TDR), ``C_v`` != 0 or ``R_d`` != ``R_0`` with ``TDR_W_TXPKG``, ``AUTO_TFX`` = 1 and
 ``fixture delay time`` = -1 (fixture delay estimated from a test-fixture file),
 ``N`` = 0 (duration from the thru's delay), several TDR impedances ``Z_t``, and one-port
 (``.s2p``) inputs.  With ``ERL_FOM`` = 0 the reference code reports the ERL of the *last*
@@ -113,6 +118,11 @@ class ErlSettings:
         ERL pass limit [``ERL Pass threshold``].
     pairs : tuple
         Port map, 1-based ``((P_tx, N_tx), (P_rx, N_rx))`` [``Port Order``].
+    tx_package : PackageModel or None
+        TX package cascaded before the channel for the RX-end TDR [``TDR_W_TXPKG`` = 1,
+        with the sheet's package keywords]; the reported ERL is then the RX end's only.
+    tx_package_z_p_m : float
+        Length of the package's variable trace section [``z_p (TX)``, first selected case].
     source : str
         Where the values come from (sheet path or preset name).
     """
@@ -136,6 +146,8 @@ class ErlSettings:
     pdf_bin_v: float = 1e-4
     pass_threshold_db: float = 0.0
     pairs: tuple[tuple[int, int], tuple[int, int]] = ((1, 3), (2, 4))
+    tx_package: Any = None
+    tx_package_z_p_m: float = 0.0
     source: str = ""
 
     def __post_init__(self) -> None:
@@ -179,6 +191,13 @@ class ErlSettings:
         except (TypeError, ValueError):
             raise SIKernelError(f"ERL pairs={self.pairs!r}: expected ((P_tx, N_tx), (P_rx, N_rx))") from None
         object.__setattr__(self, "pairs", pairs)
+        if self.tx_package is not None:
+            from ..channel.package import PackageModel
+
+            if not isinstance(self.tx_package, PackageModel):
+                raise SIKernelError(f"ERL tx_package={self.tx_package!r}: expected a PackageModel or None")
+            object.__setattr__(self, "tx_package_z_p_m",
+                               _validate.non_negative("tx_package_z_p_m", self.tx_package_z_p_m))
 
     @property
     def ui_s(self) -> float:
@@ -192,7 +211,7 @@ SHEET_KEYWORDS = ("f_b", "M", "L", "DER_0", "TR_TDR", "N", "N_b", "N_bx", "beta_
                   "fixture delay time", "Z_t", "f_r", "Tukey_Window", "TDR_Butterworth", "Grr",
                   "Grr_limit", "Gx", "ERL_FOM", "PDF bin size", "ERL Pass threshold", "Port Order")
 #: keywords that would change ERL with a value sikernel does not implement: (keyword, allowed)
-_UNSUPPORTED = (("TDR_W_TXPKG", 0.0), ("SHOW_BRD", 0.0), ("AUTO_TFX", 0.0))
+_UNSUPPORTED = (("SHOW_BRD", 0.0), ("AUTO_TFX", 0.0))
 
 
 def settings_from_sheet(path: str | Path) -> tuple[ErlSettings, dict[str, Any]]:
@@ -212,9 +231,9 @@ def settings_from_sheet(path: str | Path) -> tuple[ErlSettings, dict[str, Any]]:
     Raises
     ------
     SIKernelError
-        A keyword that changes ERL has a value not implemented here (``TDR_W_TXPKG``,
-        ``SHOW_BRD``, ``AUTO_TFX`` other than 0, ``N`` = 0, several ``Z_t``,
-        ``fixture delay time`` = -1), or the sheet lacks ``f_b``.
+        A keyword that changes ERL has a value not implemented here (``SHOW_BRD``,
+        ``AUTO_TFX`` other than 0, ``N`` = 0, several ``Z_t``, ``fixture delay time`` = -1,
+        a TX package with ``C_v`` or ``R_d != R_0``), or the sheet lacks ``f_b``.
     """
     from .config_sheet import lookup, read_sheet
 
@@ -287,12 +306,55 @@ def settings_from_sheet(path: str | Path) -> tuple[ErlSettings, dict[str, Any]]:
         pairs=((int(order[0]), int(order[1])), (int(order[2]), int(order[3]))),
         source=str(path),
     )
+    if scalar("TDR_W_TXPKG", get("TDR_W_TXPKG", 0.0)) != 0:
+        pkg, z_p = _tx_package_from_sheet(sheet, str(path), get, scalar)
+        s = replace(s, tx_package=pkg, tx_package_z_p_m=z_p)
     switches = {k: lookup(sheet, k)[1] for k in ("TDR", "ERL", "ERL_ONLY")}
     if not switches.get("ERL"):
         warnings.warn(f"COM config sheet {str(path)!r} has ERL = {switches.get('ERL')!r}: the reference "
                       "code would not compute ERL with it; computed here from its TDR parameters",
                       SIKernelWarning, stacklevel=3)
     return s, {"sheet": str(path), "read": used, "defaulted": defaulted, "switches": switches}
+
+
+def _tx_package_from_sheet(sheet: dict[str, Any], path: str, get: Any, scalar: Any) -> tuple[Any, float]:
+    """The TX package of ``make_full_pkg('TX', ..., 'THRU')`` for ``TDR_W_TXPKG`` = 1: die pad
+    C_d, L_s, bump C_b, the package trace sections (``z_p (TX)`` rows, ``package_Z_c`` rows,
+    the 93A parametric line), ball C_p; first test case of ``z_p select``."""
+    from ..channel.package import PackageModel
+
+    def vec(key: str, default: Any) -> np.ndarray:
+        return np.atleast_1d(np.asarray(get(key, default), dtype=float))
+
+    c_v = vec("C_v", 0.0)
+    if np.any(c_v != 0):
+        raise SIKernelError(f"COM config sheet {path!r}: C_v = {c_v.tolist()} (4-section package with a "
+                            "via) is not implemented for the ERL TX package")
+    r0 = scalar("R_0", get("R_0", 50.0))
+    r_d = vec("R_d", [50.0, 50.0])
+    if r_d[0] != r0:
+        raise SIKernelError(f"COM config sheet {path!r}: R_d(TX) = {r_d[0]:g} differs from R_0 = {r0:g}; "
+                            "the TDR die termination other than 2 R_0 (the code's SL) is not implemented")
+    z_p = np.asarray(get("z_p (TX)", required=True), dtype=float)
+    z_p = z_p.reshape(1, -1) if z_p.ndim == 1 else z_p          # rows: sections, columns: cases
+    z_c = np.asarray(get("package_Z_c", 78.2), dtype=float)
+    z_c = z_c.reshape(-1, 1) if z_c.ndim == 1 else z_c          # rows: sections, columns: TX, RX
+    if z_c.shape[0] != z_p.shape[0]:
+        raise SIKernelError(f"COM config sheet {path!r}: package_Z_c has {z_c.shape[0]} sections, "
+                            f"z_p (TX) {z_p.shape[0]}")
+    sel = vec("z_p select", [1.0]).astype(int)
+    case = int(sel[0]) - 1
+    gam = vec("package_tl_gamma0_a1_a2", [0.0, 1.734e-3, 1.455e-4])
+    cd, ls, cb, cp = vec("C_d", [2.5e-4]), vec("L_s", [0.0]), vec("C_b", [0.0]), vec("C_p", [1.8e-4])
+    pkg = PackageModel(
+        name=f"ERL TX package of {Path(path).name}", cd_f=(float(cd[0]) * 1e-9,),
+        ls_h=(float(ls[0]) * 1e-9,) if ls[0] != 0 else (), cb_f=float(cb[0]) * 1e-9,
+        cp_f=float(cp[0]) * 1e-9, zc_ohm=tuple(float(z) for z in z_c[:, 0]),
+        section_m=(None, *(float(x) * 1e-3 for x in z_p[1:, case])),
+        a1=float(gam[1]), a2=float(gam[2]),
+        tau_ns_per_mm=scalar("package_tl_tau", get("package_tl_tau", 6.141e-3)),
+        gamma0_per_mm=float(gam[0]), r0_ohm=r0, source=f"IEEE COM sheet {Path(path).name}")
+    return pkg, float(z_p[0, case]) * 1e-3
 
 
 # ---- named presets (values of the IEEE 802.3ck configuration sheets) --------------------
@@ -645,7 +707,8 @@ class ErlPort:
 
 @dataclass
 class ErlResult:
-    """ERL of a channel: the smaller of the two ports' values (the reference's ``ERL``).
+    """ERL of a channel: the smaller of the two ports' values (the reference's ``ERL``;
+    with a TX package in the TDR, ``TDR_W_TXPKG`` = 1, the RX end's value).
 
     Attributes
     ----------
@@ -751,8 +814,18 @@ def erl(channel: Channel | str | Path, config: Any = "802.3ck-kr", **overrides: 
                       "the return loss is extrapolated (the reference code warns too)",
                       SIKernelWarning, stacklevel=2)
     tx = _port_erl(ch, 1, s)
-    rx = _port_erl(ch, 2, s)
-    e = min(tx.erl_db, rx.erl_db)
+    if s.tx_package is None:
+        rx = _port_erl(ch, 2, s)
+        e = min(tx.erl_db, rx.erl_db)
+    else:
+        # TDR_W_TXPKG (process_sxp): the RX-end TDR looks through the channel into the TX
+        # package (die end on 2 R_0); the reported ERL is the RX end's alone
+        from ..channel.package import package_channel
+        from ..channel.twoport import cascade
+
+        pkg = package_channel(s.tx_package, s.tx_package_z_p_m, ch.f, "tx")
+        rx = _port_erl(cascade(pkg, ch), 2, s)
+        e = rx.erl_db
     return ErlResult(erl_db=e, tx=tx, rx=rx, passed=bool(e >= s.pass_threshold_db), settings=s,
                      provenance=prov, channel=ch.name, elapsed_s=time.perf_counter() - t0)
 
