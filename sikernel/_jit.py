@@ -20,11 +20,25 @@ Options
 
 Set ``SIKERNEL_NUMBA_CACHE=0`` to disable the on-disk cache (e.g. on a
 read-only install).
+
+Start-up cost
+-------------
+Numba runs every installed ``numba_extensions`` entry point on its first compile
+or cache load.  rocket-fft's (which makes ``numpy.fft`` usable in kernels) imports
+``scipy.fft`` to register SciPy overloads as well, which costs 0.3-0.5 s in a
+fresh process (measured on 2 shared cores) though no kernel here calls
+``scipy.fft``.  So, unless ``scipy.fft`` is already imported (then nothing
+changes), this module imports rocket-fft once with ``scipy.fft`` hidden: the
+``numpy.fft`` overloads are registered, the ``scipy.fft`` ones are not.  A user
+whose own Numba code calls ``scipy.fft`` and who imports it only later can
+register them with ``import rocket_fft._scipy_fft`` (or set
+``SIKERNEL_ROCKET_FFT_SCIPY=1``).
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -32,6 +46,24 @@ import numba
 
 _FASTMATH = frozenset({"contract", "arcp", "afn", "nsz"})
 _CACHE = os.environ.get("SIKERNEL_NUMBA_CACHE", "1") != "0"
+
+
+def _load_rocket_fft() -> None:
+    """Register rocket-fft's ``numpy.fft`` overloads without importing ``scipy.fft``."""
+    if "rocket_fft" in sys.modules:
+        return
+    if "scipy.fft" in sys.modules or os.environ.get("SIKERNEL_ROCKET_FFT_SCIPY", "0") == "1":
+        import rocket_fft
+        return
+    sys.modules["scipy.fft"] = None  # type: ignore[assignment]  # makes `import scipy.fft` fail
+    try:
+        import rocket_fft  # noqa: F401
+    finally:
+        if sys.modules.get("scipy.fft", 0) is None:
+            del sys.modules["scipy.fft"]
+
+
+_load_rocket_fft()
 
 
 def options(*, parallel: bool = False) -> dict[str, Any]:

@@ -34,14 +34,31 @@ _E_UP, _E_LO, _BANG, _HASH = 69, 101, 33, 35
 def parse_numbers(buf, out):
     """Parse whitespace-separated decimal numbers from ``buf`` (uint8) into ``out``.
 
+    :func:`parse_numbers_marked` without the list of tokens off Clinger's fast path.
+    """
+    return parse_numbers_marked(buf, out, np.zeros(1, dtype=np.int64))
+
+
+@kernel
+def parse_numbers_marked(buf, out, slow):
+    """Parse whitespace-separated decimal numbers from ``buf`` (uint8) into ``out``.
+
     ``!`` starts a comment and a ``#`` at the start of a token starts an option
     line; both run to the end of the line and are skipped.  Returns the count of
     numbers written, or ``-(i + 1)`` where ``i`` is the byte offset of the first
     malformed token (or ``-(len(buf) + 2)`` when ``out`` is too small).
+
+    ``slow[0]`` counts the tokens off the exact fast path (more than 15 significant
+    digits or a decimal exponent beyond +-22: correctly rounded not guaranteed);
+    ``slow[1 + 2 j]``, ``slow[2 + 2 j]`` hold the value index and the byte offset of
+    the ``j``-th of them, as far as ``slow`` has room, so that a caller can convert
+    those few tokens exactly (:mod:`sikernel.channel._numbers`).
     """
     n = buf.size
     i = 0
     k = 0
+    n_slow = 0
+    cap = (slow.size - 1) // 2
     while i < n:
         c = buf[i]
         if c == _SPACE or c == _TAB or c == _LF or c == _CR or c == _VT or c == _FF:
@@ -104,6 +121,11 @@ def parse_numbers(buf, out):
             if not (c == _SPACE or c == _TAB or c == _LF or c == _CR or c == _VT or c == _FF
                     or c == _BANG):
                 return -(start + 1)
+        if ndig > 15 or exp10 > 22 or exp10 < -22:
+            if n_slow < cap:
+                slow[1 + 2 * n_slow] = k
+                slow[2 + 2 * n_slow] = start
+            n_slow += 1
         v = float(mant)
         if exp10 > 0:
             while exp10 > 22:
@@ -119,6 +141,7 @@ def parse_numbers(buf, out):
             return -(n + 2)
         out[k] = -v if neg else v
         k += 1
+    slow[0] = n_slow
     return k
 
 

@@ -139,9 +139,10 @@ def parse_touchstone(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray, f
     -----
     The numbers are converted by one compiled pass over the file's bytes
     (:func:`sikernel._kernels.touchstone.parse_numbers`), which skips comments and
-    the option line.
+    the option line, or, when Numba is not yet running in the process, by a NumPy
+    tokenizer that gives the same values (:mod:`sikernel.channel._numbers`).
     """
-    from .._kernels.touchstone import parse_numbers
+    from ._numbers import parse_numbers
 
     p = str(path)
     if not os.path.isfile(p):
@@ -153,8 +154,7 @@ def parse_touchstone(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray, f
     buf = np.fromfile(p, dtype=np.uint8)
     opt, _ = _option_line(buf[:65536].tobytes())
     unit, fmt, r_ohm = _parse_options(opt, p) if opt else (1e9, "ma", 50.0)
-    vals = np.empty(buf.size // 2 + 1)
-    count = parse_numbers(buf, vals)
+    vals, count = parse_numbers(buf)  # compiled or NumPy, whichever is cheaper now (same values)
     if count < 0:
         off = -count - 1
         line_no = int(np.count_nonzero(buf[:off] == 10)) + 1
@@ -277,10 +277,15 @@ def _check_passivity(f: np.ndarray, s: np.ndarray, tol: float, label: str) -> fl
 
     Returns that largest singular value when the data are not passive, else ``None``.
     """
-    from .._kernels.touchstone import passive_mask
+    from ._numbers import numba_running
 
-    ok = np.empty(s.shape[0], dtype=np.bool_)
-    passive_mask(np.ascontiguousarray(s), (1.0 + tol) ** 2, ok)
+    if numba_running():  # the compiled Cholesky test; NumPy's eigvalsh when Numba is not up yet
+        from .._kernels.touchstone import passive_mask
+
+        ok = np.empty(s.shape[0], dtype=np.bool_)
+        passive_mask(np.ascontiguousarray(s), (1.0 + tol) ** 2, ok)
+    else:
+        ok = np.linalg.eigvalsh(np.conj(np.swapaxes(s, -1, -2)) @ s)[:, -1] < (1.0 + tol) ** 2
     if ok.all():
         return None
     bad = np.nonzero(~ok)[0]

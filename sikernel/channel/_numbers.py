@@ -1,0 +1,100 @@
+"""The numbers of a Touchstone 1.x file, by whichever of two equal parsers is cheaper now.
+
+* The compiled parser (:func:`sikernel._kernels.touchstone.parse_numbers_marked`,
+  one pass over the bytes, ~10 ms for a 6,001-point .s4p) is used when Numba is
+  already running in this process.  Its few tokens off Clinger's exact fast path
+  (more than 15 significant digits, or an exponent beyond +-22) are converted
+  again here by Python's correctly rounded ``float``.
+* Otherwise a NumPy tokenizer (``bytes.split`` + ``float``, ~60 ms for the same
+  file) is used: starting Numba costs ~1 s in a fresh process (its import, its
+  first-dispatch set-up, which imports ``scipy.linalg`` for BLAS, and the cache
+  load), far more than the parse, and a script that only reads a file should not
+  pay it (``benches/bench_touchstone.py``, fresh process against scikit-rf).
+
+Both give the correctly rounded double of every token, so the result does not
+depend on which one ran (tests/test_touchstone_numbers.py).  Malformed input is
+always diagnosed by the compiled parser (its error offset names the token).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+
+import numpy as np
+
+_COMMENT_START = re.compile(rb"[!#]")
+_SPACE = b" \t\r\n\v\f"
+
+
+def numba_running() -> bool:
+    """True when Numba has already set up its compiler in this process (first dispatch done).
+
+    Read from ``numba.core.entrypoints._already_initialized`` (set by Numba's first
+    compile or cache load); False when Numba is not imported.
+    """
+    ep = sys.modules.get("numba.core.entrypoints")
+    return bool(getattr(ep, "_already_initialized", False))
+
+
+def parse_numbers(buf: np.ndarray) -> tuple[np.ndarray, int]:
+    """Numbers of a Touchstone 1.x byte buffer: ``(values, count)``.
+
+    ``count`` < 0 flags a malformed token at byte ``-count - 1`` (the convention of
+    :func:`sikernel._kernels.touchstone.parse_numbers`).
+    """
+    if not numba_running():
+        vals = _parse_numpy(buf)
+        if vals is not None:
+            return vals, vals.size
+    return _parse_compiled(buf)
+
+
+def _parse_compiled(buf: np.ndarray) -> tuple[np.ndarray, int]:
+    from .._kernels.touchstone import parse_numbers_marked
+
+    vals = np.empty(buf.size // 2 + 1)
+    slow = np.zeros(1 + 2 * 4096, dtype=np.int64)
+    count = parse_numbers_marked(buf, vals, slow)
+    if count <= 0 or slow[0] == 0:
+        return vals, count
+    if slow[0] > (slow.size - 1) // 2:  # many long tokens: the NumPy tokenizer does them all
+        exact = _parse_numpy(buf)
+        if exact is not None and exact.size == count:
+            return exact, count
+        return vals, count
+    for j in range(int(slow[0])):
+        k, start = int(slow[1 + 2 * j]), int(slow[2 + 2 * j])
+        end = start
+        while end < buf.size and buf[end] not in _SPACE and buf[end] != 33:  # 33 = "!"
+            end += 1
+        vals[k] = float(buf[start:end].tobytes())
+    return vals, count
+
+
+def _parse_numpy(buf: np.ndarray) -> np.ndarray | None:
+    """Tokens of ``buf`` (comments and option lines removed) by ``float``; None when any
+    token is not a plain finite decimal number (then the compiled parser decides)."""
+    text = buf.tobytes()
+    pieces = []
+    last = 0
+    for m in _COMMENT_START.finditer(text):
+        q = m.start()
+        if q < last:
+            continue
+        if text[q] == 35 and q > 0 and text[q - 1] not in _SPACE:  # "#" inside a token: malformed
+            return None
+        end = text.find(b"\n", q)
+        pieces.append(text[last:q])
+        last = len(text) if end < 0 else end
+    pieces.append(text[last:])
+    body = b" ".join(pieces)
+    if b"_" in body:  # float() accepts digit separators; Touchstone does not
+        return None
+    try:
+        vals = np.array([float(t) for t in body.split()], dtype=float)
+    except ValueError:
+        return None
+    if not np.all(np.isfinite(vals)):  # "nan", "inf" are not numbers of the format
+        return None
+    return vals
