@@ -22,6 +22,8 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.special import ellipk
 
 from sikernel.channel.field2d import wheeler_geometry_factor
@@ -132,3 +134,30 @@ def test_geometry_factor_bad_input() -> None:
         wheeler_geometry_factor("coax", 1e-4, 1e-5, 1e-4)
     with pytest.raises(SIKernelError, match="finite"):
         wheeler_geometry_factor("stripline", 1e-4, -1e-5, 1e-4)
+
+
+#: scaling every dimension by k scales g by 1/k (the solve is scale-free); round-off only
+RTOL_SCALE = 1e-9
+
+
+@given(k=st.floats(0.2, 5.0), kind=st.sampled_from(["microstrip", "stripline"]),
+       coupled=st.booleans())
+@settings(max_examples=10)
+def test_geometry_factor_scales_inversely(k: float, kind: str, coupled: bool) -> None:
+    w, t, h, s = 100e-6, 18e-6, 80e-6, (60e-6 if coupled else None)
+    g = wheeler_geometry_factor(kind, w, t, h, s)
+    gk = wheeler_geometry_factor(kind, k * w, k * t, k * h, None if s is None else k * s)
+    assert gk == pytest.approx(g / k, rel=RTOL_SCALE)
+
+
+def test_geometry_factor_physical_trends() -> None:
+    """Wider strips lose less; a coupled pair (differential, two strips) loses more than one
+    strip; a wider gap tends to twice the single line (two uncoupled lines in series)."""
+    g = wheeler_geometry_factor
+    for kind in ("microstrip", "stripline"):
+        assert g(kind, 200e-6, 18e-6, 100e-6) < g(kind, 100e-6, 18e-6, 100e-6)
+        single = g(kind, 100e-6, 18e-6, 100e-6)
+        near = g(kind, 100e-6, 18e-6, 100e-6, 50e-6)
+        far = g(kind, 100e-6, 18e-6, 100e-6, 2000e-6)
+        assert single < near
+        assert far == pytest.approx(2 * single, rel=0.02)
