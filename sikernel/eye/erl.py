@@ -1,4 +1,4 @@
-"""Effective return loss (ERL), IEEE Std 802.3 Annex 93A.5 (802.3cd/ck, Annex 162A/163A/120G).
+"""Effective return loss (ERL), IEEE Std 802.3 Annex 93A.5 (as used by 802.3ck, Clauses 162/163, Annexes 120F/120G).
 
 ERL turns a port's differential return loss into one number that, like COM, counts what
 the receiver cannot equalise: the reflection of a unit pulse (the pulse TDR, PTDR),
@@ -26,7 +26,7 @@ port (port 1 = TX end, ERL11; port 2 = RX end, ERL22):
    last sample above 1e-5 of the peak, time shifted back by the 500 ps.
 4. From ``t = T_rTDR`` to ``t = N UI + T_fx``: the pulse TDR is the sum of M consecutive
    impulse-response samples (a one-UI rectangular pulse, ``get_PulseR``).
-5. Gate (93A-58 .. 93A-60 as coded): zero before ``T_fx + 3 T_rTDR``; for one UI after it
+5. Gate (93A.5 as coded in ``get_TDR``): zero before ``T_fx + 3 T_rTDR``; for one UI after it
    plus ``N_bx`` UI, weight ``G_rr G_loss`` with (``Grr`` = 0 or 1, the default)
    ``G_rr = (1 + rho_x) rho_x exp(-((x - N_bx - 1)/(N_bx + 1))^2)``,
    ``x = (t - T_fx - 3 T_rTDR)/UI``, (``Grr`` = 2) ``G_rr = rho_x``, and
