@@ -1,4 +1,4 @@
-"""Effective return loss (ERL), IEEE Std 802.3 Annex 93A.5 (as used by 802.3ck, Clauses 162/163, Annexes 120F/120G).
+"""Effective return loss (ERL), IEEE Std 802.3 Annex 93A.5 (802.3ck: Clauses 162/163, Annex 120F/120G).
 
 ERL turns a port's differential return loss into one number that, like COM, counts what
 the receiver cannot equalise: the reflection of a unit pulse (the pulse TDR, PTDR),
