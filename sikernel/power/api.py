@@ -82,15 +82,65 @@ class EnergyBreakdown:
                 "si_path": self.si_path, "power_mw": self.power_mw}
 
 
+#: lowest symbol rate accepted (Bd): below it a GBd value was almost surely typed as Bd
+MIN_BAUD = 1e6
+
+
+def check_baud(baud: object) -> float:
+    """A symbol rate in Bd, finite and ≥ :data:`MIN_BAUD` (1 MBd).
+
+    Parameters
+    ----------
+    baud : float
+        Symbol rate in Bd.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    SIKernelError
+        Not a finite positive number, or below 1 MBd (the message suggests the GBd-as-Bd slip).
+    """
+    fb = _validate.positive("baud", baud)
+    if fb < MIN_BAUD:
+        raise SIKernelError(f"baud={baud!r} Bd is below {MIN_BAUD:g} Bd: the symbol rate is in "
+                            f"Bd (symbols/s), not GBd -- did you mean {fb:g}e9?")
+    return fb
+
+
+def check_ber(target_ber: object) -> float:
+    """A bit error ratio strictly between 0 and 0.5.
+
+    Parameters
+    ----------
+    target_ber : float
+        Raw bit error ratio.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    SIKernelError
+        Not a number, or outside (0, 0.5).
+    """
+    ber = _validate.finite_scalar("target_ber", target_ber)
+    if not 0.0 < ber < 0.5:
+        raise SIKernelError(f"target_ber={target_ber!r} is outside (0, 0.5): a bit error ratio is a "
+                            "probability below 1/2 (e.g. 1e-6, or 2.4e-4 for an RS(544,514) FEC link)")
+    return ber
+
+
 def _check_common(baud: object, modulation: object, node_nm: object, architecture: object,
                   target_ber: object, scope: object):
-    fb = _validate.positive("baud", baud)
+    fb = check_baud(baud)
     mod = _validate.one_of("modulation", modulation, _MODULATIONS)
     tech = get_technology(node_nm)
     arch = _validate.one_of("architecture", architecture, ARCHITECTURES)
-    ber = _validate.finite_scalar("target_ber", target_ber, minimum=0.0, strict_min=True)
-    if ber >= 0.1:
-        raise SIKernelError(f"target_ber={target_ber!r} must be < 0.1")
+    ber = check_ber(target_ber)
     sc = _validate.one_of("scope", scope, _SCOPES)
     return fb, mod, _MODULATIONS[mod], tech, arch, ber, sc
 
@@ -99,7 +149,8 @@ def energy_per_bit(channel: Any = None, loss_db: float | None = None, baud: floa
                    modulation: str = "pam4", node_nm: float = 7, architecture: str = "auto",
                    target_ber: float = 1e-6, scope: str = "txrx",
                    coefficients: EnergyCoefficients | None = None,
-                   exclude: tuple[str, ...] = (), clocking: str = "cdr") -> EnergyBreakdown:
+                   exclude: tuple[str, ...] = (), clocking: str = "cdr",
+                   tx_architecture: str = "ffe", channel_kind: str = "host") -> EnergyBreakdown:
     """Energy per bit of a SerDes lane that closes ``channel`` (or a loss) at ``target_ber``.
 
     Parameters
@@ -113,17 +164,19 @@ def energy_per_bit(channel: Any = None, loss_db: float | None = None, baud: floa
         line of that loss), through the same SI chain, tabulated once per
         (baud, modulation) and interpolated (sub-millisecond when warm).
     baud : float
-        Symbol rate in Bd (> 0).
+        Symbol rate in Bd (≥ 1 MBd; 53.125e9 for 53.125 GBd).
     modulation : str
         "nrz", "pam3", "pam4", "pam6" or "pam8".
     node_nm : float
-        CMOS node preset: 28, 16 (or 12), 7, 5, 3 (32 for the calibration design).
+        CMOS node preset in nm: 28, 16 (or 12), 7 (or 10), 5 (or 4), 3 (32 for the calibration
+        design).
     architecture : str
         "auto" (least energy that closes), "linear", "analog" or "dsp".
     target_ber : float
-        Bit error ratio the link must reach (raw, before FEC).
+        Bit error ratio the link must reach (raw, before FEC), in (0, 0.5).
     scope : str
-        "txrx" (both ends of one link), "tx" or "rx".
+        "txrx" (both ends of one link), "tx" (the transmitter only: driver, FFE/DAC, serializer,
+        half the PLL) or "rx" (the rest); the design is always chosen on TX + RX.
     coefficients : EnergyCoefficients, optional
         Model coefficients (default: the calibrated set).
     exclude : tuple of str
@@ -132,6 +185,13 @@ def energy_per_bit(channel: Any = None, loss_db: float | None = None, baud: floa
         "cdr" (per-lane clock recovery: phase interpolator, CDR logic, an edge/error slicer;
         one PLL per ``lanes_per_pll`` lanes) or "forwarded" (source-synchronous: the clock
         travels on its own lane, shared by ``lanes_per_forwarded_clock`` data lanes; no CDR).
+    tx_architecture : str
+        "ffe" (SST driver with analog FFE segments) or "dac" (DSP FIR + DAC; ``tx_dac_bits``
+        serialized streams).
+    channel_kind : str
+        What ``loss_db`` stands for: "host" (IEEE package + host-board line + IEEE package) or
+        "xsr" (an in-package die-to-die / die-to-optical-engine trace with no BGA package:
+        XSR, CPO); :func:`sikernel.power.table.synthetic_parts`.  Ignored with ``channel``.
 
     Returns
     -------
@@ -140,14 +200,19 @@ def energy_per_bit(channel: Any = None, loss_db: float | None = None, baud: floa
     Raises
     ------
     SIKernelError
-        Both or neither of ``channel``/``loss_db``; negative or non-finite loss; baud ≤ 0;
-        unknown modulation, node, architecture or scope; a link no architecture closes
+        Both or neither of ``channel``/``loss_db``; negative or non-finite loss; baud below
+        1 MBd; BER outside (0, 0.5); unknown modulation, node, architecture, scope or TX
+        architecture; a link no architecture closes
         ("no architecture closes this link at BER …").
     """
     fb, mod, levels, tech, arch, ber, sc = _check_common(baud, modulation, node_nm, architecture,
                                                          target_ber, scope)
     co = DEFAULT_COEFFICIENTS if coefficients is None else coefficients
     clk = _validate.one_of("clocking", clocking, budget.CLOCKINGS)
+    txk = _validate.one_of("tx_architecture", tx_architecture, budget.TX_KINDS)
+    from .table import KINDS
+
+    kind = _validate.one_of("channel_kind", channel_kind, KINDS)
     if (channel is None) == (loss_db is None):
         raise SIKernelError("give exactly one of channel= (a Channel) or loss_db= (dB at baud/2)")
     if loss_db is not None:
@@ -158,7 +223,7 @@ def energy_per_bit(channel: Any = None, loss_db: float | None = None, baud: floa
             raise SIKernelError(f"no architecture closes this link at BER {ber:g}: loss_db={loss_db!r} "
                                 f"exceeds {LOSS_GRID_DB[-1]:g} dB, the largest tabulated loss (every "
                                 "family fails well below it)")
-        op = get_table(fb, levels).at(loss)
+        op = get_table(fb, levels, kind=kind).at(loss)
         il = loss
         path = "table"
     else:
@@ -167,7 +232,7 @@ def energy_per_bit(channel: Any = None, loss_db: float | None = None, baud: floa
     op = restrict(budget.with_retimed_ctle_only(op), exclude)
     return breakdown(op, levels=levels, baud=fb, modulation=mod, tech=tech, co=co,
                      architecture=arch, target_ber=ber, scope=sc, il_db=il, si_path=path,
-                     clocking=clk)
+                     clocking=clk, tx_kind=txk)
 
 
 def restrict(op: budget.OpTable, exclude: tuple[str, ...]) -> budget.OpTable:
@@ -243,7 +308,7 @@ def channel_op_table(channel: Any, baud: float, levels: int):
 
 def breakdown(op: budget.OpTable, *, levels: int, baud: float, modulation: str, tech, co,
               architecture: str, target_ber: float, scope: str, il_db: float,
-              si_path: str, clocking: str = "cdr") -> EnergyBreakdown:
+              si_path: str, clocking: str = "cdr", tx_kind: str = "ffe") -> EnergyBreakdown:
     """Solve the budget for every candidate and wrap the chosen one.
 
     Parameters
@@ -272,6 +337,8 @@ def breakdown(op: budget.OpTable, *, levels: int, baud: float, modulation: str, 
         "table" or "channel" (reported).
     clocking : str, optional
         "cdr" or "forwarded".
+    tx_kind : str, optional
+        "ffe" or "dac" (:data:`sikernel.power.budget.TX_KINDS`).
 
     Returns
     -------
@@ -283,7 +350,7 @@ def breakdown(op: budget.OpTable, *, levels: int, baud: float, modulation: str, 
         No family closes (``"auto"``), or the requested one is excluded or does not close.
     """
     sol = budget.solve(op, levels=levels, baud=baud, target_ber=target_ber, tech=tech, co=co,
-                       scope=scope, clocking=clocking)
+                       scope=scope, clocking=clocking, tx_kind=tx_kind)
     amp_max = 0.5 * tech.vdd_tx_max_v
     row, fam, reasons, totals = choose(op, sol, architecture, target_ber, amp_max)
     bit_rate = baud * math.log2(levels)
@@ -294,6 +361,7 @@ def breakdown(op: budget.OpTable, *, levels: int, baud: float, modulation: str, 
     eq = {
         "tx_ffe_taps": int(op.tx_taps[i]),
         "tx_ffe_bits": int(co.tx_ffe_bits),
+        "tx_architecture": tx_kind,
         "clocking": clocking,
         "ctle_peaking_db": float(op.ctle_peaking_db[i]),
         "ctle_gdc_db": None if gdc is None else float(gdc[i]),
@@ -318,4 +386,5 @@ def breakdown(op: budget.OpTable, *, levels: int, baud: float, modulation: str, 
                            target_ber=target_ber, scope=scope, si_path=si_path)
 
 
-__all__ = ["EnergyBreakdown", "breakdown", "channel_op_table", "energy_per_bit", "restrict"]
+__all__ = ["MIN_BAUD", "EnergyBreakdown", "breakdown", "channel_op_table", "check_baud", "check_ber",
+           "energy_per_bit", "restrict"]

@@ -74,21 +74,22 @@ def _interpolate(table: Any, loss: np.ndarray) -> budget.OpTable:
     g = table.loss_db
     i = np.minimum(((loss - g[0]) / (g[1] - g[0])).astype(np.int64), g.size - 2)
     w = ((loss - g[i]) / (g[i + 1] - g[i]))[:, None]
-    f = {k: (1.0 - w) * v[i] + w * v[i + 1] for k, v in table.figures.items()}
+    f = {k: (1.0 - w) * v[i] + w * v[i + 1] for k, v in table.figures.items() if k != "tx_taps"}
     gdc = table.gdc_db[i + (w[:, 0] >= 0.5).astype(np.int64)]
+    tx = table.figures["tx_taps"][i + (w[:, 0] > 0).astype(np.int64)]
     a2 = f["a"] * f["a"]
     return budget.OpTable(family=table.family, a=f["a"], r2=f["nsr_r2"] * a2,
                           var_n=f["nsr_var_n"] * a2, q_coef=f["nsr_q_coef"] * a2,
-                          mlsd_gain_db=np.zeros(table.family.size), tx_taps=table.tx_taps,
+                          mlsd_gain_db=np.zeros(table.family.size), tx_taps=tx,
                           ctle_peaking_db=f["ctle_peaking_db"], rx_ffe_taps=table.rx_ffe_taps,
                           dfe_taps=table.dfe_taps, mlsd=table.mlsd, extra={"ctle_gdc_db": gdc})
 
 
 def _solve_block(op: budget.OpTable, *, levels: int, baud: float, target_ber: float, tech: Any,
                  co: EnergyCoefficients, scope: str, clocking: str, architecture: str,
-                 out: dict[str, np.ndarray], sl: slice) -> None:
+                 out: dict[str, np.ndarray], sl: slice, tx_kind: str = "ffe") -> None:
     sol = budget.solve(op, levels=levels, baud=baud, target_ber=target_ber, tech=tech, co=co,
-                       scope=scope, clocking=clocking)
+                       scope=scope, clocking=clocking, tx_kind=tx_kind)
     n = sol.total_w.shape[0]
     rows = np.arange(n)
     fam = op.family[sol.config_index]
@@ -115,7 +116,7 @@ def _solve_block(op: budget.OpTable, *, levels: int, baud: float, target_ber: fl
     out["total"][sl] = np.where(ok, tot, np.nan)
     out["code"][sl] = np.where(ok, code, -1)
     cfg = sol.config_index[row]
-    eq = {"tx_ffe_taps": op.tx_taps[cfg], "ctle_peaking_db": op.ctle_peaking_db[rows, cfg],
+    eq = {"tx_ffe_taps": op.tx_taps[rows, cfg], "ctle_peaking_db": op.ctle_peaking_db[rows, cfg],
           "ctle_gdc_db": op.extra["ctle_gdc_db"][rows, cfg], "dfe_taps": op.dfe_taps[cfg],
           "rx_ffe_taps": op.rx_ffe_taps[cfg], "mlsd": op.mlsd[cfg], "adc_enob": sol.enob[row],
           "launch_peak_v": sol.amp_v[rows, row]}
@@ -126,7 +127,8 @@ def _solve_block(op: budget.OpTable, *, levels: int, baud: float, target_ber: fl
 def energy_per_bit_batch(loss_db: Any, baud: float = 53.125e9, modulation: str = "pam4",
                          node_nm: float = 7, architecture: str = "auto", target_ber: float = 1e-6,
                          scope: str = "txrx", coefficients: EnergyCoefficients | None = None,
-                         exclude: tuple[str, ...] = (), clocking: str = "cdr") -> EnergyBatch:
+                         exclude: tuple[str, ...] = (), clocking: str = "cdr",
+                         tx_architecture: str = "ffe", channel_kind: str = "host") -> EnergyBatch:
     """Energy per bit for an array of insertion losses (vectorised ``energy_per_bit(loss_db=x)``).
 
     Parameters
@@ -135,6 +137,8 @@ def energy_per_bit_batch(loss_db: Any, baud: float = 53.125e9, modulation: str =
         Insertion losses at ``baud/2`` in dB (finite, ≥ 0), any shape (flattened).
     baud, modulation, node_nm, architecture, target_ber, scope, coefficients, exclude, clocking
         As :func:`sikernel.power.energy_per_bit`, one value for the whole batch.
+    tx_architecture, channel_kind : str
+        As :func:`sikernel.power.energy_per_bit`.
 
     Returns
     -------
@@ -149,18 +153,20 @@ def energy_per_bit_batch(loss_db: Any, baud: float = 53.125e9, modulation: str =
         clocking or excluded family.
     """
     from .api import _check_common, restrict
-    from .table import LOSS_GRID_DB, get_table
+    from .table import KINDS, LOSS_GRID_DB, get_table
 
     fb, _, levels, tech, arch, ber, sc = _check_common(baud, modulation, node_nm, architecture,
                                                        target_ber, scope)
     co = DEFAULT_COEFFICIENTS if coefficients is None else coefficients
     clk = _validate.one_of("clocking", clocking, budget.CLOCKINGS)
+    txk = _validate.one_of("tx_architecture", tx_architecture, budget.TX_KINDS)
+    kind = _validate.one_of("channel_kind", channel_kind, KINDS)
     loss = np.asarray(loss_db, dtype=float).reshape(-1)
     bad = ~np.isfinite(loss) | (loss < 0)
     if np.any(bad):
         raise SIKernelError(f"loss_db must be finite and >= 0 dB; got {loss[bad][0]!r} "
                             f"(and {int(bad.sum()) - 1} more)")
-    table = get_table(fb, levels)
+    table = get_table(fb, levels, kind=kind)
     if arch != "auto" and arch in exclude:
         raise SIKernelError(f"architecture {arch!r} is excluded")
     n = loss.size
@@ -175,7 +181,7 @@ def energy_per_bit_batch(loss_db: Any, baud: float = 53.125e9, modulation: str =
         blk = {k: np.empty(pts.size) for k in out if k != "code"}
         blk["code"] = np.empty(pts.size, dtype=np.int64)
         _solve_block(op, levels=levels, baud=fb, target_ber=ber, tech=tech, co=co, scope=sc,
-                     clocking=clk, architecture=arch, out=blk, sl=slice(None))
+                     clocking=clk, architecture=arch, out=blk, sl=slice(None), tx_kind=txk)
         for k, v in blk.items():
             out[k][pts] = v
     return EnergyBatch(total_pj_per_bit=out["total"], blocks={b: out[b] for b in budget.BLOCKS},

@@ -16,6 +16,9 @@ from numpy.typing import ArrayLike
 from .coefficients import EnergyCoefficients
 from .technology import Technology
 
+#: sample rate at which ``walden_fom_j`` is quoted (S/s): a 112G PAM4 receiver's ADC
+ADC_REF_RATE_HZ = 56e9
+
 
 def tx_driver_w(v_peak_v: ArrayLike, baud: float, tech: Technology,
                 co: EnergyCoefficients) -> np.ndarray:
@@ -84,39 +87,169 @@ def tx_ffe_w(n_taps: ArrayLike, baud: float, tech: Technology, co: EnergyCoeffic
             * tech.energy_scale * baud)
 
 
-def afe_gm_per_c(baud: float, co: EnergyCoefficients, gain: float = 1.0) -> float:
+def tx_serializer_w(n_streams: ArrayLike, baud: float, tech: Technology,
+                    co: EnergyCoefficients) -> np.ndarray:
+    """TX serializer, pre-driver chain and TX clock buffers: ``n_streams`` full-rate bit
+    streams, each switching ``E_ser`` per symbol (digital ``C V²`` scaling), sped up to the
+    symbol rate against the node's gate delay:
+
+        P = n_streams · E_ser · s_E(node) · f_baud · m / (m - t_FO4(node) · f_baud)
+
+    The last mux stage and the pre-driver must settle within one UI; as the UI shrinks
+    towards the gate delay ``t_FO4`` (rule (2) of :mod:`sikernel.power.technology`) their
+    devices are upsized against their own capacitance -- the same self-loading law as an
+    AFE stage (:func:`self_loading`) with the delay ``t_FO4`` in place of ``1/f_T`` -- and
+    the inductive peaking of high-speed pre-drivers (ratio ``m``, ``bw_extension``) buys the
+    same headroom.  ``inf`` when ``t_FO4 f_baud ≥ m``.  A PAM-L TX with an ``n``-tap analog
+    FFE drives ``n log2 L`` full-rate streams (each tap's segment group has its own retimed
+    copy of the symbol bits); a DAC TX one stream per DAC bit.
+
+    Parameters
+    ----------
+    n_streams : array_like
+        Full-rate bit streams serialized.
+    baud : float
+        Symbol rate in Bd.
+    tech : Technology
+        Process node (``energy_scale``, ``delay_scale``).
+    co : EnergyCoefficients
+        Energy coefficients (``e_tx_ser_j``, ``t_fo4_s``, ``bw_extension``).
+
+    Returns
+    -------
+    numpy.ndarray
+        Power in W (``inf`` when the serializer cannot reach the rate).
+    """
+    m = co.bw_extension
+    room = m - co.t_fo4_s * tech.delay_scale * baud
+    sl = m / room if room > 0 else math.inf
+    return np.asarray(n_streams, dtype=float) * co.e_tx_ser_j * tech.energy_scale * baud * sl
+
+
+def tx_dac_dsp_w(n_taps: ArrayLike, levels: int, baud: float, tech: Technology,
+                 co: EnergyCoefficients) -> np.ndarray:
+    """DAC transmitter's digital FIR and DAC segments: per symbol ``n_taps`` multiply-accumulates
+    of a ``log2 L``-bit symbol by a ``tx_dac_bits``-bit coefficient (array multiplier,
+    Weste & Harris §11.9, as :func:`dsp_ffe_w`), plus ``tx_dac_bits`` DAC segment retimers of
+    ``E_seg`` each.
+
+    Parameters
+    ----------
+    n_taps : array_like
+        FIR taps (the TX FFE taps the SI chain chose).
+    levels : int
+        PAM levels ``L``.
+    baud : float
+        Symbol rate in Bd.
+    tech : Technology
+        Process node (``energy_scale``).
+    co : EnergyCoefficients
+        Energy coefficients (``e_fa_j``, ``tx_dac_bits``, ``e_tx_segment_j``).
+
+    Returns
+    -------
+    numpy.ndarray
+        Power in W.
+    """
+    n = np.asarray(n_taps, dtype=float)
+    w_s = math.log2(levels)
+    w_acc = co.tx_dac_bits + w_s + np.log2(np.maximum(n, 1.0))
+    fir = n * (w_s * co.tx_dac_bits + w_acc) * co.e_fa_j
+    seg = co.tx_dac_bits * co.e_tx_segment_j
+    return (fir + seg) * tech.energy_scale * baud
+
+
+def f_t_of(tech: Technology, co: EnergyCoefficients) -> float:
+    """Transit frequency used for ``tech``: the node preset's ``f_t_hz`` times ``co.f_t_scale``.
+
+    Parameters
+    ----------
+    tech : Technology
+        Process node (``f_t_hz``).
+    co : EnergyCoefficients
+        Energy coefficients (``f_t_scale``).
+
+    Returns
+    -------
+    float
+        f_T in Hz.
+    """
+    return tech.f_t_hz * co.f_t_scale
+
+
+def self_loading(gain_bandwidth_hz: float, tech: Technology, co: EnergyCoefficients) -> float:
+    """Self-loading factor ``m / (m - G f_bw / f_T)`` of a stage of gain-bandwidth ``G f_bw``
+    built with inductive peaking of bandwidth-extension ratio ``m`` (``inf`` when not realisable).
+
+    A stage of transconductance ``g_m`` driving its load ``C_L`` plus its own device
+    capacitance ``C_self = g_m / (2π f_T)`` (``f_T = g_m / (2π C_gg)``) reaches the
+    bandwidth ``f_bw`` at gain ``G`` when ``g_m = 2π f_bw G (C_L + C_self) / m``, where
+    ``m`` is the bandwidth extension of its peaking network (1 for a plain RC load; 1.72 for
+    maximally flat shunt peaking and up to 2.83 for a bridged T-coil: T. H. Lee, *The Design of
+    CMOS Radio-Frequency Integrated Circuits*, 2nd ed., §9.2 (shunt peaking, Table 9.1) and
+    §9.4 (bridged T-coil); S. Galal and B. Razavi, IEEE JSSC 39(12), 2004; S. Shekhar et al.,
+    "Bandwidth extension techniques for CMOS amplifiers", IEEE JSSC 41(11), 2006).  Solving,
+
+        g_m = (2π f_bw G C_L / m) · m / (m - G f_bw / f_T),
+
+    i.e. the RC-limited cost ``2π f_bw G C_L / m`` times this factor, which rises steeply as
+    ``G f_bw`` nears ``m f_T`` (Razavi, *Design of Analog CMOS Integrated Circuits*, 2nd ed.,
+    ch. 6, gain-bandwidth of a loaded stage).
+
+    Parameters
+    ----------
+    gain_bandwidth_hz : float
+        ``G · f_bw`` of the stage in Hz.
+    tech : Technology
+        Process node (``f_t_hz``).
+    co : EnergyCoefficients
+        Energy coefficients (``bw_extension``, ``f_t_scale``).
+
+    Returns
+    -------
+    float
+        The factor (≥ 1), ``inf`` when ``G f_bw ≥ m f_T``.
+    """
+    m = co.bw_extension
+    room = m - gain_bandwidth_hz / f_t_of(tech, co)
+    return m / room if room > 0 else math.inf
+
+
+def afe_gm_per_c(baud: float, co: EnergyCoefficients, gain: float = 1.0,
+                 tech: Technology | None = None) -> float:
     """Transconductance per farad of external load, ``g_m / C_L``, of one AFE stage of voltage
     gain ``gain`` at the bandwidth ``f_bw = afe_bandwidth_per_baud · baud``.
 
-    Gain-bandwidth: ``g_m = 2π f_bw · gain · (C_L + C_self)``, and the stage's own device
-    capacitance grows with its size, ``C_self = g_m / (2π f_T)`` (f_T = g_m/(2π C_gg));
-    solving (self-loading, e.g. Razavi, *Design of Analog CMOS ICs*, 2nd ed., §6 on the
-    gain-bandwidth of a loaded stage; Sackinger, *Analysis and Design of Transimpedance
-    Amplifiers*, on f_T-limited gain stages):
+    With inductive peaking of ratio ``m`` and self-loading (:func:`self_loading`):
 
-        g_m / C_L = 2π f_bw · gain / (1 - gain · f_bw / f_T).
+        g_m / C_L = 2π f_bw · gain / (m - gain · f_bw / f_T).
 
-    The cost per stage thus rises steeply as ``gain · f_bw`` nears ``f_T``: what makes
-    a 112G front end dearer per bit than a 12G one in an older node.  Returns ``inf`` when
-    ``gain · f_bw ≥ f_T`` (not realisable).
+    The cost per stage thus rises steeply as ``gain · f_bw`` nears ``m f_T``: what makes
+    a 224G front end dearer per bit than a 112G one in the same node.  Returns ``inf`` when
+    not realisable.
 
     Parameters
     ----------
     baud : float
         Symbol rate in Bd (symbols/s).
     co : EnergyCoefficients
-        Energy coefficients (``afe_bandwidth_per_baud``, ``f_t_hz``).
+        Energy coefficients (``afe_bandwidth_per_baud``, ``bw_extension``, ``f_t_scale``).
     gain : float, optional
         Voltage gain of the stage (linear, V/V); 1 for a unity-gain cell.
+    tech : Technology, optional
+        Process node (its ``f_t_hz``); default the 7 nm preset.
 
     Returns
     -------
     float
         ``g_m / C_L`` in S/F (1/s); ``inf`` when not realisable.
     """
+    if tech is None:
+        from .technology import NODES, REFERENCE_NODE_NM
+
+        tech = NODES[REFERENCE_NODE_NM]
     f_bw = co.afe_bandwidth_per_baud * baud
-    room = 1.0 - gain * f_bw / co.f_t_hz
-    return 2.0 * math.pi * f_bw * gain / room if room > 0 else math.inf
+    return 2.0 * math.pi * f_bw * gain / co.bw_extension * self_loading(gain * f_bw, tech, co)
 
 
 def afe_stage_w(n_stages: ArrayLike, baud: float, tech: Technology, co: EnergyCoefficients,
@@ -124,8 +257,8 @@ def afe_stage_w(n_stages: ArrayLike, baud: float, tech: Technology, co: EnergyCo
     """RX analog front end (CTLE, VGA, summer): ``n_stages`` differential stages of gain ``gain``.
 
     Each stage must reach its gain at ``f_bw`` into its load ``C_L`` with its own
-    self-loading (:func:`afe_gm_per_c`; unity-gain cells for the CTLE, summer and input
-    stage, ``gain_stage_db`` cells for the VGA); a square-law pair at overdrive ``V_ov``
+    self-loading and peaking (:func:`afe_gm_per_c`; unity-gain cells for the CTLE, summer and
+    input stage, ``gain_stage_db`` cells for the VGA); a square-law pair at overdrive ``V_ov``
     needs a tail current ``I = g_m V_ov`` (``g_m = 2 I_D / V_ov``, ``I_D = I/2``; Razavi,
     *Design of Analog CMOS ICs*, ch. 2, square-law transconductance), so
 
@@ -138,19 +271,20 @@ def afe_stage_w(n_stages: ArrayLike, baud: float, tech: Technology, co: EnergyCo
     baud : float
         Symbol rate in Bd (symbols/s).
     tech : Technology
-        Process node (``vdd_analog_v``).
+        Process node (``vdd_analog_v``, ``f_t_hz``).
     co : EnergyCoefficients
-        Energy coefficients (``c_afe_f``, ``v_ov_v``, ``afe_bandwidth_per_baud``, ``f_t_hz``).
+        Energy coefficients (``c_afe_f``, ``v_ov_v``, ``afe_bandwidth_per_baud``,
+        ``bw_extension``, ``f_t_scale``).
     gain : float, optional
         Voltage gain per stage (linear, V/V).
 
     Returns
     -------
     numpy.ndarray
-        AFE power in W (``inf`` for stages whose gain-bandwidth reaches ``f_T``).
+        AFE power in W (``inf`` for stages whose gain-bandwidth reaches ``m f_T``).
     """
     c_l = co.c_afe_f
-    gm = c_l * afe_gm_per_c(baud, co, gain)
+    gm = c_l * afe_gm_per_c(baud, co, gain, tech)
     return np.asarray(n_stages, dtype=float) * tech.vdd_analog_v * gm * co.v_ov_v
 
 
@@ -173,9 +307,46 @@ def ctle_stages(peaking_db: ArrayLike, co: EnergyCoefficients) -> np.ndarray:
     return np.maximum(1.0, np.ceil(p / co.ctle_peaking_per_stage_db - 1e-9))
 
 
+def adc_fom_j(baud: float, tech: Technology, co: EnergyCoefficients) -> float:
+    """Walden figure of merit of a time-interleaved ADC at ``f_s = baud`` in ``tech``:
+
+        FOM_W(f_s) = FOM_W,ref · s_E(node) · (1 + f_s / f_c(node)) / (1 + f_ref / f_c,7nm),
+        f_c(node) = f_c,7nm · f_T(node) / f_T(7 nm),   f_ref = ADC_REF_RATE_HZ (56 GS/s)
+
+    ``FOM_W,ref`` is the FOM of a 56 GS/s TI-ADC at 7 nm.  Below the corner ``f_c`` the energy
+    per conversion step is that of the sub-ADCs and their logic (``C V²``, digital scaling
+    ``s_E``); above it the front-end track-and-hold, its input buffer and the clock (jitter)
+    must be driven ever harder and the FOM rises in proportion to ``f_s`` -- the high-speed
+    envelope of the Walden FOM in B. Murmann, "ADC Performance Survey 1997-2024" (ISSCC and
+    VLSI data: flat at low speed, slope ≈ +1 decade per decade above a corner in the GS/s
+    range).  The corner moves with the device speed (f_T).  ``FOM_W,ref`` and ``f_c,7nm`` are
+    fitted on the ADC-DSP designs.
+
+    Parameters
+    ----------
+    baud : float
+        Sample rate in S/s (one sample per UI).
+    tech : Technology
+        Process node (``energy_scale``, ``f_t_hz``).
+    co : EnergyCoefficients
+        Energy coefficients (``walden_fom_j``, ``adc_corner_hz``, ``f_t_scale``).
+
+    Returns
+    -------
+    float
+        FOM_W in J per conversion step.
+    """
+    from .technology import NODES, REFERENCE_NODE_NM
+
+    f_c = co.adc_corner_hz * tech.f_t_hz / NODES[REFERENCE_NODE_NM].f_t_hz
+    norm = 1.0 + ADC_REF_RATE_HZ / co.adc_corner_hz
+    return co.walden_fom_j * tech.energy_scale * (1.0 + baud / f_c) / norm
+
+
 def adc_w(enob: ArrayLike, baud: float, tech: Technology, co: EnergyCoefficients) -> np.ndarray:
     """ADC at one sample per UI, Walden figure of merit:
-    ``P = FOM_W · 2^ENOB · f_s`` (Walden, IEEE JSAC 17(4), 1999).
+    ``P = FOM_W(f_s, node) · 2^ENOB · f_s`` (Walden, IEEE JSAC 17(4), 1999; the rate and node
+    dependence of FOM_W: :func:`adc_fom_j`).
 
     Parameters
     ----------
@@ -184,16 +355,16 @@ def adc_w(enob: ArrayLike, baud: float, tech: Technology, co: EnergyCoefficients
     baud : float
         Symbol rate in Bd (= sample rate in samples/s).
     tech : Technology
-        Process node (digital ``energy_scale``).
+        Process node.
     co : EnergyCoefficients
-        Energy coefficients (``walden_fom_j``, J per conversion step).
+        Energy coefficients (``walden_fom_j``, ``adc_corner_hz``).
 
     Returns
     -------
     numpy.ndarray
         ADC power in W.
     """
-    return co.walden_fom_j * tech.energy_scale * np.exp2(np.asarray(enob, dtype=float)) * baud
+    return adc_fom_j(baud, tech, co) * np.exp2(np.asarray(enob, dtype=float)) * baud
 
 
 def _adc_word_bits(enob: ArrayLike) -> np.ndarray:
@@ -425,6 +596,8 @@ def fixed_w(bit_rate: float, tech: Technology, co: EnergyCoefficients) -> float:
 
 
 __all__ = [
+    "ADC_REF_RATE_HZ",
+    "adc_fom_j",
     "adc_w",
     "afe_gm_per_c",
     "afe_stage_w",
@@ -433,10 +606,14 @@ __all__ = [
     "ctle_stages",
     "dsp_dfe_w",
     "dsp_ffe_w",
+    "f_t_of",
     "fixed_w",
     "mlsd_w",
     "pll_w",
+    "self_loading",
     "slicers_w",
+    "tx_dac_dsp_w",
     "tx_driver_w",
     "tx_ffe_w",
+    "tx_serializer_w",
 ]

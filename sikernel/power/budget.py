@@ -76,7 +76,7 @@ def noise_terms(baud: float, tech: Technology, co: EnergyCoefficients) -> tuple[
     """
     kt = Boltzmann * co.temperature_k
     r_par = co.r_term_diff_ohm * co.r_source_diff_ohm / (co.r_term_diff_ohm + co.r_source_diff_ohm)
-    gm_min = blocks.afe_gm_per_c(baud, co) * co.c_afe_f
+    gm_min = blocks.afe_gm_per_c(baud, co, 1.0, tech) * co.c_afe_f
     return 4.0 * kt * r_par, co.noise_excess * 8.0 * kt / gm_min
 
 
@@ -84,9 +84,11 @@ def noise_terms(baud: float, tech: Technology, co: EnergyCoefficients) -> tuple[
 ENOB_GRID = np.arange(3.0, 8.01, 0.25)
 
 #: block names in report order
-BLOCKS: tuple[str, ...] = ("tx_driver", "tx_ffe", "rx_afe", "adc", "dsp_ffe", "dsp_dfe", "mlsd",
-                           "dsp_adapt_cdr", "slicers_dfe", "clocking_pll", "serdes_fixed")
-_TX_BLOCKS = ("tx_driver", "tx_ffe")
+BLOCKS: tuple[str, ...] = ("tx_driver", "tx_ffe", "tx_serializer", "rx_afe", "adc", "dsp_ffe", "dsp_dfe",
+                           "mlsd", "dsp_adapt_cdr", "slicers_dfe", "clocking_pll", "serdes_fixed")
+_TX_BLOCKS = ("tx_driver", "tx_ffe", "tx_serializer")
+#: transmitter kinds: "ffe" (SST driver with analog FFE taps) or "dac" (DSP FIR + DAC)
+TX_KINDS: tuple[str, ...] = ("ffe", "dac")
 FAMILIES: tuple[str, ...] = ("linear", "analog", "dsp")
 
 
@@ -101,7 +103,8 @@ class OpTable:
     a, r2, var_n, q_coef, mlsd_gain_db : ndarray of float
         See the module docstring (per volt of launch amplitude; ``var_n`` in V²).
     tx_taps, ctle_peaking_db, rx_ffe_taps, dfe_taps, mlsd : ndarray
-        Equaliser settings.
+        Equaliser settings (``tx_taps``: TX FFE taps in use, main included; per point like the
+        figures in a batch).
     extra : dict
         Any further per-configuration arrays to carry into the result (e.g. TX taps, CTLE gDC).
     """
@@ -283,7 +286,8 @@ def _swing_at(a: np.ndarray, r2: np.ndarray, k_var: np.ndarray, q: np.ndarray, x
 
 
 def solve(op: OpTable, *, levels: int, baud: float, target_ber: float, tech: Technology,
-          co: EnergyCoefficients, scope: str = "txrx", clocking: str = "cdr") -> Solved:
+          co: EnergyCoefficients, scope: str = "txrx", clocking: str = "cdr",
+          tx_kind: str = "ffe") -> Solved:
     """Solve the budget and price every block for every configuration (and ENOB for ADC receivers).
 
     Figures of ``op`` may be 1-D (configurations) or 2-D (points × configurations, a batch
@@ -311,6 +315,9 @@ def solve(op: OpTable, *, levels: int, baud: float, target_ber: float, tech: Tec
         chosen on TX + RX).
     clocking : str, optional
         "cdr" (per-lane clock recovery) or "forwarded" (shared forwarded clock, no CDR).
+    tx_kind : str, optional
+        "ffe" (SST driver with analog FFE segments, ``log2 L`` serialized streams) or "dac"
+        (DSP FIR + DAC, ``tx_dac_bits`` serialized streams).
 
     Returns
     -------
@@ -347,6 +354,12 @@ def solve(op: OpTable, *, levels: int, baud: float, target_ber: float, tech: Tec
     # energy-optimal first-stage gm multiple x for the noise-limited part (eq. B2)
     c1 = float(blocks.afe_stage_w(1.0, baud, tech, co))
     c_tx = float(blocks.tx_driver_w(1.0, baud, tech, co))  # TX power per A² (W/V²)
+    dac = tx_kind == "dac"
+    # full-rate streams: one per DAC bit, or log2 L per analog FFE tap (each tap's segments
+    # are driven by their own retimed copy of the symbol bits)
+    tx_taps = op.tx_taps[..., idx].astype(float)
+    n_streams = np.full(tx_taps.shape, float(co.tx_dac_bits)) if dac else math.log2(levels) * tx_taps
+    tx_ser = blocks.tx_serializer_w(n_streams, baud, tech, co)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         x_star = np.sqrt(c_tx * k_amp * eta_a1 / c1)
         snr_ceiling_db = 10.0 * np.log10(np.maximum(a * a, 1e-300) / np.maximum(r2, 1e-300))
@@ -412,7 +425,9 @@ def solve(op: OpTable, *, levels: int, baud: float, target_ber: float, tech: Tec
     zero = 0.0 * a
     p = {
         "tx_driver": blocks.tx_driver_w(amp_c, baud, tech, co),
-        "tx_ffe": blocks.tx_ffe_w(op.tx_taps[idx], baud, tech, co) + zero,
+        "tx_ffe": (blocks.tx_dac_dsp_w(tx_taps, levels, baud, tech, co) if dac
+                   else blocks.tx_ffe_w(tx_taps, baud, tech, co)) + zero,
+        "tx_serializer": tx_ser + zero,
         "rx_afe": (blocks.afe_stage_w(n_afe - 1.0 + gm_x, baud, tech, co)
                    + blocks.afe_stage_w(n_gain, baud, tech, co, gain=g_st)),
         "adc": np.where(dsp, blocks.adc_w(en, baud, tech, co), 0.0) + zero,
@@ -448,5 +463,5 @@ def solve(op: OpTable, *, levels: int, baud: float, target_ber: float, tech: Tec
                   eta0_v2_per_hz=eta0, gain_stages=n_gain)
 
 
-__all__ = ["BLOCKS", "CLOCKINGS", "ENOB_GRID", "FAMILIES", "OpTable", "Solved", "q_required", "solve",
-           "swing_for_eye", "with_retimed_ctle_only"]
+__all__ = ["BLOCKS", "CLOCKINGS", "ENOB_GRID", "FAMILIES", "TX_KINDS", "OpTable", "Solved", "q_required",
+           "solve", "swing_for_eye", "with_retimed_ctle_only"]

@@ -5,7 +5,7 @@ nodes by :attr:`sikernel.power.technology.Technology.energy_scale` (rule (1) of
 :mod:`sikernel.power.technology`); the AFE load capacitance is not node-scaled (its
 device part enters through f_T self-loading, :func:`sikernel.power.blocks.afe_gm_per_c`).
 
-Six coefficients are *fitted* on the published designs of
+Six coefficients are *fitted* (bounded, robust least squares) on the published designs of
 ``shared/reference/links-and-energy.md`` (see :mod:`sikernel.power.calibration`);
 each has a documented physical range that the fit must respect.  Every other
 coefficient is either a physical constant, a standard value (IEEE 802.3 COM)
@@ -58,7 +58,9 @@ class EnergyCoefficients:
     Attributes
     ----------
     walden_fom_j : float
-        ADC Walden figure of merit in J per conversion step (fitted).
+        ADC Walden figure of merit at 56 GS/s and 7 nm, J per conversion step.
+    adc_corner_hz : float
+        Sample rate above which the ADC FOM rises in proportion, at 7 nm, in Hz.
     e_fa_j : float
         DSP energy per full-adder-equivalent operation in J (fitted).
     c_afe_f : float
@@ -75,14 +77,22 @@ class EnergyCoefficients:
         TX FFE tap resolution in bits.
     e_tx_segment_j : float
         Energy of one TX pre-driver segment per symbol in J.
+    e_tx_ser_j : float
+        TX serializer + pre-driver + TX clock energy per full-rate stream per symbol in J (fitted).
+    t_fo4_s : float
+        FO4 gate delay at 7 nm in s (other nodes: ``Technology.delay_scale``).
+    tx_dac_bits : int
+        Resolution of a DAC transmitter in bits.
     v_ov_v : float
         Gate overdrive of the AFE pairs in V.
     ctle_peaking_per_stage_db : float
         Largest peaking of one CTLE stage in dB.
     afe_bandwidth_per_baud : float
         AFE bandwidth over the symbol rate (1).
-    f_t_hz : float
-        Transit frequency of the AFE devices in Hz.
+    f_t_scale : float
+        Multiplier on the node preset's transit frequency (1; the study's uncertainty draws it).
+    bw_extension : float
+        Bandwidth-extension ratio ``m`` of the inductive peaking of AFE and pre-driver stages (1).
     vga_stages : int
         Least number of VGA gain stages.
     e_slicer_j, e_dfe_tap_j : float
@@ -116,23 +126,28 @@ class EnergyCoefficients:
     """
 
     # -- fitted (least squares in log space on the calibration table) ------------
-    walden_fom_j: float = 9.717e-14
-    e_fa_j: float = 1.907e-15
-    c_afe_f: float = 2.502e-13
-    e_fixed_j_per_bit: float = 6.081e-14
-    c_tx_out_f: float = 1.747e-13
+    walden_fom_j: float = 5.6e-14
+    adc_corner_hz: float = 6.0e10
+    e_fa_j: float = 2.702e-15
+    c_afe_f: float = 2.839e-14
+    e_fixed_j_per_bit: float = 2e-14
+    c_tx_out_f: float = 5e-13
     # -- TX driver --------------------------------------------------------------
     r_source_diff_ohm: float = 100.0
     r_term_diff_ohm: float = 100.0
     eta_driver: float = 0.7
-    # -- TX FFE -------------------------------------------------------------------
+    # -- TX FFE, DAC, serializer ------------------------------------------------------
     tx_ffe_bits: int = 6
     e_tx_segment_j: float = 2.0e-15
+    e_tx_ser_j: float = 1.392e-13
+    t_fo4_s: float = 6.0e-12
+    tx_dac_bits: int = 7
     # -- RX analog front end ---------------------------------------------------
     v_ov_v: float = 0.15
     ctle_peaking_per_stage_db: float = 8.0
     afe_bandwidth_per_baud: float = 1.0
-    f_t_hz: float = 3e11
+    f_t_scale: float = 1.0
+    bw_extension: float = 2.0
     vga_stages: int = 1
     # -- slicers and analog DFE --------------------------------------------------
     e_slicer_j: float = 5.0e-14
@@ -146,8 +161,8 @@ class EnergyCoefficients:
     rj_ui: float = 0.01
     lanes_per_pll: int = 8
     lanes_per_forwarded_clock: int = 16
-    e_cdr_j_per_symbol: float = 1.387e-13
-    rx_share_of_fixed: float = 0.5
+    e_cdr_j_per_symbol: float = 9.66e-13
+    rx_share_of_fixed: float = 1.0
     # -- receiver noise / sensitivity --------------------------------------------
     noise_excess: float = 3.0
     temperature_k: float = 300.0
@@ -183,9 +198,19 @@ class EnergyCoefficients:
 #: documentation of every field of :class:`EnergyCoefficients`
 DOC: dict[str, Coefficient] = {c.name: c for c in (
     Coefficient("walden_fom_j", "J/conversion-step",
-                "fitted; Walden FOM P/(2^ENOB f_s) (R. H. Walden, IEEE JSAC 17(4), 1999); "
-                "range from B. Murmann, ADC Performance Survey 1997-2024 (wireline TI-ADCs)",
-                5e-15, 5e-13, True),
+                "Walden FOM P/(2^ENOB f_s) (R. H. Walden, IEEE JSAC 17(4), 1999) of a 56 GS/s "
+                "TI-ADC at 7 nm (blocks.adc_fom_j), derived from L. Kull et al., 'A 24-72-GS/s 8-b "
+                "time-interleaved SAR ADC with 2.0-3.3 pJ/conversion and >30 dB SNDR at Nyquist in "
+                "14-nm CMOS FinFET', IEEE JSSC 53(12), 2018 (2.0 pJ/conv at 24 GS/s, ENOB 4.69 "
+                "from 30 dB; 14 nm as the 16/12 nm preset): 7.75e-14 J/step at 24 GS/s, 14 nm -> "
+                "5.6e-14 at 56 GS/s, 7 nm; not fitted (the transceiver data do not separate the "
+                "ADC from the DSP); range: > 10 GS/s CMOS ADCs of B. Murmann, ADC Performance "
+                "Survey 1997-2024", 1e-14, 5e-13),
+    Coefficient("adc_corner_hz", "Hz",
+                "sample rate at 7 nm above which FOM_W rises in proportion to f_s (the high-speed "
+                "envelope of Murmann's survey; scaled with f_T across nodes): from the same ADC at "
+                "24 and 72 GS/s (2.0 and 3.3 pJ/conv, equal ENOB): f_c = 50 GHz at 14 nm (f_T "
+                "250 GHz) -> 60 GHz at 7 nm; not fitted", 2e10, 2e11),
     Coefficient("e_fa_j", "J per full-adder-equivalent operation",
                 "fitted; DSP energy per full-adder cell incl. its share of registers, "
                 "clock tree and wiring at 7 nm (a bare 7 nm full adder is ~0.5 fJ)",
@@ -196,9 +221,15 @@ DOC: dict[str, Coefficient] = {c.name: c for c in (
                 "(blocks.afe_gm_per_c)",
                 1e-14, 1e-12, True),
     Coefficient("e_fixed_j_per_bit", "J/bit",
-                "fitted; serializer/deserializer, clock distribution and phase "
-                "interpolators, CDR logic, bias, at 7 nm",
-                5e-14, 1.5e-12, True),
+                "fitted; RX deserializer, RX clock distribution, bias and control, at 7 nm "
+                "(the TX serializer and its clock are e_tx_ser_j)",
+                2e-14, 1.5e-12, True),
+    Coefficient("e_tx_ser_j", "J per stream per symbol",
+                "fitted; TX serializer (last mux stages), tapered pre-driver chain and TX clock "
+                "buffers per full-rate bit stream per symbol at 7 nm, before self-loading "
+                "(blocks.tx_serializer_w); range: a few to ~100 fF of switched capacitance per "
+                "stream at 0.75 V, times the stages of a mux tree and pre-driver",
+                5e-14, 3e-12, True),
     Coefficient("c_tx_out_f", "F",
                 "fitted; capacitance on each TX pad switched through the swing rail: output-stage "
                 "drains, ESD diodes, pad and bump (T-coil-compensated 112G TX pads carry "
@@ -220,11 +251,23 @@ DOC: dict[str, Coefficient] = {c.name: c for c in (
                 "assumption: largest peaking one degenerated CTLE stage provides"),
     Coefficient("afe_bandwidth_per_baud", "1",
                 "COM CTLE second pole f_p2 = f_b (IEEE 802.3 Table 93A-1, 178A)"),
-    Coefficient("f_t_hz", "Hz",
-                "assumption: transit frequency of the AFE's thin-oxide NMOS, ~250-350 GHz from "
-                "45 nm SOI to 3 nm FinFET (the shorter gate is offset by fin and contact "
-                "parasitics); one value for every node preset; sets the self-loading of AFE "
-                "stages (blocks.afe_gm_per_c)", 2e11, 4e11),
+    Coefficient("f_t_scale", "1",
+                "multiplier on the node preset's f_T (technology.Technology.f_t_hz, confidence L: "
+                "±20 %, technology.F_T_REL_RANGE); 1 in the fit", 0.8, 1.2),
+    Coefficient("bw_extension", "1",
+                "assumption: bandwidth-extension ratio m of AFE and pre-driver stages with "
+                "inductive peaking: 1.72 maximally-flat shunt peaking (T. H. Lee, The Design of "
+                "CMOS RF ICs, 2nd ed., Table 9.1) to 2.83 for a bridged T-coil (Lee §9.4; Galal & "
+                "Razavi, IEEE JSSC 39(12), 2004); 2.0: shunt/series peaking in the stages, T-coils "
+                "at the pads", 1.72, 2.83),
+    Coefficient("t_fo4_s", "s",
+                "assumption: FO4 inverter delay at 7 nm: the rule FO4 ≈ 0.5 ps per nm of drawn "
+                "gate length (M. Horowitz, R. Ho, K. Mai, 'The future of wires', Proc. IEEE 89(4), "
+                "2001) gives ≈ 14 ps at 28 nm, scaled to 7 nm by rule (2) of technology.py "
+                "(÷2.46) ≈ 6 ps; other nodes by Technology.delay_scale", 4e-12, 9e-12),
+    Coefficient("tx_dac_bits", "bit",
+                "assumption: DAC transmitter resolution (7-8 bit in published 200G-class DAC TXs: "
+                "Dickson VLSI 2022 8 bit)", 6.0, 8.0),
     Coefficient("vga_stages", "1", "assumption: at least one VGA (gain_stage_db) stage after the CTLE"),
     Coefficient("e_slicer_j", "J",
                 "assumption: StrongARM slicer decision incl. its clock buffer, at 7 nm"),
@@ -248,12 +291,12 @@ DOC: dict[str, Coefficient] = {c.name: c for c in (
                 "clock buffers, CDR loop logic) per symbol at 7 nm",
                 1e-13, 3e-12, True),
     Coefficient("rx_share_of_fixed", "1",
-                "assumption: RX (CDR, deserializer) share of the fixed overhead"),
+                "assumption: RX share of the fixed overhead; 1 since the TX serializer and its "
+                "clock have their own term (e_tx_ser_j)"),
     Coefficient("noise_excess", "1",
                 "assumption: excess noise factor F of the receiver over its input pair's 8kT/g_m "
                 "(γ ≈ 1 in short-channel devices, doubled for the CTLE, VGA and slicer behind "
-                "it, plus margin); with the fitted C_L at 53 GBd, η0(x = 1) ≈ 3e-17 V²/Hz, "
-                "falling to the COM η0 = 8.2e-18 V²/Hz at x ≈ 4"),
+                "it, plus margin)"),
     Coefficient("temperature_k", "K", "assumption: junction temperature for kT noise"),
     Coefficient("design_margin_db", "dB",
                 "IEEE 802.3 COM pass threshold: 3 dB of margin over the detector error ratio "

@@ -430,7 +430,9 @@ def op_table(ps: PulseSet, s: SISettings = DEFAULT_SI,
         var_n=np.array([r["var_n"] for r in rows]),
         q_coef=np.array([r["q_coef"] for r in rows]),
         mlsd_gain_db=np.array([r["gain"] for r in rows]),
-        tx_taps=np.array([int(r["tx_offsets"].size) for r in rows]),
+        # TX FFE taps in use: the main cursor and every non-zero pre/post tap of the chosen setting
+        tx_taps=np.array([int(np.count_nonzero(np.abs(np.asarray(r["tx_taps"], dtype=float)) > 1e-12))
+                          for r in rows]),
         ctle_peaking_db=np.array([ps.peaking_db[r["ctle_index"]] for r in rows]),
         rx_ffe_taps=np.array([r["ffe"] for r in rows]),
         dfe_taps=np.array([r["dfe"] for r in rows]),

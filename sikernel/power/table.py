@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import tempfile
 import threading
@@ -63,14 +64,14 @@ from . import si
 from .budget import OpTable
 
 #: bump when the SI chain or the table layout changes (invalidates disk caches)
-TABLE_VERSION = "2"
+TABLE_VERSION = "3"
 #: loss grid of the tables (dB at the Nyquist frequency)
 LOSS_GRID_DB = np.arange(0.0, 60.0 + 1e-9, 0.5)
 #: frequency points per baud of the synthetic channel grid (record = 512 UI)
 _N_PER_BAUD = 512
 #: package trace length of the synthetic channel above the bare-package loss (m), both sides
 Z_P_NOMINAL_M = 12e-3
-_FIELDS = ("a", "r2", "var_n", "q_coef", "ctle_peaking_db")
+_FIELDS = ("a", "r2", "var_n", "q_coef", "ctle_peaking_db", "tx_taps")
 
 _MEMORY: dict[str, LossTable] = {}
 # one builder at a time: threads pricing a sweep chunk together must not build a table twice
@@ -78,9 +79,15 @@ _BUILD_LOCK = threading.Lock()
 #: folder of the tables shipped with the package (the default SI settings at the study and
 #: calibration symbol rates); regenerate with ``python -m sikernel.power.table``
 PACKAGED_DIR = Path(__file__).resolve().parents[1] / "data"
-#: (baud, levels) of the shipped tables: the study rates and the calibration designs
-PACKAGED: tuple[tuple[float, int], ...] = ((53.125e9, 4), (106.25e9, 4), (56.5e9, 4), (56e9, 4),
-                                           (58e9, 4), (12e9, 2))
+#: channel kinds a loss stands for: "host" (IEEE package + host-board line + IEEE package) or
+#: "xsr" (a die-to-die / die-to-optical-engine trace: the bare line, no BGA package at either end)
+KINDS: tuple[str, ...] = ("host", "xsr")
+#: (baud, levels[, kind]) of the shipped tables: the study rates and the calibration designs
+PACKAGED: tuple[tuple, ...] = ((53.125e9, 4), (106.25e9, 4), (56.5e9, 4), (56e9, 4), (58e9, 4),
+                               (12e9, 2), (112e9, 4), (106e9, 4), (100e9, 4), (72e9, 8),
+                               (224e9 / math.log2(6.0), 6), (53.125e9, 4, "xsr"),
+                               (56.5e9, 4, "xsr"), (106.25e9, 4, "xsr"), (112e9, 4, "xsr"),
+                               (106e9, 4, "xsr"))
 
 
 def synthetic_grid(baud: float) -> np.ndarray:
@@ -129,7 +136,7 @@ def _il_db(z_p_m: float, line_m: float, baud: float, packages: bool) -> float:
     return float(-20.0 * np.log10(np.abs(ch.s21[0])))
 
 
-def synthetic_parts(loss_db: float, baud: float) -> tuple[bool, float, float]:
+def synthetic_parts(loss_db: float, baud: float, kind: str = "host") -> tuple[bool, float, float]:
     """(packages?, z_p in m, board-line length in m) of the synthetic channel of ``loss_db``.
 
     * ``loss_db`` ≥ the loss of the two packages at :data:`Z_P_NOMINAL_M`: both
@@ -139,12 +146,17 @@ def synthetic_parts(loss_db: float, baud: float) -> tuple[bool, float, float]:
       and that: packages only, ``z_p`` found by bisection;
     * below the bare-package loss: the bare host-board line (no packages).
 
+    ``kind="xsr"`` (an in-package die-to-die or die-to-optical-engine trace, CEI-112G-XSR /
+    CEI-224G CPO class: no BGA ball, no host board): always the bare line.
+
     Parameters
     ----------
     loss_db : float
         Insertion loss at ``baud/2`` in dB.
     baud : float
         Symbol rate in Bd (selects the package preset, :func:`package_preset`).
+    kind : str, optional
+        "host" or "xsr" (:data:`KINDS`).
 
     Returns
     -------
@@ -155,6 +167,8 @@ def synthetic_parts(loss_db: float, baud: float) -> tuple[bool, float, float]:
     line_m : float
         Host-board line length in m.
     """
+    if kind == "xsr":
+        return False, 0.0, _solve_line(loss_db, baud, False, 0.0)
     floor = _il_db(0.0, 0.0, baud, True)
     if loss_db < floor:
         return False, 0.0, _solve_line(loss_db, baud, False, 0.0)
@@ -190,7 +204,7 @@ def _solve_line(loss_db: float, baud: float, packages: bool, z_p_m: float) -> fl
     return float(z1)
 
 
-def synthetic_channel(loss_db: float, baud: float):
+def synthetic_channel(loss_db: float, baud: float, kind: str = "host"):
     """The documented synthetic :class:`~sikernel.channel.core.Channel` of ``loss_db`` at ``baud/2``.
 
     Parameters
@@ -199,6 +213,8 @@ def synthetic_channel(loss_db: float, baud: float):
         Insertion loss at ``baud/2`` in dB.
     baud : float
         Symbol rate in Bd.
+    kind : str, optional
+        "host" or "xsr" (:func:`synthetic_parts`).
 
     Returns
     -------
@@ -208,9 +224,9 @@ def synthetic_channel(loss_db: float, baud: float):
     from ..channel.link import Link
     from ..channel.parametric import HOST_BOARD_92_12 as line
 
-    pk, z_p, ln = synthetic_parts(float(loss_db), baud)
+    pk, z_p, ln = synthetic_parts(float(loss_db), baud, kind)
     f = synthetic_grid(baud)
-    name = f"synthetic {loss_db:g} dB @ {baud / 2e9:g} GHz"
+    name = f"synthetic {kind} {loss_db:g} dB @ {baud / 2e9:g} GHz"
     if not pk:
         return line.section(ln, f, name=name)
     pkg = package_preset(baud)
@@ -230,9 +246,10 @@ class LossTable:
     family : ndarray of str
         Family of each configuration.
     tx_taps, rx_ffe_taps, dfe_taps, mlsd : ndarray
-        Equaliser settings of each configuration.
+        Equaliser settings of each configuration (``tx_taps``: at the first grid loss; the
+        per-loss TX taps in use are the figure ``"tx_taps"``).
     figures : dict
-        Name ("a", "nsr_r2", "nsr_var_n", "nsr_q_coef", "ctle_peaking_db") ->
+        Name ("a", "nsr_r2", "nsr_var_n", "nsr_q_coef", "ctle_peaking_db", "tx_taps") ->
         ``(n_loss, n_cfg)`` monotone envelopes (:func:`envelopes`).
     gdc_db : ndarray, shape (n_loss, n_cfg)
         Chosen CTLE DC gain in dB, as computed.
@@ -278,21 +295,26 @@ class LossTable:
             raise SIKernelError(f"loss_db={loss_db!r} outside the tabulated range [{g[0]:g}, {g[-1]:g}] dB")
         i = min(int((loss_db - g[0]) / (g[1] - g[0])), g.size - 2)
         w = (loss_db - g[i]) / (g[i + 1] - g[i])
-        f = {k: (1.0 - w) * v[i] + w * v[i + 1] for k, v in self.figures.items()}
+        f = {k: (1.0 - w) * v[i] + w * v[i + 1] for k, v in self.figures.items() if k != "tx_taps"}
         gdc = self.gdc_db[i + (1 if w >= 0.5 else 0)]
+        # tap counts are whole: those of the lossier grid point strictly inside an interval
+        tx = self.figures["tx_taps"][i + (1 if w > 0 else 0)]
         a2 = f["a"] * f["a"]
         return OpTable(family=self.family, a=f["a"], r2=f["nsr_r2"] * a2, var_n=f["nsr_var_n"] * a2,
                        q_coef=f["nsr_q_coef"] * a2,
-                       mlsd_gain_db=np.zeros(self.family.size), tx_taps=self.tx_taps,
+                       mlsd_gain_db=np.zeros(self.family.size), tx_taps=tx,
                        ctle_peaking_db=f["ctle_peaking_db"], rx_ffe_taps=self.rx_ffe_taps,
                        dfe_taps=self.dfe_taps, mlsd=self.mlsd, extra={"ctle_gdc_db": gdc})
 
 
-def _key(baud: float, levels: int, s: si.SISettings) -> str:
-    blob = json.dumps({"v": TABLE_VERSION, "baud": baud, "levels": levels, "si": asdict(s),
-                       "grid": [float(LOSS_GRID_DB[0]), float(LOSS_GRID_DB[-1]), LOSS_GRID_DB.size],
-                       "tx": [list(map(float, v)) for _, v in si.TX_AXES],
-                       "dfe": si.ANALOG_DFE_TAPS, "ffe": si.DSP_FFE_TAPS}, sort_keys=True)
+def _key(baud: float, levels: int, s: si.SISettings, kind: str = "host") -> str:
+    d = {"v": TABLE_VERSION, "baud": baud, "levels": levels, "si": asdict(s),
+         "grid": [float(LOSS_GRID_DB[0]), float(LOSS_GRID_DB[-1]), LOSS_GRID_DB.size],
+         "tx": [list(map(float, v)) for _, v in si.TX_AXES],
+         "dfe": si.ANALOG_DFE_TAPS, "ffe": si.DSP_FFE_TAPS}
+    if kind != "host":  # host keys unchanged from before the kinds existed
+        d["kind"] = kind
+    blob = json.dumps(d, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:20]
 
 
@@ -301,7 +323,7 @@ def _cache_dir() -> Path:
 
 
 def build_table(baud: float, levels: int, s: si.SISettings = si.DEFAULT_SI,
-                progress: bool = False) -> LossTable:
+                progress: bool = False, kind: str = "host") -> LossTable:
     """Run the full SI chain on every grid loss (seconds; normally reached through :func:`get_table`).
 
     Parameters
@@ -314,6 +336,8 @@ def build_table(baud: float, levels: int, s: si.SISettings = si.DEFAULT_SI,
         Reference-receiver parameters.
     progress : bool, optional
         Show a tqdm progress bar.
+    kind : str, optional
+        Synthetic channel kind, "host" or "xsr" (:func:`synthetic_parts`).
 
     Returns
     -------
@@ -326,7 +350,7 @@ def build_table(baud: float, levels: int, s: si.SISettings = si.DEFAULT_SI,
 
         it = tqdm(it, desc=f"SI table {baud / 1e9:g} GBd", leave=False)
     for loss in it:
-        ch = synthetic_channel(float(loss), baud)
+        ch = synthetic_channel(float(loss), baud, kind)
         ps = si.pulse_set(ch.f, ch.s21, baud, levels, s)
         rows.append(si.op_table(ps, s, families=("linear", "analog", "dsp")))
     first = rows[0]
@@ -390,17 +414,19 @@ def envelopes(raw: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     ``a²``) non-decreasing and rising by at least :data:`NSR_STEP_FLOOR` per
     0.5 dB step -- the required swing depends only on these ratios, so the energy
     of a fixed architecture then strictly increases with loss;
-    ``ctle_peaking_db``: running maximum (it sets a stage count).
+    ``ctle_peaking_db`` and ``tx_taps`` (TX FFE taps in use): running maximum (they set
+    stage and stream counts).
     """
     out = {"a": _monotone(raw["a"], increasing=False),
-           "ctle_peaking_db": np.maximum.accumulate(raw["ctle_peaking_db"], axis=0)}
+           "ctle_peaking_db": np.maximum.accumulate(raw["ctle_peaking_db"], axis=0),
+           "tx_taps": np.maximum.accumulate(raw["tx_taps"], axis=0)}
     for name in ("r2", "var_n", "q_coef"):
         out["nsr_" + name] = _monotone(raw[name] / raw["a"] ** 2, increasing=True, floor=NSR_STEP_FLOOR)
     return out
 
 
 def raw_figures_at(loss_db: float, baud: float, levels: int,
-                   s: si.SISettings = si.DEFAULT_SI) -> dict[str, np.ndarray]:
+                   s: si.SISettings = si.DEFAULT_SI, kind: str = "host") -> dict[str, np.ndarray]:
     """The un-enveloped figures of one loss, computed afresh (what a table row stores in ``raw``).
 
     Parameters
@@ -413,13 +439,15 @@ def raw_figures_at(loss_db: float, baud: float, levels: int,
         Number of PAM levels.
     s : SISettings, optional
         Reference-receiver parameters.
+    kind : str, optional
+        Synthetic channel kind.
 
     Returns
     -------
     dict
         Name -> figures per configuration (MLSD gain folded into ``a``).
     """
-    ch = synthetic_channel(float(loss_db), baud)
+    ch = synthetic_channel(float(loss_db), baud, kind)
     op = si.op_table(si.pulse_set(ch.f, ch.s21, baud, levels, s), s,
                      families=("linear", "analog", "dsp"))
     out = {name: np.asarray(getattr(op, name), dtype=float) for name in _FIELDS}
@@ -460,7 +488,7 @@ def _load(path: Path) -> LossTable | None:
 
 
 def get_table(baud: float, levels: int, s: si.SISettings = si.DEFAULT_SI,
-              progress: bool = False) -> LossTable:
+              progress: bool = False, kind: str = "host") -> LossTable:
     """The table for (baud, levels, settings): from memory, the disk cache, or built and cached.
 
     Parameters
@@ -473,24 +501,27 @@ def get_table(baud: float, levels: int, s: si.SISettings = si.DEFAULT_SI,
         Reference-receiver parameters.
     progress : bool, optional
         Show a progress bar when the table is built.
+    kind : str, optional
+        Synthetic channel kind, "host" or "xsr".
 
     Returns
     -------
     LossTable
     """
-    key = _key(float(baud), int(levels), s)
+    key = _key(float(baud), int(levels), s, kind)
     t = _MEMORY.get(key)
     if t is not None:
         return t
     with _BUILD_LOCK:
         t = _MEMORY.get(key)
         if t is None:
-            t = _load_or_build(key, float(baud), int(levels), s, progress)
+            t = _load_or_build(key, float(baud), int(levels), s, progress, kind)
             _MEMORY[key] = t
     return t
 
 
-def _load_or_build(key: str, baud: float, levels: int, s: si.SISettings, progress: bool) -> LossTable:
+def _load_or_build(key: str, baud: float, levels: int, s: si.SISettings, progress: bool,
+                   kind: str = "host") -> LossTable:
     """The table from the disk cache or the shipped files, else built (and cached on disk)."""
     use_disk = os.environ.get("SIKERNEL_POWER_CACHE", "1") != "0"
     path = _cache_dir() / f"table-{key}.npz"
@@ -504,7 +535,7 @@ def _load_or_build(key: str, baud: float, levels: int, s: si.SISettings, progres
                 if t is not None:
                     break
     if t is None:
-        t = build_table(float(baud), int(levels), s, progress=progress)
+        t = build_table(float(baud), int(levels), s, progress=progress, kind=kind)
         if use_disk:
             _save(path, t)
     return t
@@ -524,9 +555,10 @@ def write_packaged_tables(progress: bool = True) -> list[Path]:
         Files written.
     """
     out = []
-    for baud, levels in PACKAGED:
-        t = build_table(baud, levels, progress=progress)
-        p = PACKAGED_DIR / f"power-table-{_key(baud, levels, si.DEFAULT_SI)}.npz"
+    for baud, levels, *rest in PACKAGED:
+        kind = rest[0] if rest else "host"
+        t = build_table(baud, levels, progress=progress, kind=kind)
+        p = PACKAGED_DIR / f"power-table-{_key(baud, levels, si.DEFAULT_SI, kind)}.npz"
         _save(p, t)
         out.append(p)
     return out
@@ -538,6 +570,7 @@ if __name__ == "__main__":  # pragma: no cover - maintenance entry point
 
 
 __all__ = [
+    "KINDS",
     "LOSS_GRID_DB",
     "PACKAGED",
     "PACKAGED_DIR",

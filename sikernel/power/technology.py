@@ -21,6 +21,18 @@ for callers that want the CPP ratio.)  Rule (1) gives ≈ 3× lower energy per o
 180 nm to 7 nm", Integration 58 (2017), Table 6 (fitted energy factors), and
 ≈ 1.6× from 7 nm to 3 nm.
 
+The delay of a logic gate is ``t_p ≈ C V_dd / I_on`` (Rabaey et al., eq. 5.21); with the
+switched capacitance per unit device width scaling with CPP as in (1), and the on-current
+per unit of footprint width about the same across these nodes (≈ 1-1.5 mA/µm, the drive
+that every node's FinFET or strained-planar device is tuned to), the gate delay (FO4)
+scales as
+
+    t_FO4(node) = t_FO4(7 nm) · (CPP_node V_dd,node) / (CPP_7nm V_dd,7nm)                (2)
+
+(``delay_scale``): 2.5× slower at 28 nm, 1.4× faster at 3 nm.  It sets how hard a
+full-rate CMOS serializer and pre-driver must be pushed at a given symbol rate
+(:func:`sikernel.power.blocks.tx_serializer_w`).
+
 Coefficient provenance (confidence letters as in
 ``shared/reference/links-and-energy.md``):
 
@@ -34,6 +46,20 @@ Coefficient provenance (confidence letters as in
   the largest differential peak-to-peak swing an SST driver can launch; 1.2 V
   is the thick-oxide/overdriven TX rail that lets published 112G transmitters
   launch 1.0-1.2 V peak-to-peak differential).
+* Transit frequency ``f_t_hz`` of the thin-oxide NMOS as an analog front end
+  biases it (low overdrive, with its fin, contact and first-metal parasitics):
+  the speed of the AFE and of the TX pre-driver/serializer
+  (:func:`sikernel.power.blocks.self_loading`).  Published peak f_T of planar
+  bulk/SOI devices reached ≈ 300-485 GHz at 45-28 nm (S. Lee et al., "Record RF
+  performance of 45-nm SOI CMOS technology", IEDM 2007: 485 GHz nFET); the first
+  FinFET nodes lost part of it to series resistance and fin/contact parasitics
+  (S. Nuttinck et al., IEEE TED 54(2), 2007, "Double-gate finFETs as a CMOS
+  technology downscaling option: an RF perspective") and later FinFET nodes
+  regained it as the gate pitch and contacted-gate capacitance shrank.  The
+  preset values (250 GHz at 16/12 nm rising to 350 GHz at 3 nm; 280-300 GHz for
+  the planar 28/32 nm presets at AFE bias) follow that trend; confidence L: no
+  foundry publishes the AFE-bias f_T of N7/N5/N3, so the study carries a ±20 %
+  range on it (``F_T_REL_RANGE``).
 """
 
 from __future__ import annotations
@@ -67,6 +93,9 @@ class Technology:
         differential peak-to-peak swing (assumption).
     source : str
         Where the numbers come from.
+    f_t_hz : float, optional
+        Transit frequency of the AFE/pre-driver NMOS at its analog bias, in Hz (confidence L;
+        see the module docstring).
     """
 
     name: str
@@ -76,12 +105,19 @@ class Technology:
     vdd_analog_v: float
     vdd_tx_max_v: float
     source: str
+    f_t_hz: float = 3.0e11
 
     @property
     def energy_scale(self) -> float:
         """Energy per digital operation relative to the 7 nm preset (rule (1))."""
         ref = NODES[REFERENCE_NODE_NM]
         return (self.cpp_nm / ref.cpp_nm) * (self.vdd_core_v / ref.vdd_core_v) ** 2
+
+    @property
+    def delay_scale(self) -> float:
+        """Gate delay relative to the 7 nm preset, rule (2): ``(CPP·V_dd) / (CPP·V_dd)_7nm``."""
+        ref = NODES[REFERENCE_NODE_NM]
+        return (self.cpp_nm * self.vdd_core_v) / (ref.cpp_nm * ref.vdd_core_v)
 
     @property
     def cap_scale(self) -> float:
@@ -93,24 +129,30 @@ _SRC = ("CPP and core V_dd: WikiChip node pages (M); analog and TX supplies: ass
 
 #: node presets, keyed by nominal node in nm; "16/12" is one preset (16 and 12 both map to it)
 NODES: dict[float, Technology] = {
-    32.0: Technology("32nm", 32.0, 126.0, 1.00, 1.00, 1.2, _SRC + "; IBM 32 nm SOI"),
-    28.0: Technology("28nm", 28.0, 117.0, 0.90, 1.00, 1.2, _SRC),
-    16.0: Technology("16/12nm", 16.0, 90.0, 0.80, 0.90, 1.2, _SRC),
-    7.0: Technology("7nm", 7.0, 57.0, 0.75, 0.85, 1.2, _SRC),
-    5.0: Technology("5nm", 5.0, 51.0, 0.70, 0.80, 1.2, _SRC),
-    3.0: Technology("3nm", 3.0, 48.0, 0.65, 0.75, 1.1, _SRC),
+    32.0: Technology("32nm", 32.0, 126.0, 1.00, 1.00, 1.2, _SRC + "; IBM 32 nm SOI", 3.0e11),
+    28.0: Technology("28nm", 28.0, 117.0, 0.90, 1.00, 1.2, _SRC, 2.8e11),
+    16.0: Technology("16/12nm", 16.0, 90.0, 0.80, 0.90, 1.2, _SRC, 2.5e11),
+    7.0: Technology("7nm", 7.0, 57.0, 0.75, 0.85, 1.2, _SRC, 3.0e11),
+    5.0: Technology("5nm", 5.0, 51.0, 0.70, 0.80, 1.2, _SRC, 3.25e11),
+    3.0: Technology("3nm", 3.0, 48.0, 0.65, 0.75, 1.1, _SRC, 3.5e11),
 }
 
-_ALIASES: dict[float, float] = {12.0: 16.0}
+#: relative ±range of the preset f_T values (confidence L; used by the study's uncertainty)
+F_T_REL_RANGE = 0.2
+
+#: aliases: 12 nm is a 16 nm derivative (TSMC 12FFC); N4 a 5 nm derivative; Intel 10 nm
+#: ("Intel 7") has the density and pitches of the foundry 7 nm class (CPP 54 vs 57 nm)
+_ALIASES: dict[float, float] = {12.0: 16.0, 4.0: 5.0, 10.0: 7.0}
 
 
 def get_technology(node_nm: object) -> Technology:
-    """Return the preset for ``node_nm`` (28, 16 or 12, 7, 5, 3; also 32 for calibration).
+    """Return the preset for ``node_nm`` (28, 16 or 12, 10 (as 7), 7, 5 or 4, 3; 32 for calibration).
 
     Parameters
     ----------
     node_nm : float or Technology
-        Nominal node in nm (12 is an alias of 16); a :class:`Technology` is returned as is.
+        Nominal node in nm (12 is an alias of 16, 10 of 7, 4 of 5); a :class:`Technology` is
+        returned as is.
 
     Returns
     -------
@@ -132,7 +174,8 @@ def get_technology(node_nm: object) -> Technology:
         if key in NODES:
             return NODES[key]
     known = ", ".join(f"{k:g}" for k in sorted([*NODES, *_ALIASES], reverse=True))
-    raise SIKernelError(f"unknown node_nm={node_nm!r}; known nodes (nm): {known}")
+    raise SIKernelError(f"unknown node_nm={node_nm!r}: node_nm is the CMOS node in nanometres "
+                        f"(e.g. 5 for a 5 nm process); known nodes (nm): {known}")
 
 
-__all__ = ["NODES", "REFERENCE_NODE_NM", "Technology", "get_technology"]
+__all__ = ["F_T_REL_RANGE", "NODES", "REFERENCE_NODE_NM", "Technology", "get_technology"]

@@ -1,0 +1,204 @@
+"""Energy-model calibration and its out-of-sample check.
+
+* the bounded fit stays inside the documented coefficient ranges and the shipped defaults are
+  the fit;
+* leave-one-out: every published design refitted without it and predicted; the ratios are
+  bounded at what the model reaches (the 1.5x goal is not met by every design: see
+  docs/energy-model.md, "Calibration and leave-one-out", for the gap and its causes);
+* the generated constants (``sikernel/power/_calibrated.py``) and the tables in
+  ``docs/energy-model.md`` equal a fresh computation (regression guards of the generated files);
+* the ADC block against the published ADC it is sourced from (independent of the transceiver fit);
+* coefficient draws: seeded, inside the ranges, centred on the fit.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sikernel import SIKernelError
+from sikernel.power import calibration as cal
+from sikernel.power.coefficients import DEFAULT_COEFFICIENTS, DOC, FITTED
+
+# --- tolerances, each with its source ------------------------------------------------------
+#: worst leave-one-out factor max(r, 1/r) reached by the model (4.62, Khairi RX-only figure;
+#: see the docs); bound = reached + a margin for last-digit changes of the optimiser
+LOO_WORST_FACTOR = 4.8
+#: rms of ln(LOO ratio) reached (0.606)
+LOO_RMS_LOG = 0.63
+#: designs predicted within the 1.5x goal when left out (8 of 16 reached)
+LOO_WITHIN_GOAL_MIN = 8
+LOO_GOAL = 1.5
+#: the only 200G-class TX+RX design of the reference table (J. Q. Wang) when left out: 1.13
+LOO_200G_TXRX_FACTOR = 1.25
+#: shipped default vs a fresh fit (optimiser tolerance on a flat cost surface)
+REL_DEFAULT_VS_FIT = 0.05
+#: stored leave-one-out log ratios vs a fresh computation (same optimiser, same start)
+ABS_LOG_STORED = 0.02
+#: model ADC energy per conversion vs Kull et al. JSSC 2018 (the sourced points; ENOB 4.69 from
+#: the ">30 dB SNDR" of the title: the model must reproduce its own source within rounding)
+REL_ADC_SOURCE = 0.1
+
+
+@pytest.fixture(scope="module")
+def fit():
+    return cal.calibrate()
+
+
+@pytest.fixture(scope="module")
+def loo(fit):
+    return cal.leave_one_out(fit.coefficients)
+
+
+def test_fit_inside_documented_ranges(fit):
+    for n in FITTED:
+        assert DOC[n].low <= fit.fitted[n] <= DOC[n].high, n
+    assert np.all(np.isfinite(fit.model_pj_per_bit)), fit.table()
+
+
+def test_default_coefficients_are_the_fit(fit):
+    for n in FITTED:
+        assert math.isclose(getattr(DEFAULT_COEFFICIENTS, n), fit.fitted[n], rel_tol=REL_DEFAULT_VS_FIT), n
+
+
+def test_every_reference_design_is_calibrated_with_its_scope():
+    names = {p.name for p in cal.CALIBRATION_POINTS}
+    assert len(cal.CALIBRATION_POINTS) == 16
+    scopes = {p.name: p.scope for p in cal.CALIBRATION_POINTS}
+    assert scopes["Cusmai DAC TX, PAM4"] == "tx" and scopes["Khairi (Intel) ADC-DSP RX"] == "rx"
+    assert scopes["J. Q. Wang (Marvell) optical DSP"] == "txrx"
+    assert len(cal.CLASS_200G) == 7 and set(cal.CLASS_200G) <= names
+
+
+def test_leave_one_out_bounded(loo):
+    factor = np.exp(np.abs(loo.log_ratio))
+    assert np.all(np.isfinite(factor))
+    assert factor.max() <= LOO_WORST_FACTOR, dict(zip(loo.names, loo.ratio, strict=True))
+    assert math.sqrt(float(np.mean(loo.log_ratio ** 2))) <= LOO_RMS_LOG
+    assert int(np.sum(factor <= LOO_GOAL)) >= LOO_WITHIN_GOAL_MIN
+    i = loo.names.index("J. Q. Wang (Marvell) optical DSP")
+    assert factor[i] <= LOO_200G_TXRX_FACTOR
+
+
+def test_leave_one_out_only_equals_full(fit, loo):
+    """Predicting a subset refits on the same 15 designs as the full run."""
+    names = (loo.names[0], loo.names[-1])
+    sub = cal.leave_one_out(fit.coefficients, only=names)
+    np.testing.assert_allclose(sub.log_ratio, [loo.log_ratio[0], loo.log_ratio[-1]], atol=1e-9)
+    with pytest.raises(SIKernelError, match="unknown design"):
+        cal.leave_one_out(only=("nope",))
+
+
+def test_leave_one_out_differs_from_in_sample(loo):
+    """A left-out design is predicted by a different fit: the ratios must not all equal the
+    in-sample ones (guards against a leave-one-out that forgets to drop the design)."""
+    assert np.max(np.abs(np.log(loo.ratio / loo.in_sample_ratio))) > 0.01
+
+
+def test_stored_leave_one_out_and_covariance_are_current(fit, loo):
+    """Regression guard: ``_calibrated.py`` equals a fresh computation (rerun
+    ``python -m sikernel.power.calibration --write`` after changing the model)."""
+    from sikernel.power import _calibrated
+
+    assert tuple(_calibrated.LOO_NAMES) == loo.names
+    assert _calibrated.FITTED_ORDER == FITTED
+    np.testing.assert_allclose(_calibrated.LOO_LOG_RATIO, loo.log_ratio, atol=ABS_LOG_STORED)
+    sd = cal.residual_log_sd()
+    assert math.isclose(sd, math.sqrt(float(np.mean(loo.log_ratio ** 2))), abs_tol=ABS_LOG_STORED)
+    per = cal.residual_log_sd(per_design=True)
+    assert set(per) == set(loo.names)
+    cov = np.asarray(_calibrated.LOG_COVARIANCE)
+    assert cov.shape == (len(FITTED), len(FITTED))
+    np.testing.assert_allclose(cov, cov.T, atol=1e-9)
+
+
+def test_docs_tables_are_current(fit, loo):
+    """Regression guard: the calibration and leave-one-out rows in docs/energy-model.md are the
+    ones ``python -m sikernel.power.calibration --markdown`` prints (and the coefficient table)."""
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "energy-model.md").read_text()
+    text = cal.markdown(fit, loo) + "\n" + cal.coefficient_table_markdown()
+    for line in text.splitlines():
+        if line.startswith(("| ", "Leave-one-out:")) and not line.startswith("|---"):
+            assert line in doc, line
+
+
+def test_adc_block_reproduces_its_source():
+    """The ADC FOM law at 14 nm (16/12 nm preset) against Kull et al., IEEE JSSC 53(12), 2018:
+    2.0 pJ/conversion at 24 GS/s, 3.3 pJ/conversion at 72 GS/s, ENOB 4.69."""
+    from sikernel.power import blocks
+    from sikernel.power.technology import get_technology
+
+    tech = get_technology(16)
+    for fs, e_pj in ((24e9, 2.0), (72e9, 3.3)):
+        model = float(blocks.adc_w(4.69, fs, tech, DEFAULT_COEFFICIENTS)) / fs * 1e12
+        assert math.isclose(model, e_pj, rel_tol=REL_ADC_SOURCE), (fs, model)
+
+
+def test_adc_fom_rises_with_rate_and_falls_with_node():
+    from sikernel.power import blocks
+    from sikernel.power.technology import get_technology
+
+    co = DEFAULT_COEFFICIENTS
+    f = [blocks.adc_fom_j(fs, get_technology(5), co) for fs in (28e9, 56e9, 112e9)]
+    assert f[0] < f[1] < f[2]
+    assert blocks.adc_fom_j(56e9, get_technology(3), co) < blocks.adc_fom_j(56e9, get_technology(7), co)
+
+
+def test_coefficient_draws():
+    a = cal.coefficient_draws(2000, seed=3)
+    b = cal.coefficient_draws(2000, seed=3)
+    np.testing.assert_array_equal(a, b)
+    assert a.shape == (2000, len(FITTED))
+    lo = np.array([DOC[n].low for n in FITTED])
+    hi = np.array([DOC[n].high for n in FITTED])
+    assert np.all(a >= lo * (1 - 1e-12)) and np.all(a <= hi * (1 + 1e-12))
+    # centred on the fit (log space), for the coefficients not at a bound
+    med = np.exp(np.median(np.log(a), axis=0))
+    for k, n in enumerate(FITTED):
+        v = getattr(DEFAULT_COEFFICIENTS, n)
+        if DOC[n].low * 1.01 < v < DOC[n].high / 1.01:
+            assert abs(math.log(med[k] / v)) < 0.35, n
+    sets = cal.coefficient_sets(3, seed=1)
+    assert len(sets) == 3 and all(getattr(s, FITTED[0]) > 0 for s in sets)
+
+
+@pytest.mark.parametrize("n", [0, -1, 2.5, True, "10"])
+def test_coefficient_draws_bad_n(n):
+    with pytest.raises(SIKernelError, match="n="):
+        cal.coefficient_draws(n)
+
+
+def test_tx_only_and_rx_only_priced_separately():
+    """A TX-only design is priced with the TX blocks only, an RX-only one with the RX blocks."""
+    co = DEFAULT_COEFFICIENTS
+    p_tx = next(p for p in cal.CALIBRATION_POINTS if p.scope == "tx")
+    p_rx = next(p for p in cal.CALIBRATION_POINTS if p.scope == "rx")
+    for p in (p_tx, p_rx):
+        full, _ = cal.predict(cal.CalibrationPoint(**{**vars(p), "scope": "txrx"}), co)
+        part, _ = cal.predict(p, co)
+        assert 0.0 < part < full
+
+
+def test_halved_adc_energy_is_caught_out_of_sample(monkeypatch, loo):
+    """Deliberate mutation: halve the ADC energy per conversion.  The refits absorb part of it
+    into the other coefficients, so the in-sample fit alone would not notice; the checks that
+    use data outside the transceiver fit do: the ADC block against its published ADC, and the
+    held-out (leave-one-out) predictions of the ADC-DSP designs, which move away from the
+    stored, reviewed ones."""
+    from sikernel.power import blocks
+    from sikernel.power.technology import get_technology
+
+    orig = blocks.adc_fom_j
+    monkeypatch.setattr(blocks, "adc_fom_j", lambda *a, **k: 0.5 * orig(*a, **k))
+    tech = get_technology(16)
+    model = float(blocks.adc_w(4.69, 72e9, tech, DEFAULT_COEFFICIENTS)) / 72e9 * 1e12
+    assert not math.isclose(model, 3.3, rel_tol=REL_ADC_SOURCE)
+    dsp = tuple(p.name for p in cal.CALIBRATION_POINTS if p.architecture == "dsp" and p.scope != "tx")
+    mutated = cal.leave_one_out(DEFAULT_COEFFICIENTS, only=dsp)
+    ref = np.array([loo.log_ratio[loo.names.index(n)] for n in mutated.names])
+    # unmutated, these equal the full leave-one-out to the optimiser's tolerance (ABS_LOG_STORED);
+    # the refits on the other 15 designs do not restore what halving the ADC removed
+    assert np.max(np.abs(mutated.log_ratio - ref)) > 3 * ABS_LOG_STORED
