@@ -56,10 +56,7 @@ nitpick_ignore_regex = [
 # --- MyST ---------------------------------------------------------------------------------
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist"]
 myst_heading_anchors = 3  # '#section' links inside the Markdown reference pages
-# The reference pages (docs/*.md) are also plain Markdown read on GitHub: their links to
-# source files (``../sikernel/x.py``) and to Markdown anchors are not Sphinx documents.
-# MyST reports each as a 'myst.xref_missing' warning; the pages are kept as written.
-suppress_warnings = ["myst.xref_missing"]
+# no warning is suppressed: a broken link between the pages fails the build
 
 # --- API reference -------------------------------------------------------------------------
 autosummary_generate = True

@@ -136,34 +136,28 @@ for ax, rate in zip(fig.subplots(1, 2), study.RATES_GBPS, strict=True):
 fig
 
 # %% [markdown]
-# ## 5. The study: four architectures, two switch generations
+# ## 5. The study: every architecture, two switch generations
 #
-# `run_study` builds each path's channel, runs the full SI chain on it (pulse
-# response, TX FFE × CTLE search, DFE, MMSE RX FFE), and sizes the SerDes.
-# W per switch counts both directions of all 512 lanes.  Pluggable adds its
-# module retimer's second hop; LPO adds the module's linear stages.  **Optical-side
-# energy (laser, modulator driver, TIA) is not included** here; the study keeps it in
-# a separate, assumption-only table.
+# `run_study` builds each architecture's host channel, runs the full SI chain on it
+# (pulse response, TX FFE × CTLE search, DFE, MMSE RX FFE), prices the host SerDes at
+# both ends, adds the module's or optical engine's components (the port account), and
+# propagates every documented range through a seeded Monte Carlo: each figure comes
+# with its p10 … p90 band.  Which ends, directions and components each figure counts is
+# written in `docs/energy-model.md` ("The port account").
 
 # %%
 res = study.run_study()
 print(res.table())
-print("\noptical side, kept separate (assumptions, pJ/bit):", study.OPTICAL_COMPONENTS_PJ_PER_BIT)
 
 # %% [markdown]
-# Where the energy goes, per architecture (pJ/bit, TX + RX of one link, plus the
-# module's share for pluggable and LPO):
+# Every number of the run is in `res.to_json()` (plain Python objects, the
+# `sikernel study --json` output); its top-level groups:
 
 # %%
-study_json = res.to_json()  # every number of the study as plain Python objects
-rows = [r for r in study_json["architectures"] if r["rate_gbps"] == study_json["inputs"]["rates_gbps"][0]]
-names = list(dict.fromkeys(b for r in rows for b in r["blocks_pj_per_bit"]))
-print(f"{'block':18s}" + "".join(f"{r['name']:>11s}" for r in rows))
-for b in names:
-    vals = [r["blocks_pj_per_bit"].get(b, 0.0) for r in rows]
-    if any(v > 0 for v in vals):
-        print(f"{b:18s}" + "".join(f"{v:11.3f}" for v in vals))
-print(f"{'total':18s}" + "".join(f"{r['pj_per_bit_electrical']:11.3f}" for r in rows))
+study_json = res.to_json()
+for key, value in study_json.items():
+    size = f"{len(value)} entries" if isinstance(value, (list, dict)) else repr(value)
+    print(f"{key:12s} {size}")
 
 # %%
 plot.switch_power(res)
@@ -180,8 +174,7 @@ plot.study_energy(res, rate_gbps=212.5)
 # The electrical I/O power falls with the path loss: CPO's few centimetres of package
 # trace keep the loss at a few dB, where a linear (or lightly equalised) SerDes closes
 # the link, while a pluggable's host board needs a fully equalised, retimed SerDes and
-# a second retimer in the module.  The saving per switch is the `save W` column
-# above.  Caveats: the paths, the connector and module models and the optical-side
-# energy are the assumptions printed in section 1 (optical power is excluded from
-# every figure here); every coefficient of the energy model is listed with its source
-# (or marked as an assumption) in `docs/energy-model.md`.
+# a second retimer in the module.  The table above gives the saving per switch with its
+# band.  Caveats: the paths, the connector and module models are the assumptions printed
+# in section 1; every coefficient of the energy model is listed with its source (or
+# marked as an assumption) in `docs/energy-model.md`.
