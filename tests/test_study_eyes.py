@@ -11,8 +11,15 @@ DSP operating points: the eye is drawn with the receiver the energy model prices
 * the energy model's own SI figures of the chosen configuration
   (:func:`sikernel.power.si.op_table`: ``var_n``, ``q_coef``, ``h0``, MLSD gain).
 
-Linear and analog operating points: figures recorded from the code before the DSP
-eye was added (commit b6f6e4c), which must not move.
+Linear and analog operating points: checked against ``tests/naive_study_eye.py``, a NumPy
+reference that calls nothing from sikernel (pulse from the closed-form filters and an FFT,
+TX FFE by shifts, statistical eye on a fine voltage grid), given the channel and the
+operating point's settings (launch swing, TX FFE, CTLE, DFE taps).  With the library's eye
+grid refined to the reference's resolution the two agree within ``FINE_REL_TOL``; at the
+study's own 512 bins the library's eye is smaller (the binning of ~130 cursors blurs the
+ISI distribution: measured -6 % on CPO 106.25 Gb/s, -17 % on NPO 106.25 Gb/s), bounded by
+``COARSE_LOW_REL``.  The recorded figures below are regression guards only (the code's own
+output at the commit named there), not validation.
 """
 
 from __future__ import annotations
@@ -29,6 +36,11 @@ from sikernel.eq.mmse import mmse, symbol_variance
 from sikernel.eye.stateye import stat_eye
 from sikernel.power import si
 
+from . import naive_study_eye
+
+#: 802.3ck DFE tap limits b_max(1..12) (IEEE Std 802.3ck Cl. 163 COM sheet), as the study uses
+BMAX_CK = (0.85, 0.3) + (0.2,) * 5 + (0.1,) * 5
+
 #: relative agreement of the study's DSP eye with the step-by-step reference (same
 #: arithmetic in a different order: the difference is floating-point rounding)
 EYE_REL_TOL = 1e-9
@@ -36,17 +48,25 @@ EYE_REL_TOL = 1e-9
 NOISE_REL_TOL = 1e-12
 #: relative drift allowed on the recorded linear/analog figures (rounding across builds)
 RECORDED_REL_TOL = 1e-9
+#: study eye with the library's grid refined to N_BINS_FINE vs the NumPy reference: pulse
+#: agrees to 1e-7 of its peak; eye heights measured within 0.1 % (NPO 106.25 Gb/s)
+FINE_REL_TOL = 5e-3
+N_BINS_FINE = 4096
+#: the study's 512-bin eye may be smaller than the reference by at most this fraction (coarse
+#: bins blur the ISI distribution; measured 6 % and 17 %), and never larger beyond 2 bins
+COARSE_LOW_REL = 0.25
 #: target BER of the study
 BER = 1e-6
 #: the study's 212.5 Gb/s pluggable path: 24.9 dB at Nyquist, a DSP receiver with MLSD
 DSP_RATE_GBPS = 212.5
 
-#: (path, rate Gb/s) -> (architecture, eye height equalised V, closure equalised dB),
-#: from ``study._eyes`` at commit b6f6e4c (before the DSP eye; unequalised eyes closed)
+#: REGRESSION GUARDS ONLY (the code's own output, not validation): (path, rate Gb/s) ->
+#: (architecture, eye height equalised V, closure equalised dB) from ``study._eyes`` at commit
+#: 8e39bf7 (the sikernel.system rewrite; b6f6e4c's figures moved with the new paths and energy model)
 RECORDED = {
-    ("cpo", 106.25): ("linear", 0.03241877737661897, 5.591237229167895),
-    ("cpo", 212.5): ("analog", 0.009250260872377639, 10.1062126626543),
-    ("npo", 106.25): ("analog", 0.009647544665873212, 8.212041275676572),
+    ("cpo", 106.25): ("linear", 0.016330918474383848, 5.790499724502261),
+    ("cpo", 212.5): ("analog", 0.0, math.inf),
+    ("npo", 106.25): ("analog", 0.005203591464877255, 12.441824789859808),
 }
 
 
@@ -200,7 +220,40 @@ def test_dsp_eye_cost_one_search_one_mmse(dsp_point, monkeypatch):
 
 
 @pytest.mark.parametrize(("name", "rate"), list(RECORDED))
+def test_linear_and_analog_eyes_against_numpy_reference(name, rate, monkeypatch):
+    """The study's linear/analog eye against tests/naive_study_eye.py (independent of sikernel)."""
+    import sikernel.eye.stateye as se
+
+    ch, baud, e = _operating_point(name, rate)
+    s = si.DEFAULT_SI
+    # the operating point's settings (inputs of the eye): swing, TX FFE, CTLE, DFE taps
+    n_dfe = int(e.eq_settings["dfe_taps"]) if e.architecture == "analog" else 0
+    ps = si.pulse_set(ch.f, ch.s21, baud, 4)
+    front = si._grid_family(ps, n_dfe, s)
+    gdc_db = float(ps.gdc_db[front["ctle_index"]])
+    m, amp = s.samples_per_ui, float(e.eq_settings["launch_peak_v"])
+    f_r, fz, fp2 = s.f_r_ratio * baud, s.fz_ratio * baud, s.fp2_ratio * baud
+    p = naive_study_eye.pulse_numpy(ch.f, ch.s21, baud, m, s.t_r_ui / baud, f_r, fz, fp2, gdc_db)
+    p_eq = naive_study_eye.tx_ffe(p, front["tx_taps"], front["tx_offsets"], m) * amp
+    var_n = naive_study_eye.noise_var_v2(baud, f_r, fz, fp2, gdc_db, s.eta0_v2_per_hz)
+    ref = naive_study_eye.eye_numpy(p_eq, m, np.linspace(-1.0, 1.0, 4), n_dfe, BMAX_CK[:n_dfe],
+                                    math.sqrt(var_n), s.snr_tx_db, s.sigma_rj_ui, s.a_dd_ui, BER, 32)
+    coarse, _, eq = study._eyes(ch, baud, e, BER)
+    real = se.stat_eye
+    monkeypatch.setattr(se, "stat_eye", lambda *a, **k: real(*a, **{**k, "n_bins": N_BINS_FINE}))
+    fine, _, _ = study._eyes(ch, baud, e, BER)
+    if ref["eye_height_v"] == 0.0:  # closed at this operating point: closed in the study too
+        assert fine["eye_height_equalised_v"] == coarse["eye_height_equalised_v"] == 0.0
+        return
+    np.testing.assert_allclose(fine["eye_height_equalised_v"], ref["eye_height_v"], rtol=FINE_REL_TOL)
+    dv = float(eq.voltages_v[1] - eq.voltages_v[0])
+    assert (1 - COARSE_LOW_REL) * ref["eye_height_v"] <= coarse["eye_height_equalised_v"] \
+        <= ref["eye_height_v"] + 2 * dv
+
+
+@pytest.mark.parametrize(("name", "rate"), list(RECORDED))
 def test_linear_and_analog_eyes_unchanged(name, rate):
+    """Regression guard (recorded output, see RECORDED)."""
     arch, height_v, closure_db = RECORDED[(name, rate)]
     ch, baud, e = _operating_point(name, rate)
     assert e.architecture == arch
