@@ -84,11 +84,64 @@ def answer_block(res: Any, figure: str) -> str:
     return "\n".join(lines)
 
 
-def replace_block(text: str, block: str) -> str:
+DOCS_BEGIN = "<!-- system-tables:begin -->"
+DOCS_END = "<!-- system-tables:end -->"
+
+
+def _g(x: float) -> str:
+    return f"{x:.3g}"
+
+
+def tables_block(res: Any) -> str:
+    """Markdown tables for docs/energy-model.md: inputs with ranges, DSP fit, checks, tornado.
+
+    Parameters
+    ----------
+    res : StudyResult
+
+    Returns
+    -------
+    str
+        The block, markers included.
+    """
+    out = [DOCS_BEGIN, "", f"*Generated from a study run ({res.provenance.get('created_utc', '')}, "
+           f"sikernel {res.provenance.get('sikernel_version', '')}).*", ""]
+    for g, table in res.inputs["assumptions"].items():
+        out += [f"Inputs, {g}:", "", "| input | value | low | high | unit | source |",
+                "|---|---|---|---|---|---|"]
+        for a in table.values():
+            out.append(f"| `{a['name']}` | {_g(a['value'])} | {_g(a['low'])} | {_g(a['high'])} | {a['unit']} "
+                       f"| {a['source']} |")
+        out.append("")
+    f = res.inputs["line_dsp_fit"]
+    per = ", ".join(f"{float(k):g}G anchor {v:.2f}" for k, v in f["per_anchor_pj_7nm"].items())
+    out += [f"Line-side DSP fit: e_dsp = {f['e_pj_per_bit_7nm']:.2f} pJ/bit at 7 nm ({per}); range "
+            f"×{f['low_factor']:.2f} … ×{f['high_factor']:.2f}. Host-SerDes spread σ = "
+            f"{res.inputs['serdes_log_sd']:.3f} ({res.inputs['serdes_log_sd_source']}).", "",
+            "Checks (module W = W per port without the switch SerDes):", "",
+            "| figure | kind | model | published | model / mid | source |", "|---|---|---|---|---|---|"]
+    for c in res.checks:
+        pub = (f"{c['published_low']:g}–{c['published_high']:g}" if c.get("published_low") is not None
+               else f"{c['published']:g}")
+        out.append(f"| {c['label']} | {c['kind']} | {c['model']:.3g} {c['unit']} | {pub} {c['unit']} | "
+                   f"{c['ratio_to_mid']:.2f} | {c['source']} |")
+    out.append("")
+    for g, t in res.tornado.items():
+        out += [f"Tornado, {g}: CPO saving {t['base_w']:.0f} W per switch at the point values.", "",
+                "| input | low → saving W | high → saving W | swing W |", "|---|---|---|---|"]
+        for it in t["inputs"][:10]:
+            out.append(f"| `{it['input']}` | {_g(it['low'])} → {it['saving_w_at_low']:.0f} | "
+                       f"{_g(it['high'])} → {it['saving_w_at_high']:.0f} | {it['swing_w']:.0f} |")
+        out.append("")
+    out.append(DOCS_END)
+    return "\n".join(out)
+
+
+def replace_block(text: str, block: str, begin: str = BEGIN, end: str = END) -> str:
     """``text`` with the marked block replaced (or inserted after the first paragraph)."""
-    if BEGIN in text and END in text:
-        i = text.index(BEGIN)
-        j = text.index(END) + len(END)
+    if begin in text and end in text:
+        i = text.index(begin)
+        j = text.index(end) + len(end)
         return text[:i] + block + text[j:]
     parts = text.split("\n\n", 2)
     if len(parts) < 3:
@@ -127,6 +180,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--figure", default="docs/figures/study-ports.png")
     ap.add_argument("--draws", type=int, default=4000)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--docs", default=None,
+                    help="also replace the generated tables of this file (docs/energy-model.md)")
     a = ap.parse_args(argv)
     res = run_study(with_eyes=False, with_curves=False, n_draws=a.draws, seed=a.seed, progress=True)
     readme = Path(a.readme)
@@ -137,6 +192,14 @@ def main(argv: list[str] | None = None) -> int:
     rel = os.path.relpath(fig_path, readme.parent)
     _atomic_write(readme, replace_block(readme.read_text(encoding="utf-8"), answer_block(res, rel)))
     print(f"wrote {fig_path} and the answer block of {readme}")
+    if a.docs:
+        docs = Path(a.docs)
+        text = docs.read_text(encoding="utf-8")
+        if DOCS_BEGIN not in text:
+            print(f"{docs} has no {DOCS_BEGIN} marker; tables not written")
+        else:
+            _atomic_write(docs, replace_block(text, tables_block(res), DOCS_BEGIN, DOCS_END))
+            print(f"wrote the tables of {docs}")
     return 0
 
 
