@@ -161,3 +161,14 @@ def test_geometry_factor_physical_trends() -> None:
         far = g(kind, 100e-6, 18e-6, 100e-6, 2000e-6)
         assert single < near
         assert far == pytest.approx(2 * single, rel=0.02)
+
+
+#: the default boundary discretisation vs three times finer (measured <= 3e-4)
+RTOL_G_CONVERGED = 1e-3
+
+
+@pytest.mark.parametrize("geom", [GEOMS[1], GEOMS[4]], ids=["micro-coupled", "strip-coupled"])
+def test_geometry_factor_converged(geom) -> None:
+    kind, w, t, h, s = geom
+    fine = wheeler_geometry_factor(_KIND[kind], w, t, h, s, n_side=24)
+    assert wheeler_geometry_factor(_KIND[kind], w, t, h, s) == pytest.approx(fine, rel=RTOL_G_CONVERGED)
