@@ -85,14 +85,27 @@ def test_line_difference_recovers_gamma(pair):
     np.testing.assert_allclose(ld.delay_s_per_m[1:][sel], np.sqrt(3.3e-7 * 1.3e-10), rtol=1e-2)
 
 
-def test_delta_l_is_linear_in_length(pair):
-    a, b = pair
-    for length in (0.0, 0.02, 0.3):
-        got = scale_length(a, 0.05, b, 0.15, length)
-        near = a if abs(length - 0.05) <= abs(length - 0.15) else b
-        l_near = 0.05 if near is a else 0.15
-        expect = near.il_db() + (length - l_near) / 0.10 * (b.il_db() - a.il_db())
-        np.testing.assert_allclose(got.il_db(), expect, atol=1e-9)
+def _matched_line(length_m: float) -> Channel:
+    """A line matched to the reference impedance, built here: S21 = S12 = exp(-gamma l),
+    S11 = S22 = 0, gamma = sqrt((R + j w L)(G + j w C)) with the skin-effect R and loss tangent
+    G of tests/naive_metrics.rlgc_line_abcd's defaults."""
+    w = 2 * np.pi * F
+    r = np.sqrt(5.0**2 + (4e-4 * np.sqrt(F)) ** 2)
+    g = 1e-9 + w * 1.3e-10 * 0.004
+    gamma = np.sqrt((r + 1j * w * 3.3e-7) * (g + 1j * w * 1.3e-10))
+    s = np.zeros((F.size, 2, 2), dtype=complex)
+    s[:, 0, 1] = s[:, 1, 0] = np.exp(-gamma * length_m)
+    return Channel(F, s, 50.0, f"matched {length_m} m")
+
+
+@pytest.mark.parametrize("length", [0.0, 0.02, 0.1, 0.3])
+def test_delta_l_exact_on_a_matched_line(length):
+    """On a matched line IL (dB) and phase are linear in length: the Delta-L scaling of two
+    independently built lengths must give a third one (built the same way) to rounding."""
+    got = scale_length(_matched_line(0.05), 0.05, _matched_line(0.15), 0.15, length)
+    ref = _matched_line(length)
+    np.testing.assert_allclose(got.il_db(), ref.il_db(), atol=1e-9)
+    np.testing.assert_allclose(got.s21, ref.s21, atol=1e-9)
 
 
 def test_delta_l_matched_line_close_to_truth():
