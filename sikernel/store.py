@@ -345,6 +345,14 @@ class WriterLock:
                 raise SIKernelError(
                     f"output {self.target} is being written by another sweep ({self.holder()}); "
                     "wait for it to finish or stop it, or write to another file") from None
+            except OSError as exc:
+                os.close(fd)
+                if exc.errno not in (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS):
+                    raise
+                warnings.warn(f"the file system of {self.target} does not support file locks "
+                              f"({exc.strerror}); make sure no other sweep writes it at the same time",
+                              SIKernelWarning, stacklevel=4)
+                return
             except BaseException:
                 os.close(fd)
                 raise

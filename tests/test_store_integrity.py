@@ -255,3 +255,16 @@ def test_type_hint_fits_the_parameter(name, value, hint):
     assert hint in str(ei.value)
     if name != "length_m":
         assert "mm" not in str(ei.value)
+
+
+def test_file_system_without_locks_warns_and_writes(tmp_path, monkeypatch):
+    import errno
+    import fcntl
+
+    def no_locks(fd, op):
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    with pytest.warns(SIKernelWarning, match="does not support file locks"):
+        res = run_sweep(CFG, tmp_path / "nolock.h5", chunk=CHUNK, quiet=True)
+    assert res.complete
