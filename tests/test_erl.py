@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sikernel.channel.core import Channel
 from sikernel.errors import SIKernelError, SIKernelWarning
@@ -232,3 +234,17 @@ def test_cli_erl(capsys: pytest.CaptureFixture) -> None:
     out = json.loads(capsys.readouterr().out)
     assert out["erl_db"] == pytest.approx(13.689, abs=ERL_VS_REFERENCE_DB)
     assert main(["erl", str(ch), "--config", "nonesuch"]) == 2
+
+
+#: ERL is linear in the reflection up to the PMF's bin rounding (bin 1e-4 on R_eff >= 0.02)
+ERL_LINEARITY_DB = 0.05
+
+
+@given(rho=st.floats(0.1, 0.5), delay_ns=st.floats(1.0, 4.0))
+@settings(max_examples=6)
+def test_erl_scales_with_the_reflection(rho: float, delay_ns: float) -> None:
+    """Scaling the return loss by k lowers ERL by 20 log10 k (the chain is linear in RL)."""
+    base = erl(_matched_line(delay_ns * 1e-9, 0.1), "802.3ck-c2m-host", n_ui=300)
+    scaled = erl(_matched_line(delay_ns * 1e-9, rho), "802.3ck-c2m-host", n_ui=300)
+    assert scaled.tx.erl_db == pytest.approx(base.tx.erl_db - 20 * math.log10(rho / 0.1),
+                                             abs=ERL_LINEARITY_DB)
