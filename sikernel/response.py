@@ -187,6 +187,10 @@ def _on_fft_grid(h: np.ndarray, f: np.ndarray, grid: FftGrid) -> tuple[np.ndarra
     return res.reshape(*h.shape[:-1], n_fk), n_fk
 
 
+#: batches up to this many rows are transformed by the serial kernel in a Python loop
+_SERIAL_ROWS = 64
+
+
 def _transform(h: ArrayLike, f_hz: ArrayLike, baud: float, samples_per_ui: int, kind: int,
                t_window_s: tuple[float, float] | None = None,
                ) -> tuple[np.ndarray, np.ndarray, FftGrid]:
@@ -213,8 +217,12 @@ def _transform(h: ArrayLike, f_hz: ArrayLike, baud: float, samples_per_ui: int, 
     flat = np.ascontiguousarray(hp.reshape(-1, hp.shape[-1]))
     out = np.empty((flat.shape[0], n_out))
     t_ui = 1.0 / float(baud)
-    if flat.shape[0] == 1:
-        _k.spectrum_to_time(flat[0], n_valid, grid.df_hz, t_ui, kind, grid.n_time, first, out[0])
+    if flat.shape[0] <= _SERIAL_ROWS:
+        # a few rows (one channel, COM's thru + aggressors): the serial kernel row by row;
+        # the parallel driver would add its compile time (~1.3 s with an empty Numba cache)
+        # for little gain; same arithmetic per row, so the same values
+        for i in range(flat.shape[0]):
+            _k.spectrum_to_time(flat[i], n_valid, grid.df_hz, t_ui, kind, grid.n_time, first, out[i])
     else:
         _k.batch_spectrum_to_time(flat, n_valid, grid.df_hz, t_ui, kind, grid.n_time, first,
                                   out)

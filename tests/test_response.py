@@ -139,6 +139,18 @@ def test_batch_rows_equal_single_transforms(grid):
         np.testing.assert_array_equal(vb[i], v1)
 
 
+def test_large_batch_parallel_driver_equals_single_transforms(grid):
+    """Above ``_SERIAL_ROWS`` rows the parallel batch kernel runs: same values row by row."""
+    from sikernel.response import _SERIAL_ROWS
+
+    f = grid[::10]  # 100 MHz grid: a short record keeps this cheap
+    delays = np.linspace(0.2e-9, 2e-9, _SERIAL_ROWS + 3)
+    hs = np.stack([_rc_gauss_h(f, d) for d in delays])
+    _, vb = pulse_from_h(hs, f, BAUD, M)
+    for i in (0, _SERIAL_ROWS // 2, _SERIAL_ROWS + 2):
+        _, v1 = pulse_from_h(hs[i], f, BAUD, M)
+        np.testing.assert_array_equal(vb[i], v1)
+
 def test_time_window_equals_slice_of_full_record(grid):
     hs = np.stack([_rc_gauss_h(grid, d) for d in (0.5e-9, 1e-9)])
     t, v = pulse_from_h(hs, grid, BAUD, M)
