@@ -161,9 +161,10 @@ class Structure:
                 b = self.b
                 y0 = qy if which == "bottom" else b - qy
                 th = np.pi * y0 / b
-                out -= np.sum(dq[None, :] * np.sin(th)[None, :]
-                              / (2 * b * (np.cosh(np.pi * (x[:, None] - qx[None, :]) / b)
-                                          - np.cos(th)[None, :])), 1)
+                # sin(th) / (2 b (cosh a - cos th)) written with e = exp(-|a|) (no overflow)
+                e = np.exp(-np.abs(np.pi * (x[:, None] - qx[None, :]) / b))
+                out -= np.sum(dq[None, :] * np.sin(th)[None, :] * e
+                              / (b * (1.0 + e * e - 2.0 * e * np.cos(th)[None, :])), 1)
         return out
 
     def plane_loss_integral(self, scale: float) -> float:
