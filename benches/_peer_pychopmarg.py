@@ -1,12 +1,15 @@
 """Run the peer COM implementation pychopmarg on an 802.3ck KR configuration (benchmark helper).
 
-Executed by ``benches/bench_com.py`` with the interpreter of the peer's own virtual
-environment (``/work/dev/peers/venv``; pychopmarg is not a dependency of sikernel), as
+Called in-process by ``benches/bench_com.py`` and ``benches/bench_com_targets.py``
+(:func:`run`) when pychopmarg is installed (``pip install -e .[bench]``), or, as a
+fallback, executed with the interpreter of a separate virtual environment named by
+``SIKERNEL_PEER_VENV`` as
 
     python _peer_pychopmarg.py '<json request>'
 
-and prints one JSON line: set-up time, per-FOM-evaluation time, COM and the EQ it chose.
-The request gives the channel files and a (possibly restricted) TX FFE / CTLE grid.
+which prints the same result as one JSON line: set-up time, per-FOM-evaluation time,
+COM and the EQ it chose.  The request gives the channel files and a (possibly
+restricted) TX FFE / CTLE grid.
 
 Workarounds (see shared/reference/com-parameters.md, "How a peer does it"): its range
 check rejects gamma0 = 0, so gamma0 = 1e-7 /mm (the smallest it accepts, 0.0009 dB over
@@ -27,8 +30,18 @@ import time
 import numpy as np
 
 
-def main() -> None:
-    req = json.loads(sys.argv[1])
+def run(req: dict) -> dict:
+    """Run the peer on one request (see the module docstring); return its result dict."""
+    import pychopmarg.com as pcom
+
+    saved = pcom.przf
+    try:
+        return _run(req)
+    finally:
+        pcom.przf = saved  # the fixed-RX-FFE patch below is undone for the caller's process
+
+
+def _run(req: dict) -> dict:
     from pychopmarg.com import COM
     from pychopmarg.common import OptMode
     from pychopmarg.config.template import COMParams
@@ -82,7 +95,11 @@ def main() -> None:
                     "tx_taps": [float(x) for x in c._tx_combs[c.tx_ix]], "g_dc": float(c.gDC),
                     "g_dc2": float(c.gDC2), "fom_db": float(c.fom_rslts.get("FOM", np.nan)),
                     "n_fom_evals": int(getattr(c, "n_fom_evals", 0) or 0)})
-    print(json.dumps(out))
+    return out
+
+
+def main() -> None:
+    print(json.dumps(run(json.loads(sys.argv[1]))))
 
 
 if __name__ == "__main__":

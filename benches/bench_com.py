@@ -7,7 +7,8 @@ Run: ``python -m pytest benches/bench_com.py --benchmark-only -q -s``
 * the exhaustive TX FFE x CTLE grid, amortised per point, vs that naive FOM per point;
 * a whole COM (both package cases, 4,345 TX x 147 CTLE points each, 12-tap DFE), warm and
   cold (fresh interpreter, empty Numba cache), without and with the 15 CA_19p75dB aggressors;
-* the peer pychopmarg 3.4 (its own venv, ``/work/dev/peers/venv``; skipped when absent):
+* the peer pychopmarg 3.4 (in-process with the ``bench`` extra, else the venv named by
+  ``SIKERNEL_PEER_VENV``; skipped, with the reason, when neither is available):
   set-up time, per-FOM time and COM at the same fixed equalisation (the COM difference
   isolates the implementations; reported with our default sampling-point rule and with the
   peer's, ``mm_rule="peak", mm_exact_tol_v=1e-3``), and its whole-COM time for the full grid extrapolated as
@@ -16,7 +17,6 @@ Run: ``python -m pytest benches/bench_com.py --benchmark-only -q -s``
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -30,8 +30,9 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+from benches import _peers  # noqa: E402
+
 CH = Path(os.environ.get("SIKERNEL_CHANNELS", REPO.parent / "shared" / "channels")) / "ieee-802.3ck"
-PEER_PY = Path(os.environ.get("SIKERNEL_PEER_VENV", "/work/dev/peers/venv")) / "bin" / "python"
 THRU = CH / "DPO_4in_Meg7_THRU.s4p"
 CA = CH / "CA_19p75dB_thru.s4p"
 CA_NEXT = [CH / f"CA_19p75dB_next{i}.s4p" for i in range(1, 9)]
@@ -173,7 +174,7 @@ def test_com_cold(benchmark):
           f"{benchmark.stats.stats.min:.2f} s")
 
 
-@pytest.mark.skipif(not PEER_PY.is_file(), reason=f"pychopmarg peer venv not found ({PEER_PY})")
+@pytest.mark.skipif(bool(_peers.pychopmarg_missing()), reason=str(_peers.pychopmarg_missing()))
 def test_vs_pychopmarg(benchmark, problem):
     """Same channel, same (fixed) equalisation and settings: COM difference, per-FOM and whole-COM speed."""
     from sikernel.eye.com import com
@@ -185,10 +186,8 @@ def test_vs_pychopmarg(benchmark, problem):
     req = {"thru": str(THRU), "tx_min": pre_post, "tx_max": pre_post, "tx_step": [0.02] * 4,
            "g_dc": [worst.ctle_gdc_db], "g_dc2": [worst.ctle_gdc2_db], "n_fom_evals": 10}
     t0 = time.perf_counter()
-    out = subprocess.run([str(PEER_PY), str(REPO / "benches" / "_peer_pychopmarg.py"), json.dumps(req)],
-                         check=True, capture_output=True, text=True, timeout=1800)
+    peer = _peers.run_pychopmarg(req)
     peer_wall = time.perf_counter() - t0
-    peer = json.loads(out.stdout.strip().splitlines()[-1])
     # ours at the same fixed point (both package cases)
     fixed = {"ctle_gdc_db": (worst.ctle_gdc_db,), "ctle_gdc2_db": (worst.ctle_gdc2_db,),
              "tx_taps": tuple((o, taps[o], taps[o], 0.0) for o in (-3, -2, -1, 1))}
@@ -223,6 +222,7 @@ def test_vs_pychopmarg(benchmark, problem):
         "ratio": peer_full_est / t_ours,
     }
     benchmark.extra_info.update(info)
+    info["peer_run"] = _peers.pychopmarg_where()
     print("\nvs pychopmarg 3.4 (DPO_4in, 802.3ck KR, fixed EQ = our worst-case choice):")
     for k, v in info.items():
         print(f"  {k}: {v}")
