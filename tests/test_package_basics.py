@@ -33,8 +33,20 @@ def test_version_cli(capsys):
 
 
 def test_every_lazy_name_resolves():
+    """Each public name resolves to sikernel's own object: a function or class defined in a
+    sikernel module under that name (found there again), or a sikernel submodule/constant."""
+    import inspect
+
     for name in sikernel.__all__:  # the lazy names of sikernel/__init__.pyi
-        assert getattr(sikernel, name) is not None, name
+        obj = getattr(sikernel, name)
+        if inspect.ismodule(obj):
+            assert obj.__name__.startswith("sikernel."), name
+        elif inspect.isfunction(obj) or inspect.isclass(obj):
+            assert obj.__module__.startswith("sikernel"), (name, obj.__module__)
+            assert getattr(sys.modules[obj.__module__], obj.__name__) is obj, name
+        else:
+            assert isinstance(obj, dict | tuple | list | str | int | float | frozenset), (name, type(obj))
+        assert name in dir(sikernel), name
 
 
 def test_unknown_attribute():
