@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -247,7 +248,10 @@ def _render_gallery() -> None:
 
     out_dir = DOCS / "gallery"
     out_dir.mkdir(exist_ok=True)
-    for src in sorted((REPO / "notebooks").glob("*.py")):
+    sources = sorted((REPO / "notebooks").glob("*.py"))
+    for stale in set(out_dir.glob("*.ipynb")) - {out_dir / f"{src.stem}.ipynb" for src in sources}:
+        stale.unlink()  # a notebook that was removed or renamed
+    for src in sources:
         nb = jupytext.read(src, fmt="py:percent")
         nb.metadata.pop("jupytext", None)
         text = nbformat.writes(nb)
@@ -255,5 +259,8 @@ def _render_gallery() -> None:
         _write_if_changed(dst, text)
 
 
+# generated API stubs are rewritten on every build: a stub left by a removed name would fail it
+for _generated in (DOCS / "api" / "generated", DOCS / "api" / "packages"):
+    shutil.rmtree(_generated, ignore_errors=True)
 _render_gallery()
 _render_api_pages()
