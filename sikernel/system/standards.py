@@ -207,8 +207,9 @@ def check_generation(gen: Generation) -> Generation:
                             f"{gen.lane_gbps:g} Gb/s lanes ({n:g} lanes); give a multiple of "
                             f"{gen.lane_gbps:g}, e.g. {8 * gen.lane_gbps:g}")
     if gen.lanes_per_switch % round(n):
-        raise SIKernelError(f"lanes_per_switch={gen.lanes_per_switch!r} is not a whole number of "
-                            f"{round(n)}-lane ports")
+        raise SIKernelError(f"port_gbps={gen.port_gbps!r} gives {round(n)}-lane ports, and "
+                            f"lanes_per_switch={gen.lanes_per_switch!r} is not a whole number of them; "
+                            "give a port of 1, 2, 4, 8 ... lanes")
     check_ber("target_ber_c2m", gen.target_ber_c2m)
     check_ber("target_ber_c2c", gen.target_ber_c2c)
     _validate.one_of("cpo_modulator", gen.cpo_modulator, ("ring", "mzm"))
