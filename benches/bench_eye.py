@@ -11,6 +11,11 @@ Run with ``python -m pytest benches/bench_eye.py --benchmark-only -s``.
 * simulator: PAM4, 12-tap DFE with error propagation, 200-cursor channel, against a
   PyBERT-style receiver (NumPy convolution for the channel + a Python DFE loop),
   with identical decisions asserted;
+* simulator against PyBERT itself (``pipbert``, in-process, the ``bench`` extra):
+  its channel convolution of the 32-samples/UI waveform (``numpy.convolve``, as
+  ``pybert.models.bert``) and its ``DFE.run_dfe`` (ideal summing node, fixed clock
+  phase, no adaptation) on the same symbols, pulse and DFE taps; the symbol-error
+  counts must agree;
 * cold: a fresh interpreter with an empty Numba cache (compilation included) for
   the first ``stat_eye`` and the first ``simulate``, and the same from the cache.
 """
@@ -26,9 +31,11 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+from benches import _peers  # noqa: E402
 from tests import naive_eye  # noqa: E402
 
 M = 32
@@ -143,6 +150,69 @@ def test_simulator_vs_pybert_style_loop(benchmark):
           f"{60 / per_call / 1e6:.0f} M sym/min), ratio {per_ref / per_ours:.0f}x; with RJ+DJ "
           f"{jit.n_symbols / jit.elapsed_s * 60 / 1e6:.0f} M sym/min (one core)")
 
+
+
+@pytest.mark.skipif(bool(_peers.pybert_missing()), reason=str(_peers.pybert_missing()))
+def test_simulator_vs_pybert(benchmark):
+    """PyBERT's own receiver path (channel convolution + DFE.run_dfe) against ``simulate``."""
+    from pybert.models.dfe import DFE
+
+    from sikernel.eye.timesim import simulate
+
+    p = bench_pulse()
+    n = 4000
+    sym = np.random.default_rng(11).integers(0, 4, size=n + 400)
+    kw = {"n_pre": N_PRE, "n_post": N_POST, "pattern": sym}
+    ideal = simulate(p, M, n_symbols=n, n_dfe=12, **kw)
+    b = 4.0 * ideal.dfe_taps_v  # mis-set taps: decision errors that propagate, to compare
+    ours = simulate(p, M, n_symbols=n, dfe_taps_v=b, **kw)
+    h0 = float(ours.cursors_v[ours.main_index])
+    ref = ours.inputs["ref_index"]
+    ui = 1.0 / 53.125e9
+    dt = ui / M
+    x = naive_eye.pam_levels(4)[sym]
+
+    def pybert_rx():
+        up = np.zeros(x.size * M)
+        up[::M] = x
+        wave = np.convolve(up, p)[: up.size]
+        dfe = DFE(12, 0.0, 0.1e-12, 0.01, ui, M, h0, mod_type=2, ideal=True)
+        dfe.tap_weights = list(b / h0)
+        # clock half a sample before our instant: its clock fires on the sample we use
+        return dfe.run_dfe(np.arange(wave.size) * dt, wave, clock_phase=(ref - 0.5) * dt)[-1]
+
+    t0 = time.perf_counter()
+    dec = np.asarray(pybert_rx())
+    t_peer = time.perf_counter() - t0
+    dec_idx = np.rint((dec + 1.0) * 1.5).astype(np.int64)
+    n_warm = ours.inputs["n_pre"] + ours.inputs["n_post"] + 2 + b.size
+    span = slice(n_warm, n_warm + ours.n_symbols)
+    peer_errors = int(np.count_nonzero(dec_idx[span] != sym[span]))
+    big = 2_000_000
+    kw_big = {"n_symbols": big, "n_dfe": 12, "n_pre": N_PRE, "n_post": N_POST, "pattern": "prbs31",
+              "sigma_v": 0.004, "seed": 1}
+    simulate(p, M, **kw_big)
+    res = benchmark.pedantic(simulate, args=(p, M), kwargs=kw_big, rounds=3, iterations=1)
+    per_peer = t_peer / (x.size)
+    per_ours = res.elapsed_s / res.n_symbols
+    per_call = benchmark.stats.stats.min / res.n_symbols
+    benchmark.extra_info.update({
+        "pybert_symbols_per_min": 60 / per_peer, "kernel_symbols_per_min": 60 / per_ours,
+        "call_symbols_per_min": 60 / per_call, "ratio": per_peer / per_ours,
+        "ratio_whole_call": per_peer / per_call, "symbol_errors_ours": ours.symbol_errors,
+        "symbol_errors_pybert": peer_errors, "samples_per_ui": M})
+    print(f"\nsimulator vs PyBERT {_pybert_version()} (in-process; its convolution at {M} samples/UI + "
+          f"DFE.run_dfe): PyBERT {60 / per_peer / 1e3:.0f} k sym/min, "
+          f"ours {60 / per_ours / 1e6:.0f} M sym/min (whole call {60 / per_call / 1e6:.0f} M) "
+          f"-> ratio {per_peer / per_ours:.0f}x; "
+          f"symbol errors {ours.symbol_errors} (ours) vs {peer_errors} (PyBERT) on {ours.n_symbols}")
+    assert peer_errors == ours.symbol_errors > 0
+
+
+def _pybert_version() -> str:
+    from importlib.metadata import version
+
+    return version("pipbert")
 
 SNIPPET = (
     "import time, sys; sys.path.insert(0, {repo!r}); from benches.bench_eye import bench_pulse;"
