@@ -217,7 +217,7 @@ def _axis_values(name: str, vals: Any, p: Param) -> tuple[Any, ...]:
         except (ValueError, TypeError):
             arr = None
         if (arr is not None and arr.ndim == 1 and arr.dtype.kind in "iuf"
-                and not any(type(v) is bool or type(v) is np.bool_ for v in vals)):
+                and not {bool, np.bool_} & set(map(type, vals))):
             x = arr.astype(float)
             ok = np.isfinite(x) & ((x > p.lo) if p.lo_strict else (x >= p.lo)) & (x <= p.hi)
             if p.kind == "int":
@@ -394,7 +394,9 @@ def load_config(config: Mapping[str, Any] | str | Path | SweepConfig) -> SweepCo
         if len(vals) == 0:
             raise _err(f"axes.{k} is empty; an axis needs at least one value")
         vs = _axis_values(k, vals, PARAMS[k])
-        if len(set(vs)) != len(vs):
+        n_unique = (np.unique(np.asarray(vs)).size if len(vs) > _VECTOR_AXIS and PARAMS[k].kind != "name"
+                    else len(set(vs)))
+        if n_unique != len(vs):
             dup = sorted({v for v in vs if vs.count(v) > 1}) if len(vs) <= 1000 else []
             raise _err(f"axes.{k} has repeated values{' ' + str(dup) if dup else ''}; each value once")
         axes[k] = vs
