@@ -1024,6 +1024,30 @@ def open(path: str | os.PathLike[str], name: str | None = None,
         Missing, unreadable, corrupted or non-sweep file.
     """
     p = Path(path)
+    for attempt in range(_LIVE_READ_ATTEMPTS):
+        try:
+            return _read(p, name, outputs)
+        except _TornRead:
+            # raw data is not covered by SWMR's consistency guarantee: a read can meet a
+            # compressed HDF5 chunk while the writer rewrites it (the chunk shared with the
+            # next sweep chunk); with a live writer, read again
+            if attempt == _LIVE_READ_ATTEMPTS - 1 or not WriterLock(p).is_locked_by_other():
+                raise
+            import time
+
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+#: reads of a file with a live writer tried before a decoding error is reported
+_LIVE_READ_ATTEMPTS = 5
+
+
+class _TornRead(SIKernelError):
+    """An HDF5 error while reading datasets (possibly a chunk being rewritten)."""
+
+
+def _read(p: Path, name: str | None, outputs: Sequence[str] | None) -> SweepResult:
     f = _open_h5(p)
     try:
         g = _pick_group(f, p, name)
@@ -1076,7 +1100,9 @@ def open(path: str | os.PathLike[str], name: str | None = None,
             od[k] = str(d.attrs["description"])
         complete = attrs.get("status") == "complete"
         config = json.loads(attrs["config_json"])
-    except (KeyError, ValueError, OSError, RuntimeError) as exc:
+    except (OSError, RuntimeError) as exc:
+        raise _TornRead(f"{p} is not a valid sikernel sweep file ({exc})") from None
+    except (KeyError, ValueError) as exc:
         raise SIKernelError(f"{p} is not a valid sikernel sweep file ({exc})") from None
     finally:
         f.close()
@@ -1084,7 +1110,7 @@ def open(path: str | os.PathLike[str], name: str | None = None,
         frac = float(done_chunks.mean()) if done_chunks.size else 0.0
         warnings.warn(f"sweep {gname!r} in {p}: incomplete "
                       f"({frac:.1%} of chunks done; still running, or interrupted: rerun with "
-                      "resume=True / --resume)", SIKernelWarning, stacklevel=2)
+                      "resume=True / --resume)", SIKernelWarning, stacklevel=3)
     return SweepResult(name=gname, axes=axes, axis_units=units,
                        outputs=outs, dims=dims, units=ou, descriptions=od, extra_coords=extra,
                        done=done, complete=complete, config=config, attrs=attrs)
