@@ -97,8 +97,10 @@ html_static_path: list[str] = []
 html_show_sourcelink = False
 
 
-# --- API pages of the subpackages, generated from their ``__all__`` (kept in step with the code)
-API_SUBPACKAGES = ("channel", "response", "eq", "eye", "power", "study", "sweep", "store", "plot", "errors")
+# --- API pages of the subpackages, generated from their ``__all__`` (kept in step with the code);
+# a package without ``__all__`` (sikernel.system) gets one section per public submodule
+API_SUBPACKAGES = ("channel", "response", "eq", "eye", "power", "system", "study", "sweep", "store", "plot",
+                   "errors")
 
 
 def _write_if_changed(path: Path, text: str) -> None:
@@ -106,33 +108,50 @@ def _write_if_changed(path: Path, text: str) -> None:
         path.write_text(text)
 
 
-def _render_api_pages() -> None:
+def _module_section(modname: str, underline: str, documented: set[int]) -> list[str]:
+    """reST for the public names of one module; an object gets one page (the first that lists it)."""
     import importlib
     import inspect
 
-    top_level = {id(getattr(sikernel, n)) for n in sikernel.__all__
-                 if inspect.isroutine(getattr(sikernel, n)) or inspect.isclass(getattr(sikernel, n))}
+    mod = importlib.import_module(modname)
+    names = sorted(n for n in mod.__all__ if not n.startswith("_"))
+    routines = [n for n in names if inspect.isroutine(getattr(mod, n)) or inspect.isclass(getattr(mod, n))]
+    data = [n for n in names if n not in routines]
+    own = [n for n in routines if id(getattr(mod, n)) not in documented]
+    shared = [n for n in routines if n not in own]
+    documented.update(id(getattr(mod, n)) for n in own)
+    lines = [modname, underline * len(modname), "", f".. automodule:: {modname}", "   :no-members:", "",
+             f".. currentmodule:: {modname}", ""]
+    if own:
+        lines += [".. autosummary::", "   :toctree: generated", "", *(f"   {n}" for n in own), ""]
+    if shared:
+        lines += ["Also here (documented under another name):", "", ".. autosummary::", "",
+                  *(f"   {n}" for n in shared), ""]
+    for n in data:
+        lines += [f".. autodata:: {n}", "   :no-value:", ""]
+    return lines
+
+
+def _render_api_pages() -> None:
+    import importlib
+    import inspect
+    import pkgutil
+
+    documented = {id(getattr(sikernel, n)) for n in sikernel.__all__
+                  if inspect.isroutine(getattr(sikernel, n)) or inspect.isclass(getattr(sikernel, n))}
     out_dir = DOCS / "api" / "packages"
     out_dir.mkdir(exist_ok=True)
     for sub in API_SUBPACKAGES:
         modname = f"sikernel.{sub}"
         mod = importlib.import_module(modname)
-        names = sorted(n for n in mod.__all__ if not n.startswith("_"))
-        routines = [n for n in names
-                    if inspect.isroutine(getattr(mod, n)) or inspect.isclass(getattr(mod, n))]
-        data = [n for n in names if n not in routines]
-        # names also exported at the top level have their page there (one page per object)
-        own = [n for n in routines if id(getattr(mod, n)) not in top_level]
-        shared = [n for n in routines if n not in own]
-        lines = [modname, "=" * len(modname), "", f".. automodule:: {modname}", "   :no-members:", "",
-                 f".. currentmodule:: {modname}", ""]
-        if own:
-            lines += [".. autosummary::", "   :toctree: generated", "", *(f"   {n}" for n in own), ""]
-        if shared:
-            lines += ["Also exported as ``sikernel.<name>``:", "", ".. autosummary::", "",
-                      *(f"   {n}" for n in shared), ""]
-        for n in data:
-            lines += [f".. autodata:: {n}", "   :no-value:", ""]
+        if hasattr(mod, "__all__"):
+            lines = _module_section(modname, "=", documented)
+        else:
+            lines = [modname, "=" * len(modname), "", f".. automodule:: {modname}", "   :no-members:", ""]
+            for info in pkgutil.iter_modules(mod.__path__, prefix=f"{modname}."):
+                if not info.name.rsplit(".", 1)[1].startswith("_"):
+                    if hasattr(importlib.import_module(info.name), "__all__"):
+                        lines += _module_section(info.name, "-", documented)
         _write_if_changed(out_dir / f"{modname}.rst", "\n".join(lines))
 
 

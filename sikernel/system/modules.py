@@ -3,9 +3,10 @@
 Line-side DSP (retimer core: line TX DAC/FFE, line RX ADC/FFE/CDR, FEC/PCS pass-through,
 gearbox, management) energy per bit ``e_dsp`` at the 7 nm reference, node-scaled by the
 energy model's rule (:attr:`sikernel.power.technology.Technology.energy_scale`:
-``CPP · V_dd²``).  The published DSP share of a retimed module (:data:`sikernel.system.
-assumptions.MODULE_ANCHORS`) holds the module's host-side SerDes (priced by the energy
-model over the default C2M channel, both directions) plus this line-side part:
+``CPP · V_dd²``).  The published DSP share of a retimed module
+(:data:`sikernel.system.assumptions.MODULE_ANCHORS`) holds the module's host-side SerDes
+(priced by the energy model over the default C2M channel, both directions) plus this
+line-side part:
 
     P_DSP,pub / lane = P_host-side SerDes / lane + e_dsp · s(node) · R_line,
 
