@@ -20,7 +20,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="ERL at both ends of FILE.s4p as the IEEE 802.3 COM reference code computes "
                     "it, with the TDR/ERL parameters of an IEEE COM configuration sheet or a "
                     "named preset (802.3ck-kr, -cr, -c2c, -c2m-host, -c2m-module).")
-    p.add_argument("file", help="channel, Touchstone .s4p (port map from the sheet's Port Order)")
+    p.add_argument("file", help="channel, Touchstone .s4p (port map from the sheet's Port Order), "
+                                "or a one-port .s2p (ports 1, 2 = P, N)")
     p.add_argument("--config", default="802.3ck-kr", metavar="SHEET|PRESET",
                    help="config_com_ieee8023_93a=*.xlsx or a preset name (default 802.3ck-kr)")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
@@ -48,8 +49,10 @@ def _run(args: argparse.Namespace) -> int:
         print()
         return 0
     s = r.settings
+    ends = (f"TX end {r.tx.erl_db:.3f} dB, RX end {r.rx.erl_db:.3f} dB" if r.rx is not None
+            else "one-port")
     print(f"ERL {r.erl_db:.3f} dB  ({'pass' if r.passed else 'FAIL'} at >= {s.pass_threshold_db:g} dB)"
-          f"  TX end {r.tx.erl_db:.3f} dB, RX end {r.rx.erl_db:.3f} dB")
+          f"  {ends}")
     print(f"config {s.source}  N {s.n_ui} UI  N_bx {s.n_bx}  T_fx {s.tfx_s[0]:g}/{s.tfx_s[1]:g} s  "
           f"elapsed {r.elapsed_s:.3f} s")
     return 0

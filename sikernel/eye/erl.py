@@ -46,8 +46,9 @@ Known difference from the reference code: none in the computation above.  Not
 implemented (each an error when a sheet asks for it): ``SHOW_BRD`` = 1 (host board in
 the TDR), ``C_v`` != 0 or ``R_d`` != ``R_0`` with ``TDR_W_TXPKG``, ``AUTO_TFX`` = 1 and
 ``fixture delay time`` = -1 (fixture delay estimated from a test-fixture file),
-``N`` = 0 (duration from the thru's delay), several TDR impedances ``Z_t``, and one-port
-(``.s2p``) inputs.  With ``ERL_FOM`` = 0 the reference code reports the ERL of the *last*
+``N`` = 0 (duration from the thru's delay), several TDR impedances ``Z_t``.  One-port
+(``.s2p``) inputs take ``get_TDR``'s one-port renormalisation and report one ERL.
+With ``ERL_FOM`` = 0 the reference code reports the ERL of the *last*
 phase it examines, not of the worst one (a quirk of ``get_TDR``); this is reproduced.
 """
 
@@ -715,7 +716,7 @@ class ErlResult:
     erl_db : float
         min(ERL at the TX end, ERL at the RX end), dB.
     tx, rx : ErlPort
-        Port 1 (SDD11, ``ERL11``) and port 2 (SDD22, ``ERL22``).
+        Port 1 (SDD11, ``ERL11``) and port 2 (SDD22, ``ERL22``; None for a one-port).
     passed : bool
         ``erl_db >= settings.pass_threshold_db``.
     settings : ErlSettings
@@ -727,7 +728,7 @@ class ErlResult:
 
     erl_db: float
     tx: ErlPort
-    rx: ErlPort
+    rx: ErlPort | None
     passed: bool
     settings: ErlSettings
     provenance: dict[str, Any]
@@ -737,18 +738,41 @@ class ErlResult:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary (no waveforms)."""
         st = {k: _plain(v) for k, v in asdict(self.settings).items()}
-        return {"erl_db": self.erl_db, "erl_tx_db": self.tx.erl_db, "erl_rx_db": self.rx.erl_db,
-                "r_eff_tx": self.tx.r_eff, "r_eff_rx": self.rx.r_eff,
-                "phase_tx": self.tx.phase, "phase_rx": self.rx.phase, "passed": self.passed,
+        rx = self.rx
+        return {"erl_db": self.erl_db, "erl_tx_db": self.tx.erl_db,
+                "erl_rx_db": None if rx is None else rx.erl_db,
+                "r_eff_tx": self.tx.r_eff, "r_eff_rx": None if rx is None else rx.r_eff,
+                "phase_tx": self.tx.phase, "phase_rx": None if rx is None else rx.phase,
+                "passed": self.passed,
                 "pass_threshold_db": self.settings.pass_threshold_db, "settings": st,
                 "provenance": self.provenance, "channel": self.channel,
                 "elapsed_s": self.elapsed_s, "units": {"erl": "dB", "r_eff": "fraction of the pulse",
                                                       "times": "s"}}
 
 
-def _port_erl(ch: Channel, port: int, s: ErlSettings) -> ErlPort:
-    rl = renormalised_rl(ch, port, s.z_t_ohm)
-    t, r = ptdr(rl, ch.f, s, s.tfx_s[port - 1])
+def one_port_rl(sdd11: np.ndarray, z0_diff_ohm: float, z_t_ohm: float) -> np.ndarray:
+    """Return loss of a one-port renormalised to ``2 z_t_ohm`` (``get_TDR``'s S2P branch).
+
+    Parameters
+    ----------
+    sdd11 : ndarray, complex
+        Differential reflection referenced to ``z0_diff_ohm``.
+    z0_diff_ohm : float
+        Differential reference of the data (2 x the single-ended one).
+    z_t_ohm : float
+        Single-ended TDR source impedance.
+
+    Returns
+    -------
+    ndarray, complex
+        ``(s11 - rho) / (1 - rho s11)``, ``rho = (2 Z_t - Z0) / (2 Z_t + Z0)``.
+    """
+    rho = (2.0 * z_t_ohm - z0_diff_ohm) / (2.0 * z_t_ohm + z0_diff_ohm)
+    return (sdd11 - rho) / (1.0 - rho * sdd11)
+
+
+def _erl_of_rl(rl: np.ndarray, f: np.ndarray, s: ErlSettings, tfx_s: float, label: str) -> ErlPort:
+    t, r = ptdr(rl, f, s, tfx_s)
     m = s.samples_per_ui
     best, best_k, r_last = -np.inf, 0, math.nan
     for k in range(m):
@@ -762,11 +786,40 @@ def _port_erl(ch: Channel, port: int, s: ErlSettings) -> ErlPort:
             best, best_k = fom, k
     r_eff = effective_reflection(r[best_k::m], s) if s.erl_fom == 1 else r_last
     if not r_eff > 0:
-        warnings.warn(f"ERL of port {port} of {ch.name!r}: no gated reflection reaches DER "
+        warnings.warn(f"ERL of {label}: no gated reflection reaches DER "
                       f"{s.der:g} above one PMF bin ({s.pdf_bin_v:g}); ERL is reported as +inf",
                       SIKernelWarning, stacklevel=3)
         return ErlPort(erl_db=math.inf, r_eff=0.0, phase=best_k, t_s=t, ptdr=r)
     return ErlPort(erl_db=-20.0 * math.log10(r_eff), r_eff=r_eff, phase=best_k, t_s=t, ptdr=r)
+
+
+def _port_erl(ch: Channel, port: int, s: ErlSettings) -> ErlPort:
+    rl = renormalised_rl(ch, port, s.z_t_ohm)
+    return _erl_of_rl(rl, ch.f, s, s.tfx_s[port - 1], f"port {port} of {ch.name!r}")
+
+
+def _one_port(path: str | Path) -> tuple[np.ndarray, np.ndarray, float, str]:
+    """A single-ended 2-port .s2p as one differential port (pair 1, 2; ``read_p2_s2params``)."""
+    from ..channel.touchstone import parse_touchstone
+
+    f, sp, z0 = parse_touchstone(path)
+    if sp.shape[1] != 2:
+        raise SIKernelError(f"{str(path)!r}: {sp.shape[1]} ports; a one-port ERL needs a .s2p "
+                            "(ports 1, 2 = the P and N leg of one differential port)")
+    sdd11 = 0.5 * (sp[:, 0, 0] - sp[:, 0, 1] - sp[:, 1, 0] + sp[:, 1, 1])
+    if not np.all(np.isfinite(sdd11)):
+        raise SIKernelError(f"{str(path)!r}: non-finite S-parameters")
+    return _validate.frequency_grid(f, name=f"frequencies of {str(path)!r}"), sdd11, 2.0 * z0, Path(path).name
+
+
+def _check_grid(f: np.ndarray, name: str, s: ErlSettings) -> None:
+    if f.size < 60:
+        raise SIKernelError(f"ERL of {name!r}: {f.size} frequency points; the reference's "
+                            "phase trends need at least 60 (a step of ~10 MHz is usual)")
+    if f[-1] < s.f_b_hz:
+        warnings.warn(f"ERL of {name!r}: data end at {f[-1]:g} Hz, below f_b = {s.f_b_hz:g} Hz; "
+                      "the return loss is extrapolated (the reference code warns too)",
+                      SIKernelWarning, stacklevel=3)
 
 
 def erl(channel: Channel | str | Path, config: Any = "802.3ck-kr", **overrides: Any) -> ErlResult:
@@ -776,7 +829,9 @@ def erl(channel: Channel | str | Path, config: Any = "802.3ck-kr", **overrides: 
     ----------
     channel : Channel, str, Path or skrf.Network
         The differential 2-port, or a 4-port Touchstone file read with the configuration's
-        ``Port Order`` (default ``(1, 3) -> (2, 4)``).
+        ``Port Order`` (default ``(1, 3) -> (2, 4)``), or a ``.s2p`` file: one differential
+        port (ports 1, 2 = P, N leg), e.g. a device measured at its test point; its ERL is
+        reported as ``tx`` (``rx`` is None).
     config : str, Path or ErlSettings
         An IEEE COM configuration sheet (``config_com_ieee8023_93a=*.xlsx``), a preset name
         (:data:`ERL_PRESETS`: ``802.3ck-kr``, ``802.3ck-cr``, ``802.3ck-c2c``,
@@ -798,6 +853,17 @@ def erl(channel: Channel | str | Path, config: Any = "802.3ck-kr", **overrides: 
     """
     t0 = time.perf_counter()
     s, prov = get_erl_settings(config, **overrides)
+    if isinstance(channel, (str, Path)) and str(channel).lower().endswith(".s2p"):
+        if s.tx_package is not None:
+            raise SIKernelError(f"ERL of {str(channel)!r}: a one-port (.s2p) with the TX package in the "
+                                "TDR (TDR_W_TXPKG = 1) is not supported (the reference code refuses it too)")
+        f, sdd11, z0, name = _one_port(channel)
+        _check_grid(f, name, s)
+        port = _erl_of_rl(one_port_rl(sdd11, z0, s.z_t_ohm), f, s, s.tfx_s[0], name)
+        ok = bool(port.erl_db >= s.pass_threshold_db)
+        return ErlResult(erl_db=port.erl_db, tx=port, rx=None, passed=ok, settings=s,
+                         provenance={**prov, "one_port": True}, channel=name,
+                         elapsed_s=time.perf_counter() - t0)
     if isinstance(channel, Channel):
         ch = channel
     elif isinstance(channel, (str, Path)) or type(channel).__name__ == "Network":
@@ -806,13 +872,7 @@ def erl(channel: Channel | str | Path, config: Any = "802.3ck-kr", **overrides: 
         ch = read_touchstone(channel, pairs=s.pairs)
     else:
         raise SIKernelError(f"channel={channel!r}: expected a Channel, a Touchstone path or an skrf.Network")
-    if ch.f.size < 60:
-        raise SIKernelError(f"ERL of {ch.name!r}: {ch.f.size} frequency points; the reference's "
-                            "phase trends need at least 60 (a step of ~10 MHz is usual)")
-    if ch.f[-1] < s.f_b_hz:
-        warnings.warn(f"ERL of {ch.name!r}: data end at {ch.f[-1]:g} Hz, below f_b = {s.f_b_hz:g} Hz; "
-                      "the return loss is extrapolated (the reference code warns too)",
-                      SIKernelWarning, stacklevel=2)
+    _check_grid(ch.f, ch.name, s)
     tx = _port_erl(ch, 1, s)
     if s.tx_package is None:
         rx = _port_erl(ch, 2, s)

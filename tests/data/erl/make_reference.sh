@@ -35,3 +35,20 @@ for sh in 120g_C2M_tp1a_08_17_2022 TP0V_08_17_2022; do
 done
 unset 'args[${#args[@]}-1]'
 $R "$COM_SRC" tests/data/erl/erl_ref_450_txpkg.json "${args[@]}"
+
+# one-port (.s2p) files written from the channels (TX-end or RX-end pair), then the sheets on them
+T=$(mktemp -d)
+python tests/data/erl/make_s2p.py "$C/DPO_4in_Meg7_THRU.s4p" "$T/DPO_4in_tx.s2p" tx
+python tests/data/erl/make_s2p.py "$C/CA_19p75dB_thru.s4p" "$T/CA_19p75dB_rx.s2p" rx
+python tests/data/erl/make_s2p.py "$C/C2C_PCB_SYSVIA_12dB_thru.s4p" "$T/C2C_rx.s2p" rx
+args=()
+for sh in 120G_ERL_HOST_10_26_2022 120G_ERL_MODULE_10_26_2022 KR_08_17_2022; do
+  for fn in DPO_4in_tx CA_19p75dB_rx C2C_rx; do
+    args+=("$(sheet $sh)" "$T/$fn.s2p"); case $sh in KR*) args+=(--set OP.ERL_ONLY=1);; esac; args+=(--)
+  done
+done
+unset 'args[${#args[@]}-1]'
+$R "$COM_SRC" tests/data/erl/erl_ref_450_s2p.json "${args[@]}"
+H=$(sheet 120G_ERL_HOST_10_26_2022)
+$R "$COM_SRC" tests/data/erl/erl_ref_450_s2p_zt.json "$H" "$T/DPO_4in_tx.s2p" --set param.Z_t=45 -- \
+  "$H" "$T/CA_19p75dB_rx.s2p" --set param.Z_t=56
