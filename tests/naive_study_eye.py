@@ -29,9 +29,9 @@ from scipy.special import erfc
 _RISE = 1.6832  # 93A-46: H_t = exp(-2 (pi f T_r / 1.6832)^2)
 
 
-def pulse_numpy(f: np.ndarray, h: np.ndarray, baud: float, m: int, t_r_s: float, f_r_hz: float,
+def _full_pulse(f: np.ndarray, h: np.ndarray, baud: float, m: int, t_r_s: float, f_r_hz: float,
                 fz_hz: float, fp2_hz: float, gdc_db: float) -> np.ndarray:
-    """1-UI pulse (V per V of launch) at ``m`` samples per UI, 8 UI before to 120 UI after the peak."""
+    """The whole periodic record (1/df long) of the pulse at ``m`` samples per UI."""
     df = f[1] - f[0]
     n = round(m * baud / df)
     assert abs(n * df - m * baud) < 1e-6 * df, "grid step must divide M x baud"
@@ -46,8 +46,17 @@ def pulse_numpy(f: np.ndarray, h: np.ndarray, baud: float, m: int, t_r_s: float,
     k = min(f.size, spec.size)
     spec[:k] = (h * ht * hr * hc * rect)[:k]
     spec[0] = spec[0].real
-    pulse = np.fft.irfft(spec, n) * n * df  # p(n dt) = sum_k P(f_k) exp(j 2 pi f_k n dt) df
-    ipk = int(np.argmax(pulse))
+    return np.fft.irfft(spec, n) * n * df  # p(n dt) = sum_k P(f_k) exp(j 2 pi f_k n dt) df
+
+
+def pulse_numpy(f: np.ndarray, h: np.ndarray, baud: float, m: int, t_r_s: float, f_r_hz: float,
+                fz_hz: float, fp2_hz: float, gdc_db: float, align_gdc_db: float | None = None
+                ) -> np.ndarray:
+    """1-UI pulse (V per V of launch) at ``m`` samples per UI, 8 UI before to 120 UI after the
+    peak (of the pulse with CTLE gain ``align_gdc_db`` when given, else its own)."""
+    args = (f, h, baud, m, t_r_s, f_r_hz, fz_hz, fp2_hz)
+    pulse = _full_pulse(*args, gdc_db)
+    ipk = int(np.argmax(pulse if align_gdc_db is None else _full_pulse(*args, align_gdc_db)))
     return pulse[max(ipk - 8 * m, 0): ipk + 120 * m]
 
 
@@ -109,9 +118,10 @@ def _isi_cdf(values: list[np.ndarray], sigma: float, dv: float) -> tuple[np.ndar
 
 def eye_numpy(p: np.ndarray, m: int, levels: np.ndarray, n_dfe: int, b_max: tuple[float, ...],
               sigma_v: float, snr_tx_db: float, sigma_rj_ui: float, a_dd_ui: float,
-              target_ber: float, n_phases: int, n_v: int = 4001) -> dict:
-    """The smallest eye height (V) and its closure (dB) at the best phase; see the module doc."""
-    ref = int(np.argmax(p))
+              target_ber: float, n_phases: int, n_v: int = 4001, ref_index: int | None = None) -> dict:
+    """The smallest eye height (V) and its closure (dB) at the best phase; see the module doc.
+    ``ref_index``: the reference sampling instant (sample index; default the peak)."""
+    ref = int(np.argmax(p)) if ref_index is None else int(ref_index)
     h_ref, i0 = _cursors(p, ref, m, 0.0)
     h0_ref = h_ref[i0]
     b = np.array([np.clip(h_ref[i0 + 1 + k] / h0_ref, -b_max[k], b_max[k]) * h0_ref

@@ -4,10 +4,12 @@ DSP operating points: the eye is drawn with the receiver the energy model prices
 (TX FFE + CTLE of the 1-tap-DFE FOM search, MMSE RX FFE of the chosen tap count,
 1-tap DFE, thermal + ADC quantisation noise at the slicer), checked against
 
-* a step-by-step reference built here (MMSE taps from :func:`sikernel.eq.mmse.mmse`,
-  TX and RX FIRs by direct convolution with zero-stuffed tap vectors, noise as
+* a reference that calls nothing from sikernel's signal path (:func:`_naive_dsp_eye`:
+  pulse from closed-form filters and an FFT, TX FFE by shifts, MMSE taps by the
+  first-principles QP of ``tests/naive_mmse.py``, RX FIR by explicit shifts, noise as
   ``wᵀ Toeplitz(R) w`` with ``R`` integrated here, quantisation noise by the budget's
-  formula, then :func:`sikernel.eye.stateye.stat_eye`);
+  formula, eye on a fine grid by ``tests/naive_study_eye.py``), given the operating point's
+  choices (front end, tap split, swing, ENOB);
 * the energy model's own SI figures of the chosen configuration
   (:func:`sikernel.power.si.op_table`: ``var_n``, ``q_coef``, ``h0``, MLSD gain).
 
@@ -17,7 +19,8 @@ TX FFE by shifts, statistical eye on a fine voltage grid), given the channel and
 operating point's settings (launch swing, TX FFE, CTLE, DFE taps).  With the library's eye
 grid refined to the reference's resolution the two agree within ``FINE_REL_TOL``; at the
 study's own 512 bins the library's eye is smaller (the binning of ~130 cursors blurs the
-ISI distribution: measured -6 % on CPO 106.25 Gb/s, -17 % on NPO 106.25 Gb/s), bounded by
+ISI distribution: measured -6 % on CPO 106.25 Gb/s, -17 % on NPO 106.25 Gb/s and on the
+DSP pluggable 212.5 Gb/s point), bounded by
 ``COARSE_LOW_REL``.  The recorded figures below are regression guards only (the code's own
 output at the commit named there), not validation.
 """
@@ -31,25 +34,25 @@ import pytest
 from scipy.linalg import toeplitz
 
 from sikernel import SIKernelError, study
-from sikernel.eq import filters
-from sikernel.eq.mmse import mmse, symbol_variance
 from sikernel.eye.stateye import stat_eye
 from sikernel.power import si
 
 from . import naive_study_eye
+from .naive_mmse import naive_mmse_solve
 
 #: 802.3ck DFE tap limits b_max(1..12) (IEEE Std 802.3ck Cl. 163 COM sheet), as the study uses
 BMAX_CK = (0.85, 0.3) + (0.2,) * 5 + (0.1,) * 5
 
-#: relative agreement of the study's DSP eye with the step-by-step reference (same
-#: arithmetic in a different order: the difference is floating-point rounding)
-EYE_REL_TOL = 1e-9
+#: slicer noise of the DSP eye vs tests' first-principles MMSE taps (QP solver tolerance)
+NOISE_VS_NAIVE_REL = 1e-6
 #: relative agreement of the eye's noise terms with the energy model's op table
 NOISE_REL_TOL = 1e-12
-#: relative drift allowed on the recorded linear/analog figures (rounding across builds)
-RECORDED_REL_TOL = 1e-9
+#: relative drift allowed on the recorded linear/analog figures (regression guard: flags a
+#: change of more than 0.1 %; validation is the NumPy reference above, not these numbers)
+RECORDED_REL_TOL = 1e-3
 #: study eye with the library's grid refined to N_BINS_FINE vs the NumPy reference: pulse
-#: agrees to 1e-7 of its peak; eye heights measured within 0.1 % (NPO 106.25 Gb/s)
+#: agrees to 1e-7 of its peak; eye heights measured within 0.1 % (NPO 106.25 Gb/s) and
+#: 0.17 % (the DSP pluggable 212.5 Gb/s point)
 FINE_REL_TOL = 5e-3
 N_BINS_FINE = 4096
 #: the study's 512-bin eye may be smaller than the reference by at most this fraction (coarse
@@ -94,45 +97,51 @@ def _chosen_dsp_column(op, e) -> int:
     return cols[0]
 
 
-def _reference_dsp_eye(ch, baud: float, e):
-    """The DSP receiver's eye, step by step (independent of study._dsp_receiver)."""
+def _naive_dsp_eye(ch, baud: float, e):
+    """The DSP receiver's eye rebuilt without sikernel's signal path (tests/naive_*.py): pulse
+    from the closed-form filters (naive_study_eye), TX FFE by shifts, cursors at the COM
+    reference amplitude at the front end's cursor instant, thermal-noise autocorrelation by
+    trapezoid, MMSE by the first-principles QP (naive_mmse), RX FFE as a symbol-spaced FIR,
+    ADC quantisation noise by the budget's formula, eye on a fine grid.  Inputs taken from the
+    operating point: the front end's choice (CTLE, TX FFE, cursor instant), the RX FFE tap
+    split, the launch swing and the ENOB."""
     s = si.DEFAULT_SI
     ps = si.pulse_set(ch.f, ch.s21, baud, 4)
-    m = ps.samples_per_ui
-    amp = e.eq_settings["launch_peak_v"]
-    enob = e.eq_settings["adc_enob"]
+    front = si._grid_family(ps, 1, s)  # the settings the energy model chose (inputs)
+    m = s.samples_per_ui
+    amp, enob = e.eq_settings["launch_peak_v"], e.eq_settings["adc_enob"]
     n_taps = e.eq_settings["rx_ffe_taps"]
     n_pre, n_post = next(sp for sp in si.DSP_FFE_TAPS if sp[0] + 1 + sp[1] == n_taps)
-    front = si._grid_family(ps, 1, s)
-    k, offs, c = front["ctle_index"], front["tx_offsets"], front["tx_taps"]
-    # TX FFE by direct convolution: tap j delayed by j UI (zero-stuffed at m samples/UI)
-    c_up = np.zeros((c.size - 1) * m + 1)
-    c_up[::m] = c
-    ptx_1v = np.convolve(ps.weights[k] @ ps.basis, c_up)
-    i0 = front["cursor_index"] + int(np.sum(offs < 0)) * m
-    cur = ptx_1v[i0 % m::m] * s.a_ref_v  # cursors at the COM reference amplitude
-    # thermal-noise autocorrelation after RX AFE + CTLE (93A-35), symbol-spaced lags
+    gdc_db = float(ps.gdc_db[front["ctle_index"]])
+    f_r, fz, fp2 = s.f_r_ratio * baud, s.fz_ratio * baud, s.fp2_ratio * baud
+    p = naive_study_eye.pulse_numpy(ch.f, ch.s21, baud, m, s.t_r_ui / baud, f_r, fz, fp2, gdc_db,
+                                    align_gdc_db=0.0)
+    offs = np.asarray(front["tx_offsets"])
+    pad = int(np.max(np.abs(offs))) * m
+    ptx_1v = naive_study_eye.tx_ffe(p, front["tx_taps"], offs, m)
+    i0 = int(front["cursor_index"]) + pad
+    cur = ptx_1v[i0 % m::m] * s.a_ref_v
+    h0 = float(ptx_1v[i0])
     fn = np.linspace(0.0, 2.0 * baud, 2049)
-    fz, fp2 = s.fz_ratio * baud, s.fp2_ratio * baud
-    g = 10.0 ** (ps.gdc_db[k] / 20.0)
-    h_ctle = (g + 1j * fn / fz) / ((1 + 1j * fn / fz) * (1 + 1j * fn / fp2))
-    psd = s.eta0_v2_per_hz * np.abs(filters.rx_afe_filter(fn, s.f_r_ratio * baud) * h_ctle) ** 2
+    x = fn / f_r
+    hr = 1.0 / ((1.0 - 3.414214 * x**2 + x**4) + 1j * 2.613126 * (x - x**3))
+    g = 10.0 ** (gdc_db / 20.0)
+    hc = (g + 1j * fn / fz) / ((1.0 + 1j * fn / fz) * (1.0 + 1j * fn / fp2))
+    psd = s.eta0_v2_per_hz * np.abs(hr * hc) ** 2
     acf = np.array([np.trapezoid(psd * np.cos(2 * np.pi * fn * lag / baud), fn) for lag in range(40)])
-    r = mmse(cur, i0 // m, n_pre, n_post, 1, modulation="pam4", rlm=s.r_lm, noise_acf=acf,
-             snr_tx_db=s.snr_tx_db, b_max=0.85)
-    w = r.rx_ffe_taps * front["h0"] * s.a_ref_v  # main cursor h0 per volt of launch
-    w_up = np.zeros((w.size - 1) * m + 1)
-    w_up[::m] = w
-    peq = np.convolve(ptx_1v * amp, w_up)
+    _, _, w_unit, _ = naive_mmse_solve(cur, i0 // m, n_pre, n_post, 1, 4, s.r_lm, acf, s.snr_tx_db, [],
+                                       np.array([0.85]), None, None)
+    w = w_unit * h0 * s.a_ref_v  # equalised main cursor = h0 per volt of launch
+    peq = np.zeros(ptx_1v.size + (w.size - 1) * m)
+    for j_tap, wj in enumerate(w):  # tap j delays by j UI
+        peq[j_tap * m: j_tap * m + ptx_1v.size] += wj * ptx_1v * amp
     var_th = float(w @ toeplitz(acf[:w.size]) @ w)
-    rms = math.sqrt(symbol_variance(4) * float(cur @ cur))
-    q_coef = float(r.rx_ffe_taps @ r.rx_ffe_taps) * (2 * s.adc_clip_sigma * rms) ** 2 / 12 \
-        * front["h0"] ** 2
+    rms = math.sqrt(5.0 / 9.0 * float(cur @ cur))  # PAM4 symbol variance 5/9
+    q_coef = float(w_unit @ w_unit) * (2 * s.adc_clip_sigma * rms) ** 2 / 12 * h0**2
     var_q = q_coef * 4.0 ** -enob * amp * amp
-    eye = stat_eye(peq, m, modulation="pam4", phase=i0 + n_pre * m, n_dfe=1, dfe_max=[0.85],
-                   sigma_v=math.sqrt(var_th + var_q), snr_tx_db=s.snr_tx_db,
-                   sigma_rj_ui=s.sigma_rj_ui, a_dd_ui=s.a_dd_ui, target_ber=BER, n_phases=32,
-                   n_bins=512)
+    eye = naive_study_eye.eye_numpy(peq, m, np.linspace(-1.0, 1.0, 4), 1, (0.85,),
+                                    math.sqrt(var_th + var_q), s.snr_tx_db, s.sigma_rj_ui, s.a_dd_ui,
+                                    BER, 32, ref_index=i0 + n_pre * m)
     return eye, var_th, var_q
 
 
@@ -144,15 +153,21 @@ def test_dsp_eye_open_where_budget_closes(dsp_point):
     assert math.isfinite(fig["eye_closure_equalised_db"])
 
 
-def test_dsp_eye_matches_step_by_step_reference(dsp_point):
+def test_dsp_eye_against_numpy_reference(dsp_point, monkeypatch):
+    """The study's DSP eye (library grid refined to N_BINS_FINE) against _naive_dsp_eye."""
+    import sikernel.eye.stateye as se
+
     ch, baud, e, fig, eq = dsp_point
-    ref, _, _ = _reference_dsp_eye(ch, baud, e)
-    assert ref.eye_height_min_v > 0
-    np.testing.assert_allclose(eq.eye_height_v, ref.eye_height_v, rtol=EYE_REL_TOL)
-    np.testing.assert_allclose(fig["eye_height_equalised_v"], ref.eye_height_min_v,
-                               rtol=EYE_REL_TOL)
-    np.testing.assert_allclose(fig["eye_closure_equalised_db"], ref.eye_closure_max_db,
-                               rtol=EYE_REL_TOL)
+    ref, var_th, var_q = _naive_dsp_eye(ch, baud, e)
+    assert ref["eye_height_v"] > 0
+    np.testing.assert_allclose(eq.noise_terms_v["sigma_v"] ** 2, var_th + var_q, rtol=NOISE_VS_NAIVE_REL)
+    real = se.stat_eye
+    monkeypatch.setattr(se, "stat_eye", lambda *a, **k: real(*a, **{**k, "n_bins": N_BINS_FINE}))
+    fine, _, _ = study._eyes(ch, baud, e, BER)
+    np.testing.assert_allclose(fine["eye_height_equalised_v"], ref["eye_height_v"], rtol=FINE_REL_TOL)
+    dv = float(eq.voltages_v[1] - eq.voltages_v[0])
+    assert (1 - COARSE_LOW_REL) * ref["eye_height_v"] <= fig["eye_height_equalised_v"] \
+        <= ref["eye_height_v"] + 2 * dv
 
 
 def test_dsp_eye_noise_and_scale_are_the_energy_models(dsp_point):
