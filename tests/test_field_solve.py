@@ -169,3 +169,17 @@ def test_geometry_factor_converged(geom) -> None:
     kind, w, t, h, s = geom
     fine = wheeler_geometry_factor(_KIND[kind], w, t, h, s, n_side=24)
     assert wheeler_geometry_factor(_KIND[kind], w, t, h, s) == pytest.approx(fine, rel=RTOL_G_CONVERGED)
+
+
+@pytest.mark.parametrize("geom", [("stripline", 1e-4, 1e-7, 1e-6, None),
+                                  ("microstrip", 1e-4, 1e-6, 1e-5, None)],
+                         ids=["strip-W/h=100", "micro-W/h=10-thin"])
+def test_geometry_factor_wide_strip(geom) -> None:
+    """A strip much wider than its spacing to the plane(s): the boundary is refined with W/h
+    (8 segments on a 100 h wide face would be 11 % off); stripline tends to the parallel-plate
+    value g W = 1 (half the current on each face and on each plane)."""
+    kind, w, t, h, s = geom
+    g = wheeler_geometry_factor(kind, w, t, h, s)
+    assert g == pytest.approx(wheeler_geometry_factor(kind, w, t, h, s, n_side=24), rel=3 * RTOL_G_CONVERGED)
+    if kind == "stripline":
+        assert g * w == pytest.approx(1.0, rel=0.01)

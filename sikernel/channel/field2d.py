@@ -14,9 +14,11 @@ capacitance ``C_air`` of the cross-section, here from a boundary-element (method
 moments) solve of the strips' surface charge:
 
 * strips: rectangles ``w x t`` (one, or a pair with edge gap ``s`` at +1 / -1 V for the
-  differential mode, whose ``L_diff = 2 L_odd``), every side cut into ``n_side``
-  cosine-graded segments (fine at the corners, where the charge is singular),
-  piecewise-constant charge, collocation at segment midpoints;
+  differential mode, whose ``L_diff = 2 L_odd``), every side cut into cosine-graded
+  segments (fine at the corners, where the charge is singular): ``n_side``, or one per
+  smallest spacing ``min(h, s)`` of its length when that is more (a wide strip close to
+  its plane), the same counts for both Wheeler solves; piecewise-constant charge,
+  collocation at segment midpoints;
 * microstrip: the ground plane by an image (Green's function ``-ln(r/r')/(2 pi eps0)``);
   stripline: the closed-form Green's function of a line charge between grounded planes
   ``y = 0, b`` (``b = 2 h + t``),
@@ -30,10 +32,11 @@ moments) solve of the strips' surface charge:
 The microstrip dielectric does not enter ``g`` (it changes C, not L); the solve is in air.
 
 Accuracy (tests/test_field_solve.py): with ``n_side`` = 8, ``g`` is within 0.03 % of its
-value at 24 segments per side (0.25 % at 4)
+value at 24 segments per side on ordinary lines, within 0.25 % at W/h = 10-100 or t/h = 100
 and agrees with an independent surface-current integration ``R_s oint |J_s|^2 / I^2``
 (tests/naive_field.py) and a finite-difference Laplace solve (tests/naive_lines.py).
-Cost: about 1-20 ms per cross-section (2 cores, loaded); results are cached per geometry.
+Cost: about 1-40 ms per cross-section (2 cores, loaded), up to 2 s for W/h ~ 100 (hundreds
+of segments); results are cached per geometry.
 """
 
 from __future__ import annotations
@@ -47,22 +50,28 @@ from ..errors import SIKernelError
 
 #: segments per rectangle side (cosine-graded); g is within 0.03 % of the 24-segment value at 8
 N_SIDE = 8
+#: at least one boundary segment per this many times the smallest conductor spacing (h or s)
+SEGMENTS_PER_GAP = 1.0
 #: Wheeler step: every surface recedes by this fraction of the smallest dimension (each way)
 REL_STEP = 0.005
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(6)
 
 
-def _segments(rects: list[tuple[float, float, float, float]], n_side: int) -> tuple[np.ndarray, ...]:
-    s = 0.5 * (1.0 - np.cos(np.pi * np.arange(n_side + 1) / n_side))
+def _segments(rects: list[tuple[float, float, float, float]],
+              n_wt: tuple[int, int]) -> tuple[np.ndarray, ...]:
+    """Cosine-graded boundary segments: ``n_wt[0]`` on the horizontal sides of every strip,
+    ``n_wt[1]`` on the vertical ones."""
     a_pts, b_pts, owner = [], [], []
     for k, (x0, x1, y0, y1) in enumerate(rects):
         corners = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
         for i in range(4):
             p, q = corners[i], corners[(i + 1) % 4]
+            n = n_wt[i % 2]
+            s = 0.5 * (1.0 - np.cos(np.pi * np.arange(n + 1) / n))
             pts = p + s[:, None] * (q - p)
             a_pts.append(pts[:-1])
             b_pts.append(pts[1:])
-            owner.append(np.full(n_side, k))
+            owner.append(np.full(n, k))
     return np.concatenate(a_pts), np.concatenate(b_pts), np.concatenate(owner)
 
 
@@ -84,9 +93,9 @@ def _ln_integral(px: np.ndarray, py: np.ndarray, a: np.ndarray, b: np.ndarray) -
 
 
 def _charge(kind: str, rects: list[tuple[float, float, float, float]], volts: tuple[float, ...],
-            b: float | None, n_side: int) -> float:
+            b: float | None, n_wt: tuple[int, int]) -> float:
     """Charge per metre (eps0 = 1 units) on the first strip for the given strip potentials."""
-    a, e, owner = _segments(rects, n_side)
+    a, e, owner = _segments(rects, n_wt)
     mid = 0.5 * (a + e)
     px, py = mid[:, 0], mid[:, 1]
     p = -_ln_integral(px, py, a, e) / (2.0 * np.pi)
@@ -109,25 +118,30 @@ def _charge(kind: str, rects: list[tuple[float, float, float, float]], volts: tu
     return float(np.sum(sigma[sel] * np.hypot(*(e - a)[sel].T)))
 
 
-def _l_over_mu0(kind: str, w: float, t: float, h: float, s: float | None, n: float, n_side: int) -> float:
+def _l_over_mu0(kind: str, w: float, t: float, h: float, s: float | None, n: float,
+                n_wt: tuple[int, int]) -> float:
     """External inductance of the mode over mu0 with every surface receded by ``n``."""
     ww, tt = w - 2.0 * n, t - 2.0 * n
     y0 = h + 2.0 * n                                  # the plane(s) and the strip face both recede
     b = 2.0 * h + t + 2.0 * n if kind == "strip" else None
     if s is None:
-        q = _charge(kind, [(-ww / 2, ww / 2, y0, y0 + tt)], (1.0,), b, n_side)
+        q = _charge(kind, [(-ww / 2, ww / 2, y0, y0 + tt)], (1.0,), b, n_wt)
         return 1.0 / q
     xc = (w + s) / 2.0
     rects = [(-xc - ww / 2, -xc + ww / 2, y0, y0 + tt), (xc - ww / 2, xc + ww / 2, y0, y0 + tt)]
-    q = _charge(kind, rects, (1.0, -1.0), b, n_side)
+    q = _charge(kind, rects, (1.0, -1.0), b, n_wt)
     return 2.0 / q                                    # L_diff = 2 L_odd, V_diff = 2 V
 
 
 @lru_cache(maxsize=4096)
 def _factor(kind: str, w: float, t: float, h: float, s: float | None, n_side: int) -> float:
     dn = REL_STEP * min(w, t, h, s if s is not None else w)
-    lp = _l_over_mu0(kind, w, t, h, s, dn, n_side)
-    lm = _l_over_mu0(kind, w, t, h, s, -dn, n_side)
+    # segments per side from the nominal geometry (the same for both perturbed solves): at
+    # least n_side, and one per SEGMENTS_PER_GAP x the smallest spacing to another conductor
+    d_ref = SEGMENTS_PER_GAP * (min(h, s) if s is not None else h)
+    n_wt = (max(n_side, math.ceil(w / d_ref)), max(n_side, math.ceil(t / d_ref)))
+    lp = _l_over_mu0(kind, w, t, h, s, dn, n_wt)
+    lm = _l_over_mu0(kind, w, t, h, s, -dn, n_wt)
     return (lp - lm) / (2.0 * dn)
 
 
@@ -167,4 +181,4 @@ def wheeler_geometry_factor(kind: str, width: float, thickness: float, height: f
                    None if spacing is None else float(spacing), int(n_side))
 
 
-__all__ = ["N_SIDE", "REL_STEP", "wheeler_geometry_factor"]
+__all__ = ["N_SIDE", "REL_STEP", "SEGMENTS_PER_GAP", "wheeler_geometry_factor"]
