@@ -287,3 +287,13 @@ def test_one_port_erl_matches_ieee_reference(case: dict, tmp_path_factory) -> No
     assert r.rx is None
     assert r.erl_db == pytest.approx(case["erl_db"], abs=ERL_VS_REFERENCE_DB)
     assert r.to_dict()["erl_rx_db"] is None
+
+
+def test_port_reversal_swaps_the_ends() -> None:
+    """ERL11 of a channel is ERL22 of the same channel turned round (no TX package)."""
+    from sikernel.channel.touchstone import read_touchstone
+
+    ch = read_touchstone(channel_path("CA_19p75dB_thru.s4p"))
+    rev = Channel(f=ch.f, sdd=ch.sdd[:, ::-1, ::-1].copy(), z0_ohm=ch.z0_ohm, name="reversed")
+    a, b = erl(ch, "802.3ck-kr"), erl(rev, "802.3ck-kr")
+    assert a.tx.erl_db == b.rx.erl_db and a.rx.erl_db == b.tx.erl_db
