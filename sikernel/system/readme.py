@@ -80,6 +80,9 @@ def answer_block(res: Any, figure: str) -> str:
         lines.append(f"Out-of-sample check: the model's 51.2T CPO engine draws {bailly['model']:.1f} W per "
                      f"800G against Broadcom Bailly's ≈ {bailly['published']:g} W (never fitted on). "
                      "Details: [docs/energy-model.md](docs/energy-model.md).")
+    lines.append("Machine-readable: `sikernel study --json` prints `ports` (one entry per architecture and "
+                 "port with `w_per_port`, `pj_per_bit`, `blocks_w`, `w_per_switch` and their `_p10`/`_p90`); "
+                 "the former `architectures` list (per-link rows of the switch end) is still there.")
     lines += ["", END]
     return "\n".join(lines)
 
