@@ -228,3 +228,17 @@ def test_port_w_vs_host_loss_matches_account_at_the_channel(models_100g):
     # host SerDes are ~2 of ~16 W; the synthetic-channel table and the real channel differ by
     # tens of percent on them at most (regression guard on the structure, not a physics figure)
     assert abs(w_table - w_chan) < 0.1 * w_chan
+
+
+def test_host_length_overrides_move_the_channel_loss():
+    from sikernel.system.channels import paths_with_lengths
+
+    baud = 53.125e9
+    p = paths_with_lengths(c2m_host_m=0.35, npo_m=0.05, cpo_m=0.04)
+    assert set(p) == {"pluggable", "lro", "lpo", "npo", "npo_dsp", "cpo"}
+    for name, longer in (("pluggable", True), ("npo", False), ("cpo", True)):
+        il_new = float(build_channel(p[name], baud).il_db(0.5 * baud))
+        il_old = float(build_channel(DEFAULT_PATHS[name], baud).il_db(0.5 * baud))
+        assert (il_new > il_old) == longer, name
+    with pytest.raises(SIKernelError, match="c2m_host_m"):
+        paths_with_lengths(c2m_host_m=-0.1)

@@ -32,6 +32,10 @@ def register(subparsers) -> None:
                    help="port payload rate in Gb/s, a whole number of lanes (default 8 lanes)")
     p.add_argument("--arch", action="append", default=None,
                    help="architecture (repeatable; default all: pluggable, lro, lpo, npo, npo_dsp, cpo)")
+    p.add_argument("--host-mm", type=float, default=None,
+                   help="host-board stripline of pluggable / LRO / LPO in mm (default 254)")
+    p.add_argument("--npo-mm", type=float, default=None, help="NPO board stripline in mm (default 100)")
+    p.add_argument("--cpo-mm", type=float, default=None, help="CPO package trace in mm (default 25)")
     p.add_argument("--draws", type=int, default=4000, help="Monte Carlo draws (default 4000)")
     p.add_argument("--seed", type=int, default=0, help="Monte Carlo seed (default 0)")
     p.add_argument("--com", action="store_true",
@@ -45,11 +49,15 @@ def _run(args: argparse.Namespace) -> int:
     from .._validate import output_folder
     from ..study import RATES_GBPS, run_study, write_figures, write_hdf5
     from ..system.architectures import ARCH_NAMES
+    from ..system.channels import paths_with_lengths
 
     output_folder("--out", args.out)  # checked before the work, not after it
     t0 = time.perf_counter()
     rates = tuple(args.rate) if args.rate else RATES_GBPS
-    res = run_study(rates_gbps=rates, node_nm=args.node, module_node_nm=args.module_node,
+    mm = {k: (None if v is None else v * 1e-3) for k, v in
+          (("c2m_host_m", args.host_mm), ("npo_m", args.npo_mm), ("cpo_m", args.cpo_mm))}
+    paths = paths_with_lengths(**mm) or None
+    res = run_study(rates_gbps=rates, node_nm=args.node, module_node_nm=args.module_node, paths=paths,
                     target_ber=args.ber, port_gbps=args.port,
                     architectures=tuple(args.arch) if args.arch else ARCH_NAMES,
                     n_draws=args.draws, seed=args.seed, with_com=args.com, progress=True)

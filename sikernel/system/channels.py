@@ -185,6 +185,48 @@ def build_channel(spec: PathSpec, baud: float, *, packages: bool = True, f: Any 
     return link.build(fg)
 
 
+def paths_with_lengths(c2m_host_m: float | None = None, npo_m: float | None = None,
+                       cpo_m: float | None = None) -> dict[str, PathSpec]:
+    """Host channels with other lengths: the C2M host board, the NPO board trace, the CPO package trace.
+
+    Parameters
+    ----------
+    c2m_host_m : float, optional
+        Host-board stripline of pluggable / LRO / LPO (default 0.254 m; module PCB unchanged).
+    npo_m : float, optional
+        Board stripline of NPO / NPO-with-DSP (default 0.100 m).
+    cpo_m : float, optional
+        Switch-side package trace of CPO (default 0.025 m).
+
+    Returns
+    -------
+    dict
+        Path name -> :class:`PathSpec` for the lengths given (for ``run_study(paths=...)``).
+
+    Raises
+    ------
+    SIKernelError
+        A negative or non-finite length.
+    """
+    from .. import _validate
+
+    out: dict[str, PathSpec] = {}
+    if c2m_host_m is not None:
+        x = _validate.non_negative("c2m_host_m", c2m_host_m)
+        segs = (("stripline", "megtron7", x), *_C2M_SEGMENTS[1:]) if x > 0 else _C2M_SEGMENTS[1:]
+        for k in ("pluggable", "lro", "lpo"):
+            out[k] = dataclasses.replace(DEFAULT_PATHS[k], segments=segs)
+    if npo_m is not None:
+        x = _validate.non_negative("npo_m", npo_m)
+        for k in ("npo", "npo_dsp"):
+            segs = (("stripline", "megtron7", x),) if x > 0 else ()
+            out[k] = dataclasses.replace(DEFAULT_PATHS[k], segments=segs)
+    if cpo_m is not None:
+        x = _validate.positive("cpo_m", cpo_m)
+        out["cpo"] = dataclasses.replace(DEFAULT_PATHS["cpo"], z_p_tx_m=x)
+    return out
+
+
 def linear_path_response(f_hz: Any, baud: float, f3db_over_baud: float, penalty_db: float) -> np.ndarray:
     """Transfer function of a linear optical module path (see the module docstring).
 
@@ -243,4 +285,4 @@ def with_linear_path(ch: Any, baud: float, f3db_over_baud: float, penalty_db: fl
 
 
 __all__ = ["DEFAULT_PATHS", "REACH_BUDGETS_DB", "PathSpec", "build_channel", "linear_path_response",
-           "with_linear_path"]
+           "paths_with_lengths", "with_linear_path"]
