@@ -95,3 +95,17 @@ def test_fresh_process_read_does_not_start_numba():
             "print(ch.n_freq, 'numba' in sys.modules, 'scipy.linalg' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["6001", "False", "False"]
+
+
+def test_compiled_parser_once_numpy_has_read_the_break_even_bytes(monkeypatch):
+    """Ski-rental rule: the NumPy tokenizer only until it has read NUMBA_BREAK_EVEN_BYTES."""
+    calls = []
+    monkeypatch.setattr(_numbers, "numba_running", lambda: False)
+    monkeypatch.setattr(_numbers, "_parse_compiled", lambda buf: calls.append(buf.size) or (None, 0))
+    buf = np.frombuffer(b"1 2 3\n", dtype=np.uint8).copy()
+    monkeypatch.setattr(_numbers, "_numpy_bytes", 0)
+    monkeypatch.setattr(_numbers, "NUMBA_BREAK_EVEN_BYTES", 10)
+    assert _numbers.parse_numbers(buf)[1] == 3 and not calls  # 6 bytes read by NumPy
+    assert _numbers.parse_numbers(buf)[1] == 3 and not calls  # 12 bytes now
+    _numbers.parse_numbers(buf)
+    assert calls == [6]

@@ -10,6 +10,10 @@
   first-dispatch set-up, which imports ``scipy.linalg`` for BLAS, and the cache
   load), far more than the parse, and a script that only reads a file should not
   pay it (``benches/bench_touchstone.py``, fresh process against scikit-rf).
+  Once the NumPy tokenizer has read ``NUMBA_BREAK_EVEN_BYTES`` in this process
+  (about what one Numba start costs in NumPy parsing time), the compiled parser is
+  started anyway (the ski-rental rule: at most about twice the cost of the better
+  choice made in hindsight).
 
 Both give the correctly rounded double of every token, so the result does not
 depend on which one ran (tests/test_touchstone_numbers.py).  Malformed input is
@@ -25,6 +29,10 @@ import numpy as np
 
 _COMMENT_START = re.compile(rb"[!#]")
 _SPACE = b" \t\r\n\v\f"
+#: bytes parsed by the NumPy tokenizer after which starting Numba pays for itself
+#: (~14 ms per MB for NumPy against ~1 s to start Numba, measured on 2 cores)
+NUMBA_BREAK_EVEN_BYTES = 64 * 2**20
+_numpy_bytes = 0
 
 
 def numba_running() -> bool:
@@ -43,7 +51,9 @@ def parse_numbers(buf: np.ndarray) -> tuple[np.ndarray, int]:
     ``count`` < 0 flags a malformed token at byte ``-count - 1`` (the convention of
     :func:`sikernel._kernels.touchstone.parse_numbers`).
     """
-    if not numba_running():
+    global _numpy_bytes
+    if not numba_running() and _numpy_bytes < NUMBA_BREAK_EVEN_BYTES:
+        _numpy_bytes += buf.size
         vals = _parse_numpy(buf)
         if vals is not None:
             return vals, vals.size
