@@ -20,7 +20,8 @@ import sys
 from pathlib import Path
 
 DOCS = Path(__file__).resolve().parent
-REPO = DOCS.parent
+# the checkout (notebooks/, sikernel/); the tests build from a copy of docs/ and point here
+REPO = Path(os.environ.get("SIKERNEL_DOCS_REPO", DOCS.parent)).resolve()
 sys.path.insert(0, str(REPO))  # document the checkout being built, not another install
 
 import sikernel  # noqa: E402

@@ -1,6 +1,7 @@
 """Build the docs site once per test session (shared by test_docs_build and test_notebooks).
 
-``sphinx-build -W --keep-going -b html`` into a temporary folder, with a fresh
+``sphinx-build -W --keep-going -b html`` of a copy of ``docs/`` into a temporary folder
+(so that builds running at the same time do not race in the checkout), with a fresh
 jupyter-cache folder, so the gallery notebooks are executed exactly once per session
 against the library as it is now; ``test_notebooks`` then reads the executed notebooks
 from the build instead of running them a second time.
@@ -11,6 +12,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -44,10 +46,16 @@ def docs_tools_missing() -> list[str]:
 def build_site(channels: str) -> SiteBuild:
     """Build the site with warnings as errors; the result is cached for the session."""
     work = Path(tempfile.mkdtemp(prefix="sikernel_docs_"))
+    # build from a copy of docs/ (and the README it includes): the generated sources then
+    # land in the copy, and builds running at the same time do not race in the checkout
+    src = work / "src"
+    shutil.copytree(DOCS, src / "docs", ignore=shutil.ignore_patterns("_build", "generated", "packages",
+                                                                      "*.ipynb"))
+    shutil.copy2(REPO / "README.md", src / "README.md")
     env = {**os.environ, "SIKERNEL_CHANNELS": channels, "SIKERNEL_DOCS_CACHE": str(work / "jupyter_cache"),
-           "MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+           "SIKERNEL_DOCS_REPO": str(REPO), "MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
     env.pop("SIKERNEL_DOCS_EXECUTE", None)
     cmd = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html",
-           "-d", str(work / "doctrees"), str(DOCS), str(work / "html")]
+           "-d", str(work / "doctrees"), str(src / "docs"), str(work / "html")]
     out = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=REPO, timeout=BUILD_TIMEOUT_S)
     return SiteBuild(out.returncode, out.stdout + out.stderr, work / "html", work / "jupyter_execute")
