@@ -38,7 +38,8 @@ def test_findbankloc_equals_transcription(seed, kind, n_bg, n_bf, h0):
     assert idx.tolist() == naive_findbankloc(post, nb + 1, n_f, n_bf, h0, g, n_bg)
 
 
-@given(seed=st.integers(0, 10_000), kind=st.integers(0, 2), rss=st.sampled_from([0.0, 0.02, 0.04, 0.08, 0.12, 1.0]),
+@given(seed=st.integers(0, 10_000), kind=st.integers(0, 2),
+       rss=st.sampled_from([0.0, 0.02, 0.04, 0.08, 0.12, 1.0]),
        tail=st.sampled_from([0, 13, 25]), n_bg=st.integers(0, 3))
 def test_dfe_taps_equal_transcription(seed, kind, rss, tail, n_bg):
     post = _post(seed, 45, kind)

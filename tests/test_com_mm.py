@@ -51,8 +51,12 @@ def _hand_pulse() -> np.ndarray:
 
 
 def _cursor(q: np.ndarray, rule: str, **over) -> tuple[int, float]:
-    """(cursor index, FOM dB) of pulse q without TX FFE under the 802.3ck KR DFE limits."""
-    p = get_preset("802.3ck-kr", samples_per_ui=M_HAND, mm_rule=rule, **over)
+    """(cursor index, FOM dB) of pulse q without TX FFE under the 802.3ck KR DFE b_max with
+    symmetric b_min = -b_max (the hand derivations below assume it; the KR sheet's signed b_min
+    came later) and no floating taps."""
+    kw = {"dfe_bmin": tuple(-b for b in get_preset("802.3ck-kr").dfe_bmax), "dfe_n_bg": 0,
+          "dfe_n_tail_start": 0, **over}
+    p = get_preset("802.3ck-kr", samples_per_ui=M_HAND, mm_rule=rule, **kw)
     t = _fom_terms(q, np.zeros((0, q.size)), np.zeros(0, dtype=bool), np.array([1.0]),
                    np.array([0]), 1e-8, p)
     return int(t[_kc.T_IX]), float(t[_kc.T_FOM])
@@ -85,7 +89,8 @@ def test_ieee_rule_through_the_grid_driver():
     """grid_search takes the rule as the kernels' scalar (preset.mm_kernel_tol)."""
     q = _hand_pulse()
     for rule, want in (("ieee", OFF + 22), ("peak", OFF + 23)):
-        p = get_preset("802.3ck-kr", samples_per_ui=M_HAND, mm_rule=rule)
+        p = get_preset("802.3ck-kr", samples_per_ui=M_HAND, mm_rule=rule,
+                       dfe_bmin=tuple(-b for b in get_preset("802.3ck-kr").dfe_bmax))  # as derived
         g = grid_search(q[None, :], np.ones((1, 1)), np.array([1e-8]), np.array([0]),
                         np.array([[1.0]]), M_HAND, dfe_bmin=np.array(p.bmin),
                         dfe_bmax=np.array(p.dfe_bmax), n_levels=4, r_lm=p.r_lm,

@@ -797,7 +797,7 @@ def _combine_xcorr(xc, w, n_d, out):
 
 @parallel_kernel
 def fom_grid(basis_v, xcorr, xt_fext, ctle_w, var_n, offs, tx, m_spui, bmin, bmax, flt,
-             a_s_scale, var_x, snr_lin, jit2, mm_tol, out_fom, out_ix):
+             a_s_scale, var_x, snr_lin, jit2, mm_tol, prune, out_fom, out_ix, out_exact):
     """FOM (93A-36) of every TX FFE x CTLE setting; parallel over CTLE settings.
 
     Parameters
@@ -823,6 +823,16 @@ def fom_grid(basis_v, xcorr, xt_fext, ctle_w, var_n, offs, tx, m_spui, bmin, bma
         FOM in dB (-inf where no valid cursor).
     out_ix : (n_ctle, n_tx) int64
         Cursor sample index of each setting.
+    prune : bool
+        With floating DFE taps or a tail limit (``flt``): skip their evaluation (bank search,
+        clipping) where an upper bound of the FOM -- the post-cursors after the N_b fixed taps
+        all cancelled -- cannot beat the best exact FOM found so far at the same CTLE
+        setting; ``out_fom`` then holds that bound and ``out_exact`` False.  The maximum of
+        the grid is unchanged (every point that could be it is exact); a caller that needs
+        other points exactly evaluates them with ``prune=False`` (see
+        :func:`sikernel.eq.grid.grid_search`).  Without floating taps every point is exact.
+    out_exact : (n_ctle, n_tx) bool
+        True where ``out_fom`` is the exact FOM.
     """
     n_ctle = ctle_w.shape[0]
     n_tx = tx.shape[0]
@@ -833,6 +843,7 @@ def fom_grid(basis_v, xcorr, xt_fext, ctle_w, var_n, offs, tx, m_spui, bmin, bma
     b0min = bmin[0] if nb > 0 else 0.0
     b0max = bmax[0] if nb > 0 else 0.0
     span = dfe_span(nb, flt)
+    floating = span > nb or (flt[F_TAIL] > 0.0 and span >= flt[F_TAIL])
     pad = _pad_len(offs, m_spui, span)
     lag_u = np.empty((n_tx, n_lag))
     lag_products(offs, tx, lag_u)
@@ -870,9 +881,11 @@ def fom_grid(basis_v, xcorr, xt_fext, ctle_w, var_n, offs, tx, m_spui, bmin, bma
         hp = np.empty(span)
         taps = np.empty(span)
         vn = var_n[k]
+        best_k = -np.inf
         for t in range(n_tx):
             c = tx[t]
             ixp = _cursor(qp, offs, c, m_spui, ipk, b0min, b0max, nb > 0, mm_tol, buf)
+            out_exact[k, t] = True
             if ixp < 0:
                 out_ix[k, t] = -1
                 out_fom[k, t] = -np.inf
@@ -887,9 +900,6 @@ def fom_grid(basis_v, xcorr, xt_fext, ctle_w, var_n, offs, tx, m_spui, bmin, bma
             for d in range(n_lag):
                 s_v += r_v[d, m] * u[d]
                 s_j += r_d[d, m] * u[d]
-            s_isi = s_v - h0 * h0 + _dfe_residual_sum(q, offs, c, m_spui, ix, h0, bmin, bmax, flt, hp, taps)
-            if s_isi < 0.0:
-                s_isi = 0.0
             s_xt = s_next
             for g in range(n_fext):
                 for mm in range(m_spui):
@@ -904,57 +914,90 @@ def fom_grid(basis_v, xcorr, xt_fext, ctle_w, var_n, offs, tx, m_spui, bmin, bma
                         best = v_ph[mm]
                 s_xt += best
             a_s = a_s_scale * h0
-            out_fom[k, t] = _fom_from_terms(a_s, h0 * h0 * snr_lin, var_x * s_isi,
-                                            var_x * jit2 * s_j, var_x * s_xt, vn)
+            if prune and floating:
+                # upper bound: fixed taps exact, every later post-cursor of the span cancelled
+                s_ub = s_v - h0 * h0
+                for n in range(span):
+                    h = _tx_sample(q, offs, c, m_spui, ix + (n + 1) * m_spui)
+                    if n < nb:
+                        s_ub += _dfe_correction(h, h0, bmin[n], bmax[n])
+                    else:
+                        s_ub -= h * h
+                if s_ub < 0.0:
+                    s_ub = 0.0
+                f_ub = _fom_from_terms(a_s, h0 * h0 * snr_lin, var_x * s_ub, var_x * jit2 * s_j,
+                                       var_x * s_xt, vn)
+                if f_ub <= best_k:
+                    out_fom[k, t] = f_ub
+                    out_exact[k, t] = False
+                    continue
+            s_isi = s_v - h0 * h0 + _dfe_residual_sum(q, offs, c, m_spui, ix, h0, bmin, bmax, flt, hp, taps)
+            if s_isi < 0.0:
+                s_isi = 0.0
+            f = _fom_from_terms(a_s, h0 * h0 * snr_lin, var_x * s_isi, var_x * jit2 * s_j,
+                                var_x * s_xt, vn)
+            out_fom[k, t] = f
+            if f > best_k:
+                best_k = f
 
 
 @kernel
-def local_search_pick(fom, n_g, n_g2, tx_idx, sweep, ls):
-    """Flat index into ``fom`` (n_ctle, n_tx) of the point the IEEE COM code's ``Local Search``
-    ends on; -1 if no point has a finite FOM.
+def local_search_pick(fom, exact, n_g, n_g2, tx_idx, sweep, ls, st_i, st_f, best_idx):
+    """Replay of the IEEE COM code's ``Local Search`` on the FOM grid; resumable.
 
     The "Modular LOCAL_SEARCH block" of ``optimize_fom`` (``com_ieee8023_93a_450.m``, Adee Ran
-    2020) replayed on the full FOM grid: loops g_DC (outer, ``ctle_index``), g_DC2
-    (``g_LP_index``), TX FFE settings in grid order; once a best point exists, a point is
-    skipped when, for a swept TX tap ``kv`` (``sweep``: tap columns with more than one value)
-    whose enclosing loop variable -- the g_DC2 index for the first tap, the previous tap's
-    index otherwise -- is past its first value, ``|idx_kv - best_idx_kv| > ls``; or, past the
-    first g_DC, when ``|g_DC2 index - best g_DC2 index| > ls``.  A point that is not skipped
-    becomes the best when its FOM is strictly larger (MATLAB ``FOM > best_FOM``).
+    2020): loops g_DC (outer, ``ctle_index``), g_DC2 (``g_LP_index``), TX FFE settings in
+    grid order; once a best point exists, a point is skipped when, for a swept TX tap ``kv``
+    (``sweep``: tap columns with more than one value) whose enclosing loop variable -- the
+    g_DC2 index for the first tap, the previous tap's index otherwise -- is past its first
+    value, ``|idx_kv - best_idx_kv| > ls``; or, past the first g_DC, when
+    ``|g_DC2 index - best g_DC2 index| > ls``.  A point that is not skipped becomes the best
+    when its FOM is strictly larger (MATLAB ``FOM > best_FOM``).
 
     ``fom[k, t]`` with ``k = i_g2 n_g + i_g`` (sikernel's CTLE order, g_DC fastest);
     ``tx_idx[t, j]`` is the 0-based value index of TX tap column ``j`` (taps in MATLAB's
-    order, ascending offset) at setting ``t``.
+    order, ascending offset).  ``exact[k, t]`` False marks an upper bound (pruned grid,
+    :func:`fom_grid`): when the replay needs such a point (bound above the best so far) it
+    returns its flat index ``k n_tx + t``; the caller stores the exact FOM, sets ``exact``
+    and calls again, which resumes there.  State: ``st_i`` = [next position, best flat index
+    (-1 none), best g_DC2 index] (start with [0, -1, 0]), ``st_f`` = [best FOM] (start
+    -inf), ``best_idx`` the best point's tap indices.  Returns -1 when done; the answer is
+    then ``st_i[1]``.
     """
     n_tx = fom.shape[1]
-    best = -np.inf
-    best_flat = -1
-    best_g2 = 0
-    best_idx = np.zeros(tx_idx.shape[1], dtype=np.int64)
-    for ig in range(n_g):
-        for ih in range(n_g2):
-            k = ih * n_g + ig
-            for t in range(n_tx):
-                f = fom[k, t]
-                if ls > 0 and best_flat >= 0:
-                    skip = False
-                    for q in range(sweep.shape[0]):
-                        kv = sweep[q]
-                        prev = ih if kv == 0 else tx_idx[t, kv - 1]
-                        if prev > 0 and abs(tx_idx[t, kv] - best_idx[kv]) > ls:
-                            skip = True
-                            break
-                    if not skip and ig > 0 and abs(ih - best_g2) > ls:
-                        skip = True
-                    if skip:
-                        continue
-                if f > best:
-                    best = f
-                    best_flat = k * n_tx + t
-                    best_g2 = ih
-                    for j in range(tx_idx.shape[1]):
-                        best_idx[j] = tx_idx[t, j]
-    return best_flat
+    n_all = n_g * n_g2 * n_tx
+    pos = st_i[0]
+    while pos < n_all:
+        ig = pos // (n_g2 * n_tx)
+        ih = (pos // n_tx) % n_g2
+        t = pos % n_tx
+        k = ih * n_g + ig
+        if ls > 0 and st_i[1] >= 0:
+            skip = False
+            for q in range(sweep.shape[0]):
+                kv = sweep[q]
+                prev = ih if kv == 0 else tx_idx[t, kv - 1]
+                if prev > 0 and abs(tx_idx[t, kv] - best_idx[kv]) > ls:
+                    skip = True
+                    break
+            if not skip and ig > 0 and abs(ih - st_i[2]) > ls:
+                skip = True
+            if skip:
+                pos += 1
+                continue
+        f = fom[k, t]
+        if f > st_f[0]:
+            if not exact[k, t]:
+                st_i[0] = pos
+                return k * n_tx + t
+            st_f[0] = f
+            st_i[1] = k * n_tx + t
+            st_i[2] = ih
+            for j in range(tx_idx.shape[1]):
+                best_idx[j] = tx_idx[t, j]
+        pos += 1
+    st_i[0] = pos
+    return -1
 
 
 __all__ = ["N_FLT", "N_TERMS", "basis_xcorr", "combine_pulses", "dfe_span", "dfe_taps", "findbankloc",

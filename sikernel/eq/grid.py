@@ -14,7 +14,8 @@ count, and the maximum is the first in (CTLE index, TX index) order on ties.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -42,6 +43,11 @@ class GridResult:
         Sampling index of every point (-1: no valid cursor).
     n_points : int
         Number of evaluated points.
+    fom_exact : ndarray of bool, shape (n_ctle, n_tx) or None
+        With floating DFE taps (``dfe_float``) the grid is pruned: where False,
+        ``fom_grid_db`` holds an upper bound of the FOM (see
+        :func:`sikernel._kernels.com.fom_grid`); :meth:`exact_fom` gives the exact value.
+        None: every point is exact.
     """
 
     fom_db: float
@@ -52,6 +58,19 @@ class GridResult:
     fom_grid_db: np.ndarray
     cursor_grid: np.ndarray
     n_points: int
+    fom_exact: np.ndarray | None = None
+    _point: Callable[[int, int], float] | None = field(default=None, repr=False)
+
+    def exact_fom(self, ctle_index: int, tx_index: int) -> float:
+        """Exact FOM (dB) of one grid point, evaluated (and stored in ``fom_grid_db``) when the
+        pruned grid holds only its bound; the same arithmetic as an unpruned grid."""
+        if self.fom_exact is None or self.fom_exact[ctle_index, tx_index]:
+            return float(self.fom_grid_db[ctle_index, tx_index])
+        assert self._point is not None  # set whenever fom_exact is
+        v = self._point(ctle_index, tx_index)
+        self.fom_grid_db[ctle_index, tx_index] = v
+        self.fom_exact[ctle_index, tx_index] = True
+        return v
 
 
 def _as2d(name: str, a: object, ncols: int | None = None) -> np.ndarray:
@@ -159,12 +178,34 @@ def grid_search(basis_v: np.ndarray, ctle_weights: np.ndarray, var_n: np.ndarray
     _k.basis_xcorr(streams, deriv, lags, m, xc)
     fom = np.empty((w.shape[0], tx.shape[0]))
     ix = np.empty((w.shape[0], tx.shape[0]), dtype=np.int64)
-    _k.fom_grid(basis_v, xc, fx, w, vn, offs, tx, m, bmin, bmax, flt, *consts, float(mm_exact_tol_v), fom, ix)
-    flat = int(np.argmax(fom))  # first maximum in (ctle, tx) order: deterministic
-    kc, kt = divmod(flat, tx.shape[0])
-    return GridResult(fom_db=float(fom[kc, kt]), tx_index=kt, ctle_index=kc, tx_taps=tx[kt].copy(),
-                      cursor_index=int(ix[kc, kt]), fom_grid_db=fom, cursor_grid=ix,
-                      n_points=int(fom.size))
+    exact = np.empty((w.shape[0], tx.shape[0]), dtype=np.bool_)
+    mm = float(mm_exact_tol_v)
+    _k.fom_grid(basis_v, xc, fx, w, vn, offs, tx, m, bmin, bmax, flt, *consts, mm, True, fom, ix, exact)
+
+    def point(k: int, t: int) -> float:
+        f1 = np.empty((1, 1))
+        i1 = np.empty((1, 1), dtype=np.int64)
+        e1 = np.empty((1, 1), dtype=np.bool_)
+        _k.fom_grid(basis_v, xc, fx, w[k: k + 1], vn[k: k + 1], offs, tx[t: t + 1], m, bmin, bmax,
+                    flt, *consts, mm, False, f1, i1, e1)
+        return float(f1[0, 0])
+
+    pruned = not bool(exact.all())
+    res = GridResult(fom_db=0.0, tx_index=0, ctle_index=0, tx_taps=tx[0], cursor_index=0, fom_grid_db=fom,
+                     cursor_grid=ix, n_points=int(fom.size), fom_exact=exact if pruned else None,
+                     _point=point if pruned else None)
+    while True:  # first maximum in (ctle, tx) order: deterministic; bounds resolved on the way
+        flat = int(np.argmax(fom))
+        kc, kt = divmod(flat, tx.shape[0])
+        if exact[kc, kt]:
+            break
+        res.exact_fom(kc, kt)
+    object.__setattr__(res, "fom_db", float(fom[kc, kt]))
+    object.__setattr__(res, "tx_index", kt)
+    object.__setattr__(res, "ctle_index", kc)
+    object.__setattr__(res, "tx_taps", tx[kt].copy())
+    object.__setattr__(res, "cursor_index", int(ix[kc, kt]))
+    return res
 
 
 def fom_constants(n_levels: int, r_lm: float, snr_tx_db: float, a_dd_ui: float,
