@@ -399,7 +399,20 @@ def _checks(models: dict, cache: dict) -> list[dict[str, Any]]:
 
 
 def write_figures(res: StudyResult, out_dir: Any) -> list:
-    """PNG figures of the study (see :func:`sikernel.plot.energy.write_study_figures`)."""
+    """PNG figures of the study (see :func:`sikernel.plot.energy.write_study_figures`).
+
+    Parameters
+    ----------
+    res : StudyResult
+        The study results.
+    out_dir : str or os.PathLike
+        Output folder; created when missing.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
     from .plot.energy import write_study_figures
 
     return write_study_figures(res, out_dir)

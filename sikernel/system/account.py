@@ -50,14 +50,47 @@ SWITCH_BLOCKS = ("switch_serdes", "switch_serdes_tx", "switch_serdes_rx")
 
 
 def linear_path_loss_db(f3db_over_baud: Any, penalty_db: Any) -> np.ndarray:
-    """Loss of :func:`~sikernel.system.channels.linear_path_response` at Nyquist (dB)."""
+    """Loss of :func:`~sikernel.system.channels.linear_path_response` at Nyquist (dB).
+
+    Parameters
+    ----------
+    f3db_over_baud : array_like
+        -3 dB bandwidth over the baud.
+    penalty_db : array_like
+        Flat optical penalty in dB.
+
+    Returns
+    -------
+    ndarray
+        ``penalty_db + 20 log10(1 + x²)``, ``x = 0.5 sqrt(√2 - 1) / f3db_over_baud``.
+    """
     x = 0.5 * math.sqrt(math.sqrt(2.0) - 1.0) / np.asarray(f3db_over_baud, dtype=float)
     return np.asarray(penalty_db, dtype=float) + 20.0 * np.log10(1.0 + x * x)
 
 
 @dataclass
 class EndPoint:
-    """A host SerDes end at the point values: its energy and how it moves with loss."""
+    """A host SerDes end at the point values: its energy and how it moves with loss.
+
+    Attributes
+    ----------
+    block, side, scope, linear
+        As :class:`sikernel.system.architectures.HostEnd`.
+    node_nm : float
+        Node it is priced at.
+    pj_per_bit : float
+        Energy of its scope per line bit.
+    il_nyquist_db : float
+        Loss at Nyquist of the channel it equalises.
+    architecture : str
+        SerDes family chosen ("linear", "analog", "dsp").
+    eq_settings : dict
+        Its operating point.
+    ratio_db, ratio : ndarray
+        ``E(L0 + ratio_db) / E(L0)`` from the tabulated energy model.
+    breakdown : EnergyBreakdown
+        The energy model's result.
+    """
 
     block: str
     side: str

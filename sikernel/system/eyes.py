@@ -100,6 +100,17 @@ def eyes(ch, baud: float, e, target_ber: float) -> tuple[dict[str, Any], Any, An
     (8.2e-18 V²/Hz, not the receiver's own η0 of the operating point), the TX SNR and the
     jitter terms, at ``target_ber``.
 
+    Parameters
+    ----------
+    ch : Channel
+        The channel the operating point was chosen on.
+    baud : float
+        Symbol rate in Bd.
+    e : EnergyBreakdown
+        The operating point (:func:`sikernel.power.energy_per_bit` on ``ch``).
+    target_ber : float
+        BER of the eye contours.
+
     Returns
     -------
     figures : dict
@@ -170,6 +181,17 @@ def com_db(spec: PathSpec, baud: float) -> float:
 
     802.3ck KR preset at ≤ 60 GBd, 802.3dj KR above; NaN for a path with no board part
     (CPO: the whole path is package trace) or when COM cannot be evaluated.
+
+    Parameters
+    ----------
+    spec : PathSpec
+        The host channel.
+    baud : float
+        Symbol rate in Bd.
+
+    Returns
+    -------
+    float
     """
     from ..eye.com import com
 

@@ -74,7 +74,15 @@ PUBLISHED_MODULES: tuple[PublishedModule, ...] = (
 
 @dataclass(frozen=True)
 class SystemClaim:
-    """A whole-system CPO claim (context, never fitted on)."""
+    """A whole-system CPO claim (context, never fitted on).
+
+    Attributes
+    ----------
+    label : str
+    value : float
+    unit : str
+    source : str
+    """
 
     label: str
     value: float

@@ -141,7 +141,21 @@ def tables_block(res: Any) -> str:
 
 
 def replace_block(text: str, block: str, begin: str = BEGIN, end: str = END) -> str:
-    """``text`` with the marked block replaced (or inserted after the first paragraph)."""
+    """``text`` with the marked block replaced (or inserted after the first paragraph).
+
+    Parameters
+    ----------
+    text : str
+        The file's text.
+    block : str
+        The new block, markers included.
+    begin, end : str
+        The markers.
+
+    Returns
+    -------
+    str
+    """
     if begin in text and end in text:
         i = text.index(begin)
         j = text.index(end) + len(end)

@@ -118,7 +118,18 @@ class StudyResult:
 
 
 def nan_to_none(x: Any) -> Any:
-    """Replace non-finite floats by None (recursively) and NumPy scalars by Python ones."""
+    """Replace non-finite floats by None (recursively) and NumPy scalars by Python ones.
+
+    Parameters
+    ----------
+    x : object
+        Nested dicts, lists, arrays and scalars.
+
+    Returns
+    -------
+    object
+        Plain-JSON form.
+    """
     if isinstance(x, float) and not math.isfinite(x):
         return None
     if isinstance(x, dict):

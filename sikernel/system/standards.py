@@ -184,7 +184,19 @@ def generation(name_or_rate: Any, **overrides: Any) -> Generation:
 
 
 def check_ber(name: str, value: object) -> float:
-    """A raw BER in (0, 0.5), else SIKernelError naming it."""
+    """A raw BER in (0, 0.5), else SIKernelError naming it.
+
+    Parameters
+    ----------
+    name : str
+        Name used in the message.
+    value : object
+        The BER.
+
+    Returns
+    -------
+    float
+    """
     x = _validate.finite_scalar(name, value)
     if not 0.0 < x < 0.5:
         raise SIKernelError(f"{name}={value!r} is not a bit error ratio in (0, 0.5); "
@@ -193,7 +205,22 @@ def check_ber(name: str, value: object) -> float:
 
 
 def check_generation(gen: Generation) -> Generation:
-    """Validate every field of ``gen`` (see :func:`generation`); returns it."""
+    """Validate every field of ``gen`` (see :func:`generation`).
+
+    Parameters
+    ----------
+    gen : Generation
+
+    Returns
+    -------
+    Generation
+        ``gen`` itself.
+
+    Raises
+    ------
+    SIKernelError
+        As :func:`generation`.
+    """
     from ..power.technology import get_technology
 
     get_technology(gen.node_nm)

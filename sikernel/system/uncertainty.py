@@ -81,7 +81,27 @@ def triangular_ppf(u: np.ndarray, low: float, mode: float, high: float) -> np.nd
 
 
 def uniform_columns(names: list[str], n: int, seed: int) -> dict[str, np.ndarray]:
-    """One uniform column of ``n`` draws per name, reproducible for a seed whatever the name order."""
+    """One uniform column of ``n`` draws per name, reproducible for a seed whatever the name order.
+
+    Parameters
+    ----------
+    names : list of str
+        Input names (each gets its own stream, seeded by ``seed`` and the name).
+    n : int
+        Draws (≥ 2).
+    seed : int
+        Seed.
+
+    Returns
+    -------
+    dict
+        Name -> uniform draws in [0, 1).
+
+    Raises
+    ------
+    SIKernelError
+        ``n`` not a whole number ≥ 2.
+    """
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 2:
         raise SIKernelError(f"n_draws={n!r} must be a whole number >= 2")
     out = {}
@@ -94,7 +114,17 @@ def uniform_columns(names: list[str], n: int, seed: int) -> dict[str, np.ndarray
 
 @dataclass
 class Draws:
-    """Monte Carlo draws of one generation's inputs."""
+    """Monte Carlo draws of one generation's inputs.
+
+    Attributes
+    ----------
+    values : dict
+        Assumption name -> draws.
+    serdes_factor : ndarray
+        Host-SerDes model factor per draw.
+    dsp_factor : ndarray
+        Line-side DSP factor per draw.
+    """
 
     values: dict[str, np.ndarray]
     serdes_factor: np.ndarray
@@ -128,7 +158,17 @@ def draw(model_assumptions: dict[str, Any], u: dict[str, np.ndarray], sigma: flo
 
 
 def band(x: Any) -> tuple[float, float]:
-    """(p10, p90) of the draws ``x``."""
+    """(p10, p90) of the draws ``x``.
+
+    Parameters
+    ----------
+    x : array_like
+        Draws.
+
+    Returns
+    -------
+    tuple of float
+    """
     a = np.asarray(x, dtype=float)
     return float(np.percentile(a, 10)), float(np.percentile(a, 90))
 
