@@ -163,5 +163,8 @@ def test_wheel_ships_the_stub_and_py_typed():
     assert (REPO / "sikernel" / "py.typed").is_file()
     data = tomllib.loads((REPO / "pyproject.toml").read_text())
     patterns = data["tool"]["setuptools"]["package-data"]["sikernel"]
-    for f in ("py.typed", "__init__.pyi"):
-        assert any(fnmatch.fnmatch(f, p) for p in patterns), f"{f} not in package-data {patterns}"
+    pkg = REPO / "sikernel"
+    for f in ["py.typed", *(p.relative_to(pkg).as_posix() for p in pkg.rglob("*.pyi"))]:
+        # setuptools globs: '*' does not cross '/'
+        assert any(fnmatch.fnmatch(f, p) and f.count("/") == p.count("/") for p in patterns), (
+            f"{f} not in package-data {patterns}")
