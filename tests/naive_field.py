@@ -169,7 +169,7 @@ class Structure:
 
     def plane_loss_integral(self, scale: float) -> float:
         """int sigma^2 dx over the plane(s) (x = scale sinh(u) grid, trapezoid)."""
-        u = np.linspace(-12.0, 12.0, 6001)
+        u = np.linspace(-10.0, 10.0, 1601)
         xc = np.mean(self.mid[:, 0])
         x = xc + scale * np.sinh(u)
         jac = scale * np.cosh(u)
