@@ -1,0 +1,68 @@
+"""Figures of the port account: sikernel.plot.energy port_blocks, cpo_tornado, switch_power, files."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+matplotlib = pytest.importorskip("matplotlib", reason="matplotlib not installed (extra plot)")
+matplotlib.use("Agg")
+
+from sikernel import SIKernelError  # noqa: E402
+from sikernel.plot import energy as pe  # noqa: E402
+from sikernel.study import run_study  # noqa: E402
+from sikernel.system.result import StudyResult  # noqa: E402
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def study():
+    return run_study(rates_gbps=(100,), architectures=("pluggable", "lpo", "cpo"), n_draws=200,
+                     with_eyes=False, with_curves=False)
+
+
+def _png(fig, path) -> np.ndarray:
+    fig.savefig(path, format="png", dpi=80)
+    assert path.read_bytes()[:8] == PNG_SIGNATURE
+    img = matplotlib.image.imread(path)
+    assert np.unique(img.reshape(-1, img.shape[2]), axis=0).shape[0] > 20  # not blank
+    return img
+
+
+def test_port_blocks_one_bar_stack_per_port(study, tmp_path):
+    fig = pe.port_blocks(study)
+    _png(fig, tmp_path / "p.png")
+    ax = fig.axes[0]
+    assert len(ax.get_xticks()) == len(study.ports)
+    # the stacked heights add up to W per port
+    tops = {}
+    for patch in ax.patches:
+        x = round(patch.get_x() + patch.get_width() / 2, 6)
+        tops[x] = max(tops.get(x, 0.0), patch.get_y() + patch.get_height())
+    np.testing.assert_allclose(sorted(tops.values()), sorted(p["w_per_port"] for p in study.ports), rtol=1e-9)
+
+
+def test_switch_power_from_ports_with_bands(study, tmp_path):
+    fig = pe.switch_power(study)
+    _png(fig, tmp_path / "s.png")
+    heights = sorted(b.get_height() for b in fig.axes[0].patches)
+    np.testing.assert_allclose(heights, sorted(p["w_per_switch"] for p in study.ports), rtol=1e-9)
+
+
+def test_tornado_and_files(study, tmp_path):
+    _png(pe.cpo_tornado(study, n_inputs=6), tmp_path / "t.png")
+    files = pe.write_study_figures(study, tmp_path / "out")
+    assert {f.name for f in files} >= {"port_blocks.png", "switch_power.png", "cpo_tornado_51.2T.png"}
+    with pytest.raises(SIKernelError, match=r"102\.4T"):
+        pe.cpo_tornado(study, generation="102.4T")
+
+
+def test_no_ports_or_tornado():
+    empty = StudyResult(rows=[], curves={}, inputs={"rates_gbps": []}, provenance={})
+    with pytest.raises(SIKernelError, match="no port entries"):
+        pe.port_blocks(empty)
+    with pytest.raises(SIKernelError, match="no tornado"):
+        pe.cpo_tornado(empty)
+    with pytest.raises(SIKernelError, match="StudyResult"):
+        pe.port_blocks({"ports": []})
