@@ -128,8 +128,8 @@ class EnergyCoefficients:
     # -- fitted (least squares in log space on the calibration table) ------------
     walden_fom_j: float = 5.6e-14
     adc_corner_hz: float = 6.0e10
-    e_fa_j: float = 2.702e-15
-    c_afe_f: float = 2.839e-14
+    e_fa_j: float = 2.404e-15
+    c_afe_f: float = 3.87e-14
     e_fixed_j_per_bit: float = 2e-14
     c_tx_out_f: float = 5e-13
     # -- TX driver --------------------------------------------------------------
@@ -139,7 +139,7 @@ class EnergyCoefficients:
     # -- TX FFE, DAC, serializer ------------------------------------------------------
     tx_ffe_bits: int = 6
     e_tx_segment_j: float = 2.0e-15
-    e_tx_ser_j: float = 1.392e-13
+    e_tx_ser_j: float = 1.889e-13
     t_fo4_s: float = 6.0e-12
     tx_dac_bits: int = 7
     # -- RX analog front end ---------------------------------------------------
@@ -161,7 +161,7 @@ class EnergyCoefficients:
     rj_ui: float = 0.01
     lanes_per_pll: int = 8
     lanes_per_forwarded_clock: int = 16
-    e_cdr_j_per_symbol: float = 9.66e-13
+    e_cdr_j_per_symbol: float = 6.086e-13
     rx_share_of_fixed: float = 1.0
     # -- receiver noise / sensitivity --------------------------------------------
     noise_excess: float = 3.0
