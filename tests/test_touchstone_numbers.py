@@ -109,3 +109,12 @@ def test_compiled_parser_once_numpy_has_read_the_break_even_bytes(monkeypatch):
     assert _numbers.parse_numbers(buf)[1] == 3 and not calls  # 12 bytes now
     _numbers.parse_numbers(buf)
     assert calls == [6]
+
+
+def test_many_tokens_off_the_fast_path():
+    """More long-exponent tokens than the kernel's list holds: still exact (NumPy path)."""
+    text = b" ".join(b"1e-30 7e+25" for _ in range(500)) + b"\n"
+    compiled, numpy_ = _both(text)
+    ref = _reference(text)
+    np.testing.assert_array_equal(compiled, ref)
+    np.testing.assert_array_equal(numpy_, ref)

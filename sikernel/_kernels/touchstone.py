@@ -50,15 +50,17 @@ def parse_numbers_marked(buf, out, slow):
 
     ``slow[0]`` counts the tokens off the exact fast path (more than 15 significant
     digits or a decimal exponent beyond +-22: correctly rounded not guaranteed);
-    ``slow[1 + 2 j]``, ``slow[2 + 2 j]`` hold the value index and the byte offset of
-    the ``j``-th of them, as far as ``slow`` has room, so that a caller can convert
-    those few tokens exactly (:mod:`sikernel.channel._numbers`).
+    ``slow[1 + 3 j]``, ``slow[2 + 3 j]``, ``slow[3 + 3 j]`` hold the value index and
+    the byte range ``[start, end)`` of the ``j``-th of them, as far as ``slow`` has
+    room (``1 + 3 (len(buf) // 17 + 1)`` always suffices: such a token has at least
+    16 digits and a separator), so that a caller can convert those tokens exactly
+    (:mod:`sikernel.channel._numbers`).
     """
     n = buf.size
     i = 0
     k = 0
     n_slow = 0
-    cap = (slow.size - 1) // 2
+    cap = (slow.size - 1) // 3
     while i < n:
         c = buf[i]
         if c == _SPACE or c == _TAB or c == _LF or c == _CR or c == _VT or c == _FF:
@@ -123,8 +125,9 @@ def parse_numbers_marked(buf, out, slow):
                 return -(start + 1)
         if ndig > 15 or exp10 > 22 or exp10 < -22:
             if n_slow < cap:
-                slow[1 + 2 * n_slow] = k
-                slow[2 + 2 * n_slow] = start
+                slow[1 + 3 * n_slow] = k
+                slow[2 + 3 * n_slow] = start
+                slow[3 + 3 * n_slow] = i
             n_slow += 1
         v = float(mant)
         if exp10 > 0:

@@ -64,21 +64,17 @@ def _parse_compiled(buf: np.ndarray) -> tuple[np.ndarray, int]:
     from .._kernels.touchstone import parse_numbers_marked
 
     vals = np.empty(buf.size // 2 + 1)
-    slow = np.zeros(1 + 2 * 4096, dtype=np.int64)
+    slow = np.zeros(1 + 3 * (buf.size // 17 + 1), dtype=np.int64)  # room for every long token
     count = parse_numbers_marked(buf, vals, slow)
-    if count <= 0 or slow[0] == 0:
+    n_slow = int(slow[0])
+    if count <= 0 or n_slow == 0:
         return vals, count
-    if slow[0] > (slow.size - 1) // 2:  # many long tokens: the NumPy tokenizer does them all
+    if n_slow > (slow.size - 1) // 3:  # many short tokens with huge exponents: NumPy does them all
         exact = _parse_numpy(buf)
-        if exact is not None and exact.size == count:
-            return exact, count
-        return vals, count
-    for j in range(int(slow[0])):
-        k, start = int(slow[1 + 2 * j]), int(slow[2 + 2 * j])
-        end = start
-        while end < buf.size and buf[end] not in _SPACE and buf[end] != 33:  # 33 = "!"
-            end += 1
-        vals[k] = float(buf[start:end].tobytes())
+        return (exact, exact.size) if exact is not None and exact.size == count else (vals, count)
+    text = buf.tobytes()
+    tri = slow[1: 1 + 3 * n_slow].reshape(n_slow, 3)
+    vals[tri[:, 0]] = [float(text[a:b]) for a, b in zip(tri[:, 1].tolist(), tri[:, 2].tolist(), strict=True)]
     return vals, count
 
 
