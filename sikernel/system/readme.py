@@ -116,10 +116,17 @@ def tables_block(res: Any) -> str:
             out.append(f"| `{a['name']}` | {_g(a['value'])} | {_g(a['low'])} | {_g(a['high'])} | {a['unit']} "
                        f"| {a['source']} |")
         out.append("")
+    from ..power.technology import get_technology
+
     f = res.inputs["line_dsp_fit"]
     per = ", ".join(f"{float(k):g}G anchor {v:.2f}" for k, v in f["per_anchor_pj_7nm"].items())
+    at = {n: f["e_pj_per_bit_7nm"] * get_technology(n).energy_scale for n in (5.0, 3.0)}
     out += [f"Line-side DSP fit: e_dsp = {f['e_pj_per_bit_7nm']:.2f} pJ/bit at 7 nm ({per}); range "
-            f"×{f['low_factor']:.2f} … ×{f['high_factor']:.2f}. Host-SerDes spread σ = "
+            f"×{f['low_factor']:.2f} … ×{f['high_factor']:.2f}; {at[5.0]:.2f} pJ/bit at 5 nm, "
+            f"{at[3.0]:.2f} at 3 nm. For comparison (not fitted): J. Q. Wang (Marvell, ISSCC 2024), a "
+            "5 nm 212 Gb/s optical DSP SerDes, 2.69 pJ/bit TX+RX -- the module DSP chip that the published "
+            "split counts also carries FEC / PCS, gearbox, clocking and management, so its line side costs "
+            "more than one SerDes. Host-SerDes spread σ = "
             f"{res.inputs['serdes_log_sd']:.3f} ({res.inputs['serdes_log_sd_source']}).", "",
             "Checks (module W = W per port without the switch SerDes):", "",
             "| figure | kind | model | published | model / mid | source |", "|---|---|---|---|---|---|"]
