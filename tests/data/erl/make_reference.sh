@@ -52,3 +52,9 @@ $R "$COM_SRC" tests/data/erl/erl_ref_450_s2p.json "${args[@]}"
 H=$(sheet 120G_ERL_HOST_10_26_2022)
 $R "$COM_SRC" tests/data/erl/erl_ref_450_s2p_zt.json "$H" "$T/DPO_4in_tx.s2p" --set param.Z_t=45 -- \
   "$H" "$T/CA_19p75dB_rx.s2p" --set param.Z_t=56
+
+D=$S/config_com_ieee8023_93a=df_200G_PAM4_RCos
+$R "$COM_SRC" tests/data/erl/erl_ref_450_df200g.json \
+  "${D}_C2C_11_2022.xlsx" "$C/DPO_4in_Meg7_THRU.s4p" --set OP.ERL_ONLY=1 -- \
+  "${D}_CAKR_11_2022.xlsx" "$C/C2C_PCB_SYSVIA_12dB_thru.s4p" --set OP.ERL_ONLY=1 -- \
+  "${D}_CAKR_11_2022.xlsx" "$C/CA_19p75dB_thru.s4p" --set OP.ERL_ONLY=1
