@@ -5,8 +5,11 @@ Run: ``python -m pytest benches/bench_com.py --benchmark-only -q -s``
 * standalone FOM evaluation (fixed TX FFE and CTLE) vs the naive NumPy FOM of
   ``tests/naive_com.py``;
 * the exhaustive TX FFE x CTLE grid, amortised per point, vs that naive FOM per point;
-* a whole COM (both package cases, 4,345 TX x 147 CTLE points each, 12-tap DFE), warm and
-  cold (fresh interpreter, empty Numba cache), without and with the 15 CA_19p75dB aggressors;
+* a whole COM with the 802.3ck KR sheet's settings (both package cases, 4,345 TX x 147 CTLE
+  points each, 12 fixed DFE taps + 3 x 3 floating taps within 40 UI, tail RSS limit, Local
+  Search 2), warm and cold (fresh interpreter, empty Numba cache), without and with the 15
+  CA_19p75dB aggressors (targets of issue 14: <= 2 s and <= 3 s warm on 2 idle cores), and
+  the same COM without floating taps (``dfe_n_bg=0``) for the ratio of their cost;
 * the peer pychopmarg 3.4 (in-process with the ``bench`` extra, else the venv named by
   ``SIKERNEL_PEER_VENV``; skipped, with the reason, when neither is available):
   set-up time, per-FOM time and COM at the same fixed equalisation (the COM difference
@@ -136,6 +139,23 @@ def test_com_whole_warm(benchmark):
                                  "com_db": r.com_db})
     print(f"\nwhole COM DPO_4in (2 cases x 4345 x 147): warm {benchmark.stats.stats.min:.3f} s "
           f"(from file {t_files:.3f} s), COM {r.com_db:.3f} dB")
+
+
+def test_com_floating_taps_cost(benchmark):
+    """Warm whole COM with and without floating DFE taps (same run, ratio)."""
+    from sikernel.channel.touchstone import read_touchstone
+    from sikernel.eye.com import com
+
+    ch = read_touchstone(THRU)
+    com(ch)
+    com(ch, dfe_n_bg=0)
+    r = benchmark.pedantic(com, args=(ch,), rounds=3, iterations=1)
+    t_fixed = _best(lambda: com(ch, dfe_n_bg=0), 3)
+    t_float = benchmark.stats.stats.min
+    benchmark.extra_info.update({"floating_s": t_float, "fixed_only_s": t_fixed, "ratio": t_float / t_fixed,
+                                 "com_db": r.com_db})
+    print(f"\nwhole COM DPO_4in: floating taps {t_float:.3f} s, fixed DFE only {t_fixed:.3f} s "
+          f"(ratio {t_float / t_fixed:.2f})")
 
 
 def test_com_whole_crosstalk_warm(benchmark):

@@ -433,17 +433,20 @@ def _a_ni(isi: np.ndarray, hj: np.ndarray, xt: list[np.ndarray], a_s: float, var
     bound = float(np.sum(np.abs(cur))) + 7.0 * sig_g
     wide = max(1.1 * abs(a_s), bound)
     half = min(2.0 * abs(a_s), wide)
-    a_ni, dv = _a_ni_on_grid(cur, sig_g, half, p)
+    a_ni, dv = _a_ni_on_grid(cur, sig_g, half, p, a_s)
     if a_ni >= half - 2.0 * dv and wide > half:
         # the DER0 point fell at the edge of the +-2 A_s grid (COM <= -6 dB): redo it on a grid
         # wide enough for the whole distribution, so that a failing channel reads its true COM
-        a_ni, _ = _a_ni_on_grid(cur, sig_g, wide, p)
+        a_ni, _ = _a_ni_on_grid(cur, sig_g, wide, p, a_s)
     return a_ni
 
 
-def _a_ni_on_grid(cur: np.ndarray, sig_g: float, half: float, p: ComPreset) -> tuple[float, float]:
-    """A_ni on the grid +-``half`` (at most ``_MAX_BINS`` bins of >= ``_DV_MIN``) and its step."""
-    dv = max(_DV_MIN, 2.0 * half / (_MAX_BINS - 1))
+def _a_ni_on_grid(cur: np.ndarray, sig_g: float, half: float, p: ComPreset,
+                  a_s: float = np.inf) -> tuple[float, float]:
+    """A_ni on the grid +-``half`` and its step: bins of min(``_DV_MIN``, A_s/1000) as the
+    reference code (``delta_y = min(A_s/1000, OP.BinSize)``, BinSize 1e-5 V), widened when
+    that would exceed ``_MAX_BINS`` bins."""
+    dv = max(min(_DV_MIN, abs(a_s) / 1000.0), 2.0 * half / (_MAX_BINS - 1))
     nh = int(np.ceil(half / dv))
     n = 2 * nh + 1
     v0 = -nh * dv
@@ -807,6 +810,31 @@ def _check_coverage(ch: Channel, p: ComPreset, what: str) -> None:
                       f"{df.max():g} Hz); it is resampled", SIKernelWarning, stacklevel=3)
 
 
+#: the reference code cuts each stream's impulse response (channel, packages, T_r and RX
+#: filters, before the CTLE) after its last sample above this fraction of its peak
+#: (``OP.impulse_response_truncation_threshold``, default 1e-3; s21_to_impulse_DC, optimize_fom)
+IR_TRUNCATION_REL = 1e-3
+
+
+def _truncate_ir(h: np.ndarray, f: np.ndarray, p: ComPreset) -> np.ndarray:
+    """``h`` (on the uniform grid ``f`` from 0) with its impulse response, sampled at
+    T/M, set to zero after the last sample above ``IR_TRUNCATION_REL`` of its peak -- as the
+    IEEE reference code forms its pulses; returns the spectrum of the truncated response on
+    ``f``.  The record is 1/df long, zero above f_max (the cut only removes the far tail:
+    0.5 % of sigma_ISI on DPO_12in)."""
+    if IR_TRUNCATION_REL <= 0:
+        return h
+    df = float(f[1] - f[0])
+    n = round(p.baud_hz * p.samples_per_ui / df)
+    if n < 2 * (f.size - 1):
+        return h
+    ir = np.fft.irfft(h, n)
+    a = np.abs(ir)
+    last = int(np.flatnonzero(a > IR_TRUNCATION_REL * a.max())[-1])
+    ir[last + 1:] = 0.0
+    return np.fft.rfft(ir)[: f.size]
+
+
 def _local_search(p: ComPreset, g: Any, tx: np.ndarray) -> tuple[int, int]:
     """(CTLE, TX) indices the IEEE code's ``Local Search`` heuristic ends on (see
     :func:`sikernel._kernels.com.local_search_pick`), from the (pruned) FOM grid ``g``."""
@@ -933,10 +961,17 @@ def com(channel: Channel | str | Path, preset: str | ComPreset | None = None,
     h_t = h_t * np.exp(1j * np.pi * f / (p.baud_hz * m))
     h_r = rx_afe_filter(f, p.f_r_hz)
     h_ctle, w_ctle, settings = _ctle_basis(p, f)
-    # sigma_N^2 (93A-35) = eta0 int |Hr Hctle|^2 df to f_b M / 2, a quadratic form in the weights
+    # sigma_N^2 (93A-35) = eta0 int |Hr Hctle|^2 df, a quadratic form in the CTLE weights.
+    # 93A mode: over the channel data's band, 0 < f <= f_max, as the reference code
+    # (get_sigma_eta_ACCM_noise: sum over faxis(2:end) with diff(faxis)); 178A mode: to f_b M / 2
     f_n = np.arange(0.0, p.baud_hz * m / 2 + p.df_hz / 2, p.df_hz)
     hn = rx_afe_filter(f_n, p.f_r_hz)[None, :] * _ctle_basis(p, f_n)[0]
-    gram = np.real(hn @ hn.conj().T) * p.df_hz * p.eta0_v2_per_hz
+    if p.mode == "grid":
+        f_b = f[1:]
+        hb = rx_afe_filter(f_b, p.f_r_hz)[None, :] * _ctle_basis(p, f_b)[0]
+        gram = np.real((hb * np.diff(f)) @ hb.conj().T) * p.eta0_v2_per_hz
+    else:
+        gram = np.real(hn @ hn.conj().T) * p.df_hz * p.eta0_v2_per_hz
     var_n = np.einsum("kb,bc,kc->k", w_ctle, gram, w_ctle)
     if p.mode == "mmse":
         acf_g = _noise_acf_gram(p, f_n, hn, p.rx_ffe_n_pre + p.rx_ffe_n_post + 1)
@@ -949,7 +984,8 @@ def com(channel: Channel | str | Path, preset: str | ComPreset | None = None,
                     for x in nexts]
         streams += [(x, p.a_fe_v, _package(p, f, p.aggressor_z_p_m(i_case, "fext"), "tx", pk_cache))
                     for x in fexts]
-        hs = np.stack([_packaged_h21(ch, f, p, pk, pk_rx) * (h_t * h_r * amp) for ch, amp, pk in streams])
+        hs = np.stack([_truncate_ir(_packaged_h21(ch, f, p, pk, pk_rx) * (h_t * h_r * amp), f, p)
+                       for ch, amp, pk in streams])
         # one batched transform: (n_streams, n_basis, n_freq) -> (n_streams, n_basis, n_time)
         _, pul = pulse_from_h(hs[:, None, :] * h_ctle[None, :, :], f, p.baud_hz, m)
         del hs
