@@ -212,6 +212,23 @@ def test_renormalisation_is_identity_at_the_data_reference() -> None:
     np.testing.assert_allclose(erl_mod.renormalised_rl(ch, 2, 50.0), sdd[:, 1, 1], rtol=1e-12)
 
 
+def test_renormalisation_equals_kurokawa() -> None:
+    """get_TDR's closed form equals the power-wave renormalisation of both ports
+    (sikernel.channel.twoport.renormalize, an independent implementation) for a reciprocal
+    2-port."""
+    from sikernel.channel.twoport import renormalize
+
+    rng = np.random.default_rng(11)
+    n = 32
+    sdd = (rng.normal(size=(n, 2, 2)) + 1j * rng.normal(size=(n, 2, 2))) * 0.3
+    sdd[:, 0, 1] = sdd[:, 1, 0]
+    ch = Channel(f=np.arange(n) * 1e8, sdd=sdd)
+    for z_t in (40.0, 45.0, 56.0):
+        ref = renormalize(sdd, 100.0, 2 * z_t)
+        np.testing.assert_allclose(erl_mod.renormalised_rl(ch, 1, z_t), ref[:, 0, 0], atol=1e-12)
+        np.testing.assert_allclose(erl_mod.renormalised_rl(ch, 2, z_t), ref[:, 1, 1], atol=1e-12)
+
+
 def test_renormalisation_of_a_resistor() -> None:
     """A shunt-free series-free 'channel' that is a resistor R to ground at port 1 (S11 of R in
     100 ohm): renormalised to 2 Z_t it is (R - 2Z_t)/(R + 2Z_t)."""

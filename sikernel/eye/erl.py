@@ -15,9 +15,9 @@ worst phase), ``s21_to_impulse_DC`` / ``interp_Sparam`` (frequency to time),
 nearest multiple of the bin width, ``Init_PDF_Fast`` / ``conv_fct``).  Step by step, per
 port (port 1 = TX end, ERL11; port 2 = RX end, ERL22):
 
-1. ``RL(f)``: SDD11 (or SDD22) renormalised from the data's reference impedance to
-   ``2 Z_t`` (``get_TDR``'s closed form, the 2-port seen from that port with the other
-   port on the data reference).
+1. ``RL(f)``: SDD11 (or SDD22) of the 2-port renormalised from the data's reference
+   impedance to ``2 Z_t`` at both ports (``get_TDR``'s closed form ``TDR_RL``; for a
+   reciprocal 2-port it equals the usual renormalisation, checked in the tests).
 2. ``RL(f) H_t(f) H_bw(f) H_tw(f)``: Gaussian edge ``exp(-2 (pi f T_rTDR / 1.6832)^2)``
    delayed by 500 ps + 3 T_rTDR, 4th-order Butterworth at ``f_r f_b`` (``TDR_Butterworth``,
    93A-20), raised-cosine (Tukey) window from ``f_r f_b`` to ``f_b`` (``Tukey_Window``).
@@ -429,8 +429,8 @@ def _plain(v: Any) -> Any:
 
 # ---- the computation ---------------------------------------------------------------------
 def renormalised_rl(ch: Channel, port: int, z_t_ohm: float) -> np.ndarray:
-    """SDD11 (port 1) or SDD22 (port 2) of the 2-port seen from ``port`` through a source of
-    ``2 z_t_ohm``, the other port on the data's reference (``get_TDR``'s ``TDR_RL``).
+    """SDD11 (port 1) or SDD22 (port 2) after renormalising both ports of the 2-port to
+    ``2 z_t_ohm`` (``get_TDR``'s closed form ``TDR_RL``).
 
     Parameters
     ----------
