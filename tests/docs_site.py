@@ -9,6 +9,7 @@ from the build instead of running them a second time.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import importlib.util
 import os
@@ -46,6 +47,7 @@ def docs_tools_missing() -> list[str]:
 def build_site(channels: str) -> SiteBuild:
     """Build the site with warnings as errors; the result is cached for the session."""
     work = Path(tempfile.mkdtemp(prefix="sikernel_docs_"))
+    atexit.register(shutil.rmtree, work, ignore_errors=True)  # kept for the session, then removed
     # build from a copy of docs/ (and the README it includes): the generated sources then
     # land in the copy, and builds running at the same time do not race in the checkout
     src = work / "src"
