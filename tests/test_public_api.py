@@ -93,7 +93,8 @@ def test_unknown_attribute_raises():
 
 
 def test_import_sikernel_is_light():
-    code = ("import sys, sikernel\n"
+    # also the lazy subpackage namespaces sikernel.eq and sikernel.eye
+    code = ("import sys, sikernel, sikernel.eq, sikernel.eye\n"
             f"heavy = [m for m in {HEAVY!r} if m in sys.modules]\n"
             "kernels = [m for m in sys.modules if m.startswith('sikernel._kernels')]\n"
             "print(','.join(heavy + kernels))\n")
