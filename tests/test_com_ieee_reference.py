@@ -18,11 +18,12 @@ from sikernel.eye.com import com
 from tests.conftest import channel_path
 
 REF = json.loads((Path(__file__).parent / "data" / "ieee_com_reference.json").read_text())
-#: COM vs the IEEE reference code, per package case (dB).  Goal (issue 12): 0.1 dB.  Reached:
-#: 0.12 dB; every case 1 (z_p 12 mm) is within 0.02 dB, the case-2 (z_p 31/29 mm) gaps are
-#: -0.06 (DPO_4in), -0.11 (DPO_12in, CA_19p75dB KR); see docs/models.md, "COM: known differences
-#: from the IEEE reference code".  The reference itself is quantised to ~0.01-0.02 dB.
-TOL_COM_VS_IEEE_DB = 0.12
+#: COM vs the IEEE reference code, per package case (dB).  Goal (issue 12): 0.1 dB.  Seen
+#: (2026-12-03): at most 0.024 dB over the ten cases (CA_19p75dB CR_CA case 2); the reference
+#: values are rounded to 0.01 dB and the reference's own PDF binning moves its COM in steps of
+#: ~0.01-0.02 dB.  Without the reference's sampling grid (3 T_r delay, half-sample pulse
+#: offset) the case-2 values were 0.06-0.11 dB low, which this tolerance catches.
+TOL_COM_VS_IEEE_DB = 0.05
 
 
 def _case_id(c: dict) -> str:

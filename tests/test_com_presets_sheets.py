@@ -67,7 +67,7 @@ def test_kr_sheet_headline_values() -> None:
 
 @pytest.mark.parametrize(("tag", "why"), [
     ("120G_ERL_HOST", "ERL_ONLY"), ("C2M_tp1a", "C2M"), ("TP0V", "Bessel-Thomson"),
-    ("df_200G_PAM4_RCos_CAKR", "raised-cosine")])
+    ("df_200G_PAM4_RCos_C2C", "different TX and RX")])
 def test_unimplemented_keywords_are_errors(tag: str, why: str) -> None:
     with pytest.raises(SIKernelError, match=why):
         com_preset_from_sheet(sheet_path(tag))
@@ -75,3 +75,28 @@ def test_unimplemented_keywords_are_errors(tag: str, why: str) -> None:
 
 def test_dj_preset_is_labelled_draft() -> None:
     assert "DRAFT" in get_preset("802.3dj-kr").version
+
+
+def test_exploratory_200g_cakr_sheet_runs() -> None:
+    """The exploratory 802.3df 200G CA/KR sheet (Nov 2022): 3-section die ladder, 4-section
+    package, 3 package cases, 24 DFE taps + 6 x 3 floating taps in 120 UI, raised-cosine RX
+    window 67-79.69 GHz; COM runs on a synthetic line with a reduced search grid."""
+    from sikernel.channel.parametric import ParametricLine
+    from sikernel.eye.com import _rx_filter, com
+
+    p, prov = com_preset_from_sheet(sheet_path("df_200G_PAM4_RCos_CAKR"))
+    assert p.baud_hz == pytest.approx(106.25e9) and len(p.z_p_cases_m) == 3
+    assert p.rx_raised_cosine_hz == pytest.approx((67e9, 79.6875e9))
+    assert (p.dfe_n_bg, p.dfe_n_bf, p.dfe_n_f, len(p.dfe_bmax)) == (6, 3, 120, 24)
+    assert "PKG_Tx_FFE_preset " in prov["not_read_by_reference"]   # trailing space: never read
+    # the window: 1 below RC_Start, 1/2 half way, 0 from RC_end (Tukey_Window of the reference)
+    f = np.array([10e9, 67e9, (67e9 + 79.6875e9) / 2, 79.6875e9, 90e9])
+    from sikernel.eq.filters import rx_afe_filter
+    w = np.abs(_rx_filter(p, f) / rx_afe_filter(f, p.f_r_hz))
+    np.testing.assert_allclose(w, [1.0, 1.0, 0.5, 0.0, 0.0], atol=1e-12)
+    line = ParametricLine(a1=4.114e-4, a2=2.547e-4, tau_ns_per_mm=6.191e-3, zc_ohm=100.0)
+    ch = line.section(0.05, np.arange(0.0, 120e9 + 1, 10e6))
+    r = com(ch, config=sheet_path("df_200G_PAM4_RCos_CAKR"), ctle_gdc_db=(-6.0,), ctle_gdc2_db=(-2.0,),
+            tx_taps=((-1, -0.1, 0.0, 0.05), (1, -0.1, 0.0, 0.05)))
+    assert len(r.cases) == 3 and np.isfinite(r.com_db)
+    assert r.preset["sheet"]["file"].startswith("config_com_ieee8023_93a=df_200G")

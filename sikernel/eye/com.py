@@ -810,6 +810,22 @@ def _check_coverage(ch: Channel, p: ComPreset, what: str) -> None:
                       f"{df.max():g} Hz); it is resampled", SIKernelWarning, stacklevel=3)
 
 
+def _rx_filter(p: ComPreset, f: np.ndarray) -> np.ndarray:
+    """RX filter H_r: the 4th-order Butterworth of 93A-20 at f_r, times the raised-cosine
+    (Tukey) window of the exploratory 802.3df sheets when ``p.rx_raised_cosine_hz`` is set
+    (reference code ``Raised_Cosine_Filter``/``Tukey_Window``: 1 below RC_Start,
+    0.5 + 0.5 cos(2 pi (f - RC_end)/(2 (RC_end - RC_Start)) - pi) up to RC_end, 0 above)."""
+    from ..eq.filters import rx_afe_filter
+
+    h = rx_afe_filter(f, p.f_r_hz)
+    if p.rx_raised_cosine_hz is not None:
+        lo, hi = p.rx_raised_cosine_hz
+        w = np.where(f < lo, 1.0, np.where(f > hi, 0.0,
+                     0.5 * np.cos(2 * np.pi * (f - hi) / (2.0 * (hi - lo)) - np.pi) + 0.5))
+        h = h * w
+    return h
+
+
 #: the reference code cuts each stream's impulse response (channel, packages, T_r and RX
 #: filters, before the CTLE) after its last sample above this fraction of its peak
 #: (``OP.impulse_response_truncation_threshold``, default 1e-3; s21_to_impulse_DC, optimize_fom)
@@ -941,7 +957,7 @@ def com(channel: Channel | str | Path, preset: str | ComPreset | None = None,
     nexts = [_with_boards(_on_grid(c, p.df_hz), p, "next") for c, w in raw[1:] if w == "next"]
     fexts = [_with_boards(_on_grid(c, p.df_hz), p, "fext") for c, w in raw[1:] if w == "fext"]
     f = _common_grid([thru, *nexts, *fexts])
-    from ..eq.filters import rx_afe_filter, tx_rise_time_filter
+    from ..eq.filters import tx_rise_time_filter
     from ..response import pulse_from_h
 
     m = p.samples_per_ui
@@ -959,16 +975,16 @@ def com(channel: Channel | str | Path, preset: str | ComPreset | None = None,
     # same samples here: advance by T/(2M).  With the 3 T_r delay (12.75 samples at 7.5 ps)
     # the grid sits 0.25 sample from the plain one: 0.06-0.11 dB of COM on the 31/29 mm cases
     h_t = h_t * np.exp(1j * np.pi * f / (p.baud_hz * m))
-    h_r = rx_afe_filter(f, p.f_r_hz)
+    h_r = _rx_filter(p, f)
     h_ctle, w_ctle, settings = _ctle_basis(p, f)
     # sigma_N^2 (93A-35) = eta0 int |Hr Hctle|^2 df, a quadratic form in the CTLE weights.
     # 93A mode: over the channel data's band, 0 < f <= f_max, as the reference code
     # (get_sigma_eta_ACCM_noise: sum over faxis(2:end) with diff(faxis)); 178A mode: to f_b M / 2
     f_n = np.arange(0.0, p.baud_hz * m / 2 + p.df_hz / 2, p.df_hz)
-    hn = rx_afe_filter(f_n, p.f_r_hz)[None, :] * _ctle_basis(p, f_n)[0]
+    hn = _rx_filter(p, f_n)[None, :] * _ctle_basis(p, f_n)[0]
     if p.mode == "grid":
         f_b = f[1:]
-        hb = rx_afe_filter(f_b, p.f_r_hz)[None, :] * _ctle_basis(p, f_b)[0]
+        hb = _rx_filter(p, f_b)[None, :] * _ctle_basis(p, f_b)[0]
         gram = np.real((hb * np.diff(f)) @ hb.conj().T) * p.eta0_v2_per_hz
     else:
         gram = np.real(hn @ hn.conj().T) * p.df_hz * p.eta0_v2_per_hz

@@ -328,7 +328,6 @@ REQUIRED = {
     "ac_cm_rms": (0.0, "AC common-mode noise (AC_CM_RMS) is not implemented"),
     "pmd_type": ("C2C", "PMD_type C2M (VEC / eye height) is not part of sikernel.com"),
     "butterworth": (1.0, "only the Butterworth RX filter (93A-20) is implemented"),
-    "raised_cosine": (0.0, "the raised-cosine RX filter is not implemented"),
     "bessel_thomson": (0.0, "the Bessel-Thomson RX filter is not implemented"),
     "port order": (np.array([1.0, 3.0, 2.0, 4.0]), "only the port order [1 3 2 4] is implemented "
                    "(read the channel with another port map and pass a Channel)"),
@@ -342,7 +341,7 @@ MAPPED = frozenset(k.lower() for k in (
     "Local Search", "sigma_RJ", "A_DD", "eta_0", "SNR_TX", "R_LM", "COM Pass threshold", "N_bg",
     "N_bf", "N_f", "bmaxg", "B_float_RSS_MAX", "N_tail_start", "Include PCB", "z_bp (TX)",
     "z_bp (NEXT)", "z_bp (FEXT)", "z_bp (RX)", "C_0", "C_1", "board_tl_gamma0_a1_a2",
-    "board_tl_tau", "board_Z_c"))
+    "board_tl_tau", "board_Z_c", "Raised_Cosine", "RC_Start", "RC_end"))
 _TX_TAP = re.compile(r"^c\((-?\d+)\)$")
 
 
@@ -537,10 +536,16 @@ def com_preset_from_sheet(path: str | Path) -> tuple[Any, dict[str, Any]]:
     bgam = vec("board_tl_gamma0_a1_a2", [0.0, 4.114e-4, 2.547e-4])
     c0 = vec("C_0", [0.0])
     c1 = vec("C_1", [0.0])
-    if (c0.size > 1 and not np.allclose(c0, c0[0])) or (c1.size > 1 and not np.allclose(c1, c1[0])):
+    include_pcb = int(scalar("Include PCB", 0.0))
+    if include_pcb and ((c0.size > 1 and not np.allclose(c0, c0[0]))
+                        or (c1.size > 1 and not np.allclose(c1, c1[0]))):
         raise SIKernelError(f"IEEE COM sheet {p.name!r}: different TX and RX board capacitances "
                             f"(C_0 {c0.tolist()}, C_1 {c1.tolist()}) are not implemented")
-    include_pcb = int(scalar("Include PCB", 0.0))
+    # Raised_Cosine: RC_Start / RC_end are read without eval, in Hz (defaults f_b/2, f_r f_b)
+    rc = None
+    if scalar("Raised_Cosine", 0.0):
+        fb_hz = scalar("f_b") * ghz
+        rc = (scalar("RC_Start", fb_hz / 2), scalar("RC_end", scalar("f_r") * fb_hz))
     preset = ComPreset(
         name=f"sheet:{p.name}", version=f"IEEE COM sheet {p.name}", source=str(p),
         baud_hz=scalar("f_b") * ghz, n_levels=int(scalar("L", 2.0)), samples_per_ui=int(scalar("M", 32.0)),
@@ -564,7 +569,7 @@ def com_preset_from_sheet(path: str | Path) -> tuple[Any, dict[str, Any]]:
         dfe_bmaxg=scalar("bmaxg", 0.2), dfe_float_rss_max=scalar("B_float_RSS_MAX", 0.0),
         dfe_n_tail_start=int(scalar("N_tail_start", 0.0)), local_search=int(scalar("Local Search", 0.0)),
         include_pcb=include_pcb, board_z_bp_m=zbp, board_c0_f=float(c0[0]) * 1e-9,
-        board_c1_f=float(c1[0]) * 1e-9,
+        board_c1_f=float(c1[0]) * 1e-9, rx_raised_cosine_hz=rc,
         board_line=(float(bgam[0]), float(bgam[1]), float(bgam[2]), scalar("board_tl_tau", 6.191e-3),
                     scalar("board_Z_c", 109.8)),
     )

@@ -185,6 +185,9 @@ class ComPreset:
         Board lengths (TX, NEXT, FEXT, RX) in m (``z_bp (TX)`` ...).
     board_c0_f, board_c1_f : float
         ``C_0`` (device side) and ``C_1`` (connector side) single-ended capacitances (F).
+    rx_raised_cosine_hz : tuple of 2 float or None
+        (RC_Start, RC_end) in Hz of the raised-cosine RX window of the exploratory 802.3df
+        sheets (``Raised_Cosine = 1``), applied on top of the Butterworth filter; None: none.
     board_line : tuple of 5 float
         Board line (gamma0 1/mm, a1, a2, tau ns/mm, Z_c ohm differential): sheet
         ``board_tl_gamma0_a1_a2``, ``board_tl_tau``, ``board_Z_c``.
@@ -249,6 +252,7 @@ class ComPreset:
     board_c0_f: float = 0.0
     board_c1_f: float = 0.0
     board_line: tuple[float, float, float, float, float] = (0.0, 3.8206e-4, 9.5909e-5, 5.79e-3, 100.0)
+    rx_raised_cosine_hz: tuple[float, float] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     # -- derived ---------------------------------------------------------------
@@ -477,7 +481,7 @@ def get_preset(name: str | ComPreset = "802.3ck-kr", **overrides: Any) -> ComPre
         for k in ("ctle_gdc_db", "ctle_gdc2_db", "dfe_bmax"):
             if k in over:
                 over[k] = tuple(float(x) for x in _vector(k, over[k]))
-        for k in ("z_p_next_cases_m", "z_p_fext_cases_m", "board_z_bp_m", "board_line"):
+        for k in ("z_p_next_cases_m", "z_p_fext_cases_m", "board_z_bp_m", "board_line", "rx_raised_cosine_hz"):
             if over.get(k) is not None:
                 over[k] = tuple(float(x) for x in _vector(k, over[k]))
         if isinstance(over.get("mmse_ts_adjust_samples"), list | np.ndarray):
@@ -618,6 +622,10 @@ def _validate_sheet_fields(p: ComPreset) -> None:
     if len(p.board_line) != 5 or p.board_line[4] <= 0 or p.board_line[3] <= 0:
         raise SIKernelError(f"COM preset board_line={p.board_line!r}; expected (gamma0, a1, a2, "
                             "tau ns/mm > 0, Z_c ohm > 0)")
+    rc = p.rx_raised_cosine_hz
+    if rc is not None and (len(rc) != 2 or not (0 < rc[0] < rc[1])):
+        raise SIKernelError(f"COM preset rx_raised_cosine_hz={rc!r}; expected (start, end) in Hz with "
+                            "0 < start < end, or None")
     if p.local_search > 0 and p.mode != "grid":
         raise SIKernelError("COM preset local_search applies to mode='grid' only; set local_search=0")
 
