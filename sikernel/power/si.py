@@ -384,7 +384,9 @@ def _preset(ps: PulseSet, s: SISettings, bmax: np.ndarray):
             # IEEE MATLAB rule that COM uses by default
             "mm_rule": "peak",
             "dfe_bmax": tuple(bmax) if bmax.size else (0.0,),
-            "dfe_bmin": tuple(-bmax) if bmax.size else (0.0,)}
+            "dfe_bmin": tuple(-bmax) if bmax.size else (0.0,),
+            # the grid search above has no floating DFE taps / tail limit (the KR sheet's)
+            "dfe_n_bg": 0, "dfe_n_tail_start": 0}
     return get_preset("802.3ck-kr", **over)
 
 
