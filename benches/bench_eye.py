@@ -122,22 +122,27 @@ def test_simulator_vs_pybert_style_loop(benchmark):
     kw = {"n_dfe": 12, "n_pre": N_PRE, "n_post": N_POST, "pattern": sym}
     r = simulate(p, M, n_symbols=n_ref, **kw)
     h = r.cursors_v
-    t0 = time.perf_counter()
     dec = naive_eye.dfe_numpy_pybert(levels[sym], h, r.main_index, r.dfe_taps_v, levels, r.thresholds_v)
-    t_ref = time.perf_counter() - t0
     # identical decisions over the counted symbols (noise-free, same start-up)
     n_warm = h.size + 1 + r.dfe_taps_v.size
     span = slice(n_warm, n_warm + r.n_symbols)
     assert int(np.count_nonzero(dec[span] != sym[span])) == r.symbol_errors
-    big = simulate(p, M, n_symbols=n_fast, n_dfe=12, n_pre=N_PRE, n_post=N_POST, pattern="prbs31",
-                   sigma_v=0.004, seed=1)
-    res = benchmark.pedantic(simulate, args=(p, M),
-                             kwargs={"n_symbols": n_fast, "n_dfe": 12, "n_pre": N_PRE, "n_post": N_POST,
-                                     "pattern": "prbs31", "sigma_v": 0.004, "seed": 1},
-                             rounds=3, iterations=1)
+    kw_fast = {"n_symbols": n_fast, "n_dfe": 12, "n_pre": N_PRE, "n_post": N_POST, "pattern": "prbs31",
+               "sigma_v": 0.004, "seed": 1}
+    big = simulate(p, M, **kw_fast)
+    # the loop and the kernel timed alternately, best of 3 each: a shared machine's load
+    # then weighs on both alike
+    sub = sym[: n_ref // 3 + 400]
+    t_ref = t_kernel = np.inf
+    for _ in range(3):
+        t0 = time.perf_counter()
+        naive_eye.dfe_numpy_pybert(levels[sub], h, r.main_index, r.dfe_taps_v, levels, r.thresholds_v)
+        t_ref = min(t_ref, (time.perf_counter() - t0) / sub.size)
+        t_kernel = min(t_kernel, simulate(p, M, **kw_fast).elapsed_s / big.n_symbols)
+    res = benchmark.pedantic(simulate, args=(p, M), kwargs=kw_fast, rounds=3, iterations=1)
     assert res.symbol_errors == big.symbol_errors
-    per_ref = t_ref / n_ref
-    per_ours = res.elapsed_s / res.n_symbols
+    per_ref = t_ref
+    per_ours = t_kernel
     per_call = benchmark.stats.stats.min / res.n_symbols
     jit = simulate(p, M, n_symbols=n_fast // 5, n_dfe=12, n_pre=N_PRE, n_post=N_POST,
                    sigma_v=0.004, sigma_rj_ui=0.01, a_dd_ui=0.02)
