@@ -95,6 +95,8 @@ html_theme_options = {
     "footer_end": ["sphinx-version"],
 }
 html_static_path: list[str] = []
+# pages without sub-pages: no (empty) section navigation on the left
+html_sidebars = {"*": [], "guide/*": []}
 html_show_sourcelink = False
 
 
