@@ -160,10 +160,11 @@ def naive_mmse_solve(h, i0, n_pre, n_post, n_dfe, n_levels, rlm, acf, snr_tx_db,
     gb = np.array(g_rhs)
     z0 = np.zeros(nz)
     z0[n_pre] = 1.0 / c[m0, n_pre]
-    res = minimize(lambda z: z @ p @ z, z0, jac=lambda z: 2 * p @ z, method="SLSQP",
+    ps = p / float(z0 @ p @ z0)  # objective of order 1 at the start (SLSQP's tolerances are absolute)
+    res = minimize(lambda z: z @ ps @ z, z0, jac=lambda z: 2 * ps @ z, method="SLSQP",
                    constraints=[{"type": "eq", "fun": lambda z: e @ z - 1.0, "jac": lambda z: e},
                                 {"type": "ineq", "fun": lambda z: gb - g @ z, "jac": lambda z: -g}],
-                   options={"ftol": 1e-16, "maxiter": 2000})
+                   options={"ftol": 1e-14, "maxiter": 2000})
     z = res.x
     # polish: exact KKT solve with the active constraints as equalities
     scale = max(1.0, float(np.max(np.abs(z))))
