@@ -100,3 +100,26 @@ def test_exploratory_200g_cakr_sheet_runs() -> None:
             tx_taps=((-1, -0.1, 0.0, 0.05), (1, -0.1, 0.0, 0.05)))
     assert len(r.cases) == 3 and np.isfinite(r.com_db)
     assert r.preset["sheet"]["file"].startswith("config_com_ieee8023_93a=df_200G")
+
+
+def test_cli_config_sheet(capsys) -> None:
+    """``sikernel com THRU --config SHEET`` runs the sheet (reduced grid through --set) and
+    reports the ignored keywords; the same values as com(config=...)."""
+    import json
+
+    from sikernel.cli import main
+    from sikernel.eye.com import com
+    from tests.conftest import channel_path
+
+    thru = channel_path("DPO_4in_Meg7_THRU.s4p")
+    sheet = sheet_path("3ck_SA_KR")
+    sets = ["z_p_cases_m=[[0.012, 0.012]]", "ctle_gdc_db=[-2.0, 0.0]", "ctle_gdc2_db=[-2.0]"]
+    args = ["com", str(thru), "--config", str(sheet), "--json"]
+    for s in sets:
+        args += ["--set", s]
+    assert main(args) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["preset"]["sheet"]["file"] == sheet.name
+    assert "DIAGNOSTICS" in out["preset"]["sheet"]["ignored_output"]
+    r = com(thru, config=sheet, z_p_cases_m=[[0.012, 0.012]], ctle_gdc_db=[-2.0, 0.0], ctle_gdc2_db=[-2.0])
+    assert out["com_db"] == pytest.approx(r.com_db, abs=1e-12)
