@@ -181,7 +181,11 @@ def test_retimed_port_has_two_host_ends_per_direction(models_100g):
     # same channel, same node (5 nm switch and module DSP), same BER: both ends cost the same
     assert math.isclose(b["switch_serdes"], b["module_host_serdes"], rel_tol=RTOL_FORMULA)
     lro = models_100g["lro"]
-    assert {e.scope for e in lro.ends} == {"tx", "rx"}
+    # egress retimed: switch TX + module host-side RX, halves of one operating point on the C2M channel;
+    # ingress linear: the switch RX equalises C2M + linear path alone (the whole TX+RX link energy)
+    assert [(e.block, e.scope, e.linear) for e in lro.ends] == [
+        ("switch_serdes_tx", "tx", False), ("switch_serdes_rx", "txrx", True),
+        ("module_host_serdes_rx", "rx", False)]
     assert {"module_dsp", "linear_eq", "module_host_serdes_rx"} <= set(lro.blocks_w())
 
 

@@ -165,8 +165,7 @@ class PortModel:
                                       dict(e.eq_settings), grid, ratio, e))
         self._lin_eq_w = 0.0
         if self.arch.linear_eq_directions:
-            peak = max(float(x.eq_settings.get("ctle_peaking_db") or 0.0) for x in self.ends)
-            self._lin_eq_w = components.linear_eq_w(peak, gen.baud, gen.module_node_nm)
+            self._lin_eq_w = components.linear_eq_w(_module_peaking_db(p), gen.baud, gen.module_node_nm)
 
     def _ratio_curve(self, e: Any, node: float, scope: str) -> tuple[np.ndarray, np.ndarray]:
         """``E(L0 + ΔL) / E(L0)`` on :data:`RATIO_GRID_DB` from the tabulated energy model."""
@@ -262,6 +261,16 @@ class PortModel:
         return float(components.lasers_per_lane(p["els_lane_optical_dbm"], p["els_laser_out_dbm"]))
 
 
+def _module_peaking_db(p: dict[str, float]) -> float:
+    """CTLE peaking of a linear module's driver / TIA: its own path's bandwidth loss at Nyquist (dB).
+
+    The linear module equalises its own electrical-optical path (the two-pole response of
+    :func:`~sikernel.system.channels.linear_path_response` without the flat penalty); the host
+    SerDes equalises the host channel (LPO MSA division of labour).
+    """
+    return float(linear_path_loss_db(p["linear_f3db_over_baud"], 0.0))
+
+
 def port_w_vs_host_loss(architecture: str, gen: Generation, loss_db: Any) -> np.ndarray:
     """W per port against the host channel's loss at Nyquist, point values elsewhere.
 
@@ -295,7 +304,6 @@ def port_w_vs_host_loss(architecture: str, gen: Generation, loss_db: Any) -> np.
     n = gen.lanes_per_port
     rate = gen.lane_line_gbps * 1e-3
     total = np.zeros(loss.size)
-    peak = np.zeros(loss.size)
     for end in a.ends:
         extra = (float(linear_path_loss_db(p["linear_f3db_over_baud"], p["linear_penalty_db"]))
                  if end.linear else 0.0)
@@ -303,13 +311,12 @@ def port_w_vs_host_loss(architecture: str, gen: Generation, loss_db: Any) -> np.
         b = energy_per_bit_batch(loss + extra, baud=gen.baud, node_nm=node, exclude=path.exclude,
                                  target_ber=ber, scope=end.scope)
         total = total + b.total_pj_per_bit * rate * n
-        peak = np.maximum(peak, np.nan_to_num(b.eq_settings["ctle_peaking_db"]))
     if a.dsp_share == "tx" or float(a.dsp_share) > 0:
         share = p["dsp_tx_share"] if a.dsp_share == "tx" else float(a.dsp_share)
         total = total + share * line_dsp_fit().e_pj_per_bit_7nm * get_technology(
             gen.module_node_nm).energy_scale * rate * n
     if a.linear_eq_directions:
-        lin = np.array([components.linear_eq_w(float(x), gen.baud, gen.module_node_nm) for x in peak])
+        lin = components.linear_eq_w(_module_peaking_db(p), gen.baud, gen.module_node_nm)
         total = total + a.linear_eq_directions * lin * p["linear_eq_factor"] * n
     # the rest of the module does not depend on the host channel
     pm_fixed = _fixed_module_w(a, gen, p)

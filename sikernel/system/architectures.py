@@ -14,7 +14,10 @@ Per lane, one direction each way (egress: switch → fibre; ingress: fibre → s
 ``lro`` (TX-retimed, "TRO"/LRO: retimer in the egress direction only)
     egress as pluggable (module host-side RX, line-side DSP TX half);
     ingress linear: TIA → host channel → switch RX, which equalises host channel + the
-    module's linear path (bandwidth, optical penalty).
+    module's linear path (bandwidth, optical penalty) with no TX FFE in front of it; it is
+    priced as the whole TX+RX energy of a SerDes link over that channel (the RX does the
+    equalisation a SerDes TX would share: an upper-bound proxy, monotone in loss, where the
+    RX half of a jointly optimised link is not).
 ``lpo`` (linear pluggable, no DSP)
     both directions linear: switch TX and RX equalise host channel + linear path; the
     module's driver and TIA carry CTLE/VGA stages (``linear_eq``).
@@ -97,7 +100,7 @@ ARCHITECTURES: dict[str, Architecture] = {
         1.0, "module", 0),
     "lro": Architecture(
         "lro", "TX-retimed pluggable (LRO / TRO): DSP in the egress direction only", "lro", "c2m",
-        (HostEnd(_SW + "_tx", "switch", "tx", False), HostEnd(_SW + "_rx", "switch", "rx", True),
+        (HostEnd(_SW + "_tx", "switch", "tx", False), HostEnd(_SW + "_rx", "switch", "txrx", True),
          HostEnd(_MOD + "_rx", "module", "rx", False)),
         "tx", "module", 1),
     "lpo": Architecture(

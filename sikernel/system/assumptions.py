@@ -118,7 +118,7 @@ def assumptions(g: Generation) -> dict[str, Assumption]:
         "which Semtech's LPO host budget (22 dB) is smaller than a retimed one (32 dB)")
     add("linear_eq_factor", 1.0, 0.5, 2.0, "1",
         "assumption: multiplier of the linear driver/TIA CTLE + VGA power (sikernel.power.blocks "
-        "afe_stage_w at the host's CTLE peaking)")
+        "afe_stage_w at the module path's own bandwidth loss)")
     add("c2m_loss_offset_db", 0.0, -2.5, 2.5, "dB",
         "assumption: host board 200-300 mm and connector spread around the 254 mm default (OIF "
         "CEI-224G: > 200 mm + connector + >= 20 mm module)")

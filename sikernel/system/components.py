@@ -96,7 +96,8 @@ def lasers_per_lane(lane_optical_dbm: ArrayLike, laser_out_dbm: ArrayLike) -> np
 def linear_eq_w(peaking_db: float, baud: float, node_nm: float) -> float:
     """CTLE + VGA of one linear driver or TIA (one direction of one lane), W.
 
-    The stages a linear module needs to pre-/post-compensate the host's CTLE peaking: the
+    The stages a linear module needs for ``peaking_db`` of CTLE peaking (the study uses its
+    own path's bandwidth loss at Nyquist) plus a VGA: the
     energy model's RX AFE stages (:func:`sikernel.power.blocks.ctle_stages`,
     :func:`sikernel.power.blocks.afe_stage_w` -- gain-bandwidth with self-loading, square-law
     tail current) for ``peaking_db`` plus its VGA stages, at the module's node.
@@ -104,7 +105,7 @@ def linear_eq_w(peaking_db: float, baud: float, node_nm: float) -> float:
     Parameters
     ----------
     peaking_db : float
-        CTLE peaking the host SerDes chose on this channel (dB).
+        CTLE peaking the linear driver / TIA provides (dB).
     baud : float
         Symbol rate in Bd.
     node_nm : float
