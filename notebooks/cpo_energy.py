@@ -30,9 +30,8 @@
 # not measurements.
 
 # %%
-import numpy as np
-
 # %matplotlib inline
+import numpy as np
 
 import sikernel
 from sikernel import plot, study

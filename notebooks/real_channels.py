@@ -22,12 +22,11 @@
 # (`read_touchstone`'s default).
 
 # %%
+# %matplotlib inline
 import os
 from pathlib import Path
 
 import numpy as np
-
-# %matplotlib inline
 
 from sikernel import plot
 from sikernel.channel.touchstone import read_touchstone

@@ -21,12 +21,11 @@
 # config runs on a `dask.distributed` cluster with `backend="dask"`.
 
 # %%
+# %matplotlib inline
 import tempfile
 from pathlib import Path
 
 import numpy as np
-
-# %matplotlib inline
 from matplotlib.figure import Figure
 
 from sikernel import store
