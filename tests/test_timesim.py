@@ -283,3 +283,26 @@ def test_channel_sample_kernels_equal_dot_products(n_taps, n_out):
     lo = np.einsum("ij,ij->i", windows, tab[rows])
     hi = np.einsum("ij,ij->i", windows, tab[rows + 1])
     np.testing.assert_allclose(out, (1 - frac) * lo + frac * hi, rtol=0, atol=ATOL_SAME_FORMULA)
+
+
+def test_normal_generator_matches_the_normal_distribution():
+    """The simulator's ziggurat normals: the CDF (Kolmogorov-Smirnov) and the tails the
+    error counts depend on (P(|z| > k) up to 5 sigma, binomial 5-sigma bounds)."""
+    from scipy import stats
+
+    from sikernel._kernels.rng import normal_samples
+
+    z = np.empty(4_000_000)
+    normal_samples(2024, z)
+    assert stats.kstest(z[:1_000_000], "norm").pvalue > 1e-4
+    assert abs(z.mean()) < 5 / np.sqrt(z.size) and abs(z.var() - 1) < 5 * np.sqrt(2 / z.size)
+    for k in (1.0, 2.0, 3.0, 3.442619855899, 4.0, 4.5, 5.0):  # R = 3.4426: the tail/wedge seam
+        p = 2 * stats.norm.sf(k)
+        n_exp = p * z.size
+        assert abs(np.count_nonzero(np.abs(z) > k) - n_exp) <= 5 * np.sqrt(n_exp * (1 - p)) + 1, k
+    # reproducible from the seed, different for another seed
+    again = np.empty(1000)
+    normal_samples(2024, again)
+    np.testing.assert_array_equal(again, z[:1000])
+    normal_samples(2025, again)
+    assert not np.array_equal(again, z[:1000])

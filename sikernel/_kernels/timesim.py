@@ -10,8 +10,9 @@ two rows is linearly interpolated (the same linear interpolation of the pulse as
 noise, and a DFE whose feedback uses the *decided* symbols (error propagation) or,
 optionally, the transmitted ones.
 
-Random numbers come from Numba's per-thread legacy ``np.random`` stream, seeded at
-the start of each kernel call (the kernels are serial, so results are reproducible).
+Random numbers (jitter, slicer noise) come from :mod:`sikernel._kernels.rng`
+(xoshiro256** and the ziggurat normal), seeded at the start of each kernel call
+(the kernels are serial, so results are reproducible).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import math
 import numpy as np
 
 from .._jit import kernel
+from .rng import normal, seed_state, uniform
 
 
 @kernel
@@ -214,7 +216,7 @@ def run_link(x, sym, tab, pre, row0, rj_samples, dd_samples, max_dev, ffe, ffe_p
     product; with jitter the linear interpolation between two rows may round by
     one ulp differently (which product the compiler fuses into an FMA).
     """
-    np.random.seed(seed)  # noqa: NPY002 (numba kernels support only the legacy API)
+    s0, s1, s2, s3 = seed_state(seed)
     n_sym = x.shape[0]
     k = tab.shape[1]
     n_rows = tab.shape[0]
@@ -254,9 +256,11 @@ def run_link(x, sym, tab, pre, row0, rj_samples, dd_samples, max_dev, ffe, ffe_p
             if jitter:
                 dev = 0.0
                 if rj_samples > 0.0:
-                    dev += rj_samples * np.random.standard_normal()  # noqa: NPY002 (numba kernels support only the legacy API)
+                    g, s0, s1, s2, s3 = normal(s0, s1, s2, s3)
+                    dev += rj_samples * g
                 if dd_samples > 0.0:
-                    dev += dd_samples if np.random.random() < 0.5 else -dd_samples  # noqa: NPY002 (numba kernels support only the legacy API)
+                    u, s0, s1, s2, s3 = uniform(s0, s1, s2, s3)
+                    dev += dd_samples if u < 0.5 else -dd_samples
                 dev = min(max(dev, -max_dev), max_dev)
                 pos = row0 + dev
                 r = math.floor(pos)
@@ -267,7 +271,8 @@ def run_link(x, sym, tab, pre, row0, rj_samples, dd_samples, max_dev, ffe, ffe_p
                 rows[i] = r
                 frac[i] = f
             if sigma_v > 0.0 and sa + i - ffe_pre >= 0:
-                noise[i] = sigma_v * np.random.standard_normal()  # noqa: NPY002 (numba kernels support only the legacy API)
+                g, s0, s1, s2, s3 = normal(s0, s1, s2, s3)
+                noise[i] = sigma_v * g
         # 2. channel samples y[sa .. sa+nb-1] into ybuf[h ..]
         x0 = sa + pre - k + 1
         if not jitter:
@@ -343,7 +348,7 @@ def eye_histogram(x, pulse, ref, m, dfe, v_lo, dv, sigma_v, seed, start, n_eye, 
     instant) is reduced by the DFE feedback of the transmitted symbols,
     plus slicer noise, and binned into ``hist[time, voltage]`` (clamped).
     """
-    np.random.seed(seed)  # noqa: NPY002 (numba kernels support only the legacy API)
+    s0, s1, s2, s3 = seed_state(seed)
     n_t = hist.shape[0]
     n_v = hist.shape[1]
     n_p = pulse.shape[0]
@@ -364,7 +369,8 @@ def eye_histogram(x, pulse, ref, m, dfe, v_lo, dv, sigma_v, seed, start, n_eye, 
                     acc += x[i] * pulse[q]
             acc -= fb
             if sigma_v > 0.0:
-                acc += sigma_v * np.random.standard_normal()  # noqa: NPY002 (numba kernels support only the legacy API)
+                g, s0, s1, s2, s3 = normal(s0, s1, s2, s3)
+                acc += sigma_v * g
             b = math.floor((acc - v_lo) / dv)
             if b < 0:
                 b = 0
