@@ -87,13 +87,37 @@ def tx_ffe_w(n_taps: ArrayLike, baud: float, tech: Technology, co: EnergyCoeffic
             * tech.energy_scale * baud)
 
 
+def serializer_stages(baud: float, co: EnergyCoefficients) -> float:
+    """Depth of the TX serializer's 2:1 mux tree: ``log2(f_baud / f_par)`` (at least 1).
+
+    A binary mux tree from the parallel clock ``f_par`` (``parallel_clock_hz``) to the symbol rate
+    has ``log2(f_baud / f_par)`` stages; stage ``k`` has ``2^k`` muxes toggling at ``f_baud / 2^k``,
+    so every stage switches about the same energy per output symbol and the tree's energy per
+    symbol grows with its depth (e.g. B. Razavi, *Design of Integrated Circuits for Optical
+    Communications*, 2nd ed., ch. on multiplexers: tree-type MUX).
+
+    Parameters
+    ----------
+    baud : float
+        Symbol rate in Bd.
+    co : EnergyCoefficients
+        Energy coefficients (``parallel_clock_hz``).
+
+    Returns
+    -------
+    float
+        Number of stages (continuous, ≥ 1).
+    """
+    return max(1.0, math.log2(baud / co.parallel_clock_hz))
+
+
 def tx_serializer_w(n_streams: ArrayLike, baud: float, tech: Technology,
                     co: EnergyCoefficients) -> np.ndarray:
-    """TX serializer, pre-driver chain and TX clock buffers: ``n_streams`` full-rate bit
-    streams, each switching ``E_ser`` per symbol (digital ``C V²`` scaling), sped up to the
-    symbol rate against the node's gate delay:
+    """TX serializer, pre-driver and TX clock buffers: ``n_streams`` full-rate bit streams, each
+    through a mux tree of ``serializer_stages`` stages switching ``E_ser`` per stage per symbol
+    (digital ``C V²`` scaling), sped up to the symbol rate against the node's gate delay:
 
-        P = n_streams · E_ser · s_E(node) · f_baud · m / (m - t_FO4(node) · f_baud)
+        P = n_streams · log2(f_baud/f_par) · E_ser · s_E(node) · f_baud · m / (m - t_FO4(node) · f_baud)
 
     The last mux stage and the pre-driver must settle within one UI; as the UI shrinks
     towards the gate delay ``t_FO4`` (rule (2) of :mod:`sikernel.power.technology`) their
@@ -113,7 +137,7 @@ def tx_serializer_w(n_streams: ArrayLike, baud: float, tech: Technology,
     tech : Technology
         Process node (``energy_scale``, ``delay_scale``).
     co : EnergyCoefficients
-        Energy coefficients (``e_tx_ser_j``, ``t_fo4_s``, ``bw_extension``).
+        Energy coefficients (``e_tx_ser_j``, ``parallel_clock_hz``, ``t_fo4_s``, ``bw_extension``).
 
     Returns
     -------
@@ -123,7 +147,8 @@ def tx_serializer_w(n_streams: ArrayLike, baud: float, tech: Technology,
     m = co.bw_extension
     room = m - co.t_fo4_s * tech.delay_scale * baud
     sl = m / room if room > 0 else math.inf
-    return np.asarray(n_streams, dtype=float) * co.e_tx_ser_j * tech.energy_scale * baud * sl
+    return (np.asarray(n_streams, dtype=float) * serializer_stages(baud, co) * co.e_tx_ser_j
+            * tech.energy_scale * baud * sl)
 
 
 def tx_dac_dsp_w(n_taps: ArrayLike, levels: int, baud: float, tech: Technology,
@@ -611,6 +636,7 @@ __all__ = [
     "mlsd_w",
     "pll_w",
     "self_loading",
+    "serializer_stages",
     "slicers_w",
     "tx_dac_dsp_w",
     "tx_driver_w",

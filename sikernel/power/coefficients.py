@@ -78,9 +78,12 @@ class EnergyCoefficients:
     e_tx_segment_j : float
         Energy of one TX pre-driver segment per symbol in J.
     e_tx_ser_j : float
-        TX serializer + pre-driver + TX clock energy per full-rate stream per symbol in J (fitted).
+        TX serializer + pre-driver + TX clock energy per full-rate stream, per mux stage, per
+        symbol in J (fitted).
     t_fo4_s : float
         FO4 gate delay at 7 nm in s (other nodes: ``Technology.delay_scale``).
+    parallel_clock_hz : float
+        Clock of the parallel data entering the TX serializer, in Hz.
     tx_dac_bits : int
         Resolution of a DAC transmitter in bits.
     v_ov_v : float
@@ -128,8 +131,8 @@ class EnergyCoefficients:
     # -- fitted (least squares in log space on the calibration table) ------------
     walden_fom_j: float = 5.6e-14
     adc_corner_hz: float = 6.0e10
-    e_fa_j: float = 2.404e-15
-    c_afe_f: float = 3.87e-14
+    e_fa_j: float = 2.222e-15
+    c_afe_f: float = 3.937e-14
     e_fixed_j_per_bit: float = 2e-14
     c_tx_out_f: float = 5e-13
     # -- TX driver --------------------------------------------------------------
@@ -139,8 +142,9 @@ class EnergyCoefficients:
     # -- TX FFE, DAC, serializer ------------------------------------------------------
     tx_ffe_bits: int = 6
     e_tx_segment_j: float = 2.0e-15
-    e_tx_ser_j: float = 1.889e-13
+    e_tx_ser_j: float = 3.264e-14
     t_fo4_s: float = 6.0e-12
+    parallel_clock_hz: float = 1.0e9
     tx_dac_bits: int = 7
     # -- RX analog front end ---------------------------------------------------
     v_ov_v: float = 0.15
@@ -161,7 +165,7 @@ class EnergyCoefficients:
     rj_ui: float = 0.01
     lanes_per_pll: int = 8
     lanes_per_forwarded_clock: int = 16
-    e_cdr_j_per_symbol: float = 6.086e-13
+    e_cdr_j_per_symbol: float = 6.161e-13
     rx_share_of_fixed: float = 1.0
     # -- receiver noise / sensitivity --------------------------------------------
     noise_excess: float = 3.0
@@ -224,12 +228,16 @@ DOC: dict[str, Coefficient] = {c.name: c for c in (
                 "fitted; RX deserializer, RX clock distribution, bias and control, at 7 nm "
                 "(the TX serializer and its clock are e_tx_ser_j)",
                 2e-14, 1.5e-12, True),
-    Coefficient("e_tx_ser_j", "J per stream per symbol",
-                "fitted; TX serializer (last mux stages), tapered pre-driver chain and TX clock "
-                "buffers per full-rate bit stream per symbol at 7 nm, before self-loading "
-                "(blocks.tx_serializer_w); range: a few to ~100 fF of switched capacitance per "
-                "stream at 0.75 V, times the stages of a mux tree and pre-driver",
-                5e-14, 3e-12, True),
+    Coefficient("e_tx_ser_j", "J per stream per mux stage per symbol",
+                "fitted; TX serializer (2:1 mux tree), pre-driver and TX clock buffers per "
+                "full-rate bit stream, per mux stage, per symbol at 7 nm, before self-loading "
+                "(blocks.tx_serializer_w); range: ~10 to ~500 fF switched per stage at 0.75 V "
+                "(a mux with its clock buffer and retimer)",
+                5e-15, 3e-13, True),
+    Coefficient("parallel_clock_hz", "Hz",
+                "assumption: clock of the parallel data entering the TX serializer (~1 GHz: a "
+                "32- to 256-bit digital interface at the ASIC core clock); sets the mux-tree "
+                "depth log2(f_baud/f_par) (blocks.serializer_stages)", 5e8, 2e9),
     Coefficient("c_tx_out_f", "F",
                 "fitted; capacitance on each TX pad switched through the swing rail: output-stage "
                 "drains, ESD diodes, pad and bump (T-coil-compensated 112G TX pads carry "
