@@ -2,6 +2,7 @@
 
     python benches/report.py --run                 # run `pytest benches/`, then write the table
     python benches/report.py --json a.json [b.json ...]   # from existing --benchmark-json files
+                                                          # (a case in several: the last one)
 
 ``--run`` executes ``python -m pytest benches/ --benchmark-only -q -s
 --benchmark-json=<file>`` (``--bench-args`` adds pytest arguments, e.g. ``-k``).
@@ -108,7 +109,11 @@ def rows(benchmarks: list[dict]) -> list[str]:
 
 def block(data: list[dict], note: str = "") -> str:
     """The README block for the merged benchmark JSON documents ``data``."""
-    benches = [b for d in data for b in d.get("benchmarks", [])]
+    by_name: dict[str, dict] = {}
+    for d in data:  # a case that appears in several files: the last file's result is kept
+        for b in d.get("benchmarks", []):
+            by_name[b.get("fullname", b.get("name", "?"))] = b
+    benches = list(by_name.values())
     first = data[0] if data else {}
     when = first.get("datetime") or dt.datetime.now(dt.UTC).isoformat()
     mi = first.get("machine_info", {}) or {}
