@@ -174,7 +174,7 @@ class PortModel:
         l0 = float(e.il_nyquist_db)
         loss = np.clip(l0 + RATIO_GRID_DB, 0.0, None)
         b = energy_per_bit_batch(loss, baud=self.gen.baud, node_nm=node, exclude=self.path.exclude,
-                                 target_ber=self.target_ber, scope=scope)
+                                 target_ber=self.target_ber, scope=scope, channel_kind=_kind(self.path))
         tab = np.asarray(b.total_pj_per_bit, dtype=float)
         ref = float(np.interp(l0, loss[np.isfinite(tab)], tab[np.isfinite(tab)])) if np.any(
             np.isfinite(tab)) else float("nan")
@@ -261,6 +261,11 @@ class PortModel:
         return float(components.lasers_per_lane(p["els_lane_optical_dbm"], p["els_laser_out_dbm"]))
 
 
+def _kind(path: PathSpec) -> str:
+    """The energy model's synthetic channel kind for a path: "xsr" without BGA balls (CPO), else "host"."""
+    return "xsr" if not (path.bga_tx or path.bga_rx) else "host"
+
+
 def _module_peaking_db(p: dict[str, float]) -> float:
     """CTLE peaking of a linear module's driver / TIA: its own path's bandwidth loss at Nyquist (dB).
 
@@ -309,7 +314,7 @@ def port_w_vs_host_loss(architecture: str, gen: Generation, loss_db: Any) -> np.
                  if end.linear else 0.0)
         node = gen.node_nm if end.side == "switch" else gen.module_node_nm
         b = energy_per_bit_batch(loss + extra, baud=gen.baud, node_nm=node, exclude=path.exclude,
-                                 target_ber=ber, scope=end.scope)
+                                 target_ber=ber, scope=end.scope, channel_kind=_kind(path))
         total = total + b.total_pj_per_bit * rate * n
     if a.dsp_share == "tx" or float(a.dsp_share) > 0:
         share = p["dsp_tx_share"] if a.dsp_share == "tx" else float(a.dsp_share)
