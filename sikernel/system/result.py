@@ -114,6 +114,11 @@ class StudyResult:
                        else f"{c['published']:g}")
                 out.append(f"  [{c['kind']}] {c['label']}: model {c['model']:.3g} {c['unit']} "
                            f"vs published {pub} {c['unit']}")
+        for g, t in self.tornado.items():
+            top = "; ".join(f"{i['input']} {i['saving_w_at_low']:.0f}..{i['saving_w_at_high']:.0f}"
+                            for i in t["inputs"][:4])
+            out.append(f"\nCPO saving {g}: {t['base_w']:.0f} W per switch; moved most by (W at the low..high "
+                       f"end of each input's range): {top}")
         return "\n".join(out)
 
 
