@@ -41,17 +41,17 @@ class Mutant:
 
 
 MUTANTS = (
-    Mutant("FOM jitter term dropped (93A-32)", "sikernel/_kernels/com.py",
-           (("    v_j = var_x * jit2 * s_j\n", "    v_j = 0.0 * s_j\n"),
-            ("var_x * jit2 * s_j, var_x * s_xt, vn)", "0.0 * s_j, var_x * s_xt, vn)")),
+    Mutant("FOM jitter term dropped (93A-32)", "sikernel/eq/grid.py",
+           (("            float(a_dd_ui) ** 2 + float(sigma_rj_ui) ** 2)",
+             "            0.0 * float(a_dd_ui) ** 2)"),),
            ("tests/test_com_sensitivity.py", "tests/test_com.py")),
     Mutant("DFE feedback sign flipped (decided symbols)", "sikernel/_kernels/timesim.py",
-           (("                z -= dfe[i] * levels[decided[q & mask]]",
-             "                z += dfe[i] * levels[decided[q & mask]]"),),
+           (("            last = x[m] if feedback_true else levels[dec]\n",
+             "            last = x[m] if feedback_true else -levels[dec]\n"),),
            ("tests/test_timesim.py",)),
     Mutant("IL at Nyquist read at the baud rate", "sikernel/channel/metrics.py",
            (("return NyquistLoss(fb, fn, float(np.interp(fn, ch.f, _il_db(ch))))",
-             "return NyquistLoss(fb, fn, float(np.interp(min(fb, ch.f[-1]), ch.f, _il_db(ch))))")),
+             "return NyquistLoss(fb, fn, float(np.interp(min(fb, ch.f[-1]), ch.f, _il_db(ch))))"),),
            ("tests/test_metrics.py", "tests/test_touchstone.py")),
     Mutant("ADC energy halved", "sikernel/power/blocks.py",
            (("    return adc_fom_j(baud, tech, co) * np.exp2(",
