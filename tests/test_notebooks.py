@@ -46,7 +46,7 @@ def test_percent_file_is_stable(name):
     assert strip == text.splitlines()
 
 
-def _executed(name: str, tmp_path):
+def _executed(name: str):
     """The notebook after a top-to-bottom run: from the docs build, or run here."""
     if name == "real_channels":
         channel_path("DPO_4in_Meg7_THRU.s4p")  # skip (or fail in CI) without the channels
@@ -72,8 +72,8 @@ def _executed(name: str, tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
-def test_notebook_runs_and_shows_figures(name, tmp_path):
-    nb = _executed(name, tmp_path)
+def test_notebook_runs_and_shows_figures(name):
+    nb = _executed(name)
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert code and all(c.execution_count is not None for c in code), f"{name}: not every cell ran"
     errors = [o for c in code for o in c.outputs if o.get("output_type") == "error"]
