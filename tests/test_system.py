@@ -246,3 +246,42 @@ def test_host_length_overrides_move_the_channel_loss():
         assert (il_new > il_old) == longer, name
     with pytest.raises(SIKernelError, match="c2m_host_m"):
         paths_with_lengths(c2m_host_m=-0.1)
+
+
+_COSTS = ("module_driver_w", "module_laser_w", "module_tia_w", "module_other_w", "els_lane_optical_dbm",
+          "ring_c_f", "ring_vpp_v", "ring_predriver_factor", "ring_heater_w", "mzm_driver_factor",
+          "engine_tia_factor", "engine_other_w", "linear_eq_factor", "linear_penalty_db")
+
+
+@pytest.fixture(scope="module")
+def engine_models():
+    cache: dict = {}
+    return [PortModel(a, generation(g), channel_cache=cache) for g in ("51.2T", "102.4T")
+            for a in ("lpo", "cpo")]
+
+
+def test_port_power_monotone_in_every_cost_input(engine_models):
+    """Hypothesis: at any inputs inside their ranges, raising a cost input never lowers W per port,
+    raising the laser wall-plug efficiency or the linear path's bandwidth never raises it."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    m0 = engine_models[0]
+    names = sorted(m0.assumptions)
+
+    @settings(max_examples=40, deadline=None, derandomize=True)
+    @given(st.lists(st.floats(0.0, 1.0), min_size=len(names), max_size=len(names)), st.floats(0.0, 1.0))
+    def check(us, step):
+        for m in engine_models:
+            a = m.assumptions
+            v = {k: a[k].low + u * (a[k].high - a[k].low) for k, u in zip(names, us, strict=True)}
+            base = sum(m.blocks_w(v).values())
+            for k in (*_COSTS, "els_wpe", "linear_f3db_over_baud"):
+                hi = dict(v, **{k: v[k] + step * (a[k].high - v[k])})
+                w = sum(m.blocks_w(hi).values())
+                if k in _COSTS:
+                    assert w >= base * (1 - 1e-12), (m.arch.name, k)
+                else:
+                    assert w <= base * (1 + 1e-12), (m.arch.name, k)
+
+    check()
