@@ -133,7 +133,8 @@ def test_dj_dpo4in_is_not_a_106g_channel():
     p = get_preset("802.3dj-kr")
     ch = _com._on_grid(_com._load(channel_path(DPO4), "channel"), p.df_hz)
     f = ch.f
-    h = _com._packaged_h21(ch, f, p, _com._packages(p, f, *CASE_33MM[0]))
+    z_tx, z_rx = CASE_33MM[0]
+    h = _com._packaged_h21(ch, f, p, _com._package(p, f, z_tx, "tx", {}), _com._package(p, f, z_rx, "rx", {}))
 
     def il_db(f_hz):
         return float(-20 * np.log10(np.abs(h[np.argmin(np.abs(f - f_hz))])))
