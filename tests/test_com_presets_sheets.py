@@ -123,3 +123,8 @@ def test_cli_config_sheet(capsys) -> None:
     assert "DIAGNOSTICS" in out["preset"]["sheet"]["ignored_output"]
     r = com(thru, config=sheet, z_p_cases_m=[[0.012, 0.012]], ctle_gdc_db=[-2.0, 0.0], ctle_gdc2_db=[-2.0])
     assert out["com_db"] == pytest.approx(r.com_db, abs=1e-12)
+
+
+def test_n_bg_zero_turns_floating_taps_off() -> None:
+    assert get_preset("802.3ck-kr", n_bg=0).dfe_float()[0] == 0
+    assert get_preset("802.3ck-kr", dfe_n_bg=0).dfe_n_bg == 0

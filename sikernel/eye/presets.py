@@ -433,6 +433,9 @@ _PRESETS: dict[str, ComPreset] = {
 PRESET_NAMES: tuple[str, ...] = tuple(_PRESETS)
 
 _FIELDS = {f.name for f in dataclasses.fields(ComPreset)}
+#: override names accepted for fields (the sheet keyword, lower case): ``n_bg=0`` turns the
+#: floating DFE taps off as ``dfe_n_bg=0`` does
+_ALIASES = {"n_bg": "dfe_n_bg"}
 
 
 def get_preset(name: str | ComPreset = "802.3ck-kr", **overrides: Any) -> ComPreset:
@@ -443,7 +446,8 @@ def get_preset(name: str | ComPreset = "802.3ck-kr", **overrides: Any) -> ComPre
     name : str or ComPreset
         One of :data:`PRESET_NAMES` (case-insensitive), or a preset to copy.
     **overrides
-        Any :class:`ComPreset` field, e.g. ``t_r_s=4e-12`` or ``dfe_bmax=(0.85,)``.  Overriding
+        Any :class:`ComPreset` field, e.g. ``t_r_s=4e-12`` or ``dfe_bmax=(0.85,)``
+        (``n_bg`` is accepted for ``dfe_n_bg``: ``n_bg=0`` turns floating taps off).  Overriding
         ``z_p_cases_m`` resets the aggressor lengths ``z_p_next_cases_m`` /
         ``z_p_fext_cases_m`` to the victim's TX lengths, and overriding ``dfe_bmax`` resets
         ``dfe_bmin`` to ``-dfe_bmax``, unless those are overridden too.
@@ -463,6 +467,7 @@ def get_preset(name: str | ComPreset = "802.3ck-kr", **overrides: Any) -> ComPre
         base = name
     else:
         base = _PRESETS[one_of("COM preset", name, PRESET_NAMES)]
+    overrides = {_ALIASES.get(k, k): v for k, v in overrides.items()}
     bad = sorted(set(overrides) - _FIELDS)
     if bad:
         raise SIKernelError(f"unknown COM preset field(s) {bad}; known: {', '.join(sorted(_FIELDS))}")
@@ -481,7 +486,8 @@ def get_preset(name: str | ComPreset = "802.3ck-kr", **overrides: Any) -> ComPre
         for k in ("ctle_gdc_db", "ctle_gdc2_db", "dfe_bmax"):
             if k in over:
                 over[k] = tuple(float(x) for x in _vector(k, over[k]))
-        for k in ("z_p_next_cases_m", "z_p_fext_cases_m", "board_z_bp_m", "board_line", "rx_raised_cosine_hz"):
+        for k in ("z_p_next_cases_m", "z_p_fext_cases_m", "board_z_bp_m", "board_line",
+                  "rx_raised_cosine_hz"):
             if over.get(k) is not None:
                 over[k] = tuple(float(x) for x in _vector(k, over[k]))
         if isinstance(over.get("mmse_ts_adjust_samples"), list | np.ndarray):
