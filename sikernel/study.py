@@ -52,7 +52,7 @@ def _link_energy(ch_or_loss: Any, baud: float, node: float, exclude: tuple[str, 
 
 
 def _generations(rates_gbps: Sequence[float], node_nm: Any, module_node_nm: Any, target_ber: Any,
-                 port_gbps: Any) -> list:
+                 port_gbps: Any, cpo_modulator: Any = None) -> list:
     from .system.standards import check_ber, generation
 
     if isinstance(rates_gbps, str | bytes) or not isinstance(rates_gbps, Sequence) or not rates_gbps:
@@ -66,6 +66,8 @@ def _generations(rates_gbps: Sequence[float], node_nm: Any, module_node_nm: Any,
             ov["node_nm"] = node_nm
         if module_node_nm is not None:
             ov["module_node_nm"] = module_node_nm
+        if cpo_modulator is not None:
+            ov["cpo_modulator"] = cpo_modulator
         if target_ber is not None:
             ber = check_ber("target_ber", target_ber)
             ov["target_ber_c2m"] = ov["target_ber_c2c"] = ber
@@ -86,7 +88,8 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
               target_ber: float | None = None, paths: dict[str, PathSpec] | None = None,
               curve_lengths_m: Any = None, progress: bool = False, *,
               architectures: Sequence[str] = ARCH_NAMES, port_gbps: Any = None,
-              module_node_nm: float | None = None, n_draws: int = 4000, seed: int = 0,
+              module_node_nm: float | None = None, cpo_modulator: str | None = None,
+              n_draws: int = 4000, seed: int = 0,
               with_eyes: bool = True, with_curves: bool = True, with_com: bool = False) -> StudyResult:
     """Run the CPO study (see module docstring) and return its results.
 
@@ -113,6 +116,8 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
         Port payload rate (a whole number of lanes), or nominal lane rate -> port rate.
     module_node_nm : float, optional
         Node of the module / engine DSP (default per generation).
+    cpo_modulator : str, optional
+        Modulator of the CPO / NPO engines, "ring" or "mzm" (default per generation).
     n_draws : int
         Monte Carlo draws (≥ 2).
     seed : int
@@ -140,7 +145,7 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
     from .system.modules import line_dsp_fit
 
     t0 = time.perf_counter()
-    gens = _generations(rates_gbps, node_nm, module_node_nm, target_ber, port_gbps)
+    gens = _generations(rates_gbps, node_nm, module_node_nm, target_ber, port_gbps, cpo_modulator)
     if isinstance(architectures, str) or not architectures:
         raise SIKernelError(f"architectures={architectures!r} must be a non-empty sequence of names; "
                             f"known: {', '.join(ARCH_NAMES)}")

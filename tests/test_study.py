@@ -102,8 +102,9 @@ def test_dsp_rows_equalised_eye_open(study):
 
 def test_overrides_reach_the_account():
     res = run_study(rates_gbps=(100,), architectures=("cpo",), node_nm=7, target_ber=1e-6, port_gbps=400,
-                    with_eyes=False, with_curves=False, n_draws=100)
+                    cpo_modulator="ring", with_eyes=False, with_curves=False, n_draws=100)
     (p,) = res.ports
+    assert "modulator_tuning" in p["blocks_w"]  # ring heaters (the 100G default is an MZM)
     assert (p["node_nm"], p["target_ber"], p["port_gbps"], p["lanes_per_port"]) == (7.0, 1e-6, 400.0, 4)
     assert p["ports_per_switch"] == 128
     assert res.tornado == {}  # no pluggable: no saving, no tornado

@@ -32,6 +32,8 @@ def register(subparsers) -> None:
                    help="port payload rate in Gb/s, a whole number of lanes (default 8 lanes)")
     p.add_argument("--arch", action="append", default=None,
                    help="architecture (repeatable; default all: pluggable, lro, lpo, npo, npo_dsp, cpo)")
+    p.add_argument("--modulator", choices=("ring", "mzm"), default=None,
+                   help="CPO / NPO engine modulator (default per generation: mzm at 100G, ring at 200G)")
     p.add_argument("--host-mm", type=float, default=None,
                    help="host-board stripline of pluggable / LRO / LPO in mm (default 254)")
     p.add_argument("--npo-mm", type=float, default=None, help="NPO board stripline in mm (default 100)")
@@ -58,6 +60,7 @@ def _run(args: argparse.Namespace) -> int:
           (("c2m_host_m", args.host_mm), ("npo_m", args.npo_mm), ("cpo_m", args.cpo_mm))}
     paths = paths_with_lengths(**mm) or None
     res = run_study(rates_gbps=rates, node_nm=args.node, module_node_nm=args.module_node, paths=paths,
+                    cpo_modulator=args.modulator,
                     target_ber=args.ber, port_gbps=args.port,
                     architectures=tuple(args.arch) if args.arch else ARCH_NAMES,
                     n_draws=args.draws, seed=args.seed, with_com=args.com, progress=True)
