@@ -38,6 +38,15 @@ _BLOCK = 2048  # symbols per block: the block's samples, FFE outputs and noise s
 
 
 @kernel
+def _fill_normals(sigma, out, i0, i1, s0, s1, s2, s3):
+    """``out[i0:i1] = sigma * z`` with standard normals ``z``; returns the new state."""
+    for i in range(i0, i1):
+        g, s0, s1, s2, s3 = normal(s0, s1, s2, s3)
+        out[i] = sigma * g
+    return s0, s1, s2, s3
+
+
+@kernel
 def _axpy4(acc, xs, t0, t1, t2, t3):
     """``acc[i] += xs[i] t0 + xs[i+1] t1 + xs[i+2] t2 + xs[i+3] t3``, added left to right."""
     for i in range(acc.shape[0]):
@@ -251,8 +260,11 @@ def run_link(x, sym, tab, pre, row0, rj_samples, dd_samples, max_dev, ffe, ffe_p
     s_end = n_sym - pre  # samples of symbols post .. n_sym - 1 - pre (full history)
     for sa in range(post, s_end, _BLOCK):
         nb = min(_BLOCK, s_end - sa)
-        # 1. random stream, in the per-symbol order
-        for i in range(nb):
+        # 1. random stream, in the per-symbol order (noise only: one tight loop)
+        if not jitter:
+            if sigma_v > 0.0:
+                s0, s1, s2, s3 = _fill_normals(sigma_v, noise, max(0, ffe_pre - sa), nb, s0, s1, s2, s3)
+        for i in range(nb if jitter else 0):
             if jitter:
                 dev = 0.0
                 if rj_samples > 0.0:
