@@ -108,3 +108,34 @@ def test_overrides_reach_the_account():
     assert (p["node_nm"], p["target_ber"], p["port_gbps"], p["lanes_per_port"]) == (7.0, 1e-6, 400.0, 4)
     assert p["ports_per_switch"] == 128
     assert res.tornado == {}  # no pluggable: no saving, no tornado
+
+
+def test_readme_opens_with_the_generated_answer():
+    """README: the generated answer block comes first after the introduction, with its figure."""
+    from pathlib import Path
+
+    from sikernel.system.readme import BEGIN, END
+
+    root = Path(__file__).resolve().parents[1]
+    text = (root / "README.md").read_text(encoding="utf-8")
+    assert BEGIN in text and END in text
+    i = text.index(BEGIN)
+    assert text[:i].count("\n## ") == 0  # before any other section
+    block = text[i:text.index(END)]
+    for a in ("pluggable", "LPO", "CPO"):
+        assert a in block
+    img = block.split("](", 1)[1].split(")", 1)[0]
+    assert (root / img).is_file() and (root / img).stat().st_size < 200_000
+
+
+def test_readme_block_from_a_result(study):
+    from sikernel.system.readme import BEGIN, END, answer_block, replace_block
+
+    block = answer_block(study, "fig.png")
+    assert block.startswith(BEGIN) and block.endswith(END)
+    cpo = study.port("cpo", 100)
+    assert f"{cpo['w_per_port']:.1f} ({cpo['w_per_port_p10']:.1f}–{cpo['w_per_port_p90']:.1f})" in block
+    doc = "# t\n\nintro\n\n## a\n"
+    once = replace_block(doc, block)
+    assert once.index(BEGIN) < once.index("## a")
+    assert replace_block(once, block) == once  # idempotent
