@@ -202,6 +202,16 @@ def test_implausible_geometry_named_before_computing(cls, kw, msg):
         getattr(lines, cls)("megtron7", **geo)
 
 
+def test_wide_coupled_stripline_refused_not_zero_division():
+    """W/h = 28 on a coupled stripline: tanh(pi W / 2b) rounds to 1 in Cohn's moduli and the
+    odd-mode impedance divided by zero (found by fuzzing); refused as implausible instead."""
+    from sikernel.channel.lines import Microstrip, Stripline
+
+    with pytest.raises(SIKernelError, match="width/height = 28"):
+        Stripline("megtron7", width=3.5e-3, thickness=35e-6, height=125e-6, spacing=2e-3)
+    Microstrip("megtron7", width=3.5e-3, thickness=35e-6, height=125e-6)   # fine as a microstrip
+
+
 def test_stripline_width_in_mm_no_overflow():
     """The issue's case: width=0.15 (mm typed as m) raised OverflowError inside loss_db."""
     from sikernel.channel.lines import Stripline

@@ -269,6 +269,9 @@ GEOMETRY_RANGE_M = {"width": (1e-7, 1e-2), "thickness": (1e-7, 1e-3), "height": 
 #: used far outside their fitted range and the skin-effect derivative can overflow.
 GEOMETRY_RATIOS = {("width", "height"): (0.01, 100.0), ("spacing", "height"): (0.01, 100.0),
                    ("thickness", "width"): (0.0, 10.0), ("thickness", "height"): (0.0, 100.0)}
+#: stripline: W/h up to 10 (W/b up to about 5, b = 2h + t: already a parallel-plate guide);
+#: beyond it tanh(pi W / 2b) rounds to 1 in Cohn's coupled-line moduli and Z_odd divides by 0
+STRIPLINE_MAX_W_OVER_H = 10.0
 
 
 def _check_geometry(kind: str, width: float, thickness: float, height: float,
@@ -293,6 +296,8 @@ def _check_geometry(kind: str, width: float, thickness: float, height: float,
     for (a, b), (lo, hi) in GEOMETRY_RATIOS.items():
         if a not in dims:
             continue
+        if kind == "Stripline" and (a, b) == ("width", "height"):
+            hi = STRIPLINE_MAX_W_OVER_H
         r = dims[a] / dims[b]
         if not lo <= r <= hi:
             raise SIKernelError(f"{kind}: {a}/{b} = {r:.3g} ({a}={dims[a]:g} m, {b}={dims[b]:g} m) is "
