@@ -268,3 +268,9 @@ def test_file_system_without_locks_warns_and_writes(tmp_path, monkeypatch):
     with pytest.warns(SIKernelWarning, match="does not support file locks"):
         res = run_sweep(CFG, tmp_path / "nolock.h5", chunk=CHUNK, quiet=True)
     assert res.complete
+
+
+def test_sweep_grid_with_implausible_line_refused_before_work():
+    with pytest.raises(SIKernelError, match=r"implausible line .*width/height = 40"):
+        load_config({"axes": {"width_m": [100e-6, 5e-3], "height_m": [125e-6, 300e-6]}})
+    load_config({"axes": {"width_m": [100e-6, 1e-3], "height_m": [125e-6, 300e-6]}})

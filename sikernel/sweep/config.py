@@ -403,6 +403,7 @@ def load_config(config: Mapping[str, Any] | str | Path | SweepConfig) -> SweepCo
     fixed = {k: _value(k, fixed_raw[k], PARAMS[k], "fixed.") if k in fixed_raw else p.default
              for k, p in PARAMS.items() if k not in axes}
     _check_nodes(axes.get("node_nm", (fixed.get("node_nm"),)))
+    _check_geometry(axes, fixed)
 
     outputs = raw.get("outputs", ["il_nyquist_db"])
     if isinstance(outputs, str) or not isinstance(outputs, list | tuple) or not outputs:
@@ -444,6 +445,25 @@ def load_config(config: Mapping[str, Any] | str | Path | SweepConfig) -> SweepCo
         raise _err(f"the grid has {cfg.n_points} points ({' x '.join(map(str, cfg.shape))}), more "
                    f"than limits.max_points={max_points}")
     return cfg
+
+
+def _check_geometry(axes: Mapping[str, tuple[Any, ...]], fixed: Mapping[str, Any]) -> None:
+    """Every line of the grid must pass the Stripline plausibility checks (before any work).
+
+    The grid is a full product, so its extreme ratios are those of the axis extremes: the
+    16 corner combinations of (min, max) width, thickness, height and spacing cover them."""
+    import itertools
+
+    from ..channel.lines import _check_geometry as check
+
+    keys = ("width_m", "thickness_m", "height_m", "spacing_m")
+    ends = [sorted({min(axes[k]), max(axes[k])}) if k in axes else [fixed[k]] for k in keys]
+    for w, t, h, sp in itertools.product(*ends):
+        try:
+            check("Stripline", w, t, h, sp)
+        except SIKernelError as exc:
+            raise _err(f"the grid holds an implausible line (width_m={w:g}, thickness_m={t:g}, "
+                       f"height_m={h:g}, spacing_m={sp:g}): {exc}") from None
 
 
 def _check_nodes(nodes: tuple[Any, ...]) -> None:
