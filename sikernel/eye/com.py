@@ -846,6 +846,8 @@ def _truncate_ir(h: np.ndarray, f: np.ndarray, p: ComPreset) -> np.ndarray:
         return h
     ir = np.fft.irfft(h, n)
     a = np.abs(ir)
+    if not a.max() > 0:
+        return h                      # no transmission at all: nothing to cut
     last = int(np.flatnonzero(a > IR_TRUNCATION_REL * a.max())[-1])
     ir[last + 1:] = 0.0
     return np.fft.rfft(ir)[: f.size]
