@@ -102,6 +102,6 @@ def test_read_cold(benchmark):
     finally:
         shutil.rmtree(cache, ignore_errors=True)
     benchmark.extra_info.update({"cold_s": cold, "warm_cache_s": warm, "skrf_fresh_process_s": skrf_s,
-                                 "ratio": skrf_s / warm})
+                                 "ratio": skrf_s / warm, "target": 1.0})  # issue 14: >= 1x
     print(f"\nfresh process, {FILES[0]}: sikernel cold (compile) {cold:.2f} s, "
           f"warm cache {warm:.2f} s; scikit-rf {skrf_s:.2f} s -> {skrf_s / warm:.2f}x")
