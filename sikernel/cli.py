@@ -101,6 +101,9 @@ class WarningLog:
         The sub-command (prefix of every line).
     """
 
+    #: distinct warnings printed before the rest are only counted (a sweep can warn per point)
+    MAX_PRINTED = 20
+
     def __init__(self, command: str) -> None:
         self.command = command
         self.counts: dict[str, int] = {}
@@ -111,8 +114,13 @@ class WarningLog:
         text = " ".join(str(message).split())
         n = self.counts.get(text, 0)
         self.counts[text] = n + 1
-        if n == 0:
+        if n:
+            return
+        if len(self.counts) <= self.MAX_PRINTED:
             print(f"sikernel {self.command}: warning: {text}", file=sys.stderr, flush=True)
+        elif len(self.counts) == self.MAX_PRINTED + 1:
+            print(f"sikernel {self.command}: warning: more than {self.MAX_PRINTED} different warnings; "
+                  "the rest are only counted", file=sys.stderr, flush=True)
 
     @property
     def distinct(self) -> int:

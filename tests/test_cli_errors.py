@@ -191,3 +191,23 @@ def test_sweep_second_writer_message_is_one_line(tmp_path, capsys):
     finally:
         holder.stdin.close()
         holder.wait(timeout=30)
+
+
+def test_many_different_warnings_are_capped(monkeypatch, capsys):
+    import warnings
+
+    from sikernel.cli import WarningLog
+    from sikernel.errors import SIKernelWarning
+
+    def warn_many(args):
+        for i in range(50):
+            warnings.warn(f"point {i} looks odd", SIKernelWarning, stacklevel=1)
+        print(args.warning_log.summary())
+        return 0
+
+    monkeypatch.setattr(cli_il, "_run", warn_many)
+    assert main(["il", "x.s4p"]) == 0
+    cap = capsys.readouterr()
+    lines = cap.err.splitlines()
+    assert len(lines) == WarningLog.MAX_PRINTED + 1 and "the rest are only counted" in lines[-1]
+    assert cap.out.strip() == "50 warnings"
