@@ -69,12 +69,15 @@ def test_truncated_file_refused_by_cli_resume(tmp_path, finished):
     assert not cfg.exists()
 
 
-def test_truncated_file_with_journal_points_to_resume(tmp_path):
+def test_truncated_file_with_journal_points_to_resume(tmp_path, finished):
     out = tmp_path / "part.h5"
     run_sweep(CFG, out, chunk=CHUNK, quiet=True, _max_chunks=3)
     _cut(out, out)
     with pytest.raises(SIKernelError, match=r"truncated.*resume"):
         store.open(out)
+    # ... and the resume rebuilds it from the journal, identical to an uninterrupted run
+    assert run_sweep(CFG, out, chunk=CHUNK, quiet=True, resume=True).complete
+    _assert_same_file(out, finished)
 
 
 def _toml(cfg: dict) -> str:
