@@ -339,7 +339,7 @@ class WriterLock:
         for _ in range(100):
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                _flock_soon(fcntl, fd)
             except BlockingIOError:
                 os.close(fd)
                 raise SIKernelError(
@@ -416,6 +416,26 @@ class WriterLock:
             os.close(self._fd)
         self._fd = None
         _HELD_LOCKS.discard(os.path.abspath(self.path))
+
+
+#: a reader's probe (:meth:`WriterLock.is_locked_by_other`) holds a shared lock for
+#: microseconds; a writer retries this long before it calls the file taken
+_LOCK_PATIENCE_S = 0.5
+
+
+def _flock_soon(fcntl: Any, fd: int) -> None:
+    """Exclusive non-blocking flock, retried for :data:`_LOCK_PATIENCE_S` (BlockingIOError after)."""
+    import time
+
+    deadline = time.monotonic() + _LOCK_PATIENCE_S
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.02)
 
 
 # --------------------------------------------------------------------------- truncation check

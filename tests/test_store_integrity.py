@@ -277,3 +277,27 @@ def test_sweep_grid_with_implausible_line_refused_before_work():
     with pytest.raises(SIKernelError, match=r"implausible line .*width/height = 40"):
         load_config({"axes": {"width_m": [100e-6, 5e-3], "height_m": [125e-6, 300e-6]}})
     load_config({"axes": {"width_m": [100e-6, 1e-3], "height_m": [125e-6, 300e-6]}})
+
+
+def test_a_reader_probing_the_lock_does_not_refuse_the_writer(tmp_path):
+    """Readers probe the lock with a momentary shared flock; a writer starting just then waits
+    for it (briefly) instead of reporting the file as taken."""
+    import fcntl
+    import threading
+    import time
+
+    out = tmp_path / "probe.h5"
+    lock = Path(str(out) + ".lock")
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT)
+    fcntl.flock(fd, fcntl.LOCK_SH)
+
+    def let_go():
+        time.sleep(0.15)
+        os.close(fd)
+
+    t = threading.Thread(target=let_go)
+    t.start()
+    try:
+        assert run_sweep(CFG, out, chunk=CHUNK, quiet=True, _max_chunks=1) is None
+    finally:
+        t.join()
