@@ -211,3 +211,8 @@ def test_many_different_warnings_are_capped(monkeypatch, capsys):
     lines = cap.err.splitlines()
     assert len(lines) == WarningLog.MAX_PRINTED + 1 and "the rest are only counted" in lines[-1]
     assert cap.out.strip() == "50 warnings"
+
+
+def test_il_baud_in_gbd_refused(capsys):
+    assert main(["il", "x.s4p", "--baud", "53.125"]) == 2
+    _one_error_line(capsys.readouterr().err, "did you mean 53.125 GBd (--baud 53.125e9)?")
