@@ -68,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         if debug:
             raise
-        print(f"sikernel {args.command}: interrupted", file=sys.stderr)
+        hint = "; rerun with --resume to continue it" if args.command == "sweep" else ""
+        print(f"sikernel {args.command}: interrupted{hint}", file=sys.stderr)
         return 130
     except (SIKernelError, OSError, ValueError) as exc:
         if debug:
