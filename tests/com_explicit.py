@@ -10,6 +10,7 @@ the values of the pychopmarg run in ``tests/data/pychopmarg/make_reference.py`` 
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from sikernel.channel.package import PackageModel
@@ -49,6 +50,14 @@ def kr_93a_preset(**changes: Any) -> ComPreset:
         rx_ffe_n_pre=0, rx_ffe_n_post=0, rx_ffe_limit=0.7, mode="grid", mm_rule="ieee",
         mm_exact_tol_v=0.0, mmse_ts_adjust_samples=(0, 0), pass_threshold_db=3.0, extra={},
     )
+    # fields added to ComPreset later (IEEE-sheet features), pinned to the plain 93A receiver
+    # of the pychopmarg run where this sikernel has them: TX rise-time filter on, no
+    # floating DFE taps, full grid, no host boards, no RX window
+    later = {"force_tr": True, "f_min_hz": 0.05e9, "dfe_n_bg": 0, "dfe_n_f": 0,
+             "dfe_float_rss_max": 0.0, "local_search": 0, "include_pcb": 0,
+             "rx_raised_cosine_hz": None, "z_p_next_cases_m": None, "z_p_fext_cases_m": None}
+    have = {f.name for f in dataclasses.fields(ComPreset)}
+    fields.update({k: v for k, v in later.items() if k in have})
     unknown = set(changes) - set(fields)
     if unknown:
         raise KeyError(f"not ComPreset fields of this helper: {sorted(unknown)}")

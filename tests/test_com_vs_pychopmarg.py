@@ -9,9 +9,19 @@ setting, so that the equaliser search cannot hide a difference in the FOM or the
 sikernel runs on the same settings, every one explicit (``tests/com_explicit.py``: not a
 named preset, so that retuning the presets does not move this comparison), the same
 package (gamma0 = 1e-7 /mm as the peer needs) and the peer's sampling-point rule
-(``mm_rule="peak", mm_exact_tol_v=1e-3``, its ``loc_curs``).  The one modelling difference
-left: the peer's FOM counts 5 pre-cursors of ISI (the fixed RX FFE it needs, see the
-script); sikernel's counts every pre-cursor of the record (93A-31).
+(``mm_rule="peak", mm_exact_tol_v=1e-3``, its ``loc_curs``).
+
+Sampling grid.  sikernel follows the IEEE COM reference code's time grid: the TX rise-time
+filter carries a 3 T_r delay (``s21_pkg``) and the pulse is the discrete M-sample rectangle,
+half a sample later than the continuous one; pychopmarg uses neither.  At a fixed
+equalisation the two grids (0.25 sample apart here) let the Mueller-Mueller rule pick
+different samples, which alone moves COM by up to 0.56 dB (measured 2026-12-03).  The test
+compares on the peer's grid: the thru channel's transmission terms are advanced by
+3 T_r - T/(2M) before sikernel sees it (:func:`_on_peer_grid`; a pure time shift of the
+transmission path, its reflections untouched).  Other differences left: the peer's FOM
+counts 5 pre-cursors of ISI (the fixed RX FFE it needs, see the script), sikernel's every
+pre-cursor of the record (93A-31); sikernel integrates sigma_N over the channel data's band
+and cuts impulse responses at 1e-3 of their peak, as the IEEE code does.
 """
 
 from __future__ import annotations
@@ -23,7 +33,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from sikernel.channel.core import Channel
 from sikernel.channel.package import PACKAGES
+from sikernel.channel.touchstone import read_touchstone
 from sikernel.eye.com import com
 
 from .com_explicit import PACKAGE_KEY, fixed_eq, kr_93a_preset, kr_package
@@ -32,15 +44,14 @@ from .conftest import channel_path
 REF_FILE = Path(__file__).parent / "data" / "pychopmarg" / "com_802p3ck_kr_fixed_eq.json"
 REF = json.loads(REF_FILE.read_text())
 
-#: COM agreement with pychopmarg 3.4 (dB), per package case.  Source: this comparison, run
-#: on 2026-12-03: worst |difference| 0.115 dB (CA_19p75dB, z_p = 31 mm), 0.005-0.067 dB on
-#: the other three channels; the README's "<= 0.12 dB" is this tolerance.  Where they differ:
-#: the peer's 5-pre-cursor ISI window, its DC extrapolation and its scikit-rf package
-#: cascade (not investigated further).
-COM_TOL_DB = 0.12
+#: COM agreement with pychopmarg 3.4 (dB), per package case, on the peer's sampling grid.
+#: Source: this comparison at commit c145c91 (2026-12-03): worst |difference| 0.144 dB
+#: (Tp0, z_p = 31 mm), 0.003-0.137 dB elsewhere (before sikernel adopted the IEEE code's
+#: sigma_N band and impulse cut, f495008: 0.115 dB); the README quotes this tolerance.
+COM_TOL_DB = 0.15
 #: FOM agreement with pychopmarg 3.4 (dB), per package case.  Same run: worst |difference|
-#: 0.150 dB (CA_19p75dB, z_p = 31 mm).
-FOM_TOL_DB = 0.16
+#: 0.157 dB (CA_19p75dB, z_p = 31 mm).
+FOM_TOL_DB = 0.17
 
 ROWS = {r["file"]: r for r in REF["channels"]}
 
@@ -50,6 +61,17 @@ def explicit_package(monkeypatch):
     monkeypatch.setitem(PACKAGES, PACKAGE_KEY, kr_package(gamma0_per_mm=1e-7))
 
 
+def _on_peer_grid(ch: Channel, p) -> Channel:
+    """``ch`` with S21 and S12 advanced by 3 T_r - T/(2M): cancels the IEEE-code grid offset
+    (rise-time filter delay, discrete-rectangle half sample) that pychopmarg does not have."""
+    shift_s = (3.0 * p.t_r_s if p.force_tr else 0.0) - 0.5 / (p.baud_hz * p.samples_per_ui)
+    adv = np.exp(2j * np.pi * ch.f * shift_s)
+    s = ch.sdd.copy()
+    s[:, 1, 0] *= adv
+    s[:, 0, 1] *= adv
+    return Channel(ch.f, s, ch.z0_ohm, ch.name)
+
+
 def _ours(row: dict):
     path = channel_path(row["file"])
     assert hashlib.sha256(path.read_bytes()).hexdigest() == row["sha256"], \
@@ -57,7 +79,7 @@ def _ours(row: dict):
     z = tuple((zp * 1e-3, zp * 1e-3) for zp in row["z_p_mm"])
     p = kr_93a_preset(z_p_cases_m=z, mm_rule="peak", mm_exact_tol_v=1e-3,
                       **fixed_eq(row["tx_taps_m3_m2_m1_p1"], row["ctle_gdc_db"], row["ctle_gdc2_db"]))
-    return com(path, preset=p)
+    return com(_on_peer_grid(read_touchstone(path), p), preset=p)
 
 
 def test_reference_settings_are_the_explicit_ones():
