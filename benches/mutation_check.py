@@ -67,8 +67,8 @@ MUTANTS = (
            (("    lim = lim.copy()\n", "    lim = np.full(n_w, np.inf)\n"),),
            ("tests/test_naive_mmse.py", "tests/test_mmse_limits.py")),
     Mutant("COM receiver noise eta0 +22 %", "sikernel/eye/com.py",
-           (("gram = np.real(hn @ hn.conj().T) * p.df_hz * p.eta0_v2_per_hz",
-             "gram = np.real(hn @ hn.conj().T) * p.df_hz * p.eta0_v2_per_hz * 1.22"),),
+           (("    var_n = np.einsum(\"kb,bc,kc->k\", w_ctle, gram, w_ctle)\n",
+             "    var_n = 1.22 * np.einsum(\"kb,bc,kc->k\", w_ctle, gram, w_ctle)\n"),),
            ("tests/test_com_vs_pychopmarg.py",)),
 )
 
