@@ -30,7 +30,8 @@ Choices made where the reference gives no number (all documented, none tuned):
   energy is quoted as "31 dB loss compensation" in the ISSCC 2022 (Segal et al.) title.
 * TX-only designs whose loss is "n/a" (Cusmai, Dickson, Toprak-Deniz): 20 dB
   (:data:`TX_ONLY_LOSS_DB`), a mid-range host channel; a TX-only figure depends on the
-  loss only through the launch swing.  Z. Wang: 6 dB (stated "> 6 dB at 50 GHz").
+  loss only through the launch swing.  Z. Wang: 6 dB (stated "> 6 dB at 50 GHz") on the
+  ``"xsr"`` channel (a transmitter measured on a lab channel, no BGA packages).
 * J. Q. Wang (optical DSP, host side short): 10 dB (:data:`OPTICAL_HOST_LOSS_DB`: the
   short host trace plus the bandwidth of the optical components, XSR-like), BER 2.4e-4
   (the 802.3dj 200G/lane PMD pre-FEC BER with RS(544,514)).
@@ -165,7 +166,8 @@ CALIBRATION_POINTS: tuple[CalibrationPoint, ...] = (
        "VLSI 2022", "H", scope="tx", tx_architecture="dac",
        note="loss n/a -> 20 dB; 4 nm as the 5 nm preset"),
     _P("Z. Wang (Berkeley) TX", 28, 200.0, "pam4", 6.0, 4.63, "analog", 1e-6,
-       "IEEE JSSC 57(1), 2022", "H", scope="tx", note="loss '> 6 dB' -> 6 dB"),
+       "IEEE JSSC 57(1), 2022", "H", scope="tx",
+       note="loss '> 6 dB' -> 6 dB; lab channel without BGA packages (xsr)", channel_kind="xsr"),
     _P("Toprak-Deniz (IBM) TX", 7, 112.0, "pam4", TX_ONLY_LOSS_DB, 0.88, "analog", 1e-6,
        "VLSI 2024", "H", scope="tx", note="loss n/a -> 20 dB"),
     _P("Khairi (Intel) ADC-DSP RX", 10, 224.0, "pam4", 31.4, 1.41, "dsp", 1e-4,

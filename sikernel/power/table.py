@@ -48,6 +48,7 @@ rows from scratch and compare (a stale shipped table fails them).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -87,7 +88,7 @@ PACKAGED: tuple[tuple, ...] = ((53.125e9, 4), (106.25e9, 4), (56.5e9, 4), (56e9,
                                (12e9, 2), (112e9, 4), (106e9, 4), (100e9, 4), (72e9, 8),
                                (224e9 / math.log2(6.0), 6), (53.125e9, 4, "xsr"),
                                (56.5e9, 4, "xsr"), (106.25e9, 4, "xsr"), (112e9, 4, "xsr"),
-                               (106e9, 4, "xsr"))
+                               (106e9, 4, "xsr"), (100e9, 4, "xsr"))
 
 
 def synthetic_grid(baud: float) -> np.ndarray:
@@ -307,6 +308,7 @@ class LossTable:
                        dfe_taps=self.dfe_taps, mlsd=self.mlsd, extra={"ctle_gdc_db": gdc})
 
 
+@functools.lru_cache(maxsize=256)
 def _key(baud: float, levels: int, s: si.SISettings, kind: str = "host") -> str:
     d = {"v": TABLE_VERSION, "baud": baud, "levels": levels, "si": asdict(s),
          "grid": [float(LOSS_GRID_DB[0]), float(LOSS_GRID_DB[-1]), LOSS_GRID_DB.size],
