@@ -56,7 +56,7 @@ MUTANTS = (
     Mutant("ADC energy halved", "sikernel/power/blocks.py",
            (("    return adc_fom_j(baud, tech, co) * np.exp2(",
              "    return 0.5 * adc_fom_j(baud, tech, co) * np.exp2("),),
-           ("tests/test_power.py",)),
+           ("tests/test_power_calibration.py", "tests/test_power.py")),
     Mutant("resume ignores the journalled chunk size", "sikernel/sweep/engine.py",
            (("        cs = _resumed_chunk(path, cs)\n", "        cs = cs\n"),),
            ("tests/test_resume_chunk.py",)),
