@@ -19,7 +19,7 @@ from tests.conftest import channel_path
 
 REF = json.loads((Path(__file__).parent / "data" / "ieee_com_reference.json").read_text())
 #: COM vs the IEEE reference code, per package case (dB).  Goal (issue 12): 0.1 dB.  Seen
-#: (2026-12-03): at most 0.024 dB over the ten cases (CA_19p75dB CR_CA case 2); the reference
+#: (2026-12-03): at most 0.024 dB over the twelve cases (CA_19p75dB CR_CA case 2); the reference
 #: values are rounded to 0.01 dB and the reference's own PDF binning moves its COM in steps of
 #: ~0.01-0.02 dB.  Without the reference's sampling grid (3 T_r delay, half-sample pulse
 #: offset) the case-2 values were 0.06-0.11 dB low, which this tolerance catches.
