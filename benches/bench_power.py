@@ -9,6 +9,7 @@ Run with ``python -m pytest benches/bench_power.py --benchmark-only -s``.
   documented synthetic channel.  Ratio = full chain / table path.
 * ``energy_per_bit_batch`` on 20 000 losses against the scalar ``energy_per_bit(loss_db=x)``
   loop it replaces (same results point by point).  Ratio = loop / batch.
+* ``calibration.leave_one_out()`` against one ``calibrate()``.
 * ``sikernel study`` wall time in a fresh interpreter: "cold" with an empty table
   cache and without the shipped tables (every SI table rebuilt; Numba's on-disk
   cache as found), and "warm" (tables cached).
@@ -101,3 +102,19 @@ def test_study_wall_time(benchmark):
         print(f"\nsikernel study: cold (tables rebuilt) {cold:.1f} s, warm {warm_t:.1f} s, "
               f"ratio {cold / warm_t:.1f}x")
         del warm
+
+
+def test_calibration_leave_one_out(benchmark):
+    """``leave_one_out()`` (16 refits, warm-started at the full fit) against one ``calibrate()``
+    from the shipped defaults in the same run; ratio = leave-one-out / fit."""
+    from sikernel.power import calibration as cal
+
+    cal.evaluate(cal.DEFAULT_COEFFICIENTS)  # load the SI tables of the 16 designs
+    t0 = time.perf_counter()
+    res = cal.calibrate()
+    fit_t = time.perf_counter() - t0
+    loo = benchmark.pedantic(lambda: cal.leave_one_out(res.coefficients), rounds=1, iterations=1)
+    loo_t = benchmark.stats.stats.min
+    benchmark.extra_info["ratio"] = loo_t / fit_t
+    print(f"\ncalibrate {fit_t:.1f} s; leave_one_out ({len(loo.names)} refits) {loo_t:.1f} s; "
+          f"ratio {loo_t / fit_t:.1f}x; worst left-out factor {loo.worst_factor:.2f}")
