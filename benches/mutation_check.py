@@ -96,7 +96,9 @@ def _pytest(root: Path, tests: tuple[str, ...], env: dict[str, str]) -> tuple[in
     t0 = time.perf_counter()
     r = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests],
                        cwd=root, env=env, capture_output=True, text=True)
-    tail = "\n".join((r.stdout + r.stderr).strip().splitlines()[-3:])
+    lines = (r.stdout + r.stderr).strip().splitlines()
+    failed = [ln for ln in lines if ln.startswith(("FAILED", "ERROR"))][:1]
+    tail = "\n".join(failed + lines[-1:])
     return r.returncode, time.perf_counter() - t0, tail
 
 
@@ -141,8 +143,8 @@ def main() -> int:
                 target.write_text(orig)
             verdict = "KILLED" if rc != 0 else "SURVIVED"
             score["killed" if rc != 0 else "survived"] += 1
-            last = tail.splitlines()[-1] if tail else ""
-            print(f"{verdict:9s} {m.name} [{', '.join(m.tests)}] ({t:.0f} s)\n          {last}", flush=True)
+            detail = tail.replace("\n", "\n          ")
+            print(f"{verdict:9s} {m.name} [{', '.join(m.tests)}] ({t:.0f} s)\n          {detail}", flush=True)
     finally:
         if not a.keep:
             shutil.rmtree(root, ignore_errors=True)
