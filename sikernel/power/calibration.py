@@ -25,9 +25,9 @@ Choices made where the reference gives no number (all documented, none tuned):
   (CEI-112G-XSR ≈ 10 dB class, reference table), BER 1e-6.
 * Long-reach DSP designs (Ali, LaCroix, Park, Khairi): BER 1e-4, the raw-BER target of
   CEI-112G-LR (OIF-CEI-05.0 cl. 27).  Park (switch SerDes, loss not stated): 28 dB, the
-  802.3ck KR1 budget a switch SerDes is built for.  Khairi (shown on 20.6 … 38 dB):
-  31.4 dB, the largest loss of the set below the 802.3dj KR 40 dB class at which its
-  energy is quoted as "31 dB loss compensation" in the ISSCC 2022 (Segal et al.) title.
+  802.3ck KR1 budget a switch SerDes is built for.  Khairi (shown on 20.6 / 27 / 31.4 /
+  38 dB): 31.4 dB, which matches the "31 dB loss compensation" quoted for the receiver the
+  reference names as likely the same (ISSCC 2022, Segal et al.) -- an assumption.
 * TX-only designs whose loss is "n/a" (Cusmai, Dickson, Toprak-Deniz): 20 dB
   (:data:`TX_ONLY_LOSS_DB`), a mid-range host channel; a TX-only figure depends on the
   loss only through the launch swing.  Z. Wang: 6 dB (stated "> 6 dB at 50 GHz") on the
