@@ -66,7 +66,9 @@ class GridResult:
         pruned grid holds only its bound; the same arithmetic as an unpruned grid."""
         if self.fom_exact is None or self.fom_exact[ctle_index, tx_index]:
             return float(self.fom_grid_db[ctle_index, tx_index])
-        assert self._point is not None  # set whenever fom_exact is
+        if self._point is None:  # set whenever fom_exact is; a hand-made result lacks it
+            raise SIKernelError("this GridResult holds FOM bounds but no way to evaluate points; "
+                                "use the one returned by grid_search")
         v = self._point(ctle_index, tx_index)
         self.fom_grid_db[ctle_index, tx_index] = v
         self.fom_exact[ctle_index, tx_index] = True
