@@ -17,6 +17,7 @@ ground plane; the zero-thickness stripline).
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -25,7 +26,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.special import ellipk
 
-from sikernel.channel.field2d import wheeler_geometry_factor
+from sikernel.channel import field2d
+from sikernel.channel.field2d import boundary_segment_count, wheeler_geometry_factor
 from sikernel.channel.lines import ETA0, Microstrip, Stripline
 from sikernel.channel.materials import Dielectric
 from sikernel.errors import SIKernelError
@@ -131,6 +133,8 @@ def test_geometry_factor_bad_input() -> None:
         wheeler_geometry_factor("coax", 1e-4, 1e-5, 1e-4)
     with pytest.raises(SIKernelError, match="finite"):
         wheeler_geometry_factor("stripline", 1e-4, -1e-5, 1e-4)
+    with pytest.raises(SIKernelError, match="n_side"):
+        wheeler_geometry_factor("stripline", 1e-4, 1e-5, 1e-4, n_side=1000)
 
 
 #: scaling every dimension by k scales g by 1/k (the solve is scale-free); round-off only
@@ -175,11 +179,148 @@ def test_geometry_factor_converged(geom) -> None:
                                   ("microstrip", 1e-4, 1e-6, 1e-5, None)],
                          ids=["strip-W/h=100", "micro-W/h=10-thin"])
 def test_geometry_factor_wide_strip(geom) -> None:
-    """A strip much wider than its spacing to the plane(s): the boundary is refined with W/h
-    (8 segments on a 100 h wide face would be 11 % off); stripline tends to the parallel-plate
-    value g W = 1 (half the current on each face and on each plane)."""
+    """A strip much wider than its spacing to the plane(s): the long faces are graded from the
+    corners (8 cosine segments on a 100 h wide face would be 11 % off); stripline tends to the
+    parallel-plate value g W = 1 (half the current on each face and on each plane)."""
     kind, w, t, h, s = geom
     g = wheeler_geometry_factor(kind, w, t, h, s)
     assert g == pytest.approx(wheeler_geometry_factor(kind, w, t, h, s, n_side=24), rel=3 * RTOL_G_CONVERGED)
     if kind == "stripline":
         assert g * w == pytest.approx(1.0, rel=0.01)
+
+
+# ---- extreme aspect ratios: bounded mesh, accuracy against a refined independent solve ----------
+#: field2d vs the refined naive_field solve below on the extreme geometries (measured <= 1.1e-3;
+#: the reference itself moves <= 2.2e-4 from 4 to 8 segments per sub-side)
+RTOL_G_EXTREME = 3e-3
+
+# (kind, w, t, h, s): the two fuzzing finds (minutes of solve before the graded mesh; the
+# fuzzed thickness of the first is not recorded, 0.35 h here) and corners of the plausibility
+# limits of the line constructors (lines.GEOMETRY_RANGE_M / GEOMETRY_RATIOS), the lower
+# ones nudged in by 0.1 % (1e-7 / 1e-5 rounds to just below 0.01)
+EXTREME = [
+    ("stripline", 190e-6, 35e-6, 100e-6, 6e-6),      # fuzz: W/h 1.9, S/h 0.06
+    ("microstrip", 20e-6, 56e-6, 10e-6, 0.11e-6),    # fuzz: t/h 5.6, S/h 0.011
+    ("microstrip", 1e-3, 1e-6, 1e-5, 1.001e-7),      # W/h 100, S/h 0.01, t/W 1e-3
+    ("microstrip", 1e-3, 1e-3, 1e-5, 1.001e-7),      # W/h 100, t/h 100, S/h 0.01
+    ("microstrip", 1.001e-7, 1e-6, 1e-5, 1e-3),      # W/h 0.01, t/W 10, S/h 100
+    ("microstrip", 1.001e-6, 1e-7, 1e-4, 1.001e-6),  # W/h 0.01, S/h 0.01
+    ("microstrip", 1e-2, 1e-7, 1e-4, None),          # W/h 100, t/W 1e-5
+    ("stripline", 1e-3, 1e-7, 1e-4, 1.001e-6),       # W/h 10, S/h 0.01, t/W 1e-4
+    ("stripline", 1e-4, 1e-3, 1e-5, 1.001e-7),       # W/h 10, t/h 100, S/h 0.01
+    ("stripline", 1.001e-6, 1e-5, 1e-4, None),       # W/h 0.01, t/W 10
+    ("stripline", 1e-2, 1e-7, 1e-3, 1e-2),           # W/h 10, S/h 10, t/W 1e-5
+]
+
+
+def _ref_breaks(length: float, ell: float, cap: float) -> np.ndarray:
+    """Fractions 0..1 of a side: break points ell/8 * 2^k from each corner, none further apart
+    than ``cap`` (an independent choice from field2d's zones and growth ratio)."""
+    half = [0.0]
+    x = ell / 8.0
+    while x < length / 2.0:
+        half.append(x)
+        x *= 2.0
+    half.append(length / 2.0)
+    pts = [0.0]
+    for a, b in itertools.pairwise(half):
+        k = max(1, math.ceil((b - a) / cap))
+        pts.extend(a + (b - a) * np.arange(1, k + 1) / k)
+    p = np.asarray(pts)
+    return np.concatenate([p, length - p[-2::-1]]) / length
+
+
+def _ref_rect(x0: float, x1: float, y0: float, y1: float, fw: np.ndarray, ft: np.ndarray) -> np.ndarray:
+    """A rectangle as a polygon with extra (collinear) vertices at the break points."""
+    sides = [((x0, y0), (x1, y0), fw), ((x1, y0), (x1, y1), ft),
+             ((x1, y1), (x0, y1), fw), ((x0, y1), (x0, y0), ft)]
+    return np.concatenate([np.asarray(p) + fr[:-1, None] * (np.asarray(q) - np.asarray(p))
+                           for p, q, fr in sides])
+
+
+def _refined_reference_g(kind: str, w: float, t: float, h: float, s: float | None) -> float:
+    """Wheeler's rule on tests/naive_field.py's MoM (8-point Gauss, its own kernels), every
+    sub-side between break points cut into 4 cosine-graded segments: about twice field2d's
+    segment count."""
+    k = "strip" if kind == "stripline" else "micro"
+    ell = min(w, t, h, s if s is not None else w)
+    cap = 0.25 * (2 * h + t) if k == "strip" else math.inf
+    fw, ft = _ref_breaks(w, ell, cap), _ref_breaks(t, ell, cap)
+    dn = 0.005 * ell
+    inductance = []
+    for n in (dn, -dn):
+        y0, ww, tt = h + 2 * n, w - 2 * n, t - 2 * n
+        b = 2 * h + t + 2 * n if k == "strip" else None
+        if s is None:
+            polys, volts = [_ref_rect(-ww / 2, ww / 2, y0, y0 + tt, fw, ft)], [1.0]
+        else:
+            xc = (w + s) / 2
+            polys = [_ref_rect(-xc - ww / 2, -xc + ww / 2, y0, y0 + tt, fw, ft),
+                     _ref_rect(xc - ww / 2, xc + ww / 2, y0, y0 + tt, fw, ft)]
+            volts = [1.0, -1.0]
+        sol = nf.Structure(polys, volts, k, b, n_side=4)
+        inductance.append((1.0 if s is None else 2.0) / sol.charge(0))
+    return (inductance[0] - inductance[1]) / (2 * dn)
+
+
+def _ext_id(g) -> str:
+    kind, w, t, h, s = g
+    gap = "" if s is None else f"-S/h{s / h:.3g}"
+    return f"{kind}-W/h{w / h:.3g}-t/h{t / h:.3g}{gap}"
+
+
+@pytest.mark.parametrize("geom", EXTREME, ids=_ext_id)
+def test_extreme_geometry_bounded_and_accurate(geom) -> None:
+    """Lines at the edges of the constructors' plausibility limits: the boundary mesh stays
+    small (graded from the corners, geometric growth, capped per half side) and g agrees with
+    a finer solve by an independent MoM code."""
+    kind, w, t, h, s = geom
+    n_seg = boundary_segment_count(kind, w, t, h, s)
+    legs = 1 if s is None else 2
+    # four sides per strip, each at most N_SIDE cosine + 2 M_GEOMETRIC geometric segments
+    assert n_seg <= legs * 4 * (field2d.N_SIDE + 2 * field2d.M_GEOMETRIC) <= field2d.MAX_SEGMENTS
+    cls = Microstrip if kind == "microstrip" else Stripline
+    line = cls(_lossless(3.5), w, t, h, spacing=s)      # passes the constructor's checks
+    g = wheeler_geometry_factor(kind, w, t, h, s)
+    assert math.isfinite(g) and g > 0
+    assert line.rlgc(np.array([1e10]))[0][0] > 0
+    assert g == pytest.approx(_refined_reference_g(kind, w, t, h, s), rel=RTOL_G_EXTREME)
+
+
+def test_extreme_gap_parallel_plate_limit() -> None:
+    """A pair of tall strips with a tiny gap (t/s = 1e4): the gap is a parallel-plate capacitor,
+    L_diff = mu0 eps0 / (eps0 (t/s + W/2h)) with both faces receding, so g -> 2/t (1 + O(s/t))."""
+    w = t = 1e-3
+    h, s = 1e-5, 1e-7
+    g = wheeler_geometry_factor("microstrip", w, t, h, s)
+    c = t / s + w / (2 * h)                          # gap plate + the two bottom faces in series
+    dc_dn = -(2 / s) * (1 + t / s) - (1 + w / h) / h
+    assert g == pytest.approx(-dc_dn / c**2, rel=0.02)
+
+
+@given(kind=st.sampled_from(["microstrip", "stripline"]), w_h=st.floats(-2.0, 2.0),
+       t_w=st.floats(-5.0, 1.0), s_h=st.one_of(st.none(), st.floats(-2.0, 2.0)),
+       h=st.floats(-6.5, -2.5))
+@settings(max_examples=200, deadline=None)
+def test_segment_count_bounded(kind: str, w_h: float, t_w: float, s_h: float | None, h: float) -> None:
+    """Any geometry the line constructors accept (log-uniform over their ratio limits) gets a
+    mesh within MAX_SEGMENTS (the order of the dense solve; counted, not solved)."""
+    hh = 10.0**h
+    w = hh * 10.0**min(w_h, 1.0 if kind == "stripline" else 2.0)
+    t = max(w * 10.0**t_w, 1e-7)
+    s = None if s_h is None else hh * 10.0**s_h
+    legs = 1 if s is None else 2
+    n = boundary_segment_count(kind, w, t, hh, s)
+    assert n <= legs * 4 * (field2d.N_SIDE + 2 * field2d.M_GEOMETRIC) <= field2d.MAX_SEGMENTS
+
+
+@pytest.mark.parametrize("geom", [("microstrip", 1.0, 1e-9, 1.0, 1e-9),
+                                  ("stripline", 1.0, 1.0, 1e-9, None),
+                                  ("stripline", 1e3, 1e-9, 1.0, 1e-9)],
+                         ids=["micro", "strip-tall", "strip-wide"])
+def test_segment_count_bounded_beyond_line_limits(geom) -> None:
+    """field2d called directly with ratios of 1e9 (far beyond what the line classes accept):
+    the per-half-side limit M_GEOMETRIC still bounds the mesh (counted, not solved)."""
+    kind, w, t, h, s = geom
+    legs = 1 if s is None else 2
+    assert boundary_segment_count(kind, w, t, h, s) <= legs * 4 * (field2d.N_SIDE + 2 * field2d.M_GEOMETRIC)

@@ -48,31 +48,108 @@ import numpy as np
 
 from ..errors import SIKernelError
 
-#: segments per rectangle side (cosine-graded); g is within 0.03 % of the 24-segment value at 8
+#: segments per rectangle side (cosine-graded) of an ordinary cross-section: half of them in
+#: each corner zone of a long side; g is within 0.03 % of the 24-segment value at 8
 N_SIDE = 8
-#: at least one boundary segment per this many times the smallest conductor spacing (h or s)
-SEGMENTS_PER_GAP = 1.0
+#: largest n_side accepted (bounds the matrix size, see MAX_SEGMENTS)
+N_SIDE_MAX = 24
+#: corner zone: the cosine grading covers ZONE x the smallest dimension min(w, t, h, s) from
+#: each corner (a shorter side is one cosine-graded run, as for an ordinary cross-section)
+ZONE = 2.0
+#: beyond the corner zones segment lengths grow geometrically by 1 + GROWTH / n_side towards
+#: the middle of the side (1.25 at n_side = 8)
+GROWTH = 2.0
+#: at most this many geometrically growing segments per half side; past it the growth ratio
+#: is raised to span the side (reached only beyond side / min(w, t, h, s) ~ 1e4 at n_side = 8)
+M_GEOMETRIC = 40
+#: stripline: no segment longer than this fraction of the plane spacing b (the smooth part of
+#: the Green's function, integrated by 6-point Gauss-Legendre, varies on the scale b / pi)
+STRIP_MAX_SEGMENT_OVER_B = 0.5
+#: hard bound on the boundary segments of a cross-section (two strips x four sides x
+#: (N_SIDE_MAX + 2 M_GEOMETRIC)); the mesh construction cannot exceed it
+MAX_SEGMENTS = 8 * (N_SIDE_MAX + 2 * M_GEOMETRIC)
 #: Wheeler step: every surface recedes by this fraction of the smallest dimension (each way)
 REL_STEP = 0.005
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(6)
 
 
+def _geometric_fill(rest: float, d0: float, q: float, cap: float) -> np.ndarray:
+    """Segment lengths d0 q, d0 q^2, ... (none above ``cap``) summing to ``rest``; at most
+    M_GEOMETRIC of them (q raised, cap dropped, when more would be needed)."""
+    sizes, total, d = [], 0.0, d0
+    while total < rest and len(sizes) <= M_GEOMETRIC:
+        d = min(d * q, max(cap, d0))
+        sizes.append(d)
+        total += d
+    if len(sizes) > M_GEOMETRIC:
+        # exactly M_GEOMETRIC segments: solve d0 (q + ... + q^m) = rest for q (bisection)
+        m, lo, hi = M_GEOMETRIC, 1.0, 2.0
+        while d0 * sum(hi ** j for j in range(1, m + 1)) < rest:
+            hi *= 2.0
+        for _ in range(100):
+            mid = 0.5 * (lo + hi)
+            if d0 * sum(mid ** j for j in range(1, m + 1)) < rest:
+                lo = mid
+            else:
+                hi = mid
+        sizes = [d0 * hi ** j for j in range(1, m + 1)]
+    elif len(sizes) > 1 and total - rest > 0.5 * sizes[-1]:
+        sizes.pop()                                   # closer to rest without the last one
+    out = np.asarray(sizes)
+    return out * (rest / out.sum())
+
+
+def _side_fractions(length: float, zone: float, n_side: int, cap: float) -> np.ndarray:
+    """Break points (fractions 0..1) of a side: cosine-graded over ``zone`` from each corner
+    (``ceil(n_side / 2)`` segments each), geometric growth in between (none longer than
+    ``cap``); a side no longer than two zones is one cosine-graded run of ``2 ceil(n_side/2)``."""
+    nz = max(1, math.ceil(n_side / 2))
+    half = 0.5 * length
+    z = min(half, zone)
+    pts = z * (1.0 - np.cos(0.5 * np.pi * np.arange(nz + 1) / nz))
+    d0 = pts[-1] - pts[-2]
+    if half - z > 0.25 * d0:                          # else: the last zone segment stretches to half
+        pts = np.concatenate([pts, z + np.cumsum(_geometric_fill(half - z, d0, 1.0 + GROWTH / n_side, cap))])
+    pts[-1] = half
+    full = np.concatenate([pts, length - pts[-2::-1]])
+    return full / length
+
+
+def _mesh(kind: str, w: float, t: float, h: float, s: float | None,
+          n_side: int) -> tuple[np.ndarray, np.ndarray]:
+    """Break-point fractions of the horizontal and the vertical strip sides, from the nominal
+    geometry (the same for both Wheeler solves)."""
+    ell = min(w, t, h, s if s is not None else w)
+    cap = STRIP_MAX_SEGMENT_OVER_B * (2.0 * h + t) if kind == "strip" else math.inf
+    return (_side_fractions(w, ZONE * ell, n_side, cap), _side_fractions(t, ZONE * ell, n_side, cap))
+
+
 def _segments(rects: list[tuple[float, float, float, float]],
-              n_wt: tuple[int, int]) -> tuple[np.ndarray, ...]:
-    """Cosine-graded boundary segments: ``n_wt[0]`` on the horizontal sides of every strip,
-    ``n_wt[1]`` on the vertical ones."""
+              fracs: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, ...]:
+    """Boundary segments: break points ``fracs[0]`` on the horizontal sides of every strip,
+    ``fracs[1]`` on the vertical ones (symmetric, so the direction of travel does not matter)."""
     a_pts, b_pts, owner = [], [], []
     for k, (x0, x1, y0, y1) in enumerate(rects):
         corners = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
         for i in range(4):
             p, q = corners[i], corners[(i + 1) % 4]
-            n = n_wt[i % 2]
-            s = 0.5 * (1.0 - np.cos(np.pi * np.arange(n + 1) / n))
+            s = fracs[i % 2]
             pts = p + s[:, None] * (q - p)
             a_pts.append(pts[:-1])
             b_pts.append(pts[1:])
-            owner.append(np.full(n, k))
+            owner.append(np.full(len(s) - 1, k))
     return np.concatenate(a_pts), np.concatenate(b_pts), np.concatenate(owner)
+
+
+def boundary_segment_count(kind: str, width: float, thickness: float, height: float,
+                           spacing: float | None = None, n_side: int = N_SIDE) -> int:
+    """Number of boundary segments (the order of the dense system) of the cross-section's solve.
+
+    Parameters as :func:`wheeler_geometry_factor`; never more than :data:`MAX_SEGMENTS`.
+    """
+    k, dims = _checked(kind, width, thickness, height, spacing, n_side)
+    fw, ft = _mesh(k, *dims, n_side)
+    return (1 if spacing is None else 2) * 2 * (len(fw) + len(ft) - 2)
 
 
 def _ln_integral(px: np.ndarray, py: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -93,9 +170,9 @@ def _ln_integral(px: np.ndarray, py: np.ndarray, a: np.ndarray, b: np.ndarray) -
 
 
 def _charge(kind: str, rects: list[tuple[float, float, float, float]], volts: tuple[float, ...],
-            b: float | None, n_wt: tuple[int, int]) -> float:
+            b: float | None, fracs: tuple[np.ndarray, np.ndarray]) -> float:
     """Charge per metre (eps0 = 1 units) on the first strip for the given strip potentials."""
-    a, e, owner = _segments(rects, n_wt)
+    a, e, owner = _segments(rects, fracs)
     mid = 0.5 * (a + e)
     px, py = mid[:, 0], mid[:, 1]
     p = -_ln_integral(px, py, a, e) / (2.0 * np.pi)
@@ -119,29 +196,28 @@ def _charge(kind: str, rects: list[tuple[float, float, float, float]], volts: tu
 
 
 def _l_over_mu0(kind: str, w: float, t: float, h: float, s: float | None, n: float,
-                n_wt: tuple[int, int]) -> float:
+                fracs: tuple[np.ndarray, np.ndarray]) -> float:
     """External inductance of the mode over mu0 with every surface receded by ``n``."""
     ww, tt = w - 2.0 * n, t - 2.0 * n
     y0 = h + 2.0 * n                                  # the plane(s) and the strip face both recede
     b = 2.0 * h + t + 2.0 * n if kind == "strip" else None
     if s is None:
-        q = _charge(kind, [(-ww / 2, ww / 2, y0, y0 + tt)], (1.0,), b, n_wt)
+        q = _charge(kind, [(-ww / 2, ww / 2, y0, y0 + tt)], (1.0,), b, fracs)
         return 1.0 / q
     xc = (w + s) / 2.0
     rects = [(-xc - ww / 2, -xc + ww / 2, y0, y0 + tt), (xc - ww / 2, xc + ww / 2, y0, y0 + tt)]
-    q = _charge(kind, rects, (1.0, -1.0), b, n_wt)
+    q = _charge(kind, rects, (1.0, -1.0), b, fracs)
     return 2.0 / q                                    # L_diff = 2 L_odd, V_diff = 2 V
 
 
 @lru_cache(maxsize=4096)
 def _factor(kind: str, w: float, t: float, h: float, s: float | None, n_side: int) -> float:
     dn = REL_STEP * min(w, t, h, s if s is not None else w)
-    # segments per side from the nominal geometry (the same for both perturbed solves): at
-    # least n_side, and one per SEGMENTS_PER_GAP x the smallest spacing to another conductor
-    d_ref = SEGMENTS_PER_GAP * (min(h, s) if s is not None else h)
-    n_wt = (max(n_side, math.ceil(w / d_ref)), max(n_side, math.ceil(t / d_ref)))
-    lp = _l_over_mu0(kind, w, t, h, s, dn, n_wt)
-    lm = _l_over_mu0(kind, w, t, h, s, -dn, n_wt)
+    # the mesh from the nominal geometry, the same for both perturbed solves (a smooth
+    # discretisation error cancels in the difference)
+    fracs = _mesh(kind, w, t, h, s, n_side)
+    lp = _l_over_mu0(kind, w, t, h, s, dn, fracs)
+    lm = _l_over_mu0(kind, w, t, h, s, -dn, fracs)
     return (lp - lm) / (2.0 * dn)
 
 
@@ -169,16 +245,24 @@ def wheeler_geometry_factor(kind: str, width: float, thickness: float, height: f
         mode, or the differential mode ``R_diff = 2 R_odd`` for a pair), strips and
         planes together.
     """
+    k, dims = _checked(kind, width, thickness, height, spacing, n_side)
+    return _factor(k, *dims, int(n_side))
+
+
+def _checked(kind: str, width: float, thickness: float, height: float, spacing: float | None,
+             n_side: int) -> tuple[str, tuple[float, float, float, float | None]]:
     k = {"microstrip": "micro", "stripline": "strip"}.get(kind)
     if k is None:
         raise SIKernelError(f"kind={kind!r}: expected 'microstrip' or 'stripline'")
     dims = [width, thickness, height] + ([] if spacing is None else [spacing])
     if not all(math.isfinite(x) and x > 0 for x in dims):
         raise SIKernelError(f"strip dimensions {dims} must be finite and > 0 m")
-    if n_side < 2:
-        raise SIKernelError(f"n_side={n_side!r}: expected at least 2 segments per side")
-    return _factor(k, float(width), float(thickness), float(height),
-                   None if spacing is None else float(spacing), int(n_side))
+    if not (2 <= n_side <= N_SIDE_MAX and int(n_side) == n_side):
+        raise SIKernelError(f"n_side={n_side!r}: expected an integer from 2 to {N_SIDE_MAX} "
+                            "segments per side")
+    return k, (float(width), float(thickness), float(height),
+               None if spacing is None else float(spacing))
 
 
-__all__ = ["N_SIDE", "REL_STEP", "SEGMENTS_PER_GAP", "wheeler_geometry_factor"]
+__all__ = ["MAX_SEGMENTS", "N_SIDE", "N_SIDE_MAX", "REL_STEP", "boundary_segment_count",
+           "wheeler_geometry_factor"]
