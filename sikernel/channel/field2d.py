@@ -14,11 +14,15 @@ capacitance ``C_air`` of the cross-section, here from a boundary-element (method
 moments) solve of the strips' surface charge:
 
 * strips: rectangles ``w x t`` (one, or a pair with edge gap ``s`` at +1 / -1 V for the
-  differential mode, whose ``L_diff = 2 L_odd``), every side cut into cosine-graded
-  segments (fine at the corners, where the charge is singular): ``n_side``, or one per
-  smallest spacing ``min(h, s)`` of its length when that is more (a wide strip close to
-  its plane), the same counts for both Wheeler solves; piecewise-constant charge,
-  collocation at segment midpoints;
+  differential mode, whose ``L_diff = 2 L_odd``), the boundary graded towards the corners
+  (where the charge is singular): within ``ZONE x min(w, t, h, s)`` of each corner
+  ``n_side / 2`` cosine-graded segments (a side shorter than two zones is one cosine-graded
+  run of ``n_side``, as on an ordinary line), beyond it segments growing geometrically by
+  ``1 + GROWTH / n_side`` to mid-side (between plates none longer than ``b / 2``), at most
+  ``M_GEOMETRIC`` of them per half side (the ratio raised past that): the count grows with
+  ``log(side / min(w, t, h, s))`` and never exceeds ``MAX_SEGMENTS``; the mesh is laid out
+  on the nominal geometry and scaled with the sides for both Wheeler solves; piecewise-
+  constant charge, collocation at segment midpoints;
 * microstrip: the ground plane by an image (Green's function ``-ln(r/r')/(2 pi eps0)``);
   stripline: the closed-form Green's function of a line charge between grounded planes
   ``y = 0, b`` (``b = 2 h + t``),
@@ -31,12 +35,17 @@ moments) solve of the strips' surface charge:
 
 The microstrip dielectric does not enter ``g`` (it changes C, not L); the solve is in air.
 
-Accuracy (tests/test_field_solve.py): with ``n_side`` = 8, ``g`` is within 0.03 % of its
-value at 24 segments per side on ordinary lines, within 0.25 % at W/h = 10-100 or t/h = 100
-and agrees with an independent surface-current integration ``R_s oint |J_s|^2 / I^2``
-(tests/naive_field.py) and a finite-difference Laplace solve (tests/naive_lines.py).
-Cost: about 1-40 ms per cross-section (2 cores, loaded), up to 2 s for W/h ~ 100 (hundreds
-of segments); results are cached per geometry.
+Accuracy (tests/test_field_solve.py): with ``n_side`` = 8, ``g`` is within 0.035 % of its
+value at 24 segments per side on ordinary lines, and agrees with an independent surface-
+current integration ``R_s oint |J_s|^2 / I^2`` (tests/naive_field.py, within 0.13 %) and a
+finite-difference Laplace solve (tests/naive_lines.py, 0.5 %); at the corners of the line
+classes' plausibility limits (W/h 0.01-100, S/h 0.01-100, t/W to 1e-5, t/h to 100) within
+0.11 % of a twice finer solve by tests/naive_field.py's MoM.
+Cost: 36-80 segments and about 1-15 ms on ordinary lines, at most 576 segments and 0.6 s at
+those corners (2 cores, loaded; the former one-segment-per-min(h, s) mesh needed thousands,
+6 to over 60 s); results are cached per geometry.  Beyond the line classes' limits (direct
+calls, ratios ~1e4 and more, or a stripline wider than ~40 b) the per-half-side bound
+coarsens the mesh: the cost stays bounded, the accuracy degrades (untested there).
 """
 
 from __future__ import annotations
@@ -236,7 +245,8 @@ def wheeler_geometry_factor(kind: str, width: float, thickness: float, height: f
     spacing : float or None
         Edge-to-edge gap of a differential pair in m (``None``: single-ended line).
     n_side : int
-        Boundary segments per rectangle side.
+        Boundary segments per rectangle side of an ordinary line (2 to ``N_SIDE_MAX``); long
+        sides get more, graded (see the module notes).
 
     Returns
     -------
