@@ -154,7 +154,15 @@ def boundary_segment_count(kind: str, width: float, thickness: float, height: fl
                            spacing: float | None = None, n_side: int = N_SIDE) -> int:
     """Number of boundary segments (the order of the dense system) of the cross-section's solve.
 
-    Parameters as :func:`wheeler_geometry_factor`; never more than :data:`MAX_SEGMENTS`.
+    Parameters
+    ----------
+    kind, width, thickness, height, spacing, n_side
+        As for :func:`wheeler_geometry_factor`.
+
+    Returns
+    -------
+    int
+        The segment count; never more than :data:`MAX_SEGMENTS`.
     """
     k, dims = _checked(kind, width, thickness, height, spacing, n_side)
     fw, ft = _mesh(k, *dims, n_side)

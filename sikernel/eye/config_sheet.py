@@ -46,6 +46,16 @@ def _filled(x: Any) -> bool:
 def read_cells(path: str | Path) -> list[list[Any]]:
     """All cells of sheet ``COM_Settings`` (rows of Python values, '' when empty).
 
+    Parameters
+    ----------
+    path : str or Path
+        An IEEE COM configuration workbook (``config_com_ieee8023_93a=*.xlsx``).
+
+    Returns
+    -------
+    list of list
+        The sheet's rows, each a list of cell values.
+
     Raises
     ------
     SIKernelError
@@ -75,7 +85,18 @@ def read_cells(path: str | Path) -> list[list[Any]]:
 
 def name_columns(cells: list[list[Any]]) -> list[int]:
     """Columns holding keyword names: column 0 and the first column after each run of
-    separator columns (at most ``_SEPARATOR_FILL`` of the rows filled)."""
+    separator columns (at most ``_SEPARATOR_FILL`` of the rows filled).
+
+    Parameters
+    ----------
+    cells : list of list
+        The sheet's rows, as :func:`read_cells` returns them.
+
+    Returns
+    -------
+    list of int
+        Zero-based indices of the name columns; each value sits in the next column.
+    """
     if not cells:
         return []
     n_rows, width = len(cells), len(cells[0])
@@ -133,7 +154,20 @@ def read_sheet(path: str | Path) -> dict[str, Any]:
 def lookup(sheet: dict[str, Any], keyword: str) -> tuple[bool, Any]:
     """(found, value) of ``keyword`` as the reference code's ``xls_parameter`` finds it:
     case-insensitive, otherwise exact (a keyword written with a trailing space is not
-    found under its bare name)."""
+    found under its bare name).
+
+    Parameters
+    ----------
+    sheet : dict
+        Keyword to value, as :func:`read_sheet` returns it.
+    keyword : str
+        The keyword to find.
+
+    Returns
+    -------
+    tuple of (bool, object)
+        Whether it was found, and its value (None when not found).
+    """
     low = keyword.lower()
     for k, v in sheet.items():
         if k.lower() == low:
@@ -147,7 +181,18 @@ _TOKEN = re.compile(r"\s+|\d*\.?\d+(?:[eE][+-]?\d+)?|\d+\.|[A-Za-z_]\w*|[\[\]();
 
 def parse_value(value: Any) -> Any:
     """A sheet cell as the reference code sees it after ``eval``: numbers stay floats,
-    MATLAB numeric expressions become floats or numpy arrays, other text stays text."""
+    MATLAB numeric expressions become floats or numpy arrays, other text stays text.
+
+    Parameters
+    ----------
+    value : object
+        A raw cell value (number, bool or text).
+
+    Returns
+    -------
+    object
+        A float, a numpy array, or the text unchanged when it is not a numeric expression.
+    """
     if isinstance(value, bool):
         return float(value)
     if isinstance(value, (int, float)):
