@@ -64,6 +64,7 @@ from typing import Any
 import numpy as np
 
 from . import _validate
+from ._files import chmod_as_created as _chmod_as_created
 from .errors import SIKernelError, SIKernelWarning
 
 #: version of the file layout written by this module
@@ -271,25 +272,6 @@ def _h5py() -> Any:
 
 
 # --------------------------------------------------------------------------- file modes, locking
-def _umask() -> int:
-    """The process umask, read without changing it (Linux: /proc; elsewhere set-and-restore)."""
-    with contextlib.suppress(OSError, ValueError):
-        with builtins.open("/proc/self/status") as fh:
-            for line in fh:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    old = os.umask(0o022)
-    os.umask(old)
-    return old
-
-
-def _chmod_as_created(path: str | os.PathLike[str]) -> None:
-    """Give a file made by :func:`tempfile.mkstemp` (mode 0600) the mode a plain ``open`` would
-    have given it: ``0666 & ~umask``, as other tools do."""
-    with contextlib.suppress(OSError):
-        os.chmod(path, 0o666 & ~_umask())
-
-
 _LOCK_SUFFIX = ".lock"
 #: lock files held by this process (an flock probe from a second descriptor would see them
 #: as held by "another" writer)

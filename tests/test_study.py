@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -48,6 +49,21 @@ def test_hdf5_round_trip(study, tmp_path):
     assert a == b
     assert set(back["curves"]) == set(study.curves)
     assert not list(tmp_path.glob("*.tmp"))
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o002, 0o664)])
+def test_outputs_honour_the_umask(study, tmp_path, umask, mode):
+    """The study's HDF5 file and figures get 0666 & ~umask, not mkstemp's 0600 (issue 13)."""
+    from sikernel.study import write_figures
+
+    old = os.umask(umask)
+    try:
+        files = [write_hdf5(study, tmp_path / "s.h5"), *write_figures(study, tmp_path / "fig")]
+    finally:
+        os.umask(old)
+    assert len(files) >= 2
+    for p in files:
+        assert p.stat().st_mode & 0o777 == mode, (p, oct(p.stat().st_mode))
 
 
 def test_command_no_arguments_fresh_dir(tmp_path):

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .._files import chmod_as_created
 from ..errors import SIKernelError
 from ._common import check_type, new_axes
 
@@ -411,6 +412,7 @@ def write_study_figures(res: StudyResult, out_dir: Any) -> list:
         p = out / name
         fd, tmp = tempfile.mkstemp(dir=out, suffix=".png.tmp")
         os.close(fd)
+        chmod_as_created(tmp)
         try:
             fig.savefig(tmp, dpi=110, format="png", bbox_inches="tight")
             os.replace(tmp, p)

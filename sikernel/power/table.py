@@ -60,6 +60,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .._files import chmod_as_created
 from ..errors import SIKernelError
 from . import si
 from .budget import OpTable
@@ -470,7 +471,7 @@ def _save(path: Path, t: LossTable) -> None:
                      rx_ffe_taps=t.rx_ffe_taps, dfe_taps=t.dfe_taps, mlsd=t.mlsd, gdc_db=t.gdc_db,
                      baud=t.baud, levels=t.levels,
                      **{f"raw_{k}": v for k, v in t.raw.items()})
-        os.chmod(tmp, 0o644)
+        chmod_as_created(tmp)
         os.replace(tmp, path)
     except OSError:
         if os.path.exists(tmp):

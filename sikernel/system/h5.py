@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from .._files import chmod_as_created
 from .result import StudyResult, nan_to_none
 
 
@@ -43,6 +44,7 @@ def write_hdf5(res: StudyResult, path: str | os.PathLike) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".h5.tmp")
     os.close(fd)
+    chmod_as_created(tmp)
     try:
         with h5py.File(tmp, "w") as h:
             h.attrs["inputs_json"] = json.dumps(nan_to_none(res.inputs), default=str)
