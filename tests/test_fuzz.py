@@ -283,9 +283,6 @@ def test_energy_per_bit_fuzz(loss, baud, node, mod):
 
 
 # --------------------------------------------------------------------------- com (input validation)
-@pytest.mark.xfail(strict=True, reason=(
-    "COM area (sikernel/eye/presets.py validate_preset, not this module's owner): "
-    "get_preset(t_r_s=None) raises TypeError and t_r_s=[] ValueError instead of SIKernelError"))
 @SMALL
 @given(name=st.sampled_from(["t_r_s", "f_b", "sigma_rj", "eta0_v2_hz", "dfe_bmax", "tx_taps", "bogus"]),
        value=anything_number)

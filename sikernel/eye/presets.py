@@ -438,6 +438,26 @@ _FIELDS = {f.name for f in dataclasses.fields(ComPreset)}
 _ALIASES = {"n_bg": "dfe_n_bg"}
 
 
+def _check_override_types(base: ComPreset, overrides: dict[str, Any]) -> None:
+    """Scalar fields take a real number (``None`` only where the field is optional), flags a
+    bool; the message names the field, the value and what is accepted."""
+    types = {f.name: str(f.type) for f in dataclasses.fields(ComPreset)}
+    for k, v in overrides.items():
+        cur = getattr(base, k)
+        optional = "None" in types[k]
+        if v is None:
+            if not optional and cur is not None:
+                raise SIKernelError(f"COM preset {k}=None; expected a value like {cur!r}")
+            continue
+        if isinstance(cur, bool):
+            if not isinstance(v, bool | np.bool_) and v not in (0, 1):
+                raise SIKernelError(f"COM preset {k}={v!r}; expected True or False")
+        elif isinstance(cur, int | float | np.number) and not (
+                isinstance(v, int | float | np.number) and not isinstance(v, bool | np.bool_)):
+            raise SIKernelError(f"COM preset {k}={v!r} ({type(v).__name__}); expected a real number "
+                                f"like {cur!r} (SI units: s, Hz, V, m)")
+
+
 def get_preset(name: str | ComPreset = "802.3ck-kr", **overrides: Any) -> ComPreset:
     """Return a COM preset by name, with any field overridden.
 
@@ -472,6 +492,7 @@ def get_preset(name: str | ComPreset = "802.3ck-kr", **overrides: Any) -> ComPre
     if bad:
         raise SIKernelError(f"unknown COM preset field(s) {bad}; known: {', '.join(sorted(_FIELDS))}")
     if overrides:
+        _check_override_types(base, overrides)
         over = {k: overrides[k] for k in sorted(overrides)}
         # dependent fields follow an override of what they depend on unless given too:
         # new package cases -> aggressor lengths = the victim's TX lengths; new b_max -> b_min = -b_max
