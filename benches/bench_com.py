@@ -93,8 +93,10 @@ def test_fom_standalone(benchmark, problem):
     warm = benchmark.stats.stats.min
     args = (q, offs, c, m, np.array(p.bmin), np.array(p.dfe_bmax), vn[g.ctle_index], 4, p.r_lm,
             p.snr_tx_db, p.a_dd_ui, p.sigma_rj_ui)
-    naive = _best(lambda: naive_fom(*args), 5)
-    assert abs(naive_fom(*args)[0] - r.fom_db) < 1e-9
+    # the preset's sampling rule and floating DFE taps, as fom() applies them (as tests/test_com.py)
+    nkw = {"mm_tol": p.mm_kernel_tol, "flt": p.dfe_float()}
+    naive = _best(lambda: naive_fom(*args, **nkw), 5)
+    assert abs(naive_fom(*args, **nkw)[0] - r.fom_db) < 1e-9
     benchmark.extra_info.update({"warm_s": warm, "naive_numpy_s": naive, "ratio": naive / warm,
                                  "first_call_s": time.perf_counter() - t_cold0, "n_samples": q.size})
     print(f"\nFOM standalone: {warm * 1e6:.1f} us ({q.size} samples); naive NumPy {naive * 1e3:.2f} ms; "
