@@ -116,17 +116,27 @@ def _peer_us(cfg: dict, n: int) -> float:
 _MEM_CHILD = """
 import json, resource, sys, tempfile, time
 from pathlib import Path
+def peak_kib():
+    # VmHWM: this process's own peak (ru_maxrss survives execve on Linux, so a child started
+    # from a large pytest process would report the parent's peak)
+    try:
+        for line in open("/proc/self/status"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 sys.path.insert(0, {bench!r})
 from bench_sweep import config, KERNEL_ONLY
 from sikernel.sweep import run_sweep
 n = int(sys.argv[1])
 with tempfile.TemporaryDirectory() as d:
     run_sweep(config(64, KERNEL_ONLY), Path(d) / "w.h5", quiet=True, chunk=256)
-    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    base = peak_kib()
     t0 = time.perf_counter()
     run_sweep(config(n, KERNEL_ONLY), Path(d) / "m.h5", quiet=True, chunk=256, threads=2)
     dt = time.perf_counter() - t0
-print(json.dumps({{"base_kib": base, "peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+print(json.dumps({{"base_kib": base, "peak_kib": peak_kib(),
                   "s": dt}}))
 """
 
