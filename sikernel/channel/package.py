@@ -131,6 +131,14 @@ def _line(gamma: np.ndarray, zc: float, length_m: float) -> np.ndarray:
     return m
 
 
+def _reversed(t: np.ndarray) -> np.ndarray:
+    """Port reversal of a reciprocal 2-port ABCD stack (AD - BC = 1): A and D swapped."""
+    r = t.copy()
+    r[:, 0, 0] = t[:, 1, 1]
+    r[:, 1, 1] = t[:, 0, 0]
+    return r
+
+
 def get_package(model: str | PackageModel) -> PackageModel:
     """Preset by name (case-insensitive) or a :class:`PackageModel` passed through.
 
@@ -196,12 +204,7 @@ def package_abcd(model: str | PackageModel, z_p_m: float, f: object, side: str =
         mats.append(_line(gamma, zc, zp if ln is None else ln))
     mats.append(_shunt(w, pm.cp_f))
     t = cascade_abcd(*mats)
-    if side == "rx":  # port reversal of a reciprocal 2-port (AD - BC = 1): swap A and D
-        r = t.copy()
-        r[:, 0, 0] = t[:, 1, 1]
-        r[:, 1, 1] = t[:, 0, 0]
-        t = r
-    return t
+    return _reversed(t) if side == "rx" else t
 
 
 def package_channel(model: str | PackageModel, z_p_m: float, f: object, side: str = "tx") -> Channel:
@@ -269,10 +272,7 @@ def board_channel(f: object, z_bp_m: float, c0_f: float, c1_f: float,
     gamma = ParametricLine(a1, a2, tau, zc, g0, name="board").gamma(fa)
     t = cascade_abcd(_shunt(w, c0), _line(gamma, zc, zb), _shunt(w, c1))
     if side == "rx":
-        r = t.copy()
-        r[:, 0, 0] = t[:, 1, 1]
-        r[:, 1, 1] = t[:, 0, 0]
-        t = r
+        t = _reversed(t)
     z0 = 2.0 * r0_ohm
     return Channel(fa, abcd_to_s(t, z0), z0, f"host board {side} z_bp={zb * 1e3:g} mm",
                    {"z_bp_m": zb, "side": side})
