@@ -231,18 +231,23 @@ def _eval_matlab(s: str) -> Any:
     return float(v)
 
 
-def _matrix(toks: list[str]) -> np.ndarray:
-    rows: list[list[str]] = [[]]
+def _split_top(toks: list[str], sep: str) -> list[list[str]]:
+    """Split tokens at every ``sep`` outside parentheses."""
+    parts: list[list[str]] = [[]]
     depth = 0
     for t in toks:
         depth += t == "("
         depth -= t == ")"
-        if t == ";" and depth == 0:
-            rows.append([])
+        if t == sep and depth == 0:
+            parts.append([])
         else:
-            rows[-1].append(t)
+            parts[-1].append(t)
+    return parts
+
+
+def _matrix(toks: list[str]) -> np.ndarray:
     out = []
-    for row in rows:
+    for row in _split_top(toks, ";"):
         elems = [np.atleast_1d(np.asarray(_element(e), dtype=float)) for e in _split_elements(row)]
         if elems:
             out.append(np.concatenate(elems))
@@ -290,16 +295,7 @@ def _split_elements(toks: list[str]) -> list[list[str]]:
 def _element(toks: list[str]) -> Any:
     """One element: an arithmetic expression or a range a:b / a:s:b."""
     toks = [t for t in toks if not t.isspace()]
-    parts: list[list[str]] = [[]]
-    depth = 0
-    for t in toks:
-        depth += t == "("
-        depth -= t == ")"
-        if t == ":" and depth == 0:
-            parts.append([])
-        else:
-            parts[-1].append(t)
-    vals = [_arith("".join(p)) for p in parts]
+    vals = [_arith("".join(p)) for p in _split_top(toks, ":")]
     if len(vals) == 1:
         return vals[0]
     if len(vals) == 2:
