@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .coefficients import EnergyCoefficients
-from .technology import Technology
+from .technology import NODES, REFERENCE_NODE_NM, Technology
 
 #: sample rate at which ``walden_fom_j`` is quoted (S/s): a 112G PAM4 receiver's ADC
 ADC_REF_RATE_HZ = 56e9
@@ -270,8 +270,6 @@ def afe_gm_per_c(baud: float, co: EnergyCoefficients, gain: float = 1.0,
         ``g_m / C_L`` in S/F (1/s); ``inf`` when not realisable.
     """
     if tech is None:
-        from .technology import NODES, REFERENCE_NODE_NM
-
         tech = NODES[REFERENCE_NODE_NM]
     f_bw = co.afe_bandwidth_per_baud * baud
     return 2.0 * math.pi * f_bw * gain / co.bw_extension * self_loading(gain * f_bw, tech, co)
@@ -361,8 +359,6 @@ def adc_fom_j(baud: float, tech: Technology, co: EnergyCoefficients) -> float:
     float
         FOM_W in J per conversion step.
     """
-    from .technology import NODES, REFERENCE_NODE_NM
-
     f_c = co.adc_corner_hz * tech.f_t_hz / NODES[REFERENCE_NODE_NM].f_t_hz
     norm = 1.0 + ADC_REF_RATE_HZ / co.adc_corner_hz
     return co.walden_fom_j * tech.energy_scale * (1.0 + baud / f_c) / norm
