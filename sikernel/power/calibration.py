@@ -60,6 +60,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .api import _MODULATIONS
 from .coefficients import DEFAULT_COEFFICIENTS, DOC, FITTED, EnergyCoefficients
 
 #: loss assumed for TX-only designs whose channel is not stated (dB at Nyquist)
@@ -75,8 +76,6 @@ XSR_LOSS_DB = 10.0
 #: coefficients of every other design (P. J. Huber, Robust Statistics, Wiley 1981)
 ROBUST_LOSS = "soft_l1"
 ROBUST_SCALE = 0.3
-
-_BITS_PER_SYMBOL = {"nrz": 1.0, "pam4": 2.0, "pam6": math.log2(6.0), "pam8": 3.0}
 
 
 @dataclass(frozen=True)
@@ -136,7 +135,7 @@ class CalibrationPoint:
     @property
     def baud(self) -> float:
         """Symbol rate in Bd."""
-        return self.bit_rate_gbps * 1e9 / _BITS_PER_SYMBOL[self.modulation]
+        return self.bit_rate_gbps * 1e9 / math.log2(_MODULATIONS[self.modulation])
 
 
 _P = CalibrationPoint
@@ -236,7 +235,7 @@ _OP_CACHE: dict[tuple, object] = {}
 
 
 def _point_op(p: CalibrationPoint):
-    from .api import _MODULATIONS, restrict
+    from .api import restrict
     from .budget import FAMILIES, with_retimed_ctle_only
     from .table import get_table
 
@@ -269,7 +268,7 @@ def predict(p: CalibrationPoint, co: EnergyCoefficients) -> tuple[float, str]:
         Family ("none" when it does not close).
     """
     from ..errors import SIKernelError
-    from .api import _MODULATIONS, breakdown
+    from .api import breakdown
     from .technology import get_technology
 
     try:
