@@ -884,13 +884,11 @@ def _open_h5(path: Path) -> Any:
         raise SIKernelError(f"{path} is a folder, not a sweep file")
     if not os.access(path, os.R_OK):
         raise SIKernelError(f"permission denied: cannot read {path}")
-    writer_alive = WriterLock(path).is_locked_by_other()
-    if not writer_alive:
+    first: BaseException | None = None
+    if not WriterLock(path).is_locked_by_other():
         # a live SWMR writer's superblock may lag behind the data it appends; a file without
         # a writer must be as long as its superblock says (else SWMR opens retry for minutes)
         _check_not_truncated(path)
-    first: BaseException | None = None
-    if not writer_alive:
         try:
             return h5py.File(path, "r", locking=False)
         except (OSError, RuntimeError) as exc:
