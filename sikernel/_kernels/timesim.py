@@ -66,6 +66,17 @@ def _axpy1(acc, xs, t):
 
 
 @kernel
+def _row_frac(pos, n_rows):
+    """Table row below ``pos`` and the fraction towards the next (the last pair: fraction 1)."""
+    r = math.floor(pos)
+    f = pos - r
+    if r >= n_rows - 1:
+        r = n_rows - 2
+        f = 1.0
+    return r, f
+
+
+@kernel
 def _fir_block(x, x0, taps, out):
     """``out[i] = sum_j x[x0 + i + j] taps[j]``, each sum accumulated in the order ``j = 0, 1, ...``.
 
@@ -86,6 +97,12 @@ def _fir_block(x, x0, taps, out):
 
 
 @kernel
+def _lerp(a, b, f):
+    """``a`` moved towards ``b`` by ``f`` (``a`` itself when ``f`` is 0)."""
+    return (1.0 - f) * a + f * b if f > 0.0 else a
+
+
+@kernel
 def _fir_rows(x, x0, tab, rows, frac, out):
     """Jittered samples: ``out[i]`` = row ``rows[i]`` of ``tab`` applied at ``x0 + i``,
     linearly interpolated towards row ``rows[i] + 1`` by ``frac[i]``.
@@ -97,16 +114,11 @@ def _fir_rows(x, x0, tab, rows, frac, out):
     nb = out.shape[0]
     k = tab.shape[1]
     i = 0
-    while i < nb:
-        g = min(4, nb - i)
-        r0 = rows[i]
-        r1 = rows[i + 1] if g > 1 else r0
-        r2 = rows[i + 2] if g > 2 else r0
-        r3 = rows[i + 3] if g > 3 else r0
-        p0, q0 = tab[r0], tab[r0 + 1]
-        p1, q1 = tab[r1], tab[r1 + 1]
-        p2, q2 = tab[r2], tab[r2 + 1]
-        p3, q3 = tab[r3], tab[r3 + 1]
+    while i + 4 <= nb:
+        p0, q0 = tab[rows[i]], tab[rows[i] + 1]
+        p1, q1 = tab[rows[i + 1]], tab[rows[i + 1] + 1]
+        p2, q2 = tab[rows[i + 2]], tab[rows[i + 2] + 1]
+        p3, q3 = tab[rows[i + 3]], tab[rows[i + 3] + 1]
         xs = x[x0 + i: x0 + i + k + 3]
         a0 = 0.0
         a1 = 0.0
@@ -116,42 +128,30 @@ def _fir_rows(x, x0, tab, rows, frac, out):
         b1 = 0.0
         b2 = 0.0
         b3 = 0.0
-        if g == 4:
-            for j in range(k):
-                a0 += xs[j] * p0[j]
-                b0 += xs[j] * q0[j]
-                a1 += xs[j + 1] * p1[j]
-                b1 += xs[j + 1] * q1[j]
-                a2 += xs[j + 2] * p2[j]
-                b2 += xs[j + 2] * q2[j]
-                a3 += xs[j + 3] * p3[j]
-                b3 += xs[j + 3] * q3[j]
-        else:  # the last 1-3 symbols of the block, one at a time
-            for u in range(g):
-                pu, qu = tab[rows[i + u]], tab[rows[i + u] + 1]
-                au = 0.0
-                bu = 0.0
-                for j in range(k):
-                    au += xs[j + u] * pu[j]
-                    bu += xs[j + u] * qu[j]
-                if u == 0:
-                    a0, b0 = au, bu
-                elif u == 1:
-                    a1, b1 = au, bu
-                else:
-                    a2, b2 = au, bu
-        for u in range(g):
-            if u == 0:
-                a, b = a0, b0
-            elif u == 1:
-                a, b = a1, b1
-            elif u == 2:
-                a, b = a2, b2
-            else:
-                a, b = a3, b3
-            f = frac[i + u]
-            out[i + u] = (1.0 - f) * a + f * b if f > 0.0 else a
+        for j in range(k):
+            a0 += xs[j] * p0[j]
+            b0 += xs[j] * q0[j]
+            a1 += xs[j + 1] * p1[j]
+            b1 += xs[j + 1] * q1[j]
+            a2 += xs[j + 2] * p2[j]
+            b2 += xs[j + 2] * q2[j]
+            a3 += xs[j + 3] * p3[j]
+            b3 += xs[j + 3] * q3[j]
+        out[i] = _lerp(a0, b0, frac[i])
+        out[i + 1] = _lerp(a1, b1, frac[i + 1])
+        out[i + 2] = _lerp(a2, b2, frac[i + 2])
+        out[i + 3] = _lerp(a3, b3, frac[i + 3])
         i += 4
+    while i < nb:  # the last 1-3 symbols of the block, one at a time
+        p, q = tab[rows[i]], tab[rows[i] + 1]
+        xs = x[x0 + i: x0 + i + k]
+        a = 0.0
+        b = 0.0
+        for j in range(k):
+            a += xs[j] * p[j]
+            b += xs[j] * q[j]
+        out[i] = _lerp(a, b, frac[i])
+        i += 1
 
 
 @kernel
@@ -249,11 +249,7 @@ def run_link(x, sym, tab, pre, row0, rj_samples, dd_samples, max_dev, ffe, ffe_p
     noise = np.zeros(_BLOCK)
     rows = np.empty(_BLOCK, dtype=np.int64)
     frac = np.empty(_BLOCK)
-    r_nom = math.floor(row0)
-    f_nom = row0 - r_nom
-    if r_nom >= n_rows - 1:
-        r_nom = n_rows - 2
-        f_nom = 1.0
+    r_nom, f_nom = _row_frac(row0, n_rows)
     n_cnt = 0
     n_se = 0
     n_be = 0
@@ -264,8 +260,8 @@ def run_link(x, sym, tab, pre, row0, rj_samples, dd_samples, max_dev, ffe, ffe_p
         if not jitter:
             if sigma_v > 0.0:
                 s0, s1, s2, s3 = _fill_normals(sigma_v, noise, max(0, ffe_pre - sa), nb, s0, s1, s2, s3)
-        for i in range(nb if jitter else 0):
-            if jitter:
+        else:
+            for i in range(nb):
                 dev = 0.0
                 if rj_samples > 0.0:
                     g, s0, s1, s2, s3 = normal(s0, s1, s2, s3)
@@ -274,17 +270,10 @@ def run_link(x, sym, tab, pre, row0, rj_samples, dd_samples, max_dev, ffe, ffe_p
                     u, s0, s1, s2, s3 = uniform(s0, s1, s2, s3)
                     dev += dd_samples if u < 0.5 else -dd_samples
                 dev = min(max(dev, -max_dev), max_dev)
-                pos = row0 + dev
-                r = math.floor(pos)
-                f = pos - r
-                if r >= n_rows - 1:
-                    r = n_rows - 2
-                    f = 1.0
-                rows[i] = r
-                frac[i] = f
-            if sigma_v > 0.0 and sa + i - ffe_pre >= 0:
-                g, s0, s1, s2, s3 = normal(s0, s1, s2, s3)
-                noise[i] = sigma_v * g
+                rows[i], frac[i] = _row_frac(row0 + dev, n_rows)
+                if sigma_v > 0.0 and sa + i - ffe_pre >= 0:
+                    g, s0, s1, s2, s3 = normal(s0, s1, s2, s3)
+                    noise[i] = sigma_v * g
         # 2. channel samples y[sa .. sa+nb-1] into ybuf[h ..]
         x0 = sa + pre - k + 1
         if not jitter:
