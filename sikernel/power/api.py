@@ -135,14 +135,22 @@ def check_ber(target_ber: object) -> float:
 
 
 def _check_common(baud: object, modulation: object, node_nm: object, architecture: object,
-                  target_ber: object, scope: object):
+                  target_ber: object, scope: object, clocking: object, tx_architecture: object,
+                  channel_kind: object):
+    """The arguments :func:`energy_per_bit` and :func:`~sikernel.power.batch.energy_per_bit_batch`
+    share, checked in that order."""
+    from .table import KINDS
+
     fb = check_baud(baud)
     mod = _validate.one_of("modulation", modulation, _MODULATIONS)
     tech = get_technology(node_nm)
     arch = _validate.one_of("architecture", architecture, ARCHITECTURES)
     ber = check_ber(target_ber)
     sc = _validate.one_of("scope", scope, _SCOPES)
-    return fb, mod, _MODULATIONS[mod], tech, arch, ber, sc
+    clk = _validate.one_of("clocking", clocking, budget.CLOCKINGS)
+    txk = _validate.one_of("tx_architecture", tx_architecture, budget.TX_KINDS)
+    kind = _validate.one_of("channel_kind", channel_kind, KINDS)
+    return fb, mod, _MODULATIONS[mod], tech, arch, ber, sc, clk, txk, kind
 
 
 def energy_per_bit(channel: Any = None, loss_db: float | None = None, baud: float = 53.125e9,
@@ -205,14 +213,10 @@ def energy_per_bit(channel: Any = None, loss_db: float | None = None, baud: floa
         architecture; a link no architecture closes
         ("no architecture closes this link at BER …").
     """
-    fb, mod, levels, tech, arch, ber, sc = _check_common(baud, modulation, node_nm, architecture,
-                                                         target_ber, scope)
+    fb, mod, levels, tech, arch, ber, sc, clk, txk, kind = _check_common(
+        baud, modulation, node_nm, architecture, target_ber, scope, clocking, tx_architecture,
+        channel_kind)
     co = DEFAULT_COEFFICIENTS if coefficients is None else coefficients
-    clk = _validate.one_of("clocking", clocking, budget.CLOCKINGS)
-    txk = _validate.one_of("tx_architecture", tx_architecture, budget.TX_KINDS)
-    from .table import KINDS
-
-    kind = _validate.one_of("channel_kind", channel_kind, KINDS)
     if (channel is None) == (loss_db is None):
         raise SIKernelError("give exactly one of channel= (a Channel) or loss_db= (dB at baud/2)")
     if loss_db is not None:

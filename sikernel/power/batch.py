@@ -22,7 +22,6 @@ from typing import Any
 
 import numpy as np
 
-from .. import _validate
 from ..errors import SIKernelError
 from . import budget
 from .coefficients import DEFAULT_COEFFICIENTS, EnergyCoefficients
@@ -153,14 +152,12 @@ def energy_per_bit_batch(loss_db: Any, baud: float = 53.125e9, modulation: str =
         clocking or excluded family.
     """
     from .api import _check_common, restrict
-    from .table import KINDS, LOSS_GRID_DB, get_table
+    from .table import LOSS_GRID_DB, get_table
 
-    fb, _, levels, tech, arch, ber, sc = _check_common(baud, modulation, node_nm, architecture,
-                                                       target_ber, scope)
+    fb, _, levels, tech, arch, ber, sc, clk, txk, kind = _check_common(
+        baud, modulation, node_nm, architecture, target_ber, scope, clocking, tx_architecture,
+        channel_kind)
     co = DEFAULT_COEFFICIENTS if coefficients is None else coefficients
-    clk = _validate.one_of("clocking", clocking, budget.CLOCKINGS)
-    txk = _validate.one_of("tx_architecture", tx_architecture, budget.TX_KINDS)
-    kind = _validate.one_of("channel_kind", channel_kind, KINDS)
     loss = np.asarray(loss_db, dtype=float).reshape(-1)
     bad = ~np.isfinite(loss) | (loss < 0)
     if np.any(bad):
