@@ -444,13 +444,12 @@ def _stored_eof(path: Path) -> int | None:
                     if ver in (0, 1):
                         so = head[13]
                         base_at = 24 if ver == 0 else 28
-                        eof_at = base_at + 2 * so
                     elif ver in (2, 3):
                         so = head[9]
                         base_at = 12
-                        eof_at = base_at + 2 * so
                     else:
                         return None
+                    eof_at = base_at + 2 * so
                     if so not in (2, 4, 8) or eof_at + so > len(head):
                         return None
                     base = int.from_bytes(head[base_at:base_at + so], "little")
