@@ -819,10 +819,9 @@ def _rx_filter(p: ComPreset, f: np.ndarray) -> np.ndarray:
 
     h = rx_afe_filter(f, p.f_r_hz)
     if p.rx_raised_cosine_hz is not None:
-        lo, hi = p.rx_raised_cosine_hz
-        w = np.where(f < lo, 1.0, np.where(f > hi, 0.0,
-                     0.5 * np.cos(2 * np.pi * (f - hi) / (2.0 * (hi - lo)) - np.pi) + 0.5))
-        h = h * w
+        from .erl import _tukey  # the same window as ERL's TDR filter
+
+        h = h * _tukey(f, *p.rx_raised_cosine_hz)
     return h
 
 
