@@ -334,21 +334,17 @@ def _tornado(plug: Any, cpo: Any, g: Any, sigma: float, fit: Any) -> dict[str, A
     def saving(v=None, sf=1.0, df=1.0) -> float:
         return n * (sum(plug.blocks_w(v, sf, df).values()) - sum(cpo.blocks_w(v, sf, df).values()))
 
+    def item(name: str, low: float, high: float, unit: str, lo: float, hi: float) -> dict[str, Any]:
+        return {"input": name, "low": low, "high": high, "unit": unit,
+                "saving_w_at_low": lo, "saving_w_at_high": hi, "swing_w": abs(hi - lo)}
+
     base = saving()
-    items = []
-    for k, a in plug.assumptions.items():
-        lo = saving({**plug.point, k: a.low})
-        hi = saving({**plug.point, k: a.high})
-        items.append({"input": k, "low": a.low, "high": a.high, "unit": a.unit,
-                      "saving_w_at_low": lo, "saving_w_at_high": hi, "swing_w": abs(hi - lo)})
+    items = [item(k, a.low, a.high, a.unit, saving({**plug.point, k: a.low}),
+                  saving({**plug.point, k: a.high})) for k, a in plug.assumptions.items()]
     s_lo, s_hi = math.exp(-Z90 * sigma), math.exp(Z90 * sigma)
-    items.append({"input": "serdes_model", "low": s_lo, "high": s_hi, "unit": "factor (p10, p90)",
-                  "saving_w_at_low": saving(sf=s_lo), "saving_w_at_high": saving(sf=s_hi),
-                  "swing_w": abs(saving(sf=s_hi) - saving(sf=s_lo))})
-    items.append({"input": "line_dsp", "low": fit.low_factor, "high": fit.high_factor, "unit": "factor",
-                  "saving_w_at_low": saving(df=fit.low_factor),
-                  "saving_w_at_high": saving(df=fit.high_factor),
-                  "swing_w": abs(saving(df=fit.high_factor) - saving(df=fit.low_factor))})
+    items.append(item("serdes_model", s_lo, s_hi, "factor (p10, p90)", saving(sf=s_lo), saving(sf=s_hi)))
+    items.append(item("line_dsp", fit.low_factor, fit.high_factor, "factor",
+                      saving(df=fit.low_factor), saving(df=fit.high_factor)))
     items.sort(key=lambda x: -x["swing_w"])
     return {"quantity": "CPO saving vs pluggable, W per switch", "base_w": base, "inputs": items}
 
