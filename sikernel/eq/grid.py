@@ -193,21 +193,17 @@ def grid_search(basis_v: np.ndarray, ctle_weights: np.ndarray, var_n: np.ndarray
         return float(f1[0, 0])
 
     pruned = not bool(exact.all())
-    res = GridResult(fom_db=0.0, tx_index=0, ctle_index=0, tx_taps=tx[0], cursor_index=0, fom_grid_db=fom,
-                     cursor_grid=ix, n_points=int(fom.size), fom_exact=exact if pruned else None,
-                     _point=point if pruned else None)
     while True:  # first maximum in (ctle, tx) order: deterministic; bounds resolved on the way
         flat = int(np.argmax(fom))
         kc, kt = divmod(flat, tx.shape[0])
         if exact[kc, kt]:
             break
-        res.exact_fom(kc, kt)
-    object.__setattr__(res, "fom_db", float(fom[kc, kt]))
-    object.__setattr__(res, "tx_index", kt)
-    object.__setattr__(res, "ctle_index", kc)
-    object.__setattr__(res, "tx_taps", tx[kt].copy())
-    object.__setattr__(res, "cursor_index", int(ix[kc, kt]))
-    return res
+        fom[kc, kt] = point(kc, kt)  # as GridResult.exact_fom
+        exact[kc, kt] = True
+    return GridResult(fom_db=float(fom[kc, kt]), tx_index=kt, ctle_index=kc, tx_taps=tx[kt].copy(),
+                      cursor_index=int(ix[kc, kt]), fom_grid_db=fom, cursor_grid=ix,
+                      n_points=int(fom.size), fom_exact=exact if pruned else None,
+                      _point=point if pruned else None)
 
 
 def fom_constants(n_levels: int, r_lm: float, snr_tx_db: float, a_dd_ui: float,
