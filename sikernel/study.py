@@ -190,16 +190,16 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
     for g in gens:
         d = unc.draw(assumptions(g), u, sigma, fit.low_factor, fit.high_factor)
         totals: dict[str, tuple[float, np.ndarray]] = {}
+        gen_ports = []
         for a in archs:
             pm = models[(g.name, a)]
             pt = pm.blocks_w()
             mc = pm.blocks_w(d.values, d.serdes_factor, d.dsp_factor)
-            ports.append(_port_entry(pm, g, pt, mc, SWITCH_BLOCKS))
+            gen_ports.append(_port_entry(pm, g, pt, mc, SWITCH_BLOCKS))
             totals[a] = (sum(pt.values()), sum(mc.values()))
-        for p in ports:
-            if p["lane_gbps"] != g.lane_gbps or p["port_gbps"] != g.port_gbps:
-                continue
+        for p in gen_ports:
             _savings(p, totals, g)
+        ports += gen_ports
         if "pluggable" in archs and "cpo" in archs:
             tornado[g.name] = _tornado(models[(g.name, "pluggable")], models[(g.name, "cpo")], g, sigma, fit)
     for r in rows:
@@ -301,19 +301,18 @@ def _port_entry(pm: Any, g: Any, pt: dict[str, float], mc: dict[str, np.ndarray]
                        "linear_optical_path": e.linear, "il_nyquist_db": e.il_nyquist_db,
                        "serdes_architecture": e.architecture, "pj_per_bit": e.pj_per_bit}
                       for e in pm.ends]
-    p["_mc_total"] = tot_mc * g.ports_per_switch  # removed in _savings
     return p
 
 
 def _savings(p: dict[str, Any], totals: dict[str, tuple[float, np.ndarray]], g: Any) -> None:
     from .system.uncertainty import band
 
-    mc = p.pop("_mc_total")
     if "pluggable" not in totals:
         for k in ("saving_vs_pluggable_w", "saving_vs_pluggable_pct"):
             p[k] = p[k + "_p10"] = p[k + "_p90"] = float("nan")
         return
     ref_pt, ref_mc = totals["pluggable"]
+    mc = totals[p["architecture"]][1] * g.ports_per_switch
     ref_pt *= g.ports_per_switch
     ref_mc = ref_mc * g.ports_per_switch
     d_pt, d_mc = ref_pt - p["w_per_switch"], ref_mc - mc
