@@ -10,6 +10,8 @@ from __future__ import annotations
 import builtins
 import contextlib
 import os
+import tempfile
+from collections.abc import Iterator
 
 
 def umask() -> int:
@@ -40,3 +42,33 @@ def chmod_as_created(path: str | os.PathLike[str]) -> None:
     """
     with contextlib.suppress(OSError):
         os.chmod(path, 0o666 & ~umask())
+
+
+@contextlib.contextmanager
+def atomic_target(path: str | os.PathLike[str], suffix: str) -> Iterator[str]:
+    """A temporary file beside ``path`` to write, renamed onto ``path`` when the block succeeds.
+
+    The file is made by :func:`tempfile.mkstemp` in ``path``'s folder, given the mode of
+    :func:`chmod_as_created`, and removed when the block raises.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        The file to write; its folder must exist.
+    suffix : str
+        Suffix of the temporary file.
+
+    Yields
+    ------
+    str
+        The temporary file's path.
+    """
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.fspath(path)) or ".", suffix=suffix)
+    os.close(fd)
+    chmod_as_created(tmp)
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)

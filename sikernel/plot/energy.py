@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .._files import chmod_as_created
+from .._files import atomic_target
 from ..errors import SIKernelError
 from ._common import check_type, new_axes
 
@@ -394,8 +394,6 @@ def write_study_figures(res: StudyResult, out_dir: Any) -> list:
     list of Path
         The files written.
     """
-    import os
-    import tempfile
     from pathlib import Path
 
     from matplotlib.figure import Figure as _Figure
@@ -410,15 +408,8 @@ def write_study_figures(res: StudyResult, out_dir: Any) -> list:
 
     def _save(fig: Any, name: str) -> None:
         p = out / name
-        fd, tmp = tempfile.mkstemp(dir=out, suffix=".png.tmp")
-        os.close(fd)
-        chmod_as_created(tmp)
-        try:
+        with atomic_target(p, ".png.tmp") as tmp:
             fig.savefig(tmp, dpi=110, format="png", bbox_inches="tight")
-            os.replace(tmp, p)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
         files.append(p)
 
     if res.ports:

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from .._files import chmod_as_created
+from .._files import atomic_target
 from .result import StudyResult, nan_to_none
 
 
@@ -42,10 +41,7 @@ def write_hdf5(res: StudyResult, path: str | os.PathLike) -> Path:
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".h5.tmp")
-    os.close(fd)
-    chmod_as_created(tmp)
-    try:
+    with atomic_target(path, ".h5.tmp") as tmp:
         with h5py.File(tmp, "w") as h:
             h.attrs["inputs_json"] = json.dumps(nan_to_none(res.inputs), default=str)
             h.attrs["checks_json"] = json.dumps(nan_to_none(res.checks), default=str)
@@ -83,10 +79,6 @@ def write_hdf5(res: StudyResult, path: str | os.PathLike) -> Path:
                 ig.create_dataset("f_hz", data=f)
                 ig.create_dataset("il_db", data=v)
             h.attrs["complete"] = True
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     return path
 
 
