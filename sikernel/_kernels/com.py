@@ -273,20 +273,14 @@ def _dfe_correction(h, h0, b_lo, b_hi):
 
 
 @kernel
-def _dfe_residual_sum(q, offs, c, m_spui, ix, h0, bmin, bmax, flt, hp, taps):
-    """sum over the DFE span of (h_n - b(n) h0)^2 - h_n^2 (93A-26/27 correction, with the
-    floating taps and tail limit of :func:`dfe_taps`); ``hp``/``taps`` are scratch arrays of
-    at least :func:`dfe_span` entries."""
-    span = dfe_span(bmax.shape[0], flt)
-    if span == bmax.shape[0] and (flt[F_TAIL] <= 0.0 or span < flt[F_TAIL]):
-        s = 0.0
-        for k in range(span):
-            h = _tx_sample(q, offs, c, m_spui, ix + (k + 1) * m_spui)
-            s += _dfe_correction(h, h0, bmin[k], bmax[k])
-        return s
-    for k in range(span):
-        hp[k] = _tx_sample(q, offs, c, m_spui, ix + (k + 1) * m_spui)
-    return dfe_taps(hp, span, h0, bmin, bmax, flt, taps)
+def _dfe_residual_sum(q, offs, c, m_spui, ix, h0, bmin, bmax):
+    """sum over the fixed DFE taps of (h_n - b(n) h0)^2 - h_n^2 (93A-26/27 correction; floating
+    taps and tail limit: :func:`dfe_taps`)."""
+    s = 0.0
+    for k in range(bmax.shape[0]):
+        h = _tx_sample(q, offs, c, m_spui, ix + (k + 1) * m_spui)
+        s += _dfe_correction(h, h0, bmin[k], bmax[k])
+    return s
 
 
 #: entries of the ``flt`` array of the DFE kernels (floating taps and tail RSS limit, from
@@ -919,6 +913,7 @@ def fom_grid(basis_v, xcorr, xt_fext, ctle_w, var_n, offs, tx, m_spui, bmin, bma
                 s_ub = s_v - h0 * h0
                 for n in range(span):
                     h = _tx_sample(q, offs, c, m_spui, ix + (n + 1) * m_spui)
+                    hp[n] = h  # kept for dfe_taps below
                     if n < nb:
                         s_ub += _dfe_correction(h, h0, bmin[n], bmax[n])
                     else:
@@ -931,7 +926,14 @@ def fom_grid(basis_v, xcorr, xt_fext, ctle_w, var_n, offs, tx, m_spui, bmin, bma
                     out_fom[k, t] = f_ub
                     out_exact[k, t] = False
                     continue
-            s_isi = s_v - h0 * h0 + _dfe_residual_sum(q, offs, c, m_spui, ix, h0, bmin, bmax, flt, hp, taps)
+            if floating:
+                if not prune:  # else hp was filled by the bound above
+                    for n in range(span):
+                        hp[n] = _tx_sample(q, offs, c, m_spui, ix + (n + 1) * m_spui)
+                s_dfe = dfe_taps(hp, span, h0, bmin, bmax, flt, taps)
+            else:
+                s_dfe = _dfe_residual_sum(q, offs, c, m_spui, ix, h0, bmin, bmax)
+            s_isi = s_v - h0 * h0 + s_dfe
             if s_isi < 0.0:
                 s_isi = 0.0
             f = _fom_from_terms(a_s, h0 * h0 * snr_lin, var_x * s_isi, var_x * jit2 * s_j,
