@@ -150,8 +150,7 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
         raise SIKernelError(f"architectures={architectures!r} must be a non-empty sequence of names; "
                             f"known: {', '.join(ARCH_NAMES)}")
     archs = list(dict.fromkeys(get_architecture(a).name for a in architectures))
-    if isinstance(n_draws, bool) or not isinstance(n_draws, int | np.integer) or n_draws < 2:
-        raise SIKernelError(f"n_draws={n_draws!r} must be a whole number >= 2")
+    unc.check_n_draws(n_draws)
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
         raise SIKernelError(f"seed={seed!r} must be a whole number")
     if paths is not None:

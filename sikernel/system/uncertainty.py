@@ -80,6 +80,29 @@ def triangular_ppf(u: np.ndarray, low: float, mode: float, high: float) -> np.nd
                     high - np.sqrt((1.0 - u) * w * (high - mode)))
 
 
+def check_n_draws(n: object) -> int:
+    """Validate a Monte Carlo draw count.
+
+    Parameters
+    ----------
+    n : object
+        Draws asked for.
+
+    Returns
+    -------
+    int
+        ``n`` as an int.
+
+    Raises
+    ------
+    SIKernelError
+        ``n`` not a whole number ≥ 2.
+    """
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 2:
+        raise SIKernelError(f"n_draws={n!r} must be a whole number >= 2")
+    return int(n)
+
+
 def uniform_columns(names: list[str], n: int, seed: int) -> dict[str, np.ndarray]:
     """One uniform column of ``n`` draws per name, reproducible for a seed whatever the name order.
 
@@ -102,8 +125,7 @@ def uniform_columns(names: list[str], n: int, seed: int) -> dict[str, np.ndarray
     SIKernelError
         ``n`` not a whole number ≥ 2.
     """
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 2:
-        raise SIKernelError(f"n_draws={n!r} must be a whole number >= 2")
+    check_n_draws(n)
     out = {}
     for name in sorted(set(names)):
         # a per-name stream: adding an input does not change the others' draws
@@ -173,4 +195,5 @@ def band(x: Any) -> tuple[float, float]:
     return float(np.percentile(a, 10)), float(np.percentile(a, 90))
 
 
-__all__ = ["Z90", "Draws", "band", "draw", "serdes_log_sd", "triangular_ppf", "uniform_columns"]
+__all__ = ["Z90", "Draws", "band", "check_n_draws", "draw", "serdes_log_sd", "triangular_ppf",
+           "uniform_columns"]
