@@ -111,22 +111,70 @@ def serializer_stages(baud: float, co: EnergyCoefficients) -> float:
     return max(1.0, math.log2(baud / co.parallel_clock_hz))
 
 
+def serializer_speed_factor(baud: float, tech: Technology, co: EnergyCoefficients) -> float:
+    """Mean self-loading factor of the stages of the TX mux tree, each at its own output rate.
+
+    Stage ``k`` of the binary tree (``k = 0`` the last, full-rate stage) delivers one output
+    symbol every ``2^k`` UI, so it must settle in ``2^k / f_baud`` and is upsized against its own
+    capacitance by the self-loading factor ``m / (m - t_FO4 f_baud / 2^k)`` (the law of
+    :func:`self_loading` with the gate delay ``t_FO4`` of rule (2) of
+    :mod:`sikernel.power.technology` in place of ``1/f_T``; ``m`` the peaking ratio
+    ``bw_extension``).  Only the last one or two stages of a tree run near the gate-delay limit; the
+    slower stages are close to their ``C V²`` floor -- the reason a quarter-rate design closes its
+    final 4:1 mux at a symbol rate where a full-rate tree would not (B. Razavi, *Design of
+    Integrated Circuits for Optical Communications*, 2nd ed., ch. on multiplexers: tree-type MUX,
+    only the last stage at full rate; Z. Wang et al., IEEE JSSC 57(1), 2022, a 200 Gb/s 28 nm TX
+    with a 4:1 final mux).  The factor is the mean over the ``S = serializer_stages`` stages
+    (the fractional last stage weighted by its fraction), so the tree's energy is
+    ``S · E_ser · s_E · f_baud · factor``.  ``inf`` when ``t_FO4 f_baud ≥ m``.
+
+    Parameters
+    ----------
+    baud : float
+        Symbol rate in Bd.
+    tech : Technology
+        Process node (``delay_scale``).
+    co : EnergyCoefficients
+        Energy coefficients (``parallel_clock_hz``, ``t_fo4_s``, ``bw_extension``).
+
+    Returns
+    -------
+    float
+        Mean factor over the stages (≥ 1), ``inf`` when the last stage cannot reach the rate.
+    """
+    m = co.bw_extension
+    n_st = serializer_stages(baud, co)
+    t_f = co.t_fo4_s * tech.delay_scale * baud
+    total = 0.0
+    k = 0
+    left = n_st
+    while left > 1e-12:
+        w = min(1.0, left)
+        room = m - t_f / 2.0**k
+        if room <= 0:
+            return math.inf
+        total += w * m / room
+        left -= w
+        k += 1
+    return total / n_st
+
+
 def tx_serializer_w(n_streams: ArrayLike, baud: float, tech: Technology,
                     co: EnergyCoefficients) -> np.ndarray:
     """TX serializer, pre-driver and TX clock buffers: ``n_streams`` full-rate bit streams, each
     through a mux tree of ``serializer_stages`` stages switching ``E_ser`` per stage per symbol
-    (digital ``C V²`` scaling), sped up to the symbol rate against the node's gate delay:
+    (digital ``C V²`` scaling), each stage sized for its own output rate against the node's
+    gate delay (:func:`serializer_speed_factor`):
 
-        P = n_streams · log2(f_baud/f_par) · E_ser · s_E(node) · f_baud · m / (m - t_FO4(node) · f_baud)
+        P = n_streams · S · E_ser · s_E(node) · f_baud · (1/S) Σ_k m / (m - t_FO4(node) f_baud / 2^k)
 
-    The last mux stage and the pre-driver must settle within one UI; as the UI shrinks
-    towards the gate delay ``t_FO4`` (rule (2) of :mod:`sikernel.power.technology`) their
-    devices are upsized against their own capacitance -- the same self-loading law as an
-    AFE stage (:func:`self_loading`) with the delay ``t_FO4`` in place of ``1/f_T`` -- and
-    the inductive peaking of high-speed pre-drivers (ratio ``m``, ``bw_extension``) buys the
-    same headroom.  ``inf`` when ``t_FO4 f_baud ≥ m``.  A PAM-L TX with an ``n``-tap analog
-    FFE drives ``n log2 L`` full-rate streams (each tap's segment group has its own retimed
-    copy of the symbol bits); a DAC TX one stream per DAC bit.
+    The last mux stage and the pre-driver must settle within one UI, the stage before in two, and
+    so on; as the UI shrinks towards the gate delay ``t_FO4`` (rule (2) of
+    :mod:`sikernel.power.technology`) the fast stages are upsized against their own capacitance
+    -- the same self-loading law as an AFE stage (:func:`self_loading`) with ``t_FO4`` in place of
+    ``1/f_T`` -- and inductive peaking (ratio ``m``, ``bw_extension``) buys the same headroom.
+    A PAM-L TX with an ``n``-tap analog FFE drives ``n log2 L`` full-rate streams (each tap's
+    segment group has its own retimed copy of the symbol bits); a DAC TX one stream per DAC bit.
 
     Parameters
     ----------
@@ -144,9 +192,7 @@ def tx_serializer_w(n_streams: ArrayLike, baud: float, tech: Technology,
     numpy.ndarray
         Power in W (``inf`` when the serializer cannot reach the rate).
     """
-    m = co.bw_extension
-    room = m - co.t_fo4_s * tech.delay_scale * baud
-    sl = m / room if room > 0 else math.inf
+    sl = serializer_speed_factor(baud, tech, co)
     return (np.asarray(n_streams, dtype=float) * serializer_stages(baud, co) * co.e_tx_ser_j
             * tech.energy_scale * baud * sl)
 
@@ -632,6 +678,7 @@ __all__ = [
     "mlsd_w",
     "pll_w",
     "self_loading",
+    "serializer_speed_factor",
     "serializer_stages",
     "slicers_w",
     "tx_dac_dsp_w",

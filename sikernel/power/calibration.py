@@ -114,6 +114,11 @@ class CalibrationPoint:
         Which of its inputs are assumptions.
     channel_kind : str
         Synthetic channel of its loss: "host" or "xsr" (no BGA packages).
+    vdd_digital_v : float or None
+        Supply of its digital / serializer / DAC circuits when the publication states one
+        (:meth:`sikernel.power.technology.Technology.at_supply`); ``None``: the node's nominal.
+    tx_dac_bits : int or None
+        Resolution of its DAC transmitter when published; ``None``: the coefficient default.
     """
 
     name: str
@@ -131,6 +136,8 @@ class CalibrationPoint:
     tx_architecture: str = "ffe"
     note: str = ""
     channel_kind: str = "host"
+    vdd_digital_v: float | None = None
+    tx_dac_bits: int | None = None
 
     @property
     def baud(self) -> float:
@@ -163,7 +170,8 @@ CALIBRATION_POINTS: tuple[CalibrationPoint, ...] = (
        note="loss n/a -> 20 dB"),
     _P("Dickson (IBM) DAC TX, PAM8", 4, 216.0, "pam8", TX_ONLY_LOSS_DB, 1.33, "dsp", 1e-4,
        "VLSI 2022", "H", scope="tx", tx_architecture="dac",
-       note="loss n/a -> 20 dB; 4 nm as the 5 nm preset"),
+       note="loss n/a -> 20 dB; 4 nm as the 5 nm preset; published 8 bit, 0.95 V supply",
+       vdd_digital_v=0.95, tx_dac_bits=8),
     _P("Z. Wang (Berkeley) TX", 28, 200.0, "pam4", 6.0, 4.63, "analog", 1e-6,
        "IEEE JSSC 57(1), 2022", "H", scope="tx",
        note="loss '> 6 dB' -> 6 dB; lab channel without BGA packages (xsr)", channel_kind="xsr"),
@@ -271,9 +279,14 @@ def predict(p: CalibrationPoint, co: EnergyCoefficients) -> tuple[float, str]:
     from .api import breakdown
     from .technology import get_technology
 
+    tech = get_technology(p.node_nm)
+    if p.vdd_digital_v is not None:
+        tech = tech.at_supply(p.vdd_digital_v)
+    if p.tx_dac_bits is not None:
+        co = co.with_(tx_dac_bits=int(p.tx_dac_bits))
     try:
         e = breakdown(_point_op(p), levels=_MODULATIONS[p.modulation], baud=p.baud,
-                      modulation=p.modulation, tech=get_technology(p.node_nm), co=co,
+                      modulation=p.modulation, tech=tech, co=co,
                       architecture=p.architecture, target_ber=p.target_ber, scope=p.scope,
                       il_db=p.loss_db, si_path="table", clocking=p.clocking,
                       tx_kind=p.tx_architecture)

@@ -96,6 +96,13 @@ class Technology:
     f_t_hz : float, optional
         Transit frequency of the AFE/pre-driver NMOS at its analog bias, in Hz (confidence L;
         see the module docstring).
+    vdd_digital_v : float, optional
+        Supply the digital, serializer and DAC-segment circuits of a particular design actually
+        run at, when its publication states one that differs from the node's nominal core
+        supply (a published operating point, e.g. 0.95 V for Dickson et al., VLSI 2022, in a
+        4 nm node of nominal 0.70 V); ``None``: ``vdd_core_v``.  It changes the energy rule (1)
+        (``C V²``), not the gate delay of rule (2): a design raises its supply to be faster,
+        so keeping the nominal delay is the conservative choice.  See :meth:`at_supply`.
     """
 
     name: str
@@ -106,12 +113,40 @@ class Technology:
     vdd_tx_max_v: float
     source: str
     f_t_hz: float = 3.0e11
+    vdd_digital_v: float | None = None
 
     @property
     def energy_scale(self) -> float:
-        """Energy per digital operation relative to the 7 nm preset (rule (1))."""
+        """Energy per digital operation relative to the 7 nm preset (rule (1)), at
+        ``vdd_digital_v`` when set."""
         ref = NODES[REFERENCE_NODE_NM]
-        return (self.cpp_nm / ref.cpp_nm) * (self.vdd_core_v / ref.vdd_core_v) ** 2
+        v = self.vdd_core_v if self.vdd_digital_v is None else self.vdd_digital_v
+        return (self.cpp_nm / ref.cpp_nm) * (v / ref.vdd_core_v) ** 2
+
+    def at_supply(self, vdd_digital_v: float) -> Technology:
+        """This node with its digital circuits at a stated supply (``C V²`` energy, rule (1)).
+
+        Parameters
+        ----------
+        vdd_digital_v : float
+            Supply in V (> 0).
+
+        Returns
+        -------
+        Technology
+
+        Raises
+        ------
+        SIKernelError
+            Supply not a positive finite number.
+        """
+        import math
+        from dataclasses import replace
+
+        v = float(vdd_digital_v)
+        if not (math.isfinite(v) and 0.0 < v < 5.0):
+            raise SIKernelError(f"vdd_digital_v={vdd_digital_v!r} must be a supply in volts in (0, 5)")
+        return replace(self, vdd_digital_v=v)
 
     @property
     def delay_scale(self) -> float:

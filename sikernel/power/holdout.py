@@ -1,0 +1,182 @@
+"""Held-out validation: published 200G-class TX+RX transceivers the energy model is *not* fitted on.
+
+The calibration (:mod:`sikernel.power.calibration`) uses every design of
+``shared/reference/links-and-energy.md``.  The designs here are not in that file and never enter
+the fit; they are predicted exactly as a user would call the model -- ``energy_per_bit`` with the
+design's loss, symbol rate, modulation, node and BER, the default ``architecture="auto"``
+(least-energy family that closes), the default TX kind and the host channel -- and the ratio
+predicted / published is reported (``python -m sikernel.power.holdout`` prints the docs table).
+
+Only figures found in a source are used; each row carries its citation, a confidence grade
+(H: the paper's own title/abstract; M: credible secondary; L: a secondary summary that does not
+name the design) and the assumptions made where the source gives no number.  How they were found
+(searches of public pages and repositories, December 2026) and what was found without an energy
+figure is in ``docs/energy-model.md`` ("Held-out 200G-class designs").
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .coefficients import DEFAULT_COEFFICIENTS, EnergyCoefficients
+
+#: raw BER assumed where a held-out source states none: the 200G/lane long-reach class
+#: (CEI-224G-LR / 802.3dj KR: pre-FEC BER ≈ 1e-4 ... 2.4e-4 with RS(544,514))
+HELD_OUT_BER = 1e-4
+
+
+@dataclass(frozen=True)
+class HeldOutDesign:
+    """One published transceiver kept out of the fit.
+
+    Attributes
+    ----------
+    name : str
+        Label.
+    node_nm : float
+        CMOS node in nm (preset or alias).
+    bit_rate_gbps : float
+        Bit rate in Gb/s.
+    modulation : str
+        Modulation ("pam4" ...).
+    loss_db : float
+        Channel insertion loss at Nyquist in dB.
+    energy_pj_per_bit : float
+        Published energy (TX+RX) in pJ/bit.
+    source : str
+        Citation.
+    confidence : str
+        "H", "M" or "L" (see the module docstring).
+    note : str
+        What is assumed.
+    target_ber : float
+        Raw BER it is evaluated at.
+    """
+
+    name: str
+    node_nm: float
+    bit_rate_gbps: float
+    modulation: str
+    loss_db: float
+    energy_pj_per_bit: float
+    source: str
+    confidence: str
+    note: str
+    target_ber: float = HELD_OUT_BER
+
+    @property
+    def baud(self) -> float:
+        """Symbol rate in Bd."""
+        from .api import _MODULATIONS
+
+        return self.bit_rate_gbps * 1e9 / math.log2(_MODULATIONS[self.modulation])
+
+
+HELD_OUT: tuple[HeldOutDesign, ...] = (
+    HeldOutDesign(
+        "Pfaff et al., 3 nm 224G transceiver", 3, 224.0, "pam4", 40.0, 3.0,
+        'D. Pfaff et al., "7.3 A 224Gb/s 3pJ/b 40dB Insertion Loss Transceiver in 3nm FinFET '
+        'CMOS", IEEE ISSCC 2024, pp. 128-130, doi:10.1109/ISSCC49657.2024.10454537',
+        "H",
+        "rate, energy, loss and node from the title; PAM4 (112 GBd) and BER 1e-4 assumed "
+        "(not in the title); architecture and TX kind chosen by the model (auto, ffe)"),
+    HeldOutDesign(
+        "unnamed 5 nm 212.5G transceiver (secondary)", 5, 212.5, "pam4", 46.0, 2.2,
+        "secondary summary of the IEEE JSSC 2025 special issue 'High-Performance Wireline "
+        "Transceiver Circuits' (a public repository note, 'SerDes 近期发展报告 (2025-2026)'): "
+        "'5 nm FinFET, 212.5 Gb/s PAM4, 2.2 pJ/b, > 46 dB channel compensation'; the design "
+        "is not named and the primary paper was not found",
+        "L",
+        "'> 46 dB' -> 46 dB; BER 1e-4 assumed; scope (TX+RX, DSP included?) unknown"),
+)
+
+#: the confidence grades whose rows the 1.5x goal applies to
+GOAL_CONFIDENCE: tuple[str, ...] = ("H", "M")
+
+
+@dataclass(frozen=True)
+class HeldOutResult:
+    """Predictions of the held-out designs.
+
+    Attributes
+    ----------
+    designs : tuple of HeldOutDesign
+    predicted_pj_per_bit : ndarray
+        Model energy (TX+RX, pJ/bit).
+    ratio : ndarray
+        predicted / published.
+    architecture : tuple of str
+        Family the model chose.
+    """
+
+    designs: tuple[HeldOutDesign, ...]
+    predicted_pj_per_bit: np.ndarray
+    ratio: np.ndarray
+    architecture: tuple[str, ...]
+
+
+def predict_held_out(coefficients: EnergyCoefficients | None = None,
+                     designs: tuple[HeldOutDesign, ...] = HELD_OUT) -> HeldOutResult:
+    """Predict every held-out design with the model as shipped (or with ``coefficients``).
+
+    Parameters
+    ----------
+    coefficients : EnergyCoefficients, optional
+        Default: the calibrated set.
+    designs : tuple of HeldOutDesign, optional
+        Default :data:`HELD_OUT`.
+
+    Returns
+    -------
+    HeldOutResult
+    """
+    from .api import energy_per_bit
+
+    co = DEFAULT_COEFFICIENTS if coefficients is None else coefficients
+    pred = np.empty(len(designs))
+    arch: list[str] = []
+    for i, d in enumerate(designs):
+        e = energy_per_bit(loss_db=d.loss_db, baud=d.baud, modulation=d.modulation,
+                           node_nm=d.node_nm, target_ber=d.target_ber, coefficients=co)
+        pred[i] = e.total_pj_per_bit
+        arch.append(e.architecture)
+    pub = np.array([d.energy_pj_per_bit for d in designs])
+    return HeldOutResult(designs=designs, predicted_pj_per_bit=pred, ratio=pred / pub,
+                         architecture=tuple(arch))
+
+
+def markdown(res: HeldOutResult | None = None) -> str:
+    """The held-out table of ``docs/energy-model.md``.
+
+    Parameters
+    ----------
+    res : HeldOutResult, optional
+        Default: :func:`predict_held_out` with the shipped coefficients.
+
+    Returns
+    -------
+    str
+        Markdown.
+    """
+    if res is None:
+        res = predict_held_out()
+    lines = ["| design | node | Gb/s | loss (dB) | published pJ/b | model pJ/b | ratio | family | conf. "
+             "| assumptions | source |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for d, p, r, a in zip(res.designs, res.predicted_pj_per_bit, res.ratio, res.architecture,
+                          strict=True):
+        lines.append(f"| {d.name} | {d.node_nm:g} | {d.bit_rate_gbps:g} | {d.loss_db:g} | "
+                     f"{d.energy_pj_per_bit:g} | {p:.2f} | {r:.2f} | {a} | {d.confidence} | "
+                     f"{d.note} | {d.source.replace('|', '/')} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    print(markdown())
+
+
+__all__ = ["GOAL_CONFIDENCE", "HELD_OUT", "HELD_OUT_BER", "HeldOutDesign", "HeldOutResult",
+           "markdown", "predict_held_out"]

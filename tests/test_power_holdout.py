@@ -1,0 +1,120 @@
+"""Held-out validation of the energy model and the block laws changed for 200G-class designs.
+
+* held-out 200G-class TX+RX transceivers (``sikernel.power.holdout``), never in the fit, predicted
+  as a user calls the model: the H/M-confidence rows must lie within the 1.5x goal of issue 11;
+  the L row (a secondary summary that does not name the design) is reported and only guarded;
+* the serializer's per-stage self-loading law against a direct sum written out here;
+* a stated supply changes the digital energy by V² (rule (1)) and nothing else;
+* the published operating point of the Dickson DAC TX (8 bit, 0.95 V) is what the calibration uses.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from sikernel import SIKernelError
+from sikernel.power import blocks, calibration, holdout
+from sikernel.power.coefficients import DEFAULT_COEFFICIENTS
+from sikernel.power.technology import get_technology
+
+# --- tolerances, each with its source ------------------------------------------------------
+#: issue 11's goal for every design the model is judged on (predicted / published within 1.5x)
+HELD_OUT_GOAL = 1.5
+#: regression guard for the confidence-L row only (measured 2.3x over: a 2.2 pJ/b figure at
+#: > 46 dB is below every other long-reach DSP transceiver; see docs "Held-out 200G-class designs")
+HELD_OUT_L_GUARD = 3.0
+#: floating-point agreement of two arrangements of the same sum
+REL_SAME_SUM = 1e-12
+
+
+@pytest.fixture(scope="module")
+def held():
+    return holdout.predict_held_out()
+
+
+def test_held_out_designs_are_not_in_the_fit():
+    fitted = {(p.node_nm, p.bit_rate_gbps, p.energy_pj_per_bit) for p in calibration.CALIBRATION_POINTS}
+    for d in holdout.HELD_OUT:
+        assert (d.node_nm, d.bit_rate_gbps, d.energy_pj_per_bit) not in fitted, d.name
+        assert d.bit_rate_gbps >= 200.0 and d.source and d.confidence in ("H", "M", "L")
+
+
+def test_held_out_within_goal(held):
+    """Predicted / published of every H/M held-out 200G TX+RX design within 1.5x (measured:
+    Pfaff et al. ISSCC 2024, 3 nm 224G 40 dB, 3.0 pJ/b -> 1.26x)."""
+    assert np.all(np.isfinite(held.ratio))
+    for d, r in zip(held.designs, held.ratio, strict=True):
+        factor = max(r, 1.0 / r)
+        if d.confidence in holdout.GOAL_CONFIDENCE:
+            assert factor <= HELD_OUT_GOAL, (d.name, r)
+        else:
+            assert factor <= HELD_OUT_L_GUARD, (d.name, r)
+
+
+def test_held_out_markdown_in_docs(held):
+    """Regression guard: the docs table is the generator's output."""
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "energy-model.md").read_text()
+    for line in holdout.markdown(held).splitlines():
+        if not line.startswith("|---"):
+            assert line in doc, line
+
+
+def _direct_speed_factor(baud, tech, co):
+    """The mean of m / (m - t_FO4 f_baud / 2^k) over the stages, written out for whole stages
+    plus the fractional last one."""
+    m = co.bw_extension
+    s = max(1.0, math.log2(baud / co.parallel_clock_hz))
+    t = co.t_fo4_s * tech.delay_scale * baud
+    whole = math.floor(s)
+    terms = [m / (m - t / 2**k) for k in range(whole)]
+    frac = s - whole
+    total = sum(terms) + (frac * m / (m - t / 2**whole) if frac > 1e-12 else 0.0)
+    return total / s
+
+
+@pytest.mark.parametrize("node,baud", [(3, 112e9), (5, 53.125e9), (28, 100e9), (32, 12e9), (7, 4e9)])
+def test_serializer_speed_factor_is_the_per_stage_mean(node, baud):
+    tech = get_technology(node)
+    co = DEFAULT_COEFFICIENTS
+    got = blocks.serializer_speed_factor(baud, tech, co)
+    assert math.isclose(got, _direct_speed_factor(baud, tech, co), rel_tol=REL_SAME_SUM)
+    # each stage is at least its C V² floor; only the last stage carries the full-rate factor
+    full = co.bw_extension / (co.bw_extension - co.t_fo4_s * tech.delay_scale * baud)
+    assert 1.0 <= got <= full
+
+
+def test_serializer_unreachable_rate_is_inf():
+    co = DEFAULT_COEFFICIENTS
+    tech = get_technology(28)
+    baud = 1.01 * co.bw_extension / (co.t_fo4_s * tech.delay_scale)
+    assert math.isinf(blocks.serializer_speed_factor(baud, tech, co))
+    assert np.isinf(blocks.tx_serializer_w(4.0, baud, tech, co))
+
+
+def test_stated_supply_scales_digital_energy_by_v_squared():
+    t5 = get_technology(5)
+    t = t5.at_supply(0.95)
+    assert math.isclose(t.energy_scale / t5.energy_scale, (0.95 / t5.vdd_core_v) ** 2, rel_tol=1e-12)
+    assert t.delay_scale == t5.delay_scale and t.f_t_hz == t5.f_t_hz
+    co = DEFAULT_COEFFICIENTS
+    ratio = blocks.tx_serializer_w(7.0, 72e9, t, co) / blocks.tx_serializer_w(7.0, 72e9, t5, co)
+    assert math.isclose(float(ratio), (0.95 / 0.70) ** 2, rel_tol=1e-12)
+    for bad in (0.0, -1.0, float("nan"), 9.0):
+        with pytest.raises(SIKernelError, match="vdd_digital_v"):
+            t5.at_supply(bad)
+
+
+def test_dickson_uses_its_published_operating_point():
+    """VLSI 2022 (IBM research page): 8 bit DAC, 288 mW from 0.95 V; the prediction at the
+    node's nominal 0.70 V and the default 7 bits is lower (fewer streams, lower C V²)."""
+    p = next(p for p in calibration.CALIBRATION_POINTS if p.name.startswith("Dickson"))
+    assert p.vdd_digital_v == 0.95 and p.tx_dac_bits == 8
+    nominal = calibration.CalibrationPoint(**{**vars(p), "vdd_digital_v": None, "tx_dac_bits": None})
+    e_pub, _ = calibration.predict(p, DEFAULT_COEFFICIENTS)
+    e_nom, _ = calibration.predict(nominal, DEFAULT_COEFFICIENTS)
+    assert e_pub > 1.5 * e_nom
