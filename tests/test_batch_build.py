@@ -15,6 +15,8 @@ from sikernel.channel.batch import stripline_channels
 from sikernel.channel.lines import Microstrip, Stripline
 from sikernel.channel.package import package_channel
 
+from .validation_rows import max_rel
+
 MIL = 25.4e-6
 F = np.linspace(0.0, 60e9, 257)
 LENGTHS = np.array([0.0, 1e-9, 0.012, 0.1, 0.35, 1.5])
@@ -57,11 +59,12 @@ def _reference(line, f, tx, rx, lengths, z0=100.0):
 
 
 @pytest.mark.parametrize("pkg", ["802.3ck", "802.3dj", None])
-def test_batch_equals_per_channel_build(pkg):
+def test_batch_equals_per_channel_build(pkg, record_property):
     tx = None if pkg is None else package_channel(pkg, 12e-3, F)
     rx = None if pkg is None else package_channel(pkg, 12e-3, F, "rx")
     ref = _reference(LINE, F, tx, rx, LENGTHS)
     s21 = stripline_channels(LINE, LENGTHS, F, pkg, pkg, z_p_tx_m=12e-3, z_p_rx_m=12e-3)
+    record_property("validation:batch-builder", max_rel(s21, ref[:, :, 1, 0]))
     np.testing.assert_allclose(s21, ref[:, :, 1, 0], rtol=RTOL_BATCH, atol=1e-300)
     sdd = stripline_channels(LINE, LENGTHS, F, pkg, pkg, out="sdd", z_p_tx_m=12e-3, z_p_rx_m=12e-3)
     for i, j in ((0, 0), (1, 0), (1, 1)):

@@ -27,6 +27,7 @@ from sikernel.eye.presets import PRESET_NAMES, get_preset
 from sikernel.response import pulse_from_h
 from tests.conftest import channel_path
 from tests.naive_com import naive_fom, naive_grid
+from tests.validation_rows import max_abs
 
 #: two implementations of the same FOM formula (dB): only rounding differs
 TOL_FOM_SAME_FORMULA_DB = 1e-9
@@ -66,7 +67,7 @@ def small_problem():
 
 
 @pytest.mark.parametrize("mm_tol", [-1.0, 0.0, 3e-3])  # IEEE rule, peak rule, pychopmarg rule
-def test_grid_kernel_equals_naive_loop(small_problem, mm_tol):
+def test_grid_kernel_equals_naive_loop(small_problem, mm_tol, record_property):
     p, basis, xt, fext, w, var_n, offs, tx = small_problem
     g = grid_search(basis, w, var_n, offs, tx, p.samples_per_ui, dfe_bmin=np.array(p.bmin),
                     dfe_bmax=np.array(p.dfe_bmax), n_levels=4, r_lm=p.r_lm, snr_tx_db=p.snr_tx_db,
@@ -77,6 +78,7 @@ def test_grid_kernel_equals_naive_loop(small_problem, mm_tol):
                      mm_tol=mm_tol, flt=p.dfe_float())
     # with floating taps the grid is pruned: exact where fom_exact, an upper bound elsewhere
     exact = np.ones(ref.shape, dtype=bool) if g.fom_exact is None else g.fom_exact.copy()
+    record_property("validation:com-grid-naive", max_abs(g.fom_grid_db[exact], ref[exact]))
     np.testing.assert_allclose(g.fom_grid_db[exact], ref[exact], rtol=0, atol=TOL_FOM_SAME_FORMULA_DB)
     assert np.all(g.fom_grid_db[~exact] >= ref[~exact] - TOL_FOM_SAME_FORMULA_DB)
     for kc, kt in zip(*np.nonzero(~exact), strict=True):

@@ -16,6 +16,7 @@ import pytest
 
 from sikernel.eye.com import com
 from tests.conftest import channel_path
+from tests.validation_rows import max_abs
 
 REF = json.loads((Path(__file__).parent / "data" / "ieee_com_reference.json").read_text())
 #: COM vs the IEEE reference code, per package case (dB).  Goal (issue 12): 0.1 dB.  Seen
@@ -33,7 +34,7 @@ def _case_id(c: dict) -> str:
 @pytest.mark.slow
 @pytest.mark.channels
 @pytest.mark.parametrize("case", REF["cases"], ids=_case_id)
-def test_com_per_case_matches_ieee_reference(case: dict) -> None:
+def test_com_per_case_matches_ieee_reference(case: dict, record_property) -> None:
     thru = channel_path(case["channel"])
     nexts = [channel_path(f) for f in case["next"]]
     fexts = [channel_path(f) for f in case["fext"]]
@@ -41,6 +42,8 @@ def test_com_per_case_matches_ieee_reference(case: dict) -> None:
     got = [c.com_db for c in r.cases]
     ref = case["com_db_450"]
     assert len(got) == len(ref)
+    record_property("validation:com-ieee-code", max_abs(got, ref))
+    record_property(f"value:COM {_case_id(case)}", [min(got), min(ref)])  # worst package case
     for i, (g, e) in enumerate(zip(got, ref, strict=True)):
         assert g == pytest.approx(e, abs=TOL_COM_VS_IEEE_DB), (
             f"{_case_id(case)} package case {i + 1}: sikernel {g:.3f} dB vs IEEE 4.50 {e:.2f} dB")

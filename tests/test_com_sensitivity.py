@@ -24,6 +24,7 @@ from sikernel.eye.fom import fom
 
 from .com_explicit import PACKAGE_KEY, fixed_eq, kr_93a_preset, kr_package
 from .conftest import channel_path
+from .validation_rows import max_rel
 
 #: same formula evaluated in a different order: floating-point rounding only
 REL_ROUNDING = 1e-10
@@ -55,7 +56,7 @@ def _closed_form_var_j(ix: int, n_samp: int, a_dd: float, s_rj: float) -> tuple[
 
 
 @pytest.mark.parametrize(("a_dd", "s_rj"), [(0.02, 0.01), (0.05, 0.0), (0.0, 0.03)])
-def test_fom_jitter_term_is_the_closed_form(a_dd, s_rj):
+def test_fom_jitter_term_is_the_closed_form(a_dd, s_rj, record_property):
     n_samp = 16 * M
     q = _gauss(np.arange(n_samp) / M)
     p = kr_93a_preset(a_dd_ui=a_dd, sigma_rj_ui=s_rj)
@@ -63,6 +64,7 @@ def test_fom_jitter_term_is_the_closed_form(a_dd, s_rj):
     assert r.cursor_index > 0
     exact, deriv = _closed_form_var_j(r.cursor_index, n_samp, a_dd, s_rj)
     assert exact > 1e-6  # the term is not negligible here
+    record_property("validation:fom-jitter-closed-form", max_rel(r.var_j, exact))
     np.testing.assert_allclose(r.var_j, exact, rtol=REL_ROUNDING)
     np.testing.assert_allclose(r.var_j, deriv, rtol=REL_CENTRAL_DIFF)
     # the FOM (93A-36) uses it

@@ -110,12 +110,14 @@ def test_reference_settings_are_the_explicit_ones():
 
 @pytest.mark.channels
 @pytest.mark.parametrize("name", list(ROWS))
-def test_com_and_fom_agree_with_pychopmarg(name, explicit_package):
+def test_com_and_fom_agree_with_pychopmarg(name, explicit_package, record_property):
     row = ROWS[name]
     r = _ours(row)
     assert len(r.cases) == len(row["case_com_db"]) == 2
     for case, com_ref, fom_ref in zip(r.cases, row["case_com_db"], row["case_fom_db"], strict=True):
         np.testing.assert_array_equal(case.tx_taps[case.tx_offsets != 0], row["tx_taps_m3_m2_m1_p1"])
+        record_property("validation:com-pychopmarg", abs(case.com_db - com_ref))
+        record_property("validation:fom-pychopmarg", abs(case.fom_db - fom_ref))
         assert abs(case.com_db - com_ref) <= COM_TOL_DB, (name, case.z_p_m, case.com_db, com_ref)
         assert abs(case.fom_db - fom_ref) <= FOM_TOL_DB, (name, case.z_p_m, case.fom_db, fom_ref)
     assert abs(r.com_db - row["com_db"]) <= COM_TOL_DB

@@ -15,6 +15,7 @@ from sikernel.eq.zf import zero_forcing
 
 from .conftest import channel_path
 from .naive_response import exhaustive_min, mmse_nullspace, mse_of_ffe
+from .validation_rows import max_rel
 
 # the same optimum computed by two algorithms (KKT solve vs null-space least squares)
 RTOL_SAME_OPTIMUM = 1e-8
@@ -78,17 +79,18 @@ def test_dfe_bad_input():
 # -- MMSE ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("n_pre", "n_post", "n_dfe"), [(0, 0, 0), (2, 4, 1), (3, 6, 3)])
-def test_mmse_equals_nullspace_least_squares(n_pre, n_post, n_dfe):
+def test_mmse_equals_nullspace_least_squares(n_pre, n_post, n_dfe, record_property):
     sx2 = symbol_variance(4)
     r = mmse(H, I0, n_pre, n_post, n_dfe, noise_acf=ACF, b_max=10.0)
     w_ref, mse_ref = mmse_nullspace(H, I0, n_pre, n_post, n_dfe, sx2, ACF)
     np.testing.assert_allclose(r.rx_ffe_taps, w_ref, rtol=RTOL_SAME_OPTIMUM, atol=1e-10)
+    record_property("validation:mmse-nullspace", max_rel(r.mse, mse_ref))
     assert r.mse == pytest.approx(mse_ref, rel=RTOL_SAME_OPTIMUM)
     assert r.h_eq[r.main_index] == pytest.approx(1.0, abs=1e-12)
     assert r.fom_db == pytest.approx(20 * np.log10(1 / 3 / np.sqrt(r.mse)))
 
 
-def test_mmse_matches_exhaustive_search_with_saturated_dfe():
+def test_mmse_matches_exhaustive_search_with_saturated_dfe(record_property):
     # 2-tap FFE (one pre-cursor tap searched, main tap 1 before scaling) and a DFE tap
     # limited to 0.2 so that it saturates: the optimum is no longer a plain linear solve
     sx2 = symbol_variance(4)
@@ -98,6 +100,7 @@ def test_mmse_matches_exhaustive_search_with_saturated_dfe():
     grid = [np.linspace(-1.0, 1.0, 20001), np.array([1.0])]
     _, best = exhaustive_min(
         lambda w: mse_of_ffe(w, H, I0, 1, 1, bmin, bmax, sx2, ACF)[0], grid)
+    record_property("validation:mmse-exhaustive", max_rel(r.mse, best))
     assert r.mse == pytest.approx(best, rel=RTOL_GRID)
     assert r.mse <= best * (1 + 1e-9)
     mse_direct, _ = mse_of_ffe(r.rx_ffe_taps, H, I0, 1, 1, bmin, bmax, sx2, ACF)

@@ -21,6 +21,7 @@ from sikernel.eq.filters import (
 from sikernel.response import step_response
 
 from .naive_response import apply_ffe_loop, ffe_h_loop
+from .validation_rows import max_rel
 
 # two implementations of the same closed form
 RTOL_FORMULA = 1e-12
@@ -48,13 +49,14 @@ def test_ctle_high_frequency_limit():
     np.testing.assert_allclose(h, limit, rtol=1e-3)
 
 
-def test_ctle_equals_pole_zero_form():
+def test_ctle_equals_pole_zero_form(record_property):
     g1, g2 = -11.0, -4.0
     g, gg = 10 ** (g1 / 20), 10 ** (g2 / 20)
     h = ctle_response(F, g1, gdc2_db=g2, **CK)
     pz = ctle_from_poles_zeros(F, zeros_hz=[g * CK["fz_hz"], gg * CK["f_lf_hz"]],
                                poles_hz=[CK["fp1_hz"], CK["fp2_hz"], CK["f_lf_hz"]],
                                dc_gain_db=g1 + g2)
+    record_property("validation:ctle-formula", max_rel(h, pz))
     np.testing.assert_allclose(h, pz, rtol=RTOL_FORMULA)
 
 
@@ -87,10 +89,11 @@ def test_ctle_bad_pole_raises():
         ctle_from_poles_zeros(F, [1e9], [0.0])
 
 
-def test_rx_afe_is_4th_order_butterworth():
+def test_rx_afe_is_4th_order_butterworth(record_property):
     fr = 0.75 * 53.125e9
     b, a = scipy.signal.butter(4, 2 * np.pi * fr, analog=True)
     _, ref = scipy.signal.freqs(b, a, worN=2 * np.pi * F)
+    record_property("validation:rx-afe-butterworth", max_rel(rx_afe_filter(F, fr), ref))
     np.testing.assert_allclose(rx_afe_filter(F, fr), ref, rtol=RTOL_BUTTERWORTH)
     assert abs(rx_afe_filter([fr], fr)[0]) == pytest.approx(2**-0.5, rel=1e-12)
 

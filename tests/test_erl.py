@@ -21,6 +21,7 @@ from sikernel.eye import erl as erl_mod
 from sikernel.eye.erl import ERL_PRESETS, ErlSettings, erl, get_erl_settings, sampled_pmf
 
 from .conftest import REPO, channel_path
+from .validation_rows import max_abs
 
 DATA = Path(__file__).parent / "data" / "erl"
 SHEETS = REPO.parent / "shared" / "reference" / "ieee-com-config"
@@ -78,12 +79,14 @@ def _case_id(c: dict) -> str:
 
 
 @pytest.mark.parametrize("case", _cases(), ids=_case_id)
-def test_erl_matches_ieee_reference(case: dict) -> None:
+def test_erl_matches_ieee_reference(case: dict, record_property) -> None:
     sheet = _sheet(case["sheet"])
     ch = channel_path(Path(case["channel_file"]).name)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         r = erl(ch, config=sheet, **_kwargs(case["overrides"]))
+    record_property("validation:erl-ieee-code", max_abs([r.tx.erl_db, r.rx.erl_db, r.erl_db],
+                                                        [case["erl11_db"], case["erl22_db"], case["erl_db"]]))
     assert r.tx.erl_db == pytest.approx(case["erl11_db"], abs=ERL_VS_REFERENCE_DB)
     assert r.rx.erl_db == pytest.approx(case["erl22_db"], abs=ERL_VS_REFERENCE_DB)
     assert r.erl_db == pytest.approx(case["erl_db"], abs=ERL_VS_REFERENCE_DB)
@@ -296,13 +299,14 @@ def _write_s2p(name: str, folder: Path) -> Path:
 
 
 @pytest.mark.parametrize("case", _s2p_cases(), ids=_case_id)
-def test_one_port_erl_matches_ieee_reference(case: dict, tmp_path_factory) -> None:
+def test_one_port_erl_matches_ieee_reference(case: dict, tmp_path_factory, record_property) -> None:
     sheet = _sheet(case["sheet"])
     folder = tmp_path_factory.getbasetemp() / "erl_s2p"
     folder.mkdir(exist_ok=True)
     path = _write_s2p(Path(case["channel_file"]).stem, folder)
     r = erl(path, config=sheet, **_kwargs(case["overrides"]))
     assert r.rx is None
+    record_property("validation:erl-ieee-code", max_abs(r.erl_db, case["erl_db"]))
     assert r.erl_db == pytest.approx(case["erl_db"], abs=ERL_VS_REFERENCE_DB)
     assert r.to_dict()["erl_rx_db"] is None
 

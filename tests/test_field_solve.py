@@ -34,6 +34,7 @@ from sikernel.errors import SIKernelError
 
 from . import naive_field as nf
 from .naive_lines import microstrip_z_fd, stripline_z_fd
+from .validation_rows import max_rel
 
 MIL = 25.4e-6
 #: naive MoM vs the exact wire-over-plane resistance and inductance (256-gon)
@@ -81,13 +82,14 @@ def test_naive_solver_wire_over_plane_exact() -> None:
     assert r == pytest.approx((d + a) / (2 * math.pi * a * math.sqrt(d * d - a * a)), rel=RTOL_WIRE_EXACT)
 
 
-def test_naive_solver_thin_stripline_exact() -> None:
+def test_naive_solver_thin_stripline_exact(record_property) -> None:
     """Zero-thickness stripline: Z_air = 30 pi K(k')/K(k), k = sech(pi w / 2b) (Cohn 1955)."""
     w, b = 200e-6, 300e-6
     t = 1e-3 * w
     k = 1.0 / math.cosh(math.pi * w / (2 * b))
     exact = 30 * math.pi * ellipk(k * k) / ellipk(1 - k * k)
     z = nf.z_air("strip", w, t, (b - t) / 2, None, n_side=24)
+    record_property("validation:surface-current-cohn", max_rel(z, exact))
     assert z == pytest.approx(exact, rel=RTOL_STRIP_T0_EXACT)
 
 
@@ -96,12 +98,13 @@ def _gid(g) -> str:
 
 
 @pytest.mark.parametrize("geom", GEOMS, ids=_gid)
-def test_geometry_factor_vs_surface_current(geom) -> None:
+def test_geometry_factor_vs_surface_current(geom, record_property) -> None:
     kind, w, t, h, s = geom
     surf = _surface_extrapolated(kind, w, t, h, s)
     wheel = nf.r_over_rs_wheeler(kind, w, t, h, s, n_side=12)
     assert surf == pytest.approx(wheel, rel=RTOL_SURFACE_VS_WHEELER)
     g = wheeler_geometry_factor(_KIND[kind], w, t, h, s)
+    record_property("validation:conductor-loss-surface", max_rel(g, surf))
     assert g == pytest.approx(surf, rel=RTOL_G_VS_SURFACE)
     # the line classes use it: R_ac = R_s K g (smooth copper: K = 1)
     cls = Microstrip if kind == "micro" else Stripline
@@ -115,7 +118,7 @@ def test_geometry_factor_vs_surface_current(geom) -> None:
 
 
 @pytest.mark.parametrize("geom", [GEOMS[1], GEOMS[4]], ids=["micro-coupled", "strip-coupled"])
-def test_geometry_factor_vs_finite_difference(geom) -> None:
+def test_geometry_factor_vs_finite_difference(geom, record_property) -> None:
     kind, w, t, h, s = geom
     n = 0.03 * t
     if kind == "strip":
@@ -125,6 +128,8 @@ def test_geometry_factor_vs_finite_difference(geom) -> None:
         zp = microstrip_z_fd(w - 2 * n, t - 2 * n, h + 2 * n, 1.0, s + 2 * n)[0]
         zm = microstrip_z_fd(w + 2 * n, t + 2 * n, h - 2 * n, 1.0, s - 2 * n)[0]
     g_fd = (zp - zm) / (2 * n) / ETA0
+    record_property("validation:conductor-loss-fd",
+                    max_rel(wheeler_geometry_factor(_KIND[kind], w, t, h, s), g_fd))
     assert wheeler_geometry_factor(_KIND[kind], w, t, h, s) == pytest.approx(g_fd, rel=RTOL_G_VS_FD)
 
 

@@ -17,6 +17,7 @@ from sikernel.channel.materials import DIELECTRICS, Dielectric
 from sikernel.channel.parametric import HOST_BOARD_92_12, ParametricLine
 
 from .naive_lines import microstrip_z_fd, stripline_z_fd
+from .validation_rows import max_abs, max_rel
 
 MIL = 25.4e-6
 INCH = 0.0254
@@ -56,18 +57,21 @@ def _lossless(dk: float) -> Dielectric:
 
 
 @pytest.mark.parametrize(("w", "t", "h", "s"), STRIP_GEOMS)
-def test_stripline_z_vs_field_solver(w, t, h, s):
+def test_stripline_z_vs_field_solver(w, t, h, s, record_property):
     z_fd = stripline_z_fd(w, t, h, s)  # air-filled
     line = Stripline(_lossless(3.5), w, t, h, spacing=s, sigma_s_m=math.inf)
     assert line.z_air_ohm == pytest.approx(z_fd, rel=RTOL_Z_FD)
     zc = line.zc(np.array([1e9]))[0]
+    record_property("validation:stripline-z0",
+                    max(max_rel(line.z_air_ohm, z_fd), max_rel(zc.real, z_fd / math.sqrt(3.5))))
     assert zc.real == pytest.approx(z_fd / math.sqrt(3.5), rel=RTOL_Z_FD)
 
 
 @pytest.mark.parametrize(("w", "t", "h", "s", "er"), MICRO_GEOMS)
-def test_microstrip_z_vs_field_solver(w, t, h, s, er):
+def test_microstrip_z_vs_field_solver(w, t, h, s, er, record_property):
     z_fd, ee_fd = microstrip_z_fd(w, t, h, er, s)
     line = Microstrip(_lossless(er), w, t, h, spacing=s, sigma_s_m=math.inf)
+    record_property("validation:microstrip-z0", max_rel(line.zc(np.array([1e9]))[0].real, z_fd))
     assert line.zc(np.array([1e9]))[0].real == pytest.approx(z_fd, rel=RTOL_Z_FD)
     # effective permittivity of the port mode (single line: H-J; odd mode: Kirschning-Jansen)
     ee = 1.0 + line._q[1] * (er - 1.0)
@@ -117,11 +121,12 @@ def test_matched_lossless_line_is_pure_delay():
 
 
 @pytest.mark.parametrize("name", sorted(DIELECTRICS))
-def test_dielectric_loss_rule(name):
+def test_dielectric_loss_rule(name, record_property):
     line = Stripline(name, 5 * MIL, 0.6 * MIL, 6 * MIL, spacing=7 * MIL, sigma_s_m=math.inf)
     f = np.array([1e9, 10e9, 28e9, 56e9])
     dk, df = line.dielectric.dk_df(f)
     rule = 2.31 * f / 1e9 * np.sqrt(dk) * df
+    record_property("validation:dielectric-loss", max_rel(line.loss_db(f, INCH), rule))
     np.testing.assert_allclose(line.loss_db(f, INCH), rule, rtol=RTOL_DIEL_RULE)
 
 
@@ -159,13 +164,14 @@ def test_halves_cascade_to_whole(make):
     np.testing.assert_allclose(both.sdd, whole.sdd, atol=ATOL_CASCADE)
 
 
-def test_against_scikit_rf_line():
+def test_against_scikit_rf_line(record_property):
     import skrf
 
     line = Stripline("megtron7", 5 * MIL, 0.6 * MIL, 6 * MIL, spacing=7 * MIL, roughness="hvlp")
     freq = skrf.Frequency.from_f(F_POS, unit="hz")
     media = skrf.media.DefinedGammaZ0(freq, z0_port=100.0, z0=line.zc(F_POS), gamma=line.gamma(F_POS))
     ref = media.line(0.15, unit="m")
+    record_property("validation:line-vs-skrf", max_abs(line.section(0.15, F_POS).sdd, ref.s))
     np.testing.assert_allclose(line.section(0.15, F_POS).sdd, ref.s, atol=ATOL_SKRF)
 
 

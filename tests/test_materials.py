@@ -14,6 +14,7 @@ from sikernel.channel.dielectric import ConstantDielectric, fit_djordjevic_sarka
 from sikernel.channel.materials import DIELECTRICS, ROUGHNESS, Dielectric, get_dielectric, get_roughness
 
 from .naive_lines import kk_real_from_imag
+from .validation_rows import max_rel
 
 # Kramers-Kronig: eps' - eps_inf recovered from eps'' by quadrature, relative to (eps' - eps_inf)
 RTOL_KK = 2e-3
@@ -32,11 +33,12 @@ def test_fit_reproduces_datasheet_point(name):
     assert d.source and d.confidence
 
 
-def test_ds_permittivity_satisfies_kramers_kronig():
+def test_ds_permittivity_satisfies_kramers_kronig(record_property):
     m = fit_djordjevic_sarkar(3.4, 0.004, 12e9)
     f = np.array([1e6, 1e8, 1e9, 1e10, 5e10])
     recovered = kk_real_from_imag(f, lambda x: -m.eps_r(x).imag)
     expected = m.eps_r(f).real - m.eps_inf
+    record_property("validation:ds-kramers-kronig", max_rel(recovered, expected))
     np.testing.assert_allclose(recovered, expected, rtol=RTOL_KK)
 
 

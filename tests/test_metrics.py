@@ -19,6 +19,7 @@ from sikernel.errors import SIKernelError
 
 from . import naive_metrics as nm
 from .conftest import channel_path
+from .validation_rows import max_abs
 
 # our scaled-basis lstsq against the COM code's normal equations in GHz (dB)
 ATOL_FIT_DB = 1e-6
@@ -107,7 +108,7 @@ def test_fom_ild_of_known_ripple():
     assert r.fom_db == pytest.approx(expect, rel=0.02)
 
 
-def test_ild_against_scipy_weighted_fit(dpo12):
+def test_ild_against_scipy_weighted_fit(dpo12, record_property):
     """ILD of DPO_12in against an independent fit: scipy ``curve_fit`` of the 802.3 FIT form
     a0 + a1 sqrt(f) + a2 f + a4 f^2 (f in GHz), each point weighted by |SDD21| (COM
     reference code), IL = -20 log10 |SDD21| computed here."""
@@ -125,6 +126,7 @@ def test_ild_against_scipy_weighted_fit(dpo12):
     coef, _ = curve_fit(form, f_ghz, il, sigma=1.0 / mag, p0=[0.0, 0.1, 0.5, 0.0])
     np.testing.assert_allclose(a.f_hz, dpo12.f[sel])
     np.testing.assert_allclose(a.il_db, il, atol=1e-12)
+    record_property("validation:ild-scipy", max_abs(a.ild_db, il - form(f_ghz, *coef)))
     np.testing.assert_allclose(a.ild_db, il - form(f_ghz, *coef), atol=ATOL_ILD_VS_SCIPY_DB)
     assert np.max(np.abs(a.ild_db)) > 0.1  # a real ripple, not a trivially flat residual
 

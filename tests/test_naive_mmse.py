@@ -24,7 +24,7 @@ BMAX = np.array([0.85, 0.3, 0.2])
 
 @pytest.mark.parametrize("lim", [0.7, 0.1, None])
 @pytest.mark.parametrize("n_dfe", [1, 3])
-def test_naive_mmse_solve_equals_sikernel(rng, lim, n_dfe):
+def test_naive_mmse_solve_equals_sikernel(rng, lim, n_dfe, record_property):
     base = np.array([0.01, -0.03, 0.08, 0.35, 0.6, 0.3, 0.12, 0.05, 0.02, -0.01, 0.005])
     acf = np.array([1e-4, 3e-5, 1e-5, 2e-6])
     for _ in range(3):
@@ -34,6 +34,7 @@ def test_naive_mmse_solve_equals_sikernel(rng, lim, n_dfe):
                  xt_cursors=xts, b_max=BMAX[:n_dfe], ffe_limit=lim)
         fom, mse, w, b = naive_mmse_solve(h, 4, 5, 10, n_dfe, 4, 0.95, acf, 33.0, xts, BMAX[:n_dfe],
                                           None, lim)
+        record_property("validation:mmse-naive-qp", abs(r.fom_db - fom))
         assert abs(r.fom_db - fom) <= FOM_TOL_DB
         np.testing.assert_allclose(r.mse, mse, rtol=1e-9)
         np.testing.assert_allclose(r.rx_ffe_taps / r.rx_ffe_taps[5], w / w[5], atol=TAP_TOL)

@@ -12,6 +12,8 @@ from sikernel import SIKernelError
 from sikernel.channel import lumped, twoport
 from sikernel.channel.package import PACKAGES, get_package, package_channel
 
+from .validation_rows import max_abs
+
 #: pychopmarg 3.4 ``devmodel.s_tx_model`` / ``s_rx_model`` S-parameters of the 802.3ck package
 #: (z_p = 12 mm) and the 802.3dj class-A package (z_p = 33 mm), R0 = 50 ohm, at full double
 #: precision, written by tests/data/pychopmarg/make_package_reference.py (command, versions and
@@ -27,12 +29,13 @@ F = np.linspace(0.0, 60e9, 601)
 
 @pytest.mark.parametrize("name", ["802.3ck", "802.3dj"])
 @pytest.mark.parametrize("side", ["tx", "rx"])
-def test_package_matches_pychopmarg(name, side):
+def test_package_matches_pychopmarg(name, side, record_property):
     ref = PCM["models"][name]
     ch = package_channel(name, ref["z_p_m"], np.array(PCM["f_hz"]), side=side)
     assert PCM["r0_ohm"] == get_package(name).r0_ohm
     for key, (i, j) in {"s11": (0, 0), "s21": (1, 0), "s12": (0, 1), "s22": (1, 1)}.items():
         want = np.array(ref[f"{side}_{key}_re"]) + 1j * np.array(ref[f"{side}_{key}_im"])
+        record_property("validation:package-pychopmarg", max_abs(ch.sdd[:, i, j], want))
         np.testing.assert_allclose(ch.sdd[:, i, j], want, rtol=0, atol=ATOL_PCM, err_msg=key)
 
 

@@ -25,6 +25,7 @@ from sikernel.response import (
 
 from .conftest import channel_path
 from .naive_response import apply_ffe_loop, impulse_by_trig_sum, pulse_by_convolution
+from .validation_rows import max_abs
 
 # closed forms on a band-limited (Gaussian-filtered) channel: only round-off and the
 # exp(-12) tail of the Gaussian beyond the grid remain
@@ -74,10 +75,11 @@ def dpo4():
 
 # -- closed forms -------------------------------------------------------------------
 
-def test_pulse_matches_rc_gaussian_closed_form(grid):
+def test_pulse_matches_rc_gaussian_closed_form(grid, record_property):
     pr = pulse_response((grid, _rc_gauss_h(grid)), BAUD, M, truncate_tol=None)
     t = pr.t_s - DELAY_S
     exact = _rc_gauss_step(t) - _rc_gauss_step(t - 1 / BAUD)
+    record_property("validation:pulse-closed-form", max_abs(pr.v, exact))
     np.testing.assert_allclose(pr.v, exact, rtol=0, atol=ATOL_CLOSED_FORM)
 
 
@@ -123,10 +125,11 @@ def test_impulse_matches_direct_inverse_dft(grid):
     np.testing.assert_allclose(v[idx], ref, rtol=0, atol=RTOL_TRIG_SUM * np.abs(v).max())
 
 
-def test_pulse_equals_convolution_of_impulse_with_rectangle_real_channel(dpo4):
+def test_pulse_equals_convolution_of_impulse_with_rectangle_real_channel(dpo4, record_property):
     pr = pulse_response(dpo4, 53.125e9, 32, truncate_tol=None)
     ir = impulse_response(dpo4, 53.125e9, 32, truncate_tol=None)
     ref = pulse_by_convolution(ir.v, ir.dt_s, 32)
+    record_property("validation:pulse-convolution", max_abs(pr.v, ref) / pr.v.max())
     np.testing.assert_allclose(pr.v, ref, rtol=0, atol=RTOL_CONVOLUTION * pr.v.max())
     assert pr.noncausal_energy_fraction < 1e-6
 

@@ -14,6 +14,7 @@ from sikernel.errors import SIKernelError
 
 from . import naive_metrics as nm
 from .conftest import channel_path
+from .validation_rows import max_abs
 
 # the issue's bar for reproducing a third synthetic length
 ATOL_SYNTH_DB = 0.05
@@ -54,12 +55,14 @@ def dpo():
 
 
 @pytest.mark.parametrize("length", [0.0, 0.1, 0.3, 0.5])
-def test_abcd_reproduces_third_length(pair, length):
+def test_abcd_reproduces_third_length(pair, length, record_property):
     a, b = pair
     got = scale_length(a, 0.05, b, 0.15, length, method="abcd")
     ref = _construction(length)
+    record_property("validation:scale-length-abcd-il", max_abs(got.il_db(), ref.il_db()))
     np.testing.assert_allclose(got.il_db(), ref.il_db(), atol=ATOL_SYNTH_DB)
     dphi = np.unwrap(np.angle(got.s21)) - np.unwrap(np.angle(ref.s21))
+    record_property("validation:scale-length-abcd-phase", float(np.max(np.abs(dphi))))
     assert np.max(np.abs(dphi)) < ATOL_SYNTH_PHASE
     np.testing.assert_allclose(got.sdd[:, 0, 0], ref.sdd[:, 0, 0], atol=ATOL_SYNTH_S11)
     assert got.meta["scale_length"]["method"] == "abcd"
@@ -99,11 +102,12 @@ def _matched_line(length_m: float) -> Channel:
 
 
 @pytest.mark.parametrize("length", [0.0, 0.02, 0.1, 0.3])
-def test_delta_l_exact_on_a_matched_line(length):
+def test_delta_l_exact_on_a_matched_line(length, record_property):
     """On a matched line IL (dB) and phase are linear in length: the Delta-L scaling of two
     independently built lengths must give a third one (built the same way) to rounding."""
     got = scale_length(_matched_line(0.05), 0.05, _matched_line(0.15), 0.15, length)
     ref = _matched_line(length)
+    record_property("validation:scale-length-delta-l", max_abs(got.il_db(), ref.il_db()))
     np.testing.assert_allclose(got.il_db(), ref.il_db(), atol=1e-9)
     np.testing.assert_allclose(got.s21, ref.s21, atol=1e-9)
 

@@ -12,6 +12,7 @@ from sikernel.eye.peak import peak_distortion_eye
 from sikernel.eye.stateye import stat_eye
 
 from . import naive_eye
+from .validation_rows import max_abs
 
 # exact comparisons (floating-point summation only)
 ATOL_EXACT = 1e-13
@@ -49,7 +50,7 @@ def _cursors_at_sample(p, m, idx):
 
 
 @pytest.mark.parametrize(("modulation", "n_levels", "n_ui"), [("nrz", 2, 8), ("pam4", 4, 6)])
-def test_stat_eye_exact_vs_bruteforce_all_phases(rng, modulation, n_levels, n_ui):
+def test_stat_eye_exact_vs_bruteforce_all_phases(rng, modulation, n_levels, n_ui, record_property):
     m, dv = 4, 1e-3
     n = 400 * (n_levels - 1) + 1  # the grid holds every level and its ISI spread
     p = _grid_pulse(rng, m, n_ui, dv, n_levels)
@@ -58,10 +59,11 @@ def test_stat_eye_exact_vs_bruteforce_all_phases(rng, modulation, n_levels, n_ui
     for j, phi in enumerate(res.phases_ui):
         h, main, isi = _cursors_at_sample(p, m, 2 * m + int(np.rint(phi * m)))
         ref = naive_eye.ber_bruteforce(isi[isi != 0], h[main], res.levels, res.voltages_v)
+        record_property("validation:stat-eye-enumeration", max_abs(res.ber[j], ref))
         np.testing.assert_allclose(res.ber[j], ref, rtol=0, atol=ATOL_EXACT)
 
 
-def test_stat_eye_exact_with_dfe(rng):
+def test_stat_eye_exact_with_dfe(rng, record_property):
     m, dv, n = 2, 1e-3, 1201
     p = _grid_pulse(rng, m, 7, dv, 4, main_ui=1)
     res = stat_eye(p, m, n_phases=m, n_dfe=3, **_exact_kwargs(dv, n))
@@ -74,6 +76,7 @@ def test_stat_eye_exact_with_dfe(rng):
         h[main + 1: main + 4] -= b
         isi = np.delete(h, main)
         ref = naive_eye.ber_bruteforce(isi[isi != 0], h[main], res.levels, res.voltages_v)
+        record_property("validation:stat-eye-enumeration", max_abs(res.ber[j], ref))
         np.testing.assert_allclose(res.ber[j], ref, rtol=0, atol=ATOL_EXACT)
 
 
@@ -179,7 +182,7 @@ def test_impairments_only_close_the_eye():
     assert avg.eye_height_min_v >= worse[3].eye_height_min_v
 
 
-def test_closure_against_peak_distortion_bruteforce():
+def test_closure_against_peak_distortion_bruteforce(record_property):
     """Noise-free, symbol-spaced: the eye at any BER is the worst-case (peak-distortion) eye,
     found here by enumerating every ISI pattern; ideal eye = level step x sum of the cursors
     (DC response); closure = 20 log10(ideal / eye).  Tolerance: the statistical eye splits each
@@ -193,6 +196,7 @@ def test_closure_against_peak_distortion_bruteforce():
     ideal_ref = np.diff(lev) * h.sum()
     assert np.all(eye_ref > 0)
     tol = 2 * (h.size - 1) * dv
+    record_property("validation:eye-closure-peak", float(np.max(np.abs(res.eye_height_v - eye_ref)) / dv))
     assert np.all(res.eye_height_v <= eye_ref + dv) and np.all(res.eye_height_v >= eye_ref - tol)
     np.testing.assert_allclose(res.ideal_eye_height_v, ideal_ref, rtol=1e-12)
     np.testing.assert_allclose(res.eye_closure_db, 20 * np.log10(ideal_ref / eye_ref),
@@ -257,7 +261,7 @@ def test_peak_eye_bad_input(kwargs, match):
         peak_distortion_eye(pulse, **args)
 
 
-def test_crosstalk_worst_phase_exact_vs_bruteforce(rng):
+def test_crosstalk_worst_phase_exact_vs_bruteforce(rng, record_property):
     """Aggressor at its worst phase: its cursors join the enumeration (exact on the grid)."""
     m, dv = 2, 1e-3
     n = 1201
@@ -271,6 +275,7 @@ def test_crosstalk_worst_phase_exact_vs_bruteforce(rng):
         h, main, isi = _cursors_at_sample(p, m, m + int(np.rint(phi * m)))
         allc = np.concatenate([isi, xt])
         ref = naive_eye.ber_bruteforce(allc[allc != 0], h[main], res.levels, res.voltages_v)
+        record_property("validation:stat-eye-enumeration", max_abs(res.ber[j], ref))
         np.testing.assert_allclose(res.ber[j], ref, rtol=0, atol=ATOL_EXACT)
 
 

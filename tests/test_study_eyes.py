@@ -40,6 +40,7 @@ from sikernel.system import eyes as study_eyes
 
 from . import naive_study_eye
 from .naive_mmse import naive_mmse_solve
+from .validation_rows import max_rel
 
 #: 802.3ck DFE tap limits b_max(1..12) (IEEE Std 802.3ck Cl. 163 COM sheet), as the study uses
 BMAX_CK = (0.85, 0.3) + (0.2,) * 5 + (0.1,) * 5
@@ -155,7 +156,7 @@ def test_dsp_eye_open_where_budget_closes(dsp_point):
     assert math.isfinite(fig["eye_closure_equalised_db"])
 
 
-def test_dsp_eye_against_numpy_reference(dsp_point, monkeypatch):
+def test_dsp_eye_against_numpy_reference(dsp_point, monkeypatch, record_property):
     """The study's DSP eye (library grid refined to N_BINS_FINE) against _naive_dsp_eye."""
     import sikernel.eye.stateye as se
 
@@ -166,6 +167,7 @@ def test_dsp_eye_against_numpy_reference(dsp_point, monkeypatch):
     real = se.stat_eye
     monkeypatch.setattr(se, "stat_eye", lambda *a, **k: real(*a, **{**k, "n_bins": N_BINS_FINE}))
     fine, _, _ = study._eyes(ch, baud, e, BER)
+    record_property("validation:study-eye-dsp", max_rel(fine["eye_height_equalised_v"], ref["eye_height_v"]))
     np.testing.assert_allclose(fine["eye_height_equalised_v"], ref["eye_height_v"], rtol=FINE_REL_TOL)
     dv = float(eq.voltages_v[1] - eq.voltages_v[0])
     assert (1 - COARSE_LOW_REL) * ref["eye_height_v"] <= fig["eye_height_equalised_v"] \
@@ -237,7 +239,7 @@ def test_dsp_eye_cost_one_search_one_mmse(dsp_point, monkeypatch):
 
 
 @pytest.mark.parametrize(("name", "rate"), list(RECORDED))
-def test_linear_and_analog_eyes_against_numpy_reference(name, rate, monkeypatch):
+def test_linear_and_analog_eyes_against_numpy_reference(name, rate, monkeypatch, record_property):
     """The study's linear/analog eye against tests/naive_study_eye.py (independent of sikernel)."""
     import sikernel.eye.stateye as se
 
@@ -262,6 +264,8 @@ def test_linear_and_analog_eyes_against_numpy_reference(name, rate, monkeypatch)
     if ref["eye_height_v"] == 0.0:  # closed at this operating point: closed in the study too
         assert fine["eye_height_equalised_v"] == coarse["eye_height_equalised_v"] == 0.0
         return
+    record_property("validation:study-eye-linear-analog",
+                    max_rel(fine["eye_height_equalised_v"], ref["eye_height_v"]))
     np.testing.assert_allclose(fine["eye_height_equalised_v"], ref["eye_height_v"], rtol=FINE_REL_TOL)
     dv = float(eq.voltages_v[1] - eq.voltages_v[0])
     assert (1 - COARSE_LOW_REL) * ref["eye_height_v"] <= coarse["eye_height_equalised_v"] \

@@ -9,6 +9,8 @@ from sikernel.errors import SIKernelError
 from sikernel.sweep import load_config, run_sweep
 from sikernel.sweep.stages import chunk_params, evaluate_chunk
 
+from .validation_rows import max_rel
+
 # same formula through the batch kernels vs the serial API: only rounding differs
 RTOL_IL_DB = 1e-9
 ATOL_CURSOR_V = 1e-9     # V/V: batch builder vs line.section (ABCD product rounding)
@@ -45,7 +47,7 @@ def _eval_all(cfg, chunk: int) -> dict:
 
 
 @pytest.mark.filterwarnings("ignore:.*0 mm.*not causal:sikernel.errors.SIKernelWarning")
-def test_values_equal_single_channel_api(rng):
+def test_values_equal_single_channel_api(rng, record_property):
     from sikernel.channel.lines import Stripline
     from sikernel.eye.peak import peak_distortion_eye
     from sikernel.power import energy_per_bit
@@ -61,6 +63,7 @@ def test_values_equal_single_channel_api(rng):
         ch = line.section(float(p["length_m"][i]), cfg.f_hz)
         fb = float(p["baud"][i])
         il = ch.il_db(0.5 * fb)
+        record_property("validation:sweep-vs-single", max_rel(out["il_nyquist_db"][i], il, atol=1e-12))
         np.testing.assert_allclose(out["il_nyquist_db"][i], il, rtol=RTOL_IL_DB, atol=1e-12)
         pr = pulse_response(ch, fb, cfg.samples_per_ui, modulation="pam4")
         cur = pr.cursors(cfg.n_pre, cfg.n_post)

@@ -10,6 +10,7 @@ from sikernel.eye.stateye import stat_eye
 from sikernel.eye.timesim import PRBS_POLYNOMIALS, prbs, prqs, simulate
 
 from . import naive_eye
+from .validation_rows import interval_position
 
 # confidence of the binomial interval the statistical eye's SER must fall into
 CONFIDENCE = 0.999
@@ -81,12 +82,13 @@ def _assert_in_interval(sim, ser_stat):
 
 
 @pytest.mark.parametrize("sigma_v", [0.031, 0.0245, 0.0195])  # SER ~ 1e-3, 1e-4, 1e-5
-def test_stat_eye_ser_agrees_with_simulation(sigma_v):
+def test_stat_eye_ser_agrees_with_simulation(sigma_v, record_property):
     h = np.array([0.01, 0.45, 0.05, -0.02, 0.01])
     st = stat_eye(h, 1, sigma_v=sigma_v, n_bins=N_BINS_VALIDATION)
     sim = simulate(h, 1, n_symbols=3_000_000, sigma_v=sigma_v, pattern="random", seed=7)
     ser = st.symbol_error_ratio(sim.thresholds_v)
     assert 1e-6 < ser < 3e-3
+    record_property("validation:stat-eye-vs-simulation", interval_position(ser, sim, CONFIDENCE))
     _assert_in_interval(sim, ser)
 
 
@@ -107,7 +109,7 @@ def test_stat_eye_with_dfe_and_dual_dirac_agrees_with_simulation():
     _assert_in_interval(sim, ser)
 
 
-def test_error_propagation_only_adds_errors():
+def test_error_propagation_only_adds_errors(record_property):
     """With decided-symbol feedback the SER is higher than with ideal feedback, and it is the
     SER of a plain-Python noisy DFE loop (independent noise: a statistical comparison)."""
     h = np.array([0.4, 0.2, 0.1, 0.05])
@@ -129,6 +131,7 @@ def test_error_propagation_only_adds_errors():
     # errors come in bursts: variance of a count ~ errors x (mean burst length) x 2 (burst-size spread)
     burst = n_err / n_events
     sd = np.sqrt(2 * burst * (n_err / sym.size**2 + real.symbol_errors / real.n_symbols**2))
+    record_property("validation:dfe-error-propagation", float(abs(ser_sim - ser_naive) / sd))
     assert abs(ser_sim - ser_naive) <= Z_SCORE_SER * sd, (ser_sim, ser_naive, sd)
 
 

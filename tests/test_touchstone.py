@@ -17,6 +17,7 @@ from sikernel.errors import SIKernelError, SIKernelWarning
 
 from . import naive_metrics as nm
 from .conftest import channel_path
+from .validation_rows import max_abs, max_rel
 
 # |SDD21| against the table of ../shared/channels/README.md (rounded there to 0.01 dB)
 ATOL_README_DB = 0.05
@@ -51,9 +52,10 @@ def thru_channels():
 
 
 @pytest.mark.parametrize("name", sorted(README_TABLE))
-def test_readme_table(thru_channels, name):
+def test_readme_table(thru_channels, name, record_property):
     ch = thru_channels(name)
     il = ch.il_db([13.28e9, 26.5625e9])
+    record_property("validation:sdd21-channel-readme", max_abs(il, README_TABLE[name]))
     np.testing.assert_allclose(il, README_TABLE[name], atol=ATOL_README_DB)
     assert ch.z0_ohm == 100.0
     assert ch.meta["pairs"] == [[1, 3], [2, 4]]
@@ -78,12 +80,13 @@ def test_crosstalk_file_does_not_warn():
     assert ch.il_db(26.5625e9) > 50.0
 
 
-def test_parser_matches_scikit_rf_ma_file():
+def test_parser_matches_scikit_rf_ma_file(record_property):
     import skrf
 
     p = channel_path("DPO_4in_Meg7_THRU.s4p")  # MA format
     f, s, z0 = parse_touchstone(p)
     net = skrf.Network(str(p))
+    record_property("validation:touchstone-parse", max(max_rel(f, net.f), max_rel(s, net.s, ATOL_PARSE)))
     np.testing.assert_allclose(f, net.f, rtol=RTOL_PARSE)
     np.testing.assert_allclose(s, net.s, rtol=RTOL_PARSE, atol=ATOL_PARSE)
     assert z0 == 50.0
@@ -110,7 +113,7 @@ def test_network_equals_path(thru_channels):
     assert b.z0_ohm == a.z0_ohm
 
 
-def test_mixed_mode_matches_scikit_rf_se2gmm(thru_channels):
+def test_mixed_mode_matches_scikit_rf_se2gmm(thru_channels, record_property):
     import skrf
 
     p = channel_path("DPO_12in_Meg7_THRU.s4p")
@@ -118,6 +121,7 @@ def test_mixed_mode_matches_scikit_rf_se2gmm(thru_channels):
     net.renumber([0, 1, 2, 3], [0, 2, 1, 3])  # skrf pairs ports (0,1),(2,3) after renumbering
     net.se2gmm(p=2)
     ch = thru_channels("DPO_12in_Meg7_THRU.s4p")
+    record_property("validation:mixed-mode", max_abs(ch.sdd, net.s[:, :2, :2]))
     np.testing.assert_allclose(ch.sdd, net.s[:, :2, :2], atol=ATOL_MIXED)
 
 
