@@ -110,9 +110,10 @@ def test_tx_rise_time_filter_gives_its_20_80_rise_time():
     assert tx_rise_time_filter([0.0], tr)[0] == 1
 
 
-def test_ffe_response_matches_loop_and_dc_sum():
+def test_ffe_response_matches_loop_and_dc_sum(record_property):
     taps = np.array([0.04, -0.1, 0.7, -0.12, -0.04])
     h = ffe_response(F, taps, 53.125e9, 2)
+    record_property("validation:ffe-loop", max_rel(h, ffe_h_loop(F, taps, 53.125e9, 2), atol=1e-15))
     np.testing.assert_allclose(h, ffe_h_loop(F, taps, 53.125e9, 2), rtol=RTOL_FORMULA,
                                atol=1e-15)
     assert h[0] == pytest.approx(taps.sum(), abs=1e-15)

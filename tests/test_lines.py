@@ -109,13 +109,15 @@ def test_wheeler_derivative_vs_field_solver():
     assert g_geom * ETA0 == pytest.approx(d_fd, rel=RTOL_DZDN)
 
 
-def test_matched_lossless_line_is_pure_delay():
+def test_matched_lossless_line_is_pure_delay(record_property):
     dk = 3.7
     line = Stripline(_lossless(dk), 5 * MIL, 0.6 * MIL, 6 * MIL, spacing=7 * MIL, sigma_s_m=math.inf)
     zc = line.z_air_ohm / math.sqrt(dk)
     length = 0.1
     ch = line.section(length, F, z0_ohm=zc)
     delay = length * math.sqrt(dk) / constants.c
+    record_property("validation:line-cascade-delay", max(max_abs(ch.s21, np.exp(-2j * np.pi * F * delay)),
+                                                          max_abs(ch.s11, 0.0)))
     np.testing.assert_allclose(ch.s21, np.exp(-2j * np.pi * F * delay), atol=ATOL_CASCADE)
     np.testing.assert_allclose(ch.s11, 0.0, atol=ATOL_CASCADE)
 
@@ -156,11 +158,12 @@ def test_roughness_and_material_ordering():
     lambda: Microstrip("abf", 25e-6, 12e-6, 30e-6, spacing=25e-6, roughness="smooth"),
     lambda: HOST_BOARD_92_12,
 ])
-def test_halves_cascade_to_whole(make):
+def test_halves_cascade_to_whole(make, record_property):
     line = make()
     whole = line.section(0.2, F)
     half = line.section(0.1, F)
     both = twoport.cascade(half, half)
+    record_property("validation:line-cascade-delay", max_abs(both.sdd, whole.sdd))
     np.testing.assert_allclose(both.sdd, whole.sdd, atol=ATOL_CASCADE)
 
 
