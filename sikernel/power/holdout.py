@@ -97,7 +97,7 @@ HELD_OUT: tuple[HeldOutDesign, ...] = (
         "'5 nm FinFET, 212.5 Gb/s PAM4, 2.2 pJ/b, > 46 dB channel compensation'; the design "
         "is not named and the primary paper was not found",
         "L",
-        "'> 46 dB' -> 46 dB; BER 1e-4 assumed; scope (TX+RX, DSP included?) unknown"),
+        "'> 46 dB' -> 46 dB; BER 1e-4 assumed; scope unknown (likely analog only: see the docs)"),
     HeldOutDesign(
         "J. Kim et al. (Intel), 10 nm 224G DAC TX", 10, 224.0, "pam4", 20.0, 1.7,
         'J. Kim et al., "A 224Gb/s DAC-Based PAM-4 Transmitter with 8-Tap FFE in 10nm CMOS", '
