@@ -267,7 +267,8 @@ def run_link(x, sym, tab, pre, row0, rj_samples, dd_samples, max_dev, ffe, ffe_p
        the recent wrong decisions, newest first, i.e. in the order ``t = 0, 1, ...``;
        terms of right decisions are exact zeros and are skipped).  This is exact
        error propagation, not an approximation: the decision of a symbol is the same
-       whichever path computes it.  Symbols before the record feed back ``levels[0]``.
+       whichever path computes it.  Symbols never decided (before the first sample
+       with a full channel history) feed back ``levels[0]``.
 
     The arithmetic of ``z`` (``(y + noise) - sum_t b_t x_{n-1-t}``, that sum taken
     oldest tap first, then ``+ C``) rounds differently from the plain loop
@@ -313,6 +314,7 @@ def run_link(x, sym, tab, pre, row0, rj_samples, dd_samples, max_dev, ffe, ffe_p
     n_se = 0
     n_be = 0
     s_end = n_sym - pre  # samples of symbols post .. n_sym - 1 - pre (full history)
+    m_first = max(0, post - ffe_pre)  # the first decided symbol
     for sa in range(post, s_end, _BLOCK):
         nb = min(_BLOCK, s_end - sa)
         m0 = sa - ffe_pre  # symbol decided from the block's FFE output 0
@@ -360,14 +362,14 @@ def run_link(x, sym, tab, pre, row0, rj_samples, dd_samples, max_dev, ffe, ffe_p
         # carry the last h samples as the next block's FFE history
         for t in range(h):
             ybuf[t] = ybuf[nb + t]
-        # 4. DFE feedback of the transmitted levels (levels[0] before the record), slicer
+        # 4. DFE feedback of the transmitted levels (undecided symbols: levels[0]), slicer
         if d > 0:
-            if m0 - d >= 0:
+            if m0 - d >= m_first:
                 _fir_block(x, m0 - d, dfe_rev, fbk[:nb])
             else:
                 for j in range(nb + d - 1):
                     q = m0 - d + j
-                    xpad[j] = x[q] if q >= 0 else levels[0]
+                    xpad[j] = x[q] if q >= m_first else levels[0]
                 _fir_block(xpad, 0, dfe_rev, fbk[:nb])
         _slice_block(zb[:nb], noise[:nb], fbk[:nb], thresholds, dec[:nb])
         # 5. wrong decisions (and the symbols after them): one by one

@@ -1,0 +1,72 @@
+"""The simulator's DFE, vectorised across the sequence (decisions from the feedback of the
+transmitted symbols, re-decided one by one after each wrong decision), against a plain
+per-symbol loop with the same noise draws: every count equal."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sikernel._kernels.rng import normal_samples
+from sikernel._kernels.timesim import _BLOCK
+from sikernel.eye.timesim import simulate
+
+from . import naive_eye, naive_timesim
+
+# a record of three full kernel blocks and a part: error windows cross block boundaries
+N_SYMBOLS = 3 * _BLOCK + 777
+N_PRE, N_POST = 2, 12
+
+
+@pytest.mark.parametrize(("n_levels", "n_dfe", "rx_ffe", "propagate", "sigma_v"), [
+    (4, 12, [-0.08, 1.0, -0.12], True, 0.05),
+    (4, 12, [1.0], True, 0.05),
+    (4, 5, [-0.08, 1.0, -0.12], True, 0.05),
+    (4, 12, [-0.08, 1.0, -0.12], False, 0.05),
+    (2, 1, [1.0], True, 0.12),
+])
+def test_vectorised_dfe_equals_symbol_loop(rng, monkeypatch, n_levels, n_dfe, rx_ffe, propagate,
+                                           sigma_v):
+    from sikernel.eye import timesim as ts
+
+    run_link = ts._k.run_link
+
+    def count_from_the_first_decision(*args):
+        # the start-up (symbols never decided feed back levels[0]) is then counted too
+        run_link(*args[:16], 0, *args[17:])
+
+    monkeypatch.setattr(ts._k, "run_link", count_from_the_first_decision)
+    levels = naive_eye.pam_levels(n_levels)
+    # taps off round decimals: round taps with PAM levels put sums exactly on a threshold
+    h = np.array([0.03, -0.06, 0.4, 0.22, -0.1, 0.07, 0.05, -0.04, 0.03, 0.02, -0.02, 0.015, 0.01,
+                  -0.01, 0.005]) + rng.normal(0.0, 1e-3, 15)
+    rx = np.array(rx_ffe)
+    rx_pre = 1 if rx.size > 1 else 0
+    if rx.size > 1:
+        rx = rx + rng.normal(0.0, 1e-3, rx.size)
+    dfe = 0.6 * h[N_PRE + 1: N_PRE + 1 + n_dfe] + rng.normal(0.0, 1e-3, n_dfe)  # ISI left: errors
+    sym = rng.integers(0, n_levels, size=N_SYMBOLS + 100)
+    seed = 17
+    res = simulate(h, 1, n_symbols=N_SYMBOLS, pattern=sym, rx_ffe=rx, rx_ffe_n_pre=rx_pre,
+                   dfe_taps_v=dfe, n_pre=N_PRE, n_post=N_POST, sigma_v=sigma_v, seed=seed,
+                   modulation="nrz" if n_levels == 2 else "pam4", dfe_error_propagation=propagate)
+    n_warm = h.size + rx.size + dfe.size  # symbols beyond the requested ones (the kernel's warm-up)
+    used = sym[: N_SYMBOLS + n_warm]
+    # the kernel draws one normal per decided symbol, from the first one (N_POST - rx_pre) on
+    m_first = N_POST - rx_pre
+    g = np.empty(used.size - m_first)
+    normal_samples(seed, g)
+    noise = np.zeros(used.size)
+    noise[m_first:] = sigma_v * g
+    counted, se, be, err_thr, decided = naive_timesim.noisy_link_loop(
+        levels[used], used, h, N_PRE, rx, rx_pre, dfe, levels, res.thresholds_v, 0, noise,
+        propagate)
+    assert se > 200  # many wrong decisions: the one-by-one path really runs
+    assert (res.n_symbols, res.symbol_errors, res.bit_errors) == (counted, se, be)
+    np.testing.assert_array_equal(res.threshold_errors, err_thr)
+    if propagate and n_dfe >= 5:
+        # some wrong decision lies within the DFE span before a kernel block boundary, so
+        # the symbols re-decided after it continue into the next block
+        wrong = np.flatnonzero((decided >= 0) & (decided != used))
+        bounds = m_first + _BLOCK * np.arange(1, 4)
+        assert any(np.any((wrong >= b - n_dfe) & (wrong < b)) for b in bounds)
