@@ -180,10 +180,12 @@ def _fir_rows(x, x0, tab, rows, frac, out):
 def _slice_block(zb, noise, fbk, thresholds, dec):
     """Decisions with the feedback of the *transmitted* symbols: ``z = zb + noise - fbk``
     (into ``zb``) and ``dec = #{thresholds below z}``; every loop a SIMD loop."""
+    th = thresholds[0]
     for i in range(zb.shape[0]):
-        zb[i] = (zb[i] + noise[i]) - fbk[i]
-    dec[:] = 0
-    for t in range(thresholds.shape[0]):
+        z = (zb[i] + noise[i]) - fbk[i]
+        zb[i] = z
+        dec[i] = z > th
+    for t in range(1, thresholds.shape[0]):
         th = thresholds[t]
         for i in range(zb.shape[0]):
             dec[i] += zb[i] > th
@@ -349,9 +351,8 @@ def run_link(x, sym, tab, pre, row0, rj_samples, dd_samples, max_dev, ffe, ffe_p
         else:
             _fir_rows(x, x0, tab, rows[:nb], frac[:nb], yb)
         # 3. RX FFE outputs z for m = s - ffe_pre
-        if unit_ffe:
-            zb[:nb] = yb
-        else:
+        zv = yb if unit_ffe else zb[:nb]  # FFE outputs (a unit FFE: the samples themselves)
+        if not unit_ffe:
             c = ffe[0]
             for i in range(nb):
                 zb[i] = c * ybuf[h + i]
@@ -371,7 +372,7 @@ def run_link(x, sym, tab, pre, row0, rj_samples, dd_samples, max_dev, ffe, ffe_p
                     q = m0 - d + j
                     xpad[j] = x[q] if q >= m_first else levels[0]
                 _fir_block(xpad, 0, dfe_rev, fbk[:nb])
-        _slice_block(zb[:nb], noise[:nb], fbk[:nb], thresholds, dec[:nb])
+        _slice_block(zv, noise[:nb], fbk[:nb], thresholds, dec[:nb])
         # 5. wrong decisions (and the symbols after them): one by one
         c_lo = max(i_lo, n_warm - m0)  # counted outputs: c_lo .. nb - 1
         if c_lo < nb:
@@ -389,7 +390,7 @@ def run_link(x, sym, tab, pre, row0, rj_samples, dd_samples, max_dev, ffe, ffe_p
                     if t >= d:
                         break
                     cfb += dfe[t] * err_dx[slot]
-                z = zb[i] + cfb
+                z = zv[i] + cfb
                 di = 0
                 for t in range(thresholds.shape[0]):
                     di += z > thresholds[t]
