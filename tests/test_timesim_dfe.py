@@ -18,6 +18,19 @@ N_SYMBOLS = 3 * _BLOCK + 777
 N_PRE, N_POST = 2, 12
 
 
+def _count_from_the_first_decision(monkeypatch):
+    """Make ``simulate`` count every decision (no warm-up): the start-up, where symbols
+    never decided feed back ``levels[0]``, is then compared too."""
+    from sikernel.eye import timesim as ts
+
+    run_link = ts._k.run_link
+
+    def counting_all(*args):
+        run_link(*args[:16], 0, *args[17:])
+
+    monkeypatch.setattr(ts._k, "run_link", counting_all)
+
+
 @pytest.mark.parametrize(("n_levels", "n_dfe", "rx_ffe", "propagate", "sigma_v"), [
     (4, 12, [-0.08, 1.0, -0.12], True, 0.05),
     (4, 12, [1.0], True, 0.05),
@@ -27,15 +40,7 @@ N_PRE, N_POST = 2, 12
 ])
 def test_vectorised_dfe_equals_symbol_loop(rng, monkeypatch, n_levels, n_dfe, rx_ffe, propagate,
                                            sigma_v):
-    from sikernel.eye import timesim as ts
-
-    run_link = ts._k.run_link
-
-    def count_from_the_first_decision(*args):
-        # the start-up (symbols never decided feed back levels[0]) is then counted too
-        run_link(*args[:16], 0, *args[17:])
-
-    monkeypatch.setattr(ts._k, "run_link", count_from_the_first_decision)
+    _count_from_the_first_decision(monkeypatch)
     levels = naive_eye.pam_levels(n_levels)
     # taps off round decimals: round taps with PAM levels put sums exactly on a threshold
     h = np.array([0.03, -0.06, 0.4, 0.22, -0.1, 0.07, 0.05, -0.04, 0.03, 0.02, -0.02, 0.015, 0.01,
@@ -70,3 +75,28 @@ def test_vectorised_dfe_equals_symbol_loop(rng, monkeypatch, n_levels, n_dfe, rx
         wrong = np.flatnonzero((decided >= 0) & (decided != used))
         bounds = m_first + _BLOCK * np.arange(1, 4)
         assert any(np.any((wrong >= b - n_dfe) & (wrong < b)) for b in bounds)
+
+
+@pytest.mark.parametrize("rx_ffe", [[1.0], [-0.05, 1.0, -0.04]])
+def test_start_up_feeds_back_the_lowest_level(rng, monkeypatch, rx_ffe):
+    """Noise-free, the DFE cancelling the post-cursors, the record starting with
+    top-level symbols that are never decided: the first decisions see them fed back as
+    ``levels[0]`` and go wrong (and propagate), exactly as in the plain loop."""
+    _count_from_the_first_decision(monkeypatch)
+    levels = naive_eye.pam_levels(4)
+    h = np.array([0.02, -0.04, 0.4, 0.2, 0.1, 0.08, 0.06, 0.05, 0.04, 0.03, 0.02, 0.015, 0.01,
+                  0.008, 0.005]) + rng.normal(0.0, 1e-4, 15)
+    rx = np.array(rx_ffe)
+    rx_pre = 1 if rx.size > 1 else 0
+    dfe = h[N_PRE + 1:]  # 12 taps
+    sym = rng.integers(0, 4, size=600)
+    sym[:N_POST - 1] = 3  # before the first decided symbol (N_POST - rx_pre)
+    res = simulate(h, 1, n_symbols=500, pattern=sym, rx_ffe=rx, rx_ffe_n_pre=rx_pre, dfe_taps_v=dfe,
+                   n_pre=N_PRE, n_post=N_POST)
+    used = sym[: 500 + h.size + rx.size + dfe.size]
+    counted, se, be, err_thr, _ = naive_timesim.noisy_link_loop(
+        levels[used], used, h, N_PRE, rx, rx_pre, dfe, levels, res.thresholds_v, 0,
+        np.zeros(used.size))
+    assert se > 0  # the start-up really matters here
+    assert (res.n_symbols, res.symbol_errors, res.bit_errors) == (counted, se, be)
+    np.testing.assert_array_equal(res.threshold_errors, err_thr)

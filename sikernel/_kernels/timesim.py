@@ -270,10 +270,13 @@ def run_link(x, sym, tab, pre, row0, rj_samples, dd_samples, max_dev, ffe, ffe_p
        terms of right decisions are exact zeros and are skipped).  This is exact
        error propagation, not an approximation: the decision of a symbol is the same
        whichever path computes it.  Symbols never decided (before the first sample
-       with a full channel history) feed back ``levels[0]``.
+       with a full channel history) feed back ``levels[0]``.  With a unit RX FFE and a
+       fixed sampling instant (no jitter, no fractional phase) the feedback taps are
+       folded into the channel taps (cursor ``1 + t`` less ``b_t``), so ``z'`` is one
+       FIR, except in the block(s) whose DFE span reaches undecided symbols.
 
     The arithmetic of ``z`` (``(y + noise) - sum_t b_t x_{n-1-t}``, that sum taken
-    oldest tap first, then ``+ C``) rounds differently from the plain loop
+    oldest tap first, or the folded FIR plus noise; then ``+ C``) rounds differently from the plain loop
     (tests/naive_eye.py subtracts tap by tap, newest first) in the last bits only;
     decisions agree except at exact threshold ties (tests/test_timesim.py).
 
@@ -312,6 +315,14 @@ def run_link(x, sym, tab, pre, row0, rj_samples, dd_samples, max_dev, ffe, ffe_p
     frac = np.empty(_BLOCK)
     r_nom, f_nom = _row_frac(row0, n_rows)
     unit_ffe = w == 1 and ffe[0] == 1.0
+    # with a unit FFE and a fixed sampling instant the feedback of the transmitted levels
+    # folds into the channel taps (cursor 1 + t less b_t): z' is one FIR
+    merged = unit_ffe and not jitter and f_nom == 0.0 and 0 < d <= post
+    tab_fb = tab[r_nom].copy()
+    if merged:
+        for t in range(d):
+            tab_fb[post - 1 - t] -= dfe[t]
+    no_fb = np.zeros(_BLOCK)
     n_cnt = 0
     n_se = 0
     n_be = 0
@@ -342,8 +353,10 @@ def run_link(x, sym, tab, pre, row0, rj_samples, dd_samples, max_dev, ffe, ffe_p
         # 2. channel samples y[sa .. sa+nb-1] into ybuf[h ..]
         x0 = sa + pre - k + 1
         yb = ybuf[h: h + nb]
+        # folded feedback: not while the DFE span reaches undecided symbols (levels[0])
+        fold = merged and m0 - d >= m_first
         if not jitter:
-            _fir_block(x, x0, tab[r_nom], yb)
+            _fir_block(x, x0, tab_fb if fold else tab[r_nom], yb)
             if f_nom > 0.0:
                 _fir_block(x, x0, tab[r_nom + 1], acc2[:nb])
                 for i in range(nb):
@@ -364,7 +377,7 @@ def run_link(x, sym, tab, pre, row0, rj_samples, dd_samples, max_dev, ffe, ffe_p
         for t in range(h):
             ybuf[t] = ybuf[nb + t]
         # 4. DFE feedback of the transmitted levels (undecided symbols: levels[0]), slicer
-        if d > 0:
+        if d > 0 and not fold:
             if m0 - d >= m_first:
                 _fir_block(x, m0 - d, dfe_rev, fbk[:nb])
             else:
@@ -372,7 +385,7 @@ def run_link(x, sym, tab, pre, row0, rj_samples, dd_samples, max_dev, ffe, ffe_p
                     q = m0 - d + j
                     xpad[j] = x[q] if q >= m_first else levels[0]
                 _fir_block(xpad, 0, dfe_rev, fbk[:nb])
-        _slice_block(zv, noise[:nb], fbk[:nb], thresholds, dec[:nb])
+        _slice_block(zv, noise[:nb], no_fb[:nb] if fold else fbk[:nb], thresholds, dec[:nb])
         # 5. wrong decisions (and the symbols after them): one by one
         c_lo = max(i_lo, n_warm - m0)  # counted outputs: c_lo .. nb - 1
         if c_lo < nb:
