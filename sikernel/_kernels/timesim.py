@@ -378,13 +378,15 @@ def run_link(x, sym, tab, pre, row0, rj_samples, dd_samples, max_dev, ffe, ffe_p
             ybuf[t] = ybuf[nb + t]
         # 4. DFE feedback of the transmitted levels (undecided symbols: levels[0]), slicer
         if d > 0 and not fold:
-            if m0 - d >= m_first:
-                _fir_block(x, m0 - d, dfe_rev, fbk[:nb])
-            else:
+            src = x
+            j0 = m0 - d
+            if j0 < m_first:
                 for j in range(nb + d - 1):
-                    q = m0 - d + j
+                    q = j0 + j
                     xpad[j] = x[q] if q >= m_first else levels[0]
-                _fir_block(xpad, 0, dfe_rev, fbk[:nb])
+                src = xpad
+                j0 = 0
+            _fir_block(src, j0, dfe_rev, fbk[:nb])
         _slice_block(zv, noise[:nb], no_fb[:nb] if fold else fbk[:nb], thresholds, dec[:nb])
         # 5. wrong decisions (and the symbols after them): one by one
         c_lo = max(i_lo, n_warm - m0)  # counted outputs: c_lo .. nb - 1
