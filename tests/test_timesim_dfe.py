@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sikernel._kernels.rng import normal_samples
 from sikernel._kernels.timesim import _BLOCK
@@ -98,5 +100,39 @@ def test_start_up_feeds_back_the_lowest_level(rng, monkeypatch, rx_ffe):
         levels[used], used, h, N_PRE, rx, rx_pre, dfe, levels, res.thresholds_v, 0,
         np.zeros(used.size))
     assert se > 0  # the start-up really matters here
+    assert (res.n_symbols, res.symbol_errors, res.bit_errors) == (counted, se, be)
+    np.testing.assert_array_equal(res.threshold_errors, err_thr)
+
+
+@given(seed=st.integers(0, 2**31), n_levels=st.sampled_from([2, 4]), n_dfe=st.integers(0, 8),
+       n_rx=st.integers(1, 3), sigma_v=st.sampled_from([0.0, 0.02, 0.06]), propagate=st.booleans())
+def test_any_link_equals_symbol_loop(seed, n_levels, n_dfe, n_rx, sigma_v, propagate):
+    """Random symbol-spaced links (pulse, RX FFE, DFE taps, noise) over two kernel blocks:
+    the counts equal the plain loop's with the same noise draws."""
+    r = np.random.default_rng(seed)
+    levels = naive_eye.pam_levels(n_levels)
+    n_pre, n_post = int(r.integers(0, 3)), int(r.integers(n_dfe, n_dfe + 6))
+    h = r.normal(0.0, 0.06, n_pre + n_post + 1)
+    h[n_pre] = 0.4 + r.uniform(0.0, 0.2)
+    rx = r.normal(0.0, 0.08, n_rx)
+    rx_pre = int(r.integers(0, n_rx))
+    rx[rx_pre] = 1.0 if n_rx == 1 else 1.0 + r.normal(0.0, 0.01)  # a unit FFE: the folded path
+    dfe = h[n_pre + 1: n_pre + 1 + n_dfe] * r.uniform(0.3, 1.0, n_dfe)
+    n_sym = _BLOCK + 300
+    sym = r.integers(0, n_levels, size=n_sym + 100)
+    res = simulate(h, 1, n_symbols=n_sym, pattern=sym, rx_ffe=rx, rx_ffe_n_pre=rx_pre,
+                   dfe_taps_v=dfe if n_dfe else [], n_pre=n_pre, n_post=n_post, sigma_v=sigma_v,
+                   seed=seed, modulation="nrz" if n_levels == 2 else "pam4",
+                   dfe_error_propagation=propagate)
+    n_warm = h.size + rx.size + dfe.size
+    used = sym[: n_sym + n_warm]
+    m_first = max(0, n_post - rx_pre)
+    g = np.empty(max(used.size - n_pre - rx_pre - m_first, 0))  # one draw per decided symbol
+    normal_samples(seed, g)
+    noise = np.zeros(used.size)
+    noise[m_first: m_first + g.size] = sigma_v * g
+    counted, se, be, err_thr, _ = naive_timesim.noisy_link_loop(
+        levels[used], used, h, n_pre, rx, rx_pre, dfe, levels, res.thresholds_v, n_warm, noise,
+        propagate)
     assert (res.n_symbols, res.symbol_errors, res.bit_errors) == (counted, se, be)
     np.testing.assert_array_equal(res.threshold_errors, err_thr)
