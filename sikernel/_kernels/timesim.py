@@ -8,7 +8,9 @@ over contiguous memory) for consecutive sample offsets; a jittered instant betwe
 two rows is linearly interpolated (the same linear interpolation of the pulse as
 :func:`sikernel.eye._input.cursors_at`).  Then a symbol-spaced RX FFE, the slicer
 noise, and a DFE whose feedback uses the *decided* symbols (error propagation) or,
-optionally, the transmitted ones.
+optionally, the transmitted ones.  The DFE is evaluated across the sequence in SIMD
+loops with the feedback of the transmitted symbols; only the symbols within the DFE
+span after a wrong decision are re-decided one by one (exact; see :func:`run_link`).
 
 Random numbers (jitter, slicer noise) come from :mod:`sikernel._kernels.rng`
 (xoshiro256** and the ziggurat normal), seeded at the start of each kernel call
