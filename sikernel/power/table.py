@@ -64,6 +64,7 @@ from .._files import chmod_as_created
 from ..errors import SIKernelError
 from . import si
 from .budget import OpTable
+from .crosstalk import CrosstalkModel
 
 #: bump when the SI chain or the table layout changes (invalidates disk caches)
 TABLE_VERSION = "3"
@@ -310,13 +311,16 @@ class LossTable:
 
 
 @functools.lru_cache(maxsize=256)
-def _key(baud: float, levels: int, s: si.SISettings, kind: str = "host") -> str:
+def _key(baud: float, levels: int, s: si.SISettings, kind: str = "host",
+         crosstalk: CrosstalkModel | None = None) -> str:
     d = {"v": TABLE_VERSION, "baud": baud, "levels": levels, "si": asdict(s),
          "grid": [float(LOSS_GRID_DB[0]), float(LOSS_GRID_DB[-1]), LOSS_GRID_DB.size],
          "tx": [list(map(float, v)) for _, v in si.TX_AXES],
          "dfe": si.ANALOG_DFE_TAPS, "ffe": si.DSP_FFE_TAPS}
     if kind != "host":  # host keys unchanged from before the kinds existed
         d["kind"] = kind
+    if crosstalk is not None:  # keys without crosstalk unchanged from before it existed
+        d["crosstalk"] = crosstalk.key()
     blob = json.dumps(d, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:20]
 
@@ -326,7 +330,8 @@ def _cache_dir() -> Path:
 
 
 def build_table(baud: float, levels: int, s: si.SISettings = si.DEFAULT_SI,
-                progress: bool = False, kind: str = "host") -> LossTable:
+                progress: bool = False, kind: str = "host",
+                crosstalk: CrosstalkModel | None = None) -> LossTable:
     """Run the full SI chain on every grid loss (seconds; normally reached through :func:`get_table`).
 
     Parameters
@@ -341,6 +346,9 @@ def build_table(baud: float, levels: int, s: si.SISettings = si.DEFAULT_SI,
         Show a tqdm progress bar.
     kind : str, optional
         Synthetic channel kind, "host" or "xsr" (:func:`synthetic_parts`).
+    crosstalk : CrosstalkModel, optional
+        Power-sum crosstalk added to every synthetic channel (:mod:`sikernel.power.crosstalk`,
+        applied to that channel's own through response); None: none.
 
     Returns
     -------
@@ -354,7 +362,7 @@ def build_table(baud: float, levels: int, s: si.SISettings = si.DEFAULT_SI,
         it = tqdm(it, desc=f"SI table {baud / 1e9:g} GBd", leave=False)
     for loss in it:
         ch = synthetic_channel(float(loss), baud, kind)
-        ps = si.pulse_set(ch.f, ch.s21, baud, levels, s)
+        ps = si.pulse_set(ch.f, ch.s21, baud, levels, s, crosstalk=crosstalk)
         rows.append(si.op_table(ps, s, families=("linear", "analog", "dsp")))
     first = rows[0]
     raw = {name: np.stack([getattr(r, name) for r in rows]).astype(float) for name in _FIELDS}
@@ -429,7 +437,8 @@ def envelopes(raw: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 
 
 def raw_figures_at(loss_db: float, baud: float, levels: int,
-                   s: si.SISettings = si.DEFAULT_SI, kind: str = "host") -> dict[str, np.ndarray]:
+                   s: si.SISettings = si.DEFAULT_SI, kind: str = "host",
+                   crosstalk: CrosstalkModel | None = None) -> dict[str, np.ndarray]:
     """The un-enveloped figures of one loss, computed afresh (what a table row stores in ``raw``).
 
     Parameters
@@ -444,6 +453,8 @@ def raw_figures_at(loss_db: float, baud: float, levels: int,
         Reference-receiver parameters.
     kind : str, optional
         Synthetic channel kind.
+    crosstalk : CrosstalkModel, optional
+        Power-sum crosstalk model (None: none).
 
     Returns
     -------
@@ -451,7 +462,7 @@ def raw_figures_at(loss_db: float, baud: float, levels: int,
         Name -> figures per configuration (MLSD gain folded into ``a``).
     """
     ch = synthetic_channel(float(loss_db), baud, kind)
-    op = si.op_table(si.pulse_set(ch.f, ch.s21, baud, levels, s), s,
+    op = si.op_table(si.pulse_set(ch.f, ch.s21, baud, levels, s, crosstalk=crosstalk), s,
                      families=("linear", "analog", "dsp"))
     out = {name: np.asarray(getattr(op, name), dtype=float) for name in _FIELDS}
     out["a"] = out["a"] * 10.0 ** (op.mlsd_gain_db / 20.0)
@@ -491,7 +502,8 @@ def _load(path: Path) -> LossTable | None:
 
 
 def get_table(baud: float, levels: int, s: si.SISettings = si.DEFAULT_SI,
-              progress: bool = False, kind: str = "host") -> LossTable:
+              progress: bool = False, kind: str = "host",
+              crosstalk: CrosstalkModel | None = None) -> LossTable:
     """The table for (baud, levels, settings): from memory, the disk cache, or built and cached.
 
     Parameters
@@ -506,25 +518,29 @@ def get_table(baud: float, levels: int, s: si.SISettings = si.DEFAULT_SI,
         Show a progress bar when the table is built.
     kind : str, optional
         Synthetic channel kind, "host" or "xsr".
+    crosstalk : CrosstalkModel, optional
+        Power-sum crosstalk model (None: none); part of the table's key.
 
     Returns
     -------
     LossTable
     """
-    key = _key(float(baud), int(levels), s, kind)
+    if crosstalk is not None and not crosstalk.active:
+        crosstalk = None
+    key = _key(float(baud), int(levels), s, kind, crosstalk)
     t = _MEMORY.get(key)
     if t is not None:
         return t
     with _BUILD_LOCK:
         t = _MEMORY.get(key)
         if t is None:
-            t = _load_or_build(key, float(baud), int(levels), s, progress, kind)
+            t = _load_or_build(key, float(baud), int(levels), s, progress, kind, crosstalk)
             _MEMORY[key] = t
     return t
 
 
 def _load_or_build(key: str, baud: float, levels: int, s: si.SISettings, progress: bool,
-                   kind: str = "host") -> LossTable:
+                   kind: str = "host", crosstalk: CrosstalkModel | None = None) -> LossTable:
     """The table from the disk cache or the shipped files, else built (and cached on disk)."""
     use_disk = os.environ.get("SIKERNEL_POWER_CACHE", "1") != "0"
     path = _cache_dir() / f"table-{key}.npz"
@@ -538,7 +554,7 @@ def _load_or_build(key: str, baud: float, levels: int, s: si.SISettings, progres
                 if t is not None:
                     break
     if t is None:
-        t = build_table(float(baud), int(levels), s, progress=progress, kind=kind)
+        t = build_table(float(baud), int(levels), s, progress=progress, kind=kind, crosstalk=crosstalk)
         if use_disk:
             _save(path, t)
     return t
