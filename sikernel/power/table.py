@@ -85,12 +85,41 @@ PACKAGED_DIR = Path(__file__).resolve().parents[1] / "data"
 #: channel kinds a loss stands for: "host" (IEEE package + host-board line + IEEE package) or
 #: "xsr" (a die-to-die / die-to-optical-engine trace: the bare line, no BGA package at either end)
 KINDS: tuple[str, ...] = ("host", "xsr")
-#: (baud, levels[, kind]) of the shipped tables: the study rates and the calibration designs
+#: (baud, levels[, kind[, crosstalk]]) of the shipped tables: the study rates (with and without
+#: the stored crosstalk fit, ``"ca"``) and the calibration designs
 PACKAGED: tuple[tuple, ...] = ((53.125e9, 4), (106.25e9, 4), (56.5e9, 4), (56e9, 4), (58e9, 4),
                                (12e9, 2), (112e9, 4), (106e9, 4), (100e9, 4), (72e9, 8),
                                (224e9 / math.log2(6.0), 6), (53.125e9, 4, "xsr"),
                                (56.5e9, 4, "xsr"), (106.25e9, 4, "xsr"), (112e9, 4, "xsr"),
-                               (106e9, 4, "xsr"), (100e9, 4, "xsr"))
+                               (106e9, 4, "xsr"), (100e9, 4, "xsr"),
+                               (53.125e9, 4, "host", "ca"), (53.125e9, 4, "xsr", "ca"),
+                               (106.25e9, 4, "host", "ca"), (106.25e9, 4, "xsr", "ca"))
+
+
+def packaged_entry(entry: tuple) -> tuple[float, int, str, CrosstalkModel | None]:
+    """(baud, levels, kind, crosstalk model) of a :data:`PACKAGED` entry.
+
+    Parameters
+    ----------
+    entry : tuple
+        ``(baud, levels[, kind[, crosstalk]])``.
+
+    Returns
+    -------
+    tuple
+    """
+    from .crosstalk import resolve
+
+    baud, levels, *rest = entry
+    kind = rest[0] if rest else "host"
+    xt = resolve(rest[1]) if len(rest) > 1 else None
+    return float(baud), int(levels), kind, xt
+
+
+def packaged_path(entry: tuple) -> Path:
+    """Path of the shipped file of a :data:`PACKAGED` entry."""
+    baud, levels, kind, xt = packaged_entry(entry)
+    return PACKAGED_DIR / f"power-table-{_key(baud, levels, si.DEFAULT_SI, kind, xt)}.npz"
 
 
 def synthetic_grid(baud: float) -> np.ndarray:
@@ -560,13 +589,15 @@ def _load_or_build(key: str, baud: float, levels: int, s: si.SISettings, progres
     return t
 
 
-def write_packaged_tables(progress: bool = True) -> list[Path]:
+def write_packaged_tables(progress: bool = True, entries: tuple[tuple, ...] | None = None) -> list[Path]:
     """Build the :data:`PACKAGED` tables afresh and write them into :data:`PACKAGED_DIR`.
 
     Parameters
     ----------
     progress : bool, optional
         Show progress bars.
+    entries : tuple of tuple, optional
+        Only these :data:`PACKAGED` entries (default all).
 
     Returns
     -------
@@ -574,10 +605,10 @@ def write_packaged_tables(progress: bool = True) -> list[Path]:
         Files written.
     """
     out = []
-    for baud, levels, *rest in PACKAGED:
-        kind = rest[0] if rest else "host"
-        t = build_table(baud, levels, progress=progress, kind=kind)
-        p = PACKAGED_DIR / f"power-table-{_key(baud, levels, si.DEFAULT_SI, kind)}.npz"
+    for entry in PACKAGED if entries is None else entries:
+        baud, levels, kind, xt = packaged_entry(entry)
+        t = build_table(baud, levels, progress=progress, kind=kind, crosstalk=xt)
+        p = packaged_path(entry)
         _save(p, t)
         out.append(p)
     return out
@@ -598,6 +629,8 @@ __all__ = [
     "build_table",
     "get_table",
     "package_preset",
+    "packaged_entry",
+    "packaged_path",
     "raw_figures_at",
     "synthetic_channel",
     "synthetic_grid",
