@@ -52,6 +52,16 @@ with this chain's receiver filter), equals the measured one over ``0 < u ≤ 1``
 published crosstalk limit was found to anchor the level to (802.3ck specifies
 crosstalk through COM itself), so the level is the CA's.
 
+Aggressor path: COM sends each aggressor through its own TX package and the victim's RX
+package (93A.1.2, the ``z_p (NEXT)`` / ``z_p (FEXT)`` entries of the sheets).  The fit above
+is of the bare cable assembly (COM adds the packages to it), so when the model is applied
+in the SI chain (``packages=True``, the default) both aggressors are multiplied by the
+package pair of the symbol rate -- the IEEE COM package preset of the rate (802.3ck at
+≤ 60 GBd, 802.3dj above, :func:`sikernel.power.table.package_preset`) at 12 mm each side,
+COM's first package case (:func:`package_pair`).  For a victim channel that carries its
+own packages, (X1) then counts the package loss with ``1 + β_F`` (β_F ≈ 0.23: a small
+excess, accepted).
+
 Aggressor amplitudes: every lane of a SerDes macro uses the same transmitter, so a FEXT
 aggressor launches the victim's amplitude ``A`` (COM: ``A_fe = A_v``) and a NEXT
 aggressor ``ne_amplitude_ratio × A`` (default 1: the same design at the near end; the
@@ -112,6 +122,8 @@ class CrosstalkModel:
         NEXT aggressor launch amplitude over the victim's.
     scale : float
         Multiplier of both crosstalk amplitudes (≥ 0; 0 turns crosstalk off).
+    packages : bool
+        Multiply both aggressors by the rate's COM package pair (:func:`package_pair`).
     name : str
         Label.
     provenance : dict
@@ -126,13 +138,15 @@ class CrosstalkModel:
     next_u_sat: float = 1.0
     ne_amplitude_ratio: float = 1.0
     scale: float = 1.0
+    packages: bool = True
     name: str = "synthetic"
     provenance: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def key(self) -> dict[str, float]:
         """The numbers that change a result (for cache keys)."""
         return {k: float(getattr(self, k)) for k in ("fext_k", "fext_p", "fext_beta", "next_k", "next_p",
-                                                    "next_u_sat", "ne_amplitude_ratio", "scale")}
+                                                    "next_u_sat", "ne_amplitude_ratio", "scale",
+                                                    "packages")}
 
     @property
     def active(self) -> bool:
@@ -147,14 +161,43 @@ class CrosstalkModel:
         with np.errstate(divide="ignore", invalid="ignore"):
             ph = np.where(mag > 0, h / np.where(mag > 0, mag, 1.0), 1.0)
             amp = self.scale * self.fext_k * u ** self.fext_p * mag ** self.fext_beta
-        return amp * 1j * ph
+        out = amp * 1j * ph
+        return out * package_pair(f_hz, baud) if self.packages else out
 
     def next(self, f_hz: np.ndarray, baud: float) -> np.ndarray:
         """Power-sum NEXT transfer function (X2), launch amplitude ratio included."""
         u = np.asarray(f_hz, dtype=float) / baud
         amp = (self.scale * self.ne_amplitude_ratio * self.next_k
                * (np.minimum(u, self.next_u_sat) / self.next_u_sat) ** self.next_p)
-        return amp * np.exp(0.5j * math.pi * self.next_p)
+        out = amp * np.exp(0.5j * math.pi * self.next_p)
+        return out * package_pair(f_hz, baud) if self.packages else out
+
+
+#: package trace length of each side of the aggressor path (m): COM's first package case
+PACKAGE_Z_P_M = 12e-3
+
+
+def package_pair(f_hz: np.ndarray, baud: float) -> np.ndarray:
+    """S21 of the rate's IEEE COM package pair (TX + RX package, 12 mm each, no board between).
+
+    Parameters
+    ----------
+    f_hz : ndarray
+        Frequencies in Hz.
+    baud : float
+        Symbol rate in Bd (selects 802.3ck or 802.3dj, :func:`sikernel.power.table.package_preset`).
+
+    Returns
+    -------
+    ndarray of complex
+    """
+    from ..channel.link import Link
+    from .table import package_preset
+
+    pkg = package_preset(baud)
+    ch = Link(segments=[], tx_package=pkg, rx_package=pkg, z_p_tx_m=PACKAGE_Z_P_M,
+              z_p_rx_m=PACKAGE_Z_P_M).build(np.asarray(f_hz, dtype=float))
+    return np.asarray(ch.s21)
 
 
 def check_model(model: CrosstalkModel) -> CrosstalkModel:
@@ -293,7 +336,7 @@ def fit_power_sums(f_hz: np.ndarray, h_thru: np.ndarray, fext_ps: np.ndarray, ne
     yn = 10.0 * np.log10(next_ps[band])
     cn, *_ = np.linalg.lstsq(np.stack([one, lu], axis=1), yn, rcond=None)
     m = CrosstalkModel(fext_k=10.0 ** (cf[0] / 20.0), fext_p=float(cf[1]), fext_beta=float(cf[2]),
-                       next_k=10.0 ** (cn[0] / 20.0), next_p=float(cn[1]))
+                       next_k=10.0 ** (cn[0] / 20.0), next_p=float(cn[1]), packages=False)
     # level: integrated power under the receiver weighting equal to the measured one, 0 < u <= 1
     w = level_weight(f, baud)
     sel = (u > 0) & (u <= 1.0)
@@ -306,7 +349,8 @@ def fit_power_sums(f_hz: np.ndarray, h_thru: np.ndarray, fext_ps: np.ndarray, ne
     prov = {"rms_residual_fext_db": rf, "rms_residual_next_db": rn,
             "level_correction_fext_db": 20.0 * math.log10(gf),
             "level_correction_next_db": 20.0 * math.log10(gn)}
-    return dataclasses.replace(m, fext_k=m.fext_k * gf, next_k=m.next_k * gn, provenance=prov)
+    return dataclasses.replace(m, fext_k=m.fext_k * gf, next_k=m.next_k * gn, packages=True,
+                               provenance=prov)
 
 
 def fit_ca(folder: str | Path) -> CrosstalkModel:
@@ -333,5 +377,5 @@ if __name__ == "__main__":  # pragma: no cover
     raise SystemExit(_main())
 
 
-__all__ = ["CA_19P75DB", "CA_FILES", "FIT_BAUD", "CrosstalkModel", "check_model", "fit_ca",
-           "fit_power_sums", "level_weight", "read_power_sums", "resolve"]
+__all__ = ["CA_19P75DB", "CA_FILES", "FIT_BAUD", "PACKAGE_Z_P_M", "CrosstalkModel", "check_model",
+           "fit_ca", "fit_power_sums", "level_weight", "package_pair", "read_power_sums", "resolve"]
