@@ -272,5 +272,5 @@ def check_generation(gen: Generation) -> Generation:
     return gen
 
 
-__all__ = ["COM_INCLUDES_CROSSTALK", "GENERATIONS", "KP4_PRE_FEC_BER_LIMIT", "Generation", "check_ber", "check_generation",
-           "generation"]
+__all__ = ["COM_INCLUDES_CROSSTALK", "GENERATIONS", "KP4_PRE_FEC_BER_LIMIT", "Generation", "check_ber",
+           "check_generation", "generation"]
