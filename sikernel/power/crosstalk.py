@@ -154,7 +154,21 @@ class CrosstalkModel:
         return self.scale > 0.0
 
     def fext(self, f_hz: np.ndarray, h_thru: np.ndarray, baud: float) -> np.ndarray:
-        """Power-sum FEXT transfer function (X1) for the through response ``h_thru``."""
+        """Power-sum FEXT transfer function (X1) for the through response ``h_thru``.
+
+        Parameters
+        ----------
+        f_hz : ndarray
+            Frequencies in Hz.
+        h_thru : ndarray
+            Victim through response on ``f_hz``.
+        baud : float
+            Symbol rate in Bd.
+
+        Returns
+        -------
+        ndarray of complex
+        """
         u = np.asarray(f_hz, dtype=float) / baud
         h = np.asarray(h_thru, dtype=np.complex128)
         mag = np.abs(h)
@@ -165,7 +179,19 @@ class CrosstalkModel:
         return out * package_pair(f_hz, baud) if self.packages else out
 
     def next(self, f_hz: np.ndarray, baud: float) -> np.ndarray:
-        """Power-sum NEXT transfer function (X2), launch amplitude ratio included."""
+        """Power-sum NEXT transfer function (X2), launch amplitude ratio included.
+
+        Parameters
+        ----------
+        f_hz : ndarray
+            Frequencies in Hz.
+        baud : float
+            Symbol rate in Bd.
+
+        Returns
+        -------
+        ndarray of complex
+        """
         u = np.asarray(f_hz, dtype=float) / baud
         amp = (self.scale * self.ne_amplitude_ratio * self.next_k
                * (np.minimum(u, self.next_u_sat) / self.next_u_sat) ** self.next_p)
@@ -201,7 +227,22 @@ def package_pair(f_hz: np.ndarray, baud: float) -> np.ndarray:
 
 
 def check_model(model: CrosstalkModel) -> CrosstalkModel:
-    """Validate a :class:`CrosstalkModel` (finite, levels and ratios ≥ 0, exponents ≥ 0)."""
+    """Validate a :class:`CrosstalkModel` (finite, levels and ratios ≥ 0, exponents ≥ 0).
+
+    Parameters
+    ----------
+    model : CrosstalkModel
+
+    Returns
+    -------
+    CrosstalkModel
+        ``model`` itself.
+
+    Raises
+    ------
+    SIKernelError
+        A negative or non-finite field (named), or ``next_u_sat`` ≤ 0.
+    """
     for name in ("fext_k", "next_k", "ne_amplitude_ratio", "scale", "fext_p", "next_p", "fext_beta"):
         _validate.non_negative(f"crosstalk.{name}", getattr(model, name))
     _validate.positive("crosstalk.next_u_sat", model.next_u_sat)
@@ -269,6 +310,16 @@ def resolve(crosstalk: Any) -> CrosstalkModel | None:
 def read_power_sums(folder: str | Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(f, H_thru, Σ|FEXT|², Σ|NEXT|²) of the CA_19p75dB set in ``folder`` (SDD21, (1,3)->(2,4)).
 
+    Parameters
+    ----------
+    folder : str or Path
+        Folder holding the files of :data:`CA_FILES`.
+
+    Returns
+    -------
+    tuple of ndarray
+        Frequencies (Hz), the thru's SDD21, the FEXT and NEXT power sums.
+
     Raises
     ------
     SIKernelError
@@ -297,7 +348,19 @@ def read_power_sums(folder: str | Path) -> tuple[np.ndarray, np.ndarray, np.ndar
 
 
 def level_weight(f_hz: np.ndarray, baud: float) -> np.ndarray:
-    """Receiver weighting of crosstalk power for the level anchoring: ``sinc²(f/f_b) |H_r(f)|²``."""
+    """Receiver weighting of crosstalk power for the level anchoring: ``sinc²(f/f_b) |H_r(f)|²``.
+
+    Parameters
+    ----------
+    f_hz : ndarray
+        Frequencies in Hz.
+    baud : float
+        Symbol rate in Bd (``H_r``: 93A-20 at :data:`FIT_F_R_RATIO` × baud).
+
+    Returns
+    -------
+    ndarray
+    """
     from ..eq.filters import rx_afe_filter
 
     u = np.asarray(f_hz, dtype=float) / baud
@@ -354,7 +417,17 @@ def fit_power_sums(f_hz: np.ndarray, h_thru: np.ndarray, fext_ps: np.ndarray, ne
 
 
 def fit_ca(folder: str | Path) -> CrosstalkModel:
-    """:func:`fit_power_sums` on the CA_19p75dB files in ``folder``."""
+    """:func:`fit_power_sums` on the CA_19p75dB files in ``folder``.
+
+    Parameters
+    ----------
+    folder : str or Path
+        Folder holding the files of :data:`CA_FILES`.
+
+    Returns
+    -------
+    CrosstalkModel
+    """
     return fit_power_sums(*read_power_sums(folder))
 
 

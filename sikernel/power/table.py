@@ -117,7 +117,17 @@ def packaged_entry(entry: tuple) -> tuple[float, int, str, CrosstalkModel | None
 
 
 def packaged_path(entry: tuple) -> Path:
-    """Path of the shipped file of a :data:`PACKAGED` entry."""
+    """Path of the shipped file of a :data:`PACKAGED` entry.
+
+    Parameters
+    ----------
+    entry : tuple
+        ``(baud, levels[, kind[, crosstalk]])``.
+
+    Returns
+    -------
+    Path
+    """
     baud, levels, kind, xt = packaged_entry(entry)
     return PACKAGED_DIR / f"power-table-{_key(baud, levels, si.DEFAULT_SI, kind, xt)}.npz"
 

@@ -128,7 +128,17 @@ class Generation:
         return self.target_ber_c2m if host_class == "c2m" else self.target_ber_c2c
 
     def crosstalk_for(self, host_class: str) -> Any:
-        """Crosstalk model of a host link of ``host_class`` (None when its COM has none or it is off)."""
+        """Crosstalk model of a host link of ``host_class`` (None when its COM has none or it is off).
+
+        Parameters
+        ----------
+        host_class : str
+            "c2m" or "c2c".
+
+        Returns
+        -------
+        CrosstalkModel or None
+        """
         from ..power.crosstalk import resolve
 
         return resolve(self.crosstalk) if COM_INCLUDES_CROSSTALK.get(host_class, False) else None
