@@ -147,6 +147,20 @@ def test_bad_crosstalk_argument(bad):
         energy_per_bit(loss_db=10.0, baud=BAUD, crosstalk=bad)
 
 
+@pytest.mark.parametrize("text", ["loud", "-1", "nan"])
+def test_study_cli_rejects_a_bad_crosstalk_before_work(text, capsys, monkeypatch):
+    import sikernel.study as study
+    from sikernel.cli import main
+
+    def boom(*a, **k):
+        raise AssertionError("the study started before --crosstalk was checked")
+
+    monkeypatch.setattr(study, "run_study", boom)
+    assert main(["study", "--crosstalk", text]) == 2
+    err = [ln for ln in capsys.readouterr().err.splitlines() if ln.strip()]
+    assert len(err) == 1 and "--crosstalk" in err[0], err
+
+
 def test_bad_crosstalk_in_a_generation():
     from sikernel.system.standards import generation
 

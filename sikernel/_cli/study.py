@@ -49,16 +49,20 @@ def register(subparsers) -> None:
 
 
 def _crosstalk_arg(text: str) -> object:
-    """``--crosstalk`` value: "standard", "none"/"ca" as given, else a number (scale factor)."""
-    if text.strip().lower() in ("standard", "none", "off", "ca", "on"):
-        return text.strip().lower()
-    try:
-        return float(text)
-    except ValueError:
-        from ..errors import SIKernelError
+    """``--crosstalk`` value: "standard", "none"/"ca" as given, else a number (scale factor ≥ 0)."""
+    from ..errors import SIKernelError
+    from ..power.crosstalk import resolve
 
+    key = text.strip().lower()
+    if key in ("standard", "none", "off", "ca", "on"):
+        return key
+    try:
+        value = float(text)
+        resolve(value)
+    except (ValueError, SIKernelError):
         raise SIKernelError(f"--crosstalk {text!r}: give 'standard', 'none', 'ca' or a scale factor "
-                            "(a number >= 0)") from None
+                            "(a finite number >= 0)") from None
+    return value
 
 
 def _run(args: argparse.Namespace) -> int:
