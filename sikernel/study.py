@@ -272,7 +272,7 @@ def _row(pm: Any, g: Any, a: str, with_eyes: bool, with_com: bool, com_cache: di
         com_cache[key] = com_db(pm.path, g.baud)
     row["com_db"] = com_cache.get(key, float("nan"))
     if with_eyes:
-        fig, un, eq = eyes(ch, g.baud, e, pm.target_ber)
+        fig, un, eq = eyes(ch, g.baud, e, pm.target_ber, crosstalk=pm.crosstalk)
         eye_store[(g.lane_line_gbps, a)] = (un, eq)
         row.update(fig)
     return row

@@ -219,3 +219,18 @@ def test_study_host_links_carry_crosstalk_and_pay_for_it():
     assert on.ends[0].pj_per_bit > off.ends[0].pj_per_bit
     assert on.ends[0].breakdown.meta["crosstalk"]["name"] == xt.CA_19P75DB.name
 
+
+
+@pytest.mark.parametrize(("baud", "loss"), [(53.125e9, 20.0), (106.25e9, 25.0)])
+def test_study_eye_shows_the_crosstalk_it_was_priced_with(baud, loss):
+    """Same operating point: the equalised eye with the aggressors is lower (their σ_XT² at the
+    launch swing joins the slicer noise); without the argument the eye is the former one."""
+    from sikernel.system.eyes import eyes
+
+    ch = _synthetic_channel(loss, baud)
+    e = energy_per_bit(channel=ch, baud=baud, target_ber=1e-5, crosstalk="ca")
+    plain, _, _ = eyes(ch, baud, e, 1e-5)
+    assert eyes(ch, baud, e, 1e-5, crosstalk=None)[0] == plain
+    with_xt, _, _ = eyes(ch, baud, e, 1e-5, crosstalk=xt.CA_19P75DB)
+    assert with_xt["eye_height_equalised_v"] < plain["eye_height_equalised_v"]
+    assert with_xt["eye_height_unequalised_v"] == plain["eye_height_unequalised_v"]
