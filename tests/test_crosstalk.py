@@ -234,3 +234,21 @@ def test_study_eye_shows_the_crosstalk_it_was_priced_with(baud, loss):
     with_xt, _, _ = eyes(ch, baud, e, 1e-5, crosstalk=xt.CA_19P75DB)
     assert with_xt["eye_height_equalised_v"] < plain["eye_height_equalised_v"]
     assert with_xt["eye_height_unequalised_v"] == plain["eye_height_unequalised_v"]
+
+
+@pytest.mark.parametrize(("entry", "loss"), [((53.125e9, 4, "host", "ca"), 20.0),
+                                             ((106.25e9, 4, "host", "ca"), 25.0),
+                                             ((106.25e9, 4, "xsr", "ca"), 8.0)])
+def test_shipped_crosstalk_tables_match_a_fresh_si_chain(entry, loss):
+    """A shipped crosstalk table row equals the SI chain with crosstalk rerun (catches stale tables)."""
+    from sikernel.power import table
+
+    path = table.packaged_path(entry)
+    assert path.is_file(), f"missing shipped table {path.name}: python -m sikernel.power.table"
+    t = table._load(path)
+    baud, levels, kind, model = table.packaged_entry(entry)
+    assert model is xt.CA_19P75DB
+    i = int(np.argmin(np.abs(t.loss_db - loss)))
+    fresh = table.raw_figures_at(float(t.loss_db[i]), baud, levels, kind=kind, crosstalk=model)
+    for name, v in fresh.items():
+        np.testing.assert_allclose(t.raw[name][i], v, rtol=1e-6, atol=0.0, err_msg=name)
