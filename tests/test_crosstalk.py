@@ -270,3 +270,26 @@ def test_shipped_crosstalk_tables_match_a_fresh_si_chain(entry, loss):
     fresh = table.raw_figures_at(float(t.loss_db[i]), baud, levels, kind=kind, crosstalk=model)
     for name, v in fresh.items():
         np.testing.assert_allclose(t.raw[name][i], v, rtol=1e-6, atol=0.0, err_msg=name)
+
+
+@pytest.mark.parametrize(("gen", "arch"), [("51.2T", "pluggable"), ("51.2T", "cpo"), ("102.4T", "lpo"),
+                                           ("102.4T", "npo")])
+def test_study_host_link_energy_rises_with_crosstalk_level(gen, arch):
+    """TX+RX energy of the switch end over the study's channel, 0 ... 1.5 x the CA crosstalk."""
+    from sikernel.system.architectures import get_architecture
+    from sikernel.system.assumptions import assumptions
+    from sikernel.system.channels import DEFAULT_PATHS, build_channel, with_linear_path
+    from sikernel.system.standards import generation
+
+    g = generation(gen)
+    a = get_architecture(arch)
+    path = DEFAULT_PATHS[a.path]
+    ch = build_channel(path, g.baud)
+    end = a.ends[0]
+    if end.linear:
+        p = {k: v.value for k, v in assumptions(g).items()}
+        ch = with_linear_path(ch, g.baud, p["linear_f3db_over_baud"], p["linear_penalty_db"])
+    e = [energy_per_bit(channel=ch, baud=g.baud, node_nm=g.node_nm, exclude=path.exclude,
+                        target_ber=g.target_ber(a.host_class), crosstalk=s).total_pj_per_bit
+         for s in (0.0, 0.5, 1.0, 1.5)]
+    assert np.all(np.diff(e) > 0), e
