@@ -52,7 +52,7 @@ def _link_energy(ch_or_loss: Any, baud: float, node: float, exclude: tuple[str, 
 
 
 def _generations(rates_gbps: Sequence[float], node_nm: Any, module_node_nm: Any, target_ber: Any,
-                 port_gbps: Any, cpo_modulator: Any = None) -> list:
+                 port_gbps: Any, cpo_modulator: Any = None, crosstalk: Any = "standard") -> list:
     from .system.standards import check_ber, generation
 
     if isinstance(rates_gbps, str | bytes) or not isinstance(rates_gbps, Sequence) or not rates_gbps:
@@ -68,6 +68,8 @@ def _generations(rates_gbps: Sequence[float], node_nm: Any, module_node_nm: Any,
             ov["module_node_nm"] = module_node_nm
         if cpo_modulator is not None:
             ov["cpo_modulator"] = cpo_modulator
+        if not (isinstance(crosstalk, str) and crosstalk == "standard"):
+            ov["crosstalk"] = crosstalk
         if target_ber is not None:
             ber = check_ber("target_ber", target_ber)
             ov["target_ber_c2m"] = ov["target_ber_c2c"] = ber
@@ -90,7 +92,8 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
               architectures: Sequence[str] = ARCH_NAMES, port_gbps: Any = None,
               module_node_nm: float | None = None, cpo_modulator: str | None = None,
               n_draws: int = 4000, seed: int = 0,
-              with_eyes: bool = True, with_curves: bool = True, with_com: bool = False) -> StudyResult:
+              with_eyes: bool = True, with_curves: bool = True, with_com: bool = False,
+              crosstalk: Any = "standard") -> StudyResult:
     """Run the CPO study (see module docstring) and return its results.
 
     Parameters
@@ -127,6 +130,11 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
     with_com : bool
         Also compute the IEEE COM of each host channel's board part (802.3ck / 802.3dj KR
         preset; ≈ 10-40 s per channel, so off by default; ``com_db`` is NaN otherwise).
+    crosstalk : "standard", None, str, float or CrosstalkModel
+        Crosstalk of the host links: "standard" (default: as each standard's COM, i.e. the
+        :data:`sikernel.system.standards.COM_INCLUDES_CROSSTALK` classes with the stored
+        CA_19p75dB fit), None or "none" (off), or any ``crosstalk=`` value of
+        :func:`sikernel.power.energy_per_bit` (e.g. 2.0: twice the crosstalk amplitude).
 
     Returns
     -------
@@ -145,7 +153,8 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
     from .system.modules import line_dsp_fit
 
     t0 = time.perf_counter()
-    gens = _generations(rates_gbps, node_nm, module_node_nm, target_ber, port_gbps, cpo_modulator)
+    gens = _generations(rates_gbps, node_nm, module_node_nm, target_ber, port_gbps, cpo_modulator,
+                        crosstalk)
     if isinstance(architectures, str) or not architectures:
         raise SIKernelError(f"architectures={architectures!r} must be a non-empty sequence of names; "
                             f"known: {', '.join(ARCH_NAMES)}")
@@ -263,7 +272,7 @@ def _row(pm: Any, g: Any, a: str, with_eyes: bool, with_com: bool, com_cache: di
         com_cache[key] = com_db(pm.path, g.baud)
     row["com_db"] = com_cache.get(key, float("nan"))
     if with_eyes:
-        fig, un, eq = eyes(ch, g.baud, e, pm.target_ber)
+        fig, un, eq = eyes(ch, g.baud, e, pm.target_ber, crosstalk=pm.crosstalk)
         eye_store[(g.lane_line_gbps, a)] = (un, eq)
         row.update(fig)
     return row

@@ -40,9 +40,29 @@ def register(subparsers) -> None:
     p.add_argument("--cpo-mm", type=float, default=None, help="CPO package trace in mm (default 25)")
     p.add_argument("--draws", type=int, default=4000, help="Monte Carlo draws (default 4000)")
     p.add_argument("--seed", type=int, default=0, help="Monte Carlo seed (default 0)")
+    p.add_argument("--crosstalk", default="standard",
+                   help="host-link crosstalk: 'standard' (default: as each standard's COM, the stored "
+                        "P802.3ck CA_19p75dB fit), 'none', or a scale factor of its amplitude (e.g. 2)")
     p.add_argument("--com", action="store_true",
                    help="also compute the IEEE COM of each host channel (slow: 10-40 s per channel)")
     p.set_defaults(func=_run)
+
+
+def _crosstalk_arg(text: str) -> object:
+    """``--crosstalk`` value: "standard", "none"/"ca" as given, else a number (scale factor ≥ 0)."""
+    from ..errors import SIKernelError
+    from ..power.crosstalk import resolve
+
+    key = text.strip().lower()
+    if key in ("standard", "none", "off", "ca", "on"):
+        return key
+    try:
+        value = float(text)
+        resolve(value)
+    except (ValueError, SIKernelError):
+        raise SIKernelError(f"--crosstalk {text!r}: give 'standard', 'none', 'ca' or a scale factor "
+                            "(a finite number >= 0)") from None
+    return value
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -63,7 +83,8 @@ def _run(args: argparse.Namespace) -> int:
                     cpo_modulator=args.modulator,
                     target_ber=args.ber, port_gbps=args.port,
                     architectures=tuple(args.arch) if args.arch else ARCH_NAMES,
-                    n_draws=args.draws, seed=args.seed, with_com=args.com, progress=True)
+                    n_draws=args.draws, seed=args.seed, with_com=args.com, progress=True,
+                    crosstalk=_crosstalk_arg(args.crosstalk))
     out = Path(args.out)
     h5 = write_hdf5(res, out / "sikernel-study.h5")
     figs: list = []

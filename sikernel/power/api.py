@@ -158,7 +158,8 @@ def energy_per_bit(channel: Any = None, loss_db: float | None = None, baud: floa
                    target_ber: float = 1e-6, scope: str = "txrx",
                    coefficients: EnergyCoefficients | None = None,
                    exclude: tuple[str, ...] = (), clocking: str = "cdr",
-                   tx_architecture: str = "ffe", channel_kind: str = "host") -> EnergyBreakdown:
+                   tx_architecture: str = "ffe", channel_kind: str = "host",
+                   crosstalk: Any = None) -> EnergyBreakdown:
     """Energy per bit of a SerDes lane that closes ``channel`` (or a loss) at ``target_ber``.
 
     Parameters
@@ -200,6 +201,13 @@ def energy_per_bit(channel: Any = None, loss_db: float | None = None, baud: floa
         What ``loss_db`` stands for: "host" (IEEE package + host-board line + IEEE package) or
         "xsr" (an in-package die-to-die / die-to-optical-engine trace with no BGA package:
         XSR, CPO); :func:`sikernel.power.table.synthetic_parts`.  Ignored with ``channel``.
+    crosstalk : None, str, float or CrosstalkModel
+        Power-sum FEXT/NEXT aggressors added to the channel as IEEE COM adds them (93A-34;
+        :mod:`sikernel.power.crosstalk`): None or "none" (default: no aggressors, e.g. a lab
+        channel), "ca" or True (the stored fit on the IEEE P802.3ck CA_19p75dB set, applied to
+        this channel's own through response), a number ≥ 0 (that fit with its amplitude scaled
+        by the number), or a :class:`~sikernel.power.crosstalk.CrosstalkModel`.  The
+        crosstalk variance scales with the launch swing like residual ISI and jitter.
 
     Returns
     -------
@@ -210,13 +218,16 @@ def energy_per_bit(channel: Any = None, loss_db: float | None = None, baud: floa
     SIKernelError
         Both or neither of ``channel``/``loss_db``; negative or non-finite loss; baud below
         1 MBd; BER outside (0, 0.5); unknown modulation, node, architecture, scope or TX
-        architecture; a link no architecture closes
+        architecture; a crosstalk argument that is not understood; a link no architecture closes
         ("no architecture closes this link at BER …").
     """
     fb, mod, levels, tech, arch, ber, sc, clk, txk, kind = _check_common(
         baud, modulation, node_nm, architecture, target_ber, scope, clocking, tx_architecture,
         channel_kind)
     co = DEFAULT_COEFFICIENTS if coefficients is None else coefficients
+    from .crosstalk import resolve
+
+    xt = resolve(crosstalk)
     if (channel is None) == (loss_db is None):
         raise SIKernelError("give exactly one of channel= (a Channel) or loss_db= (dB at baud/2)")
     if loss_db is not None:
@@ -227,16 +238,18 @@ def energy_per_bit(channel: Any = None, loss_db: float | None = None, baud: floa
             raise SIKernelError(f"no architecture closes this link at BER {ber:g}: loss_db={loss_db!r} "
                                 f"exceeds {LOSS_GRID_DB[-1]:g} dB, the largest tabulated loss (every "
                                 "family fails well below it)")
-        op = get_table(fb, levels, kind=kind).at(loss)
+        op = get_table(fb, levels, kind=kind, crosstalk=xt).at(loss)
         il = loss
         path = "table"
     else:
-        op, il = channel_op_table(channel, fb, levels)
+        op, il = channel_op_table(channel, fb, levels, crosstalk=xt)
         path = "channel"
     op = restrict(budget.with_retimed_ctle_only(op), exclude)
-    return breakdown(op, levels=levels, baud=fb, modulation=mod, tech=tech, co=co,
-                     architecture=arch, target_ber=ber, scope=sc, il_db=il, si_path=path,
-                     clocking=clk, tx_kind=txk)
+    out = breakdown(op, levels=levels, baud=fb, modulation=mod, tech=tech, co=co,
+                    architecture=arch, target_ber=ber, scope=sc, il_db=il, si_path=path,
+                    clocking=clk, tx_kind=txk)
+    out.meta["crosstalk"] = None if xt is None else {"name": xt.name, **xt.key()}
+    return out
 
 
 def restrict(op: budget.OpTable, exclude: tuple[str, ...]) -> budget.OpTable:
@@ -269,7 +282,7 @@ def restrict(op: budget.OpTable, exclude: tuple[str, ...]) -> budget.OpTable:
                              for k, v in vars(op).items()})
 
 
-def channel_op_table(channel: Any, baud: float, levels: int):
+def channel_op_table(channel: Any, baud: float, levels: int, crosstalk: Any = None):
     """SI figures of every candidate configuration for a Channel (full chain); also IL at Nyquist.
 
     Parameters
@@ -280,6 +293,8 @@ def channel_op_table(channel: Any, baud: float, levels: int):
         Symbol rate in Bd.
     levels : int
         Number of PAM levels.
+    crosstalk : CrosstalkModel, optional
+        Power-sum crosstalk model (:mod:`sikernel.power.crosstalk`); None: none.
 
     Returns
     -------
@@ -306,7 +321,7 @@ def channel_op_table(channel: Any, baud: float, levels: int):
         from ..channel.dc import extrapolate_dc
 
         ch = extrapolate_dc(ch)
-    ps = si.pulse_set(ch.f, ch.s21, baud, levels)
+    ps = si.pulse_set(ch.f, ch.s21, baud, levels, crosstalk=crosstalk)
     return si.op_table(ps, families=("linear", "analog", "dsp")), il
 
 

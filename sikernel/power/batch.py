@@ -127,7 +127,8 @@ def energy_per_bit_batch(loss_db: Any, baud: float = 53.125e9, modulation: str =
                          node_nm: float = 7, architecture: str = "auto", target_ber: float = 1e-6,
                          scope: str = "txrx", coefficients: EnergyCoefficients | None = None,
                          exclude: tuple[str, ...] = (), clocking: str = "cdr",
-                         tx_architecture: str = "ffe", channel_kind: str = "host") -> EnergyBatch:
+                         tx_architecture: str = "ffe", channel_kind: str = "host",
+                         crosstalk: Any = None) -> EnergyBatch:
     """Energy per bit for an array of insertion losses (vectorised ``energy_per_bit(loss_db=x)``).
 
     Parameters
@@ -138,6 +139,8 @@ def energy_per_bit_batch(loss_db: Any, baud: float = 53.125e9, modulation: str =
         As :func:`sikernel.power.energy_per_bit`, one value for the whole batch.
     tx_architecture, channel_kind : str
         As :func:`sikernel.power.energy_per_bit`.
+    crosstalk : None, str, float or CrosstalkModel
+        As :func:`sikernel.power.energy_per_bit` (the synthetic channel of each loss gets it).
 
     Returns
     -------
@@ -158,12 +161,15 @@ def energy_per_bit_batch(loss_db: Any, baud: float = 53.125e9, modulation: str =
         baud, modulation, node_nm, architecture, target_ber, scope, clocking, tx_architecture,
         channel_kind)
     co = DEFAULT_COEFFICIENTS if coefficients is None else coefficients
+    from .crosstalk import resolve
+
+    xt = resolve(crosstalk)
     loss = np.asarray(loss_db, dtype=float).reshape(-1)
     bad = ~np.isfinite(loss) | (loss < 0)
     if np.any(bad):
         raise SIKernelError(f"loss_db must be finite and >= 0 dB; got {loss[bad][0]!r} "
                             f"(and {int(bad.sum()) - 1} more)")
-    table = get_table(fb, levels, kind=kind)
+    table = get_table(fb, levels, kind=kind, crosstalk=xt)
     if arch != "auto" and arch in exclude:
         raise SIKernelError(f"architecture {arch!r} is excluded")
     n = loss.size

@@ -7,7 +7,9 @@ merit (IEEE 802.3 93A.1.6, eqs. 93A-30…36), per volt of launch amplitude ``A``
 
 * ``a`` -- the half-eye signal ``A_s/A = R_LM h0/(L-1)``,
 * ``r2`` -- the variances that scale with ``A²``: TX noise, residual ISI after
-  the equaliser, jitter (``(σ_TX² + σ_ISI² + σ_J²)/A²``),
+  the equaliser, jitter and, when the SI chain was given aggressors
+  (:mod:`sikernel.power.crosstalk`), crosstalk (``(σ_TX² + σ_ISI² + σ_J² + σ_XT²)/A²``;
+  every lane launches the same swing, so crosstalk scales with ``A²`` too),
 * ``var_n`` -- the receiver's thermal noise after its filters and equaliser (V²),
   computed with the COM η0 and rescaled by ``η0/8.2e-18 V²/Hz`` for the
   receiver's own noise density (:func:`noise_density_v2_per_hz`, which falls
@@ -23,9 +25,10 @@ the target BER when ``a² A² ≥ Q_req² (r2 A² + q_coef 4^-N A² + var_n)``:
 
 impossible when the bracket is ≤ 0 (ISI- or quantisation-limited: no swing
 helps) or when ``A_req`` exceeds what the TX supply can launch (swing-limited).
-The launch swing is ``hypot(A_req, min_launch_peak_v)`` (crosstalk, supply noise
-and slicer offsets are not in this budget; short-reach transmitters do not go below
-that floor, and the hypot keeps the swing strictly increasing with A_req).
+The launch swing is ``hypot(A_req, min_launch_peak_v)`` (supply noise and slicer
+offsets are not in this budget, nor is crosstalk unless the SI chain carries it;
+short-reach transmitters do not go below that floor, and the hypot keeps the swing
+strictly increasing with A_req).
 With ``A_req² = K·η0(x)`` and ``η0(x) = η_T + η_A1/x`` (:func:`noise_terms`),
 the receiver's first-stage g_m multiple ``x`` trades AFE power ``c1·x`` against
 driver power ``c2·η0(x)`` (``c2 = 4K/((R_s+R_t)η)``); the energy minimum is

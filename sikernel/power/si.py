@@ -20,6 +20,15 @@ noise budget of :mod:`sikernel.power.budget` needs:
 All pulses are computed for a 1 V launch amplitude, so the ISI, jitter and TX
 noise variances are "per V²" and scale with the launch swing the budget solves
 for; the thermal noise ``σ_N² = η0 ∫|H_r H_ctle|² df`` (93A-35) does not.
+
+Crosstalk (optional, ``pulse_set(..., crosstalk=model)``): the power-sum FEXT and NEXT
+aggressors of :mod:`sikernel.power.crosstalk` are formed like the victim's pulse (TX
+rise time, RX AFE, the CTLE basis), at the victim's launch amplitude (every lane has the
+same transmitter; NEXT times ``ne_amplitude_ratio``); the FOM search sees them as COM
+does (far-end aggressors through the victim's TX FFE setting, near-end ones through
+none; each at its worst phase, 93A-33/34), and their variance ``σ_XT²`` -- per V² of
+launch amplitude like ISI and jitter -- joins ``r2``.  Without a model (the default)
+every figure is exactly that of the chain without crosstalk.
 """
 
 from __future__ import annotations
@@ -159,6 +168,11 @@ class PulseSet:
         Symbol rate in Bd.
     levels : int
         Number of PAM levels.
+    xt_basis : ndarray, shape (n_xt, 2, n_samp), optional
+        Crosstalk aggressor pulses through the CTLE basis terms for a 1 V victim launch
+        (None: no crosstalk), each windowed from 8 UI before its own peak.
+    xt_fext : ndarray of bool, shape (n_xt,), optional
+        Far-end (True) or near-end (False) aggressor.
     """
 
     basis: np.ndarray       # (2, n_samp) pulses for 1 V launch, B1 and B2 of the CTLE
@@ -169,10 +183,12 @@ class PulseSet:
     samples_per_ui: int
     baud: float
     levels: int
+    xt_basis: np.ndarray | None = None  # (n_xt, 2, n_samp) aggressor basis pulses, 1 V launch
+    xt_fext: np.ndarray | None = None   # (n_xt,) True: far-end aggressor (victim TX FFE applied)
 
 
 def pulse_set(f_hz: np.ndarray, h: np.ndarray, baud: float, levels: int,
-              s: SISettings = DEFAULT_SI) -> PulseSet:
+              s: SISettings = DEFAULT_SI, crosstalk: Any = None) -> PulseSet:
     """Pulse responses (1 V launch) through TX rise time, channel, RX AFE and the CTLE basis.
 
     Parameters
@@ -187,6 +203,9 @@ def pulse_set(f_hz: np.ndarray, h: np.ndarray, baud: float, levels: int,
         Number of PAM levels (carried into the result).
     s : SISettings, optional
         Reference-receiver parameters.
+    crosstalk : CrosstalkModel, optional
+        Power-sum FEXT/NEXT model of the channel (:mod:`sikernel.power.crosstalk`); None
+        (default) or an inactive model: no aggressors.
 
     Returns
     -------
@@ -224,9 +243,38 @@ def pulse_set(f_hz: np.ndarray, h: np.ndarray, baud: float, levels: int,
     n1, n2 = _ctle_basis(fn, fb, s)
     hh = np.abs(hrn[None, :] * (g[:, None] * n1[None, :] + n2[None, :])) ** 2
     var_n = s.eta0_v2_per_hz * np.trapezoid(hh, fn, axis=1)
+    xt_basis = xt_fext = None
+    if crosstalk is not None and crosstalk.active:
+        xt_basis, xt_fext = _aggressor_basis(f, np.asarray(h, dtype=np.complex128), fb, ht * hr,
+                                             (b1, b2), m, basis.shape[1], crosstalk)
     return PulseSet(basis=basis, gdc_db=gdc, weights=weights, var_n=var_n,
                     peaking_db=ctle_peaking_db(gdc, fb, s), samples_per_ui=m, baud=fb,
-                    levels=int(levels))
+                    levels=int(levels), xt_basis=xt_basis, xt_fext=xt_fext)
+
+
+def _aggressor_basis(f: np.ndarray, h: np.ndarray, fb: float, h_txrx: np.ndarray,
+                     ctle: tuple[np.ndarray, np.ndarray], m: int, n_samp: int,
+                     model: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Power-sum FEXT and NEXT pulses through TX rise time, RX AFE and the CTLE basis.
+
+    Each aggressor's record (circular, as the IFFT gives it) is rotated so that its flat-CTLE
+    pulse peaks 8 UI into the window, and the victim's window length is kept: 93A-34 sums
+    over every UI at a phase, so where the window starts does not matter once it holds the
+    whole response.
+    """
+    from ..response import pulse_from_h
+
+    b1, b2 = ctle
+    xs = [model.fext(f, h, fb), model.next(f, fb)]
+    hx = np.stack([x * h_txrx * b for x in xs for b in (b1, b2)])
+    _, v = pulse_from_h(hx, f, fb, m)
+    v = v.reshape(len(xs), 2, -1)
+    out = np.empty((len(xs), 2, n_samp))
+    for i in range(len(xs)):
+        flat = np.abs(v[i, 0] + v[i, 1])
+        shift = 8 * m - int(np.argmax(flat))
+        out[i] = np.roll(v[i], shift, axis=1)[:, :n_samp]
+    return np.ascontiguousarray(out), np.array([True, False])
 
 
 def _grid_family(ps: PulseSet, n_dfe: int, s: SISettings) -> dict:
@@ -244,16 +292,21 @@ def _grid_family(ps: PulseSet, n_dfe: int, s: SISettings) -> dict:
     bmax = np.asarray(_BMAX_CK[:n_dfe], dtype=float)
     a_ref = s.a_ref_v
     basis = ps.basis * a_ref
+    xt = None if ps.xt_basis is None else ps.xt_basis * a_ref
     res = grid_search(basis, ps.weights, ps.var_n, offs, grid, ps.samples_per_ui,
                       dfe_bmin=-bmax, dfe_bmax=bmax, n_levels=ps.levels, r_lm=s.r_lm,
-                      snr_tx_db=s.snr_tx_db, a_dd_ui=s.a_dd_ui, sigma_rj_ui=s.sigma_rj_ui)
+                      snr_tx_db=s.snr_tx_db, a_dd_ui=s.a_dd_ui, sigma_rj_ui=s.sigma_rj_ui,
+                      basis_xt=xt, xt_fext=ps.xt_fext)
     k = res.ctle_index
     pulse = ps.weights[k] @ basis
     preset = _preset(ps, s, bmax)
-    t = fom(pulse, res.tx_taps, offs, preset=preset, var_n=float(ps.var_n[k]))
+    xt_k = None if xt is None else np.einsum("b,xbs->xs", ps.weights[k], xt)
+    t = fom(pulse, res.tx_taps, offs, preset=preset, var_n=float(ps.var_n[k]),
+            xt_pulses_v=xt_k, xt_fext=ps.xt_fext)
     s2 = a_ref * a_ref
     return {"h0": t.h0 / a_ref, "a_s": t.a_s / a_ref, "var_tx": t.var_tx / s2,
             "var_isi": t.var_isi / s2, "var_j": t.var_j / s2, "var_n": t.var_n,
+            "var_xt": t.var_xt / s2,
             "fom_db": t.fom_db, "ctle_index": k, "tx_taps": res.tx_taps, "tx_offsets": offs,
             "cursor_index": res.cursor_index}
 
@@ -338,8 +391,9 @@ def _dsp_rows(ps: PulseSet, s: SISettings, front: dict | None = None) -> list[di
     Front end (TX FFE and CTLE) as chosen by the 1-tap-DFE FOM search; the RX FFE
     and DFE from :func:`sikernel.eq.mmse.mmse` on the cursors at that sampling
     point (:func:`dsp_front_end`, :func:`dsp_mmse`), against the thermal-noise
-    autocorrelation of :func:`noise_acf_from_psd` and the TX noise.  Jitter is added as
-    ``σ_J²/h0²`` of the same front end.
+    autocorrelation of :func:`noise_acf_from_psd` and the TX noise.  Jitter and crosstalk are
+    added as ``σ_J²/h0²`` and ``σ_XT²/h0²`` of the same front end (the MMSE equaliser is
+    not told about the crosstalk; its RX FFE is taken to leave that ratio unchanged).
     ADC quantisation (white, ``Δ²/12``, full scale ``±adc_clip_sigma`` × the rms of
     the received signal) reaches the slicer through ``Σ w_k²``.  MLSD on the
     one-tap-memory response ``1 + b1 D`` recovers the post-cursor energy the DFE
@@ -355,6 +409,7 @@ def _dsp_rows(ps: PulseSet, s: SISettings, front: dict | None = None) -> list[di
     fe = dsp_front_end(ps, s, front)
     rms = fe["rms_v"]
     jit = front["var_j"] / max(front["h0"] ** 2, 1e-300)
+    xtk = front["var_xt"] / max(front["h0"] ** 2, 1e-300)
     rows = []
     for n_pre, n_post in DSP_FFE_TAPS:
         r = dsp_mmse(fe, n_pre, n_post, s)
@@ -364,7 +419,8 @@ def _dsp_rows(ps: PulseSet, s: SISettings, front: dict | None = None) -> list[di
         h2 = front["h0"] ** 2
         base = {"h0": front["h0"], "a_s": s.r_lm * front["h0"] / (ps.levels - 1),
                 "var_tx": r.mse_parts["tx_noise"] * h2, "var_isi": r.mse_parts["isi"] * h2,
-                "var_j": jit * h2, "var_n": r.mse_parts["noise"] * a_ref * a_ref * h2,
+                "var_j": jit * h2, "var_xt": xtk * h2,
+                "var_n": r.mse_parts["noise"] * a_ref * a_ref * h2,
                 "fom_db": r.fom_db, "ctle_index": k, "tx_taps": front["tx_taps"], "tx_offsets": offs,
                 "family": "dsp", "dfe": 1, "ffe": n_pre + 1 + n_post, "q_coef": q_coef * h2}
         b1 = float(r.dfe_taps[0]) if r.dfe_taps.size else 0.0
@@ -428,7 +484,7 @@ def op_table(ps: PulseSet, s: SISettings = DEFAULT_SI,
     return OpTable(
         family=np.array([r["family"] for r in rows]),
         a=a,
-        r2=np.array([r["var_tx"] + r["var_isi"] + r["var_j"] for r in rows]),
+        r2=np.array([r["var_tx"] + r["var_isi"] + r["var_j"] + r["var_xt"] for r in rows]),
         var_n=np.array([r["var_n"] for r in rows]),
         q_coef=np.array([r["q_coef"] for r in rows]),
         mlsd_gain_db=np.array([r["gain"] for r in rows]),
@@ -442,6 +498,7 @@ def op_table(ps: PulseSet, s: SISettings = DEFAULT_SI,
         extra={"ctle_gdc_db": np.array([ps.gdc_db[r["ctle_index"]] for r in rows]),
                "fom_db": np.array([r["fom_db"] for r in rows]),
                "h0": np.array([r["h0"] for r in rows]),
+               "var_xt": np.array([r["var_xt"] for r in rows]),
                "levels": np.full(len(rows), lv)},
     )
 

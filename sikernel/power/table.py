@@ -64,6 +64,7 @@ from .._files import chmod_as_created
 from ..errors import SIKernelError
 from . import si
 from .budget import OpTable
+from .crosstalk import CrosstalkModel
 
 #: bump when the SI chain or the table layout changes (invalidates disk caches)
 TABLE_VERSION = "3"
@@ -84,12 +85,51 @@ PACKAGED_DIR = Path(__file__).resolve().parents[1] / "data"
 #: channel kinds a loss stands for: "host" (IEEE package + host-board line + IEEE package) or
 #: "xsr" (a die-to-die / die-to-optical-engine trace: the bare line, no BGA package at either end)
 KINDS: tuple[str, ...] = ("host", "xsr")
-#: (baud, levels[, kind]) of the shipped tables: the study rates and the calibration designs
+#: (baud, levels[, kind[, crosstalk]]) of the shipped tables: the study rates (with and without
+#: the stored crosstalk fit, ``"ca"``) and the calibration designs
 PACKAGED: tuple[tuple, ...] = ((53.125e9, 4), (106.25e9, 4), (56.5e9, 4), (56e9, 4), (58e9, 4),
                                (12e9, 2), (112e9, 4), (106e9, 4), (100e9, 4), (72e9, 8),
                                (224e9 / math.log2(6.0), 6), (53.125e9, 4, "xsr"),
                                (56.5e9, 4, "xsr"), (106.25e9, 4, "xsr"), (112e9, 4, "xsr"),
-                               (106e9, 4, "xsr"), (100e9, 4, "xsr"))
+                               (106e9, 4, "xsr"), (100e9, 4, "xsr"),
+                               (53.125e9, 4, "host", "ca"), (53.125e9, 4, "xsr", "ca"),
+                               (106.25e9, 4, "host", "ca"), (106.25e9, 4, "xsr", "ca"))
+
+
+def packaged_entry(entry: tuple) -> tuple[float, int, str, CrosstalkModel | None]:
+    """(baud, levels, kind, crosstalk model) of a :data:`PACKAGED` entry.
+
+    Parameters
+    ----------
+    entry : tuple
+        ``(baud, levels[, kind[, crosstalk]])``.
+
+    Returns
+    -------
+    tuple
+    """
+    from .crosstalk import resolve
+
+    baud, levels, *rest = entry
+    kind = rest[0] if rest else "host"
+    xt = resolve(rest[1]) if len(rest) > 1 else None
+    return float(baud), int(levels), kind, xt
+
+
+def packaged_path(entry: tuple) -> Path:
+    """Path of the shipped file of a :data:`PACKAGED` entry.
+
+    Parameters
+    ----------
+    entry : tuple
+        ``(baud, levels[, kind[, crosstalk]])``.
+
+    Returns
+    -------
+    Path
+    """
+    baud, levels, kind, xt = packaged_entry(entry)
+    return PACKAGED_DIR / f"power-table-{_key(baud, levels, si.DEFAULT_SI, kind, xt)}.npz"
 
 
 def synthetic_grid(baud: float) -> np.ndarray:
@@ -310,13 +350,16 @@ class LossTable:
 
 
 @functools.lru_cache(maxsize=256)
-def _key(baud: float, levels: int, s: si.SISettings, kind: str = "host") -> str:
+def _key(baud: float, levels: int, s: si.SISettings, kind: str = "host",
+         crosstalk: CrosstalkModel | None = None) -> str:
     d = {"v": TABLE_VERSION, "baud": baud, "levels": levels, "si": asdict(s),
          "grid": [float(LOSS_GRID_DB[0]), float(LOSS_GRID_DB[-1]), LOSS_GRID_DB.size],
          "tx": [list(map(float, v)) for _, v in si.TX_AXES],
          "dfe": si.ANALOG_DFE_TAPS, "ffe": si.DSP_FFE_TAPS}
     if kind != "host":  # host keys unchanged from before the kinds existed
         d["kind"] = kind
+    if crosstalk is not None:  # keys without crosstalk unchanged from before it existed
+        d["crosstalk"] = crosstalk.key()
     blob = json.dumps(d, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:20]
 
@@ -326,7 +369,8 @@ def _cache_dir() -> Path:
 
 
 def build_table(baud: float, levels: int, s: si.SISettings = si.DEFAULT_SI,
-                progress: bool = False, kind: str = "host") -> LossTable:
+                progress: bool = False, kind: str = "host",
+                crosstalk: CrosstalkModel | None = None) -> LossTable:
     """Run the full SI chain on every grid loss (seconds; normally reached through :func:`get_table`).
 
     Parameters
@@ -341,6 +385,9 @@ def build_table(baud: float, levels: int, s: si.SISettings = si.DEFAULT_SI,
         Show a tqdm progress bar.
     kind : str, optional
         Synthetic channel kind, "host" or "xsr" (:func:`synthetic_parts`).
+    crosstalk : CrosstalkModel, optional
+        Power-sum crosstalk added to every synthetic channel (:mod:`sikernel.power.crosstalk`,
+        applied to that channel's own through response); None: none.
 
     Returns
     -------
@@ -354,7 +401,7 @@ def build_table(baud: float, levels: int, s: si.SISettings = si.DEFAULT_SI,
         it = tqdm(it, desc=f"SI table {baud / 1e9:g} GBd", leave=False)
     for loss in it:
         ch = synthetic_channel(float(loss), baud, kind)
-        ps = si.pulse_set(ch.f, ch.s21, baud, levels, s)
+        ps = si.pulse_set(ch.f, ch.s21, baud, levels, s, crosstalk=crosstalk)
         rows.append(si.op_table(ps, s, families=("linear", "analog", "dsp")))
     first = rows[0]
     raw = {name: np.stack([getattr(r, name) for r in rows]).astype(float) for name in _FIELDS}
@@ -429,7 +476,8 @@ def envelopes(raw: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 
 
 def raw_figures_at(loss_db: float, baud: float, levels: int,
-                   s: si.SISettings = si.DEFAULT_SI, kind: str = "host") -> dict[str, np.ndarray]:
+                   s: si.SISettings = si.DEFAULT_SI, kind: str = "host",
+                   crosstalk: CrosstalkModel | None = None) -> dict[str, np.ndarray]:
     """The un-enveloped figures of one loss, computed afresh (what a table row stores in ``raw``).
 
     Parameters
@@ -444,6 +492,8 @@ def raw_figures_at(loss_db: float, baud: float, levels: int,
         Reference-receiver parameters.
     kind : str, optional
         Synthetic channel kind.
+    crosstalk : CrosstalkModel, optional
+        Power-sum crosstalk model (None: none).
 
     Returns
     -------
@@ -451,7 +501,7 @@ def raw_figures_at(loss_db: float, baud: float, levels: int,
         Name -> figures per configuration (MLSD gain folded into ``a``).
     """
     ch = synthetic_channel(float(loss_db), baud, kind)
-    op = si.op_table(si.pulse_set(ch.f, ch.s21, baud, levels, s), s,
+    op = si.op_table(si.pulse_set(ch.f, ch.s21, baud, levels, s, crosstalk=crosstalk), s,
                      families=("linear", "analog", "dsp"))
     out = {name: np.asarray(getattr(op, name), dtype=float) for name in _FIELDS}
     out["a"] = out["a"] * 10.0 ** (op.mlsd_gain_db / 20.0)
@@ -491,7 +541,8 @@ def _load(path: Path) -> LossTable | None:
 
 
 def get_table(baud: float, levels: int, s: si.SISettings = si.DEFAULT_SI,
-              progress: bool = False, kind: str = "host") -> LossTable:
+              progress: bool = False, kind: str = "host",
+              crosstalk: CrosstalkModel | None = None) -> LossTable:
     """The table for (baud, levels, settings): from memory, the disk cache, or built and cached.
 
     Parameters
@@ -506,25 +557,29 @@ def get_table(baud: float, levels: int, s: si.SISettings = si.DEFAULT_SI,
         Show a progress bar when the table is built.
     kind : str, optional
         Synthetic channel kind, "host" or "xsr".
+    crosstalk : CrosstalkModel, optional
+        Power-sum crosstalk model (None: none); part of the table's key.
 
     Returns
     -------
     LossTable
     """
-    key = _key(float(baud), int(levels), s, kind)
+    if crosstalk is not None and not crosstalk.active:
+        crosstalk = None
+    key = _key(float(baud), int(levels), s, kind, crosstalk)
     t = _MEMORY.get(key)
     if t is not None:
         return t
     with _BUILD_LOCK:
         t = _MEMORY.get(key)
         if t is None:
-            t = _load_or_build(key, float(baud), int(levels), s, progress, kind)
+            t = _load_or_build(key, float(baud), int(levels), s, progress, kind, crosstalk)
             _MEMORY[key] = t
     return t
 
 
 def _load_or_build(key: str, baud: float, levels: int, s: si.SISettings, progress: bool,
-                   kind: str = "host") -> LossTable:
+                   kind: str = "host", crosstalk: CrosstalkModel | None = None) -> LossTable:
     """The table from the disk cache or the shipped files, else built (and cached on disk)."""
     use_disk = os.environ.get("SIKERNEL_POWER_CACHE", "1") != "0"
     path = _cache_dir() / f"table-{key}.npz"
@@ -538,19 +593,21 @@ def _load_or_build(key: str, baud: float, levels: int, s: si.SISettings, progres
                 if t is not None:
                     break
     if t is None:
-        t = build_table(float(baud), int(levels), s, progress=progress, kind=kind)
+        t = build_table(float(baud), int(levels), s, progress=progress, kind=kind, crosstalk=crosstalk)
         if use_disk:
             _save(path, t)
     return t
 
 
-def write_packaged_tables(progress: bool = True) -> list[Path]:
+def write_packaged_tables(progress: bool = True, entries: tuple[tuple, ...] | None = None) -> list[Path]:
     """Build the :data:`PACKAGED` tables afresh and write them into :data:`PACKAGED_DIR`.
 
     Parameters
     ----------
     progress : bool, optional
         Show progress bars.
+    entries : tuple of tuple, optional
+        Only these :data:`PACKAGED` entries (default all).
 
     Returns
     -------
@@ -558,10 +615,10 @@ def write_packaged_tables(progress: bool = True) -> list[Path]:
         Files written.
     """
     out = []
-    for baud, levels, *rest in PACKAGED:
-        kind = rest[0] if rest else "host"
-        t = build_table(baud, levels, progress=progress, kind=kind)
-        p = PACKAGED_DIR / f"power-table-{_key(baud, levels, si.DEFAULT_SI, kind)}.npz"
+    for entry in PACKAGED if entries is None else entries:
+        baud, levels, kind, xt = packaged_entry(entry)
+        t = build_table(baud, levels, progress=progress, kind=kind, crosstalk=xt)
+        p = packaged_path(entry)
         _save(p, t)
         out.append(p)
     return out
@@ -582,6 +639,8 @@ __all__ = [
     "build_table",
     "get_table",
     "package_preset",
+    "packaged_entry",
+    "packaged_path",
     "raw_figures_at",
     "synthetic_channel",
     "synthetic_grid",

@@ -146,6 +146,7 @@ class PortModel:
             channel = cache[key]
         self.channel = channel
         self.target_ber = gen.target_ber(self.arch.host_class)
+        self.crosstalk = gen.crosstalk_for(self.arch.host_class)
         p = self.point
         self.linear_channel = None
         self.ends: list[EndPoint] = []
@@ -158,7 +159,7 @@ class PortModel:
                 ch = self.linear_channel
             node = gen.node_nm if end.side == "switch" else gen.module_node_nm
             e = energy_per_bit(channel=ch, baud=gen.baud, node_nm=node, exclude=self.path.exclude,
-                               target_ber=self.target_ber, scope=end.scope)
+                               target_ber=self.target_ber, scope=end.scope, crosstalk=self.crosstalk)
             grid, ratio = self._ratio_curve(e, node, end.scope)
             self.ends.append(EndPoint(end.block, end.side, end.scope, end.linear, node,
                                       e.total_pj_per_bit, e.il_nyquist_db, e.architecture,
@@ -174,7 +175,8 @@ class PortModel:
         l0 = float(e.il_nyquist_db)
         loss = np.clip(l0 + RATIO_GRID_DB, 0.0, None)
         b = energy_per_bit_batch(loss, baud=self.gen.baud, node_nm=node, exclude=self.path.exclude,
-                                 target_ber=self.target_ber, scope=scope, channel_kind=_kind(self.path))
+                                 target_ber=self.target_ber, scope=scope, channel_kind=_kind(self.path),
+                                 crosstalk=self.crosstalk)
         tab = np.asarray(b.total_pj_per_bit, dtype=float)
         ref = float(np.interp(l0, loss[np.isfinite(tab)], tab[np.isfinite(tab)])) if np.any(
             np.isfinite(tab)) else float("nan")
@@ -314,7 +316,8 @@ def port_w_vs_host_loss(architecture: str, gen: Generation, loss_db: Any) -> np.
                  if end.linear else 0.0)
         node = gen.node_nm if end.side == "switch" else gen.module_node_nm
         b = energy_per_bit_batch(loss + extra, baud=gen.baud, node_nm=node, exclude=path.exclude,
-                                 target_ber=ber, scope=end.scope, channel_kind=_kind(path))
+                                 target_ber=ber, scope=end.scope, channel_kind=_kind(path),
+                                 crosstalk=gen.crosstalk_for(a.host_class))
         total = total + b.total_pj_per_bit * rate * n
     if a.dsp_share == "tx" or float(a.dsp_share) > 0:
         share = p["dsp_tx_share"] if a.dsp_share == "tx" else float(a.dsp_share)

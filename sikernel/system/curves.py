@@ -59,7 +59,8 @@ def energy_curves(gens: list[Any], lengths: np.ndarray,
             ch = build_channel(PathSpec("curve", segs, CURVE_Z_P_M[0], CURVE_Z_P_M[1]), baud)
             il[i] = float(ch.il_db(0.5 * baud))
             try:
-                e = energy_per_bit(channel=ch, baud=baud, node_nm=g.node_nm, target_ber=g.target_ber_c2c)
+                e = energy_per_bit(channel=ch, baud=baud, node_nm=g.node_nm, target_ber=g.target_ber_c2c,
+                                   crosstalk=g.crosstalk_for("c2c"))
                 pj[i] = e.total_pj_per_bit
                 arch.append(e.architecture)
             except SIKernelError:

@@ -73,7 +73,8 @@ def _dsp_receiver(ps, e, front: dict, s) -> dict[str, Any]:
             "b1": b1, "mlsd_gain_db": 10.0 * math.log10(1.0 + b1 * b1)}
 
 
-def eyes(ch, baud: float, e, target_ber: float) -> tuple[dict[str, Any], Any, Any]:
+def eyes(ch, baud: float, e, target_ber: float,
+         crosstalk: Any = None) -> tuple[dict[str, Any], Any, Any]:
     """Unequalised and equalised statistical eyes at the operating point's launch swing.
 
     Unequalised: channel + TX rise time + RX AFE only.  Equalised, by the chosen
@@ -103,7 +104,11 @@ def eyes(ch, baud: float, e, target_ber: float) -> tuple[dict[str, Any], Any, An
 
     All eyes use the COM thermal noise density ``η0`` of :data:`sikernel.power.si.DEFAULT_SI`
     (8.2e-18 V²/Hz, not the receiver's own η0 of the operating point), the TX SNR and the
-    jitter terms, at ``target_ber``.
+    jitter terms, at ``target_ber``.  With ``crosstalk`` (the model the operating point was
+    priced with) the equaliser is searched with the same aggressors, and the equalised eye's
+    slicer noise adds their variance ``σ_XT²`` at the launch swing (93A-34 at the chosen
+    setting, taken as Gaussian: a statistical eye of the aggressors' own distribution is not
+    drawn); the unequalised eye has none.
 
     Parameters
     ----------
@@ -115,6 +120,8 @@ def eyes(ch, baud: float, e, target_ber: float) -> tuple[dict[str, Any], Any, An
         The operating point (:func:`sikernel.power.energy_per_bit` on ``ch``).
     target_ber : float
         BER of the eye contours.
+    crosstalk : CrosstalkModel, optional
+        Crosstalk model of the operating point (:mod:`sikernel.power.crosstalk`); None: none.
 
     Returns
     -------
@@ -132,7 +139,7 @@ def eyes(ch, baud: float, e, target_ber: float) -> tuple[dict[str, Any], Any, An
     from ..power import si
 
     s = si.DEFAULT_SI
-    ps = si.pulse_set(ch.f, ch.s21, baud, 4)
+    ps = si.pulse_set(ch.f, ch.s21, baud, 4, crosstalk=crosstalk)
     amp = float(e.eq_settings["launch_peak_v"])
     m = ps.samples_per_ui
     kw = {"samples_per_ui": m, "modulation": "pam4", "snr_tx_db": s.snr_tx_db,
@@ -148,6 +155,7 @@ def eyes(ch, baud: float, e, target_ber: float) -> tuple[dict[str, Any], Any, An
     t = np.arange(ps.basis.shape[1], dtype=float)
     _, p_eq = apply_ffe(t, (ps.weights[k] @ ps.basis) * amp, r["tx_taps"],
                         int(np.count_nonzero(offs < 0)), m)
+    var_xt_v2 = float(r["var_xt"]) * amp * amp  # 0 without aggressors
     mlsd_gain_db = 0.0
     if e.architecture == "dsp":
         rx = _dsp_receiver(ps, e, r, s)
@@ -156,7 +164,7 @@ def eyes(ch, baud: float, e, target_ber: float) -> tuple[dict[str, Any], Any, An
             raise SIKernelError(f"a dsp operating point needs a finite adc_enob; got {enob!r}")
         _, p_eq = apply_ffe(np.arange(p_eq.size, dtype=float), p_eq, rx["w"] * rx["scale"],
                             rx["n_pre"], m)
-        var_v2 = rx["var_n_v2"] + rx["q_coef"] * 4.0 ** (-float(enob)) * amp * amp
+        var_v2 = rx["var_n_v2"] + rx["q_coef"] * 4.0 ** (-float(enob)) * amp * amp + var_xt_v2
         eq = stat_eye(p_eq, sigma_v=math.sqrt(var_v2), n_dfe=1, dfe_max=[si.DSP_DFE_BMAX],
                       phase=rx["i0"] + rx["n_pre"] * m, **kw)
         mlsd = bool(e.eq_settings.get("mlsd", False))
@@ -166,7 +174,7 @@ def eyes(ch, baud: float, e, target_ber: float) -> tuple[dict[str, Any], Any, An
                 + (f"; DFE-slicer eye before MLSD (MLSD gain {mlsd_gain_db:.2f} dB not shown)"
                    if mlsd else ""))
     else:
-        eq = stat_eye(p_eq, sigma_v=float(np.sqrt(ps.var_n[k])), n_dfe=n_dfe,
+        eq = stat_eye(p_eq, sigma_v=float(np.sqrt(ps.var_n[k] + var_xt_v2)), n_dfe=n_dfe,
                       dfe_max=list(si._BMAX_CK[:n_dfe]) if n_dfe else None, **kw)
         mlsd = False
         recv = "TX FFE + CTLE" + (f" + {n_dfe}-tap DFE" if n_dfe else "")

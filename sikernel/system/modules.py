@@ -150,7 +150,7 @@ def line_dsp_fit() -> DspFit:
         g = generation(lane)
         ch = build_channel(DEFAULT_PATHS["pluggable"], g.baud)
         e = energy_per_bit(channel=ch, baud=g.baud, node_nm=a["module_node_nm"], exclude=("linear",),
-                           target_ber=g.target_ber_c2m, scope="txrx")
+                           target_ber=g.target_ber_c2m, scope="txrx", crosstalk=g.crosstalk_for("c2m"))
         host_w = e.total_pj_per_bit * g.lane_line_gbps * 1e-3
         dsp_w = float(a["total_w"]) * float(a["dsp_fraction"]) / int(a["lanes"])  # type: ignore[arg-type]
         host[lane] = host_w

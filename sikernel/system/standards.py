@@ -26,9 +26,17 @@ Sources (confidence letters as in ``shared/reference/links-and-energy.md``):
   CA/KR exploratory sheets (``config_com_ieee8023_93a=df_200G_PAM4_RCos_C2C_11_2022``,
   H for the sheet, draft-era values); the 802.3dj KR Annex 178A draft uses 2e-4
   (com-parameters.md).  1e-4 is used for every architecture.
-* COM includes crosstalk (NEXT/FEXT aggressors) for KR/CR and C2M; the energy model's
-  SI chain (:mod:`sikernel.power`) has no crosstalk input, so the study's host links are
-  priced without it (stated in docs/energy-model.md, "What is still an assumption").
+* crosstalk: every IEEE COM configuration sheet of these reach classes carries far- and
+  near-end aggressor amplitudes (A_fe / A_ne: 802.3ck KR and CR/CA 0.413 / 0.608 V, C2C
+  Annex 120F 0.413 / 0.608 V, C2M Annex 120G 0.415 / 0.45 V; 802.3df 200G C2C 0.387 /
+  0.608 V and CA/KR 0.387 / 0.6 V; ``shared/reference/ieee-com-config``, H): their COM
+  adds the NEXT and FEXT aggressors of the channel (93A-34).  So every host link of the
+  study is priced with crosstalk (:data:`COM_INCLUDES_CROSSTALK`): the power-sum FEXT/NEXT
+  model of :mod:`sikernel.power.crosstalk` (fitted on the P802.3ck CA_19p75dB set,
+  applied to each host channel's own through response), at the victim's launch amplitude
+  (every lane has the same transmitter).  ``Generation.crosstalk`` overrides it (None:
+  off; a number scales the crosstalk amplitude).  The calibration designs (lab channels
+  without aggressors) stay without it.
 """
 
 from __future__ import annotations
@@ -42,6 +50,9 @@ from ..errors import SIKernelError
 
 #: RS(544,514) "KP4" (IEEE 802.3 Clause 91): pre-FEC BER that still meets the frame-loss target
 KP4_PRE_FEC_BER_LIMIT = 2.4e-4
+
+#: host-link class -> whether its IEEE COM adds crosstalk aggressors (A_fe / A_ne in the sheets)
+COM_INCLUDES_CROSSTALK: dict[str, bool] = {"c2m": True, "c2c": True}
 
 
 @dataclass(frozen=True)
@@ -74,6 +85,10 @@ class Generation:
         FEC of the link.
     cpo_modulator : str
         Modulator of the CPO / NPO engines: "ring" or "mzm".
+    crosstalk : None, str, float or CrosstalkModel
+        Crosstalk of the host links whose COM includes it (:data:`COM_INCLUDES_CROSSTALK`):
+        "ca" (default: :data:`sikernel.power.crosstalk.CA_19P75DB`), None (off), a scale
+        factor, or a model (:func:`sikernel.power.crosstalk.resolve`).
     sources : dict
         Field -> source.
     """
@@ -90,6 +105,7 @@ class Generation:
     target_ber_c2c: float
     fec: str = "RS(544,514) KP4"
     cpo_modulator: str = "ring"
+    crosstalk: Any = "ca"
     sources: dict[str, str] = dataclasses.field(default_factory=dict, compare=False)
 
     @property
@@ -111,6 +127,22 @@ class Generation:
         """Raw BER of a host link of ``host_class`` ("c2m" or "c2c")."""
         return self.target_ber_c2m if host_class == "c2m" else self.target_ber_c2c
 
+    def crosstalk_for(self, host_class: str) -> Any:
+        """Crosstalk model of a host link of ``host_class`` (None when its COM has none or it is off).
+
+        Parameters
+        ----------
+        host_class : str
+            "c2m" or "c2c".
+
+        Returns
+        -------
+        CrosstalkModel or None
+        """
+        from ..power.crosstalk import resolve
+
+        return resolve(self.crosstalk) if COM_INCLUDES_CROSSTALK.get(host_class, False) else None
+
 
 _SRC_100 = {
     "switch": "Broadcom Tomahawk 5: 512 x 106.25 Gb/s, 5 nm (TechInsights / Linley, M)",
@@ -119,6 +151,8 @@ _SRC_100 = {
     "ber_c2c": "IEEE 802.3ck Annex 120F C2C COM sheet, DER_0 = 1e-5 (H)",
     "fec": "IEEE 802.3 Clause 91/119 RS(544,514); pre-FEC BER limit 2.4e-4",
     "cpo_modulator": "assumption: first-generation 100G/lane CPO engines with travelling-wave MZMs",
+    "crosstalk": "802.3ck COM sheets (KR, CR/CA, 120F C2C, 120G C2M) carry A_fe/A_ne aggressors; "
+                 "level: power-sum fit on P802.3ck CA_19p75dB (sikernel.power.crosstalk)",
 }
 _SRC_200 = {
     "switch": "102.4 Tb/s: 512 x 212.5 Gb/s (IEEE P802.3dj 200G/lane); 3 nm (assumption)",
@@ -127,6 +161,8 @@ _SRC_200 = {
     "ber_c2c": "IEEE 802.3df 200G C2C exploratory COM sheet, DER_0 = 1e-4",
     "fec": "IEEE 802.3 RS(544,514) end to end (802.3dj); pre-FEC BER limit 2.4e-4",
     "cpo_modulator": "assumption: 200G/lane CPO engines with micro-ring modulators",
+    "crosstalk": "802.3df 200G COM sheets (C2C, CA/KR) carry A_fe/A_ne aggressors; level: the "
+                 "CA_19p75dB fit at the same fraction of the symbol rate (assumption)",
 }
 
 GENERATIONS: dict[str, Generation] = {
@@ -240,8 +276,11 @@ def check_generation(gen: Generation) -> Generation:
     check_ber("target_ber_c2m", gen.target_ber_c2m)
     check_ber("target_ber_c2c", gen.target_ber_c2c)
     _validate.one_of("cpo_modulator", gen.cpo_modulator, ("ring", "mzm"))
+    from ..power.crosstalk import resolve
+
+    resolve(gen.crosstalk)
     return gen
 
 
-__all__ = ["GENERATIONS", "KP4_PRE_FEC_BER_LIMIT", "Generation", "check_ber", "check_generation",
-           "generation"]
+__all__ = ["COM_INCLUDES_CROSSTALK", "GENERATIONS", "KP4_PRE_FEC_BER_LIMIT", "Generation", "check_ber",
+           "check_generation", "generation"]
