@@ -82,16 +82,23 @@ def failure_reason(op: OpTable, sol: Solved, family: str, target_ber: float, amp
     sel = fam == family
     if not np.any(sel):
         return f"{family}: no candidate configuration"
+    timing = ("the loop-unrolled DFE's one-UI selection loop (slicer + mux) cannot settle at this "
+              "symbol rate in this node")
+    if np.all(sol.limit[sel] == 3):
+        return f"{family}: does not close: {timing}"
+    # configurations that failed on the SI budget (a DFE that cannot be built is reported apart)
+    note = f"; with a DFE: {timing}" if np.any(sol.limit[sel] == 3) else ""
+    sel = sel & (sol.limit != 3)
     ceiling = float(np.max(np.where(sel, sol.snr_ceiling_db, -np.inf)))
     need = float(20.0 * np.log10(np.min(np.where(sel, sol.q_eff, np.inf))))
     if np.all(sol.limit[sel] == 1):
         return (f"{family}: does not close at BER {target_ber:g}: residual ISI, jitter, TX noise"
                 + (" and ADC quantisation" if family == "dsp" else "")
-                + f" cap the post-EQ SNR at {ceiling:.1f} dB, below the {need:.1f} dB required")
+                + f" cap the post-EQ SNR at {ceiling:.1f} dB, below the {need:.1f} dB required" + note)
     amp = np.where(sel & (sol.limit == 2), sol.amp_v, np.inf)
     return (f"{family}: does not close at BER {target_ber:g}: needs a launch swing of "
             f"{2 * float(np.min(amp)):.3g} V peak-to-peak differential, more than the "
-            f"{2 * amp_max_v:.3g} V the TX supply allows")
+            f"{2 * amp_max_v:.3g} V the TX supply allows" + note)
 
 
 def choose(op: OpTable, sol: Solved, architecture: str, target_ber: float,

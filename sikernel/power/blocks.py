@@ -563,10 +563,107 @@ def slicers_w(n_slicers: ArrayLike, baud: float, tech: Technology, co: EnergyCoe
     return np.asarray(n_slicers, dtype=float) * co.e_slicer_j * tech.energy_scale * baud
 
 
+def dfe_loop_stages(levels: int) -> int:
+    """Gate stages in the critical loop of a loop-unrolled (speculative) analog DFE.
+
+    With the first tap unrolled, the ``L - 1`` slicers of each of the ``L`` speculative
+    branches decide in parallel, and the previous symbol selects the right branch through an
+    ``L:1`` multiplexer; that selection must be resolved before the next decision is taken, so
+    the loop ``slicer clock-to-Q + selection mux`` must settle within one UI (J. F. Bulzacchelli,
+    "Equalization for electrical links: current design techniques and future directions", IEEE
+    Solid-State Circuits Magazine 7(4), Fall 2015: "the H1 feedback loop ... must be lower than
+    1 UI"; with H1 speculated "the H2 feedback loop becomes the critical timing path, whose delay
+    must be lower than 2 UI"; K. K. Parhi, IEEE TVLSI 13(4), 2005, for the multiplexer loop that
+    unrolling deeper does not shorten).  The ``L:1`` mux as a tree of 2:1 stages (as in the TX
+    serializer of :func:`serializer_speed_factor`) has ``log2 L`` stages: ``1 + log2 L`` gate
+    stages in one UI (2 for NRZ, 3 for PAM4).
+
+    Parameters
+    ----------
+    levels : int
+        Number of PAM levels ``L``.
+
+    Returns
+    -------
+    int
+        Gate stages in the one-UI loop.
+    """
+    return 1 + math.ceil(math.log2(levels))
+
+
+def dfe_timing_factor(levels: int, baud: float, tech: Technology, co: EnergyCoefficients) -> float:
+    """Self-loading factor of the one-UI selection loop of a loop-unrolled analog DFE.
+
+    The ``n = dfe_loop_stages(L)`` gate stages of the loop share one UI, so each must settle in
+    ``1/(n f_baud)``; sized against its own capacitance with the law of the TX serializer
+    (:func:`serializer_speed_factor`: gate delay ``t_FO4`` of rule (2) of
+    :mod:`sikernel.power.technology`, peaking ratio ``m = bw_extension``) each costs
+    ``m / (m - n t_FO4 f_baud)`` times its ``C V²`` floor; the loop cannot close at all when
+    ``n t_FO4 f_baud ≥ m`` (``inf``).  No new constant: the same ``t_FO4``, node delay rule and
+    ``m`` that price the serializer's last mux stage, which has the whole UI for one stage.
+    Examples (``t_FO4`` 6 ps at 7 nm, ``m = 2``): PAM4 at 53 GBd in 5 nm 1.7×, at 106 GBd in
+    3 nm 3.3×, in 5 nm 5.1×, in 7 nm 22×; at 112 GBd in 12 nm the loop does not close.
+
+    Parameters
+    ----------
+    levels : int
+        Number of PAM levels ``L``.
+    baud : float
+        Symbol rate in Bd.
+    tech : Technology
+        Process node (``delay_scale``).
+    co : EnergyCoefficients
+        Energy coefficients (``t_fo4_s``, ``bw_extension``).
+
+    Returns
+    -------
+    float
+        Factor ≥ 1, ``inf`` when the loop cannot settle within one UI.
+    """
+    m = co.bw_extension
+    room = m - dfe_loop_stages(levels) * co.t_fo4_s * tech.delay_scale * baud
+    return math.inf if room <= 0 else m / room
+
+
+def dfe_tap_timing_factor(k: ArrayLike, baud: float, tech: Technology, co: EnergyCoefficients) -> np.ndarray:
+    """Self-loading factor of the direct feedback path of DFE tap ``k ≥ 2`` (slicer clock-to-Q
+    + tap current switch settling on the summing node: two gate stages), which has ``k`` UI
+    (Bulzacchelli 2015, as :func:`dfe_loop_stages`): ``m / (m - 2 t_FO4 f_baud / k)``, ``inf``
+    when it cannot settle.
+
+    Parameters
+    ----------
+    k : array_like
+        Tap index (≥ 2).
+    baud : float
+        Symbol rate in Bd.
+    tech : Technology
+        Process node (``delay_scale``).
+    co : EnergyCoefficients
+        Energy coefficients (``t_fo4_s``, ``bw_extension``).
+
+    Returns
+    -------
+    numpy.ndarray
+        Factor per tap.
+    """
+    m = co.bw_extension
+    room = m - 2.0 * co.t_fo4_s * tech.delay_scale * baud / np.asarray(k, dtype=float)
+    with np.errstate(divide="ignore"):
+        return np.where(room > 0, m / np.where(room > 0, room, 1.0), np.inf)
+
+
 def analog_dfe_w(n_taps: ArrayLike, levels: int, baud: float, tech: Technology,
                  co: EnergyCoefficients) -> np.ndarray:
     """Analog DFE: first tap loop-unrolled (``L·(L-1)`` speculative slicers instead of
-    ``L-1``), the rest as current-DAC feedback taps on the summing node.
+    ``L-1``), the rest as current-DAC feedback taps on the summing node, each sized for its
+    feedback timing: the speculative slicers and selection mux by the one-UI loop factor
+    (:func:`dfe_timing_factor`), tap ``k`` by its ``k``-UI factor (:func:`dfe_tap_timing_factor`):
+
+        P = [(L(L-1)·F_1 - (L-1)) E_slicer + Σ_{k=2..n} F_k E_tap] s_E f_baud
+
+    (the ``L-1`` data slicers at their floor are priced by :func:`slicers_w`); ``inf`` when the
+    loop cannot settle within one UI.
 
     Parameters
     ----------
@@ -587,9 +684,18 @@ def analog_dfe_w(n_taps: ArrayLike, levels: int, baud: float, tech: Technology,
         Analog DFE power in W.
     """
     n = np.asarray(n_taps, dtype=float)
-    extra_slicers = np.where(n > 0, (levels - 1) * (levels - 1), 0.0)
-    fb = np.maximum(n - 1.0, 0.0)
-    return (extra_slicers * co.e_slicer_j + fb * co.e_dfe_tap_j) * tech.energy_scale * baud
+    loop = dfe_timing_factor(levels, baud, tech, co)
+    # the L(L-1) speculative slicers (L-1 of them the receiver's data slicers, priced at their
+    # floor in slicers_w) and the selection mux sit in the one-UI loop: upsized by ``loop``
+    spec = np.where(n > 0, levels * (levels - 1) * loop - (levels - 1), 0.0)
+    k_max = int(np.max(n, initial=0.0))
+    taps = np.zeros(n.shape)
+    if k_max >= 2:
+        f_k = dfe_tap_timing_factor(np.arange(2, k_max + 1), baud, tech, co)
+        cum = np.concatenate([[0.0, 0.0], np.cumsum(f_k)])  # cum[j] = Σ_{k=2..j} factor_k
+        taps = cum[np.clip(n, 0, k_max).astype(int)]
+    with np.errstate(invalid="ignore"):
+        return (spec * co.e_slicer_j + taps * co.e_dfe_tap_j) * tech.energy_scale * baud
 
 
 def pll_w(baud: float, co: EnergyCoefficients, lanes: float | None = None) -> float:
@@ -671,6 +777,9 @@ __all__ = [
     "analog_dfe_w",
     "cdr_w",
     "ctle_stages",
+    "dfe_loop_stages",
+    "dfe_tap_timing_factor",
+    "dfe_timing_factor",
     "dsp_dfe_w",
     "dsp_ffe_w",
     "f_t_of",

@@ -169,7 +169,8 @@ class Solved:
     total_w : ndarray of float
         TX + RX power in W (the quantity minimised, whatever ``scope``).
     limit : ndarray of int
-        0 closes, 1 ISI/quantisation-limited, 2 swing-limited.
+        0 closes, 1 ISI/quantisation-limited, 2 swing-limited, 3 analog DFE feedback loop
+        cannot settle within one UI (:func:`sikernel.power.blocks.dfe_timing_factor`).
     snr_ceiling_db : ndarray of float
         Post-EQ SNR in dB with no thermal noise (``a²/r2``).
     q_eff : ndarray of float
@@ -189,7 +190,7 @@ class Solved:
     enob: np.ndarray
     power_w: dict[str, np.ndarray]  # per block, restricted to ``scope``
     total_w: np.ndarray             # TX + RX total (the quantity minimised)
-    limit: np.ndarray  # 0 ok, 1 ISI/quantisation-limited, 2 swing-limited
+    limit: np.ndarray  # 0 ok, 1 ISI/quantisation-limited, 2 swing-limited, 3 DFE timing
     snr_ceiling_db: np.ndarray
     q_eff: np.ndarray
     config_index: np.ndarray
@@ -407,6 +408,11 @@ def solve(op: OpTable, *, levels: int, baud: float, target_ber: float, tech: Tec
         gm_x[..., cols] = np.where(closed, x_s, x_n)
         n_gain[..., cols] = n_s
         limit[..., cols] = np.where(closed, 0, lim_n)
+    # an analog DFE whose one-UI selection loop cannot settle at this rate in this node
+    # (blocks.dfe_timing_factor) is not built: those configurations do not close (limit 3)
+    dfe_cfg = ana & (op.dfe_taps[idx] > 0)
+    if not math.isfinite(blocks.dfe_timing_factor(levels, baud, tech, co)):
+        limit = np.where(dfe_cfg, 3, limit)
     closes = limit == 0
     eta0 = eta_t + eta_a1 / gm_x
     amp_c = np.where(np.isfinite(amp), np.minimum(amp, amp_max), amp_max)

@@ -49,6 +49,14 @@ TX_AXES: tuple[tuple[int, tuple[float, ...]], ...] = (
     (-1, tuple(np.round(np.arange(-0.30, 0.001, 0.03), 6))),
     (1, tuple(np.round(np.arange(-0.20, 0.001, 0.04), 6))),
 )
+#: TX FFE tap subsets offered to the energy budget for every receiver configuration: the FOM
+#: optimum over each subset of the grid.  COM's rule (the FOM maximum over the whole grid) ignores
+#: what a TX tap costs (log2 L serialized streams per tap, :func:`sikernel.power.blocks.tx_serializer_w`);
+#: on a short channel a setting with fewer taps closes the link at a lower energy, so the budget
+#: (:func:`sikernel.power.architecture.best_per_family`) chooses among: "full" (every tap of
+#: :data:`TX_AXES`), "pre1" (main cursor + c(-1), the usual one-pre-cursor TX FFE) and "off" (main
+#: cursor only: TX FFE switched off).
+TX_SUBSETS: tuple[tuple[str, tuple[int, ...]], ...] = (("full", (-2, -1, 1)), ("pre1", (-1,)), ("off", ()))
 #: CTLE DC gains searched (dB), 93A-22
 CTLE_GDC_DB: tuple[float, ...] = tuple(float(g) for g in range(-20, 1))
 #: DFE tap counts tried for the analog receiver, with the 802.3ck b_max profile
@@ -94,10 +102,15 @@ class SISettings:
 DEFAULT_SI = SISettings()
 
 
-def tx_grid() -> tuple[np.ndarray, np.ndarray]:
-    """(offsets, settings): every TX FFE setting of :data:`TX_AXES` with ``c(0) = 1 - Σ|c|``."""
+def tx_grid(active: tuple[int, ...] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(offsets, settings): every TX FFE setting of :data:`TX_AXES` with ``c(0) = 1 - Σ|c|``.
+
+    ``active``: the tap offsets allowed to be non-zero (a subset of :data:`TX_SUBSETS`); the
+    others are held at 0 (the offsets, and so the settings' columns, stay those of the full grid).
+    """
     offs = np.array(sorted({0, *[o for o, _ in TX_AXES]}), dtype=np.int64)
-    grids = np.meshgrid(*[np.asarray(v) for _, v in TX_AXES], indexing="ij")
+    axes = [v if (active is None or o in active) else (0.0,) for o, v in TX_AXES]
+    grids = np.meshgrid(*[np.asarray(v) for v in axes], indexing="ij")
     flat = [g.reshape(-1) for g in grids]
     n = flat[0].size
     rows = np.zeros((n, offs.size))
@@ -277,8 +290,10 @@ def _aggressor_basis(f: np.ndarray, h: np.ndarray, fb: float, h_txrx: np.ndarray
     return np.ascontiguousarray(out), np.array([True, False])
 
 
-def _grid_family(ps: PulseSet, n_dfe: int, s: SISettings) -> dict:
+def _grid_family(ps: PulseSet, n_dfe: int, s: SISettings, tx_active: tuple[int, ...] | None = None) -> dict:
     """Best TX FFE × CTLE for a receiver with ``n_dfe`` DFE taps; FOM terms at that point.
+
+    ``tx_active``: the TX FFE taps allowed to be non-zero (default all, :func:`tx_grid`).
 
     The search runs at the COM reference launch amplitude ``A_ref`` (so that the
     thermal noise weighs as in COM); the returned signal and variances are
@@ -288,7 +303,7 @@ def _grid_family(ps: PulseSet, n_dfe: int, s: SISettings) -> dict:
     from ..eq.grid import grid_search
     from ..eye.fom import fom
 
-    offs, grid = tx_grid()
+    offs, grid = tx_grid(tx_active)
     bmax = np.asarray(_BMAX_CK[:n_dfe], dtype=float)
     a_ref = s.a_ref_v
     basis = ps.basis * a_ref
@@ -466,17 +481,21 @@ def op_table(ps: PulseSet, s: SISettings = DEFAULT_SI,
     """
     rows: list[dict] = []
     one_tap = None
+    # every slicer-receiver configuration once per TX FFE subset (TX_SUBSETS): the budget, not
+    # the FOM, decides whether a TX tap is worth its serializer streams
     if "linear" in families:
-        r = _grid_family(ps, 0, s)
-        rows.append({**r, "family": "linear", "dfe": 0, "ffe": 0, "mlsd": 0, "q_coef": 0.0,
-                     "gain": 0.0})
+        for _, active in TX_SUBSETS:
+            r = _grid_family(ps, 0, s, active)
+            rows.append({**r, "family": "linear", "dfe": 0, "ffe": 0, "mlsd": 0, "q_coef": 0.0,
+                         "gain": 0.0})
     if "analog" in families:
         for n in ANALOG_DFE_TAPS:
-            r = _grid_family(ps, n, s)
-            if n == 1:
-                one_tap = r
-            rows.append({**r, "family": "analog", "dfe": n, "ffe": 0, "mlsd": 0, "q_coef": 0.0,
-                         "gain": 0.0})
+            for name, active in TX_SUBSETS:
+                r = _grid_family(ps, n, s, active)
+                if n == 1 and name == "full":
+                    one_tap = r
+                rows.append({**r, "family": "analog", "dfe": n, "ffe": 0, "mlsd": 0, "q_coef": 0.0,
+                             "gain": 0.0})
     if "dsp" in families:
         rows.extend(_dsp_rows(ps, s, one_tap))
     lv = ps.levels
@@ -509,6 +528,7 @@ __all__ = [
     "DEFAULT_SI",
     "DSP_DFE_BMAX",
     "TX_AXES",
+    "TX_SUBSETS",
     "PulseSet",
     "SISettings",
     "ctle_peaking_db",

@@ -67,7 +67,7 @@ from .budget import OpTable
 from .crosstalk import CrosstalkModel
 
 #: bump when the SI chain or the table layout changes (invalidates disk caches)
-TABLE_VERSION = "3"
+TABLE_VERSION = "4"
 #: loss grid of the tables (dB at the Nyquist frequency)
 LOSS_GRID_DB = np.arange(0.0, 60.0 + 1e-9, 0.5)
 #: frequency points per baud of the synthetic channel grid (record = 512 UI)
@@ -355,7 +355,8 @@ def _key(baud: float, levels: int, s: si.SISettings, kind: str = "host",
     d = {"v": TABLE_VERSION, "baud": baud, "levels": levels, "si": asdict(s),
          "grid": [float(LOSS_GRID_DB[0]), float(LOSS_GRID_DB[-1]), LOSS_GRID_DB.size],
          "tx": [list(map(float, v)) for _, v in si.TX_AXES],
-         "dfe": si.ANALOG_DFE_TAPS, "ffe": si.DSP_FFE_TAPS}
+         "dfe": si.ANALOG_DFE_TAPS, "ffe": si.DSP_FFE_TAPS,
+         "tx_subsets": [[n, list(a)] for n, a in si.TX_SUBSETS]}
     if kind != "host":  # host keys unchanged from before the kinds existed
         d["kind"] = kind
     if crosstalk is not None:  # keys without crosstalk unchanged from before it existed

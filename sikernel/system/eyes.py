@@ -149,7 +149,12 @@ def eyes(ch, baud: float, e, target_ber: float,
     un = stat_eye(flat, sigma_v=float(np.sqrt(ps.var_n[-1])), **kw)
     n_dfe = int(e.eq_settings["dfe_taps"]) if e.architecture == "analog" else (
         0 if e.architecture == "linear" else 1)
-    r = si._grid_family(ps, n_dfe, s)
+    # the TX FFE subset of the configuration the energy model chose (si.TX_SUBSETS), told by the
+    # number of TX taps it uses: 1 "off", 2 "pre1" (a 2-tap optimum over the full grid that uses
+    # another tap is drawn with c(-1) instead), more "full"
+    n_tx = int(e.eq_settings.get("tx_ffe_taps", 4))
+    active = dict(si.TX_SUBSETS)["off" if n_tx <= 1 else "pre1" if n_tx == 2 else "full"]
+    r = si._grid_family(ps, n_dfe, s, active if e.architecture != "dsp" else None)
     k = r["ctle_index"]
     offs = r["tx_offsets"]
     t = np.arange(ps.basis.shape[1], dtype=float)
