@@ -73,6 +73,31 @@ def _dsp_receiver(ps, e, front: dict, s) -> dict[str, Any]:
             "b1": b1, "mlsd_gain_db": 10.0 * math.log10(1.0 + b1 * b1)}
 
 
+
+def tx_active(e) -> tuple[int, ...] | None:
+    """TX FFE taps free in the configuration the energy model chose (:data:`sikernel.power.si.TX_SUBSETS`).
+
+    Told by the number of TX taps it uses: 1 "off", 2 "pre1" (a 2-tap optimum of the full grid
+    that uses another tap than c(-1) would be drawn with c(-1) instead), more "full"; the DSP
+    family's front end is always searched over the full grid (None).
+
+    Parameters
+    ----------
+    e : EnergyBreakdown
+        The operating point (``architecture``, ``eq_settings["tx_ffe_taps"]``).
+
+    Returns
+    -------
+    tuple of int or None
+        Tap offsets allowed to be non-zero, or None for the full grid.
+    """
+    from ..power import si
+
+    if e.architecture == "dsp":
+        return None
+    n_tx = int(e.eq_settings.get("tx_ffe_taps", 4))
+    return dict(si.TX_SUBSETS)["off" if n_tx <= 1 else "pre1" if n_tx == 2 else "full"]
+
 def eyes(ch, baud: float, e, target_ber: float,
          crosstalk: Any = None) -> tuple[dict[str, Any], Any, Any]:
     """Unequalised and equalised statistical eyes at the operating point's launch swing.
@@ -149,12 +174,7 @@ def eyes(ch, baud: float, e, target_ber: float,
     un = stat_eye(flat, sigma_v=float(np.sqrt(ps.var_n[-1])), **kw)
     n_dfe = int(e.eq_settings["dfe_taps"]) if e.architecture == "analog" else (
         0 if e.architecture == "linear" else 1)
-    # the TX FFE subset of the configuration the energy model chose (si.TX_SUBSETS), told by the
-    # number of TX taps it uses: 1 "off", 2 "pre1" (a 2-tap optimum over the full grid that uses
-    # another tap is drawn with c(-1) instead), more "full"
-    n_tx = int(e.eq_settings.get("tx_ffe_taps", 4))
-    active = dict(si.TX_SUBSETS)["off" if n_tx <= 1 else "pre1" if n_tx == 2 else "full"]
-    r = si._grid_family(ps, n_dfe, s, active if e.architecture != "dsp" else None)
+    r = si._grid_family(ps, n_dfe, s, tx_active(e))
     k = r["ctle_index"]
     offs = r["tx_offsets"]
     t = np.arange(ps.basis.shape[1], dtype=float)
@@ -224,4 +244,4 @@ def com_db(spec: PathSpec, baud: float) -> float:
         return float("nan")
 
 
-__all__ = ["com_db", "eyes"]
+__all__ = ["com_db", "eyes", "tx_active"]
