@@ -179,3 +179,20 @@ def test_c2m_bad_input_named() -> None:
         com(line, config=sheet, dfe_n_bg=3)
     with pytest.raises(SIKernelError, match="pmd_type"):
         com(line, config=sheet, pmd_type="C2X")
+
+
+@pytest.mark.channels
+def test_cli_c2m_reports_veo_and_vec(capsys) -> None:
+    """``sikernel com THRU --config C2M_SHEET`` prints VEO, EH and VEC per case, the same as com()."""
+    from sikernel.cli import main
+
+    thru = channel_path("C2C_PCB_SYSVIA_12dB_thru.s4p")
+    args = ["com", str(thru), "--config", str(sheet_path(C2M)), "--set", "ctle_gdc_db=[-6.0]",
+            "--set", "ctle_gdc2_db=[-1.0]",
+            "--set", "tx_taps=[[-3,0,0,0],[-2,0.02,0.02,0],[-1,-0.1,-0.1,0],[1,-0.04,-0.04,0]]"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    r = com(thru, config=sheet_path(C2M), **RUNS["c2m_c2c12_pt_450.json"])
+    for c in r.cases:
+        assert f"VEO {c.c2m['veo_v'] * 1e3:.3f} mV" in out and f"VEC {c.c2m['vec_db']:.3f} dB" in out
+    assert "VEC <= 12 dB" in out
