@@ -371,11 +371,13 @@ def search(p: Any, bv: np.ndarray, bxa: np.ndarray, is_fext: np.ndarray, w_ctle:
             k, t = divmod(need, n_tx)
             if k not in q_cache:
                 q_cache[k] = w_ctle[k] @ bv
-                xt_cache[k] = np.array([w_ctle[k] @ bxa[j] for j in range(bxa.shape[0])]).reshape(-1, bv.shape[1])
+                xt_cache[k] = np.array([w_ctle[k] @ bxa[j]
+                                        for j in range(bxa.shape[0])]).reshape(-1, bv.shape[1])
             q = q_cache[k]
             var_xt = 0.0
             if bxa.shape[0]:
-                var_xt = float(_fom_terms(q, xt_cache[k], is_fext, tx[t], offs, float(var_n[k]), p)[_kc.T_VXT])
+                terms = _fom_terms(q, xt_cache[k], is_fext, tx[t], offs, float(var_n[k]), p)
+                var_xt = float(terms[_kc.T_VXT])
             pv = _tx_apply(q, tx[t], offs, m, pad)
             fom[k, t] = _point_fom(pv, int(cursor_grid[k, t]) + pad, p, float(var_n[k]), var_xt,
                                    float(st_f[0]), min_veo)
@@ -404,7 +406,8 @@ def read_out(p: Any, q: np.ndarray, xq: list[tuple[np.ndarray, bool]], c: np.nda
     h0 = float(pv[i])
     a_s = p.r_lm * h0 / (L - 1)
     if not a_s > 0:
-        raise SIKernelError(f"C2M: the signal amplitude A_s = {a_s:g} V at the chosen setting is not positive")
+        raise SIKernelError(f"C2M: the signal amplitude A_s = {a_s:g} V at the chosen setting is not "
+                            "positive")
     dy = min(a_s / 1000.0, BIN_V)
     one = (offs == 0).astype(float)
     xs = [_worst_phase(_tx_apply(x, c if fe else one, offs, m, pad), m) for x, fe in xq]

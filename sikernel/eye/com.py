@@ -1040,7 +1040,7 @@ def com(channel: Channel | str | Path, preset: str | ComPreset | None = None,
                 "cursor); the channel may be disconnected, inverted or far beyond the preset's reach")
         c2m_pick = None
         if p.pmd_type == "C2M" and p.c2m_t_o_mui > 0 and p.c2m_min_veo_test_v > 0:
-            from . import c2m as _c2m     # optimize_fom(..., do_C2M = 1): the C2M criterion
+            from . import c2m as _c2m  # optimize_fom(..., do_C2M = 1): the C2M criterion
 
             c2m_pick = _c2m.search(p, bv, bxa, is_fext, w_ctle, var_n, tx, offs, g.cursor_grid, settings)
             k, kt = c2m_pick[0], c2m_pick[1]
@@ -1082,7 +1082,7 @@ def com(channel: Channel | str | Path, preset: str | ComPreset | None = None,
                      "sigma_n": float(np.sqrt(fr[_kc.T_VN])), "sigma_g": r["sigma_g"]}
         c2m_out = None
         if p.pmd_type == "C2M" and p.c2m_t_o_mui > 0:
-            from . import c2m as _c2m     # COM_eye_width at the chosen setting: VEO, VEC
+            from . import c2m as _c2m  # COM_eye_width at the chosen setting: VEO, VEC
 
             c2m_out = _c2m.read_out(p, q, xq, tx[kt], offs, ix_best, float(var_n[k]))
             c2m_out["n_points"] = 0 if c2m_pick is None else int(c2m_pick[3])

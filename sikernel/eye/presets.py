@@ -704,7 +704,7 @@ def _validate_sheet_fields(p: ComPreset) -> None:
 
         if p.c2m_window.lower() not in (*WINDOWS, "norm", "normal", "guassian"):
             raise SIKernelError(f"COM preset c2m_window={p.c2m_window!r}; expected one of {WINDOWS}")
-    for k, v in p.package_paths:
+    for k, _model in p.package_paths:
         if k not in ("rx", "next", "fext"):
             raise SIKernelError(f"COM preset package_paths key {k!r}; expected 'rx', 'next' or 'fext'")
     if len(p.ctle_gqual_db) != len(p.ctle_g2qual_db):
