@@ -60,12 +60,37 @@ class C2MEye:
 
 
 def ber_q(der0: float) -> float:
-    """Q of DER_0: ``sqrt(2) erfcinv(2 DER_0)`` (the reference's ``ber_q``)."""
+    """Q of DER_0: ``sqrt(2) erfcinv(2 DER_0)`` (the reference's ``ber_q``).
+
+    Parameters
+    ----------
+    der0 : float
+        Detector error ratio DER_0.
+
+    Returns
+    -------
+    float
+    """
     return float(np.sqrt(2.0) * erfcinv(2.0 * der0))
 
 
 def window_weights(kind: str, t_o_samples: int, ql: float) -> np.ndarray:
-    """Weights of the 2 T_O + 1 histogram columns (``COM_eye_width``), ``ql = T_O/sigma_r``."""
+    """Weights of the 2 T_O + 1 histogram columns (``COM_eye_width``).
+
+    Parameters
+    ----------
+    kind : str
+        ``Histogram_Window_Weight``: gaussian, triangle, rectangle or dual_rayleigh.
+    t_o_samples : int
+        T_O in samples of ``samples_for_C2M``.
+    ql : float
+        The reference's ``QL = T_O/sigma_r`` (both in UI): Gaussian sigma = ``T_O/QL``.
+
+    Returns
+    -------
+    ndarray
+        ``2 t_o_samples + 1`` weights.
+    """
     k = kind.lower()
     x = np.arange(-t_o_samples, t_o_samples + 1, dtype=float)
     if k in ("gaussian", "norm", "normal", "guassian"):
@@ -126,7 +151,22 @@ def _conv(a: tuple[np.ndarray, int], b: tuple[np.ndarray, int]) -> tuple[np.ndar
 
 def xtalk_pmf(samples: list[np.ndarray], n_levels: int, dy: float) -> tuple[np.ndarray, int]:
     """Crosstalk PMF ``cci_pdf`` of ``Create_Noise_PDF``: the convolution of each aggressor's
-    PMF (``get_pdf`` at its worst phase; give its samples)."""
+    PMF (``get_pdf`` at its worst phase).
+
+    Parameters
+    ----------
+    samples : list of ndarray
+        Each aggressor's pulse samples at its worst phase (V).
+    n_levels : int
+        PAM levels L.
+    dy : float
+        Bin (V).
+
+    Returns
+    -------
+    (ndarray, int)
+        Probabilities and the lowest bin.
+    """
     out: tuple[np.ndarray, int] = (np.ones(1), 0)
     for s in samples:
         out = _conv(out, _pmf(s, n_levels, dy))
@@ -146,6 +186,14 @@ def eye_height(pv: np.ndarray, i0: int, *, m: int, n_levels: int, r_lm: float,
         The equalised pulse (TX FFE, CTLE, RX filter), T/m samples.
     i0 : int
         Index of the sampling point (the cursor) in ``pv``.
+    m, n_levels : int
+        Samples per UI of ``pv``; PAM levels L.
+    r_lm : float
+        Level separation mismatch ratio R_LM.
+    sigma_rj_ui, a_dd_ui : float
+        Random jitter RMS and dual-Dirac jitter (UI).
+    der0 : float
+        DER_0 at which the eye edges are read.
     bmax, bmin : ndarray
         DFE tap limits (relative to the cursor), N_b each.
     sigma_n_v, sigma_tx_v : float
@@ -156,6 +204,10 @@ def eye_height(pv: np.ndarray, i0: int, *, m: int, n_levels: int, r_lm: float,
         ``T_O``, ``samples_for_C2M``, ``sigma_r``, ``Histogram_Window_Weight``.
     cci : (ndarray, int), optional
         Crosstalk PMF (:func:`xtalk_pmf`); None during the search, as the reference.
+
+    Returns
+    -------
+    C2MEye
     """
     s = int(samples_per_ui)
     t_o = int(np.floor(t_o_mui / 1000.0 * s))
@@ -236,7 +288,21 @@ def ctle_qual(settings: np.ndarray, gqual: tuple, g2qual: tuple) -> np.ndarray:
     """Which CTLE settings (rows ``(g_DC, g_DC2)`` of ``settings``) ``G_Qual``/``G2_Qual`` allow
     (``optimize_fom``, "GDC Qual construction"): G2_Qual sorted descending gives the g_DC2
     bands ``[g2_k, g2_{k-1})`` (the first ``[g2_1, g2_1 + eps)``), each with its g_DC band
-    ``[min, max)`` of the matching G_Qual row.  All allowed when both are empty."""
+    ``[min, max)`` of the matching G_Qual row.  All allowed when both are empty.
+
+    Parameters
+    ----------
+    settings : ndarray, shape (n, 2)
+        CTLE settings (g_DC, g_DC2) in dB.
+    gqual : tuple of (float, float)
+        ``G_Qual`` rows.
+    g2qual : tuple of float
+        ``G2_Qual`` values, one per row.
+
+    Returns
+    -------
+    ndarray of bool
+    """
     ok = np.ones(settings.shape[0], dtype=bool)
     if not gqual and not g2qual:
         return ok
@@ -314,7 +380,20 @@ def _point_fom(pv: np.ndarray, i: int, p: Any, var_n: float, var_xt: float, best
 
 def ls_index(p: Any, tx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Tap value indices of every TX setting and the swept-tap order of the Local Search replay
-    (as ``sikernel.eye.com._local_search`` builds them)."""
+    (as ``sikernel.eye.com._local_search`` builds them).
+
+    Parameters
+    ----------
+    p : ComPreset
+        The preset (its ``tx_taps``).
+    tx : ndarray
+        TX settings, rows at ``p.tx_offsets()``.
+
+    Returns
+    -------
+    (ndarray, ndarray)
+        Value index per setting and tap; swept taps by decreasing length.
+    """
     taps = sorted(p.tx_taps)
     offs = p.tx_offsets()
     idx = np.empty((tx.shape[0], len(taps)), dtype=np.int64)
@@ -340,7 +419,31 @@ def search(p: Any, bv: np.ndarray, bxa: np.ndarray, is_fext: np.ndarray, w_ctle:
     The reference's loop order, Local Search skips and prunes are replayed with
     :func:`sikernel._kernels.com.local_search_pick`; each point it reaches is
     evaluated by :func:`_point_fom`.  No point: a second pass with ``Min_VEO_Test`` = 0, as
-    the reference; still none: ``SIKernelError``."""
+    the reference; still none: ``SIKernelError``.
+
+    Parameters
+    ----------
+    p : ComPreset
+        The (C2M) preset.
+    bv, bxa : ndarray
+        Victim and aggressor CTLE-basis pulses (``sikernel.eye.com``'s ``win`` layout).
+    is_fext : ndarray of bool
+        Aggressor kinds.
+    w_ctle : ndarray
+        CTLE basis weights per setting.
+    var_n : ndarray
+        sigma_N^2 per CTLE setting.
+    tx, offs : ndarray
+        TX settings and tap offsets.
+    cursor_grid : ndarray of int
+        Sampling index per (CTLE, TX) point (-1: none), from the COM grid.
+    settings : ndarray
+        (g_DC, g_DC2) per CTLE setting.
+
+    Returns
+    -------
+    (int, int, float, int)
+    """
     from .._kernels import com as _kc
     from .com import _fom_terms, _tx_apply
 
@@ -395,7 +498,29 @@ def read_out(p: Any, q: np.ndarray, xq: list[tuple[np.ndarray, bool]], c: np.nda
     """VEO, VEC and the C2M COM at the chosen setting (``COM_eye_width`` with ``Create_Noise_PDF``'s
     crosstalk PMF; main loop of ``com_ieee8023_93a_450.m``: ``VEC = 20 log10(2 A_s/VEO)``,
     ``COM = 20 log10(2 A_s/(2 A_s - VEO))``).  ``xq``: aggressor pulses after the CTLE with
-    their FEXT flag (FEXT through the victim's TX FFE)."""
+    their FEXT flag (FEXT through the victim's TX FFE).
+
+    Parameters
+    ----------
+    p : ComPreset
+        The (C2M) preset.
+    q : ndarray
+        Victim pulse after the CTLE.
+    xq : list of (ndarray, bool)
+        Aggressor pulses after the CTLE, FEXT flag.
+    c, offs : ndarray
+        TX FFE taps and offsets.
+    ix : int
+        Sampling index in ``q``.
+    var_n : float
+        sigma_N^2.
+
+    Returns
+    -------
+    dict
+        ``a_s_v``, ``veo_v``, ``eh_top_v``, ``eh_bot_v``, ``vec_db``, ``com_db``, ``a_ni_v``,
+        ``bin_v``.
+    """
     from .com import _tx_apply, _worst_phase
 
     m = p.samples_per_ui
