@@ -196,3 +196,34 @@ def test_cli_c2m_reports_veo_and_vec(capsys) -> None:
     for c in r.cases:
         assert f"VEO {c.c2m['veo_v'] * 1e3:.3f} mV" in out and f"VEC {c.c2m['vec_db']:.3f} dB" in out
     assert "VEC <= 12 dB" in out
+
+
+#: the exploratory 802.3df 200G C2C sheet (Nov 2022): TX and RX package rows differ (C_p 0.05 /
+#: 0.03 pF, fixed section 1 / 0.5 mm; NEXT as RX); COM 4.50 under Octave on a restricted grid
+#: (README.md in tests/data/ieee_com_octave/), compared as tests/test_com_ieee_reference.py does
+RUN_200G_C2C = ("c2c200g_c2c12_450.json", dict(
+    tx_taps=_taps(-0.2, 0.0, 0.0, [-0.16, -0.14, -0.12]),
+    ctle_gdc_db=tuple(float(g) for g in range(-18, -10)), ctle_gdc2_db=(-3.0, -2.0, -1.0)))
+
+
+@pytest.mark.channels
+@pytest.mark.skipif(not _present(RUN_200G_C2C[0]), reason="200G C2C reference run not committed")
+def test_200g_c2c_sheet_separate_tx_rx_packages() -> None:
+    """COM per package case (3 cases), chosen CTLE / TX FFE and A_s as COM 4.50 with the sheet's
+    own TX and RX packages; with one package for both ends (the TX rows) COM moves by up to
+    0.34 dB on this channel, so the comparison sees the separation."""
+    import warnings
+
+    from tests.test_com_ieee_reference import TOL_COM_VS_IEEE_DB
+
+    ref = json.loads((DATA / RUN_200G_C2C[0]).read_text())
+    thru = channel_path(Path(ref["channel_file"]).name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")      # data end at 60 GHz < f_b = 106.25 GHz (warned)
+        r = com(thru, config=sheet_path("df_200G_PAM4_RCos_C2C"), **RUN_200G_C2C[1])
+    assert len(r.cases) == len(ref["cases"]) == 3
+    for i, (c, o) in enumerate(zip(r.cases, ref["cases"], strict=True)):
+        where = f"200G C2C case {i + 1}"
+        assert (c.ctle_gdc_db, c.ctle_gdc2_db) == (o["CTLE_DC_gain_dB"], o["g_DC_HP"]), where
+        assert c.a_s * 1e3 == pytest.approx(o["available_signal_after_eq_mV"], rel=RTOL_SAME_PULSE), where
+        assert c.com_db == pytest.approx(o["com_db"], abs=TOL_COM_VS_IEEE_DB), where
