@@ -42,17 +42,17 @@ def sampled_pmf(v, n_levels, dy, out):
     """``get_pdf_from_sampled_signal(v, L, dy)``: PMF of ``sum_k a_k v_k``, ``a_k`` uniform on the
     L levels ``2 l/(L-1) - 1``; samples with ``|v| < dy`` dropped (and those ``<= dy`` when
     ``max(v) > dy``, as coded); each ``a_l |v_k|`` rounded to its bin.  ``out`` has the size
-    from :func:`sampled_pmf_size`; returns the lowest bin.  Samples in the reference's order
-    (descending ``|v|``), so that floating-point sums match."""
+    from :func:`sampled_pmf_size`; returns the lowest bin.  Samples in ascending ``|v|`` (the
+    reference: descending; the convolution is the same, to rounding), so the support grows
+    last and the work stays small."""
     keep_all = np.max(v) <= dy
-    order = np.argsort(-np.abs(v), kind="mergesort")
+    order = np.argsort(np.abs(v), kind="mergesort")
     out[:] = 0.0
     out[0] = 1.0
     lo = 0
     n = 1
     p_l = 1.0 / n_levels
     offs = np.empty(n_levels, dtype=np.int64)
-    tmp = np.empty(out.size)
     for kk in range(v.size):
         a = abs(v[order[kk]])
         if (a <= dy and not keep_all) or a < dy:
@@ -62,15 +62,16 @@ def sampled_pmf(v, n_levels, dy, out):
             offs[m] = int(mround(a * lvl / dy))
         o0 = offs[0]
         width = offs[n_levels - 1] - o0
-        tmp[: n + width] = 0.0
-        for i in range(n):
-            yi = out[i]
-            if yi == 0.0:
-                continue
+        # in place, from the top: new[j] = sum_m p old[j - d_m], d_m = offs[m] - o0 >= 0, reads
+        # only indices <= j, which are not yet overwritten
+        for j in range(n + width - 1, -1, -1):
+            acc = 0.0
             for m in range(n_levels):
-                tmp[i + offs[m] - o0] += yi * p_l
+                i = j - (offs[m] - o0)
+                if 0 <= i < n:
+                    acc += out[i]
+            out[j] = acc * p_l
         n = n + width
-        out[:n] = tmp[:n]
         lo += o0
     return lo
 
