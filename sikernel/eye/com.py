@@ -920,7 +920,9 @@ def com(channel: Channel | str | Path, preset: str | ComPreset | None = None,
         An IEEE COM configuration sheet (``config_com_ieee8023_93a=*.xlsx``): COM with exactly
         its parameters (:func:`sikernel.eye.config_sheet.com_preset_from_sheet`; a keyword
         that would change the result and is not implemented is an error).  The keywords it
-        ignores (output control) are listed in ``result.preset["sheet"]``.
+        ignores (output control) are listed in ``result.preset["sheet"]``.  A C2M sheet
+        (``PMD_type`` C2M, Annex 120G) gives each case's VEO, EH and VEC in ``case.c2m`` and
+        the C2M COM (:mod:`sikernel.eye.c2m`).
     **overrides
         Any :class:`~sikernel.eye.presets.ComPreset` field (e.g. ``t_r_s=4e-12``,
         ``dfe_n_bg=0`` to turn floating DFE taps off).
