@@ -55,6 +55,9 @@ RUNS = {
     "c2m_dpo4_grid_450.json": dict(
         tx_taps=_taps([-0.24, -0.22, -0.20], 0.06, -0.02, 0.0), ctle_gdc_db=(-5.0, -4.0, -3.0),
         ctle_gdc2_db=(-2.0, -1.0)),
+    # with the 7 FEXT + 8 NEXT aggressors of CA_19p75dB (crosstalk PMF in the read-out)
+    "c2m_ca_xt_pt_450.json": dict(
+        tx_taps=_taps(-0.18, 0.04, 0.0, 0.0), ctle_gdc_db=(-9.0,), ctle_gdc2_db=(-3.0,)),
 }
 
 
@@ -68,7 +71,9 @@ def test_c2m_matches_ieee_reference(run: str) -> None:
     """Chosen CTLE and TX FFE, A_s, VEO, VEC and C2M COM per package case as COM 4.50."""
     ref = json.loads((DATA / run).read_text())
     thru = channel_path(Path(ref["channel_file"]).name)
-    r = com(thru, config=sheet_path(C2M), **RUNS[run])
+    nexts = [channel_path(Path(f).name) for f in ref["next_files"]]
+    fexts = [channel_path(Path(f).name) for f in ref["fext_files"]]
+    r = com(thru, next=nexts, fext=fexts, config=sheet_path(C2M), **RUNS[run])
     assert len(r.cases) == len(ref["cases"])
     for i, (c, o) in enumerate(zip(r.cases, ref["cases"], strict=True)):
         where = f"{run} case {i + 1}"
