@@ -55,6 +55,10 @@ RUNS = {
     "c2m_dpo4_grid_450.json": dict(
         tx_taps=_taps([-0.24, -0.22, -0.20], 0.06, -0.02, 0.0), ctle_gdc_db=(-5.0, -4.0, -3.0),
         ctle_gdc2_db=(-2.0, -1.0)),
+    # 15 x 3 TX settings, one CTLE: Local Search 2 skips 20 / 23 of the 45 (replayed here)
+    "c2m_c2c12_ls_450.json": dict(
+        tx_taps=_taps(np.round(np.arange(-0.30, -0.019, 0.02), 2), [0.0, 0.02, 0.04], 0.0, -0.04),
+        ctle_gdc_db=(-4.0,), ctle_gdc2_db=(-1.0,)),
     # with the 7 FEXT + 8 NEXT aggressors of CA_19p75dB (crosstalk PMF in the read-out)
     "c2m_ca_xt_pt_450.json": dict(
         tx_taps=_taps(-0.18, 0.04, 0.0, 0.0), ctle_gdc_db=(-9.0,), ctle_gdc2_db=(-3.0,)),
