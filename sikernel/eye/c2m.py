@@ -209,6 +209,8 @@ def eye_height(pv: np.ndarray, i0: int, *, m: int, n_levels: int, r_lm: float,
     -------
     C2MEye
     """
+    from .._kernels import c2m as _k
+
     s = int(samples_per_ui)
     t_o = int(np.floor(t_o_mui / 1000.0 * s))
     if t_o < 1:
@@ -252,8 +254,6 @@ def eye_height(pv: np.ndarray, i0: int, *, m: int, n_levels: int, r_lm: float,
         else:
             hj[:] = (vs_raw[:, hk] - vs_raw[:, hk - 2]) / 2 * s
         sig_g = float(np.linalg.norm([sigma_rj_ui * sig_x * np.linalg.norm(hj), sigma_n_v, sigma_tx_v]))
-        from .._kernels import c2m as _k
-
         gy, glo = _k.gaussian_pmf(sig_g, q, dy)
         noise = _conv((gy, int(glo)), _pmf(a_dd_ui * hj, n_levels, dy))
         isi = _pmf(vs_shift[:, k - 1], n_levels, dy)
@@ -270,8 +270,6 @@ def eye_height(pv: np.ndarray, i0: int, *, m: int, n_levels: int, r_lm: float,
             o = blo + int(_mround(a_s_vec[k - 1] * lv / dy)) - lo
             acc[o: o + y.size] += y * wk
         acc /= acc.sum()
-        from .._kernels import c2m as _k
-
         b_lo, b_hi = _k.ber_edges(acc, lo, der0)
         edges.append((b_lo * dy, b_hi * dy))
     # eye n between level n (upper edge) and level n + 1 (lower edge); the smallest one
