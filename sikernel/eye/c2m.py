@@ -491,6 +491,19 @@ def search(p: Any, bv: np.ndarray, bxa: np.ndarray, is_fext: np.ndarray, w_ctle:
                         "code reports 'equalization failed'); the channel is beyond the C2M sheet's reach")
 
 
+def _xt_phase(px: np.ndarray, m: int, n_levels: int, dy: float) -> np.ndarray:
+    """An aggressor's samples at the phase ``get_pdf`` takes: the largest standard deviation
+    of its binned PMF (first on ties), not the largest sum of squares."""
+    best, k_best = -1.0, 0
+    for k in range(m):
+        y, lo = _pmf(px[k::m], n_levels, dy)
+        x = (lo + np.arange(y.size)) * dy
+        sd = float(np.sqrt(np.sum(x * x * y)))
+        if sd > best:
+            best, k_best = sd, k
+    return px[k_best::m]
+
+
 def read_out(p: Any, q: np.ndarray, xq: list[tuple[np.ndarray, bool]], c: np.ndarray,
              offs: np.ndarray, ix: int, var_n: float) -> dict[str, float]:
     """VEO, VEC and the C2M COM at the chosen setting (``COM_eye_width`` with ``Create_Noise_PDF``'s
@@ -519,7 +532,7 @@ def read_out(p: Any, q: np.ndarray, xq: list[tuple[np.ndarray, bool]], c: np.nda
         ``a_s_v``, ``veo_v``, ``eh_top_v``, ``eh_bot_v``, ``vec_db``, ``com_db``, ``a_ni_v``,
         ``bin_v``.
     """
-    from .com import _tx_apply, _worst_phase
+    from .com import _tx_apply
 
     m = p.samples_per_ui
     L = p.n_levels
@@ -533,7 +546,7 @@ def read_out(p: Any, q: np.ndarray, xq: list[tuple[np.ndarray, bool]], c: np.nda
                             "positive")
     dy = min(a_s / 1000.0, BIN_V)
     one = (offs == 0).astype(float)
-    xs = [_worst_phase(_tx_apply(x, c if fe else one, offs, m, pad), m) for x, fe in xq]
+    xs = [_xt_phase(_tx_apply(x, c if fe else one, offs, m, pad), m, L, dy) for x, fe in xq]
     cci = xtalk_pmf(xs, L, dy) if xs else None
     s_tx = (L - 1) * a_s / p.r_lm * 10 ** (-p.snr_tx_db / 20)
     e = eye_height(pv, i, sigma_n_v=float(np.sqrt(var_n)), sigma_tx_v=float(s_tx), dy=dy, cci=cci,
