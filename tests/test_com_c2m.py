@@ -25,12 +25,15 @@ from tests.conftest import channel_path
 from tests.test_com_config_sheet import sheet_path
 
 DATA = Path(__file__).parent / "data" / "ieee_com_octave"
-#: C2M COM and VEC vs the IEEE reference code per package case (dB).  Goal 0.1 dB (issue 12).
-#: Seen (2026-12-03): <= 0.02 dB.  The reference's eye edges sit on PDF bins of
-#: min(A_s/1000, 10 uV): VEO moves in 10 uV steps, i.e. ~0.005-0.01 dB of COM/VEC per bin.
+#: C2M COM vs the IEEE reference code per package case (dB).  Goal 0.1 dB (issue 12).  Seen
+#: (2026-12-03): <= 0.007 dB without crosstalk, <= 0.019 dB with CA_19p75dB's 15 aggressors.
+#: The reference's eye edges sit on PDF bins of min(A_s/1000, 10 uV).
 TOL_C2M_VS_IEEE_DB = 0.05
-#: VEO vs the reference (V): 5 PDF bins of 10 uV (seen: 3 bins)
-TOL_VEO_VS_IEEE_V = 50e-6
+#: VEC vs the reference (dB): 20 log10(2 A_s/VEO) magnifies a VEO error by 2 A_s/VEO (4-6
+#: here) against the COM.  Seen <= 0.021 dB without crosstalk, <= 0.060 dB with 15 aggressors.
+TOL_VEC_VS_IEEE_DB = 0.1
+#: VEO vs the reference (V): 10 PDF bins of 10 uV.  Seen <= 3 bins without crosstalk, 5 with.
+TOL_VEO_VS_IEEE_V = 100e-6
 #: A_s at the same setting (same pulse, no binning): relative, as tests/test_com_ieee_reference.py
 RTOL_SAME_PULSE = 1e-3
 
@@ -86,7 +89,7 @@ def test_c2m_matches_ieee_reference(run: str) -> None:
             np.asarray(o["TXLE_taps"]) != 0], atol=1e-9, err_msg=where)
         assert c.a_s * 1e3 == pytest.approx(o["available_signal_after_eq_mV"], rel=RTOL_SAME_PULSE), where
         assert c.c2m["veo_v"] == pytest.approx(o["VEO_mV"] * 1e-3, abs=TOL_VEO_VS_IEEE_V), where
-        assert c.c2m["vec_db"] == pytest.approx(o["VEC_dB"], abs=TOL_C2M_VS_IEEE_DB), where
+        assert c.c2m["vec_db"] == pytest.approx(o["VEC_dB"], abs=TOL_VEC_VS_IEEE_DB), where
         assert c.com_db == pytest.approx(o["com_db"], abs=TOL_C2M_VS_IEEE_DB), where
 
 
