@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sikernel.errors import SIKernelError
 from sikernel.eye.c2m import ctle_qual, window_weights
@@ -239,3 +241,18 @@ def test_200g_c2c_sheet_separate_tx_rx_packages() -> None:
         assert (c.ctle_gdc_db, c.ctle_gdc2_db) == (o["CTLE_DC_gain_dB"], o["g_DC_HP"]), where
         assert c.a_s * 1e3 == pytest.approx(o["available_signal_after_eq_mV"], rel=RTOL_SAME_PULSE), where
         assert c.com_db == pytest.approx(o["com_db"], abs=TOL_COM_VS_IEEE_DB), where
+
+
+@given(st.lists(st.floats(-0.02, 0.02, allow_nan=False), min_size=1, max_size=12),
+       st.sampled_from([2, 4]))
+def test_sampled_pmf_is_a_symmetric_distribution(v: list, n_levels: int) -> None:
+    """Invariants of get_pdf_from_sampled_signal: total mass 1, symmetric about 0 V (symmetric
+    levels, MATLAB rounding half away from zero), support within sum |v|/dy + K bins."""
+    from sikernel.eye.c2m import _pmf
+
+    dy = 1e-4
+    y, lo = _pmf(np.array(v), n_levels, dy)
+    assert y.sum() == pytest.approx(1.0, abs=1e-12)
+    assert -lo == lo + y.size - 1
+    np.testing.assert_allclose(y, y[::-1], atol=1e-15)
+    assert y.size <= 2 * (np.sum(np.abs(v)) / dy + len(v)) + 1
