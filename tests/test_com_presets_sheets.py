@@ -66,8 +66,7 @@ def test_kr_sheet_headline_values() -> None:
 
 
 @pytest.mark.parametrize(("tag", "why"), [
-    ("120G_ERL_HOST", "ERL_ONLY"), ("C2M_tp1a", "C2M"), ("TP0V", "Bessel-Thomson"),
-    ("df_200G_PAM4_RCos_C2C", "different TX and RX")])
+    ("120G_ERL_HOST", "ERL_ONLY"), ("TP0V", "Bessel-Thomson")])
 def test_unimplemented_keywords_are_errors(tag: str, why: str) -> None:
     with pytest.raises(SIKernelError, match=why):
         com_preset_from_sheet(sheet_path(tag))

@@ -96,8 +96,10 @@ def _run(args: argparse.Namespace) -> int:
         json.dump(r.to_dict(), sys.stdout, indent=2)
         print()
         return 0
-    print(f"COM {r.com_db:.3f} dB  ({'pass' if r.passed else 'FAIL'} at "
-          f">= {r.preset['values']['pass_threshold_db']:g} dB)  preset {r.preset['name']}")
+    v = r.preset["values"]
+    crit = (f"VEC <= {v['c2m_vec_pass_db']:g} dB, VEO >= {v['c2m_eh_min_v'] * 1e3:g} mV"
+            if r.cases[0].c2m is not None else f">= {v['pass_threshold_db']:g} dB")
+    print(f"COM {r.com_db:.3f} dB  ({'pass' if r.passed else 'FAIL'} at {crit})  preset {r.preset['name']}")
     print(f"channel {r.channel}  NEXT {len(r.next)}  FEXT {len(r.fext)}  "
           f"elapsed {r.elapsed_s:.3f} s")
     if "sheet" in r.preset:
@@ -109,4 +111,7 @@ def _run(args: argparse.Namespace) -> int:
               f"FOM {c.fom_db:.3f} dB, A_s {c.a_s * 1e3:.3f} mV, A_ni {c.a_ni * 1e3:.3f} mV, "
               f"TX {[round(float(x), 3) for x in c.tx_taps]}, g_DC {c.ctle_gdc_db:g} dB, "
               f"g_DC2 {c.ctle_gdc2_db:g} dB")
+        if c.c2m is not None:
+            print(f"    C2M: VEO {c.c2m['veo_v'] * 1e3:.3f} mV (EH_T {c.c2m['eh_top_v'] * 1e3:.3f}, "
+                  f"EH_B {c.c2m['eh_bot_v'] * 1e3:.3f} mV), VEC {c.c2m['vec_db']:.3f} dB")
     return 0

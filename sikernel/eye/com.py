@@ -168,6 +168,11 @@ class ComCase:
     n_grid_points : int
         TX FFE x CTLE points evaluated by the 93A FOM (in 178A mode they give each point's
         sampling point, and the MMSE search covers every valid one).
+    c2m : dict or None
+        ``pmd_type="C2M"`` (:mod:`sikernel.eye.c2m`): ``veo_v``, ``eh_top_v``, ``eh_bot_v``,
+        ``vec_db``, ``com_db``, ``a_s_v``, ``a_ni_v`` (= 2 A_s - VEO), ``bin_v``,
+        ``n_points`` (settings whose eye was built); ``com_db``/``a_ni``/``fom_db`` of the
+        case are then the C2M ones.  None otherwise.
     """
 
     z_p_m: tuple[float, float]
@@ -187,6 +192,7 @@ class ComCase:
     cursor_ui: int
     n_grid_points: int
     rx_ffe_taps: np.ndarray | None = None
+    c2m: dict[str, float] | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -243,7 +249,8 @@ class ComResult:
                     "ctle_gdc_db": c.ctle_gdc_db, "ctle_gdc2_db": c.ctle_gdc2_db,
                     "dfe_taps": c.dfe_taps.tolist(), "h0_v": c.h0, "sampling_phase_ui": c.sampling_phase_ui,
                     "sigma_v": dict(c.sigma), "n_grid_points": c.n_grid_points,
-                    "rx_ffe_taps": None if c.rx_ffe_taps is None else c.rx_ffe_taps.tolist()}
+                    "rx_ffe_taps": None if c.rx_ffe_taps is None else c.rx_ffe_taps.tolist(),
+                    "c2m": c.c2m}
         return {"channel": self.channel, "next": list(self.next), "fext": list(self.fext),
                 "com_db": self.com_db, "passed": self.passed, "fom_db": self.fom_db,
                 "a_s_v": self.a_s, "a_ni_v": self.a_ni, "cases": [case(c) for c in self.cases],
@@ -300,19 +307,22 @@ def _common_grid(chs: list[Channel]) -> np.ndarray:
 
 
 # -- transfer functions -------------------------------------------------------------------
-def _package(p: ComPreset, f: np.ndarray, z_m: float, side: str, cache: dict) -> Channel | None:
+def _package(p: ComPreset, f: np.ndarray, z_m: float, side: str, cache: dict,
+             path: str = "") -> Channel | None:
     """TX or RX package 2-port (93A.1.2, reference code ``make_full_pkg``) of length ``z_m``;
     None without a package.  ``p.package`` is a :data:`sikernel.channel.package.PACKAGES`
-    name or a :class:`~sikernel.channel.package.PackageModel` (a sheet's own package)."""
+    name or a :class:`~sikernel.channel.package.PackageModel` (a sheet's own package);
+    ``p.package_paths`` may give another model for ``path`` ("rx", "next", "fext")."""
     if p.package is None or (isinstance(p.package, str) and p.package in ("", "none")):
         return None
     from ..channel.package import PACKAGES, PackageModel, package_channel
 
     if not isinstance(p.package, PackageModel) and p.package not in PACKAGES:
         raise SIKernelError(f"COM preset package={p.package!r} unknown; known: {', '.join(PACKAGES)}")
-    key = (float(z_m), side)
+    key = (float(z_m), side, path)
     if key not in cache:
         model = p.package if isinstance(p.package, PackageModel) else PACKAGES[p.package]
+        model = dict(p.package_paths).get(path, model)
         cache[key] = package_channel(model, z_m, f, side=side)
     return cache[key]
 
@@ -910,7 +920,9 @@ def com(channel: Channel | str | Path, preset: str | ComPreset | None = None,
         An IEEE COM configuration sheet (``config_com_ieee8023_93a=*.xlsx``): COM with exactly
         its parameters (:func:`sikernel.eye.config_sheet.com_preset_from_sheet`; a keyword
         that would change the result and is not implemented is an error).  The keywords it
-        ignores (output control) are listed in ``result.preset["sheet"]``.
+        ignores (output control) are listed in ``result.preset["sheet"]``.  A C2M sheet
+        (``PMD_type`` C2M, Annex 120G) gives each case's VEO, EH and VEC in ``case.c2m`` and
+        the C2M COM (:mod:`sikernel.eye.c2m`).
     **overrides
         Any :class:`~sikernel.eye.presets.ComPreset` field (e.g. ``t_r_s=4e-12``,
         ``dfe_n_bg=0`` to turn floating DFE taps off).
@@ -944,6 +956,8 @@ def com(channel: Channel | str | Path, preset: str | ComPreset | None = None,
         p = get_preset(base, **overrides)
     else:
         p = get_preset("802.3ck-kr" if preset is None else preset, **overrides)
+    if p.ctle_gqual_db and p.pmd_type != "C2M":
+        raise SIKernelError("G_Qual / G2_Qual (ctle_gqual_db) are implemented with pmd_type='C2M' only")
     offs = p.tx_offsets()
     tx = p.tx_grid()
     if tx.shape[0] == 0:
@@ -995,11 +1009,11 @@ def com(channel: Channel | str | Path, preset: str | ComPreset | None = None,
     cases = []
     pk_cache: dict = {}
     for i_case, (z_tx, z_rx) in enumerate(p.z_p_cases_m):
-        pk_rx = _package(p, f, z_rx, "rx", pk_cache)
+        pk_rx = _package(p, f, z_rx, "rx", pk_cache, "rx")
         streams = [(thru, p.a_v_v, _package(p, f, z_tx, "tx", pk_cache))]
-        streams += [(x, p.a_ne_v, _package(p, f, p.aggressor_z_p_m(i_case, "next"), "tx", pk_cache))
+        streams += [(x, p.a_ne_v, _package(p, f, p.aggressor_z_p_m(i_case, "next"), "tx", pk_cache, "next"))
                     for x in nexts]
-        streams += [(x, p.a_fe_v, _package(p, f, p.aggressor_z_p_m(i_case, "fext"), "tx", pk_cache))
+        streams += [(x, p.a_fe_v, _package(p, f, p.aggressor_z_p_m(i_case, "fext"), "tx", pk_cache, "fext"))
                     for x in fexts]
         hs = np.stack([_truncate_ir(_packaged_h21(ch, f, p, pk, pk_rx) * (h_t * h_r * amp), f, p)
                        for ch, amp, pk in streams])
@@ -1026,7 +1040,14 @@ def com(channel: Channel | str | Path, preset: str | ComPreset | None = None,
                 f"channel {thru.name!r}, package case {i_case + 1}: no TX FFE x CTLE setting has a valid "
                 "sampling point (no rising 1 % crossing before the pulse peak, or no positive main "
                 "cursor); the channel may be disconnected, inverted or far beyond the preset's reach")
-        if p.local_search > 0 and p.mode == "grid":
+        c2m_pick = None
+        if p.pmd_type == "C2M" and p.c2m_t_o_mui > 0 and p.c2m_min_veo_test_v > 0:
+            from . import c2m as _c2m  # optimize_fom(..., do_C2M = 1): the C2M criterion
+
+            c2m_pick = _c2m.search(p, bv, bxa, is_fext, w_ctle, var_n, tx, offs, g.cursor_grid, settings)
+            k, kt = c2m_pick[0], c2m_pick[1]
+            fom_best, ix_best = c2m_pick[2], int(g.cursor_grid[k, kt])
+        elif p.local_search > 0 and p.mode == "grid":
             k, kt = _local_search(p, g, tx)
             fom_best, ix_best = float(g.fom_grid_db[k, kt]), int(g.cursor_grid[k, kt])
         rx_ffe = None
@@ -1061,17 +1082,28 @@ def com(channel: Channel | str | Path, preset: str | ComPreset | None = None,
             sigma = {"sigma_tx": float(np.sqrt(fr[_kc.T_VTX])), "sigma_isi": float(np.sqrt(fr[_kc.T_VISI])),
                      "sigma_j": float(np.sqrt(fr[_kc.T_VJ])), "sigma_xt": float(np.sqrt(fr[_kc.T_VXT])),
                      "sigma_n": float(np.sqrt(fr[_kc.T_VN])), "sigma_g": r["sigma_g"]}
+        c2m_out = None
+        if p.pmd_type == "C2M" and p.c2m_t_o_mui > 0:
+            from . import c2m as _c2m  # COM_eye_width at the chosen setting: VEO, VEC
+
+            c2m_out = _c2m.read_out(p, q, xq, tx[kt], offs, ix_best, float(var_n[k]))
+            c2m_out["n_points"] = 0 if c2m_pick is None else int(c2m_pick[3])
+            r = {**r, "com_db": c2m_out["com_db"], "a_ni": c2m_out["a_ni_v"]}
         cases.append(ComCase(z_p_m=(float(z_tx), float(z_rx)), com_db=r["com_db"], fom_db=fom_best,
                              a_s=r["a_s"], a_ni=r["a_ni"], tx_taps=tx[kt].copy(), tx_offsets=offs,
                              ctle_gdc_db=float(settings[k, 0]), ctle_gdc2_db=float(settings[k, 1]),
                              dfe_taps=r["dfe"], h0=r["h0"], sampling_phase_ui=r["phase"] / m,
                              sigma=sigma, cursors_v=r["cursors"], cursor_ui=r["n0"],
-                             n_grid_points=g.n_points, rx_ffe_taps=rx_ffe))
+                             n_grid_points=g.n_points, rx_ffe_taps=rx_ffe, c2m=c2m_out))
     worst = min(cases, key=lambda c: c.com_db)
     prov: dict[str, Any] = {"name": p.name, "version": p.version, "values": p.values()}
     if sheet_info is not None:
         prov["sheet"] = sheet_info
-    return ComResult(com_db=worst.com_db, passed=bool(worst.com_db >= p.pass_threshold_db),
+    passed = bool(worst.com_db >= p.pass_threshold_db)
+    if cases[0].c2m is not None:   # C2M: every case's VEC <= VEC Pass threshold and VEO >= EH_min
+        passed = all(c.c2m["vec_db"] <= p.c2m_vec_pass_db and c.c2m["veo_v"] >= p.c2m_eh_min_v
+                     for c in cases)
+    return ComResult(com_db=worst.com_db, passed=passed,
                      fom_db=worst.fom_db, a_s=worst.a_s, a_ni=worst.a_ni, tx_taps=worst.tx_taps,
                      tx_offsets=worst.tx_offsets, ctle_gdc_db=worst.ctle_gdc_db,
                      ctle_gdc2_db=worst.ctle_gdc2_db, dfe_taps=worst.dfe_taps, h0=worst.h0,

@@ -25,6 +25,7 @@ The sheets are Strict Open XML, which openpyxl does not read; ``python-calamine`
 from __future__ import annotations
 
 import ast
+import dataclasses
 import re
 from pathlib import Path
 from typing import Any
@@ -360,14 +361,12 @@ OUTPUT_ONLY = frozenset(k.lower() for k in (
 NOT_COM = frozenset(k.lower() for k in (
     "ERL Pass threshold", "TDR", "ERL", "TR_TDR", "N", "beta_x", "rho_x", "fixture delay time",
     "TDR_W_TXPKG", "N_bx", "Tukey_Window", "f_v", "f_f", "f_n", "f_2", "f_1", "A_ft", "A_nt",
-    "TDR_Butterworth", "TDR_f_BT_3db", "Histogram_Window_Weight", "Qr", "TDR_duration",
-    "Grr_limit", "Grr", "VEC Pass threshold"))
+    "TDR_Butterworth", "TDR_f_BT_3db", "TDR_duration", "Grr_limit", "Grr"))
 #: keywords that must hold the value here (the only one implemented) -> reason
 REQUIRED = {
     "rx_calibration": (0.0, "RX calibration (93C/162B) is not implemented"),
     "erl_only": (0.0, "ERL_ONLY = 1 computes no COM"),
     "ac_cm_rms": (0.0, "AC common-mode noise (AC_CM_RMS) is not implemented"),
-    "pmd_type": ("C2C", "PMD_type C2M (VEC / eye height) is not part of sikernel.com"),
     "butterworth": (1.0, "only the Butterworth RX filter (93A-20) is implemented"),
     "bessel_thomson": (0.0, "the Bessel-Thomson RX filter is not implemented"),
     "port order": (np.array([1.0, 3.0, 2.0, 4.0]), "only the port order [1 3 2 4] is implemented "
@@ -382,7 +381,9 @@ MAPPED = frozenset(k.lower() for k in (
     "Local Search", "sigma_RJ", "A_DD", "eta_0", "SNR_TX", "R_LM", "COM Pass threshold", "N_bg",
     "N_bf", "N_f", "bmaxg", "B_float_RSS_MAX", "N_tail_start", "Include PCB", "z_bp (TX)",
     "z_bp (NEXT)", "z_bp (FEXT)", "z_bp (RX)", "C_0", "C_1", "board_tl_gamma0_a1_a2",
-    "board_tl_tau", "board_Z_c", "Raised_Cosine", "RC_Start", "RC_end"))
+    "board_tl_tau", "board_Z_c", "Raised_Cosine", "RC_Start", "RC_end", "PMD_type", "T_O",
+    "samples_for_C2M", "Histogram_Window_Weight", "sigma_r", "Qr", "Min_VEO_Test", "EH_min_test",
+    "EH_min", "VEC Pass threshold", "G_Qual", "G2_Qual"))
 _TX_TAP = re.compile(r"^c\((-?\d+)\)$")
 
 
@@ -411,6 +412,36 @@ def _same(a: Any, b: Any) -> bool:
         return str(a).strip().lower() == str(b).strip().lower()
     aa, bb = np.atleast_1d(np.asarray(a, dtype=float)), np.atleast_1d(np.asarray(b, dtype=float))
     return aa.shape == bb.shape and bool(np.allclose(aa, bb, rtol=1e-9, atol=0))
+
+
+def _c2m_fields(low: dict[str, Any], name: str, vec: Any, scalar: Any) -> dict[str, Any]:
+    """ComPreset fields of the C2M keywords and G_Qual (reference ``read_ParamConfigFile``:
+    ``T_O`` is set to 0 unless PMD_type is C2M; ``Min_VEO_Test`` falls back on ``EH_min_test``;
+    ``QL = T_O/Qr/1000`` with ``Qr`` defaulting to ``sigma_r``)."""
+    pmd = str(low.get("pmd_type", "C2C")).strip().upper()
+    if pmd not in ("C2C", "C2M"):
+        raise SIKernelError(f"IEEE COM sheet {name!r}: 'PMD_type' = {pmd!r}; expected C2C or C2M")
+    eh_min = scalar("EH_min", 0.0)
+    if pmd == "C2C" and eh_min != 0:
+        raise SIKernelError(f"IEEE COM sheet {name!r}: 'EH_min' = {eh_min} with PMD_type C2C (the "
+                            "reference's 'C2Mcom' mode) is not implemented")
+    sigma_r = scalar("sigma_r", 0.02)
+    out: dict[str, Any] = dict(
+        pmd_type=pmd, c2m_t_o_mui=scalar("T_O", 0.0) if pmd == "C2M" else 0.0,
+        c2m_samples_per_ui=int(scalar("samples_for_C2M", 100.0)),
+        c2m_sigma_r_ui=scalar("Qr", sigma_r),
+        c2m_window=str(low.get("histogram_window_weight", "rectangle")).strip(),
+        c2m_min_veo_test_v=scalar("Min_VEO_Test", scalar("EH_min_test", 0.0)) * 1e-3,
+        c2m_eh_min_v=eh_min * 1e-3, c2m_vec_pass_db=scalar("VEC Pass threshold", 0.0))
+    if "g_qual" in low or "g2_qual" in low:
+        gq = np.atleast_2d(vec("G_Qual", []))
+        g2 = vec("G2_Qual", [])
+        if gq.shape != (g2.size, 2):
+            raise SIKernelError(f"IEEE COM sheet {name!r}: 'G_Qual' has shape {gq.shape}; expected one "
+                                f"[g_DC g_DC] row per 'G2_Qual' value ({g2.size})")
+        out["ctle_gqual_db"] = tuple((float(a), float(b)) for a, b in gq)
+        out["ctle_g2qual_db"] = tuple(float(x) for x in g2)
+    return out
 
 
 def com_preset_from_sheet(path: str | Path) -> tuple[Any, dict[str, Any]]:
@@ -509,12 +540,9 @@ def com_preset_from_sheet(path: str | Path) -> tuple[Any, dict[str, Any]]:
     rd = tx_rx("R_d", [50.0, 50.0])
     zc = vec("package_Z_c", 78.2)
     zc2 = zc.reshape(-1, 2) if zc.ndim == 2 else np.array([[zc[0], zc[-1]]])
-    for name, arr in (("C_d", cd2), ("L_s", ls2), ("C_b", cb), ("C_p", cp), ("R_d", rd)):
-        a = np.asarray(arr)
-        if a.shape[0] == 2 and not np.allclose(a[0], a[1]):
-            problems.append(f"{name!r} = {a.tolist()}: different TX and RX values are not implemented")
-    if not np.allclose(zc2[:, 0], zc2[:, 1]):
-        problems.append(f"'package_Z_c' = {zc.tolist()}: different TX and RX impedances are not implemented")
+    # R_d: one termination value for both ends is implemented (93A-18 with R_d at TX and RX)
+    if rd.shape[0] == 2 and not np.allclose(rd[0], rd[1]):
+        problems.append(f"'R_d' = {rd.tolist()}: different TX and RX termination values are not implemented")
     zp = {side: vec(f"z_p ({side})") for side in ("TX", "NEXT", "FEXT", "RX")}
     for side, v in zp.items():
         if v.ndim == 1:
@@ -525,24 +553,38 @@ def com_preset_from_sheet(path: str | Path) -> tuple[Any, dict[str, Any]]:
     for side, v in zp.items():
         if v.shape != zp["TX"].shape:
             problems.append(f"'z_p ({side})' has shape {v.shape}; expected {zp['TX'].shape} as 'z_p (TX)'")
-        elif n_sec > 1 and not (np.allclose(v[1:], zp["TX"][1:]) and np.allclose(v[1:], v[1:, :1])):
-            problems.append(f"'z_p ({side})' fixed sections {v[1:].tolist()} differ between paths or "
-                            "cases: not implemented (one package model for all)")
+        elif n_sec > 1 and not np.allclose(v[1:], v[1:, :1]):
+            problems.append(f"'z_p ({side})' fixed sections {v[1:].tolist()} differ between test "
+                            "cases: not implemented (one fixed length per path)")
     sel = [int(x) for x in vec("z_p select", [1])]
     gam = vec("package_tl_gamma0_a1_a2", [0.0, 1.734e-3, 1.455e-4])
     if problems:
         raise SIKernelError(f"IEEE COM sheet {p.name!r}: " + "; ".join(problems))
-    fixed = tuple(float(x) * 1e-3 for x in zp["TX"][1:, 0])
-    pkg = PackageModel(
-        name=f"sheet:{p.name}", cd_f=tuple(float(x) * 1e-9 for x in np.ravel(cd2[0])),
-        ls_h=tuple(float(x) * 1e-9 for x in np.ravel(ls2[0])) if np.any(ls2[0]) else (),
-        cb_f=float(cb[0]) * 1e-9, cp_f=float(cp[0]) * 1e-9,
-        zc_ohm=tuple(float(x) for x in zc2[:, 0]), section_m=(None, *fixed),
-        a1=float(gam[1]), a2=float(gam[2]), tau_ns_per_mm=scalar("package_tl_tau", 6.141e-3),
-        gamma0_per_mm=float(gam[0]), r0_ohm=scalar("R_0", 50.0),
-        source=f"IEEE COM sheet {p.name}")
-    if pkg.ls_h and len(pkg.ls_h) != len(pkg.cd_f):
-        raise SIKernelError(f"IEEE COM sheet {p.name!r}: 'L_s' and 'C_d' have different lengths")
+    tau = scalar("package_tl_tau", 6.141e-3)
+    r0 = scalar("R_0", 50.0)
+
+    def model(end: int, path: str) -> PackageModel:
+        """The package of one path (reference ``make_full_pkg``): the TX (``end`` 0) or RX
+        (1) row of C_d, L_s, C_b, C_p and column of package_Z_c; the fixed sections of that
+        path's z_p rows."""
+        fixed = tuple(float(x) * 1e-3 for x in zp[path][1:, 0])
+        m = PackageModel(
+            name=f"sheet:{p.name}:{path}", cd_f=tuple(float(x) * 1e-9 for x in np.ravel(cd2[end])),
+            ls_h=tuple(float(x) * 1e-9 for x in np.ravel(ls2[end])) if np.any(ls2[end]) else (),
+            cb_f=float(cb[end]) * 1e-9, cp_f=float(cp[end]) * 1e-9,
+            zc_ohm=tuple(float(x) for x in zc2[:, end]), section_m=(None, *fixed),
+            a1=float(gam[1]), a2=float(gam[2]), tau_ns_per_mm=tau,
+            gamma0_per_mm=float(gam[0]), r0_ohm=r0, source=f"IEEE COM sheet {p.name}")
+        if m.ls_h and len(m.ls_h) != len(m.cd_f):
+            raise SIKernelError(f"IEEE COM sheet {p.name!r}: 'L_s' and 'C_d' have different lengths")
+        return m
+
+    pkg = model(0, "TX")
+    paths = []
+    for path, end in (("rx", 1), ("next", 0), ("fext", 0)):
+        mp = model(end, path.upper())
+        if dataclasses.replace(mp, name=pkg.name) != pkg:
+            paths.append((path, mp))
     cases = [((zp["TX"][0, i - 1]) * 1e-3, zp["RX"][0, i - 1] * 1e-3) for i in sel]
     # TX FFE: c(k) keywords (MATLAB reads c(-1), c(-2), ... and c(1), c(2), ... until one is missing)
     taps = []
@@ -613,6 +655,7 @@ def com_preset_from_sheet(path: str | Path) -> tuple[Any, dict[str, Any]]:
         board_c1_f=float(c1[0]) * 1e-9, rx_raised_cosine_hz=rc,
         board_line=(float(bgam[0]), float(bgam[1]), float(bgam[2]), scalar("board_tl_tau", 6.191e-3),
                     scalar("board_Z_c", 109.8)),
+        package_paths=tuple(paths), **_c2m_fields(low, p.name, vec, scalar),
     )
     validate_preset(preset)
     return preset, {"file": p.name, **prov}

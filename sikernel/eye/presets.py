@@ -191,6 +191,23 @@ class ComPreset:
     board_line : tuple of 5 float
         Board line (gamma0 1/mm, a1, a2, tau ns/mm, Z_c ohm differential): sheet
         ``board_tl_gamma0_a1_a2``, ``board_tl_tau``, ``board_Z_c``.
+    package_paths : tuple of (str, PackageModel) pairs
+        Package of a path that differs from ``package``: ``"rx"`` (every stream's RX
+        package), ``"next"``, ``"fext"`` (aggressor TX packages); a sheet whose TX and RX
+        package values differ (reference ``make_full_pkg``: TX row / RX row).  Empty: all
+        ``package``.
+    ctle_gqual_db, ctle_g2qual_db : tuple
+        ``G_Qual`` rows (g_DC range per row) and ``G2_Qual`` (g_DC2 limits): the (g_DC, g_DC2)
+        pairs the CTLE search may take (reference ``optimize_fom``, "GDC Qual construction");
+        empty: all.
+    pmd_type : str
+        ``"C2C"`` (COM) or ``"C2M"`` (Annex 120G eye height / VEC, :mod:`sikernel.eye.c2m`).
+    c2m_t_o_mui, c2m_samples_per_ui, c2m_sigma_r_ui, c2m_window : float, int, float, str
+        C2M sheet ``T_O`` (mUI), ``samples_for_C2M``, ``sigma_r`` (UI),
+        ``Histogram_Window_Weight``.
+    c2m_min_veo_test_v, c2m_eh_min_v, c2m_vec_pass_db : float
+        ``Min_VEO_Test`` (V; 0 turns the C2M search criterion off), ``EH_min`` (V) and
+        ``VEC Pass threshold`` (dB) of ``passed`` in C2M mode.
     extra : dict
         Free-form additional entries (not read by the COM computation).
     """
@@ -253,6 +270,17 @@ class ComPreset:
     board_c1_f: float = 0.0
     board_line: tuple[float, float, float, float, float] = (0.0, 3.8206e-4, 9.5909e-5, 5.79e-3, 100.0)
     rx_raised_cosine_hz: tuple[float, float] | None = None
+    package_paths: tuple[tuple[str, Any], ...] = ()
+    ctle_gqual_db: tuple[tuple[float, float], ...] = ()
+    ctle_g2qual_db: tuple[float, ...] = ()
+    pmd_type: str = "C2C"
+    c2m_t_o_mui: float = 0.0
+    c2m_samples_per_ui: int = 100
+    c2m_sigma_r_ui: float = 0.02
+    c2m_window: str = "rectangle"
+    c2m_min_veo_test_v: float = 0.0
+    c2m_eh_min_v: float = 0.0
+    c2m_vec_pass_db: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
 
     # -- derived ---------------------------------------------------------------
@@ -655,6 +683,33 @@ def _validate_sheet_fields(p: ComPreset) -> None:
                             "0 < start < end, or None")
     if p.local_search > 0 and p.mode != "grid":
         raise SIKernelError("COM preset local_search applies to mode='grid' only; set local_search=0")
+    if p.pmd_type not in ("C2C", "C2M"):
+        raise SIKernelError(f"COM preset pmd_type={p.pmd_type!r}; expected 'C2C' or 'C2M'")
+    if p.pmd_type == "C2M":
+        if p.mode != "grid":
+            raise SIKernelError("COM preset pmd_type='C2M' is implemented for mode='grid' (93A) only")
+        if p.dfe_n_bg > 0:
+            raise SIKernelError(f"COM preset pmd_type='C2M' with floating DFE taps (dfe_n_bg="
+                                f"{p.dfe_n_bg}) is not implemented; set dfe_n_bg=0")
+        if not (p.c2m_t_o_mui >= 0 and p.c2m_samples_per_ui >= 4 and p.c2m_sigma_r_ui > 0
+                and p.c2m_min_veo_test_v >= 0):
+            raise SIKernelError(f"COM preset C2M values T_O={p.c2m_t_o_mui!r} mUI, samples_for_C2M="
+                                f"{p.c2m_samples_per_ui!r}, sigma_r={p.c2m_sigma_r_ui!r} UI, Min_VEO_Test="
+                                f"{p.c2m_min_veo_test_v!r} V; expected T_O >= 0, samples >= 4, "
+                                "sigma_r > 0, Min_VEO_Test >= 0")
+        if p.c2m_t_o_mui > 0 and np.floor(p.c2m_t_o_mui / 1000.0 * p.c2m_samples_per_ui) < 1:
+            raise SIKernelError(f"COM preset c2m_t_o_mui={p.c2m_t_o_mui!r}: T_O must span at least one "
+                                f"of samples_for_C2M = {p.c2m_samples_per_ui} samples per UI")
+        from .c2m import WINDOWS
+
+        if p.c2m_window.lower() not in (*WINDOWS, "norm", "normal", "guassian"):
+            raise SIKernelError(f"COM preset c2m_window={p.c2m_window!r}; expected one of {WINDOWS}")
+    for k, _model in p.package_paths:
+        if k not in ("rx", "next", "fext"):
+            raise SIKernelError(f"COM preset package_paths key {k!r}; expected 'rx', 'next' or 'fext'")
+    if len(p.ctle_gqual_db) != len(p.ctle_g2qual_db):
+        raise SIKernelError(f"COM preset ctle_gqual_db has {len(p.ctle_gqual_db)} rows for "
+                            f"{len(p.ctle_g2qual_db)} ctle_g2qual_db values; expected one row per value")
 
 
 __all__ = ["PRESET_NAMES", "ComPreset", "get_preset", "validate_preset"]
