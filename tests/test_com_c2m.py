@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sikernel.errors import SIKernelError
+from sikernel.errors import SIKernelError, SIKernelWarning
 from sikernel.eye.c2m import ctle_qual, window_weights
 from sikernel.eye.com import com
 from sikernel.eye.config_sheet import com_preset_from_sheet
@@ -256,3 +256,27 @@ def test_sampled_pmf_is_a_symmetric_distribution(v: list, n_levels: int) -> None
     assert -lo == lo + y.size - 1
     np.testing.assert_allclose(y, y[::-1], atol=1e-15)
     assert y.size <= 2 * (np.sum(np.abs(v)) / dy + len(v)) + 1
+
+
+@pytest.mark.channels
+def test_c2m_closed_eye_at_read_out_is_inf_with_a_warning(monkeypatch) -> None:
+    """A read-out eye closed at DER_0 (VEO <= 0) gives VEC = +inf, a SIKernelWarning and a
+    failing case, never a silent infinity (the reference prints about -313 dB)."""
+    import dataclasses
+
+    from sikernel.eye import c2m as c2m_mod
+
+    real = c2m_mod.eye_height
+
+    def closed_at_read_out(*args, **kwargs):
+        e = real(*args, **kwargs)
+        if "cci" not in kwargs:          # the search's calls: unchanged
+            return e
+        return dataclasses.replace(e, eh_top_v=-1e-3, eh_bot_v=1e-3)
+
+    monkeypatch.setattr(c2m_mod, "eye_height", closed_at_read_out)
+    thru = channel_path("C2C_PCB_SYSVIA_12dB_thru.s4p")
+    with pytest.warns(SIKernelWarning, match="eye is closed"):
+        r = com(thru, config=sheet_path(C2M), **RUNS["c2m_c2c12_pt_450.json"])
+    assert all(c.c2m["vec_db"] == np.inf for c in r.cases)
+    assert not r.passed

@@ -27,13 +27,14 @@ passes DER_0; the smallest of the L - 1 eyes is reported.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from scipy.special import erfcinv
 
-from ..errors import SIKernelError
+from ..errors import SIKernelError, SIKernelWarning
 
 #: Histogram_Window_Weight values of the reference code (``COM_eye_width``)
 WINDOWS = ("gaussian", "triangle", "rectangle", "dual_rayleigh")
@@ -553,7 +554,15 @@ def read_out(p: Any, q: np.ndarray, xq: list[tuple[np.ndarray, bool]], c: np.nda
                    **_eye_args(p))
     veo = e.veo_v
     a_ni = 2 * a_s - veo
-    vec = 20 * np.log10(max(2 * a_s / veo, np.finfo(float).eps)) if veo > 0 else np.inf
+    if veo > 0:
+        vec = 20 * np.log10(max(2 * a_s / veo, np.finfo(float).eps))
+    else:
+        # the reference clips the log argument to eps and reports about -313 dB; a closed
+        # eye has no finite VEC, so it is +inf here, and said aloud
+        vec = np.inf
+        warnings.warn(f"C2M: the eye is closed at DER_0 (VEO = {veo:g} V <= 0); VEC is reported "
+                      "as +inf and the case fails (the IEEE code prints about -313 dB)",
+                      SIKernelWarning, stacklevel=3)
     if not a_ni > 0:
         raise SIKernelError(f"C2M: the eye opening VEO = {veo:g} V reaches 2 A_s = {2 * a_s:g} V: "
                             "no noise or interference at all (check eta_0, SNR_TX, sigma_RJ)")
