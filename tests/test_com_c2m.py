@@ -280,3 +280,6 @@ def test_c2m_closed_eye_at_read_out_is_inf_with_a_warning(monkeypatch) -> None:
         r = com(thru, config=sheet_path(C2M), **RUNS["c2m_c2c12_pt_450.json"])
     assert all(c.c2m["vec_db"] == np.inf for c in r.cases)
     assert not r.passed
+    d = r.to_dict()
+    assert all(c["c2m"]["vec_db"] is None for c in d["cases"])
+    json.dumps(d, allow_nan=False)

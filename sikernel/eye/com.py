@@ -172,7 +172,9 @@ class ComCase:
         ``pmd_type="C2M"`` (:mod:`sikernel.eye.c2m`): ``veo_v``, ``eh_top_v``, ``eh_bot_v``,
         ``vec_db``, ``com_db``, ``a_s_v``, ``a_ni_v`` (= 2 A_s - VEO), ``bin_v``,
         ``n_points`` (settings whose eye was built); ``com_db``/``a_ni``/``fom_db`` of the
-        case are then the C2M ones.  None otherwise.
+        case are then the C2M ones.  None otherwise.  ``vec_db`` is +inf (with a
+        :class:`~sikernel.errors.SIKernelWarning`) when the eye is closed at DER_0; in
+        :meth:`ComResult.to_dict` it is then ``None``.
     """
 
     z_p_m: tuple[float, float]
@@ -250,7 +252,8 @@ class ComResult:
                     "dfe_taps": c.dfe_taps.tolist(), "h0_v": c.h0, "sampling_phase_ui": c.sampling_phase_ui,
                     "sigma_v": dict(c.sigma), "n_grid_points": c.n_grid_points,
                     "rx_ffe_taps": None if c.rx_ffe_taps is None else c.rx_ffe_taps.tolist(),
-                    "c2m": c.c2m}
+                    "c2m": None if c.c2m is None else {  # JSON has no infinity: a closed eye's VEC -> null
+                        k: (v if np.isfinite(v) else None) for k, v in c.c2m.items()}}
         return {"channel": self.channel, "next": list(self.next), "fext": list(self.fext),
                 "com_db": self.com_db, "passed": self.passed, "fom_db": self.fom_db,
                 "a_s_v": self.a_s, "a_ni_v": self.a_ni, "cases": [case(c) for c in self.cases],
