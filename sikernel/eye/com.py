@@ -174,7 +174,7 @@ class ComCase:
         ``n_points`` (settings whose eye was built); ``com_db``/``a_ni``/``fom_db`` of the
         case are then the C2M ones.  None otherwise.  ``vec_db`` is +inf (with a
         :class:`~sikernel.errors.SIKernelWarning`) when the eye is closed at DER_0; in
-        :meth:`ComResult.to_dict` it is then ``None``.
+        ``ComResult.to_dict()`` it is then ``None``.
     """
 
     z_p_m: tuple[float, float]
