@@ -874,7 +874,10 @@ def fom_grid(basis_v, xcorr, xt_fext, ctle_w, var_n, offs, tx, m_spui, bmin, bma
         With floating DFE taps or a tail limit (``flt``): skip their evaluation (bank search,
         clipping) where an upper bound of the FOM -- the post-cursors after the N_b fixed taps
         all cancelled -- cannot beat the best exact FOM found so far at the same CTLE
-        setting; ``out_fom`` then holds that bound and ``out_exact`` False.  The maximum of
+        setting; ``out_fom`` then holds that bound and ``out_exact`` False.  The bound is
+        tried first with each far-end aggressor at the phase that was its worst at the last
+        point evaluated in full (a lower bound of its worst-phase energy, so a looser FOM
+        bound), and with the exact crosstalk only where that does not prune.  The maximum of
         the grid is unchanged (every point that could be it is exact); a caller that needs
         other points exactly evaluates them with ``prune=False`` (see
         :func:`sikernel.eq.grid.grid_search`).  Without floating taps every point is exact.
@@ -931,6 +934,12 @@ def fom_grid(basis_v, xcorr, xt_fext, ctle_w, var_n, offs, tx, m_spui, bmin, bma
                     if r_tmp[0, mm] > best:
                         best = r_tmp[0, mm]
                 s_next += best
+        # worst phase of each far-end aggressor, first without TX FFE (zero-lag energy)
+        ph_x = np.zeros(n_fext, dtype=np.int64)
+        for g in range(n_fext):
+            for mm in range(m_spui):
+                if r_x[g, 0, mm] > r_x[g, 0, ph_x[g]]:
+                    ph_x[g] = mm
         buf = np.empty(n_w)
         v_ph = np.empty(m_spui)
         hp = np.empty(span)
@@ -955,11 +964,9 @@ def fom_grid(basis_v, xcorr, xt_fext, ctle_w, var_n, offs, tx, m_spui, bmin, bma
             for d in range(n_lag):
                 s_v += r_v[d, m] * u[d]
                 s_j += r_d[d, m] * u[d]
-            s_xt = s_next
-            for g in range(n_fext):
-                s_xt += _worst_phase_energy(r_x[g], u, v_ph)
             a_s = a_s_scale * h0
             _post_cursors(zs, c, jx % m_spui, jx // m_spui + 1, span, hp)
+            exact_xt = False
             if prune and floating:
                 # upper bound: fixed taps exact, every later post-cursor of the span cancelled
                 s_ub = s_v - h0 * h0
@@ -971,12 +978,30 @@ def fom_grid(basis_v, xcorr, xt_fext, ctle_w, var_n, offs, tx, m_spui, bmin, bma
                         s_ub -= h * h
                 if s_ub < 0.0:
                     s_ub = 0.0
+                # crosstalk first at a lower bound (each far-end aggressor at the phase that
+                # was its worst at the last point evaluated in full): a looser FOM bound, exact
+                # crosstalk only where that one does not prune
+                s_xt = s_next
+                for g in range(n_fext):
+                    e = _phase_energy(r_x[g], u, ph_x[g])
+                    if e > 0.0:
+                        s_xt += e
                 f_ub = _fom_from_terms(a_s, h0 * h0 * snr_lin, var_x * s_ub, var_x * jit2 * s_j,
                                        var_x * s_xt, vn)
                 if f_ub <= best_k:
                     out_fom[k, t] = f_ub
                     out_exact[k, t] = False
                     continue
+                s_xt = _far_xt(r_x, u, v_ph, ph_x, s_next)
+                exact_xt = True
+                f_ub = _fom_from_terms(a_s, h0 * h0 * snr_lin, var_x * s_ub, var_x * jit2 * s_j,
+                                       var_x * s_xt, vn)
+                if f_ub <= best_k:
+                    out_fom[k, t] = f_ub
+                    out_exact[k, t] = False
+                    continue
+            if not exact_xt:
+                s_xt = _far_xt(r_x, u, v_ph, ph_x, s_next)
             if floating:
                 s_dfe = dfe_taps(hp, span, h0, bmin, bmax, flt, taps)
             else:
@@ -997,8 +1022,9 @@ def fom_grid(basis_v, xcorr, xt_fext, ctle_w, var_n, offs, tx, m_spui, bmin, bma
 def _worst_phase_energy(r, u, v):
     """max(0, max_m sum_d r[d, m] u[d]): a far-end aggressor's energy at its worst phase
     (93A-33/34) from its per-phase autocorrelation ``r`` (n_lag, M) and the TX FFE lag
-    products ``u``; ``v`` (M,) is scratch.  Each phase's sum is the FMA chain over d in
-    order; the maximum is taken in four interleaved runs (the same value)."""
+    products ``u``; ``v`` (M,) receives the per-phase sums.  Each phase's sum is the FMA
+    chain over d in order (as :func:`_phase_energy`); the maximum is taken in four
+    interleaved runs (the same value)."""
     n_m = r.shape[1]
     for mm in range(n_m):
         v[mm] = 0.0
@@ -1033,6 +1059,34 @@ def _worst_phase_energy(r, u, v):
     if b2 > b0:
         b0 = b2
     return b0
+
+
+@kernel
+def _phase_energy(r, u, mm):
+    """sum_d r[d, mm] u[d] (FMA chain over d in order): one phase's value of
+    :func:`_worst_phase_energy`, hence a lower bound of it when positive."""
+    s = 0.0
+    for d in range(r.shape[0]):
+        s = fma(r[d, mm], u[d], s)
+    return s
+
+
+@kernel
+def _far_xt(r_x, u, v, ph_x, s_next):
+    """``s_next`` plus every far-end aggressor's energy at its worst phase
+    (:func:`_worst_phase_energy`, added in aggressor order); ``ph_x[g]`` receives aggressor
+    g's worst phase (the first phase holding its maximum; unchanged when no phase is
+    positive)."""
+    s_xt = s_next
+    for g in range(r_x.shape[0]):
+        e = _worst_phase_energy(r_x[g], u, v)
+        s_xt += e
+        if e > 0.0:
+            for mm in range(v.shape[0]):
+                if v[mm] == e:
+                    ph_x[g] = mm
+                    break
+    return s_xt
 
 
 @kernel
