@@ -171,13 +171,15 @@ def grid_search(basis_v: np.ndarray, ctle_weights: np.ndarray, var_n: np.ndarray
                             "(N_bg, N_bf, N_f, bmaxg, B_float_RSS_MAX, N_tail_start)")
     consts = fom_constants(n_levels, r_lm, snr_tx_db, a_dd_ui, sigma_rj_ui)
     n_lag = int(offs.max() - offs.min() + 1)
-    streams = np.concatenate([basis_v[None], basis_v[None], bx], axis=0)
-    deriv = np.zeros(streams.shape[0], dtype=np.bool_)
-    deriv[1] = True
-    lags = np.full(streams.shape[0], n_lag, dtype=np.int64)
-    lags[2:][~fx] = 1  # near-end aggressors: no TX FFE, only the zero-lag energy is used
-    xc = np.zeros((streams.shape[0], n_basis, n_basis, m, n_lag))
-    _k.basis_xcorr(streams, deriv, lags, m, xc)
+    # streams: victim samples, victim slopes, each aggressor (two calls: the aggressor
+    # pulses are not copied next to the victim's)
+    xc = np.zeros((2 + bx.shape[0], n_basis, n_basis, m, n_lag))
+    _k.basis_xcorr(np.stack([basis_v, basis_v]), np.array([False, True]),
+                   np.full(2, n_lag, dtype=np.int64), m, xc[:2])
+    if bx.shape[0]:
+        lags = np.full(bx.shape[0], n_lag, dtype=np.int64)
+        lags[~fx] = 1  # near-end aggressors: no TX FFE, only the zero-lag energy is used
+        _k.basis_xcorr(bx, np.zeros(bx.shape[0], dtype=np.bool_), lags, m, xc[2:])
     fom = np.empty((w.shape[0], tx.shape[0]))
     ix = np.empty((w.shape[0], tx.shape[0]), dtype=np.int64)
     exact = np.empty((w.shape[0], tx.shape[0]), dtype=np.bool_)
