@@ -101,13 +101,14 @@ def _tap_window(q, offs, m_spui, base, qs):
 
 @kernel
 def _tap_phases(q, offs, m_spui, base, zs):
-    """zs[a, m, u] = q(base + m + u M - o_a M) (zero outside ``q``): the symbol-spaced
-    samples of each TX tap's copy of the pulse at each phase m, from ``base`` on."""
-    for a in range(offs.shape[0]):
-        sh = base - offs[a] * m_spui
-        for m in range(m_spui):
+    """zs[m, a, u] = q(base + m + u M - o_a M) (zero outside ``q``): the symbol-spaced
+    samples of each TX tap's copy of the pulse at each phase m, from ``base`` on
+    (``zs[m]`` is a :func:`_tap_window` of phase m at one sample per UI)."""
+    for m in range(m_spui):
+        for a in range(offs.shape[0]):
+            sh = base - offs[a] * m_spui
             for u in range(zs.shape[2]):
-                zs[a, m, u] = _sample(q, sh + m + u * m_spui)
+                zs[m, a, u] = _sample(q, sh + m + u * m_spui)
 
 
 @kernel
@@ -912,7 +913,7 @@ def fom_grid(basis_v, xcorr, xt_fext, ctle_w, var_n, offs, tx, m_spui, bmin, bma
         base = ipk - w
         qs = np.empty((n_taps, n_w))
         _tap_window(q, offs, m_spui, base, qs)
-        zs = np.empty((n_taps, m_spui, n_u))
+        zs = np.empty((m_spui, n_taps, n_u))
         _tap_phases(q, offs, m_spui, base, zs)
         r_v = np.empty((n_lag, m_spui))
         r_d = np.empty((n_lag, m_spui))
@@ -943,6 +944,7 @@ def fom_grid(basis_v, xcorr, xt_fext, ctle_w, var_n, offs, tx, m_spui, bmin, bma
         buf = np.empty(n_w)
         v_ph = np.empty(m_spui)
         hp = np.empty(span)
+        hb = np.empty(n_u)
         taps = np.empty(span)
         vn = var_n[k]
         best_k = -np.inf
@@ -965,7 +967,11 @@ def fom_grid(basis_v, xcorr, xt_fext, ctle_w, var_n, offs, tx, m_spui, bmin, bma
                 s_v += r_v[d, m] * u[d]
                 s_j += r_d[d, m] * u[d]
             a_s = a_s_scale * h0
-            _post_cursors(zs, c, jx % m_spui, jx // m_spui + 1, span, hp)
+            # post-cursors 1 .. span: phase jx % M, symbols from jx // M + 1
+            u0 = jx // m_spui + 1
+            _fill(zs[jx % m_spui], c, u0, u0 + span, hb)
+            for n in range(span):
+                hp[n] = hb[u0 + n]
             exact_xt = False
             if prune and floating:
                 # upper bound: fixed taps exact, every later post-cursor of the span cancelled
@@ -1087,50 +1093,6 @@ def _far_xt(r_x, u, v, ph_x, s_next):
                     ph_x[g] = mm
                     break
     return s_xt
-
-
-@kernel
-def _post_cursors(zs, c, m, u0, n, hp):
-    """hp[i] = p at phase ``m``, symbol ``u0 + i`` = sum_a c_a zs[a, m, u0 + i], i < n
-    (:func:`_tap_phases`); the FMA chain of :func:`_fill`, eight samples per pass."""
-    na = zs.shape[0]
-    i = 0
-    while i + 8 <= n:
-        s0 = 0.0
-        s1 = 0.0
-        s2 = 0.0
-        s3 = 0.0
-        s4 = 0.0
-        s5 = 0.0
-        s6 = 0.0
-        s7 = 0.0
-        j = u0 + i
-        for a in range(na):
-            ca = c[a]
-            r = zs[a, m]
-            s0 = fma(ca, r[j], s0)
-            s1 = fma(ca, r[j + 1], s1)
-            s2 = fma(ca, r[j + 2], s2)
-            s3 = fma(ca, r[j + 3], s3)
-            s4 = fma(ca, r[j + 4], s4)
-            s5 = fma(ca, r[j + 5], s5)
-            s6 = fma(ca, r[j + 6], s6)
-            s7 = fma(ca, r[j + 7], s7)
-        hp[i] = s0
-        hp[i + 1] = s1
-        hp[i + 2] = s2
-        hp[i + 3] = s3
-        hp[i + 4] = s4
-        hp[i + 5] = s5
-        hp[i + 6] = s6
-        hp[i + 7] = s7
-        i += 8
-    while i < n:
-        s = 0.0
-        for a in range(na):
-            s = fma(c[a], zs[a, m, u0 + i], s)
-        hp[i] = s
-        i += 1
 
 
 @kernel
