@@ -536,8 +536,10 @@ def _com_case(q: np.ndarray, xt: list[tuple[np.ndarray, bool]], c: np.ndarray, o
     a_s = p.r_lm * h0 / (p.n_levels - 1)
     b, isi = _dfe(h, n0, h0, p)
     hj = (np.roll(pv, -1)[ph::m] - np.roll(pv, 1)[ph::m]) * (0.5 * m)
-    one = (offs == 0).astype(float)
-    xs = [_worst_phase(_tx_apply(x, c if fe else one, offs, m, pad), m) for x, fe in xt]
+    # far-end aggressors through the victim's TX FFE; near-end ones through none, i.e. the
+    # padded pulse itself (what _tx_apply with the unit main tap gives, up to signed zeros)
+    xs = [_worst_phase(_tx_apply(x, c, offs, m, pad) if fe
+                       else np.concatenate([np.zeros(pad), x, np.zeros(pad)]), m) for x, fe in xt]
     var_tx = h0 * h0 * 10.0 ** (-p.snr_tx_db / 10.0)
     var_g = var_tx + p.sigma_rj_ui ** 2 * var_x * float(np.sum(hj * hj)) + var_n
     a_ni = _a_ni(isi, hj, xs, a_s, var_g, p)
