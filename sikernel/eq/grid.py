@@ -2,9 +2,10 @@
 
 The COM reference receiver picks, among every allowed TX FFE setting and every CTLE
 setting, the pair that maximises the figure of merit FOM (93A-36).  The search is
-one compiled, parallel Numba driver (:func:`sikernel._kernels.com.fom_grid`): the
-pulse response is linear in the TX FFE taps and bilinear in the two CTLE DC gains,
-so each CTLE setting's pulse is a weighted sum of a few basis pulses, and each TX
+one compiled Numba kernel (:func:`sikernel._kernels.com.fom_grid`, blocks of CTLE
+settings on Python threads): the pulse response is linear in the TX FFE taps and
+bilinear in the two CTLE DC gains, so each CTLE setting's pulse is a weighted sum of
+a few basis pulses, and each TX
 setting's sums of squares are small quadratic forms of per-phase autocorrelations
 (see the kernel module for the formulas).
 
@@ -14,6 +15,7 @@ count, and the maximum is the first in (CTLE index, TX index) order on ties.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -171,18 +173,23 @@ def grid_search(basis_v: np.ndarray, ctle_weights: np.ndarray, var_n: np.ndarray
                             "(N_bg, N_bf, N_f, bmaxg, B_float_RSS_MAX, N_tail_start)")
     consts = fom_constants(n_levels, r_lm, snr_tx_db, a_dd_ui, sigma_rj_ui)
     n_lag = int(offs.max() - offs.min() + 1)
-    streams = np.concatenate([basis_v[None], basis_v[None], bx], axis=0)
-    deriv = np.zeros(streams.shape[0], dtype=np.bool_)
-    deriv[1] = True
-    lags = np.full(streams.shape[0], n_lag, dtype=np.int64)
-    lags[2:][~fx] = 1  # near-end aggressors: no TX FFE, only the zero-lag energy is used
-    xc = np.zeros((streams.shape[0], n_basis, n_basis, m, n_lag))
-    _k.basis_xcorr(streams, deriv, lags, m, xc)
+    # streams: victim samples, victim slopes, each aggressor (two calls: the aggressor
+    # pulses are not copied next to the victim's)
+    xc = np.zeros((2 + bx.shape[0], n_basis, n_basis, m, n_lag))
+    vic = np.stack([basis_v, basis_v])
+    jobs = [(vic[i: i + 1], np.array([i == 1]), np.full(1, n_lag, dtype=np.int64), xc[i: i + 1])
+            for i in range(2)]
+    lags = np.full(bx.shape[0], n_lag, dtype=np.int64)
+    lags[~fx] = 1  # near-end aggressors: no TX FFE, only the zero-lag energy is used
+    no_deriv = np.zeros(bx.shape[0], dtype=np.bool_)
+    for j in range(bx.shape[0]):
+        jobs.append((bx[j: j + 1], no_deriv[j: j + 1], lags[j: j + 1], xc[2 + j: 3 + j]))
+    _on_threads(lambda job: _k.basis_xcorr(job[0], job[1], job[2], m, job[3]), jobs)
     fom = np.empty((w.shape[0], tx.shape[0]))
     ix = np.empty((w.shape[0], tx.shape[0]), dtype=np.int64)
     exact = np.empty((w.shape[0], tx.shape[0]), dtype=np.bool_)
     mm = float(mm_exact_tol_v)
-    _k.fom_grid(basis_v, xc, fx, w, vn, offs, tx, m, bmin, bmax, flt, *consts, mm, True, fom, ix, exact)
+    _fom_rows(basis_v, xc, fx, w, vn, offs, tx, m, bmin, bmax, flt, consts, mm, fom, ix, exact)
 
     def point(k: int, t: int) -> float:
         f1 = np.empty((1, 1))
@@ -204,6 +211,42 @@ def grid_search(basis_v: np.ndarray, ctle_weights: np.ndarray, var_n: np.ndarray
                       cursor_index=int(ix[kc, kt]), fom_grid_db=fom, cursor_grid=ix,
                       n_points=int(fom.size), fom_exact=exact if pruned else None,
                       _point=point if pruned else None)
+
+
+def _fom_rows(basis_v: np.ndarray, xc: np.ndarray, fx: np.ndarray, w: np.ndarray, vn: np.ndarray,
+              offs: np.ndarray, tx: np.ndarray, m: int, bmin: np.ndarray, bmax: np.ndarray,
+              flt: np.ndarray, consts: tuple, mm: float, fom: np.ndarray, ix: np.ndarray,
+              exact: np.ndarray) -> None:
+    """The pruned FOM grid (:func:`sikernel._kernels.com.fom_grid`), its CTLE rows in blocks
+    on up to the Numba thread count of Python threads (the kernel is serial and releases the
+    GIL; every row is computed alone, so the grid is the same whatever the threads)."""
+    import numba
+
+    n = w.shape[0]
+    n_thr = max(1, min(int(numba.get_num_threads()), n))
+
+    def rows(k0: int, k1: int) -> None:
+        _k.fom_grid(basis_v, xc, fx, w[k0:k1], vn[k0:k1], offs, tx, m, bmin, bmax, flt, *consts, mm,
+                    True, fom[k0:k1], ix[k0:k1], exact[k0:k1])
+
+    edges = np.linspace(0, n, min(n, 4 * n_thr) + 1).round().astype(int)
+    _on_threads(lambda e: rows(*e), list(itertools.pairwise(edges.tolist())))
+
+
+def _on_threads(fn: Callable, jobs: list) -> None:
+    """``fn(job)`` for every job, on up to the Numba thread count of Python threads (the
+    kernels release the GIL; each job writes its own outputs)."""
+    import numba
+
+    n_thr = min(int(numba.get_num_threads()), len(jobs))
+    if n_thr <= 1:
+        for job in jobs:
+            fn(job)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=n_thr) as ex:
+        list(ex.map(fn, jobs))
 
 
 def fom_constants(n_levels: int, r_lm: float, snr_tx_db: float, a_dd_ui: float,

@@ -393,17 +393,25 @@ def _ctle_basis(p: ComPreset, f: np.ndarray) -> tuple[np.ndarray, np.ndarray, np
     return h, w, settings
 
 
-def _window(pulses: np.ndarray, m: int) -> tuple[int, int]:
+def _stream_span(pulses: np.ndarray) -> tuple[int, int]:
+    """[first, last] sample of one stream's basis pulses (n_basis, n) where some basis pulse
+    exceeds ``_TRUNC_REL`` x the stream's peak; (n, -1) when all are zero."""
+    env = np.max(np.abs(pulses), axis=0)
+    idx = np.flatnonzero(env > _TRUNC_REL * env.max())
+    if idx.size:
+        return int(idx[0]), int(idx[-1])
+    return pulses.shape[-1], -1
+
+
+def _window(spans: Sequence[tuple[int, int]], n: int, m: int) -> tuple[int, int]:
     """Sample range [i0, i1), a multiple of M long, holding every sample of every stream
-    (victim, each aggressor; any basis pulse) above ``_TRUNC_REL`` x that stream's peak."""
-    n = pulses.shape[-1]
+    (victim, each aggressor; any basis pulse) above ``_TRUNC_REL`` x that stream's peak
+    (``spans``: :func:`_stream_span` of each stream of ``n`` samples)."""
     lo, hi = n, -1
-    for v in pulses:
-        env = np.max(np.abs(v), axis=0)
-        idx = np.flatnonzero(env > _TRUNC_REL * env.max())
-        if idx.size:
-            lo = min(lo, int(idx[0]))
-            hi = max(hi, int(idx[-1]))
+    for a, b in spans:
+        if b >= 0:
+            lo = min(lo, a)
+            hi = max(hi, b)
     if hi < lo:
         return 0, n - n % m
     lo = max(0, lo - 2 * m)
@@ -412,6 +420,38 @@ def _window(pulses: np.ndarray, m: int) -> tuple[int, int]:
     if lo + length > n:
         lo = n - length
     return lo, lo + length
+
+
+def _stream_pulses(streams: list, f: np.ndarray, p: ComPreset, h_common: np.ndarray,
+                   h_ctle: np.ndarray, pk_rx: Channel | None) -> list[np.ndarray]:
+    """Basis pulses (n_basis, n_time) of every (channel, amplitude, TX package) stream and
+    their :func:`_stream_span`: H21 with packages times ``h_common`` and the amplitude,
+    impulse response truncated (:func:`_truncate_ir`), times each CTLE corner response,
+    :func:`sikernel.response.pulse_from_h`.  The streams are independent and their kernels
+    and FFTs release the GIL, so they run on up to the Numba thread count of Python threads
+    (each stream's arithmetic is the same whatever the thread)."""
+    from ..response import pulse_from_h
+
+    def one(st: tuple) -> tuple[np.ndarray, tuple[int, int]]:
+        ch, amp, pk = st
+        h = _truncate_ir(_packaged_h21(ch, f, p, pk, pk_rx) * (h_common * amp), f, p)
+        pul = pulse_from_h(h[None, :] * h_ctle, f, p.baud_hz, p.samples_per_ui)[1]
+        return pul, _stream_span(pul)
+
+    n_thr = min(len(streams), _n_threads())
+    if n_thr <= 1:
+        return [one(st) for st in streams]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=n_thr) as ex:
+        return list(ex.map(one, streams))
+
+
+def _n_threads() -> int:
+    """Threads for the per-stream pulse work: the Numba thread count."""
+    import numba
+
+    return int(numba.get_num_threads())
 
 
 # -- COM (93A.1.7) ----------------------------------------------------------------------
@@ -509,8 +549,10 @@ def _com_case(q: np.ndarray, xt: list[tuple[np.ndarray, bool]], c: np.ndarray, o
     a_s = p.r_lm * h0 / (p.n_levels - 1)
     b, isi = _dfe(h, n0, h0, p)
     hj = (np.roll(pv, -1)[ph::m] - np.roll(pv, 1)[ph::m]) * (0.5 * m)
-    one = (offs == 0).astype(float)
-    xs = [_worst_phase(_tx_apply(x, c if fe else one, offs, m, pad), m) for x, fe in xt]
+    # far-end aggressors through the victim's TX FFE; near-end ones through none, i.e. the
+    # padded pulse itself (what _tx_apply with the unit main tap gives, up to signed zeros)
+    xs = [_worst_phase(_tx_apply(x, c, offs, m, pad) if fe
+                       else np.concatenate([np.zeros(pad), x, np.zeros(pad)]), m) for x, fe in xt]
     var_tx = h0 * h0 * 10.0 ** (-p.snr_tx_db / 10.0)
     var_g = var_tx + p.sigma_rj_ui ** 2 * var_x * float(np.sum(hj * hj)) + var_n
     a_ni = _a_ni(isi, hj, xs, a_s, var_g, p)
@@ -976,7 +1018,6 @@ def com(channel: Channel | str | Path, preset: str | ComPreset | None = None,
     fexts = [_with_boards(_on_grid(c, p.df_hz), p, "fext") for c, w in raw[1:] if w == "fext"]
     f = _common_grid([thru, *nexts, *fexts])
     from ..eq.filters import tx_rise_time_filter
-    from ..response import pulse_from_h
 
     m = p.samples_per_ui
     # FORCE_TR: the reference code applies the rise-time filter only then, with a delay of
@@ -1018,18 +1059,16 @@ def com(channel: Channel | str | Path, preset: str | ComPreset | None = None,
                     for x in nexts]
         streams += [(x, p.a_fe_v, _package(p, f, p.aggressor_z_p_m(i_case, "fext"), "tx", pk_cache, "fext"))
                     for x in fexts]
-        hs = np.stack([_truncate_ir(_packaged_h21(ch, f, p, pk, pk_rx) * (h_t * h_r * amp), f, p)
-                       for ch, amp, pk in streams])
-        # one batched transform: (n_streams, n_basis, n_freq) -> (n_streams, n_basis, n_time)
-        _, pul = pulse_from_h(hs[:, None, :] * h_ctle[None, :, :], f, p.baud_hz, m)
-        del hs
+        res = _stream_pulses(streams, f, p, h_t * h_r, h_ctle, pk_rx)
         is_fext = np.array([False] * len(nexts) + [True] * len(fexts), dtype=bool)
-        i0, i1 = _window(pul, m)
-        win = np.zeros((pul.shape[0], pul.shape[1], i1 - i0 + 2 * m))
-        win[:, :, m: m + i1 - i0] = pul[:, :, i0:i1]
-        del pul
-        bv = np.ascontiguousarray(win[0])
-        bxa = np.ascontiguousarray(win[1:])
+        i0, i1 = _window([sp for _, sp in res], res[0][0].shape[-1], m)
+        # each stream's window, one UI of zeros each side
+        bv = np.zeros((h_ctle.shape[0], i1 - i0 + 2 * m))
+        bv[:, m: m + i1 - i0] = res[0][0][:, i0:i1]
+        bxa = np.zeros((len(res) - 1, h_ctle.shape[0], i1 - i0 + 2 * m))
+        for j in range(1, len(res)):
+            bxa[j - 1, :, m: m + i1 - i0] = res[j][0][:, i0:i1]
+        del res
         from ..eq.grid import grid_search
 
         g = grid_search(bv, w_ctle, var_n, offs, tx, m, dfe_bmin=np.asarray(p.bmin),
