@@ -105,8 +105,18 @@ DEFAULT_SI = SISettings()
 def tx_grid(active: tuple[int, ...] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(offsets, settings): every TX FFE setting of :data:`TX_AXES` with ``c(0) = 1 - Σ|c|``.
 
-    ``active``: the tap offsets allowed to be non-zero (a subset of :data:`TX_SUBSETS`); the
-    others are held at 0 (the offsets, and so the settings' columns, stay those of the full grid).
+    Parameters
+    ----------
+    active : tuple of int, optional
+        Tap offsets allowed to be non-zero (one of :data:`TX_SUBSETS`); the others are held
+        at 0, the offsets (the settings' columns) stay those of the full grid.  None: all.
+
+    Returns
+    -------
+    offsets : numpy.ndarray
+        Tap offsets in UI (main cursor 0).
+    settings : numpy.ndarray
+        One TX FFE setting per row.
     """
     offs = np.array(sorted({0, *[o for o, _ in TX_AXES]}), dtype=np.int64)
     axes = [v if (active is None or o in active) else (0.0,) for o, v in TX_AXES]
