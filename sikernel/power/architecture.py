@@ -9,15 +9,17 @@ Families (the candidates of :func:`sikernel.power.si.op_table`):
     SNR to spare for the optical path and the far-end retimer.
 ``analog``
     TX FFE + CTLE + VGA + n-tap DFE (first tap loop-unrolled), mixed-signal
-    slicers; n ∈ {1, 2, 4, 8, 12}.
+    slicers; n ∈ {0, 1, 2, 4, 8, 12} (0: the CTLE-only retimed receiver); a DFE
+    whose one-UI selection loop cannot settle at the rate in the node is not built
+    (:func:`sikernel.power.blocks.dfe_timing_factor`).
 ``dsp``
     ADC at one sample per UI + MMSE RX FFE (8 … 32 taps) + 1-tap DFE in DSP,
     optionally Viterbi MLSD; ENOB chosen with the swing for least energy.
 
 For each family the cheapest configuration that closes the link is kept; the
 chosen architecture is the cheapest family; each losing family gets a reason
-(does not close: ISI-/quantisation-limited or swing-limited; or closes at a
-higher energy).
+(does not close: ISI-/quantisation-limited, swing-limited or DFE-timing-limited;
+or closes at a higher energy).
 """
 
 from __future__ import annotations
@@ -76,7 +78,8 @@ def failure_reason(op: OpTable, sol: Solved, family: str, target_ber: float, amp
     Returns
     -------
     str
-        A one-line reason: SNR-ceiling-limited (residual ISI, jitter, noise) or swing-limited.
+        A one-line reason: SNR-ceiling-limited (residual ISI, jitter, noise), swing-limited, or
+        (analog) its DFE loop cannot settle within one UI.
     """
     fam = op.family[sol.config_index]
     sel = fam == family
