@@ -128,3 +128,36 @@ def test_subsets_never_cost_more_than_the_full_grid(monkeypatch):
     full_only = energy_per_bit(channel=ch, **kw)
     assert full_only.eq_settings["tx_ffe_taps"] > 1
     assert with_subsets < full_only.total_pj_per_bit
+
+
+def test_subset_names_follow_the_op_table_layout(monkeypatch):
+    # record the subset each slicer-receiver column was searched with, in op_table's own order,
+    # and compare with the names inferred from the layout (used for the tables, which do not
+    # store it); the retimed copies keep their linear column's subset
+    from sikernel.power import budget
+    from sikernel.power.table import synthetic_channel
+
+    ch = synthetic_channel(10.0, 53.125e9)
+    ps = si.pulse_set(ch.f, ch.s21, 53.125e9, 4)
+    names_by_active = {active: name for name, active in si.TX_SUBSETS}
+    calls = []
+    real = si._grid_family
+
+    def spy(ps_, n_dfe, s_, tx_active=None):
+        calls.append(names_by_active[tx_active] if tx_active is not None else None)
+        return real(ps_, n_dfe, s_, tx_active)
+
+    monkeypatch.setattr(si, "_grid_family", spy)
+    op = si.op_table(ps, families=("linear", "analog"))
+    assert si.tx_subset_names(op.family, op.dfe_taps) == calls
+    ext = budget.with_retimed_ctle_only(op)
+    names = si.tx_subset_names(ext.family, ext.dfe_taps)
+    assert names[len(calls):] == calls[:len(si.TX_SUBSETS)]  # the linear columns' subsets
+    for name, n_tx in zip(names, ext.tx_taps.tolist(), strict=True):
+        assert n_tx <= 1 + len(dict(si.TX_SUBSETS)[name])
+
+
+def test_breakdown_names_its_tx_subset():
+    e = energy_per_bit(loss_db=1.0, baud=12e9, modulation="nrz", node_nm=32, target_ber=1e-12,
+                       clocking="forwarded")
+    assert e.eq_settings["tx_ffe_subset"] == "off"

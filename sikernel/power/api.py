@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import _validate
 from ..errors import SIKernelError
-from . import budget
+from . import budget, si
 from .architecture import ARCHITECTURES, choose
 from .coefficients import DEFAULT_COEFFICIENTS, EnergyCoefficients
 from .technology import get_technology
@@ -379,6 +379,8 @@ def breakdown(op: budget.OpTable, *, levels: int, baud: float, modulation: str, 
     gdc = op.extra.get("ctle_gdc_db")
     eq = {
         "tx_ffe_taps": int(op.tx_taps[i]),
+        # TX FFE subset searched (si.TX_SUBSETS: "full", "pre1", "off"); None for the DSP family
+        "tx_ffe_subset": si.tx_subset_names(op.family, op.dfe_taps)[i],
         "tx_ffe_bits": int(co.tx_ffe_bits),
         "tx_architecture": tx_kind,
         "clocking": clocking,

@@ -300,6 +300,38 @@ def _aggressor_basis(f: np.ndarray, h: np.ndarray, fb: float, h_txrx: np.ndarray
     return np.ascontiguousarray(out), np.array([True, False])
 
 
+def tx_subset_names(family: np.ndarray, dfe_taps: np.ndarray) -> list[str | None]:
+    """TX FFE subset (a name of :data:`TX_SUBSETS`) of every configuration of an op table.
+
+    :func:`op_table` emits each slicer-receiver configuration (family, DFE taps) once per subset,
+    in the order of :data:`TX_SUBSETS`, and :func:`sikernel.power.budget.with_retimed_ctle_only`
+    appends its copies in the same order, so the k-th occurrence of a (family, DFE taps) pair is
+    subset k.  The layout is the same in the loss tables, which do not store the subset.
+
+    Parameters
+    ----------
+    family : numpy.ndarray
+        Family of each configuration.
+    dfe_taps : numpy.ndarray
+        DFE taps of each configuration.
+
+    Returns
+    -------
+    list
+        Subset name per configuration; None for the DSP family (full grid, one front end).
+    """
+    seen: dict[tuple[str, int], int] = {}
+    out: list[str | None] = []
+    for f, n in zip(np.asarray(family).tolist(), np.asarray(dfe_taps).tolist(), strict=True):
+        if f == "dsp":
+            out.append(None)
+            continue
+        k = seen.get((f, int(n)), 0)
+        seen[(f, int(n))] = k + 1
+        out.append(TX_SUBSETS[k % len(TX_SUBSETS)][0])
+    return out
+
+
 def _grid_family(ps: PulseSet, n_dfe: int, s: SISettings, tx_active: tuple[int, ...] | None = None) -> dict:
     """Best TX FFE × CTLE for a receiver with ``n_dfe`` DFE taps; FOM terms at that point.
 
@@ -547,4 +579,5 @@ __all__ = [
     "op_table",
     "pulse_set",
     "tx_grid",
+    "tx_subset_names",
 ]

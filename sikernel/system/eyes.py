@@ -77,14 +77,13 @@ def _dsp_receiver(ps, e, front: dict, s) -> dict[str, Any]:
 def tx_active(e) -> tuple[int, ...] | None:
     """TX FFE taps free in the configuration the energy model chose (:data:`sikernel.power.si.TX_SUBSETS`).
 
-    Told by the number of TX taps it uses: 1 "off", 2 "pre1" (a 2-tap optimum of the full grid
-    that uses another tap than c(-1) would be drawn with c(-1) instead), more "full"; the DSP
-    family's front end is always searched over the full grid (None).
+    ``eq_settings["tx_ffe_subset"]`` (:func:`sikernel.power.si.tx_subset_names`); the DSP family's
+    front end is always searched over the full grid (None).
 
     Parameters
     ----------
     e : EnergyBreakdown
-        The operating point (``architecture``, ``eq_settings["tx_ffe_taps"]``).
+        The operating point (``architecture``, ``eq_settings["tx_ffe_subset"]``).
 
     Returns
     -------
@@ -95,8 +94,11 @@ def tx_active(e) -> tuple[int, ...] | None:
 
     if e.architecture == "dsp":
         return None
-    n_tx = int(e.eq_settings.get("tx_ffe_taps", 4))
-    return dict(si.TX_SUBSETS)["off" if n_tx <= 1 else "pre1" if n_tx == 2 else "full"]
+    name = e.eq_settings.get("tx_ffe_subset")
+    if name is None:  # an operating point from before the subsets: told by its TX tap count
+        n_tx = int(e.eq_settings.get("tx_ffe_taps", 4))
+        name = "off" if n_tx <= 1 else "pre1" if n_tx == 2 else "full"
+    return dict(si.TX_SUBSETS)[name]
 
 def eyes(ch, baud: float, e, target_ber: float,
          crosstalk: Any = None) -> tuple[dict[str, Any], Any, Any]:
