@@ -37,6 +37,7 @@ register them with ``import rocket_fft._scipy_fft`` (or set
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 from collections.abc import Callable
@@ -64,6 +65,43 @@ def _load_rocket_fft() -> None:
 
 
 _load_rocket_fft()
+
+
+def _load_numba_arraymath() -> None:
+    """Import ``numba.np.arraymath`` without importing ``scipy.linalg``.
+
+    That module probes for BLAS when it is imported (on every first compile or cache
+    load) by importing ``scipy.linalg.cython_blas``, i.e. the whole ``scipy.linalg``
+    package: 0.13-0.16 s of a fresh process (measured, ``python -X importtime``), though
+    a COM loaded from the cache calls no BLAS.  Here the probe only checks that
+    ``scipy.linalg`` is installed and that its LAPACK integer width matches Numba's
+    (Numba's own guard); the answer it records, ``_HAVE_BLAS``, is the same.  Numba's
+    real ``ensure_blas`` still runs, unchanged, when a kernel using ``np.dot``,
+    ``np.linalg`` etc. is compiled, and the compiled code imports ``cython_blas`` when it
+    first calls BLAS.
+    """
+    if "numba.np.arraymath" in sys.modules or "scipy.linalg" in sys.modules:
+        return
+    try:
+        from numba.np import linalg as numba_linalg
+        real_ensure_blas = numba_linalg.ensure_blas
+        check_int_width = numba_linalg._check_lapack_int_width
+    except (ImportError, AttributeError):  # another Numba layout: leave it alone
+        return
+
+    def ensure_blas_installed() -> None:
+        if importlib.util.find_spec("scipy.linalg") is None:  # imports `scipy` only
+            raise ImportError("scipy 0.16+ is required for linear algebra")
+        check_int_width()
+
+    numba_linalg.ensure_blas = ensure_blas_installed
+    try:
+        import numba.np.arraymath  # noqa: F401
+    finally:
+        numba_linalg.ensure_blas = real_ensure_blas
+
+
+_load_numba_arraymath()
 
 
 def options(*, parallel: bool = False) -> dict[str, Any]:
