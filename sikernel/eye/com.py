@@ -1013,6 +1013,12 @@ def com(channel: Channel | str | Path, preset: str | ComPreset | None = None,
     raw += [(_load(x, "fext"), "fext") for x in (fext or ())]
     for ch, what in raw:
         _check_coverage(ch, p, "channel" if what == "channel" else f"{what} aggressor")
+    if p.mode == "grid":
+        # empty Numba cache: the exact-FOM / local-search / PMF kernels compile in a child
+        # process while this one compiles the pulse and grid kernels (sikernel._compile_ahead)
+        from .._compile_ahead import start_com_tail
+
+        start_com_tail()
     thru = _with_boards(_on_grid(raw[0][0], p.df_hz), p, "thru")
     nexts = [_with_boards(_on_grid(c, p.df_hz), p, "next") for c, w in raw[1:] if w == "next"]
     fexts = [_with_boards(_on_grid(c, p.df_hz), p, "fext") for c, w in raw[1:] if w == "fext"]

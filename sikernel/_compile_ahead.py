@@ -1,0 +1,110 @@
+"""Compile the tail of the COM kernels in a background process while the first COM runs.
+
+With an empty Numba cache the first :func:`sikernel.com` compiles its kernels one after
+the other (Numba holds one compiler lock per process): the two-port and pulse kernels,
+the FOM grid (about half the total), then the exact FOM of the chosen setting
+(:func:`sikernel._kernels.com.fom_direct`), the local search and the PMF kernels
+(:mod:`sikernel._kernels.pmf`), together 3-4 s of a 12 s first call (measured on 2
+shared cores).  Those last ones are not needed until the grid is done, and the grid's
+biggest helpers (cursor search, DFE taps, far-end crosstalk: 3-3.5 s) not before the pulse
+kernels are done, so :func:`start_com_tail` compiles them, by their explicit signatures,
+in a child process
+that writes them to the same on-disk cache; when the COM reaches them it loads them from
+the cache (or, if the child is not done yet, compiles them itself, as before: the result
+is the same machine code either way).  On a machine with a second idle core that takes
+them off the first COM's critical path.
+
+Nothing is started when the cache is off (``SIKERNEL_NUMBA_CACHE=0``), when
+``fom_direct`` already has a cache index (warm cache, or a child already started),
+or when ``SIKERNEL_COMPILE_AHEAD=0``.  The child runs at a lower priority (nice +5),
+writes nothing but the cache and exits when done; it is not waited for.
+:data:`COM_TAIL` must name the signatures the COM really uses
+(``tests/test_compile_ahead.py`` checks them against a COM run).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+#: kernel module -> kernel name -> Numba signature (argument types) used by ``com()``
+COM_TAIL: dict[str, dict[str, str]] = {
+    "sikernel._kernels.com": {
+        # helpers of fom_grid as well: compiled here first, the grid's compile loads them
+        "_cursor": "(float64[:, ::1], float64[::1], int64, float64, float64, boolean, float64, float64[::1])",
+        "dfe_taps": "(float64[::1], int64, float64, float64[::1], float64[::1], float64[::1], float64[::1])",
+        "_far_xt": "(float64[:, :, ::1], float64[::1], float64[::1], int64[::1], float64)",
+        "fom_direct": ("(float64[::1], float64[:, ::1], boolean[::1], int64[::1], float64[::1], int64, "
+                       "float64[::1], float64[::1], float64[::1], float64, float64, float64, float64, "
+                       "float64, float64, float64[::1])"),
+        "local_search_pick": ("(float64[:, ::1], boolean[:, ::1], int64, int64, int64[:, ::1], int64[::1], "
+                              "int64, int64[::1], float64[::1], int64[::1])"),
+    },
+    "sikernel._kernels.pmf": {
+        "pam_levels": "(int64,)",
+        "isi_pmf": "(float64[::1], float64[::1], float64, float64, float64[::1])",
+        "gaussian_pmf": "(float64, float64, float64, float64, float64[::1])",
+        "convolve_pmf": "(float64[::1], float64[::1], int64, float64[::1])",
+        "quantile_below": "(float64[::1], float64, float64, float64)",
+    },
+}
+
+_started = False
+
+
+def _enabled() -> bool:
+    from ._jit import _CACHE
+
+    return _CACHE and os.environ.get("SIKERNEL_COMPILE_AHEAD", "1") != "0"
+
+
+def start_com_tail() -> bool:
+    """Start the background compile of :data:`COM_TAIL` if the cache has not got it yet.
+
+    Returns
+    -------
+    bool
+        Whether a child process was started.
+    """
+    global _started
+    if _started or not _enabled():
+        return False
+    _started = True
+    from ._kernels import com as _kc
+
+    try:
+        index = _kc.fom_direct._cache._cache_file._index_path  # Numba's FunctionCache
+    except AttributeError:  # another Numba layout: do nothing
+        return False
+    if os.path.exists(index):
+        return False
+    try:
+        subprocess.Popen([sys.executable, "-c", "from sikernel._compile_ahead import _compile; _compile()"],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         close_fds=True)
+    except OSError:  # no usable interpreter (embedded Python): compile in-process as before
+        return False
+    return True
+
+
+def _compile() -> None:
+    """Child process: compile every kernel of :data:`COM_TAIL` (cached on disk)."""
+    import importlib
+
+    from numba.core import sigutils
+
+    try:
+        os.nice(5)
+    except OSError:
+        pass
+    for module, kernels in COM_TAIL.items():
+        mod = importlib.import_module(module)
+        for name, sig in kernels.items():
+            # a tuple of types, as the dispatcher passes it: Numba's cache index is keyed on
+            # the object given to compile(), and a string would never match
+            args, _ = sigutils.normalize_signature(sig)
+            getattr(mod, name).compile(tuple(args))
+
+
+__all__ = ["COM_TAIL", "start_com_tail"]

@@ -1,0 +1,54 @@
+"""Background compile of the COM's tail kernels (sikernel/_compile_ahead.py).
+
+The child compiles the kernels of ``COM_TAIL`` by explicit signature into the on-disk
+cache; the property that matters is that a COM run afterwards *loads* every one of them
+from that cache (a signature that drifted from what ``com()`` passes would be compiled
+again and count as a cache miss).  Both steps run in fresh processes on an empty cache
+directory (about 15 s of CPU).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from tests.conftest import channel_path
+
+_COM_STATS = """
+import json, sys
+from sikernel import com
+from sikernel._compile_ahead import COM_TAIL
+import importlib
+r = com(sys.argv[1])
+out = {}
+for module, kernels in COM_TAIL.items():
+    mod = importlib.import_module(module)
+    for name in kernels:
+        st = getattr(mod, name).stats
+        out[name] = [sum(st.cache_hits.values()), sum(st.cache_misses.values())]
+print(json.dumps(out))
+"""
+
+
+def test_com_loads_every_compiled_ahead_kernel_from_the_cache(tmp_path):
+    thru = channel_path("DPO_4in_Meg7_THRU.s4p")
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path), SIKERNEL_NUMBA_CACHE="1",
+               SIKERNEL_COMPILE_AHEAD="0")
+    subprocess.run([sys.executable, "-c", "from sikernel._compile_ahead import _compile; _compile()"],
+                   env=env, check=True)
+    out = subprocess.run([sys.executable, "-c", _COM_STATS, str(thru)], env=env, check=True,
+                         capture_output=True, text=True)
+    stats = json.loads(out.stdout.strip().splitlines()[-1])
+    assert stats, "COM_TAIL is empty"
+    for name, (hits, misses) in stats.items():
+        assert (hits, misses) == (1, 0), f"{name}: {hits} cache hits, {misses} misses (signature drift?)"
+
+
+def test_start_com_tail_starts_nothing_when_disabled(monkeypatch):
+    import sikernel._compile_ahead as ca
+
+    monkeypatch.setattr(ca, "_started", False)
+    monkeypatch.setenv("SIKERNEL_COMPILE_AHEAD", "0")
+    assert ca.start_com_tail() is False
