@@ -204,6 +204,7 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
             pt = pm.blocks_w()
             mc = pm.blocks_w(d.values, d.serdes_factor, d.dsp_factor)
             gen_ports.append(_port_entry(pm, g, pt, mc, SWITCH_BLOCKS))
+            _not_closing(gen_ports[-1], pm, d.values)
             totals[a] = (sum(pt.values()), sum(mc.values()))
         for p in gen_ports:
             _savings(p, totals, g)
@@ -310,6 +311,27 @@ def _port_entry(pm: Any, g: Any, pt: dict[str, float], mc: dict[str, np.ndarray]
                        "serdes_architecture": e.architecture, "pj_per_bit": e.pj_per_bit}
                       for e in pm.ends]
     return p
+
+
+def _not_closing(p: dict[str, Any], pm: Any, values: dict[str, np.ndarray]) -> None:
+    """Draws in which a host link of the port does not close, in total and by the input that does it.
+
+    Such a draw keeps the energy of the last closing grid point (a lower bound) in the
+    bands; ``mc_not_closing_draws`` says how many there are, ``mc_not_closing_by_input``
+    which single input (alone at its drawn value, the rest at the point) already does it.
+    """
+    n = int(np.asarray(next(iter(values.values()))).size)
+    nc = np.broadcast_to(pm.not_closing(values), (n,))
+    p["mc_draws"] = n
+    p["mc_not_closing_draws"] = int(nc.sum())
+    by: dict[str, int] = {}
+    for k in ("t_fo4_s", "crosstalk_scale", "linear_penalty_db", "linear_f3db_over_baud",
+              "c2m_loss_offset_db", "npo_loss_offset_db", "cpo_loss_offset_db"):
+        if k in values:
+            c = int(np.broadcast_to(pm.not_closing({**pm.point, k: values[k]}), (n,)).sum())
+            if c:
+                by[k] = c
+    p["mc_not_closing_by_input"] = by
 
 
 def _savings(p: dict[str, Any], totals: dict[str, tuple[float, np.ndarray]], g: Any) -> None:

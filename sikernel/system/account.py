@@ -45,6 +45,10 @@ _OFFSET_KEY = {"pluggable": "c2m_loss_offset_db", "lro": "c2m_loss_offset_db",
                "npo_dsp": "npo_loss_offset_db", "cpo": "cpo_loss_offset_db"}
 #: loss shifts (dB) at which the energy ratio curves are tabulated for the Monte Carlo
 RATIO_GRID_DB = np.arange(-6.0, 14.0001, 0.25)
+#: points of the t_FO4 axis of the ratio tables (over the assumption's documented range)
+FO4_GRID_POINTS = 21
+#: points of the crosstalk-scale ratio curves (over the assumption's documented range)
+XT_GRID_POINTS = 5
 #: switch-side blocks (the rest is the module / engine)
 SWITCH_BLOCKS = ("switch_serdes", "switch_serdes_tx", "switch_serdes_rx")
 
@@ -90,6 +94,14 @@ class EndPoint:
         ``E(L0 + ratio_db) / E(L0)`` from the tabulated energy model.
     breakdown : EnergyBreakdown
         The energy model's result.
+    fo4_s : ndarray
+        t_FO4 (7 nm) axis of ``ratio_fo4``.
+    ratio_fo4, closes_fo4 : ndarray
+        ``E(L0 + ratio_db; t_FO4) / E(L0; point t_FO4)`` (shape ``fo4_s × ratio_db``, tabulated
+        energy model) and whether the link closes there.
+    xt_scale, xt_ratio, xt_closes : ndarray
+        Crosstalk amplitude multiplier, ``E(crosstalk × s) / E(crosstalk)`` over this end's own
+        channel, and whether the link closes there.
     """
 
     block: str
@@ -104,6 +116,12 @@ class EndPoint:
     ratio_db: np.ndarray = field(repr=False)
     ratio: np.ndarray = field(repr=False)
     breakdown: Any = field(repr=False, default=None)
+    fo4_s: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(1))
+    ratio_fo4: np.ndarray = field(repr=False, default_factory=lambda: np.ones((1, 1)))
+    closes_fo4: np.ndarray = field(repr=False, default_factory=lambda: np.ones((1, 1), dtype=bool))
+    xt_scale: np.ndarray = field(repr=False, default_factory=lambda: np.ones(1))
+    xt_ratio: np.ndarray = field(repr=False, default_factory=lambda: np.ones(1))
+    xt_closes: np.ndarray = field(repr=False, default_factory=lambda: np.ones(1, dtype=bool))
 
 
 class PortModel:
@@ -150,6 +168,7 @@ class PortModel:
         p = self.point
         self.linear_channel = None
         self.ends: list[EndPoint] = []
+        self._channels: list[Any] = []
         for end in self.arch.ends:
             ch = channel
             if end.linear:
@@ -160,36 +179,158 @@ class PortModel:
             node = gen.node_nm if end.side == "switch" else gen.module_node_nm
             e = energy_per_bit(channel=ch, baud=gen.baud, node_nm=node, exclude=self.path.exclude,
                                target_ber=self.target_ber, scope=end.scope, crosstalk=self.crosstalk)
-            grid, ratio = self._ratio_curve(e, node, end.scope)
             self.ends.append(EndPoint(end.block, end.side, end.scope, end.linear, node,
                                       e.total_pj_per_bit, e.il_nyquist_db, e.architecture,
-                                      dict(e.eq_settings), grid, ratio, e))
+                                      dict(e.eq_settings), RATIO_GRID_DB.copy(), np.ones(RATIO_GRID_DB.size),
+                                      e))
+            self._channels.append(ch)
+        self._cache = cache
+        self._curves_ready = False
         self._lin_eq_w = 0.0
         if self.arch.linear_eq_directions:
             self._lin_eq_w = components.linear_eq_w(_module_peaking_db(p), gen.baud, gen.module_node_nm)
 
-    def _ratio_curve(self, e: Any, node: float, scope: str) -> tuple[np.ndarray, np.ndarray]:
-        """``E(L0 + ΔL) / E(L0)`` on :data:`RATIO_GRID_DB` from the tabulated energy model."""
-        from ..power import energy_per_bit_batch
+    def ensure_curves(self) -> None:
+        """Tabulate every end's ratio curves (loss × t_FO4, crosstalk scale) once, on first need.
 
+        Curves of the same end over the same channel are shared between ports through the
+        channel cache; models priced at their point values only never compute them.
+        """
+        if self._curves_ready:
+            return
+        p = self.point
+        for end, ch in zip(self.ends, self._channels, strict=True):
+            key = ("ratio curves", self.path, self.gen.baud, end.linear, p["linear_f3db_over_baud"],
+                   p["linear_penalty_db"], end.node_nm, end.scope, self.target_ber, _xt_key(self.crosstalk),
+                   tuple((k, self.assumptions[k].low, self.assumptions[k].value, self.assumptions[k].high)
+                         for k in ("t_fo4_s", "crosstalk_scale")))
+            if key not in self._cache:
+                self._cache[key] = (self._ratio_table(end.breakdown, ch, end.node_nm, end.scope),
+                                    self._xt_curve(end.breakdown, ch, end.node_nm, end.scope))
+            (fo4, r2, ok2), (xs, xr, xok) = self._cache[key]
+            i0 = int(np.argmin(np.abs(fo4 - p["t_fo4_s"])))
+            end.ratio, end.fo4_s, end.ratio_fo4, end.closes_fo4 = r2[i0].copy(), fo4, r2, ok2
+            end.xt_scale, end.xt_ratio, end.xt_closes = xs, xr, xok
+        self._curves_ready = True
+
+    def _ratio_table(self, e: Any, ch: Any, node: float, scope: str
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``E(L0 + ΔL; t_FO4) / E(L0; point t_FO4)`` on :data:`RATIO_GRID_DB` × the t_FO4 range.
+
+        The t_FO4 axis at ``ΔL = 0`` is this end's own channel (its SI operating table once,
+        the energy budget solved for each t_FO4: the SI does not depend on it); the loss axis
+        of each row is the tabulated energy model (``energy_per_bit_batch`` with that t_FO4)
+        relative to its own value at ``L0``.  Beyond the last closing loss each row holds its
+        last closing ratio (and ``closes`` is False there); a t_FO4 at which the channel does
+        not close holds the nearest closing one.
+        """
+        import dataclasses
+
+        from ..power import energy_per_bit_batch
+        from ..power.coefficients import DEFAULT_COEFFICIENTS
+
+        a = self.assumptions["t_fo4_s"]
+        fo4 = _grid_with(a.low, a.high, FO4_GRID_POINTS, a.value)
+        cos = [dataclasses.replace(DEFAULT_COEFFICIENTS, t_fo4_s=float(t)) for t in fo4]
+        i0 = int(np.argmin(np.abs(fo4 - a.value)))
+        at_l0 = _channel_energies(ch, self.gen.baud, node, self.path.exclude, self.target_ber, scope,
+                                  self.crosstalk, cos)
+        at_l0[i0] = e.total_pj_per_bit
+        ok0 = np.isfinite(at_l0) & (at_l0 > 0)
+        c = _hold(at_l0 / e.total_pj_per_bit, ok0)
         l0 = float(e.il_nyquist_db)
         loss = np.clip(l0 + RATIO_GRID_DB, 0.0, None)
-        b = energy_per_bit_batch(loss, baud=self.gen.baud, node_nm=node, exclude=self.path.exclude,
-                                 target_ber=self.target_ber, scope=scope, channel_kind=_kind(self.path),
-                                 crosstalk=self.crosstalk)
-        tab = np.asarray(b.total_pj_per_bit, dtype=float)
-        ref = float(np.interp(l0, loss[np.isfinite(tab)], tab[np.isfinite(tab)])) if np.any(
-            np.isfinite(tab)) else float("nan")
-        if not math.isfinite(ref) or ref <= 0:
-            return RATIO_GRID_DB.copy(), np.ones_like(RATIO_GRID_DB)
-        r = tab / ref
-        # beyond the last closing loss, hold the last finite ratio (counted as "not closing")
-        ok = np.isfinite(r)
-        idx = np.maximum.accumulate(np.where(ok, np.arange(r.size), 0))
-        r = np.where(ok, r, r[idx])
-        first = int(np.argmax(ok))
-        r[:first] = r[first]
-        return RATIO_GRID_DB.copy(), r
+        out = np.empty((fo4.size, loss.size))
+        closes = np.empty((fo4.size, loss.size), dtype=bool)
+        point_row = None
+        for k, co in enumerate(cos):
+            tab = np.asarray(energy_per_bit_batch(
+                loss, baud=self.gen.baud, node_nm=node, exclude=self.path.exclude, target_ber=self.target_ber,
+                scope=scope, channel_kind=_kind(self.path), crosstalk=self.crosstalk,
+                coefficients=co).total_pj_per_bit, dtype=float)
+            ok = np.isfinite(tab) & (tab > 0)
+            ref = float(np.interp(l0, loss[ok], tab[ok])) if np.any(ok) else float("nan")
+            if math.isfinite(ref) and ref > 0:
+                out[k] = c[k] * _hold(tab / ref, ok)
+            else:
+                out[k] = np.nan
+            closes[k] = ok & ok0[k]
+            if k == i0:
+                point_row = out[k].copy()
+        # rows without a tabulated reference: the point row's loss shape at their channel level
+        for k in range(fo4.size):
+            if not np.all(np.isfinite(out[k])):
+                base = np.ones(loss.size) if point_row is None or not np.all(np.isfinite(point_row)) \
+                    else point_row
+                out[k] = c[k] * base
+                closes[k] = False
+        return fo4, out, closes
+
+    def _xt_curve(self, e: Any, ch: Any, node: float, scope: str
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``E(crosstalk × s) / E(crosstalk)`` over this end's channel, s over the assumption's range.
+
+        Priced like the point (``energy_per_bit(channel=...)``); ones where the generation has
+        no crosstalk on this link.  Where a scale does not close, the last closing ratio is
+        held (and ``closes`` is False there).
+        """
+        import dataclasses
+
+        from ..errors import SIKernelError as _Err
+        from ..power import energy_per_bit
+        from ..power.crosstalk import resolve
+
+        a = self.assumptions["crosstalk_scale"]
+        xt = resolve(self.crosstalk)
+        if xt is None or a.high <= a.low:
+            return np.array([a.value]), np.ones(1), np.ones(1, dtype=bool)
+        xs = _grid_with(a.low, a.high, XT_GRID_POINTS, a.value)
+        tab = np.full(xs.size, np.nan)
+        for k, sc in enumerate(xs):
+            if sc == a.value:
+                tab[k] = e.total_pj_per_bit
+                continue
+            try:
+                tab[k] = energy_per_bit(channel=ch, baud=self.gen.baud, node_nm=node,
+                                        exclude=self.path.exclude, target_ber=self.target_ber, scope=scope,
+                                        crosstalk=dataclasses.replace(xt, scale=xt.scale * float(sc))
+                                        ).total_pj_per_bit
+            except _Err:
+                pass
+        ok = np.isfinite(tab) & (tab > 0)
+        return xs, _hold(tab / e.total_pj_per_bit, ok), ok
+
+    def end_factor(self, end: EndPoint, v: dict[str, Any]) -> Any:
+        """``E / E(point)`` of ``end`` for inputs ``v``: loss shift × t_FO4 table × crosstalk curve."""
+        shift = self.end_shift_db(end, v)
+        t = np.asarray(v.get("t_fo4_s", self.point["t_fo4_s"]), dtype=float)
+        x = np.asarray(v.get("crosstalk_scale", self.point["crosstalk_scale"]), dtype=float)
+        if not (np.ndim(shift) or np.ndim(t) or np.ndim(x)) and shift == 0 \
+                and t == self.point["t_fo4_s"] and x == self.point["crosstalk_scale"]:
+            return 1.0
+        self.ensure_curves()
+        r_l = _bilinear(end.fo4_s, end.ratio_db, end.ratio_fo4, t, shift)
+        r_x = np.interp(x, end.xt_scale, end.xt_ratio) if end.xt_scale.size > 1 else 1.0
+        return r_l * r_x
+
+    def not_closing(self, v: dict[str, Any]) -> np.ndarray:
+        """Whether some host end of this port does not close for inputs ``v`` (per draw).
+
+        A draw beyond the last closing grid point of an end's loss/t_FO4 table or its
+        crosstalk curve counts; its energy is the held last closing one (an underestimate),
+        so the count is reported with the bands.
+        """
+        self.ensure_curves()
+        out = np.zeros(np.broadcast(*[np.asarray(x) for x in v.values()]).shape, dtype=bool)
+        t = np.asarray(v.get("t_fo4_s", self.point["t_fo4_s"]), dtype=float)
+        x = np.asarray(v.get("crosstalk_scale", self.point["crosstalk_scale"]), dtype=float)
+        for end in self.ends:
+            shift = self.end_shift_db(end, v)
+            c = _bilinear(end.fo4_s, end.ratio_db, end.closes_fo4.astype(float), t, shift) < 1.0 - 1e-9
+            if end.xt_scale.size > 1:
+                c = c | (np.interp(x, end.xt_scale, end.xt_closes.astype(float)) < 1.0 - 1e-9)
+            out = out | c
+        return out
 
     # -- evaluation -----------------------------------------------------------------
     def end_shift_db(self, end: EndPoint, v: dict[str, Any]) -> Any:
@@ -227,9 +368,7 @@ class PortModel:
         rate = g.lane_line_gbps * 1e-3  # W per (pJ/bit)
         out: dict[str, Any] = {}
         for end in self.ends:
-            shift = self.end_shift_db(end, v)
-            ratio = np.interp(shift, end.ratio_db, end.ratio) if np.ndim(shift) or shift != 0 else 1.0
-            out[end.block] = end.pj_per_bit * rate * n * serdes_factor * ratio
+            out[end.block] = end.pj_per_bit * rate * n * serdes_factor * self.end_factor(end, v)
         a = self.arch
         share = v["dsp_tx_share"] if a.dsp_share == "tx" else float(a.dsp_share)
         if a.dsp_share == "tx" or float(a.dsp_share) > 0:
@@ -261,6 +400,86 @@ class PortModel:
             return None
         p = self.point
         return float(components.lasers_per_lane(p["els_lane_optical_dbm"], p["els_laser_out_dbm"]))
+
+
+def _xt_key(crosstalk: Any) -> Any:
+    """A hashable key of a crosstalk argument (None when off)."""
+    from ..power.crosstalk import resolve
+
+    m = resolve(crosstalk)
+    return None if m is None else tuple(sorted(m.key().items()))
+
+
+def _channel_energies(ch: Any, baud: float, node: float, exclude: tuple[str, ...], ber: float, scope: str,
+                      crosstalk: Any, coefficient_sets: list[Any]) -> np.ndarray:
+    """``energy_per_bit(channel=ch, coefficients=c).total_pj_per_bit`` for each ``c`` (NaN: not closing).
+
+    The channel's SI operating table does not depend on the energy coefficients, so it is
+    computed once (the path :func:`sikernel.power.energy_per_bit` takes with ``channel=``)
+    and the budget solved for each coefficient set.
+    """
+    from ..power import api, budget
+    from ..power.crosstalk import resolve
+
+    fb, mod, levels, tech, arch, ber_, sc, clk, txk, _ = api._check_common(
+        baud, "pam4", node, "auto", ber, scope, "cdr", "ffe", "host")
+    op, il = api.channel_op_table(ch, fb, levels, crosstalk=resolve(crosstalk))
+    op = api.restrict(budget.with_retimed_ctle_only(op), exclude)
+    out = np.full(len(coefficient_sets), np.nan)
+    for k, co in enumerate(coefficient_sets):
+        try:
+            out[k] = api.breakdown(op, levels=levels, baud=fb, modulation=mod, tech=tech, co=co,
+                                   architecture=arch, target_ber=ber_, scope=sc, il_db=il,
+                                   si_path="channel", clocking=clk, tx_kind=txk).total_pj_per_bit
+        except SIKernelError:
+            pass
+    return out
+
+
+def _grid_with(low: float, high: float, n: int, value: float) -> np.ndarray:
+    """``n`` even points on ``[low, high]`` with the one nearest ``value`` set to it exactly."""
+    if high <= low:
+        return np.array([float(value)])
+    g = np.linspace(low, high, n)
+    k = int(np.argmin(np.abs(g - value)))
+    if abs(g[k] - value) <= 1e-6 * (high - low):
+        g[k] = value
+    else:
+        g = np.sort(np.append(g, value))
+    return g
+
+
+def _hold(r: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    """``r`` with its non-closing points replaced by the nearest closing one below (first one above).
+
+    Every value comes from a closing point: no NaN or inf reaches the Monte Carlo.
+    """
+    if not np.any(ok):
+        return np.ones_like(r)
+    idx = np.maximum.accumulate(np.where(ok, np.arange(r.size), 0))
+    out = np.where(ok, r, r[idx])
+    first = int(np.argmax(ok))
+    out[:first] = out[first]
+    return out
+
+
+def _bilinear(ys: np.ndarray, xs: np.ndarray, z: np.ndarray, y: Any, x: Any) -> Any:
+    """``z(y, x)`` by linear interpolation on the grid ``ys × xs`` (clamped at its edges)."""
+    rows = np.array([np.interp(x, xs, zr) for zr in z])
+    if ys.size == 1:
+        return rows[0]
+    yc = np.clip(y, ys[0], ys[-1])
+    k = np.clip(np.searchsorted(ys, yc, side="right") - 1, 0, ys.size - 2)
+    w = (yc - ys[k]) / (ys[k + 1] - ys[k])
+    if rows.ndim == 1:
+        return (1.0 - w) * rows[k] + w * rows[k + 1]
+    b = np.broadcast_shapes(rows.shape[1:], np.shape(k))
+    rows = np.broadcast_to(rows, (ys.size, *b))
+    k_b = np.broadcast_to(k, b)
+    w_b = np.broadcast_to(w, b)
+    lo = np.take_along_axis(rows, k_b[None], axis=0)[0]
+    hi = np.take_along_axis(rows, (k_b + 1)[None], axis=0)[0]
+    return (1.0 - w_b) * lo + w_b * hi
 
 
 def _kind(path: PathSpec) -> str:
@@ -344,5 +563,5 @@ def _fixed_module_w(a: Architecture, gen: Generation, p: dict[str, float]) -> fl
             + p["module_tia_w"] * p["engine_tia_factor"]) * n + p["engine_other_w"]
 
 
-__all__ = ["RATIO_GRID_DB", "SWITCH_BLOCKS", "EndPoint", "PortModel", "linear_path_loss_db",
-           "port_w_vs_host_loss"]
+__all__ = ["FO4_GRID_POINTS", "RATIO_GRID_DB", "SWITCH_BLOCKS", "XT_GRID_POINTS", "EndPoint", "PortModel",
+           "linear_path_loss_db", "port_w_vs_host_loss"]

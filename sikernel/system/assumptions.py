@@ -1,4 +1,4 @@
-"""Every number of the optical side, with its range and source (one table per switch generation).
+"""Every number of the optical side (and two host-SerDes inputs), with range and source, per generation.
 
 An :class:`Assumption` holds a point value and a documented range ``[low, high]``;
 the uncertainty propagation (:mod:`sikernel.system.uncertainty`) draws each input from a
@@ -16,6 +16,11 @@ engines"; the module side may be fitted on them):
   Photonics < 22 W, Broadcom Sian3 < 23 W, Semtech 23–25 W; M/H) of which the 3 nm DSP is
   ≈ 60 % (≈ 13 of 22 W; Source Photonics, M).  The other 40 % is split like the 800G
   module's non-DSP part (assumption: same driver : laser : TIA : other ratio, 18 : 18 : 5 : 10).
+
+Two inputs of the host-SerDes energy model are here too, because they move the answer:
+``t_fo4_s`` (the gate delay, :mod:`sikernel.power.coefficients`, its documented range) and
+``crosstalk_scale`` (the host links' crosstalk amplitude relative to the generation's
+model); they enter the host ends through ratio curves (:class:`sikernel.system.account.PortModel`).
 
 Derived per-lane figures (D) are those fractions × total / 8 lanes.  Their ranges are
 ±30 % (driver, laser, TIA) and ±40 % (other): the totals' published spread (±7–10 %)
@@ -149,6 +154,21 @@ def assumptions(g: Generation) -> dict[str, Assumption]:
         "assumption: engine TIA power / the retimed module's TIA power (same TIA core)")
     add("engine_other_w", 0.4 if is200 else 0.25, 0.15 if is200 else 0.1, 0.8 if is200 else 0.6,
         "W per port", "assumption: engine controller, monitor photodiodes, heater control")
+    # host-SerDes energy model inputs that move the answer (ratio curves of sikernel.system.account)
+    from ..power.coefficients import DEFAULT_COEFFICIENTS, DOC
+
+    fo4 = DOC["t_fo4_s"]
+    add("t_fo4_s", DEFAULT_COEFFICIENTS.t_fo4_s, fo4.low, fo4.high, "s (FO4 delay at 7 nm)",
+        "sikernel.power.coefficients t_fo4_s, its documented range: " + fo4.source
+        + "; sets the analog DFE one-UI loop and the serializer self-loading, and so the receiver "
+          "family near 25 dB at 3-5 nm")
+    add("crosstalk_scale", 1.0, 0.5, 1.5, "x crosstalk amplitude of the generation's model",
+        "assumption: multiplier of the host links' power-sum FEXT/NEXT amplitude (sikernel.power."
+        "crosstalk, fitted on the one measured set, P802.3ck CA_19p75dB). Upper end x1.5 (+3.5 dB): "
+        "the 802.3ck COM sheets' full-swing NEXT aggressors, A_ne/A_v = 0.608/0.413 = 1.47, and the "
+        "fit's rms residual (FEXT 3.1 dB, NEXT 4.8 dB); lower end x0.5 (-6 dB): a host board and "
+        "package better isolated than a cable assembly with its connectors (no published crosstalk "
+        "limit to anchor it: 802.3ck specifies crosstalk only through COM)")
     return {x.name: x for x in out}
 
 

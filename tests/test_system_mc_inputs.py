@@ -1,0 +1,140 @@
+"""The gate delay t_FO4 and the crosstalk level in the study's Monte Carlo and tornado.
+
+References: the public energy model itself, :func:`sikernel.power.energy_per_bit` over
+each end's own channel with the coefficient / crosstalk changed (the slow obvious path
+the ratio curves must reproduce at their grid points); the former loss-only ratio curve
+(``np.interp`` of the loss shift, written out here) for the collapsed-range case.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from sikernel.power import energy_per_bit
+from sikernel.power.coefficients import DEFAULT_COEFFICIENTS, DOC
+from sikernel.system import account
+from sikernel.system.account import PortModel
+from sikernel.system.assumptions import assumptions
+from sikernel.system.standards import generation
+from sikernel.system.uncertainty import draw, uniform_columns
+
+#: ratio curve at a grid point vs energy_per_bit evaluated directly (same arithmetic, reordered)
+RTOL_SAME_PATH = 1e-9
+
+
+def _end_pj(pm: PortModel, end, **kw) -> float:
+    ch = pm.linear_channel if end.linear else pm.channel
+    args = {"crosstalk": pm.crosstalk, **kw}
+    return energy_per_bit(channel=ch, baud=pm.gen.baud, node_nm=end.node_nm, exclude=pm.path.exclude,
+                          target_ber=pm.target_ber, scope=end.scope, **args).total_pj_per_bit
+
+
+def _end_w(pm: PortModel, end, pj: float) -> float:
+    return pj * pm.gen.lane_line_gbps * 1e-3 * pm.gen.lanes_per_port
+
+
+@pytest.fixture(scope="module")
+def models_200g():
+    g = generation("102.4T")
+    cache: dict = {}
+    return {a: PortModel(a, g, channel_cache=cache) for a in ("npo", "lpo", "pluggable", "cpo")}
+
+
+def test_new_inputs_carry_their_documented_ranges():
+    for gname in ("51.2T", "102.4T"):
+        a = assumptions(generation(gname))
+        t = a["t_fo4_s"]
+        doc = DOC["t_fo4_s"]
+        assert (t.low, t.value, t.high) == (doc.low, DEFAULT_COEFFICIENTS.t_fo4_s, doc.high)
+        x = a["crosstalk_scale"]
+        assert (x.low, x.value, x.high) == (0.5, 1.0, 1.5)
+        assert t.source and x.source
+
+
+@pytest.mark.parametrize("arch", ["npo", "pluggable"])
+def test_t_fo4_axis_is_the_energy_model_over_the_channel(models_200g, arch):
+    """At every grid t_FO4 (no loss shift) the end costs what energy_per_bit says for that t_FO4."""
+    pm = models_200g[arch]
+    pm.ensure_curves()
+    for end in pm.ends:
+        for t in end.fo4_s[[0, 3, 7, 12, -1]]:
+            got = pm.blocks_w({**pm.point, "t_fo4_s": float(t)})[end.block]
+            co = dataclasses.replace(DEFAULT_COEFFICIENTS, t_fo4_s=float(t))
+            want = _end_w(pm, end, _end_pj(pm, end, coefficients=co))
+            assert got == pytest.approx(want, rel=RTOL_SAME_PATH), (arch, end.block, t)
+
+
+@pytest.mark.parametrize("arch", ["lpo", "pluggable"])
+def test_crosstalk_axis_is_the_energy_model_over_the_channel(models_200g, arch):
+    pm = models_200g[arch]
+    pm.ensure_curves()
+    for end in pm.ends:
+        for s in end.xt_scale:
+            got = pm.blocks_w({**pm.point, "crosstalk_scale": float(s)})[end.block]
+            want = _end_w(pm, end, _end_pj(pm, end, crosstalk=dataclasses.replace(pm.crosstalk,
+                                                                                  scale=float(s))))
+            assert got == pytest.approx(want, rel=RTOL_SAME_PATH), (arch, end.block, s)
+    # the linear 200G link pays for more crosstalk (its margin is what 1.75x exhausts)
+    if arch == "lpo":
+        w = [pm.blocks_w({**pm.point, "crosstalk_scale": s})["switch_serdes"] for s in (0.5, 1.0, 1.5)]
+        assert w[0] < w[1] < w[2]
+
+
+def test_collapsed_ranges_give_the_loss_only_curves(models_200g):
+    """t_FO4 and crosstalk at their point: every draw costs what the former loss-only curve gave."""
+    pm = models_200g["lpo"]
+    g = pm.gen
+    u = uniform_columns(sorted(set(pm.assumptions) | {"serdes_model", "line_dsp"}), 400, 3)
+    d = draw(pm.assumptions, u, 0.3, 0.8, 1.2)
+    v = {**d.values, "t_fo4_s": np.full(400, pm.point["t_fo4_s"]),
+         "crosstalk_scale": np.full(400, pm.point["crosstalk_scale"])}
+    got = pm.blocks_w(v, d.serdes_factor)
+    # former formula: E(L0 + ΔL)/E(L0) on the point t_FO4 row, interpolated in the loss shift only
+    pm.ensure_curves()
+    for end in pm.ends:
+        shift = pm.end_shift_db(end, v)
+        old = end.pj_per_bit * g.lane_line_gbps * 1e-3 * g.lanes_per_port * d.serdes_factor * np.interp(
+            shift, end.ratio_db, end.ratio)
+        np.testing.assert_allclose(got[end.block], old, rtol=RTOL_SAME_PATH)
+
+
+def test_crosstalk_beyond_the_link_margin_is_counted_not_nan(monkeypatch):
+    """A crosstalk range past what the 200G linear link closes: finite energies, draws counted."""
+    real = account.assumptions
+
+    def wide(g):
+        a = real(g)
+        x = a["crosstalk_scale"]
+        return {**a, "crosstalk_scale": dataclasses.replace(x, high=3.0)}
+
+    monkeypatch.setattr(account, "assumptions", wide)
+    pm = PortModel("lpo", generation("102.4T"))
+    xs = np.array([0.5, 1.0, 1.5, 2.5, 3.0])
+    v = {**pm.point, "crosstalk_scale": xs}
+    w = pm.blocks_w(v)["switch_serdes"]
+    assert np.all(np.isfinite(w))
+    nc = pm.not_closing(v)
+    assert list(nc) == [False, False, False, True, True]
+    # the held energy is the last closing one (a lower bound of the real cost)
+    assert w[3] == pytest.approx(w[4])
+    assert not pm.not_closing(dict(pm.point))
+
+
+def test_tornado_and_counts_in_the_study():
+    from sikernel.study import run_study
+
+    res = run_study(n_draws=300, with_eyes=False, with_curves=False,
+                    architectures=("pluggable", "lpo", "cpo"))
+    for g, t in res.tornado.items():
+        names = [i["input"] for i in t["inputs"]]
+        assert "t_fo4_s" in names and "crosstalk_scale" in names, g
+        assert all(np.isfinite(i["swing_w"]) for i in t["inputs"])
+    for p in res.ports:
+        assert p["mc_draws"] == 300
+        assert 0 <= p["mc_not_closing_draws"] <= 300
+        for k in ("w_per_port", "saving_vs_pluggable_w"):
+            if k == "w_per_port" or p["architecture"] != "pluggable":
+                assert p[k + "_p10"] <= p[k] <= p[k + "_p90"], (p["generation"], p["architecture"], k)
