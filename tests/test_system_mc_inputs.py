@@ -138,3 +138,21 @@ def test_tornado_and_counts_in_the_study():
         for k in ("w_per_port", "saving_vs_pluggable_w"):
             if k == "w_per_port" or p["architecture"] != "pluggable":
                 assert p[k + "_p10"] <= p[k] <= p[k + "_p90"], (p["generation"], p["architecture"], k)
+
+
+def test_crosstalk_effect_block_rows():
+    """The docs generator's crosstalk table: one row per port of both runs, change from the two W."""
+    from types import SimpleNamespace
+
+    from sikernel.system.readme import XT_BEGIN, XT_END, crosstalk_effect_block
+
+    def port(arch, w):
+        return {"generation": "102.4T", "architecture": arch, "w_per_port": w, "w_per_port_p10": 0.9 * w,
+                "w_per_port_p90": 1.2 * w}
+
+    on = SimpleNamespace(ports=[port("lpo", 13.0), port("cpo", 4.0)], provenance={})
+    off = SimpleNamespace(ports=[port("lpo", 12.5)], provenance={})
+    b = crosstalk_effect_block(on, off)
+    assert b.startswith(XT_BEGIN) and b.rstrip().endswith(XT_END)
+    rows = [r for r in b.splitlines() if r.startswith("| 102.4T")]
+    assert rows == ["| 102.4T | lpo | 12.50 | 13.00 (11.70–15.60) | +4.0 % |"]

@@ -92,6 +92,8 @@ def answer_block(res: Any, figure: str) -> str:
 
 DOCS_BEGIN = "<!-- system-tables:begin -->"
 DOCS_END = "<!-- system-tables:end -->"
+XT_BEGIN = "<!-- crosstalk-effect:begin -->"
+XT_END = "<!-- crosstalk-effect:end -->"
 
 
 def _g(x: float) -> str:
@@ -142,11 +144,43 @@ def tables_block(res: Any) -> str:
     for g, t in res.tornado.items():
         out += [f"Tornado, {g}: CPO saving {t['base_w']:.0f} W per switch at the point values.", "",
                 "| input | low → saving W | high → saving W | swing W |", "|---|---|---|---|"]
-        for it in t["inputs"][:10]:
+        for it in t["inputs"]:
             out.append(f"| `{it['input']}` | {_g(it['low'])} → {it['saving_w_at_low']:.0f} | "
                        f"{_g(it['high'])} → {it['saving_w_at_high']:.0f} | {it['swing_w']:.0f} |")
         out.append("")
     out.append(DOCS_END)
+    return "\n".join(out)
+
+
+def crosstalk_effect_block(res: Any, res_off: Any) -> str:
+    """Markdown table for docs/energy-model.md: W per port with the standard crosstalk and without.
+
+    Parameters
+    ----------
+    res : StudyResult
+        The default study (crosstalk as each standard's COM).
+    res_off : StudyResult
+        The same study with ``crosstalk=None``.
+
+    Returns
+    -------
+    str
+        The block, markers included.
+    """
+    off = {(p["generation"], p["architecture"]): p for p in res_off.ports}
+    out = [XT_BEGIN, "", f"*Generated from two study runs ({res.provenance.get('created_utc', '')}, "
+           f"sikernel {res.provenance.get('sikernel_version', '')}): W per port, point values (p10–p90 "
+           "with crosstalk).*", "",
+           "| generation | architecture | no crosstalk | with crosstalk (p10–p90) | change |",
+           "|---|---|---|---|---|"]
+    for p in res.ports:
+        q = off.get((p["generation"], p["architecture"]))
+        if q is None:
+            continue
+        out.append(f"| {p['generation']} | {p['architecture']} | {q['w_per_port']:.2f} | "
+                   f"{p['w_per_port']:.2f} ({p['w_per_port_p10']:.2f}–{p['w_per_port_p90']:.2f}) | "
+                   f"{100.0 * (p['w_per_port'] / q['w_per_port'] - 1.0):+.1f} % |")
+    out += ["", XT_END]
     return "\n".join(out)
 
 
@@ -223,7 +257,12 @@ def main(argv: list[str] | None = None) -> int:
         if DOCS_BEGIN not in text:
             print(f"{docs} has no {DOCS_BEGIN} marker; tables not written")
         else:
-            _atomic_write(docs, replace_block(text, tables_block(res), DOCS_BEGIN, DOCS_END))
+            text = replace_block(text, tables_block(res), DOCS_BEGIN, DOCS_END)
+            if XT_BEGIN in text:
+                off = run_study(with_eyes=False, with_curves=False, n_draws=a.draws, seed=a.seed,
+                                crosstalk=None)
+                text = replace_block(text, crosstalk_effect_block(res, off), XT_BEGIN, XT_END)
+            _atomic_write(docs, text)
             print(f"wrote the tables of {docs}")
     return 0
 
