@@ -937,7 +937,9 @@ def fom_grid(basis_v, xcorr, xt_fext, ctle_w, var_n, offs, tx, m_spui, bmin, bma
                 _combine_xcorr(xcorr[2 + g], ctle_w[k], n_lag, r_x[gf])
                 gf += 1
             else:
-                _combine_xcorr(xcorr[2 + g], ctle_w[k], 1, r_tmp)
+                # lag 0 only; min(n_lag, 1) (= 1) rather than a literal 1, which Numba would
+                # compile as a second specialisation (Literal[int](1)) of _combine_xcorr
+                _combine_xcorr(xcorr[2 + g], ctle_w[k], min(n_lag, 1), r_tmp)
                 best = 0.0
                 for mm in range(m_spui):
                     if r_tmp[0, mm] > best:
