@@ -156,3 +156,29 @@ def test_crosstalk_effect_block_rows():
     assert b.startswith(XT_BEGIN) and b.rstrip().endswith(XT_END)
     rows = [r for r in b.splitlines() if r.startswith("| 102.4T")]
     assert rows == ["| 102.4T | lpo | 12.50 | 13.00 (11.70–15.60) | +4.0 % |"]
+
+
+def test_joint_loss_and_crosstalk_limit_against_the_channel(models_200g):
+    """A draw both lossier and noisier than the point is counted exactly when the real link fails.
+
+    Reference: energy_per_bit over the LPO channel with the linear path at the drawn penalty
+    and the drawn crosstalk (no ratio curves, no separability).
+    """
+    from sikernel import SIKernelError
+    from sikernel.system.channels import with_linear_path
+
+    pm = models_200g["lpo"]
+    g = pm.gen
+    for pen, sc in ((4.0, 1.5), (8.0, 1.0), (8.0, 1.5), (6.0, 1.5)):
+        ch = with_linear_path(pm.channel, g.baud, pm.point["linear_f3db_over_baud"], pen)
+        try:
+            energy_per_bit(channel=ch, baud=g.baud, node_nm=3, exclude=pm.path.exclude,
+                           target_ber=pm.target_ber, crosstalk=dataclasses.replace(pm.crosstalk, scale=sc))
+            closes = True
+        except SIKernelError:
+            closes = False
+        counted = bool(pm.not_closing({**pm.point, "linear_penalty_db": pen, "crosstalk_scale": sc}))
+        assert counted == (not closes), (pen, sc)
+    # neither input alone at these values fails
+    assert not pm.not_closing({**pm.point, "linear_penalty_db": 8.0})
+    assert not pm.not_closing({**pm.point, "crosstalk_scale": 1.5})

@@ -102,6 +102,9 @@ class EndPoint:
     xt_scale, xt_ratio, xt_closes : ndarray
         Crosstalk amplitude multiplier, ``E(crosstalk × s) / E(crosstalk)`` over this end's own
         channel, and whether the link closes there.
+    xt_loss_limit_db : ndarray
+        Largest loss shift (flat, dB) with which this end's channel still closes at each
+        ``xt_scale`` (inf: closes over every shift the ranges allow).
     """
 
     block: str
@@ -122,6 +125,7 @@ class EndPoint:
     xt_scale: np.ndarray = field(repr=False, default_factory=lambda: np.ones(1))
     xt_ratio: np.ndarray = field(repr=False, default_factory=lambda: np.ones(1))
     xt_closes: np.ndarray = field(repr=False, default_factory=lambda: np.ones(1, dtype=bool))
+    xt_loss_limit_db: np.ndarray = field(repr=False, default_factory=lambda: np.full(1, np.inf))
 
 
 class PortModel:
@@ -205,9 +209,11 @@ class PortModel:
                    tuple((k, self.assumptions[k].low, self.assumptions[k].value, self.assumptions[k].high)
                          for k in ("t_fo4_s", "crosstalk_scale")))
             if key not in self._cache:
-                self._cache[key] = (self._ratio_table(end.breakdown, ch, end.node_nm, end.scope),
-                                    self._xt_curve(end.breakdown, ch, end.node_nm, end.scope))
-            (fo4, r2, ok2), (xs, xr, xok) = self._cache[key]
+                xt = self._xt_curve(end.breakdown, ch, end.node_nm, end.scope)
+                self._cache[key] = (self._ratio_table(end.breakdown, ch, end.node_nm, end.scope), xt,
+                                    self._xt_loss_limits(end, ch, xt[0], xt[2]))
+            (fo4, r2, ok2), (xs, xr, xok), lim = self._cache[key]
+            end.xt_loss_limit_db = lim
             i0 = int(np.argmin(np.abs(fo4 - p["t_fo4_s"])))
             end.ratio, end.fo4_s, end.ratio_fo4, end.closes_fo4 = r2[i0].copy(), fo4, r2, ok2
             end.xt_scale, end.xt_ratio, end.xt_closes = xs, xr, xok
@@ -300,6 +306,57 @@ class PortModel:
         ok = np.isfinite(tab) & (tab > 0)
         return xs, _hold(tab / e.total_pj_per_bit, ok), ok
 
+    def _xt_loss_limits(self, end: EndPoint, ch: Any, xs: np.ndarray, ok: np.ndarray) -> np.ndarray:
+        """Largest flat loss shift that still closes over ``ch`` at each crosstalk scale (joint limit).
+
+        One evaluation at the worst corner (largest loss shift the ranges allow, largest
+        crosstalk); only when that fails, a bisection (to ``shift / 32``) per crosstalk scale.
+        Point t_FO4.  The loss shift is applied as a flat attenuation of the through terms.
+        """
+        import dataclasses
+
+        from ..errors import SIKernelError as _Err
+        from ..power import energy_per_bit
+        from ..power.crosstalk import resolve
+
+        xt = resolve(self.crosstalk)
+        if xt is None or xs.size < 2:
+            return np.full(xs.size, np.inf)
+        a = self.assumptions
+        corner = dict(self.point)
+        okey = _OFFSET_KEY[self.arch.name]
+        corner[okey] = a[okey].high
+        corner["linear_f3db_over_baud"] = a["linear_f3db_over_baud"].low
+        corner["linear_penalty_db"] = a["linear_penalty_db"].high
+        worst = float(self.end_shift_db(end, corner))
+        if worst <= 0:
+            return np.full(xs.size, np.inf)
+
+        def closes(shift: float, sc: float) -> bool:
+            try:
+                energy_per_bit(channel=_flat_loss(ch, shift), baud=self.gen.baud, node_nm=end.node_nm,
+                               exclude=self.path.exclude, target_ber=self.target_ber, scope=end.scope,
+                               crosstalk=dataclasses.replace(xt, scale=xt.scale * float(sc)))
+                return True
+            except _Err:
+                return False
+
+        if closes(worst, float(xs[-1])):
+            return np.full(xs.size, np.inf)
+        out = np.full(xs.size, np.inf)
+        for k, sc in enumerate(xs):
+            if not ok[k]:
+                out[k] = 0.0
+                continue
+            if closes(worst, float(sc)):
+                continue
+            lo, hi = 0.0, worst
+            for _ in range(5):
+                mid = 0.5 * (lo + hi)
+                lo, hi = (mid, hi) if closes(mid, float(sc)) else (lo, mid)
+            out[k] = lo
+        return out
+
     def end_factor(self, end: EndPoint, v: dict[str, Any]) -> Any:
         """``E / E(point)`` of ``end`` for inputs ``v``: loss shift × t_FO4 table × crosstalk curve."""
         shift = self.end_shift_db(end, v)
@@ -329,6 +386,9 @@ class PortModel:
             c = _bilinear(end.fo4_s, end.ratio_db, end.closes_fo4.astype(float), t, shift) < 1.0 - 1e-9
             if end.xt_scale.size > 1:
                 c = c | (np.interp(x, end.xt_scale, end.xt_closes.astype(float)) < 1.0 - 1e-9)
+                if np.any(np.isfinite(end.xt_loss_limit_db)):
+                    lim = np.where(np.isfinite(end.xt_loss_limit_db), end.xt_loss_limit_db, 1e3)
+                    c = c | (shift > np.interp(x, end.xt_scale, lim))
             out = out | c
         return out
 
@@ -400,6 +460,19 @@ class PortModel:
             return None
         p = self.point
         return float(components.lasers_per_lane(p["els_lane_optical_dbm"], p["els_laser_out_dbm"]))
+
+
+def _flat_loss(ch: Any, loss_db: float) -> Any:
+    """``ch`` with its through terms (S21, S12) attenuated by ``loss_db`` (reflections kept)."""
+    from ..channel.core import Channel
+
+    if loss_db == 0:
+        return ch
+    s = np.array(ch.sdd, dtype=np.complex128)
+    a = 10.0 ** (-float(loss_db) / 20.0)
+    s[:, 1, 0] *= a
+    s[:, 0, 1] *= a
+    return Channel(ch.f, s, z0_ohm=ch.z0_ohm, name=f"{ch.name} + {loss_db:.2f} dB", meta=dict(ch.meta))
 
 
 def _xt_key(crosstalk: Any) -> Any:
