@@ -79,10 +79,13 @@ def start_com_tail() -> bool:
         return False
     if os.path.exists(index):
         return False
+    # the child imports this very sikernel (a checkout put on sys.path at run time included)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p))
     try:
         subprocess.Popen([sys.executable, "-c", "from sikernel._compile_ahead import _compile; _compile()"],
                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                         close_fds=True)
+                         close_fds=True, env=env)
     except OSError:  # no usable interpreter (embedded Python): compile in-process as before
         return False
     return True
@@ -96,7 +99,7 @@ def _compile() -> None:
 
     try:
         os.nice(5)
-    except OSError:
+    except (AttributeError, OSError):  # no os.nice on Windows
         pass
     for module, kernels in COM_TAIL.items():
         mod = importlib.import_module(module)

@@ -33,6 +33,13 @@ changes), this module imports rocket-fft once with ``scipy.fft`` hidden: the
 whose own Numba code calls ``scipy.fft`` and who imports it only later can
 register them with ``import rocket_fft._scipy_fft`` (or set
 ``SIKERNEL_ROCKET_FFT_SCIPY=1``).
+
+Numba's first compile or cache load also imports ``numba.np.arraymath``, whose BLAS
+probe imports the whole ``scipy.linalg`` package (0.13-0.16 s) though no COM kernel calls
+BLAS; :func:`_load_numba_arraymath` imports that module with a probe that only checks that
+``scipy.linalg`` is installed (same answer); kernels using ``np.dot`` / ``np.linalg`` still
+compile and run as before.  With an empty cache, the first COM also compiles part of its
+kernels in a child process (:mod:`sikernel._compile_ahead`).
 """
 
 from __future__ import annotations
