@@ -76,7 +76,7 @@ def _present(name: str) -> bool:
 
 @pytest.mark.channels
 @pytest.mark.parametrize("run", [r for r in RUNS if _present(r)])
-def test_c2m_matches_ieee_reference(run: str) -> None:
+def test_c2m_matches_ieee_reference(run: str, record_property) -> None:
     """Chosen CTLE and TX FFE, A_s, VEO, VEC and C2M COM per package case as COM 4.50."""
     ref = json.loads((DATA / run).read_text())
     thru = channel_path(Path(ref["channel_file"]).name)
@@ -90,6 +90,9 @@ def test_c2m_matches_ieee_reference(run: str) -> None:
         np.testing.assert_allclose(c.tx_taps[c.tx_taps != 0], np.asarray(o["TXLE_taps"])[
             np.asarray(o["TXLE_taps"]) != 0], atol=1e-9, err_msg=where)
         assert c.a_s * 1e3 == pytest.approx(o["available_signal_after_eq_mV"], rel=RTOL_SAME_PULSE), where
+        record_property("validation:c2m-com-ieee-code", abs(c.com_db - o["com_db"]))
+        record_property("validation:c2m-vec-ieee-code", abs(c.c2m["vec_db"] - o["VEC_dB"]))
+        record_property("validation:c2m-veo-ieee-code", abs(c.c2m["veo_v"] - o["VEO_mV"] * 1e-3))
         assert c.c2m["veo_v"] == pytest.approx(o["VEO_mV"] * 1e-3, abs=TOL_VEO_VS_IEEE_V), where
         assert c.c2m["vec_db"] == pytest.approx(o["VEC_dB"], abs=TOL_VEC_VS_IEEE_DB), where
         assert c.com_db == pytest.approx(o["com_db"], abs=TOL_C2M_VS_IEEE_DB), where
@@ -222,7 +225,7 @@ RUN_200G_C2C = ("c2c200g_c2c12_450.json", dict(
 
 @pytest.mark.channels
 @pytest.mark.skipif(not _present(RUN_200G_C2C[0]), reason="200G C2C reference run not committed")
-def test_200g_c2c_sheet_separate_tx_rx_packages() -> None:
+def test_200g_c2c_sheet_separate_tx_rx_packages(record_property) -> None:
     """COM per package case (3 cases), chosen CTLE / TX FFE and A_s as COM 4.50 with the sheet's
     own TX and RX packages; with the TX package at both ends COM would move by 0.02-0.34 dB
     (and the CTLE choices change) on this grid, so the comparison sees the separation."""
@@ -240,6 +243,7 @@ def test_200g_c2c_sheet_separate_tx_rx_packages() -> None:
         where = f"200G C2C case {i + 1}"
         assert (c.ctle_gdc_db, c.ctle_gdc2_db) == (o["CTLE_DC_gain_dB"], o["g_DC_HP"]), where
         assert c.a_s * 1e3 == pytest.approx(o["available_signal_after_eq_mV"], rel=RTOL_SAME_PULSE), where
+        record_property("validation:c2c-200g-ieee-code", abs(c.com_db - o["com_db"]))
         assert c.com_db == pytest.approx(o["com_db"], abs=TOL_COM_VS_IEEE_DB), where
 
 
