@@ -35,6 +35,7 @@ import numpy as np
 from scipy.special import erfcinv
 
 from ..errors import SIKernelError, SIKernelWarning
+from .presets import tx_tap_indices
 
 #: Histogram_Window_Weight values of the reference code (``COM_eye_width``)
 WINDOWS = ("gaussian", "triangle", "rectangle", "dual_rayleigh")
@@ -377,39 +378,6 @@ def _point_fom(pv: np.ndarray, i: int, p: Any, var_n: float, var_xt: float, best
     return float(20 * np.log10(a_s / ((2 * a_s - eh) / 2)))
 
 
-def ls_index(p: Any, tx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Tap value indices of every TX setting and the swept-tap order of the Local Search replay
-    (as ``sikernel.eye.com._local_search`` builds them).
-
-    Parameters
-    ----------
-    p : ComPreset
-        The preset (its ``tx_taps``).
-    tx : ndarray
-        TX settings, rows at ``p.tx_offsets()``.
-
-    Returns
-    -------
-    (ndarray, ndarray)
-        Value index per setting and tap; swept taps by decreasing length.
-    """
-    taps = sorted(p.tx_taps)
-    offs = p.tx_offsets()
-    idx = np.empty((tx.shape[0], len(taps)), dtype=np.int64)
-    lens = np.empty(len(taps), dtype=np.int64)
-    for j, (o, lo, hi, step) in enumerate(taps):
-        col = int(np.flatnonzero(offs == o)[0])
-        if step > 0:
-            idx[:, j] = np.rint((tx[:, col] - lo) / step).astype(np.int64)
-            lens[j] = round((hi - lo) / step) + 1
-        else:
-            idx[:, j] = 0
-            lens[j] = 1
-    sweep = np.array([j for j in sorted(range(len(taps)), key=lambda j: -lens[j]) if lens[j] > 1],
-                     dtype=np.int64)
-    return idx, sweep
-
-
 def search(p: Any, bv: np.ndarray, bxa: np.ndarray, is_fext: np.ndarray, w_ctle: np.ndarray,
            var_n: np.ndarray, tx: np.ndarray, offs: np.ndarray, cursor_grid: np.ndarray,
            settings: np.ndarray) -> tuple[int, int, float, int]:
@@ -450,7 +418,7 @@ def search(p: Any, bv: np.ndarray, bxa: np.ndarray, is_fext: np.ndarray, w_ctle:
     pad = (int(np.max(np.abs(offs))) + 2) * m
     n_k, n_tx = cursor_grid.shape
     qual = ctle_qual(settings, p.ctle_gqual_db, p.ctle_g2qual_db)
-    idx, sweep = ls_index(p, tx)
+    idx, sweep = tx_tap_indices(p, tx)
     n_g = len(p.ctle_gdc_db)
     n_g2 = n_k // n_g
     q_cache: dict[int, np.ndarray] = {}
@@ -571,4 +539,4 @@ def read_out(p: Any, q: np.ndarray, xq: list[tuple[np.ndarray, bool]], c: np.nda
             "bin_v": float(dy)}
 
 
-__all__ += ["BIN_V", "ctle_qual", "ls_index", "read_out", "search"]
+__all__ += ["BIN_V", "ctle_qual", "read_out", "search"]

@@ -114,7 +114,7 @@ from .._kernels import com as _kc
 from .._kernels import pmf as _kp
 from ..channel.core import Channel
 from ..errors import SIKernelError
-from .presets import ComPreset, get_preset
+from .presets import ComPreset, get_preset, tx_tap_indices
 
 #: pulse samples below this fraction of their stream's peak are cut off at the record ends
 _TRUNC_REL = 1e-4
@@ -912,23 +912,7 @@ def _local_search(p: ComPreset, g: Any, tx: np.ndarray) -> tuple[int, int]:
     :func:`sikernel._kernels.com.local_search_pick`), from the (pruned) FOM grid ``g``."""
     settings_g2 = p.ctle_gdc2_db if p.ctle_f_lf_hz is not None else (0.0,)
     n_g, n_g2 = len(p.ctle_gdc_db), len(settings_g2)
-    taps = sorted(p.tx_taps)
-    offs = p.tx_offsets()
-    cols = [int(np.flatnonzero(offs == t[0])[0]) for t in taps]
-    idx = np.empty((tx.shape[0], len(taps)), dtype=np.int64)
-    lens = np.empty(len(taps), dtype=np.int64)
-    for j, (t, col) in enumerate(zip(taps, cols, strict=True)):
-        _, lo, hi, step = t
-        if step > 0:
-            idx[:, j] = np.rint((tx[:, col] - lo) / step).astype(np.int64)
-            lens[j] = round((hi - lo) / step) + 1
-        else:
-            idx[:, j] = 0
-            lens[j] = 1
-    # MATLAB: taps with more than one value, by decreasing length (stable); the order only
-    # decides which condition fires first, not whether one does
-    sweep = np.array([j for j in sorted(range(len(taps)), key=lambda j: -lens[j]) if lens[j] > 1],
-                     dtype=np.int64)
+    idx, sweep = tx_tap_indices(p, tx)
     fom = g.fom_grid_db
     exact = g.fom_exact if g.fom_exact is not None else np.ones(fom.shape, dtype=np.bool_)
     st_i = np.array([0, -1, 0], dtype=np.int64)
