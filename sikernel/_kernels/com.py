@@ -203,105 +203,17 @@ def _mm_ieee(qs, c, m_spui, jpk, j_lo, j_hi, bmax0, has_dfe, buf):
     if j_end > j_hi:
         _fill(qs, c, j_hi, j_end, buf)
     b1 = bmax0 if has_dfe else 0.0
-    # first minimum over the candidates, in four interleaved runs (j = zxi + 4 i + r; the
-    # tail joins run 0): each run keeps its first strict minimum; the overall first minimum
-    # is the smallest index among the runs holding the least value (the same index as one
-    # sequential scan, with four independent compare chains)
-    j_stop = zxi + _MM_SPAN_UI * m_spui + 1
-    r0 = np.inf
-    r1 = np.inf
-    r2 = np.inf
-    r3 = np.inf
-    i0 = zxi
-    i1 = zxi
-    i2 = zxi
-    i3 = zxi
-    j = zxi
-    while j + 4 <= j_stop:
-        x0 = _mm_residual(buf, j, m_spui, b1)
-        x1 = _mm_residual(buf, j + 1, m_spui, b1)
-        x2 = _mm_residual(buf, j + 2, m_spui, b1)
-        x3 = _mm_residual(buf, j + 3, m_spui, b1)
-        if x0 < r0:
-            r0 = x0
-            i0 = j
-        if x1 < r1:
-            r1 = x1
-            i1 = j + 1
-        if x2 < r2:
-            r2 = x2
-            i2 = j + 2
-        if x3 < r3:
-            r3 = x3
-            i3 = j + 3
-        j += 4
-    while j < j_stop:
-        x0 = _mm_residual(buf, j, m_spui, b1)
-        if x0 < r0:
-            r0 = x0
-            i0 = j
-        j += 1
-    if r1 < r0 or (r1 == r0 and i1 < i0):
-        r0 = r1
-        i0 = i1
-    if r2 < r0 or (r2 == r0 and i2 < i0):
-        r0 = r2
-        i0 = i2
-    if r3 < r0 or (r3 == r0 and i3 < i0):
-        i0 = i3
-    return i0
-
-
-@kernel
-def _first_max(buf, j0, j1):
-    """Index of the first maximum of ``buf[j0:j1]`` (j1 > j0), in four interleaved runs as
-    the first minimum of :func:`_mm_ieee`."""
-    r0 = buf[j0]
-    r1 = r0
-    r2 = r0
-    r3 = r0
-    i0 = j0
-    i1 = j0
-    i2 = j0
-    i3 = j0
-    j = j0
-    while j + 4 <= j1:
-        if buf[j] > r0:
-            r0 = buf[j]
-            i0 = j
-        if buf[j + 1] > r1:
-            r1 = buf[j + 1]
-            i1 = j + 1
-        if buf[j + 2] > r2:
-            r2 = buf[j + 2]
-            i2 = j + 2
-        if buf[j + 3] > r3:
-            r3 = buf[j + 3]
-            i3 = j + 3
-        j += 4
-    while j < j1:
-        if buf[j] > r0:
-            r0 = buf[j]
-            i0 = j
-        j += 1
-    if r1 > r0 or (r1 == r0 and i1 < i0):
-        r0 = r1
-        i0 = i1
-    if r2 > r0 or (r2 == r0 and i2 < i0):
-        r0 = r2
-        i0 = i2
-    if r3 > r0 or (r3 == r0 and i3 < i0):
-        i0 = i3
-    return i0
-
-
-@kernel
-def _mm_residual(buf, j, m_spui, b1):
-    """|h(-1) - max(h(1) - b1 h(0), 0)| at buffer index j (:func:`_mm_ieee`, step 2)."""
-    post = buf[j + m_spui] - b1 * buf[j]
-    if post < 0.0:
-        post = 0.0
-    return abs(buf[j - m_spui] - post)
+    best = zxi
+    res_min = np.inf
+    for j in range(zxi, zxi + _MM_SPAN_UI * m_spui + 1):
+        post = buf[j + m_spui] - b1 * buf[j]
+        if post < 0.0:
+            post = 0.0
+        res = abs(buf[j - m_spui] - post)
+        if res < res_min:
+            res_min = res
+            best = j
+    return best
 
 
 @kernel
@@ -327,7 +239,12 @@ def _cursor(qs, c, m_spui, bmin0, bmax0, has_dfe, tol, buf):
     w = _WIN_UI * m_spui
     span = _PEAK_SPAN_UI * m_spui
     _fill(qs, c, w - span, w + span + 1, buf)
-    jpk = _first_max(buf, w - span, w + span + 1)
+    jpk = w - span
+    vpk = buf[jpk]
+    for j in range(w - span, w + span + 1):
+        if buf[j] > vpk:
+            vpk = buf[j]
+            jpk = j
     if tol < 0.0:
         return _mm_ieee(qs, c, m_spui, jpk, w - span, w + span + 1, bmax0, has_dfe, buf)
     _fill(qs, c, jpk - 2 * m_spui, w - span, buf)
