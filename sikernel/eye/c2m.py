@@ -35,7 +35,6 @@ import numpy as np
 from scipy.special import erfcinv
 
 from ..errors import SIKernelError, SIKernelWarning
-from .presets import tx_tap_indices
 
 #: Histogram_Window_Weight values of the reference code (``COM_eye_width``)
 WINDOWS = ("gaussian", "triangle", "rectangle", "dual_rayleigh")
@@ -412,13 +411,12 @@ def search(p: Any, bv: np.ndarray, bxa: np.ndarray, is_fext: np.ndarray, w_ctle:
     (int, int, float, int)
     """
     from .._kernels import com as _kc
-    from .com import _fom_terms, _tx_apply
+    from .com import _fom_terms, _replay_local_search, _tx_apply
 
     m = p.samples_per_ui
     pad = (int(np.max(np.abs(offs))) + 2) * m
     n_k, n_tx = cursor_grid.shape
     qual = ctle_qual(settings, p.ctle_gqual_db, p.ctle_g2qual_db)
-    idx, sweep = tx_tap_indices(p, tx)
     n_g = len(p.ctle_gdc_db)
     n_g2 = n_k // n_g
     q_cache: dict[int, np.ndarray] = {}
@@ -430,15 +428,8 @@ def search(p: Any, bv: np.ndarray, bxa: np.ndarray, is_fext: np.ndarray, w_ctle:
         bad = (cursor_grid < 0) | ~qual[:, None]
         fom[bad] = -np.inf
         exact[bad] = True
-        st_i = np.array([0, -1, 0], dtype=np.int64)
-        st_f = np.array([-np.inf])
-        best_idx = np.zeros(idx.shape[1], dtype=np.int64)
-        while True:
-            need = int(_kc.local_search_pick(fom, exact, n_g, n_g2, idx, sweep, int(p.local_search),
-                                             st_i, st_f, best_idx))
-            if need < 0:
-                break
-            k, t = divmod(need, n_tx)
+
+        def evaluate(k: int, t: int, best_db: float, fom=fom, exact=exact, min_veo=min_veo) -> None:
             if k not in q_cache:
                 q_cache[k] = w_ctle[k] @ bv
                 xt_cache[k] = np.array([w_ctle[k] @ bxa[j]
@@ -450,12 +441,14 @@ def search(p: Any, bv: np.ndarray, bxa: np.ndarray, is_fext: np.ndarray, w_ctle:
                 var_xt = float(terms[_kc.T_VXT])
             pv = _tx_apply(q, tx[t], offs, m, pad)
             fom[k, t] = _point_fom(pv, int(cursor_grid[k, t]) + pad, p, float(var_n[k]), var_xt,
-                                   float(st_f[0]), min_veo)
+                                   best_db, min_veo)
             exact[k, t] = True
-            count += 1
-        if st_i[1] >= 0:
-            k, t = divmod(int(st_i[1]), n_tx)
-            return k, t, float(st_f[0]), count
+
+        pick, best_db, n_evaluated = _replay_local_search(p, fom, exact, n_g, n_g2, tx, evaluate)
+        count += n_evaluated
+        if pick >= 0:
+            k, t = divmod(pick, n_tx)
+            return k, t, best_db, count
     raise SIKernelError("C2M: no TX FFE x CTLE setting gives an eye (EH > 0) at DER_0 (the reference "
                         "code reports 'equalization failed'); the channel is beyond the C2M sheet's reach")
 

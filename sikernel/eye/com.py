@@ -114,7 +114,7 @@ from .._kernels import com as _kc
 from .._kernels import pmf as _kp
 from ..channel.core import Channel
 from ..errors import SIKernelError
-from .presets import ComPreset, get_preset, tx_tap_indices
+from .presets import ComPreset, get_preset
 
 #: pulse samples below this fraction of their stream's peak are cut off at the record ends
 _TRUNC_REL = 1e-4
@@ -907,26 +907,89 @@ def _truncate_ir(h: np.ndarray, f: np.ndarray, p: ComPreset) -> np.ndarray:
     return np.fft.rfft(ir)[: f.size]
 
 
-def _local_search(p: ComPreset, g: Any, tx: np.ndarray) -> tuple[int, int]:
-    """(CTLE, TX) indices the IEEE code's ``Local Search`` heuristic ends on (see
-    :func:`sikernel._kernels.com.local_search_pick`), from the (pruned) FOM grid ``g``."""
-    settings_g2 = p.ctle_gdc2_db if p.ctle_f_lf_hz is not None else (0.0,)
-    n_g, n_g2 = len(p.ctle_gdc_db), len(settings_g2)
-    idx, sweep = tx_tap_indices(p, tx)
-    fom = g.fom_grid_db
-    exact = g.fom_exact if g.fom_exact is not None else np.ones(fom.shape, dtype=np.bool_)
+def _tx_tap_indices(p: ComPreset, tx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Tap value indices of every TX setting and the swept-tap order of the IEEE code's
+    ``Local Search`` (``optimize_fom``), as :func:`sikernel._kernels.com.local_search_pick` reads them.
+
+    Parameters
+    ----------
+    p : ComPreset
+        The preset (its ``tx_taps`` ranges and ``tx_offsets()``).
+    tx : ndarray
+        TX settings, one row per setting, columns at ``p.tx_offsets()``.
+
+    Returns
+    -------
+    (ndarray, ndarray)
+        Value index per setting and tap (taps sorted by offset), and the taps with more than
+        one value by decreasing number of values (stable: the MATLAB order; it only decides
+        which condition fires first, not whether one does).
+    """
+    taps = sorted(p.tx_taps)
+    offs = p.tx_offsets()
+    idx = np.empty((tx.shape[0], len(taps)), dtype=np.int64)
+    lens = np.empty(len(taps), dtype=np.int64)
+    for j, (o, lo, hi, step) in enumerate(taps):
+        col = int(np.flatnonzero(offs == o)[0])
+        if step > 0:
+            idx[:, j] = np.rint((tx[:, col] - lo) / step).astype(np.int64)
+            lens[j] = round((hi - lo) / step) + 1
+        else:
+            idx[:, j] = 0
+            lens[j] = 1
+    sweep = np.array([j for j in sorted(range(len(taps)), key=lambda j: -lens[j]) if lens[j] > 1],
+                     dtype=np.int64)
+    return idx, sweep
+
+
+def _replay_local_search(p: ComPreset, fom: np.ndarray, exact: np.ndarray, n_g: int, n_g2: int,
+                        tx: np.ndarray, evaluate: Any) -> tuple[int, float, int]:
+    """Run the IEEE code's ``Local Search`` (:func:`sikernel._kernels.com.local_search_pick`)
+    over a FOM grid whose points are made exact on demand.
+
+    Parameters
+    ----------
+    p : ComPreset
+        The preset (``local_search``, ``tx_taps``).
+    fom, exact : ndarray
+        (CTLE, TX) FOM grid and its "exact" flags; ``evaluate`` fills both in place.
+    n_g, n_g2 : int
+        Number of ``g_DC`` and ``g_DC2`` settings (CTLE rows = ``n_g * n_g2``).
+    tx : ndarray
+        TX settings, rows at ``p.tx_offsets()``.
+    evaluate : callable
+        ``evaluate(k, t, best_db)``: make point (k, t) exact, given the best FOM so far.
+
+    Returns
+    -------
+    (int, float, int)
+        Flat index ``k * n_tx + t`` of the pick (-1: none), its FOM, points evaluated.
+    """
+    idx, sweep = _tx_tap_indices(p, tx)
     st_i = np.array([0, -1, 0], dtype=np.int64)
     st_f = np.array([-np.inf])
     best_idx = np.zeros(idx.shape[1], dtype=np.int64)
+    n_evaluated = 0
     while True:
         need = int(_kc.local_search_pick(fom, exact, n_g, n_g2, idx, sweep, int(p.local_search),
                                          st_i, st_f, best_idx))
         if need < 0:
-            break
-        g.exact_fom(*divmod(need, tx.shape[0]))   # fills fom / exact in place
-    if st_i[1] < 0:
+            return int(st_i[1]), float(st_f[0]), n_evaluated
+        evaluate(*divmod(need, tx.shape[0]), float(st_f[0]))
+        n_evaluated += 1
+
+
+def _local_search(p: ComPreset, g: Any, tx: np.ndarray) -> tuple[int, int]:
+    """(CTLE, TX) indices the IEEE code's ``Local Search`` heuristic ends on (see
+    :func:`sikernel._kernels.com.local_search_pick`), from the (pruned) FOM grid ``g``."""
+    settings_g2 = p.ctle_gdc2_db if p.ctle_f_lf_hz is not None else (0.0,)
+    fom = g.fom_grid_db
+    exact = g.fom_exact if g.fom_exact is not None else np.ones(fom.shape, dtype=np.bool_)
+    pick, _, _ = _replay_local_search(p, fom, exact, len(p.ctle_gdc_db), len(settings_g2), tx,
+                                     lambda k, t, _best: g.exact_fom(k, t))  # fills fom / exact
+    if pick < 0:
         return -1, -1
-    return divmod(int(st_i[1]), tx.shape[0])
+    return divmod(pick, tx.shape[0])
 
 
 # -- public -----------------------------------------------------------------------------

@@ -722,38 +722,3 @@ def _validate_sheet_fields(p: ComPreset) -> None:
 
 
 __all__ = ["PRESET_NAMES", "ComPreset", "get_preset", "validate_preset"]
-
-
-def tx_tap_indices(p: ComPreset, tx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Tap value indices of every TX setting and the swept-tap order of the IEEE code's
-    ``Local Search`` (``optimize_fom``), as :func:`sikernel._kernels.com.local_search_pick` reads them.
-
-    Parameters
-    ----------
-    p : ComPreset
-        The preset (its ``tx_taps`` ranges and ``tx_offsets()``).
-    tx : ndarray
-        TX settings, one row per setting, columns at ``p.tx_offsets()``.
-
-    Returns
-    -------
-    (ndarray, ndarray)
-        Value index per setting and tap (taps sorted by offset), and the taps with more than
-        one value by decreasing number of values (stable: the MATLAB order; it only decides
-        which condition fires first, not whether one does).
-    """
-    taps = sorted(p.tx_taps)
-    offs = p.tx_offsets()
-    idx = np.empty((tx.shape[0], len(taps)), dtype=np.int64)
-    lens = np.empty(len(taps), dtype=np.int64)
-    for j, (o, lo, hi, step) in enumerate(taps):
-        col = int(np.flatnonzero(offs == o)[0])
-        if step > 0:
-            idx[:, j] = np.rint((tx[:, col] - lo) / step).astype(np.int64)
-            lens[j] = round((hi - lo) / step) + 1
-        else:
-            idx[:, j] = 0
-            lens[j] = 1
-    sweep = np.array([j for j in sorted(range(len(taps)), key=lambda j: -lens[j]) if lens[j] > 1],
-                     dtype=np.int64)
-    return idx, sweep
