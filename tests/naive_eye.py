@@ -10,6 +10,8 @@ import itertools
 
 import numpy as np
 
+from tests.naive_timesim import noisy_link_loop
+
 
 def pam_levels(n_levels: int) -> np.ndarray:
     """PAM levels equally spaced on [-1, 1]."""
@@ -123,38 +125,13 @@ def dfe_link_loop(x: np.ndarray, sym: np.ndarray, cursors: np.ndarray, n_pre: in
                   thresholds: np.ndarray, n_warm: int) -> tuple[int, int, int]:
     """Plain-Python symbol loop (PyBERT style): ISI sum, RX FFE, DFE on decisions, slicer.
 
-    Noise-free.  Mirrors the kernel's start-up: samples exist from symbol ``n_post`` on
-    (full history), earlier samples are 0 and undecided symbols feed back as level 0.
+    Noise-free: :func:`tests.naive_timesim.noisy_link_loop` with zero noise, which mirrors
+    the kernel's start-up (samples exist from symbol ``n_post`` on, earlier samples are 0,
+    undecided symbols feed back as level 0).
     Returns (symbols counted, symbol errors, Gray-coded bit errors).
     """
-    n_sym = x.size
-    k = cursors.size
-    n_post = k - 1 - n_pre
-    y = np.zeros(n_sym)
-    for s in range(n_post, n_sym - n_pre):
-        acc = 0.0
-        for i in range(k):
-            q = s - (i - n_pre)  # cursor (i - n_pre) carries symbol s - (i - n_pre)
-            acc += x[q] * cursors[i]
-        y[s] = acc
-    decided = [0] * n_sym
-    counted = se = be = 0
-    for m in range(max(0, n_post - rx_pre), n_sym - n_pre - rx_pre):
-        z = 0.0
-        for i, w in enumerate(rx_ffe):
-            q = m + rx_pre - i
-            if q >= 0:
-                z += w * y[q]
-        for i, b in enumerate(dfe):
-            z -= b * levels[decided[m - 1 - i]] if m - 1 - i >= 0 else b * levels[0]
-        d = int(np.searchsorted(thresholds, z, side="left"))
-        decided[m] = d
-        if m >= n_warm:
-            counted += 1
-            s = int(sym[m])
-            if d != s:
-                se += 1
-                be += bin((d ^ (d >> 1)) ^ (s ^ (s >> 1))).count("1")
+    counted, se, be, _, _ = noisy_link_loop(x, sym, cursors, n_pre, rx_ffe, rx_pre, dfe, levels,
+                                            thresholds, n_warm, np.zeros(x.size))
     return counted, se, be
 
 

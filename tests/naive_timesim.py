@@ -2,9 +2,9 @@
 
 A plain-Python symbol loop: ISI sum, RX FFE, noise, DFE tap by tap on the decided
 (or the transmitted) symbols, slicer by ``searchsorted``.  It mirrors the kernel's
-start-up (tests/naive_eye.py ``dfe_link_loop``): samples exist from symbol
-``n_post`` on, earlier samples are 0, and symbols never decided feed back as
-``levels[0]``.
+start-up: samples exist from symbol ``n_post`` on, earlier samples are 0, and
+symbols never decided feed back as ``levels[0]`` (tests/naive_eye.py
+``dfe_link_loop`` is this loop without noise).
 """
 
 from __future__ import annotations
