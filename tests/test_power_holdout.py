@@ -33,6 +33,11 @@ HELD_OUT_L_GUARD = 3.0
 #: A. Mostafa et al., ISSCC 2025 7.2 (5 nm, 212.5 Gb/s, 2.2 pJ/b, > 46 dB; title): 1.86x over --
 #: the same design held before at confidence L from an unnamed secondary summary, now identified.
 KNOWN_OUTSIDE_GOAL = {"A. Mostafa et al., 5 nm 212.5G transceiver": 1.86}
+#: H/M held-out rows whose published loss no family of the shipped model closes (goal NOT met;
+#: ratio NaN). M. Gambhir et al., VLSI 2026 C25.1 (3 nm, 212.5 Gb/s, 2.05 pJ/b, 55 dB reach): the
+#: DSP family's post-EQ SNR ceiling is 11.6 dB at 55 dB / 106.25 GBd, below the 14.2 dB BER 1e-4
+#: needs (the model closes <= 48 dB at BER 1e-4, 50 dB at 2.4e-4, in 3 nm at this rate).
+KNOWN_NO_CLOSURE = ("M. Gambhir et al., 3 nm 212.5G DSP transceiver",)
 #: floating-point agreement of two arrangements of the same sum
 REL_SAME_SUM = 1e-12
 
@@ -53,8 +58,13 @@ def test_held_out_within_goal(held):
     """Predicted / published of every H/M held-out 200G-class design not in KNOWN_OUTSIDE_GOAL
     within 1.5x (measured: Pfaff et al. ISSCC 2024, 3 nm 224G 40 dB TX+RX, 3.0 pJ/b -> 1.06x;
     J. Kim et al. ISSCC 2021, 10 nm 224G DAC TX, 1.7 pJ/b -> 1.00x); L rows only guarded."""
-    assert np.all(np.isfinite(held.ratio))
     for d, r in zip(held.designs, held.ratio, strict=True):
+        if d.name in KNOWN_NO_CLOSURE:
+            # regression guard of the shipped model's reach ceiling (labelled: model output);
+            # when a model change closes this loss, move the row to KNOWN_OUTSIDE_GOAL or the goal
+            assert not np.isfinite(r), (d.name, r)
+            continue
+        assert np.isfinite(r), d.name
         factor = max(r, 1.0 / r)
         if d.confidence in holdout.GOAL_CONFIDENCE and d.name not in KNOWN_OUTSIDE_GOAL:
             assert factor <= HELD_OUT_GOAL, (d.name, r)
@@ -63,21 +73,23 @@ def test_held_out_within_goal(held):
 
 
 def test_known_outside_goal_rows_exist():
-    """Every KNOWN_OUTSIDE_GOAL entry is a held-out row of confidence H/M (no stale names)."""
+    """Every KNOWN_OUTSIDE_GOAL / KNOWN_NO_CLOSURE entry is a held-out row of confidence H/M."""
     by_name = {d.name: d for d in holdout.HELD_OUT}
-    for name in KNOWN_OUTSIDE_GOAL:
+    for name in (*KNOWN_OUTSIDE_GOAL, *KNOWN_NO_CLOSURE):
         assert name in by_name, name
         assert by_name[name].confidence in holdout.GOAL_CONFIDENCE, name
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11 goal not met: A. Mostafa et al. ISSCC 2025 "
-                   "(5 nm 212.5G, 2.2 pJ/b at > 46 dB) is predicted 1.86x over; strict, so this "
-                   "fails loudly once the model meets the goal and the entry can be removed")
-def test_known_outside_goal_rows_meet_goal(held):
+@pytest.mark.parametrize("name", [
+    pytest.param(n, marks=pytest.mark.xfail(
+        strict=True, reason=f"issue 11 goal not met by the shipped model for {n!r} (see "
+        "KNOWN_OUTSIDE_GOAL / KNOWN_NO_CLOSURE); strict, so this fails loudly once the model "
+        "meets the goal and the entry can be removed"))
+    for n in (*KNOWN_OUTSIDE_GOAL, *KNOWN_NO_CLOSURE)])
+def test_known_miss_rows_meet_goal(held, name):
     """The 1.5x goal for the rows the shipped model misses -- expected to fail today."""
-    for d, r in zip(held.designs, held.ratio, strict=True):
-        if d.name in KNOWN_OUTSIDE_GOAL:
-            assert max(r, 1.0 / r) <= HELD_OUT_GOAL, (d.name, r)
+    d, r = next((d, r) for d, r in zip(held.designs, held.ratio, strict=True) if d.name == name)
+    assert np.isfinite(r) and max(r, 1.0 / r) <= HELD_OUT_GOAL, (d.name, r)
 
 
 def test_held_out_markdown_in_docs(held):

@@ -107,6 +107,18 @@ HELD_OUT: tuple[HeldOutDesign, ...] = (
         "title; family chosen by the model (auto; the analog family does not close at 46 dB), TX kind "
         "the default (ffe)"),
     HeldOutDesign(
+        "M. Gambhir et al., 3 nm 212.5G DSP transceiver", 3, 212.5, "pam4", 55.0, 2.05,
+        'M. Gambhir, A. Mostafa, R. Chen, F. Chu, Z. Guo et al., "C25.1 A 2.05pJ/bit, 212.5Gbps DSP '
+        'based Transceiver with 55dB Reach in 3nm FinFET", Symposium on VLSI Technology and Circuits '
+        "2026, session C25 (title from the official VLSI 2026 technical program, "
+        "https://www.vlsisymposium.org/wp-content/uploads/2026/05/VLSI26_Program_Finalv2.pdf, as copied "
+        "in the public bibliography corpus HatrixXXX/survey, 10_corpus/VLSI/papers.csv; no DOI yet; the "
+        "paper not read)",
+        "M",
+        "rate, energy, reach, node and 'DSP based' from the program title; the 55 dB reach taken as the "
+        "insertion loss at Nyquist; PAM4 (106.25 GBd) and BER 1e-4 assumed; family chosen by the model "
+        "(auto), TX kind the default (ffe)"),
+    HeldOutDesign(
         "J. Kim et al. (Intel), 10 nm 224G DAC TX", 10, 224.0, "pam4", 20.0, 1.7,
         'J. Kim et al., "A 224Gb/s DAC-Based PAM-4 Transmitter with 8-Tap FFE in 10nm CMOS", '
         "IEEE ISSCC 2021, session 8 (journal version: IEEE JSSC 57(1), pp. 6-20, 2022, "
@@ -130,11 +142,12 @@ class HeldOutResult:
     ----------
     designs : tuple of HeldOutDesign
     predicted_pj_per_bit : ndarray
-        Model energy in each design's scope (pJ/bit).
+        Model energy in each design's scope (pJ/bit); NaN where no family of the model closes the
+        design's loss at its BER.
     ratio : ndarray
-        predicted / published.
+        predicted / published (NaN where the model does not close).
     architecture : tuple of str
-        Family the model chose.
+        Family the model chose ("" where none closes).
     """
 
     designs: tuple[HeldOutDesign, ...]
@@ -157,16 +170,35 @@ def predict_held_out(coefficients: EnergyCoefficients | None = None,
     Returns
     -------
     HeldOutResult
+
+    Raises
+    ------
+    SIKernelError
+        Bad input (re-raised); a design whose loss no family closes is reported as NaN instead,
+        after :func:`~sikernel.power.batch.energy_per_bit_batch` confirms the non-closure.
     """
+    from ..errors import SIKernelError
     from .api import energy_per_bit
+    from .batch import energy_per_bit_batch
 
     co = DEFAULT_COEFFICIENTS if coefficients is None else coefficients
     pred = np.empty(len(designs))
     arch: list[str] = []
     for i, d in enumerate(designs):
-        e = energy_per_bit(loss_db=d.loss_db, baud=d.baud, modulation=d.modulation,
-                           node_nm=d.node_nm, target_ber=d.target_ber, coefficients=co,
-                           scope=d.scope, tx_architecture=d.tx_architecture)
+        kw = dict(baud=d.baud, modulation=d.modulation, node_nm=d.node_nm,
+                  target_ber=d.target_ber, coefficients=co, scope=d.scope,
+                  tx_architecture=d.tx_architecture)
+        try:
+            e = energy_per_bit(loss_db=d.loss_db, **kw)
+        except SIKernelError:
+            # energy_per_bit raises both for bad input and when no family closes; the batch
+            # form raises only for bad input and returns NaN where nothing closes
+            b = energy_per_bit_batch([d.loss_db], **kw)
+            if np.isfinite(b.total_pj_per_bit[0]):
+                raise
+            pred[i] = np.nan
+            arch.append("")
+            continue
         pred[i] = e.total_pj_per_bit
         arch.append(e.architecture)
     pub = np.array([d.energy_pj_per_bit for d in designs])
@@ -194,9 +226,11 @@ def markdown(res: HeldOutResult | None = None) -> str:
              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for d, p, r, a in zip(res.designs, res.predicted_pj_per_bit, res.ratio, res.architecture,
                           strict=True):
+        closes = bool(np.isfinite(p))
+        p_txt, r_txt = (f"{p:.2f}", f"{r:.2f}") if closes else ("does not close", "n/a")
         lines.append(f"| {d.name} | {d.node_nm:g} | {d.bit_rate_gbps:g} | {d.loss_db:g} | {d.scope} | "
-                     f"{d.energy_pj_per_bit:g} | {p:.2f} | {r:.2f} | {a} | {d.confidence} | "
-                     f"{d.note} | {d.source.replace('|', '/')} |")
+                     f"{d.energy_pj_per_bit:g} | {p_txt} | {r_txt} | {a if closes else 'none'} | "
+                     f"{d.confidence} | {d.note} | {d.source.replace('|', '/')} |")
     return "\n".join(lines)
 
 
