@@ -83,3 +83,22 @@ def test_digest_only_for_long_numeric_axes():
     d = store.axis_digest(list(range(N_LONG)))
     assert d["int"] and d["n_values"] == N_LONG
     assert json.loads(store.config_json({"axes": {"n": list(range(N_LONG))}}))["axes"]["n"] == d
+
+
+def test_long_axis_repeats_refused_in_any_order():
+    """Uniqueness of a long axis: a strictly monotonic one (either way) passes without a sort;
+    a repeat is found whether the axis is sorted or not."""
+    from sikernel.sweep import load_config
+
+    def axis(v):
+        return {**CFG, "axes": {"length_m": v}}
+
+    assert load_config(axis(LENGTHS[::-1])).n_points == N_LONG
+    rep = list(LENGTHS)
+    rep[-1] = rep[-2]                                               # sorted, one repeat
+    shuffled = list(np.random.default_rng(5).permutation(LENGTHS))
+    shuffled[3] = shuffled[N_LONG // 2]                             # unsorted, one repeat
+    for bad in (rep, shuffled):
+        with pytest.raises(SIKernelError, match="repeated values"):
+            load_config(axis(bad))
+    assert load_config(axis(list(np.random.default_rng(6).permutation(LENGTHS)))).n_points == N_LONG

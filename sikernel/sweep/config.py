@@ -404,8 +404,12 @@ def load_config(config: Mapping[str, Any] | str | Path | SweepConfig) -> SweepCo
         vs, arr = _axis_values(k, vals, PARAMS[k])
         if arr is not None:
             arrays[k] = arr
-        n_unique = (np.unique(arr if arr is not None else np.asarray(vs)).size
-                    if len(vs) > _VECTOR_AXIS and PARAMS[k].kind != "name" else len(set(vs)))
+        if arr is not None and (np.all(arr[1:] > arr[:-1]) or np.all(arr[1:] < arr[:-1])):
+            n_unique = len(vs)      # strictly monotonic (a linspace): no sort needed
+        elif len(vs) > _VECTOR_AXIS and PARAMS[k].kind != "name":
+            n_unique = np.unique(arr if arr is not None else np.asarray(vs)).size
+        else:
+            n_unique = len(set(vs))
         if n_unique != len(vs):
             dup = sorted({v for v in vs if vs.count(v) > 1}) if len(vs) <= 1000 else []
             raise _err(f"axes.{k} has repeated values{' ' + str(dup) if dup else ''}; each value once")
