@@ -1190,5 +1190,5 @@ def _read(p: Path, name: str | None, outputs: Sequence[str] | None) -> SweepResu
                        done=done, complete=complete, config=config, attrs=attrs)
 
 
-__all__ = ["Journal", "Layout", "OutputSpec", "SweepResult", "SweepWriter", "WriterLock", "config_diff",
-           "config_json", "flat_slabs", "open", "provenance"]
+__all__ = ["INLINE_AXIS_MAX", "Journal", "Layout", "OutputSpec", "SweepResult", "SweepWriter", "WriterLock",
+           "axis_digest", "config_diff", "config_json", "flat_slabs", "open", "provenance"]
