@@ -51,6 +51,7 @@ from __future__ import annotations
 import builtins
 import contextlib
 import errno
+import hashlib
 import json
 import os
 import shutil
@@ -157,8 +158,74 @@ class Layout:
         return a, min(a + self.chunk_size, self.n_points)
 
 
+#: a numeric axis longer than this is held in the stored config JSON by its digest
+#: (:func:`axis_digest`), its values being the axis's coordinate dataset: written out, a
+#: 10^7-value axis made a ~190 MB JSON text (attribute and journal meta.json) that took
+#: ~20 s to encode and write before the first point of the sweep
+INLINE_AXIS_MAX = 10_000
+
+
+def axis_digest(values: Sequence[Any]) -> dict[str, Any] | None:
+    """The stored form of a long numeric axis: ``{"n_values", "first", "last", "int",
+    "sha256_f8"}`` (SHA-256 of the values as little-endian float64), or None for an axis
+    kept inline (at most :data:`INLINE_AXIS_MAX` values, or not numeric).
+
+    Parameters
+    ----------
+    values : sequence
+        The axis values (numbers of one kind, as a validated config holds them).
+
+    Returns
+    -------
+    dict or None
+    """
+    if len(values) <= INLINE_AXIS_MAX:
+        return None
+    v0 = values[0]
+    if isinstance(v0, bool | np.bool_) or not isinstance(v0, int | float | np.integer | np.floating):
+        return None
+    try:
+        arr = np.ascontiguousarray(values, dtype="<f8")
+    except (TypeError, ValueError):
+        return None
+    if arr.ndim != 1:
+        return None
+    return {"n_values": int(arr.size), "first": float(arr[0]), "last": float(arr[-1]),
+            "int": isinstance(v0, int | np.integer),
+            "sha256_f8": hashlib.sha256(arr.tobytes()).hexdigest()}
+
+
+def _compact_axes(config: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``config`` with every long numeric axis replaced by its :func:`axis_digest`."""
+    axes = config.get("axes")
+    if not isinstance(axes, Mapping):
+        return config
+    new_axes = {}
+    for k, v in axes.items():
+        d = axis_digest(v) if isinstance(v, Sequence | np.ndarray) and not isinstance(v, str) else None
+        new_axes[k] = v if d is None else d
+    return {**config, "axes": new_axes}
+
+
+def _inflate_axes(config: dict[str, Any], axes: Mapping[str, Any]) -> dict[str, Any]:
+    """The stored config with each digested axis replaced by its values (from the coordinate
+    datasets ``axes``), so that a read-back config holds every value as given."""
+    cax = config.get("axes")
+    if not isinstance(cax, dict):
+        return config
+    for k, v in cax.items():
+        if isinstance(v, dict) and "sha256_f8" in v and k in axes:
+            vals = np.asarray(axes[k], dtype=float)
+            cax[k] = vals.astype(np.int64).tolist() if v.get("int") else vals.tolist()
+    return config
+
+
 def config_json(config: Mapping[str, Any]) -> str:
-    """Canonical JSON text of a config (sorted keys): what resume compares.
+    """Canonical JSON text of a config (sorted keys): what is stored and what resume compares.
+
+    Axes longer than :data:`INLINE_AXIS_MAX` values appear as their :func:`axis_digest`
+    (count, first and last value, SHA-256 of the float64 values): the values themselves are
+    stored once, as the axis's coordinate dataset.
 
     Parameters
     ----------
@@ -169,7 +236,8 @@ def config_json(config: Mapping[str, Any]) -> str:
     -------
     str
     """
-    return json.dumps(config, sort_keys=True, separators=(",", ":"), default=_json_default)
+    return json.dumps(_compact_axes(config), sort_keys=True, separators=(",", ":"),
+                      default=_json_default)
 
 
 def _json_default(x: Any) -> Any:
@@ -726,6 +794,8 @@ class SweepWriter:
         except ValueError:
             raise SIKernelError(f"{self.path}: the recorded config is unreadable; cannot resume it, "
                                 "rerun with overwrite=True (--overwrite)") from None
+        if isinstance(old, dict) and config_json(old) == self.config_text:
+            return      # a file written with every value of a long axis in its config JSON
         diffs = config_diff(old, json.loads(self.config_text))
         if diffs:
             raise SIKernelError(f"cannot resume {self.path}: the config differs from the one it was "
@@ -850,6 +920,11 @@ class SweepWriter:
 
 def _coord(group: Any, name: str, vals: Sequence[Any], units: str, kind: str) -> None:
     h5py = _h5py()
+    if isinstance(vals, np.ndarray) and vals.dtype.kind in "iuf":
+        d = group.create_dataset(name, data=vals.astype(float))
+        d.attrs["units"] = units
+        d.attrs["kind"] = kind
+        return
     arr = list(vals)
     if arr and all(isinstance(v, str) for v in arr):
         d = group.create_dataset(name, data=np.array(arr, dtype=object), dtype=h5py.string_dtype())
@@ -1098,7 +1173,7 @@ def _read(p: Path, name: str | None, outputs: Sequence[str] | None) -> SweepResu
             ou[k] = str(d.attrs["units"])
             od[k] = str(d.attrs["description"])
         complete = attrs.get("status") == "complete"
-        config = json.loads(attrs["config_json"])
+        config = _inflate_axes(json.loads(attrs["config_json"]), axes)
     except (OSError, RuntimeError) as exc:
         raise _TornRead(f"{p} is not a valid sikernel sweep file ({exc})") from None
     except (KeyError, ValueError) as exc:
@@ -1115,5 +1190,5 @@ def _read(p: Path, name: str | None, outputs: Sequence[str] | None) -> SweepResu
                        done=done, complete=complete, config=config, attrs=attrs)
 
 
-__all__ = ["Journal", "Layout", "OutputSpec", "SweepResult", "SweepWriter", "WriterLock", "config_diff",
-           "config_json", "flat_slabs", "open", "provenance"]
+__all__ = ["INLINE_AXIS_MAX", "Journal", "Layout", "OutputSpec", "SweepResult", "SweepWriter", "WriterLock",
+           "axis_digest", "config_diff", "config_json", "flat_slabs", "open", "provenance"]

@@ -55,6 +55,45 @@ def test_com_set_bad_values(capsys, item, needle):
     _one_error_line(capsys.readouterr().err, "sikernel com: error:", needle)
 
 
+# --------------------------------------------------------------------------- erl --set
+# the same parser as com --set (sikernel._cli.overrides.parse_set), the same messages; the
+# errors come before the channel is read (the file does not exist)
+@pytest.mark.parametrize("item,needle", [
+    ("n_ui=abc", "n_ui takes a finite number"),          # was passed on as the string 'abc'
+    ("z_t_ohm=NaN", "z_t_ohm takes a finite number"),
+    ("n_ui", "expected NAME=VALUE, e.g. --set "),
+    ("bogus=1", "unknown ERL setting 'bogus'; known: "),
+    ("tfx_s=0.1", "tfx_s takes a JSON list"),
+    ("tukey_window=2", "tukey_window takes true or false"),
+])
+def test_erl_set_bad_values(capsys, item, needle):
+    assert main(["erl", "/nonexistent/thru.s4p", "--set", item]) == 2
+    _one_error_line(capsys.readouterr().err, "sikernel erl: error:", needle)
+
+
+@pytest.mark.parametrize("item,needle", [
+    ("t_r_s=true", "t_r_s takes a finite number"),
+    ("force_tr=3", "force_tr takes true or false"),
+])
+def test_com_set_kinds_as_erl(capsys, item, needle):
+    assert main(["com", "/nonexistent/thru.s4p", "--set", item]) == 2
+    _one_error_line(capsys.readouterr().err, "sikernel com: error:", needle)
+
+
+def test_erl_set_values_reach_the_computation(capsys):
+    """--set values arrive as erl(**overrides) gets them: a 0/1 flag as the bool, a JSON list,
+    a number."""
+    from sikernel.eye.erl import erl
+
+    thru = str(channel_path("CA_19p75dB_thru.s4p"))
+    assert main(["erl", thru, "--json", "--set", "tukey_window=0", "--set", "n_ui=800",
+                 "--set", "tfx_s=[1e-11, 0]"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    r = erl(thru, tukey_window=False, n_ui=800, tfx_s=(1e-11, 0.0))
+    assert out["erl_db"] == pytest.approx(r.erl_db, abs=1e-12)
+    assert out["erl_db"] != pytest.approx(erl(thru).erl_db, abs=1e-6)
+
+
 # --------------------------------------------------------------------------- study --out
 def test_study_out_under_a_file_refused_before_work(tmp_path, capsys, no_work):
     afile = tmp_path / "AFILE"

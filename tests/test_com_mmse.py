@@ -15,7 +15,8 @@ import sikernel.eq.grid as _grid
 import sikernel.eye.com as _com
 from sikernel.eye.com import com
 from tests.conftest import channel_path
-from tests.naive_mmse import naive_mmse_search
+from tests.naive_mmse import _tx as naive_tx
+from tests.naive_mmse import naive_mmse_point, naive_mmse_search
 
 #: single MMSE solve vs batched solve (diagonal loading 1e-12) FOM agreement (dB)
 TOL_FOM_DB = 1e-6
@@ -27,12 +28,17 @@ LIMIT_TIGHT = 0.1
 
 def _capture(monkeypatch, *args, **kw):
     seen = {}
-    real_search, real_grid = _com._mmse_search, _grid.grid_search
+    real_search, real_grid, real_case = _com._mmse_search, _grid.grid_search, _com._mmse_case
 
     def search(*a):
         seen["args"] = a
         seen["out"] = real_search(*a)
         return seen["out"]
+
+    def case(*a):
+        seen["case_args"] = a
+        seen["case_out"] = real_case(*a)
+        return seen["case_out"]
 
     def grid(*a, **k):
         seen["grid"] = real_grid(*a, **k)
@@ -40,6 +46,7 @@ def _capture(monkeypatch, *args, **kw):
 
     monkeypatch.setattr(_com, "_mmse_search", search)
     monkeypatch.setattr(_grid, "grid_search", grid)
+    monkeypatch.setattr(_com, "_mmse_case", case)
     r = com(*args, **kw)
     return r, seen
 
@@ -82,6 +89,38 @@ def test_search_equals_naive_loop_on_subgrid(monkeypatch, rng):
     assert fom == pytest.approx(fomn, abs=TOL_FOM_DB)
     assert (k, kt) == seen["out"][:2]
     assert n == int(np.count_nonzero(a[7] >= 0))
+    _check_mmse_case_crosstalk(seen["case_args"], seen["case_out"])
+
+
+def _xt_cursor_energy(xts, c, offs, m, w, next_through_tx):
+    """sum over aggressors of sum(np.convolve(w, x)^2), x the aggressor's symbol-spaced samples
+    at its worst phase, built by explicit shifts (tests.naive_mmse._tx); FEXT through the TX
+    FFE ``c``, NEXT through ``c`` only when ``next_through_tx`` (the wrong convention)."""
+    pad = (int(np.max(np.abs(offs))) + 2) * m
+    one = (np.asarray(offs) == 0).astype(float)
+    tot = 0.0
+    for x, fe in xts:
+        px = naive_tx(x, c if (fe or next_through_tx) else one, offs, m, pad)
+        e = [float(np.sum(px[k::m] ** 2)) for k in range(m)]
+        tot += float(np.sum(np.convolve(w, px[int(np.argmax(e))::m]) ** 2))
+    return tot
+
+
+def _check_mmse_case_crosstalk(args, out):
+    """The final 178A COM point (``_mmse_case``) with NEXT and FEXT aggressors: NEXT pulses do
+    not go through the victim's TX FFE, FEXT ones do (93A.1.6; COM 4.50 ``Apply_EQ`` and
+    ``optimize_fom``: "don't apply TxFFE for NEXT"), in its crosstalk sigma and its MMSE FOM,
+    both against explicit-shift references; the wrong convention is far from both."""
+    q, xts, c, offs, ix, acf, p = args
+    assert {fe for _, fe in xts} == {False, True}
+    assert np.count_nonzero(c) > 1                     # a TX FFE that would filter a NEXT pulse
+    m, w = p.samples_per_ui, out["rx_ffe"]
+    var_x = (p.n_levels**2 - 1) / (3 * (p.n_levels - 1) ** 2)
+    right = np.sqrt(var_x * _xt_cursor_energy(xts, c, offs, m, w, next_through_tx=False))
+    wrong = np.sqrt(var_x * _xt_cursor_energy(xts, c, offs, m, w, next_through_tx=True))
+    assert out["sigma"]["sigma_xt"] == pytest.approx(right, rel=1e-12)
+    assert abs(wrong - right) > 0.01 * right            # the test can tell the conventions apart
+    assert out["fom_db"] == pytest.approx(naive_mmse_point(q, xts, c, offs, ix, acf, p), abs=TOL_FOM_DB)
 
 
 def test_every_package_case_is_run():

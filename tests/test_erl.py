@@ -319,3 +319,28 @@ def test_port_reversal_swaps_the_ends() -> None:
     rev = Channel(f=ch.f, sdd=ch.sdd[:, ::-1, ::-1].copy(), z0_ohm=ch.z0_ohm, name="reversed")
     a, b = erl(ch, "802.3ck-kr"), erl(rev, "802.3ck-kr")
     assert a.tx.erl_db == b.rx.erl_db and a.rx.erl_db == b.tx.erl_db
+
+
+def test_tdr_butterworth_is_the_93a20_filter() -> None:
+    """The TDR's Butterworth (93A.5, ``TDR_Butterworth``) is the 4th-order Butterworth of 93A-20
+    at f_r f_b: the filtered TDR impulse equals the unfiltered one of the return loss times
+    H(s) = 1 / prod_k (s - s_k), s = j f / (f_r f_b), s_k = exp(j pi (2k + 3) / 8), k = 1..4
+    (the Butterworth poles, an independent form of the polynomial).  sikernel holds one
+    implementation of that filter (:func:`sikernel.eq.filters.rx_afe_filter`, exact
+    coefficients); the IEEE code's ``Butterworth_Filter`` rounds them to 7 digits, a 2.5e-7
+    change of H that moves none of the reference ERL values (test_erl_matches_ieee_reference)."""
+    from dataclasses import replace
+
+    from sikernel.channel.touchstone import read_touchstone
+
+    ch = read_touchstone(channel_path("CA_19p75dB_thru.s4p"))
+    s, _ = get_erl_settings("802.3ck-kr")
+    rl = erl_mod.renormalised_rl(ch, 1, s.z_t_ohm)
+    sn = 1j * ch.f / (s.f_r * s.f_b_hz)
+    poles = np.exp(1j * np.pi * (2 * np.arange(1, 5) + 3) / 8)
+    h_bw = 1.0 / np.prod(sn[:, None] - poles[None, :], axis=1)
+    t, ir = erl_mod.tdr_impulse(rl, ch.f, s)
+    t_ref, ir_ref = erl_mod.tdr_impulse(rl * h_bw, ch.f, replace(s, tdr_butterworth=False))
+    assert s.tdr_butterworth and ir.size == ir_ref.size
+    np.testing.assert_allclose(ir, ir_ref, rtol=0, atol=1e-12 * np.max(np.abs(ir_ref)))
+    np.testing.assert_array_equal(t, t_ref)

@@ -34,8 +34,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _parse_overrides(items: list[str], preset: object = "802.3ck-kr") -> dict:
-    """``--set NAME=VALUE`` items -> overrides, each value parsed as JSON (numbers, lists) and
-    checked against the kind of the preset's own value (a number where it holds a number).
+    """``--set NAME=VALUE`` items -> overrides of ``preset``
+    (:func:`sikernel._cli.overrides.parse_set`, checked against the preset's own values).
 
     Parameters
     ----------
@@ -50,33 +50,11 @@ def _parse_overrides(items: list[str], preset: object = "802.3ck-kr") -> dict:
         Field name -> value.
     """
     import dataclasses
-    import math
 
-    from ..errors import SIKernelError
     from ..eye.presets import get_preset
+    from .overrides import parse_set
 
-    base = dataclasses.asdict(get_preset(preset))
-    out = {}
-    for it in items:
-        if "=" not in it:
-            raise SIKernelError(f"--set {it!r}: expected NAME=VALUE, e.g. --set t_r_s=4e-12")
-        k, v = (x.strip() for x in it.split("=", 1))
-        if k not in base:
-            raise SIKernelError(f"--set {it!r}: unknown preset value {k!r}; known: {', '.join(sorted(base))}")
-        try:
-            val = json.loads(v)
-        except json.JSONDecodeError:
-            val = v
-        ref = base[k]
-        if isinstance(ref, int | float) and not isinstance(ref, bool):
-            if isinstance(val, bool) or not isinstance(val, int | float) or not math.isfinite(val):
-                raise SIKernelError(f"--set {it!r}: {k} takes a finite number in SI units "
-                                    f"(the preset has {ref!r}), e.g. --set {k}={ref!r}")
-        elif isinstance(ref, list | tuple) and not isinstance(val, list):
-            raise SIKernelError(f"--set {it!r}: {k} takes a JSON list (the preset has "
-                                f"{json.dumps(ref)}), e.g. --set '{k}={json.dumps(ref)}'")
-        out[k] = val
-    return out
+    return parse_set(items, dataclasses.asdict(get_preset(preset)), "preset value")
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -31,18 +31,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ..errors import SIKernelError
-    from ..eye.erl import erl
+    import dataclasses
 
-    overrides = {}
-    for it in args.set:
-        if "=" not in it:
-            raise SIKernelError(f"--set {it!r}: expected NAME=VALUE")
-        k, v = it.split("=", 1)
-        try:
-            overrides[k.strip()] = json.loads(v)
-        except json.JSONDecodeError:
-            overrides[k.strip()] = v
+    from ..eye.erl import erl, get_erl_settings
+    from .overrides import parse_set
+
+    base, _ = get_erl_settings(args.config)
+    overrides = parse_set(args.set, {f.name: getattr(base, f.name) for f in dataclasses.fields(base)},
+                          "ERL setting")
     r = erl(args.file, config=args.config, **overrides)
     if args.json:
         json.dump(r.to_dict(), sys.stdout, indent=2)

@@ -470,6 +470,24 @@ def _worst_phase(px: np.ndarray, m: int) -> np.ndarray:
     return px[int(np.argmax(e))::m]
 
 
+def _aggressor_cursors(x: np.ndarray, fext: bool, c: np.ndarray, offs: np.ndarray, m: int,
+                       pad: int) -> np.ndarray:
+    """Symbol-spaced samples at the worst phase (93A-33) of one aggressor pulse ``x``.
+
+    A far-end aggressor's pulse goes through the victim's TX FFE ``c`` (93A.1.6: the FEXT
+    transmitter uses the same equalisation); a near-end one through none, i.e. the pulse
+    padded as :func:`_tx_apply` pads it (its own transmitter is not the victim's).  The IEEE
+    COM 4.50 code does the same in both the 93A and the 178A (MMSE) paths: ``Apply_EQ``
+    applies ``FFE(fom_result.txffe, ...)`` only ``if isequal(chdata(i).type, 'FEXT') ||
+    isequal(chdata(i).type, 'THRU')``, and ``optimize_fom`` sets
+    ``pulse_response_w_CFT_TXFFE_noRxFFE = pulse_ctle`` for NEXT ("don't apply TxFFE for
+    NEXT"), the pulse ``get_PSDs`` takes the crosstalk PSD S_xn (178A-16) and phase from.
+    """
+    if fext:
+        return _worst_phase(_tx_apply(x, c, offs, m, pad), m)
+    return _worst_phase(np.concatenate([np.zeros(pad), x, np.zeros(pad)]), m)
+
+
 def _a_ni(isi: np.ndarray, hj: np.ndarray, xt: list[np.ndarray], a_s: float, var_g: float,
           p: ComPreset) -> float:
     """Noise + interference amplitude at DER0 (93A-38..45) on a uniform voltage grid.
@@ -549,10 +567,7 @@ def _com_case(q: np.ndarray, xt: list[tuple[np.ndarray, bool]], c: np.ndarray, o
     a_s = p.r_lm * h0 / (p.n_levels - 1)
     b, isi = _dfe(h, n0, h0, p)
     hj = (np.roll(pv, -1)[ph::m] - np.roll(pv, 1)[ph::m]) * (0.5 * m)
-    # far-end aggressors through the victim's TX FFE; near-end ones through none, i.e. the
-    # padded pulse itself (what _tx_apply with the unit main tap gives, up to signed zeros)
-    xs = [_worst_phase(_tx_apply(x, c, offs, m, pad) if fe
-                       else np.concatenate([np.zeros(pad), x, np.zeros(pad)]), m) for x, fe in xt]
+    xs = [_aggressor_cursors(x, fe, c, offs, m, pad) for x, fe in xt]
     var_tx = h0 * h0 * 10.0 ** (-p.snr_tx_db / 10.0)
     var_g = var_tx + p.sigma_rj_ui ** 2 * var_x * float(np.sum(hj * hj)) + var_n
     a_ni = _a_ni(isi, hj, xs, a_s, var_g, p)
@@ -599,8 +614,7 @@ def _mmse_case(q: np.ndarray, xt: list[tuple[np.ndarray, bool]], c: np.ndarray, 
     ph = i % m
     h = pv[ph::m].copy()
     n0 = (i - ph) // m
-    one = (offs == 0).astype(float)
-    xs = [_worst_phase(_tx_apply(x, c if fe else one, offs, m, pad), m) for x, fe in xt]
+    xs = [_aggressor_cursors(x, fe, c, offs, m, pad) for x, fe in xt]
     r = mmse(h, n0, p.rx_ffe_n_pre, p.rx_ffe_n_post, len(p.dfe_bmax), rlm=p.r_lm,
              modulation={2: "nrz", 3: "pam3", 4: "pam4", 6: "pam6", 8: "pam8"}[p.n_levels],
              noise_acf=acf, snr_tx_db=p.snr_tx_db, xt_cursors=xs, b_max=np.asarray(p.dfe_bmax),

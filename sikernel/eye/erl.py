@@ -65,6 +65,7 @@ import numpy as np
 
 from .. import _validate
 from ..channel.core import Channel
+from ..eq.filters import rx_afe_filter
 from ..errors import SIKernelError, SIKernelWarning
 
 #: delay added before the TDR edge and removed after the IFFT (``get_TDR``: 500 ps)
@@ -515,12 +516,6 @@ def _interp_extrap(x: np.ndarray, xp: np.ndarray, fp: np.ndarray) -> np.ndarray:
     return y
 
 
-def _butterworth(f: np.ndarray, f3db_hz: float) -> np.ndarray:
-    """4th-order Butterworth (93A-20), as ``Butterworth_Filter``."""
-    s = 1j * f / f3db_hz
-    return 1.0 / (s**4 + 2.613126 * s**3 + 3.414214 * s**2 + 2.613126 * s + 1.0)
-
-
 def _tukey(f: np.ndarray, fr: float, fb: float) -> np.ndarray:
     """Raised-cosine window, 1 below ``fr``, 0 above ``fb`` (``Tukey_Window``)."""
     out = np.ones_like(f)
@@ -553,7 +548,9 @@ def tdr_impulse(rl: np.ndarray, f: np.ndarray, s: ErlSettings) -> tuple[np.ndarr
     h = rl * np.exp(-2.0 * (np.pi * f * tr / _GAUSS_K) ** 2) \
         * np.exp(-2j * np.pi * f * (TDR_PRE_DELAY_S + 3.0 * tr))
     if s.tdr_butterworth:
-        h = h * _butterworth(f, s.f_r * s.f_b_hz)
+        # the 4th-order Butterworth of 93A-20 (the reference's Butterworth_Filter, with the
+        # polynomial's coefficients rounded to 7 digits; exact here, as for the COM RX filter)
+        h = h * rx_afe_filter(f, s.f_r * s.f_b_hz)
     if s.tukey_window:
         h = h * _tukey(f, s.f_r * s.f_b_hz, s.f_b_hz)
     dt = s.ui_s / s.samples_per_ui

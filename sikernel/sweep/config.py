@@ -207,25 +207,33 @@ def _value(name: str, v: Any, p: Param, where: str) -> Any:
 _VECTOR_AXIS = 1000
 
 
-def _axis_values(name: str, vals: Any, p: Param) -> tuple[Any, ...]:
-    """An axis checked and normalised; long numeric axes in one vectorised pass (a 10^7-point
-    axis in about a second instead of tens), anything irregular value by value for the message."""
+def _axis_values(name: str, vals: Any, p: Param) -> tuple[tuple[Any, ...], np.ndarray | None]:
+    """An axis checked and normalised, and its float64 array when it was checked as one; long
+    numeric axes in one vectorised pass (a 10^7-point axis in about a second instead of tens),
+    anything irregular value by value for the message."""
     where = f"axes.{name}: "
     if p.kind != "name" and len(vals) > _VECTOR_AXIS:
         try:
             arr = np.asarray(vals)
         except (ValueError, TypeError):
             arr = None
+        # a list mixing bools with numbers converts to a number array: look at the items
+        # (an array's dtype already tells)
         if (arr is not None and arr.ndim == 1 and arr.dtype.kind in "iuf"
-                and not {bool, np.bool_} & set(map(type, vals))):
+                and (isinstance(vals, np.ndarray) or not {bool, np.bool_} & set(map(type, vals)))):
             x = arr.astype(float)
             ok = np.isfinite(x) & ((x > p.lo) if p.lo_strict else (x >= p.lo)) & (x <= p.hi)
             if p.kind == "int":
                 ok &= x == np.round(x)
             if ok.all():
-                return tuple(x.astype(int).tolist() if p.kind == "int" else x.tolist())
+                return tuple(x.astype(int).tolist() if p.kind == "int" else x.tolist()), x
             _value(name, vals[int(np.argmin(ok))], p, where)  # raises with the usual message
-    return tuple(_value(name, v, p, where) for v in vals)
+    return tuple(_value(name, v, p, where) for v in vals), None
+
+
+def _axis_array(vals: tuple[Any, ...]) -> np.ndarray:
+    """An axis as a NumPy array: float64, or object for names."""
+    return np.array(vals, dtype=object if isinstance(vals[0], str) else float)
 
 
 @dataclass(frozen=True)
@@ -275,8 +283,7 @@ class SweepConfig:
         """Each axis as a NumPy array (float64, or object for names), built once per config:
         every chunk indexes these instead of converting its axis again (a 10^7-point axis
         costs about a second to convert)."""
-        return {k: np.array(v, dtype=object if isinstance(v[0], str) else float)
-                for k, v in self.axes.items()}
+        return {k: _axis_array(v) for k, v in self.axes.items()}
 
     @property
     def f_hz(self) -> np.ndarray:
@@ -388,14 +395,21 @@ def load_config(config: Mapping[str, Any] | str | Path | SweepConfig) -> SweepCo
     if both:
         raise _err(f"{sorted(both)} given both as axis and fixed; choose one")
     axes: dict[str, tuple[Any, ...]] = {}
+    arrays: dict[str, np.ndarray] = {}
     for k, vals in axes_raw.items():
         if isinstance(vals, str | bytes) or not hasattr(vals, "__len__"):
             raise _err(f"axes.{k}={vals!r} must be a list of values")
         if len(vals) == 0:
             raise _err(f"axes.{k} is empty; an axis needs at least one value")
-        vs = _axis_values(k, vals, PARAMS[k])
-        n_unique = (np.unique(np.asarray(vs)).size if len(vs) > _VECTOR_AXIS and PARAMS[k].kind != "name"
-                    else len(set(vs)))
+        vs, arr = _axis_values(k, vals, PARAMS[k])
+        if arr is not None:
+            arrays[k] = arr
+        if arr is not None and (np.all(arr[1:] > arr[:-1]) or np.all(arr[1:] < arr[:-1])):
+            n_unique = len(vs)      # strictly monotonic (a linspace): no sort needed
+        elif len(vs) > _VECTOR_AXIS and PARAMS[k].kind != "name":
+            n_unique = np.unique(arr if arr is not None else np.asarray(vs)).size
+        else:
+            n_unique = len(set(vs))
         if n_unique != len(vs):
             dup = sorted({v for v in vs if vs.count(v) > 1}) if len(vs) <= 1000 else []
             raise _err(f"axes.{k} has repeated values{' ' + str(dup) if dup else ''}; each value once")
@@ -444,6 +458,9 @@ def load_config(config: Mapping[str, Any] | str | Path | SweepConfig) -> SweepCo
     if cfg.n_points > max_points:
         raise _err(f"the grid has {cfg.n_points} points ({' x '.join(map(str, cfg.shape))}), more "
                    f"than limits.max_points={max_points}")
+    # the cached axis_arrays from the arrays the long axes were checked as (the same float64
+    # values: a 10^7-value axis is not converted from Python floats again)
+    cfg.__dict__["axis_arrays"] = {k: arrays[k] if k in arrays else _axis_array(v) for k, v in axes.items()}
     return cfg
 
 

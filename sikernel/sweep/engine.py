@@ -188,9 +188,17 @@ def run_sweep(config: Mapping[str, Any] | str | os.PathLike[str] | SweepConfig,
     specs, extra = output_specs(cfg)
     from .config import PARAMS
 
-    layout = store.Layout(name=cfg.name, axes=cfg.axes,
+    # numeric axes as the config's float64 arrays: a long axis goes to its coordinate dataset
+    # without another pass over Python floats
+    axes = {k: (a if a.dtype.kind == "f" else cfg.axes[k]) for k, a in cfg.axis_arrays.items()}
+    # and in the stored config, where a long one is digested (store.axis_digest) from the array
+    conf = cfg.to_dict()
+    for k, a in cfg.axis_arrays.items():
+        if PARAMS[k].kind == "float" and a.size > store.INLINE_AXIS_MAX:
+            conf["axes"][k] = a
+    layout = store.Layout(name=cfg.name, axes=axes,
                           axis_units={k: PARAMS[k].units for k in cfg.axes}, extra_coords=extra,
-                          outputs=specs, chunk_size=cs, config=cfg.to_dict(),
+                          outputs=specs, chunk_size=cs, config=conf,
                           presets=_presets_used(cfg))
     _check_disk(cfg, specs, path)
     _check_fft_sizes(cfg)
