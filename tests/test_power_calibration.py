@@ -24,14 +24,16 @@ from sikernel.power import calibration as cal
 from sikernel.power.coefficients import DEFAULT_COEFFICIENTS, DOC, FITTED
 
 # --- tolerances, each with its source ------------------------------------------------------
-#: worst leave-one-out factor max(r, 1/r) reached by the model (3.41, Khairi RX-only figure;
-#: see the docs); bound = reached + a margin for last-digit changes of the optimiser
-LOO_WORST_FACTOR = 3.6
-#: rms of ln(LOO ratio) reached (0.424 with the analog-DFE timing law and the TX FFE subsets;
-#: 0.455 before them; 0.524 before the per-stage serializer law and the published supply/resolution
-#: of the Dickson DAC TX)
-LOO_RMS_LOG = 0.45
-#: designs predicted within the 1.5x goal when left out (13 of 16 reached; Gangasani sits at 1.48x)
+#: worst leave-one-out factor max(r, 1/r) reached by the model (3.04, Khairi RX-only figure;
+#: 3.42 with Park's KR1 budget taken ball to ball, same multi-start refits; see the docs);
+#: bound = reached + a margin for last-digit changes of the optimiser
+LOO_WORST_FACTOR = 3.2
+#: rms of ln(LOO ratio) reached (0.380 with Park's KR1 budget die to die and multi-start refits;
+#: 0.416 with the budget ball to ball; the 0.424 stored before came from single-start refits, some
+#: of which stopped at their start; 0.455 before the analog-DFE timing law and the TX FFE subsets)
+LOO_RMS_LOG = 0.40
+#: designs predicted within the 1.5x goal when left out (13 of 16 reached: Khairi 3.04x, Park 0.59x
+#: and LaCroix 0.65x miss; Gangasani sits at 1.47x, so the bound allows it to cross)
 LOO_WITHIN_GOAL_MIN = 12
 LOO_GOAL = 1.5
 #: the only 200G-class TX+RX design of the reference table (J. Q. Wang) when left out: 1.04
@@ -40,6 +42,8 @@ LOO_200G_TXRX_FACTOR = 1.25
 REL_DEFAULT_VS_FIT = 0.05
 #: stored leave-one-out log ratios vs a fresh computation (same optimiser, same start)
 ABS_LOG_STORED = 0.02
+#: die-to-die loss of the KR1 budget recomputed vs the stored constant (stored to 0.01 dB)
+ABS_KR1_DIE_TO_DIE_DB = 0.01
 #: model ADC energy per conversion vs Kull et al. JSSC 2018 (the sourced points; ENOB 4.69 from
 #: the ">30 dB SNDR" of the title: the model must reproduce its own source within rounding)
 REL_ADC_SOURCE = 0.1
@@ -210,3 +214,38 @@ def test_halved_adc_energy_is_caught_out_of_sample(monkeypatch, loo):
     # unmutated, these equal the full leave-one-out to the optimiser's tolerance (ABS_LOG_STORED);
     # the refits on the other 15 designs do not restore what halving the ADC removed
     assert np.max(np.abs(mutated.log_ratio - ref)) > 3 * ABS_LOG_STORED
+
+
+def test_kr1_budget_is_taken_die_to_die():
+    """Park's assumed loss: the 802.3ck KR1 budget (28 dB between the package balls, TP0-TP5)
+    with the two COM packages added as COM adds them (93A.1.2) -- recomputed from the synthetic
+    channel, not a typed-in number; the packages can only add loss, and a 0 dB line leaves the
+    package pair alone (independent route: Link of the two packages without a board line)."""
+    from sikernel.channel.link import Link
+    from sikernel.power import table
+
+    park = next(p for p in cal.CALIBRATION_POINTS if p.name.startswith("Park"))
+    assert park.loss_db == cal.KR1_DIE_TO_DIE_DB
+    d2d = table.die_to_die_loss_db(cal.KR1_BALL_TO_BALL_DB, park.baud)
+    assert abs(d2d - cal.KR1_DIE_TO_DIE_DB) <= ABS_KR1_DIE_TO_DIE_DB
+    assert d2d > cal.KR1_BALL_TO_BALL_DB + 3.0
+    f = np.array([0.5 * park.baud])
+    pkg = table.package_preset(park.baud)
+    ch = Link(segments=[], tx_package=pkg, rx_package=pkg, z_p_tx_m=table.Z_P_NOMINAL_M,
+              z_p_rx_m=table.Z_P_NOMINAL_M).build(f)
+    pair_db = float(-20.0 * np.log10(np.abs(ch.s21[0])))
+    assert math.isclose(table.die_to_die_loss_db(0.0, park.baud), pair_db, rel_tol=1e-9)
+    with pytest.raises(SIKernelError, match="ball_to_ball_db"):
+        table.die_to_die_loss_db(-1.0, park.baud)
+
+
+def test_leave_one_out_refit_leaves_its_start(fit):
+    """Regression guard of the multi-start fit (``cal.START_SHIFTS_LOG``): refitted without Park, the
+    coefficients must move away from the full fit.  A single trust-region start stopped there with
+    a zero step (``xtol`` on a kink of the piecewise-smooth cost), so the "left-out" prediction was
+    the in-sample one (observed December 2026: Park, Ali and LaCroix)."""
+    x_full = np.log([fit.fitted[n] for n in FITTED])
+    i = next(k for k, p in enumerate(cal.CALIBRATION_POINTS) if p.name.startswith("Park"))
+    rest = cal.CALIBRATION_POINTS[:i] + cal.CALIBRATION_POINTS[i + 1:]
+    sol = cal._fit(rest, fit.coefficients, x0=x_full)
+    assert np.max(np.abs(sol.x - x_full)) > 1e-3

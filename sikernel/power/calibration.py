@@ -24,10 +24,15 @@ Choices made where the reference gives no number (all documented, none tuned):
   :func:`sikernel.power.table.synthetic_parts`); 10 dB where the loss is only "XSR class"
   (CEI-112G-XSR ≈ 10 dB class, reference table), BER 1e-6.
 * Long-reach DSP designs (Ali, LaCroix, Park, Khairi): BER 1e-4, the raw-BER target of
-  CEI-112G-LR (OIF-CEI-05.0 cl. 27).  Park (switch SerDes, loss not stated): 28 dB, the
-  802.3ck KR1 budget a switch SerDes is built for.  Khairi (shown on 20.6 / 27 / 31.4 /
-  38 dB): 31.4 dB, which matches the "31 dB loss compensation" quoted for the receiver the
-  reference names as likely the same (ISSCC 2022, Segal et al.) -- an assumption.
+  CEI-112G-LR (OIF-CEI-05.0 cl. 27).  Park (switch SerDes, loss not stated): the 802.3ck
+  KR1 budget a switch SerDes is built for, 28 dB at 26.56 GHz, which 802.3 states for the
+  channel between the package balls (TP0 to TP5; COM adds the two device packages, 93A.1.2),
+  so the die-to-die loss the model takes is that line between the COM packages:
+  :data:`KR1_DIE_TO_DIE_DB` (:func:`sikernel.power.table.die_to_die_loss_db`).  Khairi (shown
+  on 20.6 / 27 / 31.4 / 38 dB): 31.4 dB, which matches the "31dB Loss Compensation" in the title
+  of the conference version (Y. Segal, A. Laufer, A. Khairi et al., "A 1.41pJ/b 224Gb/s PAM-4
+  SerDes Receiver with 31dB Loss Compensation", ISSCC 2022, doi:10.1109/ISSCC42614.2022.9731794;
+  same headline figures and authors as the JSSC paper).
 * TX-only designs whose loss is "n/a" (Cusmai, Dickson, Toprak-Deniz): 20 dB
   (:data:`TX_ONLY_LOSS_DB`), a mid-range host channel; a TX-only figure depends on the
   loss only through the launch swing.  Z. Wang: 6 dB (stated "> 6 dB at 50 GHz") on the
@@ -69,6 +74,13 @@ TX_ONLY_LOSS_DB = 20.0
 OPTICAL_HOST_LOSS_DB = 10.0
 #: loss of an XSR-class link (CEI-112G-XSR ≈ 10 dB class)
 XSR_LOSS_DB = 10.0
+#: IEEE 802.3ck 100GBASE-KR1 channel budget, 28 dB at 26.56 GHz between the package balls (TP0-TP5)
+KR1_BALL_TO_BALL_DB = 28.0
+#: the same channel die to die: the 28 dB host-board line between the two 802.3ck COM packages
+#: (12 mm, COM's first package case) of the synthetic channel, 34.86 dB at 26.56 GHz
+#: (``sikernel.power.table.die_to_die_loss_db(28, 56e9)``, checked by the tests; 37.11 dB with COM's
+#: second package case, 31 mm)
+KR1_DIE_TO_DIE_DB = 34.86
 
 #: robust least squares (scipy ``loss``) and its scale in natural-log units: residuals beyond
 #: ``ROBUST_SCALE`` (a factor ≈ 1.35) weigh less (soft L1, a smooth Huber loss), so that a
@@ -76,6 +88,12 @@ XSR_LOSS_DB = 10.0
 #: coefficients of every other design (P. J. Huber, Robust Statistics, Wiley 1981)
 ROBUST_LOSS = "soft_l1"
 ROBUST_SCALE = 0.3
+#: starts of every fit, as shifts of all log coefficients from the given start (natural-log units):
+#: the cost is piecewise smooth in the coefficients (the budget picks among discrete configurations,
+#: ENOB steps and receiver families), so a trust-region step from one start can stop on a kink
+#: (``xtol`` with a zero step) or in a local minimum of the e_fa_j / c_tx_out_f valley; the fit
+#: keeps the lowest cost of the three starts (same starts for the fit and every leave-one-out refit)
+START_SHIFTS_LOG: tuple[float, ...] = (0.0, 0.25, -0.25)
 
 
 @dataclass(frozen=True)
@@ -154,10 +172,12 @@ CALIBRATION_POINTS: tuple[CalibrationPoint, ...] = (
        note="XSR class -> 10 dB; BER assumed", channel_kind="xsr"),
     _P("Singh (Broadcom) analog", 5, 112.0, "pam4", 35.0, 2.5, "analog", 1e-6,
        "ISSCC 2026 (secondary summary)", "M"),
-    _P("Ali ADC-DSP", 7, 112.0, "pam4", 38.0, 4.1, "dsp", 1e-4, "ISSCC 2022", "H/D",
+    _P("Ali ADC-DSP", 7, 112.0, "pam4", 38.0, 4.1, "dsp", 1e-4,
+       "ISSCC 2020 (the reference file says 2022), doi:10.1109/ISSCC19947.2020.9062925", "H/D",
        note="BER: CEI-112G-LR"),
-    _P("LaCroix ADC-DSP", 7, 116.0, "pam4", 45.0, 6.0, "dsp", 1e-4, "ISSCC 2021", "H",
-       note="BER: CEI-112G-LR"),
+    _P("LaCroix ADC-DSP", 7, 116.0, "pam4", 45.0, 6.0, "dsp", 1e-4,
+       "ISSCC 2021, doi:10.1109/ISSCC42613.2021.9366030", "H",
+       note="BER: CEI-112G-LR; the title's 6 pJ/b at 45 dB is 'in PAM-4/Duo-PAM-4' (PAM-4 used)"),
     _P("IBM source-synchronous, 0.75 in", 32, 12.0, "nrz", 1.0, 1.4, "analog", 1e-12,
        "IBM Research publication", "H", "forwarded", note="loss derived (D); BER assumed"),
     _P("IBM source-synchronous, 20 in", 32, 12.0, "nrz", 5.0, 1.9, "analog", 1e-12,
@@ -185,8 +205,10 @@ CALIBRATION_POINTS: tuple[CalibrationPoint, ...] = (
     _P("J. Q. Wang (Marvell) optical DSP", 5, 212.0, "pam4", OPTICAL_HOST_LOSS_DB, 2.69, "dsp",
        2.4e-4, "ISSCC 2024", "H", tx_architecture="dac",
        note="host side short -> 10 dB XSR-like; BER: 802.3dj PMD pre-FEC", channel_kind="xsr"),
-    _P("Park switch SerDes ADC-DSP", 5, 112.0, "pam4", 28.0, 4.63, "dsp", 1e-4, "ISSCC 2023", "H",
-       note="loss not stated -> 28 dB (802.3ck KR1); BER: CEI-112G-LR"),
+    _P("Park switch SerDes ADC-DSP", 5, 112.0, "pam4", KR1_DIE_TO_DIE_DB, 4.63, "dsp", 1e-4,
+       "ISSCC 2023, doi:10.1109/ISSCC42615.2023.10067613", "H",
+       note="loss not stated -> 802.3ck KR1 28 dB ball to ball + the two COM packages = 34.86 dB "
+            "die to die; BER: CEI-112G-LR"),
 )
 del _P
 
@@ -346,8 +368,14 @@ def _fit(points: tuple[CalibrationPoint, ...], base: EnergyCoefficients, x0: np.
         m, _ = evaluate(_with(x, base), points)
         return np.log(np.where(np.isfinite(m), m, 1e3) / pub)
 
-    return least_squares(resid, x0, bounds=(lo, hi), diff_step=1e-4, xtol=1e-8, ftol=1e-8,
-                         max_nfev=max_nfev, loss=ROBUST_LOSS, f_scale=ROBUST_SCALE)
+    best = None
+    for shift in START_SHIFTS_LOG:
+        start = np.clip(x0 + shift, lo + 1e-9, hi - 1e-9)
+        sol = least_squares(resid, start, bounds=(lo, hi), diff_step=1e-4, xtol=1e-8, ftol=1e-8,
+                            max_nfev=max_nfev, loss=ROBUST_LOSS, f_scale=ROBUST_SCALE)
+        if best is None or sol.cost < best.cost - 1e-12:
+            best = sol
+    return best
 
 
 def _log_covariance(jac: np.ndarray, resid: np.ndarray, x: np.ndarray) -> np.ndarray:
@@ -671,7 +699,8 @@ if __name__ == "__main__":  # pragma: no cover
     _main()
 
 
-__all__ = ["CALIBRATION_POINTS", "CLASS_200G", "OPTICAL_HOST_LOSS_DB", "ROBUST_LOSS", "ROBUST_SCALE",
+__all__ = ["CALIBRATION_POINTS", "CLASS_200G", "KR1_BALL_TO_BALL_DB", "KR1_DIE_TO_DIE_DB",
+           "OPTICAL_HOST_LOSS_DB", "ROBUST_LOSS", "ROBUST_SCALE", "START_SHIFTS_LOG",
            "TX_ONLY_LOSS_DB", "XSR_LOSS_DB", "CalibrationPoint", "CalibrationResult", "LeaveOneOut",
            "calibrate", "coefficient_draws", "coefficient_sets", "coefficient_table_markdown", "evaluate",
            "leave_one_out", "markdown", "predict", "residual_log_sd", "write_calibrated"]

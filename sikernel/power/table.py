@@ -246,6 +246,46 @@ def _solve_line(loss_db: float, baud: float, packages: bool, z_p_m: float) -> fl
     return float(z1)
 
 
+def die_to_die_loss_db(ball_to_ball_db: float, baud: float, z_p_m: float = Z_P_NOMINAL_M) -> float:
+    """Die-to-die loss (the ``loss_db`` of :func:`synthetic_channel`) of a channel specified ball to ball.
+
+    IEEE 802.3 specifies a backplane or host channel between the device package balls (TP0 to
+    TP5) and adds the transmitter's and receiver's package models to it for COM (Annex 93A,
+    93A.1.2); a loss budget stated for that channel (802.3ck 100GBASE-KR1: 28 dB at 26.56 GHz)
+    therefore excludes the packages, whereas ``loss_db`` here is the whole package-to-package
+    (die-to-die) insertion loss.  This returns the IL at ``baud/2`` of the host-board line whose
+    own loss is ``ball_to_ball_db`` between the two COM packages of the rate
+    (:func:`package_preset`) with package traces ``z_p_m`` -- exact S21 of the cascade, mismatch
+    included, as :func:`synthetic_channel` builds it.
+
+    Parameters
+    ----------
+    ball_to_ball_db : float
+        Loss of the channel between the package balls at ``baud/2`` in dB (≥ 0).
+    baud : float
+        Symbol rate in Bd.
+    z_p_m : float, optional
+        Package trace length of each package in m (default :data:`Z_P_NOMINAL_M`, COM's first
+        package case).
+
+    Returns
+    -------
+    float
+        Die-to-die insertion loss at ``baud/2`` in dB.
+
+    Raises
+    ------
+    SIKernelError
+        ``ball_to_ball_db`` negative or not finite; ``baud`` not positive.
+    """
+    from .. import _validate
+
+    loss = _validate.finite_scalar("ball_to_ball_db", ball_to_ball_db, minimum=0.0)
+    fb = _validate.positive("baud", baud)
+    line_m = _solve_line(loss, fb, False, 0.0)
+    return _il_db(float(z_p_m), line_m, fb, True)
+
+
 def synthetic_channel(loss_db: float, baud: float, kind: str = "host"):
     """The documented synthetic :class:`~sikernel.channel.core.Channel` of ``loss_db`` at ``baud/2``.
 
@@ -638,6 +678,7 @@ __all__ = [
     "TABLE_VERSION",
     "LossTable",
     "build_table",
+    "die_to_die_loss_db",
     "get_table",
     "package_preset",
     "packaged_entry",
