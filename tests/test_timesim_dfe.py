@@ -28,7 +28,7 @@ def _count_from_the_first_decision(monkeypatch):
     run_link = ts._k.run_link
 
     def counting_all(*args):
-        run_link(*args[:16], 0, *args[17:])
+        run_link(*args[:15], 0, *args[16:])
 
     monkeypatch.setattr(ts._k, "run_link", counting_all)
 

@@ -12,6 +12,10 @@ optionally, the transmitted ones.  The DFE is evaluated across the sequence in S
 loops with the feedback of the transmitted symbols; only the symbols within the DFE
 span after a wrong decision are re-decided one by one (exact; see :func:`run_link`).
 
+The transmitted symbols come in as indices (uint8); each block makes the levels it
+reads (``levels[sym]``, in a buffer that stays in cache), so a call holds one byte
+per symbol rather than a float64 level array as long as the record.
+
 Random numbers (jitter, slicer noise) come from :mod:`sikernel._kernels.rng`
 (xoshiro256** and the ziggurat normal), seeded at the start of each kernel call
 (the kernels are serial, so results are reproducible).
@@ -203,16 +207,15 @@ def _count_mismatches(dec, sym, m0):
 
 
 @kernel
-def run_link(x, sym, tab, pre, row0, rj_samples, dd_samples, max_dev, ffe, ffe_pre, dfe, feedback_true,
+def run_link(sym, tab, pre, row0, rj_samples, dd_samples, max_dev, ffe, ffe_pre, dfe, feedback_true,
              levels, thresholds, sigma_v, seed, n_warm, bits_per_symbol, counts, err_thr):
     """Simulate the link; accumulate error counts.
 
     Parameters
     ----------
-    x : (N,) float64
-        Transmitted levels (V per unit pulse), symbol ``n`` at ``x[n]``.
-    sym : (N,) int64
-        Transmitted symbol indices (0 = lowest level).
+    sym : (N,) uint8
+        Transmitted symbol indices (0 = lowest level); symbol ``n`` sends
+        ``x[n] = levels[sym[n]]`` (V per unit pulse).
     tab : (R, K) float64
         ``tab[r, j]`` = pulse sample of cursor ``k = K - 1 - pre - j`` (``-pre..post``)
         at row offset ``r``; the sample of symbol ``s`` at row ``r`` is
@@ -287,7 +290,7 @@ def run_link(x, sym, tab, pre, row0, rj_samples, dd_samples, max_dev, ffe, ffe_p
     one ulp differently (which product the compiler fuses into an FMA).
     """
     s0, s1, s2, s3 = seed_state(seed)
-    n_sym = x.shape[0]
+    n_sym = sym.shape[0]
     k = tab.shape[1]
     n_rows = tab.shape[0]
     w = ffe.shape[0]
@@ -311,6 +314,9 @@ def run_link(x, sym, tab, pre, row0, rj_samples, dd_samples, max_dev, ffe, ffe_p
     zb = np.empty(_BLOCK)
     fbk = np.zeros(_BLOCK)
     xpad = np.empty(_BLOCK + d)
+    # the levels x[lo .. hi - 1] a block reads (channel FIR, DFE feedback), made per block
+    back = max(post, ffe_pre + d)
+    xw = np.empty(_BLOCK + back + pre)
     dec = np.empty(_BLOCK, dtype=np.int64)
     noise = np.zeros(_BLOCK)
     rows = np.empty(_BLOCK, dtype=np.int64)
@@ -353,18 +359,21 @@ def run_link(x, sym, tab, pre, row0, rj_samples, dd_samples, max_dev, ffe, ffe_p
                     g, s0, s1, s2, s3 = normal(s0, s1, s2, s3)
                     noise[i] = sigma_v * g
         # 2. channel samples y[sa .. sa+nb-1] into ybuf[h ..]
-        x0 = sa + pre - k + 1
+        lo = max(0, sa - back)
+        for q in range(lo, sa + nb + pre):
+            xw[q - lo] = levels[sym[q]]
+        x0 = sa + pre - k + 1 - lo  # in xw
         yb = ybuf[h: h + nb]
         # folded feedback: not while the DFE span reaches undecided symbols (levels[0])
         fold = merged and m0 - d >= m_first
         if not jitter:
-            _fir_block(x, x0, tab_fb if fold else tab[r_nom], yb)
+            _fir_block(xw, x0, tab_fb if fold else tab[r_nom], yb)
             if f_nom > 0.0:
-                _fir_block(x, x0, tab[r_nom + 1], acc2[:nb])
+                _fir_block(xw, x0, tab[r_nom + 1], acc2[:nb])
                 for i in range(nb):
                     yb[i] = (1.0 - f_nom) * yb[i] + f_nom * acc2[i]
         else:
-            _fir_rows(x, x0, tab, rows[:nb], frac[:nb], yb)
+            _fir_rows(xw, x0, tab, rows[:nb], frac[:nb], yb)
         # 3. RX FFE outputs z for m = s - ffe_pre
         zv = yb if unit_ffe else zb[:nb]  # FFE outputs (a unit FFE: the samples themselves)
         if not unit_ffe:
@@ -380,14 +389,16 @@ def run_link(x, sym, tab, pre, row0, rj_samples, dd_samples, max_dev, ffe, ffe_p
             ybuf[t] = ybuf[nb + t]
         # 4. DFE feedback of the transmitted levels (undecided symbols: levels[0]), slicer
         if d > 0 and not fold:
-            src = x
+            src = xw
             j0 = m0 - d
             if j0 < m_first:
                 for j in range(nb + d - 1):
                     q = j0 + j
-                    xpad[j] = x[q] if q >= m_first else levels[0]
+                    xpad[j] = xw[q - lo] if q >= m_first else levels[0]
                 src = xpad
                 j0 = 0
+            else:
+                j0 -= lo
             _fir_block(src, j0, dfe_rev, fbk[:nb])
         _slice_block(zv, noise[:nb], no_fb[:nb] if fold else fbk[:nb], thresholds, dec[:nb])
         # 5. wrong decisions (and the symbols after them): one by one
@@ -412,13 +423,13 @@ def run_link(x, sym, tab, pre, row0, rj_samples, dd_samples, max_dev, ffe, ffe_p
                 for t in range(thresholds.shape[0]):
                     di += z > thresholds[t]
                 dec[i] = di
-            s = sym[m]
+            s = np.int64(sym[m])
             if di == s:
                 continue
             if decided_fb:
                 slot = n_err_held & mask
                 err_pos[slot] = m
-                err_dx[slot] = x[m] - levels[di]
+                err_dx[slot] = levels[s] - levels[di]
                 n_err_held += 1
                 dirty_until = m + d
             if m >= n_warm:
