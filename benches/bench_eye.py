@@ -11,7 +11,7 @@ Run with ``python -m pytest benches/bench_eye.py --benchmark-only -s``.
 * simulator: PAM4, 12-tap DFE with error propagation, 200-cursor channel, against a
   PyBERT-style receiver (NumPy convolution for the channel + a Python DFE loop),
   with identical decisions asserted;
-* simulator against PyBERT itself (``pipbert``, in-process, the ``bench`` extra):
+* simulator against PyBERT itself (``pipbert``, in-process; ``pip install --no-deps pipbert``):
   its channel convolution of the 32-samples/UI waveform (``numpy.convolve``, as
   ``pybert.models.bert``) and its ``DFE.run_dfe`` (ideal summing node, fixed clock
   phase, no adaptation) on the same symbols, pulse and DFE taps; the symbol-error
