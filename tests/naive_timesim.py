@@ -9,6 +9,8 @@ symbols never decided feed back as ``levels[0]`` (tests/naive_eye.py
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 
 
@@ -57,3 +59,21 @@ def noisy_link_loop(x: np.ndarray, sym: np.ndarray, cursors: np.ndarray, n_pre: 
                 else:
                     err_thr[d:s, 1] += 1
     return counted, se, be, err_thr, decided
+
+
+def fma(a: float, b: float, c: float) -> float:
+    """``a b + c`` rounded once (IEEE 754 fusedMultiplyAdd), by exact rational arithmetic."""
+    return float(Fraction(a) * Fraction(b) + Fraction(c))
+
+
+def fma_dot(x: np.ndarray, t: np.ndarray) -> float:
+    """``sum_j x[j] t[j]`` accumulated in the order ``j = 0, 1, ...``, one FMA per term."""
+    acc = 0.0
+    for a, b in zip(x.tolist(), t.tolist(), strict=True):
+        acc = fma(a, b, acc)
+    return acc
+
+
+def fma_lerp(a: float, b: float, f: float) -> float:
+    """``a`` moved towards ``b`` by ``f``: ``fma(f, b, (1 - f) a)`` (``a`` when ``f`` is 0)."""
+    return fma(f, b, (1.0 - f) * a) if f > 0.0 else a

@@ -136,3 +136,52 @@ def test_any_link_equals_symbol_loop(seed, n_levels, n_dfe, n_rx, sigma_v, propa
         propagate)
     assert (res.n_symbols, res.symbol_errors, res.bit_errors) == (counted, se, be)
     np.testing.assert_array_equal(res.threshold_errors, err_thr)
+
+
+@pytest.mark.parametrize(("spread_rows", "dual_dirac_rows", "n_out"), [
+    (0.35, 0.0, 2048), (0.3, 1.0, 2048), (0.6, 0.5, 2048), (12.0, 0.0, 2048), (1.0, 0.0, 1), (1.5, 0.0, 7),
+])
+def test_jittered_channel_samples_equal_the_per_symbol_kernel(rng, spread_rows, dual_dirac_rows, n_out):
+    """The jittered channel samples (rows applied to the whole block where many symbols
+    need them, dot products for the rest, the per-symbol kernel when the jitter spreads
+    over many rows) equal the per-symbol kernel ``_fir_rows`` bit for bit: rows near
+    the nominal one, fractions 0 (no second row), and the clipped last row pair."""
+    from sikernel._kernels import timesim as kt
+
+    k, n_rows = 37, 24
+    tab = rng.normal(size=(n_rows, k))
+    x = rng.choice(naive_eye.pam_levels(4), size=n_out + k + 5)
+    dd = np.where(rng.random(n_out) < 0.5, dual_dirac_rows, -dual_dirac_rows)
+    pos = np.clip(11.3 + dd + spread_rows * rng.normal(size=n_out), 0.0, n_rows - 1.0)
+    rows = np.floor(pos).astype(np.int64)
+    frac = pos - rows
+    frac[::4] = 0.0
+    last = rows >= n_rows - 1
+    rows[last], frac[last] = n_rows - 2, 1.0
+    ref = np.full(n_out, np.nan)
+    kt._fir_rows(x, 2, tab, rows, frac, ref)
+    out = np.full(n_out, np.nan)
+    work = [np.empty((8, n_out)), np.empty(n_rows, dtype=np.int64), np.empty(n_rows, dtype=np.int64)]
+    work += [np.empty(2 * n_out, dtype=np.int64) for _ in range(3)] + [np.empty(2 * n_out)]
+    kt._fir_jittered(x, 2, tab, rows, frac, out, *work)
+    np.testing.assert_array_equal(out, ref)
+
+
+def test_jittered_channel_samples_are_fma_dot_products_interpolated(rng):
+    """The per-symbol kernel against exact rational arithmetic: each sample is the dot
+    product rounded after every FMA (order j = 0, 1, ...), for the row below and the row
+    above, then ``fma(f, b, (1 - f) a)``; bit for bit."""
+    from sikernel._kernels import timesim as kt
+
+    k, n_rows, n_out = 23, 9, 64
+    tab = rng.normal(size=(n_rows, k))
+    x = rng.choice(naive_eye.pam_levels(4), size=n_out + k + 5)
+    rows = rng.integers(0, n_rows - 1, size=n_out)
+    frac = rng.random(n_out)
+    frac[::5] = 0.0
+    out = np.full(n_out, np.nan)
+    kt._fir_rows(x, 3, tab, rows, frac, out)
+    ref = [naive_timesim.fma_lerp(naive_timesim.fma_dot(x[3 + i: 3 + i + k], tab[rows[i]]),
+                                  naive_timesim.fma_dot(x[3 + i: 3 + i + k], tab[rows[i] + 1]), frac[i])
+           for i in range(n_out)]
+    np.testing.assert_array_equal(out, ref)
