@@ -148,7 +148,7 @@ def test_jittered_channel_samples_equal_the_per_symbol_kernel(rng, spread_rows, 
     the nominal one, fractions 0 (no second row), and the clipped last row pair."""
     from sikernel._kernels import timesim as kt
 
-    k, n_rows = 37, 24
+    k, n_rows = kt._JITTER_SPLIT_MIN_TAPS + 13, 24  # taps enough for the split paths
     tab = rng.normal(size=(n_rows, k))
     x = rng.choice(naive_eye.pam_levels(4), size=n_out + k + 5)
     dd = np.where(rng.random(n_out) < 0.5, dual_dirac_rows, -dual_dirac_rows)
