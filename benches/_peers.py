@@ -69,3 +69,20 @@ def pybert_missing() -> str | None:
     except Exception as e:  # an unrelated 'pybert' package, or a broken install
         return f"pybert.models.dfe does not import ({type(e).__name__}: {e}); is it PyBERT (pipbert)?"
     return None
+
+
+def pybert_utility_missing() -> str | None:
+    """None when PyBERT's utilities (``pybert.utility``: its PRBS generator) import, else why not.
+
+    The package imports pyibis-ami (non-GUI: click, empy, parsec, traits), which the
+    ``bench`` extra installs; the GUI dependencies of pipbert are not needed.
+    """
+    why = pybert_missing()
+    if why:
+        return why
+    try:
+        import pybert.utility.math  # noqa: F401
+    except Exception as e:
+        return (f"pybert.utility does not import ({type(e).__name__}: {e}); it needs pyibis-ami "
+                "(pip install -e .[bench])")
+    return None

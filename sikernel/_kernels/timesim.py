@@ -461,8 +461,11 @@ def run_link(sym, tab, pre, row0, rj_samples, dd_samples, max_dev, ffe, ffe_pre,
     decisions agree except at exact threshold ties (tests/test_timesim.py).
 
     Without jitter the channel samples are bit-identical to a per-symbol dot
-    product; with jitter the linear interpolation between two rows may round by
-    one ulp differently (which product the compiler fuses into an FMA).
+    product; with jitter each sample is ``fma(f, b, (1 - f) a)`` of two such dot
+    products (rows ``r`` and ``r + 1``; :func:`_lerp`), whichever path
+    (:func:`_fir_jittered`: block FIRs of the rows many symbols need, dot products
+    for the rest) computes them (tests/test_timesim_dfe.py checks this against exact
+    rational arithmetic).
     """
     s0, s1, s2, s3 = seed_state(seed)
     n_sym = sym.shape[0]
