@@ -185,3 +185,45 @@ def test_jittered_channel_samples_are_fma_dot_products_interpolated(rng):
                                   naive_timesim.fma_dot(x[3 + i: 3 + i + k], tab[rows[i] + 1]), frac[i])
            for i in range(n_out)]
     np.testing.assert_array_equal(out, ref)
+
+
+@pytest.mark.parametrize(("rj_ui", "dd_ui", "phase_offset_ui", "propagate"), [
+    (0.05, 0.1, 0.0, True), (0.08, 0.0, 0.1, True), (0.0, 0.15, -0.05, False)])
+def test_jittered_link_equals_plain_python_with_the_same_draws(rng, rj_ui, dd_ui, phase_offset_ui,
+                                                               propagate):
+    """The jitter path end to end against plain Python: the random stream (xoshiro256**,
+    ziggurat) re-implemented with Python ints, drawn symbol by symbol (RJ, dual-Dirac sign,
+    then the slicer noise), the jittered samples as FMA dot products from the pulse itself
+    (exact rational arithmetic), the RX FFE and the DFE loop: every count equal."""
+    import math
+
+    from sikernel._kernels.rng import normal_samples
+
+    m = 4
+    t = np.arange(12 * m) / m
+    p = 0.4 * np.exp(-((t - 3) / 0.6) ** 2) + 0.05 * np.exp(-np.clip(t - 3, 0, None) / 2.0) * (t > 3)
+    p = p + rng.normal(0.0, 1e-4, p.size)  # off round numbers: no exact threshold ties
+    n_pre, n_post = 2, 8
+    rx, rx_pre = np.array([-0.06, 1.0, -0.1]), 1
+    levels = naive_eye.pam_levels(4)
+    n_sym, n_dfe, sigma_v, seed = 2500, 3, 0.045, 11
+    n_warm = n_pre + 1 + n_post + rx.size + n_dfe
+    sym = rng.integers(0, 4, size=n_sym + n_warm)
+    res = simulate(p, m, n_symbols=n_sym, pattern=sym, rx_ffe=rx, rx_ffe_n_pre=rx_pre, n_dfe=n_dfe,
+                   n_pre=n_pre, n_post=n_post, sigma_v=sigma_v, sigma_rj_ui=rj_ui, a_dd_ui=dd_ui,
+                   phase_offset_ui=phase_offset_ui, seed=seed, dfe_error_propagation=propagate)
+    # the sampling instant and the table the kernel interpolates in (eye/timesim.py)
+    i_nom = int(np.argmax(p)) + phase_offset_ui * m
+    r_half = math.ceil(0.5 * m) + 1
+    base = math.floor(i_nom) - r_half
+    y, noise = naive_timesim.jittered_samples(levels[sym], p, m, i_nom, base, 2 * r_half + 2, n_pre,
+                                              n_post, rx_pre, rj_ui * m, dd_ui * m, sigma_v, seed)
+    g = np.empty(3)
+    normal_samples(seed, g)
+    assert naive_timesim.Xoshiro256(seed).normal() == g[0]  # the Python stream is the kernel's
+    counted, se, be, err_thr, _ = naive_timesim.noisy_link_loop(
+        levels[sym], sym, np.zeros(n_pre + 1 + n_post), n_pre, rx, rx_pre, res.dfe_taps_v, levels,
+        res.thresholds_v, n_warm, noise, propagate, samples=y)
+    assert se > 20  # jitter and noise really make errors
+    assert (res.n_symbols, res.symbol_errors, res.bit_errors) == (counted, se, be)
+    np.testing.assert_array_equal(res.threshold_errors, err_thr)
