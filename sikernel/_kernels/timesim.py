@@ -192,7 +192,7 @@ def _fir_rows(x, x0, tab, rows, frac, out):
 #: when at least 1/_DENSE_SHARE of the block's symbols need it; the others get one dot
 #: product per symbol.  Measured on 200 taps (one core, shared machine): a SIMD FIR costs
 #: ~12 ns per symbol of the block, a per-symbol dot ~32 ns, so a row pays off as a SIMD FIR
-#: from ~3/8 of the block on.  When the rows that qualify carry less than half of the dot
+#: from about a third of the block on.  When the rows that qualify carry less than half of the dot
 #: products (jitter spread over many rows), :func:`_fir_rows` does the block instead.  This
 #: only moves work between exact paths: the samples are the same either way.
 _DENSE_SHARE = 3
@@ -283,7 +283,9 @@ def _fir_jittered(x, x0, tab, rows, frac, out, dense, slot, use, pos, prow, orde
     :func:`_lerp`.  A row that many of the block's symbols need is applied to the whole
     block at once by :func:`_fir_block` (a SIMD loop over the symbols, each sum still in
     the order ``j = 0, 1, ...``) into ``dense``; the other (symbol, row) pairs are sorted
-    by row and summed eight at a time (:func:`_dots_of_row`).  Work arrays: ``dense``
+    by row and summed eight at a time (:func:`_dots_of_row`).  Under
+    ``_JITTER_SPLIT_MIN_TAPS`` taps, or when the rows many symbols need carry less than
+    half of the dot products, :func:`_fir_rows` does the block.  Work arrays: ``dense``
     (D, block), ``slot`` and ``use`` (rows of ``tab``), ``pos``, ``prow``, ``order``,
     ``val`` (2 x block).
     """
