@@ -192,10 +192,19 @@ def _fir_rows(x, x0, tab, rows, frac, out):
 #: when at least 1/_DENSE_SHARE of the block's symbols need it; the others get one dot
 #: product per symbol.  Measured on 200 taps (one core, shared machine): a SIMD FIR costs
 #: ~12 ns per symbol of the block, a per-symbol dot ~32 ns, so a row pays off as a SIMD FIR
-#: from about a third of the block on.  When the rows that qualify carry less than half of the dot
-#: products (jitter spread over many rows), :func:`_fir_rows` does the block instead.  This
-#: only moves work between exact paths: the samples are the same either way.
+#: from about a third of the block on.  This only moves work between exact paths: the
+#: samples are the same either way.
 _DENSE_SHARE = 3
+#: costs per symbol (ns, 200 taps; measured one core of the shared 2-core machine) that pick
+#: the route of a block: the split's bookkeeping, one block FIR row, one dot product of the
+#: split (sorted by row; 40 rather than the 32 of full groups of eight: rows with few pairs
+#: sum them four or one at a time), and one dot product of _fir_rows (72 ns a symbol, two
+#: rows).  When the split would not be cheaper (jitter spread over many rows, e.g. RJ 0.03 UI
+#: with DJ 0.05 UI at 32 samples/UI), :func:`_fir_rows` does the block.
+_COST_BOOKKEEPING = 8
+_COST_BLOCK_ROW = 12
+_COST_DOT = 40
+_COST_ROWS_DOT = 36
 #: below this many taps the bookkeeping (~8 ns a symbol) costs more than it saves:
 #: :func:`_fir_rows` does the block (measured: 18 taps 7-8 vs 9-10 ns a symbol; 200 taps
 #: 72 vs 40-53)
@@ -284,8 +293,8 @@ def _fir_jittered(x, x0, tab, rows, frac, out, dense, slot, use, pos, prow, orde
     block at once by :func:`_fir_block` (a SIMD loop over the symbols, each sum still in
     the order ``j = 0, 1, ...``) into ``dense``; the other (symbol, row) pairs are sorted
     by row and summed eight at a time (:func:`_dots_of_row`).  Under
-    ``_JITTER_SPLIT_MIN_TAPS`` taps, or when the rows many symbols need carry less than
-    half of the dot products, :func:`_fir_rows` does the block.  Work arrays: ``dense``
+    ``_JITTER_SPLIT_MIN_TAPS`` taps, or when the split is not estimated to be cheaper
+    (``_COST_*``), :func:`_fir_rows` does the block.  Work arrays: ``dense``
     (D, block), ``slot`` and ``use`` (rows of ``tab``), ``pos``, ``prow``, ``order``,
     ``val`` (2 x block).
     """
@@ -309,7 +318,9 @@ def _fir_jittered(x, x0, tab, rows, frac, out, dense, slot, use, pos, prow, orde
             slot[r] = n_dense
             n_dense += 1
             n_use_dense += use[r]
-    if 2 * n_use_dense < n_use:  # jitter spread over many rows: the per-symbol kernel is faster
+    # estimated cost (ns per 200 taps, see _COST_*) of this route against _fir_rows
+    split = _COST_BOOKKEEPING * nb + _COST_BLOCK_ROW * nb * n_dense + _COST_DOT * (n_use - n_use_dense)
+    if split >= _COST_ROWS_DOT * n_use:  # jitter spread over many rows: the per-symbol kernel
         _fir_rows(x, x0, tab, rows, frac, out)
         return
     for r in range(n_rows):
