@@ -195,7 +195,8 @@ def _fir_rows(x, x0, tab, rows, frac, out):
 #: from about a third of the block on.  This only moves work between exact paths: the
 #: samples are the same either way.
 _DENSE_SHARE = 3
-#: costs per symbol (ns, 200 taps; measured one core of the shared 2-core machine) that pick
+#: costs per symbol (ns; measured with 200 taps on one core of the shared 2-core machine; all
+#: but the bookkeeping scale with the taps) that pick
 #: the route of a block: the split's bookkeeping, one block FIR row, one dot product of the
 #: split (sorted by row; 40 rather than the 32 of full groups of eight: rows with few pairs
 #: sum them four or one at a time), and one dot product of _fir_rows (72 ns a symbol, two
@@ -318,9 +319,11 @@ def _fir_jittered(x, x0, tab, rows, frac, out, dense, slot, use, pos, prow, orde
             slot[r] = n_dense
             n_dense += 1
             n_use_dense += use[r]
-    # estimated cost (ns per 200 taps, see _COST_*) of this route against _fir_rows
-    split = _COST_BOOKKEEPING * nb + _COST_BLOCK_ROW * nb * n_dense + _COST_DOT * (n_use - n_use_dense)
-    if split >= _COST_ROWS_DOT * n_use:  # jitter spread over many rows: the per-symbol kernel
+    # estimated cost of this route against _fir_rows (_COST_*: the taps' share scales with k)
+    k = tab.shape[1]
+    split = (_COST_BOOKKEEPING * nb * 200
+             + (_COST_BLOCK_ROW * nb * n_dense + _COST_DOT * (n_use - n_use_dense)) * k)
+    if split >= _COST_ROWS_DOT * n_use * k:  # jitter spread over many rows: the per-symbol kernel
         _fir_rows(x, x0, tab, rows, frac, out)
         return
     for r in range(n_rows):
