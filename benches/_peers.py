@@ -1,7 +1,9 @@
 """The peers the benchmarks compare against, in the same run.
 
 pychopmarg (COM) and PyBERT (``pipbert``) are imported in-process when installed
-(the ``bench`` extra: ``pip install -e .[bench]``).  pychopmarg can also run from a
+(pychopmarg with the ``bench`` extra, ``pip install -e .[bench]``; PyBERT with
+``pip install --no-deps "pipbert>=11,<12"``, its simulation core without the GUI
+dependencies: docs/guide/install.md).  pychopmarg can also run from a
 separate virtual environment named by ``SIKERNEL_PEER_VENV`` (fallback).  A
 benchmark that needs a peer skips, with the reason, only when neither is possible.
 """
@@ -60,9 +62,27 @@ def run_pychopmarg(req: dict) -> dict:
 def pybert_missing() -> str | None:
     """None when PyBERT's models (``pybert.models.dfe``) import, else why not."""
     if not _importable("pybert"):
-        return "PyBERT is not installed (pip install -e .[bench]; PyPI name pipbert)"
+        return ('PyBERT is not installed: pip install --no-deps "pipbert>=11,<12" (its simulation '
+                "core; the PyPI package pybert is unrelated; docs/guide/install.md)")
     try:
         import pybert.models.dfe  # noqa: F401
     except Exception as e:  # an unrelated 'pybert' package, or a broken install
         return f"pybert.models.dfe does not import ({type(e).__name__}: {e}); is it PyBERT (pipbert)?"
+    return None
+
+
+def pybert_utility_missing() -> str | None:
+    """None when PyBERT's utilities (``pybert.utility``: its PRBS generator) import, else why not.
+
+    The package imports pyibis-ami (non-GUI: click, empy, parsec, traits), which the
+    ``bench`` extra installs; the GUI dependencies of pipbert are not needed.
+    """
+    why = pybert_missing()
+    if why:
+        return why
+    try:
+        import pybert.utility.math  # noqa: F401
+    except Exception as e:
+        return (f"pybert.utility does not import ({type(e).__name__}: {e}); it needs pyibis-ami "
+                "(pip install -e .[bench])")
     return None

@@ -123,9 +123,15 @@ def test_com_warm_ca_15_aggressors(benchmark):
             TARGET_WARM_CA15_S, com_db=r.com_db)
 
 
+# after its figures the child waits for the compile-ahead process that com() starts on an empty
+# cache (sikernel/_compile_ahead.py, a child of this child): so the empty-cache round has ended,
+# compile-ahead included, before the warm rounds start, and never overlaps them
+_WAIT_COMPILE_AHEAD = ("from sikernel._compile_ahead import wait_com_tail; raise SystemExit("
+                       "0 if wait_com_tail(900) else 'compile-ahead still running after 900 s')")
 _FRESH = ("import json, resource, time; t0 = time.perf_counter(); from sikernel import com; "
           "r = com({thru!r}); print(json.dumps({{'s': time.perf_counter() - t0, 'com_db': r.com_db, "
-          "'rss_kib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}}))")
+          "'rss_kib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}}), flush=True); "
+          + _WAIT_COMPILE_AHEAD)
 
 
 def _fresh(env: dict[str, str], code: str) -> dict:
@@ -136,7 +142,8 @@ def _fresh(env: dict[str, str], code: str) -> dict:
 
 def test_com_first_call_fresh_process(benchmark):
     """Import + channel read + COM, timed in the child (the benchmark's own time adds the
-    interpreter start)."""
+    interpreter start, and for the empty-cache round the wait for its compile-ahead
+    process, which the warm rounds must not overlap)."""
     cache = tempfile.mkdtemp(prefix="sikernel-com-cache-")
     env = dict(os.environ, NUMBA_CACHE_DIR=cache)
     code = _FRESH.format(thru=str(THRU))
@@ -165,7 +172,8 @@ _RSS = ("import json, re, resource; from pathlib import Path; from sikernel impo
         "fx = [rd(x, check_port_map=False) for x in {fx!r}]; r = com(th, next=nx, fext=fx); "
         "m = re.search(r'VmHWM:\\s+(\\d+)', Path('/proc/self/status').read_text()); "
         "print(json.dumps({{'com_db': r.com_db, "
-        "'rss_kib': int(m.group(1)) if m else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}}))")
+        "'rss_kib': int(m.group(1)) if m else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}}), "
+        "flush=True); " + _WAIT_COMPILE_AHEAD)
 
 
 def test_com_15_aggressors_peak_rss(benchmark):

@@ -11,11 +11,13 @@ Run with ``python -m pytest benches/bench_eye.py --benchmark-only -s``.
 * simulator: PAM4, 12-tap DFE with error propagation, 200-cursor channel, against a
   PyBERT-style receiver (NumPy convolution for the channel + a Python DFE loop),
   with identical decisions asserted;
-* simulator against PyBERT itself (``pipbert``, in-process, the ``bench`` extra):
+* simulator against PyBERT itself (``pipbert``, in-process; ``pip install --no-deps pipbert``):
   its channel convolution of the 32-samples/UI waveform (``numpy.convolve``, as
   ``pybert.models.bert``) and its ``DFE.run_dfe`` (ideal summing node, fixed clock
   phase, no adaptation) on the same symbols, pulse and DFE taps; the symbol-error
   counts must agree;
+* PRBS31 pattern generation against PyBERT's generator (``pybert.utility.lfsr_bits``),
+  bits asserted identical;
 * cold: a fresh interpreter with an empty Numba cache (compilation included) for
   the first ``stat_eye`` and the first ``simulate``, and the same from the cache.
 """
@@ -161,6 +163,33 @@ def test_simulator_vs_pybert_style_loop(benchmark):
           f"{jit.n_symbols / jit.elapsed_s * 60 / 1e6:.0f} M sym/min; at SER {noisy.ser:.0e} "
           f"{noisy.n_symbols / noisy.elapsed_s * 60 / 1e6:.0f} M sym/min (one core)")
 
+
+
+@pytest.mark.skipif(bool(_peers.pybert_utility_missing()), reason=str(_peers.pybert_utility_missing()))
+def test_prbs_vs_pybert(benchmark):
+    """Pattern generation: PRBS31 bits from PyBERT's generator (``pybert.utility.lfsr_bits``,
+    the one its simulation uses) against :func:`sikernel.eye.timesim.prbs` (64 bits per step),
+    per bit; the bits must be the same (PyBERT does not apply O.150's output inversion)."""
+    from itertools import islice
+
+    from pybert.utility.math import lfsr_bits
+
+    from sikernel.eye.timesim import PRBS_POLYNOMIALS, prbs
+
+    taps, inv = PRBS_POLYNOMIALS[31]
+    seed = 0x1234567
+    n_peer, n_ours = 300_000, 20_000_000
+    t0 = time.perf_counter()
+    peer = np.fromiter(islice(lfsr_bits(list(taps), seed), n_peer), dtype=np.uint8, count=n_peer)
+    t_peer = (time.perf_counter() - t0) / n_peer
+    prbs(31, 1000, seed=seed)
+    ours = benchmark.pedantic(prbs, args=(31, n_ours), kwargs={"seed": seed}, rounds=5, iterations=1)
+    t_ours = benchmark.stats.stats.min / n_ours
+    np.testing.assert_array_equal(ours[:n_peer] ^ inv, peer)
+    benchmark.extra_info.update({"pybert_bits_per_s": 1 / t_peer, "ours_bits_per_s": 1 / t_ours,
+                                 "ratio": t_peer / t_ours})
+    print(f"\nPRBS31: PyBERT lfsr_bits {1 / t_peer / 1e6:.2f} M bits/s, prbs {1 / t_ours / 1e9:.2f} G bits/s "
+          f"-> ratio {t_peer / t_ours:.0f}x; first {n_peer} bits identical")
 
 
 @pytest.mark.skipif(bool(_peers.pybert_missing()), reason=str(_peers.pybert_missing()))

@@ -17,7 +17,9 @@ them off the first COM's critical path.
 Nothing is started when the cache is off (``SIKERNEL_NUMBA_CACHE=0``), when
 ``fom_direct`` already has a cache index (warm cache, or a child already started),
 or when ``SIKERNEL_COMPILE_AHEAD=0``.  The child runs at a lower priority (nice +5),
-writes nothing but the cache and exits when done; it is not waited for.
+writes nothing but the cache and exits when done; the COM does not wait for it.
+:func:`wait_com_tail` does (a benchmark that times cache-warm runs after an empty-cache
+one calls it, so that the child's compiling never overlaps them).
 :data:`COM_TAIL` must name the signatures the COM really uses
 (``tests/test_compile_ahead.py`` checks them against a COM run).
 """
@@ -51,6 +53,7 @@ COM_TAIL: dict[str, dict[str, str]] = {
 }
 
 _started = False
+_child: subprocess.Popen | None = None
 
 
 def _enabled() -> bool:
@@ -67,7 +70,7 @@ def start_com_tail() -> bool:
     bool
         Whether a child process was started.
     """
-    global _started
+    global _started, _child
     if _started or not _enabled():
         return False
     _started = True
@@ -83,10 +86,34 @@ def start_com_tail() -> bool:
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p))
     try:
-        subprocess.Popen([sys.executable, "-c", "from sikernel._compile_ahead import _compile; _compile()"],
-                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                         close_fds=True, env=env)
+        _child = subprocess.Popen(
+            [sys.executable, "-c", "from sikernel._compile_ahead import _compile; _compile()"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, close_fds=True,
+            env=env)
     except OSError:  # no usable interpreter (embedded Python): compile in-process as before
+        return False
+    return True
+
+
+def wait_com_tail(timeout_s: float | None = None) -> bool:
+    """Wait until the background compile started by this process (if any) has exited.
+
+    Parameters
+    ----------
+    timeout_s : float, optional
+        Give up after this many seconds (default: wait as long as it takes).
+
+    Returns
+    -------
+    bool
+        True when no child is running any more (none was started, or it has exited);
+        False when ``timeout_s`` passed first.
+    """
+    if _child is None:
+        return True
+    try:
+        _child.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
         return False
     return True
 
@@ -110,4 +137,4 @@ def _compile() -> None:
             getattr(mod, name).compile(tuple(args))
 
 
-__all__ = ["COM_TAIL", "start_com_tail"]
+__all__ = ["COM_TAIL", "start_com_tail", "wait_com_tail"]

@@ -52,3 +52,18 @@ def test_start_com_tail_starts_nothing_when_disabled(monkeypatch):
     monkeypatch.setattr(ca, "_started", False)
     monkeypatch.setenv("SIKERNEL_COMPILE_AHEAD", "0")
     assert ca.start_com_tail() is False
+
+
+def test_wait_com_tail_waits_for_the_child(monkeypatch):
+    """wait_com_tail returns False while the child still runs (timeout), True once it has
+    exited, and True at once when no child was started."""
+    import subprocess as sp
+
+    import sikernel._compile_ahead as ca
+
+    monkeypatch.setattr(ca, "_child", None)
+    assert ca.wait_com_tail(0.0) is True
+    child = sp.Popen([sys.executable, "-c", "import time; time.sleep(1.0)"])
+    monkeypatch.setattr(ca, "_child", child)
+    assert ca.wait_com_tail(0.01) is False and child.poll() is None
+    assert ca.wait_com_tail(30.0) is True and child.returncode == 0

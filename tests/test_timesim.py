@@ -199,6 +199,7 @@ def test_eye_histogram_noise_free_levels():
     ({"dfe_taps_v": [[0.1]]}, "dfe_taps_v"),
     ({"n_dfe": 99}, "n_dfe"),
     ({"eye_symbols": -1}, "eye_symbols"),
+    ({"levels": np.linspace(-1.0, 1.0, 257), "pattern": "random"}, "256"),
 ])
 def test_simulate_bad_input(kwargs, match):
     args = {"n_symbols": 100}

@@ -28,7 +28,7 @@ def _count_from_the_first_decision(monkeypatch):
     run_link = ts._k.run_link
 
     def counting_all(*args):
-        run_link(*args[:16], 0, *args[17:])
+        run_link(*args[:15], 0, *args[16:])
 
     monkeypatch.setattr(ts._k, "run_link", counting_all)
 
@@ -134,5 +134,96 @@ def test_any_link_equals_symbol_loop(seed, n_levels, n_dfe, n_rx, sigma_v, propa
     counted, se, be, err_thr, _ = naive_timesim.noisy_link_loop(
         levels[used], used, h, n_pre, rx, rx_pre, dfe, levels, res.thresholds_v, n_warm, noise,
         propagate)
+    assert (res.n_symbols, res.symbol_errors, res.bit_errors) == (counted, se, be)
+    np.testing.assert_array_equal(res.threshold_errors, err_thr)
+
+
+@pytest.mark.parametrize(("spread_rows", "dual_dirac_rows", "n_out"), [
+    (0.35, 0.0, 2048), (0.3, 1.0, 2048), (0.6, 0.5, 2048), (12.0, 0.0, 2048), (1.0, 0.0, 1), (1.5, 0.0, 7),
+])
+def test_jittered_channel_samples_equal_the_per_symbol_kernel(rng, spread_rows, dual_dirac_rows, n_out):
+    """The jittered channel samples (rows applied to the whole block where many symbols
+    need them, dot products for the rest, the per-symbol kernel when the jitter spreads
+    over many rows) equal the per-symbol kernel ``_fir_rows`` bit for bit: rows near
+    the nominal one, fractions 0 (no second row), and the clipped last row pair."""
+    from sikernel._kernels import timesim as kt
+
+    k, n_rows = kt._JITTER_SPLIT_MIN_TAPS + 13, 24  # taps enough for the split paths
+    tab = rng.normal(size=(n_rows, k))
+    x = rng.choice(naive_eye.pam_levels(4), size=n_out + k + 5)
+    dd = np.where(rng.random(n_out) < 0.5, dual_dirac_rows, -dual_dirac_rows)
+    pos = np.clip(11.3 + dd + spread_rows * rng.normal(size=n_out), 0.0, n_rows - 1.0)
+    rows = np.floor(pos).astype(np.int64)
+    frac = pos - rows
+    frac[::4] = 0.0
+    last = rows >= n_rows - 1
+    rows[last], frac[last] = n_rows - 2, 1.0
+    ref = np.full(n_out, np.nan)
+    kt._fir_rows(x, 2, tab, rows, frac, ref)
+    out = np.full(n_out, np.nan)
+    work = [np.empty((8, n_out)), np.empty(n_rows, dtype=np.int64), np.empty(n_rows, dtype=np.int64)]
+    work += [np.empty(2 * n_out, dtype=np.int64) for _ in range(3)] + [np.empty(2 * n_out)]
+    kt._fir_jittered(x, 2, tab, rows, frac, out, *work)
+    np.testing.assert_array_equal(out, ref)
+
+
+def test_jittered_channel_samples_are_fma_dot_products_interpolated(rng):
+    """The per-symbol kernel against exact rational arithmetic: each sample is the dot
+    product rounded after every FMA (order j = 0, 1, ...), for the row below and the row
+    above, then ``fma(f, b, (1 - f) a)``; bit for bit."""
+    from sikernel._kernels import timesim as kt
+
+    k, n_rows, n_out = 23, 9, 64
+    tab = rng.normal(size=(n_rows, k))
+    x = rng.choice(naive_eye.pam_levels(4), size=n_out + k + 5)
+    rows = rng.integers(0, n_rows - 1, size=n_out)
+    frac = rng.random(n_out)
+    frac[::5] = 0.0
+    out = np.full(n_out, np.nan)
+    kt._fir_rows(x, 3, tab, rows, frac, out)
+    ref = [naive_timesim.fma_lerp(naive_timesim.fma_dot(x[3 + i: 3 + i + k], tab[rows[i]]),
+                                  naive_timesim.fma_dot(x[3 + i: 3 + i + k], tab[rows[i] + 1]), frac[i])
+           for i in range(n_out)]
+    np.testing.assert_array_equal(out, ref)
+
+
+@pytest.mark.parametrize(("rj_ui", "dd_ui", "phase_offset_ui", "propagate"), [
+    (0.05, 0.1, 0.0, True), (0.08, 0.0, 0.1, True), (0.0, 0.15, -0.05, False)])
+def test_jittered_link_equals_plain_python_with_the_same_draws(rng, rj_ui, dd_ui, phase_offset_ui,
+                                                               propagate):
+    """The jitter path end to end against plain Python: the random stream (xoshiro256**,
+    ziggurat) re-implemented with Python ints, drawn symbol by symbol (RJ, dual-Dirac sign,
+    then the slicer noise), the jittered samples as FMA dot products from the pulse itself
+    (exact rational arithmetic), the RX FFE and the DFE loop: every count equal."""
+    import math
+
+    from sikernel._kernels.rng import normal_samples
+
+    m = 4
+    t = np.arange(12 * m) / m
+    p = 0.4 * np.exp(-((t - 3) / 0.6) ** 2) + 0.05 * np.exp(-np.clip(t - 3, 0, None) / 2.0) * (t > 3)
+    p = p + rng.normal(0.0, 1e-4, p.size)  # off round numbers: no exact threshold ties
+    n_pre, n_post = 2, 8
+    rx, rx_pre = np.array([-0.06, 1.0, -0.1]), 1
+    levels = naive_eye.pam_levels(4)
+    n_sym, n_dfe, sigma_v, seed = 2500, 3, 0.045, 11
+    n_warm = n_pre + 1 + n_post + rx.size + n_dfe
+    sym = rng.integers(0, 4, size=n_sym + n_warm)
+    res = simulate(p, m, n_symbols=n_sym, pattern=sym, rx_ffe=rx, rx_ffe_n_pre=rx_pre, n_dfe=n_dfe,
+                   n_pre=n_pre, n_post=n_post, sigma_v=sigma_v, sigma_rj_ui=rj_ui, a_dd_ui=dd_ui,
+                   phase_offset_ui=phase_offset_ui, seed=seed, dfe_error_propagation=propagate)
+    # the sampling instant and the table the kernel interpolates in (eye/timesim.py)
+    i_nom = int(np.argmax(p)) + phase_offset_ui * m
+    r_half = math.ceil(0.5 * m) + 1
+    base = math.floor(i_nom) - r_half
+    y, noise = naive_timesim.jittered_samples(levels[sym], p, m, i_nom, base, 2 * r_half + 2, n_pre,
+                                              n_post, rx_pre, rj_ui * m, dd_ui * m, sigma_v, seed)
+    g = np.empty(3)
+    normal_samples(seed, g)
+    assert naive_timesim.Xoshiro256(seed).normal() == g[0]  # the Python stream is the kernel's
+    counted, se, be, err_thr, _ = naive_timesim.noisy_link_loop(
+        levels[sym], sym, np.zeros(n_pre + 1 + n_post), n_pre, rx, rx_pre, res.dfe_taps_v, levels,
+        res.thresholds_v, n_warm, noise, propagate, samples=y)
+    assert se > 20  # jitter and noise really make errors
     assert (res.n_symbols, res.symbol_errors, res.bit_errors) == (counted, se, be)
     np.testing.assert_array_equal(res.threshold_errors, err_thr)

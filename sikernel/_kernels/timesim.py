@@ -12,6 +12,10 @@ optionally, the transmitted ones.  The DFE is evaluated across the sequence in S
 loops with the feedback of the transmitted symbols; only the symbols within the DFE
 span after a wrong decision are re-decided one by one (exact; see :func:`run_link`).
 
+The transmitted symbols come in as indices (uint8); each block makes the levels it
+reads (``levels[sym]``, in a buffer that stays in cache), so a call holds one byte
+per symbol rather than a float64 level array as long as the record.
+
 Random numbers (jitter, slicer noise) come from :mod:`sikernel._kernels.rng`
 (xoshiro256** and the ziggurat normal), seeded at the start of each kernel call
 (the kernels are serial, so results are reproducible).
@@ -24,6 +28,7 @@ import math
 import numpy as np
 
 from .._jit import kernel
+from .fma import fma
 from .rng import normal, seed_state, uniform
 
 
@@ -122,8 +127,13 @@ def _fir_block(x, x0, taps, out):
 
 @kernel
 def _lerp(a, b, f):
-    """``a`` moved towards ``b`` by ``f`` (``a`` itself when ``f`` is 0)."""
-    return (1.0 - f) * a + f * b if f > 0.0 else a
+    """``a`` moved towards ``b`` by ``f`` (``a`` itself when ``f`` is 0).
+
+    ``fma(f, b, (1 - f) a)``: the FMA spelled out, so that the rounding does not depend on
+    which product the compiler fuses where the function is inlined (it is the form the
+    compiler had chosen in :func:`_fir_rows`, so the samples are unchanged).
+    """
+    return fma(f, b, (1.0 - f) * a) if f > 0.0 else a
 
 
 @kernel
@@ -178,6 +188,191 @@ def _fir_rows(x, x0, tab, rows, frac, out):
         i += 1
 
 
+#: a table row is applied to the whole block (one SIMD FIR, like the fixed-instant path)
+#: when at least 1/_DENSE_SHARE of the block's symbols need it; the others get one dot
+#: product per symbol.  Measured on 200 taps (one core, shared machine): a SIMD FIR costs
+#: ~12 ns per symbol of the block, a per-symbol dot ~32 ns, so a row pays off as a SIMD FIR
+#: from about a third of the block on.  This only moves work between exact paths: the
+#: samples are the same either way.
+_DENSE_SHARE = 3
+#: costs per symbol (ns; measured with 200 taps on one core of the shared 2-core machine; all
+#: but the bookkeeping scale with the taps) that pick
+#: the route of a block: the split's bookkeeping, one block FIR row, one dot product of the
+#: split (sorted by row; 40 rather than the 32 of full groups of eight: rows with few pairs
+#: sum them four or one at a time), and one dot product of _fir_rows (72 ns a symbol, two
+#: rows).  When the split would not be cheaper (jitter spread over many rows, e.g. RJ 0.03 UI
+#: with DJ 0.05 UI at 32 samples/UI), :func:`_fir_rows` does the block.
+_COST_BOOKKEEPING = 8
+_COST_BLOCK_ROW = 12
+_COST_DOT = 40
+_COST_ROWS_DOT = 36
+#: below this many taps the bookkeeping (~8 ns a symbol) costs more than it saves:
+#: :func:`_fir_rows` does the block (measured: 18 taps 7-8 vs 9-10 ns a symbol; 200 taps
+#: 72 vs 40-53)
+_JITTER_SPLIT_MIN_TAPS = 48
+
+
+@kernel
+def _dots_of_row(x, x0, t, pos, order, q0, q1, out):
+    """``out[order[q]] = sum_j x[x0 + pos[order[q]] + j] t[j]`` for ``q = q0 .. q1 - 1``, each in
+    the order ``j = 0, 1, ...``: eight (then four, then one) independent sums at a time,
+    sharing each load of ``t[j]``."""
+    k = t.shape[0]
+    q = q0
+    while q + 8 <= q1:
+        b0 = x[x0 + pos[order[q]]: x0 + pos[order[q]] + k]
+        b1 = x[x0 + pos[order[q + 1]]: x0 + pos[order[q + 1]] + k]
+        b2 = x[x0 + pos[order[q + 2]]: x0 + pos[order[q + 2]] + k]
+        b3 = x[x0 + pos[order[q + 3]]: x0 + pos[order[q + 3]] + k]
+        b4 = x[x0 + pos[order[q + 4]]: x0 + pos[order[q + 4]] + k]
+        b5 = x[x0 + pos[order[q + 5]]: x0 + pos[order[q + 5]] + k]
+        b6 = x[x0 + pos[order[q + 6]]: x0 + pos[order[q + 6]] + k]
+        b7 = x[x0 + pos[order[q + 7]]: x0 + pos[order[q + 7]] + k]
+        a0 = 0.0
+        a1 = 0.0
+        a2 = 0.0
+        a3 = 0.0
+        a4 = 0.0
+        a5 = 0.0
+        a6 = 0.0
+        a7 = 0.0
+        for j in range(k):
+            tj = t[j]
+            a0 += b0[j] * tj
+            a1 += b1[j] * tj
+            a2 += b2[j] * tj
+            a3 += b3[j] * tj
+            a4 += b4[j] * tj
+            a5 += b5[j] * tj
+            a6 += b6[j] * tj
+            a7 += b7[j] * tj
+        out[order[q]] = a0
+        out[order[q + 1]] = a1
+        out[order[q + 2]] = a2
+        out[order[q + 3]] = a3
+        out[order[q + 4]] = a4
+        out[order[q + 5]] = a5
+        out[order[q + 6]] = a6
+        out[order[q + 7]] = a7
+        q += 8
+    while q + 4 <= q1:
+        b0 = x[x0 + pos[order[q]]: x0 + pos[order[q]] + k]
+        b1 = x[x0 + pos[order[q + 1]]: x0 + pos[order[q + 1]] + k]
+        b2 = x[x0 + pos[order[q + 2]]: x0 + pos[order[q + 2]] + k]
+        b3 = x[x0 + pos[order[q + 3]]: x0 + pos[order[q + 3]] + k]
+        a0 = 0.0
+        a1 = 0.0
+        a2 = 0.0
+        a3 = 0.0
+        for j in range(k):
+            tj = t[j]
+            a0 += b0[j] * tj
+            a1 += b1[j] * tj
+            a2 += b2[j] * tj
+            a3 += b3[j] * tj
+        out[order[q]] = a0
+        out[order[q + 1]] = a1
+        out[order[q + 2]] = a2
+        out[order[q + 3]] = a3
+        q += 4
+    while q < q1:
+        b0 = x[x0 + pos[order[q]]: x0 + pos[order[q]] + k]
+        a0 = 0.0
+        for j in range(k):
+            a0 += b0[j] * t[j]
+        out[order[q]] = a0
+        q += 1
+
+
+@kernel
+def _fir_jittered(x, x0, tab, rows, frac, out, dense, slot, use, pos, prow, order, val):
+    """Jittered samples, the same as :func:`_fir_rows` bit for bit, by a cheaper route.
+
+    Every sample is a dot product accumulated in the order ``j = 0, 1, ...`` (row
+    ``rows[i]``, and row ``rows[i] + 1`` when ``frac[i] > 0``), then interpolated by
+    :func:`_lerp`.  A row that many of the block's symbols need is applied to the whole
+    block at once by :func:`_fir_block` (a SIMD loop over the symbols, each sum still in
+    the order ``j = 0, 1, ...``) into ``dense``; the other (symbol, row) pairs are sorted
+    by row and summed eight at a time (:func:`_dots_of_row`).  Under
+    ``_JITTER_SPLIT_MIN_TAPS`` taps, or when the split is not estimated to be cheaper
+    (``_COST_*``), :func:`_fir_rows` does the block.  Work arrays: ``dense``
+    (D, block), ``slot`` and ``use`` (rows of ``tab``), ``pos``, ``prow``, ``order``,
+    ``val`` (2 x block).
+    """
+    nb = out.shape[0]
+    n_rows = tab.shape[0]
+    if tab.shape[1] < _JITTER_SPLIT_MIN_TAPS:
+        _fir_rows(x, x0, tab, rows, frac, out)
+        return
+    use[:] = 0
+    for i in range(nb):
+        use[rows[i]] += 1
+        if frac[i] > 0.0:
+            use[rows[i] + 1] += 1
+    n_dense = 0
+    n_use = 0
+    n_use_dense = 0
+    for r in range(n_rows):
+        slot[r] = -1
+        n_use += use[r]
+        if use[r] > 0 and use[r] * _DENSE_SHARE >= nb and n_dense < dense.shape[0]:
+            slot[r] = n_dense
+            n_dense += 1
+            n_use_dense += use[r]
+    # estimated cost of this route against _fir_rows (_COST_*: the taps' share scales with k)
+    k = tab.shape[1]
+    split = (_COST_BOOKKEEPING * nb * 200
+             + (_COST_BLOCK_ROW * nb * n_dense + _COST_DOT * (n_use - n_use_dense)) * k)
+    if split >= _COST_ROWS_DOT * n_use * k:  # jitter spread over many rows: the per-symbol kernel
+        _fir_rows(x, x0, tab, rows, frac, out)
+        return
+    for r in range(n_rows):
+        if slot[r] >= 0:
+            _fir_block(x, x0, tab[r], dense[slot[r], :nb])
+    n_p = 0
+    for i in range(nb):
+        r = rows[i]
+        if slot[r] < 0:
+            pos[n_p] = i
+            prow[n_p] = r
+            n_p += 1
+        if frac[i] > 0.0 and slot[r + 1] < 0:
+            pos[n_p] = i
+            prow[n_p] = r + 1
+            n_p += 1
+    # counting sort of the pairs by row (use[r] becomes the start of row r in order)
+    start = 0
+    for r in range(n_rows):
+        c = use[r] if slot[r] < 0 else 0
+        use[r] = start
+        start += c
+    for q in range(n_p):
+        r = prow[q]
+        order[use[r]] = q
+        use[r] += 1
+    q0 = 0
+    for r in range(n_rows):
+        if use[r] > q0:
+            _dots_of_row(x, x0, tab[r], pos, order, q0, use[r], val)
+            q0 = use[r]
+    p = 0
+    for i in range(nb):
+        r = rows[i]
+        if slot[r] >= 0:
+            a = dense[slot[r], i]
+        else:
+            a = val[p]
+            p += 1
+        b = 0.0
+        if frac[i] > 0.0:
+            if slot[r + 1] >= 0:
+                b = dense[slot[r + 1], i]
+            else:
+                b = val[p]
+                p += 1
+        out[i] = _lerp(a, b, frac[i])
+
+
 @kernel
 def _slice_block(zb, noise, fbk, thresholds, dec):
     """Decisions with the feedback of the *transmitted* symbols: ``z = zb + noise - fbk``
@@ -203,16 +398,15 @@ def _count_mismatches(dec, sym, m0):
 
 
 @kernel
-def run_link(x, sym, tab, pre, row0, rj_samples, dd_samples, max_dev, ffe, ffe_pre, dfe, feedback_true,
+def run_link(sym, tab, pre, row0, rj_samples, dd_samples, max_dev, ffe, ffe_pre, dfe, feedback_true,
              levels, thresholds, sigma_v, seed, n_warm, bits_per_symbol, counts, err_thr):
     """Simulate the link; accumulate error counts.
 
     Parameters
     ----------
-    x : (N,) float64
-        Transmitted levels (V per unit pulse), symbol ``n`` at ``x[n]``.
-    sym : (N,) int64
-        Transmitted symbol indices (0 = lowest level).
+    sym : (N,) uint8
+        Transmitted symbol indices (0 = lowest level); symbol ``n`` sends
+        ``x[n] = levels[sym[n]]`` (V per unit pulse).
     tab : (R, K) float64
         ``tab[r, j]`` = pulse sample of cursor ``k = K - 1 - pre - j`` (``-pre..post``)
         at row offset ``r``; the sample of symbol ``s`` at row ``r`` is
@@ -283,11 +477,14 @@ def run_link(x, sym, tab, pre, row0, rj_samples, dd_samples, max_dev, ffe, ffe_p
     decisions agree except at exact threshold ties (tests/test_timesim.py).
 
     Without jitter the channel samples are bit-identical to a per-symbol dot
-    product; with jitter the linear interpolation between two rows may round by
-    one ulp differently (which product the compiler fuses into an FMA).
+    product; with jitter each sample is ``fma(f, b, (1 - f) a)`` of two such dot
+    products (rows ``r`` and ``r + 1``; :func:`_lerp`), whichever path
+    (:func:`_fir_jittered`: block FIRs of the rows many symbols need, dot products
+    for the rest) computes them (tests/test_timesim_dfe.py checks this against exact
+    rational arithmetic).
     """
     s0, s1, s2, s3 = seed_state(seed)
-    n_sym = x.shape[0]
+    n_sym = sym.shape[0]
     k = tab.shape[1]
     n_rows = tab.shape[0]
     w = ffe.shape[0]
@@ -311,10 +508,21 @@ def run_link(x, sym, tab, pre, row0, rj_samples, dd_samples, max_dev, ffe, ffe_p
     zb = np.empty(_BLOCK)
     fbk = np.zeros(_BLOCK)
     xpad = np.empty(_BLOCK + d)
+    # the levels x[lo .. hi - 1] a block reads (channel FIR, DFE feedback), made per block
+    back = max(post, ffe_pre + d)
+    xw = np.empty(_BLOCK + back + pre)
     dec = np.empty(_BLOCK, dtype=np.int64)
     noise = np.zeros(_BLOCK)
     rows = np.empty(_BLOCK, dtype=np.int64)
     frac = np.empty(_BLOCK)
+    # work arrays of _fir_jittered: at most 2 _DENSE_SHARE rows reach the share (two rows a symbol)
+    dense = np.empty((min(n_rows, 2 * _DENSE_SHARE) if jitter else 0, _BLOCK))
+    row_slot = np.empty(n_rows, dtype=np.int64)
+    row_use = np.empty(n_rows, dtype=np.int64)
+    pos = np.empty(2 * _BLOCK if jitter else 0, dtype=np.int64)
+    prow = np.empty(2 * _BLOCK if jitter else 0, dtype=np.int64)
+    order = np.empty(2 * _BLOCK if jitter else 0, dtype=np.int64)
+    val = np.empty(2 * _BLOCK if jitter else 0)
     r_nom, f_nom = _row_frac(row0, n_rows)
     unit_ffe = w == 1 and ffe[0] == 1.0
     # with a unit FFE and a fixed sampling instant the feedback of the transmitted levels
@@ -353,18 +561,22 @@ def run_link(x, sym, tab, pre, row0, rj_samples, dd_samples, max_dev, ffe, ffe_p
                     g, s0, s1, s2, s3 = normal(s0, s1, s2, s3)
                     noise[i] = sigma_v * g
         # 2. channel samples y[sa .. sa+nb-1] into ybuf[h ..]
-        x0 = sa + pre - k + 1
+        lo = max(0, sa - back)
+        for q in range(lo, sa + nb + pre):
+            xw[q - lo] = levels[sym[q]]
+        x0 = sa + pre - k + 1 - lo  # in xw
         yb = ybuf[h: h + nb]
         # folded feedback: not while the DFE span reaches undecided symbols (levels[0])
         fold = merged and m0 - d >= m_first
         if not jitter:
-            _fir_block(x, x0, tab_fb if fold else tab[r_nom], yb)
+            _fir_block(xw, x0, tab_fb if fold else tab[r_nom], yb)
             if f_nom > 0.0:
-                _fir_block(x, x0, tab[r_nom + 1], acc2[:nb])
+                _fir_block(xw, x0, tab[r_nom + 1], acc2[:nb])
                 for i in range(nb):
                     yb[i] = (1.0 - f_nom) * yb[i] + f_nom * acc2[i]
         else:
-            _fir_rows(x, x0, tab, rows[:nb], frac[:nb], yb)
+            _fir_jittered(xw, x0, tab, rows[:nb], frac[:nb], yb, dense, row_slot, row_use, pos, prow, order,
+                          val)
         # 3. RX FFE outputs z for m = s - ffe_pre
         zv = yb if unit_ffe else zb[:nb]  # FFE outputs (a unit FFE: the samples themselves)
         if not unit_ffe:
@@ -380,14 +592,16 @@ def run_link(x, sym, tab, pre, row0, rj_samples, dd_samples, max_dev, ffe, ffe_p
             ybuf[t] = ybuf[nb + t]
         # 4. DFE feedback of the transmitted levels (undecided symbols: levels[0]), slicer
         if d > 0 and not fold:
-            src = x
+            src = xw
             j0 = m0 - d
             if j0 < m_first:
                 for j in range(nb + d - 1):
                     q = j0 + j
-                    xpad[j] = x[q] if q >= m_first else levels[0]
+                    xpad[j] = xw[q - lo] if q >= m_first else levels[0]
                 src = xpad
                 j0 = 0
+            else:
+                j0 -= lo
             _fir_block(src, j0, dfe_rev, fbk[:nb])
         _slice_block(zv, noise[:nb], no_fb[:nb] if fold else fbk[:nb], thresholds, dec[:nb])
         # 5. wrong decisions (and the symbols after them): one by one
@@ -412,13 +626,13 @@ def run_link(x, sym, tab, pre, row0, rj_samples, dd_samples, max_dev, ffe, ffe_p
                 for t in range(thresholds.shape[0]):
                     di += z > thresholds[t]
                 dec[i] = di
-            s = sym[m]
+            s = np.int64(sym[m])
             if di == s:
                 continue
             if decided_fb:
                 slot = n_err_held & mask
                 err_pos[slot] = m
-                err_dx[slot] = x[m] - levels[di]
+                err_dx[slot] = levels[s] - levels[di]
                 n_err_held += 1
                 dirty_until = m + d
             if m >= n_warm:

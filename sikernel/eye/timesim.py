@@ -82,13 +82,29 @@ def prbs(order: int, n_bits: int, seed: int = 1) -> np.ndarray:
     SIKernelError
         Unknown ``order``; ``n_bits`` not an integer ≥ 0.
     """
+    n = _int("n_bits", n_bits, 0)
+    words, inv = _prbs_words(order, n, seed)
+    out = np.empty(n, dtype=np.uint8)
+    _prbs.unpack_bits(words, inv, out)
+    return out
+
+
+def _prbs_words(order: int, n_bits: int, seed: int) -> tuple[np.ndarray, int]:
+    """The first ``n_bits`` (rounded up to 64) PRBS bits, packed; and the O.150 output inversion."""
     if order not in PRBS_POLYNOMIALS:
         raise SIKernelError(f"PRBS order {order!r} unknown; known: {sorted(PRBS_POLYNOMIALS)}")
-    n = _int("n_bits", n_bits, 0)
     taps, inv = PRBS_POLYNOMIALS[order]
-    out = np.empty(n, dtype=np.uint8)
-    _prbs.lfsr_bits(np.array(taps, dtype=np.int64), int(seed), inv, out)
-    return out
+    words = np.empty(-(-n_bits // _prbs.WORD_BITS), dtype=np.uint64)
+    _prbs.lfsr_words(np.array(taps, dtype=np.int64), _prbs.jump_shifts(taps), int(seed), words)
+    return words, inv
+
+
+def _prbs_symbols(order: int, n: int, n_levels: int, seed: int) -> np.ndarray:
+    """NRZ (PRBS bits) or PAM4 (PRBSnQ) symbol indices, uint8."""
+    words, inv = _prbs_words(order, n * (n_levels // 2), seed)
+    sym = np.empty(n, dtype=np.uint8)
+    _prbs.symbols_from_words(words, inv, n_levels, sym)
+    return sym
 
 
 def prqs(n_symbols: int, order: int = 13, seed: int = 1) -> np.ndarray:
@@ -117,10 +133,7 @@ def prqs(n_symbols: int, order: int = 13, seed: int = 1) -> np.ndarray:
         Unknown ``order``; ``n_symbols`` not an integer ≥ 0.
     """
     n = _int("n_symbols", n_symbols, 0)
-    bits = prbs(order, 2 * n, seed)
-    out = np.empty(n, dtype=np.int64)
-    _prbs.gray_pam4(bits, out)
-    return out
+    return _prbs_symbols(order, n, 4, seed).astype(np.int64)
 
 
 def _int(name: str, value: object, minimum: int) -> int:
@@ -130,23 +143,22 @@ def _int(name: str, value: object, minimum: int) -> int:
 
 
 def _symbols(pattern: Any, n: int, n_levels: int, seed: int) -> np.ndarray:
+    """``n`` symbol indices (uint8: ``n_levels`` <= 256) of the pattern."""
     if not isinstance(pattern, str):
         arr = np.asarray(pattern)
         if arr.ndim != 1 or arr.size == 0 or not np.issubdtype(arr.dtype, np.integer) \
                 or arr.min() < 0 or arr.max() >= n_levels:
             raise SIKernelError(f"pattern array must be 1-D integer symbol indices in [0, {n_levels - 1}]")
         reps = -(-n // arr.size)
-        return np.tile(arr.astype(np.int64), reps)[:n]
+        return np.tile(arr.astype(np.uint8), reps)[:n]
     name = pattern.lower()
     if name not in _PATTERNS:
         raise SIKernelError(f"unknown pattern {pattern!r}; known: {', '.join(_PATTERNS)} or an array")
     if name == "random":
-        return np.random.default_rng(seed).integers(0, n_levels, size=n).astype(np.int64)
+        return np.random.default_rng(seed).integers(0, n_levels, size=n).astype(np.uint8)
     order = 13 if name == "prqs" else int(name[4:])
-    if n_levels == 2:
-        return prbs(order, n, seed=1 + seed).astype(np.int64)
-    if n_levels == 4:
-        return prqs(n, order, seed=1 + seed)
+    if n_levels in (2, 4):
+        return _prbs_symbols(order, n, n_levels, seed=1 + seed)
     raise SIKernelError(f"pattern {pattern!r} needs NRZ or PAM4; use 'random' for {n_levels} levels")
 
 
@@ -290,6 +302,8 @@ def simulate(pulse: Any, samples_per_ui: int | None = None, *, n_symbols: int = 
     dd = finite_scalar("a_dd_ui", a_dd_ui, minimum=0.0, maximum=0.5)
     n_eye = _int("eye_symbols", eye_symbols, 0)
     n_vb = _int("eye_bins", eye_bins, 8)
+    if n_lev > 256:
+        raise SIKernelError(f"{n_lev} levels: the simulator takes at most 256 (symbols are held as uint8)")
     if m == 1 and (rj > 0 or dd > 0 or off != 0):
         raise SIKernelError("jitter and phase offsets need a pulse with samples_per_ui > 1")
     tx, tx_pre = _taps("tx_ffe", tx_ffe, tx_ffe_n_pre)
@@ -340,13 +354,12 @@ def simulate(pulse: Any, samples_per_ui: int | None = None, *, n_symbols: int = 
     row0 = float(i_nom - base_idx)
 
     sym = _symbols(pattern, n_sym + k + rx.size + b.size, n_lev, seed)
-    x = lev[sym]
     n_warm = k + rx.size + b.size
     bits = int(math.log2(n_lev)) if n_lev & (n_lev - 1) == 0 else 0
     counts = np.zeros(3, dtype=np.int64)
     err_thr = np.zeros((n_lev - 1, 2), dtype=np.int64)
     t0 = time.perf_counter()
-    _k.run_link(x, sym, np.ascontiguousarray(tab), pre, row0, rj * m, dd * m, max_dev, rx, rx_pre, b,
+    _k.run_link(sym, np.ascontiguousarray(tab), pre, row0, rj * m, dd * m, max_dev, rx, rx_pre, b,
                 not dfe_error_propagation, lev, thr, sigma_v, seed, n_warm, bits, counts, err_thr)
     elapsed = time.perf_counter() - t0
 
@@ -367,8 +380,9 @@ def simulate(pulse: Any, samples_per_ui: int | None = None, *, n_symbols: int = 
         dvb = 2 * v_span / n_vb
         hist = np.zeros((2 * m, n_vb), dtype=np.int64)
         start = n_warm
-        n_e = min(n_eye, x.size - start - (ve.size // m + 2))
-        _k.eye_histogram(x, ve, ref_e, m, b, -v_span, dvb, sigma_v, seed + 1, start, max(n_e, 0), hist)
+        n_e = max(min(n_eye, sym.size - start - (ve.size // m + 2)), 0)
+        x = lev[sym[: start + n_e + ve.size // m + 2]]  # the levels the eye's symbols reach
+        _k.eye_histogram(x, ve, ref_e, m, b, -v_span, dvb, sigma_v, seed + 1, start, n_e, hist)
         eye_t = (np.arange(2 * m) - m) / m
         eye_v = -v_span + dvb * (np.arange(n_vb) + 0.5)
 
