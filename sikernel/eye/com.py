@@ -448,10 +448,11 @@ def _stream_pulses(streams: list, f: np.ndarray, p: ComPreset, h_common: np.ndar
 
 
 def _n_threads() -> int:
-    """Threads for the per-stream pulse work: the Numba thread count."""
-    import numba
+    """Threads for the per-stream pulse work: the Numba thread count
+    (:func:`sikernel._jit.thread_count`: without launching Numba's threading layer)."""
+    from .._jit import thread_count
 
-    return int(numba.get_num_threads())
+    return thread_count()
 
 
 # -- COM (93A.1.7) ----------------------------------------------------------------------
@@ -518,7 +519,8 @@ def _dfe(h: np.ndarray, n0: int, h0: float, p: ComPreset) -> tuple[np.ndarray, n
     bmax = np.asarray(p.dfe_bmax, dtype=float)
     bmin = np.asarray(p.bmin, dtype=float)
     flt = p.dfe_float()
-    span = int(_kc.dfe_span(bmax.size, flt))
+    # the kernel's Python source (integer arithmetic: same answer) spares a cache load
+    span = int(getattr(_kc.dfe_span, "py_func", _kc.dfe_span)(bmax.size, flt))
     hp = np.zeros(span)
     n_avail = max(0, min(span, h.size - n0 - 1))
     hp[:n_avail] = h[n0 + 1: n0 + 1 + n_avail]
@@ -1055,6 +1057,11 @@ def com(channel: Channel | str | Path, preset: str | ComPreset | None = None,
     if tx.shape[0] == 0:
         raise SIKernelError(f"no TX FFE setting of preset {p.name!r} meets c(0) >= c0_min = {p.c0_min:g} "
                             f"(taps {p.tx_taps}); lower c0_min or narrow the tap ranges")
+    if any(not isinstance(x, Channel) for x in (channel, *(next or ()), *(fext or ()))):
+        # files to read: Numba runs below anyway, so its compiled parser is the cheaper one
+        from ..channel._numbers import start_numba
+
+        start_numba()
     raw = [(_load(channel, "channel"), "channel")]
     raw += [(_load(x, "next"), "next") for x in (next or ())]
     raw += [(_load(x, "fext"), "fext") for x in (fext or ())]
