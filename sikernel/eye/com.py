@@ -1092,9 +1092,10 @@ def com(channel: Channel | str | Path, preset: str | ComPreset | None = None,
                             f"(taps {p.tx_taps}); lower c0_min or narrow the tap ranges")
     if any(not isinstance(x, Channel) for x in (channel, *(next or ()), *(fext or ()))):
         # files to read: Numba runs below anyway, so its compiled parser is the cheaper one
-        from ..channel._numbers import start_numba
+        # (when cached)
+        from ..channel._numbers import start_numba_if_cached
 
-        start_numba()
+        start_numba_if_cached()
     raw = [(_load(channel, "channel"), "channel")]
     raw += [(_load(x, "next"), "next") for x in (next or ())]
     raw += [(_load(x, "fext"), "fext") for x in (fext or ())]
