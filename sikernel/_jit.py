@@ -148,9 +148,13 @@ class _KernelCache(FunctionCache):
     Numba's own; a miss returns None and the dispatcher compiles as it would anyway."""
 
     def load_overload(self, sig: Any, target_context: Any) -> Any:
-        _link_runtime(target_context)
-        with self._guard_against_spurious_io_errors():
-            return self._load_overload(sig, target_context)
+        try:
+            _link_runtime(target_context)
+            guard, load = self._guard_against_spurious_io_errors, self._load_overload
+        except (AttributeError, ImportError):  # another Numba layout: Numba's own load
+            return super().load_overload(sig, target_context)
+        with guard():
+            return load(sig, target_context)
 
 
 def _cached(disp: Any) -> Any:
