@@ -40,6 +40,15 @@ BLAS; :func:`_load_numba_arraymath` imports that module with a probe that only c
 ``scipy.linalg`` is installed (same answer); kernels using ``np.dot`` / ``np.linalg`` still
 compile and run as before.  With an empty cache, the first COM also compiles part of its
 kernels in a child process (:mod:`sikernel._compile_ahead`).
+
+Loading a kernel from the cache does not need Numba's compiler set-up: Numba's
+``Cache.load_overload`` starts with a full ``target_context.refresh()`` (it imports and
+installs every typing and lowering registry, 0.1-0.2 s of a fresh process's first cache
+load, measured on 2 shared cores), which only a compile uses (a compile still does that
+refresh itself, in ``CompilerBase``).  A cached kernel needs the LLVM symbols its machine
+code links to; :func:`_link_runtime` registers them (see there).  So sikernel's kernels
+carry a :class:`_KernelCache` that loads without the refresh and, on a miss, leaves the
+compile exactly as before.
 """
 
 from __future__ import annotations
@@ -51,6 +60,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numba
+from numba.core.caching import FunctionCache
 
 _FASTMATH = frozenset({"contract", "arcp", "afn", "nsz"})
 _CACHE = os.environ.get("SIKERNEL_NUMBA_CACHE", "1") != "0"
@@ -111,6 +121,49 @@ def _load_numba_arraymath() -> None:
 _load_numba_arraymath()
 
 
+def _link_runtime(target_context: Any) -> None:
+    """Register every LLVM symbol a cached kernel's machine code may link to, without the
+    context refresh (Numba 0.68; the ``ll.add_symbol`` / ``load_library_permanently`` calls
+    of Numba are these):
+
+    * Numba's C helpers, ``Py_None`` and the exception objects: done when the CPU context is
+      built (``numba.core.base._load_global_helpers``), the C math functions by its ``init``
+      (``externals.c_math_functions``);
+    * the NRT (``NRT_MemInfo_alloc`` ...): :meth:`rtsys.initialize` (what the refresh's
+      first step, ``CPUContext.load_additional_registries``, does for a load);
+    * the hash secret (``_numba_hashsecret_*``): importing ``numba.cpython.hashing``;
+    * the threading layer of ``parallel=True`` kernels: the cached result's own
+      ``reload_init`` (``_reload_parfors``), run by Numba when it rebuilds the kernel;
+    * rocket-fft's DUCC0 library: loaded when rocket-fft is imported, above.
+    """
+    import numba.cpython.hashing  # noqa: F401
+    from numba.core.runtime import rtsys
+
+    rtsys.initialize(target_context)
+
+
+class _KernelCache(FunctionCache):
+    """Numba's on-disk ``FunctionCache``, loading without the compiler's context refresh
+    (:func:`_link_runtime` instead).  What is cached, where, and when it is saved are
+    Numba's own; a miss returns None and the dispatcher compiles as it would anyway."""
+
+    def load_overload(self, sig: Any, target_context: Any) -> Any:
+        try:
+            _link_runtime(target_context)
+            guard, load = self._guard_against_spurious_io_errors, self._load_overload
+        except (AttributeError, ImportError):  # another Numba layout: Numba's own load
+            return super().load_overload(sig, target_context)
+        with guard():
+            return load(sig, target_context)
+
+
+def _cached(disp: Any) -> Any:
+    """Give a dispatcher compiled with ``cache=False`` the on-disk cache (when it is on)."""
+    if _CACHE and hasattr(disp, "py_func"):  # not a plain function (NUMBA_DISABLE_JIT=1)
+        disp._cache = _KernelCache(disp.py_func)
+    return disp
+
+
 def options(*, parallel: bool = False) -> dict[str, Any]:
     """Return the Numba ``njit`` keyword options used by every sikernel kernel.
 
@@ -128,16 +181,41 @@ def options(*, parallel: bool = False) -> dict[str, Any]:
     }
 
 
+def _decorator(parallel: bool) -> Callable:
+    # cache=False here: _cached gives the dispatcher the cache (Numba's own would be built
+    # first and then replaced)
+    njit = numba.njit(**{**options(parallel=parallel), "cache": False})
+    return lambda fn: _cached(njit(fn))
+
+
 def kernel(fn: Callable | None = None, /) -> Callable:
     """Decorate a serial Numba kernel with the project-wide options."""
-    dec = numba.njit(**options(parallel=False))
+    dec = _decorator(False)
     return dec if fn is None else dec(fn)
 
 
 def parallel_kernel(fn: Callable | None = None, /) -> Callable:
     """Decorate a ``prange`` batch driver with the project-wide options (parallel)."""
-    dec = numba.njit(**options(parallel=True))
+    dec = _decorator(True)
     return dec if fn is None else dec(fn)
+
+
+def thread_count() -> int:
+    """Numba's thread count, ``numba.get_num_threads()``, without starting its threading layer
+    to ask.
+
+    ``numba.get_num_threads()`` first launches the threading layer (OpenMP/TBB/workqueue
+    library and its worker threads: 30-100 ms of a fresh process, measured on 2 shared
+    cores), which a caller that only sizes a pool of Python threads around serial kernels
+    (the COM's pulse and FOM stages) does not need.  Until the layer is launched nobody can
+    have called ``numba.set_num_threads`` (it launches the layer first), so the count is
+    then ``numba.config.NUMBA_NUM_THREADS``, as Numba documents for that case.
+    """
+    from numba.np.ufunc import parallel
+
+    if getattr(parallel, "_is_initialized", True):
+        return int(numba.get_num_threads())
+    return int(numba.config.NUMBA_NUM_THREADS)
 
 
 def set_threads(n_threads: int | None) -> int:
@@ -147,4 +225,4 @@ def set_threads(n_threads: int | None) -> int:
     return numba.get_num_threads()
 
 
-__all__ = ["kernel", "options", "parallel_kernel", "set_threads"]
+__all__ = ["kernel", "options", "parallel_kernel", "set_threads", "thread_count"]

@@ -38,14 +38,16 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from numpy.typing import ArrayLike
 
 from . import _validate
 from ._kernels import response as _k
 from .errors import SIKernelError, SIKernelWarning
+
+if TYPE_CHECKING:  # numpy.typing costs a few ms of a fresh COM; annotations only
+    from numpy.typing import ArrayLike
 
 #: modulation name -> number of levels L
 MODULATIONS: dict[str, int] = {"nrz": 2, "pam3": 3, "pam4": 4, "pam6": 6, "pam8": 8}

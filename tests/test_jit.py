@@ -47,3 +47,69 @@ def test_numba_blas_probe_does_not_import_scipy_linalg():
     using np.dot / np.linalg still compiles and runs (then scipy.linalg is imported)."""
     out = subprocess.run([sys.executable, "-c", _CODE_BLAS], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["True", "False", "True", "True", "True"]
+
+
+_CODE_LOAD = """
+import json, sys
+import numpy as np
+from sikernel._kernels import pmf
+out = pmf.pam_levels(6)
+st = pmf.pam_levels.stats
+# a module that only Numba's compiler set-up (the context refresh) imports
+refreshed = "numba.np.random.generator_methods" in sys.modules
+import numba
+@numba.njit
+def later(x):
+    return np.sum(np.sort(x)), np.linalg.norm(x)
+s, nrm = later(np.array([3.0, 4.0]))
+print(json.dumps({"hits": sum(st.cache_hits.values()), "misses": sum(st.cache_misses.values()),
+                  "refreshed": refreshed, "sum": out.sum().hex(), "out": out.tobytes().hex(),
+                  "later": [s, nrm]}))
+"""
+
+
+def _run_json(code: str, env: dict) -> dict:
+    import json
+
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_cached_kernel_loads_without_the_compiler_set_up(tmp_path):
+    """A kernel loaded from the on-disk cache (sikernel._jit._KernelCache) skips Numba's
+    context refresh (0.1-0.2 s of a fresh process) and gives the same values as the
+    compiled one; Numba still compiles other code in that process afterwards."""
+    import os
+
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path), SIKERNEL_NUMBA_CACHE="1")
+    first = _run_json(_CODE_LOAD, env)   # empty cache: compiled (and saved)
+    second = _run_json(_CODE_LOAD, env)  # loaded
+    assert (first["hits"], first["misses"]) == (0, 1)
+    assert (second["hits"], second["misses"]) == (1, 0)
+    assert first["refreshed"] is True    # a compile does the full set-up, as before
+    assert second["refreshed"] is False  # a load does not
+    assert second["out"] == first["out"]
+    assert second["later"] == first["later"] == [7.0, 5.0]
+
+
+_CODE_THREADS = """
+import sys
+import numba
+from numba.np.ufunc import parallel
+from sikernel._jit import thread_count
+n = thread_count()
+print(n, n == numba.config.NUMBA_NUM_THREADS, parallel._is_initialized)
+print(n == numba.get_num_threads(), parallel._is_initialized)
+numba.set_num_threads(1)
+print(thread_count())
+"""
+
+
+def test_thread_count_is_numbas_without_launching_its_threading_layer():
+    import os
+
+    for n in ("1", "2"):
+        env = dict(os.environ, NUMBA_NUM_THREADS=n)
+        out = subprocess.run([sys.executable, "-c", _CODE_THREADS], capture_output=True, text=True,
+                             check=True, env=env)
+        assert out.stdout.split() == [n, "True", "False", "True", "True", "1"]

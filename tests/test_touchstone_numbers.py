@@ -118,3 +118,30 @@ def test_many_tokens_off_the_fast_path():
     ref = _reference(text)
     np.testing.assert_array_equal(compiled, ref)
     np.testing.assert_array_equal(numpy_, ref)
+
+
+_CODE_START = """
+from sikernel.channel import _numbers
+started = _numbers.start_numba_if_cached()
+print(started, _numbers.numba_running())
+import numpy as np
+vals, n = _numbers._parse_compiled(np.frombuffer(b"1 2.5 3e-3", dtype=np.uint8).copy())
+from sikernel._kernels.touchstone import passive_mask
+ok = np.empty(1, dtype=np.bool_)
+passive_mask(np.zeros((1, 4, 4), dtype=complex), 1.0, ok)
+print(n, bool(ok[0]))
+"""
+
+
+def test_com_starts_numba_for_the_read_only_when_the_parser_is_cached(tmp_path):
+    """com() given paths reads them with the compiled parser and passivity test only when
+    both are in Numba's on-disk cache (an empty cache would compile them: ~1 s of CPU);
+    with the cache off, never."""
+    def run(**env):
+        out = subprocess.run([sys.executable, "-c", _CODE_START], capture_output=True, text=True,
+                             check=True, env=dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path), **env))
+        return out.stdout.split()
+
+    assert run(SIKERNEL_NUMBA_CACHE="0") == ["False", "False", "3", "True"]
+    assert run() == ["False", "False", "3", "True"]   # empty cache: compiled (and saved) after
+    assert run() == ["True", "True", "3", "True"]     # now cached

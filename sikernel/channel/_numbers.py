@@ -45,6 +45,34 @@ def numba_running() -> bool:
     return bool(getattr(ep, "_already_initialized", False))
 
 
+def start_numba_if_cached() -> bool:
+    """Set Numba's dispatch up now when the compiled parser and passivity test are in
+    Numba's on-disk cache, for a caller that runs kernels after reading anyway
+    (:func:`sikernel.com` given file paths); return whether it did.
+
+    They are then the cheaper choice (a fresh COM of DPO_4in: 0.07 s of CPU for the read,
+    against 0.09 s by NumPy; measured on 2 shared cores).  Not with an empty cache (or the
+    cache off): compiling them would cost about 1 s of CPU, far more than the NumPy
+    tokenizer.  Setting up is the step every first kernel call takes
+    (``numba.core.entrypoints.init_all``, the ``numba_extensions`` entry points), done
+    earlier; after it :func:`numba_running` is True.
+    """
+    import os
+
+    from .._kernels import touchstone as _kt
+
+    try:
+        cached = all(os.path.exists(k._cache._cache_file._index_path)  # Numba's FunctionCache
+                     for k in (_kt.parse_numbers_marked, _kt.passive_mask))
+    except AttributeError:  # cache off (NullCache) or another Numba layout
+        return False
+    if cached:
+        from numba.core import entrypoints
+
+        entrypoints.init_all()
+    return cached
+
+
 def parse_numbers(buf: np.ndarray) -> tuple[np.ndarray, int]:
     """Numbers of a Touchstone 1.x byte buffer: ``(values, count)``.
 

@@ -220,10 +220,10 @@ def _fom_rows(basis_v: np.ndarray, xc: np.ndarray, fx: np.ndarray, w: np.ndarray
     """The pruned FOM grid (:func:`sikernel._kernels.com.fom_grid`), its CTLE rows in blocks
     on up to the Numba thread count of Python threads (the kernel is serial and releases the
     GIL; every row is computed alone, so the grid is the same whatever the threads)."""
-    import numba
+    from .._jit import thread_count
 
     n = w.shape[0]
-    n_thr = max(1, min(int(numba.get_num_threads()), n))
+    n_thr = max(1, min(thread_count(), n))
 
     def rows(k0: int, k1: int) -> None:
         _k.fom_grid(basis_v, xc, fx, w[k0:k1], vn[k0:k1], offs, tx, m, bmin, bmax, flt, *consts, mm,
@@ -236,9 +236,9 @@ def _fom_rows(basis_v: np.ndarray, xc: np.ndarray, fx: np.ndarray, w: np.ndarray
 def _on_threads(fn: Callable, jobs: list) -> None:
     """``fn(job)`` for every job, on up to the Numba thread count of Python threads (the
     kernels release the GIL; each job writes its own outputs)."""
-    import numba
+    from .._jit import thread_count
 
-    n_thr = min(int(numba.get_num_threads()), len(jobs))
+    n_thr = min(thread_count(), len(jobs))
     if n_thr <= 1:
         for job in jobs:
             fn(job)

@@ -393,14 +393,25 @@ def _ctle_basis(p: ComPreset, f: np.ndarray) -> tuple[np.ndarray, np.ndarray, np
     return h, w, settings
 
 
+def _above(x: np.ndarray, rel: float) -> tuple[np.ndarray | None, float]:
+    """Where ``|x| > rel * max|x|`` (a boolean array shaped like ``x``) and that threshold;
+    (None, 0) when ``x`` is all zeros.  ``max|x| = max(max x, -min x)`` and
+    ``|v| > t <=> v > t or v < -t`` exactly, so no ``|x|`` copy is made."""
+    peak = max(float(x.max()), -float(x.min()))
+    if not peak > 0:
+        return None, 0.0
+    thr = rel * peak
+    return (x > thr) | (x < -thr), thr
+
+
 def _stream_span(pulses: np.ndarray) -> tuple[int, int]:
     """[first, last] sample of one stream's basis pulses (n_basis, n) where some basis pulse
     exceeds ``_TRUNC_REL`` x the stream's peak; (n, -1) when all are zero."""
-    env = np.max(np.abs(pulses), axis=0)
-    idx = np.flatnonzero(env > _TRUNC_REL * env.max())
-    if idx.size:
-        return int(idx[0]), int(idx[-1])
-    return pulses.shape[-1], -1
+    hit, _ = _above(pulses, _TRUNC_REL)
+    if hit is None:
+        return pulses.shape[-1], -1
+    col = hit.any(axis=0)
+    return int(col.argmax()), col.size - 1 - int(col[::-1].argmax())
 
 
 def _window(spans: Sequence[tuple[int, int]], n: int, m: int) -> tuple[int, int]:
@@ -423,35 +434,58 @@ def _window(spans: Sequence[tuple[int, int]], n: int, m: int) -> tuple[int, int]
 
 
 def _stream_pulses(streams: list, f: np.ndarray, p: ComPreset, h_common: np.ndarray,
-                   h_ctle: np.ndarray, pk_rx: Channel | None) -> list[np.ndarray]:
-    """Basis pulses (n_basis, n_time) of every (channel, amplitude, TX package) stream and
-    their :func:`_stream_span`: H21 with packages times ``h_common`` and the amplitude,
-    impulse response truncated (:func:`_truncate_ir`), times each CTLE corner response,
-    :func:`sikernel.response.pulse_from_h`.  The streams are independent and their kernels
-    and FFTs release the GIL, so they run on up to the Numba thread count of Python threads
+                   h_ctle: np.ndarray, pk_rx: Channel | None,
+                   out: np.ndarray | None = None) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """Basis pulses (n_streams, n_basis, n_time) of every (channel, amplitude, TX package)
+    stream and their :func:`_stream_span`: H21 with packages times ``h_common`` and the
+    amplitude, impulse response truncated (:func:`_truncate_ir`), times each CTLE corner
+    response, 93A-24 pulse (what :func:`sikernel.response.pulse_from_h` computes, by the
+    same kernel calls, without its time axis, with the grid checked once, and written into
+    ``out`` when it has the right shape: the package cases of a COM share one array, so
+    its pages are faulted in once).  The streams are independent and their kernels and
+    FFTs release the GIL, so they run on up to the Numba thread count of Python threads
     (each stream's arithmetic is the same whatever the thread)."""
-    from ..response import pulse_from_h
+    from .._kernels import response as _kr
+    from ..response import _on_fft_grid, fft_grid
 
-    def one(st: tuple) -> tuple[np.ndarray, tuple[int, int]]:
-        ch, amp, pk = st
+    grid = fft_grid(f, p.baud_hz, p.samples_per_ui)
+    shape = (len(streams), h_ctle.shape[0], grid.n_time)
+    if out is None or out.shape != shape:
+        out = np.empty(shape)
+    t_ui = 1.0 / float(p.baud_hz)
+    spans: list[tuple[int, int]] = [(0, -1)] * len(streams)
+
+    def one(j: int) -> None:
+        ch, amp, pk = streams[j]
         h = _truncate_ir(_packaged_h21(ch, f, p, pk, pk_rx) * (h_common * amp), f, p)
-        pul = pulse_from_h(h[None, :] * h_ctle, f, p.baud_hz, p.samples_per_ui)[1]
-        return pul, _stream_span(pul)
+        hc = h[None, :] * h_ctle
+        if not np.all(np.isfinite(hc)):
+            raise SIKernelError("h contains NaN or inf values")
+        hp, n_valid = _on_fft_grid(hc, f, grid)
+        rows = np.ascontiguousarray(hp)
+        for b in range(rows.shape[0]):
+            _kr.spectrum_to_time(rows[b], n_valid, grid.df_hz, t_ui, _kr.KIND_PULSE, grid.n_time,
+                                 -grid.n_neg, out[j, b])
+        spans[j] = _stream_span(out[j])
 
     n_thr = min(len(streams), _n_threads())
     if n_thr <= 1:
-        return [one(st) for st in streams]
-    from concurrent.futures import ThreadPoolExecutor
+        for j in range(len(streams)):
+            one(j)
+    else:
+        from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(max_workers=n_thr) as ex:
-        return list(ex.map(one, streams))
+        with ThreadPoolExecutor(max_workers=n_thr) as ex:
+            list(ex.map(one, range(len(streams))))
+    return out, spans
 
 
 def _n_threads() -> int:
-    """Threads for the per-stream pulse work: the Numba thread count."""
-    import numba
+    """Threads for the per-stream pulse work: the Numba thread count
+    (:func:`sikernel._jit.thread_count`: without launching Numba's threading layer)."""
+    from .._jit import thread_count
 
-    return int(numba.get_num_threads())
+    return thread_count()
 
 
 # -- COM (93A.1.7) ----------------------------------------------------------------------
@@ -536,7 +570,8 @@ def _dfe(h: np.ndarray, n0: int, h0: float, p: ComPreset) -> tuple[np.ndarray, n
     bmax = np.asarray(p.dfe_bmax, dtype=float)
     bmin = np.asarray(p.bmin, dtype=float)
     flt = p.dfe_float()
-    span = int(_kc.dfe_span(bmax.size, flt))
+    # the kernel's Python source (integer arithmetic: same answer) spares a cache load
+    span = int(getattr(_kc.dfe_span, "py_func", _kc.dfe_span)(bmax.size, flt))
     hp = np.zeros(span)
     n_avail = max(0, min(span, h.size - n0 - 1))
     hp[:n_avail] = h[n0 + 1: n0 + 1 + n_avail]
@@ -913,10 +948,10 @@ def _truncate_ir(h: np.ndarray, f: np.ndarray, p: ComPreset) -> np.ndarray:
     if n < 2 * (f.size - 1):
         return h
     ir = np.fft.irfft(h, n)
-    a = np.abs(ir)
-    if not a.max() > 0:
+    hit, _ = _above(ir, IR_TRUNCATION_REL)
+    if hit is None:
         return h                      # no transmission at all: nothing to cut
-    last = int(np.flatnonzero(a > IR_TRUNCATION_REL * a.max())[-1])
+    last = ir.size - 1 - int(hit[::-1].argmax())
     ir[last + 1:] = 0.0
     return np.fft.rfft(ir)[: f.size]
 
@@ -1069,6 +1104,12 @@ def com(channel: Channel | str | Path, preset: str | ComPreset | None = None,
     if tx.shape[0] == 0:
         raise SIKernelError(f"no TX FFE setting of preset {p.name!r} meets c(0) >= c0_min = {p.c0_min:g} "
                             f"(taps {p.tx_taps}); lower c0_min or narrow the tap ranges")
+    if any(not isinstance(x, Channel) for x in (channel, *(next or ()), *(fext or ()))):
+        # files to read: Numba runs below anyway, so its compiled parser is the cheaper one
+        # (when cached)
+        from ..channel._numbers import start_numba_if_cached
+
+        start_numba_if_cached()
     raw = [(_load(channel, "channel"), "channel")]
     raw += [(_load(x, "next"), "next") for x in (next or ())]
     raw += [(_load(x, "fext"), "fext") for x in (fext or ())]
@@ -1119,6 +1160,7 @@ def com(channel: Channel | str | Path, preset: str | ComPreset | None = None,
         acf_g = _noise_acf_gram(p, f_n, hn, p.rx_ffe_n_pre + p.rx_ffe_n_post + 1)
     cases = []
     pk_cache: dict = {}
+    pulses = None  # (stream, basis, time), shared by the package cases
     for i_case, (z_tx, z_rx) in enumerate(p.z_p_cases_m):
         pk_rx = _package(p, f, z_rx, "rx", pk_cache, "rx")
         streams = [(thru, p.a_v_v, _package(p, f, z_tx, "tx", pk_cache))]
@@ -1126,16 +1168,15 @@ def com(channel: Channel | str | Path, preset: str | ComPreset | None = None,
                     for x in nexts]
         streams += [(x, p.a_fe_v, _package(p, f, p.aggressor_z_p_m(i_case, "fext"), "tx", pk_cache, "fext"))
                     for x in fexts]
-        res = _stream_pulses(streams, f, p, h_t * h_r, h_ctle, pk_rx)
+        pulses, spans = _stream_pulses(streams, f, p, h_t * h_r, h_ctle, pk_rx, pulses)
         is_fext = np.array([False] * len(nexts) + [True] * len(fexts), dtype=bool)
-        i0, i1 = _window([sp for _, sp in res], res[0][0].shape[-1], m)
+        i0, i1 = _window(spans, pulses.shape[-1], m)
         # each stream's window, one UI of zeros each side
         bv = np.zeros((h_ctle.shape[0], i1 - i0 + 2 * m))
-        bv[:, m: m + i1 - i0] = res[0][0][:, i0:i1]
-        bxa = np.zeros((len(res) - 1, h_ctle.shape[0], i1 - i0 + 2 * m))
-        for j in range(1, len(res)):
-            bxa[j - 1, :, m: m + i1 - i0] = res[j][0][:, i0:i1]
-        del res
+        bv[:, m: m + i1 - i0] = pulses[0][:, i0:i1]
+        bxa = np.zeros((len(streams) - 1, h_ctle.shape[0], i1 - i0 + 2 * m))
+        for j in range(1, len(streams)):
+            bxa[j - 1, :, m: m + i1 - i0] = pulses[j][:, i0:i1]
         from ..eq.grid import grid_search
 
         g = grid_search(bv, w_ctle, var_n, offs, tx, m, dfe_bmin=np.asarray(p.bmin),
