@@ -794,8 +794,13 @@ class SweepWriter:
         except ValueError:
             raise SIKernelError(f"{self.path}: the recorded config is unreadable; cannot resume it, "
                                 "rerun with overwrite=True (--overwrite)") from None
-        if isinstance(old, dict) and config_json(old) == self.config_text:
-            return      # a file written with every value of a long axis in its config JSON
+        if isinstance(old, dict):
+            compact = config_json(old)
+            if compact == self.config_text:
+                return      # a file written with every value of a long axis in its config JSON
+            # compare in the same (compacted) form: a long axis written in full is not a
+            # difference, and a message must not list its every value
+            old = json.loads(compact)
         diffs = config_diff(old, json.loads(self.config_text))
         if diffs:
             raise SIKernelError(f"cannot resume {self.path}: the config differs from the one it was "

@@ -77,6 +77,30 @@ def test_journal_of_the_former_format_resumes(tmp_path):
     assert res.complete and int(np.isnan(res["il_nyquist_db"]).sum()) == 0
 
 
+#: a refusal message names the changed key; the long axis written in full (10^4 values, ~200 kB of
+#: JSON) must not appear in it
+MAX_RESUME_MESSAGE_CHARS = 1000
+
+
+def test_former_format_journal_with_another_change_names_only_that_change(tmp_path):
+    """Resuming a former-format journal (every value of the long axis in its config JSON) with a
+    different fixed value: the refusal names ``fixed.baud`` only -- not the long axis, which is
+    the same, and not its values."""
+    out = tmp_path / "s.h5"
+    _started(out)
+    meta_path = store.Journal(out).dir / "meta.json"
+    meta = json.loads(meta_path.read_text())
+    full = json.loads(meta["config_json"])
+    full["axes"]["length_m"] = LENGTHS
+    meta["config_json"] = json.dumps(full, sort_keys=True, separators=(",", ":"))
+    meta_path.write_text(json.dumps(meta))
+    other = {**CFG, "fixed": {**CFG["fixed"], "baud": 25.78125e9}}
+    with pytest.raises(SIKernelError, match="fixed.baud") as e:
+        run_sweep(other, out, resume=True, quiet=True)
+    msg = str(e.value)
+    assert "length_m" not in msg and len(msg) < MAX_RESUME_MESSAGE_CHARS
+
+
 def test_digest_only_for_long_numeric_axes():
     assert store.axis_digest(list(range(store.INLINE_AXIS_MAX))) is None
     assert store.axis_digest(["megtron7"] * N_LONG) is None
