@@ -157,10 +157,28 @@ class _KernelCache(FunctionCache):
             return load(sig, target_context)
 
 
+#: Numba (major, minor) releases whose symbol registration :func:`_link_runtime` was checked
+#: against (every ``ll.add_symbol`` / ``load_library_permanently`` of the release).  A symbol
+#: that a later release registers only during the context refresh would make a cached kernel
+#: fail to link inside LLVM, which ends the process instead of raising, so the fallback of
+#: :class:`_KernelCache` could not catch it: other releases get Numba's own ``FunctionCache``.
+TESTED_NUMBA_RELEASES = frozenset({(0, 68)})
+
+
+def _cache_class(numba_version: str | None = None) -> type:
+    """The cache of a kernel: :class:`_KernelCache` on a tested Numba release, else Numba's own."""
+    parts = (numba_version or numba.__version__).split(".")
+    try:
+        release = (int(parts[0]), int(parts[1]))
+    except (IndexError, ValueError):
+        return FunctionCache
+    return _KernelCache if release in TESTED_NUMBA_RELEASES else FunctionCache
+
+
 def _cached(disp: Any) -> Any:
     """Give a dispatcher compiled with ``cache=False`` the on-disk cache (when it is on)."""
     if _CACHE and hasattr(disp, "py_func"):  # not a plain function (NUMBA_DISABLE_JIT=1)
-        disp._cache = _KernelCache(disp.py_func)
+        disp._cache = _cache_class()(disp.py_func)
     return disp
 
 

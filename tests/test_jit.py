@@ -92,6 +92,39 @@ def test_cached_kernel_loads_without_the_compiler_set_up(tmp_path):
     assert second["later"] == first["later"] == [7.0, 5.0]
 
 
+_CODE_FALLBACK = """
+import sikernel._jit as jit
+def unavailable(target_context):
+    raise ImportError("another Numba layout (test)")
+jit._link_runtime = unavailable
+""" + _CODE_LOAD
+
+
+def test_cached_kernel_falls_back_to_numbas_own_load(tmp_path):
+    """Where the runtime linking of :class:`_KernelCache` is unavailable (another Numba layout),
+    the kernel still loads from the on-disk cache, through Numba's own load (with its set-up)."""
+    import os
+
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path), SIKERNEL_NUMBA_CACHE="1")
+    first = _run_json(_CODE_LOAD, env)
+    second = _run_json(_CODE_FALLBACK, env)
+    assert (second["hits"], second["misses"]) == (1, 0)
+    assert second["refreshed"] is True   # Numba's own load refreshes the context
+    assert second["out"] == first["out"]
+
+
+def test_custom_cache_only_on_tested_numba_releases():
+    """The refresh-free cache only on the Numba releases its symbol list was checked against."""
+    from numba.core.caching import FunctionCache
+
+    from sikernel import _jit
+
+    assert _jit._cache_class("0.68.1") is _jit._KernelCache
+    for other in ("0.69.0", "0.67.1", "1.0.0", "0.68", "dev"):
+        expected = _jit._KernelCache if other == "0.68" else FunctionCache
+        assert _jit._cache_class(other) is expected, other
+
+
 _CODE_THREADS = """
 import sys
 import numba
