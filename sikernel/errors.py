@@ -14,8 +14,14 @@ class SIKernelError(ValueError):
     """Bad input to a sikernel function: the message names the value and what is accepted."""
 
 
+class LinkNotClosingError(SIKernelError):
+    """A valid link that no equaliser family (or not the one requested) closes at the target BER:
+    the message gives each family's limiting reason.  A :class:`SIKernelError`, so callers that
+    catch that keep working; catch this one to tell the model's reach limit from bad input."""
+
+
 class SIKernelWarning(UserWarning):
     """Data that can be used but looks wrong (non-passive, swapped port map, non-causal)."""
 
 
-__all__ = ["SIKernelError", "SIKernelWarning"]
+__all__ = ["LinkNotClosingError", "SIKernelError", "SIKernelWarning"]

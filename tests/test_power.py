@@ -136,8 +136,18 @@ def test_unknown_architecture():
 
 
 def test_too_lossy():
-    with pytest.raises(SIKernelError, match="no architecture closes this link at BER"):
+    """A valid link beyond every family's reach: the dedicated subclass (the model's reach
+    limit), which bad input never raises."""
+    from sikernel.errors import LinkNotClosingError
+
+    with pytest.raises(LinkNotClosingError, match="no architecture closes this link at BER"):
         energy_per_bit(loss_db=55.0, baud=BAUD)
+    with pytest.raises(LinkNotClosingError, match="does not close this link"):
+        energy_per_bit(loss_db=45.0, baud=BAUD, architecture="linear")
+    try:
+        energy_per_bit(loss_db=5.0, baud=BAUD, architecture="optical")
+    except SIKernelError as e:
+        assert not isinstance(e, LinkNotClosingError)
 
 
 def test_channel_and_loss_exclusive():
@@ -274,7 +284,9 @@ def test_breakdown_reports_si_operating_point():
 
 
 def test_beyond_table_is_too_lossy():
-    with pytest.raises(SIKernelError, match="no architecture closes this link at BER"):
+    from sikernel.errors import LinkNotClosingError
+
+    with pytest.raises(LinkNotClosingError, match="no architecture closes this link at BER"):
         energy_per_bit(loss_db=75.0, baud=BAUD)
 
 

@@ -24,15 +24,17 @@ from sikernel.power import calibration as cal
 from sikernel.power.coefficients import DEFAULT_COEFFICIENTS, DOC, FITTED
 
 # --- tolerances, each with its source ------------------------------------------------------
-#: worst leave-one-out factor max(r, 1/r) reached by the model (3.04, Khairi RX-only figure;
-#: 3.42 with Park's KR1 budget taken ball to ball, same multi-start refits; see the docs);
+#: worst leave-one-out factor max(r, 1/r) reached by the model (3.22, Khairi RX-only figure, with
+#: Park's KR1 budget solved at 26.5625 GHz and read at 28 GHz; 3.04 with it solved at 28 GHz, 3.42
+#: with the budget taken ball to ball, same multi-start refits; see the docs);
 #: bound = reached + a margin for last-digit changes of the optimiser
-LOO_WORST_FACTOR = 3.2
-#: rms of ln(LOO ratio) reached (0.380 with Park's KR1 budget die to die and multi-start refits;
-#: 0.416 with the budget ball to ball; the 0.424 stored before came from single-start refits, some
+LOO_WORST_FACTOR = 3.3
+#: rms of ln(LOO ratio) reached (0.392 with Park's KR1 budget die to die at its stated frequency and
+#: multi-start refits; 0.380 with the budget solved at 28 GHz; 0.416 with the budget ball to ball;
+#: the 0.424 stored before came from single-start refits, some
 #: of which stopped at their start; 0.455 before the analog-DFE timing law and the TX FFE subsets)
 LOO_RMS_LOG = 0.40
-#: designs predicted within the 1.5x goal when left out (13 of 16 reached: Khairi 3.04x, Park 0.59x
+#: designs predicted within the 1.5x goal when left out (13 of 16 reached: Khairi 3.22x, Park 0.60x
 #: and LaCroix 0.65x miss; Gangasani sits at 1.47x, so the bound allows it to cross)
 LOO_WITHIN_GOAL_MIN = 12
 LOO_GOAL = 1.5
@@ -221,14 +223,28 @@ def test_kr1_budget_is_taken_die_to_die():
     with the two COM packages added as COM adds them (93A.1.2) -- recomputed from the synthetic
     channel, not a typed-in number; the packages can only add loss, and a 0 dB line leaves the
     package pair alone (independent route: Link of the two packages without a board line)."""
+    from scipy.optimize import brentq
+
     from sikernel.channel.link import Link
+    from sikernel.channel.parametric import HOST_BOARD_92_12 as line
     from sikernel.power import table
 
     park = next(p for p in cal.CALIBRATION_POINTS if p.name.startswith("Park"))
     assert park.loss_db == cal.KR1_DIE_TO_DIE_DB
-    d2d = table.die_to_die_loss_db(cal.KR1_BALL_TO_BALL_DB, park.baud)
+    assert cal.KR1_SPEC_HZ == 26.5625e9   # 802.3ck: budgets at the Nyquist frequency of 53.125 GBd
+    d2d = table.die_to_die_loss_db(cal.KR1_BALL_TO_BALL_DB, park.baud, spec_hz=cal.KR1_SPEC_HZ)
     assert abs(d2d - cal.KR1_DIE_TO_DIE_DB) <= ABS_KR1_DIE_TO_DIE_DB
     assert d2d > cal.KR1_BALL_TO_BALL_DB + 3.0
+    # independent route: the bare line of 28 dB at 26.5625 GHz by root finding on its own S21,
+    # then the two packages around it (Link), read at Park's Nyquist frequency 28 GHz
+    f_spec = np.array([cal.KR1_SPEC_HZ])
+    length_m = brentq(lambda z: -20.0 * np.log10(np.abs(line.section(z, f_spec).s21[0]))
+                      - cal.KR1_BALL_TO_BALL_DB, 1e-3, 5.0, xtol=1e-12)
+    pkg0 = table.package_preset(park.baud)
+    full = Link(segments=[(line, length_m)], tx_package=pkg0, rx_package=pkg0,
+                z_p_tx_m=table.Z_P_NOMINAL_M, z_p_rx_m=table.Z_P_NOMINAL_M).build(
+                    np.array([0.5 * park.baud]))
+    assert abs(-20.0 * np.log10(np.abs(full.s21[0])) - d2d) <= ABS_KR1_DIE_TO_DIE_DB
     f = np.array([0.5 * park.baud])
     pkg = table.package_preset(park.baud)
     ch = Link(segments=[], tx_package=pkg, rx_package=pkg, z_p_tx_m=table.Z_P_NOMINAL_M,

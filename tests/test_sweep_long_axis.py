@@ -95,7 +95,7 @@ def test_former_format_journal_with_another_change_names_only_that_change(tmp_pa
     meta["config_json"] = json.dumps(full, sort_keys=True, separators=(",", ":"))
     meta_path.write_text(json.dumps(meta))
     other = {**CFG, "fixed": {**CFG["fixed"], "baud": 25.78125e9}}
-    with pytest.raises(SIKernelError, match="fixed.baud") as e:
+    with pytest.raises(SIKernelError, match=r"fixed\.baud") as e:
         run_sweep(other, out, resume=True, quiet=True)
     msg = str(e.value)
     assert "length_m" not in msg and len(msg) < MAX_RESUME_MESSAGE_CHARS

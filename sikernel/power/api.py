@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from .. import _validate
-from ..errors import SIKernelError
+from ..errors import LinkNotClosingError, SIKernelError
 from . import budget, si
 from .architecture import ARCHITECTURES, choose
 from .coefficients import DEFAULT_COEFFICIENTS, EnergyCoefficients
@@ -235,7 +235,7 @@ def energy_per_bit(channel: Any = None, loss_db: float | None = None, baud: floa
 
         loss = _validate.non_negative("loss_db", loss_db)
         if loss > LOSS_GRID_DB[-1]:
-            raise SIKernelError(f"no architecture closes this link at BER {ber:g}: loss_db={loss_db!r} "
+            raise LinkNotClosingError(f"no architecture closes this link at BER {ber:g}: loss_db={loss_db!r} "
                                 f"exceeds {LOSS_GRID_DB[-1]:g} dB, the largest tabulated loss (every "
                                 "family fails well below it)")
         op = get_table(fb, levels, kind=kind, crosstalk=xt).at(loss)

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import SIKernelError
+from ..errors import LinkNotClosingError, SIKernelError
 from .budget import FAMILIES, OpTable, Solved
 
 ARCHITECTURES: tuple[str, ...] = ("auto", *FAMILIES)
@@ -149,7 +149,7 @@ def choose(op: OpTable, sol: Solved, architecture: str, target_ber: float,
     if architecture == "auto":
         closing = {f: t for f, t in totals.items() if t is not None}
         if not closing:
-            raise SIKernelError(f"no architecture closes this link at BER {target_ber:g}: "
+            raise LinkNotClosingError(f"no architecture closes this link at BER {target_ber:g}: "
                                 + "; ".join(reasons[f] for f in FAMILIES if f in present))
         chosen = min(closing, key=lambda f: (closing[f], FAMILIES.index(f)))
         for f, t in closing.items():
@@ -161,7 +161,7 @@ def choose(op: OpTable, sol: Solved, architecture: str, target_ber: float,
     if architecture not in present:
         raise SIKernelError(f"architecture {architecture!r} is excluded")
     if best[architecture] is None:
-        raise SIKernelError(f"architecture {architecture!r} does not close this link at BER "
+        raise LinkNotClosingError(f"architecture {architecture!r} does not close this link at BER "
                             f"{target_ber:g}: {reasons[architecture]}")
     reasons[architecture] = f"{architecture}: requested"
     return int(best[architecture]), architecture, reasons, totals

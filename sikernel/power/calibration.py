@@ -76,11 +76,13 @@ OPTICAL_HOST_LOSS_DB = 10.0
 XSR_LOSS_DB = 10.0
 #: IEEE 802.3ck 100GBASE-KR1 channel budget, 28 dB at 26.56 GHz between the package balls (TP0-TP5)
 KR1_BALL_TO_BALL_DB = 28.0
-#: the same channel die to die: the 28 dB host-board line between the two 802.3ck COM packages
-#: (12 mm, COM's first package case) of the synthetic channel, 34.86 dB at 26.56 GHz
-#: (``sikernel.power.table.die_to_die_loss_db(28, 56e9)``, checked by the tests; 37.11 dB with COM's
-#: second package case, 31 mm)
-KR1_DIE_TO_DIE_DB = 34.86
+#: frequency at which 802.3ck states the KR1 budget: 26.5625 GHz, the Nyquist frequency of 53.125 GBd
+KR1_SPEC_HZ = 26.5625e9
+#: the same channel die to die at Park's 56 GBd: the host-board line of 28 dB at 26.5625 GHz between
+#: the two 802.3ck COM packages (12 mm, COM's first package case) of the synthetic channel, read at
+#: Park's Nyquist frequency 28 GHz: 36.19 dB (``sikernel.power.table.die_to_die_loss_db(28, 56e9,
+#: spec_hz=KR1_SPEC_HZ)``, checked by the tests; 32.43 dB if read at 26.5625 GHz)
+KR1_DIE_TO_DIE_DB = 36.19
 
 #: robust least squares (scipy ``loss``) and its scale in natural-log units: residuals beyond
 #: ``ROBUST_SCALE`` (a factor ≈ 1.35) weigh less (soft L1, a smooth Huber loss), so that a
@@ -207,8 +209,8 @@ CALIBRATION_POINTS: tuple[CalibrationPoint, ...] = (
        note="host side short -> 10 dB XSR-like; BER: 802.3dj PMD pre-FEC", channel_kind="xsr"),
     _P("Park switch SerDes ADC-DSP", 5, 112.0, "pam4", KR1_DIE_TO_DIE_DB, 4.63, "dsp", 1e-4,
        "ISSCC 2023, doi:10.1109/ISSCC42615.2023.10067613", "H",
-       note="loss not stated -> 802.3ck KR1 28 dB ball to ball + the two COM packages = 34.86 dB "
-            "die to die; BER: CEI-112G-LR"),
+       note="loss not stated -> 802.3ck KR1 28 dB at 26.56 GHz ball to ball + the two COM "
+            "packages = 36.19 dB die to die at 28 GHz; BER: CEI-112G-LR"),
 )
 del _P
 
@@ -700,6 +702,7 @@ if __name__ == "__main__":  # pragma: no cover
 
 
 __all__ = ["CALIBRATION_POINTS", "CLASS_200G", "KR1_BALL_TO_BALL_DB", "KR1_DIE_TO_DIE_DB",
+           "KR1_SPEC_HZ",
            "OPTICAL_HOST_LOSS_DB", "ROBUST_LOSS", "ROBUST_SCALE", "START_SHIFTS_LOG",
            "TX_ONLY_LOSS_DB", "XSR_LOSS_DB", "CalibrationPoint", "CalibrationResult", "LeaveOneOut",
            "calibrate", "coefficient_draws", "coefficient_sets", "coefficient_table_markdown", "evaluate",

@@ -177,9 +177,8 @@ def predict_held_out(coefficients: EnergyCoefficients | None = None,
         Bad input (re-raised); a design whose loss no family closes is reported as NaN instead,
         after :func:`~sikernel.power.batch.energy_per_bit_batch` confirms the non-closure.
     """
-    from ..errors import SIKernelError
+    from ..errors import LinkNotClosingError
     from .api import energy_per_bit
-    from .batch import energy_per_bit_batch
 
     co = DEFAULT_COEFFICIENTS if coefficients is None else coefficients
     pred = np.empty(len(designs))
@@ -190,12 +189,8 @@ def predict_held_out(coefficients: EnergyCoefficients | None = None,
                   tx_architecture=d.tx_architecture)
         try:
             e = energy_per_bit(loss_db=d.loss_db, **kw)
-        except SIKernelError:
-            # energy_per_bit raises both for bad input and when no family closes; the batch
-            # form raises only for bad input and returns NaN where nothing closes
-            b = energy_per_bit_batch([d.loss_db], **kw)
-            if np.isfinite(b.total_pj_per_bit[0]):
-                raise
+        except LinkNotClosingError:
+            # the model's reach limit (bad input raises SIKernelError, which propagates)
             pred[i] = np.nan
             arch.append("")
             continue

@@ -246,7 +246,8 @@ def _solve_line(loss_db: float, baud: float, packages: bool, z_p_m: float) -> fl
     return float(z1)
 
 
-def die_to_die_loss_db(ball_to_ball_db: float, baud: float, z_p_m: float = Z_P_NOMINAL_M) -> float:
+def die_to_die_loss_db(ball_to_ball_db: float, baud: float, z_p_m: float = Z_P_NOMINAL_M,
+                       spec_hz: float | None = None) -> float:
     """Die-to-die loss (the ``loss_db`` of :func:`synthetic_channel`) of a channel specified ball to ball.
 
     IEEE 802.3 specifies a backplane or host channel between the device package balls (TP0 to
@@ -254,19 +255,23 @@ def die_to_die_loss_db(ball_to_ball_db: float, baud: float, z_p_m: float = Z_P_N
     93A.1.2); a loss budget stated for that channel (802.3ck 100GBASE-KR1: 28 dB at 26.56 GHz)
     therefore excludes the packages, whereas ``loss_db`` here is the whole package-to-package
     (die-to-die) insertion loss.  This returns the IL at ``baud/2`` of the host-board line whose
-    own loss is ``ball_to_ball_db`` between the two COM packages of the rate
+    own loss is ``ball_to_ball_db`` at ``spec_hz`` (the frequency the budget is stated at, which
+    need not be the design's Nyquist frequency) between the two COM packages of the rate
     (:func:`package_preset`) with package traces ``z_p_m`` -- exact S21 of the cascade, mismatch
     included, as :func:`synthetic_channel` builds it.
 
     Parameters
     ----------
     ball_to_ball_db : float
-        Loss of the channel between the package balls at ``baud/2`` in dB (≥ 0).
+        Loss of the channel between the package balls at ``spec_hz`` in dB (≥ 0).
     baud : float
-        Symbol rate in Bd.
+        Symbol rate in Bd; the die-to-die loss is read at ``baud/2``.
     z_p_m : float, optional
         Package trace length of each package in m (default :data:`Z_P_NOMINAL_M`, COM's first
         package case).
+    spec_hz : float, optional
+        Frequency at which ``ball_to_ball_db`` is specified in Hz (default ``baud/2``; 802.3ck
+        states its budgets at 26.5625 GHz, the Nyquist frequency of 53.125 GBd).
 
     Returns
     -------
@@ -276,13 +281,15 @@ def die_to_die_loss_db(ball_to_ball_db: float, baud: float, z_p_m: float = Z_P_N
     Raises
     ------
     SIKernelError
-        ``ball_to_ball_db`` negative or not finite; ``baud`` not positive.
+        ``ball_to_ball_db`` negative or not finite; ``baud`` or ``spec_hz`` not positive.
     """
     from .. import _validate
 
     loss = _validate.finite_scalar("ball_to_ball_db", ball_to_ball_db, minimum=0.0)
     fb = _validate.positive("baud", baud)
-    line_m = _solve_line(loss, fb, False, 0.0)
+    f_spec = 0.5 * fb if spec_hz is None else _validate.positive("spec_hz", spec_hz)
+    # the bare line solved where the budget is stated (_solve_line reads at its baud / 2)
+    line_m = _solve_line(loss, 2.0 * f_spec, False, 0.0)
     return _il_db(float(z_p_m), line_m, fb, True)
 
 
