@@ -30,8 +30,8 @@ GF(2) squaring is the Frobenius map, ``p(x)^2 = p(x^2)``: so
 consecutive bits lies in bits already made, so a whole 64-bit word is the XOR of a few
 (unaligned) 64-bit windows of the earlier bits: :func:`lfsr_words`.  The first
 ``2^j max(t)`` bits (the history that recurrence needs) come from the bit-serial
-register.  The bits are the same as the bit-serial LFSR's (tests/test_timesim.py
-checks them against the plain-Python register of tests/naive_eye.py).
+register.  The bits are the same as the bit-serial LFSR's (tests/test_prbs.py checks them
+against the plain-Python register and the independent references of tests/naive_prbs.py).
 """
 
 from __future__ import annotations
