@@ -112,48 +112,24 @@ def _tap_phases(q, offs, m_spui, base, zs):
 
 @kernel
 def _fill(qs, c, j0, j1, buf):
-    """buf[j] = p = sum_a c_a qs[a, j] for j in [j0, j1), eight samples per pass.
+    """buf[j] = p = sum_a c_a qs[a, j] for j in [j0, j1) (``0 <= j0``), one pass per tap.
 
     Each sample is the FMA chain ``s = 0; s = fma(c_a, qs[a, j], s)`` in tap order: the
-    rounding of the plain loop ``s += c_a q(i - o_a M)`` (a zero tap adds an exact zero),
-    whatever the blocking."""
-    na = qs.shape[0]
-    j = j0
-    while j + 8 <= j1:
-        s0 = 0.0
-        s1 = 0.0
-        s2 = 0.0
-        s3 = 0.0
-        s4 = 0.0
-        s5 = 0.0
-        s6 = 0.0
-        s7 = 0.0
-        for a in range(na):
-            ca = c[a]
-            r = qs[a]
-            s0 = fma(ca, r[j], s0)
-            s1 = fma(ca, r[j + 1], s1)
-            s2 = fma(ca, r[j + 2], s2)
-            s3 = fma(ca, r[j + 3], s3)
-            s4 = fma(ca, r[j + 4], s4)
-            s5 = fma(ca, r[j + 5], s5)
-            s6 = fma(ca, r[j + 6], s6)
-            s7 = fma(ca, r[j + 7], s7)
-        buf[j] = s0
-        buf[j + 1] = s1
-        buf[j + 2] = s2
-        buf[j + 3] = s3
-        buf[j + 4] = s4
-        buf[j + 5] = s5
-        buf[j + 6] = s6
-        buf[j + 7] = s7
-        j += 8
-    while j < j1:
-        s = 0.0
-        for a in range(na):
-            s = fma(c[a], qs[a, j], s)
-        buf[j] = s
-        j += 1
+    rounding of the plain loop ``s += c_a q(i - o_a M)`` (a zero tap adds an exact zero).  The
+    passes run over contiguous slices from index 0, which LLVM vectorises (indexing ``buf``
+    and ``qs`` at ``j0 + j`` directly kept the wrap-around test of negative indices in the
+    loop: about 3.5x slower per sample, measured on the DPO_4in windows)."""
+    n = j1 - j0
+    if n <= 0:
+        return
+    b = buf[j0:j1]
+    for j in range(n):
+        b[j] = 0.0
+    for a in range(qs.shape[0]):
+        ca = c[a]
+        r = qs[a, j0:j1]
+        for j in range(n):
+            b[j] = fma(ca, r[j], b[j])
 
 
 @kernel
