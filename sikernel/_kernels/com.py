@@ -161,16 +161,25 @@ def _mm_ieee(qs, c, m_spui, jpk, j_lo, j_hi, bmax0, has_dfe, buf):
     thr = _ZX_FRACTION * buf[jpk]
     zxi = -1
     lo_f = j_lo  # buf valid on [lo_f, j_hi)
-    for j in range(jpk - 1, jpk - _ZX_SEARCH_UI * m_spui - 1, -1):
-        if j < lo_f:  # extend the valid range one UI down (contiguous: vectorisable)
-            j0 = max(j - m_spui + 1, jpk - _ZX_SEARCH_UI * m_spui)
+    j_min = jpk - _ZX_SEARCH_UI * m_spui
+    j = jpk - 1  # next sample to test, downwards
+    while j >= j_min:
+        if j < lo_f:  # extend the valid range one UI down
+            j0 = max(j - m_spui + 1, j_min)
             _fill(qs, c, j0, lo_f, buf)
             lo_f = j0
-        v_hi = buf[j + 1]
-        v = buf[j]
-        if (v < thr and v_hi >= thr) or (v == thr and v_hi > thr):  # sign step >= 1
-            zxi = j
+        # samples lo_f .. j, downwards, on a view from index 0 (no wrap-around test per index)
+        seg = buf[lo_f: j + 2]
+        for s in range(j - lo_f + 1):
+            i = j - lo_f - s
+            v_hi = seg[i + 1]
+            v = seg[i]
+            if (v < thr and v_hi >= thr) or (v == thr and v_hi > thr):  # sign step >= 1
+                zxi = lo_f + i
+                break
+        if zxi >= 0:
             break
+        j = lo_f - 1
     if zxi < 0:
         return -1
     if zxi - m_spui < lo_f:
@@ -179,17 +188,21 @@ def _mm_ieee(qs, c, m_spui, jpk, j_lo, j_hi, bmax0, has_dfe, buf):
     if j_end > j_hi:
         _fill(qs, c, j_hi, j_end, buf)
     b1 = bmax0 if has_dfe else 0.0
-    best = zxi
+    n_c = _MM_SPAN_UI * m_spui + 1
+    h_m1 = buf[zxi - m_spui: zxi - m_spui + n_c]  # h(-1), h(0), h(1) of candidate zxi + i
+    h_0 = buf[zxi: zxi + n_c]
+    h_p1 = buf[zxi + m_spui: zxi + m_spui + n_c]
+    best = 0
     res_min = np.inf
-    for j in range(zxi, zxi + _MM_SPAN_UI * m_spui + 1):
-        post = buf[j + m_spui] - b1 * buf[j]
+    for i in range(n_c):
+        post = fma(-b1, h_0[i], h_p1[i])  # h(1) - b1 h(0), one rounding
         if post < 0.0:
             post = 0.0
-        res = abs(buf[j - m_spui] - post)
+        res = abs(h_m1[i] - post)
         if res < res_min:
             res_min = res
-            best = j
-    return best
+            best = i
+    return zxi + best
 
 
 @kernel
@@ -215,12 +228,14 @@ def _cursor(qs, c, m_spui, bmin0, bmax0, has_dfe, tol, buf):
     w = _WIN_UI * m_spui
     span = _PEAK_SPAN_UI * m_spui
     _fill(qs, c, w - span, w + span + 1, buf)
-    jpk = w - span
-    vpk = buf[jpk]
-    for j in range(w - span, w + span + 1):
-        if buf[j] > vpk:
-            vpk = buf[j]
-            jpk = j
+    seg = buf[w - span: w + span + 1]  # a view from index 0: no wrap-around test per index
+    i_pk = 0
+    vpk = seg[0]
+    for i in range(1, 2 * span + 1):
+        if seg[i] > vpk:
+            vpk = seg[i]
+            i_pk = i
+    jpk = w - span + i_pk
     if tol < 0.0:
         return _mm_ieee(qs, c, m_spui, jpk, w - span, w + span + 1, bmax0, has_dfe, buf)
     _fill(qs, c, jpk - 2 * m_spui, w - span, buf)
