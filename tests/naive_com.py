@@ -257,3 +257,29 @@ def naive_dfe(post, h0, bmin, bmax, flt):
             low[tail - 1:] = -lim[tail - 1:]
             taps = clipper(cur, h0 * lim, h0 * low) / h0
     return taps
+
+
+def naive_fom_bound(q, offs, c, m, bmin, bmax, var_n, n_levels, r_lm, snr_tx_db, a_dd, s_rj, span,
+                    xt=(), mm_tol=0.0):
+    """The pruning bound of ``fom_grid`` with floating DFE taps (dB), near-end crosstalk only:
+    the FOM of :func:`naive_fom` with post-cursors 1..N_b under the fixed DFE of 93A-26 and
+    every post-cursor N_b + 1 .. ``span`` removed entirely (as if cancelled); None when the
+    sampling rule finds no cursor."""
+    _f, ix, terms = naive_fom(q, offs, c, m, bmin, bmax, var_n, n_levels, r_lm, snr_tx_db, a_dd, s_rj,
+                              xt, [False] * len(xt), mm_tol)
+    if ix < 0 and not terms:
+        return None
+    pad_ui = int(np.max(np.abs(offs))) + 8
+    p, pad = tx_pulse(q, offs, c, m, pad_ui)
+    i = ix + pad
+    h = p[i % m::m]
+    n0 = i // m
+    h0 = h[n0]
+    isi = h.copy()
+    isi[n0] = 0.0
+    for k in range(len(bmax)):
+        isi[n0 + 1 + k] -= np.clip(isi[n0 + 1 + k] / h0, bmin[k], bmax[k]) * h0
+    isi[n0 + 1 + len(bmax): n0 + 1 + span] = 0.0
+    var_x = (n_levels**2 - 1) / (3 * (n_levels - 1) ** 2)
+    den = (terms["var_tx"] + var_x * np.sum(isi**2) + terms["var_j"] + terms["var_xt"] + terms["var_n"])
+    return 10 * np.log10((r_lm * h0 / (n_levels - 1)) ** 2 / den)

@@ -26,7 +26,7 @@ from sikernel.eye.fom import fom
 from sikernel.eye.presets import PRESET_NAMES, get_preset
 from sikernel.response import pulse_from_h
 from tests.conftest import channel_path
-from tests.naive_com import naive_fom, naive_grid
+from tests.naive_com import naive_fom, naive_fom_bound, naive_grid
 from tests.validation_rows import max_abs
 
 #: two implementations of the same FOM formula (dB): only rounding differs
@@ -86,6 +86,33 @@ def test_grid_kernel_equals_naive_loop(small_problem, mm_tol, record_property):
     kc, kt = np.unravel_index(np.argmax(ref), ref.shape)
     assert (g.ctle_index, g.tx_index) == (kc, kt)
     assert g.fom_db == pytest.approx(ref.max(), abs=TOL_FOM_SAME_FORMULA_DB)
+
+
+@pytest.mark.parametrize("n_f", [40, 43])  # 28 or 31 post-cursors dropped by the bound
+def test_pruning_bound_equals_naive_bound(small_problem, n_f):
+    """Where the floating-tap grid is pruned, it holds the bound of naive_fom_bound (post-cursors
+    after the N_b fixed taps cancelled, up to N_f), which lies above the exact FOM."""
+    p, basis, xt, fext, w, var_n, offs, _ = small_problem
+    tx = p.tx_grid()[::97]
+    flt = p.dfe_float()
+    flt[2] = n_f
+    xt_ne = xt[:1]   # near-end only: the kernel's crosstalk lower bound is then exact
+    assert not fext[0]
+    consts = (4, p.r_lm, p.snr_tx_db, p.a_dd_ui, p.sigma_rj_ui)
+    g = grid_search(basis, w, var_n, offs, tx, p.samples_per_ui, dfe_bmin=np.array(p.bmin),
+                    dfe_bmax=np.array(p.dfe_bmax), n_levels=4, r_lm=p.r_lm, snr_tx_db=p.snr_tx_db,
+                    a_dd_ui=p.a_dd_ui, sigma_rj_ui=p.sigma_rj_ui, basis_xt=xt_ne, xt_fext=fext[:1],
+                    mm_exact_tol_v=p.mm_kernel_tol, dfe_float=flt)
+    pruned = np.argwhere(~g.fom_exact)
+    assert len(pruned) > 20
+    for kc, kt in pruned:
+        q = w[kc] @ basis
+        ub = naive_fom_bound(q, offs, tx[kt], p.samples_per_ui, np.array(p.bmin), np.array(p.dfe_bmax),
+                             var_n[kc], *consts, n_f, [w[kc] @ xt_ne[0]], p.mm_kernel_tol)
+        assert g.fom_grid_db[kc, kt] == pytest.approx(ub, abs=TOL_FOM_SAME_FORMULA_DB)
+        exact = naive_fom(q, offs, tx[kt], p.samples_per_ui, np.array(p.bmin), np.array(p.dfe_bmax),
+                          var_n[kc], *consts, [w[kc] @ xt_ne[0]], [False], mm_tol=p.mm_kernel_tol, flt=flt)[0]
+        assert ub >= exact - TOL_FOM_SAME_FORMULA_DB
 
 
 def test_grid_is_bit_identical_across_thread_counts(small_problem):
