@@ -61,9 +61,9 @@ def test_resume_refuses_a_long_axis_differing_in_one_value(tmp_path):
         run_sweep({**CFG, "axes": {"length_m": other}}, out, resume=True, quiet=True)
 
 
-def test_journal_of_the_former_format_resumes(tmp_path):
-    """A sweep started before the digest (its journal's config JSON holding every value)."""
-    out = tmp_path / "s.h5"
+def _started_in_former_format(out):
+    """A started sweep whose journal's config JSON holds every value of the long axis, as
+    sikernel wrote it before the digest."""
     _started(out)
     meta_path = store.Journal(out).dir / "meta.json"
     meta = json.loads(meta_path.read_text())
@@ -71,6 +71,12 @@ def test_journal_of_the_former_format_resumes(tmp_path):
     full["axes"]["length_m"] = LENGTHS
     meta["config_json"] = json.dumps(full, sort_keys=True, separators=(",", ":"))
     meta_path.write_text(json.dumps(meta))
+    return out
+
+
+def test_journal_of_the_former_format_resumes(tmp_path):
+    """A sweep started before the digest (its journal's config JSON holding every value)."""
+    out = _started_in_former_format(tmp_path / "s.h5")
     with pytest.warns(SIKernelWarning, match="incomplete"):
         assert not store.open(out).complete
     res = run_sweep(CFG, out, resume=True, quiet=True)
@@ -86,14 +92,7 @@ def test_former_format_journal_with_another_change_names_only_that_change(tmp_pa
     """Resuming a former-format journal (every value of the long axis in its config JSON) with a
     different fixed value: the refusal names ``fixed.baud`` only -- not the long axis, which is
     the same, and not its values."""
-    out = tmp_path / "s.h5"
-    _started(out)
-    meta_path = store.Journal(out).dir / "meta.json"
-    meta = json.loads(meta_path.read_text())
-    full = json.loads(meta["config_json"])
-    full["axes"]["length_m"] = LENGTHS
-    meta["config_json"] = json.dumps(full, sort_keys=True, separators=(",", ":"))
-    meta_path.write_text(json.dumps(meta))
+    out = _started_in_former_format(tmp_path / "s.h5")
     other = {**CFG, "fixed": {**CFG["fixed"], "baud": 25.78125e9}}
     with pytest.raises(SIKernelError, match=r"fixed\.baud") as e:
         run_sweep(other, out, resume=True, quiet=True)
