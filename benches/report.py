@@ -21,15 +21,16 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import re
 import subprocess
 import sys
 import tempfile
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+from tests._machine import cpu_model, package_versions  # noqa: E402
+
 START, END = "<!-- perf-table:start -->", "<!-- perf-table:end -->"
 PACKAGES = ["numpy", "numba", "scipy", "rocket-fft", "scikit-rf", "sikernel", "pychopmarg", "pipbert"]
 #: extra_info keys shown in the "figures" column (first ones first); the rest are left out
@@ -44,24 +45,9 @@ SHOWN = ["ratio_empty", "ratio_whole_call", "ratio_fixed_eq_com_vs_peer_setup_pl
 N_SHOWN = 5
 
 
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
 def _versions() -> str:
-    out = [f"Python {platform.python_version()}"]
-    for p in PACKAGES:
-        try:
-            out.append(f"{p} {version(p)}")
-        except PackageNotFoundError:
-            out.append(f"{p} (not installed)")
-    return ", ".join(out)
+    return ", ".join(f"{k} (not installed)" if v is None else f"{k} {v}"
+                     for k, v in package_versions(PACKAGES).items())
 
 
 def _fmt(x: object) -> str:
@@ -117,7 +103,7 @@ def block(data: list[dict], note: str = "") -> str:
     first = data[0] if data else {}
     when = first.get("datetime") or dt.datetime.now(dt.UTC).isoformat()
     mi = first.get("machine_info", {}) or {}
-    cpu = (mi.get("cpu") or {}).get("brand_raw") or _cpu_model()
+    cpu = (mi.get("cpu") or {}).get("brand_raw") or cpu_model()
     cores = (mi.get("cpu") or {}).get("count") or os.cpu_count()
     load = first.get("_load_average")
     lines = [

@@ -32,9 +32,9 @@ import sys
 import tempfile
 import time
 import xml.etree.ElementTree as ET
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from tests._machine import cpu_model, package_versions
 from tests.validation_rows import PREFIX, ROWS, VALUE_PREFIX, Row, node_ids, with_unit
 
 REPO = Path(__file__).resolve().parents[1]
@@ -54,24 +54,8 @@ COMMITTED_REFERENCES = (
 )
 
 
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
 def _versions() -> dict[str, str]:
-    out = {"Python": platform.python_version()}
-    for p in PACKAGES:
-        try:
-            out[p] = version(p)
-        except PackageNotFoundError:
-            out[p] = "not installed"
-    return out
+    return {k: "not installed" if v is None else v for k, v in package_versions(PACKAGES).items()}
 
 
 def _node_of(case: ET.Element) -> str:
@@ -128,7 +112,7 @@ def run(extra: list[str]) -> dict:
     return {
         "started_utc": started.isoformat(timespec="seconds"),
         "wall_s": round(wall_s, 1),
-        "machine": {"cpu": _cpu_model(), "cores": os.cpu_count(), "load_average_at_start": load,
+        "machine": {"cpu": cpu_model(), "cores": os.cpu_count(), "load_average_at_start": load,
                     "platform": platform.platform()},
         "versions": _versions(),
         "tests": parsed["tests"],
