@@ -215,9 +215,21 @@ def _transform(h: ArrayLike, f_hz: ArrayLike, baud: float, samples_per_ui: int, 
         if not (np.isfinite(t0) and np.isfinite(t1)) or n_out < 1 or n_out > grid.n_time:
             raise SIKernelError(f"t_window_s={t_window_s!r} must be finite, t_start < t_stop, and "
                                 f"no longer than the record 1/df = {grid.n_time * grid.dt_s:g} s")
+    n_rows = int(np.prod(harr.shape[:-1], dtype=np.int64))
+    out = np.empty((n_rows, n_out))
+    _rows_to_time(harr, f, grid, baud, kind, first, out)
+    t = (first + np.arange(n_out)) * grid.dt_s
+    return t, out.reshape(*harr.shape[:-1], n_out), grid
+
+
+def _rows_to_time(harr: np.ndarray, f: np.ndarray, grid: FftGrid, baud: float, kind: int, first: int,
+                  out: np.ndarray) -> None:
+    """The time response (``kind``) of every row of the checked, finite spectra ``harr``
+    (..., n_freq) on ``f``, samples ``first .. first + n_out`` of ``grid``, written into the
+    C-contiguous ``out`` (n_rows, n_out): the core of :func:`_transform`, also called by
+    the COM's pulse stage with its own output array."""
     hp, n_valid = _on_fft_grid(harr, f, grid)
     flat = np.ascontiguousarray(hp.reshape(-1, hp.shape[-1]))
-    out = np.empty((flat.shape[0], n_out))
     t_ui = 1.0 / float(baud)
     if flat.shape[0] <= _SERIAL_ROWS:
         # a few rows (one channel, COM's thru + aggressors): the serial kernel row by row;
@@ -228,8 +240,6 @@ def _transform(h: ArrayLike, f_hz: ArrayLike, baud: float, samples_per_ui: int, 
     else:
         _k.batch_spectrum_to_time(flat, n_valid, grid.df_hz, t_ui, kind, grid.n_time, first,
                                   out)
-    t = (first + np.arange(n_out)) * grid.dt_s
-    return t, out.reshape(*harr.shape[:-1], n_out), grid
 
 
 def pulse_from_h(h: ArrayLike, f_hz: ArrayLike, baud: float, samples_per_ui: int = 32, *,

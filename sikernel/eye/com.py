@@ -446,13 +446,12 @@ def _stream_pulses(streams: list, f: np.ndarray, p: ComPreset, h_common: np.ndar
     FFTs release the GIL, so they run on up to the Numba thread count of Python threads
     (each stream's arithmetic is the same whatever the thread)."""
     from .._kernels import response as _kr
-    from ..response import _on_fft_grid, fft_grid
+    from ..response import _rows_to_time, fft_grid
 
     grid = fft_grid(f, p.baud_hz, p.samples_per_ui)
     shape = (len(streams), h_ctle.shape[0], grid.n_time)
     if out is None or out.shape != shape:
         out = np.empty(shape)
-    t_ui = 1.0 / float(p.baud_hz)
     spans: list[tuple[int, int]] = [(0, -1)] * len(streams)
 
     def one(j: int) -> None:
@@ -461,11 +460,7 @@ def _stream_pulses(streams: list, f: np.ndarray, p: ComPreset, h_common: np.ndar
         hc = h[None, :] * h_ctle
         if not np.all(np.isfinite(hc)):
             raise SIKernelError("h contains NaN or inf values")
-        hp, n_valid = _on_fft_grid(hc, f, grid)
-        rows = np.ascontiguousarray(hp)
-        for b in range(rows.shape[0]):
-            _kr.spectrum_to_time(rows[b], n_valid, grid.df_hz, t_ui, _kr.KIND_PULSE, grid.n_time,
-                                 -grid.n_neg, out[j, b])
+        _rows_to_time(hc, f, grid, p.baud_hz, _kr.KIND_PULSE, -grid.n_neg, out[j])
         spans[j] = _stream_span(out[j])
 
     n_thr = min(len(streams), _n_threads())
