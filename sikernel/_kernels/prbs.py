@@ -97,20 +97,6 @@ def lfsr_words(taps, shifts, seed, words):
 
 
 @kernel
-def unpack_bits(words, invert, out):
-    """``out[k]`` (uint8) = bit ``k`` of the packed ``words``, XOR ``invert``."""
-    n = out.shape[0]
-    inv = np.uint8(invert)
-    for w in range(n // WORD_BITS):
-        word = words[w]
-        k0 = w * WORD_BITS
-        for i in range(WORD_BITS):
-            out[k0 + i] = np.uint8((word >> np.uint64(i)) & np.uint64(1)) ^ inv
-    for k in range((n // WORD_BITS) * WORD_BITS, n):
-        out[k] = np.uint8((words[k // WORD_BITS] >> np.uint64(k % WORD_BITS)) & np.uint64(1)) ^ inv
-
-
-@kernel
 def symbols_from_words(words, invert, n_levels, sym):
     """NRZ or PAM4 symbol indices (``sym``, uint8) from the packed bits.
 

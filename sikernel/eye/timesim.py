@@ -82,11 +82,7 @@ def prbs(order: int, n_bits: int, seed: int = 1) -> np.ndarray:
     SIKernelError
         Unknown ``order``; ``n_bits`` not an integer ≥ 0.
     """
-    n = _int("n_bits", n_bits, 0)
-    words, inv = _prbs_words(order, n, seed)
-    out = np.empty(n, dtype=np.uint8)
-    _prbs.unpack_bits(words, inv, out)
-    return out
+    return _prbs_symbols(order, _int("n_bits", n_bits, 0), 2, seed)
 
 
 def _prbs_words(order: int, n_bits: int, seed: int) -> tuple[np.ndarray, int]:
