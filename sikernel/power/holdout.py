@@ -174,8 +174,8 @@ def predict_held_out(coefficients: EnergyCoefficients | None = None,
     Raises
     ------
     SIKernelError
-        Bad input (re-raised); a design whose loss no family closes is reported as NaN instead,
-        after :func:`~sikernel.power.batch.energy_per_bit_batch` confirms the non-closure.
+        Bad input (re-raised); a design whose loss no family closes
+        (:class:`~sikernel.errors.LinkNotClosingError`) is reported as NaN instead.
     """
     from ..errors import LinkNotClosingError
     from .api import energy_per_bit
@@ -184,11 +184,10 @@ def predict_held_out(coefficients: EnergyCoefficients | None = None,
     pred = np.empty(len(designs))
     arch: list[str] = []
     for i, d in enumerate(designs):
-        kw = dict(baud=d.baud, modulation=d.modulation, node_nm=d.node_nm,
-                  target_ber=d.target_ber, coefficients=co, scope=d.scope,
-                  tx_architecture=d.tx_architecture)
         try:
-            e = energy_per_bit(loss_db=d.loss_db, **kw)
+            e = energy_per_bit(loss_db=d.loss_db, baud=d.baud, modulation=d.modulation,
+                               node_nm=d.node_nm, target_ber=d.target_ber, coefficients=co,
+                               scope=d.scope, tx_architecture=d.tx_architecture)
         except LinkNotClosingError:
             # the model's reach limit (bad input raises SIKernelError, which propagates)
             pred[i] = np.nan
