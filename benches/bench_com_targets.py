@@ -84,15 +84,19 @@ def test_fom_15_aggressors_vs_pychopmarg(benchmark):
            "g_dc": [worst.ctle_gdc_db], "g_dc2": [worst.ctle_gdc2_db], "n_fom_evals": 5,
            "run_com": False}
     peer = _peers.run_pychopmarg(req)
-    t_full = benchmark.pedantic(com, args=(th,), kwargs={"next": nx, "fext": fx}, rounds=2, iterations=1)
+    # amortised over the whole grid (local_search=0: every TX FFE x CTLE point evaluated); the
+    # preset's Local Search evaluates ~5 % of them, so a COM's time is mostly not FOMs then
+    grid_kw = {"next": nx, "fext": fx, "local_search": 0}
+    com(th, **grid_kw)
+    benchmark.pedantic(com, args=(th,), kwargs=grid_kw, rounds=2, iterations=1)
     t_full = benchmark.stats.stats.min
-    n_foms = sum(int(getattr(c, "n_grid_points", 0) or 0) for c in full.cases) or None
+    n_foms = sum(int(getattr(c, "n_grid_points", 0) or 0) for c in com(th, **grid_kw).cases) or None
     t0 = time.perf_counter()
     com(th, next=nx, fext=fx, **fixed)
     t_fixed = time.perf_counter() - t0
     per_fom = t_full / n_foms if n_foms else float("nan")
     info = {"peer_per_fom_s": peer["per_fom_s"], "peer_setup_s": peer["setup_s"],
-            "peer_run": _peers.pychopmarg_where(), "ours_full_com_s": t_full, "ours_fom_evals": n_foms,
+            "peer_run": _peers.pychopmarg_where(), "ours_full_grid_com_s": t_full, "ours_fom_evals": n_foms,
             "ours_per_fom_amortised_s": per_fom, "ours_fixed_eq_com_s": t_fixed,
             "ratio": peer["per_fom_s"] / per_fom if n_foms else float("nan"),
             "ratio_fixed_eq_com_vs_peer_setup_plus_fom": (peer["setup_s"] + peer["per_fom_s"]) / t_fixed,

@@ -77,6 +77,7 @@ def dump(path: str) -> None:
                 out[key + "/exact"] = exact.copy()
                 out[key + "/ix"] = np.asarray(g.cursor_grid).copy()
                 out[key + "/max"] = np.array([g.fom_db, g.ctle_index, g.tx_index, g.cursor_index])
+                out[key + "/local_search"] = np.array(int(kw_g.get("local_search") is not None))
                 full_f, full_i = _full_grid(_k, orig, args, kw_g)
                 out[key + "/full_fom"] = full_f
                 out[key + "/full_ix"] = full_i
@@ -100,29 +101,47 @@ def _full_grid(_k, grid_search, args, kw):
 
     _grid._fom_rows = capture
     try:
-        grid_search(*args, **kw)
+        # the whole grid even where the COM ran the Local Search (only its points evaluated)
+        grid_search(*args, **{k: v for k, v in kw.items() if k != "local_search"})
     finally:
         _grid._fom_rows = orig
     (basis_v, xc, fx, w, vn, offs, tx, m, bmin, bmax, flt, consts, mm, _f, _i, _e) = seen["a"]
     fom = np.empty((w.shape[0], tx.shape[0]))
     ix = np.empty(fom.shape, dtype=np.int64)
     ex = np.empty(fom.shape, dtype=np.bool_)
-    _k.fom_grid(basis_v, xc, fx, w, vn, offs, tx, m, bmin, bmax, flt, *consts, mm, False, fom, ix, ex)
+    _k.fom_grid(basis_v, xc, fx, w, vn, offs, tx, m, bmin, bmax, flt, *consts, mm, False, *_grid._no_search(),
+                fom, ix, ex)
     if not ex.all():
         raise SystemExit("fom_grid with prune=False left points inexact")
     return fom, ix
+
+
+def _same_mode(a, b, base: str) -> bool:
+    """Both dumps ran this grid_search call the same way (full grid or Local Search); a dump
+    from before the Local Search kernel has no mode key (full grid)."""
+    def mode(d):
+        k = base + "/local_search"
+        return int(d[k]) if k in d.files else 0
+    return mode(a) == mode(b)
 
 
 def compare(a_path: str, b_path: str) -> int:
     a = np.load(a_path)
     b = np.load(b_path)
     bad = 0
-    if set(a.files) != set(b.files):
-        print("different keys:", sorted(set(a.files) ^ set(b.files)))
+    keys_a = {k for k in a.files if not k.endswith("/local_search")}
+    keys_b = {k for k in b.files if not k.endswith("/local_search")}
+    if keys_a != keys_b:
+        print("different keys:", sorted(keys_a ^ keys_b))
         bad += 1
-    for key in sorted(set(a.files) & set(b.files)):
+    for key in sorted(keys_a & keys_b):
         x, y = a[key], b[key]
-        if key.endswith(("/com", "/picks", "/max", "/full_fom", "/full_ix")):
+        if key.endswith("/max") and not _same_mode(a, b, key[: -len("/max")]):
+            print(f"{key[: -len('/max')]}: grid maximum against Local Search pick (modes differ): "
+                  "not compared")
+        elif key.endswith("/local_search"):
+            pass
+        elif key.endswith(("/com", "/picks", "/max", "/full_fom", "/full_ix")):
             if not np.array_equal(x, y, equal_nan=True):
                 print(f"DIFFERENT {key}")
                 bad += 1
@@ -131,10 +150,12 @@ def compare(a_path: str, b_path: str) -> int:
             both = a[base + "/exact"] & b[base + "/exact"]
             full = b[base + "/full_fom"]
             ok_exact = np.array_equal(x[both], y[both])
-            ok_bound = bool(np.all(y[~b[base + "/exact"]] >= full[~b[base + "/exact"]]))
+            # a Local Search grid holds NaN (not evaluated) where the search skipped a point
+            bnd = ~b[base + "/exact"] & ~np.isnan(y)
+            ok_bound = bool(np.all(y[bnd] >= full[bnd]))
             ok_ex_b = np.array_equal(y[b[base + "/exact"]], full[b[base + "/exact"]])
             ix_b = b[base + "/ix"]
-            known = ix_b != -2
+            known = ~np.isnan(y)
             ok_ix = np.array_equal(ix_b[known], b[base + "/full_ix"][known])
             n_ex = (int(a[base + "/exact"].sum()), int(b[base + "/exact"].sum()))
             print(f"{base}: exact points {n_ex[0]} -> {n_ex[1]} of {x.size}; cursors known in b "

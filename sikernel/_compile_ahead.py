@@ -3,9 +3,9 @@
 With an empty Numba cache the first :func:`sikernel.com` compiles its kernels one after
 the other (Numba holds one compiler lock per process): the two-port and pulse kernels,
 the FOM grid (about half the total), then the exact FOM of the chosen setting
-(:func:`sikernel._kernels.com.fom_direct`), the local search and the PMF kernels
+(:func:`sikernel._kernels.com.fom_direct`) and the PMF kernels
 (:mod:`sikernel._kernels.pmf`), together 3-4 s of a 12 s first call (measured on 2
-shared cores).  Those last ones are not needed until the grid is done, and the grid's
+shared cores; the IEEE code's Local Search now runs inside the grid kernel).  Those last ones are not needed until the grid is done, and the grid's
 biggest helpers (cursor search, DFE taps, far-end crosstalk: 3-3.5 s) not before the pulse
 kernels are done, so :func:`start_com_tail` compiles them, by their explicit signatures,
 in a child process
@@ -40,8 +40,6 @@ COM_TAIL: dict[str, dict[str, str]] = {
         "fom_direct": ("(float64[::1], float64[:, ::1], boolean[::1], int64[::1], float64[::1], int64, "
                        "float64[::1], float64[::1], float64[::1], float64, float64, float64, float64, "
                        "float64, float64, float64[::1])"),
-        "local_search_pick": ("(float64[:, ::1], boolean[:, ::1], int64, int64, int64[:, ::1], int64[::1], "
-                              "int64, int64[::1], float64[::1], int64[::1])"),
     },
     "sikernel._kernels.pmf": {
         "pam_levels": "(int64,)",

@@ -283,3 +283,47 @@ def naive_fom_bound(q, offs, c, m, bmin, bmax, var_n, n_levels, r_lm, snr_tx_db,
     var_x = (n_levels**2 - 1) / (3 * (n_levels - 1) ** 2)
     den = (terms["var_tx"] + var_x * np.sum(isi**2) + terms["var_j"] + terms["var_xt"] + terms["var_n"])
     return 10 * np.log10((r_lm * h0 / (n_levels - 1)) ** 2 / den)
+
+
+def naive_local_search(fom, n_gdc, n_gdc2, tap_index, tap_counts, steps):
+    """The IEEE COM code's ``Local Search`` over a complete, exact FOM grid: a plain
+    transcription of ``optimize_fom`` (``com_ieee8023_93a_450.m``, the g_DC / g_DC2 / TXFFE_grid
+    loops and the "Modular LOCAL_SEARCH block", 1-based as in MATLAB).
+
+    ``fom[i_g2 * n_gdc + i_g, t]``; ``tap_index[t, j]`` the 0-based value index of tap column
+    j (ascending offset) of setting t; ``tap_counts[j]`` its number of values.  Returns
+    ``(ctle_row, tx_index, fom, visited)`` with ``visited`` the (rows, n_tx) mask of the
+    points the search evaluates; ``(-1, -1, -inf, visited)`` when nothing beats -inf.
+    """
+    n_tx = fom.shape[1]
+    # txffe_sweep_indices: taps with more than one value, by decreasing length (stable sort)
+    swept = [j + 1 for j in range(len(tap_counts)) if tap_counts[j] > 1]
+    swept.sort(key=lambda kv: -tap_counts[kv - 1])
+    best_fom = -np.inf
+    best_row, best_t, best_g_lp = -1, -1, 0
+    best_txffe_index = None
+    visited = np.zeros(fom.shape, dtype=bool)
+    for ctle_index in range(1, n_gdc + 1):
+        for g_lp_index in range(1, n_gdc2 + 1):
+            row = (g_lp_index - 1) * n_gdc + (ctle_index - 1)
+            for tk in range(1, n_tx + 1):
+                tx_index_vector = [int(v) + 1 for v in tap_index[tk - 1]]
+                skip_it = False
+                if steps > 0 and not np.isinf(best_fom):
+                    for kv in swept:
+                        previous_loop_val = g_lp_index if kv == 1 else tx_index_vector[kv - 2]
+                        if previous_loop_val > 1 and abs(tx_index_vector[kv - 1]
+                                                         - best_txffe_index[kv - 1]) > steps:
+                            skip_it = True
+                            break
+                    if not skip_it and ctle_index > 1 and abs(g_lp_index - best_g_lp) > steps:
+                        skip_it = True
+                if skip_it:
+                    continue
+                visited[row, tk - 1] = True
+                value = fom[row, tk - 1]
+                if value > best_fom:
+                    best_fom = value
+                    best_row, best_t, best_g_lp = row, tk - 1, g_lp_index
+                    best_txffe_index = tx_index_vector
+    return best_row, best_t, best_fom, visited

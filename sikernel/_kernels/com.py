@@ -838,7 +838,8 @@ def _combine_xcorr(xc, w, n_d, out):
 
 @kernel
 def fom_grid(basis_v, xcorr, xt_fext, ctle_w, var_n, offs, tx, m_spui, bmin, bmax, flt,
-             a_s_scale, var_x, snr_lin, jit2, mm_tol, prune, out_fom, out_ix, out_exact):
+             a_s_scale, var_x, snr_lin, jit2, mm_tol, prune, ls, n_g, tx_idx, sweep, st_i, st_f,
+             best_idx, out_fom, out_ix, out_exact):
     """FOM (93A-36) of every TX FFE x CTLE setting (rows: CTLE settings).
 
     Serial: the rows are independent, so :func:`sikernel.eq.grid.grid_search` runs blocks of
@@ -888,6 +889,25 @@ def fom_grid(basis_v, xcorr, xt_fext, ctle_w, var_n, offs, tx, m_spui, bmin, bma
         (median) and rules out 0-1 % of the points even against the row's maximum, because
         most points are poor through the sampling point the MM rule picks (h0 far below the
         peak), which such a bound cannot see.
+    ls : int
+        0: every row, every TX setting (the grid).  > 0: the IEEE code's ``Local Search``
+        with ``ls`` steps (:func:`local_search_pick`, whose rule and state this is), run while
+        the FOMs are computed: rows in the reference code's loop order (g_DC outer, g_DC2
+        inner: row ``k = i_g2 n_g + i_g``), a point that the rule skips is not evaluated
+        (``out_fom`` NaN, ``out_exact`` False, ``out_ix`` -1), a row whose g_DC2 index is
+        skipped costs nothing, and the pruning compares with the search's best so far (a
+        point whose bound does not beat it cannot become the best, as a full evaluation
+        would show).  Every point it evaluates gets the grid's arithmetic, so the pick is the
+        one :func:`local_search_pick` makes on the full grid (tested).  Serial by nature
+        (every skip depends on the best so far): call it once with all rows.
+    n_g : int
+        Number of g_DC settings (``ls > 0``).
+    tx_idx, sweep : (n_tx, n_cols) int64, (n_sweep,) int64
+        As :func:`local_search_pick` (``ls > 0``; any arrays of these types otherwise).
+    st_i, st_f, best_idx : int64 (3,), float64 (1,), int64 (n_cols,)
+        Search state as :func:`local_search_pick` (start [0, -1, 0], [-inf]); on return
+        ``st_i[1]`` is the pick's flat index ``k n_tx + t`` (-1: none), ``st_f[0]`` its FOM,
+        ``st_i[0]`` the number of points evaluated.  Untouched when ``ls == 0``.
     out_exact : (n_ctle, n_tx) bool
         True where ``out_fom`` is the exact FOM.
     """
@@ -912,7 +932,21 @@ def fom_grid(basis_v, xcorr, xt_fext, ctle_w, var_n, offs, tx, m_spui, bmin, bma
     for g in range(n_xt):
         if xt_fext[g]:
             n_fext += 1
-    for k in range(n_ctle):
+    n_g2 = n_ctle // n_g if ls > 0 else 1
+    n_seen = 0
+    for kk in range(n_ctle):
+        k = kk
+        ih = 0
+        if ls > 0:
+            ig = kk // n_g2
+            ih = kk % n_g2
+            k = ih * n_g + ig
+            if st_i[1] >= 0 and ig > 0 and abs(ih - st_i[2]) > ls:
+                for t in range(n_tx):  # the whole row is skipped (its g_DC2 index)
+                    out_fom[k, t] = np.nan
+                    out_ix[k, t] = -1
+                    out_exact[k, t] = False
+                continue
         q = np.empty(n_samp)
         combine_pulses(basis_v, ctle_w[k], q)
         ipk = _argmax(q)
@@ -955,8 +989,22 @@ def fom_grid(basis_v, xcorr, xt_fext, ctle_w, var_n, offs, tx, m_spui, bmin, bma
         hb = np.empty(n_u)
         taps = np.empty(span)
         vn = var_n[k]
-        best_k = -np.inf
+        best_k = st_f[0] if ls > 0 else -np.inf
         for t in range(n_tx):
+            if ls > 0 and st_i[1] >= 0:
+                skip = False
+                for qv in range(sweep.shape[0]):
+                    kv = sweep[qv]
+                    prev = ih if kv == 0 else tx_idx[t, kv - 1]
+                    if prev > 0 and abs(tx_idx[t, kv] - best_idx[kv]) > ls:
+                        skip = True
+                        break
+                if skip:
+                    out_fom[k, t] = np.nan
+                    out_ix[k, t] = -1
+                    out_exact[k, t] = False
+                    continue
+            n_seen += 1
             c = tx[t]
             jx = _cursor(qs, c, m_spui, b0min, b0max, nb > 0, mm_tol, buf)
             out_exact[k, t] = True
@@ -1045,6 +1093,14 @@ def fom_grid(basis_v, xcorr, xt_fext, ctle_w, var_n, offs, tx, m_spui, bmin, bma
             out_fom[k, t] = f
             if f > best_k:
                 best_k = f
+                if ls > 0:
+                    st_f[0] = f
+                    st_i[1] = k * n_tx + t
+                    st_i[2] = ih
+                    for j in range(tx_idx.shape[1]):
+                        best_idx[j] = tx_idx[t, j]
+    if ls > 0:
+        st_i[0] = n_seen
 
 
 @kernel

@@ -77,6 +77,30 @@ class GridResult:
         return v
 
 
+@dataclass(frozen=True)
+class LocalSearch:
+    """The IEEE COM code's ``Local Search`` (``optimize_fom``, sheet ``Local Search``) for
+    :func:`grid_search`: evaluate only the points it reaches.
+
+    Attributes
+    ----------
+    steps : int
+        The sheet's ``Local Search`` value (>= 1).
+    n_gdc : int
+        Number of g_DC settings; the CTLE rows are ``i_g2 * n_gdc + i_g``.
+    tx_value_index : ndarray of int, shape (n_tx, n_cols)
+        0-based value index of each TX tap column (taps in ascending offset) of every
+        TX setting (:func:`sikernel.eye.com._tx_tap_indices`).
+    swept_columns : ndarray of int
+        The tap columns with more than one value.
+    """
+
+    steps: int
+    n_gdc: int
+    tx_value_index: np.ndarray
+    swept_columns: np.ndarray
+
+
 def _as2d(name: str, a: object, ncols: int | None = None) -> np.ndarray:
     arr = np.ascontiguousarray(a, dtype=float)
     bad_cols = ncols is not None and arr.shape[-1] != ncols
@@ -93,8 +117,10 @@ def grid_search(basis_v: np.ndarray, ctle_weights: np.ndarray, var_n: np.ndarray
                 dfe_bmin: np.ndarray, dfe_bmax: np.ndarray, n_levels: int, r_lm: float,
                 snr_tx_db: float, a_dd_ui: float, sigma_rj_ui: float,
                 basis_xt: np.ndarray | None = None, xt_fext: np.ndarray | None = None,
-                mm_exact_tol_v: float = 0.0, dfe_float: np.ndarray | None = None) -> GridResult:
-    """Maximise FOM (93A-36) over every TX FFE x CTLE setting.
+                mm_exact_tol_v: float = 0.0, dfe_float: np.ndarray | None = None,
+                local_search: LocalSearch | None = None) -> GridResult:
+    """Maximise FOM (93A-36) over every TX FFE x CTLE setting, or pick the setting the IEEE
+    code's ``Local Search`` ends on.
 
     Parameters
     ----------
@@ -128,6 +154,15 @@ def grid_search(basis_v: np.ndarray, ctle_weights: np.ndarray, var_n: np.ndarray
         Floating DFE taps and tail RSS limit of the IEEE COM reference code: (N_bg, N_bf,
         N_f, bmaxg, B_float_RSS_MAX, N_tail_start), as
         :meth:`sikernel.eye.presets.ComPreset.dfe_float`; default none (zeros).
+    local_search : LocalSearch, optional
+        Run the IEEE code's ``Local Search`` while the FOMs are computed (one serial pass in
+        its loop order, :func:`sikernel._kernels.com.fom_grid` with ``ls > 0``): only the
+        points it reaches are evaluated (about 5 % of the 802.3ck KR grid); the result's
+        ``fom_db`` / indices are its pick -- the same as
+        :func:`sikernel._kernels.com.local_search_pick` on the full grid --, ``n_points``
+        the points evaluated, and ``fom_grid_db`` NaN (``fom_exact`` False) where a point was
+        skipped (:meth:`GridResult.exact_fom` evaluates any point).  Default: the full grid
+        and its first maximum.
 
     Returns
     -------
@@ -189,16 +224,24 @@ def grid_search(basis_v: np.ndarray, ctle_weights: np.ndarray, var_n: np.ndarray
     ix = np.empty((w.shape[0], tx.shape[0]), dtype=np.int64)
     exact = np.empty((w.shape[0], tx.shape[0]), dtype=np.bool_)
     mm = float(mm_exact_tol_v)
-    _fom_rows(basis_v, xc, fx, w, vn, offs, tx, m, bmin, bmax, flt, consts, mm, fom, ix, exact)
 
     def point(k: int, t: int) -> float:
         f1 = np.empty((1, 1))
         i1 = np.empty((1, 1), dtype=np.int64)
         e1 = np.empty((1, 1), dtype=np.bool_)
         _k.fom_grid(basis_v, xc, fx, w[k: k + 1], vn[k: k + 1], offs, tx[t: t + 1], m, bmin, bmax,
-                    flt, *consts, mm, False, f1, i1, e1)
+                    flt, *consts, mm, False, *_no_search(), f1, i1, e1)
         return float(f1[0, 0])
 
+    if local_search is not None:
+        st_i, st_f = _run_local_search(local_search, basis_v, xc, fx, w, vn, offs, tx, m, bmin, bmax,
+                                       flt, consts, mm, fom, ix, exact)
+        kc, kt = divmod(int(st_i[1]), tx.shape[0]) if st_i[1] >= 0 else (0, 0)
+        fom_pick = float(st_f[0]) if st_i[1] >= 0 else -np.inf
+        return GridResult(fom_db=fom_pick, tx_index=kt, ctle_index=kc, tx_taps=tx[kt].copy(),
+                          cursor_index=int(ix[kc, kt]) if st_i[1] >= 0 else -1, fom_grid_db=fom,
+                          cursor_grid=ix, n_points=int(st_i[0]), fom_exact=exact, _point=point)
+    _fom_rows(basis_v, xc, fx, w, vn, offs, tx, m, bmin, bmax, flt, consts, mm, fom, ix, exact)
     pruned = not bool(exact.all())
     while True:  # first maximum in (ctle, tx) order: deterministic; bounds resolved on the way
         flat = int(np.argmax(fom))
@@ -211,6 +254,39 @@ def grid_search(basis_v: np.ndarray, ctle_weights: np.ndarray, var_n: np.ndarray
                       cursor_index=int(ix[kc, kt]), fom_grid_db=fom, cursor_grid=ix,
                       n_points=int(fom.size), fom_exact=exact if pruned else None,
                       _point=point if pruned else None)
+
+
+def _no_search() -> tuple:
+    """The local-search arguments of :func:`sikernel._kernels.com.fom_grid` for a plain grid
+    (``ls`` 0; arrays of the types a search passes, so both calls share one specialisation)."""
+    return (0, 1, np.zeros((1, 1), dtype=np.int64), np.zeros(0, dtype=np.int64),
+            np.array([0, -1, 0], dtype=np.int64), np.array([-np.inf]), np.zeros(1, dtype=np.int64))
+
+
+def _run_local_search(ls: LocalSearch, basis_v: np.ndarray, xc: np.ndarray, fx: np.ndarray,
+                      w: np.ndarray, vn: np.ndarray, offs: np.ndarray, tx: np.ndarray, m: int,
+                      bmin: np.ndarray, bmax: np.ndarray, flt: np.ndarray, consts: tuple, mm: float,
+                      fom: np.ndarray, ix: np.ndarray, exact: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One serial pass of :func:`sikernel._kernels.com.fom_grid` in Local Search mode; returns
+    its state (``st_i``: points evaluated, pick's flat index, its g_DC2 index; ``st_f``: FOM)."""
+    steps = int(ls.steps)
+    n_g = int(ls.n_gdc)
+    idx = np.ascontiguousarray(ls.tx_value_index, dtype=np.int64)
+    sweep = np.ascontiguousarray(ls.swept_columns, dtype=np.int64).reshape(-1)
+    if steps < 1 or n_g < 1 or w.shape[0] % n_g != 0:
+        raise SIKernelError(f"local_search steps={ls.steps!r}, n_gdc={ls.n_gdc!r} with {w.shape[0]} CTLE "
+                            "rows: expected steps >= 1 and a whole number of g_DC2 rows per g_DC")
+    if idx.ndim != 2 or idx.shape[0] != tx.shape[0] or idx.shape[1] == 0:
+        raise SIKernelError(f"local_search tx_value_index has shape {idx.shape}; expected "
+                            f"({tx.shape[0]}, n_cols): one row per TX setting")
+    if sweep.size and (sweep.min() < 0 or sweep.max() >= idx.shape[1]):
+        raise SIKernelError(f"local_search swept_columns {sweep.tolist()} outside 0..{idx.shape[1] - 1}")
+    st_i = np.array([0, -1, 0], dtype=np.int64)
+    st_f = np.array([-np.inf])
+    best_idx = np.zeros(idx.shape[1], dtype=np.int64)
+    _k.fom_grid(basis_v, xc, fx, w, vn, offs, tx, m, bmin, bmax, flt, *consts, mm, True, steps, n_g, idx,
+                sweep, st_i, st_f, best_idx, fom, ix, exact)
+    return st_i, st_f
 
 
 def _fom_rows(basis_v: np.ndarray, xc: np.ndarray, fx: np.ndarray, w: np.ndarray, vn: np.ndarray,
@@ -227,7 +303,7 @@ def _fom_rows(basis_v: np.ndarray, xc: np.ndarray, fx: np.ndarray, w: np.ndarray
 
     def rows(k0: int, k1: int) -> None:
         _k.fom_grid(basis_v, xc, fx, w[k0:k1], vn[k0:k1], offs, tx, m, bmin, bmax, flt, *consts, mm,
-                    True, fom[k0:k1], ix[k0:k1], exact[k0:k1])
+                    True, *_no_search(), fom[k0:k1], ix[k0:k1], exact[k0:k1])
 
     edges = np.linspace(0, n, min(n, 4 * n_thr) + 1).round().astype(int)
     _on_threads(lambda e: rows(*e), list(itertools.pairwise(edges.tolist())))
@@ -275,4 +351,4 @@ def fom_constants(n_levels: int, r_lm: float, snr_tx_db: float, a_dd_ui: float,
             float(a_dd_ui) ** 2 + float(sigma_rj_ui) ** 2)
 
 
-__all__ = ["GridResult", "fom_constants", "grid_search"]
+__all__ = ["GridResult", "LocalSearch", "fom_constants", "grid_search"]

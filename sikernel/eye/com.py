@@ -166,8 +166,9 @@ class ComCase:
     cursor_ui : int
         Index of the main cursor in ``cursors_v``.
     n_grid_points : int
-        TX FFE x CTLE points evaluated by the 93A FOM (in 178A mode they give each point's
-        sampling point, and the MMSE search covers every valid one).
+        TX FFE x CTLE points evaluated by the 93A FOM: the whole grid, or with the preset's
+        ``local_search`` the points the IEEE code's Local Search reaches (in 178A mode they give
+        each point's sampling point, and the MMSE search covers every valid one).
     c2m : dict or None
         ``pmd_type="C2M"`` (:mod:`sikernel.eye.c2m`): ``veo_v``, ``eh_top_v``, ``eh_bot_v``,
         ``vec_db``, ``com_db``, ``a_s_v``, ``a_ni_v`` (= 2 A_s - VEO), ``bin_v``,
@@ -1023,19 +1024,6 @@ def _replay_local_search(p: ComPreset, fom: np.ndarray, exact: np.ndarray, n_g: 
         n_evaluated += 1
 
 
-def _local_search(p: ComPreset, g: Any, tx: np.ndarray) -> tuple[int, int]:
-    """(CTLE, TX) indices the IEEE code's ``Local Search`` heuristic ends on (see
-    :func:`sikernel._kernels.com.local_search_pick`), from the (pruned) FOM grid ``g``."""
-    settings_g2 = p.ctle_gdc2_db if p.ctle_f_lf_hz is not None else (0.0,)
-    fom = g.fom_grid_db
-    exact = g.fom_exact if g.fom_exact is not None else np.ones(fom.shape, dtype=np.bool_)
-    pick, _, _ = _replay_local_search(p, fom, exact, len(p.ctle_gdc_db), len(settings_g2), tx,
-                                     lambda k, t, _best: g.exact_fom(k, t))  # fills fom / exact
-    if pick < 0:
-        return -1, -1
-    return divmod(pick, tx.shape[0])
-
-
 # -- public -----------------------------------------------------------------------------
 def com(channel: Channel | str | Path, preset: str | ComPreset | None = None,
         next: Sequence[Channel | str | Path] | None = None,
@@ -1153,6 +1141,14 @@ def com(channel: Channel | str | Path, preset: str | ComPreset | None = None,
     var_n = np.einsum("kb,bc,kc->k", w_ctle, gram, w_ctle)
     if p.mode == "mmse":
         acf_g = _noise_acf_gram(p, f_n, hn, p.rx_ffe_n_pre + p.rx_ffe_n_post + 1)
+    c2m_search = p.pmd_type == "C2M" and p.c2m_t_o_mui > 0 and p.c2m_min_veo_test_v > 0
+    ls_spec = None
+    if p.local_search > 0 and p.mode == "grid" and not c2m_search:
+        # the IEEE code's Local Search, run while the FOMs are computed: only the points it
+        # reaches are evaluated (the C2M criterion replays it over its own values instead)
+        from ..eq.grid import LocalSearch
+
+        ls_spec = LocalSearch(int(p.local_search), len(p.ctle_gdc_db), *_tx_tap_indices(p, tx))
     cases = []
     pk_cache: dict = {}
     pulses = None  # (stream, basis, time), shared by the package cases
@@ -1178,7 +1174,7 @@ def com(channel: Channel | str | Path, preset: str | ComPreset | None = None,
                         dfe_bmax=np.asarray(p.dfe_bmax), n_levels=p.n_levels, r_lm=p.r_lm,
                         snr_tx_db=p.snr_tx_db, a_dd_ui=p.a_dd_ui, sigma_rj_ui=p.sigma_rj_ui,
                         basis_xt=bxa, xt_fext=is_fext, mm_exact_tol_v=p.mm_kernel_tol,
-                        dfe_float=p.dfe_float())
+                        dfe_float=p.dfe_float(), local_search=ls_spec)
         k, kt, fom_best, ix_best = g.ctle_index, g.tx_index, g.fom_db, g.cursor_index
         if not np.isfinite(fom_best):
             raise SIKernelError(
@@ -1186,15 +1182,12 @@ def com(channel: Channel | str | Path, preset: str | ComPreset | None = None,
                 "sampling point (no rising 1 % crossing before the pulse peak, or no positive main "
                 "cursor); the channel may be disconnected, inverted or far beyond the preset's reach")
         c2m_pick = None
-        if p.pmd_type == "C2M" and p.c2m_t_o_mui > 0 and p.c2m_min_veo_test_v > 0:
+        if c2m_search:
             from . import c2m as _c2m  # optimize_fom(..., do_C2M = 1): the C2M criterion
 
             c2m_pick = _c2m.search(p, bv, bxa, is_fext, w_ctle, var_n, tx, offs, g.cursor_grid, settings)
             k, kt = c2m_pick[0], c2m_pick[1]
             fom_best, ix_best = c2m_pick[2], int(g.cursor_grid[k, kt])
-        elif p.local_search > 0 and p.mode == "grid":
-            k, kt = _local_search(p, g, tx)
-            fom_best, ix_best = float(g.fom_grid_db[k, kt]), int(g.cursor_grid[k, kt])
         rx_ffe = None
         if p.mode == "mmse":
             # 178A: RX FFE + DFE by MMSE at every TX FFE x CTLE point (and sampling offset of
