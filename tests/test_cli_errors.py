@@ -49,6 +49,10 @@ def no_work(monkeypatch):
     ("t_r_s", "expected NAME=VALUE"),
     ("bogus=1", "unknown preset value 'bogus'"),
     ("dfe_bmax=0.5", "takes a JSON list"),
+    ("samples_per_ui=32.5", "samples_per_ui takes a whole number"),   # was accepted at parse
+    ("dfe_bmax=[0.85, NaN]", "takes a JSON list of finite numbers; NaN is not one"),
+    ('dfe_bmax=[0.85, "x"]', 'takes a JSON list of finite numbers; "x" is not one'),
+    ("tx_taps=[[-1, -0.1, 0, true]]", "takes a JSON list of finite numbers; true is not one"),
 ])
 def test_com_set_bad_values(capsys, item, needle):
     assert main(["com", "/nonexistent/thru.s4p", "--set", item]) == 2
@@ -78,6 +82,15 @@ def test_erl_set_bad_values(capsys, item, needle):
 def test_com_set_kinds_as_erl(capsys, item, needle):
     assert main(["com", "/nonexistent/thru.s4p", "--set", item]) == 2
     _one_error_line(capsys.readouterr().err, "sikernel com: error:", needle)
+
+
+def test_set_whole_number_given_as_float_becomes_int():
+    from sikernel._cli.overrides import parse_set
+
+    out = parse_set(["samples_per_ui=16.0", "dfe_bmax=[0.7, 0.2]"],
+                    {"samples_per_ui": 32, "dfe_bmax": (0.85,)}, "preset value")
+    assert out == {"samples_per_ui": 16, "dfe_bmax": [0.7, 0.2]}
+    assert type(out["samples_per_ui"]) is int
 
 
 def test_erl_set_values_reach_the_computation(capsys):

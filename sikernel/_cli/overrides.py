@@ -16,9 +16,10 @@ def parse_set(items: Iterable[str], base: Mapping[str, Any], what: str) -> dict[
 
     Each value is read as JSON (numbers, lists, ``true``/``false``) and otherwise kept as the
     string; it must be of the kind of the configuration's own value: a finite number where
-    that is a number, ``true``/``false`` (or 1/0) where it is a flag, a JSON list where it is a
-    sequence.  Names and values are stripped of surrounding blanks; a later item for the same
-    name replaces an earlier one.
+    that is a number (a whole number where that is an integer count), ``true``/``false`` (or
+    1/0) where it is a flag, a JSON list where it is a sequence (of finite numbers where the
+    configuration's sequence holds numbers).  Names and values are stripped of surrounding
+    blanks; a later item for the same name replaces an earlier one.
 
     Parameters
     ----------
@@ -70,11 +71,45 @@ def _checked(item: str, k: str, val: Any, ref: Any) -> Any:
         if isinstance(val, bool) or not isinstance(val, int | float) or not math.isfinite(val):
             raise SIKernelError(f"--set {item!r}: {k} takes a finite number in SI units "
                                 f"(the configuration has {ref!r}), e.g. --set {k}={ref!r}")
+        if isinstance(ref, int):   # a count (samples per UI, taps, steps): a whole number
+            if not float(val).is_integer():
+                raise SIKernelError(f"--set {item!r}: {k} takes a whole number (the configuration "
+                                    f"has {ref!r}), e.g. --set {k}={ref!r}")
+            return int(val)
         return val
-    if isinstance(ref, list | tuple) and not isinstance(val, list):
-        raise SIKernelError(f"--set {item!r}: {k} takes a JSON list (the configuration has "
-                            f"{_json(ref)}), e.g. --set '{k}={_json(ref)}'")
+    if isinstance(ref, list | tuple):
+        if not isinstance(val, list):
+            raise SIKernelError(f"--set {item!r}: {k} takes a JSON list (the configuration has "
+                                f"{_json(ref)}), e.g. --set '{k}={_json(ref)}'")
+        if _numeric(ref):
+            bad = _first_bad_number(val)
+            if bad is not None:
+                raise SIKernelError(f"--set {item!r}: {k} takes a JSON list of finite numbers; "
+                                    f"{_json(bad)} is not one (the configuration has {_json(ref)}), "
+                                    f"e.g. --set '{k}={_json(ref)}'")
     return val
+
+
+def _numeric(ref: Any) -> bool:
+    """Whether a configuration's sequence holds numbers (at any depth) and nothing else."""
+    leaves = list(_leaves(ref))
+    return bool(leaves) and all(isinstance(x, int | float) and not isinstance(x, bool) for x in leaves)
+
+
+def _leaves(x: Any) -> Iterable[Any]:
+    if isinstance(x, list | tuple):
+        for y in x:
+            yield from _leaves(y)
+    else:
+        yield x
+
+
+def _first_bad_number(val: list) -> Any:
+    """The first leaf of ``val`` that is not a finite number (None: all are)."""
+    for x in _leaves(val):
+        if isinstance(x, bool) or not isinstance(x, int | float) or not math.isfinite(x):
+            return x
+    return None
 
 
 def _json(x: Any) -> str:
