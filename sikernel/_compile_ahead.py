@@ -1,18 +1,18 @@
 """Compile the tail of the COM kernels in a background process while the first COM runs.
 
 With an empty Numba cache the first :func:`sikernel.com` compiles its kernels one after
-the other (Numba holds one compiler lock per process): the two-port and pulse kernels,
-the FOM grid (about half the total), then the exact FOM of the chosen setting
+the other (Numba holds one compiler lock per process): the two-port and pulse kernels, the
+FOM grid (about half the total), then the exact FOM of the chosen setting
 (:func:`sikernel._kernels.com.fom_direct`) and the PMF kernels
-(:mod:`sikernel._kernels.pmf`), together 3-4 s of a 12 s first call (measured on 2
-shared cores; the IEEE code's Local Search now runs inside the grid kernel).  Those last ones are not needed until the grid is done, and the grid's
-biggest helpers (cursor search, DFE taps, far-end crosstalk: 3-3.5 s) not before the pulse
-kernels are done, so :func:`start_com_tail` compiles them, by their explicit signatures,
-in a child process
+(:mod:`sikernel._kernels.pmf`), together 3-4 s of a 12 s first call (measured on 2 shared
+cores; the IEEE code's Local Search runs inside the grid kernel). Those last ones are not
+needed until the grid is done, and the grid's biggest helpers (cursor search, DFE taps,
+far-end crosstalk: 3-3.5 s) not before the pulse kernels are done, so
+:func:`start_com_tail` compiles them, by their explicit signatures, in a child process
 that writes them to the same on-disk cache; when the COM reaches them it loads them from
 the cache (or, if the child is not done yet, compiles them itself, as before: the result
-is the same machine code either way).  On a machine with a second idle core that takes
-them off the first COM's critical path.
+is the same machine code either way). On a machine with a second idle core that takes them
+off the first COM's critical path.
 
 Nothing is started when the cache is off (``SIKERNEL_NUMBA_CACHE=0``), when
 ``fom_direct`` already has a cache index (warm cache, or a child already started),
