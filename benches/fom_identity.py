@@ -110,7 +110,7 @@ def _full_grid(_k, grid_search, args, kw):
     ix = np.empty(fom.shape, dtype=np.int64)
     ex = np.empty(fom.shape, dtype=np.bool_)
     _k.fom_grid(basis_v, xc, fx, w, vn, offs, tx, m, bmin, bmax, flt, *consts, mm, False, *_grid._no_search(),
-                fom, ix, ex)
+                fom, ix, ex, _grid._no_terms())
     if not ex.all():
         raise SystemExit("fom_grid with prune=False left points inexact")
     return fom, ix

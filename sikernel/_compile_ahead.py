@@ -2,20 +2,19 @@
 
 With an empty Numba cache the first :func:`sikernel.com` compiles its kernels one after
 the other (Numba holds one compiler lock per process): the two-port and pulse kernels, the
-FOM grid (about half the total), then the exact FOM of the chosen setting
-(:func:`sikernel._kernels.com.fom_direct`) and the PMF kernels
-(:mod:`sikernel._kernels.pmf`), together 3-4 s of a 12 s first call (measured on 2 shared
-cores; the IEEE code's Local Search runs inside the grid kernel). Those last ones are not
-needed until the grid is done, and the grid's biggest helpers (cursor search, DFE taps,
-far-end crosstalk: 3-3.5 s) not before the pulse kernels are done, so
-:func:`start_com_tail` compiles them, by their explicit signatures, in a child process
-that writes them to the same on-disk cache; when the COM reaches them it loads them from
-the cache (or, if the child is not done yet, compiles them itself, as before: the result
-is the same machine code either way). On a machine with a second idle core that takes them
-off the first COM's critical path.
+FOM grid (about half the total; the IEEE code's Local Search and the chosen point's FOM
+terms run in it too), then the PMF kernels (:mod:`sikernel._kernels.pmf`), 2-3 s of a 12 s
+first call (measured on 2 shared cores). Those are not needed until the grid is done, and
+the grid's biggest helpers (cursor search, DFE taps, far-end crosstalk: 3-3.5 s) not before
+the pulse kernels are done, so :func:`start_com_tail` compiles them, by their explicit
+signatures, in a child process that writes them to the same on-disk cache; when the COM
+reaches them it loads them from the cache (or, if the child is not done yet, compiles them
+itself, as before: the result is the same machine code either way). On a machine with a
+second idle core that takes them off the first COM's critical path.
 
 Nothing is started when the cache is off (``SIKERNEL_NUMBA_CACHE=0``), when
-``fom_direct`` already has a cache index (warm cache, or a child already started),
+``quantile_below`` (the last kernel of :data:`COM_TAIL`) already has a cache index (warm
+cache, or a child has finished),
 or when ``SIKERNEL_COMPILE_AHEAD=0``.  The child runs at a lower priority (nice +5),
 writes nothing but the cache and exits when done; the COM does not wait for it.
 :func:`wait_com_tail` does (a benchmark that times cache-warm runs after an empty-cache
@@ -37,9 +36,6 @@ COM_TAIL: dict[str, dict[str, str]] = {
         "_cursor": "(float64[:, ::1], float64[::1], int64, float64, float64, boolean, float64, float64[::1])",
         "dfe_taps": "(float64[::1], int64, float64, float64[::1], float64[::1], float64[::1], float64[::1])",
         "_far_xt": "(float64[:, :, ::1], float64[::1], float64[::1], int64[::1], float64)",
-        "fom_direct": ("(float64[::1], float64[:, ::1], boolean[::1], int64[::1], float64[::1], int64, "
-                       "float64[::1], float64[::1], float64[::1], float64, float64, float64, float64, "
-                       "float64, float64, float64[::1])"),
     },
     "sikernel._kernels.pmf": {
         "pam_levels": "(int64,)",
@@ -72,10 +68,10 @@ def start_com_tail() -> bool:
     if _started or not _enabled():
         return False
     _started = True
-    from ._kernels import com as _kc
+    from ._kernels import pmf as _kp
 
-    try:
-        index = _kc.fom_direct._cache._cache_file._index_path  # Numba's FunctionCache
+    try:  # the last kernel the child compiles: its index exists once a child has finished
+        index = _kp.quantile_below._cache._cache_file._index_path  # Numba's FunctionCache
     except AttributeError:  # another Numba layout: do nothing
         return False
     if os.path.exists(index):

@@ -88,6 +88,37 @@ def test_grid_kernel_equals_naive_loop(small_problem, mm_tol, record_property):
     assert g.fom_db == pytest.approx(ref.max(), abs=TOL_FOM_SAME_FORMULA_DB)
 
 
+#: the same variance computed as a quadratic form of autocorrelations (grid kernel) and as a
+#: sum of squares of the pulse (naive): relative, rounding only
+RTOL_TERMS_SAME_FORMULA = 1e-9
+
+
+def test_grid_fom_terms_equal_naive_terms(small_problem):
+    """GridResult.fom_terms (the grid kernel's own sums at one point, what com() reports as
+    sigma_*) against naive_fom's terms, at pruned and exact points, with both aggressor kinds."""
+    from sikernel._kernels import com as kc
+
+    p, basis, xt, fext, w, var_n, offs, tx = small_problem
+    g = grid_search(basis, w, var_n, offs, tx, p.samples_per_ui, dfe_bmin=np.array(p.bmin),
+                    dfe_bmax=np.array(p.dfe_bmax), n_levels=4, r_lm=p.r_lm, snr_tx_db=p.snr_tx_db,
+                    a_dd_ui=p.a_dd_ui, sigma_rj_ui=p.sigma_rj_ui, basis_xt=xt, xt_fext=fext,
+                    mm_exact_tol_v=p.mm_kernel_tol, dfe_float=p.dfe_float())
+    names = {"var_tx": kc.T_VTX, "var_isi": kc.T_VISI, "var_j": kc.T_VJ, "var_xt": kc.T_VXT,
+             "var_n": kc.T_VN}
+    for kc_, kt in [(0, 0), (1, tx.shape[0] // 2), (2, tx.shape[0] - 1), (g.ctle_index, g.tx_index)]:
+        q = w[kc_] @ basis
+        f_ref, ix_ref, terms = naive_fom(q, offs, tx[kt], p.samples_per_ui, np.array(p.bmin),
+                                         np.array(p.dfe_bmax), var_n[kc_], 4, p.r_lm, p.snr_tx_db, p.a_dd_ui,
+                                         p.sigma_rj_ui, [w[kc_] @ x for x in xt], list(fext),
+                                         mm_tol=p.mm_kernel_tol, flt=p.dfe_float())
+        tr = g.fom_terms(kc_, kt)
+        assert tr[kc.T_FOM] == pytest.approx(f_ref, abs=TOL_FOM_SAME_FORMULA_DB)
+        assert int(tr[kc.T_IX]) == ix_ref
+        for name, j in names.items():
+            assert tr[j] == pytest.approx(terms[name], rel=RTOL_TERMS_SAME_FORMULA, abs=1e-30), name
+        assert tr[kc.T_FOM] == g.exact_fom(kc_, kt)   # the grid's own exact FOM, bit for bit
+
+
 @pytest.mark.parametrize("n_f", [40, 43])  # 28 or 31 post-cursors dropped by the bound
 def test_pruning_bound_equals_naive_bound(small_problem, n_f):
     """Where the floating-tap grid is pruned, it holds the bound of naive_fom_bound (post-cursors

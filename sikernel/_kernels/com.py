@@ -839,7 +839,7 @@ def _combine_xcorr(xc, w, n_d, out):
 @kernel
 def fom_grid(basis_v, xcorr, xt_fext, ctle_w, var_n, offs, tx, m_spui, bmin, bmax, flt,
              a_s_scale, var_x, snr_lin, jit2, mm_tol, prune, ls, n_g, tx_idx, sweep, st_i, st_f,
-             best_idx, out_fom, out_ix, out_exact):
+             best_idx, out_fom, out_ix, out_exact, out_terms):
     """FOM (93A-36) of every TX FFE x CTLE setting (rows: CTLE settings).
 
     Serial: the rows are independent, so :func:`sikernel.eq.grid.grid_search` runs blocks of
@@ -910,8 +910,14 @@ def fom_grid(basis_v, xcorr, xt_fext, ctle_w, var_n, offs, tx, m_spui, bmin, bma
         ``st_i[0]`` the number of points evaluated.  Untouched when ``ls == 0``.
     out_exact : (n_ctle, n_tx) bool
         True where ``out_fom`` is the exact FOM.
+    out_terms : (n_ctle, n_tx, N_TERMS) or (0, 0, N_TERMS) float64
+        When not empty: for every exactly evaluated point, at the slots of :func:`fom_direct`'s
+        terms, the FOM (dB), h0, the sums behind sigma_ISI^2, sigma_J^2 and sigma_XT^2 (before
+        the factors sigma_X^2, A_DD^2 + sigma_RJ^2), sigma_N^2 and the cursor index; A_s and
+        sigma_TX^2 slots 0.  :meth:`sikernel.eq.grid.GridResult.fom_terms` forms the terms.
     """
     n_ctle = ctle_w.shape[0]
+    want_terms = out_terms.shape[0] > 0
     n_tx = tx.shape[0]
     n_samp = basis_v.shape[1]
     n_xt = xcorr.shape[0] - 2
@@ -1011,6 +1017,11 @@ def fom_grid(basis_v, xcorr, xt_fext, ctle_w, var_n, offs, tx, m_spui, bmin, bma
             if jx < 0:
                 out_ix[k, t] = -1
                 out_fom[k, t] = -np.inf
+                if want_terms:
+                    for j in range(N_TERMS):
+                        out_terms[k, t, j] = 0.0
+                    out_terms[k, t, T_FOM] = -np.inf
+                    out_terms[k, t, T_IX] = -1.0
                 continue
             ix = base + jx
             out_ix[k, t] = ix
@@ -1091,6 +1102,19 @@ def fom_grid(basis_v, xcorr, xt_fext, ctle_w, var_n, offs, tx, m_spui, bmin, bma
             f = _fom_from_terms(a_s, h0 * h0 * snr_lin, var_x * s_isi, var_x * jit2 * s_j,
                                 var_x * s_xt, vn)
             out_fom[k, t] = f
+            if want_terms:
+                # the sums, not the variances: a second use of a product the FOM adds would
+                # keep LLVM from fusing that multiply-add, and move the FOM by an ulp
+                tr = out_terms[k, t]
+                tr[T_FOM] = f
+                tr[T_AS] = 0.0
+                tr[T_H0] = h0
+                tr[T_VTX] = 0.0
+                tr[T_VISI] = s_isi
+                tr[T_VJ] = s_j
+                tr[T_VXT] = s_xt
+                tr[T_VN] = vn
+                tr[T_IX] = ix
             if f > best_k:
                 best_k = f
                 if ls > 0:

@@ -62,6 +62,17 @@ class GridResult:
     n_points: int
     fom_exact: np.ndarray | None = None
     _point: Callable[[int, int], float] | None = field(default=None, repr=False)
+    _terms: Callable[[int, int], np.ndarray] | None = field(default=None, repr=False)
+
+    def fom_terms(self, ctle_index: int, tx_index: int) -> np.ndarray:
+        """FOM terms of one grid point, evaluated exactly (whatever the grid holds there): the
+        :data:`sikernel._kernels.com.N_TERMS` array of :func:`sikernel._kernels.com.fom_direct`
+        (FOM dB, A_s, h0, sigma_TX^2, sigma_ISI^2, sigma_J^2, sigma_XT^2, sigma_N^2, cursor
+        index), from the grid kernel's own sums: its FOM is the grid's exact FOM there."""
+        if self._terms is None:
+            raise SIKernelError("this GridResult has no way to evaluate points; use the one returned "
+                                "by grid_search")
+        return self._terms(ctle_index, tx_index).copy()
 
     def exact_fom(self, ctle_index: int, tx_index: int) -> float:
         """Exact FOM (dB) of one grid point, evaluated (and stored in ``fom_grid_db``) when the
@@ -225,13 +236,17 @@ def grid_search(basis_v: np.ndarray, ctle_weights: np.ndarray, var_n: np.ndarray
     exact = np.empty((w.shape[0], tx.shape[0]), dtype=np.bool_)
     mm = float(mm_exact_tol_v)
 
-    def point(k: int, t: int) -> float:
+    def point_terms(k: int, t: int) -> np.ndarray:
         f1 = np.empty((1, 1))
         i1 = np.empty((1, 1), dtype=np.int64)
         e1 = np.empty((1, 1), dtype=np.bool_)
+        t1 = np.empty((1, 1, _k.N_TERMS))
         _k.fom_grid(basis_v, xc, fx, w[k: k + 1], vn[k: k + 1], offs, tx[t: t + 1], m, bmin, bmax,
-                    flt, *consts, mm, False, *_no_search(), f1, i1, e1)
-        return float(f1[0, 0])
+                    flt, *consts, mm, False, *_no_search(), f1, i1, e1, t1)
+        return _terms_from_sums(t1[0, 0], consts)
+
+    def point(k: int, t: int) -> float:
+        return float(point_terms(k, t)[_k.T_FOM])
 
     if local_search is not None:
         st_i, st_f = _run_local_search(local_search, basis_v, xc, fx, w, vn, offs, tx, m, bmin, bmax,
@@ -240,7 +255,8 @@ def grid_search(basis_v: np.ndarray, ctle_weights: np.ndarray, var_n: np.ndarray
         fom_pick = float(st_f[0]) if st_i[1] >= 0 else -np.inf
         return GridResult(fom_db=fom_pick, tx_index=kt, ctle_index=kc, tx_taps=tx[kt].copy(),
                           cursor_index=int(ix[kc, kt]) if st_i[1] >= 0 else -1, fom_grid_db=fom,
-                          cursor_grid=ix, n_points=int(st_i[0]), fom_exact=exact, _point=point)
+                          cursor_grid=ix, n_points=int(st_i[0]), fom_exact=exact, _point=point,
+                          _terms=point_terms)
     _fom_rows(basis_v, xc, fx, w, vn, offs, tx, m, bmin, bmax, flt, consts, mm, fom, ix, exact)
     pruned = not bool(exact.all())
     while True:  # first maximum in (ctle, tx) order: deterministic; bounds resolved on the way
@@ -253,7 +269,7 @@ def grid_search(basis_v: np.ndarray, ctle_weights: np.ndarray, var_n: np.ndarray
     return GridResult(fom_db=float(fom[kc, kt]), tx_index=kt, ctle_index=kc, tx_taps=tx[kt].copy(),
                       cursor_index=int(ix[kc, kt]), fom_grid_db=fom, cursor_grid=ix,
                       n_points=int(fom.size), fom_exact=exact if pruned else None,
-                      _point=point if pruned else None)
+                      _point=point if pruned else None, _terms=point_terms)
 
 
 def _no_search() -> tuple:
@@ -261,6 +277,28 @@ def _no_search() -> tuple:
     (``ls`` 0; arrays of the types a search passes, so both calls share one specialisation)."""
     return (0, 1, np.zeros((1, 1), dtype=np.int64), np.zeros(0, dtype=np.int64),
             np.array([0, -1, 0], dtype=np.int64), np.array([-np.inf]), np.zeros(1, dtype=np.int64))
+
+
+def _terms_from_sums(raw: np.ndarray, consts: tuple) -> np.ndarray:
+    """:func:`sikernel._kernels.com.fom_direct`'s terms from the sums ``fom_grid`` stores in
+    ``out_terms`` (A_s = R_LM/(L-1) h0, sigma_TX^2 = h0^2 10^(-SNR_TX/10), the others times
+    sigma_X^2 and A_DD^2 + sigma_RJ^2 as 93A-29...34)."""
+    a_s_scale, var_x, snr_lin, jit2 = consts
+    out = raw.copy()
+    if out[_k.T_IX] < 0:
+        return out
+    h0 = raw[_k.T_H0]
+    out[_k.T_AS] = a_s_scale * h0
+    out[_k.T_VTX] = h0 * h0 * snr_lin
+    out[_k.T_VISI] = var_x * raw[_k.T_VISI]
+    out[_k.T_VJ] = var_x * jit2 * raw[_k.T_VJ]
+    out[_k.T_VXT] = var_x * raw[_k.T_VXT]
+    return out
+
+
+def _no_terms() -> np.ndarray:
+    """The empty ``out_terms`` of :func:`sikernel._kernels.com.fom_grid` (no per-point terms)."""
+    return np.zeros((0, 0, _k.N_TERMS))
 
 
 def _run_local_search(ls: LocalSearch, basis_v: np.ndarray, xc: np.ndarray, fx: np.ndarray,
@@ -285,7 +323,7 @@ def _run_local_search(ls: LocalSearch, basis_v: np.ndarray, xc: np.ndarray, fx: 
     st_f = np.array([-np.inf])
     best_idx = np.zeros(idx.shape[1], dtype=np.int64)
     _k.fom_grid(basis_v, xc, fx, w, vn, offs, tx, m, bmin, bmax, flt, *consts, mm, True, steps, n_g, idx,
-                sweep, st_i, st_f, best_idx, fom, ix, exact)
+                sweep, st_i, st_f, best_idx, fom, ix, exact, _no_terms())
     return st_i, st_f
 
 
@@ -303,7 +341,7 @@ def _fom_rows(basis_v: np.ndarray, xc: np.ndarray, fx: np.ndarray, w: np.ndarray
 
     def rows(k0: int, k1: int) -> None:
         _k.fom_grid(basis_v, xc, fx, w[k0:k1], vn[k0:k1], offs, tx, m, bmin, bmax, flt, *consts, mm,
-                    True, *_no_search(), fom[k0:k1], ix[k0:k1], exact[k0:k1])
+                    True, *_no_search(), fom[k0:k1], ix[k0:k1], exact[k0:k1], _no_terms())
 
     edges = np.linspace(0, n, min(n, 4 * n_thr) + 1).round().astype(int)
     _on_threads(lambda e: rows(*e), list(itertools.pairwise(edges.tolist())))

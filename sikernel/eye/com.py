@@ -1214,8 +1214,7 @@ def com(channel: Channel | str | Path, preset: str | ComPreset | None = None,
         if p.mode == "mmse":
             sigma = r["sigma"]
         else:
-            fr = _fom_terms(q, np.array([x for x, _ in xq]).reshape(-1, q.size), is_fext, tx[kt],
-                            offs, float(var_n[k]), p)
+            fr = g.fom_terms(k, kt)  # the grid kernel's own terms at the chosen point
             r = _com_case(q, xq, tx[kt], offs, ix_best, float(var_n[k]), p)
             sigma = {"sigma_tx": float(np.sqrt(fr[_kc.T_VTX])), "sigma_isi": float(np.sqrt(fr[_kc.T_VISI])),
                      "sigma_j": float(np.sqrt(fr[_kc.T_VJ])), "sigma_xt": float(np.sqrt(fr[_kc.T_VXT])),
