@@ -83,6 +83,15 @@ def fma_dot(x: np.ndarray, t: np.ndarray) -> float:
     return acc
 
 
+def plain_dot(x: np.ndarray, t: np.ndarray) -> float:
+    """``sum_j x[j] t[j]`` in the order ``j = 0, 1, ...``, product and sum each rounded (what a
+    kernel's ``s += a * b`` computes where the CPU has no FMA to fuse it into)."""
+    acc = 0.0
+    for a, b in zip(x.tolist(), t.tolist(), strict=True):
+        acc = acc + a * b
+    return acc
+
+
 def fma_lerp(a: float, b: float, f: float) -> float:
     """``a`` moved towards ``b`` by ``f``: ``fma(f, b, (1 - f) a)`` (``a`` when ``f`` is 0)."""
     return fma(f, b, (1.0 - f) * a) if f > 0.0 else a
