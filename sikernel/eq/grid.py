@@ -88,7 +88,7 @@ class GridResult:
         return v
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class LocalSearch:
     """The IEEE COM code's ``Local Search`` (``optimize_fom``, sheet ``Local Search``) for
     :func:`grid_search`: evaluate only the points it reaches.
@@ -218,6 +218,7 @@ def grid_search(basis_v: np.ndarray, ctle_weights: np.ndarray, var_n: np.ndarray
         raise SIKernelError(f"dfe_float={dfe_float!r}: expected {_k.N_FLT} finite numbers "
                             "(N_bg, N_bf, N_f, bmaxg, B_float_RSS_MAX, N_tail_start)")
     consts = fom_constants(n_levels, r_lm, snr_tx_db, a_dd_ui, sigma_rj_ui)
+    search = None if local_search is None else _checked_search(local_search, w.shape[0], tx.shape[0])
     n_lag = int(offs.max() - offs.min() + 1)
     # streams: victim samples, victim slopes, each aggressor (two calls: the aggressor
     # pulses are not copied next to the victim's)
@@ -248,8 +249,8 @@ def grid_search(basis_v: np.ndarray, ctle_weights: np.ndarray, var_n: np.ndarray
     def point(k: int, t: int) -> float:
         return float(point_terms(k, t)[_k.T_FOM])
 
-    if local_search is not None:
-        st_i, st_f = _run_local_search(local_search, basis_v, xc, fx, w, vn, offs, tx, m, bmin, bmax,
+    if search is not None:
+        st_i, st_f = _run_local_search(search, basis_v, xc, fx, w, vn, offs, tx, m, bmin, bmax,
                                        flt, consts, mm, fom, ix, exact)
         kc, kt = divmod(int(st_i[1]), tx.shape[0]) if st_i[1] >= 0 else (0, 0)
         fom_pick = float(st_f[0]) if st_i[1] >= 0 else -np.inf
@@ -301,24 +302,32 @@ def _no_terms() -> np.ndarray:
     return np.zeros((0, 0, _k.N_TERMS))
 
 
-def _run_local_search(ls: LocalSearch, basis_v: np.ndarray, xc: np.ndarray, fx: np.ndarray,
-                      w: np.ndarray, vn: np.ndarray, offs: np.ndarray, tx: np.ndarray, m: int,
-                      bmin: np.ndarray, bmax: np.ndarray, flt: np.ndarray, consts: tuple, mm: float,
-                      fom: np.ndarray, ix: np.ndarray, exact: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """One serial pass of :func:`sikernel._kernels.com.fom_grid` in Local Search mode; returns
-    its state (``st_i``: points evaluated, pick's flat index, its g_DC2 index; ``st_f``: FOM)."""
+def _checked_search(ls: LocalSearch, n_rows: int, n_tx: int) -> tuple[int, int, np.ndarray, np.ndarray]:
+    """``ls`` as the kernel takes it (steps, n_gdc, value indices, swept columns), checked
+    against the grid (``n_rows`` CTLE rows, ``n_tx`` TX settings)."""
     steps = int(ls.steps)
     n_g = int(ls.n_gdc)
     idx = np.ascontiguousarray(ls.tx_value_index, dtype=np.int64)
     sweep = np.ascontiguousarray(ls.swept_columns, dtype=np.int64).reshape(-1)
-    if steps < 1 or n_g < 1 or w.shape[0] % n_g != 0:
-        raise SIKernelError(f"local_search steps={ls.steps!r}, n_gdc={ls.n_gdc!r} with {w.shape[0]} CTLE "
+    if steps < 1 or n_g < 1 or n_rows % n_g != 0:
+        raise SIKernelError(f"local_search steps={ls.steps!r}, n_gdc={ls.n_gdc!r} with {n_rows} CTLE "
                             "rows: expected steps >= 1 and a whole number of g_DC2 rows per g_DC")
-    if idx.ndim != 2 or idx.shape[0] != tx.shape[0] or idx.shape[1] == 0:
+    if idx.ndim != 2 or idx.shape[0] != n_tx or idx.shape[1] == 0:
         raise SIKernelError(f"local_search tx_value_index has shape {idx.shape}; expected "
-                            f"({tx.shape[0]}, n_cols): one row per TX setting")
+                            f"({n_tx}, n_cols): one row per TX setting")
     if sweep.size and (sweep.min() < 0 or sweep.max() >= idx.shape[1]):
         raise SIKernelError(f"local_search swept_columns {sweep.tolist()} outside 0..{idx.shape[1] - 1}")
+    return steps, n_g, idx, sweep
+
+
+def _run_local_search(search: tuple, basis_v: np.ndarray, xc: np.ndarray, fx: np.ndarray,
+                      w: np.ndarray, vn: np.ndarray, offs: np.ndarray, tx: np.ndarray, m: int,
+                      bmin: np.ndarray, bmax: np.ndarray, flt: np.ndarray, consts: tuple, mm: float,
+                      fom: np.ndarray, ix: np.ndarray, exact: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One serial pass of :func:`sikernel._kernels.com.fom_grid` in Local Search mode
+    (``search`` from :func:`_checked_search`); returns its state (``st_i``: points evaluated,
+    pick's flat index, its g_DC2 index; ``st_f``: FOM)."""
+    steps, n_g, idx, sweep = search
     st_i = np.array([0, -1, 0], dtype=np.int64)
     st_f = np.array([-np.inf])
     best_idx = np.zeros(idx.shape[1], dtype=np.int64)
