@@ -998,14 +998,7 @@ def fom_grid(basis_v, xcorr, xt_fext, ctle_w, var_n, offs, tx, m_spui, bmin, bma
         best_k = st_f[0] if ls > 0 else -np.inf
         for t in range(n_tx):
             if ls > 0 and st_i[1] >= 0:
-                skip = False
-                for qv in range(sweep.shape[0]):
-                    kv = sweep[qv]
-                    prev = ih if kv == 0 else tx_idx[t, kv - 1]
-                    if prev > 0 and abs(tx_idx[t, kv] - best_idx[kv]) > ls:
-                        skip = True
-                        break
-                if skip:
+                if _ls_tap_skip(tx_idx, t, sweep, best_idx, ih, ls):
                     out_fom[k, t] = np.nan
                     out_ix[k, t] = -1
                     out_exact[k, t] = False
@@ -1199,6 +1192,20 @@ def _far_xt(r_x, u, v, ph_x, s_next):
 
 
 @kernel
+def _ls_tap_skip(tx_idx, t, sweep, best_idx, ih, ls):
+    """The Local Search's TX-tap rule (``optimize_fom``'s "Modular LOCAL_SEARCH block"): TX
+    setting ``t`` is skipped when a swept tap column ``kv`` whose enclosing loop variable (the
+    g_DC2 index ``ih`` for the first column, the previous column's index otherwise) is past its
+    first value lies more than ``ls`` steps from the best point's index ``best_idx[kv]``."""
+    for q in range(sweep.shape[0]):
+        kv = sweep[q]
+        prev = ih if kv == 0 else tx_idx[t, kv - 1]
+        if prev > 0 and abs(tx_idx[t, kv] - best_idx[kv]) > ls:
+            return True
+    return False
+
+
+@kernel
 def local_search_pick(fom, exact, n_g, n_g2, tx_idx, sweep, ls, st_i, st_f, best_idx):
     """Replay of the IEEE COM code's ``Local Search`` on the FOM grid; resumable.
 
@@ -1230,13 +1237,7 @@ def local_search_pick(fom, exact, n_g, n_g2, tx_idx, sweep, ls, st_i, st_f, best
         t = pos % n_tx
         k = ih * n_g + ig
         if ls > 0 and st_i[1] >= 0:
-            skip = False
-            for q in range(sweep.shape[0]):
-                kv = sweep[q]
-                prev = ih if kv == 0 else tx_idx[t, kv - 1]
-                if prev > 0 and abs(tx_idx[t, kv] - best_idx[kv]) > ls:
-                    skip = True
-                    break
+            skip = _ls_tap_skip(tx_idx, t, sweep, best_idx, ih, ls)
             if not skip and ig > 0 and abs(ih - st_i[2]) > ls:
                 skip = True
             if skip:
