@@ -81,7 +81,7 @@ def _interpolate(table: Any, loss: np.ndarray) -> budget.OpTable:
                           var_n=f["nsr_var_n"] * a2, q_coef=f["nsr_q_coef"] * a2,
                           mlsd_gain_db=np.zeros(table.family.size), tx_taps=tx,
                           ctle_peaking_db=f["ctle_peaking_db"], rx_ffe_taps=table.rx_ffe_taps,
-                          dfe_taps=table.dfe_taps, mlsd=table.mlsd, extra={"ctle_gdc_db": gdc})
+                          dfe_taps=table.dfe_taps, mlsd=table.mlsd, extra=table._extra(gdc))
 
 
 def _solve_block(op: budget.OpTable, *, levels: int, baud: float, target_ber: float, tech: Any,
