@@ -95,7 +95,7 @@ def _solve_block(op: budget.OpTable, *, levels: int, baud: float, target_ber: fl
     best = np.zeros((n, len(budget.FAMILIES)), dtype=np.int64)
     cost = np.full((n, len(budget.FAMILIES)), np.inf)
     for k, f in enumerate(budget.FAMILIES):
-        sel = (fam == f)[None, :] & sol.closes
+        sel = (fam == f) & sol.closes  # fam: (points × candidates), config_index's shape
         c = np.where(sel, sol.total_w, np.inf)
         j = np.argmin(c, axis=1)
         best[:, k] = j
@@ -114,7 +114,7 @@ def _solve_block(op: budget.OpTable, *, levels: int, baud: float, target_ber: fl
         tot = tot + v
     out["total"][sl] = np.where(ok, tot, np.nan)
     out["code"][sl] = np.where(ok, code, -1)
-    cfg = sol.config_index[row]
+    cfg = sol.config_index[rows, row]  # per point (a DSP candidate's noise level may vary)
     eq = {"tx_ffe_taps": op.tx_taps[rows, cfg], "ctle_peaking_db": op.ctle_peaking_db[rows, cfg],
           "ctle_gdc_db": op.extra["ctle_gdc_db"][rows, cfg], "dfe_taps": op.dfe_taps[cfg],
           "rx_ffe_taps": op.rx_ffe_taps[cfg], "mlsd": op.mlsd[cfg], "adc_enob": sol.enob[row],

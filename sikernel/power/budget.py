@@ -39,6 +39,23 @@ driver power ``c2·η0(x)`` (``c2 = 4K/((R_s+R_t)η)``); the energy minimum is
 grid for least total energy (more bits cost ADC and DSP power, fewer need more
 swing).  ``Q_req`` carries the design margin ``design_margin_db`` (the 3 dB of
 the COM pass threshold) on top of the BER target.
+
+A DSP receiver whose MMSE RX FFE was solved at several thermal-noise levels
+(:data:`sikernel.power.si.DSP_MMSE_NOISE_DB`; one :class:`OpTable` column per level,
+:func:`dsp_level_groups`) is one candidate per ENOB, not one per level.  For a fixed
+receiver (RX FFE taps, DFE, MLSD), ENOB and BER the levels differ only in ``a``, ``r2``,
+``var_n``, ``q_coef`` (and, on the channel path, the MLSD gain in ``Q``); with ``h = 0``
+every quantity the budget prices and every closure test is a function of
+``K = Q² k_var / (a² - Q² (r2 + q_coef 4^-N))`` alone: ``A² = K η0(x)`` (B1), ``x*`` and the
+supply bound ``η0(x) ≤ A_max²/K`` (B2), and the cost ``c_tx K η0(x) + c1 x`` minimised over
+the allowed ``x`` rises strictly with ``K`` (the allowed set shrinks, the integrand grows).
+So the level with the least ``K`` is the cheapest closing level of that candidate, exactly:
+
+    level(receiver, N, point) = argmin_level K                                         (B5)
+
+(where no level closes, the one with the highest SNR ceiling ``a²/r2``, for the reason
+reported).  ``K`` is a handful of array operations per level; the rest of the budget
+(swing, g_m, block powers) runs once per candidate.
 """
 
 from __future__ import annotations
@@ -176,7 +193,9 @@ class Solved:
     q_eff : ndarray of float
         Required Q with design margin, MLSD gain and linear margin applied.
     config_index : ndarray of int
-        Index into the configurations of the :class:`OpTable` for each candidate.
+        Index into the configurations of the :class:`OpTable` for each candidate, shaped like
+        ``total_w``: a DSP candidate's is the column of the MMSE noise level chosen for it (B5),
+        which in a batch may differ from point to point.
     gm_x : ndarray of float
         First-stage transconductance multiple ``x`` chosen (B2).
     eta0_v2_per_hz : ndarray of float
@@ -233,6 +252,49 @@ def with_retimed_ctle_only(op: OpTable) -> OpTable:
                    ctle_peaking_db=cat(op.ctle_peaking_db), rx_ffe_taps=cat(op.rx_ffe_taps),
                    dfe_taps=cat(op.dfe_taps), mlsd=cat(op.mlsd),
                    extra={k: cat(v) for k, v in op.extra.items()})
+
+
+def dsp_level_groups(op: OpTable) -> list[np.ndarray]:
+    """DSP configuration columns of ``op``, grouped by receiver across MMSE noise levels.
+
+    A group holds the columns of one DSP receiver (RX FFE taps, DFE taps, MLSD, and the same
+    TX FFE and CTLE at every point) whose MMSE RX FFE was solved at different thermal-noise
+    levels (``op.extra["mmse_noise_db"]``, :data:`sikernel.power.si.DSP_MMSE_NOISE_DB`), in
+    column order; :func:`solve` offers each group once per ENOB and picks its level (B5).
+    Without the ``mmse_noise_db`` column every DSP column is its own group.
+
+    Parameters
+    ----------
+    op : OpTable
+        Candidate configurations (1-D or 2-D figures).
+
+    Returns
+    -------
+    list of ndarray
+        Column indices per group (singletons included), ordered by their first column.
+    """
+    cols = np.nonzero(op.family == "dsp")[0]
+    nd = op.extra.get("mmse_noise_db")
+    if nd is None or nd.ndim != 1:
+        return [np.array([c]) for c in cols]
+    by_key: dict[tuple, list[int]] = {}
+    for c in cols:
+        key = ((int(op.rx_ffe_taps[c]), int(op.dfe_taps[c]), int(op.mlsd[c]))
+               if np.isfinite(nd[c]) else ("col", int(c)))
+        by_key.setdefault(key, []).append(int(c))
+    out = []
+    for members in by_key.values():
+        g = [members[0]]
+        for c in members[1:]:
+            # only the same front end (TX FFE taps in use, CTLE) at every point is one receiver
+            same = all(np.array_equal(v[..., c], v[..., members[0]])
+                       for v in (op.tx_taps, op.ctle_peaking_db))
+            if same:
+                g.append(c)
+            else:
+                out.append(np.array([c]))
+        out.append(np.array(g))
+    return sorted(out, key=lambda g: int(g[0]))
 
 
 CLOCKINGS: tuple[str, ...] = ("cdr", "forwarded")
@@ -329,30 +391,71 @@ def solve(op: OpTable, *, levels: int, baud: float, target_ber: float, tech: Tec
     """
     n_cfg = op.family.size
     is_dsp = op.family == "dsp"
-    reps = np.where(is_dsp, ENOB_GRID.size, 1)
+    # one candidate per DSP receiver (and ENOB), whatever the number of MMSE noise levels it was
+    # solved at: the level is chosen per candidate below (B5)
+    groups = dsp_level_groups(op)
+    first = np.ones(n_cfg, dtype=bool)
+    for g in groups:
+        first[g[1:]] = False
+    reps = np.where(is_dsp, np.where(first, ENOB_GRID.size, 0), 1)
     idx = np.repeat(np.arange(n_cfg), reps)
     enob = np.full(idx.size, np.nan)
     pos = 0
     for i in range(n_cfg):
-        if is_dsp[i]:
+        if is_dsp[i] and first[i]:
             enob[pos:pos + ENOB_GRID.size] = ENOB_GRID
         pos += reps[i]
     fam = op.family[idx]
     dsp = fam == "dsp"
     lin = fam == "linear"
     ana = fam == "analog"
-    a = op.a[..., idx]
     q_req = q_required(target_ber, levels) * 10.0 ** (co.design_margin_db / 20.0)
-    q_eff = q_req * 10.0 ** (-op.mlsd_gain_db[..., idx] / 20.0)
-    q_eff = np.where(lin, q_eff * 10.0 ** (co.linear_margin_db / 20.0), q_eff)
-    qn = np.where(dsp, op.q_coef[..., idx] * np.exp2(-2.0 * np.nan_to_num(enob, nan=30.0)), 0.0)
-    r2 = op.r2[..., idx] + qn
-    den = a * a - q_eff * q_eff * r2
+    qn_scale = np.exp2(-2.0 * np.nan_to_num(enob, nan=30.0))
+
+    def terms(cols: np.ndarray, sel: np.ndarray | slice) -> tuple[np.ndarray, ...]:
+        """(a, q_eff, r2, den, k_var, k_amp) of configuration columns ``cols`` for candidates ``sel``."""
+        a = op.a[..., cols]
+        q_eff = q_req * 10.0 ** (-op.mlsd_gain_db[..., cols] / 20.0)
+        q_eff = np.where(lin[sel], q_eff * 10.0 ** (co.linear_margin_db / 20.0), q_eff)
+        qn = np.where(dsp[sel], op.q_coef[..., cols] * qn_scale[sel], 0.0)
+        r2 = op.r2[..., cols] + qn
+        den = a * a - q_eff * q_eff * r2
+        ok = den > 0
+        # thermal noise after the receiver's filters per unit of noise density (V² per V²/Hz)
+        k_var = op.var_n[..., cols] / ETA0_SI_V2_PER_HZ
+        # noise-limited part: A_req² = K η0(x), K = Q² k_var / den  (B1)
+        k_amp = np.where(ok, q_eff * q_eff * k_var / np.where(ok, den, 1.0), np.inf)
+        return a, q_eff, r2, den, k_var, k_amp
+
+    a, q_eff, r2, den, k_var, k_amp = terms(idx, slice(None))
+    # the configuration column behind each candidate (a DSP candidate's: its chosen noise level)
+    config_index = np.broadcast_to(idx, a.shape).copy()
+    alt_groups = [g for g in groups if g.size > 1]
+    if alt_groups:
+        q_eff = np.broadcast_to(q_eff, a.shape).copy()  # 1-D when the MLSD gain is folded into a
+        # B5: for fixed (RX FFE taps, MLSD, ENOB) the budget's cost and closure depend on the
+        # noise level only through K (above): the level with the least K is the cheapest, exactly
+        for g in alt_groups:
+            cand = np.nonzero(idx == g[0])[0]
+            s_k = k_amp[..., cand]
+            s_a, s_q, s_r2, s_kv = a[..., cand], q_eff[..., cand], r2[..., cand], k_var[..., cand]
+            s_den = den[..., cand]
+            s_col = config_index[..., cand]
+            for col in g[1:]:
+                c_a, c_q, c_r2, c_den, c_kv, c_k = terms(np.full(cand.size, col), cand)
+                # least K; where no level closes, the highest SNR ceiling a²/r2 (reported reason)
+                take = (c_k < s_k) | (np.isinf(c_k) & np.isinf(s_k) & (c_a * c_a * s_r2 > s_a * s_a * c_r2))
+                s_k = np.where(take, c_k, s_k)
+                s_a = np.where(take, c_a, s_a)
+                s_q = np.where(take, c_q, s_q)
+                s_r2 = np.where(take, c_r2, s_r2)
+                s_kv = np.where(take, c_kv, s_kv)
+                s_den = np.where(take, c_den, s_den)
+                s_col = np.where(take, col, s_col)
+            k_amp[..., cand], a[..., cand], q_eff[..., cand] = s_k, s_a, s_q
+            r2[..., cand], k_var[..., cand], config_index[..., cand] = s_r2, s_kv, s_col
+            den[..., cand] = s_den
     ok = den > 0
-    # thermal noise after the receiver's filters per unit of noise density (V² per V²/Hz)
-    k_var = op.var_n[..., idx] / ETA0_SI_V2_PER_HZ
-    # noise-limited part: A_req² = K η0(x), K = Q² k_var / den  (B1)
-    k_amp = np.where(ok, q_eff * q_eff * k_var / np.where(ok, den, 1.0), np.inf)
     eta_t, eta_a1 = noise_terms(baud, tech, co)
     amp_max = 0.5 * tech.vdd_tx_max_v
     # energy-optimal first-stage gm multiple x for the noise-limited part (eq. B2)
@@ -468,9 +571,9 @@ def solve(op: OpTable, *, levels: int, baud: float, target_ber: float, tech: Tec
             elif tx_only:
                 p[name] = np.zeros_like(a)
     return Solved(closes=closes, amp_v=amp, enob=enob, power_w=p, total_w=total, limit=limit,
-                  snr_ceiling_db=snr_ceiling_db, q_eff=q_eff, config_index=idx, gm_x=gm_x,
+                  snr_ceiling_db=snr_ceiling_db, q_eff=q_eff, config_index=config_index, gm_x=gm_x,
                   eta0_v2_per_hz=eta0, gain_stages=n_gain)
 
 
-__all__ = ["BLOCKS", "CLOCKINGS", "ENOB_GRID", "FAMILIES", "TX_KINDS", "OpTable", "Solved", "q_required",
-           "solve", "swing_for_eye", "with_retimed_ctle_only"]
+__all__ = ["BLOCKS", "CLOCKINGS", "ENOB_GRID", "FAMILIES", "TX_KINDS", "OpTable", "Solved",
+           "dsp_level_groups", "q_required", "solve", "swing_for_eye", "with_retimed_ctle_only"]
