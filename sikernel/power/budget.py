@@ -412,50 +412,57 @@ def solve(op: OpTable, *, levels: int, baud: float, target_ber: float, tech: Tec
     q_req = q_required(target_ber, levels) * 10.0 ** (co.design_margin_db / 20.0)
     qn_scale = np.exp2(-2.0 * np.nan_to_num(enob, nan=30.0))
 
-    def terms(cols: np.ndarray, sel: np.ndarray | slice) -> tuple[np.ndarray, ...]:
-        """(a, q_eff, r2, den, k_var, k_amp) of configuration columns ``cols`` for candidates ``sel``."""
-        a = op.a[..., cols]
-        q_eff = q_req * 10.0 ** (-op.mlsd_gain_db[..., cols] / 20.0)
-        q_eff = np.where(lin[sel], q_eff * 10.0 ** (co.linear_margin_db / 20.0), q_eff)
-        qn = np.where(dsp[sel], op.q_coef[..., cols] * qn_scale[sel], 0.0)
-        r2 = op.r2[..., cols] + qn
-        den = a * a - q_eff * q_eff * r2
-        ok = den > 0
-        # thermal noise after the receiver's filters per unit of noise density (V² per V²/Hz)
-        k_var = op.var_n[..., cols] / ETA0_SI_V2_PER_HZ
-        # noise-limited part: A_req² = K η0(x), K = Q² k_var / den  (B1)
-        k_amp = np.where(ok, q_eff * q_eff * k_var / np.where(ok, den, 1.0), np.inf)
-        return a, q_eff, r2, den, k_var, k_amp
-
-    a, q_eff, r2, den, k_var, k_amp = terms(idx, slice(None))
-    # the configuration column behind each candidate (a DSP candidate's: its chosen noise level)
-    config_index = np.broadcast_to(idx, a.shape).copy()
+    # B5: for a fixed receiver (RX FFE taps, DFE, MLSD), ENOB and BER the budget's cost and
+    # closure depend on the MMSE noise level only through K: each DSP candidate takes the level with
+    # the least K (where none closes, the least (r2 + q_coef 4^-N)/a²: the highest SNR ceiling, for
+    # the reason reported).  K per level from the per-point figures, broadcast over the ENOBs.
+    cols = idx
     alt_groups = [g for g in groups if g.size > 1]
     if alt_groups:
-        q_eff = np.broadcast_to(q_eff, a.shape).copy()  # 1-D when the MLSD gain is folded into a
-        # B5: for fixed (RX FFE taps, MLSD, ENOB) the budget's cost and closure depend on the
-        # noise level only through K (above): the level with the least K is the cheapest, exactly
+        cols = np.broadcast_to(idx, op.a.shape[:-1] + idx.shape).copy()
         for g in alt_groups:
             cand = np.nonzero(idx == g[0])[0]
-            s_k = k_amp[..., cand]
-            s_a, s_q, s_r2, s_kv = a[..., cand], q_eff[..., cand], r2[..., cand], k_var[..., cand]
-            s_den = den[..., cand]
-            s_col = config_index[..., cand]
-            for col in g[1:]:
-                c_a, c_q, c_r2, c_den, c_kv, c_k = terms(np.full(cand.size, col), cand)
-                # least K; where no level closes, the highest SNR ceiling a²/r2 (reported reason)
-                take = (c_k < s_k) | (np.isinf(c_k) & np.isinf(s_k) & (c_a * c_a * s_r2 > s_a * s_a * c_r2))
-                s_k = np.where(take, c_k, s_k)
-                s_a = np.where(take, c_a, s_a)
-                s_q = np.where(take, c_q, s_q)
-                s_r2 = np.where(take, c_r2, s_r2)
-                s_kv = np.where(take, c_kv, s_kv)
-                s_den = np.where(take, c_den, s_den)
-                s_col = np.where(take, col, s_col)
-            k_amp[..., cand], a[..., cand], q_eff[..., cand] = s_k, s_a, s_q
-            r2[..., cand], k_var[..., cand], config_index[..., cand] = s_r2, s_kv, s_col
-            den[..., cand] = s_den
+            scale = qn_scale[cand]
+            best_k = best_nsr = best_col = None
+            for col in g:
+                a_c = op.a[..., col, None]
+                q_c = q_req * 10.0 ** (-op.mlsd_gain_db[..., col, None] / 20.0)
+                r2_c = op.r2[..., col, None] + op.q_coef[..., col, None] * scale
+                den_c = a_c * a_c - q_c * q_c * r2_c
+                ok_c = den_c > 0
+                k_c = np.where(ok_c, q_c * q_c * (op.var_n[..., col, None] / ETA0_SI_V2_PER_HZ)
+                               / np.where(ok_c, den_c, 1.0), np.inf)
+                nsr_c = r2_c / (a_c * a_c)
+                if best_k is None:
+                    best_k, best_nsr, best_col = k_c, nsr_c, np.full(k_c.shape, col)
+                    continue
+                take = (k_c < best_k) | ((k_c == best_k) & (nsr_c < best_nsr))
+                best_k = np.where(take, k_c, best_k)
+                best_nsr = np.where(take, nsr_c, best_nsr)
+                best_col = np.where(take, col, best_col)
+            cols[..., cand] = best_col
+
+    def gather(v: np.ndarray) -> np.ndarray:
+        """Figure ``v`` (per configuration, 1-D or points × configurations) per candidate."""
+        if cols.ndim == 1:
+            return v[..., cols]
+        if v.ndim == 1 and all(np.all(v[g] == v[g[0]]) for g in alt_groups):
+            return v[idx]  # the same at every level of a receiver (the batch's MLSD gain, 0): 1-D
+        return np.take_along_axis(v, cols, axis=-1) if v.ndim == cols.ndim else v[cols]
+
+    a = gather(op.a)
+    q_eff = q_req * 10.0 ** (-gather(op.mlsd_gain_db) / 20.0)
+    q_eff = np.where(lin, q_eff * 10.0 ** (co.linear_margin_db / 20.0), q_eff)
+    qn = np.where(dsp, gather(op.q_coef) * qn_scale, 0.0)
+    r2 = gather(op.r2) + qn
+    den = a * a - q_eff * q_eff * r2
+    # thermal noise after the receiver's filters per unit of noise density (V² per V²/Hz)
+    k_var = gather(op.var_n) / ETA0_SI_V2_PER_HZ
     ok = den > 0
+    # noise-limited part: A_req² = K η0(x), K = Q² k_var / den  (B1)
+    k_amp = np.where(ok, q_eff * q_eff * k_var / np.where(ok, den, 1.0), np.inf)
+    # the configuration column behind each candidate (a DSP candidate's: its chosen noise level)
+    config_index = np.broadcast_to(cols, a.shape)
     eta_t, eta_a1 = noise_terms(baud, tech, co)
     amp_max = 0.5 * tech.vdd_tx_max_v
     # energy-optimal first-stage gm multiple x for the noise-limited part (eq. B2)
