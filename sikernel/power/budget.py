@@ -100,6 +100,8 @@ def noise_terms(baud: float, tech: Technology, co: EnergyCoefficients) -> tuple[
     return 4.0 * kt * r_par, co.noise_excess * 8.0 * kt / gm_min
 
 
+#: points per block of the DSP noise-level choice in a batch (B5; keeps its arrays in cache)
+SELECT_BLOCK_POINTS = 512
 #: ENOB candidates for ADC receivers (bits)
 ENOB_GRID = np.arange(3.0, 8.01, 0.25)
 
@@ -275,26 +277,20 @@ def dsp_level_groups(op: OpTable) -> list[np.ndarray]:
     """
     cols = np.nonzero(op.family == "dsp")[0]
     nd = op.extra.get("mmse_noise_db")
-    if nd is None or nd.ndim != 1:
+    if nd is None or nd.ndim != 1 or cols.size == 0:
         return [np.array([c]) for c in cols]
-    by_key: dict[tuple, list[int]] = {}
-    for c in cols:
-        key = ((int(op.rx_ffe_taps[c]), int(op.dfe_taps[c]), int(op.mlsd[c]))
-               if np.isfinite(nd[c]) else ("col", int(c)))
-        by_key.setdefault(key, []).append(int(c))
-    out = []
-    for members in by_key.values():
-        g = [members[0]]
-        for c in members[1:]:
-            # only the same front end (TX FFE taps in use, CTLE) at every point is one receiver
-            same = all(np.array_equal(v[..., c], v[..., members[0]])
-                       for v in (op.tx_taps, op.ctle_peaking_db))
-            if same:
-                g.append(c)
-            else:
-                out.append(np.array([c]))
-        out.append(np.array(g))
-    return sorted(out, key=lambda g: int(g[0]))
+    # the receiver: RX FFE taps, DFE taps, MLSD; a DSP column without a level is its own receiver
+    dfe = op.dfe_taps[cols].astype(np.int64)
+    key = (op.rx_ffe_taps[cols].astype(np.int64) * (int(dfe.max()) + 1) + dfe) * 2 + (op.mlsd[cols] != 0)
+    key = np.where(np.isfinite(nd[cols]), key, -1 - cols)
+    _, first, inv = np.unique(key, return_index=True, return_inverse=True)
+    head = cols[first[inv.reshape(-1)]]
+    # only the same front end (TX FFE taps in use, CTLE) at every point is the same receiver
+    for v in (op.tx_taps, op.ctle_peaking_db):
+        same = np.all(v[..., cols] == v[..., head], axis=tuple(range(v.ndim - 1)))
+        head = np.where(same, head, cols)
+    order = np.argsort(head, kind="stable")
+    return np.split(cols[order], np.nonzero(np.diff(head[order]))[0] + 1)
 
 
 CLOCKINGS: tuple[str, ...] = ("cdr", "forwarded")
@@ -419,34 +415,48 @@ def solve(op: OpTable, *, levels: int, baud: float, target_ber: float, tech: Tec
     cols = idx
     alt_groups = [g for g in groups if g.size > 1]
     if alt_groups:
-        cols = np.broadcast_to(idx, op.a.shape[:-1] + idx.shape).copy()
-        for g in alt_groups:
-            cand = np.nonzero(idx == g[0])[0]
-            scale = qn_scale[cand]
+        # (receivers × levels) columns, a shorter group padded with its last level (a tie)
+        n_lv = max(g.size for g in alt_groups)
+        lv_cols = np.array([g if g.size == n_lv else np.concatenate([g, np.repeat(g[-1:], n_lv - g.size)])
+                            for g in alt_groups])
+        # each receiver's candidates: ENOB_GRID.size consecutive ones from its first column's
+        start = np.searchsorted(idx, lv_cols[:, 0])
+        cand = (start[:, None] + np.arange(ENOB_GRID.size)).reshape(-1)
+        scale = np.exp2(-2.0 * ENOB_GRID)  # = qn_scale of those candidates
+        chosen = np.empty((*op.a.shape[:-1], *lv_cols.shape[:1], ENOB_GRID.size), dtype=np.int64)
+        # blocks of points (the per-level arrays of a block stay in cache)
+        blocks_pts = [slice(None)] if op.a.ndim == 1 else [
+            slice(i, i + SELECT_BLOCK_POINTS) for i in range(0, op.a.shape[0], SELECT_BLOCK_POINTS)]
+        for pts in blocks_pts:
+            def fig(v: np.ndarray, c: np.ndarray, pts: slice = pts) -> np.ndarray:
+                return (v[pts, c] if v.ndim == 2 else v[..., c])[..., None]
+
             best_k = best_nsr = best_col = None
-            for col in g:
-                a_c = op.a[..., col, None]
-                q_c = q_req * 10.0 ** (-op.mlsd_gain_db[..., col, None] / 20.0)
-                r2_c = op.r2[..., col, None] + op.q_coef[..., col, None] * scale
+            for c in lv_cols.T:  # per level: (points ×) receivers × ENOB
+                a_c = fig(op.a, c)
+                q_c = q_req * 10.0 ** (-fig(op.mlsd_gain_db, c) / 20.0)
+                r2_c = fig(op.r2, c) + fig(op.q_coef, c) * scale
                 den_c = a_c * a_c - q_c * q_c * r2_c
                 ok_c = den_c > 0
-                k_c = np.where(ok_c, q_c * q_c * (op.var_n[..., col, None] / ETA0_SI_V2_PER_HZ)
+                k_c = np.where(ok_c, q_c * q_c * (fig(op.var_n, c) / ETA0_SI_V2_PER_HZ)
                                / np.where(ok_c, den_c, 1.0), np.inf)
                 nsr_c = r2_c / (a_c * a_c)
                 if best_k is None:
-                    best_k, best_nsr, best_col = k_c, nsr_c, np.full(k_c.shape, col)
+                    best_k, best_nsr, best_col = k_c, nsr_c, np.broadcast_to(c[:, None], k_c.shape)
                     continue
                 take = (k_c < best_k) | ((k_c == best_k) & (nsr_c < best_nsr))
                 best_k = np.where(take, k_c, best_k)
                 best_nsr = np.where(take, nsr_c, best_nsr)
-                best_col = np.where(take, col, best_col)
-            cols[..., cand] = best_col
+                best_col = np.where(take, c[:, None], best_col)
+            chosen[pts] = best_col
+        cols = np.broadcast_to(idx, op.a.shape[:-1] + idx.shape).copy()
+        cols[..., cand] = chosen.reshape((*chosen.shape[:-2], -1))
 
     def gather(v: np.ndarray) -> np.ndarray:
         """Figure ``v`` (per configuration, 1-D or points × configurations) per candidate."""
         if cols.ndim == 1:
             return v[..., cols]
-        if v.ndim == 1 and all(np.all(v[g] == v[g[0]]) for g in alt_groups):
+        if v.ndim == 1 and np.all(v[lv_cols] == v[lv_cols[:, :1]]):
             return v[idx]  # the same at every level of a receiver (the batch's MLSD gain, 0): 1-D
         return np.take_along_axis(v, cols, axis=-1) if v.ndim == cols.ndim else v[cols]
 

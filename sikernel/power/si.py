@@ -372,7 +372,10 @@ def _grid_family(ps: PulseSet, n_dfe: int, s: SISettings, tx_active: tuple[int, 
 DSP_DFE_BMAX = 0.85
 #: Thermal noise the DSP receiver's MMSE RX FFE + DFE is solved against, in dB relative to the
 #: reference receiver's (COM ``eta0_v2_per_hz`` at the launch amplitude ``a_ref_v``): each RX FFE
-#: tap count is offered to the budget once per level.  The MMSE (Wiener) equaliser trades residual
+#: tap count gets one op-table (and loss-table) column per level, and the budget offers each
+#: receiver once per ENOB with the level of least ``K = Q² k_var/(a² - Q² r2)`` -- exactly the
+#: cheapest closing level, at the single-level candidate count (:mod:`sikernel.power.budget`, B5).
+#: The MMSE (Wiener) equaliser trades residual
 #: ISI against noise enhancement, so its taps depend on the noise it is solved for (Proakis,
 #: *Digital Communications*, 5th ed., §9.4-2, eq. 9.4-39: the MMSE linear equaliser's
 #: ``(Γ + N0 I) c = ξ``), and an adaptive (LMS) receiver converges to the Wiener solution of the
@@ -482,7 +485,8 @@ def _dsp_rows(ps: PulseSet, s: SISettings, front: dict | None = None) -> list[di
 
     Each RX FFE tap count is solved once per noise level of :data:`DSP_MMSE_NOISE_DB`
     (reference first); every row's ``var_n`` is the *reference* thermal noise through that
-    row's taps, which the budget rescales to the receiver's own noise density and swing.
+    row's taps, which the budget rescales to the receiver's own noise density and swing (and
+    among which it picks one level per ENOB and point, :func:`sikernel.power.budget.solve`, B5).
     """
     if front is None:
         front = _grid_family(ps, 1, s)
