@@ -22,6 +22,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sikernel.errors import LinkNotClosingError
 from sikernel.power import budget, energy_per_bit, energy_per_bit_batch, si, table
@@ -211,10 +213,11 @@ def test_merged_levels_equal_the_three_level_enumeration(monkeypatch, baud):
 
 
 def _columns(op: budget.OpTable, cols: np.ndarray) -> budget.OpTable:
-    """The configurations ``cols`` of a 1-D op table."""
-    return budget.OpTable(family=op.family[cols], a=op.a[cols], r2=op.r2[cols], var_n=op.var_n[cols],
-                          q_coef=op.q_coef[cols], mlsd_gain_db=op.mlsd_gain_db[cols],
-                          tx_taps=op.tx_taps[cols], ctle_peaking_db=op.ctle_peaking_db[cols],
+    """The configurations ``cols`` of an op table (1-D, or points × configurations figures)."""
+    return budget.OpTable(family=op.family[cols], a=op.a[..., cols], r2=op.r2[..., cols],
+                          var_n=op.var_n[..., cols], q_coef=op.q_coef[..., cols],
+                          mlsd_gain_db=op.mlsd_gain_db[..., cols], tx_taps=op.tx_taps[..., cols],
+                          ctle_peaking_db=op.ctle_peaking_db[..., cols],
                           rx_ffe_taps=op.rx_ffe_taps[cols], dfe_taps=op.dfe_taps[cols],
                           mlsd=op.mlsd[cols], extra={k: v[cols] for k, v in op.extra.items()})
 
@@ -249,3 +252,42 @@ def test_each_candidate_gets_its_cheapest_closing_level(chain, ber):
     # a near-tie of two levels' cost could name the other; none at this point
     assert np.array_equal(merged.config_index[c], chosen)
     assert set(nd[merged.config_index[c]]) != {0.0}  # lower levels are chosen somewhere
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n_pts=st.integers(1, 4), ber=st.sampled_from([1e-6, 1e-4, 2.4e-4]))
+def test_level_choice_is_the_cheapest_on_random_figures(seed, n_pts, ber):
+    """B5 on random figures (points × columns, per-level MLSD gain, a slicer column in between):
+    every merged candidate costs what the cheapest closing level costs when each level is
+    solved alone, and closes exactly where one of them does (ranges chosen so that ISI-limited,
+    swing-limited and closing candidates all occur)."""
+    rng = np.random.default_rng(seed)
+    n_rx, lv = 3, np.array(si.DSP_MMSE_NOISE_DB)
+    n_dsp = n_rx * lv.size  # level-major, as si.op_table lays them out
+    fam = np.array(["analog"] + ["dsp"] * n_dsp)
+    shape = (n_pts, fam.size)
+    a = rng.uniform(0.05, 0.3, shape)
+    a2 = a * a
+    op = budget.OpTable(
+        family=fam, a=a, r2=a2 * 10.0 ** -rng.uniform(1.0, 3.5, shape),
+        var_n=a2 * 10.0 ** -rng.uniform(1.0, 4.0, shape),
+        q_coef=np.where(fam == "dsp", a2 * 10.0 ** rng.uniform(-1.0, 1.0, shape), 0.0),
+        mlsd_gain_db=np.where(fam == "dsp", rng.uniform(0.0, 2.3, shape), 0.0),
+        tx_taps=np.full(shape, 3), ctle_peaking_db=np.full(shape, 6.0),
+        rx_ffe_taps=np.array([0, *np.tile([8, 16, 32], lv.size)]),
+        dfe_taps=np.array([2] + [1] * n_dsp), mlsd=np.array([0] + [1] * n_dsp),
+        extra={"mmse_noise_db": np.array([np.nan, *np.repeat(lv, n_rx)])})
+    kw = {"levels": 4, "baud": BAUD, "target_ber": ber, "tech": get_technology(3),
+          "co": DEFAULT_COEFFICIENTS}
+    merged = budget.solve(op, **kw)
+    dsp_cand = op.family[merged.config_index[0]] == "dsp"
+    per_level = []
+    for k in range(lv.size):
+        sol = budget.solve(_columns(op, np.arange(1 + k * n_rx, 1 + (k + 1) * n_rx)), **kw)
+        per_level.append(np.where(sol.closes, sol.total_w, np.inf))
+    cost = np.min(per_level, axis=0)
+    assert cost.shape == merged.total_w[:, dsp_cand].shape
+    m_cost = np.where(merged.closes, merged.total_w, np.inf)[:, dsp_cand]
+    assert np.array_equal(np.isfinite(m_cost), np.isfinite(cost))
+    ok = np.isfinite(cost)
+    np.testing.assert_allclose(m_cost[ok], cost[ok], rtol=REL_MERGE)
