@@ -355,8 +355,10 @@ def solve(op: OpTable, *, levels: int, baud: float, target_ber: float, tech: Tec
     Figures of ``op`` may be 1-D (configurations) or 2-D (points × configurations, a batch
     of losses); the candidates (configurations, ADC receivers expanded over
     :data:`ENOB_GRID`) lie on the last axis.  Rows of non-ADC configurations appear once
-    (``enob`` NaN).  Every operation is elementwise, so a batch row equals the 1-D solve of
-    that point bit for bit.
+    (``enob`` NaN).  A DSP receiver solved at several MMSE noise levels
+    (:func:`dsp_level_groups`) is one candidate per ENOB whose level is chosen per point (B5;
+    ``config_index`` names the chosen column).  Every operation is elementwise, so a batch row
+    equals the 1-D solve of that point bit for bit.
 
     Parameters
     ----------
