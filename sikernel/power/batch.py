@@ -91,11 +91,13 @@ def _solve_block(op: budget.OpTable, *, levels: int, baud: float, target_ber: fl
                        scope=scope, clocking=clocking, tx_kind=tx_kind)
     n = sol.total_w.shape[0]
     rows = np.arange(n)
-    fam = op.family[sol.config_index]
+    # family per candidate: every noise level of a DSP receiver is a DSP column, so one point's
+    # columns give it (a 1-D string compare instead of one per point)
+    fam = op.family[sol.config_index[0] if sol.config_index.ndim == 2 else sol.config_index]
     best = np.zeros((n, len(budget.FAMILIES)), dtype=np.int64)
     cost = np.full((n, len(budget.FAMILIES)), np.inf)
     for k, f in enumerate(budget.FAMILIES):
-        sel = (fam == f) & sol.closes  # fam: (points × candidates), config_index's shape
+        sel = (fam == f)[None, :] & sol.closes
         c = np.where(sel, sol.total_w, np.inf)
         j = np.argmin(c, axis=1)
         best[:, k] = j
