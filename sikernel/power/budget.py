@@ -460,7 +460,12 @@ def solve(op: OpTable, *, levels: int, baud: float, target_ber: float, tech: Tec
             return v[..., cols]
         if v.ndim == 1 and np.all(v[lv_cols] == v[lv_cols[:, :1]]):
             return v[idx]  # the same at every level of a receiver (the batch's MLSD gain, 0): 1-D
-        return np.take_along_axis(v, cols, axis=-1) if v.ndim == cols.ndim else v[cols]
+        if v.ndim == 1:
+            return v[cols]
+        return np.take(np.ascontiguousarray(v), flat)  # = take_along_axis(v, cols, -1), one index
+
+    if cols.ndim == 2:
+        flat = cols + np.arange(cols.shape[0])[:, None] * op.a.shape[-1]
 
     a = gather(op.a)
     q_eff = q_req * 10.0 ** (-gather(op.mlsd_gain_db) / 20.0)
