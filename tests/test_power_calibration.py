@@ -24,17 +24,19 @@ from sikernel.power import calibration as cal
 from sikernel.power.coefficients import DEFAULT_COEFFICIENTS, DOC, FITTED
 
 # --- tolerances, each with its source ------------------------------------------------------
-#: worst leave-one-out factor max(r, 1/r) reached by the model (3.22, Khairi RX-only figure, with
+#: worst leave-one-out factor max(r, 1/r) reached by the model (3.29, Khairi RX-only figure, since
+#: the DSP receiver's MMSE is solved at several noise levels, si.DSP_MMSE_NOISE_DB; 3.22 before, with
 #: Park's KR1 budget solved at 26.5625 GHz and read at 28 GHz; 3.04 with it solved at 28 GHz, 3.42
 #: with the budget taken ball to ball, same multi-start refits; see the docs);
 #: bound = reached + a margin for last-digit changes of the optimiser
-LOO_WORST_FACTOR = 3.3
-#: rms of ln(LOO ratio) reached (0.392 with Park's KR1 budget die to die at its stated frequency and
+LOO_WORST_FACTOR = 3.35
+#: rms of ln(LOO ratio) reached (0.397 with the DSP MMSE noise levels; before them 0.392 with
+#: Park's KR1 budget die to die at its stated frequency and
 #: multi-start refits; 0.380 with the budget solved at 28 GHz; 0.416 with the budget ball to ball;
 #: the 0.424 stored before came from single-start refits, some
 #: of which stopped at their start; 0.455 before the analog-DFE timing law and the TX FFE subsets)
 LOO_RMS_LOG = 0.40
-#: designs predicted within the 1.5x goal when left out (13 of 16 reached: Khairi 3.22x, Park 0.60x
+#: designs predicted within the 1.5x goal when left out (13 of 16 reached: Khairi 3.29x, Park 0.60x
 #: and LaCroix 0.65x miss; Gangasani sits at 1.47x, so the bound allows it to cross)
 LOO_WITHIN_GOAL_MIN = 12
 LOO_GOAL = 1.5

@@ -101,10 +101,11 @@ def dsp_point():
 
 
 def _chosen_dsp_column(op, e) -> int:
-    """Column of the op table that the energy model chose (RX FFE taps and MLSD)."""
+    """Column of the op table that the energy model chose (RX FFE taps, MLSD, MMSE noise level)."""
     cols = [i for i in range(len(op)) if op.family[i] == "dsp"
             and op.rx_ffe_taps[i] == e.eq_settings["rx_ffe_taps"]
-            and bool(op.mlsd[i]) == e.eq_settings["mlsd"]]
+            and bool(op.mlsd[i]) == e.eq_settings["mlsd"]
+            and op.extra["mmse_noise_db"][i] == e.eq_settings["mmse_noise_db"]]
     assert len(cols) == 1, cols
     return cols[0]
 
@@ -116,7 +117,7 @@ def _naive_dsp_eye(ch, baud: float, e):
     trapezoid, MMSE by the first-principles QP (naive_mmse), RX FFE as a symbol-spaced FIR,
     ADC quantisation noise by the budget's formula, eye on a fine grid.  Inputs taken from the
     operating point: the front end's choice (CTLE, TX FFE, cursor instant), the RX FFE tap
-    split, the launch swing and the ENOB."""
+    split, the noise level its MMSE was solved at, the launch swing and the ENOB."""
     s = si.DEFAULT_SI
     ps = si.pulse_set(ch.f, ch.s21, baud, 4)
     front = si._grid_family(ps, 1, s)  # the settings the energy model chose (inputs)
@@ -141,8 +142,11 @@ def _naive_dsp_eye(ch, baud: float, e):
     hc = (g + 1j * fn / fz) / ((1.0 + 1j * fn / fz) * (1.0 + 1j * fn / fp2))
     psd = s.eta0_v2_per_hz * np.abs(hr * hc) ** 2
     acf = np.array([np.trapezoid(psd * np.cos(2 * np.pi * fn * lag / baud), fn) for lag in range(40)])
-    _, _, w_unit, _ = naive_mmse_solve(cur, i0 // m, n_pre, n_post, 1, 4, s.r_lm, acf, s.snr_tx_db, [],
-                                       np.array([0.85]), None, None)
+    # solved at the noise level the energy model chose (si.DSP_MMSE_NOISE_DB); the thermal noise of
+    # the eye stays the reference one (var_th below uses the unscaled acf)
+    k_noise = 10.0 ** (float(e.eq_settings["mmse_noise_db"] or 0.0) / 10.0)
+    _, _, w_unit, _ = naive_mmse_solve(cur, i0 // m, n_pre, n_post, 1, 4, s.r_lm, acf * k_noise,
+                                       s.snr_tx_db, [], np.array([0.85]), None, None)
     w = w_unit * h0 * s.a_ref_v  # equalised main cursor = h0 per volt of launch
     peq = np.zeros(ptx_1v.size + (w.size - 1) * m)
     for j_tap, wj in enumerate(w):  # tap j delays by j UI

@@ -252,6 +252,14 @@ def energy_per_bit(channel: Any = None, loss_db: float | None = None, baud: floa
     return out
 
 
+def _mmse_noise_db(op: budget.OpTable, i: int) -> float | None:
+    """Noise level of configuration ``i``'s MMSE RX FFE (dB), None when it is not a DSP row."""
+    v = op.extra.get("mmse_noise_db")
+    if v is None or op.family[i] != "dsp" or not np.isfinite(v[i]):
+        return None
+    return float(v[i])
+
+
 def restrict(op: budget.OpTable, exclude: tuple[str, ...]) -> budget.OpTable:
     """Drop the configurations of the ``exclude`` families (validated names).
 
@@ -388,6 +396,9 @@ def breakdown(op: budget.OpTable, *, levels: int, baud: float, modulation: str, 
         "ctle_gdc_db": None if gdc is None else float(gdc[i]),
         "dfe_taps": int(op.dfe_taps[i]),
         "rx_ffe_taps": int(op.rx_ffe_taps[i]),
+        # DSP family: noise level (dB re the reference receiver's) its MMSE RX FFE was solved at
+        # (si.DSP_MMSE_NOISE_DB); None for the other families
+        "mmse_noise_db": _mmse_noise_db(op, i),
         "mlsd": bool(op.mlsd[i]),
         "adc_enob": None if not np.isfinite(sol.enob[row]) else float(sol.enob[row]),
         "launch_peak_v": float(sol.amp_v[row]),

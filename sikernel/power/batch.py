@@ -81,7 +81,7 @@ def _interpolate(table: Any, loss: np.ndarray) -> budget.OpTable:
                           var_n=f["nsr_var_n"] * a2, q_coef=f["nsr_q_coef"] * a2,
                           mlsd_gain_db=np.zeros(table.family.size), tx_taps=tx,
                           ctle_peaking_db=f["ctle_peaking_db"], rx_ffe_taps=table.rx_ffe_taps,
-                          dfe_taps=table.dfe_taps, mlsd=table.mlsd, extra={"ctle_gdc_db": gdc})
+                          dfe_taps=table.dfe_taps, mlsd=table.mlsd, extra=table._extra(gdc))
 
 
 def _solve_block(op: budget.OpTable, *, levels: int, baud: float, target_ber: float, tech: Any,
@@ -91,7 +91,9 @@ def _solve_block(op: budget.OpTable, *, levels: int, baud: float, target_ber: fl
                        scope=scope, clocking=clocking, tx_kind=tx_kind)
     n = sol.total_w.shape[0]
     rows = np.arange(n)
-    fam = op.family[sol.config_index]
+    # family per candidate: every noise level of a DSP receiver is a DSP column, so one point's
+    # columns give it (a 1-D string compare instead of one per point)
+    fam = op.family[sol.config_index[0] if sol.config_index.ndim == 2 else sol.config_index]
     best = np.zeros((n, len(budget.FAMILIES)), dtype=np.int64)
     cost = np.full((n, len(budget.FAMILIES)), np.inf)
     for k, f in enumerate(budget.FAMILIES):
@@ -114,7 +116,7 @@ def _solve_block(op: budget.OpTable, *, levels: int, baud: float, target_ber: fl
         tot = tot + v
     out["total"][sl] = np.where(ok, tot, np.nan)
     out["code"][sl] = np.where(ok, code, -1)
-    cfg = sol.config_index[row]
+    cfg = sol.config_index[rows, row]  # per point (a DSP candidate's noise level may vary)
     eq = {"tx_ffe_taps": op.tx_taps[rows, cfg], "ctle_peaking_db": op.ctle_peaking_db[rows, cfg],
           "ctle_gdc_db": op.extra["ctle_gdc_db"][rows, cfg], "dfe_taps": op.dfe_taps[cfg],
           "rx_ffe_taps": op.rx_ffe_taps[cfg], "mlsd": op.mlsd[cfg], "adc_enob": sol.enob[row],

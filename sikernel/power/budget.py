@@ -39,6 +39,23 @@ driver power ``c2·η0(x)`` (``c2 = 4K/((R_s+R_t)η)``); the energy minimum is
 grid for least total energy (more bits cost ADC and DSP power, fewer need more
 swing).  ``Q_req`` carries the design margin ``design_margin_db`` (the 3 dB of
 the COM pass threshold) on top of the BER target.
+
+A DSP receiver whose MMSE RX FFE was solved at several thermal-noise levels
+(:data:`sikernel.power.si.DSP_MMSE_NOISE_DB`; one :class:`OpTable` column per level,
+:func:`dsp_level_groups`) is one candidate per ENOB, not one per level.  For a fixed
+receiver (RX FFE taps, DFE, MLSD), ENOB and BER the levels differ only in ``a``, ``r2``,
+``var_n``, ``q_coef`` (and, on the channel path, the MLSD gain in ``Q``); with ``h = 0``
+every quantity the budget prices and every closure test is a function of
+``K = Q² k_var / (a² - Q² (r2 + q_coef 4^-N))`` alone: ``A² = K η0(x)`` (B1), ``x*`` and the
+supply bound ``η0(x) ≤ A_max²/K`` (B2), and the cost ``c_tx K η0(x) + c1 x`` minimised over
+the allowed ``x`` rises strictly with ``K`` (the allowed set shrinks, the integrand grows).
+So the level with the least ``K`` is the cheapest closing level of that candidate, exactly:
+
+    level(receiver, N, point) = argmin_level K                                         (B5)
+
+(where no level closes, the one with the highest SNR ceiling ``a²/r2``, for the reason
+reported).  ``K`` is a handful of array operations per level; the rest of the budget
+(swing, g_m, block powers) runs once per candidate.
 """
 
 from __future__ import annotations
@@ -83,6 +100,8 @@ def noise_terms(baud: float, tech: Technology, co: EnergyCoefficients) -> tuple[
     return 4.0 * kt * r_par, co.noise_excess * 8.0 * kt / gm_min
 
 
+#: points per block of the DSP noise-level choice in a batch (B5; keeps its arrays in cache)
+SELECT_BLOCK_POINTS = 512
 #: ENOB candidates for ADC receivers (bits)
 ENOB_GRID = np.arange(3.0, 8.01, 0.25)
 
@@ -176,7 +195,9 @@ class Solved:
     q_eff : ndarray of float
         Required Q with design margin, MLSD gain and linear margin applied.
     config_index : ndarray of int
-        Index into the configurations of the :class:`OpTable` for each candidate.
+        Index into the configurations of the :class:`OpTable` for each candidate, shaped like
+        ``total_w``: a DSP candidate's is the column of the MMSE noise level chosen for it (B5),
+        which in a batch may differ from point to point.
     gm_x : ndarray of float
         First-stage transconductance multiple ``x`` chosen (B2).
     eta0_v2_per_hz : ndarray of float
@@ -233,6 +254,43 @@ def with_retimed_ctle_only(op: OpTable) -> OpTable:
                    ctle_peaking_db=cat(op.ctle_peaking_db), rx_ffe_taps=cat(op.rx_ffe_taps),
                    dfe_taps=cat(op.dfe_taps), mlsd=cat(op.mlsd),
                    extra={k: cat(v) for k, v in op.extra.items()})
+
+
+def dsp_level_groups(op: OpTable) -> list[np.ndarray]:
+    """DSP configuration columns of ``op``, grouped by receiver across MMSE noise levels.
+
+    A group holds the columns of one DSP receiver (RX FFE taps, DFE taps, MLSD, and the same
+    TX FFE and CTLE at every point) whose MMSE RX FFE was solved at different thermal-noise
+    levels (``op.extra["mmse_noise_db"]``, :data:`sikernel.power.si.DSP_MMSE_NOISE_DB`), in
+    column order; :func:`solve` offers each group once per ENOB and picks its level (B5).
+    Without the ``mmse_noise_db`` column every DSP column is its own group.
+
+    Parameters
+    ----------
+    op : OpTable
+        Candidate configurations (1-D or 2-D figures).
+
+    Returns
+    -------
+    list of ndarray
+        Column indices per group (singletons included), ordered by their first column.
+    """
+    cols = np.nonzero(op.family == "dsp")[0]
+    nd = op.extra.get("mmse_noise_db")
+    if nd is None or nd.ndim != 1 or cols.size == 0:
+        return [np.array([c]) for c in cols]
+    # the receiver: RX FFE taps, DFE taps, MLSD; a DSP column without a level is its own receiver
+    dfe = op.dfe_taps[cols].astype(np.int64)
+    key = (op.rx_ffe_taps[cols].astype(np.int64) * (int(dfe.max()) + 1) + dfe) * 2 + (op.mlsd[cols] != 0)
+    key = np.where(np.isfinite(nd[cols]), key, -1 - cols)
+    _, first, inv = np.unique(key, return_index=True, return_inverse=True)
+    head = cols[first[inv.reshape(-1)]]
+    # only the same front end (TX FFE taps in use, CTLE) at every point is the same receiver
+    for v in (op.tx_taps, op.ctle_peaking_db):
+        same = np.all(v[..., cols] == v[..., head], axis=tuple(range(v.ndim - 1)))
+        head = np.where(same, head, cols)
+    order = np.argsort(head, kind="stable")
+    return np.split(cols[order], np.nonzero(np.diff(head[order]))[0] + 1)
 
 
 CLOCKINGS: tuple[str, ...] = ("cdr", "forwarded")
@@ -297,8 +355,10 @@ def solve(op: OpTable, *, levels: int, baud: float, target_ber: float, tech: Tec
     Figures of ``op`` may be 1-D (configurations) or 2-D (points × configurations, a batch
     of losses); the candidates (configurations, ADC receivers expanded over
     :data:`ENOB_GRID`) lie on the last axis.  Rows of non-ADC configurations appear once
-    (``enob`` NaN).  Every operation is elementwise, so a batch row equals the 1-D solve of
-    that point bit for bit.
+    (``enob`` NaN).  A DSP receiver solved at several MMSE noise levels
+    (:func:`dsp_level_groups`) is one candidate per ENOB whose level is chosen per point (B5;
+    ``config_index`` names the chosen column).  Every operation is elementwise, so a batch row
+    equals the 1-D solve of that point bit for bit.
 
     Parameters
     ----------
@@ -329,30 +389,97 @@ def solve(op: OpTable, *, levels: int, baud: float, target_ber: float, tech: Tec
     """
     n_cfg = op.family.size
     is_dsp = op.family == "dsp"
-    reps = np.where(is_dsp, ENOB_GRID.size, 1)
+    # one candidate per DSP receiver (and ENOB), whatever the number of MMSE noise levels it was
+    # solved at: the level is chosen per candidate below (B5)
+    groups = dsp_level_groups(op)
+    first = np.ones(n_cfg, dtype=bool)
+    for g in groups:
+        first[g[1:]] = False
+    reps = np.where(is_dsp, np.where(first, ENOB_GRID.size, 0), 1)
     idx = np.repeat(np.arange(n_cfg), reps)
     enob = np.full(idx.size, np.nan)
     pos = 0
     for i in range(n_cfg):
-        if is_dsp[i]:
+        if is_dsp[i] and first[i]:
             enob[pos:pos + ENOB_GRID.size] = ENOB_GRID
         pos += reps[i]
     fam = op.family[idx]
     dsp = fam == "dsp"
     lin = fam == "linear"
     ana = fam == "analog"
-    a = op.a[..., idx]
     q_req = q_required(target_ber, levels) * 10.0 ** (co.design_margin_db / 20.0)
-    q_eff = q_req * 10.0 ** (-op.mlsd_gain_db[..., idx] / 20.0)
+    qn_scale = np.exp2(-2.0 * np.nan_to_num(enob, nan=30.0))
+
+    # B5: for a fixed receiver (RX FFE taps, DFE, MLSD), ENOB and BER the budget's cost and
+    # closure depend on the MMSE noise level only through K: each DSP candidate takes the level with
+    # the least K (where none closes, the least (r2 + q_coef 4^-N)/a²: the highest SNR ceiling, for
+    # the reason reported).  K per level from the per-point figures, broadcast over the ENOBs.
+    cols = idx
+    alt_groups = [g for g in groups if g.size > 1]
+    if alt_groups:
+        # (receivers × levels) columns, a shorter group padded with its last level (a tie)
+        n_lv = max(g.size for g in alt_groups)
+        lv_cols = np.array([g if g.size == n_lv else np.concatenate([g, np.repeat(g[-1:], n_lv - g.size)])
+                            for g in alt_groups])
+        # each receiver's candidates: ENOB_GRID.size consecutive ones from its first column's
+        start = np.searchsorted(idx, lv_cols[:, 0])
+        cand = (start[:, None] + np.arange(ENOB_GRID.size)).reshape(-1)
+        scale = np.exp2(-2.0 * ENOB_GRID)  # = qn_scale of those candidates
+        chosen = np.empty((*op.a.shape[:-1], *lv_cols.shape[:1], ENOB_GRID.size), dtype=np.int64)
+        # blocks of points (the per-level arrays of a block stay in cache)
+        blocks_pts = [slice(None)] if op.a.ndim == 1 else [
+            slice(i, i + SELECT_BLOCK_POINTS) for i in range(0, op.a.shape[0], SELECT_BLOCK_POINTS)]
+        for pts in blocks_pts:
+            def fig(v: np.ndarray, c: np.ndarray, pts: slice = pts) -> np.ndarray:
+                return (v[pts, c] if v.ndim == 2 else v[..., c])[..., None]
+
+            best_k = best_nsr = best_col = None
+            for c in lv_cols.T:  # per level: (points ×) receivers × ENOB
+                a_c = fig(op.a, c)
+                q_c = q_req * 10.0 ** (-fig(op.mlsd_gain_db, c) / 20.0)
+                r2_c = fig(op.r2, c) + fig(op.q_coef, c) * scale
+                den_c = a_c * a_c - q_c * q_c * r2_c
+                ok_c = den_c > 0
+                k_c = np.where(ok_c, q_c * q_c * (fig(op.var_n, c) / ETA0_SI_V2_PER_HZ)
+                               / np.where(ok_c, den_c, 1.0), np.inf)
+                nsr_c = r2_c / (a_c * a_c)
+                if best_k is None:
+                    best_k, best_nsr, best_col = k_c, nsr_c, np.broadcast_to(c[:, None], k_c.shape)
+                    continue
+                take = (k_c < best_k) | ((k_c == best_k) & (nsr_c < best_nsr))
+                best_k = np.where(take, k_c, best_k)
+                best_nsr = np.where(take, nsr_c, best_nsr)
+                best_col = np.where(take, c[:, None], best_col)
+            chosen[pts] = best_col
+        cols = np.broadcast_to(idx, op.a.shape[:-1] + idx.shape).copy()
+        cols[..., cand] = chosen.reshape((*chosen.shape[:-2], -1))
+
+    def gather(v: np.ndarray) -> np.ndarray:
+        """Figure ``v`` (per configuration, 1-D or points × configurations) per candidate."""
+        if cols.ndim == 1:
+            return v[..., cols]
+        if v.ndim == 1 and np.all(v[lv_cols] == v[lv_cols[:, :1]]):
+            return v[idx]  # the same at every level of a receiver (the batch's MLSD gain, 0): 1-D
+        if v.ndim == 1:
+            return v[cols]
+        return np.take(np.ascontiguousarray(v), flat)  # = take_along_axis(v, cols, -1), one index
+
+    if cols.ndim == 2:
+        flat = cols + np.arange(cols.shape[0])[:, None] * op.a.shape[-1]
+
+    a = gather(op.a)
+    q_eff = q_req * 10.0 ** (-gather(op.mlsd_gain_db) / 20.0)
     q_eff = np.where(lin, q_eff * 10.0 ** (co.linear_margin_db / 20.0), q_eff)
-    qn = np.where(dsp, op.q_coef[..., idx] * np.exp2(-2.0 * np.nan_to_num(enob, nan=30.0)), 0.0)
-    r2 = op.r2[..., idx] + qn
+    qn = np.where(dsp, gather(op.q_coef) * qn_scale, 0.0)
+    r2 = gather(op.r2) + qn
     den = a * a - q_eff * q_eff * r2
-    ok = den > 0
     # thermal noise after the receiver's filters per unit of noise density (V² per V²/Hz)
-    k_var = op.var_n[..., idx] / ETA0_SI_V2_PER_HZ
+    k_var = gather(op.var_n) / ETA0_SI_V2_PER_HZ
+    ok = den > 0
     # noise-limited part: A_req² = K η0(x), K = Q² k_var / den  (B1)
     k_amp = np.where(ok, q_eff * q_eff * k_var / np.where(ok, den, 1.0), np.inf)
+    # the configuration column behind each candidate (a DSP candidate's: its chosen noise level)
+    config_index = np.broadcast_to(cols, a.shape)
     eta_t, eta_a1 = noise_terms(baud, tech, co)
     amp_max = 0.5 * tech.vdd_tx_max_v
     # energy-optimal first-stage gm multiple x for the noise-limited part (eq. B2)
@@ -468,9 +595,9 @@ def solve(op: OpTable, *, levels: int, baud: float, target_ber: float, tech: Tec
             elif tx_only:
                 p[name] = np.zeros_like(a)
     return Solved(closes=closes, amp_v=amp, enob=enob, power_w=p, total_w=total, limit=limit,
-                  snr_ceiling_db=snr_ceiling_db, q_eff=q_eff, config_index=idx, gm_x=gm_x,
+                  snr_ceiling_db=snr_ceiling_db, q_eff=q_eff, config_index=config_index, gm_x=gm_x,
                   eta0_v2_per_hz=eta0, gain_stages=n_gain)
 
 
-__all__ = ["BLOCKS", "CLOCKINGS", "ENOB_GRID", "FAMILIES", "TX_KINDS", "OpTable", "Solved", "q_required",
-           "solve", "swing_for_eye", "with_retimed_ctle_only"]
+__all__ = ["BLOCKS", "CLOCKINGS", "ENOB_GRID", "FAMILIES", "TX_KINDS", "OpTable", "Solved",
+           "dsp_level_groups", "q_required", "solve", "swing_for_eye", "with_retimed_ctle_only"]

@@ -370,6 +370,25 @@ def _grid_family(ps: PulseSet, n_dfe: int, s: SISettings, tx_active: tuple[int, 
 
 #: DFE tap limit of the DSP receiver (unit main cursor): 802.3dj 178A reference, b_max(1) = 0.85
 DSP_DFE_BMAX = 0.85
+#: Thermal noise the DSP receiver's MMSE RX FFE + DFE is solved against, in dB relative to the
+#: reference receiver's (COM ``eta0_v2_per_hz`` at the launch amplitude ``a_ref_v``): each RX FFE
+#: tap count gets one op-table (and loss-table) column per level, and the budget offers each
+#: receiver once per ENOB with the level of least ``K = Q² k_var/(a² - Q² r2)`` -- exactly the
+#: cheapest closing level, at the single-level candidate count (:mod:`sikernel.power.budget`, B5).
+#: The MMSE (Wiener) equaliser trades residual
+#: ISI against noise enhancement, so its taps depend on the noise it is solved for (Proakis,
+#: *Digital Communications*, 5th ed., §9.4-2, eq. 9.4-39: the MMSE linear equaliser's
+#: ``(Γ + N0 I) c = ξ``), and an adaptive (LMS) receiver converges to the Wiener solution of the
+#: noise actually present (S. Haykin, *Adaptive Filter Theory*, 4th ed., ch. 5).  The budget
+#: (:mod:`sikernel.power.budget`) does not run at the reference noise: it chooses the launch swing
+#: (up to the supply) and the receiver's noise density ``η0(x)`` (down to ``4kT·50 Ω``), so the
+#: receiver it prices sees up to ≈ 11 dB less noise per V² of signal than the reference.  A single
+#: MMSE solved at the reference noise leaves in the residual ISI that only that noise justified, and
+#: the budget counts that ISI as a ceiling that scales with the swing (at 55 dB on the 106.25 GBd
+#: host channel: 9.7 dB with 32 taps, against 18 dB for the same taps solved 10 dB lower).  The
+#: levels: 0, -6, -12 dB; 3 dB steps from 0 to -18 dB change the chosen DSP energy by ≤ 0.4 %
+#: (106.25 GBd host channel, 35-55 dB, 3 and 5 nm, BER 1e-4 and 2.4e-4).
+DSP_MMSE_NOISE_DB: tuple[float, ...] = (0.0, -6.0, -12.0)
 
 
 def dsp_front_end(ps: PulseSet, s: SISettings, front: dict) -> dict[str, Any]:
@@ -418,7 +437,8 @@ def dsp_front_end(ps: PulseSet, s: SISettings, front: dict) -> dict[str, Any]:
             "modulation": mod}
 
 
-def dsp_mmse(fe: dict[str, Any], n_pre: int, n_post: int, s: SISettings) -> Any:
+def dsp_mmse(fe: dict[str, Any], n_pre: int, n_post: int, s: SISettings,
+             noise_db: float = 0.0) -> Any:
     """MMSE RX FFE (``n_pre`` + 1 + ``n_post`` taps) + 1-tap DFE behind the front end ``fe``.
 
     Parameters
@@ -429,17 +449,22 @@ def dsp_mmse(fe: dict[str, Any], n_pre: int, n_post: int, s: SISettings) -> Any:
         RX FFE pre- and post-cursor taps.
     s : SISettings
         Reference-receiver parameters (level mismatch, TX SNR).
+    noise_db : float, optional
+        Thermal noise the equaliser is solved against, in dB relative to ``fe["noise_acf"]``
+        (one of :data:`DSP_MMSE_NOISE_DB`; 0: the reference receiver's noise).
 
     Returns
     -------
     sikernel.eq.mmse.MmseResult
         Taps (main RX FFE tap normalised as :func:`sikernel.eq.mmse.mmse` does), DFE tap
-        limited to :data:`DSP_DFE_BMAX`, and the MSE parts.
+        limited to :data:`DSP_DFE_BMAX`, and the MSE parts (``"noise"`` at the scaled noise:
+        divide by ``10^(noise_db/10)`` for the reference noise through these taps).
     """
     from ..eq.mmse import mmse
 
+    acf = fe["noise_acf"] * 10.0 ** (float(noise_db) / 10.0)
     return mmse(fe["cursors"], fe["main"], n_pre, n_post, 1, modulation=fe["modulation"], rlm=s.r_lm,
-                noise_acf=fe["noise_acf"], snr_tx_db=s.snr_tx_db, b_max=DSP_DFE_BMAX)
+                noise_acf=acf, snr_tx_db=s.snr_tx_db, b_max=DSP_DFE_BMAX)
 
 
 def _dsp_rows(ps: PulseSet, s: SISettings, front: dict | None = None) -> list[dict]:
@@ -457,6 +482,11 @@ def _dsp_rows(ps: PulseSet, s: SISettings, front: dict | None = None) -> list[di
     discards: its minimum-distance error event has ``(1 + b1²)`` times the DFE's
     squared distance (Forney, IEEE Trans. IT 18(3), 1972), a gain of
     ``10 log10(1 + b1²)`` dB.
+
+    Each RX FFE tap count is solved once per noise level of :data:`DSP_MMSE_NOISE_DB`
+    (reference first); every row's ``var_n`` is the *reference* thermal noise through that
+    row's taps, which the budget rescales to the receiver's own noise density and swing (and
+    among which it picks one level per ENOB and point, :func:`sikernel.power.budget.solve`, B5).
     """
     if front is None:
         front = _grid_family(ps, 1, s)
@@ -468,21 +498,25 @@ def _dsp_rows(ps: PulseSet, s: SISettings, front: dict | None = None) -> list[di
     jit = front["var_j"] / max(front["h0"] ** 2, 1e-300)
     xtk = front["var_xt"] / max(front["h0"] ** 2, 1e-300)
     rows = []
-    for n_pre, n_post in DSP_FFE_TAPS:
-        r = dsp_mmse(fe, n_pre, n_post, s)
-        w2 = float(r.rx_ffe_taps @ r.rx_ffe_taps)
-        q_coef = w2 * (2.0 * s.adc_clip_sigma * rms) ** 2 / 12.0
-        # back to volts at the slicer for a 1 V launch: the normalised main cursor 1 is h0
-        h2 = front["h0"] ** 2
-        base = {"h0": front["h0"], "a_s": s.r_lm * front["h0"] / (ps.levels - 1),
-                "var_tx": r.mse_parts["tx_noise"] * h2, "var_isi": r.mse_parts["isi"] * h2,
-                "var_j": jit * h2, "var_xt": xtk * h2,
-                "var_n": r.mse_parts["noise"] * a_ref * a_ref * h2,
-                "fom_db": r.fom_db, "ctle_index": k, "tx_taps": front["tx_taps"], "tx_offsets": offs,
-                "family": "dsp", "dfe": 1, "ffe": n_pre + 1 + n_post, "q_coef": q_coef * h2}
-        b1 = float(r.dfe_taps[0]) if r.dfe_taps.size else 0.0
-        rows.append({**base, "mlsd": 0, "gain": 0.0})
-        rows.append({**base, "mlsd": 1, "gain": 10.0 * math.log10(1.0 + b1 * b1)})
+    for noise_db in DSP_MMSE_NOISE_DB:
+        for n_pre, n_post in DSP_FFE_TAPS:
+            r = dsp_mmse(fe, n_pre, n_post, s, noise_db)
+            w2 = float(r.rx_ffe_taps @ r.rx_ffe_taps)
+            q_coef = w2 * (2.0 * s.adc_clip_sigma * rms) ** 2 / 12.0
+            # back to volts at the slicer for a 1 V launch: the normalised main cursor 1 is h0;
+            # the thermal noise through these taps at the reference density (undo the scaling)
+            h2 = front["h0"] ** 2
+            var_n_ref = r.mse_parts["noise"] * 10.0 ** (-noise_db / 10.0)
+            base = {"h0": front["h0"], "a_s": s.r_lm * front["h0"] / (ps.levels - 1),
+                    "var_tx": r.mse_parts["tx_noise"] * h2, "var_isi": r.mse_parts["isi"] * h2,
+                    "var_j": jit * h2, "var_xt": xtk * h2,
+                    "var_n": var_n_ref * a_ref * a_ref * h2,
+                    "fom_db": r.fom_db, "ctle_index": k, "tx_taps": front["tx_taps"], "tx_offsets": offs,
+                    "family": "dsp", "dfe": 1, "ffe": n_pre + 1 + n_post, "q_coef": q_coef * h2,
+                    "mmse_noise_db": float(noise_db)}
+            b1 = float(r.dfe_taps[0]) if r.dfe_taps.size else 0.0
+            rows.append({**base, "mlsd": 0, "gain": 0.0})
+            rows.append({**base, "mlsd": 1, "gain": 10.0 * math.log10(1.0 + b1 * b1)})
     return rows
 
 
@@ -560,6 +594,8 @@ def op_table(ps: PulseSet, s: SISettings = DEFAULT_SI,
                "fom_db": np.array([r["fom_db"] for r in rows]),
                "h0": np.array([r["h0"] for r in rows]),
                "var_xt": np.array([r["var_xt"] for r in rows]),
+               # DSP rows: noise level the MMSE was solved at (DSP_MMSE_NOISE_DB); NaN otherwise
+               "mmse_noise_db": np.array([r.get("mmse_noise_db", np.nan) for r in rows]),
                "levels": np.full(len(rows), lv)},
     )
 
@@ -569,6 +605,7 @@ __all__ = [
     "CTLE_GDC_DB",
     "DEFAULT_SI",
     "DSP_DFE_BMAX",
+    "DSP_MMSE_NOISE_DB",
     "TX_AXES",
     "TX_SUBSETS",
     "PulseSet",

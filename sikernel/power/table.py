@@ -67,7 +67,7 @@ from .budget import OpTable
 from .crosstalk import CrosstalkModel
 
 #: bump when the SI chain or the table layout changes (invalidates disk caches)
-TABLE_VERSION = "4"
+TABLE_VERSION = "5"
 #: loss grid of the tables (dB at the Nyquist frequency)
 LOSS_GRID_DB = np.arange(0.0, 60.0 + 1e-9, 0.5)
 #: frequency points per baud of the synthetic channel grid (record = 512 UI)
@@ -337,6 +337,9 @@ class LossTable:
     tx_taps, rx_ffe_taps, dfe_taps, mlsd : ndarray
         Equaliser settings of each configuration (``tx_taps``: at the first grid loss; the
         per-loss TX taps in use are the figure ``"tx_taps"``).
+    mmse_noise_db : ndarray
+        DSP configurations: the noise level their MMSE RX FFE was solved at
+        (:data:`sikernel.power.si.DSP_MMSE_NOISE_DB`); NaN for the other families.
     figures : dict
         Name ("a", "nsr_r2", "nsr_var_n", "nsr_q_coef", "ctle_peaking_db", "tx_taps") ->
         ``(n_loss, n_cfg)`` monotone envelopes (:func:`envelopes`).
@@ -361,6 +364,14 @@ class LossTable:
     raw: dict[str, np.ndarray]      # name -> (n_loss, n_cfg), as computed (for verification)
     baud: float
     levels: int
+    mmse_noise_db: np.ndarray | None = None
+
+    def _extra(self, gdc: np.ndarray) -> dict[str, np.ndarray]:
+        """``OpTable.extra`` of an interpolated row: the CTLE DC gain and the DSP MMSE noise level."""
+        ex = {"ctle_gdc_db": gdc}
+        if self.mmse_noise_db is not None:
+            ex["mmse_noise_db"] = self.mmse_noise_db
+        return ex
 
     def at(self, loss_db: float) -> OpTable:
         """Figures interpolated linearly at ``loss_db`` (inside the grid).
@@ -393,7 +404,7 @@ class LossTable:
                        q_coef=f["nsr_q_coef"] * a2,
                        mlsd_gain_db=np.zeros(self.family.size), tx_taps=tx,
                        ctle_peaking_db=f["ctle_peaking_db"], rx_ffe_taps=self.rx_ffe_taps,
-                       dfe_taps=self.dfe_taps, mlsd=self.mlsd, extra={"ctle_gdc_db": gdc})
+                       dfe_taps=self.dfe_taps, mlsd=self.mlsd, extra=self._extra(gdc))
 
 
 @functools.lru_cache(maxsize=256)
@@ -402,7 +413,7 @@ def _key(baud: float, levels: int, s: si.SISettings, kind: str = "host",
     d = {"v": TABLE_VERSION, "baud": baud, "levels": levels, "si": asdict(s),
          "grid": [float(LOSS_GRID_DB[0]), float(LOSS_GRID_DB[-1]), LOSS_GRID_DB.size],
          "tx": [list(map(float, v)) for _, v in si.TX_AXES],
-         "dfe": si.ANALOG_DFE_TAPS, "ffe": si.DSP_FFE_TAPS,
+         "dfe": si.ANALOG_DFE_TAPS, "ffe": si.DSP_FFE_TAPS, "mmse_noise_db": si.DSP_MMSE_NOISE_DB,
          "tx_subsets": [[n, list(a)] for n, a in si.TX_SUBSETS]}
     if kind != "host":  # host keys unchanged from before the kinds existed
         d["kind"] = kind
@@ -460,7 +471,8 @@ def build_table(baud: float, levels: int, s: si.SISettings = si.DEFAULT_SI,
     gdc = np.stack([r.extra["ctle_gdc_db"] for r in rows])
     return LossTable(loss_db=LOSS_GRID_DB.copy(), family=first.family, tx_taps=first.tx_taps,
                      rx_ffe_taps=first.rx_ffe_taps, dfe_taps=first.dfe_taps, mlsd=first.mlsd,
-                     figures=figs, gdc_db=gdc, raw=raw, baud=float(baud), levels=int(levels))
+                     figures=figs, gdc_db=gdc, raw=raw, baud=float(baud), levels=int(levels),
+                     mmse_noise_db=np.asarray(first.extra["mmse_noise_db"], dtype=float))
 
 
 #: each noise-to-signal figure rises by at least this fraction per grid step (strictness)
@@ -567,6 +579,8 @@ def _save(path: Path, t: LossTable) -> None:
         with os.fdopen(fd, "wb") as fh:
             np.savez_compressed(fh, loss_db=t.loss_db, family=t.family.astype("U8"), tx_taps=t.tx_taps,
                      rx_ffe_taps=t.rx_ffe_taps, dfe_taps=t.dfe_taps, mlsd=t.mlsd, gdc_db=t.gdc_db,
+                     mmse_noise_db=(np.full(t.family.size, np.nan) if t.mmse_noise_db is None
+                                    else t.mmse_noise_db),
                      baud=t.baud, levels=t.levels,
                      **{f"raw_{k}": v for k, v in t.raw.items()})
         chmod_as_created(tmp)
@@ -583,7 +597,8 @@ def _load(path: Path) -> LossTable | None:
                              rx_ffe_taps=z["rx_ffe_taps"], dfe_taps=z["dfe_taps"], mlsd=z["mlsd"],
                              figures=envelopes({k: z[f"raw_{k}"] for k in _FIELDS}),
                              gdc_db=z["gdc_db"], raw={k: z[f"raw_{k}"] for k in _FIELDS},
-                             baud=float(z["baud"]), levels=int(z["levels"]))
+                             baud=float(z["baud"]), levels=int(z["levels"]),
+                             mmse_noise_db=z["mmse_noise_db"])
     except (OSError, KeyError, ValueError):
         return None
 

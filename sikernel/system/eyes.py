@@ -42,7 +42,8 @@ def _dsp_receiver(ps, e, front: dict, s) -> dict[str, Any]:
     at the COM reference amplitude ``A_ref`` (sampled at the search's cursor instant), the
     thermal-noise autocorrelation after RX AFE and CTLE (93A-35 filter, COM η0), then
     :func:`sikernel.eq.mmse.mmse` with the chosen ``(n_pre, n_post)`` split, one DFE tap
-    limited to :data:`sikernel.power.si.DSP_DFE_BMAX` and the TX SNR
+    limited to :data:`sikernel.power.si.DSP_DFE_BMAX` and the TX SNR, solved at the noise level
+    the energy model chose (``eq_settings["mmse_noise_db"]``, :data:`sikernel.power.si.DSP_MMSE_NOISE_DB`)
     (:func:`sikernel.power.si.dsp_front_end`, :func:`sikernel.power.si.dsp_mmse`).
 
     Returns
@@ -61,14 +62,17 @@ def _dsp_receiver(ps, e, front: dict, s) -> dict[str, Any]:
 
     n_pre, n_post = _dsp_split(int(e.eq_settings["rx_ffe_taps"]))
     fe = si.dsp_front_end(ps, s, front)
-    r = si.dsp_mmse(fe, n_pre, n_post, s)
+    # the noise level the chosen RX FFE was solved at (si.DSP_MMSE_NOISE_DB; absent: reference)
+    noise_db = e.eq_settings.get("mmse_noise_db")
+    r = si.dsp_mmse(fe, n_pre, n_post, s, 0.0 if noise_db is None else float(noise_db))
     w = np.asarray(r.rx_ffe_taps, dtype=float)
     h0 = float(front["h0"])
     a_ref = s.a_ref_v
     rms = fe["rms_v"]
     b1 = float(r.dfe_taps[0]) if r.dfe_taps.size else 0.0
     return {"w": w, "n_pre": n_pre, "n_post": n_post, "i0": fe["i0"], "scale": h0 * a_ref,
-            "var_n_v2": float(r.mse_parts["noise"]) * (a_ref * h0) ** 2,
+            "var_n_v2": (float(r.mse_parts["noise"]) * 10.0 ** (-(noise_db or 0.0) / 10.0)
+                         * (a_ref * h0) ** 2),
             "q_coef": float(w @ w) * (2.0 * s.adc_clip_sigma * rms) ** 2 / 12.0 * h0 * h0,
             "b1": b1, "mlsd_gain_db": 10.0 * math.log10(1.0 + b1 * b1)}
 
