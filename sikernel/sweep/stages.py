@@ -135,19 +135,36 @@ def chunk_params(cfg: SweepConfig, start: int, stop: int) -> dict[str, np.ndarra
 def _group_rows(p: dict[str, np.ndarray], names: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
     """Group the chunk's rows by the values of ``names``.
 
+    Name columns (object arrays: material, roughness, package ...) are coded by first
+    appearance through a dict, numeric ones by :func:`numpy.unique`; a column with one value
+    adds nothing.  (Sorting 4096 Python strings per column with ``np.unique`` was most of
+    the serial time of a sweep chunk.)  Every row's group holds exactly the rows with its
+    values, so what a stage computes per group does not depend on the groups' order.
+
     Returns
     -------
     first : ndarray of int64
-        One row of each group (groups in sorted order of their values).
+        One row of each group (groups in the order of their codes).
     group : ndarray of int64
         Group index of every row.
     """
     n = p[names[0]].size
     code = np.zeros(n, dtype=np.int64)
     for k in names:
-        u, inv = np.unique(p[k], return_inverse=True)
+        col = p[k]
+        if col.dtype == object:
+            index: dict[Any, int] = {}
+            inv = np.fromiter((index.setdefault(v, len(index)) for v in col.tolist()), dtype=np.int64,
+                              count=n)
+            n_values = len(index)
+        else:
+            u, inv = np.unique(col, return_inverse=True)
+            inv = inv.reshape(-1)
+            n_values = u.size
+        if n_values == 1:
+            continue
         # mixed-radix code of the columns so far, renumbered densely (< n) so it cannot overflow
-        _, code = np.unique(code * u.size + inv.reshape(-1), return_inverse=True)
+        _, code = np.unique(code * n_values + inv, return_inverse=True)
         code = code.reshape(-1).astype(np.int64)
     _, first, group = np.unique(code, return_index=True, return_inverse=True)
     return first.astype(np.int64), group.reshape(-1).astype(np.int64)
