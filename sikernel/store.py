@@ -56,6 +56,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -953,6 +954,11 @@ def _h5_chunks(shape: tuple[int, ...], target: int = 65536) -> tuple[int, ...] |
 
 
 # --------------------------------------------------------------------------- reading
+#: longest a reader waits for a live writer to switch the file between plain write mode and
+#: SWMR mode (creating it, marking it complete: milliseconds; generous for loaded machines)
+WRITER_TRANSITION_S = 10.0
+
+
 def _open_h5(path: Path) -> Any:
     """Open a sweep file for reading: plainly when no writer has it open, in SWMR mode when
     one has (or had, before a crash); a truncated file is refused before HDF5 sees it."""
@@ -977,10 +983,21 @@ def _open_h5(path: Path) -> Any:
         # other damage would make SWMR reads retry for a long time
         if "already open" not in text and "consistency flag" not in text:
             _raise_unreadable(path, first)
-    try:
-        return h5py.File(path, "r", swmr=True, locking=False)
-    except (OSError, RuntimeError) as exc:
-        _raise_unreadable(path, first or exc)
+    # a writer holds the file in SWMR mode while it appends; between creating it and entering
+    # SWMR mode, and while finish() reopens it to mark it complete, it holds it in plain write
+    # mode, which a SWMR read refuses ("not already open for SWMR writing"): wait that out
+    deadline = time.monotonic() + WRITER_TRANSITION_S
+    while True:
+        try:
+            return h5py.File(path, "r", swmr=True, locking=False)
+        except (OSError, RuntimeError) as exc:
+            err = exc
+        writer_switching = first is None and "not already open for SWMR" in str(err)
+        if not writer_switching or time.monotonic() > deadline:
+            _raise_unreadable(path, first or err)
+        time.sleep(0.02)
+        if not WriterLock(path).is_locked_by_other():
+            return _open_h5(path)       # the writer has finished meanwhile: a plain open
 
 
 def _raise_unreadable(path: Path, exc: BaseException | None) -> None:

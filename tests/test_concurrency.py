@@ -166,3 +166,47 @@ def test_kill9_writer_with_a_reader_open_then_resume_identical(tmp_path, referen
                     p.wait()
     assert reader.returncode == 0, reader.stderr.read()
     _assert_same_file(out, reference)
+
+
+#: a writer finishing a sweep: holds the lock, the file open in plain (non-SWMR) write mode, as
+#: SweepWriter.finish does while it marks the file complete; then closes it and releases the lock
+_FINISHING = """
+import sys, time, h5py
+from pathlib import Path
+from sikernel.store import WriterLock
+path, flag, hold_s = Path(sys.argv[1]), Path(sys.argv[2]), float(sys.argv[3])
+lock = WriterLock(path)
+lock.acquire()
+with h5py.File(path, "r+") as f:
+    f.attrs["touched"] = 1
+    flag.touch()
+    time.sleep(hold_s)
+lock.release()
+"""
+
+
+def test_reader_waits_out_a_writer_marking_the_file_complete(tmp_path, reference):
+    """A reader that meets the writer between SWMR mode and its closing plain-mode write (the
+    window finish() opens) waits for it instead of calling the file unreadable (a race seen in
+    CI with the test above)."""
+    import shutil
+
+    out = tmp_path / "finishing.h5"
+    shutil.copyfile(reference, out)
+    flag = tmp_path / "opened"
+    child = subprocess.Popen([sys.executable, "-c", _FINISHING, str(out), str(flag), "0.5"], cwd=REPO,
+                             stderr=subprocess.PIPE)
+    try:
+        t0 = time.monotonic()
+        while not flag.exists():
+            assert child.poll() is None, child.stderr.read().decode()
+            assert time.monotonic() - t0 < KILL_TIMEOUT_S, "finishing child did not start"
+            time.sleep(0.01)
+        assert store.WriterLock(out).is_locked_by_other()
+        res = store.open(out)             # before the fix: SIKernelError "not a readable HDF5 ..."
+        assert child.wait(timeout=KILL_TIMEOUT_S) == 0, child.stderr.read().decode()
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert _check_whole_points(res, store.open(reference)) == int(store.open(reference).done.sum())
