@@ -69,7 +69,8 @@ from . import _validate
 from ._files import chmod_as_created as _chmod_as_created
 from .errors import SIKernelError, SIKernelWarning
 
-#: version of the file layout written by this module
+#: version of the file layout written by this module; readers (and resume) refuse a file of a
+#: newer version, so bump it whenever a change would make an older sikernel misread a new file
 STORE_VERSION = 1
 _JOURNAL_SUFFIX = ".journal"
 _META = "meta.json"
@@ -1007,10 +1008,31 @@ def _raise_unreadable(path: Path, exc: BaseException | None) -> None:
                         f"{exc}){hint}") from None
 
 
+def _check_layout_version(f: Any, path: Path) -> None:
+    """Refuse a file whose layout version this module cannot read (newer, missing, malformed)."""
+    raw = f.attrs.get("sikernel_store_version")
+    if raw is None:
+        raise SIKernelError(f"{path} has no 'sikernel_store_version' attribute: not a sweep file written by "
+                            f"sikernel.store (this sikernel reads layout version {STORE_VERSION})")
+    try:
+        version = int(raw)
+        whole = version == float(raw)
+    except (TypeError, ValueError):
+        whole = False
+    if not whole or version < 1:
+        raise SIKernelError(f"{path}: sikernel_store_version={raw!r} is not a layout version (a whole number "
+                            f"from 1; this sikernel reads {STORE_VERSION}); the file was not written by "
+                            "sikernel.store or its attributes were altered")
+    if version > STORE_VERSION:
+        raise SIKernelError(f"{path} was written with sweep-file layout version {version}, newer than the "
+                            f"{STORE_VERSION} this sikernel reads: upgrade sikernel to read (or resume) it")
+
+
 def _pick_group(f: Any, path: Path, name: str | None) -> Any:
     sweeps = f.get("sweeps")
     if sweeps is None or not len(sweeps):
         raise SIKernelError(f"{path} holds no sweep (no /sweeps group); not a sikernel sweep file")
+    _check_layout_version(f, path)
     names = list(sweeps)
     if name is None:
         if len(names) > 1:
@@ -1196,6 +1218,8 @@ def _read(p: Path, name: str | None, outputs: Sequence[str] | None) -> SweepResu
             od[k] = str(d.attrs["description"])
         complete = attrs.get("status") == "complete"
         config = _inflate_axes(json.loads(attrs["config_json"]), axes)
+    except SIKernelError:
+        raise   # already says what is wrong with the file (layout version, missing sweep)
     except (OSError, RuntimeError) as exc:
         raise _TornRead(f"{p} is not a valid sikernel sweep file ({exc})") from None
     except (KeyError, ValueError) as exc:

@@ -221,6 +221,29 @@ def test_corrupted_file(tmp_path):
         store.open(tmp_path / "missing.h5")
 
 
+@pytest.mark.parametrize(("value", "message"), [
+    (store.STORE_VERSION + 1, "layout version 2, newer than the 1 this sikernel reads: upgrade"),
+    ("one", "not a layout version"),
+    (1.5, "not a layout version"),
+    (0, "not a layout version"),
+    (None, "no 'sikernel_store_version' attribute"),
+])
+def test_layout_version_checked_on_read_and_resume(tmp_path, reference, value, message):
+    """A file of a newer (or missing, or malformed) layout version is refused, not misread."""
+    out = tmp_path / "v.h5"
+    out.write_bytes(reference.read_bytes())
+    assert store.open(out).complete  # the untouched copy reads
+    with h5py.File(out, "r+") as f:
+        if value is None:
+            del f.attrs["sikernel_store_version"]
+        else:
+            f.attrs["sikernel_store_version"] = value
+    with pytest.raises(SIKernelError, match=message):
+        store.open(out)
+    with pytest.raises(SIKernelError, match=message):
+        run_sweep(CFG, out, chunk=CHUNK, resume=True, quiet=True)
+
+
 def test_no_permission(tmp_path, monkeypatch):
     ro = tmp_path / "ro"
     ro.mkdir()
