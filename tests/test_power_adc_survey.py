@@ -19,6 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sikernel import SIKernelError
 from sikernel.power import adc_survey as survey
 from sikernel.power import blocks
 from sikernel.power.coefficients import DEFAULT_COEFFICIENTS, DOC
@@ -155,3 +156,11 @@ def test_adc_fom_monotone_in_rate_and_proportional_to_energy_scale(fs, node):
     same_ft = type(t)(**{**vars(t), "f_t_hz": t7.f_t_hz})
     assert math.isclose(blocks.adc_fom_j(fs, same_ft, co) / blocks.adc_fom_j(fs, t7, co),
                         t.energy_scale / t7.energy_scale, rel_tol=1e-12)
+
+
+@pytest.mark.parametrize("kw", [{"rows": []}, {"corners_hz": np.array([0.0])},
+                                {"corners_hz": np.array([np.nan, 1e11])}])
+def test_fit_bad_input(rows, kw):
+    kw = {"rows": [r for r in rows if r.use == "fit"], **kw}
+    with pytest.raises(SIKernelError, match=r"rows|corners_hz"):
+        survey.fit(**kw)

@@ -94,7 +94,39 @@ CSV_FIELDS = ("venue", "year", "paper", "first_author", "title", "doi", "node_nm
 
 @dataclass(frozen=True)
 class SurveyADC:
-    """One ADC of the survey extract (a row of :data:`DATA_PATH`)."""
+    """One ADC of the survey extract (a row of :data:`DATA_PATH`).
+
+    Attributes
+    ----------
+    venue : str
+        "ISSCC" or "VLSI" (the survey sheet).
+    year : int
+        Publication year.
+    paper : str
+        Paper number in the proceedings.
+    first_author : str
+        First author as the survey lists it.
+    title : str
+        Paper title.
+    doi : str
+        DOI ("" where the survey has none).
+    node_nm : float
+        CMOS node in nm (the survey's TECHNOLOGY in µm × 1000).
+    architecture : str
+        The survey's architecture label (e.g. "SAR, TI").
+    fs_hz : float
+        Nyquist sample rate in S/s.
+    sndr_db : float
+        SNDR near Nyquist in dB (the survey's SNDR_plot).
+    power_w : float
+        Power in W as published.
+    survey_comment : str
+        The survey's comment (what the power includes, where the SNDR was measured).
+    use : str
+        "fit", "aside-afe", "aside-partial", "aside-sikernel" or "excluded" (:func:`classify`).
+    reason : str
+        Why a row is not fitted ("" for fitted rows).
+    """
 
     venue: str
     year: int
@@ -133,7 +165,22 @@ class SurveyADC:
 
 
 def select(fs_hz: float, sndr_db: float, node_um: object) -> bool:
-    """The selection rule on one survey row (``node_um`` is the survey's TECHNOLOGY cell, µm)."""
+    """The selection rule on one survey row.
+
+    Parameters
+    ----------
+    fs_hz : float
+        Nyquist sample rate in S/s.
+    sndr_db : float
+        SNDR near Nyquist in dB.
+    node_um : object
+        The survey's TECHNOLOGY cell (µm as a number, or a text such as "0.12 SiGe").
+
+    Returns
+    -------
+    bool
+        Whether the row represents a SerDes receiver's ADC (module docstring).
+    """
     try:
         node_nm = float(node_um) * 1000.0  # type: ignore[arg-type]
     except (TypeError, ValueError):
@@ -143,7 +190,22 @@ def select(fs_hz: float, sndr_db: float, node_um: object) -> bool:
 
 
 def classify(node_nm: float, title: str, doi: str, comment: str) -> tuple[str, str]:
-    """``(use, reason)`` of a selected row (see the module docstring)."""
+    """Use of a selected row in the fit (see the module docstring).
+
+    Parameters
+    ----------
+    node_nm : float
+        CMOS node in nm.
+    title, doi, comment : str
+        Paper title, DOI and the survey's comment on the row.
+
+    Returns
+    -------
+    use : str
+        "fit", "aside-afe", "aside-partial", "aside-sikernel" or "excluded".
+    reason : str
+        Why it is not fitted ("" for "fit").
+    """
     c = comment.lower()
     if doi in SIKERNEL_DESIGN_DOIS:
         return "aside-sikernel", SIKERNEL_DESIGN_DOIS[doi]
@@ -195,7 +257,11 @@ def extract_from_xlsx(xlsx_path: Path | str, out_path: Path | str | None = None)
     list of dict
         The rows, in survey order (ISSCC sheet, then VLSI).
     """
-    import openpyxl
+    try:
+        import openpyxl
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise SIKernelError("extract_from_xlsx needs openpyxl (pip install openpyxl); the "
+                            "committed sikernel/data/adc_survey.csv does not") from exc
 
     wb = openpyxl.load_workbook(str(xlsx_path), read_only=True, data_only=True)
     out: list[dict] = []
@@ -242,7 +308,28 @@ def _node_arrays(rows: list[SurveyADC]) -> tuple[np.ndarray, np.ndarray]:
 
 def law_fom_j(fs_hz: np.ndarray, ln_se: np.ndarray, ft_rel: np.ndarray, fom_ref_j: float,
               corner_hz: float, node_exponent: float = 1.0) -> np.ndarray:
-    """FOM_W of the law (module docstring) for arrays of rate, ln s_E and f_T ratio."""
+    """FOM_W of the law (module docstring).
+
+    Parameters
+    ----------
+    fs_hz : ndarray
+        Sample rates in S/s.
+    ln_se : ndarray
+        ln of the digital energy scale s_E of each node.
+    ft_rel : ndarray
+        f_T of each node over f_T at 7 nm.
+    fom_ref_j : float
+        FOM_W at 56 GS/s and 7 nm, J per conversion step.
+    corner_hz : float
+        Corner at 7 nm in Hz.
+    node_exponent : float, optional
+        Exponent on s_E (1: the shipped law).
+
+    Returns
+    -------
+    ndarray
+        FOM_W in J per conversion step.
+    """
     fc = corner_hz * ft_rel
     return (fom_ref_j * np.exp(node_exponent * ln_se) * (1.0 + fs_hz / fc)
             / (1.0 + REF_RATE_HZ / corner_hz))
@@ -306,10 +393,21 @@ def fit(rows: list[SurveyADC] | None = None, node_exponent: float | None = 1.0,
     Returns
     -------
     ADCFit
+
+    Raises
+    ------
+    SIKernelError
+        Fewer than 3 rows, or corners that are not positive finite numbers.
     """
     if rows is None:
         rows = [r for r in load() if r.use == "fit"]
+    if len(rows) < 3:
+        raise SIKernelError(f"fit needs at least 3 ADC rows, got {len(rows)}; pass survey rows "
+                            "(adc_survey.load()) or None for the fitted set")
     grid = CORNER_GRID_HZ if corners_hz is None else np.asarray(corners_hz, dtype=float)
+    if grid.ndim != 1 or grid.size == 0 or not np.all(np.isfinite(grid) & (grid > 0)):
+        raise SIKernelError(f"corners_hz must be a 1-D array of positive finite corners in Hz, "
+                            f"got {corners_hz!r}")
     ln_se, ft_rel = _node_arrays(rows)
     if not corner_follows_ft:
         ft_rel = np.ones_like(ft_rel)
@@ -331,7 +429,22 @@ def fit(rows: list[SurveyADC] | None = None, node_exponent: float | None = 1.0,
 
 
 def predict_j(fit_: ADCFit, rows: list[SurveyADC], corner_follows_ft: bool = True) -> np.ndarray:
-    """FOM_W of the fitted law at each row's rate and node, J per conversion step."""
+    """FOM_W of a fitted law at each row's rate and node.
+
+    Parameters
+    ----------
+    fit_ : ADCFit
+        The law's constants.
+    rows : list of SurveyADC
+        Where to evaluate it.
+    corner_follows_ft : bool, optional
+        Whether the corner scales with f_T (as in the fit that made ``fit_``).
+
+    Returns
+    -------
+    ndarray
+        FOM_W in J per conversion step.
+    """
     ln_se, ft_rel = _node_arrays(rows)
     if not corner_follows_ft:
         ft_rel = np.ones_like(ft_rel)
@@ -342,6 +455,13 @@ def predict_j(fit_: ADCFit, rows: list[SurveyADC], corner_follows_ft: bool = Tru
 def leave_one_out(rows: list[SurveyADC] | None = None, node_exponent: float | None = 1.0
                   ) -> tuple[tuple[str, ...], np.ndarray]:
     """Refit without each row and predict it.
+
+    Parameters
+    ----------
+    rows : list of SurveyADC, optional
+        Rows (default: the ``fit`` rows of :func:`load`).
+    node_exponent : float or None, optional
+        Exponent on s_E in the refits (``None``: fitted).
 
     Returns
     -------
@@ -360,7 +480,24 @@ def leave_one_out(rows: list[SurveyADC] | None = None, node_exponent: float | No
 
 def bootstrap(rows: list[SurveyADC], n: int = 400, seed: int = 1,
               node_exponent: float | None = None) -> np.ndarray:
-    """Seeded bootstrap of (F_ref, f_c, a): an (n, 3) array (coarser corner grid for speed)."""
+    """Seeded bootstrap of the fit (on a coarser corner grid, 400 values, for speed).
+
+    Parameters
+    ----------
+    rows : list of SurveyADC
+        Rows to resample.
+    n : int, optional
+        Number of resamples.
+    seed : int, optional
+        Seed of ``numpy.random.default_rng``.
+    node_exponent : float or None, optional
+        Exponent on s_E (``None``: fitted in each resample).
+
+    Returns
+    -------
+    ndarray
+        (n, 3): F_ref in J/step, f_c in Hz, node exponent, per resample.
+    """
     rng = np.random.default_rng(seed)
     grid = np.geomspace(1e9, 1e14, 400)
     out = np.empty((n, 3))
