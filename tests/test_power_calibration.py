@@ -7,7 +7,8 @@
   docs/energy-model.md, "Calibration and leave-one-out", for the gap and its causes);
 * the generated constants (``sikernel/power/_calibrated.py``) and the tables in
   ``docs/energy-model.md`` equal a fresh computation (regression guards of the generated files);
-* the ADC block against the published ADC it is sourced from (independent of the transceiver fit);
+* the ADC block against published ADCs: ``tests/test_power_adc_survey.py`` (independent of the
+  transceiver fit; the halved-ADC mutation below uses its median check);
 * coefficient draws: seeded, inside the ranges, centred on the fit.
 """
 
@@ -24,23 +25,27 @@ from sikernel.power import calibration as cal
 from sikernel.power.coefficients import DEFAULT_COEFFICIENTS, DOC, FITTED
 
 # --- tolerances, each with its source ------------------------------------------------------
-#: worst leave-one-out factor max(r, 1/r) reached by the model (3.29, Khairi RX-only figure, since
+#: worst leave-one-out factor max(r, 1/r) reached by the model (2.90, Khairi RX-only figure, since the
+#: ADC figure of merit is the median fit on Murmann's survey (issue 11, sikernel.power.adc_survey);
+#: 3.29 before it, with the Kull-sourced ADC, since
 #: the DSP receiver's MMSE is solved at several noise levels, si.DSP_MMSE_NOISE_DB; 3.22 before, with
 #: Park's KR1 budget solved at 26.5625 GHz and read at 28 GHz; 3.04 with it solved at 28 GHz, 3.42
 #: with the budget taken ball to ball, same multi-start refits; see the docs);
 #: bound = reached + a margin for last-digit changes of the optimiser
 LOO_WORST_FACTOR = 3.35
-#: rms of ln(LOO ratio) reached (0.397 with the DSP MMSE noise levels; before them 0.392 with
+#: rms of ln(LOO ratio) reached (0.377 with the survey-fitted ADC; 0.397 with the DSP MMSE noise
+#: levels and the Kull-sourced ADC; before them 0.392 with
 #: Park's KR1 budget die to die at its stated frequency and
 #: multi-start refits; 0.380 with the budget solved at 28 GHz; 0.416 with the budget ball to ball;
 #: the 0.424 stored before came from single-start refits, some
 #: of which stopped at their start; 0.455 before the analog-DFE timing law and the TX FFE subsets)
 LOO_RMS_LOG = 0.40
-#: designs predicted within the 1.5x goal when left out (13 of 16 reached: Khairi 3.29x, Park 0.60x
-#: and LaCroix 0.65x miss; Gangasani sits at 1.47x, so the bound allows it to cross)
+#: designs predicted within the 1.5x goal when left out (13 of 16 reached: Khairi 2.90x, Park 0.60x
+#: and LaCroix 0.64x miss; Gangasani sits at 1.47x, so the bound allows it to cross)
 LOO_WITHIN_GOAL_MIN = 12
 LOO_GOAL = 1.5
-#: the only 200G-class TX+RX design of the reference table (J. Q. Wang) when left out: 1.04
+#: the only 200G-class TX+RX design of the reference table (J. Q. Wang) when left out: 0.93 (1.04
+#: with the Kull-sourced ADC)
 LOO_200G_TXRX_FACTOR = 1.25
 #: shipped default vs a fresh fit (optimiser tolerance on a flat cost surface)
 REL_DEFAULT_VS_FIT = 0.05
@@ -48,9 +53,9 @@ REL_DEFAULT_VS_FIT = 0.05
 ABS_LOG_STORED = 0.02
 #: die-to-die loss of the KR1 budget recomputed vs the stored constant (stored to 0.01 dB)
 ABS_KR1_DIE_TO_DIE_DB = 0.01
-#: model ADC energy per conversion vs Kull et al. JSSC 2018 (the sourced points; ENOB 4.69 from
-#: the ">30 dB SNDR" of the title: the model must reproduce its own source within rounding)
-REL_ADC_SOURCE = 0.1
+#: |median ln(model ADC FOM / published FOM)| over the survey ADCs the law is fitted on: 0 at
+#: the fit (tests/test_power_adc_survey.py, ABS_MEDIAN_LOG); a halved ADC moves it to ln 0.5
+ABS_ADC_MEDIAN_LOG = 0.02
 
 
 @pytest.fixture(scope="module")
@@ -135,25 +140,15 @@ def test_docs_tables_are_current(fit, loo):
             assert line in doc, line
 
 
-def test_adc_block_reproduces_its_source():
-    """The ADC FOM law at 14 nm (16/12 nm preset) against Kull et al., IEEE JSSC 53(12), 2018:
-    2.0 pJ/conversion at 24 GS/s, 3.3 pJ/conversion at 72 GS/s, ENOB 4.69."""
-    from sikernel.power import blocks
-    from sikernel.power.technology import get_technology
-
-    tech = get_technology(16)
-    for fs, e_pj in ((24e9, 2.0), (72e9, 3.3)):
-        model = float(blocks.adc_w(4.69, fs, tech, DEFAULT_COEFFICIENTS)) / fs * 1e12
-        assert math.isclose(model, e_pj, rel_tol=REL_ADC_SOURCE), (fs, model)
-
-
 def test_adc_fom_rises_with_rate_and_falls_with_node():
+    """Non-decreasing in the rate (the survey fit puts the corner above the data: the rise is
+    tiny but the law keeps its form), lower in a finer node."""
     from sikernel.power import blocks
     from sikernel.power.technology import get_technology
 
     co = DEFAULT_COEFFICIENTS
     f = [blocks.adc_fom_j(fs, get_technology(5), co) for fs in (28e9, 56e9, 112e9)]
-    assert f[0] < f[1] < f[2]
+    assert f[0] <= f[1] <= f[2]
     assert blocks.adc_fom_j(56e9, get_technology(3), co) < blocks.adc_fom_j(56e9, get_technology(7), co)
 
 
@@ -201,17 +196,18 @@ def test_tx_only_and_rx_only_priced_separately():
 def test_halved_adc_energy_is_caught_out_of_sample(monkeypatch, loo):
     """Deliberate mutation: halve the ADC energy per conversion.  The refits absorb part of it
     into the other coefficients, so the in-sample fit alone would not notice; the checks that
-    use data outside the transceiver fit do: the ADC block against its published ADC, and the
-    held-out (leave-one-out) predictions of the ADC-DSP designs, which move away from the
-    stored, reviewed ones."""
-    from sikernel.power import blocks
+    use data outside the transceiver fit do: the ADC block against the published ADCs of
+    Murmann's survey (median log ratio), and the held-out (leave-one-out) predictions of the
+    ADC-DSP designs, which move away from the stored, reviewed ones."""
+    from sikernel.power import adc_survey, blocks
     from sikernel.power.technology import get_technology
 
     orig = blocks.adc_fom_j
     monkeypatch.setattr(blocks, "adc_fom_j", lambda *a, **k: 0.5 * orig(*a, **k))
-    tech = get_technology(16)
-    model = float(blocks.adc_w(4.69, 72e9, tech, DEFAULT_COEFFICIENTS)) / 72e9 * 1e12
-    assert not math.isclose(model, 3.3, rel_tol=REL_ADC_SOURCE)
+    rows = [r for r in adc_survey.load() if r.use == "fit"]
+    lr = [math.log(float(blocks.adc_w(r.enob, r.fs_hz, get_technology(r.preset_nm), DEFAULT_COEFFICIENTS))
+                   / r.power_w) for r in rows]
+    assert abs(float(np.median(lr))) > ABS_ADC_MEDIAN_LOG
     dsp = tuple(p.name for p in cal.CALIBRATION_POINTS if p.architecture == "dsp" and p.scope != "tx")
     mutated = cal.leave_one_out(DEFAULT_COEFFICIENTS, only=dsp)
     ref = np.array([loo.log_ratio[loo.names.index(n)] for n in mutated.names])

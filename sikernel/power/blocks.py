@@ -382,14 +382,18 @@ def adc_fom_j(baud: float, tech: Technology, co: EnergyCoefficients) -> float:
         FOM_W(f_s) = FOM_W,ref · s_E(node) · (1 + f_s / f_c(node)) / (1 + f_ref / f_c,7nm),
         f_c(node) = f_c,7nm · f_T(node) / f_T(7 nm),   f_ref = ADC_REF_RATE_HZ (56 GS/s)
 
-    ``FOM_W,ref`` is the FOM of a 56 GS/s TI-ADC at 7 nm.  Below the corner ``f_c`` the energy
-    per conversion step is that of the sub-ADCs and their logic (``C V²``, digital scaling
-    ``s_E``); above it the front-end track-and-hold, its input buffer and the clock (jitter)
-    must be driven ever harder and the FOM rises in proportion to ``f_s`` -- the high-speed
-    envelope of the Walden FOM in B. Murmann, "ADC Performance Survey 1997-2024" (ISSCC and
-    VLSI data: flat at low speed, slope ≈ +1 decade per decade above a corner in the GS/s
-    range).  The corner moves with the device speed (f_T).  ``FOM_W,ref`` and ``f_c,7nm`` are
-    fitted on the ADC-DSP designs.
+    ``FOM_W,ref`` is the FOM of a 56 GS/s TI-ADC at 7 nm.  The energy per conversion step is
+    that of the sub-ADCs, their logic and the interleaver (``C V²``: digital scaling ``s_E``);
+    above a corner ``f_c`` the front-end track-and-hold, its input buffer and the clock (jitter)
+    would have to be driven ever harder and the FOM would rise in proportion to ``f_s`` (the
+    high-speed envelope of B. Murmann, "ADC Performance Survey 1997-2025").  The corner moves with
+    the device speed (f_T).  Both constants are a median (least-absolute-deviation) fit of this
+    law to the survey's wireline-class ADCs (10-72 GS/s, 5-8 bit class, 28-4 nm):
+    :mod:`sikernel.power.adc_survey`, ``python -m sikernel.power.adc_survey``.  That fit finds
+    ``s_E`` consistent with the data and no rise with ``f_s`` within them: the corner sits at the
+    top of the fit's search grid (``adc_corner_hz`` = 1e14 Hz), i.e. a typical wireline ADC
+    designed for its rate has the same FOM_W from 10 to 72 GS/s at a given node (and the
+    100-200 GS/s converters whose published power includes their AFE are not above it).
 
     Parameters
     ----------

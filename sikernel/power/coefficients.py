@@ -58,9 +58,10 @@ class EnergyCoefficients:
     Attributes
     ----------
     walden_fom_j : float
-        ADC Walden figure of merit at 56 GS/s and 7 nm, J per conversion step.
+        ADC Walden figure of merit at 56 GS/s and 7 nm, J per conversion step (from the ADC
+        survey fit, :mod:`sikernel.power.adc_survey`).
     adc_corner_hz : float
-        Sample rate above which the ADC FOM rises in proportion, at 7 nm, in Hz.
+        Sample rate above which the ADC FOM rises in proportion, at 7 nm, in Hz (same fit).
     e_fa_j : float
         DSP energy per full-adder-equivalent operation in J (fitted).
     c_afe_f : float
@@ -128,13 +129,14 @@ class EnergyCoefficients:
         SNR margin kept by an unretimed link, and the design (COM) margin, in dB.
     """
 
+    # -- ADC: median fit on B. Murmann's survey (sikernel.power.adc_survey) --------
+    walden_fom_j: float = 5.485e-14
+    adc_corner_hz: float = 1.0e14
     # -- fitted (least squares in log space on the calibration table) ------------
-    walden_fom_j: float = 5.6e-14
-    adc_corner_hz: float = 6.0e10
-    e_fa_j: float = 8.722e-16
-    c_afe_f: float = 1.262e-14
-    e_fixed_j_per_bit: float = 1.247e-13
-    c_tx_out_f: float = 4.377e-13
+    e_fa_j: float = 5.75e-16
+    c_afe_f: float = 1.006e-14
+    e_fixed_j_per_bit: float = 1.149e-13
+    c_tx_out_f: float = 1.957e-13
     # -- TX driver --------------------------------------------------------------
     r_source_diff_ohm: float = 100.0
     r_term_diff_ohm: float = 100.0
@@ -142,7 +144,7 @@ class EnergyCoefficients:
     # -- TX FFE, DAC, serializer ------------------------------------------------------
     tx_ffe_bits: int = 6
     e_tx_segment_j: float = 2.0e-15
-    e_tx_ser_j: float = 5.714e-14
+    e_tx_ser_j: float = 5.993e-14
     t_fo4_s: float = 6.0e-12
     parallel_clock_hz: float = 1.0e9
     tx_dac_bits: int = 7
@@ -165,7 +167,7 @@ class EnergyCoefficients:
     rj_ui: float = 0.01
     lanes_per_pll: int = 8
     lanes_per_forwarded_clock: int = 16
-    e_cdr_j_per_symbol: float = 6.604e-13
+    e_cdr_j_per_symbol: float = 7.269e-13
     rx_share_of_fixed: float = 1.0
     # -- receiver noise / sensitivity --------------------------------------------
     noise_excess: float = 3.0
@@ -203,18 +205,21 @@ class EnergyCoefficients:
 DOC: dict[str, Coefficient] = {c.name: c for c in (
     Coefficient("walden_fom_j", "J/conversion-step",
                 "Walden FOM P/(2^ENOB f_s) (R. H. Walden, IEEE JSAC 17(4), 1999) of a 56 GS/s "
-                "TI-ADC at 7 nm (blocks.adc_fom_j), derived from L. Kull et al., 'A 24-72-GS/s 8-b "
-                "time-interleaved SAR ADC with 2.0-3.3 pJ/conversion and >30 dB SNDR at Nyquist in "
-                "14-nm CMOS FinFET', IEEE JSSC 53(12), 2018 (2.0 pJ/conv at 24 GS/s, ENOB 4.69 "
-                "from 30 dB; 14 nm as the 16/12 nm preset): 7.75e-14 J/step at 24 GS/s, 14 nm -> "
-                "5.6e-14 at 56 GS/s, 7 nm; not fitted (the transceiver data do not separate the "
-                "ADC from the DSP); range: > 10 GS/s CMOS ADCs of B. Murmann, ADC Performance "
-                "Survey 1997-2024", 1e-14, 5e-13),
+                "TI-ADC at 7 nm (blocks.adc_fom_j): median (least-absolute-deviation) fit of "
+                "the law to 15 wireline-class ADCs of B. Murmann, 'ADC Performance Survey "
+                "1997-2025' (f_s >= 10 GS/s, 25-45 dB SNDR at Nyquist, 28-4 nm bulk/FinFET, power "
+                "of the ADC alone; sikernel/data/adc_survey.csv, python -m "
+                "sikernel.power.adc_survey); a typical design, not the survey's envelope; not "
+                "fitted on transceivers; range: the fit's spread, x/÷ exp(1.0) (rms ln of the "
+                "leave-one-out predictions of the 15 ADCs)", 2e-14, 1.5e-13),
     Coefficient("adc_corner_hz", "Hz",
-                "sample rate at 7 nm above which FOM_W rises in proportion to f_s (the high-speed "
-                "envelope of Murmann's survey; scaled with f_T across nodes): from the same ADC at "
-                "24 and 72 GS/s (2.0 and 3.3 pJ/conv, equal ENOB): f_c = 50 GHz at 14 nm (f_T "
-                "250 GHz) -> 60 GHz at 7 nm; not fitted", 2e10, 2e11),
+                "sample rate at 7 nm above which FOM_W rises in proportion to f_s (scaled with "
+                "f_T across nodes): the same survey fit puts it at the top of its search grid "
+                "(1e14 Hz): typical wireline ADCs of 10-72 GS/s show no rise of FOM_W with f_s "
+                "once the node is accounted for (mean |ln| 0.826 at 1e14, 0.832 at 1e12, 0.865 "
+                "at 1e11, 0.883 at 5e10, 0.914 at 1e10 Hz), nor do the 100-200 GS/s converters "
+                "whose power includes their AFE (law / published 0.82-1.12); range: corners "
+                "from 5e10 Hz up raise the LAD cost by at most 7 %", 5e10, 1e14),
     Coefficient("e_fa_j", "J per full-adder-equivalent operation",
                 "fitted; DSP energy per full-adder cell incl. its share of registers, "
                 "clock tree and wiring at 7 nm (a bare 7 nm full adder is ~0.5 fJ)",
