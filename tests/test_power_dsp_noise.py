@@ -50,8 +50,8 @@ REL_MERGE = 1e-12
 def chain():
     ch = table.synthetic_channel(LOSS_DB, BAUD, "host")
     ps = si.pulse_set(ch.f, ch.s21, BAUD, 4)
-    front = si._grid_family(ps, 1, si.DEFAULT_SI)
-    fe = si.dsp_front_end(ps, si.DEFAULT_SI, front)
+    front = si._grid_family(ps, 1, si.settings_for(BAUD))
+    fe = si.dsp_front_end(ps, si.settings_for(BAUD), front)
     return ps, front, fe
 
 
@@ -66,7 +66,7 @@ def _naive_quadratic(w: np.ndarray, acf: np.ndarray) -> float:
 
 def test_rows_cover_every_level_and_the_reference_rows_are_unchanged(chain):
     ps, front, fe = chain
-    s = si.DEFAULT_SI
+    s = si.settings_for(BAUD)
     rows = si._dsp_rows(ps, s, front)
     assert len(rows) == 2 * len(si.DSP_FFE_TAPS) * len(si.DSP_MMSE_NOISE_DB)
     assert si.DSP_MMSE_NOISE_DB[0] == 0.0
@@ -82,7 +82,7 @@ def test_rows_cover_every_level_and_the_reference_rows_are_unchanged(chain):
 def test_row_noise_is_the_reference_noise_through_its_taps(chain):
     """var_n of every row = wᵀ R w with R the *reference* noise autocorrelation (not the scaled one)."""
     ps, front, fe = chain
-    s = si.DEFAULT_SI
+    s = si.settings_for(BAUD)
     rows = si._dsp_rows(ps, s, front)
     h2 = front["h0"] ** 2
     k = 0
@@ -101,7 +101,7 @@ def test_row_noise_is_the_reference_noise_through_its_taps(chain):
 def test_each_level_is_the_mmse_optimum_at_its_own_noise(chain):
     """Wiener: at noise level k the row solved at k has the least total MSE of its tap count."""
     fe = chain[2]
-    s = si.DEFAULT_SI
+    s = si.settings_for(BAUD)
     for n_pre, n_post in si.DSP_FFE_TAPS:
         res = {nd: si.dsp_mmse(fe, n_pre, n_post, s, nd) for nd in si.DSP_MMSE_NOISE_DB}
         for k_db in si.DSP_MMSE_NOISE_DB:
@@ -120,7 +120,7 @@ def test_each_level_is_the_mmse_optimum_at_its_own_noise(chain):
 def test_less_noise_leaves_less_isi_and_more_noise_gain(chain):
     """Solved for less noise, the equaliser removes more ISI and enhances the noise more."""
     fe = chain[2]
-    s = si.DEFAULT_SI
+    s = si.settings_for(BAUD)
     for n_pre, n_post in si.DSP_FFE_TAPS:
         isi, gain = [], []
         for nd in si.DSP_MMSE_NOISE_DB:  # decreasing noise
@@ -167,7 +167,7 @@ def test_study_eye_receiver_is_the_chosen_level(chain):
     from sikernel.system import eyes
 
     ps, front, _ = chain
-    s = si.DEFAULT_SI
+    s = si.settings_for(BAUD)
     ch = table.synthetic_channel(LOSS_DB, BAUD, "host")
     e = energy_per_bit(channel=ch, baud=BAUD, modulation="pam4", node_nm=3, target_ber=1e-4,
                        architecture="dsp")
@@ -229,7 +229,7 @@ def test_each_candidate_gets_its_cheapest_closing_level(chain, ber):
     the merged solve's candidate must cost exactly that, close exactly where one level closes and
     name that level's column."""
     ps, _, _ = chain
-    op = si.op_table(ps, si.DEFAULT_SI, families=("dsp",))
+    op = si.op_table(ps, si.settings_for(BAUD), families=("dsp",))
     kw = {"levels": 4, "baud": BAUD, "target_ber": ber, "tech": get_technology(3),
           "co": DEFAULT_COEFFICIENTS}
     merged = budget.solve(op, **kw)

@@ -118,7 +118,7 @@ def _naive_dsp_eye(ch, baud: float, e):
     ADC quantisation noise by the budget's formula, eye on a fine grid.  Inputs taken from the
     operating point: the front end's choice (CTLE, TX FFE, cursor instant), the RX FFE tap
     split, the noise level its MMSE was solved at, the launch swing and the ENOB."""
-    s = si.DEFAULT_SI
+    s = si.settings_for(baud)  # the rate's reference receiver (the eye's input)
     ps = si.pulse_set(ch.f, ch.s21, baud, 4)
     front = si._grid_family(ps, 1, s)  # the settings the energy model chose (inputs)
     m = s.samples_per_ui
@@ -215,7 +215,7 @@ def test_dsp_eye_noise_and_scale_are_the_energy_models(dsp_point):
 def test_dsp_eye_without_rx_ffe_would_be_closed(dsp_point):
     """The defect this fixes: the same point without the RX FFE (the old eye) is closed."""
     ch, baud, e, _, _ = dsp_point
-    s = si.DEFAULT_SI
+    s = si.settings_for(baud)  # the rate's reference receiver (the eye's input)
     ps = si.pulse_set(ch.f, ch.s21, baud, 4)
     front = si._grid_family(ps, 1, s)
     k, c, m = front["ctle_index"], front["tx_taps"], ps.samples_per_ui
@@ -257,7 +257,7 @@ def test_linear_and_analog_eyes_against_numpy_reference(name, rate, monkeypatch,
     import sikernel.eye.stateye as se
 
     ch, baud, e = _operating_point(name, rate)
-    s = si.DEFAULT_SI
+    s = si.settings_for(baud)  # the rate's reference receiver (the eye's input)
     # the operating point's settings (inputs of the eye): swing, TX FFE, CTLE, DFE taps
     n_dfe = int(e.eq_settings["dfe_taps"]) if e.architecture == "analog" else 0
     ps = si.pulse_set(ch.f, ch.s21, baud, 4)
