@@ -131,10 +131,10 @@ class EnergyCoefficients:
     # -- fitted (least squares in log space on the calibration table) ------------
     walden_fom_j: float = 5.6e-14
     adc_corner_hz: float = 6.0e10
-    e_fa_j: float = 8.722e-16
-    c_afe_f: float = 1.262e-14
-    e_fixed_j_per_bit: float = 1.247e-13
-    c_tx_out_f: float = 4.377e-13
+    e_fa_j: float = 6.537e-16
+    c_afe_f: float = 1e-14
+    e_fixed_j_per_bit: float = 1.169e-13
+    c_tx_out_f: float = 1.474e-13
     # -- TX driver --------------------------------------------------------------
     r_source_diff_ohm: float = 100.0
     r_term_diff_ohm: float = 100.0
@@ -142,7 +142,7 @@ class EnergyCoefficients:
     # -- TX FFE, DAC, serializer ------------------------------------------------------
     tx_ffe_bits: int = 6
     e_tx_segment_j: float = 2.0e-15
-    e_tx_ser_j: float = 5.714e-14
+    e_tx_ser_j: float = 5.926e-14
     t_fo4_s: float = 6.0e-12
     parallel_clock_hz: float = 1.0e9
     tx_dac_bits: int = 7
@@ -165,7 +165,7 @@ class EnergyCoefficients:
     rj_ui: float = 0.01
     lanes_per_pll: int = 8
     lanes_per_forwarded_clock: int = 16
-    e_cdr_j_per_symbol: float = 6.604e-13
+    e_cdr_j_per_symbol: float = 7.19e-13
     rx_share_of_fixed: float = 1.0
     # -- receiver noise / sensitivity --------------------------------------------
     noise_excess: float = 3.0
