@@ -32,8 +32,8 @@ HELD_OUT_L_GUARD = 3.0
 #: name -> predicted / published measured with the shipped coefficients (December 2026; documentation
 #: of the miss, the guard is HELD_OUT_L_GUARD).
 #: A. Mostafa et al., ISSCC 2025 7.2 (5 nm, 212.5 Gb/s, 2.2 pJ/b, > 46 dB; title): 1.85x over
-#: (2.13x before the DSP MMSE noise levels, 2.08x before the rate's RX bandwidth and its refit) -- the same design
-#: held before at confidence L from an unnamed secondary summary, now identified.
+#: (2.13x before the DSP MMSE noise levels, 2.08x before the rate's RX bandwidth and its refit) --
+#: the same design held before at confidence L from an unnamed secondary summary, now identified.
 #: M. Gambhir et al., VLSI 2026 C25.1 (3 nm, 212.5 Gb/s, 2.05 pJ/b, 55 dB reach): 2.28x over. It did
 #: not close until the SI chain used 802.3dj's reference-receiver bandwidth at 106.25 GBd
 #: (si.settings_for: f_r = 0.58 f_b, was 0.75 f_b): less noise bandwidth, the DSP family's reach at
