@@ -131,12 +131,19 @@ def test_less_noise_leaves_less_isi_and_more_noise_gain(chain):
         assert all(b >= a * (1.0 - REL_WIENER) for a, b in itertools.pairwise(gain)), gain
 
 
-@pytest.mark.parametrize("loss_db", [45.0, LOSS_DB])
+#: a loss (dB, 106.25 GBd host channel, channel path, 3 nm, BER 1e-4) that the DSP receiver
+#: closes with the MMSE noise levels and not with the reference level alone -- regression guard
+#: of the model's output: the reference-level-only reach is 50 dB since the SI chain uses 802.3dj's
+#: f_r = 0.58 f_b at this rate (it was below 50 dB with 0.75 f_b); 52 dB leaves a 2 dB margin
+REF_LEVEL_ALONE_FAILS_DB = 52.0
+
+
+@pytest.mark.parametrize("loss_db", [45.0, REF_LEVEL_ALONE_FAILS_DB])
 def test_energy_with_levels_never_above_the_reference_level_alone(monkeypatch, loss_db):
     """The budget picks the cheapest closing level; with the reference level alone it can only
     do worse (same front end, a subset of the rows).  3 nm, BER 1e-4: at 45 dB both close and the
-    levels pick -6 dB; at 50 dB the reference level alone does not close (its residual ISI caps
-    the SNR) and the levels do -- the reach the change moves."""
+    levels pick -6 dB; at REF_LEVEL_ALONE_FAILS_DB the reference level alone does not close (its
+    residual ISI caps the SNR) and the levels do -- the reach the change moves."""
     ch = table.synthetic_channel(loss_db, BAUD, "host")
     kw = {"channel": ch, "baud": BAUD, "modulation": "pam4", "node_nm": 3, "target_ber": 1e-4,
           "architecture": "dsp"}
@@ -144,7 +151,7 @@ def test_energy_with_levels_never_above_the_reference_level_alone(monkeypatch, l
     assert e.eq_settings["mmse_noise_db"] in si.DSP_MMSE_NOISE_DB
     assert e.eq_settings["mmse_noise_db"] < 0.0
     monkeypatch.setattr(si, "DSP_MMSE_NOISE_DB", (0.0,))
-    if loss_db == LOSS_DB:
+    if loss_db == REF_LEVEL_ALONE_FAILS_DB:
         with pytest.raises(LinkNotClosingError):
             energy_per_bit(**kw)
         return
