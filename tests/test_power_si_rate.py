@@ -155,3 +155,11 @@ def test_explicit_settings_key_their_own_table():
     s = si.DEFAULT_SI
     assert table._key(106.25e9, 4, si.settings_for(106.25e9)) != table._key(106.25e9, 4, s)
     assert si.settings_for(106.25e9, s) is s
+
+
+def test_energy_result_records_its_reference_receiver():
+    from sikernel.power import energy_per_bit
+
+    for baud, ratio in standards_points().values():
+        e = energy_per_bit(loss_db=10.0, baud=baud)
+        assert e.meta["si_f_r_ratio"] == pytest.approx(ratio, rel=RTOL_ROUNDING)
