@@ -171,13 +171,13 @@ def test_channel_path_matches_loss_path_roughly():
 
 def test_every_packaged_table_is_shipped():
     from sikernel.power import table
-    from sikernel.power.si import DEFAULT_SI
+    from sikernel.power.si import settings_for
 
     for entry in table.PACKAGED:
         assert table.packaged_path(entry).is_file(), entry
     # the entries without crosstalk keep the keys they had before crosstalk existed
     assert table.packaged_path((53.125e9, 4)).name == (
-        f"power-table-{table._key(53.125e9, 4, DEFAULT_SI, 'host')}.npz")
+        f"power-table-{table._key(53.125e9, 4, settings_for(53.125e9), 'host')}.npz")
 
 
 @pytest.mark.parametrize("baud,levels,loss,kind", [(53.125e9, 4, 20.0, "host"), (106.25e9, 4, 7.5, "host"),
@@ -186,9 +186,9 @@ def test_every_packaged_table_is_shipped():
 def test_shipped_tables_match_a_fresh_si_chain(baud, levels, loss, kind):
     """A shipped table row equals the SI chain rerun from scratch (catches stale tables)."""
     from sikernel.power import table
-    from sikernel.power.si import DEFAULT_SI
+    from sikernel.power.si import settings_for
 
-    path = table.PACKAGED_DIR / f"power-table-{table._key(baud, levels, DEFAULT_SI, kind)}.npz"
+    path = table.PACKAGED_DIR / f"power-table-{table._key(baud, levels, settings_for(baud), kind)}.npz"
     assert path.is_file(), f"missing shipped table {path.name}: run python -m sikernel.power.table"
     t = table._load(path)
     i = int(np.argmin(np.abs(t.loss_db - loss)))

@@ -67,14 +67,16 @@ DSP_RATE_GBPS = 212.5
 
 #: REGRESSION GUARDS ONLY (the code's own output, not validation): (path, rate Gb/s) ->
 #: (architecture, eye height equalised V, closure equalised dB) from ``study._eyes``; re-recorded
-#: by the lead (December 2026, second round) after the multi-start refit moved the operating
-#: points (launch swing 0.11 / 0.11 / 0.10 V); the NumPy reference test above passes at the new
-#: points (earlier: after the analog-DFE timing law, the TX FFE subsets and the first refit;
-#: before that 8e39bf7, b6f6e4c)
+#: (December 2026) after the joint refit of the survey-fitted ADC figure of merit and the SI chain's
+#: rate reference-receiver bandwidth (si.settings_for: 0.58 f_b at 106.25 GBd for the 212.5 Gb/s
+#: point) moved the operating points (launch swing 0.13 / 0.16 / 0.14 V, was 0.11 / 0.11 / 0.10 V
+#: before both); the NumPy reference tests above pass at the new points (earlier: the lead's
+#: second-round recording after the multi-start refit; after the analog-DFE timing law, the TX FFE
+#: subsets and the first refit; before that 8e39bf7, b6f6e4c)
 RECORDED = {
-    ("cpo", 106.25): ("linear", 0.018764808180589492, 5.245976672851919),
-    ("cpo", 212.5): ("analog", 0.0057577902017249185, 10.545858128058917),
-    ("npo", 106.25): ("analog", 0.005767919025774568, 5.975722557353982),
+    ("cpo", 106.25): ("linear", 0.02221681402043115, 5.181664915178265),
+    ("cpo", 212.5): ("analog", 0.01329161514046425, 8.134817612146676),
+    ("npo", 106.25): ("analog", 0.008485833508684799, 5.526448575801005),
 }
 
 
@@ -118,7 +120,7 @@ def _naive_dsp_eye(ch, baud: float, e):
     ADC quantisation noise by the budget's formula, eye on a fine grid.  Inputs taken from the
     operating point: the front end's choice (CTLE, TX FFE, cursor instant), the RX FFE tap
     split, the noise level its MMSE was solved at, the launch swing and the ENOB."""
-    s = si.DEFAULT_SI
+    s = si.settings_for(baud)  # the rate's reference receiver (the eye's input)
     ps = si.pulse_set(ch.f, ch.s21, baud, 4)
     front = si._grid_family(ps, 1, s)  # the settings the energy model chose (inputs)
     m = s.samples_per_ui
@@ -215,7 +217,7 @@ def test_dsp_eye_noise_and_scale_are_the_energy_models(dsp_point):
 def test_dsp_eye_without_rx_ffe_would_be_closed(dsp_point):
     """The defect this fixes: the same point without the RX FFE (the old eye) is closed."""
     ch, baud, e, _, _ = dsp_point
-    s = si.DEFAULT_SI
+    s = si.settings_for(baud)  # the rate's reference receiver (the eye's input)
     ps = si.pulse_set(ch.f, ch.s21, baud, 4)
     front = si._grid_family(ps, 1, s)
     k, c, m = front["ctle_index"], front["tx_taps"], ps.samples_per_ui
@@ -257,7 +259,7 @@ def test_linear_and_analog_eyes_against_numpy_reference(name, rate, monkeypatch,
     import sikernel.eye.stateye as se
 
     ch, baud, e = _operating_point(name, rate)
-    s = si.DEFAULT_SI
+    s = si.settings_for(baud)  # the rate's reference receiver (the eye's input)
     # the operating point's settings (inputs of the eye): swing, TX FFE, CTLE, DFE taps
     n_dfe = int(e.eq_settings["dfe_taps"]) if e.architecture == "analog" else 0
     ps = si.pulse_set(ch.f, ch.s21, baud, 4)

@@ -249,6 +249,10 @@ def energy_per_bit(channel: Any = None, loss_db: float | None = None, baud: floa
                     architecture=arch, target_ber=ber, scope=sc, il_db=il, si_path=path,
                     clocking=clk, tx_kind=txk)
     out.meta["crosstalk"] = None if xt is None else {"name": xt.name, **xt.key()}
+    from .si import settings_for
+
+    # the reference receiver the SI figures were computed with (RX AFE bandwidth of the rate)
+    out.meta["si_f_r_ratio"] = settings_for(fb).f_r_ratio
     return out
 
 

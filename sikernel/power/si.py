@@ -6,7 +6,9 @@ COM figure-of-merit terms (IEEE 802.3 Annex 93A.1.6, eqs. 93A-30…36) that the
 noise budget of :mod:`sikernel.power.budget` needs:
 
 * pulse responses by :func:`sikernel.response.pulse_from_h` (93A-24), with the TX
-  rise-time filter (93A-46) and the RX AFE (93A-20) from :mod:`sikernel.eq.filters`;
+  rise-time filter (93A-46) and the RX AFE (93A-20) from :mod:`sikernel.eq.filters`; the
+  AFE bandwidth is that of the rate's standard (:func:`settings_for`: 802.3ck ``0.75 f_b`` at
+  53.125 GBd, 802.3dj ``0.58 f_b`` at 106.25 GBd, a power law in between);
 * the CTLE of 93A-22 (``fz = fp1 = 0.4 f_b``, ``fp2 = f_b``, the 802.3ck ratios),
   DC gain 0 … -20 dB in 1 dB steps, written as two basis pulses
   (``g · B1 + B2``) so that :func:`sikernel.eq.grid.grid_search` can search the
@@ -34,7 +36,7 @@ every figure is exactly that of the chain without crosstalk.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -78,7 +80,8 @@ class SISettings:
         TX 20-80 % rise time in UI (802.3ck: 8 ps at 53.125 GBd ≈ 0.43 UI; 802.3dj 4 ps
         at 106.25 GBd ≈ 0.43 UI).
     f_r_ratio : float
-        RX AFE bandwidth / f_b (93A-20; 0.75 in 802.3ck).
+        RX AFE bandwidth / f_b (93A-20; 0.75 in 802.3ck, 0.58 in 802.3dj 178A; the rate's
+        value comes from :func:`settings_for`).
     fz_ratio, fp2_ratio : float
         CTLE zero (= first pole) and second pole over f_b (0.4 and 1.0 in 802.3ck).
     eta0_v2_per_hz, snr_tx_db, sigma_rj_ui, a_dd_ui, r_lm
@@ -99,7 +102,82 @@ class SISettings:
     adc_clip_sigma: float = 3.0
 
 
+#: The 802.3ck reference receiver (f_r = 0.75 f_b): :func:`settings_for` at 53.125 GBd and below.
 DEFAULT_SI = SISettings()
+
+#: (symbol rate in Bd, RX AFE ``f_r / f_b``) of the two standards' reference receivers: IEEE
+#: 802.3ck (Clause 163 COM table; the 3ck_SA COM sheets, ``f_r = 0.75`` x ``f_b``) at 53.125 GBd and
+#: IEEE P802.3dj (Annex 178A reference receiver, draft D3.3-era values as transcribed in public COM
+#: code; the same 0.58 as the "802.3dj-kr" preset of :mod:`sikernel.eye.presets`) at 106.25 GBd.
+F_R_REFERENCE: tuple[tuple[float, float], tuple[float, float]] = ((53.125e9, 0.75), (106.25e9, 0.58))
+
+
+def f_r_ratio_for(baud: float) -> float:
+    """RX AFE bandwidth over ``f_b`` of the reference receiver at a symbol rate (93A-20).
+
+    The standards give two points (:data:`F_R_REFERENCE`): 802.3ck ``f_r = 0.75 f_b`` at
+    53.125 GBd (39.84 GHz) and 802.3dj ``f_r = 0.58 f_b`` at 106.25 GBd (61.63 GHz).  The
+    receiver front end's absolute bandwidth grows less than in proportion to the rate because it
+    is bounded by the node's transistor and interconnect bandwidth, not by the rate; between the
+    two points the absolute bandwidth is interpolated linearly in ``log f_b``-``log f_r``
+    (a power law ``f_r ∝ f_b^0.629``), so that the ratio falls smoothly from 0.75 to 0.58 and
+    energy versus baud has no step; outside ``[53.125, 106.25]`` GBd the nearest standard's
+    ratio is held (no standard to extrapolate towards).
+
+    Parameters
+    ----------
+    baud : float
+        Symbol rate in Bd (> 0).
+
+    Returns
+    -------
+    float
+        ``f_r / f_b``.
+
+    Raises
+    ------
+    SIKernelError
+        ``baud`` not a positive finite number.
+    """
+    fb = _validate.positive("baud", baud)
+    (b0, r0), (b1, r1) = F_R_REFERENCE
+    if fb <= b0:
+        return r0
+    if fb >= b1:
+        return r1
+    w = math.log(fb / b0) / math.log(b1 / b0)
+    f_r_hz = math.exp((1.0 - w) * math.log(r0 * b0) + w * math.log(r1 * b1))
+    return f_r_hz / fb
+
+
+def settings_for(baud: float, s: SISettings | None = None) -> SISettings:
+    """Reference-receiver settings of a symbol rate (``s`` itself when given: a user override wins).
+
+    :data:`DEFAULT_SI` with the RX AFE bandwidth of the rate (:func:`f_r_ratio_for`).  The
+    other 802.3dj 178A values are not taken over, on purpose: the TX rise time is the same
+    0.425 UI in both standards (8 ps at 53.125 GBd, 4 ps at 106.25 GBd); the CTLE zero and
+    poles have the same ratios to ``f_b`` (0.4, 1.0) and 178A's ``g_DC`` range (-15 ... 0 dB) is
+    inside the searched -20 ... 0 dB; ``η0`` (6e-9 against 8.2e-9 V²/GHz) only weights the
+    equaliser search, because the budget rescales the thermal noise to the receiver's own density
+    (:data:`sikernel.power.budget.ETA0_SI_V2_PER_HZ`, derived from its g_m) and solves the DSP
+    receiver's MMSE at several noise levels (:data:`DSP_MMSE_NOISE_DB`) that span the -1.4 dB
+    difference.
+
+    Parameters
+    ----------
+    baud : float
+        Symbol rate in Bd (> 0).
+    s : SISettings, optional
+        Explicit settings; returned unchanged.
+
+    Returns
+    -------
+    SISettings
+    """
+    if s is not None:
+        return s
+    r = f_r_ratio_for(baud)
+    return DEFAULT_SI if r == DEFAULT_SI.f_r_ratio else replace(DEFAULT_SI, f_r_ratio=r)
 
 
 def tx_grid(active: tuple[int, ...] | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -138,7 +216,7 @@ def _ctle_basis(f: np.ndarray, baud: float, s: SISettings) -> tuple[np.ndarray, 
     return 1.0 / den, (1j * f / fz) / den
 
 
-def ctle_peaking_db(gdc_db: np.ndarray, baud: float, s: SISettings = DEFAULT_SI) -> np.ndarray:
+def ctle_peaking_db(gdc_db: np.ndarray, baud: float, s: SISettings | None = None) -> np.ndarray:
     """Peaking of each CTLE setting: max over ``0 < f ≤ f_b`` of ``|H(f)/H(0)|`` in dB.
 
     Parameters
@@ -148,13 +226,14 @@ def ctle_peaking_db(gdc_db: np.ndarray, baud: float, s: SISettings = DEFAULT_SI)
     baud : float
         Symbol rate ``f_b`` in Bd (sets the zero and poles through ``s``).
     s : SISettings, optional
-        Reference-receiver parameters (``fz_ratio``, ``fp2_ratio``).
+        Reference-receiver parameters (``fz_ratio``, ``fp2_ratio``); default :func:`settings_for`.
 
     Returns
     -------
     numpy.ndarray
         Peaking in dB, one per setting.
     """
+    s = settings_for(baud, s)
     f = np.linspace(0.0, baud, 257)
     b1, b2 = _ctle_basis(f, baud, s)
     g = 10.0 ** (np.asarray(gdc_db, dtype=float)[:, None] / 20.0)
@@ -211,7 +290,7 @@ class PulseSet:
 
 
 def pulse_set(f_hz: np.ndarray, h: np.ndarray, baud: float, levels: int,
-              s: SISettings = DEFAULT_SI, crosstalk: Any = None) -> PulseSet:
+              s: SISettings | None = None, crosstalk: Any = None) -> PulseSet:
     """Pulse responses (1 V launch) through TX rise time, channel, RX AFE and the CTLE basis.
 
     Parameters
@@ -225,7 +304,8 @@ def pulse_set(f_hz: np.ndarray, h: np.ndarray, baud: float, levels: int,
     levels : int
         Number of PAM levels (carried into the result).
     s : SISettings, optional
-        Reference-receiver parameters.
+        Reference-receiver parameters; default :func:`settings_for` of ``baud`` (the RX AFE
+        bandwidth of the rate's standard).
     crosstalk : CrosstalkModel, optional
         Power-sum FEXT/NEXT model of the channel (:mod:`sikernel.power.crosstalk`); None
         (default) or an inactive model: no aggressors.
@@ -245,6 +325,7 @@ def pulse_set(f_hz: np.ndarray, h: np.ndarray, baud: float, levels: int,
     f = _validate.frequency_grid(f_hz, name="f_hz", uniform=True)
     _uniform_from_dc(f, h)
     fb = _validate.positive("baud", baud)
+    s = settings_for(fb, s)
     m = int(s.samples_per_ui)
     ht = filters.tx_rise_time_filter(f, s.t_r_ui / fb)
     hr = filters.rx_afe_filter(f, s.f_r_ratio * fb)
@@ -537,7 +618,7 @@ def _preset(ps: PulseSet, s: SISettings, bmax: np.ndarray):
     return get_preset("802.3ck-kr", **over)
 
 
-def op_table(ps: PulseSet, s: SISettings = DEFAULT_SI,
+def op_table(ps: PulseSet, s: SISettings | None = None,
              families: tuple[str, ...] = ("linear", "analog")) -> OpTable:
     """Equalise every candidate configuration of ``families`` and return their SI figures.
 
@@ -546,7 +627,8 @@ def op_table(ps: PulseSet, s: SISettings = DEFAULT_SI,
     ps : PulseSet
         Basis pulses and noise of the channel (:func:`pulse_set`).
     s : SISettings, optional
-        Reference-receiver parameters.
+        Reference-receiver parameters; default :func:`settings_for` of ``ps.baud`` (give the
+        settings ``ps`` was formed with).
     families : tuple of str, optional
         Families to evaluate: any of "linear", "analog", "dsp".
 
@@ -555,6 +637,7 @@ def op_table(ps: PulseSet, s: SISettings = DEFAULT_SI,
     OpTable
         One column per configuration (per volt of launch amplitude; ``var_n`` in V²).
     """
+    s = settings_for(ps.baud, s)
     rows: list[dict] = []
     one_tap = None
     # every slicer-receiver configuration once per TX FFE subset (TX_SUBSETS): the budget, not
@@ -606,6 +689,7 @@ __all__ = [
     "DEFAULT_SI",
     "DSP_DFE_BMAX",
     "DSP_MMSE_NOISE_DB",
+    "F_R_REFERENCE",
     "TX_AXES",
     "TX_SUBSETS",
     "PulseSet",
@@ -613,8 +697,10 @@ __all__ = [
     "ctle_peaking_db",
     "dsp_front_end",
     "dsp_mmse",
+    "f_r_ratio_for",
     "op_table",
     "pulse_set",
+    "settings_for",
     "tx_grid",
     "tx_subset_names",
 ]

@@ -67,7 +67,7 @@ from .budget import OpTable
 from .crosstalk import CrosstalkModel
 
 #: bump when the SI chain or the table layout changes (invalidates disk caches)
-TABLE_VERSION = "5"
+TABLE_VERSION = "6"
 #: loss grid of the tables (dB at the Nyquist frequency)
 LOSS_GRID_DB = np.arange(0.0, 60.0 + 1e-9, 0.5)
 #: frequency points per baud of the synthetic channel grid (record = 512 UI)
@@ -129,7 +129,7 @@ def packaged_path(entry: tuple) -> Path:
     Path
     """
     baud, levels, kind, xt = packaged_entry(entry)
-    return PACKAGED_DIR / f"power-table-{_key(baud, levels, si.DEFAULT_SI, kind, xt)}.npz"
+    return PACKAGED_DIR / f"power-table-{_key(baud, levels, si.settings_for(baud), kind, xt)}.npz"
 
 
 def synthetic_grid(baud: float) -> np.ndarray:
@@ -427,7 +427,7 @@ def _cache_dir() -> Path:
     return Path(os.environ.get("SIKERNEL_CACHE_DIR", Path.home() / ".cache" / "sikernel")) / "power"
 
 
-def build_table(baud: float, levels: int, s: si.SISettings = si.DEFAULT_SI,
+def build_table(baud: float, levels: int, s: si.SISettings | None = None,
                 progress: bool = False, kind: str = "host",
                 crosstalk: CrosstalkModel | None = None) -> LossTable:
     """Run the full SI chain on every grid loss (seconds; normally reached through :func:`get_table`).
@@ -439,7 +439,7 @@ def build_table(baud: float, levels: int, s: si.SISettings = si.DEFAULT_SI,
     levels : int
         Number of PAM levels.
     s : SISettings, optional
-        Reference-receiver parameters.
+        Reference-receiver parameters; default :func:`sikernel.power.si.settings_for` of ``baud``.
     progress : bool, optional
         Show a tqdm progress bar.
     kind : str, optional
@@ -452,6 +452,7 @@ def build_table(baud: float, levels: int, s: si.SISettings = si.DEFAULT_SI,
     -------
     LossTable
     """
+    s = si.settings_for(baud, s)
     rows = []
     it = LOSS_GRID_DB
     if progress:
@@ -536,7 +537,7 @@ def envelopes(raw: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 
 
 def raw_figures_at(loss_db: float, baud: float, levels: int,
-                   s: si.SISettings = si.DEFAULT_SI, kind: str = "host",
+                   s: si.SISettings | None = None, kind: str = "host",
                    crosstalk: CrosstalkModel | None = None) -> dict[str, np.ndarray]:
     """The un-enveloped figures of one loss, computed afresh (what a table row stores in ``raw``).
 
@@ -549,7 +550,7 @@ def raw_figures_at(loss_db: float, baud: float, levels: int,
     levels : int
         Number of PAM levels.
     s : SISettings, optional
-        Reference-receiver parameters.
+        Reference-receiver parameters; default :func:`sikernel.power.si.settings_for` of ``baud``.
     kind : str, optional
         Synthetic channel kind.
     crosstalk : CrosstalkModel, optional
@@ -560,6 +561,7 @@ def raw_figures_at(loss_db: float, baud: float, levels: int,
     dict
         Name -> figures per configuration (MLSD gain folded into ``a``).
     """
+    s = si.settings_for(baud, s)
     ch = synthetic_channel(float(loss_db), baud, kind)
     op = si.op_table(si.pulse_set(ch.f, ch.s21, baud, levels, s, crosstalk=crosstalk), s,
                      families=("linear", "analog", "dsp"))
@@ -603,7 +605,7 @@ def _load(path: Path) -> LossTable | None:
         return None
 
 
-def get_table(baud: float, levels: int, s: si.SISettings = si.DEFAULT_SI,
+def get_table(baud: float, levels: int, s: si.SISettings | None = None,
               progress: bool = False, kind: str = "host",
               crosstalk: CrosstalkModel | None = None) -> LossTable:
     """The table for (baud, levels, settings): from memory, the disk cache, or built and cached.
@@ -615,7 +617,7 @@ def get_table(baud: float, levels: int, s: si.SISettings = si.DEFAULT_SI,
     levels : int
         Number of PAM levels.
     s : SISettings, optional
-        Reference-receiver parameters.
+        Reference-receiver parameters; default :func:`sikernel.power.si.settings_for` of ``baud``.
     progress : bool, optional
         Show a progress bar when the table is built.
     kind : str, optional
@@ -629,6 +631,7 @@ def get_table(baud: float, levels: int, s: si.SISettings = si.DEFAULT_SI,
     """
     if crosstalk is not None and not crosstalk.active:
         crosstalk = None
+    s = si.settings_for(float(baud), s)
     key = _key(float(baud), int(levels), s, kind, crosstalk)
     t = _MEMORY.get(key)
     if t is not None:

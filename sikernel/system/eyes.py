@@ -133,7 +133,9 @@ def eyes(ch, baud: float, e, target_ber: float,
       so for an MLSD operating point the eye is pessimistic by about that much; the row
       says so (``eye_equalised_excludes_mlsd``, ``eye_equalised_mlsd_gain_db``).
 
-    All eyes use the COM thermal noise density ``η0`` of :data:`sikernel.power.si.DEFAULT_SI`
+    All eyes use the reference receiver of the rate (:func:`sikernel.power.si.settings_for`:
+    the RX AFE bandwidth of 802.3ck at 53.125 GBd, of 802.3dj at 106.25 GBd, as the energy
+    chain does), its COM thermal noise density ``η0``
     (8.2e-18 V²/Hz, not the receiver's own η0 of the operating point), the TX SNR and the
     jitter terms, at ``target_ber``.  With ``crosstalk`` (the model the operating point was
     priced with) the equaliser is searched with the same aggressors, and the equalised eye's
@@ -169,8 +171,8 @@ def eyes(ch, baud: float, e, target_ber: float,
     from ..eye.stateye import stat_eye
     from ..power import si
 
-    s = si.DEFAULT_SI
-    ps = si.pulse_set(ch.f, ch.s21, baud, 4, crosstalk=crosstalk)
+    s = si.settings_for(baud)
+    ps = si.pulse_set(ch.f, ch.s21, baud, 4, s, crosstalk=crosstalk)
     amp = float(e.eq_settings["launch_peak_v"])
     m = ps.samples_per_ui
     kw = {"samples_per_ui": m, "modulation": "pam4", "snr_tx_db": s.snr_tx_db,
