@@ -425,6 +425,9 @@ def _checks(models: dict, cache: dict) -> list[dict[str, Any]]:
                 "its SerDes replaced by the model's",
                 "ratio_to_mid": saving / s.value,
                 "implied_rest_of_system_w": (p_plug - p_cpo) / s.value - p_plug})
+    from .system.checks import claim_checks
+
+    out.extend(claim_checks(model))
     return out
 
 

@@ -148,6 +148,12 @@ class PortModel:
     ------
     SIKernelError
         Unknown architecture; a host link no SerDes closes.
+
+    Warns
+    -----
+    SIKernelWarning
+        An engine whose external laser source does not give a lane the light its link budget
+        asks for (:meth:`els_budget_margin_db` < 0 at the point values).
     """
 
     def __init__(self, architecture: str, gen: Generation, *, paths: dict[str, PathSpec] | None = None,
@@ -191,6 +197,21 @@ class PortModel:
         self._cache = cache
         self._curves_ready = False
         self._lin_eq_w = 0.0
+        if self.arch.optics == "engine":
+            margin = self.els_budget_margin_db()
+            if margin < 0:
+                import warnings
+
+                from ..errors import SIKernelWarning
+
+                warnings.warn(SIKernelWarning(
+                    f"{self.arch.name} {gen.name}: the external laser source gives "
+                    f"{p['els_laser_out_dbm'] - 10 * math.log10(p['els_lanes_per_laser']):.1f} dBm per lane "
+                    f"(els_laser_out_dbm={p['els_laser_out_dbm']:g} over els_lanes_per_laser="
+                    f"{p['els_lanes_per_laser']:g}), {-margin:.1f} dB short of the lane's link budget "
+                    f"els_lane_optical_dbm={p['els_lane_optical_dbm']:g}; the laser power is priced for "
+                    "the light it gives, so raise the laser class or share each laser over fewer lanes"),
+                    stacklevel=2)
         if self.arch.linear_eq_directions:
             self._lin_eq_w = components.linear_eq_w(_module_peaking_db(p), gen.baud, gen.module_node_nm)
 
@@ -442,12 +463,12 @@ class PortModel:
             out["other"] = v["module_other_w"] * np.ones_like(np.asarray(v["module_driver_w"], dtype=float))
         else:
             if g.cpo_modulator == "ring":
-                out["driver"] = components.ring_driver_w(v["ring_c_f"], v["ring_vpp_v"], g.baud,
-                                                         v["ring_predriver_factor"]) * n
+                out["driver"] = _ring_driver_w(v, g) * n
                 out["modulator_tuning"] = v["ring_heater_w"] * n
             else:
                 out["driver"] = v["module_driver_w"] * v["mzm_driver_factor"] * n
-            out["laser"] = components.els_laser_w(v["els_lane_optical_dbm"], v["els_wpe"]) * n
+            out["laser"] = components.els_laser_w(v["els_laser_out_dbm"], v["els_lanes_per_laser"],
+                                                  v["els_wpe"]) * n
             out["tia"] = v["module_tia_w"] * v["engine_tia_factor"] * n
             out["other"] = v["engine_other_w"] * np.ones_like(np.asarray(v["module_tia_w"], dtype=float))
         if a.linear_eq_directions:
@@ -458,8 +479,31 @@ class PortModel:
         """Lasers per lane of the external laser source (engines), None for module lasers."""
         if self.arch.optics != "engine":
             return None
-        p = self.point
-        return float(components.lasers_per_lane(p["els_lane_optical_dbm"], p["els_laser_out_dbm"]))
+        return float(components.lasers_per_lane(self.point["els_lanes_per_laser"]))
+
+    def els_budget_margin_db(self, v: dict[str, Any] | None = None) -> Any:
+        """Light per lane of the external laser source minus the lane's link budget (dB; engines).
+
+        ``els_laser_out_dbm - 10 log10(els_lanes_per_laser) - els_lane_optical_dbm``: negative
+        when the source's lasers, shared as the product shares them, do not give a lane the light
+        its link budget asks for (:func:`sikernel.system.components.els_lane_light_dbm`).
+
+        Parameters
+        ----------
+        v : dict, optional
+            Assumption name -> value(s); default the point values.
+
+        Returns
+        -------
+        float or ndarray
+            Margin in dB; NaN for module lasers.
+        """
+        v = self.point if v is None else v
+        if self.arch.optics != "engine":
+            return float("nan")
+        m = components.els_lane_light_dbm(v["els_laser_out_dbm"], v["els_lanes_per_laser"]) \
+            - np.asarray(v["els_lane_optical_dbm"], dtype=float)
+        return float(m) if np.ndim(m) == 0 else m
 
 
 def _flat_loss(ch: Any, loss_db: float) -> Any:
@@ -623,16 +667,28 @@ def port_w_vs_host_loss(architecture: str, gen: Generation, loss_db: Any) -> np.
     return total + pm_fixed
 
 
+def _ring_driver_w(v: dict[str, Any], gen: Generation) -> Any:
+    """Linear direct-drive ring driver per lane (:func:`~sikernel.system.components.ring_driver_w`).
+
+    Its bandwidth is the linear optical path's (``linear_f3db_over_baud``); the engine
+    electronics are at the generation's module node.
+    """
+    return components.ring_driver_w(v["ring_c_f"], v["ring_driver_c_out_f"], v["ring_vpp_v"],
+                                    v["ring_driver_headroom_v"], v["linear_f3db_over_baud"],
+                                    v["ring_driver_swing_fraction"], v["engine_input_vppd"], gen.baud,
+                                    gen.module_node_nm)
+
+
 def _fixed_module_w(a: Architecture, gen: Generation, p: dict[str, float]) -> float:
     n = gen.lanes_per_port
     if a.optics == "module":
         return (p["module_driver_w"] + p["module_laser_w"] + p["module_tia_w"]) * n + p["module_other_w"]
     if gen.cpo_modulator == "ring":
-        drv = float(components.ring_driver_w(p["ring_c_f"], p["ring_vpp_v"], gen.baud,
-                                             p["ring_predriver_factor"])) + p["ring_heater_w"]
+        drv = float(_ring_driver_w(p, gen)) + p["ring_heater_w"]
     else:
         drv = p["module_driver_w"] * p["mzm_driver_factor"]
-    return (drv + float(components.els_laser_w(p["els_lane_optical_dbm"], p["els_wpe"]))
+    return (drv + float(components.els_laser_w(p["els_laser_out_dbm"], p["els_lanes_per_laser"],
+                                               p["els_wpe"]))
             + p["module_tia_w"] * p["engine_tia_factor"]) * n + p["engine_other_w"]
 
 

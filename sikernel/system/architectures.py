@@ -28,7 +28,7 @@ Per lane, one direction each way (egress: switch → fibre; ingress: fibre → s
     as pluggable over the NPO channel, with the engine's components.
 ``cpo`` (co-packaged engine, ≤ 50 mm package trace, XSR class, direct drive)
     switch TX/RX equalise the package trace + the engine's linear path; driver, modulator
-    (ring: CMOS driver + heater; MZM: linear driver), TIA, external laser source.
+    (ring: linear direct-drive CML driver + heater; MZM: linear driver), TIA, external laser source.
 """
 
 from __future__ import annotations

@@ -132,20 +132,51 @@ def assumptions(g: Generation) -> dict[str, Assumption]:
     add("cpo_loss_offset_db", 0.0, -1.0, 1.5, "dB",
         "assumption: 10-50 mm package trace around the 25 mm default (CEI-224G CPO: < 50 mm)")
     # external laser source (CPO, NPO)
-    add("els_lane_optical_dbm", 12.5 if is200 else 11.0, 9.5 if is200 else 8.0, 15.5 if is200 else 14.0,
-        "dBm per lane at the laser",
-        "assumption: link budget, ~ -5 dBm OMA sensitivity + ~16 dB of laser-to-PIC coupling, modulator "
-        "insertion/OMA loss, fibre and connectors; +1.5 dB at 200G (twice the noise bandwidth)")
-    add("els_laser_out_dbm", 20.0, 17.0, 23.0, "dBm per laser",
-        "assumption: external laser source class (OIF ELSFP); sets the lasers per lane")
+    add("els_laser_out_dbm", 20.0, 18.5, 24.0, "dBm per laser (per fibre of the source)",
+        "OIF ELSFP implementation agreement (as quoted by a vendor blog, M-L): per-fibre classes 11-26 "
+        "dBm, the example very-high-power module 20 +/- 1.5 dBm per fibre; upper end 24 dBm: Lumentum's "
+        "CPO ELS module, ~250 mW per wavelength (relayed, L-M). The laser runs at its class output")
+    add("els_lanes_per_laser", 4.0, 2.0, 8.0, "TX lanes per laser",
+        ("product structure: NVIDIA Quantum-X Photonics, 36 laser inputs for 18 engines of 1.6T "
+         "(8 TX lanes each) -> 4 lanes per laser (NVIDIA press release GTC 2025, M); range 2-8: "
+         "'a single external laser across eight links' (secondary, L) read as 8 lanes at the high end, "
+         "2 at the low end (assumption)") if is200 else
+        ("assumption (no source found for Broadcom Bailly's laser count): the same ELSFP structure as "
+         "the 200G engines, 4 lanes per laser; low end 2 (APNIC blog as relayed, L: 'NVIDIA uses 4x "
+         "fewer laser modules per bandwidth than Broadcom', i.e. ~200 Gb/s per Broadcom laser), high "
+         "end 8 (a 20 dBm laser still gives 11 dBm per lane, the 100G link budget)"))
     add("els_wpe", 0.15, 0.08, 0.25, "1",
-        "assumption: wall-plug efficiency of the external laser source incl. its TEC and drivers")
-    # CPO / NPO engine electronics
+        "wall-plug efficiency of the external laser source incl. its TEC and drivers: Lumentum's "
+        "ELS module ~2 W optical (8 x ~250 mW) for ~12 W electrical = 0.17 (relayed, L-M, D); "
+        "range: assumption")
+    add("els_lane_optical_dbm", 12.5 if is200 else 11.0, 9.5 if is200 else 8.0, 15.5 if is200 else 14.0,
+        "dBm per lane at the laser (link budget; a check, not a cost)",
+        "assumption: link budget, ~ -5 dBm OMA sensitivity + ~16 dB of laser-to-PIC coupling, splitter "
+        "excess, modulator insertion/OMA loss, fibre and connectors; +1.5 dB at 200G (twice the noise "
+        "bandwidth). Checked against the light per lane (els_laser_out_dbm - 10 log10 "
+        "els_lanes_per_laser), not priced")
+    # CPO / NPO engine electronics: the linear direct-drive ring driver (components.ring_driver_w)
     add("ring_c_f", 80e-15, 40e-15, 150e-15, "F",
-        "assumption: ring junction + pad + bump capacitance the driver swings")
-    add("ring_vpp_v", 2.0, 1.2, 2.5, "V", "assumption: ring drive swing (stacked CMOS driver)")
-    add("ring_predriver_factor", 4.0, 2.0, 8.0, "1",
-        "assumption: predriver + serialiser power as a multiple of the output stage's C V^2 f")
+        "assumption: ring junction + pad + micro-bump capacitance at the driven node (depletion-mode "
+        "ring junction ~20-50 fF, 3D-stacked pad/bump/ESD ~20-60 fF)")
+    add("ring_driver_c_out_f", 60e-15, 25e-15, 120e-15, "F",
+        "D/assumption: the output stage's own drain, cascode and ESD capacitance at the driven node: "
+        "~1 fF per mA of tail (FinFET drain ~0.3 fF/um at the ~0.3 mA/um peak-f_T current density, "
+        "S. P. Voinigescu, High-Frequency Integrated Circuits, Cambridge 2013, constant-current-density "
+        "design) x the 25-120 mA the stage draws; held fixed, not solved with the current (see docs)")
+    add("ring_vpp_v", 2.0, 1.2, 2.5, "V",
+        "assumption: single-ended ring drive swing (stacked / thick-oxide CMOS output stage)")
+    add("ring_driver_headroom_v", 0.5, 0.3, 0.8, "V",
+        "assumption: output-stage supply above the swing: tail current source + pair saturation at the "
+        "lowest output level (Razavi, Design of Analog CMOS ICs, 2nd ed., ch. 4: CML output swing limits)")
+    add("ring_driver_swing_fraction", 0.6, 0.45, 0.85, "1",
+        "tail-current fraction the linear output pair steers at the outer PAM4 levels: with the square-law "
+        "pair (components.pair_steering_input) x = 0.6 gives level mismatch RLM = 0.95, the IEEE 802.3 "
+        "PAM4 TX limit (120D.3.1.2); 0.85: the switch TX pre-distorting its levels (assumption); 0.45: "
+        "margin for the ring's own nonlinearity (assumption)")
+    add("engine_input_vppd", 0.3, 0.15, 0.5, "V (differential peak-to-peak)",
+        "assumption: PAM4 swing the switch SerDes delivers at the engine input after the <= 50 mm "
+        "package trace and its TX FFE de-emphasis (XSR-class TX launch ~0.75-1 Vppd)")
     add("ring_heater_w", 5e-3, 2e-3, 15e-3, "W per ring",
         "assumption: thermal tuning of one ring (locking over a fraction of its FSR)")
     add("mzm_driver_factor", 0.8, 0.5, 1.1, "1",

@@ -12,57 +12,210 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-#: mean rising level step of random PAM4 symbols, as a fraction of the full swing:
-#: levels {0, 1/3, 2/3, 1} equiprobable and independent, E[max(b - a, 0)] = 5/24
-PAM4_RISE_FRACTION = 5.0 / 24.0
 
+def pair_steering_input(swing_fraction: ArrayLike) -> np.ndarray:
+    """Differential input (peak, in units of the pair's overdrive ``V_ov``) that steers a fraction
+    ``x`` of a square-law differential pair's tail current.
 
-def ring_driver_w(c_f: ArrayLike, vpp_v: ArrayLike, baud: float, predriver_factor: ArrayLike) -> np.ndarray:
-    """CMOS driver of a micro-ring modulator (one lane, TX direction).
+    The square-law pair (Razavi, *Design of Analog CMOS Integrated Circuits*, 2nd ed., §4.3.2,
+    large-signal behaviour of the MOS differential pair) with overdrive ``V_ov`` at balance gives
 
-    A CMOS output stage on a supply equal to the swing ``V_pp`` draws ``C V_pp Δv`` from
-    the supply on every rising step ``Δv`` of the capacitive ring load (dynamic power,
-    Rabaey, Chandrakasan & Nikolić, *Digital Integrated Circuits*, eq. 5.10); random PAM4
-    rises on average by ``5/24 V_pp`` per symbol (:data:`PAM4_RISE_FRACTION`), so
+        ΔI / I_tail = u · sqrt(1 - u²/4),   u = ΔV_in / V_ov,
 
-        P = k_pre · (5/24) · C · V_pp² · f_baud,
-
-    ``k_pre`` the predriver + serialiser overhead (assumption).
+    (full steering at ``u = √2``), so ``u² = 2 (1 - sqrt(1 - x²))``.
 
     Parameters
     ----------
-    c_f : array_like
-        Load capacitance (ring junction, pad, bump) in F.
+    swing_fraction : array_like
+        ``x`` = ΔI / I_tail at the outer PAM4 levels, in (0, 1].
+
+    Returns
+    -------
+    ndarray
+        ``u`` (dimensionless).
+    """
+    x = np.asarray(swing_fraction, dtype=float)
+    return np.sqrt(2.0 * (1.0 - np.sqrt(1.0 - x * x)))
+
+
+def ring_output_stage(c_ring_f: ArrayLike, c_out_f: ArrayLike, vpp_v: ArrayLike, headroom_v: ArrayLike,
+                      f3db_hz: ArrayLike, swing_fraction: ArrayLike, bw_extension: float
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Linear output stage of a direct-drive micro-ring driver (one lane, TX direction).
+
+    A differential CML pair (tail ``I``, resistive loads ``R_L`` with inductive peaking of
+    bandwidth-extension ratio ``m``) drives the ring **single-ended and DC-coupled** from one
+    output; the complementary output drives a replica load (no extra current: the tail is
+    shared).  Single-ended, because a depletion-mode ring junction needs a reverse DC bias,
+    which the output's common mode sets without the coupling capacitors and bias network a
+    push-pull drive across the floating junction needs (that drive would halve ``I`` for the
+    same junction swing; Razavi, *Design of Integrated Circuits for Optical Communications*,
+    2nd ed., ch. on modulator drivers: CML output stages, swing = ``I R_L``).
+
+    * bandwidth: the driven node (ring junction + pad + bump ``C_ring`` plus the stage's own
+      drain, cascode and ESD capacitance ``C_out``) must reach ``f_3dB``:
+      ``R_L = m / (2π f_3dB (C_ring + C_out))`` (shunt-peaked RC stage, T. H. Lee, *The Design
+      of CMOS Radio-Frequency ICs*, 2nd ed., §9.2, Table 9.1);
+    * swing: a linear PAM4 stage steers only a fraction ``x`` of its tail at the outer levels
+      (:func:`pair_steering_input`), so the single-ended swing ``V_pp = x · I · R_L`` and
+      ``I = V_pp / (x R_L)``;
+    * supply: ``V_DD = V_pp + V_headroom`` (tail source + pair saturation at the lowest output
+      level; stacked or thick-oxide devices carry it);
+
+        P_out = (V_pp + V_headroom) · V_pp · 2π f_3dB (C_ring + C_out) / (x · m).
+
+    Parameters
+    ----------
+    c_ring_f : array_like
+        Ring junction + pad + bump capacitance in F.
+    c_out_f : array_like
+        The stage's own capacitance at the driven node (drain, cascode, ESD) in F.
     vpp_v : array_like
-        Drive swing in V.
+        Single-ended peak-to-peak swing on the ring in V.
+    headroom_v : array_like
+        Supply headroom above the swing in V.
+    f3db_hz : array_like
+        -3 dB bandwidth the stage must reach in Hz.
+    swing_fraction : array_like
+        ``x``, tail fraction steered at the outer PAM4 levels, in (0, 1].
+    bw_extension : float
+        ``m`` (≥ 1).
+
+    Returns
+    -------
+    p_w : ndarray
+        Stage power in W.
+    i_tail_a : ndarray
+        Tail current in A.
+    r_load_ohm : ndarray
+        Load resistance in ohm.
+    """
+    c = np.asarray(c_ring_f, dtype=float) + np.asarray(c_out_f, dtype=float)
+    v = np.asarray(vpp_v, dtype=float)
+    r_l = bw_extension / (2.0 * np.pi * np.asarray(f3db_hz, dtype=float) * c)
+    i = v / (np.asarray(swing_fraction, dtype=float) * r_l)
+    return (v + np.asarray(headroom_v, dtype=float)) * i, i, r_l
+
+
+def ring_predriver_w(i_tail_a: ArrayLike, swing_fraction: ArrayLike, input_vppd: ArrayLike, baud: float,
+                     node_nm: float) -> np.ndarray:
+    """Pre-driver of the linear ring driver: gain stages + a tapered buffer chain (W, one lane).
+
+    * The output pair (tail ``I``, overdrive ``V_ov`` = the energy model's ``v_ov_v``) needs a
+      differential input of ``2 u V_ov`` peak-to-peak to steer its fraction ``x``
+      (:func:`pair_steering_input`); the switch SerDes delivers ``V_in`` at the engine, so the
+      pre-driver gain is ``G = max(1, 2 u V_ov / V_in)``, built from
+      ``ceil(20 log10 G / gain_stage_db)`` gain cells (0 when ``G = 1``).
+    * The output pair's input capacitance is ``C_g = g_m / (2π f_T)``, ``g_m = I / V_ov``
+      (square-law pair at balance); unity-gain buffers taper the drive from the AFE cell load
+      ``c_afe_f`` up to ``C_g``.  Each buffer reaching the AFE bandwidth into a load ``C``
+      presents ``r C`` at its own input, ``r = (g_m / C) / (2π f_T)``, so the chain's loads are
+      ``C_g, r C_g, r² C_g, …`` down to ``c_afe_f``: ``n = max(1, ceil(ln(C_g / c_afe_f) / ln(1/r)))``
+      stages and ``Σ = C_g (1 - rⁿ) / (1 - r)`` of load.
+
+    Every stage is priced like the energy model's RX AFE stages
+    (:func:`sikernel.power.blocks.afe_stage_w`: gain-bandwidth with self-loading and peaking,
+    square-law tail current, at the node's analog supply), as :func:`linear_eq_w` prices the
+    linear EQ; a buffer's power is proportional to its load.
+
+    Parameters
+    ----------
+    i_tail_a : array_like
+        Output-stage tail current in A.
+    swing_fraction : array_like
+        Tail fraction steered at the outer PAM4 levels.
+    input_vppd : array_like
+        Differential peak-to-peak swing the switch SerDes delivers at the engine in V.
     baud : float
         Symbol rate in Bd.
-    predriver_factor : array_like
-        ``k_pre`` (≥ 1).
+    node_nm : float
+        CMOS node of the engine electronics.
 
     Returns
     -------
     ndarray
         Power in W.
     """
-    c = np.asarray(c_f, dtype=float)
-    v = np.asarray(vpp_v, dtype=float)
-    return np.asarray(predriver_factor, dtype=float) * PAM4_RISE_FRACTION * c * v * v * baud
+    from ..power import blocks
+    from ..power.coefficients import DEFAULT_COEFFICIENTS as co
+    from ..power.technology import get_technology
+
+    tech = get_technology(node_nm)
+    v_need = 2.0 * pair_steering_input(swing_fraction) * co.v_ov_v
+    gain_db = np.maximum(20.0 * np.log10(v_need / np.asarray(input_vppd, dtype=float)), 0.0)
+    n_gain = np.ceil(gain_db / co.gain_stage_db - 1e-9)
+    g = 10.0 ** (co.gain_stage_db / 20.0)
+    p_gain = blocks.afe_stage_w(n_gain, baud, tech, co, gain=g)
+    two_pi_ft = 2.0 * np.pi * blocks.f_t_of(tech, co)
+    c_g = np.asarray(i_tail_a, dtype=float) / co.v_ov_v / two_pi_ft
+    r = blocks.afe_gm_per_c(baud, co, 1.0, tech) / two_pi_ft
+    n_buf = np.maximum(1.0, np.ceil(np.log(np.maximum(c_g / co.c_afe_f, 1.0)) / np.log(1.0 / r) - 1e-9))
+    load_f = c_g * (1.0 - r ** n_buf) / (1.0 - r)
+    w_per_f = float(blocks.afe_stage_w(1, baud, tech, co)) / co.c_afe_f
+    return p_gain + w_per_f * load_f
 
 
-def els_laser_w(lane_optical_dbm: ArrayLike, wpe: ArrayLike) -> np.ndarray:
-    """Electrical power of an external laser source per lane.
+def ring_driver_w(c_ring_f: ArrayLike, c_out_f: ArrayLike, vpp_v: ArrayLike, headroom_v: ArrayLike,
+                  f3db_over_baud: ArrayLike, swing_fraction: ArrayLike, input_vppd: ArrayLike, baud: float,
+                  node_nm: float) -> np.ndarray:
+    """Linear direct-drive micro-ring driver (one lane, TX direction): output stage + pre-driver, W.
 
-    ``P_el = P_opt,lane / η_wp`` with ``P_opt,lane`` the optical power a lane needs at the
-    laser output (link budget, dBm) and ``η_wp`` the source's wall-plug efficiency
-    (optical out / electrical in, incl. TEC and drivers).  One laser of output
-    ``P_laser`` feeds ``P_laser / P_opt,lane`` lanes (:func:`lasers_per_lane`); splitting
-    is taken as lossless beyond what ``P_opt,lane`` already counts.
+    Direct drive (no retimer in the engine): the switch SerDes's PAM4 signal arrives over the
+    package trace and is amplified linearly to the ring's swing with the bandwidth
+    ``f_3dB = f3db_over_baud · baud`` of the linear optical path.  :func:`ring_output_stage`
+    (with the energy model's peaking ratio ``bw_extension``) + :func:`ring_predriver_w`.
+    The ring heater is a separate block.
 
     Parameters
     ----------
-    lane_optical_dbm : array_like
-        Optical power per lane at the laser output in dBm.
+    c_ring_f, c_out_f : array_like
+        Ring (+ pad, bump) and output-stage capacitance at the driven node in F.
+    vpp_v : array_like
+        Ring swing in V.
+    headroom_v : array_like
+        Output-stage supply headroom in V.
+    f3db_over_baud : array_like
+        Linear path bandwidth over the baud.
+    swing_fraction : array_like
+        Tail fraction steered at the outer PAM4 levels.
+    input_vppd : array_like
+        Swing at the engine input in V (differential peak-to-peak).
+    baud : float
+        Symbol rate in Bd.
+    node_nm : float
+        CMOS node of the engine electronics.
+
+    Returns
+    -------
+    ndarray
+        Power in W.
+    """
+    from ..power.coefficients import DEFAULT_COEFFICIENTS as co
+
+    f3 = np.asarray(f3db_over_baud, dtype=float) * baud
+    p_out, i, _ = ring_output_stage(c_ring_f, c_out_f, vpp_v, headroom_v, f3, swing_fraction, co.bw_extension)
+    return p_out + ring_predriver_w(i, swing_fraction, input_vppd, baud, node_nm)
+
+
+def els_laser_w(laser_out_dbm: ArrayLike, lanes_per_laser: ArrayLike, wpe: ArrayLike) -> np.ndarray:
+    """Electrical power of an external laser source per lane.
+
+    A laser of the source runs at its class output ``P_laser`` and feeds ``N`` lanes (the
+    product's structure: NVIDIA Quantum-X Photonics, 36 laser inputs for 18 engines of
+    8 TX lanes, N = 4), so with wall-plug efficiency ``η_wp`` (optical out / electrical in,
+    incl. TEC and drivers)
+
+        P_el / lane = P_laser / (η_wp · N).
+
+    Whether ``P_laser / N`` suffices for the lane's link budget is a check
+    (:func:`els_lane_light_dbm`), not an input.
+
+    Parameters
+    ----------
+    laser_out_dbm : array_like
+        Output of one laser (per fibre of the source) in dBm.
+    lanes_per_laser : array_like
+        TX lanes one laser feeds (≥ 1).
     wpe : array_like
         Wall-plug efficiency (0, 1].
 
@@ -71,26 +224,44 @@ def els_laser_w(lane_optical_dbm: ArrayLike, wpe: ArrayLike) -> np.ndarray:
     ndarray
         Power in W per lane.
     """
-    p_opt_w = 1e-3 * 10.0 ** (np.asarray(lane_optical_dbm, dtype=float) / 10.0)
-    return p_opt_w / np.asarray(wpe, dtype=float)
+    p_w = 1e-3 * 10.0 ** (np.asarray(laser_out_dbm, dtype=float) / 10.0)
+    return p_w / (np.asarray(wpe, dtype=float) * np.asarray(lanes_per_laser, dtype=float))
 
 
-def lasers_per_lane(lane_optical_dbm: ArrayLike, laser_out_dbm: ArrayLike) -> np.ndarray:
-    """Lasers per lane of an external laser source: ``P_opt,lane / P_laser`` (≤ 1 when shared).
+def els_lane_light_dbm(laser_out_dbm: ArrayLike, lanes_per_laser: ArrayLike) -> np.ndarray:
+    """Light per lane at the laser side of the split: ``P_laser - 10 log10 N`` (dBm).
+
+    An ideal 1:N split; its excess loss, the fibre, connector and PIC coupling losses are in
+    the lane's link budget it is compared with.
 
     Parameters
     ----------
-    lane_optical_dbm : array_like
-        Optical power per lane at the laser output in dBm.
     laser_out_dbm : array_like
-        Output power of one laser in dBm.
+        Output of one laser in dBm.
+    lanes_per_laser : array_like
+        Lanes one laser feeds.
+
+    Returns
+    -------
+    ndarray
+        dBm per lane.
+    """
+    return np.asarray(laser_out_dbm, dtype=float) - 10.0 * np.log10(np.asarray(lanes_per_laser, dtype=float))
+
+
+def lasers_per_lane(lanes_per_laser: ArrayLike) -> np.ndarray:
+    """Lasers per lane of an external laser source: ``1 / N``.
+
+    Parameters
+    ----------
+    lanes_per_laser : array_like
+        Lanes one laser feeds.
 
     Returns
     -------
     ndarray
     """
-    return 10.0 ** ((np.asarray(lane_optical_dbm, dtype=float) - np.asarray(laser_out_dbm, dtype=float))
-                    / 10.0)
+    return 1.0 / np.asarray(lanes_per_laser, dtype=float)
 
 
 def linear_eq_w(peaking_db: float, baud: float, node_nm: float) -> float:
@@ -127,4 +298,5 @@ def linear_eq_w(peaking_db: float, baud: float, node_nm: float) -> float:
     return float(p)
 
 
-__all__ = ["PAM4_RISE_FRACTION", "els_laser_w", "lasers_per_lane", "linear_eq_w", "ring_driver_w"]
+__all__ = ["els_lane_light_dbm", "els_laser_w", "lasers_per_lane", "linear_eq_w",
+           "pair_steering_input", "ring_driver_w", "ring_output_stage", "ring_predriver_w"]

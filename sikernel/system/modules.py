@@ -82,13 +82,22 @@ class SystemClaim:
     value : float
     unit : str
     source : str
+    counts : str
+        What the claimed figure counts (as far as the source says; "reading" = our inference).
+    model_quantity : str
+        The model's like-for-like quantity it is compared with.
     """
 
     label: str
     value: float
     unit: str
     source: str
+    counts: str = ""
+    model_quantity: str = ""
 
+
+_NVIDIA_SRC = ("NVIDIA GTC 2025 / Hot Chips 2025 / Developer Blog (A. Seyedi, Aug 2025) as quoted by "
+               "TechInsights (16 Jul 2025), TechSpot (25 Aug 2025), notebookcheck (M)")
 
 SYSTEM_CLAIMS: dict[str, SystemClaim] = {
     "bailly_w_per_800g": SystemClaim("Broadcom Bailly CPO optics per 800G", 5.5, "W",
@@ -97,6 +106,53 @@ SYSTEM_CLAIMS: dict[str, SystemClaim] = {
                                         "vendor interview / press (M-H)"),
     "th5_chip_w": SystemClaim("Broadcom Tomahawk 5 chip power (estimate)", 500.0, "W",
                               "TechInsights / Linley (M)"),
+    "nvidia_cpo_w_per_1p6t": SystemClaim(
+        "NVIDIA CPO port per 1.6T (200G/lane), ~9 W", 9.0, "W", _NVIDIA_SRC,
+        "optical engine + its share of the external laser + the switch's SerDes over the ~4 dB "
+        "package channel (reading, M/L: the same slide counts lasers)",
+        "102.4T cpo W per port (switch SerDes + engine + ELS)"),
+    "nvidia_pluggable_w_per_1p6t": SystemClaim(
+        "NVIDIA pluggable port per 1.6T (200G/lane), ~30 W", 30.0, "W", _NVIDIA_SRC,
+        "1.6T DSP transceiver + the switch's host SerDes over the ~22 dB host channel (reading, M/L)",
+        "102.4T pluggable W per port (switch SerDes + module)"),
+    "nvidia_ratio": SystemClaim(
+        "NVIDIA CPO power efficiency vs pluggable, '3.5x'", 3.5, "x", _NVIDIA_SRC + "; 30 W / 9 W = 3.3x",
+        "pluggable port / CPO port per 1.6T (stated 'at scale')",
+        "102.4T pluggable W per port / cpo W per port"),
+    "davisson_saving": SystemClaim(
+        "Broadcom TH6-Davisson CPO power reduction vs pluggable, '70 %' ('> 3.5x less power per bit')",
+        0.70, "1",
+        "Broadcom press release 8 Oct 2025 (via cloudnews.tech, storagenewsletter.com 10 Oct 2025; M-H)",
+        "optical interconnect power per bit vs pluggable optics (whether the switch SerDes are counted "
+        "is not stated)",
+        "1 - cpo W per port / pluggable W per port at 102.4T (full ports; the optics-only saving is "
+        "given alongside)"),
+    "bailly_meta_w_per_800g": SystemClaim(
+        "Meta/Broadcom Bailly CPO optics per 800G (field study), 5.4 W", 5.4, "W",
+        "Meta, ECOC 2025 (Amiralizadeh et al.), Bailly field study, relayed by a research note (M)",
+        "CPO optics per 800G: engine + laser, no switch SerDes (reading)",
+        "51.2T cpo module W (engine + ELS, without the switch SerDes)"),
+    "bailly_meta_optics_saving": SystemClaim(
+        "Meta/Broadcom Bailly optics power saving vs 800G DSP pluggable, 65 %", 0.65, "1",
+        "Meta, ECOC 2025 (5.4 W vs 15 W per 800G); Broadcom ECOC 2025 press release 'CPO reduces optics "
+        "power by 65 % vs pluggable modules' (relayed, M)",
+        "optics only: CPO engine + laser vs the 800G DSP pluggable module",
+        "1 - cpo module W / pluggable module W at 51.2T"),
+}
+
+#: published component figures the new engine components are compared with (never fitted on)
+COMPONENT_FIGURES: dict[str, SystemClaim] = {
+    "mrm_driver_200g_pj": SystemClaim(
+        "200G PAM4 micro-ring driver (simulated), 1.44 pJ/b", 1.44, "pJ/b",
+        "Ma et al., Micromachines 17(3):370, 2026, doi:10.3390/mi17030370 (abstract; simulation, H)",
+        "dual-path driver + segmented MRM, 200 Gb/s PAM4",
+        "102.4T ring driver per lane / 212.5 Gb/s"),
+    "els_w_per_laser": SystemClaim(
+        "ELS module electrical power per laser (Lumentum, ~12 W for 8 lasers), 1.5 W", 1.5, "W",
+        "Lumentum CPO ELS module, '~250 mW per wavelength across eight wavelengths at ~12 W' "
+        "(relayed by a research note, L-M)",
+        "module electrical power / lasers, at ~250 mW per laser",
+        "els_laser_out_dbm / els_wpe (one laser at the model's class output)"),
 }
 
 
@@ -168,5 +224,5 @@ def line_dsp_fit() -> DspFit:
     return DspFit(math.exp(mean), vals, host, math.exp(-spread), math.exp(spread))
 
 
-__all__ = ["PUBLISHED_MODULES", "SYSTEM_CLAIMS", "DspFit", "PublishedModule", "SystemClaim",
-           "line_dsp_fit"]
+__all__ = ["COMPONENT_FIGURES", "PUBLISHED_MODULES", "SYSTEM_CLAIMS", "DspFit", "PublishedModule",
+           "SystemClaim", "line_dsp_fit"]

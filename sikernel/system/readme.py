@@ -74,8 +74,9 @@ def answer_block(res: Any, figure: str) -> str:
               "COM sheets, RS(544,514) FEC), a retimed module's host-side SerDes and DSP, drivers, "
               "modulators, TIAs, lasers and the rest; the switching core is not counted. Module "
               "components are fitted on published retimed 800G/1.6T module powers and their split; "
-              "LPO, LRO and the CPO engine are predictions (CPO: external laser source, wall-plug "
-              "efficiency 0.15, ring or MZM drivers). Bands: a seeded Monte Carlo over every documented "
+              "LPO, LRO and the CPO engine are predictions (CPO: external laser source at its class "
+              "output, 4 lanes per laser, wall-plug efficiency 0.15; a linear direct-drive ring driver "
+              "at 200G, an MZM driver at 100G). Bands: a seeded Monte Carlo over every documented "
               "range and the host-SerDes model's calibration spread "
               f"({res.inputs['n_draws']} draws). Inputs that move the CPO saving most: "
               + "; ".join(f"{g}: {v}" for g, v in top.items()) + "."]
@@ -83,6 +84,12 @@ def answer_block(res: Any, figure: str) -> str:
         lines.append(f"Out-of-sample check: the model's 51.2T CPO engine draws {bailly['model']:.1f} W per "
                      f"800G against Broadcom Bailly's ≈ {bailly['published']:g} W (never fitted on). "
                      "Details: [docs/energy-model.md](docs/energy-model.md).")
+    claims = {c.get("key"): c for c in res.checks if c.get("key")}
+    nv, dv = claims.get("nvidia_cpo_w_per_1p6t"), claims.get("davisson_saving")
+    if nv is not None and dv is not None:
+        lines.append(f"At 200G/lane (never fitted on either): CPO port {nv['model']:.1f} W per 1.6T against "
+                     f"NVIDIA's ≈ {nv['published']:g} W; CPO saving {100 * dv['model']:.0f} % against "
+                     f"Broadcom TH6-Davisson's {100 * dv['published']:.0f} %.")
     lines.append("Machine-readable: `sikernel study --json` prints `ports` (one entry per architecture and "
                  "port with `w_per_port`, `pj_per_bit`, `blocks_w`, `w_per_switch` and their `_p10`/`_p90`); "
                  "the former `architectures` list (per-link rows of the switch end) is still there.")
@@ -138,7 +145,8 @@ def tables_block(res: Any) -> str:
     for c in res.checks:
         pub = (f"{c['published_low']:g}–{c['published_high']:g}" if c.get("published_low") is not None
                else f"{c['published']:g}")
-        out.append(f"| {c['label']} | {c['kind']} | {c['model']:.3g} {c['unit']} | {pub} {c['unit']} | "
+        what = (f" (counts: {c['counts']}; model: {c.get('model_quantity', '')})" if c.get("counts") else "")
+        out.append(f"| {c['label']}{what} | {c['kind']} | {c['model']:.3g} {c['unit']} | {pub} {c['unit']} | "
                    f"{c['ratio_to_mid']:.2f} | {c['source']} |")
     out.append("")
     for g, t in res.tornado.items():

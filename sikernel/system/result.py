@@ -114,6 +114,8 @@ class StudyResult:
                        else f"{c['published']:g}")
                 out.append(f"  [{c['kind']}] {c['label']}: model {c['model']:.3g} {c['unit']} "
                            f"vs published {pub} {c['unit']}")
+                if c.get("counts"):
+                    out.append(f"      published counts: {c['counts']}; model: {c.get('model_quantity', '')}")
         for g, t in self.tornado.items():
             top = "; ".join(f"{i['input']} {i['saving_w_at_low']:.0f}..{i['saving_w_at_high']:.0f}"
                             for i in t["inputs"][:4])

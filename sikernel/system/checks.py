@@ -1,0 +1,130 @@
+"""Out-of-sample checks of the CPO account: published system claims, component figures, laser budget.
+
+Each check is a dict in the format of the study's ``checks`` list (``label``, ``kind``,
+``architecture``, ``generation``, ``model``, ``unit``, ``published``, ``published_low``,
+``published_high``, ``source``, ``ratio_to_mid``) plus ``counts`` (what the published figure
+counts) and ``model_quantity`` (the model's like-for-like quantity).  None of these figures
+was fitted on (:data:`sikernel.system.modules.SYSTEM_CLAIMS`,
+:data:`~sikernel.system.modules.COMPONENT_FIGURES`); tests/test_system_checks.py reports
+them and bounds loosely only those the model is inside of.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+#: draws of the laser-budget check (seeded; triangular on each input's range)
+ELS_CHECK_DRAWS = 20000
+#: seed of the laser-budget check draws
+ELS_CHECK_SEED = 20251008
+
+
+def _w(m: Any, *, module_only: bool = False) -> float:
+    from .account import SWITCH_BLOCKS
+
+    return float(sum(v for k, v in m.blocks_w().items() if not (module_only and k in SWITCH_BLOCKS)))
+
+
+def _entry(key: str, claim: Any, kind: str, arch: str, gen: str, model: float,
+           **extra: Any) -> dict[str, Any]:
+    out = {"label": claim.label, "kind": kind, "architecture": arch, "generation": gen, "model": float(model),
+           "unit": claim.unit, "published": claim.value, "published_low": None, "published_high": None,
+           "source": claim.source, "ratio_to_mid": float(model) / claim.value, "counts": claim.counts,
+           "model_quantity": claim.model_quantity, "key": key}
+    out.update(extra)
+    return out
+
+
+def claim_checks(model: Callable[[str, str], Any]) -> list[dict[str, Any]]:
+    """The CPO system claims and component figures against the account at its point values.
+
+    Parameters
+    ----------
+    model : callable
+        ``model(architecture, generation_name) -> PortModel`` at the default paths.
+
+    Returns
+    -------
+    list of dict
+        One check per claim (see the module docstring).
+    """
+    from . import components
+    from .modules import COMPONENT_FIGURES, SYSTEM_CLAIMS
+
+    c = SYSTEM_CLAIMS
+    kind = "system claim, out of sample"
+    cpo2, plug2 = model("cpo", "102.4T"), model("pluggable", "102.4T")
+    cpo1, plug1 = model("cpo", "51.2T"), model("pluggable", "51.2T")
+    w_cpo2, w_plug2 = _w(cpo2), _w(plug2)
+    out = [
+        _entry("nvidia_cpo_w_per_1p6t", c["nvidia_cpo_w_per_1p6t"], kind, "cpo", "102.4T", w_cpo2),
+        _entry("nvidia_pluggable_w_per_1p6t", c["nvidia_pluggable_w_per_1p6t"], kind, "pluggable", "102.4T",
+               w_plug2),
+        _entry("nvidia_ratio", c["nvidia_ratio"], kind, "cpo", "102.4T", w_plug2 / w_cpo2),
+        _entry("davisson_saving", c["davisson_saving"], kind, "cpo", "102.4T", 1.0 - w_cpo2 / w_plug2,
+               model_optics_only=1.0 - _w(cpo2, module_only=True) / _w(plug2, module_only=True)),
+        _entry("bailly_meta_w_per_800g", c["bailly_meta_w_per_800g"], kind, "cpo", "51.2T",
+               _w(cpo1, module_only=True) * 800.0 / cpo1.gen.port_gbps),
+        _entry("bailly_meta_optics_saving", c["bailly_meta_optics_saving"], kind, "cpo", "51.2T",
+               1.0 - _w(cpo1, module_only=True) / _w(plug1, module_only=True),
+               model_full_port=1.0 - _w(cpo1) / _w(plug1)),
+    ]
+    # components (not fitted on either)
+    p = cpo2.point
+    if cpo2.gen.cpo_modulator == "ring":
+        drv_w = float(cpo2.blocks_w()["driver"]) / cpo2.gen.lanes_per_port
+        out.append(_entry("mrm_driver_200g_pj", COMPONENT_FIGURES["mrm_driver_200g_pj"],
+                          "component, out of sample", "cpo", "102.4T",
+                          drv_w / (cpo2.gen.lane_line_gbps * 1e-3)))
+    per_laser = float(components.els_laser_w(p["els_laser_out_dbm"], 1.0, p["els_wpe"]))
+    out.append(_entry("els_w_per_laser", COMPONENT_FIGURES["els_w_per_laser"], "component, out of sample",
+                      "cpo", "102.4T", per_laser))
+    for m in (cpo1, cpo2):
+        out.append(els_budget_check(m))
+    return out
+
+
+def els_budget_check(m: Any) -> dict[str, Any]:
+    """Does the external laser source give a lane the light its link budget asks for?
+
+    The light per lane (class output over the lanes one laser feeds) against the lane's
+    link budget at the point values, and the fraction of the inputs' joint range (seeded
+    triangular draws, as the study's Monte Carlo) in which it falls short.
+
+    Parameters
+    ----------
+    m : PortModel
+        An engine architecture (``optics == "engine"``).
+
+    Returns
+    -------
+    dict
+        A check entry (unit dBm; ``ratio_to_mid`` = light / budget in linear power).
+    """
+    from . import components
+    from .uncertainty import triangular_ppf, uniform_columns
+
+    a, p = m.assumptions, m.point
+    light = float(components.els_lane_light_dbm(p["els_laser_out_dbm"], p["els_lanes_per_laser"]))
+    budget = p["els_lane_optical_dbm"]
+    names = ["els_laser_out_dbm", "els_lanes_per_laser", "els_lane_optical_dbm"]
+    u = uniform_columns(names, ELS_CHECK_DRAWS, ELS_CHECK_SEED)
+    v = {k: triangular_ppf(u[k], a[k].low, a[k].value, a[k].high) for k in names}
+    short = float(np.mean(m.els_budget_margin_db(v) < 0.0))
+    return {"label": f"external laser light per lane vs the lane's link budget ({m.gen.name}, "
+                     f"{p['els_laser_out_dbm']:g} dBm over {p['els_lanes_per_laser']:g} lanes)",
+            "kind": "consistency check", "architecture": m.arch.name, "generation": m.gen.name,
+            "model": light, "unit": "dBm", "published": budget, "published_low": None,
+            "published_high": None,
+            "source": "link budget: assumption els_lane_optical_dbm (not a published figure)",
+            "ratio_to_mid": 10.0 ** ((light - budget) / 10.0),
+            "counts": "light per lane at the laser side of the split",
+            "model_quantity": "els_laser_out_dbm - 10 log10 els_lanes_per_laser",
+            "key": f"els_budget_{m.gen.name}", "margin_db": light - budget,
+            "short_fraction_of_ranges": short}
+
+
+__all__ = ["ELS_CHECK_DRAWS", "ELS_CHECK_SEED", "claim_checks", "els_budget_check"]

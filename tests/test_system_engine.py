@@ -1,0 +1,214 @@
+"""The optical engine's components: the linear direct-drive ring driver and the external laser source.
+
+References: closed forms evaluated by hand from the equations in sikernel.system.components
+(not from sikernel's output); an independent root solve of the square-law differential pair
+(scipy.optimize.brentq); the IEEE 802.3 RLM definition (120D.3.1.2) evaluated on the pair's
+levels; a stage-by-stage loop over the pre-driver's tapered buffer chain.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+from scipy.optimize import brentq
+
+from sikernel.errors import SIKernelWarning
+from sikernel.power import blocks
+from sikernel.power.coefficients import DEFAULT_COEFFICIENTS as CO
+from sikernel.power.technology import get_technology
+from sikernel.system import account, components
+from sikernel.system.account import PortModel
+from sikernel.system.assumptions import Assumption, assumptions
+from sikernel.system.standards import generation
+
+#: closed form vs the same formula evaluated another way (floating-point only)
+RTOL_FORMULA = 1e-12
+#: numbers worked out by hand on paper to 5 significant figures
+RTOL_HAND = 1e-4
+#: brentq's root tolerance on the steering input u
+ATOL_ROOT = 1e-12
+
+
+# -- output stage ---------------------------------------------------------------------------
+def test_output_stage_closed_form_by_hand():
+    # C = 80 + 60 fF, V_pp = 2 V, headroom 0.5 V, f_3dB = 50 GHz, x = 0.5, m = 2:
+    # R_L = 2 / (2π · 50e9 · 140e-15) = 45.473 ohm; I = 2 / (0.5 · 45.473) = 87.965 mA;
+    # P = (2 + 0.5) · 87.965 mA = 219.91 mW
+    p, i, r = components.ring_output_stage(80e-15, 60e-15, 2.0, 0.5, 50e9, 0.5, 2.0)
+    assert math.isclose(float(r), 45.473, rel_tol=RTOL_HAND)
+    assert math.isclose(float(i), 87.965e-3, rel_tol=RTOL_HAND)
+    assert math.isclose(float(p), 219.91e-3, rel_tol=RTOL_HAND)
+    # the same as P = V_DD · V_pp · 2π f C / (x m)
+    assert math.isclose(float(p), 2.5 * 2.0 * 2 * math.pi * 50e9 * 140e-15 / (0.5 * 2.0),
+                        rel_tol=RTOL_FORMULA)
+
+
+def test_steering_input_against_the_square_law_pair():
+    """u solving u·sqrt(1 - u²/4) = x (Razavi §4.3.2), by an independent root search."""
+    for x in (0.1, 0.45, 0.6, 0.85, 0.99):
+        u = brentq(lambda t, x=x: t * math.sqrt(1 - t * t / 4) - x, 0.0, math.sqrt(2.0), xtol=ATOL_ROOT)
+        assert math.isclose(float(components.pair_steering_input(x)), u, abs_tol=1e-9)
+    assert math.isclose(float(components.pair_steering_input(1.0)), math.sqrt(2.0), rel_tol=RTOL_FORMULA)
+
+
+def _rlm(x_outer: float) -> float:
+    """IEEE 802.3 120D.3.1.2 RLM of the pair's four output levels (inputs ±1/3, ±1 of the outer one)."""
+    u_out = brentq(lambda t: t * math.sqrt(1 - t * t / 4) - x_outer, 0.0, math.sqrt(2.0), xtol=ATOL_ROOT)
+    # output current of a level with input u: u sqrt(1 - u²/4) (times I_tail)
+    v = [math.copysign(abs(u) * math.sqrt(1 - u * u / 4), u) for u in
+         (-u_out, -u_out / 3, u_out / 3, u_out)]
+    mid = (v[0] + v[3]) / 2
+    es1 = (v[1] - mid) / (v[0] - mid)
+    es2 = (v[2] - mid) / (v[3] - mid)
+    return min(3 * es1, 3 * es2, 2 - 3 * es1, 2 - 3 * es2)
+
+
+def test_swing_fraction_point_is_the_802_3_rlm_limit():
+    """The assumption's source: x = 0.6 gives RLM ≈ 0.95 (the 802.3 PAM4 TX limit); more steering,
+    less RLM."""
+    a = assumptions(generation("102.4T"))["ring_driver_swing_fraction"]
+    assert abs(_rlm(a.value) - 0.95) < 0.005
+    assert _rlm(a.high) < _rlm(a.value) < _rlm(a.low)
+
+
+# -- pre-driver -----------------------------------------------------------------------------
+def _predriver_by_loop(i_tail: float, x: float, v_in: float, baud: float, node: float) -> float:
+    """Stage by stage: gain cells until the swing suffices, then buffers from C_g down to c_afe_f."""
+    tech = get_technology(node)
+    v_need = 2 * float(components.pair_steering_input(x)) * CO.v_ov_v
+    p, v = 0.0, v_in
+    g = 10 ** (CO.gain_stage_db / 20)
+    while v < v_need * (1 - 1e-12):
+        p += float(blocks.afe_stage_w(1, baud, tech, CO, gain=g))
+        v *= g
+    ft = blocks.f_t_of(tech, CO)
+    load = i_tail / CO.v_ov_v / (2 * math.pi * ft)
+    while True:
+        gm = load * blocks.afe_gm_per_c(baud, CO, 1.0, tech)
+        p += float(blocks.afe_stage_w(1, baud, tech, CO.with_(c_afe_f=load)))
+        load = gm / (2 * math.pi * ft)
+        if load <= CO.c_afe_f * (1 + 1e-12):
+            break
+    return p
+
+
+@pytest.mark.parametrize(("i_tail", "x", "v_in", "baud", "node"), [
+    (0.1, 0.6, 0.3, 106.25e9, 3.0), (0.03, 0.85, 0.1, 53.125e9, 5.0), (0.2, 0.45, 0.05, 106.25e9, 7.0),
+    (1e-4, 0.6, 0.5, 106.25e9, 3.0)])
+def test_predriver_equals_the_stage_by_stage_chain(i_tail, x, v_in, baud, node):
+    got = float(components.ring_predriver_w(i_tail, x, v_in, baud, node))
+    assert math.isclose(got, _predriver_by_loop(i_tail, x, v_in, baud, node), rel_tol=1e-9)
+
+
+def test_predriver_gain_stages_by_hand():
+    # x = 0.6: u = sqrt(2 (1 - 0.8)) = 0.63246, so the pair needs 2 · 0.63246 · 0.15 = 0.18974 Vppd;
+    # from 0.1 Vppd that is 5.56 dB: one 6 dB gain cell; from 0.3 Vppd none
+    tech = get_technology(3.0)
+    one_cell = float(blocks.afe_stage_w(1, 106.25e9, tech, CO, gain=10 ** (CO.gain_stage_db / 20)))
+    d = float(components.ring_predriver_w(0.05, 0.6, 0.1, 106.25e9, 3.0)
+              - components.ring_predriver_w(0.05, 0.6, 0.3, 106.25e9, 3.0))
+    assert math.isclose(d, one_cell, rel_tol=RTOL_FORMULA)
+    assert math.isclose(2 * float(components.pair_steering_input(0.6)) * 0.15, 0.18974, rel_tol=RTOL_HAND)
+
+
+def test_ring_driver_is_output_stage_plus_predriver():
+    baud = 106.25e9
+    p, i, _ = components.ring_output_stage(80e-15, 60e-15, 2.0, 0.5, 0.65 * baud, 0.6, CO.bw_extension)
+    want = float(p) + float(components.ring_predriver_w(i, 0.6, 0.3, baud, 3.0))
+    got = float(components.ring_driver_w(80e-15, 60e-15, 2.0, 0.5, 0.65, 0.6, 0.3, baud, 3.0))
+    assert math.isclose(got, want, rel_tol=RTOL_FORMULA)
+
+
+def test_ring_driver_strictly_increasing_in_its_cost_inputs():
+    """Hypothesis: more capacitance, swing, headroom or bandwidth always costs more (strictly)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    a = assumptions(generation("102.4T"))
+    keys = ("ring_c_f", "ring_driver_c_out_f", "ring_vpp_v", "ring_driver_headroom_v",
+            "linear_f3db_over_baud", "ring_driver_swing_fraction", "engine_input_vppd")
+
+    def drv(v):
+        return float(components.ring_driver_w(v["ring_c_f"], v["ring_driver_c_out_f"], v["ring_vpp_v"],
+                                              v["ring_driver_headroom_v"], v["linear_f3db_over_baud"],
+                                              v["ring_driver_swing_fraction"], v["engine_input_vppd"],
+                                              106.25e9, 3.0))
+
+    @settings(max_examples=60, deadline=None, derandomize=True)
+    @given(st.lists(st.floats(0.0, 1.0), min_size=len(keys), max_size=len(keys)), st.floats(0.05, 1.0))
+    def check(us, step):
+        v = {k: a[k].low + u * (a[k].high - a[k].low) for k, u in zip(keys, us, strict=True)}
+        base = drv(v)
+        assert np.isfinite(base) and base > 0
+        for k in keys[:5]:
+            hi = dict(v, **{k: v[k] + step * (a[k].high - a[k].low)})
+            assert drv(hi) > base, k
+
+    check()
+
+
+# -- external laser source -------------------------------------------------------------------
+def test_els_by_hand():
+    # 20 dBm = 100 mW over 4 lanes at WPE 0.15: 100 / (0.15 · 4) = 166.67 mW per lane; 14 dBm per lane
+    assert math.isclose(float(components.els_laser_w(20.0, 4.0, 0.15)), 0.16667, rel_tol=RTOL_HAND)
+    assert math.isclose(float(components.els_lane_light_dbm(20.0, 4.0)), 13.979, rel_tol=RTOL_HAND)
+    assert float(components.lasers_per_lane(4.0)) == 0.25
+    # electrical per laser (N = 1): 0.1 W / 0.15
+    assert math.isclose(float(components.els_laser_w(20.0, 1.0, 0.15)), 0.1 / 0.15, rel_tol=RTOL_FORMULA)
+
+
+def test_els_monotone():
+    dbm = np.linspace(11.0, 26.0, 31)
+    w = components.els_laser_w(dbm, 4.0, 0.15)
+    assert np.all(np.diff(w) > 0)
+    n = np.linspace(1.0, 16.0, 31)
+    assert np.all(np.diff(components.els_laser_w(20.0, n, 0.15)) < 0)
+    assert np.all(np.diff(components.els_lane_light_dbm(20.0, n)) < 0)
+    assert np.all(np.diff(components.els_laser_w(20.0, 4.0, np.linspace(0.05, 0.3, 11))) < 0)
+
+
+def test_els_point_values_close_the_link_budget():
+    for gname in ("51.2T", "102.4T"):
+        m = PortModel("cpo", generation(gname))
+        assert m.els_budget_margin_db() > 0, gname
+        p = m.point
+        assert math.isclose(m.els_budget_margin_db(), p["els_laser_out_dbm"] - 10 * math.log10(
+            p["els_lanes_per_laser"]) - p["els_lane_optical_dbm"], rel_tol=RTOL_FORMULA)
+
+
+def test_els_short_of_budget_warns(monkeypatch):
+    real = account.assumptions
+
+    def short(g):
+        a = dict(real(g))
+        x = a["els_lanes_per_laser"]
+        a["els_lanes_per_laser"] = Assumption(x.name, 16.0, x.low, 16.0, x.unit, x.source)
+        return a
+
+    monkeypatch.setattr(account, "assumptions", short)
+    with pytest.warns(SIKernelWarning, match="els_lanes_per_laser=16"):
+        m = PortModel("cpo", generation("102.4T"))
+    assert m.els_budget_margin_db() < 0
+    # the pluggable's module lasers are not checked
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SIKernelWarning)
+        assert math.isnan(PortModel("pluggable", generation("102.4T")).els_budget_margin_db())
+
+
+def test_account_uses_the_components():
+    """The 200G CPO port's driver and laser blocks are the component equations at the point values × lanes."""
+    g = generation("102.4T")
+    m = PortModel("cpo", g)
+    p, b, n = m.point, m.blocks_w(), g.lanes_per_port
+    drv = components.ring_driver_w(p["ring_c_f"], p["ring_driver_c_out_f"], p["ring_vpp_v"],
+                                   p["ring_driver_headroom_v"], p["linear_f3db_over_baud"],
+                                   p["ring_driver_swing_fraction"], p["engine_input_vppd"], g.baud,
+                                   g.module_node_nm)
+    assert math.isclose(b["driver"], n * float(drv), rel_tol=RTOL_FORMULA)
+    assert math.isclose(b["laser"], n * float(components.els_laser_w(p["els_laser_out_dbm"],
+                                                                     p["els_lanes_per_laser"], p["els_wpe"])),
+                        rel_tol=RTOL_FORMULA)
+    assert m.lasers_per_lane() == 1.0 / p["els_lanes_per_laser"]
