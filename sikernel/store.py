@@ -1014,11 +1014,13 @@ def _check_layout_version(f: Any, path: Path) -> None:
     if raw is None:
         raise SIKernelError(f"{path} has no 'sikernel_store_version' attribute: not a sweep file written by "
                             f"sikernel.store (this sikernel reads layout version {STORE_VERSION})")
-    try:
-        version = int(raw)
-        whole = version == float(raw)
-    except (TypeError, ValueError):
-        whole = False
+    whole = False
+    if not isinstance(raw, (bool, np.bool_)):  # int(True) == 1: a flag is not a layout version
+        try:
+            version = int(raw)
+            whole = version == float(raw)
+        except (TypeError, ValueError):
+            whole = False
     if not whole or version < 1:
         raise SIKernelError(f"{path}: sikernel_store_version={raw!r} is not a layout version (a whole number "
                             f"from 1; this sikernel reads {STORE_VERSION}); the file was not written by "
@@ -1030,9 +1032,12 @@ def _check_layout_version(f: Any, path: Path) -> None:
 
 def _pick_group(f: Any, path: Path, name: str | None) -> Any:
     sweeps = f.get("sweeps")
+    # the layout version first: a newer layout may not keep /sweeps, and its reader must say
+    # "newer", not "not a sweep file"; a file with neither is simply not a sweep file
+    if sweeps is not None or "sikernel_store_version" in f.attrs:
+        _check_layout_version(f, path)
     if sweeps is None or not len(sweeps):
         raise SIKernelError(f"{path} holds no sweep (no /sweeps group); not a sikernel sweep file")
-    _check_layout_version(f, path)
     names = list(sweeps)
     if name is None:
         if len(names) > 1:

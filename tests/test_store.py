@@ -222,8 +222,10 @@ def test_corrupted_file(tmp_path):
 
 
 @pytest.mark.parametrize(("value", "message"), [
-    (store.STORE_VERSION + 1, "layout version 2, newer than the 1 this sikernel reads: upgrade"),
+    (store.STORE_VERSION + 1, f"layout version {store.STORE_VERSION + 1}, newer than the "
+                              f"{store.STORE_VERSION} this sikernel reads: upgrade"),
     ("one", "not a layout version"),
+    (True, "not a layout version"),
     (1.5, "not a layout version"),
     (0, "not a layout version"),
     (None, "no 'sikernel_store_version' attribute"),
@@ -242,6 +244,17 @@ def test_layout_version_checked_on_read_and_resume(tmp_path, reference, value, m
         store.open(out)
     with pytest.raises(SIKernelError, match=message):
         run_sweep(CFG, out, chunk=CHUNK, resume=True, quiet=True)
+
+
+def test_newer_layout_is_named_before_the_missing_sweeps_group(tmp_path, reference):
+    """A newer-layout file without /sweeps gets the version message, not "not a sweep file"."""
+    out = tmp_path / "v.h5"
+    out.write_bytes(reference.read_bytes())
+    with h5py.File(out, "r+") as f:
+        f.attrs["sikernel_store_version"] = store.STORE_VERSION + 1
+        del f["sweeps"]
+    with pytest.raises(SIKernelError, match=f"layout version {store.STORE_VERSION + 1}, newer"):
+        store.open(out)
 
 
 def test_no_permission(tmp_path, monkeypatch):
