@@ -4,10 +4,13 @@
   classification, and its FOMs equal the survey's own FOMW_hf column (computed by the survey's
   spreadsheet, an independent route through the same published P, f_s and SNDR);
 * the median fit on the extract reproduces the shipped ``walden_fom_j`` / ``adc_corner_hz``;
-* ``blocks.adc_fom_j`` (the model's ADC) is the fitted law, and is median-unbiased on the data;
+* ``blocks.adc_fom_j`` (the model's ADC) is the fitted law, and its node scaling is not off by a
+  whole s_E between the 28 nm and the <= 7 nm ADCs (the overall median is 0 by construction of
+  the LAD level, so it is not tested as evidence);
 * out of sample: every ADC predicted by the law refitted without it (leave-one-out), and the
   converters kept aside whose published power includes their AFE or the whole receiver (the law
-  must not exceed them by much).
+  must not exceed them by much).  The bounds of both are REGRESSION GUARDS (model output plus a
+  margin), not acceptance criteria.
 """
 
 from __future__ import annotations
@@ -24,30 +27,37 @@ from sikernel.power import adc_survey as survey
 from sikernel.power import blocks
 from sikernel.power.coefficients import DEFAULT_COEFFICIENTS, DOC
 from sikernel.power.technology import get_technology
-from tests.tolerances import RTOL_SAME_FORMULA
+from tests.tolerances import ATOL_SAME_FORMULA, RTOL_SAME_FORMULA
 
 # --- tolerances, each with its source ------------------------------------------------------
 #: shipped constants vs a fresh fit: the corner grid step (CORNER_GRID_HZ, 0.58 %) and the
 #: 4 significant digits the constant is written with
 REL_SHIPPED_VS_FIT = 0.01
-#: |median ln(model FOM / published FOM)| over the fitted ADCs: 0 at the LAD optimum with the
-#: node exponent fixed (the level is the median); the bound allows the 4-digit rounding
-ABS_MEDIAN_LOG = 0.02
-#: leave-one-out over the 15 fitted ADCs, reached: worst factor 7.38 (Tao ISSCC 2025, a 22 fJ/step
-#: pipelined ADC, the best of the set), rms ln 1.007 (a factor 2.7: the survey's spread about a
-#: typical design), 6 of 15 within 2x; bounds = reached + a small margin
+#: REGRESSION GUARD (model output): leave-one-out over the 15 fitted ADCs, reached: worst factor
+#: 7.38 (Tao ISSCC 2025, a 22 fJ/step pipelined ADC, the best of the set), rms ln 1.007 (a factor
+#: 2.7: the survey's spread about a typical design), 6 of 15 within 2x; bounds = reached + a small
+#: margin.  They guard against a change of the law or the extract, they do not say the law is good
+#: enough: no acceptance bound is set for the spread of single ADCs about a typical design
 ADC_LOO_WORST_FACTOR = 7.5
 ADC_LOO_RMS_LOG = 1.03
 ADC_LOO_WITHIN_2X_MIN = 6
 #: law / published FOM of the converters whose published power includes their AFE or the whole
-#: receiver (Cui 2016, Nguyen 2021 and 2024, Li 2024, Nani 2024): reached 0.47-1.12; an ADC law
-#: well above what a whole receiver draws would be wrong; bound = reached + margin
+#: receiver (Cui 2016, Nguyen 2021 and 2024, Li 2024, Nani 2024): reached 0.47-1.12.
+#: REGRESSION GUARD (model output): bound = reached + margin.  The physical acceptance criterion
+#: would be <= 1 (an ADC alone cannot draw more than the receiver that contains it); it is not met
+#: by two rows (Li 2024 1.105, Nguyen 2024 1.116): the law is a typical design, not the best one
 AFE_ROWS_MAX_RATIO = 1.25
 #: the survey's own FOMW_hf column (fJ/conv-step, ADCsurvey rev. 20250609) for three rows
 SURVEY_FOMW_FJ = {("ISSCC", "22.1", 2018): 77.9, ("VLSI", "C19-1", 2022): 120.2,
                   ("ISSCC", "7.5", 2025): 25.8}
 #: the survey column is rounded to 0.1 fJ
 ABS_SURVEY_FOMW_FJ = 0.06
+#: brute-force LAD reference: slopes on a grid of step LAD_SLOPE_STEP; the LAD cost is Lipschitz in
+#: the slope with constant sum|x| (the intercept re-optimised can only lower it), so the grid's
+#: best cost is within sum|x| * step of the exact optimum and never below it (up to rounding of a
+#: 9-term sum, ABS_LAD_ROUNDING)
+LAD_SLOPE_STEP = 1e-4
+ABS_LAD_ROUNDING = 1e-9
 
 
 @pytest.fixture(scope="module")
@@ -102,14 +112,14 @@ def test_model_adc_is_the_survey_law(rows):
     np.testing.assert_allclose(model, survey.predict_j(f, rows), rtol=RTOL_SAME_FORMULA)
 
 
-def test_model_adc_is_median_unbiased_per_node_group(fit_rows):
-    """The model's ADC against the published ADCs: median ln ratio ~0 overall, and the node
-    scaling is not off by a whole s_E: the median at 28 nm and at <= 7 nm differ by less than
-    ln s_E(28 nm)/s_E(7 nm) (a law with s_E squared, or none, fails this)."""
+def test_model_adc_node_scaling_per_node_group(fit_rows):
+    """The model's ADC against the published ADCs: the node scaling is not off by a whole s_E:
+    the median ln(model/published) at 28 nm and at <= 7 nm differ by less than
+    ln s_E(28 nm)/s_E(7 nm) (a law with s_E squared, or none, fails this).  The overall median
+    is 0 by construction of the fit (its level is the median) and is not tested here."""
     co = DEFAULT_COEFFICIENTS
     lr = np.array([math.log(blocks.adc_fom_j(r.fs_hz, get_technology(r.preset_nm), co) / r.fom_j)
                    for r in fit_rows])
-    assert abs(np.median(lr)) <= ABS_MEDIAN_LOG
     old = np.median([v for v, r in zip(lr, fit_rows, strict=True) if r.node_nm >= 28])
     new = np.median([v for v, r in zip(lr, fit_rows, strict=True) if r.node_nm <= 7])
     ln_se_span = math.log(get_technology(28).energy_scale / get_technology(7).energy_scale)
@@ -139,10 +149,11 @@ def test_free_node_exponent_and_exact_lad_line():
     x = rng.normal(size=9)
     z = 0.3 + 0.8 * x + rng.laplace(scale=0.2, size=9)
     c, a, cost = survey._lad_line(z[None, :], x)
-    slopes = np.linspace(-3, 3, 60001)
+    slopes = np.arange(-3.0, 3.0 + LAD_SLOPE_STEP / 2, LAD_SLOPE_STEP)
     best = min(np.abs(z - np.median(z - s * x) - s * x).sum() for s in slopes)
-    assert cost[0] <= best + 1e-9
-    assert abs(np.abs(z - c[0] - a[0] * x).sum() - cost[0]) < 1e-12
+    assert cost[0] <= best + ABS_LAD_ROUNDING
+    assert best - cost[0] <= np.abs(x).sum() * LAD_SLOPE_STEP
+    assert abs(np.abs(z - c[0] - a[0] * x).sum() - cost[0]) <= ATOL_SAME_FORMULA
 
 
 @settings(max_examples=40, deadline=None)
@@ -155,7 +166,7 @@ def test_adc_fom_monotone_in_rate_and_proportional_to_energy_scale(fs, node):
     t7 = get_technology(7)
     same_ft = type(t)(**{**vars(t), "f_t_hz": t7.f_t_hz})
     assert math.isclose(blocks.adc_fom_j(fs, same_ft, co) / blocks.adc_fom_j(fs, t7, co),
-                        t.energy_scale / t7.energy_scale, rel_tol=1e-12)
+                        t.energy_scale / t7.energy_scale, rel_tol=RTOL_SAME_FORMULA)
 
 
 @pytest.mark.parametrize("kw", [{"rows": []}, {"corners_hz": np.array([0.0])},
@@ -164,3 +175,31 @@ def test_fit_bad_input(rows, kw):
     kw = {"rows": [r for r in rows if r.use == "fit"], **kw}
     with pytest.raises(SIKernelError, match=r"rows|corners_hz"):
         survey.fit(**kw)
+
+
+@pytest.mark.parametrize(("kw", "message"), [
+    ({"corner_hz": 0.0}, r"corner_hz=0\.0 must be a positive finite number"),
+    ({"corner_hz": -6e10}, r"corner_hz=-6.*positive finite"),
+    ({"corner_hz": float("inf")}, r"corner_hz=inf"),
+    ({"fom_ref_j": float("nan")}, r"fom_ref_j=nan"),
+    ({"node_exponent": float("nan")}, r"node_exponent=nan must be finite"),
+    ({"fs_hz": np.array([np.inf])}, r"fs_hz contains inf"),
+    ({"ft_rel": np.array([0.0])}, r"ft_rel contains 0\.0"),
+])
+def test_law_bad_input(kw, message):
+    args = {"fs_hz": np.array([56e9]), "ln_se": np.array([0.0]), "ft_rel": np.array([1.0]),
+            "fom_ref_j": 5e-14, "corner_hz": 1e14, **kw}
+    with pytest.raises(SIKernelError, match=message):
+        survey.law_fom_j(**args)
+
+
+def test_fit_loo_bootstrap_bad_input(fit_rows):
+    with pytest.raises(SIKernelError, match=r"node_exponent=nan .*or None"):
+        survey.fit(fit_rows, node_exponent=float("nan"))
+    with pytest.raises(SIKernelError, match=r"at least 4 ADC rows .* got 3"):
+        survey.leave_one_out(fit_rows[:3])
+    for n in (0, -1, 2.5, True):
+        with pytest.raises(SIKernelError, match=rf"n={n!r} must be an integer >= 1"):
+            survey.bootstrap(fit_rows, n=n)
+    with pytest.raises(SIKernelError, match=r"at least 3 ADC rows .* got 2"):
+        survey.bootstrap(fit_rows[:2], n=1)

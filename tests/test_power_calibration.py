@@ -8,12 +8,13 @@
 * the generated constants (``sikernel/power/_calibrated.py``) and the tables in
   ``docs/energy-model.md`` equal a fresh computation (regression guards of the generated files);
 * the ADC block against published ADCs: ``tests/test_power_adc_survey.py`` (independent of the
-  transceiver fit; the halved-ADC mutation below uses its median check);
+  transceiver fit); the halved-ADC mutation below checks that halving the ADC moves the median;
 * coefficient draws: seeded, inside the ranges, centred on the fit.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from pathlib import Path
 
@@ -56,8 +57,15 @@ ABS_LOG_STORED = 0.02
 #: die-to-die loss of the KR1 budget recomputed vs the stored constant (stored to 0.01 dB)
 ABS_KR1_DIE_TO_DIE_DB = 0.01
 #: |median ln(model ADC FOM / published FOM)| over the survey ADCs the law is fitted on: 0 at
-#: the fit (tests/test_power_adc_survey.py, ABS_MEDIAN_LOG); a halved ADC moves it to ln 0.5
+#: the fit by construction (the LAD level is the median); a halved ADC moves it to ln 0.5
 ABS_ADC_MEDIAN_LOG = 0.02
+#: the ADC law's closed-form points (FOM_W,ref at the reference, 2x at the corner) are the same
+#: arithmetic written twice: rounding only
+RTOL_LAW_FORM = 1e-12
+#: "far below / far above the corner" in the law-form test: f_s/f_c = 1e-6 and 1e6, where the
+#: law's (1 + f_s/f_c) is flat (resp. proportional to f_s) to that relative amount
+LAW_FAR_BELOW = 1e-6
+LAW_FAR_ABOVE = 1e6
 
 
 @pytest.fixture(scope="module")
@@ -142,16 +150,38 @@ def test_docs_tables_are_current(fit, loo):
             assert line in doc, line
 
 
-def test_adc_fom_rises_with_rate_and_falls_with_node():
-    """Non-decreasing in the rate (the survey fit puts the corner above the data: the rise is
-    tiny but the law keeps its form), lower in a finer node."""
+def test_adc_fom_law_form_with_a_finite_corner_and_node_order():
+    """The form of the ADC law (docstring of ``blocks.adc_fom_j``), checked with an explicit
+    finite corner (the shipped corner, 1e14 Hz, sits above the data and would make any rate
+    check vacuous): FOM_W,ref at 56 GS/s and 7 nm; flat far below the corner; doubled at the
+    corner f_c(node) = f_c,7nm · f_T(node)/f_T(7 nm) (so the corner follows f_T); proportional to
+    f_s far above it.  Then, at the shipped values, the node order 28 > 16 > 7 > 5 > 3 nm at
+    56 GS/s (s_E falls with the node; a law with no node scaling fails this)."""
     from sikernel.power import blocks
-    from sikernel.power.technology import get_technology
+    from sikernel.power.technology import NODES, REFERENCE_NODE_NM, get_technology
 
+    corner_7nm_hz = 6e10
+    co = DEFAULT_COEFFICIENTS.with_(adc_corner_hz=corner_7nm_hz)
+    t7 = get_technology(7)
+    assert math.isclose(blocks.adc_fom_j(blocks.ADC_REF_RATE_HZ, t7, co), co.walden_fom_j,
+                        rel_tol=RTOL_LAW_FORM)
+    for node in (28, 7, 3):
+        t = get_technology(node)
+        f_c = corner_7nm_hz * t.f_t_hz / NODES[REFERENCE_NODE_NM].f_t_hz
+        flat = blocks.adc_fom_j(f_c * LAW_FAR_BELOW, t, co)
+        # flat below the corner: within LAW_FAR_BELOW of the zero-rate value
+        assert math.isclose(blocks.adc_fom_j(f_c * LAW_FAR_BELOW / 10, t, co), flat,
+                            rel_tol=2 * LAW_FAR_BELOW)
+        # (1 + f_s/f_c): 2x the zero-rate value at the corner
+        assert math.isclose(blocks.adc_fom_j(f_c, t, co) / flat, 2.0 / (1 + LAW_FAR_BELOW),
+                            rel_tol=RTOL_LAW_FORM), node
+        # far above it, proportional to f_s
+        hi = f_c * LAW_FAR_ABOVE
+        assert math.isclose(blocks.adc_fom_j(2 * hi, t, co) / blocks.adc_fom_j(hi, t, co), 2.0,
+                            rel_tol=1.0 / LAW_FAR_ABOVE), node
     co = DEFAULT_COEFFICIENTS
-    f = [blocks.adc_fom_j(fs, get_technology(5), co) for fs in (28e9, 56e9, 112e9)]
-    assert f[0] <= f[1] <= f[2]
-    assert blocks.adc_fom_j(56e9, get_technology(3), co) < blocks.adc_fom_j(56e9, get_technology(7), co)
+    foms = [blocks.adc_fom_j(blocks.ADC_REF_RATE_HZ, get_technology(n), co) for n in (28, 16, 7, 5, 3)]
+    assert all(a > b for a, b in itertools.pairwise(foms)), foms
 
 
 def test_coefficient_draws():

@@ -306,6 +306,16 @@ def _node_arrays(rows: list[SurveyADC]) -> tuple[np.ndarray, np.ndarray]:
     return (np.log([t.energy_scale for t in techs]), np.array([t.f_t_hz / ref.f_t_hz for t in techs]))
 
 
+def _is_finite_number(value: object) -> bool:
+    """Whether ``value`` is a real number (not a bool) that is finite."""
+    if isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(float(value))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+
+
 def law_fom_j(fs_hz: np.ndarray, ln_se: np.ndarray, ft_rel: np.ndarray, fom_ref_j: float,
               corner_hz: float, node_exponent: float = 1.0) -> np.ndarray:
     """FOM_W of the law (module docstring).
@@ -329,7 +339,28 @@ def law_fom_j(fs_hz: np.ndarray, ln_se: np.ndarray, ft_rel: np.ndarray, fom_ref_
     -------
     ndarray
         FOM_W in J per conversion step.
+
+    Raises
+    ------
+    SIKernelError
+        ``corner_hz`` or ``fom_ref_j`` not a positive finite number, ``node_exponent`` not
+        finite, or a non-finite (or, for ``ft_rel``, non-positive) entry in the arrays.
     """
+    for name, value, unit in (("corner_hz", corner_hz, "Hz"), ("fom_ref_j", fom_ref_j, "J/step")):
+        if not (_is_finite_number(value) and float(value) > 0):
+            raise SIKernelError(f"law_fom_j: {name}={value!r} must be a positive finite number in "
+                                f"{unit}; pass the constants of a fit (adc_survey.fit().{name})")
+    if not _is_finite_number(node_exponent):
+        raise SIKernelError(f"law_fom_j: node_exponent={node_exponent!r} must be finite (1 is the "
+                            "shipped law)")
+    fs_hz, ln_se, ft_rel = (np.asarray(a, dtype=float) for a in (fs_hz, ln_se, ft_rel))
+    for name, arr, accepted in (("fs_hz", fs_hz, "finite sample rates in S/s"),
+                                ("ln_se", ln_se, "finite ln s_E of node presets"),
+                                ("ft_rel", ft_rel, "positive finite f_T / f_T(7 nm) of node presets")):
+        bad = ~np.isfinite(arr) | ((arr <= 0) if name == "ft_rel" else False)
+        if np.any(bad):
+            raise SIKernelError(f"law_fom_j: {name} contains {float(np.ravel(arr[bad])[0])!r}; "
+                                f"expected {accepted} (predict_j builds them from each row's node)")
     fc = corner_hz * ft_rel
     return (fom_ref_j * np.exp(node_exponent * ln_se) * (1.0 + fs_hz / fc)
             / (1.0 + REF_RATE_HZ / corner_hz))
@@ -397,8 +428,12 @@ def fit(rows: list[SurveyADC] | None = None, node_exponent: float | None = 1.0,
     Raises
     ------
     SIKernelError
-        Fewer than 3 rows, or corners that are not positive finite numbers.
+        Fewer than 3 rows, corners that are not positive finite numbers, or a
+        ``node_exponent`` that is neither None nor finite.
     """
+    if node_exponent is not None and not _is_finite_number(node_exponent):
+        raise SIKernelError(f"fit: node_exponent={node_exponent!r} must be a finite number (1 is the "
+                            "shipped law) or None to fit it")
     if rows is None:
         rows = [r for r in load() if r.use == "fit"]
     if len(rows) < 3:
@@ -468,9 +503,17 @@ def leave_one_out(rows: list[SurveyADC] | None = None, node_exponent: float | No
     names : tuple of str
     ratio : ndarray
         Predicted / published FOM_W (= power ratio at the published ENOB and rate).
+
+    Raises
+    ------
+    SIKernelError
+        Fewer than 4 rows (each refit needs 3), or a bad ``node_exponent`` (see :func:`fit`).
     """
     if rows is None:
         rows = [r for r in load() if r.use == "fit"]
+    if len(rows) < 4:
+        raise SIKernelError(f"leave_one_out needs at least 4 ADC rows (each refit without one needs 3), "
+                            f"got {len(rows)}; pass more survey rows or None for the fitted set")
     out = np.empty(len(rows))
     for i, r in enumerate(rows):
         f = fit([q for k, q in enumerate(rows) if k != i], node_exponent=node_exponent)
@@ -497,7 +540,18 @@ def bootstrap(rows: list[SurveyADC], n: int = 400, seed: int = 1,
     -------
     ndarray
         (n, 3): F_ref in J/step, f_c in Hz, node exponent, per resample.
+
+    Raises
+    ------
+    SIKernelError
+        ``n`` not an integer >= 1, fewer than 3 rows, or a bad ``node_exponent`` (see :func:`fit`).
     """
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise SIKernelError(f"bootstrap: n={n!r} must be an integer >= 1 (number of resamples; "
+                            "the report uses 400)")
+    if len(rows) < 3:
+        raise SIKernelError(f"bootstrap needs at least 3 ADC rows to resample, got {len(rows)}; "
+                            "pass the fitted rows of adc_survey.load()")
     rng = np.random.default_rng(seed)
     grid = np.geomspace(1e9, 1e14, 400)
     out = np.empty((n, 3))

@@ -107,8 +107,8 @@ DEFAULT_SI = SISettings()
 
 #: (symbol rate in Bd, RX AFE ``f_r / f_b``) of the two standards' reference receivers: IEEE
 #: 802.3ck (Clause 163 COM table; the 3ck_SA COM sheets, ``f_r = 0.75`` x ``f_b``) at 53.125 GBd and
-#: IEEE P802.3dj (Annex 178A reference receiver, draft D3.3-era values as transcribed in public COM
-#: code; the same 0.58 as the "802.3dj-kr" preset of :mod:`sikernel.eye.presets`) at 106.25 GBd.
+#: IEEE P802.3dj (Annex 178A reference receiver, draft D1.2/D3.3-era values as transcribed in public
+#: COM code; the same 0.58 as the "802.3dj-kr" preset of :mod:`sikernel.eye.presets`) at 106.25 GBd.
 F_R_REFERENCE: tuple[tuple[float, float], tuple[float, float]] = ((53.125e9, 0.75), (106.25e9, 0.58))
 
 
@@ -116,13 +116,20 @@ def f_r_ratio_for(baud: float) -> float:
     """RX AFE bandwidth over ``f_b`` of the reference receiver at a symbol rate (93A-20).
 
     The standards give two points (:data:`F_R_REFERENCE`): 802.3ck ``f_r = 0.75 f_b`` at
-    53.125 GBd (39.84 GHz) and 802.3dj ``f_r = 0.58 f_b`` at 106.25 GBd (61.63 GHz).  The
-    receiver front end's absolute bandwidth grows less than in proportion to the rate because it
-    is bounded by the node's transistor and interconnect bandwidth, not by the rate; between the
-    two points the absolute bandwidth is interpolated linearly in ``log f_b``-``log f_r``
-    (a power law ``f_r ∝ f_b^0.629``), so that the ratio falls smoothly from 0.75 to 0.58 and
-    energy versus baud has no step; outside ``[53.125, 106.25]`` GBd the nearest standard's
-    ratio is held (no standard to extrapolate towards).
+    53.125 GBd (39.84 GHz) and 802.3dj ``f_r = 0.58 f_b`` at 106.25 GBd (61.63 GHz).  Both are
+    reference-receiver conventions of the two standards (the noise and signal bandwidth COM
+    assumes), not device limits.  Between the two points the absolute bandwidth is interpolated
+    linearly in ``log f_b``-``log f_r`` (a power law ``f_r ∝ f_b^0.629``), so that the ratio
+    falls smoothly from 0.75 to 0.58 and energy versus baud has no step.  This interpolation is
+    an assumption: it depends on the rate only, not on the node (a 16 nm and a 3 nm receiver
+    at the same rate get the same ``f_r``), and no device bound is implied.  Outside
+    ``[53.125, 106.25]`` GBd the nearest standard's ratio is held (no standard to extrapolate
+    towards).
+
+    ``f_r`` sets the noise and signal bandwidth of the SI chain's reference receiver only.  The
+    energy model prices the AFE at ``afe_bandwidth_per_baud`` = 1.0 ``f_b``
+    (:class:`sikernel.power.coefficients.EnergyCoefficients`), wider than the 0.58 ``f_b`` noise
+    filter at 106.25 GBd: conservative on energy, but not the same receiver.
 
     Parameters
     ----------
@@ -154,8 +161,10 @@ def settings_for(baud: float, s: SISettings | None = None) -> SISettings:
     """Reference-receiver settings of a symbol rate (``s`` itself when given: a user override wins).
 
     :data:`DEFAULT_SI` with the RX AFE bandwidth of the rate (:func:`f_r_ratio_for`).  The
-    other 802.3dj 178A values are not taken over, on purpose: the TX rise time is the same
-    0.425 UI in both standards (8 ps at 53.125 GBd, 4 ps at 106.25 GBd); the CTLE zero and
+    other 802.3dj 178A values are not taken over, on purpose: the TX rise time stays 8 ps at
+    53.125 GBd = 0.425 UI, the same UI fraction as 178A's 4 ps at 106.25 GBd (the 802.3ck KR sheet
+    does not state T_r: 8 ps is the IEEE MATLAB tool's default, and the C2C sheet uses 7.5 ps;
+    ``reference/com-parameters.md``); the CTLE zero and
     poles have the same ratios to ``f_b`` (0.4, 1.0) and 178A's ``g_DC`` range (-15 ... 0 dB) is
     inside the searched -20 ... 0 dB; ``η0`` (6e-9 against 8.2e-9 V²/GHz) only weights the
     equaliser search, because the budget rescales the thermal noise to the receiver's own density
@@ -168,15 +177,20 @@ def settings_for(baud: float, s: SISettings | None = None) -> SISettings:
     baud : float
         Symbol rate in Bd (> 0).
     s : SISettings, optional
-        Explicit settings; returned unchanged.
+        Explicit settings; returned unchanged (``baud`` is still checked).
 
     Returns
     -------
     SISettings
+
+    Raises
+    ------
+    SIKernelError
+        ``baud`` not a positive finite number (also when ``s`` is given).
     """
+    r = f_r_ratio_for(baud)
     if s is not None:
         return s
-    r = f_r_ratio_for(baud)
     return DEFAULT_SI if r == DEFAULT_SI.f_r_ratio else replace(DEFAULT_SI, f_r_ratio=r)
 
 

@@ -133,10 +133,11 @@ def eyes(ch, baud: float, e, target_ber: float,
       so for an MLSD operating point the eye is pessimistic by about that much; the row
       says so (``eye_equalised_excludes_mlsd``, ``eye_equalised_mlsd_gain_db``).
 
-    All eyes use the reference receiver of the rate (:func:`sikernel.power.si.settings_for`:
-    the RX AFE bandwidth of 802.3ck at 53.125 GBd, of 802.3dj at 106.25 GBd, as the energy
-    chain does), its COM thermal noise density ``η0``
-    (8.2e-18 V²/Hz, not the receiver's own η0 of the operating point), the TX SNR and the
+    All eyes use the SI chain's reference receiver (:func:`sikernel.power.si.settings_for`,
+    as the energy chain does): only its RX AFE bandwidth ``f_r`` follows the rate (802.3ck's
+    0.75 ``f_b`` at 53.125 GBd, 802.3dj's 0.58 ``f_b`` at 106.25 GBd); everything else stays
+    802.3ck's, including the COM thermal noise density ``η0`` = 8.2e-18 V²/Hz (802.3dj: 6e-18)
+    at every rate (not the receiver's own η0 of the operating point), the TX SNR and the
     jitter terms, at ``target_ber``.  With ``crosstalk`` (the model the operating point was
     priced with) the equaliser is searched with the same aggressors, and the equalised eye's
     slicer noise adds their variance ``σ_XT²`` at the launch swing (93A-34 at the chosen
