@@ -62,6 +62,12 @@ def pair_steering_input(swing_fraction: ArrayLike) -> np.ndarray:
     -------
     ndarray
         ``u`` (dimensionless).
+
+    Raises
+    ------
+    SIKernelError
+        An input non-finite or outside its accepted range (fractions and efficiencies in (0, 1],
+        lanes per laser >= 1, capacitances, swings and bandwidths > 0), naming the value.
     """
     x = _checked("swing_fraction", swing_fraction, high=1.0,
                  fix="the fraction of the tail current steered at the outer levels (0.6 = RLM 0.95)")
@@ -119,6 +125,12 @@ def ring_output_stage(c_ring_f: ArrayLike, c_out_f: ArrayLike, vpp_v: ArrayLike,
         Tail current in A.
     r_load_ohm : ndarray
         Load resistance in ohm.
+
+    Raises
+    ------
+    SIKernelError
+        An input non-finite or outside its accepted range (fractions and efficiencies in (0, 1],
+        lanes per laser >= 1, capacitances, swings and bandwidths > 0), naming the value.
     """
     c = (_checked("c_ring_f", c_ring_f, fix=_UNITS_HINT)
          + _checked("c_out_f", c_out_f, low_closed=True, fix=_UNITS_HINT))
@@ -172,6 +184,12 @@ def ring_predriver_w(i_tail_a: ArrayLike, swing_fraction: ArrayLike, input_vppd:
     -------
     ndarray
         Power in W.
+
+    Raises
+    ------
+    SIKernelError
+        An input non-finite or outside its accepted range (fractions and efficiencies in (0, 1],
+        lanes per laser >= 1, capacitances, swings and bandwidths > 0), naming the value.
     """
     from ..power import blocks
     from ..power.coefficients import DEFAULT_COEFFICIENTS as co
@@ -229,6 +247,12 @@ def ring_driver_w(c_ring_f: ArrayLike, c_out_f: ArrayLike, vpp_v: ArrayLike, hea
     -------
     ndarray
         Power in W.
+
+    Raises
+    ------
+    SIKernelError
+        An input non-finite or outside its accepted range (fractions and efficiencies in (0, 1],
+        lanes per laser >= 1, capacitances, swings and bandwidths > 0), naming the value.
     """
     from ..power.coefficients import DEFAULT_COEFFICIENTS as co
 
@@ -264,6 +288,12 @@ def els_laser_w(laser_out_dbm: ArrayLike, lanes_per_laser: ArrayLike, wpe: Array
     -------
     ndarray
         Power in W per lane.
+
+    Raises
+    ------
+    SIKernelError
+        An input non-finite or outside its accepted range (fractions and efficiencies in (0, 1],
+        lanes per laser >= 1, capacitances, swings and bandwidths > 0), naming the value.
     """
     p_w = 1e-3 * 10.0 ** (_checked("laser_out_dbm", laser_out_dbm, low=-np.inf) / 10.0)
     return p_w / (_checked("wpe", wpe, high=1.0, fix="optical out / electrical in, e.g. 0.15")
@@ -287,6 +317,12 @@ def els_lane_light_dbm(laser_out_dbm: ArrayLike, lanes_per_laser: ArrayLike) -> 
     -------
     ndarray
         dBm per lane.
+
+    Raises
+    ------
+    SIKernelError
+        An input non-finite or outside its accepted range (fractions and efficiencies in (0, 1],
+        lanes per laser >= 1, capacitances, swings and bandwidths > 0), naming the value.
     """
     return _checked("laser_out_dbm", laser_out_dbm, low=-np.inf) - 10.0 * np.log10(_lanes(lanes_per_laser))
 
@@ -308,6 +344,12 @@ def lasers_per_lane(lanes_per_laser: ArrayLike) -> np.ndarray:
     Returns
     -------
     ndarray
+
+    Raises
+    ------
+    SIKernelError
+        An input non-finite or outside its accepted range (fractions and efficiencies in (0, 1],
+        lanes per laser >= 1, capacitances, swings and bandwidths > 0), naming the value.
     """
     return 1.0 / _lanes(lanes_per_laser)
 
