@@ -3,10 +3,23 @@
 Module powers of shared/reference/links-and-energy.md: the retimed 800G and 1.6T modules
 are in-sample (the line-side DSP coefficient and the driver/laser/TIA/other split were
 taken from them); LPO, TX-retimed and the 3 nm 800G module are out of sample.  The
-whole-system CPO claims (Broadcom Bailly and Davisson, NVIDIA, Meta) and the published engine
-component figures were never fitted on: they judge the model.  The ELS per-laser figure
-(Lumentum, 1.5 W) is reported, not bounded: the model's point laser class is the OIF VHP
-20 dBm, below Lumentum's ~24 dBm lasers (model 0.67 W per laser, a factor 2.2 below).
+whole-system CPO claims (Broadcom Bailly and Davisson, NVIDIA, Meta) and the 200G ring-driver
+figure were never fitted on: they judge the model.
+
+Every claim has its acceptance bound here, named once below, whether or not the model meets
+it (review 7, F7: no reporting selection).  At this commit every bounded claim is met.
+Claims without a bound, and why:
+
+* ``els_w_per_laser`` (Lumentum, 1.5 W per laser) is **in sample**: ``els_wpe`` is sourced from
+  the same module.  It is compared like for like at the module's 250 mW laser output
+  (0.25 W / els_wpe = 1.67 W) and bounded by ``ELS_IN_SAMPLE_FACTOR`` (a reproduction check of
+  the rounding, not evidence).  At the model's 20 dBm class output the same laser draws 0.67 W.
+* ``th5_chip_w`` (500 W) is an input of the Bailly system-saving check, not a check.
+
+Sensitivity the bounds cannot resolve (docs 6.4.1/6.4.3): with the ring driver's C_out solved
+self-consistently by its own rule (209 fF instead of the fixed 60 fF), the NVIDIA 1.6T CPO port
+goes 6.68 -> 8.98 W; both are inside ``PORT_CLAIM_FACTOR`` of ~9 W, so this check does not
+decide that modelling choice.
 """
 
 from __future__ import annotations
@@ -38,6 +51,19 @@ SAVING_CLAIM_ABS = 0.10
 RATIO_CLAIM_FACTOR = 1.5
 #: a simulated 200G MRM driver (1.44 pJ/b, Micromachines 2026): model within x2 (one design, simulated)
 COMPONENT_FACTOR = 2.0
+#: in-sample ELS per laser: els_wpe = 0.15 is Lumentum's ~2 W / ~12 W = 0.167 rounded down (11 %) and
+#: both figures are "~" (relayed, L-M): within x1.2 either way
+ELS_IN_SAMPLE_FACTOR = 1.2
+#: the published 800G module split (Intel via MACOM): DSP 49 %; the model's DSP chip (host-side SerDes +
+#: line-side DSP) within 40-60 % (the split's confidence M, +-10 points)
+DSP_SHARE_RANGE = (0.40, 0.60)
+#: the same quantity read back through two routes (floating point only)
+RTOL_SAME = 1e-12
+#: a percentage stored rounded through *100 / 100 and the tornado's base re-summed (floating point)
+RTOL_ROUNDTRIP = 1e-9
+#: the laser-budget check: the light must close the budget in most of the inputs' joint range
+#: (acceptance: a majority of the draws; reported as short_fraction_of_ranges)
+ELS_SHORT_FRACTION_MAX = 0.5
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +95,7 @@ def test_module_split_shows_components(study):
     # the published split (Intel via MACOM): DSP 49 % of the module; the model's DSP chip is the
     # host-side SerDes + the line-side DSP
     dsp = p["blocks_w"]["module_host_serdes"] + p["blocks_w"]["module_dsp"]
-    assert 0.40 < dsp / p["module_w"] < 0.60
+    assert DSP_SHARE_RANGE[0] < dsp / p["module_w"] < DSP_SHARE_RANGE[1]
 
 
 def test_out_of_sample_bailly_optics_per_800g(study):
@@ -101,7 +127,7 @@ def test_claim_is_computed_and_reported(study, key):
     claim = {**SYSTEM_CLAIMS, **COMPONENT_FIGURES}[key]
     assert c["published"] == claim.value and c["counts"] and c["model_quantity"] and c["source"]
     assert math.isfinite(c["model"]) and c["model"] > 0
-    assert math.isclose(c["ratio_to_mid"], c["model"] / claim.value, rel_tol=1e-12)
+    assert math.isclose(c["ratio_to_mid"], c["model"] / claim.value, rel_tol=RTOL_SAME)
     assert c["label"] in study.table()
 
 
@@ -109,16 +135,17 @@ def test_claims_are_the_account_like_for_like(study):
     """Each claim's model figure is the port account's own quantity (no separate computation)."""
     cpo2, pl2 = study.port("cpo", 200), study.port("pluggable", 200)
     cpo1, pl1 = study.port("cpo", 100), study.port("pluggable", 100)
-    assert math.isclose(_keyed(study, "nvidia_cpo_w_per_1p6t")["model"], cpo2["w_per_port"], rel_tol=1e-12)
+    assert math.isclose(_keyed(study, "nvidia_cpo_w_per_1p6t")["model"], cpo2["w_per_port"],
+                        rel_tol=RTOL_SAME)
     assert math.isclose(_keyed(study, "nvidia_pluggable_w_per_1p6t")["model"], pl2["w_per_port"],
-                        rel_tol=1e-12)
+                        rel_tol=RTOL_SAME)
     assert math.isclose(_keyed(study, "nvidia_ratio")["model"], pl2["w_per_port"] / cpo2["w_per_port"],
-                        rel_tol=1e-12)
+                        rel_tol=RTOL_SAME)
     assert math.isclose(_keyed(study, "davisson_saving")["model"], cpo2["saving_vs_pluggable_pct"] / 100,
-                        rel_tol=1e-9)
-    assert math.isclose(_keyed(study, "bailly_meta_w_per_800g")["model"], cpo1["module_w"], rel_tol=1e-12)
+                        rel_tol=RTOL_ROUNDTRIP)
+    assert math.isclose(_keyed(study, "bailly_meta_w_per_800g")["model"], cpo1["module_w"], rel_tol=RTOL_SAME)
     assert math.isclose(_keyed(study, "bailly_meta_optics_saving")["model"],
-                        1 - cpo1["module_w"] / pl1["module_w"], rel_tol=1e-12)
+                        1 - cpo1["module_w"] / pl1["module_w"], rel_tol=RTOL_SAME)
 
 
 @pytest.mark.parametrize("key", ["nvidia_cpo_w_per_1p6t", "nvidia_pluggable_w_per_1p6t",
@@ -146,14 +173,24 @@ def test_out_of_sample_ring_driver_component(study):
     assert 1 / COMPONENT_FACTOR <= c["ratio_to_mid"] <= COMPONENT_FACTOR, c
 
 
+def test_els_per_laser_in_sample_reproduces_its_source(study):
+    """In sample (els_wpe's source): 0.25 W / els_wpe against Lumentum's 1.5 W per laser."""
+    c = _keyed(study, "els_w_per_laser")
+    assert c["kind"] == "component, in sample (source of els_wpe)"
+    assert 1 / ELS_IN_SAMPLE_FACTOR <= c["ratio_to_mid"] <= ELS_IN_SAMPLE_FACTOR, c
+    # by hand: 0.25 / 0.15 = 1.6667 W; the model's own class output (20 dBm) draws 0.1 / 0.15 W
+    assert math.isclose(c["model"], 0.25 / 0.15, rel_tol=RTOL_SAME)
+    assert math.isclose(c["model_at_class_output_w"], 0.1 / 0.15, rel_tol=RTOL_SAME)
+
+
 def test_laser_budget_checks_reported(study):
     """The light per lane of the ELS is checked against the link budget in both generations."""
     for g in ("51.2T", "102.4T"):
         c = _keyed(study, f"els_budget_{g}")
         assert c["kind"] == "consistency check"
-        assert math.isclose(c["margin_db"], c["model"] - c["published"], rel_tol=1e-12)
+        assert math.isclose(c["margin_db"], c["model"] - c["published"], rel_tol=RTOL_SAME)
         assert c["margin_db"] > 0, c  # at the point values the product's sharing gives enough light
-        assert 0.0 <= c["short_fraction_of_ranges"] < 0.5, c
+        assert 0.0 <= c["short_fraction_of_ranges"] < ELS_SHORT_FRACTION_MAX, c
 
 
 # -- bands ---------------------------------------------------------------------------------
@@ -166,7 +203,8 @@ def test_bands_contain_the_point(study):
             assert p[k + "_p10"] <= p[k] <= p[k + "_p90"], (p["architecture"], p["lane_gbps"], k)
             assert p[k + "_p10"] < p[k + "_p90"], (p["architecture"], k)
         for b, v in p["blocks_w"].items():
-            assert p["blocks_w_p10"][b] <= v * (1 + 1e-12) and v <= p["blocks_w_p90"][b] * (1 + 1e-12), b
+            assert p["blocks_w_p10"][b] <= v * (1 + RTOL_SAME), b
+            assert v <= p["blocks_w_p90"][b] * (1 + RTOL_SAME), b
         if p["architecture"] != "pluggable":
             s = p["saving_vs_pluggable_w"]
             assert p["saving_vs_pluggable_w_p10"] <= s <= p["saving_vs_pluggable_w_p90"]
@@ -186,7 +224,7 @@ def test_tornado_cpo_saving(study):
     for g, t in study.tornado.items():
         lane = 100 if g == "51.2T" else 200
         cpo, pl = study.port("cpo", lane), study.port("pluggable", lane)
-        assert math.isclose(t["base_w"], pl["w_per_switch"] - cpo["w_per_switch"], rel_tol=1e-9)
+        assert math.isclose(t["base_w"], pl["w_per_switch"] - cpo["w_per_switch"], rel_tol=RTOL_ROUNDTRIP)
         swings = [i["swing_w"] for i in t["inputs"]]
         assert swings == sorted(swings, reverse=True) and swings[0] > 0
         # the host-channel offset of CPO moves only CPO's SerDes, the C2M offset only pluggable's:
@@ -208,10 +246,10 @@ def test_ports_contract(study):
     for p in study.ports:
         for k in _REQUIRED:
             assert k in p, k
-        assert math.isclose(sum(p["blocks_w"].values()), p["w_per_port"], rel_tol=1e-12)
-        assert math.isclose(p["pj_per_bit"], p["w_per_port"] / p["port_gbps"] * 1e3, rel_tol=1e-12)
+        assert math.isclose(sum(p["blocks_w"].values()), p["w_per_port"], rel_tol=RTOL_SAME)
+        assert math.isclose(p["pj_per_bit"], p["w_per_port"] / p["port_gbps"] * 1e3, rel_tol=RTOL_SAME)
         assert math.isclose(p["w_per_switch"], p["w_per_port"] * p["switch_tbps"] * 1e3 / p["port_gbps"],
-                            rel_tol=1e-12)
+                            rel_tol=RTOL_SAME)
 
 
 def _same(a, b, path=""):

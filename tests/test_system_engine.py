@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from scipy.optimize import brentq
 
-from sikernel.errors import SIKernelWarning
+from sikernel.errors import SIKernelError, SIKernelWarning
 from sikernel.power import blocks
 from sikernel.power.coefficients import DEFAULT_COEFFICIENTS as CO
 from sikernel.power.technology import get_technology
@@ -30,6 +30,19 @@ RTOL_FORMULA = 1e-12
 RTOL_HAND = 1e-4
 #: brentq's root tolerance on the steering input u
 ATOL_ROOT = 1e-12
+#: closed-form u vs the brentq root: ATOL_ROOT plus the loss of digits of sqrt(1 - sqrt(1 - x²))
+#: near x -> 0 (cancellation, ~1e-16 / x²)
+ATOL_STEERING = 1e-9
+#: 802.3 states the RLM limit to two digits (0.95, 120D.3.1.2): x = 0.6 must give it to within half
+#: a unit of the second digit
+ATOL_RLM_LIMIT = 0.005
+#: the stage-by-stage loop vs the geometric sum of the buffer chain: float accumulation over up to
+#: ~20 stages and the 1e-9 guard of the stage count's ceil()
+RTOL_LOOP = 1e-9
+#: c_d of the C_out rule, "~1 fF per mA of tail" (assumptions.ring_driver_c_out_f), in F/A
+C_OUT_PER_TAIL_F_PER_A = 1e-15 / 1e-3
+#: fixed-point iteration C_out <- c_d I(C_out) vs the closed form I0/(1 - rho): converged iterate
+RTOL_FIXED_POINT = 1e-9
 
 
 # -- output stage ---------------------------------------------------------------------------
@@ -50,7 +63,7 @@ def test_steering_input_against_the_square_law_pair():
     """u solving u·sqrt(1 - u²/4) = x (Razavi §4.3.2), by an independent root search."""
     for x in (0.1, 0.45, 0.6, 0.85, 0.99):
         u = brentq(lambda t, x=x: t * math.sqrt(1 - t * t / 4) - x, 0.0, math.sqrt(2.0), xtol=ATOL_ROOT)
-        assert math.isclose(float(components.pair_steering_input(x)), u, abs_tol=1e-9)
+        assert math.isclose(float(components.pair_steering_input(x)), u, abs_tol=ATOL_STEERING)
     assert math.isclose(float(components.pair_steering_input(1.0)), math.sqrt(2.0), rel_tol=RTOL_FORMULA)
 
 
@@ -70,8 +83,52 @@ def test_swing_fraction_point_is_the_802_3_rlm_limit():
     """The assumption's source: x = 0.6 gives RLM ≈ 0.95 (the 802.3 PAM4 TX limit); more steering,
     less RLM."""
     a = assumptions(generation("102.4T"))["ring_driver_swing_fraction"]
-    assert abs(_rlm(a.value) - 0.95) < 0.005
+    assert abs(_rlm(a.value) - 0.95) < ATOL_RLM_LIMIT
     assert _rlm(a.high) < _rlm(a.value) < _rlm(a.low)
+
+
+# -- C_out rule (review 7 F1): the fixed point value against the rule its source states --------------
+def _fixed_point_tail_a(g, c_d_f_per_a, n_iter):
+    """Iterate C_out <- c_d I with the shipped output stage at the generation's point values."""
+    p = PortModel("cpo", g).point
+    c_out, i = 0.0, 0.0
+    for _ in range(n_iter):
+        _, i, _ = components.ring_output_stage(p["ring_c_f"], c_out, p["ring_vpp_v"],
+                                               p["ring_driver_headroom_v"],
+                                               p["linear_f3db_over_baud"] * g.baud,
+                                               p["ring_driver_swing_fraction"], CO.bw_extension)
+        c_out = c_d_f_per_a * float(i)
+    return float(i)
+
+
+def test_c_out_rule_self_consistent_by_hand():
+    """C_out = c_d I solved with the stage: I = I0 / (1 - rho), by hand at the 200G point
+    (V_pp 2 V, f_3dB = 0.65 * 106.25 GHz = 69.0625 GHz, x 0.6, m 2, C_ring 80 fF, c_d 1 fF/mA):
+    rho = 2pi * 69.0625e9 * 2 * 1e-12 / (0.6 * 2) = 0.72322, I0 = 2pi * 69.0625e9 * 2 * 80e-15 / 1.2
+    = 57.858 mA, I = 209.04 mA (C_out 209 fF).  The fixed 60 fF point is NOT this (101 mA):
+    the 200G range must contain it (unresolved choice, docs 6.4.1); at 100G (ring engine, 34.53 GHz:
+    rho = 0.36161, I0 = 28.929 mA, I = 45.315 mA) the range contains it too."""
+    g2, g1 = generation("102.4T"), generation("51.2T")
+    i2 = _fixed_point_tail_a(g2, C_OUT_PER_TAIL_F_PER_A, 200)
+    assert math.isclose(i2, 0.20904, rel_tol=RTOL_HAND)
+    assert math.isclose(i2, 57.858e-3 / (1 - 0.72322), rel_tol=RTOL_HAND)
+    i1 = _fixed_point_tail_a(g1, C_OUT_PER_TAIL_F_PER_A, 200)
+    assert math.isclose(i1, 45.315e-3, rel_tol=RTOL_HAND)
+    for g, i in ((g2, i2), (g1, i1)):
+        a = assumptions(g)["ring_driver_c_out_f"]
+        assert a.low <= C_OUT_PER_TAIL_F_PER_A * i <= a.high, (g.name, C_OUT_PER_TAIL_F_PER_A * i, a)
+
+
+def test_c_out_rule_diverges_at_rho_one():
+    """rho = 2pi f_3dB V_pp c_d / (x m) >= 1: each added mA of tail adds more capacitance than it can
+    drive, the iteration grows without bound (single-ended stage not buildable at that swing); below 1
+    it converges to I0 / (1 - rho)."""
+    g = generation("102.4T")
+    # rho = 0.72322 * c_d / (1 fF/mA): 1.1 fF/mA -> 0.7955 converges, 1.5 fF/mA -> 1.0848 diverges
+    i_ok = _fixed_point_tail_a(g, 1.1 * C_OUT_PER_TAIL_F_PER_A, 400)
+    assert math.isclose(i_ok, 57.858e-3 / (1 - 1.1 * 0.72322), rel_tol=RTOL_HAND)
+    grow = [_fixed_point_tail_a(g, 1.5 * C_OUT_PER_TAIL_F_PER_A, n) for n in (10, 20, 40)]
+    assert grow[0] < grow[1] < grow[2] and grow[2] > 100 * 57.858e-3
 
 
 # -- pre-driver -----------------------------------------------------------------------------
@@ -100,7 +157,7 @@ def _predriver_by_loop(i_tail: float, x: float, v_in: float, baud: float, node: 
     (1e-4, 0.6, 0.5, 106.25e9, 3.0)])
 def test_predriver_equals_the_stage_by_stage_chain(i_tail, x, v_in, baud, node):
     got = float(components.ring_predriver_w(i_tail, x, v_in, baud, node))
-    assert math.isclose(got, _predriver_by_loop(i_tail, x, v_in, baud, node), rel_tol=1e-9)
+    assert math.isclose(got, _predriver_by_loop(i_tail, x, v_in, baud, node), rel_tol=RTOL_LOOP)
 
 
 def test_predriver_gain_stages_by_hand():
@@ -212,3 +269,44 @@ def test_account_uses_the_components():
                                                                      p["els_lanes_per_laser"], p["els_wpe"])),
                         rel_tol=RTOL_FORMULA)
     assert m.lasers_per_lane() == 1.0 / p["els_lanes_per_laser"]
+
+
+# -- bad input (review 7 F4) ------------------------------------------------------------------
+_GOOD_STAGE = dict(c_ring_f=80e-15, c_out_f=60e-15, vpp_v=2.0, headroom_v=0.5, f3db_hz=69e9,
+                   swing_fraction=0.6, bw_extension=2.0)
+
+
+@pytest.mark.parametrize(("call", "name", "bad"), [
+    (lambda v: components.pair_steering_input(v), "swing_fraction", 1.2),
+    (lambda v: components.pair_steering_input(v), "swing_fraction", 0.0),
+    (lambda v: components.pair_steering_input(v), "swing_fraction", np.array([0.5, np.nan])),
+    (lambda v: components.ring_output_stage(**dict(_GOOD_STAGE, swing_fraction=v)), "swing_fraction", 0.0),
+    (lambda v: components.ring_output_stage(**dict(_GOOD_STAGE, f3db_hz=v)), "f3db_hz", 0.0),
+    (lambda v: components.ring_output_stage(**dict(_GOOD_STAGE, c_ring_f=v)), "c_ring_f", -80e-15),
+    (lambda v: components.ring_output_stage(**dict(_GOOD_STAGE, c_out_f=v)), "c_out_f", -1e-15),
+    (lambda v: components.ring_output_stage(**dict(_GOOD_STAGE, vpp_v=v)), "vpp_v", np.inf),
+    (lambda v: components.ring_output_stage(**dict(_GOOD_STAGE, headroom_v=v)), "headroom_v", -0.1),
+    (lambda v: components.ring_output_stage(**dict(_GOOD_STAGE, bw_extension=v)), "bw_extension", 0.5),
+    (lambda v: components.ring_predriver_w(0.1, 0.6, v, 106.25e9, 3.0), "input_vppd", 0.0),
+    (lambda v: components.ring_predriver_w(v, 0.6, 0.3, 106.25e9, 3.0), "i_tail_a", -0.1),
+    (lambda v: components.ring_driver_w(80e-15, 60e-15, 2.0, 0.5, v, 0.6, 0.3, 106.25e9, 3.0),
+     "f3db_over_baud", 0.0),
+    (lambda v: components.els_laser_w(20.0, 4.0, v), "wpe", 0.0),
+    (lambda v: components.els_laser_w(20.0, 4.0, v), "wpe", 1.5),
+    (lambda v: components.els_laser_w(v, 4.0, 0.15), "laser_out_dbm", np.nan),
+    (lambda v: components.els_laser_w(20.0, v, 0.15), "lanes_per_laser", 0.5),
+    (lambda v: components.els_lane_light_dbm(20.0, v), "lanes_per_laser", 0.0),
+    (lambda v: components.lasers_per_lane(v), "lanes_per_laser", 0.0),
+    (lambda v: components.lasers_per_lane(v), "lanes_per_laser", np.array([2.0, -1.0])),
+])
+def test_component_bad_input_names_value_and_range(call, name, bad):
+    with pytest.raises(SIKernelError, match=rf"{name}=.*accepted range"):
+        call(bad)
+
+
+def test_component_arrays_in_range_pass():
+    """The Monte Carlo hands arrays: in-range arrays broadcast, edges included where closed."""
+    w = components.els_laser_w(np.array([18.5, 24.0]), np.array([1.0, 8.0]), np.array([0.08, 1.0]))
+    assert w.shape == (2,) and np.all(np.isfinite(w))
+    u = components.pair_steering_input(np.array([0.45, 1.0]))
+    assert math.isclose(float(u[1]), math.sqrt(2.0), rel_tol=RTOL_FORMULA)

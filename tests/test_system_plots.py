@@ -14,6 +14,10 @@ from sikernel.study import run_study  # noqa: E402
 from sikernel.system.result import StudyResult  # noqa: E402
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+#: bar heights read back from matplotlib's patches vs the study's numbers (floating point only)
+RTOL_PLOT_READBACK = 1e-9
+#: a figure with fewer distinct colours than this is taken as blank
+MIN_DISTINCT_COLOURS = 20
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +30,7 @@ def _png(fig, path) -> np.ndarray:
     fig.savefig(path, format="png", dpi=80)
     assert path.read_bytes()[:8] == PNG_SIGNATURE
     img = matplotlib.image.imread(path)
-    assert np.unique(img.reshape(-1, img.shape[2]), axis=0).shape[0] > 20  # not blank
+    assert np.unique(img.reshape(-1, img.shape[2]), axis=0).shape[0] > MIN_DISTINCT_COLOURS  # not blank
     return img
 
 
@@ -40,14 +44,16 @@ def test_port_blocks_one_bar_stack_per_port(study, tmp_path):
     for patch in ax.patches:
         x = round(patch.get_x() + patch.get_width() / 2, 6)
         tops[x] = max(tops.get(x, 0.0), patch.get_y() + patch.get_height())
-    np.testing.assert_allclose(sorted(tops.values()), sorted(p["w_per_port"] for p in study.ports), rtol=1e-9)
+    np.testing.assert_allclose(sorted(tops.values()), sorted(p["w_per_port"] for p in study.ports),
+                               rtol=RTOL_PLOT_READBACK)
 
 
 def test_switch_power_from_ports_with_bands(study, tmp_path):
     fig = pe.switch_power(study)
     _png(fig, tmp_path / "s.png")
     heights = sorted(b.get_height() for b in fig.axes[0].patches)
-    np.testing.assert_allclose(heights, sorted(p["w_per_switch"] for p in study.ports), rtol=1e-9)
+    np.testing.assert_allclose(heights, sorted(p["w_per_switch"] for p in study.ports),
+                               rtol=RTOL_PLOT_READBACK)
 
 
 def test_tornado_and_files(study, tmp_path):

@@ -136,15 +136,19 @@ def assumptions(g: Generation) -> dict[str, Assumption]:
         "OIF ELSFP implementation agreement (as quoted by a vendor blog, M-L): per-fibre classes 11-26 "
         "dBm, the example very-high-power module 20 +/- 1.5 dBm per fibre; upper end 24 dBm: Lumentum's "
         "CPO ELS module, ~250 mW per wavelength (relayed, L-M). The laser runs at its class output")
-    add("els_lanes_per_laser", 4.0, 2.0, 8.0, "TX lanes per laser",
+    add("els_lanes_per_laser", 4.0 if is200 else 2.0, 2.0 if is200 else 1.0, 8.0 if is200 else 4.0,
+        "TX lanes per laser",
         ("product structure: NVIDIA Quantum-X Photonics, 36 laser inputs for 18 engines of 1.6T "
          "(8 TX lanes each) -> 4 lanes per laser (NVIDIA press release GTC 2025, M); range 2-8: "
          "'a single external laser across eight links' (secondary, L) read as 8 lanes at the high end, "
          "2 at the low end (assumption)") if is200 else
-        ("assumption (no source found for Broadcom Bailly's laser count): the same ELSFP structure as "
-         "the 200G engines, 4 lanes per laser; low end 2 (APNIC blog as relayed, L: 'NVIDIA uses 4x "
-         "fewer laser modules per bandwidth than Broadcom', i.e. ~200 Gb/s per Broadcom laser), high "
-         "end 8 (a 20 dBm laser still gives 11 dBm per lane, the 100G link budget)"))
+        ("Broadcom Bailly (100G): 2 lanes per laser from the only evidence found (research notes 2d, "
+         "L): APNIC blog as relayed, 'NVIDIA uses 4x fewer laser modules per bandwidth than Broadcom'; "
+         "with NVIDIA's 4 x 200G = 800 Gb/s per laser that is ~200 Gb/s = 2 x 100G lanes per Broadcom "
+         "laser, consistent with the ~250-270 mW per lane the ECOC 2025 5.4 W leaves after the ISSCC "
+         "2026 EIC. The remark counts laser modules, not lasers: it gives lanes per laser only if both "
+         "vendors' modules hold the same number of lasers (assumption). Range 1 (one laser per lane, the "
+         "pluggable DR8 structure) to 4 (NVIDIA's structure, if Broadcom's modules hold fewer lasers)"))
     add("els_wpe", 0.15, 0.08, 0.25, "1",
         "wall-plug efficiency of the external laser source incl. its TEC and drivers: Lumentum's "
         "ELS module ~2 W optical (8 x ~250 mW) for ~12 W electrical = 0.17 (relayed, L-M, D); "
@@ -159,11 +163,17 @@ def assumptions(g: Generation) -> dict[str, Assumption]:
     add("ring_c_f", 80e-15, 40e-15, 150e-15, "F",
         "assumption: ring junction + pad + micro-bump capacitance at the driven node (depletion-mode "
         "ring junction ~20-50 fF, 3D-stacked pad/bump/ESD ~20-60 fF)")
-    add("ring_driver_c_out_f", 60e-15, 25e-15, 120e-15, "F",
-        "D/assumption: the output stage's own drain, cascode and ESD capacitance at the driven node: "
-        "~1 fF per mA of tail (FinFET drain ~0.3 fF/um at the ~0.3 mA/um peak-f_T current density, "
+    add("ring_driver_c_out_f", 60e-15, 25e-15, 220e-15 if is200 else 120e-15, "F",
+        "D/assumption: the output stage's own drain, cascode and ESD capacitance at the driven node. "
+        "Rule: ~1 fF per mA of tail (FinFET drain ~0.3 fF/um at the ~0.3 mA/um peak-f_T current density, "
         "S. P. Voinigescu, High-Frequency Integrated Circuits, Cambridge 2013, constant-current-density "
-        "design) x the 25-120 mA the stage draws; held fixed, not solved with the current (see docs)")
+        "design). The point 60 fF is held fixed, not solved with the current. At 100G (a ring engine; the "
+        "51.2T default is an MZM) it follows the rule (the stage draws 51 mA; solved self-consistently "
+        "C_out = c_d I gives 45 fF). At 200G it does NOT: "
+        "the stage draws 101 mA at 60 fF, and the rule solved self-consistently (I = I0/(1 - rho), "
+        "rho = 0.72) gives 209 fF and 209 mA; single-ended it diverges at rho >= 1 (2.8 V swing), a "
+        "push-pull drive would about halve rho. Unresolved modelling choice (docs 6.4.1, 6.4.3: 2.3 W per "
+        "1.6T CPO port); the 200G range reaches 220 fF to contain the rule's value")
     add("ring_vpp_v", 2.0, 1.2, 2.5, "V",
         "assumption: single-ended ring drive swing (stacked / thick-oxide CMOS output stage)")
     add("ring_driver_headroom_v", 0.5, 0.3, 0.8, "V",

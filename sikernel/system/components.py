@@ -12,6 +12,35 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ..errors import SIKernelError
+
+
+def _checked(name: str, value: ArrayLike, *, low: float = 0.0, high: float | None = None,
+             low_closed: bool = False, fix: str = "") -> np.ndarray:
+    """``value`` as a float array, every element finite and in ``(low, high]`` (``[low, high]`` if
+    ``low_closed``), else :class:`~sikernel.errors.SIKernelError` naming the first bad element.
+
+    Arrays pass (the Monte Carlo hands draws); the check runs before any computation.
+    """
+    try:
+        a = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise SIKernelError(f"{name}={value!r} is not a number; expected a finite real value or "
+                            "array") from None
+    bad = ~np.isfinite(a) | ((a < low) if low_closed else (a <= low))
+    if high is not None:
+        bad |= a > high
+    if bad.any():
+        first = a[bad].flat[0] if a.ndim else float(a)
+        lo = "[" if low_closed else "("
+        hi = f"{high:g}]" if high is not None else "inf)"
+        raise SIKernelError(f"{name}={first!r} is outside the accepted range {lo}{low:g}, {hi}"
+                            + (f"; {fix}" if fix else ""))
+    return a
+
+
+_UNITS_HINT = "give SI units (F, V, Hz)"
+
 
 def pair_steering_input(swing_fraction: ArrayLike) -> np.ndarray:
     """Differential input (peak, in units of the pair's overdrive ``V_ov``) that steers a fraction
@@ -33,8 +62,15 @@ def pair_steering_input(swing_fraction: ArrayLike) -> np.ndarray:
     -------
     ndarray
         ``u`` (dimensionless).
+
+    Raises
+    ------
+    SIKernelError
+        An input non-finite or outside its accepted range (fractions and efficiencies in (0, 1],
+        lanes per laser >= 1, capacitances, swings and bandwidths > 0), naming the value.
     """
-    x = np.asarray(swing_fraction, dtype=float)
+    x = _checked("swing_fraction", swing_fraction, high=1.0,
+                 fix="the fraction of the tail current steered at the outer levels (0.6 = RLM 0.95)")
     return np.sqrt(2.0 * (1.0 - np.sqrt(1.0 - x * x)))
 
 
@@ -89,12 +125,25 @@ def ring_output_stage(c_ring_f: ArrayLike, c_out_f: ArrayLike, vpp_v: ArrayLike,
         Tail current in A.
     r_load_ohm : ndarray
         Load resistance in ohm.
+
+    Raises
+    ------
+    SIKernelError
+        An input non-finite or outside its accepted range (fractions and efficiencies in (0, 1],
+        lanes per laser >= 1, capacitances, swings and bandwidths > 0), naming the value.
     """
-    c = np.asarray(c_ring_f, dtype=float) + np.asarray(c_out_f, dtype=float)
-    v = np.asarray(vpp_v, dtype=float)
-    r_l = bw_extension / (2.0 * np.pi * np.asarray(f3db_hz, dtype=float) * c)
-    i = v / (np.asarray(swing_fraction, dtype=float) * r_l)
-    return (v + np.asarray(headroom_v, dtype=float)) * i, i, r_l
+    c = (_checked("c_ring_f", c_ring_f, fix=_UNITS_HINT)
+         + _checked("c_out_f", c_out_f, low_closed=True, fix=_UNITS_HINT))
+    v = _checked("vpp_v", vpp_v, fix=_UNITS_HINT)
+    headroom = _checked("headroom_v", headroom_v, low_closed=True, fix=_UNITS_HINT)
+    f3 = _checked("f3db_hz", f3db_hz, fix=_UNITS_HINT)
+    x = _checked("swing_fraction", swing_fraction, high=1.0,
+                 fix="the fraction of the tail current steered at the outer levels (0.6 = RLM 0.95)")
+    m = _checked("bw_extension", bw_extension, low=1.0, low_closed=True,
+                 fix="the shunt-peaking bandwidth-extension ratio (1 = no peaking)")
+    r_l = m / (2.0 * np.pi * f3 * c)
+    i = v / (x * r_l)
+    return (v + headroom) * i, i, r_l
 
 
 def ring_predriver_w(i_tail_a: ArrayLike, swing_fraction: ArrayLike, input_vppd: ArrayLike, baud: float,
@@ -135,19 +184,28 @@ def ring_predriver_w(i_tail_a: ArrayLike, swing_fraction: ArrayLike, input_vppd:
     -------
     ndarray
         Power in W.
+
+    Raises
+    ------
+    SIKernelError
+        An input non-finite or outside its accepted range (fractions and efficiencies in (0, 1],
+        lanes per laser >= 1, capacitances, swings and bandwidths > 0), naming the value.
     """
     from ..power import blocks
     from ..power.coefficients import DEFAULT_COEFFICIENTS as co
     from ..power.technology import get_technology
 
+    i_tail = _checked("i_tail_a", i_tail_a, fix="the output stage's tail current in A")
+    v_in = _checked("input_vppd", input_vppd, fix="the differential swing at the engine input in V")
+    _checked("baud", baud, fix="the symbol rate in Bd")
     tech = get_technology(node_nm)
     v_need = 2.0 * pair_steering_input(swing_fraction) * co.v_ov_v
-    gain_db = np.maximum(20.0 * np.log10(v_need / np.asarray(input_vppd, dtype=float)), 0.0)
+    gain_db = np.maximum(20.0 * np.log10(v_need / v_in), 0.0)
     n_gain = np.ceil(gain_db / co.gain_stage_db - 1e-9)
     g = 10.0 ** (co.gain_stage_db / 20.0)
     p_gain = blocks.afe_stage_w(n_gain, baud, tech, co, gain=g)
     two_pi_ft = 2.0 * np.pi * blocks.f_t_of(tech, co)
-    c_g = np.asarray(i_tail_a, dtype=float) / co.v_ov_v / two_pi_ft
+    c_g = i_tail / co.v_ov_v / two_pi_ft
     r = blocks.afe_gm_per_c(baud, co, 1.0, tech) / two_pi_ft
     n_buf = np.maximum(1.0, np.ceil(np.log(np.maximum(c_g / co.c_afe_f, 1.0)) / np.log(1.0 / r) - 1e-9))
     load_f = c_g * (1.0 - r ** n_buf) / (1.0 - r)
@@ -189,10 +247,17 @@ def ring_driver_w(c_ring_f: ArrayLike, c_out_f: ArrayLike, vpp_v: ArrayLike, hea
     -------
     ndarray
         Power in W.
+
+    Raises
+    ------
+    SIKernelError
+        An input non-finite or outside its accepted range (fractions and efficiencies in (0, 1],
+        lanes per laser >= 1, capacitances, swings and bandwidths > 0), naming the value.
     """
     from ..power.coefficients import DEFAULT_COEFFICIENTS as co
 
-    f3 = np.asarray(f3db_over_baud, dtype=float) * baud
+    f3 = _checked("f3db_over_baud", f3db_over_baud, fix="the linear path's -3 dB bandwidth over the baud") \
+        * _checked("baud", baud, fix="the symbol rate in Bd")
     p_out, i, _ = ring_output_stage(c_ring_f, c_out_f, vpp_v, headroom_v, f3, swing_fraction, co.bw_extension)
     return p_out + ring_predriver_w(i, swing_fraction, input_vppd, baud, node_nm)
 
@@ -223,9 +288,16 @@ def els_laser_w(laser_out_dbm: ArrayLike, lanes_per_laser: ArrayLike, wpe: Array
     -------
     ndarray
         Power in W per lane.
+
+    Raises
+    ------
+    SIKernelError
+        An input non-finite or outside its accepted range (fractions and efficiencies in (0, 1],
+        lanes per laser >= 1, capacitances, swings and bandwidths > 0), naming the value.
     """
-    p_w = 1e-3 * 10.0 ** (np.asarray(laser_out_dbm, dtype=float) / 10.0)
-    return p_w / (np.asarray(wpe, dtype=float) * np.asarray(lanes_per_laser, dtype=float))
+    p_w = 1e-3 * 10.0 ** (_checked("laser_out_dbm", laser_out_dbm, low=-np.inf) / 10.0)
+    return p_w / (_checked("wpe", wpe, high=1.0, fix="optical out / electrical in, e.g. 0.15")
+                  * _lanes(lanes_per_laser))
 
 
 def els_lane_light_dbm(laser_out_dbm: ArrayLike, lanes_per_laser: ArrayLike) -> np.ndarray:
@@ -245,8 +317,20 @@ def els_lane_light_dbm(laser_out_dbm: ArrayLike, lanes_per_laser: ArrayLike) -> 
     -------
     ndarray
         dBm per lane.
+
+    Raises
+    ------
+    SIKernelError
+        An input non-finite or outside its accepted range (fractions and efficiencies in (0, 1],
+        lanes per laser >= 1, capacitances, swings and bandwidths > 0), naming the value.
     """
-    return np.asarray(laser_out_dbm, dtype=float) - 10.0 * np.log10(np.asarray(lanes_per_laser, dtype=float))
+    return _checked("laser_out_dbm", laser_out_dbm, low=-np.inf) - 10.0 * np.log10(_lanes(lanes_per_laser))
+
+
+def _lanes(lanes_per_laser: ArrayLike) -> np.ndarray:
+    """Lanes one laser feeds, >= 1 (a real number: the Monte Carlo relaxes the whole number)."""
+    return _checked("lanes_per_laser", lanes_per_laser, low=1.0, low_closed=True,
+                    fix="a laser feeds at least one lane")
 
 
 def lasers_per_lane(lanes_per_laser: ArrayLike) -> np.ndarray:
@@ -260,8 +344,14 @@ def lasers_per_lane(lanes_per_laser: ArrayLike) -> np.ndarray:
     Returns
     -------
     ndarray
+
+    Raises
+    ------
+    SIKernelError
+        An input non-finite or outside its accepted range (fractions and efficiencies in (0, 1],
+        lanes per laser >= 1, capacitances, swings and bandwidths > 0), naming the value.
     """
-    return 1.0 / np.asarray(lanes_per_laser, dtype=float)
+    return 1.0 / _lanes(lanes_per_laser)
 
 
 def linear_eq_w(peaking_db: float, baud: float, node_nm: float) -> float:
