@@ -310,3 +310,17 @@ def test_component_arrays_in_range_pass():
     assert w.shape == (2,) and np.all(np.isfinite(w))
     u = components.pair_steering_input(np.array([0.45, 1.0]))
     assert math.isclose(float(u[1]), math.sqrt(2.0), rel_tol=RTOL_FORMULA)
+
+
+def test_c_out_from_tail_closed_form_and_divergence():
+    """components.ring_c_out_from_tail_f (the alternative the README quotes) against the hand values of
+    test_c_out_rule_self_consistent_by_hand: C_out = c_d I0 / (1 - rho) = 1e-12 * 57.858 mA / (1 - 0.72322)
+    = 209.04 fF at the 200G point; inf once rho >= 1 (2.8 V of swing: rho = 0.72322 * 2.8 / 2 = 1.0125);
+    bad input raises."""
+    f3 = 0.65 * 106.25e9
+    c = components.ring_c_out_from_tail_f(80e-15, 2.0, f3, 0.6, 2.0, C_OUT_PER_TAIL_F_PER_A)
+    assert math.isclose(c, 209.04e-15, rel_tol=RTOL_HAND)
+    assert math.isclose(components.C_OUT_PER_TAIL_F_PER_A, C_OUT_PER_TAIL_F_PER_A, rel_tol=RTOL_HAND)
+    assert components.ring_c_out_from_tail_f(80e-15, 2.8, f3, 0.6, 2.0, C_OUT_PER_TAIL_F_PER_A) == math.inf
+    with pytest.raises(SIKernelError, match="swing_fraction"):
+        components.ring_c_out_from_tail_f(80e-15, 2.0, f3, 1.5, 2.0)

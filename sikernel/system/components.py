@@ -9,6 +9,8 @@ SI chain over the architecture's channel (:func:`sikernel.power.energy_per_bit`)
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import ArrayLike
 
@@ -144,6 +146,60 @@ def ring_output_stage(c_ring_f: ArrayLike, c_out_f: ArrayLike, vpp_v: ArrayLike,
     r_l = m / (2.0 * np.pi * f3 * c)
     i = v / (x * r_l)
     return (v + headroom) * i, i, r_l
+
+
+#: output-stage drain + cascode + ESD capacitance per ampere of tail current at constant current
+#: density: ~0.3 fF/um of FinFET drain at the ~0.3 mA/um peak-f_T density (S. P. Voinigescu,
+#: *High-Frequency Integrated Circuits*, Cambridge 2013, constant-current-density design) -> ~1 fF/mA;
+#: the rule the ``ring_driver_c_out_f`` assumption quotes (sikernel.system.assumptions)
+C_OUT_PER_TAIL_F_PER_A = 1e-12
+
+
+def ring_c_out_from_tail_f(c_ring_f: float, vpp_v: float, f3db_hz: float, swing_fraction: float,
+                           bw_extension: float, c_per_tail_f_per_a: float = C_OUT_PER_TAIL_F_PER_A) -> float:
+    """The output stage's own capacitance solved with the tail current it carries (F).
+
+    With ``C_out = c_d · I`` in :func:`ring_output_stage`'s ``I = V_pp 2π f_3dB (C_ring + C_out) /
+    (x m)``: ``I = I_0 / (1 - ρ)``, ``I_0 = V_pp 2π f_3dB C_ring / (x m)``,
+    ``ρ = c_d V_pp 2π f_3dB / (x m)``, so ``C_out = c_d I_0 / (1 - ρ)``.  For ``ρ ≥ 1`` each added
+    mA of tail adds more capacitance than it can drive: the single-ended stage cannot reach
+    that swing and bandwidth (``inf``).  The study holds ``C_out`` at its assumption's point
+    value; this is the alternative its docs and README quote (docs/energy-model.md 6.4.1).
+
+    Parameters
+    ----------
+    c_ring_f : float
+        Ring (+ pad, bump) capacitance in F.
+    vpp_v : float
+        Ring swing in V.
+    f3db_hz : float
+        Bandwidth the stage must reach in Hz.
+    swing_fraction : float
+        Tail fraction steered at the outer PAM4 levels, in (0, 1].
+    bw_extension : float
+        Peaking ratio ``m`` (≥ 1).
+    c_per_tail_f_per_a : float, optional
+        ``c_d`` in F/A (default :data:`C_OUT_PER_TAIL_F_PER_A`).
+
+    Returns
+    -------
+    float
+        ``C_out`` in F (``inf`` where ``ρ ≥ 1``).
+
+    Raises
+    ------
+    SIKernelError
+        An input outside its accepted range (as :func:`ring_output_stage`).
+    """
+    c = float(_checked("c_ring_f", c_ring_f))
+    v = float(_checked("vpp_v", vpp_v))
+    f = float(_checked("f3db_hz", f3db_hz))
+    x = float(_checked("swing_fraction", swing_fraction, high=1.0))
+    m = float(_checked("bw_extension", bw_extension, low=1.0, low_closed=True))
+    cd = float(_checked("c_per_tail_f_per_a", c_per_tail_f_per_a))
+    k = v * 2.0 * np.pi * f / (x * m)
+    rho = cd * k
+    return math.inf if rho >= 1.0 else cd * k * c / (1.0 - rho)
 
 
 def ring_predriver_w(i_tail_a: ArrayLike, swing_fraction: ArrayLike, input_vppd: ArrayLike, baud: float,
@@ -388,5 +444,6 @@ def linear_eq_w(peaking_db: float, baud: float, node_nm: float) -> float:
     return float(p)
 
 
-__all__ = ["els_lane_light_dbm", "els_laser_w", "lasers_per_lane", "linear_eq_w",
-           "pair_steering_input", "ring_driver_w", "ring_output_stage", "ring_predriver_w"]
+__all__ = ["C_OUT_PER_TAIL_F_PER_A", "els_lane_light_dbm", "els_laser_w", "lasers_per_lane", "linear_eq_w",
+           "pair_steering_input", "ring_c_out_from_tail_f", "ring_driver_w", "ring_output_stage",
+           "ring_predriver_w"]

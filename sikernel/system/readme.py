@@ -65,6 +65,11 @@ def answer_block(res: Any, figure: str) -> str:
                          f"{_fmt(c, 'saving_vs_pluggable_pct', 0)} % of the switch's I/O + optics power "
                          f"({c['pj_per_bit']:.1f} vs {res.port('pluggable', lg)['pj_per_bit']:.1f} pJ/bit).")
     top = {g: ", ".join(i["input"] for i in t["inputs"][:3]) for g, t in res.tornado.items()}
+    from .assumptions import assumptions
+    from .standards import generation
+
+    lanes = "; ".join(f"{assumptions(generation(lg))['els_lanes_per_laser'].value:g} lanes per laser at "
+                      f"{lg:g}G" for _, lg, _, _ in gens)
     bailly = next((c for c in res.checks if c["label"].startswith("Broadcom Bailly CPO optics")), None)
     lines += ["", f"![W per port by component]({figure})", "",
               "What the figures count and assume: a port is everything between the switch die and the "
@@ -75,7 +80,7 @@ def answer_block(res: Any, figure: str) -> str:
               "modulators, TIAs, lasers and the rest; the switching core is not counted. Module "
               "components are fitted on published retimed 800G/1.6T module powers and their split; "
               "LPO, LRO and the CPO engine are predictions (CPO: external laser source at its class "
-              "output, 4 lanes per laser, wall-plug efficiency 0.15; a linear direct-drive ring driver "
+              f"output, {lanes}, wall-plug efficiency 0.15; a linear direct-drive ring driver "
               "at 200G, an MZM driver at 100G). Bands: a seeded Monte Carlo over every documented "
               "range and the host-SerDes model's calibration spread "
               f"({res.inputs['n_draws']} draws). Inputs that move the CPO saving most: "
@@ -85,16 +90,60 @@ def answer_block(res: Any, figure: str) -> str:
                      f"800G against Broadcom Bailly's ≈ {bailly['published']:g} W (never fitted on). "
                      "Details: [docs/energy-model.md](docs/energy-model.md).")
     claims = {c.get("key"): c for c in res.checks if c.get("key")}
+    alt = _c_out_rule_alternative(res)
     nv, dv = claims.get("nvidia_cpo_w_per_1p6t"), claims.get("davisson_saving")
     if nv is not None and dv is not None:
         lines.append(f"At 200G/lane (never fitted on either): CPO port {nv['model']:.1f} W per 1.6T against "
                      f"NVIDIA's ≈ {nv['published']:g} W; CPO saving {100 * dv['model']:.0f} % against "
-                     f"Broadcom TH6-Davisson's {100 * dv['published']:.0f} %.")
+                     f"Broadcom TH6-Davisson's {100 * dv['published']:.0f} %."
+                     + ("" if alt is None else
+                        " The largest open modelling choice there is the ring driver's own output "
+                        f"capacitance: held at {alt['c_out_point_f'] * 1e15:.0f} fF; solved with its tail "
+                        f"current (≈ 1 fF/mA) it is ≈ {alt['c_out_rule_f'] * 1e15:.0f} fF, which puts the "
+                        f"CPO port at {alt['cpo_w']:.1f} W and the saving at {100 * alt['saving']:.0f} % "
+                        "(docs/energy-model.md 6.4.1)."))
     lines.append("Machine-readable: `sikernel study --json` prints `ports` (one entry per architecture and "
                  "port with `w_per_port`, `pj_per_bit`, `blocks_w`, `w_per_switch` and their `_p10`/`_p90`); "
                  "the former `architectures` list (per-link rows of the switch end) is still there.")
     lines += ["", END]
     return "\n".join(lines)
+
+
+def _c_out_rule_alternative(res: Any) -> dict[str, float] | None:
+    """The 200G CPO port and saving with the ring driver's ``C_out`` solved with its tail current.
+
+    :func:`sikernel.system.components.ring_c_out_from_tail_f` at the generation's point values,
+    the driver re-priced per lane (:func:`sikernel.system.account._ring_driver_w`) and the
+    difference added to the study's CPO port; None when the study has no ring-engine CPO port
+    or the rule's stage is not buildable (``ρ ≥ 1``).
+    """
+    import math
+
+    from ..power.coefficients import DEFAULT_COEFFICIENTS
+    from . import components
+    from .account import _ring_driver_w
+    from .assumptions import assumptions
+    from .standards import generation
+
+    for p in res.ports:
+        if p["architecture"] != "cpo":
+            continue
+        g = generation(p["lane_gbps"])
+        if g.cpo_modulator != "ring":
+            continue
+        v = {k: a.value for k, a in assumptions(g).items()}
+        c_rule = components.ring_c_out_from_tail_f(
+            v["ring_c_f"], v["ring_vpp_v"], v["linear_f3db_over_baud"] * g.baud,
+            v["ring_driver_swing_fraction"], DEFAULT_COEFFICIENTS.bw_extension)
+        if not math.isfinite(c_rule):
+            return None
+        d_w = (float(_ring_driver_w({**v, "ring_driver_c_out_f": c_rule}, g))
+               - float(_ring_driver_w(v, g))) * g.lanes_per_port
+        cpo_w = p["w_per_port"] + d_w
+        plug_w = res.port("pluggable", p["lane_gbps"])["w_per_port"]
+        return {"c_out_point_f": v["ring_driver_c_out_f"], "c_out_rule_f": c_rule, "cpo_w": cpo_w,
+                "saving": 1.0 - cpo_w / plug_w}
+    return None
 
 
 DOCS_BEGIN = "<!-- system-tables:begin -->"
