@@ -112,10 +112,12 @@ class StudyResult:
             for c in self.checks:
                 pub = (f"{c['published_low']:g}-{c['published_high']:g}" if c.get("published_low") is not None
                        else f"{c['published']:g}")
-                out.append(f"  [{c['kind']}] {c['label']}: model {c['model']:.3g} {c['unit']} "
-                           f"vs published {pub} {c['unit']}")
+                unit = "" if c["unit"] == "1" else f" {c['unit']}"   # a ratio prints bare
+                # a consistency check compares with what the model itself needs (the link budget)
+                ref = "needed" if c["kind"] == "consistency check" else "published"
+                out.append(f"  [{c['kind']}] {c['label']}: model {c['model']:.3g}{unit} vs {ref} {pub}{unit}")
                 if c.get("counts"):
-                    out.append(f"      published counts: {c['counts']}; model: {c.get('model_quantity', '')}")
+                    out.append(f"      {ref} counts: {c['counts']}; model: {c.get('model_quantity', '')}")
         for g, t in self.tornado.items():
             top = "; ".join(f"{i['input']} {i['saving_w_at_low']:.0f}..{i['saving_w_at_high']:.0f}"
                             for i in t["inputs"][:4])
