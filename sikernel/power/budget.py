@@ -109,6 +109,11 @@ ENOB_GRID = np.arange(3.0, 8.01, 0.25)
 BLOCKS: tuple[str, ...] = ("tx_driver", "tx_ffe", "tx_serializer", "rx_afe", "adc", "dsp_ffe", "dsp_dfe",
                            "mlsd", "dsp_adapt_cdr", "slicers_dfe", "clocking_pll", "serdes_fixed")
 _TX_BLOCKS = ("tx_driver", "tx_ffe", "tx_serializer")
+#: the receiver's digital datapath: what an "analog part" figure leaves out (scope "rx_analog")
+DIGITAL_RX_BLOCKS: tuple[str, ...] = ("dsp_ffe", "dsp_dfe", "mlsd", "dsp_adapt_cdr")
+#: what a published figure may cover: both ends, the transmitter, the receiver, or the receiver's
+#: analog part (AFE, ADC/slicers, clocking, fixed share; no digital datapath)
+SCOPES: tuple[str, ...] = ("txrx", "tx", "rx", "rx_analog")
 #: transmitter kinds: "ffe" (SST driver with analog FFE taps) or "dac" (DSP FIR + DAC)
 TX_KINDS: tuple[str, ...] = ("ffe", "dac")
 FAMILIES: tuple[str, ...] = ("linear", "analog", "dsp")
@@ -375,7 +380,8 @@ def solve(op: OpTable, *, levels: int, baud: float, target_ber: float, tech: Tec
     co : EnergyCoefficients
         Energy model coefficients.
     scope : str, optional
-        "txrx", "tx" or "rx": which blocks ``power_w`` reports (the design is always
+        "txrx", "tx", "rx" or "rx_analog" (the receiver without its digital datapath,
+        :data:`DIGITAL_RX_BLOCKS`): which blocks ``power_w`` reports (the design is always
         chosen on TX + RX).
     clocking : str, optional
         "cdr" (per-lane clock recovery) or "forwarded" (shared forwarded clock, no CDR).
@@ -592,12 +598,12 @@ def solve(op: OpTable, *, levels: int, baud: float, target_ber: float, tech: Tec
             elif name == "serdes_fixed":
                 tx_share = (1.0 - co.rx_share_of_fixed) * fixed
                 p[name] = np.full_like(a, tx_share) if tx_only else p[name] - tx_share
-            elif tx_only:
+            elif tx_only or (scope == "rx_analog" and name in DIGITAL_RX_BLOCKS):
                 p[name] = np.zeros_like(a)
     return Solved(closes=closes, amp_v=amp, enob=enob, power_w=p, total_w=total, limit=limit,
                   snr_ceiling_db=snr_ceiling_db, q_eff=q_eff, config_index=config_index, gm_x=gm_x,
                   eta0_v2_per_hz=eta0, gain_stages=n_gain)
 
 
-__all__ = ["BLOCKS", "CLOCKINGS", "ENOB_GRID", "FAMILIES", "TX_KINDS", "OpTable", "Solved",
-           "dsp_level_groups", "q_required", "solve", "swing_for_eye", "with_retimed_ctle_only"]
+__all__ = ["BLOCKS", "CLOCKINGS", "DIGITAL_RX_BLOCKS", "ENOB_GRID", "FAMILIES", "SCOPES", "TX_KINDS",
+           "OpTable", "Solved", "dsp_level_groups", "q_required", "solve", "swing_for_eye", "with_retimed_ctle_only"]

@@ -23,7 +23,7 @@ Choices made where the reference gives no number (all documented, none tuned):
   ``"xsr"`` synthetic channel (the bare line, no BGA package at either end:
   :func:`sikernel.power.table.synthetic_parts`); 10 dB where the loss is only "XSR class"
   (CEI-112G-XSR ≈ 10 dB class, reference table), BER 1e-6.
-* Long-reach DSP designs (Ali, LaCroix, Park, Khairi): BER 1e-4, the raw-BER target of
+* Long-reach DSP designs (Ali, LaCroix, Park): BER 1e-4, the raw-BER target of
   CEI-112G-LR (OIF-CEI-05.0 cl. 27).  Park (switch SerDes, loss not stated): the 802.3ck
   KR1 budget a switch SerDes is built for, 28 dB at 26.56 GHz, which 802.3 states for the
   channel between the package balls (TP0 to TP5; COM adds the two device packages, 93A.1.2),
@@ -40,9 +40,13 @@ Choices made where the reference gives no number (all documented, none tuned):
 * J. Q. Wang (optical DSP, host side short): 10 dB (:data:`OPTICAL_HOST_LOSS_DB`: the
   short host trace plus the bandwidth of the optical components, XSR-like), BER 2.4e-4
   (the 802.3dj 200G/lane PMD pre-FEC BER with RS(544,514)).
-* Node "(FinFET)" for Khairi (Intel): 10 nm (Intel 10 nm / "Intel 7"), the 7 nm preset's
-  class (:func:`sikernel.power.technology.get_technology` alias); Dickson's 4 nm: the 5 nm
-  preset (N4 is an N5 derivative).
+* Khairi (Intel): what its 1.41 pJ/b covers, its node and BER are those of the ISSCC 2022
+  program abstract of the conference version, as B. Murmann's ADC Performance Survey records it
+  (xlsx rev. 20250609, row ISSCC 2022 6.1): "The power efficiency of the analog part is
+  1.41pJ/b" (the receiver without its DSP: scope ``"rx_analog"``, the RX FFE, DFE, MLSD,
+  adaptation and digital CDR left out), "BER < 1e-6" (1e-6 used), technology 5 nm (the survey's
+  technology column; until December 2026 the model assumed Intel 10 nm, the 7 nm preset, BER
+  1e-4 and the whole receiver).  Dickson's 4 nm: the 5 nm preset (N4 is an N5 derivative).
 * IBM 32 nm, 12 Gb/s NRZ source-synchronous: losses at 6 GHz derived from ≈0.2 dB/in
   Megtron 6 stripline plus ≈1 dB of package/via per link (0.75 in -> 1.0 dB, 20 in ->
   5.0 dB; D), BER 1e-12 (assumption); clocking "forwarded" (Dickson et al., IEEE JSSC
@@ -127,7 +131,8 @@ class CalibrationPoint:
     clocking : str
         "cdr" or "forwarded".
     scope : str
-        "txrx", "tx" or "rx": what the published figure covers.
+        "txrx", "tx", "rx" or "rx_analog" (the receiver without its digital datapath): what the
+        published figure covers.
     tx_architecture : str
         "ffe" or "dac".
     note : str
@@ -199,9 +204,14 @@ CALIBRATION_POINTS: tuple[CalibrationPoint, ...] = (
        note="loss '> 6 dB' -> 6 dB; lab channel without BGA packages (xsr)", channel_kind="xsr"),
     _P("Toprak-Deniz (IBM) TX", 7, 112.0, "pam4", TX_ONLY_LOSS_DB, 0.88, "analog", 1e-6,
        "VLSI 2024", "H", scope="tx", note="loss n/a -> 20 dB"),
-    _P("Khairi (Intel) ADC-DSP RX", 10, 224.0, "pam4", 31.4, 1.41, "dsp", 1e-4,
-       "IEEE JSSC 58(1), 2023", "H", scope="rx",
-       note="node 'FinFET' -> Intel 10 nm (7 nm class); 31.4 dB of the losses shown"),
+    _P("Khairi (Intel) ADC-DSP RX", 5, 224.0, "pam4", 31.4, 1.41, "dsp", 1e-6,
+       "IEEE JSSC 58(1), 2023; ISSCC 2022 paper 6.1 (Segal, Laufer, Khairi et al.), "
+       "doi:10.1109/ISSCC42614.2022.9731794", "H", scope="rx_analog",
+       note="scope, node and BER from the ISSCC 2022 program abstract of the conference version "
+            "(as recorded in B. Murmann's ADC Performance Survey, xlsx rev. 20250609, row ISSCC "
+            "2022 6.1: 'The power efficiency of the analog part is 1.41pJ/b', 'BER < 1e-6', "
+            "technology 0.005 um): the receiver without its DSP (16-tap FFE, CDR loop); "
+            "31.4 dB of the losses shown"),
     _P("B. Ye analog RX", 12, 224.0, "pam4", XSR_LOSS_DB, 1.11, "analog", 1e-6, "ISSCC 2025", "H",
        scope="rx", note="XSR class -> 10 dB; BER assumed", channel_kind="xsr"),
     _P("J. Q. Wang (Marvell) optical DSP", 5, 212.0, "pam4", OPTICAL_HOST_LOSS_DB, 2.69, "dsp",
