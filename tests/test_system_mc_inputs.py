@@ -182,3 +182,26 @@ def test_joint_loss_and_crosstalk_limit_against_the_channel(models_200g):
     # neither input alone at these values fails
     assert not pm.not_closing({**pm.point, "linear_penalty_db": 8.0})
     assert not pm.not_closing({**pm.point, "crosstalk_scale": 1.5})
+
+
+def test_serdes_spread_counts_leave_one_out_and_held_out(monkeypatch):
+    """σ of the host-SerDes factor is the rms ln ratio over every out-of-sample prediction:
+    recomputed here from the stored leave-one-out log ratios and the held-out predictions; a
+    held-out design the model does not close is left out and named in the source."""
+    from sikernel.power import _calibrated, holdout
+    from sikernel.system import uncertainty
+
+    held = holdout.predict_held_out()
+    r = [x for d, x in zip(held.designs, held.ratio, strict=True)
+         if d.confidence in holdout.GOAL_CONFIDENCE]
+    logs = np.concatenate([np.asarray(_calibrated.LOO_LOG_RATIO, dtype=float), np.log(r)])
+    sigma, src = uncertainty.serdes_log_sd()
+    assert sigma == pytest.approx(float(np.sqrt(np.mean(logs ** 2))), rel=1e-12)
+    assert "leave-one-out" in src and "held-out" in src
+    # a held-out row without a ratio (the model does not close it) is left out, and said so
+    nan_first = dataclasses.replace(held, ratio=np.concatenate([[np.nan], held.ratio[1:]]))
+    monkeypatch.setattr(holdout, "predict_held_out", lambda: nan_first)
+    sigma2, src2 = uncertainty.serdes_log_sd()
+    assert np.isfinite(sigma2) and "does not close" in src2
+    assert sigma2 == pytest.approx(float(np.sqrt(np.mean(np.delete(logs, logs.size - len(r)) ** 2))),
+                                   rel=1e-12)

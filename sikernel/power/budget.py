@@ -606,4 +606,5 @@ def solve(op: OpTable, *, levels: int, baud: float, target_ber: float, tech: Tec
 
 
 __all__ = ["BLOCKS", "CLOCKINGS", "DIGITAL_RX_BLOCKS", "ENOB_GRID", "FAMILIES", "SCOPES", "TX_KINDS",
-           "OpTable", "Solved", "dsp_level_groups", "q_required", "solve", "swing_for_eye", "with_retimed_ctle_only"]
+           "OpTable", "Solved", "dsp_level_groups", "q_required", "solve", "swing_for_eye",
+           "with_retimed_ctle_only"]

@@ -7,7 +7,8 @@ same draw on both sides):
 * every :class:`~sikernel.system.assumptions.Assumption`: triangular on ``[low, high]``
   with its mode at the point value;
 * ``serdes_model``: one log-normal factor ``exp(σ z)`` on every host-SerDes energy, ``σ``
-  the log-spread of the energy model's leave-one-out ratios (:func:`serdes_log_sd`);
+  the log-spread of the energy model's out-of-sample ratios, leave-one-out and held-out
+  (:func:`serdes_log_sd`);
 * ``line_dsp``: the fitted line-side DSP coefficient, triangular on its fit range
   (:func:`sikernel.system.modules.line_dsp_fit`).
 
@@ -18,7 +19,6 @@ point value.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,30 +31,40 @@ Z90 = 1.2815515655446004
 
 
 def serdes_log_sd() -> tuple[float, str]:
-    """Log-spread σ of the host-SerDes energy model and where it came from.
+    """Log-spread σ of the host-SerDes energy model over every out-of-sample prediction, and its source.
 
-    Uses :func:`sikernel.power.calibration.residual_log_sd` (RMS of the natural-log
-    leave-one-out ratios) when the installed energy model provides it; otherwise
-    ``ln(1 + TOLERANCE)`` of :mod:`sikernel.power.calibration` (the relative error every
-    calibration point is held within after the fit) -- a fallback, named in the result.
+    σ is the root-mean-square of ``ln(predicted / published)`` over the designs the model was not
+    fitted on when it predicted them: the leave-one-out predictions of the calibration designs
+    (:func:`sikernel.power.calibration.residual_log_sd`, per design) and the held-out designs of
+    confidence H/M (:func:`sikernel.power.holdout.predict_held_out`, never fitted).  Both sets
+    count: the leave-one-out ratios alone (σ ≈ 0.28 since December 2026) would hide that the held-out
+    200G DSP transceivers are over-predicted 1.3-3.1×.  A held-out row the model does not close has
+    no ratio and is left out of σ (named in ``source``).  The band it gives is symmetric in log
+    space; the held-out misses are one-sided (over-predictions), which a symmetric band does not
+    capture (docs/energy-model.md, section 6.5).
 
     Returns
     -------
     sigma : float
+        σ in natural-log units.
     source : str
+        What σ was computed from.
     """
-    from ..power import calibration as cal
+    from ..power import calibration, holdout
 
-    f = getattr(cal, "residual_log_sd", None)
-    if f is not None:
-        try:
-            s = float(f())
-            if math.isfinite(s) and s > 0:
-                return s, "sikernel.power.calibration.residual_log_sd() (leave-one-out log ratios)"
-        except (ImportError, AttributeError, OSError, ValueError):
-            pass
-    tol = float(getattr(cal, "TOLERANCE", 0.30))
-    return math.log1p(tol), f"fallback: ln(1 + calibration.TOLERANCE = {tol:g})"
+    loo = np.asarray(list(calibration.residual_log_sd(per_design=True).values()), dtype=float)
+    held = holdout.predict_held_out()
+    goal = [i for i, d in enumerate(held.designs) if d.confidence in holdout.GOAL_CONFIDENCE]
+    r = np.asarray(held.ratio, dtype=float)[goal]
+    closed = np.isfinite(r)
+    log_r = np.concatenate([loo, np.log(r[closed])])
+    sigma = float(np.sqrt(np.mean(log_r * log_r)))
+    src = (f"rms ln(predicted/published) over {loo.size} leave-one-out predictions "
+           f"(calibration.residual_log_sd) and {int(closed.sum())} held-out designs "
+           "(holdout.predict_held_out, confidence H/M)")
+    if not closed.all():
+        src += f"; {int((~closed).sum())} held-out design(s) the model does not close left out"
+    return sigma, src
 
 
 def triangular_ppf(u: np.ndarray, low: float, mode: float, high: float) -> np.ndarray:
