@@ -287,3 +287,14 @@ def test_port_power_monotone_in_every_cost_input(engine_models):
                     assert w <= base * (1 + RTOL_FORMULA), (m.arch.name, k)
 
     check()
+
+
+def test_point_values_are_the_assumptions_points():
+    from sikernel.system.assumptions import assumptions, point_values
+    from sikernel.system.standards import generation
+
+    for lane_gbps in (100, 200):
+        g = generation(lane_gbps)
+        a = assumptions(g)
+        v = point_values(g)
+        assert v.keys() == a.keys() and all(v[k] == a[k].value for k in a)

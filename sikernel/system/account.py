@@ -35,7 +35,7 @@ import numpy as np
 from ..errors import SIKernelError
 from . import components
 from .architectures import Architecture, get_architecture
-from .assumptions import Assumption, assumptions
+from .assumptions import Assumption, assumptions, point_values
 from .channels import DEFAULT_PATHS, PathSpec, build_channel, with_linear_path
 from .standards import Generation
 
@@ -641,7 +641,7 @@ def port_w_vs_host_loss(architecture: str, gen: Generation, loss_db: Any) -> np.
     loss = np.atleast_1d(np.asarray(loss_db, dtype=float))
     if np.any(~np.isfinite(loss) | (loss < 0)):
         raise SIKernelError(f"loss_db must be finite and >= 0 dB; got {loss_db!r}")
-    p = {k: x.value for k, x in assumptions(gen).items()}
+    p = point_values(gen)
     path = DEFAULT_PATHS[a.path]
     ber = gen.target_ber(a.host_class)
     n = gen.lanes_per_port

@@ -213,4 +213,20 @@ def assumptions(g: Generation) -> dict[str, Assumption]:
     return {x.name: x for x in out}
 
 
-__all__ = ["MODULE_ANCHORS", "Assumption", "assumptions"]
+def point_values(g: Generation) -> dict[str, float]:
+    """The point value of every assumption of generation ``g`` (name -> value in its unit).
+
+    Parameters
+    ----------
+    g : Generation
+        Switch generation.
+
+    Returns
+    -------
+    dict
+        Name -> :attr:`Assumption.value`, the inputs of :func:`assumptions` at their point.
+    """
+    return {k: a.value for k, a in assumptions(g).items()}
+
+
+__all__ = ["MODULE_ANCHORS", "Assumption", "assumptions", "point_values"]

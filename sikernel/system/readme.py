@@ -122,7 +122,7 @@ def _c_out_rule_alternative(res: Any) -> dict[str, float] | None:
     from ..power.coefficients import DEFAULT_COEFFICIENTS
     from . import components
     from .account import _ring_driver_w
-    from .assumptions import assumptions
+    from .assumptions import point_values
     from .standards import generation
 
     for p in res.ports:
@@ -131,7 +131,7 @@ def _c_out_rule_alternative(res: Any) -> dict[str, float] | None:
         g = generation(p["lane_gbps"])
         if g.cpo_modulator != "ring":
             continue
-        v = {k: a.value for k, a in assumptions(g).items()}
+        v = point_values(g)
         c_rule = components.ring_c_out_from_tail_f(
             v["ring_c_f"], v["ring_vpp_v"], v["linear_f3db_over_baud"] * g.baud,
             v["ring_driver_swing_fraction"], DEFAULT_COEFFICIENTS.bw_extension)
