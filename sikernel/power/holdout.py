@@ -79,7 +79,8 @@ class HeldOutDesign:
     target_ber : float
         Raw BER it is evaluated at.
     scope : str
-        What the published figure covers: "txrx" or "tx".
+        What the published figure covers: "txrx", "tx" or "rx" (a paper that states TX and RX
+        separately gets one row each, never a third TX+RX row: see :data:`SPREAD_56G`).
     tx_architecture : str
         "ffe" (default) or "dac" when the source says so.
     architecture : str
