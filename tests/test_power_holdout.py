@@ -5,6 +5,10 @@
   1.5x goal of issue 11, except the rows listed in ``KNOWN_OUTSIDE_GOAL``, whose goal check is a
   strict expected failure (the goal is NOT met for them) and which are only guarded; L rows
   (secondary summaries that do not name the design) are only guarded;
+* two 7 nm 56 Gb/s ADC-DSP transceivers (rate class "56G": Pisati et al. 2019/2020, Pfaff et al.
+  2019 as a TX row and an RX row) are a different class, not held to the 200G goal: guarded, their
+  stated family checked, and the published design-to-design spread (> 2x at one node and rate)
+  stated as a fact about the data; the model's ADC law at their ADCs' survey points;
 * the serializer's per-stage self-loading law against a direct sum written out here;
 * a stated supply changes the digital energy by V² (rule (1)) and nothing else;
 * the published operating point of the Dickson DAC TX (8 bit, 0.95 V) is what the calibration uses.
@@ -54,6 +58,21 @@ KNOWN_OUTSIDE_GOAL = {"A. Mostafa et al., 5 nm 212.5G transceiver": 2.40,
 KNOWN_NO_CLOSURE: tuple[str, ...] = ()
 #: floating-point agreement of two arrangements of the same sum
 REL_SAME_SUM = 1e-12
+#: regression guard (model output, not a goal) for the 56G-class rows, which the 200G goal does not
+#: judge: the shipped model gives (December 2026) Pisati et al. 1.08x, Pfaff et al. 2019 TX 0.81x
+#: and RX 0.46x (2.17x under, the worst); 2.5 leaves ~15 % for refits. The published pair differs
+#: 2.43x at one node and rate (test_56g_published_spread), so no model of node, rate, loss and BER
+#: is expected within 1.5x of every row of this class.
+HELD_OUT_56G_GUARD = 2.5
+#: published fact (abstracts): Pfaff et al. 2019 TX+RX (90 + 500 mW) over Pisati et al. (243 mW),
+#: both 7 nm, 56 Gb/s PAM4, ADC-DSP: 590 / 243 = 2.43; the test states "at least 2x"
+PUBLISHED_SPREAD_MIN = 2.0
+#: published fact (Murmann's survey columns): Walden FOM of Pfaff 2019's ADC (150 mW, 28 GS/s,
+#: SNDR 29.4 dB) over Pisati's (53.5 mW, 30 GS/s, SNDR 32 dB) = 4.05; stated as "at least 4x"
+ADC_FOM_SPREAD_MIN = 4.0
+#: walden_fom_j is stored rounded to 4 significant digits (coefficients.py); the survey law's
+#: fitted FOM_W,ref agrees with it to that rounding
+REL_FOM_ROUNDING = 1e-3
 
 
 @pytest.fixture(scope="module")
@@ -63,9 +82,17 @@ def held():
 
 def test_held_out_designs_are_not_in_the_fit():
     fitted = {(p.node_nm, p.bit_rate_gbps, p.energy_pj_per_bit) for p in calibration.CALIBRATION_POINTS}
+    fitted_node_rate = {(p.node_nm, p.bit_rate_gbps) for p in calibration.CALIBRATION_POINTS}
     for d in holdout.HELD_OUT:
         assert (d.node_nm, d.bit_rate_gbps, d.energy_pj_per_bit) not in fitted, d.name
-        assert d.bit_rate_gbps >= 200.0 and d.source and d.confidence in ("H", "M", "L")
+        if d.rate_class == "56G":  # no calibration design at 7 nm and 56 Gb/s at all
+            assert (d.node_nm, d.bit_rate_gbps) not in fitted_node_rate, d.name
+        lo, hi = holdout.RATE_CLASSES[d.rate_class]
+        assert lo <= d.bit_rate_gbps <= hi and d.source and d.confidence in ("H", "M", "L"), d.name
+    # the goal's class holds the 200G-class rows, and only those
+    goal = [d for d in holdout.HELD_OUT if d.rate_class == holdout.GOAL_RATE_CLASS]
+    assert goal and all(d.bit_rate_gbps >= 200.0 for d in goal)
+    assert all(d.bit_rate_gbps < 200.0 for d in holdout.HELD_OUT if d not in goal)
 
 
 def test_held_out_within_goal(held):
@@ -73,6 +100,8 @@ def test_held_out_within_goal(held):
     within 1.5x (measured: Pfaff et al. ISSCC 2024, 3 nm 224G 40 dB TX+RX, 3.0 pJ/b -> 1.33x;
     J. Kim et al. ISSCC 2021, 10 nm 224G DAC TX, 1.7 pJ/b -> 1.00x); L rows only guarded."""
     for d, r in zip(held.designs, held.ratio, strict=True):
+        if d.rate_class != holdout.GOAL_RATE_CLASS:
+            continue  # another class: test_56g_rows_guarded
         if d.name in KNOWN_NO_CLOSURE:
             # regression guard of the shipped model's reach ceiling (labelled: model output);
             # when a model change closes this loss, move the row to KNOWN_OUTSIDE_GOAL or the goal
@@ -107,13 +136,98 @@ def test_known_miss_rows_meet_goal(held, name):
 
 
 def test_held_out_markdown_in_docs(held):
-    """Regression guard: the docs table is the generator's output."""
+    """Regression guard: the docs tables are the generators' output."""
     from pathlib import Path
 
     doc = (Path(__file__).resolve().parents[1] / "docs" / "energy-model.md").read_text()
-    for line in holdout.markdown(held).splitlines():
-        if not line.startswith("|---"):
+    for line in (holdout.markdown(held) + "\n" + holdout.spread_markdown(held)).splitlines():
+        if line and not line.startswith("|---"):
             assert line in doc, line
+
+
+def _class_56g(held):
+    return [(d, p, r, a) for d, p, r, a in zip(held.designs, held.predicted_pj_per_bit, held.ratio,
+                                               held.architecture, strict=True)
+            if d.rate_class == "56G"]
+
+
+def test_56g_rows_guarded(held):
+    """The 56G rows close, in the family their titles state (ADC/DAC-based: "dsp"; "auto" would
+    pick the analog family at 28 GBd), within the regression guard HELD_OUT_56G_GUARD."""
+    rows = _class_56g(held)
+    assert len(rows) == 3
+    for d, _, r, a in rows:
+        assert d.architecture == "dsp" and a == d.architecture, (d.name, a)
+        assert np.isfinite(r) and max(r, 1.0 / r) <= HELD_OUT_56G_GUARD, (d.name, r)
+
+
+def test_56g_published_spread():
+    """A fact about the published data, not the model: at 7 nm and 56 Gb/s, Pfaff et al. 2019's
+    TX+RX (the sum of its TX and RX rows: 90 + 500 mW) is more than 2x Pisati et al.'s 243 mW."""
+    by_name = {d.name: d for d in holdout.HELD_OUT}
+    pfaff = [by_name["D. Pfaff et al., 7 nm 56G transceiver: TX"],
+             by_name["D. Pfaff et al., 7 nm 56G transceiver: RX"]]
+    pisati = by_name["M. Pisati et al., 7 nm 56G ADC/DAC transceiver"]
+    assert {d.scope for d in pfaff} == {"tx", "rx"} and pisati.scope == "txrx"
+    pfaff_mw = sum(d.energy_pj_per_bit * d.bit_rate_gbps for d in pfaff)
+    pisati_mw = pisati.energy_pj_per_bit * pisati.bit_rate_gbps
+    assert math.isclose(pfaff_mw, 590.0) and math.isclose(pisati_mw, 243.0)
+    assert all(d.node_nm == 7 and d.bit_rate_gbps == 56.0 for d in (*pfaff, pisati))
+    assert pfaff_mw / pisati_mw >= PUBLISHED_SPREAD_MIN
+    # the same published figure is not counted twice: no Pfaff 2019 TX+RX row besides TX and RX
+    assert not any(d.name.startswith("D. Pfaff et al., 7 nm") and d.scope == "txrx"
+                   for d in holdout.HELD_OUT)
+
+
+def test_56g_spread_summary(held):
+    """spread_56g: sums of the rows; the TX and RX rows of Pfaff 2019 add up to the model's TX+RX
+    at the same point (scopes partition the lane); best_common_factor is the minimax common scale
+    found by brute force over a fine grid."""
+    from sikernel.power.api import energy_per_bit
+
+    sp = holdout.spread_56g(held)
+    assert math.isclose(sp.published_spread, 590.0 / 243.0, rel_tol=REL_SAME_SUM)
+    tx = next(d for d in holdout.HELD_OUT if d.name == "D. Pfaff et al., 7 nm 56G transceiver: TX")
+    whole = energy_per_bit(loss_db=tx.loss_db, baud=tx.baud, node_nm=tx.node_nm,
+                           target_ber=tx.target_ber, architecture="dsp", scope="txrx")
+    i = sp.labels.index("D. Pfaff et al. (VLSI 2019)")
+    assert math.isclose(sp.predicted_pj_per_bit[i], whole.total_pj_per_bit, rel_tol=1e-9)
+    k = np.exp(np.linspace(-3.0, 3.0, 600001))
+    worst = np.max(np.abs(np.log(k[:, None] * sp.predicted_pj_per_bit[None, :]
+                                 / sp.published_pj_per_bit[None, :])), axis=1)
+    assert math.isclose(sp.best_common_factor, float(np.exp(worst.min())), rel_tol=1e-4)
+
+
+def test_56g_adc_check():
+    """The model's ADC block at each 56G ADC's survey point is the survey law (both ADCs are
+    ``fit`` rows of that law: an in-sample check); the published FOMs of the two 7 nm ADCs differ
+    more than 4x (data), so one law is off by at least 2x on one of them."""
+    from sikernel.power import adc_survey
+
+    checks = holdout.adc_check_56g()
+    assert len(checks) == 2 and all(a["use"] == "fit" for a in checks)
+    law = adc_survey.fit()
+    for a in checks:
+        row = holdout._survey_adc(holdout.SPREAD_56G_ADC_DOI[a["label"]])
+        law_w = adc_survey.predict_j(law, [row])[0] * 2.0**row.enob * row.fs_hz
+        assert math.isclose(a["model_w"], law_w, rel_tol=REL_FOM_ROUNDING), a["label"]
+    foms = [a["published_w"] / (2.0 ** a["enob"] * a["fs_hz"]) for a in checks]
+    assert max(foms) / min(foms) >= ADC_FOM_SPREAD_MIN
+    worst = max(max(a["ratio"], 1.0 / a["ratio"]) for a in checks)
+    assert worst >= math.sqrt(ADC_FOM_SPREAD_MIN) * 0.99  # rate factor of the law: 28 vs 30 GS/s
+
+
+@pytest.mark.parametrize("kw,match", [
+    ({"architecture": "adc"}, "architecture"),
+    ({"rate_class": "100G"}, "rate_class"),
+    ({"scope": "both"}, "scope"),
+    ({"rate_class": "200G"}, "outside rate class"),
+])
+def test_held_out_design_bad_input(kw, match):
+    base = dict(name="x", node_nm=7, bit_rate_gbps=56.0, modulation="pam4", loss_db=30.0,
+                energy_pj_per_bit=4.0, source="s", confidence="H", note="n", rate_class="56G")
+    with pytest.raises(SIKernelError, match=match):
+        holdout.HeldOutDesign(**{**base, **kw})
 
 
 def _direct_speed_factor(baud, tech, co):
