@@ -74,7 +74,7 @@ def test_dfe_power_closed_form_with_tap_timing():
     f1 = m / (m - 3 * t * baud)
     taps = sum(m / (m - 2 * t * baud / k) for k in (2, 3, 4))
     want = (lv * (lv - 1) * f1 - (lv - 1)) * CO.e_slicer_j + taps * CO.e_dfe_tap_j
-    want *= tech.energy_scale * baud
+    want *= tech.energy_scale ** CO.node_energy_exponent * baud  # blocks.digital_scale
     assert float(blocks.analog_dfe_w(4, lv, baud, tech, CO)) == pytest.approx(want, rel=REL_CLOSED_FORM)
 
 

@@ -20,6 +20,35 @@ from .technology import NODES, REFERENCE_NODE_NM, Technology
 ADC_REF_RATE_HZ = 56e9
 
 
+def digital_scale(tech: Technology, co: EnergyCoefficients) -> float:
+    """Energy per digital operation at ``tech`` relative to the 7 nm preset: ``s_E(node)^γ``.
+
+    ``s_E`` is rule (1) of :mod:`sikernel.power.technology` (``CPP · V_dd²``) and ``γ``
+    (``co.node_energy_exponent``, fitted on the calibration designs within its documented range)
+    how steeply the energy of a logic operation at a fixed clock falls with the node compared
+    with that rule: 1 is the rule (which follows A. Stillmaker and B. Baas, Integration 58, 2017,
+    from 28 to 7 nm); the foundries' iso-speed power claims (TSMC: N5 -30 % against N7, N3 -25 to
+    -30 % against N5) correspond to ``γ`` ≈ 1.4-1.7, since they also count the lower supply at
+    iso-speed and the fin depopulation and cell-height shrink that CPP alone does not see.  Used by
+    every digital and clocked block (DSP datapath, TX serializer and FFE/DAC logic, slicers and
+    analog DFE, CDR, fixed overhead); the ADC keeps rule (1) (its node scaling is the median fit
+    on Murmann's survey, :func:`adc_fom_j`).
+
+    Parameters
+    ----------
+    tech : Technology
+        Process node (``energy_scale``).
+    co : EnergyCoefficients
+        Energy coefficients (``node_energy_exponent``).
+
+    Returns
+    -------
+    float
+        Scale factor (1 at 7 nm).
+    """
+    return float(tech.energy_scale ** co.node_energy_exponent)
+
+
 def tx_driver_w(v_peak_v: ArrayLike, baud: float, tech: Technology,
                 co: EnergyCoefficients) -> np.ndarray:
     """Source-series-terminated (SST) TX driver on a regulated swing rail.
@@ -74,7 +103,7 @@ def tx_ffe_w(n_taps: ArrayLike, baud: float, tech: Technology, co: EnergyCoeffic
     baud : float
         Symbol rate in Bd (symbols/s).
     tech : Technology
-        Process node (digital ``energy_scale``).
+        Process node (digital scale, :func:`digital_scale`).
     co : EnergyCoefficients
         Energy coefficients (``tx_ffe_bits``, ``e_tx_segment_j``).
 
@@ -84,7 +113,7 @@ def tx_ffe_w(n_taps: ArrayLike, baud: float, tech: Technology, co: EnergyCoeffic
         TX FFE power in W.
     """
     return (np.asarray(n_taps, dtype=float) * co.tx_ffe_bits * co.e_tx_segment_j
-            * tech.energy_scale * baud)
+            * digital_scale(tech, co) * baud)
 
 
 def serializer_stages(baud: float, co: EnergyCoefficients) -> float:
@@ -194,7 +223,7 @@ def tx_serializer_w(n_streams: ArrayLike, baud: float, tech: Technology,
     """
     sl = serializer_speed_factor(baud, tech, co)
     return (np.asarray(n_streams, dtype=float) * serializer_stages(baud, co) * co.e_tx_ser_j
-            * tech.energy_scale * baud * sl)
+            * digital_scale(tech, co) * baud * sl)
 
 
 def tx_dac_dsp_w(n_taps: ArrayLike, levels: int, baud: float, tech: Technology,
@@ -227,7 +256,7 @@ def tx_dac_dsp_w(n_taps: ArrayLike, levels: int, baud: float, tech: Technology,
     w_acc = co.tx_dac_bits + w_s + np.log2(np.maximum(n, 1.0))
     fir = n * (w_s * co.tx_dac_bits + w_acc) * co.e_fa_j
     seg = co.tx_dac_bits * co.e_tx_segment_j
-    return (fir + seg) * tech.energy_scale * baud
+    return (fir + seg) * digital_scale(tech, co) * baud
 
 
 def f_t_of(tech: Technology, co: EnergyCoefficients) -> float:
@@ -460,7 +489,7 @@ def dsp_ffe_w(n_taps: ArrayLike, enob: ArrayLike, baud: float, tech: Technology,
     baud : float
         Symbol rate in Bd (symbols/s).
     tech : Technology
-        Process node (digital ``energy_scale``).
+        Process node (digital scale, :func:`digital_scale`).
     co : EnergyCoefficients
         Energy coefficients (``e_fa_j``, ``coef_bits``).
 
@@ -472,7 +501,7 @@ def dsp_ffe_w(n_taps: ArrayLike, enob: ArrayLike, baud: float, tech: Technology,
     n = np.asarray(n_taps, dtype=float)
     w_d = _adc_word_bits(enob)
     w_acc = w_d + co.coef_bits + np.log2(np.maximum(n, 1.0))
-    e_mac = co.e_fa_j * tech.energy_scale * (w_d * co.coef_bits + w_acc)
+    e_mac = co.e_fa_j * digital_scale(tech, co) * (w_d * co.coef_bits + w_acc)
     return n * e_mac * baud
 
 
@@ -493,7 +522,7 @@ def dsp_dfe_w(n_taps: ArrayLike, levels: int, enob: ArrayLike, baud: float, tech
     baud : float
         Symbol rate in Bd (symbols/s).
     tech : Technology
-        Process node (digital ``energy_scale``).
+        Process node (digital scale, :func:`digital_scale`).
     co : EnergyCoefficients
         Energy coefficients (``e_fa_j``, ``coef_bits``).
 
@@ -505,7 +534,7 @@ def dsp_dfe_w(n_taps: ArrayLike, levels: int, enob: ArrayLike, baud: float, tech
     n = np.asarray(n_taps, dtype=float)
     w = _adc_word_bits(enob) + co.coef_bits
     branches = np.where(n > 0, float(levels) ** n, 0.0)
-    return branches * levels * w * co.e_fa_j * tech.energy_scale * baud
+    return branches * levels * w * co.e_fa_j * digital_scale(tech, co) * baud
 
 
 def mlsd_w(use: ArrayLike, levels: int, enob: ArrayLike, baud: float, tech: Technology,
@@ -528,7 +557,7 @@ def mlsd_w(use: ArrayLike, levels: int, enob: ArrayLike, baud: float, tech: Tech
     baud : float
         Symbol rate in Bd (symbols/s).
     tech : Technology
-        Process node (digital ``energy_scale``).
+        Process node (digital scale, :func:`digital_scale`).
     co : EnergyCoefficients
         Energy coefficients (``e_fa_j``, ``traceback_bits``).
 
@@ -542,7 +571,7 @@ def mlsd_w(use: ArrayLike, levels: int, enob: ArrayLike, baud: float, tech: Tech
     bm = levels**2 * (w + w * w / 2.0)
     acs = levels * (2 * levels - 1) * w
     tb = levels * co.traceback_bits
-    return u * (bm + acs + tb) * co.e_fa_j * tech.energy_scale * baud
+    return u * (bm + acs + tb) * co.e_fa_j * digital_scale(tech, co) * baud
 
 
 def slicers_w(n_slicers: ArrayLike, baud: float, tech: Technology, co: EnergyCoefficients) -> np.ndarray:
@@ -555,7 +584,7 @@ def slicers_w(n_slicers: ArrayLike, baud: float, tech: Technology, co: EnergyCoe
     baud : float
         Symbol rate in Bd (symbols/s).
     tech : Technology
-        Process node (digital ``energy_scale``).
+        Process node (digital scale, :func:`digital_scale`).
     co : EnergyCoefficients
         Energy coefficients (``e_slicer_j``, J per decision).
 
@@ -564,7 +593,7 @@ def slicers_w(n_slicers: ArrayLike, baud: float, tech: Technology, co: EnergyCoe
     numpy.ndarray
         Slicer power in W.
     """
-    return np.asarray(n_slicers, dtype=float) * co.e_slicer_j * tech.energy_scale * baud
+    return np.asarray(n_slicers, dtype=float) * co.e_slicer_j * digital_scale(tech, co) * baud
 
 
 def dfe_loop_stages(levels: int) -> int:
@@ -678,7 +707,7 @@ def analog_dfe_w(n_taps: ArrayLike, levels: int, baud: float, tech: Technology,
     baud : float
         Symbol rate in Bd (symbols/s).
     tech : Technology
-        Process node (digital ``energy_scale``).
+        Process node (digital scale, :func:`digital_scale`).
     co : EnergyCoefficients
         Energy coefficients (``e_slicer_j``, ``e_dfe_tap_j``).
 
@@ -699,7 +728,7 @@ def analog_dfe_w(n_taps: ArrayLike, levels: int, baud: float, tech: Technology,
         cum = np.concatenate([[0.0, 0.0], np.cumsum(f_k)])  # cum[j] = Σ_{k=2..j} factor_k
         taps = cum[np.clip(n, 0, k_max).astype(int)]
     with np.errstate(invalid="ignore"):
-        return (spec * co.e_slicer_j + taps * co.e_dfe_tap_j) * tech.energy_scale * baud
+        return (spec * co.e_slicer_j + taps * co.e_dfe_tap_j) * digital_scale(tech, co) * baud
 
 
 def pll_w(baud: float, co: EnergyCoefficients, lanes: float | None = None) -> float:
@@ -740,7 +769,7 @@ def cdr_w(baud: float, tech: Technology, co: EnergyCoefficients) -> float:
     baud : float
         Symbol rate in Bd (symbols/s).
     tech : Technology
-        Process node (digital ``energy_scale``).
+        Process node (digital scale, :func:`digital_scale`).
     co : EnergyCoefficients
         Energy coefficients (``e_cdr_j_per_symbol``).
 
@@ -749,7 +778,7 @@ def cdr_w(baud: float, tech: Technology, co: EnergyCoefficients) -> float:
     float
         CDR power per lane in W.
     """
-    return co.e_cdr_j_per_symbol * tech.energy_scale * baud
+    return co.e_cdr_j_per_symbol * digital_scale(tech, co) * baud
 
 
 def fixed_w(bit_rate: float, tech: Technology, co: EnergyCoefficients) -> float:
@@ -760,7 +789,7 @@ def fixed_w(bit_rate: float, tech: Technology, co: EnergyCoefficients) -> float:
     bit_rate : float
         Bit rate in bit/s.
     tech : Technology
-        Process node (digital ``energy_scale``).
+        Process node (digital scale, :func:`digital_scale`).
     co : EnergyCoefficients
         Energy coefficients (``e_fixed_j_per_bit``).
 
@@ -769,7 +798,7 @@ def fixed_w(bit_rate: float, tech: Technology, co: EnergyCoefficients) -> float:
     float
         Fixed overhead power per lane in W.
     """
-    return co.e_fixed_j_per_bit * tech.energy_scale * bit_rate
+    return co.e_fixed_j_per_bit * digital_scale(tech, co) * bit_rate
 
 
 __all__ = [
@@ -784,6 +813,7 @@ __all__ = [
     "dfe_loop_stages",
     "dfe_tap_timing_factor",
     "dfe_timing_factor",
+    "digital_scale",
     "dsp_dfe_w",
     "dsp_ffe_w",
     "f_t_of",

@@ -9,8 +9,11 @@ The scaling rule used by the energy model is therefore
 
     E_op(node) = E_op(7 nm) · (CPP_node / CPP_7nm) · (V_dd,node / V_dd,7nm)²      (1)
 
-applied to every digital coefficient (DSP full-adder energy, ADC figure of
-merit, serializer/clock overhead, slicers, TX-FFE segments).  The AFE load
+applied to the ADC figure of merit as it stands, and to every other digital coefficient (DSP
+full-adder energy, serializer/clock overhead, slicers, TX-FFE segments, CDR, fixed overhead) to a
+fitted power ``γ`` (``s_E^γ``, :func:`sikernel.power.blocks.digital_scale`,
+``node_energy_exponent``: 1.25 in the shipped fit, between the rule and the foundries' iso-speed
+claims).  The AFE load
 capacitance is *not* node-scaled: it is wiring, inductor and pad parasitics plus the
 next stage's input, and the device part enters through the self-loading with f_T
 (:func:`sikernel.power.blocks.afe_gm_per_c`), which has stayed ≈ 250-350 GHz across

@@ -440,8 +440,7 @@ class PortModel:
         -------
         dict
         """
-        from ..power.technology import get_technology
-        from .modules import line_dsp_fit
+        from .modules import digital_energy_scale, line_dsp_fit
 
         g = self.gen
         v = self.point if v is None else v
@@ -454,7 +453,7 @@ class PortModel:
         share = v["dsp_tx_share"] if a.dsp_share == "tx" else float(a.dsp_share)
         if a.dsp_share == "tx" or float(a.dsp_share) > 0:
             fit = line_dsp_fit()
-            e_dsp = fit.e_pj_per_bit_7nm * get_technology(g.module_node_nm).energy_scale
+            e_dsp = fit.e_pj_per_bit_7nm * digital_energy_scale(g.module_node_nm)
             out["module_dsp"] = share * e_dsp * rate * n * dsp_factor
         if a.optics == "module":
             out["driver"] = v["module_driver_w"] * n
@@ -634,8 +633,7 @@ def port_w_vs_host_loss(architecture: str, gen: Generation, loss_db: Any) -> np.
         W per port.
     """
     from ..power import energy_per_bit_batch
-    from ..power.technology import get_technology
-    from .modules import line_dsp_fit
+    from .modules import digital_energy_scale, line_dsp_fit
 
     a = get_architecture(architecture)
     loss = np.atleast_1d(np.asarray(loss_db, dtype=float))
@@ -657,8 +655,8 @@ def port_w_vs_host_loss(architecture: str, gen: Generation, loss_db: Any) -> np.
         total = total + b.total_pj_per_bit * rate * n
     if a.dsp_share == "tx" or float(a.dsp_share) > 0:
         share = p["dsp_tx_share"] if a.dsp_share == "tx" else float(a.dsp_share)
-        total = total + share * line_dsp_fit().e_pj_per_bit_7nm * get_technology(
-            gen.module_node_nm).energy_scale * rate * n
+        total = total + share * line_dsp_fit().e_pj_per_bit_7nm * digital_energy_scale(
+            gen.module_node_nm) * rate * n
     if a.linear_eq_directions:
         lin = components.linear_eq_w(_module_peaking_db(p), gen.baud, gen.module_node_nm)
         total = total + a.linear_eq_directions * lin * p["linear_eq_factor"] * n

@@ -2,8 +2,9 @@
 
 Line-side DSP (retimer core: line TX DAC/FFE, line RX ADC/FFE/CDR, FEC/PCS pass-through,
 gearbox, management) energy per bit ``e_dsp`` at the 7 nm reference, node-scaled by the
-energy model's rule (:attr:`sikernel.power.technology.Technology.energy_scale`:
-``CPP · V_dd²``).  The published DSP share of a retimed module
+energy model's digital scale (:func:`sikernel.power.blocks.digital_scale`: rule (1),
+``CPP · V_dd²``, to the fitted exponent ``node_energy_exponent``; :func:`digital_energy_scale`).
+The published DSP share of a retimed module
 (:data:`sikernel.system.assumptions.MODULE_ANCHORS`) holds the module's host-side SerDes
 (priced by the energy model over the default C2M channel, both directions) plus this
 line-side part:
@@ -181,6 +182,28 @@ class DspFit:
     high_factor: float
 
 
+def digital_energy_scale(node_nm: float) -> float:
+    """Digital energy per operation at ``node_nm`` relative to 7 nm, as the energy model scales its
+    digital blocks (:func:`sikernel.power.blocks.digital_scale` with the shipped coefficients):
+    the line-side DSP's node scaling.
+
+    Parameters
+    ----------
+    node_nm : float
+        CMOS node preset in nm.
+
+    Returns
+    -------
+    float
+        Scale factor (1 at 7 nm).
+    """
+    from ..power.blocks import digital_scale
+    from ..power.coefficients import DEFAULT_COEFFICIENTS
+    from ..power.technology import get_technology
+
+    return digital_scale(get_technology(node_nm), DEFAULT_COEFFICIENTS)
+
+
 @functools.lru_cache(maxsize=4)
 def line_dsp_fit() -> DspFit:
     """Fit :class:`DspFit` on the retimed-module anchors (cached; ≈ 1 s: two SI-chain runs).
@@ -197,7 +220,6 @@ def line_dsp_fit() -> DspFit:
     """
     from ..errors import SIKernelError
     from ..power import energy_per_bit
-    from ..power.technology import get_technology
     from .assumptions import MODULE_ANCHORS
     from .channels import DEFAULT_PATHS, build_channel
     from .standards import generation
@@ -214,7 +236,7 @@ def line_dsp_fit() -> DspFit:
         host[lane] = host_w
         left = dsp_w - host_w
         if left > 0:
-            scale = get_technology(a["module_node_nm"]).energy_scale
+            scale = digital_energy_scale(a["module_node_nm"])
             vals[lane] = left / (scale * g.lane_line_gbps * 1e-3)
     if not vals:
         raise SIKernelError("the energy model's module host-side SerDes exceeds the published DSP "
@@ -227,4 +249,4 @@ def line_dsp_fit() -> DspFit:
 
 
 __all__ = ["COMPONENT_FIGURES", "PUBLISHED_MODULES", "SYSTEM_CLAIMS", "DspFit", "PublishedModule",
-           "SystemClaim", "line_dsp_fit"]
+           "SystemClaim", "digital_energy_scale", "line_dsp_fit"]

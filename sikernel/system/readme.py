@@ -177,11 +177,11 @@ def tables_block(res: Any) -> str:
             out.append(f"| `{a['name']}` | {_g(a['value'])} | {_g(a['low'])} | {_g(a['high'])} | {a['unit']} "
                        f"| {a['source']} |")
         out.append("")
-    from ..power.technology import get_technology
+    from .modules import digital_energy_scale
 
     f = res.inputs["line_dsp_fit"]
     per = ", ".join(f"{float(k):g}G anchor {v:.2f}" for k, v in f["per_anchor_pj_7nm"].items())
-    at = {n: f["e_pj_per_bit_7nm"] * get_technology(n).energy_scale for n in (5.0, 3.0)}
+    at = {n: f["e_pj_per_bit_7nm"] * digital_energy_scale(n) for n in (5.0, 3.0)}
     out += [f"Line-side DSP fit: e_dsp = {f['e_pj_per_bit_7nm']:.2f} pJ/bit at 7 nm ({per}); range "
             f"×{f['low_factor']:.2f} … ×{f['high_factor']:.2f}; {at[5.0]:.2f} pJ/bit at 5 nm, "
             f"{at[3.0]:.2f} at 3 nm. For comparison (not fitted): J. Q. Wang (Marvell, ISSCC 2024), a "
