@@ -49,7 +49,7 @@ class Coefficient:
 class EnergyCoefficients:
     """Values of every model coefficient (SI units, 7 nm reference for digital ones).
 
-    The defaults of the six fitted coefficients are the result of
+    The defaults of the seven fitted coefficients are the result of
     :func:`sikernel.power.calibration.calibrate` on the calibration table
     (rerun by ``tests/test_power_calibration.py``).
 
