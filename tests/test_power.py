@@ -384,5 +384,17 @@ def test_digital_scale_is_rule_one_to_the_fitted_exponent(gamma):
         assert r_dsp == pytest.approx(t.energy_scale ** gamma, rel=1e-12)
         rule = DEFAULT_COEFFICIENTS.with_(node_energy_exponent=1.0)
         assert blocks.adc_fom_j(56e9, t, co) == blocks.adc_fom_j(56e9, t, rule)
+        # every digital / clocked block follows the same law (each at a rate its node reaches)
+        want = t.energy_scale ** gamma
+        for f in (lambda tt: blocks.tx_ffe_w(4, 28e9, tt, co),
+                  lambda tt: blocks.tx_serializer_w(8.0, 28e9, tt, co) / blocks.serializer_speed_factor(
+                      28e9, tt, co),
+                  lambda tt: blocks.tx_dac_dsp_w(4, 4, 28e9, tt, co),
+                  lambda tt: blocks.dsp_dfe_w(1, 4, 5.0, 28e9, tt, co),
+                  lambda tt: blocks.mlsd_w(1, 4, 5.0, 28e9, tt, co),
+                  lambda tt: blocks.slicers_w(3, 28e9, tt, co),
+                  lambda tt: blocks.cdr_w(28e9, tt, co),
+                  lambda tt: blocks.fixed_w(56e9, tt, co)):
+            assert float(f(t) / f(t7)) == pytest.approx(want, rel=1e-12)
     ordered = [blocks.digital_scale(get_technology(n), co) for n in (28, 16, 7, 5, 3)]
     assert all(a > b for a, b in itertools.pairwise(ordered))

@@ -1,10 +1,11 @@
 """Energy-model calibration and its out-of-sample check.
 
 * the bounded fit stays inside the documented coefficient ranges and the shipped defaults are
-  the fit;
+  the fit, the lowest cost found also from the independent start;
 * leave-one-out: every published design refitted without it and predicted; the ratios are
-  bounded at what the model reaches (the 1.5x goal is not met by every design: see
-  docs/energy-model.md, "Calibration and leave-one-out", for the gap and its causes);
+  held to issue 11's 1.5x goal, which the model meets since the fitted node exponent (see
+  docs/energy-model.md, "Calibration and leave-one-out"; the held-out 200G DSP transceivers,
+  tests/test_power_holdout.py, do not meet it);
 * the generated constants (``sikernel/power/_calibrated.py``) and the tables in
   ``docs/energy-model.md`` equal a fresh computation (regression guards of the generated files);
 * the ADC block against published ADCs: ``tests/test_power_adc_survey.py`` (independent of the
@@ -26,22 +27,26 @@ from sikernel.power import calibration as cal
 from sikernel.power.coefficients import DEFAULT_COEFFICIENTS, DOC, FITTED
 
 # --- tolerances, each with its source ------------------------------------------------------
-#: worst leave-one-out factor max(r, 1/r) reached by the model: 1.41 (IBM 0.75 in, 1.41x) since the
-#: digital blocks scale with the node as s_E^γ, γ fitted (blocks.digital_scale; December 2026);
-#: 1.60 (Z. Wang 0.63x) with γ = 1 after Khairi's receiver was priced in the scope, node and BER
-#: its ISSCC 2022 program abstract states; 2.91 before (Khairi as a whole 7 nm-class receiver at BER
-#: 1e-4), 3.29 before the survey-fitted ADC and the rate's RX bandwidth (see the docs);
-#: bound = reached + a margin for last-digit changes of the optimiser
-LOO_WORST_FACTOR = 1.45
-#: rms of ln(LOO ratio) reached (0.230 with the fitted node exponent; 0.276 with γ = 1 and Khairi's
+#: worst leave-one-out factor max(r, 1/r) reached by the model: 1.44 (IBM 0.75 in) since the digital
+#: blocks scale with the node as s_E^γ, γ fitted (blocks.digital_scale), a stated supply outside the
+#: exponent, and every fit and refit starts also from calibration.INDEPENDENT_START (December 2026;
+#: 1.41 with the supply inside the exponent and the fit's own starts only); 1.60 (Z. Wang 0.63x) with
+#: γ = 1 after Khairi's receiver was priced in the scope, node and BER its ISSCC 2022 program abstract
+#: states; 2.91 before (Khairi as a whole 7 nm-class receiver at BER 1e-4), 3.29 before the
+#: survey-fitted ADC and the rate's RX bandwidth (see the docs); the bound is the goal itself
+LOO_WORST_FACTOR = 1.5
+#: rms of ln(LOO ratio) reached (0.206 with the fitted node exponent; 0.276 with γ = 1 and Khairi's
 #: stated scope; 0.370 before, 0.397 before the survey ADC and the rate's bandwidth; 0.455 before the
-#: analog-DFE timing law and the TX FFE subsets)
-LOO_RMS_LOG = 0.24
+#: analog-DFE timing law and the TX FFE subsets); bound = reached + a margin for the optimiser
+LOO_RMS_LOG = 0.22
 #: designs predicted within the 1.5x goal when left out: all 16 (issue 11's goal, met since the
 #: fitted node exponent; 14 of 16 before, 13 of 16 before Khairi's stated scope)
 LOO_WITHIN_GOAL_MIN = 16
+#: the shipped fit's robust cost may exceed a fit started only from the independent start by at most
+#: this (a lower minimum elsewhere would mean the shipped coefficients are not the fit)
+ABS_COST_OTHER_START = 1e-3
 LOO_GOAL = 1.5
-#: the only 200G-class TX+RX design of the reference table (J. Q. Wang) when left out: 1.07 (1.12 with
+#: the only 200G-class TX+RX design of the reference table (J. Q. Wang) when left out: 1.06 (1.12 with
 #: γ = 1 and Khairi's stated scope; 0.94 before; 0.93 with
 #: the survey ADC alone, 1.01 with the rate's bandwidth alone, 1.04 before both)
 LOO_200G_TXRX_FACTOR = 1.25
@@ -290,3 +295,10 @@ def test_leave_one_out_refit_leaves_its_start(fit):
     rest = cal.CALIBRATION_POINTS[:i] + cal.CALIBRATION_POINTS[i + 1:]
     sol = cal._fit(rest, fit.coefficients, x0=x_full)
     assert np.max(np.abs(sol.x - x_full)) > 1e-3
+
+
+def test_no_lower_minimum_from_the_independent_start(fit):
+    """The shipped fit is the lowest cost the optimiser finds: a fit whose base (hence its
+    uniform and alternating shifts) is the independent start does not go lower."""
+    other = cal.calibrate(base=DEFAULT_COEFFICIENTS.with_(**cal.INDEPENDENT_START))
+    assert other.cost >= fit.cost - ABS_COST_OTHER_START, (other.cost, fit.cost, other.fitted)

@@ -30,19 +30,18 @@ from sikernel.power.technology import get_technology
 #: issue 11's goal for every design the model is judged on (predicted / published within 1.5x)
 HELD_OUT_GOAL = 1.5
 #: regression guard for the rows not held to the goal: confidence L, and the H/M rows of
-#: KNOWN_OUTSIDE_GOAL (it is a guard, not the goal). 3.0 until December 2026; raised to 3.3 when
-#: Khairi's calibration receiver was corrected to the scope its ISSCC 2022 program abstract states
-#: (the analog part, without the DSP): the refit DSP energy per operation tripled and Gambhir et al.
-#: went from 2.04x to 3.06x. A data correction, not a tuning: the guard follows, the goal does not.
-HELD_OUT_L_GUARD = 3.3
+#: KNOWN_OUTSIDE_GOAL (it is a guard, not the goal). 3.0; it was 3.3 for one commit (December 2026)
+#: while Gambhir et al. stood at 3.06x after Khairi's receiver was priced in its stated scope with
+#: γ = 1; back to 3.0 since the fitted node exponent (Gambhir 2.70x).
+HELD_OUT_L_GUARD = 3.0
 #: H/M held-out rows the shipped model predicts outside the 1.5x goal (issue 11 goal NOT met):
 #: name -> predicted / published measured with the shipped coefficients (December 2026; documentation
 #: of the miss, the guard is HELD_OUT_L_GUARD).
-#: A. Mostafa et al., ISSCC 2025 7.2 (5 nm, 212.5 Gb/s, 2.2 pJ/b, > 46 dB; title): 2.43x over
+#: A. Mostafa et al., ISSCC 2025 7.2 (5 nm, 212.5 Gb/s, 2.2 pJ/b, > 46 dB; title): 2.44x over
 #: (2.40x with γ = 1 after Khairi's stated scope, 1.71x before it; 2.13x before the DSP MMSE noise
 #: levels, 2.08x before the survey-fitted ADC figure of merit and the rate's RX bandwidth) --
 #: the same design held before at confidence L from an unnamed secondary summary, now identified.
-#: M. Gambhir et al., VLSI 2026 C25.1 (3 nm, 212.5 Gb/s, 2.05 pJ/b, 55 dB reach): 2.69x over (3.06x
+#: M. Gambhir et al., VLSI 2026 C25.1 (3 nm, 212.5 Gb/s, 2.05 pJ/b, 55 dB reach): 2.70x over (3.06x
 #: with γ = 1 after Khairi's stated scope, 2.04x before it; 2.28x with the rate's RX bandwidth
 #: before the survey-fitted ADC). It
 #: did not close until the SI chain used 802.3dj's reference-receiver bandwidth at 106.25 GBd
@@ -51,8 +50,8 @@ HELD_OUT_L_GUARD = 3.3
 #: What the two headlines cover is not known (titles only); the model's own component sum at those
 #: points (a 5 nm 112 GS/s ADC alone ≈ 0.84 pJ/b, Segal et al.) suggests they leave out the DSP
 #: datapath: see the docs' held-out section.
-KNOWN_OUTSIDE_GOAL = {"A. Mostafa et al., 5 nm 212.5G transceiver": 2.43,
-                      "M. Gambhir et al., 3 nm 212.5G DSP transceiver": 2.69}
+KNOWN_OUTSIDE_GOAL = {"A. Mostafa et al., 5 nm 212.5G transceiver": 2.44,
+                      "M. Gambhir et al., 3 nm 212.5G DSP transceiver": 2.70}
 #: H/M held-out rows whose published loss no family of the shipped model closes (goal NOT met;
 #: ratio NaN); none since the rate's reference receiver (Gambhir et al. moved to
 #: KNOWN_OUTSIDE_GOAL). A model change that loses a row's closure must list it here.
@@ -60,8 +59,8 @@ KNOWN_NO_CLOSURE: tuple[str, ...] = ()
 #: floating-point agreement of two arrangements of the same sum
 REL_SAME_SUM = 1e-12
 #: regression guard (model output, not a goal) for the 56G-class rows, which the 200G goal does not
-#: judge: the shipped model gives (December 2026, fitted node exponent) Pisati et al. 1.11x, Pfaff
-#: et al. 2019 TX 0.86x and RX 0.45x (2.21x under, the worst; 1.08 / 0.81 / 0.46 with γ = 1);
+#: judge: the shipped model gives (December 2026, fitted node exponent) Pisati et al. 1.12x, Pfaff
+#: et al. 2019 TX 0.87x and RX 0.46x (2.17x under, the worst; 1.08 / 0.81 / 0.46 with γ = 1);
 #: 2.5 leaves ~13 % for refits. The published pair differs
 #: 2.43x at one node and rate (test_56g_published_spread), so no model of node, rate, loss and BER
 #: is expected within 1.5x of every row of this class.
@@ -99,8 +98,8 @@ def test_held_out_designs_are_not_in_the_fit():
 
 def test_held_out_within_goal(held):
     """Predicted / published of every H/M held-out 200G-class design not in KNOWN_OUTSIDE_GOAL
-    within 1.5x (measured: Pfaff et al. ISSCC 2024, 3 nm 224G 40 dB TX+RX, 3.0 pJ/b -> 1.30x;
-    J. Kim et al. ISSCC 2021, 10 nm 224G DAC TX, 1.7 pJ/b -> 0.98x); L rows only guarded."""
+    within 1.5x (measured: Pfaff et al. ISSCC 2024, 3 nm 224G 40 dB TX+RX, 3.0 pJ/b -> 1.31x;
+    J. Kim et al. ISSCC 2021, 10 nm 224G DAC TX, 1.7 pJ/b -> 0.99x); L rows only guarded."""
     for d, r in zip(held.designs, held.ratio, strict=True):
         if d.rate_class != holdout.GOAL_RATE_CLASS:
             continue  # another class: test_56g_rows_guarded
@@ -271,8 +270,9 @@ def test_stated_supply_scales_digital_energy_by_v_squared():
     assert t.delay_scale == t5.delay_scale and t.f_t_hz == t5.f_t_hz
     co = DEFAULT_COEFFICIENTS
     ratio = blocks.tx_serializer_w(7.0, 72e9, t, co) / blocks.tx_serializer_w(7.0, 72e9, t5, co)
-    # digital blocks scale as s_E^γ (blocks.digital_scale): a stated supply moves them by V^(2γ)
-    assert math.isclose(float(ratio), (0.95 / 0.70) ** (2 * co.node_energy_exponent), rel_tol=1e-12)
+    # the node trend is s_E^γ (blocks.digital_scale), but a stated supply moves C·V² by V² (γ is
+    # not applied to it)
+    assert math.isclose(float(ratio), (0.95 / 0.70) ** 2, rel_tol=1e-12)
     for bad in (0.0, -1.0, float("nan"), 9.0):
         with pytest.raises(SIKernelError, match="vdd_digital_v"):
             t5.at_supply(bad)

@@ -198,6 +198,7 @@ def test_serdes_spread_counts_leave_one_out_and_held_out(monkeypatch):
     sigma, src = uncertainty.serdes_log_sd()
     assert sigma == pytest.approx(float(np.sqrt(np.mean(logs ** 2))), rel=1e-12)
     assert "leave-one-out" in src and "held-out" in src
+    assert logs.size == 16 + len(r) and f"{len(r)} held-out" in src
     # a held-out row without a ratio (the model does not close it) is left out, and said so
     nan_first = dataclasses.replace(held, ratio=np.concatenate([[np.nan], held.ratio[1:]]))
     monkeypatch.setattr(holdout, "predict_held_out", lambda: nan_first)

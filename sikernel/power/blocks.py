@@ -21,7 +21,7 @@ ADC_REF_RATE_HZ = 56e9
 
 
 def digital_scale(tech: Technology, co: EnergyCoefficients) -> float:
-    """Energy per digital operation at ``tech`` relative to the 7 nm preset: ``s_E(node)^γ``.
+    """Energy per digital operation at ``tech`` relative to the 7 nm preset: ``s_E(node)^γ · (V/V_nom)²``.
 
     ``s_E`` is rule (1) of :mod:`sikernel.power.technology` (``CPP · V_dd²``) and ``γ``
     (``co.node_energy_exponent``, fitted on the calibration designs within its documented range)
@@ -37,16 +37,22 @@ def digital_scale(tech: Technology, co: EnergyCoefficients) -> float:
     Parameters
     ----------
     tech : Technology
-        Process node (``energy_scale``).
+        Process node (``energy_scale`` at the nominal supply; a stated ``vdd_digital_v`` scales
+        the result by ``(V/V_nom)²``, outside the exponent).
     co : EnergyCoefficients
         Energy coefficients (``node_energy_exponent``).
 
     Returns
     -------
     float
-        Scale factor (1 at 7 nm).
+        Scale factor (1 at 7 nm and nominal supply).
     """
-    return float(tech.energy_scale ** co.node_energy_exponent)
+    # the node trend (CPP and nominal supply) to the power γ; a stated supply of the design
+    # (Technology.at_supply) moves C·V² by V², not by V^2γ
+    v_nominal_v = tech.vdd_core_v
+    v_v = v_nominal_v if tech.vdd_digital_v is None else tech.vdd_digital_v
+    node_scale = tech.energy_scale * (v_nominal_v / v_v) ** 2
+    return float(node_scale ** co.node_energy_exponent * (v_v / v_nominal_v) ** 2)
 
 
 def tx_driver_w(v_peak_v: ArrayLike, baud: float, tech: Technology,
