@@ -557,10 +557,11 @@ def coefficient_draws(n: int, seed: int = 0) -> np.ndarray:
     (:attr:`CalibrationResult.log_covariance`, stored in :mod:`sikernel.power._calibrated`),
     clipped to the documented ranges (:data:`sikernel.power.coefficients.DOC`).  Columns in
     the order of :data:`sikernel.power.coefficients.FITTED`.  A coefficient the data hardly
-    determine (``c_afe_f``: log standard deviation ≈ 22 against a log range of 4.6) is mostly
-    clipped, so its draws pile up at both ends of its range (about 49 % at the floor and 43 % at
-    the ceiling in 4,000 draws): use the draws for sensitivity, and :func:`residual_log_sd` for
-    the band of a host SerDes figure.
+    determine (``c_afe_f``, ``c_tx_out_f``, ``e_fixed_j_per_bit``: log standard deviations of 3-5
+    in the shipped fit against log ranges of 2.3-4.6) is mostly clipped, so its draws pile up at
+    the ends of its range: use the draws for sensitivity, and the out-of-sample spread
+    (:func:`residual_log_sd`, :func:`sikernel.system.uncertainty.serdes_log_sd`) for the band of
+    a host SerDes figure.
 
     Parameters
     ----------

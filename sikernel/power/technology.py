@@ -12,8 +12,8 @@ The scaling rule used by the energy model is therefore
 applied to the ADC figure of merit as it stands, and to every other digital coefficient (DSP
 full-adder energy, serializer/clock overhead, slicers, TX-FFE segments, CDR, fixed overhead) to a
 fitted power ``γ`` (``s_E^γ``, :func:`sikernel.power.blocks.digital_scale`,
-``node_energy_exponent``: 1.25 in the shipped fit, between the rule and the foundries' iso-speed
-claims).  The AFE load
+``node_energy_exponent``, fitted on the calibration designs; docs/energy-model.md, "The node
+exponent of the digital blocks").  The AFE load
 capacitance is *not* node-scaled: it is wiring, inductor and pad parasitics plus the
 next stage's input, and the device part enters through the self-loading with f_T
 (:func:`sikernel.power.blocks.afe_gm_per_c`), which has stayed ≈ 250-350 GHz across

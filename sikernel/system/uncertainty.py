@@ -37,10 +37,10 @@ def serdes_log_sd() -> tuple[float, str]:
     fitted on when it predicted them: the leave-one-out predictions of the calibration designs
     (:func:`sikernel.power.calibration.residual_log_sd`, per design) and the held-out designs of
     confidence H/M (:func:`sikernel.power.holdout.predict_held_out`, never fitted).  Both sets
-    count: the leave-one-out ratios alone (σ ≈ 0.28 since December 2026) would hide that the held-out
-    200G DSP transceivers are over-predicted 1.3-3.1×.  A held-out row the model does not close has
+    count: the leave-one-out ratios alone (σ ≈ 0.21 in the shipped fit) would hide that the held-out
+    200G DSP transceivers are over-predicted 1.3-2.7×.  A held-out row the model does not close has
     no ratio and is left out of σ (named in ``source``).  The band it gives is symmetric in log
-    space; the held-out misses are one-sided (over-predictions), which a symmetric band does not
+    space; the held-out 200G misses are one-sided (over-predictions), which a symmetric band does not
     capture (docs/energy-model.md, section 6.5).
 
     Returns
