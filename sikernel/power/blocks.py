@@ -47,12 +47,8 @@ def digital_scale(tech: Technology, co: EnergyCoefficients) -> float:
     float
         Scale factor (1 at 7 nm and nominal supply).
     """
-    # the node trend (CPP and nominal supply) to the power γ; a stated supply of the design
-    # (Technology.at_supply) moves C·V² by V², not by V^2γ
-    v_nominal_v = tech.vdd_core_v
-    v_v = v_nominal_v if tech.vdd_digital_v is None else tech.vdd_digital_v
-    node_scale = tech.energy_scale * (v_nominal_v / v_v) ** 2
-    return float(node_scale ** co.node_energy_exponent * (v_v / v_nominal_v) ** 2)
+    # the node trend to the power γ; a stated supply (Technology.at_supply) moves C·V² by V²
+    return float(tech.node_energy_scale ** co.node_energy_exponent * tech.supply_energy_scale)
 
 
 def tx_driver_w(v_peak_v: ArrayLike, baud: float, tech: Technology,

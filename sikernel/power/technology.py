@@ -119,12 +119,22 @@ class Technology:
     vdd_digital_v: float | None = None
 
     @property
+    def node_energy_scale(self) -> float:
+        """Energy per digital operation relative to the 7 nm preset (rule (1)) at the node's
+        nominal core supply: the node trend alone, whatever ``vdd_digital_v``."""
+        ref = NODES[REFERENCE_NODE_NM]
+        return (self.cpp_nm / ref.cpp_nm) * (self.vdd_core_v / ref.vdd_core_v) ** 2
+
+    @property
+    def supply_energy_scale(self) -> float:
+        """``(vdd_digital_v / vdd_core_v)²``: the ``C V²`` factor of a stated supply (1 when none)."""
+        return 1.0 if self.vdd_digital_v is None else (self.vdd_digital_v / self.vdd_core_v) ** 2
+
+    @property
     def energy_scale(self) -> float:
         """Energy per digital operation relative to the 7 nm preset (rule (1)), at
-        ``vdd_digital_v`` when set."""
-        ref = NODES[REFERENCE_NODE_NM]
-        v = self.vdd_core_v if self.vdd_digital_v is None else self.vdd_digital_v
-        return (self.cpp_nm / ref.cpp_nm) * (v / ref.vdd_core_v) ** 2
+        ``vdd_digital_v`` when set: :attr:`node_energy_scale` · :attr:`supply_energy_scale`."""
+        return self.node_energy_scale * self.supply_energy_scale
 
     def at_supply(self, vdd_digital_v: float) -> Technology:
         """This node with its digital circuits at a stated supply (``C V²`` energy, rule (1)).
