@@ -398,3 +398,54 @@ def test_digital_scale_is_rule_one_to_the_fitted_exponent(gamma):
             assert float(f(t) / f(t7)) == pytest.approx(want, rel=1e-12)
     ordered = [blocks.digital_scale(get_technology(n), co) for n in (28, 16, 7, 5, 3)]
     assert all(a > b for a, b in itertools.pairwise(ordered))
+
+
+def _full_viterbi_cells(levels: int, w: float, depth: int) -> float:
+    """Full-adder cells per symbol of the full L-state Viterbi detector on 1 + b1·D (Forney 1973):
+    L² branch metrics (subtract + square), L add-compare-selects over L inputs, L·D survivor bits."""
+    return levels**2 * (w + w * w / 2.0) + levels * (2 * levels - 1) * w + levels * depth
+
+
+@pytest.mark.parametrize("levels", [2, 4])
+def test_mlsd_reduces_to_full_viterbi_without_preselection(levels):
+    """With as many candidates as levels the detector is the full Viterbi trellis (closed form)."""
+    from sikernel.power import blocks
+    from sikernel.power.coefficients import DEFAULT_COEFFICIENTS as co
+    from sikernel.power.technology import get_technology
+
+    t7 = get_technology(7)
+    full = co.with_(mlsd_candidates=levels)
+    w = 5.0 + 1.0 + 2.0  # ENOB 5 -> ceil + 1 data bits, + 2 bits of metric headroom
+    want = _full_viterbi_cells(levels, w, co.traceback_bits) * co.e_fa_j * 28e9
+    assert float(blocks.mlsd_w(1, levels, 5.0, 28e9, t7, full)) == pytest.approx(want, rel=1e-12)
+    if levels == 2:
+        # NRZ: two candidates are all the levels, so the shipped reduced-state detector is the full one
+        assert float(blocks.mlsd_w(1, 2, 5.0, 28e9, t7, co)) == pytest.approx(want, rel=1e-12)
+
+
+def test_mlsd_reduced_state_pam4_cell_count():
+    """PAM-4 with 2 candidates per symbol (Pfaff et al., JSSC 2025: 4 of the 16 pairs), ENOB 5
+    (w = 8 bits), traceback 16, counted by hand: preselection 3·8 = 24, branch metrics 4·(8 + 32) = 160,
+    add-compare-select 2·3·8 = 48, survivors 2·16 = 32: 264 cells, against 928 for the full trellis."""
+    from sikernel.power import blocks
+    from sikernel.power.coefficients import DEFAULT_COEFFICIENTS as co
+    from sikernel.power.technology import get_technology
+
+    t7 = get_technology(7)
+    assert co.mlsd_candidates == 2 and co.traceback_bits == 16
+    assert float(blocks.mlsd_w(1, 4, 5.0, 28e9, t7, co)) == pytest.approx(264 * co.e_fa_j * 28e9, rel=1e-12)
+    assert _full_viterbi_cells(4, 8.0, 16) == 928
+    assert float(blocks.mlsd_w(0, 4, 5.0, 28e9, t7, co)) == 0.0
+
+
+def test_tx_pad_capacitance_limit_reaches_nyquist():
+    """At the limit the pad pole of a matched 100-ohm link (25 ohm per leg) times the peaking
+    ratio is exactly the Nyquist frequency; the fitted c_tx_out_f respects it at 112 GBd."""
+    from sikernel.power.coefficients import (C_TX_OUT_MAX_F, DEFAULT_COEFFICIENTS, DOC, PAD_MAX_BAUD,
+                                             tx_pad_capacitance_limit_f)
+
+    c = tx_pad_capacitance_limit_f(106.25e9, 2.0, 100.0, 100.0)
+    assert 2.0 / (2.0 * math.pi * 25.0 * c) == pytest.approx(106.25e9 / 2.0, rel=1e-12)
+    assert DOC["c_tx_out_f"].high == C_TX_OUT_MAX_F
+    assert C_TX_OUT_MAX_F == pytest.approx(2.0 / (2.0 * math.pi * 25.0 * PAD_MAX_BAUD / 2.0), rel=1e-12)
+    assert DEFAULT_COEFFICIENTS.c_tx_out_f <= C_TX_OUT_MAX_F

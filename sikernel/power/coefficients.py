@@ -5,7 +5,7 @@ nodes by :attr:`sikernel.power.technology.Technology.energy_scale` (rule (1) of
 :mod:`sikernel.power.technology`); the AFE load capacitance is not node-scaled (its
 device part enters through f_T self-loading, :func:`sikernel.power.blocks.afe_gm_per_c`).
 
-Six coefficients are *fitted* (bounded, robust least squares) on the published designs of
+Seven coefficients are *fitted* (bounded, robust least squares) on the published designs of
 ``shared/reference/links-and-energy.md`` (see :mod:`sikernel.power.calibration`);
 each has a documented physical range that the fit must respect.  Every other
 coefficient is either a physical constant, a standard value (IEEE 802.3 COM)
@@ -14,6 +14,7 @@ or an explicit assumption.  ``docs/energy-model.md`` tabulates all of them.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, fields, replace
 
 from ..errors import SIKernelError
@@ -110,6 +111,9 @@ class EnergyCoefficients:
         Adaptation, digital CDR and control as a fraction of the DSP datapath (1).
     traceback_bits : int
         Viterbi survivor-path depth (symbols).
+    mlsd_candidates : int
+        Candidate levels per symbol kept by the sequence detector's DFE preselection
+        (reduced-state MLSD; ``L`` or more is the full Viterbi detector).
     pll_fom_db : float
         PLL jitter-power figure of merit in dB.
     rj_ui : float
@@ -136,11 +140,11 @@ class EnergyCoefficients:
     walden_fom_j: float = 5.485e-14
     adc_corner_hz: float = 1.0e14
     # -- fitted (least squares in log space on the calibration table) ------------
-    e_fa_j: float = 2.298e-15
-    c_afe_f: float = 5.269e-14
-    e_fixed_j_per_bit: float = 2.028e-14
-    c_tx_out_f: float = 1.344e-13
-    node_energy_exponent: float = 1.278
+    e_fa_j: float = 2.2e-15
+    c_afe_f: float = 1.062e-13
+    e_fixed_j_per_bit: float = 4.075e-14
+    c_tx_out_f: float = 2.235e-13
+    node_energy_exponent: float = 1.219
     # -- TX driver --------------------------------------------------------------
     r_source_diff_ohm: float = 100.0
     r_term_diff_ohm: float = 100.0
@@ -148,7 +152,7 @@ class EnergyCoefficients:
     # -- TX FFE, DAC, serializer ------------------------------------------------------
     tx_ffe_bits: int = 6
     e_tx_segment_j: float = 2.0e-15
-    e_tx_ser_j: float = 5.22e-14
+    e_tx_ser_j: float = 5.186e-14
     t_fo4_s: float = 6.0e-12
     parallel_clock_hz: float = 1.0e9
     tx_dac_bits: int = 7
@@ -166,12 +170,13 @@ class EnergyCoefficients:
     coef_bits: int = 8
     dsp_adapt_overhead: float = 0.25
     traceback_bits: int = 16
+    mlsd_candidates: int = 2
     # -- clocking ---------------------------------------------------------------
     pll_fom_db: float = -238.0
     rj_ui: float = 0.01
     lanes_per_pll: int = 8
     lanes_per_forwarded_clock: int = 16
-    e_cdr_j_per_symbol: float = 6.937e-13
+    e_cdr_j_per_symbol: float = 7.105e-13
     rx_share_of_fixed: float = 1.0
     # -- receiver noise / sensitivity --------------------------------------------
     noise_excess: float = 3.0
@@ -206,6 +211,45 @@ class EnergyCoefficients:
 
 
 #: documentation of every field of :class:`EnergyCoefficients`
+#: Highest symbol rate of the designs the coefficients are fitted on and judged against (224 Gb/s
+#: PAM-4: Cusmai's DAC TX and Pfaff's transceiver), in Bd: the TX pad must reach its Nyquist frequency.
+PAD_MAX_BAUD = 112e9
+
+
+def tx_pad_capacitance_limit_f(baud: float, bw_extension: float, r_source_diff_ohm: float,
+                               r_term_diff_ohm: float) -> float:
+    """Largest TX pad capacitance whose pole, extended by the pad's inductive peaking, reaches Nyquist.
+
+    Each leg's pad sees its source and the line's termination in parallel,
+    ``R = (R_s/2) ∥ (R_t/2)`` (25 Ω for a matched 100 Ω link); its pole ``1/(2π R C)``, extended by
+    the peaking ratio ``m`` (T-coil or shunt peaking: Galal & Razavi, IEEE JSSC 39(12), 2004;
+    Lee, *CMOS RF ICs* 2nd ed. Table 9.1), must reach the Nyquist frequency ``f_baud/2``:
+    ``C ≤ m / (2π R f_baud/2)``.
+
+    Parameters
+    ----------
+    baud : float
+        Symbol rate in Bd.
+    bw_extension : float
+        Bandwidth-extension ratio ``m`` of the peaking (1).
+    r_source_diff_ohm, r_term_diff_ohm : float
+        Differential source and termination resistances in Ω.
+
+    Returns
+    -------
+    float
+        Capacitance limit in F.
+    """
+    r_leg = 1.0 / (2.0 / r_source_diff_ohm + 2.0 / r_term_diff_ohm)
+    return bw_extension / (2.0 * math.pi * r_leg * baud / 2.0)
+
+
+#: Upper bound of the fitted ``c_tx_out_f``: :func:`tx_pad_capacitance_limit_f` at
+#: :data:`PAD_MAX_BAUD` with the model's own peaking ratio and terminations (≈ 227 fF).
+C_TX_OUT_MAX_F = tx_pad_capacitance_limit_f(PAD_MAX_BAUD, EnergyCoefficients.bw_extension,
+                                            EnergyCoefficients.r_source_diff_ohm,
+                                            EnergyCoefficients.r_term_diff_ohm)
+
 DOC: dict[str, Coefficient] = {c.name: c for c in (
     Coefficient("walden_fom_j", "J/conversion-step",
                 "Walden FOM P/(2^ENOB f_s) (R. H. Walden, IEEE JSAC 17(4), 1999) of a 56 GS/s "
@@ -262,8 +306,10 @@ DOC: dict[str, Coefficient] = {c.name: c for c in (
     Coefficient("c_tx_out_f", "F",
                 "fitted; capacitance on each TX pad switched through the swing rail: output-stage "
                 "drains, ESD diodes, pad and bump (T-coil-compensated 112G TX pads carry "
-                "~100-300 fF); not node-scaled",
-                5e-14, 5e-13, True),
+                "~100-300 fF); not node-scaled; upper bound: the pad pole with the model's peaking "
+                "ratio must reach Nyquist at 112 GBd (coefficients.tx_pad_capacitance_limit_f, "
+                "~227 fF)",
+                5e-14, C_TX_OUT_MAX_F, True),
     Coefficient("r_source_diff_ohm", "ohm",
                 "SST driver matched to the 100 ohm differential line (802.3 R_d = 50 ohm per leg)"),
     Coefficient("r_term_diff_ohm", "ohm",
@@ -307,6 +353,10 @@ DOC: dict[str, Coefficient] = {c.name: c for c in (
     Coefficient("dsp_adapt_overhead", "1",
                 "assumption: LMS adaptation, digital CDR and control as a fraction of the datapath"),
     Coefficient("traceback_bits", "1", "assumption: Viterbi survivor-path depth"),
+    Coefficient("mlsd_candidates", "1",
+                "reduced-state MLSD: the 2 nearest levels per symbol (4 of 16 PAM-4 pairs) after "
+                "DFE preselection, as in D. Pfaff et al., IEEE JSSC 60(1), 2025 (per the JSSC 2026 "
+                "tutorial of Chan Carusone et al.); RSSE: Eyuboglu & Qureshi, IEEE TCOM 36(1), 1988"),
     Coefficient("pll_fom_db", "dB",
                 "assumption: jitter-power FOM of an LC PLL, 10log10(σ_j²/1s · P/1mW) (defined by "
                 "X. Gao et al., IEEE JSSC 44(12), 2009); -238 dB is typical of published LC-PLLs"),
