@@ -302,3 +302,24 @@ def test_no_lower_minimum_from_the_independent_start(fit):
     uniform and alternating shifts) is the independent start does not go lower."""
     other = cal.calibrate(base=DEFAULT_COEFFICIENTS.with_(**cal.INDEPENDENT_START))
     assert other.cost >= fit.cost - ABS_COST_OTHER_START, (other.cost, fit.cost, other.fitted)
+
+
+def test_restrict_rx_ffe_taps_keeps_only_that_dsp_length():
+    """The restriction drops the DSP receivers of other RX FFE lengths and nothing else; a length
+    the SI chain does not solve is refused, naming the value and the accepted lengths."""
+    import numpy as np
+
+    from sikernel import SIKernelError
+    from sikernel.power import api, calibration, si
+
+    p = next(q for q in calibration.CALIBRATION_POINTS if q.name.startswith("Khairi"))
+    op = calibration._point_op(p)
+    lengths = sorted({pre + 1 + post for pre, post in si.DSP_FFE_TAPS})
+    for n in lengths:
+        r = api.restrict_rx_ffe_taps(op, n)
+        dsp = r.family == "dsp"
+        assert dsp.any() and np.all(r.rx_ffe_taps[dsp] == n)
+        assert np.sum(~dsp) == np.sum(op.family != "dsp")
+        assert np.sum(dsp) == np.sum((op.family == "dsp") & (op.rx_ffe_taps == n))
+    with pytest.raises(SIKernelError, match="rx_ffe_taps=20"):
+        api.restrict_rx_ffe_taps(op, 20)

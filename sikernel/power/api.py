@@ -290,10 +290,41 @@ def restrict(op: budget.OpTable, exclude: tuple[str, ...]) -> budget.OpTable:
         _validate.one_of("excluded architecture", x, ARCHITECTURES[1:])
     if not exclude:
         return op
-    keep = ~np.isin(op.family, list(exclude))
+    return _keep_columns(op, ~np.isin(op.family, list(exclude)))
+
+
+def _keep_columns(op: budget.OpTable, keep: np.ndarray) -> budget.OpTable:
+    """``op`` with only the configurations (last-axis columns) where ``keep`` is true."""
     return budget.OpTable(**{k: (v[..., keep] if isinstance(v, np.ndarray) else
                                  {kk: vv[..., keep] for kk, vv in v.items()})
                              for k, v in vars(op).items()})
+
+
+def restrict_rx_ffe_taps(op: budget.OpTable, n_taps: int) -> budget.OpTable:
+    """Keep only the DSP receivers whose RX FFE has ``n_taps`` taps (other families untouched).
+
+    Parameters
+    ----------
+    op : OpTable
+        Candidate configurations and their SI figures.
+    n_taps : int
+        RX FFE length; one of the lengths of :data:`sikernel.power.si.DSP_FFE_TAPS`.
+
+    Returns
+    -------
+    OpTable
+        ``op`` without the DSP columns of other FFE lengths.
+
+    Raises
+    ------
+    SIKernelError
+        ``n_taps`` is not one of the SI chain's RX FFE lengths.
+    """
+    lengths = tuple(pre + 1 + post for pre, post in si.DSP_FFE_TAPS)
+    if n_taps not in lengths:
+        raise SIKernelError(f"rx_ffe_taps={n_taps!r} is not an RX FFE length of the SI chain; accepted: "
+                            f"{lengths} (si.DSP_FFE_TAPS); use the nearest published length")
+    return _keep_columns(op, (op.family != "dsp") | (op.rx_ffe_taps == int(n_taps)))
 
 
 def channel_op_table(channel: Any, baud: float, levels: int, crosstalk: Any = None):

@@ -155,6 +155,10 @@ class CalibrationPoint:
         (:meth:`sikernel.power.technology.Technology.at_supply`); ``None``: the node's nominal.
     tx_dac_bits : int or None
         Resolution of its DAC transmitter when published; ``None``: the coefficient default.
+    rx_ffe_taps : int or None
+        Length of its DSP RX FFE when published (one of the SI chain's lengths,
+        :data:`sikernel.power.si.DSP_FFE_TAPS`): its DSP receivers are restricted to that length;
+        ``None``: the model chooses the length.
     """
 
     name: str
@@ -174,6 +178,7 @@ class CalibrationPoint:
     channel_kind: str = "host"
     vdd_digital_v: float | None = None
     tx_dac_bits: int | None = None
+    rx_ffe_taps: int | None = None
 
     @property
     def baud(self) -> float:
@@ -288,17 +293,19 @@ _OP_CACHE: dict[tuple, object] = {}
 
 
 def _point_op(p: CalibrationPoint):
-    from .api import restrict
+    from .api import restrict, restrict_rx_ffe_taps
     from .budget import FAMILIES, with_retimed_ctle_only
     from .table import get_table
 
-    key = (p.baud, p.modulation, p.loss_db, p.architecture, p.channel_kind)
+    key = (p.baud, p.modulation, p.loss_db, p.architecture, p.channel_kind, p.rx_ffe_taps)
     op = _OP_CACHE.get(key)
     if op is None:
         levels = _MODULATIONS[p.modulation]
         op = get_table(p.baud, levels, kind=p.channel_kind).at(p.loss_db)
         others = tuple(f for f in FAMILIES if f != p.architecture)
         op = restrict(with_retimed_ctle_only(op), others)
+        if p.rx_ffe_taps is not None:
+            op = restrict_rx_ffe_taps(op, p.rx_ffe_taps)
         _OP_CACHE[key] = op
     return op
 
