@@ -170,6 +170,7 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
                else _validate.lengths_m("curve_lengths_m", curve_lengths_m))
 
     sigma, sigma_src = unc.serdes_log_sd()
+    bias, bias_src = unc.serdes_held_out_bias()
     fit = line_dsp_fit()
     steps = [(g, a) for g in gens for a in archs]
     it: Any = steps
@@ -210,7 +211,8 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
             _savings(p, totals, g)
         ports += gen_ports
         if "pluggable" in archs and "cpo" in archs:
-            tornado[g.name] = _tornado(models[(g.name, "pluggable")], models[(g.name, "cpo")], g, sigma, fit)
+            tornado[g.name] = _tornado(models[(g.name, "pluggable")], models[(g.name, "cpo")], g, sigma, fit,
+                                      bias, bias_src)
     for r in rows:
         ref = next((x for x in rows if x["name"] == "pluggable" and x["rate_gbps"] == r["rate_gbps"]), None)
         d_w = float("nan") if ref is None else ref["w_per_switch_electrical"] - r["w_per_switch_electrical"]
@@ -228,6 +230,7 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
               "assumptions": {g.name: {k: dataclasses.asdict(x) for k, x in assumptions(g).items()}
                               for g in gens},
               "serdes_log_sd": sigma, "serdes_log_sd_source": sigma_src,
+              "serdes_held_out_bias": bias, "serdes_held_out_bias_source": bias_src,
               "line_dsp_fit": dataclasses.asdict(fit), "n_draws": int(n_draws), "seed": int(seed),
               "paths": {k: vars(v) | {"exclude": list(v.exclude)}
                         for k, v in ({**DEFAULT_PATHS, **(paths or {})}).items()}}
@@ -352,8 +355,10 @@ def _savings(p: dict[str, Any], totals: dict[str, tuple[float, np.ndarray]], g: 
     p["saving_vs_pluggable_pct_p10"], p["saving_vs_pluggable_pct_p90"] = band(100.0 * d_mc / ref_mc)
 
 
-def _tornado(plug: Any, cpo: Any, g: Any, sigma: float, fit: Any) -> dict[str, Any]:
-    """Per input: the CPO saving per switch (W) with that input at each end of its range."""
+def _tornado(plug: Any, cpo: Any, g: Any, sigma: float, fit: Any, bias: float,
+             bias_src: str) -> dict[str, Any]:
+    """Per input: the CPO saving per switch (W) with that input at each end of its range; and the
+    saving with every host-SerDes energy divided by the held-out bias (a sensitivity, not a band)."""
     import math
 
     from .system.uncertainty import Z90
@@ -375,7 +380,10 @@ def _tornado(plug: Any, cpo: Any, g: Any, sigma: float, fit: Any) -> dict[str, A
     items.append(item("line_dsp", fit.low_factor, fit.high_factor, "factor",
                       saving(df=fit.low_factor), saving(df=fit.high_factor)))
     items.sort(key=lambda x: -x["swing_w"])
-    return {"quantity": "CPO saving vs pluggable, W per switch", "base_w": base, "inputs": items}
+    held = {"serdes_factor": 1.0 / bias, "saving_w": saving(sf=1.0 / bias), "bias": bias,
+            "source": bias_src}
+    return {"quantity": "CPO saving vs pluggable, W per switch", "base_w": base, "inputs": items,
+            "held_out_bias": held}
 
 
 def _checks(models: dict, cache: dict) -> list[dict[str, Any]]:

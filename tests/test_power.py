@@ -441,8 +441,13 @@ def test_mlsd_reduced_state_pam4_cell_count():
 def test_tx_pad_capacitance_limit_reaches_nyquist():
     """At the limit the pad pole of a matched 100-ohm link (25 ohm per leg) times the peaking
     ratio is exactly the Nyquist frequency; the fitted c_tx_out_f respects it at 112 GBd."""
-    from sikernel.power.coefficients import (C_TX_OUT_MAX_F, DEFAULT_COEFFICIENTS, DOC, PAD_MAX_BAUD,
-                                             tx_pad_capacitance_limit_f)
+    from sikernel.power.coefficients import (
+        C_TX_OUT_MAX_F,
+        DEFAULT_COEFFICIENTS,
+        DOC,
+        PAD_MAX_BAUD,
+        tx_pad_capacitance_limit_f,
+    )
 
     c = tx_pad_capacitance_limit_f(106.25e9, 2.0, 100.0, 100.0)
     assert 2.0 / (2.0 * math.pi * 25.0 * c) == pytest.approx(106.25e9 / 2.0, rel=1e-12)

@@ -323,3 +323,23 @@ def test_restrict_rx_ffe_taps_keeps_only_that_dsp_length():
         assert np.sum(dsp) == np.sum((op.family == "dsp") & (op.rx_ffe_taps == n))
     with pytest.raises(SIKernelError, match="rx_ffe_taps=20"):
         api.restrict_rx_ffe_taps(op, 20)
+
+
+def test_khairi_at_its_published_ffe_length_needs_more_adc_bits():
+    """Regression guard (sikernel's own output, the docs' measured-not-shipped experiment): priced
+    at its published 16-tap RX FFE, Khairi's receiver closes 31.4 dB at BER 1e-6 under the 3 dB
+    design margin only at ENOB 7 (3.28 pJ/b with the shipped coefficients); the chip runs an ADC of
+    ENOB about 4.5 (Murmann's survey). Also exercises CalibrationPoint.rx_ffe_taps."""
+    import dataclasses
+
+    from sikernel.power import calibration
+    from sikernel.power.coefficients import DEFAULT_COEFFICIENTS
+
+    p = next(q for q in calibration.CALIBRATION_POINTS if q.name.startswith("Khairi"))
+    assert p.rx_ffe_taps is None
+    pinned = dataclasses.replace(p, rx_ffe_taps=16)
+    e_free, _ = calibration.predict(p, DEFAULT_COEFFICIENTS)
+    e_16, arch = calibration.predict(pinned, DEFAULT_COEFFICIENTS)
+    assert arch == "dsp"
+    assert e_16 == pytest.approx(3.28, abs=0.01)
+    assert e_16 > 2.0 * e_free

@@ -39,7 +39,8 @@ HELD_OUT_L_GUARD = 3.0
 #: name -> predicted / published measured with the shipped coefficients (December 2026; documentation
 #: of the miss, the guard is HELD_OUT_L_GUARD).
 #: A. Mostafa et al., ISSCC 2025 7.2 (5 nm, 212.5 Gb/s, 2.2 pJ/b, > 46 dB; title): 2.13x over
-#: (2.44x with the full Viterbi detector and γ fitted, 2.40x with γ = 1 after Khairi's stated scope, 1.71x before it; 2.13x before the DSP MMSE noise
+#: (2.44x with the full Viterbi detector and γ fitted, 2.40x with γ = 1 after Khairi's stated
+#: scope, 1.71x before it; 2.13x before the DSP MMSE noise
 #: levels, 2.08x before the survey-fitted ADC figure of merit and the rate's RX bandwidth) --
 #: the same design held before at confidence L from an unnamed secondary summary, now identified.
 #: M. Gambhir et al., VLSI 2026 C25.1 (3 nm, 212.5 Gb/s, 2.05 pJ/b, 55 dB reach): 2.46x over (2.70x

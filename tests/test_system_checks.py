@@ -234,6 +234,31 @@ def test_tornado_cpo_saving(study):
         assert it["cpo_loss_offset_db"]["saving_w_at_high"] < it["cpo_loss_offset_db"]["saving_w_at_low"]
 
 
+def test_held_out_bias_sensitivity(study):
+    """The held-out bias is the geometric mean of the 200G H/M held-out ratios (recomputed here from
+    holdout.predict_held_out), and the saving with the host SerDes divided by it lies on the line
+    through the tornado's serdes_model ends (the saving is linear in the host-SerDes factor)."""
+    from sikernel.power import holdout
+    from sikernel.system.uncertainty import serdes_held_out_bias
+
+    held = holdout.predict_held_out()
+    r = [x for d, x in zip(held.designs, held.ratio, strict=True)
+         if d.rate_class == "200G" and d.confidence in ("H", "M") and math.isfinite(x)]
+    want = math.exp(sum(math.log(x) for x in r) / len(r))
+    bias, src = serdes_held_out_bias()
+    assert math.isclose(bias, want, rel_tol=1e-12) and f"{len(r)} held-out 200G" in src
+    assert study.inputs["serdes_held_out_bias"] == bias
+    for t in study.tornado.values():
+        h = t["held_out_bias"]
+        assert h["bias"] == bias and math.isclose(h["serdes_factor"], 1.0 / bias, rel_tol=1e-12)
+        it = next(i for i in t["inputs"] if i["input"] == "serdes_model")
+        slope = (it["saving_w_at_high"] - it["saving_w_at_low"]) / (it["high"] - it["low"])
+        line = it["saving_w_at_low"] + slope * (h["serdes_factor"] - it["low"])
+        assert math.isclose(h["saving_w"], line, rel_tol=1e-9)
+        # the pluggable's long host link carries more host SerDes than CPO's: a lower factor saves less
+        assert bias > 1.0 and h["saving_w"] < t["base_w"]
+
+
 # -- output contract ------------------------------------------------------------------------
 _REQUIRED = ("architecture", "lane_gbps", "port_gbps", "w_per_port", "w_per_port_p10", "w_per_port_p90",
              "pj_per_bit", "blocks_w", "switch_tbps", "w_per_switch", "w_per_switch_p10", "w_per_switch_p90")

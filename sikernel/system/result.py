@@ -123,6 +123,10 @@ class StudyResult:
                             for i in t["inputs"][:4])
             out.append(f"\nCPO saving {g}: {t['base_w']:.0f} W per switch; moved most by (W at the low..high "
                        f"end of each input's range): {top}")
+            h = t.get("held_out_bias")
+            if h is not None:
+                out.append("  with the host SerDes divided by its held-out 200G over-prediction "
+                           f"(x{h['bias']:.2f}, a sensitivity): {h['saving_w']:.0f} W")
         return "\n".join(out)
 
 
