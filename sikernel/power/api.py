@@ -456,4 +456,4 @@ def breakdown(op: budget.OpTable, *, levels: int, baud: float, modulation: str, 
 
 
 __all__ = ["MIN_BAUD", "EnergyBreakdown", "breakdown", "channel_op_table", "check_baud", "check_ber",
-           "energy_per_bit", "restrict"]
+           "energy_per_bit", "restrict", "restrict_rx_ffe_taps"]

@@ -401,4 +401,5 @@ DEFAULT_COEFFICIENTS = EnergyCoefficients()
 FITTED: tuple[str, ...] = tuple(n for n, c in DOC.items() if c.fitted)
 
 
-__all__ = ["DEFAULT_COEFFICIENTS", "DOC", "FITTED", "Coefficient", "EnergyCoefficients"]
+__all__ = ["C_TX_OUT_MAX_F", "DEFAULT_COEFFICIENTS", "DOC", "FITTED", "PAD_MAX_BAUD", "Coefficient",
+           "EnergyCoefficients", "tx_pad_capacitance_limit_f"]

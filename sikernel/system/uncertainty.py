@@ -250,5 +250,5 @@ def band(x: Any) -> tuple[float, float]:
     return float(np.percentile(a, 10)), float(np.percentile(a, 90))
 
 
-__all__ = ["Z90", "Draws", "band", "check_n_draws", "draw", "serdes_log_sd", "triangular_ppf",
-           "uniform_columns"]
+__all__ = ["Z90", "Draws", "band", "check_n_draws", "draw", "serdes_held_out_bias", "serdes_log_sd",
+           "triangular_ppf", "uniform_columns"]
