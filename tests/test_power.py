@@ -407,35 +407,19 @@ def _full_viterbi_cells(levels: int, w: float, depth: int) -> float:
 
 
 @pytest.mark.parametrize("levels", [2, 4])
-def test_mlsd_reduces_to_full_viterbi_without_preselection(levels):
-    """With as many candidates as levels the detector is the full Viterbi trellis (closed form)."""
+def test_mlsd_is_the_full_viterbi_count(levels):
+    """The MLSD block prices the full L-state Viterbi trellis (closed form, Forney 1973), and a
+    PAM-4 count by hand: ENOB 5 (w = 8 bits), traceback 16: 16·(8 + 32) + 4·7·8 + 4·16 = 928 cells."""
     from sikernel.power import blocks
     from sikernel.power.coefficients import DEFAULT_COEFFICIENTS as co
     from sikernel.power.technology import get_technology
 
     t7 = get_technology(7)
-    full = co.with_(mlsd_candidates=levels)
     w = 5.0 + 1.0 + 2.0  # ENOB 5 -> ceil + 1 data bits, + 2 bits of metric headroom
     want = _full_viterbi_cells(levels, w, co.traceback_bits) * co.e_fa_j * 28e9
-    assert float(blocks.mlsd_w(1, levels, 5.0, 28e9, t7, full)) == pytest.approx(want, rel=1e-12)
-    if levels == 2:
-        # NRZ: two candidates are all the levels, so the shipped reduced-state detector is the full one
-        assert float(blocks.mlsd_w(1, 2, 5.0, 28e9, t7, co)) == pytest.approx(want, rel=1e-12)
-
-
-def test_mlsd_reduced_state_pam4_cell_count():
-    """PAM-4 with 2 candidates per symbol (Pfaff et al., JSSC 2025: 4 of the 16 pairs), ENOB 5
-    (w = 8 bits), traceback 16, counted by hand: preselection 3·8 = 24, branch metrics 4·(8 + 32) = 160,
-    add-compare-select 2·3·8 = 48, survivors 2·16 = 32: 264 cells, against 928 for the full trellis."""
-    from sikernel.power import blocks
-    from sikernel.power.coefficients import DEFAULT_COEFFICIENTS as co
-    from sikernel.power.technology import get_technology
-
-    t7 = get_technology(7)
-    assert co.mlsd_candidates == 2 and co.traceback_bits == 16
-    assert float(blocks.mlsd_w(1, 4, 5.0, 28e9, t7, co)) == pytest.approx(264 * co.e_fa_j * 28e9, rel=1e-12)
+    assert float(blocks.mlsd_w(1, levels, 5.0, 28e9, t7, co)) == pytest.approx(want, rel=1e-12)
     assert _full_viterbi_cells(4, 8.0, 16) == 928
-    assert float(blocks.mlsd_w(0, 4, 5.0, 28e9, t7, co)) == 0.0
+    assert float(blocks.mlsd_w(0, levels, 5.0, 28e9, t7, co)) == 0.0
 
 
 def test_tx_pad_capacitance_limit_reaches_nyquist():
@@ -452,5 +436,10 @@ def test_tx_pad_capacitance_limit_reaches_nyquist():
     c = tx_pad_capacitance_limit_f(106.25e9, 2.0, 100.0, 100.0)
     assert 2.0 / (2.0 * math.pi * 25.0 * c) == pytest.approx(106.25e9 / 2.0, rel=1e-12)
     assert DOC["c_tx_out_f"].high == C_TX_OUT_MAX_F
+    # the bound is taken at the highest symbol rate the coefficients are fitted on or judged against
+    from sikernel.power.calibration import CALIBRATION_POINTS
+    from sikernel.power.holdout import HELD_OUT
+
+    assert PAD_MAX_BAUD == max([p.baud for p in CALIBRATION_POINTS] + [d.baud for d in HELD_OUT])
     assert C_TX_OUT_MAX_F == pytest.approx(2.0 / (2.0 * math.pi * 25.0 * PAD_MAX_BAUD / 2.0), rel=1e-12)
     assert DEFAULT_COEFFICIENTS.c_tx_out_f <= C_TX_OUT_MAX_F

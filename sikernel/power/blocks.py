@@ -541,36 +541,19 @@ def dsp_dfe_w(n_taps: ArrayLike, levels: int, enob: ArrayLike, baud: float, tech
 
 def mlsd_w(use: ArrayLike, levels: int, enob: ArrayLike, baud: float, tech: Technology,
            co: EnergyCoefficients) -> np.ndarray:
-    """Sequence detector on the one-symbol-memory response ``1 + b1·D``: reduced-state MLSD
-    with decision-feedback preselection (``M = min(mlsd_candidates, L)`` candidate levels per UI).
+    """Viterbi MLSD on a one-symbol-memory partial-response target (``L`` states).
 
-    The full Viterbi detector (Forney, Proc. IEEE 61(3), 1973) on this target has ``L`` states and
-    ``L²`` branches.  The 200G-class receivers instead preselect, from the DFE-equalised sample,
-    the ``M`` nearest levels of each symbol and run the trellis over those only: D. Pfaff et al.
-    (IEEE JSSC 60(1), 2025, 3 nm 224 Gb/s) "considers only the four most likely (out of the 16
-    possible) 4-PAM symbol pairs based on preselection by a DFE output" (as summarised by
-    T. Chan Carusone et al., "Modern Wireline Transceivers", IEEE JSSC 61(2), 2026), i.e.
-    ``M = 2``: reduced-state sequence estimation (M. V. Eyuboglu and S. U. H. Qureshi, IEEE Trans.
-    Commun. 36(1), 1988; decision-feedback form: A. Duel-Hallen and C. Heegard, IEEE Trans. Commun.
-    37(5), 1989).  Per symbol, with ``w = ⌈ENOB⌉ + 3`` bits:
-
-    * preselection: ``L - 1`` ``w``-bit threshold compares of the DFE output;
-    * ``M²`` branch metrics, a subtract and a square each: ``w + w²/2`` full-adder cells;
-    * ``M`` add-compare-selects over ``M`` inputs: ``M (2M - 1)`` ``w``-bit operations;
-    * survivor memory: ``M · D`` register bits (``D = traceback_bits``).
-
-    With ``M = L`` (no preselection term) this is the full Viterbi detector.  The distance gain
-    credited in the SI chain (``10 log10(1 + b1²)``, :func:`sikernel.power.si._dsp_rows`) is the
-    full detector's; the preselection keeps the minimum-distance error event (a one-symbol error
-    to the adjacent level) whenever the true level is among the ``M`` nearest, which at the
-    SNRs of a closed link is nearly always (an assumption; not simulated here).
+    Per symbol: ``L²`` branch metrics (a subtract and a square, ``w + w²/2``
+    full-adder cells), ``L`` add-compare-selects over ``L`` inputs
+    (``2L-1`` ``w``-bit operations) and the survivor memory (``L·D``
+    register bits).  Forney, Proc. IEEE 61(3), 1973, for the algorithm.
 
     Parameters
     ----------
     use : array_like
         1 where MLSD is used, 0 where not (scales the power).
     levels : int
-        Number of PAM levels ``L``.
+        Number of PAM levels ``L`` (trellis states).
     enob : array_like
         ADC effective number of bits (sets the word width).
     baud : float
@@ -578,7 +561,7 @@ def mlsd_w(use: ArrayLike, levels: int, enob: ArrayLike, baud: float, tech: Tech
     tech : Technology
         Process node (digital scale, :func:`digital_scale`).
     co : EnergyCoefficients
-        Energy coefficients (``e_fa_j``, ``traceback_bits``, ``mlsd_candidates``).
+        Energy coefficients (``e_fa_j``, ``traceback_bits``).
 
     Returns
     -------
@@ -587,12 +570,10 @@ def mlsd_w(use: ArrayLike, levels: int, enob: ArrayLike, baud: float, tech: Tech
     """
     u = np.asarray(use, dtype=float)
     w = _adc_word_bits(enob) + 2.0
-    m = float(min(int(co.mlsd_candidates), levels))
-    presel = (levels - 1) * w if m < levels else 0.0
-    bm = m * m * (w + w * w / 2.0)
-    acs = m * (2 * m - 1) * w
-    tb = m * co.traceback_bits
-    return u * (presel + bm + acs + tb) * co.e_fa_j * digital_scale(tech, co) * baud
+    bm = levels**2 * (w + w * w / 2.0)
+    acs = levels * (2 * levels - 1) * w
+    tb = levels * co.traceback_bits
+    return u * (bm + acs + tb) * co.e_fa_j * digital_scale(tech, co) * baud
 
 
 def slicers_w(n_slicers: ArrayLike, baud: float, tech: Technology, co: EnergyCoefficients) -> np.ndarray:

@@ -111,9 +111,6 @@ class EnergyCoefficients:
         Adaptation, digital CDR and control as a fraction of the DSP datapath (1).
     traceback_bits : int
         Viterbi survivor-path depth (symbols).
-    mlsd_candidates : int
-        Candidate levels per symbol kept by the sequence detector's DFE preselection
-        (reduced-state MLSD; ``L`` or more is the full Viterbi detector).
     pll_fom_db : float
         PLL jitter-power figure of merit in dB.
     rj_ui : float
@@ -140,11 +137,11 @@ class EnergyCoefficients:
     walden_fom_j: float = 5.485e-14
     adc_corner_hz: float = 1.0e14
     # -- fitted (least squares in log space on the calibration table) ------------
-    e_fa_j: float = 2.2e-15
-    c_afe_f: float = 1.062e-13
-    e_fixed_j_per_bit: float = 4.075e-14
-    c_tx_out_f: float = 2.235e-13
-    node_energy_exponent: float = 1.219
+    e_fa_j: float = 2.298e-15
+    c_afe_f: float = 5.329e-14
+    e_fixed_j_per_bit: float = 2.015e-14
+    c_tx_out_f: float = 1.344e-13
+    node_energy_exponent: float = 1.278
     # -- TX driver --------------------------------------------------------------
     r_source_diff_ohm: float = 100.0
     r_term_diff_ohm: float = 100.0
@@ -152,7 +149,7 @@ class EnergyCoefficients:
     # -- TX FFE, DAC, serializer ------------------------------------------------------
     tx_ffe_bits: int = 6
     e_tx_segment_j: float = 2.0e-15
-    e_tx_ser_j: float = 5.186e-14
+    e_tx_ser_j: float = 5.219e-14
     t_fo4_s: float = 6.0e-12
     parallel_clock_hz: float = 1.0e9
     tx_dac_bits: int = 7
@@ -170,13 +167,12 @@ class EnergyCoefficients:
     coef_bits: int = 8
     dsp_adapt_overhead: float = 0.25
     traceback_bits: int = 16
-    mlsd_candidates: int = 2
     # -- clocking ---------------------------------------------------------------
     pll_fom_db: float = -238.0
     rj_ui: float = 0.01
     lanes_per_pll: int = 8
     lanes_per_forwarded_clock: int = 16
-    e_cdr_j_per_symbol: float = 7.105e-13
+    e_cdr_j_per_symbol: float = 6.926e-13
     rx_share_of_fixed: float = 1.0
     # -- receiver noise / sensitivity --------------------------------------------
     noise_excess: float = 3.0
@@ -353,10 +349,6 @@ DOC: dict[str, Coefficient] = {c.name: c for c in (
     Coefficient("dsp_adapt_overhead", "1",
                 "assumption: LMS adaptation, digital CDR and control as a fraction of the datapath"),
     Coefficient("traceback_bits", "1", "assumption: Viterbi survivor-path depth"),
-    Coefficient("mlsd_candidates", "1",
-                "reduced-state MLSD: the 2 nearest levels per symbol (4 of 16 PAM-4 pairs) after "
-                "DFE preselection, as in D. Pfaff et al., IEEE JSSC 60(1), 2025 (per the JSSC 2026 "
-                "tutorial of Chan Carusone et al.); RSSE: Eyuboglu & Qureshi, IEEE TCOM 36(1), 1988"),
     Coefficient("pll_fom_db", "dB",
                 "assumption: jitter-power FOM of an LC PLL, 10log10(σ_j²/1s · P/1mW) (defined by "
                 "X. Gao et al., IEEE JSSC 44(12), 2009); -238 dB is typical of published LC-PLLs"),

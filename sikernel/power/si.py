@@ -562,6 +562,29 @@ def dsp_mmse(fe: dict[str, Any], n_pre: int, n_post: int, s: SISettings,
                 noise_acf=acf, snr_tx_db=s.snr_tx_db, b_max=DSP_DFE_BMAX)
 
 
+def mlsd_gain_db(b1: float) -> float:
+    """SNR credit of MLSD over the 1-tap DFE on the response ``1 + b1·D``: ``10 log10(1 + b1²)`` dB.
+
+    The minimum-distance error event of the Viterbi detector on this response is a single-symbol
+    error, whose squared distance is ``(1 + b1²)`` times the DFE's (Forney, IEEE Trans. IT 18(3),
+    1972).  This is the *asymptotic* (high-SNR) gain: near ``b1 = 1`` alternating error events of
+    almost the same distance multiply, and at a symbol error ratio of 1e-4 a simulated Viterbi
+    detector gains less (``tests/test_power_mlsd_gain.py``, against ``tests/naive_sequence_detector.py``;
+    docs/energy-model.md, "The TX pad bound, and a reduced-state detector that was not adopted").
+
+    Parameters
+    ----------
+    b1 : float
+        First post-cursor of the detector's target, relative to the main cursor.
+
+    Returns
+    -------
+    float
+        Gain in dB.
+    """
+    return 10.0 * math.log10(1.0 + b1 * b1)
+
+
 def _dsp_rows(ps: PulseSet, s: SISettings, front: dict | None = None) -> list[dict]:
     """ADC + MMSE RX FFE + 1-tap DFE receivers (802.3dj 178A style), with and without MLSD.
 
@@ -611,7 +634,7 @@ def _dsp_rows(ps: PulseSet, s: SISettings, front: dict | None = None) -> list[di
                     "mmse_noise_db": float(noise_db)}
             b1 = float(r.dfe_taps[0]) if r.dfe_taps.size else 0.0
             rows.append({**base, "mlsd": 0, "gain": 0.0})
-            rows.append({**base, "mlsd": 1, "gain": 10.0 * math.log10(1.0 + b1 * b1)})
+            rows.append({**base, "mlsd": 1, "gain": mlsd_gain_db(b1)})
     return rows
 
 

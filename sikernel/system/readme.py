@@ -93,7 +93,8 @@ def answer_block(res: Any, figure: str) -> str:
                      "(geometric mean). "
                      "With every host-SerDes energy divided by that (a sensitivity, not a correction), the "
                      "CPO saving would be " + ", ".join(f"{t['saving_w']:.0f} W at {g}" for g, t in bias)
-                     + ".")
+                     + " (no held-out evidence at 100G/lane, where the leave-one-out predictions of the "
+                     "100-120 Gb/s designs are not high on average).")
     if bailly is not None:
         lines.append(f"Out-of-sample check: the model's 51.2T CPO engine draws {bailly['model']:.1f} W per "
                      f"800G against Broadcom Bailly's ≈ {bailly['published']:g} W (never fitted on). "

@@ -56,7 +56,7 @@ def serdes_log_sd() -> tuple[float, str]:
     (:func:`sikernel.power.calibration.residual_log_sd`, per design) and the held-out designs of
     confidence H/M (:func:`sikernel.power.holdout.predict_held_out`, never fitted).  Both sets
     count: the leave-one-out ratios alone (σ ≈ 0.21 in the shipped fit) would hide that the held-out
-    200G DSP transceivers are over-predicted 1.1-2.5×.  A held-out row the model does not close has
+    200G DSP transceivers are over-predicted 1.3-2.7×.  A held-out row the model does not close has
     no ratio and is left out of σ (named in ``source``).  The band it gives is symmetric in log
     space; the held-out 200G misses are one-sided (over-predictions), which a symmetric band does not
     capture (docs/energy-model.md, section 6.5).
@@ -110,6 +110,24 @@ def serdes_held_out_bias() -> tuple[float, str]:
     src = (f"geometric mean of predicted/published over {len(pick)} held-out {holdout.GOAL_RATE_CLASS} "
            f"designs of confidence H/M ({', '.join(names[i] for i in pick)})")
     return factor, src
+
+
+def held_out_rate_class(lane_gbps: float) -> bool:
+    """Whether a lane rate belongs to the held-out designs' goal rate class (200G: 200 or 212.5 Gb/s).
+
+    Parameters
+    ----------
+    lane_gbps : float
+        Nominal lane rate in Gb/s (100, 200, ...).
+
+    Returns
+    -------
+    bool
+        True when :func:`serdes_held_out_bias` is evidence for that lane rate.
+    """
+    from ..power import holdout
+
+    return f"{float(lane_gbps):g}G" == holdout.GOAL_RATE_CLASS
 
 
 def triangular_ppf(u: np.ndarray, low: float, mode: float, high: float) -> np.ndarray:
@@ -250,5 +268,5 @@ def band(x: Any) -> tuple[float, float]:
     return float(np.percentile(a, 10)), float(np.percentile(a, 90))
 
 
-__all__ = ["Z90", "Draws", "band", "check_n_draws", "draw", "serdes_held_out_bias", "serdes_log_sd",
-           "triangular_ppf", "uniform_columns"]
+__all__ = ["Z90", "Draws", "band", "check_n_draws", "draw", "held_out_rate_class", "serdes_held_out_bias",
+           "serdes_log_sd", "triangular_ppf", "uniform_columns"]
