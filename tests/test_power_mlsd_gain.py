@@ -1,26 +1,34 @@
-"""The MLSD credit of the SI chain (si.mlsd_gain_db) against a simulated Viterbi detector.
+"""The MLSD credit of the energy budget against a simulated Viterbi detector.
 
 Reference: tests/naive_sequence_detector.py (NumPy, seeded; full 4-state Viterbi on PAM-4 through
 1 + b1·D with white noise, and the ideal DFE in closed form), independent of sikernel.  The gain a
 detector earns is the SNR the ideal DFE needs at a symbol error ratio minus the SNR the Viterbi
-detector needs at the same ratio.
+detector needs at the same ratio.  The budget credits ``sequence.finite_ser_gain_db`` (a union
+bound over the detector's error events at the link's error ratio); the SI chain stores the
+asymptotic distance gain ``si.mlsd_gain_db``, which the simulation shows is too generous near the
+DFE cap.
 """
 
 from __future__ import annotations
 
+import itertools
+import math
+
 import pytest
 
 from sikernel.power import si
+from sikernel.power.sequence import finite_ser_gain_db
 
 from . import naive_sequence_detector as ref
 
-#: symbol error ratio at which the gain is measured (PAM-4 SER ≈ 2 × BER: the 1e-4 BER of the
-#: 200G host links is ≈ 2e-4 SER); 2e6 symbols give ≈ 200 errors per point
+#: symbol error ratio at which the gain is measured (PAM-4 SER = 2 × BER: the 1e-4 BER of the
+#: 200G host links is 2e-4 SER; 1e-4 keeps ≈ 200 errors per point with 2e6 symbols)
 SER = 1e-4
 #: SNR grid of the simulation (dB), bracketing SER 1e-4 for b1 in 0.5 ... 0.85
 GRID_DB = (16.5, 17.0, 17.5, 18.0, 18.5)
-#: agreement asked of the credit: the simulated SNR at SER is interpolated between 0.5 dB grid
-#: points from ≈ 200 errors (a few hundredths of a dB of noise); 0.3 dB is a tenth of the COM margin
+#: agreement asked of the credited gain: the simulated SNR at SER is interpolated between 0.5 dB grid
+#: points from ≈ 200 errors (seeds 1 and 7 differ by ≈ 0.09 dB at b1 = 0.5); a twentieth of the
+#: 3 dB COM margin would be too tight for that noise, a tenth (0.3 dB) is not
 MLSD_GAIN_TOL_DB = 0.3
 
 
@@ -29,23 +37,29 @@ def _simulated_gain_db(b1: float) -> float:
                                                           n_symbols=1000, seed=7)
 
 
-def test_credit_holds_at_moderate_post_cursor():
-    """At b1 = 0.5 the asymptotic credit (0.97 dB) is within the tolerance of the simulated gain."""
-    assert si.mlsd_gain_db(0.5) == pytest.approx(_simulated_gain_db(0.5), abs=MLSD_GAIN_TOL_DB)
+def _credited_gain_db(b1: float) -> float:
+    """What the budget credits: the finite-SER gain of the stored asymptotic gain, at BER = SER/2."""
+    return float(finite_ser_gain_db(si.mlsd_gain_db(b1), SER / math.log2(4), 4))
 
 
-@pytest.mark.xfail(strict=True, reason="known gap (docs/energy-model.md): at b1 = 0.85, the DSP DFE "
-                   "cap where the 200G rows sit, the credited 2.36 dB exceeds the ≈ 1.3 dB a simulated "
-                   "Viterbi detector gains over the ideal DFE at SER 1e-4; the credit is not yet "
-                   "the finite-SER gain")
-def test_credit_holds_at_the_dfe_cap():
-    assert si.mlsd_gain_db(si.DSP_DFE_BMAX) == pytest.approx(_simulated_gain_db(si.DSP_DFE_BMAX),
-                                                             abs=MLSD_GAIN_TOL_DB)
+@pytest.mark.parametrize("b1", [0.5, 0.7, si.DSP_DFE_BMAX])
+def test_credited_gain_matches_simulated_viterbi(b1):
+    assert _credited_gain_db(b1) == pytest.approx(_simulated_gain_db(b1), abs=MLSD_GAIN_TOL_DB)
 
 
-def test_simulated_gain_is_below_the_asymptotic_one():
-    """Sanity of the reference itself: at a finite SER the detector earns at most the asymptotic
-    d_min gain (plus the tolerance) and more than nothing."""
-    for b1 in (0.5, si.DSP_DFE_BMAX):
-        g = _simulated_gain_db(b1)
-        assert 0.0 < g <= si.mlsd_gain_db(b1) + MLSD_GAIN_TOL_DB
+def test_asymptotic_gain_overstates_at_the_dfe_cap():
+    """Why the finite-SER credit exists: at b1 = 0.85 the asymptotic 2.36 dB exceeds the simulated
+    gain by more than the tolerance (alternating error events of almost the same distance)."""
+    assert si.mlsd_gain_db(si.DSP_DFE_BMAX) - _simulated_gain_db(si.DSP_DFE_BMAX) > 3 * MLSD_GAIN_TOL_DB
+
+
+def test_finite_gain_bounds():
+    """0 without MLSD; between 0 and the asymptotic gain; rises towards it as the error ratio falls."""
+    g_asym = si.mlsd_gain_db(0.85)
+    assert float(finite_ser_gain_db(0.0, 1e-4, 4)) == 0.0
+    seq = [float(finite_ser_gain_db(g_asym, ber, 4)) for ber in (1e-3, 1e-4, 1e-6, 1e-9, 1e-12)]
+    assert all(0.0 < a < b <= g_asym for a, b in itertools.pairwise(seq))
+    assert seq[-1] > g_asym - 0.35
+    # shape: any array shape in, the same out
+    arr = finite_ser_gain_db([[0.0, g_asym], [g_asym, 0.0]], 1e-4, 4)
+    assert arr.shape == (2, 2) and arr[0, 0] == 0.0 and arr[0, 1] == arr[1, 0]

@@ -79,7 +79,7 @@ def _interpolate(table: Any, loss: np.ndarray) -> budget.OpTable:
     a2 = f["a"] * f["a"]
     return budget.OpTable(family=table.family, a=f["a"], r2=f["nsr_r2"] * a2,
                           var_n=f["nsr_var_n"] * a2, q_coef=f["nsr_q_coef"] * a2,
-                          mlsd_gain_db=np.zeros(table.family.size), tx_taps=tx,
+                          mlsd_gain_db=f["mlsd_gain_db"], tx_taps=tx,
                           ctle_peaking_db=f["ctle_peaking_db"], rx_ffe_taps=table.rx_ffe_taps,
                           dfe_taps=table.dfe_taps, mlsd=table.mlsd, extra=table._extra(gdc))
 

@@ -69,6 +69,7 @@ from scipy.special import erfcinv
 
 from . import blocks
 from .coefficients import EnergyCoefficients
+from .sequence import finite_ser_gain_db
 from .technology import Technology
 
 #: receiver noise density (V²/Hz) at which the SI chain chooses the equaliser (COM 802.3ck η0)
@@ -414,6 +415,8 @@ def solve(op: OpTable, *, levels: int, baud: float, target_ber: float, tech: Tec
     lin = fam == "linear"
     ana = fam == "analog"
     q_req = q_required(target_ber, levels) * 10.0 ** (co.design_margin_db / 20.0)
+    # MLSD credit at the link's error ratio, not the asymptotic distance gain the table stores
+    mlsd_gain_db = finite_ser_gain_db(op.mlsd_gain_db, target_ber, levels)
     qn_scale = np.exp2(-2.0 * np.nan_to_num(enob, nan=30.0))
 
     # B5: for a fixed receiver (RX FFE taps, DFE, MLSD), ENOB and BER the budget's cost and
@@ -442,7 +445,7 @@ def solve(op: OpTable, *, levels: int, baud: float, target_ber: float, tech: Tec
             best_k = best_nsr = best_col = None
             for c in lv_cols.T:  # per level: (points ×) receivers × ENOB
                 a_c = fig(op.a, c)
-                q_c = q_req * 10.0 ** (-fig(op.mlsd_gain_db, c) / 20.0)
+                q_c = q_req * 10.0 ** (-fig(mlsd_gain_db, c) / 20.0)
                 r2_c = fig(op.r2, c) + fig(op.q_coef, c) * scale
                 den_c = a_c * a_c - q_c * q_c * r2_c
                 ok_c = den_c > 0
@@ -474,7 +477,7 @@ def solve(op: OpTable, *, levels: int, baud: float, target_ber: float, tech: Tec
         flat = cols + np.arange(cols.shape[0])[:, None] * op.a.shape[-1]
 
     a = gather(op.a)
-    q_eff = q_req * 10.0 ** (-gather(op.mlsd_gain_db) / 20.0)
+    q_eff = q_req * 10.0 ** (-gather(mlsd_gain_db) / 20.0)
     q_eff = np.where(lin, q_eff * 10.0 ** (co.linear_margin_db / 20.0), q_eff)
     qn = np.where(dsp, gather(op.q_coef) * qn_scale, 0.0)
     r2 = gather(op.r2) + qn

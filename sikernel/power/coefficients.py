@@ -138,10 +138,10 @@ class EnergyCoefficients:
     adc_corner_hz: float = 1.0e14
     # -- fitted (least squares in log space on the calibration table) ------------
     e_fa_j: float = 2.298e-15
-    c_afe_f: float = 5.329e-14
-    e_fixed_j_per_bit: float = 2.015e-14
+    c_afe_f: float = 5.319e-14
+    e_fixed_j_per_bit: float = 2.006e-14
     c_tx_out_f: float = 1.344e-13
-    node_energy_exponent: float = 1.278
+    node_energy_exponent: float = 1.279
     # -- TX driver --------------------------------------------------------------
     r_source_diff_ohm: float = 100.0
     r_term_diff_ohm: float = 100.0
@@ -172,7 +172,7 @@ class EnergyCoefficients:
     rj_ui: float = 0.01
     lanes_per_pll: int = 8
     lanes_per_forwarded_clock: int = 16
-    e_cdr_j_per_symbol: float = 6.926e-13
+    e_cdr_j_per_symbol: float = 6.93e-13
     rx_share_of_fixed: float = 1.0
     # -- receiver noise / sensitivity --------------------------------------------
     noise_excess: float = 3.0

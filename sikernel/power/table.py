@@ -67,7 +67,7 @@ from .budget import OpTable
 from .crosstalk import CrosstalkModel
 
 #: bump when the SI chain or the table layout changes (invalidates disk caches)
-TABLE_VERSION = "6"
+TABLE_VERSION = "7"
 #: loss grid of the tables (dB at the Nyquist frequency)
 LOSS_GRID_DB = np.arange(0.0, 60.0 + 1e-9, 0.5)
 #: frequency points per baud of the synthetic channel grid (record = 512 UI)
@@ -75,6 +75,9 @@ _N_PER_BAUD = 512
 #: package trace length of the synthetic channel above the bare-package loss (m), both sides
 Z_P_NOMINAL_M = 12e-3
 _FIELDS = ("a", "r2", "var_n", "q_coef", "ctle_peaking_db", "tx_taps")
+#: stored as computed and interpolated linearly, not enveloped: the asymptotic MLSD gain per
+#: configuration (the budget turns it into the gain at the link's error ratio)
+_RAW_ONLY = ("mlsd_gain_db",)
 
 _MEMORY: dict[str, LossTable] = {}
 # one builder at a time: threads pricing a sweep chunk together must not build a table twice
@@ -342,7 +345,8 @@ class LossTable:
         (:data:`sikernel.power.si.DSP_MMSE_NOISE_DB`); NaN for the other families.
     figures : dict
         Name ("a", "nsr_r2", "nsr_var_n", "nsr_q_coef", "ctle_peaking_db", "tx_taps") ->
-        ``(n_loss, n_cfg)`` monotone envelopes (:func:`envelopes`).
+        ``(n_loss, n_cfg)`` monotone envelopes (:func:`envelopes`), and "mlsd_gain_db" (the
+        asymptotic MLSD gain, 0 without MLSD) as computed.
     gdc_db : ndarray, shape (n_loss, n_cfg)
         Chosen CTLE DC gain in dB, as computed.
     raw : dict
@@ -402,7 +406,7 @@ class LossTable:
         a2 = f["a"] * f["a"]
         return OpTable(family=self.family, a=f["a"], r2=f["nsr_r2"] * a2, var_n=f["nsr_var_n"] * a2,
                        q_coef=f["nsr_q_coef"] * a2,
-                       mlsd_gain_db=np.zeros(self.family.size), tx_taps=tx,
+                       mlsd_gain_db=f["mlsd_gain_db"], tx_taps=tx,
                        ctle_peaking_db=f["ctle_peaking_db"], rx_ffe_taps=self.rx_ffe_taps,
                        dfe_taps=self.dfe_taps, mlsd=self.mlsd, extra=self._extra(gdc))
 
@@ -464,11 +468,10 @@ def build_table(baud: float, levels: int, s: si.SISettings | None = None,
         ps = si.pulse_set(ch.f, ch.s21, baud, levels, s, crosstalk=crosstalk)
         rows.append(si.op_table(ps, s, families=("linear", "analog", "dsp")))
     first = rows[0]
-    raw = {name: np.stack([getattr(r, name) for r in rows]).astype(float) for name in _FIELDS}
+    raw = {name: np.stack([getattr(r, name) for r in rows]).astype(float)
+           for name in _FIELDS + _RAW_ONLY}
     raw = {k: v.copy() for k, v in raw.items()}
-    # fold the MLSD distance gain into the signal: a^2 10^(g/10) (equivalent in the budget)
-    raw["a"] = raw["a"] * 10.0 ** (np.stack([r.mlsd_gain_db for r in rows]) / 20.0)
-    figs = envelopes(raw)
+    figs = _figures(raw)
     gdc = np.stack([r.extra["ctle_gdc_db"] for r in rows])
     return LossTable(loss_db=LOSS_GRID_DB.copy(), family=first.family, tx_taps=first.tx_taps,
                      rx_ffe_taps=first.rx_ffe_taps, dfe_taps=first.dfe_taps, mlsd=first.mlsd,
@@ -536,6 +539,11 @@ def envelopes(raw: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return out
 
 
+def _figures(raw: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Table figures from raw ones: :func:`envelopes` of :data:`_FIELDS`, the MLSD gain as computed."""
+    return {**envelopes({k: raw[k] for k in _FIELDS}), **{k: raw[k] for k in _RAW_ONLY}}
+
+
 def raw_figures_at(loss_db: float, baud: float, levels: int,
                    s: si.SISettings | None = None, kind: str = "host",
                    crosstalk: CrosstalkModel | None = None) -> dict[str, np.ndarray]:
@@ -559,15 +567,13 @@ def raw_figures_at(loss_db: float, baud: float, levels: int,
     Returns
     -------
     dict
-        Name -> figures per configuration (MLSD gain folded into ``a``).
+        Name -> figures per configuration (``"mlsd_gain_db"``: the asymptotic MLSD gain).
     """
     s = si.settings_for(baud, s)
     ch = synthetic_channel(float(loss_db), baud, kind)
     op = si.op_table(si.pulse_set(ch.f, ch.s21, baud, levels, s, crosstalk=crosstalk), s,
                      families=("linear", "analog", "dsp"))
-    out = {name: np.asarray(getattr(op, name), dtype=float) for name in _FIELDS}
-    out["a"] = out["a"] * 10.0 ** (op.mlsd_gain_db / 20.0)
-    return out
+    return {name: np.asarray(getattr(op, name), dtype=float) for name in _FIELDS + _RAW_ONLY}
 
 
 def _save(path: Path, t: LossTable) -> None:
@@ -597,8 +603,8 @@ def _load(path: Path) -> LossTable | None:
         with np.load(path) as z:
             return LossTable(loss_db=z["loss_db"], family=z["family"].astype(str), tx_taps=z["tx_taps"],
                              rx_ffe_taps=z["rx_ffe_taps"], dfe_taps=z["dfe_taps"], mlsd=z["mlsd"],
-                             figures=envelopes({k: z[f"raw_{k}"] for k in _FIELDS}),
-                             gdc_db=z["gdc_db"], raw={k: z[f"raw_{k}"] for k in _FIELDS},
+                             figures=_figures({k: z[f"raw_{k}"] for k in _FIELDS + _RAW_ONLY}),
+                             gdc_db=z["gdc_db"], raw={k: z[f"raw_{k}"] for k in _FIELDS + _RAW_ONLY},
                              baud=float(z["baud"]), levels=int(z["levels"]),
                              mmse_noise_db=z["mmse_noise_db"])
     except (OSError, KeyError, ValueError):
