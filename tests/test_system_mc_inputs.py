@@ -116,10 +116,15 @@ def test_crosstalk_beyond_the_link_margin_is_counted_not_nan(monkeypatch):
     v = {**pm.point, "crosstalk_scale": xs}
     w = pm.blocks_w(v)["switch_serdes"]
     assert np.all(np.isfinite(w))
-    nc = pm.not_closing(v)
-    assert list(nc) == [False, False, False, True, True]
-    # the held energy is the last closing one (a lower bound of the real cost)
-    assert w[3] == pytest.approx(w[4])
+    nc = np.asarray(pm.not_closing(v), dtype=bool)
+    # closes at and below the nominal amplitude, not at 2.5x and 3x; once lost, closure stays lost
+    # (where between 1x and 2.5x it is lost is the model's output: 1.5x closed with the asymptotic
+    # MLSD credit, not with the finite-error-ratio one on this range's curve grid)
+    assert not nc[:2].any() and nc[-2:].all() and np.all(np.diff(nc.astype(int)) >= 0)
+    # the held energy is that of the last closing point of the ratio curve (a lower bound of the real
+    # cost): one value for every draw past it, not below the last closing draw's
+    last = int(np.flatnonzero(~nc)[-1])
+    assert np.allclose(w[nc], w[nc][0], rtol=1e-9) and w[nc][0] >= w[last]
     assert not pm.not_closing(dict(pm.point))
 
 

@@ -567,10 +567,11 @@ def mlsd_gain_db(b1: float) -> float:
 
     The minimum-distance error event of the Viterbi detector on this response is a single-symbol
     error, whose squared distance is ``(1 + b1²)`` times the DFE's (Forney, IEEE Trans. IT 18(3),
-    1972).  This is the *asymptotic* (high-SNR) gain: near ``b1 = 1`` alternating error events of
-    almost the same distance multiply, and at a symbol error ratio of 1e-4 a simulated Viterbi
-    detector gains less (``tests/test_power_mlsd_gain.py``, against ``tests/naive_sequence_detector.py``;
-    docs/energy-model.md, "The TX pad bound, and a reduced-state detector that was not adopted").
+    1972).  This is the *asymptotic* (high-SNR) gain, which the tables store per configuration:
+    near ``b1 = 1`` alternating error events of almost the same distance multiply, and the budget
+    credits the gain at the link's error ratio instead
+    (:func:`sikernel.power.sequence.finite_ser_gain_db`, checked against a simulated detector in
+    ``tests/test_power_mlsd_gain.py``).
 
     Parameters
     ----------
