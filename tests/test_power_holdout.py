@@ -184,6 +184,42 @@ def test_56g_published_spread():
                    for d in holdout.HELD_OUT)
 
 
+#: regression guard (model output, not a reference): the shipped model's per-bit energy of the
+#: held-out 5 nm 212.5G transceiver (A. Mostafa et al.) over that of the calibration's 5 nm 112G
+#: switch SerDes (Park), each at its own rate, loss and BER (measured December 2026: 5.618 /
+#: 3.736 = 1.50); relative tolerance for refits that do not change the structure
+PARK_MOSTAFA_MODEL_RATIO = 1.50
+REL_PAIR_GUARD = 0.05
+
+
+def test_same_node_pair_bounds_the_goal(held):
+    """Why Mostafa et al. is outside the goal: a bound from two published figures at one node.
+
+    Published (not sikernel): Park's 5 nm 112 Gb/s switch SerDes spends 4.63 pJ/b (calibration row,
+    36.19 dB die to die), Mostafa et al.'s 5 nm 212.5 Gb/s transceiver 2.2 pJ/b at > 46 dB (held
+    out). Both within the 1.5x goal requires the model to price Mostafa's lane per bit at most
+    1.5² x 2.2 / 4.63 = 1.07 times Park's, at twice the symbol rate and 10 dB more loss. The shipped
+    model gives 1.50 (regression guard); a model above the bound cannot meet the goal on both, so
+    the row must be listed in KNOWN_OUTSIDE_GOAL (and its strict xfail keeps the goal visible)."""
+    park = next(p for p in calibration.CALIBRATION_POINTS if p.name.startswith("Park"))
+    name = "A. Mostafa et al., 5 nm 212.5G transceiver"
+    i = [d.name for d in held.designs].index(name)
+    mostafa = held.designs[i]
+    # the published facts the bound rests on
+    assert park.node_nm == mostafa.node_nm == 5
+    assert (park.energy_pj_per_bit, mostafa.energy_pj_per_bit) == (4.63, 2.2)
+    assert mostafa.bit_rate_gbps > 1.8 * park.bit_rate_gbps and mostafa.loss_db > park.loss_db
+    assert park.scope == mostafa.scope == "txrx"
+    bound = HELD_OUT_GOAL**2 * mostafa.energy_pj_per_bit / park.energy_pj_per_bit
+    assert math.isclose(bound, 1.069, abs_tol=5e-4)
+    # the model's ratio at the two rows' own conditions (shipped coefficients)
+    e_park, fam = calibration.predict(park, DEFAULT_COEFFICIENTS)
+    ratio = float(held.predicted_pj_per_bit[i]) / e_park
+    assert fam == "dsp" and math.isclose(ratio, PARK_MOSTAFA_MODEL_RATIO, rel_tol=REL_PAIR_GUARD)
+    if ratio > bound:
+        assert name in KNOWN_OUTSIDE_GOAL
+
+
 def test_56g_spread_summary(held):
     """spread_56g: sums of the rows; the TX and RX rows of Pfaff 2019 add up to the model's TX+RX
     at the same point (scopes partition the lane); best_common_factor is the minimax common scale
