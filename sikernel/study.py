@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import dataclasses
 import time
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from . import __version__, _validate
-from .errors import SIKernelError
+from .errors import SIKernelError, SIKernelWarning
 from .system.architectures import ARCH_NAMES, get_architecture
 from .system.channels import DEFAULT_PATHS, REACH_BUDGETS_DB, PathSpec, build_channel
 from .system.curves import CURVE_MATERIALS, CURVE_Z_P_M
@@ -58,6 +59,9 @@ def _generations(rates_gbps: Sequence[float], node_nm: Any, module_node_nm: Any,
     if isinstance(rates_gbps, str | bytes) or not isinstance(rates_gbps, Sequence) or not rates_gbps:
         raise SIKernelError(f"rates_gbps={rates_gbps!r} must be a non-empty sequence of lane rates in Gb/s "
                             f"(100 / 106.25 or 200 / 212.5)")
+    # the user's BER checked (and warned about) once, under its own name; the per-link copies
+    # the generations carry are not warned about again
+    ber = None if target_ber is None else check_ber("target_ber", target_ber)
     gens = []
     for r in rates_gbps:
         _validate.positive("rate_gbps", r)
@@ -70,8 +74,7 @@ def _generations(rates_gbps: Sequence[float], node_nm: Any, module_node_nm: Any,
             ov["cpo_modulator"] = cpo_modulator
         if not (isinstance(crosstalk, str) and crosstalk == "standard"):
             ov["crosstalk"] = crosstalk
-        if target_ber is not None:
-            ber = check_ber("target_ber", target_ber)
+        if ber is not None:
             ov["target_ber_c2m"] = ov["target_ber_c2c"] = ber
         if port_gbps is not None:
             base = generation(r)
@@ -79,7 +82,9 @@ def _generations(rates_gbps: Sequence[float], node_nm: Any, module_node_nm: Any,
                 port_gbps, Mapping) else port_gbps
             if pg is not None:
                 ov["port_gbps"] = _validate.positive("port_gbps", pg)
-        gens.append(generation(r, **ov))
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r"target_ber_c2[mc]=", category=SIKernelWarning)
+            gens.append(generation(r, **ov))
     names = [g.name for g in gens]
     if len(set(names)) != len(names):
         raise SIKernelError(f"rates_gbps={list(rates_gbps)!r} names a switch generation twice")

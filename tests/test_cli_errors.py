@@ -117,6 +117,15 @@ def test_study_out_under_a_file_refused_before_work(tmp_path, capsys, no_work):
     _one_error_line(capsys.readouterr().err, "is a file, not a folder")
 
 
+# --------------------------------------------------------------------------- study --ber
+def test_study_ber_at_q0_is_one_error_line(capsys):
+    """Review (December 2026): `--ber 0.4` printed 'error: math domain error' (no value, no range).
+    The check runs in run_study before any link is priced (_generations)."""
+    assert main(["study", "--rate", "100", "--arch", "cpo", "--ber", "0.4"]) == 2
+    _one_error_line(capsys.readouterr().err, "sikernel study: error:", "target_ber=0.4",
+                    "at or above 0.375")
+
+
 # --------------------------------------------------------------------------- eye --png
 def test_eye_png_in_missing_folder_refused_before_work(tmp_path, capsys, no_work):
     png = tmp_path / "missing" / "dir" / "x.png"

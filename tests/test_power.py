@@ -112,6 +112,32 @@ def test_ber_just_inside_is_accepted():
     energy_per_bit(loss_db=5.0, baud=BAUD, target_ber=0.2)
 
 
+@pytest.mark.parametrize("modulation,ber", [("pam4", 0.375), ("pam4", 0.4), ("pam8", 0.3),
+                                            ("pam6", 0.33)])
+def test_ber_at_or_above_the_relation_at_q0(modulation, ber):
+    """Review (December 2026): BER 0.4 at PAM4 used to end in 'math domain error' (Q = 0)."""
+    from sikernel.power import energy_per_bit_batch
+
+    with pytest.raises(SIKernelError, match=rf"target_ber={ber!r} is at or above 0\.\d+") as ei:
+        energy_per_bit(loss_db=5.0, baud=BAUD, modulation=modulation, target_ber=ber)
+    assert modulation in str(ei.value)
+    with pytest.raises(SIKernelError, match="reaches Q = 0"):
+        energy_per_bit_batch([5.0], baud=BAUD, modulation=modulation, target_ber=ber)
+
+
+def test_max_ber_is_where_q_required_reaches_zero():
+    """budget.max_ber(L) against the relation written out here (Proakis eq. 4.3-5 at Q(0) = 1/2),
+    and q_required just below it is small but positive."""
+    import math
+
+    from sikernel.power import budget
+
+    for lv, want in ((2, 0.5), (4, 0.375), (6, (5 / 6) / math.log2(6)), (8, (7 / 8) / 3)):
+        assert math.isclose(budget.max_ber(lv), want, rel_tol=1e-12)
+        q = budget.q_required(budget.max_ber(lv) * (1 - 1e-6), lv)
+        assert 0.0 < q < 1e-5
+
+
 @pytest.mark.parametrize("node", [9, 2, 45, "seven", None, 0.007])
 def test_unknown_node(node):
     with pytest.raises(SIKernelError, match="known nodes") as ei:

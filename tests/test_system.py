@@ -87,6 +87,35 @@ def test_ber_outside_open_interval(ber):
         generation("51.2T", target_ber_c2m=ber)
 
 
+@pytest.mark.parametrize("ber", [0.375, 0.4, 0.49])
+def test_ber_at_or_above_the_pam4_relation_at_q0(ber):
+    """Review (December 2026): `--ber 0.4` ended in 'math domain error'."""
+    with pytest.raises(SIKernelError, match=rf"target_ber_c2c={ber!r} is at or above 0\.375"):
+        generation("102.4T", target_ber_c2c=ber)
+
+
+def test_ber_above_the_fec_limit_warns_once():
+    """A raw BER above the KP4 limit is legal but the FEC cannot correct it: one warning naming it
+    (the study's per-link copies are not warned about again), none at the limit."""
+    import warnings
+
+    from sikernel import SIKernelWarning
+    from sikernel.study import _generations
+    from sikernel.system.standards import KP4_PRE_FEC_BER_LIMIT
+
+    with pytest.warns(SIKernelWarning, match=r"target_ber_c2m=0\.001 is above 0\.00024"):
+        generation("51.2T", target_ber_c2m=1e-3)
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        gens = _generations([100, 200], None, None, 3e-3, None)
+    msgs = [str(w.message) for w in rec if issubclass(w.category, SIKernelWarning)]
+    assert len(msgs) == 1 and msgs[0].startswith("target_ber=0.003 is above"), msgs
+    assert all(g.target_ber_c2m == g.target_ber_c2c == 3e-3 for g in gens)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        generation("51.2T", target_ber_c2m=KP4_PRE_FEC_BER_LIMIT)
+
+
 def test_node_outside_presets():
     with pytest.raises(SIKernelError, match=r"node_nm=9.*known nodes"):
         generation("102.4T", node_nm=9)

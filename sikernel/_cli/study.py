@@ -27,7 +27,8 @@ def register(subparsers) -> None:
     p.add_argument("--module-node", type=float, default=None,
                    help="CMOS node of the module / engine DSP in nm (default per generation)")
     p.add_argument("--ber", type=float, default=None,
-                   help="raw BER of every host link, in (0, 0.5) (default per standard)")
+                   help="raw BER of every host link, below 0.375 (PAM4 at Q = 0); a warning above "
+                        "2.4e-4, the RS(544,514) limit (default per standard)")
     p.add_argument("--port", type=float, default=None,
                    help="port payload rate in Gb/s, a whole number of lanes (default 8 lanes)")
     p.add_argument("--arch", action="append", default=None,

@@ -146,6 +146,12 @@ def _check_common(baud: object, modulation: object, node_nm: object, architectur
     tech = get_technology(node_nm)
     arch = _validate.one_of("architecture", architecture, ARCHITECTURES)
     ber = check_ber(target_ber)
+    lim = budget.max_ber(_MODULATIONS[mod])
+    if ber >= lim:
+        raise SIKernelError(f"target_ber={target_ber!r} is at or above {lim:.4g}, where the {mod} error "
+                            "relation BER = 2(1 - 1/L) Q(q) / log2 L reaches Q = 0 (no eye at all); "
+                            "a link's raw BER is far below it (e.g. 1e-6, or 2.4e-4 for an "
+                            "RS(544,514) FEC link)")
     sc = _validate.one_of("scope", scope, SCOPES)
     clk = _validate.one_of("clocking", clocking, budget.CLOCKINGS)
     txk = _validate.one_of("tx_architecture", tx_architecture, budget.TX_KINDS)

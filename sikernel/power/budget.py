@@ -154,6 +154,28 @@ class OpTable:
         return int(self.a.size)
 
 
+def max_ber(levels: int) -> float:
+    """Largest BER the error relation of :func:`q_required` reaches: its value at ``Q = 0``.
+
+    ``BER = 2 (1 - 1/L) Q(q) / log2 L`` at ``Q(0) = 1/2`` is ``(1 - 1/L) / log2 L`` (Proakis,
+    *Digital Communications*, 5th ed., eq. 4.3-5): 0.5 for NRZ, 0.375 for PAM4, 0.323 for PAM6,
+    0.292 for PAM8.  A target at or above it asks for no eye at all (:func:`q_required` would return
+    0).  (The relation counts one bit per symbol error, as Gray coding gives for rare errors between
+    adjacent levels; a receiver with no signal at all errs on nearer half of its bits.)
+
+    Parameters
+    ----------
+    levels : int
+        Number of PAM levels ``L`` (>= 2).
+
+    Returns
+    -------
+    float
+        The relation's BER at ``Q = 0``.
+    """
+    return (1.0 - 1.0 / levels) / math.log2(levels)
+
+
 def q_required(target_ber: float, levels: int) -> float:
     """``Q`` (half-eye over rms noise) that gives ``target_ber`` for Gray-coded PAM-L.
 
@@ -609,5 +631,5 @@ def solve(op: OpTable, *, levels: int, baud: float, target_ber: float, tech: Tec
 
 
 __all__ = ["BLOCKS", "CLOCKINGS", "DIGITAL_RX_BLOCKS", "ENOB_GRID", "FAMILIES", "SCOPES", "TX_KINDS",
-           "OpTable", "Solved", "dsp_level_groups", "q_required", "solve", "swing_for_eye",
+           "OpTable", "Solved", "dsp_level_groups", "max_ber", "q_required", "solve", "swing_for_eye",
            "with_retimed_ctle_only"]

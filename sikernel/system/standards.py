@@ -42,11 +42,12 @@ Sources (confidence letters as in ``shared/reference/links-and-energy.md``):
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
 from .. import _validate
-from ..errors import SIKernelError
+from ..errors import SIKernelError, SIKernelWarning
 
 #: RS(544,514) "KP4" (IEEE 802.3 Clause 91): pre-FEC BER that still meets the frame-loss target
 KP4_PRE_FEC_BER_LIMIT = 2.4e-4
@@ -220,7 +221,11 @@ def generation(name_or_rate: Any, **overrides: Any) -> Generation:
 
 
 def check_ber(name: str, value: object) -> float:
-    """A raw BER in (0, 0.5), else SIKernelError naming it.
+    """A raw BER of a PAM4 study lane, else SIKernelError naming it.
+
+    Accepted: ``0 < BER < budget.max_ber(4)`` (0.375, the PAM4 relation at Q = 0; the issue's (0, 0.5) is
+    checked first); above :data:`KP4_PRE_FEC_BER_LIMIT` a :class:`~sikernel.errors.SIKernelWarning`
+    (the FEC of every generation cannot correct it).
 
     Parameters
     ----------
@@ -233,10 +238,22 @@ def check_ber(name: str, value: object) -> float:
     -------
     float
     """
+    from ..power.budget import max_ber
+
     x = _validate.finite_scalar(name, value)
     if not 0.0 < x < 0.5:
         raise SIKernelError(f"{name}={value!r} is not a bit error ratio in (0, 0.5); "
                             "give e.g. 1e-5 (802.3ck C2M) or 1e-4 (802.3df 200G)")
+    lim = max_ber(4)
+    if x >= lim:
+        raise SIKernelError(f"{name}={value!r} is at or above {lim:.4g}, where the PAM4 error relation "
+                            "of every study lane reaches Q = 0 (no eye at all); give a raw BER the "
+                            "link's FEC corrects, e.g. 1e-5 (802.3ck C2M) or 1e-4 (802.3df 200G)")
+    if x > KP4_PRE_FEC_BER_LIMIT:
+        warnings.warn(f"{name}={value!r} is above {KP4_PRE_FEC_BER_LIMIT:g}, the highest raw BER the "
+                      "study's RS(544,514) FEC corrects to its frame-loss target (IEEE 802.3 Clause "
+                      "91): the ports are priced for links whose FEC fails", SIKernelWarning,
+                      stacklevel=2)
     return x
 
 
