@@ -314,3 +314,22 @@ def test_json_and_hdf5_carry_the_same_numbers(study, tmp_path):
     _same(js["checks"], back["checks"])
     assert not list(tmp_path.glob("*.tmp"))
     assert np.isfinite([p["w_per_port"] for p in back["ports"]]).all()
+
+
+def test_check_verdict_words():
+    """The printed table says where each check's model value stands (review, December 2026: the
+    1.6T LPO check printed 8.93 W vs 9-11 W like a pass)."""
+    from sikernel.system.result import check_verdict
+
+    base = {"kind": "module, out of sample", "unit": "W", "published": None}
+    assert check_verdict({**base, "model": 8.93, "published_low": 9.0, "published_high": 11.0}) == \
+        "1 % below the range"
+    assert check_verdict({**base, "model": 12.1, "published_low": 9.0, "published_high": 11.0}) == \
+        "10 % above the range"
+    assert check_verdict({**base, "model": 9.0, "published_low": 9.0, "published_high": 11.0}) == "in range"
+    point = {"kind": "system claim, out of sample", "unit": "W", "published_low": None,
+             "published_high": None}
+    assert check_verdict({**point, "model": 6.5, "published": 9.0}) == "x0.72 of published"
+    budget = {"kind": "consistency check", "unit": "dBm", "published_low": None, "published_high": None}
+    assert check_verdict({**budget, "model": 14.0, "published": 12.5}) == "1.5 dB to spare"
+    assert check_verdict({**budget, "model": 11.0, "published": 12.5}) == "short by 1.5 dB"

@@ -108,14 +108,16 @@ class StudyResult:
         for b in names:
             out.append(f"{b:22s}" + "".join(f" {p['blocks_w'].get(b, 0.0):11.2f}" for p in self.ports))
         if self.checks:
-            out += ["", "checks (model vs published; 'fitted' = the module side was fitted on it):"]
+            out += ["", "checks (model vs published; 'fitted' = the module side was fitted on it; the model "
+                    "at each generation's default inputs and paths, not at the overrides of this run):"]
             for c in self.checks:
                 pub = (f"{c['published_low']:g}-{c['published_high']:g}" if c.get("published_low") is not None
                        else f"{c['published']:g}")
                 unit = "" if c["unit"] == "1" else f" {c['unit']}"   # a ratio prints bare
                 # a consistency check compares with what the model itself needs (the link budget)
                 ref = "needed" if c["kind"] == "consistency check" else "published"
-                out.append(f"  [{c['kind']}] {c['label']}: model {c['model']:.3g}{unit} vs {ref} {pub}{unit}")
+                out.append(f"  [{c['kind']}] {c['label']}: model {c['model']:.3g}{unit} vs {ref} {pub}{unit}"
+                           f" ({check_verdict(c)})")
                 if c.get("counts"):
                     out.append(f"      {ref} counts: {c['counts']}; model: {c.get('model_quantity', '')}")
         for g, t in self.tornado.items():
@@ -128,6 +130,37 @@ class StudyResult:
                 out.append("  with the host SerDes divided by its held-out 200G over-prediction "
                            f"(x{h['bias']:.2f}, a sensitivity): {h['saving_w']:.0f} W")
         return "\n".join(out)
+
+
+def check_verdict(c: dict[str, Any]) -> str:
+    """How a check's model value stands against its reference, in words for the printed table.
+
+    A range: "in range", or how far below / above it (%); a single published value: the ratio
+    ``model / published``; a consistency check (the model against what its own link budget needs):
+    the margin, in the check's unit.
+
+    Parameters
+    ----------
+    c : dict
+        One entry of :attr:`StudyResult.checks`.
+
+    Returns
+    -------
+    str
+    """
+    m = float(c["model"])
+    if c["kind"] == "consistency check":
+        d = m - float(c["published"])
+        unit = "" if c["unit"] == "1" else f" {c['unit'].replace('dBm', 'dB')}"
+        return f"{d:.3g}{unit} to spare" if d >= 0 else f"short by {-d:.3g}{unit}"
+    lo, hi = c.get("published_low"), c.get("published_high")
+    if lo is not None and hi is not None:
+        if m < lo:
+            return f"{100.0 * (1.0 - m / lo):.0f} % below the range"
+        if m > hi:
+            return f"{100.0 * (m / hi - 1.0):.0f} % above the range"
+        return "in range"
+    return f"x{m / float(c['published']):.2f} of published"
 
 
 def nan_to_none(x: Any) -> Any:
@@ -156,4 +189,4 @@ def nan_to_none(x: Any) -> Any:
     return x
 
 
-__all__ = ["BANDED", "LANES_PER_SWITCH", "RATES_GBPS", "StudyResult", "nan_to_none"]
+__all__ = ["BANDED", "LANES_PER_SWITCH", "RATES_GBPS", "StudyResult", "check_verdict", "nan_to_none"]
