@@ -153,6 +153,30 @@ def test_readme_opens_with_the_generated_answer():
     assert (root / img).is_file() and (root / img).stat().st_size < 200_000
 
 
+def test_docs_ports_table_from_a_result(study):
+    """The generated per-port table of docs 6.5: one row per port, the bare host channel's loss is
+    build_channel's at Nyquist, the equalised loss and W per port are the result's, and the draws
+    that do not close are counted as the result counts them."""
+    from sikernel.system.channels import DEFAULT_PATHS, build_channel
+    from sikernel.system.readme import ports_table
+    from sikernel.system.standards import generation
+
+    lines = ports_table(study)
+    rows = [ln for ln in lines if ln.startswith("| 51.2T") or ln.startswith("| 102.4T")]
+    assert len(rows) == len(study.ports)
+    for p, row in zip(study.ports, rows, strict=True):
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        g = generation(p["lane_gbps"])
+        bare = float(build_channel(DEFAULT_PATHS[p["architecture"]], g.baud).il_db(g.baud / 2.0))
+        assert cells[:2] == [p["generation"], p["architecture"]]
+        assert float(cells[2]) == pytest.approx(bare, abs=0.05)
+        assert float(cells[3]) == pytest.approx(p["host_il_db"], abs=0.05)
+        assert float(cells[3]) >= float(cells[2]) - 0.05  # a linear path only adds loss
+        assert cells[4].startswith(f"{p['w_per_port']:.2f} (")
+        assert cells[6] == f"{p['mc_not_closing_draws']} of {p['mc_draws']}"
+    assert any("Ring driver `C_out` by its rule" in ln for ln in lines)
+
+
 def test_readme_block_from_a_result(study):
     from sikernel.system.readme import BEGIN, END, answer_block, replace_block
 

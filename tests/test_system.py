@@ -327,3 +327,23 @@ def test_point_values_are_the_assumptions_points():
         a = assumptions(g)
         v = point_values(g)
         assert v.keys() == a.keys() and all(v[k] == a[k].value for k in a)
+
+
+def test_docs_channel_losses_are_current():
+    """docs 6.2 types the host channels' loss at Nyquist (bare, and with the LPO linear path): the
+    figures must be those of build_channel / with_linear_path at the point values (review,
+    December 2026: the table still showed 17.7 / 24.9 dB after the channels moved to 18.1 / 25.4)."""
+    from sikernel.system.assumptions import point_values
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "energy-model.md").read_text()
+    rates = [generation(n) for n in ("51.2T", "102.4T")]
+    for name in ("pluggable", "npo", "cpo"):
+        il = [float(build_channel(DEFAULT_PATHS[name], g.baud).il_db(g.baud / 2.0)) for g in rates]
+        assert f"| {il[0]:.1f} / {il[1]:.1f} dB |" in doc, (name, il)
+    lpo = []
+    for g in rates:
+        v = point_values(g)
+        ch = with_linear_path(build_channel(DEFAULT_PATHS["lpo"], g.baud), g.baud,
+                              v["linear_f3db_over_baud"], v["linear_penalty_db"])
+        lpo.append(float(ch.il_db(g.baud / 2.0)))
+    assert f"sees {lpo[0]:.1f} / {lpo[1]:.1f} dB" in doc, lpo

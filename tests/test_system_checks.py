@@ -18,7 +18,8 @@ Claims without a bound, and why:
 
 Sensitivity the bounds cannot resolve (docs 6.4.1/6.4.3): with the ring driver's C_out solved
 self-consistently by its own rule (209 fF instead of the fixed 60 fF), the NVIDIA 1.6T CPO port
-goes 6.68 -> 8.98 W; both are inside ``PORT_CLAIM_FACTOR`` of ~9 W, so this check does not
+goes from about 6.5 to 8.8 W (the README's generated sensitivity line); both are inside
+``PORT_CLAIM_FACTOR`` of ~9 W, so this check does not
 decide that modelling choice.
 """
 

@@ -208,6 +208,7 @@ def tables_block(res: Any) -> str:
         out.append(f"| {c['label']}{what} | {c['kind']} | {c['model']:.3g} {c['unit']} | {pub} {c['unit']} | "
                    f"{c['ratio_to_mid']:.2f} | {c['source']} |")
     out.append("")
+    out += ports_table(res)
     for g, t in res.tornado.items():
         out += [f"Tornado, {g}: CPO saving {t['base_w']:.0f} W per switch at the point values.", "",
                 "| input | low → saving W | high → saving W | swing W |", "|---|---|---|---|"]
@@ -217,6 +218,54 @@ def tables_block(res: Any) -> str:
         out.append("")
     out.append(DOCS_END)
     return "\n".join(out)
+
+
+def ports_table(res: Any) -> list[str]:
+    """Markdown lines: every port at its point values, with the channel it is priced over.
+
+    Columns: the bare host channel's insertion loss at Nyquist
+    (:func:`sikernel.system.channels.build_channel` of the architecture's default path), the loss
+    the switch SerDes equalises (``host_il_db``: the host channel and, where nothing retimes, the
+    module's linear path), W per port and the saving against the pluggable with their bands, and
+    how many Monte Carlo draws do not close (their energy is held at the last closing point, a
+    lower bound); then the 200G CPO port with the ring driver's ``C_out`` solved with its tail
+    current (:func:`_c_out_rule_alternative`).
+
+    Parameters
+    ----------
+    res : StudyResult
+
+    Returns
+    -------
+    list of str
+    """
+    from .architectures import get_architecture
+    from .channels import DEFAULT_PATHS, build_channel
+    from .standards import generation
+
+    out = ["Ports at the point values (the figures sections 6.2-6.5 refer to):", "",
+           "| generation | architecture | host channel IL (dB) | "
+           "IL the switch SerDes equalises, egress end (dB) | "
+           "W per port (p10–p90) | saving vs pluggable (p10–p90) | draws not closing |",
+           "|---|---|---|---|---|---|---|"]
+    for p in res.ports:
+        g = generation(p["lane_gbps"])
+        spec = DEFAULT_PATHS[get_architecture(p["architecture"]).path]
+        bare = float(build_channel(spec, g.baud).il_db(g.baud / 2.0))
+        sv = ("--" if p["architecture"] == "pluggable" else
+              f"{p['saving_vs_pluggable_pct']:.1f} % ({p['saving_vs_pluggable_pct_p10']:.0f}–"
+              f"{p['saving_vs_pluggable_pct_p90']:.0f})")
+        out.append(f"| {p['generation']} | {p['architecture']} | {bare:.1f} | {p['host_il_db']:.1f} | "
+                   f"{p['w_per_port']:.2f} ({p['w_per_port_p10']:.2f}–{p['w_per_port_p90']:.2f}) | {sv} | "
+                   f"{p['mc_not_closing_draws']} of {p['mc_draws']} |")
+    out.append("")
+    alt = _c_out_rule_alternative(res)
+    if alt is not None:
+        out += [f"Ring driver `C_out` by its rule (6.4.1 (i)): {alt['c_out_rule_f'] * 1e15:.0f} fF "
+                f"instead of {alt['c_out_point_f'] * 1e15:.0f} fF puts the 200G CPO port at "
+                f"{alt['cpo_w']:.2f} W and its saving vs the pluggable at {100.0 * alt['saving']:.1f} %.",
+                ""]
+    return out
 
 
 def crosstalk_effect_block(res: Any, res_off: Any) -> str:
