@@ -165,8 +165,8 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
                             f"known: {', '.join(ARCH_NAMES)}")
     archs = list(dict.fromkeys(get_architecture(a).name for a in architectures))
     unc.check_n_draws(n_draws)
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
-        raise SIKernelError(f"seed={seed!r} must be a whole number")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise SIKernelError(f"seed={seed!r} must be a whole number >= 0 (NumPy seeds are non-negative)")
     if paths is not None:
         for k, v in paths.items():
             if not isinstance(v, PathSpec):

@@ -177,6 +177,42 @@ def test_docs_ports_table_from_a_result(study):
     assert any("Ring driver `C_out` by its rule" in ln for ln in lines)
 
 
+def test_same_serdes_sensitivity_from_a_result(study):
+    """The README's "same SerDes on every architecture" line: the switch SerDes blocks' difference
+    between the pluggable and the CPO port, times the ports of the switch, summed by hand here."""
+    from sikernel.system.readme import answer_block, same_serdes_sensitivity
+
+    got = dict(same_serdes_sensitivity(study))
+    assert set(got) == {p["generation"] for p in study.ports}
+    for g, w in got.items():
+        plug = next(p for p in study.ports if p["generation"] == g and p["architecture"] == "pluggable")
+        cpo = next(p for p in study.ports if p["generation"] == g and p["architecture"] == "cpo")
+        by_hand = 0.0
+        for k in plug["blocks_w"]:
+            if k.startswith("switch_serdes"):
+                by_hand += plug["blocks_w"][k] * cpo["ports_per_switch"]
+        for k in cpo["blocks_w"]:
+            if k.startswith("switch_serdes"):
+                by_hand -= cpo["blocks_w"][k] * cpo["ports_per_switch"]
+        assert w == pytest.approx(by_hand, rel=1e-12) and w > 0.0
+        assert f"{w:.0f} W lower at {g}" in answer_block(study, "fig.png")
+
+
+def test_printed_table_says_which_draws_do_not_close(study):
+    """Review (December 2026): draws that do not close were only in the JSON; the printed table
+    now names every port that has some (their upper bands are lower bounds), and only those."""
+    import dataclasses
+
+    text = study.table()
+    failing = [p for p in study.ports if p["mc_not_closing_draws"]]
+    for p in failing:
+        assert (f"{p['mc_not_closing_draws']} of {p['mc_draws']} draws of the {p['generation']} "
+                f"{p['architecture']} port") in text
+    assert ("do not close; they are held at the last closing point" in text) == bool(failing)
+    clean = dataclasses.replace(study, ports=[{**p, "mc_not_closing_draws": 0} for p in study.ports])
+    assert "do not close; they are held" not in clean.table()
+
+
 def test_readme_block_from_a_result(study):
     from sikernel.system.readme import BEGIN, END, answer_block, replace_block
 

@@ -347,3 +347,29 @@ def test_docs_channel_losses_are_current():
                               v["linear_f3db_over_baud"], v["linear_penalty_db"])
         lpo.append(float(ch.il_db(g.baud / 2.0)))
     assert f"sees {lpo[0]:.1f} / {lpo[1]:.1f} dB" in doc, lpo
+
+
+def test_module_node_error_names_module_node():
+    """Review (December 2026): `--module-node 2` said 'unknown node_nm=2.0'."""
+    with pytest.raises(SIKernelError, match=r"unknown module_node_nm=2: module_node_nm is the CMOS node"):
+        generation("51.2T", module_node_nm=2)
+    with pytest.raises(SIKernelError, match=r"unknown node_nm=9: node_nm is the CMOS node"):
+        generation("51.2T", node_nm=9)
+
+
+@pytest.mark.parametrize("kw,match", [({"seed": -1}, r"seed=-1 must be a whole number >= 0"),
+                                      ({"n_draws": 10**8}, r"n_draws=100000000 must be a whole number in "
+                                                           r"\[2, 200000\]"),
+                                      ({"n_draws": 1}, r"n_draws=1 must be")])
+def test_run_study_seed_and_draws_checked_first(kw, match, monkeypatch):
+    """Review (December 2026): a negative seed said 'expected non-negative integer' (no value) and
+    10^8 draws ran out of memory; both refused before any link is priced."""
+    import sikernel.system.account as account
+    from sikernel.study import run_study
+
+    def boom(*a, **k):
+        raise AssertionError("a link was priced before the arguments were checked")
+
+    monkeypatch.setattr(account, "PortModel", boom)
+    with pytest.raises(SIKernelError, match=match):
+        run_study(**kw)

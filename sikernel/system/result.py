@@ -100,6 +100,13 @@ class StudyResult:
                        f"{p['w_per_port']:6.2f} [{p['w_per_port_p10']:6.2f}, {p['w_per_port_p90']:6.2f}] "
                        f"{p['pj_per_bit']:6.2f} {p['switch_tbps']:6.1f}T {p['w_per_switch']:7.0f} "
                        f"[{p['w_per_switch_p10']:6.0f}, {p['w_per_switch_p90']:6.0f}] {svt:>22s}")
+        failing = [p for p in self.ports if p.get("mc_not_closing_draws")]
+        if failing:
+            out.append("note: " + "; ".join(f"{p['mc_not_closing_draws']} of {p['mc_draws']} draws of the "
+                                            f"{p['generation']} {p['architecture']} port"
+                                            for p in failing)
+                       + " do not close; they are held at the last closing point, so those upper bands "
+                       "are lower bounds (JSON: mc_not_closing_by_input)")
         names = list(dict.fromkeys(b for p in self.ports for b in p["blocks_w"]))
         heads = "".join(f" {p['architecture'][:7] + '/' + format(p['lane_gbps'], '.0f'):>11s}"
                         for p in self.ports)

@@ -276,8 +276,12 @@ def check_generation(gen: Generation) -> Generation:
     """
     from ..power.technology import get_technology
 
-    get_technology(gen.node_nm)
-    get_technology(gen.module_node_nm)
+    for name in ("node_nm", "module_node_nm"):
+        try:
+            get_technology(getattr(gen, name))
+        except SIKernelError as exc:  # name the field the user set, not the preset lookup's argument
+            msg = str(exc).replace("node_nm=", f"{name}=", 1).replace("node_nm is", f"{name} is", 1)
+            raise SIKernelError(msg) from None
     lane = _validate.positive("lane_gbps", gen.lane_gbps)
     port = _validate.positive("port_gbps", gen.port_gbps)
     _validate.positive("lane_line_gbps", gen.lane_line_gbps)
