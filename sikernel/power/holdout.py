@@ -176,6 +176,21 @@ HELD_OUT: tuple[HeldOutDesign, ...] = (
         "insertion loss at Nyquist; PAM4 (106.25 GBd) and BER 1e-4 assumed; family chosen by the model "
         "(auto), TX kind the default (ffe)"),
     HeldOutDesign(
+        "E. Chong et al., 3 nm 224G long-reach receiver", 3, 224.0, "pam4", 40.0, 1.39,
+        'E. Chong, J. Pike, T. Y. Goh, R. Nikjah, D. Berton et al., "C25.4 A 1.39pJ/bit 224Gb/s '
+        'PAM-4 Long-Reach SerDes Receiver in 3nm FinFET", Symposium on VLSI Technology and Circuits '
+        "2026, session C25 (title from the official VLSI 2026 technical program, "
+        "https://www.vlsisymposium.org/wp-content/uploads/2026/05/VLSI26_Program_Finalv2.pdf, as copied "
+        "in the public bibliography corpus HatrixXXX/survey, 10_corpus/VLSI/papers.csv, row "
+        "VLSI-2026-P0080; no DOI yet; the paper not read)",
+        "M",
+        "RX only; rate, energy, modulation, node and 'long-reach' from the program title; loss not in "
+        "the title: 'long-reach' -> 40 dB at Nyquist, the 802.3dj 200GBASE-KR1 die-to-die budget "
+        "(stated at 53.125 GHz; taken at 56 GHz, as the Pfaff row's 40 dB); BER 1e-4 assumed; what "
+        "the 1.39 pJ/b covers (DSP datapath, PLL) is not in the title; family chosen by the model "
+        "(auto)",
+        scope="rx"),
+    HeldOutDesign(
         "J. Kim et al. (Intel), 10 nm 224G DAC TX", 10, 224.0, "pam4", 20.0, 1.7,
         'J. Kim et al., "A 224Gb/s DAC-Based PAM-4 Transmitter with 8-Tap FFE in 10nm CMOS", '
         "IEEE ISSCC 2021, session 8 (journal version: IEEE JSSC 57(1), pp. 6-20, 2022, "
@@ -323,6 +338,84 @@ def markdown(res: HeldOutResult | None = None) -> str:
         lines.append(f"| {d.name} | {d.node_nm:g} | {d.bit_rate_gbps:g} | {d.loss_db:g} | {d.scope} | "
                      f"{d.energy_pj_per_bit:.3g} | {p_txt} | {r_txt} | {a if closes else 'none'} | "
                      f"{d.confidence} | {d.note} | {d.source.replace('|', '/')} |")
+    return "\n".join(lines)
+
+
+def without_dsp_datapath(coefficients: EnergyCoefficients | None = None,
+                         designs: tuple[HeldOutDesign, ...] = HELD_OUT) -> list[dict[str, object]]:
+    """The goal-class held-out rows whose receiver the model prices as an ADC-DSP one, without its datapath.
+
+    A diagnostic, not a scope change: for every H/M row of :data:`GOAL_RATE_CLASS` whose published
+    figure includes a receiver ("txrx" or "rx") and for which the model chooses the DSP family, the
+    model's energy at the same point with the receiver's digital datapath
+    (:data:`sikernel.power.budget.DIGITAL_RX_BLOCKS`: RX FFE, DFE, MLSD, adaptation and digital CDR)
+    left out -- the same receiver, design chosen on TX + RX as always; what a paper's "analog
+    part" figure would cover.  Where this alone reaches the published total, the over-prediction is
+    not in the DSP datapath (or the figure leaves more out than the datapath).
+
+    Parameters
+    ----------
+    coefficients : EnergyCoefficients, optional
+        Default: the calibrated set.
+    designs : tuple of HeldOutDesign, optional
+        Default :data:`HELD_OUT`.
+
+    Returns
+    -------
+    list of dict
+        Per row: ``name``, ``scope``, ``published_pj_per_bit``, ``model_pj_per_bit``,
+        ``datapath_pj_per_bit`` (the blocks left out), ``without_datapath_pj_per_bit`` and
+        ``ratio_without_datapath`` (that over the published figure).
+    """
+    from ..errors import LinkNotClosingError
+    from .api import energy_per_bit
+    from .budget import DIGITAL_RX_BLOCKS
+
+    co = DEFAULT_COEFFICIENTS if coefficients is None else coefficients
+    out: list[dict[str, object]] = []
+    for d in designs:
+        if d.rate_class != GOAL_RATE_CLASS or d.confidence not in GOAL_CONFIDENCE \
+                or d.scope not in ("txrx", "rx"):
+            continue
+        try:
+            e = energy_per_bit(loss_db=d.loss_db, baud=d.baud, modulation=d.modulation,
+                               node_nm=d.node_nm, target_ber=d.target_ber, coefficients=co,
+                               scope=d.scope, tx_architecture=d.tx_architecture,
+                               architecture=d.architecture)
+        except LinkNotClosingError:
+            continue
+        if e.architecture != "dsp":
+            continue
+        dp = float(sum(e.blocks[b] for b in DIGITAL_RX_BLOCKS))
+        rest = e.total_pj_per_bit - dp
+        out.append({"name": d.name, "scope": d.scope, "published_pj_per_bit": d.energy_pj_per_bit,
+                    "model_pj_per_bit": e.total_pj_per_bit, "datapath_pj_per_bit": dp,
+                    "without_datapath_pj_per_bit": rest,
+                    "ratio_without_datapath": rest / d.energy_pj_per_bit})
+    return out
+
+
+def without_dsp_datapath_markdown(rows: list[dict[str, object]] | None = None) -> str:
+    """Markdown table of :func:`without_dsp_datapath` (docs, held-out section).
+
+    Parameters
+    ----------
+    rows : list of dict, optional
+        Default: :func:`without_dsp_datapath` with the shipped coefficients.
+
+    Returns
+    -------
+    str
+        Markdown.
+    """
+    rows = without_dsp_datapath() if rows is None else rows
+    lines = ["| 200G-class row (model family dsp) | scope | published pJ/b | model pJ/b | of which DSP "
+             "datapath | model without it | ratio without it |",
+             "|---|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r['name']} | {r['scope']} | {r['published_pj_per_bit']:.3g} | "
+                     f"{r['model_pj_per_bit']:.2f} | {r['datapath_pj_per_bit']:.2f} | "
+                     f"{r['without_datapath_pj_per_bit']:.2f} | {r['ratio_without_datapath']:.2f} |")
     return "\n".join(lines)
 
 
@@ -527,9 +620,11 @@ if __name__ == "__main__":  # pragma: no cover
     print(markdown())
     print()
     print(spread_markdown())
+    print()
+    print(without_dsp_datapath_markdown())
 
 
 __all__ = ["GOAL_CONFIDENCE", "GOAL_RATE_CLASS", "HELD_OUT", "HELD_OUT_BER", "LR56_BER",
            "LR56_BER_SENSITIVITY", "RATE_CLASSES", "SPREAD_56G", "SPREAD_56G_ADC_DOI", "HeldOutDesign",
            "HeldOutResult", "Spread56G", "adc_check_56g", "markdown", "predict_held_out",
-           "spread_56g", "spread_markdown"]
+           "spread_56g", "spread_markdown", "without_dsp_datapath", "without_dsp_datapath_markdown"]
