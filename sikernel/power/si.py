@@ -562,6 +562,85 @@ def dsp_mmse(fe: dict[str, Any], n_pre: int, n_post: int, s: SISettings,
                 noise_acf=acf, snr_tx_db=s.snr_tx_db, b_max=DSP_DFE_BMAX)
 
 
+#: RX FFE of the 802.3dj KR reference receiver (P802.3dj Annex 178A draft, the ``802.3dj-kr`` COM
+#: preset): 5 pre-cursor and 10 post-cursor taps -- the length :func:`mmse_front_end` is solved for
+#: by default
+REFERENCE_RX_FFE: tuple[int, int] = (5, 10)
+
+
+def mmse_front_end(ps: PulseSet, s: SISettings | None = None,
+                   rx_ffe: tuple[int, int] = REFERENCE_RX_FFE) -> dict[str, Any]:
+    """The TX FFE, CTLE and sampling phase that maximise an RX FFE receiver's MMSE FOM (178A's rule).
+
+    802.3dj's COM (P802.3dj Annex 178A draft) chooses the transmitter FFE and the CTLE by the figure
+    of merit *after* its reference receiver's RX FFE and 1-tap DFE; :func:`_dsp_rows` instead keeps
+    the front end a 1-tap-DFE slicer receiver would choose (:func:`_grid_family`), because an
+    ADC receiver pays for a weak CTLE in converter resolution, which COM does not price (the
+    quantisation noise reaches the slicer through the RX FFE's noise gain).  This search is the
+    diagnostic that measures what that costs at the reference noise (docs/energy-model.md, "The
+    DSP receiver's front end against 802.3dj COM"); the tables do not use it.
+
+    Every CTLE setting of the pulse set, every TX FFE setting of :func:`tx_grid` and every sampling
+    phase within half a UI of the CTLE pulse's peak are tried; the RX FFE (``rx_ffe`` pre and post
+    taps) and the DFE tap (limit :data:`DSP_DFE_BMAX`) are the joint MMSE solution
+    (:func:`sikernel.eq.mmse.mmse_batch`) against the reference receiver's thermal noise
+    (``s.eta0_v2_per_hz`` through RX AFE and CTLE, :func:`sikernel.eq.mmse.noise_acf_from_psd`) and
+    TX noise (``s.snr_tx_db``), with COM's level mismatch ``s.r_lm``; no RX FFE tap limit and no
+    crosstalk.
+
+    Parameters
+    ----------
+    ps : PulseSet
+        Basis pulses and noise of the channel (:func:`pulse_set`).
+    s : SISettings, optional
+        Reference-receiver parameters; default :func:`settings_for` of ``ps.baud``.
+    rx_ffe : tuple of int
+        (pre, post) RX FFE taps; default the 802.3dj reference receiver's (5, 10).
+
+    Returns
+    -------
+    dict
+        ``fom_db`` (the MMSE FOM at the optimum, dB, 93A-36 form ``20 log10(R_LM/(L-1)/sqrt(MSE))``
+        with the main cursor normalised to 1), ``ctle_index``, ``gdc_db``, ``tx_taps``,
+        ``tx_offsets``, ``cursor_index`` (sample index of the sampling instant in the pulse before
+        the TX FFE, as :func:`dsp_front_end` takes it).
+    """
+    from ..eq import filters
+    from ..eq.mmse import mmse_batch, noise_acf_from_psd
+
+    s = settings_for(ps.baud, s)
+    n_pre, n_post = (int(v) for v in rx_ffe)
+    m = ps.samples_per_ui
+    offs, grid = tx_grid()
+    n_pre_tx = int(np.count_nonzero(offs < 0))
+    fn = np.linspace(0.0, 2.0 * ps.baud, 2049)
+    hr = filters.rx_afe_filter(fn, s.f_r_ratio * ps.baud)
+    b1c, b2c = _ctle_basis(fn, ps.baud, s)
+    mod = {2: "nrz", 3: "pam3", 4: "pam4", 6: "pam6", 8: "pam8"}[ps.levels]
+    best: dict[str, Any] | None = None
+    for k in range(ps.weights.shape[0]):
+        pulse = (ps.weights[k] @ ps.basis) * s.a_ref_v
+        acf = noise_acf_from_psd(fn, s.eta0_v2_per_hz, ps.baud, 40,
+                                 h_filter=hr * (ps.weights[k, 0] * b1c + b2c))
+        ipk = int(np.argmax(pulse))
+        for ix in range(max(ipk - m // 2, 0), min(ipk + m // 2 + 1, pulse.size)):
+            cur = pulse[ix % m::m]
+            main = ix // m + n_pre_tx
+            rows = np.array([np.convolve(r, cur) for r in grid])
+            ok = rows[:, main] > 0
+            if not ok.any():
+                continue
+            res = mmse_batch(rows[ok], main, n_pre, n_post, 1, modulation=mod, rlm=s.r_lm,
+                             noise_acf=acf, snr_tx_db=s.snr_tx_db, b_max=DSP_DFE_BMAX)
+            f = float(res.fom_db[res.best])
+            if best is None or f > best["fom_db"]:
+                best = {"fom_db": f, "ctle_index": k, "gdc_db": float(ps.gdc_db[k]),
+                        "tx_taps": grid[ok][res.best].copy(), "tx_offsets": offs, "cursor_index": ix}
+    if best is None:  # pragma: no cover - a pulse always has a positive peak
+        raise SIKernelError("no TX FFE x CTLE setting gives a positive main cursor")
+    return best
+
+
 def mlsd_gain_db(b1: float) -> float:
     """SNR credit of MLSD over the 1-tap DFE on the response ``1 + b1·D``: ``10 log10(1 + b1²)`` dB.
 
@@ -728,6 +807,7 @@ __all__ = [
     "DSP_DFE_BMAX",
     "DSP_MMSE_NOISE_DB",
     "F_R_REFERENCE",
+    "REFERENCE_RX_FFE",
     "TX_AXES",
     "TX_SUBSETS",
     "PulseSet",
@@ -736,6 +816,7 @@ __all__ = [
     "dsp_front_end",
     "dsp_mmse",
     "f_r_ratio_for",
+    "mmse_front_end",
     "op_table",
     "pulse_set",
     "settings_for",
