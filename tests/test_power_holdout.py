@@ -206,6 +206,38 @@ def test_analog_part_reaches_the_published_totals(without_datapath):
             assert line in doc, line
 
 
+#: the 100G-class rows (XSR SerDes; not held to the 200G goal): the 3 nm one is checked against the
+#: 1.5x criterion (its published 0.9 pJ/b is the reference; measured 0.94x, 0.71x at BER 1e-4 where
+#: the linear family closes, 1.13x at 1e-9); the 28 nm one is over-predicted (2.35x, its TX
+#: serializer and clocking at 56 GBd in 28 nm) and only guarded (model output, not a goal)
+HELD_OUT_100G_WITHIN_GOAL = ("A. Chowdhury et al., 3 nm 113G XSR SerDes",)
+HELD_OUT_100G_GUARD = 3.0
+
+
+def test_100g_rows(held):
+    rows = [(d, r, a) for d, r, a in zip(held.designs, held.ratio, held.architecture, strict=True)
+            if d.rate_class == "100G"]
+    assert {d.name for d, _, _ in rows} >= set(HELD_OUT_100G_WITHIN_GOAL) and len(rows) == 2
+    for d, r, a in rows:
+        assert d.channel_kind == "xsr" and a in ("linear", "analog"), (d.name, a)
+        assert np.isfinite(r), d.name
+        factor = max(r, 1.0 / r)
+        bound = HELD_OUT_GOAL if d.name in HELD_OUT_100G_WITHIN_GOAL else HELD_OUT_100G_GUARD
+        assert factor <= bound, (d.name, r)
+
+
+def test_held_out_channel_kind_reaches_the_model(held):
+    """The xsr rows are priced on the xsr channel: the host channel of the same loss (BGA packages)
+    prices the 3 nm XSR SerDes differently (a dropped channel_kind would not be noticed otherwise)."""
+    from sikernel.power import energy_per_bit
+
+    d = next(d for d in holdout.HELD_OUT if d.name == HELD_OUT_100G_WITHIN_GOAL[0])
+    p = next(p for x, p in zip(held.designs, held.predicted_pj_per_bit, strict=True) if x is d)
+    kw = dict(loss_db=d.loss_db, baud=d.baud, node_nm=d.node_nm, target_ber=d.target_ber)
+    assert math.isclose(p, energy_per_bit(channel_kind="xsr", **kw).total_pj_per_bit, rel_tol=1e-12)
+    assert not math.isclose(p, energy_per_bit(channel_kind="host", **kw).total_pj_per_bit, rel_tol=1e-3)
+
+
 def _class_56g(held):
     return [(d, p, r, a) for d, p, r, a in zip(held.designs, held.predicted_pj_per_bit, held.ratio,
                                                held.architecture, strict=True)
@@ -316,7 +348,9 @@ def test_56g_adc_check():
 
 @pytest.mark.parametrize("kw,match", [
     ({"architecture": "adc"}, "architecture"),
-    ({"rate_class": "100G"}, "rate_class"),
+    ({"rate_class": "400G"}, "rate_class"),
+    ({"rate_class": "100G"}, "outside rate class"),
+    ({"channel_kind": "board"}, "channel_kind"),
     ({"scope": "both"}, "scope"),
     ({"rate_class": "200G"}, "outside rate class"),
 ])

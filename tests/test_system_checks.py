@@ -250,7 +250,7 @@ def test_held_out_bias_sensitivity(study):
     assert math.isclose(bias, want, rel_tol=1e-12) and f"{len(r)} held-out 200G" in src
     assert study.inputs["serdes_held_out_bias"] == bias
     assert set(study.tornado) == {"51.2T", "102.4T"}
-    assert "held_out_bias" not in study.tornado["51.2T"]  # no held-out designs at 100G/lane
+    assert "held_out_bias" not in study.tornado["51.2T"]  # no held-out bias applied at 100G/lane
     for t in [study.tornado["102.4T"]]:
         h = t["held_out_bias"]
         assert h["bias"] == bias and math.isclose(h["serdes_factor"], 1.0 / bias, rel_tol=1e-12)

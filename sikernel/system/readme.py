@@ -94,8 +94,7 @@ def answer_block(res: Any, figure: str) -> str:
                      "(geometric mean). "
                      "With every host-SerDes energy divided by that (a sensitivity, not a correction), the "
                      "CPO saving would be " + ", ".join(f"{t['saving_w']:.0f} W at {g}" for g, t in bias)
-                     + " (no held-out evidence at 100G/lane, where the leave-one-out predictions of the "
-                     "100-120 Gb/s designs are not high on average).")
+                     + f" ({_held_out_100g_text()}).")
     same = same_serdes_sensitivity(res)
     if same:
         lines.append("Each architecture's switch SerDes is priced for its own host channel (a design, or a "
@@ -124,6 +123,20 @@ def answer_block(res: Any, figure: str) -> str:
                  "the former `architectures` list (per-link rows of the switch end) is still there.")
     lines += ["", END]
     return "\n".join(lines)
+
+
+def _held_out_100g_text() -> str:
+    """Why no held-out bias is applied at 100G/lane, with the 100G-class held-out ratios (generated)."""
+    from ..power import holdout
+    from .uncertainty import _held_out_ratios
+
+    names, classes, ratio = _held_out_ratios()
+    node = {d.name: d.node_nm for d in holdout.HELD_OUT}
+    rows = [(node[n], r) for n, c, r in zip(names, classes, ratio, strict=True) if c == "100G"]
+    held = ", ".join(f"×{r:.2f} ({nm:g} nm)" for nm, r in rows)
+    return ("no bias applied at 100G/lane: the held-out 100G-class XSR SerDes are predicted at "
+            f"{held}, and the leave-one-out predictions of the 100-120 Gb/s calibration designs are "
+            "not high on average")
 
 
 def same_serdes_sensitivity(res: Any) -> list[tuple[str, float]]:
