@@ -113,7 +113,8 @@ def test_out_of_sample_bailly_system_saving(study):
 
 # -- CPO system claims (issue 11): computed and reported; bounded loosely where the model is inside --
 _NEW_CLAIMS = ("nvidia_cpo_w_per_1p6t", "nvidia_pluggable_w_per_1p6t", "nvidia_ratio", "davisson_saving",
-               "bailly_meta_w_per_800g", "bailly_meta_optics_saving", "mrm_driver_200g_pj", "els_w_per_laser")
+               "bailly_meta_w_per_800g", "bailly_meta_optics_saving", "mrm_driver_200g_pj",
+               "linear_tia_112g_pj", "els_w_per_laser")
 
 
 def _keyed(study, key):
@@ -172,6 +173,17 @@ def test_out_of_sample_ratio_claim(study):
 def test_out_of_sample_ring_driver_component(study):
     c = _keyed(study, "mrm_driver_200g_pj")
     assert 1 / COMPONENT_FACTOR <= c["ratio_to_mid"] <= COMPONENT_FACTOR, c
+
+
+def test_out_of_sample_tia_component(study):
+    """The 100G engine TIA per bit (fitted on module splits) against a published 112G linear TIA chip,
+    and it is the account's own TIA block (W per port / lanes / lane rate)."""
+    c = _keyed(study, "linear_tia_112g_pj")
+    assert 1 / COMPONENT_FACTOR <= c["ratio_to_mid"] <= COMPONENT_FACTOR, c
+    p = study.port("cpo", 100)
+    lanes = p["port_gbps"] / p["lane_gbps"]
+    want = p["blocks_w"]["tia"] / lanes / (study.inputs["generations"]["51.2T"]["lane_line_gbps"] * 1e-3)
+    assert math.isclose(c["model"], want, rel_tol=RTOL_SAME), (c["model"], want)
 
 
 def test_els_per_laser_in_sample_reproduces_its_source(study):

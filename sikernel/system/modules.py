@@ -149,6 +149,15 @@ COMPONENT_FIGURES: dict[str, SystemClaim] = {
         "Ma et al., Micromachines 17(3):370, 2026, doi:10.3390/mi17030370 (abstract; simulation, H)",
         "dual-path driver + segmented MRM, 200 Gb/s PAM4",
         "102.4T ring driver per lane / 212.5 Gb/s"),
+    "linear_tia_112g_pj": SystemClaim(
+        "112G PAM4 linear TIA (28 nm CMOS), 0.61 pJ/b", 0.61, "pJ/b",
+        'ISSCC 2025 36.6, "A 112Gb/s 0.61pJ/b PAM-4 Linear TIA Supporting Extended PD-TIA Reach in 28nm '
+        "CMOS\" (title as indexed in the public bibliography corpus HatrixXXX/survey, "
+        "10_corpus/ISSCC/papers.csv; the paper not read, H)",
+        "one linear TIA channel, 112 Gb/s PAM4, 28 nm CMOS (title; whether output buffer and bias are "
+        "inside is not stated)",
+        "51.2T CPO engine TIA per lane / 106.25 Gb/s (the retimed module split's TIA share x "
+        "engine_tia_factor: fitted on module powers, not on this chip)"),
     "els_w_per_laser": SystemClaim(
         "ELS module electrical power per laser (Lumentum, ~12 W for 8 lasers), 1.5 W", 1.5, "W",
         "Lumentum CPO ELS module, '~250 mW per wavelength across eight wavelengths at ~12 W' "
