@@ -155,8 +155,8 @@ def test_held_out_markdown_in_docs(held):
             assert line in doc, line
 
 
-#: the rows whose published total the model's analog part alone (no DSP datapath) reaches: the docs'
-#: statement "no DSP energy law brings them within 1.5x"; a regression guard of model output
+#: the rows whose published total the model's analog part alone (no DSP datapath) reaches (the docs'
+#: statement, and the bound it puts on their datapath energy); a regression guard of model output
 ANALOG_PART_AT_OR_ABOVE_TOTAL = ("A. Mostafa et al., 5 nm 212.5G transceiver",
                                  "M. Gambhir et al., 3 nm 212.5G DSP transceiver",
                                  "E. Chong et al., 3 nm 224G long-reach receiver")
