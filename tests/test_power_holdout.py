@@ -201,7 +201,7 @@ def test_analog_part_reaches_the_published_totals(without_datapath):
         above = r["without_datapath_pj_per_bit"] >= r["published_pj_per_bit"]
         assert above == (r["name"] in ANALOG_PART_AT_OR_ABOVE_TOTAL), r
     doc = (Path(__file__).resolve().parents[1] / "docs" / "energy-model.md").read_text()
-    for line in holdout.without_dsp_datapath_markdown(without_datapath).splitlines():
+    for line in holdout.rows_markdown(without_datapath, holdout.WITHOUT_DSP_DATAPATH_COLUMNS).splitlines():
         if not line.startswith("|---"):
             assert line in doc, line
 
@@ -458,6 +458,6 @@ def test_dsp_datapath_check():
     from pathlib import Path
 
     doc = (Path(__file__).resolve().parents[1] / "docs" / "energy-model.md").read_text()
-    for line in holdout.dsp_datapath_markdown(rows).splitlines():
+    for line in holdout.rows_markdown(rows, holdout.DSP_DATAPATH_COLUMNS).splitlines():
         if not line.startswith("|---"):
             assert line in doc, line   # regression guard: the docs table is the generator's output

@@ -303,6 +303,24 @@ class HeldOutResult:
     architecture: tuple[str, ...]
 
 
+def _priced(d: HeldOutDesign, co: EnergyCoefficients):
+    """``energy_per_bit`` of a held-out design as a user calls it; None where no family closes it.
+
+    Bad input raises :class:`~sikernel.errors.SIKernelError` (propagates); the model's reach limit
+    (:class:`~sikernel.errors.LinkNotClosingError`) gives None.
+    """
+    from ..errors import LinkNotClosingError
+    from .api import energy_per_bit
+
+    try:
+        return energy_per_bit(loss_db=d.loss_db, baud=d.baud, modulation=d.modulation,
+                              node_nm=d.node_nm, target_ber=d.target_ber, coefficients=co,
+                              scope=d.scope, tx_architecture=d.tx_architecture,
+                              architecture=d.architecture, channel_kind=d.channel_kind)
+    except LinkNotClosingError:
+        return None
+
+
 def predict_held_out(coefficients: EnergyCoefficients | None = None,
                      designs: tuple[HeldOutDesign, ...] = HELD_OUT) -> HeldOutResult:
     """Predict every held-out design with the model as shipped (or with ``coefficients``).
@@ -324,25 +342,13 @@ def predict_held_out(coefficients: EnergyCoefficients | None = None,
         Bad input (re-raised); a design whose loss no family closes
         (:class:`~sikernel.errors.LinkNotClosingError`) is reported as NaN instead.
     """
-    from ..errors import LinkNotClosingError
-    from .api import energy_per_bit
-
     co = DEFAULT_COEFFICIENTS if coefficients is None else coefficients
     pred = np.empty(len(designs))
     arch: list[str] = []
     for i, d in enumerate(designs):
-        try:
-            e = energy_per_bit(loss_db=d.loss_db, baud=d.baud, modulation=d.modulation,
-                               node_nm=d.node_nm, target_ber=d.target_ber, coefficients=co,
-                               scope=d.scope, tx_architecture=d.tx_architecture,
-                               architecture=d.architecture, channel_kind=d.channel_kind)
-        except LinkNotClosingError:
-            # the model's reach limit (bad input raises SIKernelError, which propagates)
-            pred[i] = np.nan
-            arch.append("")
-            continue
-        pred[i] = e.total_pj_per_bit
-        arch.append(e.architecture)
+        e = _priced(d, co)
+        pred[i] = np.nan if e is None else e.total_pj_per_bit
+        arch.append("" if e is None else e.architecture)
     pub = np.array([d.energy_pj_per_bit for d in designs])
     return HeldOutResult(designs=designs, predicted_pj_per_bit=pred, ratio=pred / pub,
                          architecture=tuple(arch))
@@ -390,10 +396,8 @@ def without_dsp_datapath(coefficients: EnergyCoefficients | None = None,
 
     Parameters
     ----------
-    coefficients : EnergyCoefficients, optional
-        Default: the calibrated set.
-    designs : tuple of HeldOutDesign, optional
-        Default :data:`HELD_OUT`.
+    coefficients, designs
+        As :func:`predict_held_out` (default: the calibrated set, :data:`HELD_OUT`).
 
     Returns
     -------
@@ -402,8 +406,6 @@ def without_dsp_datapath(coefficients: EnergyCoefficients | None = None,
         ``datapath_pj_per_bit`` (the blocks left out), ``without_datapath_pj_per_bit`` and
         ``ratio_without_datapath`` (that over the published figure).
     """
-    from ..errors import LinkNotClosingError
-    from .api import energy_per_bit
     from .budget import DIGITAL_RX_BLOCKS
 
     co = DEFAULT_COEFFICIENTS if coefficients is None else coefficients
@@ -412,14 +414,8 @@ def without_dsp_datapath(coefficients: EnergyCoefficients | None = None,
         if d.rate_class != GOAL_RATE_CLASS or d.confidence not in GOAL_CONFIDENCE \
                 or d.scope not in ("txrx", "rx"):
             continue
-        try:
-            e = energy_per_bit(loss_db=d.loss_db, baud=d.baud, modulation=d.modulation,
-                               node_nm=d.node_nm, target_ber=d.target_ber, coefficients=co,
-                               scope=d.scope, tx_architecture=d.tx_architecture,
-                               architecture=d.architecture, channel_kind=d.channel_kind)
-        except LinkNotClosingError:
-            continue
-        if e.architecture != "dsp":
+        e = _priced(d, co)
+        if e is None or e.architecture != "dsp":
             continue
         dp = float(sum(e.blocks[b] for b in DIGITAL_RX_BLOCKS))
         rest = e.total_pj_per_bit - dp
@@ -428,30 +424,6 @@ def without_dsp_datapath(coefficients: EnergyCoefficients | None = None,
                     "without_datapath_pj_per_bit": rest,
                     "ratio_without_datapath": rest / d.energy_pj_per_bit})
     return out
-
-
-def without_dsp_datapath_markdown(rows: list[dict[str, object]] | None = None) -> str:
-    """Markdown table of :func:`without_dsp_datapath` (docs, held-out section).
-
-    Parameters
-    ----------
-    rows : list of dict, optional
-        Default: :func:`without_dsp_datapath` with the shipped coefficients.
-
-    Returns
-    -------
-    str
-        Markdown.
-    """
-    rows = without_dsp_datapath() if rows is None else rows
-    lines = ["| 200G-class row (model family dsp) | scope | published pJ/b | model pJ/b | of which DSP "
-             "datapath | model without it | ratio without it |",
-             "|---|---|---|---|---|---|---|"]
-    for r in rows:
-        lines.append(f"| {r['name']} | {r['scope']} | {r['published_pj_per_bit']:.3g} | "
-                     f"{r['model_pj_per_bit']:.2f} | {r['datapath_pj_per_bit']:.2f} | "
-                     f"{r['without_datapath_pj_per_bit']:.2f} | {r['ratio_without_datapath']:.2f} |")
-    return "\n".join(lines)
 
 
 @dataclass(frozen=True)
@@ -528,9 +500,9 @@ def dsp_datapath_check(coefficients: EnergyCoefficients | None = None,
     Parameters
     ----------
     coefficients : EnergyCoefficients, optional
-        Default: the calibrated set.
+        Model coefficients; the calibrated set when omitted.
     figures : tuple of DspDatapathFigure, optional
-        Default :data:`DSP_DATAPATH`.
+        The published datapaths (:data:`DSP_DATAPATH` when omitted).
 
     Returns
     -------
@@ -555,25 +527,41 @@ def dsp_datapath_check(coefficients: EnergyCoefficients | None = None,
     return out
 
 
-def dsp_datapath_markdown(rows: list[dict[str, object]] | None = None) -> str:
-    """Markdown table of :func:`dsp_datapath_check` (docs, held-out section).
+#: columns of the docs table of :func:`without_dsp_datapath`: (header, cell format of a row)
+WITHOUT_DSP_DATAPATH_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("200G-class row (model family dsp)", "{name}"), ("scope", "{scope}"),
+    ("published pJ/b", "{published_pj_per_bit:.3g}"), ("model pJ/b", "{model_pj_per_bit:.2f}"),
+    ("of which DSP datapath", "{datapath_pj_per_bit:.2f}"),
+    ("model without it", "{without_datapath_pj_per_bit:.2f}"),
+    ("ratio without it", "{ratio_without_datapath:.2f}"))
+#: columns of the docs table of :func:`dsp_datapath_check`
+DSP_DATAPATH_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("published RX DSP datapath", "{name}"), ("MACs / symbol (reading)", "{macs_per_symbol:g}"),
+    ("ENOB (assumed)", "{enob:g}"), ("published mW", "{published_mw:.0f}"), ("model mW", "{model_mw:.0f}"),
+    ("ratio", "{ratio:.2f}"))
+
+
+def rows_markdown(rows: list[dict[str, object]], columns: tuple[tuple[str, str], ...]) -> str:
+    """A markdown table of dict rows (the docs' diagnostic tables of this module).
 
     Parameters
     ----------
-    rows : list of dict, optional
-        Default: :func:`dsp_datapath_check` with the shipped coefficients.
+    rows : list of dict
+        E.g. :func:`without_dsp_datapath` or :func:`dsp_datapath_check`; ``published_w`` and
+        ``model_w`` are also offered in mW (``published_mw``, ``model_mw``).
+    columns : tuple of (str, str)
+        Header and ``str.format`` cell template of each column
+        (:data:`WITHOUT_DSP_DATAPATH_COLUMNS`, :data:`DSP_DATAPATH_COLUMNS`).
 
     Returns
     -------
     str
         Markdown.
     """
-    rows = dsp_datapath_check() if rows is None else rows
-    lines = ["| published RX DSP datapath | MACs / symbol (reading) | ENOB (assumed) | published mW | "
-             "model mW | ratio |", "|---|---|---|---|---|---|"]
+    lines = ["| " + " | ".join(h for h, _ in columns) + " |", "|" + "---|" * len(columns)]
     for r in rows:
-        lines.append(f"| {r['name']} | {r['macs_per_symbol']:g} | {r['enob']:g} | "
-                     f"{r['published_w'] * 1e3:.0f} | {r['model_w'] * 1e3:.0f} | {r['ratio']:.2f} |")
+        extra = {f"{k[:-2]}_mw": 1e3 * float(v) for k, v in r.items() if k.endswith("_w")}
+        lines.append("| " + " | ".join(t.format(**r, **extra) for _, t in columns) + " |")
     return "\n".join(lines)
 
 
@@ -779,13 +767,14 @@ if __name__ == "__main__":  # pragma: no cover
     print()
     print(spread_markdown())
     print()
-    print(without_dsp_datapath_markdown())
+    print(rows_markdown(without_dsp_datapath(), WITHOUT_DSP_DATAPATH_COLUMNS))
     print()
-    print(dsp_datapath_markdown())
+    print(rows_markdown(dsp_datapath_check(), DSP_DATAPATH_COLUMNS))
 
 
 __all__ = [
     "DSP_DATAPATH",
+    "DSP_DATAPATH_COLUMNS",
     "GOAL_CONFIDENCE",
     "GOAL_RATE_CLASS",
     "HELD_OUT",
@@ -795,17 +784,17 @@ __all__ = [
     "RATE_CLASSES",
     "SPREAD_56G",
     "SPREAD_56G_ADC_DOI",
+    "WITHOUT_DSP_DATAPATH_COLUMNS",
     "DspDatapathFigure",
     "HeldOutDesign",
     "HeldOutResult",
     "Spread56G",
     "adc_check_56g",
     "dsp_datapath_check",
-    "dsp_datapath_markdown",
     "markdown",
     "predict_held_out",
+    "rows_markdown",
     "spread_56g",
     "spread_markdown",
     "without_dsp_datapath",
-    "without_dsp_datapath_markdown",
 ]
