@@ -486,6 +486,27 @@ DSP_DFE_BMAX = 0.85
 DSP_MMSE_NOISE_DB: tuple[float, ...] = (0.0, -6.0, -12.0)
 
 
+#: modulation name of a PAM order (the keys of :data:`sikernel.response.MODULATIONS`)
+_MODULATION_OF_LEVELS: dict[int, str] = {2: "nrz", 3: "pam3", 4: "pam4", 6: "pam6", 8: "pam8"}
+
+
+def _noise_acf(ps: PulseSet, s: SISettings, k: int) -> np.ndarray:
+    """Thermal-noise autocorrelation at symbol lags 0…40 behind CTLE setting ``k`` of ``ps``.
+
+    ``s.eta0_v2_per_hz`` through the RX AFE and the CTLE ``g·B1 + B2`` of row ``k`` of
+    ``ps.weights`` (93A-35 filter; :func:`sikernel.eq.mmse.noise_acf_from_psd`), on the dense
+    grid to ``2 f_b`` that :func:`pulse_set` integrates ``var_n`` on.
+    """
+    from ..eq import filters
+    from ..eq.mmse import noise_acf_from_psd
+
+    fn = np.linspace(0.0, 2.0 * ps.baud, 2049)
+    hr = filters.rx_afe_filter(fn, s.f_r_ratio * ps.baud)
+    b1c, b2c = _ctle_basis(fn, ps.baud, s)
+    return noise_acf_from_psd(fn, s.eta0_v2_per_hz, ps.baud, 40,
+                              h_filter=hr * (ps.weights[k, 0] * b1c + b2c))
+
+
 def dsp_front_end(ps: PulseSet, s: SISettings, front: dict) -> dict[str, Any]:
     """What the DSP receiver's MMSE equaliser sees behind a front end (TX FFE + CTLE).
 
@@ -508,9 +529,8 @@ def dsp_front_end(ps: PulseSet, s: SISettings, front: dict) -> dict[str, Any]:
         RX AFE and CTLE, 93A-35 filter, :func:`sikernel.eq.mmse.noise_acf_from_psd`),
         ``rms_v`` (rms of the received signal, V) and ``modulation``.
     """
-    from ..eq import filters
     from ..eq.ffe import apply_ffe
-    from ..eq.mmse import noise_acf_from_psd, symbol_variance
+    from ..eq.mmse import symbol_variance
 
     k = front["ctle_index"]
     m = ps.samples_per_ui
@@ -521,15 +541,9 @@ def dsp_front_end(ps: PulseSet, s: SISettings, front: dict) -> dict[str, Any]:
     _, p_eq = apply_ffe(t, pulse, front["tx_taps"], n_pre_tx, m)
     i0 = int(front["cursor_index"]) + n_pre_tx * m  # apply_ffe output starts n_pre UI early
     cur = p_eq[i0 % m::m]
-    fn = np.linspace(0.0, 2.0 * ps.baud, 2049)
-    hr = filters.rx_afe_filter(fn, s.f_r_ratio * ps.baud)
-    b1c, b2c = _ctle_basis(fn, ps.baud, s)
-    g = ps.weights[k, 0]
-    acf = noise_acf_from_psd(fn, s.eta0_v2_per_hz, ps.baud, 40, h_filter=hr * (g * b1c + b2c))
     rms = math.sqrt(symbol_variance(ps.levels) * float(cur @ cur))
-    mod = {2: "nrz", 3: "pam3", 4: "pam4", 6: "pam6", 8: "pam8"}[ps.levels]
-    return {"cursors": cur, "main": i0 // m, "i0": i0, "noise_acf": acf, "rms_v": rms,
-            "modulation": mod}
+    return {"cursors": cur, "main": i0 // m, "i0": i0, "noise_acf": _noise_acf(ps, s, k), "rms_v": rms,
+            "modulation": _MODULATION_OF_LEVELS[ps.levels]}
 
 
 def dsp_mmse(fe: dict[str, Any], n_pre: int, n_post: int, s: SISettings,
@@ -605,23 +619,18 @@ def mmse_front_end(ps: PulseSet, s: SISettings | None = None,
         ``tx_offsets``, ``cursor_index`` (sample index of the sampling instant in the pulse before
         the TX FFE, as :func:`dsp_front_end` takes it).
     """
-    from ..eq import filters
-    from ..eq.mmse import mmse_batch, noise_acf_from_psd
+    from ..eq.mmse import mmse_batch
 
     s = settings_for(ps.baud, s)
     n_pre, n_post = (int(v) for v in rx_ffe)
     m = ps.samples_per_ui
     offs, grid = tx_grid()
     n_pre_tx = int(np.count_nonzero(offs < 0))
-    fn = np.linspace(0.0, 2.0 * ps.baud, 2049)
-    hr = filters.rx_afe_filter(fn, s.f_r_ratio * ps.baud)
-    b1c, b2c = _ctle_basis(fn, ps.baud, s)
-    mod = {2: "nrz", 3: "pam3", 4: "pam4", 6: "pam6", 8: "pam8"}[ps.levels]
+    mod = _MODULATION_OF_LEVELS[ps.levels]
     best: dict[str, Any] | None = None
     for k in range(ps.weights.shape[0]):
         pulse = (ps.weights[k] @ ps.basis) * s.a_ref_v
-        acf = noise_acf_from_psd(fn, s.eta0_v2_per_hz, ps.baud, 40,
-                                 h_filter=hr * (ps.weights[k, 0] * b1c + b2c))
+        acf = _noise_acf(ps, s, k)
         ipk = int(np.argmax(pulse))
         for ix in range(max(ipk - m // 2, 0), min(ipk + m // 2 + 1, pulse.size)):
             cur = pulse[ix % m::m]
