@@ -461,3 +461,42 @@ def test_dsp_datapath_check():
     for line in holdout.rows_markdown(rows, holdout.DSP_DATAPATH_COLUMNS).splitlines():
         if not line.startswith("|---"):
             assert line in doc, line   # regression guard: the docs table is the generator's output
+
+
+#: the shipped model's RX DSP datapath of the 5 nm 112G calibration design over the DSP part of IBM's
+#: measured 5 nm 112 Gb/s DMT receiver datapath: measured 0.57 (December 2026).  A regression guard of
+#: model output documenting the other side of the spread (docs, "The DSP datapath against a
+#: published datapath"): when a change moves it out of this range the docs' bracket must be revisited.
+RECEIVER_DATAPATH_RATIO_RANGE = (0.4, 0.8)
+
+
+def test_receiver_datapath_check():
+    """The DSP part is the title's total less the survey's ADC; the model side is the calibration
+    design's datapath written out from the block formulas at its own operating point; the FFE length
+    is the one the written-out law prices at the DSP part."""
+    from sikernel.power.calibration import CALIBRATION_POINTS, point_breakdown
+    from sikernel.power.technology import get_technology
+
+    rows = holdout.receiver_datapath_check()
+    (f,) = holdout.RECEIVER_DATAPATH
+    (r,) = rows
+    assert f.published_w == 0.353 and f.bit_rate_bps == 112e9 and f.node_nm == 5   # the title's figures
+    adc = holdout._survey_adc(f.adc_doi)
+    assert adc.power_w == 0.0576 and adc.fs_hz == 52e9 and adc.node_nm == 5   # the survey row
+    assert math.isclose(r["dsp_w"], 0.353 - 0.0576, rel_tol=1e-12)
+    p = next(q for q in CALIBRATION_POINTS if q.name == f.compared_with)
+    s = point_breakdown(p, DEFAULT_COEFFICIENTS).eq_settings
+    assert not s["mlsd"]
+    want = _naive_datapath_w(s["rx_ffe_taps"], s["dfe_taps"], 4, s["adc_enob"], p.baud,
+                             get_technology(p.node_nm), DEFAULT_COEFFICIENTS)
+    assert math.isclose(r["model_dsp_w"], want, rel_tol=1e-9), (r, want)
+    at_eq = _naive_datapath_w(r["mac_equivalent"], 0, 4, adc.enob, adc.fs_hz, get_technology(5),
+                              DEFAULT_COEFFICIENTS)
+    assert math.isclose(at_eq, r["dsp_w"], rel_tol=1e-6), (at_eq, r)
+    assert RECEIVER_DATAPATH_RATIO_RANGE[0] < r["ratio"] < RECEIVER_DATAPATH_RATIO_RANGE[1], r
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "energy-model.md").read_text()
+    for line in holdout.rows_markdown(rows, holdout.RECEIVER_DATAPATH_COLUMNS).splitlines():
+        if not line.startswith("|---"):
+            assert line in doc, line   # regression guard: the docs table is the generator's output

@@ -310,6 +310,43 @@ def _point_op(p: CalibrationPoint):
     return op
 
 
+def point_breakdown(p: CalibrationPoint, co: EnergyCoefficients):
+    """The model's :class:`~sikernel.power.api.EnergyBreakdown` of one design, as the fit sees it.
+
+    The design's family, scope, clocking, TX kind, supply and DAC resolution, on the tabulated
+    synthetic channel of its loss (the operating point :func:`predict` prices).
+
+    Parameters
+    ----------
+    p : CalibrationPoint
+        The design.
+    co : EnergyCoefficients
+        Coefficients.
+
+    Returns
+    -------
+    EnergyBreakdown
+
+    Raises
+    ------
+    SIKernelError
+        The design's family does not close its link (:class:`~sikernel.errors.LinkNotClosingError`).
+    """
+    from .api import breakdown
+    from .technology import get_technology
+
+    tech = get_technology(p.node_nm)
+    if p.vdd_digital_v is not None:
+        tech = tech.at_supply(p.vdd_digital_v)
+    if p.tx_dac_bits is not None:
+        co = co.with_(tx_dac_bits=int(p.tx_dac_bits))
+    return breakdown(_point_op(p), levels=_MODULATIONS[p.modulation], baud=p.baud,
+                     modulation=p.modulation, tech=tech, co=co,
+                     architecture=p.architecture, target_ber=p.target_ber, scope=p.scope,
+                     il_db=p.loss_db, si_path="table", clocking=p.clocking,
+                     tx_kind=p.tx_architecture)
+
+
 def predict(p: CalibrationPoint, co: EnergyCoefficients) -> tuple[float, str]:
     """Model energy (pJ/bit, in the point's scope) of one design and the family it closed in.
 
@@ -328,20 +365,9 @@ def predict(p: CalibrationPoint, co: EnergyCoefficients) -> tuple[float, str]:
         Family ("none" when it does not close).
     """
     from ..errors import SIKernelError
-    from .api import breakdown
-    from .technology import get_technology
 
-    tech = get_technology(p.node_nm)
-    if p.vdd_digital_v is not None:
-        tech = tech.at_supply(p.vdd_digital_v)
-    if p.tx_dac_bits is not None:
-        co = co.with_(tx_dac_bits=int(p.tx_dac_bits))
     try:
-        e = breakdown(_point_op(p), levels=_MODULATIONS[p.modulation], baud=p.baud,
-                      modulation=p.modulation, tech=tech, co=co,
-                      architecture=p.architecture, target_ber=p.target_ber, scope=p.scope,
-                      il_db=p.loss_db, si_path="table", clocking=p.clocking,
-                      tx_kind=p.tx_architecture)
+        e = point_breakdown(p, co)
     except SIKernelError:
         return math.inf, "none"
     return e.total_pj_per_bit, e.architecture
@@ -744,4 +770,4 @@ __all__ = ["CALIBRATION_POINTS", "CLASS_200G", "KR1_BALL_TO_BALL_DB", "KR1_DIE_T
            "OPTICAL_HOST_LOSS_DB", "ROBUST_LOSS", "ROBUST_SCALE", "START_SHIFTS_LOG",
            "TX_ONLY_LOSS_DB", "XSR_LOSS_DB", "CalibrationPoint", "CalibrationResult", "LeaveOneOut",
            "calibrate", "coefficient_draws", "coefficient_sets", "coefficient_table_markdown", "evaluate",
-           "leave_one_out", "markdown", "predict", "residual_log_sd", "write_calibrated"]
+           "leave_one_out", "markdown", "point_breakdown", "predict", "residual_log_sd", "write_calibrated"]

@@ -527,6 +527,116 @@ def dsp_datapath_check(coefficients: EnergyCoefficients | None = None,
     return out
 
 
+@dataclass(frozen=True)
+class ReceiverDatapathFigure:
+    """A published receiver datapath power (ADC + DSP) whose ADC is a row of Murmann's ADC survey.
+
+    The DSP part is the published total less the survey's ADC power: a second, independent figure
+    for the model's digital datapath law besides :data:`DSP_DATAPATH`, and one that was measured.
+
+    Attributes
+    ----------
+    name : str
+        Label.
+    node_nm : float
+        CMOS node in nm (a preset).
+    bit_rate_bps : float
+        Payload bit rate in b/s.
+    published_w : float
+        Published power of the datapath (ADC and DSP) in W.
+    adc_doi : str
+        DOI of the ADC's row in ``sikernel/data/adc_survey.csv`` (its power and sample rate).
+    compared_with : str
+        Calibration design whose DSP datapath (model, at its own operating point) it is set against.
+    source : str
+        Citation.
+    note : str
+        What is assumed and why the comparison is not like for like.
+    """
+
+    name: str
+    node_nm: float
+    bit_rate_bps: float
+    published_w: float
+    adc_doi: str
+    compared_with: str
+    source: str
+    note: str
+
+
+RECEIVER_DATAPATH: tuple[ReceiverDatapathFigure, ...] = (
+    ReceiverDatapathFigure(
+        "DMT receiver datapath (IBM), 5 nm, 112 Gb/s", 5, 112e9, 0.353,
+        "10.1109/ISSCC49661.2025.10904707", "Park switch SerDes ADC-DSP",
+        "J. Lee, P. A. Francese, M. Brändli, T. Morf, M. A. Kossel, S. Jang, G. Kim, \"7.5 A 353mW "
+        "112Gb/s Discrete Multitone Wireline Receiver Datapath with Time-Based ADC in 5nm FinFET\", IEEE "
+        "ISSCC 2025, doi:10.1109/ISSCC49661.2025.10904707 (title; journal version IEEE JSSC 2026); its "
+        "ADC (52 GS/s, SNDR 34.4 dB, 57.6 mW) from B. Murmann's ADC survey, row ISSCC 2025 7.5",
+        "the 353 mW of the title read as ADC + DSP datapath (the title's 'Receiver Datapath with "
+        "Time-Based ADC'); the DSP part = 353 mW - the survey's ADC power; a discrete-multitone "
+        "receiver (DFT and per-tone equaliser), not a time-domain FFE: set against the model's FFE "
+        "datapath of the 5 nm 112 Gb/s PAM-4 calibration design (Park) at its own operating point, "
+        "and expressed as the FFE length the model's law would price at the same power; the paper "
+        "not read (DFT size and word widths unknown)"),
+)
+
+
+def _ffe_datapath_excess_w(n_taps: float, enob: float, fs_hz: float, tech, co: EnergyCoefficients,
+                           target_w: float) -> float:
+    """An ``n_taps`` RX FFE with the adaptation share, less ``target_w`` (a root gives the FFE length)."""
+    from . import blocks
+
+    return float(blocks.dsp_ffe_w(n_taps, enob, fs_hz, tech, co)) * (1.0 + co.dsp_adapt_overhead) - target_w
+
+
+def receiver_datapath_check(coefficients: EnergyCoefficients | None = None,
+                            figures: tuple[ReceiverDatapathFigure, ...] = RECEIVER_DATAPATH
+                            ) -> list[dict[str, object]]:
+    """The DSP part of each published receiver datapath against the model's datapath law.
+
+    DSP part = published datapath power - the ADC survey's power of its ADC.  Set against (1) the
+    model's RX DSP datapath (``DIGITAL_RX_BLOCKS``) of the calibration design named in
+    ``compared_with``, at that design's own operating point (:func:`calibration.point_breakdown`),
+    and (2) the RX FFE length whose ``dsp_ffe_w · (1 + dsp_adapt_overhead)`` at the ADC's sample
+    rate and ENOB equals the DSP part (``mac_equivalent``: multiply-accumulates per sample).
+
+    Parameters
+    ----------
+    coefficients : EnergyCoefficients, optional
+        Model coefficients; the calibrated set when omitted.
+    figures : tuple of ReceiverDatapathFigure, optional
+        The published datapaths (:data:`RECEIVER_DATAPATH` when omitted).
+
+    Returns
+    -------
+    list of dict
+        Per figure: ``name``, ``published_w``, ``adc_w``, ``dsp_w``, ``dsp_pj_per_bit``,
+        ``compared_with``, ``model_dsp_w`` and ``ratio`` (model / published DSP part),
+        ``mac_equivalent``, ``fs_hz``, ``enob``.
+    """
+    from scipy.optimize import brentq
+
+    from .budget import DIGITAL_RX_BLOCKS
+    from .calibration import CALIBRATION_POINTS, point_breakdown
+    from .technology import get_technology
+
+    co = DEFAULT_COEFFICIENTS if coefficients is None else coefficients
+    out: list[dict[str, object]] = []
+    for f in figures:
+        adc = _survey_adc(f.adc_doi)
+        dsp_w = f.published_w - adc.power_w
+        p = next(q for q in CALIBRATION_POINTS if q.name == f.compared_with)
+        e = point_breakdown(p, co)
+        model_w = float(sum(e.blocks[b] for b in DIGITAL_RX_BLOCKS)) * e.bit_rate_bps * 1e-12
+        args = (adc.enob, adc.fs_hz, get_technology(f.node_nm), co, dsp_w)
+        out.append({"name": f.name, "published_w": f.published_w, "adc_w": adc.power_w, "dsp_w": dsp_w,
+                    "dsp_pj_per_bit": dsp_w / f.bit_rate_bps * 1e12, "compared_with": f.compared_with,
+                    "model_dsp_w": model_w, "ratio": model_w / dsp_w,
+                    "mac_equivalent": float(brentq(_ffe_datapath_excess_w, 1.0, 1000.0, args=args)),
+                    "fs_hz": adc.fs_hz, "enob": adc.enob})
+    return out
+
+
 #: columns of the docs table of :func:`without_dsp_datapath`: (header, cell format of a row)
 WITHOUT_DSP_DATAPATH_COLUMNS: tuple[tuple[str, str], ...] = (
     ("200G-class row (model family dsp)", "{name}"), ("scope", "{scope}"),
@@ -541,17 +651,27 @@ DSP_DATAPATH_COLUMNS: tuple[tuple[str, str], ...] = (
     ("ratio", "{ratio:.2f}"))
 
 
+#: columns of the docs table of :func:`receiver_datapath_check`
+RECEIVER_DATAPATH_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("published receiver datapath", "{name}"), ("published mW (ADC + DSP)", "{published_mw:.0f}"),
+    ("ADC mW (survey)", "{adc_mw:.1f}"), ("DSP part mW", "{dsp_mw:.0f}"),
+    ("DSP part pJ/b", "{dsp_pj_per_bit:.2f}"), ("model datapath of", "{compared_with}"),
+    ("model mW", "{model_dsp_mw:.0f}"), ("model / published", "{ratio:.2f}"),
+    ("FFE taps the law prices at the DSP part", "{mac_equivalent:.0f}"))
+
+
 def rows_markdown(rows: list[dict[str, object]], columns: tuple[tuple[str, str], ...]) -> str:
     """A markdown table of dict rows (the docs' diagnostic tables of this module).
 
     Parameters
     ----------
     rows : list of dict
-        E.g. :func:`without_dsp_datapath` or :func:`dsp_datapath_check`; ``published_w`` and
-        ``model_w`` are also offered in mW (``published_mw``, ``model_mw``).
+        E.g. :func:`without_dsp_datapath`, :func:`dsp_datapath_check` or
+        :func:`receiver_datapath_check`; every ``*_w`` value is also offered in mW (``*_mw``).
     columns : tuple of (str, str)
         Header and ``str.format`` cell template of each column
-        (:data:`WITHOUT_DSP_DATAPATH_COLUMNS`, :data:`DSP_DATAPATH_COLUMNS`).
+        (:data:`WITHOUT_DSP_DATAPATH_COLUMNS`, :data:`DSP_DATAPATH_COLUMNS`,
+        :data:`RECEIVER_DATAPATH_COLUMNS`).
 
     Returns
     -------
@@ -770,6 +890,8 @@ if __name__ == "__main__":  # pragma: no cover
     print(rows_markdown(without_dsp_datapath(), WITHOUT_DSP_DATAPATH_COLUMNS))
     print()
     print(rows_markdown(dsp_datapath_check(), DSP_DATAPATH_COLUMNS))
+    print()
+    print(rows_markdown(receiver_datapath_check(), RECEIVER_DATAPATH_COLUMNS))
 
 
 __all__ = [
@@ -782,17 +904,21 @@ __all__ = [
     "LR56_BER",
     "LR56_BER_SENSITIVITY",
     "RATE_CLASSES",
+    "RECEIVER_DATAPATH",
+    "RECEIVER_DATAPATH_COLUMNS",
     "SPREAD_56G",
     "SPREAD_56G_ADC_DOI",
     "WITHOUT_DSP_DATAPATH_COLUMNS",
     "DspDatapathFigure",
     "HeldOutDesign",
     "HeldOutResult",
+    "ReceiverDatapathFigure",
     "Spread56G",
     "adc_check_56g",
     "dsp_datapath_check",
     "markdown",
     "predict_held_out",
+    "receiver_datapath_check",
     "rows_markdown",
     "spread_56g",
     "spread_markdown",
