@@ -75,6 +75,31 @@ def levels(modulation: str) -> int:
     return MODULATIONS[name]
 
 
+def modulation_name(n_levels: int) -> str:
+    """Modulation name of a number of signal levels (the inverse of :func:`levels`).
+
+    Parameters
+    ----------
+    n_levels : int
+        Number of levels L: 2, 3, 4, 6 or 8.
+
+    Returns
+    -------
+    str
+        "nrz", "pam3", "pam4", "pam6" or "pam8".
+
+    Raises
+    ------
+    SIKernelError
+        ``n_levels`` is not one of the modulations' level counts.
+    """
+    for name, n in MODULATIONS.items():
+        if n == n_levels:
+            return name
+    raise SIKernelError(f"n_levels={n_levels!r} is not a modulation's number of levels; accepted: "
+                        f"{sorted(MODULATIONS.values())} ({', '.join(MODULATIONS)})")
+
+
 def _check_samples_per_ui(samples_per_ui: object) -> int:
     if isinstance(samples_per_ui, bool) or not isinstance(samples_per_ui, int | np.integer) \
             or samples_per_ui < 1:
@@ -799,6 +824,7 @@ __all__ = [
     "impulse_from_h",
     "impulse_response",
     "levels",
+    "modulation_name",
     "pulse_from_h",
     "pulse_response",
     "step_response",

@@ -247,6 +247,17 @@ def test_levels_and_modulations():
     assert [levels(m) for m in ("nrz", "pam3", "PAM4", "pam6", "pam8")] == [2, 3, 4, 6, 8]
 
 
+@given(st.integers(-3, 20))
+def test_modulation_name_inverts_levels(n):
+    from sikernel.response import modulation_name
+
+    if n in (2, 3, 4, 6, 8):
+        assert levels(modulation_name(n)) == n
+    else:
+        with pytest.raises(SIKernelError, match=f"n_levels={n}"):
+            modulation_name(n)
+
+
 # -- TX FFE -------------------------------------------------------------------------
 
 def test_tx_ffe_in_pulse_response_equals_loop(dpo4):

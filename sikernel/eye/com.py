@@ -114,6 +114,7 @@ from .._kernels import com as _kc
 from .._kernels import pmf as _kp
 from ..channel.core import Channel
 from ..errors import SIKernelError
+from ..response import modulation_name
 from .presets import ComPreset, get_preset
 
 #: pulse samples below this fraction of their stream's peak are cut off at the record ends
@@ -647,7 +648,7 @@ def _mmse_case(q: np.ndarray, xt: list[tuple[np.ndarray, bool]], c: np.ndarray, 
     n0 = (i - ph) // m
     xs = [_aggressor_cursors(x, fe, c, offs, m, pad) for x, fe in xt]
     r = mmse(h, n0, p.rx_ffe_n_pre, p.rx_ffe_n_post, len(p.dfe_bmax), rlm=p.r_lm,
-             modulation={2: "nrz", 3: "pam3", 4: "pam4", 6: "pam6", 8: "pam8"}[p.n_levels],
+             modulation=modulation_name(p.n_levels),
              noise_acf=acf, snr_tx_db=p.snr_tx_db, xt_cursors=xs, b_max=np.asarray(p.dfe_bmax),
              b_min=np.asarray(p.bmin), ffe_limit=p.rx_ffe_limit)
     w = r.rx_ffe_taps / r.rx_ffe_taps[p.rx_ffe_n_pre]  # main FFE tap = 1 (as the IEEE tool)
@@ -778,7 +779,7 @@ def _mmse_search(bv: np.ndarray, bxa: np.ndarray, is_fext: np.ndarray, w_ctle: n
     from ..eq.mmse import mmse_batch
 
     n_pre, n_post, n_dfe = p.rx_ffe_n_pre, p.rx_ffe_n_post, len(p.dfe_bmax)
-    kw = {"modulation": {2: "nrz", 3: "pam3", 4: "pam4", 6: "pam6", 8: "pam8"}[p.n_levels],
+    kw = {"modulation": modulation_name(p.n_levels),
           "rlm": p.r_lm, "snr_tx_db": p.snr_tx_db}
     args = (bv, bxa, is_fext, w_ctle, acf_g, tx, offs, cursor_grid, p)
     limited = bool(np.isfinite(p.rx_ffe_limit))

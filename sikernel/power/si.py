@@ -43,6 +43,7 @@ import numpy as np
 
 from .. import _validate
 from ..errors import SIKernelError
+from ..response import modulation_name
 from .budget import OpTable
 
 #: TX FFE taps searched (offset UI, values): 802.3ck-like ranges on a coarser step
@@ -486,10 +487,6 @@ DSP_DFE_BMAX = 0.85
 DSP_MMSE_NOISE_DB: tuple[float, ...] = (0.0, -6.0, -12.0)
 
 
-#: modulation name of a PAM order (the keys of :data:`sikernel.response.MODULATIONS`)
-_MODULATION_OF_LEVELS: dict[int, str] = {2: "nrz", 3: "pam3", 4: "pam4", 6: "pam6", 8: "pam8"}
-
-
 def _noise_acf(ps: PulseSet, s: SISettings, k: int) -> np.ndarray:
     """Thermal-noise autocorrelation at symbol lags 0…40 behind CTLE setting ``k`` of ``ps``.
 
@@ -543,7 +540,7 @@ def dsp_front_end(ps: PulseSet, s: SISettings, front: dict) -> dict[str, Any]:
     cur = p_eq[i0 % m::m]
     rms = math.sqrt(symbol_variance(ps.levels) * float(cur @ cur))
     return {"cursors": cur, "main": i0 // m, "i0": i0, "noise_acf": _noise_acf(ps, s, k), "rms_v": rms,
-            "modulation": _MODULATION_OF_LEVELS[ps.levels]}
+            "modulation": modulation_name(ps.levels)}
 
 
 def dsp_mmse(fe: dict[str, Any], n_pre: int, n_post: int, s: SISettings,
@@ -626,7 +623,7 @@ def mmse_front_end(ps: PulseSet, s: SISettings | None = None,
     m = ps.samples_per_ui
     offs, grid = tx_grid()
     n_pre_tx = int(np.count_nonzero(offs < 0))
-    mod = _MODULATION_OF_LEVELS[ps.levels]
+    mod = modulation_name(ps.levels)
     best: dict[str, Any] | None = None
     for k in range(ps.weights.shape[0]):
         pulse = (ps.weights[k] @ ps.basis) * s.a_ref_v
