@@ -96,6 +96,46 @@ def claim_checks(model: Callable[[str, str], Any]) -> list[dict[str, Any]]:
                                                                            p["els_wpe"]))))
     for m in (cpo1, cpo2):
         out.append(els_budget_check(m))
+    out.extend(host_channel_budget_checks(model))
+    return out
+
+
+def host_channel_budget_checks(model: Callable[[str, str], Any]) -> list[dict[str, Any]]:
+    """The default host channels against the published electrical budgets of their class.
+
+    For each budget of :data:`sikernel.system.modules.HOST_CHANNEL_BUDGETS` (200G/lane: LPO 22 dB,
+    retimed 32 dB die to die, Semtech): the bare host channel's insertion loss at Nyquist (before
+    any linear optical path), the margin ``budget - IL`` and, where the channel exceeds its budget,
+    what pricing the port at the budget instead would change (W per port, the tabulated energy
+    model of :func:`sikernel.system.account.port_w_vs_host_loss` at both losses).
+
+    Parameters
+    ----------
+    model : callable
+        ``model(architecture, generation_name) -> PortModel`` at the default paths.
+
+    Returns
+    -------
+    list of dict
+        Check entries (kind "consistency check", ``limit`` "at_most", unit dB, ``margin_db``,
+        ``ratio_to_mid`` = IL / budget in linear power; over budget also ``w_per_port_table_at_il``
+        and ``w_per_port_table_at_budget``).
+    """
+    from .account import port_w_vs_host_loss
+    from .modules import HOST_CHANNEL_BUDGETS
+
+    out = []
+    for key, arch in (("semtech_lpo_budget_200g", "lpo"), ("semtech_retimed_budget_200g", "pluggable")):
+        b = HOST_CHANNEL_BUDGETS[key]
+        m = model(arch, "102.4T")
+        il = float(m.channel.il_db(m.gen.baud / 2.0))
+        extra: dict[str, Any] = {"limit": "at_most", "margin_db": b.value - il}
+        if il > b.value:
+            w_il, w_b = (float(w) for w in port_w_vs_host_loss(arch, m.gen, [il, b.value]))
+            extra.update(w_per_port_table_at_il=w_il, w_per_port_table_at_budget=w_b)
+        e = _entry(key, b, "consistency check", arch, "102.4T", il, **extra)
+        e["ratio_to_mid"] = 10.0 ** ((il - b.value) / 10.0)
+        out.append(e)
     return out
 
 
@@ -139,4 +179,5 @@ def els_budget_check(m: Any) -> dict[str, Any]:
             "short_fraction_of_ranges": short}
 
 
-__all__ = ["ELS_CHECK_DRAWS", "ELS_CHECK_SEED", "ELS_PUBLISHED_LASER_W", "claim_checks", "els_budget_check"]
+__all__ = ["ELS_CHECK_DRAWS", "ELS_CHECK_SEED", "ELS_PUBLISHED_LASER_W", "claim_checks", "els_budget_check",
+           "host_channel_budget_checks"]

@@ -141,6 +141,25 @@ SYSTEM_CLAIMS: dict[str, SystemClaim] = {
         "1 - cpo module W / pluggable module W at 51.2T"),
 }
 
+#: published electrical budgets of the host channel (insertion loss at Nyquist, die to die, dB) that the
+#: default host paths are checked against (``system.checks.host_channel_budget_checks``; not fitted on,
+#: not used to set the paths)
+HOST_CHANNEL_BUDGETS: dict[str, SystemClaim] = {
+    "semtech_lpo_budget_200g": SystemClaim(
+        "LPO host channel vs the published 200G/lane LPO electrical budget (102.4T), 22 dB", 22.0, "dB",
+        "Semtech (2026), 200G/lane LPO vs retimed: 'electrical budget 22 dB die-to-die for LPO vs 32 dB "
+        "retimed' (trade press, as in shared/reference/links-and-energy.md, M)",
+        "electrical loss at Nyquist from the switch die to the LPO module's driver / TIA, without the "
+        "optical path (which the host SerDes also equalises)",
+        "102.4T lpo host channel IL at Nyquist, before the linear optical path (system.channels c2m)"),
+    "semtech_retimed_budget_200g": SystemClaim(
+        "Retimed host channel vs the published 200G/lane retimed electrical budget (102.4T), 32 dB", 32.0,
+        "dB",
+        "Semtech (2026), as the LPO budget (trade press, M)",
+        "electrical loss at Nyquist from the switch die to the module's DSP die",
+        "102.4T pluggable host channel IL at Nyquist (system.channels c2m)"),
+}
+
 #: published component figures the engine components are compared with: the ring driver never fitted on;
 #: the ELS per-laser figure is the source of ``els_wpe`` (in sample, reported as such)
 COMPONENT_FIGURES: dict[str, SystemClaim] = {
@@ -257,5 +276,6 @@ def line_dsp_fit() -> DspFit:
     return DspFit(math.exp(mean), vals, host, math.exp(-spread), math.exp(spread))
 
 
-__all__ = ["COMPONENT_FIGURES", "PUBLISHED_MODULES", "SYSTEM_CLAIMS", "DspFit", "PublishedModule",
+__all__ = ["COMPONENT_FIGURES", "HOST_CHANNEL_BUDGETS", "PUBLISHED_MODULES", "SYSTEM_CLAIMS", "DspFit",
+           "PublishedModule",
            "SystemClaim", "digital_energy_scale", "line_dsp_fit"]

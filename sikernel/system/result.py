@@ -122,7 +122,8 @@ class StudyResult:
                        else f"{c['published']:g}")
                 unit = "" if c["unit"] == "1" else f" {c['unit']}"   # a ratio prints bare
                 # a consistency check compares with what the model itself needs (the link budget)
-                ref = "needed" if c["kind"] == "consistency check" else "published"
+                ref = ("budget" if c.get("limit") == "at_most" else
+                       "needed" if c["kind"] == "consistency check" else "published")
                 out.append(f"  [{c['kind']}] {c['label']}: model {c['model']:.3g}{unit} vs {ref} {pub}{unit}"
                            f" ({check_verdict(c)})")
                 if c.get("counts"):
@@ -143,8 +144,9 @@ def check_verdict(c: dict[str, Any]) -> str:
     """How a check's model value stands against its reference, in words for the printed table.
 
     A range: "in range", or how far below / above it (%); a single published value: the ratio
-    ``model / published``; a consistency check (the model against what its own link budget needs):
-    the margin, in the check's unit.
+    ``model / published``; a consistency check (the model against what its own link budget needs,
+    or, with ``limit`` "at_most", against a budget it must stay under such as a channel's loss): the
+    margin, in the check's unit.
 
     Parameters
     ----------
@@ -157,8 +159,11 @@ def check_verdict(c: dict[str, Any]) -> str:
     """
     m = float(c["model"])
     if c["kind"] == "consistency check":
-        d = m - float(c["published"])
         unit = "" if c["unit"] == "1" else f" {c['unit'].replace('dBm', 'dB')}"
+        if c.get("limit") == "at_most":   # a budget the model's value must stay under (a loss)
+            d = float(c["published"]) - m
+            return f"{d:.3g}{unit} to spare" if d >= 0 else f"over by {-d:.3g}{unit}"
+        d = m - float(c["published"])
         return f"{d:.3g}{unit} to spare" if d >= 0 else f"short by {-d:.3g}{unit}"
     lo, hi = c.get("published_low"), c.get("published_high")
     if lo is not None and hi is not None:
