@@ -203,3 +203,11 @@ def test_fit_loo_bootstrap_bad_input(fit_rows):
             survey.bootstrap(fit_rows, n=n)
     with pytest.raises(SIKernelError, match=r"at least 3 ADC rows .* got 2"):
         survey.bootstrap(fit_rows[:2], n=1)
+
+
+def test_row_by_doi():
+    """One row per DOI; an unknown DOI names itself and the file."""
+    rows = survey.load()
+    assert survey.row_by_doi(rows[0].doi) == rows[0]
+    with pytest.raises(SIKernelError, match=r"doi='10\.0/none'.*adc_survey\.csv"):
+        survey.row_by_doi("10.0/none")

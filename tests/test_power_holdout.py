@@ -155,57 +155,6 @@ def test_held_out_markdown_in_docs(held):
             assert line in doc, line
 
 
-#: the rows whose published total the model's analog part alone (no DSP datapath) reaches (the docs'
-#: statement, and the bound it puts on their datapath energy); a regression guard of model output
-ANALOG_PART_AT_OR_ABOVE_TOTAL = ("A. Mostafa et al., 5 nm 212.5G transceiver",
-                                 "M. Gambhir et al., 3 nm 212.5G DSP transceiver",
-                                 "E. Chong et al., 3 nm 224G long-reach receiver")
-
-
-@pytest.fixture(scope="module")
-def without_datapath():
-    return holdout.without_dsp_datapath()
-
-
-def test_without_dsp_datapath_is_the_analog_scope(without_datapath):
-    """The diagnostic's "without the datapath" is the model's own rx_analog scope: for the receiver row
-    it equals energy_per_bit(scope="rx_analog"), and for a TX+RX row tx + rx_analog, each computed
-    through the budget's scope filter (a second path), and the datapath is a positive share."""
-    from sikernel.power import energy_per_bit
-
-    by_name = {d.name: d for d in holdout.HELD_OUT}
-    assert [r["name"] for r in without_datapath] == [
-        d.name for d in holdout.HELD_OUT if d.rate_class == holdout.GOAL_RATE_CLASS
-        and d.confidence in holdout.GOAL_CONFIDENCE and d.scope in ("txrx", "rx")]
-    for r in without_datapath:
-        d = by_name[r["name"]]
-        kw = dict(loss_db=d.loss_db, baud=d.baud, modulation=d.modulation, node_nm=d.node_nm,
-                  target_ber=d.target_ber, tx_architecture=d.tx_architecture,
-                  architecture=d.architecture)
-        analog = energy_per_bit(scope="rx_analog", **kw).total_pj_per_bit
-        if d.scope == "txrx":
-            analog += energy_per_bit(scope="tx", **kw).total_pj_per_bit
-        assert math.isclose(r["without_datapath_pj_per_bit"], analog, rel_tol=1e-9), r["name"]
-        assert 0.0 < r["datapath_pj_per_bit"] < r["model_pj_per_bit"]
-        assert math.isclose(r["ratio_without_datapath"],
-                            r["without_datapath_pj_per_bit"] / d.energy_pj_per_bit, rel_tol=1e-12)
-
-
-def test_analog_part_reaches_the_published_totals(without_datapath):
-    """Regression guard of the docs' diagnostic (model output against published titles): the model's
-    analog part alone reaches the published total of the two Broadcom rows and the Chong receiver, not
-    of Pfaff's transceiver; the docs table is the generator's output."""
-    from pathlib import Path
-
-    for r in without_datapath:
-        above = r["without_datapath_pj_per_bit"] >= r["published_pj_per_bit"]
-        assert above == (r["name"] in ANALOG_PART_AT_OR_ABOVE_TOTAL), r
-    doc = (Path(__file__).resolve().parents[1] / "docs" / "energy-model.md").read_text()
-    for line in holdout.rows_markdown(without_datapath, holdout.WITHOUT_DSP_DATAPATH_COLUMNS).splitlines():
-        if not line.startswith("|---"):
-            assert line in doc, line
-
-
 #: the 100G-class rows (XSR SerDes; not held to the 200G goal): the 3 nm one is checked against the
 #: 1.5x criterion (its published 0.9 pJ/b is the reference; measured 0.94x, 0.71x at BER 1e-4 where
 #: the linear family closes, 1.13x at 1e-9); the 28 nm one is over-predicted (2.35x, its TX
@@ -337,7 +286,7 @@ def test_56g_adc_check():
     assert len(checks) == 2 and all(a["use"] == "fit" for a in checks)
     law = adc_survey.fit()
     for a in checks:
-        row = holdout._survey_adc(holdout.SPREAD_56G_ADC_DOI[a["label"]])
+        row = adc_survey.row_by_doi(holdout.SPREAD_56G_ADC_DOI[a["label"]])
         law_w = adc_survey.predict_j(law, [row])[0] * 2.0**row.enob * row.fs_hz
         assert math.isclose(a["model_w"], law_w, rel_tol=REL_FOM_ROUNDING), a["label"]
     foms = [a["published_w"] / (2.0 ** a["enob"] * a["fs_hz"]) for a in checks]
@@ -419,84 +368,3 @@ def test_dickson_uses_its_published_operating_point():
     assert e_pub > 1.5 * e_nom
 
 
-#: the shipped model's RX DSP datapath over the published DGIST datapath, across the readings of its
-#: MAC count (15 or 30 per symbol) and word width (ENOB 5-7): measured 1.94 ... 4.49 (December 2026).
-#: A regression guard of model output that documents a known disagreement (docs, "The DSP datapath
-#: against a published datapath"): when a model change brings the lowest reading within the 1.5x
-#: criterion the test fails, and the docs' statement must be revisited.
-DSP_DATAPATH_RATIO_RANGE = (1.5, 5.0)
-
-
-def _naive_datapath_w(macs, dfe_taps, levels, enob, baud, tech, co):
-    """E_MAC = E_FA (w_d w_c + w_d + w_c + log2 n) (Weste & Harris, CMOS VLSI Design, 11.9), the
-    loop-unrolled DFE L^n branches x L compares of w_d + w_c bits, plus the adaptation share --
-    written out from the docstrings, not calling the block functions."""
-    from sikernel.power import blocks
-
-    s = blocks.digital_scale(tech, co)
-    w_d = math.ceil(enob) + 1
-    w_c = co.coef_bits
-    e_fa = co.e_fa_j * s
-    ffe = macs * e_fa * (w_d * w_c + w_d + w_c + math.log2(macs)) * baud
-    dfe = (levels ** dfe_taps) * levels * (w_d + w_c) * e_fa * baud if dfe_taps else 0.0
-    return (ffe + dfe) * (1.0 + co.dsp_adapt_overhead)
-
-
-def test_dsp_datapath_check():
-    from sikernel.power.technology import get_technology
-
-    rows = holdout.dsp_datapath_check()
-    f = holdout.DSP_DATAPATH[0]
-    assert f.published_w == 0.201 and f.node_nm == 28 and f.baud == 28e9   # the source's figures
-    assert len(rows) == len(f.macs_per_symbol) * len(f.enob)
-    tech = get_technology(f.node_nm)
-    for r in rows:
-        want = _naive_datapath_w(r["macs_per_symbol"], f.dfe_taps, f.levels, r["enob"], f.baud, tech,
-                                 DEFAULT_COEFFICIENTS)
-        assert math.isclose(r["model_w"], want, rel_tol=1e-9), r
-        assert DSP_DATAPATH_RATIO_RANGE[0] < r["ratio"] <= DSP_DATAPATH_RATIO_RANGE[1], r
-    from pathlib import Path
-
-    doc = (Path(__file__).resolve().parents[1] / "docs" / "energy-model.md").read_text()
-    for line in holdout.rows_markdown(rows, holdout.DSP_DATAPATH_COLUMNS).splitlines():
-        if not line.startswith("|---"):
-            assert line in doc, line   # regression guard: the docs table is the generator's output
-
-
-#: the shipped model's RX DSP datapath of the 5 nm 112G calibration design over the DSP part of IBM's
-#: measured 5 nm 112 Gb/s DMT receiver datapath: measured 0.57 (December 2026).  A regression guard of
-#: model output documenting the other side of the spread (docs, "The DSP datapath against a
-#: published datapath"): when a change moves it out of this range the docs' bracket must be revisited.
-RECEIVER_DATAPATH_RATIO_RANGE = (0.4, 0.8)
-
-
-def test_receiver_datapath_check():
-    """The DSP part is the title's total less the survey's ADC; the model side is the calibration
-    design's datapath written out from the block formulas at its own operating point; the FFE length
-    is the one the written-out law prices at the DSP part."""
-    from sikernel.power.calibration import CALIBRATION_POINTS, point_breakdown
-    from sikernel.power.technology import get_technology
-
-    rows = holdout.receiver_datapath_check()
-    (f,) = holdout.RECEIVER_DATAPATH
-    (r,) = rows
-    assert f.published_w == 0.353 and f.bit_rate_bps == 112e9 and f.node_nm == 5   # the title's figures
-    adc = holdout._survey_adc(f.adc_doi)
-    assert adc.power_w == 0.0576 and adc.fs_hz == 52e9 and adc.node_nm == 5   # the survey row
-    assert math.isclose(r["dsp_w"], 0.353 - 0.0576, rel_tol=1e-12)
-    p = next(q for q in CALIBRATION_POINTS if q.name == f.compared_with)
-    s = point_breakdown(p, DEFAULT_COEFFICIENTS).eq_settings
-    assert not s["mlsd"]
-    want = _naive_datapath_w(s["rx_ffe_taps"], s["dfe_taps"], 4, s["adc_enob"], p.baud,
-                             get_technology(p.node_nm), DEFAULT_COEFFICIENTS)
-    assert math.isclose(r["model_dsp_w"], want, rel_tol=1e-9), (r, want)
-    at_eq = _naive_datapath_w(r["mac_equivalent"], 0, 4, adc.enob, adc.fs_hz, get_technology(5),
-                              DEFAULT_COEFFICIENTS)
-    assert math.isclose(at_eq, r["dsp_w"], rel_tol=1e-6), (at_eq, r)
-    assert RECEIVER_DATAPATH_RATIO_RANGE[0] < r["ratio"] < RECEIVER_DATAPATH_RATIO_RANGE[1], r
-    from pathlib import Path
-
-    doc = (Path(__file__).resolve().parents[1] / "docs" / "energy-model.md").read_text()
-    for line in holdout.rows_markdown(rows, holdout.RECEIVER_DATAPATH_COLUMNS).splitlines():
-        if not line.startswith("|---"):
-            assert line in doc, line   # regression guard: the docs table is the generator's output

@@ -242,6 +242,30 @@ def load(path: Path | str | None = None) -> list[SurveyADC]:
                       float(r["power_w"]), r["survey_comment"], r["use"], r["reason"]) for r in rows]
 
 
+def row_by_doi(doi: str) -> SurveyADC:
+    """The one survey row with ``doi`` (the ADC of a published transceiver or receiver datapath).
+
+    Parameters
+    ----------
+    doi : str
+        DOI of the paper, as in the ``doi`` column of :data:`DATA_PATH`.
+
+    Returns
+    -------
+    SurveyADC
+
+    Raises
+    ------
+    SIKernelError
+        No row, or more than one, has that DOI.
+    """
+    rows = [r for r in load() if r.doi == doi]
+    if len(rows) != 1:
+        raise SIKernelError(f"doi={doi!r}: {len(rows)} rows of the ADC survey extract have it "
+                            f"({DATA_PATH.name}); expected exactly one -- check the DOI against the file")
+    return rows[0]
+
+
 def extract_from_xlsx(xlsx_path: Path | str, out_path: Path | str | None = None) -> list[dict]:
     """Rebuild the extract from the survey workbook (needs ``openpyxl``).
 
@@ -646,4 +670,5 @@ if __name__ == "__main__":  # pragma: no cover
 
 
 __all__ = ["CORNER_GRID_HZ", "DATA_PATH", "ADCFit", "SurveyADC", "bootstrap", "classify",
-           "extract_from_xlsx", "fit", "law_fom_j", "leave_one_out", "load", "predict_j", "select"]
+           "extract_from_xlsx", "fit", "law_fom_j", "leave_one_out", "load", "predict_j", "row_by_doi",
+           "select"]

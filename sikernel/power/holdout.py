@@ -18,7 +18,9 @@ Only figures found in a source are used; each row carries its citation, a confid
 (H: the paper's own title/abstract; M: credible secondary; L: a secondary summary that does not
 name the design) and the assumptions made where the source gives no number.  How they were found
 (searches of public pages and repositories, December 2026) and what was found without an energy
-figure is in ``docs/energy-model.md`` ("Held-out 200G-class designs").
+figure is in ``docs/energy-model.md`` ("Held-out 200G-class designs").  What the 200G rows'
+over-prediction says about the receiver's DSP datapath, and the published datapath figures it is
+held against: :mod:`sikernel.power.datapath_checks`.
 """
 
 from __future__ import annotations
@@ -303,7 +305,7 @@ class HeldOutResult:
     architecture: tuple[str, ...]
 
 
-def _priced(d: HeldOutDesign, co: EnergyCoefficients):
+def price(d: HeldOutDesign, co: EnergyCoefficients):
     """``energy_per_bit`` of a held-out design as a user calls it; None where no family closes it.
 
     Bad input raises :class:`~sikernel.errors.SIKernelError` (propagates); the model's reach limit
@@ -346,7 +348,7 @@ def predict_held_out(coefficients: EnergyCoefficients | None = None,
     pred = np.empty(len(designs))
     arch: list[str] = []
     for i, d in enumerate(designs):
-        e = _priced(d, co)
+        e = price(d, co)
         pred[i] = np.nan if e is None else e.total_pj_per_bit
         arch.append("" if e is None else e.architecture)
     pub = np.array([d.energy_pj_per_bit for d in designs])
@@ -379,309 +381,6 @@ def markdown(res: HeldOutResult | None = None) -> str:
         lines.append(f"| {d.name} | {d.node_nm:g} | {d.bit_rate_gbps:g} | {d.loss_db:g} | {d.scope} | "
                      f"{d.energy_pj_per_bit:.3g} | {p_txt} | {r_txt} | {a if closes else 'none'} | "
                      f"{d.confidence} | {d.note} | {d.source.replace('|', '/')} |")
-    return "\n".join(lines)
-
-
-def without_dsp_datapath(coefficients: EnergyCoefficients | None = None,
-                         designs: tuple[HeldOutDesign, ...] = HELD_OUT) -> list[dict[str, object]]:
-    """The goal-class held-out rows whose receiver the model prices as an ADC-DSP one, without its datapath.
-
-    A diagnostic, not a scope change: for every H/M row of :data:`GOAL_RATE_CLASS` whose published
-    figure includes a receiver ("txrx" or "rx") and for which the model chooses the DSP family, the
-    model's energy at the same point with the receiver's digital datapath
-    (:data:`sikernel.power.budget.DIGITAL_RX_BLOCKS`: RX FFE, DFE, MLSD, adaptation and digital CDR)
-    left out -- the same receiver, design chosen on TX + RX as always; what a paper's "analog
-    part" figure would cover.  Where this alone reaches the published total, the over-prediction is
-    not in the DSP datapath (or the figure leaves more out than the datapath).
-
-    Parameters
-    ----------
-    coefficients, designs
-        As :func:`predict_held_out` (default: the calibrated set, :data:`HELD_OUT`).
-
-    Returns
-    -------
-    list of dict
-        Per row: ``name``, ``scope``, ``published_pj_per_bit``, ``model_pj_per_bit``,
-        ``datapath_pj_per_bit`` (the blocks left out), ``without_datapath_pj_per_bit`` and
-        ``ratio_without_datapath`` (that over the published figure).
-    """
-    from .budget import DIGITAL_RX_BLOCKS
-
-    co = DEFAULT_COEFFICIENTS if coefficients is None else coefficients
-    out: list[dict[str, object]] = []
-    for d in designs:
-        if d.rate_class != GOAL_RATE_CLASS or d.confidence not in GOAL_CONFIDENCE \
-                or d.scope not in ("txrx", "rx"):
-            continue
-        e = _priced(d, co)
-        if e is None or e.architecture != "dsp":
-            continue
-        dp = float(sum(e.blocks[b] for b in DIGITAL_RX_BLOCKS))
-        rest = e.total_pj_per_bit - dp
-        out.append({"name": d.name, "scope": d.scope, "published_pj_per_bit": d.energy_pj_per_bit,
-                    "model_pj_per_bit": e.total_pj_per_bit, "datapath_pj_per_bit": dp,
-                    "without_datapath_pj_per_bit": rest,
-                    "ratio_without_datapath": rest / d.energy_pj_per_bit})
-    return out
-
-
-@dataclass(frozen=True)
-class DspDatapathFigure:
-    """A published power of an RX DSP datapath alone (equaliser arithmetic and its adaptation).
-
-    The block-level counterpart of the held-out transceivers: it checks the model's digital
-    datapath law (``blocks.dsp_ffe_w``, ``blocks.dsp_dfe_w`` and the adaptation overhead) where the
-    transceiver totals cannot separate it from the rest.
-
-    Attributes
-    ----------
-    name : str
-        Label.
-    node_nm : float
-        CMOS node in nm (a preset).
-    baud : float
-        Symbol rate in Bd.
-    levels : int
-        PAM levels.
-    published_w : float
-        Published power per lane in W.
-    macs_per_symbol : tuple of float
-        Readings of the multiply-accumulates per symbol the datapath performs (the source's
-        structure, read two ways where it is ambiguous).
-    dfe_taps : int
-        DFE taps per lane.
-    enob : tuple of float
-        ADC resolutions (bits) spanning the unstated word width.
-    source : str
-        Citation.
-    confidence : str
-        "H", "M" or "L" (as :class:`HeldOutDesign`).
-    note : str
-        What is assumed.
-    """
-
-    name: str
-    node_nm: float
-    baud: float
-    levels: int
-    published_w: float
-    macs_per_symbol: tuple[float, ...]
-    dfe_taps: int
-    enob: tuple[float, ...]
-    source: str
-    confidence: str
-    note: str
-
-
-DSP_DATAPATH: tuple[DspDatapathFigure, ...] = (
-    DspDatapathFigure(
-        "2x2 MIMO PAM-4 MMSE-DFE RX DSP (DGIST), 28 nm, 56 Gb/s/lane", 28, 28e9, 4, 0.201,
-        (30.0, 15.0), 1, (5.0, 6.0, 7.0),
-        "2-lane 2x2 MIMO PAM-4 MMSE-DFE wireline transceiver with FEXT cancellation, IEEE Trans. VLSI "
-        "Systems 33(6), pp. 1570-1581, 2025 (abstract, as indexed by DGIST's research portal: 'The RX "
-        "digital signal processor (DSP) place and route (PnR) in a 28-nm CMOS is estimated to consume "
-        "201 mW/lane at a 56-Gb/s/lane data rate'; 15-tap MIMO FFE, one-tap MIMO DFE, LMS)",
-        "M",
-        "a post-layout estimate, not a measurement; per lane the 2x2 MIMO FFE is read as two 15-tap "
-        "filters (30 MACs/symbol) or as 15 taps in all; a 1-tap DFE; adaptation priced by the model's "
-        "own overhead (dsp_adapt_overhead); word width from ENOB 5-7 (not stated); 28 GBd PAM4"),
-)
-
-
-def dsp_datapath_check(coefficients: EnergyCoefficients | None = None,
-                       figures: tuple[DspDatapathFigure, ...] = DSP_DATAPATH) -> list[dict[str, object]]:
-    """The model's RX DSP datapath power at each published datapath's operating point.
-
-    ``(dsp_ffe_w(macs) + dsp_dfe_w(dfe_taps)) · (1 + dsp_adapt_overhead)`` at the figure's node, symbol
-    rate and PAM order, for every reading of its MAC count and ADC resolution -- the same block laws
-    and adaptation share the budget prices a DSP receiver with (``budget``: ``dsp_adapt_cdr``).
-
-    Parameters
-    ----------
-    coefficients : EnergyCoefficients, optional
-        Model coefficients; the calibrated set when omitted.
-    figures : tuple of DspDatapathFigure, optional
-        The published datapaths (:data:`DSP_DATAPATH` when omitted).
-
-    Returns
-    -------
-    list of dict
-        Per figure and reading: ``name``, ``macs_per_symbol``, ``enob``, ``published_w``,
-        ``model_w`` and ``ratio`` (model / published).
-    """
-    from . import blocks
-    from .technology import get_technology
-
-    co = DEFAULT_COEFFICIENTS if coefficients is None else coefficients
-    out: list[dict[str, object]] = []
-    for f in figures:
-        tech = get_technology(f.node_nm)
-        for macs in f.macs_per_symbol:
-            for enob in f.enob:
-                dp = (float(blocks.dsp_ffe_w(macs, enob, f.baud, tech, co))
-                      + float(blocks.dsp_dfe_w(f.dfe_taps, f.levels, enob, f.baud, tech, co)))
-                w = dp * (1.0 + co.dsp_adapt_overhead)
-                out.append({"name": f.name, "macs_per_symbol": macs, "enob": enob,
-                            "published_w": f.published_w, "model_w": w, "ratio": w / f.published_w})
-    return out
-
-
-@dataclass(frozen=True)
-class ReceiverDatapathFigure:
-    """A published receiver datapath power (ADC + DSP) whose ADC is a row of Murmann's ADC survey.
-
-    The DSP part is the published total less the survey's ADC power: a second, independent figure
-    for the model's digital datapath law besides :data:`DSP_DATAPATH`, and one that was measured.
-
-    Attributes
-    ----------
-    name : str
-        Label.
-    node_nm : float
-        CMOS node in nm (a preset).
-    bit_rate_bps : float
-        Payload bit rate in b/s.
-    published_w : float
-        Published power of the datapath (ADC and DSP) in W.
-    adc_doi : str
-        DOI of the ADC's row in ``sikernel/data/adc_survey.csv`` (its power and sample rate).
-    compared_with : str
-        Calibration design whose DSP datapath (model, at its own operating point) it is set against.
-    source : str
-        Citation.
-    note : str
-        What is assumed and why the comparison is not like for like.
-    """
-
-    name: str
-    node_nm: float
-    bit_rate_bps: float
-    published_w: float
-    adc_doi: str
-    compared_with: str
-    source: str
-    note: str
-
-
-RECEIVER_DATAPATH: tuple[ReceiverDatapathFigure, ...] = (
-    ReceiverDatapathFigure(
-        "DMT receiver datapath (IBM), 5 nm, 112 Gb/s", 5, 112e9, 0.353,
-        "10.1109/ISSCC49661.2025.10904707", "Park switch SerDes ADC-DSP",
-        "J. Lee, P. A. Francese, M. Brändli, T. Morf, M. A. Kossel, S. Jang, G. Kim, \"7.5 A 353mW "
-        "112Gb/s Discrete Multitone Wireline Receiver Datapath with Time-Based ADC in 5nm FinFET\", IEEE "
-        "ISSCC 2025, doi:10.1109/ISSCC49661.2025.10904707 (title; journal version IEEE JSSC 2026); its "
-        "ADC (52 GS/s, SNDR 34.4 dB, 57.6 mW) from B. Murmann's ADC survey, row ISSCC 2025 7.5",
-        "the 353 mW of the title read as ADC + DSP datapath (the title's 'Receiver Datapath with "
-        "Time-Based ADC'); the DSP part = 353 mW - the survey's ADC power; a discrete-multitone "
-        "receiver (DFT and per-tone equaliser), not a time-domain FFE: set against the model's FFE "
-        "datapath of the 5 nm 112 Gb/s PAM-4 calibration design (Park) at its own operating point, "
-        "and expressed as the FFE length the model's law would price at the same power; the paper "
-        "not read (DFT size and word widths unknown)"),
-)
-
-
-def _ffe_datapath_excess_w(n_taps: float, enob: float, fs_hz: float, tech, co: EnergyCoefficients,
-                           target_w: float) -> float:
-    """An ``n_taps`` RX FFE with the adaptation share, less ``target_w`` (a root gives the FFE length)."""
-    from . import blocks
-
-    return float(blocks.dsp_ffe_w(n_taps, enob, fs_hz, tech, co)) * (1.0 + co.dsp_adapt_overhead) - target_w
-
-
-def receiver_datapath_check(coefficients: EnergyCoefficients | None = None,
-                            figures: tuple[ReceiverDatapathFigure, ...] = RECEIVER_DATAPATH
-                            ) -> list[dict[str, object]]:
-    """The DSP part of each published receiver datapath against the model's datapath law.
-
-    DSP part = published datapath power - the ADC survey's power of its ADC.  Set against (1) the
-    model's RX DSP datapath (``DIGITAL_RX_BLOCKS``) of the calibration design named in
-    ``compared_with``, at that design's own operating point (:func:`calibration.point_breakdown`),
-    and (2) the RX FFE length whose ``dsp_ffe_w · (1 + dsp_adapt_overhead)`` at the ADC's sample
-    rate and ENOB equals the DSP part (``mac_equivalent``: multiply-accumulates per sample).
-
-    Parameters
-    ----------
-    coefficients : EnergyCoefficients, optional
-        Model coefficients; the calibrated set when omitted.
-    figures : tuple of ReceiverDatapathFigure, optional
-        The published datapaths (:data:`RECEIVER_DATAPATH` when omitted).
-
-    Returns
-    -------
-    list of dict
-        Per figure: ``name``, ``published_w``, ``adc_w``, ``dsp_w``, ``dsp_pj_per_bit``,
-        ``compared_with``, ``model_dsp_w`` and ``ratio`` (model / published DSP part),
-        ``mac_equivalent``, ``fs_hz``, ``enob``.
-    """
-    from scipy.optimize import brentq
-
-    from .budget import DIGITAL_RX_BLOCKS
-    from .calibration import CALIBRATION_POINTS, point_breakdown
-    from .technology import get_technology
-
-    co = DEFAULT_COEFFICIENTS if coefficients is None else coefficients
-    out: list[dict[str, object]] = []
-    for f in figures:
-        adc = _survey_adc(f.adc_doi)
-        dsp_w = f.published_w - adc.power_w
-        p = next(q for q in CALIBRATION_POINTS if q.name == f.compared_with)
-        e = point_breakdown(p, co)
-        model_w = float(sum(e.blocks[b] for b in DIGITAL_RX_BLOCKS)) * e.bit_rate_bps * 1e-12
-        args = (adc.enob, adc.fs_hz, get_technology(f.node_nm), co, dsp_w)
-        out.append({"name": f.name, "published_w": f.published_w, "adc_w": adc.power_w, "dsp_w": dsp_w,
-                    "dsp_pj_per_bit": dsp_w / f.bit_rate_bps * 1e12, "compared_with": f.compared_with,
-                    "model_dsp_w": model_w, "ratio": model_w / dsp_w,
-                    "mac_equivalent": float(brentq(_ffe_datapath_excess_w, 1.0, 1000.0, args=args)),
-                    "fs_hz": adc.fs_hz, "enob": adc.enob})
-    return out
-
-
-#: columns of the docs table of :func:`without_dsp_datapath`: (header, cell format of a row)
-WITHOUT_DSP_DATAPATH_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("200G-class row (model family dsp)", "{name}"), ("scope", "{scope}"),
-    ("published pJ/b", "{published_pj_per_bit:.3g}"), ("model pJ/b", "{model_pj_per_bit:.2f}"),
-    ("of which DSP datapath", "{datapath_pj_per_bit:.2f}"),
-    ("model without it", "{without_datapath_pj_per_bit:.2f}"),
-    ("ratio without it", "{ratio_without_datapath:.2f}"))
-#: columns of the docs table of :func:`dsp_datapath_check`
-DSP_DATAPATH_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("published RX DSP datapath", "{name}"), ("MACs / symbol (reading)", "{macs_per_symbol:g}"),
-    ("ENOB (assumed)", "{enob:g}"), ("published mW", "{published_mw:.0f}"), ("model mW", "{model_mw:.0f}"),
-    ("ratio", "{ratio:.2f}"))
-
-
-#: columns of the docs table of :func:`receiver_datapath_check`
-RECEIVER_DATAPATH_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("published receiver datapath", "{name}"), ("published mW (ADC + DSP)", "{published_mw:.0f}"),
-    ("ADC mW (survey)", "{adc_mw:.1f}"), ("DSP part mW", "{dsp_mw:.0f}"),
-    ("DSP part pJ/b", "{dsp_pj_per_bit:.2f}"), ("model datapath of", "{compared_with}"),
-    ("model mW", "{model_dsp_mw:.0f}"), ("model / published", "{ratio:.2f}"),
-    ("FFE taps the law prices at the DSP part", "{mac_equivalent:.0f}"))
-
-
-def rows_markdown(rows: list[dict[str, object]], columns: tuple[tuple[str, str], ...]) -> str:
-    """A markdown table of dict rows (the docs' diagnostic tables of this module).
-
-    Parameters
-    ----------
-    rows : list of dict
-        E.g. :func:`without_dsp_datapath`, :func:`dsp_datapath_check` or
-        :func:`receiver_datapath_check`; every ``*_w`` value is also offered in mW (``*_mw``).
-    columns : tuple of (str, str)
-        Header and ``str.format`` cell template of each column
-        (:data:`WITHOUT_DSP_DATAPATH_COLUMNS`, :data:`DSP_DATAPATH_COLUMNS`,
-        :data:`RECEIVER_DATAPATH_COLUMNS`).
-
-    Returns
-    -------
-    str
-        Markdown.
-    """
-    lines = ["| " + " | ".join(h for h, _ in columns) + " |", "|" + "---|" * len(columns)]
-    for r in rows:
-        extra = {f"{k[:-2]}_mw": 1e3 * float(v) for k, v in r.items() if k.endswith("_w")}
-        lines.append("| " + " | ".join(t.format(**r, **extra) for _, t in columns) + " |")
     return "\n".join(lines)
 
 
@@ -769,17 +468,6 @@ def spread_56g(res: HeldOutResult | None = None) -> Spread56G:
                      math.sqrt(s_pub / s_pred))
 
 
-def _survey_adc(doi: str):
-    """The ADC survey row with ``doi``."""
-    from ..errors import SIKernelError
-    from .adc_survey import load
-
-    rows = [r for r in load() if r.doi == doi]
-    if len(rows) != 1:
-        raise SIKernelError(f"no single ADC survey row with doi {doi!r} in sikernel/data/adc_survey.csv")
-    return rows[0]
-
-
 def adc_check_56g(coefficients: EnergyCoefficients | None = None) -> list[dict[str, object]]:
     """The model's ADC law at each 56G design's published ADC operating point (Murmann's survey).
 
@@ -801,7 +489,7 @@ def adc_check_56g(coefficients: EnergyCoefficients | None = None) -> list[dict[s
     list of dict
         Keys: label, fs_hz, enob, published_w, model_w, ratio, loo_ratio, use, own_enob, own_w.
     """
-    from .adc_survey import leave_one_out
+    from .adc_survey import leave_one_out, row_by_doi
     from .api import energy_per_bit
     from .blocks import adc_w
     from .technology import get_technology
@@ -811,7 +499,7 @@ def adc_check_56g(coefficients: EnergyCoefficients | None = None) -> list[dict[s
     loo_names, loo = leave_one_out()
     out: list[dict[str, object]] = []
     for label, doi in SPREAD_56G_ADC_DOI.items():
-        r = _survey_adc(doi)
+        r = row_by_doi(doi)
         model_w = float(adc_w(r.enob, r.fs_hz, get_technology(r.preset_nm), co))
         loo_ratio = (float(loo[loo_names.index(r.label)]) if r.label in loo_names else float("nan"))
         d = next(by_name[n] for n in SPREAD_56G[label] if by_name[n].scope in ("txrx", "rx"))
@@ -886,17 +574,9 @@ if __name__ == "__main__":  # pragma: no cover
     print(markdown())
     print()
     print(spread_markdown())
-    print()
-    print(rows_markdown(without_dsp_datapath(), WITHOUT_DSP_DATAPATH_COLUMNS))
-    print()
-    print(rows_markdown(dsp_datapath_check(), DSP_DATAPATH_COLUMNS))
-    print()
-    print(rows_markdown(receiver_datapath_check(), RECEIVER_DATAPATH_COLUMNS))
 
 
 __all__ = [
-    "DSP_DATAPATH",
-    "DSP_DATAPATH_COLUMNS",
     "GOAL_CONFIDENCE",
     "GOAL_RATE_CLASS",
     "HELD_OUT",
@@ -904,23 +584,15 @@ __all__ = [
     "LR56_BER",
     "LR56_BER_SENSITIVITY",
     "RATE_CLASSES",
-    "RECEIVER_DATAPATH",
-    "RECEIVER_DATAPATH_COLUMNS",
     "SPREAD_56G",
     "SPREAD_56G_ADC_DOI",
-    "WITHOUT_DSP_DATAPATH_COLUMNS",
-    "DspDatapathFigure",
     "HeldOutDesign",
     "HeldOutResult",
-    "ReceiverDatapathFigure",
     "Spread56G",
     "adc_check_56g",
-    "dsp_datapath_check",
     "markdown",
     "predict_held_out",
-    "receiver_datapath_check",
-    "rows_markdown",
+    "price",
     "spread_56g",
     "spread_markdown",
-    "without_dsp_datapath",
 ]
