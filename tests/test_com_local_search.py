@@ -129,7 +129,8 @@ def test_com_pick_equals_full_grid_replay_on_real_channel(monkeypatch):
     """DPO_4in (802.3ck KR, Local Search 2): the COM's in-kernel search picks, in each package
     case, what the IEEE loops pick on the complete grid of the same pulses."""
     from sikernel.eq import grid as _grid
-    from sikernel.eye.com import _tx_tap_indices, com
+    from sikernel.eye._com_search import _tx_tap_indices
+    from sikernel.eye.com import com
     from tests.conftest import channel_path
 
     calls = []

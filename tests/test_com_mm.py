@@ -25,7 +25,8 @@ import pytest
 from sikernel._kernels import com as _kc
 from sikernel.eq.grid import grid_search
 from sikernel.errors import SIKernelError
-from sikernel.eye.com import _fom_terms, com
+from sikernel.eye._com_search import _fom_terms
+from sikernel.eye.com import com
 from sikernel.eye.presets import get_preset
 from tests.conftest import channel_path
 from tests.naive_com import naive_fom, naive_mm_ieee

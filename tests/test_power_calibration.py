@@ -23,6 +23,7 @@ import numpy as np
 import pytest
 
 from sikernel import SIKernelError
+from sikernel.channel.package import package_preset
 from sikernel.power import calibration as cal
 from sikernel.power.coefficients import DEFAULT_COEFFICIENTS, DOC, FITTED
 
@@ -270,13 +271,13 @@ def test_kr1_budget_is_taken_die_to_die():
     f_spec = np.array([cal.KR1_SPEC_HZ])
     length_m = brentq(lambda z: -20.0 * np.log10(np.abs(line.section(z, f_spec).s21[0]))
                       - cal.KR1_BALL_TO_BALL_DB, 1e-3, 5.0, xtol=1e-12)
-    pkg0 = table.package_preset(park.baud)
+    pkg0 = package_preset(park.baud)
     full = Link(segments=[(line, length_m)], tx_package=pkg0, rx_package=pkg0,
                 z_p_tx_m=table.Z_P_NOMINAL_M, z_p_rx_m=table.Z_P_NOMINAL_M).build(
                     np.array([0.5 * park.baud]))
     assert abs(-20.0 * np.log10(np.abs(full.s21[0])) - d2d) <= ABS_KR1_DIE_TO_DIE_DB
     f = np.array([0.5 * park.baud])
-    pkg = table.package_preset(park.baud)
+    pkg = package_preset(park.baud)
     ch = Link(segments=[], tx_package=pkg, rx_package=pkg, z_p_tx_m=table.Z_P_NOMINAL_M,
               z_p_rx_m=table.Z_P_NOMINAL_M).build(f)
     pair_db = float(-20.0 * np.log10(np.abs(ch.s21[0])))

@@ -112,9 +112,11 @@ class Channel:
 
     def abcd(self) -> np.ndarray:
         """ABCD matrices, shape (n_freq, 2, 2), in the channel's reference impedance."""
-        from .twoport import s_to_abcd
+        from .._kernels import twoport as _k  # the kernel of twoport.s_to_abcd (twoport imports core)
 
-        return s_to_abcd(self.sdd, self.z0_ohm)
+        out = np.empty_like(self.sdd)
+        _k.s_to_abcd(np.ascontiguousarray(self.sdd), float(self.z0_ohm), out)
+        return out
 
     def renamed(self, name: str) -> Channel:
         """A copy with another label."""

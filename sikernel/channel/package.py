@@ -139,6 +139,29 @@ def _reversed(t: np.ndarray) -> np.ndarray:
     return r
 
 
+#: highest symbol rate (Bd) of the 802.3ck package preset; above it the 802.3dj one applies
+CK_MAX_BAUD = 60e9
+
+
+def package_preset(baud: float) -> str:
+    """IEEE 802.3 package preset of a symbol rate: 802.3ck up to 60 GBd, 802.3dj above.
+
+    The 100G/lane amendment's packages (802.3ck, 53.125 GBd) and the 200G/lane ones (802.3dj,
+    106.25-113 GBd); the boundary lies between the two generations' rates.
+
+    Parameters
+    ----------
+    baud : float
+        Symbol rate in Bd.
+
+    Returns
+    -------
+    str
+        "802.3ck" or "802.3dj" (a key of :data:`PACKAGES`).
+    """
+    return "802.3ck" if baud <= CK_MAX_BAUD else "802.3dj"
+
+
 def get_package(model: str | PackageModel) -> PackageModel:
     """Preset by name (case-insensitive) or a :class:`PackageModel` passed through.
 
@@ -316,4 +339,5 @@ PACKAGES: dict[str, PackageModel] = {
     )
 }
 
-__all__ = ["PACKAGES", "PackageModel", "board_channel", "get_package", "package_abcd", "package_channel"]
+__all__ = ["CK_MAX_BAUD", "PACKAGES", "PackageModel", "board_channel", "get_package", "package_abcd",
+           "package_channel", "package_preset"]

@@ -35,9 +35,8 @@ import numpy as np
 from scipy.special import erfcinv
 
 from ..errors import SIKernelError, SIKernelWarning
-
-#: Histogram_Window_Weight values of the reference code (``COM_eye_width``)
-WINDOWS = ("gaussian", "triangle", "rectangle", "dual_rayleigh")
+from ._com_search import _fom_terms, _replay_local_search, _tx_apply
+from .presets import WINDOWS
 
 
 @dataclass(frozen=True)
@@ -411,7 +410,6 @@ def search(p: Any, bv: np.ndarray, bxa: np.ndarray, is_fext: np.ndarray, w_ctle:
     (int, int, float, int)
     """
     from .._kernels import com as _kc
-    from .com import _fom_terms, _replay_local_search, _tx_apply
 
     m = p.samples_per_ui
     pad = (int(np.max(np.abs(offs))) + 2) * m
@@ -494,8 +492,6 @@ def read_out(p: Any, q: np.ndarray, xq: list[tuple[np.ndarray, bool]], c: np.nda
         ``a_s_v``, ``veo_v``, ``eh_top_v``, ``eh_bot_v``, ``vec_db``, ``com_db``, ``a_ni_v``,
         ``bin_v``.
     """
-    from .com import _tx_apply
-
     m = p.samples_per_ui
     L = p.n_levels
     pad = (int(np.max(np.abs(offs))) + 2) * m

@@ -59,6 +59,9 @@ _PS = 1e-12
 _MM = 1e-3
 #: eta_0 in the IEEE sheets is V^2/GHz; V^2/Hz = V^2/GHz / 1e9
 _PER_GHZ = 1e-9
+#: Histogram_Window_Weight values of the reference code (``COM_eye_width``): the C2M criterion's
+#: histogram windows (:func:`sikernel.eye.c2m.window_weights`)
+WINDOWS = ("gaussian", "triangle", "rectangle", "dual_rayleigh")
 
 
 @dataclass(frozen=True)
@@ -709,8 +712,6 @@ def _validate_sheet_fields(p: ComPreset) -> None:
         if p.c2m_t_o_mui > 0 and np.floor(p.c2m_t_o_mui / 1000.0 * p.c2m_samples_per_ui) < 1:
             raise SIKernelError(f"COM preset c2m_t_o_mui={p.c2m_t_o_mui!r}: T_O must span at least one "
                                 f"of samples_for_C2M = {p.c2m_samples_per_ui} samples per UI")
-        from .c2m import WINDOWS
-
         if p.c2m_window.lower() not in (*WINDOWS, "norm", "normal", "guassian"):
             raise SIKernelError(f"COM preset c2m_window={p.c2m_window!r}; expected one of {WINDOWS}")
     for k, _model in p.package_paths:

@@ -57,7 +57,7 @@ package (93A.1.2, the ``z_p (NEXT)`` / ``z_p (FEXT)`` entries of the sheets).  T
 is of the bare cable assembly (COM adds the packages to it), so when the model is applied
 in the SI chain (``packages=True``, the default) both aggressors are multiplied by the
 package pair of the symbol rate -- the IEEE COM package preset of the rate (802.3ck at
-≤ 60 GBd, 802.3dj above, :func:`sikernel.power.table.package_preset`) at 12 mm each side,
+≤ 60 GBd, 802.3dj above, :func:`sikernel.channel.package.package_preset`) at 12 mm each side,
 COM's first package case (:func:`package_pair`).  For a victim channel that carries its
 own packages, (X1) then counts the package loss with ``1 + β_F`` (β_F ≈ 0.23: a small
 excess, accepted).
@@ -211,14 +211,14 @@ def package_pair(f_hz: np.ndarray, baud: float) -> np.ndarray:
     f_hz : ndarray
         Frequencies in Hz.
     baud : float
-        Symbol rate in Bd (selects 802.3ck or 802.3dj, :func:`sikernel.power.table.package_preset`).
+        Symbol rate in Bd (selects 802.3ck or 802.3dj, :func:`sikernel.channel.package.package_preset`).
 
     Returns
     -------
     ndarray of complex
     """
     from ..channel.link import Link
-    from .table import package_preset
+    from ..channel.package import package_preset
 
     pkg = package_preset(baud)
     ch = Link(segments=[], tx_package=pkg, rx_package=pkg, z_p_tx_m=PACKAGE_Z_P_M,

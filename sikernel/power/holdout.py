@@ -308,8 +308,23 @@ class HeldOutResult:
 def price(d: HeldOutDesign, co: EnergyCoefficients):
     """``energy_per_bit`` of a held-out design as a user calls it; None where no family closes it.
 
-    Bad input raises :class:`~sikernel.errors.SIKernelError` (propagates); the model's reach limit
-    (:class:`~sikernel.errors.LinkNotClosingError`) gives None.
+    Parameters
+    ----------
+    d : HeldOutDesign
+        The design (loss, symbol rate, modulation, node, BER, scope, TX kind, family, channel kind).
+    co : EnergyCoefficients
+        Model coefficients.
+
+    Returns
+    -------
+    EnergyBreakdown or None
+        The model's breakdown in the design's scope; None where the model's reach limit
+        (:class:`~sikernel.errors.LinkNotClosingError`) is hit.
+
+    Raises
+    ------
+    SIKernelError
+        Bad input (propagates).
     """
     from ..errors import LinkNotClosingError
     from .api import energy_per_bit

@@ -3,7 +3,7 @@
 The synthetic channel of a given loss
 -------------------------------------
 ``loss_db`` stands for a package-board-package channel: the IEEE 802.3 COM
-package of the rate (:func:`package_preset`: 802.3ck at ≤ 60 GBd, 802.3dj above;
+package of the rate (:func:`sikernel.channel.package.package_preset`: 802.3ck at ≤ 60 GBd, 802.3dj above;
 die ladder, bump and ball capacitances, 12 mm of package trace) at each end and
 between them the IEEE 802.3 host-board parametric line (Table 92-12, eqs.
 93A-9 … 93A-14, :data:`sikernel.channel.parametric.HOST_BOARD_92_12`), built with
@@ -61,6 +61,7 @@ from pathlib import Path
 import numpy as np
 
 from .._files import chmod_as_created
+from ..channel.package import package_preset
 from ..errors import SIKernelError
 from . import si
 from .budget import OpTable
@@ -151,22 +152,6 @@ def synthetic_grid(baud: float) -> np.ndarray:
     return np.arange(0.0, 1.5 * baud + 0.5 * baud / _N_PER_BAUD, baud / _N_PER_BAUD)
 
 
-def package_preset(baud: float) -> str:
-    """IEEE 802.3 package preset of a symbol rate: 802.3ck up to 60 GBd, 802.3dj above.
-
-    Parameters
-    ----------
-    baud : float
-        Symbol rate in Bd.
-
-    Returns
-    -------
-    str
-        "802.3ck" or "802.3dj".
-    """
-    return "802.3ck" if baud <= 60e9 else "802.3dj"
-
-
 def _il_db(z_p_m: float, line_m: float, baud: float, packages: bool) -> float:
     """IL at baud/2 of package(z_p) + host-board line(line_m) + package(z_p)."""
     from ..channel.link import Link
@@ -199,7 +184,7 @@ def synthetic_parts(loss_db: float, baud: float, kind: str = "host") -> tuple[bo
     loss_db : float
         Insertion loss at ``baud/2`` in dB.
     baud : float
-        Symbol rate in Bd (selects the package preset, :func:`package_preset`).
+        Symbol rate in Bd (selects the package preset, :func:`~sikernel.channel.package.package_preset`).
     kind : str, optional
         "host" or "xsr" (:data:`KINDS`).
 
@@ -260,8 +245,8 @@ def die_to_die_loss_db(ball_to_ball_db: float, baud: float, z_p_m: float = Z_P_N
     (die-to-die) insertion loss.  This returns the IL at ``baud/2`` of the host-board line whose
     own loss is ``ball_to_ball_db`` at ``spec_hz`` (the frequency the budget is stated at, which
     need not be the design's Nyquist frequency) between the two COM packages of the rate
-    (:func:`package_preset`) with package traces ``z_p_m`` -- exact S21 of the cascade, mismatch
-    included, as :func:`synthetic_channel` builds it.
+    (:func:`sikernel.channel.package.package_preset`) with package traces ``z_p_m`` -- exact S21
+    of the cascade, mismatch included, as :func:`synthetic_channel` builds it.
 
     Parameters
     ----------
@@ -711,7 +696,6 @@ __all__ = [
     "build_table",
     "die_to_die_loss_db",
     "get_table",
-    "package_preset",
     "packaged_entry",
     "packaged_path",
     "raw_figures_at",

@@ -166,8 +166,8 @@ def build_channel(spec: PathSpec, baud: float, *, packages: bool = True, f: Any 
         An unknown segment kind in ``spec.segments``.
     """
     from ..channel.link import Link
-    from ..channel.package import get_package
-    from ..power.table import package_preset, synthetic_grid
+    from ..channel.package import get_package, package_preset
+    from ..power.table import synthetic_grid
 
     fg = synthetic_grid(baud) if f is None else f
     pkg = package_preset(baud)

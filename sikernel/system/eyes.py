@@ -240,13 +240,14 @@ def com_db(spec: PathSpec, baud: float) -> float:
     -------
     float
     """
+    from ..channel.package import package_preset
     from ..eye.com import com
 
     if not spec.segments:
         return float("nan")
     f = np.arange(0.0, 1.5 * baud + 5e6, 10e6)
     ch = build_channel(spec, baud, packages=False, f=f)
-    preset = "802.3ck-kr" if baud <= 60e9 else "802.3dj-kr"
+    preset = f"{package_preset(baud)}-kr"   # the COM preset of the packages' amendment
     try:
         return float(com(ch, preset).com_db)
     except SIKernelError:
