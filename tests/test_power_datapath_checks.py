@@ -149,6 +149,13 @@ def test_receiver_datapath_check():
     from pathlib import Path
 
     doc = (Path(__file__).resolve().parents[1] / "docs" / "energy-model.md").read_text()
+    # the docs' bracket: geometric mean of the IBM ratio and the DGIST ratio at ENOB 6 (both readings)
+    dgist = {d["macs_per_symbol"]: d["ratio"] for d in datapath_checks.dsp_datapath_check() if d["enob"] == 6}
+    gm = {macs: math.sqrt(v * r["ratio"]) for macs, v in dgist.items()}
+    lo, hi = (100 * (1 - 1 / gm[m]) for m in (15.0, 30.0))
+    text = (f"{gm[15.0]:.2f}× (DGIST read as 15 MACs per symbol) or {gm[30.0]:.2f}× (30 MACs), so a datapath "
+            f"energy pinned on both\nwould sit {lo:.0f}–{hi:.0f} % below the fitted one")
+    assert text in doc, text
     for line in datapath_checks.rows_markdown(rows, datapath_checks.RECEIVER_DATAPATH_COLUMNS).splitlines():
         if not line.startswith("|---"):
             assert line in doc, line   # regression guard: the docs table is the generator's output

@@ -26,6 +26,13 @@ def test_s_abcd_matches_textbook_and_roundtrips(rng):
                                atol=ATOL_SAME_FORMULA)
 
 
+def test_channel_abcd_is_the_textbook_conversion(rng):
+    """Channel.abcd (which calls the kernel, not twoport: twoport imports core) is the textbook S->ABCD."""
+    s = _random_reciprocal_s(rng, 16)
+    ch = Channel(np.linspace(1e9, 16e9, 16), s, 85.0, "r")
+    np.testing.assert_allclose(ch.abcd(), naive.s_to_abcd(s, 85.0), rtol=1e-9, atol=1e-12)
+
+
 def test_cascade_equals_star_product(rng):
     a = _random_reciprocal_s(rng, 32)
     b = _random_reciprocal_s(rng, 32)
