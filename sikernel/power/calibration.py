@@ -69,7 +69,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .api import _MODULATIONS
+from .api import _MODULATIONS, EnergyBreakdown
 from .coefficients import DEFAULT_COEFFICIENTS, DOC, FITTED, EnergyCoefficients
 
 #: loss assumed for TX-only designs whose channel is not stated (dB at Nyquist)
@@ -310,7 +310,7 @@ def _point_op(p: CalibrationPoint):
     return op
 
 
-def point_breakdown(p: CalibrationPoint, co: EnergyCoefficients):
+def point_breakdown(p: CalibrationPoint, co: EnergyCoefficients) -> EnergyBreakdown:
     """The model's :class:`~sikernel.power.api.EnergyBreakdown` of one design, as the fit sees it.
 
     The design's family, scope, clocking, TX kind, supply and DAC resolution, on the tabulated

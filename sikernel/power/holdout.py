@@ -27,10 +27,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .coefficients import DEFAULT_COEFFICIENTS, EnergyCoefficients
+
+if TYPE_CHECKING:
+    from .api import EnergyBreakdown
 
 #: raw BER assumed where a held-out source states none: the 200G/lane long-reach class
 #: (CEI-224G-LR / 802.3dj KR: pre-FEC BER ≈ 1e-4 ... 2.4e-4 with RS(544,514))
@@ -305,7 +309,7 @@ class HeldOutResult:
     architecture: tuple[str, ...]
 
 
-def price(d: HeldOutDesign, co: EnergyCoefficients):
+def price(d: HeldOutDesign, co: EnergyCoefficients) -> EnergyBreakdown | None:
     """``energy_per_bit`` of a held-out design as a user calls it; None where no family closes it.
 
     Parameters
