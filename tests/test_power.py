@@ -469,3 +469,15 @@ def test_tx_pad_capacitance_limit_reaches_nyquist():
     assert PAD_MAX_BAUD == max([p.baud for p in CALIBRATION_POINTS] + [d.baud for d in HELD_OUT])
     assert C_TX_OUT_MAX_F == pytest.approx(2.0 / (2.0 * math.pi * 25.0 * PAD_MAX_BAUD / 2.0), rel=1e-12)
     assert DEFAULT_COEFFICIENTS.c_tx_out_f <= C_TX_OUT_MAX_F
+
+
+@pytest.mark.parametrize("loss_db", [30.0, 45.0])
+def test_dsp_adaptation_is_its_share_of_the_datapath(loss_db):
+    """The budget's adaptation block is ``dsp_adapt_overhead`` times the datapath it reports
+    (RX FFE + DFE + MLSD), the law written out (docs: DSP adaptation / digital CDR)."""
+    from sikernel.power.coefficients import DEFAULT_COEFFICIENTS
+
+    e = energy_per_bit(loss_db=loss_db, baud=106.25e9, node_nm=3, target_ber=1e-4, architecture="dsp")
+    b = e.blocks
+    want = DEFAULT_COEFFICIENTS.dsp_adapt_overhead * (b["dsp_ffe"] + b["dsp_dfe"] + b["mlsd"])
+    assert b["dsp_ffe"] > 0 and math.isclose(b["dsp_adapt_cdr"], want, rel_tol=1e-12)

@@ -576,6 +576,26 @@ def mlsd_w(use: ArrayLike, levels: int, enob: ArrayLike, baud: float, tech: Tech
     return u * (bm + acs + tb) * co.e_fa_j * digital_scale(tech, co) * baud
 
 
+def dsp_adaptation_w(datapath_w: ArrayLike, co: EnergyCoefficients) -> np.ndarray:
+    """LMS adaptation, digital CDR and control of a DSP receiver: a share of its datapath,
+    ``P = dsp_adapt_overhead · P_datapath`` (assumption, ``dsp_adapt_overhead``; docs: a decimated
+    LMS update of every tap at 1/16 of the symbol rate would cost ≈ 2 % of the datapath).
+
+    Parameters
+    ----------
+    datapath_w : array_like
+        RX FFE + DFE + MLSD power in W (:func:`dsp_ffe_w`, :func:`dsp_dfe_w`, :func:`mlsd_w`).
+    co : EnergyCoefficients
+        Energy coefficients (``dsp_adapt_overhead``).
+
+    Returns
+    -------
+    numpy.ndarray
+        Power in W.
+    """
+    return co.dsp_adapt_overhead * np.asarray(datapath_w, dtype=float)
+
+
 def slicers_w(n_slicers: ArrayLike, baud: float, tech: Technology, co: EnergyCoefficients) -> np.ndarray:
     """Analog slicers (comparators) deciding once per symbol each.
 
@@ -816,6 +836,7 @@ __all__ = [
     "dfe_tap_timing_factor",
     "dfe_timing_factor",
     "digital_scale",
+    "dsp_adaptation_w",
     "dsp_dfe_w",
     "dsp_ffe_w",
     "f_t_of",

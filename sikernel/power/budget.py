@@ -586,9 +586,10 @@ def solve(op: OpTable, *, levels: int, baud: float, target_ber: float, tech: Tec
     fixed = blocks.fixed_w(bit_rate, tech, co)
     cdr = 0.0 if fwd else blocks.cdr_w(baud, tech, co)
     pll = blocks.pll_w(baud, co, co.lanes_per_forwarded_clock if fwd else co.lanes_per_pll)
-    datapath = (blocks.dsp_ffe_w(op.rx_ffe_taps[idx], en, baud, tech, co)
-                + blocks.dsp_dfe_w(np.where(dsp, dfe_t, 0.0), levels, en, baud, tech, co)
-                + blocks.mlsd_w(op.mlsd[idx], levels, en, baud, tech, co))
+    # the RX DSP datapath blocks, each evaluated once (their sum also prices the adaptation)
+    ffe_w = blocks.dsp_ffe_w(op.rx_ffe_taps[idx], en, baud, tech, co)
+    dfe_w = blocks.dsp_dfe_w(np.where(dsp, dfe_t, 0.0), levels, en, baud, tech, co)
+    mlsd_w = blocks.mlsd_w(op.mlsd[idx], levels, en, baud, tech, co)
     zero = 0.0 * a
     p = {
         "tx_driver": blocks.tx_driver_w(amp_c, baud, tech, co),
@@ -598,10 +599,10 @@ def solve(op: OpTable, *, levels: int, baud: float, target_ber: float, tech: Tec
         "rx_afe": (blocks.afe_stage_w(n_afe - 1.0 + gm_x, baud, tech, co)
                    + blocks.afe_stage_w(n_gain, baud, tech, co, gain=g_st)),
         "adc": np.where(dsp, blocks.adc_w(en, baud, tech, co), 0.0) + zero,
-        "dsp_ffe": np.where(dsp, blocks.dsp_ffe_w(op.rx_ffe_taps[idx], en, baud, tech, co), 0.0) + zero,
-        "dsp_dfe": np.where(dsp, blocks.dsp_dfe_w(dfe_t, levels, en, baud, tech, co), 0.0) + zero,
-        "mlsd": np.where(dsp, blocks.mlsd_w(op.mlsd[idx], levels, en, baud, tech, co), 0.0) + zero,
-        "dsp_adapt_cdr": np.where(dsp, co.dsp_adapt_overhead * datapath, 0.0) + zero,
+        "dsp_ffe": np.where(dsp, ffe_w, 0.0) + zero,
+        "dsp_dfe": np.where(dsp, dfe_w, 0.0) + zero,
+        "mlsd": np.where(dsp, mlsd_w, 0.0) + zero,
+        "dsp_adapt_cdr": np.where(dsp, blocks.dsp_adaptation_w(ffe_w + dfe_w + mlsd_w, co), 0.0) + zero,
         "slicers_dfe": np.where(ana, blocks.slicers_w(base_slicers, baud, tech, co)
                                 + blocks.analog_dfe_w(dfe_t, levels, baud, tech, co), 0.0) + zero,
         # PLL: half charged to TX, half to RX; an unretimed (linear) RX has no clock

@@ -168,7 +168,7 @@ def dsp_datapath_check(coefficients: EnergyCoefficients | None = None,
             for enob in f.enob:
                 dp = (float(blocks.dsp_ffe_w(macs, enob, f.baud, tech, co))
                       + float(blocks.dsp_dfe_w(f.dfe_taps, f.levels, enob, f.baud, tech, co)))
-                w = dp * (1.0 + co.dsp_adapt_overhead)
+                w = dp + float(blocks.dsp_adaptation_w(dp, co))
                 out.append({"name": f.name, "macs_per_symbol": macs, "enob": enob,
                             "published_w": f.published_w, "model_w": w, "ratio": w / f.published_w})
     return out
@@ -233,7 +233,8 @@ def _ffe_datapath_excess_w(n_taps: float, enob: float, fs_hz: float, tech, co: E
     """An ``n_taps`` RX FFE with the adaptation share, less ``target_w`` (a root gives the FFE length)."""
     from . import blocks
 
-    return float(blocks.dsp_ffe_w(n_taps, enob, fs_hz, tech, co)) * (1.0 + co.dsp_adapt_overhead) - target_w
+    dp = float(blocks.dsp_ffe_w(n_taps, enob, fs_hz, tech, co))
+    return dp + float(blocks.dsp_adaptation_w(dp, co)) - target_w
 
 
 def receiver_datapath_check(coefficients: EnergyCoefficients | None = None,
