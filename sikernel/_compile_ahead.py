@@ -25,9 +25,11 @@ one calls it, so that the child's compiling never overlaps them).
 
 from __future__ import annotations
 
+import atexit
 import os
 import subprocess
 import sys
+import warnings
 
 #: kernel module -> kernel name -> Numba signature (argument types) used by ``com()``
 COM_TAIL: dict[str, dict[str, str]] = {
@@ -86,7 +88,18 @@ def start_com_tail() -> bool:
             env=env)
     except OSError:  # no usable interpreter (embedded Python): compile in-process as before
         return False
+    atexit.register(_let_child_outlive)
     return True
+
+
+def _let_child_outlive() -> None:
+    """At interpreter exit, let a still-compiling child go on by design (it only writes the cache
+    and exits when done): silence the interpreter's "subprocess N is still running"
+    ResourceWarning for that one process, which it would otherwise print when the ``Popen``
+    object is collected at shutdown."""
+    if _child is not None and _child.poll() is None:
+        warnings.filterwarnings("ignore", message=rf"subprocess {_child.pid} is still running",
+                                category=ResourceWarning)
 
 
 def wait_com_tail(timeout_s: float | None = None) -> bool:

@@ -67,3 +67,24 @@ def test_wait_com_tail_waits_for_the_child(monkeypatch):
     monkeypatch.setattr(ca, "_child", child)
     assert ca.wait_com_tail(0.01) is False and child.poll() is None
     assert ca.wait_com_tail(30.0) is True and child.returncode == 0
+
+
+_EXIT_WITH_CHILD = """
+import atexit, subprocess, sys
+import sikernel._compile_ahead as ca
+ca._child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(3)"])
+if sys.argv[1] == "detach":
+    atexit.register(ca._let_child_outlive)   # what start_com_tail registers
+"""
+
+
+def test_exit_while_the_child_compiles_prints_no_resource_warning():
+    """A COM that exits while its compile-ahead child still runs (by design: the child finishes the
+    cache on its own) prints no "still running" ResourceWarning; without the exit hook the same
+    exit does (so the check can fail)."""
+    def stderr(mode):
+        return subprocess.run([sys.executable, "-W", "default", "-c", _EXIT_WITH_CHILD, mode],
+                              capture_output=True, text=True, check=True).stderr
+
+    assert "is still running" in stderr("keep")
+    assert "is still running" not in stderr("detach")
