@@ -13,6 +13,7 @@ import pytest
 
 import sikernel._cli.eye as cli_eye
 import sikernel._cli.il as cli_il
+from sikernel import SIKernelError
 from sikernel.cli import main
 
 from .conftest import channel_path
@@ -124,6 +125,28 @@ def test_study_ber_at_q0_is_one_error_line(capsys):
     assert main(["study", "--rate", "100", "--arch", "cpo", "--ber", "0.4"]) == 2
     _one_error_line(capsys.readouterr().err, "sikernel study: error:", "target_ber=0.4",
                     "at or above 0.375")
+
+
+# --------------------------------------------------------------------------- study --lpo-host-mm
+def test_study_lpo_host_length_checked_before_work(tmp_path, capsys, no_work):
+    assert main(["study", "--out", str(tmp_path), "--lpo-host-mm", "-5"]) == 2
+    _one_error_line(capsys.readouterr().err, "sikernel study: error:", "lpo_host_m")
+
+
+def test_study_lpo_host_length_reaches_the_lpo_path_alone(tmp_path, monkeypatch):
+    """--lpo-host-mm gives LPO its own host board; --host-mm still moves pluggable and LRO."""
+    import sikernel.study as study
+
+    seen = {}
+
+    def capture(*a, **k):
+        seen.update(k)
+        raise SIKernelError("stopped by the test")  # no work once the arguments are seen
+
+    monkeypatch.setattr(study, "run_study", capture)
+    assert main(["study", "--out", str(tmp_path), "--host-mm", "300", "--lpo-host-mm", "200"]) == 2
+    strip = {k: next(s[2] for s in v.segments if s[0] == "stripline") for k, v in seen["paths"].items()}
+    assert strip == {"pluggable": 0.3, "lro": 0.3, "lpo": 0.2}
 
 
 # --------------------------------------------------------------------------- eye --png

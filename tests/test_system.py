@@ -270,6 +270,13 @@ def test_host_length_overrides_move_the_channel_loss():
         assert (il_new > il_old) == longer, name
     with pytest.raises(SIKernelError, match="c2m_host_m"):
         paths_with_lengths(c2m_host_m=-0.1)
+    # LPO alone: its own board overrides the C2M length for it, the others keep theirs
+    q = paths_with_lengths(c2m_host_m=0.35, lpo_host_m=0.2)
+    assert set(q) == {"pluggable", "lro", "lpo"}
+    assert q["lpo"].segments[0] == ("stripline", "megtron7", 0.2) and q["lro"] == p["lro"]
+    assert paths_with_lengths(lpo_host_m=0.0)["lpo"].segments == DEFAULT_PATHS["lpo"].segments[1:]
+    with pytest.raises(SIKernelError, match="lpo_host_m"):
+        paths_with_lengths(lpo_host_m=float("nan"))
 
 
 _COSTS = ("module_driver_w", "module_laser_w", "module_tia_w", "module_other_w", "els_laser_out_dbm",

@@ -229,18 +229,28 @@ def test_host_channel_budget_checks(study):
     assert LPO_OVER_BUDGET_DB[0] < -lpo["margin_db"] < LPO_OVER_BUDGET_DB[1], lpo
     assert lpo["w_per_port_table_at_budget"] < lpo["w_per_port_table_at_il"]
     assert "w_per_port_table_at_budget" not in plug
+    # the LPO board that meets the budget: a second route (the channel built at that length)
+    from sikernel.system.channels import build_channel, paths_with_lengths
+    from sikernel.system.standards import generation
+
+    baud = generation(200).baud
+    x_m = lpo["host_mm_at_budget"] * 1e-3
+    il = float(build_channel(paths_with_lengths(lpo_host_m=x_m)["lpo"], baud).il_db(0.5 * baud))
+    assert abs(il - 22.0) < 1e-3 and 0.0 < x_m < 0.254
     from pathlib import Path
 
     doc = (Path(__file__).resolve().parents[1] / "docs" / "energy-model.md").read_text()
     w_il, w_b = lpo["w_per_port_table_at_il"], lpo["w_per_port_table_at_budget"]
     for text in (f"{w_il - w_b:.2f} W lower at 22 dB than at {lpo['model']:.1f} dB",
                  f"({w_b:.2f} vs {w_il:.2f} W per port", f"{-lpo['margin_db']:.1f} dB over the LPO budget",
-                 f"{plug['margin_db']:.1f} dB to spare against the retimed budget"):
+                 f"{plug['margin_db']:.1f} dB to spare against the retimed budget",
+                 f"met with {lpo['host_mm_at_budget']:.0f} mm of host board instead of 254 mm"):
         assert text in doc, text   # regression guard: the docs' figures are the check's output
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
     text = f"host channel ({lpo['model']:.1f} dB) is {-lpo['margin_db']:.1f} dB over"
     assert text in readme, text
     assert f"≈ {100 * (1 - w_b / w_il):.0f} % lower" in readme
+    assert f"--lpo-host-mm {lpo['host_mm_at_budget']:.0f}` prices LPO on it" in readme
 
 
 # -- bands ---------------------------------------------------------------------------------

@@ -37,6 +37,9 @@ def register(subparsers) -> None:
                    help="CPO / NPO engine modulator (default per generation: mzm at 100G, ring at 200G)")
     p.add_argument("--host-mm", type=float, default=None,
                    help="host-board stripline of pluggable / LRO / LPO in mm (default 254)")
+    p.add_argument("--lpo-host-mm", type=float, default=None,
+                   help="host-board stripline of LPO alone in mm (default: as --host-mm); the study's "
+                        "checks give the length that meets the published 200G LPO budget")
     p.add_argument("--npo-mm", type=float, default=None, help="NPO board stripline in mm (default 100)")
     p.add_argument("--cpo-mm", type=float, default=None, help="CPO package trace in mm (default 25)")
     p.add_argument("--draws", type=int, default=4000, help="Monte Carlo draws (default 4000)")
@@ -78,7 +81,8 @@ def _run(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     rates = tuple(args.rate) if args.rate else RATES_GBPS
     mm = {k: (None if v is None else v * 1e-3) for k, v in
-          (("c2m_host_m", args.host_mm), ("npo_m", args.npo_mm), ("cpo_m", args.cpo_mm))}
+          (("c2m_host_m", args.host_mm), ("npo_m", args.npo_mm), ("cpo_m", args.cpo_mm),
+           ("lpo_host_m", args.lpo_host_mm))}
     paths = paths_with_lengths(**mm) or None
     res = run_study(rates_gbps=rates, node_nm=args.node, module_node_nm=args.module_node, paths=paths,
                     cpo_modulator=args.modulator,

@@ -186,13 +186,16 @@ def build_channel(spec: PathSpec, baud: float, *, packages: bool = True, f: Any 
 
 
 def paths_with_lengths(c2m_host_m: float | None = None, npo_m: float | None = None,
-                       cpo_m: float | None = None) -> dict[str, PathSpec]:
+                       cpo_m: float | None = None, lpo_host_m: float | None = None) -> dict[str, PathSpec]:
     """Host channels with other lengths: the C2M host board, the NPO board trace, the CPO package trace.
 
     Parameters
     ----------
     c2m_host_m : float, optional
         Host-board stripline of pluggable / LRO / LPO (default 0.254 m; module PCB unchanged).
+    lpo_host_m : float, optional
+        Host-board stripline of LPO alone, overriding ``c2m_host_m`` for it (a board built to the
+        LPO electrical budget: ``system.checks.host_channel_budget_checks``).
     npo_m : float, optional
         Board stripline of NPO / NPO-with-DSP (default 0.100 m).
     cpo_m : float, optional
@@ -211,11 +214,13 @@ def paths_with_lengths(c2m_host_m: float | None = None, npo_m: float | None = No
     from .. import _validate
 
     out: dict[str, PathSpec] = {}
-    if c2m_host_m is not None:
-        x = _validate.non_negative("c2m_host_m", c2m_host_m)
-        segs = (("stripline", "megtron7", x), *_C2M_SEGMENTS[1:]) if x > 0 else _C2M_SEGMENTS[1:]
-        for k in ("pluggable", "lro", "lpo"):
-            out[k] = dataclasses.replace(DEFAULT_PATHS[k], segments=segs)
+    for name, value, archs in (("c2m_host_m", c2m_host_m, ("pluggable", "lro", "lpo")),
+                               ("lpo_host_m", lpo_host_m, ("lpo",))):
+        if value is not None:
+            x = _validate.non_negative(name, value)
+            segs = (("stripline", "megtron7", x), *_C2M_SEGMENTS[1:]) if x > 0 else _C2M_SEGMENTS[1:]
+            for k in archs:
+                out[k] = dataclasses.replace(DEFAULT_PATHS[k], segments=segs)
     if npo_m is not None:
         x = _validate.non_negative("npo_m", npo_m)
         for k in ("npo", "npo_dsp"):

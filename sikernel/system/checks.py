@@ -118,8 +118,9 @@ def host_channel_budget_checks(model: Callable[[str, str], Any]) -> list[dict[st
     -------
     list of dict
         Check entries (kind "consistency check", ``limit`` "at_most", unit dB, ``margin_db``,
-        ``ratio_to_mid`` = IL / budget in linear power; over budget also ``w_per_port_table_at_il``
-        and ``w_per_port_table_at_budget``).
+        ``ratio_to_mid`` = IL / budget in linear power; over budget also ``w_per_port_table_at_il``,
+        ``w_per_port_table_at_budget`` and ``host_mm_at_budget``, the host-board stripline with which
+        the channel meets the budget).
     """
     from .account import port_w_vs_host_loss
     from .modules import HOST_CHANNEL_BUDGETS
@@ -132,11 +133,32 @@ def host_channel_budget_checks(model: Callable[[str, str], Any]) -> list[dict[st
         extra: dict[str, Any] = {"limit": "at_most", "margin_db": b.value - il}
         if il > b.value:
             w_il, w_b = (float(w) for w in port_w_vs_host_loss(arch, m.gen, [il, b.value]))
-            extra.update(w_per_port_table_at_il=w_il, w_per_port_table_at_budget=w_b)
+            extra.update(w_per_port_table_at_il=w_il, w_per_port_table_at_budget=w_b,
+                         host_mm_at_budget=_host_mm_at_loss(arch, m.gen.baud, b.value))
         e = _entry(key, b, "consistency check", arch, "102.4T", il, **extra)
         e["ratio_to_mid"] = 10.0 ** ((il - b.value) / 10.0)
         out.append(e)
     return out
+
+
+def _host_mm_at_loss(arch: str, baud: float, loss_db: float) -> float:
+    """Host-board stripline (mm) at which ``arch``'s host channel has ``loss_db`` at Nyquist (the
+    rest of its path as built; ``nan`` when even no board exceeds it)."""
+    from scipy.optimize import brentq
+
+    from .channels import DEFAULT_PATHS, build_channel, paths_with_lengths
+
+    f = np.array([0.5 * baud])
+
+    def excess(x_m: float) -> float:
+        spec = paths_with_lengths(lpo_host_m=x_m)["lpo"] if arch == "lpo" else \
+            paths_with_lengths(c2m_host_m=x_m)[arch]
+        return float(build_channel(spec, baud, f=f).il_db(0.5 * baud)) - loss_db
+
+    seg = next(s for s in DEFAULT_PATHS[arch].segments if s[0] == "stripline")
+    if excess(0.0) > 0:
+        return float("nan")
+    return 1e3 * float(brentq(excess, 0.0, float(seg[2]), xtol=1e-5))
 
 
 def els_budget_check(m: Any) -> dict[str, Any]:
