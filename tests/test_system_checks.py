@@ -250,8 +250,35 @@ def test_host_channel_budget_checks(study):
     text = f"host channel ({lpo['model']:.1f} dB) is {-lpo['margin_db']:.1f} dB over"
     assert text in readme, text
     assert f"≈ {100 * (1 - w_b / w_il):.0f} % lower" in readme
-    assert f"--lpo-host-mm {lpo['host_mm_at_budget']:.0f}` prices LPO on it" in readme
+    assert f"--lpo-host-mm {lpo['host_mm_at_budget']:.0f}` prices LPO on it:" in readme
 
+
+
+def test_lpo_on_a_board_built_to_its_budget(study):
+    """The 102.4T LPO port priced on the host board that meets its published budget (the check's
+    ``host_mm_at_budget``): cheaper than on the shared C2M board, every draw closes, and the docs'
+    point figures are this run's (point values do not depend on the draws)."""
+    from pathlib import Path
+
+    from sikernel.system.channels import paths_with_lengths
+
+    lpo_c = _keyed(study, "semtech_lpo_budget_200g")
+    x_mm = round(lpo_c["host_mm_at_budget"])
+    short = run_study(rates_gbps=(200,), architectures=("pluggable", "lpo"), with_eyes=False,
+                      with_curves=False, n_draws=500, seed=11,
+                      paths=paths_with_lengths(lpo_host_m=x_mm * 1e-3))
+    base = next(p for p in study.ports if p["architecture"] == "lpo" and p["generation"] == "102.4T")
+    new = next(p for p in short.ports if p["architecture"] == "lpo")
+    assert new["host_il_db"] < base["host_il_db"] and new["w_per_port"] < base["w_per_port"]
+    assert new["mc_not_closing_draws"] == 0
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "energy-model.md").read_text()
+    text = (f"LPO port {base['w_per_port']:.2f} → {new['w_per_port']:.2f} W "
+            f"({100 * (new['w_per_port'] / base['w_per_port'] - 1):.0f} %), its saving against the "
+            f"pluggable {base['saving_vs_pluggable_pct']:.1f} → {new['saving_vs_pluggable_pct']:.1f} %")
+    assert text in doc, text
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    text = f"{new['w_per_port']:.2f} instead of\n  {base['w_per_port']:.2f} W per port"
+    assert text in readme, text
 
 # -- bands ---------------------------------------------------------------------------------
 _BANDED = ("w_per_lane", "w_per_port", "pj_per_bit", "module_w", "w_per_switch")
