@@ -193,13 +193,13 @@ def paths_with_lengths(c2m_host_m: float | None = None, npo_m: float | None = No
     ----------
     c2m_host_m : float, optional
         Host-board stripline of pluggable / LRO / LPO (default 0.254 m; module PCB unchanged).
-    lpo_host_m : float, optional
-        Host-board stripline of LPO alone, overriding ``c2m_host_m`` for it (a board built to the
-        LPO electrical budget: ``system.checks.host_channel_budget_checks``).
     npo_m : float, optional
         Board stripline of NPO / NPO-with-DSP (default 0.100 m).
     cpo_m : float, optional
         Switch-side package trace of CPO (default 0.025 m).
+    lpo_host_m : float, optional
+        Host-board stripline of LPO alone, overriding ``c2m_host_m`` for it (a board built to the
+        LPO electrical budget: ``system.checks.host_channel_budget_checks``).
 
     Returns
     -------

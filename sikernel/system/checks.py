@@ -142,8 +142,8 @@ def host_channel_budget_checks(model: Callable[[str, str], Any]) -> list[dict[st
 
 
 def _host_mm_at_loss(arch: str, baud: float, loss_db: float) -> float:
-    """Host-board stripline (mm) at which ``arch``'s host channel has ``loss_db`` at Nyquist (the
-    rest of its path as built; ``nan`` when even no board exceeds it)."""
+    """Host-board stripline (mm) at which ``arch``'s (C2M) host channel has ``loss_db`` at Nyquist,
+    the rest of its path as built; ``nan`` when the path exceeds ``loss_db`` even with no board."""
     from scipy.optimize import brentq
 
     from .channels import DEFAULT_PATHS, build_channel, paths_with_lengths
@@ -151,8 +151,7 @@ def _host_mm_at_loss(arch: str, baud: float, loss_db: float) -> float:
     f = np.array([0.5 * baud])
 
     def excess(x_m: float) -> float:
-        spec = paths_with_lengths(lpo_host_m=x_m)["lpo"] if arch == "lpo" else \
-            paths_with_lengths(c2m_host_m=x_m)[arch]
+        spec = paths_with_lengths(c2m_host_m=x_m)[arch]   # the same board whichever C2M port
         return float(build_channel(spec, baud, f=f).il_db(0.5 * baud)) - loss_db
 
     seg = next(s for s in DEFAULT_PATHS[arch].segments if s[0] == "stripline")
