@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from . import __version__, _validate
-from .errors import SIKernelError, SIKernelWarning
+from .errors import LinkNotClosingError, SIKernelError, SIKernelWarning
 from .system.architectures import ARCH_NAMES, get_architecture
 from .system.channels import DEFAULT_PATHS, REACH_BUDGETS_DB, PathSpec, build_channel
 from .system.curves import CURVE_MATERIALS, CURVE_Z_P_M
@@ -150,6 +150,14 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
     SIKernelError
         Unknown rate, node or architecture; a port that is not a whole number of lanes; a
         BER outside (0, 0.5); a bad draw count -- all before any long computation.
+    LinkNotClosingError
+        No port of the study closes its host link.
+
+    Warns
+    -----
+    SIKernelWarning
+        A port whose host link no SerDes closes (e.g. LPO over a board longer than a linear
+        module allows): it is left out of ``ports`` and listed in ``StudyResult.not_closing``.
     """
     from .system import uncertainty as unc
     from .system.account import SWITCH_BLOCKS, PortModel
@@ -189,11 +197,23 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
     rows: list[dict[str, Any]] = []
     eye_store: dict = {}
     il_curves: dict = {}
+    not_closing: list[dict[str, Any]] = []
     for g, a in it:
-        pm = PortModel(a, g, paths=paths, channel_cache=cache)
+        try:
+            pm = PortModel(a, g, paths=paths, channel_cache=cache)
+        except LinkNotClosingError as exc:   # e.g. a linear port over a board it cannot equalise
+            not_closing.append({"generation": g.name, "architecture": a, "lane_gbps": g.lane_gbps,
+                                "port_gbps": g.port_gbps, "reason": str(exc)})
+            warnings.warn(SIKernelWarning(f"{g.name} {a}: no host SerDes closes this port's host link, so "
+                                          f"the port is left out of the study ({exc})"), stacklevel=2)
+            continue
         models[(g.name, a)] = pm
         rows.append(_row(pm, g, a, with_eyes, with_com, com_cache, eye_store))
         il_curves[f"{g.lane_line_gbps:g}_{a}"] = (pm.channel.f, np.asarray(pm.channel.il_db()))
+    if not models:
+        raise LinkNotClosingError("no port of the study closes its host link: "
+                                  + "; ".join(f"{x['generation']} {x['architecture']}: {x['reason']}"
+                                              for x in not_closing))
     t_links = time.perf_counter() - t0
 
     # Monte Carlo: common uniform columns for every generation and architecture
@@ -206,7 +226,9 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
         totals: dict[str, tuple[float, np.ndarray]] = {}
         gen_ports = []
         for a in archs:
-            pm = models[(g.name, a)]
+            pm = models.get((g.name, a))
+            if pm is None:   # does not close (StudyResult.not_closing)
+                continue
             pt = pm.blocks_w()
             mc = pm.blocks_w(d.values, d.serdes_factor, d.dsp_factor)
             gen_ports.append(_port_entry(pm, g, pt, mc, SWITCH_BLOCKS))
@@ -215,7 +237,7 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
         for p in gen_ports:
             _savings(p, totals, g)
         ports += gen_ports
-        if "pluggable" in archs and "cpo" in archs:
+        if (g.name, "pluggable") in models and (g.name, "cpo") in models:
             # the held-out evidence is of one rate class (200G): its bias is shown for that class only
             held = (bias, bias_src) if unc.held_out_rate_class(g.lane_gbps) else None
             tornado[g.name] = _tornado(models[(g.name, "pluggable")], models[(g.name, "cpo")], g, sigma, fit,
@@ -246,7 +268,7 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
             "model": "host SerDes: sikernel.power over each architecture's channel; optical side: "
                      "sikernel.system (components, port account, Monte Carlo)"}
     res = StudyResult(rows=rows, curves=curves, inputs=inputs, provenance=prov, ports=ports,
-                      checks=checks, tornado=tornado,
+                      checks=checks, tornado=tornado, not_closing=not_closing,
                       timings_s={"links": t_links, "monte_carlo_checks": t_mc,
                                  "total": time.perf_counter() - t0})
     res.il_curves = il_curves  # type: ignore[attr-defined]

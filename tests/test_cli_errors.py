@@ -149,6 +149,29 @@ def test_study_lpo_host_length_reaches_the_lpo_path_alone(tmp_path, monkeypatch)
     assert strip == {"pluggable": 0.3, "lro": 0.3, "lpo": 0.2}
 
 
+def test_study_breakout_vias_reach_every_board(tmp_path, monkeypatch):
+    """--breakout-vias gives every path with a board (not CPO) a via at each end, lengths kept."""
+    import sikernel.study as study
+    from sikernel.system.channels import DEFAULT_PATHS
+
+    seen = {}
+
+    def capture(*a, **k):
+        seen.update(k)
+        raise SIKernelError("stopped by the test")
+
+    monkeypatch.setattr(study, "run_study", capture)
+    assert main(["study", "--out", str(tmp_path), "--breakout-vias", "--npo-mm", "50"]) == 2
+    paths = seen["paths"]
+    assert set(paths) == {"pluggable", "lro", "lpo", "npo", "npo_dsp"}
+    assert all(p.breakout_vias for p in paths.values())
+    assert paths["npo"].segments[0][2] == 0.05
+    assert paths["pluggable"].segments == DEFAULT_PATHS["pluggable"].segments
+    seen.clear()
+    assert main(["study", "--out", str(tmp_path)]) == 2
+    assert seen["paths"] is None      # no flag: the shipped paths
+
+
 # --------------------------------------------------------------------------- eye --png
 def test_eye_png_in_missing_folder_refused_before_work(tmp_path, capsys, no_work):
     png = tmp_path / "missing" / "dir" / "x.png"

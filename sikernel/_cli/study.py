@@ -40,6 +40,9 @@ def register(subparsers) -> None:
     p.add_argument("--lpo-host-mm", type=float, default=None,
                    help="host-board stripline of LPO alone in mm (default: as --host-mm); the study's "
                         "checks give the length that meets the published 200G LPO budget")
+    p.add_argument("--breakout-vias", action="store_true",
+                   help="a board via between each package ball and its stripline on every board "
+                        "(pluggable, LRO, LPO, NPO; default: the package's ball capacitance only)")
     p.add_argument("--npo-mm", type=float, default=None, help="NPO board stripline in mm (default 100)")
     p.add_argument("--cpo-mm", type=float, default=None, help="CPO package trace in mm (default 25)")
     p.add_argument("--draws", type=int, default=4000, help="Monte Carlo draws (default 4000)")
@@ -83,7 +86,7 @@ def _run(args: argparse.Namespace) -> int:
     mm = {k: (None if v is None else v * 1e-3) for k, v in
           (("c2m_host_m", args.host_mm), ("npo_m", args.npo_mm), ("cpo_m", args.cpo_mm),
            ("lpo_host_m", args.lpo_host_mm))}
-    paths = paths_with_lengths(**mm) or None
+    paths = paths_with_lengths(**mm, breakout_vias=args.breakout_vias) or None
     res = run_study(rates_gbps=rates, node_nm=args.node, module_node_nm=args.module_node, paths=paths,
                     cpo_modulator=args.modulator,
                     target_ber=args.ber, port_gbps=args.port,

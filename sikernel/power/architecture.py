@@ -92,12 +92,17 @@ def failure_reason(op: OpTable, sol: Solved, family: str, target_ber: float, amp
     # configurations that failed on the SI budget (a DFE that cannot be built is reported apart)
     note = f"; with a DFE: {timing}" if np.any(sol.limit[sel] == 3) else ""
     sel = sel & (sol.limit != 3)
-    ceiling = float(np.max(np.where(sel, sol.snr_ceiling_db, -np.inf)))
-    need = float(20.0 * np.log10(np.min(np.where(sel, sol.q_eff, np.inf))))
     if np.all(sol.limit[sel] == 1):
+        # the configuration nearest to closing: its own ceiling and requirement (not the best of each
+        # over different configurations), printed with the digits that tell them apart
+        need_db = 20.0 * np.log10(np.where(sel, sol.q_eff, np.inf))
+        k = int(np.argmax(np.where(sel, sol.snr_ceiling_db - need_db, -np.inf)))
+        ceiling, need = float(sol.snr_ceiling_db[k]), float(need_db[k])
+        digits = next((d for d in (1, 2, 3) if round(ceiling, d) != round(need, d)), 4)
         return (f"{family}: does not close at BER {target_ber:g}: residual ISI, jitter, TX noise"
                 + (" and ADC quantisation" if family == "dsp" else "")
-                + f" cap the post-EQ SNR at {ceiling:.1f} dB, below the {need:.1f} dB required" + note)
+                + f" cap the post-EQ SNR at {ceiling:.{digits}f} dB, below the {need:.{digits}f} dB "
+                "required" + note)
     amp = np.where(sel & (sol.limit == 2), sol.amp_v, np.inf)
     return (f"{family}: does not close at BER {target_ber:g}: needs a launch swing of "
             f"{2 * float(np.min(amp)):.3g} V peak-to-peak differential, more than the "

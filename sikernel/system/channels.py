@@ -71,6 +71,11 @@ class PathSpec:
         Package presets; None picks the rate's preset.
     bga_tx, bga_rx : bool
         Whether the package's ball-to-board capacitance is present.
+    breakout_vias : bool
+        A board via (:func:`_board_via`, the connector's) between each package ball and the
+        inner-layer stripline, at both ends of the board part; off by default (the shipped paths
+        model the BGA breakout by the package's C_p alone; ``system.checks.host_channel_reflection_checks``
+        and docs section 6.2 show what it changes).
     """
 
     name: str
@@ -83,6 +88,7 @@ class PathSpec:
     rx_package: str | None = None
     bga_tx: bool = True
     bga_rx: bool = True
+    breakout_vias: bool = False
 
     @property
     def length_m(self) -> float:
@@ -120,17 +126,24 @@ def _stripline(material: str):
                      roughness="hvlp")
 
 
+def _board_via(f: np.ndarray):
+    """Board via (assumption): 1.6 mm barrel, 0.3 mm residual stub (back-drilled), 85 Ω."""
+    from ..channel import lumped
+
+    return lumped.via(f, 1.6e-3, 0.3e-3)
+
+
 def _connector(f: np.ndarray):
     """Pluggable cage connector (assumption): board via, 50 ps of 90 Ω, board via."""
     from ..channel import lumped
     from ..channel.twoport import cascade
 
-    v = lumped.via(f, 1.6e-3, 0.3e-3)
+    v = _board_via(f)
     return cascade(v, lumped.impedance_step(90.0, 50e-12, f), v, name="connector")
 
 
 def _segments(spec: PathSpec) -> list:
-    segs: list = []
+    segs: list = [_board_via] if spec.breakout_vias and spec.segments else []
     for seg in spec.segments:
         if seg[0] == "stripline":
             segs.append((_stripline(seg[1]), float(seg[2])))
@@ -139,6 +152,8 @@ def _segments(spec: PathSpec) -> list:
         else:
             raise SIKernelError(f"path {spec.name!r}: unknown segment {seg!r}; expected "
                                 "('stripline', material, length_m) or ('connector',)")
+    if spec.breakout_vias and spec.segments:
+        segs.append(_board_via)
     return segs
 
 
@@ -186,8 +201,10 @@ def build_channel(spec: PathSpec, baud: float, *, packages: bool = True, f: Any 
 
 
 def paths_with_lengths(c2m_host_m: float | None = None, npo_m: float | None = None,
-                       cpo_m: float | None = None, lpo_host_m: float | None = None) -> dict[str, PathSpec]:
-    """Host channels with other lengths: the C2M host board, the NPO board trace, the CPO package trace.
+                       cpo_m: float | None = None, lpo_host_m: float | None = None, *,
+                       breakout_vias: bool = False) -> dict[str, PathSpec]:
+    """Host channels with other lengths (the C2M host board, the NPO board trace, the CPO package
+    trace) and, optionally, a breakout via at each end of every board.
 
     Parameters
     ----------
@@ -229,6 +246,11 @@ def paths_with_lengths(c2m_host_m: float | None = None, npo_m: float | None = No
     if cpo_m is not None:
         x = _validate.positive("cpo_m", cpo_m)
         out["cpo"] = dataclasses.replace(DEFAULT_PATHS["cpo"], z_p_tx_m=x)
+    if breakout_vias:
+        for k, spec in DEFAULT_PATHS.items():
+            spec = out.get(k, spec)
+            if spec.segments:
+                out[k] = dataclasses.replace(spec, breakout_vias=True)
     return out
 
 

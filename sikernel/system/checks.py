@@ -13,6 +13,7 @@ els_wpe)").  tests/test_system_checks.py states for each claim the bound that wo
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -25,6 +26,18 @@ ELS_CHECK_SEED = 20251008
 #: optical output per laser of Lumentum's CPO ELS module, "~250 mW per wavelength" (relayed, L-M):
 #: the like-for-like point of the per-laser check (the module's 12 W are for 8 lasers at this output)
 ELS_PUBLISHED_LASER_W = 0.25
+#: ERL preset (IEEE 802.3ck configuration sheet, :data:`sikernel.eye.erl.ERL_PRESETS`) of each host-link
+#: class: chip-to-module (Annex 120G host sheet, ERL >= 7.3 dB) and chip-to-chip (Annex 120F, >= 9.7 dB)
+HOST_ERL_PRESET = {"c2m": "802.3ck-c2m-host", "c2c": "802.3ck-c2c"}
+#: the IEEE 802.3ck clause of each ERL preset, for the printed label
+_ERL_SHEET_NAME = {"802.3ck-c2m-host": "Annex 120G host", "802.3ck-c2c": "Annex 120F C2C"}
+#: ERL (dB, lowest and highest) of the five public IEEE P802.3ck thru channels of ``shared/channels``
+#: under each preset's sheet, computed by the IEEE COM code 4.50 (unedited, GNU Octave 7.3.0;
+#: tests/data/erl/erl_ref_450.json, which tests/test_system_checks.py reads back): real channels'
+#: reflections, the yardstick of the built ones
+REAL_CHANNEL_ERL_DB = {"802.3ck-c2m-host": (11.28, 20.59), "802.3ck-c2c": (10.90, 17.05)}
+#: frequency grid of the ERL checks (Hz): that of the P802.3ck channel files, 0-60 GHz in 10 MHz steps
+ERL_GRID_HZ = np.arange(6001) * 10e6
 
 
 def _w(m: Any, *, module_only: bool = False) -> float:
@@ -97,6 +110,7 @@ def claim_checks(model: Callable[[str, str], Any]) -> list[dict[str, Any]]:
     for m in (cpo1, cpo2):
         out.append(els_budget_check(m))
     out.extend(host_channel_budget_checks(model))
+    out.extend(host_channel_reflection_checks(model))
     return out
 
 
@@ -138,6 +152,81 @@ def host_channel_budget_checks(model: Callable[[str, str], Any]) -> list[dict[st
         e = _entry(key, b, "consistency check", arch, "102.4T", il, **extra)
         e["ratio_to_mid"] = 10.0 ** ((il - b.value) / 10.0)
         out.append(e)
+    return out
+
+
+def host_channel_reflection_checks(model: Callable[[str, str], Any]) -> list[dict[str, Any]]:
+    """The built host channels' reflections against the IEEE ERL limit and real channels, and their price.
+
+    For the C2M board (pluggable, LRO, LPO) and the NPO board (NPO with and without DSP; priced on the
+    retimed one, whose switch end sees the board alone): the effective return loss of the
+    board part of the built channel (no packages, as the IEEE channel files are ball to ball)
+    by :func:`sikernel.erl` with the IEEE 802.3ck sheet of its class (:data:`HOST_ERL_PRESET`),
+    against the sheet's limit and beside the range of the real P802.3ck channels
+    (:data:`REAL_CHANNEL_ERL_DB`, IEEE code); and, per generation, what the reflections cost the
+    switch end: its energy on the built channel over that of the energy model's synthetic
+    channel of the same loss (``energy_per_bit(loss_db=...)``, same node, BER, crosstalk and
+    excluded families).  Also the ERL the same board would have with a breakout via at each end
+    (:attr:`~sikernel.system.channels.PathSpec.breakout_vias`, off in the shipped paths).  The CPO
+    path has no board part and no ERL limit (in-package, XSR).
+
+    Parameters
+    ----------
+    model : callable
+        ``model(architecture, generation_name) -> PortModel`` at the default paths.
+
+    Returns
+    -------
+    list of dict
+        Check entries (kind "consistency check", unit dB, ``model`` = ERL, ``published`` = the
+        sheet's limit, ``margin_db``, ``erl_tx_db``/``erl_rx_db``, ``erl_with_breakout_vias_db``,
+        ``real_channel_erl_db_low``/``_high``,
+        ``switch_end_vs_smooth_channel`` and ``switch_end_families``: generation -> ratio and
+        (family on the built channel, family on the synthetic one)).
+    """
+    from ..eye.erl import ERL_PRESETS, erl
+    from ..power import energy_per_bit
+    from .account import _kind
+    from .channels import build_channel
+
+    out = []
+    for arch in ("pluggable", "npo_dsp"):   # the retimed ports: their switch end sees the bare board
+        m = model(arch, "51.2T")
+        preset = HOST_ERL_PRESET[m.arch.host_class]
+        board = build_channel(m.path, m.gen.baud, packages=False, f=ERL_GRID_HZ)
+        r = erl(board, preset)
+        vias = build_channel(dataclasses.replace(m.path, breakout_vias=True), m.gen.baud, packages=False,
+                             f=ERL_GRID_HZ)
+        r_vias = erl(vias, preset)
+        ratios, families = {}, {}
+        for gname in ("51.2T", "102.4T"):
+            mg = model(arch, gname)
+            end = next(e for e in mg.ends if e.side == "switch" and not e.linear)
+            smooth = energy_per_bit(loss_db=end.il_nyquist_db, baud=mg.gen.baud, node_nm=end.node_nm,
+                                    exclude=mg.path.exclude, target_ber=mg.target_ber, scope=end.scope,
+                                    crosstalk=mg.crosstalk, channel_kind=_kind(mg.path))
+            ratios[gname] = end.pj_per_bit / smooth.total_pj_per_bit
+            families[gname] = (end.architecture, smooth.architecture)
+        limit = float(ERL_PRESETS[preset]["pass_threshold_db"])
+        lo, hi = REAL_CHANNEL_ERL_DB[preset]
+        paths = "pluggable / LRO / LPO" if m.arch.host_class == "c2m" else "NPO"
+        out.append({
+            "label": f"{m.arch.host_class.upper()} host board ({paths}): effective return loss against the "
+                     f"IEEE 802.3ck {_ERL_SHEET_NAME[preset]} limit "
+                     f"(real P802.3ck channels {lo:.1f}-{hi:.1f} dB)",
+            "kind": "consistency check", "architecture": arch, "generation": "51.2T",
+            "model": float(r.erl_db),
+            "unit": "dB", "published": limit, "published_low": None, "published_high": None,
+            "source": f"ERL limit of the IEEE 802.3ck COM sheet of the class ({preset}); real channels: "
+                      "IEEE COM code 4.50 on the five P802.3ck thru channels",
+            "ratio_to_mid": 10.0 ** ((float(r.erl_db) - limit) / 10.0),
+            "counts": "ERL >= the sheet's limit (COM's measure of the reflections a receiver sees)",
+            "model_quantity": "sikernel.erl of the built channel's board part (no packages), 0-60 GHz",
+            "key": f"host_erl_{m.arch.host_class}", "margin_db": float(r.erl_db) - limit,
+            "erl_tx_db": float(r.tx.erl_db), "erl_rx_db": float(r.rx.erl_db),
+            "erl_with_breakout_vias_db": float(r_vias.erl_db),
+            "real_channel_erl_db_low": lo, "real_channel_erl_db_high": hi,
+            "switch_end_vs_smooth_channel": ratios, "switch_end_families": families})
     return out
 
 
@@ -200,5 +289,6 @@ def els_budget_check(m: Any) -> dict[str, Any]:
             "short_fraction_of_ranges": short}
 
 
-__all__ = ["ELS_CHECK_DRAWS", "ELS_CHECK_SEED", "ELS_PUBLISHED_LASER_W", "claim_checks", "els_budget_check",
-           "host_channel_budget_checks"]
+__all__ = ["ELS_CHECK_DRAWS", "ELS_CHECK_SEED", "ELS_PUBLISHED_LASER_W", "ERL_GRID_HZ", "HOST_ERL_PRESET",
+           "REAL_CHANNEL_ERL_DB", "claim_checks", "els_budget_check", "host_channel_budget_checks",
+           "host_channel_reflection_checks"]

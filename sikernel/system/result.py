@@ -15,6 +15,8 @@ Output contract (``sikernel study --json``, and the same numbers in the HDF5 fil
 * ``checks``: the account against published module powers (fitted or out of sample) and
   against whole-system CPO claims (out of sample);
 * ``tornado``: per generation, the inputs that move the CPO saving most;
+* ``ports_not_closing``: the (generation, architecture) pairs left out because no host SerDes
+  closes their host link, with the reason (empty on the default inputs);
 * ``inputs``, ``provenance``.
 """
 
@@ -59,6 +61,9 @@ class StudyResult:
         Model against published module powers and system claims.
     tornado : dict
         Generation -> {"base_w": ..., "inputs": [...]} for the CPO saving.
+    not_closing : list of dict
+        Ports left out because no host SerDes closes their host link: ``generation``,
+        ``architecture``, ``lane_gbps``, ``port_gbps``, ``reason``.
     """
 
     rows: list[dict[str, Any]]
@@ -69,6 +74,7 @@ class StudyResult:
     ports: list[dict[str, Any]] = field(default_factory=list)
     checks: list[dict[str, Any]] = field(default_factory=list)
     tornado: dict[str, Any] = field(default_factory=dict)
+    not_closing: list[dict[str, Any]] = field(default_factory=list)
 
     def port(self, architecture: str, lane_gbps: float) -> dict[str, Any]:
         """The port entry of ``architecture`` at nominal lane rate ``lane_gbps``."""
@@ -83,7 +89,8 @@ class StudyResult:
     def to_json(self) -> dict[str, Any]:
         """The ``--json`` object (NaN/inf as null)."""
         return nan_to_none({"ports": self.ports, "architectures": self.rows, "checks": self.checks,
-                            "tornado": self.tornado, "inputs": self.inputs,
+                            "tornado": self.tornado, "ports_not_closing": self.not_closing,
+                            "inputs": self.inputs,
                             "provenance": self.provenance})
 
     def table(self) -> str:
@@ -100,6 +107,9 @@ class StudyResult:
                        f"{p['w_per_port']:6.2f} [{p['w_per_port_p10']:6.2f}, {p['w_per_port_p90']:6.2f}] "
                        f"{p['pj_per_bit']:6.2f} {p['switch_tbps']:6.1f}T {p['w_per_switch']:7.0f} "
                        f"[{p['w_per_switch_p10']:6.0f}, {p['w_per_switch_p90']:6.0f}] {svt:>22s}")
+        for x in self.not_closing:
+            out.append(f"{x['architecture']:9s} {x['lane_gbps']:5.0f} {x['port_gbps']:5.0f} does not close: "
+                       "no host SerDes closes its host link (left out; JSON: ports_not_closing)")
         failing = [p for p in self.ports if p.get("mc_not_closing_draws")]
         if failing:
             out.append("note: " + "; ".join(f"{p['mc_not_closing_draws']} of {p['mc_draws']} draws of the "
