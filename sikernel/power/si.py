@@ -62,6 +62,8 @@ TX_AXES: tuple[tuple[int, tuple[float, ...]], ...] = (
 TX_SUBSETS: tuple[tuple[str, tuple[int, ...]], ...] = (("full", (-2, -1, 1)), ("pre1", (-1,)), ("off", ()))
 #: CTLE DC gains searched (dB), 93A-22
 CTLE_GDC_DB: tuple[float, ...] = tuple(float(g) for g in range(-20, 1))
+#: the CTLE low-frequency gains of the 802.3ck / 802.3dj COM tables (dB): ``SISettings(gdc2_db=...)``
+CTLE_GDC2_DB_STANDARD: tuple[float, ...] = tuple(float(g) for g in range(-6, 1))
 #: DFE tap counts tried for the analog receiver, with the 802.3ck b_max profile
 ANALOG_DFE_TAPS: tuple[int, ...] = (1, 2, 4, 8, 12)
 #: RX FFE (pre, post) tap counts tried for the ADC/DSP receiver
@@ -87,6 +89,16 @@ class SISettings:
         CTLE zero (= first pole) and second pole over f_b (0.4 and 1.0 in 802.3ck).
     eta0_v2_per_hz, snr_tx_db, sigma_rj_ui, a_dd_ui, r_lm
         Noise, jitter and level mismatch, 802.3ck Table 163A-1 values.
+    gdc2_db : tuple of float
+        Gains of the CTLE's low-frequency stage searched (dB, ascending, ending at 0): the
+        802.3ck/802.3dj CTLE of 93A-22 multiplied by ``(g_DC2 + j f/f_LF) / (1 + j f/f_LF)``
+        (Clause 163 / 178A COM tables: g_DC2 -6 ... 0 dB in 1 dB steps, f_LF = f_b/80).  The
+        default ``(0.0,)`` leaves the stage out (the shipped SI tables and calibration); with
+        it the search is ``len(gdc2_db)`` times larger.  The stage is not priced (a shelf of
+        the CTLE's first stage: no gain-bandwidth at high frequency): the peaking the budget
+        prices is that of the g_DC part alone.
+    f_lf_ratio : float
+        ``f_LF / f_b`` of the low-frequency stage (1/80 in 802.3ck and 802.3dj).
     """
 
     samples_per_ui: int = 32
@@ -101,6 +113,8 @@ class SISettings:
     r_lm: float = 0.95
     a_ref_v: float = 0.413
     adc_clip_sigma: float = 3.0
+    gdc2_db: tuple[float, ...] = (0.0,)
+    f_lf_ratio: float = 1.0 / 80.0
 
 
 #: The 802.3ck reference receiver (f_r = 0.75 f_b): :func:`settings_for` at 53.125 GBd and below.
@@ -231,6 +245,44 @@ def _ctle_basis(f: np.ndarray, baud: float, s: SISettings) -> tuple[np.ndarray, 
     return 1.0 / den, (1j * f / fz) / den
 
 
+def _gdc2_grid(s: SISettings) -> np.ndarray:
+    """The low-frequency gains searched (dB), checked: ascending, finite, ≤ 0, ending at 0 dB."""
+    g2 = np.asarray(s.gdc2_db, dtype=float)
+    if (g2.ndim != 1 or g2.size == 0 or not np.all(np.isfinite(g2)) or g2[-1] != 0.0
+            or np.any(np.diff(g2) <= 0) or np.any(g2 > 0)):
+        raise SIKernelError(f"gdc2_db={s.gdc2_db!r}: give ascending gains in dB, ≤ 0 and ending at 0 "
+                            "(e.g. (-6, -5, ..., 0) as the 802.3ck COM table; (0,) leaves the stage out)")
+    return g2
+
+
+def _ctle_bases(f: np.ndarray, baud: float, s: SISettings) -> np.ndarray:
+    """The CTLE basis with its low-frequency stage: ``(2·n2, len(f))``, rows ``B1·L_j, B2·L_j`` for
+    each gain ``g_DC2,j`` of ``s.gdc2_db``, ``L_j = (g_DC2,j + j f/f_LF) / (1 + j f/f_LF)``."""
+    b1, b2 = _ctle_basis(f, baud, s)
+    rows = []
+    for g2_db in _gdc2_grid(s):
+        if g2_db == 0.0:
+            lf = np.ones_like(b1)
+        else:
+            x = 1j * f / (s.f_lf_ratio * baud)
+            lf = (10.0 ** (g2_db / 20.0) + x) / (1.0 + x)
+        rows += [b1 * lf, b2 * lf]
+    return np.stack(rows)
+
+
+def _ctle_weights(s: SISettings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(weights ``(n_ctle, 2·n2)``, g_DC per setting, g_DC2 per setting): g_DC fastest, the flat
+    setting (0 dB, 0 dB) last."""
+    g2 = _gdc2_grid(s)
+    gdc = np.asarray(CTLE_GDC_DB)
+    g = 10.0 ** (gdc / 20.0)
+    n_g = gdc.size
+    w = np.zeros((n_g * g2.size, 2 * g2.size))
+    for j in range(g2.size):
+        w[j * n_g:(j + 1) * n_g, 2 * j] = g
+        w[j * n_g:(j + 1) * n_g, 2 * j + 1] = 1.0
+    return w, np.tile(gdc, g2.size), np.repeat(g2, n_g)
+
 def ctle_peaking_db(gdc_db: np.ndarray, baud: float, s: SISettings | None = None) -> np.ndarray:
     """Peaking of each CTLE setting: max over ``0 < f ≤ f_b`` of ``|H(f)/H(0)|`` in dB.
 
@@ -268,13 +320,15 @@ class PulseSet:
 
     Attributes
     ----------
-    basis : ndarray, shape (2, n_samp)
+    basis : ndarray, shape (2·n2, n_samp)
         Pulse responses in V for a 1 V launch through the CTLE basis terms ``B1`` and ``B2``
-        (the CTLE is ``g·B1 + B2``), windowed 8 UI before to 120 UI after the peak.
-    gdc_db : ndarray
-        CTLE DC gains in dB (:data:`CTLE_GDC_DB`).
-    weights : ndarray, shape (n_ctle, 2)
-        Basis weights ``(g, 1)`` of each CTLE setting (``g`` linear).
+        (the CTLE is ``g·B1 + B2``) times each low-frequency stage ``L_j`` of
+        ``SISettings.gdc2_db`` (``n2`` of them; one, ``L = 1``, by default), windowed 8 UI
+        before to 120 UI after the peak.
+    gdc_db : ndarray, shape (n_ctle,)
+        CTLE DC gain in dB of each setting (:data:`CTLE_GDC_DB`, repeated per ``g_DC2``).
+    weights : ndarray, shape (n_ctle, 2·n2)
+        Basis weights of each CTLE setting: ``(g, 1)`` in the columns of its ``g_DC2``.
     var_n : ndarray, shape (n_ctle,)
         Thermal noise variance after RX AFE and CTLE in V² (93A-35, ``eta0_v2_per_hz``).
     peaking_db : ndarray, shape (n_ctle,)
@@ -290,11 +344,13 @@ class PulseSet:
         (None: no crosstalk), each windowed from 8 UI before its own peak.
     xt_fext : ndarray of bool, shape (n_xt,), optional
         Far-end (True) or near-end (False) aggressor.
+    gdc2_db : ndarray, shape (n_ctle,), optional
+        Low-frequency gain ``g_DC2`` in dB of each setting (zeros without the stage).
     """
 
-    basis: np.ndarray       # (2, n_samp) pulses for 1 V launch, B1 and B2 of the CTLE
-    gdc_db: np.ndarray      # CTLE DC gains
-    weights: np.ndarray     # (n_ctle, 2) = (g, 1)
+    basis: np.ndarray       # (2 n2, n_samp) pulses for 1 V launch, B1 and B2 of the CTLE per g_DC2
+    gdc_db: np.ndarray      # CTLE DC gain of each setting
+    weights: np.ndarray     # (n_ctle, 2 n2): (g, 1) in the columns of the setting's g_DC2
     var_n: np.ndarray       # (n_ctle,) thermal noise after AFE + CTLE, V²
     peaking_db: np.ndarray  # (n_ctle,)
     samples_per_ui: int
@@ -302,6 +358,7 @@ class PulseSet:
     levels: int
     xt_basis: np.ndarray | None = None  # (n_xt, 2, n_samp) aggressor basis pulses, 1 V launch
     xt_fext: np.ndarray | None = None   # (n_xt,) True: far-end aggressor (victim TX FFE applied)
+    gdc2_db: np.ndarray | None = None   # (n_ctle,) g_DC2 of each setting
 
 
 def pulse_set(f_hz: np.ndarray, h: np.ndarray, baud: float, levels: int,
@@ -344,35 +401,33 @@ def pulse_set(f_hz: np.ndarray, h: np.ndarray, baud: float, levels: int,
     m = int(s.samples_per_ui)
     ht = filters.tx_rise_time_filter(f, s.t_r_ui / fb)
     hr = filters.rx_afe_filter(f, s.f_r_ratio * fb)
-    b1, b2 = _ctle_basis(f, fb, s)
+    bases = _ctle_bases(f, fb, s)
     common = np.asarray(h, dtype=np.complex128) * ht * hr
-    _, v = pulse_from_h(np.stack([common * b1, common * b2]), f, fb, m)
-    # window: 8 UI before the peak of the flat (g = 1) pulse to 120 UI after it
-    flat = v[0] + v[1]
+    _, v = pulse_from_h(common[None, :] * bases, f, fb, m)
+    # window: 8 UI before the peak of the flat (g = 1, g_DC2 = 0 dB: the last pair) pulse to 120 UI after it
+    flat = v[-2] + v[-1]
     ipk = int(np.argmax(flat))
     lo = max(ipk - 8 * m, 0)
     hi = min(ipk + 120 * m, v.shape[1])
     basis = np.ascontiguousarray(v[:, lo:hi])
-    gdc = np.asarray(CTLE_GDC_DB)
-    g = 10.0 ** (gdc / 20.0)
-    weights = np.stack([g, np.ones_like(g)], axis=1)
+    weights, gdc, gdc2 = _ctle_weights(s)
     # sigma_N^2 = eta0 * int |Hr Hctle|^2 df  (93A-35), on a dense grid to 2 f_b
     fn = np.linspace(0.0, 2.0 * fb, 2049)
     hrn = filters.rx_afe_filter(fn, s.f_r_ratio * fb)
-    n1, n2 = _ctle_basis(fn, fb, s)
-    hh = np.abs(hrn[None, :] * (g[:, None] * n1[None, :] + n2[None, :])) ** 2
+    hh = np.abs(hrn[None, :] * (weights @ _ctle_bases(fn, fb, s))) ** 2
     var_n = s.eta0_v2_per_hz * np.trapezoid(hh, fn, axis=1)
     xt_basis = xt_fext = None
     if crosstalk is not None and crosstalk.active:
         xt_basis, xt_fext = _aggressor_basis(f, np.asarray(h, dtype=np.complex128), fb, ht * hr,
-                                             (b1, b2), m, basis.shape[1], crosstalk)
+                                             bases, m, basis.shape[1], crosstalk)
+    # the peaking the budget prices: the g_DC part's (the low-frequency shelf is not priced)
     return PulseSet(basis=basis, gdc_db=gdc, weights=weights, var_n=var_n,
                     peaking_db=ctle_peaking_db(gdc, fb, s), samples_per_ui=m, baud=fb,
-                    levels=int(levels), xt_basis=xt_basis, xt_fext=xt_fext)
+                    levels=int(levels), xt_basis=xt_basis, xt_fext=xt_fext, gdc2_db=gdc2)
 
 
 def _aggressor_basis(f: np.ndarray, h: np.ndarray, fb: float, h_txrx: np.ndarray,
-                     ctle: tuple[np.ndarray, np.ndarray], m: int, n_samp: int,
+                     ctle: np.ndarray, m: int, n_samp: int,
                      model: Any) -> tuple[np.ndarray, np.ndarray]:
     """Power-sum FEXT and NEXT pulses through TX rise time, RX AFE and the CTLE basis.
 
@@ -383,14 +438,14 @@ def _aggressor_basis(f: np.ndarray, h: np.ndarray, fb: float, h_txrx: np.ndarray
     """
     from ..response import pulse_from_h
 
-    b1, b2 = ctle
+    nb = ctle.shape[0]
     xs = [model.fext(f, h, fb), model.next(f, fb)]
-    hx = np.stack([x * h_txrx * b for x in xs for b in (b1, b2)])
+    hx = np.stack([x * h_txrx * b for x in xs for b in ctle])
     _, v = pulse_from_h(hx, f, fb, m)
-    v = v.reshape(len(xs), 2, -1)
-    out = np.empty((len(xs), 2, n_samp))
+    v = v.reshape(len(xs), nb, -1)
+    out = np.empty((len(xs), nb, n_samp))
     for i in range(len(xs)):
-        flat = np.abs(v[i, 0] + v[i, 1])
+        flat = np.abs(v[i, -2] + v[i, -1])
         shift = 8 * m - int(np.argmax(flat))
         out[i] = np.roll(v[i], shift, axis=1)[:, :n_samp]
     return np.ascontiguousarray(out), np.array([True, False])
@@ -499,9 +554,9 @@ def _noise_acf(ps: PulseSet, s: SISettings, k: int) -> np.ndarray:
 
     fn = np.linspace(0.0, 2.0 * ps.baud, 2049)
     hr = filters.rx_afe_filter(fn, s.f_r_ratio * ps.baud)
-    b1c, b2c = _ctle_basis(fn, ps.baud, s)
+    ctle_k = ps.weights[k] @ _ctle_bases(fn, ps.baud, s)
     return noise_acf_from_psd(fn, s.eta0_v2_per_hz, ps.baud, 40,
-                              h_filter=hr * (ps.weights[k, 0] * b1c + b2c))
+                              h_filter=hr * ctle_k)
 
 
 def dsp_front_end(ps: PulseSet, s: SISettings, front: dict) -> dict[str, Any]:
@@ -797,6 +852,8 @@ def op_table(ps: PulseSet, s: SISettings | None = None,
         dfe_taps=np.array([r["dfe"] for r in rows]),
         mlsd=np.array([r["mlsd"] for r in rows]),
         extra={"ctle_gdc_db": np.array([ps.gdc_db[r["ctle_index"]] for r in rows]),
+               "ctle_gdc2_db": np.array([0.0 if ps.gdc2_db is None else ps.gdc2_db[r["ctle_index"]]
+                                         for r in rows]),
                "fom_db": np.array([r["fom_db"] for r in rows]),
                "h0": np.array([r["h0"] for r in rows]),
                "var_xt": np.array([r["var_xt"] for r in rows]),
@@ -808,6 +865,7 @@ def op_table(ps: PulseSet, s: SISettings | None = None,
 
 __all__ = [
     "ANALOG_DFE_TAPS",
+    "CTLE_GDC2_DB_STANDARD",
     "CTLE_GDC_DB",
     "DEFAULT_SI",
     "DSP_DFE_BMAX",

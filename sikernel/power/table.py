@@ -399,7 +399,11 @@ class LossTable:
 @functools.lru_cache(maxsize=256)
 def _key(baud: float, levels: int, s: si.SISettings, kind: str = "host",
          crosstalk: CrosstalkModel | None = None) -> str:
-    d = {"v": TABLE_VERSION, "baud": baud, "levels": levels, "si": asdict(s),
+    si_fields = asdict(s)
+    if tuple(s.gdc2_db) == (0.0,):  # keys without the CTLE's low-frequency stage unchanged from before it
+        si_fields.pop("gdc2_db")
+        si_fields.pop("f_lf_ratio")
+    d = {"v": TABLE_VERSION, "baud": baud, "levels": levels, "si": si_fields,
          "grid": [float(LOSS_GRID_DB[0]), float(LOSS_GRID_DB[-1]), LOSS_GRID_DB.size],
          "tx": [list(map(float, v)) for _, v in si.TX_AXES],
          "dfe": si.ANALOG_DFE_TAPS, "ffe": si.DSP_FFE_TAPS, "mmse_noise_db": si.DSP_MMSE_NOISE_DB,
