@@ -83,3 +83,29 @@ def test_stage_closes_dpo12_where_ieee_com_passes(monkeypatch):
     assert without.family_pj_per_bit["analog"] is None and without.architecture == "dsp"
     assert with_stage.architecture == "analog"
     assert with_stage.total_pj_per_bit < without.total_pj_per_bit
+
+
+def test_stage_on_the_study_c2m_channel_and_docs(monkeypatch):
+    """The docs' figures of the option: DPO_12in case 2 and the 102.4T C2M switch end, without and
+    with the stage (the channel path; regression guards of sikernel's own output)."""
+    from pathlib import Path
+
+    from sikernel.system.channels import DEFAULT_PATHS, build_channel
+
+    ch = read_touchstone(channel_path("DPO_12in_Meg7_THRU.s4p"))
+    dpo = cascade(package_channel("802.3ck", 31e-3, ch.f, "tx"), ch,
+                  package_channel("802.3ck", 29e-3, ch.f, "rx"))
+    c2m = build_channel(DEFAULT_PATHS["pluggable"], 106.25e9)
+    kw_dpo = dict(baud=BAUD, node_nm=5, target_ber=1e-4, exclude=("linear",))
+    kw_c2m = dict(baud=106.25e9, node_nm=3, target_ber=1e-4, exclude=("linear",), crosstalk="ca")
+    before = [energy_per_bit(channel=dpo, **kw_dpo), energy_per_bit(channel=c2m, **kw_c2m)]
+    monkeypatch.setattr(si, "DEFAULT_SI", STANDARD)
+    after = [energy_per_bit(channel=dpo, **kw_dpo), energy_per_bit(channel=c2m, **kw_c2m)]
+    assert [e.architecture for e in before] == ["dsp", "dsp"]
+    assert [e.architecture for e in after] == ["analog", "analog"]
+    doc = " ".join((Path(__file__).resolve().parents[1] / "docs" / "energy-model.md").read_text().split())
+    for text in (f"closes with the analog family at {after[0].total_pj_per_bit:.2f} pJ/b instead of a DSP "
+                 f"receiver at {before[0].total_pj_per_bit:.2f} pJ/b",
+                 f"closes with an analog receiver at {after[1].total_pj_per_bit:.2f} pJ/b instead of a DSP "
+                 f"receiver at {before[1].total_pj_per_bit:.2f} pJ/b"):
+        assert text in doc, text
