@@ -339,7 +339,7 @@ class PulseSet:
         Symbol rate in Bd.
     levels : int
         Number of PAM levels.
-    xt_basis : ndarray, shape (n_xt, 2, n_samp), optional
+    xt_basis : ndarray, shape (n_xt, 2·n2, n_samp), optional
         Crosstalk aggressor pulses through the CTLE basis terms for a 1 V victim launch
         (None: no crosstalk), each windowed from 8 UI before its own peak.
     xt_fext : ndarray of bool, shape (n_xt,), optional
@@ -356,7 +356,7 @@ class PulseSet:
     samples_per_ui: int
     baud: float
     levels: int
-    xt_basis: np.ndarray | None = None  # (n_xt, 2, n_samp) aggressor basis pulses, 1 V launch
+    xt_basis: np.ndarray | None = None  # (n_xt, 2 n2, n_samp) aggressor basis pulses, 1 V launch
     xt_fext: np.ndarray | None = None   # (n_xt,) True: far-end aggressor (victim TX FFE applied)
     gdc2_db: np.ndarray | None = None   # (n_ctle,) g_DC2 of each setting
 
