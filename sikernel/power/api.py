@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import collections
+import hashlib
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -365,6 +367,11 @@ def channel_op_table(channel: Any, baud: float, levels: int, crosstalk: Any = No
     if not isinstance(channel, Channel):
         raise SIKernelError(f"channel={type(channel).__name__} is not a sikernel Channel")
     ch = channel
+    key = _channel_key(ch, baud, levels, crosstalk, si.settings_for(float(baud)))
+    hit = _CHANNEL_OPS.get(key)
+    if hit is not None:
+        _CHANNEL_OPS.move_to_end(key)
+        return hit
     from ..channel.metrics import il_at_nyquist
 
     il = float(il_at_nyquist(ch, baud))
@@ -373,7 +380,39 @@ def channel_op_table(channel: Any, baud: float, levels: int, crosstalk: Any = No
 
         ch = extrapolate_dc(ch)
     ps = si.pulse_set(ch.f, ch.s21, baud, levels, crosstalk=crosstalk)
-    return si.op_table(ps, families=("linear", "analog", "dsp")), il
+    op = _read_only(si.op_table(ps, families=("linear", "analog", "dsp")))
+    _CHANNEL_OPS[key] = (op, il)
+    while len(_CHANNEL_OPS) > CHANNEL_OP_CACHE_SIZE:
+        _CHANNEL_OPS.popitem(last=False)
+    return op, il
+
+
+#: most channel operating tables :func:`channel_op_table` keeps in memory (least recently used
+#: dropped first; an OpTable of one channel is a few kB)
+CHANNEL_OP_CACHE_SIZE = 512
+_CHANNEL_OPS: collections.OrderedDict = collections.OrderedDict()
+
+
+def _channel_key(ch: Any, baud: float, levels: int, crosstalk: Any, s: Any) -> tuple:
+    """What a channel's SI operating table depends on: its samples (digest of ``f``, ``s21``),
+    the rate, the levels, the crosstalk model and the reference receiver."""
+    h = hashlib.blake2b(digest_size=16)
+    for a in (ch.f, ch.s21):
+        arr = np.ascontiguousarray(a)
+        h.update(str((arr.dtype.str, arr.shape)).encode())
+        h.update(arr.tobytes())
+    xt = None if crosstalk is None or not crosstalk.active else tuple(sorted(crosstalk.key().items()))
+    return h.hexdigest(), float(baud), int(levels), xt, repr(s)
+
+
+def _read_only(op: budget.OpTable) -> budget.OpTable:
+    """``op`` with its arrays made read-only (it is shared through the cache of
+    :func:`channel_op_table`)."""
+    for v in vars(op).values():
+        for a in (v.values() if isinstance(v, dict) else (v,)):
+            if isinstance(a, np.ndarray):
+                a.flags.writeable = False
+    return op
 
 
 def breakdown(op: budget.OpTable, *, levels: int, baud: float, modulation: str, tech, co,

@@ -118,7 +118,7 @@ class SISettings:
 
 
 #: The 802.3ck reference receiver (f_r = 0.75 f_b): :func:`settings_for` at 53.125 GBd and below.
-DEFAULT_SI = SISettings()
+DEFAULT_SI = SISettings(gdc2_db=tuple(float(g) for g in range(-6, 1)))
 
 #: (symbol rate in Bd, RX AFE ``f_r / f_b``) of the two standards' reference receivers: IEEE
 #: 802.3ck (Clause 163 COM table; the 3ck_SA COM sheets, ``f_r = 0.75`` x ``f_b``) at 53.125 GBd and
