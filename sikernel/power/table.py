@@ -331,7 +331,8 @@ class LossTable:
     figures : dict
         Name ("a", "nsr_r2", "nsr_var_n", "nsr_q_coef", "ctle_peaking_db", "tx_taps") ->
         ``(n_loss, n_cfg)`` monotone envelopes (:func:`envelopes`), and "mlsd_gain_db" (the
-        asymptotic MLSD gain, 0 without MLSD) its non-decreasing fit (:func:`mlsd_gain_envelope`).
+        asymptotic MLSD gain, 0 without MLSD) its non-decreasing fit (:func:`mlsd_gain_envelope`; the
+        noise figures of MLSD rows are enveloped after the gain, :func:`_figures`).
     gdc_db : ndarray, shape (n_loss, n_cfg)
         Chosen CTLE DC gain in dB, as computed.
     raw : dict
@@ -528,62 +529,60 @@ def envelopes(raw: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return out
 
 
-def mlsd_gain_envelope(gain_db: np.ndarray, nsr: tuple[np.ndarray, ...] = ()) -> np.ndarray:
+def mlsd_gain_envelope(gain_db: np.ndarray) -> np.ndarray:
     """Column-wise least-squares non-decreasing fit over the loss axis (axis 0) of the asymptotic
-    MLSD gains (dB, :func:`isotonic_increasing`), each rise capped by the rise of the
-    noise-to-signal envelopes ``nsr`` it offsets.
+    MLSD gains (dB, :func:`isotonic_increasing`).
 
     The gain ``10 log10(1 + b1²)`` (:func:`sikernel.power.si.mlsd_gain_db`) grows with the first
     post-cursor ``b1`` the MMSE DFE leaves, which grows with loss; but ``b1`` is taken at the front
     end (TX FFE, CTLE ``g_DC`` and ``g_DC2``) that the 1-tap-DFE figure of merit chooses, and that
-    choice flips between neighbouring grid losses (two settings within a hundredth of a dB of FOM),
-    so the raw gain jumps by up to ±0.3 dB from one 0.5 dB step to the next (106.25 GBd host table).
-    A receiver is not bound to the slicer criterion's pick, so the gain a configuration can count on
-    is the trend, not the flip: the fit pools each dip with its neighbours (no running maximum, so
-    no gain is carried forward from a lucky flip).
-
-    The budget requires ``Q_eff² · nsr`` of every noise term (``Q_eff = Q · 10^(-G_fin/20)``,
-    ``G_fin`` the gain at the link's error ratio, which rises at most as fast as the asymptotic
-    gain: :func:`sikernel.power.sequence.finite_ser_gain_db`, slope 0.17-1.0); the energy of a
-    fixed configuration rises with loss -- the axiom the other envelopes impose -- only if no
-    step of the gain outgrows the smallest rise ``10 log10(nsr_i / nsr_(i-1))`` of those terms
-    (each at least :data:`NSR_STEP_FLOOR`).  So each step is capped at that rise less half the
-    floor.  Without the cap the trend alone lets the DSP family's energy on the 106.25 GBd host
-    table fall by up to 3 % over 23-37 dB (the gain rising 1 dB where the noise terms rise 0.5 dB).
+    choice flips between neighbouring grid losses, so the raw gain jumps by up to ±0.3 dB from
+    one 0.5 dB step to the next (106.25 GBd host table).  The fit pools each dip with its
+    neighbours (no running maximum, so no gain is carried forward from a lucky flip).
 
     Parameters
     ----------
     gain_db : ndarray, shape (n_loss, n_cfg)
         Raw asymptotic MLSD gains in dB (0 for configurations without MLSD).
-    nsr : tuple of ndarray, optional
-        The enveloped noise-to-signal figures (:func:`envelopes`), same shape; none: no cap.
 
     Returns
     -------
     numpy.ndarray
-        The enveloped gains in dB.
+        The fitted gains in dB.
     """
     g = np.asarray(gain_db, dtype=float)
     out = np.empty_like(g)
     for j in range(g.shape[1]):
         out[:, j] = isotonic_increasing(g[:, j])
-    if nsr:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            # a term that is zero throughout (no ADC: q_coef) offsets nothing and caps nothing
-            ratio = np.min([np.where((x[:-1] > 0) & (x[1:] > 0), 10.0 * np.log10(x[1:] / x[:-1]), np.inf)
-                            for x in nsr], axis=0)
-        cap = ratio - 5.0 * math.log10(1.0 + NSR_STEP_FLOOR)
-        for i in range(1, g.shape[0]):
-            out[i] = np.minimum(out[i], out[i - 1] + cap[i - 1])
     return out
 
 
 def _figures(raw: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Table figures from raw ones: :func:`envelopes` of :data:`_FIELDS`, the MLSD gain's own
-    envelope (:func:`mlsd_gain_envelope`)."""
-    env = envelopes({k: raw[k] for k in _FIELDS})
-    nsr = tuple(env["nsr_" + k] for k in ("r2", "var_n", "q_coef"))
-    return {**env, "mlsd_gain_db": mlsd_gain_envelope(raw["mlsd_gain_db"], nsr)}
+    """Table figures from raw ones: :func:`envelopes` of :data:`_FIELDS` with each MLSD row's
+    noise terms taken *after* its own gain, and the gain's fit (:func:`mlsd_gain_envelope`).
+
+    The budget needs ``Q_eff² · nsr`` of each noise term, ``Q_eff = Q · 10^(-G_fin/20)`` with
+    ``G_fin`` the gain at the link's error ratio (:func:`sikernel.power.sequence.finite_ser_gain_db`
+    of the asymptotic gain ``G``).  A row's gain and its noise terms come from the same front end,
+    so they move together: a front end that leaves more post-cursor ``b1`` has more MLSD gain and
+    a worse DFE figure.  Enveloping the two apart loses that pairing, and the energy of an MLSD
+    configuration then *falls* with loss wherever the gain's trend outgrows the noise terms' (by
+    up to 3 % over 23-37 dB on the 106.25 GBd host table).  So the monotone fits are made of the
+    paired product ``nsr · 10^(-G/10)`` (what the detector sees at its asymptotic gain), and the
+    stored ``nsr`` is that fit times ``10^(G_fit/10)``: the budget's ``Q_eff² · nsr`` is then
+    ``Q² · fit · 10^(-(G_fin - G)/10)``, the fit non-decreasing in loss and ``G_fin - G`` non-increasing
+    in ``G`` (``G_fin`` rises at most as fast as ``G``: slope 0.17-1.0 at BER 2.4e-4 ... 1e-6), so
+    the energy of every configuration rises with loss, MLSD rows included.
+    """
+    g_raw = np.asarray(raw["mlsd_gain_db"], dtype=float)
+    after_gain = 10.0 ** (-g_raw / 10.0)
+    env = envelopes({**{k: raw[k] for k in _FIELDS},
+                     **{k: raw[k] * after_gain for k in ("r2", "var_n", "q_coef")}})
+    g_fit = mlsd_gain_envelope(g_raw)
+    back = 10.0 ** (g_fit / 10.0)
+    for k in ("r2", "var_n", "q_coef"):
+        env["nsr_" + k] = env["nsr_" + k] * back
+    return {**env, "mlsd_gain_db": g_fit}
 
 
 def raw_figures_at(loss_db: float, baud: float, levels: int,
