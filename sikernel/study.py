@@ -31,7 +31,7 @@ from . import __version__, _validate
 from .errors import LinkNotClosingError, SIKernelError, SIKernelWarning
 from .system.architectures import ARCH_NAMES, get_architecture
 from .system.channels import DEFAULT_PATHS, REACH_BUDGETS_DB, PathSpec, build_channel
-from .system.curves import CURVE_MATERIALS, CURVE_Z_P_M
+from .system.curves import CURVE_LENGTHS_M, CURVE_MATERIALS, CURVE_Z_P_M
 from .system.eyes import _dsp_receiver, _dsp_split, com_db, eyes  # noqa: F401  (former names, tests)
 from .system.h5 import read_hdf5, write_hdf5
 from .system.result import BANDED, LANES_PER_SWITCH, RATES_GBPS, StudyResult, nan_to_none
@@ -115,7 +115,8 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
         Path name -> :class:`PathSpec` overriding host channels of
         :data:`sikernel.system.channels.DEFAULT_PATHS`.
     curve_lengths_m : array_like, optional
-        PCB lengths of the energy-vs-length curves (default 0 … 0.6 m, 13 points).
+        PCB lengths of the energy-vs-length curves (default :data:`sikernel.system.curves.CURVE_LENGTHS_M`, 0 … 0.6 m
+        every 100 mm).
     progress : bool
         Show tqdm progress bars.
     architectures : sequence of str
@@ -179,7 +180,7 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
         for k, v in paths.items():
             if not isinstance(v, PathSpec):
                 raise SIKernelError(f"paths[{k!r}] is a {type(v).__name__}, not a PathSpec")
-    lengths = (np.linspace(0.0, 0.6, 13) if curve_lengths_m is None
+    lengths = (np.asarray(CURVE_LENGTHS_M) if curve_lengths_m is None
                else _validate.lengths_m("curve_lengths_m", curve_lengths_m))
 
     sigma, sigma_src = unc.serdes_log_sd()

@@ -47,8 +47,10 @@ _OFFSET_KEY = {"pluggable": "c2m_loss_offset_db", "lro": "c2m_loss_offset_db",
 RATIO_GRID_DB = np.arange(-6.0, 14.0001, 0.25)
 #: points of the t_FO4 axis of the ratio tables (over the assumption's documented range)
 FO4_GRID_POINTS = 21
-#: points of the crosstalk-scale ratio curves (over the assumption's documented range)
-XT_GRID_POINTS = 5
+#: points of the crosstalk-scale ratio curves (over the assumption's documented range): its low
+#: end, its value and its high end, linear in between (each point is one run of the full SI chain
+#: per host end, and every not-closing point a bisection of the loss limit)
+XT_GRID_POINTS = 3
 #: switch-side blocks (the rest is the module / engine)
 SWITCH_BLOCKS = ("switch_serdes", "switch_serdes_tx", "switch_serdes_rx")
 

@@ -13,6 +13,9 @@ _MM = 1e-3
 CURVE_Z_P_M = (31 * _MM, 2 * _MM)
 #: materials of the curves
 CURVE_MATERIALS = ("megtron7", "megtron6", "fr4")
+#: stripline lengths of the study's curves (m): 0 ... 600 mm every 100 mm (each point is one run
+#: of the full SI chain, ~0.4 s with the CTLE's low-frequency stage searched)
+CURVE_LENGTHS_M = tuple(round(0.1 * k, 1) for k in range(7))
 
 
 def energy_curves(gens: list[Any], lengths: np.ndarray,
@@ -70,4 +73,4 @@ def energy_curves(gens: list[Any], lengths: np.ndarray,
     return out
 
 
-__all__ = ["CURVE_MATERIALS", "CURVE_Z_P_M", "energy_curves"]
+__all__ = ["CURVE_LENGTHS_M", "CURVE_MATERIALS", "CURVE_Z_P_M", "energy_curves"]
