@@ -1,4 +1,5 @@
-"""The CTLE's low-frequency stage (g_DC2) of the SI chain: an option of ``SISettings``.
+"""The CTLE's low-frequency stage (g_DC2) of the SI chain (``SISettings.gdc2_db``; the default
+searches the 802.3ck / 802.3dj range, ``(0,)`` leaves it out).
 
 Closed forms: the stage ``L(f) = (g_DC2 + j f/f_LF) / (1 + j f/f_LF)`` gives the CTLE ``g_DC2 · g_DC``
 at DC and leaves it unchanged well above ``f_LF``; with ``g_DC2 = 0 dB`` the SI chain is the one
@@ -23,6 +24,21 @@ BAUD = 53.125e9
 #: floating point only (the same pulses formed through the stacked basis)
 RTOL_SAME = 1e-10
 STANDARD = dataclasses.replace(si.DEFAULT_SI, gdc2_db=si.CTLE_GDC2_DB_STANDARD)
+#: the single-stage CTLE (g_DC only) of the releases before the stage
+SINGLE_STAGE = dataclasses.replace(si.DEFAULT_SI, gdc2_db=(0.0,))
+
+
+def test_default_is_the_standard_range():
+    """The shipped SI chain searches the standard's g_DC2 range (docs 6.2)."""
+    assert si.DEFAULT_SI.gdc2_db == si.CTLE_GDC2_DB_STANDARD == tuple(float(g) for g in range(-6, 1))
+    assert si.settings_for(106.25e9).gdc2_db == si.CTLE_GDC2_DB_STANDARD
+
+
+def _single_stage(monkeypatch):
+    from sikernel.power import api
+
+    monkeypatch.setattr(si, "DEFAULT_SI", SINGLE_STAGE)
+    monkeypatch.setattr(api, "_CHANNEL_OPS", type(api._CHANNEL_OPS)())
 
 
 def _line(f):
@@ -49,7 +65,7 @@ def test_stage_closed_forms():
 def test_zero_stage_is_the_chain_without_it():
     f = np.linspace(0.0, 2 * BAUD, 4097)
     h = _line(f)
-    base = si.pulse_set(f, h, BAUD, 4)
+    base = si.pulse_set(f, h, BAUD, 4, SINGLE_STAGE)
     full = si.pulse_set(f, h, BAUD, 4, STANDARD)
     n_g = len(si.CTLE_GDC_DB)
     np.testing.assert_allclose(full.weights[-n_g:] @ full.basis, base.weights @ base.basis,
@@ -71,23 +87,23 @@ def test_bad_stage_grid(bad):
 
 def test_stage_closes_dpo12_where_ieee_com_passes(monkeypatch):
     """DPO_12in, package case 2, BER 1e-4 (the KR sheet's DER, where the IEEE code gives 3.77 dB):
-    without the stage the analog family does not close (docs 6.2, a strict xfail there); with the
+    without the stage the analog family does not close (docs 6.2); with the
     802.3ck g_DC2 range it does, at a lower energy than the DSP receiver the model falls back to."""
     ch = read_touchstone(channel_path("DPO_12in_Meg7_THRU.s4p"))
     full = cascade(package_channel("802.3ck", 31e-3, ch.f, "tx"), ch,
                    package_channel("802.3ck", 29e-3, ch.f, "rx"))
     kw = dict(baud=BAUD, node_nm=5, target_ber=1e-4, exclude=("linear",))
-    without = energy_per_bit(channel=full, **kw)
-    monkeypatch.setattr(si, "DEFAULT_SI", STANDARD)
     with_stage = energy_per_bit(channel=full, **kw)
+    _single_stage(monkeypatch)
+    without = energy_per_bit(channel=full, **kw)
     assert without.family_pj_per_bit["analog"] is None and without.architecture == "dsp"
     assert with_stage.architecture == "analog"
     assert with_stage.total_pj_per_bit < without.total_pj_per_bit
 
 
 def test_stage_on_the_study_c2m_channel_and_docs(monkeypatch):
-    """The docs' figures of the option: DPO_12in case 2 and the 102.4T C2M switch end, without and
-    with the stage (the channel path; regression guards of sikernel's own output)."""
+    """The docs' figures of the stage: DPO_12in case 2 and the 102.4T C2M switch end, without and
+    with it (the channel path; regression guards of sikernel's own output)."""
     from pathlib import Path
 
     from sikernel.system.channels import DEFAULT_PATHS, build_channel
@@ -98,9 +114,9 @@ def test_stage_on_the_study_c2m_channel_and_docs(monkeypatch):
     c2m = build_channel(DEFAULT_PATHS["pluggable"], 106.25e9)
     kw_dpo = dict(baud=BAUD, node_nm=5, target_ber=1e-4, exclude=("linear",))
     kw_c2m = dict(baud=106.25e9, node_nm=3, target_ber=1e-4, exclude=("linear",), crosstalk="ca")
-    before = [energy_per_bit(channel=dpo, **kw_dpo), energy_per_bit(channel=c2m, **kw_c2m)]
-    monkeypatch.setattr(si, "DEFAULT_SI", STANDARD)
     after = [energy_per_bit(channel=dpo, **kw_dpo), energy_per_bit(channel=c2m, **kw_c2m)]
+    _single_stage(monkeypatch)
+    before = [energy_per_bit(channel=dpo, **kw_dpo), energy_per_bit(channel=c2m, **kw_c2m)]
     assert [e.architecture for e in before] == ["dsp", "dsp"]
     assert [e.architecture for e in after] == ["analog", "analog"]
     doc = " ".join((Path(__file__).resolve().parents[1] / "docs" / "energy-model.md").read_text().split())

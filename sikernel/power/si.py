@@ -93,10 +93,11 @@ class SISettings:
         Gains of the CTLE's low-frequency stage searched (dB, ascending, ending at 0): the
         802.3ck/802.3dj CTLE of 93A-22 multiplied by ``(g_DC2 + j f/f_LF) / (1 + j f/f_LF)``
         (Clause 163 / 178A COM tables: g_DC2 -6 ... 0 dB in 1 dB steps, f_LF = f_b/80).  The
-        default ``(0.0,)`` leaves the stage out (the shipped SI tables and calibration); with
-        it the search is ``len(gdc2_db)`` times larger.  The stage is not priced (a shelf of
-        the CTLE's first stage: no gain-bandwidth at high frequency): the peaking the budget
-        prices is that of the g_DC part alone.
+        default is that range (:data:`CTLE_GDC2_DB_STANDARD`; the shipped SI tables and
+        calibration since December 2026), which makes the search ``len(gdc2_db)`` = 7 times
+        larger than ``(0.0,)``, the single-stage CTLE of the releases before.  The stage is not
+        priced (a shelf of the CTLE's first stage: no gain-bandwidth at high frequency): the
+        peaking the budget prices is that of the g_DC part alone.
     f_lf_ratio : float
         ``f_LF / f_b`` of the low-frequency stage (1/80 in 802.3ck and 802.3dj).
     """
@@ -113,12 +114,13 @@ class SISettings:
     r_lm: float = 0.95
     a_ref_v: float = 0.413
     adc_clip_sigma: float = 3.0
-    gdc2_db: tuple[float, ...] = (0.0,)
+    gdc2_db: tuple[float, ...] = CTLE_GDC2_DB_STANDARD
     f_lf_ratio: float = 1.0 / 80.0
 
 
-#: The 802.3ck reference receiver (f_r = 0.75 f_b): :func:`settings_for` at 53.125 GBd and below.
-DEFAULT_SI = SISettings(gdc2_db=tuple(float(g) for g in range(-6, 1)))
+#: The 802.3ck reference receiver (f_r = 0.75 f_b, CTLE with the low-frequency stage g_DC2):
+#: :func:`settings_for` at 53.125 GBd and below.
+DEFAULT_SI = SISettings()
 
 #: (symbol rate in Bd, RX AFE ``f_r / f_b``) of the two standards' reference receivers: IEEE
 #: 802.3ck (Clause 163 COM table; the 3ck_SA COM sheets, ``f_r = 0.75`` x ``f_b``) at 53.125 GBd and
