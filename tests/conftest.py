@@ -87,6 +87,17 @@ def pytest_runtest_logreport(report) -> None:
     _record_skip(report)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_channel_op_cache():
+    """Each test starts without the channel operating tables an earlier one left in memory
+    (``sikernel.power.api.channel_op_table`` keys them by channel and receiver, not by the SI
+    module's search constants that tests monkeypatch)."""
+    from sikernel.power import api
+
+    api.clear_channel_op_cache()
+    yield
+
+
 def pytest_collectreport(report) -> None:
     _record_skip(report)
 

@@ -29,8 +29,17 @@ from scipy.special import erfc
 _RISE = 1.6832  # 93A-46: H_t = exp(-2 (pi f T_r / 1.6832)^2)
 
 
+def _lf_stage(f: np.ndarray, gdc2_db: float, f_lf_hz: float | None) -> np.ndarray:
+    """The CTLE's low-frequency stage (g_DC2 + j f/f_LF) / (1 + j f/f_LF) (802.3ck 163A / 802.3dj
+    178A COM tables); 1 when ``gdc2_db`` is 0."""
+    if gdc2_db == 0.0:
+        return np.ones(f.shape)
+    return (10.0 ** (gdc2_db / 20.0) + 1j * f / f_lf_hz) / (1.0 + 1j * f / f_lf_hz)
+
+
 def _full_pulse(f: np.ndarray, h: np.ndarray, baud: float, m: int, t_r_s: float, f_r_hz: float,
-                fz_hz: float, fp2_hz: float, gdc_db: float) -> np.ndarray:
+                fz_hz: float, fp2_hz: float, gdc_db: float, gdc2_db: float = 0.0,
+                f_lf_hz: float | None = None) -> np.ndarray:
     """The whole periodic record (1/df long) of the pulse at ``m`` samples per UI."""
     df = f[1] - f[0]
     n = round(m * baud / df)
@@ -40,6 +49,7 @@ def _full_pulse(f: np.ndarray, h: np.ndarray, baud: float, m: int, t_r_s: float,
     hr = 1.0 / ((1.0 - 3.414214 * x**2 + x**4) + 1j * 2.613126 * (x - x**3))
     g = 10.0 ** (gdc_db / 20.0)
     hc = (g + 1j * f / fz_hz) / ((1.0 + 1j * f / fz_hz) * (1.0 + 1j * f / fp2_hz))
+    hc = hc * _lf_stage(f, gdc2_db, f_lf_hz)
     # the 1-UI rectangle [0, T] in the frequency domain: T sinc(f T) exp(-j pi f T)
     rect = np.sinc(f / baud) * np.exp(-1j * np.pi * f / baud) / baud
     spec = np.zeros(n // 2 + 1, dtype=complex)
@@ -50,12 +60,13 @@ def _full_pulse(f: np.ndarray, h: np.ndarray, baud: float, m: int, t_r_s: float,
 
 
 def pulse_numpy(f: np.ndarray, h: np.ndarray, baud: float, m: int, t_r_s: float, f_r_hz: float,
-                fz_hz: float, fp2_hz: float, gdc_db: float, align_gdc_db: float | None = None
-                ) -> np.ndarray:
+                fz_hz: float, fp2_hz: float, gdc_db: float, align_gdc_db: float | None = None,
+                gdc2_db: float = 0.0, f_lf_hz: float | None = None) -> np.ndarray:
     """1-UI pulse (V per V of launch) at ``m`` samples per UI, 8 UI before to 120 UI after the
-    peak (of the pulse with CTLE gain ``align_gdc_db`` when given, else its own)."""
+    peak (of the pulse with CTLE gain ``align_gdc_db`` when given, else its own); ``gdc2_db`` the
+    CTLE's low-frequency stage (corner ``f_lf_hz``), 0 dB: none."""
     args = (f, h, baud, m, t_r_s, f_r_hz, fz_hz, fp2_hz)
-    pulse = _full_pulse(*args, gdc_db)
+    pulse = _full_pulse(*args, gdc_db, gdc2_db, f_lf_hz)
     ipk = int(np.argmax(pulse if align_gdc_db is None else _full_pulse(*args, align_gdc_db)))
     return pulse[max(ipk - 8 * m, 0): ipk + 120 * m]
 
@@ -71,13 +82,14 @@ def tx_ffe(p: np.ndarray, taps: np.ndarray, offsets_ui: np.ndarray, m: int) -> n
 
 
 def noise_var_v2(baud: float, f_r_hz: float, fz_hz: float, fp2_hz: float, gdc_db: float,
-                 eta0_v2_per_hz: float) -> float:
+                 eta0_v2_per_hz: float, gdc2_db: float = 0.0, f_lf_hz: float | None = None) -> float:
     """93A-35: eta0 · integral_0^{2 f_b} |H_r H_ctle|^2 df (trapezoid, 2049 points)."""
     f = np.linspace(0.0, 2.0 * baud, 2049)
     x = f / f_r_hz
     hr = 1.0 / ((1.0 - 3.414214 * x**2 + x**4) + 1j * 2.613126 * (x - x**3))
     g = 10.0 ** (gdc_db / 20.0)
     hc = (g + 1j * f / fz_hz) / ((1.0 + 1j * f / fz_hz) * (1.0 + 1j * f / fp2_hz))
+    hc = hc * _lf_stage(f, gdc2_db, f_lf_hz)
     y = np.abs(hr * hc) ** 2
     return float(eta0_v2_per_hz * np.sum(0.5 * (y[1:] + y[:-1]) * np.diff(f)))
 

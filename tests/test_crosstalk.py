@@ -23,6 +23,10 @@ BAUD = 53.125e9
 REL_REFIT = 1e-9
 # two implementations of 93A-34 on the same pulses (kernel quadratic form vs naive loops)
 REL_SAME_FORMULA = 1e-9
+#: a crosstalk-driven change of a configuration's FOM-optimal front end may lower the energy by this
+#: much (measured with the CTLE's g_DC2 searched: 4.5e-5 between scales 1.75 and 2.0 on the 20 dB,
+#: 53 GBd channel, a different CTLE setting with less launch swing)
+REL_FOM_FLIP = 1e-3
 # consistency of the synthetic 2-aggressor model with the 15 measured aggressors, both through
 # sikernel's own COM (802.3ck KR preset, same thru): sigma_XT per package case within 1.5 dB,
 # COM within 0.3 dB.  Measured 2026-12-03: sigma_XT +0.95 dB (case 1, 0.704 vs 0.631 mV) and
@@ -119,7 +123,7 @@ def test_sigma_xt_of_the_si_chain_against_naive_93a_34():
 
     ch = _synthetic_channel(20.0)
     ps = si.pulse_set(ch.f, ch.s21, BAUD, 4, crosstalk=xt.CA_19P75DB)
-    assert ps.xt_basis.shape == (2, 2, ps.basis.shape[1])
+    assert ps.xt_basis.shape == (2, ps.basis.shape[0], ps.basis.shape[1])
     a_ref = si.DEFAULT_SI.a_ref_v
     for n_dfe in (0, 1, 4):
         r = si._grid_family(ps, n_dfe, si.DEFAULT_SI)
@@ -154,7 +158,7 @@ def test_energy_increases_with_crosstalk_level(s1, ds):
     ch = _synthetic_channel(20.0)
     e1 = energy_per_bit(channel=ch, baud=BAUD, target_ber=1e-5, crosstalk=s1)
     e2 = energy_per_bit(channel=ch, baud=BAUD, target_ber=1e-5, crosstalk=s1 + ds)
-    assert e2.total_pj_per_bit > e1.total_pj_per_bit, (s1, ds)
+    assert e2.total_pj_per_bit > e1.total_pj_per_bit * (1.0 - REL_FOM_FLIP), (s1, ds)
 
 
 @settings(max_examples=8)

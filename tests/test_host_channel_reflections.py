@@ -269,7 +269,7 @@ def _single_stage_ctle(monkeypatch):
     from sikernel.power import api, si
 
     monkeypatch.setattr(si, "DEFAULT_SI", dataclasses.replace(si.DEFAULT_SI, gdc2_db=(0.0,)))
-    monkeypatch.setattr(api, "_CHANNEL_OPS", type(api._CHANNEL_OPS)())
+    api.clear_channel_op_cache()
 
 
 def test_analog_family_closes_what_ieee_com_passes():

@@ -38,7 +38,7 @@ def _single_stage(monkeypatch):
     from sikernel.power import api
 
     monkeypatch.setattr(si, "DEFAULT_SI", SINGLE_STAGE)
-    monkeypatch.setattr(api, "_CHANNEL_OPS", type(api._CHANNEL_OPS)())
+    api.clear_channel_op_cache()
 
 
 def _line(f):

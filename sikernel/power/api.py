@@ -393,16 +393,23 @@ CHANNEL_OP_CACHE_SIZE = 512
 _CHANNEL_OPS: collections.OrderedDict = collections.OrderedDict()
 
 
+def clear_channel_op_cache() -> None:
+    """Forget the operating tables :func:`channel_op_table` keeps (after changing the SI chain's
+    module-level search constants, e.g. in a test or an experiment)."""
+    _CHANNEL_OPS.clear()
+
+
 def _channel_key(ch: Any, baud: float, levels: int, crosstalk: Any, s: Any) -> tuple:
     """What a channel's SI operating table depends on: its samples (digest of ``f``, ``s21``),
-    the rate, the levels, the crosstalk model and the reference receiver."""
+    the rate, the levels, the crosstalk model, the reference receiver and the SI chain's search
+    grids (:func:`sikernel.power.si.search_key`)."""
     h = hashlib.blake2b(digest_size=16)
     for a in (ch.f, ch.s21):
         arr = np.ascontiguousarray(a)
         h.update(str((arr.dtype.str, arr.shape)).encode())
         h.update(arr.tobytes())
     xt = None if crosstalk is None or not crosstalk.active else tuple(sorted(crosstalk.key().items()))
-    return h.hexdigest(), float(baud), int(levels), xt, repr(s)
+    return h.hexdigest(), float(baud), int(levels), xt, repr(s), si.search_key()
 
 
 def _read_only(op: budget.OpTable) -> budget.OpTable:
@@ -501,4 +508,5 @@ def breakdown(op: budget.OpTable, *, levels: int, baud: float, modulation: str, 
 
 
 __all__ = ["MIN_BAUD", "EnergyBreakdown", "breakdown", "channel_op_table", "check_baud", "check_ber",
+           "clear_channel_op_cache",
            "energy_per_bit", "restrict", "restrict_rx_ffe_taps"]

@@ -240,6 +240,15 @@ def tx_grid(active: tuple[int, ...] | None = None) -> tuple[np.ndarray, np.ndarr
     return offs, rows
 
 
+def search_key() -> tuple:
+    """The module-level search grids an operating table depends on besides its channel and
+    :class:`SISettings` (TX FFE axes and subsets, CTLE g_DC values, DFE and RX FFE lengths, MMSE
+    noise levels): part of the key of :func:`sikernel.power.api.channel_op_table`'s memo, so a
+    changed grid is never served a table searched on the old one."""
+    return (TX_AXES, TX_SUBSETS, CTLE_GDC_DB, ANALOG_DFE_TAPS, DSP_FFE_TAPS, DSP_MMSE_NOISE_DB,
+            DSP_DFE_BMAX, _BMAX_CK)
+
+
 def _ctle_basis(f: np.ndarray, baud: float, s: SISettings) -> tuple[np.ndarray, np.ndarray]:
     """CTLE 93A-22 as ``g·B1 + B2``: returns (B1, B2) on ``f``."""
     fz = s.fz_ratio * baud
@@ -885,6 +894,7 @@ __all__ = [
     "mmse_front_end",
     "op_table",
     "pulse_set",
+    "search_key",
     "settings_for",
     "tx_grid",
     "tx_subset_names",

@@ -208,8 +208,12 @@ def eyes(ch, baud: float, e, target_ber: float,
                 + (f"; DFE-slicer eye before MLSD (MLSD gain {mlsd_gain_db:.2f} dB not shown)"
                    if mlsd else ""))
     else:
+        # at the sampling instant the equaliser was chosen for (the FOM search's, as the DSP eye
+        # above): with the CTLE's low-frequency stage the pulse's main lobe is broad enough that
+        # its peak sample carries a quarter of the main cursor as pre-cursor ISI
         eq = stat_eye(p_eq, sigma_v=float(np.sqrt(ps.var_n[k] + var_xt_v2)), n_dfe=n_dfe,
-                      dfe_max=list(si._BMAX_CK[:n_dfe]) if n_dfe else None, **kw)
+                      dfe_max=list(si._BMAX_CK[:n_dfe]) if n_dfe else None,
+                      phase=int(r["cursor_index"]) + int(np.count_nonzero(offs < 0)) * m, **kw)
         mlsd = False
         recv = "TX FFE + CTLE" + (f" + {n_dfe}-tap DFE" if n_dfe else "")
 
