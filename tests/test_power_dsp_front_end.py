@@ -66,7 +66,7 @@ def _com_fom_db(d2d: float, s: si.SISettings) -> float:
     f = np.arange(0.0, synthetic_grid(FB)[-1] + 0.5 * COM_DF_HZ, COM_DF_HZ)
     bare = line.section(line_m, f, name="bare line")
     res = com(bare, "802.3dj-kr", z_p_cases_m=((z_p_m, z_p_m),), eta0_v2_per_hz=s.eta0_v2_per_hz,
-              ctle_gdc2_db=(0.0,))
+              ctle_gdc2_db=tuple(s.gdc2_db))
     return float(res.cases[0].fom_db)
 
 

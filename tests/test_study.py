@@ -33,10 +33,18 @@ def test_port_power_order(study):
 
 
 def test_host_electrical_order(study):
-    """Host-link SerDes (every end) per lane: shorter channels cost less (CPO vs NPO: reflections)."""
+    """Host-link SerDes (every end) per lane: shorter channels cost less (CPO vs NPO: reflections).
+
+    LPO's one host end equalises the C2M board *and* the module's linear optical path; at 100G it
+    still costs less than the pluggable's two retimed ends, at 200G it does not: on the shared
+    254 mm board (3.4 dB over the published 200G LPO budget, docs 6.2) its switch end needs a DSP
+    receiver with the linear-link margin while both of the pluggable's ends close analog with the
+    CTLE's low-frequency stage (measured 4.20 against 3.80 pJ/b per lane)."""
     for rate in (106.25, 212.5):
         e = {r["name"]: r["pj_per_bit_electrical"] for r in study.rows if r["rate_gbps"] == rate}
-        assert e["npo"] < e["lpo"] < e["pluggable"], (rate, e)
+        assert e["npo"] < e["lpo"] and e["npo"] < e["pluggable"], (rate, e)
+        if rate == 106.25:
+            assert e["lpo"] < e["pluggable"], (rate, e)
         assert e["cpo"] < e["npo"] * (1 + REFLECTION_ALLOWANCE), (rate, e)
 
 
