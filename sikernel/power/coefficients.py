@@ -140,7 +140,7 @@ class EnergyCoefficients:
     e_fa_j: float = 2.48e-15
     c_afe_f: float = 1.524e-13
     e_fixed_j_per_bit: float = 2.0e-14
-    c_tx_out_f: float = 2.273e-13
+    c_tx_out_f: float = 2.2736e-13
     node_energy_exponent: float = 1.244
     # -- TX driver --------------------------------------------------------------
     r_source_diff_ohm: float = 100.0
