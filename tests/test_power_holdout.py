@@ -43,14 +43,15 @@ HELD_OUT_L_GUARD = 4.0
 #: name -> predicted / published measured with the shipped coefficients (December 2026; documentation
 #: of the miss, the guard is HELD_OUT_L_GUARD).
 #: A. Mostafa et al., ISSCC 2025 7.2 (5 nm, 212.5 Gb/s, 2.2 pJ/b, > 46 dB; title): 2.30x over
-#: since the CTLE's low-frequency stage g_DC2 and its refit (2.55x before it; 2.44x with the asymptotic MLSD credit, 2.40x with γ = 1 after Khairi's stated scope, 1.71x
-#: before it; 2.13x before the DSP MMSE noise
+#: since the CTLE's low-frequency stage g_DC2 and its refit (2.55x before it; 2.44x with the
+#: asymptotic MLSD credit, 2.40x with γ = 1 after Khairi's stated scope, 1.71x before it; 2.13x
+#: before the DSP MMSE noise
 #: levels, 2.08x before the survey-fitted ADC figure of merit and the rate's RX bandwidth) --
 #: the same design held before at confidence L from an unnamed secondary summary, now identified.
 #: M. Gambhir et al., VLSI 2026 C25.1 (3 nm, 212.5 Gb/s, 2.05 pJ/b, 55 dB reach): 3.72x over since
-#: g_DC2, the MLSD rows' paired envelope and the refit (3.37x before; 2.70x with the asymptotic MLSD credit, 3.06x
-#: with γ = 1 after Khairi's stated scope, 2.04x before it; 2.28x with the rate's RX bandwidth
-#: before the survey-fitted ADC). It
+#: g_DC2, the MLSD rows' paired envelope and the refit (3.37x before; 2.70x with the asymptotic
+#: MLSD credit, 3.06x with γ = 1 after Khairi's stated scope, 2.04x before it; 2.28x with the
+#: rate's RX bandwidth before the survey-fitted ADC). It
 #: did not close until the SI chain used 802.3dj's reference-receiver bandwidth at 106.25 GBd
 #: (si.settings_for: f_r = 0.58 f_b, was 0.75 f_b): less noise bandwidth, the DSP family's reach at
 #: 3 nm / BER 1e-4 went from 54.5 to 56.0 dB (docs "Why the DSP receiver did not close at 55 dB").
