@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections
 import hashlib
 import math
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -368,10 +369,11 @@ def channel_op_table(channel: Any, baud: float, levels: int, crosstalk: Any = No
         raise SIKernelError(f"channel={type(channel).__name__} is not a sikernel Channel")
     ch = channel
     key = _channel_key(ch, baud, levels, crosstalk, si.settings_for(float(baud)))
-    hit = _CHANNEL_OPS.get(key)
-    if hit is not None:
-        _CHANNEL_OPS.move_to_end(key)
-        return hit
+    with _CHANNEL_OPS_LOCK:
+        hit = _CHANNEL_OPS.get(key)
+        if hit is not None:
+            _CHANNEL_OPS.move_to_end(key)
+            return hit
     from ..channel.metrics import il_at_nyquist
 
     il = float(il_at_nyquist(ch, baud))
@@ -381,9 +383,10 @@ def channel_op_table(channel: Any, baud: float, levels: int, crosstalk: Any = No
         ch = extrapolate_dc(ch)
     ps = si.pulse_set(ch.f, ch.s21, baud, levels, crosstalk=crosstalk)
     op = _read_only(si.op_table(ps, families=("linear", "analog", "dsp")))
-    _CHANNEL_OPS[key] = (op, il)
-    while len(_CHANNEL_OPS) > CHANNEL_OP_CACHE_SIZE:
-        _CHANNEL_OPS.popitem(last=False)
+    with _CHANNEL_OPS_LOCK:
+        _CHANNEL_OPS[key] = (op, il)
+        while len(_CHANNEL_OPS) > CHANNEL_OP_CACHE_SIZE:
+            _CHANNEL_OPS.popitem(last=False)
     return op, il
 
 
@@ -391,12 +394,15 @@ def channel_op_table(channel: Any, baud: float, levels: int, crosstalk: Any = No
 #: dropped first; an OpTable of one channel is a few kB)
 CHANNEL_OP_CACHE_SIZE = 512
 _CHANNEL_OPS: collections.OrderedDict = collections.OrderedDict()
+# threads pricing a sweep chunk together share the memo (a table computed twice is harmless)
+_CHANNEL_OPS_LOCK = threading.Lock()
 
 
 def clear_channel_op_cache() -> None:
     """Forget the operating tables :func:`channel_op_table` keeps (after changing the SI chain's
     module-level search constants, e.g. in a test or an experiment)."""
-    _CHANNEL_OPS.clear()
+    with _CHANNEL_OPS_LOCK:
+        _CHANNEL_OPS.clear()
 
 
 def _channel_key(ch: Any, baud: float, levels: int, crosstalk: Any, s: Any) -> tuple:
