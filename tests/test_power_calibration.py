@@ -346,6 +346,10 @@ def test_restrict_rx_ffe_taps_keeps_only_that_dsp_length():
 KHAIRI_16_TAP_PJ = 2.45
 #: half a unit in the last recorded decimal
 RECORDED_PJ_ABS = 0.005
+#: regression guard (model output): Khairi's receiver pinned at 16 RX FFE taps costs more than at the
+#: model's own length by at least this factor (measured 1.47 with the CTLE's g_DC2 stage, December
+#: 2026; above 1.5 before it)
+KHAIRI_16_TAP_OVER_FREE = 1.4
 
 
 def test_khairi_at_its_published_ffe_length_needs_more_adc_bits():
@@ -365,4 +369,6 @@ def test_khairi_at_its_published_ffe_length_needs_more_adc_bits():
     e_16, arch = calibration.predict(pinned, DEFAULT_COEFFICIENTS)
     assert arch == "dsp"
     assert e_16 == pytest.approx(KHAIRI_16_TAP_PJ, abs=RECORDED_PJ_ABS)
-    assert e_16 > 1.5 * e_free  # the 16-tap receiver spends on ADC bits what the model puts in taps
+    # the 16-tap receiver spends on ADC bits what the model puts in taps: 1.47x the free-length
+    # receiver with the CTLE's g_DC2 stage (more than 1.5x before it)
+    assert e_16 > KHAIRI_16_TAP_OVER_FREE * e_free

@@ -139,8 +139,8 @@ def test_pulse_set_uses_the_rate_bandwidth_and_an_override_wins(standard):
     baud, ratio = standards_points()[standard]
     other = standards_points()["802.3dj" if standard == "802.3ck" else "802.3ck"][1]
     d = si.DEFAULT_SI
-    k = len(si.CTLE_GDC_DB) - 1  # g_DC = 0 dB
-    g = si.CTLE_GDC_DB[k]
+    k = -1  # the flat setting, last: g_DC = 0 dB (and g_DC2 = 0 dB, the stage transparent)
+    g = si.CTLE_GDC_DB[-1]
 
     def naive(r):
         return naive_study_eye.noise_var_v2(baud, r * baud, d.fz_ratio * baud, d.fp2_ratio * baud, g,
