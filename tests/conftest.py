@@ -90,12 +90,33 @@ def pytest_runtest_logreport(report) -> None:
 @pytest.fixture(autouse=True)
 def _fresh_channel_op_cache():
     """Each test starts without the channel operating tables an earlier one left in memory
-    (``sikernel.power.api.channel_op_table`` keys them by channel and receiver, not by the SI
-    module's search constants that tests monkeypatch)."""
+    (``sikernel.power.api.channel_op_table`` keys them by channel, receiver settings and search
+    grids, not by the SI functions a test may monkeypatch or spy on)."""
     from sikernel.power import api
 
     api.clear_channel_op_cache()
     yield
+
+
+@pytest.fixture
+def single_stage_ctle(monkeypatch):
+    """The SI chain of the releases before the CTLE's low-frequency stage (g_DC only) as the default
+    receiver for the rest of the test (the channel op-table memo keys by the settings, so tables of
+    the default chain computed earlier in the test are not served)."""
+    import dataclasses
+
+    from sikernel.power import si
+
+    monkeypatch.setattr(si, "DEFAULT_SI", dataclasses.replace(si.DEFAULT_SI, gdc2_db=(0.0,)))
+
+
+def dpo12_case2_channel():
+    """IEEE P802.3ck DPO_12in with COM's second package case (802.3ck packages, 31 mm TX / 29 mm RX)."""
+    from sikernel import cascade, package_channel, read_touchstone
+
+    ch = read_touchstone(channel_path("DPO_12in_Meg7_THRU.s4p"))
+    return cascade(package_channel("802.3ck", 31e-3, ch.f, "tx"), ch,
+                   package_channel("802.3ck", 29e-3, ch.f, "rx"))
 
 
 def pytest_collectreport(report) -> None:

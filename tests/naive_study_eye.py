@@ -29,12 +29,16 @@ from scipy.special import erfc
 _RISE = 1.6832  # 93A-46: H_t = exp(-2 (pi f T_r / 1.6832)^2)
 
 
-def _lf_stage(f: np.ndarray, gdc2_db: float, f_lf_hz: float | None) -> np.ndarray:
-    """The CTLE's low-frequency stage (g_DC2 + j f/f_LF) / (1 + j f/f_LF) (802.3ck 163A / 802.3dj
-    178A COM tables); 1 when ``gdc2_db`` is 0."""
-    if gdc2_db == 0.0:
-        return np.ones(f.shape)
-    return (10.0 ** (gdc2_db / 20.0) + 1j * f / f_lf_hz) / (1.0 + 1j * f / f_lf_hz)
+def ctle_h(f: np.ndarray, fz_hz: float, fp2_hz: float, gdc_db: float, gdc2_db: float = 0.0,
+           f_lf_hz: float | None = None) -> np.ndarray:
+    """93A-22 CTLE (one zero, two poles, DC gain g_DC) times the low-frequency stage
+    (g_DC2 + j f/f_LF) / (1 + j f/f_LF) of the 802.3ck 163A / 802.3dj 178A COM tables (left out when
+    ``gdc2_db`` is 0)."""
+    g = 10.0 ** (gdc_db / 20.0)
+    hc = (g + 1j * f / fz_hz) / ((1.0 + 1j * f / fz_hz) * (1.0 + 1j * f / fp2_hz))
+    if gdc2_db != 0.0:
+        hc = hc * (10.0 ** (gdc2_db / 20.0) + 1j * f / f_lf_hz) / (1.0 + 1j * f / f_lf_hz)
+    return hc
 
 
 def _full_pulse(f: np.ndarray, h: np.ndarray, baud: float, m: int, t_r_s: float, f_r_hz: float,
@@ -47,9 +51,7 @@ def _full_pulse(f: np.ndarray, h: np.ndarray, baud: float, m: int, t_r_s: float,
     ht = np.exp(-2.0 * (np.pi * f * t_r_s / _RISE) ** 2)
     x = f / f_r_hz
     hr = 1.0 / ((1.0 - 3.414214 * x**2 + x**4) + 1j * 2.613126 * (x - x**3))
-    g = 10.0 ** (gdc_db / 20.0)
-    hc = (g + 1j * f / fz_hz) / ((1.0 + 1j * f / fz_hz) * (1.0 + 1j * f / fp2_hz))
-    hc = hc * _lf_stage(f, gdc2_db, f_lf_hz)
+    hc = ctle_h(f, fz_hz, fp2_hz, gdc_db, gdc2_db, f_lf_hz)
     # the 1-UI rectangle [0, T] in the frequency domain: T sinc(f T) exp(-j pi f T)
     rect = np.sinc(f / baud) * np.exp(-1j * np.pi * f / baud) / baud
     spec = np.zeros(n // 2 + 1, dtype=complex)
@@ -87,9 +89,7 @@ def noise_var_v2(baud: float, f_r_hz: float, fz_hz: float, fp2_hz: float, gdc_db
     f = np.linspace(0.0, 2.0 * baud, 2049)
     x = f / f_r_hz
     hr = 1.0 / ((1.0 - 3.414214 * x**2 + x**4) + 1j * 2.613126 * (x - x**3))
-    g = 10.0 ** (gdc_db / 20.0)
-    hc = (g + 1j * f / fz_hz) / ((1.0 + 1j * f / fz_hz) * (1.0 + 1j * f / fp2_hz))
-    hc = hc * _lf_stage(f, gdc2_db, f_lf_hz)
+    hc = ctle_h(f, fz_hz, fp2_hz, gdc_db, gdc2_db, f_lf_hz)
     y = np.abs(hr * hc) ** 2
     return float(eta0_v2_per_hz * np.sum(0.5 * (y[1:] + y[:-1]) * np.diff(f)))
 

@@ -35,7 +35,7 @@ from sikernel.system.checks import (
     host_channel_reflection_checks,
 )
 
-from .conftest import channel_path
+from .conftest import channel_path, dpo12_case2_channel
 
 REPO = Path(__file__).resolve().parents[1]
 #: the reference JSON rounds nothing; the constant carries two decimals
@@ -254,22 +254,9 @@ def _dpo12_case2():
     ref = json.loads((REPO / "tests" / "data" / "ieee_com_octave" / "kr_dpo12_450.json").read_text())
     case2 = next(c for c in ref["cases"] if c["case"] == 2)
     assert case2["Pkg_len_TX"][0] == 31 and case2["Pkg_len_RX"][0] == 29 and case2["BER"] == 1e-4
-    ch = read_touchstone(channel_path("DPO_12in_Meg7_THRU.s4p"))
-    full = cascade(package_channel("802.3ck", 31e-3, ch.f, "tx"), ch,
-                   package_channel("802.3ck", 29e-3, ch.f, "rx"))
-    e = energy_per_bit(channel=full, baud=REAL_BAUD, node_nm=REAL_NODE_NM, target_ber=1e-4,
+    e = energy_per_bit(channel=dpo12_case2_channel(), baud=REAL_BAUD, node_nm=REAL_NODE_NM, target_ber=1e-4,
                        exclude=("linear",))
     return case2, e
-
-
-def _single_stage_ctle(monkeypatch):
-    """The SI chain of the releases before the CTLE's low-frequency stage (g_DC only)."""
-    import dataclasses
-
-    from sikernel.power import api, si
-
-    monkeypatch.setattr(si, "DEFAULT_SI", dataclasses.replace(si.DEFAULT_SI, gdc2_db=(0.0,)))
-    api.clear_channel_op_cache()
 
 
 def test_analog_family_closes_what_ieee_com_passes():
@@ -282,12 +269,12 @@ def test_analog_family_closes_what_ieee_com_passes():
     assert e.architecture == "analog"
 
 
-def test_analog_family_gap_without_the_stage_is_documented(monkeypatch):
+@pytest.mark.usefixtures("single_stage_ctle")
+def test_analog_family_gap_without_the_stage_is_documented():
     """Why the stage was adopted, with the numbers the docs give: without it the analog family does
     not close the channel the IEEE code passes (IEEE code vs the model's reason)."""
     import re
 
-    _single_stage_ctle(monkeypatch)
     case2, e = _dpo12_case2()
     assert e.family_pj_per_bit["analog"] is None
     doc = _docs()
@@ -305,13 +292,12 @@ def test_breakout_vias_default_is_off():
     assert not any(p.breakout_vias for p in DEFAULT_PATHS.values())
 
 
-def test_not_closing_reason_tells_ceiling_and_need_apart(monkeypatch):
+@pytest.mark.usefixtures("single_stage_ctle")
+def test_not_closing_reason_tells_ceiling_and_need_apart():
     """The reason of a family that misses by less than the printed precision shows the digits that
     tell its ceiling and requirement apart, both of one configuration (with the single-stage CTLE,
     DPO_4in at BER 1e-5 misses by 0.01 dB, as docs 6.2 says)."""
     import re
-
-    _single_stage_ctle(monkeypatch)
 
     e = energy_per_bit(channel=_packaged("DPO_4in_Meg7_THRU.s4p"), baud=REAL_BAUD, node_nm=REAL_NODE_NM,
                        target_ber=1e-5, exclude=("linear",))

@@ -15,10 +15,10 @@ import dataclasses
 import numpy as np
 import pytest
 
-from sikernel import SIKernelError, cascade, energy_per_bit, package_channel, read_touchstone
+from sikernel import SIKernelError, energy_per_bit
 from sikernel.power import si
 
-from .conftest import channel_path
+from .conftest import dpo12_case2_channel
 
 BAUD = 53.125e9
 #: floating point only (the same pulses formed through the stacked basis)
@@ -32,13 +32,6 @@ def test_default_is_the_standard_range():
     """The shipped SI chain searches the standard's g_DC2 range (docs 6.2)."""
     assert si.DEFAULT_SI.gdc2_db == si.CTLE_GDC2_DB_STANDARD == tuple(float(g) for g in range(-6, 1))
     assert si.settings_for(106.25e9).gdc2_db == si.CTLE_GDC2_DB_STANDARD
-
-
-def _single_stage(monkeypatch):
-    from sikernel.power import api
-
-    monkeypatch.setattr(si, "DEFAULT_SI", SINGLE_STAGE)
-    api.clear_channel_op_cache()
 
 
 def _line(f):
@@ -85,37 +78,33 @@ def test_bad_stage_grid(bad):
         si._ctle_weights(dataclasses.replace(si.DEFAULT_SI, gdc2_db=bad))
 
 
-def test_stage_closes_dpo12_where_ieee_com_passes(monkeypatch):
+def test_stage_closes_dpo12_where_ieee_com_passes(request):
     """DPO_12in, package case 2, BER 1e-4 (the KR sheet's DER, where the IEEE code gives 3.77 dB):
     without the stage the analog family does not close (docs 6.2); with the
     802.3ck g_DC2 range it does, at a lower energy than the DSP receiver the model falls back to."""
-    ch = read_touchstone(channel_path("DPO_12in_Meg7_THRU.s4p"))
-    full = cascade(package_channel("802.3ck", 31e-3, ch.f, "tx"), ch,
-                   package_channel("802.3ck", 29e-3, ch.f, "rx"))
+    full = dpo12_case2_channel()
     kw = dict(baud=BAUD, node_nm=5, target_ber=1e-4, exclude=("linear",))
     with_stage = energy_per_bit(channel=full, **kw)
-    _single_stage(monkeypatch)
+    request.getfixturevalue("single_stage_ctle")
     without = energy_per_bit(channel=full, **kw)
     assert without.family_pj_per_bit["analog"] is None and without.architecture == "dsp"
     assert with_stage.architecture == "analog"
     assert with_stage.total_pj_per_bit < without.total_pj_per_bit
 
 
-def test_stage_on_the_study_c2m_channel_and_docs(monkeypatch):
+def test_stage_on_the_study_c2m_channel_and_docs(request):
     """The docs' figures of the stage: DPO_12in case 2 and the 102.4T C2M switch end, without and
     with it (the channel path; regression guards of sikernel's own output)."""
     from pathlib import Path
 
     from sikernel.system.channels import DEFAULT_PATHS, build_channel
 
-    ch = read_touchstone(channel_path("DPO_12in_Meg7_THRU.s4p"))
-    dpo = cascade(package_channel("802.3ck", 31e-3, ch.f, "tx"), ch,
-                  package_channel("802.3ck", 29e-3, ch.f, "rx"))
+    dpo = dpo12_case2_channel()
     c2m = build_channel(DEFAULT_PATHS["pluggable"], 106.25e9)
     kw_dpo = dict(baud=BAUD, node_nm=5, target_ber=1e-4, exclude=("linear",))
     kw_c2m = dict(baud=106.25e9, node_nm=3, target_ber=1e-4, exclude=("linear",), crosstalk="ca")
     after = [energy_per_bit(channel=dpo, **kw_dpo), energy_per_bit(channel=c2m, **kw_c2m)]
-    _single_stage(monkeypatch)
+    request.getfixturevalue("single_stage_ctle")
     before = [energy_per_bit(channel=dpo, **kw_dpo), energy_per_bit(channel=c2m, **kw_c2m)]
     assert [e.architecture for e in before] == ["dsp", "dsp"]
     assert [e.architecture for e in after] == ["analog", "analog"]

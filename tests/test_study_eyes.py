@@ -148,9 +148,7 @@ def _naive_dsp_eye(ch, baud: float, e):
     fn = np.linspace(0.0, 2.0 * baud, 2049)
     x = fn / f_r
     hr = 1.0 / ((1.0 - 3.414214 * x**2 + x**4) + 1j * 2.613126 * (x - x**3))
-    g = 10.0 ** (gdc_db / 20.0)
-    hc = (g + 1j * fn / fz) / ((1.0 + 1j * fn / fz) * (1.0 + 1j * fn / fp2))
-    hc = hc * naive_study_eye._lf_stage(fn, **lf)
+    hc = naive_study_eye.ctle_h(fn, fz, fp2, gdc_db, **lf)
     psd = s.eta0_v2_per_hz * np.abs(hr * hc) ** 2
     acf = np.array([np.trapezoid(psd * np.cos(2 * np.pi * fn * lag / baud), fn) for lag in range(40)])
     # solved at the noise level the energy model chose (si.DSP_MMSE_NOISE_DB); the thermal noise of

@@ -185,10 +185,9 @@ def eyes(ch, baud: float, e, target_ber: float,
         0 if e.architecture == "linear" else 1)
     r = si._grid_family(ps, n_dfe, s, tx_active(e))
     k = r["ctle_index"]
-    offs = r["tx_offsets"]
+    n_pre_tx = int(np.count_nonzero(r["tx_offsets"] < 0))
     t = np.arange(ps.basis.shape[1], dtype=float)
-    _, p_eq = apply_ffe(t, (ps.weights[k] @ ps.basis) * amp, r["tx_taps"],
-                        int(np.count_nonzero(offs < 0)), m)
+    _, p_eq = apply_ffe(t, (ps.weights[k] @ ps.basis) * amp, r["tx_taps"], n_pre_tx, m)
     var_xt_v2 = float(r["var_xt"]) * amp * amp  # 0 without aggressors
     mlsd_gain_db = 0.0
     if e.architecture == "dsp":
@@ -213,7 +212,7 @@ def eyes(ch, baud: float, e, target_ber: float,
         # its peak sample carries a quarter of the main cursor as pre-cursor ISI
         eq = stat_eye(p_eq, sigma_v=float(np.sqrt(ps.var_n[k] + var_xt_v2)), n_dfe=n_dfe,
                       dfe_max=list(si._BMAX_CK[:n_dfe]) if n_dfe else None,
-                      phase=int(r["cursor_index"]) + int(np.count_nonzero(offs < 0)) * m, **kw)
+                      phase=int(r["cursor_index"]) + n_pre_tx * m, **kw)
         mlsd = False
         recv = "TX FFE + CTLE" + (f" + {n_dfe}-tap DFE" if n_dfe else "")
 
