@@ -19,6 +19,15 @@ J. G. Proakis, *Digital Communications*, 5th ed., section 9.3):
 Errors of two or more levels have at least four times the distance and are left out.  The bound is
 checked against a seeded simulation of the detector (``tests/naive_sequence_detector.py``,
 ``tests/test_power_mlsd_gain.py``); it is clipped to ``[0, 10 log10(1 + b1²)]``.
+
+Speed: the bound is solved by bisection (two root searches over the error events per value).
+Interpolated table figures give every point of a batch its own gains, so solving it per value
+cost ≈ 0.5 ms each (``energy_per_bit_batch`` fell from 68 to 3300 µs per point).  The budget
+therefore reads the gain from a cubic spline through the bound solved at :data:`KNOTS_B1` knots
+in ``b1`` (``0 … 1``; the detector's DFE cap is 0.85), once per (error ratio, levels).  In
+``b1`` the bound is smooth (in the gain itself it has a square-root corner at 0); the spline is
+checked against the bisection at random points in ``tests/test_power_mlsd_gain.py``
+(:data:`SPLINE_TOL_DB`).  A gain beyond the last knot is solved directly.
 """
 
 from __future__ import annotations
@@ -28,12 +37,17 @@ import math
 
 import numpy as np
 from numpy.typing import ArrayLike
+from scipy.interpolate import CubicSpline
 from scipy.special import erfc
 
 #: longest error event counted (terms beyond decay as ((L-1)/L)^n and by their distance)
 MAX_EVENT_SYMBOLS = 24
 #: bisection steps on the log of q (the result is a dB figure; 80 halvings of a 1 … 100 range)
 _BISECTION_STEPS = 80
+#: knots of the spline in b1 (uniform on 0 ... 1); its error against the bisection is tested
+KNOTS_B1 = np.linspace(0.0, 1.0, 257)
+#: agreement of the spline with the bisection it replaces (dB); measured ≤ 1.3e-8 dB (BER 1e-12 … 2.4e-4)
+SPLINE_TOL_DB = 1e-6
 
 
 def _q(x: np.ndarray) -> np.ndarray:
@@ -79,6 +93,29 @@ def _gain_db(asymptotic_gain_db: float, ser: float, levels: int) -> float:
     return min(max(g, 0.0), asymptotic_gain_db)
 
 
+def _q_at_many(ser: float, f, n: int) -> np.ndarray:
+    """:func:`_q_at` for ``n`` decreasing functions at once (``f`` maps a q array to n values)."""
+    lo = np.full(n, math.log(1e-2))
+    hi = np.full(n, math.log(1e2))
+    for _ in range(_BISECTION_STEPS):
+        mid = 0.5 * (lo + hi)
+        above = f(np.exp(mid)) > ser
+        lo = np.where(above, mid, lo)
+        hi = np.where(above, hi, mid)
+    return np.exp(0.5 * (lo + hi))
+
+
+@functools.lru_cache(maxsize=64)
+def _gain_spline(ser: float, levels: int) -> CubicSpline:
+    """Spline of the unclipped bound's gain (dB) over ``b1`` at :data:`KNOTS_B1`, as :func:`_gain_db`."""
+    n, s, w, _ = _events(levels)
+    b1 = KNOTS_B1[:, None]
+    dist = np.sqrt(n[None, :] * (1.0 + b1 * b1) + 2.0 * b1 * s[None, :])
+    q_dfe = _q_at(ser, lambda q: 2.0 * (1.0 - 1.0 / levels) * float(_q(np.array(q))))
+    q_mlsd = _q_at_many(ser, lambda q: np.sum(w[None, :] * _q(q[:, None] * dist), axis=1), b1.size)
+    return CubicSpline(KNOTS_B1, 20.0 * np.log10(q_dfe / q_mlsd))
+
+
 def finite_ser_gain_db(asymptotic_gain_db: ArrayLike, target_ber: float, levels: int) -> np.ndarray:
     """Gain of the Viterbi detector over the 1-tap DFE at the link's error ratio (dB).
 
@@ -100,9 +137,17 @@ def finite_ser_gain_db(asymptotic_gain_db: ArrayLike, target_ber: float, levels:
     """
     g = np.asarray(asymptotic_gain_db, dtype=float)
     ser = float(target_ber) * math.log2(levels)
-    uniq, inv = np.unique(g, return_inverse=True)
-    vals = np.array([_gain_db(float(u), ser, int(levels)) for u in uniq])
-    return vals[inv].reshape(g.shape)
+    flat = g.reshape(-1)
+    out = np.where(np.isnan(flat), np.nan, 0.0)  # NaN stays NaN, no MLSD (0) earns 0
+    pos = flat > 0.0
+    b1 = np.sqrt(np.expm1(flat[pos] * (math.log(10.0) / 10.0)))
+    inside = b1 <= KNOTS_B1[-1]
+    vals = np.empty(b1.size)
+    vals[inside] = _gain_spline(ser, int(levels))(b1[inside])
+    vals[~inside] = [_gain_db(float(u), ser, int(levels)) for u in flat[pos][~inside]]
+    vals[inside] = np.minimum(np.maximum(vals[inside], 0.0), flat[pos][inside])
+    out[pos] = vals
+    return out.reshape(g.shape)
 
 
-__all__ = ["MAX_EVENT_SYMBOLS", "finite_ser_gain_db"]
+__all__ = ["KNOTS_B1", "MAX_EVENT_SYMBOLS", "SPLINE_TOL_DB", "finite_ser_gain_db"]
