@@ -56,8 +56,9 @@ def point(request):
     return {"d2d": d2d, "s": s, "ps": ps, "front": si.mmse_front_end(ps, s), "com_fom": _com_fom_db(d2d, s)}
 
 
-def _com_fom_db(d2d: float, s: si.SISettings) -> float:
-    """COM's FOM of the same channel: the bare board line, COM adding the 12 mm 802.3dj packages."""
+def _com_case(d2d: float, s: si.SISettings | None):
+    """COM on the same channel: the bare board line, COM adding the 12 mm 802.3dj packages; at the
+    SI chain's η0 and g_DC2 grid (``s``) or as the draft states them (``None``)."""
     from sikernel.channel.parametric import HOST_BOARD_92_12 as line
     from sikernel.eye.com import com
 
@@ -65,9 +66,13 @@ def _com_fom_db(d2d: float, s: si.SISettings) -> float:
     assert packages and z_p_m == pytest.approx(12e-3)
     f = np.arange(0.0, synthetic_grid(FB)[-1] + 0.5 * COM_DF_HZ, COM_DF_HZ)
     bare = line.section(line_m, f, name="bare line")
-    res = com(bare, "802.3dj-kr", z_p_cases_m=((z_p_m, z_p_m),), eta0_v2_per_hz=s.eta0_v2_per_hz,
-              ctle_gdc2_db=tuple(s.gdc2_db))
-    return float(res.cases[0].fom_db)
+    kw = {} if s is None else {"eta0_v2_per_hz": s.eta0_v2_per_hz, "ctle_gdc2_db": tuple(s.gdc2_db)}
+    return com(bare, "802.3dj-kr", z_p_cases_m=((z_p_m, z_p_m),), **kw).cases[0]
+
+
+def _com_fom_db(d2d: float, s: si.SISettings) -> float:
+    """COM's FOM at the SI chain's η0 and g_DC2 grid."""
+    return float(_com_case(d2d, s).fom_db)
 
 
 def _shipped_fom_db(ps: si.PulseSet, s: si.SISettings) -> float:
@@ -102,3 +107,16 @@ def test_shipped_front_end_deficit_guard(point):
     deficit = point["com_fom"] - _shipped_fom_db(point["ps"], point["s"])
     lo, hi = SHIPPED_DEFICIT_DB
     assert lo <= deficit <= hi, (point["d2d"], deficit)
+
+
+def test_docs_table_is_current(point):
+    """Regression guard (model output and sikernel's COM): the numbers of the docs table "The DSP
+    receiver's front end against 802.3dj COM" are this run's, to the digits printed."""
+    from pathlib import Path
+
+    draft = _com_case(point["d2d"], None)
+    row = (f"| {point['d2d']:g} dB | {draft.fom_db:.2f} (COM {draft.com_db:.2f} dB) | "
+           f"{point['com_fom']:.2f} | {point['front']['fom_db']:.2f} | "
+           f"{_shipped_fom_db(point['ps'], point['s']):.2f} |")
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "energy-model.md").read_text()
+    assert row in doc, row

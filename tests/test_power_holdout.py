@@ -152,7 +152,8 @@ def test_held_out_markdown_in_docs(held):
     from pathlib import Path
 
     doc = (Path(__file__).resolve().parents[1] / "docs" / "energy-model.md").read_text()
-    for line in (holdout.markdown(held) + "\n" + holdout.spread_markdown(held)).splitlines():
+    for line in (holdout.markdown(held) + "\n" + holdout.spread_markdown(held) + "\n"
+                 + holdout.sensitivity_markdown()).splitlines():
         if line and not line.startswith("|---"):
             assert line in doc, line
 

@@ -589,13 +589,61 @@ def spread_markdown(res: HeldOutResult | None = None,
     return "\n".join(lines)
 
 
+#: raw BERs of the 200G-class sensitivity table: 802.3dj's BER for its 200G/lane links (2.4e-4),
+#: the assumed :data:`HELD_OUT_BER` (1e-4) and a stricter 1e-5
+GOAL_BER_SENSITIVITY: tuple[float, ...] = (2.4e-4, HELD_OUT_BER, 1e-5)
+
+
+def sensitivity_markdown(coefficients: EnergyCoefficients | None = None,
+                         designs: tuple[HeldOutDesign, ...] = HELD_OUT) -> str:
+    """How the 200G-class rows move with what their titles do not state: the raw BER
+    (:data:`GOAL_BER_SENSITIVITY`) and the TX kind (a DAC transmitter instead of the default).
+
+    Parameters
+    ----------
+    coefficients : EnergyCoefficients, optional
+        Default: the calibrated set.
+    designs : tuple of HeldOutDesign, optional
+        Default :data:`HELD_OUT`; the rows of :data:`GOAL_RATE_CLASS` whose BER is the assumed
+        :data:`HELD_OUT_BER` are tabulated (a TX-only row is left out of the TX-kind column's
+        question and of the table).
+
+    Returns
+    -------
+    str
+        Markdown: ratio predicted / published (and the family chosen) per BER, and with a DAC TX.
+    """
+    from dataclasses import replace
+
+    co = DEFAULT_COEFFICIENTS if coefficients is None else coefficients
+    head = " | ".join(f"BER {_ber_text(b)}" for b in GOAL_BER_SENSITIVITY)
+    lines = [f"| 200G-class row | scope | {head} | DAC TX (BER {_ber_text(HELD_OUT_BER)}) |",
+             "|---|---|" + "---|" * (len(GOAL_BER_SENSITIVITY) + 1)]
+
+    def cell(d: HeldOutDesign) -> str:
+        e = price(d, co)
+        return "does not close" if e is None else \
+            f"{e.total_pj_per_bit / d.energy_pj_per_bit:.2f}× ({e.architecture})"
+
+    for d in designs:
+        if d.rate_class != GOAL_RATE_CLASS or d.target_ber != HELD_OUT_BER or d.scope == "tx":
+            continue
+        cells = [cell(replace(d, target_ber=b)) for b in GOAL_BER_SENSITIVITY]
+        cells.append(cell(replace(d, tx_architecture="dac")))
+        lines.append(f"| {d.name} | {d.scope} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 if __name__ == "__main__":  # pragma: no cover
     print(markdown())
+    print()
+    print(sensitivity_markdown())
     print()
     print(spread_markdown())
 
 
 __all__ = [
+    "GOAL_BER_SENSITIVITY",
     "GOAL_CONFIDENCE",
     "GOAL_RATE_CLASS",
     "HELD_OUT",
@@ -612,6 +660,7 @@ __all__ = [
     "markdown",
     "predict_held_out",
     "price",
+    "sensitivity_markdown",
     "spread_56g",
     "spread_markdown",
 ]
