@@ -29,6 +29,13 @@ from scipy.special import erfc
 _RISE = 1.6832  # 93A-46: H_t = exp(-2 (pi f T_r / 1.6832)^2)
 
 
+def rx_afe_h(f: np.ndarray, f_r_hz: float) -> np.ndarray:
+    """93A-20 RX AFE: the 4th-order Butterworth at ``f_r``, its coefficients to 7 digits as the
+    standard prints them."""
+    x = f / f_r_hz
+    return 1.0 / ((1.0 - 3.414214 * x**2 + x**4) + 1j * 2.613126 * (x - x**3))
+
+
 def ctle_h(f: np.ndarray, fz_hz: float, fp2_hz: float, gdc_db: float, gdc2_db: float = 0.0,
            f_lf_hz: float | None = None) -> np.ndarray:
     """93A-22 CTLE (one zero, two poles, DC gain g_DC) times the low-frequency stage
@@ -49,8 +56,7 @@ def _full_pulse(f: np.ndarray, h: np.ndarray, baud: float, m: int, t_r_s: float,
     n = round(m * baud / df)
     assert abs(n * df - m * baud) < 1e-6 * df, "grid step must divide M x baud"
     ht = np.exp(-2.0 * (np.pi * f * t_r_s / _RISE) ** 2)
-    x = f / f_r_hz
-    hr = 1.0 / ((1.0 - 3.414214 * x**2 + x**4) + 1j * 2.613126 * (x - x**3))
+    hr = rx_afe_h(f, f_r_hz)
     hc = ctle_h(f, fz_hz, fp2_hz, gdc_db, gdc2_db, f_lf_hz)
     # the 1-UI rectangle [0, T] in the frequency domain: T sinc(f T) exp(-j pi f T)
     rect = np.sinc(f / baud) * np.exp(-1j * np.pi * f / baud) / baud
@@ -87,8 +93,7 @@ def noise_var_v2(baud: float, f_r_hz: float, fz_hz: float, fp2_hz: float, gdc_db
                  eta0_v2_per_hz: float, gdc2_db: float = 0.0, f_lf_hz: float | None = None) -> float:
     """93A-35: eta0 · integral_0^{2 f_b} |H_r H_ctle|^2 df (trapezoid, 2049 points)."""
     f = np.linspace(0.0, 2.0 * baud, 2049)
-    x = f / f_r_hz
-    hr = 1.0 / ((1.0 - 3.414214 * x**2 + x**4) + 1j * 2.613126 * (x - x**3))
+    hr = rx_afe_h(f, f_r_hz)
     hc = ctle_h(f, fz_hz, fp2_hz, gdc_db, gdc2_db, f_lf_hz)
     y = np.abs(hr * hc) ** 2
     return float(eta0_v2_per_hz * np.sum(0.5 * (y[1:] + y[:-1]) * np.diff(f)))

@@ -146,8 +146,7 @@ def _naive_dsp_eye(ch, baud: float, e):
     cur = ptx_1v[i0 % m::m] * s.a_ref_v
     h0 = float(ptx_1v[i0])
     fn = np.linspace(0.0, 2.0 * baud, 2049)
-    x = fn / f_r
-    hr = 1.0 / ((1.0 - 3.414214 * x**2 + x**4) + 1j * 2.613126 * (x - x**3))
+    hr = naive_study_eye.rx_afe_h(fn, f_r)
     hc = naive_study_eye.ctle_h(fn, fz, fp2, gdc_db, **lf)
     psd = s.eta0_v2_per_hz * np.abs(hr * hc) ** 2
     acf = np.array([np.trapezoid(psd * np.cos(2 * np.pi * fn * lag / baud), fn) for lag in range(40)])
