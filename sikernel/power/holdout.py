@@ -589,8 +589,9 @@ def spread_markdown(res: HeldOutResult | None = None,
     return "\n".join(lines)
 
 
-#: raw BERs of the 200G-class sensitivity table: 802.3dj's BER for its 200G/lane links (2.4e-4),
-#: the assumed :data:`HELD_OUT_BER` (1e-4) and a stricter 1e-5
+#: raw BERs of the 200G-class sensitivity table: the pre-FEC BER limit of RS(544,514) for a whole
+#: link (2.4e-4), the assumed :data:`HELD_OUT_BER` (1e-4, DER_0 of the 200G COM sheets) and a
+#: stricter 1e-5
 GOAL_BER_SENSITIVITY: tuple[float, ...] = (2.4e-4, HELD_OUT_BER, 1e-5)
 
 
@@ -604,9 +605,8 @@ def sensitivity_markdown(coefficients: EnergyCoefficients | None = None,
     coefficients : EnergyCoefficients, optional
         Default: the calibrated set.
     designs : tuple of HeldOutDesign, optional
-        Default :data:`HELD_OUT`; the rows of :data:`GOAL_RATE_CLASS` whose BER is the assumed
-        :data:`HELD_OUT_BER` are tabulated (a TX-only row is left out of the TX-kind column's
-        question and of the table).
+        Default :data:`HELD_OUT`; the TX+RX and RX rows of :data:`GOAL_RATE_CLASS` whose BER is
+        the assumed :data:`HELD_OUT_BER` are tabulated (TX-only rows are left out).
 
     Returns
     -------
