@@ -5,6 +5,10 @@ Run with ``python -m pytest benches/bench_study.py --benchmark-only -s``.
 * ``sikernel study`` with no arguments in a fresh interpreter and folder, warm (SI tables
   and Numba cache as found), wall time and CPU time of the child; target: within 60 s warm
   on 2 cores (printed, not asserted: the machine is shared and timings are noisy).
+* ``sikernel study`` as a user's first run after installing: a fresh interpreter with an empty
+  Numba cache and an empty table cache (the shipped SI tables as installed), so every kernel the
+  study uses compiles; one round (a second would find the cache filled).  ``extra_info``: the
+  warm run of the same case and the compile share (first / warm).
 * The uncertainty step: the account of all twelve ports for 4000 draws at once
   (``PortModel.blocks_w`` on arrays) against the obvious scalar loop over draws that it
   replaces (same numbers draw by draw, ``tests/test_system.py``).  Ratio = loop / vectorised.
@@ -50,6 +54,26 @@ def test_study_no_arguments_warm(benchmark):
     benchmark.extra_info["target_s"] = TARGET_S
     print(f"\nsikernel study (no arguments, warm): wall {wall:.1f} s, CPU {min(cpu):.1f} s "
           f"(target {TARGET_S:g} s on 2 cores; {os.cpu_count()} CPUs here, shared)")
+
+
+def test_study_first_run_empty_numba_cache(benchmark):
+    with tempfile.TemporaryDirectory() as numba_cache, tempfile.TemporaryDirectory() as tables:
+        env = dict(os.environ, MPLBACKEND="Agg", NUMBA_CACHE_DIR=numba_cache,
+                   SIKERNEL_CACHE_DIR=tables)
+        cpu: list[float] = []
+
+        def run() -> None:
+            cpu.append(_study_once(env)[1])
+
+        benchmark.pedantic(run, rounds=1, iterations=1)
+        first = benchmark.stats.stats.min
+        warm_wall, warm_cpu = _study_once(env)  # the same caches, now filled
+    benchmark.extra_info["cpu_s"] = cpu[0]
+    benchmark.extra_info["warm_cache_s"] = warm_wall
+    benchmark.extra_info["ratio"] = first / warm_wall
+    print(f"\nsikernel study, first run (empty Numba and table caches, shipped tables): wall "
+          f"{first:.1f} s, CPU {cpu[0]:.1f} s; then warm {warm_wall:.1f} s (CPU {warm_cpu:.1f} s), "
+          f"first / warm {first / warm_wall:.2f}")
 
 
 def test_monte_carlo_vectorised_vs_loop(benchmark):
