@@ -615,21 +615,17 @@ def sensitivity_markdown(coefficients: EnergyCoefficients | None = None,
     """
     from dataclasses import replace
 
-    co = DEFAULT_COEFFICIENTS if coefficients is None else coefficients
     head = " | ".join(f"BER {_ber_text(b)}" for b in GOAL_BER_SENSITIVITY)
     lines = [f"| 200G-class row | scope | {head} | DAC TX (BER {_ber_text(HELD_OUT_BER)}) |",
              "|---|---|" + "---|" * (len(GOAL_BER_SENSITIVITY) + 1)]
-
-    def cell(d: HeldOutDesign) -> str:
-        e = price(d, co)
-        return "does not close" if e is None else \
-            f"{e.total_pj_per_bit / d.energy_pj_per_bit:.2f}× ({e.architecture})"
-
     for d in designs:
         if d.rate_class != GOAL_RATE_CLASS or d.target_ber != HELD_OUT_BER or d.scope == "tx":
             continue
-        cells = [cell(replace(d, target_ber=b)) for b in GOAL_BER_SENSITIVITY]
-        cells.append(cell(replace(d, tx_architecture="dac")))
+        variants = (*(replace(d, target_ber=b) for b in GOAL_BER_SENSITIVITY),
+                    replace(d, tx_architecture="dac"))
+        res = predict_held_out(coefficients, variants)
+        cells = [f"{r:.2f}× ({a})" if np.isfinite(r) else "does not close"
+                 for r, a in zip(res.ratio, res.architecture, strict=True)]
         lines.append(f"| {d.name} | {d.scope} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

@@ -80,6 +80,12 @@ def _q_at(ser: float, f) -> float:
     return math.exp(0.5 * (lo + hi))
 
 
+@functools.lru_cache(maxsize=64)
+def _q_dfe(ser: float, levels: int) -> float:
+    """The 1-tap DFE's half-eye over rms noise at symbol error ratio ``ser``: 2 (1 - 1/L) Q(q) = ser."""
+    return _q_at(ser, lambda q: 2.0 * (1.0 - 1.0 / levels) * float(_q(np.array(q))))
+
+
 @functools.lru_cache(maxsize=65536)
 def _gain_db(asymptotic_gain_db: float, ser: float, levels: int) -> float:
     if asymptotic_gain_db <= 0.0:
@@ -87,7 +93,7 @@ def _gain_db(asymptotic_gain_db: float, ser: float, levels: int) -> float:
     b1 = math.sqrt(10.0 ** (asymptotic_gain_db / 10.0) - 1.0)
     n, s, w, _ = _events(levels)
     dist = np.sqrt(n * (1.0 + b1 * b1) + 2.0 * b1 * s)
-    q_dfe = _q_at(ser, lambda q: 2.0 * (1.0 - 1.0 / levels) * float(_q(np.array(q))))
+    q_dfe = _q_dfe(ser, levels)
     q_mlsd = _q_at(ser, lambda q: float(np.sum(w * _q(q * dist))))
     g = 20.0 * math.log10(q_dfe / q_mlsd)
     return min(max(g, 0.0), asymptotic_gain_db)
@@ -111,7 +117,7 @@ def _gain_spline(ser: float, levels: int) -> CubicSpline:
     n, s, w, _ = _events(levels)
     b1 = KNOTS_B1[:, None]
     dist = np.sqrt(n[None, :] * (1.0 + b1 * b1) + 2.0 * b1 * s[None, :])
-    q_dfe = _q_at(ser, lambda q: 2.0 * (1.0 - 1.0 / levels) * float(_q(np.array(q))))
+    q_dfe = _q_dfe(ser, levels)
     q_mlsd = _q_at_many(ser, lambda q: np.sum(w[None, :] * _q(q[:, None] * dist), axis=1), b1.size)
     return CubicSpline(KNOTS_B1, 20.0 * np.log10(q_dfe / q_mlsd))
 
@@ -140,12 +146,12 @@ def finite_ser_gain_db(asymptotic_gain_db: ArrayLike, target_ber: float, levels:
     flat = g.reshape(-1)
     out = np.where(np.isnan(flat), np.nan, 0.0)  # NaN stays NaN, no MLSD (0) earns 0
     pos = flat > 0.0
-    b1 = np.sqrt(np.expm1(flat[pos] * (math.log(10.0) / 10.0)))
+    g_pos = flat[pos]
+    b1 = np.sqrt(np.expm1(g_pos * (math.log(10.0) / 10.0)))
     inside = b1 <= KNOTS_B1[-1]
     vals = np.empty(b1.size)
-    vals[inside] = _gain_spline(ser, int(levels))(b1[inside])
-    vals[~inside] = [_gain_db(float(u), ser, int(levels)) for u in flat[pos][~inside]]
-    vals[inside] = np.minimum(np.maximum(vals[inside], 0.0), flat[pos][inside])
+    vals[inside] = np.clip(_gain_spline(ser, int(levels))(b1[inside]), 0.0, g_pos[inside])
+    vals[~inside] = [_gain_db(float(u), ser, int(levels)) for u in g_pos[~inside]]
     out[pos] = vals
     return out.reshape(g.shape)
 
