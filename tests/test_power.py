@@ -208,9 +208,28 @@ def test_every_packaged_table_is_shipped():
         f"power-table-{table._key(53.125e9, 4, settings_for(53.125e9), 'host')}.npz")
 
 
+def test_every_design_the_study_prices_has_a_shipped_table():
+    """The calibration and held-out designs (the study's uncertainty prices all of them) find a
+    shipped table: a missing one is built on a user's first ``sikernel study`` (≈ 50 s each on
+    2 cores; two were, until December 2026: the 56G rows at 28 GBd and Lin's XSR row at 56 GBd)."""
+    from sikernel.power import table
+    from sikernel.power.api import _MODULATIONS
+    from sikernel.power.calibration import CALIBRATION_POINTS
+    from sikernel.power.holdout import HELD_OUT
+    from sikernel.power.si import settings_for
+
+    shipped = {table.packaged_path(entry).name for entry in table.PACKAGED}
+    for d in (*CALIBRATION_POINTS, *HELD_OUT):
+        levels = _MODULATIONS[d.modulation]
+        name = f"power-table-{table._key(d.baud, levels, settings_for(d.baud), d.channel_kind)}.npz"
+        assert name in shipped, (f"{d.name}: no shipped table for {d.baud / 1e9:g} GBd, {levels} levels, "
+                                 f"{d.channel_kind!r}; add it to table.PACKAGED and run "
+                                 "table.write_packaged_tables(entries=...)")
+
+
 @pytest.mark.parametrize("baud,levels,loss,kind", [(53.125e9, 4, 20.0, "host"), (106.25e9, 4, 7.5, "host"),
                                                    (12e9, 2, 3.0, "host"), (72e9, 8, 20.0, "host"),
-                                                   (112e9, 4, 10.0, "xsr")])
+                                                   (28e9, 4, 42.5, "host"), (112e9, 4, 10.0, "xsr")])
 def test_shipped_tables_match_a_fresh_si_chain(baud, levels, loss, kind):
     """A shipped table row equals the SI chain rerun from scratch (catches stale tables)."""
     from sikernel.power import table
