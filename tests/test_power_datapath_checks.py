@@ -6,7 +6,9 @@
 * the block laws at a published RX DSP datapath's operating point (DGIST, 28 nm) against the
   formulas written out here;
 * the DSP part of a published receiver datapath (IBM, 5 nm DMT) from its title and the ADC
-  survey's row, against the calibration design's datapath written out here.
+  survey's row, against the calibration design's datapath written out here;
+* the MLSD law at a measured Viterbi detector's operating point (IBM / EPFL, 14 nm) against the
+  Viterbi cost written out here.
 """
 
 from __future__ import annotations
@@ -162,3 +164,47 @@ def test_receiver_datapath_check():
     for line in datapath_checks.rows_markdown(rows, datapath_checks.RECEIVER_DATAPATH_COLUMNS).splitlines():
         if not line.startswith("|---"):
             assert line in doc, line   # regression guard: the docs table is the generator's output
+
+
+#: the shipped model's MLSD law over IBM's measured 14 nm 4-PAM Viterbi detector, across the readings of
+#: its trellis steps per symbol (1 or 1.5) and word width (ENOB 5-6): measured 0.45 ... 0.80 (December
+#: 2026).  A regression guard of model output documenting that the law is not above silicon (docs, "A
+#: measured sequence detector"): when a change moves a reading out of it the docs must be revisited.
+SEQUENCE_DETECTOR_RATIO_RANGE = (0.3, 1.0)
+
+
+def test_sequence_detector_check():
+    """The model side from the Viterbi cost written out (L² branch metrics of a subtract and a square,
+    L add-compare-selects over L inputs, L·D survivor bits; Forney 1973) at the 16/12 nm preset and the
+    stated supply, times the trellis steps per symbol; the published side from the abstract."""
+    from pathlib import Path
+
+    from sikernel.power import blocks
+    from sikernel.power.technology import get_technology
+
+    rows = datapath_checks.sequence_detector_check()
+    (f,) = datapath_checks.SEQUENCE_DETECTOR
+    assert f.published_w == 0.105 and f.vdd_v == 0.7 and f.baud == 25.6e9 / 2   # the abstract's figures
+    assert len(rows) == len(f.trellis_steps_per_symbol) * len(f.enob)
+    co = DEFAULT_COEFFICIENTS
+    tech = get_technology(f.node_nm)   # the nominal preset; the stated supply moves C V² by V²
+    supply = (f.vdd_v / tech.vdd_core_v) ** 2
+    for r in rows:
+        w = math.ceil(r["enob"]) + 1 + 2
+        cells = (f.levels ** 2 * (w + w * w / 2) + f.levels * (2 * f.levels - 1) * w
+                 + f.levels * co.traceback_bits)
+        want = (r["trellis_steps_per_symbol"] * cells * co.e_fa_j * blocks.digital_scale(tech, co) * supply
+                * f.baud)
+        assert math.isclose(r["model_w"], want, rel_tol=1e-9), (r, want)
+        assert SEQUENCE_DETECTOR_RATIO_RANGE[0] < r["ratio"] < SEQUENCE_DETECTOR_RATIO_RANGE[1], r
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "energy-model.md").read_text()
+    for line in datapath_checks.rows_markdown(rows, datapath_checks.SEQUENCE_DETECTOR_COLUMNS).splitlines():
+        if not line.startswith("|---"):
+            assert line in doc, line   # regression guard: the docs table is the generator's output
+    # the docs' consequence: Gambhir's row without the MLSD block at all, over its published figure
+    g = next(d for d in holdout.HELD_OUT if d.name.startswith("M. Gambhir"))
+    e = holdout.price(g, co)
+    assert e.eq_settings["mlsd"]
+    text = (f"without the MLSD at all Gambhir's row would still be\n"
+            f"{(e.total_pj_per_bit - e.blocks['mlsd']) / g.energy_pj_per_bit:.2f}× its published figure")
+    assert text in doc, text

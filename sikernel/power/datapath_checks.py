@@ -11,9 +11,11 @@ at it from outside:
 * :func:`dsp_datapath_check`: the block laws at the operating point of a published RX DSP datapath
   alone (:data:`DSP_DATAPATH`);
 * :func:`receiver_datapath_check`: the DSP part of a published receiver datapath whose ADC is a row
-  of Murmann's ADC survey (:data:`RECEIVER_DATAPATH`).
+  of Murmann's ADC survey (:data:`RECEIVER_DATAPATH`);
+* :func:`sequence_detector_check`: the MLSD law (``blocks.mlsd_w``) at the operating point of a
+  measured Viterbi detector alone (:data:`SEQUENCE_DETECTOR`).
 
-``python -m sikernel.power.datapath_checks`` prints the three docs tables (``docs/energy-model.md``,
+``python -m sikernel.power.datapath_checks`` prints the four docs tables (``docs/energy-model.md``,
 sections "Held-out 200G-class designs" and "The DSP datapath against a published datapath").
 """
 
@@ -285,6 +287,112 @@ def receiver_datapath_check(coefficients: EnergyCoefficients | None = None,
     return out
 
 
+@dataclass(frozen=True)
+class SequenceDetectorFigure:
+    """A published power of a sequence (Viterbi) detector alone, measured on silicon.
+
+    Checks ``blocks.mlsd_w`` (L-state Viterbi on a one-symbol-memory target, the MLSD the budget
+    buys at 40-55 dB) where the transceiver totals cannot separate it.
+
+    Attributes
+    ----------
+    name : str
+        Label.
+    node_nm : float
+        Preset the node is priced at (a nearby preset where the source's node is not one).
+    vdd_v : float
+        Stated supply in V (the model's digital blocks at that supply, ``Technology.at_supply``).
+    baud : float
+        Symbol rate in Bd.
+    levels : int
+        PAM levels (the model's trellis has ``levels`` states).
+    published_w : float
+        Published detector power in W.
+    trellis_steps_per_symbol : tuple of float
+        Readings of how many trellis steps the hardware performs per detected symbol (1: the ideal
+        Viterbi the model prices; a sliding-block detector also processes its overlap).
+    enob : tuple of float
+        ADC resolutions (bits) spanning the unstated word width.
+    source : str
+        Citation.
+    confidence : str
+        "H", "M" or "L" (as :class:`~sikernel.power.holdout.HeldOutDesign`).
+    note : str
+        What is assumed and why it is not like for like.
+    """
+
+    name: str
+    node_nm: float
+    vdd_v: float
+    baud: float
+    levels: int
+    published_w: float
+    trellis_steps_per_symbol: tuple[float, ...]
+    enob: tuple[float, ...]
+    source: str
+    confidence: str
+    note: str
+
+
+SEQUENCE_DETECTOR: tuple[SequenceDetectorFigure, ...] = (
+    SequenceDetectorFigure(
+        "4-PAM reduced-state sliding-block Viterbi detector (IBM Zurich / EPFL), 14 nm, 25.6 Gb/s",
+        16, 0.7, 12.8e9, 4, 0.105, (1.0, 1.5), (5.0, 6.0),
+        "the detector's abstract as indexed by discovery.researcher.life (topic '22 nm FinFET', page "
+        "10): 'The implementation of a 25.6-Gb/s four-level pulse-amplitude-modulation (4-PAM) "
+        "reduced-state sliding-block Viterbi detector (VD) is presented. The power consumption of the VD "
+        "is 105mW at a supply voltage of 0.7 V, corresponding to an energy efficiency of 4.1 pJ/b ... "
+        "implemented in an experimental chip fabricated in 14-nm CMOS FINFET, exploits set-partitioning "
+        "principles and embedded per-survivor decision feedback ... The active area of the VD with 12 "
+        "slices, each operating at one-eighth of the modulation rate, is 0.507x0.717 mm2'; the same work "
+        "in an EPFL doctoral thesis with IBM Research Zurich (infoscience.epfl.ch/record/228455); "
+        "authors and venue of the paper not confirmed",
+        "M",
+        "measured silicon, the detector alone; 14 nm FinFET priced at the 16/12 nm preset at the stated "
+        "0.7 V; the trellis's state count is not in the abstract (the model's 4-state, one-symbol-memory "
+        "trellis); trellis steps per symbol read as 1 (the ideal detector the model prices) or 12/8 = 1.5 "
+        "(12 slices at 1/8 of the symbol rate: a sliding-block detector also runs its overlap); word "
+        "width from ENOB 5-6 (not stated)"),
+)
+
+
+def sequence_detector_check(coefficients: EnergyCoefficients | None = None,
+                            figures: tuple[SequenceDetectorFigure, ...] = SEQUENCE_DETECTOR
+                            ) -> list[dict[str, object]]:
+    """The model's MLSD power (``blocks.mlsd_w``) at each measured detector's operating point.
+
+    ``mlsd_w · trellis_steps_per_symbol`` at the figure's node preset and stated supply, symbol rate
+    and PAM order, for every reading of the steps per symbol and the word width; no adaptation share
+    (the published figure is the detector alone).
+
+    Parameters
+    ----------
+    coefficients : EnergyCoefficients, optional
+        Model coefficients; the calibrated set when omitted.
+    figures : tuple of SequenceDetectorFigure, optional
+        The published detectors (:data:`SEQUENCE_DETECTOR` when omitted).
+
+    Returns
+    -------
+    list of dict
+        Per figure and reading: ``name``, ``trellis_steps_per_symbol``, ``enob``, ``published_w``,
+        ``model_w`` and ``ratio`` (model / published).
+    """
+    from . import blocks
+    from .technology import get_technology
+
+    co = DEFAULT_COEFFICIENTS if coefficients is None else coefficients
+    out: list[dict[str, object]] = []
+    for f in figures:
+        tech = get_technology(f.node_nm).at_supply(f.vdd_v)
+        for steps in f.trellis_steps_per_symbol:
+            for enob in f.enob:
+                w = steps * float(blocks.mlsd_w(1.0, f.levels, enob, f.baud, tech, co))
+                out.append({"name": f.name, "trellis_steps_per_symbol": steps, "enob": enob,
+                            "published_w": f.published_w, "model_w": w, "ratio": w / f.published_w})
+    return out
+
+
 #: columns of the docs table of :func:`without_dsp_datapath`: (header, cell format of a row)
 WITHOUT_DSP_DATAPATH_COLUMNS: tuple[tuple[str, str], ...] = (
     ("200G-class row (model family dsp)", "{name}"), ("scope", "{scope}"),
@@ -308,18 +416,27 @@ RECEIVER_DATAPATH_COLUMNS: tuple[tuple[str, str], ...] = (
     ("FFE taps the law prices at the DSP part", "{mac_equivalent:.0f}"))
 
 
+#: columns of the docs table of :func:`sequence_detector_check`
+SEQUENCE_DETECTOR_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("measured sequence detector", "{name}"),
+    ("trellis steps / symbol (reading)", "{trellis_steps_per_symbol:g}"),
+    ("ENOB (assumed)", "{enob:g}"), ("published mW", "{published_mw:.0f}"), ("model mW", "{model_mw:.0f}"),
+    ("ratio", "{ratio:.2f}"))
+
+
 def rows_markdown(rows: list[dict[str, object]], columns: tuple[tuple[str, str], ...]) -> str:
     """A markdown table of dict rows (the docs' diagnostic tables of this module).
 
     Parameters
     ----------
     rows : list of dict
-        E.g. :func:`without_dsp_datapath`, :func:`dsp_datapath_check` or
-        :func:`receiver_datapath_check`; every ``*_w`` value is also offered in mW (``*_mw``).
+        E.g. :func:`without_dsp_datapath`, :func:`dsp_datapath_check`,
+        :func:`receiver_datapath_check` or :func:`sequence_detector_check`; every ``*_w`` value is
+        also offered in mW (``*_mw``).
     columns : tuple of (str, str)
         Header and ``str.format`` cell template of each column
         (:data:`WITHOUT_DSP_DATAPATH_COLUMNS`, :data:`DSP_DATAPATH_COLUMNS`,
-        :data:`RECEIVER_DATAPATH_COLUMNS`).
+        :data:`RECEIVER_DATAPATH_COLUMNS`, :data:`SEQUENCE_DETECTOR_COLUMNS`).
 
     Returns
     -------
@@ -339,6 +456,8 @@ if __name__ == "__main__":  # pragma: no cover
     print(rows_markdown(dsp_datapath_check(), DSP_DATAPATH_COLUMNS))
     print()
     print(rows_markdown(receiver_datapath_check(), RECEIVER_DATAPATH_COLUMNS))
+    print()
+    print(rows_markdown(sequence_detector_check(), SEQUENCE_DETECTOR_COLUMNS))
 
 
 __all__ = [
@@ -346,11 +465,15 @@ __all__ = [
     "DSP_DATAPATH_COLUMNS",
     "RECEIVER_DATAPATH",
     "RECEIVER_DATAPATH_COLUMNS",
+    "SEQUENCE_DETECTOR",
+    "SEQUENCE_DETECTOR_COLUMNS",
     "WITHOUT_DSP_DATAPATH_COLUMNS",
     "DspDatapathFigure",
     "ReceiverDatapathFigure",
+    "SequenceDetectorFigure",
     "dsp_datapath_check",
     "receiver_datapath_check",
     "rows_markdown",
+    "sequence_detector_check",
     "without_dsp_datapath",
 ]
