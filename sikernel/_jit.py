@@ -38,8 +38,8 @@ Numba's first compile or cache load also imports ``numba.np.arraymath``, whose B
 probe imports the whole ``scipy.linalg`` package (0.13-0.16 s) though no COM kernel calls
 BLAS; :func:`_load_numba_arraymath` imports that module with a probe that only checks that
 ``scipy.linalg`` is installed (same answer); kernels using ``np.dot`` / ``np.linalg`` still
-compile and run as before.  With an empty cache, the first COM also compiles part of its
-kernels in a child process (:mod:`sikernel._compile_ahead`).
+compile and run as before.  With an empty cache, the first COM and the first study also
+compile part of their kernels in a child process (:mod:`sikernel._compile_ahead`).
 
 Loading a kernel from the cache does not need Numba's compiler set-up: Numba's
 ``Cache.load_overload`` starts with a full ``target_context.refresh()`` (it imports and

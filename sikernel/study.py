@@ -182,6 +182,11 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
                 raise SIKernelError(f"paths[{k!r}] is a {type(v).__name__}, not a PathSpec")
     lengths = (np.asarray(CURVE_LENGTHS_M) if curve_lengths_m is None
                else _validate.lengths_m("curve_lengths_m", curve_lengths_m))
+    # empty Numba cache: the eye and solver kernels compile in a child process while this one
+    # compiles the FOM grid kernel and runs the first grid searches (sikernel._compile_ahead)
+    from ._compile_ahead import start_study_tail
+
+    start_study_tail()
 
     sigma, sigma_src = unc.serdes_log_sd()
     bias, bias_src = unc.serdes_held_out_bias()

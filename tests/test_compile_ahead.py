@@ -1,10 +1,10 @@
-"""Background compile of the COM's tail kernels (sikernel/_compile_ahead.py).
+"""Background compile of the COM's and the study's tail kernels (sikernel/_compile_ahead.py).
 
-The child compiles the kernels of ``COM_TAIL`` by explicit signature into the on-disk
-cache; the property that matters is that a COM run afterwards *loads* every one of them
-from that cache (a signature that drifted from what ``com()`` passes would be compiled
-again and count as a cache miss).  Both steps run in fresh processes on an empty cache
-directory (about 15 s of CPU).
+The child compiles the kernels of ``COM_TAIL`` (``STUDY_TAIL``) by explicit signature into the
+on-disk cache; the property that matters is that a COM run (the study's calls of those kernels)
+afterwards *loads* every one of them from that cache (a signature that drifted from what the
+caller passes would be compiled again and count as a cache miss).  Both steps run in fresh
+processes on an empty cache directory (about 15 s of CPU each).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def test_com_loads_every_compiled_ahead_kernel_from_the_cache(tmp_path):
     thru = channel_path("DPO_4in_Meg7_THRU.s4p")
     env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path), SIKERNEL_NUMBA_CACHE="1",
                SIKERNEL_COMPILE_AHEAD="0")
-    subprocess.run([sys.executable, "-c", "from sikernel._compile_ahead import _compile; _compile()"],
+    subprocess.run([sys.executable, "-c", "from sikernel._compile_ahead import _compile; _compile('com')"],
                    env=env, check=True)
     out = subprocess.run([sys.executable, "-c", _COM_STATS, str(thru)], env=env, check=True,
                          capture_output=True, text=True)
@@ -46,12 +46,46 @@ def test_com_loads_every_compiled_ahead_kernel_from_the_cache(tmp_path):
         assert (hits, misses) == (1, 0), f"{name}: {hits} cache hits, {misses} misses (signature drift?)"
 
 
-def test_start_com_tail_starts_nothing_when_disabled(monkeypatch):
+def test_start_tails_start_nothing_when_disabled(monkeypatch):
     import sikernel._compile_ahead as ca
 
-    monkeypatch.setattr(ca, "_started", False)
+    monkeypatch.setattr(ca, "_started", set())
     monkeypatch.setenv("SIKERNEL_COMPILE_AHEAD", "0")
     assert ca.start_com_tail() is False
+    assert ca.start_study_tail() is False
+    assert ca._children == {} or all(t not in ca._started for t in ca.TAILS)
+
+
+_STUDY_CALLS = """
+import importlib, json
+from sikernel._compile_ahead import STUDY_TAIL
+from sikernel.study import run_study
+run_study(rates_gbps=(100,), architectures=("cpo",), n_draws=2, with_curves=False)
+out = {}
+for module, kernels in STUDY_TAIL.items():
+    mod = importlib.import_module(module)
+    for name in kernels:
+        st = getattr(mod, name).stats
+        out[name] = [sum(st.cache_hits.values()), sum(st.cache_misses.values())]
+print(json.dumps(out))
+"""
+
+
+def test_study_loads_every_compiled_ahead_kernel_from_the_cache(tmp_path):
+    """The kernels of STUDY_TAIL, compiled by the child, are loaded (never compiled) by a study of one
+    port (its SI chain's grid searches and DSP rows, its eye figure)."""
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path), SIKERNEL_NUMBA_CACHE="1",
+               SIKERNEL_COMPILE_AHEAD="0", SIKERNEL_CACHE_DIR=str(tmp_path / "tables"))
+    subprocess.run([sys.executable, "-c", "from sikernel._compile_ahead import _compile; _compile('study')"],
+                   env=env, check=True)
+    out = subprocess.run([sys.executable, "-c", _STUDY_CALLS], env=env, check=True, capture_output=True,
+                         text=True)
+    stats = json.loads(out.stdout.strip().splitlines()[-1])
+    from sikernel._compile_ahead import STUDY_TAIL
+
+    assert set(stats) == {name for kernels in STUDY_TAIL.values() for name in kernels}
+    for name, (hits, misses) in stats.items():
+        assert (hits, misses) == (1, 0), f"{name}: {hits} cache hits, {misses} misses (signature drift?)"
 
 
 def test_wait_com_tail_waits_for_the_child(monkeypatch):
@@ -61,10 +95,10 @@ def test_wait_com_tail_waits_for_the_child(monkeypatch):
 
     import sikernel._compile_ahead as ca
 
-    monkeypatch.setattr(ca, "_child", None)
-    assert ca.wait_com_tail(0.0) is True
+    monkeypatch.setattr(ca, "_children", {})
+    assert ca.wait_com_tail(0.0) is True and ca.wait_study_tail(0.0) is True
     child = sp.Popen([sys.executable, "-c", "import time; time.sleep(1.0)"])
-    monkeypatch.setattr(ca, "_child", child)
+    monkeypatch.setattr(ca, "_children", {"com": child})
     assert ca.wait_com_tail(0.01) is False and child.poll() is None
     assert ca.wait_com_tail(30.0) is True and child.returncode == 0
 
@@ -72,7 +106,7 @@ def test_wait_com_tail_waits_for_the_child(monkeypatch):
 _EXIT_WITH_CHILD = """
 import atexit, subprocess, sys
 import sikernel._compile_ahead as ca
-ca._child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(3)"])
+ca._children["com"] = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(3)"])
 if sys.argv[1] == "detach":
     atexit.register(ca._let_child_outlive)   # what start_com_tail registers
 """
