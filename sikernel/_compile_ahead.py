@@ -27,8 +27,9 @@ the study starts): with an empty cache its critical path compiles the FOM grid k
 SI chain's TX FFE x CTLE search) and then the statistical-eye kernels of the first port's eye
 figure, the MMSE solver and the exact FOM; the child compiles the eye kernels (about 7 s of the
 study's 21 s of compilation on 2 cores) and the two solvers while the study compiles and runs its
-first grid searches: the first run took 65 s with every kernel compiled in-process and 53 s
-with the child (empty Numba cache, shipped tables, 2 shared cores; warm 45-47 s, December 2026).
+first grid searches: the first run took 65 s with every kernel compiled in-process and 53-58 s
+with the child (empty Numba cache, shipped tables, 2 shared cores; warm 44-47 s, December 2026;
+the README's performance table has the benchmark, ``bench_study.py``).
 """
 
 from __future__ import annotations
@@ -81,6 +82,7 @@ TAILS: dict[str, dict[str, dict[str, str]]] = {"com": COM_TAIL, "study": STUDY_T
 
 _started: set[str] = set()
 _children: dict[str, subprocess.Popen] = {}
+_exit_hook = False
 
 
 def _enabled() -> bool:
@@ -140,7 +142,10 @@ def _start(tail: str) -> bool:
             env=env)
     except OSError:  # no usable interpreter (embedded Python): compile in-process as before
         return False
-    atexit.register(_let_child_outlive)
+    global _exit_hook
+    if not _exit_hook:  # one hook for every child of this process
+        atexit.register(_let_child_outlive)
+        _exit_hook = True
     return True
 
 
@@ -172,23 +177,8 @@ def wait_com_tail(timeout_s: float | None = None) -> bool:
     return _wait("com", timeout_s)
 
 
-def wait_study_tail(timeout_s: float | None = None) -> bool:
-    """As :func:`wait_com_tail`, for :data:`STUDY_TAIL`.
-
-    Parameters
-    ----------
-    timeout_s : float, optional
-        Give up after this many seconds (default: wait as long as it takes).
-
-    Returns
-    -------
-    bool
-        True when no child is running any more; False when ``timeout_s`` passed first.
-    """
-    return _wait("study", timeout_s)
-
-
 def _wait(tail: str, timeout_s: float | None) -> bool:
+    """Wait for the child of ``tail`` (see :func:`wait_com_tail`)."""
     child = _children.get(tail)
     if child is None:
         return True
@@ -218,5 +208,4 @@ def _compile(tail: str = "com") -> None:
             getattr(mod, name).compile(tuple(args))
 
 
-__all__ = ["COM_TAIL", "STUDY_TAIL", "TAILS", "start_com_tail", "start_study_tail", "wait_com_tail",
-           "wait_study_tail"]
+__all__ = ["COM_TAIL", "STUDY_TAIL", "TAILS", "start_com_tail", "start_study_tail", "wait_com_tail"]

@@ -96,7 +96,7 @@ def test_wait_com_tail_waits_for_the_child(monkeypatch):
     import sikernel._compile_ahead as ca
 
     monkeypatch.setattr(ca, "_children", {})
-    assert ca.wait_com_tail(0.0) is True and ca.wait_study_tail(0.0) is True
+    assert ca.wait_com_tail(0.0) is True and ca._wait("study", 0.0) is True
     child = sp.Popen([sys.executable, "-c", "import time; time.sleep(1.0)"])
     monkeypatch.setattr(ca, "_children", {"com": child})
     assert ca.wait_com_tail(0.01) is False and child.poll() is None
