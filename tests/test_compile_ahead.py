@@ -16,14 +16,13 @@ import sys
 
 from tests.conftest import channel_path
 
-_COM_STATS = """
-import json, sys
-from sikernel import com
-from sikernel._compile_ahead import COM_TAIL
-import importlib
-r = com(sys.argv[1])
-out = {}
-for module, kernels in COM_TAIL.items():
+#: run a caller of the tail's kernels, then print each kernel's (cache hits, cache misses)
+_STATS = """
+import importlib, json, sys
+from sikernel._compile_ahead import TAILS
+{run}
+out = {{}}
+for module, kernels in TAILS[{tail!r}].items():
     mod = importlib.import_module(module)
     for name in kernels:
         st = getattr(mod, name).stats
@@ -32,18 +31,27 @@ print(json.dumps(out))
 """
 
 
-def test_com_loads_every_compiled_ahead_kernel_from_the_cache(tmp_path):
-    thru = channel_path("DPO_4in_Meg7_THRU.s4p")
+def _assert_loaded_from_the_childs_cache(tmp_path, tail: str, run: str, *args: str) -> None:
+    """Compile ``tail`` in a child into an empty cache, then run ``run`` in a fresh process with the
+    compile-ahead off: each of the tail's kernels must be loaded once from that cache, never compiled."""
     env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path), SIKERNEL_NUMBA_CACHE="1",
-               SIKERNEL_COMPILE_AHEAD="0")
-    subprocess.run([sys.executable, "-c", "from sikernel._compile_ahead import _compile; _compile('com')"],
-                   env=env, check=True)
-    out = subprocess.run([sys.executable, "-c", _COM_STATS, str(thru)], env=env, check=True,
-                         capture_output=True, text=True)
+               SIKERNEL_COMPILE_AHEAD="0", SIKERNEL_CACHE_DIR=str(tmp_path / "tables"))
+    child = f"from sikernel._compile_ahead import _compile; _compile({tail!r})"
+    subprocess.run([sys.executable, "-c", child], env=env, check=True)
+    out = subprocess.run([sys.executable, "-c", _STATS.format(run=run, tail=tail), *args], env=env,
+                         check=True, capture_output=True, text=True)
     stats = json.loads(out.stdout.strip().splitlines()[-1])
-    assert stats, "COM_TAIL is empty"
+    from sikernel._compile_ahead import TAILS
+
+    assert set(stats) == {name for kernels in TAILS[tail].values() for name in kernels}, stats
     for name, (hits, misses) in stats.items():
         assert (hits, misses) == (1, 0), f"{name}: {hits} cache hits, {misses} misses (signature drift?)"
+
+
+def test_com_loads_every_compiled_ahead_kernel_from_the_cache(tmp_path):
+    thru = channel_path("DPO_4in_Meg7_THRU.s4p")
+    _assert_loaded_from_the_childs_cache(tmp_path, "com", "from sikernel import com; com(sys.argv[1])",
+                                         str(thru))
 
 
 def test_start_tails_start_nothing_when_disabled(monkeypatch):
@@ -53,39 +61,15 @@ def test_start_tails_start_nothing_when_disabled(monkeypatch):
     monkeypatch.setenv("SIKERNEL_COMPILE_AHEAD", "0")
     assert ca.start_com_tail() is False
     assert ca.start_study_tail() is False
-    assert ca._children == {} or all(t not in ca._started for t in ca.TAILS)
-
-
-_STUDY_CALLS = """
-import importlib, json
-from sikernel._compile_ahead import STUDY_TAIL
-from sikernel.study import run_study
-run_study(rates_gbps=(100,), architectures=("cpo",), n_draws=2, with_curves=False)
-out = {}
-for module, kernels in STUDY_TAIL.items():
-    mod = importlib.import_module(module)
-    for name in kernels:
-        st = getattr(mod, name).stats
-        out[name] = [sum(st.cache_hits.values()), sum(st.cache_misses.values())]
-print(json.dumps(out))
-"""
+    assert ca._started == set()
 
 
 def test_study_loads_every_compiled_ahead_kernel_from_the_cache(tmp_path):
     """The kernels of STUDY_TAIL, compiled by the child, are loaded (never compiled) by a study of one
     port (its SI chain's grid searches and DSP rows, its eye figure)."""
-    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path), SIKERNEL_NUMBA_CACHE="1",
-               SIKERNEL_COMPILE_AHEAD="0", SIKERNEL_CACHE_DIR=str(tmp_path / "tables"))
-    subprocess.run([sys.executable, "-c", "from sikernel._compile_ahead import _compile; _compile('study')"],
-                   env=env, check=True)
-    out = subprocess.run([sys.executable, "-c", _STUDY_CALLS], env=env, check=True, capture_output=True,
-                         text=True)
-    stats = json.loads(out.stdout.strip().splitlines()[-1])
-    from sikernel._compile_ahead import STUDY_TAIL
-
-    assert set(stats) == {name for kernels in STUDY_TAIL.values() for name in kernels}
-    for name, (hits, misses) in stats.items():
-        assert (hits, misses) == (1, 0), f"{name}: {hits} cache hits, {misses} misses (signature drift?)"
+    run = ("from sikernel.study import run_study; "
+           "run_study(rates_gbps=(100,), architectures=('cpo',), n_draws=2, with_curves=False)")
+    _assert_loaded_from_the_childs_cache(tmp_path, "study", run)
 
 
 def test_wait_com_tail_waits_for_the_child(monkeypatch):
