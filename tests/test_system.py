@@ -279,6 +279,25 @@ def test_host_length_overrides_move_the_channel_loss():
         paths_with_lengths(lpo_host_m=float("nan"))
 
 
+def test_host_lengths_beyond_their_class_warn():
+    """A length beyond its reach class (CPO < 50 mm, NPO < 150 mm, CEI-224G) or a host board longer than
+    a backplane (1 m) is legal but dubious: SIKernelWarning naming it; lengths inside stay silent."""
+    import warnings
+
+    from sikernel.errors import SIKernelWarning
+    from sikernel.system import channels as ch
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ch.paths_with_lengths(c2m_host_m=ch.BOARD_MAX_M, lpo_host_m=0.2, npo_m=ch.NPO_CLASS_MAX_M,
+                              cpo_m=ch.CPO_CLASS_MAX_M)
+    for kw, name in (({"c2m_host_m": 254.0}, "c2m_host_m"), ({"lpo_host_m": 1.5}, "lpo_host_m"),
+                     ({"npo_m": 0.2}, "npo_m"), ({"cpo_m": 0.06}, "cpo_m")):
+        with pytest.warns(SIKernelWarning, match=f"{name}=.*unit slip"):
+            p = ch.paths_with_lengths(**kw)
+        assert p   # still priced as given
+
+
 _COSTS = ("module_driver_w", "module_laser_w", "module_tia_w", "module_other_w", "els_laser_out_dbm",
           "ring_c_f", "ring_driver_c_out_f", "ring_vpp_v", "ring_driver_headroom_v", "ring_heater_w",
           "mzm_driver_factor", "engine_tia_factor", "engine_other_w", "linear_eq_factor", "linear_penalty_db")

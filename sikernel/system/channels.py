@@ -113,6 +113,14 @@ DEFAULT_PATHS: dict[str, PathSpec] = {
     "cpo": PathSpec("cpo", (), z_p_tx_m=25 * _MM, z_p_rx_m=2 * _MM, bga_tx=False, bga_rx=False),
 }
 
+#: the reach classes' length bounds (m) beyond which a length override is a legal but dubious input
+#: (SIKernelWarning): the CEI-224G framework's CPO (< 50 mm package trace to the optical engine) and
+#: NPO (< 150 mm PCB) classes (OIF-FD-CEI-224G-01.0, 2022), and for a C2M host board the
+#: CEI-112G-LR backplane (<= 1000 mm, OIF-CEI-05.0 cl. 27), the longest board of the reference file
+CPO_CLASS_MAX_M = 0.050
+NPO_CLASS_MAX_M = 0.150
+BOARD_MAX_M = 1.0
+
 #: reach-class loss budgets (dB at Nyquist) marked on the curves (links-and-energy.md)
 REACH_BUDGETS_DB: dict[str, float] = {"XSR (≈10 dB)": 10.0, "XSR+ (13 dB)": 13.0,
                                       "VSR/C2M (≈16 dB)": 16.0, "KR 802.3ck (28 dB)": 28.0,
@@ -230,9 +238,31 @@ def paths_with_lengths(c2m_host_m: float | None = None, npo_m: float | None = No
     ------
     SIKernelError
         A negative or non-finite length.
+
+    Warns
+    -----
+    SIKernelWarning
+        A length beyond its reach class (:data:`CPO_CLASS_MAX_M`, :data:`NPO_CLASS_MAX_M`) or a host
+        board longer than a backplane (:data:`BOARD_MAX_M`): legal, priced as given, but no longer
+        the architecture the study names (or a unit slip: metres here, millimetres on the CLI).
     """
     from .. import _validate
 
+    for name, value, bound, what in (
+            ("c2m_host_m", c2m_host_m, BOARD_MAX_M, "longer than the CEI-112G-LR backplane (<= 1000 mm)"),
+            ("lpo_host_m", lpo_host_m, BOARD_MAX_M, "longer than the CEI-112G-LR backplane (<= 1000 mm)"),
+            ("npo_m", npo_m, NPO_CLASS_MAX_M, "outside the NPO class (< 150 mm of PCB, CEI-224G)"),
+            ("cpo_m", cpo_m, CPO_CLASS_MAX_M, "outside the CPO class (< 50 mm of package trace, CEI-224G)")):
+        x = None if value is None else _validate.non_negative(name, value)
+        if x is not None and x > bound:
+            import warnings
+
+            from ..errors import SIKernelWarning
+
+            warnings.warn(SIKernelWarning(
+                f"{name}={x:g} m is {what}; it is priced as given, but is it a unit slip? (lengths "
+                "are in metres here, in millimetres on the CLI's --host-mm / --lpo-host-mm / --npo-mm / "
+                "--cpo-mm)"), stacklevel=2)
     out: dict[str, PathSpec] = {}
     for name, value, archs in (("c2m_host_m", c2m_host_m, ("pluggable", "lro", "lpo")),
                                ("lpo_host_m", lpo_host_m, ("lpo",))):
