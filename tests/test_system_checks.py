@@ -114,7 +114,7 @@ def test_out_of_sample_bailly_system_saving(study):
 # -- CPO system claims (issue 11): computed and reported; bounded loosely where the model is inside --
 _NEW_CLAIMS = ("nvidia_cpo_w_per_1p6t", "nvidia_pluggable_w_per_1p6t", "nvidia_ratio", "davisson_saving",
                "bailly_meta_w_per_800g", "bailly_meta_optics_saving", "mrm_driver_200g_pj",
-               "linear_tia_112g_pj", "els_w_per_laser")
+               "linear_tia_112g_pj", "cpo_eic_6p4t_pj", "els_w_per_laser")
 
 
 def _keyed(study, key):
@@ -184,6 +184,35 @@ def test_out_of_sample_tia_component(study):
     lanes = p["port_gbps"] / p["lane_gbps"]
     want = p["blocks_w"]["tia"] / lanes / (study.inputs["generations"]["51.2T"]["lane_line_gbps"] * 1e-3)
     assert math.isclose(c["model"], want, rel_tol=RTOL_SAME), (c["model"], want)
+
+
+def test_out_of_sample_cpo_engine_ic_component(study):
+    """The 100G CPO engine's electronics (MZM driver + TIA + other, fitted on module splits) per bit of
+    the port against a published 6.4 Tb/s CPO engine ASIC (ISSCC 2026, 7 nm, MZM driver + TIA, 4.2 pJ/b;
+    title only), and it is the account's own blocks (W per port / port rate)."""
+    c = _keyed(study, "cpo_eic_6p4t_pj")
+    assert 1 / COMPONENT_FACTOR <= c["ratio_to_mid"] <= COMPONENT_FACTOR, c
+    p = study.port("cpo", 100)
+    b = p["blocks_w"]
+    want = (b["driver"] + b["tia"] + b["other"]) / (p["port_gbps"] * 1e-3)
+    assert math.isclose(c["model"], want, rel_tol=RTOL_SAME), (c["model"], want)
+
+
+def test_docs_checks_table_is_current(study):
+    """The checks table of docs/energy-model.md (6.4.3: every model-vs-published row) is the generator's
+    output for the model as it is: each row of a fresh run (point values; the draws do not enter a
+    check row) is on the page, and the page has no check row the run does not make."""
+    from pathlib import Path
+
+    from sikernel.system.readme import tables_block
+
+    block = tables_block(study).split("Checks (module W", 1)[1].split("\n\n", 2)[1]
+    rows = [ln for ln in block.splitlines() if ln.startswith("| ") and not ln.startswith("| figure")]
+    assert len(rows) == len(study.checks)
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "energy-model.md").read_text()
+    page = doc.split("Checks (module W", 1)[1].split("\n\n", 2)[1]
+    page_rows = [ln for ln in page.splitlines() if ln.startswith("| ") and not ln.startswith("| figure")]
+    assert page_rows == rows, "regenerate: python -m sikernel.system.readme --docs docs/energy-model.md"
 
 
 def test_els_per_laser_in_sample_reproduces_its_source(study):

@@ -97,9 +97,14 @@ def claim_checks(model: Callable[[str, str], Any]) -> list[dict[str, Any]]:
         out.append(_entry("mrm_driver_200g_pj", COMPONENT_FIGURES["mrm_driver_200g_pj"],
                           "component, out of sample", "cpo", "102.4T",
                           drv_w / (cpo2.gen.lane_line_gbps * 1e-3)))
-    tia_w = float(cpo1.blocks_w()["tia"]) / cpo1.gen.lanes_per_port
+    b1 = cpo1.blocks_w()
+    tia_w = float(b1["tia"]) / cpo1.gen.lanes_per_port
     out.append(_entry("linear_tia_112g_pj", COMPONENT_FIGURES["linear_tia_112g_pj"],
                       "component, out of sample", "cpo", "51.2T", tia_w / (cpo1.gen.lane_line_gbps * 1e-3)))
+    if cpo1.gen.cpo_modulator == "mzm":  # the published engine IC drives MZMs
+        eic_w = float(b1["driver"] + b1["tia"] + b1["other"])
+        out.append(_entry("cpo_eic_6p4t_pj", COMPONENT_FIGURES["cpo_eic_6p4t_pj"],
+                          "component, out of sample", "cpo", "51.2T", eic_w / (cpo1.gen.port_gbps * 1e-3)))
     # in sample: els_wpe is sourced from this very module; compared like for like at its published
     # laser output (0.25 W), so the ratio shows only the rounding of els_wpe (0.17 -> 0.15)
     per_laser = ELS_PUBLISHED_LASER_W / p["els_wpe"]

@@ -177,6 +177,18 @@ COMPONENT_FIGURES: dict[str, SystemClaim] = {
         "inside is not stated)",
         "51.2T CPO engine TIA per lane / 106.25 Gb/s (the retimed module split's TIA share x "
         "engine_tia_factor: fitted on module powers, not on this chip)"),
+    "cpo_eic_6p4t_pj": SystemClaim(
+        "6.4T CPO engine ASIC (7 nm): direct-drive TIA + retimed segmented MZM driver, 4.2 pJ/b", 4.2,
+        "pJ/b",
+        'ISSCC 2026 23.4, "A 6.4Tb/s 4.2pJ/b Co-Packaged Optics ASIC with Direct-Drive Integrated TIA and '
+        'Retimed Segmented Mach-Zehnder Modulator Driver in 7nm FinFET", '
+        "doi:10.1109/ISSCC49663.2026.11409070 (title as indexed in the public bibliography corpus "
+        "HatrixXXX/survey; the paper not read, M)",
+        "the engine's electronic IC, per bit of its 6.4 Tb/s (reading: 64 lanes of 100G each way, as the "
+        "51.2T engines; the lane rate, what the retiming adds and whether the 6.4 Tb/s counts one direction "
+        "are not in the title; no laser, no switch SerDes)",
+        "51.2T CPO engine electronics (MZM driver + TIA + other) per port / port rate (the retimed module "
+        "split's shares x the engine factors: fitted on module powers, not on this chip)"),
     "els_w_per_laser": SystemClaim(
         "ELS module electrical power per laser (Lumentum, ~12 W for 8 lasers), 1.5 W", 1.5, "W",
         "Lumentum CPO ELS module, '~250 mW per wavelength across eight wavelengths at ~12 W' "
