@@ -292,7 +292,7 @@ class SequenceDetectorFigure:
     """A published power of a sequence (Viterbi) detector alone, measured on silicon.
 
     Checks ``blocks.mlsd_w`` (L-state Viterbi on a one-symbol-memory target, the MLSD the budget
-    buys at 40-55 dB) where the transceiver totals cannot separate it.
+    buys on the DSP links nearest their reach) where the transceiver totals cannot separate it.
 
     Attributes
     ----------
