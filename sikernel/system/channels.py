@@ -248,36 +248,24 @@ def paths_with_lengths(c2m_host_m: float | None = None, npo_m: float | None = No
     """
     from .. import _validate
 
-    for name, value, bound, what in (
-            ("c2m_host_m", c2m_host_m, BOARD_MAX_M, "longer than the CEI-112G-LR backplane (<= 1000 mm)"),
-            ("lpo_host_m", lpo_host_m, BOARD_MAX_M, "longer than the CEI-112G-LR backplane (<= 1000 mm)"),
-            ("npo_m", npo_m, NPO_CLASS_MAX_M, "outside the NPO class (< 150 mm of PCB, CEI-224G)"),
-            ("cpo_m", cpo_m, CPO_CLASS_MAX_M, "outside the CPO class (< 50 mm of package trace, CEI-224G)")):
-        x = None if value is None else _validate.non_negative(name, value)
-        if x is not None and x > bound:
-            import warnings
-
-            from ..errors import SIKernelWarning
-
-            warnings.warn(SIKernelWarning(
-                f"{name}={x:g} m is {what}; it is priced as given, but is it a unit slip? (lengths "
-                "are in metres here, in millimetres on the CLI's --host-mm / --lpo-host-mm / --npo-mm / "
-                "--cpo-mm)"), stacklevel=2)
+    board = "longer than the CEI-112G-LR backplane (<= 1000 mm)"
     out: dict[str, PathSpec] = {}
     for name, value, archs in (("c2m_host_m", c2m_host_m, ("pluggable", "lro", "lpo")),
                                ("lpo_host_m", lpo_host_m, ("lpo",))):
         if value is not None:
-            x = _validate.non_negative(name, value)
+            x = _length_m(name, value, BOARD_MAX_M, board, _validate.non_negative)
             segs = (("stripline", "megtron7", x), *_C2M_SEGMENTS[1:]) if x > 0 else _C2M_SEGMENTS[1:]
             for k in archs:
                 out[k] = dataclasses.replace(DEFAULT_PATHS[k], segments=segs)
     if npo_m is not None:
-        x = _validate.non_negative("npo_m", npo_m)
+        x = _length_m("npo_m", npo_m, NPO_CLASS_MAX_M, "outside the NPO class (< 150 mm of PCB, CEI-224G)",
+                      _validate.non_negative)
         for k in ("npo", "npo_dsp"):
             segs = (("stripline", "megtron7", x),) if x > 0 else ()
             out[k] = dataclasses.replace(DEFAULT_PATHS[k], segments=segs)
     if cpo_m is not None:
-        x = _validate.positive("cpo_m", cpo_m)
+        x = _length_m("cpo_m", cpo_m, CPO_CLASS_MAX_M,
+                      "outside the CPO class (< 50 mm of package trace, CEI-224G)", _validate.positive)
         out["cpo"] = dataclasses.replace(DEFAULT_PATHS["cpo"], z_p_tx_m=x)
     if breakout_vias:
         for k, spec in DEFAULT_PATHS.items():
@@ -285,6 +273,21 @@ def paths_with_lengths(c2m_host_m: float | None = None, npo_m: float | None = No
             if spec.segments:
                 out[k] = dataclasses.replace(spec, breakout_vias=True)
     return out
+
+
+def _length_m(name: str, value: object, bound_m: float, what: str, check: Any) -> float:
+    """``check(name, value)`` (the length in m), with a :class:`SIKernelWarning` beyond ``bound_m``."""
+    x = check(name, value)
+    if x > bound_m:
+        import warnings
+
+        from ..errors import SIKernelWarning
+
+        warnings.warn(SIKernelWarning(
+            f"{name}={x:g} m is {what}; it is priced as given, but is it a unit slip? (lengths are in "
+            "metres here, in millimetres on the CLI's --host-mm / --lpo-host-mm / --npo-mm / --cpo-mm)"),
+            stacklevel=3)
+    return x
 
 
 def linear_path_response(f_hz: Any, baud: float, f3db_over_baud: float, penalty_db: float) -> np.ndarray:
