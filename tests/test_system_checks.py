@@ -206,13 +206,15 @@ def test_docs_checks_table_is_current(study):
 
     from sikernel.system.readme import tables_block
 
-    block = tables_block(study).split("Checks (module W", 1)[1].split("\n\n", 2)[1]
-    rows = [ln for ln in block.splitlines() if ln.startswith("| ") and not ln.startswith("| figure")]
+    def check_rows(text: str) -> list[str]:
+        """The body rows of the table after the "Checks (module W" line."""
+        table = text.split("Checks (module W", 1)[1].split("\n\n", 2)[1]
+        return [ln for ln in table.splitlines() if ln.startswith("| ") and not ln.startswith("| figure")]
+
+    rows = check_rows(tables_block(study))
     assert len(rows) == len(study.checks)
     doc = (Path(__file__).resolve().parents[1] / "docs" / "energy-model.md").read_text()
-    page = doc.split("Checks (module W", 1)[1].split("\n\n", 2)[1]
-    page_rows = [ln for ln in page.splitlines() if ln.startswith("| ") and not ln.startswith("| figure")]
-    assert page_rows == rows, "regenerate: python -m sikernel.system.readme --docs docs/energy-model.md"
+    assert check_rows(doc) == rows, "regenerate: python -m sikernel.system.readme --docs docs/energy-model.md"
 
 
 def test_els_per_laser_in_sample_reproduces_its_source(study):
