@@ -358,18 +358,11 @@ def _fom_rows(basis_v: np.ndarray, xc: np.ndarray, fx: np.ndarray, w: np.ndarray
 
 def _on_threads(fn: Callable, jobs: list) -> None:
     """``fn(job)`` for every job, on up to the Numba thread count of Python threads (the
-    kernels release the GIL; each job writes its own outputs)."""
+    kernels release the GIL; each job writes its own outputs; :mod:`sikernel._threads`)."""
     from .._jit import thread_count
+    from .._threads import map_on_threads
 
-    n_thr = min(thread_count(), len(jobs))
-    if n_thr <= 1:
-        for job in jobs:
-            fn(job)
-        return
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=n_thr) as ex:
-        list(ex.map(fn, jobs))
+    map_on_threads(fn, jobs, thread_count())
 
 
 def fom_constants(n_levels: int, r_lm: float, snr_tx_db: float, a_dd_ui: float,

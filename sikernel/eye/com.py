@@ -466,15 +466,9 @@ def _stream_pulses(streams: list, f: np.ndarray, p: ComPreset, h_common: np.ndar
         _rows_to_time(hc, f, grid, p.baud_hz, _kr.KIND_PULSE, -grid.n_neg, out[j])
         spans[j] = _stream_span(out[j])
 
-    n_thr = min(len(streams), _n_threads())
-    if n_thr <= 1:
-        for j in range(len(streams)):
-            one(j)
-    else:
-        from concurrent.futures import ThreadPoolExecutor
+    from .._threads import map_on_threads
 
-        with ThreadPoolExecutor(max_workers=n_thr) as ex:
-            list(ex.map(one, range(len(streams))))
+    map_on_threads(one, range(len(streams)), _n_threads())
     return out, spans
 
 
