@@ -159,16 +159,24 @@ def test_held_out_markdown_in_docs(held):
 
 
 #: the 100G-class rows (XSR SerDes; not held to the 200G goal): the 3 nm one is checked against the
-#: 1.5x criterion (its published 0.9 pJ/b is the reference; measured 0.94x, 0.71x at BER 1e-4 where
-#: the linear family closes, 1.13x at 1e-9); the 28 nm one is over-predicted (2.35x, its TX
-#: serializer and clocking at 56 GBd in 28 nm) and only guarded (model output, not a goal)
+#: 1.5x criterion (its published 0.9 pJ/b is the reference; measured 1.05x, 0.87x at BER 1e-4,
+#: 1.16x at 1e-9); the 28 nm one is over-predicted (2.18x, its TX serializer and clocking at 56 GBd
+#: in 28 nm) and only guarded (model output, not a goal)
 HELD_OUT_100G_WITHIN_GOAL = ("A. Chowdhury et al., 3 nm 113G XSR SerDes",)
 HELD_OUT_100G_GUARD = 3.0
+#: held-out rows whose published receiver is a family the model does not have (an analog RX FFE
+#: without DFE at 28 nm / 56 GBd: B. Ye et al. 2022, abstract): the model prices them in the
+#: nearest family that closes (dsp). name -> predicted / published measured with the shipped
+#: coefficients (December 2026): a record of the gap, not a goal
+OUTSIDE_THE_MODEL_FAMILIES = {"B. Ye et al., 28 nm 112G mixed-signal transceiver (RX analog FFE)": 6.77}
+#: regression guard on those rows (model output, not a reference): the measured ratio may drift
+#: with a refit by 20 % before the test asks for the docs to be re-read
+OUTSIDE_FAMILY_REL_GUARD = 0.20
 
 
 def test_100g_rows(held):
     rows = [(d, r, a) for d, r, a in zip(held.designs, held.ratio, held.architecture, strict=True)
-            if d.rate_class == "100G"]
+            if d.rate_class == "100G" and d.name not in OUTSIDE_THE_MODEL_FAMILIES]
     assert {d.name for d, _, _ in rows} >= set(HELD_OUT_100G_WITHIN_GOAL) and len(rows) == 2
     for d, r, a in rows:
         assert d.channel_kind == "xsr" and a in ("linear", "analog"), (d.name, a)
@@ -176,6 +184,36 @@ def test_100g_rows(held):
         factor = max(r, 1.0 / r)
         bound = HELD_OUT_GOAL if d.name in HELD_OUT_100G_WITHIN_GOAL else HELD_OUT_100G_GUARD
         assert factor <= bound, (d.name, r)
+
+
+def test_row_outside_the_model_families(held):
+    """B. Ye et al.'s 28 nm 112G transceiver equalises with an analog 4-tap RX FFE and no DFE
+    (abstract). The model's analog family cannot build a DFE at 28 nm / 56 GBd and its CTLE
+    alone does not close 20.8 dB, so the model falls to the ADC-DSP family and over-predicts;
+    the row's note says so. Guarded, labelled: a test that the reason stays the stated one."""
+    for name, measured in OUTSIDE_THE_MODEL_FAMILIES.items():
+        d, r, a = next((d, r, a) for d, r, a in zip(held.designs, held.ratio, held.architecture,
+                                                     strict=True) if d.name == name)
+        assert d.confidence in holdout.GOAL_CONFIDENCE and a == "dsp", (name, a)
+        assert not d.receiver_family_modelled, name  # so it is out of the study's spread
+        b = holdout.price(d, DEFAULT_COEFFICIENTS)
+        assert b.family_pj_per_bit["analog"] is None and b.family_pj_per_bit["linear"] is None
+        assert "cannot settle" in b.reasons["analog"], b.reasons["analog"]
+        assert "no analog-FFE receiver family" in d.note
+        assert math.isclose(r, measured, rel_tol=OUTSIDE_FAMILY_REL_GUARD), (name, r)
+
+
+#: the 56G-class analog receiver checked against the 1.5x criterion (its published 1.41 pJ/b is
+#: the reference; measured 0.70x at the assumed BER 1e-4, 0.80x at 1e-6)
+HELD_OUT_56G_WITHIN_GOAL = ("B. Dehlaghi et al., 7 nm 56G analog receiver",)
+
+
+def test_56g_analog_receiver(held):
+    for name in HELD_OUT_56G_WITHIN_GOAL:
+        d, r, a = next((d, r, a) for d, r, a in zip(held.designs, held.ratio, held.architecture,
+                                                     strict=True) if d.name == name)
+        assert d.scope == "rx" and a == "analog", (name, a)
+        assert np.isfinite(r) and max(r, 1.0 / r) <= HELD_OUT_GOAL, (name, r)
 
 
 def test_held_out_channel_kind_reaches_the_model(held):
@@ -199,7 +237,8 @@ def _class_56g(held):
 def test_56g_rows_guarded(held):
     """The 56G rows close, in the family their titles state (ADC/DAC-based: "dsp"; "auto" would
     pick the analog family at 28 GBd), within the regression guard HELD_OUT_56G_GUARD."""
-    rows = _class_56g(held)
+    adc_dsp = {n for ns in holdout.SPREAD_56G.values() for n in ns}
+    rows = [row for row in _class_56g(held) if row[0].name in adc_dsp]
     assert len(rows) == 3
     for d, _, r, a in rows:
         assert d.architecture == "dsp" and a == d.architecture, (d.name, a)

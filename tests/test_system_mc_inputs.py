@@ -198,20 +198,55 @@ def test_serdes_spread_counts_leave_one_out_and_held_out(monkeypatch):
 
     held = holdout.predict_held_out()
     r = [x for d, x in zip(held.designs, held.ratio, strict=True)
-         if d.confidence in holdout.GOAL_CONFIDENCE]
+         if d.confidence in holdout.GOAL_CONFIDENCE and d.receiver_family_modelled]
+    outside = [(d.name, x) for d, x in zip(held.designs, held.ratio, strict=True)
+               if d.confidence in holdout.GOAL_CONFIDENCE and not d.receiver_family_modelled]
     logs = np.concatenate([np.asarray(_calibrated.LOO_LOG_RATIO, dtype=float), np.log(r)])
     sigma, src = uncertainty.serdes_log_sd()
     assert sigma == pytest.approx(float(np.sqrt(np.mean(logs ** 2))), rel=1e-12)
     assert "leave-one-out" in src and "held-out" in src
     assert logs.size == 16 + len(r) and f"{len(r)} held-out" in src
+    # rows whose receiver family the model does not have are named, with σ including them
+    assert outside, "expected the B. Ye analog-FFE row outside the model's families"
+    with_them = np.concatenate([logs, np.log([x for _, x in outside])])
+    assert all(n in src for n, _ in outside)
+    assert f"σ = {float(np.sqrt(np.mean(with_them ** 2))):.3f} with them" in src
     # a held-out row without a ratio (the model does not close it) is left out, and said so
     nan_first = dataclasses.replace(held, ratio=np.concatenate([[np.nan], held.ratio[1:]]))
     monkeypatch.setattr(holdout, "predict_held_out", lambda: nan_first)
-    uncertainty._held_out_ratios.cache_clear()  # the held-out ratios are cached per process
+    uncertainty._held_out_hm.cache_clear()  # the held-out ratios are cached per process
     try:
         sigma2, src2 = uncertainty.serdes_log_sd()
     finally:
-        uncertainty._held_out_ratios.cache_clear()
+        uncertainty._held_out_hm.cache_clear()
     assert np.isfinite(sigma2) and "does not close" in src2
     assert sigma2 == pytest.approx(float(np.sqrt(np.mean(np.delete(logs, logs.size - len(r)) ** 2))),
                                    rel=1e-12)
+
+
+def test_typed_spread_figures_are_current():
+    """Regression guard for prose (README and docs/energy-model.md): every typed σ of the
+    host-SerDes spread, the leave-one-out spread and the held-out 200G bias is the value the
+    shipped model gives (these figures went stale once: σ was typed 0.45 / 0.446 while the model
+    gave 0.431)."""
+    import re
+    from pathlib import Path
+
+    from sikernel.power import calibration
+    from sikernel.system import uncertainty
+
+    root = Path(__file__).resolve().parents[1]
+    text = {f: (root / f).read_text() for f in ("README.md", "docs/energy-model.md")}
+    sigma, src = uncertainty.serdes_log_sd()
+    with_them = re.search(r"σ = (0\.\d{3}) with them", src)
+    allowed = {f"{sigma:.3f}"} | ({with_them.group(1)} if with_them else set())
+    typed = [(f, m.group(1)) for f, t in text.items() for m in re.finditer(r"σ = (0\.\d{3})", t)]
+    assert len(typed) >= 4
+    assert all(v in allowed for _, v in typed), (typed, allowed)
+    doc = text["docs/energy-model.md"]
+    loo = [m.group(1) for m in re.finditer(r"residual_log_sd\(\)` = (0\.\d{3})", doc)]
+    assert loo == [f"{calibration.residual_log_sd():.3f}"]
+    bias = [m.group(1) for m in re.finditer(r"×(\d\.\d\d) in the shipped model", doc)]
+    assert bias == [f"{uncertainty.serdes_held_out_bias()[0]:.2f}"]
+    lo, hi = np.exp(-uncertainty.Z90 * sigma), np.exp(uncertainty.Z90 * sigma)
+    assert f"p10…p90 ≈ ×{lo:.2f}…×{hi:.2f}" in doc

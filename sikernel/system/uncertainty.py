@@ -34,8 +34,8 @@ Z90 = 1.2815515655446004
 
 
 @functools.lru_cache(maxsize=1)
-def _held_out_ratios() -> tuple[tuple[str, ...], tuple[str, ...], np.ndarray]:
-    """Names, rate classes and predicted/published ratios of the H/M held-out designs (shipped model).
+def _held_out_hm() -> tuple[tuple[Any, ...], np.ndarray]:
+    """The H/M held-out designs and their predicted/published ratios (shipped model).
 
     Cached: the held-out predictions depend only on the shipped coefficients (one solve per design).
     """
@@ -43,11 +43,19 @@ def _held_out_ratios() -> tuple[tuple[str, ...], tuple[str, ...], np.ndarray]:
 
     held = holdout.predict_held_out()
     goal = [i for i, d in enumerate(held.designs) if d.confidence in holdout.GOAL_CONFIDENCE]
-    names = tuple(held.designs[i].name for i in goal)
-    classes = tuple(held.designs[i].rate_class for i in goal)
     ratio = np.asarray(held.ratio, dtype=float)[goal]
     ratio.setflags(write=False)
-    return names, classes, ratio
+    return tuple(held.designs[i] for i in goal), ratio
+
+
+def _held_out_ratios(modelled: bool = True) -> tuple[tuple[str, ...], tuple[str, ...], np.ndarray]:
+    """Names, rate classes and predicted/published ratios of the H/M held-out designs whose
+    receiver family the model has (``modelled=False``: of those whose family it does not have,
+    :attr:`sikernel.power.holdout.HeldOutDesign.receiver_family_modelled`)."""
+    designs, ratio = _held_out_hm()
+    keep = [i for i, d in enumerate(designs) if d.receiver_family_modelled == modelled]
+    return (tuple(designs[i].name for i in keep), tuple(designs[i].rate_class for i in keep),
+            ratio[keep])
 
 
 def serdes_log_sd() -> tuple[float, str]:
@@ -59,7 +67,10 @@ def serdes_log_sd() -> tuple[float, str]:
     confidence H/M (:func:`sikernel.power.holdout.predict_held_out`, never fitted).  Both sets
     count: the leave-one-out ratios alone (σ ≈ 0.21 in the shipped fit) would hide that the held-out
     200G DSP transceivers are over-predicted 1.3-2.7×.  A held-out row the model does not close has
-    no ratio and is left out of σ (named in ``source``).  The band it gives is symmetric in log
+    no ratio and is left out of σ (named in ``source``); so is a held-out row whose published
+    receiver is a family the model does not have (``HeldOutDesign.receiver_family_modelled``: the
+    model prices it in another family, and the study never prices that family), named in
+    ``source`` with the σ that counting it would give.  The band it gives is symmetric in log
     space; the held-out 200G misses are one-sided (over-predictions), which a symmetric band does not
     capture (docs/energy-model.md, section 6.5).
 
@@ -82,6 +93,13 @@ def serdes_log_sd() -> tuple[float, str]:
            "(holdout.predict_held_out, confidence H/M)")
     if not closed.all():
         src += f"; {int((~closed).sum())} held-out design(s) the model does not close left out"
+    out_names, _, out_r = _held_out_ratios(modelled=False)
+    out_closed = np.isfinite(out_r)
+    if out_closed.any():
+        with_them = np.concatenate([log_r, np.log(out_r[out_closed])])
+        src += (f"; left out: {int(out_closed.sum())} held-out design(s) whose receiver family the "
+                f"model does not have ({', '.join(np.asarray(out_names)[out_closed])}; "
+                f"σ = {float(np.sqrt(np.mean(with_them * with_them))):.3f} with them)")
     return sigma, src
 
 
