@@ -411,3 +411,32 @@ def test_dickson_uses_its_published_operating_point():
     assert e_pub > 1.5 * e_nom
 
 
+
+
+def test_readme_held_out_figures_are_current(held):
+    """Regression guard for prose: the held-out and 56G ratios the README's limits section types
+    are the shipped model's (rounded as typed; whitespace of the wrapped lines normalised)."""
+    import re
+    from pathlib import Path
+
+    readme = re.sub(r"\s+", " ", (Path(__file__).resolve().parents[1] / "README.md").read_text())
+    r = {d.name.split(" et al")[0].split()[-1]: x
+         for d, x in zip(held.designs, held.ratio, strict=True) if d.rate_class != "56G"}
+    r56 = {d.name: x for d, x in zip(held.designs, held.ratio, strict=True) if d.rate_class == "56G"}
+    sp = holdout.spread_56g(held)
+    pisati, pfaff = (q / p for p, q in zip(sp.published_pj_per_bit, sp.predicted_pj_per_bit,
+                                           strict=True))
+    phrases = [
+        f"Pfaff (ISSCC 2024, 3 nm, 224G, 40 dB) {r['Pfaff']:.2f}×",
+        f"(Chong, VLSI 2026, RX only, loss assumed 40 dB) {r['Chong']:.2f}×",
+        f"Mostafa (ISSCC 2025, 5 nm, 212.5G, > 46 dB) {r['Mostafa']:.2f}×",
+        f"Gambhir (VLSI 2026, 3 nm, 212.5G, 55 dB) {r['Gambhir']:.2f}×",
+        f"an Intel 10 nm 224G DAC TX {r['Kim']:.2f}×",
+        f"3 nm (Chowdhury, VLSI 2024) {r['Chowdhury']:.2f}×",
+        f"28 nm (Lin, ISSCC 2024) {r['Lin']:.2f}×",
+        f"(Dehlaghi, ISSCC 2019) {r56['B. Dehlaghi et al., 7 nm 56G analog receiver']:.2f}×",
+        f"(B. Ye 2022), a family the model does not have, {r['Ye']:.1f}×",
+        f"(model: {pisati:.2f}× and {pfaff:.2f}×)",
+    ]
+    missing = [p for p in phrases if p not in readme]
+    assert not missing, missing
