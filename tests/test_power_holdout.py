@@ -438,5 +438,17 @@ def test_readme_held_out_figures_are_current(held):
         f"(B. Ye 2022), a family the model does not have, {r['Ye']:.1f}×",
         f"(model: {pisati:.2f}× and {pfaff:.2f}×)",
     ]
+    # the leave-one-out miss, the fitted node exponent and the rows priced without their datapath
+    from sikernel.power import _calibrated
+    from sikernel.power.datapath_checks import without_dsp_datapath
+
+    loo = dict(zip(_calibrated.LOO_NAMES, _calibrated.LOO_LOG_RATIO, strict=True))
+    nd = {x["name"].split(" et al")[0].split()[-1]: x["ratio_without_datapath"]
+          for x in without_dsp_datapath()}
+    phrases += [
+        f"Singh's 35 dB analog link at {math.exp(loo['Singh (Broadcom) analog']):.2f}×",
+        f"(γ = {DEFAULT_COEFFICIENTS.node_energy_exponent:.2f} on CPP·V_dd²",
+        f"(Mostafa, Gambhir) are {nd['Mostafa']:.2f}× and {nd['Gambhir']:.2f}×",
+    ]
     missing = [p for p in phrases if p not in readme]
     assert not missing, missing
