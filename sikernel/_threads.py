@@ -11,8 +11,9 @@ here, one per thread count, created on first use and reused.
 Rules that keep a shared pool safe:
 
 * **fork**: a pool's threads do not survive ``os.fork`` (dask's and multiprocessing's
-  fork start method), and an executor that believes it has them would hang; the pools are
-  keyed by process id and the child starts with none.
+  fork start method), and an executor that believes it has them would hang; a forked child
+  starts with no pool and a fresh lock (``os.register_at_fork``), and the pools are keyed by
+  process id as well.
 * **nesting**: a job that itself maps on the pool would wait for workers that are all
   waiting; a call from one of the pool's own threads runs its jobs in order instead.
 * **results**: every job writes its own outputs, so the result is the same whatever the
@@ -34,6 +35,18 @@ _WORKER = threading.local()
 
 def _mark_worker() -> None:
     _WORKER.in_pool = True
+
+
+def _reset_after_fork() -> None:
+    """In a forked child: a fresh lock (a parent thread may have held the old one at the fork)
+    and no pools (their threads stayed in the parent)."""
+    global _LOCK
+    _LOCK = threading.Lock()
+    _POOLS.clear()
+
+
+if hasattr(os, "register_at_fork"):  # POSIX
+    os.register_at_fork(after_in_child=_reset_after_fork)
 
 
 def _pool(n_threads: int) -> ThreadPoolExecutor:

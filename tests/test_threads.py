@@ -84,6 +84,8 @@ def _child(q) -> None:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="fork start method: POSIX only")
+# Python >= 3.12 warns on fork() of a process with threads, which is the case this test is about
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
 def test_a_forked_child_gets_a_working_pool():
     """The parent's pool exists before the fork; the child must not wait on its threads."""
     _threads.map_on_threads(_fill(np.empty(4)), range(4), 2)

@@ -65,8 +65,8 @@ def serdes_log_sd() -> tuple[float, str]:
     fitted on when it predicted them: the leave-one-out predictions of the calibration designs
     (:func:`sikernel.power.calibration.residual_log_sd`, per design) and the held-out designs of
     confidence H/M (:func:`sikernel.power.holdout.predict_held_out`, never fitted).  Both sets
-    count: the leave-one-out ratios alone (σ ≈ 0.21 in the shipped fit) would hide that the held-out
-    200G DSP transceivers are over-predicted 1.3-2.7×.  A held-out row the model does not close has
+    count: the leave-one-out ratios alone (σ ≈ 0.24 in the shipped fit) would hide that the held-out
+    200G DSP transceivers are over-predicted 2.3-3.7×.  A held-out row the model does not close has
     no ratio and is left out of σ (named in ``source``); so is a held-out row whose published
     receiver is a family the model does not have (``HeldOutDesign.receiver_family_modelled``: the
     model prices it in another family, and the study never prices that family), named in
