@@ -12,8 +12,7 @@ Rules that keep a shared pool safe:
 
 * **fork**: a pool's threads do not survive ``os.fork`` (dask's and multiprocessing's
   fork start method), and an executor that believes it has them would hang; a forked child
-  starts with no pool and a fresh lock (``os.register_at_fork``), and the pools are keyed by
-  process id as well.
+  starts with no pool and a fresh lock (``os.register_at_fork``).
 * **nesting**: a job that itself maps on the pool would wait for workers that are all
   waiting; a call from one of the pool's own threads runs its jobs in order instead.
 * **results**: every job writes its own outputs, so the result is the same whatever the
@@ -29,7 +28,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 
 _LOCK = threading.Lock()
-_POOLS: dict[tuple[int, int], ThreadPoolExecutor] = {}
+_POOLS: dict[int, ThreadPoolExecutor] = {}
 _WORKER = threading.local()
 
 
@@ -51,15 +50,12 @@ if hasattr(os, "register_at_fork"):  # POSIX
 
 def _pool(n_threads: int) -> ThreadPoolExecutor:
     """The shared pool of ``n_threads`` threads of this process."""
-    key = (os.getpid(), n_threads)
     with _LOCK:
-        pool = _POOLS.get(key)
+        pool = _POOLS.get(n_threads)
         if pool is None:
-            for k in [k for k in _POOLS if k[0] != key[0]]:
-                del _POOLS[k]  # a forked child's copies: their threads are not in this process
             pool = ThreadPoolExecutor(max_workers=n_threads, thread_name_prefix="sikernel-kernel",
                                       initializer=_mark_worker)
-            _POOLS[key] = pool
+            _POOLS[n_threads] = pool
         return pool
 
 

@@ -4,7 +4,6 @@ loop, one pool reused, no deadlock when a job maps again, a working pool after `
 from __future__ import annotations
 
 import multiprocessing
-import os
 import sys
 import threading
 
@@ -48,10 +47,10 @@ def test_results_equal_a_loop(n_threads):
 def test_one_pool_per_thread_count_is_reused():
     out = np.empty(4)
     _threads.map_on_threads(_fill(out), range(4), 2)
-    pool = _threads._POOLS[(os.getpid(), 2)]
+    pool = _threads._POOLS[2]
     names = set()
     _threads.map_on_threads(lambda i: names.add(threading.current_thread().name), range(64), 2)
-    assert _threads._POOLS[(os.getpid(), 2)] is pool
+    assert _threads._POOLS[2] is pool
     assert names and all(n.startswith("sikernel-kernel") for n in names)
 
 
