@@ -95,7 +95,7 @@ KINDS: tuple[str, ...] = ("host", "xsr")
 #: first ``sikernel study``: ≈ 50 s each on 2 cores; ``tests/test_power.py`` checks both lists)
 PACKAGED: tuple[tuple, ...] = ((53.125e9, 4), (106.25e9, 4), (56.5e9, 4), (56e9, 4), (58e9, 4),
                                (12e9, 2), (112e9, 4), (106e9, 4), (100e9, 4), (72e9, 8),
-                               (224e9 / math.log2(6.0), 6), (28e9, 4), (53.125e9, 4, "xsr"),
+                               (224e9 / math.log2(6.0), 6), (28e9, 4), (28.125e9, 4), (53.125e9, 4, "xsr"),
                                (56.5e9, 4, "xsr"), (106.25e9, 4, "xsr"), (112e9, 4, "xsr"),
                                (106e9, 4, "xsr"), (100e9, 4, "xsr"), (56e9, 4, "xsr"),
                                (53.125e9, 4, "host", "ca"), (53.125e9, 4, "xsr", "ca"),
