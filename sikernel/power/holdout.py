@@ -264,8 +264,11 @@ HELD_OUT: tuple[HeldOutDesign, ...] = (
         "analog family (CTLE + DFE) cannot build a DFE at 28 nm / 56 GBd (the loop does not settle) "
         "and its CTLE alone does not close 20.8 dB, so it prices the row as an ADC-DSP receiver "
         "(auto -> dsp): the ratio measures that missing family, not the spread of the families "
-        "the model has. PAM4 (56 GBd); BER 1e-4 assumed (FEC implied by the abstract; 802.3ck's "
-        "COM DER0); host channel of its loss (medium reach: packages + board)",
+        "the model has, and the channel assumption (on this host channel an MMSE 4-tap FFE "
+        "without DFE still leaves too much ISI; on the bare line it would close: docs). PAM4 "
+        "(56 GBd); BER 1e-4 assumed (FEC implied by the abstract; 802.3ck's COM DER0); host "
+        "channel of its loss (medium reach: packages + board; whether the 20.8 dB includes "
+        "packages is not in the abstract)",
         target_ber=1e-4, rate_class="100G", receiver_family_modelled=False),
     # --- 56G class: two 7 nm ADC-DSP transceivers (not held to the 200G goal; docs
     # "Two 7 nm 56G ADC-DSP transceivers: the design-to-design spread") ---
