@@ -82,7 +82,6 @@ TAILS: dict[str, dict[str, dict[str, str]]] = {"com": COM_TAIL, "study": STUDY_T
 
 _started: set[str] = set()
 _children: dict[str, subprocess.Popen] = {}
-_exit_hook = False
 
 
 def _enabled() -> bool:
@@ -142,10 +141,8 @@ def _start(tail: str) -> bool:
             env=env)
     except OSError:  # no usable interpreter (embedded Python): compile in-process as before
         return False
-    global _exit_hook
-    if not _exit_hook:  # one hook for every child of this process
+    if len(_children) == 1:  # the first child of this process: one hook serves every child
         atexit.register(_let_child_outlive)
-        _exit_hook = True
     return True
 
 

@@ -106,3 +106,24 @@ def test_exit_while_the_child_compiles_prints_no_resource_warning():
 
     assert "is still running" in stderr("keep")
     assert "is still running" not in stderr("detach")
+
+
+def test_the_first_child_registers_the_exit_hook_once(monkeypatch, tmp_path):
+    """Starting the COM and the study tails registers :func:`_let_child_outlive` once, with the
+    first child (the hook walks every child); a start that launches no child registers nothing."""
+    import atexit
+    import types
+
+    import sikernel._compile_ahead as ca
+
+    hooks = []
+    monkeypatch.setattr(ca, "_children", {})
+    monkeypatch.setattr(ca, "_started", set())
+    monkeypatch.setattr(ca, "_enabled", lambda: True)
+    cache = types.SimpleNamespace(_cache_file=types.SimpleNamespace(_index_path=str(tmp_path / "none")))
+    monkeypatch.setattr(ca, "_last_kernel", lambda tail: types.SimpleNamespace(_cache=cache))
+    monkeypatch.setattr(ca.subprocess, "Popen", lambda *a, **k: types.SimpleNamespace(poll=lambda: 0))
+    monkeypatch.setattr(atexit, "register", hooks.append)
+    assert ca.start_com_tail() is True and hooks == [ca._let_child_outlive]
+    assert ca.start_study_tail() is True and hooks == [ca._let_child_outlive]
+    assert ca.start_com_tail() is False and len(ca._children) == 2 and len(hooks) == 1
