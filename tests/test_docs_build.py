@@ -36,7 +36,8 @@ def test_site_builds_with_warnings_as_errors(site):
 @pytest.mark.slow
 def test_every_page_is_there(site):
     for page in ("index", "guide/install", "guide/cpo", "guide/channels", "guide/com", "guide/eye",
-                 "guide/energy", "guide/sweeps", "energy-model", "models", "hdf5-schema", "validation",
+                 "guide/energy", "guide/sweeps", "energy-model", "energy-model-log", "models", "hdf5-schema",
+                 "validation",
                  "api/index", "api/packages/sikernel.system", "api/packages/sikernel.eye",
                  "gallery/index", *(f"gallery/{n}" for n in GALLERY)):
         assert (site.html / f"{page}.html").is_file(), page

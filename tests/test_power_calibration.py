@@ -3,9 +3,9 @@
 * the bounded fit stays inside the documented coefficient ranges and the shipped defaults are
   the fit, the lowest cost found also from the independent start;
 * leave-one-out: every published design refitted without it and predicted; the ratios are
-  held to issue 11's 1.5x goal, which the model meets since the fitted node exponent (see
-  docs/energy-model.md, "Calibration and leave-one-out"; the held-out 200G DSP transceivers,
-  tests/test_power_holdout.py, do not meet it);
+  held to issue 11's 1.5x goal, which the model misses by one design (Singh's, 0.62x; strict
+  xfail) since the CTLE's low-frequency stage (see docs/energy-model.md, "The gap to the 1.5x
+  goal"; the held-out 200G DSP transceivers, tests/test_power_holdout.py, do not meet it either);
 * the generated constants (``sikernel/power/_calibrated.py``) and the tables in
   ``docs/energy-model.md`` equal a fresh computation (regression guards of the generated files);
 * the ADC block against published ADCs: ``tests/test_power_adc_survey.py`` (independent of the
@@ -163,6 +163,55 @@ def test_docs_tables_are_current(fit, loo):
     for line in text.splitlines():
         if line.startswith(("| ", "Leave-one-out:")) and not line.startswith("|---"):
             assert line in doc, line
+
+
+def test_fit_state_figures_are_current():
+    """Regression guard for prose (docs/energy-model.md, "Where the shipped fit sits"): the typed
+    left-out ratios of the designs nearest the edge, the coefficients at a bound and the spread of
+    the free ones are those of the shipped ``_calibrated.py`` (figures of this kind went stale once:
+    the page said "16 of 16" and quoted log-variances of two fits before)."""
+    from sikernel.power import _calibrated
+
+    doc = " ".join((Path(__file__).resolve().parents[1] / "docs" / "energy-model.md").read_text().split())
+    start = doc.index("**Where the shipped fit sits**")
+    sec = doc[start:doc.index("**Levers measured against the 200G gap.**", start)]
+    ratio = {n: math.exp(r) for n, r in zip(_calibrated.LOO_NAMES, _calibrated.LOO_LOG_RATIO, strict=True)}
+    typed = {"IBM source-synchronous, 0.75 in": "IBM 32 nm 0.75 in {}×", "Ali ADC-DSP": "Ali {}×",
+             "Gangasani (IBM) XSR chiplet": "Gangasani {}×",
+             "Singh (Broadcom) analog": "Singh {}× (the miss)",
+             "Park switch SerDes ADC-DSP": "Park {}×", "Z. Wang (Berkeley) TX": "Z. Wang {}×",
+             "Toprak-Deniz (IBM) TX": "Toprak-Deniz {}×",
+             "J. Q. Wang (Marvell) optical DSP": "212 Gb/s) is predicted at {}× when left out",
+             "Cusmai DAC TX, PAM4": "DAC transmitter at {}× (PAM4)", "Cusmai DAC TX, PAM6": "{}× (PAM6)"}
+    for name, text in typed.items():
+        assert text.format(f"{ratio[name]:.2f}") in sec, (name, ratio[name])
+    # the designs named as nearest the edge are the extremes of the leave-one-out ratios
+    above = sorted(ratio.values(), reverse=True)[:3]
+    below = sorted(ratio.values())[:4]
+    assert [round(v, 2) for v in above] == [round(ratio[n], 2) for n in
+                                           ("IBM source-synchronous, 0.75 in", "Ali ADC-DSP",
+                                            "Gangasani (IBM) XSR chiplet")]
+    assert [round(v, 2) for v in below] == [round(ratio[n], 2) for n in
+                                           ("Singh (Broadcom) analog", "Park switch SerDes ADC-DSP",
+                                            "Z. Wang (Berkeley) TX", "Toprak-Deniz (IBM) TX")]
+    # coefficients at a bound: exactly the two named, at the bound named
+    lo, hi = (np.exp(b) for b in cal._bounds())
+    value = np.array([getattr(DEFAULT_COEFFICIENTS, n) for n in _calibrated.FITTED_ORDER])
+    assert tuple(_calibrated.FITTED_ORDER) == tuple(FITTED)   # the order of cal._bounds()
+    names = _calibrated.FITTED_ORDER
+    at_lo = {n for n, v, b in zip(names, value, lo, strict=True) if math.isclose(v, b, rel_tol=1e-3)}
+    at_hi = {n for n, v, b in zip(names, value, hi, strict=True) if math.isclose(v, b, rel_tol=1e-3)}
+    assert (at_lo, at_hi) == ({"e_fixed_j_per_bit"}, {"c_tx_out_f"})
+    assert f"floor ({DEFAULT_COEFFICIENTS.e_fixed_j_per_bit * 1e15:.0f} fJ/b)" in sec
+    assert f"TX pad bound (≈ {DEFAULT_COEFFICIENTS.c_tx_out_f * 1e15:.0f} fF" in sec
+    cov = np.asarray(_calibrated.LOG_COVARIANCE)
+    k = {n: i for i, n in enumerate(_calibrated.FITTED_ORDER)}
+    for n in ("e_fixed_j_per_bit", "c_tx_out_f"):
+        assert cov[k[n], k[n]] == 0.0          # no Gauss-Newton variance at a bound
+    for n in ("c_afe_f", "e_cdr_j_per_symbol", "e_fa_j", "e_tx_ser_j", "node_energy_exponent"):
+        assert f"×/÷ {math.exp(math.sqrt(cov[k[n], k[n]])):.2f} for `{n}`" in sec, n
+    i, j = k["c_afe_f"], k["e_cdr_j_per_symbol"]
+    assert f"correlated {cov[i, j] / math.sqrt(cov[i, i] * cov[j, j]):.2f}".replace("-", "−") in sec
 
 
 def test_adc_fom_law_form_with_a_finite_corner_and_node_order():
