@@ -118,6 +118,25 @@ def test_dsp_datapath_check():
     for line in datapath_checks.rows_markdown(rows, datapath_checks.DSP_DATAPATH_COLUMNS).splitlines():
         if not line.startswith("|---"):
             assert line in doc, line   # regression guard: the docs table is the generator's output
+    # regression guard for prose: the figures README and docs type about this table are its own
+    root = Path(__file__).resolve().parents[1]
+    flat = {f: " ".join((root / f).read_text().split()) for f in ("README.md", "docs/energy-model.md")}
+    ratios = [r["ratio"] for r in rows]
+    span = f"{min(ratios):.1f}–{max(ratios):.1f}×"
+    at_30_6 = next(r["ratio"] for r in rows if r["macs_per_symbol"] == 30 and r["enob"] == 6)
+    from sikernel.power import blocks
+
+    node_rule = blocks.digital_scale(tech, DEFAULT_COEFFICIENTS) / blocks.digital_scale(
+        get_technology(7), DEFAULT_COEFFICIENTS)
+    for f, text in (("README.md", f"is {span} below the model's datapath law"),
+                    ("docs/energy-model.md", f"the model's datapath law is {span} above it"),
+                    ("docs/energy-model.md", f"**The model's datapath is {span} the published one** under "
+                                             f"every reading ({at_30_6:.2f}× at 30 MACs and ENOB 6)"),
+                    ("docs/energy-model.md", f"bracket the law: {span} above DGIST's"),
+                    ("docs/energy-model.md", f"fitted node rule (×{node_rule:.2f})"),
+                    ("docs/energy-model.md", f"{DEFAULT_COEFFICIENTS.e_fa_j * 1e15:.2f} fJ at 7 nm in the "
+                                             "shipped fit")):
+        assert text in flat[f], (f, text)
 
 
 #: the shipped model's RX DSP datapath of the 5 nm 112G calibration design over the DSP part of IBM's
@@ -164,6 +183,16 @@ def test_receiver_datapath_check():
     for line in datapath_checks.rows_markdown(rows, datapath_checks.RECEIVER_DATAPATH_COLUMNS).splitlines():
         if not line.startswith("|---"):
             assert line in doc, line   # regression guard: the docs table is the generator's output
+    # regression guard for prose: the ratio as README and docs type it
+    flat = {f: " ".join((Path(__file__).resolve().parents[1] / f).read_text().split())
+            for f in ("README.md", "docs/energy-model.md")}
+    for f, text in (("README.md", f"DMT receiver, measured) {1 / r['ratio']:.2f}× above it"),
+                    ("docs/energy-model.md", f"is {1 / r['ratio']:.2f}× *above* the model's"),
+                    ("docs/energy-model.md", f"calibration design (model {r['ratio']:.2f}×)"),
+                    ("docs/energy-model.md", f"**below** the published one ({r['ratio']:.2f}×)"),
+                    ("docs/energy-model.md", f"further below IBM's than {r['ratio']:.2f}×"),
+                    ("docs/energy-model.md", f"{r['ratio']:.2f}× of IBM's measured")):
+        assert text in flat[f], (f, text)
 
 
 #: the shipped model's MLSD law over IBM's measured 14 nm 4-PAM Viterbi detector, across the readings of

@@ -54,6 +54,18 @@ def test_asymptotic_gain_overstates_at_the_dfe_cap():
     assert si.mlsd_gain_db(si.DSP_DFE_BMAX) - _simulated_gain_db(si.DSP_DFE_BMAX) > 3 * MLSD_GAIN_TOL_DB
 
 
+def test_readme_credit_figure_is_current():
+    """Regression guard for prose: the credit the README types (b1 = 0.85, BER 1e-4, and the
+    asymptotic gain beside it) is the shipped law's, rounded as typed (it once said 1.3 dB, the
+    figure at SER 1e-4, i.e. BER 5e-5)."""
+    from pathlib import Path
+
+    readme = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text().split())
+    asymptotic = si.mlsd_gain_db(0.85)
+    credit = float(finite_ser_gain_db(asymptotic, 1e-4, 4))
+    assert f"≈ {credit:.1f} dB at b1 = 0.85 and BER 1e-4, not the asymptotic {asymptotic:.2f} dB" in readme
+
+
 def test_finite_gain_bounds():
     """0 without MLSD; between 0 and the asymptotic gain; rises towards it as the error ratio falls."""
     g_asym = si.mlsd_gain_db(0.85)
