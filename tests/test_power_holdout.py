@@ -322,6 +322,52 @@ def test_56g_spread_summary(held):
     assert math.isclose(sp.best_common_factor, float(np.exp(worst.min())), rel_tol=1e-4)
 
 
+def test_56g_prose_figures_are_current(held):
+    """Regression guard for prose (docs/energy-model.md, "Two 7 nm 56G ADC-DSP transceivers"): the
+    figures typed in its paragraphs are the shipped model's, rounded as typed (they went stale once,
+    a refit after they were written), and the guard constant the held-out intro names is the test's."""
+    import dataclasses
+    import re
+    from pathlib import Path
+
+    doc = re.sub(r"\s+", " ", (Path(__file__).resolve().parents[1] / "docs" / "energy-model.md").read_text())
+    sp = holdout.spread_56g(held)
+    r = {d.name: x for d, x in zip(held.designs, held.ratio, strict=True)}
+    pisati = next(d for d in holdout.HELD_OUT if d.name.startswith("M. Pisati"))
+    pfaff_rx = next(d for d in holdout.HELD_OUT if d.name == "D. Pfaff et al., 7 nm 56G transceiver: RX")
+    auto = [holdout.price(dataclasses.replace(d, architecture="auto"), DEFAULT_COEFFICIENTS)
+            for d in (pisati, pfaff_rx)]
+    assert [e.architecture for e in auto] == ["analog", "analog"]
+    by_ber = [holdout.price(dataclasses.replace(pisati, target_ber=b), DEFAULT_COEFFICIENTS).total_pj_per_bit
+              / pisati.energy_pj_per_bit for b in (2.4e-4, 1e-4, 1e-5, 1e-6)]
+    adc = {a["label"].split()[1]: a for a in holdout.adc_check_56g()}
+    pis_adc, pf_adc = adc["Pisati"], adc["Pfaff"]
+    phrases = [
+        f"{auto[0].total_pj_per_bit:.2f} pJ/b for Pisati "
+        f"({auto[0].total_pj_per_bit / pisati.energy_pj_per_bit:.2f}×)",
+        f"{auto[1].total_pj_per_bit:.2f} pJ/b for the Pfaff RX "
+        f"({auto[1].total_pj_per_bit / pfaff_rx.energy_pj_per_bit:.2f}×)",
+        f"two differences into {sp.predicted_spread:.2f}× in the same direction. The remaining factor of "
+        f"about {sp.published_spread / sp.predicted_spread:.1f} is design",
+        f"leave both designs {sp.best_common_factor:.2f}× off",
+        f"Pisati is at {r[pisati.name]:.2f}× and Pfaff's TX+RX at "
+        f"{sp.predicted_pj_per_bit[1] / sp.published_pj_per_bit[1]:.2f}× (TX row "
+        f"{r['D. Pfaff et al., 7 nm 56G transceiver: TX']:.2f}×, RX row {r[pfaff_rx.name]:.2f}×",
+        f"Pisati's ratio is {by_ber[0]:.2f}× at 802.3cd's BER of 2.4e-4, {by_ber[1]:.2f}× at 1e-4, "
+        f"{by_ber[2]:.2f}× at 1e-5 and {by_ber[3]:.2f}× at 1e-6",
+        f"moves the row by at most {max(by_ber) - min(by_ber):.2f}",
+        f"({pis_adc['own_enob']:.2f} and {pf_adc['own_enob']:.2f} b). That gives "
+        f"{pis_adc['own_w'] * 1e3:.1f} mW ({pis_adc['own_w'] / pis_adc['published_w']:.2f}× Pisati's",
+        f"{pf_adc['own_w'] * 1e3:.1f} mW ({pf_adc['own_w'] / pf_adc['published_w']:.2f}× of Pfaff's",
+        f"guarded at `HELD_OUT_L_GUARD` = {HELD_OUT_L_GUARD:g}×",
+    ]
+    missing = [p for p in phrases if p not in doc]
+    assert not missing, missing
+    # the prose's qualitative claims
+    assert max(max(x, 1 / x) for x in by_ber) <= HELD_OUT_GOAL          # "within 1.5× at every BER"
+    assert sp.best_common_factor < HELD_OUT_GOAL                         # "just inside 1.5×"
+
+
 def test_56g_adc_check():
     """The model's ADC block at each 56G ADC's survey point is the survey law (both ADCs are
     ``fit`` rows of that law: an in-sample check); the published FOMs of the two 7 nm ADCs differ
