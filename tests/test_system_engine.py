@@ -208,6 +208,52 @@ def test_ring_driver_strictly_increasing_in_its_cost_inputs():
 
 
 # -- external laser source -------------------------------------------------------------------
+def test_docs_ring_driver_figures_are_current():
+    """Regression guard for prose (docs/energy-model.md 6.4.1, its "Numbers" table and the 100G and
+    C_out sensitivity sentences): the typed figures are the shipped functions' at the generation's
+    point values and at the cost inputs' documented low / high ends (they went stale once, when a refit
+    moved the AFE load capacitance the pre-driver taper ends at)."""
+    import re
+    from pathlib import Path
+
+    doc = re.sub(r"\s+", " ", (Path(__file__).resolve().parents[1] / "docs" / "energy-model.md").read_text())
+    names = ("ring_c_f", "ring_driver_c_out_f", "ring_vpp_v", "ring_driver_headroom_v",
+             "linear_f3db_over_baud")
+    cells = {}
+    for gen_name in ("51.2T", "102.4T"):
+        g = generation(gen_name)
+        node = g.module_node_nm   # the engine electronics' node (5 / 3 nm)
+        a = assumptions(g)
+        x, vin = a["ring_driver_swing_fraction"].value, a["engine_input_vppd"]
+        pt = [a[n].value for n in names]
+        _, i_tail, _ = components.ring_output_stage(*pt[:4], pt[4] * g.baud, x, CO.bw_extension)
+        pre = float(components.ring_predriver_w(i_tail, x, vin.value, g.baud, node))
+        tot = float(components.ring_driver_w(*pt, x, vin.value, g.baud, node))
+        lo = float(components.ring_driver_w(*[a[n].low for n in names], x, vin.high, g.baud, node))
+        hi = float(components.ring_driver_w(*[a[n].high for n in names], x, vin.low, g.baud, node))
+        at_rule = float(components.ring_driver_w(pt[0], 209e-15, *pt[2:], x, vin.value, g.baud, node))
+        cells[gen_name] = dict(pre=pre, tot=tot, lo=lo, hi=hi, rule=at_rule, pj=tot / (2 * g.baud) * 1e12,
+                               rule_pj=at_rule / (2 * g.baud) * 1e12, bit_rate=2 * g.baud,
+                               hi120=float(components.ring_driver_w(a["ring_c_f"].high, 120e-15,
+                                                                    *[a[n].high for n in names[2:]], x,
+                                                                    vin.low, g.baud, node)))
+    c1, c2 = cells["51.2T"], cells["102.4T"]
+    phrases = [
+        f"| pre-driver (0 gain cells + taper) | {c1['pre'] * 1e3:.1f} mW | {c2['pre'] * 1e3:.1f} mW |",
+        f"| **driver per lane** | **{c1['tot'] * 1e3:.1f} mW = {c1['pj']:.2f} pJ/b** | "
+        f"**{c2['tot'] * 1e3:.1f} mW = {c2['pj']:.2f} pJ/b**",
+        f"| {c1['lo'] * 1e3:.0f} / {c1['hi'] * 1e3:.0f} mW | {c2['lo'] * 1e3:.0f} / {c2['hi'] * 1e3:.0f} mW "
+        f"({c2['lo'] / c2['bit_rate'] * 1e12:.2f} / {c2['hi'] / c2['bit_rate'] * 1e12:.1f} pJ/b; "
+        f"{c2['hi120'] * 1e3:.0f} mW with `C_out` ≤ 120 fF",
+        f"draw {c1['tot'] * 1e3:.0f} mW per lane",
+        f"| 60 fF (shipped point) | {c2['tot'] * 1e3:.1f} mW = {c2['pj']:.2f} pJ/b |",
+        f"| 209 fF (rule, self-consistent) | {c2['rule'] * 1e3:.1f} mW = {c2['rule_pj']:.2f} pJ/b |",
+        f"(1.44 pJ/b: {1.44 / c2['pj']:.2f}× and {1.44 / c2['rule_pj']:.2f}×)",
+    ]
+    missing = [p for p in phrases if p not in doc]
+    assert not missing, missing
+
+
 def test_els_by_hand():
     # 20 dBm = 100 mW over 4 lanes at WPE 0.15: 100 / (0.15 · 4) = 166.67 mW per lane; 14 dBm per lane
     assert math.isclose(float(components.els_laser_w(20.0, 4.0, 0.15)), 0.16667, rel_tol=RTOL_HAND)
