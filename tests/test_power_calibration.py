@@ -214,6 +214,17 @@ def test_fit_state_figures_are_current():
     assert f"correlated {cov[i, j] / math.sqrt(cov[i, i] * cov[j, j]):.2f}".replace("-", "−") in sec
 
 
+def test_typed_singh_operating_point_is_current():
+    """Regression guard for prose (docs section 1, "(B3)"): the launch swing and AFE stage count the
+    page quotes for the Singh-class 35 dB link are the shipped model's at Singh's point."""
+    import re
+
+    doc = re.sub(r"\s+", " ", (Path(__file__).resolve().parents[1] / "docs" / "energy-model.md").read_text())
+    p = next(q for q in cal.CALIBRATION_POINTS if q.name.startswith("Singh"))
+    s = cal.point_breakdown(p, DEFAULT_COEFFICIENTS).eq_settings
+    assert f"(Singh-class 35 dB: {s['launch_ppd_v']:.2f} V ppd, {s['afe_gain_stages']} stages;" in doc
+
+
 def test_adc_fom_law_form_with_a_finite_corner_and_node_order():
     """The form of the ADC law (docstring of ``blocks.adc_fom_j``), checked with an explicit
     finite corner (the shipped corner, 1e14 Hz, sits above the data and would make any rate

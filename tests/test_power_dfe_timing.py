@@ -161,3 +161,22 @@ def test_breakdown_names_its_tx_subset():
     e = energy_per_bit(loss_db=1.0, baud=12e9, modulation="nrz", node_nm=32, target_ber=1e-12,
                        clocking="forwarded")
     assert e.eq_settings["tx_ffe_subset"] == "off"
+
+
+def test_typed_loop_factors_are_current():
+    """Regression guard for prose: the loop factors the docs and the ``dfe_timing_factor`` docstring
+    quote (PAM4, t_FO4 6 ps at 7 nm) are the function's, rounded as typed (5 nm's was typed 5.1, from
+    a rounded delay scale, while the function gives 4.96)."""
+    import re
+    from pathlib import Path
+
+    f = {(n, b): blocks.dfe_timing_factor(4, b, get_technology(n), CO)
+         for n, b in ((5, 53.125e9), (3, 106.25e9), (5, 106.25e9), (7, 106.25e9))}
+    doc = re.sub(r"\s+", " ", (Path(__file__).resolve().parents[1] / "docs" / "energy-model.md").read_text())
+    docstring = re.sub(r"\s+", " ", blocks.dfe_timing_factor.__doc__)
+    a, b, c, d = f[5, 53.125e9], f[3, 106.25e9], f[5, 106.25e9], f[7, 106.25e9]
+    assert (f"F_1 = {a:.1f} at 53 GBd in 5 nm, {b:.1f} at 106 GBd in 3 nm, {c:.1f} in 5 nm, {d:.0f} in 7 nm"
+            in doc)
+    assert f"costs {b:.1f}× its slicer floor in 3 nm, {d:.0f}× in 7 nm" in doc
+    typed = f"53 GBd in 5 nm {a:.1f}×, at 106 GBd in 3 nm {b:.1f}×, in 5 nm {c:.1f}×, in 7 nm {d:.0f}×"
+    assert typed in docstring

@@ -657,7 +657,7 @@ def dfe_timing_factor(levels: int, baud: float, tech: Technology, co: EnergyCoef
     ``n t_FO4 f_baud ≥ m`` (``inf``).  No new constant: the same ``t_FO4``, node delay rule and
     ``m`` that price the serializer's last mux stage, which has the whole UI for one stage.
     Examples (``t_FO4`` 6 ps at 7 nm, ``m = 2``): PAM4 at 53 GBd in 5 nm 1.7×, at 106 GBd in
-    3 nm 3.3×, in 5 nm 5.1×, in 7 nm 22×; at 112 GBd in 12 nm the loop does not close.
+    3 nm 3.3×, in 5 nm 5.0×, in 7 nm 23×; at 112 GBd in 12 nm the loop does not close.
 
     Parameters
     ----------
