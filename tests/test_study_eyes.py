@@ -88,7 +88,7 @@ RECORDED = {
 
 
 #: node of each operating point (nm): 7 unless listed.  The 212.5 Gb/s CPO point is taken at
-#: 3 nm, its generation's node: at 7 nm a 106 GBd PAM4 analog DFE's one-UI loop costs 22x
+#: 3 nm, its generation's node: at 7 nm a 106 GBd PAM4 analog DFE's one-UI loop costs 23x
 #: (power.blocks.dfe_timing_factor) and the energy model picks the DSP receiver, whose eye
 #: has its own reference test above
 NODE_NM = {("cpo", 212.5): 3}

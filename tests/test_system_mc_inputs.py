@@ -77,7 +77,8 @@ def test_crosstalk_axis_is_the_energy_model_over_the_channel(models_200g, arch):
             want = _end_w(pm, end, _end_pj(pm, end, crosstalk=dataclasses.replace(pm.crosstalk,
                                                                                   scale=float(s))))
             assert got == pytest.approx(want, rel=RTOL_SAME_PATH), (arch, end.block, s)
-    # the linear 200G link pays for more crosstalk (its margin is what 1.75x exhausts)
+    # the linear 200G link pays for more crosstalk (its margin is what ≈ 1.6x exhausts: it closes at
+    # 1.55x and not at 1.6x, 5 December 2026)
     if arch == "lpo":
         w = [pm.blocks_w({**pm.point, "crosstalk_scale": s})["switch_serdes"] for s in (0.5, 1.0, 1.5)]
         assert w[0] < w[1] < w[2]

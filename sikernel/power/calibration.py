@@ -589,10 +589,11 @@ def coefficient_draws(n: int, seed: int = 0) -> np.ndarray:
     Log-normal around the calibrated values with the Gauss-Newton covariance of the fit
     (:attr:`CalibrationResult.log_covariance`, stored in :mod:`sikernel.power._calibrated`),
     clipped to the documented ranges (:data:`sikernel.power.coefficients.DOC`).  Columns in
-    the order of :data:`sikernel.power.coefficients.FITTED`.  A coefficient the data hardly
-    determine (``c_afe_f``, ``c_tx_out_f``, ``e_fixed_j_per_bit``: log standard deviations of 3-5
-    in the shipped fit against log ranges of 2.3-4.6) is mostly clipped, so its draws pile up at
-    the ends of its range: use the draws for sensitivity, and the out-of-sample spread
+    the order of :data:`sikernel.power.coefficients.FITTED`.  A coefficient at a bound of its
+    range in the fit has no Gauss-Newton variance and is drawn at that bound (in the shipped fit
+    ``e_fixed_j_per_bit`` at its floor and ``c_tx_out_f`` at the TX pad bound); one the data
+    hardly determine (``c_afe_f``, log standard deviation ≈ 1.0) spreads widely and is clipped
+    at its range: use the draws for sensitivity, and the out-of-sample spread
     (:func:`residual_log_sd`, :func:`sikernel.system.uncertainty.serdes_log_sd`) for the band of
     a host SerDes figure.
 
