@@ -24,9 +24,16 @@ REL_REFIT = 1e-9
 # two implementations of 93A-34 on the same pulses (kernel quadratic form vs naive loops)
 REL_SAME_FORMULA = 1e-9
 #: a crosstalk-driven change of a configuration's FOM-optimal front end may lower the energy by this
-#: much (measured with the CTLE's g_DC2 searched: 4.5e-5 between scales 1.75 and 2.0 on the 20 dB,
-#: 53 GBd channel, a different CTLE setting with less launch swing)
-REL_FOM_FLIP = 1e-3
+#: much: a regression guard of model output, not physics.  Measured 5 December 2026 on the 20 dB,
+#: 53 GBd synthetic channel at BER 1e-5: worst 0.85 % between scales 1.790 and 1.791 (the DFE goes
+#: 8 -> 12 taps and the launch 0.349 -> 0.267 V), 0.75 % on a 0.02 grid over 0 ... 2.  It was 1e-3
+#: (4.5e-5 between 1.75 and 2.0 seen then) until an audit found the 1.75 -> 1.80 step failing it: the
+#: derandomised 12-example search had not drawn it.
+REL_FOM_FLIP = 2e-2
+#: crosstalk steps at least this large always raise the energy on that channel (measured 5 December
+#: 2026 on the 0.02 grid over 0 ... 2: the least rise over a 0.5 step is 0.53 %, over 0.3 it is
+#: 0.18 %; the dips of REL_FOM_FLIP are local)
+XT_STEP_THAT_RISES = 0.5
 # consistency of the synthetic 2-aggressor model with the 15 measured aggressors, both through
 # sikernel's own COM (802.3ck KR preset, same thru): sigma_XT per package case within 1.5 dB,
 # COM within 0.3 dB.  Measured 2026-12-03: sigma_XT +0.95 dB (case 1, 0.704 vs 0.631 mV) and
@@ -149,16 +156,29 @@ def test_crosstalk_off_is_exactly_the_chain_without_it():
 
 
 @settings(max_examples=12)
-@given(s1=st.floats(0.0, 2.0), ds=st.floats(0.05, 1.0))
-def test_energy_increases_with_crosstalk_level(s1, ds):
+@given(s1=st.floats(0.0, 2.0), ds=st.floats(0.001, 1.0))
+def test_energy_dips_with_crosstalk_level_are_small(s1, ds):
     """On a 20 dB host channel at 53 GBd.  Not a theorem of the model: each configuration's
     equaliser is the FOM optimum (COM's rule), and a crosstalk-driven change of that optimum can
-    drop a TX FFE tap and its serializer streams or move the CTLE (53 GBd, 30 dB:
-    test_energy_can_fall_with_crosstalk_level).  The invariant that does hold is the next test's."""
+    drop a TX FFE tap and its serializer streams or move the CTLE and the DFE length (53 GBd, 30 dB:
+    test_energy_can_fall_with_crosstalk_level), so the energy may dip locally, by at most
+    REL_FOM_FLIP (a regression guard).  The invariant that does hold is
+    test_fom_of_every_configuration_falls_with_crosstalk_level."""
     ch = _synthetic_channel(20.0)
     e1 = energy_per_bit(channel=ch, baud=BAUD, target_ber=1e-5, crosstalk=s1)
     e2 = energy_per_bit(channel=ch, baud=BAUD, target_ber=1e-5, crosstalk=s1 + ds)
     assert e2.total_pj_per_bit > e1.total_pj_per_bit * (1.0 - REL_FOM_FLIP), (s1, ds)
+
+
+@settings(max_examples=8)
+@given(s1=st.floats(0.0, 1.0), ds=st.floats(XT_STEP_THAT_RISES, 1.0))
+def test_energy_increases_with_a_crosstalk_step(s1, ds):
+    """Beyond the local dips the energy rises with the crosstalk: every step of at least
+    XT_STEP_THAT_RISES on the same 20 dB channel costs energy (within the measured 0 ... 2 range)."""
+    ch = _synthetic_channel(20.0)
+    e1 = energy_per_bit(channel=ch, baud=BAUD, target_ber=1e-5, crosstalk=s1)
+    e2 = energy_per_bit(channel=ch, baud=BAUD, target_ber=1e-5, crosstalk=s1 + ds)
+    assert e2.total_pj_per_bit > e1.total_pj_per_bit, (s1, ds)
 
 
 def test_energy_can_fall_with_crosstalk_level():
