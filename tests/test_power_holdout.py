@@ -166,6 +166,15 @@ def test_held_out_markdown_in_docs(held):
 #: in 28 nm) and only guarded (model output, not a goal)
 HELD_OUT_100G_WITHIN_GOAL = ("A. Chowdhury et al., 3 nm 113G XSR SerDes",)
 HELD_OUT_100G_GUARD = 3.0
+#: the 100G-class transmitters (TX only, loss n/a -> 20 dB): the 14 nm IBM one within the 1.5x
+#: criterion (measured 0.81x, 5 December 2026); the two 28 nm ones over-predicted 4.6x (K. Wang, analog
+#: FFE) and 3.3x (Tsai, 7-bit DAC), by the model's 28 nm TX serializer (test below); guarded only
+#: (model output, not a goal): the guard is the measured worst with room for a refit
+HELD_OUT_100G_TX_WITHIN_GOAL = ("Z. Toprak-Deniz et al. (IBM), 14 nm 112G FFE TX",)
+HELD_OUT_100G_TX_GUARD = 6.0
+#: the share of the model's TX energy in its serializer at the 28 nm rows: measured 0.96 (K. Wang) and
+#: 0.91 (Tsai), 5 December 2026; the test asks for more than this
+SERIALIZER_SHARE_28NM_MIN = 0.85
 #: held-out rows whose published receiver is a family the model does not have (an analog RX FFE
 #: without DFE at 28 nm / 56 GBd: B. Ye et al. 2022, abstract): the model prices them in the
 #: nearest family that closes (dsp). name -> predicted / published measured with the shipped
@@ -178,7 +187,7 @@ OUTSIDE_FAMILY_REL_GUARD = 0.20
 
 def test_100g_rows(held):
     rows = [(d, r, a) for d, r, a in zip(held.designs, held.ratio, held.architecture, strict=True)
-            if d.rate_class == "100G" and d.receiver_family_modelled]
+            if d.rate_class == "100G" and d.receiver_family_modelled and d.scope != "tx"]
     assert {d.name for d, _, _ in rows} >= set(HELD_OUT_100G_WITHIN_GOAL) and len(rows) == 2
     for d, r, a in rows:
         assert d.channel_kind == "xsr" and a in ("linear", "analog"), (d.name, a)
@@ -186,6 +195,30 @@ def test_100g_rows(held):
         factor = max(r, 1.0 / r)
         bound = HELD_OUT_GOAL if d.name in HELD_OUT_100G_WITHIN_GOAL else HELD_OUT_100G_GUARD
         assert factor <= bound, (d.name, r)
+
+
+def test_100g_transmitters(held):
+    """The three 100G-class TX-only rows: priced against the model's TX blocks; the 14 nm one within
+    1.5x, the 28 nm ones only guarded.  Why the 28 nm rows miss (docs, "Three 100G-class
+    transmitters"): the model's 28 nm TX serializer alone exceeds each published TX total, and it is
+    nearly all of the model's TX energy -- the node rule and the serializer's rate law, fitted with one
+    28 nm design at 100 GBd (Z. Wang, calibration), price a 56 GBd 28 nm TX at about the same energy
+    per bit as that 100 GBd one, while the published 28 nm TX energies differ 5x between the rates."""
+    rows = [(d, p, r) for d, p, r in zip(held.designs, held.predicted_pj_per_bit, held.ratio, strict=True)
+            if d.rate_class == "100G" and d.scope == "tx"]
+    assert len(rows) == 3 and {d.name for d, _, _ in rows} >= set(HELD_OUT_100G_TX_WITHIN_GOAL)
+    for d, _, r in rows:
+        assert d.confidence in holdout.GOAL_CONFIDENCE and np.isfinite(r), d.name
+        bound = HELD_OUT_GOAL if d.name in HELD_OUT_100G_TX_WITHIN_GOAL else HELD_OUT_100G_TX_GUARD
+        assert max(r, 1.0 / r) <= bound, (d.name, r)
+    for d, p, r in rows:
+        if d.node_nm != 28:
+            continue
+        b = holdout.price(d, DEFAULT_COEFFICIENTS)
+        assert math.isclose(b.total_pj_per_bit, p, rel_tol=1e-12)
+        assert r > HELD_OUT_GOAL, (d.name, r)
+        assert b.blocks["tx_serializer"] > d.energy_pj_per_bit, (d.name, b.blocks)
+        assert b.blocks["tx_serializer"] / b.total_pj_per_bit > SERIALIZER_SHARE_28NM_MIN, (d.name, b.blocks)
 
 
 def test_row_outside_the_model_families(held):
@@ -484,6 +517,9 @@ def test_readme_held_out_figures_are_current(held):
         f"an Intel 10 nm 224G DAC TX {r['Kim']:.2f}×",
         f"3 nm (Chowdhury, VLSI 2024) {r['Chowdhury']:.2f}×",
         f"28 nm (Lin, ISSCC 2024) {r['Lin']:.2f}×",
+        f"14 nm (IBM, JSSC 2020) {r['Toprak-Deniz']:.2f}×",
+        f"an analog\nFFE TX (K. Wang, TCSI 2025) {r['Wang']:.2f}×".replace("\n", " "),
+        f"a DAC TX (Tsai, ISSCC 2026) {r['Tsai']:.2f}×",
         f"(Dehlaghi, ISSCC 2019) {r56['B. Dehlaghi et al., 7 nm 56G analog receiver']:.2f}×",
         f"(B. Ye 2022), a family the model does not have, {r['Ye']:.1f}×",
         f"(model: {pisati:.2f}× and {pfaff:.2f}×)",

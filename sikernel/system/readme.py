@@ -128,15 +128,20 @@ def answer_block(res: Any, figure: str) -> str:
 def _held_out_100g_text() -> str:
     """Why no held-out bias is applied at 100G/lane, with the 100G-class held-out ratios (generated)."""
     from ..power import holdout
+    from ..power.technology import get_technology
     from .uncertainty import _held_out_ratios
 
     names, classes, ratio = _held_out_ratios()
-    node = {d.name: d.node_nm for d in holdout.HELD_OUT}
-    rows = [(node[n], r) for n, c, r in zip(names, classes, ratio, strict=True) if c == "100G"]
-    held = ", ".join(f"×{r:.2f} ({nm:g} nm)" for nm, r in rows)
-    return ("no bias applied at 100G/lane: the held-out 100G-class XSR SerDes are predicted at "
-            f"{held}, and the leave-one-out predictions of the 100-120 Gb/s calibration designs are "
-            "not high on average")
+    by_name = {d.name: d for d in holdout.HELD_OUT}
+
+    def listed(scope_tx: bool) -> str:
+        return ", ".join(f"×{r:.2f} ({get_technology(by_name[n].node_nm).name.replace('nm', ' nm')})"
+                         for n, c, r in zip(names, classes, ratio, strict=True)
+                         if c == "100G" and (by_name[n].scope == "tx") == scope_tx)
+
+    return ("no bias applied at 100G/lane: the held-out 100G-class SerDes are predicted at "
+            f"{listed(False)}, the transmitters of that class at {listed(True)}, and the leave-one-out "
+            "predictions of the 100-120 Gb/s calibration designs are not high on average")
 
 
 def same_serdes_sensitivity(res: Any) -> list[tuple[str, float]]:
