@@ -19,7 +19,7 @@
 # SerDes must equalise.  This notebook walks the chain that `sikernel` models:
 #
 # 1. **geometry and materials** → channel S-parameters of each architecture
-#    (pluggable, linear pluggable LPO, near-packaged NPO, co-packaged CPO);
+#    (pluggable, LRO, linear pluggable LPO, near-packaged NPO with and without DSP, co-packaged CPO);
 # 2. **insertion loss at Nyquist** of each path;
 # 3. **energy per bit** of the SerDes that closes that loss (block by block), along
 #    path length;
@@ -65,8 +65,8 @@ print(f"lanes per switch: {study.LANES_PER_SWITCH}; lane rates (Gb/s): {study.RA
 # Each path is built as a cascade of 2-port sections (`sikernel.study.build_channel`)
 # at 53.125 GBd (106.25 Gb/s PAM4, the 51.2T generation).  The dots mark the loss at
 # Nyquist (26.56 GHz); the dashed line and the right axis are the IEEE 802.3 fitted
-# loss and its deviation (ILD) of the first channel.  LPO uses the pluggable's channel
-# (it differs in the module electronics), so those two curves coincide.
+# loss and its deviation (ILD) of the first channel.  LRO and LPO use the pluggable's channel
+# and NPO with DSP the NPO's (they differ in the module electronics), so those curves coincide.
 
 # %%
 baud = 53.125e9
@@ -78,7 +78,7 @@ plot.insertion_loss(chans, baud=baud, f_max_hz=60e9)
 # %% [markdown]
 # ## 3. Loss per length of the PCB materials
 #
-# The stripline's loss at Nyquist per metre, from A's physical model (conductor skin
+# The stripline's loss at Nyquist per metre, from the stripline's physical model (conductor skin
 # effect with roughness + causal Djordjevic-Sarkar dielectric): the slope that
 # turns extra centimetres into decibels.
 

@@ -366,3 +366,29 @@ def test_default_chunk_follows_the_slowest_stage_and_the_memory_limit():
     # and never more than the grid
     small = load_config({**base, "axes": {"length_m": [0.1, 0.2]}, "outputs": ["il_nyquist_db"]})
     assert choose_chunk(small, None) == 2
+
+
+def test_schema_doc_parameter_table_is_current():
+    """docs/hdf5-schema.md's parameter table (written by hand) has a row for every sweepable
+    parameter with its default, and its "one of:" lists are the accepted names (the COM preset list
+    once lacked 802.3ck-cr).  Aliases may be left out where the row says "(and aliases)"."""
+    import re
+    from pathlib import Path
+
+    from sikernel.sweep.config import PARAMS
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "hdf5-schema.md").read_text()
+    rows = {m.group(1): m.group(0) for m in re.finditer(r"^\| `(\w+)` \|.*\|$", doc, flags=re.M)}
+    for name, p in PARAMS.items():
+        assert name in rows, f"docs/hdf5-schema.md has no row for {name!r}"
+        assert f"| {p.default!r} |" in rows[name], (name, p.default, rows[name])
+        if p.kind != "name":
+            continue
+        listed = re.search(r"one of: ([^|]*?)( \(and aliases\))? \|$", rows[name])
+        assert listed is not None, rows[name]
+        names = tuple(s.strip() for s in listed.group(1).split(","))
+        accepted = tuple(p.names())
+        if listed.group(2):
+            assert set(names) <= set(accepted), (name, names, accepted)
+        else:
+            assert names == accepted, (name, names, accepted)
