@@ -42,6 +42,13 @@ def channel_path(name: str) -> Path:
     return p
 
 
+def repo_text(relpath: str, flat: bool = False) -> str:
+    """A text file of the repository (README, docs) as UTF-8; ``flat``: every whitespace run -- the
+    line breaks of wrapped prose -- a single space, for phrase checks of the docs' typed figures."""
+    text = (REPO / relpath).read_text(encoding="utf-8")
+    return " ".join(text.split()) if flat else text
+
+
 @pytest.fixture
 def rng() -> np.random.Generator:
     """A seeded generator: every random test is reproducible."""

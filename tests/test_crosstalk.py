@@ -14,7 +14,7 @@ from sikernel import SIKernelError
 from sikernel.power import crosstalk as xt
 from sikernel.power import energy_per_bit
 
-from .conftest import P3CK, REPO, channel_path
+from .conftest import P3CK, REPO, channel_path, repo_text
 from .naive_crosstalk import sigma_xt2
 
 BAUD = 53.125e9
@@ -185,14 +185,12 @@ def test_energy_can_fall_with_crosstalk_level():
     """The documented counter-example (docs/energy-model.md section 1, crosstalk): on the 30 dB
     synthetic channel at 53 GBd, BER 1e-5, the energy at the CA's crosstalk is below that at 0.9 of
     it, because the FOM-optimal front end moves (regression guard of model output, rounded as typed)."""
-    import re
-    from pathlib import Path
 
     ch = _synthetic_channel(30.0)
     e09, e10 = (energy_per_bit(channel=ch, baud=BAUD, target_ber=1e-5, crosstalk=s) for s in (0.9, 1.0))
     assert e10.total_pj_per_bit < e09.total_pj_per_bit
     assert e10.eq_settings["ctle_gdc_db"] != e09.eq_settings["ctle_gdc_db"]
-    doc = re.sub(r"\s+", " ", (Path(__file__).resolve().parents[1] / "docs" / "energy-model.md").read_text())
+    doc = repo_text("docs/energy-model.md", flat=True)
     milder_db = e10.eq_settings["ctle_gdc_db"] - e09.eq_settings["ctle_gdc_db"]
     assert (f"{e09.total_pj_per_bit:.3f} pJ/b at 0.9 × the CA crosstalk, {e10.total_pj_per_bit:.3f} pJ/b "
             f"at 1.0, with a CTLE {milder_db:.0f} dB milder") in doc

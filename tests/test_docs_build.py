@@ -14,7 +14,7 @@ import pytest
 
 import sikernel
 
-from .conftest import CHANNELS_DIR, P3CK, REQUIRE_CHANNELS
+from .conftest import CHANNELS_DIR, P3CK, REQUIRE_CHANNELS, repo_text
 from .docs_site import DOCS, REPO, build_site, docs_tools_missing
 
 GALLERY = ("cpo_energy", "real_channels", "sweeps")
@@ -76,7 +76,7 @@ def test_no_online_step():
 
 
 def test_readme_quick_start_is_two_commands_in_step_with_ci():
-    readme = (REPO / "README.md").read_text()
+    readme = repo_text("README.md")
     quick = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
     commands = re.findall(r"```bash\n(.*?)\n```", quick, flags=re.S)
     assert len(commands) == 2, commands

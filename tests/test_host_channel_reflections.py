@@ -35,7 +35,7 @@ from sikernel.system.checks import (
     host_channel_reflection_checks,
 )
 
-from .conftest import channel_path, dpo12_case2_channel
+from .conftest import channel_path, dpo12_case2_channel, repo_text
 
 REPO = Path(__file__).resolve().parents[1]
 #: the reference JSON rounds nothing; the constant carries two decimals
@@ -66,11 +66,6 @@ def checks():
     cache: dict = {}
     return {c["key"]: c for c in host_channel_reflection_checks(
         lambda a, g: PortModel(a, generation(g), channel_cache=cache))}
-
-
-def _docs() -> str:
-    """docs/energy-model.md with its whitespace runs (line breaks) as single spaces."""
-    return " ".join((REPO / "docs" / "energy-model.md").read_text().split())
 
 
 def test_real_channel_erl_range_is_the_ieee_codes():
@@ -122,7 +117,7 @@ def test_documented_reflection_findings(checks):
     assert lo <= c2c["erl_with_breakout_vias_db"] <= hi
     assert c2m["switch_end_families"]["102.4T"] == ("analog", "analog")
     assert c2m["switch_end_vs_smooth_channel"]["102.4T"] > 1.0
-    doc = _docs()
+    doc = repo_text("docs/energy-model.md", flat=True)
     for text in (f"C2M board {c2m['model']:.1f} dB", f"NPO board {c2c['model']:.1f} dB",
                  f"{c2c['erl_with_breakout_vias_db']:.1f} dB with a breakout via at each end",
                  f"C2M board with them {c2m['erl_with_breakout_vias_db']:.1f} dB",
@@ -130,7 +125,7 @@ def test_documented_reflection_findings(checks):
                  f"{c2m['switch_end_vs_smooth_channel']['51.2T']:.2f}× at 51.2T",
                  "NPO {:.2f}× / {:.2f}×".format(*c2c["switch_end_vs_smooth_channel"].values())):
         assert text in doc, text
-    readme = " ".join((REPO / "README.md").read_text().split())
+    readme = repo_text("README.md", flat=True)
     text = f"({c2m['switch_end_vs_smooth_channel']['102.4T']:.2f}× the synthetic channel of its loss)"
     assert text in readme, text
 
@@ -202,7 +197,7 @@ def test_breakout_vias_in_the_study(via_studies):
             assert p["w_per_port"] == b["w_per_port"]
         else:
             assert p["w_per_port"] > b["w_per_port"], p["architecture"]
-    doc = _docs()
+    doc = repo_text("docs/energy-model.md", flat=True)
     w = {(n, lane): (base.port(n, lane)["w_per_port"], vias.port(n, lane)["w_per_port"])
          for n, lane in (("pluggable", 200), ("npo", 200), ("pluggable", 100))}
     s0, s1 = (r.port("cpo", 200)["saving_vs_pluggable_pct"] for r in (base, vias))
@@ -210,7 +205,7 @@ def test_breakout_vias_in_the_study(via_studies):
                  f"its CPO saving {s0:.1f} → {s1:.1f} %", "NPO {:.2f} → {:.2f} W".format(*w["npo", 200]),
                  "51.2T pluggable port {:.2f} → {:.2f} W".format(*w["pluggable", 100])):
         assert text in doc, text
-    readme = " ".join((REPO / "README.md").read_text().split())
+    readme = repo_text("README.md", flat=True)
     text = "102.4T pluggable port {:.2f} → {:.2f} W".format(*w["pluggable", 200])
     assert text in readme, text
 
@@ -240,7 +235,7 @@ def real_prices():
 def test_real_channels_cost_more_than_the_synthetic_one(real_prices):
     """A real channel of the same loss is never cheaper than the synthetic channel (its reflections
     only add residual ISI), and the docs' table is this computation."""
-    doc = _docs()
+    doc = repo_text("docs/energy-model.md", flat=True)
     for (name, ber), (il, fam, e_real, fam_s, e_smooth) in real_prices.items():
         assert e_real >= e_smooth * (1 - 0.02), (name, ber)
         row = (f"| {name.split('.')[0]} | {ber:.0e} | {il:.1f} | {fam} {e_real:.2f} | "
@@ -277,7 +272,7 @@ def test_analog_family_gap_without_the_stage_is_documented():
 
     case2, e = _dpo12_case2()
     assert e.family_pj_per_bit["analog"] is None
-    doc = _docs()
+    doc = repo_text("docs/energy-model.md", flat=True)
     text = (f"IEEE COM {case2['com_db']:.2f} dB at DER 1e-4 with package case 2), but the analog family "
             "without the stage does not close it")
     assert text in doc, text
@@ -304,7 +299,7 @@ def test_not_closing_reason_tells_ceiling_and_need_apart():
     ceiling, need = (float(x) for x in re.search(r"post-EQ SNR at ([0-9.]+) dB, below the ([0-9.]+) dB",
                                                   e.reasons["analog"]).groups())
     assert ceiling < need and round(need - ceiling, 2) == 0.01
-    assert "DPO_4in at 1e-5 misses by 0.01 dB of SNR ceiling" in _docs()
+    assert "DPO_4in at 1e-5 misses by 0.01 dB of SNR ceiling" in repo_text("docs/energy-model.md", flat=True)
 
 
 #: the energy model's TX FFE grid (sikernel.power.si.TX_AXES) as COM tx_taps rows (tap, min, max, step)
@@ -333,7 +328,7 @@ def test_com_receiver_features_on_dpo12():
     values = [c.com_db for c in cases]
     assert abs(values[0] - ieee) < COM_IEEE_TOL_DB
     assert all(b < a for a, b in itertools.pairwise(values)), values
-    doc = _docs()
+    doc = repo_text("docs/energy-model.md", flat=True)
     for text, v in zip(("| the sheet as is (CTLE with g_DC2, 4-tap TX FFE, 12 DFE taps + 3 floating groups "
                         "of 3) | {:.2f} |", "| without floating DFE taps | {:.2f} |",
                         "| ... and without the CTLE's low-frequency stage (g_DC2 = 0) | {:.2f} |",
@@ -343,6 +338,6 @@ def test_com_receiver_features_on_dpo12():
     for text in (f"({values[1] - values[2]:.2f} dB)", f"TX FFE grid ({values[2] - values[3]:.2f} dB)",
                  f"floating taps ({values[0] - values[1]:.2f} dB)"):
         assert text in doc, text
-    readme = " ".join((REPO / "README.md").read_text().split())
+    readme = repo_text("README.md", flat=True)
     text = f"on DPO_12in these are worth {values[0] - values[1] + values[2] - values[3]:.1f} dB of COM"
     assert text in readme, text

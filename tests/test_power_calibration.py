@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import itertools
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -26,6 +25,8 @@ from sikernel import SIKernelError
 from sikernel.channel.package import package_preset
 from sikernel.power import calibration as cal
 from sikernel.power.coefficients import DEFAULT_COEFFICIENTS, DOC, FITTED
+
+from .conftest import repo_text
 
 # --- tolerances, each with its source ------------------------------------------------------
 #: worst leave-one-out factor max(r, 1/r) reached by the model: 1.62 (Singh's 35 dB analog link,
@@ -159,7 +160,7 @@ def test_stored_leave_one_out_and_covariance_are_current(fit, loo):
 def test_docs_tables_are_current(fit, loo):
     """Regression guard: the calibration and leave-one-out rows in docs/energy-model.md are the
     ones ``python -m sikernel.power.calibration --markdown`` prints (and the coefficient table)."""
-    doc = (Path(__file__).resolve().parents[1] / "docs" / "energy-model.md").read_text()
+    doc = repo_text("docs/energy-model.md")
     text = cal.markdown(fit, loo) + "\n" + cal.coefficient_table_markdown()
     for line in text.splitlines():
         if line.startswith(("| ", "Leave-one-out:")) and not line.startswith("|---"):
@@ -173,10 +174,10 @@ def test_fit_state_figures_are_current():
     the page said "16 of 16" and quoted log-variances of two fits before)."""
     from sikernel.power import _calibrated
 
-    doc = " ".join((Path(__file__).resolve().parents[1] / "docs" / "energy-model.md").read_text().split())
+    doc = repo_text("docs/energy-model.md", flat=True)
     start = doc.index("**Where the shipped fit sits**")
     sec = doc[start:doc.index("**Levers measured against the 200G gap.**", start)]
-    ratio = {n: math.exp(r) for n, r in zip(_calibrated.LOO_NAMES, _calibrated.LOO_LOG_RATIO, strict=True)}
+    ratio = {n: math.exp(r) for n, r in cal.residual_log_sd(per_design=True).items()}
     typed = {"IBM source-synchronous, 0.75 in": "IBM 32 nm 0.75 in {}×", "Ali ADC-DSP": "Ali {}×",
              "Gangasani (IBM) XSR chiplet": "Gangasani {}×",
              "Singh (Broadcom) analog": "Singh {}× (the miss)",
@@ -218,9 +219,7 @@ def test_fit_state_figures_are_current():
 def test_typed_singh_operating_point_is_current():
     """Regression guard for prose (docs section 1, "(B3)"): the launch swing and AFE stage count the
     page quotes for the Singh-class 35 dB link are the shipped model's at Singh's point."""
-    import re
-
-    doc = re.sub(r"\s+", " ", (Path(__file__).resolve().parents[1] / "docs" / "energy-model.md").read_text())
+    doc = repo_text("docs/energy-model.md", flat=True)
     p = next(q for q in cal.CALIBRATION_POINTS if q.name.startswith("Singh"))
     s = cal.point_breakdown(p, DEFAULT_COEFFICIENTS).eq_settings
     assert f"(Singh-class 35 dB: {s['launch_ppd_v']:.2f} V ppd, {s['afe_gain_stages']} stages;" in doc

@@ -18,7 +18,7 @@ import pytest
 from sikernel import SIKernelError, energy_per_bit
 from sikernel.power import si
 
-from .conftest import dpo12_case2_channel
+from .conftest import dpo12_case2_channel, repo_text
 
 BAUD = 53.125e9
 #: floating point only (the same pulses formed through the stacked basis)
@@ -95,7 +95,6 @@ def test_stage_closes_dpo12_where_ieee_com_passes(request):
 def test_stage_on_the_study_c2m_channel_and_docs(request):
     """The docs' figures of the stage: DPO_12in case 2 and the 102.4T C2M switch end, without and
     with it (the channel path; regression guards of sikernel's own output)."""
-    from pathlib import Path
 
     from sikernel.system.channels import DEFAULT_PATHS, build_channel
 
@@ -108,7 +107,7 @@ def test_stage_on_the_study_c2m_channel_and_docs(request):
     before = [energy_per_bit(channel=dpo, **kw_dpo), energy_per_bit(channel=c2m, **kw_c2m)]
     assert [e.architecture for e in before] == ["dsp", "dsp"]
     assert [e.architecture for e in after] == ["analog", "analog"]
-    doc = " ".join((Path(__file__).resolve().parents[1] / "docs" / "energy-model.md").read_text().split())
+    doc = repo_text("docs/energy-model.md", flat=True)
     for text in (f"closes with the analog family at {after[0].total_pj_per_bit:.2f} pJ/b instead of a DSP "
                  f"receiver at {before[0].total_pj_per_bit:.2f} pJ/b",
                  f"closes with an analog receiver at {after[1].total_pj_per_bit:.2f} pJ/b instead of a DSP "

@@ -21,6 +21,8 @@ from sikernel.power import datapath_checks, holdout
 from sikernel.power.adc_survey import row_by_doi
 from sikernel.power.coefficients import DEFAULT_COEFFICIENTS
 
+from .conftest import repo_text
+
 #: the rows whose published total the model's analog part alone (no DSP datapath) reaches (the docs'
 #: statement, and the bound it puts on their datapath energy); a regression guard of model output
 ANALOG_PART_AT_OR_ABOVE_TOTAL = ("A. Mostafa et al., 5 nm 212.5G transceiver",
@@ -64,12 +66,11 @@ def test_analog_part_reaches_the_published_totals(without_datapath):
     """Regression guard of the docs' diagnostic (model output against published titles): the model's
     analog part alone reaches the published total of the two Broadcom rows (Pfaff's transceiver and
     Chong's receiver are priced analog since g_DC2); the docs table is the generator's output."""
-    from pathlib import Path
 
     for r in without_datapath:
         above = r["without_datapath_pj_per_bit"] >= r["published_pj_per_bit"]
         assert above == (r["name"] in ANALOG_PART_AT_OR_ABOVE_TOTAL), r
-    doc = (Path(__file__).resolve().parents[1] / "docs" / "energy-model.md").read_text()
+    doc = repo_text("docs/energy-model.md")
     for line in datapath_checks.rows_markdown(without_datapath,
                                                  datapath_checks.WITHOUT_DSP_DATAPATH_COLUMNS).splitlines():
         if not line.startswith("|---"):
@@ -113,15 +114,13 @@ def test_dsp_datapath_check():
                                  DEFAULT_COEFFICIENTS)
         assert math.isclose(r["model_w"], want, rel_tol=1e-9), r
         assert DSP_DATAPATH_RATIO_RANGE[0] < r["ratio"] <= DSP_DATAPATH_RATIO_RANGE[1], r
-    from pathlib import Path
 
-    doc = (Path(__file__).resolve().parents[1] / "docs" / "energy-model.md").read_text()
+    doc = repo_text("docs/energy-model.md")
     for line in datapath_checks.rows_markdown(rows, datapath_checks.DSP_DATAPATH_COLUMNS).splitlines():
         if not line.startswith("|---"):
             assert line in doc, line   # regression guard: the docs table is the generator's output
     # regression guard for prose: the figures README and docs type about this table are its own
-    root = Path(__file__).resolve().parents[1]
-    flat = {f: " ".join((root / f).read_text().split()) for f in ("README.md", "docs/energy-model.md")}
+    flat = {f: repo_text(f, flat=True) for f in ("README.md", "docs/energy-model.md")}
     ratios = [r["ratio"] for r in rows]
     span = f"{min(ratios):.1f}–{max(ratios):.1f}×"
     at_30_6 = next(r["ratio"] for r in rows if r["macs_per_symbol"] == 30 and r["enob"] == 6)
@@ -172,9 +171,8 @@ def test_receiver_datapath_check():
                               DEFAULT_COEFFICIENTS)
     assert math.isclose(at_eq, r["dsp_w"], rel_tol=1e-6), (at_eq, r)
     assert RECEIVER_DATAPATH_RATIO_RANGE[0] < r["ratio"] < RECEIVER_DATAPATH_RATIO_RANGE[1], r
-    from pathlib import Path
 
-    doc = (Path(__file__).resolve().parents[1] / "docs" / "energy-model.md").read_text()
+    doc = repo_text("docs/energy-model.md")
     # the docs' bracket: geometric mean of the IBM ratio and the DGIST ratio at ENOB 6 (both readings)
     dgist = {d["macs_per_symbol"]: d["ratio"] for d in datapath_checks.dsp_datapath_check() if d["enob"] == 6}
     gm = {macs: math.sqrt(v * r["ratio"]) for macs, v in dgist.items()}
@@ -186,8 +184,7 @@ def test_receiver_datapath_check():
         if not line.startswith("|---"):
             assert line in doc, line   # regression guard: the docs table is the generator's output
     # regression guard for prose: the ratio as README and docs type it
-    flat = {f: " ".join((Path(__file__).resolve().parents[1] / f).read_text().split())
-            for f in ("README.md", "docs/energy-model.md")}
+    flat = {f: repo_text(f, flat=True) for f in ("README.md", "docs/energy-model.md")}
     for f, text in (("README.md", f"DMT receiver, measured) {1 / r['ratio']:.2f}× above it"),
                     ("docs/energy-model.md", f"is {1 / r['ratio']:.2f}× *above* the model's"),
                     ("docs/energy-model.md", f"calibration design (model {r['ratio']:.2f}×)"),
@@ -208,7 +205,6 @@ def test_sequence_detector_check():
     """The model side from the Viterbi cost written out (L² branch metrics of a subtract and a square,
     L add-compare-selects over L inputs, L·D survivor bits; Forney 1973) at the 16/12 nm preset and the
     stated supply, times the trellis steps per symbol; the published side from the abstract."""
-    from pathlib import Path
 
     from sikernel.power import blocks
     from sikernel.power.technology import get_technology
@@ -228,7 +224,7 @@ def test_sequence_detector_check():
                 * f.baud)
         assert math.isclose(r["model_w"], want, rel_tol=1e-9), (r, want)
         assert SEQUENCE_DETECTOR_RATIO_RANGE[0] < r["ratio"] < SEQUENCE_DETECTOR_RATIO_RANGE[1], r
-    doc = (Path(__file__).resolve().parents[1] / "docs" / "energy-model.md").read_text()
+    doc = repo_text("docs/energy-model.md")
     for line in datapath_checks.rows_markdown(rows, datapath_checks.SEQUENCE_DETECTOR_COLUMNS).splitlines():
         if not line.startswith("|---"):
             assert line in doc, line   # regression guard: the docs table is the generator's output

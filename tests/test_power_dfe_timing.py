@@ -23,6 +23,8 @@ from sikernel.power import blocks, energy_per_bit, si
 from sikernel.power.coefficients import EnergyCoefficients
 from sikernel.power.technology import get_technology
 
+from .conftest import repo_text
+
 CO = EnergyCoefficients()
 # closed form against the code: the same arithmetic in another order
 REL_CLOSED_FORM = 1e-12
@@ -168,11 +170,10 @@ def test_typed_loop_factors_are_current():
     quote (PAM4, t_FO4 6 ps at 7 nm) are the function's, rounded as typed (5 nm's was typed 5.1, from
     a rounded delay scale, while the function gives 4.96)."""
     import re
-    from pathlib import Path
 
     f = {(n, b): blocks.dfe_timing_factor(4, b, get_technology(n), CO)
          for n, b in ((5, 53.125e9), (3, 106.25e9), (5, 106.25e9), (7, 106.25e9))}
-    doc = re.sub(r"\s+", " ", (Path(__file__).resolve().parents[1] / "docs" / "energy-model.md").read_text())
+    doc = repo_text("docs/energy-model.md", flat=True)
     docstring = re.sub(r"\s+", " ", blocks.dfe_timing_factor.__doc__)
     a, b, c, d = f[5, 53.125e9], f[3, 106.25e9], f[5, 106.25e9], f[7, 106.25e9]
     assert (f"F_1 = {a:.1f} at 53 GBd in 5 nm, {b:.1f} at 106 GBd in 3 nm, {c:.1f} in 5 nm, {d:.0f} in 7 nm"

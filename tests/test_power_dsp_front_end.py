@@ -28,6 +28,8 @@ import pytest
 from sikernel.power import si
 from sikernel.power.table import synthetic_channel, synthetic_grid, synthetic_parts
 
+from .conftest import repo_text
+
 FB = 106.25e9
 #: die-to-die losses checked: 2 dB under the 802.3dj KR budget (40 dB) and the Mostafa point
 LOSSES_DB = (38.0, 46.0)
@@ -114,11 +116,10 @@ def test_shipped_front_end_deficit_guard(point):
 def test_docs_table_is_current(point):
     """Regression guard (model output and sikernel's COM): the numbers of the docs table "The DSP
     receiver's front end against 802.3dj COM" are this run's, to the digits printed."""
-    from pathlib import Path
 
     draft = _com_case(point["d2d"], None)
     row = (f"| {point['d2d']:g} dB | {draft.fom_db:.2f} (COM {draft.com_db:.2f} dB) | "
            f"{point['com_fom']:.2f} | {point['front']['fom_db']:.2f} | "
            f"{_shipped_fom_db(point['ps'], point['s']):.2f} |")
-    doc = (Path(__file__).resolve().parents[1] / "docs" / "energy-model.md").read_text()
+    doc = repo_text("docs/energy-model.md")
     assert row in doc, row

@@ -26,6 +26,8 @@ from sikernel.power import blocks, calibration, holdout
 from sikernel.power.coefficients import DEFAULT_COEFFICIENTS
 from sikernel.power.technology import get_technology
 
+from .conftest import repo_text
+
 # --- tolerances, each with its source ------------------------------------------------------
 #: issue 11's goal for every design the model is judged on (predicted / published within 1.5x)
 HELD_OUT_GOAL = 1.5
@@ -151,9 +153,7 @@ def test_known_miss_rows_meet_goal(held, name):
 
 def test_held_out_markdown_in_docs(held):
     """Regression guard: the docs tables are the generators' output."""
-    from pathlib import Path
-
-    doc = (Path(__file__).resolve().parents[1] / "docs" / "energy-model.md").read_text()
+    doc = repo_text("docs/energy-model.md")
     for line in (holdout.markdown(held) + "\n" + holdout.spread_markdown(held) + "\n"
                  + holdout.sensitivity_markdown()).splitlines():
         if line and not line.startswith("|---"):
@@ -211,33 +211,26 @@ def test_100g_transmitters(held):
         assert d.confidence in holdout.GOAL_CONFIDENCE and np.isfinite(r), d.name
         bound = HELD_OUT_GOAL if d.name in HELD_OUT_100G_TX_WITHIN_GOAL else HELD_OUT_100G_TX_GUARD
         assert max(r, 1.0 / r) <= bound, (d.name, r)
-    for d, p, r in rows:
-        if d.node_nm != 28:
-            continue
-        b = holdout.price(d, DEFAULT_COEFFICIENTS)
-        assert math.isclose(b.total_pj_per_bit, p, rel_tol=1e-12)
-        assert r > HELD_OUT_GOAL, (d.name, r)
-        assert b.blocks["tx_serializer"] > d.energy_pj_per_bit, (d.name, b.blocks)
-        assert b.blocks["tx_serializer"] / b.total_pj_per_bit > SERIALIZER_SHARE_28NM_MIN, (d.name, b.blocks)
-    # regression guard for prose: the docs' figures of these rows are the shipped model's
-    import re
-    from pathlib import Path
-
-    doc = re.sub(r"\s+", " ", (Path(__file__).resolve().parents[1] / "docs" / "energy-model.md").read_text())
+    priced = {d.name: holdout.price(d, DEFAULT_COEFFICIENTS) for d, _, _ in rows if d.node_nm == 28}
+    doc = repo_text("docs/energy-model.md", flat=True)
     for d, p, r in rows:
         text = f"**{r:.2f}×**"
-        if d.node_nm == 28:
-            ser = holdout.price(d, DEFAULT_COEFFICIENTS).blocks["tx_serializer"]
+        if d.name in priced:
+            b = priced[d.name]
+            assert math.isclose(b.total_pj_per_bit, p, rel_tol=1e-12)
+            assert r > HELD_OUT_GOAL, (d.name, r)
+            ser = b.blocks["tx_serializer"]
+            assert ser > d.energy_pj_per_bit, (d.name, b.blocks)
+            assert ser / b.total_pj_per_bit > SERIALIZER_SHARE_28NM_MIN, (d.name, b.blocks)
+            # regression guard for prose: the docs' figures of these rows are the shipped model's
             text = f"model {p:.2f} pJ/b, **{r:.2f}×**, of which the"
             assert f"serializer {ser:.2f} pJ/b" in doc, (d.name, ser)
         assert text in doc, (d.name, text)
-    # the per-stream serializer energy and rate-law factor the docs quote at 28 nm, 56 and 100 GBd
-    from sikernel.power import blocks
-    from sikernel.power.technology import get_technology
-
+    assert len(priced) == 2
+    # the per-stream serializer energy (one stream's tx_serializer_w per symbol) and the rate-law
+    # factor the docs quote at 28 nm, 56 and 100 GBd
     co, tech = DEFAULT_COEFFICIENTS, get_technology(28)
-    per = [blocks.serializer_stages(f, co) * co.e_tx_ser_j * blocks.digital_scale(tech, co)
-           * blocks.serializer_speed_factor(f, tech, co) * 1e12 for f in (56e9, 100e9)]
+    per = [float(blocks.tx_serializer_w(1, f, tech, co)) / f * 1e12 for f in (56e9, 100e9)]
     fac = [blocks.serializer_speed_factor(f, tech, co) for f in (56e9, 100e9)]
     assert (f"it costs {per[0]:.2f} pJ at 56 GBd (rate law factor {fac[0]:.2f}) and {per[1]:.2f} pJ at "
             f"100 GBd ({fac[1]:.2f})") in doc, (per, fac)
@@ -383,10 +376,8 @@ def test_56g_prose_figures_are_current(held):
     figures typed in its paragraphs are the shipped model's, rounded as typed (they went stale once,
     a refit after they were written), and the guard constant the held-out intro names is the test's."""
     import dataclasses
-    import re
-    from pathlib import Path
 
-    doc = re.sub(r"\s+", " ", (Path(__file__).resolve().parents[1] / "docs" / "energy-model.md").read_text())
+    doc = repo_text("docs/energy-model.md", flat=True)
     sp = holdout.spread_56g(held)
     r = {d.name: x for d, x in zip(held.designs, held.ratio, strict=True)}
     pisati = next(d for d in holdout.HELD_OUT if d.name.startswith("M. Pisati"))
@@ -521,10 +512,7 @@ def test_dickson_uses_its_published_operating_point():
 def test_readme_held_out_figures_are_current(held):
     """Regression guard for prose: the held-out and 56G ratios the README's limits section types
     are the shipped model's (rounded as typed; whitespace of the wrapped lines normalised)."""
-    import re
-    from pathlib import Path
-
-    readme = re.sub(r"\s+", " ", (Path(__file__).resolve().parents[1] / "README.md").read_text())
+    readme = repo_text("README.md", flat=True)
     r = {d.name.split(" et al")[0].split()[-1]: x
          for d, x in zip(held.designs, held.ratio, strict=True) if d.rate_class != "56G"}
     r56 = {d.name: x for d, x in zip(held.designs, held.ratio, strict=True) if d.rate_class == "56G"}
@@ -561,7 +549,7 @@ def test_readme_held_out_figures_are_current(held):
     missing = [p for p in phrases if p not in readme]
     assert not missing, missing
     # the same ratios where docs/energy-model.md types them ("The gap to the 1.5× goal")
-    doc = re.sub(r"\s+", " ", (Path(__file__).resolve().parents[1] / "docs" / "energy-model.md").read_text())
+    doc = repo_text("docs/energy-model.md", flat=True)
     both = f"{r['Mostafa']:.2f}× / {r['Gambhir']:.2f}×"
     for phrase in (f"Mostafa {r['Mostafa']:.2f}×, Gambhir {r['Gambhir']:.2f}×",
                    f"| CTLE low-frequency stage g_DC2 | yes | **{both}** (shipped) |"):

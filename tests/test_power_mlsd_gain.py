@@ -21,6 +21,7 @@ from sikernel.power import sequence, si
 from sikernel.power.sequence import finite_ser_gain_db
 
 from . import naive_sequence_detector as ref
+from .conftest import repo_text
 
 #: symbol error ratio at which the gain is measured (PAM-4 SER = 2 × BER: the 1e-4 BER of the
 #: 200G host links is 2e-4 SER; 1e-4 keeps ≈ 200 errors per point with 2e6 symbols)
@@ -58,9 +59,7 @@ def test_readme_credit_figure_is_current():
     """Regression guard for prose: the credit the README types (b1 = 0.85, BER 1e-4, and the
     asymptotic gain beside it) is the shipped law's, rounded as typed (it once said 1.3 dB, the
     figure at SER 1e-4, i.e. BER 5e-5)."""
-    from pathlib import Path
-
-    readme = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text().split())
+    readme = repo_text("README.md", flat=True)
     asymptotic = si.mlsd_gain_db(0.85)
     credit = float(finite_ser_gain_db(asymptotic, 1e-4, 4))
     assert f"≈ {credit:.1f} dB at b1 = 0.85 and BER 1e-4, not the asymptotic {asymptotic:.2f} dB" in readme

@@ -11,6 +11,8 @@ import pytest
 
 from sikernel.study import read_hdf5, run_study, write_hdf5
 
+from .conftest import repo_text
+
 
 @pytest.fixture(scope="module")
 def study():
@@ -150,7 +152,7 @@ def test_readme_opens_with_the_generated_answer():
     from sikernel.system.readme import BEGIN, END
 
     root = Path(__file__).resolve().parents[1]
-    text = (root / "README.md").read_text(encoding="utf-8")
+    text = repo_text("README.md")
     assert BEGIN in text and END in text
     i = text.index(BEGIN)
     assert text[:i].count("\n## ") == 0  # before any other section

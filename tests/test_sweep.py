@@ -9,6 +9,7 @@ from sikernel.errors import SIKernelError
 from sikernel.sweep import load_config, run_sweep
 from sikernel.sweep.stages import chunk_params, evaluate_chunk
 
+from .conftest import repo_text
 from .validation_rows import max_rel
 
 # same formula through the batch kernels vs the serial API: only rounding differs
@@ -373,11 +374,10 @@ def test_schema_doc_parameter_table_is_current():
     parameter with its default, and its "one of:" lists are the accepted names (the COM preset list
     once lacked 802.3ck-cr).  Aliases may be left out where the row says "(and aliases)"."""
     import re
-    from pathlib import Path
 
     from sikernel.sweep.config import PARAMS
 
-    doc = (Path(__file__).resolve().parents[1] / "docs" / "hdf5-schema.md").read_text()
+    doc = repo_text("docs/hdf5-schema.md")
     rows = {m.group(1): m.group(0) for m in re.finditer(r"^\| `(\w+)` \|.*\|$", doc, flags=re.M)}
     for name, p in PARAMS.items():
         assert name in rows, f"docs/hdf5-schema.md has no row for {name!r}"

@@ -20,6 +20,8 @@ from sikernel.system.channels import DEFAULT_PATHS, build_channel, linear_path_r
 from sikernel.system.standards import GENERATIONS, generation
 from sikernel.system.uncertainty import triangular_ppf, uniform_columns
 
+from .conftest import repo_text
+
 SHEETS = Path(__file__).resolve().parents[1].parent / "shared" / "reference" / "ieee-com-config"
 #: closed form vs the same formula evaluated another way (floating-point only)
 RTOL_FORMULA = 1e-12
@@ -361,7 +363,7 @@ def test_docs_channel_losses_are_current():
     December 2026: the table still showed 17.7 / 24.9 dB after the channels moved to 18.1 / 25.4)."""
     from sikernel.system.assumptions import point_values
 
-    doc = (Path(__file__).resolve().parents[1] / "docs" / "energy-model.md").read_text()
+    doc = repo_text("docs/energy-model.md")
     rates = [generation(n) for n in ("51.2T", "102.4T")]
     for name in ("pluggable", "npo", "cpo"):
         il = [float(build_channel(DEFAULT_PATHS[name], g.baud).il_db(g.baud / 2.0)) for g in rates]

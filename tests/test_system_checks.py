@@ -33,6 +33,8 @@ import pytest
 from sikernel.study import read_hdf5, run_study, write_hdf5
 from sikernel.system.modules import PUBLISHED_MODULES
 
+from .conftest import repo_text
+
 #: out-of-sample module totals: inside the published range widened by this factor either way
 #: (the published ranges are vendor figures of single products, confidence M)
 OUT_OF_SAMPLE_FACTOR = 1.25
@@ -202,7 +204,6 @@ def test_docs_checks_table_is_current(study):
     """The checks table of docs/energy-model.md (6.4.3: every model-vs-published row) is the generator's
     output for the model as it is: each row of a fresh run (point values; the draws do not enter a
     check row) is on the page, and the page has no check row the run does not make."""
-    from pathlib import Path
 
     from sikernel.system.readme import tables_block
 
@@ -213,7 +214,7 @@ def test_docs_checks_table_is_current(study):
 
     rows = check_rows(tables_block(study))
     assert len(rows) == len(study.checks)
-    doc = (Path(__file__).resolve().parents[1] / "docs" / "energy-model.md").read_text()
+    doc = repo_text("docs/energy-model.md")
     assert check_rows(doc) == rows, "regenerate: python -m sikernel.system.readme --docs docs/energy-model.md"
 
 
@@ -268,16 +269,15 @@ def test_host_channel_budget_checks(study):
     x_m = lpo["host_mm_at_budget"] * 1e-3
     il = float(build_channel(paths_with_lengths(lpo_host_m=x_m)["lpo"], baud).il_db(0.5 * baud))
     assert abs(il - 22.0) < 1e-3 and 0.0 < x_m < 0.254
-    from pathlib import Path
 
-    doc = (Path(__file__).resolve().parents[1] / "docs" / "energy-model.md").read_text()
+    doc = repo_text("docs/energy-model.md")
     w_il, w_b = lpo["w_per_port_table_at_il"], lpo["w_per_port_table_at_budget"]
     for text in (f"{w_il - w_b:.2f} W lower at 22 dB than at {lpo['model']:.1f} dB",
                  f"({w_b:.2f} vs {w_il:.2f} W per port", f"{-lpo['margin_db']:.1f} dB over the LPO budget",
                  f"{plug['margin_db']:.1f} dB to spare against the retimed budget",
                  f"met with {lpo['host_mm_at_budget']:.0f} mm of host board instead of 254 mm"):
         assert text in doc, text   # regression guard: the docs' figures are the check's output
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    readme = repo_text("README.md")
     text = f"host channel ({lpo['model']:.1f} dB) is {-lpo['margin_db']:.1f} dB over"
     assert text in readme, text
     assert f"≈ {100 * (1 - w_b / w_il):.0f} % lower" in readme
@@ -289,7 +289,6 @@ def test_lpo_on_a_board_built_to_its_budget(study):
     """The 102.4T LPO port priced on the host board that meets its published budget (the check's
     ``host_mm_at_budget``): cheaper than on the shared C2M board, every draw closes, and the docs'
     point figures are this run's (point values do not depend on the draws)."""
-    from pathlib import Path
 
     from sikernel.system.channels import paths_with_lengths
 
@@ -302,12 +301,12 @@ def test_lpo_on_a_board_built_to_its_budget(study):
     new = next(p for p in short.ports if p["architecture"] == "lpo")
     assert new["host_il_db"] < base["host_il_db"] and new["w_per_port"] < base["w_per_port"]
     assert new["mc_not_closing_draws"] == 0
-    doc = (Path(__file__).resolve().parents[1] / "docs" / "energy-model.md").read_text()
+    doc = repo_text("docs/energy-model.md")
     text = (f"LPO port {base['w_per_port']:.2f} → {new['w_per_port']:.2f} W "
             f"({100 * (new['w_per_port'] / base['w_per_port'] - 1):.0f} %), its saving against the "
             f"pluggable {base['saving_vs_pluggable_pct']:.1f} → {new['saving_vs_pluggable_pct']:.1f} %")
     assert text in doc, text
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    readme = repo_text("README.md")
     text = f"{new['w_per_port']:.2f} instead of\n  {base['w_per_port']:.2f} W per port"
     assert text in readme, text
 

@@ -24,6 +24,8 @@ from sikernel.system.account import PortModel
 from sikernel.system.assumptions import Assumption, assumptions
 from sikernel.system.standards import generation
 
+from .conftest import repo_text
+
 #: closed form vs the same formula evaluated another way (floating-point only)
 RTOL_FORMULA = 1e-12
 #: numbers worked out by hand on paper to 5 significant figures
@@ -213,10 +215,7 @@ def test_docs_ring_driver_figures_are_current():
     C_out sensitivity sentences): the typed figures are the shipped functions' at the generation's
     point values and at the cost inputs' documented low / high ends (they went stale once, when a refit
     moved the AFE load capacitance the pre-driver taper ends at)."""
-    import re
-    from pathlib import Path
-
-    doc = re.sub(r"\s+", " ", (Path(__file__).resolve().parents[1] / "docs" / "energy-model.md").read_text())
+    doc = repo_text("docs/energy-model.md", flat=True)
     names = ("ring_c_f", "ring_driver_c_out_f", "ring_vpp_v", "ring_driver_headroom_v",
              "linear_f3db_over_baud")
     cells = {}

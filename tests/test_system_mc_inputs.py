@@ -21,6 +21,8 @@ from sikernel.system.assumptions import assumptions
 from sikernel.system.standards import generation
 from sikernel.system.uncertainty import draw, uniform_columns
 
+from .conftest import repo_text
+
 #: ratio curve at a grid point vs energy_per_bit evaluated directly (same arithmetic, reordered)
 RTOL_SAME_PATH = 1e-9
 
@@ -231,13 +233,11 @@ def test_typed_spread_figures_are_current():
     shipped model gives (these figures went stale once: σ was typed 0.45 / 0.446 while the model
     gave 0.431)."""
     import re
-    from pathlib import Path
 
     from sikernel.power import calibration
     from sikernel.system import uncertainty
 
-    root = Path(__file__).resolve().parents[1]
-    text = {f: (root / f).read_text() for f in ("README.md", "docs/energy-model.md")}
+    text = {f: repo_text(f) for f in ("README.md", "docs/energy-model.md")}
     sigma, src = uncertainty.serdes_log_sd()
     with_them = re.search(r"σ = (0\.\d{3}) with them", src)
     allowed = {f"{sigma:.3f}"} | ({with_them.group(1)} if with_them else set())
