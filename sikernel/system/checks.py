@@ -14,6 +14,7 @@ els_wpe)").  tests/test_system_checks.py states for each claim the bound that wo
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -125,8 +126,14 @@ def host_channel_budget_checks(model: Callable[[str, str], Any]) -> list[dict[st
     For each budget of :data:`sikernel.system.modules.HOST_CHANNEL_BUDGETS` (200G/lane: LPO 22 dB,
     retimed 32 dB die to die, Semtech): the bare host channel's insertion loss at Nyquist (before
     any linear optical path), the margin ``budget - IL`` and, where the channel exceeds its budget,
-    what pricing the port at the budget instead would change (W per port, the tabulated energy
-    model of :func:`sikernel.system.account.port_w_vs_host_loss` at both losses).
+    what pricing the port at the budget instead would change, two ways: on the study's own channel
+    path (the port rebuilt with the host board shortened until its channel meets the budget,
+    :func:`sikernel.system.channels.paths_with_lengths`; W per port at the point values and the
+    receiver family of each host end on both boards) and on the tabulated energy model of
+    :func:`sikernel.system.account.port_w_vs_host_loss` (the smooth synthetic channel of each loss).
+    The two can differ by more than the loss step: the built channel's reflections and crosstalk,
+    with the module's linear path behind them, can move a host end to another receiver family where
+    the synthetic channel of the same loss does not.
 
     Parameters
     ----------
@@ -137,11 +144,14 @@ def host_channel_budget_checks(model: Callable[[str, str], Any]) -> list[dict[st
     -------
     list of dict
         Check entries (kind "consistency check", ``limit`` "at_most", unit dB, ``margin_db``,
-        ``ratio_to_mid`` = IL / budget in linear power; over budget also ``w_per_port_table_at_il``,
-        ``w_per_port_table_at_budget`` and ``host_mm_at_budget``, the host-board stripline with which
-        the channel meets the budget).
+        ``ratio_to_mid`` = IL / budget in linear power; over budget also ``host_mm_at_budget``, the
+        longest host-board stripline in whole millimetres with which the channel meets the budget,
+        ``w_per_port_at_il`` and ``w_per_port_at_budget`` (channel path), ``host_end_families_at_il`` and
+        ``host_end_families_at_budget`` (host end block -> receiver family on the channel path),
+        ``w_per_port_table_at_il`` and ``w_per_port_table_at_budget`` (tabulated model).
     """
-    from .account import port_w_vs_host_loss
+    from .account import PortModel, port_w_vs_host_loss
+    from .channels import paths_with_lengths
     from .modules import HOST_CHANNEL_BUDGETS
 
     out = []
@@ -152,8 +162,15 @@ def host_channel_budget_checks(model: Callable[[str, str], Any]) -> list[dict[st
         extra: dict[str, Any] = {"limit": "at_most", "margin_db": b.value - il}
         if il > b.value:
             w_il, w_b = (float(w) for w in port_w_vs_host_loss(arch, m.gen, [il, b.value]))
-            extra.update(w_per_port_table_at_il=w_il, w_per_port_table_at_budget=w_b,
-                         host_mm_at_budget=_host_mm_at_loss(arch, m.gen.baud, b.value))
+            # the longest whole-millimetre board within the budget (what ``--lpo-host-mm`` takes)
+            x_mm = _host_mm_at_loss(arch, m.gen.baud, b.value)
+            x_mm = float(math.floor(x_mm)) if math.isfinite(x_mm) else x_mm
+            extra.update(w_per_port_table_at_il=w_il, w_per_port_table_at_budget=w_b, host_mm_at_budget=x_mm,
+                         w_per_port_at_il=_w(m), host_end_families_at_il=_end_families(m))
+            if math.isfinite(x_mm):
+                at_b = PortModel(arch, m.gen, paths=paths_with_lengths(
+                    **{"lpo_host_m" if arch == "lpo" else "c2m_host_m": 1e-3 * x_mm}))
+                extra.update(w_per_port_at_budget=_w(at_b), host_end_families_at_budget=_end_families(at_b))
         e = _entry(key, b, "consistency check", arch, "102.4T", il, **extra)
         e["ratio_to_mid"] = 10.0 ** ((il - b.value) / 10.0)
         out.append(e)
@@ -233,6 +250,11 @@ def host_channel_reflection_checks(model: Callable[[str, str], Any]) -> list[dic
             "real_channel_erl_db_low": lo, "real_channel_erl_db_high": hi,
             "switch_end_vs_smooth_channel": ratios, "switch_end_families": families})
     return out
+
+
+def _end_families(m: Any) -> dict[str, str]:
+    """Host end block -> the receiver family its SerDes is priced in, at the point values."""
+    return {e.block: e.architecture for e in m.ends}
 
 
 def _host_mm_at_loss(arch: str, baud: float, loss_db: float) -> float:

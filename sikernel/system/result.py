@@ -138,6 +138,8 @@ class StudyResult:
                            f" ({check_verdict(c)})")
                 if c.get("counts"):
                     out.append(f"      {ref} counts: {c['counts']}; model: {c.get('model_quantity', '')}")
+                if c.get("w_per_port_at_budget") is not None:
+                    out.append("      " + _at_budget_text(c))
         for g, t in self.tornado.items():
             top = "; ".join(f"{i['input']} {i['saving_w_at_low']:.0f}..{i['saving_w_at_high']:.0f}"
                             for i in t["inputs"][:4])
@@ -148,6 +150,16 @@ class StudyResult:
                 out.append("  with the host SerDes divided by its held-out 200G over-prediction "
                            f"(x{h['bias']:.2f}, a sensitivity): {h['saving_w']:.0f} W")
         return "\n".join(out)
+
+
+def _at_budget_text(c: dict[str, Any]) -> str:
+    """One line for a host channel over its budget: the port priced on a board that meets it."""
+    fam = " / ".join(f"{c['host_end_families_at_il'][k]} -> {v}"
+                     for k, v in c["host_end_families_at_budget"].items())
+    return (f"priced with {c['host_mm_at_budget']:.0f} mm of host board (the budget): "
+            f"{c['w_per_port_at_il']:.2f} -> {c['w_per_port_at_budget']:.2f} W per port on the study's "
+            f"channel path (host SerDes {fam}); {c['w_per_port_table_at_il']:.2f} -> "
+            f"{c['w_per_port_table_at_budget']:.2f} W on the tabulated model (synthetic channels)")
 
 
 def check_verdict(c: dict[str, Any]) -> str:
