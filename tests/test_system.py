@@ -401,3 +401,37 @@ def test_run_study_seed_and_draws_checked_first(kw, match, monkeypatch):
     monkeypatch.setattr(account, "PortModel", boom)
     with pytest.raises(SIKernelError, match=match):
         run_study(**kw)
+
+
+def test_typed_lpo_crosstalk_closure_is_current():
+    """The docs' "the 200G LPO link closes only up to ≈ N× the fitted level" of crosstalk: the 102.4T
+    LPO switch end over its built channel (shared board + the module's linear path) closes at the
+    typed scale minus 0.01 and not at plus 0.01.  A regression guard of model output (the figure was
+    typed from a script by hand, 1.55×, and had drifted to 1.59× by the time it was first tested)."""
+    import dataclasses
+    import re
+
+    from sikernel.power import energy_per_bit
+    from sikernel.power.crosstalk import resolve
+
+    doc = repo_text("docs/energy-model.md", flat=True)
+    found = re.search(r"the 200G LPO link closes only up to ≈ ([0-9.]+)× the fitted level", doc)
+    assert found, "the typed closure figure is gone from docs/energy-model.md"
+    typed = float(found.group(1))
+    g = generation(200)
+    m = PortModel("lpo", g)
+    (end,), ch = m.ends, m._channels[0]
+    xt = resolve(m.crosstalk)
+
+    def closes(scale: float) -> bool:
+        try:
+            energy_per_bit(channel=ch, baud=g.baud, node_nm=end.node_nm, exclude=m.path.exclude,
+                           target_ber=m.target_ber, scope=end.scope,
+                           crosstalk=dataclasses.replace(xt, scale=xt.scale * scale))
+            return True
+        except SIKernelError:
+            return False
+
+    assert closes(typed - 0.01) and not closes(typed + 0.01), typed
+    # inside the drawn range's upper end (the study's crosstalk_scale high), as the docs say
+    assert typed > m.assumptions["crosstalk_scale"].high
