@@ -251,3 +251,25 @@ def test_typed_spread_figures_are_current():
     assert bias == [f"{uncertainty.serdes_held_out_bias()[0]:.2f}"]
     lo, hi = np.exp(-uncertainty.Z90 * sigma), np.exp(uncertainty.Z90 * sigma)
     assert f"p10…p90 ≈ ×{lo:.2f}…×{hi:.2f}" in doc
+
+
+def test_typed_node_restricted_spread_is_current():
+    """The docs' node-restricted σ ("over the rows at the study's nodes (presets ≤ 7 nm, N of the M
+    ratios) σ would be S"), reported and not used: recomputed from the same out-of-sample ratios as
+    :func:`sikernel.system.uncertainty.serdes_log_sd`, keeping the designs whose node preset is
+    ≤ 7 nm.  A regression guard of model output (typed from a script by hand until December 2026)."""
+    from sikernel.power import calibration, holdout
+    from sikernel.power.technology import get_technology
+    from sikernel.system.uncertainty import _held_out_ratios
+
+    node = {p.name: p.node_nm for p in calibration.CALIBRATION_POINTS}
+    node.update({d.name: d.node_nm for d in holdout.HELD_OUT})
+    rows = list(calibration.residual_log_sd(per_design=True).items())
+    names, _, ratio = _held_out_ratios()
+    rows += [(n, float(np.log(r))) for n, r in zip(names, ratio, strict=True) if np.isfinite(r)]
+    at_study_nodes = [v for n, v in rows if get_technology(node[n]).node_nm <= 7.0]
+    sigma = float(np.sqrt(np.mean(np.square(at_study_nodes))))
+    doc = repo_text("docs/energy-model.md", flat=True)
+    text = (f"over the rows at the study's nodes (presets ≤ 7 nm, {len(at_study_nodes)} of the {len(rows)} "
+            f"ratios) σ would be {sigma:.3f}")
+    assert text in doc, text
