@@ -435,3 +435,33 @@ def test_typed_lpo_crosstalk_closure_is_current():
     assert closes(typed - 0.01) and not closes(typed + 0.01), typed
     # inside the drawn range's upper end (the study's crosstalk_scale high), as the docs say
     assert typed > m.assumptions["crosstalk_scale"].high
+
+
+def test_lro_receive_end_figures_are_current():
+    """Docs section 7 ("LRO's receive end"): the switch receive end of LRO per 800G / 1.6T port as
+    priced (a whole TX + RX link over C2M + the linear path) and as the RX half of that joint
+    design, and the 800G switch SerDes of LRO against LPO's.  Regression guards of model output."""
+    from sikernel.power import energy_per_bit
+
+    priced, rx_half, switch_w = [], [], {}
+    for gb in (100, 200):
+        g = generation(gb)
+        m = PortModel("lro", g)
+        (i,) = [k for k, e in enumerate(m.ends) if e.block == "switch_serdes_rx"]
+        end, ch = m.ends[i], m._channels[i]
+        rx = energy_per_bit(channel=ch, baud=g.baud, node_nm=end.node_nm, exclude=m.path.exclude,
+                            target_ber=m.target_ber, scope="rx", crosstalk=m.crosstalk)
+        w_per_pj = g.lane_line_gbps * 1e-3 * g.lanes_per_port
+        priced.append(end.pj_per_bit * w_per_pj)
+        rx_half.append(rx.total_pj_per_bit * w_per_pj)
+        assert math.isclose(m.blocks_w()["switch_serdes_rx"], priced[-1], rel_tol=1e-9)
+        if gb == 100:
+            lpo = PortModel("lpo", g).blocks_w()
+            switch_w = {"lro": m.blocks_w()["switch_serdes_tx"] + priced[-1], "lpo": lpo["switch_serdes"]}
+    assert all(h < p for h, p in zip(rx_half, priced, strict=True))
+    assert switch_w["lro"] > switch_w["lpo"]
+    doc = repo_text("docs/energy-model.md", flat=True)
+    for text in (f"is {priced[0]:.2f} / {priced[1]:.2f} W as priced",
+                 f"and {rx_half[0]:.2f} / {rx_half[1]:.2f} W as the RX half",
+                 f"({switch_w['lro']:.2f} vs {switch_w['lpo']:.2f} W per 800G port)"):
+        assert text in doc, text
