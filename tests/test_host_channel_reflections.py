@@ -341,3 +341,42 @@ def test_com_receiver_features_on_dpo12():
     readme = repo_text("README.md", flat=True)
     text = f"on DPO_12in these are worth {values[0] - values[1] + values[2] - values[3]:.1f} dB of COM"
     assert text in readme, text
+
+
+def test_every_host_end_against_its_synthetic_channel(checks):
+    """``host_ends_vs_smooth_channel``: every host end of every architecture on each board, at both
+    generations, priced on its built channel and on the synthetic channel of the same loss.  The
+    retimed switch end of each board is the check's ``switch_end_vs_smooth_channel`` (a second route),
+    the rows are the ends of the study's own ports (a third), and the docs' reading of the table is
+    this run's (regression guards of model output, labelled so)."""
+    from sikernel.system.account import PortModel
+    from sikernel.system.architectures import ARCHITECTURES
+    from sikernel.system.standards import generation
+
+    rows = {c: checks[c]["host_ends_vs_smooth_channel"] for c in ("host_erl_c2m", "host_erl_c2c")}
+    archs = {c: {r["architecture"] for r in rs} for c, rs in rows.items()}
+    assert archs == {"host_erl_c2m": {"pluggable", "lro", "lpo"}, "host_erl_c2c": {"npo", "npo_dsp"}}
+    for c, rs in rows.items():
+        chk = checks[c]
+        for r in rs:
+            assert math.isclose(r["ratio"], r["pj_per_bit_built"] / r["pj_per_bit_smooth"], rel_tol=RTOL_SAME)
+            if r["architecture"] == chk["architecture"] and r["block"] == "switch_serdes":
+                assert r["ratio"] == chk["switch_end_vs_smooth_channel"][r["generation"]]
+                assert (r["family_built"], r["family_smooth"]) == chk["switch_end_families"][r["generation"]]
+    every = [r for rs in rows.values() for r in rs]
+    lpo = next(r for r in every if r["generation"] == "102.4T" and r["architecture"] == "lpo")
+    m = PortModel("lpo", generation(200))
+    assert lpo["pj_per_bit_built"] == m.ends[0].pj_per_bit and lpo["family_built"] == m.ends[0].architecture
+    n_ends = sum(len(ARCHITECTURES[a].ends) for a in ("pluggable", "lro", "lpo", "npo", "npo_dsp"))
+    assert len(every) == 2 * n_ends
+    # the docs' reading: the two 102.4T linear C2M ends (LPO, LRO receive) are the exceptions
+    outliers = sorted((r["ratio"], r["architecture"], r["block"]) for r in every
+                      if not 0.8 <= r["ratio"] <= 1.05)
+    assert [(a, b) for _, a, b in outliers] == [("lro", "switch_serdes_tx"), ("lpo", "switch_serdes"),
+                                                ("lro", "switch_serdes_rx")], outliers
+    rest = [r["ratio"] for r in every if 0.8 <= r["ratio"] <= 1.05]
+    lro_tx = outliers[0][0]
+    doc = repo_text("docs/energy-model.md", flat=True)
+    for text in (f"within {min(rest):.2f}–{max(rest):.2f}× of the synthetic channel",
+                 f"LRO's receive direction, {lpo['ratio']:.2f}×", f"LRO's switch TX end, {lro_tx:.2f}×"):
+        assert text in doc, text

@@ -188,9 +188,11 @@ def host_channel_reflection_checks(model: Callable[[str, str], Any]) -> list[dic
     (:data:`REAL_CHANNEL_ERL_DB`, IEEE code); and, per generation, what the reflections cost the
     switch end: its energy on the built channel over that of the energy model's synthetic
     channel of the same loss (``energy_per_bit(loss_db=...)``, same node, BER, crosstalk and
-    excluded families).  Also the ERL the same board would have with a breakout via at each end
-    (:attr:`~sikernel.system.channels.PathSpec.breakout_vias`, off in the shipped paths).  The CPO
-    path has no board part and no ERL limit (in-package, XSR).
+    excluded families).  The same comparison for every host end of every architecture priced over
+    that board (``host_ends_vs_smooth_channel``), the linear ends included: their channel is the board
+    with the module's linear optical path behind it.  Also the ERL the same board would have with a
+    breakout via at each end (:attr:`~sikernel.system.channels.PathSpec.breakout_vias`, off in the
+    shipped paths).  The CPO path has no board part and no ERL limit (in-package, XSR).
 
     Parameters
     ----------
@@ -204,12 +206,16 @@ def host_channel_reflection_checks(model: Callable[[str, str], Any]) -> list[dic
         sheet's limit, ``margin_db``, ``erl_tx_db``/``erl_rx_db``, ``erl_with_breakout_vias_db``,
         ``real_channel_erl_db_low``/``_high``,
         ``switch_end_vs_smooth_channel`` and ``switch_end_families``: generation -> ratio and
-        (family on the built channel, family on the synthetic one)).
+        (family on the built channel, family on the synthetic one); ``host_ends_vs_smooth_channel``:
+        one dict per generation, architecture on the board and host end, with ``generation``,
+        ``architecture``, ``block``, ``scope``, ``linear_optical_path``, ``il_nyquist_db``,
+        ``family_built``, ``pj_per_bit_built``, ``family_smooth``, ``pj_per_bit_smooth``, ``ratio``).
     """
     from ..eye.erl import ERL_PRESETS, erl
     from ..power import energy_per_bit
     from .account import _kind
-    from .channels import build_channel
+    from .architectures import ARCHITECTURES
+    from .channels import DEFAULT_PATHS, build_channel
 
     out = []
     for arch in ("pluggable", "npo_dsp"):   # the retimed ports: their switch end sees the bare board
@@ -220,15 +226,27 @@ def host_channel_reflection_checks(model: Callable[[str, str], Any]) -> list[dic
         vias = build_channel(dataclasses.replace(m.path, breakout_vias=True), m.gen.baud, packages=False,
                              f=ERL_GRID_HZ)
         r_vias = erl(vias, preset)
-        ratios, families = {}, {}
+        ratios, families, rows = {}, {}, []
+        on_board = [n for n, a in ARCHITECTURES.items() if a.host_class == m.arch.host_class
+                    and any(s[0] == "stripline" for s in DEFAULT_PATHS[a.path].segments)]
         for gname in ("51.2T", "102.4T"):
-            mg = model(arch, gname)
-            end = next(e for e in mg.ends if e.side == "switch" and not e.linear)
-            smooth = energy_per_bit(loss_db=end.il_nyquist_db, baud=mg.gen.baud, node_nm=end.node_nm,
-                                    exclude=mg.path.exclude, target_ber=mg.target_ber, scope=end.scope,
-                                    crosstalk=mg.crosstalk, channel_kind=_kind(mg.path))
-            ratios[gname] = end.pj_per_bit / smooth.total_pj_per_bit
-            families[gname] = (end.architecture, smooth.architecture)
+            for name in on_board:
+                mg = model(name, gname)
+                for end in mg.ends:
+                    smooth = energy_per_bit(loss_db=end.il_nyquist_db, baud=mg.gen.baud,
+                                            node_nm=end.node_nm, exclude=mg.path.exclude,
+                                            target_ber=mg.target_ber, scope=end.scope,
+                                            crosstalk=mg.crosstalk, channel_kind=_kind(mg.path))
+                    rows.append({"generation": gname, "architecture": name, "block": end.block,
+                                 "scope": end.scope, "linear_optical_path": end.linear,
+                                 "il_nyquist_db": float(end.il_nyquist_db), "family_built": end.architecture,
+                                 "pj_per_bit_built": float(end.pj_per_bit),
+                                 "family_smooth": smooth.architecture,
+                                 "pj_per_bit_smooth": float(smooth.total_pj_per_bit),
+                                 "ratio": float(end.pj_per_bit / smooth.total_pj_per_bit)})
+                    if name == arch and end.side == "switch" and not end.linear:
+                        ratios[gname] = rows[-1]["ratio"]
+                        families[gname] = (end.architecture, smooth.architecture)
         limit = float(ERL_PRESETS[preset]["pass_threshold_db"])
         lo, hi = REAL_CHANNEL_ERL_DB[preset]
         paths = "pluggable / LRO / LPO" if m.arch.host_class == "c2m" else "NPO"
@@ -248,7 +266,8 @@ def host_channel_reflection_checks(model: Callable[[str, str], Any]) -> list[dic
             "erl_tx_db": float(r.tx.erl_db), "erl_rx_db": float(r.rx.erl_db),
             "erl_with_breakout_vias_db": float(r_vias.erl_db),
             "real_channel_erl_db_low": lo, "real_channel_erl_db_high": hi,
-            "switch_end_vs_smooth_channel": ratios, "switch_end_families": families})
+            "switch_end_vs_smooth_channel": ratios, "switch_end_families": families,
+            "host_ends_vs_smooth_channel": rows})
     return out
 
 

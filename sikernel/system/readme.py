@@ -263,6 +263,7 @@ def tables_block(res: Any) -> str:
                    f"{c['ratio_to_mid']:.2f} | {c['source']} |")
     out.append("")
     out += ports_table(res)
+    out += host_ends_table(res)
     for g, t in res.tornado.items():
         out += [f"Tornado, {g}: CPO saving {t['base_w']:.0f} W per switch at the point values.", "",
                 "| input | low → saving W | high → saving W | swing W |", "|---|---|---|---|"]
@@ -319,6 +320,36 @@ def ports_table(res: Any) -> list[str]:
                 f"instead of {alt['c_out_point_f'] * 1e15:.0f} fF puts the 200G CPO port at "
                 f"{alt['cpo_w']:.2f} W and its saving vs the pluggable at {100.0 * alt['saving']:.1f} %.",
                 ""]
+    return out
+
+
+def host_ends_table(res: Any) -> list[str]:
+    """Markdown lines: every host end on a board, priced on its built channel and on the synthetic
+    channel of the same loss (the ``host_ends_vs_smooth_channel`` rows of the study's ERL checks,
+    :func:`sikernel.system.checks.host_channel_reflection_checks`).
+
+    Parameters
+    ----------
+    res : StudyResult
+
+    Returns
+    -------
+    list of str
+        Empty when the study carries no such rows.
+    """
+    rows = [r for c in res.checks for r in c.get("host_ends_vs_smooth_channel", ())]
+    if not rows:
+        return []
+    out = ["Host ends on their built channels against the synthetic channel of the same loss (point "
+           "values; pJ/bit in each end's scope; CPO has no board and is not listed):", "",
+           "| generation | architecture | host end (scope) | linear path | IL (dB) | built channel | "
+           "synthetic channel | ratio |", "|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        out.append(f"| {r['generation']} | {r['architecture']} | {r['block']} ({r['scope']}) | "
+                   f"{'yes' if r['linear_optical_path'] else 'no'} | {r['il_nyquist_db']:.1f} | "
+                   f"{r['family_built']} {r['pj_per_bit_built']:.2f} | {r['family_smooth']} "
+                   f"{r['pj_per_bit_smooth']:.2f} | {r['ratio']:.2f} |")
+    out.append("")
     return out
 
 
