@@ -482,7 +482,7 @@ def breakdown(op: budget.OpTable, *, levels: int, baud: float, modulation: str, 
     gdc = op.extra.get("ctle_gdc_db")
     eq = {
         "tx_ffe_taps": int(op.tx_taps[i]),
-        # TX FFE subset searched (si.TX_SUBSETS: "full", "pre1", "off"); None for the DSP family
+        # TX FFE subset searched (a name of si.TX_SUBSETS); None for the DSP family
         "tx_ffe_subset": si.tx_subset_names(op.family, op.dfe_taps)[i],
         "tx_ffe_bits": int(co.tx_ffe_bits),
         "tx_architecture": tx_kind,

@@ -57,9 +57,14 @@ TX_AXES: tuple[tuple[int, tuple[float, ...]], ...] = (
 #: what a TX tap costs (log2 L serialized streams per tap, :func:`sikernel.power.blocks.tx_serializer_w`);
 #: on a short channel a setting with fewer taps closes the link at a lower energy, so the budget
 #: (:func:`sikernel.power.architecture.best_per_family`) chooses among: "full" (every tap of
-#: :data:`TX_AXES`), "pre1" (main cursor + c(-1), the usual one-pre-cursor TX FFE) and "off" (main
-#: cursor only: TX FFE switched off).
-TX_SUBSETS: tuple[tuple[str, tuple[int, ...]], ...] = (("full", (-2, -1, 1)), ("pre1", (-1,)), ("off", ()))
+#: :data:`TX_AXES`), "pre1" (main cursor + c(-1), the usual one-pre-cursor TX FFE), "off" (main
+#: cursor only: TX FFE switched off) and the two three-tap settings, "pre1post1" (c(-1), c(0),
+#: c(1)) and "pre2" (c(-2), c(-1), c(0)): without them a link that a three-tap TX closes paid for
+#: the fourth tap whenever the FOM optimum over the full grid happened to use it (a few per cent
+#: of a short link's energy, in steps along the channel's length).  All subsets come from one
+#: search of the full grid (:func:`_grid_family_subsets`).
+TX_SUBSETS: tuple[tuple[str, tuple[int, ...]], ...] = (("full", (-2, -1, 1)), ("pre1", (-1,)), ("off", ()),
+                                                       ("pre1post1", (-1, 1)), ("pre2", (-2, -1)))
 #: CTLE DC gains searched (dB), 93A-22
 CTLE_GDC_DB: tuple[float, ...] = tuple(float(g) for g in range(-20, 1))
 #: the CTLE low-frequency gains of the 802.3ck / 802.3dj COM tables (dB): ``SISettings(gdc2_db=...)``
