@@ -369,14 +369,25 @@ def test_every_host_end_against_its_synthetic_channel(checks):
     assert lpo["pj_per_bit_built"] == m.ends[0].pj_per_bit and lpo["family_built"] == m.ends[0].architecture
     n_ends = sum(len(ARCHITECTURES[a].ends) for a in ("pluggable", "lro", "lpo", "npo", "npo_dsp"))
     assert len(every) == 2 * n_ends
-    # the docs' reading: the two 102.4T linear C2M ends (LPO, LRO receive) are the exceptions
-    outliers = sorted((r["ratio"], r["architecture"], r["block"]) for r in every
-                      if not 0.8 <= r["ratio"] <= 1.05)
-    assert [(a, b) for _, a, b in outliers] == [("lro", "switch_serdes_tx"), ("lpo", "switch_serdes"),
-                                                ("lro", "switch_serdes_rx")], outliers
-    rest = [r["ratio"] for r in every if 0.8 <= r["ratio"] <= 1.05]
-    lro_tx = outliers[0][0]
+    # the docs' reading, generation by generation and board by board
+    def span(sel):
+        r = [x["ratio"] for x in every if sel(x)]
+        return f"{min(r):.2f}–{max(r):.2f}×"
+
+    c2m_ends = {(r["architecture"], r["block"]) for r in rows["host_erl_c2m"]}
+    linear = [r for r in every if r["generation"] == "102.4T" and r["linear_optical_path"]
+              and (r["architecture"], r["block"]) in c2m_ends]
+    assert {(r["architecture"], r["family_built"], r["family_smooth"]) for r in linear} == {
+        ("lpo", "dsp", "analog"), ("lro", "dsp", "analog")}
+    assert len({round(r["ratio"], 12) for r in linear}) == 1      # the same link: one figure
     doc = repo_text("docs/energy-model.md", flat=True)
-    for text in (f"within {min(rest):.2f}–{max(rest):.2f}× of the synthetic channel",
-                 f"LRO's receive direction, {lpo['ratio']:.2f}×", f"LRO's switch TX end, {lro_tx:.2f}×"):
+    g51 = span(lambda r: r["generation"] == "51.2T")
+    npo = span(lambda r: r["generation"] == "102.4T" and (r["architecture"], r["block"]) not in c2m_ends)
+    c2m = span(lambda r: r["generation"] == "102.4T" and (r["architecture"], r["block"]) in c2m_ends
+               and not r["linear_optical_path"])
+    plug = checks["host_erl_c2m"]["switch_end_vs_smooth_channel"]["102.4T"]
+    for text in (f"At 51.2T every end is within {g51} of the synthetic",
+                 f"the NPO board's ends cost {npo} of it",
+                 f"the C2M board's retimed ends {c2m} (the pluggable's {plug:.2f}×)",
+                 f"receive direction {linear[0]['ratio']:.2f}× (a DSP receiver on the built board"):
         assert text in doc, text

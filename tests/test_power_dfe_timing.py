@@ -143,13 +143,13 @@ def test_subset_names_follow_the_op_table_layout(monkeypatch):
     ps = si.pulse_set(ch.f, ch.s21, 53.125e9, 4)
     names_by_active = {active: name for name, active in si.TX_SUBSETS}
     calls = []
-    real = si._grid_family
+    real = si._grid_family_subsets
 
-    def spy(ps_, n_dfe, s_, tx_active=None):
-        calls.append(names_by_active[tx_active] if tx_active is not None else None)
-        return real(ps_, n_dfe, s_, tx_active)
+    def spy(ps_, n_dfe, s_, subsets):
+        calls.extend(names_by_active[a] if a is not None else None for a in subsets)
+        return real(ps_, n_dfe, s_, subsets)
 
-    monkeypatch.setattr(si, "_grid_family", spy)
+    monkeypatch.setattr(si, "_grid_family_subsets", spy)
     op = si.op_table(ps, families=("linear", "analog"))
     assert si.tx_subset_names(op.family, op.dfe_taps) == calls
     ext = budget.with_retimed_ctle_only(op)
