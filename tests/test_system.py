@@ -465,3 +465,33 @@ def test_lro_receive_end_figures_are_current():
                  f"and {rx_half[0]:.2f} / {rx_half[1]:.2f} W as the RX half",
                  f"({switch_w['lro']:.2f} vs {switch_w['lpo']:.2f} W per 800G port)"):
         assert text in doc, text
+
+
+def test_curves_at_the_shortest_lengths():
+    """Docs 6.5: on the energy-vs-length curve channels the bare package-to-package link (0 mm of
+    board) costs more than 20 mm of Megtron 7 at 212.5 Gb/s (undamped reflections lower the SNR
+    ceiling; two AFE gain stages), and 100 mm costs more than 20 mm.  Regression guard of model
+    output, labelled so."""
+    from sikernel import energy_per_bit
+    from sikernel.system.channels import PathSpec
+    from sikernel.system.curves import CURVE_Z_P_M
+
+    g = generation(200)
+    at = {}
+    for mm in (0.0, 20.0, 100.0):
+        segs = (("stripline", "megtron7", mm * 1e-3),) if mm > 0 else ()
+        ch = build_channel(PathSpec("curve", segs, CURVE_Z_P_M[0], CURVE_Z_P_M[1]), g.baud)
+        at[mm] = energy_per_bit(channel=ch, baud=g.baud, node_nm=g.node_nm, target_ber=g.target_ber_c2c,
+                                crosstalk=g.crosstalk_for("c2c"))
+    e0, e20, e100 = at[0.0], at[20.0], at[100.0]
+    assert e0.total_pj_per_bit > e100.total_pj_per_bit > e20.total_pj_per_bit
+    assert e0.eq_settings["post_eq_snr_ceiling_db"] < e20.eq_settings["post_eq_snr_ceiling_db"]
+    assert e0.eq_settings["afe_gain_stages"] > e20.eq_settings["afe_gain_stages"]
+    doc = repo_text("docs/energy-model.md", flat=True)
+    text = (f"the link costs {e0.total_pj_per_bit:.2f} pJ/b at 0 mm ({e0.il_nyquist_db:.1f} dB, SNR ceiling "
+            f"{e0.eq_settings['post_eq_snr_ceiling_db']:.1f} dB, two AFE gain stages), "
+            f"{e20.total_pj_per_bit:.2f} at 20 mm ({e20.il_nyquist_db:.1f} dB, "
+            f"{e20.eq_settings['post_eq_snr_ceiling_db']:.1f} dB, one stage) and "
+            f"{e100.total_pj_per_bit:.2f} at 100 mm")
+    assert text in doc, text
+    assert (e0.eq_settings["afe_gain_stages"], e20.eq_settings["afe_gain_stages"]) == (2, 1)
