@@ -162,14 +162,14 @@ def host_channel_budget_checks(model: Callable[[str, str], Any]) -> list[dict[st
         extra: dict[str, Any] = {"limit": "at_most", "margin_db": b.value - il}
         if il > b.value:
             w_il, w_b = (float(w) for w in port_w_vs_host_loss(arch, m.gen, [il, b.value]))
-            # the longest whole-millimetre board within the budget (what ``--lpo-host-mm`` takes)
+            # the longest whole-millimetre board within the budget (what ``--lpo-host-mm`` takes;
+            # the same C2M board whichever port is priced on it, as in _host_mm_at_loss)
             x_mm = _host_mm_at_loss(arch, m.gen.baud, b.value)
             x_mm = float(math.floor(x_mm)) if math.isfinite(x_mm) else x_mm
             extra.update(w_per_port_table_at_il=w_il, w_per_port_table_at_budget=w_b, host_mm_at_budget=x_mm,
                          w_per_port_at_il=_w(m), host_end_families_at_il=_end_families(m))
             if math.isfinite(x_mm):
-                at_b = PortModel(arch, m.gen, paths=paths_with_lengths(
-                    **{"lpo_host_m" if arch == "lpo" else "c2m_host_m": 1e-3 * x_mm}))
+                at_b = PortModel(arch, m.gen, paths=paths_with_lengths(c2m_host_m=1e-3 * x_mm))
                 extra.update(w_per_port_at_budget=_w(at_b), host_end_families_at_budget=_end_families(at_b))
         e = _entry(key, b, "consistency check", arch, "102.4T", il, **extra)
         e["ratio_to_mid"] = 10.0 ** ((il - b.value) / 10.0)
