@@ -29,6 +29,7 @@ import numpy as np
 
 from . import __version__, _validate
 from .errors import LinkNotClosingError, SIKernelError, SIKernelWarning
+from .system.account import LOSS_OFFSET_KEYS, host_path
 from .system.architectures import ARCH_NAMES, get_architecture
 from .system.channels import DEFAULT_PATHS, REACH_BUDGETS_DB, PathSpec, build_channel
 from .system.curves import CURVE_LENGTHS_M, CURVE_MATERIALS, CURVE_Z_P_M
@@ -268,7 +269,9 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
               "serdes_held_out_bias": bias, "serdes_held_out_bias_source": bias_src,
               "line_dsp_fit": dataclasses.asdict(fit), "n_draws": int(n_draws), "seed": int(seed),
               "paths": {k: vars(v) | {"exclude": list(v.exclude)}
-                        for k, v in ({**DEFAULT_PATHS, **(paths or {})}).items()}}
+                        for k, v in ({**DEFAULT_PATHS, **(paths or {})}).items()},
+              "paths_priced": {g.name: {a: vars(v) | {"exclude": list(v.exclude)}
+                                        for a in archs for v in (host_path(a, g, paths),)} for g in gens}}
     prov = {"sikernel_version": __version__,
             "created_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "model": "host SerDes: sikernel.power over each architecture's channel; optical side: "
@@ -333,6 +336,8 @@ def _port_entry(pm: Any, g: Any, pt: dict[str, float], mc: dict[str, np.ndarray]
         "lanes_per_port": n, "ports_per_switch": g.ports_per_switch, "switch_tbps": g.switch_tbps,
         "node_nm": g.node_nm, "module_node_nm": g.module_node_nm, "target_ber": pm.target_ber,
         "fec": g.fec, "host_il_db": pm.ends[0].il_nyquist_db,
+        "host_channel_il_db": float(pm.channel.il_db(g.baud / 2.0)),
+        "host_channel_length_m": pm.path.length_m,
     }
     figs = {"w_per_lane": (tot_pt / n, tot_mc / n), "w_per_port": (tot_pt, tot_mc),
             "pj_per_bit": (tot_pt * to_pj, tot_mc * to_pj), "module_w": (mod_pt, mod_mc),
@@ -363,8 +368,7 @@ def _not_closing(p: dict[str, Any], pm: Any, values: dict[str, np.ndarray]) -> N
     p["mc_draws"] = n
     p["mc_not_closing_draws"] = int(nc.sum())
     by: dict[str, int] = {}
-    for k in ("t_fo4_s", "crosstalk_scale", "linear_penalty_db", "linear_f3db_over_baud",
-              "c2m_loss_offset_db", "npo_loss_offset_db", "cpo_loss_offset_db"):
+    for k in ("t_fo4_s", "crosstalk_scale", "linear_penalty_db", "linear_f3db_over_baud", *LOSS_OFFSET_KEYS):
         if k in values:
             c = int(np.broadcast_to(pm.not_closing({**pm.point, k: values[k]}), (n,)).sum())
             if c:
@@ -433,7 +437,7 @@ def _checks(models: dict, cache: dict) -> list[dict[str, Any]]:
     def model(arch: str, gname: str, overrides: tuple = ()) -> Any:
         g = generation(gname, **dict(overrides))
         m = models.get((gname, arch))
-        if m is not None and m.gen == g and m.path == DEFAULT_PATHS[m.arch.path]:
+        if m is not None and m.gen == g and m.path == host_path(arch, g):
             return m
         return PortModel(arch, g, channel_cache=cache)
 

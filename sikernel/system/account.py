@@ -36,13 +36,57 @@ from ..errors import SIKernelError
 from . import components
 from .architectures import Architecture, get_architecture
 from .assumptions import Assumption, assumptions, point_values
-from .channels import DEFAULT_PATHS, PathSpec, build_channel, with_linear_path
+from .channels import DEFAULT_PATHS, PathSpec, board_within_budget, build_channel, with_linear_path
 from .standards import Generation
 
 #: loss-offset assumption of each host-channel class
 _OFFSET_KEY = {"pluggable": "c2m_loss_offset_db", "lro": "c2m_loss_offset_db",
                "lpo": "c2m_loss_offset_db", "npo": "npo_loss_offset_db",
                "npo_dsp": "npo_loss_offset_db", "cpo": "cpo_loss_offset_db"}
+#: loss-offset assumption of a C2M board built to the generation's linear host budget
+LINEAR_BUDGET_OFFSET_KEY = "linear_c2m_loss_offset_db"
+#: every loss-offset assumption
+LOSS_OFFSET_KEYS = (*dict.fromkeys(_OFFSET_KEY.values()), LINEAR_BUDGET_OFFSET_KEY)
+
+
+def _built_to_linear_budget(a: Architecture, gen: Generation) -> bool:
+    """Whether ``a``'s C2M board is built to ``gen``'s linear host budget (a linear end on a C2M board)."""
+    return (gen.linear_host_budget_db is not None and a.host_class == "c2m"
+            and any(e.linear for e in a.ends))
+
+
+def offset_key(architecture: str, gen: Generation) -> str:
+    """The loss-offset assumption of ``architecture``'s host channel in ``gen``."""
+    a = get_architecture(architecture)
+    return LINEAR_BUDGET_OFFSET_KEY if _built_to_linear_budget(a, gen) else _OFFSET_KEY[a.name]
+
+
+def host_path(architecture: str, gen: Generation, paths: dict[str, PathSpec] | None = None) -> PathSpec:
+    """The host channel ``architecture`` is priced over in ``gen``.
+
+    The path of :data:`DEFAULT_PATHS` (or of ``paths``, which override it); where the switch
+    SerDes drives the module's linear optical path over the C2M board (LPO, LRO ingress) and the
+    generation has a published linear host budget (:attr:`Generation.linear_host_budget_db`),
+    that board shortened, in whole millimetres, to the longest one that meets the budget
+    (:func:`sikernel.system.channels.board_within_budget`; unchanged where it already does).
+
+    Parameters
+    ----------
+    architecture : str
+        Name in :data:`sikernel.system.architectures.ARCHITECTURES`.
+    gen : Generation
+    paths : dict, optional
+        Path name -> :class:`PathSpec` overriding :data:`DEFAULT_PATHS`.
+
+    Returns
+    -------
+    PathSpec
+    """
+    a = get_architecture(architecture)
+    spec = (paths or {}).get(a.path, DEFAULT_PATHS[a.path])
+    if _built_to_linear_budget(a, gen) and any(s[0] == "stripline" for s in spec.segments):
+        spec = board_within_budget(spec, gen.baud, float(gen.linear_host_budget_db))
+    return spec
 #: loss shifts (dB) at which the energy ratio curves are tabulated for the Monte Carlo
 RATIO_GRID_DB = np.arange(-6.0, 14.0001, 0.25)
 #: points of the t_FO4 axis of the ratio tables (over the assumption's documented range)
@@ -146,6 +190,14 @@ class PortModel:
     channel_cache : dict, optional
         Shared ``(path, baud) -> Channel`` cache.
 
+    Attributes
+    ----------
+    path : PathSpec
+        The host channel priced (:func:`host_path`: a C2M board with a linear end built to the
+        generation's linear host budget).
+    offset_key : str
+        The loss-offset assumption of that channel (:func:`offset_key`).
+
     Raises
     ------
     SIKernelError
@@ -166,8 +218,8 @@ class PortModel:
         self.gen = gen
         self.assumptions: dict[str, Assumption] = assumptions(gen)
         self.point = {k: a.value for k, a in self.assumptions.items()}
-        specs = dict(DEFAULT_PATHS) if paths is None else {**DEFAULT_PATHS, **paths}
-        self.path = specs[self.arch.path]
+        self.path = host_path(architecture, gen, paths)
+        self.offset_key = offset_key(architecture, gen)
         cache = {} if channel_cache is None else channel_cache
         if channel is None:
             key = (self.path, gen.baud)
@@ -347,7 +399,7 @@ class PortModel:
             return np.full(xs.size, np.inf)
         a = self.assumptions
         corner = dict(self.point)
-        okey = _OFFSET_KEY[self.arch.name]
+        okey = self.offset_key
         corner[okey] = a[okey].high
         corner["linear_f3db_over_baud"] = a["linear_f3db_over_baud"].low
         corner["linear_penalty_db"] = a["linear_penalty_db"].high
@@ -418,7 +470,7 @@ class PortModel:
     # -- evaluation -----------------------------------------------------------------
     def end_shift_db(self, end: EndPoint, v: dict[str, Any]) -> Any:
         """Loss shift (dB at Nyquist) of ``end``'s channel for inputs ``v`` against the point."""
-        d = np.asarray(v.get(_OFFSET_KEY[self.arch.name], 0.0), dtype=float)
+        d = np.asarray(v.get(self.offset_key, 0.0), dtype=float)
         if end.linear:
             p = self.point
             d = d + linear_path_loss_db(v["linear_f3db_over_baud"], v["linear_penalty_db"]) \
@@ -692,5 +744,6 @@ def _fixed_module_w(a: Architecture, gen: Generation, p: dict[str, float]) -> fl
             + p["module_tia_w"] * p["engine_tia_factor"]) * n + p["engine_other_w"]
 
 
-__all__ = ["FO4_GRID_POINTS", "RATIO_GRID_DB", "SWITCH_BLOCKS", "XT_GRID_POINTS", "EndPoint", "PortModel",
-           "linear_path_loss_db", "port_w_vs_host_loss"]
+__all__ = ["FO4_GRID_POINTS", "LINEAR_BUDGET_OFFSET_KEY", "LOSS_OFFSET_KEYS", "RATIO_GRID_DB",
+           "SWITCH_BLOCKS", "XT_GRID_POINTS", "EndPoint", "PortModel", "host_path", "linear_path_loss_db",
+           "offset_key", "port_w_vs_host_loss"]

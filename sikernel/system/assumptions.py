@@ -127,6 +127,11 @@ def assumptions(g: Generation) -> dict[str, Assumption]:
     add("c2m_loss_offset_db", 0.0, -2.5, 2.5, "dB",
         "assumption: host board 200-300 mm and connector spread around the 254 mm default (OIF "
         "CEI-224G: > 200 mm + connector + >= 20 mm module)")
+    if g.linear_host_budget_db is not None:
+        add("linear_c2m_loss_offset_db", 0.0, -2.5, 0.0, "dB",
+            "assumption: a C2M board built to the linear host budget "
+            f"({g.linear_host_budget_db:g} dB; LPO, LRO) is at most at it, up to 2.5 dB shorter "
+            "(the lower half of the C2M board's range)")
     add("npo_loss_offset_db", 0.0, -1.5, 2.0, "dB",
         "assumption: 60-150 mm around the 100 mm default (CEI-224G NPO: < 150 mm)")
     add("cpo_loss_offset_db", 0.0, -1.0, 1.5, "dB",

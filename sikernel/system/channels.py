@@ -33,6 +33,7 @@ receiver's noise floor).  The host SerDes then pays for equalising it.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -275,6 +276,90 @@ def paths_with_lengths(c2m_host_m: float | None = None, npo_m: float | None = No
     return out
 
 
+def host_board_mm_at_loss(spec: PathSpec, baud: float, loss_db: float) -> float:
+    """Length (mm) of ``spec``'s first host-board stripline at which its built channel (packages
+    included) has ``loss_db`` at Nyquist, the rest of the path as built; ``nan`` when the path
+    exceeds ``loss_db`` even with no board, ``inf`` when it is within it at its own length.
+
+    Parameters
+    ----------
+    spec : PathSpec
+        A path with at least one ``("stripline", ...)`` segment.
+    baud : float
+        Symbol rate in Bd (Nyquist = baud / 2).
+    loss_db : float
+        Insertion loss at Nyquist to meet (dB).
+
+    Returns
+    -------
+    float
+    """
+    from scipy.optimize import brentq
+
+    i = next((k for k, s in enumerate(spec.segments) if s[0] == "stripline"), None)
+    if i is None:
+        raise SIKernelError(f"path {spec.name!r} has no host-board stripline to shorten")
+    f = np.array([0.5 * baud])
+
+    def excess(x_m: float) -> float:
+        ch = build_channel(_with_board(spec, i, x_m), baud, f=f)
+        return float(ch.il_db(0.5 * baud)) - loss_db
+
+    x0 = float(spec.segments[i][2])
+    if excess(x0) <= 0:
+        return float("inf")
+    if excess(0.0) > 0:
+        return float("nan")
+    return 1e3 * float(brentq(excess, 0.0, x0, xtol=1e-5))
+
+
+@functools.lru_cache(maxsize=64)
+def board_within_budget(spec: PathSpec, baud: float, budget_db: float) -> PathSpec:
+    """``spec`` with its first host-board stripline shortened, in whole millimetres, to the longest
+    board whose built channel meets ``budget_db`` at Nyquist (``spec`` itself when it already does).
+
+    How the study builds the host board of an architecture whose switch SerDes drives the module's
+    linear optical path over the C2M board (LPO both ways, LRO ingress): to the published electrical
+    budget of a linear host interface at the generation's lane rate
+    (:attr:`sikernel.system.standards.Generation.linear_host_budget_db`).
+
+    Parameters
+    ----------
+    spec : PathSpec
+        The path (a C2M board).
+    baud : float
+        Symbol rate in Bd.
+    budget_db : float
+        Loss budget at Nyquist (dB), packages included (die to die).
+
+    Returns
+    -------
+    PathSpec
+
+    Raises
+    ------
+    SIKernelError
+        The path exceeds the budget even with no host board (its packages, connector and module
+        board alone), or has no host-board stripline.
+    """
+    x_mm = host_board_mm_at_loss(spec, baud, budget_db)
+    if math.isinf(x_mm):
+        return spec
+    if not math.isfinite(x_mm):
+        raise SIKernelError(
+            f"path {spec.name!r}: its packages, connector and module board alone exceed the {budget_db:g} dB "
+            f"linear host budget at {0.5e-9 * baud:g} GHz; no host board meets it (raise "
+            "linear_host_budget_db, or give it None to price the board as built)")
+    i = next(k for k, s in enumerate(spec.segments) if s[0] == "stripline")
+    return _with_board(spec, i, 1e-3 * math.floor(x_mm))
+
+
+def _with_board(spec: PathSpec, i: int, x_m: float) -> PathSpec:
+    """``spec`` with stripline segment ``i`` of length ``x_m`` (dropped at zero length)."""
+    board = (("stripline", spec.segments[i][1], x_m),) if x_m > 0 else ()
+    return dataclasses.replace(spec, segments=spec.segments[:i] + board + spec.segments[i + 1:])
+
+
 def _length_m(name: str, value: object, bound_m: float, what: str, check: Any) -> float:
     """``check(name, value)`` (the length in m), with a :class:`SIKernelWarning` beyond ``bound_m``."""
     x = check(name, value)
@@ -347,5 +432,5 @@ def with_linear_path(ch: Any, baud: float, f3db_over_baud: float, penalty_db: fl
     return Channel(ch.f, s, z0_ohm=ch.z0_ohm, name=f"{ch.name} + linear optical path", meta=meta)
 
 
-__all__ = ["DEFAULT_PATHS", "REACH_BUDGETS_DB", "PathSpec", "build_channel", "linear_path_response",
-           "paths_with_lengths", "with_linear_path"]
+__all__ = ["DEFAULT_PATHS", "REACH_BUDGETS_DB", "PathSpec", "board_within_budget", "build_channel",
+           "host_board_mm_at_loss", "linear_path_response", "paths_with_lengths", "with_linear_path"]

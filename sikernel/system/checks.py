@@ -14,7 +14,6 @@ els_wpe)").  tests/test_system_checks.py states for each claim the bound that wo
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -125,15 +124,15 @@ def host_channel_budget_checks(model: Callable[[str, str], Any]) -> list[dict[st
 
     For each budget of :data:`sikernel.system.modules.HOST_CHANNEL_BUDGETS` (200G/lane: LPO 22 dB,
     retimed 32 dB die to die, Semtech): the bare host channel's insertion loss at Nyquist (before
-    any linear optical path), the margin ``budget - IL`` and, where the channel exceeds its budget,
-    what pricing the port at the budget instead would change, two ways: on the study's own channel
-    path (the port rebuilt with the host board shortened until its channel meets the budget,
-    :func:`sikernel.system.channels.paths_with_lengths`; W per port at the point values and the
-    receiver family of each host end on both boards) and on the tabulated energy model of
-    :func:`sikernel.system.account.port_w_vs_host_loss` (the smooth synthetic channel of each loss).
-    The two can differ by more than the loss step: the built channel's reflections and crosstalk,
-    with the module's linear path behind them, can move a host end to another receiver family where
-    the synthetic channel of the same loss does not.
+    any linear optical path) of the port the study prices, and the margin ``budget - IL``.  The
+    102.4T boards of the ports with a linear end (LPO, LRO) are built to the linear budget
+    (:func:`sikernel.system.account.host_path`); for each of them the check also prices the port on
+    the shared C2M board it would otherwise have (the pluggable's), two ways: on the study's own
+    channel path (W per port and the receiver family of each host end) and on the tabulated energy
+    model of :func:`sikernel.system.account.port_w_vs_host_loss` (the smooth synthetic channel of
+    each loss).  The two can differ by more than the loss step: the built channel's reflections and
+    crosstalk, with the module's linear path behind them, can move a host end to another receiver
+    family where the synthetic channel of the same loss does not.
 
     Parameters
     ----------
@@ -144,14 +143,17 @@ def host_channel_budget_checks(model: Callable[[str, str], Any]) -> list[dict[st
     -------
     list of dict
         Check entries (kind "consistency check", ``limit`` "at_most", unit dB, ``margin_db``,
-        ``ratio_to_mid`` = IL / budget in linear power; over budget also ``host_mm_at_budget``, the
-        longest host-board stripline in whole millimetres with which the channel meets the budget,
-        ``w_per_port_at_il`` and ``w_per_port_at_budget`` (channel path), ``host_end_families_at_il`` and
-        ``host_end_families_at_budget`` (host end block -> receiver family on the channel path),
-        ``w_per_port_table_at_il`` and ``w_per_port_table_at_budget`` (tabulated model).
+        ``ratio_to_mid`` = IL / budget in linear power, ``host_mm``: the host-board stripline priced
+        in mm); the linear budget's entry also ``linear_ports``, one dict per architecture whose board
+        is built to it: ``architecture``, ``host_mm``, ``il_db``, ``w_per_port``,
+        ``host_end_families`` (host end block -> receiver family), ``w_per_port_table``, and the same
+        on the shared board: ``shared_board_mm``, ``il_on_shared_board_db``,
+        ``w_per_port_on_shared_board``, ``host_end_families_on_shared_board``,
+        ``w_per_port_table_on_shared_board``.
     """
     from .account import PortModel, port_w_vs_host_loss
-    from .channels import paths_with_lengths
+    from .architectures import ARCHITECTURES
+    from .channels import DEFAULT_PATHS
     from .modules import HOST_CHANNEL_BUDGETS
 
     out = []
@@ -159,22 +161,36 @@ def host_channel_budget_checks(model: Callable[[str, str], Any]) -> list[dict[st
         b = HOST_CHANNEL_BUDGETS[key]
         m = model(arch, "102.4T")
         il = float(m.channel.il_db(m.gen.baud / 2.0))
-        extra: dict[str, Any] = {"limit": "at_most", "margin_db": b.value - il}
-        if il > b.value:
-            w_il, w_b = (float(w) for w in port_w_vs_host_loss(arch, m.gen, [il, b.value]))
-            # the longest whole-millimetre board within the budget (what ``--lpo-host-mm`` takes;
-            # the same C2M board whichever port is priced on it, as in _host_mm_at_loss)
-            x_mm = _host_mm_at_loss(arch, m.gen.baud, b.value)
-            x_mm = float(math.floor(x_mm)) if math.isfinite(x_mm) else x_mm
-            extra.update(w_per_port_table_at_il=w_il, w_per_port_table_at_budget=w_b, host_mm_at_budget=x_mm,
-                         w_per_port_at_il=_w(m), host_end_families_at_il=_end_families(m))
-            if math.isfinite(x_mm):
-                at_b = PortModel(arch, m.gen, paths=paths_with_lengths(c2m_host_m=1e-3 * x_mm))
-                extra.update(w_per_port_at_budget=_w(at_b), host_end_families_at_budget=_end_families(at_b))
+        extra: dict[str, Any] = {"limit": "at_most", "margin_db": b.value - il, "host_mm": _host_mm(m.path)}
+        if key == "semtech_lpo_budget_200g":
+            shared_gen = dataclasses.replace(m.gen, linear_host_budget_db=None)
+            rows = []
+            for name in ARCHITECTURES:
+                mb = model(name, "102.4T")
+                if mb.path == DEFAULT_PATHS[mb.arch.path]:
+                    continue   # not built to the budget
+                ms = PortModel(name, shared_gen, channel_cache=mb._cache)
+                il_b, il_s = (float(x.channel.il_db(m.gen.baud / 2.0)) for x in (mb, ms))
+                t_b, t_s = (float(w) for w in port_w_vs_host_loss(name, m.gen, [il_b, il_s]))
+                rows.append({"architecture": name, "host_mm": _host_mm(mb.path), "il_db": il_b,
+                             "w_per_port": _w(mb), "host_end_families": _end_families(mb),
+                             "w_per_port_table": t_b,
+                             "shared_board_mm": _host_mm(ms.path), "il_on_shared_board_db": il_s,
+                             "w_per_port_on_shared_board": _w(ms),
+                             "host_end_families_on_shared_board": _end_families(ms),
+                             "w_per_port_table_on_shared_board": t_s})
+            extra["linear_ports"] = rows
         e = _entry(key, b, "consistency check", arch, "102.4T", il, **extra)
         e["ratio_to_mid"] = 10.0 ** ((il - b.value) / 10.0)
         out.append(e)
     return out
+
+
+def _host_mm(spec: Any) -> float:
+    """Host-board stripline of a C2M path in mm (the striplines before its connector)."""
+    segs = spec.segments
+    k = next((i for i, s in enumerate(segs) if s[0] == "connector"), len(segs))
+    return 1e3 * sum(float(s[2]) for s in segs[:k] if s[0] == "stripline")
 
 
 def host_channel_reflection_checks(model: Callable[[str, str], Any]) -> list[dict[str, Any]]:
@@ -274,25 +290,6 @@ def host_channel_reflection_checks(model: Callable[[str, str], Any]) -> list[dic
 def _end_families(m: Any) -> dict[str, str]:
     """Host end block -> the receiver family its SerDes is priced in, at the point values."""
     return {e.block: e.architecture for e in m.ends}
-
-
-def _host_mm_at_loss(arch: str, baud: float, loss_db: float) -> float:
-    """Host-board stripline (mm) at which ``arch``'s (C2M) host channel has ``loss_db`` at Nyquist,
-    the rest of its path as built; ``nan`` when the path exceeds ``loss_db`` even with no board."""
-    from scipy.optimize import brentq
-
-    from .channels import DEFAULT_PATHS, build_channel, paths_with_lengths
-
-    f = np.array([0.5 * baud])
-
-    def excess(x_m: float) -> float:
-        spec = paths_with_lengths(c2m_host_m=x_m)[arch]   # the same board whichever C2M port
-        return float(build_channel(spec, baud, f=f).il_db(0.5 * baud)) - loss_db
-
-    seg = next(s for s in DEFAULT_PATHS[arch].segments if s[0] == "stripline")
-    if excess(0.0) > 0:
-        return float("nan")
-    return 1e3 * float(brentq(excess, 0.0, float(seg[2]), xtol=1e-5))
 
 
 def els_budget_check(m: Any) -> dict[str, Any]:

@@ -138,8 +138,8 @@ class StudyResult:
                            f" ({check_verdict(c)})")
                 if c.get("counts"):
                     out.append(f"      {ref} counts: {c['counts']}; model: {c.get('model_quantity', '')}")
-                if c.get("w_per_port_at_budget") is not None:
-                    out.append("      " + _at_budget_text(c))
+                for lp in c.get("linear_ports", ()):
+                    out.append("      " + _shared_board_text(lp))
         for g, t in self.tornado.items():
             top = "; ".join(f"{i['input']} {i['saving_w_at_low']:.0f}..{i['saving_w_at_high']:.0f}"
                             for i in t["inputs"][:4])
@@ -152,14 +152,16 @@ class StudyResult:
         return "\n".join(out)
 
 
-def _at_budget_text(c: dict[str, Any]) -> str:
-    """One line for a host channel over its budget: the port priced on a board that meets it."""
-    fam = " / ".join(f"{c['host_end_families_at_il'][k]} -> {v}"
-                     for k, v in c["host_end_families_at_budget"].items())
-    return (f"priced with {c['host_mm_at_budget']:.0f} mm of host board (the budget): "
-            f"{c['w_per_port_at_il']:.2f} -> {c['w_per_port_at_budget']:.2f} W per port on the study's "
-            f"channel path (host SerDes {fam}); {c['w_per_port_table_at_il']:.2f} -> "
-            f"{c['w_per_port_table_at_budget']:.2f} W on the tabulated model (synthetic channels)")
+def _shared_board_text(lp: dict[str, Any]) -> str:
+    """One line for a port whose board is built to the linear budget: what the shared board costs."""
+    fam = " / ".join(f"{lp['host_end_families'][k]} -> {v}"
+                     for k, v in lp["host_end_families_on_shared_board"].items())
+    return (f"{lp['architecture']} priced on {lp['host_mm']:.0f} mm of host board ({lp['il_db']:.1f} dB, "
+            f"within the budget); on the pluggable's {lp['shared_board_mm']:.0f} mm board "
+            f"({lp['il_on_shared_board_db']:.1f} dB): {lp['w_per_port']:.2f} -> "
+            f"{lp['w_per_port_on_shared_board']:.2f} W per port on the study's channel path (host SerDes "
+            f"{fam}); {lp['w_per_port_table']:.2f} -> {lp['w_per_port_table_on_shared_board']:.2f} W on the "
+            "tabulated model (synthetic channels)")
 
 
 def check_verdict(c: dict[str, Any]) -> str:

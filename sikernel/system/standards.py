@@ -48,6 +48,7 @@ from typing import Any
 
 from .. import _validate
 from ..errors import SIKernelError, SIKernelWarning
+from .modules import HOST_CHANNEL_BUDGETS
 
 #: RS(544,514) "KP4" (IEEE 802.3 Clause 91): pre-FEC BER that still meets the frame-loss target
 KP4_PRE_FEC_BER_LIMIT = 2.4e-4
@@ -90,6 +91,13 @@ class Generation:
         Crosstalk of the host links whose COM includes it (:data:`COM_INCLUDES_CROSSTALK`):
         "ca" (default: :data:`sikernel.power.crosstalk.CA_19P75DB`), None (off), a scale
         factor, or a model (:func:`sikernel.power.crosstalk.resolve`).
+    linear_host_budget_db : float or None
+        Published electrical loss budget at Nyquist (dB, die to the module's driver / TIA) of a
+        linear (LPO-class) host interface at this lane rate, or None where none is published.  The
+        C2M board of every architecture whose switch SerDes drives the module's linear optical path
+        (LPO both ways, LRO ingress) is built to it: the longest whole millimetre of host board, at
+        most the given one, whose channel meets it
+        (:func:`sikernel.system.channels.board_within_budget`); None prices them on the given board.
     sources : dict
         Field -> source.
     """
@@ -107,6 +115,7 @@ class Generation:
     fec: str = "RS(544,514) KP4"
     cpo_modulator: str = "ring"
     crosstalk: Any = "ca"
+    linear_host_budget_db: float | None = None
     sources: dict[str, str] = dataclasses.field(default_factory=dict, compare=False)
 
     @property
@@ -154,6 +163,8 @@ _SRC_100 = {
     "cpo_modulator": "assumption: first-generation 100G/lane CPO engines with travelling-wave MZMs",
     "crosstalk": "802.3ck COM sheets (KR, CR/CA, 120F C2C, 120G C2M) carry A_fe/A_ne aggressors; "
                  "level: power-sum fit on P802.3ck CA_19p75dB (sikernel.power.crosstalk)",
+    "linear_host_budget": "none in the reference at 100G/lane (the LPO MSA builds its 100G host interface "
+                          "on the 802.3ck C2M one): LPO and LRO share the pluggable's C2M board",
 }
 _SRC_200 = {
     "switch": "102.4 Tb/s: 512 x 212.5 Gb/s (IEEE P802.3dj 200G/lane); 3 nm (assumption)",
@@ -164,13 +175,17 @@ _SRC_200 = {
     "cpo_modulator": "assumption: 200G/lane CPO engines with micro-ring modulators",
     "crosstalk": "802.3df 200G COM sheets (C2C, CA/KR) carry A_fe/A_ne aggressors; level: the "
                  "CA_19p75dB fit at the same fraction of the symbol rate (assumption)",
+    "linear_host_budget": "Semtech (2026), 200G/lane LPO vs retimed: electrical budget 22 dB die-to-die for "
+                          "LPO vs 32 dB retimed (trade press, M; system.modules.HOST_CHANNEL_BUDGETS). "
+                          "LRO's ingress is the same linear host interface as LPO's (assumption)",
 }
 
 GENERATIONS: dict[str, Generation] = {
     "51.2T": Generation("51.2T", 51.2, 512, 100.0, 106.25, 800.0, 5.0, 5.0, 1e-5, 1e-5,
                         cpo_modulator="mzm", sources=_SRC_100),
     "102.4T": Generation("102.4T", 102.4, 512, 200.0, 212.5, 1600.0, 3.0, 3.0, 1e-4, 1e-4,
-                         cpo_modulator="ring", sources=_SRC_200),
+                         cpo_modulator="ring", sources=_SRC_200,
+                         linear_host_budget_db=HOST_CHANNEL_BUDGETS["semtech_lpo_budget_200g"].value),
 }
 
 
@@ -300,6 +315,12 @@ def check_generation(gen: Generation) -> Generation:
     from ..power.crosstalk import resolve
 
     resolve(gen.crosstalk)
+    if gen.linear_host_budget_db is not None:
+        b = _validate.positive("linear_host_budget_db", gen.linear_host_budget_db)
+        if b < 3.0 or b > 60.0:
+            raise SIKernelError(f"linear_host_budget_db={gen.linear_host_budget_db!r} dB is outside 3-60 dB "
+                                "(a die-to-module loss budget at Nyquist, e.g. 22 for 200G/lane LPO); "
+                                "give None to price the linear ports on the board as given")
     return gen
 
 
