@@ -54,7 +54,8 @@ def _link_energy(ch_or_loss: Any, baud: float, node: float, exclude: tuple[str, 
 
 
 def _generations(rates_gbps: Sequence[float], node_nm: Any, module_node_nm: Any, target_ber: Any,
-                 port_gbps: Any, cpo_modulator: Any = None, crosstalk: Any = "standard") -> list:
+                 port_gbps: Any, cpo_modulator: Any = None, crosstalk: Any = "standard",
+                 linear_host_budget_db: Any = "standard") -> list:
     from .system.standards import check_ber, generation
 
     if isinstance(rates_gbps, str | bytes) or not isinstance(rates_gbps, Sequence) or not rates_gbps:
@@ -75,6 +76,8 @@ def _generations(rates_gbps: Sequence[float], node_nm: Any, module_node_nm: Any,
             ov["cpo_modulator"] = cpo_modulator
         if not (isinstance(crosstalk, str) and crosstalk == "standard"):
             ov["crosstalk"] = crosstalk
+        if not (isinstance(linear_host_budget_db, str) and linear_host_budget_db == "standard"):
+            ov["linear_host_budget_db"] = linear_host_budget_db
         if ber is not None:
             ov["target_ber_c2m"] = ov["target_ber_c2c"] = ber
         if port_gbps is not None:
@@ -99,7 +102,7 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
               module_node_nm: float | None = None, cpo_modulator: str | None = None,
               n_draws: int = 4000, seed: int = 0,
               with_eyes: bool = True, with_curves: bool = True, with_com: bool = False,
-              crosstalk: Any = "standard") -> StudyResult:
+              crosstalk: Any = "standard", linear_host_budget_db: Any = "standard") -> StudyResult:
     """Run the CPO study (see module docstring) and return its results.
 
     Parameters
@@ -142,6 +145,12 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
         :data:`sikernel.system.standards.COM_INCLUDES_CROSSTALK` classes with the stored
         CA_19p75dB fit), None or "none" (off), or any ``crosstalk=`` value of
         :func:`sikernel.power.energy_per_bit` (e.g. 2.0: twice the crosstalk amplitude).
+    linear_host_budget_db : "standard", None or float
+        Loss budget (dB at Nyquist, die to the module's driver / TIA) to which the C2M board of the
+        ports with a linear end (LPO, LRO) is built: "standard" (default: each generation's published
+        one, :attr:`sikernel.system.standards.Generation.linear_host_budget_db`; 22 dB at 200G/lane,
+        none at 100G/lane), None (none: those ports on the board as given, the pluggable's), or a
+        figure in dB.
 
     Returns
     -------
@@ -169,7 +178,7 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
 
     t0 = time.perf_counter()
     gens = _generations(rates_gbps, node_nm, module_node_nm, target_ber, port_gbps, cpo_modulator,
-                        crosstalk)
+                        crosstalk, linear_host_budget_db)
     if isinstance(architectures, str) or not architectures:
         raise SIKernelError(f"architectures={architectures!r} must be a non-empty sequence of names; "
                             f"known: {', '.join(ARCH_NAMES)}")

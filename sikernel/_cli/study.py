@@ -36,10 +36,14 @@ def register(subparsers) -> None:
     p.add_argument("--modulator", choices=("ring", "mzm"), default=None,
                    help="CPO / NPO engine modulator (default per generation: mzm at 100G, ring at 200G)")
     p.add_argument("--host-mm", type=float, default=None,
-                   help="host-board stripline of pluggable / LRO / LPO in mm (default 254)")
+                   help="host-board stripline of pluggable / LRO / LPO in mm (default 254; the LPO and LRO "
+                        "boards are shortened to meet --linear-budget-db where it applies)")
     p.add_argument("--lpo-host-mm", type=float, default=None,
-                   help="host-board stripline of LPO alone in mm (default: as --host-mm); the study's "
-                        "checks give the length that meets the published 200G LPO budget")
+                   help="host-board stripline of LPO alone in mm (default: as --host-mm)")
+    p.add_argument("--linear-budget-db", default="standard",
+                   help="loss budget (dB at Nyquist, die to module) to which the LPO and LRO host boards are "
+                        "built: 'standard' (default: the published one of each lane rate, 22 dB at 200G "
+                        "(Semtech), none at 100G), 'none' (their board as given, the pluggable's), or dB")
     p.add_argument("--breakout-vias", action="store_true",
                    help="a board via between each package ball and its stripline on every board "
                         "(pluggable, LRO, LPO, NPO; default: the package's ball capacitance only)")
@@ -53,6 +57,20 @@ def register(subparsers) -> None:
     p.add_argument("--com", action="store_true",
                    help="also compute the IEEE COM of each host channel (slow: 10-40 s per channel)")
     p.set_defaults(func=_run)
+
+
+def _budget_arg(text: str) -> object:
+    """``--linear-budget-db`` value: "standard", None for "none", else a number of dB."""
+    from ..errors import SIKernelError
+
+    key = text.strip().lower()
+    if key in ("standard", "none"):
+        return None if key == "none" else key
+    try:
+        return float(text)
+    except ValueError:
+        raise SIKernelError(f"--linear-budget-db {text!r}: give 'standard', 'none' or a loss budget in dB "
+                            "(e.g. 22)") from None
 
 
 def _crosstalk_arg(text: str) -> object:
@@ -92,7 +110,8 @@ def _run(args: argparse.Namespace) -> int:
                     target_ber=args.ber, port_gbps=args.port,
                     architectures=tuple(args.arch) if args.arch else ARCH_NAMES,
                     n_draws=args.draws, seed=args.seed, with_com=args.com, progress=True,
-                    crosstalk=_crosstalk_arg(args.crosstalk))
+                    crosstalk=_crosstalk_arg(args.crosstalk),
+                    linear_host_budget_db=_budget_arg(args.linear_budget_db))
     out = Path(args.out)
     h5 = write_hdf5(res, out / "sikernel-study.h5")
     figs: list = []

@@ -72,12 +72,16 @@ def answer_block(res: Any, figure: str) -> str:
     lanes = "; ".join(f"{assumptions(generation(lg))['els_lanes_per_laser'].value:g} lanes per laser at "
                       f"{lg:g}G" for _, lg, _, _ in gens)
     bailly = next((c for c in res.checks if c["label"].startswith("Broadcom Bailly CPO optics")), None)
+    lin = next((c for c in res.checks if c.get("linear_ports")), None)
+    lin_txt = ("" if lin is None else
+               f" (LPO and LRO at 200G/lane: {lin['host_mm']:.0f} mm, built to the published "
+               f"{lin['published']:g} dB LPO budget)")
     lines += ["", f"![W per port by component]({figure})", "",
               "What the figures count and assume: a port is everything between the switch die and the "
               "fibre, both directions of every lane — the switch SerDes (priced by the SI chain over "
-              "each architecture's host channel: ≈ 300 mm board + connector for pluggables, 100 mm for "
-              "NPO, 25 mm of package for CPO; BER 1e-5 at 100G and 1e-4 at 200G per the IEEE 802.3ck/df "
-              "COM sheets, RS(544,514) FEC), a retimed module's host-side SerDes and DSP, drivers, "
+              "each architecture's host channel: ≈ 300 mm board + connector for pluggables"
+              f"{lin_txt}, 100 mm for NPO, 25 mm of package for CPO; BER 1e-5 at 100G and 1e-4 at 200G "
+              "per the IEEE 802.3ck/df COM sheets, RS(544,514) FEC), a retimed module's host-side SerDes and DSP, drivers, "
               "modulators, TIAs, lasers and the rest; the switching core is not counted. Module "
               "components are fitted on published retimed 800G/1.6T module powers and their split; "
               "LPO, LRO and the CPO engine are predictions (CPO: external laser source at its class "
@@ -294,19 +298,13 @@ def ports_table(res: Any) -> list[str]:
     -------
     list of str
     """
-    from .architectures import get_architecture
-    from .channels import DEFAULT_PATHS, build_channel
-    from .standards import generation
-
     out = ["Ports at the point values (the figures sections 6.2-6.5 refer to):", "",
            "| generation | architecture | host channel IL (dB) | "
            "IL the switch SerDes equalises, egress end (dB) | "
            "W per port (p10–p90) | saving vs pluggable (p10–p90) | draws not closing |",
            "|---|---|---|---|---|---|---|"]
     for p in res.ports:
-        g = generation(p["lane_gbps"])
-        spec = DEFAULT_PATHS[get_architecture(p["architecture"]).path]
-        bare = float(build_channel(spec, g.baud).il_db(g.baud / 2.0))
+        bare = p["host_channel_il_db"]
         sv = ("--" if p["architecture"] == "pluggable" else
               f"{p['saving_vs_pluggable_pct']:.1f} % ({p['saving_vs_pluggable_pct_p10']:.0f}–"
               f"{p['saving_vs_pluggable_pct_p90']:.0f})")

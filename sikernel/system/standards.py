@@ -163,8 +163,9 @@ _SRC_100 = {
     "cpo_modulator": "assumption: first-generation 100G/lane CPO engines with travelling-wave MZMs",
     "crosstalk": "802.3ck COM sheets (KR, CR/CA, 120F C2C, 120G C2M) carry A_fe/A_ne aggressors; "
                  "level: power-sum fit on P802.3ck CA_19p75dB (sikernel.power.crosstalk)",
-    "linear_host_budget": "none in the reference at 100G/lane (the LPO MSA builds its 100G host interface "
-                          "on the 802.3ck C2M one): LPO and LRO share the pluggable's C2M board",
+    "linear_host_budget": "none in the reference at 100G/lane (the LPO MSA's 100G specification builds on "
+                          "IEEE 802.3ck and OIF CEI-112G-LINEAR-PAM4; no loss figure of it in the "
+                          "reference): LPO and LRO share the pluggable's C2M board",
 }
 _SRC_200 = {
     "switch": "102.4 Tb/s: 512 x 212.5 Gb/s (IEEE P802.3dj 200G/lane); 3 nm (assumption)",
