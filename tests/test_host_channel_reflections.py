@@ -151,25 +151,30 @@ def test_breakout_vias_option():
 
 @pytest.fixture(scope="module")
 def via_studies():
-    """The study without and with breakout vias on every board (point values do not depend on draws)."""
+    """The study without and with breakout vias on every board (point values do not depend on draws),
+    and with them on the shared C2M board for LPO too (no linear host budget)."""
     from sikernel.study import run_study
 
     kw = dict(architectures=("pluggable", "lpo", "npo", "cpo"), with_eyes=False, with_curves=False,
               n_draws=200, seed=5)
     base = run_study(**kw)
+    vias = run_study(paths=paths_with_lengths(breakout_vias=True), **kw)
     with pytest.warns(SIKernelWarning, match="102.4T lpo: no host SerDes closes"):
-        vias = run_study(paths=paths_with_lengths(breakout_vias=True), **kw)
-    return base, vias
+        shared = run_study(paths=paths_with_lengths(breakout_vias=True), linear_host_budget_db=None, **kw)
+    return base, vias, shared
 
 
 def test_study_leaves_out_a_port_that_does_not_close(via_studies, tmp_path):
-    """With breakout vias the 102.4T LPO port no longer closes over the 254 mm board: the study
-    warns, leaves it out of ``ports``, lists it in ``not_closing`` (printed table, JSON, HDF5), and
-    keeps the others; with nothing left it raises."""
+    """With breakout vias the 102.4T LPO port no longer closes over the 254 mm board (no linear host
+    budget): the study warns, leaves it out of ``ports``, lists it in ``not_closing`` (printed table,
+    JSON, HDF5), and keeps the others; with nothing left it raises.  On the board built to the LPO
+    budget it closes (a shorter board: the vias' loss comes out of it)."""
     from sikernel.study import read_hdf5, run_study, write_hdf5
 
-    base, res = via_studies
-    assert base.not_closing == []
+    base, vias, res = via_studies
+    assert base.not_closing == [] and vias.not_closing == []
+    lpo_board = vias.inputs["paths_priced"]["102.4T"]["lpo"]["segments"][0][2]
+    assert lpo_board < base.inputs["paths_priced"]["102.4T"]["lpo"]["segments"][0][2] < 0.254
     assert [(p["architecture"], p["lane_gbps"]) for p in res.ports] == [
         ("pluggable", 100.0), ("lpo", 100.0), ("npo", 100.0), ("cpo", 100.0),
         ("pluggable", 200.0), ("npo", 200.0), ("cpo", 200.0)]
@@ -184,13 +189,13 @@ def test_study_leaves_out_a_port_that_does_not_close(via_studies, tmp_path):
     assert np.isfinite(res.port("cpo", 200)["saving_vs_pluggable_w"])
     with pytest.warns(SIKernelWarning), pytest.raises(LinkNotClosingError, match="no port of the study"):
         run_study(rates_gbps=(200,), architectures=("lpo",), paths=paths_with_lengths(breakout_vias=True),
-                  with_eyes=False, with_curves=False, n_draws=200)
+                  linear_host_budget_db=None, with_eyes=False, with_curves=False, n_draws=200)
 
 
 def test_breakout_vias_in_the_study(via_studies):
     """Every port with a board costs more with breakout vias, CPO (no board) is unchanged, and the
     docs' figures are these runs'."""
-    base, vias = via_studies
+    base, vias, _ = via_studies
     for p in vias.ports:
         b = base.port(p["architecture"], p["lane_gbps"])
         if p["architecture"] == "cpo":
@@ -203,7 +208,12 @@ def test_breakout_vias_in_the_study(via_studies):
     s0, s1 = (r.port("cpo", 200)["saving_vs_pluggable_pct"] for r in (base, vias))
     for text in ("102.4T pluggable port {:.2f} → {:.2f} W".format(*w["pluggable", 200]),
                  f"its CPO saving {s0:.1f} → {s1:.1f} %", "NPO {:.2f} → {:.2f} W".format(*w["npo", 200]),
-                 "51.2T pluggable port {:.2f} → {:.2f} W".format(*w["pluggable", 100])):
+                 "51.2T pluggable port {:.2f} → {:.2f} W".format(*w["pluggable", 100]),
+                 "its LPO board shrinks from {:.0f} to {:.0f} mm".format(
+                     *(1e3 * r.inputs["paths_priced"]["102.4T"]["lpo"]["segments"][0][2]
+                       for r in (base, vias))),
+                 "the LPO port costs {:.2f} → {:.2f} W".format(*(r.port("lpo", 200)["w_per_port"]
+                                                                 for r in (base, vias)))):
         assert text in doc, text
     readme = repo_text("README.md", flat=True)
     text = "102.4T pluggable port {:.2f} → {:.2f} W".format(*w["pluggable", 200])
@@ -378,16 +388,20 @@ def test_every_host_end_against_its_synthetic_channel(checks):
     linear = [r for r in every if r["generation"] == "102.4T" and r["linear_optical_path"]
               and (r["architecture"], r["block"]) in c2m_ends]
     assert {(r["architecture"], r["family_built"], r["family_smooth"]) for r in linear} == {
-        ("lpo", "dsp", "analog"), ("lro", "dsp", "analog")}
+        ("lpo", "analog", "analog"), ("lro", "analog", "analog")}   # on the board built to their budget
     assert len({round(r["ratio"], 12) for r in linear}) == 1      # the same link: one figure
     doc = repo_text("docs/energy-model.md", flat=True)
     g51 = span(lambda r: r["generation"] == "51.2T")
     npo = span(lambda r: r["generation"] == "102.4T" and (r["architecture"], r["block"]) not in c2m_ends)
-    c2m = span(lambda r: r["generation"] == "102.4T" and (r["architecture"], r["block"]) in c2m_ends
-               and not r["linear_optical_path"])
+    c2m_retimed = [r for r in every if r["generation"] == "102.4T" and not r["linear_optical_path"]
+                   and (r["architecture"], r["block"]) in c2m_ends]
+    c2m = span(lambda r: r in c2m_retimed)
+    top = max(c2m_retimed, key=lambda r: r["ratio"])
+    assert (top["architecture"], top["block"]) == ("lro", "switch_serdes_tx")
     plug = checks["host_erl_c2m"]["switch_end_vs_smooth_channel"]["102.4T"]
     for text in (f"At 51.2T every end is within {g51} of the synthetic",
                  f"the NPO board's ends cost {npo} of it",
-                 f"the C2M board's retimed ends {c2m} (the pluggable's {plug:.2f}×)",
-                 f"receive direction {linear[0]['ratio']:.2f}× (a DSP receiver on the built board"):
+                 f"the C2M boards' retimed ends {c2m} (the pluggable's {plug:.2f}×; the top is LRO's switch "
+                 "TX end",
+                 f"receive direction {linear[0]['ratio']:.2f}× (an analog receiver on both"):
         assert text in doc, text

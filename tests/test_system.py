@@ -405,7 +405,8 @@ def test_run_study_seed_and_draws_checked_first(kw, match, monkeypatch):
 
 def test_typed_lpo_crosstalk_closure_is_current():
     """The docs' "the 200G LPO link closes only up to ≈ N× the fitted level" of crosstalk: the 102.4T
-    LPO switch end over its built channel (shared board + the module's linear path) closes at the
+    LPO switch end over its built channel (the board built to the LPO budget + the module's linear
+    path) closes at the
     typed scale minus 0.01 and not at plus 0.01.  A regression guard of model output (the figure was
     typed from a script by hand, 1.55×, and had drifted to 1.59× by the time it was first tested)."""
     import dataclasses
@@ -415,7 +416,8 @@ def test_typed_lpo_crosstalk_closure_is_current():
     from sikernel.power.crosstalk import resolve
 
     doc = repo_text("docs/energy-model.md", flat=True)
-    found = re.search(r"the 200G LPO link closes only up to ≈ ([0-9.]+)× the fitted level", doc)
+    found = re.search(r"the 200G LPO link, on its board built to the LPO budget, closes up to ≈ ([0-9.]+)× "
+                      r"the fitted level", doc)
     assert found, "the typed closure figure is gone from docs/energy-model.md"
     typed = float(found.group(1))
     g = generation(200)
