@@ -56,7 +56,19 @@ def _built_to_linear_budget(a: Architecture, gen: Generation) -> bool:
 
 
 def offset_key(architecture: str, gen: Generation) -> str:
-    """The loss-offset assumption of ``architecture``'s host channel in ``gen``."""
+    """The loss-offset assumption of ``architecture``'s host channel in ``gen``.
+
+    Parameters
+    ----------
+    architecture : str
+        Name in :data:`sikernel.system.architectures.ARCHITECTURES`.
+    gen : Generation
+
+    Returns
+    -------
+    str
+        A key of :func:`sikernel.system.assumptions.assumptions` (one of :data:`LOSS_OFFSET_KEYS`).
+    """
     a = get_architecture(architecture)
     return LINEAR_BUDGET_OFFSET_KEY if _built_to_linear_budget(a, gen) else _OFFSET_KEY[a.name]
 

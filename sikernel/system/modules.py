@@ -27,6 +27,8 @@ import functools
 import math
 from dataclasses import dataclass
 
+from .standards import LPO_HOST_BUDGET_200G_DB, RETIMED_HOST_BUDGET_200G_DB
+
 
 @dataclass(frozen=True)
 class PublishedModule:
@@ -146,15 +148,16 @@ SYSTEM_CLAIMS: dict[str, SystemClaim] = {
 #: not used to set the paths)
 HOST_CHANNEL_BUDGETS: dict[str, SystemClaim] = {
     "semtech_lpo_budget_200g": SystemClaim(
-        "LPO host channel vs the published 200G/lane LPO electrical budget (102.4T), 22 dB", 22.0, "dB",
+        "LPO host channel vs the published 200G/lane LPO electrical budget (102.4T), 22 dB",
+        LPO_HOST_BUDGET_200G_DB, "dB",
         "Semtech (2026), 200G/lane LPO vs retimed: 'electrical budget 22 dB die-to-die for LPO vs 32 dB "
         "retimed' (trade press, as in shared/reference/links-and-energy.md, M)",
         "electrical loss at Nyquist from the switch die to the LPO module's driver / TIA, without the "
         "optical path (which the host SerDes also equalises)",
         "102.4T lpo host channel IL at Nyquist, before the linear optical path (system.channels c2m)"),
     "semtech_retimed_budget_200g": SystemClaim(
-        "Retimed host channel vs the published 200G/lane retimed electrical budget (102.4T), 32 dB", 32.0,
-        "dB",
+        "Retimed host channel vs the published 200G/lane retimed electrical budget (102.4T), 32 dB",
+        RETIMED_HOST_BUDGET_200G_DB, "dB",
         "Semtech (2026), as the LPO budget (trade press, M)",
         "electrical loss at Nyquist from the switch die to the module's DSP die",
         "102.4T pluggable host channel IL at Nyquist (system.channels c2m)"),

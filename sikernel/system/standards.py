@@ -48,10 +48,13 @@ from typing import Any
 
 from .. import _validate
 from ..errors import SIKernelError, SIKernelWarning
-from .modules import HOST_CHANNEL_BUDGETS
 
 #: RS(544,514) "KP4" (IEEE 802.3 Clause 91): pre-FEC BER that still meets the frame-loss target
 KP4_PRE_FEC_BER_LIMIT = 2.4e-4
+#: 200G/lane host electrical budgets die to die, dB at Nyquist: "22 dB die-to-die for LPO vs 32 dB
+#: retimed" (Semtech, 2026, trade press, M; shared/reference/links-and-energy.md)
+LPO_HOST_BUDGET_200G_DB = 22.0
+RETIMED_HOST_BUDGET_200G_DB = 32.0
 
 #: host-link class -> whether its IEEE COM adds crosstalk aggressors (A_fe / A_ne in the sheets)
 COM_INCLUDES_CROSSTALK: dict[str, bool] = {"c2m": True, "c2c": True}
@@ -186,7 +189,7 @@ GENERATIONS: dict[str, Generation] = {
                         cpo_modulator="mzm", sources=_SRC_100),
     "102.4T": Generation("102.4T", 102.4, 512, 200.0, 212.5, 1600.0, 3.0, 3.0, 1e-4, 1e-4,
                          cpo_modulator="ring", sources=_SRC_200,
-                         linear_host_budget_db=HOST_CHANNEL_BUDGETS["semtech_lpo_budget_200g"].value),
+                         linear_host_budget_db=LPO_HOST_BUDGET_200G_DB),
 }
 
 
@@ -325,5 +328,5 @@ def check_generation(gen: Generation) -> Generation:
     return gen
 
 
-__all__ = ["COM_INCLUDES_CROSSTALK", "GENERATIONS", "KP4_PRE_FEC_BER_LIMIT", "Generation", "check_ber",
-           "check_generation", "generation"]
+__all__ = ["COM_INCLUDES_CROSSTALK", "GENERATIONS", "KP4_PRE_FEC_BER_LIMIT", "LPO_HOST_BUDGET_200G_DB",
+           "RETIMED_HOST_BUDGET_200G_DB", "Generation", "check_ber", "check_generation", "generation"]
