@@ -224,8 +224,9 @@ def paths_with_lengths(c2m_host_m: float | None = None, npo_m: float | None = No
     cpo_m : float, optional
         Switch-side package trace of CPO (default 0.025 m).
     lpo_host_m : float, optional
-        Host-board stripline of LPO alone, overriding ``c2m_host_m`` for it (a board built to the
-        LPO electrical budget: ``system.checks.host_channel_budget_checks``).
+        Host-board stripline of LPO alone, overriding ``c2m_host_m`` for it.  Where the generation
+        has a linear host budget (200G/lane), the LPO and LRO boards are shortened to meet it
+        whatever is given (:func:`sikernel.system.account.host_path`).
     breakout_vias : bool, optional
         Give every path with a board part (all but CPO) a board via between each package ball and
         its stripline (:attr:`PathSpec.breakout_vias`), whether or not its length is given.
