@@ -323,6 +323,8 @@ def test_host_channel_budget_checks(study):
                  f"the step is ≈ {100 * (t_s / t_b - 1):.0f} %",
                  f"LPO and LRO at 200G/lane: {x_mm:.0f} mm, built to the published 22 dB LPO budget"):
         assert text in readme, text
+    text = f"shortened to {x_mm:.0f} mm to meet the published 22 dB LPO budget"
+    assert text in repo_text("docs/models.md", flat=True), text
     # the printed study names both boards and both routes
     printed = (f"lpo priced on {x_mm:.0f} mm of host board ({lp['il_db']:.1f} dB, within the budget); on the "
                f"pluggable's 254 mm board ({lp['il_on_shared_board_db']:.1f} dB): {w_b:.2f} -> {w_s:.2f} "
