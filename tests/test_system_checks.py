@@ -30,7 +30,7 @@ import math
 import numpy as np
 import pytest
 
-from sikernel.errors import SIKernelError
+from sikernel.errors import SIKernelError, SIKernelWarning
 from sikernel.study import read_hdf5, run_study, write_hdf5
 from sikernel.system.modules import PUBLISHED_MODULES
 
@@ -396,8 +396,9 @@ def test_lpo_switch_end_on_the_shared_board_against_its_synthetic_channel():
     for text in (f"at least 230 mm ({w[230.0]:.2f} W per port)", f"needed from 235 mm ({w[235.0]:.2f} W)",
                  f"at 201.4 mm the port costs {w[201.4]:.2f} W against {w[201.2]:.2f} W at 201.2"):
         assert text in doc, text
-    # with the budget (the default), a board given longer than the budget's is built to it
-    capped = PortModel("lpo", generation(200), paths=paths_with_lengths(lpo_host_m=0.235))
+    # with the budget (the default), a board given longer than the budget's is built to it (a warning)
+    with pytest.warns(SIKernelWarning, match=r"lpo 102.4T: the host board given \(235 mm\) exceeds the 22 dB"):
+        capped = PortModel("lpo", generation(200), paths=paths_with_lengths(lpo_host_m=0.235))
     assert capped.path == PortModel("lpo", generation(200)).path
 
 

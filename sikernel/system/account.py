@@ -36,7 +36,14 @@ from ..errors import SIKernelError
 from . import components
 from .architectures import Architecture, get_architecture
 from .assumptions import Assumption, assumptions, point_values
-from .channels import DEFAULT_PATHS, PathSpec, board_within_budget, build_channel, with_linear_path
+from .channels import (
+    DEFAULT_PATHS,
+    PathSpec,
+    board_within_budget,
+    build_channel,
+    host_board_mm,
+    with_linear_path,
+)
 from .standards import Generation
 
 #: loss-offset assumption of each host-channel class
@@ -218,8 +225,9 @@ class PortModel:
     Warns
     -----
     SIKernelWarning
-        An engine whose external laser source does not give a lane the light its link budget
-        asks for (:meth:`els_budget_margin_db` < 0 at the point values).
+        A host board given in ``paths`` that the generation's linear host budget shortens
+        (:func:`host_path`); an engine whose external laser source does not give a lane the light
+        its link budget asks for (:meth:`els_budget_margin_db` < 0 at the point values).
     """
 
     def __init__(self, architecture: str, gen: Generation, *, paths: dict[str, PathSpec] | None = None,
@@ -232,6 +240,17 @@ class PortModel:
         self.point = {k: a.value for k, a in self.assumptions.items()}
         self.path = host_path(architecture, gen, paths)
         self.offset_key = offset_key(architecture, gen)
+        given = (paths or {}).get(self.arch.path)
+        if given is not None and self.path != given:
+            import warnings
+
+            from ..errors import SIKernelWarning
+
+            warnings.warn(SIKernelWarning(
+                f"{self.arch.name} {gen.name}: the host board given ({host_board_mm(given):g} mm) exceeds "
+                f"the {gen.linear_host_budget_db:g} dB linear host budget of its lane rate; priced on "
+                f"{host_board_mm(self.path):g} mm, the longest board within it (linear_host_budget_db=None, "
+                "or sikernel study --linear-budget-db none, prices the board as given)"), stacklevel=2)
         cache = {} if channel_cache is None else channel_cache
         if channel is None:
             key = (self.path, gen.baud)

@@ -277,6 +277,23 @@ def paths_with_lengths(c2m_host_m: float | None = None, npo_m: float | None = No
     return out
 
 
+def host_board_mm(spec: PathSpec) -> float:
+    """Host-board stripline of a C2M path in mm: its striplines before the connector (all of them
+    on a path without one).
+
+    Parameters
+    ----------
+    spec : PathSpec
+
+    Returns
+    -------
+    float
+    """
+    segs = spec.segments
+    k = next((i for i, s in enumerate(segs) if s[0] == "connector"), len(segs))
+    return 1e3 * sum(float(s[2]) for s in segs[:k] if s[0] == "stripline")
+
+
 def host_board_mm_at_loss(spec: PathSpec, baud: float, loss_db: float) -> float:
     """Length (mm) of ``spec``'s first host-board stripline at which its built channel (packages
     included) has ``loss_db`` at Nyquist, the rest of the path as built; ``nan`` when the path
@@ -434,4 +451,5 @@ def with_linear_path(ch: Any, baud: float, f3db_over_baud: float, penalty_db: fl
 
 
 __all__ = ["DEFAULT_PATHS", "REACH_BUDGETS_DB", "PathSpec", "board_within_budget", "build_channel",
-           "host_board_mm_at_loss", "linear_path_response", "paths_with_lengths", "with_linear_path"]
+           "host_board_mm", "host_board_mm_at_loss", "linear_path_response", "paths_with_lengths",
+           "with_linear_path"]

@@ -153,7 +153,7 @@ def host_channel_budget_checks(model: Callable[[str, str], Any]) -> list[dict[st
     """
     from .account import PortModel, port_w_vs_host_loss
     from .architectures import ARCHITECTURES
-    from .channels import DEFAULT_PATHS
+    from .channels import DEFAULT_PATHS, host_board_mm
     from .modules import HOST_CHANNEL_BUDGETS
 
     out = []
@@ -161,7 +161,8 @@ def host_channel_budget_checks(model: Callable[[str, str], Any]) -> list[dict[st
         b = HOST_CHANNEL_BUDGETS[key]
         m = model(arch, "102.4T")
         il = float(m.channel.il_db(m.gen.baud / 2.0))
-        extra: dict[str, Any] = {"limit": "at_most", "margin_db": b.value - il, "host_mm": _host_mm(m.path)}
+        extra: dict[str, Any] = {"limit": "at_most", "margin_db": b.value - il,
+                                 "host_mm": host_board_mm(m.path)}
         if key == "semtech_lpo_budget_200g":
             shared_gen = dataclasses.replace(m.gen, linear_host_budget_db=None)
             rows = []
@@ -172,10 +173,10 @@ def host_channel_budget_checks(model: Callable[[str, str], Any]) -> list[dict[st
                 ms = PortModel(name, shared_gen, channel_cache=mb._cache)
                 il_b, il_s = (float(x.channel.il_db(m.gen.baud / 2.0)) for x in (mb, ms))
                 t_b, t_s = (float(w) for w in port_w_vs_host_loss(name, m.gen, [il_b, il_s]))
-                rows.append({"architecture": name, "host_mm": _host_mm(mb.path), "il_db": il_b,
+                rows.append({"architecture": name, "host_mm": host_board_mm(mb.path), "il_db": il_b,
                              "w_per_port": _w(mb), "host_end_families": _end_families(mb),
                              "w_per_port_table": t_b,
-                             "shared_board_mm": _host_mm(ms.path), "il_on_shared_board_db": il_s,
+                             "shared_board_mm": host_board_mm(ms.path), "il_on_shared_board_db": il_s,
                              "w_per_port_on_shared_board": _w(ms),
                              "host_end_families_on_shared_board": _end_families(ms),
                              "w_per_port_table_on_shared_board": t_s})
@@ -184,13 +185,6 @@ def host_channel_budget_checks(model: Callable[[str, str], Any]) -> list[dict[st
         e["ratio_to_mid"] = 10.0 ** ((il - b.value) / 10.0)
         out.append(e)
     return out
-
-
-def _host_mm(spec: Any) -> float:
-    """Host-board stripline of a C2M path in mm (the striplines before its connector)."""
-    segs = spec.segments
-    k = next((i for i, s in enumerate(segs) if s[0] == "connector"), len(segs))
-    return 1e3 * sum(float(s[2]) for s in segs[:k] if s[0] == "stripline")
 
 
 def host_channel_reflection_checks(model: Callable[[str, str], Any]) -> list[dict[str, Any]]:
