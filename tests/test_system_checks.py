@@ -397,7 +397,7 @@ def test_lpo_switch_end_on_the_shared_board_against_its_synthetic_channel():
                  f"at 201.4 mm the port costs {w[201.4]:.2f} W against {w[201.2]:.2f} W at 201.2"):
         assert text in doc, text
     # with the budget (the default), a board given longer than the budget's is built to it (a warning)
-    with pytest.warns(SIKernelWarning, match=r"lpo 102.4T: the host board given \(235 mm\) exceeds the 22 dB"):
+    with pytest.warns(SIKernelWarning, match=r"lpo 102.4T: the host board given \(235 mm\) exceeds the 22"):
         capped = PortModel("lpo", generation(200), paths=paths_with_lengths(lpo_host_m=0.235))
     assert capped.path == PortModel("lpo", generation(200)).path
 
