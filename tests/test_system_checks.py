@@ -333,6 +333,33 @@ def test_host_channel_budget_checks(study):
     assert printed in study.table()
 
 
+def test_host_channel_budget_checks_100g(study):
+    """The 51.2T host channels against the OIF reach classes of the reference file: the C2M board ball
+    to ball within EEI-112G-RTLR's 16 dB (no packages: a second route builds the board part), NPO
+    and CPO die to die within CEI-112G-XSR+'s 13 dB (the port's own host channel, a second route)."""
+    from sikernel.system.account import host_path
+    from sikernel.system.channels import build_channel
+    from sikernel.system.modules import HOST_CHANNEL_BUDGET_PORTS
+    from sikernel.system.standards import generation
+
+    g = generation(100)
+    for key, budget, arch, packages in (("oif_rtlr_c2m_100g", 16.0, "pluggable", False),
+                                        ("oif_xsr_plus_npo_100g", 13.0, "npo", True),
+                                        ("oif_xsr_plus_cpo_100g", 13.0, "cpo", True)):
+        c = _keyed(study, key)
+        assert HOST_CHANNEL_BUDGET_PORTS[key] == (arch, "51.2T", packages)
+        assert (c["architecture"], c["generation"], c["published"], c["packages_counted"]) == (
+            arch, "51.2T", budget, packages)
+        port = _port(study, arch, "51.2T")
+        il = (port["host_channel_il_db"] if packages else
+              float(build_channel(host_path(arch, g), g.baud, packages=False).il_db(0.5 * g.baud)))
+        assert math.isclose(c["model"], il, rel_tol=RTOL_SAME)
+        assert c["margin_db"] > 0 and math.isclose(c["margin_db"], budget - il, rel_tol=RTOL_SAME)
+        assert "linear_ports" not in c
+    rtlr = _keyed(study, "oif_rtlr_c2m_100g")["model"]
+    assert rtlr < _port(study, "pluggable", "51.2T")["host_channel_il_db"]   # the packages add loss
+
+
 def test_linear_ports_on_the_shared_board(study, shared_board_study):
     """``run_study(linear_host_budget_db=None)`` prices LPO and LRO on the pluggable's board: the
     check's shared-board figures are that run's ports (a second route), the pluggable is unchanged,

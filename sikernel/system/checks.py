@@ -123,8 +123,11 @@ def host_channel_budget_checks(model: Callable[[str, str], Any]) -> list[dict[st
     """The default host channels against the published electrical budgets of their class.
 
     For each budget of :data:`sikernel.system.modules.HOST_CHANNEL_BUDGETS` (200G/lane: LPO 22 dB,
-    retimed 32 dB die to die, Semtech): the bare host channel's insertion loss at Nyquist (before
-    any linear optical path) of the port the study prices, and the margin ``budget - IL``.  The
+    retimed 32 dB die to die, Semtech; 100G/lane: C2M 16 dB ball to ball, OIF EEI-112G-RTLR, and NPO /
+    CPO 13 dB bump to bump, OIF CEI-112G-XSR+), on the port of
+    :data:`~sikernel.system.modules.HOST_CHANNEL_BUDGET_PORTS`: the bare host channel's insertion loss
+    at Nyquist (before any linear optical path; without the packages where the budget is ball to
+    ball) of the port the study prices, and the margin ``budget - IL``.  The
     102.4T boards of the ports with a linear end (LPO, LRO) are built to the linear budget
     (:func:`sikernel.system.account.host_path`); for each of them the check also prices the port on
     the shared C2M board it would otherwise have (the pluggable's), two ways: on the study's own
@@ -144,8 +147,8 @@ def host_channel_budget_checks(model: Callable[[str, str], Any]) -> list[dict[st
     list of dict
         Check entries (kind "consistency check", ``limit`` "at_most", unit dB, ``margin_db``,
         ``ratio_to_mid`` = IL / budget in linear power, ``host_mm``: the host-board stripline priced
-        in mm); the linear budget's entry also ``linear_ports``, one dict per architecture whose board
-        is built to it: ``architecture``, ``host_mm``, ``il_db``, ``w_per_port``,
+        in mm, ``packages_counted``); the linear budget's entry also ``linear_ports``, one dict per
+        architecture whose board is built to it: ``architecture``, ``host_mm``, ``il_db``, ``w_per_port``,
         ``host_end_families`` (host end block -> receiver family), ``w_per_port_table``, and the same
         on the shared board: ``shared_board_mm``, ``il_on_shared_board_db``,
         ``w_per_port_on_shared_board``, ``host_end_families_on_shared_board``,
@@ -153,16 +156,17 @@ def host_channel_budget_checks(model: Callable[[str, str], Any]) -> list[dict[st
     """
     from .account import PortModel, port_w_vs_host_loss
     from .architectures import ARCHITECTURES
-    from .channels import DEFAULT_PATHS, host_board_mm
-    from .modules import HOST_CHANNEL_BUDGETS
+    from .channels import DEFAULT_PATHS, build_channel, host_board_mm
+    from .modules import HOST_CHANNEL_BUDGET_PORTS, HOST_CHANNEL_BUDGETS
 
     out = []
-    for key, arch in (("semtech_lpo_budget_200g", "lpo"), ("semtech_retimed_budget_200g", "pluggable")):
+    for key, (arch, gname, packages) in HOST_CHANNEL_BUDGET_PORTS.items():
         b = HOST_CHANNEL_BUDGETS[key]
-        m = model(arch, "102.4T")
-        il = float(m.channel.il_db(m.gen.baud / 2.0))
+        m = model(arch, gname)
+        ch = m.channel if packages else build_channel(m.path, m.gen.baud, packages=False)
+        il = float(ch.il_db(m.gen.baud / 2.0))
         extra: dict[str, Any] = {"limit": "at_most", "margin_db": b.value - il,
-                                 "host_mm": host_board_mm(m.path)}
+                                 "host_mm": host_board_mm(m.path), "packages_counted": packages}
         if key == "semtech_lpo_budget_200g":
             shared_gen = dataclasses.replace(m.gen, linear_host_budget_db=None)
             rows = []
@@ -181,7 +185,7 @@ def host_channel_budget_checks(model: Callable[[str, str], Any]) -> list[dict[st
                              "host_end_families_on_shared_board": _end_families(ms),
                              "w_per_port_table_on_shared_board": t_s})
             extra["linear_ports"] = rows
-        e = _entry(key, b, "consistency check", arch, "102.4T", il, **extra)
+        e = _entry(key, b, "consistency check", arch, gname, il, **extra)
         e["ratio_to_mid"] = 10.0 ** ((il - b.value) / 10.0)
         out.append(e)
     return out

@@ -143,9 +143,10 @@ SYSTEM_CLAIMS: dict[str, SystemClaim] = {
         "1 - cpo module W / pluggable module W at 51.2T"),
 }
 
-#: published electrical budgets of the host channel (insertion loss at Nyquist, die to die, dB) that the
-#: default host paths are checked against (``system.checks.host_channel_budget_checks``; not fitted on,
-#: not used to set the paths)
+#: published electrical budgets of the host channel (insertion loss at Nyquist, dB; die to die unless the
+#: label says ball to ball) that the default host paths are checked against
+#: (``system.checks.host_channel_budget_checks``; not fitted on; the 200G LPO budget also sets the LPO and
+#: LRO boards at 102.4T, ``Generation.linear_host_budget_db``)
 HOST_CHANNEL_BUDGETS: dict[str, SystemClaim] = {
     "semtech_lpo_budget_200g": SystemClaim(
         "LPO host channel vs the published 200G/lane LPO electrical budget (102.4T), 22 dB",
@@ -161,6 +162,32 @@ HOST_CHANNEL_BUDGETS: dict[str, SystemClaim] = {
         "Semtech (2026), as the LPO budget (trade press, M)",
         "electrical loss at Nyquist from the switch die to the module's DSP die",
         "102.4T pluggable host channel IL at Nyquist (system.channels c2m)"),
+    "oif_rtlr_c2m_100g": SystemClaim(
+        "C2M host channel, ball to ball, vs OIF EEI-112G-RTLR (51.2T), 16 dB", 16.0, "dB",
+        "OIF-EEI-112G-RTLR-01.0 scope: <= 16 dB ball-to-ball including one connector, >= 200 mm host PCB "
+        "+ connector + 20 mm module PCB (M-H, as in shared/reference/links-and-energy.md)",
+        "insertion loss at Nyquist ball to ball: host PCB + connector + module PCB, no packages",
+        "51.2T pluggable host channel's board part IL at Nyquist (system.channels c2m, no packages)"),
+    "oif_xsr_plus_npo_100g": SystemClaim(
+        "NPO host channel, bump to bump, vs OIF CEI-112G-XSR+ (51.2T), 13 dB", 13.0, "dB",
+        "OIF press release, Jan 2024: CEI-112G-XSR+ 13 dB bump-to-bump for die-to-die and die-to-optical-"
+        "engine links (MCM, NPO, CPO) (H, as in shared/reference/links-and-energy.md)",
+        "insertion loss at Nyquist bump to bump (die to die: packages included)",
+        "51.2T npo host channel IL at Nyquist, before the linear optical path (system.channels npo)"),
+    "oif_xsr_plus_cpo_100g": SystemClaim(
+        "CPO host channel, bump to bump, vs OIF CEI-112G-XSR+ (51.2T), 13 dB", 13.0, "dB",
+        "OIF press release, Jan 2024, as the NPO row (H)",
+        "insertion loss at Nyquist bump to bump (die to die: packages included)",
+        "51.2T cpo host channel IL at Nyquist, before the linear optical path (system.channels cpo)"),
+}
+#: the port each budget of :data:`HOST_CHANNEL_BUDGETS` is checked on: (architecture, generation, whether
+#: the loss counts the packages)
+HOST_CHANNEL_BUDGET_PORTS: dict[str, tuple[str, str, bool]] = {
+    "semtech_lpo_budget_200g": ("lpo", "102.4T", True),
+    "semtech_retimed_budget_200g": ("pluggable", "102.4T", True),
+    "oif_rtlr_c2m_100g": ("pluggable", "51.2T", False),
+    "oif_xsr_plus_npo_100g": ("npo", "51.2T", True),
+    "oif_xsr_plus_cpo_100g": ("cpo", "51.2T", True),
 }
 
 #: published component figures the engine components are compared with: the ring driver never fitted on;
@@ -291,6 +318,7 @@ def line_dsp_fit() -> DspFit:
     return DspFit(math.exp(mean), vals, host, math.exp(-spread), math.exp(spread))
 
 
-__all__ = ["COMPONENT_FIGURES", "HOST_CHANNEL_BUDGETS", "PUBLISHED_MODULES", "SYSTEM_CLAIMS", "DspFit",
+__all__ = ["COMPONENT_FIGURES", "HOST_CHANNEL_BUDGETS", "HOST_CHANNEL_BUDGET_PORTS",
+           "PUBLISHED_MODULES", "SYSTEM_CLAIMS", "DspFit",
            "PublishedModule",
            "SystemClaim", "digital_energy_scale", "line_dsp_fit"]
