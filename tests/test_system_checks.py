@@ -358,6 +358,10 @@ def test_host_channel_budget_checks_100g(study):
         assert "linear_ports" not in c
     rtlr = _keyed(study, "oif_rtlr_c2m_100g")["model"]
     assert rtlr < _port(study, "pluggable", "51.2T")["host_channel_il_db"]   # the packages add loss
+    npo, cpo = (_keyed(study, k)["model"] for k in ("oif_xsr_plus_npo_100g", "oif_xsr_plus_cpo_100g"))
+    text = (f"ball to ball, {rtlr:.1f} dB against EEI-112G-RTLR's 16 dB (≥ 200 mm host + connector + 20 mm "
+            f"module); NPO {npo:.1f} dB and CPO {cpo:.1f} dB die to die against CEI-112G-XSR+'s 13 dB")
+    assert text in repo_text("docs/energy-model.md", flat=True), text
 
 
 def test_linear_ports_on_the_shared_board(study, shared_board_study):
