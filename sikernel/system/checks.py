@@ -174,7 +174,7 @@ def host_channel_budget_checks(model: Callable[[str, str], Any]) -> list[dict[st
                 mb = model(name, "102.4T")
                 if mb.path == DEFAULT_PATHS[mb.arch.path]:
                     continue   # not built to the budget
-                ms = PortModel(name, shared_gen, channel_cache=mb._cache)
+                ms = PortModel(name, shared_gen)
                 il_b, il_s = (float(x.channel.il_db(m.gen.baud / 2.0)) for x in (mb, ms))
                 t_b, t_s = (float(w) for w in port_w_vs_host_loss(name, m.gen, [il_b, il_s]))
                 rows.append({"architecture": name, "host_mm": host_board_mm(mb.path), "il_db": il_b,
