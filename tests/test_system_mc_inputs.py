@@ -273,3 +273,45 @@ def test_typed_node_restricted_spread_is_current():
     text = (f"over the rows at the study's nodes (presets ≤ 7 nm, {len(at_study_nodes)} of the {len(rows)} "
             f"ratios) σ would be {sigma:.3f}")
     assert text in doc, text
+
+
+#: the two routes to a board's loss offset (one-point grid vs the synthetic grid, two path constructors)
+OFFSET_ROUTE_TOL_DB = 0.02
+
+
+def test_loss_offset_ranges_are_the_documented_lengths():
+    """Each board's loss-offset range is the built channel's loss at the ends of its class's length
+    range minus its loss at the default length (a second route: the channel built here at those lengths
+    through the other constructor, ``build_channel`` of a hand-made path), per lane rate; wider at 200G,
+    where a millimetre costs more; and the docs' rounded figures are these."""
+    from sikernel.system.channels import DEFAULT_PATHS, LENGTH_RANGES_M, build_channel
+
+    def il(spec, baud):
+        return float(build_channel(spec, baud).il_db(0.5 * baud))
+
+    def board(kind, x):
+        if kind == "cpo":
+            return dataclasses.replace(DEFAULT_PATHS["cpo"], z_p_tx_m=x)
+        p = DEFAULT_PATHS["pluggable" if kind == "c2m" else "npo"]
+        return dataclasses.replace(p, segments=(("stripline", "megtron7", x), *p.segments[1:]))
+
+    got = {}
+    for gb in (100, 200):
+        g = generation(gb)
+        a = assumptions(g)
+        for kind, default in (("c2m", "pluggable"), ("npo", "npo"), ("cpo", "cpo")):
+            base = il(DEFAULT_PATHS[default], g.baud)
+            want = [il(board(kind, x), g.baud) - base for x in LENGTH_RANGES_M[kind]]
+            rng = a[f"{kind}_loss_offset_db"]
+            assert rng.low == pytest.approx(want[0], abs=OFFSET_ROUTE_TOL_DB)
+            assert rng.high == pytest.approx(want[1], abs=OFFSET_ROUTE_TOL_DB)
+            assert rng.low < 0 < rng.high and rng.value == 0
+            got[gb, kind] = (rng.low, rng.high)
+    assert got[200, "c2m"][1] - got[200, "c2m"][0] > got[100, "c2m"][1] - got[100, "c2m"][0]
+    def span(gb, kind):
+        lo, hi = got[gb, kind]
+        return f"−{-lo:.1f}…+{hi:.1f} dB"
+
+    text = (f"at 200G/lane {span(200, 'c2m')} for the C2M board ({span(100, 'c2m')} at 100G), "
+            f"{span(200, 'npo')} for NPO and {span(200, 'cpo')} for CPO")
+    assert text in repo_text("docs/energy-model.md", flat=True), text

@@ -124,18 +124,27 @@ def assumptions(g: Generation) -> dict[str, Assumption]:
     add("linear_eq_factor", 1.0, 0.5, 2.0, "1",
         "assumption: multiplier of the linear driver/TIA CTLE + VGA power (sikernel.power.blocks "
         "afe_stage_w at the module path's own bandwidth loss)")
-    add("c2m_loss_offset_db", 0.0, -2.5, 2.5, "dB",
-        "assumption: host board 200-300 mm and connector spread around the 254 mm default (OIF "
-        "CEI-224G: > 200 mm + connector + >= 20 mm module)")
+    from .channels import LENGTH_RANGES_M, length_range_loss_offsets_db
+
+    def mm(kind: str) -> str:
+        lo, hi = LENGTH_RANGES_M[kind]
+        return f"{1e3 * lo:g}-{1e3 * hi:g} mm"
+
+    add("c2m_loss_offset_db", 0.0, *length_range_loss_offsets_db("c2m", g.baud), "dB",
+        f"D: the built C2M channel with a host board of {mm('c2m')} instead of the 254 mm default (OIF "
+        "CEI-224G: > 200 mm + connector + >= 20 mm module; channels.LENGTH_RANGES_M)")
     if g.linear_host_budget_db is not None:
         add("linear_c2m_loss_offset_db", 0.0, -2.5, 0.0, "dB",
             "assumption: a C2M board built to the linear host budget "
-            f"({g.linear_host_budget_db:g} dB; LPO, LRO) is at most at it, up to 2.5 dB shorter "
-            "(the lower half of the C2M board's range)")
-    add("npo_loss_offset_db", 0.0, -1.5, 2.0, "dB",
-        "assumption: 60-150 mm around the 100 mm default (CEI-224G NPO: < 150 mm)")
-    add("cpo_loss_offset_db", 0.0, -1.0, 1.5, "dB",
-        "assumption: 10-50 mm package trace around the 25 mm default (CEI-224G CPO: < 50 mm)")
+            f"({g.linear_host_budget_db:g} dB; LPO, LRO) is at most at it, and up to 2.5 dB below it (a "
+            "flyover cable or a lower-loss laminate; its length alone is pinned at 200-201 mm by the C2M "
+            "class, > 200 mm, and the budget)")
+    add("npo_loss_offset_db", 0.0, *length_range_loss_offsets_db("npo", g.baud), "dB",
+        f"D: the built NPO channel with a board of {mm('npo')} instead of the 100 mm default (CEI-224G "
+        "NPO: < 150 mm)")
+    add("cpo_loss_offset_db", 0.0, *length_range_loss_offsets_db("cpo", g.baud), "dB",
+        f"D: the built CPO channel with a package trace of {mm('cpo')} instead of the 25 mm default "
+        "(CEI-224G CPO: < 50 mm)")
     # external laser source (CPO, NPO)
     add("els_laser_out_dbm", 20.0, 18.5, 24.0, "dBm per laser (per fibre of the source)",
         "OIF ELSFP implementation agreement (as quoted by a vendor blog, M-L): per-fibre classes 11-26 "

@@ -122,6 +122,15 @@ CPO_CLASS_MAX_M = 0.050
 NPO_CLASS_MAX_M = 0.150
 BOARD_MAX_M = 1.0
 
+#: the documented length range (m, low and high) of each host channel's variable part around its
+#: default, from the reach classes: the C2M host board (OIF CEI-224G pluggable class "> 200 mm host +
+#: connector + >= 20 mm module"; 300 mm as the long end of a faceplate board), the NPO board (a compact
+#: 60 mm to the CEI-224G class limit, < 150 mm) and the CPO package trace (10 mm to the CEI-224G class
+#: limit, < 50 mm); the Monte Carlo's loss offsets are these lengths' losses on the built channel
+#: (:func:`length_range_loss_offsets_db`)
+LENGTH_RANGES_M: dict[str, tuple[float, float]] = {"c2m": (0.200, 0.300), "npo": (0.060, 0.150),
+                                                   "cpo": (0.010, 0.050)}
+
 #: reach-class loss budgets (dB at Nyquist) marked on the curves (links-and-energy.md)
 REACH_BUDGETS_DB: dict[str, float] = {"XSR (≈10 dB)": 10.0, "XSR+ (13 dB)": 13.0,
                                       "VSR/C2M (≈16 dB)": 16.0, "KR 802.3ck (28 dB)": 28.0,
@@ -393,6 +402,37 @@ def _length_m(name: str, value: object, bound_m: float, what: str, check: Any) -
     return x
 
 
+@functools.lru_cache(maxsize=16)
+def length_range_loss_offsets_db(kind: str, baud: float) -> tuple[float, float]:
+    """Loss offsets (dB at Nyquist, low and high) of a host channel's documented length range.
+
+    The default path of ``kind`` ("c2m": pluggable's host board; "npo": the NPO board; "cpo": the CPO
+    package trace) built at the two ends of :data:`LENGTH_RANGES_M` (everything else as built),
+    minus its loss at the default length: the range of the Monte Carlo's ``*_loss_offset_db``.
+
+    Parameters
+    ----------
+    kind : str
+        "c2m", "npo" or "cpo".
+    baud : float
+        Symbol rate in Bd.
+
+    Returns
+    -------
+    tuple of float
+        (offset at the short end, offset at the long end), dB.
+    """
+    arg, path = {"c2m": ("c2m_host_m", "pluggable"), "npo": ("npo_m", "npo"), "cpo": ("cpo_m", "cpo")}[kind]
+    f = np.array([0.5 * baud])
+
+    def il(spec: PathSpec) -> float:
+        return float(build_channel(spec, baud, f=f).il_db(0.5 * baud))
+
+    base = il(DEFAULT_PATHS[path])
+    lo, hi = (il(paths_with_lengths(**{arg: x})[path]) - base for x in LENGTH_RANGES_M[kind])
+    return lo, hi
+
+
 def linear_path_response(f_hz: Any, baud: float, f3db_over_baud: float, penalty_db: float) -> np.ndarray:
     """Transfer function of a linear optical module path (see the module docstring).
 
@@ -450,6 +490,6 @@ def with_linear_path(ch: Any, baud: float, f3db_over_baud: float, penalty_db: fl
     return Channel(ch.f, s, z0_ohm=ch.z0_ohm, name=f"{ch.name} + linear optical path", meta=meta)
 
 
-__all__ = ["DEFAULT_PATHS", "REACH_BUDGETS_DB", "PathSpec", "board_within_budget", "build_channel",
-           "host_board_mm", "host_board_mm_at_loss", "linear_path_response", "paths_with_lengths",
-           "with_linear_path"]
+__all__ = ["DEFAULT_PATHS", "LENGTH_RANGES_M", "REACH_BUDGETS_DB", "PathSpec", "board_within_budget",
+           "build_channel", "host_board_mm", "host_board_mm_at_loss", "length_range_loss_offsets_db",
+           "linear_path_response", "paths_with_lengths", "with_linear_path"]
