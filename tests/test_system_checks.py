@@ -314,7 +314,8 @@ def test_host_channel_budget_checks(study):
                  f"{100 * (t_s / t_b - 1):.0f} %)",
                  f"{plug['margin_db']:.1f} dB to spare against the retimed budget",
                  f"{lp['il_on_shared_board_db'] - lpo['published']:.1f} dB over the LPO budget",
-                 f"{x_mm:.0f} mm instead of 254 mm ({lpo['model']:.1f} dB;"):
+                 f"{x_mm:.0f} mm instead of 254 mm ({lpo['model']:.1f} dB;",
+                 f"its length alone is pinned at 200–{x_mm:.0f} mm by the C2M class"):
         assert text in doc, text   # regression guard: the docs' figures are the check's output
     readme = repo_text("README.md", flat=True)
     for text in (f"{x_mm:.0f} mm instead of the pluggable's 254 mm ({plug['model']:.1f} dB, within the "

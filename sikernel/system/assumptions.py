@@ -137,8 +137,8 @@ def assumptions(g: Generation) -> dict[str, Assumption]:
         add("linear_c2m_loss_offset_db", 0.0, -2.5, 0.0, "dB",
             "assumption: a C2M board built to the linear host budget "
             f"({g.linear_host_budget_db:g} dB; LPO, LRO) is at most at it, and up to 2.5 dB below it (a "
-            "flyover cable or a lower-loss laminate; its length alone is pinned at 200-201 mm by the C2M "
-            "class, > 200 mm, and the budget)")
+            "flyover cable or a lower-loss laminate; its length alone is pinned by the C2M class, > 200 mm, "
+            "and the budget)")
     add("npo_loss_offset_db", 0.0, *length_range_loss_offsets_db("npo", g.baud), "dB",
         f"D: the built NPO channel with a board of {mm('npo')} instead of the 100 mm default (CEI-224G "
         "NPO: < 150 mm)")
