@@ -265,15 +265,13 @@ def paths_with_lengths(c2m_host_m: float | None = None, npo_m: float | None = No
                                ("lpo_host_m", lpo_host_m, ("lpo",))):
         if value is not None:
             x = _length_m(name, value, BOARD_MAX_M, board, _validate.non_negative)
-            segs = (("stripline", "megtron7", x), *_C2M_SEGMENTS[1:]) if x > 0 else _C2M_SEGMENTS[1:]
             for k in archs:
-                out[k] = dataclasses.replace(DEFAULT_PATHS[k], segments=segs)
+                out[k] = _with_board(DEFAULT_PATHS[k], x)
     if npo_m is not None:
         x = _length_m("npo_m", npo_m, NPO_CLASS_MAX_M, "outside the NPO class (< 150 mm of PCB, CEI-224G)",
                       _validate.non_negative)
         for k in ("npo", "npo_dsp"):
-            segs = (("stripline", "megtron7", x),) if x > 0 else ()
-            out[k] = dataclasses.replace(DEFAULT_PATHS[k], segments=segs)
+            out[k] = _with_board(DEFAULT_PATHS[k], x)
     if cpo_m is not None:
         x = _length_m("cpo_m", cpo_m, CPO_CLASS_MAX_M,
                       "outside the CPO class (< 50 mm of package trace, CEI-224G)", _validate.positive)
@@ -323,16 +321,10 @@ def host_board_mm_at_loss(spec: PathSpec, baud: float, loss_db: float) -> float:
     """
     from scipy.optimize import brentq
 
-    i = next((k for k, s in enumerate(spec.segments) if s[0] == "stripline"), None)
-    if i is None:
-        raise SIKernelError(f"path {spec.name!r} has no host-board stripline to shorten")
-    f = np.array([0.5 * baud])
-
     def excess(x_m: float) -> float:
-        ch = build_channel(_with_board(spec, i, x_m), baud, f=f)
-        return float(ch.il_db(0.5 * baud)) - loss_db
+        return _il_nyquist_db(_with_board(spec, x_m), baud) - loss_db
 
-    x0 = float(spec.segments[i][2])
+    x0 = float(spec.segments[_board_index(spec)][2])
     if excess(x0) <= 0:
         return float("inf")
     if excess(0.0) > 0:
@@ -377,14 +369,27 @@ def board_within_budget(spec: PathSpec, baud: float, budget_db: float) -> PathSp
             f"path {spec.name!r}: its packages, connector and module board alone exceed the {budget_db:g} dB "
             f"linear host budget at {0.5e-9 * baud:g} GHz; no host board meets it (raise "
             "linear_host_budget_db, or give it None to price the board as built)")
-    i = next(k for k, s in enumerate(spec.segments) if s[0] == "stripline")
-    return _with_board(spec, i, 1e-3 * math.floor(x_mm))
+    return _with_board(spec, 1e-3 * math.floor(x_mm))
 
 
-def _with_board(spec: PathSpec, i: int, x_m: float) -> PathSpec:
-    """``spec`` with stripline segment ``i`` of length ``x_m`` (dropped at zero length)."""
+def _board_index(spec: PathSpec) -> int:
+    """Index of ``spec``'s first stripline segment (its host board)."""
+    i = next((k for k, s in enumerate(spec.segments) if s[0] == "stripline"), None)
+    if i is None:
+        raise SIKernelError(f"path {spec.name!r} has no host-board stripline to shorten")
+    return i
+
+
+def _with_board(spec: PathSpec, x_m: float) -> PathSpec:
+    """``spec`` with its first stripline (the host board) of length ``x_m`` (dropped at zero length)."""
+    i = _board_index(spec)
     board = (("stripline", spec.segments[i][1], x_m),) if x_m > 0 else ()
     return dataclasses.replace(spec, segments=spec.segments[:i] + board + spec.segments[i + 1:])
+
+
+def _il_nyquist_db(spec: PathSpec, baud: float) -> float:
+    """Insertion loss (dB) of ``spec``'s built channel at Nyquist, on a one-point grid."""
+    return float(build_channel(spec, baud, f=np.array([0.5 * baud])).il_db(0.5 * baud))
 
 
 def _length_m(name: str, value: object, bound_m: float, what: str, check: Any) -> float:
@@ -423,13 +428,9 @@ def length_range_loss_offsets_db(kind: str, baud: float) -> tuple[float, float]:
         (offset at the short end, offset at the long end), dB.
     """
     arg, path = {"c2m": ("c2m_host_m", "pluggable"), "npo": ("npo_m", "npo"), "cpo": ("cpo_m", "cpo")}[kind]
-    f = np.array([0.5 * baud])
-
-    def il(spec: PathSpec) -> float:
-        return float(build_channel(spec, baud, f=f).il_db(0.5 * baud))
-
-    base = il(DEFAULT_PATHS[path])
-    lo, hi = (il(paths_with_lengths(**{arg: x})[path]) - base for x in LENGTH_RANGES_M[kind])
+    base = _il_nyquist_db(DEFAULT_PATHS[path], baud)
+    lo, hi = (_il_nyquist_db(paths_with_lengths(**{arg: x})[path], baud) - base
+              for x in LENGTH_RANGES_M[kind])
     return lo, hi
 
 
