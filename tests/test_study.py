@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -229,7 +230,33 @@ def test_readme_block_from_a_result(study):
     assert block.startswith(BEGIN) and block.endswith(END)
     cpo = study.port("cpo", 100)
     assert f"{cpo['w_per_port']:.1f} ({cpo['w_per_port_p10']:.1f}–{cpo['w_per_port_p90']:.1f})" in block
+    # the host channels, BER and FEC it names are those the study priced (review, December 2026:
+    # the line typed "≈ 300 mm board" for the 254 mm + 20 mm C2M board)
+    paths = study.inputs["paths"]
+    host_mm = [round(s[2] * 1e3) for s in paths["pluggable"]["segments"] if s[0] == "stripline"]
+    assert f"{host_mm[0]} mm board + connector + {host_mm[1]} mm module board for pluggables" in block
+    assert f"{round(paths['cpo']['z_p_tx_m'] * 1e3)} mm of package for CPO" in block
+    for g in study.inputs["generations"].values():
+        assert f"e-{round(-math.log10(g['target_ber_c2m']))} at {g['lane_gbps']:g}G" in block, g
     doc = "# t\n\nintro\n\n## a\n"
     once = replace_block(doc, block)
     assert once.index(BEGIN) < once.index("## a")
     assert replace_block(once, block) == once  # idempotent
+
+
+def test_readme_why_paragraph_losses_are_the_built_channels():
+    """The README's "Why CPO saves energy" paragraph types the C2M and CPO host channels' loss at
+    Nyquist and the host board's length: they must be those of ``system.channels`` at the default
+    paths (the channels module's docstring had kept 17.7 / 24.9 dB after they moved to 18.1 / 25.4)."""
+    from sikernel.system.channels import DEFAULT_PATHS, build_channel
+    from sikernel.system.standards import generation
+
+    readme = repo_text("README.md", flat=True)
+    gens = [generation(n) for n in ("51.2T", "102.4T")]
+    c2m = [float(build_channel(DEFAULT_PATHS["pluggable"], g.baud).il_db(g.baud / 2)) for g in gens]
+    cpo = [float(build_channel(DEFAULT_PATHS["cpo"], g.baud).il_db(g.baud / 2)) for g in gens]
+    board_cm = round(DEFAULT_PATHS["pluggable"].segments[0][2] * 100)
+    assert (f"{board_cm} cm of host board, a connector and the module board: about {c2m[0]:.0f} dB of loss "
+            f"at Nyquist at {gens[0].lane_line_gbps:.0f} Gb/s, {c2m[1]:.0f} dB at "
+            f"{gens[1].lane_line_gbps:.0f} Gb/s") in readme, c2m
+    assert f"about {math.floor(min(cpo))}–{math.ceil(max(cpo))} dB" in readme, cpo

@@ -8,8 +8,9 @@ Host channels (``DEFAULT_PATHS``; lengths from the reach classes of
     ≤ 60 GBd, 802.3dj above -- 31 mm trace) + host PCB 254 mm (10 in) Megtron 7
     stripline + cage connector (board via, 50 ps of 90 Ω, board via: assumption) +
     module PCB 20 mm Megtron 7 + module DSP package (12 mm): "> 200 mm host +
-    connector + ≥ 20 mm module": ≈ 17.7 dB at 26.6 GHz, ≈ 24.9 dB at 53.1 GHz (NVIDIA,
-    Hot Chips 2025: ≈ 22 dB die to pluggable at 200G/lane).
+    connector + ≥ 20 mm module" (its loss at Nyquist per lane rate: docs/energy-model.md 6.2,
+    asserted there against this module; NVIDIA, Hot Chips 2025: ≈ 22 dB die to pluggable at
+    200G/lane).
 ``npo``
     switch package (31 mm) + 100 mm Megtron 7 + optical-engine package (2 mm): "< 150 mm
     PCB".

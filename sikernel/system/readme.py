@@ -79,14 +79,12 @@ def answer_block(res: Any, figure: str) -> str:
     lines += ["", f"![W per port by component]({figure})", "",
               "What the figures count and assume: a port is everything between the switch die and the "
               "fibre, both directions of every lane — the switch SerDes (priced by the SI chain over "
-              "each architecture's host channel: ≈ 300 mm board + connector for pluggables"
-              f"{lin_txt}, 100 mm for NPO, 25 mm of package for CPO; BER 1e-5 at 100G and 1e-4 at 200G "
-              "per the IEEE 802.3ck/df COM sheets, RS(544,514) FEC), a retimed module's host-side SerDes "
-              "and DSP, drivers, "
+              f"each architecture's host channel: {_host_channels_text(res, lin_txt)}; "
+              f"{_ber_fec_text(res)}), a retimed module's host-side SerDes and DSP, drivers, "
               "modulators, TIAs, lasers and the rest; the switching core is not counted. Module "
               "components are fitted on published retimed 800G/1.6T module powers and their split; "
               "LPO, LRO and the CPO engine are predictions (CPO: external laser source at its class "
-              f"output, {lanes}, wall-plug efficiency 0.15; a linear direct-drive ring driver "
+              f"output, {lanes}, wall-plug efficiency {_wpe_text(gens)}; a linear direct-drive ring driver "
               "at 200G, an MZM driver at 100G). Bands: a seeded Monte Carlo over every documented "
               "range and the host-SerDes model's calibration spread "
               f"({res.inputs['n_draws']} draws). Inputs that move the CPO saving most: "
@@ -128,6 +126,51 @@ def answer_block(res: Any, figure: str) -> str:
                  "the former `architectures` list (per-link rows of the switch end) is still there.")
     lines += ["", END]
     return "\n".join(lines)
+
+
+def _mm(length_m: float) -> str:
+    return f"{length_m * 1e3:.0f} mm"
+
+
+def _host_channels_text(res: Any, linear_text: str) -> str:
+    """The host channels the study priced (its ``inputs['paths']``: lengths, not typed prose)."""
+    paths = res.inputs["paths"]
+
+    def boards(name: str) -> list[float]:
+        return [s[2] for s in paths[name]["segments"] if s[0] == "stripline"]
+
+    c2m = paths["pluggable"]
+    parts = [f"{_mm(m)} board" if i == 0 else f"{_mm(m)} module board"
+             for i, m in enumerate(boards("pluggable"))]
+    if any(s[0] == "connector" for s in c2m["segments"]):
+        parts.insert(1, "connector")
+    text = " + ".join(parts) + f" for pluggables{linear_text}"
+    if "npo" in paths:
+        text += f", {_mm(sum(boards('npo')))} of board for NPO"
+    if "cpo" in paths:
+        text += f", {_mm(paths['cpo']['z_p_tx_m'] + sum(boards('cpo')))} of package for CPO"
+    return text
+
+
+def _ber_fec_text(res: Any) -> str:
+    """Each generation's raw BER target and FEC (its ``inputs['generations']``)."""
+    from ..power.holdout import _ber_text
+
+    gens = res.inputs["generations"].values()
+    bers = []
+    for g in gens:
+        b = sorted({g["target_ber_c2m"], g["target_ber_c2c"]})
+        bers.append(" / ".join(_ber_text(x) for x in b) + f" at {g['lane_gbps']:g}G")
+    fecs = sorted({g["fec"] for g in gens})
+    return "BER " + " and ".join(bers) + " per the IEEE 802.3ck/df COM sheets, " + ", ".join(fecs) + " FEC"
+
+
+def _wpe_text(gens: list[tuple]) -> str:
+    from .assumptions import assumptions
+    from .standards import generation
+
+    return " / ".join(dict.fromkeys(f"{assumptions(generation(lg))['els_wpe'].value:g}"
+                                    for _, lg, _, _ in gens))
 
 
 def _held_out_100g_text() -> str:
