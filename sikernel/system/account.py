@@ -517,7 +517,9 @@ class PortModel:
         v : dict, optional
             Assumption name -> value(s); default the point values.
         serdes_factor : float or ndarray
-            Multiplier of every host-SerDes energy (calibration residual draw).
+            Multiplier of every host-SerDes energy (calibration residual draw); the line-side DSP
+            is refitted with it (:meth:`~sikernel.system.modules.DspFit.e_pj_per_bit_7nm_at`), so
+            that a retimed module's DSP share stays at its anchors' published value.
         dsp_factor : float or ndarray
             Multiplier of the fitted line-side DSP coefficient.
 
@@ -537,8 +539,8 @@ class PortModel:
         a = self.arch
         share = v["dsp_tx_share"] if a.dsp_share == "tx" else float(a.dsp_share)
         if a.dsp_share == "tx" or float(a.dsp_share) > 0:
-            fit = line_dsp_fit()
-            e_dsp = fit.e_pj_per_bit_7nm * digital_energy_scale(g.module_node_nm)
+            # the anchors pin host-side SerDes + line DSP: a SerDes draw moves the line DSP the other way
+            e_dsp = line_dsp_fit().e_pj_per_bit_7nm_at(serdes_factor) * digital_energy_scale(g.module_node_nm)
             out["module_dsp"] = share * e_dsp * rate * n * dsp_factor
         if a.optics == "module":
             out["driver"] = v["module_driver_w"] * n

@@ -26,6 +26,9 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
 
 from .standards import LPO_HOST_BUDGET_200G_DB, RETIMED_HOST_BUDGET_200G_DB
 
@@ -243,6 +246,9 @@ class DspFit:
         Nominal lane rate -> the module host-side SerDes (W per lane) subtracted.
     low_factor, high_factor : float
         Range of the coefficient relative to the fit.
+    host_serdes_pj_7nm : dict
+        Nominal lane rate -> the subtracted host-side SerDes in the coefficient's units (pJ per line
+        bit at 7 nm: W per lane / (digital scale x lane rate)), for :meth:`e_pj_per_bit_7nm_at`.
     """
 
     e_pj_per_bit_7nm: float
@@ -250,6 +256,39 @@ class DspFit:
     host_serdes_w_per_lane: dict[float, float]
     low_factor: float
     high_factor: float
+    host_serdes_pj_7nm: dict[float, float]
+
+    def e_pj_per_bit_7nm_at(self, serdes_factor: Any) -> Any:
+        """The coefficient refitted with every host-SerDes energy multiplied by ``serdes_factor``.
+
+        The anchors pin the module's DSP share (host-side SerDes + line-side DSP) at its published
+        value; a draw that makes the energy model's host-side SerDes ``k`` times its point value
+        leaves that much less for the line side.  :func:`line_dsp_fit` again with the SerDes scaled:
+        per anchor ``c_a(k) = c_a + (1 − k)·h_a`` (``h_a``: :attr:`host_serdes_pj_7nm`), the
+        geometric mean over the anchors where it is positive, zero where none is (the SerDes alone
+        then exceeds every published share: the module costs more than published, the model and
+        the anchors disagree).  ``k = 1`` gives the fit.
+
+        Parameters
+        ----------
+        serdes_factor : float or ndarray
+            Host-SerDes model factor (1 = the point value).
+
+        Returns
+        -------
+        float or ndarray
+            pJ per line bit at 7 nm.
+        """
+        k = np.asarray(serdes_factor, dtype=float)
+        log_sum = np.zeros(k.shape)
+        count = np.zeros(k.shape)
+        for lane, c in self.per_anchor_pj_7nm.items():
+            c_k = c + (1.0 - k) * self.host_serdes_pj_7nm[lane]
+            ok = c_k > 0
+            log_sum = log_sum + np.log(np.where(ok, c_k, 1.0))
+            count = count + ok
+        e = np.where(count > 0, np.exp(log_sum / np.maximum(count, 1)), 0.0)
+        return float(e) if np.ndim(e) == 0 else e
 
 
 def digital_energy_scale(node_nm: float) -> float:
@@ -296,6 +335,7 @@ def line_dsp_fit() -> DspFit:
 
     vals: dict[float, float] = {}
     host: dict[float, float] = {}
+    host_pj: dict[float, float] = {}
     for lane, a in MODULE_ANCHORS.items():
         g = generation(lane)
         ch = build_channel(DEFAULT_PATHS["pluggable"], g.baud)
@@ -308,6 +348,7 @@ def line_dsp_fit() -> DspFit:
         if left > 0:
             scale = digital_energy_scale(a["module_node_nm"])
             vals[lane] = left / (scale * g.lane_line_gbps * 1e-3)
+            host_pj[lane] = host_w / (scale * g.lane_line_gbps * 1e-3)
     if not vals:
         raise SIKernelError("the energy model's module host-side SerDes exceeds the published DSP "
                             f"share of every retimed-module anchor ({host} W per lane): the "
@@ -315,7 +356,7 @@ def line_dsp_fit() -> DspFit:
     logs = [math.log(v) for v in vals.values()]
     mean = sum(logs) / len(logs)
     spread = max(max(abs(x - mean) for x in logs), math.log(1.15))
-    return DspFit(math.exp(mean), vals, host, math.exp(-spread), math.exp(spread))
+    return DspFit(math.exp(mean), vals, host, math.exp(-spread), math.exp(spread), host_pj)
 
 
 __all__ = ["COMPONENT_FIGURES", "HOST_CHANNEL_BUDGETS", "HOST_CHANNEL_BUDGET_PORTS",

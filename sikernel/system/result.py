@@ -164,6 +164,11 @@ def _shared_board_text(lp: dict[str, Any]) -> str:
             "tabulated model (synthetic channels)")
 
 
+def _pct_text(pct: float) -> str:
+    """A distance outside a range in per cent: one decimal below 10 % (never a bare "0 %")."""
+    return f"{pct:.1f}" if pct < 9.95 else f"{pct:.0f}"
+
+
 def check_verdict(c: dict[str, Any]) -> str:
     """How a check's model value stands against its reference, in words for the printed table.
 
@@ -192,9 +197,9 @@ def check_verdict(c: dict[str, Any]) -> str:
     lo, hi = c.get("published_low"), c.get("published_high")
     if lo is not None and hi is not None:
         if m < lo:
-            return f"{100.0 * (1.0 - m / lo):.0f} % below the range"
+            return f"{_pct_text(100.0 * (1.0 - m / lo))} % below the range"
         if m > hi:
-            return f"{100.0 * (m / hi - 1.0):.0f} % above the range"
+            return f"{_pct_text(100.0 * (m / hi - 1.0))} % above the range"
         return "in range"
     return f"x{m / float(c['published']):.2f} of published"
 
