@@ -260,3 +260,22 @@ def test_readme_why_paragraph_losses_are_the_built_channels():
             f"at Nyquist at {gens[0].lane_line_gbps:.0f} Gb/s, {c2m[1]:.0f} dB at "
             f"{gens[1].lane_line_gbps:.0f} Gb/s") in readme, c2m
     assert f"about {math.floor(min(cpo))}–{math.ceil(max(cpo))} dB" in readme, cpo
+
+
+def test_saving_by_block_adds_up(study):
+    """The README's "Where the saving comes from" lines: the block groups sum to the port's saving
+    (every block of both ports falls in one group), and the retimed module's DSP and second SerDes
+    are most of it, as the README's "Why CPO saves energy" says (review, December 2026: the docs
+    said the saving "comes from the physics of the chain")."""
+    from sikernel.system.readme import SAVING_GROUPS, answer_block, saving_by_block
+
+    block = answer_block(study, "fig.png")
+    for lane in (100, 200):
+        plug, cpo = study.port("pluggable", lane), study.port("cpo", lane)
+        names = {*plug["blocks_w"], *cpo["blocks_w"]}
+        assert all(any(k.startswith(pre) for pre, _ in SAVING_GROUPS) for k in names), names
+        parts = dict(saving_by_block(study, lane))
+        assert sum(parts.values()) == pytest.approx(cpo["saving_vs_pluggable_w"], rel=1e-9)
+        dsp = parts["the module's DSP"]
+        assert dsp + parts["the module's host-side SerDes"] > 0.5 * cpo["saving_vs_pluggable_w"], parts
+        assert f"the module's DSP {dsp:+.0f} W" in block

@@ -262,6 +262,30 @@ def test_els_by_hand():
     assert math.isclose(float(components.els_laser_w(20.0, 1.0, 0.15)), 0.1 / 0.15, rel_tol=RTOL_FORMULA)
 
 
+def test_els_budget_floor_by_hand():
+    """A lane is never priced below its link budget's light (review, December 2026: 20 % of the
+    102.4T Monte Carlo draws combined a dim class, many lanes per laser and a demanding budget and
+    were priced for light that does not close the link)."""
+    # 20 dBm over 8 lanes = 10.97 dBm < 12.5 dBm: priced at 12.5 dBm = 17.78 mW / 0.15 = 118.6 mW
+    assert math.isclose(float(components.els_laser_w(20.0, 8.0, 0.15, 12.5)), 0.11856, rel_tol=RTOL_HAND)
+    # 20 dBm over 4 lanes = 13.98 dBm > 12.5 dBm: the class output's share, 166.7 mW
+    no_floor = float(components.els_laser_w(20.0, 4.0, 0.15))
+    assert float(components.els_laser_w(20.0, 4.0, 0.15, 12.5)) == no_floor
+    # the Monte Carlo's draws: the floor binds exactly where the light falls short
+    g = generation("102.4T")
+    m = PortModel("cpo", g)
+    v = dict(m.point)
+    v.update(els_laser_out_dbm=np.array([18.5, 20.0]), els_lanes_per_laser=np.array([8.0, 4.0]),
+             els_lane_optical_dbm=np.array([15.5, 12.5]))
+    short = m.els_budget_margin_db(v) < 0
+    assert list(short) == [True, False]
+    laser = m.blocks_w(v)["laser"]
+    assert math.isclose(laser[0], g.lanes_per_port * 1e-3 * 10 ** 1.55 / v["els_wpe"], rel_tol=RTOL_FORMULA)
+    assert math.isclose(laser[1], m.blocks_w()["laser"], rel_tol=RTOL_FORMULA)
+    with pytest.raises(SIKernelError, match="lane_budget_dbm=nan"):
+        components.els_laser_w(20.0, 4.0, 0.15, float("nan"))
+
+
 def test_els_monotone():
     dbm = np.linspace(11.0, 26.0, 31)
     w = components.els_laser_w(dbm, 4.0, 0.15)
@@ -310,6 +334,11 @@ def test_account_uses_the_components():
                                    p["ring_driver_swing_fraction"], p["engine_input_vppd"], g.baud,
                                    g.module_node_nm)
     assert math.isclose(b["driver"], n * float(drv), rel_tol=RTOL_FORMULA)
+    assert math.isclose(b["laser"], n * float(components.els_laser_w(p["els_laser_out_dbm"],
+                                                                     p["els_lanes_per_laser"], p["els_wpe"],
+                                                                     p["els_lane_optical_dbm"])),
+                        rel_tol=RTOL_FORMULA)
+    # at the point values the class output over its lanes is above the budget: no floor
     assert math.isclose(b["laser"], n * float(components.els_laser_w(p["els_laser_out_dbm"],
                                                                      p["els_lanes_per_laser"], p["els_wpe"])),
                         rel_tol=RTOL_FORMULA)

@@ -295,7 +295,8 @@ class PortModel:
                     f"(els_laser_out_dbm={p['els_laser_out_dbm']:g} over els_lanes_per_laser="
                     f"{p['els_lanes_per_laser']:g}), {-margin:.1f} dB short of the lane's link budget "
                     f"els_lane_optical_dbm={p['els_lane_optical_dbm']:g}; the laser power is priced for "
-                    "the light it gives, so raise the laser class or share each laser over fewer lanes"),
+                    "the budget's light (as a brighter class or fewer lanes per laser would give it): "
+                    "raise the laser class or share each laser over fewer lanes to match"),
                     stacklevel=2)
         if self.arch.linear_eq_directions:
             self._lin_eq_w = components.linear_eq_w(_module_peaking_db(p), gen.baud, gen.module_node_nm)
@@ -554,7 +555,7 @@ class PortModel:
             else:
                 out["driver"] = v["module_driver_w"] * v["mzm_driver_factor"] * n
             out["laser"] = components.els_laser_w(v["els_laser_out_dbm"], v["els_lanes_per_laser"],
-                                                  v["els_wpe"]) * n
+                                                  v["els_wpe"], v["els_lane_optical_dbm"]) * n
             out["tia"] = v["module_tia_w"] * v["engine_tia_factor"] * n
             out["other"] = v["engine_other_w"] * np.ones_like(np.asarray(v["module_tia_w"], dtype=float))
         if a.linear_eq_directions:
@@ -773,7 +774,7 @@ def _fixed_module_w(a: Architecture, gen: Generation, p: dict[str, float]) -> fl
     else:
         drv = p["module_driver_w"] * p["mzm_driver_factor"]
     return (drv + float(components.els_laser_w(p["els_laser_out_dbm"], p["els_lanes_per_laser"],
-                                               p["els_wpe"]))
+                                               p["els_wpe"], p["els_lane_optical_dbm"]))
             + p["module_tia_w"] * p["engine_tia_factor"]) * n + p["engine_other_w"]
 
 

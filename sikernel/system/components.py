@@ -318,7 +318,8 @@ def ring_driver_w(c_ring_f: ArrayLike, c_out_f: ArrayLike, vpp_v: ArrayLike, hea
     return p_out + ring_predriver_w(i, swing_fraction, input_vppd, baud, node_nm)
 
 
-def els_laser_w(laser_out_dbm: ArrayLike, lanes_per_laser: ArrayLike, wpe: ArrayLike) -> np.ndarray:
+def els_laser_w(laser_out_dbm: ArrayLike, lanes_per_laser: ArrayLike, wpe: ArrayLike,
+                lane_budget_dbm: ArrayLike | None = None) -> np.ndarray:
     """Electrical power of an external laser source per lane.
 
     A laser of the source runs at its class output ``P_laser`` and feeds ``N`` lanes (the
@@ -329,7 +330,11 @@ def els_laser_w(laser_out_dbm: ArrayLike, lanes_per_laser: ArrayLike, wpe: Array
         P_el / lane = P_laser / (η_wp · N).
 
     Whether ``P_laser / N`` suffices for the lane's link budget is a check
-    (:func:`els_lane_light_dbm`), not an input.
+    (:func:`els_lane_light_dbm`).  With ``lane_budget_dbm`` given, a lane is never priced below
+    the light its budget needs: ``P_el / lane = max(P_laser / N, P_budget) / η_wp`` (a source that
+    closes the link takes a brighter class or shares each laser over fewer lanes; used by the Monte
+    Carlo, whose independent draws can combine a dim class, many lanes per laser and a demanding
+    budget).
 
     Parameters
     ----------
@@ -339,6 +344,8 @@ def els_laser_w(laser_out_dbm: ArrayLike, lanes_per_laser: ArrayLike, wpe: Array
         TX lanes one laser feeds (≥ 1).
     wpe : array_like
         Wall-plug efficiency (0, 1].
+    lane_budget_dbm : array_like, optional
+        Light a lane needs at the laser side of the split (dBm); None: no floor.
 
     Returns
     -------
@@ -352,8 +359,11 @@ def els_laser_w(laser_out_dbm: ArrayLike, lanes_per_laser: ArrayLike, wpe: Array
         lanes per laser >= 1, capacitances, swings and bandwidths > 0), naming the value.
     """
     p_w = 1e-3 * 10.0 ** (_checked("laser_out_dbm", laser_out_dbm, low=-np.inf) / 10.0)
-    return p_w / (_checked("wpe", wpe, high=1.0, fix="optical out / electrical in, e.g. 0.15")
-                  * _lanes(lanes_per_laser))
+    lane_w = p_w / _lanes(lanes_per_laser)
+    if lane_budget_dbm is not None:
+        lane_w = np.maximum(lane_w, 1e-3 * 10.0 ** (_checked("lane_budget_dbm", lane_budget_dbm,
+                                                             low=-np.inf) / 10.0))
+    return lane_w / _checked("wpe", wpe, high=1.0, fix="optical out / electrical in, e.g. 0.15")
 
 
 def els_lane_light_dbm(laser_out_dbm: ArrayLike, lanes_per_laser: ArrayLike) -> np.ndarray:
