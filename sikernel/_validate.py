@@ -18,7 +18,15 @@ from .errors import SIKernelError
 
 def finite_scalar(name: str, value: object, *, minimum: float | None = None,
                   maximum: float | None = None, strict_min: bool = False) -> float:
-    """Return ``value`` as a finite float within bounds, else raise SIKernelError."""
+    """Return ``value`` as a finite float within bounds, else raise SIKernelError.
+
+    Text and booleans are refused although ``float()`` takes them ("53.125e9", True): a number
+    typed as text or a flag passed for a number is a slip at the call site, not a value.
+    """
+    if isinstance(value, bool | np.bool_ | str | bytes):
+        raise SIKernelError(f"{name}={value!r} is a {type(value).__name__}, not a number; expected a "
+                            "finite real value" + (" (give the number itself, not its text)"
+                                                   if isinstance(value, str | bytes) else ""))
     try:
         x = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):

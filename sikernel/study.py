@@ -53,6 +53,16 @@ def _link_energy(ch_or_loss: Any, baud: float, node: float, exclude: tuple[str, 
     return energy_per_bit(channel=ch_or_loss, baud=baud, node_nm=node, exclude=exclude, target_ber=ber)
 
 
+#: the files a study run writes into its output folder (``write_hdf5`` under the CLI's name, and
+#: :func:`write_figures`): glob patterns, checked by the CLI before the work
+OUTPUT_PATTERNS: tuple[str, ...] = ("sikernel-study.h5", "port_blocks.png", "switch_power.png",
+                                    "cpo_tornado_*.png", "energy_vs_length_*G.png", "energy_vs_il.png",
+                                    "il_vs_frequency.png", "eyes_*G.png")
+#: fewest Monte Carlo draws whose p10 / p90 the study reports without a warning: with fewer the
+#: quantiles are noisy enough to miss the point value
+FEW_DRAWS = 100
+
+
 def _generations(rates_gbps: Sequence[float], node_nm: Any, module_node_nm: Any, target_ber: Any,
                  port_gbps: Any, cpo_modulator: Any = None, crosstalk: Any = "standard",
                  linear_host_budget_db: Any = "standard") -> list:
@@ -80,6 +90,13 @@ def _generations(rates_gbps: Sequence[float], node_nm: Any, module_node_nm: Any,
             ov["linear_host_budget_db"] = linear_host_budget_db
         if ber is not None:
             ov["target_ber_c2m"] = ov["target_ber_c2c"] = ber
+        if isinstance(port_gbps, Mapping):
+            known = {x for g in (generation(q) for q in rates_gbps) for x in (g.lane_gbps, g.lane_line_gbps)}
+            unknown = [k for k in port_gbps if k not in known]
+            if unknown:
+                raise SIKernelError(f"port_gbps={dict(port_gbps)!r}: {unknown[0]!r} is not a lane rate of "
+                                    "the study; keys are nominal or line lane rates in Gb/s "
+                                    f"({sorted(known)})")
         if port_gbps is not None:
             base = generation(r)
             pg = port_gbps.get(base.lane_gbps, port_gbps.get(base.lane_line_gbps)) if isinstance(
@@ -184,10 +201,20 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
                             f"known: {', '.join(ARCH_NAMES)}")
     archs = list(dict.fromkeys(get_architecture(a).name for a in architectures))
     unc.check_n_draws(n_draws)
+    if n_draws < FEW_DRAWS:
+        warnings.warn(SIKernelWarning(f"n_draws={n_draws}: p10 / p90 from fewer than {FEW_DRAWS} draws are "
+                                      "noisy and need not contain the point value; a few thousand (default "
+                                      "4000) put them within about 1 %"), stacklevel=2)
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise SIKernelError(f"seed={seed!r} must be a whole number >= 0 (NumPy seeds are non-negative)")
     if paths is not None:
+        if not isinstance(paths, Mapping):
+            raise SIKernelError(f"paths={paths!r} must be a mapping of path name -> PathSpec (e.g. "
+                                "sikernel.system.channels.paths_with_lengths(c2m_host_m=0.2)); known names: "
+                                f"{', '.join(DEFAULT_PATHS)}")
         for k, v in paths.items():
+            if k not in DEFAULT_PATHS:
+                raise SIKernelError(f"paths[{k!r}]: unknown path name; known: {', '.join(DEFAULT_PATHS)}")
             if not isinstance(v, PathSpec):
                 raise SIKernelError(f"paths[{k!r}] is a {type(v).__name__}, not a PathSpec")
     lengths = (np.asarray(CURVE_LENGTHS_M) if curve_lengths_m is None

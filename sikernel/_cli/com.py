@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -35,7 +33,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _parse_overrides(items: list[str], preset: object = "802.3ck-kr") -> dict:
     """``--set NAME=VALUE`` items -> overrides of ``preset``
-    (:func:`sikernel._cli.overrides.parse_set`, checked against the preset's own values).
+    (:func:`sikernel._cli.overrides.parse_set`, checked against the preset's own values, the
+    size-like fields within :data:`~sikernel._cli.overrides.COM_LIMITS`, and the TX FFE search
+    grid they give within :data:`MAX_TX_GRID` settings).
 
     Parameters
     ----------
@@ -51,14 +51,29 @@ def _parse_overrides(items: list[str], preset: object = "802.3ck-kr") -> dict:
     """
     import dataclasses
 
+    from ..errors import SIKernelError
     from ..eye.presets import get_preset
-    from .overrides import parse_set
+    from .overrides import COM_FIXED, COM_LIMITS, parse_set
 
-    return parse_set(items, dataclasses.asdict(get_preset(preset)), "preset value")
+    base = get_preset(preset)
+    out = parse_set(items, dataclasses.asdict(base), "preset value", limits=COM_LIMITS, fixed=COM_FIXED)
+    if "tx_taps" in out:   # a tiny step makes a TX grid that does not fit in memory
+        n = get_preset(base, **out).tx_grid_size_unconstrained()
+        if n > MAX_TX_GRID:
+            raise SIKernelError(f"--set tx_taps={out['tx_taps']}: {n:.3g} TX FFE settings to search "
+                                f"(the product over the rows of (max - min) / step + 1); at most "
+                                f"{MAX_TX_GRID:g} are accepted: widen the steps or narrow the ranges")
+    return out
+
+
+#: TX FFE settings (before the c(0) constraint) that ``--set tx_taps=...`` may ask COM to search
+#: (the 802.3ck KR preset has 5,544)
+MAX_TX_GRID = 1_000_000
 
 
 def _run(args: argparse.Namespace) -> int:
     from ..eye.com import com
+    from .overrides import dump_json
 
     if args.config is not None:
         from ..eye.config_sheet import com_preset_from_sheet
@@ -71,8 +86,7 @@ def _run(args: argparse.Namespace) -> int:
         r = com(args.thru, preset=preset, next=args.next, fext=args.fext,
                 **_parse_overrides(args.set, preset))
     if args.json:
-        json.dump(r.to_dict(), sys.stdout, indent=2)
-        print()
+        dump_json(r.to_dict())
         return 0
     v = r.preset["values"]
     crit = (f"VEC <= {v['c2m_vec_pass_db']:g} dB, VEO >= {v['c2m_eh_min_v'] * 1e3:g} mV"

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
+import math
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -34,21 +33,25 @@ def _run(args: argparse.Namespace) -> int:
     import dataclasses
 
     from ..eye.erl import erl, get_erl_settings
-    from .overrides import parse_set
+    from .overrides import ERL_FIXED, ERL_LIMITS, dump_json, parse_set
 
     base, _ = get_erl_settings(args.config)
     overrides = parse_set(args.set, {f.name: getattr(base, f.name) for f in dataclasses.fields(base)},
-                          "ERL setting")
+                          "ERL setting", limits=ERL_LIMITS, fixed=ERL_FIXED)
     r = erl(args.file, config=args.config, **overrides)
-    if args.json:
-        json.dump(r.to_dict(), sys.stdout, indent=2)
-        print()
+    if args.json:   # strict JSON: an ERL of +inf (no reflection reaches DER_0) is null
+        dump_json(r.to_dict())
         return 0
     s = r.settings
-    ends = (f"TX end {r.tx.erl_db:.3f} dB, RX end {r.rx.erl_db:.3f} dB" if r.rx is not None
+    ends = (f"TX end {_db(r.tx.erl_db)}, RX end {_db(r.rx.erl_db)}" if r.rx is not None
             else "one-port")
-    print(f"ERL {r.erl_db:.3f} dB  ({'pass' if r.passed else 'FAIL'} at >= {s.pass_threshold_db:g} dB)"
+    print(f"ERL {_db(r.erl_db)}  ({'pass' if r.passed else 'FAIL'} at >= {s.pass_threshold_db:g} dB)"
           f"  {ends}")
     print(f"config {s.source}  N {s.n_ui} UI  N_bx {s.n_bx}  T_fx {s.tfx_s[0]:g}/{s.tfx_s[1]:g} s  "
           f"elapsed {r.elapsed_s:.3f} s")
     return 0
+
+
+def _db(x: float) -> str:
+    """An ERL for the text output; +inf (no gated reflection reaches DER_0) said in words."""
+    return f"{x:.3f} dB" if math.isfinite(x) else f"{x} dB (no reflection reaches DER_0)"

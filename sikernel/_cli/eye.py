@@ -30,8 +30,7 @@ for a figure (matplotlib, Agg backend, imported only then).
 from __future__ import annotations
 
 import argparse
-import json
-import sys
+import math
 from typing import Any
 
 
@@ -77,7 +76,8 @@ def _summary(r: Any) -> dict[str, Any]:
     return {"eye_height_v": r.eye_height_v.tolist(), "eye_width_ui": r.eye_width_ui.tolist(),
             "eye_height_min_v": r.eye_height_min_v, "eye_width_min_ui": r.eye_width_min_ui,
             "eye_closure_db": [float(x) for x in r.eye_closure_db],
-            "eye_closure_max_db": r.eye_closure_max_db, "phase_ui": r.phase_ui,
+            "eye_closure_max_db": r.eye_closure_max_db,   # inf (closed eye): null in --json
+            "eye_closed": not math.isfinite(r.eye_closure_max_db), "phase_ui": r.phase_ui,
             "thresholds_v": r.thresholds_v.tolist(), "h0_ref_v": r.h0_ref_v,
             "dfe_taps_v": r.dfe_taps_v.tolist(), "noise_terms_v": r.noise_terms_v,
             "target_ber": r.target_ber}
@@ -150,7 +150,7 @@ def _png(path: str, un: Any, eqr: Any, title: str) -> None:
         ax.contour(r.phases_ui, r.voltages_v * 1e3, lg, levels=[np.log10(r.target_ber)],
                    colors="w", linewidths=1)
         ax.set_title(f"{name}: EH {r.eye_height_min_v * 1e3:.1f} mV, "
-                     f"closure {r.eye_closure_max_db:.1f} dB")
+                     f"{_closure(r.eye_closure_max_db, 1)}")
         ax.set_xlabel("phase (UI)")
         ax.set_ylabel("threshold (mV)")
     fig.colorbar(im, ax=axes, label="log10 BER")
@@ -185,14 +185,20 @@ def _run(args: argparse.Namespace) -> int:
     un, eqr = out.pop("_results")
     if args.png:
         _png(args.png, un, eqr, f"{args.thru} @ {args.baud / 1e9:g} GBd {args.modulation}")
-    if args.json:
-        json.dump(out, sys.stdout, indent=2, default=float)
-        print()
+    if args.json:   # strict JSON: the closure of a closed eye (inf dB) is null
+        from .overrides import dump_json
+
+        dump_json(out)
         return 0
     print(f"{out['channel']}  {args.baud / 1e9:g} GBd {args.modulation}  target BER {args.target_ber:g}"
           f"  ({out['elapsed_s']:.2f} s)")
     for name in ("unequalised", "equalised"):
         s = out[name]
         print(f"  {name:12s} eye height {s['eye_height_min_v'] * 1e3:7.2f} mV  width "
-              f"{s['eye_width_min_ui']:.3f} UI  closure {s['eye_closure_max_db']:.2f} dB")
+              f"{s['eye_width_min_ui']:.3f} UI  {_closure(s['eye_closure_max_db'], 2)}")
     return 0
+
+
+def _closure(db: float, digits: int) -> str:
+    """The eye closure for the text output; a closed eye (inf dB) said in words."""
+    return f"closure {db:.{digits}f} dB" if math.isfinite(db) else f"closure: eye closed ({db} dB)"

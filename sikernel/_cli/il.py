@@ -8,7 +8,6 @@ the two columns of the channel table in ``shared/channels/README.md``.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 import warnings
@@ -72,7 +71,9 @@ def parse_frequency(text: str) -> float:
     ----------
     text : str
         A number in Hz, optionally followed by a unit Hz, kHz, MHz, GHz or THz
-        (case-insensitive; the trailing "Hz" may be left out after a prefix).
+        (case-insensitive except for M: a lower-case ``m`` is the SI milli, so ``26.5mHz``
+        and ``26.5m`` are refused rather than read as MHz; the trailing "Hz" may be left out
+        after a prefix).
 
     Returns
     -------
@@ -99,14 +100,18 @@ def _parse_at(text: str) -> tuple[float, bool]:
     except (ValueError, KeyError):
         raise SIKernelError(f"--at {text!r}: expected a frequency such as 26.5625e9 or "
                             "26.5625GHz") from None
+    if m.group(2).startswith("m"):   # SI: m is milli; mHz would be read as MHz otherwise
+        raise SIKernelError(f"--at {text!r}: a lower-case 'm' is milli in SI units (millihertz), "
+                            f"not mega; write {m.group(1)}MHz for megahertz (or the number in Hz)")
     if not math.isfinite(hz) or hz < 0:
         raise SIKernelError(f"--at {text!r}: a frequency must be finite and >= 0 Hz")
     return hz, not m.group(2)
 
 
 def _check_at(texts: list[str], at_hz: list[float], bare: list[bool], f_hz: object) -> None:
-    """A bare number below the file's first (non-DC) frequency is a unit slip (GHz typed as Hz);
-    any frequency outside the file's range is refused with the range."""
+    """A bare number below the file's first (non-DC) frequency is a unit slip (GHz or MHz typed
+    as Hz) when that unit puts it inside the file's range; any frequency outside the file's
+    range is refused with the range."""
     import numpy as np
 
     from ..errors import SIKernelError
@@ -114,13 +119,18 @@ def _check_at(texts: list[str], at_hz: list[float], bare: list[bool], f_hz: obje
     f = np.asarray(f_hz, dtype=float)
     nz = f[f > 0]
     f_lo = float(nz[0]) if nz.size else float(f[0])
+    rng = f"{f[0]:g}..{f[-1]:g} Hz, {f[0] / 1e9:g}..{f[-1] / 1e9:g} GHz"
     for t, hz, b in zip(texts, at_hz, bare, strict=True):
         if b and 0 < hz < f_lo:
-            raise SIKernelError(f"--at {t}: {hz:g} Hz is below the file's first frequency {f_lo:g} Hz; "
-                                f"did you mean GHz (--at {t.strip()}GHz)? Bare numbers are in Hz")
+            # suggest a unit only where it lands on the file's data (5e6 GHz or 1e-3 GHz do not)
+            unit = next((u for u, k in (("GHz", 1e9), ("MHz", 1e6)) if f_lo <= hz * k <= f[-1]), None)
+            hint = (f"; did you mean {unit} (--at {t.strip()}{unit})? Bare numbers are in Hz"
+                    if unit else f"; bare numbers are in Hz (to ask for {hz:g} Hz anyway, give the "
+                                 f"unit: --at {t.strip()}Hz)")
+            raise SIKernelError(f"--at {t}: {hz:g} Hz is below the file's first frequency {f_lo:g} Hz "
+                                f"(the file covers {rng}){hint}")
         if hz < f[0] or hz > f[-1]:
-            raise SIKernelError(f"--at {t}: {hz:g} Hz is outside the file's frequency range "
-                                f"{f[0]:g}..{f[-1]:g} Hz ({f[0] / 1e9:g}..{f[-1] / 1e9:g} GHz)")
+            raise SIKernelError(f"--at {t}: {hz:g} Hz is outside the file's frequency range {rng}")
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -148,13 +158,14 @@ def _run(args: argparse.Namespace) -> int:
            "f_hz": [float(x) for x in at], "il_db": [float(x) for x in il], "warnings": msgs}
     if args.baud is not None:
         nyq = il_at_nyquist(ch, args.baud)
-        fom = fom_ild(ch, args.baud)
+        fom = _fom_ild(fom_ild, ch, args)
         out.update({"baud": nyq.baud, "f_nyquist_hz": nyq.f_nyquist_hz, "il_nyquist_db": nyq.il_db,
                     "fitted_il_nyquist_db": float(fom.fit.at(nyq.f_nyquist_hz)),
                     "fom_ild_db": fom.fom_db})
-    if args.json:
-        json.dump(out, sys.stdout, indent=2)
-        print()
+    if args.json:   # strict JSON: the loss of a channel that transmits nothing (inf dB) is null
+        from .overrides import dump_json
+
+        dump_json(out)
         return 0
     print(f"{ch.name}  pairs {args.pairs}  z0 {ch.z0_ohm:g} ohm  "
           f"{ch.n_freq} points {ch.f[0] / 1e9:g}..{ch.f[-1] / 1e9:g} GHz")
@@ -164,3 +175,23 @@ def _run(args: argparse.Namespace) -> int:
         print(f"  IL at Nyquist ({out['f_nyquist_hz'] / 1e9:g} GHz): {out['il_nyquist_db']:.3f} dB, "
               f"fitted {out['fitted_il_nyquist_db']:.3f} dB, FOM_ILD {out['fom_ild_db']:.3f} dB")
     return 0
+
+
+def _fom_ild(fom_ild: object, ch: object, args: argparse.Namespace) -> object:
+    """FOM_ILD for ``--baud``; a channel that transmits nothing is refused in the CLI's words
+    (the library's message suggests a Python argument the command does not have)."""
+    import numpy as np
+
+    from ..errors import SIKernelError
+
+    why = (f"--baud {args.baud:g}: FOM_ILD fits the insertion loss weighted by |SDD21|, and "
+           f"|SDD21| of {args.file} is zero")
+    fix = "; check the file and the port map --pairs, or leave out --baud"
+    if not np.any(np.abs(ch.s21) > 0):   # type: ignore[attr-defined]
+        raise SIKernelError(why + " at every frequency (the channel transmits nothing)" + fix)
+    try:
+        return fom_ild(ch, args.baud)   # type: ignore[operator]
+    except SIKernelError as exc:
+        if "|SDD21| is zero" not in str(exc):
+            raise
+        raise SIKernelError(why + " across the fit band" + fix) from None

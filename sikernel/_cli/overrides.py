@@ -1,5 +1,6 @@
 """``--set NAME=VALUE`` configuration overrides of the ``sikernel com`` and ``sikernel erl``
-commands: one parser, one set of error messages."""
+commands (one parser, one set of error messages, the ranges of the size-like fields), and the
+printing of the ``com``, ``erl``, ``eye`` and ``il`` commands' strict JSON (:func:`dump_json`)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,35 @@ from typing import Any
 
 from ..errors import SIKernelError
 
+#: ranges (inclusive) of the ``sikernel com --set`` fields that size arrays or loops: a value
+#: outside would allocate absurd memory or run for days (``dfe_n_f=1e9`` was a MemoryError);
+#: every preset and IEEE sheet lies well inside
+COM_LIMITS: dict[str, tuple[float, float]] = {
+    "baud_hz": (1e8, 5e11), "n_levels": (2, 16), "samples_per_ui": (4, 128),
+    "df_hz": (1e6, 1e9), "rx_ffe_n_pre": (0, 64), "rx_ffe_n_post": (0, 256),
+    "dfe_n_bg": (0, 16), "dfe_n_bf": (0, 64), "dfe_n_f": (0, 1000), "dfe_n_tail_start": (0, 1000),
+    "local_search": (0, 100), "c2m_samples_per_ui": (1, 1000),
+}
+#: ... and of the ``sikernel erl --set`` fields (N UI of PTDR, the PMF bin, the TDR sampling)
+ERL_LIMITS: dict[str, tuple[float, float]] = {
+    "f_b_hz": (1e8, 5e11), "samples_per_ui": (2, 128), "n_levels": (2, 16),
+    "n_ui": (1, 100_000), "n_bx": (0, 100_000), "pdf_bin_v": (1e-6, 0.1),
+}
+#: fields that are no parameter to set from the command line (provenance, objects, free dicts)
+COM_FIXED: dict[str, str] = {
+    "name": "the preset's name (choose a preset with --preset)",
+    "version": "provenance text", "source": "provenance text",
+    "extra": "a table of the sheet's unparsed keywords",
+}
+ERL_FIXED: dict[str, str] = {
+    "source": "provenance text",
+    "tx_package": "a package model, set by the configuration sheet (--config SHEET.xlsx)",
+}
 
-def parse_set(items: Iterable[str], base: Mapping[str, Any], what: str) -> dict[str, Any]:
+
+def parse_set(items: Iterable[str], base: Mapping[str, Any], what: str, *,
+              limits: Mapping[str, tuple[float, float]] | None = None,
+              fixed: Mapping[str, str] | None = None) -> dict[str, Any]:
     """``--set NAME=VALUE`` items -> overrides, checked against the configuration they override.
 
     Each value is read as JSON (numbers, lists, ``true``/``false``) and otherwise kept as the
@@ -30,6 +58,13 @@ def parse_set(items: Iterable[str], base: Mapping[str, Any], what: str) -> dict[
         expected kinds and the examples in the messages).
     what : str
         What a name is, for the messages (e.g. ``"preset value"``, ``"ERL setting"``).
+    limits : mapping, optional
+        Field name -> (lowest, highest) accepted number (inclusive): the size-like fields
+        (:data:`COM_LIMITS`, :data:`ERL_LIMITS`).
+    fixed : mapping, optional
+        Field name -> what it is, for fields that cannot be set from the command line
+        (:data:`COM_FIXED`, :data:`ERL_FIXED`); a field whose configured value is neither a
+        number, a flag, text, a list nor None (a dict, an object) cannot be set either.
 
     Returns
     -------
@@ -39,8 +74,9 @@ def parse_set(items: Iterable[str], base: Mapping[str, Any], what: str) -> dict[
     Raises
     ------
     SIKernelError
-        An item without ``=``, an unknown name (the known ones listed) or a value of the wrong
-        kind (naming the item, what the field takes and an example from ``base``).
+        An item without ``=``, an unknown name (the known ones listed), a field that cannot be
+        set, a value of the wrong kind (naming the item, what the field takes and an example
+        from ``base``) or a number outside the field's range in ``limits``.
     """
     out: dict[str, Any] = {}
     for it in items:
@@ -48,13 +84,43 @@ def parse_set(items: Iterable[str], base: Mapping[str, Any], what: str) -> dict[
             raise SIKernelError(f"--set {it!r}: expected NAME=VALUE, e.g. --set {_example(base)}")
         k, v = (x.strip() for x in it.split("=", 1))
         if k not in base:
-            raise SIKernelError(f"--set {it!r}: unknown {what} {k!r}; known: {', '.join(sorted(base))}")
+            raise SIKernelError(f"--set {it!r}: unknown {what} {k!r}; known: "
+                                f"{', '.join(sorted(_settable(base, fixed)))}")
+        ref = _plain(base[k])
+        if (fixed and k in fixed) or not _settable_value(ref):
+            why = fixed[k] if fixed and k in fixed else f"a {type(ref).__name__}, not a number, flag or list"
+            raise SIKernelError(f"--set {it!r}: {k} cannot be set with --set ({why}); settable: "
+                                f"{', '.join(sorted(_settable(base, fixed)))}")
         try:
             val = json.loads(v)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             val = v
-        out[k] = _checked(it, k, val, base[k])
+        val = _checked(it, k, val, ref)
+        if limits and k in limits and isinstance(val, int | float) and not isinstance(val, bool):
+            lo, hi = limits[k]
+            if not lo <= val <= hi:
+                raise SIKernelError(f"--set {it!r}: {k} must be in {lo:g}..{hi:g} (larger or smaller "
+                                    f"values size absurd arrays or loops; the configuration has "
+                                    f"{ref!r}), e.g. --set {k}={ref!r}")
+        out[k] = val
     return out
+
+
+def _plain(ref: Any) -> Any:
+    """A NumPy scalar of a configuration (a sheet's values) as the Python one."""
+    import numpy as np
+
+    return ref.item() if isinstance(ref, np.generic) else ref
+
+
+def _settable_value(ref: Any) -> bool:
+    """Whether a configuration value is of a kind ``--set`` can give (JSON scalar, list, None)."""
+    ref = _plain(ref)
+    return ref is None or isinstance(ref, bool | int | float | str | list | tuple)
+
+
+def _settable(base: Mapping[str, Any], fixed: Mapping[str, str] | None) -> list[str]:
+    return [k for k, v in base.items() if _settable_value(v) and not (fixed and k in fixed)]
 
 
 def _checked(item: str, k: str, val: Any, ref: Any) -> Any:
@@ -87,7 +153,29 @@ def _checked(item: str, k: str, val: Any, ref: Any) -> Any:
                 raise SIKernelError(f"--set {item!r}: {k} takes a JSON list of finite numbers; "
                                     f"{_json(bad)} is not one (the configuration has {_json(ref)}), "
                                     f"e.g. --set '{k}={_json(ref)}'")
+        return val
+    if ref is None:   # an optional setting: null, a number or a list of numbers
+        if val is None:
+            return None
+        if isinstance(val, int | float) and not isinstance(val, bool) and math.isfinite(val):
+            return val
+        if isinstance(val, list) and _first_bad_number(val) is None:
+            return val
+        raise SIKernelError(f"--set {item!r}: {k} takes null, a finite number or a JSON list of "
+                            f"finite numbers (the configuration has null), e.g. --set {k}=null")
+    if isinstance(ref, str) and not isinstance(val, str):
+        raise SIKernelError(f"--set {item!r}: {k} takes a name (the configuration has {ref!r}), "
+                            f"e.g. --set {k}={ref}")
     return val
+
+
+def dump_json(obj: Any) -> None:
+    """Print :func:`sikernel._json.strict_json` of ``obj`` on stdout, with a final newline."""
+    import sys
+
+    from .._json import strict_json
+
+    sys.stdout.write(strict_json(obj) + "\n")
 
 
 def _numeric(ref: Any) -> bool:

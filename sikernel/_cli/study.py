@@ -98,7 +98,15 @@ def _run(args: argparse.Namespace) -> int:
     from ..system.architectures import ARCH_NAMES
     from ..system.channels import paths_with_lengths
 
-    output_folder("--out", args.out)  # checked before the work, not after it
+    out_dir = output_folder("--out", args.out)  # checked before the work, not after it
+    from ..errors import SIKernelError
+    from ..study import OUTPUT_PATTERNS
+
+    for pattern in OUTPUT_PATTERNS:   # a file the study writes must not be a folder there
+        for taken in sorted(out_dir.glob(pattern)):
+            if taken.is_dir():
+                raise SIKernelError(f"--out {out_dir}: {taken.name} is a folder, and the study writes a file "
+                                    "of that name there; remove or rename it, or choose another --out")
     t0 = time.perf_counter()
     rates = tuple(args.rate) if args.rate else RATES_GBPS
     mm = {k: (None if v is None else v * 1e-3) for k, v in

@@ -31,7 +31,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     from ..sweep import run_sweep
+    from ..sweep.engine import check_threads_workers
 
+    # before anything is read or created: a bad count made Numba fail after OUT.h5 and its
+    # journal existed, and --workers 0 waited 30 s for a cluster with no worker
+    check_threads_workers(args.threads, args.workers, local_limit=args.scheduler is None,
+                          names=("--threads", "--workers"))
     res = run_sweep(args.config, args.output, resume=args.resume, overwrite=args.overwrite,
                     backend=args.backend, scheduler=args.scheduler, chunk=args.chunk,
                     threads=args.threads, quiet=True if args.quiet else None, n_workers=args.workers)

@@ -55,6 +55,10 @@ THRU_LOW_BAND_MAX_IL_DB = 6.0
 PASSIVITY_TOL = 1e-3
 
 _UNITS = {"hz": 1.0, "khz": 1e3, "mhz": 1e6, "ghz": 1e9}
+#: highest frequency (Hz) any interconnect S-parameter data reach (the fastest VNAs stop near
+#: 1.5 THz): a grid above it was read with the wrong unit (an option line saying GHz over a
+#: column in Hz reads 60 GHz as 6e19 Hz)
+F_MAX_PHYSICAL_HZ = 10e12
 _FORMATS = ("ri", "ma", "db")
 _PARAMS = ("s", "y", "z", "h", "g")
 _COMMENT = re.compile(r"![^\n]*")
@@ -80,7 +84,12 @@ def _parse_options(line: str, path: str) -> tuple[float, str, float]:
         elif t == "r":
             if i + 1 >= len(tokens):
                 raise SIKernelError(f"{path}: option line {line.strip()!r} has 'R' without a value")
-            r_ohm = _validate.positive(f"{path}: reference resistance R", tokens[i + 1])
+            try:  # the option line's text as a number (finite_scalar refuses text itself)
+                r_val = float(tokens[i + 1])
+            except ValueError:
+                raise SIKernelError(f"{path}: option line {line.strip()!r}: reference resistance "
+                                    f"R {tokens[i + 1]!r} is not a number; expected e.g. 'R 50'") from None
+            r_ohm = _validate.positive(f"{path}: reference resistance R", r_val)
             i += 1
         else:
             raise SIKernelError(f"{path}: unknown token {tokens[i]!r} in option line {line.strip()!r}; "
@@ -154,6 +163,7 @@ def parse_touchstone(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray, f
     buf = np.fromfile(p, dtype=np.uint8)
     opt, _ = _option_line(buf[:65536].tobytes())
     unit, fmt, r_ohm = _parse_options(opt, p) if opt else (1e9, "ma", 50.0)
+    unit_name = next(k for k, v in _UNITS.items() if v == unit)
     vals, count = parse_numbers(buf)  # compiled or NumPy, whichever is cheaper now (same values)
     if count < 0:
         off = -count - 1
@@ -174,6 +184,7 @@ def parse_touchstone(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray, f
         raise SIKernelError(f"{p!r}: frequency point {row + 1} holds a non-finite number "
                             f"({data[row, col]!r}, value {col + 1} of its {block}); Touchstone data "
                             "must be finite")
+    _check_frequency_top(float(np.max(data[:, 0])), unit, unit_name, opt, p)
     f_hz = _validate.frequency_grid(data[:, 0] * unit, name=f"frequencies of {p!r}")
     a = data[:, 1::2]
     b = data[:, 2::2]
@@ -193,6 +204,22 @@ def parse_touchstone(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray, f
     return f_hz, np.ascontiguousarray(s), r_ohm
 
 
+def _check_frequency_top(top: float, unit: float, unit_name: str, opt: str | None, label: str) -> None:
+    """Refuse a frequency column whose last value, in the option line's unit, lies above
+    :data:`F_MAX_PHYSICAL_HZ`: the unit is wrong; the message names the unit that fits."""
+    if not top * unit > F_MAX_PHYSICAL_HZ:
+        return
+    names = {"hz": "Hz", "khz": "kHz", "mhz": "MHz", "ghz": "GHz"}
+    fits = [names[k] for k, v in sorted(_UNITS.items(), key=lambda kv: -kv[1])
+            if v < unit and top * v <= F_MAX_PHYSICAL_HZ]
+    said = f"the option line {opt.strip()!r} says" if opt else "no option line, so the default unit is"
+    fix = (f"the column looks like {fits[0]}: write '# {fits[0]} ...' on the option line"
+           if fits else "check the frequency column")
+    raise SIKernelError(f"{label!r}: the frequencies reach {top * unit:.3g} Hz ({top:g} {names[unit_name]}), "
+                        f"above the {F_MAX_PHYSICAL_HZ / 1e12:g} THz of any physical S-parameter data; "
+                        f"{said} {names[unit_name]}, but {fix}")
+
+
 def _from_network(net: Any) -> tuple[np.ndarray, np.ndarray, float, str]:
     """(f_hz, s, single-ended z0, name) from an skrf.Network, renormalised to one real z0."""
     z0 = np.asarray(net.z0)
@@ -202,7 +229,12 @@ def _from_network(net: Any) -> tuple[np.ndarray, np.ndarray, float, str]:
         net = net.copy()
         net.renormalize(50.0)
         z_ref = 50.0
-    f = _validate.frequency_grid(np.asarray(net.f, dtype=float), name=f"frequencies of {net.name!r}")
+    f = np.asarray(net.f, dtype=float)
+    if f.size and np.isfinite(f[-1]) and f[-1] > F_MAX_PHYSICAL_HZ:
+        raise SIKernelError(f"network {net.name!r}: the frequencies reach {f[-1]:.3g} Hz, above the "
+                            f"{F_MAX_PHYSICAL_HZ / 1e12:g} THz of any physical S-parameter data; "
+                            "check the unit its frequencies were read in")
+    f = _validate.frequency_grid(f, name=f"frequencies of {net.name!r}")
     return f, np.asarray(net.s, dtype=np.complex128), z_ref, str(net.name or "")
 
 

@@ -525,6 +525,18 @@ def _tukey(f: np.ndarray, fr: float, fb: float) -> np.ndarray:
     return out
 
 
+def _tdr_points(step: float, fmax: float) -> int:
+    """Frequency points of the TDR transform (``round(fmax / step)``, MATLAB rounding);
+    SIKernelError when the data's step leaves fewer than 2 below the TDR's Nyquist frequency."""
+    n = math.floor(fmax / step + 0.5) if step > 0 and math.isfinite(step) else 0
+    if n < 2:
+        raise SIKernelError(f"ERL: the frequency step {step:g} Hz of the data leaves {n} TDR frequency "
+                            f"points below the TDR Nyquist frequency {fmax:g} Hz (samples_per_ui x "
+                            "f_b / 2); the grid is unusable for ERL: check the file's frequency unit "
+                            "(a step of ~10 MHz is usual)")
+    return n
+
+
 def tdr_impulse(rl: np.ndarray, f: np.ndarray, s: ErlSettings) -> tuple[np.ndarray, np.ndarray]:
     """Filtered reflection impulse response, as ``get_TDR`` + ``s21_to_impulse_DC``.
 
@@ -556,7 +568,7 @@ def tdr_impulse(rl: np.ndarray, f: np.ndarray, s: ErlSettings) -> tuple[np.ndarr
     dt = s.ui_s / s.samples_per_ui
     fmax = 1.0 / dt / 2.0
     step = f[2] - f[1]
-    n = math.floor(fmax / step + 0.5)         # MATLAB round
+    n = _tdr_points(step, fmax)
     fout = np.arange(n + 1) * (fmax / n)
     hi = _interp_sparam(h, f, fout)
     hi[0] = hi[0].real
@@ -813,6 +825,7 @@ def _check_grid(f: np.ndarray, name: str, s: ErlSettings) -> None:
     if f.size < 60:
         raise SIKernelError(f"ERL of {name!r}: {f.size} frequency points; the reference's "
                             "phase trends need at least 60 (a step of ~10 MHz is usual)")
+    _tdr_points(float(f[2] - f[1]), s.samples_per_ui * s.f_b_hz / 2.0)
     if f[-1] < s.f_b_hz:
         warnings.warn(f"ERL of {name!r}: data end at {f[-1]:g} Hz, below f_b = {s.f_b_hz:g} Hz; "
                       "the return loss is extrapolated (the reference code warns too)",

@@ -238,7 +238,8 @@ def switch_power(result: StudyResult, *, ax: Axes | None = None) -> Figure:
                     continue
                 w = float(p["w_per_switch"])
                 xi = i + (j - (len(archs) - 1) / 2) * width
-                err = [[w - p["w_per_switch_p10"]], [p["w_per_switch_p90"] - w]]
+                # a whisker cannot be negative: with few draws the band can miss the point
+                err = [[max(w - p["w_per_switch_p10"], 0.0)], [max(p["w_per_switch_p90"] - w, 0.0)]]
                 ax.bar(xi, w, width * 0.95, color=f"C{j}", label=name if i == 0 else None,
                        yerr=err, capsize=2, error_kw={"lw": 0.8})
                 save = p.get("saving_vs_pluggable_pct", float("nan"))
@@ -312,8 +313,8 @@ def port_blocks(result: StudyResult, *, ax: Axes | None = None) -> Figure:
         ax.bar(x, h, 0.8, bottom=bottom, color=block_color(b), label=b)
         bottom += h
     tot = np.array([p["w_per_port"] for p in res.ports])
-    err = np.array([[p["w_per_port"] - p["w_per_port_p10"] for p in res.ports],
-                    [p["w_per_port_p90"] - p["w_per_port"] for p in res.ports]])
+    err = np.maximum(np.array([[p["w_per_port"] - p["w_per_port_p10"] for p in res.ports],
+                               [p["w_per_port_p90"] - p["w_per_port"] for p in res.ports]]), 0.0)
     ax.errorbar(x, tot, yerr=err, fmt="none", ecolor="k", lw=0.8, capsize=2)
     for xi, p in zip(x, res.ports, strict=True):
         ax.text(xi, p["w_per_port_p90"], f"{p['w_per_port']:.1f}", ha="center", va="bottom", fontsize=6)

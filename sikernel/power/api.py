@@ -87,6 +87,13 @@ class EnergyBreakdown:
 
 #: lowest symbol rate accepted (Bd): below it a GBd value was almost surely typed as Bd
 MIN_BAUD = 1e6
+#: highest symbol rate accepted (Bd): 1 TBd, nine times the fastest wireline SerDes of the calibration
+#: (112 GBd); above it the value is not a wireline symbol rate (and the SI chain would spend tens of
+#: seconds before finding that nothing closes)
+MAX_BAUD = 1e12
+#: raw BER above which a target is legal but dubious (SIKernelWarning): no wireline FEC in use corrects
+#: a raw BER this high (RS(544,514) needs <= 2.4e-4)
+DUBIOUS_BER = 1e-2
 
 
 def check_baud(baud: object) -> float:
@@ -110,6 +117,9 @@ def check_baud(baud: object) -> float:
     if fb < MIN_BAUD:
         raise SIKernelError(f"baud={baud!r} Bd is below {MIN_BAUD:g} Bd: the symbol rate is in "
                             f"Bd (symbols/s), not GBd -- did you mean {fb:g}e9?")
+    if fb > MAX_BAUD:
+        raise SIKernelError(f"baud={baud!r} Bd is above {MAX_BAUD:g} Bd (1 TBd), not a wireline symbol rate: "
+                            "give the symbol rate in Bd, e.g. 53.125e9 for 53.125 GBd")
     return fb
 
 
@@ -134,7 +144,61 @@ def check_ber(target_ber: object) -> float:
     if not 0.0 < ber < 0.5:
         raise SIKernelError(f"target_ber={target_ber!r} is outside (0, 0.5): a bit error ratio is a "
                             "probability below 1/2 (e.g. 1e-6, or 2.4e-4 for an RS(544,514) FEC link)")
+    if ber > DUBIOUS_BER:
+        import warnings
+
+        from ..errors import SIKernelWarning
+
+        warnings.warn(SIKernelWarning(f"target_ber={target_ber!r} is above {DUBIOUS_BER:g}: no wireline FEC "
+                                      "in use corrects a raw BER this high (RS(544,514) needs <= 2.4e-4); "
+                                      "is it a slip for 2e-4?"), stacklevel=3)
     return ber
+
+
+def check_model_args(coefficients: object, exclude: object, architecture: str
+                     ) -> tuple[EnergyCoefficients, tuple[str, ...]]:
+    """The ``coefficients`` and ``exclude`` arguments of :func:`energy_per_bit` and
+    :func:`~sikernel.power.batch.energy_per_bit_batch`, checked.
+
+    Parameters
+    ----------
+    coefficients : EnergyCoefficients or None
+        None: the calibrated set.
+    exclude : sequence of str
+        Families the automatic choice must not use.
+    architecture : str
+        The (checked) architecture asked for.
+
+    Returns
+    -------
+    (EnergyCoefficients, tuple of str)
+
+    Raises
+    ------
+    SIKernelError
+        Coefficients that are not an :class:`EnergyCoefficients`; ``exclude`` given as one string, or
+        holding an unknown family; every family excluded; the asked-for architecture excluded.
+    """
+    if coefficients is not None and not isinstance(coefficients, EnergyCoefficients):
+        raise SIKernelError(f"coefficients={coefficients!r} is a {type(coefficients).__name__}, not an "
+                            "EnergyCoefficients; give None for the calibrated set, or "
+                            "dataclasses.replace(sikernel.power.DEFAULT_COEFFICIENTS, ...)")
+    if isinstance(exclude, str | bytes):
+        raise SIKernelError(f"exclude={exclude!r} is one string; give a tuple of family names, e.g. "
+                            f"({exclude!r},)")
+    try:
+        names = tuple(exclude)  # type: ignore[arg-type]
+    except TypeError:
+        raise SIKernelError(f"exclude={exclude!r} is not a sequence of family names (linear, analog, "
+                            "dsp)") from None
+    for x in names:
+        _validate.one_of("excluded architecture", x, ARCHITECTURES[1:])
+    if set(ARCHITECTURES[1:]) <= set(names):
+        raise SIKernelError(f"exclude={exclude!r} excludes every receiver family "
+                            f"({', '.join(ARCHITECTURES[1:])}): nothing is left to price")
+    if architecture != "auto" and architecture in names:
+        raise SIKernelError(f"architecture={architecture!r} is excluded (exclude={exclude!r})")
+    return (DEFAULT_COEFFICIENTS if coefficients is None else coefficients), names
 
 
 def _check_common(baud: object, modulation: object, node_nm: object, architecture: object,
@@ -235,7 +299,7 @@ def energy_per_bit(channel: Any = None, loss_db: float | None = None, baud: floa
     fb, mod, levels, tech, arch, ber, sc, clk, txk, kind = _check_common(
         baud, modulation, node_nm, architecture, target_ber, scope, clocking, tx_architecture,
         channel_kind)
-    co = DEFAULT_COEFFICIENTS if coefficients is None else coefficients
+    co, exclude = check_model_args(coefficients, exclude, arch)
     from .crosstalk import resolve
 
     xt = resolve(crosstalk)

@@ -24,7 +24,7 @@ import numpy as np
 
 from ..errors import SIKernelError
 from . import budget
-from .coefficients import DEFAULT_COEFFICIENTS, EnergyCoefficients
+from .coefficients import EnergyCoefficients
 
 #: numeric equaliser/operating-point settings reported per point
 EQ_FIELDS: tuple[str, ...] = ("tx_ffe_taps", "ctle_peaking_db", "ctle_gdc_db", "dfe_taps",
@@ -156,24 +156,27 @@ def energy_per_bit_batch(loss_db: Any, baud: float = 53.125e9, modulation: str =
         Negative or non-finite loss; bad baud, modulation, node, architecture, BER, scope,
         clocking or excluded family.
     """
-    from .api import _check_common, restrict
+    from .api import _check_common, check_model_args, restrict
     from .table import LOSS_GRID_DB, get_table
 
     fb, _, levels, tech, arch, ber, sc, clk, txk, kind = _check_common(
         baud, modulation, node_nm, architecture, target_ber, scope, clocking, tx_architecture,
         channel_kind)
-    co = DEFAULT_COEFFICIENTS if coefficients is None else coefficients
+    co, exclude = check_model_args(coefficients, exclude, arch)
     from .crosstalk import resolve
 
     xt = resolve(crosstalk)
-    loss = np.asarray(loss_db, dtype=float).reshape(-1)
+    raw = np.asarray(loss_db)
+    if raw.dtype.kind not in "iuf":
+        raise SIKernelError(f"loss_db must be real numbers in dB; got an array of {raw.dtype} "
+                            f"({np.ravel(raw)[:1].tolist()!r}...)" if raw.size else
+                            "loss_db is empty; give one or more losses in dB")
+    loss = raw.astype(float).reshape(-1)
     bad = ~np.isfinite(loss) | (loss < 0)
     if np.any(bad):
         raise SIKernelError(f"loss_db must be finite and >= 0 dB; got {loss[bad][0]!r} "
                             f"(and {int(bad.sum()) - 1} more)")
     table = get_table(fb, levels, kind=kind, crosstalk=xt)
-    if arch != "auto" and arch in exclude:
-        raise SIKernelError(f"architecture {arch!r} is excluded")
     n = loss.size
     out = {k: np.full(n, np.nan) for k in (*budget.BLOCKS, "total", *("eq_" + e for e in EQ_FIELDS))}
     out["code"] = np.full(n, -1, dtype=np.int64)

@@ -153,11 +153,13 @@ def run_sweep(config: Mapping[str, Any] | str | os.PathLike[str] | SweepConfig,
         Grid points per chunk (default: :func:`default_chunk`, e.g. 4096 for the
         compiled stages and 2 with COM, within ``limits.max_memory_bytes``).
     threads : int, optional
-        Numba threads (local backend: this process; dask: per worker).
+        Numba threads (local backend: this process; dask: per worker), 1 to
+        ``numba.config.NUMBA_NUM_THREADS`` (the cores of this machine; not checked here for
+        the workers of a remote ``scheduler``).
     quiet : bool, optional
         Hide the progress bar (default: shown only on a terminal).
     n_workers : int
-        Workers of the LocalCluster started when no ``scheduler`` is given.
+        Workers (>= 1) of the LocalCluster started when no ``scheduler`` is given.
 
     Returns
     -------
@@ -167,8 +169,9 @@ def run_sweep(config: Mapping[str, Any] | str | os.PathLike[str] | SweepConfig,
     Raises
     ------
     SIKernelError
-        Bad config (before any work); existing output without ``overwrite``/``resume``;
-        resume against another config; store errors (permission, disk space, corrupt).
+        Bad config or a bad ``threads`` / ``n_workers`` (before any work or file); existing
+        output without ``overwrite``/``resume``; resume against another config; store errors
+        (permission, disk space, corrupt).
     """
     from .. import store
     from .._jit import set_threads
@@ -177,8 +180,7 @@ def run_sweep(config: Mapping[str, Any] | str | os.PathLike[str] | SweepConfig,
     be = _validate.one_of("backend", backend, BACKENDS)
     if scheduler is not None and be != "dask":
         raise SIKernelError(f"scheduler={scheduler!r} needs backend='dask'")
-    if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int) or threads < 1):
-        raise SIKernelError(f"threads={threads!r} must be an integer >= 1")
+    check_threads_workers(threads, n_workers, local_limit=scheduler is None)
     if resume and overwrite:
         raise SIKernelError("give resume=True or overwrite=True, not both")
     path = Path(out_path)
@@ -237,6 +239,46 @@ def run_sweep(config: Mapping[str, Any] | str | os.PathLike[str] | SweepConfig,
     if not writer.complete:
         return None
     return store.open(path)
+
+
+def check_threads_workers(threads: Any, n_workers: Any, *, local_limit: bool = True,
+                          names: tuple[str, str] = ("threads", "n_workers")) -> None:
+    """Refuse a thread or worker count that cannot run, before any file is created.
+
+    Parameters
+    ----------
+    threads : int or None
+        Numba threads: None (keep the current count) or 1 to ``numba.config.NUMBA_NUM_THREADS``
+        (the upper bound only with ``local_limit``: a remote cluster's workers have their own).
+    n_workers : int
+        Workers of a local dask cluster, >= 1.
+    local_limit : bool
+        Check ``threads`` against this machine's Numba thread limit.
+    names : (str, str)
+        How the two values are named in the messages (the CLI passes its flags).
+
+    Raises
+    ------
+    SIKernelError
+        Naming the value, what is accepted and the fix.
+    """
+    import numba
+
+    t_name, w_name = names
+    sep = " " if t_name.startswith("-") else "="
+    if threads is not None:
+        if isinstance(threads, bool) or not isinstance(threads, int | np.integer) or threads < 1:
+            raise SIKernelError(f"{t_name}{sep}{threads!r}: expected a whole number of Numba threads >= 1 "
+                                "(or leave it out for all the cores)")
+        top = int(numba.config.NUMBA_NUM_THREADS)
+        if local_limit and threads > top:
+            raise SIKernelError(f"{t_name}{sep}{threads!r}: this machine runs at most {top} Numba threads "
+                                f"(numba.config.NUMBA_NUM_THREADS, one per core); give 1..{top} or leave "
+                                "it out")
+    sep = " " if w_name.startswith("-") else "="
+    if isinstance(n_workers, bool) or not isinstance(n_workers, int | np.integer) or n_workers < 1:
+        raise SIKernelError(f"{w_name}{sep}{n_workers!r}: expected a whole number of dask workers >= 1 "
+                            "(the processes of the local cluster), e.g. 2")
 
 
 def _check_disk(cfg: SweepConfig, specs: list, path: Path) -> None:
@@ -355,4 +397,5 @@ def _dask_results(cfg: SweepConfig, layout: Any, todo: list[int], scheduler: str
             cluster.close()
 
 
-__all__ = ["BACKENDS", "DEFAULT_CHUNK", "choose_chunk", "default_chunk", "run_sweep"]
+__all__ = ["BACKENDS", "DEFAULT_CHUNK", "check_threads_workers", "choose_chunk", "default_chunk",
+           "run_sweep"]

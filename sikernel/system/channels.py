@@ -122,6 +122,9 @@ DEFAULT_PATHS: dict[str, PathSpec] = {
 CPO_CLASS_MAX_M = 0.050
 NPO_CLASS_MAX_M = 0.150
 BOARD_MAX_M = 1.0
+#: a C2M host board shorter than this (a quarter of the class's 200 mm) is legal but dubious: the
+#: likely slip is metres typed where millimetres were meant (--host-mm 0.254)
+C2M_BOARD_MIN_M = 0.050
 
 #: the documented length range (m, low and high) of each host channel's variable part around its
 #: default, from the reach classes: the C2M host board (OIF CEI-224G pluggable class "> 200 mm host +
@@ -255,7 +258,8 @@ def paths_with_lengths(c2m_host_m: float | None = None, npo_m: float | None = No
     -----
     SIKernelWarning
         A length beyond its reach class (:data:`CPO_CLASS_MAX_M`, :data:`NPO_CLASS_MAX_M`) or a host
-        board longer than a backplane (:data:`BOARD_MAX_M`): legal, priced as given, but no longer
+        board longer than a backplane (:data:`BOARD_MAX_M`) or shorter than
+        :data:`C2M_BOARD_MIN_M`: legal, priced as given, but no longer
         the architecture the study names (or a unit slip: metres here, millimetres on the CLI).
     """
     from .. import _validate
@@ -265,7 +269,8 @@ def paths_with_lengths(c2m_host_m: float | None = None, npo_m: float | None = No
     for name, value, archs in (("c2m_host_m", c2m_host_m, ("pluggable", "lro", "lpo")),
                                ("lpo_host_m", lpo_host_m, ("lpo",))):
         if value is not None:
-            x = _length_m(name, value, BOARD_MAX_M, board, _validate.non_negative)
+            x = _length_m(name, value, BOARD_MAX_M, board, _validate.non_negative, C2M_BOARD_MIN_M,
+                          "shorter than any C2M host board (the class: > 200 mm of host board + connector)")
             for k in archs:
                 out[k] = _with_board(DEFAULT_PATHS[k], x)
     if npo_m is not None:
@@ -393,18 +398,20 @@ def _il_nyquist_db(spec: PathSpec, baud: float) -> float:
     return float(build_channel(spec, baud, f=np.array([0.5 * baud])).il_db(0.5 * baud))
 
 
-def _length_m(name: str, value: object, bound_m: float, what: str, check: Any) -> float:
-    """``check(name, value)`` (the length in m), with a :class:`SIKernelWarning` beyond ``bound_m``."""
+def _length_m(name: str, value: object, bound_m: float, what: str, check: Any,
+              low_m: float = 0.0, low_what: str = "") -> float:
+    """``check(name, value)`` (the length in m), with a :class:`SIKernelWarning` beyond ``bound_m`` or
+    below ``low_m``."""
     x = check(name, value)
-    if x > bound_m:
+    if x > bound_m or x < low_m:
         import warnings
 
         from ..errors import SIKernelWarning
 
         warnings.warn(SIKernelWarning(
-            f"{name}={x:g} m is {what}; it is priced as given, but is it a unit slip? (lengths are in "
-            "metres here, in millimetres on the CLI's --host-mm / --lpo-host-mm / --npo-mm / --cpo-mm)"),
-            stacklevel=3)
+            f"{name}={x:g} m is {what if x > bound_m else low_what}; it is priced as given, but is it a "
+            "unit slip? (lengths are in metres here, in millimetres on the CLI's --host-mm / "
+            "--lpo-host-mm / --npo-mm / --cpo-mm)"), stacklevel=3)
     return x
 
 

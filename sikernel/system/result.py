@@ -22,11 +22,12 @@ Output contract (``sikernel study --json``, and the same numbers in the HDF5 fil
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
+from .._json import plain_json
 
 #: line rates of the default study (Gb/s): 51.2T and 102.4T switch generations
 RATES_GBPS: tuple[float, ...] = (106.25, 212.5)
@@ -204,30 +205,8 @@ def check_verdict(c: dict[str, Any]) -> str:
     return f"x{m / float(c['published']):.2f} of published"
 
 
-def nan_to_none(x: Any) -> Any:
-    """Replace non-finite floats by None (recursively) and NumPy scalars by Python ones.
-
-    Parameters
-    ----------
-    x : object
-        Nested dicts, lists, arrays and scalars.
-
-    Returns
-    -------
-    object
-        Plain-JSON form.
-    """
-    if isinstance(x, float) and not math.isfinite(x):
-        return None
-    if isinstance(x, dict):
-        return {k: nan_to_none(v) for k, v in x.items()}
-    if isinstance(x, list | tuple):
-        return [nan_to_none(v) for v in x]
-    if isinstance(x, np.ndarray):
-        return nan_to_none(x.tolist())
-    if isinstance(x, np.generic):
-        return nan_to_none(x.item())
-    return x
+#: non-finite floats as None, NumPy values as Python ones (recursively): the package's one converter
+nan_to_none = plain_json
 
 
 __all__ = ["BANDED", "LANES_PER_SWITCH", "RATES_GBPS", "StudyResult", "check_verdict", "nan_to_none"]

@@ -1,0 +1,134 @@
+"""Bad and dubious inputs found by a fuzzing review (December 2026): each is refused with a
+SIKernelError naming the value (or warned about) before any long computation."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sikernel import SIKernelError
+from sikernel.errors import SIKernelWarning
+from sikernel.power import energy_per_bit, energy_per_bit_batch
+from sikernel.system.channels import DEFAULT_PATHS, paths_with_lengths
+
+
+@pytest.mark.parametrize("kw,match", [
+    ({"loss_db": True}, r"loss_db=True is a bool, not a number"),
+    ({"loss_db": 20.0, "baud": "53.125e9"}, r"baud='53.125e9' is a str, not a number.*not its text"),
+    ({"loss_db": 20.0, "target_ber": "1e-6"}, r"target_ber='1e-6' is a str"),
+    ({"loss_db": 20.0, "coefficients": "x"}, r"coefficients='x' is a str, not an EnergyCoefficients"),
+    ({"loss_db": 20.0, "exclude": "dsp"}, r"exclude='dsp' is one string; give a tuple.*\('dsp',\)"),
+    ({"loss_db": 20.0, "exclude": ("linear", "analog", "dsp")}, r"excludes every receiver family"),
+    ({"loss_db": 20.0, "architecture": "dsp", "exclude": ("dsp",)}, r"architecture='dsp' is excluded"),
+    ({"loss_db": 20.0, "baud": 1e15}, r"baud=1000000000000000.0 Bd is above 1e\+12 Bd \(1 TBd\)"),
+])
+def test_energy_per_bit_refuses(kw, match):
+    with pytest.raises(SIKernelError, match=match):
+        energy_per_bit(**kw)
+
+
+@pytest.mark.parametrize("loss,match", [(["a"], r"loss_db must be real numbers in dB; got an array of <U1"),
+                                        ([1 + 2j], r"array of complex128"),
+                                        ({"a": 1}, r"array of object")])
+def test_energy_per_bit_batch_refuses_non_real_losses(loss, match):
+    with pytest.raises(SIKernelError, match=match):
+        energy_per_bit_batch(loss)
+
+
+def test_energy_per_bit_batch_checks_its_model_args():
+    with pytest.raises(SIKernelError, match="coefficients='x'"):
+        energy_per_bit_batch([20.0], coefficients="x")
+    with pytest.raises(SIKernelError, match="exclude='dsp' is one string"):
+        energy_per_bit_batch([20.0], exclude="dsp")
+
+
+def test_dubious_ber_warns():
+    with pytest.warns(SIKernelWarning, match=r"target_ber=0.2 is above 0.01"):
+        energy_per_bit(loss_db=10.0, baud=53.125e9, target_ber=0.2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SIKernelWarning)
+        energy_per_bit(loss_db=10.0, baud=53.125e9, target_ber=2.4e-4)
+
+
+@pytest.fixture
+def no_pricing(monkeypatch):
+    """Fail if a link is priced (the check must come before it)."""
+    import sikernel.system.account as account
+
+    def boom(*a, **k):
+        raise AssertionError("a link was priced before the arguments were checked")
+
+    monkeypatch.setattr(account, "PortModel", boom)
+
+
+@pytest.mark.parametrize("kw,match", [
+    ({"paths": []}, r"paths=\[\] must be a mapping of path name -> PathSpec"),
+    ({"paths": "x"}, r"paths='x' must be a mapping"),
+    ({"paths": {"foo": DEFAULT_PATHS["cpo"]}}, r"paths\['foo'\]: unknown path name; known: pluggable"),
+    ({"port_gbps": {999: 400}}, r"port_gbps=\{999: 400\}: 999 is not a lane rate of the study"),
+    ({"linear_host_budget_db": "22"}, r"linear_host_budget_db='22' is a str, not a number"),
+])
+def test_run_study_refuses_before_pricing(no_pricing, kw, match):
+    from sikernel.study import run_study
+
+    with pytest.raises(SIKernelError, match=match):
+        run_study(**kw)
+
+
+def test_run_study_warns_on_few_draws(no_pricing):
+    from sikernel.study import FEW_DRAWS, run_study
+
+    with pytest.warns(SIKernelWarning, match=rf"n_draws=5: p10 / p90 from fewer than {FEW_DRAWS} draws"):
+        with pytest.raises(AssertionError, match="priced"):
+            run_study(n_draws=5)
+
+
+def test_few_draws_figures_do_not_fail(tmp_path):
+    """With two draws the band can miss the point value; the figures' whiskers are clipped at zero
+    instead of matplotlib refusing negative error bars after the whole study had run."""
+    pytest.importorskip("matplotlib")
+    from sikernel.study import run_study, write_figures
+
+    with pytest.warns(SIKernelWarning, match="n_draws=2"):
+        res = run_study(rates_gbps=(100,), architectures=("pluggable", "cpo"), n_draws=2, seed=1,
+                        with_eyes=False, with_curves=False)
+    files = write_figures(res, tmp_path)
+    assert files and all(Path(f).exists() for f in files)
+
+
+def test_metres_typed_as_millimetres_warn():
+    with pytest.warns(SIKernelWarning, match=r"c2m_host_m=0.000254 m is shorter than any C2M host board"):
+        paths_with_lengths(c2m_host_m=0.254e-3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SIKernelWarning)
+        paths_with_lengths(c2m_host_m=0.2)
+
+
+def test_study_cli_refuses_a_folder_named_as_its_output(tmp_path, capsys, monkeypatch):
+    """``--out`` holding a folder named ``sikernel-study.h5`` (or a figure's name) is refused before
+    the study runs, not after it with the temporary file's name."""
+    import sikernel.study as study
+    from sikernel.cli import main
+
+    def boom(*a, **k):
+        raise AssertionError("the study ran before the output names were checked")
+
+    monkeypatch.setattr(study, "run_study", boom)
+    for name in ("sikernel-study.h5", "switch_power.png", "cpo_tornado_51.2T.png"):
+        out = tmp_path / name.replace(".", "_")
+        (out / name).mkdir(parents=True)
+        assert main(["study", "--out", str(out)]) == 2
+        err = [ln for ln in capsys.readouterr().err.splitlines() if ln.strip()]
+        assert len(err) == 1 and f"{name} is a folder" in err[0], err
+
+
+def test_finite_scalar_still_takes_numpy_numbers():
+    from sikernel._validate import finite_scalar
+
+    assert finite_scalar("x", np.float32(2.5)) == 2.5
+    assert finite_scalar("x", np.int64(3)) == 3.0
+    with pytest.raises(SIKernelError, match=r"is a bool"):
+        finite_scalar("x", np.bool_(True))
