@@ -344,7 +344,8 @@ def test_host_channel_budget_checks_100g(study):
     from sikernel.system.standards import generation
 
     g = generation(100)
-    for key, budget, arch, packages in (("oif_rtlr_c2m_100g", 16.0, "pluggable", False),
+    for key, budget, arch, packages in (("lpo_msa_100g", 20.0, "lpo", True),
+                                        ("oif_rtlr_c2m_100g", 16.0, "pluggable", False),
                                         ("oif_xsr_plus_npo_100g", 13.0, "npo", True),
                                         ("oif_xsr_plus_cpo_100g", 13.0, "cpo", True)):
         c = _keyed(study, key)
@@ -362,6 +363,9 @@ def test_host_channel_budget_checks_100g(study):
     npo, cpo = (_keyed(study, k)["model"] for k in ("oif_xsr_plus_npo_100g", "oif_xsr_plus_cpo_100g"))
     text = (f"ball to ball, {rtlr:.1f} dB against EEI-112G-RTLR's 16 dB (≥ 200 mm host + connector + 20 mm "
             f"module); NPO {npo:.1f} dB and CPO {cpo:.1f} dB die to die against CEI-112G-XSR+'s 13 dB")
+    assert text in repo_text("docs/energy-model.md", flat=True), text
+    lpo = _keyed(study, "lpo_msa_100g")["model"]
+    text = f"the 51.2T LPO host channel is {lpo:.1f} dB die to die against 20 dB"
     assert text in repo_text("docs/energy-model.md", flat=True), text
 
 

@@ -123,8 +123,9 @@ def host_channel_budget_checks(model: Callable[[str, str], Any]) -> list[dict[st
     """The default host channels against the published electrical budgets of their class.
 
     For each budget of :data:`sikernel.system.modules.HOST_CHANNEL_BUDGETS` (200G/lane: LPO 22 dB,
-    retimed 32 dB die to die, Semtech; 100G/lane: C2M 16 dB ball to ball, OIF EEI-112G-RTLR, and NPO /
-    CPO 13 dB bump to bump, OIF CEI-112G-XSR+), on the port of
+    retimed 32 dB die to die, Semtech; 100G/lane: LPO 20 dB die to die, the LPO MSA's recommendation,
+    C2M 16 dB ball to ball, OIF EEI-112G-RTLR, and NPO / CPO 13 dB bump to bump, OIF CEI-112G-XSR+),
+    on the port of
     :data:`~sikernel.system.modules.HOST_CHANNEL_BUDGET_PORTS`: the bare host channel's insertion loss
     at Nyquist (before any linear optical path; without the packages where the budget is ball to
     ball) of the port the study prices, and the margin ``budget - IL``.  The

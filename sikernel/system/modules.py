@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from .standards import LPO_HOST_BUDGET_200G_DB, RETIMED_HOST_BUDGET_200G_DB
+from .standards import LPO_HOST_BUDGET_100G_DB, LPO_HOST_BUDGET_200G_DB, RETIMED_HOST_BUDGET_200G_DB
 
 
 @dataclass(frozen=True)
@@ -165,6 +165,15 @@ HOST_CHANNEL_BUDGETS: dict[str, SystemClaim] = {
         "Semtech (2026), as the LPO budget (trade press, M)",
         "electrical loss at Nyquist from the switch die to the module's DSP die",
         "102.4T pluggable host channel IL at Nyquist (system.channels c2m)"),
+    "lpo_msa_100g": SystemClaim(
+        "LPO host channel, die to die, vs the LPO MSA 100G/lane recommendation (51.2T), 20 dB",
+        LPO_HOST_BUDGET_100G_DB, "dB",
+        "LPO MSA 100G-DR-LPO specification Rev 1.0 (2025), section 7: host ASIC die to module die "
+        "'recommended not to exceed 20 dB' at 26.56 GHz, the host's part (die to module connector) "
+        "16 dB; the specification not read: as summarised in public repositories (L-M)",
+        "electrical loss at Nyquist from the switch die to the LPO module's driver / TIA die, without "
+        "the optical path",
+        "51.2T lpo host channel IL at Nyquist, before the linear optical path (system.channels c2m)"),
     "oif_rtlr_c2m_100g": SystemClaim(
         "C2M host channel, ball to ball, vs OIF EEI-112G-RTLR (51.2T), 16 dB", 16.0, "dB",
         "OIF-EEI-112G-RTLR-01.0 scope: <= 16 dB ball-to-ball including one connector, >= 200 mm host PCB "
@@ -188,6 +197,7 @@ HOST_CHANNEL_BUDGETS: dict[str, SystemClaim] = {
 HOST_CHANNEL_BUDGET_PORTS: dict[str, tuple[str, str, bool]] = {
     "semtech_lpo_budget_200g": ("lpo", "102.4T", True),
     "semtech_retimed_budget_200g": ("pluggable", "102.4T", True),
+    "lpo_msa_100g": ("lpo", "51.2T", True),
     "oif_rtlr_c2m_100g": ("pluggable", "51.2T", False),
     "oif_xsr_plus_npo_100g": ("npo", "51.2T", True),
     "oif_xsr_plus_cpo_100g": ("cpo", "51.2T", True),

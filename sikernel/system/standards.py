@@ -55,6 +55,13 @@ KP4_PRE_FEC_BER_LIMIT = 2.4e-4
 #: retimed" (Semtech, 2026, trade press, M; shared/reference/links-and-energy.md)
 LPO_HOST_BUDGET_200G_DB = 22.0
 RETIMED_HOST_BUDGET_200G_DB = 32.0
+#: 100G/lane LPO: host ASIC die to module die "recommended not to exceed 20 dB" at Nyquist (26.56 GHz),
+#: of which the host (die to module connector) 16 dB, "extends ... from 13 dB to 16 dB" over OIF
+#: CEI-112G-LINEAR-PAM4 (LPO MSA, "100G-DR-LPO Specification" Rev 1.0, March 2025, section 7; the
+#: specification itself not read: as summarised in two public repositories,
+#: ZenHatesCoding/lpo-pam4-sim docs/LPO_MSA_Specification_Summary.md and pojoker/workflow-rehearsal,
+#: L-M).  A check of the 51.2T LPO port's host channel, not a board the study builds to.
+LPO_HOST_BUDGET_100G_DB = 20.0
 
 #: host-link class -> whether its IEEE COM adds crosstalk aggressors (A_fe / A_ne in the sheets)
 COM_INCLUDES_CROSSTALK: dict[str, bool] = {"c2m": True, "c2c": True}
@@ -328,5 +335,6 @@ def check_generation(gen: Generation) -> Generation:
     return gen
 
 
-__all__ = ["COM_INCLUDES_CROSSTALK", "GENERATIONS", "KP4_PRE_FEC_BER_LIMIT", "LPO_HOST_BUDGET_200G_DB",
+__all__ = ["COM_INCLUDES_CROSSTALK", "GENERATIONS", "KP4_PRE_FEC_BER_LIMIT", "LPO_HOST_BUDGET_100G_DB",
+           "LPO_HOST_BUDGET_200G_DB",
            "RETIMED_HOST_BUDGET_200G_DB", "Generation", "check_ber", "check_generation", "generation"]
