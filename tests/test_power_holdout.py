@@ -164,13 +164,22 @@ def test_held_out_markdown_in_docs(held):
 #: 1.5x criterion (its published 0.9 pJ/b is the reference; measured 1.05x, 0.87x at BER 1e-4,
 #: 1.16x at 1e-9); the 28 nm one is over-predicted (2.18x, its TX serializer and clocking at 56 GBd
 #: in 28 nm) and only guarded (model output, not a goal)
-HELD_OUT_100G_WITHIN_GOAL = ("A. Chowdhury et al., 3 nm 113G XSR SerDes",)
-HELD_OUT_100G_GUARD = 3.0
+HELD_OUT_100G_WITHIN_GOAL = ("A. Chowdhury et al., 3 nm 113G XSR SerDes",
+                             "R. Yousry et al., 7 nm 112G XSR transceiver")
+#: 3.0 until the 14 nm IBM receiver (Cevrero et al., 3.65x: the model's analog DFE at 16 nm and 50 GBd,
+#: docs "Four more 100G-class rows") joined, 5 December 2026: a guard, not the goal
+HELD_OUT_100G_GUARD = 4.0
+#: the 100G-class receive rows and why each misses the 1.5x criterion (model output, measured 5 December
+#: 2026 with the shipped coefficients; a record of the gap, the guard is HELD_OUT_100G_GUARD)
+HELD_OUT_100G_MISSES = {"Y.-P. Lin et al., 28 nm 112G XSR transceiver": 2.18,
+                        "C. F. Poon et al., 7 nm 112G in-package transceiver": 1.64,
+                        "A. Cevrero et al. (IBM), 14 nm 100G receiver": 3.65}
 #: the 100G-class transmitters (TX only, loss n/a -> 20 dB): the 14 nm IBM one within the 1.5x
 #: criterion (measured 0.81x, 5 December 2026); the two 28 nm ones over-predicted 4.6x (K. Wang, analog
 #: FFE) and 3.3x (Tsai, 7-bit DAC), by the model's 28 nm TX serializer (test below); guarded only
 #: (model output, not a goal): the guard is the measured worst with room for a refit
-HELD_OUT_100G_TX_WITHIN_GOAL = ("Z. Toprak-Deniz et al. (IBM), 14 nm 112G FFE TX",)
+HELD_OUT_100G_TX_WITHIN_GOAL = ("Z. Toprak-Deniz et al. (IBM), 14 nm 112G FFE TX",
+                                "M. A. Kossel et al. (IBM), 7 nm 112G DAC TX")
 HELD_OUT_100G_TX_GUARD = 6.0
 #: the share of the model's TX energy in its serializer at the 28 nm rows: measured 0.96 (K. Wang) and
 #: 0.91 (Tsai), 5 December 2026; the test asks for more than this
@@ -188,25 +197,29 @@ OUTSIDE_FAMILY_REL_GUARD = 0.20
 def test_100g_rows(held):
     rows = [(d, r, a) for d, r, a in zip(held.designs, held.ratio, held.architecture, strict=True)
             if d.rate_class == "100G" and d.receiver_family_modelled and d.scope != "tx"]
-    assert {d.name for d, _, _ in rows} >= set(HELD_OUT_100G_WITHIN_GOAL) and len(rows) == 2
+    assert {d.name for d, _, _ in rows} == set(HELD_OUT_100G_WITHIN_GOAL) | set(HELD_OUT_100G_MISSES)
+    doc = repo_text("docs/energy-model.md", flat=True)
     for d, r, a in rows:
         assert d.channel_kind == "xsr" and a in ("linear", "analog"), (d.name, a)
         assert np.isfinite(r), d.name
         factor = max(r, 1.0 / r)
         bound = HELD_OUT_GOAL if d.name in HELD_OUT_100G_WITHIN_GOAL else HELD_OUT_100G_GUARD
         assert factor <= bound, (d.name, r)
+        if d.name in HELD_OUT_100G_MISSES:
+            assert factor > HELD_OUT_GOAL and math.isclose(r, HELD_OUT_100G_MISSES[d.name], abs_tol=0.005)
+            assert f"{r:.2f}×" in doc, (d.name, r)
 
 
 def test_100g_transmitters(held):
-    """The three 100G-class TX-only rows: priced against the model's TX blocks; the 14 nm one within
-    1.5x, the 28 nm ones only guarded.  Why the 28 nm rows miss (docs, "Three 100G-class
+    """The four 100G-class TX-only rows: priced against the model's TX blocks; the 14 nm and the 7 nm
+    DAC one within 1.5x, the 28 nm ones only guarded.  Why the 28 nm rows miss (docs, "Three 100G-class
     transmitters"): the model's 28 nm TX serializer alone exceeds each published TX total, and it is
     nearly all of the model's TX energy -- the node rule and the serializer's rate law, fitted with one
     28 nm design at 100 GBd (Z. Wang, calibration), price a 56 GBd 28 nm TX at about the same energy
     per bit as that 100 GBd one, while the published 28 nm TX energies differ 5x between the rates."""
     rows = [(d, p, r) for d, p, r in zip(held.designs, held.predicted_pj_per_bit, held.ratio, strict=True)
             if d.rate_class == "100G" and d.scope == "tx"]
-    assert len(rows) == 3 and {d.name for d, _, _ in rows} >= set(HELD_OUT_100G_TX_WITHIN_GOAL)
+    assert len(rows) == 4 and {d.name for d, _, _ in rows} >= set(HELD_OUT_100G_TX_WITHIN_GOAL)
     for d, _, r in rows:
         assert d.confidence in holdout.GOAL_CONFIDENCE and np.isfinite(r), d.name
         bound = HELD_OUT_GOAL if d.name in HELD_OUT_100G_TX_WITHIN_GOAL else HELD_OUT_100G_TX_GUARD
@@ -554,3 +567,38 @@ def test_readme_held_out_figures_are_current(held):
     for phrase in (f"Mostafa {r['Mostafa']:.2f}×, Gambhir {r['Gambhir']:.2f}×",
                    f"| CTLE low-frequency stage g_DC2 | yes | **{both}** (shipped) |"):
         assert phrase in doc, phrase
+
+
+def test_four_more_100g_rows_figures(held):
+    """docs "Four more 100G-class rows": every typed figure is the shipped model's (a regression guard
+    of model output; the published figures are the rows' own)."""
+    from dataclasses import replace
+
+    doc = repo_text("docs/energy-model.md", flat=True)
+    by = {d.name: (d, p, r) for d, p, r in zip(held.designs, held.predicted_pj_per_bit, held.ratio,
+                                                  strict=True)}
+    _, _, r_yousry = by["R. Yousry et al., 7 nm 112G XSR transceiver"]
+    poon, _, r_poon = by["C. F. Poon et al., 7 nm 112G in-package transceiver"]
+    cev, p_cev, r_cev = by["A. Cevrero et al. (IBM), 14 nm 100G receiver"]
+    _, _, r_kossel = by["M. A. Kossel et al. (IBM), 7 nm 112G DAC TX"]
+    co = DEFAULT_COEFFICIENTS
+    at5 = holdout.price(replace(poon, loss_db=5.0), co).total_pj_per_bit / poon.energy_pj_per_bit
+    at6 = holdout.price(replace(poon, target_ber=1e-6), co).total_pj_per_bit / poon.energy_pj_per_bit
+    b = holdout.price(cev, co)
+    host = holdout.price(replace(cev, channel_kind="host"), co)
+    assert host.architecture == "dsp" and b.architecture == "analog"
+    phrases = [f"XSR conventions: 10 dB on the xsr channel, BER 1e-6): **{r_yousry:.2f}×**",
+               f"**{r_poon:.2f}×** at the stated 1e-12", f"at 5 dB the model gives {at5:.2f}×",
+               f"at the calibration's XSR BER (1e-6) {at6:.2f}×",
+               f"model {p_cev:.2f} pJ/b, **{r_cev:.2f}×**, of which the DFE slicers "
+               f"{b.blocks['slicers_dfe']:.2f} pJ/b (a {b.eq_settings['dfe_taps']}-tap",
+               f"needs its DSP family at 1e-12 and is {host.total_pj_per_bit / cev.energy_pj_per_bit:.0f}× "
+               "over",
+               f"**{r_kossel:.2f}×**, within 1.5×",
+               f"bracket the model ({r_yousry:.2f}× and {r_poon:.2f}×)"]
+    missing = [t for t in phrases if t not in doc]
+    assert not missing, missing
+    # "the 100G-class rows at <= 7 nm are now within 0.80-1.64x"
+    small = [r for d, _, r in by.values() if d.rate_class == "100G" and d.node_nm <= 7
+             and d.receiver_family_modelled]
+    assert f"rows at ≤ 7 nm are now within {min(small):.2f}–{max(small):.2f}×" in doc, small

@@ -401,9 +401,9 @@ def _il_nyquist_db(spec: PathSpec, baud: float) -> float:
 def _length_m(name: str, value: object, bound_m: float, what: str, check: Any,
               low_m: float = 0.0, low_what: str = "") -> float:
     """``check(name, value)`` (the length in m), with a :class:`SIKernelWarning` beyond ``bound_m`` or
-    below ``low_m``."""
+    above zero but below ``low_m``."""
     x = check(name, value)
-    if x > bound_m or x < low_m:
+    if x > bound_m or 0.0 < x < low_m:   # 0: no board at all, a choice, not a slip
         import warnings
 
         from ..errors import SIKernelWarning
