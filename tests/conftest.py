@@ -49,6 +49,16 @@ def repo_text(relpath: str, flat: bool = False) -> str:
     return " ".join(text.split()) if flat else text
 
 
+def one_error_line(err: str, *needles: str) -> str:
+    """The CLI's stderr is one error line holding every needle, with no traceback (issue 13)."""
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert len(lines) == 1, err
+    assert "Traceback" not in err
+    for n in needles:
+        assert n in lines[0], lines[0]
+    return lines[0]
+
+
 @pytest.fixture
 def rng() -> np.random.Generator:
     """A seeded generator: every random test is reproducible."""

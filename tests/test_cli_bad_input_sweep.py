@@ -13,18 +13,11 @@ from sikernel import SIKernelError
 from sikernel.cli import main
 from sikernel.sweep import run_sweep
 
+from .conftest import one_error_line
+
 TOML = ('name = "bad_input"\noutputs = ["il_nyquist_db"]\n[axes]\nlength_m = [0.01, 0.1]\n'
         "[frequency]\nf_max_hz = 30e9\ndf_hz = 100e6\n[fixed]\nbaud = 26.5625e9\n")
 TOP = int(numba.config.NUMBA_NUM_THREADS)
-
-
-def _one_error_line(err: str, *needles: str) -> str:
-    lines = [ln for ln in err.splitlines() if ln.strip()]
-    assert len(lines) == 1, err
-    assert "Traceback" not in err
-    for n in needles:
-        assert n in lines[0], lines[0]
-    return lines[0]
 
 
 @pytest.fixture
@@ -54,7 +47,7 @@ def no_work(monkeypatch):
 def test_cli_counts_refused_before_any_file(cfg, tmp_path, capsys, no_work, args, needles):
     out = tmp_path / "out.h5"
     assert main(["sweep", str(cfg), "-o", str(out), "--quiet", *args]) == 2
-    _one_error_line(capsys.readouterr().err, "sikernel sweep: error:", *needles)
+    one_error_line(capsys.readouterr().err, "sikernel sweep: error:", *needles)
     assert not out.exists()
     assert not (tmp_path / "out.h5.journal").exists()
 

@@ -13,16 +13,7 @@ import pytest
 from sikernel import SIKernelError
 from sikernel.cli import main
 
-from .conftest import channel_path
-
-
-def _one_error_line(err: str, *needles: str) -> str:
-    lines = [ln for ln in err.splitlines() if ln.strip()]
-    assert len(lines) == 1, err
-    assert "Traceback" not in err
-    for n in needles:
-        assert n in lines[0], lines[0]
-    return lines[0]
+from .conftest import channel_path, one_error_line
 
 
 def _strict(text: str) -> object:
@@ -137,7 +128,7 @@ def test_read_touchstone_right_units_still_read(tmp_path):
 def test_cli_ghz_option_over_hz_column_is_one_error(ghz_s4p, capsys, cmd):
     """erl was 'internal error: ZeroDivisionError'; il printed '0..6e+10 GHz' and IL 0.25 dB."""
     assert main([cmd, str(ghz_s4p)]) == 2
-    _one_error_line(capsys.readouterr().err, f"sikernel {cmd}: error:", "says GHz",
+    one_error_line(capsys.readouterr().err, f"sikernel {cmd}: error:", "says GHz",
                     "the column looks like Hz")
 
 
@@ -173,7 +164,7 @@ def test_erl_unusable_grid_is_an_error_not_a_division_by_zero():
 def test_set_ranges_and_unsettable_fields(capsys, cmd, item, needles):
     # the file does not exist: the --set error comes before it is read
     assert main([cmd, "/nonexistent/thru.s4p", "--set", item]) == 2
-    _one_error_line(capsys.readouterr().err, f"sikernel {cmd}: error:", *needles)
+    one_error_line(capsys.readouterr().err, f"sikernel {cmd}: error:", *needles)
 
 
 def test_set_within_range_still_parsed():
@@ -196,7 +187,7 @@ def test_set_within_range_still_parsed():
 def test_il_at_suggestions_work(capsys, at, needles, absent):
     p = channel_path("DPO_4in_Meg7_THRU.s4p")
     assert main(["il", str(p), "--at", at]) == 2
-    line = _one_error_line(capsys.readouterr().err, "sikernel il: error:", *needles)
+    line = one_error_line(capsys.readouterr().err, "sikernel il: error:", *needles)
     if absent:
         assert absent not in line
 
@@ -209,6 +200,6 @@ def test_il_at_explicit_units_accepted(capsys):
 
 def test_il_baud_on_a_dead_channel_names_no_python_argument(zeros_s4p, capsys):
     assert main(["il", str(zeros_s4p), "--baud", "53.125e9"]) == 2
-    line = _one_error_line(capsys.readouterr().err, "sikernel il: error:", "--baud",
+    line = one_error_line(capsys.readouterr().err, "sikernel il: error:", "--baud",
                            "transmits nothing", "--pairs")
     assert "weighting" not in line

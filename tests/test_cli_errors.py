@@ -16,18 +16,9 @@ import sikernel._cli.il as cli_il
 from sikernel import SIKernelError
 from sikernel.cli import main
 
-from .conftest import channel_path
+from .conftest import channel_path, one_error_line
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def _one_error_line(err: str, *needles: str) -> str:
-    lines = [ln for ln in err.splitlines() if ln.strip()]
-    assert len(lines) == 1, err
-    assert "Traceback" not in err
-    for n in needles:
-        assert n in lines[0], lines[0]
-    return lines[0]
 
 
 @pytest.fixture
@@ -57,7 +48,7 @@ def no_work(monkeypatch):
 ])
 def test_com_set_bad_values(capsys, item, needle):
     assert main(["com", "/nonexistent/thru.s4p", "--set", item]) == 2
-    _one_error_line(capsys.readouterr().err, "sikernel com: error:", needle)
+    one_error_line(capsys.readouterr().err, "sikernel com: error:", needle)
 
 
 # --------------------------------------------------------------------------- erl --set
@@ -73,7 +64,7 @@ def test_com_set_bad_values(capsys, item, needle):
 ])
 def test_erl_set_bad_values(capsys, item, needle):
     assert main(["erl", "/nonexistent/thru.s4p", "--set", item]) == 2
-    _one_error_line(capsys.readouterr().err, "sikernel erl: error:", needle)
+    one_error_line(capsys.readouterr().err, "sikernel erl: error:", needle)
 
 
 @pytest.mark.parametrize("item,needle", [
@@ -82,7 +73,7 @@ def test_erl_set_bad_values(capsys, item, needle):
 ])
 def test_com_set_kinds_as_erl(capsys, item, needle):
     assert main(["com", "/nonexistent/thru.s4p", "--set", item]) == 2
-    _one_error_line(capsys.readouterr().err, "sikernel com: error:", needle)
+    one_error_line(capsys.readouterr().err, "sikernel com: error:", needle)
 
 
 def test_set_whole_number_given_as_float_becomes_int():
@@ -113,24 +104,24 @@ def test_study_out_under_a_file_refused_before_work(tmp_path, capsys, no_work):
     afile = tmp_path / "AFILE"
     afile.write_text("x")
     assert main(["study", "--out", str(afile / "sub")]) == 2
-    _one_error_line(capsys.readouterr().err, "sikernel study: error:", "is a file, not a folder")
+    one_error_line(capsys.readouterr().err, "sikernel study: error:", "is a file, not a folder")
     assert main(["study", "--out", str(afile)]) == 2
-    _one_error_line(capsys.readouterr().err, "is a file, not a folder")
+    one_error_line(capsys.readouterr().err, "is a file, not a folder")
 
 
 # --------------------------------------------------------------------------- study --ber
-def test_study_ber_at_q0_is_one_error_line(capsys):
+def test_study_ber_at_q0_isone_error_line(capsys):
     """Review (December 2026): `--ber 0.4` printed 'error: math domain error' (no value, no range).
     The check runs in run_study before any link is priced (_generations)."""
     assert main(["study", "--rate", "100", "--arch", "cpo", "--ber", "0.4"]) == 2
-    _one_error_line(capsys.readouterr().err, "sikernel study: error:", "target_ber=0.4",
+    one_error_line(capsys.readouterr().err, "sikernel study: error:", "target_ber=0.4",
                     "at or above 0.375")
 
 
 # --------------------------------------------------------------------------- study --lpo-host-mm
 def test_study_lpo_host_length_checked_before_work(tmp_path, capsys, no_work):
     assert main(["study", "--out", str(tmp_path), "--lpo-host-mm", "-5"]) == 2
-    _one_error_line(capsys.readouterr().err, "sikernel study: error:", "lpo_host_m")
+    one_error_line(capsys.readouterr().err, "sikernel study: error:", "lpo_host_m")
 
 
 def test_study_lpo_host_length_reaches_the_lpo_path_alone(tmp_path, monkeypatch):
@@ -176,12 +167,12 @@ def test_study_breakout_vias_reach_every_board(tmp_path, monkeypatch):
 def test_eye_png_in_missing_folder_refused_before_work(tmp_path, capsys, no_work):
     png = tmp_path / "missing" / "dir" / "x.png"
     assert main(["eye", "/nonexistent/thru.s4p", "--baud", "53.125e9", "--png", str(png)]) == 2
-    _one_error_line(capsys.readouterr().err, "sikernel eye: error:", "--png", "does not exist")
+    one_error_line(capsys.readouterr().err, "sikernel eye: error:", "--png", "does not exist")
 
 
 def test_eye_baud_in_gbd_refused(capsys, no_work):
     assert main(["eye", "/nonexistent/thru.s4p", "--baud", "53.125"]) == 2
-    _one_error_line(capsys.readouterr().err, "did you mean 53.125 GBd")
+    one_error_line(capsys.readouterr().err, "did you mean 53.125 GBd")
 
 
 # --------------------------------------------------------------------------- il --at
@@ -196,7 +187,7 @@ def test_il_at_units(capsys, text):
 def test_il_bare_number_below_first_frequency_asks_for_ghz(capsys):
     p = channel_path("DPO_4in_Meg7_THRU.s4p")   # starts at DC, first non-zero point 10 MHz
     assert main(["il", str(p), "--at", "26.5625"]) == 2
-    _one_error_line(capsys.readouterr().err, "26.5625 Hz is below the file's first frequency",
+    one_error_line(capsys.readouterr().err, "26.5625 Hz is below the file's first frequency",
                     "did you mean GHz")
 
 
@@ -206,7 +197,7 @@ def test_il_at_nonsense(capsys, text):
     p = channel_path("DPO_4in_Meg7_THRU.s4p")
     argv = [text] if text.startswith("--at=") else ["--at", text]
     assert main(["il", str(p), *argv]) == 2
-    _one_error_line(capsys.readouterr().err, "--at")
+    one_error_line(capsys.readouterr().err, "--at")
 
 
 # --------------------------------------------------------------------------- the top-level handler
@@ -223,7 +214,7 @@ def test_top_level_handler_one_line(monkeypatch, capsys, exc, code, needle):
     monkeypatch.delenv("SIKERNEL_DEBUG", raising=False)
     monkeypatch.setattr(cli_il, "_run", fail)
     assert main(["il", "x.s4p"]) == code
-    _one_error_line(capsys.readouterr().err, "sikernel il:", needle)
+    one_error_line(capsys.readouterr().err, "sikernel il:", needle)
 
 
 def test_debug_env_shows_the_traceback(monkeypatch):
@@ -292,7 +283,7 @@ def test_sweep_second_writer_message_is_one_line(tmp_path, capsys):
     try:
         assert holder.stdout.readline().strip() == "locked"
         assert main(["sweep", str(cfg), "-o", str(out), "--overwrite", "--quiet"]) == 2
-        line = _one_error_line(capsys.readouterr().err, "being written by another sweep",
+        line = one_error_line(capsys.readouterr().err, "being written by another sweep",
                                f"pid {holder.pid} on host elsewhere", str(out))
         assert _json.loads(lock.read_text())["pid"] == holder.pid != os.getpid(), line
     finally:
@@ -322,4 +313,4 @@ def test_many_different_warnings_are_capped(monkeypatch, capsys):
 
 def test_il_baud_in_gbd_refused(capsys):
     assert main(["il", "x.s4p", "--baud", "53.125"]) == 2
-    _one_error_line(capsys.readouterr().err, "did you mean 53.125 GBd (--baud 53.125e9)?")
+    one_error_line(capsys.readouterr().err, "did you mean 53.125 GBd (--baud 53.125e9)?")
