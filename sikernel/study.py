@@ -74,6 +74,12 @@ def _generations(rates_gbps: Sequence[float], node_nm: Any, module_node_nm: Any,
     # the user's BER checked (and warned about) once, under its own name; the per-link copies
     # the generations carry are not warned about again
     ber = None if target_ber is None else check_ber("target_ber", target_ber)
+    if isinstance(port_gbps, Mapping):
+        known = {x for g in (generation(q) for q in rates_gbps) for x in (g.lane_gbps, g.lane_line_gbps)}
+        unknown = [k for k in port_gbps if k not in known]
+        if unknown:
+            raise SIKernelError(f"port_gbps={dict(port_gbps)!r}: {unknown[0]!r} is not a lane rate of the "
+                                f"study; keys are nominal or line lane rates in Gb/s ({sorted(known)})")
     gens = []
     for r in rates_gbps:
         _validate.positive("rate_gbps", r)
@@ -90,13 +96,6 @@ def _generations(rates_gbps: Sequence[float], node_nm: Any, module_node_nm: Any,
             ov["linear_host_budget_db"] = linear_host_budget_db
         if ber is not None:
             ov["target_ber_c2m"] = ov["target_ber_c2c"] = ber
-        if isinstance(port_gbps, Mapping):
-            known = {x for g in (generation(q) for q in rates_gbps) for x in (g.lane_gbps, g.lane_line_gbps)}
-            unknown = [k for k in port_gbps if k not in known]
-            if unknown:
-                raise SIKernelError(f"port_gbps={dict(port_gbps)!r}: {unknown[0]!r} is not a lane rate of "
-                                    "the study; keys are nominal or line lane rates in Gb/s "
-                                    f"({sorted(known)})")
         if port_gbps is not None:
             base = generation(r)
             pg = port_gbps.get(base.lane_gbps, port_gbps.get(base.lane_line_gbps)) if isinstance(
