@@ -599,7 +599,7 @@ def _response(channel_or_h: Any, baud: float, samples_per_ui: int, modulation: s
     mod = _validate.one_of("modulation", modulation, MODULATIONS)
     mode = _validate.one_of("causality", causality, ("warn", "raise", "ignore"))
     thr = _validate.positive("causality_threshold", causality_threshold)
-    amp = _validate.finite_scalar("amplitude_v", amplitude_v)
+    amp = _validate.positive("amplitude_v", amplitude_v)   # a symbol's amplitude, not a polarity
     fb = _validate.positive("baud", baud)
     m = _check_samples_per_ui(samples_per_ui)
     f, h, label = _channel_h(channel_or_h, f_hz, termination_ohm)
@@ -677,7 +677,7 @@ def pulse_response(channel_or_h: Any, baud: float, samples_per_ui: int = 32,
     truncate_tol : float or None
         Residual-energy criterion for cutting the record (None keeps all of it).
     amplitude_v : float
-        Symbol amplitude in V (the pulse scales with it).
+        Symbol amplitude in V, > 0 (the pulse scales with it).
 
     Returns
     -------

@@ -132,3 +132,38 @@ def test_finite_scalar_still_takes_numpy_numbers():
     assert finite_scalar("x", np.int64(3)) == 3.0
     with pytest.raises(SIKernelError, match=r"is a bool"):
         finite_scalar("x", np.bool_(True))
+
+
+def test_negative_pulse_amplitude_refused():
+    from sikernel import Link, Stripline, pulse_response
+
+    line = Stripline("megtron7", width=150e-6, thickness=17e-6, height=150e-6, spacing=150e-6)
+    ch = Link([(line, 0.1)]).build(np.arange(0.0, 60e9 + 1.0, 10e6))
+    with pytest.raises(SIKernelError, match=r"amplitude_v=-1"):
+        pulse_response(ch, 53.125e9, amplitude_v=-1)
+
+
+def test_touchstone_unusual_reference_resistance_warns(tmp_path):
+    from sikernel.channel.touchstone import parse_touchstone
+
+    f = np.linspace(0.0, 50e9, 101)
+    rows = [f"{x:.6g} " + " ".join(["0.5 0", "0 0"] * 2) for x in f]
+    for r, warns in (("1e9", True), ("50", False)):
+        p = tmp_path / f"r{r}.s2p"
+        p.write_text(f"# Hz S RI R {r}\n" + "\n".join(rows) + "\n")
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            assert parse_touchstone(p)[2] == float(r)
+        hit = [x for x in w
+               if issubclass(x.category, SIKernelWarning) and "reference resistance" in str(x.message)]
+        assert bool(hit) == warns, (r, [str(x.message) for x in w])
+
+
+def test_com_cli_refuses_preset_with_config(capsys, tmp_path):
+    from sikernel.cli import main
+
+    from .conftest import one_error_line
+
+    assert main(["com", str(tmp_path / "thru.s4p"), "--preset", "802.3ck-cr", "--config",
+                 str(tmp_path / "sheet.xlsx")]) == 2
+    one_error_line(capsys.readouterr().err, "--preset 802.3ck-cr and --config", "give one of them")

@@ -75,6 +75,11 @@ def _run(args: argparse.Namespace) -> int:
     from ..eye.com import com
     from .overrides import dump_json
 
+    if args.config is not None and args.preset is not None:
+        from ..errors import SIKernelError
+
+        raise SIKernelError(f"--preset {args.preset} and --config {args.config}: give one of them (the "
+                            "sheet holds every parameter of its own preset; --set overrides either)")
     if args.config is not None:
         from ..eye.config_sheet import com_preset_from_sheet
 

@@ -59,6 +59,9 @@ _UNITS = {"hz": 1.0, "khz": 1e3, "mhz": 1e6, "ghz": 1e9}
 #: 1.5 THz): a grid above it was read with the wrong unit (an option line saying GHz over a
 #: column in Hz reads 60 GHz as 6e19 Hz)
 F_MAX_PHYSICAL_HZ = 10e12
+#: reference resistances (ohm) of interconnect S-parameter data: outside, a legal but dubious option
+#: line (SIKernelWarning); 50 ohm nearly always, 25-100 ohm for single-ended / differential normalisations
+R_USUAL_OHM = (1.0, 1000.0)
 _FORMATS = ("ri", "ma", "db")
 _PARAMS = ("s", "y", "z", "h", "g")
 _COMMENT = re.compile(r"![^\n]*")
@@ -90,6 +93,15 @@ def _parse_options(line: str, path: str) -> tuple[float, str, float]:
                 raise SIKernelError(f"{path}: option line {line.strip()!r}: reference resistance "
                                     f"R {tokens[i + 1]!r} is not a number; expected e.g. 'R 50'") from None
             r_ohm = _validate.positive(f"{path}: reference resistance R", r_val)
+            if not R_USUAL_OHM[0] <= r_ohm <= R_USUAL_OHM[1]:
+                import warnings
+
+                from ..errors import SIKernelWarning
+
+                warnings.warn(SIKernelWarning(
+                    f"{path}: option line {line.strip()!r} gives a reference resistance of {r_ohm:g} ohm, "
+                    f"outside the {R_USUAL_OHM[0]:g}-{R_USUAL_OHM[1]:g} ohm of interconnect data (usually "
+                    "'R 50'); the S-parameters are renormalised from it as given"), stacklevel=4)
             i += 1
         else:
             raise SIKernelError(f"{path}: unknown token {tokens[i]!r} in option line {line.strip()!r}; "
