@@ -219,13 +219,18 @@ def saving_by_block(res: Any, lane_gbps: float) -> list[tuple[str, float]]:
     plug, cpo = res.port("pluggable", lane_gbps), res.port("cpo", lane_gbps)
     out = []
     for prefix, words in SAVING_GROUPS:
-        def group(p: dict[str, Any], _prefix: str = prefix) -> float:
-            return float(sum(v for k, v in p["blocks_w"].items() if k.startswith(_prefix)))
-
-        d = (group(plug) - group(cpo)) * cpo["ports_per_switch"]
+        d = _group_saving_w(plug, cpo, prefix)
         if d != 0.0:
             out.append((words, d))
     return sorted(out, key=lambda x: -abs(x[1]))
+
+
+def _group_saving_w(plug: dict[str, Any], cpo: dict[str, Any], prefix: str) -> float:
+    """(pluggable − CPO) W per port of the blocks whose name starts with ``prefix``, × ports per switch."""
+    def group(p: dict[str, Any]) -> float:
+        return float(sum(v for k, v in p["blocks_w"].items() if k.startswith(prefix)))
+
+    return (group(plug) - group(cpo)) * cpo["ports_per_switch"]
 
 
 def _saving_sources_lines(res: Any) -> list[str]:
@@ -291,10 +296,7 @@ def same_serdes_sensitivity(res: Any) -> list[tuple[str, float]]:
         except SIKernelError:  # a study without one of the two: no sensitivity
             continue
 
-        def sw(p: dict[str, Any]) -> float:
-            return float(sum(v for k, v in p["blocks_w"].items() if k.startswith("switch_serdes")))
-
-        out.append((g, (sw(plug) - sw(cpo)) * cpo["ports_per_switch"]))
+        out.append((g, _group_saving_w(plug, cpo, "switch_serdes")))
     return out
 
 
