@@ -45,6 +45,24 @@ def test_energy_per_bit_batch_checks_its_model_args():
         energy_per_bit_batch([20.0], exclude="dsp")
 
 
+def test_energy_per_bit_batch_warns_when_nothing_closes():
+    # every point NaN: a warning naming the losses and what to relax; one closing point: none
+    with pytest.warns(SIKernelWarning, match=r"none of the 2 losses \(55.0-58.0 dB at 53.125 GBd "
+                      r"PAM4, 7 nm, target_ber=1e-12, architecture='analog'\) closes the link.*"
+                      r"let architecture='auto'"):
+        r = energy_per_bit_batch([55.0, 58.0], baud=53.125e9, architecture="analog",
+                                 target_ber=1e-12)
+    assert np.all(np.isnan(r.total_pj_per_bit))
+    with pytest.warns(SIKernelWarning, match=r"the loss \(70.0 dB.*does not close.*outside the "
+                      r"model's grid"):
+        energy_per_bit_batch([70.0], baud=53.125e9)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SIKernelWarning)
+        r = energy_per_bit_batch([10.0, 70.0], baud=53.125e9)
+        assert np.isfinite(r.total_pj_per_bit[0]) and np.isnan(r.total_pj_per_bit[1])
+        energy_per_bit_batch([70.0], baud=53.125e9, warn_if_none_closes=False)
+
+
 def test_dubious_ber_warns():
     with pytest.warns(SIKernelWarning, match=r"target_ber=0.2 is above 0.01"):
         energy_per_bit(loss_db=10.0, baud=53.125e9, target_ber=0.2)

@@ -85,3 +85,21 @@ def test_cli_threads_at_the_limit_runs(cfg, tmp_path):
     out = tmp_path / "ok.h5"
     assert main(["sweep", str(cfg), "-o", str(out), "--quiet", "--threads", str(TOP)]) == 0
     assert out.exists()
+
+
+def test_cli_counts_points_that_do_not_close(tmp_path, capsys):
+    """Points past every architecture's reach are NaN in pj_per_bit (the schema's contract);
+    the CLI says how many, also under --quiet, instead of exit 0 with no word."""
+    toml = ('name = "reach"\noutputs = ["il_nyquist_db", "pj_per_bit"]\n[axes]\n'
+            'length_m = [0.05, 3.0]\n[frequency]\nf_max_hz = 60e9\ndf_hz = 100e6\n'
+            '[fixed]\nbaud = 53.125e9\nmaterial = "fr4"\n')
+    cfg = tmp_path / "reach.toml"
+    cfg.write_text(toml)
+    out = tmp_path / "reach.h5"
+    assert main(["sweep", str(cfg), "-o", str(out), "--quiet"]) == 0
+    err = capsys.readouterr().err
+    assert "sikernel sweep: note: 1 of 2 points do not close the link" in err
+    from sikernel.store import open as open_sweep
+
+    res = open_sweep(out)
+    assert res["il_nyquist_db"][1] > 60.0 and not (res["pj_per_bit"][1] == res["pj_per_bit"][1])

@@ -96,7 +96,10 @@ def run_eye(args: argparse.Namespace) -> dict[str, Any]:
     from ..response import pulse_response
 
     t0 = time.perf_counter()
+    from ..channel.roles import check_role
+
     ch = read_touchstone(args.thru)
+    check_role(ch, "thru", "THRU")
     pr = pulse_response(ch, args.baud, 32, args.modulation, rx_f_r=args.f_r,
                         amplitude_v=args.amplitude_v)
     m = pr.samples_per_ui
@@ -105,9 +108,11 @@ def run_eye(args: argparse.Namespace) -> dict[str, Any]:
               "sigma_rj_ui": args.rj_ui, "rj_quadrature": 5, "a_dd_ui": args.dd_ui,
               "target_ber": args.target_ber}
     aggressors = []
-    for files, amp in ((args.next, args.a_ne_v), (args.fext, args.a_fe_v)):
+    for files, amp, role in ((args.next, args.a_ne_v, "next"), (args.fext, args.a_fe_v, "fext")):
         for f in files:
-            aggressors.append(pulse_response(read_touchstone(f, check_port_map=False), args.baud, 32,
+            agg = read_touchstone(f, check_port_map=False)
+            check_role(agg, role, f"--{role} {f}")
+            aggressors.append(pulse_response(agg, args.baud, 32,
                                              args.modulation, rx_f_r=args.f_r, amplitude_v=amp,
                                              causality="ignore").v)
     un = stat_eye(pr, sigma_v=sigma_n, crosstalk=aggressors, **common)

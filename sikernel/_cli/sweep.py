@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -45,4 +46,23 @@ def _run(args: argparse.Namespace) -> int:
         shape = " x ".join(f"{k}[{len(v)}]" for k, v in res.axes.items())
         note = f"; {log.summary()} (above)" if log is not None and log.counts else ""
         print(f"sweep {res.name}: {shape} -> {args.output} ({', '.join(res.outputs)}){note}")
+    open_links = _not_closing(res) if res is not None else ""
+    if open_links:  # on stderr, as the warnings: also under --quiet
+        print(f"sikernel sweep: note: {open_links}", file=sys.stderr)
     return 0
+
+
+def _not_closing(res: object) -> str:
+    """How many computed points have no energy (NaN ``pj_per_bit``: no architecture closes the
+    link there, schema in docs), or ``""`` when all close or energy is not an output."""
+    import numpy as np
+
+    if "pj_per_bit" not in res.outputs:  # type: ignore[attr-defined]
+        return ""
+    done = np.asarray(res.done, dtype=bool)  # type: ignore[attr-defined]
+    e = np.asarray(res.outputs["pj_per_bit"])[done]  # type: ignore[attr-defined]
+    n_open = int(np.count_nonzero(~np.isfinite(e)))
+    if n_open == 0:
+        return ""
+    return (f"{n_open} of {e.size} points do not close the link at their BER (pj_per_bit NaN "
+            "there): losses beyond every architecture's reach, or a BER no equaliser meets")

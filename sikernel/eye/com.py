@@ -993,8 +993,12 @@ def com(channel: Channel | str | Path, preset: str | ComPreset | None = None,
     raw = [(_load(channel, "channel"), "channel")]
     raw += [(_load(x, "next"), "next") for x in (next or ())]
     raw += [(_load(x, "fext"), "fext") for x in (fext or ())]
-    for ch, what in raw:
+    from ..channel.roles import check_role
+
+    for i, (ch, what) in enumerate(raw):
         _check_coverage(ch, p, "channel" if what == "channel" else f"{what} aggressor")
+        check_role(ch, "thru" if what == "channel" else what,
+                   "channel" if what == "channel" else f"{what}[{sum(w == what for _, w in raw[:i])}]")
     if p.mode == "grid":
         # empty Numba cache: the exact-FOM / local-search / PMF kernels compile in a child
         # process while this one compiles the pulse and grid kernels (sikernel._compile_ahead)

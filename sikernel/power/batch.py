@@ -125,12 +125,40 @@ def _solve_block(op: budget.OpTable, *, levels: int, baud: float, target_ber: fl
         out["eq_" + k][sl] = np.where(ok, np.asarray(eq[k], dtype=float), np.nan)
 
 
+def _warn_none_closes(loss_db: np.ndarray, baud: float, levels: int, node_nm: float,
+                      architecture: str, target_ber: float, exclude: tuple[str, ...]) -> None:
+    """The all-NaN batch: say which losses, at what, and what a caller can relax."""
+    import warnings
+
+    from ..errors import SIKernelWarning
+    from .table import LOSS_GRID_DB
+
+    span = (f"{loss_db.min():.1f} dB" if loss_db.min() == loss_db.max()
+            else f"{loss_db.min():.1f}-{loss_db.max():.1f} dB")
+    what = ("the loss {} does not close" if loss_db.size == 1
+            else f"none of the {loss_db.size} losses {{}} closes")
+    beyond = (f"; losses above {LOSS_GRID_DB[-1]:g} dB are outside the model's grid"
+              if loss_db.min() > LOSS_GRID_DB[-1] else "")
+    fams = f"architecture={architecture!r}" + (f", exclude={tuple(exclude)!r}" if exclude else "")
+    relax = ["relax target_ber"]
+    if architecture != "auto" or exclude:
+        relax.append("let architecture='auto' choose among all families")
+    relax.append("lower the loss")
+    mod = "NRZ" if levels == 2 else f"PAM{levels}"
+    warnings.warn(SIKernelWarning(
+        "energy_per_bit_batch: " + what.format(
+            f"({span} at {baud / 1e9:g} GBd {mod}, {node_nm:g} nm, target_ber={target_ber:g}, "
+            f"{fams})") + " the link, so every total is NaN"
+        f"{beyond}; check that the losses are at Nyquist (baud/2) in dB, or "
+        f"{', '.join(relax[:-1])} or {relax[-1]}"), stacklevel=3)
+
+
 def energy_per_bit_batch(loss_db: Any, baud: float = 53.125e9, modulation: str = "pam4",
                          node_nm: float = 7, architecture: str = "auto", target_ber: float = 1e-6,
                          scope: str = "txrx", coefficients: EnergyCoefficients | None = None,
                          exclude: tuple[str, ...] = (), clocking: str = "cdr",
                          tx_architecture: str = "ffe", channel_kind: str = "host",
-                         crosstalk: Any = None) -> EnergyBatch:
+                         crosstalk: Any = None, *, warn_if_none_closes: bool = True) -> EnergyBatch:
     """Energy per bit for an array of insertion losses (vectorised ``energy_per_bit(loss_db=x)``).
 
     Parameters
@@ -143,6 +171,9 @@ def energy_per_bit_batch(loss_db: Any, baud: float = 53.125e9, modulation: str =
         As :func:`sikernel.power.energy_per_bit`.
     crosstalk : None, str, float or CrosstalkModel
         As :func:`sikernel.power.energy_per_bit` (the synthetic channel of each loss gets it).
+    warn_if_none_closes : bool
+        Warn when no loss of the batch closes (every total NaN); callers that report the
+        non-closing points themselves (``sikernel sweep``) turn it off.
 
     Returns
     -------
@@ -155,6 +186,11 @@ def energy_per_bit_batch(loss_db: Any, baud: float = 53.125e9, modulation: str =
     SIKernelError
         Negative or non-finite loss; bad baud, modulation, node, architecture, BER, scope,
         clocking or excluded family.
+
+    Warns
+    -----
+    SIKernelWarning
+        No loss of the batch closes (all NaN), naming the loss range and what to relax.
     """
     from .api import _check_common, check_model_args, restrict
     from .table import LOSS_GRID_DB, get_table
@@ -192,6 +228,8 @@ def energy_per_bit_batch(loss_db: Any, baud: float = 53.125e9, modulation: str =
                      clocking=clk, architecture=arch, out=blk, sl=slice(None), tx_kind=txk)
         for k, v in blk.items():
             out[k][pts] = v
+    if warn_if_none_closes and not np.any(np.isfinite(out["total"])):
+        _warn_none_closes(loss, fb, levels, tech.node_nm, arch, ber, exclude)
     return EnergyBatch(total_pj_per_bit=out["total"], blocks={b: out[b] for b in budget.BLOCKS},
                        architecture_code=out["code"],
                        eq_settings={e: out["eq_" + e] for e in EQ_FIELDS}, loss_db=loss,

@@ -401,7 +401,7 @@ def stage_power(cfg: SweepConfig, p: dict[str, np.ndarray], state: dict[str, Any
     def price(task: tuple) -> None:
         rows, fb, mod, node, ber = task
         r = energy_per_bit_batch(il[rows], baud=float(fb), modulation=str(mod), node_nm=float(node),
-                                 target_ber=float(ber))
+                                 target_ber=float(ber), warn_if_none_closes=False)
         tot[rows] = r.total_pj_per_bit
         blocks[rows] = np.stack([r.blocks[b] for b in BLOCKS], axis=1)
         arch[rows] = np.where(r.architecture_code >= 0, r.architecture_code, np.nan)

@@ -360,7 +360,7 @@ class PortModel:
             tab = np.asarray(energy_per_bit_batch(
                 loss, baud=self.gen.baud, node_nm=node, exclude=self.path.exclude, target_ber=self.target_ber,
                 scope=scope, channel_kind=_kind(self.path), crosstalk=self.crosstalk,
-                coefficients=co).total_pj_per_bit, dtype=float)
+                coefficients=co, warn_if_none_closes=False).total_pj_per_bit, dtype=float)
             ok = np.isfinite(tab) & (tab > 0)
             ref = float(np.interp(l0, loss[ok], tab[ok])) if np.any(ok) else float("nan")
             if math.isfinite(ref) and ref > 0:
