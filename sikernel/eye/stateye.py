@@ -38,8 +38,16 @@ for the statistical eye):
   ``log2 L``) (:func:`sikernel._kernels.stateye.ber_map`);
   the eye height of each of the L-1 eyes is the vertical run of the contour
   ``BER <= target`` between its two levels, the common sampling phase is the one
-  that maximises the smallest eye, and the eye width is the horizontal run at the
-  eye's threshold (the middle of its vertical opening).
+  that maximises the smallest eye (when every phase is closed at the target: the one whose
+  worst eye errs least at mid-threshold, so the reported phase and error ratio do not jump
+  to the reference when the target tightens), and the eye width is the horizontal run at
+  the eye's threshold (the middle of its vertical opening);
+* the eye grid: every residual cursor splits its mass between two bins, adding up to
+  ``dv^2/4`` of variance each (:mod:`sikernel._kernels.pmf`); by default the grid is made
+  fine enough that the ``K`` cursors add at most :data:`BIN_NOISE_FRACTION` of the Gaussian
+  noise variance (``K dv^2/4 <= 0.01 sigma^2``; between :data:`AUTO_BINS_MIN` and
+  :data:`AUTO_BINS_MAX` bins), since 1024 bins on a 310-cursor 802.3ck backplane pulse had
+  inflated a 2 mV noise to an effective 2.3 mV and the error ratio by 26 %.
 
 Eye closure (documented figure): ``20 log10(EH_ideal / EH)`` per eye, with
 ``EH_ideal = (A_{l+1} - A_l) * sum_k h_k(0)``: the eye of an ISI- and noise-free
@@ -92,6 +100,8 @@ class StatEyeResult:
         Smallest of them.
     thresholds_v : ndarray (L-1,)
         Decision thresholds (middle of each vertical opening at the chosen phase).
+    thresholds_by_phase_v : ndarray (P, L-1)
+        The same at every phase (a closed eye: midway between its two levels).
     phase_index : int
         Index into ``phases_ui`` of the chosen sampling phase.
     heights_by_phase_v : ndarray (P, L-1)
@@ -142,6 +152,7 @@ class StatEyeResult:
     h0_ref_v: float
     dfe_taps_v: np.ndarray
     inputs: dict[str, Any] = field(default_factory=dict)
+    thresholds_by_phase_v: np.ndarray | None = None
 
     @property
     def phase_ui(self) -> float:
@@ -153,13 +164,20 @@ class StatEyeResult:
         """Symbol error ratio of an L-level slicer (equiprobable symbols).
 
         ``SER = (1/L) sum_l [P_l(X < t_l) + P_l(X > t_{l+1})]`` with the thresholds
-        ``t_1 < ... < t_{L-1}`` (default: :attr:`thresholds_v`) at phase
-        ``phase_index`` (default: the chosen one); bin masses uniform over the bin.
+        ``t_1 < ... < t_{L-1}`` at phase ``phase_index`` (default: the chosen one,
+        :attr:`phase_index`); bin masses uniform over the bin.  Default thresholds: that
+        phase's own (:attr:`thresholds_by_phase_v`; at the chosen phase, :attr:`thresholds_v`).
+        The DFE taps are those of the reference phase at every phase (:func:`stat_eye`).
         """
         j = self.phase_index if phase_index is None else int(phase_index)
         if not 0 <= j < self.phases_ui.size:
             raise SIKernelError(f"phase_index={phase_index!r} outside [0, {self.phases_ui.size - 1}]")
-        t = self.thresholds_v if thresholds_v is None else np.asarray(thresholds_v, dtype=float)
+        if thresholds_v is not None:
+            t = np.asarray(thresholds_v, dtype=float)
+        elif j == self.phase_index or self.thresholds_by_phase_v is None:
+            t = self.thresholds_v
+        else:
+            t = self.thresholds_by_phase_v[j]
         n_lev = self.levels.size
         if t.shape != (n_lev - 1,) or np.any(np.diff(t) <= 0):
             raise SIKernelError(f"thresholds_v must be {n_lev - 1} increasing voltages; got {t!r}")
@@ -239,7 +257,7 @@ def stat_eye(pulse: Any, samples_per_ui: int | None = None, *, modulation: str |
              noise_bw_hz: float | None = None, sigma_rj_ui: float = 0.0,
              rj_quadrature: int = 0, a_dd_ui: float = 0.0, crosstalk: Sequence[Any] = (),
              xt_phase: str = "worst",
-             target_ber: float = 1e-6, n_phases: int = 64, n_bins: int = 1024,
+             target_ber: float = 1e-6, n_phases: int = 64, n_bins: int | None = None,
              v_max_v: float | None = None) -> StatEyeResult:
     """Statistical eye of a pulse response (BER map, eye height/width, bathtubs, closure).
 
@@ -256,11 +274,19 @@ def stat_eye(pulse: Any, samples_per_ui: int | None = None, *, modulation: str |
         Explicit strictly increasing symbol levels.
     phase : "peak" or int or str
         Main-cursor (reference) sampling instant: "peak", a sample index, or a
-        PulseResponse phase name ("mm", "max_eye").
+        PulseResponse phase name ("mm", "max_eye").  The map covers ``n_phases`` phases
+        around it; the heights, widths, thresholds and :meth:`StatEyeResult.symbol_error_ratio`
+        are read at the phase the search chooses (``result.phase_index``, ``result.phase_ui``:
+        the one maximising the smallest eye at ``target_ber``), not necessarily at this
+        instant: pass ``phase_index`` to ``symbol_error_ratio`` for another.
     n_pre, n_post : int, optional
         Limit the pre/post cursors (default: the whole record).
     n_dfe : int
-        Ideal DFE taps on post-cursors 1..n_dfe (fixed at the reference phase).
+        Ideal DFE taps on post-cursors 1..n_dfe, fixed at the reference phase (the DFE does
+        not follow the sampling phase; :func:`sikernel.eye.timesim.simulate` with a
+        ``phase_offset_ui`` re-derives its taps at the offset instant, so to compare the two
+        off the reference pass it ``dfe_taps_v=result.dfe_taps_v``, or give this function that
+        instant as ``phase``).
     dfe_max : float or array_like, optional
         DFE tap limits relative to ``h_0`` (93A-1 ``b_max``).
     sigma_v : float
@@ -290,8 +316,11 @@ def stat_eye(pulse: Any, samples_per_ui: int | None = None, *, modulation: str |
         In (0, 0.5).
     n_phases : int
         Phases across one UI (``-0.5 ... 0.5 - 1/n_phases`` UI).
-    n_bins : int
-        Voltage bins of the eye grid (>= 16).
+    n_bins : int, optional
+        Voltage bins of the eye grid (>= 16).  Default: chosen so that the binning of the
+        residual cursors adds at most :data:`BIN_NOISE_FRACTION` of the Gaussian noise variance
+        (between :data:`AUTO_BINS_MIN` and :data:`AUTO_BINS_MAX`, a power of two;
+        :data:`AUTO_BINS_MIN` without Gaussian noise), see the module docstring.
     v_max_v : float, optional
         Half-range of the eye grid; default the larger of ``1.25 * max|A| * max_phi h_0(phi)``
         and the received range at the reference phase, ``max|A| (h_0 + sum |r_k|) + 6 sigma``.
@@ -307,7 +336,7 @@ def stat_eye(pulse: Any, samples_per_ui: int | None = None, *, modulation: str |
     ber_t = _check_ber(target_ber)
     m = sp.samples_per_ui
     n_p = _count("n_phases", n_phases, 1)
-    n = _count("n_bins", n_bins, 16)
+    n = None if n_bins is None else _count("n_bins", n_bins, 16)
     if m == 1:
         n_p = 1
     sigma_v = finite_scalar("sigma_v", sigma_v, minimum=0.0, maximum=VOLT_MAX)
@@ -338,7 +367,8 @@ def stat_eye(pulse: Any, samples_per_ui: int | None = None, *, modulation: str |
     sig_x2 = float(np.mean((lev - lev.mean()) ** 2))
 
     n_q = _count("rj_quadrature", rj_quadrature, 0)
-    _check_work(n_p, n, lev.size, (2 if a_dd_ui > 0.0 else 1) * (n_q if n_q and sigma_rj_ui > 0.0 else 1))
+    n_shifts = (2 if a_dd_ui > 0.0 else 1) * (n_q if n_q and sigma_rj_ui > 0.0 else 1)
+    _check_work(n_p, AUTO_BINS_MIN if n is None else n, lev.size, n_shifts)
     rj_linear = sigma_rj_ui if n_q == 0 else 0.0
 
     def sigmas(offs: np.ndarray) -> np.ndarray:
@@ -374,6 +404,9 @@ def stat_eye(pulse: Any, samples_per_ui: int | None = None, *, modulation: str |
         if v_max < 1e-3 * scale:
             raise SIKernelError(f"v_max_v={v_max_v!r} V is below 1/1000 of the main cursor's swing "
                                 f"{scale:g} V; the eye grid would not hold the eye (omit it for the default)")
+    if n is None:
+        n = auto_bins(v_max, float(sig.min()), res.shape[1])
+        _check_work(n_p, n, lev.size, n_shifts)
     dv = 2.0 * v_max / (n - 1)
     v0 = -v_max
     n_half = n
@@ -401,10 +434,19 @@ def stat_eye(pulse: Any, samples_per_ui: int | None = None, *, modulation: str |
     ref_j = int(np.argmin(np.abs(phases)))
     worst = heights.min(axis=1)
     best = worst.max()
-    cand = np.nonzero(worst >= best)[0] if best > 0 else np.array([ref_j])
+    thr_all = 0.5 * (lo + hi)       # fractional bins; a closed eye: midway between its levels
+    if best > 0:
+        cand = np.nonzero(worst >= best)[0]
+    else:
+        # closed at every phase: the phase whose worst eye errs least at its threshold (until
+        # December 2026 the reference phase, so the reported error ratio jumped 14x when the
+        # target BER tightened past the best phase's opening)
+        at_thr = np.take_along_axis(ber, np.clip(np.round(thr_all).astype(int), 0, n - 1), axis=1)
+        score = at_thr.max(axis=1)
+        cand = np.nonzero(score <= score.min())[0]
     j = int(cand[np.argmin(np.abs(cand - ref_j))])
     eh = heights[j].copy()
-    thr_bins = 0.5 * (lo[j] + hi[j])
+    thr_bins = thr_all[j]
     thresholds = v0 + thr_bins * dv
     ibin = np.clip(np.round(thr_bins).astype(int), 0, n - 1)
     bath_phase = ber[:, ibin].T.copy()
@@ -425,7 +467,7 @@ def stat_eye(pulse: Any, samples_per_ui: int | None = None, *, modulation: str |
         heights_by_phase_v=heights, bathtub_phase=bath_phase, bathtub_voltage=ber[j].copy(),
         ideal_eye_height_v=ideal, eye_closure_db=closure,
         eye_closure_max_db=float(closure.max()), sigma_v=sig_out, noise_terms_v=terms,
-        h0_ref_v=h0_ref, dfe_taps_v=b,
+        h0_ref_v=h0_ref, dfe_taps_v=b, thresholds_by_phase_v=v0 + thr_all * dv,
         inputs={"samples_per_ui": m, "ref_index": sp.ref_index, "baud": sp.baud,
                 "modulation": modulation, "levels": lev.tolist(), "n_pre": pre, "n_post": post,
                 "n_dfe": n_dfe, "dfe_max": None if dfe_max is None else np.asarray(dfe_max).tolist(),
@@ -446,6 +488,46 @@ def _check_volts(name: str, v: np.ndarray, units: str = " V") -> None:
     if not big <= VOLT_MAX:
         raise SIKernelError(f"{name} reaches {big:g}{units}, above {VOLT_MAX:g}{units}; a pulse response "
                             "is in volts and normally well below 1 V, symbol levels near [-1, 1]")
+
+
+#: default eye grid: the binning of the residual cursors adds at most this fraction of the
+#: Gaussian noise variance (each of ``K`` cursors splits its mass between two bins, variance
+#: <= dv^2/4: :mod:`sikernel._kernels.pmf`)
+BIN_NOISE_FRACTION = 0.01
+#: fewest and most bins of the default grid (powers of two); without Gaussian noise the fewest
+AUTO_BINS_MIN = 1024
+AUTO_BINS_MAX = 16384
+
+
+def auto_bins(v_max_v: float, sigma_min_v: float, n_cursors: int) -> int:
+    """Bins of the default eye grid over ``[-v_max_v, v_max_v]``.
+
+    The smallest power of two, at least :data:`AUTO_BINS_MIN` and at most :data:`AUTO_BINS_MAX`,
+    whose bin width ``dv`` keeps ``n_cursors · dv²/4 <= BIN_NOISE_FRACTION · sigma_min_v²``;
+    :data:`AUTO_BINS_MIN` when there is no Gaussian noise (the binning is then the only spread,
+    documented in :mod:`sikernel._kernels.pmf`).
+
+    Parameters
+    ----------
+    v_max_v : float
+        Half-range of the grid, V.
+    sigma_min_v : float
+        Smallest Gaussian noise standard deviation over the phases, V.
+    n_cursors : int
+        Residual cursors convolved per phase.
+
+    Returns
+    -------
+    int
+    """
+    if sigma_min_v <= 0.0 or n_cursors <= 0:
+        return AUTO_BINS_MIN
+    dv_max = 2.0 * sigma_min_v * np.sqrt(BIN_NOISE_FRACTION / n_cursors)
+    need = 2.0 * v_max_v / dv_max + 1.0
+    n = AUTO_BINS_MIN
+    while n < need and n < AUTO_BINS_MAX:
+        n *= 2
+    return n
 
 
 #: largest conditional-PMF array (phases x jitter shifts x levels x bins, float64) built by

@@ -24,7 +24,12 @@ TX FFE act through one pulse response):
 
 The statistical eye (:mod:`sikernel.eye.stateye`) models exactly steps 2-8 without
 error propagation and with RJ linearised, so the two agree within the binomial
-confidence interval where both are cheap (tests/test_timesim.py).
+confidence interval where both are cheap (tests/test_timesim.py), at the reference
+instant.  Off it they differ in one respect: here the DFE taps and default thresholds are
+derived from the cursors at the offset instant (the DFE follows the phase), while the
+statistical eye holds its taps at the reference; to compare at an offset pass
+``dfe_taps_v=eye.dfe_taps_v`` (and ``thresholds_v``), or give ``stat_eye`` that instant as
+``phase``.
 
 Eye diagram: for ``eye_symbols`` symbols the waveform at every sample of a 2-UI
 window centred on the sampling instant (pulse after RX FFE, DFE feedback of the
@@ -262,7 +267,8 @@ def simulate(pulse: Any, samples_per_ui: int | None = None, *, n_symbols: int = 
     tx_ffe, tx_ffe_n_pre : TX FFE taps (time order) and index of the main tap.
     rx_ffe, rx_ffe_n_pre : RX FFE taps (symbol-spaced) and index of the main tap.
     n_dfe : int
-        DFE taps; ideal ``b_k = h_k`` of the FFE'd cursors unless ``dfe_taps_v`` is given.
+        DFE taps; ideal ``b_k = h_k`` of the FFE'd cursors at the sampling instant (the
+        reference plus ``phase_offset_ui``) unless ``dfe_taps_v`` is given.
     dfe_taps_v : array_like, optional
         Explicit DFE taps (V).
     dfe_max : float or array_like, optional
