@@ -498,6 +498,15 @@ def _check_override_types(base: ComPreset, overrides: dict[str, Any]) -> None:
                                 f"like {cur!r} (SI units: s, Hz, V, m)")
 
 
+#: names a user may try for a field that is set another way (the hint the unknown-field error gives)
+_FIELD_HINTS = {
+    "n_dfe": "the DFE tap count is the length of dfe_bmax (one limit per tap, 93A-26): e.g. "
+             "dfe_bmax=(0.85, 0.3) + (0.2,) * 12 for 14 taps",
+    "dfe_taps": "the DFE tap count is the length of dfe_bmax (one limit per tap, 93A-26)",
+    "n_dfe_taps": "the DFE tap count is the length of dfe_bmax (one limit per tap, 93A-26)",
+}
+
+
 def get_preset(name: str | ComPreset = "802.3ck-kr", **overrides: Any) -> ComPreset:
     """Return a COM preset by name, with any field overridden.
 
@@ -530,7 +539,8 @@ def get_preset(name: str | ComPreset = "802.3ck-kr", **overrides: Any) -> ComPre
     overrides = {_ALIASES.get(k, k): v for k, v in overrides.items()}
     bad = sorted(set(overrides) - _FIELDS)
     if bad:
-        raise SIKernelError(f"unknown COM preset field(s) {bad}; known: {', '.join(sorted(_FIELDS))}")
+        hint = "".join(f"; {_FIELD_HINTS[k]}" for k in bad if k in _FIELD_HINTS)
+        raise SIKernelError(f"unknown COM preset field(s) {bad}{hint}; known: {', '.join(sorted(_FIELDS))}")
     if overrides:
         _check_override_types(base, overrides)
         over = {k: overrides[k] for k in sorted(overrides)}

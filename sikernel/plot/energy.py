@@ -170,16 +170,25 @@ def study_energy(result: StudyResult, *, rate_gbps: float | None = None,
     Raises
     ------
     SIKernelError
-        Not a StudyResult, or a rate the study did not compute.
+        Not a StudyResult, a rate the study did not compute (nominal 100 / 200 or line rate
+        106.25 / 212.5 Gb/s are both accepted), or a study run without its curves.
     """
     res = _study(result)
     rates = [float(r) for r in res.inputs["rates_gbps"]]
     rate = rates[0] if rate_gbps is None else float(rate_gbps)
+    if rate not in rates:   # a nominal lane rate (100, 200) names the line rate the study ran
+        from ..system.standards import GENERATIONS
+
+        rate = next((g.lane_line_gbps for g in GENERATIONS.values()
+                     if rate == g.lane_gbps and g.lane_line_gbps in rates), rate)
     if rate not in rates:
         raise SIKernelError(f"rate_gbps={rate_gbps!r} is not in the study; it has {rates}")
+    prefix = f"{rate:g}G_"
+    if not any(k.startswith(prefix) for k in res.curves):
+        raise SIKernelError("the study has no energy-vs-reach curves to draw: run it with "
+                            "run_study(..., with_curves=True) (the default)")
     budgets = _budgets(budgets_db)
     fig, ax = new_axes(ax)
-    prefix = f"{rate:g}G_"
     for i, (key, d) in enumerate((k, v) for k, v in res.curves.items() if k.startswith(prefix)):
         x_mm = np.asarray(d["length_m"]) * 1e3
         pj = np.asarray(d["pj_per_bit"], dtype=float)

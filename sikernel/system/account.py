@@ -225,9 +225,10 @@ class PortModel:
     Warns
     -----
     SIKernelWarning
-        A host board given in ``paths`` that the generation's linear host budget shortens
-        (:func:`host_path`); an engine whose external laser source does not give a lane the light
-        its link budget asks for (:meth:`els_budget_margin_db` < 0 at the point values).
+        A host board length chosen in ``paths`` (not the default board's) that the generation's
+        linear host budget shortens (:func:`host_path`); an engine whose external laser source does
+        not give a lane the light its link budget asks for (:meth:`els_budget_margin_db` < 0 at the
+        point values).
     """
 
     def __init__(self, architecture: str, gen: Generation, *, paths: dict[str, PathSpec] | None = None,
@@ -241,7 +242,12 @@ class PortModel:
         self.path = host_path(architecture, gen, paths)
         self.offset_key = offset_key(architecture, gen)
         given = (paths or {}).get(self.arch.path)
-        if given is not None and self.path != given:
+        # warn only for a board length the caller chose: the default board (also in a path that
+        # changes something else, e.g. paths_with_lengths(breakout_vias=True)) is shortened to the
+        # budget by design (docs 6.2), as when no paths are given
+        chosen = (given is not None and host_board_mm(given)
+                  != host_board_mm(DEFAULT_PATHS[self.arch.path]))
+        if chosen and self.path != given:
             import warnings
 
             from ..errors import SIKernelWarning

@@ -78,11 +78,17 @@ class StudyResult:
     not_closing: list[dict[str, Any]] = field(default_factory=list)
 
     def port(self, architecture: str, lane_gbps: float) -> dict[str, Any]:
-        """The port entry of ``architecture`` at nominal lane rate ``lane_gbps``."""
+        """The port entry of ``architecture`` at lane rate ``lane_gbps``: nominal (100, 200) or
+        the line rate the study was run with (106.25, 212.5)."""
         from ..errors import SIKernelError
+        from .standards import GENERATIONS
 
+        want = float(lane_gbps)
+        for g in GENERATIONS.values():   # a line rate names its nominal rate
+            if want == g.lane_line_gbps:
+                want = g.lane_gbps
         for p in self.ports:
-            if p["architecture"] == architecture and float(p["lane_gbps"]) == float(lane_gbps):
+            if p["architecture"] == architecture and float(p["lane_gbps"]) == want:
                 return p
         have = sorted({(p["architecture"], p["lane_gbps"]) for p in self.ports})
         raise SIKernelError(f"no port entry for ({architecture!r}, {lane_gbps!r}); the study has {have}")
