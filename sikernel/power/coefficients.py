@@ -137,11 +137,11 @@ class EnergyCoefficients:
     walden_fom_j: float = 5.485e-14
     adc_corner_hz: float = 1.0e14
     # -- fitted (least squares in log space on the calibration table) ------------
-    e_fa_j: float = 2.48e-15
-    c_afe_f: float = 1.524e-13
+    e_fa_j: float = 2.538e-15
+    c_afe_f: float = 1.147e-13
     e_fixed_j_per_bit: float = 2.0e-14
     c_tx_out_f: float = 2.2736e-13
-    node_energy_exponent: float = 1.244
+    node_energy_exponent: float = 1.262
     # -- TX driver --------------------------------------------------------------
     r_source_diff_ohm: float = 100.0
     r_term_diff_ohm: float = 100.0
@@ -149,7 +149,7 @@ class EnergyCoefficients:
     # -- TX FFE, DAC, serializer ------------------------------------------------------
     tx_ffe_bits: int = 6
     e_tx_segment_j: float = 2.0e-15
-    e_tx_ser_j: float = 5.034e-14
+    e_tx_ser_j: float = 5.068e-14
     t_fo4_s: float = 6.0e-12
     parallel_clock_hz: float = 1.0e9
     tx_dac_bits: int = 7
@@ -172,7 +172,7 @@ class EnergyCoefficients:
     rj_ui: float = 0.01
     lanes_per_pll: int = 8
     lanes_per_forwarded_clock: int = 16
-    e_cdr_j_per_symbol: float = 5.894e-13
+    e_cdr_j_per_symbol: float = 6.221e-13
     rx_share_of_fixed: float = 1.0
     # -- receiver noise / sensitivity --------------------------------------------
     noise_excess: float = 3.0
