@@ -114,3 +114,24 @@ def test_study_file_layout_is_as_the_guide_says(small_study, tmp_path):
         assert set(first["blocks_w"].attrs) == set(p0["blocks_w"])
     back = read_hdf5(path)
     assert isinstance(back, dict) and len(back["ports"]) == len(small_study.ports)
+
+
+def test_result_reprs_are_short():
+    """A notebook prints a result whole: ComResult printed about 17 kB (every case's pulse and the
+    preset); arrays are now named by shape, the scalars shown."""
+    import numpy as np
+
+    import sikernel as sk
+
+    from .conftest import channel_path
+
+    r = sk.com(channel_path("DPO_4in_Meg7_THRU.s4p"))
+    text = repr(r)
+    assert len(text) < 1000 and text.startswith("ComResult(com_db=6.14") and "<tuple of 2>" in text
+    assert len(repr(r.cases[0])) < 1500 and "cursors_v=<array" in repr(r.cases[0])
+    p = np.zeros(32 * 40)
+    p[32 * 8 + 5], p[32 * 9 + 5] = 0.5, 0.2
+    e = sk.stat_eye(p, 32, sigma_v=0.01)
+    s = sk.simulate(p, 32, n_symbols=1000, sigma_v=0.01)
+    assert len(repr(e)) < 1500 and "pmf=<array 64x4x" in repr(e)
+    assert len(repr(s)) < 1000 and "n_symbols=1000," in repr(s)     # exactly the symbols asked for

@@ -70,7 +70,7 @@ def test_simulator_matches_python_dfe_loop(rng):
                    dfe_taps_v=dfe, n_pre=1, n_post=4)
     assert res.symbol_errors > 50  # the loop really exercises wrong decisions
     n_warm = h.size + rx.size + dfe.size
-    used = sym[: 2900 + n_warm]  # the simulator's record: n_symbols plus the warm-up
+    used = sym[: 2900 + n_warm + 1 + rx_pre]  # the record: n_symbols, the warm-up, the precursors
     ref = naive_eye.dfe_link_loop(levels[used], used, h, 1, rx, rx_pre, dfe, levels,
                                   res.thresholds_v, n_warm)
     assert (res.n_symbols, res.symbol_errors, res.bit_errors) == ref
@@ -256,7 +256,7 @@ def test_simulator_matches_python_dfe_loop_across_blocks(rng):
                    dfe_taps_v=dfe, n_pre=2, n_post=12)
     assert res.symbol_errors > 100
     n_warm = h.size + rx.size + dfe.size
-    used = sym[: n_sym + n_warm]
+    used = sym[: n_sym + n_warm + 2 + rx_pre]
     ref = naive_eye.dfe_link_loop(levels[used], used, h, 2, rx, rx_pre, dfe, levels,
                                   res.thresholds_v, n_warm)
     assert (res.n_symbols, res.symbol_errors, res.bit_errors) == ref

@@ -58,7 +58,7 @@ def test_vectorised_dfe_equals_symbol_loop(rng, monkeypatch, n_levels, n_dfe, rx
                    dfe_taps_v=dfe, n_pre=N_PRE, n_post=N_POST, sigma_v=sigma_v, seed=seed,
                    modulation="nrz" if n_levels == 2 else "pam4", dfe_error_propagation=propagate)
     n_warm = h.size + rx.size + dfe.size  # symbols beyond the requested ones (the kernel's warm-up)
-    used = sym[: N_SYMBOLS + n_warm]
+    used = sym[: N_SYMBOLS + n_warm + N_PRE + rx_pre]   # and the counted symbols' precursors
     # the kernel draws one normal per decided symbol, from the first one (N_POST - rx_pre) on
     m_first = N_POST - rx_pre
     g = np.empty(used.size - m_first)
@@ -95,7 +95,7 @@ def test_start_up_feeds_back_the_lowest_level(rng, monkeypatch, rx_ffe):
     sym[:N_POST - 1] = 3  # before the first decided symbol (N_POST - rx_pre)
     res = simulate(h, 1, n_symbols=500, pattern=sym, rx_ffe=rx, rx_ffe_n_pre=rx_pre, dfe_taps_v=dfe,
                    n_pre=N_PRE, n_post=N_POST)
-    used = sym[: 500 + h.size + rx.size + dfe.size]
+    used = sym[: 500 + h.size + rx.size + dfe.size + N_PRE + rx_pre]
     counted, se, be, err_thr, _ = naive_timesim.noisy_link_loop(
         levels[used], used, h, N_PRE, rx, rx_pre, dfe, levels, res.thresholds_v, 0,
         np.zeros(used.size))
@@ -125,7 +125,7 @@ def test_any_link_equals_symbol_loop(seed, n_levels, n_dfe, n_rx, sigma_v, propa
                    seed=seed, modulation="nrz" if n_levels == 2 else "pam4",
                    dfe_error_propagation=propagate)
     n_warm = h.size + rx.size + dfe.size
-    used = sym[: n_sym + n_warm]
+    used = sym[: n_sym + n_warm + n_pre + rx_pre]
     m_first = max(0, n_post - rx_pre)
     g = np.empty(max(used.size - n_pre - rx_pre - m_first, 0))  # one draw per decided symbol
     normal_samples(seed, g)
@@ -213,7 +213,7 @@ def test_jittered_link_equals_plain_python_with_the_same_draws(rng, rj_ui, dd_ui
     levels = naive_eye.pam_levels(4)
     n_sym, n_dfe, sigma_v, seed = 2500, 3, 0.045, 11
     n_warm = n_pre + 1 + n_post + rx.size + n_dfe
-    sym = rng.integers(0, 4, size=n_sym + n_warm)
+    sym = rng.integers(0, 4, size=n_sym + n_warm + n_pre + rx_pre)
     res = simulate(p, m, n_symbols=n_sym, pattern=sym, rx_ffe=rx, rx_ffe_n_pre=rx_pre, n_dfe=n_dfe,
                    n_pre=n_pre, n_post=n_post, sigma_v=sigma_v, sigma_rj_ui=rj_ui, a_dd_ui=dd_ui,
                    phase_offset_ui=phase_offset_ui, seed=seed, dfe_error_propagation=propagate)

@@ -116,6 +116,7 @@ from ..channel.core import Channel
 from ..errors import SIKernelError
 from ..response import modulation_name
 from ._com_search import _tx_apply, _tx_tap_indices
+from ._summary import short_repr
 from .presets import ComPreset, get_preset
 
 #: pulse samples below this fraction of their stream's peak are cut off at the record ends
@@ -180,6 +181,9 @@ class ComCase:
         ``ComResult.to_dict()`` it is then ``None``.
     """
 
+    def __repr__(self) -> str:
+        return short_repr(self)
+
     z_p_m: tuple[float, float]
     com_db: float
     fom_db: float
@@ -224,6 +228,9 @@ class ComResult:
     meta : dict
         Free-form extra information (empty as returned by :func:`com`).
     """
+
+    def __repr__(self) -> str:
+        return short_repr(self)
 
     com_db: float
     passed: bool

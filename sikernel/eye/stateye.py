@@ -70,6 +70,7 @@ from .._validate import finite_scalar, one_of
 from ..errors import SIKernelError
 from ._input import SampledPulse, cursor_span, cursors_at, dfe_taps, levels_for, sampled_pulse
 from ._input import target_ber as _check_ber
+from ._summary import short_repr
 
 _XT_PHASES = ("worst", "average")
 
@@ -127,6 +128,9 @@ class StatEyeResult:
     inputs : dict
         The arguments used.
     """
+
+    def __repr__(self) -> str:
+        return short_repr(self)
 
     phases_ui: np.ndarray
     voltages_v: np.ndarray

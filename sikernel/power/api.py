@@ -51,6 +51,10 @@ class EnergyBreakdown:
     scope : str
     si_path : str
         "table" (``loss_db`` input, synthetic channel, tabulated SI) or "channel".
+    meta : dict
+        Extra provenance of the operating point (free form; empty unless a caller adds to it).
+    power_mw : float
+        Property: ``total_pj_per_bit`` × bit rate, the lane's power in mW (in ``scope``).
     """
 
     total_pj_per_bit: float

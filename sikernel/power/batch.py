@@ -51,6 +51,9 @@ class EnergyBatch:
     loss_db : ndarray
         The losses analysed (dB at ``baud/2``).
     baud, bit_rate_bps : float
+        Symbol rate (Bd) and bit rate (b/s) of the batch.
+    architecture : ndarray of str
+        Property: the chosen family's name per point ("" where none closes).
     """
 
     total_pj_per_bit: np.ndarray
