@@ -89,6 +89,7 @@ def run_eye(args: argparse.Namespace) -> dict[str, Any]:
 
     import numpy as np
 
+    from ..channel.roles import check_role
     from ..channel.touchstone import read_touchstone
     from ..eq.ffe import apply_ffe
     from ..eq.mmse import mmse
@@ -96,8 +97,6 @@ def run_eye(args: argparse.Namespace) -> dict[str, Any]:
     from ..response import pulse_response
 
     t0 = time.perf_counter()
-    from ..channel.roles import check_role
-
     ch = read_touchstone(args.thru)
     check_role(ch, "thru", "THRU")
     pr = pulse_response(ch, args.baud, 32, args.modulation, rx_f_r=args.f_r,

@@ -181,9 +181,6 @@ class ComCase:
         ``ComResult.to_dict()`` it is then ``None``.
     """
 
-    def __repr__(self) -> str:
-        return short_repr(self)
-
     z_p_m: tuple[float, float]
     com_db: float
     fom_db: float
@@ -202,6 +199,9 @@ class ComCase:
     n_grid_points: int
     rx_ffe_taps: np.ndarray | None = None
     c2m: dict[str, float] | None = None
+
+    def __repr__(self) -> str:
+        return short_repr(self)
 
 
 @dataclass(frozen=True, eq=False)
@@ -229,9 +229,6 @@ class ComResult:
         Free-form extra information (empty as returned by :func:`com`).
     """
 
-    def __repr__(self) -> str:
-        return short_repr(self)
-
     com_db: float
     passed: bool
     fom_db: float
@@ -252,6 +249,9 @@ class ComResult:
     fext: tuple[str, ...]
     elapsed_s: float
     meta: dict[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return short_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-friendly summary (lists and floats)."""

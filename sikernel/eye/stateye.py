@@ -129,9 +129,6 @@ class StatEyeResult:
         The arguments used.
     """
 
-    def __repr__(self) -> str:
-        return short_repr(self)
-
     phases_ui: np.ndarray
     voltages_v: np.ndarray
     ber: np.ndarray
@@ -157,6 +154,9 @@ class StatEyeResult:
     dfe_taps_v: np.ndarray
     inputs: dict[str, Any] = field(default_factory=dict)
     thresholds_by_phase_v: np.ndarray | None = None
+
+    def __repr__(self) -> str:
+        return short_repr(self)
 
     @property
     def phase_ui(self) -> float:

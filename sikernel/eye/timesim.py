@@ -196,9 +196,6 @@ class SimResult:
     inputs : dict
     """
 
-    def __repr__(self) -> str:
-        return short_repr(self)
-
     n_symbols: int
     symbol_errors: int
     bit_errors: int
@@ -214,6 +211,9 @@ class SimResult:
     eye_v: np.ndarray
     elapsed_s: float
     inputs: dict[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return short_repr(self)
 
     def ser_interval(self, confidence: float = 0.95) -> tuple[float, float]:
         """Clopper-Pearson (exact binomial) confidence interval of the SER."""

@@ -115,9 +115,9 @@ ALTERNATING_SHIFT_LOG = 0.5
 AT_BOUND_LOG = 1e-3
 #: step (natural-log units) of the central differences of the covariance's Jacobian: the cost is
 #: piecewise smooth (discrete configurations), and the solver's own Jacobian, from relative steps
-#: of ~3e-3 in log, crossed a kink of one design in December 2026 (Toprak-Deniz's TX moves to
-#: another tap count 1e-2 away in ``c_afe_f``), which made that coefficient look pinned
-#: (×/÷ 1.01); 1e-4 stays on the smooth part (the derivatives agree at 1e-4 and 1e-3)
+#: of ~3e-3 in log, crossed a kink of one design in December 2026 (Toprak-Deniz's TX-only row
+#: jumps by a changed operating point 1e-2 away in ``c_afe_f``), which made that coefficient look
+#: pinned (×/÷ 1.01); 1e-4 stays on the smooth part (the derivatives agree at 1e-4 and 1e-3)
 JACOBIAN_STEP_LOG = 1e-4
 INDEPENDENT_START: dict[str, float] = {
     "e_fa_j": 6.311e-16, "c_afe_f": 1.026e-14, "node_energy_exponent": 1.0,
