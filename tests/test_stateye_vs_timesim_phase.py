@@ -13,7 +13,7 @@ import pytest
 
 from sikernel.channel.touchstone import read_touchstone
 from sikernel.eye.presets import get_preset
-from sikernel.eye.stateye import AUTO_BINS_MIN, BIN_NOISE_FRACTION, auto_bins, stat_eye
+from sikernel.eye.stateye import AUTO_BINS_MIN, AUTO_WORK_MAX, BIN_NOISE_FRACTION, auto_bins, stat_eye
 from sikernel.eye.timesim import simulate
 from sikernel.response import pulse_response
 
@@ -117,7 +117,7 @@ def test_default_grid_keeps_the_binning_below_the_noise(pulse, eye):
     ref = int(np.argmin(np.abs(eye.phases_ui)))
     mid = 0.5 * (eye.centres_v[ref][:-1] + eye.centres_v[ref][1:])
     n = eye.inputs["n_bins"]
-    assert n > AUTO_BINS_MIN
+    assert n > AUTO_BINS_MIN and eye.inputs["bin_noise_fraction"] <= BIN_NOISE_FRACTION
     fine = stat_eye(pulse, n_dfe=N_DFE, sigma_v=SIGMA_V, target_ber=1e-4, n_bins=4 * n)
     coarse = stat_eye(pulse, n_dfe=N_DFE, sigma_v=SIGMA_V, target_ber=1e-4, n_bins=AUTO_BINS_MIN)
     ser = {k: e.symbol_error_ratio(mid, phase_index=ref) for k, e in
@@ -133,6 +133,10 @@ def test_auto_bins_rule():
     assert auto_bins(0.0677, 2e-3, 310) == 8192
     assert auto_bins(0.0677, 0.0, 310) == AUTO_BINS_MIN        # no Gaussian noise
     assert auto_bins(10.0, 1e-6, 1000) == 16384                 # capped
+    # the work cap: 64 phases x 10 jitter shifts x 4 levels x 300 cursors (the eye CLI's default)
+    n = auto_bins(0.0677, 2e-3, 300, n_pmfs=64 * 10 * 4)
+    assert n * 64 * 10 * 4 * 300 <= AUTO_WORK_MAX < 2 * n * 64 * 10 * 4 * 300
+    assert auto_bins(0.0677, 2e-3, 300, n_pmfs=10 ** 9) == AUTO_BINS_MIN   # never below the floor
     for n_cur, sig in ((50, 1e-3), (310, 2e-3), (800, 5e-3)):
         n = auto_bins(0.1, sig, n_cur)
         dv = 0.2 / (n - 1)

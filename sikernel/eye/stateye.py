@@ -324,7 +324,8 @@ def stat_eye(pulse: Any, samples_per_ui: int | None = None, *, modulation: str |
         Voltage bins of the eye grid (>= 16).  Default: chosen so that the binning of the
         residual cursors adds at most :data:`BIN_NOISE_FRACTION` of the Gaussian noise variance
         (between :data:`AUTO_BINS_MIN` and :data:`AUTO_BINS_MAX`, a power of two;
-        :data:`AUTO_BINS_MIN` without Gaussian noise), see the module docstring.
+        :data:`AUTO_BINS_MIN` without Gaussian noise; within the work cap :data:`AUTO_WORK_MAX`),
+        see the module docstring; the share reached is ``result.inputs["bin_noise_fraction"]``.
     v_max_v : float, optional
         Half-range of the eye grid; default the larger of ``1.25 * max|A| * max_phi h_0(phi)``
         and the received range at the reference phase, ``max|A| (h_0 + sum |r_k|) + 6 sigma``.
@@ -409,7 +410,7 @@ def stat_eye(pulse: Any, samples_per_ui: int | None = None, *, modulation: str |
             raise SIKernelError(f"v_max_v={v_max_v!r} V is below 1/1000 of the main cursor's swing "
                                 f"{scale:g} V; the eye grid would not hold the eye (omit it for the default)")
     if n is None:
-        n = auto_bins(v_max, float(sig.min()), res.shape[1])
+        n = auto_bins(v_max, float(sig.min()), res.shape[1], n_pmfs=offs.size * lev.size)
         _check_work(n_p, n, lev.size, n_shifts)
     dv = 2.0 * v_max / (n - 1)
     v0 = -v_max
@@ -479,7 +480,9 @@ def stat_eye(pulse: Any, samples_per_ui: int | None = None, *, modulation: str |
                 "noise_bw_hz": noise_bw_hz, "sigma_rj_ui": sigma_rj_ui, "rj_quadrature": n_q,
                 "a_dd_ui": a_dd_ui,
                 "n_crosstalk": len(crosstalk), "xt_phase": xt_mode,
-                "target_ber": ber_t, "n_phases": n_p, "n_bins": n, "v_max_v": v_max})
+                "target_ber": ber_t, "n_phases": n_p, "n_bins": n, "v_max_v": v_max,
+                "bin_noise_fraction": (res.shape[1] * dv * dv / 4.0 / float(sig.min()) ** 2
+                                       if sig.min() > 0 else float("inf"))})
 
 
 #: largest voltage accepted anywhere (pulse samples, levels, noise, grid): 1 MV, far above
@@ -501,15 +504,22 @@ BIN_NOISE_FRACTION = 0.01
 #: fewest and most bins of the default grid (powers of two); without Gaussian noise the fewest
 AUTO_BINS_MIN = 1024
 AUTO_BINS_MAX = 16384
+#: work cap of the default grid: conditional PMFs x cursors x bins (one cursor's shift-add over
+#: the grid each); 2**32 is a few seconds on one core.  The eye CLI's default (64 phases x 5 RJ
+#: nodes x 2 dual-Dirac shifts x 4 levels x ~300 cursors) reached 16384 bins and 41 s without it
+#: (1024 bins before the accuracy rule: 2.6 s); where the cap binds the binning adds more than
+#: BIN_NOISE_FRACTION of the noise variance (``result.inputs["bin_noise_fraction"]``)
+AUTO_WORK_MAX = 2 ** 32
 
 
-def auto_bins(v_max_v: float, sigma_min_v: float, n_cursors: int) -> int:
+def auto_bins(v_max_v: float, sigma_min_v: float, n_cursors: int, n_pmfs: int = 1) -> int:
     """Bins of the default eye grid over ``[-v_max_v, v_max_v]``.
 
     The smallest power of two, at least :data:`AUTO_BINS_MIN` and at most :data:`AUTO_BINS_MAX`,
     whose bin width ``dv`` keeps ``n_cursors · dv²/4 <= BIN_NOISE_FRACTION · sigma_min_v²``;
     :data:`AUTO_BINS_MIN` when there is no Gaussian noise (the binning is then the only spread,
-    documented in :mod:`sikernel._kernels.pmf`).
+    documented in :mod:`sikernel._kernels.pmf`); and not above what keeps
+    ``n_pmfs · n_cursors · bins <= AUTO_WORK_MAX`` (:data:`AUTO_BINS_MIN` at least).
 
     Parameters
     ----------
@@ -519,6 +529,8 @@ def auto_bins(v_max_v: float, sigma_min_v: float, n_cursors: int) -> int:
         Smallest Gaussian noise standard deviation over the phases, V.
     n_cursors : int
         Residual cursors convolved per phase.
+    n_pmfs : int
+        Conditional PMFs built (sampling instants × levels).
 
     Returns
     -------
@@ -529,7 +541,7 @@ def auto_bins(v_max_v: float, sigma_min_v: float, n_cursors: int) -> int:
     dv_max = 2.0 * sigma_min_v * np.sqrt(BIN_NOISE_FRACTION / n_cursors)
     need = 2.0 * v_max_v / dv_max + 1.0
     n = AUTO_BINS_MIN
-    while n < need and n < AUTO_BINS_MAX:
+    while n < need and n < AUTO_BINS_MAX and 2 * n * n_pmfs * n_cursors <= AUTO_WORK_MAX:
         n *= 2
     return n
 
