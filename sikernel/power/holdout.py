@@ -680,8 +680,18 @@ def adc_check_56g(coefficients: EnergyCoefficients | None = None) -> list[dict[s
     return out
 
 
-def _ber_text(ber: float) -> str:
-    """A BER as "2.4e-4" / "1e-5"."""
+def ber_text(ber: float) -> str:
+    """A BER as the tables and the README type it: "2.4e-4", "1e-5".
+
+    Parameters
+    ----------
+    ber : float
+        Error ratio.
+
+    Returns
+    -------
+    str
+    """
     mant, exp = f"{ber:.1e}".split("e")
     return f"{mant.rstrip('0').rstrip('.')}e{int(exp)}"
 
@@ -724,7 +734,7 @@ def spread_markdown(res: HeldOutResult | None = None,
             for b, p, r in zip(LR56_BER_SENSITIVITY, sens.predicted_pj_per_bit, sens.ratio,
                                strict=True):
                 p_txt, r_txt = (f"{p:.2f}", f"{r:.2f}") if np.isfinite(p) else ("does not close", "n/a")
-                lines.append(f"| {d.name} | {_ber_text(b)} | {p_txt} | {r_txt} |")
+                lines.append(f"| {d.name} | {ber_text(b)} | {p_txt} | {r_txt} |")
     lines += ["", "| ADC (Murmann survey row) | GS/s | ENOB (from SNDR) | published mW | model ADC law mW "
               "| ratio | leave-one-out ratio | use in the ADC fit | ADC in the held-out prediction: "
               "ENOB, mW |", "|---|---|---|---|---|---|---|---|---|"]
@@ -762,8 +772,8 @@ def sensitivity_markdown(coefficients: EnergyCoefficients | None = None,
     """
     from dataclasses import replace
 
-    head = " | ".join(f"BER {_ber_text(b)}" for b in GOAL_BER_SENSITIVITY)
-    lines = [f"| 200G-class row | scope | {head} | DAC TX (BER {_ber_text(HELD_OUT_BER)}) |",
+    head = " | ".join(f"BER {ber_text(b)}" for b in GOAL_BER_SENSITIVITY)
+    lines = [f"| 200G-class row | scope | {head} | DAC TX (BER {ber_text(HELD_OUT_BER)}) |",
              "|---|---|" + "---|" * (len(GOAL_BER_SENSITIVITY) + 1)]
     for d in designs:
         if d.rate_class != GOAL_RATE_CLASS or d.target_ber != HELD_OUT_BER or d.scope == "tx":
@@ -800,6 +810,7 @@ __all__ = [
     "HeldOutResult",
     "Spread56G",
     "adc_check_56g",
+    "ber_text",
     "markdown",
     "predict_held_out",
     "price",

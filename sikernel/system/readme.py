@@ -155,13 +155,13 @@ def _host_channels_text(res: Any, linear_text: str) -> str:
 
 def _ber_fec_text(res: Any) -> str:
     """Each generation's raw BER target and FEC (its ``inputs['generations']``)."""
-    from ..power.holdout import _ber_text
+    from ..power.holdout import ber_text
 
     gens = res.inputs["generations"].values()
     bers = []
     for g in gens:
         b = sorted({g["target_ber_c2m"], g["target_ber_c2c"]})
-        bers.append(" / ".join(_ber_text(x) for x in b) + f" at {g['lane_gbps']:g}G")
+        bers.append(" / ".join(ber_text(x) for x in b) + f" at {g['lane_gbps']:g}G")
     fecs = sorted({g["fec"] for g in gens})
     return "BER " + " and ".join(bers) + " per the IEEE 802.3ck/df COM sheets, " + ", ".join(fecs) + " FEC"
 
