@@ -64,4 +64,17 @@ def strict_json(obj: Any, indent: int = 2) -> str:
     return json.dumps(plain_json(obj), indent=indent, allow_nan=False)
 
 
-__all__ = ["plain_json", "strict_json"]
+def dump_json(obj: Any, indent: int = 2) -> None:
+    """Print :func:`strict_json` of ``obj`` on stdout with a final newline (the CLI's ``--json``).
+
+    Parameters
+    ----------
+    obj : object
+    indent : int
+    """
+    import sys
+
+    sys.stdout.write(strict_json(obj, indent=indent) + "\n")
+
+
+__all__ = ["dump_json", "plain_json", "strict_json"]

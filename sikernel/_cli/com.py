@@ -72,8 +72,8 @@ MAX_TX_GRID = 1_000_000
 
 
 def _run(args: argparse.Namespace) -> int:
+    from .._json import dump_json
     from ..eye.com import com
-    from .overrides import dump_json
 
     if args.config is not None and args.preset is not None:
         from ..errors import SIKernelError

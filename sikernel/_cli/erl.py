@@ -32,8 +32,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _run(args: argparse.Namespace) -> int:
     import dataclasses
 
+    from .._json import dump_json
     from ..eye.erl import erl, get_erl_settings
-    from .overrides import ERL_FIXED, ERL_LIMITS, dump_json, parse_set
+    from .overrides import ERL_FIXED, ERL_LIMITS, parse_set
 
     base, _ = get_erl_settings(args.config)
     overrides = parse_set(args.set, {f.name: getattr(base, f.name) for f in dataclasses.fields(base)},

@@ -190,7 +190,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.png:
         _png(args.png, un, eqr, f"{args.thru} @ {args.baud / 1e9:g} GBd {args.modulation}")
     if args.json:   # strict JSON: the closure of a closed eye (inf dB) is null
-        from .overrides import dump_json
+        from .._json import dump_json
 
         dump_json(out)
         return 0

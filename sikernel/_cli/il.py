@@ -134,7 +134,7 @@ def _check_at(texts: list[str], at_hz: list[float], bare: list[bool], f_hz: obje
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ..channel.metrics import fom_ild, il_at_nyquist
+    from ..channel.metrics import il_at_nyquist
     from ..channel.touchstone import read_touchstone
     from ..errors import SIKernelError
 
@@ -158,12 +158,12 @@ def _run(args: argparse.Namespace) -> int:
            "f_hz": [float(x) for x in at], "il_db": [float(x) for x in il], "warnings": msgs}
     if args.baud is not None:
         nyq = il_at_nyquist(ch, args.baud)
-        fom = _fom_ild(fom_ild, ch, args)
+        fom = _fom_ild(ch, args)
         out.update({"baud": nyq.baud, "f_nyquist_hz": nyq.f_nyquist_hz, "il_nyquist_db": nyq.il_db,
                     "fitted_il_nyquist_db": float(fom.fit.at(nyq.f_nyquist_hz)),
                     "fom_ild_db": fom.fom_db})
     if args.json:   # strict JSON: the loss of a channel that transmits nothing (inf dB) is null
-        from .overrides import dump_json
+        from .._json import dump_json
 
         dump_json(out)
         return 0
@@ -177,11 +177,12 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _fom_ild(fom_ild: object, ch: object, args: argparse.Namespace) -> object:
+def _fom_ild(ch: object, args: argparse.Namespace) -> object:
     """FOM_ILD for ``--baud``; a channel that transmits nothing is refused in the CLI's words
     (the library's message suggests a Python argument the command does not have)."""
     import numpy as np
 
+    from ..channel.metrics import fom_ild
     from ..errors import SIKernelError
 
     why = (f"--baud {args.baud:g}: FOM_ILD fits the insertion loss weighted by |SDD21|, and "
@@ -190,7 +191,7 @@ def _fom_ild(fom_ild: object, ch: object, args: argparse.Namespace) -> object:
     if not np.any(np.abs(ch.s21) > 0):   # type: ignore[attr-defined]
         raise SIKernelError(why + " at every frequency (the channel transmits nothing)" + fix)
     try:
-        return fom_ild(ch, args.baud)   # type: ignore[operator]
+        return fom_ild(ch, args.baud)   # type: ignore[arg-type]
     except SIKernelError as exc:
         if "|SDD21| is zero" not in str(exc):
             raise

@@ -1,6 +1,5 @@
 """``--set NAME=VALUE`` configuration overrides of the ``sikernel com`` and ``sikernel erl``
-commands (one parser, one set of error messages, the ranges of the size-like fields), and the
-printing of the ``com``, ``erl``, ``eye`` and ``il`` commands' strict JSON (:func:`dump_json`)."""
+commands (one parser, one set of error messages, the ranges of the size-like fields)."""
 
 from __future__ import annotations
 
@@ -167,15 +166,6 @@ def _checked(item: str, k: str, val: Any, ref: Any) -> Any:
         raise SIKernelError(f"--set {item!r}: {k} takes a name (the configuration has {ref!r}), "
                             f"e.g. --set {k}={ref}")
     return val
-
-
-def dump_json(obj: Any) -> None:
-    """Print :func:`sikernel._json.strict_json` of ``obj`` on stdout, with a final newline."""
-    import sys
-
-    from .._json import strict_json
-
-    sys.stdout.write(strict_json(obj) + "\n")
 
 
 def _numeric(ref: Any) -> bool:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 import time
 
 
@@ -93,14 +91,14 @@ def _crosstalk_arg(text: str) -> object:
 def _run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from .._json import dump_json
     from .._validate import output_folder
-    from ..study import RATES_GBPS, run_study, write_figures, write_hdf5
+    from ..errors import SIKernelError
+    from ..study import OUTPUT_PATTERNS, RATES_GBPS, run_study, write_figures, write_hdf5
     from ..system.architectures import ARCH_NAMES
     from ..system.channels import paths_with_lengths
 
     out_dir = output_folder("--out", args.out)  # checked before the work, not after it
-    from ..errors import SIKernelError
-    from ..study import OUTPUT_PATTERNS
 
     for pattern in OUTPUT_PATTERNS:   # a file the study writes must not be a folder there
         for taken in sorted(out_dir.glob(pattern)):
@@ -133,8 +131,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.json:
         obj = res.to_json()
         obj["files"] = [str(h5), *map(str, figs)]
-        json.dump(obj, sys.stdout, indent=1, default=str)
-        print()
+        dump_json(obj, indent=1)
     else:
         print(res.table())
         print(f"\nwrote {h5}" + "".join(f", {f}" for f in figs))

@@ -177,10 +177,12 @@ def study_energy(result: StudyResult, *, rate_gbps: float | None = None,
     rates = [float(r) for r in res.inputs["rates_gbps"]]
     rate = rates[0] if rate_gbps is None else float(rate_gbps)
     if rate not in rates:   # a nominal lane rate (100, 200) names the line rate the study ran
-        from ..system.standards import GENERATIONS
+        from ..system.standards import generation
 
-        rate = next((g.lane_line_gbps for g in GENERATIONS.values()
-                     if rate == g.lane_gbps and g.lane_line_gbps in rates), rate)
+        try:
+            rate = generation(rate).lane_line_gbps
+        except SIKernelError:
+            pass
     if rate not in rates:
         raise SIKernelError(f"rate_gbps={rate_gbps!r} is not in the study; it has {rates}")
     prefix = f"{rate:g}G_"

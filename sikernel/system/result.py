@@ -81,12 +81,12 @@ class StudyResult:
         """The port entry of ``architecture`` at lane rate ``lane_gbps``: nominal (100, 200) or
         the line rate the study was run with (106.25, 212.5)."""
         from ..errors import SIKernelError
-        from .standards import GENERATIONS
+        from .standards import generation
 
-        want = float(lane_gbps)
-        for g in GENERATIONS.values():   # a line rate names its nominal rate
-            if want == g.lane_line_gbps:
-                want = g.lane_gbps
+        try:   # a line rate names its generation's nominal rate
+            want = generation(lane_gbps).lane_gbps
+        except SIKernelError:
+            want = float(lane_gbps)
         for p in self.ports:
             if p["architecture"] == architecture and float(p["lane_gbps"]) == want:
                 return p
