@@ -20,8 +20,13 @@ class LinkNotClosingError(SIKernelError):
     catch that keep working; catch this one to tell the model's reach limit from bad input."""
 
 
+class NoTransmissionError(SIKernelError):
+    """A channel whose |SDD21| is zero where a computation needs it (a dead channel or a wrong
+    port map).  A :class:`SIKernelError`; catch this one to word the refusal for the caller."""
+
+
 class SIKernelWarning(UserWarning):
     """Data that can be used but looks wrong (non-passive, swapped port map, non-causal)."""
 
 
-__all__ = ["LinkNotClosingError", "SIKernelError", "SIKernelWarning"]
+__all__ = ["LinkNotClosingError", "NoTransmissionError", "SIKernelError", "SIKernelWarning"]

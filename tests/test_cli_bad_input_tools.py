@@ -203,3 +203,22 @@ def test_il_baud_on_a_dead_channel_names_no_python_argument(zeros_s4p, capsys):
     line = one_error_line(capsys.readouterr().err, "sikernel il: error:", "--baud",
                            "transmits nothing", "--pairs")
     assert "weighting" not in line
+
+
+def test_il_baud_on_a_channel_dead_in_the_fit_band_names_no_python_argument(tmp_path, capsys):
+    """|SDD21| non-zero only below FOM_ILD's band: refused in the CLI's words (the library raises
+    NoTransmissionError; the CLI no longer matches its message text)."""
+    p = tmp_path / "lowpass.s4p"
+    f = np.arange(601) * 100e6
+    rows = ["# Hz S RI R 50"]
+    for fi in f:
+        v = ["0 0"] * 16
+        if fi <= 1e6:   # S21 = S12 = S43 = S34 = 0.9 at DC only (single-ended 1-2, 3-4 thrus)
+            for k in (4, 1, 14, 11):
+                v[k] = "0.9 0"
+        rows.append(f"{fi:.10g} " + " ".join(v))
+    p.write_text("\n".join(rows) + "\n")
+    assert main(["il", str(p), "--baud", "53.125e9"]) == 2
+    line = one_error_line(capsys.readouterr().err, "sikernel il: error:", "--baud",
+                          "across the fit band", "--pairs")
+    assert "weighting" not in line

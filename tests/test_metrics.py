@@ -201,3 +201,18 @@ def test_return_loss_empty_band(dpo12):
 def test_fit_at_negative_frequency(dpo12):
     with pytest.raises(SIKernelError, match="f_hz"):
         fitted_il(dpo12).at(-1.0)
+
+
+def test_com_weighting_on_a_band_without_transmission_raises_its_own_type():
+    """|SDD21| = 0 in the fit band under COM weighting: NoTransmissionError (a SIKernelError), so a
+    caller (the il CLI) tells it from other bad input by type, not by the message's words."""
+    from sikernel.errors import NoTransmissionError
+
+    f = np.arange(0, 601) * 1e8
+    s = np.zeros((f.size, 2, 2), complex)
+    s[f < 1e9, 1, 0] = s[f < 1e9, 0, 1] = 0.9   # transmits only below 1 GHz
+    ch = Channel(f, s, 100.0)
+    with pytest.raises(NoTransmissionError, match="zero across the fit band"):
+        fitted_il(ch, 2e9, FB)
+    assert issubclass(NoTransmissionError, SIKernelError)
+    fitted_il(ch, 2e9, FB, weighting="uniform")   # the fix the message names works

@@ -183,7 +183,7 @@ def _fom_ild(ch: object, args: argparse.Namespace) -> object:
     import numpy as np
 
     from ..channel.metrics import fom_ild
-    from ..errors import SIKernelError
+    from ..errors import NoTransmissionError, SIKernelError
 
     why = (f"--baud {args.baud:g}: FOM_ILD fits the insertion loss weighted by |SDD21|, and "
            f"|SDD21| of {args.file} is zero")
@@ -192,7 +192,5 @@ def _fom_ild(ch: object, args: argparse.Namespace) -> object:
         raise SIKernelError(why + " at every frequency (the channel transmits nothing)" + fix)
     try:
         return fom_ild(ch, args.baud)   # type: ignore[arg-type]
-    except SIKernelError as exc:
-        if "|SDD21| is zero" not in str(exc):
-            raise
+    except NoTransmissionError:
         raise SIKernelError(why + " across the fit band" + fix) from None

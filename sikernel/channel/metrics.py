@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 
 from .. import _validate
-from ..errors import SIKernelError
+from ..errors import NoTransmissionError, SIKernelError
 from .core import Channel
 
 #: lowest fit frequency of the 802.3ck COM sheets (f_min = 0.05 GHz)
@@ -198,6 +198,8 @@ def fitted_il(channel: Channel, f_min_hz: float = F_MIN_DEFAULT_HZ, f_max_hz: fl
     ------
     SIKernelError
         Band empty or beyond the grid, fewer than 4 points, unknown weighting.
+    NoTransmissionError
+        ``weighting="com"`` and |SDD21| zero across the band (a :class:`SIKernelError`).
     """
     ch = _channel("channel", channel)
     w_name = _validate.one_of("weighting", weighting, _WEIGHTINGS)
@@ -214,7 +216,8 @@ def fitted_il(channel: Channel, f_min_hz: float = F_MIN_DEFAULT_HZ, f_max_hz: fl
     if w_name == "com":
         w = np.abs(ch.s21[sel])
         if not np.any(w > 0):
-            raise SIKernelError("fitted_il: |SDD21| is zero across the fit band; use weighting='uniform'")
+            raise NoTransmissionError("fitted_il: |SDD21| is zero across the fit band; "
+                                          "use weighting='uniform'")
     else:
         w = np.ones_like(x)
     c, *_ = np.linalg.lstsq(basis * w[:, None], il * w, rcond=None)
