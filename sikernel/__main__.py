@@ -1,5 +1,5 @@
 """``python -m sikernel ...``: the same command line as the ``sikernel`` script."""
 
-from .cli import main
+from .cli import entry
 
-raise SystemExit(main())
+entry()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import signal
 import sys
 import warnings
 
@@ -70,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
             raise
         hint = "; rerun with --resume to continue it" if args.command == "sweep" else ""
         print(f"sikernel {args.command}: interrupted{hint}", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except (SIKernelError, OSError, ValueError) as exc:
         if debug:
             raise
@@ -82,6 +83,32 @@ def main(argv: list[str] | None = None) -> int:
         print(f"sikernel {args.command}: internal error: {type(exc).__name__}: {_one_line(exc)} "
               "(rerun with SIKERNEL_DEBUG=1 for the traceback, and please report it)", file=sys.stderr)
         return 1
+
+
+#: exit status of an interrupted command (128 + SIGINT, the shell convention)
+EXIT_INTERRUPTED = 130
+
+
+def entry() -> None:
+    """The ``sikernel`` console script and ``python -m sikernel``: :func:`main`, then exit.
+
+    The first interrupt (Ctrl-C) stops the command as before (``interrupted``, status 130);
+    later ones are ignored while the process winds down (unwinding, worker threads finishing
+    their task, interpreter shutdown), where a second Ctrl-C printed a traceback from the
+    thread join instead of the one line.  :func:`main` itself leaves the signal handlers alone,
+    so in-process callers keep their own.
+    """
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, _interrupt_once)
+    raise SystemExit(main())
+
+
+def _interrupt_once(signum: int, frame: object) -> None:
+    """SIGINT handler of :func:`entry`: ignore every later SIGINT, then interrupt as Python does."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise KeyboardInterrupt
 
 
 def _one_line(exc: BaseException) -> str:

@@ -314,3 +314,38 @@ def test_many_different_warnings_are_capped(monkeypatch, capsys):
 def test_il_baud_in_gbd_refused(capsys):
     assert main(["il", "x.s4p", "--baud", "53.125"]) == 2
     one_error_line(capsys.readouterr().err, "did you mean 53.125 GBd (--baud 53.125e9)?")
+
+
+# --------------------------------------------------------------------------- a second Ctrl-C
+def test_second_interrupt_while_winding_down_prints_no_traceback(tmp_path):
+    """Two SIGINTs in quick succession to a running ``python -m sikernel study``: one line
+    ``interrupted``, status 130, no traceback (the second one landed in the thread join at
+    shutdown), and no half-written study file.  The signals are sent once the progress bar shows,
+    so the console entry's handler is in place; no timing is asserted."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    if os.name != "posix":
+        pytest.skip("POSIX signals")
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env.pop("SIKERNEL_DEBUG", None)
+    proc = subprocess.Popen([sys.executable, "-m", "sikernel", "study", "--out", str(tmp_path)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    seen = b""
+    deadline = time.monotonic() + 600
+    while b"port" not in seen and proc.poll() is None and time.monotonic() < deadline:
+        seen += os.read(proc.stderr.fileno(), 256)
+    if proc.poll() is not None:
+        pytest.fail(f"the study ended before it could be interrupted: {seen[-500:]!r}")
+    proc.send_signal(signal.SIGINT)
+    time.sleep(0.02)
+    proc.send_signal(signal.SIGINT)
+    _, rest = proc.communicate(timeout=600)
+    err = (seen + rest).decode(errors="replace")
+    assert proc.returncode == 130, err[-2000:]
+    assert "Traceback" not in err, err[-2000:]
+    assert err.replace("\r", "\n").strip().splitlines()[-1] == "sikernel study: interrupted"
+    assert not list(tmp_path.glob("*.h5")) and not list(tmp_path.glob("*.tmp*"))

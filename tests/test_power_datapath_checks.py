@@ -64,8 +64,9 @@ def test_without_dsp_datapath_is_the_analog_scope(without_datapath):
 
 def test_analog_part_reaches_the_published_totals(without_datapath):
     """Regression guard of the docs' diagnostic (model output against published titles): the model's
-    analog part alone reaches the published total of the two 212.5G DSP rows, Mostafa's and Gambhir's (Pfaff's transceiver and
-    Chong's receiver are priced analog since g_DC2); the docs table is the generator's output."""
+    analog part alone reaches the published total of the two 212.5G DSP rows, Mostafa's and
+    Gambhir's (Pfaff's transceiver and Chong's receiver are priced analog since g_DC2); the docs
+    table is the generator's output."""
 
     for r in without_datapath:
         above = r["without_datapath_pj_per_bit"] >= r["published_pj_per_bit"]
