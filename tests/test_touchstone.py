@@ -73,6 +73,44 @@ def test_swapped_port_map_warns(name):
     assert ch.il_db(1e9) > 20.0  # the wrong map transmits almost nothing at 1 GHz
 
 
+@pytest.mark.parametrize("name", sorted(README_TABLE))
+@pytest.mark.parametrize("pairs", [((1, 3), (4, 2)), ((3, 1), (2, 4))])
+def test_inverted_lane_warns(name, pairs):
+    """P and N of one end swapped: the lane is inverted (SDD21 starts at 180 degrees); the
+    warning names the map that fixes it, and that map reads without a warning.  Swapping both
+    ends is a double inversion, a correct lane."""
+    with pytest.warns(SIKernelWarning, match="lane is inverted") as rec:
+        ch = read_touchstone(channel_path(name), pairs=pairs)
+    assert ch.sdd[0, 1, 0].real < 0   # the first point (0 or 10 MHz) of an inverted thru
+    fixed = (pairs[0], (pairs[1][1], pairs[1][0]))
+    assert f"pairs={fixed}" in str(rec[0].message)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SIKernelWarning)
+        read_touchstone(channel_path(name), pairs=fixed)
+        read_touchstone(channel_path(name), pairs=((3, 1), (4, 2)))
+
+
+def test_inverted_lane_without_a_dc_point():
+    """The phase at DC extrapolated from the lowest 2 % of the band (no 0 Hz point in the data),
+    the path the C2C file takes: 0 for the thru, pi for the inverted one, within 0.15 rad."""
+    from sikernel.channel.touchstone import _dc_phase_rad
+
+    ch = read_touchstone(channel_path("DPO_12in_Meg7_THRU.s4p"))
+    f, s21 = ch.f[1:], ch.sdd[1:, 1, 0]
+    assert abs(_dc_phase_rad(f, s21)) < 0.15
+    assert abs(abs(_dc_phase_rad(f, -s21)) - np.pi) < 0.15
+    # a grid too coarse for an unambiguous unwrap gives no verdict, and no warning
+    assert _dc_phase_rad(f[::400], s21[::400]) is None
+
+
+@pytest.mark.parametrize("pairs", [((1, 3), (2, 4)), ((1, 3), (4, 2))])
+def test_crosstalk_file_polarity_does_not_warn(pairs):
+    """A crosstalk file's sign is arbitrary: neither polarity warns."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SIKernelWarning)
+        read_touchstone(channel_path("CA_19p75dB_fext1.s4p"), pairs=pairs)
+
+
 def test_crosstalk_file_does_not_warn():
     with warnings.catch_warnings():
         warnings.simplefilter("error", SIKernelWarning)

@@ -50,6 +50,10 @@ PORT_MAP_WARN_DB = 10.0
 LOW_BAND_FRACTION = 0.02
 #: ... and only trusts the swapped map when it looks like a thru there (loss below this)
 THRU_LOW_BAND_MAX_IL_DB = 6.0
+#: a thru's SDD21 phase extrapolated to DC (rad) beyond which the lane looks inverted (P and N of
+#: one end swapped): a thru starts at 0 (the P802.3ck thrus: -0.03 ... -0.13 rad), an inverted one
+#: at pi (3.02 ... 3.11 rad)
+INVERTED_PHASE_RAD = np.pi / 2
 #: passivity tolerance on the largest singular value of S (measurement-noise level,
 #: about 0.01 dB: the public P802.3ck thru files reach 1.0005 near DC)
 PASSIVITY_TOL = 1e-3
@@ -321,6 +325,23 @@ def _low_band_il_db(f: np.ndarray, sdd21: np.ndarray) -> float:
     return float(il_db[k] if il_db.size % 2 else (il_db[k - 1] + il_db[k]) / 2.0)
 
 
+def _dc_phase_rad(f: np.ndarray, sdd21: np.ndarray) -> float | None:
+    """SDD21's phase at DC (rad, in (-pi, pi]): the data's own DC point when the grid starts at 0,
+    else a straight line through the unwrapped phase over the lowest 2 % of the band, extrapolated
+    to 0 Hz (a line's delay term vanishes there).  None when the grid is too coarse for the unwrap
+    to be unambiguous (a step of more than pi/2 between neighbouring points)."""
+    if f[0] == 0.0:
+        return float(np.angle(sdd21[0]))
+    band = f <= LOW_BAND_FRACTION * f[-1]
+    if band.sum() < 3:
+        band = np.arange(f.size) < 3
+    ph = np.unwrap(np.angle(sdd21[band]))
+    if np.any(np.abs(np.diff(ph)) > np.pi / 2):
+        return None
+    _delay_term, intercept = np.polyfit(f[band], ph, 1)
+    return float(np.angle(np.exp(1j * intercept)))
+
+
 def _check_passivity(f: np.ndarray, s: np.ndarray, tol: float, label: str) -> float | None:
     """Warn when the largest singular value of S exceeds ``1 + tol``, naming the worst frequency.
 
@@ -369,7 +390,9 @@ def read_touchstone(path_or_network: Any, pairs: Any = DEFAULT_PAIRS, *,
         thru files) and almost nothing with the wrong one (21-31 dB), whereas at
         mid-band (30 GHz) a long channel such as ``Tp0_Tp5_28p5db`` loses 31 dB
         with the right map and only 16 dB with the wrong one.  Crosstalk files
-        (both maps lossy at low frequency) do not trigger it.
+        (both maps lossy at low frequency) do not trigger it.  It also warns when a thru-like map
+        has its SDD21 phase near 180 degrees at DC (``INVERTED_PHASE_RAD``): the P and N of one
+        end are swapped and the lane is inverted (:func:`_dc_phase_rad`).
     passivity_tol : float
         Warn when the largest singular value of the single-ended S exceeds
         ``1 + passivity_tol`` at any frequency (the warning names the worst one).
@@ -430,6 +453,15 @@ def read_touchstone(path_or_network: Any, pairs: Any = DEFAULT_PAIRS, *,
                           f"but pairs={alt} gives {il_alt:.1f} dB (more than {PORT_MAP_WARN_DB:g} dB "
                           "less, like a thru): the port map looks swapped; check which ports form "
                           "each differential pair", SIKernelWarning, stacklevel=2)
+        elif il < THRU_LOW_BAND_MAX_IL_DB:
+            phase = _dc_phase_rad(f, sdd[:, 1, 0])
+            if phase is not None and abs(phase) > INVERTED_PHASE_RAD:
+                fixed = (pm[0], (pm[1][1], pm[1][0]))
+                warnings.warn(f"{source}: with pairs={pm} SDD21 starts at {np.degrees(phase):.0f} "
+                              "degrees towards DC, where a thru starts near 0: the P and N of one "
+                              "end look swapped, so the lane is inverted and COM, the eye and the "
+                              f"energy see an inverted pulse; swap the ports of one pair (e.g. "
+                              f"pairs={fixed})", SIKernelWarning, stacklevel=2)
     meta = {"source": source, "parser": parser, "pairs": [list(pm[0]), list(pm[1])],
             "z0_single_ended_ohm": z_se, "passive": sigma is None, "passivity_tol": tol}
     if sigma is not None:
