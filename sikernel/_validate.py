@@ -77,18 +77,29 @@ def frequency_grid(f: object, *, name: str = "f", uniform: bool = False,
     if not np.all(np.isfinite(arr)):
         raise SIKernelError(f"{name} contains non-finite frequencies; expected finite values in Hz")
     if arr[0] < 0 or (not allow_dc and arr[0] == 0):
-        raise SIKernelError(f"{name} starts at {arr[0]!r} Hz; expected frequencies "
+        raise SIKernelError(f"{name} starts at {arr[0]:g} Hz; expected frequencies "
                             f"{'>=' if allow_dc else '>'} 0 Hz")
     if arr.size > 1:
         d = np.diff(arr)
         if np.any(d <= 0):
             i = int(np.argmax(d <= 0))
-            raise SIKernelError(f"{name} is not strictly increasing at index {i + 1} "
-                                f"({arr[i]!r} Hz then {arr[i + 1]!r} Hz)")
-        if uniform and np.max(np.abs(d - d[0])) > 1e-6 * d[0]:
+            raise SIKernelError(f"{name} is not strictly increasing at point {i + 1} of {arr.size} "
+                                f"(0-based; {arr[i]:.10g} Hz then {arr[i + 1]:.10g} Hz): a repeated "
+                                "or out-of-order frequency")
+        if uniform and not is_uniform(arr):
             raise SIKernelError(f"{name} is not uniformly spaced (steps from {d.min():g} to {d.max():g} Hz); "
-                                "a uniform grid is required here")
+                                "a uniform grid is required here: resample it first, e.g. a Channel "
+                                "with sikernel.channel.lumped.on_grid(channel, np.arange(f0, f1, df))")
     return arr
+
+
+def is_uniform(f: np.ndarray) -> bool:
+    """Whether an increasing grid's steps are constant to 1e-6 relative (the rule of
+    ``frequency_grid(..., uniform=True)``)."""
+    if f.size < 3:
+        return True
+    d = np.diff(f)
+    return bool(np.max(np.abs(d - d[0])) <= 1e-6 * d[0])
 
 
 def one_of(name: str, value: object, known: Iterable[str]) -> str:

@@ -498,6 +498,22 @@ class PulseResponse(TimeResponse):
         return self.v[i0 % m:: m].copy(), i0 // m
 
 
+def _on_uniform_grid(ch: Any) -> Any:
+    """A Channel with non-uniform frequency steps (a missing or extra point in a measured file)
+    on a uniform grid of its median step from its first frequency, linearly interpolated
+    (:func:`sikernel.channel.lumped.on_grid`), with a warning, as COM resamples such data."""
+    from .channel.lumped import on_grid
+
+    d = np.diff(ch.f)
+    step = float(np.median(d))
+    n = int(np.floor((ch.f[-1] - ch.f[0]) / step * (1.0 + 1e-12))) + 1
+    grid = ch.f[0] + step * np.arange(n)
+    warnings.warn(f"{ch.name or 'channel'} has non-uniform frequency steps ({d.min():g} .. "
+                  f"{d.max():g} Hz); it is resampled onto a uniform {step:g} Hz grid by linear "
+                  "interpolation (sikernel.channel.lumped.on_grid)", SIKernelWarning, stacklevel=5)
+    return on_grid(ch, grid)
+
+
 def _channel_h(channel_or_h: Any, f_hz: ArrayLike | None,
                termination_ohm: float | None) -> tuple[np.ndarray, np.ndarray, str]:
     """(f, H, label) on a grid starting at DC, from a Channel or (f, h) arrays."""
@@ -526,6 +542,8 @@ def _channel_h(channel_or_h: Any, f_hz: ArrayLike | None,
         s[:, 1, 0] = h
         s[:, 0, 1] = h
         ch = Channel(f, s, name="H")
+    if not _validate.is_uniform(ch.f):
+        ch = _on_uniform_grid(ch)
     if ch.f[0] != 0.0:
         from .channel.dc import extrapolate_dc
 
@@ -606,6 +624,12 @@ def _response(channel_or_h: Any, baud: float, samples_per_ui: int, modulation: s
     filt, meta = _extra_filters(f, fb, tx_rise_time_s, rx_f_r, ctle)
     code = _k.KIND_PULSE if kind == "pulse" else _k.KIND_IMPULSE
     t, v, grid = _transform(h * filt * amp, f, fb, m, code)
+    if f[-1] < fb * (1.0 - _GRID_RTOL):
+        warnings.warn(f"{label or 'channel'}: the data end at {f[-1]:g} Hz, below the signalling "
+                      f"rate {fb:g} Hz; above it the transfer function is taken as zero, a "
+                      "brick-wall edge that rings in the response (COM warns the same and "
+                      f"extrapolates); supply data to at least {fb:g} Hz", SIKernelWarning,
+                      stacklevel=3)
     if kind == "step":
         v = (np.cumsum(v) - 0.5 * v) * grid.dt_s   # trapezoid rule
         e_src = np.diff(v, prepend=0.0)

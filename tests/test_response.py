@@ -340,3 +340,59 @@ def test_bad_causality_mode_and_phase_raise(grid):
         pr.cursors(1, 1, phase="middle")
     with pytest.raises(SIKernelError, match="n_pre"):
         pr.cursors(-1, 1)
+
+
+# --------------------------------------------------------------------------- data quality at the edge
+#: a pulse from data with one frequency point missing, resampled by linear interpolation, against
+#: the pulse from the full file (V at 1 V amplitude; interpolation error of a 10 MHz step)
+ATOL_ONE_POINT_MISSING_V = 1e-3
+
+
+def _dpo4():
+    from sikernel.channel.touchstone import read_touchstone
+
+    return read_touchstone(channel_path("DPO_4in_Meg7_THRU.s4p"))
+
+
+def test_data_ending_below_the_signalling_rate_warn():
+    """A file cut at 30 GHz used at 53.125 GBd: the transform zero-pads above 30 GHz (a brick
+    wall that rings); warned as COM warns (review: the eye command said nothing)."""
+    from sikernel.channel.core import Channel
+
+    ch = _dpo4()
+    keep = ch.f <= 30e9
+    cut = Channel(ch.f[keep], ch.sdd[keep], ch.z0_ohm, "cut")
+    with pytest.warns(SIKernelWarning, match=r"cut: the data end at 3e\+10 Hz, below the signalling"):
+        pulse_response(cut, 53.125e9, 16)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SIKernelWarning)
+        pulse_response(ch, 53.125e9, 16)          # the full 0-60 GHz file at f_b = 53.125 GHz
+        pulse_response(cut, 26.5625e9, 16)        # 30 GHz >= f_b: no warning
+
+
+def test_one_missing_frequency_point_is_resampled_with_a_warning():
+    """A measured file with one point missing: the Channel is resampled onto its median step
+    (as COM does) with a warning naming the resampler; the pulse matches the full file's."""
+    from sikernel.channel.core import Channel
+
+    ch = _dpo4()
+    keep = np.ones(ch.f.size, bool)
+    keep[1000] = False
+    miss = Channel(ch.f[keep], ch.sdd[keep], ch.z0_ohm, "miss")
+    with pytest.warns(SIKernelWarning, match="resampled onto a uniform 1e\\+07 Hz grid.*on_grid"):
+        p_miss = pulse_response(miss, 53.125e9, 16)
+    p_full = pulse_response(ch, 53.125e9, 16)
+    n = min(p_miss.v.size, p_full.v.size)
+    assert p_miss.t_s[0] == pytest.approx(p_full.t_s[0])
+    np.testing.assert_allclose(p_miss.v[:n], p_full.v[:n], atol=ATOL_ONE_POINT_MISSING_V)
+    # an array transfer function is not resampled silently: the error names the remedy
+    with pytest.raises(SIKernelError, match="on_grid"):
+        pulse_response(miss.s21, 53.125e9, 16, f_hz=miss.f)
+
+
+def test_grid_errors_print_plain_numbers():
+    """A repeated frequency: the message gives plain numbers (it printed np.float64(...))."""
+    f = np.array([0.0, 1e9, 1e9, 2e9])
+    with pytest.raises(SIKernelError) as exc:
+        pulse_response(np.ones(4, complex), 1e9, 8, f_hz=f)
+    assert "np.float64" not in str(exc.value) and "1000000000 Hz then 1000000000 Hz" in str(exc.value)
