@@ -222,3 +222,12 @@ def test_il_baud_on_a_channel_dead_in_the_fit_band_names_no_python_argument(tmp_
     line = one_error_line(capsys.readouterr().err, "sikernel il: error:", "--baud",
                           "across the fit band", "--pairs")
     assert "weighting" not in line
+
+
+def test_com_set_rise_time_in_ns_names_the_field_not_the_channel(capsys):
+    """--set t_r_s=4e-9 (ns for ps) had failed on 'no valid sampling point ... the channel may be
+    disconnected'; it is refused on the field, naming the unit."""
+    p = channel_path("DPO_4in_Meg7_THRU.s4p")
+    assert main(["com", str(p), "--set", "t_r_s=4e-9"]) == 2
+    line = one_error_line(capsys.readouterr().err, "sikernel com: error:", "t_r_s", "1e-12")
+    assert "channel" not in line

@@ -92,3 +92,29 @@ def test_get_preset_is_public() -> None:
     import sikernel
 
     assert sikernel.get_preset("802.3ck-kr").name == "802.3ck-kr"
+
+
+# --------------------------------------------------------------------------- unit slips in overrides
+@pytest.mark.parametrize(("field", "value", "needle"), [
+    ("t_r_s", 4e-9, "ps must be multiplied by 1e-12"),          # ns typed for ps
+    ("t_r_s", 4.0, "ps must be multiplied by 1e-12"),
+    ("eta0_v2_per_hz", 8.2e-9, "V^2/GHz"),                     # the sheet's unit
+    ("a_v_v", 413.0, "mV must be divided by 1000"),
+    ("a_ne_v", 608.0, "mV must be divided by 1000"),
+    ("f_r_ratio", 0.75e9, "divided by baud_hz"),               # a frequency for a ratio
+    ("sigma_rj_ui", 0.2e-12 * 53.125e9 * 1e12, "UI"),          # ps typed (0.2 ps -> 10.6)
+    ("ctle_fz_hz", 21.25, "GHz must be multiplied by 1e9"),
+    ("r_lm", 95.0, "at most 1"),
+])
+def test_implausible_override_names_the_unit_slip(field, value, needle):
+    """A value outside its plausible range is refused before any computation, naming the field,
+    the range and the likely slip (review: t_r_s=4e-9 had blamed the channel; eta0 in V^2/GHz
+    gave COM -66 dB; a_v_v=413 gave a 21 V signal and a pass)."""
+    import re
+
+    from sikernel.eye.presets import PRESET_NAMES, get_preset
+
+    with pytest.raises(SIKernelError, match=rf"{field}=\S+ is outside .*{re.escape(needle)}"):
+        get_preset("802.3ck-kr", **{field: value})
+    for name in PRESET_NAMES:   # every shipped preset lies inside every range
+        get_preset(name)

@@ -70,3 +70,26 @@ def test_cli_eye_crosstalk_closes_the_eye(capsys):
     noisy = json.loads(capsys.readouterr().out)
     assert noisy["next"] == [str(nxt)] and noisy["fext"] == [str(fxt)]
     assert 0 < noisy["equalised"]["eye_height_min_v"] < quiet["equalised"]["eye_height_min_v"]
+
+
+@pytest.mark.parametrize(("argv", "needle"), [
+    (["--amplitude-v", "413"], "mV must be divided by 1000"),
+    (["--a-ne-v", "608"], "mV must be divided by 1000"),
+    (["--f-r", "0.75e9"], "fraction of the signalling rate"),
+    (["--dd-ui", "2"], "UI"),
+    (["--eta0-v2-ghz", "8.2"], "V^2/GHz"),
+])
+def test_cli_eye_unit_slips_refused_before_computing(capsys, argv, needle):
+    """The COM presets' plausible ranges guard the eye command's options (review: --amplitude-v 413
+    gave a 57 V eye, --f-r 0.75e9 an AFE at 4e19 Hz)."""
+    p = channel_path("DPO_4in_Meg7_THRU.s4p")
+    assert main(["eye", str(p), "--baud", "53.125e9", *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"sikernel eye: error: {argv[0]}=") and needle in err
+
+
+def test_cli_eye_noise_density_in_v2_per_hz_warns(capsys):
+    """8.2e-18 is the sheets' density in V^2/Hz typed into the V^2/GHz option: a warning."""
+    p = channel_path("DPO_4in_Meg7_THRU.s4p")
+    assert main(["eye", str(p), "--baud", "53.125e9", "--eta0-v2-ghz", "8.2e-18", "--json"]) == 0
+    assert "looks like a V^2/Hz value" in capsys.readouterr().err

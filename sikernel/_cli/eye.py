@@ -163,10 +163,17 @@ def _png(path: str, un: Any, eqr: Any, title: str) -> None:
     plt.close(fig)
 
 
+#: --eta0-v2-ghz above this is refused (the COM presets' 1e-14 V^2/Hz bound, in V^2/GHz) ...
+ETA0_V2_PER_GHZ_MAX = 1e-5
+#: ... and a positive value below this warns: it looks like a V^2/Hz value (1e-9 of the sheets')
+ETA0_V2_PER_GHZ_WARN = 1e-13
+
+
 def _check_args(args: argparse.Namespace) -> None:
     """Refuse bad options and unwritable outputs before any computation."""
     from .._validate import finite_scalar, output_file
     from ..errors import SIKernelError
+    from ..eye.presets import check_plausible
 
     if args.png:
         output_file("--png", args.png)
@@ -181,6 +188,23 @@ def _check_args(args: argparse.Namespace) -> None:
     for name in ("ffe_pre", "ffe_post", "dfe"):
         if getattr(args, name) < 0:
             raise SIKernelError(f"--{name.replace('_', '-')} {getattr(args, name)}: expected a count >= 0")
+    # the COM preset's plausible ranges (unit slips: mV for V, a frequency for a ratio, ps for UI)
+    for name, field in (("amplitude_v", "a_v_v"), ("a_ne_v", "a_ne_v"), ("a_fe_v", "a_fe_v"),
+                        ("rj_ui", "sigma_rj_ui"), ("dd_ui", "a_dd_ui"), ("f_r", "f_r_ratio")):
+        check_plausible(field, finite_scalar(f"--{name.replace('_', '-')}", getattr(args, name)),
+                        f"--{name.replace('_', '-')}")
+    eta0 = finite_scalar("--eta0-v2-ghz", args.eta0_v2_ghz, minimum=0.0)
+    if eta0 > ETA0_V2_PER_GHZ_MAX:
+        raise SIKernelError(f"--eta0-v2-ghz={eta0:g} is above {ETA0_V2_PER_GHZ_MAX:g}: the RX noise "
+                            "density in V^2/GHz, as the IEEE sheets write it (8.2e-9)")
+    if 0.0 < eta0 < ETA0_V2_PER_GHZ_WARN:
+        import warnings
+
+        from ..errors import SIKernelWarning
+
+        warnings.warn(f"--eta0-v2-ghz={eta0:g} is below {ETA0_V2_PER_GHZ_WARN:g} V^2/GHz (the IEEE "
+                      "sheets: 6e-9..2e-8 V^2/GHz): it looks like a V^2/Hz value; the option is in "
+                      "V^2/GHz (multiply a V^2/Hz value by 1e9)", SIKernelWarning, stacklevel=2)
 
 
 def _run(args: argparse.Namespace) -> int:

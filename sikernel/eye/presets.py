@@ -597,6 +597,58 @@ def _rows(name: str, value: Any) -> np.ndarray:
     return arr
 
 
+#: plausible ranges of the scalar preset fields: (lowest, highest, what the field holds and the
+#: likely unit slip).  Outside them the value is refused: each bound is an order of magnitude or
+#: more beyond any IEEE sheet (``ieee-com-config``: A_v 0.413-0.75 V, T_r 4-12 ps, eta_0
+#: 6e-18-2e-17 V^2/Hz, f_r 0.55-0.75 f_b, sigma_RJ 0.01 UI, A_DD 0.02 UI), so a legal design is
+#: never refused, and a value typed in the sheet's unit (mV, ps, V^2/GHz) or as a frequency is.
+_PLAUSIBLE: dict[str, tuple[float, float, str]] = {
+    "a_v_v": (0.0, 5.0, "the TX amplitude in V (IEEE sheets 0.413-0.75 V); a value in mV must be "
+              "divided by 1000"),
+    "a_fe_v": (0.0, 5.0, "the FEXT aggressor amplitude in V; a value in mV must be divided by 1000"),
+    "a_ne_v": (0.0, 5.0, "the NEXT aggressor amplitude in V; a value in mV must be divided by 1000"),
+    "t_r_s": (0.0, 1e-9, "the 20-80 % TX rise time in s (IEEE sheets 4e-12-1.2e-11 s); a value in "
+              "ps must be multiplied by 1e-12"),
+    "eta0_v2_per_hz": (0.0, 1e-14, "the RX noise density in V^2/Hz (IEEE sheets 6e-18-2e-17); the "
+                       "sheets write it in V^2/GHz (8.2e-9), which must be multiplied by 1e-9"),
+    "f_r_ratio": (0.0, 10.0, "the RX filter's -3 dB frequency as a fraction of the signalling rate "
+                  "(IEEE sheets 0.55-0.75); a frequency in Hz must be divided by baud_hz"),
+    "sigma_rj_ui": (0.0, 0.5, "the random jitter in UI rms (IEEE sheets 0.01); a value in ps must "
+                    "be divided by the UI in ps"),
+    "a_dd_ui": (0.0, 0.5, "the dual-Dirac jitter in UI (IEEE sheets 0.02); a value in ps must be "
+                "divided by the UI in ps"),
+    "r_lm": (0.0, 1.0, "the level-separation mismatch ratio, at most 1 (IEEE sheets 0.95)"),
+    "r0_ohm": (1.0, 1000.0, "the single-ended reference impedance in ohm (IEEE sheets 50)"),
+    "rd_ohm": (1.0, 1000.0, "the single-ended termination in ohm (IEEE sheets 50)"),
+    "ctle_fz_hz": (1e6, 1e13, "a CTLE zero in Hz; a value in GHz must be multiplied by 1e9"),
+    "ctle_fp1_hz": (1e6, 1e13, "a CTLE pole in Hz; a value in GHz must be multiplied by 1e9"),
+    "ctle_fp2_hz": (1e6, 1e13, "a CTLE pole in Hz; a value in GHz must be multiplied by 1e9"),
+}
+
+
+def check_plausible(field: str, value: float, label: str) -> None:
+    """Refuse ``value`` of the preset field ``field`` outside its plausible range
+    (:data:`_PLAUSIBLE`), naming it as ``label`` with the range and the likely unit slip.
+
+    Parameters
+    ----------
+    field : str
+        A key of :data:`_PLAUSIBLE` (a :class:`ComPreset` field).
+    value : float
+        The value in the field's unit.
+    label : str
+        How the caller names it (``"COM preset t_r_s"``, ``"--amplitude-v"``).
+
+    Raises
+    ------
+    SIKernelError
+        Outside the range.
+    """
+    lo, hi, what = _PLAUSIBLE[field]
+    if not lo <= value <= hi:
+        raise SIKernelError(f"{label}={value:g} is outside {lo:g}..{hi:g}: {what}")
+
+
 def validate_preset(p: ComPreset) -> None:
     """Raise :class:`SIKernelError` if a preset value is outside its domain.
 
@@ -615,6 +667,8 @@ def validate_preset(p: ComPreset) -> None:
         v = getattr(p, k)
         if not (np.isfinite(v) and v >= 0):
             raise SIKernelError(f"COM preset {k}={v!r}; expected a finite value >= 0")
+    for k in _PLAUSIBLE:
+        check_plausible(k, getattr(p, k), f"COM preset {k}")
     if not (0 < p.der0 < 0.5):
         raise SIKernelError(f"COM preset der0={p.der0!r}; expected 0 < DER0 < 0.5")
     if int(p.n_levels) != p.n_levels or p.n_levels < 2:
