@@ -65,6 +65,26 @@ def lengths_m(name: str, value: object) -> np.ndarray:
     return arr
 
 
+#: lowest symbol rate accepted (Bd): below it a GBd value was almost surely typed as Bd
+MIN_BAUD_BD = 1e6
+#: highest symbol rate accepted (Bd): 1 TBd, nine times the fastest wireline SerDes of the energy
+#: calibration (112 GBd); above it the value is not a wireline symbol rate
+MAX_BAUD_BD = 1e12
+
+
+def symbol_rate(name: str, value: object) -> float:
+    """A symbol rate in Bd: finite, within :data:`MIN_BAUD_BD` ... :data:`MAX_BAUD_BD`; below
+    the range the message suggests the GBd-typed-as-Bd slip."""
+    fb = positive(name, value)
+    if fb < MIN_BAUD_BD:
+        raise SIKernelError(f"{name}={value!r} Bd is below {MIN_BAUD_BD:g} Bd: the symbol rate is in "
+                            f"Bd (symbols/s), not GBd -- did you mean {fb:g}e9?")
+    if fb > MAX_BAUD_BD:
+        raise SIKernelError(f"{name}={value!r} Bd is above {MAX_BAUD_BD:g} Bd (1 TBd), not a wireline "
+                            "symbol rate: give the symbol rate in Bd, e.g. 53.125e9 for 53.125 GBd")
+    return fb
+
+
 def frequency_grid(f: object, *, name: str = "f", uniform: bool = False,
                    allow_dc: bool = True) -> np.ndarray:
     """Frequencies in Hz as a 1-D float64 array: non-empty, finite, >= 0, strictly increasing.

@@ -618,7 +618,7 @@ def _response(channel_or_h: Any, baud: float, samples_per_ui: int, modulation: s
     mode = _validate.one_of("causality", causality, ("warn", "raise", "ignore"))
     thr = _validate.positive("causality_threshold", causality_threshold)
     amp = _validate.positive("amplitude_v", amplitude_v)   # a symbol's amplitude, not a polarity
-    fb = _validate.positive("baud", baud)
+    fb = _validate.symbol_rate("baud", baud)
     m = _check_samples_per_ui(samples_per_ui)
     f, h, label = _channel_h(channel_or_h, f_hz, termination_ohm)
     filt, meta = _extra_filters(f, fb, tx_rise_time_s, rx_f_r, ctle)

@@ -105,3 +105,21 @@ def test_callable_must_return_channel():
 def test_channel_segment_passes_through():
     ch = lumped.shunt_c(100e-15, F)
     assert isinstance(Link([ch]).build(F), Channel)
+
+
+# --------------------------------------------------------------------------- unit slips
+def test_link_refuses_mm_lengths_and_ghz_grids():
+    """254 (mm typed as m) had built a 6000 dB channel, and a grid in GHz a channel on 0-60 Hz;
+    both are refused naming the slip.  check_units=False (the energy model's synthetic channels,
+    long lines at low rates, single-frequency grids) builds them."""
+    from sikernel.channel.parametric import HOST_BOARD_92_12 as line
+
+    f = np.linspace(0.0, 60e9, 61)
+    with pytest.raises(SIKernelError, match=r"254 m is above 20 m.*254 mm is 0\.254 m"):
+        Link([(line, 254.0)])
+    with pytest.raises(SIKernelError, match=r"ends at 60 Hz.*multiplied by 1e9"):
+        Link([(line, 0.254)]).build(f / 1e9)
+    assert Link([(line, 0.254)]).build(f).il_db(26.5625e9) == pytest.approx(
+        line.loss_db(26.5625e9, 0.254), rel=0.05)
+    long_ = Link([(line, 25.0)], check_units=False).build(np.linspace(0.0, 1e8, 11))
+    assert np.all(np.isfinite(long_.sdd))

@@ -20,6 +20,22 @@ from .package import PackageModel, get_package, package_channel
 from .parametric import ParametricLine
 from .twoport import cascade, renormalize
 
+#: a Link's frequency grid must reach at least this (Hz): below it the grid was given in GHz
+MIN_GRID_TOP_HZ = 1e6
+#: longest line segment accepted (m): ten times the longest 802.3 copper cable assembly (CR, 2 m
+#: class) and far beyond any board trace; above it the length was given in mm
+MAX_SEGMENT_LENGTH_M = 20.0
+
+
+def _segment_length_m(i: int, value: object, check_units: bool) -> float:
+    """A line segment's length in m; with ``check_units`` refused above
+    :data:`MAX_SEGMENT_LENGTH_M` (mm typed as m)."""
+    ln = _validate.non_negative(f"segments[{i}] length", value)
+    if check_units and ln > MAX_SEGMENT_LENGTH_M:
+        raise SIKernelError(f"segments[{i}] length {ln:g} m is above {MAX_SEGMENT_LENGTH_M:g} m: lengths "
+                            f"are in metres; {ln:g} mm is {ln * 1e-3:g} m")
+    return ln
+
 
 @dataclass(frozen=True)
 class Link:
@@ -42,6 +58,11 @@ class Link:
         Differential reference impedance of the result (default 100).
     name : str
         Label.
+    check_units : bool
+        Refuse the usual unit slips (default True): a line segment longer than
+        :data:`MAX_SEGMENT_LENGTH_M` (20 m: a length in mm) and a frequency grid that ends below
+        :data:`MIN_GRID_TOP_HZ` (1 MHz: a grid in GHz).  The energy model's synthetic channels,
+        which may reach such lengths at low rates and build single-frequency grids, pass False.
     """
 
     segments: Sequence[Any] = ()
@@ -51,6 +72,7 @@ class Link:
     z_p_rx_m: float | None = None
     z0_ohm: float = 100.0
     name: str = "link"
+    check_units: bool = True
     _parts: tuple = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -58,7 +80,7 @@ class Link:
         parts = []
         for i, seg in enumerate(self.segments):
             if isinstance(seg, tuple) and len(seg) == 2 and hasattr(seg[0], "section"):
-                parts.append(("line", seg[0], _validate.non_negative(f"segments[{i}] length", seg[1])))
+                parts.append(("line", seg[0], _segment_length_m(i, seg[1], self.check_units)))
             elif isinstance(seg, Channel):
                 parts.append(("channel", seg, None))
             elif isinstance(seg, (str, Path)) or type(seg).__name__ == "Network":
@@ -86,6 +108,10 @@ class Link:
     def parts(self, f: object) -> list[Channel]:
         """Every part as a Channel on grid ``f`` (Hz), TX package first."""
         fa = _validate.frequency_grid(f)
+        if self.check_units and fa[-1] < MIN_GRID_TOP_HZ:
+            raise SIKernelError(f"the frequency grid ends at {fa[-1]:g} Hz, below {MIN_GRID_TOP_HZ:g} Hz: "
+                                "frequencies are in Hz; a grid in GHz must be multiplied by 1e9 "
+                                f"(e.g. {fa[-1]:g} GHz = {fa[-1] * 1e9:g} Hz)")
         out: list[Channel] = []
         if self.tx_package is not None:
             out.append(package_channel(self.tx_package, self._zp(self.tx_package, self.z_p_tx_m, "tx"),

@@ -105,7 +105,7 @@ def il_at_nyquist(channel: Channel, baud: float) -> NyquistLoss:
         Non-positive baud, or a grid that does not reach ``baud / 2``.
     """
     ch = _channel("channel", channel)
-    fb = _validate.positive("baud", baud)
+    fb = _validate.symbol_rate("baud", baud)
     fn = 0.5 * fb
     if fn > ch.f[-1] or fn < ch.f[0]:
         raise SIKernelError(f"il_at_nyquist: baud={baud!r} has its Nyquist frequency at {fn:g} Hz, "
@@ -335,7 +335,7 @@ def fom_ild(channel: Channel, baud: float, f_min_hz: float = F_MIN_DEFAULT_HZ,
         :func:`fitted_il`.
     """
     ch = _channel("channel", channel)
-    fb = _validate.positive("baud", baud)
+    fb = _validate.symbol_rate("baud", baud)
     fv = _validate.positive("f_v", f_v)
     fr = _validate.positive("f_r", f_r)
     f_hi = min(fb, float(ch.f[-1])) if f_max_hz is None else f_max_hz

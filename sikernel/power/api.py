@@ -89,12 +89,10 @@ class EnergyBreakdown:
                 "si_path": self.si_path, "power_mw": self.power_mw}
 
 
-#: lowest symbol rate accepted (Bd): below it a GBd value was almost surely typed as Bd
-MIN_BAUD = 1e6
-#: highest symbol rate accepted (Bd): 1 TBd, nine times the fastest wireline SerDes of the calibration
-#: (112 GBd); above it the value is not a wireline symbol rate (and the SI chain would spend tens of
-#: seconds before finding that nothing closes)
-MAX_BAUD = 1e12
+#: lowest and highest symbol rate accepted (Bd): :data:`sikernel._validate.MIN_BAUD_BD` (below it
+#: a GBd value was almost surely typed as Bd) and ``MAX_BAUD_BD`` (1 TBd)
+MIN_BAUD = _validate.MIN_BAUD_BD
+MAX_BAUD = _validate.MAX_BAUD_BD
 #: raw BER above which a target is legal but dubious (SIKernelWarning): no wireline FEC in use corrects
 #: a raw BER this high (RS(544,514) needs <= 2.4e-4)
 DUBIOUS_BER = 1e-2
@@ -117,14 +115,7 @@ def check_baud(baud: object) -> float:
     SIKernelError
         Not a finite positive number, or below 1 MBd (the message suggests the GBd-as-Bd slip).
     """
-    fb = _validate.positive("baud", baud)
-    if fb < MIN_BAUD:
-        raise SIKernelError(f"baud={baud!r} Bd is below {MIN_BAUD:g} Bd: the symbol rate is in "
-                            f"Bd (symbols/s), not GBd -- did you mean {fb:g}e9?")
-    if fb > MAX_BAUD:
-        raise SIKernelError(f"baud={baud!r} Bd is above {MAX_BAUD:g} Bd (1 TBd), not a wireline symbol rate: "
-                            "give the symbol rate in Bd, e.g. 53.125e9 for 53.125 GBd")
-    return fb
+    return _validate.symbol_rate("baud", baud)
 
 
 def check_ber(target_ber: object) -> float:

@@ -164,7 +164,8 @@ def _il_db(z_p_m: float, line_m: float, baud: float, packages: bool) -> float:
         return float(-20.0 * np.log10(np.abs(line.section(line_m, fn).s21[0])))
     pkg = package_preset(baud)
     segs = [(line, line_m)] if line_m > 0 else []
-    ch = Link(segments=segs, tx_package=pkg, rx_package=pkg, z_p_tx_m=z_p_m, z_p_rx_m=z_p_m).build(fn)
+    ch = Link(segments=segs, tx_package=pkg, rx_package=pkg, z_p_tx_m=z_p_m, z_p_rx_m=z_p_m,
+              check_units=False).build(fn)
     return float(-20.0 * np.log10(np.abs(ch.s21[0])))
 
 
@@ -311,6 +312,7 @@ def synthetic_channel(loss_db: float, baud: float, kind: str = "host"):
     pkg = package_preset(baud)
     segs = [(line, ln)] if ln > 0 else []
     return Link(segments=segs, tx_package=pkg, rx_package=pkg, z_p_tx_m=z_p, z_p_rx_m=z_p,
+                check_units=False,
                 name=name).build(f)
 
 
