@@ -93,3 +93,22 @@ def test_eye_cli_warns_on_fext_given_as_thru(capsys):
     assert main(["eye", fext, "--baud", "53.125e9", "--json"]) == 0
     err = capsys.readouterr().err
     assert "sikernel eye: warning: THRU (CA_19p75dB_fext2.s4p) is given as the thru" in err
+
+
+def test_a_channel_that_transmits_nothing_is_not_called_crosstalk():
+    """All-zero data (6000 dB, floored) warned 'as a crosstalk file does'; it is said as what it
+    is: nothing transmitted (an empty or disconnected file, or unconnected ports)."""
+    import warnings as w
+
+    from sikernel.channel.core import Channel
+    from sikernel.channel.roles import check_role
+    from sikernel.errors import SIKernelWarning
+
+    f = np.arange(0, 601) * 1e8
+    dead = Channel(f, np.zeros((f.size, 2, 2), complex), 100.0, "dead")
+    with w.catch_warnings(record=True) as rec:
+        w.simplefilter("always")
+        check_role(dead, "thru", "THRU")
+        check_role(dead, "next", "NEXT")
+    msgs = [str(r.message) for r in rec if issubclass(r.category, SIKernelWarning)]
+    assert len(msgs) == 2 and all("transmits nothing" in m and "crosstalk" not in m for m in msgs)

@@ -219,9 +219,12 @@ def test_il_baud_on_a_channel_dead_in_the_fit_band_names_no_python_argument(tmp_
         rows.append(f"{fi:.10g} " + " ".join(v))
     p.write_text("\n".join(rows) + "\n")
     assert main(["il", str(p), "--baud", "53.125e9"]) == 2
-    line = one_error_line(capsys.readouterr().err, "sikernel il: error:", "--baud",
-                          "across the fit band", "--pairs")
-    assert "weighting" not in line
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    warn, line = err.strip().splitlines()   # the role check's warning, then the refusal
+    assert warn.startswith("sikernel il: warning:") and "transmits nothing" in warn
+    assert line.startswith("sikernel il: error:") and "--baud" in line
+    assert "across the fit band" in line and "--pairs" in line and "weighting" not in line
 
 
 def test_com_set_rise_time_in_ns_names_the_field_not_the_channel(capsys):
@@ -231,3 +234,20 @@ def test_com_set_rise_time_in_ns_names_the_field_not_the_channel(capsys):
     assert main(["com", str(p), "--set", "t_r_s=4e-9"]) == 2
     line = one_error_line(capsys.readouterr().err, "sikernel com: error:", "t_r_s", "1e-12")
     assert "channel" not in line
+
+
+@pytest.mark.parametrize("cmd", [["il", "--baud", "53.125e9"], ["erl"]])
+def test_il_and_erl_warn_on_a_crosstalk_file(capsys, cmd):
+    """A NEXT file given to il or erl printed 65 dB / an ERL 'pass' without a word; both warn as
+    com does (channel.roles.check_role), with advice that fits a one-channel command."""
+    p = channel_path("CA_19p75dB_next1.s4p")
+    assert main([cmd[0], str(p), *cmd[1:]]) == 0
+    err = capsys.readouterr().err
+    assert f"sikernel {cmd[0]}: warning:" in err and "as a crosstalk (NEXT/FEXT) file does" in err
+    assert "next/fext" not in err   # the com advice (aggressors to --next/--fext) does not apply
+
+
+def test_erl_200g_preset_name_points_to_a_sheet(capsys):
+    p = channel_path("DPO_4in_Meg7_THRU.s4p")
+    assert main(["erl", str(p), "--config", "802.3dj-kr"]) == 2
+    one_error_line(capsys.readouterr().err, "sikernel erl: error:", "802.3dj", ".xlsx")

@@ -49,6 +49,17 @@ def test_host_electrical_order(study):
         assert e["cpo"] < e["npo"] * (1 + REFLECTION_ALLOWANCE), (rate, e)
 
 
+def test_port_lookup_takes_any_case_and_either_rate(study):
+    """StudyResult.port: the architecture in any case (the CLI's --arch CPO works; port("CPO")
+    raised 'no port entry'), the lane rate nominal or line; an unknown name lists the known."""
+    from sikernel import SIKernelError
+
+    want = study.port("cpo", 200)
+    assert study.port("CPO", 200) is want and study.port("Cpo", 212.5) is want
+    with pytest.raises(SIKernelError, match=r"unknown architecture 'cpx'.*known"):
+        study.port("cpx", 200)
+
+
 def test_hdf5_round_trip(study, tmp_path):
     p = write_hdf5(study, tmp_path / "s.h5")
     back = read_hdf5(p)

@@ -135,6 +135,7 @@ def _check_at(texts: list[str], at_hz: list[float], bare: list[bool], f_hz: obje
 
 def _run(args: argparse.Namespace) -> int:
     from ..channel.metrics import il_at_nyquist
+    from ..channel.roles import check_role
     from ..channel.touchstone import read_touchstone
     from ..errors import SIKernelError
 
@@ -148,6 +149,10 @@ def _run(args: argparse.Namespace) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         ch = read_touchstone(args.file, pairs=pairs)
+        if args.baud is not None:
+            _refuse_dead_channel(ch, args)
+        check_role(ch, "thru", "the file", advice="its insertion loss is the crosstalk's coupling, "
+                   "not a thru's loss; check the file and the port map --pairs")
     if args.at:
         _check_at(args.at, at, [b for _, b in parsed], ch.f)
     msgs = [str(w.message) for w in caught]
@@ -177,20 +182,33 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _fom_ild(ch: object, args: argparse.Namespace) -> object:
-    """FOM_ILD for ``--baud``; a channel that transmits nothing is refused in the CLI's words
-    (the library's message suggests a Python argument the command does not have)."""
+def _why_fix(args: argparse.Namespace) -> tuple[str, str]:
+    """The two halves of the CLI's refusal of FOM_ILD on a channel that transmits nothing."""
+    return (f"--baud {args.baud:g}: FOM_ILD fits the insertion loss weighted by |SDD21|, and "
+            f"|SDD21| of {args.file} is zero",
+            "; check the file and the port map --pairs, or leave out --baud")
+
+
+def _refuse_dead_channel(ch: object, args: argparse.Namespace) -> None:
+    """With ``--baud``, a channel whose |SDD21| is zero at every frequency is refused in the
+    CLI's words before anything else is said about it."""
     import numpy as np
 
+    from ..errors import SIKernelError
+
+    if not np.any(np.abs(ch.s21) > 0):   # type: ignore[attr-defined]
+        why, fix = _why_fix(args)
+        raise SIKernelError(why + " at every frequency (the channel transmits nothing)" + fix)
+
+
+def _fom_ild(ch: object, args: argparse.Namespace) -> object:
+    """FOM_ILD for ``--baud``; a channel whose |SDD21| is zero across the fit band is refused in
+    the CLI's words (the library's message suggests a Python argument the command does not have)."""
     from ..channel.metrics import fom_ild
     from ..errors import NoTransmissionError, SIKernelError
 
-    why = (f"--baud {args.baud:g}: FOM_ILD fits the insertion loss weighted by |SDD21|, and "
-           f"|SDD21| of {args.file} is zero")
-    fix = "; check the file and the port map --pairs, or leave out --baud"
-    if not np.any(np.abs(ch.s21) > 0):   # type: ignore[attr-defined]
-        raise SIKernelError(why + " at every frequency (the channel transmits nothing)" + fix)
     try:
         return fom_ild(ch, args.baud)   # type: ignore[arg-type]
     except NoTransmissionError:
+        why, fix = _why_fix(args)
         raise SIKernelError(why + " across the fit band" + fix) from None

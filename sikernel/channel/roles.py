@@ -24,11 +24,16 @@ from .touchstone import THRU_LOW_BAND_MAX_IL_DB, _low_band_il_db
 #: 40 dB-at-Nyquist backplane has ≈ 3-5 dB over the lowest 1.2 GHz)
 CROSSTALK_LOW_BAND_MIN_IL_DB = 20.0
 
+#: low-band loss (dB) from which a channel counts as transmitting nothing (|SDD21| < 1e-15 there:
+#: an empty or disconnected file, or a port map on unconnected ports; the loss of an all-zero
+#: file is floored at 6000 dB), which no crosstalk file reaches (the P802.3ck ones: 64-132 dB)
+NO_TRANSMISSION_IL_DB = 300.0
+
 #: roles a channel can be given
 ROLES = ("thru", "next", "fext")
 
 
-def check_role(ch: Channel, role: str, label: str) -> float:
+def check_role(ch: Channel, role: str, label: str, advice: str | None = None) -> float:
     """Warn when ``ch`` does not look like its ``role``; return its low-band loss in dB.
 
     Parameters
@@ -39,6 +44,9 @@ def check_role(ch: Channel, role: str, label: str) -> float:
         What the caller uses it as.
     label : str
         How the caller names it in the warning (an argument name or file).
+    advice : str, optional
+        What to check, replacing the default (thru first, aggressors to next/fext), for callers
+        that take one channel (the il and erl commands).
 
     Returns
     -------
@@ -54,12 +62,17 @@ def check_role(ch: Channel, role: str, label: str) -> float:
     if role not in ROLES:
         raise SIKernelError(f"role={role!r}: a channel is used as one of {ROLES}")
     il_db = _low_band_il_db(ch.f, ch.sdd[:, 1, 0])
-    if role == "thru" and il_db > CROSSTALK_LOW_BAND_MIN_IL_DB:
+    if il_db >= NO_TRANSMISSION_IL_DB:
+        warnings.warn(f"{label} ({ch.name or 'unnamed channel'}) transmits nothing at the bottom of "
+                      f"its band (|SDD21| = 0 there): an empty or disconnected channel, or a port "
+                      "map on unconnected ports; check the file and the port map", SIKernelWarning,
+                      stacklevel=3)
+    elif role == "thru" and il_db > CROSSTALK_LOW_BAND_MIN_IL_DB:
         warnings.warn(f"{label} ({ch.name or 'unnamed channel'}) is given as the thru but loses "
                       f"{il_db:.0f} dB at the bottom of its band, as a crosstalk (NEXT/FEXT) file "
-                      f"does (a thru loses a few dB there); check that the thru comes first and "
-                      "the aggressors go to next/fext, and the port map", SIKernelWarning,
-                      stacklevel=3)
+                      "does (a thru loses a few dB there); " + (advice or "check that the thru "
+                      "comes first and the aggressors go to next/fext, and the port map"),
+                      SIKernelWarning, stacklevel=3)
     elif role != "thru" and il_db < THRU_LOW_BAND_MAX_IL_DB:
         warnings.warn(f"{label} ({ch.name or 'unnamed channel'}) is given as a {role.upper()} "
                       f"aggressor but loses only {il_db:.1f} dB at the bottom of its band, as a "
@@ -68,4 +81,4 @@ def check_role(ch: Channel, role: str, label: str) -> float:
     return il_db
 
 
-__all__ = ["CROSSTALK_LOW_BAND_MIN_IL_DB", "ROLES", "check_role"]
+__all__ = ["CROSSTALK_LOW_BAND_MIN_IL_DB", "NO_TRANSMISSION_IL_DB", "ROLES", "check_role"]

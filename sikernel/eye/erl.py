@@ -404,6 +404,12 @@ def get_erl_settings(config: Any, **overrides: Any) -> tuple[ErlSettings, dict[s
     elif isinstance(config, (str, Path)) and str(config).lower().endswith((".xlsx", ".xls")):
         s, prov = settings_from_sheet(config)
     elif isinstance(config, str):
+        if config.lower() not in ERL_PRESETS and config.lower().startswith(("802.3dj", "802.3df")):
+            raise SIKernelError(f"ERL preset {config!r}: the ERL presets are the 802.3ck sheets' "
+                                f"({', '.join(ERL_PRESETS)}); no 200G (802.3dj) ERL values are "
+                                "built in: pass an IEEE COM configuration sheet (.xlsx) with the "
+                                "ERL values, e.g. the exploratory 802.3df 200G KR sheet "
+                                "config_com_ieee8023_93a=df_200G_PAM4_RCos_CAKR_11_2022.xlsx")
         name = _validate.one_of("ERL preset", config, ERL_PRESETS)
         s = ErlSettings(**{**_ERL_COMMON, **ERL_PRESETS[name]}, source=name)
         prov = {"preset": name}
@@ -883,6 +889,10 @@ def erl(channel: Channel | str | Path, config: Any = "802.3ck-kr", **overrides: 
     else:
         raise SIKernelError(f"channel={channel!r}: expected a Channel, a Touchstone path or an skrf.Network")
     _check_grid(ch.f, ch.name, s)
+    from ..channel.roles import check_role
+
+    check_role(ch, "thru", "channel", advice="ERL is defined on a thru channel's two ends; check "
+               "the file and the port map (pairs)")
     tx = _port_erl(ch, 1, s)
     if s.tx_package is None:
         rx = _port_erl(ch, 2, s)

@@ -81,14 +81,16 @@ class StudyResult:
         """The port entry of ``architecture`` at lane rate ``lane_gbps``: nominal (100, 200) or
         the line rate the study was run with (106.25, 212.5)."""
         from ..errors import SIKernelError
+        from .architectures import get_architecture
         from .standards import generation
 
+        arch = get_architecture(architecture).name   # any case, as the CLI's --arch
         try:   # a line rate names its generation's nominal rate
             want = generation(lane_gbps).lane_gbps
         except SIKernelError:
             want = float(lane_gbps)
         for p in self.ports:
-            if p["architecture"] == architecture and float(p["lane_gbps"]) == want:
+            if p["architecture"] == arch and float(p["lane_gbps"]) == want:
                 return p
         have = sorted({(p["architecture"], p["lane_gbps"]) for p in self.ports})
         raise SIKernelError(f"no port entry for ({architecture!r}, {lane_gbps!r}); the study has {have}")
