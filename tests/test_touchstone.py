@@ -249,6 +249,17 @@ def test_wrong_port_count_file(tmp_path):
         read_touchstone(p)
 
 
+def test_four_port_data_named_s2p_says_rename(tmp_path):
+    """A 4-port copied to a .s2p name: the extension is what a Touchstone 1.0 reader takes as the
+    port count; the message says so and how to fix it (review finding 9)."""
+    import shutil
+
+    p = tmp_path / "copy.s2p"
+    shutil.copy(channel_path("DPO_4in_Meg7_THRU.s4p"), p)
+    with pytest.raises(SIKernelError, match=r"named as a 2-port file.*rename the file \.s4p"):
+        read_touchstone(p)
+
+
 def test_wrong_port_count_network():
     import skrf
 

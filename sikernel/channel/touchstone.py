@@ -423,8 +423,10 @@ def read_touchstone(path_or_network: Any, pairs: Any = DEFAULT_PAIRS, *,
             raise SIKernelError(f"Touchstone file {p!r} does not exist")
         n_name = _n_ports_from_name(p)
         if n_name is not None and n_name != 4:
-            raise SIKernelError(f"{p!r} is a {n_name}-port file; read_touchstone needs a "
-                                "single-ended 4-port (.s4p)")
+            raise SIKernelError(f"{p!r} is named as a {n_name}-port file (.s{n_name}p, which a "
+                                "Touchstone 1.0 reader takes as the port count); read_touchstone "
+                                "needs a single-ended 4-port (.s4p): if the data are a 4-port, "
+                                "rename the file .s4p")
         with open(p, "rb") as fh:
             head = fh.read(65536).decode("latin-1")
         if re.search(r"^\s*\[version\]", _COMMENT.sub("", head), re.IGNORECASE | re.MULTILINE):
