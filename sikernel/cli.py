@@ -70,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         if debug:
             raise
         hint = "; rerun with --resume to continue it" if args.command == "sweep" else ""
+        _end_progress_bar_line()
         print(f"sikernel {args.command}: interrupted{hint}", file=sys.stderr)
         return EXIT_INTERRUPTED
     except (SIKernelError, OSError, ValueError) as exc:
@@ -109,6 +110,24 @@ def _interrupt_once(signum: int, frame: object) -> None:
     """SIGINT handler of :func:`entry`: ignore every later SIGINT, then interrupt as Python does."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     raise KeyboardInterrupt
+
+
+def _end_progress_bar_line() -> None:
+    """After an interrupt, end the line of a tqdm bar that was left open, so that the one line
+    ``interrupted`` starts a line of its own.  A bar closes itself (and ends its line) when its
+    loop is left, but an interrupt that lands between its first draw and its loop leaves it
+    open, mid-line.  Such bars are marked done without a redraw and the line is ended here.
+    ``tqdm.tqdm._instances`` is the set of live bars tqdm keeps for its own positioning; absent
+    it, nothing is done."""
+    tqdm_module = sys.modules.get("tqdm")
+    if tqdm_module is None:
+        return
+    open_bars = [b for b in list(getattr(tqdm_module.tqdm, "_instances", ()))
+                 if not getattr(b, "disable", True)]
+    for bar in open_bars:
+        bar.disable = True   # abandoned: no redraw at exit
+    if open_bars:
+        sys.stderr.write("\n")
 
 
 def _one_line(exc: BaseException) -> str:
