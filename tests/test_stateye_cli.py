@@ -93,3 +93,20 @@ def test_cli_eye_noise_density_in_v2_per_hz_warns(capsys):
     p = channel_path("DPO_4in_Meg7_THRU.s4p")
     assert main(["eye", str(p), "--baud", "53.125e9", "--eta0-v2-ghz", "8.2e-18", "--json"]) == 0
     assert "looks like a V^2/Hz value" in capsys.readouterr().err
+
+
+def test_cli_eye_rx_ffe_taps_held_within_the_limit(capsys):
+    """The equalised eye's MMSE RX FFE, solved against the AFE-filtered thermal noise too: every
+    tap within --ffe-limit (0.7, the 802.3dj COM draft's) of the unit main tap.  Unconstrained
+    (--ffe-limit inf) the long Tp0-Tp5 channel's FFE puts a post tap beyond the main one (the
+    review's 1.38), the near null space of FFE post taps inside the DFE span."""
+    p = channel_path("Tp0_Tp5_28p5db_FQSFP_thru.s4p")
+    taps = {}
+    for lim in ("0.7", "inf"):
+        assert main(["eye", str(p), "--baud", "53.125e9", "--json", "--ffe-limit", lim]) == 0
+        out = json.loads(capsys.readouterr().out)
+        taps[lim] = np.asarray(out["equaliser"]["rx_ffe_taps"])
+        assert taps[lim][out["equaliser"]["rx_ffe_n_pre"]] == pytest.approx(1.0)
+    assert np.max(np.abs(taps["0.7"])[np.abs(taps["0.7"]) < 0.999]) <= 0.7 + 1e-6
+    assert np.max(np.abs(np.delete(taps["inf"], 3))) > 1.0
+    assert main(["eye", str(p), "--baud", "53.125e9", "--ffe-limit", "0"]) == 2

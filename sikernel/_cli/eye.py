@@ -9,13 +9,17 @@ Pipeline (defaults follow the IEEE 802.3ck KR COM preset where one applies):
    (A_v = 0.413 V);
 3. unequalised eye: :func:`sikernel.eye.stateye.stat_eye` of that pulse, no DFE;
 4. equalised eye: an MMSE RX FFE (``--ffe-pre``/``--ffe-post`` taps, 178A-style,
-   :func:`sikernel.eq.mmse.mmse` with the TX SNR as regulariser) plus ``--dfe``
-   ideal DFE taps; the FFE is scaled so that its main tap is 1 and applied to the
-   sampled pulse (:func:`sikernel.eq.ffe.apply_ffe`), then ``stat_eye`` with the DFE;
+   :func:`sikernel.eq.mmse.mmse` against the TX noise and the thermal noise's
+   autocorrelation through the AFE filter, :func:`sikernel.eq.mmse.noise_acf_from_psd`)
+   plus ``--dfe`` DFE taps; every RX FFE tap of the FFE scaled to a unit main tap is held
+   within ``--ffe-limit`` (0.7, the 802.3dj COM draft's ``rx_ffe_limit``): without it the
+   FFE's post taps inside the DFE span are nearly free (a near null space) and reached
+   1.4 times the main tap, and more DFE taps could shrink the eye.  The FFE is applied to
+   the sampled pulse (:func:`sikernel.eq.ffe.apply_ffe`), then ``stat_eye`` with the DFE;
 5. noise: TX noise ``SNR_TX`` = 33 dB (93A-30), thermal noise ``eta0`` = 8.2e-9
    V^2/GHz through the AFE noise bandwidth ``integral |H_r|^2 df`` (93A-35 form)
-   and, for the equalised eye, through the FFE taps (``sigma^2 sum w_i^2``,
-   samples taken as uncorrelated); random jitter 0.01 UI (integrated over the phase
+   and, for the equalised eye, through the FFE taps (``w' R w`` with ``R`` the Toeplitz
+   matrix of that autocorrelation); random jitter 0.01 UI (integrated over the phase
    with a 5-node Gauss-Hermite quadrature) and dual-Dirac 0.02 UI.
 
 Crosstalk: ``--next``/``--fext`` aggressor channels go through the same pulse
@@ -52,6 +56,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--ffe-pre", type=int, default=3, help="RX FFE pre-cursor taps")
     p.add_argument("--ffe-post", type=int, default=8, help="RX FFE post-cursor taps")
     p.add_argument("--dfe", type=int, default=2, help="DFE taps of the equalised eye")
+    p.add_argument("--ffe-limit", type=float, default=0.7,
+                   help="largest |RX FFE tap| relative to the main tap (802.3dj COM draft: 0.7; "
+                        "inf for none)")
     p.add_argument("--next", nargs="+", default=[], metavar="F", help="near-end crosstalk .s4p files")
     p.add_argument("--fext", nargs="+", default=[], metavar="F", help="far-end crosstalk .s4p files")
     p.add_argument("--a-ne-v", type=float, default=0.608, help="NEXT aggressor amplitude, V")
@@ -59,6 +66,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.add_argument("--png", metavar="FILE", help="write a figure of both eyes")
     p.set_defaults(func=_run)
+
+
+def _thermal_acf(args: argparse.Namespace, n_lags: int) -> Any:
+    """Autocorrelation (V^2) at symbol-spaced lags of the thermal noise (``eta0``) through the
+    93A-20 AFE filter, on the same 0 ... 20 f_b grid as :func:`_noise_bandwidth_hz`."""
+    import numpy as np
+
+    from ..eq.filters import rx_afe_filter
+    from ..eq.mmse import noise_acf_from_psd
+
+    f = np.linspace(0.0, 20.0 * args.baud, 200_001)
+    return noise_acf_from_psd(f, args.eta0_v2_ghz * 1e-9, args.baud, n_lags,
+                              h_filter=rx_afe_filter(f, args.f_r * args.baud))
 
 
 def _noise_bandwidth_hz(baud: float, f_r: float) -> float:
@@ -117,20 +137,26 @@ def run_eye(args: argparse.Namespace) -> dict[str, Any]:
     un = stat_eye(pr, sigma_v=sigma_n, crosstalk=aggressors, **common)
 
     cursors, i0 = pr.all_cursors("peak")
+    n_taps = args.ffe_pre + args.ffe_post + 1
+    acf = _thermal_acf(args, n_taps)
     eq = mmse(cursors, i0, n_pre=args.ffe_pre, n_post=args.ffe_post, n_dfe=args.dfe,
-              modulation=args.modulation, snr_tx_db=args.snr_tx_db)
+              modulation=args.modulation, snr_tx_db=args.snr_tx_db, noise_acf=acf,
+              ffe_limit=None if math.isinf(args.ffe_limit) else args.ffe_limit)
     w = eq.rx_ffe_taps / eq.rx_ffe_taps[eq.rx_ffe_n_pre]
     _, v_eq = apply_ffe(pr.t_s, pr.v, w, eq.rx_ffe_n_pre, m)
     ref = pr.peak_index + eq.rx_ffe_n_pre * m
     xt_eq = [apply_ffe(np.arange(a.size, dtype=float), a, w, eq.rx_ffe_n_pre, m)[1] for a in aggressors]
-    eqr = stat_eye(v_eq, m, phase=ref, n_dfe=args.dfe, crosstalk=xt_eq,
-                   sigma_v=sigma_n * float(np.sqrt(np.sum(w ** 2))), **common)
+    lag = np.abs(np.subtract.outer(np.arange(n_taps), np.arange(n_taps)))
+    sigma_eq = float(np.sqrt(max(w @ acf[lag] @ w, 0.0)))   # w' R w: the AFE-coloured noise
+    eqr = stat_eye(v_eq, m, phase=ref, n_dfe=args.dfe, crosstalk=xt_eq, sigma_v=sigma_eq, **common)
     out = {
         "channel": str(args.thru), "next": list(args.next), "fext": list(args.fext),
         "baud": args.baud, "modulation": args.modulation,
         "samples_per_ui": m, "sigma_thermal_v": sigma_n,
         "equaliser": {"rx_ffe_taps": w.tolist(), "rx_ffe_n_pre": eq.rx_ffe_n_pre,
-                      "n_dfe": args.dfe, "method": "MMSE RX FFE (sikernel.eq.mmse), main tap 1"},
+                      "n_dfe": args.dfe, "rx_ffe_limit": args.ffe_limit,
+                      "method": "MMSE RX FFE (sikernel.eq.mmse) against TX and AFE-filtered "
+                                "thermal noise, main tap 1, |taps| <= rx_ffe_limit"},
         "unequalised": _summary(un), "equalised": _summary(eqr),
         "elapsed_s": time.perf_counter() - t0,
     }
@@ -185,6 +211,9 @@ def _check_args(args: argparse.Namespace) -> None:
     if baud < 1e6:
         raise SIKernelError(f"--baud {args.baud:g}: the symbol rate is in Bd; did you mean "
                             f"{args.baud:g} GBd (--baud {args.baud:g}e9)?")
+    if not (args.ffe_limit > 0):   # NaN too
+        raise SIKernelError(f"--ffe-limit {args.ffe_limit}: expected a tap limit > 0 (relative to "
+                            "the main tap; inf for none)")
     for name in ("ffe_pre", "ffe_post", "dfe"):
         if getattr(args, name) < 0:
             raise SIKernelError(f"--{name.replace('_', '-')} {getattr(args, name)}: expected a count >= 0")
