@@ -392,3 +392,25 @@ def test_schema_doc_parameter_table_is_current():
             assert set(names) <= set(accepted), (name, names, accepted)
         else:
             assert names == accepted, (name, names, accepted)
+
+
+def test_guide_pricing_note_figures_are_current():
+    """Regression guard (model output, not validation) of the sweeps guide's note on why
+    pj_per_bit can disagree with the eye outputs: the model's 2.7 dB channel at 26.5625 GBd and
+    why its CTLE-only family falls short."""
+    import re as _re
+    import warnings as _w
+
+    from sikernel.power import energy_per_bit
+    from sikernel.power.table import synthetic_parts
+
+    text = repo_text("docs/guide/sweeps.md", flat=True)
+    packages, z_p_m, line_m = synthetic_parts(2.7, 26.5625e9, "host")
+    assert packages and f"two {z_p_m * 1e3:.0f} mm packages and {line_m * 1e2:.0f} cm of board" in text
+    with _w.catch_warnings():
+        _w.simplefilter("ignore")
+        e = energy_per_bit(loss_db=2.7, baud=26.5625e9, node_nm=5)
+    have, need = (float(x) for x in _re.findall(r"([\d.]+) dB", e.reasons["linear"])[:2])
+    assert e.architecture == "analog"
+    assert f"post-EQ SNR {have:.2f} dB against {need:.2f} dB at BER 1e-6" in text
+    assert f"{need - have:.2f} dB short" in text
