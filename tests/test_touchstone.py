@@ -103,6 +103,21 @@ def test_inverted_lane_without_a_dc_point():
     assert _dc_phase_rad(f[::400], s21[::400]) is None
 
 
+@pytest.mark.parametrize("corner_hz", [1e5, 10e6, 50e6])
+def test_inverted_lane_verdict_survives_ac_coupling(corner_hz):
+    """An AC-coupled thru (a first-order high-pass at the coupling corner) has a DC point of ~0 and
+    arbitrary phase: that point is not read; the extrapolated phase stays within pi/4 of 0 (and of
+    pi when inverted) up to a 50 MHz corner."""
+    from sikernel.channel.touchstone import _dc_phase_rad
+
+    ch = read_touchstone(channel_path("DPO_4in_Meg7_THRU.s4p"))
+    hp = (1j * ch.f / corner_hz) / (1.0 + 1j * ch.f / corner_hz)
+    s21 = ch.sdd[:, 1, 0] * hp
+    s21[0] = 1e-9 * np.exp(2.5j)   # a DC point of noise: its phase would say "inverted"
+    assert abs(_dc_phase_rad(ch.f, s21)) < np.pi / 4
+    assert abs(abs(_dc_phase_rad(ch.f, -s21)) - np.pi) < np.pi / 4
+
+
 @pytest.mark.parametrize("pairs", [((1, 3), (2, 4)), ((1, 3), (4, 2))])
 def test_crosstalk_file_polarity_does_not_warn(pairs):
     """A crosstalk file's sign is arbitrary: neither polarity warns."""

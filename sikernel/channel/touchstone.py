@@ -326,15 +326,20 @@ def _low_band_il_db(f: np.ndarray, sdd21: np.ndarray) -> float:
 
 
 def _dc_phase_rad(f: np.ndarray, sdd21: np.ndarray) -> float | None:
-    """SDD21's phase at DC (rad, in (-pi, pi]): the data's own DC point when the grid starts at 0,
-    else a straight line through the unwrapped phase over the lowest 2 % of the band, extrapolated
-    to 0 Hz (a line's delay term vanishes there).  None when the grid is too coarse for the unwrap
-    to be unambiguous (a step of more than pi/2 between neighbouring points)."""
-    if f[0] == 0.0:
+    """SDD21's phase at DC (rad, in (-pi, pi]): the data's own DC point when the grid starts at 0
+    and that point transmits (|SDD21| >= 0.1: an AC-coupled channel's DC point is ~0, of arbitrary
+    phase), else a straight line through the unwrapped phase over the lowest 2 % of the band (above
+    0 Hz), extrapolated to 0 Hz (a line's delay term vanishes there; an AC-coupling corner far
+    below the band's top moves the intercept by a fraction of a radian).  None when the grid is
+    too coarse for the unwrap to be unambiguous (a step of more than pi/2 between neighbours)."""
+    if f[0] == 0.0 and abs(sdd21[0]) >= 0.1:
         return float(np.angle(sdd21[0]))
-    band = f <= LOW_BAND_FRACTION * f[-1]
-    if band.sum() < 3:
-        band = np.arange(f.size) < 3
+    pos = np.nonzero(f > 0.0)[0]
+    band = pos[f[pos] <= LOW_BAND_FRACTION * f[-1]]
+    if band.size < 3:
+        band = pos[:3]
+    if band.size < 2:
+        return None
     ph = np.unwrap(np.angle(sdd21[band]))
     if np.any(np.abs(np.diff(ph)) > np.pi / 2):
         return None
