@@ -431,3 +431,20 @@ def test_round_trip_any_format(n_freq, fmt, unit, seed):
         ch = read_touchstone(p, check_port_map=False)
     np.testing.assert_allclose(ch.f, f, rtol=1e-11)
     np.testing.assert_allclose(ch.sdd, nm.mixed_mode_sdd(s, ((1, 3), (2, 4))), atol=1e-12)
+
+
+@given(delay_ns=st.floats(0.05, 20.0), loss_db_at_1ghz=st.floats(0.0, 6.0),
+       sign=st.sampled_from([1.0, -1.0]), start_hz=st.sampled_from([0.0, 1e7, 5e7]),
+       step_hz=st.sampled_from([5e6, 1e7, 2.5e7]))
+def test_dc_phase_verdict_on_delayed_lossy_lines(delay_ns, loss_db_at_1ghz, sign, start_hz, step_hz):
+    """Invariant: a delayed, skin-effect-lossy line's phase at DC is read as 0, its negative as pi,
+    whatever the delay (up to 20 ns), loss, grid start and step; or no verdict (None) when the grid
+    is too coarse for the delay, never a wrong one."""
+    from sikernel.channel.touchstone import _dc_phase_rad
+
+    f = start_hz + step_hz * np.arange(int(60e9 / step_hz))
+    alpha = loss_db_at_1ghz / 20.0 * np.log(10.0) / np.sqrt(1e9)
+    s21 = sign * np.exp(-alpha * np.sqrt(f) - 2j * np.pi * f * delay_ns * 1e-9)
+    phase = _dc_phase_rad(f, s21)
+    if phase is not None:
+        assert (abs(phase) < np.pi / 2) == (sign > 0), (phase, sign)
