@@ -72,6 +72,37 @@ MIN_BAUD_BD = 1e6
 MAX_BAUD_BD = 1e12
 
 
+#: longest transmission line accepted (m): ten times the longest 802.3 copper cable assembly (CR,
+#: 2 m class) and far beyond any board trace; above it a length was given in mm
+MAX_LINE_LENGTH_M = 20.0
+#: a line evaluated only below this frequency (Hz, and above 0) was almost surely given GHz
+LINE_F_WARN_HZ = 1e3
+
+
+def line_length_m(name: str, value: object) -> float:
+    """A transmission-line length in m: finite, >= 0 and at most :data:`MAX_LINE_LENGTH_M`
+    (above it the message says a length in mm was typed)."""
+    ln = non_negative(name, value)
+    if ln > MAX_LINE_LENGTH_M:
+        raise SIKernelError(f"{name}={ln:g} m is above {MAX_LINE_LENGTH_M:g} m: lengths are in metres; "
+                            f"{ln:g} mm is {ln * 1e-3:g} m")
+    return ln
+
+
+def warn_if_ghz(name: str, f_hz: np.ndarray) -> None:
+    """Warn (:class:`SIKernelWarning`) when every frequency of a line evaluation is above 0 and
+    below :data:`LINE_F_WARN_HZ`: frequencies are in Hz, and such values look like GHz."""
+    f = np.asarray(f_hz, dtype=float)
+    if f.size and np.all(f > 0) and np.max(f) < LINE_F_WARN_HZ:
+        import warnings
+
+        from .errors import SIKernelWarning
+
+        warnings.warn(f"{name} up to {np.max(f):g} Hz: frequencies are in Hz; a value in GHz must be "
+                      f"multiplied by 1e9 ({np.max(f):g} GHz = {np.max(f) * 1e9:g} Hz)",
+                      SIKernelWarning, stacklevel=3)
+
+
 def symbol_rate(name: str, value: object) -> float:
     """A symbol rate in Bd: finite, within :data:`MIN_BAUD_BD` ... :data:`MAX_BAUD_BD`; below
     the range the message suggests the GBd-typed-as-Bd slip."""

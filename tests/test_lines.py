@@ -251,3 +251,23 @@ def test_bad_grid(f):
 def test_bad_parametric():
     with pytest.raises(SIKernelError, match="zc_ohm"):
         ParametricLine(a1=1e-3, a2=1e-4, tau_ns_per_mm=6e-3, zc_ohm=-5.0)
+
+
+def test_loss_db_unit_slips():
+    """loss_db(f, 254) (mm typed as m) had returned 945 dB and loss_db(26.5625, ...) (GHz typed)
+    6e-5 dB, silently: the length is refused naming mm, the frequency warns naming GHz, for the
+    closed-form lines and the 802.3 parametric line alike."""
+    import warnings
+
+    from sikernel.channel.parametric import HOST_BOARD_92_12
+    from sikernel.errors import SIKernelWarning
+
+    strip = Stripline("megtron7", width=100e-6, thickness=18e-6, height=120e-6, spacing=150e-6)
+    for line in (strip, HOST_BOARD_92_12):
+        with pytest.raises(SIKernelError, match=r"254 m is above 20 m.*254 mm is 0\.254 m"):
+            line.loss_db([26.5625e9], 254.0)
+        with pytest.warns(SIKernelWarning, match=r"26\.5625 GHz = 2\.65625e\+10 Hz"):
+            line.loss_db([26.5625], 0.254)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", SIKernelWarning)
+            assert np.all(np.asarray(line.loss_db([0.0, 26.5625e9], 0.254)) >= 0.0)   # DC is fine

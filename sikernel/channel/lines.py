@@ -412,14 +412,21 @@ class _Line:
         f : float or array_like
             Frequency or frequencies in Hz.
         length : float
-            Line length in m (>= 0).
+            Line length in m (>= 0, at most :data:`sikernel._validate.MAX_LINE_LENGTH_M`: above
+            it a length in mm is refused with a hint).
 
         Returns
         -------
         float or ndarray
             Loss in dB (a float when ``f`` is a scalar).
+
+        Warns
+        -----
+        SIKernelWarning
+            Every frequency above 0 and below 1 kHz (GHz typed for Hz).
         """
-        ln = _validate.non_negative("length", length)
+        ln = _validate.line_length_m("length", length)
+        _validate.warn_if_ghz("loss_db: f", np.atleast_1d(np.asarray(f, dtype=float)))
         loss = 20.0 / math.log(10.0) * self.gamma(f).real * ln
         return float(loss[0]) if np.ndim(f) == 0 else loss
 

@@ -22,19 +22,16 @@ from .twoport import cascade, renormalize
 
 #: a Link's frequency grid must reach at least this (Hz): below it the grid was given in GHz
 MIN_GRID_TOP_HZ = 1e6
-#: longest line segment accepted (m): ten times the longest 802.3 copper cable assembly (CR, 2 m
-#: class) and far beyond any board trace; above it the length was given in mm
-MAX_SEGMENT_LENGTH_M = 20.0
+#: longest line segment accepted (m): :data:`sikernel._validate.MAX_LINE_LENGTH_M`
+MAX_SEGMENT_LENGTH_M = _validate.MAX_LINE_LENGTH_M
 
 
 def _segment_length_m(i: int, value: object, check_units: bool) -> float:
     """A line segment's length in m; with ``check_units`` refused above
     :data:`MAX_SEGMENT_LENGTH_M` (mm typed as m)."""
-    ln = _validate.non_negative(f"segments[{i}] length", value)
-    if check_units and ln > MAX_SEGMENT_LENGTH_M:
-        raise SIKernelError(f"segments[{i}] length {ln:g} m is above {MAX_SEGMENT_LENGTH_M:g} m: lengths "
-                            f"are in metres; {ln:g} mm is {ln * 1e-3:g} m")
-    return ln
+    if check_units:
+        return _validate.line_length_m(f"segments[{i}] length", value)
+    return _validate.non_negative(f"segments[{i}] length", value)
 
 
 @dataclass(frozen=True)

@@ -82,8 +82,11 @@ class ParametricLine:
         return g * self.zc_ohm, g / self.zc_ohm
 
     def loss_db(self, f: object, length_m: float) -> np.ndarray:
-        """Matched-line loss ``8.686 Re(gamma) length`` in dB."""
-        ln = _validate.non_negative("length_m", length_m)
+        """Matched-line loss ``8.686 Re(gamma) length`` in dB (``f`` in Hz, ``length_m`` in m,
+        at most :data:`sikernel._validate.MAX_LINE_LENGTH_M`; frequencies that look like GHz
+        warn)."""
+        ln = _validate.line_length_m("length_m", length_m)
+        _validate.warn_if_ghz("loss_db: f", np.atleast_1d(np.asarray(f, dtype=float)))
         return 20.0 / np.log(10.0) * self.gamma(f).real * ln
 
     def section(self, length_m: float, f: object, r0_ohm: float = 50.0, name: str = "") -> Channel:
