@@ -90,10 +90,11 @@ def line_length_m(name: str, value: object) -> float:
 
 
 def warn_if_ghz(name: str, f_hz: np.ndarray) -> None:
-    """Warn (:class:`SIKernelWarning`) when every frequency of a line evaluation is above 0 and
-    below :data:`LINE_F_WARN_HZ`: frequencies are in Hz, and such values look like GHz."""
+    """Warn (:class:`SIKernelWarning`) when the highest frequency of a line evaluation is above 0
+    and below :data:`LINE_F_WARN_HZ`: frequencies are in Hz, and such values look like GHz (a grid
+    of zeros, DC only, does not warn)."""
     f = np.asarray(f_hz, dtype=float)
-    if f.size and np.all(f > 0) and np.max(f) < LINE_F_WARN_HZ:
+    if f.size and 0.0 < np.max(f) < LINE_F_WARN_HZ:
         import warnings
 
         from .errors import SIKernelWarning
@@ -108,10 +109,10 @@ def symbol_rate(name: str, value: object) -> float:
     the range the message suggests the GBd-typed-as-Bd slip."""
     fb = positive(name, value)
     if fb < MIN_BAUD_BD:
-        raise SIKernelError(f"{name}={value!r} Bd is below {MIN_BAUD_BD:g} Bd: the symbol rate is in "
+        raise SIKernelError(f"{name}={fb:g} Bd is below {MIN_BAUD_BD:g} Bd: the symbol rate is in "
                             f"Bd (symbols/s), not GBd -- did you mean {fb:g}e9?")
     if fb > MAX_BAUD_BD:
-        raise SIKernelError(f"{name}={value!r} Bd is above {MAX_BAUD_BD:g} Bd (1 TBd), not a wireline "
+        raise SIKernelError(f"{name}={fb:g} Bd is above {MAX_BAUD_BD:g} Bd (1 TBd), not a wireline "
                             "symbol rate: give the symbol rate in Bd, e.g. 53.125e9 for 53.125 GBd")
     return fb
 

@@ -101,7 +101,10 @@ def entry() -> None:
     """
     import threading
 
-    if threading.current_thread() is threading.main_thread():
+    # only over Python's own handler: a shell starts a background job (``sikernel ... &``) with
+    # SIGINT ignored, and a caller may have installed its own
+    if (threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGINT) is signal.default_int_handler):
         signal.signal(signal.SIGINT, _interrupt_once)
     raise SystemExit(main())
 

@@ -12,9 +12,13 @@ pulse, i.e. an extra factor ``exp(-j pi f T)``), so a causal channel gives
 Grid rules (see :func:`pulse_from_h`):
 
 * ``H`` must be on a uniform grid starting at 0 Hz (a channel that starts above DC
-  goes through :func:`sikernel.channel.dc.extrapolate_dc` first);
+  goes through :func:`sikernel.channel.dc.extrapolate_dc` first).  A Channel whose steps are
+  within :data:`NEARLY_UNIFORM_RATIO` of their median (a point missing or added) is resampled
+  onto its median step with a :class:`~sikernel.errors.SIKernelWarning`; any other non-uniform
+  grid is refused;
 * the grid must reach the Nyquist frequency ``baud/2`` of the symbol rate, else
-  :class:`~sikernel.errors.SIKernelError`;
+  :class:`~sikernel.errors.SIKernelError`; a grid that ends below the signalling rate
+  ``baud`` warns (above it the spectrum is taken as zero, a brick-wall edge that rings);
 * the time step is ``dt = 1/(baud * samples_per_ui)``; the spectrum is zero-padded
   from the last grid point up to ``fs/2 = baud * samples_per_ui / 2`` (``H = 0``
   above the measured band) or cut there if the grid extends further;
@@ -498,14 +502,27 @@ class PulseResponse(TimeResponse):
         return self.v[i0 % m:: m].copy(), i0 // m
 
 
+#: a Channel whose steps lie within this factor of their median is a uniform grid with points
+#: missing or added (a missing point doubles one step), resampled with a warning; any other
+#: non-uniform grid (a log sweep) is refused
+NEARLY_UNIFORM_RATIO = 2.5
+
+
 def _on_uniform_grid(ch: Any) -> Any:
-    """A Channel with non-uniform frequency steps (a missing or extra point in a measured file)
-    on a uniform grid of its median step from its first frequency, linearly interpolated
-    (:func:`sikernel.channel.lumped.on_grid`), with a warning, as COM resamples such data."""
+    """A Channel with nearly uniform frequency steps (a missing or extra point in a measured file:
+    every step within :data:`NEARLY_UNIFORM_RATIO` of the median) on a uniform grid of its median
+    step from its first frequency, linearly interpolated (:func:`sikernel.channel.lumped.on_grid`),
+    with a warning; other grids are refused with the remedy."""
     from .channel.lumped import on_grid
 
     d = np.diff(ch.f)
     step = float(np.median(d))
+    if d.max() > NEARLY_UNIFORM_RATIO * step or d.min() < step / NEARLY_UNIFORM_RATIO:
+        raise SIKernelError(f"{ch.name or 'channel'} has frequency steps from {d.min():g} to "
+                            f"{d.max():g} Hz, not a uniform grid with a point missing or added: a "
+                            "time-domain transform needs a uniform grid; resample it first, e.g. "
+                            "sikernel.channel.lumped.on_grid(channel, np.arange(f0, f1, df)) with a "
+                            "step fine enough for the channel (10 MHz for the IEEE channels)")
     n = int(np.floor((ch.f[-1] - ch.f[0]) / step * (1.0 + 1e-12))) + 1
     grid = ch.f[0] + step * np.arange(n)
     warnings.warn(f"{ch.name or 'channel'} has non-uniform frequency steps ({d.min():g} .. "
@@ -543,7 +560,7 @@ def _channel_h(channel_or_h: Any, f_hz: ArrayLike | None,
         s[:, 0, 1] = h
         ch = Channel(f, s, name="H")
     if not _validate.is_uniform(ch.f):
-        ch = _on_uniform_grid(ch)
+        ch = _on_uniform_grid(ch)   # a point missing or added; other grids are refused below
     if ch.f[0] != 0.0:
         from .channel.dc import extrapolate_dc
 

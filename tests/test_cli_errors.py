@@ -349,3 +349,27 @@ def test_second_interrupt_while_winding_down_prints_no_traceback(tmp_path):
     assert "Traceback" not in err, err[-2000:]
     assert err.replace("\r", "\n").strip().splitlines()[-1] == "sikernel study: interrupted"
     assert not list(tmp_path.glob("*.h5")) and not list(tmp_path.glob("*.tmp*"))
+
+
+@pytest.mark.parametrize(("start", "expect"), [("default", "_interrupt_once"), ("ignored", "SIG_IGN")])
+def test_console_entry_keeps_an_ignored_sigint_ignored(start, expect):
+    """A shell starts a background job (``sikernel ... &``) with SIGINT ignored: the console entry
+    installs its one-shot handler only over Python's default one (review: it had made such jobs
+    interruptible).  Run in a subprocess, with main() replaced by a probe of the handler."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import signal\n"
+        f"if {start!r} == 'ignored':\n"
+        "    signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+        "import sikernel.cli as c\n"
+        "def probe(argv=None):\n"
+        "    h = signal.getsignal(signal.SIGINT)\n"
+        "    print('SIG_IGN' if h is signal.SIG_IGN else getattr(h, '__name__', repr(h)))\n"
+        "    return 0\n"
+        "c.main = probe\n"
+        "c.entry()\n")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == expect

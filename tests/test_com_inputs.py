@@ -118,3 +118,16 @@ def test_implausible_override_names_the_unit_slip(field, value, needle):
         get_preset("802.3ck-kr", **{field: value})
     for name in PRESET_NAMES:   # every shipped preset lies inside every range
         get_preset(name)
+
+
+@pytest.mark.parametrize(("over", "needle"), [
+    ({"ctle_f_lf_hz": 0.664}, "ctle_f_lf_hz=0.664 is outside"),            # GHz typed
+    ({"z_p_cases_m": ((12.0, 12.0),)}, "12 mm is 0.012 m"),                # mm typed
+])
+def test_implausible_ctle_corner_and_package_lengths(over, needle):
+    """Review: --set ctle_f_lf_hz=0.664 moved COM silently, z_p_cases_m=[[12,12]] blamed the
+    channel; both are refused on the field."""
+    from sikernel.eye.presets import get_preset
+
+    with pytest.raises(SIKernelError, match=needle):
+        get_preset("802.3ck-kr", **over)

@@ -268,6 +268,8 @@ def test_loss_db_unit_slips():
             line.loss_db([26.5625e9], 254.0)
         with pytest.warns(SIKernelWarning, match=r"26\.5625 GHz = 2\.65625e\+10 Hz"):
             line.loss_db([26.5625], 0.254)
+        with pytest.warns(SIKernelWarning, match="GHz"):
+            line.loss_db([0.0, 26.5625], 0.254)   # a grid in GHz that includes DC
         with warnings.catch_warnings():
             warnings.simplefilter("error", SIKernelWarning)
             assert np.all(np.asarray(line.loss_db([0.0, 26.5625e9], 0.254)) >= 0.0)   # DC is fine

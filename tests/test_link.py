@@ -123,3 +123,24 @@ def test_link_refuses_mm_lengths_and_ghz_grids():
         line.loss_db(26.5625e9, 0.254), rel=0.05)
     long_ = Link([(line, 25.0)], check_units=False).build(np.linspace(0.0, 1e8, 11))
     assert np.all(np.isfinite(long_.sdd))
+
+
+def test_link_low_grids_that_are_not_ghz_slips_are_built():
+    """A DC-only grid and a grid ending at 500 kHz are not GHz slips (review: both were refused,
+    '0 GHz = 0 Hz'); a grid ending at 60 Hz is."""
+    from sikernel.channel.parametric import HOST_BOARD_92_12 as line
+
+    Link([(line, 0.254)]).build([0.0])
+    Link([(line, 0.254)]).build(np.linspace(0.0, 5e5, 11))
+    with pytest.raises(SIKernelError, match="ends at 60 Hz"):
+        Link([(line, 0.254)]).build(np.linspace(0.0, 60.0, 61))
+
+
+def test_study_paths_take_long_lengths_as_given():
+    """The study's paths come from options in mm, validated where given (a long NPO path warns
+    'priced as given'); build_channel does not then refuse it as mm typed for m (review)."""
+    from sikernel.system.channels import PathSpec, build_channel
+
+    ch = build_channel(PathSpec("long", (("stripline", "megtron7", 25.0),), z_p_tx_m=0.012,
+                                z_p_rx_m=0.012), 1e9)
+    assert np.all(np.isfinite(ch.sdd))

@@ -434,12 +434,14 @@ def test_round_trip_any_format(n_freq, fmt, unit, seed):
 
 
 @given(delay_ns=st.floats(0.05, 20.0), loss_db_at_1ghz=st.floats(0.0, 6.0),
-       sign=st.sampled_from([1.0, -1.0]), start_hz=st.sampled_from([0.0, 1e7, 5e7]),
-       step_hz=st.sampled_from([5e6, 1e7, 2.5e7]))
+       sign=st.sampled_from([1.0, -1.0]), start_hz=st.sampled_from([0.0, 1e7, 3e7, 5e7]),
+       step_hz=st.sampled_from([5e6, 1e7, 2.5e7, 1e8]))
 def test_dc_phase_verdict_on_delayed_lossy_lines(delay_ns, loss_db_at_1ghz, sign, start_hz, step_hz):
     """Invariant: a delayed, skin-effect-lossy line's phase at DC is read as 0, its negative as pi,
     whatever the delay (up to 20 ns), loss, grid start and step; or no verdict (None) when the grid
-    is too coarse for the delay, never a wrong one."""
+    is too coarse for the delay or off the lattice through 0 Hz (30 MHz + k 100 MHz, where an
+    aliased slope shifts the intercept: review, 175 degrees read on a correct map), never a wrong
+    one."""
     from sikernel.channel.touchstone import _dc_phase_rad
 
     f = start_hz + step_hz * np.arange(int(60e9 / step_hz))

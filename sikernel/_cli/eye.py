@@ -217,6 +217,8 @@ def _check_args(args: argparse.Namespace) -> None:
     for name in ("ffe_pre", "ffe_post", "dfe"):
         if getattr(args, name) < 0:
             raise SIKernelError(f"--{name.replace('_', '-')} {getattr(args, name)}: expected a count >= 0")
+    for name in ("amplitude_v", "f_r"):   # zero is no signal / no bandwidth: refused by option name
+        finite_scalar(f"--{name.replace('_', '-')}", getattr(args, name), minimum=0.0, strict_min=True)
     # the COM preset's plausible ranges (unit slips: mV for V, a frequency for a ratio, ps for UI)
     for name, field in (("amplitude_v", "a_v_v"), ("a_ne_v", "a_ne_v"), ("a_fe_v", "a_fe_v"),
                         ("rj_ui", "sigma_rj_ui"), ("dd_ui", "a_dd_ui"), ("f_r", "f_r_ratio")):
@@ -232,7 +234,7 @@ def _check_args(args: argparse.Namespace) -> None:
         from ..errors import SIKernelWarning
 
         warnings.warn(f"--eta0-v2-ghz={eta0:g} is below {ETA0_V2_PER_GHZ_WARN:g} V^2/GHz (the IEEE "
-                      "sheets: 6e-9..2e-8 V^2/GHz): it looks like a V^2/Hz value; the option is in "
+                      "sheets: about 4e-9..4e-8 V^2/GHz): it looks like a V^2/Hz value; the option is in "
                       "V^2/GHz (multiply a V^2/Hz value by 1e9)", SIKernelWarning, stacklevel=2)
 
 

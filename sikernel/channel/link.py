@@ -20,8 +20,9 @@ from .package import PackageModel, get_package, package_channel
 from .parametric import ParametricLine
 from .twoport import cascade, renormalize
 
-#: a Link's frequency grid must reach at least this (Hz): below it the grid was given in GHz
-MIN_GRID_TOP_HZ = 1e6
+#: a Link's frequency grid that ends above 0 and below this (Hz) was given in GHz (a DC-only
+#: grid, [0.0], is accepted)
+MIN_GRID_TOP_HZ = 1e3
 #: longest line segment accepted (m): :data:`sikernel._validate.MAX_LINE_LENGTH_M`
 MAX_SEGMENT_LENGTH_M = _validate.MAX_LINE_LENGTH_M
 
@@ -57,8 +58,8 @@ class Link:
         Label.
     check_units : bool
         Refuse the usual unit slips (default True): a line segment longer than
-        :data:`MAX_SEGMENT_LENGTH_M` (20 m: a length in mm) and a frequency grid that ends below
-        :data:`MIN_GRID_TOP_HZ` (1 MHz: a grid in GHz).  The energy model's synthetic channels,
+        :data:`MAX_SEGMENT_LENGTH_M` (20 m: a length in mm) and a frequency grid that ends above
+        0 and below :data:`MIN_GRID_TOP_HZ` (1 kHz: a grid in GHz).  The energy model's synthetic channels,
         which may reach such lengths at low rates and build single-frequency grids, pass False.
     """
 
@@ -105,7 +106,7 @@ class Link:
     def parts(self, f: object) -> list[Channel]:
         """Every part as a Channel on grid ``f`` (Hz), TX package first."""
         fa = _validate.frequency_grid(f)
-        if self.check_units and fa[-1] < MIN_GRID_TOP_HZ:
+        if self.check_units and 0.0 < fa[-1] < MIN_GRID_TOP_HZ:
             raise SIKernelError(f"the frequency grid ends at {fa[-1]:g} Hz, below {MIN_GRID_TOP_HZ:g} Hz: "
                                 "frequencies are in Hz; a grid in GHz must be multiplied by 1e9 "
                                 f"(e.g. {fa[-1]:g} GHz = {fa[-1] * 1e9:g} Hz)")

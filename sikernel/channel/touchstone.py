@@ -326,24 +326,35 @@ def _low_band_il_db(f: np.ndarray, sdd21: np.ndarray) -> float:
 
 
 def _dc_phase_rad(f: np.ndarray, sdd21: np.ndarray) -> float | None:
-    """SDD21's phase at DC (rad, in (-pi, pi]): the data's own DC point when the grid starts at 0
-    and that point transmits (|SDD21| >= 0.1: an AC-coupled channel's DC point is ~0, of arbitrary
-    phase), else a straight line through the unwrapped phase over the lowest 2 % of the band (above
-    0 Hz), extrapolated to 0 Hz (a line's delay term vanishes there; an AC-coupling corner far
-    below the band's top moves the intercept by a fraction of a radian).  None when the grid is
-    too coarse for the unwrap to be unambiguous (a step of more than pi/2 between neighbours)."""
+    """SDD21's phase at DC (rad, in (-pi, pi]), or None where the data cannot tell.
+
+    The data's own DC point when the grid starts at 0 and that point transmits (|SDD21| >= 0.1:
+    an AC-coupled channel's DC point is ~0, of arbitrary phase).  Otherwise a straight line
+    through the unwrapped phase over the lowest 2 % of the band (above 0 Hz), extrapolated to
+    0 Hz: a line's delay term vanishes there, and an AC-coupling corner far below the band's top
+    moves the intercept by a fraction of a radian.  The extrapolation is only trusted on a
+    uniform lattice through 0 Hz (every frequency a whole number of steps): a delay of more than
+    half a period per step aliases the slope, which shifts the intercept by 2 pi times the grid's
+    offset from that lattice in steps, a multiple of 2 pi on the lattice and anything off it.
+    None also when the unwrap is ambiguous (a step of more than pi/2 between neighbours)."""
     if f[0] == 0.0 and abs(sdd21[0]) >= 0.1:
         return float(np.angle(sdd21[0]))
     pos = np.nonzero(f > 0.0)[0]
     band = pos[f[pos] <= LOW_BAND_FRACTION * f[-1]]
     if band.size < 3:
         band = pos[:3]
-    if band.size < 2:
+    if band.size < 3:
+        return None
+    fb = f[band]
+    step = fb[1] - fb[0]
+    offset = fb[0] / step
+    if (np.max(np.abs(np.diff(fb) - step)) > 1e-6 * step
+            or abs(offset - round(offset)) > 1e-6 * max(1.0, offset)):
         return None
     ph = np.unwrap(np.angle(sdd21[band]))
     if np.any(np.abs(np.diff(ph)) > np.pi / 2):
         return None
-    _delay_term, intercept = np.polyfit(f[band], ph, 1)
+    _delay_term, intercept = np.polyfit(fb, ph, 1)
     return float(np.angle(np.exp(1j * intercept)))
 
 

@@ -891,8 +891,8 @@ def erl(channel: Channel | str | Path, config: Any = "802.3ck-kr", **overrides: 
     _check_grid(ch.f, ch.name, s)
     from ..channel.roles import check_role
 
-    check_role(ch, "thru", "channel", advice="ERL is defined on a thru channel's two ends; check "
-               "the file and the port map (pairs)")
+    check_role(ch, "thru", "the channel", advice="ERL is defined on a thru channel's two ends; "
+               "check the file and its port map")
     tx = _port_erl(ch, 1, s)
     if s.tx_package is None:
         rx = _port_erl(ch, 2, s)

@@ -599,18 +599,18 @@ def _rows(name: str, value: Any) -> np.ndarray:
 
 #: plausible ranges of the scalar preset fields: (lowest, highest, what the field holds and the
 #: likely unit slip).  Outside them the value is refused: each bound is an order of magnitude or
-#: more beyond any IEEE sheet (``ieee-com-config``: A_v 0.413-0.75 V, T_r 4-12 ps, eta_0
-#: 6e-18-2e-17 V^2/Hz, f_r 0.55-0.75 f_b, sigma_RJ 0.01 UI, A_DD 0.02 UI), so a legal design is
+#: more beyond any IEEE sheet (``ieee-com-config``: A_v about 0.39-0.75 V, T_r 4-12 ps, eta_0
+#: about 4e-18-4e-17 V^2/Hz, f_r 0.55-0.75 f_b, sigma_RJ 0.01 UI, A_DD 0.02 UI), so a legal design is
 #: never refused, and a value typed in the sheet's unit (mV, ps, V^2/GHz) or as a frequency is.
 _PLAUSIBLE: dict[str, tuple[float, float, str]] = {
-    "a_v_v": (0.0, 5.0, "the TX amplitude in V (IEEE sheets 0.413-0.75 V); a value in mV must be "
-              "divided by 1000"),
+    "a_v_v": (0.0, 5.0, "the TX amplitude in V (IEEE sheets about 0.39-0.75 V); a value in mV must "
+              "be divided by 1000"),
     "a_fe_v": (0.0, 5.0, "the FEXT aggressor amplitude in V; a value in mV must be divided by 1000"),
     "a_ne_v": (0.0, 5.0, "the NEXT aggressor amplitude in V; a value in mV must be divided by 1000"),
     "t_r_s": (0.0, 1e-9, "the 20-80 % TX rise time in s (IEEE sheets 4e-12-1.2e-11 s); a value in "
               "ps must be multiplied by 1e-12"),
-    "eta0_v2_per_hz": (0.0, 1e-14, "the RX noise density in V^2/Hz (IEEE sheets 6e-18-2e-17); the "
-                       "sheets write it in V^2/GHz (8.2e-9), which must be multiplied by 1e-9"),
+    "eta0_v2_per_hz": (0.0, 1e-14, "the RX noise density in V^2/Hz (IEEE sheets about 4e-18-4e-17); "
+                       "the sheets write it in V^2/GHz (8.2e-9), which must be multiplied by 1e-9"),
     "f_r_ratio": (0.0, 10.0, "the RX filter's -3 dB frequency as a fraction of the signalling rate "
                   "(IEEE sheets 0.55-0.75); a frequency in Hz must be divided by baud_hz"),
     "sigma_rj_ui": (0.0, 0.5, "the random jitter in UI rms (IEEE sheets 0.01); a value in ps must "
@@ -624,6 +624,11 @@ _PLAUSIBLE: dict[str, tuple[float, float, str]] = {
     "ctle_fp1_hz": (1e6, 1e13, "a CTLE pole in Hz; a value in GHz must be multiplied by 1e9"),
     "ctle_fp2_hz": (1e6, 1e13, "a CTLE pole in Hz; a value in GHz must be multiplied by 1e9"),
 }
+
+
+#: longest package trace or host-board length accepted (m): five times the 802.3 host board
+#: (z_bp 0.11 m); above it a length in mm was typed
+MAX_PACKAGE_LENGTH_M = 0.5
 
 
 def check_plausible(field: str, value: float, label: str) -> None:
@@ -692,6 +697,17 @@ def validate_preset(p: ComPreset) -> None:
         raise SIKernelError("COM preset CTLE gain lists are empty; expected at least one value each")
     if len(p.z_p_cases_m) == 0 or any(len(c) != 2 or min(c) < 0 for c in p.z_p_cases_m):
         raise SIKernelError(f"COM preset z_p_cases_m={p.z_p_cases_m!r}; expected (tx_m, rx_m) pairs >= 0")
+    if p.ctle_f_lf_hz is not None and not 1e5 <= p.ctle_f_lf_hz <= 1e13:
+        raise SIKernelError(f"COM preset ctle_f_lf_hz={p.ctle_f_lf_hz:g} is outside 1e+05..1e+13: the "
+                            "CTLE's low-frequency pole/zero in Hz (IEEE sheets f_b/80, 0.664e9 at "
+                            "53.125 GBd); a value in GHz must be multiplied by 1e9")
+    lengths = [x for c in p.z_p_cases_m for x in c]
+    lengths += list(p.z_p_next_cases_m or ()) + list(p.z_p_fext_cases_m or ()) + list(p.board_z_bp_m)
+    if any(x > MAX_PACKAGE_LENGTH_M for x in lengths):
+        raise SIKernelError(f"COM preset package/board lengths {max(lengths):g} m exceed "
+                            f"{MAX_PACKAGE_LENGTH_M:g} m: z_p_cases_m, z_p_next/fext_cases_m and "
+                            "board_z_bp_m are in metres (IEEE sheets 0.012-0.033 m packages, 0.11 m "
+                            f"host boards); {max(lengths):g} mm is {max(lengths) * 1e-3:g} m")
     if len(p.bmin) != len(p.dfe_bmax) or any(lo > hi for lo, hi in zip(p.bmin, p.dfe_bmax, strict=True)):
         raise SIKernelError(f"COM preset dfe_bmin={p.bmin!r} / dfe_bmax={p.dfe_bmax!r}: expected equal "
                             "lengths and bmin <= bmax")

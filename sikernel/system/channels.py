@@ -218,7 +218,9 @@ def build_channel(spec: PathSpec, baud: float, *, packages: bool = True, f: Any 
     link = Link(segments=_segments(spec),
                 tx_package=_pkg(spec.tx_package, spec.bga_tx),
                 rx_package=_pkg(spec.rx_package, spec.bga_rx),
-                z_p_tx_m=spec.z_p_tx_m, z_p_rx_m=spec.z_p_rx_m, name=spec.name)
+                z_p_tx_m=spec.z_p_tx_m, z_p_rx_m=spec.z_p_rx_m, name=spec.name,
+                # lengths come from options in mm, validated (and warned about) where given
+                check_units=False)
     return link.build(fg)
 
 
