@@ -89,11 +89,11 @@ def line_length_m(name: str, value: object) -> float:
     return ln
 
 
-def warn_if_ghz(name: str, f_hz: np.ndarray) -> None:
+def warn_if_ghz(name: str, f_hz: object) -> None:
     """Warn (:class:`SIKernelWarning`) when the highest frequency of a line evaluation is above 0
     and below :data:`LINE_F_WARN_HZ`: frequencies are in Hz, and such values look like GHz (a grid
     of zeros, DC only, does not warn)."""
-    f = np.asarray(f_hz, dtype=float)
+    f = np.asarray(f_hz, dtype=float)   # a scalar or a grid
     if f.size and 0.0 < np.max(f) < LINE_F_WARN_HZ:
         import warnings
 

@@ -70,7 +70,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _thermal_acf(args: argparse.Namespace, n_lags: int) -> Any:
     """Autocorrelation (V^2) at symbol-spaced lags of the thermal noise (``eta0``) through the
-    93A-20 AFE filter, on the same 0 ... 20 f_b grid as :func:`_noise_bandwidth_hz`."""
+    93A-20 AFE filter (trapezoid to 20 f_b); lag 0 is the noise variance at the slicer,
+    ``eta0 integral |H_r|^2 df``."""
     import numpy as np
 
     from ..eq.filters import rx_afe_filter
@@ -79,17 +80,6 @@ def _thermal_acf(args: argparse.Namespace, n_lags: int) -> Any:
     f = np.linspace(0.0, 20.0 * args.baud, 200_001)
     return noise_acf_from_psd(f, args.eta0_v2_ghz * 1e-9, args.baud, n_lags,
                               h_filter=rx_afe_filter(f, args.f_r * args.baud))
-
-
-def _noise_bandwidth_hz(baud: float, f_r: float) -> float:
-    """``integral_0^inf |H_r(f)|^2 df`` of the 93A-20 AFE filter (trapezoid to 20 f_b)."""
-    import numpy as np
-
-    from ..eq.filters import rx_afe_filter
-
-    f = np.linspace(0.0, 20.0 * baud, 200_001)
-    h2 = np.abs(rx_afe_filter(f, f_r * baud)) ** 2
-    return float(np.sum(0.5 * (h2[1:] + h2[:-1]) * np.diff(f)))
 
 
 def _summary(r: Any) -> dict[str, Any]:
@@ -122,7 +112,9 @@ def run_eye(args: argparse.Namespace) -> dict[str, Any]:
     pr = pulse_response(ch, args.baud, 32, args.modulation, rx_f_r=args.f_r,
                         amplitude_v=args.amplitude_v)
     m = pr.samples_per_ui
-    sigma_n = float(np.sqrt(args.eta0_v2_ghz * 1e-9 * _noise_bandwidth_hz(args.baud, args.f_r)))
+    n_taps = args.ffe_pre + args.ffe_post + 1
+    acf = _thermal_acf(args, n_taps)   # lag 0: the unequalised eye's noise; all lags: the MMSE's
+    sigma_n = float(np.sqrt(acf[0]))
     common = {"modulation": args.modulation, "snr_tx_db": args.snr_tx_db,
               "sigma_rj_ui": args.rj_ui, "rj_quadrature": 5, "a_dd_ui": args.dd_ui,
               "target_ber": args.target_ber}
@@ -137,8 +129,6 @@ def run_eye(args: argparse.Namespace) -> dict[str, Any]:
     un = stat_eye(pr, sigma_v=sigma_n, crosstalk=aggressors, **common)
 
     cursors, i0 = pr.all_cursors("peak")
-    n_taps = args.ffe_pre + args.ffe_post + 1
-    acf = _thermal_acf(args, n_taps)
     eq = mmse(cursors, i0, n_pre=args.ffe_pre, n_post=args.ffe_post, n_dfe=args.dfe,
               modulation=args.modulation, snr_tx_db=args.snr_tx_db, noise_acf=acf,
               ffe_limit=None if math.isinf(args.ffe_limit) else args.ffe_limit)

@@ -426,7 +426,7 @@ class _Line:
             Every frequency above 0 and below 1 kHz (GHz typed for Hz).
         """
         ln = _validate.line_length_m("length", length)
-        _validate.warn_if_ghz("loss_db: f", np.atleast_1d(np.asarray(f, dtype=float)))
+        _validate.warn_if_ghz("loss_db: f", f)
         loss = 20.0 / math.log(10.0) * self.gamma(f).real * ln
         return float(loss[0]) if np.ndim(f) == 0 else loss
 

@@ -86,7 +86,7 @@ class ParametricLine:
         at most :data:`sikernel._validate.MAX_LINE_LENGTH_M`; frequencies that look like GHz
         warn)."""
         ln = _validate.line_length_m("length_m", length_m)
-        _validate.warn_if_ghz("loss_db: f", np.atleast_1d(np.asarray(f, dtype=float)))
+        _validate.warn_if_ghz("loss_db: f", f)
         return 20.0 / np.log(10.0) * self.gamma(f).real * ln
 
     def section(self, length_m: float, f: object, r0_ohm: float = 50.0, name: str = "") -> Channel:
