@@ -90,12 +90,12 @@ def test_inverted_lane_warns(name, pairs):
         read_touchstone(channel_path(name), pairs=((3, 1), (4, 2)))
 
 
-def test_inverted_lane_without_a_dc_point():
+def test_inverted_lane_without_a_dc_point(thru_channels):
     """The phase at DC extrapolated from the lowest 2 % of the band (no 0 Hz point in the data),
     the path the C2C file takes: 0 for the thru, pi for the inverted one, within 0.15 rad."""
     from sikernel.channel.touchstone import _dc_phase_rad
 
-    ch = read_touchstone(channel_path("DPO_12in_Meg7_THRU.s4p"))
+    ch = thru_channels("DPO_12in_Meg7_THRU.s4p")
     f, s21 = ch.f[1:], ch.sdd[1:, 1, 0]
     assert abs(_dc_phase_rad(f, s21)) < 0.15
     assert abs(abs(_dc_phase_rad(f, -s21)) - np.pi) < 0.15
@@ -104,13 +104,13 @@ def test_inverted_lane_without_a_dc_point():
 
 
 @pytest.mark.parametrize("corner_hz", [1e5, 10e6, 50e6])
-def test_inverted_lane_verdict_survives_ac_coupling(corner_hz):
+def test_inverted_lane_verdict_survives_ac_coupling(thru_channels, corner_hz):
     """An AC-coupled thru (a first-order high-pass at the coupling corner) has a DC point of ~0 and
     arbitrary phase: that point is not read; the extrapolated phase stays within pi/4 of 0 (and of
     pi when inverted) up to a 50 MHz corner."""
     from sikernel.channel.touchstone import _dc_phase_rad
 
-    ch = read_touchstone(channel_path("DPO_4in_Meg7_THRU.s4p"))
+    ch = thru_channels("DPO_4in_Meg7_THRU.s4p")
     hp = (1j * ch.f / corner_hz) / (1.0 + 1j * ch.f / corner_hz)
     s21 = ch.sdd[:, 1, 0] * hp
     s21[0] = 1e-9 * np.exp(2.5j)   # a DC point of noise: its phase would say "inverted"
