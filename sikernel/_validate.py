@@ -110,7 +110,7 @@ def symbol_rate(name: str, value: object) -> float:
     fb = positive(name, value)
     if fb < MIN_BAUD_BD:
         raise SIKernelError(f"{name}={fb:g} Bd is below {MIN_BAUD_BD:g} Bd: the symbol rate is in "
-                            f"Bd (symbols/s), not GBd -- did you mean {fb:g}e9?")
+                            f"Bd (symbols/s), not GBd -- did you mean {fb:g} GBd ({name}={fb:g}e9)?")
     if fb > MAX_BAUD_BD:
         raise SIKernelError(f"{name}={fb:g} Bd is above {MAX_BAUD_BD:g} Bd (1 TBd), not a wireline "
                             "symbol rate: give the symbol rate in Bd, e.g. 53.125e9 for 53.125 GBd")

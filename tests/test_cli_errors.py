@@ -313,7 +313,17 @@ def test_many_different_warnings_are_capped(monkeypatch, capsys):
 
 def test_il_baud_in_gbd_refused(capsys):
     assert main(["il", "x.s4p", "--baud", "53.125"]) == 2
-    one_error_line(capsys.readouterr().err, "did you mean 53.125 GBd (--baud 53.125e9)?")
+    one_error_line(capsys.readouterr().err, "did you mean 53.125 GBd (--baud=53.125e9)?")
+
+
+@pytest.mark.parametrize("command", [["il", "x.s4p"], ["eye", "/nonexistent/thru.s4p"]])
+def test_cli_baud_bounds_are_the_api_bounds(capsys, no_work, command):
+    """Both commands check --baud with the API's one rule (_validate.symbol_rate): 1 MBd ... 1 TBd."""
+    from sikernel._validate import MAX_BAUD_BD
+    assert main([*command, "--baud", f"{2 * MAX_BAUD_BD:g}"]) == 2
+    one_error_line(capsys.readouterr().err, "--baud=2e+12 Bd is above 1e+12 Bd (1 TBd)")
+    assert main([*command, "--baud", "nan"]) == 2
+    one_error_line(capsys.readouterr().err, "--baud")
 
 
 # --------------------------------------------------------------------------- a second Ctrl-C

@@ -187,7 +187,7 @@ ETA0_V2_PER_GHZ_WARN = 1e-13
 
 def _check_args(args: argparse.Namespace) -> None:
     """Refuse bad options and unwritable outputs before any computation."""
-    from .._validate import finite_scalar, output_file
+    from .._validate import finite_scalar, output_file, symbol_rate
     from ..errors import SIKernelError
     from ..eye.presets import check_plausible
 
@@ -197,10 +197,7 @@ def _check_args(args: argparse.Namespace) -> None:
             import matplotlib  # noqa: F401
         except ImportError:
             raise SIKernelError("--png needs matplotlib (pip install matplotlib)") from None
-    baud = finite_scalar("--baud", args.baud, minimum=0.0, strict_min=True)
-    if baud < 1e6:
-        raise SIKernelError(f"--baud {args.baud:g}: the symbol rate is in Bd; did you mean "
-                            f"{args.baud:g} GBd (--baud {args.baud:g}e9)?")
+    symbol_rate("--baud", args.baud)
     if not (args.ffe_limit > 0):   # NaN too
         raise SIKernelError(f"--ffe-limit {args.ffe_limit}: expected a tap limit > 0 (relative to "
                             "the main tap; inf for none)")

@@ -134,15 +134,13 @@ def _check_at(texts: list[str], at_hz: list[float], bare: list[bool], f_hz: obje
 
 
 def _run(args: argparse.Namespace) -> int:
+    from .._validate import symbol_rate
     from ..channel.metrics import il_at_nyquist
     from ..channel.roles import check_role
     from ..channel.touchstone import read_touchstone
-    from ..errors import SIKernelError
 
-    if args.baud is not None and not 1e6 <= args.baud < 1e13:
-        raise SIKernelError(f"--baud {args.baud:g}: the symbol rate is in Bd, e.g. 53.125e9"
-                            + (f"; did you mean {args.baud:g} GBd (--baud {args.baud:g}e9)?"
-                               if 0 < args.baud < 1e6 else ""))
+    if args.baud is not None:
+        symbol_rate("--baud", args.baud)
     pairs = parse_pairs(args.pairs)
     parsed = [_parse_at(t) for t in args.at] if args.at else [(f, False) for f in DEFAULT_AT_HZ]
     at = [hz for hz, _ in parsed]
