@@ -432,3 +432,32 @@ def test_khairi_at_its_published_ffe_length_needs_more_adc_bits():
     # the 16-tap receiver spends on ADC bits what the model puts in taps: 1.47x the free-length
     # receiver with the CTLE's g_DC2 stage (more than 1.5x before it)
     assert e_16 > KHAIRI_16_TAP_OVER_FREE * e_free
+
+
+def test_khairi_16_tap_figures_typed_in_the_docs_are_current():
+    """Regression guard: the docs' and README's typed figures of the 16-tap Khairi experiment
+    (ENOB, post-EQ ceiling against the required SNR, pJ/b and ratio, with and without the 3 dB
+    design margin) are those the shipped model gives now."""
+    import dataclasses
+
+    from sikernel.power import calibration
+    from sikernel.power.coefficients import DEFAULT_COEFFICIENTS
+
+    p = next(q for q in calibration.CALIBRATION_POINTS if q.name.startswith("Khairi"))
+    pinned = dataclasses.replace(p, rx_ffe_taps=16)
+    with_margin = calibration.point_breakdown(pinned, DEFAULT_COEFFICIENTS)
+    no_margin = calibration.point_breakdown(
+        pinned, dataclasses.replace(DEFAULT_COEFFICIENTS, design_margin_db=0.0))
+    es = with_margin.eq_settings
+    assert es["mlsd"] and es["rx_ffe_taps"] == 16
+    docs = repo_text("docs/energy-model.md", flat=True)
+    ratio = with_margin.total_pj_per_bit / p.energy_pj_per_bit
+    assert (f"16 taps only at ENOB {es['adc_enob']:g} with MLSD (post-EQ ceiling "
+            f"{es['post_eq_snr_ceiling_db']:.2f} dB against the {es['snr_required_db']:.2f} dB "
+            "required") in docs
+    assert f"{with_margin.total_pj_per_bit:.2f} pJ/b, {ratio:.2f}× (shipped" in docs
+    assert (f"the 16-tap design needs ENOB {no_margin.eq_settings['adc_enob']:g} "
+            f"({no_margin.total_pj_per_bit:.2f} pJ/b, "
+            f"{no_margin.total_pj_per_bit / p.energy_pj_per_bit:.2f}×)") in docs
+    assert (f"Intel's 224G receiver needs ENOB {es['adc_enob']:g} under COM's 3 dB margin"
+            in repo_text("README.md", flat=True))
