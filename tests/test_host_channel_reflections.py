@@ -124,6 +124,8 @@ def test_documented_reflection_findings(checks):
                  f"C2M board with them {c2m['erl_with_breakout_vias_db']:.1f} dB",
                  f"{c2m['switch_end_vs_smooth_channel']['102.4T']:.2f}× the synthetic channel of its loss",
                  f"{c2m['switch_end_vs_smooth_channel']['51.2T']:.2f}× at 51.2T",
+                 f"the linear path, costs {c2m['switch_end_vs_smooth_channel']['102.4T']:.2f}× its "
+                 "synthetic channel, below)",
                  "NPO {:.2f}× / {:.2f}×".format(*c2c["switch_end_vs_smooth_channel"].values())):
         assert text in doc, text
     readme = repo_text("README.md", flat=True)

@@ -181,3 +181,27 @@ def test_typed_loop_factors_are_current():
     assert f"costs {b:.1f}× its slicer floor in 3 nm, {d:.0f}× in 7 nm" in doc
     typed = f"53 GBd in 5 nm {a:.1f}×, at 106 GBd in 3 nm {b:.1f}×, in 5 nm {c:.1f}×, in 7 nm {d:.0f}×"
     assert typed in docstring
+
+
+def test_gate_delay_threshold_typed_in_the_docs_is_current():
+    """Regression guard (model output): the FO4 delay at 7 nm from which a 3 nm 212.5 Gb/s link at
+    25 dB (BER 1e-4, synthetic channel) takes the ADC-DSP family instead of the analog DFE one, found
+    by bisection, is the figure the README and docs type (7.69 ps had gone stale after a refit)."""
+    import dataclasses
+
+    from sikernel.power.coefficients import DEFAULT_COEFFICIENTS
+
+    def family(t_fo4_s: float) -> str:
+        co = dataclasses.replace(DEFAULT_COEFFICIENTS, t_fo4_s=t_fo4_s)
+        return energy_per_bit(loss_db=25.0, baud=106.25e9, node_nm=3, target_ber=1e-4,
+                              coefficients=co).architecture
+
+    lo, hi = DEFAULT_COEFFICIENTS.t_fo4_s, 9e-12
+    assert family(lo) == "analog" and family(hi) == "dsp"
+    while hi - lo > 1e-15:
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if family(mid) == "analog" else (lo, mid)
+    ps = f"{hi * 1e12:.2f} ps"
+    assert f"(t_FO4 ≥ {ps} at 7 nm → DSP)" in repo_text("README.md", flat=True), ps
+    docs = repo_text("docs/energy-model.md", flat=True)
+    assert f"(DSP wins at 25 dB in 3 nm from {ps} at BER 1e-4" in docs, ps

@@ -410,13 +410,23 @@ def test_docs_channel_losses_are_current():
     for name in ("pluggable", "npo", "cpo"):
         il = [float(build_channel(DEFAULT_PATHS[name], g.baud).il_db(g.baud / 2.0)) for g in rates]
         assert f"| {il[0]:.1f} / {il[1]:.1f} dB |" in doc, (name, il)
-    lpo = []
-    for g in rates:
+    from sikernel.system.channels import board_within_budget
+
+    def lpo_il(g, spec):
         v = point_values(g)
-        ch = with_linear_path(build_channel(DEFAULT_PATHS["lpo"], g.baud), g.baud,
+        ch = with_linear_path(build_channel(spec, g.baud), g.baud,
                               v["linear_f3db_over_baud"], v["linear_penalty_db"])
-        lpo.append(float(ch.il_db(g.baud / 2.0)))
-    assert f"sees {lpo[0]:.1f} / {lpo[1]:.1f} dB" in doc, lpo
+        return float(ch.il_db(g.baud / 2.0))
+
+    # the boards the study prices: shortened to the linear host budget where the generation has one
+    shared = DEFAULT_PATHS["lpo"]
+    priced = [shared if g.linear_host_budget_db is None
+              else board_within_budget(shared, g.baud, g.linear_host_budget_db) for g in rates]
+    assert priced[0] is shared and priced[1] is not shared
+    lpo = [lpo_il(g, spec) for g, spec in zip(rates, priced, strict=True)]
+    on_shared = lpo_il(rates[1], shared)
+    assert (f"sees {lpo[0]:.1f} / {lpo[1]:.1f} dB (at 200G/lane on the board built to the LPO budget, "
+            f"below; {on_shared:.1f} dB over the shared 254 mm board)") in " ".join(doc.split()), lpo
 
 
 def test_module_node_error_names_module_node():
