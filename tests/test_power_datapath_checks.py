@@ -226,6 +226,9 @@ def test_sequence_detector_check():
         assert math.isclose(r["model_w"], want, rel_tol=1e-9), (r, want)
         assert SEQUENCE_DETECTOR_RATIO_RANGE[0] < r["ratio"] < SEQUENCE_DETECTOR_RATIO_RANGE[1], r
     doc = repo_text("docs/energy-model.md")
+    span = (f"**The model's detector is {min(r['ratio'] for r in rows):.2f}–"
+            f"{max(r['ratio'] for r in rows):.2f}× the measured one**")
+    assert span in doc, span
     for line in datapath_checks.rows_markdown(rows, datapath_checks.SEQUENCE_DETECTOR_COLUMNS).splitlines():
         if not line.startswith("|---"):
             assert line in doc, line   # regression guard: the docs table is the generator's output
@@ -236,3 +239,6 @@ def test_sequence_detector_check():
     text = (f"without the MLSD at all Gambhir's row would still be\n"
             f"{(e.total_pj_per_bit - e.blocks['mlsd']) / g.energy_pj_per_bit:.2f}× its published figure")
     assert text in doc, text
+    text = (f"`blocks.mlsd_w`, {e.blocks['mlsd']:.2f} pJ/b of the model's {e.total_pj_per_bit:.2f} pJ/b at "
+            "Gambhir's 55 dB point;")
+    assert text in " ".join(doc.split()), text

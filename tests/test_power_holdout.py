@@ -647,3 +647,24 @@ def test_held_out_prose_figures_are_current():
     assert (f"1.41 pJ/b RX only: {b.total_pj_per_bit:.2f} pJ/b, {r:.2f}×** (analog family with one DFE "
             f"tap: AFE {k['rx_afe']:.2f}, slicers {k['slicers_dfe']:.2f}, clocking "
             f"{k['clocking_pll']:.2f} pJ/b; {r6:.2f}× at BER 1e-6") in doc
+
+
+def test_tx_kind_sensitivity_typed_bound_is_current(held):
+    """Regression guard: the docs' "the TX kind hardly matters (≤ x in the ratio)" holds the largest
+    change of a 200G-class TX+RX/RX row's ratio when its TX is a DAC one (sensitivity table)."""
+    diffs = []
+    for d, r in zip(held.designs, held.ratio, strict=True):
+        if d.rate_class != holdout.GOAL_RATE_CLASS or d.scope == "tx" or not np.isfinite(r):
+            continue
+        r_dac = _priced(d.name, tx_architecture="dac")[1]
+        diffs.append(abs(round(r_dac, 2) - round(r, 2)))   # as the table prints them
+    bound = f"hardly matters (≤ {max(diffs):.2f} in the ratio)"
+    assert bound in repo_text("docs/energy-model.md", flat=True), bound
+
+
+def test_lin_row_in_the_dsp_family_typed_ratio_is_current():
+    """Regression guard: the docs' ratio of the 28 nm XSR row (Lin) priced in the ADC-DSP family."""
+    b, r = _priced("Y.-P. Lin", architecture="dsp")
+    assert b.architecture == "dsp"
+    text = f"not the title's 2–3 bit converters) it is {r:.1f}×."
+    assert text in repo_text("docs/energy-model.md", flat=True), text

@@ -247,7 +247,7 @@ HELD_OUT: tuple[HeldOutDesign, ...] = (
         "TX+RX; rate, energy, node, modulation and class from the title; XSR class -> 10 dB on the "
         "xsr channel and BER 1e-6 (the calibration's XSR conventions); family chosen by the model "
         "(auto: analog). The title's 2b/3b time-interleaved ADCs are coarser than the model's ADC-DSP "
-        "receiver (3-8 bits, a multi-tap FFE datapath); priced in that family the row is 6.3x",
+        "receiver (3-8 bits, a multi-tap FFE datapath); priced in that family the row is higher still (docs)",
         target_ber=1e-6, rate_class="100G", channel_kind="xsr"),
     HeldOutDesign(
         "B. Ye et al., 28 nm 112G mixed-signal transceiver (RX analog FFE)", 28, 112.0, "pam4", 20.8,
@@ -356,8 +356,8 @@ HELD_OUT: tuple[HeldOutDesign, ...] = (
         "RX only; rate, energy, node, modulation, loss (19.2 dB, taken at Nyquist) and BER (1e-12, "
         "pre-FEC) from the abstract; 14 nm priced as the 16/12 nm preset; a lab channel: the xsr "
         "channel of its loss (no BGA package), as the calibration's lab-channel row (Z. Wang); on the "
-        "host channel (two BGA packages) the model needs its DSP family at 1e-12 and is 12x over; family "
-        "chosen by the model (auto: analog, CTLE + DFE)",
+        "host channel (two BGA packages) the model needs its DSP family at 1e-12 and is far over "
+        "(docs); family chosen by the model (auto: analog, CTLE + DFE)",
         target_ber=1e-12, scope="rx", rate_class="100G", channel_kind="xsr"),
     HeldOutDesign(
         "M. A. Kossel et al. (IBM), 7 nm 112G DAC TX", 7, 112.0, "pam4", 20.0, 1.4,
