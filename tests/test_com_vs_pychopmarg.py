@@ -15,7 +15,8 @@ Sampling grid.  sikernel follows the IEEE COM reference code's time grid: the TX
 filter carries a 3 T_r delay (``s21_pkg``) and the pulse is the discrete M-sample rectangle,
 half a sample later than the continuous one; pychopmarg uses neither.  At a fixed
 equalisation the two grids (0.25 sample apart here) let the Mueller-Mueller rule pick
-different samples, which alone moves COM by up to 0.56 dB (measured 2026-12-03).  The test
+different samples, which alone moves COM by 0.04-0.55 dB (measured by
+test_unshifted_gap_typed_in_the_docs_is_current).  The test
 compares on the peer's grid: the thru channel's transmission terms are advanced by
 3 T_r - T/(2M) before sikernel sees it (:func:`_on_peer_grid`; a pure time shift of the
 transmission path, its reflections untouched).
@@ -55,7 +56,7 @@ from sikernel.channel.touchstone import read_touchstone
 from sikernel.eye.com import com
 
 from .com_explicit import PACKAGE_KEY, fixed_eq, kr_93a_preset, kr_package
-from .conftest import channel_path
+from .conftest import channel_path, repo_text
 
 REF_FILE = Path(__file__).parent / "data" / "pychopmarg" / "com_802p3ck_kr_fixed_eq.json"
 REF = json.loads(REF_FILE.read_text())
@@ -182,3 +183,23 @@ def test_unshifted_gap_is_bounded_by_the_grid_phase(explicit_package):
     assert np.all(hi - lo > COM_TOL_DB)                       # the grid phase matters ...
     assert np.all(np.abs(own - ref) > COM_TOL_DB)             # ... and is the unshifted gap:
     assert np.all((ref >= lo - COM_TOL_DB) & (ref <= hi + COM_TOL_DB))
+
+
+@pytest.mark.channels
+def test_unshifted_gap_typed_in_the_docs_is_current(explicit_package):
+    """Regression guard: the range of |COM sikernel - COM pychopmarg| on sikernel's own (IEEE-code)
+    grid, without :func:`_on_peer_grid`, over every channel and package case of the reference,
+    is the one the README, docs/models.md and docs/validation.md type."""
+    gaps = []
+    for row in ROWS.values():
+        z = tuple((zp * 1e-3, zp * 1e-3) for zp in row["z_p_mm"])
+        p = kr_93a_preset(z_p_cases_m=z, mm_rule="peak", mm_exact_tol_v=1e-3,
+                          **fixed_eq(row["tx_taps_m3_m2_m1_p1"], row["ctle_gdc_db"], row["ctle_gdc2_db"]))
+        own = [c.com_db for c in com(read_touchstone(channel_path(row["file"])), preset=p).cases]
+        gaps += list(np.abs(np.array(own) - np.array(row["case_com_db"])))
+    lo, hi = f"{min(gaps):.2f}", f"{max(gaps):.2f}"
+
+    assert f"differed from pychopmarg by {lo}–{hi} dB" in repo_text("README.md", flat=True)
+    models = repo_text("docs/models.md", flat=True)
+    assert f"moves fixed-EQ COM by {lo}–{hi} dB against pychopmarg's" in models
+    assert f"pychopmarg differ by {lo}–{hi} dB" in repo_text("docs/validation.md", flat=True)
