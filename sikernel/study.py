@@ -31,6 +31,7 @@ from . import __version__, _validate
 from .errors import LinkNotClosingError, SIKernelError, SIKernelWarning
 from .system.account import LOSS_OFFSET_KEYS, host_path
 from .system.architectures import ARCH_NAMES, get_architecture
+from .system.assumptions import module_anchor
 from .system.channels import DEFAULT_PATHS, REACH_BUDGETS_DB, PathSpec, build_channel
 from .system.curves import CURVE_LENGTHS_M, CURVE_MATERIALS, CURVE_Z_P_M
 from .system.eyes import _dsp_receiver, _dsp_split, com_db, eyes  # noqa: F401  (former names, tests)
@@ -109,6 +110,28 @@ def _generations(rates_gbps: Sequence[float], node_nm: Any, module_node_nm: Any,
     if len(set(names)) != len(names):
         raise SIKernelError(f"rates_gbps={list(rates_gbps)!r} names a switch generation twice")
     return gens
+
+
+def _warn_if_module_leaves_its_anchor(port: dict[str, Any], g: Any) -> None:
+    """SIKernelWarning when a retimed (pluggable) module's point value leaves the published range of
+    the modules its line-side DSP is fitted on (``assumptions.module_anchor``).  The fit holds the
+    module's host-side SerDes + DSP at the anchors' share on the default host channel; a path or
+    input override that moves the host-side SerDes (e.g. breakout vias turning its receiver into an
+    ADC-DSP one) moves the module off the published figures, which the printed checks (made at the
+    defaults) do not say."""
+    if port["architecture"] != "pluggable":
+        return
+    lo, hi = module_anchor(g)["total_range_w"]  # type: ignore[misc]
+    w = port["module_w"]
+    if lo <= w <= hi:
+        return
+    serdes = port["blocks_w"].get("module_host_serdes", float("nan"))
+    warnings.warn(SIKernelWarning(
+        f"{g.name} pluggable: the retimed module costs {w:.1f} W per port, outside the {lo:g}-{hi:g} W of "
+        f"the published modules its line-side DSP is fitted on; its host-side SerDes ({serdes:.2f} W) is "
+        "priced on this run's host channel and inputs while the DSP fit is made at the defaults, so read "
+        "the module figure as the model's, not as a published one (check the path and input overrides)"),
+        stacklevel=3)
 
 
 def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = None,
@@ -278,6 +301,7 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
             totals[a] = (sum(pt.values()), sum(mc.values()))
         for p in gen_ports:
             _savings(p, totals, g)
+            _warn_if_module_leaves_its_anchor(p, g)
         ports += gen_ports
         if (g.name, "pluggable") in models and (g.name, "cpo") in models:
             # the held-out evidence is of one rate class (200G): its bias is shown for that class only

@@ -290,3 +290,33 @@ def test_saving_by_block_adds_up(study):
         dsp = parts["the module's DSP"]
         assert dsp + parts["the module's host-side SerDes"] > 0.5 * cpo["saving_vs_pluggable_w"], parts
         assert f"the module's DSP {dsp:+.0f} W" in block
+
+
+def test_readme_headline_states_the_port_claims_and_the_cpo_step(study):
+    """Audit 24a: the headline bullets carry the model / published per-port figures of their
+    generation (the 102.4T CPO port's ×0.71 against NVIDIA's ~9 W was only in the claims line),
+    and a line says how much of CPO's per-bit fall from 100G to 200G/lane sits in the laser and
+    driver blocks, whose assumptions change with the generation.  Recomputed from the run; the
+    README (point values, which do not depend on the draws) states the same."""
+    from sikernel.system.readme import answer_block
+
+    block = " ".join(answer_block(study, "fig.png").split())
+    readme = repo_text("README.md", flat=True)
+    for c in study.checks:
+        if c["kind"].startswith("system claim") and c["unit"] == "W":
+            assert f"×{c['ratio_to_mid']:.2f}" in block, c["label"]
+    nv = next(c for c in study.checks if c["label"].startswith("NVIDIA CPO port per 1.6T"))
+    text = "Model / published per-port figures of this generation (never fitted): NVIDIA CPO port"
+    assert text in block and text in readme
+    assert f"~9 W: ×{nv['ratio_to_mid']:.2f}" in readme
+    a, b = study.port("cpo", 100), study.port("cpo", 200)
+
+    def per_bit(p, prefix):
+        return 1e3 * sum(v for k, v in p["blocks_w"].items() if k.startswith(prefix)) / p["port_gbps"]
+
+    share = 100.0 * sum(per_bit(a, k) - per_bit(b, k) for k in ("laser", "driver")) / (
+        a["pj_per_bit"] - b["pj_per_bit"])
+    assert share > 50.0   # most of the fall is in those two assumption-driven blocks
+    text = (f"CPO's energy per bit falls from {a['pj_per_bit']:.1f} (51.2T) to {b['pj_per_bit']:.1f} pJ/bit "
+            f"(102.4T); {share:.0f} % of that fall is in its laser (2 → 4 lanes per laser)")
+    assert text in block and text in readme, text

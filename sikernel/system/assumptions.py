@@ -79,7 +79,9 @@ MODULE_ANCHORS: dict[float, dict[str, object]] = {
 }
 
 
-def _anchor(g: Generation) -> dict[str, object]:
+def module_anchor(g: Generation) -> dict[str, object]:
+    """The published retimed-module anchor of generation ``g`` (:data:`MODULE_ANCHORS`, by its
+    nominal lane rate: the 200G entry above 150 Gb/s, else the 100G one)."""
     return MODULE_ANCHORS[200.0 if g.lane_gbps > 150.0 else 100.0]
 
 
@@ -96,7 +98,7 @@ def assumptions(g: Generation) -> dict[str, Assumption]:
     dict
         Name -> :class:`Assumption`.
     """
-    a = _anchor(g)
+    a = module_anchor(g)
     total = float(a["total_w"])  # type: ignore[arg-type]
     lanes = int(a["lanes"])  # type: ignore[call-overload]
     split: dict[str, float] = a["split"]  # type: ignore[assignment]
@@ -243,4 +245,4 @@ def point_values(g: Generation) -> dict[str, float]:
     return {k: a.value for k, a in assumptions(g).items()}
 
 
-__all__ = ["MODULE_ANCHORS", "Assumption", "assumptions", "point_values"]
+__all__ = ["MODULE_ANCHORS", "Assumption", "assumptions", "module_anchor", "point_values"]

@@ -86,6 +86,8 @@ def claim_checks(model: Callable[[str, str], Any]) -> list[dict[str, Any]]:
                model_optics_only=1.0 - _w(cpo2, module_only=True) / _w(plug2, module_only=True)),
         _entry("bailly_meta_w_per_800g", c["bailly_meta_w_per_800g"], kind, "cpo", "51.2T",
                _w(cpo1, module_only=True) * 800.0 / cpo1.gen.port_gbps),
+        _entry("bailly_io_saving", c["bailly_io_saving"], kind, "cpo", "51.2T", 1.0 - _w(cpo1) / _w(plug1),
+               model_optics_only=1.0 - _w(cpo1, module_only=True) / _w(plug1, module_only=True)),
         _entry("bailly_meta_optics_saving", c["bailly_meta_optics_saving"], kind, "cpo", "51.2T",
                1.0 - _w(cpo1, module_only=True) / _w(plug1, module_only=True),
                model_full_port=1.0 - _w(cpo1) / _w(plug1)),

@@ -110,6 +110,16 @@ SYSTEM_CLAIMS: dict[str, SystemClaim] = {
                                      "vendor interview / press (M-H)"),
     "bailly_system_saving": SystemClaim("Broadcom Bailly system power saving vs pluggable", 0.30, "1",
                                         "vendor interview / press (M-H)"),
+    "bailly_io_saving": SystemClaim(
+        "Broadcom Bailly I/O power saving vs pluggable, '50 %'", 0.50, "1",
+        "R. Pancholy (Broadcom), Laser Focus World interview on Bailly, 2023: 'we save 50% on I/O "
+        "power' (https://laserfocusworld.com/optics/article/14290374/broadcom-intros-bailly-a-co-packaged-"
+        "optics-networking-switch; the same interview gives the 5.5 W per 800G and the 30 % system "
+        "saving; M-H)",
+        "'I/O power' (reading: the switch's SerDes and the optics of every port, pluggable vs CPO; what "
+        "it includes is not stated)",
+        "51.2T CPO saving as a fraction of the switch's I/O + optics power (1 - cpo W per port / "
+        "pluggable W per port)"),
     "th5_chip_w": SystemClaim("Broadcom Tomahawk 5 chip power (estimate)", 500.0, "W",
                               "TechInsights / Linley (M)"),
     "nvidia_cpo_w_per_1p6t": SystemClaim(

@@ -132,6 +132,30 @@ def serdes_held_out_bias() -> tuple[float, str]:
     return factor, src
 
 
+def serdes_held_out_bias_by_family() -> dict[str, tuple[float, tuple[str, ...]]]:
+    """:func:`serdes_held_out_bias` split by the family the model priced each design on.
+
+    The 200G-class misses are ADC-DSP designs, while the study's 200G host ends may all be analog
+    (audit, December 2026): the split says which part of the bias is evidence for which family.
+
+    Returns
+    -------
+    dict
+        Family ("analog", "dsp", ...) -> (geometric-mean predicted/published ratio, design names),
+        over the same H/M goal-class designs as :func:`serdes_held_out_bias`.
+    """
+    from ..power import holdout
+
+    designs, ratio = _held_out_hm()
+    held = holdout.predict_held_out(designs=designs)
+    out: dict[str, list[int]] = {}
+    for i, d in enumerate(designs):
+        if d.receiver_family_modelled and d.rate_class == holdout.GOAL_RATE_CLASS and np.isfinite(ratio[i]):
+            out.setdefault(held.architecture[i], []).append(i)
+    return {fam: (float(np.exp(np.mean(np.log(ratio[ix])))), tuple(designs[i].name for i in ix))
+            for fam, ix in out.items()}
+
+
 def held_out_rate_class(lane_gbps: float) -> bool:
     """Whether a lane rate belongs to the held-out designs' goal rate class (200G: 200 or 212.5 Gb/s).
 
@@ -291,4 +315,5 @@ def band(x: Any) -> tuple[float, float]:
 
 
 __all__ = ["MAX_DRAWS", "Z90", "Draws", "band", "check_n_draws", "draw", "held_out_rate_class",
-           "serdes_held_out_bias", "serdes_log_sd", "triangular_ppf", "uniform_columns"]
+           "serdes_held_out_bias", "serdes_held_out_bias_by_family", "serdes_log_sd", "triangular_ppf",
+           "uniform_columns"]
