@@ -50,7 +50,7 @@ def answer_block(res: Any, figure: str, vias: Any = None) -> str:
                               for p in res.ports))
     archs = list(dict.fromkeys(p["architecture"] for p in res.ports))
     head = "| architecture | " + " | ".join(
-        f"{g} switch: W per {pg:g}G port / kW per switch" for g, lg, pg, _ in gens) + " |"
+        f"{g} switch: W per {pg:g}G port / kW per switch (I/O + optics)" for g, lg, pg, _ in gens) + " |"
     lines = [BEGIN, GENERATED_NOTE, "",
              "**The answer** (`sikernel study`, default inputs; point value and p10–p90 band):",
              "", head, "|---|" + "---|" * len(gens)]
@@ -134,7 +134,8 @@ def answer_block(res: Any, figure: str, vias: Any = None) -> str:
         lines.append(line)
     lines += _saving_sources_lines(res)
     lines.append("Machine-readable: `sikernel study --json` prints `ports` (one entry per architecture and "
-                 "port with `w_per_port`, `pj_per_bit`, `blocks_w`, `w_per_switch` and their `_p10`/`_p90`); "
+                 "port with `w_per_port`, `pj_per_bit`, `blocks_w`, `w_per_switch` and their "
+                 "`_p10`/`_p90`; a block's band is its own quantiles, which do not add up to the port's); "
                  "the former `architectures` list (per-link rows of the switch end) is still there.")
     lines += ["", END]
     return "\n".join(lines)

@@ -6,7 +6,8 @@ Output contract (``sikernel study --json``, and the same numbers in the HDF5 fil
 * ``ports``: one entry per (architecture, lane rate, port) with ``architecture``,
   ``lane_gbps`` (nominal 100 / 200), ``port_gbps``, ``w_per_port`` (+ ``_p10`` / ``_p90``),
   ``pj_per_bit`` (+ bands), ``blocks_w`` (component → W per port; ``blocks_w_p10`` /
-  ``blocks_w_p90``), ``switch_tbps``, ``w_per_switch`` (+ bands), ``w_per_lane`` (+ bands),
+  ``blocks_w_p90``: each block's own quantiles over the draws, which do not add up to the port's
+  band), ``switch_tbps``, ``w_per_switch`` (+ bands), ``w_per_lane`` (+ bands),
   ``saving_vs_pluggable_w`` / ``_pct`` (per switch, + bands) and the operating point
   (``node_nm``, ``target_ber``, ``host_ends``: each host SerDes, its scope, channel loss,
   chosen equaliser family and pJ/bit);
