@@ -278,6 +278,11 @@ def test_real_channels_cost_more_than_the_synthetic_one(real_prices):
         row = (f"| {name.split('.')[0]} | {ber:.0e} | {il:.1f} | {fam} {e_real:.2f} | "
                f"{fam_s} {e_smooth:.2f} | {e_real / e_smooth:.2f} |")
         assert row in doc, row
+    # the span the docs and the README type (rounded as the table prints the ratios)
+    r = [round(e_real / e_smooth, 2) for (_, _, e_real, _, e_smooth) in real_prices.values()]
+    span = f"{min(r):.2f}–{max(r):.2f}×"
+    assert f"a real channel of the same loss costs {span} as much" in doc, span
+    assert f"the real P802.3ck channels cost {span} theirs" in repo_text("README.md", flat=True), span
 
 
 def _dpo12_case2():

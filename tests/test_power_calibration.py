@@ -187,6 +187,11 @@ def test_fit_state_figures_are_current():
              "Cusmai DAC TX, PAM4": "DAC transmitter at {}× (PAM4)", "Cusmai DAC TX, PAM6": "{}× (PAM6)"}
     for name, text in typed.items():
         assert text.format(f"{ratio[name]:.2f}") in sec, (name, ratio[name])
+    # the README's summary of the same leave-one-out: how many within 1.5x and the worst factor
+    worst = max(max(r, 1.0 / r) for r in ratio.values())
+    within = sum(max(r, 1.0 / r) <= 1.5 for r in ratio.values())
+    assert (f"refitted without each of the {len(ratio)} published designs, all {within} are predicted "
+            f"within 1.5× (worst {worst:.2f}×, IBM's 32 nm 0.75 in link") in repo_text("README.md", flat=True)
     # the designs named as nearest the edge are the extremes of the leave-one-out ratios
     above = sorted(ratio.values(), reverse=True)[:3]
     below = sorted(ratio.values())[:4]
