@@ -221,8 +221,8 @@ def test_com_weighting_on_a_band_without_transmission_raises_its_own_type():
 def test_nyquist_loss_refuses_a_rate_in_gbd(dpo12):
     """il_at_nyquist(ch, 53.125) had returned the loss at 26.6 Hz; like energy_per_bit and the il
     command, the message asks whether GBd was meant."""
-    with pytest.raises(SIKernelError, match=r"did you mean 53\.125e9"):
+    with pytest.raises(SIKernelError, match=r"did you mean 53\.125 GBd \(baud=53\.125e9\)"):
         il_at_nyquist(dpo12, 53.125)
-    with pytest.raises(SIKernelError, match=r"did you mean 53\.125e9") as exc:
+    with pytest.raises(SIKernelError, match=r"did you mean 53\.125 GBd \(baud=53\.125e9\)") as exc:
         fom_ild(dpo12, np.float64(53.125))
     assert "np.float64" not in str(exc.value)

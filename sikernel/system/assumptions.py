@@ -80,8 +80,19 @@ MODULE_ANCHORS: dict[float, dict[str, object]] = {
 
 
 def module_anchor(g: Generation) -> dict[str, object]:
-    """The published retimed-module anchor of generation ``g`` (:data:`MODULE_ANCHORS`, by its
-    nominal lane rate: the 200G entry above 150 Gb/s, else the 100G one)."""
+    """The published retimed-module anchor of generation ``g``.
+
+    Parameters
+    ----------
+    g : Generation
+        Switch generation; its nominal lane rate picks the entry of :data:`MODULE_ANCHORS` (the
+        200G one above 150 Gb/s, else the 100G one).
+
+    Returns
+    -------
+    dict
+        The anchor: ``total_w``, ``total_range_w``, ``dsp_fraction``, ``lanes``, ``split``, ...
+    """
     return MODULE_ANCHORS[200.0 if g.lane_gbps > 150.0 else 100.0]
 
 
