@@ -239,6 +239,14 @@ def test_laser_budget_checks_reported(study):
         assert math.isclose(c["margin_db"], c["model"] - c["published"], rel_tol=RTOL_SAME)
         assert c["margin_db"] > 0, c  # at the point values the product's sharing gives enough light
         assert 0.0 <= c["short_fraction_of_ranges"] < ELS_SHORT_FRACTION_MAX, c
+    # the docs' typed figures of these checks (6.4.2): margins at the point values and the shares short
+    c1, c2 = (_keyed(study, f"els_budget_{g}") for g in ("51.2T", "102.4T"))
+    doc = repo_text("docs/energy-model.md", flat=True)
+    for text in (f"at 200G ({c2['margin_db']:.1f} dB above its budget)",
+                 f"at 100G ({c1['margin_db']:.1f} dB above)",
+                 f"the light falls short in {100 * c2['short_fraction_of_ranges']:.0f} % (200G) and "
+                 f"{100 * c1['short_fraction_of_ranges']:.0f} % (100G) of draws"):
+        assert text in doc, text
 
 
 #: the 102.4T boards built to the LPO budget meet it to within this much (whole millimetres of board)
