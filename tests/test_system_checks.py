@@ -185,6 +185,10 @@ def test_out_of_sample_tia_component(study):
     and it is the account's own TIA block (W per port / lanes / lane rate)."""
     c = _keyed(study, "linear_tia_112g_pj")
     assert 1 / COMPONENT_FACTOR <= c["ratio_to_mid"] <= COMPONENT_FACTOR, c
+    doc = repo_text("docs/energy-model.md", flat=True)   # the typed figures of docs 6.4.3
+    assert f"per bit, {c['model']:.2f} pJ/b, against a published 112G PAM4" in doc
+    bound = f"title only): {c['ratio_to_mid']:.2f}×, inside the component bound of {COMPONENT_FACTOR:g}×"
+    assert bound in doc, bound
     p = study.port("cpo", 100)
     lanes = p["port_gbps"] / p["lane_gbps"]
     want = p["blocks_w"]["tia"] / lanes / (study.inputs["generations"]["51.2T"]["lane_line_gbps"] * 1e-3)
