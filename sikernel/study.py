@@ -31,7 +31,7 @@ from . import __version__, _validate
 from .errors import LinkNotClosingError, SIKernelError, SIKernelWarning
 from .system.account import LOSS_OFFSET_KEYS, host_path
 from .system.architectures import ARCH_NAMES, get_architecture
-from .system.assumptions import module_anchor
+from .system.assumptions import module_anchor_range_w
 from .system.channels import DEFAULT_PATHS, REACH_BUDGETS_DB, PathSpec, build_channel
 from .system.curves import CURVE_LENGTHS_M, CURVE_MATERIALS, CURVE_Z_P_M
 from .system.eyes import _dsp_receiver, _dsp_split, com_db, eyes  # noqa: F401  (former names, tests)
@@ -114,23 +114,25 @@ def _generations(rates_gbps: Sequence[float], node_nm: Any, module_node_nm: Any,
 
 def _warn_if_module_leaves_its_anchor(port: dict[str, Any], g: Any) -> None:
     """SIKernelWarning when a retimed (pluggable) module's point value leaves the published range of
-    the modules its line-side DSP is fitted on (``assumptions.module_anchor``).  The fit holds the
-    module's host-side SerDes + DSP at the anchors' share on the default host channel; a path or
-    input override that moves the host-side SerDes (e.g. breakout vias turning its receiver into an
-    ADC-DSP one) moves the module off the published figures, which the printed checks (made at the
-    defaults) do not say."""
+    the modules its line-side DSP is fitted on (``assumptions.module_anchor_range_w``, per lane).
+    The fit holds the module's host-side SerDes + DSP at the anchors' share on the default host
+    channel and nodes; a path, node or input override that moves either (e.g. breakout vias turning
+    the host-side receiver into an ADC-DSP one) moves the module off the published figures, which
+    the printed checks (made at the defaults) do not say."""
     if port["architecture"] != "pluggable":
         return
-    lo, hi = module_anchor(g)["total_range_w"]  # type: ignore[misc]
+    rng = module_anchor_range_w(g, port["port_gbps"] / port["lane_gbps"])
     w = port["module_w"]
-    if lo <= w <= hi:
+    if rng is None or rng[0] <= w <= rng[1]:   # no published module of this width, or inside
         return
-    serdes = port["blocks_w"].get("module_host_serdes", float("nan"))
+    lo, hi = rng
+    b = port["blocks_w"]
     warnings.warn(SIKernelWarning(
-        f"{g.name} pluggable: the retimed module costs {w:.1f} W per port, outside the {lo:g}-{hi:g} W of "
-        f"the published modules its line-side DSP is fitted on; its host-side SerDes ({serdes:.2f} W) is "
-        "priced on this run's host channel and inputs while the DSP fit is made at the defaults, so read "
-        "the module figure as the model's, not as a published one (check the path and input overrides)"),
+        f"{g.name} pluggable: the retimed module costs {w:.1f} W per {port['port_gbps']:g}G port, outside "
+        f"the {lo:g}-{hi:g} W of the published modules its line-side DSP is fitted on; with this run's "
+        f"paths, nodes and inputs its host-side SerDes is {b.get('module_host_serdes', float('nan')):.2f} W "
+        f"and its DSP {b.get('module_dsp', float('nan')):.2f} W, while the fit holds them at the published "
+        "share at the defaults: read the module figure as the model's, not as a published one"),
         stacklevel=3)
 
 

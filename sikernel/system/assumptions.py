@@ -96,6 +96,33 @@ def module_anchor(g: Generation) -> dict[str, object]:
     return MODULE_ANCHORS[200.0 if g.lane_gbps > 150.0 else 100.0]
 
 
+def module_anchor_range_w(g: Generation, lanes: float) -> tuple[float, float] | None:
+    """The published range of a retimed module's power (W per port), for a port of ``lanes`` lanes.
+
+    The anchors are whole 800G / 1.6T modules of 8 lanes (:func:`module_anchor`); part of a
+    module's power is per port (controller, conversion: ``module_other_w``), so a port of another
+    width has no published range here and gets None (review 24: a per-lane scaling flagged
+    400G modules that published 400G figures would accept).
+
+    Parameters
+    ----------
+    g : Generation
+        Switch generation (picks the anchor).
+    lanes : float
+        Lanes per port of the module compared.
+
+    Returns
+    -------
+    (float, float) or None
+        Lowest and highest published module power in W per port; None for another port width.
+    """
+    a = module_anchor(g)
+    if float(lanes) != float(a["lanes"]):  # type: ignore[arg-type]
+        return None
+    lo, hi = a["total_range_w"]  # type: ignore[misc]
+    return float(lo), float(hi)
+
+
 def assumptions(g: Generation) -> dict[str, Assumption]:
     """The optical-side inputs of generation ``g`` (point value, range, source).
 
@@ -256,4 +283,5 @@ def point_values(g: Generation) -> dict[str, float]:
     return {k: a.value for k, a in assumptions(g).items()}
 
 
-__all__ = ["MODULE_ANCHORS", "Assumption", "assumptions", "module_anchor", "point_values"]
+__all__ = ["MODULE_ANCHORS", "Assumption", "assumptions", "module_anchor", "module_anchor_range_w",
+           "point_values"]

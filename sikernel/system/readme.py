@@ -160,7 +160,7 @@ def breakout_vias_line(res: Any, vias: Any) -> str:
     -------
     str
     """
-    from .assumptions import module_anchor
+    from .assumptions import module_anchor_range_w
     from .standards import generation
 
     parts = []
@@ -175,10 +175,10 @@ def breakout_vias_line(res: Any, vias: Any) -> str:
                   for e, e0 in zip(v["host_ends"], b["host_ends"], strict=True)
                   if e["serdes_architecture"] != e0["serdes_architecture"]
                   and e["serdes_architecture"] == "dsp"]
-        lo, hi = module_anchor(generation(lg))["total_range_w"]  # type: ignore[misc]
-        module = ([] if lo <= v["module_w"] <= hi else
-                  [f"its retimed module {v['module_w']:.1f} W, outside the {lo:g}–{hi:g} W of the published "
-                   "modules its DSP is fitted on"])
+        rng = module_anchor_range_w(generation(lg), v["port_gbps"] / v["lane_gbps"])
+        module = ([] if rng is None or rng[0] <= v["module_w"] <= rng[1] else
+                  [f"its retimed module {v['module_w']:.1f} W, outside the {rng[0]:g}–{rng[1]:g} W of the "
+                   "published modules its DSP is fitted on"])
         notes = ([] if inside else ["outside the band above"]) + (
             [f"{' and '.join(turned)} then need{'s' if len(turned) == 1 else ''} a DSP receiver"]
             if turned else [])
@@ -194,30 +194,85 @@ def breakout_vias_line(res: Any, vias: Any) -> str:
             "(`sikernel study --breakout-vias`) " + "; ".join(parts) + ".")
 
 
+def cpo_generation_step(res: Any) -> dict[str, Any] | None:
+    """CPO's fall in energy per bit from the lowest lane rate of a study to the highest, split into
+    what the optical assumptions that change with the generation give and the rest.
+
+    The counterfactual prices the higher rate's CPO port with the lower rate's modulator
+    (``Generation.cpo_modulator``) and lasers per lane (``els_lanes_per_laser``), every other input
+    at its own generation's value: the fall that remains is per-lane optics power (laser class
+    output, driver and TIA shares of the module splits) growing little while the lane rate doubles
+    (audit 24a, review 24: a first version credited that part to the two changed assumptions).
+
+    Parameters
+    ----------
+    res : StudyResult
+        A study with the CPO port at two or more lane rates.
+
+    Returns
+    -------
+    dict or None
+        ``low`` / ``high`` (the two CPO port entries), ``counterfactual_pj_per_bit`` (the high-rate
+        port with the low rate's modulator and lasers per lane), ``from_assumptions_pj_per_bit``,
+        ``rest_pj_per_bit`` and ``changed`` (name -> (low-rate value, high-rate value) of the
+        assumptions that differ); None without two CPO rates.
+    """
+    import dataclasses
+
+    from .account import PortModel
+    from .standards import Generation
+
+    cpo = sorted((p for p in res.ports if p["architecture"] == "cpo"), key=lambda p: p["lane_gbps"])
+    if len(cpo) < 2 or cpo[0]["lane_gbps"] == cpo[-1]["lane_gbps"]:
+        return None
+    lo, hi = cpo[0], cpo[-1]
+    g_lo, g_hi = (Generation(**res.inputs["generations"][p["generation"]]) for p in (lo, hi))
+    a_lo, a_hi = (res.inputs["assumptions"][p["generation"]] for p in (lo, hi))
+    v = {k: a["value"] for k, a in a_hi.items()}
+    v["els_lanes_per_laser"] = a_lo["els_lanes_per_laser"]["value"]
+    g_cf = dataclasses.replace(g_hi, cpo_modulator=g_lo.cpo_modulator)
+    optics = ("driver", "modulator_tuning", "laser")
+    cf = PortModel("cpo", g_cf).blocks_w(v)
+    cf_w = (hi["w_per_port"] - sum(hi["blocks_w"].get(k, 0.0) for k in optics)
+            + sum(cf.get(k, 0.0) for k in optics))
+    cf_pj = 1e3 * cf_w / hi["port_gbps"]
+    changed = {}
+    if g_lo.cpo_modulator != g_hi.cpo_modulator:
+        changed["cpo_modulator"] = (g_lo.cpo_modulator, g_hi.cpo_modulator)
+    n = (a_lo["els_lanes_per_laser"]["value"], a_hi["els_lanes_per_laser"]["value"])
+    if n[0] != n[1]:
+        changed["els_lanes_per_laser"] = n
+    return {"low": lo, "high": hi, "counterfactual_pj_per_bit": cf_pj,
+            "from_assumptions_pj_per_bit": cf_pj - hi["pj_per_bit"],
+            "rest_pj_per_bit": lo["pj_per_bit"] - cf_pj, "changed": changed}
+
+
+#: modulator name -> words in the README
+_MODULATOR_WORDS = {"ring": "a micro-ring driver", "mzm": "an MZM driver"}
+
+
 def _cpo_step_text(res: Any) -> str:
-    """How much of CPO's fall in energy per bit from the first generation to the last is in its
-    laser and driver blocks, whose assumptions change with the generation (lasers shared by more
-    lanes, another modulator and driver) rather than through the SI chain (audit 24a)."""
-    from .assumptions import assumptions
-    from .standards import generation
-
-    cpo = [p for p in res.ports if p["architecture"] == "cpo"]
-    if len(cpo) < 2:
+    """The README line of :func:`cpo_generation_step` (empty without two CPO rates)."""
+    st = cpo_generation_step(res)
+    if st is None:
         return ""
-    a, b = cpo[0], cpo[-1]
-
-    def per_bit(p: dict[str, Any], prefix: str) -> float:
-        return 1e3 * sum(v for k, v in p["blocks_w"].items() if k.startswith(prefix)) / p["port_gbps"]
-
-    drop = a["pj_per_bit"] - b["pj_per_bit"]
-    if drop <= 0.0:
-        return ""
-    share = 100.0 * sum(per_bit(a, k) - per_bit(b, k) for k in ("laser", "driver")) / drop
-    lanes = [assumptions(generation(p["lane_gbps"]))["els_lanes_per_laser"].value for p in (a, b)]
-    return (f"- CPO's energy per bit falls from {a['pj_per_bit']:.1f} ({a['generation']}) to "
-            f"{b['pj_per_bit']:.1f} pJ/bit ({b['generation']}); {share:.0f} % of that fall is in its laser "
-            f"({lanes[0]:g} → {lanes[1]:g} lanes per laser) and driver (another modulator and driver, "
-            "below) blocks: assumptions that change with the generation, not the SI chain.")
+    lo, hi = st["low"], st["high"]
+    words = []
+    if "els_lanes_per_laser" in st["changed"]:
+        a, b = st["changed"]["els_lanes_per_laser"]
+        words.append(f"{b:g} instead of {a:g} lanes per laser")
+    if "cpo_modulator" in st["changed"]:
+        a, b = st["changed"]["cpo_modulator"]
+        words.append(f"{_MODULATOR_WORDS.get(b, b)} instead of {_MODULATOR_WORDS.get(a, a)}")
+    head = (f"- CPO's energy per bit falls from {lo['pj_per_bit']:.1f} ({lo['generation']}) to "
+            f"{hi['pj_per_bit']:.1f} pJ/bit ({hi['generation']}). ")
+    rest = (f"{st['rest_pj_per_bit']:.1f} pJ/bit comes from per-lane optics power (the laser's class "
+            "output, the driver and TIA shares of the published module splits) that grows little while the "
+            "lane rate doubles")
+    if not words:
+        return head + f"The optical assumptions are the same at both rates: all {rest}."
+    return (head + f"{st['from_assumptions_pj_per_bit']:.1f} pJ/bit of the fall comes from assumptions "
+            f"that change with the generation ({' and '.join(words)}); the other {rest}.")
 
 
 def _port_claims_text(res: Any, gen_name: str) -> str:
@@ -228,8 +283,14 @@ def _port_claims_text(res: Any, gen_name: str) -> str:
               and c.get("generation") == gen_name and c.get("ratio_to_mid") is not None]
     if not claims:
         return ""
-    return (" Model / published per-port figures of this generation (never fitted): "
-            + "; ".join(f"{_claim_name(c['label'])}: ×{c['ratio_to_mid']:.2f}" for c in claims) + ".")
+    groups: dict[float, list[dict[str, Any]]] = {}
+    for c in claims:   # two relays of one product compare one model figure: said once
+        groups.setdefault(round(float(c["model"]), 9), []).append(c)
+    parts = [f"{_claim_name(g[0]['label'])}: ×{g[0]['ratio_to_mid']:.2f}" if len(g) == 1 else
+             " / ".join(_claim_name(c["label"]) for c in g) + ": "
+             + " / ".join(f"×{c['ratio_to_mid']:.2f}" for c in g) + " (one model figure)"
+             for g in groups.values()]
+    return " Model / published figures of this generation's ports (never fitted): " + "; ".join(parts) + "."
 
 
 #: receiver family -> words in the README
