@@ -251,6 +251,7 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
 
     sigma, sigma_src = unc.serdes_log_sd()
     bias, bias_src = unc.serdes_held_out_bias()
+    bias_by_family = unc.serdes_held_out_bias_by_family()
     fit = line_dsp_fit()
     steps = [(g, a) for g in gens for a in archs]
     it: Any = steps
@@ -307,7 +308,7 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
         ports += gen_ports
         if (g.name, "pluggable") in models and (g.name, "cpo") in models:
             # the held-out evidence is of one rate class (200G): its bias is shown for that class only
-            held = (bias, bias_src) if unc.held_out_rate_class(g.lane_gbps) else None
+            held = (bias, bias_src, bias_by_family) if unc.held_out_rate_class(g.lane_gbps) else None
             tornado[g.name] = _tornado(models[(g.name, "pluggable")], models[(g.name, "cpo")], g, sigma, fit,
                                       held)
     for r in rows:
@@ -456,10 +457,10 @@ def _savings(p: dict[str, Any], totals: dict[str, tuple[float, np.ndarray]], g: 
 
 
 def _tornado(plug: Any, cpo: Any, g: Any, sigma: float, fit: Any,
-             held: tuple[float, str] | None) -> dict[str, Any]:
+             held: tuple[float, str, dict[str, tuple[float, tuple[str, ...]]]] | None) -> dict[str, Any]:
     """Per input: the CPO saving per switch (W) with that input at each end of its range; and, where
-    ``held`` = (bias, source) is given, the saving with every host-SerDes energy divided by the held-out
-    bias (a sensitivity, not a band)."""
+    ``held`` = (bias, source, bias by family) is given, the saving with every host-SerDes energy
+    divided by the held-out bias, and by each family's part of it (sensitivities, not bands)."""
     import math
 
     from .system.uncertainty import Z90
@@ -483,9 +484,12 @@ def _tornado(plug: Any, cpo: Any, g: Any, sigma: float, fit: Any,
     items.sort(key=lambda x: -x["swing_w"])
     out = {"quantity": "CPO saving vs pluggable, W per switch", "base_w": base, "inputs": items}
     if held is not None:
-        bias, src = held
+        bias, src, by_family = held
         out["held_out_bias"] = {"serdes_factor": 1.0 / bias, "saving_w": saving(sf=1.0 / bias), "bias": bias,
-                                "source": src}
+                                "source": src,
+                                "by_family": {k: {"bias": f, "designs": list(names),
+                                                  "saving_w": saving(sf=1.0 / f)}
+                                              for k, (f, names) in by_family.items()}}
     return out
 
 

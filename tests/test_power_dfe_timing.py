@@ -202,6 +202,7 @@ def test_gate_delay_threshold_typed_in_the_docs_is_current():
         mid = 0.5 * (lo + hi)
         lo, hi = (mid, hi) if family(mid) == "analog" else (lo, mid)
     ps = f"{hi * 1e12:.2f} ps"
-    assert f"(t_FO4 ≥ {ps} at 7 nm → DSP)" in repo_text("README.md", flat=True), ps
+    readme = repo_text("README.md", flat=True)
+    assert f"(t_FO4 ≥ {ps} at 7 nm → DSP on a synthetic 25 dB channel)" in readme, ps
     docs = repo_text("docs/energy-model.md", flat=True)
     assert f"(DSP wins at 25 dB in 3 nm from {ps} at BER 1e-4" in docs, ps

@@ -523,8 +523,9 @@ def test_held_out_bias_sensitivity(study):
         assert math.isclose(h["saving_w"], (w["pluggable"] - w["cpo"]) * g.ports_per_switch, rel_tol=1e-9)
         # the pluggable's long host link carries more host SerDes than CPO's: a lower factor saves less
         assert bias > 1.0 and h["saving_w"] < t["base_w"]
-    # the split by family the README's answer block states (audit 24a: the misses are ADC-DSP
-    # designs; the study's 200G host ends are analog), recomputed from the held-out table
+    # the split the README's answer block states (audit 24a, review 24: the misses are ADC-DSP
+    # transceivers, a TX-only row is its own group; the study's 200G ends are analog), recomputed
+    # from the held-out table, and the saving divided by each group's factor
     from sikernel.system.readme import answer_block
     from sikernel.system.uncertainty import serdes_held_out_bias_by_family
 
@@ -532,16 +533,26 @@ def test_held_out_bias_sensitivity(study):
     fam = {}
     for d, x, a in zip(held.designs, held.ratio, held.architecture, strict=True):
         if d.rate_class == "200G" and d.confidence in ("H", "M") and math.isfinite(x):
-            fam.setdefault(a, []).append(math.log(x))
-    assert set(split) == set(fam) == {"analog", "dsp"}
+            fam.setdefault("tx" if d.scope == "tx" else a, []).append(math.log(x))
+    assert set(split) == set(fam) == {"analog", "dsp", "tx"}
     for a, logs in fam.items():
         assert math.isclose(split[a][0], math.exp(sum(logs) / len(logs)), rel_tol=1e-12)
     assert split["analog"][0] < bias < split["dsp"][0]
+    by = study.tornado["102.4T"]["held_out_bias"]["by_family"]
+    assert {k: v["bias"] for k, v in by.items()} == {k: v[0] for k, v in split.items()}
+    # the saving moves with 1 - 1/factor: the analog rows' small factor moves it least
+    mixed = study.tornado["102.4T"]["held_out_bias"]["saving_w"]
+    assert by["dsp"]["saving_w"] < mixed < by["analog"]["saving_w"]
     block = " ".join(answer_block(study, "fig.png").split())
-    assert (f"×{bias:.2f} on average (geometric mean: ×{split['analog'][0]:.2f} over the rows priced on the "
-            f"analog (CTLE + DFE) family") in block
     readme = repo_text("README.md", flat=True)
-    assert f"×{split['dsp'][0]:.2f} over the rows priced on the ADC-DSP family" in readme
+    an, ds, tx = (f"×{split[k][0]:.2f}" for k in ("analog", "dsp", "tx"))
+    for text in (f"×{bias:.2f} on average (geometric mean: {an} over the rows priced on the analog "
+                 f"(CTLE + DFE) family (Pfaff, Chong), {ds} over the rows priced on the ADC-DSP family "
+                 f"(Mostafa, Gambhir), {tx} over the TX-only row (Kim)",
+                 f"divided by the analog (CTLE + DFE) rows' {an} instead, the family of the study's 102.4T "
+                 f"board-side switch ends, {by['analog']['saving_w']:.0f} W"):
+        assert text in block, text
+        assert text in readme, text
     # the README's statement for 100G/lane: the leave-one-out predictions of the 100-120 Gb/s
     # calibration designs are not high on average (geometric mean <= 1)
     from sikernel.power import _calibrated

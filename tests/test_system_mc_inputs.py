@@ -217,11 +217,11 @@ def test_serdes_spread_counts_leave_one_out_and_held_out(monkeypatch):
     # a held-out row without a ratio (the model does not close it) is left out, and said so
     nan_first = dataclasses.replace(held, ratio=np.concatenate([[np.nan], held.ratio[1:]]))
     monkeypatch.setattr(holdout, "predict_held_out", lambda: nan_first)
-    uncertainty._held_out_hm.cache_clear()  # the held-out ratios are cached per process
+    uncertainty._held_out_hm_priced.cache_clear()  # the held-out ratios are cached per process
     try:
         sigma2, src2 = uncertainty.serdes_log_sd()
     finally:
-        uncertainty._held_out_hm.cache_clear()
+        uncertainty._held_out_hm_priced.cache_clear()
     assert np.isfinite(sigma2) and "does not close" in src2
     assert sigma2 == pytest.approx(float(np.sqrt(np.mean(np.delete(logs, logs.size - len(r)) ** 2))),
                                    rel=1e-12)

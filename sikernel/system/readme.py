@@ -106,7 +106,7 @@ def answer_block(res: Any, figure: str, vias: Any = None) -> str:
                      f"(geometric mean{_bias_by_family_text(res, bias[0][0])}). "
                      "With every host-SerDes energy divided by that (a sensitivity, not a correction), the "
                      "CPO saving would be " + ", ".join(f"{t['saving_w']:.0f} W at {g}" for g, t in bias)
-                     + f" ({_held_out_100g_text()}).")
+                     + _family_matched_text(res, bias[0][0]) + f" ({_held_out_100g_text()}).")
     same = same_serdes_sensitivity(res)
     if same:
         lines.append("Each architecture's switch SerDes is priced for its own host channel (a design, or a "
@@ -118,8 +118,9 @@ def answer_block(res: Any, figure: str, vias: Any = None) -> str:
         lines.append("Whole-system claims, never fitted on (model / published): "
                      + "; ".join(f"{_claim_name(c['label'])}: ×{c['ratio_to_mid']:.2f}" for c in claims)
                      + " (what each counts: the printed checks; docs/energy-model.md 6.4.3).")
-    if vias is not None:
-        lines.append(breakout_vias_line(res, vias))
+    via_line = "" if vias is None else breakout_vias_line(res, vias)
+    if via_line:
+        lines.append(via_line)
     alt = _c_out_rule_alternative(res)
     if alt is not None:
         line = ("The largest open modelling choice on the CPO side at 200G/lane is the ring driver's own "
@@ -187,10 +188,13 @@ def breakout_vias_line(res: Any, vias: Any) -> str:
         c0 = res.port("cpo", lg)
         parts.append(f"at {g} the pluggable port costs {v['w_per_port']:.1f} instead of "
                      f"{b['w_per_port']:.1f} W{why} and CPO saves {c['saving_vs_pluggable_w']:.0f} W "
-                     f"({c['saving_vs_pluggable_pct']:.0f} %) instead of {c0['saving_vs_pluggable_w']:.0f} W")
-    return ("The host boards carry no breakout vias (by ERL the C2M board is already as reflective as the "
-            "most reflective real P802.3ck host channel; docs/energy-model.md 6.2), and the bands do not "
-            "draw that choice. With one via at each end of every board "
+                     f"({c['saving_vs_pluggable_pct']:.0f} %) instead of {c0['saving_vs_pluggable_w']:.0f} W "
+                     f"({c0['saving_vs_pluggable_pct']:.0f} %)")
+    if not parts:   # no generation with both the pluggable and the CPO port
+        return ""
+    return ("The host boards carry no breakout vias, and the bands do not draw that choice (by ERL the "
+            "C2M board is already as reflective as the most reflective real P802.3ck host channel; the NPO "
+            "board is cleaner than any: docs/energy-model.md 6.2). With one via at each end of every board "
             "(`sikernel study --breakout-vias`) " + "; ".join(parts) + ".")
 
 
@@ -298,19 +302,39 @@ _FAMILY_WORDS = {"analog": "analog (CTLE + DFE)", "dsp": "ADC-DSP", "linear": "l
 
 
 def _bias_by_family_text(res: Any, gen_name: str) -> str:
-    """The held-out bias split by the family the model priced each design on, and the families the
-    study's host ends of that generation are priced on (generated from the two, not typed)."""
-    from .uncertainty import serdes_held_out_bias_by_family
-
-    split = serdes_held_out_bias_by_family()
-    parts = [f"×{f:.2f} over the rows priced on the {_FAMILY_WORDS.get(fam, fam)} family ("
-             + ", ".join(n.split(" et al")[0].split()[-1] for n in names) + ")"
-             for fam, (f, names) in sorted(split.items())]
+    """The held-out bias split by what each design's figure is evidence for (the family a TX+RX or
+    RX row was priced on; TX-only rows apart), and the families the study's host ends of that
+    generation are priced on (generated from the two, not typed)."""
+    split = res.tornado[gen_name]["held_out_bias"].get("by_family", {})
+    parts = [(f"×{x['bias']:.2f} over the TX-only row{'s' if len(x['designs']) > 1 else ''} (" if fam == "tx"
+              else f"×{x['bias']:.2f} over the rows priced on the {_FAMILY_WORDS.get(fam, fam)} family (")
+             + ", ".join(n.split(" et al")[0].split()[-1] for n in x["designs"]) + ")"
+             for fam, x in sorted(split.items())]
     ends = sorted({e["serdes_architecture"] for p in res.ports if p["generation"] == gen_name
                    for e in p["host_ends"]})
-    fams = " and ".join(_FAMILY_WORDS.get(x, x) for x in ends)
+    fams = _and_list([_FAMILY_WORDS.get(x, x) for x in ends])
     return (": " + ", ".join(parts) + f"; the study's {gen_name} host ends are priced on the {fams} "
-            f"famil{'y' if len(ends) == 1 else 'ies'}")
+            f"famil{'y' if len(ends) == 1 else 'ies'}") if parts else ""
+
+
+def _family_matched_text(res: Any, gen_name: str) -> str:
+    """The saving with the host SerDes divided by the bias of the family its switch ends are priced
+    on, when they are all on one family that has held-out rows (review 24: the ×1.58 mixes in the
+    ADC-DSP misses while the study's 200G ends may all be analog)."""
+    h = res.tornado[gen_name]["held_out_bias"]
+    fams = {e["serdes_architecture"] for p in res.ports if p["generation"] == gen_name
+            for e in p["host_ends"] if e["block"].startswith("switch_serdes") and p["architecture"] != "cpo"}
+    if len(fams) != 1 or next(iter(fams)) not in h.get("by_family", {}):
+        return ""
+    fam = next(iter(fams))
+    x = h["by_family"][fam]
+    return (f"; divided by the {_FAMILY_WORDS.get(fam, fam)} rows' ×{x['bias']:.2f} instead, the family of "
+            f"the study's {gen_name} board-side switch ends, {x['saving_w']:.0f} W")
+
+
+def _and_list(words: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def _mm(length_m: float) -> str:

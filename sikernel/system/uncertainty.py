@@ -34,8 +34,9 @@ Z90 = 1.2815515655446004
 
 
 @functools.lru_cache(maxsize=1)
-def _held_out_hm() -> tuple[tuple[Any, ...], np.ndarray]:
-    """The H/M held-out designs and their predicted/published ratios (shipped model).
+def _held_out_hm_priced() -> tuple[tuple[Any, ...], np.ndarray, tuple[str, ...]]:
+    """The H/M held-out designs, their predicted/published ratios and the family each was priced
+    on (shipped model).
 
     Cached: the held-out predictions depend only on the shipped coefficients (one solve per design).
     """
@@ -45,7 +46,14 @@ def _held_out_hm() -> tuple[tuple[Any, ...], np.ndarray]:
     goal = [i for i, d in enumerate(held.designs) if d.confidence in holdout.GOAL_CONFIDENCE]
     ratio = np.asarray(held.ratio, dtype=float)[goal]
     ratio.setflags(write=False)
-    return tuple(held.designs[i] for i in goal), ratio
+    return tuple(held.designs[i] for i in goal), ratio, tuple(held.architecture[i] for i in goal)
+
+
+def _held_out_hm() -> tuple[tuple[Any, ...], np.ndarray]:
+    """The H/M held-out designs and their predicted/published ratios (cached, see
+    :func:`_held_out_hm_priced`)."""
+    designs, ratio, _ = _held_out_hm_priced()
+    return designs, ratio
 
 
 def _held_out_ratios(modelled: bool = True) -> tuple[tuple[str, ...], tuple[str, ...], np.ndarray]:
@@ -133,27 +141,29 @@ def serdes_held_out_bias() -> tuple[float, str]:
 
 
 def serdes_held_out_bias_by_family() -> dict[str, tuple[float, tuple[str, ...]]]:
-    """:func:`serdes_held_out_bias` split by the family the model priced each design on.
+    """:func:`serdes_held_out_bias` split by what each design's figure is evidence for.
 
-    The 200G-class misses are ADC-DSP designs, while the study's 200G host ends may all be analog
-    (audit, December 2026): the split says which part of the bias is evidence for which family.
+    The 200G-class misses are ADC-DSP transceivers, while the study's 200G host ends may all be
+    analog (audit and review, December 2026): the split says which part of the bias is evidence for
+    which receiver family.  A TX-only row has no receiver in its figure, so it is its own group
+    ("tx"), whatever family the model's link for it closed on.
 
     Returns
     -------
     dict
-        Family ("analog", "dsp", ...) -> (geometric-mean predicted/published ratio, design names),
-        over the same H/M goal-class designs as :func:`serdes_held_out_bias`.
+        "analog", "dsp", ... (the family a TX+RX or RX row was priced on) or "tx" ->
+        (geometric-mean predicted/published ratio, design names), over the same H/M goal-class
+        designs as :func:`serdes_held_out_bias`.
     """
     from ..power import holdout
 
-    designs, ratio = _held_out_hm()
-    held = holdout.predict_held_out(designs=designs)
-    out: dict[str, list[int]] = {}
+    designs, ratio, family = _held_out_hm_priced()
+    groups: dict[str, list[int]] = {}
     for i, d in enumerate(designs):
         if d.receiver_family_modelled and d.rate_class == holdout.GOAL_RATE_CLASS and np.isfinite(ratio[i]):
-            out.setdefault(held.architecture[i], []).append(i)
-    return {fam: (float(np.exp(np.mean(np.log(ratio[ix])))), tuple(designs[i].name for i in ix))
-            for fam, ix in out.items()}
+            groups.setdefault("tx" if d.scope == "tx" else family[i], []).append(i)
+    return {key: (float(np.exp(np.mean(np.log(ratio[ix])))), tuple(designs[i].name for i in ix))
+            for key, ix in groups.items()}
 
 
 def held_out_rate_class(lane_gbps: float) -> bool:
