@@ -808,5 +808,11 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+__all__ = ["BEGIN", "END", "GENERATED_NOTE", "answer_block", "breakout_vias_line", "cpo_generation_step",
+           "crosstalk_effect_block", "host_ends_table", "main", "ports_table", "replace_block",
+           "same_serdes_sensitivity", "saving_by_block", "tables_block"]
+
+
 if __name__ == "__main__":  # pragma: no cover
     raise SystemExit(main())
+
