@@ -355,3 +355,14 @@ def test_no_module_anchor_warning_at_the_defaults(port_gbps):
     said = [str(w.message) for w in caught if "the retimed module costs" in str(w.message)]
     assert not said, said
     assert all(p["module_w"] > 0 for p in res.ports)
+
+
+def test_readme_block_without_the_pluggable_port():
+    """``answer_block`` on a study without the pluggable port writes the table and leaves out the
+    sentences that compare with it (review 24: it raised in the ring driver's C_out sentence)."""
+    from sikernel.system.readme import BEGIN, END, answer_block
+
+    res = run_study(architectures=("lpo", "cpo"), with_eyes=False, with_curves=False, n_draws=200)
+    block = answer_block(res, "fig.png")
+    assert block.startswith(BEGIN) and block.endswith(END)
+    assert "| CPO |" in block and "CPO saves" not in block and "output capacitance" not in block

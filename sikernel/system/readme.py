@@ -513,8 +513,8 @@ def _c_out_rule_alternative(res: Any) -> dict[str, float] | None:
 
     :func:`sikernel.system.components.ring_c_out_from_tail_f` at the generation's point values,
     the driver re-priced per lane (:func:`sikernel.system.account._ring_driver_w`) and the
-    difference added to the study's CPO port; None when the study has no ring-engine CPO port
-    or the rule's stage is not buildable (``ρ ≥ 1``).
+    difference added to the study's CPO port; None when the study has no ring-engine CPO port or
+    no pluggable port at its rate, or the rule's stage is not buildable (``ρ ≥ 1``).
     """
     import math
 
@@ -539,7 +539,10 @@ def _c_out_rule_alternative(res: Any) -> dict[str, float] | None:
         d_w = (float(_ring_driver_w({**v, "ring_driver_c_out_f": c_rule}, g))
                - float(_ring_driver_w(v, g))) * g.lanes_per_port
         cpo_w = p["w_per_port"] + d_w
-        plug_w = res.port("pluggable", p["lane_gbps"])["w_per_port"]
+        try:
+            plug_w = res.port("pluggable", p["lane_gbps"])["w_per_port"]
+        except SIKernelError:   # a study without the pluggable port: no saving to state
+            return None
         return {"c_out_point_f": v["ring_driver_c_out_f"], "c_out_rule_f": c_rule, "cpo_w": cpo_w,
                 "saving": 1.0 - cpo_w / plug_w}
     return None
