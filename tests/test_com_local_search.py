@@ -145,6 +145,7 @@ def test_com_pick_equals_full_grid_replay_on_real_channel(monkeypatch):
     r = com(channel_path("DPO_4in_Meg7_THRU.s4p"))
     p = get_preset("802.3ck-kr")
     assert len(calls) == len(r.cases) == 2
+    sizes, fractions = [], []
     for (a, k, g), case in zip(calls, r.cases, strict=True):
         assert k["local_search"] is not None
         full = orig(*a, **{n: v for n, v in k.items() if n != "local_search"})
@@ -157,6 +158,15 @@ def test_com_pick_equals_full_grid_replay_on_real_channel(monkeypatch):
         assert (g.ctle_index, g.tx_index, g.fom_db) == (row, t, best)
         assert case.fom_db == best
         assert g.n_points == case.n_grid_points == int(visited.sum())
+        sizes.append(full.fom_grid_db.size)
+        fractions.append(g.n_points / full.fom_grid_db.size)
+    # the README's figures of the search (whole grid per package case, the share it evaluates)
+    from tests.conftest import repo_text
+
+    assert len(set(sizes)) == 1
+    share = 100 * sum(fractions) / len(fractions)
+    text = f"(≈ {share:.0f} % of the 802.3ck KR grid's {sizes[0]:,} points per package case;"
+    assert text in repo_text("README.md", flat=True), text
 
 
 def test_local_search_bad_input(problem):
