@@ -129,15 +129,25 @@ def serdes_held_out_bias() -> tuple[float, str]:
     """
     from ..power import holdout
 
-    names, classes, r = _held_out_ratios()
-    pick = [i for i, c in enumerate(classes) if c == holdout.GOAL_RATE_CLASS and np.isfinite(r[i])]
+    designs, r, _ = _held_out_hm_priced()
+    pick = _goal_class_picks()
     if not pick:
         raise SIKernelError("no held-out design of the goal rate class closes; the held-out bias is "
                             "undefined (check sikernel.power.holdout.HELD_OUT)")
     factor = float(np.exp(np.mean(np.log(r[pick]))))
     src = (f"geometric mean of predicted/published over {len(pick)} held-out {holdout.GOAL_RATE_CLASS} "
-           f"designs of confidence H/M ({', '.join(names[i] for i in pick)})")
+           f"designs of confidence H/M ({', '.join(designs[i].name for i in pick)})")
     return factor, src
+
+
+def _goal_class_picks() -> list[int]:
+    """Indices (into :func:`_held_out_hm_priced`) of the designs the held-out bias is taken over:
+    of the goal rate class, a receiver family the model has, and closed by the model."""
+    from ..power import holdout
+
+    designs, ratio, _ = _held_out_hm_priced()
+    return [i for i, d in enumerate(designs) if d.receiver_family_modelled
+            and d.rate_class == holdout.GOAL_RATE_CLASS and np.isfinite(ratio[i])]
 
 
 def serdes_held_out_bias_by_family() -> dict[str, tuple[float, tuple[str, ...]]]:
@@ -155,13 +165,10 @@ def serdes_held_out_bias_by_family() -> dict[str, tuple[float, tuple[str, ...]]]
         (geometric-mean predicted/published ratio, design names), over the same H/M goal-class
         designs as :func:`serdes_held_out_bias`.
     """
-    from ..power import holdout
-
     designs, ratio, family = _held_out_hm_priced()
     groups: dict[str, list[int]] = {}
-    for i, d in enumerate(designs):
-        if d.receiver_family_modelled and d.rate_class == holdout.GOAL_RATE_CLASS and np.isfinite(ratio[i]):
-            groups.setdefault("tx" if d.scope == "tx" else family[i], []).append(i)
+    for i in _goal_class_picks():
+        groups.setdefault("tx" if designs[i].scope == "tx" else family[i], []).append(i)
     return {key: (float(np.exp(np.mean(np.log(ratio[ix])))), tuple(designs[i].name for i in ix))
             for key, ix in groups.items()}
 
