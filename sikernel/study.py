@@ -31,7 +31,7 @@ from . import __version__, _validate
 from .errors import LinkNotClosingError, SIKernelError, SIKernelWarning
 from .system.account import LOSS_OFFSET_KEYS, host_path
 from .system.architectures import ARCH_NAMES, get_architecture
-from .system.assumptions import module_anchor_range_w
+from .system.assumptions import module_outside_anchor
 from .system.channels import DEFAULT_PATHS, REACH_BUDGETS_DB, PathSpec, build_channel
 from .system.curves import CURVE_LENGTHS_M, CURVE_MATERIALS, CURVE_Z_P_M
 from .system.eyes import _dsp_receiver, _dsp_split, com_db, eyes  # noqa: F401  (former names, tests)
@@ -114,16 +114,17 @@ def _generations(rates_gbps: Sequence[float], node_nm: Any, module_node_nm: Any,
 
 def _warn_if_module_leaves_its_anchor(port: dict[str, Any], g: Any) -> None:
     """SIKernelWarning when a retimed (pluggable) module's point value leaves the published range of
-    the modules its line-side DSP is fitted on (``assumptions.module_anchor_range_w``, per lane).
+    the modules its line-side DSP is fitted on (``assumptions.module_outside_anchor``; ports of the
+    anchors' width only).
     The fit holds the module's host-side SerDes + DSP at the anchors' share on the default host
     channel and nodes; a path, node or input override that moves either (e.g. breakout vias turning
     the host-side receiver into an ADC-DSP one) moves the module off the published figures, which
     the printed checks (made at the defaults) do not say."""
     if port["architecture"] != "pluggable":
         return
-    rng = module_anchor_range_w(g, port["port_gbps"] / port["lane_gbps"])
     w = port["module_w"]
-    if rng is None or rng[0] <= w <= rng[1]:   # no published module of this width, or inside
+    rng = module_outside_anchor(g, w, port["port_gbps"] / port["lane_gbps"])
+    if rng is None:   # inside, or no published module of this width
         return
     lo, hi = rng
     b = port["blocks_w"]

@@ -123,6 +123,27 @@ def module_anchor_range_w(g: Generation, lanes: float) -> tuple[float, float] | 
     return float(lo), float(hi)
 
 
+def module_outside_anchor(g: Generation, module_w: float, lanes: float) -> tuple[float, float] | None:
+    """The published range (W per port) a retimed module of ``module_w`` lies outside, or None
+    (inside it, or no published range for a port of ``lanes`` lanes: :func:`module_anchor_range_w`).
+
+    Parameters
+    ----------
+    g : Generation
+        Switch generation (picks the anchor).
+    module_w : float
+        The module's power, W per port.
+    lanes : float
+        Lanes per port.
+
+    Returns
+    -------
+    (float, float) or None
+    """
+    rng = module_anchor_range_w(g, lanes)
+    return None if rng is None or rng[0] <= module_w <= rng[1] else rng
+
+
 def assumptions(g: Generation) -> dict[str, Assumption]:
     """The optical-side inputs of generation ``g`` (point value, range, source).
 
@@ -284,4 +305,4 @@ def point_values(g: Generation) -> dict[str, float]:
 
 
 __all__ = ["MODULE_ANCHORS", "Assumption", "assumptions", "module_anchor", "module_anchor_range_w",
-           "point_values"]
+           "module_outside_anchor", "point_values"]

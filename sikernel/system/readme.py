@@ -161,7 +161,7 @@ def breakout_vias_line(res: Any, vias: Any) -> str:
     -------
     str
     """
-    from .assumptions import module_anchor_range_w
+    from .assumptions import module_outside_anchor
     from .standards import generation
 
     parts = []
@@ -176,8 +176,8 @@ def breakout_vias_line(res: Any, vias: Any) -> str:
                   for e, e0 in zip(v["host_ends"], b["host_ends"], strict=True)
                   if e["serdes_architecture"] != e0["serdes_architecture"]
                   and e["serdes_architecture"] == "dsp"]
-        rng = module_anchor_range_w(generation(lg), v["port_gbps"] / v["lane_gbps"])
-        module = ([] if rng is None or rng[0] <= v["module_w"] <= rng[1] else
+        rng = module_outside_anchor(generation(lg), v["module_w"], v["port_gbps"] / v["lane_gbps"])
+        module = ([] if rng is None else
                   [f"its retimed module {v['module_w']:.1f} W, outside the {rng[0]:g}–{rng[1]:g} W of the "
                    "published modules its DSP is fitted on"])
         notes = ([] if inside else ["outside the band above"]) + (
