@@ -77,6 +77,9 @@ def claim_checks(model: Callable[[str, str], Any]) -> list[dict[str, Any]]:
     cpo2, plug2 = model("cpo", "102.4T"), model("pluggable", "102.4T")
     cpo1, plug1 = model("cpo", "51.2T"), model("pluggable", "51.2T")
     w_cpo2, w_plug2 = _w(cpo2), _w(plug2)
+    # the 51.2T CPO saving, whole ports and optics only (two claims read it each way)
+    saving1 = 1.0 - _w(cpo1) / _w(plug1)
+    optics_saving1 = 1.0 - _w(cpo1, module_only=True) / _w(plug1, module_only=True)
     out = [
         _entry("nvidia_cpo_w_per_1p6t", c["nvidia_cpo_w_per_1p6t"], kind, "cpo", "102.4T", w_cpo2),
         _entry("nvidia_pluggable_w_per_1p6t", c["nvidia_pluggable_w_per_1p6t"], kind, "pluggable", "102.4T",
@@ -86,11 +89,10 @@ def claim_checks(model: Callable[[str, str], Any]) -> list[dict[str, Any]]:
                model_optics_only=1.0 - _w(cpo2, module_only=True) / _w(plug2, module_only=True)),
         _entry("bailly_meta_w_per_800g", c["bailly_meta_w_per_800g"], kind, "cpo", "51.2T",
                _w(cpo1, module_only=True) * 800.0 / cpo1.gen.port_gbps),
-        _entry("bailly_io_saving", c["bailly_io_saving"], kind, "cpo", "51.2T", 1.0 - _w(cpo1) / _w(plug1),
-               model_optics_only=1.0 - _w(cpo1, module_only=True) / _w(plug1, module_only=True)),
+        _entry("bailly_io_saving", c["bailly_io_saving"], kind, "cpo", "51.2T", saving1,
+               model_optics_only=optics_saving1),
         _entry("bailly_meta_optics_saving", c["bailly_meta_optics_saving"], kind, "cpo", "51.2T",
-               1.0 - _w(cpo1, module_only=True) / _w(plug1, module_only=True),
-               model_full_port=1.0 - _w(cpo1) / _w(plug1)),
+               optics_saving1, model_full_port=saving1),
     ]
     # components (not fitted on either)
     p = cpo2.point
