@@ -21,8 +21,8 @@ from .parametric import ParametricLine
 from .twoport import cascade, renormalize
 
 #: a Link's frequency grid that ends above 0 and below this (Hz) was given in GHz (a DC-only
-#: grid, [0.0], is accepted)
-MIN_GRID_TOP_HZ = 1e3
+#: grid, [0.0], is accepted): the line-loss warning's bound, :data:`sikernel._validate.LINE_F_WARN_HZ`
+MIN_GRID_TOP_HZ = _validate.LINE_F_WARN_HZ
 #: longest line segment accepted (m): :data:`sikernel._validate.MAX_LINE_LENGTH_M`
 MAX_SEGMENT_LENGTH_M = _validate.MAX_LINE_LENGTH_M
 
