@@ -159,8 +159,15 @@ def test_study_breakout_vias_reach_every_board(tmp_path, monkeypatch):
     assert paths["npo"].segments[0][2] == 0.05
     assert paths["pluggable"].segments == DEFAULT_PATHS["pluggable"].segments
     seen.clear()
+    assert main(["study", "--out", str(tmp_path), "--breakout-vias", "none"]) == 2
+    assert set(seen["paths"]) == {"pluggable", "lro", "lpo", "npo", "npo_dsp"}
+    assert not any(p.breakout_vias for p in seen["paths"].values())
+    seen.clear()
+    assert main(["study", "--out", str(tmp_path), "--breakout-vias", "shipped", "--npo-mm", "50"]) == 2
+    assert set(seen["paths"]) == {"npo", "npo_dsp"} and seen["paths"]["npo"].breakout_vias
+    seen.clear()
     assert main(["study", "--out", str(tmp_path)]) == 2
-    assert seen["paths"] is None      # no flag: the shipped paths
+    assert seen["paths"] is None      # no flag: the shipped paths (vias on the NPO board only)
 
 
 # --------------------------------------------------------------------------- eye --png

@@ -100,27 +100,54 @@ def test_reflection_check_entries(checks):
         assert c["margin_db"] > 0, c        # both boards meet their class's ERL limit
         assert (c["real_channel_erl_db_low"], c["real_channel_erl_db_high"]) == REAL_CHANNEL_ERL_DB[preset]
         assert set(c["switch_end_vs_smooth_channel"]) == {"51.2T", "102.4T"}
-        # a via at each end adds reflections: the board's ERL falls
-        assert c["erl_with_breakout_vias_db"] < c["model"]
+        # a via at each end adds reflections: the board's ERL falls; the check's board is the shipped one
+        assert c["erl_with_breakout_vias_db"] < c["erl_without_breakout_vias_db"]
+        assert c["breakout_vias"] == DEFAULT_PATHS[arch].breakout_vias
+        shipped = "erl_with_breakout_vias_db" if c["breakout_vias"] else "erl_without_breakout_vias_db"
+        assert c["model"] == c[shipped]
+
+
+def _distance_to_range_db(x: float, lo: float, hi: float) -> float:
+    """How far (dB) ``x`` lies outside ``[lo, hi]`` (0 inside)."""
+    return max(lo - x, 0.0, x - hi)
+
+
+def test_shipped_via_choice_is_nearest_the_real_channels(checks):
+    """Each shipped board carries the breakout-via choice that puts its ERL nearest the range of the
+    real P802.3ck channels under its class's sheet (the IEEE code's figures, REAL_CHANNEL_ERL_DB,
+    checked above): the NPO board has vias, the C2M board not (docs 6.2).  A deliberate swap of
+    either board's default fails here."""
+    for c in checks.values():
+        lo, hi = c["real_channel_erl_db_low"], c["real_channel_erl_db_high"]
+        d_with = _distance_to_range_db(c["erl_with_breakout_vias_db"], lo, hi)
+        d_without = _distance_to_range_db(c["erl_without_breakout_vias_db"], lo, hi)
+        assert d_with != d_without, c["key"]
+        assert c["breakout_vias"] == (d_with < d_without), (c["key"], d_with, d_without)
+    assert checks["host_erl_c2c"]["breakout_vias"] and not checks["host_erl_c2m"]["breakout_vias"]
 
 
 def test_documented_reflection_findings(checks):
     """Regression guards of the findings docs 6.2 states (sikernel's own output, against the IEEE
     code's real-channel range): the C2M board sits at the reflective end of the real channels, the
-    NPO board without breakout vias is cleaner than any of them and lands inside their range with
-    one via at each end; at 102.4T the C2M board's reflections cost its switch end some energy
+    NPO board without breakout vias would be cleaner than any of them and lands inside their range
+    with one via at each end (as shipped), beside the real chip-to-chip PCB with system vias (IEEE
+    code, same sheet); at 102.4T the C2M board's reflections cost its switch end some energy
     against the synthetic channel of its loss, on the same (analog) receiver family."""
     c2m, c2c = checks["host_erl_c2m"], checks["host_erl_c2c"]
     lo, hi = REAL_CHANNEL_ERL_DB["802.3ck-c2m-host"]
     assert c2m["model"] < lo + 1.0
     lo, hi = REAL_CHANNEL_ERL_DB["802.3ck-c2c"]
-    assert c2c["model"] > hi
-    assert lo <= c2c["erl_with_breakout_vias_db"] <= hi
+    assert c2c["erl_without_breakout_vias_db"] > hi
+    assert lo <= c2c["model"] <= hi
+    ref = json.loads((REPO / "tests" / "data" / "erl" / "erl_ref_450.json").read_text())["results"]
+    c2c_pcb = next(r["erl_db"] for r in ref if r["sheet"] == _PRESET_SHEET["802.3ck-c2c"]
+                   and Path(r["channel_file"]).name == "C2C_PCB_SYSVIA_12dB_thru.s4p")
     assert c2m["switch_end_families"]["102.4T"] == ("analog", "analog")
     assert c2m["switch_end_vs_smooth_channel"]["102.4T"] > 1.0
     doc = repo_text("docs/energy-model.md", flat=True)
     for text in (f"C2M board {c2m['model']:.1f} dB", f"NPO board {c2c['model']:.1f} dB",
-                 f"{c2c['erl_with_breakout_vias_db']:.1f} dB with a breakout via at each end",
+                 f"{c2c['erl_without_breakout_vias_db']:.1f} dB without them",
+                 f"the real chip-to-chip PCB with system vias: {c2c_pcb:.2f} dB",
                  f"C2M board with them {c2m['erl_with_breakout_vias_db']:.1f} dB",
                  f"{c2m['switch_end_vs_smooth_channel']['102.4T']:.2f}× the synthetic channel of its loss",
                  f"{c2m['switch_end_vs_smooth_channel']['51.2T']:.2f}× at 51.2T",
@@ -134,21 +161,29 @@ def test_documented_reflection_findings(checks):
 
 
 def test_breakout_vias_option():
-    """``paths_with_lengths(breakout_vias=True)``: a via at both ends of every board, none on CPO."""
-    paths = paths_with_lengths(breakout_vias=True)
-    assert set(paths) == {k for k, v in DEFAULT_PATHS.items() if v.segments}
-    for k, spec in paths.items():
-        assert spec.breakout_vias and spec.segments == DEFAULT_PATHS[k].segments
-        assert len(_segments(spec)) == len(spec.segments) + 2
-    assert len(_segments(DEFAULT_PATHS["npo"])) == 1
-    # lengths and vias together
+    """``paths_with_lengths(breakout_vias=True)``: a via at both ends of every board, none on CPO;
+    ``False``: none anywhere; ``None`` (default): each path's shipped choice, lengths or not."""
+    for choice in (True, False):
+        paths = paths_with_lengths(breakout_vias=choice)
+        assert set(paths) == {k for k, v in DEFAULT_PATHS.items() if v.segments}
+        for k, spec in paths.items():
+            assert spec.breakout_vias == choice and spec.segments == DEFAULT_PATHS[k].segments
+            assert len(_segments(spec)) == len(spec.segments) + (2 if choice else 0)
+    assert paths_with_lengths() == {}
+    assert len(_segments(DEFAULT_PATHS["npo"])) == 3 and len(_segments(DEFAULT_PATHS["pluggable"])) == 3
+    assert len(_segments(DEFAULT_PATHS["cpo"])) == 0
+    # lengths and vias together; a length alone keeps the path's shipped choice
     short = paths_with_lengths(c2m_host_m=0.1, breakout_vias=True)["pluggable"]
     assert short.breakout_vias and short.segments[0][2] == 0.1
+    kept = paths_with_lengths(c2m_host_m=0.1, npo_m=0.05)
+    assert not kept["pluggable"].breakout_vias and kept["npo"].breakout_vias and kept["npo_dsp"].breakout_vias
+    # no board, no via
+    assert _segments(paths_with_lengths(npo_m=0.0)["npo"]) == []
     # the vias cost loss at Nyquist on the C2M board (their 85 ohm barrels, stubs)
     fb = 106.25e9
     f = np.array([0.5 * fb])
     il0 = build_channel(DEFAULT_PATHS["pluggable"], fb, f=f).il_db(0.5 * fb)
-    il1 = build_channel(paths["pluggable"], fb, f=f).il_db(0.5 * fb)
+    il1 = build_channel(paths_with_lengths(breakout_vias=True)["pluggable"], fb, f=f).il_db(0.5 * fb)
     assert float(il1) > float(il0)
 
 
@@ -206,21 +241,21 @@ def test_study_leaves_out_a_port_that_does_not_close(via_studies, tmp_path):
 
 
 def test_breakout_vias_in_the_study(via_studies):
-    """Every port with a board costs more with breakout vias, CPO (no board) is unchanged, and the
-    docs' figures are these runs'."""
+    """Every port on a C2M board costs more with breakout vias on every board, NPO (vias as shipped)
+    and CPO (no board) are unchanged, and the docs' figures are these runs'."""
     base, vias, _ = via_studies
     for p in vias.ports:
         b = base.port(p["architecture"], p["lane_gbps"])
-        if p["architecture"] == "cpo":
-            assert p["w_per_port"] == b["w_per_port"]
+        if p["architecture"] in ("cpo", "npo"):
+            assert p["w_per_port"] == b["w_per_port"], p["architecture"]
         else:
             assert p["w_per_port"] > b["w_per_port"], p["architecture"]
     doc = repo_text("docs/energy-model.md", flat=True)
     w = {(n, lane): (base.port(n, lane)["w_per_port"], vias.port(n, lane)["w_per_port"])
-         for n, lane in (("pluggable", 200), ("npo", 200), ("pluggable", 100))}
+         for n, lane in (("pluggable", 200), ("pluggable", 100))}
     s0, s1 = (r.port("cpo", 200)["saving_vs_pluggable_pct"] for r in (base, vias))
     for text in ("102.4T pluggable port {:.2f} → {:.2f} W".format(*w["pluggable", 200]),
-                 f"its CPO saving {s0:.1f} → {s1:.1f} %", "NPO {:.2f} → {:.2f} W".format(*w["npo", 200]),
+                 f"its CPO saving {s0:.1f} → {s1:.1f} %",
                  "51.2T pluggable port {:.2f} → {:.2f} W".format(*w["pluggable", 100]),
                  "its LPO board shrinks from {:.0f} to {:.0f} mm".format(
                      *(1e3 * r.inputs["paths_priced"]["102.4T"]["lpo"]["segments"][0][2]
@@ -324,9 +359,53 @@ def test_analog_family_gap_without_the_stage_is_documented():
     assert text in doc, text
 
 
-def test_breakout_vias_default_is_off():
-    """The shipped paths keep the package's C_p as their only BGA breakout (docs 6.2 says so)."""
-    assert not any(p.breakout_vias for p in DEFAULT_PATHS.values())
+@pytest.fixture(scope="module")
+def npo_without_vias():
+    """The NPO ports priced as before the shipped NPO board carried its breakout vias (both rates)."""
+    from sikernel.study import run_study
+
+    kw = dict(architectures=("npo", "npo_dsp"), with_eyes=False, with_curves=False, n_draws=200, seed=5)
+    return run_study(**kw), run_study(paths=paths_with_lengths(breakout_vias=False), **kw)
+
+
+def test_npo_via_figures_are_documented(npo_without_vias):
+    """What the NPO board's vias cost, as docs 6.2 types it (regression guard: sikernel's own output);
+    a via adds reflections and loss, so each NPO port costs more with them."""
+    shipped, bare = npo_without_vias
+    doc = repo_text("docs/energy-model.md", flat=True)
+    for name in ("npo", "npo_dsp"):
+        for lane in (100, 200):
+            w0, w1 = bare.port(name, lane)["w_per_port"], shipped.port(name, lane)["w_per_port"]
+            assert w1 > w0, (name, lane)
+    text = "102.4T NPO port {:.2f} W without them, {:.2f} W with them".format(
+        bare.port("npo", 200)["w_per_port"], shipped.port("npo", 200)["w_per_port"])
+    assert text in doc, text
+    text = "NPO with DSP {:.2f} → {:.2f} W".format(bare.port("npo_dsp", 200)["w_per_port"],
+                                                    shipped.port("npo_dsp", 200)["w_per_port"])
+    assert text in doc, text
+    # the vias' loss at 200G/lane's Nyquist, with the packages and on the bare board
+    import dataclasses
+
+    from sikernel.system.standards import generation
+
+    g = generation("102.4T")
+    f = np.array([0.5 * g.baud])
+
+    def il(vias: bool, packages: bool) -> float:
+        spec = dataclasses.replace(DEFAULT_PATHS["npo"], breakout_vias=vias)
+        return float(build_channel(spec, g.baud, packages=packages, f=f).il_db(0.5 * g.baud))
+
+    with_pkg = (il(False, True), il(True, True))
+    bare_board_db = il(True, False) - il(False, False)
+    text = (f"at 53 GHz the two vias add {with_pkg[1] - with_pkg[0]:.1f} dB to the NPO channel with its "
+            f"packages ({with_pkg[0]:.1f} → {with_pkg[1]:.1f} dB; {bare_board_db:.1f} dB on the bare board)")
+    assert text in doc, text
+
+
+def test_breakout_vias_shipped_choice():
+    """The shipped NPO boards carry a breakout via at each end, the C2M boards none (docs 6.2 says
+    which and why; test_shipped_via_choice_is_nearest_the_real_channels checks the why)."""
+    assert {k for k, p in DEFAULT_PATHS.items() if p.breakout_vias} == {"npo", "npo_dsp"}
 
 
 @pytest.mark.usefixtures("single_stage_ctle")
@@ -414,7 +493,8 @@ def test_every_host_end_against_its_synthetic_channel(checks):
     # the docs' reading, generation by generation and board by board
     def span(sel):
         r = [x["ratio"] for x in every if sel(x)]
-        return f"{min(r):.2f}–{max(r):.2f}×"
+        lo, hi = f"{min(r):.2f}", f"{max(r):.2f}"
+        return f"{lo}×" if lo == hi else f"{lo}–{hi}×"
 
     c2m_ends = {(r["architecture"], r["block"]) for r in rows["host_erl_c2m"]}
     linear = [r for r in every if r["generation"] == "102.4T" and r["linear_optical_path"]

@@ -42,9 +42,12 @@ def register(subparsers) -> None:
                    help="loss budget (dB at Nyquist, die to module) to which the LPO and LRO host boards are "
                         "built: 'standard' (default: the published one of each lane rate, 22 dB at 200G "
                         "(Semtech), none at 100G), 'none' (their board as given, the pluggable's), or dB")
-    p.add_argument("--breakout-vias", action="store_true",
-                   help="a board via between each package ball and its stripline on every board "
-                        "(pluggable, LRO, LPO, NPO; default: the package's ball capacitance only)")
+    p.add_argument("--breakout-vias", nargs="?", const="all", default="shipped",
+                   choices=("shipped", "all", "none"),
+                   help="board vias between the package balls and the stripline: 'shipped' (default: "
+                        "one at each end of the NPO board, none on the C2M boards of pluggable, LRO and "
+                        "LPO, the choice that puts each board's ERL nearest the real P802.3ck channels'), "
+                        "'all' (also on the C2M boards; the bare option means this) or 'none'")
     p.add_argument("--npo-mm", type=float, default=None, help="NPO board stripline in mm (default 100)")
     p.add_argument("--cpo-mm", type=float, default=None, help="CPO package trace in mm (default 25)")
     p.add_argument("--draws", type=int, default=4000, help="Monte Carlo draws (default 4000)")
@@ -110,7 +113,8 @@ def _run(args: argparse.Namespace) -> int:
     mm = {k: (None if v is None else v * 1e-3) for k, v in
           (("c2m_host_m", args.host_mm), ("npo_m", args.npo_mm), ("cpo_m", args.cpo_mm),
            ("lpo_host_m", args.lpo_host_mm))}
-    paths = paths_with_lengths(**mm, breakout_vias=args.breakout_vias) or None
+    vias = {"shipped": None, "all": True, "none": False}[args.breakout_vias]
+    paths = paths_with_lengths(**mm, breakout_vias=vias) or None
     res = run_study(rates_gbps=rates, node_nm=args.node, module_node_nm=args.module_node, paths=paths,
                     cpo_modulator=args.modulator,
                     target_ber=args.ber, port_gbps=args.port,

@@ -12,8 +12,18 @@ Host channels (``DEFAULT_PATHS``; lengths from the reach classes of
     asserted there against this module; NVIDIA, Hot Chips 2025: ≈ 22 dB die to pluggable at
     200G/lane).
 ``npo``
-    switch package (31 mm) + 100 mm Megtron 7 + optical-engine package (2 mm): "< 150 mm
-    PCB".
+    switch package (31 mm) + board via + 100 mm Megtron 7 + board via + optical-engine package
+    (2 mm): "< 150 mm PCB".
+
+Breakout vias (a board via between a package ball and the inner-layer stripline,
+:attr:`PathSpec.breakout_vias`): each board carries the choice that puts its effective return
+loss nearest the real IEEE P802.3ck channels' under its class's IEEE 802.3ck ERL sheet (IEEE COM
+code 4.50 on the five public thru channels, ``system.checks.REAL_CHANNEL_ERL_DB``; docs section
+6.2).  The NPO board has one at each end: without them its ERL is far cleaner than any real
+channel, with them it lands beside the real chip-to-chip PCB with system vias.  The C2M boards
+have none: their connector (two board vias and a 90 Ω section) already puts them at the
+reflective end of the real range, and breakout vias would take them further beyond it
+(``paths_with_lengths(breakout_vias=True)`` prices that case).
 ``cpo``
     25 mm of package trace to the co-packaged optical engine on the same substrate (no
     BGA ball on either side): "< 50 mm package trace", XSR class (NVIDIA: ≈ 4 dB).
@@ -75,9 +85,11 @@ class PathSpec:
         Whether the package's ball-to-board capacitance is present.
     breakout_vias : bool
         A board via (:func:`_board_via`, the connector's) between each package ball and the
-        inner-layer stripline, at both ends of the board part; off by default (the shipped paths
-        model the BGA breakout by the package's C_p alone; ``system.checks.host_channel_reflection_checks``
-        and docs section 6.2 show what it changes).
+        inner-layer stripline, at both ends of the board part; off by default (the BGA breakout
+        is then the package's C_p alone).  Of the shipped paths the NPO boards carry them and the
+        C2M boards do not, the choice that puts each board's ERL nearest the real P802.3ck
+        channels' (module docstring; ``system.checks.host_channel_reflection_checks`` and docs
+        section 6.2).
     """
 
     name: str
@@ -109,9 +121,9 @@ DEFAULT_PATHS: dict[str, PathSpec] = {
     "lpo": PathSpec("lpo", _C2M_SEGMENTS, z_p_tx_m=31 * _MM, z_p_rx_m=12 * _MM,
                     exclude=("linear",), module="linear"),
     "npo": PathSpec("npo", (("stripline", "megtron7", 100 * _MM),), z_p_tx_m=31 * _MM,
-                    z_p_rx_m=2 * _MM),
+                    z_p_rx_m=2 * _MM, breakout_vias=True),
     "npo_dsp": PathSpec("npo_dsp", (("stripline", "megtron7", 100 * _MM),), z_p_tx_m=31 * _MM,
-                        z_p_rx_m=2 * _MM),
+                        z_p_rx_m=2 * _MM, breakout_vias=True),
     "cpo": PathSpec("cpo", (), z_p_tx_m=25 * _MM, z_p_rx_m=2 * _MM, bga_tx=False, bga_rx=False),
 }
 
@@ -226,9 +238,9 @@ def build_channel(spec: PathSpec, baud: float, *, packages: bool = True, f: Any 
 
 def paths_with_lengths(c2m_host_m: float | None = None, npo_m: float | None = None,
                        cpo_m: float | None = None, lpo_host_m: float | None = None, *,
-                       breakout_vias: bool = False) -> dict[str, PathSpec]:
+                       breakout_vias: bool | None = None) -> dict[str, PathSpec]:
     """Host channels with other lengths (the C2M host board, the NPO board trace, the CPO package
-    trace) and, optionally, a breakout via at each end of every board.
+    trace) and, optionally, another breakout-via choice.
 
     Parameters
     ----------
@@ -243,8 +255,10 @@ def paths_with_lengths(c2m_host_m: float | None = None, npo_m: float | None = No
         has a linear host budget (200G/lane), the LPO and LRO boards are shortened to meet it
         whatever is given (:func:`sikernel.system.account.host_path`).
     breakout_vias : bool, optional
-        Give every path with a board part (all but CPO) a board via between each package ball and
-        its stripline (:attr:`PathSpec.breakout_vias`), whether or not its length is given.
+        None (default): each path keeps its shipped choice (vias on the NPO boards, none on the C2M
+        boards: :data:`DEFAULT_PATHS`).  True: every path with a board part (all but CPO) gets a
+        board via between each package ball and its stripline (:attr:`PathSpec.breakout_vias`);
+        False: none does; either way whether or not its length is given.
 
     Returns
     -------
@@ -284,11 +298,11 @@ def paths_with_lengths(c2m_host_m: float | None = None, npo_m: float | None = No
         x = _length_m("cpo_m", cpo_m, CPO_CLASS_MAX_M,
                       "outside the CPO class (< 50 mm of package trace, CEI-224G)", _validate.positive)
         out["cpo"] = dataclasses.replace(DEFAULT_PATHS["cpo"], z_p_tx_m=x)
-    if breakout_vias:
+    if breakout_vias is not None:
         for k, spec in DEFAULT_PATHS.items():
             spec = out.get(k, spec)
             if spec.segments:
-                out[k] = dataclasses.replace(spec, breakout_vias=True)
+                out[k] = dataclasses.replace(spec, breakout_vias=bool(breakout_vias))
     return out
 
 

@@ -209,9 +209,10 @@ def host_channel_reflection_checks(model: Callable[[str, str], Any]) -> list[dic
     channel of the same loss (``energy_per_bit(loss_db=...)``, same node, BER, crosstalk and
     excluded families).  The same comparison for every host end of every architecture priced over
     that board (``host_ends_vs_smooth_channel``), the linear ends included: their channel is the board
-    with the module's linear optical path behind it.  Also the ERL the same board would have with a
-    breakout via at each end (:attr:`~sikernel.system.channels.PathSpec.breakout_vias`, off in the
-    shipped paths).  The CPO path has no board part and no ERL limit (in-package, XSR).
+    with the module's linear optical path behind it.  Also the ERL the same board has with and
+    without a breakout via at each end (:attr:`~sikernel.system.channels.PathSpec.breakout_vias`;
+    the shipped NPO board has them, the C2M board not: the choice nearest the real channels' ERL).
+    The CPO path has no board part and no ERL limit (in-package, XSR).
 
     Parameters
     ----------
@@ -222,7 +223,8 @@ def host_channel_reflection_checks(model: Callable[[str, str], Any]) -> list[dic
     -------
     list of dict
         Check entries (kind "consistency check", unit dB, ``model`` = ERL, ``published`` = the
-        sheet's limit, ``margin_db``, ``erl_tx_db``/``erl_rx_db``, ``erl_with_breakout_vias_db``,
+        sheet's limit, ``margin_db``, ``erl_tx_db``/``erl_rx_db``, ``breakout_vias`` (the shipped
+        board's choice), ``erl_with_breakout_vias_db``, ``erl_without_breakout_vias_db``,
         ``real_channel_erl_db_low``/``_high``,
         ``switch_end_vs_smooth_channel`` and ``switch_end_families``: generation -> ratio and
         (family on the built channel, family on the synthetic one); ``host_ends_vs_smooth_channel``:
@@ -242,9 +244,8 @@ def host_channel_reflection_checks(model: Callable[[str, str], Any]) -> list[dic
         preset = HOST_ERL_PRESET[m.arch.host_class]
         board = build_channel(m.path, m.gen.baud, packages=False, f=ERL_GRID_HZ)
         r = erl(board, preset)
-        vias = build_channel(dataclasses.replace(m.path, breakout_vias=True), m.gen.baud, packages=False,
-                             f=ERL_GRID_HZ)
-        r_vias = erl(vias, preset)
+        r_vias, r_bare = (erl(build_channel(dataclasses.replace(m.path, breakout_vias=v), m.gen.baud,
+                                            packages=False, f=ERL_GRID_HZ), preset) for v in (True, False))
         ratios, families, rows = {}, {}, []
         on_board = [n for n, a in ARCHITECTURES.items() if a.host_class == m.arch.host_class
                     and any(s[0] == "stripline" for s in DEFAULT_PATHS[a.path].segments)]
@@ -283,7 +284,9 @@ def host_channel_reflection_checks(model: Callable[[str, str], Any]) -> list[dic
             "model_quantity": "sikernel.erl of the built channel's board part (no packages), 0-60 GHz",
             "key": f"host_erl_{m.arch.host_class}", "margin_db": float(r.erl_db) - limit,
             "erl_tx_db": float(r.tx.erl_db), "erl_rx_db": float(r.rx.erl_db),
+            "breakout_vias": bool(m.path.breakout_vias),
             "erl_with_breakout_vias_db": float(r_vias.erl_db),
+            "erl_without_breakout_vias_db": float(r_bare.erl_db),
             "real_channel_erl_db_low": lo, "real_channel_erl_db_high": hi,
             "switch_end_vs_smooth_channel": ratios, "switch_end_families": families,
             "host_ends_vs_smooth_channel": rows})

@@ -23,7 +23,8 @@ def energy_curves(gens: list[Any], lengths: np.ndarray,
     """Energy per bit (TX+RX, switch node and C2C BER of each generation) vs stripline length.
 
     Each point is the channel switch package (31 mm) + stripline of that length and
-    material + optical-engine package (2 mm), built like the study's paths, and its
+    material with a breakout via at each end (none at zero length: no board) + optical-engine
+    package (2 mm), built like the study's NPO path, and its
     energy is ``energy_per_bit(channel=...)`` (auto, any architecture); the IL at
     Nyquist is that channel's.  The study's NPO channel is the Megtron 7 curve at 100 mm.
 
@@ -59,7 +60,8 @@ def energy_curves(gens: list[Any], lengths: np.ndarray,
         arch = []
         for i, ln in enumerate(lengths):
             segs = (("stripline", mat, float(ln)),) if ln > 0 else ()
-            ch = build_channel(PathSpec("curve", segs, CURVE_Z_P_M[0], CURVE_Z_P_M[1]), baud)
+            ch = build_channel(PathSpec("curve", segs, CURVE_Z_P_M[0], CURVE_Z_P_M[1], breakout_vias=True),
+                               baud)
             il[i] = float(ch.il_db(0.5 * baud))
             try:
                 e = energy_per_bit(channel=ch, baud=baud, node_nm=g.node_nm, target_ber=g.target_ber_c2c,

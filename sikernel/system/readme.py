@@ -40,7 +40,7 @@ def answer_block(res: Any, figure: str, vias: Any = None) -> str:
     vias : StudyResult, optional
         The same study with a breakout via at each end of every board
         (``paths_with_lengths(breakout_vias=True)``): its point values are stated as the
-        sensitivity to that board choice, which the bands do not draw.
+        sensitivity to the C2M boards' via choice, which the bands do not draw.
 
     Returns
     -------
@@ -147,10 +147,11 @@ _END_WORDS = {"switch_serdes": "the switch SerDes", "module_host_serdes": "the m
 
 
 def breakout_vias_line(res: Any, vias: Any) -> str:
-    """The README's sentence on the host boards' breakout vias: the default boards have none, the
-    bands do not draw them, and with one at each end of every board the retimed ports and the CPO
-    saving move (point values of the two runs; where the port leaves the default run's band, and
-    which host ends change receiver family, is read from the runs, not typed).
+    """The README's sentence on the host boards' breakout vias: which boards carry them and why (each
+    board's ERL against the real P802.3ck channels', from the study's reflection checks), that the
+    bands do not draw the choice, and how the retimed ports and the CPO saving move with one via at
+    each end of the C2M boards too (point values of the two runs; where the port leaves the default
+    run's band, and which host ends change receiver family, is read from the runs, not typed).
 
     Parameters
     ----------
@@ -192,10 +193,22 @@ def breakout_vias_line(res: Any, vias: Any) -> str:
                      f"({c0['saving_vs_pluggable_pct']:.0f} %)")
     if not parts:   # no generation with both the pluggable and the CPO port
         return ""
-    return ("The host boards carry no breakout vias, and the bands do not draw that choice (by ERL the "
-            "C2M board is already as reflective as the most reflective real P802.3ck host channel; the NPO "
-            "board is cleaner than any: docs/energy-model.md 6.2). With one via at each end of every board "
-            "(`sikernel study --breakout-vias`) " + "; ".join(parts) + ".")
+    erl = {c["key"]: c for c in res.checks if str(c.get("key") or "").startswith("host_erl_")}
+    if {"host_erl_c2m", "host_erl_c2c"} <= set(erl):
+        m, n = erl["host_erl_c2m"], erl["host_erl_c2c"]
+        why = (f"each board's choice puts its ERL nearest the real P802.3ck channels' of its class: C2M "
+               f"board {m['erl_without_breakout_vias_db']:.1f} dB without them, "
+               f"{m['erl_with_breakout_vias_db']:.1f} dB with them, real channels "
+               f"{m['real_channel_erl_db_low']:.1f}–{m['real_channel_erl_db_high']:.1f} dB; NPO board "
+               f"{n['erl_with_breakout_vias_db']:.1f} dB with them, {n['erl_without_breakout_vias_db']:.1f} "
+               f"dB without, real channels {n['real_channel_erl_db_low']:.1f}–"
+               f"{n['real_channel_erl_db_high']:.1f} dB; docs/energy-model.md 6.2")
+    else:   # a study without the reflection checks (not the CLI's): the rule without its figures
+        why = ("each board's choice puts its ERL nearest the real P802.3ck channels' of its class; "
+               "docs/energy-model.md 6.2")
+    return ("The NPO board carries a breakout via at each end and the C2M boards (pluggable, LRO, LPO) "
+            f"none ({why}); the bands do not draw that choice. With one via at each end of the C2M "
+            "boards too (`sikernel study --breakout-vias all`) " + "; ".join(parts) + ".")
 
 
 def cpo_generation_step(res: Any) -> dict[str, Any] | None:
