@@ -123,7 +123,7 @@ def _warn_if_module_leaves_its_anchor(port: dict[str, Any], g: Any) -> None:
     if port["architecture"] != "pluggable":
         return
     w = port["module_w"]
-    rng = module_outside_anchor(g, w, port["port_gbps"] / port["lane_gbps"])
+    rng = module_outside_anchor(g, w, port["lanes_per_port"])
     if rng is None:   # inside, or no published module of this width
         return
     lo, hi = rng

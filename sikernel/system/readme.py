@@ -177,7 +177,7 @@ def breakout_vias_line(res: Any, vias: Any) -> str:
                   for e, e0 in zip(v["host_ends"], b["host_ends"], strict=True)
                   if e["serdes_architecture"] != e0["serdes_architecture"]
                   and e["serdes_architecture"] == "dsp"]
-        rng = module_outside_anchor(generation(lg), v["module_w"], v["port_gbps"] / v["lane_gbps"])
+        rng = module_outside_anchor(generation(lg), v["module_w"], v["lanes_per_port"])
         module = ([] if rng is None else
                   [f"its retimed module {v['module_w']:.1f} W, outside the {rng[0]:g}–{rng[1]:g} W of the "
                    "published modules its DSP is fitted on"])
