@@ -95,9 +95,9 @@ for rate in study.RATES_GBPS:
 # %% [markdown]
 # ## 4. Energy per bit along the path, block by block
 #
-# The NPO path of the study (switch package, 31 mm trace + Megtron 7 stripline +
-# optical-engine package, 2 mm) with the stripline growing from 0 to 600 mm, at both
-# lane rates.  Each channel goes through the full SI chain of
+# The NPO path of the study (switch package, 31 mm trace + breakout via + Megtron 7
+# stripline + breakout via + optical-engine package, 2 mm) with the stripline growing from
+# 0 to 600 mm (no via at 0 mm), at both lane rates.  Each channel goes through the full SI chain of
 # `sikernel.power.energy_per_bit(channel=...)`, which picks the cheapest SerDes family
 # (linear / analog CTLE + DFE / ADC-DSP) that closes the link at BER 1e-6 (7 nm, TX +
 # RX of one link).  Vertical dashed lines: the lengths where the loss at Nyquist

@@ -68,7 +68,9 @@ DSP_RATE_GBPS = 212.5
 #: REGRESSION GUARDS ONLY (the code's own output, not validation): (path, rate Gb/s) ->
 #: (architecture, eye height equalised V, closure equalised dB) from ``study._eyes``; the NPO point
 #: re-recorded (December 2026, session 25) when the shipped NPO board took a breakout via at each end
-#: (eye 14.3 -> 19.0 mV, closure 7.03 -> 9.17 dB; the NumPy reference test above passes on it);
+#: (eye 14.3 -> 19.0 mV, closure 7.03 -> 9.17 dB: the energy model's operating point moved to a larger
+#: launch swing, 0.18 -> 0.28 V, and a milder CTLE, so the eye grew while closing more against its
+#: launch; the NumPy reference test above passes on it);
 #: re-recorded (December 2026, session 22) after the refit with Singh's calibration row at its published DAC
 #: TX (launch swing 0.17 / 0.30 / 0.18 V); before, after the CTLE's low-frequency stage g_DC2 and
 #: the refit on its tables (launch swing 0.17 / 0.25 / 0.18 V; the NumPy references above carry the

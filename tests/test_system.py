@@ -525,33 +525,41 @@ def test_lro_receive_end_figures_are_current():
 
 
 def test_curves_at_the_shortest_lengths():
-    """Docs 6.5: on the energy-vs-length curve channels the bare package-to-package link (0 mm of
-    board) costs more than 20 mm of Megtron 7 at 212.5 Gb/s (undamped reflections lower the SNR
-    ceiling; two AFE gain stages), and 100 mm costs more than 20 mm.  Regression guard of model
-    output, labelled so."""
+    """Docs 6.5: on the energy-vs-length curve channels (the study's NPO path at each length: a
+    breakout via at each end of the board, none at 0 mm) a 20 mm board costs more at 212.5 Gb/s than
+    both the bare package-to-package link (two AFE gain stages) and 100 mm of Megtron 7: the vias'
+    and packages' reflections, hardly damped by 20 mm of line, put the analog receiver below what it
+    needs and a DSP receiver closes it.  Regression guard of model output, labelled so; the curve
+    channel is built here as ``energy_curves`` builds it."""
+    import dataclasses
+
     from sikernel import energy_per_bit
-    from sikernel.system.channels import PathSpec
+    from sikernel.system.channels import DEFAULT_PATHS, PathSpec
     from sikernel.system.curves import CURVE_Z_P_M
 
     g = generation(200)
     at = {}
     for mm in (0.0, 20.0, 100.0):
         segs = (("stripline", "megtron7", mm * 1e-3),) if mm > 0 else ()
-        ch = build_channel(PathSpec("curve", segs, CURVE_Z_P_M[0], CURVE_Z_P_M[1]), g.baud)
+        spec = PathSpec("curve", segs, CURVE_Z_P_M[0], CURVE_Z_P_M[1], breakout_vias=True)
+        ch = build_channel(spec, g.baud)
         at[mm] = energy_per_bit(channel=ch, baud=g.baud, node_nm=g.node_nm, target_ber=g.target_ber_c2c,
                                 crosstalk=g.crosstalk_for("c2c"))
+    # the 100 mm curve point is the study's NPO channel
+    npo = build_channel(dataclasses.replace(DEFAULT_PATHS["npo"], name="curve"), g.baud)
+    assert float(npo.il_db(g.baud / 2)) == at[100.0].il_nyquist_db
     e0, e20, e100 = at[0.0], at[20.0], at[100.0]
-    assert e0.total_pj_per_bit > e100.total_pj_per_bit > e20.total_pj_per_bit
-    assert e0.eq_settings["post_eq_snr_ceiling_db"] < e20.eq_settings["post_eq_snr_ceiling_db"]
-    assert e0.eq_settings["afe_gain_stages"] > e20.eq_settings["afe_gain_stages"]
+    assert e20.total_pj_per_bit > max(e0.total_pj_per_bit, e100.total_pj_per_bit)
+    assert (e0.architecture, e20.architecture, e100.architecture) == ("analog", "dsp", "analog")
+    assert e20.family_pj_per_bit["analog"] is None
+    assert e0.eq_settings["afe_gain_stages"] == 2
     doc = repo_text("docs/energy-model.md", flat=True)
     text = (f"the link costs {e0.total_pj_per_bit:.2f} pJ/b at 0 mm ({e0.il_nyquist_db:.1f} dB, SNR ceiling "
-            f"{e0.eq_settings['post_eq_snr_ceiling_db']:.1f} dB, two AFE gain stages), "
-            f"{e20.total_pj_per_bit:.2f} at 20 mm ({e20.il_nyquist_db:.1f} dB, "
-            f"{e20.eq_settings['post_eq_snr_ceiling_db']:.1f} dB, one stage) and "
-            f"{e100.total_pj_per_bit:.2f} at 100 mm")
+            f"{e0.eq_settings['post_eq_snr_ceiling_db']:.1f} dB, two AFE gain stages, analog), "
+            f"{e20.total_pj_per_bit:.2f} at 20 mm ({e20.il_nyquist_db:.1f} dB; the analog receiver's ceiling "
+            f"falls below what it needs, and a DSP receiver closes it) and {e100.total_pj_per_bit:.2f} at "
+            "100 mm (analog)")
     assert text in doc, text
-    assert (e0.eq_settings["afe_gain_stages"], e20.eq_settings["afe_gain_stages"]) == (2, 1)
 
 
 def test_typed_energy_slope_near_c2m_is_current():

@@ -153,8 +153,8 @@ def study_energy(result: StudyResult, *, rate_gbps: float | None = None,
     Parameters
     ----------
     result : StudyResult
-        From :func:`sikernel.study.run_study` (its ``curves``: package trace plus
-        a stripline of each length and material).
+        From :func:`sikernel.study.run_study` (its ``curves``: the NPO path, package traces plus
+        a stripline of each length and material with a breakout via at each end).
     rate_gbps : float, optional
         Lane rate to draw (default: the first in the study).
     budgets_db : mapping of str to float, optional

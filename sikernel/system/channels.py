@@ -258,7 +258,9 @@ def paths_with_lengths(c2m_host_m: float | None = None, npo_m: float | None = No
         None (default): each path keeps its shipped choice (vias on the NPO boards, none on the C2M
         boards: :data:`DEFAULT_PATHS`).  True: every path with a board part (all but CPO) gets a
         board via between each package ball and its stripline (:attr:`PathSpec.breakout_vias`);
-        False: none does; either way whether or not its length is given.
+        False: none does; either way whether or not its length is given.  (Changed December 2026:
+        the default was False, and False then meant the shipped paths; it now also takes the NPO
+        boards' vias off.)
 
     Returns
     -------
@@ -304,6 +306,21 @@ def paths_with_lengths(c2m_host_m: float | None = None, npo_m: float | None = No
             if spec.segments:
                 out[k] = dataclasses.replace(spec, breakout_vias=bool(breakout_vias))
     return out
+
+
+def paths_with_other_via_choice() -> dict[str, PathSpec]:
+    """Every default path with a board part, with the other breakout-via choice than it ships with
+    (vias on the C2M boards, none on the NPO boards): the README's via sensitivity in one study run
+    (each port is priced on its own path, so the C2M ports read as ``breakout_vias=True`` and the NPO
+    ports as ``breakout_vias=False``).
+
+    Returns
+    -------
+    dict
+        Path name -> :class:`PathSpec` (for ``run_study(paths=...)``).
+    """
+    return {k: dataclasses.replace(spec, breakout_vias=not spec.breakout_vias)
+            for k, spec in DEFAULT_PATHS.items() if spec.segments}
 
 
 def host_board_mm(spec: PathSpec) -> float:
@@ -517,4 +534,4 @@ def with_linear_path(ch: Any, baud: float, f3db_over_baud: float, penalty_db: fl
 
 __all__ = ["DEFAULT_PATHS", "LENGTH_RANGES_M", "REACH_BUDGETS_DB", "PathSpec", "board_within_budget",
            "build_channel", "host_board_mm", "host_board_mm_at_loss", "length_range_loss_offsets_db",
-           "linear_path_response", "paths_with_lengths", "with_linear_path"]
+           "linear_path_response", "paths_with_lengths", "paths_with_other_via_choice", "with_linear_path"]

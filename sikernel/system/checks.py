@@ -38,6 +38,34 @@ _ERL_SHEET_NAME = {"802.3ck-c2m-host": "Annex 120G host", "802.3ck-c2c": "Annex 
 REAL_CHANNEL_ERL_DB = {"802.3ck-c2m-host": (11.28, 20.59), "802.3ck-c2c": (10.90, 17.05)}
 #: frequency grid of the ERL checks (Hz): that of the P802.3ck channel files, 0-60 GHz in 10 MHz steps
 ERL_GRID_HZ = np.arange(6001) * 10e6
+#: ERL preset on which every board's breakout-via choice is judged (:func:`nearest_via_choice`): the
+#: Annex 120F C2C sheet, whose PTDR has no fixture delay; the Annex 120G host sheet gates out the first
+#: 0.2 ns (its ``fixture delay time``), where a via at the board's end sits, so under it a C2M board's
+#: breakout vias barely show
+VIA_RULE_ERL_PRESET = "802.3ck-c2c"
+
+
+def nearest_via_choice(erl_with_db: float, erl_without_db: float, low_db: float, high_db: float) -> bool:
+    """Whether a board should carry breakout vias: the choice whose ERL lies nearest ``[low_db,
+    high_db]`` (the real channels' range under the same sheet; 0 inside it); on a tie (both inside, or
+    equally far) the board without them, the simpler model.
+
+    Parameters
+    ----------
+    erl_with_db, erl_without_db : float
+        ERL of the board with and without a breakout via at each end (dB).
+    low_db, high_db : float
+        ERL range of the real channels under the same sheet (dB).
+
+    Returns
+    -------
+    bool
+        True for vias.
+    """
+    def distance(x: float) -> float:
+        return max(low_db - x, 0.0, x - high_db)
+
+    return distance(erl_with_db) < distance(erl_without_db)
 
 
 def _w(m: Any, *, module_only: bool = False) -> float:
@@ -210,8 +238,10 @@ def host_channel_reflection_checks(model: Callable[[str, str], Any]) -> list[dic
     excluded families).  The same comparison for every host end of every architecture priced over
     that board (``host_ends_vs_smooth_channel``), the linear ends included: their channel is the board
     with the module's linear optical path behind it.  Also the ERL the same board has with and
-    without a breakout via at each end (:attr:`~sikernel.system.channels.PathSpec.breakout_vias`;
-    the shipped NPO board has them, the C2M board not: the choice nearest the real channels' ERL).
+    without a breakout via at each end (:attr:`~sikernel.system.channels.PathSpec.breakout_vias`),
+    under its class's sheet and, in ``via_rule``, under the sheet without a fixture gate
+    (:data:`VIA_RULE_ERL_PRESET`) with the choice :func:`nearest_via_choice` makes there (the shipped
+    NPO board has them, the C2M board not).
     The CPO path has no board part and no ERL limit (in-package, XSR).
 
     Parameters
@@ -225,7 +255,9 @@ def host_channel_reflection_checks(model: Callable[[str, str], Any]) -> list[dic
         Check entries (kind "consistency check", unit dB, ``model`` = ERL, ``published`` = the
         sheet's limit, ``margin_db``, ``erl_tx_db``/``erl_rx_db``, ``breakout_vias`` (the shipped
         board's choice), ``erl_with_breakout_vias_db``, ``erl_without_breakout_vias_db``,
-        ``real_channel_erl_db_low``/``_high``,
+        ``real_channel_erl_db_low``/``_high``, ``via_rule`` (``preset``, ``erl_with_breakout_vias_db``,
+        ``erl_without_breakout_vias_db``, ``real_channel_erl_db_low``/``_high`` under it, and the
+        ``breakout_vias`` choice nearest that range),
         ``switch_end_vs_smooth_channel`` and ``switch_end_families``: generation -> ratio and
         (family on the built channel, family on the synthetic one); ``host_ends_vs_smooth_channel``:
         one dict per generation, architecture on the board and host end, with ``generation``,
@@ -242,10 +274,12 @@ def host_channel_reflection_checks(model: Callable[[str, str], Any]) -> list[dic
     for arch in ("pluggable", "npo_dsp"):   # the retimed ports: their switch end sees the bare board
         m = model(arch, "51.2T")
         preset = HOST_ERL_PRESET[m.arch.host_class]
-        board = build_channel(m.path, m.gen.baud, packages=False, f=ERL_GRID_HZ)
-        r = erl(board, preset)
-        r_vias, r_bare = (erl(build_channel(dataclasses.replace(m.path, breakout_vias=v), m.gen.baud,
-                                            packages=False, f=ERL_GRID_HZ), preset) for v in (True, False))
+        boards = [build_channel(dataclasses.replace(m.path, breakout_vias=v), m.gen.baud, packages=False,
+                                f=ERL_GRID_HZ) for v in (True, False)]
+        r_vias, r_bare = (erl(b, preset) for b in boards)
+        r = r_vias if m.path.breakout_vias else r_bare   # the shipped board
+        rule_with, rule_without = (float(erl(b, VIA_RULE_ERL_PRESET).erl_db) for b in boards)
+        rule_lo, rule_hi = REAL_CHANNEL_ERL_DB[VIA_RULE_ERL_PRESET]
         ratios, families, rows = {}, {}, []
         on_board = [n for n, a in ARCHITECTURES.items() if a.host_class == m.arch.host_class
                     and any(s[0] == "stripline" for s in DEFAULT_PATHS[a.path].segments)]
@@ -270,10 +304,11 @@ def host_channel_reflection_checks(model: Callable[[str, str], Any]) -> list[dic
         limit = float(ERL_PRESETS[preset]["pass_threshold_db"])
         lo, hi = REAL_CHANNEL_ERL_DB[preset]
         paths = "pluggable / LRO / LPO" if m.arch.host_class == "c2m" else "NPO"
+        vias = "a breakout via at each end" if m.path.breakout_vias else "no breakout vias"
         out.append({
-            "label": f"{m.arch.host_class.upper()} host board ({paths}): effective return loss against the "
-                     f"IEEE 802.3ck {_ERL_SHEET_NAME[preset]} limit "
-                     f"(real P802.3ck channels {lo:.1f}-{hi:.1f} dB)",
+            "label": f"{m.arch.host_class.upper()} host board ({paths}; as shipped: {vias}): effective "
+                     f"return loss against the IEEE 802.3ck {_ERL_SHEET_NAME[preset]} limit "
+                     f"(the five public P802.3ck thru channels {lo:.1f}-{hi:.1f} dB)",
             "kind": "consistency check", "architecture": arch, "generation": "51.2T",
             "model": float(r.erl_db),
             "unit": "dB", "published": limit, "published_low": None, "published_high": None,
@@ -288,6 +323,10 @@ def host_channel_reflection_checks(model: Callable[[str, str], Any]) -> list[dic
             "erl_with_breakout_vias_db": float(r_vias.erl_db),
             "erl_without_breakout_vias_db": float(r_bare.erl_db),
             "real_channel_erl_db_low": lo, "real_channel_erl_db_high": hi,
+            "via_rule": {"preset": VIA_RULE_ERL_PRESET, "erl_with_breakout_vias_db": rule_with,
+                         "erl_without_breakout_vias_db": rule_without,
+                         "real_channel_erl_db_low": rule_lo, "real_channel_erl_db_high": rule_hi,
+                         "breakout_vias": nearest_via_choice(rule_with, rule_without, rule_lo, rule_hi)},
             "switch_end_vs_smooth_channel": ratios, "switch_end_families": families,
             "host_ends_vs_smooth_channel": rows})
     return out
@@ -339,5 +378,5 @@ def els_budget_check(m: Any) -> dict[str, Any]:
 
 
 __all__ = ["ELS_CHECK_DRAWS", "ELS_CHECK_SEED", "ELS_PUBLISHED_LASER_W", "ERL_GRID_HZ", "HOST_ERL_PRESET",
-           "REAL_CHANNEL_ERL_DB", "claim_checks", "els_budget_check", "host_channel_budget_checks",
-           "host_channel_reflection_checks"]
+           "REAL_CHANNEL_ERL_DB", "VIA_RULE_ERL_PRESET", "claim_checks", "els_budget_check",
+           "host_channel_budget_checks", "host_channel_reflection_checks", "nearest_via_choice"]

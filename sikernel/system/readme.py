@@ -38,9 +38,9 @@ def answer_block(res: Any, figure: str, vias: Any = None) -> str:
     figure : str
         Path of the figure relative to the README.
     vias : StudyResult, optional
-        The same study with a breakout via at each end of every board
-        (``paths_with_lengths(breakout_vias=True)``): its point values are stated as the
-        sensitivity to the C2M boards' via choice, which the bands do not draw.
+        The same study with another breakout-via choice (:func:`breakout_vias_line`; the generator
+        swaps every board's, :func:`~sikernel.system.channels.paths_with_other_via_choice`): its point
+        values are stated as the sensitivity to that choice, which the bands do not draw.
 
     Returns
     -------
@@ -148,15 +148,21 @@ _END_WORDS = {"switch_serdes": "the switch SerDes", "module_host_serdes": "the m
 
 def breakout_vias_line(res: Any, vias: Any) -> str:
     """The README's sentence on the host boards' breakout vias: which boards carry them and why (each
-    board's ERL against the real P802.3ck channels', from the study's reflection checks), that the
-    bands do not draw the choice, and how the retimed ports and the CPO saving move with one via at
-    each end of the C2M boards too (point values of the two runs; where the port leaves the default
-    run's band, and which host ends change receiver family, is read from the runs, not typed).
+    board's ERL under the sheet without a fixture gate, beside the real P802.3ck channels', from the
+    study's reflection checks), that the bands do not draw the choice, and what the other choice
+    costs: the retimed ports and the CPO saving with one via at each end of the C2M boards too, and
+    the NPO ports without them (point values of the two runs; where a port leaves the default run's
+    band, and which host ends change receiver family, is read from the runs, not typed).
 
     Parameters
     ----------
-    res, vias : StudyResult
-        The default study and the same study with ``paths_with_lengths(breakout_vias=True)``.
+    res : StudyResult
+        The default study.
+    vias : StudyResult
+        The same study with another via choice: ``paths_with_lengths(breakout_vias=True)`` (every
+        board), or :func:`~sikernel.system.channels.paths_with_other_via_choice` (every board's choice
+        swapped: the C2M part of the sentence reads its C2M ports, the NPO part its NPO ports, each
+        port priced on its own path).  A part is left out where the run did not change that board.
 
     Returns
     -------
@@ -165,12 +171,25 @@ def breakout_vias_line(res: Any, vias: Any) -> str:
     from .assumptions import module_outside_anchor
     from .standards import generation
 
-    parts = []
+    def priced_vias(run: Any, gname: str, arch: str) -> bool | None:
+        spec = run.inputs.get("paths_priced", {}).get(gname, {}).get(arch)
+        return None if spec is None else bool(spec["breakout_vias"])
+
+    parts, npo = [], []
     for g, lg in dict.fromkeys((p["generation"], p["lane_gbps"]) for p in res.ports):
+        try:
+            n0, n1 = res.port("npo", lg), vias.port("npo", lg)
+            if priced_vias(res, g, "npo") != priced_vias(vias, g, "npo"):
+                w1, w0 = f"{n1['w_per_port']:.1f}", f"{n0['w_per_port']:.1f}"
+                npo.append(f"{w1} instead of {w0} W at {g}" if w1 != w0 else f"the same {w0} W at {g}")
+        except SIKernelError:
+            pass
         try:
             b, v = res.port("pluggable", lg), vias.port("pluggable", lg)
             c = vias.port("cpo", lg)
         except SIKernelError:
+            continue
+        if priced_vias(res, g, "pluggable") == priced_vias(vias, g, "pluggable"):
             continue
         inside = b["w_per_port_p10"] <= v["w_per_port"] <= b["w_per_port_p90"]
         turned = [_END_WORDS.get(e["block"], e["block"])
@@ -191,24 +210,38 @@ def breakout_vias_line(res: Any, vias: Any) -> str:
                      f"{b['w_per_port']:.1f} W{why} and CPO saves {c['saving_vs_pluggable_w']:.0f} W "
                      f"({c['saving_vs_pluggable_pct']:.0f} %) instead of {c0['saving_vs_pluggable_w']:.0f} W "
                      f"({c0['saving_vs_pluggable_pct']:.0f} %)")
-    if not parts:   # no generation with both the pluggable and the CPO port
+    if not parts and not npo:   # the run changed no board of a port the study has
         return ""
     erl = {c["key"]: c for c in res.checks if str(c.get("key") or "").startswith("host_erl_")}
-    if {"host_erl_c2m", "host_erl_c2c"} <= set(erl):
-        m, n = erl["host_erl_c2m"], erl["host_erl_c2c"]
-        why = (f"each board's choice puts its ERL nearest the real P802.3ck channels' of its class: C2M "
-               f"board {m['erl_without_breakout_vias_db']:.1f} dB without them, "
-               f"{m['erl_with_breakout_vias_db']:.1f} dB with them, real channels "
-               f"{m['real_channel_erl_db_low']:.1f}–{m['real_channel_erl_db_high']:.1f} dB; NPO board "
-               f"{n['erl_with_breakout_vias_db']:.1f} dB with them, {n['erl_without_breakout_vias_db']:.1f} "
-               f"dB without, real channels {n['real_channel_erl_db_low']:.1f}–"
-               f"{n['real_channel_erl_db_high']:.1f} dB; docs/energy-model.md 6.2")
+    boards = [(k, name, verb) for k, name, verb in (
+        ("host_erl_c2c", "NPO board", "carries"),
+        ("host_erl_c2m", "C2M boards (pluggable, LRO, LPO)", "carry")) if k in erl]
+    if boards:
+        rule = erl[boards[0][0]]["via_rule"]
+
+        def board_text(k: str, name: str, verb: str) -> str:
+            r = erl[k]["via_rule"]
+            has = "a breakout via at each end" if erl[k]["breakout_vias"] else "none"
+            return (f"the {name} {verb} {has} (ERL {r['erl_with_breakout_vias_db']:.1f} dB with them, "
+                    f"{r['erl_without_breakout_vias_db']:.1f} dB without)")
+
+        head = ("Breakout vias (a board via between a package ball and the stripline): "
+                + "; ".join(board_text(*b) for b in boards)
+                + ", the choice that puts each board's effective return loss nearest the five public "
+                f"P802.3ck thru channels' ({rule['real_channel_erl_db_low']:.1f}–"
+                f"{rule['real_channel_erl_db_high']:.1f} dB, IEEE 802.3ck C2C sheet, which has no fixture "
+                "gate; docs/energy-model.md 6.2); the bands do not draw it.")
     else:   # a study without the reflection checks (not the CLI's): the rule without its figures
-        why = ("each board's choice puts its ERL nearest the real P802.3ck channels' of its class; "
-               "docs/energy-model.md 6.2")
-    return ("The NPO board carries a breakout via at each end and the C2M boards (pluggable, LRO, LPO) "
-            f"none ({why}); the bands do not draw that choice. With one via at each end of the C2M "
-            "boards too (`sikernel study --breakout-vias all`) " + "; ".join(parts) + ".")
+        head = ("Breakout vias: each board carries the choice that puts its effective return loss nearest "
+                "the public P802.3ck thru channels' (docs/energy-model.md 6.2); the bands do not draw it.")
+    tail = []
+    if parts:
+        tail.append("With one at each end of the C2M boards too (`sikernel study --breakout-vias all`) "
+                    + "; ".join(parts) + ".")
+    if npo:
+        tail.append("Without them on the NPO board (`--breakout-vias none`) its port costs " + ", ".join(npo)
+                    + " (the via is the connector's, not one designed for 200G/lane).")
+    return " ".join([head, *tail])
 
 
 def cpo_generation_step(res: Any) -> dict[str, Any] | None:
@@ -366,9 +399,11 @@ def _host_channels_text(res: Any, linear_text: str) -> str:
              for i, m in enumerate(boards("pluggable"))]
     if any(s[0] == "connector" for s in c2m["segments"]):
         parts.insert(1, "connector")
-    text = " + ".join(parts) + f" for pluggables{linear_text}"
+    vias = " with a breakout via at each end"
+    text = " + ".join(parts) + (vias if c2m.get("breakout_vias") else "") + f" for pluggables{linear_text}"
     if "npo" in paths:
-        text += f", {_mm(sum(boards('npo')))} of board for NPO"
+        npo_vias = vias if paths["npo"].get("breakout_vias") else ""
+        text += f", {_mm(sum(boards('npo')))} of board{npo_vias} for NPO"
     if "cpo" in paths:
         text += f", {_mm(paths['cpo']['z_p_tx_m'] + sum(boards('cpo')))} of package for CPO"
     return text
@@ -794,12 +829,12 @@ def main(argv: list[str] | None = None) -> int:
                     help="also replace the generated tables of this file (docs/energy-model.md)")
     a = ap.parse_args(argv)
     res = run_study(with_eyes=False, with_curves=False, n_draws=a.draws, seed=a.seed, progress=True)
-    from .channels import paths_with_lengths
+    from .channels import paths_with_other_via_choice
 
     with warnings.catch_warnings():   # the module leaving its anchors is what the line states
         warnings.filterwarnings("ignore", message=r".*the retimed module costs", category=SIKernelWarning)
         vias = run_study(with_eyes=False, with_curves=False, n_draws=a.draws, seed=a.seed,
-                         paths=paths_with_lengths(breakout_vias=True))
+                         paths=paths_with_other_via_choice())
     readme = Path(a.readme)
     fig_path = Path(a.figure)
     fig_path.parent.mkdir(parents=True, exist_ok=True)
