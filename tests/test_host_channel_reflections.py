@@ -328,6 +328,23 @@ def test_breakout_vias_in_the_study(via_studies):
         assert text in readme, text
 
 
+def test_via_sentence_says_when_a_board_departs_from_the_rule(via_studies):
+    """The README's via sentence names the rule only where the shipped choice is the rule's (review
+    25): with the NPO board's rule result flipped in the checks, it says the NPO board departs."""
+    import copy
+
+    base, vias, _ = via_studies
+    from sikernel.system.readme import breakout_vias_line
+
+    assert "the choice that puts each board's effective return loss nearest" in breakout_vias_line(base, vias)
+    flipped = copy.copy(base)
+    flipped.checks = copy.deepcopy(base.checks)
+    entry = next(c for c in flipped.checks if c.get("key") == "host_erl_c2c")
+    entry["via_rule"]["breakout_vias"] = not entry["via_rule"]["breakout_vias"]
+    line = breakout_vias_line(flipped, vias)
+    assert "not for the NPO board the choice that puts its effective return loss nearest" in line, line
+
+
 def _packaged(name: str):
     ch = read_touchstone(channel_path(name))
     return cascade(package_channel("802.3ck", REAL_Z_P_M, ch.f, "tx"), ch,

@@ -17,13 +17,15 @@ Host channels (``DEFAULT_PATHS``; lengths from the reach classes of
 
 Breakout vias (a board via between a package ball and the inner-layer stripline,
 :attr:`PathSpec.breakout_vias`): each board carries the choice that puts its effective return
-loss nearest the real IEEE P802.3ck channels' under its class's IEEE 802.3ck ERL sheet (IEEE COM
-code 4.50 on the five public thru channels, ``system.checks.REAL_CHANNEL_ERL_DB``; docs section
-6.2).  The NPO board has one at each end: without them its ERL is far cleaner than any real
-channel, with them it lands beside the real chip-to-chip PCB with system vias.  The C2M boards
-have none: their connector (two board vias and a 90 Ω section) already puts them at the
-reflective end of the real range, and breakout vias would take them further beyond it
-(``paths_with_lengths(breakout_vias=True)`` prices that case).
+loss nearest the five public IEEE P802.3ck thru channels', all judged under the IEEE 802.3ck C2C
+ERL sheet, which has no fixture gate (IEEE COM code 4.50 for the channels,
+``system.checks.REAL_CHANNEL_ERL_DB``; ``system.checks.nearest_via_choice``; docs section 6.2).
+The NPO board has one at each end: without them its ERL is far cleaner than any real channel,
+with them it lands inside the range, beside the real chip-to-chip PCB with system vias.  The C2M
+boards have none: their connector (two board vias and a 90 Ω section) already puts them near the
+reflective end of the range, and breakout vias would take them below it
+(``paths_with_lengths(breakout_vias=True)`` prices that case).  A calibration of the boards'
+reflections, not a drawing: a real C2M host board has a breakout via at the switch too.
 ``cpo``
     25 mm of package trace to the co-packaged optical engine on the same substrate (no
     BGA ball on either side): "< 50 mm package trace", XSR class (NVIDIA: ≈ 4 dB).

@@ -225,9 +225,14 @@ def breakout_vias_line(res: Any, vias: Any) -> str:
             return (f"the {name} {verb} {has} (ERL {r['erl_with_breakout_vias_db']:.1f} dB with them, "
                     f"{r['erl_without_breakout_vias_db']:.1f} dB without)")
 
+        departs = [name for k, name, _ in boards
+                   if erl[k]["breakout_vias"] != erl[k]["via_rule"]["breakout_vias"]]
+        rule_text = ("the choice that puts each board's effective return loss nearest" if not departs else
+                     f"not for the {' and the '.join(departs)} the choice that puts its effective return "
+                     "loss nearest")
         head = ("Breakout vias (a board via between a package ball and the stripline): "
                 + "; ".join(board_text(*b) for b in boards)
-                + ", the choice that puts each board's effective return loss nearest the five public "
+                + f", {rule_text} the five public "
                 f"P802.3ck thru channels' ({rule['real_channel_erl_db_low']:.1f}–"
                 f"{rule['real_channel_erl_db_high']:.1f} dB, IEEE 802.3ck C2C sheet, which has no fixture "
                 "gate; docs/energy-model.md 6.2); the bands do not draw it.")
