@@ -46,7 +46,7 @@ def register(subparsers) -> None:
                    choices=("shipped", "all", "none"),
                    help="board vias between the package balls and the stripline: 'shipped' (default: "
                         "one at each end of the NPO board, none on the C2M boards of pluggable, LRO and "
-                        "LPO, the choice that puts each board's ERL nearest the real P802.3ck channels'), "
+                        "LPO, the choice that puts each board's ERL nearest the public P802.3ck channels'), "
                         "'all' (also on the C2M boards; the bare option means this) or 'none'")
     p.add_argument("--npo-mm", type=float, default=None, help="NPO board stripline in mm (default 100)")
     p.add_argument("--cpo-mm", type=float, default=None, help="CPO package trace in mm (default 25)")
