@@ -471,6 +471,12 @@ def test_npo_via_figures_are_documented(npo_without_vias):
                  f"{at_100g[1]:.1f} dB"):
         assert text in doc, text
     assert at_100g[1] < at_100g[0] and with_pkg[1] > with_pkg[0]
+    # the Nyquist figure's place on the resonance edge, and the 200G NPO link with its linear path
+    text = f"sits on the edge of the vias' resonance, {with_pkg[1] - with_pkg[0] - added.mean():.1f} dB above"
+    assert text in doc, text
+    (end,) = shipped.port("npo", 200)["host_ends"]
+    text = f"the 200G NPO link ({end['il_nyquist_db']:.1f} dB with its breakout vias and the linear path)"
+    assert text in doc, text
 
 
 def test_readme_states_the_npo_via_choice(npo_without_vias):

@@ -529,8 +529,9 @@ def test_curves_at_the_shortest_lengths():
     breakout via at each end of the board, none at 0 mm) a 20 mm board costs more at 212.5 Gb/s than
     both the bare package-to-package link (two AFE gain stages) and 100 mm of Megtron 7: the vias'
     and packages' reflections, hardly damped by 20 mm of line, put the analog receiver below what it
-    needs and a DSP receiver closes it.  Regression guard of model output, labelled so; the curve
-    channel is built here as ``energy_curves`` builds it."""
+    needs and a DSP receiver closes it; over the NPO class's 60-150 mm the analog receiver closes
+    again.  Regression guard of model output, labelled so; the curve channel is built here as
+    ``energy_curves`` builds it."""
     import dataclasses
 
     from sikernel import energy_per_bit
@@ -548,6 +549,12 @@ def test_curves_at_the_shortest_lengths():
     # the 100 mm curve point is the study's NPO channel
     npo = build_channel(dataclasses.replace(DEFAULT_PATHS["npo"], name="curve"), g.baud)
     assert float(npo.il_db(g.baud / 2)) == at[100.0].il_nyquist_db
+    for mm in (60.0, 150.0):     # the NPO class's documented length range: analog again
+        spec = PathSpec("curve", (("stripline", "megtron7", mm * 1e-3),), CURVE_Z_P_M[0], CURVE_Z_P_M[1],
+                        breakout_vias=True)
+        e = energy_per_bit(channel=build_channel(spec, g.baud), baud=g.baud, node_nm=g.node_nm,
+                           target_ber=g.target_ber_c2c, crosstalk=g.crosstalk_for("c2c"))
+        assert e.architecture == "analog", mm
     e0, e20, e100 = at[0.0], at[20.0], at[100.0]
     assert e20.total_pj_per_bit > max(e0.total_pj_per_bit, e100.total_pj_per_bit)
     assert (e0.architecture, e20.architecture, e100.architecture) == ("analog", "dsp", "analog")
