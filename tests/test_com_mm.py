@@ -161,8 +161,9 @@ THRU_FILES = ("C2C_PCB_SYSVIA_12dB_thru.s4p", "CA_19p75dB_thru.s4p", "DPO_4in_Me
               "DPO_12in_Meg7_THRU.s4p", "Tp0_Tp5_28p5db_FQSFP_thru.s4p")
 
 
-def _com_with_grids(path, monkeypatch, **kw):
-    """``com(path, **kw)`` and the grid result of each of its package cases (captured)."""
+def _com_with_grids(path, **kw):
+    """``com(path, **kw)`` and the grid result of each of its package cases (``grid_search``, which
+    ``com`` imports at call time, wrapped for the call)."""
     import sikernel.eq.grid as grid_module
 
     real, grids = grid_module.grid_search, []
@@ -171,7 +172,7 @@ def _com_with_grids(path, monkeypatch, **kw):
         grids.append(real(*a, **k))
         return grids[-1]
 
-    with monkeypatch.context() as m:
+    with pytest.MonkeyPatch.context() as m:
         m.setattr(grid_module, "grid_search", capture)
         res = com(path, **kw)
     return res, grids
@@ -181,11 +182,10 @@ def _com_with_grids(path, monkeypatch, **kw):
 def three_rules():
     """Every thru channel under the 802.3ck KR sheet with the IEEE rule, the +-1 UI peak rule and
     pychopmarg's 1 mV priority rule: (COM result, grid results) per rule."""
-    with pytest.MonkeyPatch.context() as mp:
-        return {name: {rule: _com_with_grids(channel_path(name), mp, **kw)
-                       for rule, kw in (("ieee", {}), ("peak", {"mm_rule": "peak"}),
-                                        ("pcm", {"mm_rule": "peak", "mm_exact_tol_v": 1e-3}))}
-                for name in THRU_FILES}
+    return {name: {rule: _com_with_grids(channel_path(name), **kw)
+                   for rule, kw in (("ieee", {}), ("peak", {"mm_rule": "peak"}),
+                                    ("pcm", {"mm_rule": "peak", "mm_exact_tol_v": 1e-3}))}
+            for name in THRU_FILES}
 
 
 def test_ieee_and_peak_rules_reach_the_same_optimum(three_rules):
