@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from sikernel.eye.com import com
-from tests.conftest import channel_path
+from tests.conftest import channel_path, repo_text
 from tests.validation_rows import max_abs
 
 REF = json.loads((Path(__file__).parent / "data" / "ieee_com_reference.json").read_text())
@@ -50,6 +50,11 @@ def test_com_per_case_matches_ieee_reference(case: dict, record_property) -> Non
     if "octave_json" in case:
         octave = json.loads((Path(__file__).parent / "data" / case["octave_json"]).read_text())
         _check_intermediates(r, octave)
+    # the sikernel column of docs/models.md's table against the IEEE code is this run (audit 25)
+    row = f"| {case['channel'].removesuffix('.s4p').removesuffix('_thru')}"
+    cells = " / ".join(f"{g:.3f}" for g in got)
+    doc_rows = [ln for ln in repo_text("docs/models.md").splitlines() if ln.startswith(row)]
+    assert any(f"| {cells} |" in ln for ln in doc_rows), (cells, doc_rows)
 
 
 #: the reference's quantities that depend only on the pulse and the setting (no PDF binning):

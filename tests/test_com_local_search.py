@@ -169,6 +169,27 @@ def test_com_pick_equals_full_grid_replay_on_real_channel(monkeypatch):
     assert text in repo_text("README.md", flat=True), text
 
 
+def test_local_search_size_on_the_real_channels_is_documented():
+    """docs/models.md types how many of the 802.3ck KR grid's points the Local Search evaluates per
+    package case on the five real channels (CA with its 15 aggressors); regression guard of the
+    code's own output (audit 25: the range had gone stale, 30,000-49,000 against 26,250-48,774)."""
+    from sikernel.eye.com import com
+    from sikernel.power import crosstalk as xt
+    from tests.conftest import P3CK, channel_path, repo_text
+
+    n = []
+    for name in ("DPO_4in_Meg7_THRU.s4p", "DPO_12in_Meg7_THRU.s4p", "Tp0_Tp5_28p5db_FQSFP_thru.s4p",
+                 "C2C_PCB_SYSVIA_12dB_thru.s4p"):
+        n += [c.n_grid_points for c in com(channel_path(name), "802.3ck-kr").cases]
+    ca = com(channel_path(xt.CA_FILES["thru"][0]), "802.3ck-kr", next=[P3CK / f for f in xt.CA_FILES["next"]],
+             fext=[P3CK / f for f in xt.CA_FILES["fext"]])
+    n += [c.n_grid_points for c in ca.cases]
+    p = get_preset("802.3ck-kr")
+    total = len(p.ctle_gdc_db) * len(p.ctle_gdc2_db) * len(p.tx_grid())
+    text = f"it evaluates {min(n):,}–{max(n):,} of the {total:,} points per package case"
+    assert text in repo_text("docs/models.md", flat=True), text
+
+
 def test_local_search_bad_input(problem):
     p, basis, w, var_n, tx, kw, _ = problem
     idx, _ = _tap_index(p, tx)
