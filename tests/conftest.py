@@ -30,6 +30,11 @@ settings.register_profile(
 settings.load_profile("sikernel")
 
 
+#: the five public IEEE P802.3ck thru channels of ``shared/channels`` (its README)
+THRU_FILES = ("C2C_PCB_SYSVIA_12dB_thru.s4p", "CA_19p75dB_thru.s4p", "DPO_4in_Meg7_THRU.s4p",
+              "DPO_12in_Meg7_THRU.s4p", "Tp0_Tp5_28p5db_FQSFP_thru.s4p")
+
+
 def channel_path(name: str) -> Path:
     """Path of a real channel file; skip (or fail in CI) when it is missing."""
     p = P3CK / name

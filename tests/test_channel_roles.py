@@ -16,10 +16,8 @@ from sikernel.channel.roles import CROSSTALK_LOW_BAND_MIN_IL_DB, check_role
 from sikernel.channel.touchstone import THRU_LOW_BAND_MAX_IL_DB, read_touchstone
 from sikernel.cli import main
 
-from .conftest import channel_path
+from .conftest import THRU_FILES, channel_path
 
-THRUS = ("CA_19p75dB_thru.s4p", "DPO_4in_Meg7_THRU.s4p", "DPO_12in_Meg7_THRU.s4p",
-         "C2C_PCB_SYSVIA_12dB_thru.s4p", "Tp0_Tp5_28p5db_FQSFP_thru.s4p")
 AGGRESSORS = (*(f"CA_19p75dB_fext{i}.s4p" for i in range(1, 8)),
               *(f"CA_19p75dB_next{i}.s4p" for i in range(1, 9)))
 
@@ -40,7 +38,7 @@ def _synthetic(sdd21: np.ndarray, f: np.ndarray, name: str) -> Channel:
 F = np.linspace(0.0, 60e9, 601)
 
 
-@pytest.mark.parametrize("name", THRUS)
+@pytest.mark.parametrize("name", THRU_FILES)
 def test_real_thru_passes_as_thru_and_warns_as_aggressor(name):
     ch = read_touchstone(channel_path(name))
     assert _role_warnings(ch, "thru") == []

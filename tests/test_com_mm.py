@@ -28,7 +28,7 @@ from sikernel.errors import SIKernelError
 from sikernel.eye._com_search import _fom_terms
 from sikernel.eye.com import com
 from sikernel.eye.presets import get_preset
-from tests.conftest import channel_path, repo_text
+from tests.conftest import THRU_FILES, channel_path, repo_text
 from tests.naive_com import naive_fom, naive_mm_ieee
 
 #: samples per UI of the hand-made pulses
@@ -154,11 +154,6 @@ def test_mm_rule_values_are_checked():
         get_preset("802.3ck-kr", mm_exact_tol_v=1e-3)  # the tolerance belongs to the peak rule
     assert get_preset("802.3ck-kr", mm_rule="peak", mm_exact_tol_v=1e-3).mm_kernel_tol == 1e-3
     assert get_preset("802.3ck-kr").mm_kernel_tol < 0
-
-
-#: the five P802.3ck thru channels (README of shared/channels)
-THRU_FILES = ("C2C_PCB_SYSVIA_12dB_thru.s4p", "CA_19p75dB_thru.s4p", "DPO_4in_Meg7_THRU.s4p",
-              "DPO_12in_Meg7_THRU.s4p", "Tp0_Tp5_28p5db_FQSFP_thru.s4p")
 
 
 def _com_with_grids(path, **kw):

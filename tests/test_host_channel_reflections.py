@@ -45,7 +45,7 @@ from sikernel.system.checks import (
     nearest_via_choice,
 )
 
-from .conftest import channel_path, dpo12_case2_channel, repo_text
+from .conftest import THRU_FILES, channel_path, dpo12_case2_channel, repo_text
 
 REPO = Path(__file__).resolve().parents[1]
 #: the reference JSON rounds nothing; the constant carries two decimals
@@ -55,9 +55,6 @@ RTOL_SAME = 1e-12
 #: sikernel's COM against the IEEE code's on one channel and case (the reference's own quantisation is
 #: about 0.01-0.02 dB, shared/reference/com-parameters.md)
 COM_IEEE_TOL_DB = 0.05
-#: the five P802.3ck thru channels (README of shared/channels)
-THRU_FILES = ("C2C_PCB_SYSVIA_12dB_thru.s4p", "CA_19p75dB_thru.s4p", "DPO_4in_Meg7_THRU.s4p",
-              "DPO_12in_Meg7_THRU.s4p", "Tp0_Tp5_28p5db_FQSFP_thru.s4p")
 #: the sheet each ERL preset reads (tests/test_erl.py maps the same)
 _PRESET_SHEET = {"802.3ck-c2m-host": "config_com_ieee8023_93a=3ck_SA_120G_ERL_HOST_10_26_2022.xlsx",
                  "802.3ck-c2c": "config_com_ieee8023_93a=3ck_SA_120F_C2C_08_17_2022.xlsx"}
