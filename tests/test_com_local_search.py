@@ -175,15 +175,13 @@ def test_local_search_size_on_the_real_channels_is_documented():
     code's own output (audit 25: the range had gone stale, 30,000-49,000 against 26,250-48,774)."""
     from sikernel.eye.com import com
     from sikernel.power import crosstalk as xt
-    from tests.conftest import P3CK, channel_path, repo_text
+    from tests.conftest import P3CK, THRU_FILES, channel_path, repo_text
 
+    aggressors = {k: [P3CK / f for f in xt.CA_FILES[k]] for k in ("next", "fext")}
     n = []
-    for name in ("DPO_4in_Meg7_THRU.s4p", "DPO_12in_Meg7_THRU.s4p", "Tp0_Tp5_28p5db_FQSFP_thru.s4p",
-                 "C2C_PCB_SYSVIA_12dB_thru.s4p"):
-        n += [c.n_grid_points for c in com(channel_path(name), "802.3ck-kr").cases]
-    ca = com(channel_path(xt.CA_FILES["thru"][0]), "802.3ck-kr", next=[P3CK / f for f in xt.CA_FILES["next"]],
-             fext=[P3CK / f for f in xt.CA_FILES["fext"]])
-    n += [c.n_grid_points for c in ca.cases]
+    for name in THRU_FILES:
+        kw = aggressors if name == xt.CA_FILES["thru"][0] else {}
+        n += [c.n_grid_points for c in com(channel_path(name), "802.3ck-kr", **kw).cases]
     p = get_preset("802.3ck-kr")
     total = len(p.ctle_gdc_db) * len(p.ctle_gdc2_db) * len(p.tx_grid())
     text = f"it evaluates {min(n):,}–{max(n):,} of the {total:,} points per package case"
