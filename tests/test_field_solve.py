@@ -329,3 +329,38 @@ def test_segment_count_bounded_beyond_line_limits(geom) -> None:
     kind, w, t, h, s = geom
     legs = 1 if s is None else 2
     assert boundary_segment_count(kind, w, t, h, s) <= legs * 4 * (field2d.N_SIDE + 2 * field2d.M_GEOMETRIC)
+
+
+def test_mline_conductor_loss_against_the_field_solve() -> None:
+    """scikit-rf's ``MLine`` conductor loss on the 100/15/50 um microstrip at 26.56 GHz
+    (eps_r 3.3, smooth copper) against the field solve: ``alpha_c = R_s K_i / (Z0 W)`` with
+    its current-distribution factor ``K_i = exp(-1.2 (Z0/eta0)^0.7)`` on its own line impedance
+    Z0 is a resistance ``2 Z0 alpha_c = 2 R_s K_i / W``, about 1.7 x the field solve's
+    ``R_s g``.  docs/models.md (1.5) types these figures."""
+    import warnings
+
+    import skrf
+    from skrf.media import MLine
+
+    from .conftest import repo_text
+
+    w, t, h, f_hz, sigma = 100e-6, 15e-6, 50e-6, 26.5625e9, 5.8e7
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        mline = MLine(frequency=skrf.Frequency(f_hz, f_hz, 1, "Hz"), w=w, h=h, t=t, ep_r=3.3,
+                      rho=1.0 / sigma, tand=0.0, rough=0.0, z0_port=50.0)
+    rs = math.sqrt(math.pi * f_hz * 4e-7 * math.pi / sigma)
+    z0 = float(np.real(mline.z0_characteristic[0]))
+    mline_rw = 2.0 * z0 * float(np.real(mline.alpha_conductor[0])) * w / rs
+    # what MLine computes is the closed form above (not its Z_air)
+    assert mline_rw == pytest.approx(2.0 * math.exp(-1.2 * (z0 / ETA0) ** 0.7), rel=1e-9)
+    surface_gw = _surface_extrapolated("micro", w, t, h, None) * w
+    sikernel_gw = wheeler_geometry_factor("microstrip", w, t, h, None) * w
+    assert sikernel_gw == pytest.approx(surface_gw, rel=RTOL_G_VS_SURFACE)
+    ratio = mline_rw / surface_gw
+    assert 1.5 < ratio < 1.9, ratio
+    text = repo_text("docs/models.md", flat=True)
+    for phrase in (f"`g W = {surface_gw:.3f}` (`R_ac = {surface_gw:.3f} R_s/W`), sikernel {sikernel_gw:.3f}",
+                   f"`MLine` gives {mline_rw:.2f} R_s/W at 26.56 GHz (ε_r 3.3, its line impedance "
+                   f"Z0 = {z0:.1f} Ω)", f"`R = 2 R_s K_i/W`, {ratio:.1f} × the field solve"):
+        assert phrase in text, phrase

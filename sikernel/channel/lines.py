@@ -51,7 +51,7 @@ Losses and causality
   surface-current integration and a finite-difference solve in
   tests/test_field_solve.py.  It includes the return (plane) loss.  (scikit-rf's
   ``MLine`` conductor loss, ``R_s K_i / (Z0 W)`` Np/m with Hammerstad-Jensen's
-  current-distribution factor ``K_i = exp(-1.2 (Z_air/eta0)^0.7)``, is about 1.7 x
+  current-distribution factor ``K_i = exp(-1.2 (Z0/eta0)^0.7)`` on its line impedance Z0, is about 1.7 x
   the field solve on a 100/15/50 um microstrip.)
   ``R = sqrt(R_dc^2 + (K R_ac)^2)`` with the roughness factor K,
   ``L = Z_air/c + K R_ac / w`` (conductor.py).
