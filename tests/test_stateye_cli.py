@@ -78,6 +78,8 @@ def test_cli_eye_crosstalk_closes_the_eye(capsys):
     (["--f-r", "0.75e9"], "fraction of the signalling rate"),
     (["--dd-ui", "2"], "UI"),
     (["--eta0-v2-ghz", "8.2"], "V^2/GHz"),
+    (["--amplitude-v", "0"], "must be > 0"),      # no signal
+    (["--f-r", "0"], "must be > 0"),              # no bandwidth
 ])
 def test_cli_eye_unit_slips_refused_before_computing(capsys, argv, needle):
     """The COM presets' plausible ranges guard the eye command's options (review: --amplitude-v 413

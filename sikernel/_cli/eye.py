@@ -204,13 +204,13 @@ def _check_args(args: argparse.Namespace) -> None:
     for name in ("ffe_pre", "ffe_post", "dfe"):
         if getattr(args, name) < 0:
             raise SIKernelError(f"--{name.replace('_', '-')} {getattr(args, name)}: expected a count >= 0")
-    for name in ("amplitude_v", "f_r"):   # zero is no signal / no bandwidth: refused by option name
-        finite_scalar(f"--{name.replace('_', '-')}", getattr(args, name), minimum=0.0, strict_min=True)
-    # the COM preset's plausible ranges (unit slips: mV for V, a frequency for a ratio, ps for UI)
+    # finite, then the COM preset's plausible ranges (unit slips: mV for V, a frequency for a
+    # ratio, ps for UI); a zero amplitude or f_r is no signal / no bandwidth: refused by name
     for name, field in (("amplitude_v", "a_v_v"), ("a_ne_v", "a_ne_v"), ("a_fe_v", "a_fe_v"),
                         ("rj_ui", "sigma_rj_ui"), ("dd_ui", "a_dd_ui"), ("f_r", "f_r_ratio")):
-        check_plausible(field, finite_scalar(f"--{name.replace('_', '-')}", getattr(args, name)),
-                        f"--{name.replace('_', '-')}")
+        flag = f"--{name.replace('_', '-')}"
+        positive = {"minimum": 0.0, "strict_min": True} if name in ("amplitude_v", "f_r") else {}
+        check_plausible(field, finite_scalar(flag, getattr(args, name), **positive), flag)
     eta0 = finite_scalar("--eta0-v2-ghz", args.eta0_v2_ghz, minimum=0.0)
     if eta0 > ETA0_V2_PER_GHZ_MAX:
         raise SIKernelError(f"--eta0-v2-ghz={eta0:g} is above {ETA0_V2_PER_GHZ_MAX:g}: the RX noise "
