@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from scipy.stats import gmean
 
 from ..errors import SIKernelError
 
@@ -134,7 +135,7 @@ def serdes_held_out_bias() -> tuple[float, str]:
     if not pick:
         raise SIKernelError("no held-out design of the goal rate class closes; the held-out bias is "
                             "undefined (check sikernel.power.holdout.HELD_OUT)")
-    factor = float(np.exp(np.mean(np.log(r[pick]))))
+    factor = float(gmean(r[pick]))
     src = (f"geometric mean of predicted/published over {len(pick)} held-out {holdout.GOAL_RATE_CLASS} "
            f"designs of confidence H/M ({', '.join(designs[i].name for i in pick)})")
     return factor, src
@@ -169,7 +170,7 @@ def serdes_held_out_bias_by_family() -> dict[str, tuple[float, tuple[str, ...]]]
     groups: dict[str, list[int]] = {}
     for i in _goal_class_picks():
         groups.setdefault("tx" if designs[i].scope == "tx" else family[i], []).append(i)
-    return {key: (float(np.exp(np.mean(np.log(ratio[ix])))), tuple(designs[i].name for i in ix))
+    return {key: (float(gmean(ratio[ix])), tuple(designs[i].name for i in ix))
             for key, ix in groups.items()}
 
 
