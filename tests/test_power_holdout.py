@@ -530,7 +530,7 @@ def test_readme_held_out_figures_are_current(held):
     """Regression guard for prose: the held-out and 56G ratios the README's limits section types
     are the shipped model's (rounded as typed; whitespace of the wrapped lines normalised)."""
     readme = repo_text("README.md", flat=True)
-    r = {d.name.split(" et al")[0].split()[-1]: x
+    r = {holdout.first_author(d.name): x
          for d, x in zip(held.designs, held.ratio, strict=True) if d.rate_class != "56G"}
     r56 = {d.name: x for d, x in zip(held.designs, held.ratio, strict=True) if d.rate_class == "56G"}
     sp = holdout.spread_56g(held)
@@ -559,7 +559,7 @@ def test_readme_held_out_figures_are_current(held):
     from sikernel.power.datapath_checks import without_dsp_datapath
 
     loo = dict(zip(_calibrated.LOO_NAMES, _calibrated.LOO_LOG_RATIO, strict=True))
-    nd = {x["name"].split(" et al")[0].split()[-1]: x["ratio_without_datapath"]
+    nd = {holdout.first_author(x["name"]): x["ratio_without_datapath"]
           for x in without_dsp_datapath()}
     phrases += [
         f"Singh's 35 dB analog link at {math.exp(loo['Singh (Broadcom) analog']):.2f}×",

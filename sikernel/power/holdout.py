@@ -64,6 +64,12 @@ RATE_CLASSES: dict[str, tuple[float, float]] = {"200G": (200.0, 240.0), "100G": 
 GOAL_RATE_CLASS = "200G"
 
 
+def first_author(name: str) -> str:
+    """The first author's surname of a held-out row's name ("A. Mostafa et al., 5 nm ..." ->
+    "Mostafa"; "Z. Toprak-Deniz et al. (IBM), ..." -> "Toprak-Deniz"), as prose cites the row."""
+    return name.split(" et al")[0].split()[-1]
+
+
 @dataclass(frozen=True)
 class HeldOutDesign:
     """One published transceiver kept out of the fit.

@@ -356,10 +356,12 @@ def _bias_by_family_text(res: Any, gen_name: str) -> str:
     """The held-out bias split by what each design's figure is evidence for (the family a TX+RX or
     RX row was priced on; TX-only rows apart), and the families the study's host ends of that
     generation are priced on (generated from the two, not typed)."""
+    from ..power.holdout import first_author
+
     split = res.tornado[gen_name]["held_out_bias"].get("by_family", {})
     parts = [(f"×{x['bias']:.2f} over the TX-only row{'s' if len(x['designs']) > 1 else ''} (" if fam == "tx"
               else f"×{x['bias']:.2f} over the rows priced on the {_FAMILY_WORDS.get(fam, fam)} family (")
-             + ", ".join(n.split(" et al")[0].split()[-1] for n in x["designs"]) + ")"
+             + ", ".join(first_author(n) for n in x["designs"]) + ")"
              for fam, x in sorted(split.items())]
     ends = sorted({e["serdes_architecture"] for p in res.ports if p["generation"] == gen_name
                    for e in p["host_ends"]})
