@@ -15,11 +15,12 @@ from sikernel.channel.core import Channel
 from sikernel.channel.roles import CROSSTALK_LOW_BAND_MIN_IL_DB, check_role
 from sikernel.channel.touchstone import THRU_LOW_BAND_MAX_IL_DB, read_touchstone
 from sikernel.cli import main
+from sikernel.power.crosstalk import CA_FILES
 
 from .conftest import THRU_FILES, channel_path
 
-AGGRESSORS = (*(f"CA_19p75dB_fext{i}.s4p" for i in range(1, 8)),
-              *(f"CA_19p75dB_next{i}.s4p" for i in range(1, 9)))
+#: the 15 crosstalk channels of CA_19p75dB (named once, with the crosstalk fit's files)
+AGGRESSORS = (*CA_FILES["fext"], *CA_FILES["next"])
 
 
 def _role_warnings(ch: Channel, role: str) -> list[str]:

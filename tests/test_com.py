@@ -24,6 +24,7 @@ from sikernel.errors import SIKernelError
 from sikernel.eye.com import com
 from sikernel.eye.fom import fom
 from sikernel.eye.presets import PRESET_NAMES, get_preset
+from sikernel.power.crosstalk import CA_FILES
 from sikernel.response import pulse_from_h
 from tests.conftest import channel_path
 from tests.naive_com import naive_fom, naive_fom_bound, naive_grid
@@ -269,8 +270,8 @@ def test_com_cascade_of_real_channel_is_lower():
 @pytest.fixture(scope="module")
 def ca_set():
     thru = channel_path("CA_19p75dB_thru.s4p")
-    nexts = [channel_path(f"CA_19p75dB_next{i}.s4p") for i in range(1, 9)]
-    fexts = [channel_path(f"CA_19p75dB_fext{i}.s4p") for i in range(1, 8)]
+    nexts = [channel_path(f) for f in CA_FILES["next"]]
+    fexts = [channel_path(f) for f in CA_FILES["fext"]]
     no_xt = com(thru)
     with_xt = com(thru, next=nexts, fext=fexts)
     return no_xt, with_xt
