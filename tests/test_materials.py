@@ -149,3 +149,27 @@ def test_roughness_class_magnitudes_at_20ghz():
     f = np.array([20e9])
     for name, k in (("hvlp", 1.3), ("vlp", 1.6), ("rtf", 2.0), ("std", 3.0)):
         assert float(get_roughness(name).factor(f)[0]) == pytest.approx(k, abs=0.05), name
+
+
+def test_hvlp_against_rtf_check_is_current():
+    """Regression guard for prose (sikernel output, not validation): the HVLP-vs-RTF loss
+    difference docs/models.md (1.4) and the materials module type, on the stated 200 mm Megtron-6
+    stripline at 20 GHz, and the range over the stated geometry spread.  The reference file's
+    ~17 % (an unspecified stripline) is the stated gap, not asserted."""
+    import sikernel.channel.materials as materials
+    from sikernel.channel.lines import Stripline
+
+    from .conftest import repo_text
+
+    mil, f = 25.4e-6, np.array([20e9])
+
+    def less_pct(t: float, h: float, s: float) -> float:
+        loss = {r: Stripline("megtron6", 5 * mil, t * mil, h * mil, spacing=s * mil,
+                             roughness=r).loss_db(f, 0.2)[0] for r in ("hvlp", "rtf")}
+        return 100.0 * (1.0 - loss["hvlp"] / loss["rtf"])
+
+    spread = [less_pct(t, h, s) for t in (0.6, 1.2) for h in (4, 6) for s in (5, 10)]
+    docs = repo_text("docs/models.md", flat=True)
+    assert (f"HVLP gives {less_pct(0.6, 6, 7):.1f} % less total loss than RTF at 20 GHz "
+            f"({min(spread):.1f}–{max(spread):.1f} % over t 0.6–1.2 mil") in docs
+    assert f"HVLP class gives {less_pct(0.6, 6, 7):.1f} % less" in " ".join(materials.__doc__.split())

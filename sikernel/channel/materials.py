@@ -41,8 +41,9 @@ sphere radius and surface ratio are chosen so that the multiplier at 20 GHz is
 about 1.3 (HVLP), 1.6 (VLP), 2.0 (RTF) and 3.0 (standard ED foil), the usual
 magnitudes in foil-comparison papers; Rq (RMS profile height, used by
 Hammerstad–Jensen and Groisse) from typical profilometer figures.  Check: on a
-200 mm, 5-mil Megtron-6 differential stripline the HVLP class gives 24 % less
-total loss than RTF at 20 GHz; shared/reference/links-and-energy.md reports
+200 mm Megtron-6 differential stripline (W 5 mil, t 0.6 mil, 6 mil to each plane,
+S 7 mil) the HVLP class gives 25.4 % less total loss than RTF at 20 GHz;
+shared/reference/links-and-energy.md reports
 ≈ 17 % (M) for an unspecified stripline (wider traces, where the dielectric
 share is larger, give smaller differences).  Defaults for user override:
 
