@@ -27,6 +27,9 @@ from sikernel.eye.config_sheet import com_preset_from_sheet
 from tests.conftest import channel_path, repo_text
 from tests.test_com_config_sheet import sheet_path
 
+# A_s at the same setting (same pulse, no binning): relative, one tolerance for both comparisons
+from tests.test_com_ieee_reference import RTOL_SAME_PULSE
+
 DATA = Path(__file__).parent / "data" / "ieee_com_octave"
 #: C2M COM vs the IEEE reference code per package case (dB).  Goal 0.1 dB (issue 12).  Seen
 #: (2026-12-03): <= 0.007 dB without crosstalk, <= 0.019 dB with CA_19p75dB's 15 aggressors.
@@ -37,8 +40,6 @@ TOL_C2M_VS_IEEE_DB = 0.05
 TOL_VEC_VS_IEEE_DB = 0.1
 #: VEO vs the reference (V): 10 PDF bins of 10 uV.  Seen <= 3 bins without crosstalk, 5 with.
 TOL_VEO_VS_IEEE_V = 100e-6
-#: A_s at the same setting (same pulse, no binning): relative, as tests/test_com_ieee_reference.py
-RTOL_SAME_PULSE = 1e-3
 
 C2M = "3ck_SA_120g_C2M_tp1a"
 

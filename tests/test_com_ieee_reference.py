@@ -23,7 +23,8 @@ REF = json.loads((Path(__file__).parent / "data" / "ieee_com_reference.json").re
 #: (2026-12-03): at most 0.024 dB over the twelve cases (CA_19p75dB CR_CA case 2); the reference
 #: values are rounded to 0.01 dB and the reference's own PDF binning moves its COM in steps of
 #: ~0.01-0.02 dB.  Without the reference's sampling grid (3 T_r delay, half-sample pulse
-#: offset) the case-2 values were 0.06-0.11 dB low, which this tolerance catches.
+#: offset) COM moves by up to 0.07 dB (tests/test_com_known_differences.py), which this
+#: tolerance catches on the worst case (0.024 + 0.067 dB).
 TOL_COM_VS_IEEE_DB = 0.05
 
 
@@ -57,11 +58,12 @@ def test_com_per_case_matches_ieee_reference(case: dict, record_property) -> Non
     assert any(f"| {cells} |" in ln for ln in doc_rows), (cells, doc_rows)
 
 
-#: the reference's quantities that depend only on the pulse and the setting (no PDF binning):
-#: relative agreement seen 2e-5 .. 4e-4 (A_s, sigma_N)
-RTOL_SAME_PULSE = 1e-3
-#: DFE taps (fraction of the cursor) at the same setting: agreement seen <= 2e-4
-ATOL_DFE_TAP = 1e-3
+#: the reference's quantities that depend only on the pulse and the setting (no PDF binning),
+#: relative: A_s seen <= 1.2e-4, sigma_N <= 1.2e-7 (audit 26); docs/models.md 4.5 types A_s
+#: "<= 4e-4 relative"
+RTOL_SAME_PULSE = 4e-4
+#: DFE taps (fraction of the cursor) at the same setting: seen <= 9.6e-5; the docs type "<= 2e-4"
+ATOL_DFE_TAP = 2e-4
 
 
 def _check_intermediates(r, octave: dict) -> None:
