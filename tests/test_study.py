@@ -271,6 +271,12 @@ def test_readme_why_paragraph_losses_are_the_built_channels():
             f"at Nyquist at {gens[0].lane_line_gbps:.0f} Gb/s, {c2m[1]:.0f} dB at "
             f"{gens[1].lane_line_gbps:.0f} Gb/s") in readme, c2m
     assert f"about {math.floor(min(cpo))}–{math.ceil(max(cpo))} dB" in readme, cpo
+    # the guide's opening (docs/guide/cpo.md) says the same with the line rates in full
+    guide = repo_text("docs/guide/cpo.md", flat=True)
+    assert (f"about {board_cm} cm of host board, a connector and the module board: about {c2m[0]:.0f} dB "
+            f"of loss at Nyquist at {gens[0].lane_line_gbps:g} Gb/s and {c2m[1]:.0f} dB at "
+            f"{gens[1].lane_line_gbps:g} Gb/s") in guide, c2m
+    assert f"about {math.floor(min(cpo))}–{math.ceil(max(cpo))} dB" in guide, cpo
 
 
 def test_saving_by_block_adds_up(study):
