@@ -36,14 +36,16 @@ def _tag(case: dict) -> str:
     return f"{case['channel'].removesuffix('.s4p')}/{case['preset']}"
 
 
+def _cases(case: dict) -> list:
+    """COM's package cases of one reference case (channel, sheet, aggressors, overrides)."""
+    r = com(channel_path(case["channel"]), case["preset"], [channel_path(x) for x in case["next"]],
+            [channel_path(x) for x in case["fext"]], **case["overrides"])
+    return list(r.cases)
+
+
 def _run_all() -> dict[str, list]:
-    """COM's package cases of the twelve reference cases (six channel/sheet pairs)."""
-    out = {}
-    for case in REF["cases"]:
-        r = com(channel_path(case["channel"]), case["preset"], [channel_path(x) for x in case["next"]],
-                [channel_path(x) for x in case["fext"]], **case["overrides"])
-        out[_tag(case)] = list(r.cases)
-    return out
+    """The package cases of the twelve reference cases (six channel/sheet pairs)."""
+    return {_tag(case): _cases(case) for case in REF["cases"]}
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +78,7 @@ def effects() -> dict:
         for case in REF["cases"]:
             peaks.clear()
             steps.clear()
-            base[_tag(case)] = _run_all_one(case)
+            base[_tag(case)] = _cases(case)
             res["bins"][_tag(case)] = list(steps)
             if "octave_json" in case:
                 o = json.loads((DATA.parent / case["octave_json"]).read_text())
@@ -110,12 +112,6 @@ def effects() -> dict:
                    lambda cur, sig_g, half, p, a_s=np.inf: orig_grid(cur, sig_g, half, p, np.inf))
         res["fixed_bins"] = _run_all()
     return res
-
-
-def _run_all_one(case: dict) -> list:
-    r = com(channel_path(case["channel"]), case["preset"], [channel_path(x) for x in case["next"]],
-            [channel_path(x) for x in case["fext"]], **case["overrides"])
-    return list(r.cases)
 
 
 def _text() -> str:
