@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from sikernel import SIKernelError
 from sikernel.power import energy_per_bit
+from sikernel.power.architecture import AUTO_FAMILIES
 
 BAUD = 53.125e9
 REL_UNITS = 1e-12
@@ -62,15 +63,36 @@ def test_energy_strictly_increases_with_loss_200g_grid(arch, kind):
 
 @pytest.mark.parametrize("loss", [3.0, 12.0, 22.0, 30.0])
 def test_auto_is_minimum_over_closing_architectures(loss):
+    """"auto" is the cheapest closing retimed family; the unretimed linear one it never picks."""
     auto = energy_per_bit(loss_db=loss, baud=BAUD)
+    assert auto.architecture in AUTO_FAMILIES and "linear" not in AUTO_FAMILIES
     vals = []
-    for arch in ("linear", "analog", "dsp"):
+    for arch in AUTO_FAMILIES:
         try:
             vals.append(energy_per_bit(loss_db=loss, baud=BAUD, architecture=arch).total_pj_per_bit)
         except SIKernelError:
             pass
     assert vals
     assert math.isclose(auto.total_pj_per_bit, min(vals), rel_tol=1e-12)
+
+
+def test_auto_never_prices_a_link_without_clock_recovery():
+    """A short link closes on the unretimed linear family (no slicers, no CDR), which is cheaper;
+    "auto" still prices a retimed receiver, names why, and the linear family stays available by
+    name (new-user review, December 2026: "auto" priced short links and the CPO switch's own
+    receiver without a clock).  Excluding both retimed families leaves "auto" nothing: an error
+    that says how to ask for the linear one."""
+    auto = energy_per_bit(loss_db=3.0, baud=BAUD, node_nm=5)
+    lin = energy_per_bit(loss_db=3.0, baud=BAUD, node_nm=5, architecture="linear")
+    assert lin.total_pj_per_bit < auto.total_pj_per_bit
+    assert auto.architecture == "analog" and auto.blocks["slicers_dfe"] > 0 and lin.blocks["slicers_dfe"] == 0
+    assert "not a choice of architecture='auto'" in auto.reasons["linear"]
+    from sikernel.power import energy_per_bit_batch
+
+    batch = energy_per_bit_batch(np.array([0.5, 3.0, 6.0]), baud=BAUD, node_nm=5)
+    assert set(batch.architecture.tolist()) <= set(AUTO_FAMILIES)
+    with pytest.raises(SIKernelError, match="architecture='linear'"):
+        energy_per_bit(loss_db=3.0, baud=BAUD, exclude=("analog", "dsp"))
 
 
 def test_units_pj_times_gbps_is_mw():

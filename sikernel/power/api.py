@@ -14,7 +14,7 @@ import numpy as np
 from .. import _validate
 from ..errors import LinkNotClosingError, SIKernelError
 from . import budget, si
-from .architecture import ARCHITECTURES, choose
+from .architecture import ARCHITECTURES, AUTO_FAMILIES, choose
 from .budget import SCOPES
 from .coefficients import DEFAULT_COEFFICIENTS, EnergyCoefficients
 from .technology import get_technology
@@ -193,7 +193,29 @@ def check_model_args(coefficients: object, exclude: object, architecture: str
                             f"({', '.join(ARCHITECTURES[1:])}): nothing is left to price")
     if architecture != "auto" and architecture in names:
         raise SIKernelError(f"architecture={architecture!r} is excluded (exclude={exclude!r})")
+    if architecture == "auto":
+        names = auto_exclude(names)
+        if set(ARCHITECTURES[1:]) <= set(names):
+            raise SIKernelError(f"exclude={exclude!r} leaves architecture='auto' nothing to price: it "
+                                f"chooses among the retimed families ({', '.join(AUTO_FAMILIES)}) only; "
+                                "ask for the unretimed one by name (architecture='linear')")
     return (DEFAULT_COEFFICIENTS if coefficients is None else coefficients), names
+
+
+def auto_exclude(exclude: tuple[str, ...]) -> tuple[str, ...]:
+    """The families ``architecture="auto"`` must not choose: ``exclude`` and every family not in
+    :data:`AUTO_FAMILIES` (validated names in, order kept).
+
+    Parameters
+    ----------
+    exclude : tuple of str
+        Families excluded by the caller.
+
+    Returns
+    -------
+    tuple of str
+    """
+    return tuple(dict.fromkeys((*exclude, *(f for f in ARCHITECTURES[1:] if f not in AUTO_FAMILIES))))
 
 
 def _check_common(baud: object, modulation: object, node_nm: object, architecture: object,
@@ -248,7 +270,8 @@ def energy_per_bit(channel: Any = None, loss_db: float | None = None, baud: floa
         CMOS node preset in nm: 28, 16 (or 12), 7 (or 10), 5 (or 4), 3 (32 for the calibration
         design).
     architecture : str
-        "auto" (least energy that closes), "linear", "analog" or "dsp".
+        "auto" (the least-energy retimed family that closes: analog or dsp), or a family by name:
+        "linear" (unretimed: no slicers, no clock recovery), "analog" or "dsp".
     target_ber : float
         Bit error ratio the link must reach (raw, before FEC), in (0, 0.5).
     scope : str
@@ -259,7 +282,7 @@ def energy_per_bit(channel: Any = None, loss_db: float | None = None, baud: floa
     coefficients : EnergyCoefficients, optional
         Model coefficients (default: the calibrated set).
     exclude : tuple of str
-        Families "auto" must not choose (e.g. ``("linear",)`` for a retimed host SerDes).
+        Families "auto" must not choose ("analog" or "dsp"; "linear" it never chooses).
     clocking : str
         "cdr" (per-lane clock recovery: phase interpolator, CDR logic, an edge/error slicer;
         one PLL per ``lanes_per_pll`` lanes) or "forwarded" (source-synchronous: the clock

@@ -6,7 +6,9 @@ Families (the candidates of :func:`sikernel.power.si.op_table`):
     TX FFE + RX CTLE/VGA, no slicer, no CDR: an unretimed (linear) interface
     such as linear-drive pluggable optics (LPO) or a direct-drive co-packaged
     optical engine.  It must reach the target BER with ``linear_margin_db`` of
-    SNR to spare for the optical path and the far-end retimer.
+    SNR to spare for the optical path and the far-end retimer.  Priced only when
+    asked for by name: ``"auto"`` chooses among the retimed families
+    (:data:`AUTO_FAMILIES`), since a link's own receiver slices and recovers the clock.
 ``analog``
     TX FFE + CTLE + VGA + n-tap DFE (first tap loop-unrolled), mixed-signal
     slicers; n ∈ {0, 1, 2, 4, 8, 12} (0: the CTLE-only retimed receiver); a DFE
@@ -30,6 +32,12 @@ from ..errors import LinkNotClosingError, SIKernelError
 from .budget import FAMILIES, OpTable, Solved
 
 ARCHITECTURES: tuple[str, ...] = ("auto", *FAMILIES)
+#: the families ``architecture="auto"`` chooses from: retimed receivers, whose RX has slicers and
+#: clock recovery (analog, including its CTLE-only member, and ADC-DSP).  The ``linear`` family has
+#: neither: it is one segment of a link whose far end retimes, so it is priced only when asked for
+#: by name (new-user review, December 2026: "auto" priced short links, and the CPO switch's own
+#: receiver, without a clock)
+AUTO_FAMILIES: tuple[str, ...] = ("analog", "dsp")
 
 
 def best_per_family(op: OpTable, sol: Solved) -> dict[str, int | None]:
@@ -120,7 +128,7 @@ def choose(op: OpTable, sol: Solved, architecture: str, target_ber: float,
     sol : Solved
         Budget solution of those candidates.
     architecture : str
-        "auto" (cheapest closing family) or "linear", "analog", "dsp".
+        "auto" (cheapest closing family of :data:`AUTO_FAMILIES`) or "linear", "analog", "dsp".
     target_ber : float
         Bit error ratio the link must reach.
     amp_max_v : float
@@ -147,7 +155,10 @@ def choose(op: OpTable, sol: Solved, architecture: str, target_ber: float,
     reasons: dict[str, str] = {}
     present = set(op.family.tolist())
     for f in FAMILIES:
-        if f not in present:
+        if f not in present and architecture == "auto" and f not in AUTO_FAMILIES:
+            reasons[f] = (f"{f}: not a choice of architecture='auto' (an unretimed interface, no "
+                          f"slicers or clock recovery; architecture='{f}' prices it)")
+        elif f not in present:
             reasons[f] = f"{f}: excluded"
         elif best[f] is None:
             reasons[f] = failure_reason(op, sol, f, target_ber, amp_max_v)
@@ -172,4 +183,4 @@ def choose(op: OpTable, sol: Solved, architecture: str, target_ber: float,
     return int(best[architecture]), architecture, reasons, totals
 
 
-__all__ = ["ARCHITECTURES", "best_per_family", "choose", "failure_reason"]
+__all__ = ["ARCHITECTURES", "AUTO_FAMILIES", "best_per_family", "choose", "failure_reason"]

@@ -142,10 +142,14 @@ def _warn_none_closes(loss_db: np.ndarray, baud: float, levels: int, node_nm: fl
             else f"none of the {loss_db.size} losses {{}} closes")
     beyond = (f"; losses above {LOSS_GRID_DB[-1]:g} dB are outside the model's grid"
               if loss_db.min() > LOSS_GRID_DB[-1] else "")
-    fams = f"architecture={architecture!r}" + (f", exclude={tuple(exclude)!r}" if exclude else "")
+    from .architecture import AUTO_FAMILIES
+
+    # what the caller excluded (not the unretimed family, which "auto" never chooses)
+    exclude = tuple(x for x in exclude if architecture != "auto" or x in AUTO_FAMILIES)
+    fams = f"architecture={architecture!r}" + (f", exclude={exclude!r}" if exclude else "")
     relax = ["relax target_ber"]
     if architecture != "auto" or exclude:
-        relax.append("let architecture='auto' choose among all families")
+        relax.append("let architecture='auto' choose among the retimed families")
     relax.append("lower the loss")
     mod = "NRZ" if levels == 2 else f"PAM{levels}"
     warnings.warn(SIKernelWarning(

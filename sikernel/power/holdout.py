@@ -345,8 +345,8 @@ HELD_OUT: tuple[HeldOutDesign, ...] = (
         "TX+RX; rate, energy, node, modulation and BER < 1e-12 from the abstract (priced at 1e-12, the "
         "stated figure: at the calibration's XSR BER 1e-6 the ratio is lower, docs); the 20 mm "
         "in-package channel's loss is not stated: XSR class -> 10 dB on the xsr channel, the upper end "
-        "of the class (a 20 mm trace is likely less); family chosen by the model (auto: analog; its "
-        "CTLE-only linear family, the published receiver's, does not close 10 dB at 1e-12)",
+        "of the class (a 20 mm trace is likely less); family chosen by the model (auto: analog with "
+        "two DFE taps; its CTLE-only receiver, the published receiver's, does not close 10 dB at 1e-12)",
         target_ber=1e-12, rate_class="100G", channel_kind="xsr"),
     HeldOutDesign(
         "A. Cevrero et al. (IBM), 14 nm 100G receiver", 16, 100.0, "pam4", 19.2, 1.1,
