@@ -94,6 +94,24 @@ def test_eye_cli_warns_on_fext_given_as_thru(capsys):
     assert "sikernel eye: warning: THRU (CA_19p75dB_fext2.s4p) is given as the thru" in err
 
 
+def test_eye_cli_checks_every_role_before_computing(capsys, monkeypatch):
+    """A thru given as a NEXT aggressor is warned about before any pulse is computed (new-user
+    review: the warning came after the thru's eye, 80 s on a cold cache)."""
+    import sikernel.response
+
+    def computed(*args, **kwargs):
+        raise RuntimeError("a pulse was computed")
+
+    monkeypatch.setattr(sikernel.response, "pulse_response", computed)
+    thru = str(channel_path("CA_19p75dB_thru.s4p"))
+    # the CLI reports the stub's exception as an internal error (rc 1), after the role warning
+    dpo = str(channel_path("DPO_4in_Meg7_THRU.s4p"))
+    assert main(["eye", dpo, "--baud", "53.125e9", "--next", thru]) == 1
+    err = capsys.readouterr().err
+    assert "a pulse was computed" in err
+    assert -1 < err.find("is given as a NEXT aggressor") < err.find("a pulse was computed")
+
+
 def test_a_channel_that_transmits_nothing_is_not_called_crosstalk():
     """All-zero data (6000 dB, floored) warned 'as a crosstalk file does'; it is said as what it
     is: nothing transmitted (an empty or disconnected file, or unconnected ports)."""

@@ -109,6 +109,14 @@ def run_eye(args: argparse.Namespace) -> dict[str, Any]:
     t0 = time.perf_counter()
     ch = read_touchstone(args.thru)
     check_role(ch, "thru", "THRU")
+    # every file read and its role checked before anything is computed (a file in the wrong role
+    # is warned about at once, not after the thru's eye)
+    agg_channels = []
+    for files, amp, role in ((args.next, args.a_ne_v, "next"), (args.fext, args.a_fe_v, "fext")):
+        for f in files:
+            agg = read_touchstone(f, check_port_map=False)
+            check_role(agg, role, f"--{role} {f}")
+            agg_channels.append((agg, amp))
     pr = pulse_response(ch, args.baud, 32, args.modulation, rx_f_r=args.f_r,
                         amplitude_v=args.amplitude_v)
     m = pr.samples_per_ui
@@ -118,14 +126,8 @@ def run_eye(args: argparse.Namespace) -> dict[str, Any]:
     common = {"modulation": args.modulation, "snr_tx_db": args.snr_tx_db,
               "sigma_rj_ui": args.rj_ui, "rj_quadrature": 5, "a_dd_ui": args.dd_ui,
               "target_ber": args.target_ber}
-    aggressors = []
-    for files, amp, role in ((args.next, args.a_ne_v, "next"), (args.fext, args.a_fe_v, "fext")):
-        for f in files:
-            agg = read_touchstone(f, check_port_map=False)
-            check_role(agg, role, f"--{role} {f}")
-            aggressors.append(pulse_response(agg, args.baud, 32,
-                                             args.modulation, rx_f_r=args.f_r, amplitude_v=amp,
-                                             causality="ignore").v)
+    aggressors = [pulse_response(agg, args.baud, 32, args.modulation, rx_f_r=args.f_r, amplitude_v=amp,
+                                 causality="ignore").v for agg, amp in agg_channels]
     un = stat_eye(pr, sigma_v=sigma_n, crosstalk=aggressors, **common)
 
     cursors, i0 = pr.all_cursors("peak")
