@@ -173,6 +173,11 @@ class WarningLog:
                   "the rest are only counted", file=sys.stderr, flush=True)
 
     @property
+    def messages(self) -> list[str]:
+        """The different warnings seen, in the order first seen (whitespace runs collapsed)."""
+        return list(self.counts)
+
+    @property
     def distinct(self) -> int:
         """Number of different warnings seen."""
         return len(self.counts)

@@ -20,14 +20,16 @@ docs/energy-model.md, "The port account".
 from __future__ import annotations
 
 import dataclasses
+import functools
 import time
 import warnings
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, ParamSpec
 
 import numpy as np
 
 from . import __version__, _validate
+from ._kept_warnings import kept_warnings
 from .errors import LinkNotClosingError, SIKernelError, SIKernelWarning
 from .system.account import LOSS_OFFSET_KEYS, host_path
 from .system.architectures import ARCH_NAMES, get_architecture
@@ -137,6 +139,23 @@ def _warn_if_module_leaves_its_anchor(port: dict[str, Any], g: Any) -> None:
         stacklevel=3)
 
 
+_P = ParamSpec("_P")
+
+
+def _keeping_warnings(run: Callable[_P, StudyResult]) -> Callable[_P, StudyResult]:
+    """``run`` with the SIKernelWarnings it raises kept in its result's ``warnings`` (and shown
+    as without it: :func:`sikernel._kept_warnings.kept_warnings`)."""
+    @functools.wraps(run)
+    def kept_run(*args: _P.args, **kwargs: _P.kwargs) -> StudyResult:
+        kept: list[str] = []
+        with kept_warnings(kept):
+            res = run(*args, **kwargs)
+        res.warnings = kept
+        return res
+    return kept_run
+
+
+@_keeping_warnings
 def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = None,
               target_ber: float | None = None, paths: dict[str, PathSpec] | None = None,
               curve_lengths_m: Any = None, progress: bool = False, *,
@@ -211,6 +230,8 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
     SIKernelWarning
         A port whose host link no SerDes closes (e.g. LPO over a board longer than a linear
         module allows): it is left out of ``ports`` and listed in ``StudyResult.not_closing``.
+        Every SIKernelWarning of the run is also kept in ``StudyResult.warnings`` (and so in the
+        JSON and the HDF5 file), each message once.
     """
     from .system import uncertainty as unc
     from .system.account import SWITCH_BLOCKS, PortModel
@@ -229,7 +250,7 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
     if n_draws < FEW_DRAWS:
         warnings.warn(SIKernelWarning(f"n_draws={n_draws}: p10 / p90 from fewer than {FEW_DRAWS} draws are "
                                       "noisy and need not contain the point value; a few thousand (default "
-                                      "4000) put them within about 1 %"), stacklevel=2)
+                                      "4000) put them within about 1 %"), stacklevel=3)
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise SIKernelError(f"seed={seed!r} must be a whole number >= 0 (NumPy seeds are non-negative)")
     if paths is not None:
@@ -274,7 +295,7 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
             not_closing.append({"generation": g.name, "architecture": a, "lane_gbps": g.lane_gbps,
                                 "port_gbps": g.port_gbps, "reason": str(exc)})
             warnings.warn(SIKernelWarning(f"{g.name} {a}: no host SerDes closes this port's host link, so "
-                                          f"the port is left out of the study ({exc})"), stacklevel=2)
+                                          f"the port is left out of the study ({exc})"), stacklevel=3)
             continue
         models[(g.name, a)] = pm
         rows.append(_row(pm, g, a, with_eyes, with_com, com_cache, eye_store))

@@ -140,6 +140,28 @@ def test_study_lpo_host_length_reaches_the_lpo_path_alone(tmp_path, monkeypatch)
     assert strip == {"pluggable": 0.3, "lro": 0.3, "lpo": 0.2}
 
 
+def test_study_json_and_hdf5_carry_the_warnings(tmp_path, capsys, monkeypatch):
+    """A script that reads ``sikernel study --json`` sees what stderr warned about (new-user review,
+    December 2026): the command's own argument checks (a 20 mm host board: metres for mm?) and the
+    run's (few draws), each once, in the JSON and the HDF5 file alike."""
+    import json
+
+    import sikernel.study as study
+    from sikernel.study import read_hdf5
+
+    real = study.run_study
+    monkeypatch.setattr(study, "run_study",
+                        lambda **k: real(**{**k, "with_eyes": False, "with_curves": False}))
+    assert main(["study", "--json", "--out", str(tmp_path), "--host-mm", "20", "--rate", "100",
+                 "--arch", "pluggable", "--draws", "60"]) == 0
+    cap = capsys.readouterr()
+    got = json.loads(cap.out)["warnings"]
+    assert any("c2m_host_m=0.02" in w for w in got) and any("n_draws=60" in w for w in got), got
+    assert len(got) == len(set(got))
+    assert all(f"sikernel study: warning: {w}" in " ".join(cap.err.split()) for w in got)
+    assert read_hdf5(tmp_path / "sikernel-study.h5")["warnings"] == got
+
+
 def test_study_breakout_vias_reach_every_board(tmp_path, monkeypatch):
     """--breakout-vias gives every path with a board (not CPO) a via at each end, lengths kept."""
     import sikernel.study as study

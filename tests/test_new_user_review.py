@@ -96,13 +96,14 @@ def test_study_file_layout_is_as_the_guide_says(small_study, tmp_path):
     from sikernel.study import read_hdf5, write_hdf5
 
     doc = repo_text("docs/guide/cpo.md", flat=True)
-    for name in ("inputs_json", "checks_json", "tornado_json", "ports_not_closing_json", "blocks_w",
+    for name in ("inputs_json", "checks_json", "tornado_json", "ports_not_closing_json", "warnings_json",
+                 "blocks_w",
                  "architectures/", "curves/", "il_curves/", "complete = True",
                  "NNN_<architecture>_<lane>G_<port>G"):
         assert name in doc, name
     path = write_hdf5(small_study, tmp_path / "s.h5")
     with h5py.File(path, "r") as h:
-        for a in ("inputs_json", "checks_json", "tornado_json", "ports_not_closing_json"):
+        for a in ("inputs_json", "checks_json", "tornado_json", "ports_not_closing_json", "warnings_json"):
             assert a in h.attrs, a
         assert bool(h.attrs["complete"])
         assert {"ports", "architectures", "curves", "il_curves"} <= set(h)

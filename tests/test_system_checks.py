@@ -617,6 +617,7 @@ def test_json_and_hdf5_carry_the_same_numbers(study, tmp_path):
     for a, b in zip(js["ports"], back["ports"], strict=True):
         _same(a, b)
     _same(js["checks"], back["checks"])
+    assert back["warnings"] == js["warnings"] == study.warnings
     assert not list(tmp_path.glob("*.tmp"))
     assert np.isfinite([p["w_per_port"] for p in back["ports"]]).all()
 

@@ -122,6 +122,8 @@ def _run(args: argparse.Namespace) -> int:
                     n_draws=args.draws, seed=args.seed, with_com=args.com, progress=True,
                     crosstalk=_crosstalk_arg(args.crosstalk),
                     linear_host_budget_db=_budget_arg(args.linear_budget_db))
+    # the outputs carry every warning this command printed (its own argument checks too)
+    res.warnings = list(dict.fromkeys([*args.warning_log.messages, *res.warnings]))
     out = Path(args.out)
     h5 = write_hdf5(res, out / "sikernel-study.h5")
     figs: list = []

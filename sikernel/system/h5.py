@@ -1,7 +1,7 @@
 """HDF5 file of the study (written atomically) and its reader.
 
 Layout: root attributes ``inputs_json``, ``checks_json``, ``tornado_json``,
-``ports_not_closing_json``, provenance and
+``ports_not_closing_json``, ``warnings_json``, provenance and
 ``complete``; group ``ports`` (one subgroup per port entry: scalar fields as attributes,
 ``blocks_w`` / ``blocks_w_p10`` / ``blocks_w_p90`` as subgroups of attributes, list fields
 as JSON attributes); group ``architectures`` (the per-link rows); ``curves``;
@@ -48,6 +48,7 @@ def write_hdf5(res: StudyResult, path: str | os.PathLike) -> Path:
             h.attrs["checks_json"] = json.dumps(nan_to_none(res.checks), default=str)
             h.attrs["tornado_json"] = json.dumps(nan_to_none(res.tornado), default=str)
             h.attrs["ports_not_closing_json"] = json.dumps(nan_to_none(res.not_closing), default=str)
+            h.attrs["warnings_json"] = json.dumps(list(res.warnings))
             for k, v in res.provenance.items():
                 h.attrs[k] = str(v)
             pg = h.create_group("ports")
@@ -100,7 +101,8 @@ def read_hdf5(path: str | os.PathLike) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``{"inputs", "ports", "rows", "curves", "checks", "tornado", "ports_not_closing"}``; port entries as
+        ``{"inputs", "ports", "rows", "curves", "checks", "tornado", "ports_not_closing",
+        "warnings"}``; port entries as
         in ``StudyResult.ports`` (NaN where the JSON has null).
     """
     import h5py
@@ -112,6 +114,7 @@ def read_hdf5(path: str | os.PathLike) -> dict[str, Any]:
         out["tornado"] = json.loads(h.attrs["tornado_json"]) if "tornado_json" in h.attrs else {}
         out["ports_not_closing"] = (json.loads(h.attrs["ports_not_closing_json"])
                                     if "ports_not_closing_json" in h.attrs else [])
+        out["warnings"] = json.loads(h.attrs["warnings_json"]) if "warnings_json" in h.attrs else []
         for name in sorted(h.get("ports", {})):
             sg = h["ports"][name]
             p: dict[str, Any] = {}

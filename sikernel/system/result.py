@@ -66,6 +66,10 @@ class StudyResult:
     not_closing : list of dict
         Ports left out because no host SerDes closes their host link: ``generation``,
         ``architecture``, ``lane_gbps``, ``port_gbps``, ``reason``.
+    warnings : list of str
+        The run's :class:`~sikernel.errors.SIKernelWarning` messages (legal but dubious inputs,
+        ports left out, a module outside its published anchor), each once; ``sikernel study``
+        adds those its own argument checks raised.
     """
 
     rows: list[dict[str, Any]]
@@ -77,6 +81,7 @@ class StudyResult:
     checks: list[dict[str, Any]] = field(default_factory=list)
     tornado: dict[str, Any] = field(default_factory=dict)
     not_closing: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def port(self, architecture: str, lane_gbps: float) -> dict[str, Any]:
         """The port entry of ``architecture`` at lane rate ``lane_gbps``: nominal (100, 200) or
@@ -100,7 +105,7 @@ class StudyResult:
         """The ``--json`` object (NaN/inf as null)."""
         return nan_to_none({"ports": self.ports, "architectures": self.rows, "checks": self.checks,
                             "tornado": self.tornado, "ports_not_closing": self.not_closing,
-                            "inputs": self.inputs,
+                            "inputs": self.inputs, "warnings": self.warnings,
                             "provenance": self.provenance})
 
     def table(self) -> str:
