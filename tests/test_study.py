@@ -372,3 +372,20 @@ def test_readme_block_without_the_pluggable_port():
     block = answer_block(res, "fig.png")
     assert block.startswith(BEGIN) and block.endswith(END)
     assert "| CPO |" in block and "CPO saves" not in block and "output capacitance" not in block
+
+
+def test_the_two_pj_per_bit_conventions_as_the_readme_states(study):
+    """A port's pj_per_bit is W per port over the port's payload rate; a host end's is one SerDes
+    lane's TX + RX power over its line rate (the README's machine-readable paragraph says which is
+    which: the new-user review found the two in one JSON without a word)."""
+    from sikernel.system.readme import answer_block
+
+    for p in study.ports:
+        assert p["pj_per_bit"] == pytest.approx(p["w_per_port"] / p["port_gbps"] * 1e3, rel=1e-12)
+        for e in p["host_ends"]:
+            if e["block"] in p["blocks_w"]:     # an end that is a block of its own
+                assert e["pj_per_bit"] * p["lane_line_gbps"] * p["lanes_per_port"] * 1e-3 == \
+                    pytest.approx(p["blocks_w"][e["block"]], rel=1e-9), (p["architecture"], e["block"])
+    block = " ".join(answer_block(study, "fig.png").split())
+    assert "a port's `pj_per_bit` is W per port over the port's payload rate" in block
+    assert "one SerDes lane's TX + RX power over its line rate" in block
