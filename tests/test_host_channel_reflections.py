@@ -111,6 +111,19 @@ def test_reflection_check_entries(checks):
         assert c["breakout_vias"] == DEFAULT_PATHS[arch].breakout_vias
         shipped = "erl_with_breakout_vias_db" if c["breakout_vias"] else "erl_without_breakout_vias_db"
         assert c["model"] == c[shipped]
+        # the label gives the via rule's own figures where its sheet is not the class's (C2M)
+        r = c["via_rule"]
+        note = (f"the via choice is judged under the Annex 120F C2C sheet, which has no fixture gate: "
+                f"{r['erl_without_breakout_vias_db']:.1f} dB without vias, "
+                f"{r['erl_with_breakout_vias_db']:.1f} dB with")
+        assert (note in c["label"]) == (preset != r["preset"]), c["label"]
+    # the README's limitations paragraph places the boards against the range as the checks do
+    readme = repo_text("README.md", flat=True)
+    c2m, c2c = checks["host_erl_c2m"], checks["host_erl_c2c"]
+    assert c2m["real_channel_erl_db_low"] - 0.5 < c2m["model"] < c2m["real_channel_erl_db_low"]
+    assert c2c["real_channel_erl_db_low"] < c2c["model"] < c2c["real_channel_erl_db_high"]
+    assert ("The C2M board sits just below the reflective end of that range, and the NPO board, with a "
+            "breakout via at each end, inside it") in readme
 
 
 def _distance_to_range_db(x: float, lo: float, hi: float) -> float:

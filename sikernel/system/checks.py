@@ -308,10 +308,16 @@ def host_channel_reflection_checks(model: Callable[[str, str], Any]) -> list[dic
         lo, hi = REAL_CHANNEL_ERL_DB[preset]
         paths = "pluggable / LRO / LPO" if m.arch.host_class == "c2m" else "NPO"
         vias = "a breakout via at each end" if m.path.breakout_vias else "no breakout vias"
+        # where the via choice is judged under another sheet, say so: its figures differ from
+        # this sheet's (new-user review: the README's rule and the printed ERL looked inconsistent)
+        rule_note = ("" if preset == VIA_RULE_ERL_PRESET else
+                     f"; the via choice is judged under the {_ERL_SHEET_NAME[VIA_RULE_ERL_PRESET]} "
+                     f"sheet, which has no fixture gate: {rule_without:.1f} dB without vias, "
+                     f"{rule_with:.1f} dB with, against {rule_lo:.1f}-{rule_hi:.1f} dB")
         out.append({
             "label": f"{m.arch.host_class.upper()} host board ({paths}; as shipped: {vias}): effective "
                      f"return loss against the IEEE 802.3ck {_ERL_SHEET_NAME[preset]} limit "
-                     f"(the five public P802.3ck thru channels {lo:.1f}-{hi:.1f} dB)",
+                     f"(the five public P802.3ck thru channels {lo:.1f}-{hi:.1f} dB{rule_note})",
             "kind": "consistency check", "architecture": arch, "generation": "51.2T",
             "model": float(r.erl_db),
             "unit": "dB", "published": limit, "published_low": None, "published_high": None,
