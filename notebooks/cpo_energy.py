@@ -98,9 +98,9 @@ for rate in study.RATES_GBPS:
 # The NPO path of the study (switch package, 31 mm trace + breakout via + Megtron 7
 # stripline + breakout via + optical-engine package, 2 mm) with the stripline growing from
 # 0 to 600 mm (no via at 0 mm), at both lane rates.  Each channel goes through the full SI chain of
-# `sikernel.power.energy_per_bit(channel=...)`, which picks the cheapest SerDes family
-# (linear / analog CTLE + DFE / ADC-DSP) that closes the link at BER 1e-6 (7 nm, TX +
-# RX of one link).  Vertical dashed lines: the lengths where the loss at Nyquist
+# `sikernel.power.energy_per_bit(channel=...)`, which picks the cheapest retimed SerDes
+# family (analog: a CTLE with or without DFE taps / ADC-DSP) that closes the link at BER
+# 1e-6 (7 nm, TX + RX of one link).  Vertical dashed lines: the lengths where the loss at Nyquist
 # reaches each reach class's budget; solid lines: a change of architecture.  Where no
 # family closes the link, `energy_per_bit` raises `SIKernelError` saying why; the curve
 # stops there and the length is printed.
@@ -171,7 +171,7 @@ plot.study_energy(res, rate_gbps=212.5)
 # ## 6. What the numbers say
 #
 # The electrical I/O power falls with the path loss: CPO's few centimetres of package
-# trace keep the loss at a few dB, where a linear (or lightly equalised) SerDes closes
+# trace keep the loss at a few dB, where a lightly equalised SerDes (a CTLE, no DFE) closes
 # the link, while a pluggable's host board needs a fully equalised, retimed SerDes and
 # a second retimer in the module.  The table above gives the saving per switch with its
 # band.  Caveats: the paths, the connector and module models are the assumptions printed

@@ -65,8 +65,9 @@ for k, v in back.outputs.items():
 # ## 2. Where does each architecture stop closing?
 #
 # `eq_architecture` is the SerDes family the energy model picks at each point (the
-# cheapest that closes the link at the target BER: 0 linear, 1 analog CTLE + DFE,
-# 2 ADC-DSP; NaN where none closes, and then `pj_per_bit` is NaN too).  Along length
+# cheapest retimed one that closes the link at the target BER: 1 analog, a CTLE with or
+# without DFE taps, 2 ADC-DSP; code 0, the unretimed linear family, is not chosen by a
+# sweep; NaN where none closes, and then `pj_per_bit` is NaN too).  Along length
 # the family steps up as the loss grows; the last length of each family is its reach.
 
 # %%

@@ -2,9 +2,12 @@
 
 A script that reads ``sikernel study --json`` (or a ``StudyResult``) never sees stderr, so a
 legal but dubious input the run warned about would be lost to it (new-user review, December
-2026).  :func:`kept_warnings` records the warnings raised inside it and, on leaving (also on an
-exception), emits each distinct one again, so the caller's filters and handlers see them as
-without it.
+2026).  :func:`kept_warnings` keeps the :class:`~sikernel.errors.SIKernelWarning` messages shown
+inside it by hooking ``warnings.showwarning``: the caller's filters decide as without it (an
+"error" filter raises where the warning is raised; an "ignore" filter hides a warning, which is
+then not kept either), and each warning is shown when it happens.  Entering it resets the
+once-per-location registries (``warnings.catch_warnings``), so a second run in the same session
+shows and keeps its warnings again.
 """
 
 from __future__ import annotations
@@ -18,33 +21,30 @@ from .errors import SIKernelWarning
 
 @contextlib.contextmanager
 def kept_warnings(messages: list[str]) -> Iterator[list[str]]:
-    """Record the warnings raised inside; append each distinct :class:`SIKernelWarning` message
-    (whitespace runs collapsed, first-seen order) to ``messages``; re-emit every distinct
-    warning on leaving.
+    """Append each distinct :class:`SIKernelWarning` message shown inside (whitespace runs
+    collapsed, first-seen order) to ``messages``; every warning is still shown by the handler in
+    place when entering.
 
     Parameters
     ----------
     messages : list of str
-        Filled on leaving.
+        Filled as warnings are shown.
 
     Yields
     ------
     list of str
         ``messages``.
     """
-    caught: list[warnings.WarningMessage] = []
-    try:
-        with warnings.catch_warnings(record=True) as rec:
-            warnings.simplefilter("always")
-            caught = rec
-            yield messages
-    finally:
-        seen: set[tuple[type, str]] = set()
-        for w in caught:
-            key = (w.category, str(w.message))
-            if key in seen:
-                continue
-            seen.add(key)
-            if issubclass(w.category, SIKernelWarning):
-                messages.append(" ".join(str(w.message).split()))
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
+    with warnings.catch_warnings():     # filters as the caller's; handler restored on leaving
+        shown = warnings.showwarning
+
+        def keep(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                 file: object = None, line: str | None = None) -> None:
+            if issubclass(category, SIKernelWarning):
+                text = " ".join(str(message).split())
+                if text not in messages:
+                    messages.append(text)
+            shown(message, category, filename, lineno, file, line)
+
+        warnings.showwarning = keep
+        yield messages

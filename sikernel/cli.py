@@ -15,7 +15,7 @@ import sys
 import warnings
 
 from . import __version__
-from .errors import SIKernelError
+from .errors import SIKernelError, SIKernelWarning
 
 # sub-command modules, in the order they appear in --help
 _SUBCOMMANDS: tuple[str, ...] = ("com", "erl", "eye", "il", "study", "sweep")
@@ -157,6 +157,7 @@ class WarningLog:
     def __init__(self, command: str) -> None:
         self.command = command
         self.counts: dict[str, int] = {}
+        self.sikernel: list[str] = []    # the SIKernelWarning texts, first-seen order
 
     def show(self, message: Warning | str, category: type[Warning], filename: str, lineno: int,
              file: object = None, line: str | None = None) -> None:
@@ -166,16 +167,13 @@ class WarningLog:
         self.counts[text] = n + 1
         if n:
             return
+        if issubclass(category, SIKernelWarning):
+            self.sikernel.append(text)
         if len(self.counts) <= self.MAX_PRINTED:
             print(f"sikernel {self.command}: warning: {text}", file=sys.stderr, flush=True)
         elif len(self.counts) == self.MAX_PRINTED + 1:
             print(f"sikernel {self.command}: warning: more than {self.MAX_PRINTED} different warnings; "
                   "the rest are only counted", file=sys.stderr, flush=True)
-
-    @property
-    def messages(self) -> list[str]:
-        """The different warnings seen, in the order first seen (whitespace runs collapsed)."""
-        return list(self.counts)
 
     @property
     def distinct(self) -> int:

@@ -136,7 +136,7 @@ def _warn_if_module_leaves_its_anchor(port: dict[str, Any], g: Any) -> None:
         f"paths, nodes and inputs its host-side SerDes is {b.get('module_host_serdes', float('nan')):.2f} W "
         f"and its DSP {b.get('module_dsp', float('nan')):.2f} W, while the fit holds them at the published "
         "share at the defaults: read the module figure as the model's, not as a published one"),
-        stacklevel=3)
+        stacklevel=4)
 
 
 _P = ParamSpec("_P")

@@ -171,5 +171,5 @@ def test_hvlp_against_rtf_check_is_current():
     spread = [less_pct(t, h, s) for t in (0.6, 1.2) for h in (4, 6) for s in (5, 10)]
     docs = repo_text("docs/models.md", flat=True)
     assert (f"HVLP gives {less_pct(0.6, 6, 7):.1f} % less total loss than RTF at 20 GHz "
-            f"({min(spread):.1f}–{max(spread):.1f} % over t 0.6–1.2 mil") in docs
+            f"({min(spread):.1f}–{max(spread):.1f} % at the corners of t 0.6–1.2 mil") in docs
     assert f"HVLP class gives {less_pct(0.6, 6, 7):.1f} % less" in " ".join(materials.__doc__.split())

@@ -387,5 +387,7 @@ def test_the_two_pj_per_bit_conventions_as_the_readme_states(study):
                 assert e["pj_per_bit"] * p["lane_line_gbps"] * p["lanes_per_port"] * 1e-3 == \
                     pytest.approx(p["blocks_w"][e["block"]], rel=1e-9), (p["architecture"], e["block"])
     block = " ".join(answer_block(study, "fig.png").split())
-    assert "a port's `pj_per_bit` is W per port over the port's payload rate" in block
-    assert "one SerDes lane's TX + RX power over its line rate" in block
+    assert "a port's `pj_per_bit` is W per port (both directions) over the port's payload rate" in block
+    assert "one SerDes lane's power in the end's `scope` (TX + RX; TX or RX alone where the scope " \
+        "says so, LRO) over its line rate" in block
+    assert {e["scope"] for p in study.ports for e in p["host_ends"]} == {"txrx", "tx", "rx"}

@@ -15,7 +15,8 @@ def register(subparsers) -> None:
                     "architecture's channel + the module's or engine's components, p10-p90 bands, "
                     "checks against published module powers; writes sikernel-study.h5 and PNGs.")
     p.add_argument("--json", action="store_true",
-                   help="print one JSON object (ports, architectures, checks, tornado, inputs)")
+                   help="print one JSON object (ports, architectures, checks, tornado, inputs, "
+                        "warnings: every SIKernelWarning of the run, each once)")
     p.add_argument("--out", default=".", help="output folder (default: current folder)")
     p.add_argument("--rate", type=float, action="append",
                    help="lane rate in Gb/s, nominal (100, 200) or line (106.25, 212.5); repeatable "
@@ -122,8 +123,8 @@ def _run(args: argparse.Namespace) -> int:
                     n_draws=args.draws, seed=args.seed, with_com=args.com, progress=True,
                     crosstalk=_crosstalk_arg(args.crosstalk),
                     linear_host_budget_db=_budget_arg(args.linear_budget_db))
-    # the outputs carry every warning this command printed (its own argument checks too)
-    res.warnings = list(dict.fromkeys([*args.warning_log.messages, *res.warnings]))
+    # the outputs carry every SIKernelWarning this command printed (its own argument checks too)
+    res.warnings = list(dict.fromkeys([*args.warning_log.sikernel, *res.warnings]))
     out = Path(args.out)
     h5 = write_hdf5(res, out / "sikernel-study.h5")
     figs: list = []

@@ -193,29 +193,11 @@ def check_model_args(coefficients: object, exclude: object, architecture: str
                             f"({', '.join(ARCHITECTURES[1:])}): nothing is left to price")
     if architecture != "auto" and architecture in names:
         raise SIKernelError(f"architecture={architecture!r} is excluded (exclude={exclude!r})")
-    if architecture == "auto":
-        names = auto_exclude(names)
-        if set(ARCHITECTURES[1:]) <= set(names):
-            raise SIKernelError(f"exclude={exclude!r} leaves architecture='auto' nothing to price: it "
-                                f"chooses among the retimed families ({', '.join(AUTO_FAMILIES)}) only; "
-                                "ask for the unretimed one by name (architecture='linear')")
+    if architecture == "auto" and set(AUTO_FAMILIES) <= set(names):
+        raise SIKernelError(f"exclude={exclude!r} leaves architecture='auto' nothing to price: it "
+                            f"chooses among the retimed families ({', '.join(AUTO_FAMILIES)}) only; "
+                            "ask for the unretimed one by name (architecture='linear')")
     return (DEFAULT_COEFFICIENTS if coefficients is None else coefficients), names
-
-
-def auto_exclude(exclude: tuple[str, ...]) -> tuple[str, ...]:
-    """The families ``architecture="auto"`` must not choose: ``exclude`` and every family not in
-    :data:`AUTO_FAMILIES` (validated names in, order kept).
-
-    Parameters
-    ----------
-    exclude : tuple of str
-        Families excluded by the caller.
-
-    Returns
-    -------
-    tuple of str
-    """
-    return tuple(dict.fromkeys((*exclude, *(f for f in ARCHITECTURES[1:] if f not in AUTO_FAMILIES))))
 
 
 def _check_common(baud: object, modulation: object, node_nm: object, architecture: object,

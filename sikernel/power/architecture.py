@@ -1,4 +1,4 @@
-"""Transceiver architectures and the choice of the least-energy one that closes the link.
+"""Transceiver architectures and the choice of the least-energy retimed one that closes the link.
 
 Families (the candidates of :func:`sikernel.power.si.op_table`):
 
@@ -18,8 +18,9 @@ Families (the candidates of :func:`sikernel.power.si.op_table`):
     ADC at one sample per UI + MMSE RX FFE (8 … 32 taps) + 1-tap DFE in DSP,
     optionally Viterbi MLSD; ENOB chosen with the swing for least energy.
 
-For each family the cheapest configuration that closes the link is kept; the
-chosen architecture is the cheapest family; each losing family gets a reason
+For each family the cheapest configuration that closes the link is kept; with
+``"auto"`` the chosen architecture is the cheapest retimed family (:data:`AUTO_FAMILIES`);
+each losing family gets a reason
 (does not close: ISI-/quantisation-limited, swing-limited or DFE-timing-limited;
 or closes at a higher energy).
 """
@@ -155,7 +156,7 @@ def choose(op: OpTable, sol: Solved, architecture: str, target_ber: float,
     reasons: dict[str, str] = {}
     present = set(op.family.tolist())
     for f in FAMILIES:
-        if f not in present and architecture == "auto" and f not in AUTO_FAMILIES:
+        if architecture == "auto" and f not in AUTO_FAMILIES:
             reasons[f] = (f"{f}: not a choice of architecture='auto' (an unretimed interface, no "
                           f"slicers or clock recovery; architecture='{f}' prices it)")
         elif f not in present:
@@ -163,10 +164,12 @@ def choose(op: OpTable, sol: Solved, architecture: str, target_ber: float,
         elif best[f] is None:
             reasons[f] = failure_reason(op, sol, f, target_ber, amp_max_v)
     if architecture == "auto":
-        closing = {f: t for f, t in totals.items() if t is not None}
+        # the invariant lives here, for every caller: a link's own receiver retimes
+        closing = {f: t for f, t in totals.items() if t is not None and f in AUTO_FAMILIES}
         if not closing:
             raise LinkNotClosingError(f"no architecture closes this link at BER {target_ber:g}: "
-                                + "; ".join(reasons[f] for f in FAMILIES if f in present))
+                                + "; ".join(reasons[f] for f in FAMILIES
+                                            if f in present and f in AUTO_FAMILIES))
         chosen = min(closing, key=lambda f: (closing[f], FAMILIES.index(f)))
         for f, t in closing.items():
             if f != chosen:

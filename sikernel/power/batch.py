@@ -6,7 +6,7 @@ figures of :mod:`sikernel.power.table` are interpolated for every loss at once (
 same arithmetic as :meth:`~sikernel.power.table.LossTable.at`), the budget of
 :func:`sikernel.power.budget.solve` runs on (points × candidates) arrays, and the choice
 of :func:`sikernel.power.architecture.choose` (cheapest closing configuration per family,
-then the cheapest family, ties to the order of
+then, with "auto", the cheapest retimed family, ties to the order of
 :data:`~sikernel.power.budget.FAMILIES`) is an ``argmin`` along the candidate axis.
 Every operation is elementwise per point, so each result equals the scalar call
 (``tests/test_power.py`` checks it point by point).  Points where no (or not the
@@ -24,6 +24,7 @@ import numpy as np
 
 from ..errors import SIKernelError
 from . import budget
+from .architecture import AUTO_FAMILIES
 from .coefficients import EnergyCoefficients
 
 #: numeric equaliser/operating-point settings reported per point
@@ -105,7 +106,9 @@ def _solve_block(op: budget.OpTable, *, levels: int, baud: float, target_ber: fl
         j = np.argmin(c, axis=1)
         best[:, k] = j
         cost[:, k] = np.where(np.any(sel, axis=1), c[rows, j], np.inf)
-    if architecture == "auto":
+    if architecture == "auto":   # the retimed families only (architecture.AUTO_FAMILIES)
+        unretimed = [k for k, f in enumerate(budget.FAMILIES) if f not in AUTO_FAMILIES]
+        cost[:, unretimed] = np.inf
         code = np.argmin(cost, axis=1)
     else:
         code = np.full(n, budget.FAMILIES.index(architecture), dtype=np.int64)
@@ -142,11 +145,7 @@ def _warn_none_closes(loss_db: np.ndarray, baud: float, levels: int, node_nm: fl
             else f"none of the {loss_db.size} losses {{}} closes")
     beyond = (f"; losses above {LOSS_GRID_DB[-1]:g} dB are outside the model's grid"
               if loss_db.min() > LOSS_GRID_DB[-1] else "")
-    from .architecture import AUTO_FAMILIES
-
-    # what the caller excluded (not the unretimed family, which "auto" never chooses)
-    exclude = tuple(x for x in exclude if architecture != "auto" or x in AUTO_FAMILIES)
-    fams = f"architecture={architecture!r}" + (f", exclude={exclude!r}" if exclude else "")
+    fams = f"architecture={architecture!r}" + (f", exclude={tuple(exclude)!r}" if exclude else "")
     relax = ["relax target_ber"]
     if architecture != "auto" or exclude:
         relax.append("let architecture='auto' choose among the retimed families")

@@ -10,7 +10,7 @@ The calibration (:mod:`sikernel.power.calibration`) uses every design of
 ``shared/reference/links-and-energy.md``.  The designs here are not in that file and never enter
 the fit; they are predicted exactly as a user would call the model -- ``energy_per_bit`` with the
 design's loss, symbol rate, modulation, node, BER, channel kind and published scope, the
-default ``architecture="auto"`` (least-energy family that closes) unless the title states the
+default ``architecture="auto"`` (least-energy retimed family that closes) unless the title states the
 family (``HeldOutDesign.architecture``), the TX kind the title states (else the default) and the
 host channel -- and the ratio predicted / published is reported (``python -m
 sikernel.power.holdout`` prints the docs tables).

@@ -634,7 +634,7 @@ def _channel_energies(ch: Any, baud: float, node: float, exclude: tuple[str, ...
     fb, mod, levels, tech, arch, ber_, sc, clk, txk, _ = api._check_common(
         baud, "pam4", node, "auto", ber, scope, "cdr", "ffe", "host")
     op, il = api.channel_op_table(ch, fb, levels, crosstalk=resolve(crosstalk))
-    op = api.restrict(budget.with_retimed_ctle_only(op), api.auto_exclude(tuple(exclude)))
+    op = api.restrict(budget.with_retimed_ctle_only(op), exclude)
     out = np.full(len(coefficient_sets), np.nan)
     for k, co in enumerate(coefficient_sets):
         try:

@@ -78,7 +78,11 @@ class PathSpec:
     z_p_tx_m, z_p_rx_m : float
         Package trace length in m at the TX and RX side.
     exclude : tuple of str
-        Families the host SerDes must not use (e.g. ``("linear",)`` for a C2M host).
+        Families the host SerDes must not use (e.g. ``("dsp",)`` to hold a host analog).  The
+        unretimed ``linear`` family is never chosen for a host SerDes (``architecture="auto"``
+        chooses among the retimed ones since December 2026: a link's own receiver retimes), so
+        the C2M paths' ``("linear",)`` only states it, and excluding both "analog" and "dsp" is
+        an error.
     module : str
         Kept for compatibility with the former study: "retimer", "linear" or "none".
     tx_package, rx_package : str or None

@@ -137,12 +137,13 @@ def answer_block(res: Any, figure: str, vias: Any = None) -> str:
     lines.append("Machine-readable: `sikernel study --json` prints `ports` (one entry per architecture and "
                  "port with `w_per_port`, `pj_per_bit`, `blocks_w`, `w_per_switch` and their "
                  "`_p10`/`_p90`; a block's band is its own quantiles, which do not add up to the port's), "
-                 "`warnings` (every warning of the run, each once) and the former `architectures` list "
-                 "(per-link rows of the switch end). Two pJ/bit conventions, both the power of both "
-                 "directions over the bits of one: a port's `pj_per_bit` is W per port over the port's "
-                 "payload rate (800 or 1600 Gb/s, as module powers are quoted, and as the figures above); "
-                 "a host end's (`host_ends`, `architectures`) is one SerDes lane's TX + RX power over its "
-                 "line rate (106.25 or 212.5 Gb/s), as SerDes papers quote it.")
+                 "`warnings` (every SIKernelWarning of the run, each once) and the former "
+                 "`architectures` list (per-link rows of the switch end). Two pJ/bit conventions: a "
+                 "port's `pj_per_bit` is W per port (both directions) over the port's payload rate (800 "
+                 "or 1600 Gb/s, as module powers are quoted, and as the figures above); a host end's "
+                 "(`host_ends`, `architectures`) is one SerDes lane's power in the end's `scope` (TX + "
+                 "RX; TX or RX alone where the scope says so, LRO) over its line rate (106.25 or 212.5 "
+                 "Gb/s), as SerDes papers quote it.")
     lines += ["", END]
     return "\n".join(lines)
 
