@@ -92,6 +92,18 @@ def test_auto_never_prices_a_link_without_clock_recovery():
 
     batch = energy_per_bit_batch(np.array([0.5, 3.0, 6.0]), baud=BAUD, node_nm=5)
     assert set(batch.architecture.tolist()) <= set(AUTO_FAMILIES)
+    # the chooser itself holds the rule: a table nobody restricted still gives a retimed family
+    from sikernel.power import api, budget
+    from sikernel.power.coefficients import DEFAULT_COEFFICIENTS
+    from sikernel.power.table import get_table
+    from sikernel.power.technology import get_technology
+
+    op = budget.with_retimed_ctle_only(get_table(BAUD, 4).at(3.0))
+    assert "linear" in set(op.family.tolist())
+    raw = api.breakdown(op, levels=4, baud=BAUD, modulation="pam4", tech=get_technology(5),
+                        co=DEFAULT_COEFFICIENTS, architecture="auto", target_ber=1e-6, scope="txrx",
+                        il_db=3.0, si_path="table", clocking="cdr", tx_kind="ffe")
+    assert raw.architecture == "analog" and raw.total_pj_per_bit == pytest.approx(auto.total_pj_per_bit)
     with pytest.raises(SIKernelError, match="architecture='linear'"):
         energy_per_bit(loss_db=3.0, baud=BAUD, exclude=("analog", "dsp"))
 
