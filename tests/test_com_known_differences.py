@@ -48,20 +48,56 @@ def _run_all() -> dict[str, list]:
     return {_tag(case): _cases(case) for case in REF["cases"]}
 
 
+def _peak_capture(peaks: list[float]):
+    """A stand-in for ``com._stream_pulses`` that appends the victim's unequalised pulse peak
+    (unit CTLE, TX FFE [1]) of each package case to ``peaks``."""
+    orig = com_mod._stream_pulses
+
+    def capture(streams, f, p, h_common, h_ctle, pk_rx, out=None):
+        pu, _ = orig(streams[:1], f, p, h_common, np.ones((1, f.size), dtype=complex), pk_rx)
+        peaks.append(float(np.max(np.abs(pu[0, 0]))))
+        return orig(streams, f, p, h_common, h_ctle, pk_rx, out)
+
+    return capture
+
+
+#: the committed Octave runs of 4.7 with their sikernel restriction and sheet: the C2M runs and
+#: the 200G C2C run
+OCTAVE_RUNS = {**{r: (kw, C2M) for r, kw in RUNS.items()},
+               RUN_200G_C2C[0]: (RUN_200G_C2C[1], "df_200G_PAM4_RCos_C2C")}
+
+
+def _octave_run(run: str):
+    """One committed Octave run's reference JSON and sikernel's COM of it (same channel, aggressors,
+    sheet and restriction)."""
+    kw, sheet = OCTAVE_RUNS[run]
+    o = json.loads((DATA / run).read_text())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")     # the 200G channel's data end below f_b (warned)
+        r = com(channel_path(Path(o["channel_file"]).name),
+                next=[channel_path(Path(x).name) for x in o["next_files"]],
+                fext=[channel_path(Path(x).name) for x in o["fext_files"]], config=sheet_path(sheet), **kw)
+    return o, r
+
+
+@pytest.fixture(scope="module")
+def octave_runs() -> dict[str, tuple]:
+    """Run -> (reference JSON, sikernel result, unequalised pulse peaks), each run computed once."""
+    out = {}
+    with pytest.MonkeyPatch.context() as mp:
+        for run in OCTAVE_RUNS:
+            peaks: list[float] = []
+            mp.setattr(com_mod, "_stream_pulses", _peak_capture(peaks))
+            out[run] = (*_octave_run(run), peaks)
+            mp.undo()
+    return out
+
+
 @pytest.fixture(scope="module")
 def effects() -> dict:
     """Every figure, computed once: the shipped COM and the runs with one behaviour off."""
     res: dict = {}
     peaks: list[float] = []
-    orig_pulses = com_mod._stream_pulses
-
-    def capture(streams, f, p, h_common, h_ctle, pk_rx, out=None):
-        # the victim's unequalised pulse (unit CTLE, TX FFE [1]) of each package case
-        one = np.ones((1, f.size), dtype=complex)
-        pu, _ = orig_pulses(streams[:1], f, p, h_common, one, pk_rx)
-        peaks.append(float(np.max(np.abs(pu[0, 0]))))
-        return orig_pulses(streams, f, p, h_common, h_ctle, pk_rx, out)
-
     steps: list[float] = []
     orig_grid = com_mod._a_ni_on_grid
 
@@ -71,7 +107,7 @@ def effects() -> dict:
         return a_ni, dv
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(com_mod, "_stream_pulses", capture)
+        mp.setattr(com_mod, "_stream_pulses", _peak_capture(peaks))
         mp.setattr(com_mod, "_a_ni_on_grid", grid_step)
         base: dict[str, list] = {}
         res["peak_rel"], res["bins"], res["octave"] = {}, {}, []
@@ -220,34 +256,14 @@ def test_com_vs_reference_remaining(effects) -> None:
             "reference's full output, where A_s agrees within 0.001 dB and the rest is A_ni)") in text
 
 
-def test_unequalised_pulse_peaks(effects) -> None:
+def test_unequalised_pulse_peaks(effects, octave_runs) -> None:
     """The victim's unequalised pulse peak against the reference's ``peak_uneq_pulse_mV`` on
-    the three runs with the reference's full output."""
+    the three runs with the reference's full output, and on the C2M and 200G C2C runs (their
+    JSONs carry the peak too)."""
     worst = max(max(v) for v in effects["peak_rel"].values())
     assert len(effects["peak_rel"]) == 3 and worst < 1e-3
-    # the same comparison on the C2M runs and the 200G C2C run (their JSONs carry the peak too)
-    peaks: list[float] = []
-    orig = com_mod._stream_pulses
-
-    def capture(streams, f, p, h_common, h_ctle, pk_rx, out=None):
-        pu, _ = orig(streams[:1], f, p, h_common, np.ones((1, f.size), dtype=complex), pk_rx)
-        peaks.append(float(np.max(np.abs(pu[0, 0]))))
-        return orig(streams, f, p, h_common, h_ctle, pk_rx, out)
-
-    other = 0.0
-    runs = [(r, kw, C2M) for r, kw in RUNS.items()] + [(RUN_200G_C2C[0], RUN_200G_C2C[1],
-                                                        "df_200G_PAM4_RCos_C2C")]
-    with pytest.MonkeyPatch.context() as mp, warnings.catch_warnings():
-        warnings.simplefilter("ignore")     # the 200G channel's data end below f_b (warned)
-        mp.setattr(com_mod, "_stream_pulses", capture)
-        for run, kw, sheet in runs:
-            o = json.loads((DATA / run).read_text())
-            peaks.clear()
-            com(channel_path(Path(o["channel_file"]).name),
-                next=[channel_path(Path(x).name) for x in o["next_files"]],
-                fext=[channel_path(Path(x).name) for x in o["fext_files"]], config=sheet_path(sheet), **kw)
-            other = max([other, *(abs(pk * 1e3 / oc["peak_uneq_pulse_mV"] - 1.0)
-                                  for pk, oc in zip(peaks, o["cases"], strict=True))])
+    other = max(abs(pk * 1e3 / oc["peak_uneq_pulse_mV"] - 1.0) for o, _, peaks in octave_runs.values()
+                for pk, oc in zip(peaks, o["cases"], strict=True))
     assert worst < other < 1e-2
     assert (f"the unequalised pulse peaks agree within {100 * worst:.3f} % (the three runs with the "
             f"reference's full output; {100 * other:.2f} % at most on the C2M and 200G C2C runs)") in _text()
@@ -261,24 +277,16 @@ def test_ctle_bilinear_warping() -> None:
     assert f"{100 * (math.tan(x) / x - 1):.2f} % frequency warping at f_b/2" in _text()
 
 
-def test_c2m_crosstalk_phase_rule_effect() -> None:
+def test_c2m_crosstalk_phase_rule_effect(octave_runs) -> None:
     """4.7: each aggressor at the phase of the largest standard deviation of its binned PMF (the
     reference's get_pdf); the 93A COM's largest-sum-of-squares rule instead gives the typed VEC
     difference against the reference on the CA_19p75dB + 15 aggressors run; and the run's VEO
     in bins, VEO and 2 A_s as typed."""
     run = "c2m_ca_xt_pt_450.json"
-    o = json.loads((DATA / run).read_text())
-
-    def go():
-        return com(channel_path(Path(o["channel_file"]).name),
-                   next=[channel_path(Path(x).name) for x in o["next_files"]],
-                   fext=[channel_path(Path(x).name) for x in o["fext_files"]],
-                   config=sheet_path(C2M), **RUNS[run])
-
-    shipped = go()
+    o, shipped, _ = octave_runs[run]
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(c2m, "_xt_phase", lambda px, m, n_levels, dy: com_mod._worst_phase(px, m))
-        other = go()
+        _, other = _octave_run(run)
     def vec_gap(r) -> float:
         return max(abs(c.c2m["vec_db"] - oc["VEC_dB"]) for c, oc in zip(r.cases, o["cases"], strict=True))
 
@@ -295,29 +303,22 @@ def test_c2m_crosstalk_phase_rule_effect() -> None:
             f"{round(float(np.mean(two_as)), -1):.0f} mV)") in text
 
 
-def test_c2c_200g_a_s_agreement() -> None:
+def _a_s_gap(o: dict, r) -> float:
+    """Largest relative A_s difference of a run's package cases against the reference's."""
+    return max(abs(c.a_s * 1e3 / oc["available_signal_after_eq_mV"] - 1)
+               for c, oc in zip(r.cases, o["cases"], strict=True))
+
+
+def test_c2c_200g_a_s_agreement(octave_runs) -> None:
     """4.7's 200G C2C run: A_s against the reference, relative, as typed."""
-    ref = json.loads((DATA / RUN_200G_C2C[0]).read_text())
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        r = com(channel_path(Path(ref["channel_file"]).name), config=sheet_path("df_200G_PAM4_RCos_C2C"),
-                **RUN_200G_C2C[1])
-    rel = max(abs(c.a_s * 1e3 / o["available_signal_after_eq_mV"] - 1)
-              for c, o in zip(r.cases, ref["cases"], strict=True))
+    rel = _a_s_gap(*octave_runs[RUN_200G_C2C[0]][:2])
     assert rel < 1e-4
     assert f"A_s within {rel:.1e} relative".replace("e-0", "e-") in _text()
 
 
-def test_c2m_a_s_agreement() -> None:
+def test_c2m_a_s_agreement(octave_runs) -> None:
     """4.7: A_s against the reference over the C2M runs, relative, as typed."""
-    worst = 0.0
-    for run, kw in RUNS.items():
-        o = json.loads((DATA / run).read_text())
-        r = com(channel_path(Path(o["channel_file"]).name),
-                next=[channel_path(Path(x).name) for x in o["next_files"]],
-                fext=[channel_path(Path(x).name) for x in o["fext_files"]], config=sheet_path(C2M), **kw)
-        worst = max([worst, *(abs(c.a_s * 1e3 / oc["available_signal_after_eq_mV"] - 1)
-                              for c, oc in zip(r.cases, o["cases"], strict=True))])
+    worst = max(_a_s_gap(*octave_runs[run][:2]) for run in RUNS)
     assert f"A_s within {worst:.1e} relative".replace("e-0", "e-") in _text()
 
 
