@@ -319,7 +319,7 @@ def energy_per_bit(channel: Any = None, loss_db: float | None = None, baud: floa
     else:
         op, il = channel_op_table(channel, fb, levels, crosstalk=xt)
         path = "channel"
-    op = restrict(budget.with_retimed_ctle_only(op), exclude)
+    op = candidates(op, exclude, arch)
     out = breakdown(op, levels=levels, baud=fb, modulation=mod, tech=tech, co=co,
                     architecture=arch, target_ber=ber, scope=sc, il_db=il, si_path=path,
                     clocking=clk, tx_kind=txk)
@@ -364,6 +364,30 @@ def restrict(op: budget.OpTable, exclude: tuple[str, ...]) -> budget.OpTable:
     if not exclude:
         return op
     return _keep_columns(op, ~np.isin(op.family, list(exclude)))
+
+
+def candidates(op: budget.OpTable, exclude: tuple[str, ...], architecture: str) -> budget.OpTable:
+    """The configurations a link is priced from: ``op`` with the retimed CTLE-only copies of its
+    linear configurations (:func:`sikernel.power.budget.with_retimed_ctle_only`), without the
+    ``exclude`` families and, for ``"auto"``, without the families it never chooses (so they are not
+    solved for nothing; :func:`sikernel.power.architecture.choose` holds the rule itself).
+
+    Parameters
+    ----------
+    op : OpTable
+        Candidate configurations and their SI figures.
+    exclude : tuple of str
+        Families excluded by the caller (validated names).
+    architecture : str
+        "auto" or a family name.
+
+    Returns
+    -------
+    OpTable
+    """
+    if architecture == "auto":
+        exclude = tuple(dict.fromkeys((*exclude, *(f for f in ARCHITECTURES[1:] if f not in AUTO_FAMILIES))))
+    return restrict(budget.with_retimed_ctle_only(op), tuple(exclude))
 
 
 def _keep_columns(op: budget.OpTable, keep: np.ndarray) -> budget.OpTable:

@@ -198,7 +198,7 @@ def energy_per_bit_batch(loss_db: Any, baud: float = 53.125e9, modulation: str =
     SIKernelWarning
         No loss of the batch closes (all NaN), naming the loss range and what to relax.
     """
-    from .api import _check_common, check_model_args, restrict
+    from .api import _check_common, candidates, check_model_args
     from .table import LOSS_GRID_DB, get_table
 
     fb, _, levels, tech, arch, ber, sc, clk, txk, kind = _check_common(
@@ -225,7 +225,7 @@ def energy_per_bit_batch(loss_db: Any, baud: float = 53.125e9, modulation: str =
     inside = np.nonzero(loss <= LOSS_GRID_DB[-1])[0]
     for s in range(0, inside.size, BLOCK_POINTS):
         pts = inside[s:s + BLOCK_POINTS]
-        op = restrict(budget.with_retimed_ctle_only(_interpolate(table, loss[pts])), tuple(exclude))
+        op = candidates(_interpolate(table, loss[pts]), tuple(exclude), arch)
         if op.family.size == 0:
             break
         blk = {k: np.empty(pts.size) for k in out if k != "code"}

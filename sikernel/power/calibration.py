@@ -310,8 +310,8 @@ _OP_CACHE: dict[tuple, object] = {}
 
 
 def _point_op(p: CalibrationPoint):
-    from .api import restrict, restrict_rx_ffe_taps
-    from .budget import FAMILIES, with_retimed_ctle_only
+    from .api import candidates, restrict_rx_ffe_taps
+    from .budget import FAMILIES
     from .table import get_table
 
     key = (p.baud, p.modulation, p.loss_db, p.architecture, p.channel_kind, p.rx_ffe_taps)
@@ -320,7 +320,7 @@ def _point_op(p: CalibrationPoint):
         levels = _MODULATIONS[p.modulation]
         op = get_table(p.baud, levels, kind=p.channel_kind).at(p.loss_db)
         others = tuple(f for f in FAMILIES if f != p.architecture)
-        op = restrict(with_retimed_ctle_only(op), others)
+        op = candidates(op, others, p.architecture)
         if p.rx_ffe_taps is not None:
             op = restrict_rx_ffe_taps(op, p.rx_ffe_taps)
         _OP_CACHE[key] = op

@@ -628,13 +628,13 @@ def _channel_energies(ch: Any, baud: float, node: float, exclude: tuple[str, ...
     computed once (the path :func:`sikernel.power.energy_per_bit` takes with ``channel=``)
     and the budget solved for each coefficient set.
     """
-    from ..power import api, budget
+    from ..power import api
     from ..power.crosstalk import resolve
 
     fb, mod, levels, tech, arch, ber_, sc, clk, txk, _ = api._check_common(
         baud, "pam4", node, "auto", ber, scope, "cdr", "ffe", "host")
     op, il = api.channel_op_table(ch, fb, levels, crosstalk=resolve(crosstalk))
-    op = api.restrict(budget.with_retimed_ctle_only(op), exclude)
+    op = api.candidates(op, tuple(exclude), arch)
     out = np.full(len(coefficient_sets), np.nan)
     for k, co in enumerate(coefficient_sets):
         try:
