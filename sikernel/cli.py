@@ -15,7 +15,7 @@ import sys
 import warnings
 
 from . import __version__
-from .errors import SIKernelError, SIKernelWarning
+from .errors import SIKernelError
 
 # sub-command modules, in the order they appear in --help
 _SUBCOMMANDS: tuple[str, ...] = ("com", "erl", "eye", "il", "study", "sweep")
@@ -157,7 +157,6 @@ class WarningLog:
     def __init__(self, command: str) -> None:
         self.command = command
         self.counts: dict[str, int] = {}
-        self.sikernel: list[str] = []    # the SIKernelWarning texts, first-seen order
 
     def show(self, message: Warning | str, category: type[Warning], filename: str, lineno: int,
              file: object = None, line: str | None = None) -> None:
@@ -167,8 +166,6 @@ class WarningLog:
         self.counts[text] = n + 1
         if n:
             return
-        if issubclass(category, SIKernelWarning):
-            self.sikernel.append(text)
         if len(self.counts) <= self.MAX_PRINTED:
             print(f"sikernel {self.command}: warning: {text}", file=sys.stderr, flush=True)
         elif len(self.counts) == self.MAX_PRINTED + 1:

@@ -96,6 +96,7 @@ def _run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from .._json import dump_json
+    from .._kept_warnings import kept_warnings
     from .._validate import output_folder
     from ..errors import SIKernelError
     from ..study import OUTPUT_PATTERNS, RATES_GBPS, run_study, write_figures, write_hdf5
@@ -115,16 +116,17 @@ def _run(args: argparse.Namespace) -> int:
           (("c2m_host_m", args.host_mm), ("npo_m", args.npo_mm), ("cpo_m", args.cpo_mm),
            ("lpo_host_m", args.lpo_host_mm))}
     vias = {"shipped": None, "all": True, "none": False}[args.breakout_vias]
-    paths = paths_with_lengths(**mm, breakout_vias=vias) or None
-    res = run_study(rates_gbps=rates, node_nm=args.node, module_node_nm=args.module_node, paths=paths,
-                    cpo_modulator=args.modulator,
-                    target_ber=args.ber, port_gbps=args.port,
-                    architectures=tuple(args.arch) if args.arch else ARCH_NAMES,
-                    n_draws=args.draws, seed=args.seed, with_com=args.com, progress=True,
-                    crosstalk=_crosstalk_arg(args.crosstalk),
-                    linear_host_budget_db=_budget_arg(args.linear_budget_db))
-    # the outputs carry every SIKernelWarning this command printed (its own argument checks too)
-    res.warnings = list(dict.fromkeys([*args.warning_log.sikernel, *res.warnings]))
+    kept: list[str] = []
+    with kept_warnings(kept):   # the outputs carry its argument checks' warnings too, not the run's only
+        paths = paths_with_lengths(**mm, breakout_vias=vias) or None
+        res = run_study(rates_gbps=rates, node_nm=args.node, module_node_nm=args.module_node, paths=paths,
+                        cpo_modulator=args.modulator,
+                        target_ber=args.ber, port_gbps=args.port,
+                        architectures=tuple(args.arch) if args.arch else ARCH_NAMES,
+                        n_draws=args.draws, seed=args.seed, with_com=args.com, progress=True,
+                        crosstalk=_crosstalk_arg(args.crosstalk),
+                        linear_host_budget_db=_budget_arg(args.linear_budget_db))
+    res.warnings = kept
     out = Path(args.out)
     h5 = write_hdf5(res, out / "sikernel-study.h5")
     figs: list = []
