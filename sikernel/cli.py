@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import re
 import signal
 import sys
 import warnings
@@ -54,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         (``sikernel CMD: warning: ...``), and counted in ``args.warning_log``.
     """
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_attach_negative_values(sys.argv[1:] if argv is None else argv))
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
@@ -84,6 +85,30 @@ def main(argv: list[str] | None = None) -> int:
         print(f"sikernel {args.command}: internal error: {type(exc).__name__}: {_one_line(exc)} "
               "(rerun with SIKERNEL_DEBUG=1 for the traceback, and please report it)", file=sys.stderr)
         return 1
+
+
+#: a negative number that argparse takes for an option: its own test (``^-\\d+$|^-\\d*\\.\\d+$``)
+#: misses the exponent form and ``-inf``/``-nan``, so ``--ber -1e-5`` failed with "expected one
+#: argument" instead of reaching the value's check
+_NEGATIVE_NUMBER_ARGPARSE_MISSES = re.compile(
+    r"^-(?:(?:\d+\.?\d*|\.\d+)[eE][-+]?\d+|inf(?:inity)?|nan)$", re.IGNORECASE)
+
+
+def _attach_negative_values(argv: list[str]) -> list[str]:
+    """``--opt -1e-5`` → ``--opt=-1e-5`` where argparse would read ``-1e-5`` as an option.
+
+    Only a token right after a long option written without ``=``, and only before a ``--``
+    separator, is joined; the value then reaches the option's own check (for ``--ber``: "not a
+    bit error ratio in (0, 0.5)").
+    """
+    out: list[str] = []
+    for token in argv:
+        if (out and _NEGATIVE_NUMBER_ARGPARSE_MISSES.match(token) and "--" not in out
+                and out[-1].startswith("--") and "=" not in out[-1]):
+            out[-1] = f"{out[-1]}={token}"
+        else:
+            out.append(token)
+    return out
 
 
 #: exit status of an interrupted command (128 + SIGINT, the shell convention)

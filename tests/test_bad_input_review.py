@@ -118,7 +118,8 @@ def test_few_draws_figures_do_not_fail(tmp_path):
 
 
 def test_metres_typed_as_millimetres_warn():
-    with pytest.warns(SIKernelWarning, match=r"c2m_host_m=0.000254 m is shorter than any C2M host board"):
+    with pytest.warns(SIKernelWarning,
+                      match=r"c2m_host_m=0.000254 m \(0.254 mm\) is shorter than any C2M host board"):
         paths_with_lengths(c2m_host_m=0.254e-3)
     with warnings.catch_warnings():
         warnings.simplefilter("error", SIKernelWarning)

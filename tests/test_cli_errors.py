@@ -14,6 +14,7 @@ import pytest
 import sikernel._cli.eye as cli_eye
 import sikernel._cli.il as cli_il
 from sikernel import SIKernelError
+from sikernel._cli.units import parse_frequency, parse_symbol_rate
 from sikernel.cli import main
 
 from .conftest import channel_path, one_error_line
@@ -116,6 +117,27 @@ def test_study_ber_at_q0_isone_error_line(capsys):
     assert main(["study", "--rate", "100", "--arch", "cpo", "--ber", "0.4"]) == 2
     one_error_line(capsys.readouterr().err, "sikernel study: error:", "target_ber=0.4",
                     "at or above 0.375")
+
+
+@pytest.mark.parametrize("value,needle", [("-1e-5", "target_ber=-1e-05"), ("-inf", "not finite"),
+                                           ("-.5E-3", "target_ber=-0.0005")])
+def test_study_negative_ber_in_exponent_form_reaches_its_check(capsys, value, needle):
+    """New-user trial (session 26): ``--ber -1e-5`` got argparse's "expected one argument",
+    whose own negative-number test misses the exponent form; the value now reaches the BER
+    check, as ``--ber -0.001`` always did."""
+    assert main(["study", "--rate", "100", "--arch", "cpo", "--ber", value]) == 2
+    one_error_line(capsys.readouterr().err, "sikernel study: error:", needle)
+
+
+def test_negative_values_attached_only_where_argparse_would_misread_them():
+    from sikernel.cli import _attach_negative_values as attach
+
+    assert attach(["study", "--ber", "-1e-5"]) == ["study", "--ber=-1e-5"]
+    assert attach(["study", "--ber", "-NaN"]) == ["study", "--ber=-NaN"]
+    # argparse reads these itself, or they are not values of a long option: left alone
+    for argv in (["study", "--ber", "-0.001"], ["study", "--ber=-1e-5"], ["study", "-h", "-1e-5"],
+                 ["sweep", "--", "--x", "-1e-5"], ["study", "--ber", "-x1e5"]):
+        assert attach(argv) == argv
 
 
 # --------------------------------------------------------------------------- study --lpo-host-mm
@@ -222,7 +244,7 @@ def test_il_bare_number_below_first_frequency_asks_for_ghz(capsys):
 
 @pytest.mark.parametrize("text", ["--at=-1GHz", "1e999", "26.5625 parsecs", ""])
 def test_il_at_nonsense(capsys, text):
-    assert cli_il._parse_at("1GHz") == (1e9, False)
+    assert parse_frequency("1GHz") == (1e9, False)
     p = channel_path("DPO_4in_Meg7_THRU.s4p")
     argv = [text] if text.startswith("--at=") else ["--at", text]
     assert main(["il", str(p), *argv]) == 2
@@ -338,6 +360,32 @@ def test_many_different_warnings_are_capped(monkeypatch, capsys):
     lines = cap.err.splitlines()
     assert len(lines) == WarningLog.MAX_PRINTED + 1 and "the rest are only counted" in lines[-1]
     assert cap.out.strip() == "50 warnings"
+
+
+@pytest.mark.parametrize("text", ["53.125e9", "53.125GBd", "53.125 GBaud", "53.125gbd", "53.125G",
+                                  "53125MBd", "0.053125TBd", "53125000000bd"])
+def test_baud_units(text):
+    """New-user trial (session 26): ``--at`` took units and ``--baud`` did not; both share one
+    grammar now (sikernel._cli.units)."""
+    assert parse_symbol_rate(text) == pytest.approx(53.125e9, rel=1e-15)
+
+
+@pytest.mark.parametrize("text,needle", [("53.125mBd", "lower-case 'm' is milli"),
+                                         ("53.125 GHz", "expected a symbol rate"),
+                                         ("53.125Gb/s", "expected a symbol rate"),
+                                         ("53.125", "did you mean 53.125 GBd"),
+                                         ("-53.125GBd", "must be finite and >= 0"),
+                                         ("inf", "expected a symbol rate")])
+def test_baud_units_refused(capsys, no_work, text, needle):
+    for command in (["il", "x.s4p"], ["eye", "/nonexistent/thru.s4p"]):
+        assert main([*command, f"--baud={text}"]) == 2
+        one_error_line(capsys.readouterr().err, "--baud", needle)
+
+
+def test_baud_with_unit_reaches_the_computation(capsys):
+    p = channel_path("DPO_4in_Meg7_THRU.s4p")
+    assert main(["il", str(p), "--baud", "53.125GBd", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["baud"] == 53.125e9
 
 
 def test_il_baud_in_gbd_refused(capsys):

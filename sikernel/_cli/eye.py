@@ -44,7 +44,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "eye", help="statistical eye (BER contour, eye height/width, closure) of a channel",
         description="Statistical eye of THRU.s4p, unequalised and with an MMSE RX FFE + DFE.")
     p.add_argument("thru", help="thru channel, Touchstone .s4p (ports (1,3) -> (2,4))")
-    p.add_argument("--baud", type=float, required=True, help="symbol rate in Bd, e.g. 53.125e9")
+    p.add_argument("--baud", required=True,
+                   help="symbol rate in Bd (e.g. 53.125e9) or with a unit (53.125GBd)")
     p.add_argument("--modulation", default="pam4", help="nrz, pam3, pam4 (default), pam6, pam8")
     p.add_argument("--target-ber", type=float, default=1e-6, help="BER of the contour (default 1e-6)")
     p.add_argument("--amplitude-v", type=float, default=0.413, help="symbol amplitude A_v, V")
@@ -189,9 +190,10 @@ ETA0_V2_PER_GHZ_WARN = 1e-13
 
 def _check_args(args: argparse.Namespace) -> None:
     """Refuse bad options and unwritable outputs before any computation."""
-    from .._validate import finite_scalar, output_file, symbol_rate
+    from .._validate import finite_scalar, output_file
     from ..errors import SIKernelError
     from ..eye.presets import check_plausible
+    from .units import parse_symbol_rate
 
     if args.png:
         output_file("--png", args.png)
@@ -199,7 +201,7 @@ def _check_args(args: argparse.Namespace) -> None:
             import matplotlib  # noqa: F401
         except ImportError:
             raise SIKernelError("--png needs matplotlib (pip install matplotlib)") from None
-    symbol_rate("--baud", args.baud)
+    args.baud = parse_symbol_rate(args.baud)
     if not (args.ffe_limit > 0):   # NaN too
         raise SIKernelError(f"--ffe-limit {args.ffe_limit}: expected a tap limit > 0 (relative to "
                             "the main tap; inf for none)")
@@ -248,5 +250,5 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _closure(db: float, digits: int) -> str:
-    """The eye closure for the text output; a closed eye (inf dB) said in words."""
-    return f"closure {db:.{digits}f} dB" if math.isfinite(db) else f"closure: eye closed ({db} dB)"
+    """The eye closure for the text output; a closed eye (an infinite closure) said in words."""
+    return f"closure {db:.{digits}f} dB" if math.isfinite(db) else "closure: eye closed at the target BER"

@@ -12,9 +12,10 @@ import re
 import sys
 import warnings
 
+from .units import parse_frequency, parse_symbol_rate
+
 #: frequencies reported when --at is not given (Hz)
 DEFAULT_AT_HZ = (13.28e9, 26.5625e9)
-_UNIT = {"": 1.0, "hz": 1.0, "khz": 1e3, "mhz": 1e6, "ghz": 1e9, "thz": 1e12}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -36,8 +37,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="port map: TX pair then RX pair, 1-based (default 1,3:2,4)")
     p.add_argument("--at", nargs="+", default=None, metavar="F",
                    help="frequencies in Hz (e.g. 26.5625e9) or with a unit (26.5625GHz)")
-    p.add_argument("--baud", type=float, default=None, metavar="BD",
-                   help="also report IL at Nyquist (baud/2), the fitted IL there and FOM_ILD")
+    p.add_argument("--baud", default=None, metavar="BD",
+                   help="also report IL at Nyquist (baud/2), the fitted IL there and FOM_ILD; "
+                   "the symbol rate in Bd (53.125e9) or with a unit (53.125GBd)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(func=_run)
 
@@ -62,50 +64,6 @@ def parse_pairs(text: str) -> tuple[tuple[int, int], tuple[int, int]]:
         raise SIKernelError(f"--pairs {text!r}: expected P,N:P,N with 1-based ports, e.g. 1,3:2,4")
     a, b, c, d = (int(x) for x in m.groups())
     return (a, b), (c, d)
-
-
-def parse_frequency(text: str) -> float:
-    """``"26.5625e9"``, ``"26.5625GHz"`` or ``"26.5625 G"`` -> Hz; SIKernelError naming the text otherwise.
-
-    Parameters
-    ----------
-    text : str
-        A number in Hz, optionally followed by a unit Hz, kHz, MHz, GHz or THz
-        (case-insensitive except for M: a lower-case ``m`` is the SI milli, so ``26.5mHz``
-        and ``26.5m`` are refused rather than read as MHz; the trailing "Hz" may be left out
-        after a prefix).
-
-    Returns
-    -------
-    float
-        Frequency in Hz.
-    """
-    return _parse_at(text)[0]
-
-
-def _parse_at(text: str) -> tuple[float, bool]:
-    """Frequency in Hz and whether it was a bare number (no unit)."""
-    import math
-
-    from ..errors import SIKernelError
-
-    m = re.fullmatch(r"\s*([-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?)\s*([kKmMgGtT]?(?:[hH][zZ])?)\s*", text)
-    try:
-        if not m:
-            raise ValueError
-        unit = m.group(2).lower()
-        if unit and not unit.endswith("hz"):
-            unit += "hz"
-        hz = float(m.group(1)) * _UNIT[unit]
-    except (ValueError, KeyError):
-        raise SIKernelError(f"--at {text!r}: expected a frequency such as 26.5625e9 or "
-                            "26.5625GHz") from None
-    if m.group(2).startswith("m"):   # SI: m is milli; mHz would be read as MHz otherwise
-        raise SIKernelError(f"--at {text!r}: a lower-case 'm' is milli in SI units (millihertz), "
-                            f"not mega; write {m.group(1)}MHz for megahertz (or the number in Hz)")
-    if not math.isfinite(hz) or hz < 0:
-        raise SIKernelError(f"--at {text!r}: a frequency must be finite and >= 0 Hz")
-    return hz, not m.group(2)
 
 
 def _check_at(texts: list[str], at_hz: list[float], bare: list[bool], f_hz: object) -> None:
@@ -134,15 +92,14 @@ def _check_at(texts: list[str], at_hz: list[float], bare: list[bool], f_hz: obje
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .._validate import symbol_rate
     from ..channel.metrics import il_at_nyquist
     from ..channel.roles import check_role
     from ..channel.touchstone import read_touchstone
 
     if args.baud is not None:
-        symbol_rate("--baud", args.baud)
+        args.baud = parse_symbol_rate(args.baud)
     pairs = parse_pairs(args.pairs)
-    parsed = [_parse_at(t) for t in args.at] if args.at else [(f, False) for f in DEFAULT_AT_HZ]
+    parsed = [parse_frequency(t) for t in args.at] if args.at else [(f, False) for f in DEFAULT_AT_HZ]
     at = [hz for hz, _ in parsed]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

@@ -448,9 +448,9 @@ def _length_m(name: str, value: object, bound_m: float, what: str, check: Any,
         from ..errors import SIKernelWarning
 
         warnings.warn(SIKernelWarning(
-            f"{name}={x:g} m is {what if x > bound_m else low_what}; it is priced as given, but is it a "
-            "unit slip? (lengths are in metres here, in millimetres on the CLI's --host-mm / "
-            "--lpo-host-mm / --npo-mm / --cpo-mm)"), stacklevel=3)
+            f"{name}={x:g} m ({x * 1e3:g} mm) is {what if x > bound_m else low_what}; it is priced as "
+            "given, but is it a unit slip? (the API takes metres, the CLI's --host-mm / --lpo-host-mm "
+            "/ --npo-mm / --cpo-mm millimetres)"), stacklevel=3)
     return x
 
 

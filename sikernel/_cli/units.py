@@ -1,0 +1,95 @@
+"""Numbers with an SI unit on the command line: ``--at 26.5625GHz``, ``--baud 53.125GBd``.
+
+One grammar for both: a number, then optionally an SI prefix (k, M, G, T) and the unit, the
+unit may be left out after a prefix (``26.5625G``), and a bare number is in the base unit (Hz,
+Bd).  Case is free except for ``m``: a lower-case ``m`` is the SI milli, so ``26.5mHz`` is
+refused with the fix rather than read as megahertz.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from ..errors import SIKernelError
+
+#: SI prefixes accepted (upper-case M only: the lower-case m is milli and refused)
+_PREFIX = {"": 1.0, "k": 1e3, "m": 1e6, "g": 1e9, "t": 1e12}
+
+_NUMBER = r"[-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?"
+
+
+def _parse(option: str, text: str, units: tuple[str, ...], example: str, what: str) -> tuple[float, bool]:
+    """``text`` as a number in the base unit and whether it was bare (no prefix, no unit).
+
+    ``units`` are the spellings of the base unit (lower case), longest first.
+    """
+    unit_re = "|".join(re.escape(u) for u in units)
+    m = re.fullmatch(rf"\s*({_NUMBER})\s*([kKmMgGtT]?)((?:{unit_re})?)\s*", text, flags=re.IGNORECASE)
+    try:
+        if not m:
+            raise ValueError
+        value = float(m.group(1)) * _PREFIX[m.group(2).lower()]
+    except (ValueError, KeyError):
+        raise SIKernelError(f"{option} {text!r}: expected {what} such as {example}") from None
+    if m.group(2) == "m":   # SI: m is milli; 26.5mHz would be read as MHz otherwise
+        base = units[-1][0].upper() + units[-1][1:]   # "Hz", "Bd"
+        raise SIKernelError(f"{option} {text!r}: a lower-case 'm' is milli in SI units, not mega; "
+                            f"write {m.group(1)}M{base} for mega (or the number in {base})")
+    if not math.isfinite(value) or value < 0:
+        raise SIKernelError(f"{option} {text!r}: {what} must be finite and >= 0")
+    return value, not (m.group(2) or m.group(3))
+
+
+def parse_frequency(text: str, option: str = "--at") -> tuple[float, bool]:
+    """``"26.5625e9"``, ``"26.5625GHz"`` or ``"26.5625 G"`` -> (Hz, bare).
+
+    Parameters
+    ----------
+    text : str
+        A number in Hz, optionally followed by a unit Hz, kHz, MHz, GHz or THz (the "Hz" may be
+        left out after a prefix; a lower-case ``m`` is refused, see the module).
+    option : str, optional
+        The option named in an error.
+
+    Returns
+    -------
+    tuple of (float, bool)
+        The frequency in Hz, and whether the text was a bare number (no unit).
+
+    Raises
+    ------
+    SIKernelError
+        Not a frequency; negative or non-finite.
+    """
+    return _parse(option, text, ("hz",), "26.5625e9 or 26.5625GHz", "a frequency")
+
+
+def parse_symbol_rate(text: str, option: str = "--baud") -> float:
+    """``"53.125e9"``, ``"53.125GBd"``, ``"53.125 GBaud"`` or ``"53.125G"`` -> Bd.
+
+    The range check (and the GBd-typed-as-Bd hint for a bare ``53.125``) is the API's,
+    :func:`sikernel._validate.symbol_rate`.
+
+    Parameters
+    ----------
+    text : str
+        A number in Bd, optionally followed by a unit Bd, kBd, MBd, GBd or TBd ("baud" also
+        accepted; the unit may be left out after a prefix).
+    option : str, optional
+        The option named in an error.
+
+    Returns
+    -------
+    float
+        The symbol rate in Bd.
+
+    Raises
+    ------
+    SIKernelError
+        Not a symbol rate, or outside the API's range.
+    """
+    from .._validate import symbol_rate
+
+    value, _ = _parse(option, text, ("baud", "bd"), "53.125e9 or 53.125GBd", "a symbol rate")
+    return symbol_rate(option, value)
