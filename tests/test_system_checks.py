@@ -26,6 +26,7 @@ decide that modelling choice.
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -653,3 +654,36 @@ def test_no_default_draw_fails(study):
     102.4T LPO and LRO boards are built to the LPO budget)."""
     assert all(p["mc_not_closing_draws"] == 0 for p in study.ports), [
         (p["architecture"], p["generation"], p["mc_not_closing_draws"]) for p in study.ports]
+
+
+def _point_values_only(line: str) -> str:
+    """A generated line without its bands (every parenthesised part) and draw counts ("0 of 4000"):
+    what does not depend on the Monte Carlo's draws."""
+    line = re.sub(r"\d+ of \d+", "N of M", line)
+    while re.search(r"\([^()]*\)", line):
+        line = re.sub(r" ?\([^()]*\)", "", line)
+    return line
+
+
+def test_readme_and_docs_point_values_are_current(study):
+    """The README's answer table and generation lines and the docs' "Ports at the point values" table
+    are the generator's output for the model as it is, at the point values (audit 27: only the checks
+    table was compared with its generator; a model change could leave these stale with every test
+    passing). The bands depend on the draws (the generator's 4000, this fixture's 2000) and are not
+    compared here."""
+    from sikernel.system.readme import BEGIN, END, answer_block, ports_table
+
+    fresh = answer_block(study, "docs/figures/study-ports.png")
+    readme = repo_text("README.md")
+    page = readme[readme.index(BEGIN):readme.index(END)]
+    how = "regenerate: python -m sikernel.system.readme --docs docs/energy-model.md"
+    for line in fresh.splitlines():
+        if line.startswith(("| ", "- **")):
+            want = _point_values_only(line)
+            assert any(_point_values_only(ln) == want for ln in page.splitlines()), (want, how)
+    doc = repo_text("docs/energy-model.md").splitlines()
+    rows = [ln for ln in ports_table(study) if ln.startswith(("| 51.2T", "| 102.4T", "Ring driver"))]
+    assert len(rows) == len(study.ports) + 1   # + the ring-driver C_out line
+    doc_rows = {_point_values_only(ln) for ln in doc}
+    for line in rows:
+        assert _point_values_only(line) in doc_rows, (line, how)

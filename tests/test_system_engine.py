@@ -398,3 +398,34 @@ def test_c_out_from_tail_closed_form_and_divergence():
     assert components.ring_c_out_from_tail_f(80e-15, 2.8, f3, 0.6, 2.0, C_OUT_PER_TAIL_F_PER_A) == math.inf
     with pytest.raises(SIKernelError, match="swing_fraction"):
         components.ring_c_out_from_tail_f(80e-15, 2.0, f3, 1.5, 2.0)
+
+
+def test_docs_lanes_per_laser_effect_is_current():
+    """Regression guard for prose (docs/energy-model.md 6.4.2, ``els_lanes_per_laser``): the effect
+    of 4 → 2 lanes per laser at 51.2T, at the shipped point values (audit 27: the saving and the
+    Meta-optics figures were a 3 December snapshot, stale since the pluggable port moved)."""
+    from sikernel.system.account import SWITCH_BLOCKS, PortModel
+    from sikernel.system.modules import SYSTEM_CLAIMS
+
+    g = generation("51.2T")
+    cpo, plug = PortModel("cpo", g), PortModel("pluggable", g)
+    assert cpo.point["els_lanes_per_laser"] == 2.0
+
+    def w(m, v=None, module_only=False):
+        return sum(x for k, x in m.blocks_w(v).items() if not (module_only and k in SWITCH_BLOCKS))
+
+    four = dict(cpo.point, els_lanes_per_laser=4.0)
+    cells = []
+    for v in (four, None):
+        optics_saving = 1.0 - w(cpo, v, True) / w(plug, None, True)
+        cells.append(dict(laser=cpo.blocks_w(v)["laser"], port=w(cpo, v), saving=1.0 - w(cpo, v) / w(plug),
+                          bailly=w(cpo, v, True) * 800.0 / g.port_gbps
+                          / SYSTEM_CLAIMS["bailly_meta_w_per_800g"].value,
+                          meta=(optics_saving - SYSTEM_CLAIMS["bailly_meta_optics_saving"].value) * 100.0))
+    a, b = cells
+    text = (f"laser {a['laser']:.2f} → {b['laser']:.2f} W per 800G port; CPO port {a['port']:.2f} → "
+            f"{b['port']:.2f} W; saving {a['saving'] * 100:.1f} → {b['saving'] * 100:.1f} %. This moves the "
+            f"Bailly optics check from {a['bailly']:.2f}× to {b['bailly']:.2f}× of ECOC's 5.4 W, and the "
+            f"Meta optics saving from {a['meta']:+.1f} to {b['meta']:+.1f} points of the claimed 65 %")
+    text = text.replace("-", "−")
+    assert text in repo_text("docs/energy-model.md", flat=True), text

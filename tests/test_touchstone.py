@@ -16,7 +16,7 @@ from sikernel.channel.touchstone import mixed_mode_sdd, parse_touchstone, read_t
 from sikernel.errors import SIKernelError, SIKernelWarning
 
 from . import naive_metrics as nm
-from .conftest import channel_path
+from .conftest import channel_path, repo_text
 from .validation_rows import max_abs, max_rel
 
 # |SDD21| against the table of ../shared/channels/README.md (rounded there to 0.01 dB)
@@ -61,6 +61,16 @@ def test_readme_table(thru_channels, name, record_property):
     assert ch.meta["pairs"] == [[1, 3], [2, 4]]
 
 
+def test_validation_label_counts_the_thru_files():
+    """The validation row's label says how many thru files the table checks (audit 27: it said
+    "six" for the five thru files; the sixth row of the channels README is the aggressor set)."""
+    from tests.validation_rows import ROWS
+
+    words = {4: "four", 5: "five", 6: "six", 7: "seven"}
+    what = next(r for r in ROWS if r.key == "sdd21-channel-readme").what
+    assert f" of the {words[len(README_TABLE)]} IEEE P802.3ck thru files" in what
+
+
 def test_c2c_grid_starts_at_10mhz(thru_channels):
     ch = thru_channels("C2C_PCB_SYSVIA_12dB_thru.s4p")
     assert ch.n_freq == 6000 and ch.f[0] == pytest.approx(1e7)
@@ -71,6 +81,18 @@ def test_swapped_port_map_warns(name):
     with pytest.warns(SIKernelWarning, match="port map looks swapped"):
         ch = read_touchstone(channel_path(name), pairs=((1, 2), (3, 4)))
     assert ch.il_db(1e9) > 20.0  # the wrong map transmits almost nothing at 1 GHz
+
+
+def test_readme_mid_band_figure_of_the_port_map_check():
+    """README (limitations, "Port-map warning"): why the check is not made at mid-band -- on Tp0 the
+    swapped map loses less there than the correct one (audit 27: the README said 16 dB)."""
+    p = channel_path("Tp0_Tp5_28p5db_FQSFP_thru.s4p")
+    right = read_touchstone(p).il_db(30e9)
+    with pytest.warns(SIKernelWarning):
+        wrong = read_touchstone(p, pairs=((1, 2), (3, 4))).il_db(30e9)
+    assert wrong < right
+    assert (f"(Tp0 at 30 GHz, mid-band: {float(right):.0f} dB vs {float(wrong):.0f} dB swapped)"
+            in repo_text("README.md", flat=True))
 
 
 @pytest.mark.parametrize("name", sorted(README_TABLE))

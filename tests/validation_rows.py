@@ -126,7 +126,7 @@ def interval_position(value: float, sim, confidence: float) -> float:
 
 _TS = "tests/test_touchstone.py::"
 ROWS: tuple[Row, ...] = (
-    Row("sdd21-channel-readme", "\\|SDD21\\| of the six IEEE P802.3ck thru files at 13.28 / 26.56 GHz",
+    Row("sdd21-channel-readme", "\\|SDD21\\| of the five IEEE P802.3ck thru files at 13.28 / 26.56 GHz",
         "the table of `../shared/channels/README.md`", "yes (data)",
         (_TS + "test_readme_table",), "tests.test_touchstone:ATOL_README_DB", "dB"),
     Row("touchstone-parse", "Touchstone parsing (MA format)", "scikit-rf `Network` on the same file",
