@@ -220,7 +220,7 @@ def switch_power(result: StudyResult, *, ax: Axes | None = None) -> Figure:
 
     From the port account (``result.ports``: switch SerDes + module or engine, every
     direction of every lane, ``w_per_switch`` with its band) when the result has it;
-    otherwise from the per-link rows (``w_per_switch_electrical``: host SerDes only).
+    otherwise from the per-link rows (``w_per_switch_electrical``: every host-link SerDes end only).
     Grouped bars, one group per generation, one bar per architecture, labelled with the
     W and the saving against pluggable.
 

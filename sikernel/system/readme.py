@@ -138,12 +138,16 @@ def answer_block(res: Any, figure: str, vias: Any = None) -> str:
                  "port with `w_per_port`, `pj_per_bit`, `blocks_w`, `w_per_switch` and their "
                  "`_p10`/`_p90`; a block's band is its own quantiles, which do not add up to the port's), "
                  "`warnings` (every SIKernelWarning of the run, each once) and the former "
-                 "`architectures` list (per-link rows of the switch end). Two pJ/bit conventions: a "
+                 "`architectures` list (per-link rows: the switch end's channel, equaliser and eyes; "
+                 "their `pj_per_bit_electrical`, `w_per_switch_electrical` and `saving_vs_pluggable_*` "
+                 "count every SerDes end on the host link, the switch's and a retimed module's "
+                 "host-side one, not the switch end alone). Two pJ/bit conventions: a "
                  "port's `pj_per_bit` is W per port (both directions) over the port's payload rate (800 "
                  "or 1600 Gb/s, as module powers are quoted, and as the figures above); a host end's "
-                 "(`host_ends`, `architectures`) is one SerDes lane's power in the end's `scope` (TX + "
+                 "(`host_ends[].pj_per_bit`) is one SerDes lane's power in the end's `scope` (TX + "
                  "RX; TX or RX alone where the scope says so, LRO) over its line rate (106.25 or 212.5 "
-                 "Gb/s), as SerDes papers quote it.")
+                 "Gb/s), as SerDes papers quote it; `architectures[].pj_per_bit_electrical` is the sum "
+                 "of a lane's host ends on the same line-rate basis.")
     lines += ["", END]
     return "\n".join(lines)
 

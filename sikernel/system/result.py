@@ -11,8 +11,9 @@ Output contract (``sikernel study --json``, and the same numbers in the HDF5 fil
   ``saving_vs_pluggable_w`` / ``_pct`` (per switch, + bands) and the operating point
   (``node_nm``, ``target_ber``, ``host_ends``: each host SerDes, its scope, channel loss,
   chosen equaliser family and pJ/bit);
-* ``architectures``: the former per-link rows (host SerDes of the switch end, COM, eyes;
-  ``pj_per_bit_electrical`` now counts every host-link SerDes end of the architecture);
+* ``architectures``: the former per-link rows (the switch end's channel, equaliser, COM, eyes;
+  ``pj_per_bit_electrical``, ``w_per_switch_electrical`` and ``saving_vs_pluggable_*`` count every
+  host-link SerDes end of the architecture: the switch's and a retimed module's host-side one);
 * ``checks``: the account against published module powers (fitted or out of sample) and
   against whole-system CPO claims (out of sample);
 * ``tornado``: per generation, the inputs that move the CPO saving most;
