@@ -99,8 +99,11 @@ for rate in study.RATES_GBPS:
 # stripline + breakout via + optical-engine package, 2 mm) with the stripline growing from
 # 0 to 600 mm (no via at 0 mm), at both lane rates.  Each channel goes through the full SI chain of
 # `sikernel.power.energy_per_bit(channel=...)`, which picks the cheapest retimed SerDes
-# family (analog: a CTLE with or without DFE taps / ADC-DSP) that closes the link at BER
-# 1e-6 (7 nm, TX + RX of one link).  Vertical dashed lines: the lengths where the loss at Nyquist
+# family (analog: a CTLE with or without DFE taps / ADC-DSP) that closes the link, TX + RX of
+# one link, at the node and the C2C BER of the study's switch generation at that lane rate
+# (51.2T: 5 nm, 1e-5; 102.4T: 3 nm, 1e-4), without the study's crosstalk; the printed line
+# names the family at each point (a change of family is a step in energy: the ADC-DSP receiver
+# costs about twice the analog one).  Vertical dashed lines: the lengths where the loss at Nyquist
 # reaches each reach class's budget; solid lines: a change of architecture.  Where no
 # family closes the link, `energy_per_bit` raises `SIKernelError` saying why; the curve
 # stops there and the length is printed.
@@ -112,25 +115,29 @@ from matplotlib.figure import Figure
 
 from sikernel import SIKernelError
 from sikernel.power import energy_per_bit
+from sikernel.system.standards import generation
 
 npo = study.DEFAULT_PATHS["npo"]
 fig = Figure(figsize=(12, 4.2), layout="constrained")
 for ax, rate in zip(fig.subplots(1, 2), study.RATES_GBPS, strict=True):
     fb = rate * 1e9 / 2
+    gen = generation(rate)
     bds, total_m = [], []
     for x in np.linspace(0.0, 0.6, 13):
         segs = (("stripline", "megtron7", float(x)),) if x > 0 else ()
         spec = replace(npo, name=f"npo + {x * 1e3:.0f} mm", segments=segs)
         ch = study.build_channel(spec, fb)
         try:
-            bds.append(energy_per_bit(channel=ch, baud=fb, node_nm=7))
+            bds.append(energy_per_bit(channel=ch, baud=fb, node_nm=gen.node_nm,
+                                      target_ber=gen.target_ber_c2c))
         except SIKernelError as exc:
             print(f"{rate:g} Gb/s, {spec.length_m * 1e3:.0f} mm ({ch.il_db(fb / 2):.1f} dB): "
                   f"{str(exc).split(':')[0]}; the curve stops here")
             break
         total_m.append(spec.length_m)
-    print(f"{rate:g} Gb/s: " + ", ".join(f"{e.il_nyquist_db:.0f} dB -> {e.total_pj_per_bit:.2f}"
-                                          for e in bds[::4]) + " pJ/bit")
+    print(f"{rate:g} Gb/s ({gen.name}: {gen.node_nm:g} nm, BER {gen.target_ber_c2c:g}): "
+          + ", ".join(f"{e.il_nyquist_db:.0f} dB -> {e.total_pj_per_bit:.2f} ({e.architecture})"
+                      for e in bds[::4]) + " pJ/bit")
     plot.energy_blocks(bds, total_m, ax=ax)
 fig
 
