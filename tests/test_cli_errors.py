@@ -110,6 +110,16 @@ def test_study_out_under_a_file_refused_before_work(tmp_path, capsys, no_work):
     one_error_line(capsys.readouterr().err, "is a file, not a folder")
 
 
+@pytest.mark.skipif(not Path("/proc/self").is_dir(),
+                    reason="needs Linux's /proc (a folder nothing can be made in)")
+def test_study_out_that_cannot_be_made_refused_before_work(capsys, no_work):
+    """New-user trial 27: ``--out /proc/xyz`` passed the permission check (root may write
+    everywhere, by os.access) and failed after the whole study, without naming --out."""
+    assert main(["study", "--out", "/proc/sikernel-no-such-folder"]) == 2
+    one_error_line(capsys.readouterr().err, "sikernel study: error: --out /proc/sikernel-no-such-folder",
+                   "cannot create the folder")
+
+
 # --------------------------------------------------------------------------- study --ber
 def test_study_ber_at_q0_isone_error_line(capsys):
     """Review (December 2026): `--ber 0.4` printed 'error: math domain error' (no value, no range).

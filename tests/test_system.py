@@ -586,3 +586,19 @@ def test_typed_energy_slope_near_c2m_is_current():
     text = (f"200G rises ≈ {slope[0]:.1f} % per dB of loss near the C2M channel's 25 dB with the crosstalk "
             f"the study prices (≈ {slope[1]:.1f} % per dB without it;")
     assert text in doc, text
+
+
+@pytest.mark.parametrize("arch", ["cpo", "npo"])
+def test_engine_overhead_follows_the_lanes_not_the_logical_port(arch):
+    """New-user trial 27: ``--port 100`` added 112 W per switch to CPO, one engine controller per
+    100G "port" (0.25 W x 512); an engine's overhead is shared by its lanes, so a switch's engine
+    power does not depend on how its lanes are grouped into logical ports (a pluggable's does: one
+    module, with its own controller, per port)."""
+    wide, narrow = generation("51.2T"), generation("51.2T", port_gbps=100.0)
+    per_switch = []
+    for g in (wide, narrow):
+        b = PortModel(arch, g).blocks_w()
+        per_switch.append((b["other"] * g.ports_per_switch, sum(b.values()) * g.ports_per_switch))
+    assert per_switch[0] == pytest.approx(per_switch[1], rel=1e-12)
+    plug = [PortModel("pluggable", g).blocks_w()["other"] * g.ports_per_switch for g in (wide, narrow)]
+    assert plug[1] == pytest.approx(8 * plug[0], rel=1e-12)

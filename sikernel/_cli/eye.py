@@ -48,22 +48,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="symbol rate in Bd (e.g. 53.125e9) or with a unit (53.125GBd)")
     p.add_argument("--modulation", default="pam4", help="nrz, pam3, pam4 (default), pam6, pam8")
     p.add_argument("--target-ber", type=float, default=1e-6, help="BER of the contour (default 1e-6)")
-    p.add_argument("--amplitude-v", type=float, default=0.413, help="symbol amplitude A_v, V")
-    p.add_argument("--snr-tx-db", type=float, default=33.0, help="TX SNR, dB (93A-30)")
-    p.add_argument("--eta0-v2-ghz", type=float, default=8.2e-9, help="noise density, V^2/GHz")
-    p.add_argument("--rj-ui", type=float, default=0.01, help="random jitter, UI rms")
-    p.add_argument("--dd-ui", type=float, default=0.02, help="dual-Dirac jitter A_DD, UI")
-    p.add_argument("--f-r", type=float, default=0.75, help="RX AFE bandwidth / baud (93A-20)")
-    p.add_argument("--ffe-pre", type=int, default=3, help="RX FFE pre-cursor taps")
-    p.add_argument("--ffe-post", type=int, default=8, help="RX FFE post-cursor taps")
-    p.add_argument("--dfe", type=int, default=2, help="DFE taps of the equalised eye")
+    p.add_argument("--amplitude-v", type=float, default=0.413,
+                   help="symbol amplitude A_v, V (default %(default)s)")
+    p.add_argument("--snr-tx-db", type=float, default=33.0, help="TX SNR, dB (93A-30) (default %(default)s)")
+    p.add_argument("--eta0-v2-ghz", type=float, default=8.2e-9,
+                   help="noise density, V^2/GHz (default %(default)s)")
+    p.add_argument("--rj-ui", type=float, default=0.01, help="random jitter, UI rms (default %(default)s)")
+    p.add_argument("--dd-ui", type=float, default=0.02,
+                   help="dual-Dirac jitter A_DD, UI (default %(default)s)")
+    p.add_argument("--f-r", type=float, default=0.75,
+                   help="RX AFE bandwidth / baud (93A-20) (default %(default)s)")
+    p.add_argument("--ffe-pre", type=int, default=3, help="RX FFE pre-cursor taps (default %(default)s)")
+    p.add_argument("--ffe-post", type=int, default=8, help="RX FFE post-cursor taps (default %(default)s)")
+    p.add_argument("--dfe", type=int, default=2, help="DFE taps of the equalised eye (default %(default)s)")
     p.add_argument("--ffe-limit", type=float, default=0.7,
                    help="largest |RX FFE tap| relative to the main tap (802.3dj COM draft: 0.7; "
                         "inf for none)")
     p.add_argument("--next", nargs="+", default=[], metavar="F", help="near-end crosstalk .s4p files")
     p.add_argument("--fext", nargs="+", default=[], metavar="F", help="far-end crosstalk .s4p files")
-    p.add_argument("--a-ne-v", type=float, default=0.608, help="NEXT aggressor amplitude, V")
-    p.add_argument("--a-fe-v", type=float, default=0.413, help="FEXT aggressor amplitude, V")
+    p.add_argument("--a-ne-v", type=float, default=0.608,
+                   help="NEXT aggressor amplitude, V (default %(default)s)")
+    p.add_argument("--a-fe-v", type=float, default=0.413,
+                   help="FEXT aggressor amplitude, V (default %(default)s)")
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.add_argument("--png", metavar="FILE", help="write a figure of both eyes")
     p.set_defaults(func=_run)

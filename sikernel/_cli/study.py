@@ -55,7 +55,8 @@ def register(subparsers) -> None:
     p.add_argument("--seed", type=int, default=0, help="Monte Carlo seed (default 0)")
     p.add_argument("--crosstalk", default="standard",
                    help="host-link crosstalk: 'standard' (default: as each standard's COM, the stored "
-                        "P802.3ck CA_19p75dB fit), 'none', or a scale factor of its amplitude (e.g. 2)")
+                        "P802.3ck CA_19p75dB fit), 'ca' (that fit on every host link), 'none', or a scale "
+                        "factor of its amplitude (e.g. 2)")
     p.add_argument("--com", action="store_true",
                    help="also compute the IEEE COM of each host channel (slow: 10-40 s per channel)")
     p.set_defaults(func=_run)
@@ -104,6 +105,11 @@ def _run(args: argparse.Namespace) -> int:
     from ..system.channels import paths_with_lengths
 
     out_dir = output_folder("--out", args.out)  # checked before the work, not after it
+    try:   # made now: a folder that cannot be made (a read-only or virtual file system) fails here
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SIKernelError(f"--out {out_dir}: cannot create the folder ({exc.strerror}); choose a "
+                            "writable folder") from None
 
     for pattern in OUTPUT_PATTERNS:   # a file the study writes must not be a folder there
         for taken in sorted(out_dir.glob(pattern)):

@@ -35,7 +35,7 @@ import numpy as np
 from ..errors import SIKernelError
 from . import components
 from .architectures import Architecture, get_architecture
-from .assumptions import Assumption, assumptions, point_values
+from .assumptions import ENGINE_OTHER_LANES, Assumption, assumptions, point_values
 from .channels import (
     DEFAULT_PATHS,
     PathSpec,
@@ -563,7 +563,8 @@ class PortModel:
             out["laser"] = components.els_laser_w(v["els_laser_out_dbm"], v["els_lanes_per_laser"],
                                                   v["els_wpe"], v["els_lane_optical_dbm"]) * n
             out["tia"] = v["module_tia_w"] * v["engine_tia_factor"] * n
-            out["other"] = v["engine_other_w"] * np.ones_like(np.asarray(v["module_tia_w"], dtype=float))
+            out["other"] = (v["engine_other_w"] * n / ENGINE_OTHER_LANES
+                            * np.ones_like(np.asarray(v["module_tia_w"], dtype=float)))
         if a.linear_eq_directions:
             out["linear_eq"] = a.linear_eq_directions * self._lin_eq_w * v["linear_eq_factor"] * n
         return {k: (float(x) if np.ndim(x) == 0 else np.asarray(x, dtype=float)) for k, x in out.items()}
@@ -781,7 +782,7 @@ def _fixed_module_w(a: Architecture, gen: Generation, p: dict[str, float]) -> fl
         drv = p["module_driver_w"] * p["mzm_driver_factor"]
     return (drv + float(components.els_laser_w(p["els_laser_out_dbm"], p["els_lanes_per_laser"],
                                                p["els_wpe"], p["els_lane_optical_dbm"]))
-            + p["module_tia_w"] * p["engine_tia_factor"]) * n + p["engine_other_w"]
+            + p["module_tia_w"] * p["engine_tia_factor"]) * n + p["engine_other_w"] * n / ENGINE_OTHER_LANES
 
 
 __all__ = ["FO4_GRID_POINTS", "LINEAR_BUDGET_OFFSET_KEY", "LOSS_OFFSET_KEYS", "RATIO_GRID_DB",

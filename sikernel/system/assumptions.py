@@ -79,6 +79,10 @@ MODULE_ANCHORS: dict[float, dict[str, object]] = {
 }
 
 
+#: lanes ``engine_other_w`` is stated for (an 800G / 1.6T port's share of an optical engine)
+ENGINE_OTHER_LANES = 8
+
+
 def module_anchor(g: Generation) -> dict[str, object]:
     """The published retimed-module anchor of generation ``g``.
 
@@ -269,7 +273,9 @@ def assumptions(g: Generation) -> dict[str, Assumption]:
     add("engine_tia_factor", 1.0, 0.6, 1.4, "1",
         "assumption: engine TIA power / the retimed module's TIA power (same TIA core)")
     add("engine_other_w", 0.4 if is200 else 0.25, 0.15 if is200 else 0.1, 0.8 if is200 else 0.6,
-        "W per port", "assumption: engine controller, monitor photodiodes, heater control")
+        f"W per {ENGINE_OTHER_LANES} lanes", "assumption: engine controller, monitor photodiodes, heater "
+        "control; an engine's, shared by its lanes, so it is priced per lane (a port of another width "
+        "gets its lanes' share, not a controller of its own, unlike a pluggable module's)")
     # host-SerDes energy model inputs that move the answer (ratio curves of sikernel.system.account)
     from ..power.coefficients import DEFAULT_COEFFICIENTS, DOC
 

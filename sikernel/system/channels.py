@@ -413,7 +413,8 @@ def board_within_budget(spec: PathSpec, baud: float, budget_db: float) -> PathSp
         raise SIKernelError(
             f"path {spec.name!r}: its packages, connector and module board alone exceed the {budget_db:g} dB "
             f"linear host budget at {0.5e-9 * baud:g} GHz; no host board meets it (raise "
-            "linear_host_budget_db, or give it None to price the board as built)")
+            "linear_host_budget_db, or give it None to price the board as built; on the command line "
+            "--linear-budget-db with a larger budget, or none)")
     return _with_board(spec, 1e-3 * math.floor(x_mm))
 
 

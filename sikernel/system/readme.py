@@ -111,7 +111,7 @@ def answer_block(res: Any, figure: str, vias: Any = None) -> str:
     if same:
         lines.append("Each architecture's switch SerDes is priced for its own host channel (a design, or a "
                      "configurable SerDes, that drops what a short channel does not need). If the CPO switch "
-                     "kept the pluggable switch's long-reach SerDes at its C2M power, the saving would be "
+                     "kept the pluggable switch's C2M SerDes at its C2M power, the saving would be "
                      + ", ".join(f"{w:.0f} W lower at {g}" for g, w in same) + ".")
     claims = [c for c in res.checks if c["kind"].startswith("system claim")]
     if claims:
@@ -667,7 +667,8 @@ def tables_block(res: Any) -> str:
         # shows its margin in dB instead, which is what such a check means (audit 24a)
         rel = (f"{c['margin_db']:+.2f} dB margin" if c.get("unit") in ("dB", "dBm") and "margin_db" in c
                else f"{c['ratio_to_mid']:.2f}")
-        out.append(f"| {c['label']}{what} | {c['kind']} | {c['model']:.3g} {c['unit']} | {pub} {c['unit']} | "
+        unit = "" if c["unit"] == "1" else f" {c['unit']}"   # a ratio: no unit
+        out.append(f"| {c['label']}{what} | {c['kind']} | {c['model']:.3g}{unit} | {pub}{unit} | "
                    f"{rel} | {c['source']} |")
     out.append("")
     out += ports_table(res)
