@@ -81,3 +81,134 @@ def viterbi_snr_db(b1: float, ser: float, grid_db: tuple[float, ...], **kw) -> f
             t = (math.log(s0) - math.log(ser)) / (math.log(s0) - math.log(s1))
             return g0 + t * (g1 - g0)
     raise ValueError(f"SER {ser} not bracketed by {pts}")
+
+
+def _nearest_pair(z: np.ndarray) -> np.ndarray:
+    """Index of the lower of the two PAM-4 levels nearest ``z`` (0: {-3, -1}, 1: {-1, 1}, 2: {1, 3})."""
+    return np.clip(np.floor((z + 1.0) / 2.0).astype(np.int64) + 1, 0, LEVELS.size - 2)
+
+
+def reduced_state_viterbi_ser(b1: float, snr_db: float, n_blocks: int = 1000, n_symbols: int = 1000,
+                              seed: int = 1) -> float:
+    """Symbol error ratio of the 2-candidate reduced-state sequence detector on ``1 + b1·D``.
+
+    The detector of the 3 nm 224G receiver (Pfaff et al., JSSC 60(1), 2025), as summarised by Chan
+    Carusone et al. (JSSC 61(2), 2026): it "considers only the four most likely (out of the 16
+    possible) 4-PAM symbol pairs based on preselection by a DFE output" -- reduced-state sequence
+    estimation (Eyuboglu & Qureshi, IEEE TCOM 36(1), 1988) with the states cut to the candidates a
+    decision-feedback equaliser leaves.  Preselection: a tentative 1-tap DFE fed by its *own* past
+    decisions (``z_k = y_k - b1·â_{k-1}``, ``â_k`` the level nearest ``z_k``) gives one soft output
+    per symbol; the two PAM-4 levels nearest it are that symbol's candidates.  This is the reading
+    closest to the description (one DFE output per symbol, so the four pairs are the candidates of
+    the previous symbol × those of the current one, common to both states); the alternative, a
+    per-survivor DFE fed by each state's own previous decision, would preselect per state.  The
+    trellis keeps 2 states (which candidate the previous symbol was) and 4 branches, with the
+    squared-Euclidean branch metric ``(y_k - c_k[j] - b1·c_{k-1}[i])²`` and full traceback, so a
+    symbol outside its candidate pair is an error whatever the trellis does.
+
+    Same draws as ``viterbi_ser`` (symbols, then noise): one ``seed`` gives both detectors the same
+    symbols and noise, so their difference is paired.  Each block starts from a known previous symbol
+    (level -3); the first and last 5 symbols of a block are not counted.
+    """
+    rng = np.random.default_rng(seed)
+    a = rng.integers(0, LEVELS.size, size=(n_blocks, n_symbols))
+    x = LEVELS[a]
+    x_prev = np.concatenate([np.full((n_blocks, 1), LEVELS[0]), x[:, :-1]], axis=1)
+    y = x + b1 * x_prev + sigma_of(snr_db) * rng.standard_normal((n_blocks, n_symbols))
+    # the tentative DFE (its own decisions) and each symbol's candidate pair, by the lower level's index
+    lower = np.zeros((n_blocks, n_symbols), dtype=np.int64)
+    dfe_prev = np.full(n_blocks, LEVELS[0])
+    for k in range(n_symbols):
+        z = y[:, k] - b1 * dfe_prev
+        lower[:, k] = _nearest_pair(z)
+        dfe_prev = LEVELS[np.clip(np.rint((z + 3.0) / 2.0).astype(np.int64), 0, LEVELS.size - 1)]
+    cand = LEVELS[lower[:, :, None] + np.arange(2)]  # [block, time, candidate]
+    metric = (y[:, 0, None] - (cand[:, 0, :] + b1 * LEVELS[0])) ** 2
+    back = np.zeros((n_blocks, n_symbols, 2), dtype=np.int8)
+    for k in range(1, n_symbols):
+        expected = cand[:, k, None, :] + b1 * cand[:, k - 1, :, None]  # [block, previous, current]
+        cost = metric[:, :, None] + (y[:, k, None, None] - expected) ** 2
+        back[:, k, :] = np.argmin(cost, axis=1)
+        metric = np.min(cost, axis=1)
+        metric -= metric.min(axis=1, keepdims=True)
+    decided = np.zeros((n_blocks, n_symbols), dtype=np.int64)
+    state = np.argmin(metric, axis=1)
+    rows = np.arange(n_blocks)
+    for k in range(n_symbols - 1, -1, -1):
+        decided[:, k] = lower[:, k] + state
+        state = back[rows, k, state]
+    keep = slice(5, n_symbols - 5)
+    return float(np.mean(decided[:, keep] != a[:, keep]))
+
+
+def reduced_state_snr_db(b1: float, ser: float, grid_db: tuple[float, ...], **kw) -> float:
+    """SNR (dB) at which the simulated reduced-state detector reaches ``ser``: log-linear
+    interpolation between the two points of ``grid_db`` (ascending) that bracket it."""
+    pts = [(g, reduced_state_viterbi_ser(b1, g, **kw)) for g in grid_db]
+    for (g0, s0), (g1, s1) in itertools.pairwise(pts):
+        if s0 >= ser >= s1 > 0.0:
+            t = (math.log(s0) - math.log(ser)) / (math.log(s0) - math.log(s1))
+            return g0 + t * (g1 - g0)
+    raise ValueError(f"SER {ser} not bracketed by {pts}")
+
+
+def _nearest_in_subset(z: np.ndarray, subset: int) -> np.ndarray:
+    """Index of the level nearest ``z`` within a set-partition subset: 0 = {-3, 1}, 1 = {-1, 3}."""
+    m = np.clip(np.rint((z + 3.0 - 2.0 * subset) / 4.0).astype(np.int64), 0, 1)
+    return subset + 2 * m
+
+
+def set_partition_rsse_ser(b1: float, snr_db: float, n_blocks: int = 1000, n_symbols: int = 1000,
+                           seed: int = 1) -> float:
+    """Symbol error ratio of reduced-state sequence estimation on a set partition, ``1 + b1·D``.
+
+    Eyuboglu & Qureshi, IEEE TCOM 36(1), 1988: the PAM-4 levels split into the subsets {-3, 1}
+    and {-1, 3} (within a subset the levels are 4 apart, twice the alphabet's spacing); a state is
+    the subset of the previous symbol (2 states), and each state keeps its survivor's previous
+    symbol, which cancels the ISI of the branches leaving it (per-survivor decision feedback). From
+    each state a branch per subset (4 branches) takes that subset's level nearest the ISI-cancelled
+    sample, with the squared-Euclidean metric; add-compare-select per state and full traceback as
+    in ``viterbi_ser``.  The detector the IBM/EPFL 14 nm chip of ``sikernel.power.datapath_checks``
+    implements ("exploits set-partitioning principles and embedded per-survivor decision feedback").
+
+    Same draws as ``viterbi_ser`` (one ``seed``: the same symbols and noise for both detectors).
+    """
+    rng = np.random.default_rng(seed)
+    a = rng.integers(0, LEVELS.size, size=(n_blocks, n_symbols))
+    x = LEVELS[a]
+    x_prev = np.concatenate([np.full((n_blocks, 1), LEVELS[0]), x[:, :-1]], axis=1)
+    y = x + b1 * x_prev + sigma_of(snr_db) * rng.standard_normal((n_blocks, n_symbols))
+    z0 = y[:, 0] - b1 * LEVELS[0]
+    sym = np.stack([_nearest_in_subset(z0, 0), _nearest_in_subset(z0, 1)], axis=1)  # [block, state]
+    metric = (z0[:, None] - LEVELS[sym]) ** 2
+    back = np.zeros((n_blocks, n_symbols, 2), dtype=np.int8)
+    survivor = np.zeros((n_blocks, n_symbols, 2), dtype=np.int64)
+    survivor[:, 0] = sym
+    for k in range(1, n_symbols):
+        z = y[:, k, None] - b1 * LEVELS[sym]                       # [block, previous state]
+        cand = np.stack([_nearest_in_subset(z, 0), _nearest_in_subset(z, 1)], axis=2)  # [.., next]
+        cost = metric[:, :, None] + (z[:, :, None] - LEVELS[cand]) ** 2
+        best = np.argmin(cost, axis=1)                              # [block, next state]
+        metric = np.min(cost, axis=1)
+        metric -= metric.min(axis=1, keepdims=True)
+        sym = np.take_along_axis(cand, best[:, None, :], axis=1)[:, 0, :]
+        back[:, k] = best
+        survivor[:, k] = sym
+    decided = np.zeros((n_blocks, n_symbols), dtype=np.int64)
+    state = np.argmin(metric, axis=1)
+    rows = np.arange(n_blocks)
+    for k in range(n_symbols - 1, -1, -1):
+        decided[:, k] = survivor[rows, k, state]
+        state = back[rows, k, state]
+    keep = slice(5, n_symbols - 5)
+    return float(np.mean(decided[:, keep] != a[:, keep]))
+
+
+def set_partition_rsse_snr_db(b1: float, ser: float, grid_db: tuple[float, ...], **kw) -> float:
+    """SNR (dB) at which the simulated set-partition detector reaches ``ser`` (as ``viterbi_snr_db``)."""
+    pts = [(g, set_partition_rsse_ser(b1, g, **kw)) for g in grid_db]
+    for (g0, s0), (g1, s1) in itertools.pairwise(pts):
+        if s0 >= ser >= s1 > 0.0:
+            t = (math.log(s0) - math.log(ser)) / (math.log(s0) - math.log(s1))
+            return g0 + t * (g1 - g0)
+    raise ValueError(f"SER {ser} not bracketed by {pts}")
