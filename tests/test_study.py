@@ -10,6 +10,7 @@ import sys
 
 import pytest
 
+from sikernel import SIKernelWarning
 from sikernel.study import read_hdf5, run_study, write_hdf5
 
 from .conftest import repo_text
@@ -418,3 +419,18 @@ def test_per_link_rows_count_every_host_link_serdes_end(study):
             "not the switch end alone") in text
     assert "compares the host-link SerDes power, every SerDes end on the host link" in repo_text(
         "docs/energy-model.md", flat=True)
+
+
+def test_readme_ber_sensitivity_line_is_current(study):
+    """New-user trial 27: the 102.4T answer sits near the analog/DSP boundary of its C2M host ends on
+    an axis the bands do not draw (the BER target); the README states what a tenfold stricter BER
+    does (the generator's sentence, from a run at that BER: point values, so fewer draws suffice)."""
+    from sikernel.system.readme import STRICT_BER, ber_line
+
+    with pytest.warns(SIKernelWarning, match="the retimed module costs"):   # as the README line says
+        strict = run_study(rates_gbps=(212.5,), target_ber=STRICT_BER, with_curves=False, with_eyes=False,
+                           n_draws=200)
+    line = ber_line(study, strict)
+    assert "at 102.4T the pluggable port costs" in line and "DSP receiver" in line
+    assert line in repo_text("README.md"), \
+        "regenerate: python -m sikernel.system.readme --docs docs/energy-model.md"

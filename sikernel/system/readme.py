@@ -28,7 +28,7 @@ def _fmt(p: dict[str, Any], key: str, nd: int = 1) -> str:
     return f"{p[key]:.{nd}f} ({p[key + '_p10']:.{nd}f}–{p[key + '_p90']:.{nd}f})"
 
 
-def answer_block(res: Any, figure: str, vias: Any = None) -> str:
+def answer_block(res: Any, figure: str, vias: Any = None, strict_ber: Any = None) -> str:
     """The markdown block of the README's opening answer for the study ``res``.
 
     Parameters
@@ -41,6 +41,9 @@ def answer_block(res: Any, figure: str, vias: Any = None) -> str:
         The same study with another breakout-via choice (:func:`breakout_vias_line`; the generator
         swaps every board's, :func:`~sikernel.system.channels.paths_with_other_via_choice`): its point
         values are stated as the sensitivity to that choice, which the bands do not draw.
+    strict_ber : StudyResult, optional
+        The same study at a stricter raw BER (:func:`ber_line`): its point values are stated as the
+        sensitivity to the BER target, which the bands do not draw either.
 
     Returns
     -------
@@ -121,6 +124,9 @@ def answer_block(res: Any, figure: str, vias: Any = None) -> str:
     via_line = "" if vias is None else breakout_vias_line(res, vias)
     if via_line:
         lines.append(via_line)
+    strict_line = "" if strict_ber is None else ber_line(res, strict_ber)
+    if strict_line:
+        lines.append(strict_line)
     alt = _c_out_rule_alternative(res)
     if alt is not None:
         line = ("The largest open modelling choice on the CPO side at 200G/lane is the ring driver's own "
@@ -154,6 +160,71 @@ def answer_block(res: Any, figure: str, vias: Any = None) -> str:
 
 #: host-end block -> words in the README
 _END_WORDS = {"switch_serdes": "the switch SerDes", "module_host_serdes": "the module's host-side SerDes"}
+
+
+#: raw BER of the README's sensitivity run (:func:`ber_line`): the 100G generation's, ten times
+#: stricter than the 200G COM sheets' DER_0
+STRICT_BER = 1e-5
+
+
+def ber_line(res: Any, strict: Any) -> str:
+    """The README's sentence on the raw BER target, which the bands do not draw: per generation the
+    strict run priced at another BER than the default run, the pluggable and CPO ports and the CPO
+    saving at both, and which host ends change SerDes family (read from the runs, not typed).
+
+    Parameters
+    ----------
+    res : StudyResult
+        The default study.
+    strict : StudyResult
+        The same study at a stricter BER (``run_study(target_ber=STRICT_BER, ...)``; generations
+        whose BER it does not change are left out of the sentence).
+
+    Returns
+    -------
+    str
+        Empty where no generation's BER differs.
+    """
+    from .assumptions import module_outside_anchor
+    from .standards import generation
+
+    parts = []
+    for p_strict in strict.ports:
+        if p_strict["architecture"] != "pluggable":
+            continue
+        lg, g = p_strict["lane_gbps"], p_strict["generation"]
+        try:
+            b0, c0 = res.port("pluggable", lg), res.port("cpo", lg)
+            c1 = strict.port("cpo", lg)
+        except SIKernelError:
+            continue
+        if b0["target_ber"] == p_strict["target_ber"]:
+            continue
+        turned = [_END_WORDS.get(e["block"], e["block"])
+                  for e, e0 in zip(p_strict["host_ends"], b0["host_ends"], strict=True)
+                  if e["serdes_architecture"] != e0["serdes_architecture"]
+                  and e["serdes_architecture"] == "dsp"]
+        notes = [f"{' and '.join(turned)} then need{'s' if len(turned) == 1 else ''} a DSP receiver"] \
+            if turned else []
+        rng = module_outside_anchor(generation(lg), p_strict["module_w"], p_strict["lanes_per_port"])
+        if rng is not None:
+            notes.append(f"its retimed module {p_strict['module_w']:.1f} W, outside the "
+                         f"{rng[0]:g}–{rng[1]:g} W of the published modules its DSP is fitted on")
+        why = f" ({'; '.join(notes)})" if notes else ""
+        parts.append(f"at {g} the pluggable port costs {p_strict['w_per_port']:.1f} instead of "
+                     f"{b0['w_per_port']:.1f} W{why}, the CPO port {c1['w_per_port']:.1f} instead of "
+                     f"{c0['w_per_port']:.1f} W, and CPO saves {c1['saving_vs_pluggable_w']:.0f} W "
+                     f"({c1['saving_vs_pluggable_pct']:.0f} %) instead of "
+                     f"{c0['saving_vs_pluggable_w']:.0f} W ({c0['saving_vs_pluggable_pct']:.0f} %)")
+    if not parts:
+        return ""
+    from ..power.holdout import ber_text
+
+    bers = " and ".join(f"{ber_text(p['target_ber'])} at {p['generation']}" for p in res.ports
+                        if p["architecture"] == "pluggable")
+    return ("Raw BER of the host links (not drawn by the bands either; the study prices "
+            f"{bers}, the COM sheets' DER_0): at {ber_text(strict.ports[0]['target_ber'])} instead, "
+            + "; ".join(parts) + ".")
 
 
 def breakout_vias_line(res: Any, vias: Any) -> str:
@@ -853,13 +924,16 @@ def main(argv: list[str] | None = None) -> int:
         warnings.filterwarnings("ignore", message=r".*the retimed module costs", category=SIKernelWarning)
         vias = run_study(with_eyes=False, with_curves=False, n_draws=a.draws, seed=a.seed,
                          paths=paths_with_other_via_choice())
+        strict = run_study(with_eyes=False, with_curves=False, n_draws=a.draws, seed=a.seed,
+                           target_ber=STRICT_BER)
     readme = Path(a.readme)
     fig_path = Path(a.figure)
     fig_path.parent.mkdir(parents=True, exist_ok=True)
     fig = port_blocks(res)
     fig.savefig(fig_path, dpi=80, format="png", bbox_inches="tight")
     rel = os.path.relpath(fig_path, readme.parent)
-    _atomic_write(readme, replace_block(readme.read_text(encoding="utf-8"), answer_block(res, rel, vias)))
+    _atomic_write(readme, replace_block(readme.read_text(encoding="utf-8"),
+                                        answer_block(res, rel, vias, strict)))
     print(f"wrote {fig_path} and the answer block of {readme}")
     if a.docs:
         docs = Path(a.docs)
@@ -877,7 +951,8 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-__all__ = ["BEGIN", "END", "GENERATED_NOTE", "answer_block", "breakout_vias_line", "cpo_generation_step",
+__all__ = ["BEGIN", "END", "GENERATED_NOTE", "STRICT_BER", "answer_block", "ber_line", "breakout_vias_line",
+           "cpo_generation_step",
            "crosstalk_effect_block", "host_ends_table", "main", "ports_table", "replace_block",
            "same_serdes_sensitivity", "saving_by_block", "tables_block"]
 
