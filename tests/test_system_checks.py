@@ -687,3 +687,21 @@ def test_readme_and_docs_point_values_are_current(study):
     doc_rows = {_point_values_only(ln) for ln in doc}
     for line in rows:
         assert _point_values_only(line) in doc_rows, (line, how)
+
+
+def test_cpo_end_against_its_own_synthetic_channel_is_listed(study):
+    """New-user trial 27: the docs' "built vs synthetic channel" table left CPO out ("no board");
+    its switch end is now listed against the xsr synthetic channel of its loss (its own kind), and
+    the table on the page is the generator's."""
+    from sikernel.system.readme import host_ends_table
+
+    c2c = next(c for c in study.checks if c.get("key") == "host_erl_c2c")
+    rows = c2c["package_ends_vs_smooth_channel"]
+    assert {(r["generation"], r["architecture"], r["block"]) for r in rows} == {
+        ("51.2T", "cpo", "switch_serdes"), ("102.4T", "cpo", "switch_serdes")}
+    for r in rows:
+        assert math.isclose(r["ratio"], r["pj_per_bit_built"] / r["pj_per_bit_smooth"], rel_tol=1e-12)
+        assert r["linear_optical_path"]
+    doc = repo_text("docs/energy-model.md")
+    table = [ln for ln in host_ends_table(study) if ln.startswith("| ") and "| cpo |" in ln]
+    assert len(table) == 2 and all(ln in doc for ln in table), table

@@ -262,7 +262,9 @@ def host_channel_reflection_checks(model: Callable[[str, str], Any]) -> list[dic
         (family on the built channel, family on the synthetic one); ``host_ends_vs_smooth_channel``:
         one dict per generation, architecture on the board and host end, with ``generation``,
         ``architecture``, ``block``, ``scope``, ``linear_optical_path``, ``il_nyquist_db``,
-        ``family_built``, ``pj_per_bit_built``, ``family_smooth``, ``pj_per_bit_smooth``, ``ratio``).
+        ``family_built``, ``pj_per_bit_built``, ``family_smooth``, ``pj_per_bit_smooth``, ``ratio``;
+        ``package_ends_vs_smooth_channel``: the same for the class's architectures without a board
+        (CPO, on the C2C entry), against the synthetic channel of their own kind, ``"xsr"``).
     """
     from ..eye.erl import ERL_PRESETS, erl
     from ..power import energy_per_bit
@@ -304,6 +306,26 @@ def host_channel_reflection_checks(model: Callable[[str, str], Any]) -> list[dic
                     if name == arch and end.side == "switch" and not end.linear:
                         ratios[gname] = rows[-1]["ratio"]
                         families[gname] = (end.architecture, smooth.architecture)
+        # the architectures of the class with no board (CPO: its package trace and, behind it, the
+        # engine's linear path), against the synthetic channel of their own kind (xsr)
+        package_rows = []
+        no_board = [n for n, a in ARCHITECTURES.items() if a.host_class == m.arch.host_class
+                    and not any(s[0] == "stripline" for s in DEFAULT_PATHS[a.path].segments)]
+        for gname in ("51.2T", "102.4T"):
+            for name in no_board:
+                mg = model(name, gname)
+                for end in mg.ends:
+                    smooth = energy_per_bit(loss_db=end.il_nyquist_db, baud=mg.gen.baud,
+                                            node_nm=end.node_nm, exclude=mg.path.exclude,
+                                            target_ber=mg.target_ber, scope=end.scope,
+                                            crosstalk=mg.crosstalk, channel_kind=_kind(mg.path))
+                    package_rows.append({
+                        "generation": gname, "architecture": name, "block": end.block, "scope": end.scope,
+                        "linear_optical_path": end.linear, "il_nyquist_db": float(end.il_nyquist_db),
+                        "family_built": end.architecture, "pj_per_bit_built": float(end.pj_per_bit),
+                        "family_smooth": smooth.architecture,
+                        "pj_per_bit_smooth": float(smooth.total_pj_per_bit),
+                        "ratio": float(end.pj_per_bit / smooth.total_pj_per_bit)})
         limit = float(ERL_PRESETS[preset]["pass_threshold_db"])
         lo, hi = REAL_CHANNEL_ERL_DB[preset]
         paths = "pluggable / LRO / LPO" if m.arch.host_class == "c2m" else "NPO"
@@ -337,7 +359,7 @@ def host_channel_reflection_checks(model: Callable[[str, str], Any]) -> list[dic
                          "real_channel_erl_db_low": rule_lo, "real_channel_erl_db_high": rule_hi,
                          "breakout_vias": nearest_via_choice(rule_with, rule_without, rule_lo, rule_hi)},
             "switch_end_vs_smooth_channel": ratios, "switch_end_families": families,
-            "host_ends_vs_smooth_channel": rows})
+            "host_ends_vs_smooth_channel": rows, "package_ends_vs_smooth_channel": package_rows})
     return out
 
 

@@ -798,9 +798,9 @@ def ports_table(res: Any) -> list[str]:
 
 
 def host_ends_table(res: Any) -> list[str]:
-    """Markdown lines: every host end on a board, priced on its built channel and on the synthetic
-    channel of the same loss (the ``host_ends_vs_smooth_channel`` rows of the study's ERL checks,
-    :func:`sikernel.system.checks.host_channel_reflection_checks`).
+    """Markdown lines: every host end, priced on its built channel and on the synthetic channel of the
+    same loss (the ``host_ends_vs_smooth_channel`` and ``package_ends_vs_smooth_channel`` rows of the
+    study's ERL checks, :func:`sikernel.system.checks.host_channel_reflection_checks`).
 
     Parameters
     ----------
@@ -812,13 +812,16 @@ def host_ends_table(res: Any) -> list[str]:
         Empty when the study carries no such rows.
     """
     rows = [r for c in res.checks for r in c.get("host_ends_vs_smooth_channel", ())]
+    package = [r for c in res.checks for r in c.get("package_ends_vs_smooth_channel", ())]
     if not rows:
         return []
     out = ["Host ends on their built channels against the synthetic channel of the same loss (point "
-           "values; pJ/bit in each end's scope; CPO has no board and is not listed):", "",
+           "values; pJ/bit in each end's scope; the ends on a board against the host-kind synthetic "
+           "channel, two BGA packages and a line; CPO, which has no board, against the xsr kind, the "
+           "bare line):", "",
            "| generation | architecture | host end (scope) | linear path | IL (dB) | built channel | "
            "synthetic channel | ratio |", "|---|---|---|---|---|---|---|---|"]
-    for r in rows:
+    for r in rows + package:
         out.append(f"| {r['generation']} | {r['architecture']} | {r['block']} ({r['scope']}) | "
                    f"{'yes' if r['linear_optical_path'] else 'no'} | {r['il_nyquist_db']:.1f} | "
                    f"{r['family_built']} {r['pj_per_bit_built']:.2f} | {r['family_smooth']} "
