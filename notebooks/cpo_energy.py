@@ -103,7 +103,7 @@ for rate in study.RATES_GBPS:
 # one link, at the node and the C2C BER of the study's switch generation at that lane rate
 # (51.2T: 5 nm, 1e-5; 102.4T: 3 nm, 1e-4), without the study's crosstalk; the printed line
 # names the family at each point (a change of family is a step in energy: the ADC-DSP receiver
-# costs about twice the analog one).  Vertical dashed lines: the lengths where the loss at Nyquist
+# costs more than the analog one).  Vertical dashed lines: the lengths where the loss at Nyquist
 # reaches each reach class's budget; solid lines: a change of architecture.  Where no
 # family closes the link, `energy_per_bit` raises `SIKernelError` saying why; the curve
 # stops there and the length is printed.

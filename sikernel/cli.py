@@ -99,7 +99,9 @@ def _attach_negative_values(argv: list[str]) -> list[str]:
 
     Only a token right after a long option written without ``=``, and only before a ``--``
     separator, is joined; the value then reaches the option's own check (for ``--ber``: "not a
-    bit error ratio in (0, 0.5)").
+    bit error ratio in (0, 0.5)").  Only the first value of a many-valued option (``--at -1e9
+    -2e9``) is joined, and one after a flag gives argparse's "ignored explicit argument": a
+    one-line usage error either way.
     """
     out: list[str] = []
     for token in argv:

@@ -42,6 +42,44 @@ def ideal_dfe_snr_db(ser: float) -> float:
     return 0.5 * (lo + hi)
 
 
+def _draw(b1: float, snr_db: float, n_blocks: int, n_symbols: int, seed: int
+          ) -> tuple[np.ndarray, np.ndarray]:
+    """Symbol indices and received samples of PAM-4 through ``1 + b1·D`` with white noise (seeded;
+    every detector here draws through this, so one seed gives all of them the same symbols and
+    noise).  Each block starts from a known previous symbol (level -3)."""
+    rng = np.random.default_rng(seed)
+    a = rng.integers(0, LEVELS.size, size=(n_blocks, n_symbols))
+    x = LEVELS[a]
+    x_prev = np.concatenate([np.full((n_blocks, 1), LEVELS[0]), x[:, :-1]], axis=1)
+    return a, x + b1 * x_prev + sigma_of(snr_db) * rng.standard_normal((n_blocks, n_symbols))
+
+
+def _ser(decided: np.ndarray, a: np.ndarray) -> float:
+    """Symbol error ratio, the first and last 5 symbols of each block not counted."""
+    keep = slice(5, a.shape[1] - 5)
+    return float(np.mean(decided[:, keep] != a[:, keep]))
+
+
+def _add_compare_select(metric: np.ndarray, branch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One trellis step: ``metric`` [block, state] plus the branch metrics [block, state, next
+    state]; the survivors' metrics (normalised to a minimum of 0) and the state each came from."""
+    cost = metric[:, :, None] + branch
+    new = np.min(cost, axis=1)
+    return new - new.min(axis=1, keepdims=True), np.argmin(cost, axis=1)
+
+
+def _traceback(metric: np.ndarray, back: np.ndarray) -> np.ndarray:
+    """The state sequence [block, time] of the best final survivor (full traceback)."""
+    n_blocks, n_symbols = back.shape[:2]
+    states = np.zeros((n_blocks, n_symbols), dtype=np.int8)
+    state = np.argmin(metric, axis=1)
+    rows = np.arange(n_blocks)
+    for k in range(n_symbols - 1, -1, -1):
+        states[:, k] = state
+        state = back[rows, k, state]
+    return states
+
+
 def viterbi_ser(b1: float, snr_db: float, n_blocks: int = 1000, n_symbols: int = 1000,
                 seed: int = 1) -> float:
     """Symbol error ratio of the full Viterbi detector on ``1 + b1·D`` (simulated, seeded).
@@ -49,38 +87,29 @@ def viterbi_ser(b1: float, snr_db: float, n_blocks: int = 1000, n_symbols: int =
     Each block starts from a known previous symbol (level -3); the first and last 5 symbols of a
     block are not counted.
     """
-    rng = np.random.default_rng(seed)
-    a = rng.integers(0, LEVELS.size, size=(n_blocks, n_symbols))
-    x = LEVELS[a]
-    x_prev = np.concatenate([np.full((n_blocks, 1), LEVELS[0]), x[:, :-1]], axis=1)
-    y = x + b1 * x_prev + sigma_of(snr_db) * rng.standard_normal((n_blocks, n_symbols))
+    a, y = _draw(b1, snr_db, n_blocks, n_symbols, seed)
     expected = LEVELS[None, :] + b1 * LEVELS[:, None]  # [previous, current]
     metric = (y[:, 0, None] - (LEVELS[None, :] + b1 * LEVELS[0])) ** 2
     back = np.zeros((n_blocks, n_symbols, LEVELS.size), dtype=np.int8)
     for k in range(1, n_symbols):
-        cost = metric[:, :, None] + (y[:, k, None, None] - expected[None]) ** 2
-        back[:, k, :] = np.argmin(cost, axis=1)
-        metric = np.min(cost, axis=1)
-        metric -= metric.min(axis=1, keepdims=True)
-    decided = np.zeros((n_blocks, n_symbols), dtype=np.int64)
-    state = np.argmin(metric, axis=1)
-    rows = np.arange(n_blocks)
-    for k in range(n_symbols - 1, -1, -1):
-        decided[:, k] = state
-        state = back[rows, k, state]
-    keep = slice(5, n_symbols - 5)
-    return float(np.mean(decided[:, keep] != a[:, keep]))
+        metric, back[:, k, :] = _add_compare_select(metric, (y[:, k, None, None] - expected[None]) ** 2)
+    return _ser(_traceback(metric, back), a)
 
 
-def viterbi_snr_db(b1: float, ser: float, grid_db: tuple[float, ...], **kw) -> float:
-    """SNR (dB) at which the simulated Viterbi detector reaches ``ser``: log-linear interpolation
-    between the two points of ``grid_db`` (ascending) that bracket it."""
-    pts = [(g, viterbi_ser(b1, g, **kw)) for g in grid_db]
+def snr_at_ser_db(ser_of, b1: float, ser: float, grid_db: tuple[float, ...], **kw) -> float:
+    """SNR (dB) at which the simulated detector ``ser_of(b1, snr_db, **kw)`` reaches ``ser``:
+    log-linear interpolation between the two points of ``grid_db`` (ascending) that bracket it."""
+    pts = [(g, ser_of(b1, g, **kw)) for g in grid_db]
     for (g0, s0), (g1, s1) in itertools.pairwise(pts):
         if s0 >= ser >= s1 > 0.0:
             t = (math.log(s0) - math.log(ser)) / (math.log(s0) - math.log(s1))
             return g0 + t * (g1 - g0)
     raise ValueError(f"SER {ser} not bracketed by {pts}")
+
+
+def viterbi_snr_db(b1: float, ser: float, grid_db: tuple[float, ...], **kw) -> float:
+    """SNR (dB) at which the simulated Viterbi detector reaches ``ser`` (:func:`snr_at_ser_db`)."""
+    return snr_at_ser_db(viterbi_ser, b1, ser, grid_db, **kw)
 
 
 def _nearest_pair(z: np.ndarray) -> np.ndarray:
@@ -110,11 +139,7 @@ def reduced_state_viterbi_ser(b1: float, snr_db: float, n_blocks: int = 1000, n_
     symbols and noise, so their difference is paired.  Each block starts from a known previous symbol
     (level -3); the first and last 5 symbols of a block are not counted.
     """
-    rng = np.random.default_rng(seed)
-    a = rng.integers(0, LEVELS.size, size=(n_blocks, n_symbols))
-    x = LEVELS[a]
-    x_prev = np.concatenate([np.full((n_blocks, 1), LEVELS[0]), x[:, :-1]], axis=1)
-    y = x + b1 * x_prev + sigma_of(snr_db) * rng.standard_normal((n_blocks, n_symbols))
+    a, y = _draw(b1, snr_db, n_blocks, n_symbols, seed)
     # the tentative DFE (its own decisions) and each symbol's candidate pair, by the lower level's index
     lower = np.zeros((n_blocks, n_symbols), dtype=np.int64)
     dfe_prev = np.full(n_blocks, LEVELS[0])
@@ -127,29 +152,13 @@ def reduced_state_viterbi_ser(b1: float, snr_db: float, n_blocks: int = 1000, n_
     back = np.zeros((n_blocks, n_symbols, 2), dtype=np.int8)
     for k in range(1, n_symbols):
         expected = cand[:, k, None, :] + b1 * cand[:, k - 1, :, None]  # [block, previous, current]
-        cost = metric[:, :, None] + (y[:, k, None, None] - expected) ** 2
-        back[:, k, :] = np.argmin(cost, axis=1)
-        metric = np.min(cost, axis=1)
-        metric -= metric.min(axis=1, keepdims=True)
-    decided = np.zeros((n_blocks, n_symbols), dtype=np.int64)
-    state = np.argmin(metric, axis=1)
-    rows = np.arange(n_blocks)
-    for k in range(n_symbols - 1, -1, -1):
-        decided[:, k] = lower[:, k] + state
-        state = back[rows, k, state]
-    keep = slice(5, n_symbols - 5)
-    return float(np.mean(decided[:, keep] != a[:, keep]))
+        metric, back[:, k, :] = _add_compare_select(metric, (y[:, k, None, None] - expected) ** 2)
+    return _ser(lower + _traceback(metric, back), a)
 
 
 def reduced_state_snr_db(b1: float, ser: float, grid_db: tuple[float, ...], **kw) -> float:
-    """SNR (dB) at which the simulated reduced-state detector reaches ``ser``: log-linear
-    interpolation between the two points of ``grid_db`` (ascending) that bracket it."""
-    pts = [(g, reduced_state_viterbi_ser(b1, g, **kw)) for g in grid_db]
-    for (g0, s0), (g1, s1) in itertools.pairwise(pts):
-        if s0 >= ser >= s1 > 0.0:
-            t = (math.log(s0) - math.log(ser)) / (math.log(s0) - math.log(s1))
-            return g0 + t * (g1 - g0)
-    raise ValueError(f"SER {ser} not bracketed by {pts}")
+    """SNR (dB) at which the simulated reduced-state detector reaches ``ser`` (:func:`snr_at_ser_db`)."""
+    return snr_at_ser_db(reduced_state_viterbi_ser, b1, ser, grid_db, **kw)
 
 
 def _nearest_in_subset(z: np.ndarray, subset: int) -> np.ndarray:
@@ -173,42 +182,24 @@ def set_partition_rsse_ser(b1: float, snr_db: float, n_blocks: int = 1000, n_sym
 
     Same draws as ``viterbi_ser`` (one ``seed``: the same symbols and noise for both detectors).
     """
-    rng = np.random.default_rng(seed)
-    a = rng.integers(0, LEVELS.size, size=(n_blocks, n_symbols))
-    x = LEVELS[a]
-    x_prev = np.concatenate([np.full((n_blocks, 1), LEVELS[0]), x[:, :-1]], axis=1)
-    y = x + b1 * x_prev + sigma_of(snr_db) * rng.standard_normal((n_blocks, n_symbols))
+    a, y = _draw(b1, snr_db, n_blocks, n_symbols, seed)
     z0 = y[:, 0] - b1 * LEVELS[0]
     sym = np.stack([_nearest_in_subset(z0, 0), _nearest_in_subset(z0, 1)], axis=1)  # [block, state]
     metric = (z0[:, None] - LEVELS[sym]) ** 2
     back = np.zeros((n_blocks, n_symbols, 2), dtype=np.int8)
-    survivor = np.zeros((n_blocks, n_symbols, 2), dtype=np.int64)
+    survivor = np.zeros((n_blocks, n_symbols, 2), dtype=np.int8)
     survivor[:, 0] = sym
     for k in range(1, n_symbols):
         z = y[:, k, None] - b1 * LEVELS[sym]                       # [block, previous state]
         cand = np.stack([_nearest_in_subset(z, 0), _nearest_in_subset(z, 1)], axis=2)  # [.., next]
-        cost = metric[:, :, None] + (z[:, :, None] - LEVELS[cand]) ** 2
-        best = np.argmin(cost, axis=1)                              # [block, next state]
-        metric = np.min(cost, axis=1)
-        metric -= metric.min(axis=1, keepdims=True)
-        sym = np.take_along_axis(cand, best[:, None, :], axis=1)[:, 0, :]
+        metric, best = _add_compare_select(metric, (z[:, :, None] - LEVELS[cand]) ** 2)
+        sym = np.take_along_axis(cand, best[:, None, :], axis=1)[:, 0, :]  # [block, next state]
         back[:, k] = best
         survivor[:, k] = sym
-    decided = np.zeros((n_blocks, n_symbols), dtype=np.int64)
-    state = np.argmin(metric, axis=1)
-    rows = np.arange(n_blocks)
-    for k in range(n_symbols - 1, -1, -1):
-        decided[:, k] = survivor[rows, k, state]
-        state = back[rows, k, state]
-    keep = slice(5, n_symbols - 5)
-    return float(np.mean(decided[:, keep] != a[:, keep]))
+    states = _traceback(metric, back)
+    return _ser(np.take_along_axis(survivor, states[:, :, None], axis=2)[:, :, 0], a)
 
 
 def set_partition_rsse_snr_db(b1: float, ser: float, grid_db: tuple[float, ...], **kw) -> float:
-    """SNR (dB) at which the simulated set-partition detector reaches ``ser`` (as ``viterbi_snr_db``)."""
-    pts = [(g, set_partition_rsse_ser(b1, g, **kw)) for g in grid_db]
-    for (g0, s0), (g1, s1) in itertools.pairwise(pts):
-        if s0 >= ser >= s1 > 0.0:
-            t = (math.log(s0) - math.log(ser)) / (math.log(s0) - math.log(s1))
-            return g0 + t * (g1 - g0)
-    raise ValueError(f"SER {ser} not bracketed by {pts}")
+    """SNR (dB) at which the simulated set-partition detector reaches ``ser`` (:func:`snr_at_ser_db`)."""
+    return snr_at_ser_db(set_partition_rsse_ser, b1, ser, grid_db, **kw)

@@ -110,14 +110,29 @@ def test_study_out_under_a_file_refused_before_work(tmp_path, capsys, no_work):
     one_error_line(capsys.readouterr().err, "is a file, not a folder")
 
 
-@pytest.mark.skipif(not Path("/proc/self").is_dir(),
-                    reason="needs Linux's /proc (a folder nothing can be made in)")
-def test_study_out_that_cannot_be_made_refused_before_work(capsys, no_work):
+def test_study_out_that_cannot_be_made_refused_before_work(tmp_path, capsys, no_work, monkeypatch):
     """New-user trial 27: ``--out /proc/xyz`` passed the permission check (root may write
-    everywhere, by os.access) and failed after the whole study, without naming --out."""
-    assert main(["study", "--out", "/proc/sikernel-no-such-folder"]) == 2
-    one_error_line(capsys.readouterr().err, "sikernel study: error: --out /proc/sikernel-no-such-folder",
-                   "cannot create the folder")
+    everywhere, by os.access) and failed after the whole study, without naming --out. A folder the
+    file system refuses to make (read-only, virtual) is now refused before the work."""
+    def refuse(self, *a, **k):
+        raise OSError(errno.EROFS, "Read-only file system", str(self))
+
+    monkeypatch.setattr(Path, "mkdir", refuse)
+    target = tmp_path / "new-folder"
+    assert main(["study", "--out", str(target)]) == 2
+    one_error_line(capsys.readouterr().err, f"sikernel study: error: --out {target}",
+                   "cannot create the folder (Read-only file system)")
+
+
+def test_study_refused_run_leaves_no_empty_out_folder(tmp_path, capsys):
+    """Review 27: ``--out`` is made before the work, so a run refused by its later checks must not
+    leave the empty folder behind (a folder that existed before is kept)."""
+    target = tmp_path / "made-for-nothing"
+    assert main(["study", "--out", str(target), "--rate", "100", "--ber", "0.4"]) == 2
+    one_error_line(capsys.readouterr().err, "sikernel study: error:", "target_ber=0.4")
+    assert not target.exists()
+    assert main(["study", "--out", str(tmp_path), "--rate", "100", "--ber", "0.4"]) == 2
+    assert tmp_path.is_dir()
 
 
 # --------------------------------------------------------------------------- study --ber
@@ -384,7 +399,7 @@ def test_baud_units(text):
                                          ("53.125 GHz", "expected a symbol rate"),
                                          ("53.125Gb/s", "expected a symbol rate"),
                                          ("53.125", "did you mean 53.125 GBd"),
-                                         ("-53.125GBd", "must be finite and >= 0"),
+                                         ("-53.125GBd", "must be > 0"),
                                          ("inf", "expected a symbol rate")])
 def test_baud_units_refused(capsys, no_work, text, needle):
     for command in (["il", "x.s4p"], ["eye", "/nonexistent/thru.s4p"]):

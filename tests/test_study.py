@@ -432,5 +432,13 @@ def test_readme_ber_sensitivity_line_is_current(study):
                            n_draws=200)
     line = ber_line(study, strict)
     assert "at 102.4T the pluggable port costs" in line and "DSP receiver" in line
-    assert line in repo_text("README.md"), \
+
+    def point_values(text):   # whether a port leaves the band depends on the draws (here 500, 4000 there)
+        return text.replace("(outside the band above: ", "(")
+
+    readme = repo_text("README.md")
+    assert point_values(line) in point_values(readme), \
         "regenerate: python -m sikernel.system.readme --docs docs/energy-model.md"
+    plug = study.port("pluggable", 200)
+    if strict.port("pluggable", 200)["w_per_port"] > plug["w_per_port_p90"]:
+        assert "(outside the band above: " in line

@@ -64,7 +64,7 @@ def test_readme_table(thru_channels, name, record_property):
 def test_validation_label_counts_the_thru_files():
     """The validation row's label says how many thru files the table checks (audit 27: it said
     "six" for the five thru files; the sixth row of the channels README is the aggressor set)."""
-    from tests.validation_rows import ROWS
+    from .validation_rows import ROWS
 
     words = {4: "four", 5: "five", 6: "six", 7: "seven"}
     what = next(r for r in ROWS if r.key == "sdd21-channel-readme").what
@@ -84,8 +84,9 @@ def test_swapped_port_map_warns(name):
 
 
 def test_readme_mid_band_figure_of_the_port_map_check():
-    """README (limitations, "Port-map warning"): why the check is not made at mid-band -- on Tp0 the
-    swapped map loses less there than the correct one (audit 27: the README said 16 dB)."""
+    """Regression guard for prose (sikernel's own reading of the file): README (limitations,
+    "Port-map warning"), why the check is not made at mid-band -- on Tp0 the swapped map loses less
+    there than the correct one (audit 27: the README said 16 dB)."""
     p = channel_path("Tp0_Tp5_28p5db_FQSFP_thru.s4p")
     right = read_touchstone(p).il_db(30e9)
     with pytest.warns(SIKernelWarning):

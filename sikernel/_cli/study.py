@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import time
+from pathlib import Path
 
 
 def register(subparsers) -> None:
@@ -94,22 +96,42 @@ def _crosstalk_arg(text: str) -> object:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from .._json import dump_json
-    from .._kept_warnings import kept_warnings
     from .._validate import output_folder
-    from ..errors import SIKernelError
-    from ..study import OUTPUT_PATTERNS, RATES_GBPS, run_study, write_figures, write_hdf5
-    from ..system.architectures import ARCH_NAMES
-    from ..system.channels import paths_with_lengths
 
     out_dir = output_folder("--out", args.out)  # checked before the work, not after it
-    try:   # made now: a folder that cannot be made (a read-only or virtual file system) fails here
+    made = _make_folder(out_dir)
+    try:
+        return _run_into(args, out_dir)
+    except BaseException:
+        if made:   # a run refused or stopped before writing leaves no empty folder behind
+            with contextlib.suppress(OSError):
+                out_dir.rmdir()
+        raise
+
+
+def _make_folder(out_dir: Path) -> bool:
+    """Make ``--out`` now, before the work: a folder the file system refuses to make (read-only,
+    virtual) fails here, not after the study; True where this run made it."""
+    from ..errors import SIKernelError
+
+    if out_dir.is_dir():
+        return False
+    try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise SIKernelError(f"--out {out_dir}: cannot create the folder ({exc.strerror}); choose a "
                             "writable folder") from None
+    return True
+
+
+def _run_into(args: argparse.Namespace, out_dir: Path) -> int:
+    """The study into the existing folder ``out_dir`` (:func:`_run`)."""
+    from .._json import dump_json
+    from .._kept_warnings import kept_warnings
+    from ..errors import SIKernelError
+    from ..study import OUTPUT_PATTERNS, RATES_GBPS, run_study, write_figures, write_hdf5
+    from ..system.architectures import ARCH_NAMES
+    from ..system.channels import paths_with_lengths
 
     for pattern in OUTPUT_PATTERNS:   # a file the study writes must not be a folder there
         for taken in sorted(out_dir.glob(pattern)):

@@ -19,10 +19,12 @@ _PREFIX = {"": 1.0, "k": 1e3, "m": 1e6, "g": 1e9, "t": 1e12}
 _NUMBER = r"[-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?"
 
 
-def _parse(option: str, text: str, units: tuple[str, ...], example: str, what: str) -> tuple[float, bool]:
+def _parse(option: str, text: str, units: tuple[str, ...], example: str, what: str,
+           milli_hint: str = "", signed: bool = False) -> tuple[float, bool]:
     """``text`` as a number in the base unit and whether it was bare (no prefix, no unit).
 
-    ``units`` are the spellings of the base unit (lower case), longest first.
+    ``units`` are the spellings of the base unit (lower case), longest first; ``milli_hint`` ends
+    the message for a lower-case ``m``; ``signed`` leaves the sign to the caller's own check.
     """
     unit_re = "|".join(re.escape(u) for u in units)
     m = re.fullmatch(rf"\s*({_NUMBER})\s*([kKmMgGtT]?)((?:{unit_re})?)\s*", text, flags=re.IGNORECASE)
@@ -35,8 +37,8 @@ def _parse(option: str, text: str, units: tuple[str, ...], example: str, what: s
     if m.group(2) == "m":   # SI: m is milli; 26.5mHz would be read as MHz otherwise
         base = units[-1][0].upper() + units[-1][1:]   # "Hz", "Bd"
         raise SIKernelError(f"{option} {text!r}: a lower-case 'm' is milli in SI units, not mega; "
-                            f"write {m.group(1)}M{base} for mega (or the number in {base})")
-    if not math.isfinite(value) or value < 0:
+                            f"write {m.group(1)}M{base} for mega (or the number in {base}){milli_hint}")
+    if not math.isfinite(value) or (value < 0 and not signed):
         raise SIKernelError(f"{option} {text!r}: {what} must be finite and >= 0")
     return value, not (m.group(2) or m.group(3))
 
@@ -91,5 +93,6 @@ def parse_symbol_rate(text: str, option: str = "--baud") -> float:
     """
     from .._validate import symbol_rate
 
-    value, _ = _parse(option, text, ("baud", "bd"), "53.125e9 or 53.125GBd", "a symbol rate")
-    return symbol_rate(option, value)
+    value, _ = _parse(option, text, ("baud", "bd"), "53.125e9 or 53.125GBd", "a symbol rate",
+                      milli_hint="; a wireline symbol rate is in GBd, e.g. 53.125GBd", signed=True)
+    return symbol_rate(option, value)   # the range and its fix (a negative value included)

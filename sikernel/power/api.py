@@ -277,9 +277,9 @@ def energy_per_bit(channel: Any = None, loss_db: float | None = None, baud: floa
         "xsr" (an in-package die-to-die / die-to-optical-engine trace with no BGA package:
         XSR, CPO); :func:`sikernel.power.table.synthetic_parts`.  Ignored with ``channel``.  At
         a few dB the host kind is two packages with little or no line between them, whose
-        reflections are hardly damped: it can cost more than a longer host link, and where the
-        analog family just misses its SNR the price steps to the ADC-DSP family; an in-package
-        link is "xsr".
+        reflections are hardly damped: it can need a stronger receiver than its loss suggests, and
+        where the analog family just misses its SNR the price steps to the ADC-DSP family; an
+        in-package link is "xsr".
     crosstalk : None, str, float or CrosstalkModel
         Power-sum FEXT/NEXT aggressors added to the channel as IEEE COM adds them (93A-34;
         :mod:`sikernel.power.crosstalk`): None or "none" (default: no aggressors, e.g. a lab

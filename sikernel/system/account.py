@@ -563,7 +563,7 @@ class PortModel:
             out["laser"] = components.els_laser_w(v["els_laser_out_dbm"], v["els_lanes_per_laser"],
                                                   v["els_wpe"], v["els_lane_optical_dbm"]) * n
             out["tia"] = v["module_tia_w"] * v["engine_tia_factor"] * n
-            out["other"] = (v["engine_other_w"] * n / ENGINE_OTHER_LANES
+            out["other"] = (engine_other_w(v["engine_other_w"], n)
                             * np.ones_like(np.asarray(v["module_tia_w"], dtype=float)))
         if a.linear_eq_directions:
             out["linear_eq"] = a.linear_eq_directions * self._lin_eq_w * v["linear_eq_factor"] * n
@@ -693,6 +693,25 @@ def _bilinear(ys: np.ndarray, xs: np.ndarray, z: np.ndarray, y: Any, x: Any) -> 
     return (1.0 - w_b) * lo + w_b * hi
 
 
+def engine_other_w(w_per_engine_share: Any, lanes: float) -> Any:
+    """An optical engine's overhead (controller, monitors, heater control) for ``lanes`` lanes.
+
+    Parameters
+    ----------
+    w_per_engine_share : float or ndarray
+        The assumption ``engine_other_w``: W per :data:`~sikernel.system.assumptions.ENGINE_OTHER_LANES`
+        lanes (an 800G / 1.6T port's share of the engine).
+    lanes : float
+        Lanes of the port.
+
+    Returns
+    -------
+    float or ndarray
+        W per port: shared by the engine's lanes, so per lane, whatever the logical port width.
+    """
+    return w_per_engine_share * lanes / ENGINE_OTHER_LANES
+
+
 def _kind(path: PathSpec) -> str:
     """The energy model's synthetic channel kind for a path: "xsr" without BGA balls (CPO), else "host"."""
     return "xsr" if not (path.bga_tx or path.bga_rx) else "host"
@@ -782,7 +801,7 @@ def _fixed_module_w(a: Architecture, gen: Generation, p: dict[str, float]) -> fl
         drv = p["module_driver_w"] * p["mzm_driver_factor"]
     return (drv + float(components.els_laser_w(p["els_laser_out_dbm"], p["els_lanes_per_laser"],
                                                p["els_wpe"], p["els_lane_optical_dbm"]))
-            + p["module_tia_w"] * p["engine_tia_factor"]) * n + p["engine_other_w"] * n / ENGINE_OTHER_LANES
+            + p["module_tia_w"] * p["engine_tia_factor"]) * n + engine_other_w(p["engine_other_w"], n)
 
 
 __all__ = ["FO4_GRID_POINTS", "LINEAR_BUDGET_OFFSET_KEY", "LOSS_OFFSET_KEYS", "RATIO_GRID_DB",

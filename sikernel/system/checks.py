@@ -242,7 +242,9 @@ def host_channel_reflection_checks(model: Callable[[str, str], Any]) -> list[dic
     under its class's sheet and, in ``via_rule``, under the sheet without a fixture gate
     (:data:`VIA_RULE_ERL_PRESET`) with the choice :func:`nearest_via_choice` makes there (the shipped
     NPO board has them, the C2M board not).
-    The CPO path has no board part and no ERL limit (in-package, XSR).
+    The CPO path has no board part and no ERL limit (in-package, XSR); its host ends are priced
+    against the synthetic channel of their own kind, the bare xsr line
+    (``package_ends_vs_smooth_channel`` of the C2C entry).
 
     Parameters
     ----------
@@ -267,8 +269,6 @@ def host_channel_reflection_checks(model: Callable[[str, str], Any]) -> list[dic
         (CPO, on the C2C entry), against the synthetic channel of their own kind, ``"xsr"``).
     """
     from ..eye.erl import ERL_PRESETS, erl
-    from ..power import energy_per_bit
-    from .account import _kind
     from .architectures import ARCHITECTURES
     from .channels import DEFAULT_PATHS, build_channel
 
@@ -292,20 +292,10 @@ def host_channel_reflection_checks(model: Callable[[str, str], Any]) -> list[dic
             for name in on_board:
                 mg = model(name, gname)
                 for end in mg.ends:
-                    smooth = energy_per_bit(loss_db=end.il_nyquist_db, baud=mg.gen.baud,
-                                            node_nm=end.node_nm, exclude=mg.path.exclude,
-                                            target_ber=mg.target_ber, scope=end.scope,
-                                            crosstalk=mg.crosstalk, channel_kind=_kind(mg.path))
-                    rows.append({"generation": gname, "architecture": name, "block": end.block,
-                                 "scope": end.scope, "linear_optical_path": end.linear,
-                                 "il_nyquist_db": float(end.il_nyquist_db), "family_built": end.architecture,
-                                 "pj_per_bit_built": float(end.pj_per_bit),
-                                 "family_smooth": smooth.architecture,
-                                 "pj_per_bit_smooth": float(smooth.total_pj_per_bit),
-                                 "ratio": float(end.pj_per_bit / smooth.total_pj_per_bit)})
+                    rows.append(_end_vs_smooth_channel(mg, end, gname, name))
                     if name == arch and end.side == "switch" and not end.linear:
                         ratios[gname] = rows[-1]["ratio"]
-                        families[gname] = (end.architecture, smooth.architecture)
+                        families[gname] = (end.architecture, rows[-1]["family_smooth"])
         # the architectures of the class with no board (CPO: its package trace and, behind it, the
         # engine's linear path), against the synthetic channel of their own kind (xsr)
         package_rows = []
@@ -314,18 +304,7 @@ def host_channel_reflection_checks(model: Callable[[str, str], Any]) -> list[dic
         for gname in ("51.2T", "102.4T"):
             for name in no_board:
                 mg = model(name, gname)
-                for end in mg.ends:
-                    smooth = energy_per_bit(loss_db=end.il_nyquist_db, baud=mg.gen.baud,
-                                            node_nm=end.node_nm, exclude=mg.path.exclude,
-                                            target_ber=mg.target_ber, scope=end.scope,
-                                            crosstalk=mg.crosstalk, channel_kind=_kind(mg.path))
-                    package_rows.append({
-                        "generation": gname, "architecture": name, "block": end.block, "scope": end.scope,
-                        "linear_optical_path": end.linear, "il_nyquist_db": float(end.il_nyquist_db),
-                        "family_built": end.architecture, "pj_per_bit_built": float(end.pj_per_bit),
-                        "family_smooth": smooth.architecture,
-                        "pj_per_bit_smooth": float(smooth.total_pj_per_bit),
-                        "ratio": float(end.pj_per_bit / smooth.total_pj_per_bit)})
+                package_rows += [_end_vs_smooth_channel(mg, end, gname, name) for end in mg.ends]
         limit = float(ERL_PRESETS[preset]["pass_threshold_db"])
         lo, hi = REAL_CHANNEL_ERL_DB[preset]
         paths = "pluggable / LRO / LPO" if m.arch.host_class == "c2m" else "NPO"
@@ -361,6 +340,24 @@ def host_channel_reflection_checks(model: Callable[[str, str], Any]) -> list[dic
             "switch_end_vs_smooth_channel": ratios, "switch_end_families": families,
             "host_ends_vs_smooth_channel": rows, "package_ends_vs_smooth_channel": package_rows})
     return out
+
+
+def _end_vs_smooth_channel(m: Any, end: Any, gname: str, name: str) -> dict[str, Any]:
+    """One host end of the port model ``m`` priced on its built channel (the account's) and on the
+    energy model's synthetic channel of the same loss and of the path's kind (same node, BER,
+    scope, crosstalk and excluded families): a row of ``host_ends_vs_smooth_channel`` or, for a
+    path with no board, ``package_ends_vs_smooth_channel``."""
+    from ..power import energy_per_bit
+    from .account import _kind
+
+    smooth = energy_per_bit(loss_db=end.il_nyquist_db, baud=m.gen.baud, node_nm=end.node_nm,
+                            exclude=m.path.exclude, target_ber=m.target_ber, scope=end.scope,
+                            crosstalk=m.crosstalk, channel_kind=_kind(m.path))
+    return {"generation": gname, "architecture": name, "block": end.block, "scope": end.scope,
+            "linear_optical_path": end.linear, "il_nyquist_db": float(end.il_nyquist_db),
+            "family_built": end.architecture, "pj_per_bit_built": float(end.pj_per_bit),
+            "family_smooth": smooth.architecture, "pj_per_bit_smooth": float(smooth.total_pj_per_bit),
+            "ratio": float(end.pj_per_bit / smooth.total_pj_per_bit)}
 
 
 def _end_families(m: Any) -> dict[str, str]:

@@ -114,7 +114,8 @@ def answer_block(res: Any, figure: str, vias: Any = None, strict_ber: Any = None
     if same:
         lines.append("Each architecture's switch SerDes is priced for its own host channel (a design, or a "
                      "configurable SerDes, that drops what a short channel does not need). If the CPO switch "
-                     "kept the pluggable switch's C2M SerDes at its C2M power, the saving would be "
+                     "kept the pluggable switch's SerDes, sized for its C2M channel, at that power, the "
+                     "saving would be "
                      + ", ".join(f"{w:.0f} W lower at {g}" for g, w in same) + ".")
     claims = [c for c in res.checks if c["kind"].startswith("system claim")]
     if claims:
@@ -167,6 +168,28 @@ _END_WORDS = {"switch_serdes": "the switch SerDes", "module_host_serdes": "the m
 STRICT_BER = 1e-5
 
 
+def _pluggable_change_notes(base: dict[str, Any], new: dict[str, Any]) -> str:
+    """What a sensitivity run did to the pluggable port ``new`` against the default run's ``base``:
+    outside the default band, which host ends then need a DSP receiver, and a retimed module outside
+    the published range its DSP is fitted on (read from the runs); " (...)" or empty."""
+    from .assumptions import module_outside_anchor
+    from .standards import generation
+
+    inside = base["w_per_port_p10"] <= new["w_per_port"] <= base["w_per_port_p90"]
+    turned = [_END_WORDS.get(e["block"], e["block"])
+              for e, e0 in zip(new["host_ends"], base["host_ends"], strict=True)
+              if e["serdes_architecture"] != e0["serdes_architecture"] and e["serdes_architecture"] == "dsp"]
+    notes = [] if inside else ["outside the band above"]
+    if turned:
+        notes.append(f"{' and '.join(turned)} then need{'s' if len(turned) == 1 else ''} a DSP receiver")
+    rng = module_outside_anchor(generation(new["lane_gbps"]), new["module_w"], new["lanes_per_port"])
+    module = ([] if rng is None else
+              [f"its retimed module {new['module_w']:.1f} W, outside the {rng[0]:g}–{rng[1]:g} W of the "
+               "published modules its DSP is fitted on"])
+    return (f" ({': '.join(notes)}{'; ' if notes and module else ''}{'; '.join(module)})"
+            if notes or module else "")
+
+
 def ber_line(res: Any, strict: Any) -> str:
     """The README's sentence on the raw BER target, which the bands do not draw: per generation the
     strict run priced at another BER than the default run, the pluggable and CPO ports and the CPO
@@ -185,9 +208,6 @@ def ber_line(res: Any, strict: Any) -> str:
     str
         Empty where no generation's BER differs.
     """
-    from .assumptions import module_outside_anchor
-    from .standards import generation
-
     parts = []
     for p_strict in strict.ports:
         if p_strict["architecture"] != "pluggable":
@@ -200,17 +220,7 @@ def ber_line(res: Any, strict: Any) -> str:
             continue
         if b0["target_ber"] == p_strict["target_ber"]:
             continue
-        turned = [_END_WORDS.get(e["block"], e["block"])
-                  for e, e0 in zip(p_strict["host_ends"], b0["host_ends"], strict=True)
-                  if e["serdes_architecture"] != e0["serdes_architecture"]
-                  and e["serdes_architecture"] == "dsp"]
-        notes = [f"{' and '.join(turned)} then need{'s' if len(turned) == 1 else ''} a DSP receiver"] \
-            if turned else []
-        rng = module_outside_anchor(generation(lg), p_strict["module_w"], p_strict["lanes_per_port"])
-        if rng is not None:
-            notes.append(f"its retimed module {p_strict['module_w']:.1f} W, outside the "
-                         f"{rng[0]:g}–{rng[1]:g} W of the published modules its DSP is fitted on")
-        why = f" ({'; '.join(notes)})" if notes else ""
+        why = _pluggable_change_notes(b0, p_strict)
         parts.append(f"at {g} the pluggable port costs {p_strict['w_per_port']:.1f} instead of "
                      f"{b0['w_per_port']:.1f} W{why}, the CPO port {c1['w_per_port']:.1f} instead of "
                      f"{c0['w_per_port']:.1f} W, and CPO saves {c1['saving_vs_pluggable_w']:.0f} W "
@@ -222,8 +232,12 @@ def ber_line(res: Any, strict: Any) -> str:
 
     bers = " and ".join(f"{ber_text(p['target_ber'])} at {p['generation']}" for p in res.ports
                         if p["architecture"] == "pluggable")
+    strict_ber = strict.ports[0]["target_ber"]
+    same = [p["generation"] for p in res.ports
+            if p["architecture"] == "pluggable" and p["target_ber"] == strict_ber]
+    already = f" ({' and '.join(same)} already runs at it)" if same else ""
     return ("Raw BER of the host links (not drawn by the bands either; the study prices "
-            f"{bers}, the COM sheets' DER_0): at {ber_text(strict.ports[0]['target_ber'])} instead, "
+            f"{bers}, the COM sheets' DER_0): at {ber_text(strict_ber)}{already}, "
             + "; ".join(parts) + ".")
 
 
@@ -249,9 +263,6 @@ def breakout_vias_line(res: Any, vias: Any) -> str:
     -------
     str
     """
-    from .assumptions import module_outside_anchor
-    from .standards import generation
-
     def priced_vias(run: Any, gname: str, arch: str) -> bool | None:
         spec = run.inputs.get("paths_priced", {}).get(gname, {}).get(arch)
         return None if spec is None else bool(spec["breakout_vias"])
@@ -272,20 +283,7 @@ def breakout_vias_line(res: Any, vias: Any) -> str:
             continue
         if priced_vias(res, g, "pluggable") == priced_vias(vias, g, "pluggable"):
             continue
-        inside = b["w_per_port_p10"] <= v["w_per_port"] <= b["w_per_port_p90"]
-        turned = [_END_WORDS.get(e["block"], e["block"])
-                  for e, e0 in zip(v["host_ends"], b["host_ends"], strict=True)
-                  if e["serdes_architecture"] != e0["serdes_architecture"]
-                  and e["serdes_architecture"] == "dsp"]
-        rng = module_outside_anchor(generation(lg), v["module_w"], v["lanes_per_port"])
-        module = ([] if rng is None else
-                  [f"its retimed module {v['module_w']:.1f} W, outside the {rng[0]:g}–{rng[1]:g} W of the "
-                   "published modules its DSP is fitted on"])
-        notes = ([] if inside else ["outside the band above"]) + (
-            [f"{' and '.join(turned)} then need{'s' if len(turned) == 1 else ''} a DSP receiver"]
-            if turned else [])
-        why = (f" ({': '.join(notes)}{'; ' if notes and module else ''}{'; '.join(module)})"
-               if notes or module else "")
+        why = _pluggable_change_notes(b, v)
         c0 = res.port("cpo", lg)
         parts.append(f"at {g} the pluggable port costs {v['w_per_port']:.1f} instead of "
                      f"{b['w_per_port']:.1f} W{why} and CPO saves {c['saving_vs_pluggable_w']:.0f} W "
@@ -813,15 +811,16 @@ def host_ends_table(res: Any) -> list[str]:
     """
     rows = [r for c in res.checks for r in c.get("host_ends_vs_smooth_channel", ())]
     package = [r for c in res.checks for r in c.get("package_ends_vs_smooth_channel", ())]
-    if not rows:
+    if not rows and not package:
         return []
+    order = {g: i for i, g in enumerate(dict.fromkeys(r["generation"] for r in rows + package))}
     out = ["Host ends on their built channels against the synthetic channel of the same loss (point "
            "values; pJ/bit in each end's scope; the ends on a board against the host-kind synthetic "
            "channel, two BGA packages and a line; CPO, which has no board, against the xsr kind, the "
            "bare line):", "",
            "| generation | architecture | host end (scope) | linear path | IL (dB) | built channel | "
            "synthetic channel | ratio |", "|---|---|---|---|---|---|---|---|"]
-    for r in rows + package:
+    for r in sorted(rows + package, key=lambda r: order[r["generation"]]):   # stable: boards, then CPO
         out.append(f"| {r['generation']} | {r['architecture']} | {r['block']} ({r['scope']}) | "
                    f"{'yes' if r['linear_optical_path'] else 'no'} | {r['il_nyquist_db']:.1f} | "
                    f"{r['family_built']} {r['pj_per_bit_built']:.2f} | {r['family_smooth']} "
