@@ -372,7 +372,10 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
 def _arch_spec(name: str) -> dict[str, Any]:
     a = get_architecture(name)
     return {"description": a.description, "path": a.path, "host_class": a.host_class,
-            "ends": [dataclasses.asdict(e) for e in a.ends], "dsp_share": a.dsp_share,
+            # "linear" is HostEnd's field name; "linear_optical_path" says what it means (the end's
+            # channel includes the module's linear optical path; not the unretimed "linear" family)
+            "ends": [dataclasses.asdict(e) | {"linear_optical_path": e.linear} for e in a.ends],
+            "dsp_share": a.dsp_share,
             "optics": a.optics, "linear_eq_directions": a.linear_eq_directions}
 
 

@@ -442,3 +442,14 @@ def test_readme_ber_sensitivity_line_is_current(study):
     plug = study.port("pluggable", 200)
     if strict.port("pluggable", 200)["w_per_port"] > plug["w_per_port_p90"]:
         assert "(outside the band above: " in line
+
+
+def test_architecture_specs_say_what_linear_means(study):
+    """New-user trial 27: ``inputs.architecture_specs[*].ends[*].linear`` read as the unretimed
+    "linear" SerDes family; each end also carries ``linear_optical_path`` (the same flag, the name
+    ``ports[].host_ends[]`` uses), and the CPO switch end, priced on the analog family, has it."""
+    cpo = study.inputs["architecture_specs"]["cpo"]["ends"][0]
+    assert cpo["linear_optical_path"] is True and cpo["linear"] is True
+    assert study.port("cpo", 100)["host_ends"][0]["serdes_architecture"] == "analog"
+    plug = study.inputs["architecture_specs"]["pluggable"]["ends"]
+    assert [e["linear_optical_path"] for e in plug] == [False, False]

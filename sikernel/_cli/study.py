@@ -18,8 +18,10 @@ def register(subparsers) -> None:
                     "checks against published module powers; writes sikernel-study.h5 and PNGs.")
     p.add_argument("--json", action="store_true",
                    help="print one JSON object (ports, architectures, checks, tornado, inputs, "
-                        "warnings: every SIKernelWarning of the run, each once)")
-    p.add_argument("--out", default=".", help="output folder (default: current folder)")
+                        "warnings: every SIKernelWarning of the run, each once) instead of the table; "
+                        "sikernel-study.h5 and the PNGs are still written into --out")
+    p.add_argument("--out", default=".",
+                   help="output folder of sikernel-study.h5 and the PNG figures (default: current folder)")
     p.add_argument("--rate", type=float, action="append",
                    help="lane rate in Gb/s, nominal (100, 200) or line (106.25, 212.5); repeatable "
                         "(default both generations)")
