@@ -285,26 +285,21 @@ def host_channel_reflection_checks(model: Callable[[str, str], Any]) -> list[dic
                 else tuple(erl(b, VIA_RULE_ERL_PRESET) for b in boards))
         rule_with, rule_without = (float(x.erl_db) for x in rule)
         rule_lo, rule_hi = REAL_CHANNEL_ERL_DB[VIA_RULE_ERL_PRESET]
-        ratios, families, rows = {}, {}, []
-        on_board = [n for n, a in ARCHITECTURES.items() if a.host_class == m.arch.host_class
-                    and any(s[0] == "stripline" for s in DEFAULT_PATHS[a.path].segments)]
+        # every host end of the class's architectures: those on a board against the host-kind
+        # synthetic channel; those with no board (CPO: its package trace and, behind it, the
+        # engine's linear path) against the synthetic channel of their own kind (xsr)
+        ratios, families, rows, package_rows = {}, {}, [], []
+        of_class = {n: any(s[0] == "stripline" for s in DEFAULT_PATHS[a.path].segments)
+                    for n, a in ARCHITECTURES.items() if a.host_class == m.arch.host_class}
         for gname in ("51.2T", "102.4T"):
-            for name in on_board:
+            for name, on_board in of_class.items():
                 mg = model(name, gname)
                 for end in mg.ends:
-                    rows.append(_end_vs_smooth_channel(mg, end, gname, name))
+                    row = _end_vs_smooth_channel(mg, end, gname, name)
+                    (rows if on_board else package_rows).append(row)
                     if name == arch and end.side == "switch" and not end.linear:
-                        ratios[gname] = rows[-1]["ratio"]
-                        families[gname] = (end.architecture, rows[-1]["family_smooth"])
-        # the architectures of the class with no board (CPO: its package trace and, behind it, the
-        # engine's linear path), against the synthetic channel of their own kind (xsr)
-        package_rows = []
-        no_board = [n for n, a in ARCHITECTURES.items() if a.host_class == m.arch.host_class
-                    and not any(s[0] == "stripline" for s in DEFAULT_PATHS[a.path].segments)]
-        for gname in ("51.2T", "102.4T"):
-            for name in no_board:
-                mg = model(name, gname)
-                package_rows += [_end_vs_smooth_channel(mg, end, gname, name) for end in mg.ends]
+                        ratios[gname] = row["ratio"]
+                        families[gname] = (end.architecture, row["family_smooth"])
         limit = float(ERL_PRESETS[preset]["pass_threshold_db"])
         lo, hi = REAL_CHANNEL_ERL_DB[preset]
         paths = "pluggable / LRO / LPO" if m.arch.host_class == "c2m" else "NPO"
