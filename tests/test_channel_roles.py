@@ -129,3 +129,120 @@ def test_a_channel_that_transmits_nothing_is_not_called_crosstalk():
         check_role(dead, "next", "NEXT")
     msgs = [str(r.message) for r in rec if issubclass(r.category, SIKernelWarning)]
     assert len(msgs) == 2 and all("transmits nothing" in m and "crosstalk" not in m for m in msgs)
+
+
+# --- NEXT or FEXT: when the aggressor arrives (roles.check_crosstalk_direction) ---------------
+
+#: the CA thru's flight time as the docstring of sikernel.channel.roles states it (s), and how far
+#: from it the computed one may be (one sample of the check's 2 x 60 GHz grid is 8.3 ps)
+CA_THRU_FLIGHT_S, FLIGHT_TOL_S = 10.4e-9, 0.1e-9
+
+
+def _direction_warnings(flight_s: float, ch: Channel, role: str) -> list[str]:
+    from sikernel.channel.roles import check_crosstalk_direction
+
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        check_crosstalk_direction(flight_s, ch, role, "x")
+    return [str(w.message) for w in rec if issubclass(w.category, SIKernelWarning)]
+
+
+@pytest.fixture(scope="module")
+def ca_flight_s() -> float:
+    from sikernel.channel.roles import flight_time_s
+
+    return flight_time_s(read_touchstone(channel_path("CA_19p75dB_thru.s4p")))
+
+
+def test_ca_thru_flight_time(ca_flight_s):
+    assert abs(ca_flight_s - CA_THRU_FLIGHT_S) < FLIGHT_TOL_S
+
+
+@pytest.mark.parametrize("name", AGGRESSORS)
+def test_real_crosstalk_direction_passes_in_its_role_and_warns_in_the_other(name, ca_flight_s):
+    """The docstring's figures: FEXT files at most 1e-4 of their energy before half the thru's
+    flight, NEXT files 99.8 % or more; each warns in the other role and not in its own."""
+    from sikernel.channel.roles import EARLY_WINDOW_OF_FLIGHT, early_energy_fraction
+
+    ch = read_touchstone(channel_path(name), check_port_map=False)
+    early = early_energy_fraction(ch, EARLY_WINDOW_OF_FLIGHT * ca_flight_s)
+    role, other = ("fext", "next") if "fext" in name else ("next", "fext")
+    assert (early <= 1e-4) if role == "fext" else (early >= 0.998)
+    assert _direction_warnings(ca_flight_s, ch, role) == []
+    msg = _direction_warnings(ca_flight_s, ch, other)
+    assert len(msg) == 1 and f"check whether this is a {role.upper()} file" in msg[0]
+
+
+def _coupled_line(td_s: float, kind: str) -> Channel:
+    """Crosstalk of one uniform, weakly coupled line of delay ``td_s`` (Bogatin ch. 10): backward
+    (NEXT) = K_b (1 - e^{-j 2 w TD}), a step response that plateaus from 0 to 2 TD, so an impulse
+    response of two equal impulses at 0 and 2 TD (the least front-loaded NEXT there is); forward (FEXT) = j w K_f TD e^{-j w TD}, a derivative pulse at TD.  On the P802.3ck
+    files' 10 MHz grid (a 100 ns record, so 2 TD does not wrap)."""
+    f = np.linspace(0.0, 60e9, 6001)
+    w = 2 * np.pi * f
+    h = (0.05 * (1 - np.exp(-2j * w * td_s)) if kind == "next"
+         else 1j * w * 2e-3 * td_s * np.exp(-1j * w * td_s))
+    return _synthetic(h * np.exp(-(f / 40e9) ** 2), f, kind)   # a smooth roll-off: no Gibbs ringing
+
+
+def test_uniform_line_crosstalk_direction():
+    from sikernel.channel.roles import EARLY_WINDOW_OF_FLIGHT, early_energy_fraction
+
+    td = 5e-9
+    nxt, fxt = _coupled_line(td, "next"), _coupled_line(td, "fext")
+    # two equal impulses at 0 and 2 TD: half the energy before TD/2
+    assert early_energy_fraction(nxt, EARLY_WINDOW_OF_FLIGHT * td) == pytest.approx(0.5, abs=0.01)
+    assert early_energy_fraction(fxt, EARLY_WINDOW_OF_FLIGHT * td) < 1e-4
+    assert _direction_warnings(td, nxt, "next") == [] and _direction_warnings(td, fxt, "fext") == []
+    assert len(_direction_warnings(td, nxt, "fext")) == 1
+    assert len(_direction_warnings(td, fxt, "next")) == 1
+
+
+def test_short_thru_does_not_judge_next():
+    """Under NEXT_CHECK_MIN_FLIGHT_S the early window is shorter than a package and connector,
+    where NEXT couples: a NEXT arriving at 0.8 ns behind a 1.5 ns thru is not called FEXT; a
+    FEXT-like late arrival is still judged when given as FEXT (nothing is early)."""
+    from sikernel.channel.roles import NEXT_CHECK_MIN_FLIGHT_S
+
+    flight = 1.5e-9
+    assert flight < NEXT_CHECK_MIN_FLIGHT_S
+    late = _synthetic(0.01 * np.exp(-2j * np.pi * F * 0.8e-9) * np.exp(-(F / 40e9) ** 2), F, "late")
+    assert _direction_warnings(flight, late, "next") == []
+    assert _direction_warnings(flight, late, "fext") == []
+    with pytest.raises(SIKernelError, match="role='thru'"):
+        _direction_warnings(flight, late, "thru")
+
+
+def test_dead_aggressor_does_not_fail_the_direction_check(ca_flight_s):
+    f = np.arange(0, 601) * 1e8
+    dead = Channel(f, np.zeros((f.size, 2, 2), complex), 100.0, "dead")
+    from sikernel.channel.roles import early_energy_fraction, flight_time_s
+
+    assert early_energy_fraction(dead, 1e-9) == 0.0
+    assert np.isfinite(flight_time_s(dead))
+
+
+def test_com_api_warns_on_next_given_as_fext():
+    from sikernel.eye.com import com
+
+    thru = channel_path("CA_19p75dB_thru.s4p")
+    nxt = channel_path("CA_19p75dB_next1.s4p")
+    # the warning comes before the computation: an "error" filter stops the call there
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SIKernelWarning)
+        with pytest.raises(SIKernelWarning, match=r"fext\[0\] \(CA_19p75dB_next1.s4p\) is given as a FEXT"):
+            com(thru, "802.3ck-cr", fext=[nxt])
+
+
+def test_eye_cli_warns_on_fext_given_as_next_before_computing(capsys, monkeypatch):
+    import sikernel.response
+
+    def computed(*args, **kwargs):
+        raise RuntimeError("a pulse was computed")
+
+    monkeypatch.setattr(sikernel.response, "pulse_response", computed)
+    thru = str(channel_path("CA_19p75dB_thru.s4p"))
+    fxt = str(channel_path("CA_19p75dB_fext3.s4p"))
+    assert main(["eye", thru, "--baud", "53.125e9", "--next", fxt]) == 1
+    err = capsys.readouterr().err
+    assert -1 < err.find("is given as a NEXT aggressor but only") < err.find("a pulse was computed")

@@ -106,7 +106,7 @@ def run_eye(args: argparse.Namespace) -> dict[str, Any]:
 
     import numpy as np
 
-    from ..channel.roles import check_role
+    from ..channel.roles import check_crosstalk_direction, check_role, flight_time_s
     from ..channel.touchstone import read_touchstone
     from ..eq.ffe import apply_ffe
     from ..eq.mmse import mmse
@@ -119,10 +119,12 @@ def run_eye(args: argparse.Namespace) -> dict[str, Any]:
     # every file read and its role checked before anything is computed (a file in the wrong role
     # is warned about at once, not after the thru's eye)
     agg_channels = []
+    flight_s = flight_time_s(ch) if (args.next or args.fext) else 0.0
     for files, amp, role in ((args.next, args.a_ne_v, "next"), (args.fext, args.a_fe_v, "fext")):
         for f in files:
             agg = read_touchstone(f, check_port_map=False)
             check_role(agg, role, f"--{role} {f}")
+            check_crosstalk_direction(flight_s, agg, role, f"--{role} {f}")
             agg_channels.append((agg, amp))
     pr = pulse_response(ch, args.baud, 32, args.modulation, rx_f_r=args.f_r,
                         amplitude_v=args.amplitude_v)

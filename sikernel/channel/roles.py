@@ -9,11 +9,26 @@ crosstalk couples through mutual capacitance and inductance, whose coupling vani
 computes without error and gives a COM or an eye that means nothing; this module warns before
 the computation (:class:`~sikernel.errors.SIKernelWarning`), as ``read_touchstone`` warns about
 a swapped port map.
+
+Which of the two crosstalk kinds an aggressor is tells itself by *when* it arrives
+(:func:`check_crosstalk_direction`).  Near-end crosstalk is launched by an aggressor transmitter at
+the victim receiver's end, so it starts at once and its coupled length sends it back within twice
+the line's delay; far-end crosstalk travels along the line with the aggressor's wave and cannot
+reach the victim's receiver before the signal's own flight time (E. Bogatin, *Signal and Power
+Integrity -- Simplified*, 3rd ed., Prentice Hall 2018, ch. 10: near-end noise from 0 to 2 TD,
+far-end noise at TD; S. H. Hall and H. L. Heck, *Advanced Signal Integrity for High-Speed Digital
+Designs*, Wiley 2009, sec. 3.4).  On the P802.3ck cable assembly the thru arrives at 10.4 ns; its
+seven FEXT files put at most 1e-4 of their energy before half of that, its eight NEXT files
+99.8 % or more.  COM treats the two differently (a FEXT aggressor goes through the victim's TX FFE,
+93A.1.6, and each kind has its own amplitude), so a NEXT file passed as FEXT, or the reverse,
+gives a wrong COM without any error.
 """
 
 from __future__ import annotations
 
 import warnings
+
+import numpy as np
 
 from ..errors import SIKernelError, SIKernelWarning
 from .core import Channel
@@ -31,6 +46,22 @@ NO_TRANSMISSION_IL_DB = 300.0
 
 #: roles a channel can be given
 ROLES = ("thru", "next", "fext")
+
+#: share of the thru's impulse-response energy by which it counts as arrived (its flight time)
+ARRIVAL_ENERGY_FRACTION = 0.1
+#: the "early" window of an aggressor: before this fraction of the thru's flight time
+EARLY_WINDOW_OF_FLIGHT = 0.5
+#: early energy fraction above which an aggressor given as FEXT looks like NEXT (a FEXT file cannot
+#: arrive before the signal: the P802.3ck ones have at most 1e-4 there; the NEXT of one uniform
+#: coupled line, the least front-loaded NEXT, has half: its step response plateaus from 0 to 2 TD,
+#: so its impulse response is two equal impulses at 0 and 2 TD; connector-dominated NEXT files,
+#: as the P802.3ck ones, 99.8 % or more)
+FEXT_MAX_EARLY_FRACTION = 0.2
+#: early energy fraction below which an aggressor given as NEXT looks like FEXT
+NEXT_MIN_EARLY_FRACTION = 0.01
+#: thru flight time (s) from which a NEXT file is judged (a shorter thru's early window is shorter
+#: than a package and connector, where NEXT couples; the P802.3ck NEXT files peak at 0.7-1.0 ns)
+NEXT_CHECK_MIN_FLIGHT_S = 3e-9
 
 
 def check_role(ch: Channel, role: str, label: str, advice: str | None = None) -> float:
@@ -81,4 +112,100 @@ def check_role(ch: Channel, role: str, label: str, advice: str | None = None) ->
     return il_db
 
 
-__all__ = ["CROSSTALK_LOW_BAND_MIN_IL_DB", "NO_TRANSMISSION_IL_DB", "ROLES", "check_role"]
+def _impulse_energy(ch: Channel) -> tuple[np.ndarray, np.ndarray]:
+    """(t in s, energy per sample) of ``ch``'s SDD21 impulse response, sampled at twice its top
+    frequency (the data's own resolution; no filters)."""
+    from ..response import impulse_response
+
+    r = impulse_response(ch, float(ch.f[-1]), 2, truncate_tol=None, causality="ignore")
+    return r.t_s, r.v * r.v
+
+
+def flight_time_s(ch: Channel) -> float:
+    """When ``ch``'s impulse response has delivered :data:`ARRIVAL_ENERGY_FRACTION` of its energy (s).
+
+    Parameters
+    ----------
+    ch : Channel
+        A thru (its SDD21).
+
+    Returns
+    -------
+    float
+        The signal's flight time through the channel, as its energy's arrival.
+    """
+    t, e = _impulse_energy(ch)
+    c = np.cumsum(e)
+    return float(t[min(int(np.searchsorted(c, ARRIVAL_ENERGY_FRACTION * c[-1])), t.size - 1)])
+
+
+def early_energy_fraction(aggressor: Channel, before_s: float) -> float:
+    """Share of ``aggressor``'s impulse-response energy that arrives before ``before_s`` seconds.
+
+    Parameters
+    ----------
+    aggressor : Channel
+        A crosstalk channel (its SDD21).
+    before_s : float
+        End of the early window (s).
+
+    Returns
+    -------
+    float
+        In [0, 1]; 0 for a channel that carries no energy.
+    """
+    t, e = _impulse_energy(aggressor)
+    total = float(e.sum())
+    return float(e[t < before_s].sum()) / total if total > 0.0 else 0.0
+
+
+def check_crosstalk_direction(thru_flight_s: float, aggressor: Channel, role: str, label: str) -> float:
+    """Warn when an aggressor given as FEXT arrives as NEXT does, or one given as NEXT as FEXT does.
+
+    Parameters
+    ----------
+    thru_flight_s : float
+        The thru's flight time (:func:`flight_time_s`), in s.
+    aggressor : Channel
+        The crosstalk channel as it will be used.
+    role : {"next", "fext"}
+        What the caller uses it as.
+    label : str
+        How the caller names it in the warning.
+
+    Returns
+    -------
+    float
+        The aggressor's energy fraction before :data:`EARLY_WINDOW_OF_FLIGHT` × the thru's flight.
+
+    Warns
+    -----
+    SIKernelWarning
+        ``role="fext"`` with more than :data:`FEXT_MAX_EARLY_FRACTION` early (far-end crosstalk
+        cannot arrive before the signal), or ``role="next"`` with less than
+        :data:`NEXT_MIN_EARLY_FRACTION` early on a thru of at least
+        :data:`NEXT_CHECK_MIN_FLIGHT_S`.
+    """
+    if role not in ("next", "fext"):
+        raise SIKernelError(f"role={role!r}: an aggressor is used as 'next' or 'fext'")
+    window_s = EARLY_WINDOW_OF_FLIGHT * thru_flight_s
+    early = early_energy_fraction(aggressor, window_s)
+    name = aggressor.name or "unnamed channel"
+    if role == "fext" and early > FEXT_MAX_EARLY_FRACTION:
+        warnings.warn(f"{label} ({name}) is given as a FEXT aggressor but {early:.0%} of its energy "
+                      f"arrives in the first {window_s * 1e9:.2g} ns, before the thru's signal "
+                      f"({thru_flight_s * 1e9:.3g} ns): far-end crosstalk travels with the signal, "
+                      "near-end crosstalk arrives at once; check whether this is a NEXT file "
+                      "(COM prices the two differently)", SIKernelWarning, stacklevel=3)
+    elif role == "next" and thru_flight_s >= NEXT_CHECK_MIN_FLIGHT_S and early < NEXT_MIN_EARLY_FRACTION:
+        warnings.warn(f"{label} ({name}) is given as a NEXT aggressor but only {early:.1%} of its "
+                      f"energy arrives in the first {window_s * 1e9:.2g} ns; it arrives with the "
+                      f"thru's signal ({thru_flight_s * 1e9:.3g} ns) as far-end crosstalk does; "
+                      "check whether this is a FEXT file (COM prices the two differently)",
+                      SIKernelWarning, stacklevel=3)
+    return early
+
+
+__all__ = ["CROSSTALK_LOW_BAND_MIN_IL_DB", "FEXT_MAX_EARLY_FRACTION", "NEXT_CHECK_MIN_FLIGHT_S",
+           "NEXT_MIN_EARLY_FRACTION", "NO_TRANSMISSION_IL_DB", "ROLES", "check_crosstalk_direction",
+           "check_role", "early_energy_fraction", "flight_time_s"]
