@@ -174,10 +174,12 @@ def test_real_crosstalk_direction_passes_in_its_role_and_warns_in_the_other(name
 
 
 def _coupled_line(td_s: float, kind: str) -> Channel:
-    """Crosstalk of one uniform, weakly coupled line of delay ``td_s`` (Bogatin ch. 10): backward
-    (NEXT) = K_b (1 - e^{-j 2 w TD}), a step response that plateaus from 0 to 2 TD, so an impulse
-    response of two equal impulses at 0 and 2 TD (the least front-loaded NEXT there is); forward (FEXT) = j w K_f TD e^{-j w TD}, a derivative pulse at TD.  On the P802.3ck
-    files' 10 MHz grid (a 100 ns record, so 2 TD does not wrap)."""
+    """Crosstalk of one uniform, weakly coupled line of delay ``td_s`` (Bogatin ch. 10).
+
+    Backward (NEXT) = K_b (1 - e^{-j 2 w TD}): a step response that plateaus from 0 to 2 TD, so an
+    impulse response of two equal impulses at 0 and 2 TD (the least front-loaded NEXT there is).
+    Forward (FEXT) = j w K_f TD e^{-j w TD}: a derivative pulse at TD.  On the P802.3ck files'
+    10 MHz grid (a 100 ns record, so 2 TD does not wrap)."""
     f = np.linspace(0.0, 60e9, 6001)
     w = 2 * np.pi * f
     h = (0.05 * (1 - np.exp(-2j * w * td_s)) if kind == "next"

@@ -194,9 +194,10 @@ def check_crosstalk_direction(thru_flight_s: float, aggressor: Channel, role: st
     if role == "fext" and early > FEXT_MAX_EARLY_FRACTION:
         warnings.warn(f"{label} ({name}) is given as a FEXT aggressor but {early:.0%} of its energy "
                       f"arrives in the first {window_s * 1e9:.2g} ns, before the thru's signal "
-                      f"({thru_flight_s * 1e9:.3g} ns): far-end crosstalk travels with the signal, "
-                      "near-end crosstalk arrives at once; check whether this is a NEXT file "
-                      "(COM prices the two differently)", SIKernelWarning, stacklevel=3)
+                      f"({thru_flight_s * 1e9:.3g} ns): far-end crosstalk travels with its aggressor's "
+                      "signal (over a path as long as the thru's, it arrives with it), near-end crosstalk "
+                      "arrives at once; check whether this is a NEXT file (COM prices the two "
+                      "differently)", SIKernelWarning, stacklevel=3)
     elif role == "next" and thru_flight_s >= NEXT_CHECK_MIN_FLIGHT_S and early < NEXT_MIN_EARLY_FRACTION:
         warnings.warn(f"{label} ({name}) is given as a NEXT aggressor but only {early:.1%} of its "
                       f"energy arrives in the first {window_s * 1e9:.2g} ns; it arrives with the "
