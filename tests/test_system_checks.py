@@ -716,3 +716,44 @@ def test_cpo_end_against_its_own_synthetic_channel_is_listed(study):
     doc = repo_text("docs/energy-model.md")
     table = [ln for ln in host_ends_table(study) if ln.startswith("| ") and "| cpo |" in ln]
     assert len(table) == 2 and all(ln in doc for ln in table), table
+
+
+def test_claims_without_a_stated_scope_are_read_both_ways(study):
+    """A claim whose source does not say whether it counts the switch SerDes carries the other
+    reading too, computed from the port account, and the README prints both (audit 28: the NVIDIA
+    30 W is a module power in its relay, TechInsights; only the reading nearer the model was shown)."""
+    from sikernel.system.modules import SYSTEM_CLAIMS
+
+    cpo2, pl2 = study.port("cpo", 200), study.port("pluggable", 200)
+    cpo1, pl1 = study.port("cpo", 100), study.port("pluggable", 100)
+    want = {"nvidia_cpo_w_per_1p6t": ("engine + laser only", cpo2["module_w"]),
+            "nvidia_pluggable_w_per_1p6t": ("module only", pl2["module_w"]),
+            "nvidia_ratio": ("optics only", pl2["module_w"] / cpo2["module_w"]),
+            "davisson_saving": ("optics only", 1 - cpo2["module_w"] / pl2["module_w"]),
+            "bailly_io_saving": ("optics only", 1 - cpo1["module_w"] / pl1["module_w"]),
+            "bailly_meta_optics_saving": ("whole ports", 1 - cpo1["w_per_port"] / pl1["w_per_port"])}
+    readme = repo_text("README.md", flat=True)
+    for key, (reading, model) in want.items():
+        o = _keyed(study, key)["other_reading"]
+        assert o["reading"] == reading
+        assert math.isclose(o["model"], model, rel_tol=RTOL_ROUNDTRIP)
+        assert math.isclose(o["ratio_to_mid"], model / SYSTEM_CLAIMS[key].value, rel_tol=RTOL_ROUNDTRIP)
+        assert f"(×{o['ratio_to_mid']:.2f} {reading})" in readme, key
+    assert "other_reading" not in _keyed(study, "bailly_meta_w_per_800g")   # optics only, stated
+
+
+def test_readme_laser_headroom_and_power_conversion_lines(study):
+    """The README's laser-light and power-conversion lines are the generator's at the point values,
+    and the laser sized to the budget is recomputed here from the inputs: one TX lane needs the
+    budget's light, 10^(budget/10) mW, at the source's wall-plug efficiency."""
+    from sikernel.system.readme import laser_headroom_line, power_conversion_line
+
+    readme = repo_text("README.md", flat=True)
+    assert laser_headroom_line(study) in readme and power_conversion_line(study) in readme
+    for gen, lane in (("51.2T", 100), ("102.4T", 200)):
+        a = {k: v["value"] for k, v in study.inputs["assumptions"][gen].items()}
+        cpo = study.port("cpo", lane)
+        sized_w = cpo["lanes_per_port"] * 1e-3 * 10 ** (a["els_lane_optical_dbm"] / 10) / a["els_wpe"]
+        assert f"its laser block would be {sized_w:.2f} instead of {cpo['blocks_w']['laser']:.2f} W" in readme
+        w = cpo["w_per_port"]
+        assert f"{w * (1 / 0.90 - 1):.1f}–{w * (1 / 0.85 - 1):.1f} W per port at {gen}" in readme

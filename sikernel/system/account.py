@@ -526,7 +526,9 @@ class PortModel:
         serdes_factor : float or ndarray
             Multiplier of every host-SerDes energy (calibration residual draw); the line-side DSP
             is refitted with it (:meth:`~sikernel.system.modules.DspFit.e_pj_per_bit_7nm_at`), so
-            that a retimed module's DSP share stays at its anchors' published value.
+            that the DSP share stays at its anchors' published values on their geometric mean: each
+            anchor's module on its own moves a little with the draw (the 800G module's falls as the
+            host SerDes rises, the 1.6T module's rises; audit 28).
         dsp_factor : float or ndarray
             Multiplier of the fitted line-side DSP coefficient.
 

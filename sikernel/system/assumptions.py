@@ -172,9 +172,12 @@ def assumptions(g: Generation) -> dict[str, Assumption]:
     def add(name: str, value: float, low: float, high: float, unit: str, source: str) -> None:
         out.append(Assumption(name, float(value), float(low), float(high), unit, source))
 
-    for comp, rng in (("driver", 0.3), ("laser", 0.3), ("tia", 0.3)):
+    # each a one-direction component of a full-duplex lane: driver and laser in its TX (egress)
+    # direction, TIA in its RX (ingress) direction (audit 28: "both directions" read as two of each)
+    for comp, rng, direction in (("driver", 0.3, "TX"), ("laser", 0.3, "TX"), ("tia", 0.3, "RX")):
         v = split[comp] * total / lanes
-        add(f"module_{comp}_w", v, v * (1 - rng), v * (1 + rng), "W per lane (both directions)", src)
+        add(f"module_{comp}_w", v, v * (1 - rng), v * (1 + rng),
+            f"W per lane (in its {direction} direction)", src)
     v = split["other"] * total
     add("module_other_w", v, 0.6 * v, 1.4 * v, "W per port", src + " (TEC, controller, power conversion)")
     add("dsp_tx_share", 0.4, 0.3, 0.5, "1",

@@ -3,7 +3,9 @@
 Each check is a dict in the format of the study's ``checks`` list (``label``, ``kind``,
 ``architecture``, ``generation``, ``model``, ``unit``, ``published``, ``published_low``,
 ``published_high``, ``source``, ``ratio_to_mid``) plus ``counts`` (what the published figure
-counts) and ``model_quantity`` (the model's like-for-like quantity).  None of the system
+counts) and ``model_quantity`` (the model's like-for-like quantity); a claim whose source does not
+say whether it counts the switch SerDes also carries ``other_reading`` (``reading``, ``model``,
+``ratio_to_mid``: the same claim read the other way).  None of the system
 claims was fitted on (:data:`sikernel.system.modules.SYSTEM_CLAIMS`); of the component figures
 (:data:`~sikernel.system.modules.COMPONENT_FIGURES`) the ring driver is out of sample and the
 ELS per-laser figure is **in sample** (``els_wpe`` is sourced from the same Lumentum module; it
@@ -75,11 +77,17 @@ def _w(m: Any, *, module_only: bool = False) -> float:
 
 
 def _entry(key: str, claim: Any, kind: str, arch: str, gen: str, model: float,
-           **extra: Any) -> dict[str, Any]:
+           other: tuple[str, float] | None = None, **extra: Any) -> dict[str, Any]:
+    """One check; ``other`` = (reading, model figure): the same claim read the other way where its
+    source does not say what it counts (with or without the switch SerDes), printed beside the
+    reading the check takes (audit 28: only the reading nearer the model was shown)."""
     out = {"label": claim.label, "kind": kind, "architecture": arch, "generation": gen, "model": float(model),
            "unit": claim.unit, "published": claim.value, "published_low": None, "published_high": None,
            "source": claim.source, "ratio_to_mid": float(model) / claim.value, "counts": claim.counts,
            "model_quantity": claim.model_quantity, "key": key}
+    if other is not None:
+        out["other_reading"] = {"reading": other[0], "model": float(other[1]),
+                                "ratio_to_mid": float(other[1]) / claim.value}
     out.update(extra)
     return out
 
@@ -108,19 +116,23 @@ def claim_checks(model: Callable[[str, str], Any]) -> list[dict[str, Any]]:
     # the 51.2T CPO saving, whole ports and optics only (two claims read it each way)
     saving1 = 1.0 - _w(cpo1) / _w(plug1)
     optics_saving1 = 1.0 - _w(cpo1, module_only=True) / _w(plug1, module_only=True)
+    optics_cpo2, optics_plug2 = _w(cpo2, module_only=True), _w(plug2, module_only=True)
+    optics_saving2 = 1.0 - optics_cpo2 / optics_plug2
     out = [
-        _entry("nvidia_cpo_w_per_1p6t", c["nvidia_cpo_w_per_1p6t"], kind, "cpo", "102.4T", w_cpo2),
+        _entry("nvidia_cpo_w_per_1p6t", c["nvidia_cpo_w_per_1p6t"], kind, "cpo", "102.4T", w_cpo2,
+               other=("engine + laser only", optics_cpo2)),
         _entry("nvidia_pluggable_w_per_1p6t", c["nvidia_pluggable_w_per_1p6t"], kind, "pluggable", "102.4T",
-               w_plug2),
-        _entry("nvidia_ratio", c["nvidia_ratio"], kind, "cpo", "102.4T", w_plug2 / w_cpo2),
+               w_plug2, other=("module only", optics_plug2)),
+        _entry("nvidia_ratio", c["nvidia_ratio"], kind, "cpo", "102.4T", w_plug2 / w_cpo2,
+               other=("optics only", optics_plug2 / optics_cpo2)),
         _entry("davisson_saving", c["davisson_saving"], kind, "cpo", "102.4T", 1.0 - w_cpo2 / w_plug2,
-               model_optics_only=1.0 - _w(cpo2, module_only=True) / _w(plug2, module_only=True)),
+               other=("optics only", optics_saving2), model_optics_only=optics_saving2),
         _entry("bailly_meta_w_per_800g", c["bailly_meta_w_per_800g"], kind, "cpo", "51.2T",
                _w(cpo1, module_only=True) * 800.0 / cpo1.gen.port_gbps),
         _entry("bailly_io_saving", c["bailly_io_saving"], kind, "cpo", "51.2T", saving1,
-               model_optics_only=optics_saving1),
+               other=("optics only", optics_saving1), model_optics_only=optics_saving1),
         _entry("bailly_meta_optics_saving", c["bailly_meta_optics_saving"], kind, "cpo", "51.2T",
-               optics_saving1, model_full_port=saving1),
+               optics_saving1, other=("whole ports", saving1), model_full_port=saving1),
     ]
     # components (not fitted on either)
     p = cpo2.point

@@ -120,7 +120,8 @@ def answer_block(res: Any, figure: str, vias: Any = None, strict_ber: Any = None
     claims = [c for c in res.checks if c["kind"].startswith("system claim")]
     if claims:
         lines.append("Whole-system claims, never fitted on (model / published): "
-                     + "; ".join(f"{_claim_name(c['label'])}: ×{c['ratio_to_mid']:.2f}" for c in claims)
+                     + "; ".join(f"{_claim_name(c['label'])}: ×{c['ratio_to_mid']:.2f}{_other_reading(c)}"
+                                 for c in claims)
                      + " (what each counts: the printed checks; docs/energy-model.md 6.4.3).")
     via_line = "" if vias is None else breakout_vias_line(res, vias)
     if via_line:
@@ -140,6 +141,7 @@ def answer_block(res: Any, figure: str, vias: Any = None, strict_ber: Any = None
             line += (" Both one-sided choices together (the host SerDes divided by its held-out bias and "
                      f"that capacitance) would put the {both[0]} saving at {both[1]:.0f} W.")
         lines.append(line)
+    lines += [x for x in (laser_headroom_line(res), power_conversion_line(res)) if x]
     lines += _saving_sources_lines(res)
     lines.append("Machine-readable: `sikernel study --json` prints `ports` (one entry per architecture and "
                  "port with `w_per_port`, `pj_per_bit`, `blocks_w`, `w_per_switch` and their "
@@ -409,6 +411,71 @@ def _cpo_step_text(res: Any) -> str:
             f"that change with the generation ({' and '.join(words)}); the other {rest}.")
 
 
+#: a laser's light beyond its lane's link budget (dB) from which the README says what it costs
+LASER_HEADROOM_NOTE_DB = 1.0
+#: efficiency range of a board stage for an optical engine's rails in the power-conversion line
+#: (docs/energy-model.md 6.3, "Power conversion": an estimate, not modelled)
+ENGINE_CONVERSION_EFFICIENCY = (0.85, 0.90)
+
+
+def laser_headroom_line(res: Any) -> str:
+    """What the CPO laser light beyond the lane's link budget costs, per generation (audit 28: the
+    docs said it, the README did not, and the 51.2T match to Bailly's 5.5 W rests on it).
+
+    The laser block scales with its optical output at a fixed wall-plug efficiency
+    (:func:`sikernel.system.components.els_laser_w`), so a laser sized to the budget costs
+    ``10^(-margin/10)`` of it.  "" where no generation's margin reaches
+    :data:`LASER_HEADROOM_NOTE_DB`."""
+    from .standards import generation
+
+    parts = []
+    for c in res.checks:
+        if not str(c.get("key", "")).startswith("els_budget_") or c.get("architecture") != "cpo":
+            continue
+        margin = float(c["margin_db"])
+        if margin < LASER_HEADROOM_NOTE_DB:
+            continue
+        gen = generation(c["generation"])
+        cpo = res.port("cpo", gen.lane_gbps)
+        laser = float(cpo["blocks_w"]["laser"])
+        sized = cpo["w_per_port"] - laser * (1.0 - 10.0 ** (-margin / 10.0))
+        parts.append(f"at {gen.name} the external laser gives each lane {margin:.1f} dB more light than the "
+                     f"lane's link budget asks (assumption `els_lane_optical_dbm`); sized to the budget, "
+                     f"its laser block would be {laser * 10.0 ** (-margin / 10.0):.2f} instead of "
+                     f"{laser:.2f} W and the CPO port {sized:.1f} instead of {cpo['w_per_port']:.1f} W")
+    if not parts:
+        return ""
+    return ("Laser light: the CPO laser is priced at its product class output and lanes per laser "
+            "(published or relayed figures, drawn by the bands), not at what the link needs: "
+            + "; ".join(parts) + ". The match to Bailly's 5.5 W per 800G rests on those product figures "
+            "(docs/energy-model.md 6.4.3).")
+
+
+def power_conversion_line(res: Any) -> str:
+    """Board-level power conversion, which the account counts for no architecture, and what a
+    dedicated board stage for a CPO engine's rails would add (P (1/η − 1) over
+    :data:`ENGINE_CONVERSION_EFFICIENCY`; docs/energy-model.md 6.3)."""
+    lo, hi = ENGINE_CONVERSION_EFFICIENCY
+    parts = []
+    for p in res.ports:
+        if p["architecture"] == "cpo":
+            w = float(p["w_per_port"])
+            parts.append(f"{w * (1 / hi - 1):.1f}–{w * (1 / lo - 1):.1f} W per port at {p['switch_tbps']:g}T")
+    if not parts:
+        return ""
+    return ("Power conversion: a module's published power is drawn at its 3.3 V pins (its own DC-DC is in "
+            "its `other` block); board-level conversion is counted for no architecture. If a CPO board "
+            "needs a stage of its own for the engine's rails beyond what a pluggable board's 3.3 V rail "
+            f"costs, at {100 * lo:.0f}–{100 * hi:.0f} % efficiency it adds " + ", ".join(parts)
+            + " (not modelled; docs/energy-model.md 6.3).")
+
+
+def _other_reading(check: dict[str, Any]) -> str:
+    """`` (×r reading)`` for a claim check read the other way too (``other_reading``), else ""."""
+    o = check.get("other_reading")
+    return "" if not o else f" (×{o['ratio_to_mid']:.2f} {o['reading']})"
+
+
 def _port_claims_text(res: Any, gen_name: str) -> str:
     """The published per-port power figures of generation ``gen_name`` against the model (the
     study's out-of-sample system-claim checks in W), for its headline bullet (audit 24a: the 102.4T
@@ -420,7 +487,8 @@ def _port_claims_text(res: Any, gen_name: str) -> str:
     groups: dict[float, list[dict[str, Any]]] = {}
     for c in claims:   # two relays of one product compare one model figure: said once
         groups.setdefault(round(float(c["model"]), 9), []).append(c)
-    parts = [f"{_claim_name(g[0]['label'])}: ×{g[0]['ratio_to_mid']:.2f}" if len(g) == 1 else
+    parts = [f"{_claim_name(g[0]['label'])}: ×{g[0]['ratio_to_mid']:.2f}{_other_reading(g[0])}"
+             if len(g) == 1 else
              " / ".join(_claim_name(c["label"]) for c in g) + ": "
              + " / ".join(f"×{c['ratio_to_mid']:.2f}" for c in g) + " (one model figure)"
              for g in groups.values()]
@@ -735,7 +803,9 @@ def tables_block(res: Any) -> str:
         # a dB quantity's ratio_to_mid is a linear power ratio (documented in checks.py); the table
         # shows its margin in dB instead, which is what such a check means (audit 24a)
         rel = (f"{c['margin_db']:+.2f} dB margin" if c.get("unit") in ("dB", "dBm") and "margin_db" in c
-               else f"{c['ratio_to_mid']:.2f}")
+               else f"{c['ratio_to_mid']:.2f}" + (f"; {c['other_reading']['reading']}: "
+                                                  f"{c['other_reading']['ratio_to_mid']:.2f}"
+                                                  if c.get("other_reading") else ""))
         unit = "" if c["unit"] == "1" else f" {c['unit']}"   # a ratio: no unit
         out.append(f"| {c['label']}{what} | {c['kind']} | {c['model']:.3g}{unit} | {pub}{unit} | "
                    f"{rel} | {c['source']} |")
