@@ -125,6 +125,14 @@ SYSTEM_CLAIMS: dict[str, SystemClaim] = {
         "pluggable W per port)"),
     "th5_chip_w": SystemClaim("Broadcom Tomahawk 5 chip power (estimate)", 500.0, "W",
                               "TechInsights / Linley (M)"),
+    "th5_box_w_no_optics": SystemClaim(
+        "A Tomahawk 5 switch (UfiSpace S9321-64E, 64 x 800G, 2RU) without transceivers, 913 W typical",
+        913.0, "W",
+        "UfiSpace S9321-64E datasheet as listed by IP Infusion, 'Broadcom Tomahawk 5' platform page "
+        "(https://www.ipinfusion.com/technology/tomahawk-5/: '913 W typical (no transceivers)', M)",
+        "the whole box at typical load: switch chip (its SerDes included), CPU, fans, board power "
+        "conversion; no transceivers",
+        "the system the Bailly system-saving check adds the optics to"),
     "nvidia_cpo_w_per_1p6t": SystemClaim(
         "NVIDIA CPO port per 1.6T (200G/lane), ~9 W", 9.0, "W", _NVIDIA_SRC,
         "optical engine + its share of the external laser + the switch's SerDes over the ~4 dB "
