@@ -495,12 +495,16 @@ def test_typed_lpo_crosstalk_closure_is_current():
 
 
 def test_lro_receive_end_figures_are_current():
-    """Docs section 7 ("LRO's receive end"): the switch receive end of LRO per 800G / 1.6T port as
-    priced (a whole TX + RX link over C2M + the linear path) and as the RX half of that joint
-    design, and the 800G switch SerDes of LRO against LPO's.  Regression guards of model output."""
+    """Docs section 7 ("LRO's receive end") and the README: the switch receive end of LRO per 800G /
+    1.6T port as priced (a whole TX + RX link over C2M + the linear path), as the RX half of that
+    joint design and as a receiver alone with no TX FFE (``PortModel.receive_alone``), and the 800G
+    switch SerDes of LRO against LPO's.  Regression guards of model output; the bounds' ordering
+    and the receive-alone search (only main-cursor TX rows, the DSP front end searched without
+    TX taps) are checked, not only the figures."""
     from sikernel.power import energy_per_bit
+    from sikernel.system.readme import lro_receive_end_bounds, lro_receive_end_line
 
-    priced, rx_half, switch_w = [], [], {}
+    priced, rx_half, alone, alone_eq, port_alone, plug, switch_w = [], [], [], [], [], [], {}
     for gb in (100, 200):
         g = generation(gb)
         m = PortModel("lro", g)
@@ -511,17 +515,60 @@ def test_lro_receive_end_figures_are_current():
         w_per_pj = g.lane_line_gbps * 1e-3 * g.lanes_per_port
         priced.append(end.pj_per_bit * w_per_pj)
         rx_half.append(rx.total_pj_per_bit * w_per_pj)
-        assert math.isclose(m.blocks_w()["switch_serdes_rx"], priced[-1], rel_tol=1e-9)
+        a = m.receive_alone("switch_serdes_rx")
+        assert a.eq_settings["tx_ffe_taps"] == 1 and a.scope == "rx"
+        assert a.architecture == "dsp" and a.eq_settings["mlsd"] and a.family_pj_per_bit["analog"] is None
+        alone.append(a.total_pj_per_bit * w_per_pj)
+        alone_eq.append((a.eq_settings["rx_ffe_taps"], a.eq_settings["adc_enob"]))
+        blocks = m.blocks_w()
+        port_alone.append(sum(blocks.values()) - blocks["switch_serdes_rx"] + alone[-1])
+        plug.append(sum(PortModel("pluggable", g).blocks_w().values()))
+        b = lro_receive_end_bounds(g.name)
+        for k, v in (("priced", priced[-1]), ("rx_half", rx_half[-1]), ("alone", alone[-1]),
+                     ("port_alone", port_alone[-1]), ("pluggable", plug[-1])):
+            assert math.isclose(b[k], v, rel_tol=1e-9), k
+        assert math.isclose(blocks["switch_serdes_rx"], priced[-1], rel_tol=1e-9)
         if gb == 100:
             lpo = PortModel("lpo", g).blocks_w()
-            switch_w = {"lro": m.blocks_w()["switch_serdes_tx"] + priced[-1], "lpo": lpo["switch_serdes"]}
-    assert all(h < p for h, p in zip(rx_half, priced, strict=True))
+            switch_w = {"lro": blocks["switch_serdes_tx"] + priced[-1], "lpo": lpo["switch_serdes"]}
+    assert all(h < p < a for h, p, a in zip(rx_half, priced, alone, strict=True))
     assert switch_w["lro"] > switch_w["lpo"]
     doc = repo_text("docs/energy-model.md", flat=True)
     for text in (f"is {priced[0]:.2f} / {priced[1]:.2f} W as priced",
                  f"and {rx_half[0]:.2f} / {rx_half[1]:.2f} W as the RX half",
-                 f"({switch_w['lro']:.2f} vs {switch_w['lpo']:.2f} W per 800G port)"):
+                 f"`si.op_table(dsp_tx_active=())`): {alone[0]:.2f} / {alone[1]:.2f} W.",
+                 f"At that bound the LRO port costs {port_alone[0]:.1f} / {port_alone[1]:.1f} W, against the "
+                 f"pluggable's {plug[0]:.1f} / {plug[1]:.1f} W",
+                 f"in the {rx_half[0]:.2f}–{alone[0]:.2f} W range (800G; "
+                 f"{rx_half[1]:.2f}–{alone[1]:.2f} W at 1.6T)",
+                 f"({switch_w['lro']:.2f} vs {switch_w['lpo']:.2f} W per 800G port)",
+                 f"a DSP receiver does ({alone_eq[0][0]} / {alone_eq[1][0]} RX FFE taps, ENOB "
+                 + (f"{alone_eq[0][1]:g}" if alone_eq[0][1] == alone_eq[1][1]
+                    else f"{alone_eq[0][1]:g} / {alone_eq[1][1]:g}") + ", MLSD)"):
         assert text in doc, text
+
+    from types import SimpleNamespace
+
+    res = SimpleNamespace(ports=[{"architecture": "lro", "generation": g} for g in ("51.2T", "102.4T")])
+    assert lro_receive_end_line(res) in repo_text("README.md", flat=True)   # reads only the LRO ports
+
+
+def test_receive_alone_search_has_no_tx_taps():
+    """``si.op_table(dsp_tx_active=())`` gives DSP rows whose front end uses the main cursor only, and
+    ``api.without_tx_ffe`` keeps exactly the configurations with one TX tap; the default table's DSP
+    rows keep the full-grid front end (a deliberate change of the default would show here)."""
+    from sikernel.power import api, si
+
+    f = np.linspace(0.0, 60e9, 601)
+    h = 10 ** (-(20.0 * f / 26.56e9) / 20) * np.exp(-2j * np.pi * f * 1e-9)
+    ps = si.pulse_set(f, h, 53.125e9, 4)
+    off = si.op_table(ps, families=("analog", "dsp"), dsp_tx_active=())
+    full = si.op_table(ps, families=("analog", "dsp"))
+    assert np.all(off.tx_taps[off.family == "dsp"] == 1)
+    assert np.any(full.tx_taps[full.family == "dsp"] > 1)
+    kept = api.without_tx_ffe(off)
+    assert len(kept) == int(np.sum(off.tx_taps == 1)) and np.all(kept.tx_taps == 1)
+    assert set(kept.family) == {"analog", "dsp"}
 
 
 def test_curves_at_the_shortest_lengths():

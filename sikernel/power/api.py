@@ -401,6 +401,23 @@ def _keep_columns(op: budget.OpTable, keep: np.ndarray) -> budget.OpTable:
                              for k, v in vars(op).items()})
 
 
+def without_tx_ffe(op: budget.OpTable) -> budget.OpTable:
+    """Keep only the configurations whose transmitter uses no FFE tap besides the main cursor.
+
+    Parameters
+    ----------
+    op : OpTable
+        Candidate configurations and their SI figures.
+
+    Returns
+    -------
+    OpTable
+        ``op`` without the columns whose TX FFE has a pre- or post-cursor tap (a DSP receiver is
+        kept only where its front end was searched without TX taps: ``si.op_table(dsp_tx_active=())``).
+    """
+    return _keep_columns(op, op.tx_taps == 1)
+
+
 def restrict_rx_ffe_taps(op: budget.OpTable, n_taps: int) -> budget.OpTable:
     """Keep only the DSP receivers whose RX FFE has ``n_taps`` taps (other families untouched).
 
@@ -607,4 +624,4 @@ def breakdown(op: budget.OpTable, *, levels: int, baud: float, modulation: str, 
 
 __all__ = ["MIN_BAUD", "EnergyBreakdown", "breakdown", "channel_op_table", "check_baud", "check_ber",
            "clear_channel_op_cache",
-           "energy_per_bit", "restrict", "restrict_rx_ffe_taps"]
+           "energy_per_bit", "restrict", "restrict_rx_ffe_taps", "without_tx_ffe"]

@@ -835,7 +835,8 @@ def _preset(ps: PulseSet, s: SISettings, bmax: np.ndarray):
 
 
 def op_table(ps: PulseSet, s: SISettings | None = None,
-             families: tuple[str, ...] = ("linear", "analog")) -> OpTable:
+             families: tuple[str, ...] = ("linear", "analog"),
+             dsp_tx_active: tuple[int, ...] | None = None) -> OpTable:
     """Equalise every candidate configuration of ``families`` and return their SI figures.
 
     Parameters
@@ -847,6 +848,11 @@ def op_table(ps: PulseSet, s: SISettings | None = None,
         settings ``ps`` was formed with).
     families : tuple of str, optional
         Families to evaluate: any of "linear", "analog", "dsp".
+    dsp_tx_active : tuple of int, optional
+        TX FFE taps the DSP receivers' front end may use (one of :data:`TX_SUBSETS`' tap tuples;
+        ``()``: no TX FFE, a receiver on its own).  Default None: the front end a 1-tap-DFE slicer
+        receiver chooses over the full TX grid, as every table the energy model ships uses.  The
+        slicer families always carry every subset of :data:`TX_SUBSETS`.
 
     Returns
     -------
@@ -871,7 +877,8 @@ def op_table(ps: PulseSet, s: SISettings | None = None,
                 rows.append({**r, "family": "analog", "dfe": n, "ffe": 0, "mlsd": 0, "q_coef": 0.0,
                              "gain": 0.0})
     if "dsp" in families:
-        rows.extend(_dsp_rows(ps, s, one_tap))
+        front = one_tap if dsp_tx_active is None else _grid_family(ps, 1, s, tuple(dsp_tx_active))
+        rows.extend(_dsp_rows(ps, s, front))
     lv = ps.levels
     a = np.array([r["a_s"] for r in rows])
     return OpTable(

@@ -571,6 +571,54 @@ class PortModel:
             out["linear_eq"] = a.linear_eq_directions * self._lin_eq_w * v["linear_eq_factor"] * n
         return {k: (float(x) if np.ndim(x) == 0 else np.asarray(x, dtype=float)) for k, x in out.items()}
 
+    def receive_alone(self, block: str) -> Any:
+        """Host end ``block`` priced as a receiver on its own: no TX FFE in front of it.
+
+        The account prices LRO's switch receive end as a whole TX + RX link over C2M + the module's
+        linear path (docs 7, "LRO's receive end"): the joint design's TX FFE stands in for whatever
+        pre-equalisation the remote retimer's transmitter gives across the optics.  This is the
+        other bound: no transmitter equalises the host channel, so the receiver does it all.  The
+        SI chain is searched with the TX FFE off for every family (the slicer receivers' "off"
+        subset of :data:`sikernel.power.si.TX_SUBSETS`, and the DSP receivers' front end chosen
+        over no TX taps, ``si.op_table(dsp_tx_active=())``), at the end's BER, crosstalk and node,
+        and priced in scope "rx".
+
+        Parameters
+        ----------
+        block : str
+            The end's block name (e.g. ``"switch_serdes_rx"``).
+
+        Returns
+        -------
+        EnergyBreakdown
+            Its ``total_pj_per_bit`` is per line bit of one lane's receiver.
+
+        Raises
+        ------
+        SIKernelError
+            No end called ``block``; LinkNotClosingError where no receiver closes it alone.
+        """
+        from ..channel.dc import extrapolate_dc
+        from ..power import DEFAULT_COEFFICIENTS, api, si
+        from ..power.crosstalk import resolve
+        from ..power.technology import get_technology
+
+        hits = [i for i, e in enumerate(self.ends) if e.block == block]
+        if not hits:
+            raise SIKernelError(f"{self.arch.name}: no host end {block!r}; ends: "
+                                f"{', '.join(e.block for e in self.ends)}")
+        end, ch = self.ends[hits[0]], self._channels[hits[0]]
+        il = float(end.il_nyquist_db)
+        if ch.f[0] != 0.0 or np.ptp(np.diff(ch.f)) > 1e-6 * (ch.f[1] - ch.f[0]):
+            ch = extrapolate_dc(ch)
+        ps = si.pulse_set(ch.f, ch.s21, self.gen.baud, 4, crosstalk=resolve(self.crosstalk))
+        op = si.op_table(ps, families=("linear", "analog", "dsp"), dsp_tx_active=())
+        op = api.candidates(api.without_tx_ffe(op), self.path.exclude, "auto")
+        return api.breakdown(op, levels=4, baud=self.gen.baud, modulation="pam4",
+                             tech=get_technology(end.node_nm), co=DEFAULT_COEFFICIENTS,
+                             architecture="auto", target_ber=self.target_ber, scope="rx", il_db=il,
+                             si_path="channel")
+
     def lasers_per_lane(self) -> float | None:
         """Lasers per lane of the external laser source (engines), None for module lasers."""
         if self.arch.optics != "engine":

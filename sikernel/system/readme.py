@@ -141,7 +141,8 @@ def answer_block(res: Any, figure: str, vias: Any = None, strict_ber: Any = None
             line += (" Both one-sided choices together (the host SerDes divided by its held-out bias and "
                      f"that capacitance) would put the {both[0]} saving at {both[1]:.0f} W.")
         lines.append(line)
-    lines += [x for x in (laser_headroom_line(res), power_conversion_line(res)) if x]
+    lines += [x for x in (lro_receive_end_line(res), laser_headroom_line(res), power_conversion_line(res))
+              if x]
     lines += _saving_sources_lines(res)
     lines.append("Machine-readable: `sikernel study --json` prints `ports` (one entry per architecture and "
                  "port with `w_per_port`, `pj_per_bit`, `blocks_w`, `w_per_switch` and their "
@@ -410,6 +411,60 @@ def _cpo_step_text(res: Any) -> str:
         return head + f"The optical assumptions are the same at both rates: all {rest}."
     return (head + f"{st['from_assumptions_pj_per_bit']:.1f} pJ/bit of the fall comes from assumptions "
             f"that change with the generation ({' and '.join(words)}); the other {rest}.")
+
+
+def lro_receive_end_bounds(gen_name: str) -> dict[str, float]:
+    """LRO's switch receive end per port (W) as priced and at its two bounds, and the port at the
+    upper bound (docs 7, "LRO's receive end").
+
+    Returns ``priced`` (a whole TX + RX link over C2M + the linear path, the account's proxy),
+    ``rx_half`` (the RX half of that joint design: the remote retimer pre-equalises end to end),
+    ``alone`` (a receiver with no TX FFE in front of it, :meth:`PortModel.receive_alone`),
+    ``port`` / ``port_alone`` (the LRO port as priced / with the end at ``alone``) and ``pluggable``
+    (the retimed pluggable port), all at the point values and default paths of generation
+    ``gen_name`` (the README's study)."""
+    from ..power import energy_per_bit
+    from .account import PortModel
+    from .standards import generation
+
+    g = generation(gen_name)
+    m = PortModel("lro", g)
+    (i,) = [k for k, e in enumerate(m.ends) if e.block == "switch_serdes_rx"]
+    end, ch = m.ends[i], m._channels[i]
+    w_per_pj = g.lane_line_gbps * 1e-3 * g.lanes_per_port
+    half = energy_per_bit(channel=ch, baud=g.baud, node_nm=end.node_nm, exclude=m.path.exclude,
+                          target_ber=m.target_ber, scope="rx", crosstalk=m.crosstalk)
+    rx_alone = m.receive_alone("switch_serdes_rx")
+    alone = rx_alone.total_pj_per_bit * w_per_pj
+    blocks = m.blocks_w()
+    port = float(sum(blocks.values()))
+    return {"priced": float(blocks["switch_serdes_rx"]), "rx_half": half.total_pj_per_bit * w_per_pj,
+            "alone": alone, "alone_family": rx_alone.architecture, "port": port,
+            "port_alone": port - float(blocks["switch_serdes_rx"]) + alone,
+            "pluggable": float(sum(PortModel("pluggable", g).blocks_w().values()))}
+
+
+def lro_receive_end_line(res: Any) -> str:
+    """The range of LRO's switch receive end, which the bands do not draw (audit 28: priced as a
+    whole TX + RX link, it carries a transmitter the linear module does not have; as a receiver
+    alone it costs several times more).  "" when the study has no LRO port."""
+    parts = []
+    for p in res.ports:
+        if p["architecture"] != "lro":
+            continue
+        gname = p["generation"]
+        b = lro_receive_end_bounds(gname)
+        parts.append(f"at {gname} {b['priced']:.2f} W per port as priced, {b['rx_half']:.2f} W if the remote "
+                     f"retimer pre-equalises this host channel across the optics, {b['alone']:.2f} W as a "
+                     f"receiver alone ({_FAMILY_WORDS.get(b['alone_family'], b['alone_family'])} "
+                     f"receiver), which puts the LRO port at {b['port_alone']:.1f} "
+                     f"instead of {b['port']:.1f} W (pluggable {b['pluggable']:.1f} W)")
+    if not parts:
+        return ""
+    return ("LRO's receive end is the least determined host end (not drawn by the bands): its switch "
+            "receiver sees the host channel and the module's linear path behind a remote retimer whose "
+            "transmitter may or may not equalise them; the account prices it as a whole TX + RX link, "
+            "between the two bounds: " + "; ".join(parts) + " (docs/energy-model.md 7).")
 
 
 #: a laser's light beyond its lane's link budget (dB) from which the README says what it costs
