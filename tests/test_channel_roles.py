@@ -94,21 +94,29 @@ def test_eye_cli_warns_on_fext_given_as_thru(capsys):
     assert "sikernel eye: warning: THRU (CA_19p75dB_fext2.s4p) is given as the thru" in err
 
 
-def test_eye_cli_checks_every_role_before_computing(capsys, monkeypatch):
-    """A thru given as a NEXT aggressor is warned about before any pulse is computed (new-user
-    review: the warning came after the thru's eye, 80 s on a cold cache)."""
+def _eye_cli_stopped_at_the_first_pulse(capsys, monkeypatch, args: list[str]) -> str:
+    """stderr of ``sikernel eye`` run with every pulse computation replaced by a stub that raises:
+    the CLI reports the stub's exception as an internal error (rc 1), so whatever it printed
+    before that came before any pulse was computed."""
     import sikernel.response
 
     def computed(*args, **kwargs):
         raise RuntimeError("a pulse was computed")
 
     monkeypatch.setattr(sikernel.response, "pulse_response", computed)
-    thru = str(channel_path("CA_19p75dB_thru.s4p"))
-    # the CLI reports the stub's exception as an internal error (rc 1), after the role warning
-    dpo = str(channel_path("DPO_4in_Meg7_THRU.s4p"))
-    assert main(["eye", dpo, "--baud", "53.125e9", "--next", thru]) == 1
+    assert main(["eye", *args]) == 1
     err = capsys.readouterr().err
     assert "a pulse was computed" in err
+    return err
+
+
+def test_eye_cli_checks_every_role_before_computing(capsys, monkeypatch):
+    """A thru given as a NEXT aggressor is warned about before any pulse is computed (new-user
+    review: the warning came after the thru's eye, 80 s on a cold cache)."""
+    thru = str(channel_path("CA_19p75dB_thru.s4p"))
+    dpo = str(channel_path("DPO_4in_Meg7_THRU.s4p"))
+    err = _eye_cli_stopped_at_the_first_pulse(capsys, monkeypatch,
+                                              [dpo, "--baud", "53.125e9", "--next", thru])
     assert -1 < err.find("is given as a NEXT aggressor") < err.find("a pulse was computed")
 
 
@@ -237,14 +245,8 @@ def test_com_api_warns_on_next_given_as_fext():
 
 
 def test_eye_cli_warns_on_fext_given_as_next_before_computing(capsys, monkeypatch):
-    import sikernel.response
-
-    def computed(*args, **kwargs):
-        raise RuntimeError("a pulse was computed")
-
-    monkeypatch.setattr(sikernel.response, "pulse_response", computed)
     thru = str(channel_path("CA_19p75dB_thru.s4p"))
     fxt = str(channel_path("CA_19p75dB_fext3.s4p"))
-    assert main(["eye", thru, "--baud", "53.125e9", "--next", fxt]) == 1
-    err = capsys.readouterr().err
+    err = _eye_cli_stopped_at_the_first_pulse(capsys, monkeypatch,
+                                              [thru, "--baud", "53.125e9", "--next", fxt])
     assert -1 < err.find("is given as a NEXT aggressor but only") < err.find("a pulse was computed")
