@@ -18,10 +18,13 @@ reach the victim's receiver before the signal's own flight time (E. Bogatin, *Si
 Integrity -- Simplified*, 3rd ed., Prentice Hall 2018, ch. 10: near-end noise from 0 to 2 TD,
 far-end noise at TD; S. H. Hall and H. L. Heck, *Advanced Signal Integrity for High-Speed Digital
 Designs*, Wiley 2009, sec. 3.4).  On the P802.3ck cable assembly the thru arrives at 10.4 ns; its
-seven FEXT files put at most 1e-4 of their energy before half of that, its eight NEXT files
-99.8 % or more.  COM treats the two differently (a FEXT aggressor goes through the victim's TX FFE,
-93A.1.6, and each kind has its own amplitude), so a NEXT file passed as FEXT, or the reverse,
-gives a wrong COM without any error.
+seven FEXT files put at most 1e-4 of their energy before half of that (2e-4 before three quarters),
+its eight NEXT files 99.8 % or more.  A FEXT over an aggressor path much shorter than the thru's,
+or a NEXT coupled far from the victim's receiver (a backplane connector), arrives otherwise; the
+warnings say so and ask the user to check, they refuse nothing.  COM treats the two
+differently (a FEXT aggressor goes through the victim's TX FFE, 93A.1.6, and each kind has its
+own amplitude), so a NEXT file passed as FEXT, or the reverse, gives a wrong COM without any
+error.
 """
 
 from __future__ import annotations
@@ -47,21 +50,31 @@ NO_TRANSMISSION_IL_DB = 300.0
 #: roles a channel can be given
 ROLES = ("thru", "next", "fext")
 
-#: share of the thru's impulse-response energy by which it counts as arrived (its flight time)
+#: share of the thru's impulse-response energy (from t = 0) by which it counts as arrived: its
+#: flight time
 ARRIVAL_ENERGY_FRACTION = 0.1
-#: the "early" window of an aggressor: before this fraction of the thru's flight time
-EARLY_WINDOW_OF_FLIGHT = 0.5
+#: the early window of the FEXT check: before this fraction of the thru's flight time
+FEXT_CHECK_WINDOW_OF_FLIGHT = 0.5
+#: the early window of the NEXT check: before this fraction of the thru's flight time (a NEXT
+#: coupled at distance x from the victim's receiver returns at 2x/v, so this window holds the NEXT
+#: of every coupling within 3/8 of the line from the receiver; the P802.3ck FEXT files put at most
+#: 2e-4 of their energy before it)
+NEXT_CHECK_WINDOW_OF_FLIGHT = 0.75
 #: early energy fraction above which an aggressor given as FEXT looks like NEXT (a FEXT file cannot
 #: arrive before the signal: the P802.3ck ones have at most 1e-4 there; the NEXT of one uniform
-#: coupled line, the least front-loaded NEXT, has half: its step response plateaus from 0 to 2 TD,
-#: so its impulse response is two equal impulses at 0 and 2 TD; connector-dominated NEXT files,
-#: as the P802.3ck ones, 99.8 % or more)
+#: coupled line has half: its step response plateaus from 0 to 2 TD, so its impulse response is two
+#: equal impulses at 0 and 2 TD; connector-dominated NEXT files, as the P802.3ck ones, 99.8 % or
+#: more)
 FEXT_MAX_EARLY_FRACTION = 0.2
 #: early energy fraction below which an aggressor given as NEXT looks like FEXT
 NEXT_MIN_EARLY_FRACTION = 0.01
 #: thru flight time (s) from which a NEXT file is judged (a shorter thru's early window is shorter
 #: than a package and connector, where NEXT couples; the P802.3ck NEXT files peak at 0.7-1.0 ns)
 NEXT_CHECK_MIN_FLIGHT_S = 3e-9
+#: the check is made only when the thru's flight lies within this fraction of the aggressor's
+#: causal record (an impulse response on a grid of step df spans 1/df, of which the transform
+#: keeps three quarters after t = 0; a coarser grid wraps a late arrival to early times)
+MAX_FLIGHT_OF_RECORD = 0.5
 
 
 def check_role(ch: Channel, role: str, label: str, advice: str | None = None) -> float:
@@ -112,17 +125,31 @@ def check_role(ch: Channel, role: str, label: str, advice: str | None = None) ->
     return il_db
 
 
-def _impulse_energy(ch: Channel) -> tuple[np.ndarray, np.ndarray]:
-    """(t in s, energy per sample) of ``ch``'s SDD21 impulse response, sampled at twice its top
-    frequency (the data's own resolution; no filters)."""
+def _impulse_energy(ch: Channel) -> tuple[np.ndarray, np.ndarray, float] | None:
+    """(t in s, energy per sample, causal record length in s) of ``ch``'s SDD21 impulse response
+    from t = 0, sampled at twice its top frequency (the data's own resolution; no filters); on a
+    uniform grid from 0 Hz (:func:`~sikernel.channel.dc.extrapolate_dc`, the smallest step of a
+    non-uniform grid) when the data is not.  None where the data gives no transform (a check that
+    cannot be made is not a reason to stop the caller's computation, which checks its own input)."""
     from ..response import impulse_response
+    from .dc import extrapolate_dc
 
-    r = impulse_response(ch, float(ch.f[-1]), 2, truncate_tol=None, causality="ignore")
-    return r.t_s, r.v * r.v
+    with warnings.catch_warnings():   # the caller warns about its own grid; not twice
+        warnings.simplefilter("ignore")
+        try:
+            d = np.diff(ch.f)
+            if ch.f[0] != 0.0 or d.size == 0 or np.ptp(d) > 1e-6 * d[0]:
+                ch = extrapolate_dc(ch)
+            r = impulse_response(ch, float(ch.f[-1]), 2, truncate_tol=None, causality="ignore")
+        except SIKernelError:
+            return None
+    causal = r.t_s >= 0.0
+    return r.t_s[causal], (r.v * r.v)[causal], float(r.t_s[-1])
 
 
 def flight_time_s(ch: Channel) -> float:
-    """When ``ch``'s impulse response has delivered :data:`ARRIVAL_ENERGY_FRACTION` of its energy (s).
+    """When ``ch``'s impulse response has delivered :data:`ARRIVAL_ENERGY_FRACTION` of its energy
+    after t = 0 (s).
 
     Parameters
     ----------
@@ -132,15 +159,19 @@ def flight_time_s(ch: Channel) -> float:
     Returns
     -------
     float
-        The signal's flight time through the channel, as its energy's arrival.
+        The signal's flight time through the channel, as its energy's arrival; NaN for a channel
+        that carries no energy or whose data gives no impulse response.
     """
-    t, e = _impulse_energy(ch)
+    te = _impulse_energy(ch)
+    if te is None or not np.any(te[1] > 0.0):
+        return float("nan")
+    t, e, _ = te
     c = np.cumsum(e)
     return float(t[min(int(np.searchsorted(c, ARRIVAL_ENERGY_FRACTION * c[-1])), t.size - 1)])
 
 
 def early_energy_fraction(aggressor: Channel, before_s: float) -> float:
-    """Share of ``aggressor``'s impulse-response energy that arrives before ``before_s`` seconds.
+    """Share of ``aggressor``'s impulse-response energy after t = 0 that arrives before ``before_s``.
 
     Parameters
     ----------
@@ -152,11 +183,18 @@ def early_energy_fraction(aggressor: Channel, before_s: float) -> float:
     Returns
     -------
     float
-        In [0, 1]; 0 for a channel that carries no energy.
+        In [0, 1]; NaN for a channel that carries no energy, whose data gives no impulse response,
+        or whose record is too short for the window (``before_s`` beyond
+        :data:`MAX_FLIGHT_OF_RECORD` of it).
     """
-    t, e = _impulse_energy(aggressor)
+    te = _impulse_energy(aggressor)
+    if te is None:
+        return float("nan")
+    t, e, record_s = te
     total = float(e.sum())
-    return float(e[t < before_s].sum()) / total if total > 0.0 else 0.0
+    if total <= 0.0 or not 0.0 < before_s < MAX_FLIGHT_OF_RECORD * record_s:
+        return float("nan")
+    return float(e[t < before_s].sum()) / total
 
 
 def check_crosstalk_direction(thru_flight_s: float, aggressor: Channel, role: str, label: str) -> float:
@@ -176,19 +214,25 @@ def check_crosstalk_direction(thru_flight_s: float, aggressor: Channel, role: st
     Returns
     -------
     float
-        The aggressor's energy fraction before :data:`EARLY_WINDOW_OF_FLIGHT` × the thru's flight.
+        The aggressor's energy fraction in the role's early window
+        (:data:`FEXT_CHECK_WINDOW_OF_FLIGHT` or :data:`NEXT_CHECK_WINDOW_OF_FLIGHT` × the thru's
+        flight); NaN where the check cannot be made (no flight time, a record too short for it, an
+        aggressor without energy) or, for NEXT, is not made (a thru shorter than
+        :data:`NEXT_CHECK_MIN_FLIGHT_S`).
 
     Warns
     -----
     SIKernelWarning
         ``role="fext"`` with more than :data:`FEXT_MAX_EARLY_FRACTION` early (far-end crosstalk
-        cannot arrive before the signal), or ``role="next"`` with less than
-        :data:`NEXT_MIN_EARLY_FRACTION` early on a thru of at least
-        :data:`NEXT_CHECK_MIN_FLIGHT_S`.
+        over a path as long as the thru's cannot arrive before the signal), or ``role="next"`` with
+        less than :data:`NEXT_MIN_EARLY_FRACTION` early.
     """
     if role not in ("next", "fext"):
         raise SIKernelError(f"role={role!r}: an aggressor is used as 'next' or 'fext'")
-    window_s = EARLY_WINDOW_OF_FLIGHT * thru_flight_s
+    if not thru_flight_s > 0.0 or (role == "next" and thru_flight_s < NEXT_CHECK_MIN_FLIGHT_S):
+        return float("nan")
+    window = FEXT_CHECK_WINDOW_OF_FLIGHT if role == "fext" else NEXT_CHECK_WINDOW_OF_FLIGHT
+    window_s = window * thru_flight_s
     early = early_energy_fraction(aggressor, window_s)
     name = aggressor.name or "unnamed channel"
     if role == "fext" and early > FEXT_MAX_EARLY_FRACTION:
@@ -198,15 +242,16 @@ def check_crosstalk_direction(thru_flight_s: float, aggressor: Channel, role: st
                       "signal (over a path as long as the thru's, it arrives with it), near-end crosstalk "
                       "arrives at once; check whether this is a NEXT file (COM prices the two "
                       "differently)", SIKernelWarning, stacklevel=3)
-    elif role == "next" and thru_flight_s >= NEXT_CHECK_MIN_FLIGHT_S and early < NEXT_MIN_EARLY_FRACTION:
+    elif role == "next" and early < NEXT_MIN_EARLY_FRACTION:
         warnings.warn(f"{label} ({name}) is given as a NEXT aggressor but only {early:.1%} of its "
                       f"energy arrives in the first {window_s * 1e9:.2g} ns; it arrives with the "
-                      f"thru's signal ({thru_flight_s * 1e9:.3g} ns) as far-end crosstalk does; "
-                      "check whether this is a FEXT file (COM prices the two differently)",
-                      SIKernelWarning, stacklevel=3)
+                      f"thru's signal ({thru_flight_s * 1e9:.3g} ns) as far-end crosstalk does (or its "
+                      "coupling is all far from the receiver); check whether this is a FEXT file (COM "
+                      "prices the two differently)", SIKernelWarning, stacklevel=3)
     return early
 
 
-__all__ = ["CROSSTALK_LOW_BAND_MIN_IL_DB", "FEXT_MAX_EARLY_FRACTION", "NEXT_CHECK_MIN_FLIGHT_S",
-           "NEXT_MIN_EARLY_FRACTION", "NO_TRANSMISSION_IL_DB", "ROLES", "check_crosstalk_direction",
-           "check_role", "early_energy_fraction", "flight_time_s"]
+__all__ = ["ARRIVAL_ENERGY_FRACTION", "CROSSTALK_LOW_BAND_MIN_IL_DB", "FEXT_CHECK_WINDOW_OF_FLIGHT",
+           "FEXT_MAX_EARLY_FRACTION", "MAX_FLIGHT_OF_RECORD", "NEXT_CHECK_MIN_FLIGHT_S",
+           "NEXT_CHECK_WINDOW_OF_FLIGHT", "NEXT_MIN_EARLY_FRACTION", "NO_TRANSMISSION_IL_DB", "ROLES",
+           "check_crosstalk_direction", "check_role", "early_energy_fraction", "flight_time_s"]

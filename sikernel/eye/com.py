@@ -1004,14 +1004,15 @@ def com(channel: Channel | str | Path, preset: str | ComPreset | None = None,
     raw += [(_load(x, "fext"), "fext") for x in (fext or ())]
     from ..channel.roles import check_crosstalk_direction, check_role, flight_time_s
 
-    for i, (ch, what) in enumerate(raw):
+    labels = ["channel" if what == "channel" else f"{what}[{sum(w == what for _, w in raw[:i])}]"
+              for i, (_, what) in enumerate(raw)]
+    for (ch, what), label in zip(raw, labels, strict=True):
         _check_coverage(ch, p, "channel" if what == "channel" else f"{what} aggressor")
-        check_role(ch, "thru" if what == "channel" else what,
-                   "channel" if what == "channel" else f"{what}[{sum(w == what for _, w in raw[:i])}]")
+        check_role(ch, "thru" if what == "channel" else what, label)
     if len(raw) > 1:   # a NEXT file given as FEXT, or the reverse, from when each arrives
         flight_s = flight_time_s(raw[0][0])
-        for i, (ch, what) in enumerate(raw[1:], start=1):
-            check_crosstalk_direction(flight_s, ch, what, f"{what}[{sum(w == what for _, w in raw[1:i])}]")
+        for (ch, what), label in zip(raw[1:], labels[1:], strict=True):
+            check_crosstalk_direction(flight_s, ch, what, label)
     if p.mode == "grid":
         # empty Numba cache: the exact-FOM / local-search / PMF kernels compile in a child
         # process while this one compiles the pulse and grid kernels (sikernel._compile_ahead)
