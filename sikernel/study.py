@@ -541,7 +541,7 @@ def _checks(models: dict, cache: dict) -> list[dict[str, Any]]:
                     "architecture": pm.architecture, "generation": pm.generation, "model": w, "unit": "W",
                     "published_low": pm.low_w, "published_high": pm.high_w, "source": pm.source,
                     "ratio_to_mid": w / (0.5 * (pm.low_w + pm.high_w))})
-    cpo, plug = model("cpo", "51.2T"), model("pluggable", "51.2T")
+    cpo = model("cpo", "51.2T")
     g = cpo.gen
     b = SYSTEM_CLAIMS["bailly_w_per_800g"]
     engine = module_w(cpo) * 800.0 / g.port_gbps
@@ -549,32 +549,6 @@ def _checks(models: dict, cache: dict) -> list[dict[str, Any]]:
                 "generation": "51.2T", "model": engine, "unit": "W", "published": b.value,
                 "published_low": None, "published_high": None, "source": b.source,
                 "ratio_to_mid": engine / b.value})
-    # the system the claim's 30 % is of: a published Tomahawk 5 box without transceivers (chip, CPU,
-    # fans, conversion) plus the optics, its switch SerDes priced as the model's for each
-    # architecture; the chip alone plus the optics (the check's reading until audit 28, which has
-    # no fans, CPU or conversion in its denominator) is the other reading
-    chip = SYSTEM_CLAIMS["th5_chip_w"].value
-    box = SYSTEM_CLAIMS["th5_box_w_no_optics"]
-    n = g.ports_per_switch
-    saved_w = n * (sum(plug.blocks_w().values()) - sum(cpo.blocks_w().values()))
-    p_plug_chip = chip + n * module_w(plug)
-    p_plug_box = box.value + n * module_w(plug)
-    s = SYSTEM_CLAIMS["bailly_system_saving"]
-    saving_box, saving_chip = saved_w / p_plug_box, saved_w / p_plug_chip
-    out.append({"label": s.label, "kind": "system claim, out of sample",
-                "architecture": "cpo", "generation": "51.2T", "model": saving_box, "unit": "1",
-                "published": s.value, "published_low": None, "published_high": None,
-                "source": s.source + f"; the system: {box.label} ({box.source}), its switch SerDes priced "
-                                     f"as the model's; other reading: switch chip {chip:g} W "
-                                     f"({SYSTEM_CLAIMS['th5_chip_w'].source}) + optics",
-                "counts": "'system power' (reading: the switch box with its optics, pluggable vs CPO)",
-                "model_quantity": "CPO saving per switch / (a published Tomahawk 5 box without optics "
-                                  f"+ {n} pluggable modules)",
-                "ratio_to_mid": saving_box / s.value,
-                "other_reading": {"reading": f"switch chip {chip:g} W + optics only", "model": saving_chip,
-                                  "ratio_to_mid": saving_chip / s.value},
-                "implied_rest_of_system_w": saved_w / s.value - p_plug_chip,
-                "key": "bailly_system_saving"})
     from .system.checks import claim_checks
 
     out.extend(claim_checks(model))

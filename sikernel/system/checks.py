@@ -118,7 +118,19 @@ def claim_checks(model: Callable[[str, str], Any]) -> list[dict[str, Any]]:
     optics_saving1 = 1.0 - _w(cpo1, module_only=True) / _w(plug1, module_only=True)
     optics_cpo2, optics_plug2 = _w(cpo2, module_only=True), _w(plug2, module_only=True)
     optics_saving2 = 1.0 - optics_cpo2 / optics_plug2
+    # the 30 % system saving: the model's saving over a published Tomahawk 5 box without optics (chip,
+    # CPU, fans, conversion) plus the pluggable modules; the chip alone plus the optics (the reading
+    # until audit 28, a denominator without CPU, fans or conversion) is the other reading
+    box, chip = c["th5_box_w_no_optics"], c["th5_chip_w"]
+    n = cpo1.gen.ports_per_switch
+    saved_w, modules_w = n * (_w(plug1) - _w(cpo1)), n * _w(plug1, module_only=True)
+    system = dataclasses.replace(
+        c["bailly_system_saving"], source=f"{c['bailly_system_saving'].source}; the system: {box.label} "
+        f"({box.source}); other reading: switch chip {chip.value:g} W ({chip.source}) + optics")
     out = [
+        _entry("bailly_system_saving", system, kind, "cpo", "51.2T", saved_w / (box.value + modules_w),
+               other=(f"switch chip {chip.value:g} W + optics only", saved_w / (chip.value + modules_w)),
+               implied_rest_of_system_w=saved_w / system.value - (chip.value + modules_w)),
         _entry("nvidia_cpo_w_per_1p6t", c["nvidia_cpo_w_per_1p6t"], kind, "cpo", "102.4T", w_cpo2,
                other=("engine + laser only", optics_cpo2)),
         _entry("nvidia_pluggable_w_per_1p6t", c["nvidia_pluggable_w_per_1p6t"], kind, "pluggable", "102.4T",

@@ -111,8 +111,11 @@ _NVIDIA_SRC = ("NVIDIA GTC 2025 / Hot Chips 2025 / Developer Blog (A. Seyedi, Au
 SYSTEM_CLAIMS: dict[str, SystemClaim] = {
     "bailly_w_per_800g": SystemClaim("Broadcom Bailly CPO optics per 800G", 5.5, "W",
                                      "vendor interview / press (M-H)"),
-    "bailly_system_saving": SystemClaim("Broadcom Bailly system power saving vs pluggable", 0.30, "1",
-                                        "vendor interview / press (M-H)"),
+    "bailly_system_saving": SystemClaim(
+        "Broadcom Bailly system power saving vs pluggable", 0.30, "1", "vendor interview / press (M-H)",
+        "'system power' (reading: the switch box with its optics, pluggable vs CPO)",
+        "51.2T CPO saving per switch / (a published Tomahawk 5 box without optics + the pluggable "
+        "modules; the saving the model's, the box as published)"),
     "bailly_io_saving": SystemClaim(
         "Broadcom Bailly I/O power saving vs pluggable, '50 %'", 0.50, "1",
         "R. Pancholy (Broadcom), Laser Focus World interview on Bailly, 2023: 'we save 50% on I/O "

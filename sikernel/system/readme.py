@@ -507,23 +507,32 @@ def laser_headroom_line(res: Any) -> str:
             "(docs/energy-model.md 6.4.3).")
 
 
+#: blocks of a CPO port that a CPO board's stage for the engine's rails feeds: the engine's own
+#: electronics (not the switch SerDes, on the switch's core rails in every architecture, nor the
+#: external laser source, a front-panel unit fed like a pluggable)
+ENGINE_RAIL_BLOCKS = ("driver", "tia", "other", "modulator_tuning")
+
+
 def power_conversion_line(res: Any) -> str:
     """Board-level power conversion, which the account counts for no architecture, and what a
-    dedicated board stage for a CPO engine's rails would add (P (1/η − 1) over
-    :data:`ENGINE_CONVERSION_EFFICIENCY`; docs/energy-model.md 6.3)."""
+    dedicated board stage for a CPO engine's rails would add: ``P_engine (1/η − 1)`` over
+    :data:`ENGINE_CONVERSION_EFFICIENCY`, ``P_engine`` the :data:`ENGINE_RAIL_BLOCKS` of the port
+    (docs/energy-model.md 6.3; review 28: applied first to the whole port, twice too large)."""
     lo, hi = ENGINE_CONVERSION_EFFICIENCY
     parts = []
     for p in res.ports:
         if p["architecture"] == "cpo":
-            w = float(p["w_per_port"])
-            parts.append(f"{w * (1 / hi - 1):.1f}–{w * (1 / lo - 1):.1f} W per port at {p['switch_tbps']:g}T")
+            w = float(sum(p["blocks_w"].get(k, 0.0) for k in ENGINE_RAIL_BLOCKS))
+            parts.append(f"{w * (1 / hi - 1):.2f}–{w * (1 / lo - 1):.2f} W per port at {p['switch_tbps']:g}T "
+                         f"(on its {w:.1f} W of engine electronics)")
     if not parts:
         return ""
     return ("Power conversion: a module's published power is drawn at its 3.3 V pins (its own DC-DC is in "
-            "its `other` block); board-level conversion is counted for no architecture. If a CPO board "
-            "needs a stage of its own for the engine's rails beyond what a pluggable board's 3.3 V rail "
-            f"costs, at {100 * lo:.0f}–{100 * hi:.0f} % efficiency it adds " + ", ".join(parts)
-            + " (not modelled; docs/energy-model.md 6.3).")
+            "its `other` block); board-level conversion is counted for no architecture (counted for all "
+            "at one efficiency, it would add most to the pluggable port, the largest, and so raise the "
+            "saving). If a CPO board needs a stage of its own for the engine's rails beyond what a "
+            f"pluggable board's 3.3 V rail costs, at {100 * lo:.0f}–{100 * hi:.0f} % efficiency it adds "
+            + ", ".join(parts) + " (not modelled; docs/energy-model.md 6.3).")
 
 
 def _other_reading(check: dict[str, Any]) -> str:
