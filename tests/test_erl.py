@@ -344,3 +344,21 @@ def test_tdr_butterworth_is_the_93a20_filter() -> None:
     assert s.tdr_butterworth and ir.size == ir_ref.size
     np.testing.assert_allclose(ir, ir_ref, rtol=0, atol=1e-12 * np.max(np.abs(ir_ref)))
     np.testing.assert_array_equal(t, t_ref)
+
+
+def test_s2p_that_is_a_thru_is_refused(tmp_path):
+    """A .s2p whose port 1 passes to port 2 with a few dB (a differential SDD 2-port thru, as
+    Channel.to_network() writes it, or ADS / HFSS export it) is not the P and N legs of one port:
+    refused with the way to give it (new-user trial 28: it read 0.73 dB instead of 13.69 dB); the
+    same data as a Channel gives the thru's ERL.  The one-port device files of the reference runs
+    (P/N legs, weakly coupled) still pass (test above)."""
+    from sikernel.channel.touchstone import read_touchstone
+    from sikernel.eye.erl import erl
+
+    ch = read_touchstone(channel_path("DPO_4in_Meg7_THRU.s4p"))
+    path = tmp_path / "dpo_sdd"
+    ch.to_network().write_touchstone(str(path))
+    with pytest.raises(SIKernelError, match=r"passes to port 2 .* as a thru does.*sikernel\.Channel"):
+        erl(str(path) + ".s2p", "802.3ck-kr")
+    as_channel = erl(Channel(ch.f, ch.sdd, 100.0), "802.3ck-kr").erl_db
+    assert as_channel == pytest.approx(erl(ch, "802.3ck-kr").erl_db)

@@ -824,6 +824,20 @@ def _one_port(path: str | Path) -> tuple[np.ndarray, np.ndarray, float, str]:
     sdd11 = 0.5 * (sp[:, 0, 0] - sp[:, 0, 1] - sp[:, 1, 0] + sp[:, 1, 1])
     if not np.all(np.isfinite(sdd11)):
         raise SIKernelError(f"{str(path)!r}: non-finite S-parameters")
+    # the P and N legs of one port couple weakly; a file whose port 1 passes to port 2 with a few dB
+    # at the bottom of its band is a thru (a mixed-mode SDD 2-port, as ADS / HFSS export it, or a
+    # single-ended line), whose "SDD11" computed as above is meaningless (new-user trial 28: a
+    # differential thru written by Channel.to_network() read 0.73 dB instead of 13.69 dB)
+    from ..channel.touchstone import THRU_LOW_BAND_MAX_IL_DB, _low_band_il_db
+
+    il_low_db = _low_band_il_db(np.asarray(f, dtype=float), sp[:, 1, 0])
+    if il_low_db < THRU_LOW_BAND_MAX_IL_DB:
+        raise SIKernelError(
+            f"{str(path)!r}: port 1 passes to port 2 with {il_low_db:.1f} dB of loss at the bottom of the "
+            f"band (reference {z0:g} ohm), as a thru does, not the P and N legs of one differential port "
+            "(which a .s2p ERL takes ports 1, 2 to be); a differential (mixed-mode SDD) 2-port thru? "
+            "Give it as a Channel: sikernel.erl(sikernel.Channel(f_hz, s_2x2, z0_ohm=100)), or its "
+            "single-ended 4-port .s4p")
     return _validate.frequency_grid(f, name=f"frequencies of {str(path)!r}"), sdd11, 2.0 * z0, Path(path).name
 
 
