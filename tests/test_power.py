@@ -533,3 +533,33 @@ def test_dsp_adaptation_is_its_share_of_the_datapath(loss_db):
     b = e.blocks
     want = DEFAULT_COEFFICIENTS.dsp_adapt_overhead * (b["dsp_ffe"] + b["dsp_dfe"] + b["mlsd"])
     assert b["dsp_ffe"] > 0 and math.isclose(b["dsp_adapt_cdr"], want, rel_tol=1e-12)
+
+
+def test_symbol_rate_outside_the_calibration_is_warned_and_unbuildable_rates_refused():
+    """New-user trial 28: a sweep over symbol rate ran to 1 TBd with no warning and returned an
+    infinite energy labelled 'least energy among the architectures that close'.  Outside the
+    calibration designs' 12-112 GBd the energy is warned as extrapolated; where every stage's energy
+    diverges (gain-bandwidth beyond the node's f_T) the link is refused as not buildable."""
+    import warnings
+
+    from sikernel.errors import LinkNotClosingError, SIKernelWarning
+    from sikernel.power import CALIBRATION_POINTS, energy_per_bit_batch
+    from sikernel.power.api import calibrated_baud_range
+
+    lo, hi = calibrated_baud_range()
+    assert (lo, hi) == (min(p.baud for p in CALIBRATION_POINTS), max(p.baud for p in CALIBRATION_POINTS))
+    assert (lo, hi) == (12e9, 112e9)
+    for baud in (lo, 53.125e9, 106.25e9, hi):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", SIKernelWarning)
+            energy_per_bit(loss_db=10, baud=baud, node_nm=5, target_ber=1e-4)
+    for baud in (5e9, 150e9):
+        with pytest.warns(SIKernelWarning, match="outside the symbol rates of the energy model's"):
+            energy_per_bit(loss_db=10, baud=baud, node_nm=5, target_ber=1e-4)
+    with pytest.warns(SIKernelWarning, match="outside the symbol rates"):
+        energy_per_bit_batch(np.array([5.0, 10.0]), baud=150e9, node_nm=5, target_ber=1e-4)
+    with pytest.warns(SIKernelWarning), pytest.raises(LinkNotClosingError, match="cannot be built at this"):
+        energy_per_bit(loss_db=10, baud=1e12, node_nm=5, target_ber=1e-4)
+    with pytest.warns(SIKernelWarning):
+        b = energy_per_bit_batch(np.array([10.0]), baud=1e12, node_nm=5, target_ber=1e-4)
+    assert np.isnan(b.total_pj_per_bit[0])

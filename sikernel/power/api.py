@@ -6,13 +6,14 @@ import collections
 import hashlib
 import math
 import threading
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from .. import _validate
-from ..errors import LinkNotClosingError, SIKernelError
+from ..errors import LinkNotClosingError, SIKernelError, SIKernelWarning
 from . import budget, si
 from .architecture import ARCHITECTURES, AUTO_FAMILIES, choose
 from .budget import SCOPES
@@ -140,10 +141,6 @@ def check_ber(target_ber: object) -> float:
         raise SIKernelError(f"target_ber={target_ber!r} is outside (0, 0.5): a bit error ratio is a "
                             "probability below 1/2 (e.g. 1e-6, or 2.4e-4 for an RS(544,514) FEC link)")
     if ber > DUBIOUS_BER:
-        import warnings
-
-        from ..errors import SIKernelWarning
-
         warnings.warn(SIKernelWarning(f"target_ber={target_ber!r} is above {DUBIOUS_BER:g}: no wireline FEC "
                                       "in use corrects a raw BER this high (RS(544,514) needs <= 2.4e-4); "
                                       "is it a slip for 2e-4?"), stacklevel=3)
@@ -200,6 +197,30 @@ def check_model_args(coefficients: object, exclude: object, architecture: str
     return (DEFAULT_COEFFICIENTS if coefficients is None else coefficients), names
 
 
+def calibrated_baud_range() -> tuple[float, float]:
+    """Lowest and highest symbol rate (Bd) of the energy model's calibration designs
+    (:data:`sikernel.power.CALIBRATION_POINTS`: 12 GBd, IBM's 12 Gb/s NRZ links, to 112 GBd)."""
+    from .calibration import CALIBRATION_POINTS
+
+    rates = [float(p.baud) for p in CALIBRATION_POINTS]
+    return min(rates), max(rates)
+
+
+#: relative margin around :func:`calibrated_baud_range` inside which no extrapolation warning is given
+BAUD_RANGE_MARGIN = 0.05
+
+
+def _warn_outside_calibration(fb: float) -> None:
+    """SIKernelWarning for a symbol rate outside the calibration designs' (new-user trial 28: a sweep
+    over lane rate ran to 1 TBd with no word that the model extrapolates)."""
+    lo, hi = calibrated_baud_range()
+    if not lo * (1.0 - BAUD_RANGE_MARGIN) <= fb <= hi * (1.0 + BAUD_RANGE_MARGIN):
+        warnings.warn(f"baud={fb:g} Bd is outside the symbol rates of the energy model's calibration "
+                      f"designs ({lo / 1e9:g}-{hi / 1e9:g} GBd): the energy is extrapolated (and the "
+                      "synthetic host channel of loss_db takes the package of the rate: 802.3ck up to "
+                      "60 GBd, 802.3dj above, none far above)", SIKernelWarning, stacklevel=4)
+
+
 def _check_common(baud: object, modulation: object, node_nm: object, architecture: object,
                   target_ber: object, scope: object, clocking: object, tx_architecture: object,
                   channel_kind: object):
@@ -222,6 +243,7 @@ def _check_common(baud: object, modulation: object, node_nm: object, architectur
     clk = _validate.one_of("clocking", clocking, budget.CLOCKINGS)
     txk = _validate.one_of("tx_architecture", tx_architecture, budget.TX_KINDS)
     kind = _validate.one_of("channel_kind", channel_kind, KINDS)
+    _warn_outside_calibration(fb)
     return fb, mod, _MODULATIONS[mod], tech, arch, ber, sc, clk, txk, kind
 
 

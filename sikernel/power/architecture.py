@@ -59,7 +59,9 @@ def best_per_family(op: OpTable, sol: Solved) -> dict[str, int | None]:
     fam = op.family[sol.config_index]
     out: dict[str, int | None] = {}
     for f in FAMILIES:
-        sel = (fam == f) & sol.closes
+        # a configuration whose energy diverges (a stage asked for more bandwidth than the node
+        # gives: failure_reason) cannot be built, whatever its SI budget says
+        sel = (fam == f) & sol.closes & np.isfinite(sol.total_w)
         if not np.any(sel):
             out[f] = None
             continue
@@ -94,6 +96,10 @@ def failure_reason(op: OpTable, sol: Solved, family: str, target_ber: float, amp
     sel = fam == family
     if not np.any(sel):
         return f"{family}: no candidate configuration"
+    if np.any(sel & sol.closes) and not np.any(sel & sol.closes & np.isfinite(sol.total_w)):
+        return (f"{family}: cannot be built at this symbol rate in this node: the serializer, AFE or "
+                "slicer stages would need more gain-bandwidth than its transistors give (their "
+                "self-loaded energy diverges as the rate approaches the node's f_T)")
     timing = ("the loop-unrolled DFE's one-UI selection loop (slicer + mux) cannot settle at this "
               "symbol rate in this node")
     if np.all(sol.limit[sel] == 3):
