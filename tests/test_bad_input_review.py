@@ -186,3 +186,63 @@ def test_com_cli_refuses_preset_with_config(capsys, tmp_path):
     assert main(["com", str(tmp_path / "thru.s4p"), "--preset", "802.3ck-cr", "--config",
                  str(tmp_path / "sheet.xlsx")]) == 2
     one_error_line(capsys.readouterr().err, "--preset 802.3ck-cr and --config", "give one of them")
+
+
+# --- new-user trial 28 ---------------------------------------------------------------------------
+
+def test_empty_loss_batch_is_refused_by_name():
+    with pytest.raises(SIKernelError, match="loss_db is empty"):
+        energy_per_bit_batch(np.array([]), baud=53.125e9)
+    with pytest.raises(SIKernelError, match=r"got nan \(and 0 more\)"):   # not "np.float64(nan)"
+        energy_per_bit_batch(np.array([np.nan]), baud=53.125e9)
+
+
+def test_channel_energy_warns_when_the_data_stop_below_the_signalling_rate():
+    """As pulse_response and COM warn: the SI chain takes the response above the data as zero, and
+    the energy depends on where they stop (60 vs 120 GHz data at 106.25 GBd: 1.53 vs 1.34 pJ/b)."""
+    from sikernel.channel.core import Channel
+
+    baud = 106.25e9
+    for top, warns in ((60e9, True), (1.5 * baud, False)):
+        f = np.arange(0.0, top + 1.0, 100e6)
+        sdd = np.zeros((f.size, 2, 2), complex)
+        sdd[:, 1, 0] = sdd[:, 0, 1] = 10 ** (-(15.0 * f / (0.5 * baud)) / 20) * np.exp(-2j * np.pi * f * 1e-9)
+        with warnings.catch_warnings(record=True) as rec:
+            warnings.simplefilter("always")
+            energy_per_bit(channel=Channel(f, sdd, 100.0, "line"), baud=baud, node_nm=3, target_ber=1e-4)
+        hit = [w for w in rec if "below the signalling rate" in str(w.message)]
+        assert bool(hit) == warns, top
+
+
+def test_simulate_symbol_count_checks():
+    """A float that is a whole number (1e6) is a symbol count; more than MAX_SYMBOLS is refused up
+    front by name (it raised MemoryError, 2.27 TiB)."""
+    from sikernel.eye.timesim import MAX_SYMBOLS, simulate
+
+    p = np.zeros(64)
+    p[30:34] = [0.2, 1.0, 0.3, 0.1]
+    assert simulate(p, 16, n_symbols=1e3, pattern="random").n_symbols == 1000
+    with pytest.raises(SIKernelError, match=r"n_symbols=.* is more than"):
+        simulate(p, 16, n_symbols=MAX_SYMBOLS + 1, pattern="random")
+    with pytest.raises(SIKernelError, match="must be an integer"):
+        simulate(p, 16, n_symbols=1500.5, pattern="random")
+
+
+def test_com_takes_one_aggressor_given_bare(monkeypatch):
+    """``com(..., next="file.s4p")`` (a path, not a list) was walked letter by letter ("file '/' does
+    not exist"); one aggressor given bare is the list of it.  Stopped before the computation."""
+    from sikernel.eye import com as com_mod
+    from tests.conftest import channel_path
+
+    seen = {}
+
+    def stop(checked, role, label, *args, **kwargs):
+        seen.setdefault(role, []).append(label)
+        if role == "next":
+            raise RuntimeError("stop")
+
+    monkeypatch.setattr("sikernel.channel.roles.check_role", stop)
+    with pytest.raises(RuntimeError, match="stop"):
+        com_mod.com(channel_path("CA_19p75dB_thru.s4p"), "802.3ck-kr",
+                    next=channel_path("CA_19p75dB_next1.s4p"))
+    assert seen["next"] == ["next[0]"]

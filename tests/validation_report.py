@@ -147,10 +147,18 @@ def _com_paragraph(record: dict) -> list[str]:
     com = {k.removeprefix("COM "): v for k, v in record["values"].items() if k.startswith("COM ")}
     if not com:
         return []
+    # the sheet overrides of each case, as the IEEE runs used them (new-user trial 28: the Tp0-Tp5
+    # figure needs include_pcb=0, which only the reference data said)
+    cases = json.loads((Path(__file__).parent / "data" / "ieee_com_reference.json").read_text())["cases"]
+    overrides = {(Path(c["channel"]).stem, c["preset"]): c.get("overrides") or {} for c in cases}
     items = []
     for name, (ours, ref) in com.items():
         channel, _, preset = name.partition("-802.")  # case ids are "<channel>-<preset>"
-        items.append(f"{channel} ({'802.' + preset if preset else '?'} sheet) {ours:.2f} dB "
+        over = overrides.get((channel, "802." + preset), {})
+        args = ", ".join(f"{k}={v!r}" for k, v in over.items())
+        with_ = ("" if not over else f" with {args}, as the IEEE run: `sikernel.com(ch, "
+                 f"sikernel.get_preset(\"802.{preset}\", {args}))`")
+        items.append(f"{channel} ({'802.' + preset if preset else '?'} sheet{with_}) {ours:.2f} dB "
                      f"(IEEE code {ref:.2f})")
     return ["", "COM per channel and configuration sheet in this run (`tests/test_com_ieee_reference.py`, "
             "worst of the two package cases): " + "; ".join(items) + "."]

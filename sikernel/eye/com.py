@@ -945,7 +945,8 @@ def com(channel: Channel | str | Path, preset: str | ComPreset | None = None,
         ``"802.3ck-kr"`` (default), ``"802.3ck-cr"``, ``"802.3ck-c2c"``, ``"802.3dj-kr"``
         (draft) or a preset object.  Not together with ``config``.
     next, fext : sequence of Channel or paths, optional
-        Near-end and far-end crosstalk aggressor channels; None or empty: none.
+        Near-end and far-end crosstalk aggressor channels; None or empty: none; one Channel or
+        path given bare is taken as the list of it.
     config : str or Path, optional
         An IEEE COM configuration sheet (``config_com_ieee8023_93a=*.xlsx``): COM with exactly
         its parameters (:func:`sikernel.eye.config_sheet.com_preset_from_sheet`; a keyword
@@ -993,6 +994,9 @@ def com(channel: Channel | str | Path, preset: str | ComPreset | None = None,
     if tx.shape[0] == 0:
         raise SIKernelError(f"no TX FFE setting of preset {p.name!r} meets c(0) >= c0_min = {p.c0_min:g} "
                             f"(taps {p.tx_taps}); lower c0_min or narrow the tap ranges")
+    # one aggressor given bare (a path or a Channel, not a list): the list of it (new-user trial 28:
+    # a path string was walked letter by letter, "file '/' does not exist")
+    next, fext = ([x] if isinstance(x, str | Path | Channel) else x for x in (next, fext))
     if any(not isinstance(x, Channel) for x in (channel, *(next or ()), *(fext or ()))):
         # files to read: Numba runs below anyway, so its compiled parser is the cheaper one
         # (when cached)

@@ -138,7 +138,16 @@ def prqs(n_symbols: int, order: int = 13, seed: int = 1) -> np.ndarray:
     return _prbs_symbols(order, n, 4, seed).astype(np.int64)
 
 
+#: most symbols one :func:`simulate` call draws (2^32: 4 GiB of symbol indices alone); rarer error
+#: ratios are the statistical eye's job, or add the counts of several seeded runs
+MAX_SYMBOLS = 2**32
+
+
 def _int(name: str, value: object, minimum: int) -> int:
+    """``value`` as an int >= ``minimum``; a float that is a whole number (``1e6``, the notebook
+    idiom) is accepted (new-user trial 28)."""
+    if isinstance(value, float | np.floating) and np.isfinite(value) and float(value).is_integer():
+        value = int(value)
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
         raise SIKernelError(f"{name}={value!r} must be an integer >= {minimum}")
     return int(value)
@@ -302,6 +311,10 @@ def simulate(pulse: Any, samples_per_ui: int | None = None, *, n_symbols: int = 
     n_lev = lev.size
     m = sp.samples_per_ui
     n_sym = _int("n_symbols", n_symbols, 1)
+    if n_sym > MAX_SYMBOLS:
+        raise SIKernelError(f"n_symbols={n_symbols!r} is more than {MAX_SYMBOLS:.3g} symbols (the symbol "
+                            f"indices alone would take {n_sym / 2**30:.3g} GiB); for error ratios that rare "
+                            "use sikernel.stat_eye, or add the error counts of several runs with other seeds")
     seed = _int("seed", seed, 0)
     off = finite_scalar("phase_offset_ui", phase_offset_ui, minimum=-0.5, maximum=0.5)
     sigma_v = non_negative("sigma_v", sigma_v)

@@ -345,6 +345,12 @@ def energy_per_bit(channel: Any = None, loss_db: float | None = None, baud: floa
     else:
         op, il = channel_op_table(channel, fb, levels, crosstalk=xt)
         path = "channel"
+        f_top = float(np.asarray(channel.f)[-1])
+        if f_top < fb * (1.0 - 1e-9):   # as pulse_response and COM warn (new-user trial 28)
+            warnings.warn(f"{channel.name or 'channel'}: the data end at {f_top:g} Hz, below the "
+                          f"signalling rate {fb:g} Hz; the SI chain takes the response above as zero, "
+                          "and the energy depends on where the data stop; supply data to at least "
+                          f"{fb:g} Hz", SIKernelWarning, stacklevel=2)
     op = candidates(op, exclude, arch)
     out = breakdown(op, levels=levels, baud=fb, modulation=mod, tech=tech, co=co,
                     architecture=arch, target_ber=ber, scope=sc, il_db=il, si_path=path,

@@ -213,10 +213,12 @@ def energy_per_bit_batch(loss_db: Any, baud: float = 53.125e9, modulation: str =
         raise SIKernelError(f"loss_db must be real numbers in dB; got an array of {raw.dtype} "
                             f"({np.ravel(raw)[:1].tolist()!r}...)" if raw.size else
                             "loss_db is empty; give one or more losses in dB")
+    if raw.size == 0:
+        raise SIKernelError("loss_db is empty; give one or more losses in dB")
     loss = raw.astype(float).reshape(-1)
     bad = ~np.isfinite(loss) | (loss < 0)
     if np.any(bad):
-        raise SIKernelError(f"loss_db must be finite and >= 0 dB; got {loss[bad][0]!r} "
+        raise SIKernelError(f"loss_db must be finite and >= 0 dB; got {float(loss[bad][0])!r} "
                             f"(and {int(bad.sum()) - 1} more)")
     table = get_table(fb, levels, kind=kind, crosstalk=xt)
     n = loss.size

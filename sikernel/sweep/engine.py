@@ -43,7 +43,10 @@ BACKENDS = ("local", "dask")
 #: write + fsync, two HDF5 flushes, one thread launch per stage: a few ms) stays a few per
 #: cent of the compiled stages, small enough that a killed sweep loses little work and
 #: the progress bar moves.  Measured costs per point on one core: channel + pulse + eye
-#: ~30 us, power ~30-70 us, metrics ~60 us (LAPACK least squares), stateye ~20 ms, com ~1 s.
+#: ~30 us, power ~30-70 us, metrics ~60 us (LAPACK least squares), com ~1 s; stateye 0.8-1.1 s
+#: (new-user trial 28, December 2026, 2-core machine: the stage sums over the whole record of the
+#: sweep's grid, 2,000-4,000 cursors, where a direct stat_eye call on a truncated pulse takes
+#: 10-20 ms; its chunk of 32 is therefore about half a minute).
 DEFAULT_CHUNK = {"channel": 4096, "pulse": 4096, "eye": 4096, "power": 4096, "metrics": 4096,
                  "stateye": 32, "com": 2}
 
