@@ -549,8 +549,13 @@ def test_lro_receive_end_figures_are_current():
 
     from types import SimpleNamespace
 
-    res = SimpleNamespace(ports=[{"architecture": "lro", "generation": g} for g in ("51.2T", "102.4T")])
+    res = SimpleNamespace(ports=[{"architecture": "lro", "generation": g,
+                                  "w_per_port": lro_receive_end_bounds(g)["port"]}
+                                 for g in ("51.2T", "102.4T")])
     assert lro_receive_end_line(res) in repo_text("README.md", flat=True)   # reads only the LRO ports
+    # a study priced on other inputs (another LRO port) gets no line: the bounds are the defaults'
+    res.ports = [{**p, "w_per_port": p["w_per_port"] + 1.0} for p in res.ports]
+    assert lro_receive_end_line(res) == ""
 
 
 def test_receive_alone_search_has_no_tx_taps():
@@ -569,6 +574,14 @@ def test_receive_alone_search_has_no_tx_taps():
     kept = api.without_tx_ffe(off)
     assert len(kept) == int(np.sum(off.tx_taps == 1)) and np.all(kept.tx_taps == 1)
     assert set(kept.family) == {"analog", "dsp"}
+    # the slicer rows do not depend on the DSP front end's subset; the DSP front end without an
+    # analog family searched is the same as with it (one search reused, or its own)
+    slicer = off.family != "dsp"
+    assert np.array_equal(off.a[slicer], full.a[slicer])
+    alone = si.op_table(ps, families=("dsp",), dsp_tx_active=())
+    assert np.allclose(alone.a, off.a[off.family == "dsp"]) and np.all(alone.tx_taps == 1)
+    with pytest.raises(SIKernelError, match="not a TX FFE subset"):
+        si.op_table(ps, families=("dsp",), dsp_tx_active=(-3,))
 
 
 def test_curves_at_the_shortest_lengths():

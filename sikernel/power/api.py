@@ -197,13 +197,15 @@ def check_model_args(coefficients: object, exclude: object, architecture: str
     return (DEFAULT_COEFFICIENTS if coefficients is None else coefficients), names
 
 
-def calibrated_baud_range() -> tuple[float, float]:
-    """Lowest and highest symbol rate (Bd) of the energy model's calibration designs
-    (:data:`sikernel.power.CALIBRATION_POINTS`: 12 GBd, IBM's 12 Gb/s NRZ links, to 112 GBd)."""
-    from .calibration import CALIBRATION_POINTS
+#: lowest and highest symbol rate (Bd) of the energy model's calibration designs
+#: (:data:`sikernel.power.CALIBRATION_POINTS`: IBM's 12 Gb/s NRZ links to 112 GBd; a constant here,
+#: since the calibration imports this module; ``tests/test_power.py`` checks it against the table)
+CALIBRATED_BAUD_RANGE_HZ = (12e9, 112e9)
 
-    rates = [float(p.baud) for p in CALIBRATION_POINTS]
-    return min(rates), max(rates)
+
+def calibrated_baud_range() -> tuple[float, float]:
+    """Lowest and highest symbol rate (Bd) of the calibration designs: :data:`CALIBRATED_BAUD_RANGE_HZ`."""
+    return CALIBRATED_BAUD_RANGE_HZ
 
 
 #: relative margin around :func:`calibrated_baud_range` inside which no extrapolation warning is given
@@ -473,7 +475,8 @@ def restrict_rx_ffe_taps(op: budget.OpTable, n_taps: int) -> budget.OpTable:
     return _keep_columns(op, (op.family != "dsp") | (op.rx_ffe_taps == int(n_taps)))
 
 
-def channel_op_table(channel: Any, baud: float, levels: int, crosstalk: Any = None):
+def channel_op_table(channel: Any, baud: float, levels: int, crosstalk: Any = None,
+                     dsp_tx_active: tuple[int, ...] | None = None):
     """SI figures of every candidate configuration for a Channel (full chain); also IL at Nyquist.
 
     Parameters
@@ -486,6 +489,9 @@ def channel_op_table(channel: Any, baud: float, levels: int, crosstalk: Any = No
         Number of PAM levels.
     crosstalk : CrosstalkModel, optional
         Power-sum crosstalk model (:mod:`sikernel.power.crosstalk`); None: none.
+    dsp_tx_active : tuple of int, optional
+        TX FFE taps the DSP receivers' front end may use (:func:`sikernel.power.si.op_table`;
+        ``()``: a receiver with no TX FFE in front of it).  Default: the full TX grid.
 
     Returns
     -------
@@ -505,7 +511,8 @@ def channel_op_table(channel: Any, baud: float, levels: int, crosstalk: Any = No
     if not isinstance(channel, Channel):
         raise SIKernelError(f"channel={type(channel).__name__} is not a sikernel Channel")
     ch = channel
-    key = _channel_key(ch, baud, levels, crosstalk, si.settings_for(float(baud)))
+    key = (*_channel_key(ch, baud, levels, crosstalk, si.settings_for(float(baud))),
+           None if dsp_tx_active is None else tuple(dsp_tx_active))
     with _CHANNEL_OPS_LOCK:
         hit = _CHANNEL_OPS.get(key)
         if hit is not None:
@@ -519,7 +526,7 @@ def channel_op_table(channel: Any, baud: float, levels: int, crosstalk: Any = No
 
         ch = extrapolate_dc(ch)
     ps = si.pulse_set(ch.f, ch.s21, baud, levels, crosstalk=crosstalk)
-    op = _read_only(si.op_table(ps, families=("linear", "analog", "dsp")))
+    op = _read_only(si.op_table(ps, families=("linear", "analog", "dsp"), dsp_tx_active=dsp_tx_active))
     with _CHANNEL_OPS_LOCK:
         _CHANNEL_OPS[key] = (op, il)
         while len(_CHANNEL_OPS) > CHANNEL_OP_CACHE_SIZE:

@@ -860,6 +860,11 @@ def op_table(ps: PulseSet, s: SISettings | None = None,
         One column per configuration (per volt of launch amplitude; ``var_n`` in V²).
     """
     s = settings_for(ps.baud, s)
+    if dsp_tx_active is not None:
+        dsp_tx_active = tuple(int(o) for o in dsp_tx_active)
+        if dsp_tx_active not in {a for _, a in TX_SUBSETS}:
+            raise SIKernelError(f"dsp_tx_active={dsp_tx_active!r} is not a TX FFE subset of the SI chain; "
+                                f"accepted: {[a for _, a in TX_SUBSETS]} (si.TX_SUBSETS; () is no TX FFE)")
     rows: list[dict] = []
     one_tap = None
     # every slicer-receiver configuration once per TX FFE subset (TX_SUBSETS): the budget, not
@@ -869,15 +874,16 @@ def op_table(ps: PulseSet, s: SISettings | None = None,
         for r in _grid_family_subsets(ps, 0, s, subsets):
             rows.append({**r, "family": "linear", "dfe": 0, "ffe": 0, "mlsd": 0, "q_coef": 0.0,
                          "gain": 0.0})
+    front_subset = dict(TX_SUBSETS)["full"] if dsp_tx_active is None else dsp_tx_active
     if "analog" in families:
         for n in ANALOG_DFE_TAPS:
-            for (name, _), r in zip(TX_SUBSETS, _grid_family_subsets(ps, n, s, subsets), strict=True):
-                if n == 1 and name == "full":
-                    one_tap = r
+            for active, r in zip(subsets, _grid_family_subsets(ps, n, s, subsets), strict=True):
+                if n == 1 and active == front_subset:
+                    one_tap = r   # the DSP receivers' front end: this subset's 1-tap-DFE optimum
                 rows.append({**r, "family": "analog", "dfe": n, "ffe": 0, "mlsd": 0, "q_coef": 0.0,
                              "gain": 0.0})
     if "dsp" in families:
-        front = one_tap if dsp_tx_active is None else _grid_family(ps, 1, s, tuple(dsp_tx_active))
+        front = one_tap if one_tap is not None else _grid_family(ps, 1, s, front_subset)
         rows.extend(_dsp_rows(ps, s, front))
     lv = ps.levels
     a = np.array([r["a_s"] for r in rows])

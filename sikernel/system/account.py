@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -45,6 +45,9 @@ from .channels import (
     with_linear_path,
 )
 from .standards import Generation
+
+if TYPE_CHECKING:   # the energy model is imported where it is used (a light import of the account)
+    from ..power.api import EnergyBreakdown
 
 #: loss-offset assumption of each host-channel class
 _OFFSET_KEY = {"pluggable": "c2m_loss_offset_db", "lro": "c2m_loss_offset_db",
@@ -571,7 +574,32 @@ class PortModel:
             out["linear_eq"] = a.linear_eq_directions * self._lin_eq_w * v["linear_eq_factor"] * n
         return {k: (float(x) if np.ndim(x) == 0 else np.asarray(x, dtype=float)) for k, x in out.items()}
 
-    def receive_alone(self, block: str) -> Any:
+    def end_channel(self, block: str) -> tuple[EndPoint, Any]:
+        """The host end called ``block`` and the channel it is priced over.
+
+        Parameters
+        ----------
+        block : str
+            The end's block name (e.g. ``"switch_serdes_rx"``).
+
+        Returns
+        -------
+        (EndPoint, Channel)
+            The end at the point values and its channel (the host channel, with the module's
+            linear path for a linear end).
+
+        Raises
+        ------
+        SIKernelError
+            No end called ``block``.
+        """
+        for end, ch in zip(self.ends, self._channels, strict=True):
+            if end.block == block:
+                return end, ch
+        raise SIKernelError(f"{self.arch.name}: no host end {block!r}; ends: "
+                            f"{', '.join(e.block for e in self.ends)}")
+
+    def receive_alone(self, block: str) -> EnergyBreakdown:
         """Host end ``block`` priced as a receiver on its own: no TX FFE in front of it.
 
         The account prices LRO's switch receive end as a whole TX + RX link over C2M + the module's
@@ -580,8 +608,8 @@ class PortModel:
         other bound: no transmitter equalises the host channel, so the receiver does it all.  The
         SI chain is searched with the TX FFE off for every family (the slicer receivers' "off"
         subset of :data:`sikernel.power.si.TX_SUBSETS`, and the DSP receivers' front end chosen
-        over no TX taps, ``si.op_table(dsp_tx_active=())``), at the end's BER, crosstalk and node,
-        and priced in scope "rx".
+        over no TX taps, :func:`sikernel.power.api.channel_op_table` with ``dsp_tx_active=()``), at
+        the end's BER, crosstalk and node, and priced in scope "rx".
 
         Parameters
         ----------
@@ -598,21 +626,13 @@ class PortModel:
         SIKernelError
             No end called ``block``; LinkNotClosingError where no receiver closes it alone.
         """
-        from ..channel.dc import extrapolate_dc
-        from ..power import DEFAULT_COEFFICIENTS, api, si
+        from ..power import DEFAULT_COEFFICIENTS, api
         from ..power.crosstalk import resolve
         from ..power.technology import get_technology
 
-        hits = [i for i, e in enumerate(self.ends) if e.block == block]
-        if not hits:
-            raise SIKernelError(f"{self.arch.name}: no host end {block!r}; ends: "
-                                f"{', '.join(e.block for e in self.ends)}")
-        end, ch = self.ends[hits[0]], self._channels[hits[0]]
-        il = float(end.il_nyquist_db)
-        if ch.f[0] != 0.0 or np.ptp(np.diff(ch.f)) > 1e-6 * (ch.f[1] - ch.f[0]):
-            ch = extrapolate_dc(ch)
-        ps = si.pulse_set(ch.f, ch.s21, self.gen.baud, 4, crosstalk=resolve(self.crosstalk))
-        op = si.op_table(ps, families=("linear", "analog", "dsp"), dsp_tx_active=())
+        end, ch = self.end_channel(block)
+        op, il = api.channel_op_table(ch, self.gen.baud, 4, crosstalk=resolve(self.crosstalk),
+                                      dsp_tx_active=())
         op = api.candidates(api.without_tx_ffe(op), self.path.exclude, "auto")
         return api.breakdown(op, levels=4, baud=self.gen.baud, modulation="pam4",
                              tech=get_technology(end.node_nm), co=DEFAULT_COEFFICIENTS,

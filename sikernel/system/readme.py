@@ -9,6 +9,7 @@ that block is typed by hand.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import warnings
 from pathlib import Path
@@ -413,7 +414,7 @@ def _cpo_step_text(res: Any) -> str:
             f"that change with the generation ({' and '.join(words)}); the other {rest}.")
 
 
-def lro_receive_end_bounds(gen_name: str) -> dict[str, float]:
+def lro_receive_end_bounds(gen_name: str) -> dict[str, Any]:
     """LRO's switch receive end per port (W) as priced and at its two bounds, and the port at the
     upper bound (docs 7, "LRO's receive end").
 
@@ -429,8 +430,7 @@ def lro_receive_end_bounds(gen_name: str) -> dict[str, float]:
 
     g = generation(gen_name)
     m = PortModel("lro", g)
-    (i,) = [k for k, e in enumerate(m.ends) if e.block == "switch_serdes_rx"]
-    end, ch = m.ends[i], m._channels[i]
+    end, ch = m.end_channel("switch_serdes_rx")
     w_per_pj = g.lane_line_gbps * 1e-3 * g.lanes_per_port
     half = energy_per_bit(channel=ch, baud=g.baud, node_nm=end.node_nm, exclude=m.path.exclude,
                           target_ber=m.target_ber, scope="rx", crosstalk=m.crosstalk)
@@ -454,6 +454,8 @@ def lro_receive_end_line(res: Any) -> str:
             continue
         gname = p["generation"]
         b = lro_receive_end_bounds(gname)
+        if not math.isclose(b["port"], float(p["w_per_port"]), rel_tol=1e-9):
+            continue   # a study with other inputs than the defaults the bounds are priced at (review 28)
         parts.append(f"at {gname} {b['priced']:.2f} W per port as priced, {b['rx_half']:.2f} W if the remote "
                      f"retimer pre-equalises this host channel across the optics, {b['alone']:.2f} W as a "
                      f"receiver alone ({_FAMILY_WORDS.get(b['alone_family'], b['alone_family'])} "
@@ -494,11 +496,13 @@ def laser_headroom_line(res: Any) -> str:
         gen = generation(c["generation"])
         cpo = res.port("cpo", gen.lane_gbps)
         laser = float(cpo["blocks_w"]["laser"])
-        sized = cpo["w_per_port"] - laser * (1.0 - 10.0 ** (-margin / 10.0))
+        sized_laser = laser * 10.0 ** (-margin / 10.0)
+        sized = cpo["w_per_port"] - laser + sized_laser
         parts.append(f"at {gen.name} the external laser gives each lane {margin:.1f} dB more light than the "
-                     f"lane's link budget asks (assumption `els_lane_optical_dbm`); sized to the budget, "
-                     f"its laser block would be {laser * 10.0 ** (-margin / 10.0):.2f} instead of "
-                     f"{laser:.2f} W and the CPO port {sized:.1f} instead of {cpo['w_per_port']:.1f} W")
+                     f"lane's link budget asks (assumption `els_lane_optical_dbm`, not a published figure); "
+                     f"sized exactly to the budget (a lower bound: lasers feed whole lanes), its laser "
+                     f"block would be {sized_laser:.2f} instead of {laser:.2f} W and the CPO port "
+                     f"{sized:.1f} instead of {cpo['w_per_port']:.1f} W")
     if not parts:
         return ""
     return ("Laser light: the CPO laser is priced at its product class output and lanes per laser "
