@@ -576,6 +576,18 @@ def _channel_h(channel_or_h: Any, f_hz: ArrayLike | None,
     return ch.f, h, ch.name
 
 
+#: longest TX rise time accepted, in UI (a 20-80 % rise over several UI closes any eye; a larger
+#: value is a unit slip, ps given as s)
+MAX_RISE_TIME_UI = 10.0
+#: largest RX AFE bandwidth accepted as a fraction of the baud (802.3ck: 0.75; a larger value is a
+#: frequency in Hz)
+MAX_RX_F_R = 10.0
+#: lowest CTLE corner frequency accepted in a mapping (Hz; a SerDes CTLE's corners are in the GHz)
+CTLE_MIN_CORNER_HZ = 1e3
+#: largest symbol amplitude accepted (V; a SerDes launches around 1 V; a larger value is mV given as V)
+MAX_AMPLITUDE_V = 10.0
+
+
 def _extra_filters(f: np.ndarray, baud: float, tx_rise_time_s: float | None,
                    rx_f_r: float | None, ctle: Any) -> tuple[np.ndarray, dict[str, Any]]:
     from .eq import filters
@@ -583,14 +595,28 @@ def _extra_filters(f: np.ndarray, baud: float, tx_rise_time_s: float | None,
     g = np.ones(f.size, dtype=np.complex128)
     meta: dict[str, Any] = {}
     if tx_rise_time_s is not None:
-        g *= filters.tx_rise_time_filter(f, tx_rise_time_s)
-        meta["tx_rise_time_s"] = float(tx_rise_time_s)
+        t_r = _validate.non_negative("tx_rise_time_s", tx_rise_time_s)
+        if t_r > MAX_RISE_TIME_UI * (1.0 / baud):   # new-user trial 28: 6 (ps meant) was accepted
+            raise SIKernelError(f"tx_rise_time_s={tx_rise_time_s!r} s is longer than {MAX_RISE_TIME_UI:g} "
+                                f"UI ({MAX_RISE_TIME_UI / baud:.3g} s at {baud:g} Bd): a rise time in ps "
+                                f"given as s? use {t_r * 1e-12:g} for {t_r:g} ps")
+        g *= filters.tx_rise_time_filter(f, t_r)
+        meta["tx_rise_time_s"] = t_r
     if rx_f_r is not None:
         fr = _validate.positive("rx_f_r", rx_f_r)
+        if fr > MAX_RX_F_R:   # new-user trial 28: 40e9 (Hz meant) made the AFE filter vanish
+            raise SIKernelError(f"rx_f_r={rx_f_r!r} is the RX AFE bandwidth as a fraction of the baud "
+                                f"(802.3ck: 0.75), at most {MAX_RX_F_R:g}: a frequency in Hz? use "
+                                f"{fr / baud:.3g} for {fr:g} Hz at {baud:g} Bd")
         g *= filters.rx_afe_filter(f, fr * baud)
         meta["rx_f_r"] = fr
     if ctle is not None:
         if isinstance(ctle, Mapping):
+            low = {k: v for k, v in ctle.items() if k.endswith("_hz") and isinstance(v, int | float)
+                   and 0.0 < float(v) < CTLE_MIN_CORNER_HZ}
+            if low:   # new-user trial 28: corners in GHz passed with only a causality warning
+                raise SIKernelError(f"ctle corner frequencies {low} are below {CTLE_MIN_CORNER_HZ:g} Hz: "
+                                    "GHz given as Hz? (the corners are in Hz, e.g. fz_hz=21.25e9)")
             try:
                 g *= filters.ctle_response(f, **ctle)
             except TypeError as exc:
@@ -635,6 +661,9 @@ def _response(channel_or_h: Any, baud: float, samples_per_ui: int, modulation: s
     mode = _validate.one_of("causality", causality, ("warn", "raise", "ignore"))
     thr = _validate.positive("causality_threshold", causality_threshold)
     amp = _validate.positive("amplitude_v", amplitude_v)   # a symbol's amplitude, not a polarity
+    if amp > MAX_AMPLITUDE_V:   # new-user trial 28: 400 (mV meant) was accepted
+        raise SIKernelError(f"amplitude_v={amplitude_v!r} V is above {MAX_AMPLITUDE_V:g} V, more than any "
+                            f"SerDes launches: mV given as V? use {amp * 1e-3:g} for {amp:g} mV")
     fb = _validate.symbol_rate("baud", baud)
     m = _check_samples_per_ui(samples_per_ui)
     f, h, label = _channel_h(channel_or_h, f_hz, termination_ohm)

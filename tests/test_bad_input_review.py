@@ -246,3 +246,33 @@ def test_com_takes_one_aggressor_given_bare(monkeypatch):
         com_mod.com(channel_path("CA_19p75dB_thru.s4p"), "802.3ck-kr",
                     next=channel_path("CA_19p75dB_next1.s4p"))
     assert seen["next"] == ["next[0]"]
+
+
+@pytest.mark.parametrize(("kwargs", "match"), [
+    ({"tx_rise_time_s": 6}, r"a rise time in ps given as s\? use 6e-12"),
+    ({"rx_f_r": 40e9}, r"a frequency in Hz\? use 0\.753"),
+    ({"amplitude_v": 400}, r"mV given as V\? use 0\.4"),
+    ({"ctle": {"gdc_db": -10, "fz_hz": 21.25, "fp1_hz": 21.25, "fp2_hz": 53.125}}, r"GHz given as Hz\?"),
+])
+def test_pulse_response_unit_slips_are_named(kwargs, match):
+    """New-user trial 28: each of these returned a pulse (the first two with a causality warning that
+    pointed at the port map, the others silently)."""
+    from sikernel.channel.touchstone import read_touchstone
+    from sikernel.response import pulse_response
+    from tests.conftest import channel_path
+
+    ch = read_touchstone(channel_path("DPO_4in_Meg7_THRU.s4p"))
+    with pytest.raises(SIKernelError, match=match):
+        pulse_response(ch, 53.125e9, **kwargs)
+    pulse_response(ch, 53.125e9, tx_rise_time_s=6e-12, rx_f_r=0.75, amplitude_v=0.4)   # the SI values
+
+
+def test_il_db_in_ghz_is_named():
+    from sikernel.channel.touchstone import read_touchstone
+    from tests.conftest import channel_path
+
+    for name in ("DPO_4in_Meg7_THRU.s4p", "C2C_PCB_SYSVIA_12dB_thru.s4p"):   # grid from 0 / from 10 MHz
+        ch = read_touchstone(channel_path(name))
+        with pytest.raises(SIKernelError, match=r"GHz given as Hz\? use 2\.65625e\+10"):
+            ch.il_db(26.5625)
+        assert ch.il_db(26.5625e9) > 0

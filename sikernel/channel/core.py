@@ -17,6 +17,10 @@ import numpy as np
 from .. import _validate
 from ..errors import SIKernelError
 
+#: frequencies below this (Hz) asked of a channel that reaches the GHz range are taken as GHz given
+#: as Hz (no SerDes quantity is read below 1 kHz)
+GHZ_SLIP_HZ = 1e3
+
 
 @dataclass(frozen=True, eq=False)
 class Channel:
@@ -97,6 +101,10 @@ class Channel:
         fq = np.asarray(f, dtype=float)
         if not np.all(np.isfinite(fq)):
             raise SIKernelError(f"il_db: f={f!r} must be finite frequencies in Hz")
+        if np.all((fq > 0.0) & (fq < GHZ_SLIP_HZ)) and self.f[-1] > 1e3 * GHZ_SLIP_HZ:
+            raise SIKernelError(f"il_db: f={f!r} Hz is below {GHZ_SLIP_HZ:g} Hz on a channel that reaches "
+                                f"{self.f[-1]:g} Hz: GHz given as Hz? use {float(np.ravel(fq)[0]) * 1e9:g} "
+                                "for the first")
         if np.any(fq < self.f[0]) or np.any(fq > self.f[-1]):
             raise SIKernelError(f"il_db: f={f!r} Hz is outside the channel grid "
                                 f"[{self.f[0]:g}, {self.f[-1]:g}] Hz")
