@@ -276,3 +276,14 @@ def test_il_db_in_ghz_is_named():
         with pytest.raises(SIKernelError, match=r"GHz given as Hz\? use 2\.65625e\+10"):
             ch.il_db(26.5625)
         assert ch.il_db(26.5625e9) > 0
+
+
+def test_preset_baud_in_ghz_and_geometry_in_mils_are_named():
+    """New-user trial 28: get_preset(baud_hz=53.125) was accepted (COM then asked for a 0.53 Hz
+    step); a stripline in mils was offered only the mm reading."""
+    import sikernel as sk
+
+    with pytest.raises(SIKernelError, match=r"baud_hz=53\.125 .*GBd must be multiplied by 1e9"):
+        sk.get_preset("802.3ck-kr", baud_hz=53.125)
+    with pytest.raises(SIKernelError, match=r"use 0\.006 for 6 mm, or 0\.0001524 for 6 mil"):
+        sk.Stripline("megtron7", width=6, thickness=0.7, height=6, spacing=6)

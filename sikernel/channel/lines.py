@@ -257,6 +257,8 @@ def coupled_microstrip_eeff_odd(w: float, h: float, s: float, er: float, eeff: f
 
 
 # --------------------------------------------------------------------------- plausibility
+#: one mil (thousandth of an inch) in m
+MIL_M = 25.4e-6
 #: plausible size of every cross-section dimension (m): from on-chip / RDL wiring (0.1 um
 #: metal, 1-2 um lines) to the widest board traces and thickest cores (a few mm); the sweep
 #: config's ranges end at the same 10 mm (width, gap, height) and 1 mm (thickness).
@@ -288,6 +290,8 @@ def _check_geometry(kind: str, width: float, thickness: float, height: float,
         for unit, scale in (("mm", 1e-3), ("um", 1e-6)):
             if v > hi and lo <= v * scale <= hi:
                 hint = f"; {v:g} m looks like {unit} typed as m: use {v * scale:g} for {v:g} {unit}"
+                if lo <= v * MIL_M <= hi:   # board dimensions are as often in mils (new-user trial 28)
+                    hint += f", or {v * MIL_M:g} for {v:g} mil"
                 break
         if v < lo:
             hint = "; dimensions are in metres (e.g. 100e-6 for 100 um)"

@@ -623,6 +623,8 @@ _PLAUSIBLE: dict[str, tuple[float, float, str]] = {
     "ctle_fz_hz": (1e6, 1e13, "a CTLE zero in Hz; a value in GHz must be multiplied by 1e9"),
     "ctle_fp1_hz": (1e6, 1e13, "a CTLE pole in Hz; a value in GHz must be multiplied by 1e9"),
     "ctle_fp2_hz": (1e6, 1e13, "a CTLE pole in Hz; a value in GHz must be multiplied by 1e9"),
+    "baud_hz": (1e6, 1e13, "the signalling rate in Bd (802.3ck 53.125e9); a value in GBd must be "
+                "multiplied by 1e9"),
     # optional (None: no low-frequency stage); checked when given
     "ctle_f_lf_hz": (1e5, 1e13, "the CTLE's low-frequency pole/zero in Hz (IEEE sheets f_b/80, "
                      "0.664e9 at 53.125 GBd); a value in GHz must be multiplied by 1e9"),
