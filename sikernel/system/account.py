@@ -614,7 +614,7 @@ class PortModel:
         Parameters
         ----------
         block : str
-            The end's block name (e.g. ``"switch_serdes_rx"``).
+            The end, as :meth:`end_channel` names it.
 
         Returns
         -------
