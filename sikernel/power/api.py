@@ -201,21 +201,14 @@ def check_model_args(coefficients: object, exclude: object, architecture: str
 #: (:data:`sikernel.power.CALIBRATION_POINTS`: IBM's 12 Gb/s NRZ links to 112 GBd; a constant here,
 #: since the calibration imports this module; ``tests/test_power.py`` checks it against the table)
 CALIBRATED_BAUD_RANGE_HZ = (12e9, 112e9)
-
-
-def calibrated_baud_range() -> tuple[float, float]:
-    """Lowest and highest symbol rate (Bd) of the calibration designs: :data:`CALIBRATED_BAUD_RANGE_HZ`."""
-    return CALIBRATED_BAUD_RANGE_HZ
-
-
-#: relative margin around :func:`calibrated_baud_range` inside which no extrapolation warning is given
+#: relative margin around :data:`CALIBRATED_BAUD_RANGE_HZ` inside which no extrapolation warning is given
 BAUD_RANGE_MARGIN = 0.05
 
 
 def _warn_outside_calibration(fb: float) -> None:
     """SIKernelWarning for a symbol rate outside the calibration designs' (new-user trial 28: a sweep
     over lane rate ran to 1 TBd with no word that the model extrapolates)."""
-    lo, hi = calibrated_baud_range()
+    lo, hi = CALIBRATED_BAUD_RANGE_HZ
     if not lo * (1.0 - BAUD_RANGE_MARGIN) <= fb <= hi * (1.0 + BAUD_RANGE_MARGIN):
         warnings.warn(f"baud={fb:g} Bd is outside the symbol rates of the energy model's calibration "
                       f"designs ({lo / 1e9:g}-{hi / 1e9:g} GBd): the energy is extrapolated (and the "
@@ -518,13 +511,11 @@ def channel_op_table(channel: Any, baud: float, levels: int, crosstalk: Any = No
         if hit is not None:
             _CHANNEL_OPS.move_to_end(key)
             return hit
+    from ..channel.dc import extrapolate_dc
     from ..channel.metrics import il_at_nyquist
 
     il = float(il_at_nyquist(ch, baud))
-    if ch.f[0] != 0.0 or np.ptp(np.diff(ch.f)) > 1e-6 * (ch.f[1] - ch.f[0]):
-        from ..channel.dc import extrapolate_dc
-
-        ch = extrapolate_dc(ch)
+    ch = extrapolate_dc(ch)   # a uniform grid from 0 Hz comes back as it is
     ps = si.pulse_set(ch.f, ch.s21, baud, levels, crosstalk=crosstalk)
     op = _read_only(si.op_table(ps, families=("linear", "analog", "dsp"), dsp_tx_active=dsp_tx_active))
     with _CHANNEL_OPS_LOCK:

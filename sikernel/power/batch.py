@@ -209,12 +209,11 @@ def energy_per_bit_batch(loss_db: Any, baud: float = 53.125e9, modulation: str =
 
     xt = resolve(crosstalk)
     raw = np.asarray(loss_db)
-    if raw.dtype.kind not in "iuf":
-        raise SIKernelError(f"loss_db must be real numbers in dB; got an array of {raw.dtype} "
-                            f"({np.ravel(raw)[:1].tolist()!r}...)" if raw.size else
-                            "loss_db is empty; give one or more losses in dB")
     if raw.size == 0:
         raise SIKernelError("loss_db is empty; give one or more losses in dB")
+    if raw.dtype.kind not in "iuf":
+        raise SIKernelError(f"loss_db must be real numbers in dB; got an array of {raw.dtype} "
+                            f"({np.ravel(raw)[:1].tolist()!r}...)")
     loss = raw.astype(float).reshape(-1)
     bad = ~np.isfinite(loss) | (loss < 0)
     if np.any(bad):

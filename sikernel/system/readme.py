@@ -527,7 +527,7 @@ def power_conversion_line(res: Any) -> str:
     for p in res.ports:
         if p["architecture"] == "cpo":
             w = float(sum(p["blocks_w"].get(k, 0.0) for k in ENGINE_RAIL_BLOCKS))
-            parts.append(f"{w * (1 / hi - 1):.2f}–{w * (1 / lo - 1):.2f} W per port at {p['switch_tbps']:g}T "
+            parts.append(f"{w * (1 / hi - 1):.2f}–{w * (1 / lo - 1):.2f} W per port at {p['generation']} "
                          f"(on its {w:.1f} W of engine electronics)")
     if not parts:
         return ""
