@@ -1106,6 +1106,29 @@ class SweepResult:
         except KeyError:
             raise SIKernelError(f"no output {name!r}; available: {', '.join(self.outputs)}") from None
 
+    def __repr__(self) -> str:
+        """A summary: name, state, axes (size and range) and outputs (shape, units), no arrays.
+
+        The dataclass's own repr printed every array in full (175 kB for a 2304-point sweep,
+        new-user trial 28).
+        """
+        n_done = int(np.count_nonzero(self.done))
+        state = "complete" if self.complete else f"incomplete: {n_done} of {self.done.size} points"
+        lines = [f"SweepResult {self.name!r} ({state})", "  axes:"]
+        for k, v in self.axes.items():
+            vals = list(v) if not isinstance(v, np.ndarray) else v.tolist()
+            shown = (", ".join(f"{x:g}" if isinstance(x, float) else str(x) for x in vals)
+                     if len(vals) <= 4 else
+                     f"{vals[0]:g} ... {vals[-1]:g}" if isinstance(vals[0], float) else
+                     f"{vals[0]} ... {vals[-1]}")
+            unit = self.axis_units.get(k, "")
+            lines.append(f"    {k} [{len(vals)}]: {shown}" + (f" {unit}" if unit else ""))
+        lines.append("  outputs:")
+        for k, v in self.outputs.items():
+            unit = self.units.get(k, "")
+            lines.append(f"    {k} {tuple(v.shape)}" + (f" [{unit}]" if unit else ""))
+        return "\n".join(lines)
+
     def to_xarray(self) -> Any:
         """An ``xarray.Dataset`` with every output and coordinate (needs xarray)."""
         try:

@@ -186,6 +186,18 @@ def test_file_schema(reference):
     assert np.all(np.diff(il, axis=0) > 0)
 
 
+def test_repr_summarises_without_arrays(reference):
+    # new-user trial 28: the dataclass repr printed every array (175 kB for 2304 points)
+    res = store.open(reference)
+    text = repr(res)
+    assert text.startswith("SweepResult 'killme' (complete)")
+    assert "material [2]: megtron7, fr4" in text
+    assert "cursors_v (6, 2, 2, 6) [V/V]" in text
+    assert "il_nyquist_db (6, 2, 2) [dB]" in text
+    assert "length_m [6]:" in text and "..." in text
+    assert len(text) < 40 * (len(res.outputs) + len(res.axes) + 4)
+
+
 def test_existing_output_refused(tmp_path, reference):
     out = tmp_path / "r.h5"
     out.write_bytes(reference.read_bytes())
