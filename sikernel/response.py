@@ -641,6 +641,23 @@ def _energy(v: np.ndarray, n_before: int, tol: float) -> tuple[float, float, int
     return float(res[0]), float(res[1]), int(res[2]), int(res[3])
 
 
+def _widen(a: int, b: int, m: int, n: int) -> tuple[int, int]:
+    """The energy window ``[a, b)`` widened by one UI (``m`` samples) on each side, within ``[0, n)``."""
+    return max(a - m, 0), min(b + m, n)
+
+
+def _truncation_window(v: np.ndarray, samples_per_ui: int, tol: float = TRUNCATE_TOL) -> tuple[int, int]:
+    """Indices ``[a, b)`` of a pulse record ``v`` that :func:`pulse_response` keeps.
+
+    The shortest window outside which at most ``tol`` of the energy ``sum v**2`` lies (half
+    of it on each side, :func:`sikernel._kernels.response.energy_window`), widened by one UI
+    on each side: the truncation of the module docstring, for a record made elsewhere (the
+    sweep's pulse stage keeps the whole ``1/df`` record).
+    """
+    _, _, a, b = _energy(v, 0, tol)
+    return _widen(a, b, int(samples_per_ui), v.size)
+
+
 def _causality(frac: float, mode: str, threshold: float, label: str) -> None:
     if frac > threshold:
         msg = (f"{label}: {frac:.3g} of the response energy lies at negative times "
@@ -691,7 +708,7 @@ def _response(channel_or_h: Any, baud: float, samples_per_ui: int, modulation: s
                  "n_time_full": grid.n_time, "termination_ohm": termination_ohm,
                  "causality_threshold": thr, "source": label})
     if truncate_tol is not None:
-        a, b = max(a - m, 0), min(b + m, v.size)
+        a, b = _widen(a, b, m, v.size)
         t, v = t[a:b], v[a:b]
         meta["truncate_tol"] = tol
     return t.copy(), np.ascontiguousarray(v), frac, meta

@@ -19,8 +19,9 @@ ATOL_EYE_V = 1e-9
 RTOL_PJ = 1e-9
 RTOL_FOM = 1e-6          # FOM_ILD: small residuals of a least-squares fit, batch vs serial S21
 ATOL_FOM_DB = 1e-9
-# statistical eye of the whole record vs the API's truncated record (energy < 1e-6 cut): the
-# voltage grid (1024 bins over about +-1 V) moves with the record, so allow two bins
+# statistical eye: the stage reads pulse_response's truncated record (energy < 1e-6 cut,
+# tests/test_sweep_stateye.py), here from the batch kernel's transform, whose rounding could
+# move a reading across a bin of the voltage grid (1024 bins over about +-1 V): allow two bins
 ATOL_STAT_EYE_V = 2 * 2.0 / 1024
 ATOL_WIDTH_UI = 1.0 / 64  # one phase step of the default 64-phase scan
 N_SAMPLED = 6            # grid points checked point by point
