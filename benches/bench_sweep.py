@@ -14,6 +14,8 @@
 * Peak memory (child-process max RSS) of two sweep sizes 4x apart: it must not grow.
 * Per-configuration cost against one ``numpy.fft.irfft`` of the same time grid.
 * COM (full EQ search) per point: configurations per second on a few points.
+* Statistical-eye stage per point (the record truncated as ``pulse_response`` does) against
+  ``stat_eye`` on the whole ``1/df`` record, timed in the same run: the ratio.
 * Cold start: a tiny sweep in a fresh interpreter with an empty Numba cache.
 
 Run: ``python -m pytest benches/bench_sweep.py --benchmark-only -q -s``
@@ -311,6 +313,51 @@ def test_com_per_point(benchmark):
                                  "com_db": res["com_db"].tolist(), "ratio": N_COM / wall})
     print(f"\nCOM per point: {N_COM} configs in {wall:.2f} s -> {N_COM / wall:.2f} configs/s; "
           f"COM {np.round(res['com_db'], 2).tolist()} dB")
+
+
+N_STATEYE_LENGTHS = (0.05, 0.1, 0.2, 0.3)
+STATEYE_BAUDS = (26.5625e9, 53.125e9, 106.25e9)
+
+
+def test_stateye_stage_per_point(benchmark):
+    """stage_stateye on a 12-point sweep (default 20 MHz grid: 1,300-5,300 UI records) vs the
+    untruncated reference, stat_eye on each whole record (the stage before the truncation)."""
+    from sikernel.eye.stateye import stat_eye
+    from sikernel.sweep import load_config
+    from sikernel.sweep.stages import chunk_params, stage_channel, stage_pulse, stage_stateye
+
+    cfg = load_config({"name": "stateye", "outputs": ["stat_eye_height_v", "eye_width_ui"],
+                       "axes": {"length_m": list(N_STATEYE_LENGTHS), "baud": list(STATEYE_BAUDS)},
+                       "fixed": {"modulation": "pam4", "n_dfe": 2}})
+    p = chunk_params(cfg, 0, cfg.n_points)
+    st: dict = {}
+    stage_channel(cfg, p, st)
+    stage_pulse(cfg, p, st)
+    stage_stateye(cfg, p, st)   # compile / load caches
+
+    def best_stage() -> float:
+        best = np.inf
+        for _ in range(3):
+            t0 = time.perf_counter()
+            stage_stateye(cfg, p, st)
+            best = min(best, time.perf_counter() - t0)
+        return best
+
+    t_new = benchmark.pedantic(best_stage, rounds=1, iterations=1)
+    eh = st["stat_eye_height_v"].copy()
+    t0 = time.perf_counter()
+    ref = [stat_eye(v, cfg.samples_per_ui, modulation="pam4", n_dfe=2, target_ber=float(p["target_ber"][i]))
+           for i, v in enumerate(st["pulses_v"])]
+    t_ref = time.perf_counter() - t0
+    d_eh = float(np.max(np.abs(eh - [r.eye_height_min_v for r in ref])))
+    n = cfg.n_points
+    benchmark.extra_info.update({"n_points": n, "ms_per_point": t_new / n * 1e3,
+                                 "whole_record_ms_per_point": t_ref / n * 1e3, "ratio": t_ref / t_new,
+                                 "max_abs_d_eye_height_v": d_eh})
+    rec_ui = sorted({v.size // cfg.samples_per_ui for v in st["pulses_v"]})
+    print(f"\nstateye stage, {n} points (records {rec_ui} UI): {t_new / n * 1e3:.1f} ms/point "
+          "(best of 3); stat_eye on the whole record "
+          f"{t_ref / n * 1e3:.0f} ms/point -> ratio {t_ref / t_new:.0f}x; max |d eye height| {d_eh:.2g} V/V")
 
 
 def test_cold_start(benchmark):
