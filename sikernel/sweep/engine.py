@@ -43,10 +43,12 @@ BACKENDS = ("local", "dask")
 #: write + fsync, two HDF5 flushes, one thread launch per stage: a few ms) stays a few per
 #: cent of the compiled stages, small enough that a killed sweep loses little work and
 #: the progress bar moves.  Measured costs per point on one core: channel + pulse + eye
-#: ~30 us, power ~30-70 us, metrics ~60 us (LAPACK least squares), com ~1 s; stateye 0.8-1.1 s
-#: (new-user trial 28, December 2026, 2-core machine: the stage sums over the whole record of the
-#: sweep's grid, 2,000-4,000 cursors, where a direct stat_eye call on a truncated pulse takes
-#: 10-20 ms; its chunk of 32 is therefore about half a minute).
+#: ~30 us, power ~30-70 us, metrics ~60 us (LAPACK least squares), com ~1 s; stateye ~10 ms
+#: (stage_stateye on 12 points, 0.05-0.3 m x 26.6/53.1/106.25 GBd PAM4 with 2 DFE taps at the
+#: default 20 MHz grid, 1 Numba thread, best of 3, 2-core shared machine: 10.3 ms/point; it
+#: reads each record truncated as pulse_response truncates it -- on the whole 1/df record,
+#: 1,300-5,300 UI, the same points took 1.4 s each, and 0.8-1.1 s in new-user trial 28;
+#: benches/bench_sweep.py::test_stateye_stage_per_point); its chunk of 32 is a third of a second.
 DEFAULT_CHUNK = {"channel": 4096, "pulse": 4096, "eye": 4096, "power": 4096, "metrics": 4096,
                  "stateye": 32, "com": 2}
 
