@@ -321,3 +321,21 @@ def test_scaling_pulse_and_noise_scales_the_eye(scale, n_dfe):
     np.testing.assert_allclose(b.ber, a.ber, rtol=0, atol=1e-9)
     np.testing.assert_allclose(b.eye_height_v, scale * a.eye_height_v, rtol=1e-6, atol=1e-12)
     assert np.all((a.ber >= -1e-15) & (a.ber <= 1 + 1e-12))
+
+
+def test_noise_above_the_main_cursor_warns():
+    """sigma_v=1.0 with 1 mV meant: a warning naming the value, the cursor and the mV slip."""
+    import warnings
+
+    from sikernel.errors import SIKernelWarning
+
+    p = _smooth_pulse(8, 20)
+    h0 = float(p.max())
+    with pytest.warns(SIKernelWarning, match=r"sigma_v=1\.0 V .* main cursor h0 = .*mV given as V\? use "
+                                             r"sigma_v=0\.001 for 1 mV"):
+        stat_eye(p, 8, sigma_v=1.0, n_phases=8, n_bins=256)
+    assert 1.0 > h0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        stat_eye(p, 8, sigma_v=1e-3, n_phases=8, n_bins=256)       # 1 mV: no warning
+        stat_eye(p, 8, sigma_v=0.9 * h0, n_phases=8, n_bins=256)    # below the cursor: none either

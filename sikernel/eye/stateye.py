@@ -57,6 +57,7 @@ link with the same swing, i.e. the same DC level of the pulse (sum of all cursor
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,7 +68,7 @@ from numpy.typing import ArrayLike
 from .._kernels import pmf as _pmf
 from .._kernels import stateye as _k
 from .._validate import finite_scalar, one_of
-from ..errors import SIKernelError
+from ..errors import SIKernelError, SIKernelWarning
 from ._input import SampledPulse, cursor_span, cursors_at, dfe_taps, levels_for, sampled_pulse
 from ._input import target_ber as _check_ber
 from ._summary import short_repr
@@ -294,7 +295,8 @@ def stat_eye(pulse: Any, samples_per_ui: int | None = None, *, modulation: str |
     dfe_max : float or array_like, optional
         DFE tap limits relative to ``h_0`` (93A-1 ``b_max``).
     sigma_v : float
-        Thermal/other Gaussian noise at the slicer, V rms.
+        Thermal/other Gaussian noise at the slicer, V rms (a :class:`~sikernel.errors.SIKernelWarning`
+        when it exceeds the main cursor: likely mV given as V).
     snr_tx_db : float, optional
         TX SNR in dB (93A-30).
     eta0_v2_hz, noise_bw_hz : float, optional
@@ -356,6 +358,10 @@ def stat_eye(pulse: Any, samples_per_ui: int | None = None, *, modulation: str |
     pre, post = cursor_span(sp, n_pre, n_post, margin=1)
     h_ref = cursors_at(sp, np.zeros(1), pre, post)[0]
     h0_ref = float(h_ref[pre])
+    if sigma_v > h0_ref:   # sigma_v=1.0 meant as 1 mV was accepted quietly
+        warnings.warn(f"sigma_v={sigma_v!r} V of Gaussian noise is larger than the pulse's main cursor "
+                      f"h0 = {h0_ref:.4g} V: noise above the whole signal closes every eye; mV given as "
+                      f"V? use sigma_v={sigma_v * 1e-3:g} for {sigma_v:g} mV", SIKernelWarning, stacklevel=2)
     b = dfe_taps(n_dfe, h_ref, pre, h0_ref, dfe_max)
     phases = (np.arange(n_p) - n_p // 2) / n_p if n_p > 1 else np.zeros(1)
 
