@@ -413,3 +413,34 @@ def test_guide_pricing_note_figures_are_current():
         e = energy_per_bit(loss_db=2.7, baud=26.5625e9, node_nm=5)
     assert e.architecture == "analog"
     assert f"a CTLE with {e.eq_settings['dfe_taps']} DFE taps" in text
+
+
+def test_long_sweep_with_hidden_bar_warns_with_its_estimate(tmp_path):
+    """New-user trial 28: a large sweep started with quiet=True ran with no sign of its duration.
+
+    Before any file is written the sweep now warns with its estimated time when the bar is hidden
+    and the estimate (points x the stages' measured per-point cost / cores) is above
+    QUIET_ESTIMATE_WARN_S; with the bar shown, or a small grid, it does not.
+    """
+    import warnings
+
+    from sikernel.errors import SIKernelWarning
+    from sikernel.sweep.engine import QUIET_ESTIMATE_WARN_S, STAGE_SECONDS_PER_POINT, estimate_seconds
+
+    n = 200_000   # x 10 ms of the stat-eye stage: ~1000 s on 2 cores
+    big = {"name": "big", "outputs": ["stat_eye_height_v"],
+           "axes": {"length_m": list(np.linspace(0.01, 0.3, n))},
+           "frequency": {"f_max_hz": 30e9, "df_hz": 100e6}}
+    cfg = load_config(big)
+    per = sum(STAGE_SECONDS_PER_POINT[s] for s in cfg.stages)
+    assert estimate_seconds(cfg, cores=2) == pytest.approx(n * per / 2)
+    assert estimate_seconds(cfg, cores=2) > QUIET_ESTIMATE_WARN_S
+    out = tmp_path / "big.h5"
+    with pytest.warns(SIKernelWarning, match=r"'big': 200,000 points .*stateye.* hidden"):
+        # threads=1: the estimate uses the cores given; _max_chunks=0: nothing is computed
+        run_sweep(big, out, quiet=True, threads=1, _max_chunks=0)
+    small = {**big, "axes": {"length_m": [0.05, 0.1]}}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SIKernelWarning)
+        run_sweep(small, tmp_path / "small.h5", quiet=True)
+        run_sweep(big, tmp_path / "shown.h5", quiet=False, _max_chunks=0)
