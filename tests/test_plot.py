@@ -173,6 +173,27 @@ def test_energy_blocks_png(tmp_path):
     _check_png(plot.energy_blocks(bds, np.linspace(0.01, 0.6, 12)), tmp_path / "blocks.png")
 
 
+def test_energy_blocks_against_loss(tmp_path):
+    """Without lengths the x axis is the breakdowns' own loss, the budgets marked at their dB
+    (new-user trial 28: sikernel.plot had no energy-against-loss figure)."""
+    import sikernel as sk
+
+    losses = [4.0, 10.0, 16.0, 22.0, 28.0]
+    bds = [sk.energy_per_bit(loss_db=x, baud=53.125e9, node_nm=5, target_ber=1e-5) for x in losses]
+    fig = plot.energy_blocks(bds, budgets_db={"C2M": 12.0})
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "insertion loss at Nyquist (dB)"
+    assert ax.get_xlim() == pytest.approx((bds[0].il_nyquist_db, bds[-1].il_nyquist_db))
+    marks = [ln.get_xdata()[0] for ln in ax.get_lines() if ln.get_linestyle() == "--"]
+    assert marks == [pytest.approx(12.0)]
+    # the stacked top is each breakdown's total
+    top = np.sum([c.get_paths()[0].vertices for c in ax.collections][-1:], axis=0)
+    assert top[:, 1].max() == pytest.approx(max(e.total_pj_per_bit for e in bds), rel=1e-9)
+    _check_png(fig, tmp_path / "vs_loss.png")
+    with pytest.raises(SIKernelError, match="il_nyquist_db, which must increase"):
+        plot.energy_blocks(bds[::-1])
+
+
 def test_study_energy_png(study, tmp_path):
     _check_png(plot.study_energy(study, rate_gbps=212.5), tmp_path / "study.png")
 

@@ -14,7 +14,7 @@ function               draws
 ``bathtub``            BER vs phase or threshold (StatEyeResult)
 ``eye_density``        simulated eye diagram density (SimResult)
 ``com_breakdown``      A_s vs A_ni and the noise terms (ComResult)
-``energy_blocks``      pJ/bit vs path length, stacked blocks, budgets (EnergyBreakdowns)
+``energy_blocks``      pJ/bit vs path length or loss, stacked blocks, budgets (EnergyBreakdowns)
 ``study_energy``       pJ/bit vs PCB length per material, budgets (StudyResult)
 ``switch_power``       W per switch per architecture and generation, p10-p90 (StudyResult)
 ``port_blocks``        W per port by component, stacked, p10-p90 (StudyResult)

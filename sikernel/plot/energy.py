@@ -74,16 +74,18 @@ def _mark_budgets(ax: Any, lengths_mm: np.ndarray, il_db: np.ndarray, budgets: d
                     transform=ax.get_xaxis_transform())
 
 
-def energy_blocks(breakdowns: Sequence[EnergyBreakdown], lengths_m: Any, *,
+def energy_blocks(breakdowns: Sequence[EnergyBreakdown], lengths_m: Any = None, *,
                   budgets_db: Mapping[str, float] | None = None, ax: Axes | None = None) -> Figure:
-    """Energy per bit vs electrical path length as stacked blocks, reach-class budgets marked.
+    """Energy per bit vs electrical path length (or loss) as stacked blocks, reach-class budgets marked.
 
     Parameters
     ----------
     breakdowns : sequence of EnergyBreakdown
         One :func:`sikernel.power.energy_per_bit` result per length (same order).
-    lengths_m : array_like
-        Path lengths in m, strictly increasing, one per breakdown.
+    lengths_m : array_like, optional
+        Path lengths in m, strictly increasing, one per breakdown.  Omitted: the x axis is the
+        breakdowns' own loss at Nyquist (``il_nyquist_db``, which must then increase), e.g.
+        ``[sk.energy_per_bit(loss_db=x, ...) for x in losses]``.
     budgets_db : mapping of str to float, optional
         Reach-class loss budgets (dB at Nyquist) to mark where the breakdowns'
         ``il_nyquist_db`` crosses them (default :data:`sikernel.study.REACH_BUDGETS_DB`).
@@ -106,10 +108,18 @@ def energy_blocks(breakdowns: Sequence[EnergyBreakdown], lengths_m: Any, *,
         raise SIKernelError("breakdowns must be a sequence of at least 2 EnergyBreakdown results")
     for i, e in enumerate(breakdowns):
         check_type(f"breakdowns[{i}]", e, EnergyBreakdown, "an EnergyBreakdown (see sikernel.power)")
-    x = _validate.lengths_m("lengths_m", lengths_m)
-    if x.ndim != 1 or x.size != len(breakdowns) or np.any(np.diff(x) <= 0):
-        raise SIKernelError(f"lengths_m must be {len(breakdowns)} strictly increasing lengths in m, "
-                            "one per breakdown")
+    il = np.array([e.il_nyquist_db for e in breakdowns], dtype=float)
+    if lengths_m is None:
+        if not np.all(np.isfinite(il)) or np.any(np.diff(il) <= 0):
+            raise SIKernelError("without lengths_m the x axis is the breakdowns' il_nyquist_db, which "
+                                f"must increase strictly; got {np.round(il, 3).tolist()}; sort the "
+                                "breakdowns by loss or give lengths_m")
+        x = il
+    else:
+        x = _validate.lengths_m("lengths_m", lengths_m)
+        if x.ndim != 1 or x.size != len(breakdowns) or np.any(np.diff(x) <= 0):
+            raise SIKernelError(f"lengths_m must be {len(breakdowns)} strictly increasing lengths in m, "
+                                "one per breakdown")
     budgets = _budgets(budgets_db)
     names: list[str] = []
     for e in breakdowns:
@@ -117,7 +127,7 @@ def energy_blocks(breakdowns: Sequence[EnergyBreakdown], lengths_m: Any, *,
     stack = np.array([[e.blocks.get(b, 0.0) for e in breakdowns] for b in names])
     keep = np.any(stack > 0, axis=1)
     fig, ax = new_axes(ax)
-    x_mm = x * 1e3
+    x_mm = x if lengths_m is None else x * 1e3   # the plotted x: dB, or mm
     kept = [n for n, k in zip(names, keep, strict=True) if k]
     ax.stackplot(x_mm, stack[keep], labels=kept, colors=[block_color(n) for n in kept], alpha=0.85)
     arch = [e.architecture for e in breakdowns]
@@ -126,11 +136,11 @@ def energy_blocks(breakdowns: Sequence[EnergyBreakdown], lengths_m: Any, *,
             ax.axvline(0.5 * (x_mm[i - 1] + x_mm[i]), color="k", lw=0.6)
     ax.text(0.99, 0.02, "architecture: " + " → ".join(dict.fromkeys(arch)), transform=ax.transAxes,
             ha="right", va="bottom", fontsize=7, bbox={"facecolor": "w", "alpha": 0.8, "lw": 0})
-    il = np.array([e.il_nyquist_db for e in breakdowns])
     if np.all(np.diff(il) > 0):
         _mark_budgets(ax, x_mm, il, budgets)
     e0 = breakdowns[0]
-    ax.set_xlabel("electrical path length (mm)")
+    ax.set_xlabel("electrical path length (mm)" if lengths_m is not None else
+                  "insertion loss at Nyquist (dB)")
     ax.set_ylabel(f"energy, {e0.scope.upper()} (pJ/bit)")
     ax.set_title(f"energy per bit by block, {e0.bit_rate_bps * 1e-9:.5g} Gb/s {e0.modulation.upper()}, "
                  f"{e0.node_nm:g} nm, BER {e0.target_ber:.0e}", fontsize=9)
