@@ -344,7 +344,8 @@ def test_host_lengths_beyond_their_class_warn():
 
 _COSTS = ("module_driver_w", "module_laser_w", "module_tia_w", "module_other_w", "els_laser_out_dbm",
           "ring_c_f", "ring_driver_c_out_f", "ring_vpp_v", "ring_driver_headroom_v", "ring_heater_w",
-          "mzm_driver_factor", "engine_tia_factor", "engine_other_w", "linear_eq_factor", "linear_penalty_db")
+          "mzm_driver_factor", "mzm_bias_w", "engine_tia_factor", "engine_other_w", "linear_eq_factor",
+          "linear_penalty_db")
 #: inputs whose rise never raises W per port (the linear path's bandwidth: not with a ring driver,
 #: whose output stage must reach that bandwidth -- the trade-off is tested in test_system_engine.py)
 _BENEFITS = ("els_wpe", "els_lanes_per_laser", "engine_input_vppd", "linear_f3db_over_baud")
@@ -355,6 +356,18 @@ def engine_models():
     cache: dict = {}
     return [PortModel(a, generation(g), channel_cache=cache) for g in ("51.2T", "102.4T")
             for a in ("lpo", "cpo")]
+
+
+def test_every_modulator_is_tuned(engine_models):
+    """Each CPO/NPO modulator carries its tuning power: a ring its heater, an MZM its quadrature
+    bias heater (missing for MZMs until session 29, audit 28), one per TX lane of the port."""
+    engines = [m for m in engine_models if m.arch.optics != "module"]
+    assert engines
+    for m in engines:
+        g = m.gen
+        per = m.point["ring_heater_w"] if g.cpo_modulator == "ring" else m.point["mzm_bias_w"]
+        assert m.blocks_w()["modulator_tuning"] == pytest.approx(per * g.lanes_per_port, rel=1e-12)
+    assert {m.gen.cpo_modulator for m in engines} == {"ring", "mzm"}   # both kinds covered
 
 
 def test_port_power_monotone_in_every_cost_input(engine_models):

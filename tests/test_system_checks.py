@@ -675,7 +675,7 @@ def _point_values_only(line: str) -> str:
     ("0 of 4000"): what does not depend on the Monte Carlo's draws (point values in parentheses,
     such as "(8.3 vs 20.3 pJ/bit)", stay)."""
     line = re.sub(r"\d+ of \d+", "N of M", line)
-    return re.sub(r" ?\(\d[\d.]*–\d[\d.]*\)", "", line)
+    return re.sub(r" ?\(-?\d[\d.]*–-?\d[\d.]*\)", "", line)
 
 
 def test_readme_and_docs_point_values_are_current(study):

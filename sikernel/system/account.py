@@ -565,6 +565,7 @@ class PortModel:
                 out["modulator_tuning"] = v["ring_heater_w"] * n
             else:
                 out["driver"] = v["module_driver_w"] * v["mzm_driver_factor"] * n
+                out["modulator_tuning"] = v["mzm_bias_w"] * n   # quadrature bias heater, audit 28
             out["laser"] = components.els_laser_w(v["els_laser_out_dbm"], v["els_lanes_per_laser"],
                                                   v["els_wpe"], v["els_lane_optical_dbm"]) * n
             out["tia"] = v["module_tia_w"] * v["engine_tia_factor"] * n

@@ -677,7 +677,7 @@ def _one_sided_together(res: Any, alt: dict[str, float]) -> tuple[str, float] | 
 SAVING_GROUPS: tuple[tuple[str, str], ...] = (
     ("module_dsp", "the module's DSP"), ("module_host_serdes", "the module's host-side SerDes"),
     ("switch_serdes", "the switch's SerDes"), ("other", "the module's other power (control, conversion)"),
-    ("driver", "drivers"), ("laser", "lasers"), ("tia", "TIAs"), ("modulator_tuning", "ring tuning"),
+    ("driver", "drivers"), ("laser", "lasers"), ("tia", "TIAs"), ("modulator_tuning", "modulator tuning"),
     ("linear_eq", "linear equalisers"))
 
 
