@@ -280,8 +280,8 @@ def assumptions(g: Generation) -> dict[str, Assumption]:
         "Express 22(9) 10487, 2014: 24.77 mW, doped Si; Jacques et al., Opt. Express 27(8) 10456, 2019: "
         "22.1-23.2 mW, N++ Si; both M, as summarised), x0.85 in the O band (P_pi ~ lambda) -> ~20 mW, so "
         "10 mW; low 2.5 mW: trench-isolated heater (P_pi ~10 mW) with the lane's polarity free (P_pi/4); "
-        "high 25 mW: one heater per MZM, fixed polarity (P_pi). No published engine breakdown lists it "
-        "(research notes 29, L); measured engine totals (Bailly) include it")
+        "high 25 mW: one heater per MZM, fixed polarity (P_pi). No published engine breakdown found lists it "
+        "(a search of public pages, session 29, L); measured engine totals (Bailly) include it")
     add("engine_tia_factor", 1.0, 0.6, 1.4, "1",
         "assumption: engine TIA power / the retimed module's TIA power (same TIA core)")
     add("engine_other_w", 0.4 if is200 else 0.25, 0.15 if is200 else 0.1, 0.8 if is200 else 0.6,
