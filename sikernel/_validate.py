@@ -104,6 +104,17 @@ def warn_if_ghz(name: str, f_hz: object) -> None:
                       SIKernelWarning, stacklevel=3)
 
 
+def grid_not_ghz(name: str, f_hz: np.ndarray) -> None:
+    """Refuse a frequency grid (Hz, increasing) that ends above 0 and below :data:`LINE_F_WARN_HZ`:
+    it was given in GHz (a DC-only grid, ``[0.0]``, passes).  The rule of ``Link.build`` and of the
+    :class:`~sikernel.channel.core.Channel` constructor."""
+    top = float(f_hz[-1])
+    if 0.0 < top < LINE_F_WARN_HZ:
+        raise SIKernelError(f"{name} ends at {top:g} Hz, below {LINE_F_WARN_HZ:g} Hz: frequencies are in "
+                            f"Hz; a grid in GHz must be multiplied by 1e9 (e.g. {top:g} GHz = "
+                            f"{top * 1e9:g} Hz)")
+
+
 def symbol_rate(name: str, value: object) -> float:
     """A symbol rate in Bd: finite, within :data:`MIN_BAUD_BD` ... :data:`MAX_BAUD_BD`; below
     the range the message suggests the GBd-typed-as-Bd slip."""

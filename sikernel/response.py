@@ -39,6 +39,7 @@ widened by one UI on each side.
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -536,6 +537,10 @@ def _channel_h(channel_or_h: Any, f_hz: ArrayLike | None,
     """(f, H, label) on a grid starting at DC, from a Channel or (f, h) arrays."""
     from .channel.core import Channel
 
+    if isinstance(channel_or_h, str | os.PathLike) or type(channel_or_h).__module__.startswith("skrf"):
+        from .channel.touchstone import as_channel  # a Touchstone path or an skrf.Network
+
+        channel_or_h = as_channel(channel_or_h, "channel_or_h")
     if isinstance(channel_or_h, Channel):
         ch = channel_or_h
         if f_hz is not None:
@@ -544,8 +549,9 @@ def _channel_h(channel_or_h: Any, f_hz: ArrayLike | None,
         if isinstance(channel_or_h, tuple) and len(channel_or_h) == 2 and f_hz is None:
             f_hz, channel_or_h = channel_or_h
         if f_hz is None:
-            raise SIKernelError("an array transfer function needs f_hz (or pass (f_hz, h), "
-                                "or a sikernel Channel)")
+            raise SIKernelError(f"channel_or_h is a {type(channel_or_h).__name__} and f_hz is not given: "
+                                "an array transfer function needs f_hz (or pass (f_hz, h)); a channel "
+                                "is a sikernel Channel, a Touchstone path or an skrf.Network")
         h = np.asarray(channel_or_h, dtype=np.complex128)
         f = _validate.frequency_grid(f_hz, name="f_hz")
         if h.shape != f.shape:
@@ -558,7 +564,7 @@ def _channel_h(channel_or_h: Any, f_hz: ArrayLike | None,
         s = np.zeros((f.size, 2, 2), dtype=np.complex128)
         s[:, 1, 0] = h
         s[:, 0, 1] = h
-        ch = Channel(f, s, name="H")
+        ch = Channel._trusted(f, s, name="H")
     if not _validate.is_uniform(ch.f):
         ch = _on_uniform_grid(ch)   # a point missing or added; other grids are refused below
     if ch.f[0] != 0.0:
@@ -730,10 +736,12 @@ def pulse_response(channel_or_h: Any, baud: float, samples_per_ui: int = 32,
 
     Parameters
     ----------
-    channel_or_h : Channel or ndarray or (f_hz, h)
+    channel_or_h : Channel, Touchstone path, skrf.Network, ndarray or (f_hz, h)
         A :class:`~sikernel.channel.core.Channel` (its SDD21, DC-extrapolated with
-        :func:`sikernel.channel.dc.extrapolate_dc` if its grid starts above 0 Hz), or
-        a complex transfer function on ``f_hz``.
+        :func:`sikernel.channel.dc.extrapolate_dc` if its grid starts above 0 Hz), a
+        Touchstone path or ``skrf.Network`` read as
+        :func:`~sikernel.channel.touchstone.as_channel` reads it, or a complex transfer
+        function on ``f_hz``.
     baud : float
         Symbol rate in Bd (must not exceed twice the last grid frequency).
     samples_per_ui : int
@@ -808,7 +816,7 @@ def impulse_response(channel_or_h: Any, baud: float, samples_per_ui: int = 32, *
 
     Parameters
     ----------
-    channel_or_h : Channel or ndarray or (f_hz, h)
+    channel_or_h : Channel, Touchstone path, skrf.Network, ndarray or (f_hz, h)
         A :class:`~sikernel.channel.core.Channel` (its SDD21, DC-extrapolated if its
         grid starts above 0 Hz) or a complex transfer function on ``f_hz``.
     baud : float
@@ -861,7 +869,7 @@ def step_response(channel_or_h: Any, baud: float, samples_per_ui: int = 32, *,
 
     Parameters
     ----------
-    channel_or_h : Channel or ndarray or (f_hz, h)
+    channel_or_h : Channel, Touchstone path, skrf.Network, ndarray or (f_hz, h)
         A :class:`~sikernel.channel.core.Channel` (its SDD21, DC-extrapolated if its
         grid starts above 0 Hz) or a complex transfer function on ``f_hz``.
     baud : float

@@ -135,7 +135,7 @@ def test_bad_n_fit(truth):
 
 
 def test_not_a_channel():
-    with pytest.raises(SIKernelError, match="not a sikernel Channel"):
+    with pytest.raises(SIKernelError, match="expected a sikernel Channel"):
         extrapolate_dc(np.zeros((3, 2, 2)))
 
 

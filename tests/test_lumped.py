@@ -111,7 +111,7 @@ def test_negative_stub():
 
 
 def test_missing_touchstone():
-    with pytest.raises(SIKernelError, match="not a file"):
+    with pytest.raises(SIKernelError, match="does not exist"):
         lumped.connector("/nonexistent/x.s4p", F)
 
 

@@ -189,7 +189,7 @@ def test_fom_ild_bad_corner(dpo12):
 
 
 def test_not_a_channel():
-    with pytest.raises(SIKernelError, match="not a sikernel Channel"):
+    with pytest.raises(SIKernelError, match="expected a sikernel Channel"):
         il_at_nyquist(np.zeros(3), FB)
 
 

@@ -190,7 +190,9 @@ def test_unknown_method(pair):
 
 def test_not_a_channel(pair):
     a, _ = pair
-    with pytest.raises(SIKernelError, match="not a sikernel Channel"):
+    with pytest.raises(SIKernelError, match="expected a sikernel Channel"):
+        scale_length(a, 0.05, np.zeros(3), 0.15, 0.1)
+    with pytest.raises(SIKernelError, match=r"'b\.s4p' does not exist"):   # a path is read
         scale_length(a, 0.05, "b.s4p", 0.15, 0.1)
 
 

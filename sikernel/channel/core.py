@@ -29,9 +29,16 @@ class Channel:
     Parameters
     ----------
     f : ndarray, shape (n_freq,)
-        Frequencies in Hz, strictly increasing, >= 0.
+        Frequencies in Hz, strictly increasing, >= 0.  A grid that ends above 0 and below
+        1 kHz is refused: it was given in GHz (multiply by 1e9).
     sdd : ndarray, shape (n_freq, 2, 2), complex128
-        Differential-mode S-parameters (port 1 = TX end, port 2 = RX end).
+        Differential-mode S-parameters (port 1 = TX end, port 2 = RX end).  Data whose
+        largest singular value exceeds ``1 + PASSIVITY_TOL`` (1e-3) at some frequency warn
+        (:class:`~sikernel.errors.SIKernelWarning`, naming the worst frequency), as
+        :func:`~sikernel.channel.touchstone.read_touchstone` does.  From an ``skrf.Network``
+        ``net`` that is already differential (2-port SDD, e.g. from :meth:`to_network`),
+        ``Channel(net.f, net.s, z0_ohm=float(net.z0[0, 0]))``; every function that takes a
+        channel also accepts the Network itself (:func:`~sikernel.channel.touchstone.as_channel`).
     z0_ohm : float
         Differential reference impedance in ohm (default 100).
     name : str
@@ -47,6 +54,30 @@ class Channel:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        self._normalise()
+        # the checks of user input (the constructor called by a user); the library's own builders
+        # go through Channel._trusted, which skips them (their grids and data are checked upstream)
+        _validate.grid_not_ghz("Channel.f", self.f)
+        from ._passivity import PASSIVITY_TOL, _check_passivity
+
+        _check_passivity(self.f, self.sdd, PASSIVITY_TOL, f"Channel {self.name or '(unnamed)'}",
+                         stacklevel=4)
+
+    @classmethod
+    def _trusted(cls, f: Any, sdd: Any, z0_ohm: float = 100.0, name: str = "",
+                 meta: dict[str, Any] | None = None) -> Channel:
+        """A Channel built by the library itself: the constructor's shape and finiteness checks,
+        without the user-input checks (GHz grid, passivity), which cost time in hot loops and
+        whose inputs were checked upstream (or are legal there: a single low frequency of the
+        energy model, a transfer function with gain)."""
+        obj = object.__new__(cls)
+        for k, v in (("f", f), ("sdd", sdd), ("z0_ohm", z0_ohm), ("name", name),
+                     ("meta", {} if meta is None else meta)):
+            object.__setattr__(obj, k, v)
+        obj._normalise()
+        return obj
+
+    def _normalise(self) -> None:
         f = _validate.frequency_grid(self.f, name="Channel.f")
         sdd = np.asarray(self.sdd, dtype=np.complex128)
         if sdd.shape != (f.size, 2, 2):
@@ -128,7 +159,7 @@ class Channel:
 
     def renamed(self, name: str) -> Channel:
         """A copy with another label."""
-        return Channel(self.f, self.sdd, self.z0_ohm, name, dict(self.meta))
+        return Channel._trusted(self.f, self.sdd, self.z0_ohm, name, dict(self.meta))
 
     def to_network(self):
         """This channel as a 2-port :class:`skrf.Network` (imports scikit-rf lazily)."""

@@ -135,7 +135,8 @@ def extrapolate_dc(channel: Channel, df_hz: float | None = None, *,
 
     Parameters
     ----------
-    channel : Channel
+    channel : Channel, Touchstone path or skrf.Network
+        (paths and Networks read by :func:`~sikernel.channel.touchstone.as_channel`)
         Any channel (its grid may start above DC and may be non-uniform).
     df_hz : float, optional
         Step of the output grid in Hz.  Default: the channel's own step when its
@@ -165,7 +166,9 @@ def extrapolate_dc(channel: Channel, df_hz: float | None = None, *,
     transfer function of a real network; IEEE Std 370-2020 practice).
     """
     if not isinstance(channel, Channel):
-        raise SIKernelError(f"extrapolate_dc: channel={channel!r} is not a sikernel Channel")
+        from .touchstone import as_channel
+
+        channel = as_channel(channel, "extrapolate_dc: channel")
     f = channel.f
     step = _grid_step(f)
     if df_hz is None:
@@ -248,7 +251,7 @@ def extrapolate_dc(channel: Channel, df_hz: float | None = None, *,
         "first_measured_hz": float(f[0]),
         "s_dc": np.asarray(dc).real.tolist(),
     }
-    return Channel(fu, out, channel.z0_ohm, channel.name, meta)
+    return Channel._trusted(fu, out, channel.z0_ohm, channel.name, meta)
 
 
 __all__ = ["extrapolate_dc"]

@@ -456,7 +456,7 @@ class _Line:
         if not ac.all():  # 0 Hz: the ABCD form, where the line is its series resistance
             s[~ac] = abcd_to_s(line_abcd(z[~ac], y[~ac], ln), z0)
         label = name or f"{type(self).__name__}({self.dielectric.name}, {length * 1e3:g} mm)"
-        return Channel(fa, s, z0, label, {"line": repr(self), "length_m": float(length)})
+        return Channel._trusted(fa, s, z0, label, {"line": repr(self), "length_m": float(length)})
 
 
 def line_abcd(z_per_m: np.ndarray, y_per_m: np.ndarray, length_m: float) -> np.ndarray:

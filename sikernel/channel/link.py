@@ -49,7 +49,8 @@ class Link:
         ``skrf.Network``; or a callable ``f -> Channel`` (e.g.
         ``lambda f: lumped.via(f, 1.6e-3, 0.4e-3)``).
     tx_package, rx_package : str, PackageModel or None
-        IEEE 802.3 package presets (:data:`sikernel.channel.package.PACKAGES`).
+        IEEE 802.3 package presets (:data:`sikernel.channel.package.PACKAGES`); None or
+        ``"none"`` (the sweeps' word, any case) for no package.
     z_p_tx_m, z_p_rx_m : float or None
         Package trace lengths (m); default the preset's first test case.
     z0_ohm : float
@@ -88,10 +89,15 @@ class Link:
             else:
                 raise SIKernelError(f"segments[{i}]={seg!r} is not a (line, length_m) pair, Channel, "
                                     "Touchstone path, skrf.Network or callable f -> Channel")
-        if self.tx_package is not None:
-            get_package(self.tx_package)
-        if self.rx_package is not None:
-            get_package(self.rx_package)
+        for side in ("tx_package", "rx_package"):
+            pkg = getattr(self, side)
+            if isinstance(pkg, str) and pkg.strip().lower() == "none":
+                object.__setattr__(self, side, None)   # the sweeps' word for no package
+            elif pkg is not None:
+                try:
+                    get_package(pkg)
+                except SIKernelError as e:
+                    raise SIKernelError(f"{side}: {e}; None (or 'none') for no package") from None
         object.__setattr__(self, "_parts", tuple(parts))
 
     def _zp(self, model: str | PackageModel, zp: float | None, side: str) -> float:
@@ -106,10 +112,8 @@ class Link:
     def parts(self, f: object) -> list[Channel]:
         """Every part as a Channel on grid ``f`` (Hz), TX package first."""
         fa = _validate.frequency_grid(f)
-        if self.check_units and 0.0 < fa[-1] < MIN_GRID_TOP_HZ:
-            raise SIKernelError(f"the frequency grid ends at {fa[-1]:g} Hz, below {MIN_GRID_TOP_HZ:g} Hz: "
-                                "frequencies are in Hz; a grid in GHz must be multiplied by 1e9 "
-                                f"(e.g. {fa[-1]:g} GHz = {fa[-1] * 1e9:g} Hz)")
+        if self.check_units:
+            _validate.grid_not_ghz("the frequency grid", fa)
         out: list[Channel] = []
         if self.tx_package is not None:
             out.append(package_channel(self.tx_package, self._zp(self.tx_package, self.z_p_tx_m, "tx"),
@@ -136,10 +140,10 @@ class Link:
     def build(self, f: object) -> Channel:
         """The whole link as one :class:`Channel` on grid ``f`` (Hz), referenced to ``z0_ohm``."""
         parts = self.parts(f)
-        first = parts[0] if parts[0].z0_ohm == self.z0_ohm else Channel(
+        first = parts[0] if parts[0].z0_ohm == self.z0_ohm else Channel._trusted(
             parts[0].f, renormalize(parts[0].sdd, parts[0].z0_ohm, self.z0_ohm), self.z0_ohm)
         whole = cascade(first, *parts[1:])
-        return Channel(whole.f, whole.sdd, self.z0_ohm, self.name, {"link": [p.name for p in parts]})
+        return Channel._trusted(whole.f, whole.sdd, self.z0_ohm, self.name, {"link": [p.name for p in parts]})
 
 
 def build_link(segments: Sequence[Any], f: object, **kw: Any) -> Channel:

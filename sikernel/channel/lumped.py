@@ -88,7 +88,7 @@ def shunt_c(c_f: float, f: object, z0_ohm: float = 100.0, name: str = "") -> Cha
     c = _validate.non_negative("c_f", c_f)
     fa, w = _grid(f)
     z0 = _validate.positive("z0_ohm", z0_ohm)
-    return Channel(fa, _shunt_s(1j * w * c / 2.0, z0), z0, name or f"shunt C {c * 1e15:g} fF",
+    return Channel._trusted(fa, _shunt_s(1j * w * c / 2.0, z0), z0, name or f"shunt C {c * 1e15:g} fF",
                    {"element": "shunt_c", "c_f": c})
 
 
@@ -114,7 +114,7 @@ def series_l(l_h: float, f: object, z0_ohm: float = 100.0, name: str = "") -> Ch
     lv = _validate.non_negative("l_h", l_h)
     fa, w = _grid(f)
     z0 = _validate.positive("z0_ohm", z0_ohm)
-    return Channel(fa, _series_s(2j * w * lv, z0), z0, name or f"series L {lv * 1e9:g} nH",
+    return Channel._trusted(fa, _series_s(2j * w * lv, z0), z0, name or f"series L {lv * 1e9:g} nH",
                    {"element": "series_l", "l_h": lv})
 
 
@@ -140,7 +140,7 @@ def series_r(r_ohm: float, f: object, z0_ohm: float = 100.0, name: str = "") -> 
     r = _validate.non_negative("r_ohm", r_ohm)
     fa, _ = _grid(f)
     z0 = _validate.positive("z0_ohm", z0_ohm)
-    return Channel(fa, _series_s(np.full(fa.size, 2.0 * r, dtype=complex), z0), z0,
+    return Channel._trusted(fa, _series_s(np.full(fa.size, 2.0 * r, dtype=complex), z0), z0,
                    name or f"series R {r:g} ohm", {"element": "series_r", "r_ohm": r})
 
 
@@ -179,7 +179,7 @@ def ac_coupling(c_f: float, f: object, esr_ohm: float = 0.0, esl_h: float = 0.0,
     jwc = 1j * w * c
     # y = 1/(2 Z) = jwC / (2 (1 + jwC (ESR + jw ESL)))
     y = jwc / (2.0 * (1.0 + jwc * (esr + 1j * w * esl)))
-    return Channel(fa, _series_s_from_admittance(y, z0), z0, name or f"AC cap {c * 1e9:g} nF",
+    return Channel._trusted(fa, _series_s_from_admittance(y, z0), z0, name or f"AC cap {c * 1e9:g} nF",
                    {"element": "ac_coupling", "c_f": c, "esr_ohm": esr, "esl_h": esl})
 
 
@@ -224,7 +224,7 @@ def impedance_step(zc_ohm: float, delay_s: float, f: object, z0_ohm: float = 100
     fa, w = _grid(f)
     z0 = _validate.positive("z0_ohm", z0_ohm)
     s = abcd_to_s(_tline_abcd(1j * w * td, zc), z0)
-    return Channel(fa, s, z0, name or f"Z step {zc:g} ohm {td * 1e12:g} ps",
+    return Channel._trusted(fa, s, z0, name or f"Z step {zc:g} ohm {td * 1e12:g} ps",
                    {"element": "impedance_step", "zc_ohm": zc, "delay_s": td})
 
 
@@ -283,7 +283,7 @@ def via(f: object, barrel_m: float, stub_m: float = 0.0, *, zc_ohm: float = 85.0
     pad[:, 0, 0] = pad[:, 1, 1] = 1.0
     pad[:, 1, 0] = 1j * w * cp / 2.0
     s = abcd_to_s(cascade_abcd(pad, barrel, stub, pad), z0)
-    return Channel(fa, s, z0, name or f"via {lb * 1e3:g} mm + stub {ls * 1e3:g} mm",
+    return Channel._trusted(fa, s, z0, name or f"via {lb * 1e3:g} mm + stub {ls * 1e3:g} mm",
                    {"element": "via", "barrel_m": lb, "stub_m": ls, "zc_ohm": zc, "c_pad_f": cp})
 
 
@@ -314,31 +314,19 @@ def on_grid(channel: Channel, f: object) -> Channel:
         for j in range(2):
             col = channel.sdd[:, i, j]
             s[:, i, j] = np.interp(fa, channel.f, col.real) + 1j * np.interp(fa, channel.f, col.imag)
-    return Channel(fa, s, channel.z0_ohm, channel.name, dict(channel.meta))
-
-
-def _from_network(net: Any, pairs: tuple) -> Channel:
-    if getattr(net, "nports", None) == 2:  # already a differential (or single-ended) 2-port
-        z0 = np.asarray(net.z0)
-        if not np.allclose(z0, z0.flat[0]) or abs(np.imag(z0.flat[0])) > 0:
-            raise SIKernelError("2-port network with frequency- or port-dependent reference impedance; "
-                                "renormalise it to one real impedance first")
-        return Channel(np.asarray(net.f, dtype=float), net.s, float(np.real(z0.flat[0])),
-                       getattr(net, "name", "") or "2-port")
-    from .touchstone import read_touchstone
-
-    return read_touchstone(net, pairs=pairs)
+    return Channel._trusted(fa, s, channel.z0_ohm, channel.name, dict(channel.meta))
 
 
 def connector(model: Channel | str | Path | Any, f: object, pairs: tuple = ((1, 3), (2, 4)),
               name: str = "") -> Channel:
     """A connector (or cable, or any measured block) given as Touchstone, on grid ``f``.
 
-    ``model`` is a :class:`Channel`; an ``skrf.Network`` (a 2-port is taken as the
-    differential-mode block as it stands, a 4-port is converted with the port map
-    ``pairs``); or a Touchstone path: ``.s2p`` read with scikit-rf as a 2-port,
-    anything else with :func:`sikernel.channel.touchstone.read_touchstone` and
-    ``pairs``.  It is interpolated onto ``f`` (which must lie inside its grid).
+    ``model`` is anything :func:`sikernel.channel.touchstone.as_channel` accepts: a
+    :class:`Channel`; an ``skrf.Network`` (a 2-port is taken as the differential-mode
+    block as it stands, a 4-port is converted with the port map ``pairs``); or a
+    Touchstone path: ``.s2p`` read with scikit-rf as a 2-port, anything else with
+    :func:`sikernel.channel.touchstone.read_touchstone` and ``pairs``.  It is
+    interpolated onto ``f`` (which must lie inside its grid).
 
     Parameters
     ----------
@@ -357,22 +345,9 @@ def connector(model: Channel | str | Path | Any, f: object, pairs: tuple = ((1, 
     Channel
         The block on ``f``.
     """
-    if not isinstance(model, Channel):
-        if isinstance(model, (str, Path)):
-            path = Path(model)
-            if not path.is_file():
-                raise SIKernelError(f"connector model {str(model)!r} is not a file; expected a Touchstone "
-                                    "path, an skrf.Network or a Channel")
-            if path.suffix.lower() == ".s2p":
-                import skrf
+    from .touchstone import as_channel
 
-                model = _from_network(skrf.Network(str(path)), pairs)
-            else:
-                from .touchstone import read_touchstone
-
-                model = read_touchstone(path, pairs=pairs)
-        else:
-            model = _from_network(model, pairs)
+    model = as_channel(model, "connector model", pairs=pairs)
     ch = on_grid(model, f)
     return ch.renamed(name) if name else ch
 

@@ -53,9 +53,11 @@ _UNIFORM_TOL = 1e-6
 
 
 def _channel(name: str, ch: Any) -> Channel:
-    if not isinstance(ch, Channel):
-        raise SIKernelError(f"{name}={ch!r} is not a sikernel Channel (see sikernel.read_touchstone)")
-    return ch
+    if isinstance(ch, Channel):
+        return ch
+    from .touchstone import as_channel
+
+    return as_channel(ch, name)
 
 
 def _il_db(ch: Channel) -> np.ndarray:
@@ -90,7 +92,8 @@ def il_at_nyquist(channel: Channel, baud: float) -> NyquistLoss:
 
     Parameters
     ----------
-    channel : Channel
+    channel : Channel, Touchstone path or skrf.Network
+        (paths and Networks read by :func:`~sikernel.channel.touchstone.as_channel`)
     baud : float
         Signalling rate in Bd, e.g. 53.125e9 for 802.3ck (f_Nyquist = 26.5625 GHz).
 
@@ -177,7 +180,8 @@ def fitted_il(channel: Channel, f_min_hz: float = F_MIN_DEFAULT_HZ, f_max_hz: fl
 
     Parameters
     ----------
-    channel : Channel
+    channel : Channel, Touchstone path or skrf.Network
+        (paths and Networks read by :func:`~sikernel.channel.touchstone.as_channel`)
         The channel whose SDD21 is fitted.
     f_min_hz : float
         Low end of the fit band (default 50 MHz, the 802.3ck COM ``f_min``).
@@ -233,7 +237,8 @@ def ild(channel: Channel, f_min_hz: float = F_MIN_DEFAULT_HZ, f_max_hz: float | 
 
     Parameters
     ----------
-    channel : Channel
+    channel : Channel, Touchstone path or skrf.Network
+        (paths and Networks read by :func:`~sikernel.channel.touchstone.as_channel`)
         The channel whose SDD21 is fitted.
     f_min_hz : float
         Low end of the fit band (Hz; default 50 MHz).
@@ -310,7 +315,8 @@ def fom_ild(channel: Channel, baud: float, f_min_hz: float = F_MIN_DEFAULT_HZ,
 
     Parameters
     ----------
-    channel : Channel
+    channel : Channel, Touchstone path or skrf.Network
+        (paths and Networks read by :func:`~sikernel.channel.touchstone.as_channel`)
         On a uniform grid over the band (Touchstone files are).
     baud : float
         Signalling rate f_b in Bd.
@@ -381,7 +387,8 @@ def return_loss(channel: Channel, f_min_hz: float = 0.0, f_max_hz: float | None 
 
     Parameters
     ----------
-    channel : Channel
+    channel : Channel, Touchstone path or skrf.Network
+        (paths and Networks read by :func:`~sikernel.channel.touchstone.as_channel`)
         The channel (differential 2-port).
     f_min_hz : float
         Low end of the band (Hz, >= 0).

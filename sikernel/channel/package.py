@@ -250,7 +250,7 @@ def package_channel(model: str | PackageModel, z_p_m: float, f: object, side: st
     fa = _validate.frequency_grid(f)
     t = package_abcd(pm, z_p_m, fa, side)
     z0 = 2.0 * pm.r0_ohm
-    return Channel(fa, abcd_to_s(t, z0), z0, f"{pm.name} package {side} z_p={z_p_m * 1e3:g} mm",
+    return Channel._trusted(fa, abcd_to_s(t, z0), z0, f"{pm.name} package {side} z_p={z_p_m * 1e3:g} mm",
                    {"package": pm.name, "z_p_m": float(z_p_m), "side": side})
 
 
@@ -297,7 +297,7 @@ def board_channel(f: object, z_bp_m: float, c0_f: float, c1_f: float,
     if side == "rx":
         t = _reversed(t)
     z0 = 2.0 * r0_ohm
-    return Channel(fa, abcd_to_s(t, z0), z0, f"host board {side} z_bp={zb * 1e3:g} mm",
+    return Channel._trusted(fa, abcd_to_s(t, z0), z0, f"host board {side} z_bp={zb * 1e3:g} mm",
                    {"z_bp_m": zb, "side": side})
 
 

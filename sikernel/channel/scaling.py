@@ -172,6 +172,14 @@ def _sinh_ratio(a: np.ndarray, u: np.ndarray) -> np.ndarray:
     return np.where(small, ser, out)
 
 
+def _as_channels(channel_a: Any, channel_b: Any) -> tuple[Channel, Channel]:
+    """The two inputs as Channels (Touchstone paths and skrf.Networks read by ``as_channel``)."""
+    from .touchstone import as_channel
+
+    return (as_channel(channel_a, "scale_length: channel_a"),
+            as_channel(channel_b, "scale_length: channel_b"))
+
+
 def _check_pair(channel_a: Any, la: float, channel_b: Any, lb: float) -> None:
     for nm, ch in (("channel_a", channel_a), ("channel_b", channel_b)):
         if not isinstance(ch, Channel):
@@ -241,7 +249,7 @@ def line_difference(channel_a: Channel, length_a: float, channel_b: Channel,
 
     Parameters
     ----------
-    channel_a, channel_b : Channel
+    channel_a, channel_b : Channel, Touchstone path or skrf.Network
         The same construction with the variable line ``length_a`` and ``length_b``
         metres long; same frequency grid (``channel_b`` is renormalised to
         ``channel_a``'s reference impedance when they differ).
@@ -253,6 +261,7 @@ def line_difference(channel_a: Channel, length_a: float, channel_b: Channel,
     LineDifference
         ``gamma`` per metre, loss in dB/m and delay in s/m.
     """
+    channel_a, channel_b = _as_channels(channel_a, channel_b)
     la, lb, _, _, _, _, u, _, _ = _prepare(channel_a, length_a, channel_b, length_b)
     g = u / (lb - la)
     if np.sum(g.imag) < 0:  # u is defined up to sign; the wave is delayed
@@ -340,7 +349,7 @@ def scale_length(channel_a: Channel, length_a: float, channel_b: Channel, length
 
     Parameters
     ----------
-    channel_a, channel_b : Channel
+    channel_a, channel_b : Channel, Touchstone path or skrf.Network
         The same construction with the variable line ``length_a`` and ``length_b``
         metres long; same frequency grid (``channel_b`` is renormalised to
         ``channel_a``'s reference impedance when they differ).
@@ -377,6 +386,7 @@ def scale_length(channel_a: Channel, length_a: float, channel_b: Channel, length
     """
     m_name = _validate.one_of("method", method, _METHODS)
     ln = _validate.non_negative("length", length)
+    channel_a, channel_b = _as_channels(channel_a, channel_b)
     if m_name == "abcd":
         sdd, z0 = _scale_abcd(channel_a, length_a, channel_b, length_b, ln)
     else:
@@ -384,7 +394,7 @@ def scale_length(channel_a: Channel, length_a: float, channel_b: Channel, length
     meta = {"scale_length": {"from": [channel_a.name, channel_b.name], "length_a_m": float(length_a),
                              "length_b_m": float(length_b), "length_m": ln, "method": m_name}}
     name = f"{channel_a.name or 'a'} scaled to {ln:g} m ({m_name})"
-    return Channel(channel_a.f.copy(), sdd, z0, name, meta)
+    return Channel._trusted(channel_a.f.copy(), sdd, z0, name, meta)
 
 
 __all__ = ["LineDifference", "line_difference", "scale_length"]

@@ -40,6 +40,7 @@ import numpy as np
 
 from .. import _validate
 from ..errors import SIKernelError, SIKernelWarning
+from ._passivity import PASSIVITY_TOL, _check_passivity
 from .core import Channel
 
 #: default port map of the IEEE P802.3ck files: (P, N) at TX, (P, N) at RX, 1-based
@@ -54,9 +55,6 @@ THRU_LOW_BAND_MAX_IL_DB = 6.0
 #: one end swapped): a thru starts at 0 (the P802.3ck thrus: -0.03 ... -0.13 rad), an inverted one
 #: at pi (3.02 ... 3.11 rad)
 INVERTED_PHASE_RAD = np.pi / 2
-#: passivity tolerance on the largest singular value of S (measurement-noise level,
-#: about 0.01 dB: the public P802.3ck thru files reach 1.0005 near DC)
-PASSIVITY_TOL = 1e-3
 
 _UNITS = {"hz": 1.0, "khz": 1e3, "mhz": 1e6, "ghz": 1e9}
 #: highest frequency (Hz) any interconnect S-parameter data reach (the fastest VNAs stop near
@@ -358,31 +356,6 @@ def _dc_phase_rad(f: np.ndarray, sdd21: np.ndarray) -> float | None:
     return float(np.angle(np.exp(1j * intercept)))
 
 
-def _check_passivity(f: np.ndarray, s: np.ndarray, tol: float, label: str) -> float | None:
-    """Warn when the largest singular value of S exceeds ``1 + tol``, naming the worst frequency.
-
-    Returns that largest singular value when the data are not passive, else ``None``.
-    """
-    from ._numbers import numba_running
-
-    if numba_running():  # the compiled Cholesky test; NumPy's eigvalsh when Numba is not up yet
-        from .._kernels.touchstone import passive_mask
-
-        ok = np.empty(s.shape[0], dtype=np.bool_)
-        passive_mask(np.ascontiguousarray(s), (1.0 + tol) ** 2, ok)
-    else:
-        ok = np.linalg.eigvalsh(np.conj(np.swapaxes(s, -1, -2)) @ s)[:, -1] < (1.0 + tol) ** 2
-    if ok.all():
-        return None
-    bad = np.nonzero(~ok)[0]
-    sig = np.linalg.svd(s[bad], compute_uv=False)[:, 0]
-    j = int(np.argmax(sig))
-    warnings.warn(f"{label}: data are not passive: the largest singular value of S is "
-                  f"{sig[j]:.6g} > 1 + {tol:g} at {f[bad[j]]:.6g} Hz (worst frequency; "
-                  f"{bad.size} frequencies exceed it)", SIKernelWarning, stacklevel=3)
-    return float(sig[j])
-
-
 def read_touchstone(path_or_network: Any, pairs: Any = DEFAULT_PAIRS, *,
                     check_port_map: bool = True,
                     passivity_tol: float = PASSIVITY_TOL) -> Channel:
@@ -457,8 +430,14 @@ def read_touchstone(path_or_network: Any, pairs: Any = DEFAULT_PAIRS, *,
         raise SIKernelError(f"read_touchstone: {path_or_network!r} is neither a file path nor an "
                             "skrf.Network")
     if s.ndim != 3 or s.shape[1:] != (4, 4):
+        hint = ""
+        if s.shape[-1] == 2:
+            hint = (": a 2-port is already differential (SDD, port 1 = TX end, port 2 = RX end), with no "
+                    "port map to apply; pass it as it is to any function that takes a channel "
+                    "(sikernel.com, il_at_nyquist, pulse_response, ...), or build "
+                    "sikernel.Channel(net.f, net.s, z0_ohm=float(net.z0[0, 0]))")
         raise SIKernelError(f"{source} is a {s.shape[-1]}-port; read_touchstone needs a "
-                            "single-ended 4-port")
+                            f"single-ended 4-port{hint}")
     pm = _check_pairs(pairs, 4)
     sdd = mixed_mode_sdd(s, pm)
     sigma = _check_passivity(f, s, tol, source)
@@ -484,7 +463,84 @@ def read_touchstone(path_or_network: Any, pairs: Any = DEFAULT_PAIRS, *,
             "z0_single_ended_ohm": z_se, "passive": sigma is None, "passivity_tol": tol}
     if sigma is not None:
         meta["max_singular_value"] = sigma
-    return Channel(f, sdd, 2.0 * z_se, name, meta)
+    return Channel._trusted(f, sdd, 2.0 * z_se, name, meta)  # passivity checked above, on S
 
 
-__all__ = ["DEFAULT_PAIRS", "mixed_mode_sdd", "parse_touchstone", "read_touchstone"]
+def _from_two_port(net: Any) -> Channel:
+    """A 2-port ``skrf.Network`` taken as the differential (SDD) 2-port as it stands."""
+    z0 = np.asarray(net.z0)
+    if not np.allclose(z0, z0.flat[0]) or abs(np.imag(z0.flat[0])) > 0:
+        raise SIKernelError(f"2-port network {net.name!r} has a frequency- or port-dependent reference "
+                            "impedance; renormalise it to one real impedance first "
+                            "(net.renormalize(100))")
+    f = np.asarray(net.f, dtype=float)
+    if f.size and np.isfinite(f[-1]) and f[-1] > F_MAX_PHYSICAL_HZ:
+        raise SIKernelError(f"network {net.name!r}: the frequencies reach {f[-1]:.3g} Hz, above the "
+                            f"{F_MAX_PHYSICAL_HZ / 1e12:g} THz of any physical S-parameter data; "
+                            "check the unit its frequencies were read in")
+    return Channel(f, np.asarray(net.s, dtype=np.complex128), float(np.real(z0.flat[0])),
+                   str(getattr(net, "name", "") or ""))
+
+
+def as_channel(x: Any, what: str = "channel", *, pairs: Any = DEFAULT_PAIRS,
+               check_port_map: bool = True) -> Channel:
+    """The one edge normaliser of channel inputs: a Channel, a Touchstone path or an skrf.Network.
+
+    Every public function that takes a channel passes its argument through here.
+
+    Parameters
+    ----------
+    x : Channel, str, PathLike or skrf.Network
+        A :class:`Channel` (returned as it is); an ``skrf.Network`` with 4 ports (single-ended,
+        converted with ``pairs`` by :func:`read_touchstone`) or 2 ports (already differential:
+        SDD, port 1 = TX end, port 2 = RX end, taken as it stands with the Network's reference
+        impedance, so ``as_channel(ch.to_network())`` gives ``ch`` back); a ``.s2p`` path (read
+        by scikit-rf, taken as a differential 2-port like a 2-port Network) or any other
+        Touchstone path (a single-ended 4-port, :func:`read_touchstone` with ``pairs``).
+        :func:`sikernel.erl` is the one exception: it reads a ``.s2p`` *path* as one
+        differential port (P and N legs), as the IEEE COM code does.
+    what : str
+        The argument's name, for messages.
+    pairs : ((int, int), (int, int)), optional
+        Port map of a 4-port, 1-based ``((P_tx, N_tx), (P_rx, N_rx))``; default ``((1, 3), (2, 4))``.
+    check_port_map : bool
+        Passed to :func:`read_touchstone` (off for crosstalk aggressors).
+
+    Returns
+    -------
+    Channel
+        The differential channel.
+
+    Raises
+    ------
+    SIKernelError
+        Anything else (naming what is accepted); a Network or file with a port count other
+        than 2 or 4; the errors of :func:`read_touchstone`.
+    """
+    if isinstance(x, Channel):
+        return x
+    if _is_network(x):
+        n = int(getattr(x, "nports", np.shape(x.s)[-1]))
+        if n == 2:
+            return _from_two_port(x)
+        if n != 4:
+            raise SIKernelError(f"{what}: skrf.Network {x.name!r} has {n} ports; expected a single-ended "
+                                "4-port (converted with the port map pairs) or a differential (SDD) 2-port")
+        return read_touchstone(x, pairs=pairs, check_port_map=check_port_map)
+    if isinstance(x, (str, os.PathLike)):
+        p = str(x)
+        if _n_ports_from_name(p) == 2:
+            if not os.path.isfile(p):
+                raise SIKernelError(f"{what}: Touchstone file {p!r} does not exist")
+            import skrf
+
+            ch = _from_two_port(skrf.Network(p))
+            return ch if ch.name else ch.renamed(Path(p).name)
+        return read_touchstone(p, pairs=pairs, check_port_map=check_port_map)
+    raise SIKernelError(f"{what}={x!r} ({type(x).__name__}): expected a sikernel Channel, a Touchstone "
+                        "path (a single-ended .s4p, or a differential .s2p) or an skrf.Network "
+                        "(single-ended 4-port or differential 2-port); build one with "
+                        "sikernel.Channel(f_hz, sdd) or sikernel.read_touchstone(path)")
+
+
+__all__ = ["DEFAULT_PAIRS", "as_channel", "mixed_mode_sdd", "parse_touchstone", "read_touchstone"]

@@ -154,7 +154,7 @@ def cascade(*channels: Channel, name: str = "") -> Channel:
 
     Parameters
     ----------
-    *channels : Channel
+    *channels : Channel, Touchstone path or skrf.Network
         The sections, TX side first, all on the same frequency grid (at least one);
         each is renormalised to the first one's reference impedance when it differs.
     name : str, optional
@@ -167,6 +167,10 @@ def cascade(*channels: Channel, name: str = "") -> Channel:
     """
     if not channels:
         raise SIKernelError("cascade needs at least one Channel")
+    if not all(isinstance(c, Channel) for c in channels):
+        from .touchstone import as_channel
+
+        channels = tuple(as_channel(c, f"cascade: channel {i}") for i, c in enumerate(channels))
     first = channels[0]
     for i, c in enumerate(channels[1:], start=1):
         if c.f.shape != first.f.shape or not np.allclose(c.f, first.f, rtol=1e-12, atol=0):
@@ -177,7 +181,7 @@ def cascade(*channels: Channel, name: str = "") -> Channel:
     for c in channels[1:]:
         s = star(s, c.sdd if c.z0_ohm == z0 else renormalize(c.sdd, c.z0_ohm, z0))
     label = name or " + ".join(c.name or "?" for c in channels)
-    return Channel(first.f, s, z0, label, {"cascade": [c.name for c in channels]})
+    return Channel._trusted(first.f, s, z0, label, {"cascade": [c.name for c in channels]})
 
 
 def reflection_coefficient(r_ohm: float, r0_ohm: float) -> float:

@@ -284,17 +284,13 @@ def _jsonable(x: Any) -> Any:
 
 # -- inputs -------------------------------------------------------------------------------
 def _load(x: Any, what: str) -> Channel:
-    """A Channel, or a Touchstone path / skrf.Network read with the default port map.
+    """A Channel, or a Touchstone path / skrf.Network read with the default port map (as_channel).
 
     The swapped-port-map check is off for aggressors (their loss is high by design).
     """
-    if isinstance(x, Channel):
-        return x
-    if isinstance(x, (str, Path)) or type(x).__name__ == "Network":
-        from ..channel.touchstone import read_touchstone
+    from ..channel.touchstone import as_channel
 
-        return read_touchstone(x, check_port_map=(what == "channel"))
-    raise SIKernelError(f"{what}={x!r}: expected a Channel, a Touchstone path or an skrf.Network")
+    return as_channel(x, what, check_port_map=(what == "channel"))
 
 
 def _on_grid(ch: Channel, df_hz: float) -> Channel:
@@ -364,7 +360,7 @@ def _packaged_h21(ch: Channel, f: np.ndarray, p: ComPreset, pk_tx: Channel | Non
     termination with include_pcb = 2, as the reference code's ``s21_pkg``)."""
     from ..channel.twoport import cascade, reflection_coefficient, terminated_h21
 
-    c = Channel(f, ch.sdd[: f.size], ch.z0_ohm, ch.name)
+    c = Channel._trusted(f, ch.sdd[: f.size], ch.z0_ohm, ch.name)
     parts = [x for x in (pk_tx, c, pk_rx) if x is not None]
     if len(parts) > 1:
         c = cascade(*parts)

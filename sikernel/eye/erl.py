@@ -861,7 +861,10 @@ def erl(channel: Channel | str | Path, config: Any = "802.3ck-kr", **overrides: 
         The differential 2-port, or a 4-port Touchstone file read with the configuration's
         ``Port Order`` (default ``(1, 3) -> (2, 4)``), or a ``.s2p`` file: one differential
         port (ports 1, 2 = P, N leg), e.g. a device measured at its test point; its ERL is
-        reported as ``tx`` (``rx`` is None).
+        reported as ``tx`` (``rx`` is None).  An ``skrf.Network`` is read as
+        :func:`~sikernel.channel.touchstone.as_channel` reads it: a 4-port with the ``Port
+        Order``, a 2-port as the differential (SDD) thru it is (e.g. from
+        :meth:`~sikernel.channel.core.Channel.to_network`), unlike a ``.s2p`` file.
     config : str, Path or ErlSettings
         An IEEE COM configuration sheet (``config_com_ieee8023_93a=*.xlsx``), a preset name
         (:data:`ERL_PRESETS`: ``802.3ck-kr``, ``802.3ck-cr``, ``802.3ck-c2c``,
@@ -894,14 +897,9 @@ def erl(channel: Channel | str | Path, config: Any = "802.3ck-kr", **overrides: 
         return ErlResult(erl_db=port.erl_db, tx=port, rx=None, passed=ok, settings=s,
                          provenance={**prov, "one_port": True}, channel=name,
                          elapsed_s=time.perf_counter() - t0)
-    if isinstance(channel, Channel):
-        ch = channel
-    elif isinstance(channel, (str, Path)) or type(channel).__name__ == "Network":
-        from ..channel.touchstone import read_touchstone
+    from ..channel.touchstone import as_channel
 
-        ch = read_touchstone(channel, pairs=s.pairs)
-    else:
-        raise SIKernelError(f"channel={channel!r}: expected a Channel, a Touchstone path or an skrf.Network")
+    ch = as_channel(channel, pairs=s.pairs)
     _check_grid(ch.f, ch.name, s)
     from ..channel.roles import check_role
 

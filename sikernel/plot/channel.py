@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -17,7 +18,8 @@ if TYPE_CHECKING:
     from ..channel.core import Channel
 
 
-def insertion_loss(channel: Channel | Sequence[Channel], *, baud: float | None = None, fit: bool = True,
+def insertion_loss(channel: Channel | str | os.PathLike | Any | Sequence[Any], *,
+                   baud: float | None = None, fit: bool = True,
                    f_max_hz: float | None = None, ax: Axes | None = None) -> Figure:
     """Insertion loss ``-20 log10 |SDD21|`` vs frequency, with FIT and ILD.
 
@@ -28,8 +30,9 @@ def insertion_loss(channel: Channel | Sequence[Channel], *, baud: float | None =
 
     Parameters
     ----------
-    channel : Channel or sequence of Channel
-        One or more channels (each drawn as one curve, labelled with its name).
+    channel : Channel, Touchstone path, skrf.Network or a sequence of them
+        One or more channels (paths and Networks read by
+        :func:`~sikernel.channel.touchstone.as_channel`) (each drawn as one curve, labelled with its name).
     baud : float, optional
         Signalling rate in Bd: marks the Nyquist frequency ``baud / 2`` and the
         loss there, and ends the fit band at ``min(baud, f_max_hz)``.
@@ -48,17 +51,19 @@ def insertion_loss(channel: Channel | Sequence[Channel], *, baud: float | None =
     Raises
     ------
     SIKernelError
-        Not a Channel (or a sequence of them), a bad ``baud`` or ``f_max_hz``.
+        Not a channel (or a sequence of them), a bad ``baud`` or ``f_max_hz``.
     """
     from .. import _validate
     from ..channel.core import Channel
     from ..channel.metrics import fitted_il
+    from ..channel.touchstone import _is_network, as_channel
 
-    chans = [channel] if isinstance(channel, Channel) else channel
-    if (isinstance(chans, str | bytes) or not isinstance(chans, Sequence) or not chans
-            or not all(isinstance(c, Channel) for c in chans)):
-        raise SIKernelError(f"channel={type(channel).__name__} must be a Channel or a non-empty "
-                            "sequence of Channels (see sikernel.read_touchstone)")
+    one = isinstance(channel, Channel | str | os.PathLike) or _is_network(channel)
+    chans = [channel] if one else channel
+    if not isinstance(chans, Sequence) or not chans:
+        raise SIKernelError(f"channel={type(channel).__name__} must be a Channel, a Touchstone path, an "
+                            "skrf.Network or a non-empty sequence of them")
+    chans = [as_channel(c, "channel") for c in chans]
     fb = None if baud is None else _validate.positive("baud", baud)
     f_hi = None if f_max_hz is None else _validate.positive("f_max_hz", f_max_hz)
     fig, ax = new_axes(ax)

@@ -253,8 +253,9 @@ def energy_per_bit(channel: Any = None, loss_db: float | None = None, baud: floa
 
     Parameters
     ----------
-    channel : Channel, optional
-        The differential channel; analysed with the full SI chain (pulse response,
+    channel : Channel, Touchstone path or skrf.Network, optional
+        The differential channel (paths and Networks read by
+        :func:`~sikernel.channel.touchstone.as_channel`); analysed with the full SI chain (pulse response,
         TX FFE × CTLE search, DFE, MMSE RX FFE) -- cost dominated by that chain.
     loss_db : float, optional
         Insertion loss at ``baud/2`` instead of a channel: the documented synthetic
@@ -338,6 +339,9 @@ def energy_per_bit(channel: Any = None, loss_db: float | None = None, baud: floa
         il = loss
         path = "table"
     else:
+        from ..channel.touchstone import as_channel
+
+        channel = as_channel(channel)
         op, il = channel_op_table(channel, fb, levels, crosstalk=xt)
         path = "channel"
         f_top = float(np.asarray(channel.f)[-1])
@@ -474,7 +478,7 @@ def channel_op_table(channel: Any, baud: float, levels: int, crosstalk: Any = No
 
     Parameters
     ----------
-    channel : Channel
+    channel : Channel, Touchstone path or skrf.Network
         The differential channel (extrapolated to DC on a uniform grid when it is not).
     baud : float
         Symbol rate in Bd.
@@ -496,13 +500,16 @@ def channel_op_table(channel: Any, baud: float, levels: int, crosstalk: Any = No
     Raises
     ------
     SIKernelError
-        ``channel`` is not a :class:`~sikernel.channel.core.Channel`.
+        ``channel`` is not a :class:`~sikernel.channel.core.Channel`, a Touchstone path or an
+        ``skrf.Network``.
     """
     from ..channel.core import Channel
     from . import si
 
     if not isinstance(channel, Channel):
-        raise SIKernelError(f"channel={type(channel).__name__} is not a sikernel Channel")
+        from ..channel.touchstone import as_channel
+
+        channel = as_channel(channel)
     ch = channel
     key = (*_channel_key(ch, baud, levels, crosstalk, si.settings_for(float(baud))),
            None if dsp_tx_active is None else tuple(dsp_tx_active))

@@ -36,7 +36,7 @@ BLOCK_POINTS = 4096
 
 @dataclass(frozen=True)
 class EnergyBatch:
-    """Energy per bit of ``n`` links (arrays of length ``n``; NaN / -1 where nothing closes).
+    """Energy per bit of ``n`` links (arrays shaped as the losses given; NaN / -1 where nothing closes).
 
     Attributes
     ----------
@@ -170,7 +170,8 @@ def energy_per_bit_batch(loss_db: Any, baud: float = 53.125e9, modulation: str =
     Parameters
     ----------
     loss_db : array_like
-        Insertion losses at ``baud/2`` in dB (finite, ≥ 0), any shape (flattened).
+        Insertion losses at ``baud/2`` in dB (finite, ≥ 0), any shape: every array of the
+        result has the shape of ``loss_db`` (a scalar gives arrays of one element).
     baud, modulation, node_nm, architecture, target_ber, scope, coefficients, exclude, clocking
         As :func:`sikernel.power.energy_per_bit`, one value for the whole batch.
     tx_architecture, channel_kind : str
@@ -237,9 +238,11 @@ def energy_per_bit_batch(loss_db: Any, baud: float = 53.125e9, modulation: str =
             out[k][pts] = v
     if warn_if_none_closes and not np.any(np.isfinite(out["total"])):
         _warn_none_closes(loss, fb, levels, tech.node_nm, arch, ber, exclude)
+    shape = raw.shape if raw.ndim else (1,)   # a 2-D grid of losses gives 2-D results (a scalar: 1-D)
+    out = {k: v.reshape(shape) for k, v in out.items()}
     return EnergyBatch(total_pj_per_bit=out["total"], blocks={b: out[b] for b in budget.BLOCKS},
                        architecture_code=out["code"],
-                       eq_settings={e: out["eq_" + e] for e in EQ_FIELDS}, loss_db=loss,
+                       eq_settings={e: out["eq_" + e] for e in EQ_FIELDS}, loss_db=loss.reshape(shape),
                        baud=fb, bit_rate_bps=fb * math.log2(levels))
 
 

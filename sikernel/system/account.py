@@ -681,7 +681,8 @@ def _flat_loss(ch: Any, loss_db: float) -> Any:
     a = 10.0 ** (-float(loss_db) / 20.0)
     s[:, 1, 0] *= a
     s[:, 0, 1] *= a
-    return Channel(ch.f, s, z0_ohm=ch.z0_ohm, name=f"{ch.name} + {loss_db:.2f} dB", meta=dict(ch.meta))
+    return Channel._trusted(ch.f, s, z0_ohm=ch.z0_ohm, name=f"{ch.name} + {loss_db:.2f} dB",
+                            meta=dict(ch.meta))
 
 
 def _xt_key(crosstalk: Any) -> Any:

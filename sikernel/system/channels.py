@@ -536,7 +536,7 @@ def with_linear_path(ch: Any, baud: float, f3db_over_baud: float, penalty_db: fl
     s[:, 0, 1] *= h
     meta = dict(ch.meta)
     meta["linear_path"] = {"f3db_over_baud": float(f3db_over_baud), "penalty_db": float(penalty_db)}
-    return Channel(ch.f, s, z0_ohm=ch.z0_ohm, name=f"{ch.name} + linear optical path", meta=meta)
+    return Channel._trusted(ch.f, s, z0_ohm=ch.z0_ohm, name=f"{ch.name} + linear optical path", meta=meta)
 
 
 __all__ = ["DEFAULT_PATHS", "LENGTH_RANGES_M", "REACH_BUDGETS_DB", "PathSpec", "board_within_budget",

@@ -1,0 +1,239 @@
+"""The public edge takes a channel in one way everywhere (new-user trial, issue C1..C5): a Channel,
+a Touchstone path or an ``skrf.Network`` (single-ended 4-port with the documented port map, or a
+differential 2-port such as ``Channel.to_network()`` writes), all through
+:func:`sikernel.channel.touchstone.as_channel`; a GHz grid and non-passive data at the Channel
+constructor; ``"none"`` as a Link package; a 2-D batch of losses keeps its shape."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import sikernel as sk
+from sikernel import SIKernelError
+from sikernel.channel.touchstone import as_channel
+from sikernel.errors import SIKernelWarning
+
+from .conftest import channel_path
+
+skrf = pytest.importorskip("skrf")
+
+BAUD = 53.125e9
+THRU = "DPO_4in_Meg7_THRU.s4p"
+
+
+@pytest.fixture(scope="module")
+def thru():
+    p = channel_path(THRU)
+    return p, sk.read_touchstone(p)
+
+
+def _inputs(kind, path, ch):
+    """The same channel as each kind of input."""
+    return {"channel": ch, "path": str(path), "network4": skrf.Network(str(path)),
+            "network2": ch.to_network()}[kind]
+
+
+def _il(x):
+    return float(sk.il_at_nyquist(x, BAUD))
+
+
+def _fitted(x):
+    return sk.fitted_il(x, f_max_hz=BAUD).fit_db
+
+
+def _fom(x):
+    return float(sk.fom_ild(x, BAUD))
+
+
+def _dc(x):
+    return sk.extrapolate_dc(x).sdd
+
+
+def _cascade(x):
+    return sk.cascade(x, x).sdd
+
+
+def _scale(x):
+    return sk.scale_length(x, 0.1, _halved(x), 0.2, 0.15).sdd
+
+
+def _halved(x):
+    """A second 'length' of the same channel: SDD21 squared (twice the line)."""
+    ch = as_channel(x)
+    sdd = ch.sdd.copy()
+    sdd[:, 1, 0] = sdd[:, 1, 0] ** 2
+    sdd[:, 0, 1] = sdd[:, 0, 1] ** 2
+    return sk.Channel(ch.f, sdd, ch.z0_ohm, "twice")
+
+
+def _pulse(x):
+    return sk.pulse_response(x, BAUD, 8).v
+
+
+def _link(x):
+    return sk.Link([x]).build(np.linspace(0.0, 50e9, 501)).sdd
+
+
+def _energy(x):
+    return sk.energy_per_bit(x, baud=BAUD).total_pj_per_bit
+
+
+def _erl(x):
+    return sk.erl(x).erl_db
+
+
+ENTRIES = {"il_at_nyquist": _il, "fitted_il": _fitted, "fom_ild": _fom, "extrapolate_dc": _dc,
+           "cascade": _cascade, "scale_length": _scale, "pulse_response": _pulse, "Link": _link,
+           "energy_per_bit": _energy, "erl": _erl}
+
+
+@pytest.fixture(scope="module")
+def reference(thru):
+    _, ch = thru
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SIKernelWarning)
+        return {name: fn(ch) for name, fn in ENTRIES.items()}
+
+
+@pytest.mark.channels
+@pytest.mark.parametrize("kind", ["path", "network4", "network2"])
+@pytest.mark.parametrize("entry", list(ENTRIES))
+def test_every_entry_takes_path_and_networks_as_the_channel(entry, kind, thru, reference):
+    path, ch = thru
+    if entry == "energy_per_bit" and kind != "network2":
+        pytest.skip("one non-Channel kind is enough for the full SI chain (slow); the others "
+                    "share the path through as_channel")
+    x = _inputs(kind, path, ch)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SIKernelWarning)
+        got = ENTRIES[entry](x)
+    # scikit-rf parses the file's numbers in its own way: equal to 1e-11 (the others exactly)
+    rtol, atol = (1e-9, 1e-15) if kind == "network4" else (0.0, 0.0)
+    np.testing.assert_allclose(got, reference[entry], rtol=rtol, atol=atol)
+
+
+@pytest.mark.channels
+@pytest.mark.parametrize("kind", ["path", "network4", "network2"])
+def test_plot_insertion_loss_takes_them_too(kind, thru):
+    pytest.importorskip("matplotlib")
+    import matplotlib.pyplot as plt
+
+    path, ch = thru
+    ref = sk.plot.insertion_loss(ch, baud=BAUD)
+    fig = sk.plot.insertion_loss(_inputs(kind, path, ch), baud=BAUD)
+    fig2 = sk.plot.insertion_loss([ch, _inputs(kind, path, ch)], baud=BAUD)
+    np.testing.assert_allclose(fig.axes[0].lines[0].get_ydata(), ref.axes[0].lines[0].get_ydata())
+    assert len(fig2.axes[0].lines) > len(fig.axes[0].lines)
+    for f in (ref, fig, fig2):
+        plt.close(f)
+
+
+@pytest.mark.channels
+def test_com_takes_a_two_port_network(thru):
+    _, ch = thru
+    ref = sk.com(ch, "802.3ck-kr")
+    got = sk.com(ch.to_network(), "802.3ck-kr")
+    assert got.com_db == ref.com_db
+
+
+def test_two_port_network_round_trips_into_the_same_channel():
+    f = np.linspace(0.0, 40e9, 81)
+    sdd = np.zeros((f.size, 2, 2), complex)
+    sdd[:, 1, 0] = sdd[:, 0, 1] = 0.9 * np.exp(-f / 40e9 - 2j * np.pi * f * 1e-10)
+    sdd[:, 0, 0] = sdd[:, 1, 1] = 0.05
+    ch = sk.Channel(f, sdd, 85.0, "lane")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        back = as_channel(ch.to_network())
+    np.testing.assert_array_equal(back.f, ch.f)
+    np.testing.assert_array_equal(back.sdd, ch.sdd)
+    assert (back.z0_ohm, back.name) == (85.0, "lane")
+
+
+def test_read_touchstone_points_a_two_port_to_the_channel_entries():
+    f = np.linspace(0.0, 40e9, 81)
+    net = sk.Channel(f, np.zeros((f.size, 2, 2), complex) + 0.1).to_network()
+    with pytest.raises(SIKernelError, match=r"2-port is already differential.*sikernel.Channel\(net.f"):
+        sk.read_touchstone(net)
+
+
+def test_other_port_counts_and_objects_are_refused_by_name():
+    f = np.linspace(1e9, 40e9, 40)
+    net3 = skrf.Network(frequency=skrf.Frequency.from_f(f, unit="hz"), s=np.zeros((40, 3, 3)), z0=50)
+    with pytest.raises(SIKernelError, match="has 3 ports; expected a single-ended 4-port"):
+        sk.il_at_nyquist(net3, 20e9)
+    with pytest.raises(SIKernelError, match=r"channel=42 \(int\): expected a sikernel Channel"):
+        sk.il_at_nyquist(42, 20e9)
+
+
+def test_pulse_response_of_an_unknown_object_names_the_channel_kinds():
+    with pytest.raises(SIKernelError, match=r"a channel is a sikernel Channel, a Touchstone path or an "
+                       r"skrf\.Network"):
+        sk.pulse_response(np.ones(8), BAUD)
+
+
+# -- C3: a GHz grid in the Channel constructor ---------------------------------------
+def test_channel_refuses_a_ghz_grid_naming_ghz():
+    f = np.linspace(0.0, 60.0, 61)
+    with pytest.raises(SIKernelError, match=r"Channel.f ends at 60 Hz.*GHz must be multiplied by 1e9"):
+        sk.Channel(f, np.zeros((61, 2, 2), complex))
+
+
+def test_channel_accepts_a_dc_only_grid_and_a_hz_grid():
+    sk.Channel([0.0], np.zeros((1, 2, 2), complex))
+    sk.Channel([1e3, 2e3], np.zeros((2, 2, 2), complex))
+
+
+# -- passivity at the Channel constructor -------------------------------------------------
+def test_channel_warns_on_non_passive_data_like_read_touchstone():
+    f = np.linspace(0.0, 40e9, 41)
+    sdd = np.zeros((41, 2, 2), complex)
+    sdd[:, 1, 0] = sdd[:, 0, 1] = 0.9
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sk.Channel(f, sdd)                               # passive: silent
+    with pytest.warns(SIKernelWarning, match=r"not passive: the largest singular value of S is 2\.7 "
+                      r"> 1 \+ 0\.001 at 0 Hz") as rec:
+        sk.Channel(f, 3 * sdd)
+    assert rec[0].filename == __file__                   # points at the caller
+
+
+def test_library_builders_do_not_pay_or_warn_for_the_user_checks():
+    """A transfer function with gain (a CTLE peak) through pulse_response is legal: no warning."""
+    f = np.linspace(0.0, 60e9, 601)
+    h = 2.0 * np.exp(-2j * np.pi * f * 50e-12)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sk.pulse_response(h, BAUD, 8, f_hz=f)
+
+
+# -- C5: "none" is no package in a Link ----------------------------------------------
+def test_link_takes_none_string_as_no_package():
+    f = np.linspace(0.0, 50e9, 101)
+    mil = 25.4e-6
+    line = sk.Stripline("megtron7", 5 * mil, 0.6 * mil, 6 * mil, spacing=7 * mil, roughness="hvlp")
+    ref = sk.Link([(line, 0.05)]).build(f)
+    got = sk.Link([(line, 0.05)], tx_package="none", rx_package=" None ").build(f)
+    np.testing.assert_array_equal(got.sdd, ref.sdd)
+
+
+def test_unknown_link_package_names_none():
+    with pytest.raises(SIKernelError, match=r"tx_package: unknown package model 'nope'.*None \(or 'none'\) "
+                       "for no package"):
+        sk.Link([], tx_package="nope")
+
+
+# -- 2-D batch ----------------------------------------------------------------------
+def test_energy_batch_keeps_the_shape_of_the_losses():
+    loss = np.array([[5.0, 10.0], [20.0, 30.0]])
+    got = sk.energy_per_bit_batch(loss)
+    flat = sk.energy_per_bit_batch(loss.ravel())
+    assert got.total_pj_per_bit.shape == got.loss_db.shape == got.architecture_code.shape == (2, 2)
+    assert got.architecture.shape == (2, 2)
+    assert all(v.shape == (2, 2) for v in (*got.blocks.values(), *got.eq_settings.values()))
+    np.testing.assert_array_equal(got.total_pj_per_bit.ravel(), flat.total_pj_per_bit)
+    assert flat.total_pj_per_bit.shape == (4,)
+    assert sk.energy_per_bit_batch(12.0).total_pj_per_bit.shape == (1,)
