@@ -319,7 +319,7 @@ def test_real_channels_full_chain():
 
 
 def test_bad_channel_type():
-    with pytest.raises(SIKernelError, match="not a sikernel Channel"):
+    with pytest.raises(SIKernelError, match="expected a sikernel Channel"):
         energy_per_bit(channel=np.ones(10), baud=BAUD)
 
 
