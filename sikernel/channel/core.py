@@ -36,7 +36,7 @@ class Channel:
         largest singular value exceeds ``1 + PASSIVITY_TOL`` (1e-3) at some frequency warn
         (:class:`~sikernel.errors.SIKernelWarning`, naming the worst frequency), as
         :func:`~sikernel.channel.touchstone.read_touchstone` does.  From an ``skrf.Network``
-        ``net`` that is already differential (2-port SDD, e.g. from :meth:`to_network`),
+        ``net`` that is already differential (2-port SDD, e.g. from ``Channel.to_network()``),
         ``Channel(net.f, net.s, z0_ohm=float(net.z0[0, 0]))``; every function that takes a
         channel also accepts the Network itself (:func:`~sikernel.channel.touchstone.as_channel`).
     z0_ohm : float

@@ -864,7 +864,7 @@ def erl(channel: Channel | str | Path, config: Any = "802.3ck-kr", **overrides: 
         reported as ``tx`` (``rx`` is None).  An ``skrf.Network`` is read as
         :func:`~sikernel.channel.touchstone.as_channel` reads it: a 4-port with the ``Port
         Order``, a 2-port as the differential (SDD) thru it is (e.g. from
-        :meth:`~sikernel.channel.core.Channel.to_network`), unlike a ``.s2p`` file.
+        ``Channel.to_network()``), unlike a ``.s2p`` file.
     config : str, Path or ErlSettings
         An IEEE COM configuration sheet (``config_com_ieee8023_93a=*.xlsx``), a preset name
         (:data:`ERL_PRESETS`: ``802.3ck-kr``, ``802.3ck-cr``, ``802.3ck-c2c``,
