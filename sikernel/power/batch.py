@@ -218,8 +218,8 @@ def energy_per_bit_batch(loss_db: Any, baud: float = 53.125e9, modulation: str =
     loss = raw.astype(float).reshape(-1)
     bad = ~np.isfinite(loss) | (loss < 0)
     if np.any(bad):
-        raise SIKernelError(f"loss_db must be finite and >= 0 dB; got {float(loss[bad][0])!r} "
-                            f"(and {int(bad.sum()) - 1} more)")
+        raise SIKernelError(f"loss_db must be finite and >= 0 dB; got {float(loss[bad][0])!r}"
+                            + (f" (and {int(bad.sum()) - 1} more)" if bad.sum() > 1 else ""))
     table = get_table(fb, levels, kind=kind, crosstalk=xt)
     n = loss.size
     out = {k: np.full(n, np.nan) for k in (*budget.BLOCKS, "total", *("eq_" + e for e in EQ_FIELDS))}
