@@ -115,6 +115,16 @@ def grid_not_ghz(name: str, f_hz: np.ndarray) -> None:
                             f"{top * 1e9:g} Hz)")
 
 
+def channel_grid(f: object, name: str = "f") -> np.ndarray:
+    """:func:`frequency_grid` of a grid a Channel is built on, refused when it looks like GHz
+    (:func:`grid_not_ghz`): the library's builders (line sections, lumped elements, packages,
+    resampling) check what the :class:`~sikernel.channel.core.Channel` constructor checks
+    (review 29)."""
+    fa = frequency_grid(f, name=name)
+    grid_not_ghz(name, fa)
+    return fa
+
+
 def symbol_rate(name: str, value: object) -> float:
     """A symbol rate in Bd: finite, within :data:`MIN_BAUD_BD` ... :data:`MAX_BAUD_BD`; below
     the range the message suggests the GBd-typed-as-Bd slip."""

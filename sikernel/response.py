@@ -32,7 +32,7 @@ its total energy is reported in ``PulseResponse.noncausal_energy_fraction``; abo
 issued (``causality="warn"``) or a :class:`~sikernel.errors.SIKernelError` raised
 (``causality="raise"``).
 
-Truncation: the record is cut to the shortest window outside which the pulse energy
+Truncation: the record is cut to the window outside which the pulse energy
 is below ``truncate_tol`` (default 1e-6) of the total (half of it on each side),
 widened by one UI on each side.
 """
@@ -536,9 +536,9 @@ def _channel_h(channel_or_h: Any, f_hz: ArrayLike | None,
                termination_ohm: float | None) -> tuple[np.ndarray, np.ndarray, str]:
     """(f, H, label) on a grid starting at DC, from a Channel or (f, h) arrays."""
     from .channel.core import Channel
+    from .channel.touchstone import _is_network, as_channel
 
-    if isinstance(channel_or_h, str | os.PathLike) or type(channel_or_h).__module__.startswith("skrf"):
-        from .channel.touchstone import as_channel  # a Touchstone path or an skrf.Network
+    if isinstance(channel_or_h, str | os.PathLike) or _is_network(channel_or_h):
 
         channel_or_h = as_channel(channel_or_h, "channel_or_h")
     if isinstance(channel_or_h, Channel):
@@ -655,8 +655,8 @@ def _widen(a: int, b: int, m: int, n: int) -> tuple[int, int]:
 def _truncation_window(v: np.ndarray, samples_per_ui: int, tol: float = TRUNCATE_TOL) -> tuple[int, int]:
     """Indices ``[a, b)`` of a pulse record ``v`` that :func:`pulse_response` keeps.
 
-    The shortest window outside which at most ``tol`` of the energy ``sum v**2`` lies (half
-    of it on each side, :func:`sikernel._kernels.response.energy_window`), widened by one UI
+    The window that leaves at most ``tol / 2`` of the energy ``sum v**2`` before it and at most
+    ``tol / 2`` after it (:func:`sikernel._kernels.response.energy_window`), widened by one UI
     on each side: the truncation of the module docstring, for a record made elsewhere (the
     sweep's pulse stage keeps the whole ``1/df`` record).
     """

@@ -15,7 +15,7 @@ import warnings
 
 import pytest
 
-from .conftest import channel_path, repo_text
+from .conftest import CHANNELS_DIR, channel_path, repo_text
 
 _BLOCK = re.compile(r"^```(python|toml)\n(.*?)^```", re.S | re.M)
 #: pages with code, in the order a reader meets them; the value: pages whose namespace it reuses
@@ -40,6 +40,9 @@ def _run(page: str) -> dict:
 @pytest.mark.parametrize("page", list(PAGES))
 def test_guide_page_runs_as_written(page, tmp_path, monkeypatch, capsys):
     channel_path("DPO_4in_Meg7_THRU.s4p")   # skips (or fails under CI) without the channels
+    # the snippets read SIKERNEL_CHANNELS, as a user's shell would set it; its default there is
+    # relative to where they run, which is tmp_path here (review 29)
+    monkeypatch.setenv("SIKERNEL_CHANNELS", str(CHANNELS_DIR.resolve()))
     monkeypatch.chdir(tmp_path)
     for lang, code in _blocks(page):
         if lang == "toml":

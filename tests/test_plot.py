@@ -190,9 +190,11 @@ def test_energy_blocks_against_loss(tmp_path):
     assert ax.get_xlim() == pytest.approx((bds[0].il_nyquist_db, bds[-1].il_nyquist_db))
     marks = [ln.get_xdata()[0] for ln in ax.get_lines() if ln.get_linestyle() == "--"]
     assert marks == [pytest.approx(12.0)]
-    # the stacked top is each breakdown's total
-    top = np.sum([c.get_paths()[0].vertices for c in ax.collections][-1:], axis=0)
-    assert top[:, 1].max() == pytest.approx(max(e.total_pj_per_bit for e in bds), rel=1e-9)
+    # the stacked top at each loss is that breakdown's total
+    verts = ax.collections[-1].get_paths()[0].vertices
+    for e in bds:
+        at = np.isclose(verts[:, 0], e.il_nyquist_db, rtol=0, atol=1e-9)
+        assert verts[at, 1].max() == pytest.approx(e.total_pj_per_bit, rel=1e-9)
     _check_png(fig, tmp_path / "vs_loss.png")
     with pytest.raises(SIKernelError, match="il_nyquist_db, which must increase"):
         plot.energy_blocks(bds[::-1])

@@ -162,6 +162,33 @@ def test_read_touchstone_points_a_two_port_to_the_channel_entries():
         sk.read_touchstone(net)
 
 
+def test_two_port_files_read_with_their_source_or_refused_by_name(thru, tmp_path):
+    """Review 29: a .s2p path scikit-rf cannot parse (a 4-port misnamed .s2p) raised a bare ValueError
+    at every channel entry; a single-ended 50-ohm 2-port was taken as SDD without a word; the
+    2-port's meta named no source; read_touchstone on a .s2p path only said 'rename it .s4p'."""
+    import shutil
+
+    bad = tmp_path / "four_as.s2p"
+    shutil.copy(thru[0], bad)
+    with pytest.raises(SIKernelError, match=r"four_as\.s2p' could not be read as a 2-port.*rename it \.s4p"):
+        sk.il_at_nyquist(bad, BAUD)
+    with pytest.raises(SIKernelError, match=r"rename the file \.s4p; if it is a differential \(SDD\) 2-port"):
+        sk.read_touchstone(bad)
+    f = np.linspace(0.0, 40e9, 81)
+    sdd = np.zeros((f.size, 2, 2), complex)
+    sdd[:, 1, 0] = sdd[:, 0, 1] = 0.8
+    good = tmp_path / "lane.s2p"
+    sk.Channel(f, sdd, 100.0, "lane").to_network().write_touchstone(str(good))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ch = as_channel(good)
+    assert ch.meta == {"source": str(good), "parser": "scikit-rf (2-port taken as SDD)"}
+    single = sk.Channel(f, sdd, 100.0, "se").to_network()
+    single.renormalize(50.0)
+    with pytest.warns(SIKernelWarning, match=r"reference impedance is 50 ohm, a single-ended value"):
+        as_channel(single)
+
+
 def test_other_port_counts_and_objects_are_refused_by_name():
     f = np.linspace(1e9, 40e9, 40)
     net3 = skrf.Network(frequency=skrf.Frequency.from_f(f, unit="hz"), s=np.zeros((40, 3, 3)), z0=50)
@@ -182,6 +209,26 @@ def test_channel_refuses_a_ghz_grid_naming_ghz():
     f = np.linspace(0.0, 60.0, 61)
     with pytest.raises(SIKernelError, match=r"Channel.f ends at 60 Hz.*GHz must be multiplied by 1e9"):
         sk.Channel(f, np.zeros((61, 2, 2), complex))
+
+
+def test_library_builders_refuse_a_ghz_grid_like_the_constructor():
+    """Review 29: line sections, lumped elements, packages and resampling built on a 0-50 'Hz' grid
+    silently while Channel(f_ghz, ...) refused it."""
+    from sikernel.channel import lumped
+
+    f_ghz = np.linspace(0.0, 50.0, 101)
+    line = sk.Stripline("megtron7", width=150e-6, thickness=17e-6, height=150e-6, spacing=150e-6)
+    ch = line.section(0.1, f_ghz * 1e9)
+    pline = sk.ParametricLine(a1=4.114e-4, a2=2.547e-4, tau_ns_per_mm=6.191e-3, zc_ohm=100.0)
+    builders = {"Stripline.section": lambda: line.section(0.1, f_ghz),
+                "ParametricLine.section": lambda: pline.section(0.1, f_ghz),
+                "package_channel": lambda: sk.package_channel("802.3ck", 0.03, f_ghz),
+                "lumped.series_l": lambda: lumped.series_l(1e-10, f_ghz),
+                "on_grid": lambda: lumped.on_grid(ch, f_ghz)}
+    for name, build in builders.items():
+        with pytest.raises(SIKernelError, match=r"ends at 50 Hz.*multiplied by 1e9"):
+            build()
+        assert name
 
 
 def test_channel_accepts_a_dc_only_grid_and_a_hz_grid():

@@ -339,3 +339,5 @@ def test_noise_above_the_main_cursor_warns():
         warnings.simplefilter("error")
         stat_eye(p, 8, sigma_v=1e-3, n_phases=8, n_bins=256)       # 1 mV: no warning
         stat_eye(p, 8, sigma_v=0.9 * h0, n_phases=8, n_bins=256)    # below the cursor: none either
+        # a closed lossy pulse (1 mV of cursor) under 3 mV of computed noise: legitimate, no slip
+        stat_eye(p * (1e-3 / h0), 8, sigma_v=3e-3, n_phases=8, n_bins=256)

@@ -37,7 +37,7 @@ class Channel:
         (:class:`~sikernel.errors.SIKernelWarning`, naming the worst frequency), as
         :func:`~sikernel.channel.touchstone.read_touchstone` does.  From an ``skrf.Network``
         ``net`` that is already differential (2-port SDD, e.g. from ``Channel.to_network()``),
-        ``Channel(net.f, net.s, z0_ohm=float(net.z0[0, 0]))``; every function that takes a
+        ``Channel(net.f, net.s, z0_ohm=net.z0[0, 0].real)``; every function that takes a
         channel also accepts the Network itself (:func:`~sikernel.channel.touchstone.as_channel`).
     z0_ohm : float
         Differential reference impedance in ohm (default 100).
@@ -67,9 +67,10 @@ class Channel:
     def _trusted(cls, f: Any, sdd: Any, z0_ohm: float = 100.0, name: str = "",
                  meta: dict[str, Any] | None = None) -> Channel:
         """A Channel built by the library itself: the constructor's shape and finiteness checks,
-        without the user-input checks (GHz grid, passivity), which cost time in hot loops and
-        whose inputs were checked upstream (or are legal there: a single low frequency of the
-        energy model, a transfer function with gain)."""
+        without the user-input checks (GHz grid, passivity), which cost time in hot loops. The
+        builders check their grids for GHz themselves (``_validate.channel_grid``: line sections,
+        lumped elements, packages, resampling); passivity is not checked on what the library
+        builds (a transfer function with gain is legal there)."""
         obj = object.__new__(cls)
         for k, v in (("f", f), ("sdd", sdd), ("z0_ohm", z0_ohm), ("name", name),
                      ("meta", {} if meta is None else meta)):

@@ -445,7 +445,7 @@ class _Line:
         from .parametric import parametric_s
         from .twoport import abcd_to_s
 
-        fa = _validate.frequency_grid(f)
+        fa = _validate.channel_grid(f)
         ln = _validate.non_negative("length", length)
         z0 = self.z0_ref_ohm if z0_ohm is None else _validate.positive("z0_ohm", z0_ohm)
         z, y = self.series_shunt(fa)

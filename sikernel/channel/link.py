@@ -7,9 +7,9 @@ capacitor has S21 = 0 at 0 Hz and its ABCD matrix does not exist.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from .. import _validate
@@ -18,6 +18,7 @@ from .core import Channel
 from .lumped import connector
 from .package import PackageModel, get_package, package_channel
 from .parametric import ParametricLine
+from .touchstone import _is_network
 from .twoport import cascade, renormalize
 
 #: a Link's frequency grid that ends above 0 and below this (Hz) was given in GHz (a DC-only
@@ -82,7 +83,7 @@ class Link:
                 parts.append(("line", seg[0], _segment_length_m(i, seg[1], self.check_units)))
             elif isinstance(seg, Channel):
                 parts.append(("channel", seg, None))
-            elif isinstance(seg, (str, Path)) or type(seg).__name__ == "Network":
+            elif isinstance(seg, (str, os.PathLike)) or _is_network(seg):
                 parts.append(("touchstone", seg, None))
             elif callable(seg):
                 parts.append(("callable", seg, None))

@@ -37,7 +37,7 @@ from .materials import Dielectric, get_dielectric
 
 
 def _grid(f: object) -> tuple[np.ndarray, np.ndarray]:
-    fa = _validate.frequency_grid(f)
+    fa = _validate.channel_grid(f)
     return fa, 2.0 * np.pi * fa
 
 
@@ -302,7 +302,7 @@ def on_grid(channel: Channel, f: object) -> Channel:
     Channel
         ``channel`` itself when the grids are equal, otherwise the interpolated copy.
     """
-    fa = _validate.frequency_grid(f)
+    fa = _validate.channel_grid(f)
     if channel.f.shape == fa.shape and np.array_equal(channel.f, fa):
         return channel
     if fa[0] < channel.f[0] - 1e-9 * max(1.0, fa[-1]) or fa[-1] > channel.f[-1] * (1 + 1e-12):

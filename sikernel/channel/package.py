@@ -247,7 +247,7 @@ def package_channel(model: str | PackageModel, z_p_m: float, f: object, side: st
     from .twoport import abcd_to_s
 
     pm = get_package(model)
-    fa = _validate.frequency_grid(f)
+    fa = _validate.channel_grid(f)
     t = package_abcd(pm, z_p_m, fa, side)
     z0 = 2.0 * pm.r0_ohm
     return Channel._trusted(fa, abcd_to_s(t, z0), z0, f"{pm.name} package {side} z_p={z_p_m * 1e3:g} mm",
@@ -285,7 +285,7 @@ def board_channel(f: object, z_bp_m: float, c0_f: float, c1_f: float,
     """
     from .twoport import abcd_to_s, cascade_abcd
 
-    fa = _validate.frequency_grid(f)
+    fa = _validate.channel_grid(f)
     zb = _validate.non_negative("z_bp_m", z_bp_m)
     c0 = _validate.non_negative("c0_f", c0_f)
     c1 = _validate.non_negative("c1_f", c1_f)

@@ -91,7 +91,7 @@ class ParametricLine:
 
     def section(self, length_m: float, f: object, r0_ohm: float = 50.0, name: str = "") -> Channel:
         """``length_m`` metres as a differential Channel referenced to ``2 r0_ohm`` (93A-13, 93A-14)."""
-        fa = _validate.frequency_grid(f)
+        fa = _validate.channel_grid(f)
         ln = _validate.non_negative("length_m", length_m)
         r0 = _validate.positive("r0_ohm", r0_ohm)
         s = parametric_s(self.gamma(fa), self.zc_ohm, ln, 2.0 * r0)

@@ -234,15 +234,16 @@ def _check_frequency_top(top: float, unit: float, unit_name: str, opt: str | Non
                         f"{said} {names[unit_name]}, but {fix}")
 
 
-def _from_network(net: Any) -> tuple[np.ndarray, np.ndarray, float, str]:
-    """(f_hz, s, single-ended z0, name) from an skrf.Network, renormalised to one real z0."""
+def _from_network(net: Any, z_renorm_ohm: float = 50.0) -> tuple[np.ndarray, np.ndarray, float, str]:
+    """(f_hz, s, z0, name) from an skrf.Network, renormalised to one real z0 (``z_renorm_ohm``
+    when its own is frequency- or port-dependent or complex)."""
     z0 = np.asarray(net.z0)
     if z0.size and np.allclose(z0, z0.flat[0]) and abs(np.imag(z0.flat[0])) == 0.0:
         z_ref = float(np.real(z0.flat[0]))
     else:
         net = net.copy()
-        net.renormalize(50.0)
-        z_ref = 50.0
+        net.renormalize(z_renorm_ohm)
+        z_ref = z_renorm_ohm
     f = np.asarray(net.f, dtype=float)
     if f.size and np.isfinite(f[-1]) and f[-1] > F_MAX_PHYSICAL_HZ:
         raise SIKernelError(f"network {net.name!r}: the frequencies reach {f[-1]:.3g} Hz, above the "
@@ -412,10 +413,13 @@ def read_touchstone(path_or_network: Any, pairs: Any = DEFAULT_PAIRS, *,
             raise SIKernelError(f"Touchstone file {p!r} does not exist")
         n_name = _n_ports_from_name(p)
         if n_name is not None and n_name != 4:
+            hint = ("; if it is a differential (SDD) 2-port, pass the path as it is to any function "
+                    "that takes a channel (sikernel.com, il_at_nyquist, pulse_response, ...)"
+                    if n_name == 2 else "")
             raise SIKernelError(f"{p!r} is named as a {n_name}-port file (.s{n_name}p, which a "
                                 "Touchstone 1.0 reader takes as the port count); read_touchstone "
                                 "needs a single-ended 4-port (.s4p): if the data are a 4-port, "
-                                "rename the file .s4p")
+                                f"rename the file .s4p{hint}")
         with open(p, "rb") as fh:
             head = fh.read(65536).decode("latin-1")
         if re.search(r"^\s*\[version\]", _COMMENT.sub("", head), re.IGNORECASE | re.MULTILINE):
@@ -435,7 +439,7 @@ def read_touchstone(path_or_network: Any, pairs: Any = DEFAULT_PAIRS, *,
             hint = (": a 2-port is already differential (SDD, port 1 = TX end, port 2 = RX end), with no "
                     "port map to apply; pass it as it is to any function that takes a channel "
                     "(sikernel.com, il_at_nyquist, pulse_response, ...), or build "
-                    "sikernel.Channel(net.f, net.s, z0_ohm=float(net.z0[0, 0]))")
+                    "sikernel.Channel(net.f, net.s, z0_ohm=net.z0[0, 0].real)")
         raise SIKernelError(f"{source} is a {s.shape[-1]}-port; read_touchstone needs a "
                             f"single-ended 4-port{hint}")
     pm = _check_pairs(pairs, 4)
@@ -466,20 +470,27 @@ def read_touchstone(path_or_network: Any, pairs: Any = DEFAULT_PAIRS, *,
     return Channel._trusted(f, sdd, 2.0 * z_se, name, meta)  # passivity checked above, on S
 
 
-def _from_two_port(net: Any) -> Channel:
-    """A 2-port ``skrf.Network`` taken as the differential (SDD) 2-port as it stands."""
-    z0 = np.asarray(net.z0)
-    if not np.allclose(z0, z0.flat[0]) or abs(np.imag(z0.flat[0])) > 0:
-        raise SIKernelError(f"2-port network {net.name!r} has a frequency- or port-dependent reference "
-                            "impedance; renormalise it to one real impedance first "
-                            "(net.renormalize(100))")
-    f = np.asarray(net.f, dtype=float)
-    if f.size and np.isfinite(f[-1]) and f[-1] > F_MAX_PHYSICAL_HZ:
-        raise SIKernelError(f"network {net.name!r}: the frequencies reach {f[-1]:.3g} Hz, above the "
-                            f"{F_MAX_PHYSICAL_HZ / 1e12:g} THz of any physical S-parameter data; "
-                            "check the unit its frequencies were read in")
-    return Channel(f, np.asarray(net.s, dtype=np.complex128), float(np.real(z0.flat[0])),
-                   str(getattr(net, "name", "") or ""))
+#: reference impedances (ohm) a differential 2-port is normally given at; outside, a 2-port taken
+#: as SDD is warned about (a single-ended 50-ohm 2-port is not a differential channel)
+DIFFERENTIAL_Z0_RANGE_OHM = (80.0, 120.0)
+
+
+def _from_two_port(net: Any, source: str) -> Channel:
+    """A 2-port ``skrf.Network`` taken as the differential (SDD) 2-port as it stands.
+
+    Frequencies, reference impedance and name as :func:`read_touchstone` takes a Network's (a
+    port- or frequency-dependent z0 renormalised, to 100 ohm here); a z0 outside
+    :data:`DIFFERENTIAL_Z0_RANGE_OHM` is warned about (review 29: a single-ended 50-ohm ``.s2p``
+    was taken as a differential channel without a word).
+    """
+    f, s, z0, name = _from_network(net, 100.0)
+    lo, hi = DIFFERENTIAL_Z0_RANGE_OHM
+    if not lo <= z0 <= hi:
+        warnings.warn(f"{source}: a 2-port is taken as a differential (SDD) channel, but its reference "
+                      f"impedance is {z0:g} ohm, a single-ended value (differential: ~100 ohm); if it is "
+                      "one single-ended line, it is not a differential channel: give the 4-port (.s4p) "
+                      "of the pair instead", SIKernelWarning, stacklevel=4)
+    return Channel(f, s, z0, name, {"source": source, "parser": "scikit-rf (2-port taken as SDD)"})
 
 
 def as_channel(x: Any, what: str = "channel", *, pairs: Any = DEFAULT_PAIRS,
@@ -522,7 +533,7 @@ def as_channel(x: Any, what: str = "channel", *, pairs: Any = DEFAULT_PAIRS,
     if _is_network(x):
         n = int(getattr(x, "nports", np.shape(x.s)[-1]))
         if n == 2:
-            return _from_two_port(x)
+            return _from_two_port(x, f"skrf.Network {x.name!r}")
         if n != 4:
             raise SIKernelError(f"{what}: skrf.Network {x.name!r} has {n} ports; expected a single-ended "
                                 "4-port (converted with the port map pairs) or a differential (SDD) 2-port")
@@ -534,7 +545,14 @@ def as_channel(x: Any, what: str = "channel", *, pairs: Any = DEFAULT_PAIRS,
                 raise SIKernelError(f"{what}: Touchstone file {p!r} does not exist")
             import skrf
 
-            ch = _from_two_port(skrf.Network(p))
+            try:
+                net = skrf.Network(p)
+            except Exception as e:   # scikit-rf's parser: ValueError, IndexError, ... on bad data
+                raise SIKernelError(f"{what}: {p!r} could not be read as a 2-port Touchstone file "
+                                    f"({type(e).__name__}: {e}); a .s2p is read as a differential (SDD) "
+                                    "2-port: if it holds a single-ended 4-port, rename it .s4p; else "
+                                    "check the file (truncated? the option line?)") from None
+            ch = _from_two_port(net, p)
             return ch if ch.name else ch.renamed(Path(p).name)
         return read_touchstone(p, pairs=pairs, check_port_map=check_port_map)
     raise SIKernelError(f"{what}={x!r} ({type(x).__name__}): expected a sikernel Channel, a Touchstone "

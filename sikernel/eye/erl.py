@@ -55,6 +55,7 @@ phase it examines, not of the worst one (a quirk of ``get_TDR``); this is reprod
 from __future__ import annotations
 
 import math
+import os
 import time
 import warnings
 from dataclasses import asdict, dataclass, field, replace
@@ -886,7 +887,7 @@ def erl(channel: Channel | str | Path, config: Any = "802.3ck-kr", **overrides: 
     """
     t0 = time.perf_counter()
     s, prov = get_erl_settings(config, **overrides)
-    if isinstance(channel, (str, Path)) and str(channel).lower().endswith(".s2p"):
+    if isinstance(channel, (str, os.PathLike)) and str(channel).lower().endswith(".s2p"):
         if s.tx_package is not None:
             raise SIKernelError(f"ERL of {str(channel)!r}: a one-port (.s2p) with the TX package in the "
                                 "TDR (TDR_W_TXPKG = 1) is not supported (the reference code refuses it too)")

@@ -296,7 +296,7 @@ def stat_eye(pulse: Any, samples_per_ui: int | None = None, *, modulation: str |
         DFE tap limits relative to ``h_0`` (93A-1 ``b_max``).
     sigma_v : float
         Thermal/other Gaussian noise at the slicer, V rms (a :class:`~sikernel.errors.SIKernelWarning`
-        when it exceeds the main cursor: likely mV given as V).
+        when it exceeds both the main cursor and 50 mV, ``SIGMA_SLIP_MIN_V``: likely mV given as V).
     snr_tx_db : float, optional
         TX SNR in dB (93A-30).
     eta0_v2_hz, noise_bw_hz : float, optional
@@ -358,7 +358,7 @@ def stat_eye(pulse: Any, samples_per_ui: int | None = None, *, modulation: str |
     pre, post = cursor_span(sp, n_pre, n_post, margin=1)
     h_ref = cursors_at(sp, np.zeros(1), pre, post)[0]
     h0_ref = float(h_ref[pre])
-    if sigma_v > h0_ref:   # sigma_v=1.0 meant as 1 mV was accepted quietly
+    if sigma_v > max(h0_ref, SIGMA_SLIP_MIN_V):   # sigma_v=1.0 meant as 1 mV was accepted quietly
         warnings.warn(f"sigma_v={sigma_v!r} V of Gaussian noise is larger than the pulse's main cursor "
                       f"h0 = {h0_ref:.4g} V: noise above the whole signal closes every eye; mV given as "
                       f"V? use sigma_v={sigma_v * 1e-3:g} for {sigma_v:g} mV", SIKernelWarning, stacklevel=2)
@@ -503,6 +503,10 @@ def _check_volts(name: str, v: np.ndarray, units: str = " V") -> None:
                             "is in volts and normally well below 1 V, symbol levels near [-1, 1]")
 
 
+#: rms noise (V) from which ``sigma_v`` above the main cursor is taken for a unit slip (mV given as
+#: V) and warned about: no SerDes slicer sees 50 mV rms; below it, noise computed for a lossy
+#: unequalised pulse (a few mV of cursor) can exceed the cursor legitimately (review 29)
+SIGMA_SLIP_MIN_V = 0.05
 #: default eye grid: the binning of the residual cursors adds at most this fraction of the
 #: Gaussian noise variance (each of ``K`` cursors splits its mass between two bins, variance
 #: <= dv^2/4: :mod:`sikernel._kernels.pmf`)

@@ -72,7 +72,8 @@ def estimate_seconds(cfg: SweepConfig, cores: int | None = None) -> float:
     cfg : SweepConfig
         The validated sweep config (its points and stages).
     cores : int, optional
-        Cores the stages run on (default: ``numba.config.NUMBA_NUM_THREADS``).
+        Cores the stages run on: Numba threads, times the workers of a dask cluster (default:
+        ``numba.get_num_threads()``, this process's current thread count).
 
     Returns
     -------
@@ -83,16 +84,17 @@ def estimate_seconds(cfg: SweepConfig, cores: int | None = None) -> float:
     if cores is None:
         import numba
 
-        cores = int(numba.config.NUMBA_NUM_THREADS)
+        cores = int(numba.get_num_threads())
     per_point = sum(STAGE_SECONDS_PER_POINT[st] for st in cfg.stages)
     return cfg.n_points * per_point / max(int(cores), 1)
 
 
-def _warn_if_long_and_quiet(cfg: SweepConfig, bar_hidden: bool, threads: int | None) -> None:
-    """SIKernelWarning with the duration estimate of a long sweep whose progress bar is hidden."""
+def _warn_if_long_and_quiet(cfg: SweepConfig, bar_hidden: bool, cores: int | None) -> None:
+    """SIKernelWarning with the duration estimate of a long sweep whose progress bar is hidden
+    (``cores``: as :func:`estimate_seconds` takes them)."""
     if not bar_hidden:
         return
-    sec = estimate_seconds(cfg, threads)
+    sec = estimate_seconds(cfg, cores)
     if sec <= QUIET_ESTIMATE_WARN_S:
         return
     import warnings
@@ -269,8 +271,9 @@ def run_sweep(config: Mapping[str, Any] | str | os.PathLike[str] | SweepConfig,
                           presets=_presets_used(cfg))
     _check_disk(cfg, specs, path)
     _check_fft_sizes(cfg)
-    if not resume:
-        _warn_if_long_and_quiet(cfg, _bar_hidden(quiet), threads)
+    if not resume and not (be == "dask" and scheduler is not None):   # a remote cluster: cores unknown
+        _warn_if_long_and_quiet(cfg, _bar_hidden(quiet),
+                                n_workers * (threads or 1) if be == "dask" else threads)
     writer = store.SweepWriter(path, layout)
     threads_before = set_threads(None)
     try:

@@ -274,14 +274,15 @@ def assumptions(g: Generation) -> dict[str, Assumption]:
     add("mzm_driver_factor", 0.8, 0.5, 1.1, "1",
         "assumption: co-packaged linear MZM driver power / the retimed module's driver power")
     add("mzm_bias_w", 10e-3, 2.5e-3, 25e-3, "W per MZM",
-        "D: thermo-optic bias of a silicon MZM held at quadrature, mean heater power P_pi/2 with heaters "
-        "on both arms and a fabrication phase error random over a period (a mm-long arm's index error "
-        "alone is ~1 rad); P_pi of an un-isolated SOI heater 22-25 mW in the C band (Harris et al., Opt. "
-        "Express 22(9) 10487, 2014: 24.77 mW, doped Si; Jacques et al., Opt. Express 27(8) 10456, 2019: "
-        "22.1-23.2 mW, N++ Si; both M, as summarised), x0.85 in the O band (P_pi ~ lambda) -> ~20 mW, so "
-        "10 mW; low 2.5 mW: trench-isolated heater (P_pi ~10 mW) with the lane's polarity free (P_pi/4); "
-        "high 25 mW: one heater per MZM, fixed polarity (P_pi). No published engine breakdown found lists it "
-        "(a search of public pages, session 29, L); measured engine totals (Bailly) include it")
+        "D: thermo-optic bias of a silicon MZM held at quadrature, mean heater power P_pi/2 with a "
+        "heater on each arm of a balanced MZM at a fixed polarity (the phase to add lies in [0, pi), "
+        "spread across it by mm-long arms' index errors); P_pi of an un-isolated SOI heater 22-25 mW "
+        "in the C band (Harris et al., Opt. Express 22(9) 10487, 2014: 24.77 mW, doped Si; Jacques et "
+        "al., Opt. Express 27(8) 10456, 2019: 22.1-23.2 mW, N++ Si; both M, as summarised), x0.85 in "
+        "the O band (P_pi ~ lambda) -> ~20 mW, so 10 mW; low 2.5 mW: trench-isolated heater (P_pi "
+        "~10 mW) with the lane's polarity free (P_pi/4); high 25 mW: one heater per MZM at a fixed "
+        "polarity (P_pi ~20 mW) with ~1.25x for its driver. No published engine breakdown found lists "
+        "it (a search of public pages, session 29, L); measured engine totals (Bailly) include it")
     add("engine_tia_factor", 1.0, 0.6, 1.4, "1",
         "assumption: engine TIA power / the retimed module's TIA power (same TIA core)")
     add("engine_other_w", 0.4 if is200 else 0.25, 0.15 if is200 else 0.1, 0.8 if is200 else 0.6,
