@@ -203,6 +203,34 @@ def test_closure_against_peak_distortion_bruteforce(record_property):
                                atol=20 * np.log10(1 + tol / (eye_ref.min() - tol)))
 
 
+#: noise-free eye on the default grid vs the peak-distortion eye it equals when the worst pattern is
+#: more likely than the BER, as a fraction of the main cursor (measured 0.3-0.6 %; 1024 bins, the
+#: default grid of noise-free eyes before new-user trial 29: 6-8 %)
+NOISE_FREE_PD_ATOL_H0 = 0.01
+
+
+@pytest.mark.parametrize("length_m", [0.02, 0.1])
+def test_noise_free_default_grid_reaches_the_peak_distortion_eye(length_m):
+    """NRZ cursors of a Megtron 7 stripline (symbol-spaced, 19 and 44 of them): the worst of the
+    2^K patterns (1e-13 at K = 44) is more likely than BER 1e-20, so the noise-free eye must be the
+    peak-distortion eye h0 - sum |h_k| per level step, computed here in closed form.  New-user
+    trial 29: the default grid (1024 bins without noise) read it 6-8 % of h0 low, below its bound."""
+    import sikernel as sk
+
+    line = sk.Stripline("megtron7", width=150e-6, thickness=17e-6, height=150e-6, spacing=150e-6,
+                        roughness="hvlp")
+    fb = 53.125e9 if length_m < 0.05 else 26.5625e9
+    p = sk.pulse_response(line.section(length_m, np.arange(0.0, 60e9 + 1.0, 20e6)), fb, 16, "nrz",
+                          tx_rise_time_s=8e-12, rx_f_r=0.75)
+    i0 = int(np.argmax(p.v))
+    h = p.v[i0 % 16::16]
+    k0 = i0 // 16
+    assert 0.5 ** (h.size - 1) > 1e-20
+    pd = 2.0 * (h[k0] - np.abs(np.delete(h, k0)).sum())
+    r = stat_eye(h, 1, modulation="nrz", n_phases=1, target_ber=1e-20)
+    assert abs(r.eye_height_min_v - pd) <= NOISE_FREE_PD_ATOL_H0 * h[k0]
+
+
 def test_ser_from_pmfs_equals_ber_map():
     p = _smooth_pulse()
     # the slicer SER from the conditional PMFs matches the BER map summed over the thresholds
