@@ -62,3 +62,24 @@ def test_installed_command_subprocess():
                        capture_output=True, text=True, timeout=120, check=False)
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["il_db"] == pytest.approx([11.62, 19.75], abs=ATOL_README_DB)
+
+
+def test_il_and_eye_take_a_differential_s2p_like_the_api(capsys, tmp_path):
+    """New-user trial 29: `sikernel com x.s2p` and the Python API took a differential .s2p while
+    `sikernel il` and `sikernel eye` refused it; all go through as_channel now, with equal results."""
+    import sikernel as sk
+
+    p = channel_path("DPO_4in_Meg7_THRU.s4p")
+    s2p = tmp_path / "dpo_sdd.s2p"
+    sk.read_touchstone(p).to_network().write_touchstone(str(s2p))
+    assert main(["il", str(p), "--json"]) == 0
+    four = json.loads(capsys.readouterr().out)
+    assert main(["il", str(s2p), "--json"]) == 0
+    two = json.loads(capsys.readouterr().out)
+    assert two["il_db"] == pytest.approx(four["il_db"], abs=1e-9)
+    assert main(["eye", str(s2p), "--baud", "53.125e9", "--json"]) == 0
+    eye_two = json.loads(capsys.readouterr().out)
+    assert main(["eye", str(p), "--baud", "53.125e9", "--json"]) == 0
+    eye_four = json.loads(capsys.readouterr().out)
+    assert eye_two["equalised"]["eye_height_min_v"] == pytest.approx(
+        eye_four["equalised"]["eye_height_min_v"], rel=1e-9)

@@ -195,7 +195,30 @@ def test_not_a_channel():
 
 def test_return_loss_empty_band(dpo12):
     with pytest.raises(SIKernelError, match="no grid point"):
+        step = float(dpo12.f[1] - dpo12.f[0])
+        return_loss(dpo12, 1e9 + 0.2 * step, 1e9 + 0.4 * step)
+    # a band beyond the grid raises, as the docstring says (new-user trial 29: it was clamped)
+    with pytest.raises(SIKernelError, match="beyond the channel grid"):
         return_loss(dpo12, 70e9, 80e9)
+
+
+def test_band_edges_in_ghz_and_the_baud_as_f_min_are_caught(dpo12):
+    """New-user trial 29: return_loss(ch, 0, 26.56) read the DC point alone; fitted_il(ch, 53.125e9)
+    fitted 53-60 GHz only (its second argument is f_min_hz, not the baud)."""
+    import warnings
+
+    from sikernel.errors import SIKernelWarning
+
+    with pytest.raises(SIKernelError, match=r"f_max_hz=26.56 Hz .* multiplied by 1e9"):
+        return_loss(dpo12, 0.0, 26.56)
+    with pytest.raises(SIKernelError, match=r"f_min_hz=53.125 Hz"):
+        fitted_il(dpo12, 53.125)
+    with pytest.warns(SIKernelWarning, match="second positional argument is f_min_hz"):
+        fitted_il(dpo12, 30e9)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fitted_il(dpo12, 5e7, FB)
+        return_loss(dpo12, 0.0, FB)
 
 
 def test_fit_at_negative_frequency(dpo12):

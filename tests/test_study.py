@@ -59,6 +59,8 @@ def test_port_lookup_takes_any_case_and_either_rate(study):
     assert study.port("CPO", 200) is want and study.port("Cpo", 212.5) is want
     with pytest.raises(SIKernelError, match=r"unknown architecture 'cpx'.*known"):
         study.port("cpx", 200)
+    with pytest.raises(SIKernelError, match=r"lane_gbps='200G': expected a lane rate in Gb/s as a number"):
+        study.port("cpo", "200G")   # new-user trial 29: a bare ValueError
 
 
 def test_hdf5_round_trip(study, tmp_path):

@@ -107,14 +107,14 @@ def run_eye(args: argparse.Namespace) -> dict[str, Any]:
     import numpy as np
 
     from ..channel.roles import check_crosstalk_direction, check_role, flight_time_s
-    from ..channel.touchstone import read_touchstone
+    from ..channel.touchstone import as_channel
     from ..eq.ffe import apply_ffe
     from ..eq.mmse import mmse
     from ..eye.stateye import stat_eye
     from ..response import pulse_response
 
     t0 = time.perf_counter()
-    ch = read_touchstone(args.thru)
+    ch = as_channel(args.thru, "THRU")   # a .s4p, or a differential .s2p (new-user trial 29)
     check_role(ch, "thru", "THRU")
     # every file read and its role checked before anything is computed (a file in the wrong role
     # is warned about at once, not after the thru's eye)
@@ -122,7 +122,7 @@ def run_eye(args: argparse.Namespace) -> dict[str, Any]:
     flight_s = flight_time_s(ch) if (args.next or args.fext) else 0.0
     for files, amp, role in ((args.next, args.a_ne_v, "next"), (args.fext, args.a_fe_v, "fext")):
         for f in files:
-            agg = read_touchstone(f, check_port_map=False)
+            agg = as_channel(f, f"--{role} {f}", check_port_map=False)
             check_role(agg, role, f"--{role} {f}")
             check_crosstalk_direction(flight_s, agg, role, f"--{role} {f}")
             agg_channels.append((agg, amp))

@@ -94,7 +94,7 @@ def _check_at(texts: list[str], at_hz: list[float], bare: list[bool], f_hz: obje
 def _run(args: argparse.Namespace) -> int:
     from ..channel.metrics import il_at_nyquist
     from ..channel.roles import check_role
-    from ..channel.touchstone import read_touchstone
+    from ..channel.touchstone import as_channel
 
     if args.baud is not None:
         args.baud = parse_symbol_rate(args.baud)
@@ -103,7 +103,7 @@ def _run(args: argparse.Namespace) -> int:
     at = [hz for hz, _ in parsed]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        ch = read_touchstone(args.file, pairs=pairs)
+        ch = as_channel(args.file, "the file", pairs=pairs)   # a .s4p, or a differential .s2p
         if args.baud is not None:
             _refuse_dead_channel(ch, args)
         check_role(ch, "thru", "the file", advice="its insertion loss is the crosstalk's coupling, "

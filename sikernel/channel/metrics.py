@@ -32,13 +32,14 @@ Definitions (IEEE Std 802.3-2022; f in Hz here, the standard writes GHz):
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from .. import _validate
-from ..errors import NoTransmissionError, SIKernelError
+from ..errors import NoTransmissionError, SIKernelError, SIKernelWarning
 from .core import Channel
 
 #: lowest fit frequency of the 802.3ck COM sheets (f_min = 0.05 GHz)
@@ -160,7 +161,18 @@ class ILFit:
         return float(out) if out.ndim == 0 else out
 
 
+def _band_units(what: str, f_min_hz: float, f_max_hz: float) -> None:
+    """Refuse a band edge in GHz (above 0, below 1 kHz: new-user trial 29, ``return_loss(ch, 0,
+    26.56)`` read the DC point alone)."""
+    for name, v in (("f_max_hz", f_max_hz), ("f_min_hz", f_min_hz)):
+        if 0.0 < v < _validate.LINE_F_WARN_HZ:
+            raise SIKernelError(f"{what}: {name}={v:g} Hz is below {_validate.LINE_F_WARN_HZ:g} Hz: "
+                                f"frequencies are in Hz; a value in GHz must be multiplied by 1e9 "
+                                f"({v:g} GHz = {v * 1e9:g} Hz)")
+
+
 def _band(f: np.ndarray, f_min_hz: float, f_max_hz: float, what: str) -> np.ndarray:
+    _band_units(what, f_min_hz, f_max_hz)
     if f_max_hz <= f_min_hz:
         raise SIKernelError(f"{what}: f_max_hz={f_max_hz:g} must exceed f_min_hz={f_min_hz:g}")
     tol = 1e-9 * f_max_hz
@@ -210,6 +222,11 @@ def fitted_il(channel: Channel, f_min_hz: float = F_MIN_DEFAULT_HZ, f_max_hz: fl
     f_lo = _validate.non_negative("f_min_hz", f_min_hz)
     f_hi = float(ch.f[-1]) if f_max_hz is None else _validate.positive("f_max_hz", f_max_hz)
     sel = _band(ch.f, f_lo, f_hi, "fitted_il")
+    if f_lo >= 0.5 * f_hi:   # new-user trial 29: fitted_il(ch, 53.125e9) fitted 53-60 GHz only
+        warnings.warn(f"fitted_il: the fit band [{f_lo:g}, {f_hi:g}] Hz starts above half its top; the "
+                      f"IEEE 802.3 FIT runs from f_min = {F_MIN_DEFAULT_HZ:g} Hz up to f_max (often the "
+                      "signalling rate): the second positional argument is f_min_hz, not the symbol "
+                      "rate; give f_max_hz=... by name", SIKernelWarning, stacklevel=2)
     f = ch.f[sel]
     il = _il_db(ch)[sel]
     # basis scaled by the top frequency so the normal matrix is well conditioned
@@ -408,8 +425,12 @@ def return_loss(channel: Channel, f_min_hz: float = 0.0, f_max_hz: float | None 
     ch = _channel("channel", channel)
     f_lo = _validate.non_negative("f_min_hz", f_min_hz)
     f_hi = float(ch.f[-1]) if f_max_hz is None else _validate.positive("f_max_hz", f_max_hz)
+    _band_units("return_loss", f_lo, f_hi)
     if f_hi <= f_lo:
         raise SIKernelError(f"return_loss: f_max_hz={f_hi:g} must exceed f_min_hz={f_lo:g}")
+    if f_hi > float(ch.f[-1]) * (1.0 + 1e-9):   # as the docstring says (it was clamped silently)
+        raise SIKernelError(f"return_loss: f_max_hz={f_hi:g} Hz is beyond the channel grid, which ends at "
+                            f"{ch.f[-1]:g} Hz; leave f_max_hz out for the whole grid")
     sel = (ch.f >= f_lo) & (ch.f <= f_hi)
     if not sel.any():
         raise SIKernelError(f"return_loss: no grid point in [{f_lo:g}, {f_hi:g}] Hz "

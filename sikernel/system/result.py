@@ -95,7 +95,13 @@ class StudyResult:
         try:   # a line rate names its generation's nominal rate
             want = generation(lane_gbps).lane_gbps
         except SIKernelError:
-            want = float(lane_gbps)
+            try:
+                want = float(lane_gbps)
+            except (TypeError, ValueError):   # new-user trial 29: '200G' was a bare ValueError
+                rates = sorted({p["lane_gbps"] for p in self.ports})
+                raise SIKernelError(f"lane_gbps={lane_gbps!r}: expected a lane rate in Gb/s as a number, "
+                                    f"nominal {rates} or the line rate (106.25, 212.5), e.g. "
+                                    f"res.port({architecture!r}, {rates[-1]:g})") from None
         for p in self.ports:
             if p["architecture"] == arch and float(p["lane_gbps"]) == want:
                 return p
