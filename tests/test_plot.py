@@ -198,6 +198,12 @@ def test_energy_blocks_against_loss(tmp_path):
     _check_png(fig, tmp_path / "vs_loss.png")
     with pytest.raises(SIKernelError, match="il_nyquist_db, which must increase"):
         plot.energy_blocks(bds[::-1])
+    # new-user trial 29: a mixed list drew under one wrong title; lengths in mm drew km axes
+    other = sk.energy_per_bit(loss_db=30.0, baud=106.25e9, node_nm=3, target_ber=1e-5)
+    with pytest.raises(SIKernelError, match=r"breakdowns differ in bit_rate_bps"):
+        plot.energy_blocks([*bds, other])
+    with pytest.raises(SIKernelError, match=r"lengths_m reaches 300 m.*300 mm is 0.3 m"):
+        plot.energy_blocks(bds, [2.0, 50.0, 100.0, 200.0, 300.0])
 
 
 def test_study_energy_png(study, tmp_path):

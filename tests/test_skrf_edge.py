@@ -185,7 +185,8 @@ def test_two_port_files_read_with_their_source_or_refused_by_name(thru, tmp_path
     assert ch.meta == {"source": str(good), "parser": "scikit-rf (2-port taken as SDD)"}
     single = sk.Channel(f, sdd, 100.0, "se").to_network()
     single.renormalize(50.0)
-    with pytest.warns(SIKernelWarning, match=r"reference impedance is 50 ohm, a single-ended value"):
+    with pytest.warns(SIKernelWarning, match=r"reference impedance is 50 ohm, not a differential one.*"
+                      r"COM, ERL and Link renormalise to 100 ohm.*net.renormalize\(100\)"):
         as_channel(single)
 
 
@@ -196,6 +197,13 @@ def test_other_port_counts_and_objects_are_refused_by_name():
         sk.il_at_nyquist(net3, 20e9)
     with pytest.raises(SIKernelError, match=r"channel=42 \(int\): expected a sikernel Channel"):
         sk.il_at_nyquist(42, 20e9)
+
+
+def test_cascade_of_one_list_points_to_the_star():
+    f = np.linspace(0.0, 40e9, 41)
+    ch = sk.Channel(f, np.zeros((f.size, 2, 2), complex) + 0.5)
+    with pytest.raises(SIKernelError, match=r"not one list of 2: use cascade\(\*channels\)"):
+        sk.cascade([ch, ch])
 
 
 def test_pulse_response_of_an_unknown_object_names_the_channel_kinds():

@@ -487,9 +487,13 @@ def _from_two_port(net: Any, source: str) -> Channel:
     lo, hi = DIFFERENTIAL_Z0_RANGE_OHM
     if not lo <= z0 <= hi:
         warnings.warn(f"{source}: a 2-port is taken as a differential (SDD) channel, but its reference "
-                      f"impedance is {z0:g} ohm, a single-ended value (differential: ~100 ohm); if it is "
-                      "one single-ended line, it is not a differential channel: give the 4-port (.s4p) "
-                      "of the pair instead", SIKernelWarning, stacklevel=4)
+                      f"impedance is {z0:g} ohm, not a differential one (~100 ohm). Insertion and return "
+                      "loss, pulse responses and energy use its S-parameters at that reference as they "
+                      "stand, while COM, ERL and Link renormalise to 100 ohm, so the two disagree "
+                      "(new-user trial 29: return loss 10.8 vs 3.8 dB): a differential channel "
+                      "re-referenced to 50 ohm wants net.renormalize(100) first; one single-ended line "
+                      "is not a differential channel (give the pair's 4-port, .s4p)",
+                      SIKernelWarning, stacklevel=4)
     return Channel(f, s, z0, name, {"source": source, "parser": "scikit-rf (2-port taken as SDD)"})
 
 

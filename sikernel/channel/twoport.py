@@ -167,6 +167,9 @@ def cascade(*channels: Channel, name: str = "") -> Channel:
     """
     if not channels:
         raise SIKernelError("cascade needs at least one Channel")
+    if len(channels) == 1 and isinstance(channels[0], list | tuple):   # new-user trial 29
+        raise SIKernelError(f"cascade takes the channels as separate arguments, not one "
+                            f"{type(channels[0]).__name__} of {len(channels[0])}: use cascade(*channels)")
     if not all(isinstance(c, Channel) for c in channels):
         from .touchstone import as_channel
 

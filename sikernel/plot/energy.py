@@ -108,6 +108,13 @@ def energy_blocks(breakdowns: Sequence[EnergyBreakdown], lengths_m: Any = None, 
         raise SIKernelError("breakdowns must be a sequence of at least 2 EnergyBreakdown results")
     for i, e in enumerate(breakdowns):
         check_type(f"breakdowns[{i}]", e, EnergyBreakdown, "an EnergyBreakdown (see sikernel.power)")
+    # one curve is one link: the title names one rate, node, BER and scope (new-user trial 29: a mixed
+    # list was drawn under the last one's rate and the first one's node)
+    for attr in ("bit_rate_bps", "modulation", "node_nm", "target_ber", "scope"):
+        seen = list(dict.fromkeys(getattr(e, attr) for e in breakdowns))
+        if len(seen) > 1:
+            raise SIKernelError(f"breakdowns differ in {attr} ({', '.join(map(str, seen))}); one figure "
+                                "draws one link against its length or loss: plot each on its own axes")
     il = np.array([e.il_nyquist_db for e in breakdowns], dtype=float)
     if lengths_m is None:
         if not np.all(np.isfinite(il)) or np.any(np.diff(il) <= 0):
@@ -117,6 +124,9 @@ def energy_blocks(breakdowns: Sequence[EnergyBreakdown], lengths_m: Any = None, 
         x = il
     else:
         x = _validate.lengths_m("lengths_m", lengths_m)
+        if x.size and x.max() > _validate.MAX_LINE_LENGTH_M:   # mm given as m (new-user trial 29)
+            raise SIKernelError(f"lengths_m reaches {x.max():g} m, above {_validate.MAX_LINE_LENGTH_M:g} m: "
+                                f"lengths are in metres; {x.max():g} mm is {x.max() * 1e-3:g} m")
         if x.ndim != 1 or x.size != len(breakdowns) or np.any(np.diff(x) <= 0):
             raise SIKernelError(f"lengths_m must be {len(breakdowns)} strictly increasing lengths in m, "
                                 "one per breakdown")
