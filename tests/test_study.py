@@ -129,6 +129,8 @@ def test_bad_rate():
 
     with pytest.raises(SIKernelError):
         run_study(rates_gbps=(-106.25,))
+    with pytest.raises(SIKernelError, match=r"lane rates are in Gb/s: 1.0625e\+11 b/s is 106.25 Gb/s"):
+        run_study(rates_gbps=(106.25e9,))   # new-user trial 29
 
 
 def test_bad_node():

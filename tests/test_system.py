@@ -336,7 +336,8 @@ def test_host_lengths_beyond_their_class_warn():
         ch.paths_with_lengths(c2m_host_m=ch.BOARD_MAX_M, lpo_host_m=0.2, npo_m=ch.NPO_CLASS_MAX_M,
                               cpo_m=ch.CPO_CLASS_MAX_M)
     for kw, name in (({"c2m_host_m": 254.0}, "c2m_host_m"), ({"lpo_host_m": 1.5}, "lpo_host_m"),
-                     ({"npo_m": 0.2}, "npo_m"), ({"cpo_m": 0.06}, "cpo_m")):
+                     ({"npo_m": 0.2}, "npo_m"), ({"cpo_m": 0.06}, "cpo_m"),
+                     ({"cpo_m": 25e-6}, "cpo_m"), ({"npo_m": 100e-6}, "npo_m")):   # mm typed as m
         with pytest.warns(SIKernelWarning, match=f"{name}=.*unit slip"):
             p = ch.paths_with_lengths(**kw)
         assert p   # still priced as given

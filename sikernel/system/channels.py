@@ -143,6 +143,10 @@ BOARD_MAX_M = 1.0
 #: a C2M host board shorter than this (a quarter of the class's 200 mm) is legal but dubious: the
 #: likely slip is metres typed where millimetres were meant (--host-mm 0.254)
 C2M_BOARD_MIN_M = 0.050
+#: an NPO board or CPO package trace shorter than this (1 mm; not zero, which drops the board) is
+#: legal but dubious: the likely slip is metres typed where millimetres were meant (--cpo-mm 0.025
+#: priced a 25 um trace, new-user trial 29)
+SHORT_PATH_MIN_M = 1e-3
 
 #: the documented length range (m, low and high) of each host channel's variable part around its
 #: default, from the reach classes: the C2M host board (OIF CEI-224G pluggable class "> 200 mm host +
@@ -299,12 +303,14 @@ def paths_with_lengths(c2m_host_m: float | None = None, npo_m: float | None = No
                 out[k] = _with_board(DEFAULT_PATHS[k], x)
     if npo_m is not None:
         x = _length_m("npo_m", npo_m, NPO_CLASS_MAX_M, "outside the NPO class (< 150 mm of PCB, CEI-224G)",
-                      _validate.non_negative)
+                      _validate.non_negative, SHORT_PATH_MIN_M,
+                      "shorter than any board path from a switch package to an engine")
         for k in ("npo", "npo_dsp"):
             out[k] = _with_board(DEFAULT_PATHS[k], x)
     if cpo_m is not None:
         x = _length_m("cpo_m", cpo_m, CPO_CLASS_MAX_M,
-                      "outside the CPO class (< 50 mm of package trace, CEI-224G)", _validate.positive)
+                      "outside the CPO class (< 50 mm of package trace, CEI-224G)", _validate.positive,
+                      SHORT_PATH_MIN_M, "shorter than any package trace from a switch die to an engine")
         out["cpo"] = dataclasses.replace(DEFAULT_PATHS["cpo"], z_p_tx_m=x)
     if breakout_vias is not None:
         for k, spec in DEFAULT_PATHS.items():

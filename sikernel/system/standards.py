@@ -236,7 +236,10 @@ def generation(name_or_rate: Any, **overrides: Any) -> Generation:
     if gen is None:
         known = ", ".join(f"{k} ({g.lane_gbps:g} / {g.lane_line_gbps:g} Gb/s per lane)"
                           for k, g in GENERATIONS.items())
-        raise SIKernelError(f"unknown switch generation or lane rate {name_or_rate!r}; known: {known}")
+        hint = ""
+        if r is not None and r > 1e6:   # new-user trial 29: --rate 106.25e9 (b/s, not Gb/s)
+            hint = f"; lane rates are in Gb/s: {r:g} b/s is {r * 1e-9:g} Gb/s"
+        raise SIKernelError(f"unknown switch generation or lane rate {name_or_rate!r}; known: {known}{hint}")
     if overrides:
         unknown = set(overrides) - {f.name for f in dataclasses.fields(Generation)}
         if unknown:
