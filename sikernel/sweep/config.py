@@ -147,14 +147,16 @@ OUTPUTS: dict[str, tuple[str, str, str]] = {
     "fom_ild_db": ("dB", "FOM_ILD, weighted RMS IL deviation (IEEE 802.3 93A-56/57)", "metrics"),
     "h0_v": ("V/V", "main cursor of the pulse response (peak phase)", "pulse"),
     "cursors_v": ("V/V", "pulse response cursors h(t0 + k UI), peak phase", "pulse"),
-    "eye_height_v": ("V/V", "peak-distortion eye height (smallest eye, after ideal DFE)", "eye"),
+    "eye_height_v": ("V/V", "peak-distortion eye height (smallest eye, after ideal DFE; negative "
+                     "when closed: the worst-case overlap)", "eye"),
     "pj_per_bit": ("pJ/bit", "SerDes energy per bit (sikernel.power, loss-table path)", "power"),
     "pj_per_bit_blocks": ("pJ/bit", "energy per bit by block", "power"),
     "eq_architecture": ("", "architecture chosen by the energy model", "power"),
     "eq_settings": ("", "equaliser settings chosen by the energy model (units in the eq_setting names; "
                     "taps are counts, mlsd 0/1)", "power"),
-    "stat_eye_height_v": ("V/V", "statistical eye height at target_ber (ISI only, smallest eye)", "stateye"),
-    "eye_width_ui": ("UI", "statistical eye width at target_ber (smallest eye)", "stateye"),
+    "stat_eye_height_v": ("V/V", "statistical eye height at target_ber (ISI only, smallest eye; 0 "
+                          "when closed)", "stateye"),
+    "eye_width_ui": ("UI", "statistical eye width at target_ber (smallest eye; 0 when closed)", "stateye"),
     "com_db": ("dB", "channel operating margin (IEEE 802.3 93A, full EQ search)", "com"),
 }
 
