@@ -233,6 +233,15 @@ def test_bad_ax(pulse):
         plot.pulse_response(pulse, ax="left")
 
 
+def test_insertion_loss_unit_slips_named(channel):
+    """New-user trial 29: baud=53.125 was reported as 'il_db: f=26.5625 Hz'; f_max_hz=40 as 'fewer
+    than 2 points' with no GHz hint."""
+    with pytest.raises(SIKernelError, match=r"baud=53.125 Bd .*did you mean 53.125 GBd"):
+        plot.insertion_loss(channel, baud=53.125)
+    with pytest.raises(SIKernelError, match=r"f_max_hz=40 Hz .*40 GHz is 4e\+10 Hz"):
+        plot.insertion_loss(channel, f_max_hz=40)
+
+
 def test_insertion_loss_not_a_channel():
     with pytest.raises(SIKernelError, match="must be a Channel"):
         plot.insertion_loss(np.zeros(10))

@@ -64,8 +64,11 @@ def insertion_loss(channel: Channel | str | os.PathLike | Any | Sequence[Any], *
         raise SIKernelError(f"channel={type(channel).__name__} must be a Channel, a Touchstone path, an "
                             "skrf.Network or a non-empty sequence of them")
     chans = [as_channel(c, "channel") for c in chans]
-    fb = None if baud is None else _validate.positive("baud", baud)
+    fb = None if baud is None else _validate.symbol_rate("baud", baud)   # GBd given as Bd named
     f_hi = None if f_max_hz is None else _validate.positive("f_max_hz", f_max_hz)
+    if f_hi is not None and f_hi < _validate.LINE_F_WARN_HZ:   # new-user trial 29: f_max_hz=40
+        raise SIKernelError(f"f_max_hz={f_max_hz!r} Hz is below {_validate.LINE_F_WARN_HZ:g} Hz: frequencies "
+                            f"are in Hz; {f_hi:g} GHz is {f_hi * 1e9:g} Hz")
     fig, ax = new_axes(ax)
     for i, ch in enumerate(chans):
         sel = ch.f <= (f_hi if f_hi is not None else np.inf)
