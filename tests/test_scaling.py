@@ -77,6 +77,16 @@ def test_measured_lengths_come_back(pair, method):
                                atol=1e3 * ATOL_ENDPOINT)
 
 
+def test_lengths_in_mm_are_named(pair):
+    """New-user trial 29: scale_length(a, 101.6, b, 304.8, 203.2) (mm) ran and named the result
+    'scaled to 203.2 m'; lengths above 20 m are refused as mm typed as m, as Link refuses them."""
+    a, b = pair
+    for args, name in (((a, 101.6, b, 0.15, 0.1), "length_a"), ((a, 0.05, b, 304.8, 0.1), "length_b"),
+                       ((a, 0.05, b, 0.15, 203.2), "length")):
+        with pytest.raises(SIKernelError, match=rf"{name}=\S+ m is above 20 m: .* mm is"):
+            scale_length(*args)
+
+
 def test_line_difference_recovers_gamma(pair):
     a, b = pair
     ld = line_difference(a, 0.05, b, 0.15)

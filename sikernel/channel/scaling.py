@@ -199,8 +199,8 @@ def _check_pair(channel_a: Any, la: float, channel_b: Any, lb: float) -> None:
 
 
 def _prepare(channel_a: Any, length_a: Any, channel_b: Any, length_b: Any):
-    la = _validate.non_negative("length_a", length_a)
-    lb = _validate.non_negative("length_b", length_b)
+    la = _validate.line_length_m("length_a", length_a)
+    lb = _validate.line_length_m("length_b", length_b)
     _check_pair(channel_a, la, channel_b, lb)
     z0 = channel_a.z0_ohm
     sb = channel_b.sdd if channel_b.z0_ohm == z0 else renormalize(channel_b.sdd, channel_b.z0_ohm, z0)
@@ -314,8 +314,8 @@ def _scale_delta_l(channel_a: Channel, length_a: float, channel_b: Channel, leng
     insertion loss is then linear in length at every frequency, exact at both
     measured lengths.
     """
-    la = _validate.non_negative("length_a", length_a)
-    lb = _validate.non_negative("length_b", length_b)
+    la = _validate.line_length_m("length_a", length_a)
+    lb = _validate.line_length_m("length_b", length_b)
     _check_pair(channel_a, la, channel_b, lb)
     z0 = channel_a.z0_ohm
     sb = channel_b.sdd if channel_b.z0_ohm == z0 else renormalize(channel_b.sdd, channel_b.z0_ohm, z0)
@@ -385,7 +385,7 @@ def scale_length(channel_a: Channel, length_a: float, channel_b: Channel, length
         Negative/NaN lengths, equal lengths, different grids, SDD21 = 0, unknown method.
     """
     m_name = _validate.one_of("method", method, _METHODS)
-    ln = _validate.non_negative("length", length)
+    ln = _validate.line_length_m("length", length)
     channel_a, channel_b = _as_channels(channel_a, channel_b)
     if m_name == "abcd":
         sdd, z0 = _scale_abcd(channel_a, length_a, channel_b, length_b, ln)
