@@ -145,7 +145,11 @@ class StudyResult:
         out += ["", "W per port by block (switch_serdes*: switch end; module_host_serdes*: the module's "
                 "host-side SerDes):", f"{'block':22s}" + heads]
         for b in names:
-            out.append(f"{b:22s}" + "".join(f" {p['blocks_w'].get(b, 0.0):11.2f}" for p in self.ports))
+            # a block the port does not have prints as "-", not 0.00 (audit 28, new-user trial 29: LRO's
+            # switch_serdes is split into _tx / _rx)
+            cells = (f" {p['blocks_w'][b]:11.2f}" if b in p["blocks_w"] else f" {'-':>11s}"
+                     for p in self.ports)
+            out.append(f"{b:22s}" + "".join(cells))
         if self.checks:
             out += ["", "checks (model vs published; 'fitted' = the module side was fitted on it; the model "
                     "at each generation's default inputs and paths, not at the overrides of this run):"]
