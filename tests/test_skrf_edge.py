@@ -294,3 +294,19 @@ def test_energy_batch_keeps_the_shape_of_the_losses():
     np.testing.assert_array_equal(got.total_pj_per_bit.ravel(), flat.total_pj_per_bit)
     assert flat.total_pj_per_bit.shape == (4,)
     assert sk.energy_per_bit_batch(12.0).total_pj_per_bit.shape == (1,)
+
+
+def test_channel_warnings_point_at_the_callers_line(thru):
+    """Review 29: warnings raised while reading a channel (port map, passivity, a 2-port's reference)
+    pointed inside sikernel when reached through as_channel; they now name the caller's line
+    whichever entry reached them (sikernel._stacklevel.user_stacklevel)."""
+    path, ch = thru
+    single = ch.to_network()
+    single.renormalize(50.0)
+    calls = {"read_touchstone, swapped pairs": lambda: sk.read_touchstone(path, pairs=((1, 2), (3, 4))),
+             "il_at_nyquist, 50-ohm 2-port": lambda: sk.il_at_nyquist(single, BAUD),
+             "pulse_response, 50-ohm 2-port": lambda: sk.pulse_response(single, BAUD, 8)}
+    for what, call in calls.items():
+        with pytest.warns(SIKernelWarning) as rec:
+            call()
+        assert {w.filename for w in rec} == {__file__}, what

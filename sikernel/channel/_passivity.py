@@ -7,6 +7,7 @@ import warnings
 
 import numpy as np
 
+from .._stacklevel import user_stacklevel
 from ..errors import SIKernelWarning
 
 #: passivity tolerance on the largest singular value of S (measurement-noise level,
@@ -14,8 +15,7 @@ from ..errors import SIKernelWarning
 PASSIVITY_TOL = 1e-3
 
 
-def _check_passivity(f: np.ndarray, s: np.ndarray, tol: float, label: str,
-                     stacklevel: int = 3) -> float | None:
+def _check_passivity(f: np.ndarray, s: np.ndarray, tol: float, label: str) -> float | None:
     """Warn when the largest singular value of S exceeds ``1 + tol``, naming the worst frequency.
 
     Returns that largest singular value when the data are not passive, else ``None``.
@@ -41,5 +41,5 @@ def _check_passivity(f: np.ndarray, s: np.ndarray, tol: float, label: str,
     j = int(np.argmax(sig))
     warnings.warn(f"{label}: data are not passive: the largest singular value of S is "
                   f"{sig[j]:.6g} > 1 + {tol:g} at {f[bad[j]]:.6g} Hz (worst frequency; "
-                  f"{bad.size} frequencies exceed it)", SIKernelWarning, stacklevel=stacklevel)
+                  f"{bad.size} frequencies exceed it)", SIKernelWarning, stacklevel=user_stacklevel())
     return float(sig[j])

@@ -56,12 +56,11 @@ class Channel:
     def __post_init__(self) -> None:
         self._normalise()
         # the checks of user input (the constructor called by a user); the library's own builders
-        # go through Channel._trusted, which skips them (their grids and data are checked upstream)
+        # go through Channel._trusted, which skips them (see its docstring)
         _validate.grid_not_ghz("Channel.f", self.f)
         from ._passivity import PASSIVITY_TOL, _check_passivity
 
-        _check_passivity(self.f, self.sdd, PASSIVITY_TOL, f"Channel {self.name or '(unnamed)'}",
-                         stacklevel=4)
+        _check_passivity(self.f, self.sdd, PASSIVITY_TOL, f"Channel {self.name or '(unnamed)'}")
 
     @classmethod
     def _trusted(cls, f: Any, sdd: Any, z0_ohm: float = 100.0, name: str = "",

@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 
 from .. import _validate
+from .._stacklevel import user_stacklevel
 from ..errors import SIKernelError, SIKernelWarning
 from ._passivity import PASSIVITY_TOL, _check_passivity
 from .core import Channel
@@ -103,7 +104,8 @@ def _parse_options(line: str, path: str) -> tuple[float, str, float]:
                 warnings.warn(SIKernelWarning(
                     f"{path}: option line {line.strip()!r} gives a reference resistance of {r_ohm:g} ohm, "
                     f"outside the {R_USUAL_OHM[0]:g}-{R_USUAL_OHM[1]:g} ohm of interconnect data (usually "
-                    "'R 50'); the S-parameters are renormalised from it as given"), stacklevel=4)
+                    "'R 50'); the S-parameters are renormalised from it as given"),
+                    stacklevel=user_stacklevel())
             i += 1
         else:
             raise SIKernelError(f"{path}: unknown token {tokens[i]!r} in option line {line.strip()!r}; "
@@ -453,7 +455,7 @@ def read_touchstone(path_or_network: Any, pairs: Any = DEFAULT_PAIRS, *,
             warnings.warn(f"{source}: with pairs={pm} the low-band insertion loss is {il:.1f} dB, "
                           f"but pairs={alt} gives {il_alt:.1f} dB (more than {PORT_MAP_WARN_DB:g} dB "
                           "less, like a thru): the port map looks swapped; check which ports form "
-                          "each differential pair", SIKernelWarning, stacklevel=2)
+                          "each differential pair", SIKernelWarning, stacklevel=user_stacklevel())
         elif il < THRU_LOW_BAND_MAX_IL_DB:
             phase = _dc_phase_rad(f, sdd[:, 1, 0])
             if phase is not None and abs(phase) > INVERTED_PHASE_RAD:
@@ -462,7 +464,7 @@ def read_touchstone(path_or_network: Any, pairs: Any = DEFAULT_PAIRS, *,
                               "degrees towards DC, where a thru starts near 0: the P and N of one "
                               "end look swapped, so the lane is inverted and COM, the eye and the "
                               f"energy see an inverted pulse; swap the ports of one pair (e.g. "
-                              f"pairs={fixed})", SIKernelWarning, stacklevel=2)
+                              f"pairs={fixed})", SIKernelWarning, stacklevel=user_stacklevel())
     meta = {"source": source, "parser": parser, "pairs": [list(pm[0]), list(pm[1])],
             "z0_single_ended_ohm": z_se, "passive": sigma is None, "passivity_tol": tol}
     if sigma is not None:
@@ -493,7 +495,7 @@ def _from_two_port(net: Any, source: str) -> Channel:
                       "(new-user trial 29: return loss 10.8 vs 3.8 dB): a differential channel "
                       "re-referenced to 50 ohm wants net.renormalize(100) first; one single-ended line "
                       "is not a differential channel (give the pair's 4-port, .s4p)",
-                      SIKernelWarning, stacklevel=4)
+                      SIKernelWarning, stacklevel=user_stacklevel())
     return Channel(f, s, z0, name, {"source": source, "parser": "scikit-rf (2-port taken as SDD)"})
 
 

@@ -43,7 +43,9 @@ BACKENDS = ("local", "dask")
 #: write + fsync, two HDF5 flushes, one thread launch per stage: a few ms) stays a few per
 #: cent of the compiled stages, small enough that a killed sweep loses little work and
 #: the progress bar moves.  Measured costs per point on one core: channel + pulse + eye
-#: ~30 us, power ~30-70 us, metrics ~60 us (LAPACK least squares), com ~1 s; stateye ~40 ms
+#: ~30 us, power ~30-70 us, metrics ~60 us (LAPACK least squares), com ~0.3-0.4 s
+#: (benches/bench_sweep.py::test_com_per_point: 0.30 s per point in the 2026-12-05 run, 0.43 s in
+#: the loaded 2026-12-06 run; new-user trial 29 saw ~0.3 s per point per core); stateye ~40 ms
 #: (stage_stateye on 12 points, 0.05-0.3 m x 26.6/53.1/106.25 GBd PAM4 with 2 DFE taps at the
 #: default 20 MHz grid, 1 Numba thread, best of 3, 2-core shared machine: 37 ms/point on the
 #: noise-free eye's default grid of 8192-16384 bins, 10.3 ms at the 1024 bins it had before
@@ -59,7 +61,7 @@ DEFAULT_CHUNK = {"channel": 4096, "pulse": 4096, "eye": 4096, "power": 4096, "me
 #: end of each range; channel + pulse + eye share their ~30 us), for the duration estimate of a
 #: sweep run without its progress bar (:func:`estimate_seconds`)
 STAGE_SECONDS_PER_POINT = {"channel": 1e-5, "pulse": 1e-5, "eye": 1e-5, "metrics": 6e-5,
-                           "power": 7e-5, "stateye": 4e-2, "com": 1.0}
+                           "power": 7e-5, "stateye": 4e-2, "com": 0.4}
 #: a sweep estimated to take longer than this (s, on this machine's cores) warns with the
 #: estimate when its progress bar is hidden (new-user trial 28: a 10M-point sweep started by
 #: mistake with quiet=True ran with no sign of its duration)
