@@ -174,6 +174,10 @@ def test_two_port_files_read_with_their_source_or_refused_by_name(thru, tmp_path
         sk.il_at_nyquist(bad, BAUD)
     with pytest.raises(SIKernelError, match=r"rename the file \.s4p; if it is a differential \(SDD\) 2-port"):
         sk.read_touchstone(bad)
+    # erl reads a .s2p path itself (one port's P/N legs): its count check names the 4-port it fits
+    with pytest.raises(SIKernelError, match=r"whole number of 4-port blocks \(33 values\): rename the file "
+                                            r"\.s4p"):
+        sk.erl(bad)
     f = np.linspace(0.0, 40e9, 81)
     sdd = np.zeros((f.size, 2, 2), complex)
     sdd[:, 1, 0] = sdd[:, 0, 1] = 0.8

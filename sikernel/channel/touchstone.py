@@ -191,8 +191,13 @@ def parse_touchstone(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray, f
         raise SIKernelError(f"{p!r} holds no frequency points")
     block = 1 + 2 * n * n
     if count % block:
+        # name the port count the numbers do fit, if one does (new-user trial 29: a 4-port named .s2p)
+        fits = [m for m in (1, 2, 3, 4, 6, 8) if m != n and count % (1 + 2 * m * m) == 0]
+        hint = (f"they are a whole number of {fits[-1]}-port blocks ({1 + 2 * fits[-1] ** 2} values): "
+                f"rename the file .s{fits[-1]}p if that is what it holds" if fits else
+                "the file looks truncated or is not a Touchstone 1.0 file")
         raise SIKernelError(f"{p!r}: {count} numbers is not a whole number of {n}-port "
-                            f"frequency blocks of {block} values; is it really a .s{n}p file?")
+                            f"frequency blocks of {block} values; {hint}")
     data = vals[:count].reshape(-1, block)
     bad = ~np.isfinite(data)
     if bad.any():
