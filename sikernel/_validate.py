@@ -115,6 +115,14 @@ def grid_not_ghz(name: str, f_hz: np.ndarray) -> None:
                             f"{top * 1e9:g} Hz)")
 
 
+def frequency_not_ghz(name: str, hz: float) -> None:
+    """Refuse one frequency (Hz) above 0 and below :data:`LINE_F_WARN_HZ`: it was given in GHz
+    (a band edge or a plot limit; a grid's top: :func:`grid_not_ghz`)."""
+    if 0.0 < hz < LINE_F_WARN_HZ:
+        raise SIKernelError(f"{name}={hz:g} Hz is below {LINE_F_WARN_HZ:g} Hz: frequencies are in Hz; a "
+                            f"value in GHz must be multiplied by 1e9 ({hz:g} GHz is {hz * 1e9:g} Hz)")
+
+
 def channel_grid(f: object, name: str = "f") -> np.ndarray:
     """:func:`frequency_grid` of a grid a Channel is built on, refused when it looks like GHz
     (:func:`grid_not_ghz`): the library's builders (line sections, lumped elements, packages,

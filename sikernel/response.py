@@ -539,7 +539,6 @@ def _channel_h(channel_or_h: Any, f_hz: ArrayLike | None,
     from .channel.touchstone import _is_network, as_channel
 
     if isinstance(channel_or_h, str | os.PathLike) or _is_network(channel_or_h):
-
         channel_or_h = as_channel(channel_or_h, "channel_or_h")
     if isinstance(channel_or_h, Channel):
         ch = channel_or_h

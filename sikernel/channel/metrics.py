@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 
 from .. import _validate
+from .._stacklevel import user_stacklevel
 from ..errors import NoTransmissionError, SIKernelError, SIKernelWarning
 from .core import Channel
 
@@ -165,10 +166,7 @@ def _band_units(what: str, f_min_hz: float, f_max_hz: float) -> None:
     """Refuse a band edge in GHz (above 0, below 1 kHz: new-user trial 29, ``return_loss(ch, 0,
     26.56)`` read the DC point alone)."""
     for name, v in (("f_max_hz", f_max_hz), ("f_min_hz", f_min_hz)):
-        if 0.0 < v < _validate.LINE_F_WARN_HZ:
-            raise SIKernelError(f"{what}: {name}={v:g} Hz is below {_validate.LINE_F_WARN_HZ:g} Hz: "
-                                f"frequencies are in Hz; a value in GHz must be multiplied by 1e9 "
-                                f"({v:g} GHz = {v * 1e9:g} Hz)")
+        _validate.frequency_not_ghz(f"{what}: {name}", v)
 
 
 def _band(f: np.ndarray, f_min_hz: float, f_max_hz: float, what: str) -> np.ndarray:
@@ -226,7 +224,7 @@ def fitted_il(channel: Channel, f_min_hz: float = F_MIN_DEFAULT_HZ, f_max_hz: fl
         warnings.warn(f"fitted_il: the fit band [{f_lo:g}, {f_hi:g}] Hz starts above half its top; the "
                       f"IEEE 802.3 FIT runs from f_min = {F_MIN_DEFAULT_HZ:g} Hz up to f_max (often the "
                       "signalling rate): the second positional argument is f_min_hz, not the symbol "
-                      "rate; give f_max_hz=... by name", SIKernelWarning, stacklevel=2)
+                      "rate; give f_max_hz=... by name", SIKernelWarning, stacklevel=user_stacklevel())
     f = ch.f[sel]
     il = _il_db(ch)[sel]
     # basis scaled by the top frequency so the normal matrix is well conditioned

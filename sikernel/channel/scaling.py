@@ -180,10 +180,7 @@ def _as_channels(channel_a: Any, channel_b: Any) -> tuple[Channel, Channel]:
             as_channel(channel_b, "scale_length: channel_b"))
 
 
-def _check_pair(channel_a: Any, la: float, channel_b: Any, lb: float) -> None:
-    for nm, ch in (("channel_a", channel_a), ("channel_b", channel_b)):
-        if not isinstance(ch, Channel):
-            raise SIKernelError(f"scale_length: {nm}={ch!r} is not a sikernel Channel")
+def _check_pair(channel_a: Channel, la: float, channel_b: Channel, lb: float) -> None:
     if la == lb:
         raise SIKernelError(f"scale_length: length_a={la!r} equals length_b={lb!r}; the two "
                             "channels must differ in length")
@@ -198,12 +195,19 @@ def _check_pair(channel_a: Any, la: float, channel_b: Any, lb: float) -> None:
                                 "some frequency; the length difference is undefined there")
 
 
-def _prepare(channel_a: Any, length_a: Any, channel_b: Any, length_b: Any):
+def _checked_pair(channel_a: Channel, length_a: Any, channel_b: Channel,
+                  length_b: Any) -> tuple[float, float, float, np.ndarray]:
+    """(length_a, length_b, z0, channel_b's SDD at channel_a's reference) after the pair's checks."""
     la = _validate.line_length_m("length_a", length_a)
     lb = _validate.line_length_m("length_b", length_b)
     _check_pair(channel_a, la, channel_b, lb)
     z0 = channel_a.z0_ohm
     sb = channel_b.sdd if channel_b.z0_ohm == z0 else renormalize(channel_b.sdd, channel_b.z0_ohm, z0)
+    return la, lb, z0, sb
+
+
+def _prepare(channel_a: Channel, length_a: Any, channel_b: Channel, length_b: Any):
+    la, lb, z0, sb = _checked_pair(channel_a, length_a, channel_b, length_b)
     ta = s_to_abcd(channel_a.sdd, z0)
     tb = s_to_abcd(sb, z0)
     m = tb @ _inv2(ta)
@@ -314,11 +318,7 @@ def _scale_delta_l(channel_a: Channel, length_a: float, channel_b: Channel, leng
     insertion loss is then linear in length at every frequency, exact at both
     measured lengths.
     """
-    la = _validate.line_length_m("length_a", length_a)
-    lb = _validate.line_length_m("length_b", length_b)
-    _check_pair(channel_a, la, channel_b, lb)
-    z0 = channel_a.z0_ohm
-    sb = channel_b.sdd if channel_b.z0_ohm == z0 else renormalize(channel_b.sdd, channel_b.z0_ohm, z0)
+    la, lb, z0, sb = _checked_pair(channel_a, length_a, channel_b, length_b)
     f = channel_a.f
     out = []
     for i, j in ((1, 0), (0, 1)):

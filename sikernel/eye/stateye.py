@@ -67,6 +67,7 @@ from numpy.typing import ArrayLike
 
 from .._kernels import pmf as _pmf
 from .._kernels import stateye as _k
+from .._stacklevel import user_stacklevel
 from .._validate import finite_scalar, one_of
 from ..errors import SIKernelError, SIKernelWarning
 from ._input import SampledPulse, cursor_span, cursors_at, dfe_taps, levels_for, sampled_pulse
@@ -362,7 +363,8 @@ def stat_eye(pulse: Any, samples_per_ui: int | None = None, *, modulation: str |
     if sigma_v > max(h0_ref, SIGMA_SLIP_MIN_V):   # sigma_v=1.0 meant as 1 mV was accepted quietly
         warnings.warn(f"sigma_v={sigma_v!r} V of Gaussian noise is larger than the pulse's main cursor "
                       f"h0 = {h0_ref:.4g} V: noise above the whole signal closes every eye; mV given as "
-                      f"V? use sigma_v={sigma_v * 1e-3:g} for {sigma_v:g} mV", SIKernelWarning, stacklevel=2)
+                      f"V? use sigma_v={sigma_v * 1e-3:g} for {sigma_v:g} mV", SIKernelWarning,
+                      stacklevel=user_stacklevel())
     b = dfe_taps(n_dfe, h_ref, pre, h0_ref, dfe_max)
     phases = (np.arange(n_p) - n_p // 2) / n_p if n_p > 1 else np.zeros(1)
 

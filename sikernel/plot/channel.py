@@ -66,9 +66,8 @@ def insertion_loss(channel: Channel | str | os.PathLike | Any | Sequence[Any], *
     chans = [as_channel(c, "channel") for c in chans]
     fb = None if baud is None else _validate.symbol_rate("baud", baud)   # GBd given as Bd named
     f_hi = None if f_max_hz is None else _validate.positive("f_max_hz", f_max_hz)
-    if f_hi is not None and f_hi < _validate.LINE_F_WARN_HZ:   # new-user trial 29: f_max_hz=40
-        raise SIKernelError(f"f_max_hz={f_max_hz!r} Hz is below {_validate.LINE_F_WARN_HZ:g} Hz: frequencies "
-                            f"are in Hz; {f_hi:g} GHz is {f_hi * 1e9:g} Hz")
+    if f_hi is not None:   # new-user trial 29: f_max_hz=40
+        _validate.frequency_not_ghz("f_max_hz", f_hi)
     fig, ax = new_axes(ax)
     for i, ch in enumerate(chans):
         sel = ch.f <= (f_hi if f_hi is not None else np.inf)

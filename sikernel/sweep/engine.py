@@ -89,8 +89,12 @@ def estimate_seconds(cfg: SweepConfig, cores: int | None = None) -> float:
         import numba
 
         cores = int(numba.get_num_threads())
-    per_point = sum(STAGE_SECONDS_PER_POINT[st] for st in cfg.stages)
-    return cfg.n_points * per_point / max(int(cores), 1)
+    return cfg.n_points * _seconds_per_point(cfg) / max(int(cores), 1)
+
+
+def _seconds_per_point(cfg: SweepConfig) -> float:
+    """One grid point's cost on one core through the sweep's stages, s."""
+    return sum(STAGE_SECONDS_PER_POINT[st] for st in cfg.stages)
 
 
 def _warn_if_long_and_quiet(cfg: SweepConfig, bar_hidden: bool, cores: int | None) -> None:
@@ -103,15 +107,16 @@ def _warn_if_long_and_quiet(cfg: SweepConfig, bar_hidden: bool, cores: int | Non
         return
     import warnings
 
+    from .._stacklevel import user_stacklevel
     from ..errors import SIKernelWarning
 
     span = f"{sec / 3600:.1f} h" if sec >= 3600 else f"{sec / 60:.0f} min"
     warnings.warn(f"sweep {cfg.name!r}: {cfg.n_points:,} points through the stages "
                   f"{', '.join(cfg.stages)} take roughly {span} here (about "
-                  f"{sum(STAGE_SECONDS_PER_POINT[st] for st in cfg.stages):.2g} s per point per core), "
+                  f"{_seconds_per_point(cfg):.2g} s per point per core), "
                   "and the progress bar is hidden (quiet=True, or no terminal); check the grid, or run "
                   "with quiet=False to watch it (a killed sweep resumes with resume=True)",
-                  SIKernelWarning, stacklevel=3)
+                  SIKernelWarning, stacklevel=user_stacklevel())
 
 
 def default_chunk(cfg: SweepConfig) -> int:
