@@ -28,6 +28,9 @@ INCH = 0.0254
 F = np.arange(0, 4001) * 1e7  # 0..40 GHz
 BAND = (5e7, 30e9)
 
+#: the tests that extrapolate on purpose (a closed form holds at any length) filter its warning by name
+_FAR_EXTRAPOLATION = "ignore:scale_length.*outside the measured lengths:sikernel.errors.SIKernelWarning"
+
 
 def _construction(length_m: float, f: np.ndarray = F) -> Channel:
     """Asymmetric fixtures (L, C and a 1 cm ~43 ohm line; C, L) around a ~50 ohm RLGC line."""
@@ -54,6 +57,7 @@ def dpo():
     return a, b
 
 
+@pytest.mark.filterwarnings(_FAR_EXTRAPOLATION)
 @pytest.mark.parametrize("length", [0.0, 0.1, 0.3, 0.5])
 def test_abcd_reproduces_third_length(pair, length, record_property):
     a, b = pair
@@ -111,6 +115,7 @@ def _matched_line(length_m: float) -> Channel:
     return Channel(F, s, 50.0, f"matched {length_m} m")
 
 
+@pytest.mark.filterwarnings(_FAR_EXTRAPOLATION)
 @pytest.mark.parametrize("length", [0.0, 0.02, 0.1, 0.3])
 def test_delta_l_exact_on_a_matched_line(length, record_property):
     """On a matched line IL (dB) and phase are linear in length: the Delta-L scaling of two
@@ -122,6 +127,7 @@ def test_delta_l_exact_on_a_matched_line(length, record_property):
     np.testing.assert_allclose(got.s21, ref.s21, atol=1e-9)
 
 
+@pytest.mark.filterwarnings(_FAR_EXTRAPOLATION)
 def test_delta_l_matched_line_close_to_truth():
     a, b = _bare_line(0.05), _bare_line(0.15)
     for length in (0.1, 0.4):
@@ -145,6 +151,7 @@ def test_dpo_family_monotone_in_length(dpo):
     np.testing.assert_allclose(fam[5].il_db(), b.il_db(), atol=1e-9)
 
 
+@pytest.mark.filterwarnings(_FAR_EXTRAPOLATION)
 @given(st.floats(0.0, 0.6), st.floats(0.001, 0.2))
 def test_dpo_loss_never_decreases_with_length(dpo, length, extra):
     a, b = dpo
@@ -212,3 +219,23 @@ def test_zero_transmission(pair):
     s[10, 1, 0] = 0.0
     with pytest.raises(SIKernelError, match="zero transmission"):
         scale_length(a, 0.05, Channel(F, s, 50.0), 0.15, 0.1)
+
+
+@pytest.mark.parametrize("method", ["delta-l", "abcd"])
+def test_far_extrapolation_warns_and_near_does_not(method):
+    """New-user trial 29 C8: extrapolating far beyond the measured pair ran without a word.  A
+    length more than one measured difference outside the pair warns; one within it (and any
+    interpolation) does not."""
+    import warnings
+
+    from sikernel.channel.scaling import EXTRAPOLATION_SPANS_WARN
+    from sikernel.errors import SIKernelWarning
+
+    a, b = _matched_line(0.05), _matched_line(0.15)
+    span = 0.1
+    for length in (0.0, 0.1, 0.15 + EXTRAPOLATION_SPANS_WARN * span * 0.99):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", SIKernelWarning)
+            scale_length(a, 0.05, b, 0.15, length, method=method)
+    with pytest.warns(SIKernelWarning, match=r"outside the measured lengths \[0.05, 0.15\] m, 1.5 times"):
+        scale_length(b, 0.15, a, 0.05, 0.15 + 1.5 * span, method=method)

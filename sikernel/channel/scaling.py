@@ -65,13 +65,15 @@ the fixtures is reproduced at every length, not only the loss per length.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from .. import _validate
-from ..errors import SIKernelError
+from .._stacklevel import user_stacklevel
+from ..errors import SIKernelError, SIKernelWarning
 from .core import Channel
 from .twoport import abcd_to_s, renormalize, s_to_abcd
 
@@ -80,6 +82,9 @@ _SMALL_U = 1e-6
 #: multiple of half a wavelength at low loss) are interpolated from their neighbours:
 #: the error of M is amplified by 1 / |sinh(gamma d)| there (at most 4x elsewhere)
 COND_SINH_MIN = 0.25
+#: a wanted length further outside the measured pair than this many times their difference warns:
+#: the per-length loss and the fixed parts' errors are carried that many times over
+EXTRAPOLATION_SPANS_WARN = 1.0
 
 
 @dataclass(frozen=True)
@@ -343,6 +348,21 @@ def _scale_delta_l(channel_a: Channel, length_a: float, channel_b: Channel, leng
 _METHODS = ("delta-l", "abcd")
 
 
+def _warn_far_extrapolation(length_a: Any, length_b: Any, ln: float) -> None:
+    """Warn when ``ln`` lies further outside the measured pair than their difference."""
+    la = _validate.line_length_m("length_a", length_a)
+    lb = _validate.line_length_m("length_b", length_b)
+    span = abs(lb - la)
+    outside = max(min(la, lb) - ln, ln - max(la, lb), 0.0)
+    if span > 0 and outside > EXTRAPOLATION_SPANS_WARN * span * (1.0 + 1e-9):
+        warnings.warn(SIKernelWarning(
+            f"scale_length: length={ln:g} m is {outside:g} m outside the measured lengths "
+            f"[{min(la, lb):g}, {max(la, lb):g}] m, {outside / span:.1f} times their difference: the "
+            "extrapolation multiplies any error of the measured difference (unequal fixed parts, "
+            "noise) by as much; measure a pair that brackets or nears the wanted length"),
+            stacklevel=user_stacklevel())
+
+
 def scale_length(channel_a: Channel, length_a: float, channel_b: Channel, length_b: float,
                  length: float, *, method: str = "delta-l") -> Channel:
     """Channel of the same construction at another line length, from two measured lengths.
@@ -359,7 +379,8 @@ def scale_length(channel_a: Channel, length_a: float, channel_b: Channel, length
         gives the same channels).
     length : float
         Wanted line length in metres (>= 0); interpolates between the two and
-        extrapolates beyond them.
+        extrapolates beyond them (a length further outside them than their difference,
+        :data:`EXTRAPOLATION_SPANS_WARN`, warns).
     method : {"delta-l", "abcd"}
         ``"abcd"``: ``T(l) = (T_b T_a^-1)^p T_a``, ``p = (l - l_a)/(l_b - l_a)``, exact
         when one uniform line sits between fixed parts (module docstring): the
@@ -383,10 +404,18 @@ def scale_length(channel_a: Channel, length_a: float, channel_b: Channel, length
     ------
     SIKernelError
         Negative/NaN lengths, equal lengths, different grids, SDD21 = 0, unknown method.
+
+    Warns
+    -----
+    SIKernelWarning
+        ``length`` further outside ``[length_a, length_b]`` than ``|length_b - length_a|``:
+        any error of the measured difference (its fixed parts not quite equal, noise) is
+        multiplied by the extrapolation.
     """
     m_name = _validate.one_of("method", method, _METHODS)
     ln = _validate.line_length_m("length", length)
     channel_a, channel_b = _as_channels(channel_a, channel_b)
+    _warn_far_extrapolation(length_a, length_b, ln)
     if m_name == "abcd":
         sdd, z0 = _scale_abcd(channel_a, length_a, channel_b, length_b, ln)
     else:
