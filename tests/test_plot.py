@@ -143,6 +143,29 @@ def test_insertion_loss_several_channels_no_fit(channel, tmp_path):
     _check_png(fig, tmp_path / "il2.png")
 
 
+def test_insertion_loss_repeated_names_get_distinct_labels(channel):
+    """New-user trial 29: a renormalised copy carried its original's name, two legend entries
+    read the same.  A repeated name gets its position in the list; a unique one is kept as is."""
+    copy = Channel(channel.f, channel.sdd * 0.9, name=channel.name)
+    other = Channel(channel.f, channel.sdd * 0.5, name="half")
+    fig = plot.insertion_loss([channel, copy, other], baud=BAUD)
+    texts = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert texts == [f"{channel.name} [1]", f"FIT ({channel.name} [1])", f"{channel.name} [2]", "half"]
+
+
+def test_energy_blocks_budget_labels_on_a_light_box():
+    """New-user trial 29: the budget labels crossed the dark stacked areas unreadably; each sits on
+    a light box."""
+    import sikernel as sk
+
+    bd = [sk.energy_per_bit(loss_db=x, baud=53.125e9, modulation="pam4", node_nm=7, target_ber=1e-4)
+          for x in (8.0, 12.0, 20.0)]
+    fig = plot.energy_blocks(bd, budgets_db={"VSR/C2M": 16.0})
+    lab = next(t for t in fig.axes[0].texts if "VSR/C2M" in t.get_text())
+    box = lab.get_bbox_patch()
+    assert box is not None and box.get_facecolor()[:3] == (1.0, 1.0, 1.0)
+
+
 def test_pulse_response_png(pulse, tmp_path):
     fig = plot.pulse_response(pulse, n_pre=2, n_post=8)
     # the marked cursors are the PulseResponse's own cursors

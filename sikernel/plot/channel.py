@@ -68,13 +68,17 @@ def insertion_loss(channel: Channel | str | os.PathLike | Any | Sequence[Any], *
     f_hi = None if f_max_hz is None else _validate.positive("f_max_hz", f_max_hz)
     if f_hi is not None:   # new-user trial 29: f_max_hz=40
         _validate.frequency_not_ghz("f_max_hz", f_hi)
+    labels = [ch.name or f"channel {i + 1}" for i, ch in enumerate(chans)]
+    # two curves never share a legend entry (new-user trial 29: a renormalised copy carried its
+    # original's name): a repeated name gets its position in the list
+    labels = [f"{lab} [{i + 1}]" if labels.count(lab) > 1 else lab for i, lab in enumerate(labels)]
     fig, ax = new_axes(ax)
     for i, ch in enumerate(chans):
         sel = ch.f <= (f_hi if f_hi is not None else np.inf)
         if sel.sum() < 2:
             raise SIKernelError(f"f_max_hz={f_max_hz!r} leaves fewer than 2 points of {ch.name!r}")
         f_ghz = ch.f[sel] * 1e-9
-        (line,) = ax.plot(f_ghz, ch.il_db()[sel], label=ch.name or f"channel {i + 1}")
+        (line,) = ax.plot(f_ghz, ch.il_db()[sel], label=labels[i])
         if fb is not None and ch.f[0] <= fb / 2 <= ch.f[-1]:
             il_n = float(ch.il_db(fb / 2))
             ax.plot([fb / 2e9], [il_n], "o", color=line.get_color())
@@ -86,7 +90,7 @@ def insertion_loss(channel: Channel | str | os.PathLike | Any | Sequence[Any], *
                 top = min(top, fb)
             res = fitted_il(ch, f_max_hz=top)
             ax.plot(res.f_hz * 1e-9, res.fit_db, "--", color=line.get_color(), lw=1,
-                    label=f"FIT ({ch.name or 'channel 1'})")
+                    label=f"FIT ({labels[0]})")
             ax2 = ax.twinx()
             ax2.plot(res.f_hz * 1e-9, res.ild_db, color="0.45", lw=0.8, label="ILD")
             ax2.axhline(0.0, color="0.7", lw=0.5)

@@ -70,8 +70,11 @@ def _mark_budgets(ax: Any, lengths_mm: np.ndarray, il_db: np.ndarray, budgets: d
         if il_db[0] <= b <= il_db[-1]:
             x = float(np.interp(b, il_db, lengths_mm))
             ax.axvline(x, color=color, lw=0.8, ls="--")
-            ax.text(x, 0.98, f" {label}", rotation=90, va="top", ha="right", fontsize=7, color=color,
-                    transform=ax.get_xaxis_transform())
+            # on a light box: the label crosses the stacked areas, dark ones included (new-user
+            # trial 29: "VSR/C2M" was unreadable on the clocking block)
+            ax.text(x, 0.98, f" {label}", rotation=90, va="top", ha="right", fontsize=7, color="0.15",
+                    transform=ax.get_xaxis_transform(),
+                    bbox={"facecolor": "w", "alpha": 0.8, "lw": 0, "pad": 1.0})
 
 
 def energy_blocks(breakdowns: Sequence[EnergyBreakdown], lengths_m: Any = None, *,
