@@ -216,6 +216,36 @@ def test_documented_reflection_findings(checks):
     assert text in readme, text
 
 
+def test_short_npo_board_with_vias_warns_and_prices_a_resonance():
+    """Audit 30 F1: below its documented range an NPO board with breakout vias can be priced on one
+    resonance: the 51.2T port at a 30 mm board takes a DSP receiver (10.5 W) where 40 mm, or 30 mm
+    without vias, is analog (7.1 / 7.0 W), the figures of ``paths_with_lengths``' notes.  Such a
+    length warns; one in the range, or a short board without vias, does not."""
+    from sikernel.system.account import PortModel
+    from sikernel.system.checks import _w
+    from sikernel.system.standards import GENERATIONS
+
+    g = GENERATIONS["51.2T"]
+    with pytest.warns(SIKernelWarning, match=r"npo_m=0.03 m \(30 mm\) is below the NPO range.*60-150 mm"):
+        at30 = PortModel("npo", g, paths=paths_with_lengths(npo_m=0.030))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SIKernelWarning)
+        at40_paths = paths_with_lengths(npo_m=0.060)
+        bare30 = PortModel("npo", g, paths=paths_with_lengths(npo_m=0.030, breakout_vias=False))
+    assert at40_paths["npo"].breakout_vias
+    with pytest.warns(SIKernelWarning, match="below the NPO range"):
+        at40 = PortModel("npo", g, paths=paths_with_lengths(npo_m=0.040))
+    assert [e.architecture for e in at30.ends] == ["dsp"]
+    assert [e.architecture for e in at40.ends] == ["analog"] == [e.architecture for e in bare30.ends]
+    assert (round(_w(at30), 1), round(_w(at40), 1), round(_w(bare30), 1)) == (10.5, 7.1, 7.0)
+    assert round(100 * (_w(at30) / _w(at40) - 1)) == 47        # the warning's "+47 %"
+    g2 = GENERATIONS["102.4T"]
+    for mm in (20, 30):
+        with pytest.warns(SIKernelWarning, match="below the NPO range"):
+            m = PortModel("npo", g2, paths=paths_with_lengths(npo_m=mm * 1e-3))
+        assert [e.architecture for e in m.ends] == ["dsp"]
+
+
 def test_breakout_vias_option():
     """``paths_with_lengths(breakout_vias=True)``: a via at both ends of every board, none on CPO;
     ``False``: none anywhere; ``None`` (default): each path's shipped choice, lengths or not."""
@@ -231,7 +261,8 @@ def test_breakout_vias_option():
     # lengths and vias together; a length alone keeps the path's shipped choice
     short = paths_with_lengths(c2m_host_m=0.1, breakout_vias=True)["pluggable"]
     assert short.breakout_vias and short.segments[0][2] == 0.1
-    kept = paths_with_lengths(c2m_host_m=0.1, npo_m=0.05)
+    with pytest.warns(SIKernelWarning, match="below the NPO range"):
+        kept = paths_with_lengths(c2m_host_m=0.1, npo_m=0.05)
     assert not kept["pluggable"].breakout_vias and kept["npo"].breakout_vias and kept["npo_dsp"].breakout_vias
     # no board, no via
     assert _segments(paths_with_lengths(npo_m=0.0)["npo"]) == []

@@ -289,6 +289,19 @@ def paths_with_lengths(c2m_host_m: float | None = None, npo_m: float | None = No
         board longer than a backplane (:data:`BOARD_MAX_M`) or shorter than
         :data:`C2M_BOARD_MIN_M`: legal, priced as given, but no longer
         the architecture the study names (or a unit slip: metres here, millimetres on the CLI).
+        An NPO board with its breakout vias shorter than the low end of its documented range
+        (:data:`LENGTH_RANGES_M`, 60 mm): the price may rest on one reflection (below).
+
+    Notes
+    -----
+    An NPO board's energy is not monotone in its length below about 50 mm (audit 30): the two
+    breakout vias and the two packages reflect, and on a short board the round trip between them
+    is barely attenuated and lands beyond the DFE.  At some lengths the analog receiver does not
+    close and the DSP family prices the link: the 51.2T NPO port costs 10.5 W at a 30 mm board
+    against 7.1 W at 40 mm, and 7.0 W at 30 mm without the vias (``breakout_vias=False``); the
+    102.4T port is priced by a DSP receiver at 20 and 30 mm with the vias.  The via model is
+    calibrated by the ERL of a 100 mm board; a real short board would be laid out (back-drilled
+    vias, another via position) against such a resonance.
     """
     from .. import _validate
 
@@ -307,6 +320,8 @@ def paths_with_lengths(c2m_host_m: float | None = None, npo_m: float | None = No
                       "shorter than any board path from a switch package to an engine")
         for k in ("npo", "npo_dsp"):
             out[k] = _with_board(DEFAULT_PATHS[k], x)
+        if 0.0 < x < LENGTH_RANGES_M["npo"][0] and breakout_vias is not False:
+            _warn_short_npo_with_vias(x)
     if cpo_m is not None:
         x = _length_m("cpo_m", cpo_m, CPO_CLASS_MAX_M,
                       "outside the CPO class (< 50 mm of package trace, CEI-224G)", _validate.positive,
@@ -442,6 +457,23 @@ def _with_board(spec: PathSpec, x_m: float) -> PathSpec:
 def _il_nyquist_db(spec: PathSpec, baud: float) -> float:
     """Insertion loss (dB) of ``spec``'s built channel at Nyquist, on a one-point grid."""
     return float(build_channel(spec, baud, f=np.array([0.5 * baud])).il_db(0.5 * baud))
+
+
+def _warn_short_npo_with_vias(x: float) -> None:
+    """The :func:`paths_with_lengths` warning for an NPO board with vias below its documented range."""
+    import warnings
+
+    from .._stacklevel import user_stacklevel
+    from ..errors import SIKernelWarning
+
+    lo = LENGTH_RANGES_M["npo"][0]
+    warnings.warn(SIKernelWarning(
+        f"npo_m={x:g} m ({x * 1e3:g} mm) is below the NPO range the study documents and draws "
+        f"({lo * 1e3:g}-{LENGTH_RANGES_M['npo'][1] * 1e3:g} mm): on a board this short the reflections of "
+        "the breakout vias and the packages land beyond the DFE, so the price can rest on one resonance "
+        "(51.2T: 30 mm prices a DSP receiver, +47 % per NPO port against 40 mm); compare "
+        "breakout_vias=False (CLI: --breakout-vias none) or a length within the range"),
+        stacklevel=user_stacklevel())
 
 
 def _length_m(name: str, value: object, bound_m: float, what: str, check: Any,
