@@ -276,6 +276,14 @@ def test_readme_why_paragraph_losses_are_the_built_channels():
             f"at Nyquist at {gens[0].lane_line_gbps:.0f} Gb/s, {c2m[1]:.0f} dB at "
             f"{gens[1].lane_line_gbps:.0f} Gb/s") in readme, c2m
     assert f"about {math.floor(min(cpo))}–{math.ceil(max(cpo))} dB" in readme, cpo
+    # the board is a typical one (audit 30 F5): its ball-to-ball part against the class's budget
+    from sikernel.system.modules import HOST_CHANNEL_BUDGETS
+
+    budget = HOST_CHANNEL_BUDGETS["oif_rtlr_c2m_100g"].value
+    board = build_channel(DEFAULT_PATHS["pluggable"], gens[0].baud, packages=False)
+    bare = float(board.il_db(gens[0].baud / 2))
+    assert (f"its ball-to-ball part is about {budget - bare:.0f} dB below the {budget:g} dB budget of OIF "
+            "EEI-112G-RTLR") in readme, bare
     # the guide's opening (docs/guide/cpo.md) says the same with the line rates in full
     guide = repo_text("docs/guide/cpo.md", flat=True)
     assert (f"about {board_cm} cm of host board, a connector and the module board: about {c2m[0]:.0f} dB "

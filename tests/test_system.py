@@ -7,6 +7,7 @@ scipy.stats for the triangular distribution.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from pathlib import Path
 
@@ -441,6 +442,29 @@ def test_docs_channel_losses_are_current():
     on_shared = lpo_il(rates[1], shared)
     assert (f"sees {lpo[0]:.1f} / {lpo[1]:.1f} dB (at 200G/lane on the board built to the LPO budget, "
             f"below; {on_shared:.1f} dB over the shared 254 mm board)") in " ".join(doc.split()), lpo
+
+
+def test_docs_nvidia_budget_both_planes():
+    """docs 6.2 reads NVIDIA's ~22 dB "die to pluggable" at both possible planes (audit 30 F3): the
+    switch die -> module connector part of the 102.4T C2M path (switch package, host board,
+    connector) and the whole die-to-die path; both figures typed there are recomputed here."""
+    from sikernel.channel.link import Link
+    from sikernel.channel.package import package_preset
+    from sikernel.system.channels import _segments
+
+    g = generation("102.4T")
+    fn = g.baud / 2.0
+    spec = DEFAULT_PATHS["pluggable"]
+    host = spec.segments[:[s[0] for s in spec.segments].index("connector") + 1]
+    part = dataclasses.replace(spec, segments=host)
+    link = Link(segments=_segments(part), tx_package=package_preset(g.baud), rx_package=None,
+                z_p_tx_m=spec.z_p_tx_m, z_p_rx_m=0.0, check_units=False)
+    to_connector = float(link.build(np.array([fn])).il_db(fn))
+    die_to_die = float(build_channel(spec, g.baud).il_db(fn))
+    doc = " ".join(repo_text("docs/energy-model.md").split())
+    assert (f"connector loss (switch package, host board and connector, no module side), "
+            f"{to_connector:.1f} dB") in doc
+    assert f"read die to die it is {die_to_die - 22.0:.1f} dB lighter than this path" in doc
 
 
 def test_module_node_error_names_module_node():
