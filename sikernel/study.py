@@ -68,7 +68,7 @@ FEW_DRAWS = 100
 
 def _generations(rates_gbps: Sequence[float], node_nm: Any, module_node_nm: Any, target_ber: Any,
                  port_gbps: Any, cpo_modulator: Any = None, crosstalk: Any = "standard",
-                 linear_host_budget_db: Any = "standard") -> list:
+                 linear_host_budget_db: Any = "standard", assumption_values: Any = None) -> list:
     from .system.standards import check_ber, generation
 
     if isinstance(rates_gbps, str | bytes) or not isinstance(rates_gbps, Sequence) or not rates_gbps:
@@ -99,6 +99,11 @@ def _generations(rates_gbps: Sequence[float], node_nm: Any, module_node_nm: Any,
             ov["linear_host_budget_db"] = linear_host_budget_db
         if ber is not None:
             ov["target_ber_c2m"] = ov["target_ber_c2c"] = ber
+        if assumption_values:
+            if not isinstance(assumption_values, Mapping):
+                raise SIKernelError(f"assumption_values={assumption_values!r} must be a mapping of input "
+                                    "name -> value, e.g. {'els_lanes_per_laser': 8}")
+            ov["assumption_values"] = assumption_values
         if port_gbps is not None:
             base = generation(r)
             pg = port_gbps.get(base.lane_gbps, port_gbps.get(base.lane_line_gbps)) if isinstance(
@@ -163,7 +168,8 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
               module_node_nm: float | None = None, cpo_modulator: str | None = None,
               n_draws: int = 4000, seed: int = 0,
               with_eyes: bool = True, with_curves: bool = True, with_com: bool = False,
-              crosstalk: Any = "standard", linear_host_budget_db: Any = "standard") -> StudyResult:
+              crosstalk: Any = "standard", linear_host_budget_db: Any = "standard",
+              assumption_values: Mapping[str, float] | None = None) -> StudyResult:
     """Run the CPO study (see module docstring) and return its results.
 
     Parameters
@@ -212,6 +218,12 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
         one, :attr:`sikernel.system.standards.Generation.linear_host_budget_db`; 22 dB at 200G/lane,
         none at 100G/lane), None (none: those ports on the board as given, the pluggable's), or a
         figure in dB.
+    assumption_values : mapping of str to float, optional
+        Values of optical-side inputs by name (:func:`sikernel.system.assumptions.assumptions`, e.g.
+        ``{"els_lanes_per_laser": 8}``), for every generation of the run: each replaces the input's
+        point value and range (the Monte Carlo and the tornado hold it fixed;
+        :attr:`sikernel.system.standards.Generation.assumption_values`).  A value outside the
+        input's documented range warns.
 
     Returns
     -------
@@ -221,7 +233,8 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
     ------
     SIKernelError
         Unknown rate, node or architecture; a port that is not a whole number of lanes; a
-        BER outside (0, 0.5); a bad draw count -- all before any long computation.
+        BER outside (0, 0.5); a bad draw count; an unknown input name in ``assumption_values`` or a
+        non-finite value -- all before any long computation.
     LinkNotClosingError
         No port of the study closes its host link.
 
@@ -241,7 +254,7 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
 
     t0 = time.perf_counter()
     gens = _generations(rates_gbps, node_nm, module_node_nm, target_ber, port_gbps, cpo_modulator,
-                        crosstalk, linear_host_budget_db)
+                        crosstalk, linear_host_budget_db, assumption_values)
     if isinstance(architectures, str) or not architectures:
         raise SIKernelError(f"architectures={architectures!r} must be a non-empty sequence of names; "
                             f"known: {', '.join(ARCH_NAMES)}")

@@ -700,3 +700,72 @@ def test_engine_overhead_follows_the_lanes_not_the_logical_port(arch):
     assert per_switch[0] == pytest.approx(per_switch[1], rel=1e-12)
     plug = [PortModel("pluggable", g).blocks_w()["other"] * g.ports_per_switch for g in (wide, narrow)]
     assert plug[1] == pytest.approx(8 * plug[0], rel=1e-12)
+
+
+@pytest.mark.parametrize("spelling", ["Ring", "RING", "MZM", "Mzm"])
+def test_cpo_modulator_any_case_is_priced_as_named(spelling):
+    """New-user trial 30 A1: ``cpo_modulator="Ring"`` passed the case-insensitive check and was then
+    priced as an MZM engine (the account compared with "ring" exactly), while the JSON inputs said
+    "Ring".  The generation keeps one spelling, and the port is priced as the named modulator."""
+    g = generation(200, cpo_modulator=spelling)
+    assert g.cpo_modulator == spelling.lower()
+    want = PortModel("cpo", generation(200, cpo_modulator=spelling.lower())).blocks_w()
+    assert PortModel("cpo", g).blocks_w() == want
+    replaced = dataclasses.replace(GENERATIONS["102.4T"], cpo_modulator=spelling)
+    assert replaced.cpo_modulator == spelling.lower()
+
+
+def test_assumption_values_fix_an_input_everywhere():
+    """New-user trial 30 C7: the optical-side inputs that move the saving most (lanes per laser, laser
+    class, WPE) could not be set from run_study or the CLI.  A user value replaces the point and the
+    range (the Monte Carlo then draws it constant), reaches the priced blocks, and is recorded with
+    the documented point in its source."""
+    from sikernel.system.assumptions import assumptions
+    from sikernel.system.uncertainty import draw
+
+    g = generation(100, assumption_values={"els_lanes_per_laser": 4})
+    a = assumptions(g)["els_lanes_per_laser"]
+    assert (a.value, a.low, a.high) == (4.0, 4.0, 4.0) and a.source.startswith("user value (documented: 2,")
+    assert g.assumption_values == (("els_lanes_per_laser", 4),)
+    base = PortModel("cpo", generation(100)).blocks_w()["laser"]
+    assert PortModel("cpo", g).blocks_w()["laser"] == pytest.approx(base / 2)     # 2 -> 4 lanes per laser
+    u = {k: np.linspace(0.0, 1.0, 11) for k in [*assumptions(g), "serdes_model", "line_dsp"]}
+    d = draw(assumptions(g), u, 0.5, 0.9, 1.1)
+    assert np.all(d.values["els_lanes_per_laser"] == 4.0)
+    assert np.ptp(d.values["els_wpe"]) > 0                                       # the others still drawn
+
+
+@pytest.mark.parametrize("values,match", [
+    ({"els_wpee": 0.1}, r"unknown optical-side input 'els_wpee' \(did you mean 'els_wpe'\?\); known: "),
+    ({"els_wpe": 0.0}, r"els_wpe=0.0 must be > 0 \(documented range 0.08-0.25"),
+    ({"els_wpe": float("nan")}, r"els_wpe=nan"),
+    ({"els_wpe": "high"}, r"els_wpe='high'"),
+])
+def test_assumption_values_bad_input(values, match):
+    with pytest.raises(SIKernelError, match=match):
+        generation(100, assumption_values=values)
+
+
+def test_assumption_values_outside_range_warn_and_non_mapping_refused():
+    from sikernel import SIKernelWarning
+    from sikernel.study import run_study
+
+    with pytest.warns(SIKernelWarning, match=r"els_lanes_per_laser=8 TX lanes per laser is outside its "
+                                             r"documented range 1-4 at 51.2T \(point 2\)"):
+        generation(100, assumption_values={"els_lanes_per_laser": 8})
+    with pytest.raises(SIKernelError, match=r"assumption_values=\[\('els_wpe', 0.1\)\] must be a mapping"):
+        run_study(rates_gbps=[100], assumption_values=[("els_wpe", 0.1)])
+
+
+def test_cli_set_option():
+    """``sikernel study --set NAME=VALUE``: a malformed item or an unknown name ends in one error line,
+    before any long computation; a good one reaches run_study as a mapping."""
+    from sikernel._cli.study import _assumption_args
+    from sikernel.cli import main
+
+    assert _assumption_args(["els_lanes_per_laser=8", " els_wpe = 0.2"]) == {"els_lanes_per_laser": 8.0,
+                                                                            "els_wpe": 0.2}
+    for bad in ("foo", "=3", "els_wpe=high"):
+        with pytest.raises(SIKernelError, match="give NAME=VALUE with a number"):
+            _assumption_args([bad])
+    assert main(["study", "--rate", "100", "--set", "els_wpee=0.1"]) == 2

@@ -63,7 +63,29 @@ def register(subparsers) -> None:
                         "factor of its amplitude (e.g. 2)")
     p.add_argument("--com", action="store_true",
                    help="also compute the IEEE COM of each host channel (slow: 10-40 s per channel)")
+    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", dest="assumption",
+                   help="an optical-side input at a value of your own, in the unit of the docs' assumption "
+                        "table, e.g. --set els_lanes_per_laser=8 (repeatable; it replaces the point and "
+                        "the range, so the bands and tornado hold it fixed; names: the input table of "
+                        "docs/energy-model.md 6.4 or the JSON's inputs.assumptions)")
     p.set_defaults(func=_run)
+
+
+def _assumption_args(items: list[str]) -> dict[str, float]:
+    """``--set NAME=VALUE`` values as a mapping (names and values checked by the study)."""
+    from ..errors import SIKernelError
+
+    out: dict[str, float] = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        try:
+            if not sep or not name.strip():
+                raise ValueError
+            out[name.strip()] = float(text)
+        except ValueError:
+            raise SIKernelError(f"--set {item!r}: give NAME=VALUE with a number, e.g. "
+                                "--set els_lanes_per_laser=8") from None
+    return out
 
 
 def _budget_arg(text: str) -> object:
@@ -155,7 +177,8 @@ def _run_into(args: argparse.Namespace, out_dir: Path) -> int:
                         architectures=tuple(args.arch) if args.arch else ARCH_NAMES,
                         n_draws=args.draws, seed=args.seed, with_com=args.com, progress=True,
                         crosstalk=_crosstalk_arg(args.crosstalk),
-                        linear_host_budget_db=_budget_arg(args.linear_budget_db))
+                        linear_host_budget_db=_budget_arg(args.linear_budget_db),
+                        assumption_values=_assumption_args(args.assumption))
     res.warnings = kept
     out = Path(args.out)
     h5 = write_hdf5(res, out / "sikernel-study.h5")

@@ -159,7 +159,8 @@ def assumptions(g: Generation) -> dict[str, Assumption]:
     Returns
     -------
     dict
-        Name -> :class:`Assumption`.
+        Name -> :class:`Assumption`; an input the generation carries a user value for
+        (:attr:`~sikernel.system.standards.Generation.assumption_values`) at that value, with no range.
     """
     a = module_anchor(g)
     total = float(a["total_w"])  # type: ignore[arg-type]
@@ -304,7 +305,14 @@ def assumptions(g: Generation) -> dict[str, Assumption]:
         "fit's rms residual (FEXT 3.1 dB, NEXT 4.8 dB); lower end x0.5 (-6 dB): a host board and "
         "package better isolated than a cable assembly with its connectors (no published crosstalk "
         "limit to anchor it: 802.3ck specifies crosstalk only through COM)")
-    return {x.name: x for x in out}
+    documented = {x.name: x for x in out}
+    # the user's values (Generation.assumption_values, checked by check_generation): point and range
+    for name, v in g.assumption_values:
+        a = documented[name]
+        documented[name] = Assumption(name, float(v), float(v), float(v), a.unit,
+                                      f"user value (documented: {a.value:g}, range {a.low:g}-{a.high:g}; "
+                                      f"{a.source})")
+    return documented
 
 
 def point_values(g: Generation) -> dict[str, float]:

@@ -320,7 +320,7 @@ def paths_with_lengths(c2m_host_m: float | None = None, npo_m: float | None = No
                       "shorter than any board path from a switch package to an engine")
         for k in ("npo", "npo_dsp"):
             out[k] = _with_board(DEFAULT_PATHS[k], x)
-        if 0.0 < x < LENGTH_RANGES_M["npo"][0] and breakout_vias is not False:
+        if SHORT_PATH_MIN_M <= x < LENGTH_RANGES_M["npo"][0] and breakout_vias is not False:
             _warn_short_npo_with_vias(x)
     if cpo_m is not None:
         x = _length_m("cpo_m", cpo_m, CPO_CLASS_MAX_M,

@@ -42,11 +42,14 @@ Sources (confidence letters as in ``shared/reference/links-and-energy.md``):
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import warnings
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from .. import _validate
+from .._stacklevel import user_stacklevel
 from ..errors import SIKernelError, SIKernelWarning
 
 #: RS(544,514) "KP4" (IEEE 802.3 Clause 91): pre-FEC BER that still meets the frame-loss target
@@ -108,6 +111,11 @@ class Generation:
         (LPO both ways, LRO ingress) is built to it: the longest whole millimetre of host board, at
         most the given one, whose channel meets it
         (:func:`sikernel.system.channels.board_within_budget`); None prices them on the given board.
+    assumption_values : tuple of (str, float)
+        User values of optical-side inputs (:func:`sikernel.system.assumptions.assumptions`, by
+        name): each replaces the input's point value *and* its range, so the Monte Carlo and the
+        tornado hold it fixed.  A mapping is accepted and kept as sorted pairs.  Empty (default):
+        every input at its documented point and range.
     sources : dict
         Field -> source.
     """
@@ -126,7 +134,24 @@ class Generation:
     cpo_modulator: str = "ring"
     crosstalk: Any = "ca"
     linear_host_budget_db: float | None = None
+    assumption_values: tuple[tuple[str, float], ...] = ()
     sources: dict[str, str] = dataclasses.field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        # one spelling for the branches that price the engine (new-user trial 30: "Ring" passed the
+        # case-insensitive check and was then priced as an MZM engine); an unknown name is refused
+        # by check_generation
+        if isinstance(self.cpo_modulator, str):
+            object.__setattr__(self, "cpo_modulator", self.cpo_modulator.lower())
+        av = self.assumption_values
+        if isinstance(av, Mapping):
+            av = av.items()
+        if av is None:
+            av = ()
+        if isinstance(av, str | bytes) or not isinstance(av, Iterable):
+            raise SIKernelError(f"assumption_values={av!r} must be a mapping of input name -> value, e.g. "
+                                "{'els_lanes_per_laser': 8}")
+        object.__setattr__(self, "assumption_values", tuple(sorted((str(k), v) for k, v in av)))
 
     @property
     def lanes_per_port(self) -> int:
@@ -286,6 +311,28 @@ def check_ber(name: str, value: object) -> float:
     return x
 
 
+def _check_assumption_values(gen: Generation) -> None:
+    """Names known, values finite, a positive input positive; outside its documented range warns."""
+    from .assumptions import assumptions
+
+    documented = assumptions(dataclasses.replace(gen, assumption_values=()))
+    for name, value in gen.assumption_values:
+        if name not in documented:
+            near = difflib.get_close_matches(name, documented, n=1)
+            raise SIKernelError(f"unknown optical-side input {name!r}"
+                                + (f" (did you mean {near[0]!r}?)" if near else "")
+                                + f"; known: {', '.join(sorted(documented))}")
+        a = documented[name]
+        x = _validate.finite_scalar(name, value)
+        if a.low > 0 and x <= 0:
+            raise SIKernelError(f"{name}={value!r} must be > 0 (documented range {a.low:g}-{a.high:g}, "
+                                f"unit: {a.unit})")
+        if not a.low <= x <= a.high:
+            warnings.warn(SIKernelWarning(
+                f"{name}={x:g} {a.unit} is outside its documented range {a.low:g}-{a.high:g} at {gen.name} "
+                f"(point {a.value:g}); it is priced as given"), stacklevel=user_stacklevel())
+
+
 def check_generation(gen: Generation) -> Generation:
     """Validate every field of ``gen`` (see :func:`generation`).
 
@@ -329,6 +376,8 @@ def check_generation(gen: Generation) -> Generation:
     from ..power.crosstalk import resolve
 
     resolve(gen.crosstalk)
+    if gen.assumption_values:
+        _check_assumption_values(gen)
     if gen.linear_host_budget_db is not None:
         b = _validate.positive("linear_host_budget_db", gen.linear_host_budget_db)
         if b < 3.0 or b > 60.0:
