@@ -180,7 +180,7 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
     node_nm : float, optional
         CMOS node of the switch SerDes (default per generation: 5 nm, 3 nm).
     target_ber : float, optional
-        Raw BER of every host link, in (0, 0.5) (default per standard: 1e-5 at 100G,
+        Raw BER of every host link, below 0.375, where PAM4 reaches Q = 0 (default per standard: 1e-5 at 100G,
         1e-4 at 200G).
     paths : dict, optional
         Path name -> :class:`PathSpec` overriding host channels of
@@ -233,7 +233,7 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
     ------
     SIKernelError
         Unknown rate, node or architecture; a port that is not a whole number of lanes; a
-        BER outside (0, 0.5); a bad draw count; an unknown input name in ``assumption_values`` or a
+        BER outside (0, 0.375); a bad draw count; an unknown input name in ``assumption_values`` or a
         non-finite value -- all before any long computation.
     LinkNotClosingError
         No port of the study closes its host link.

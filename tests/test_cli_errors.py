@@ -168,7 +168,31 @@ def test_negative_values_attached_only_where_argparse_would_misread_them():
 # --------------------------------------------------------------------------- study --lpo-host-mm
 def test_study_lpo_host_length_checked_before_work(tmp_path, capsys, no_work):
     assert main(["study", "--out", str(tmp_path), "--lpo-host-mm", "-5"]) == 2
-    one_error_line(capsys.readouterr().err, "sikernel study: error:", "lpo_host_m")
+    one_error_line(capsys.readouterr().err, "sikernel study: error:", "--lpo-host-mm -5: must be >= 0 mm")
+
+
+@pytest.mark.parametrize("argv,needle", [
+    (["--cpo-mm", "-5"], "--cpo-mm -5: must be > 0 mm"),
+    (["--cpo-mm", "0"], "--cpo-mm 0: must be > 0 mm (the engine sits on the switch's package"),
+    (["--npo-mm", "-1"], "--npo-mm -1: must be >= 0 mm (0: no board)"),
+    (["--host-mm", "nan"], "--host-mm nan: not a finite length; give millimetres"),
+    (["--linear-budget-db", "-3"], "--linear-budget-db -3: a die-to-module loss budget at Nyquist in dB"),
+    (["--linear-budget-db", "80"], "--linear-budget-db 80: a die-to-module loss budget"),
+])
+def test_study_options_refused_under_their_own_name_and_unit(tmp_path, capsys, no_work, argv, needle):
+    """New-user trial 30 C1/C3: ``--cpo-mm -5`` said ``cpo_m=-0.005 must be > 0`` (the Python name in
+    metres, not the flag typed in mm); ``--port 800e9`` got no unit hint.  Each is one error line
+    naming the flag as typed, before any work."""
+    assert main(["study", "--out", str(tmp_path), "--rate", "100", *argv]) == 2
+    one_error_line(capsys.readouterr().err, "sikernel study: error:", needle)
+
+
+def test_study_port_in_bits_per_second_named(tmp_path, capsys):
+    """New-user trial 30 C3: ``--port 800e9`` (b/s) got no unit hint, unlike ``--rate 106.25e9``
+    (checked in run_study's argument checks, before any link is priced)."""
+    assert main(["study", "--out", str(tmp_path), "--rate", "100", "--port", "800e9"]) == 2
+    one_error_line(capsys.readouterr().err, "sikernel study: error:",
+                   "port rates are in Gb/s: 8e+11 b/s is 800 Gb/s")
 
 
 def test_study_lpo_host_length_reaches_the_lpo_path_alone(tmp_path, monkeypatch):

@@ -277,8 +277,9 @@ def generation(name_or_rate: Any, **overrides: Any) -> Generation:
 def check_ber(name: str, value: object) -> float:
     """A raw BER of a PAM4 study lane, else SIKernelError naming it.
 
-    Accepted: ``0 < BER < budget.max_ber(4)`` (0.375, the PAM4 relation at Q = 0; the issue's (0, 0.5) is
-    checked first); above :data:`KP4_PRE_FEC_BER_LIMIT` a :class:`~sikernel.errors.SIKernelWarning`
+    Accepted: ``0 < BER < budget.max_ber(4)`` (0.375, the PAM4 relation at Q = 0; a value outside
+    (0, 0.5), not a bit error ratio at all, is named as such first); above
+    :data:`KP4_PRE_FEC_BER_LIMIT` a :class:`~sikernel.errors.SIKernelWarning`
     (the FEC of every generation cannot correct it).
 
     Parameters
@@ -367,9 +368,12 @@ def check_generation(gen: Generation) -> Generation:
                             f"{gen.lane_gbps:g} Gb/s lanes ({n:g} lanes); give a multiple of "
                             f"{gen.lane_gbps:g}, e.g. {8 * gen.lane_gbps:g}")
     if gen.lanes_per_switch % round(n):
+        hint = ""
+        if port > 1e6:   # new-user trial 30: --port 800e9 (b/s, not Gb/s)
+            hint = f"; port rates are in Gb/s: {port:g} b/s is {port * 1e-9:g} Gb/s"
         raise SIKernelError(f"port_gbps={gen.port_gbps!r} gives {round(n)}-lane ports, and "
                             f"lanes_per_switch={gen.lanes_per_switch!r} is not a whole number of them; "
-                            "give a port of 1, 2, 4, 8 ... lanes")
+                            f"give a port of 1, 2, 4, 8 ... lanes{hint}")
     check_ber("target_ber_c2m", gen.target_ber_c2m)
     check_ber("target_ber_c2c", gen.target_ber_c2c)
     _validate.one_of("cpo_modulator", gen.cpo_modulator, ("ring", "mzm"))
