@@ -373,13 +373,10 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
             "created_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "model": "host SerDes: sikernel.power over each architecture's channel; optical side: "
                      "sikernel.system (components, port account, Monte Carlo)"}
-    res = StudyResult(rows=rows, curves=curves, inputs=inputs, provenance=prov, ports=ports,
-                      checks=checks, tornado=tornado, not_closing=not_closing,
-                      timings_s={"links": t_links, "monte_carlo_checks": t_mc,
-                                 "total": time.perf_counter() - t0})
-    res.il_curves = il_curves  # type: ignore[attr-defined]
-    res.eyes = eye_store  # type: ignore[attr-defined]
-    return res
+    return StudyResult(rows=rows, curves=curves, inputs=inputs, provenance=prov, ports=ports,
+                       checks=checks, tornado=tornado, not_closing=not_closing, il_curves=il_curves,
+                       eyes=eye_store, timings_s={"links": t_links, "monte_carlo_checks": t_mc,
+                                                  "total": time.perf_counter() - t0})
 
 
 def _arch_spec(name: str) -> dict[str, Any]:

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from sikernel import SIKernelWarning
@@ -72,6 +73,15 @@ def test_hdf5_round_trip(study, tmp_path):
     assert a == b
     assert set(back["curves"]) == set(study.curves)
     assert not list(tmp_path.glob("*.tmp"))
+    # new-user trial 30 D2: the reader's keys are the JSON object's and the file's groups
+    js = study.to_json()
+    assert back["architectures"] is back["rows"]
+    assert {k for k in js if k != "provenance"} <= set(back) and {"il_curves", "provenance"} <= set(back)
+    assert set(back["il_curves"]) == set(study.il_curves)
+    for k, (f, il) in study.il_curves.items():
+        np.testing.assert_array_equal(back["il_curves"][k][0], f)
+        np.testing.assert_array_equal(back["il_curves"][k][1], il)
+    assert back["provenance"]["sikernel_version"] == study.provenance["sikernel_version"]
 
 
 @pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o002, 0o664)])

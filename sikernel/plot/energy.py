@@ -467,7 +467,7 @@ def write_study_figures(res: StudyResult, out_dir: Any) -> list:
         ax.grid(True, alpha=0.3)
         ax.legend(fontsize=6)
         _save(fig, "energy_vs_il.png")
-    il_curves = getattr(res, "il_curves", {})
+    il_curves = res.il_curves
     if il_curves:
         fig, ax = new_axes(None)
         for k, (f, il) in il_curves.items():
@@ -477,7 +477,7 @@ def write_study_figures(res: StudyResult, out_dir: Any) -> list:
         ax.grid(True, alpha=0.3)
         ax.legend(fontsize=6)
         _save(fig, "il_vs_frequency.png")
-    eyes = getattr(res, "eyes", {})
+    eyes = res.eyes
     for rate in res.inputs["rates_gbps"]:
         names = [n for n in ("pluggable", "cpo") if (rate, n) in eyes]
         if not names:

@@ -77,7 +77,7 @@ def write_hdf5(res: StudyResult, path: str | os.PathLike) -> Path:
                 for kk, vv in d.items():
                     cg.create_dataset(kk, data=vv.astype("S16") if vv.dtype.kind == "U" else vv)
             il = h.create_group("il_curves")
-            for k, (f, v) in getattr(res, "il_curves", {}).items():
+            for k, (f, v) in res.il_curves.items():
                 ig = il.create_group(k)
                 ig.create_dataset("f_hz", data=f)
                 ig.create_dataset("il_db", data=v)
@@ -101,14 +101,22 @@ def read_hdf5(path: str | os.PathLike) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``{"inputs", "ports", "rows", "curves", "checks", "tornado", "ports_not_closing",
-        "warnings"}``; port entries as
-        in ``StudyResult.ports`` (NaN where the JSON has null).
+        ``{"inputs", "ports", "architectures", "rows", "curves", "il_curves", "checks", "tornado",
+        "ports_not_closing", "warnings", "provenance"}``: the keys of the JSON object
+        (``to_json()``) and the file's groups.  Port entries as in ``StudyResult.ports`` (NaN where
+        the JSON has null); ``architectures`` the per-link rows (the file's group of that name; the
+        same list is kept as ``rows``, the ``StudyResult`` attribute); ``il_curves`` name ->
+        ``(f_hz, il_db)`` arrays; ``provenance`` the root attributes that are neither JSON nor
+        ``complete`` (versions, time).
     """
     import h5py
 
-    out: dict[str, Any] = {"rows": [], "curves": {}, "ports": []}
+    rows: list[dict[str, Any]] = []
+    out: dict[str, Any] = {"architectures": rows, "rows": rows, "curves": {}, "il_curves": {},
+                           "ports": []}
     with h5py.File(path, "r") as h:
+        out["provenance"] = {k: _value(v) for k, v in h.attrs.items()
+                             if not k.endswith("_json") and k != "complete"}
         out["inputs"] = json.loads(h.attrs["inputs_json"])
         out["checks"] = json.loads(h.attrs["checks_json"]) if "checks_json" in h.attrs else []
         out["tornado"] = json.loads(h.attrs["tornado_json"]) if "tornado_json" in h.attrs else {}
@@ -137,6 +145,8 @@ def read_hdf5(path: str | os.PathLike) -> dict[str, Any]:
             out["rows"].append(row)
         for k in h["curves"]:
             out["curves"][k] = {kk: h["curves"][k][kk][()] for kk in h["curves"][k]}
+        for k in h.get("il_curves", {}):
+            out["il_curves"][k] = (h["il_curves"][k]["f_hz"][()], h["il_curves"][k]["il_db"][()])
     return out
 
 

@@ -71,6 +71,12 @@ class StudyResult:
         The run's :class:`~sikernel.errors.SIKernelWarning` messages (legal but dubious inputs,
         ports left out, a module outside its published anchor), each once; ``sikernel study``
         adds those its own argument checks raised.
+    il_curves : dict
+        Name (``"<line rate>_<architecture>"``) -> ``(f_hz, il_db)``: the insertion loss of each
+        port's host channel (the file's ``il_curves`` group; the ``il_vs_frequency`` figure).
+    eyes : dict
+        ``(line rate, architecture)`` -> ``(unequalised, equalised)`` statistical eyes of each
+        host link (the ``eyes_*`` figures; not written to the file).
     """
 
     rows: list[dict[str, Any]]
@@ -83,6 +89,8 @@ class StudyResult:
     tornado: dict[str, Any] = field(default_factory=dict)
     not_closing: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    il_curves: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    eyes: dict[tuple[float, str], tuple[Any, Any]] = field(default_factory=dict)
 
     def port(self, architecture: str, lane_gbps: float) -> dict[str, Any]:
         """The port entry of ``architecture`` at lane rate ``lane_gbps``: nominal (100, 200) or
