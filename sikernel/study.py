@@ -30,6 +30,7 @@ import numpy as np
 
 from . import __version__, _validate
 from ._kept_warnings import kept_warnings
+from ._stacklevel import user_stacklevel
 from .errors import LinkNotClosingError, SIKernelError, SIKernelWarning
 from .system.account import LOSS_OFFSET_KEYS, host_path
 from .system.architectures import ARCH_NAMES, get_architecture
@@ -259,6 +260,12 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
         raise SIKernelError(f"architectures={architectures!r} must be a non-empty sequence of names; "
                             f"known: {', '.join(ARCH_NAMES)}")
     archs = list(dict.fromkeys(get_architecture(a).name for a in architectures))
+    if "pluggable" not in archs or "cpo" not in archs:   # new-user trial 30 E4: an empty tornado, no word
+        missing = " and ".join(a for a in ("pluggable", "cpo") if a not in archs)
+        what = ("the savings against the pluggable are null and the CPO saving's tornado is empty"
+                if "pluggable" not in archs else "the CPO saving's tornado is empty")
+        warnings.warn(SIKernelWarning(f"architectures={archs} leave out {missing}: {what} in this run; add "
+                                      f"{missing} to compare"), stacklevel=user_stacklevel())
     unc.check_n_draws(n_draws)
     if n_draws < FEW_DRAWS:
         warnings.warn(SIKernelWarning(f"n_draws={n_draws}: p10 / p90 from fewer than {FEW_DRAWS} draws are "
