@@ -143,6 +143,29 @@ def test_insertion_loss_several_channels_no_fit(channel, tmp_path):
     _check_png(fig, tmp_path / "il2.png")
 
 
+def test_stat_eye_default_contours_include_the_target_ber(eye, pulse):
+    """New-user trial 30 E2: the study prices 1e-5 / 1e-4 but its eye figures drew 1e-3 ... 1e-12
+    only.  By default the result's own target BER is a (dashed) contour too; explicit contours are
+    drawn as given."""
+    from sikernel.plot.eye import DEFAULT_CONTOURS_BER
+
+    fig = plot.stat_eye(eye)
+    cs = next(c for c in fig.axes[0].collections if hasattr(c, "levels"))
+    want = np.log10(sorted({*DEFAULT_CONTOURS_BER, eye.target_ber}))
+    np.testing.assert_allclose(cs.levels, want)
+    i = int(np.argmin(np.abs(cs.levels - np.log10(eye.target_ber))))
+    assert cs.get_linestyles()[i] != cs.get_linestyles()[0 if i else 1]   # the target's dashed
+    from sikernel.eye.stateye import stat_eye
+
+    at_1e5 = stat_eye(pulse, n_phases=16, n_bins=256, n_dfe=2, sigma_v=3e-3, n_pre=3, n_post=20,
+                      target_ber=1e-5)
+    cs5 = next(c for c in plot.stat_eye(at_1e5).axes[0].collections if hasattr(c, "levels"))
+    np.testing.assert_allclose(cs5.levels, np.log10([1e-12, 1e-9, 1e-6, 1e-5, 1e-3]))
+    fig2 = plot.stat_eye(eye, contours_ber=(1e-6,))
+    cs2 = next(c for c in fig2.axes[0].collections if hasattr(c, "levels"))
+    np.testing.assert_allclose(cs2.levels, [-6.0])
+
+
 def test_insertion_loss_repeated_names_get_distinct_labels(channel):
     """New-user trial 29: a renormalised copy carried its original's name, two legend entries
     read the same.  A repeated name gets its position in the list; a unique one is kept as is."""

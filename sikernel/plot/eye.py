@@ -32,7 +32,11 @@ def _bers(contours_ber: Sequence[float]) -> np.ndarray:
     return np.unique(arr)
 
 
-def stat_eye(result: StatEyeResult, *, contours_ber: Sequence[float] = (1e-3, 1e-6, 1e-9, 1e-12),
+#: the BER contours a statistical eye is drawn with by default (plus the result's own target BER)
+DEFAULT_CONTOURS_BER: tuple[float, ...] = (1e-3, 1e-6, 1e-9, 1e-12)
+
+
+def stat_eye(result: StatEyeResult, *, contours_ber: Sequence[float] | None = None,
              ax: Axes | None = None) -> Figure:
     """Statistical eye as a heat map of log10(BER) over (phase, threshold), with BER contours.
 
@@ -40,8 +44,10 @@ def stat_eye(result: StatEyeResult, *, contours_ber: Sequence[float] = (1e-3, 1e
     ----------
     result : StatEyeResult
         From :func:`sikernel.eye.stat_eye`.
-    contours_ber : sequence of float
-        BERs (in (0, 0.5)) at which contour lines are drawn and labelled.
+    contours_ber : sequence of float, optional
+        BERs (in (0, 0.5)) at which contour lines are drawn and labelled.  Default
+        :data:`DEFAULT_CONTOURS_BER` and the result's own target BER (the eye heights of the title
+        are read there; drawn dashed), so the eye at the BER a link is priced at can be read off.
     ax : matplotlib.axes.Axes, optional
         Axes to draw into; a new figure when omitted.
 
@@ -58,7 +64,7 @@ def stat_eye(result: StatEyeResult, *, contours_ber: Sequence[float] = (1e-3, 1e
     from ..eye.stateye import StatEyeResult
 
     check_type("result", result, StatEyeResult, _STATEYE_HINT)
-    levels = _bers(contours_ber)
+    levels = _bers((*DEFAULT_CONTOURS_BER, result.target_ber) if contours_ber is None else contours_ber)
     fig, ax = new_axes(ax)
     lb = np.log10(np.maximum(result.ber, BER_FLOOR)).T  # (n_v, P)
     x = result.phases_ui
@@ -69,8 +75,10 @@ def stat_eye(result: StatEyeResult, *, contours_ber: Sequence[float] = (1e-3, 1e
     vmin = max(np.log10(BER_FLOOR), float(np.log10(levels[0])) - 3.0)
     mesh = ax.pcolormesh(x, y, lb, shading="nearest", cmap="viridis", vmin=vmin, vmax=0)
     fig.colorbar(mesh, ax=ax, label="log10 BER", extend="min")
-    cs = ax.contour(x, y, lb, levels=np.log10(levels), colors="w", linewidths=1.0,
-                    linestyles="solid")
+    # the target BER's contour dashed (new-user trial 30: the study's eyes showed 1e-3 ... 1e-12
+    # while its links are priced at 1e-5 / 1e-4)
+    styles = ["dashed" if np.isclose(b, result.target_ber, rtol=1e-9, atol=0.0) else "solid" for b in levels]
+    cs = ax.contour(x, y, lb, levels=np.log10(levels), colors="w", linewidths=1.0, linestyles=styles)
     ax.clabel(cs, fmt={np.log10(b): ber_label(b) for b in levels}, fontsize=7, colors="w")
     ax.axvline(result.phase_ui, color="C3", lw=0.8, ls="--")
     ax.plot(np.full(result.thresholds_v.size, result.phase_ui), result.thresholds_v * 1e3, "+", color="C3",
