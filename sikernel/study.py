@@ -424,6 +424,18 @@ def _row(pm: Any, g: Any, a: str, with_eyes: bool, with_com: bool, com_cache: di
     return row
 
 
+def _il_fit_at_nyquist_db(ch: Any, baud: float) -> float:
+    """The IEEE 802.3 fitted insertion loss (f_min 50 MHz ... f_max = f_b, |SDD21|-weighted:
+    :func:`sikernel.channel.metrics.fitted_il`) at Nyquist: the loss trend without the ripple of the
+    package and via reflections, which the raw value at one frequency sits on (audit 30: the 102.4T
+    NPO channel's raw 16.1 dB is on a via resonance)."""
+    from .channel.metrics import fitted_il
+
+    a0, a1, a2, a4 = fitted_il(ch, f_max_hz=baud).coeffs
+    fn = 0.5 * baud
+    return float(a0 + a1 * np.sqrt(fn) + a2 * fn + a4 * fn * fn)
+
+
 def _port_entry(pm: Any, g: Any, pt: dict[str, float], mc: dict[str, np.ndarray],
                 switch_blocks: tuple[str, ...]) -> dict[str, Any]:
     from .system.uncertainty import band
@@ -441,6 +453,7 @@ def _port_entry(pm: Any, g: Any, pt: dict[str, float], mc: dict[str, np.ndarray]
         "node_nm": g.node_nm, "module_node_nm": g.module_node_nm, "target_ber": pm.target_ber,
         "fec": g.fec, "host_il_db": pm.ends[0].il_nyquist_db,
         "host_channel_il_db": float(pm.channel.il_db(g.baud / 2.0)),
+        "host_channel_il_fit_db": _il_fit_at_nyquist_db(pm.channel, g.baud),
         "host_channel_length_m": pm.path.length_m,
     }
     figs = {"w_per_lane": (tot_pt / n, tot_mc / n), "w_per_port": (tot_pt, tot_mc),

@@ -519,3 +519,27 @@ def test_readme_why_cpo_losses_are_the_built_channels(study):
     assert [round(p["host_channel_il_db"], 2) for p in cpo] == [round(il("cpo", b), 2)
                                                                 for b in (53.125e9, 106.25e9)]
     assert all(int(c.group(3)) - 0.5 <= p["host_il_db"] <= int(c.group(4)) + 0.5 for p in cpo)
+
+
+def test_host_channel_fitted_loss_is_the_ieee_fit(study):
+    """Audit 30 F2: the raw loss at one frequency sits on reflection ripple (the 102.4T NPO channel's
+    16.1 dB is on a via resonance), so each port also carries the IEEE 802.3 fitted loss at Nyquist.
+    Here it is recomputed with the test suite's own |SDD21|-weighted fit (tests/naive_metrics.py)
+    over 50 MHz ... f_b of the port's rebuilt channel."""
+    from sikernel.system.account import host_path
+    from sikernel.system.channels import build_channel
+    from sikernel.system.standards import generation
+
+    from . import naive_metrics as nm
+
+    for p in study.ports:
+        g = generation(p["generation"])
+        ch = build_channel(host_path(p["architecture"], g), g.baud)
+        band = (ch.f >= 50e6) & (ch.f <= g.baud)
+        fit = nm.com_il_fit_db(ch.f[band], ch.s21[band])
+        i = int(np.argmin(np.abs(ch.f[band] - g.baud / 2)))
+        assert ch.f[band][i] == g.baud / 2
+        assert p["host_channel_il_fit_db"] == pytest.approx(fit[i], abs=1e-6), p["architecture"]
+        assert p["host_channel_il_db"] == pytest.approx(float(ch.il_db(g.baud / 2)), abs=1e-9)
+    npo = study.port("npo", 200)
+    assert npo["host_channel_il_db"] - npo["host_channel_il_fit_db"] > 0.5   # the resonance, named in 6.6
