@@ -457,8 +457,11 @@ def write_study_figures(res: StudyResult, out_dir: Any) -> list:
             if any(k.startswith(f"{float(rate):g}G_") for k in res.curves):
                 _save(study_energy(res, rate_gbps=rate), f"energy_vs_length_{float(rate):g}G.png")
         fig, ax = new_axes(None)
-        for k, d in res.curves.items():
-            ax.plot(d["il_nyquist_db"], d["pj_per_bit"], label=k)
+        # curves of one rate coincide where the materials give the same loss: a line style per
+        # curve keeps each visible (new-user trial 30: the Megtron 7 curve hid under the others)
+        for i, (k, d) in enumerate(res.curves.items()):
+            ax.plot(d["il_nyquist_db"], d["pj_per_bit"], label=k, ls=("-", "--", ":", "-.")[i % 4],
+                    lw=1.6 - 0.3 * (i % 3))
         for lab, v in REACH_BUDGETS_DB.items():
             ax.axvline(v, color="0.7", lw=0.8)
             ax.text(v, 1.0, " " + lab, rotation=90, va="top", fontsize=6, transform=ax.get_xaxis_transform())
