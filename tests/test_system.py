@@ -769,3 +769,19 @@ def test_cli_set_option():
         with pytest.raises(SIKernelError, match="give NAME=VALUE with a number"):
             _assumption_args([bad])
     assert main(["study", "--rate", "100", "--set", "els_wpee=0.1"]) == 2
+
+
+def test_docs_lpo_module_package_alternative():
+    """docs 6.2 (audit 30 F3): the LPO path keeps the 12 mm DSP-class module package; the figures it
+    gives for the engine-class 2 mm package instead (the 200G board built to the 22 dB budget, the
+    100G path's loss) are recomputed here."""
+    from sikernel.system.channels import board_within_budget
+
+    spec = dataclasses.replace(DEFAULT_PATHS["lpo"], z_p_rx_m=2e-3)
+    g1, g2 = generation("51.2T"), generation("102.4T")
+    short = board_within_budget(spec, g2.baud, g2.linear_host_budget_db)
+    shipped = board_within_budget(DEFAULT_PATHS["lpo"], g2.baud, g2.linear_host_budget_db)
+    il = [float(build_channel(p, g1.baud).il_db(g1.baud / 2)) for p in (spec, DEFAULT_PATHS["lpo"])]
+    doc = " ".join(repo_text("docs/energy-model.md").split())
+    assert (f"would be {short.segments[0][2] * 1e3:.0f} mm instead of {shipped.segments[0][2] * 1e3:.0f} mm, "
+            f"and at 100G/lane the LPO path would lose {il[0]:.1f} dB instead of {il[1]:.1f} dB") in doc

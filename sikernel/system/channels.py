@@ -28,7 +28,11 @@ reflective end of the range, and breakout vias would take them below it
 reflections, not a drawing: a real C2M host board has a breakout via at the switch too.
 ``cpo``
     25 mm of package trace to the co-packaged optical engine on the same substrate (no
-    BGA ball on either side): "< 50 mm package trace", XSR class (NVIDIA: ≈ 4 dB).
+    BGA ball on either side): "< 50 mm package trace", XSR class (NVIDIA: ≈ 4 dB).  The
+    dies keep the rate's IEEE package preset's die model at both ends (C_d / L_s ladder and
+    C_b, an ESD-protected long-reach SerDes pad; assumption, audit 30): an XSR die interface
+    usually has less pad capacitance, so above Nyquist the path is more low-pass than such a
+    link's; at Nyquist the trace is most of its loss.
 
 Stripline: W = 127 µm, t = 17.5 µm, 127 µm dielectric either side, differential
 spacing 200 µm, HVLP copper (assumption: typical high-speed host-board stack-up).
