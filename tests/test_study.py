@@ -543,3 +543,19 @@ def test_host_channel_fitted_loss_is_the_ieee_fit(study):
         assert p["host_channel_il_db"] == pytest.approx(float(ch.il_db(g.baud / 2)), abs=1e-9)
     npo = study.port("npo", 200)
     assert npo["host_channel_il_db"] - npo["host_channel_il_fit_db"] > 0.5   # the resonance, named in 6.6
+
+
+def test_docs_laser_pairing_of_the_largest_tornado_bar(study):
+    """docs 6.4.2 (new-user trial 30 F4): the 51.2T tornado's largest bar is the laser class at its
+    top with the lanes per laser at their point, a light per lane this far above the lane budget."""
+    from sikernel.system.assumptions import assumptions
+    from sikernel.system.standards import generation
+
+    top = study.tornado["51.2T"]["inputs"][0]
+    assert top["input"] == "els_laser_out_dbm"
+    a = assumptions(generation("51.2T"))
+    per_lane = a["els_laser_out_dbm"].high - 10 * math.log10(a["els_lanes_per_laser"].value)
+    over = per_lane - a["els_lane_optical_dbm"].value
+    doc = repo_text("docs/energy-model.md", flat=True)
+    assert (f"the class at its top ({a['els_laser_out_dbm'].high:g} dBm) with N at its point "
+            f"({a['els_lanes_per_laser'].value:g}), {per_lane:.0f} dBm per lane, {over:.0f} dB above") in doc
