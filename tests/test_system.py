@@ -18,7 +18,7 @@ from sikernel import SIKernelError
 from sikernel.system.account import PortModel, linear_path_loss_db, port_w_vs_host_loss
 from sikernel.system.architectures import ARCHITECTURES, get_architecture
 from sikernel.system.channels import DEFAULT_PATHS, build_channel, linear_path_response, with_linear_path
-from sikernel.system.standards import GENERATIONS, generation
+from sikernel.system.standards import GENERATIONS, Generation, generation
 from sikernel.system.uncertainty import triangular_ppf, uniform_columns
 
 from .conftest import repo_text
@@ -718,15 +718,17 @@ def test_cpo_modulator_any_case_is_priced_as_named(spelling):
 def test_assumption_values_fix_an_input_everywhere():
     """New-user trial 30 C7: the optical-side inputs that move the saving most (lanes per laser, laser
     class, WPE) could not be set from run_study or the CLI.  A user value replaces the point and the
-    range (the Monte Carlo then draws it constant), reaches the priced blocks, and is recorded with
-    the documented point in its source."""
+    range (the Monte Carlo then draws it constant), reaches the priced blocks, and keeps the
+    documented point and range beside it."""
     from sikernel.system.assumptions import assumptions
     from sikernel.system.uncertainty import draw
 
     g = generation(100, assumption_values={"els_lanes_per_laser": 4})
     a = assumptions(g)["els_lanes_per_laser"]
-    assert (a.value, a.low, a.high) == (4.0, 4.0, 4.0) and a.source.startswith("user value (documented: 2,")
-    assert g.assumption_values == (("els_lanes_per_laser", 4),)
+    assert (a.value, a.low, a.high) == (4.0, 4.0, 4.0) and a.documented == (2.0, 1.0, 4.0)
+    assert a.source.startswith("user value; documented: ")
+    assert assumptions(generation(100))["els_lanes_per_laser"].documented is None
+    assert g.assumption_values == (("els_lanes_per_laser", 4.0),)
     base = PortModel("cpo", generation(100)).blocks_w()["laser"]
     assert PortModel("cpo", g).blocks_w()["laser"] == pytest.approx(base / 2)     # 2 -> 4 lanes per laser
     u = {k: np.linspace(0.0, 1.0, 11) for k in [*assumptions(g), "serdes_model", "line_dsp"]}
@@ -735,15 +737,59 @@ def test_assumption_values_fix_an_input_everywhere():
     assert np.ptp(d.values["els_wpe"]) > 0                                       # the others still drawn
 
 
+def test_every_input_declares_whether_and_how_a_user_may_set_it():
+    """Review 30 H1/H2: a user value is checked against what its input can physically take, which
+    each input declares (a new input without a domain fails here)."""
+    from sikernel.system.assumptions import NOT_USER_SETTABLE, USER_VALUE_DOMAINS, assumptions
+
+    for name in ("51.2T", "102.4T"):
+        for k in assumptions(generation(name)):
+            assert (k in USER_VALUE_DOMAINS) != (k in NOT_USER_SETTABLE), k
+
+
 @pytest.mark.parametrize("values,match", [
     ({"els_wpee": 0.1}, r"unknown optical-side input 'els_wpee' \(did you mean 'els_wpe'\?\); known: "),
-    ({"els_wpe": 0.0}, r"els_wpe=0.0 must be > 0 \(documented range 0.08-0.25"),
+    ({"els_wpe": 0.0}, r"els_wpe=0.0 is outside \(0, 1\]: it is an efficiency"),
+    ({"els_wpe": 1.5}, r"els_wpe=1.5 is outside \(0, 1\]: it is an efficiency"),
+    ({"dsp_tx_share": 1.5}, r"dsp_tx_share=1.5 is outside \[0, 1\]: it is a share"),
+    ({"els_lanes_per_laser": 0.5}, r"els_lanes_per_laser=0.5 is outside \[1, inf\)"),
+    ({"ring_driver_swing_fraction": 1.2}, r"ring_driver_swing_fraction=1.2 is outside \(0, 1\]"),
+    ({"npo_loss_offset_db": -30}, r"npo_loss_offset_db=-30.0 is outside \[-6, 14\]"),
+    ({"t_fo4_s": 9e-12}, r"t_fo4_s cannot be given a user value: it is a coefficient of the host-SerDes"),
+    ({"crosstalk_scale": 1.5}, r"crosstalk_scale cannot be given a user value.*--crosstalk"),
     ({"els_wpe": float("nan")}, r"els_wpe=nan"),
-    ({"els_wpe": "high"}, r"els_wpe='high'"),
+    ({"els_wpe": "high"}, r"els_wpe='high' is not a number"),
+    ([("els_wpe", 0.1), ("els_wpe", 0.2)], r"'els_wpe' is given twice"),
+    (["els_wpe"], r"'els_wpe' is not a \(name, value\) pair"),
+    ("els_wpe=0.1", r"must be a mapping of input name -> value"),
 ])
 def test_assumption_values_bad_input(values, match):
+    """Review 30 H1/M1: refused by the generation's checks, before any pricing, naming the input as
+    typed (els_wpe=1.5 used to fail mid-study as 'wpe=1.5'; dsp_tx_share=1.5 ran to the end)."""
     with pytest.raises(SIKernelError, match=match):
         generation(100, assumption_values=values)
+
+
+def test_assumption_values_legal_in_their_own_units():
+    """Review 30 H2: dB and dBm inputs may be zero or negative (an ideal 0 dB penalty, a dim lane
+    budget), and a NumPy scalar is kept as a float (hashable, JSON-ready)."""
+    from sikernel import SIKernelWarning
+
+    with pytest.warns(SIKernelWarning, match="outside its documented range"):
+        g = generation(200, assumption_values={"linear_penalty_db": 0.0, "els_lane_optical_dbm": -3,
+                                               "els_wpe": np.float64(0.2)})
+    want = (("els_lane_optical_dbm", -3.0), ("els_wpe", 0.2), ("linear_penalty_db", 0.0))
+    assert g.assumption_values == want
+    assert all(type(v) is float for _, v in g.assumption_values)
+    hash(g)
+
+
+def test_generation_built_without_its_checks_still_refuses_a_bad_user_value():
+    """Review 30 M2: a Generation made by dataclasses.replace skips check_generation; pricing it
+    with an unknown input gave a bare KeyError."""
+    g = dataclasses.replace(generation(100), assumption_values={"nope": 1})
+    with pytest.raises(SIKernelError, match="unknown optical-side input 'nope'"):
+        PortModel("cpo", g).blocks_w()
 
 
 def test_assumption_values_outside_range_warn_and_non_mapping_refused():
@@ -757,18 +803,51 @@ def test_assumption_values_outside_range_warn_and_non_mapping_refused():
         run_study(rates_gbps=[100], assumption_values=[("els_wpe", 0.1)])
 
 
-def test_cli_set_option():
+def test_run_study_with_a_user_value_end_to_end(tmp_path):
+    """Review 30 M3: the value reaches the priced port, its tornado bar is empty, and the JSON and the
+    HDF5 file carry it with the documented point and range."""
+    from sikernel.study import read_hdf5, run_study, write_hdf5
+
+    kw = {"rates_gbps": (100,), "architectures": ("pluggable", "cpo"), "with_eyes": False,
+          "with_curves": False, "n_draws": 100}
+    base = run_study(**kw)
+    res = run_study(**kw, assumption_values={"els_lanes_per_laser": 4})
+    assert res.port("cpo", 100)["blocks_w"]["laser"] == pytest.approx(
+        base.port("cpo", 100)["blocks_w"]["laser"] / 2)
+    bar = next(x for x in res.tornado["51.2T"]["inputs"] if x["input"] == "els_lanes_per_laser")
+    assert bar["swing_w"] == 0.0 and bar["low"] == bar["high"] == 4.0
+    js = res.to_json()
+    entry = js["inputs"]["assumptions"]["51.2T"]["els_lanes_per_laser"]
+    assert entry["value"] == 4.0 and list(entry["documented"]) == [2.0, 1.0, 4.0]
+    back = read_hdf5(write_hdf5(res, tmp_path / "s.h5"))
+    assert back["inputs"]["generations"]["51.2T"]["assumption_values"] == [["els_lanes_per_laser", 4.0]]
+    assert Generation(**{**back["inputs"]["generations"]["51.2T"]}) == generation(100, assumption_values={
+        "els_lanes_per_laser": 4})
+
+
+def test_cli_set_option(tmp_path, capsys, monkeypatch):
     """``sikernel study --set NAME=VALUE``: a malformed item or an unknown name ends in one error line,
     before any long computation; a good one reaches run_study as a mapping."""
+    import sikernel._compile_ahead as ahead
     from sikernel._cli.study import _assumption_args
     from sikernel.cli import main
+
+    from .conftest import one_error_line
+
+    def no_work(*a, **k):   # review 30 M3: a regression must not run a whole study into the cwd
+        raise AssertionError("the study started before its arguments were checked")
+
+    monkeypatch.setattr(ahead, "start_study_tail", no_work)
 
     assert _assumption_args(["els_lanes_per_laser=8", " els_wpe = 0.2"]) == {"els_lanes_per_laser": 8.0,
                                                                             "els_wpe": 0.2}
     for bad in ("foo", "=3", "els_wpe=high"):
         with pytest.raises(SIKernelError, match="give NAME=VALUE with a number"):
             _assumption_args([bad])
-    assert main(["study", "--rate", "100", "--set", "els_wpee=0.1"]) == 2
+    for item, needle in (("els_wpee=0.1", "unknown optical-side input 'els_wpee' (did you mean 'els_wpe'?)"),
+                         ("els_wpe=1.5", "els_wpe=1.5 is outside (0, 1]: it is an efficiency")):
+        assert main(["study", "--out", str(tmp_path), "--rate", "100", "--set", item]) == 2
+        one_error_line(capsys.readouterr().err, "sikernel study: error:", needle)
 
 
 def test_docs_lpo_module_package_alternative():

@@ -29,6 +29,7 @@ plus the split's confidence (M, one vendor's figure).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -52,6 +53,9 @@ class Assumption:
         Unit.
     source : str
         Where the value and its range come from ("D" = derived by arithmetic from the cited figures).
+    documented : tuple of float or None
+        For a user value (:attr:`~sikernel.system.standards.Generation.assumption_values`): the
+        documented ``(value, low, high)`` it replaces; None for a documented input.
     """
 
     name: str
@@ -60,6 +64,7 @@ class Assumption:
     high: float
     unit: str
     source: str
+    documented: tuple[float, float, float] | None = None
 
 
 #: retimed-module anchors: (total W, DSP fraction, lanes) per nominal lane rate, with sources
@@ -306,13 +311,102 @@ def assumptions(g: Generation) -> dict[str, Assumption]:
         "package better isolated than a cable assembly with its connectors (no published crosstalk "
         "limit to anchor it: 802.3ck specifies crosstalk only through COM)")
     documented = {x.name: x for x in out}
-    # the user's values (Generation.assumption_values, checked by check_generation): point and range
+    # the user's values (Generation.assumption_values): each replaces its input's point and range
     for name, v in g.assumption_values:
+        x = check_user_value(name, v, documented)
         a = documented[name]
-        documented[name] = Assumption(name, float(v), float(v), float(v), a.unit,
-                                      f"user value (documented: {a.value:g}, range {a.low:g}-{a.high:g}; "
-                                      f"{a.source})")
+        documented[name] = Assumption(name, x, x, x, a.unit, f"user value; documented: {a.source}",
+                                      documented=(a.value, a.low, a.high))
     return documented
+
+
+_INF = math.inf
+#: inputs a user value may set, with the values each can physically take: (low, low included,
+#: high, high included, what it is).  The documented range of :func:`assumptions` is what the
+#: evidence supports (outside it a value warns); this is what the pricing code can use at all.
+#: The loss offsets are bounded by the loss shifts the energy curves are tabulated on
+#: (:data:`sikernel.system.account.RATIO_GRID_DB`).
+USER_VALUE_DOMAINS: dict[str, tuple[float, bool, float, bool, str]] = {
+    **{f"module_{c}_w": (0.0, True, _INF, False, "a power") for c in ("driver", "laser", "tia", "other")},
+    "dsp_tx_share": (0.0, True, 1.0, True, "a share"),
+    "linear_f3db_over_baud": (0.0, False, _INF, False, "a bandwidth"),
+    "linear_penalty_db": (0.0, True, _INF, False, "a penalty"),
+    "linear_eq_factor": (0.0, True, _INF, False, "a factor"),
+    **{k: (-6.0, True, 14.0, True, "a loss shift within the tabulated -6 ... +14 dB")
+       for k in ("c2m_loss_offset_db", "linear_c2m_loss_offset_db", "npo_loss_offset_db",
+                 "cpo_loss_offset_db")},
+    "els_laser_out_dbm": (-_INF, False, _INF, False, "an optical power"),
+    "els_lanes_per_laser": (1.0, True, _INF, False, "lanes sharing one laser"),
+    "els_wpe": (0.0, False, 1.0, True, "an efficiency"),
+    "els_lane_optical_dbm": (-_INF, False, _INF, False, "an optical power"),
+    "ring_c_f": (0.0, True, _INF, False, "a capacitance"),
+    "ring_driver_c_out_f": (0.0, True, _INF, False, "a capacitance"),
+    "ring_vpp_v": (0.0, False, _INF, False, "a swing"),
+    "ring_driver_headroom_v": (0.0, True, _INF, False, "a headroom"),
+    "ring_driver_swing_fraction": (0.0, False, 1.0, True, "a fraction of the tail current"),
+    "engine_input_vppd": (0.0, False, _INF, False, "a swing"),
+    "ring_heater_w": (0.0, True, _INF, False, "a power"),
+    "mzm_driver_factor": (0.0, True, _INF, False, "a factor"),
+    "mzm_bias_w": (0.0, True, _INF, False, "a power"),
+    "engine_tia_factor": (0.0, True, _INF, False, "a factor"),
+    "engine_other_w": (0.0, True, _INF, False, "a power"),
+}
+#: inputs drawn by the Monte Carlo that a user value cannot set, and where to set them instead: the
+#: host-SerDes energy is priced at their calibrated point and they only move it through curves
+#: relative to that point
+NOT_USER_SETTABLE: dict[str, str] = {
+    "t_fo4_s": "a coefficient of the host-SerDes energy model (sikernel.power.coefficients), priced at its "
+               "calibrated value; explore it with energy_per_bit(coefficients=...) (the study draws it in "
+               "its bands)",
+    "crosstalk_scale": "the crosstalk amplitude's spread around the generation's model; set the crosstalk "
+                       "itself with run_study(crosstalk=...) or sikernel study --crosstalk (e.g. 1.5)",
+}
+
+
+def check_user_value(name: str, value: object, documented: dict[str, Assumption]) -> float:
+    """A user value of the optical-side input ``name`` as a float, else :class:`SIKernelError`.
+
+    Parameters
+    ----------
+    name : str
+        Input name (a key of ``documented``).
+    value : object
+        The value, in the input's unit.
+    documented : dict
+        The documented inputs (:func:`assumptions` of the generation without user values).
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    SIKernelError
+        An unknown name (with the nearest known one), an input a user value cannot set
+        (:data:`NOT_USER_SETTABLE`), a value that is not a finite number or lies outside what the
+        input can physically take (:data:`USER_VALUE_DOMAINS`).
+    """
+    import difflib
+
+    from .. import _validate
+    from ..errors import SIKernelError
+
+    if name in NOT_USER_SETTABLE:
+        raise SIKernelError(f"{name} cannot be given a user value: it is {NOT_USER_SETTABLE[name]}")
+    if name not in documented or name not in USER_VALUE_DOMAINS:
+        known = sorted(k for k in documented if k in USER_VALUE_DOMAINS)
+        near = difflib.get_close_matches(name, known, n=1)
+        did = f" (did you mean {near[0]!r}?)" if near else ""
+        raise SIKernelError(f"unknown optical-side input {name!r}{did}; known: {', '.join(known)}")
+    x = _validate.finite_scalar(name, value)
+    lo, lo_in, hi, hi_in, what = USER_VALUE_DOMAINS[name]
+    if not ((x > lo or (lo_in and x == lo)) and (x < hi or (hi_in and x == hi))):
+        rng = (("[" if lo_in else "(") + (f"{lo:g}" if math.isfinite(lo) else "-inf") + ", "
+               + (f"{hi:g}" if math.isfinite(hi) else "inf") + ("]" if hi_in else ")"))
+        a = documented[name]
+        raise SIKernelError(f"{name}={value!r} is outside {rng}: it is {what} ({a.unit}; documented "
+                            f"{a.low:g}-{a.high:g}, point {a.value:g})")
+    return float(x)
 
 
 def point_values(g: Generation) -> dict[str, float]:

@@ -42,9 +42,8 @@ Sources (confidence letters as in ``shared/reference/links-and-energy.md``):
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,6 +67,32 @@ LPO_HOST_BUDGET_100G_DB = 20.0
 
 #: host-link class -> whether its IEEE COM adds crosstalk aggressors (A_fe / A_ne in the sheets)
 COM_INCLUDES_CROSSTALK: dict[str, bool] = {"c2m": True, "c2c": True}
+
+
+def _user_value_pairs(av: Any) -> tuple[tuple[str, float], ...]:
+    """``Generation.assumption_values`` as sorted ``(name, float)`` pairs; SIKernelError for a
+    malformed item, a value that is not a number, or a name given twice."""
+    hint = "a mapping of input name -> value, e.g. {'els_lanes_per_laser': 8}"
+    if av is None:
+        return ()
+    items = av.items() if isinstance(av, Mapping) else av
+    if isinstance(items, str | bytes) or not isinstance(items, Iterable):
+        raise SIKernelError(f"assumption_values={av!r} must be {hint}")
+    out: dict[str, float] = {}
+    for item in items:
+        if isinstance(item, str | bytes) or not isinstance(item, Sequence) or len(item) != 2 \
+                or not isinstance(item[0], str):
+            raise SIKernelError(f"assumption_values: {item!r} is not a (name, value) pair; give {hint}")
+        name, v = item
+        if name in out:
+            raise SIKernelError(f"assumption_values: {name!r} is given twice; give each input once")
+        if isinstance(v, bool):
+            raise SIKernelError(f"{name}={v!r} is not a number")
+        try:
+            out[name] = float(v)
+        except (TypeError, ValueError):
+            raise SIKernelError(f"{name}={v!r} is not a number") from None
+    return tuple(sorted(out.items()))
 
 
 @dataclass(frozen=True)
@@ -143,15 +168,7 @@ class Generation:
         # by check_generation
         if isinstance(self.cpo_modulator, str):
             object.__setattr__(self, "cpo_modulator", self.cpo_modulator.lower())
-        av = self.assumption_values
-        if isinstance(av, Mapping):
-            av = av.items()
-        if av is None:
-            av = ()
-        if isinstance(av, str | bytes) or not isinstance(av, Iterable):
-            raise SIKernelError(f"assumption_values={av!r} must be a mapping of input name -> value, e.g. "
-                                "{'els_lanes_per_laser': 8}")
-        object.__setattr__(self, "assumption_values", tuple(sorted((str(k), v) for k, v in av)))
+        object.__setattr__(self, "assumption_values", _user_value_pairs(self.assumption_values))
 
     @property
     def lanes_per_port(self) -> int:
@@ -313,21 +330,14 @@ def check_ber(name: str, value: object) -> float:
 
 
 def _check_assumption_values(gen: Generation) -> None:
-    """Names known, values finite, a positive input positive; outside its documented range warns."""
-    from .assumptions import assumptions
+    """Each user value checked (:func:`sikernel.system.assumptions.check_user_value`); one outside
+    its documented range warns."""
+    from .assumptions import assumptions, check_user_value
 
     documented = assumptions(dataclasses.replace(gen, assumption_values=()))
     for name, value in gen.assumption_values:
-        if name not in documented:
-            near = difflib.get_close_matches(name, documented, n=1)
-            raise SIKernelError(f"unknown optical-side input {name!r}"
-                                + (f" (did you mean {near[0]!r}?)" if near else "")
-                                + f"; known: {', '.join(sorted(documented))}")
+        x = check_user_value(name, value, documented)
         a = documented[name]
-        x = _validate.finite_scalar(name, value)
-        if a.low > 0 and x <= 0:
-            raise SIKernelError(f"{name}={value!r} must be > 0 (documented range {a.low:g}-{a.high:g}, "
-                                f"unit: {a.unit})")
         if not a.low <= x <= a.high:
             warnings.warn(SIKernelWarning(
                 f"{name}={x:g} {a.unit} is outside its documented range {a.low:g}-{a.high:g} at {gen.name} "
