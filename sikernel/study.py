@@ -427,13 +427,11 @@ def _row(pm: Any, g: Any, a: str, with_eyes: bool, with_com: bool, com_cache: di
 def _il_fit_at_nyquist_db(ch: Any, baud: float) -> float:
     """The IEEE 802.3 fitted insertion loss (f_min 50 MHz ... f_max = f_b, |SDD21|-weighted:
     :func:`sikernel.channel.metrics.fitted_il`) at Nyquist: the loss trend without the ripple of the
-    package and via reflections, which the raw value at one frequency sits on (audit 30: the 102.4T
+    package and via reflections, which the raw value at one frequency sits on (the 102.4T
     NPO channel's raw 16.1 dB is on a via resonance)."""
     from .channel.metrics import fitted_il
 
-    a0, a1, a2, a4 = fitted_il(ch, f_max_hz=baud).coeffs
-    fn = 0.5 * baud
-    return float(a0 + a1 * np.sqrt(fn) + a2 * fn + a4 * fn * fn)
+    return float(fitted_il(ch, f_max_hz=baud).at(0.5 * baud))
 
 
 def _port_entry(pm: Any, g: Any, pt: dict[str, float], mc: dict[str, np.ndarray],

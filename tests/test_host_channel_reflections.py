@@ -244,6 +244,17 @@ def test_short_npo_board_with_vias_warns_and_prices_a_resonance():
         with pytest.warns(SIKernelWarning, match="below the NPO range"):
             m = PortModel("npo", g2, paths=paths_with_lengths(npo_m=mm * 1e-3))
         assert [e.architecture for e in m.ends] == ["dsp"]
+    # the docs' paragraph types these figures (review 30 L4)
+    doc = repo_text("docs/energy-model.md", flat=True)
+    assert (f"The 51.2T NPO port costs {_w(at30):.1f} W at a 30 mm board (a DSP receiver) against "
+            f"{_w(at40):.1f} W at 40 mm and {_w(bare30):.1f} W at 30 mm without the vias; at 102.4T the 20 "
+            "and 30 mm boards take a DSP receiver") in doc
+    # a length below the unit-slip bound warns once, as a unit slip, not also as a short board (L3)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        paths_with_lengths(npo_m=100e-6)
+    said = [str(w.message) for w in caught if issubclass(w.category, SIKernelWarning)]
+    assert len(said) == 1 and "unit slip" in said[0], said
 
 
 def test_breakout_vias_option():

@@ -174,6 +174,10 @@ def test_insertion_loss_repeated_names_get_distinct_labels(channel):
     fig = plot.insertion_loss([channel, copy, other], baud=BAUD)
     texts = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert texts == [f"{channel.name} [1]", f"FIT ({channel.name} [1])", f"{channel.name} [2]", "half"]
+    # a position label that is itself another channel's name stays distinct (review 30 L10)
+    named = [Channel(channel.f, channel.sdd * k, name=n) for k, n in ((1.0, "a"), (0.9, "a"), (0.8, "a [2]"))]
+    texts = [t.get_text() for t in plot.insertion_loss(named, fit=False).axes[0].get_legend().get_texts()]
+    assert len(set(texts)) == 3, texts
 
 
 def test_energy_blocks_budget_labels_on_a_light_box():

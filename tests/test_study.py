@@ -376,9 +376,10 @@ def test_readme_headline_states_the_port_claims_and_the_cpo_step(study):
     text = (f"CPO's energy per bit falls from {a['pj_per_bit']:.1f} (51.2T) to {b['pj_per_bit']:.1f} pJ/bit "
             f"(102.4T). {mean:.1f} pJ/bit of the fall comes from assumptions that change "
             "with the generation (4 instead of 2 lanes per laser and a micro-ring driver instead of an MZM "
-            f"driver; the mean of the two orders: {at_hi:.1f} pJ/bit per bit of the 102.4T port, {at_lo:.1f} "
-            f"of the 51.2T one); the other {a['pj_per_bit'] - b['pj_per_bit'] - mean:.1f} pJ/bit comes from "
-            "per-lane optics power")
+            f"driver): swapping them on the 102.4T port is worth {at_hi:.1f} pJ/bit, on the 51.2T port "
+            f"{at_lo:.1f}, and {mean:.1f} is the average of the two. The other "
+            f"{a['pj_per_bit'] - b['pj_per_bit'] - mean:.1f} pJ/bit is everything else, mostly per-lane "
+            "optics power")
     assert text in block and text in readme, text
 
 
@@ -543,6 +544,15 @@ def test_host_channel_fitted_loss_is_the_ieee_fit(study):
         assert p["host_channel_il_db"] == pytest.approx(float(ch.il_db(g.baud / 2)), abs=1e-9)
     npo = study.port("npo", 200)
     assert npo["host_channel_il_db"] - npo["host_channel_il_fit_db"] > 0.5   # the resonance, named in 6.6
+    # docs 6.6 names the cases (review 30 M5), each read from the study
+    doc = repo_text("docs/energy-model.md", flat=True)
+    plug, lpo = study.port("pluggable", 200), study.port("lpo", 200)
+    assert plug["host_channel_il_db"] < plug["host_channel_il_fit_db"]
+    assert lpo["host_channel_il_db"] < lpo["host_channel_il_fit_db"]
+    assert (f"(pluggable {plug['host_channel_il_db']:.1f} against {plug['host_channel_il_fit_db']:.1f} dB, "
+            f"the LPO board built to its budget {lpo['host_channel_il_db']:.1f} against "
+            f"{lpo['host_channel_il_fit_db']:.1f} dB) and the NPO channel above it "
+            f"({npo['host_channel_il_db']:.1f} against {npo['host_channel_il_fit_db']:.1f} dB)") in doc
 
 
 def test_docs_laser_pairing_of_the_largest_tornado_bar(study):
@@ -559,3 +569,15 @@ def test_docs_laser_pairing_of_the_largest_tornado_bar(study):
     doc = repo_text("docs/energy-model.md", flat=True)
     assert (f"the class at its top ({a['els_laser_out_dbm'].high:g} dBm) with N at its point "
             f"({a['els_lanes_per_laser'].value:g}), {per_lane:.0f} dBm per lane, {over:.0f} dB above") in doc
+
+
+def test_docs_serdes_factor_moves_the_two_savings_in_opposite_directions(study):
+    """docs 6.5 "Why a dearer host SerDes can lower the 51.2T saving" (review 30 L5): in the study's
+    tornado the serdes_model bar's saving falls with the factor at 51.2T and rises at 102.4T."""
+    bars = {g: next(x for x in study.tornado[g]["inputs"] if x["input"] == "serdes_model")
+            for g in ("51.2T", "102.4T")}
+    assert bars["51.2T"]["low"] < 1.0 < bars["51.2T"]["high"]
+    assert bars["51.2T"]["saving_w_at_high"] < bars["51.2T"]["saving_w_at_low"]
+    assert bars["102.4T"]["saving_w_at_high"] > bars["102.4T"]["saving_w_at_low"]
+    doc = repo_text("docs/energy-model.md", flat=True)
+    assert "in the generated 51.2T tornado it falls" in doc and "the saving rises with the factor" in doc

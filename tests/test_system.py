@@ -864,3 +864,17 @@ def test_docs_lpo_module_package_alternative():
     doc = " ".join(repo_text("docs/energy-model.md").split())
     assert (f"would be {short.segments[0][2] * 1e3:.0f} mm instead of {shipped.segments[0][2] * 1e3:.0f} mm, "
             f"and at 100G/lane the LPO path would lose {il[0]:.1f} dB instead of {il[1]:.1f} dB") in doc
+
+
+def test_lpo_board_on_the_fitted_loss_would_leave_the_class():
+    """docs 6.2 (review 30 M5): the 102.4T LPO board meets its 22 dB budget on the raw loss at
+    Nyquist; on the IEEE fitted loss even a 200 mm board (the C2M class's shortest) is above it."""
+    from sikernel.channel.metrics import fitted_il
+    from sikernel.system.channels import _with_board
+
+    g = generation("102.4T")
+    ch = build_channel(_with_board(DEFAULT_PATHS["lpo"], 0.200), g.baud)
+    fit_at_nyquist = fitted_il(ch, f_max_hz=g.baud).at(g.baud / 2)
+    assert float(ch.il_db(g.baud / 2)) < g.linear_host_budget_db < float(fit_at_nyquist)
+    doc = repo_text("docs/energy-model.md", flat=True)
+    assert "so read on the fitted loss the board would have to be shorter than the class's 200 mm" in doc

@@ -108,6 +108,7 @@ def _mm_arg(flag: str, value: float | None, zero_ok: bool) -> float | None:
 def _budget_arg(text: str) -> object:
     """``--linear-budget-db`` value: "standard", None for "none", else a number of dB."""
     from ..errors import SIKernelError
+    from ..system.standards import LINEAR_HOST_BUDGET_RANGE_DB
 
     key = text.strip().lower()
     if key in ("standard", "none"):
@@ -117,9 +118,11 @@ def _budget_arg(text: str) -> object:
     except ValueError:
         raise SIKernelError(f"--linear-budget-db {text!r}: give 'standard', 'none' or a loss budget in dB "
                             "(e.g. 22)") from None
-    if not (math.isfinite(x) and 3.0 <= x <= 60.0):   # the range check_generation holds, under this name
-        raise SIKernelError(f"--linear-budget-db {text}: a die-to-module loss budget at Nyquist in dB, 3-60 "
-                            "(e.g. 22, the published one at 200G/lane), or 'standard' / 'none'")
+    lo, hi = LINEAR_HOST_BUDGET_RANGE_DB   # the range check_generation holds, under this option's name
+    if not (math.isfinite(x) and lo <= x <= hi):
+        raise SIKernelError(f"--linear-budget-db {text}: a die-to-module loss budget at Nyquist in "
+                            f"dB, {lo:g}-{hi:g} (e.g. 22, the published one at 200G/lane), or 'standard' / "
+                            "'none'")
     return x
 
 

@@ -327,7 +327,7 @@ PACKAGES: dict[str, PackageModel] = {
             source="P802.3dj Annex 178A (draft) class A package, " + _COM_REF
                    + "; test-2 length 12 mm per P802.3dj/D3.3 Table 178-14. D3.3 uses R0 = 46.25 ohm; "
                      "this preset keeps R0 = 50 ohm as in the reference table. The same values are "
-                     "pychopmarg's IEEE_8023dj configuration (D. Banas, 2024; audit 30). The one 200G "
+                     "pychopmarg's IEEE_8023dj configuration (D. Banas, 2024). The one 200G "
                      "sheet in shared/reference/ieee-com-config, the earlier 802.3df exploratory "
                      "C2C/CAKR sheet (Nov. 2022), has a lossier line (gamma0 0, a1 8.455e-4, a2 "
                      "3.402e-4: ~0.21 against ~0.15 dB/mm at 53.125 GHz) and C_p 50 fF",

@@ -71,7 +71,14 @@ def insertion_loss(channel: Channel | str | os.PathLike | Any | Sequence[Any], *
     labels = [ch.name or f"channel {i + 1}" for i, ch in enumerate(chans)]
     # two curves never share a legend entry (new-user trial 29: a renormalised copy carried its
     # original's name): a repeated name gets its position in the list
-    labels = [f"{lab} [{i + 1}]" if labels.count(lab) > 1 else lab for i, lab in enumerate(labels)]
+    repeated = {lab for lab in labels if labels.count(lab) > 1}
+    unique: list[str] = []
+    for i, lab in enumerate(labels):
+        new = f"{lab} [{i + 1}]" if lab in repeated else lab
+        while new in unique or (new != lab and new in labels):   # e.g. names "a", "a", "a [2]"
+            new += "'"
+        unique.append(new)
+    labels = unique
     fig, ax = new_axes(ax)
     for i, ch in enumerate(chans):
         sel = ch.f <= (f_hi if f_hi is not None else np.inf)

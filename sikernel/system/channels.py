@@ -30,7 +30,7 @@ reflections, not a drawing: a real C2M host board has a breakout via at the swit
     25 mm of package trace to the co-packaged optical engine on the same substrate (no
     BGA ball on either side): "< 50 mm package trace", XSR class (NVIDIA: ≈ 4 dB).  The
     dies keep the rate's IEEE package preset's die model at both ends (C_d / L_s ladder and
-    C_b, an ESD-protected long-reach SerDes pad; assumption, audit 30): an XSR die interface
+    C_b, an ESD-protected long-reach SerDes pad; an assumption): an XSR die interface
     usually has less pad capacitance, so above Nyquist the path is more low-pass than such a
     link's; at Nyquist the trace is most of its loss.
 
@@ -298,7 +298,7 @@ def paths_with_lengths(c2m_host_m: float | None = None, npo_m: float | None = No
 
     Notes
     -----
-    An NPO board's energy is not monotone in its length below about 50 mm (audit 30): the two
+    An NPO board's energy is not monotone in its length below about 50 mm: the two
     breakout vias and the two packages reflect, and on a short board the round trip between them
     is barely attenuated and lands beyond the DFE.  At some lengths the analog receiver does not
     close and the DSP family prices the link: the 51.2T NPO port costs 10.5 W at a 30 mm board

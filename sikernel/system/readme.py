@@ -340,9 +340,9 @@ def cpo_generation_step(res: Any) -> dict[str, Any] | None:
     Two counterfactuals: the higher rate's CPO port with the lower rate's modulator
     (``Generation.cpo_modulator``) and lasers per lane (``els_lanes_per_laser``), and the lower
     rate's port with the higher rate's, every other input at its own generation's value.  The two
-    orders credit the assumptions differently (per bit of a 1.6T or of an 800G port; new-user trial
-    30: 1.1 against 3.1 pJ/bit), so the split reported is their mean, the two-factor Shapley value,
-    with both orders beside it.  The fall that remains is per-lane optics power (laser class
+    orders credit the assumptions differently (the same watts per lane divided by the 1.6T or the
+    800G port's bits), so the split reported is their average, the two-factor Shapley value, with
+    both orders beside it.  The fall that remains is per-lane optics power (laser class
     output, driver and TIA shares of the module splits) growing little while the lane rate doubles
     (audit 24a, review 24: a first version credited that part to the two changed assumptions).
 
@@ -420,16 +420,16 @@ def _cpo_step_text(res: Any) -> str:
         words.append(f"{_MODULATOR_WORDS.get(b, b)} instead of {_MODULATOR_WORDS.get(a, a)}")
     head = (f"- CPO's energy per bit falls from {lo['pj_per_bit']:.1f} ({lo['generation']}) to "
             f"{hi['pj_per_bit']:.1f} pJ/bit ({hi['generation']}). ")
-    rest = (f"{st['rest_pj_per_bit']:.1f} pJ/bit comes from per-lane optics power (the laser's class "
-            "output, the driver and TIA shares of the published module splits) that grows little while the "
-            "lane rate doubles")
+    rest = (f"{st['rest_pj_per_bit']:.1f} pJ/bit is everything else, mostly per-lane optics power (the "
+            "laser's class output, the driver and TIA shares of the published module splits) that grows "
+            "little while the lane rate doubles, net of a switch SerDes that costs more per bit")
     if not words:
         return head + f"The optical assumptions are the same at both rates: all {rest}."
     return (head + f"{st['from_assumptions_pj_per_bit']:.1f} pJ/bit of the fall comes from assumptions "
-            f"that change with the generation ({' and '.join(words)}; the mean of the two orders: "
-            f"{st['from_assumptions_at_high_pj_per_bit']:.1f} pJ/bit per bit of the {hi['generation']} "
-            f"port, {st['from_assumptions_at_low_pj_per_bit']:.1f} of the {lo['generation']} one); the "
-            f"other {rest}.")
+            f"that change with the generation ({' and '.join(words)}): swapping them on the "
+            f"{hi['generation']} port is worth {st['from_assumptions_at_high_pj_per_bit']:.1f} pJ/bit, on "
+            f"the {lo['generation']} port {st['from_assumptions_at_low_pj_per_bit']:.1f}, and "
+            f"{st['from_assumptions_pj_per_bit']:.1f} is the average of the two. The other {rest}.")
 
 
 def lro_receive_end_bounds(gen_name: str) -> dict[str, Any]:

@@ -69,6 +69,11 @@ LPO_HOST_BUDGET_100G_DB = 20.0
 COM_INCLUDES_CROSSTALK: dict[str, bool] = {"c2m": True, "c2c": True}
 
 
+#: accepted range (dB at Nyquist) of a linear host budget given by the user: from a short XSR-like
+#: link to a long backplane
+LINEAR_HOST_BUDGET_RANGE_DB = (3.0, 60.0)
+
+
 def _user_value_pairs(av: Any) -> tuple[tuple[str, float], ...]:
     """``Generation.assumption_values`` as sorted ``(name, float)`` pairs; SIKernelError for a
     malformed item, a value that is not a number, or a name given twice."""
@@ -136,13 +141,13 @@ class Generation:
         (LPO both ways, LRO ingress) is built to it: the longest whole millimetre of host board, at
         most the given one, whose channel meets it
         (:func:`sikernel.system.channels.board_within_budget`); None prices them on the given board.
+    sources : dict
+        Field -> source.
     assumption_values : tuple of (str, float)
         User values of optical-side inputs (:func:`sikernel.system.assumptions.assumptions`, by
         name): each replaces the input's point value *and* its range, so the Monte Carlo and the
         tornado hold it fixed.  A mapping is accepted and kept as sorted pairs.  Empty (default):
         every input at its documented point and range.
-    sources : dict
-        Field -> source.
     """
 
     name: str
@@ -159,8 +164,8 @@ class Generation:
     cpo_modulator: str = "ring"
     crosstalk: Any = "ca"
     linear_host_budget_db: float | None = None
-    assumption_values: tuple[tuple[str, float], ...] = ()
     sources: dict[str, str] = dataclasses.field(default_factory=dict, compare=False)
+    assumption_values: tuple[tuple[str, float], ...] = ()
 
     def __post_init__(self) -> None:
         # one spelling for the branches that price the engine (new-user trial 30: "Ring" passed the
@@ -168,6 +173,8 @@ class Generation:
         # by check_generation
         if isinstance(self.cpo_modulator, str):
             object.__setattr__(self, "cpo_modulator", self.cpo_modulator.lower())
+        if isinstance(self.crosstalk, str):   # "CA" and "ca" are one model, recorded once
+            object.__setattr__(self, "crosstalk", self.crosstalk.lower())
         object.__setattr__(self, "assumption_values", _user_value_pairs(self.assumption_values))
 
     @property
@@ -260,7 +267,14 @@ def generation(name_or_rate: Any, **overrides: Any) -> Generation:
     ------
     SIKernelError
         Unknown generation or rate; a port that is not a whole number of lanes; a BER
-        outside (0, 0.5); a node outside the presets; a modulator other than ring/mzm.
+        outside (0, 0.375); a node outside the presets; a modulator other than ring/mzm; a user
+        value of an unknown input, or one its input cannot take
+        (:func:`sikernel.system.assumptions.check_user_value`).
+
+    Warns
+    -----
+    SIKernelWarning
+        A BER above the FEC's limit; a user value outside its input's documented range.
     """
     gen = None
     if isinstance(name_or_rate, Generation):
@@ -394,13 +408,14 @@ def check_generation(gen: Generation) -> Generation:
         _check_assumption_values(gen)
     if gen.linear_host_budget_db is not None:
         b = _validate.positive("linear_host_budget_db", gen.linear_host_budget_db)
-        if b < 3.0 or b > 60.0:
+        if b < LINEAR_HOST_BUDGET_RANGE_DB[0] or b > LINEAR_HOST_BUDGET_RANGE_DB[1]:
             raise SIKernelError(f"linear_host_budget_db={gen.linear_host_budget_db!r} dB is outside 3-60 dB "
                                 "(a die-to-module loss budget at Nyquist, e.g. 22 for 200G/lane LPO); "
                                 "give None to price the linear ports on the board as given")
     return gen
 
 
-__all__ = ["COM_INCLUDES_CROSSTALK", "GENERATIONS", "KP4_PRE_FEC_BER_LIMIT", "LPO_HOST_BUDGET_100G_DB",
+__all__ = ["COM_INCLUDES_CROSSTALK", "GENERATIONS", "KP4_PRE_FEC_BER_LIMIT", "LINEAR_HOST_BUDGET_RANGE_DB",
+           "LPO_HOST_BUDGET_100G_DB",
            "LPO_HOST_BUDGET_200G_DB",
            "RETIMED_HOST_BUDGET_200G_DB", "Generation", "check_ber", "check_generation", "generation"]
