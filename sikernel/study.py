@@ -234,8 +234,9 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
     ------
     SIKernelError
         Unknown rate, node or architecture; a port that is not a whole number of lanes; a
-        BER outside (0, 0.375); a bad draw count; an unknown input name in ``assumption_values`` or a
-        non-finite value -- all before any long computation.
+        BER outside (0, 0.375); a bad draw count; in ``assumption_values`` an unknown input, one a
+        user value cannot set, or a value its input cannot physically take
+        (:func:`sikernel.system.assumptions.check_user_value`) -- all before any long computation.
     LinkNotClosingError
         No port of the study closes its host link.
 

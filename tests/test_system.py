@@ -740,11 +740,16 @@ def test_assumption_values_fix_an_input_everywhere():
 def test_every_input_declares_whether_and_how_a_user_may_set_it():
     """Review 30 H1/H2: a user value is checked against what its input can physically take, which
     each input declares (a new input without a domain fails here)."""
+    from sikernel.system.account import LOSS_OFFSET_KEYS, RATIO_GRID_DB
     from sikernel.system.assumptions import NOT_USER_SETTABLE, USER_VALUE_DOMAINS, assumptions
 
     for name in ("51.2T", "102.4T"):
         for k in assumptions(generation(name)):
             assert (k in USER_VALUE_DOMAINS) != (k in NOT_USER_SETTABLE), k
+    # the loss offsets' domain is the loss grid the energy curves are tabulated on
+    for k in (*LOSS_OFFSET_KEYS, "linear_c2m_loss_offset_db"):
+        lo, _, hi, _, what = USER_VALUE_DOMAINS[k]
+        assert (lo, hi) == (RATIO_GRID_DB[0], RATIO_GRID_DB[-1]) and f"{lo:g} ... +{hi:g} dB" in what, k
 
 
 @pytest.mark.parametrize("values,match", [
