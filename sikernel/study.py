@@ -70,6 +70,7 @@ FEW_DRAWS = 100
 def _generations(rates_gbps: Sequence[float], node_nm: Any, module_node_nm: Any, target_ber: Any,
                  port_gbps: Any, cpo_modulator: Any = None, crosstalk: Any = "standard",
                  linear_host_budget_db: Any = "standard", assumption_values: Any = None) -> list:
+    from .system.assumptions import check_user_values
     from .system.standards import check_ber, generation
 
     if isinstance(rates_gbps, str | bytes) or not isinstance(rates_gbps, Sequence) or not rates_gbps:
@@ -114,6 +115,7 @@ def _generations(rates_gbps: Sequence[float], node_nm: Any, module_node_nm: Any,
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=r"target_ber_c2[mc]=", category=SIKernelWarning)
             gens.append(generation(r, **ov))
+        check_user_values(gens[-1])   # before any pricing, with the out-of-range warnings
     names = [g.name for g in gens]
     if len(set(names)) != len(names):
         raise SIKernelError(f"rates_gbps={list(rates_gbps)!r} names a switch generation twice")

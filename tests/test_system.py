@@ -769,20 +769,28 @@ def test_every_input_declares_whether_and_how_a_user_may_set_it():
     ("els_wpe=0.1", r"must be a mapping of input name -> value"),
 ])
 def test_assumption_values_bad_input(values, match):
-    """Review 30 H1/M1: refused by the generation's checks, before any pricing, naming the input as
-    typed (els_wpe=1.5 used to fail mid-study as 'wpe=1.5'; dsp_tx_share=1.5 ran to the end)."""
+    """Review 30 H1/M1: refused before any pricing (the pairs by the Generation, the names and
+    values by check_user_values, the study's first step, and again wherever they are applied),
+    naming the input as typed (els_wpe=1.5 used to fail mid-study as 'wpe=1.5'; dsp_tx_share=1.5
+    ran to the end)."""
+    from sikernel.system.assumptions import assumptions, check_user_values
+
     with pytest.raises(SIKernelError, match=match):
-        generation(100, assumption_values=values)
+        check_user_values(generation(100, assumption_values=values))
+    with pytest.raises(SIKernelError, match=match):
+        assumptions(generation(100, assumption_values=values))
 
 
 def test_assumption_values_legal_in_their_own_units():
     """Review 30 H2: dB and dBm inputs may be zero or negative (an ideal 0 dB penalty, a dim lane
     budget), and a NumPy scalar is kept as a float (hashable, JSON-ready)."""
     from sikernel import SIKernelWarning
+    from sikernel.system.assumptions import check_user_values
 
+    g = generation(200, assumption_values={"linear_penalty_db": 0.0, "els_lane_optical_dbm": -3,
+                                           "els_wpe": np.float64(0.2)})
     with pytest.warns(SIKernelWarning, match="outside its documented range"):
-        g = generation(200, assumption_values={"linear_penalty_db": 0.0, "els_lane_optical_dbm": -3,
-                                               "els_wpe": np.float64(0.2)})
+        check_user_values(g)
     want = (("els_lane_optical_dbm", -3.0), ("els_wpe", 0.2), ("linear_penalty_db", 0.0))
     assert g.assumption_values == want
     assert all(type(v) is float for _, v in g.assumption_values)
@@ -800,10 +808,11 @@ def test_generation_built_without_its_checks_still_refuses_a_bad_user_value():
 def test_assumption_values_outside_range_warn_and_non_mapping_refused():
     from sikernel import SIKernelWarning
     from sikernel.study import run_study
+    from sikernel.system.assumptions import check_user_values
 
     with pytest.warns(SIKernelWarning, match=r"els_lanes_per_laser=8 TX lanes per laser is outside its "
                                              r"documented range 1-4 at 51.2T \(point 2\)"):
-        generation(100, assumption_values={"els_lanes_per_laser": 8})
+        check_user_values(generation(100, assumption_values={"els_lanes_per_laser": 8}))
     with pytest.raises(SIKernelError, match=r"assumption_values=\[\('els_wpe', 0.1\)\] must be a mapping"):
         run_study(rates_gbps=[100], assumption_values=[("els_wpe", 0.1)])
 

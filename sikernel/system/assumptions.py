@@ -363,6 +363,46 @@ NOT_USER_SETTABLE: dict[str, str] = {
 }
 
 
+def check_user_values(g: Generation) -> None:
+    """Check every user value of ``g`` before any pricing; one outside its documented range warns.
+
+    The values are also checked wherever they are applied (:func:`assumptions`), so a
+    :class:`~sikernel.system.standards.Generation` priced without this call is refused the same
+    way; this call adds the warning and is what :func:`sikernel.study.run_study` runs first.
+
+    Parameters
+    ----------
+    g : Generation
+        The generation and its ``assumption_values``.
+
+    Raises
+    ------
+    SIKernelError
+        As :func:`check_user_value`.
+
+    Warns
+    -----
+    SIKernelWarning
+        A value outside its input's documented range (priced as given).
+    """
+    import dataclasses
+    import warnings
+
+    from .._stacklevel import user_stacklevel
+    from ..errors import SIKernelWarning
+
+    if not g.assumption_values:
+        return
+    documented = assumptions(dataclasses.replace(g, assumption_values=()))
+    for name, value in g.assumption_values:
+        x = check_user_value(name, value, documented)
+        a = documented[name]
+        if not a.low <= x <= a.high:
+            warnings.warn(SIKernelWarning(
+                f"{name}={x:g} {a.unit} is outside its documented range {a.low:g}-{a.high:g} at {g.name} "
+                f"(point {a.value:g}); it is priced as given"), stacklevel=user_stacklevel())
+
+
 def check_user_value(name: str, value: object, documented: dict[str, Assumption]) -> float:
     """A user value of the optical-side input ``name`` as a float, else :class:`SIKernelError`.
 

@@ -48,7 +48,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import _validate
-from .._stacklevel import user_stacklevel
 from ..errors import SIKernelError, SIKernelWarning
 
 #: RS(544,514) "KP4" (IEEE 802.3 Clause 91): pre-FEC BER that still meets the frame-loss target
@@ -267,14 +266,14 @@ def generation(name_or_rate: Any, **overrides: Any) -> Generation:
     ------
     SIKernelError
         Unknown generation or rate; a port that is not a whole number of lanes; a BER
-        outside (0, 0.375); a node outside the presets; a modulator other than ring/mzm; a user
-        value of an unknown input, or one its input cannot take
-        (:func:`sikernel.system.assumptions.check_user_value`).
+        outside (0, 0.375); a node outside the presets; a modulator other than ring/mzm; malformed
+        ``assumption_values`` pairs (their names and values are checked where they are applied,
+        :func:`sikernel.system.assumptions.check_user_values`).
 
     Warns
     -----
     SIKernelWarning
-        A BER above the FEC's limit; a user value outside its input's documented range.
+        A BER above the FEC's limit.
     """
     gen = None
     if isinstance(name_or_rate, Generation):
@@ -343,21 +342,6 @@ def check_ber(name: str, value: object) -> float:
     return x
 
 
-def _check_assumption_values(gen: Generation) -> None:
-    """Each user value checked (:func:`sikernel.system.assumptions.check_user_value`); one outside
-    its documented range warns."""
-    from .assumptions import assumptions, check_user_value
-
-    documented = assumptions(dataclasses.replace(gen, assumption_values=()))
-    for name, value in gen.assumption_values:
-        x = check_user_value(name, value, documented)
-        a = documented[name]
-        if not a.low <= x <= a.high:
-            warnings.warn(SIKernelWarning(
-                f"{name}={x:g} {a.unit} is outside its documented range {a.low:g}-{a.high:g} at {gen.name} "
-                f"(point {a.value:g}); it is priced as given"), stacklevel=user_stacklevel())
-
-
 def check_generation(gen: Generation) -> Generation:
     """Validate every field of ``gen`` (see :func:`generation`).
 
@@ -404,8 +388,6 @@ def check_generation(gen: Generation) -> Generation:
     from ..power.crosstalk import resolve
 
     resolve(gen.crosstalk)
-    if gen.assumption_values:
-        _check_assumption_values(gen)
     if gen.linear_host_budget_db is not None:
         b = _validate.positive("linear_host_budget_db", gen.linear_host_budget_db)
         if b < LINEAR_HOST_BUDGET_RANGE_DB[0] or b > LINEAR_HOST_BUDGET_RANGE_DB[1]:
