@@ -16,7 +16,8 @@ def _inside(frame) -> bool:
     :mod:`dataclasses` generates for a sikernel class (file ``<string>``, ``self`` a sikernel
     object: a ``Channel(...)`` warns from its ``__post_init__``)."""
     code = frame.f_code
-    if os.path.abspath(code.co_filename).startswith(_PKG_DIR):
+    path = os.path.abspath(code.co_filename)
+    if path.startswith(_PKG_DIR + os.sep):   # not a sibling whose name starts the same
         return True
     if code.co_filename == "<string>" and code.co_name == "__init__":
         owner = type(frame.f_locals.get("self")).__module__

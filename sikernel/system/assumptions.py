@@ -385,7 +385,6 @@ def check_user_values(g: Generation) -> None:
     SIKernelWarning
         A value outside its input's documented range (priced as given).
     """
-    import dataclasses
     import warnings
 
     from .._stacklevel import user_stacklevel
@@ -393,14 +392,13 @@ def check_user_values(g: Generation) -> None:
 
     if not g.assumption_values:
         return
-    documented = assumptions(dataclasses.replace(g, assumption_values=()))
-    for name, value in g.assumption_values:
-        x = check_user_value(name, value, documented)
-        a = documented[name]
-        if not a.low <= x <= a.high:
-            warnings.warn(SIKernelWarning(
-                f"{name}={x:g} {a.unit} is outside its documented range {a.low:g}-{a.high:g} at {g.name} "
-                f"(point {a.value:g}); it is priced as given"), stacklevel=user_stacklevel())
+    for a in assumptions(g).values():   # refuses what check_user_value refuses
+        if a.documented is not None:
+            point, low, high = a.documented
+            if not low <= a.value <= high:
+                warnings.warn(SIKernelWarning(
+                    f"{a.name}={a.value:g} {a.unit} is outside its documented range {low:g}-{high:g} at "
+                    f"{g.name} (point {point:g}); it is priced as given"), stacklevel=user_stacklevel())
 
 
 def check_user_value(name: str, value: object, documented: dict[str, Assumption]) -> float:

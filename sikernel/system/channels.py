@@ -488,12 +488,13 @@ def _length_m(name: str, value: object, bound_m: float, what: str, check: Any,
     if x > bound_m or 0.0 < x < low_m:   # 0: no board at all, a choice, not a slip
         import warnings
 
+        from .._stacklevel import user_stacklevel
         from ..errors import SIKernelWarning
 
         warnings.warn(SIKernelWarning(
             f"{name}={x:g} m ({x * 1e3:g} mm) is {what if x > bound_m else low_what}; it is priced as "
             "given, but is it a unit slip? (the API takes metres, the CLI's --host-mm / --lpo-host-mm "
-            "/ --npo-mm / --cpo-mm millimetres)"), stacklevel=3)
+            "/ --npo-mm / --cpo-mm millimetres)"), stacklevel=user_stacklevel())
     return x
 
 
