@@ -764,6 +764,7 @@ def test_every_input_declares_whether_and_how_a_user_may_set_it():
     ({"crosstalk_scale": 1.5}, r"crosstalk_scale cannot be given a user value.*--crosstalk"),
     ({"els_wpe": float("nan")}, r"els_wpe=nan"),
     ({"els_wpe": "high"}, r"els_wpe='high' is not a number"),
+    ({"els_wpe": "0.2"}, r"els_wpe='0.2' is not a number; give a float"),
     ([("els_wpe", 0.1), ("els_wpe", 0.2)], r"'els_wpe' is given twice"),
     (["els_wpe"], r"'els_wpe' is not a \(name, value\) pair"),
     ("els_wpe=0.1", r"must be a mapping of input name -> value"),
@@ -858,6 +859,8 @@ def test_cli_set_option(tmp_path, capsys, monkeypatch):
     for bad in ("foo", "=3", "els_wpe=high"):
         with pytest.raises(SIKernelError, match="give NAME=VALUE with a number"):
             _assumption_args([bad])
+    with pytest.raises(SIKernelError, match="--set els_wpe is given twice"):
+        _assumption_args(["els_wpe=0.1", "els_wpe=0.2"])   # argparse would keep the last silently
     for item, needle in (("els_wpee=0.1", "unknown optical-side input 'els_wpee' (did you mean 'els_wpe'?)"),
                          ("els_wpe=1.5", "els_wpe=1.5 is outside (0, 1]: it is an efficiency")):
         assert main(["study", "--out", str(tmp_path), "--rate", "100", "--set", item]) == 2

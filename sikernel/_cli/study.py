@@ -82,10 +82,13 @@ def _assumption_args(items: list[str]) -> dict[str, float]:
         try:
             if not sep or not name.strip():
                 raise ValueError
-            out[name.strip()] = float(text)
+            value = float(text)
         except ValueError:
             raise SIKernelError(f"--set {item!r}: give NAME=VALUE with a number, e.g. "
                                 "--set els_lanes_per_laser=8") from None
+        if name.strip() in out:  # as the API refuses a name given twice; argparse would keep the last
+            raise SIKernelError(f"--set {name.strip()} is given twice; give each input once")
+        out[name.strip()] = value
     return out
 
 

@@ -90,8 +90,9 @@ def _user_value_pairs(av: Any) -> tuple[tuple[str, float], ...]:
         name, v = item
         if name in out:
             raise SIKernelError(f"assumption_values: {name!r} is given twice; give each input once")
-        if isinstance(v, bool):
-            raise SIKernelError(f"{name}={v!r} is not a number")
+        if isinstance(v, bool | str | bytes):  # no text: "0.2" from Python is a type slip
+            raise SIKernelError(f"{name}={v!r} is not a number; give a float (the CLI's --set "
+                                f"parses NAME=VALUE text itself)")
         try:
             out[name] = float(v)
         except (TypeError, ValueError):
