@@ -15,11 +15,9 @@ from ..errors import SIKernelWarning
 PASSIVITY_TOL = 1e-3
 
 
-def _check_passivity(f: np.ndarray, s: np.ndarray, tol: float, label: str) -> float | None:
-    """Warn when the largest singular value of S exceeds ``1 + tol``, naming the worst frequency.
-
-    Returns that largest singular value when the data are not passive, else ``None``.
-    """
+def passivity_excess(f: np.ndarray, s: np.ndarray, tol: float) -> tuple[float, float, int] | None:
+    """``(largest singular value, its frequency in Hz, frequencies over 1 + tol)`` where S is not
+    passive within ``tol``; ``None`` where it is."""
     from ._numbers import numba_running
 
     if s.shape[-1] == 2:  # a 2-port (a Channel's SDD): the largest singular value in closed form
@@ -39,7 +37,19 @@ def _check_passivity(f: np.ndarray, s: np.ndarray, tol: float, label: str) -> fl
     bad = np.nonzero(~ok)[0]
     sig = np.linalg.svd(s[bad], compute_uv=False)[:, 0]
     j = int(np.argmax(sig))
+    return float(sig[j]), float(f[bad[j]]), int(bad.size)
+
+
+def _check_passivity(f: np.ndarray, s: np.ndarray, tol: float, label: str) -> float | None:
+    """Warn when the largest singular value of S exceeds ``1 + tol``, naming the worst frequency.
+
+    Returns that largest singular value when the data are not passive, else ``None``.
+    """
+    ex = passivity_excess(f, s, tol)
+    if ex is None:
+        return None
+    sig, f_hz, n_bad = ex
     warnings.warn(f"{label}: data are not passive: the largest singular value of S is "
-                  f"{sig[j]:.6g} > 1 + {tol:g} at {f[bad[j]]:.6g} Hz (worst frequency; "
-                  f"{bad.size} frequencies exceed it)", SIKernelWarning, stacklevel=user_stacklevel())
-    return float(sig[j])
+                  f"{sig:.6g} > 1 + {tol:g} at {f_hz:.6g} Hz (worst frequency; "
+                  f"{n_bad} frequencies exceed it)", SIKernelWarning, stacklevel=user_stacklevel())
+    return sig

@@ -78,6 +78,11 @@ from .core import Channel
 from .twoport import abcd_to_s, renormalize, s_to_abcd
 
 _SMALL_U = 1e-6
+#: largest singular value of a scaled channel's SDD above which it warns (when the measured pair stays
+#: below it): 5 % (0.4 dB) of gain, above the ripple the delta-L approximation itself leaves on the
+#: P802.3ck DPO 4 in / 12 in pair (at most 1.024 between them, where it keeps the nearer channel's
+#: reflections with the scaled loss), far below the gain of a broken scaling ("abcd" on that pair: 2-3)
+SCALED_GAIN_WARN = 1.05
 #: points where |sinh(gamma d)| is below this (the length difference is near a
 #: multiple of half a wavelength at low loss) are interpolated from their neighbours:
 #: the error of M is amplified by 1 / |sinh(gamma d)| there (at most 4x elsewhere)
@@ -363,6 +368,35 @@ def _warn_far_extrapolation(length_a: Any, length_b: Any, ln: float) -> None:
             stacklevel=user_stacklevel())
 
 
+def _warn_not_passive(channel_a: Channel, channel_b: Channel, sdd: np.ndarray, method: str,
+                      ln: float) -> None:
+    """Warn when the scaled channel has gain (largest singular value of SDD over ``1 + tol``) though
+    the measured pair has none beyond it: the pair breaks the method's assumption (new-user trial 31:
+    ``"abcd"`` on the P802.3ck DPO 4 in / 12 in pair gave |SDD21| = 1.73 at 8 in and a COM 5 dB low,
+    silently, because the library's own builders skip the constructor's passivity check)."""
+    from ._passivity import PASSIVITY_TOL, passivity_excess
+
+    ex = passivity_excess(channel_a.f, sdd, SCALED_GAIN_WARN - 1.0)
+    if ex is None:
+        return
+    measured = (passivity_excess(c.f, c.sdd, PASSIVITY_TOL) for c in (channel_a, channel_b))
+    worst_in = max((e[0] for e in measured if e is not None), default=1.0)
+    if ex[0] <= worst_in * SCALED_GAIN_WARN:
+        return  # within the tolerance of the measurements themselves (their own warning said so)
+    sig, f_hz, n_bad = ex
+    hint = ("the pair is not one uniform line between equal fixed parts, which the exact chain-matrix "
+            "power assumes; method='delta-l' (the default) scales the loss and delay of the "
+            "difference instead" if method == "abcd" else
+            "the delta-L approximation puts the scaled loss of the measured difference on the nearer "
+            "channel and keeps that channel's reflections, so ripple in the difference (or unequal fixed "
+            "parts) becomes gain when scaled; measure a pair that brackets the wanted length")
+    warnings.warn(SIKernelWarning(
+        f"scale_length(method={method!r}) at {ln:g} m: the result is not passive: the largest singular "
+        f"value of SDD is {sig:.4g} at {f_hz:.6g} Hz ({n_bad} frequencies over {SCALED_GAIN_WARN:g}; the "
+        f"measured pair reaches {worst_in:.4g}); a channel with gain makes every eye and COM "
+        f"optimistic or wrong; {hint}"), stacklevel=user_stacklevel())
+
+
 def scale_length(channel_a: Channel, length_a: float, channel_b: Channel, length_b: float,
                  length: float, *, method: str = "delta-l") -> Channel:
     """Channel of the same construction at another line length, from two measured lengths.
@@ -408,6 +442,10 @@ def scale_length(channel_a: Channel, length_a: float, channel_b: Channel, length
     Warns
     -----
     SIKernelWarning
+        The result has gain (largest singular value of SDD over :data:`SCALED_GAIN_WARN` and above
+        the measured pair's own by as much): the pair breaks the method's assumption (``"abcd"`` on
+        the P802.3ck DPO pair reaches 3.3 between the two lengths); its COM and eyes then mean nothing.
+    SIKernelWarning
         ``length`` further outside ``[length_a, length_b]`` than ``|length_b - length_a|``:
         any error of the measured difference (its fixed parts not quite equal, noise) is
         multiplied by the extrapolation.
@@ -420,6 +458,7 @@ def scale_length(channel_a: Channel, length_a: float, channel_b: Channel, length
         sdd, z0 = _scale_abcd(channel_a, length_a, channel_b, length_b, ln)
     else:
         sdd, z0 = _scale_delta_l(channel_a, length_a, channel_b, length_b, ln)
+    _warn_not_passive(channel_a, channel_b, sdd, m_name, ln)
     meta = {"scale_length": {"from": [channel_a.name, channel_b.name], "length_a_m": float(length_a),
                              "length_b_m": float(length_b), "length_m": ln, "method": m_name}}
     name = f"{channel_a.name or 'a'} scaled to {ln:g} m ({m_name})"
