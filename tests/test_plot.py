@@ -201,6 +201,39 @@ def test_pulse_response_png(pulse, tmp_path):
     _check_png(fig, tmp_path / "pulse.png")
 
 
+def test_pulse_response_axis_unit_follows_the_amplitude(channel):
+    """New-user trial 31 M1: the axis said "V per V" whatever the symbol amplitude; at 0.413 V the
+    values (in V) read 2.4x off."""
+    from sikernel.response import pulse_response
+
+    at_1v = plot.pulse_response(pulse_response(channel, BAUD))
+    assert at_1v.axes[0].get_ylabel() == "amplitude (V per V of symbol amplitude)"
+    at_413 = plot.pulse_response(pulse_response(channel, BAUD, amplitude_v=0.413))
+    assert at_413.axes[0].get_ylabel() == "amplitude (V, for a 0.413 V symbol)"
+
+
+def test_study_il_curves_one_line_per_distinct_channel(tmp_path):
+    """New-user trial 31 M2: architectures on the same channel share one labelled line (they hid each
+    other), a line style per rate, each rate's Nyquist frequency marked, cut at the top symbol rate."""
+    from sikernel.plot.energy import _il_curves_figure
+
+    f = np.linspace(0.0, 160e9, 1601)
+    board, short = 0.3e-9 * f, 0.05e-9 * f
+    curves = {"106.25_pluggable": (f, board), "106.25_lro": (f, board.copy()), "106.25_cpo": (f, short),
+              "212.5_pluggable": (f, 1.4 * board), "212.5_cpo": (f, 1.4 * short)}
+    fig = _il_curves_figure(curves)
+    ax = fig.axes[0]
+    labels = [ln.get_label() for ln in ax.lines if not ln.get_label().startswith("_")]
+    assert labels == ["106.25 Gb/s: pluggable, lro", "106.25 Gb/s: cpo", "212.5 Gb/s: pluggable",
+                      "212.5 Gb/s: cpo"]
+    styles = {ln.get_label(): ln.get_linestyle() for ln in ax.lines}
+    assert styles["106.25 Gb/s: cpo"] != styles["212.5 Gb/s: cpo"]
+    assert ax.get_xlim() == (0.0, 106.25)
+    marks = sorted(t.get_text().strip() for t in ax.texts)
+    assert marks == ["Nyquist of 106.25 Gb/s: 26.56 GHz", "Nyquist of 212.5 Gb/s: 53.12 GHz"]
+    _check_png(fig, tmp_path / "il.png")
+
+
 def test_stat_eye_png(eye, tmp_path):
     _check_png(plot.stat_eye(eye, contours_ber=(1e-2, 1e-6, 1e-12)), tmp_path / "stateye.png")
 

@@ -408,6 +408,48 @@ def cpo_tornado(result: StudyResult, *, generation: str | None = None, n_inputs:
     return fig
 
 
+def _il_curves_figure(il_curves: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> Any:
+    """The study's host-channel losses: one curve per distinct channel (architectures that share a
+    channel share its label), a line style per line rate, each rate's Nyquist frequency marked, the
+    axis cut at the highest symbol rate (new-user trial 31 M2: twelve curves on a ten-colour cycle
+    misattributed some, identical ones hid each other, 160 GHz of notches squashed the band).
+
+    ``il_curves`` keys are ``"<line rate Gb/s>_<architecture>"`` (PAM4), values ``(f_hz, il_db)``.
+    """
+    groups: dict[tuple[str, bytes], list[str]] = {}
+    data: dict[tuple[str, bytes], tuple[np.ndarray, np.ndarray]] = {}
+    for k, (f, il) in il_curves.items():
+        rate, _, arch = k.partition("_")
+        key = (rate, np.round(np.asarray(il, dtype=float), 6).tobytes())
+        groups.setdefault(key, []).append(arch)
+        data[key] = (np.asarray(f, dtype=float), np.asarray(il, dtype=float))
+    rates = sorted({r for r, _ in groups}, key=float)
+    styles = dict(zip(rates, ("-", "--", "-.", ":"), strict=False))
+    f_top_hz = max(float(r) for r in rates) / 2.0 * 1e9  # the highest PAM4 symbol rate
+    fig, ax = new_axes(None)
+    y_top = 0.0
+    for i, (key, archs) in enumerate(groups.items()):
+        f, il = data[key]
+        sel = f <= f_top_hz
+        if sel.any():
+            y_top = max(y_top, float(np.max(il[sel])))
+        ax.plot(f[sel] / 1e9, il[sel], ls=styles.get(key[0], "-"), color=f"C{i % 10}", lw=1.3,
+                label=f"{float(key[0]):g} Gb/s: {', '.join(archs)}")
+    for r in rates:
+        fn_ghz = float(r) / 4.0  # PAM4: Nyquist frequency = line rate / 4
+        ax.axvline(fn_ghz, color="0.5", lw=0.8, ls=styles.get(r, "-"))
+        ax.text(fn_ghz, 1.0, f" Nyquist of {float(r):g} Gb/s: {fn_ghz:.4g} GHz", rotation=90, va="top",
+                fontsize=6, transform=ax.get_xaxis_transform())
+    ax.set_xlim(0.0, f_top_hz / 1e9)
+    ax.set_ylim(0.0, y_top * 1.05 + 1.0)
+    ax.set_xlabel("frequency (GHz)")
+    ax.set_ylabel("insertion loss, -20 log10 |SDD21| (dB)")
+    ax.set_title("host channel of each architecture (line rate: architectures on that channel)", fontsize=9)
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=6)
+    return fig
+
+
 def write_study_figures(res: StudyResult, out_dir: Any) -> list:
     """PNG figures of a study into ``out_dir`` (needs matplotlib), each written atomically.
 
@@ -470,16 +512,8 @@ def write_study_figures(res: StudyResult, out_dir: Any) -> list:
         ax.grid(True, alpha=0.3)
         ax.legend(fontsize=6)
         _save(fig, "energy_vs_il.png")
-    il_curves = res.il_curves
-    if il_curves:
-        fig, ax = new_axes(None)
-        for k, (f, il) in il_curves.items():
-            ax.plot(f / 1e9, il, label=k)
-        ax.set_xlabel("frequency (GHz)")
-        ax.set_ylabel("insertion loss (dB)")
-        ax.grid(True, alpha=0.3)
-        ax.legend(fontsize=6)
-        _save(fig, "il_vs_frequency.png")
+    if res.il_curves:
+        _save(_il_curves_figure(res.il_curves), "il_vs_frequency.png")
     eyes = res.eyes
     for rate in res.inputs["rates_gbps"]:
         names = [n for n in ("pluggable", "cpo") if (rate, n) in eyes]

@@ -56,7 +56,10 @@ def pulse_response(pulse: PulseResponse, *, n_pre: int = 3, n_post: int = 12, ph
     ax.plot([0], [h[n_pre]], "s", color="C3", ms=6, label=f"main cursor $h_0$ = {h[n_pre]:.3g}")
     ax.axhline(0.0, color="0.6", lw=0.6)
     ax.set_xlabel(f"time from t0 (UI = {pulse.ui_s * 1e12:.2f} ps)")
-    ax.set_ylabel("amplitude (V per V)")
+    # V per V of symbol amplitude only at the default 1 V (new-user trial 31 M1: read 2.4x off at 0.413 V)
+    amp_v = float(pulse.meta.get("amplitude_v", 1.0)) if isinstance(pulse.meta, dict) else 1.0
+    ax.set_ylabel("amplitude (V per V of symbol amplitude)" if amp_v == 1.0
+                  else f"amplitude (V, for a {amp_v:.4g} V symbol)")
     ax.set_title(f"pulse response, {pulse.modulation.upper()} at {pulse.baud * 1e-9:.4g} GBd")
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=8)

@@ -77,7 +77,7 @@ def answer_block(res: Any, figure: str, vias: Any = None, strict_ber: Any = None
                          + _port_claims_text(res, g))
     step = _cpo_step_text(res)
     if step:
-        lines.append(step)
+        lines.append(f"- {step}")
     top = {g: ", ".join(i["input"] for i in t["inputs"][:3]) for g, t in res.tornado.items()}
     from .assumptions import assumptions
     from .standards import generation
@@ -102,34 +102,37 @@ def answer_block(res: Any, figure: str, vias: Any = None, strict_ber: Any = None
               f"({res.inputs['n_draws']} draws). Inputs that move the CPO saving most: "
               + "; ".join(f"{g}: {v}" for g, v in top.items()) + "."]
     bias = [(g, t["held_out_bias"]) for g, t in res.tornado.items() if "held_out_bias" in t]
+    # markdown joins consecutive lines into one paragraph: the sensitivities are a list of their own
+    sens: list[str] = []
     if bias:
         b = bias[0][1]["bias"]
-        lines.append("The host-SerDes factor the bands draw is symmetric in log space; the model's error on "
-                     "200G silicon is not: the "
-                     f"held-out 200G designs (never fitted) are over-predicted ×{b:.2f} on average "
-                     f"(geometric mean{_bias_by_family_text(res, bias[0][0])}). "
-                     "With every host-SerDes energy divided by that (a sensitivity, not a correction), the "
-                     "CPO saving would be " + ", ".join(f"{t['saving_w']:.0f} W at {g}" for g, t in bias)
-                     + _family_matched_text(res, bias[0][0]) + f" ({_held_out_100g_text()}).")
+        sens.append("The host-SerDes factor the bands draw is symmetric in log space; the model's error on "
+                    "200G silicon is not: the "
+                    f"held-out 200G designs (never fitted) are over-predicted ×{b:.2f} on average "
+                    f"(geometric mean{_bias_by_family_text(res, bias[0][0])}). "
+                    "With every host-SerDes energy divided by that (a sensitivity, not a correction), the "
+                    "CPO saving would be " + ", ".join(f"{t['saving_w']:.0f} W at {g}" for g, t in bias)
+                    + _family_matched_text(res, bias[0][0]) + f" ({_held_out_100g_text()}).")
     same = same_serdes_sensitivity(res)
     if same:
-        lines.append("Each architecture's switch SerDes is priced for its own host channel (a design, or a "
-                     "configurable SerDes, that drops what a short channel does not need). If the CPO switch "
-                     "kept the pluggable switch's SerDes, sized for its C2M channel, at that power, the "
-                     "saving would be "
-                     + ", ".join(f"{w:.0f} W lower at {g}" for g, w in same) + ".")
+        sens.append("Each architecture's switch SerDes is priced for its own host channel (a design, or a "
+                    "configurable SerDes, that drops what a short channel does not need). If the CPO switch "
+                    "kept the pluggable switch's SerDes, sized for its C2M channel, at that power, the "
+                    "saving would be "
+                    + ", ".join(f"{w:.0f} W lower at {g}" for g, w in same) + ".")
     claims = [c for c in res.checks if c["kind"].startswith("system claim")]
     if claims:
+        lines.append("")
         lines.append("Whole-system claims, never fitted on (model / published): "
                      + "; ".join(f"{_claim_name(c['label'])}: ×{c['ratio_to_mid']:.2f}{_other_reading(c)}"
                                  for c in claims)
                      + " (what each counts: the printed checks; docs/energy-model.md 6.4.3).")
     via_line = "" if vias is None else breakout_vias_line(res, vias)
     if via_line:
-        lines.append(via_line)
+        sens.append(via_line)
     strict_line = "" if strict_ber is None else ber_line(res, strict_ber)
     if strict_line:
-        lines.append(strict_line)
+        sens.append(strict_line)
     alt = _c_out_rule_alternative(res)
     if alt is not None:
         line = ("The largest open modelling choice on the CPO side at 200G/lane is the ring driver's own "
@@ -141,10 +144,16 @@ def answer_block(res: Any, figure: str, vias: Any = None, strict_ber: Any = None
         if both is not None:
             line += (" Both one-sided choices together (the host SerDes divided by its held-out bias and "
                      f"that capacitance) would put the {both[0]} saving at {both[1]:.0f} W.")
-        lines.append(line)
-    lines += [x for x in (lro_receive_end_line(res), laser_headroom_line(res), power_conversion_line(res))
-              if x]
-    lines += _saving_sources_lines(res)
+        sens.append(line)
+    sens += [x for x in (lro_receive_end_line(res), laser_headroom_line(res), power_conversion_line(res))
+             if x]
+    if sens:
+        lines += ["", "Sensitivities the bands do not draw:", ""]
+        lines += [f"- {x}" for x in sens]
+    sources = _saving_sources_lines(res)
+    if sources:
+        lines += [""] + [f"- {x}" for x in sources]
+    lines.append("")
     lines.append("Machine-readable: `sikernel study --json` prints `ports` (one entry per architecture and "
                  "port with `w_per_port`, `pj_per_bit`, `blocks_w`, `w_per_switch` and their "
                  "`_p10`/`_p90`; a block's band is its own quantiles, which do not add up to the port's), "
