@@ -249,3 +249,19 @@ def test_nyquist_loss_refuses_a_rate_in_gbd(dpo12):
     with pytest.raises(SIKernelError, match=r"did you mean 53\.125 GBd \(baud=53\.125e9\)") as exc:
         fom_ild(dpo12, np.float64(53.125))
     assert "np.float64" not in str(exc.value)
+
+
+def test_scalar_results_act_as_their_number(dpo12):
+    """New-user trial 31 L2: f"{r:.2f}", r > 20, round(r, 2), r + 1 raised TypeError on the one-number
+    results; they act as il_db / fom_db now, and == still compares the whole result."""
+    r = il_at_nyquist(dpo12, 53.125e9)
+    x = r.il_db
+    assert f"{r:.2f}" == f"{x:.2f}" and str(r) == f"{r}"
+    assert round(r, 2) == round(x, 2)
+    assert (r > x - 1) and (r >= x) and (r <= x) and not (r < x)
+    assert r + 1 == x + 1 and 1 + r == x + 1 and r - 1 == x - 1 and 30 - r == 30 - x
+    assert 2 * r == 2 * x and r / 2 == x / 2 and 1 / r == 1 / x and -r == -x
+    assert np.array([float(r)]) * 2 == pytest.approx(2 * x)
+    assert r == il_at_nyquist(dpo12, 53.125e9) and r != il_at_nyquist(dpo12, 26.5625e9)
+    fom = fom_ild(dpo12, 53.125e9)
+    assert f"{fom:.3f}" == f"{fom.fom_db:.3f}" and fom < fom.fom_db + 1

@@ -54,6 +54,58 @@ _WEIGHTINGS = ("com", "uniform")
 _UNIFORM_TOL = 1e-6
 
 
+class _ScalarResult:
+    """A result whose headline is one number (``float(r)``): formats, rounds, compares and does
+    arithmetic as that float, so notebook lines such as ``f"{r:.2f}"``, ``r > 20`` or ``r + 3`` work
+    (new-user trial 31 L2: they raised TypeError).  Equality stays the dataclass's (field by field)."""
+
+    def __float__(self) -> float:  # pragma: no cover - each result defines its own
+        raise NotImplementedError
+
+    def __format__(self, spec: str) -> str:
+        return format(float(self), spec) if spec else str(self)
+
+    def __round__(self, ndigits: int | None = None) -> float:
+        return round(float(self), ndigits)
+
+    def __lt__(self, other: Any) -> bool:
+        return float(self) < float(other)
+
+    def __le__(self, other: Any) -> bool:
+        return float(self) <= float(other)
+
+    def __gt__(self, other: Any) -> bool:
+        return float(self) > float(other)
+
+    def __ge__(self, other: Any) -> bool:
+        return float(self) >= float(other)
+
+    def __add__(self, other: Any) -> float:
+        return float(self) + float(other)
+
+    __radd__ = __add__
+
+    def __sub__(self, other: Any) -> float:
+        return float(self) - float(other)
+
+    def __rsub__(self, other: Any) -> float:
+        return float(other) - float(self)
+
+    def __mul__(self, other: Any) -> float:
+        return float(self) * float(other)
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other: Any) -> float:
+        return float(self) / float(other)
+
+    def __rtruediv__(self, other: Any) -> float:
+        return float(other) / float(self)
+
+    def __neg__(self) -> float:
+        return -float(self)
+
+
 def _channel(name: str, ch: Any) -> Channel:
     if isinstance(ch, Channel):
         return ch
@@ -68,7 +120,7 @@ def _il_db(ch: Channel) -> np.ndarray:
 
 # -- IL at Nyquist -----------------------------------------------------------------
 @dataclass(frozen=True)
-class NyquistLoss:
+class NyquistLoss(_ScalarResult):
     """Insertion loss at the Nyquist frequency ``f_b / 2``.
 
     Attributes
@@ -79,6 +131,11 @@ class NyquistLoss:
         ``baud / 2`` in Hz.
     il_db : float
         Insertion loss there, dB (linear interpolation of the dB curve).
+
+    Notes
+    -----
+    Acts as ``il_db`` in formatting, rounding, ordering and arithmetic (``f"{r:.2f}"``, ``r > 20``,
+    ``r + 3``); ``==`` compares the whole result.
     """
 
     baud: float
@@ -272,7 +329,7 @@ def ild(channel: Channel, f_min_hz: float = F_MIN_DEFAULT_HZ, f_max_hz: float | 
 
 # -- FOM_ILD -----------------------------------------------------------------------
 @dataclass(frozen=True)
-class FomILD:
+class FomILD(_ScalarResult):
     """Figure of merit of the insertion-loss deviation (IEEE 802.3 93A-56).
 
     Attributes
@@ -287,6 +344,11 @@ class FomILD:
         ``W(f)`` on ``fit.f_hz``.
     fit : ILFit
         The fit and the ILD it was computed from.
+
+    Notes
+    -----
+    Acts as ``fom_db`` in formatting, rounding, ordering and arithmetic; ``==`` compares the whole
+    result.
     """
 
     fom_db: float
