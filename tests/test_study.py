@@ -81,6 +81,11 @@ def test_hdf5_round_trip(study, tmp_path):
     for k, (f, il) in study.il_curves.items():
         np.testing.assert_array_equal(back["il_curves"][k][0], f)
         np.testing.assert_array_equal(back["il_curves"][k][1], il)
+    import h5py
+
+    with h5py.File(p, "r") as h:   # trial 31: the curves carry their units
+        g = h["il_curves"][next(iter(study.il_curves))]
+        assert (g["f_hz"].attrs["units"], g["il_db"].attrs["units"]) == ("Hz", "dB")
     assert back["provenance"]["sikernel_version"] == study.provenance["sikernel_version"]
 
 

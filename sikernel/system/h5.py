@@ -77,10 +77,12 @@ def write_hdf5(res: StudyResult, path: str | os.PathLike) -> Path:
                 for kk, vv in d.items():
                     cg.create_dataset(kk, data=vv.astype("S16") if vv.dtype.kind == "U" else vv)
             il = h.create_group("il_curves")
+            il.attrs["description"] = ("insertion loss -20 log10 |SDD21| of each port's host channel, one "
+                                       "group per '<line rate Gb/s>_<architecture>'")
             for k, (f, v) in res.il_curves.items():
                 ig = il.create_group(k)
-                ig.create_dataset("f_hz", data=f)
-                ig.create_dataset("il_db", data=v)
+                ig.create_dataset("f_hz", data=f).attrs["units"] = "Hz"
+                ig.create_dataset("il_db", data=v).attrs["units"] = "dB"
             h.attrs["complete"] = True
     return path
 
