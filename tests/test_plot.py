@@ -143,6 +143,15 @@ def test_insertion_loss_several_channels_no_fit(channel, tmp_path):
     _check_png(fig, tmp_path / "il2.png")
 
 
+def test_insertion_loss_several_channels_ild_axis_names_its_channel(channel):
+    """Trial 31 L11: with several channels the ILD drawn is the first one's; its axis says so."""
+    other = Channel(channel.f, channel.sdd * 0.5, name="half")
+    first = Channel(channel.f, channel.sdd, name="line")
+    fig = plot.insertion_loss([first, other], baud=BAUD)
+    assert fig.axes[1].get_ylabel() == "ILD of line (dB)"
+    assert plot.insertion_loss(first, baud=BAUD).axes[1].get_ylabel() == "ILD (dB)"
+
+
 def test_stat_eye_default_contours_include_the_target_ber(eye, pulse):
     """New-user trial 30 E2: the study prices 1e-5 / 1e-4 but its eye figures drew 1e-3 ... 1e-12
     only.  By default the result's own target BER is a (dashed) contour too; explicit contours are

@@ -99,9 +99,10 @@ def insertion_loss(channel: Channel | str | os.PathLike | Any | Sequence[Any], *
             ax.plot(res.f_hz * 1e-9, res.fit_db, "--", color=line.get_color(), lw=1,
                     label=f"FIT ({labels[0]})")
             ax2 = ax.twinx()
-            ax2.plot(res.f_hz * 1e-9, res.ild_db, color="0.45", lw=0.8, label="ILD")
+            ax2.plot(res.f_hz * 1e-9, res.ild_db, color="0.45", lw=0.8, label=f"ILD ({labels[0]})")
             ax2.axhline(0.0, color="0.7", lw=0.5)
-            ax2.set_ylabel("ILD (dB)", color="0.35")
+            # with several channels the ILD is the first one's: the axis says whose (trial 31 L11)
+            ax2.set_ylabel("ILD (dB)" if len(chans) == 1 else f"ILD of {labels[0]} (dB)", color="0.35")
             lim = max(1.0, 2.0 * float(np.percentile(np.abs(res.ild_db), 98)))
             ax2.set_ylim(-lim, lim)
     if fb is not None:
