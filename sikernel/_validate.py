@@ -248,7 +248,8 @@ def output_file(name: str, path: object) -> Path:
     Raises
     ------
     SIKernelError
-        Missing folder, a file used as a folder, a folder given as the file, no permission.
+        Missing folder, a file used as a folder, a folder given as the file, an existing path that is
+        not a regular file (a device, FIFO or socket), no permission.
     """
     try:
         p = Path(os.fspath(path))  # type: ignore[arg-type]
@@ -264,6 +265,9 @@ def output_file(name: str, path: object) -> Path:
     if not os.access(parent, os.W_OK | os.X_OK):
         raise SIKernelError(f"{name} {p}: permission denied: cannot write in {parent}; "
                             "choose a writable location")
+    if p.exists() and not p.is_file():  # a device, FIFO or socket: written by rename, it would be replaced
+        raise SIKernelError(f"{name} {p} exists and is not a regular file (a device, FIFO or socket); "
+                            "give a file name")
     if p.exists() and not os.access(p, os.W_OK):
         raise SIKernelError(f"{name} {p}: permission denied: the file is not writable")
     return p

@@ -659,6 +659,25 @@ def _utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def _check_replaceable(path: Path) -> None:
+    """``overwrite`` replaces an earlier output, nothing else: an existing path that is not a regular
+    file (a device such as /dev/null, a FIFO, a socket) or a regular file that is neither empty nor
+    HDF5 (the sweep's own TOML config given as the output) is refused before anything is deleted
+    (fuzz 31 H1: ``sikernel sweep base.toml -o base.toml --overwrite`` replaced the config)."""
+    if not path.is_file():
+        raise SIKernelError(f"output {path} exists and is not a regular file (a device, FIFO or socket); "
+                            "overwrite replaces an earlier sweep file only: give a file name")
+    try:
+        with builtins.open(path, "rb") as fh:   # this module's open() reads sweep files
+            head = fh.read(len(_HDF5_SIGNATURE))
+    except OSError as exc:
+        raise _os_error(exc, path, "reading") from None
+    if head and head != _HDF5_SIGNATURE:
+        raise SIKernelError(f"output {path} exists and is not an HDF5 file (is it the config or another "
+                            "input?); overwrite replaces an earlier sweep file only: give another output "
+                            "name or remove that file yourself")
+
+
 class SweepWriter:
     """Single writer of a sweep file: journal first, then the SWMR HDF5 file.
 
@@ -723,6 +742,8 @@ class SweepWriter:
         if exists and not (resume or overwrite):
             raise SIKernelError(f"output {self.path} already exists; pass overwrite=True (--overwrite) "
                                 "to replace it or resume=True (--resume) to continue it")
+        if overwrite and self.path.exists():
+            _check_replaceable(self.path)
         cfg = self.config_text
         try:
             if resume and self.journal.exists():
@@ -813,7 +834,7 @@ class SweepWriter:
         """Whether every chunk is done."""
         return bool(self.done.all())
 
-    def _create_file(self) -> None:
+    def _create_file(self) -> None:  # the path is a new file or a replaceable one (_check_replaceable)
         h5py = _h5py()
         if self.path.exists():
             self.path.unlink()

@@ -208,6 +208,30 @@ def test_existing_output_refused(tmp_path, reference):
     assert res.complete
 
 
+def test_overwrite_replaces_only_an_earlier_sweep_file(tmp_path, reference):
+    """Fuzz 31 H1: overwrite deleted whatever the output path was (the TOML config given as the
+    output, a FIFO, a copy of /dev/null). Refused before anything is deleted; an earlier sweep file
+    (HDF5) or an empty file is still replaced."""
+    import os
+
+    config = tmp_path / "base.toml"
+    config.write_text("[axes]\nlength_m = [0.1]\n")
+    with pytest.raises(SIKernelError, match=r"is not an HDF5 file \(is it the config"):
+        run_sweep(CFG, config, chunk=CHUNK, overwrite=True, quiet=True)
+    assert config.read_text().startswith("[axes]")
+    fifo = tmp_path / "fifo.h5"
+    os.mkfifo(fifo)
+    with pytest.raises(SIKernelError, match="not a regular file"):
+        run_sweep(CFG, fifo, chunk=CHUNK, overwrite=True, quiet=True)
+    assert fifo.is_fifo()
+    old = tmp_path / "old.h5"
+    old.write_bytes(reference.read_bytes())
+    empty = tmp_path / "empty.h5"
+    empty.touch()
+    for out in (old, empty):
+        assert run_sweep(CFG, out, chunk=CHUNK, overwrite=True, quiet=True).complete
+
+
 def test_resume_with_other_config_says_what_differs(tmp_path):
     out = tmp_path / "a.h5"
     run_sweep(CFG, out, chunk=CHUNK, quiet=True, _max_chunks=2)
