@@ -112,3 +112,21 @@ def test_cli_eye_rx_ffe_taps_held_within_the_limit(capsys):
     assert np.max(np.abs(taps["0.7"])[np.abs(taps["0.7"]) < 0.999]) <= 0.7 + 1e-6
     assert np.max(np.abs(np.delete(taps["inf"], 3))) > 1.0
     assert main(["eye", str(p), "--baud", "53.125e9", "--ffe-limit", "0"]) == 2
+
+
+def test_eye_closure_closed_equalised_eye_warns_and_is_not_silent_nan():
+    """Fuzz 31 H2: a closed equalised eye gave improvement_db NaN without a word. Now -inf when only
+    the unequalised eye is open, NaN when both are closed, each with a SIKernelWarning."""
+    from sikernel.errors import SIKernelWarning
+
+    m = 16
+    t = np.arange(40 * m) / m
+    open_p = 0.3 * np.exp(-((t - 4) / 0.4) ** 2)   # little ISI: open without equalisation
+    closed_p = 0.1 * np.exp(-((t - 4) / 0.7) ** 2) + 0.08 * np.exp(-np.clip(t - 4, 0, None) / 5.0) * (t > 4)
+    kw = {"sigma_v": 0.002, "n_phases": 32, "n_bins": 512}
+    with pytest.warns(SIKernelWarning, match="equalised eye is closed though the unequalised one is open"):
+        r = eye_closure(open_p, closed_p, m, **kw)
+    assert np.isfinite(r.closure_unequalised_db) and r.improvement_db == -np.inf
+    with pytest.warns(SIKernelWarning, match="both eyes are closed: improvement_db is NaN"):
+        r = eye_closure(closed_p, closed_p, m, **kw)
+    assert np.isnan(r.improvement_db)

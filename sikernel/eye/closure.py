@@ -16,6 +16,7 @@ ratio in 20 log10) and of COM's ``20 log10(A_s / A_ni)``.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +24,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ..errors import SIKernelError
+from .._stacklevel import user_stacklevel
+from ..errors import SIKernelError, SIKernelWarning
 from .stateye import StatEyeResult, stat_eye
 
 
@@ -66,8 +68,9 @@ class ClosureResult:
     closure_unequalised_db, closure_equalised_db : float
         Worst-eye closure (dB) of each.
     improvement_db : float
-        ``closure_unequalised_db - closure_equalised_db`` (inf when only the
-        equalised eye is open).
+        ``closure_unequalised_db - closure_equalised_db``: ``inf`` when only the equalised eye is
+        open, ``-inf`` when only the unequalised one is, NaN when both are closed (both with a
+        :class:`~sikernel.errors.SIKernelWarning`).
     """
 
     unequalised: StatEyeResult
@@ -97,12 +100,24 @@ def eye_closure(unequalised: Any, equalised: Any, samples_per_ui: int | None = N
     Returns
     -------
     ClosureResult
+
+    Warns
+    -----
+    SIKernelWarning
+        The equalised eye is closed (``improvement_db`` -inf, or NaN when both are).
     """
     if "n_dfe" in kwargs:
         raise SIKernelError("n_dfe applies to the equalised eye only: pass it in equalised_kwargs")
     un = stat_eye(unequalised, samples_per_ui, **kwargs)
     eq = stat_eye(equalised, samples_per_ui, **{**kwargs, **dict(equalised_kwargs or {})})
     a, b = un.eye_closure_max_db, eq.eye_closure_max_db
-    imp = a - b if np.isfinite(a) and np.isfinite(b) else (np.inf if np.isfinite(b) else np.nan)
+    if np.isfinite(b):
+        imp = a - b if np.isfinite(a) else np.inf
+    else:  # fuzz 31 H2: a closed equalised eye gave NaN, silently, whatever the unequalised one was
+        imp = -np.inf if np.isfinite(a) else np.nan
+        what = ("both eyes are closed: improvement_db is NaN (no closure to compare)" if np.isnan(imp) else
+                "the equalised eye is closed though the unequalised one is open: improvement_db is -inf")
+        warnings.warn(SIKernelWarning(f"eye_closure: {what}; check the equalised pulse (its taps, "
+                                      "CTLE, polarity) and the noise settings"), stacklevel=user_stacklevel())
     return ClosureResult(unequalised=un, equalised=eq, closure_unequalised_db=a,
                          closure_equalised_db=b, improvement_db=float(imp))
