@@ -60,7 +60,7 @@ def test_nyquist_loss_readme():
 
 
 def test_exact_polynomial_recovered():
-    f = np.arange(1, 5001) * 1e7
+    f = np.arange(1, 5401) * 1e7   # to 54 GHz: past f_b, where FOM_ILD's sum ends
     ch = _poly_channel(COEFFS, f)
     for w in ("com", "uniform"):
         fit = fitted_il(ch, 5e7, 50e9, weighting=w)
@@ -265,3 +265,20 @@ def test_scalar_results_act_as_their_number(dpo12):
     assert r == il_at_nyquist(dpo12, 53.125e9) and r != il_at_nyquist(dpo12, 26.5625e9)
     fom = fom_ild(dpo12, 53.125e9)
     assert f"{fom:.3f}" == f"{fom.fom_db:.3f}" and fom < fom.fom_db + 1
+
+
+def test_fom_ild_grid_short_of_nyquist_refused_short_of_fb_warns(dpo12):
+    """Fuzz 31 H3: a grid ending at 20 GHz gave FOM_ILD 0.12 dB at 53.125 GBd (0.53 on the whole
+    file), silently clipped; il_at_nyquist, com and energy_per_bit refuse such a grid."""
+    from sikernel.errors import SIKernelWarning
+
+    for f_end, want in ((20e9, "error"), (40e9, "warn")):
+        keep = dpo12.f <= f_end
+        short = Channel(dpo12.f[keep], dpo12.sdd[keep], dpo12.z0_ohm)
+        if want == "error":
+            with pytest.raises(SIKernelError, match=r"grid ends at 2e\+10 Hz, below the Nyquist frequency"):
+                fom_ild(short, FB)
+        else:
+            with pytest.warns(SIKernelWarning, match=r"below f_b = 5.3125e\+10 Hz: the sum .* is cut"):
+                fom_ild(short, FB)
+    fom_ild(short, FB, f_max_hz=30e9)   # an explicit band is the caller's: no warning needed

@@ -398,7 +398,9 @@ def fom_ild(channel: Channel, baud: float, f_min_hz: float = F_MIN_DEFAULT_HZ,
     baud : float
         Signalling rate f_b in Bd.
     f_min_hz, f_max_hz : float
-        Band of the fit and of the sum (default 50 MHz to ``baud``, clipped to the grid).
+        Band of the fit and of the sum (default 50 MHz to ``baud``; a grid that ends below the
+        Nyquist frequency is refused, one that ends between it and ``baud`` warns and the band is
+        cut there).
     f_v, f_r : float
         Transmitter and receiver corners as fractions of ``baud``: ``f_t = f_v f_b``
         (default 0.6, i.e. ``0.2365 / T_t`` for T_t = 7.5 ps at 53.125 GBd),
@@ -415,13 +417,29 @@ def fom_ild(channel: Channel, baud: float, f_min_hz: float = F_MIN_DEFAULT_HZ,
     ------
     SIKernelError
         Bad baud or corners, non-uniform grid in the band, band problems as in
-        :func:`fitted_il`.
+        :func:`fitted_il`; a grid that ends below ``baud / 2`` (default band).
+
+    Warns
+    -----
+    SIKernelWarning
+        The grid ends between ``baud / 2`` and ``baud`` (default band): the sum is cut there.
     """
     ch = _channel("channel", channel)
     fb = _validate.symbol_rate("baud", baud)
     fv = _validate.positive("f_v", f_v)
     fr = _validate.positive("f_r", f_r)
-    f_hi = min(fb, float(ch.f[-1])) if f_max_hz is None else f_max_hz
+    f_end = float(ch.f[-1])
+    if f_max_hz is None and f_end < fb / 2.0:  # fuzz 31 H3: the band was clipped to it silently
+        raise SIKernelError(f"fom_ild: the channel grid ends at {f_end:g} Hz, below the Nyquist "
+                            f"frequency {fb / 2:g} Hz of baud={baud!r}; FOM_ILD sums up to f_b "
+                            "(802.3 93A-56): give a channel measured that far, or check the baud "
+                            "(a symbol rate in Bd, not a bit rate)")
+    if f_max_hz is None and f_end < fb * (1.0 - 1e-9):
+        warnings.warn(SIKernelWarning(
+            f"fom_ild: the channel grid ends at {f_end:g} Hz, below f_b = {fb:g} Hz: the sum "
+            "(802.3 93A-56, up to f_b) is cut at the grid's end, which reads the FOM low"),
+            stacklevel=user_stacklevel())
+    f_hi = min(fb, f_end) if f_max_hz is None else f_max_hz
     fit = fitted_il(ch, f_min_hz, f_hi, weighting=weighting)
     d = np.diff(fit.f_hz)
     if np.max(np.abs(d - d[0])) > _UNIFORM_TOL * d[0]:
