@@ -199,6 +199,18 @@ def test_docs_dpo_abcd_gain_figures(dpo):
                                                                                flat=True)
 
 
+def test_swapped_lengths_and_same_data_refused(dpo):
+    """Fuzz 31 H4: the DPO pair with its lengths swapped gave a channel with gain (-3.3 dB of loss at
+    0.5 m) and the same file twice came back unchanged, both silently."""
+    a, b = dpo
+    for args in ((b, 4 * INCH, a, 12 * INCH, 0.5), (a, 12 * INCH, b, 4 * INCH, 0.2)):
+        with pytest.raises(SIKernelError, match=r"the channel given as longer .* loses \d+\.\d+ dB less "
+                                                r"than .*look swapped"):
+            scale_length(*args)
+    with pytest.raises(SIKernelError, match="hold the same data"):
+        scale_length(a, 4 * INCH, a, 12 * INCH, 8 * INCH)
+
+
 def test_dpo_delta_l_between_the_pair_is_silent(dpo, recwarn):
     """The default method between the measured lengths keeps its ripple below the warning level."""
     a, b = dpo

@@ -83,6 +83,12 @@ _SMALL_U = 1e-6
 #: P802.3ck DPO 4 in / 12 in pair (at most 1.024 between them, where it keeps the nearer channel's
 #: reflections with the scaled loss), far below the gain of a broken scaling ("abcd" on that pair: 2-3)
 SCALED_GAIN_WARN = 1.05
+#: band (Hz) over which the pair's loss difference decides which channel is the longer one, and the
+#: median difference (dB) of the wrong sign above which the lengths are taken as swapped: the line's
+#: loss grows with frequency, so a GHz band shows it clearly (the DPO pair: 8 in differ by ~4 dB at
+#: 5 GHz); 0.1 dB keeps measurement ripple of nearly equal lengths from tripping it
+SWAP_BAND_HZ = (1e9, 20e9)
+SWAP_LOSS_DB = 0.1
 #: points where |sinh(gamma d)| is below this (the length difference is near a
 #: multiple of half a wavelength at low loss) are interpolated from their neighbours:
 #: the error of M is amplified by 1 / |sinh(gamma d)| there (at most 4x elsewhere)
@@ -203,6 +209,30 @@ def _check_pair(channel_a: Channel, la: float, channel_b: Channel, lb: float) ->
         if np.any(np.abs(ch.sdd[:, 1, 0]) == 0.0) or np.any(np.abs(ch.sdd[:, 0, 1]) == 0.0):
             raise SIKernelError(f"scale_length: {nm} has a zero transmission (SDD21 or SDD12) at "
                                 "some frequency; the length difference is undefined there")
+    # fuzz 31 H4: the same data twice, or the lengths given in the wrong order, came back silently
+    # (the input unchanged; a channel with gain, -3.3 dB of loss, from the DPO pair swapped)
+    if np.array_equal(channel_a.sdd, channel_b.sdd):
+        raise SIKernelError("scale_length: channel_a and channel_b hold the same data; give the two "
+                            "measurements of different lengths")
+    d_il = _median_loss_difference_db(channel_a, channel_b)
+    if d_il * (lb - la) < 0 and abs(d_il) > SWAP_LOSS_DB:
+        longer, shorter = ("channel_b", "channel_a") if lb > la else ("channel_a", "channel_b")
+        raise SIKernelError(
+            f"scale_length: the channel given as longer ({longer}, {max(la, lb):g} m) loses "
+            f"{abs(d_il):.2f} dB less than {shorter} ({min(la, lb):g} m) (median over "
+            f"{SWAP_BAND_HZ[0] / 1e9:g}-{SWAP_BAND_HZ[1] / 1e9:g} GHz); length_a and length_b look "
+            "swapped (or the channels are): give each channel with its own length")
+
+
+def _median_loss_difference_db(channel_a: Channel, channel_b: Channel) -> float:
+    """Median of ``IL_b - IL_a`` (dB) over :data:`SWAP_BAND_HZ` (the grid's band when it lies elsewhere)."""
+    f = channel_a.f
+    sel = (f >= SWAP_BAND_HZ[0]) & (f <= SWAP_BAND_HZ[1])
+    if sel.sum() < 2:
+        sel = f > 0
+    il_a = -20.0 * np.log10(np.abs(channel_a.sdd[sel, 1, 0]))
+    il_b = -20.0 * np.log10(np.abs(channel_b.sdd[sel, 1, 0]))
+    return float(np.median(il_b - il_a))
 
 
 def _checked_pair(channel_a: Channel, length_a: Any, channel_b: Channel,
@@ -437,7 +467,8 @@ def scale_length(channel_a: Channel, length_a: float, channel_b: Channel, length
     Raises
     ------
     SIKernelError
-        Negative/NaN lengths, equal lengths, different grids, SDD21 = 0, unknown method.
+        Negative/NaN lengths, equal lengths, different grids, SDD21 = 0, unknown method; the same
+        data given twice; the channel given as longer losing less (lengths swapped).
 
     Warns
     -----
