@@ -122,6 +122,12 @@ def test_df_beyond_grid(truth):
         extrapolate_dc(truth, df_hz=1e12)
 
 
+def test_df_in_ghz_refused_before_allocating(truth):
+    """Fuzz 31 H5: df_hz=0.01 (10 MHz typed in GHz) reached numpy as a 43.7 TiB MemoryError."""
+    with pytest.raises(SIKernelError, match=r"df_hz=0.01 Hz would put .* points.*looks like GHz: use 1e\+07"):
+        extrapolate_dc(truth, df_hz=0.01)
+
+
 def test_single_point_above_dc():
     ch = Channel([1e9], np.eye(2)[None][:, ::-1].astype(complex), 100.0)
     with pytest.raises(SIKernelError, match="single point"):

@@ -129,6 +129,11 @@ def _interp_cart(fq: np.ndarray, f: np.ndarray, s: np.ndarray) -> np.ndarray:
     return np.interp(fq, f, s.real) + 1j * np.interp(fq, f, s.imag)
 
 
+#: most points of a grid extrapolate_dc builds (16 bytes each per S entry: 4 M points, 256 MB of SDD;
+#: a 10 MHz step to 100 GHz is 10,001)
+MAX_GRID_POINTS = 4_000_000
+
+
 def extrapolate_dc(channel: Channel, df_hz: float | None = None, *,
                    n_fit: int = N_FIT_DEFAULT) -> Channel:
     """Return ``channel`` on a uniform grid ``0, df, 2 df, ...`` with a physical DC point.
@@ -188,6 +193,11 @@ def extrapolate_dc(channel: Channel, df_hz: float | None = None, *,
         raise SIKernelError(f"extrapolate_dc: n_fit={n_fit!r}; expected an integer >= 2")
 
     n_out = int(np.floor(f[-1] / df * (1.0 + 1e-12) + _REL_GRID_TOL)) + 1
+    if n_out > MAX_GRID_POINTS:  # fuzz 31 H5: df_hz=0.01 (GHz typed) ended in a 43.7 TiB MemoryError
+        hint = f"; {df_hz!r} Hz looks like GHz: use {df * 1e9:g}" if df < 1e3 else ""
+        raise SIKernelError(f"extrapolate_dc: df_hz={df:g} Hz would put {n_out:,} points on 0 ... "
+                            f"{f[-1]:g} Hz, more than {MAX_GRID_POINTS:,}; give a step in Hz (the "
+                            f"IEEE COM sheets use 1e7){hint}")
     fu = np.arange(n_out, dtype=float) * df
 
     # fast path: already a uniform grid from DC with this step
