@@ -586,3 +586,18 @@ def test_docs_serdes_factor_moves_the_two_savings_in_opposite_directions(study):
     assert bars["102.4T"]["saving_w_at_high"] > bars["102.4T"]["saving_w_at_low"]
     doc = repo_text("docs/energy-model.md", flat=True)
     assert "in the generated 51.2T tornado it falls" in doc and "the saving rises with the factor" in doc
+
+
+def test_curve_lengths_in_mm_refused_before_any_work(monkeypatch):
+    """Fuzz 31 H6: run_study(curve_lengths_m=[100, 200]) (mm typed as m) ran the whole study and
+    returned NaN curves with raw numpy warnings only."""
+    import sikernel._compile_ahead as ahead
+    from sikernel.errors import SIKernelError
+    from sikernel.study import run_study
+
+    def no_work(*a, **k):
+        raise AssertionError("the study started before its arguments were checked")
+
+    monkeypatch.setattr(ahead, "start_study_tail", no_work)
+    with pytest.raises(SIKernelError, match=r"curve_lengths_m contains 200 m, above 20 m.*200 mm is 0.2 m"):
+        run_study(curve_lengths_m=[100, 200])
