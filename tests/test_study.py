@@ -601,3 +601,44 @@ def test_curve_lengths_in_mm_refused_before_any_work(monkeypatch):
     monkeypatch.setattr(ahead, "start_study_tail", no_work)
     with pytest.raises(SIKernelError, match=r"curve_lengths_m contains 200 m, above 20 m.*200 mm is 0.2 m"):
         run_study(curve_lengths_m=[100, 200])
+
+
+def test_cli_study_folder_holds_one_runs_outputs(study, tmp_path, monkeypatch, capsys):
+    """Fuzz 31 H7: a run stopped while writing left its HDF5 file beside an earlier run's figures.
+    The earlier run's outputs (this tool's names only) go once the new numbers exist; files of
+    other names stay; the HDF5 file is written after the figures."""
+    import sikernel.study as st
+    from sikernel.cli import main
+
+    stale = [tmp_path / "eyes_999G.png", tmp_path / "cpo_tornado_old.png", tmp_path / "sikernel-study.h5"]
+    for p in stale:
+        p.write_bytes(b"earlier run")
+    keep = tmp_path / "notes.txt"
+    keep.write_text("mine")
+    order: list[str] = []
+    real_h5, real_figs = st.write_hdf5, st.write_figures
+    monkeypatch.setattr(st, "run_study", lambda **kw: study)
+    monkeypatch.setattr(st, "write_hdf5", lambda *a, **k: (order.append("h5"), real_h5(*a, **k))[1])
+    monkeypatch.setattr(st, "write_figures", lambda *a, **k: (order.append("figures"), real_figs(*a, **k))[1])
+    assert main(["study", "--out", str(tmp_path)]) == 0
+    capsys.readouterr()
+    assert order == ["figures", "h5"]
+    assert not stale[0].exists() and not stale[1].exists() and keep.read_text() == "mine"
+    assert stale[2].read_bytes()[:4] == b"\x89HDF"
+
+
+def test_console_entry_unwinds_sigterm_as_an_interrupt():
+    """Fuzz 31 H7: SIGTERM (kill, timeout) killed the process before temporary files were removed;
+    the console entry turns it into the interrupt path when it is at its default."""
+    import subprocess
+    import sys
+
+    probe = ("import signal\nimport sikernel.cli as c\n"
+             "def probe(argv=None):\n"
+             "    h = signal.getsignal(signal.SIGTERM)\n"
+             "    print(getattr(h, '__name__', repr(h)))\n"
+             "    return 0\n"
+             "c.main = probe\nc.entry()\n")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "_interrupt_once"

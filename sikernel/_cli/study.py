@@ -92,6 +92,15 @@ def _assumption_args(items: list[str]) -> dict[str, float]:
     return out
 
 
+def _remove_earlier_outputs(out_dir: Path, patterns: tuple[str, ...]) -> None:
+    """Delete the files an earlier study run wrote into ``out_dir`` (its own names only, regular files
+    only), so that the folder never mixes two runs' outputs."""
+    for pattern in patterns:
+        for old in out_dir.glob(pattern):
+            if old.is_file():
+                old.unlink()
+
+
 def _mm_arg(flag: str, value: float | None, zero_ok: bool) -> float | None:
     """A length option in mm as metres, refused under the flag's own name and unit (new-user trial
     30: ``--cpo-mm -5`` said ``cpo_m=-0.005 must be > 0``)."""
@@ -209,7 +218,10 @@ def _run_into(args: argparse.Namespace, out_dir: Path) -> int:
                         assumption_values=_assumption_args(args.assumption))
     res.warnings = kept
     out = Path(args.out)
-    h5 = write_hdf5(res, out / "sikernel-study.h5")
+    # fuzz 31 H7: an interrupted run left the new HDF5 file beside an earlier run's figures. The
+    # earlier run's outputs go once this run's numbers exist, and the HDF5 file (the result, marked
+    # complete) is written last: a folder holds one run's outputs, or figures without the file
+    _remove_earlier_outputs(out, OUTPUT_PATTERNS)
     figs: list = []
     note = ""
     try:
@@ -218,6 +230,7 @@ def _run_into(args: argparse.Namespace, out_dir: Path) -> int:
         figs = write_figures(res, out)
     except ImportError:
         note = "matplotlib is not installed: no PNG figures written"
+    h5 = write_hdf5(res, out / "sikernel-study.h5")
     if args.json:
         obj = res.to_json()
         obj["files"] = [str(h5), *map(str, figs)]
