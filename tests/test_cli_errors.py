@@ -176,6 +176,9 @@ def test_study_lpo_host_length_checked_before_work(tmp_path, capsys, no_work):
     (["--cpo-mm", "0"], "--cpo-mm 0: must be > 0 mm (the engine sits on the switch's package"),
     (["--npo-mm", "-1"], "--npo-mm -1: must be >= 0 mm (0: no board)"),
     (["--host-mm", "nan"], "--host-mm nan: not a finite length; give millimetres"),
+    # fuzz 31 M1: warned, then failed deep inside ("h contains NaN or inf values")
+    (["--host-mm", "254000"], "--host-mm 254000: 254 m is longer than any line (20 m); the option takes"),
+    (["--cpo-mm", "25000"], "--cpo-mm 25000: 25 m is longer than any line (20 m)"),
     (["--linear-budget-db", "-3"], "--linear-budget-db -3: a die-to-module loss budget at Nyquist in dB"),
     (["--linear-budget-db", "80"], "--linear-budget-db 80: a die-to-module loss budget"),
 ])

@@ -114,6 +114,11 @@ def _mm_arg(flag: str, value: float | None, zero_ok: bool) -> float | None:
         why = ("must be >= 0 mm (0: no board)" if zero_ok else
                "must be > 0 mm (the engine sits on the switch's package substrate: some trace joins them)")
         raise SIKernelError(f"{flag} {value:g}: {why}")
+    from .._validate import MAX_LINE_LENGTH_M
+
+    if value * 1e-3 > MAX_LINE_LENGTH_M:   # fuzz 31 M1: warned, then failed deep inside on NaN
+        raise SIKernelError(f"{flag} {value:g}: {value * 1e-3:g} m is longer than any line "
+                            f"({MAX_LINE_LENGTH_M:g} m); the option takes millimetres, e.g. {flag} 100")
     return value * 1e-3
 
 

@@ -482,9 +482,16 @@ def _warn_short_npo_with_vias(x: float) -> None:
 
 def _length_m(name: str, value: object, bound_m: float, what: str, check: Any,
               low_m: float = 0.0, low_what: str = "") -> float:
-    """``check(name, value)`` (the length in m), with a :class:`SIKernelWarning` beyond ``bound_m`` or
-    above zero but below ``low_m``."""
+    """``check(name, value)`` (the length in m), refused above ``MAX_LINE_LENGTH_M`` (20 m), with a
+    :class:`SIKernelWarning` beyond ``bound_m`` or above zero but below ``low_m``."""
+    from .. import _validate
+    from ..errors import SIKernelError
+
     x = check(name, value)
+    if x > _validate.MAX_LINE_LENGTH_M:  # fuzz 31 M1: 254 m warned, then failed deep inside on NaN
+        raise SIKernelError(f"{name}={x:g} m is above {_validate.MAX_LINE_LENGTH_M:g} m, longer than any "
+                            f"line: lengths are in metres here ({x:g} mm is {x * 1e-3:g} m); the CLI's "
+                            "--host-mm / --lpo-host-mm / --npo-mm / --cpo-mm take millimetres")
     if x > bound_m or 0.0 < x < low_m:   # 0: no board at all, a choice, not a slip
         import warnings
 
