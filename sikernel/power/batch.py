@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import SIKernelError
+from ..errors import SIKernelError, SIKernelWarning
 from . import budget
 from .architecture import AUTO_FAMILIES
 from .coefficients import EnergyCoefficients
@@ -136,7 +136,6 @@ def _warn_none_closes(loss_db: np.ndarray, baud: float, levels: int, node_nm: fl
     """The all-NaN batch: say which losses, at what, and what a caller can relax."""
     import warnings
 
-    from ..errors import SIKernelWarning
     from .table import LOSS_GRID_DB
 
     span = (f"{loss_db.min():.1f} dB" if loss_db.min() == loss_db.max()
@@ -179,8 +178,9 @@ def energy_per_bit_batch(loss_db: Any, baud: float = 53.125e9, modulation: str =
     crosstalk : None, str, float or CrosstalkModel
         As :func:`sikernel.power.energy_per_bit` (the synthetic channel of each loss gets it).
     warn_if_none_closes : bool
-        Warn when no loss of the batch closes (every total NaN); callers that report the
-        non-closing points themselves (``sikernel sweep``) turn it off.
+        Warn when no loss of the batch closes (every total NaN), and when some do not (their
+        count); callers that report the non-closing points themselves (``sikernel sweep``) turn
+        it off.
 
     Returns
     -------
@@ -197,7 +197,8 @@ def energy_per_bit_batch(loss_db: Any, baud: float = 53.125e9, modulation: str =
     Warns
     -----
     SIKernelWarning
-        No loss of the batch closes (all NaN), naming the loss range and what to relax.
+        No loss of the batch closes (all NaN), naming the loss range and what to relax; some do
+        not (their count, and how many lie above the tabulated losses).
     """
     from .api import _check_common, candidates, check_model_args
     from .table import LOSS_GRID_DB, get_table
@@ -236,8 +237,21 @@ def energy_per_bit_batch(loss_db: Any, baud: float = 53.125e9, modulation: str =
                      clocking=clk, architecture=arch, out=blk, sl=slice(None), tx_kind=txk)
         for k, v in blk.items():
             out[k][pts] = v
-    if warn_if_none_closes and not np.any(np.isfinite(out["total"])):
+    closes = np.isfinite(out["total"])
+    if warn_if_none_closes and not np.any(closes):
         _warn_none_closes(loss, fb, levels, tech.node_nm, arch, ber, exclude)
+    elif warn_if_none_closes and not np.all(closes):  # fuzz 31 M8: NaN among the others, silently
+        import warnings
+
+        from .._stacklevel import user_stacklevel
+
+        above = int(np.sum(loss > LOSS_GRID_DB[-1]))
+        where = (f", {above} of them above {LOSS_GRID_DB[-1]:g} dB, the largest tabulated loss (a dB "
+                 "slip?)" if above else "")
+        warnings.warn(SIKernelWarning(
+            f"energy_per_bit_batch: {int(np.sum(~closes))} of {n} losses do not close at BER {ber:g} "
+            f"(NaN in the results; from {float(np.min(loss[~closes])):g} dB){where}"),
+            stacklevel=user_stacklevel())
     shape = raw.shape if raw.ndim else (1,)   # a 2-D grid of losses gives 2-D results (a scalar: 1-D)
     out = {k: v.reshape(shape) for k, v in out.items()}
     return EnergyBatch(total_pj_per_bit=out["total"], blocks={b: out[b] for b in budget.BLOCKS},
