@@ -450,3 +450,19 @@ def test_long_sweep_with_hidden_bar_warns_with_its_estimate(tmp_path):
         run_sweep(big, tmp_path / "shown.h5", quiet=False, _max_chunks=0)
         # 200 dask workers share it: about 10 s (review 29: the workers were not counted)
         assert estimate_seconds(cfg, cores=200) < QUIET_ESTIMATE_WARN_S
+
+
+def test_unreachable_dask_scheduler_leaves_no_output(tmp_path, monkeypatch):
+    """Fuzz 31 M9: an unreachable scheduler was found after the output file and its journal had been
+    created (status running, 0 points), and a rerun without --resume said "already exists". The
+    client is connected first; here a stub stands in for the 30 s connection timeout."""
+    from sikernel.sweep import engine
+
+    def unreachable(scheduler, n_workers):
+        raise SIKernelError(f"cannot reach the dask scheduler {scheduler!r}: timed out")
+
+    monkeypatch.setattr(engine, "_dask_client", unreachable)
+    out = tmp_path / "x.h5"
+    with pytest.raises(SIKernelError, match="cannot reach the dask scheduler"):
+        run_sweep(SMALL, out, backend="dask", scheduler="tcp://127.0.0.1:1", quiet=True)
+    assert list(tmp_path.iterdir()) == []
