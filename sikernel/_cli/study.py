@@ -22,7 +22,9 @@ def register(subparsers) -> None:
                         "warnings: every SIKernelWarning of the run, each once) instead of the table; "
                         "sikernel-study.h5 and the PNGs are still written into --out")
     p.add_argument("--out", default=".",
-                   help="output folder of sikernel-study.h5 and the PNG figures (default: current folder)")
+                   help="output folder of sikernel-study.h5 and the PNG figures (default: current folder); "
+                        "an earlier run's files of those names there are replaced as a set once this "
+                        "run's numbers exist")
     p.add_argument("--rate", type=float, action="append",
                    help="lane rate in Gb/s, nominal (100, 200) or line (106.25, 212.5); repeatable "
                         "(default both generations)")
