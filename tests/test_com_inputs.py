@@ -131,3 +131,41 @@ def test_implausible_ctle_corner_and_package_lengths(over, needle):
 
     with pytest.raises(SIKernelError, match=needle):
         get_preset("802.3ck-kr", **over)
+
+
+@pytest.mark.parametrize(("field", "value", "needle"), [
+    ("snr_tx_db", 1995.0, "10*log10(x) dB"),                 # linear typed for dB
+    ("df_hz", 0.01, "GHz must be multiplied by 1e9"),         # GHz typed (was a MemoryError in com)
+    ("df_hz", 2e9, "in Hz (IEEE sheets 1e7"),                 # beyond the CLI's range
+])
+def test_snr_and_frequency_step_ranges(field, value, needle):
+    """Fuzz 31 M5: snr_tx_db=1995 moved COM silently (stat_eye refuses > 300 dB); df_hz=0.01
+    reached numpy as a 43 TiB MemoryError through the API while the CLI refused it."""
+    import re
+
+    from sikernel.eye.presets import get_preset
+
+    with pytest.raises(SIKernelError, match=rf"{field}=\S+ is outside .*{re.escape(needle)}"):
+        get_preset("802.3ck-kr", **{field: value})
+    with pytest.raises(SIKernelError, match=rf"{field}=\S+ is outside"):
+        com(_line_on(np.arange(0.0, 60e9 + 1, 10e6)), **{field: value})
+
+
+@pytest.mark.parametrize(("over", "needle"), [
+    ({"der0": 1e-30}, "der0=1e-30 is below 1e-20"),
+    ({"pass_threshold_db": -3.0}, "pass_threshold_db=-3 is negative"),
+    ({"ctle_gdc_db": (20.0,)}, r"ctle_gdc_db=\(20.0,\) has gains above 0 dB"),
+    ({"ctle_gdc2_db": (-1.0, 3.0)}, "ctle_gdc2_db=.* has gains above 0 dB"),
+])
+def test_dubious_preset_values_warn(over, needle):
+    """Fuzz 31 M5: der0=1e-30, pass_threshold_db=-3 and a positive CTLE g_DC were accepted
+    silently; each is legal but almost surely a slip, so it warns, at the user's line."""
+    from sikernel.eye.presets import PRESET_NAMES, get_preset
+
+    with pytest.warns(SIKernelWarning, match=needle) as rec:
+        get_preset("802.3ck-kr", **over)
+    assert rec[0].filename == __file__
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for name in PRESET_NAMES:   # no shipped preset warns
+            get_preset(name)

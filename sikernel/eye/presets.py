@@ -46,13 +46,15 @@ from __future__ import annotations
 import dataclasses
 import functools
 import itertools
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from .._stacklevel import user_stacklevel
 from .._validate import one_of
-from ..errors import SIKernelError
+from ..errors import SIKernelError, SIKernelWarning
 
 _GHZ = 1e9
 _PS = 1e-12
@@ -625,6 +627,10 @@ _PLAUSIBLE: dict[str, tuple[float, float, str]] = {
     "ctle_fp2_hz": (1e6, 1e13, "a CTLE pole in Hz; a value in GHz must be multiplied by 1e9"),
     "baud_hz": (1e6, 1e13, "the signalling rate in Bd (802.3ck 53.125e9); a value in GBd must be "
                 "multiplied by 1e9"),
+    "snr_tx_db": (-60.0, 300.0, "the TX signal-to-noise ratio in dB (IEEE sheets 32.5-33 dB), as "
+                  "stat_eye's snr_tx_db; a linear power ratio x must be given as 10*log10(x) dB"),
+    "df_hz": (1e6, 1e9, "the frequency step of the COM grid in Hz (IEEE sheets 1e7, 0.01 GHz), as "
+              "sikernel com --set df_hz; a value in GHz must be multiplied by 1e9"),
     # optional (None: no low-frequency stage); checked when given
     "ctle_f_lf_hz": (1e5, 1e13, "the CTLE's low-frequency pole/zero in Hz (IEEE sheets f_b/80, "
                      "0.664e9 at 53.125 GBd); a value in GHz must be multiplied by 1e9"),
@@ -730,9 +736,33 @@ def validate_preset(p: ComPreset) -> None:
         raise SIKernelError(f"COM preset mmse_ts_adjust_samples={p.mmse_ts_adjust_samples!r}; expected "
                             f"two integers lo <= hi within +/- samples_per_ui ({p.samples_per_ui})")
     _validate_sheet_fields(p)
+    _warn_dubious(p)
     if adj != (0, 0) and p.mode != "mmse":
         raise SIKernelError(f"COM preset mmse_ts_adjust_samples={p.mmse_ts_adjust_samples!r} applies to "
                             "mode='mmse' only; with mode='grid' it must be (0, 0)")
+
+
+#: a DER0 below this is no target BER any link is specified at (802.3 sheets 1e-5..2e-4); a
+#: value this small is a typo (an exponent slip) that makes COM meaningless
+DER0_DUBIOUS = 1e-20
+
+
+def _warn_dubious(p: ComPreset) -> None:
+    """Warn (:class:`SIKernelWarning`) on legal but dubious preset values: a DER0 below
+    :data:`DER0_DUBIOUS`, a negative pass threshold, a CTLE DC gain above 0 dB (a boost)."""
+    def warn(msg: str) -> None:
+        warnings.warn(msg, SIKernelWarning, stacklevel=user_stacklevel())
+
+    if p.der0 < DER0_DUBIOUS:
+        warn(f"COM preset der0={p.der0:g} is below {DER0_DUBIOUS:g}: the 802.3 sheets use 1e-5..2e-4; "
+             "an exponent slip?")
+    if p.pass_threshold_db < 0:
+        warn(f"COM preset pass_threshold_db={p.pass_threshold_db:g} is negative: a COM below 0 dB "
+             "would pass (802.3 uses 3 dB); sign slip?")
+    for k in ("ctle_gdc_db", "ctle_gdc2_db"):
+        if max(getattr(p, k), default=0.0) > 0:
+            warn(f"COM preset {k}={getattr(p, k)!r} has gains above 0 dB: the CTLE DC gains are "
+                 "attenuations (<= 0 dB; the presets use -20..0); sign slip?")
 
 
 def _validate_sheet_fields(p: ComPreset) -> None:
