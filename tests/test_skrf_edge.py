@@ -223,6 +223,17 @@ def test_channel_refuses_a_ghz_grid_naming_ghz():
         sk.Channel(f, np.zeros((61, 2, 2), complex))
 
 
+def test_channel_refuses_non_numbers_by_name():
+    """Fuzz 31 M13: Channel(f, 'abc') was numpy's "complex() arg is a malformed string"."""
+    f = np.linspace(0.0, 60e9, 61)
+    with pytest.raises(SIKernelError, match=r"Channel\.sdd='abc' is not numeric; expected complex"):
+        sk.Channel(f, "abc")
+    with pytest.raises(SIKernelError, match=r"Channel\.f='abc' is not numeric; expected frequencies"):
+        sk.Channel("abc", np.zeros((61, 2, 2), complex))
+    with pytest.raises(SIKernelError, match=r"il_db: f='1e9' is not numeric"):
+        sk.Channel(f, np.zeros((61, 2, 2), complex)).il_db("1e9")
+
+
 def test_library_builders_refuse_a_ghz_grid_like_the_constructor():
     """Review 29: line sections, lumped elements, packages and resampling built on a 0-50 'Hz' grid
     silently while Channel(f_ghz, ...) refused it."""
