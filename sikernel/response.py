@@ -149,6 +149,12 @@ class FftGrid:
         return (np.arange(self.n_time) - self.n_neg) * self.dt_s
 
 
+#: longest time record (samples) of one transform: 2**27 float64 = 1 GiB per response, as
+#: stat_eye's PMF limit; beyond it the request is refused before allocating (samples_per_ui=10**6
+#: was a 40 GiB MemoryError)
+MAX_TIME_SAMPLES = 2 ** 27
+
+
 def fft_grid(f_hz: ArrayLike, baud: float, samples_per_ui: int) -> FftGrid:
     """Check a frequency grid for time-domain use and return the transform grid.
 
@@ -180,6 +186,7 @@ def fft_grid(f_hz: ArrayLike, baud: float, samples_per_ui: int) -> FftGrid:
     if f[0] > _GRID_RTOL * df:
         raise SIKernelError(f"f_hz starts at {f[0]:g} Hz, not at DC; extrapolate first with "
                             "sikernel.channel.dc.extrapolate_dc (pulse_response does it for a Channel)")
+    _validate.grid_not_ghz("f_hz", f)   # else the message below blamed the baud (fuzz 31 M3)
     if f[-1] < 0.5 * fb * (1.0 - _GRID_RTOL):
         raise SIKernelError(f"baud={fb:g} Bd has its Nyquist frequency {0.5 * fb:g} Hz above the "
                             f"last grid frequency {f[-1]:g} Hz; need baud <= {2 * f[-1]:g} Bd")
@@ -188,6 +195,11 @@ def fft_grid(f_hz: ArrayLike, baud: float, samples_per_ui: int) -> FftGrid:
     if n_time < 4 * m:
         raise SIKernelError(f"frequency step {df:g} Hz gives a record of {1 / df:g} s, under 4 UI at "
                             f"baud={fb:g}; use a finer grid")
+    if n_time > MAX_TIME_SAMPLES:
+        raise SIKernelError(f"samples_per_ui={m} at baud={fb:g} Bd on a {df:g} Hz grid step needs a record "
+                            f"of {n_time:.3g} samples ({n_time * 8 / 2**30:.1f} GiB per response; limit "
+                            f"{MAX_TIME_SAMPLES:.3g}); use fewer samples per UI (8-64 are usual) or a "
+                            "coarser frequency step")
     return FftGrid(df_hz=fs / n_time, n_time=int(n_time), n_neg=int(n_time) // 4, dt_s=1.0 / fs)
 
 

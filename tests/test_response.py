@@ -327,6 +327,18 @@ def test_bad_samples_per_ui_raises(grid):
         pulse_response((grid, _rc_gauss_h(grid)), BAUD, samples_per_ui=0)
 
 
+def test_huge_record_and_ghz_grid_refused_before_allocating(grid):
+    """Fuzz 31 M13/M3: samples_per_ui=10**6 was a 40 GiB MemoryError; an array H on a grid in
+    GHz was blamed on the baud ("need baud <= 120 Bd")."""
+    from sikernel.response import MAX_TIME_SAMPLES
+
+    with pytest.raises(SIKernelError, match=r"samples_per_ui=1000000 .* GiB per response; limit"):
+        pulse_response((grid, _rc_gauss_h(grid)), BAUD, samples_per_ui=10**6)
+    assert MAX_TIME_SAMPLES * 8 <= 2**30
+    with pytest.raises(SIKernelError, match=r"f_hz ends at .* Hz, below 1000 Hz.*GHz must be multiplied"):
+        pulse_response(_rc_gauss_h(grid), BAUD, f_hz=grid / 1e9)
+
+
 def test_h_shape_mismatch_raises(grid):
     with pytest.raises(SIKernelError, match="shape"):
         pulse_from_h(np.ones(5), grid, BAUD, M)
