@@ -117,6 +117,12 @@ def test_bad_lengths(lengths):
         stripline_channels(LINE, lengths, F)
 
 
+def test_huge_result_refused_before_allocating():
+    """Fuzz 31 M13: 10**7 lengths on 6001 points was a 894 GiB MemoryError."""
+    with pytest.raises(SIKernelError, match=r"10000000 lengths x 6001 frequencies needs 894\.2 GiB"):
+        stripline_channels(LINE, np.linspace(0.0, 0.1, 10**7), np.linspace(0.0, 60e9, 6001))
+
+
 def test_bad_out():
     with pytest.raises(SIKernelError, match="out"):
         stripline_channels(LINE, [0.1], F, out="abcd")

@@ -48,8 +48,19 @@ def _package(pkg: Any, z_p: float | None, f: np.ndarray, side: str, z0: float) -
     raise SIKernelError(f"{side}_package={pkg!r}: expected a preset name, PackageModel, Channel or None")
 
 
+#: largest result :func:`stripline_channels` allocates (complex128 values): 2**26 = 1 GiB, as
+#: stat_eye's PMF limit; beyond it the request is refused before allocating
+MAX_RESULT_VALUES = 2 ** 26
+
+
 def _out(buffer: np.ndarray | None, shape: tuple[int, ...]) -> np.ndarray:
     if buffer is None:
+        need = int(np.prod(shape, dtype=np.int64))
+        if need > MAX_RESULT_VALUES:
+            raise SIKernelError(f"{shape[0]} lengths x {shape[1]} frequencies"
+                                + (" x 2 x 2" if len(shape) == 4 else "") + f" needs {need * 16 / 2**30:.1f} "
+                                f"GiB (limit {MAX_RESULT_VALUES * 16 / 2**30:.0f} GiB); build the lengths "
+                                "in batches, or pass a preallocated buffer")
         return np.empty(shape, dtype=np.complex128)
     if (not isinstance(buffer, np.ndarray) or buffer.shape != shape or buffer.dtype != np.complex128
             or not buffer.flags.c_contiguous or not buffer.flags.writeable):
