@@ -1173,8 +1173,9 @@ def open(path: str | os.PathLike[str], name: str | None = None,
         HDF5 file written by :func:`sikernel.sweep.run_sweep`.
     name : str, optional
         Sweep group name (needed only when the file holds several).
-    outputs : sequence of str, optional
-        Read only these outputs (default: all); each is loaded whole into memory.
+    outputs : str or sequence of str, optional
+        Read only these outputs (default: all); each is loaded whole into memory.  A single
+        name (``outputs="pj_per_bit"``) reads that one output.
 
     Returns
     -------
@@ -1190,6 +1191,19 @@ def open(path: str | os.PathLike[str], name: str | None = None,
     SIKernelError
         Missing, unreadable, corrupted or non-sweep file.
     """
+    if not isinstance(path, str | os.PathLike):
+        raise SIKernelError(f"store.open: path={path!r} is not a file path; expected the path (str or "
+                            "pathlib.Path) of an HDF5 file written by sikernel.sweep.run_sweep")
+    if isinstance(outputs, str):
+        outputs = (outputs,)   # one name, not its characters
+    elif outputs is not None:
+        try:
+            outputs = tuple(outputs)
+        except TypeError:
+            outputs = (outputs,)
+        if not all(isinstance(k, str) for k in outputs):
+            raise SIKernelError(f"store.open: outputs={outputs!r}; expected an output name or a list "
+                                "of output names (str)")
     p = Path(path)
     for attempt in range(_LIVE_READ_ATTEMPTS):
         try:

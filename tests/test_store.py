@@ -257,6 +257,19 @@ def test_corrupted_file(tmp_path):
         store.open(tmp_path / "missing.h5")
 
 
+def test_open_takes_one_output_name_and_refuses_a_non_path(reference):
+    """Fuzz 31 M13/M14: store.open(None) was a bare TypeError; outputs='pj_per_bit' was split
+    into characters ("has no output(s) ['p', 'j', ...]").  One name is read as that output."""
+    one = store.open(reference, outputs="il_nyquist_db")
+    assert list(one.outputs) == ["il_nyquist_db"]
+    with pytest.raises(SIKernelError, match=r"has no output\(s\) \['pj_per_bit'\]"):
+        store.open(reference, outputs="pj_per_bit")
+    with pytest.raises(SIKernelError, match=r"outputs=.*expected an output name or a list"):
+        store.open(reference, outputs=[3])
+    with pytest.raises(SIKernelError, match=r"path=None is not a file path"):
+        store.open(None)
+
+
 @pytest.mark.parametrize(("value", "message"), [
     (store.STORE_VERSION + 1, f"layout version {store.STORE_VERSION + 1}, newer than the "
                               f"{store.STORE_VERSION} this sikernel reads: upgrade"),
