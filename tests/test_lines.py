@@ -253,6 +253,21 @@ def test_bad_parametric():
         ParametricLine(a1=1e-3, a2=1e-4, tau_ns_per_mm=6e-3, zc_ohm=-5.0)
 
 
+def test_section_and_abcd_refuse_mm_lengths_and_strings():
+    """Fuzz 31 M2/M13: section(100, f) built a 100 km line silently while loss_db(f, 100)
+    refused it; loss_db('26GHz', 0.1) was a bare numpy ValueError.  The lengths go through
+    loss_db's metres check (mm hint), the frequencies are refused naming f."""
+    line = _sl()
+    for call in (lambda: line.section(100.0, F), lambda: line.abcd(100.0, F),
+                 lambda: Microstrip("megtron7", 5 * MIL, 0.6 * MIL, 6 * MIL).section(100.0, F)):
+        with pytest.raises(SIKernelError, match=r"length=100 m is above 20 m.*100 mm is 0\.1 m"):
+            call()
+    for call in (lambda: line.loss_db("26GHz", 0.1), lambda: line.section(0.1, "abc"),
+                 lambda: line.gamma(None)):
+        with pytest.raises(SIKernelError, match=r"f=.* is not numeric; expected frequencies in Hz"):
+            call()
+
+
 def test_loss_db_unit_slips():
     """loss_db(f, 254) (mm typed as m) had returned 945 dB and loss_db(26.5625, ...) (GHz typed)
     6e-5 dB, silently: the length is refused naming mm, the frequency warns naming GHz, for the

@@ -102,6 +102,48 @@ def test_callable_must_return_channel():
         Link([lambda f: 3.0]).build(F)
 
 
+@pytest.mark.parametrize(("segments", "match"), [
+    ("abc", r"segments='abc' is not a list of segments; for one segment give a list: Link\(\['abc'\]\)"),
+    (None, "segments=None is not a list of segments: expected a list of"),
+    ((LINE, 0.1), "for one segment give a list"),
+])
+def test_segments_not_a_list(segments, match):
+    """Fuzz 31 M13/M14: Link('abc') iterated the string ("Touchstone file 'a' does not exist"),
+    Link(None) was a bare TypeError."""
+    with pytest.raises(SIKernelError, match=match):
+        Link(segments)
+
+
+def test_callable_returning_another_grid_is_refused():
+    """Fuzz 31 M12: a callable returning a channel on its own grid was returned as the link,
+    10 points instead of the grid asked for."""
+    seg = lambda f: lumped.shunt_c(100e-15, f[:10])   # noqa: E731
+    with pytest.raises(SIKernelError, match=r"returned a Channel on another grid \(10 points"):
+        Link([seg]).build(F)
+
+
+def test_package_lengths_in_mm_and_without_a_package():
+    """Fuzz 31 M2: z_p_tx_m=12 (mm typed) and package_channel(.., 12, f) were accepted (a 12 m
+    package); z_p_tx_m without a package was ignored silently."""
+    import warnings
+
+    from sikernel.errors import SIKernelWarning
+
+    with pytest.raises(SIKernelError, match=r"z_p_tx_m=12 m is above 0\.5 m.*12 mm is 0\.012 m"):
+        Link([(LINE, 0.1)], "802.3ck", z_p_tx_m=12.0)
+    with pytest.raises(SIKernelError, match=r"z_p_m=12 m is above 0\.5 m.*12 mm is 0\.012 m"):
+        package_channel("802.3ck", 12.0, F)
+    with pytest.raises(SIKernelError, match=r"f='abc' is not numeric"):
+        package_channel("802.3ck", 0.012, "abc")
+    with pytest.warns(SIKernelWarning, match=r"z_p_rx_m=0\.012 is ignored: no rx_package") as rec:
+        Link([(LINE, 0.1)], "802.3ck", None, z_p_rx_m=0.012)
+    assert rec[0].filename == __file__
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SIKernelWarning)
+        Link([(LINE, 0.1)], "802.3ck", "802.3ck", z_p_tx_m=0.012, z_p_rx_m=0.03).build(F)
+        Link([(LINE, 25.0)], None, z_p_tx_m=0.012, check_units=False).build(F[:3])   # library use
+
+
 def test_channel_segment_passes_through():
     ch = lumped.shunt_c(100e-15, F)
     assert isinstance(Link([ch]).build(F), Channel)

@@ -69,7 +69,7 @@ from scipy.special import ellipk
 from .. import _validate
 from ..errors import SIKernelError
 from . import conductor
-from .core import Channel
+from .core import Channel, numbers
 from .field2d import wheeler_geometry_factor
 from .materials import Dielectric, Roughness, get_dielectric, get_roughness
 
@@ -372,7 +372,7 @@ class _Line:
 
     def rlgc(self, f: object) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Per-unit-length R (ohm/m), L (H/m), G (S/m), C (F/m) of the port mode at ``f`` (Hz)."""
-        fa = _validate.frequency_grid(f)
+        fa = _validate.frequency_grid(numbers("f", f))
         z_air, q, g_geom, r_dc = self._q
         w = 2.0 * np.pi * fa
         eps = 1.0 + q * (self.dielectric.eps_r(fa) - 1.0)
@@ -391,7 +391,7 @@ class _Line:
 
     def series_shunt(self, f: object) -> tuple[np.ndarray, np.ndarray]:
         """``Z = R + j w L`` and ``Y = G + j w C`` per metre (complex) at ``f`` (Hz)."""
-        fa = _validate.frequency_grid(f)
+        fa = _validate.frequency_grid(numbers("f", f))
         r, lind, g, c = self.rlgc(fa)
         w = 2.0 * np.pi * fa
         return r + 1j * w * lind, g + 1j * w * c
@@ -430,23 +430,31 @@ class _Line:
             Every frequency above 0 and below 1 kHz (GHz typed for Hz).
         """
         ln = _validate.line_length_m("length", length)
+        f = numbers("f", f)
         _validate.warn_if_ghz("loss_db: f", f)
         loss = 20.0 / math.log(10.0) * self.gamma(f).real * ln
         return float(loss[0]) if np.ndim(f) == 0 else loss
 
     def abcd(self, length: float, f: object) -> np.ndarray:
-        """ABCD matrices (n_freq, 2, 2) of ``length`` metres of line (stable at 0 Hz)."""
-        ln = _validate.non_negative("length", length)
+        """ABCD matrices (n_freq, 2, 2) of ``length`` metres of line (stable at 0 Hz); ``length``
+        is checked as :meth:`loss_db`'s (a length in mm is refused with a hint)."""
+        ln = _validate.line_length_m("length", length)
         z, y = self.series_shunt(f)
         return line_abcd(z, y, ln)
 
     def section(self, length: float, f: object, z0_ohm: float | None = None, name: str = "") -> Channel:
-        """``length`` metres of this line as a :class:`Channel` (reference :attr:`z0_ref_ohm` by default)."""
+        """``length`` metres of this line as a :class:`Channel` (reference :attr:`z0_ref_ohm` by default);
+        ``length`` is checked as :meth:`loss_db`'s (a length in mm is refused with a hint)."""
+        fa = _validate.channel_grid(numbers("f", f))
+        return self._section(_validate.line_length_m("length", length), fa, z0_ohm, name)
+
+    def _section(self, ln: float, fa: np.ndarray, z0_ohm: float | None = None, name: str = "") -> Channel:
+        """:meth:`section` of a checked grid, any length >= 0 (``Link(check_units=False)``: the
+        library's own long synthetic lines)."""
         from .parametric import parametric_s
         from .twoport import abcd_to_s
 
-        fa = _validate.channel_grid(f)
-        ln = _validate.non_negative("length", length)
+        ln = _validate.non_negative("length", ln)
         z0 = self.z0_ref_ohm if z0_ohm is None else _validate.positive("z0_ohm", z0_ohm)
         z, y = self.series_shunt(fa)
         ac = y != 0
@@ -455,8 +463,8 @@ class _Line:
         s[ac] = parametric_s(np.sqrt(z[ac] * y[ac]), np.sqrt(z[ac] / y[ac]), ln, z0)
         if not ac.all():  # 0 Hz: the ABCD form, where the line is its series resistance
             s[~ac] = abcd_to_s(line_abcd(z[~ac], y[~ac], ln), z0)
-        label = name or f"{type(self).__name__}({self.dielectric.name}, {length * 1e3:g} mm)"
-        return Channel._trusted(fa, s, z0, label, {"line": repr(self), "length_m": float(length)})
+        label = name or f"{type(self).__name__}({self.dielectric.name}, {ln * 1e3:g} mm)"
+        return Channel._trusted(fa, s, z0, label, {"line": repr(self), "length_m": ln})
 
 
 def line_abcd(z_per_m: np.ndarray, y_per_m: np.ndarray, length_m: float) -> np.ndarray:

@@ -8,15 +8,19 @@ capacitor has S21 = 0 at 0 Hz and its ABCD matrix does not exist.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from .. import _validate
-from ..errors import SIKernelError
+from .._stacklevel import user_stacklevel
+from ..errors import SIKernelError, SIKernelWarning
 from .core import Channel
 from .lumped import connector
-from .package import PackageModel, get_package, package_channel
+from .package import PackageModel, get_package, package_channel, package_length_m
 from .parametric import ParametricLine
 from .touchstone import _is_network
 from .twoport import cascade, renormalize
@@ -53,7 +57,10 @@ class Link:
         IEEE 802.3 package presets (:data:`sikernel.channel.package.PACKAGES`); None or
         ``"none"`` (the sweeps' word, any case) for no package.
     z_p_tx_m, z_p_rx_m : float or None
-        Package trace lengths (m); default the preset's first test case.
+        Package trace lengths (m, at most
+        :data:`~sikernel.channel.package.MAX_PACKAGE_LENGTH_M`: a length in mm is refused);
+        default the preset's first test case.  Given without that side's package they are
+        ignored, with a :class:`~sikernel.errors.SIKernelWarning`.
     z0_ohm : float
         Differential reference impedance of the result (default 100).
     name : str
@@ -61,7 +68,8 @@ class Link:
     check_units : bool
         Refuse the usual unit slips (default True): a line segment longer than
         :data:`MAX_SEGMENT_LENGTH_M` (20 m: a length in mm) and a frequency grid that ends above
-        0 and below :data:`MIN_GRID_TOP_HZ` (1 kHz: a grid in GHz).  The energy model's synthetic channels,
+        0 and below :data:`MIN_GRID_TOP_HZ` (1 kHz: a grid in GHz); a package length given without
+        its package warns.  The energy model's synthetic channels,
         which may reach such lengths at low rates and build single-frequency grids, pass False.
     """
 
@@ -77,8 +85,16 @@ class Link:
 
     def __post_init__(self) -> None:
         _validate.positive("z0_ohm", self.z0_ohm)
+        segs = self.segments
+        one = (isinstance(segs, (str, bytes, os.PathLike, Channel)) or _is_network(segs)
+               or (isinstance(segs, tuple) and len(segs) == 2 and hasattr(segs[0], "section")))
+        if one or not isinstance(segs, Iterable):
+            raise SIKernelError(f"segments={segs!r} is not a list of segments"
+                                + (f"; for one segment give a list: Link([{segs!r}])" if one else
+                                   ": expected a list of (line, length_m) pairs, Channels, Touchstone "
+                                   "paths, skrf.Networks or callables f -> Channel"))
         parts = []
-        for i, seg in enumerate(self.segments):
+        for i, seg in enumerate(segs):
             if isinstance(seg, tuple) and len(seg) == 2 and hasattr(seg[0], "section"):
                 parts.append(("line", seg[0], _segment_length_m(i, seg[1], self.check_units)))
             elif isinstance(seg, Channel):
@@ -99,11 +115,20 @@ class Link:
                     get_package(pkg)
                 except SIKernelError as e:
                     raise SIKernelError(f"{side}: {e}; None (or 'none') for no package") from None
+        for side in ("tx", "rx"):
+            zp = getattr(self, f"z_p_{side}_m")
+            if zp is None or not self.check_units:   # unchecked: the library's own links
+                continue
+            package_length_m(f"z_p_{side}_m", zp)
+            if getattr(self, f"{side}_package") is None:
+                warnings.warn(f"z_p_{side}_m={zp!r} is ignored: no {side}_package was given (give "
+                              f"{side}_package='802.3ck', say, for a package of that length)",
+                              SIKernelWarning, stacklevel=user_stacklevel())
         object.__setattr__(self, "_parts", tuple(parts))
 
     def _zp(self, model: str | PackageModel, zp: float | None, side: str) -> float:
         if zp is not None:
-            return _validate.non_negative(f"z_p_{side}_m", zp)
+            return package_length_m(f"z_p_{side}_m", zp)
         cases = get_package(model).z_p_cases(side)
         if not cases:
             raise SIKernelError(f"package {get_package(model).name!r} has no default z_p for {side}; "
@@ -121,8 +146,12 @@ class Link:
                                        fa, "tx"))
         for kind, obj, length in self._parts:
             if kind == "line":
-                ch = (obj.section(length, fa, r0_ohm=self.z0_ohm / 2) if isinstance(obj, ParametricLine)
-                      else obj.section(length, fa, z0_ohm=self.z0_ohm))
+                if isinstance(obj, ParametricLine):
+                    ch = obj.section(length, fa, r0_ohm=self.z0_ohm / 2)
+                elif not self.check_units and hasattr(obj, "_section"):   # lengths checked by the caller
+                    ch = obj._section(length, fa, z0_ohm=self.z0_ohm)
+                else:
+                    ch = obj.section(length, fa, z0_ohm=self.z0_ohm)
             elif kind in ("channel", "touchstone"):
                 ch = connector(obj, fa)
             else:
@@ -130,6 +159,11 @@ class Link:
                 if not isinstance(ch, Channel):
                     raise SIKernelError(f"segment callable {obj!r} returned {type(ch).__name__}; "
                                         "expected a Channel")
+                if ch.f.shape != fa.shape or not np.array_equal(ch.f, fa):
+                    raise SIKernelError(f"segment callable {obj!r} returned a Channel on another grid "
+                                        f"({ch.f.size} points, {ch.f[0]:g}..{ch.f[-1]:g} Hz) than the "
+                                        f"one it was given ({fa.size} points, {fa[0]:g}..{fa[-1]:g} Hz): "
+                                        "build the channel on the f it is called with")
             out.append(ch)
         if self.rx_package is not None:
             out.append(package_channel(self.rx_package, self._zp(self.rx_package, self.z_p_rx_m, "rx"),

@@ -36,7 +36,7 @@ import numpy as np
 
 from .. import _validate
 from ..errors import SIKernelError
-from .core import Channel
+from .core import Channel, numbers
 from .parametric import ParametricLine
 
 
@@ -189,6 +189,21 @@ def get_package(model: str | PackageModel) -> PackageModel:
     raise SIKernelError(f"unknown package model {model!r}; known: {', '.join(PACKAGES)}")
 
 
+#: longest package trace or host-board length accepted (m): five times the 802.3 host board
+#: (z_bp 0.11 m), as the COM preset's check; above it a length in mm was typed
+MAX_PACKAGE_LENGTH_M = 0.5
+
+
+def package_length_m(name: str, value: object) -> float:
+    """A package trace or host-board length in m: >= 0 and at most :data:`MAX_PACKAGE_LENGTH_M`
+    (above it a length in mm was typed; the message says so)."""
+    zp = _validate.non_negative(name, value)
+    if zp > MAX_PACKAGE_LENGTH_M:
+        raise SIKernelError(f"{name}={zp:g} m is above {MAX_PACKAGE_LENGTH_M:g} m: package lengths are in "
+                            f"metres (802.3 packages 0.012-0.033 m); {zp:g} mm is {zp * 1e-3:g} m")
+    return zp
+
+
 def package_abcd(model: str | PackageModel, z_p_m: float, f: object, side: str = "tx") -> np.ndarray:
     """ABCD matrices (n_freq, 2, 2) of the package, TX (die→board) or RX (board→die).
 
@@ -197,7 +212,8 @@ def package_abcd(model: str | PackageModel, z_p_m: float, f: object, side: str =
     model : str or PackageModel
         Preset name from :data:`PACKAGES` or a model.
     z_p_m : float
-        Length of the variable package-trace section (m, >= 0).
+        Length of the variable package-trace section (m, >= 0, at most
+        :data:`MAX_PACKAGE_LENGTH_M`: a length in mm is refused).
     f : array_like
         Frequency grid (Hz).
     side : {"tx", "rx"}
@@ -211,9 +227,9 @@ def package_abcd(model: str | PackageModel, z_p_m: float, f: object, side: str =
     from .twoport import cascade_abcd
 
     pm = get_package(model)
-    zp = _validate.non_negative("z_p_m", z_p_m)
+    zp = package_length_m("z_p_m", z_p_m)
     side = _validate.one_of("side", side, ("tx", "rx"))
-    fa = _validate.frequency_grid(f)
+    fa = _validate.frequency_grid(numbers("f", f))
     w = 2.0 * np.pi * fa
     mats = []
     for i, cd in enumerate(pm.cd_f):
@@ -238,7 +254,7 @@ def package_channel(model: str | PackageModel, z_p_m: float, f: object, side: st
     model : str or PackageModel
         Preset name from :data:`PACKAGES` or a model.
     z_p_m : float
-        Length of the variable package-trace section (m), e.g. 12e-3.
+        Length of the variable package-trace section (m), e.g. 12e-3 (at most :data:`MAX_PACKAGE_LENGTH_M`).
     f : array_like
         Frequency grid (Hz).
     side : {"tx", "rx"}
@@ -247,7 +263,7 @@ def package_channel(model: str | PackageModel, z_p_m: float, f: object, side: st
     from .twoport import abcd_to_s
 
     pm = get_package(model)
-    fa = _validate.channel_grid(f)
+    fa = _validate.channel_grid(numbers("f", f))
     t = package_abcd(pm, z_p_m, fa, side)
     z0 = 2.0 * pm.r0_ohm
     return Channel._trusted(fa, abcd_to_s(t, z0), z0, f"{pm.name} package {side} z_p={z_p_m * 1e3:g} mm",
@@ -285,8 +301,8 @@ def board_channel(f: object, z_bp_m: float, c0_f: float, c1_f: float,
     """
     from .twoport import abcd_to_s, cascade_abcd
 
-    fa = _validate.channel_grid(f)
-    zb = _validate.non_negative("z_bp_m", z_bp_m)
+    fa = _validate.channel_grid(numbers("f", f))
+    zb = package_length_m("z_bp_m", z_bp_m)
     c0 = _validate.non_negative("c0_f", c0_f)
     c1 = _validate.non_negative("c1_f", c1_f)
     side = _validate.one_of("side", side, ("tx", "rx"))
