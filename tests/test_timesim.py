@@ -192,6 +192,7 @@ def test_eye_histogram_noise_free_levels():
     ({"pattern": "prbs7", "modulation": "pam3"}, "random"),
     ({"n_symbols": 0}, "n_symbols"),
     ({"tx_ffe": []}, "tx_ffe"),
+    ({"tx_ffe": [0.0, 0.0, 0.0]}, r"main cursor after the TX FFE tx_ffe=\[0\.0, 0\.0, 0\.0\]"),   # M14
     ({"rx_ffe": [[1.0, 0.0]]}, "rx_ffe"),
     ({"rx_ffe": [1.0, -0.1], "rx_ffe_n_pre": 2}, "rx_ffe_n_pre"),
     ({"thresholds_v": [0.1]}, "thresholds_v"),

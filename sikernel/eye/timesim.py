@@ -346,6 +346,9 @@ def simulate(pulse: Any, samples_per_ui: int | None = None, *, n_symbols: int = 
     h_eq = np.convolve(rx, h)
     main = pre + rx_pre
     h0 = float(h_eq[main])
+    if h[pre] <= 0 and (tx.size > 1 or tx[0] != 1.0):   # fuzz 31 M14: had blamed the RX FFE
+        raise SIKernelError(f"main cursor after the TX FFE tx_ffe={tx.tolist()} is {float(h[pre]):.4g} V; "
+                            f"it must be positive (the main tap is tx_ffe[{tx_pre}], after the tx_ffe_n_pre)")
     if h0 <= 0:
         raise SIKernelError(f"main cursor after the RX FFE is {h0!r} V; it must be positive")
     if dfe_taps_v is not None:
