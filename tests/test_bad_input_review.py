@@ -21,6 +21,9 @@ from sikernel.system.channels import DEFAULT_PATHS, paths_with_lengths
     ({"loss_db": 20.0, "target_ber": "1e-6"}, r"target_ber='1e-6' is a str"),
     ({"loss_db": 20.0, "coefficients": "x"}, r"coefficients='x' is a str, not an EnergyCoefficients"),
     ({"loss_db": 20.0, "exclude": "dsp"}, r"exclude='dsp' is one string; give a tuple.*\('dsp',\)"),
+    ({"loss_db": 20.0, "exclude": "tx_driver"},   # fuzz 31 M14: the hint had been ('tx_driver',)
+     r"exclude='tx_driver' is one string; give a tuple of receiver family names \(linear, analog, dsp\), "
+     r"e\.g\. \('dsp',\)"),
     ({"loss_db": 20.0, "exclude": ("linear", "analog", "dsp")}, r"excludes every receiver family"),
     ({"loss_db": 20.0, "architecture": "dsp", "exclude": ("dsp",)}, r"architecture='dsp' is excluded"),
     ({"loss_db": 20.0, "baud": 1e15}, r"baud=1e\+15 Bd is above 1e\+12 Bd \(1 TBd\)"),

@@ -176,8 +176,9 @@ def check_model_args(coefficients: object, exclude: object, architecture: str
                             "EnergyCoefficients; give None for the calibrated set, or "
                             "dataclasses.replace(sikernel.power.DEFAULT_COEFFICIENTS, ...)")
     if isinstance(exclude, str | bytes):
-        raise SIKernelError(f"exclude={exclude!r} is one string; give a tuple of family names, e.g. "
-                            f"({exclude!r},)")
+        fam = exclude if exclude in ARCHITECTURES[1:] else ARCHITECTURES[-1]   # a block name: an example
+        raise SIKernelError(f"exclude={exclude!r} is one string; give a tuple of receiver family names "
+                            f"({', '.join(ARCHITECTURES[1:])}), e.g. ({fam!r},)")
     try:
         names = tuple(exclude)  # type: ignore[arg-type]
     except TypeError:
