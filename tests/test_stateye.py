@@ -266,6 +266,10 @@ def test_ser_from_pmfs_equals_ber_map():
     ({"xt_phase": "best"}, "xt_phase"),
     ({"crosstalk": [[]]}, "crosstalk"),
     ({"phase": 10_000}, "phase"),
+    # fuzz 31 M4 (P/N swapped), M3 (V^2/GHz typed for V^2/Hz, GHz typed for Hz)
+    ({"pulse": [0.05, -0.5, -0.1, 0.02]}, r"the pulse is inverted: .* -0\.5 V .* P and N swapped"),
+    ({"eta0_v2_hz": 8.2e-9, "noise_bw_hz": 40e9}, r"eta0_v2_hz=8\.2e-09 is outside .*V\^2/GHz"),
+    ({"eta0_v2_hz": 8.2e-18, "noise_bw_hz": 40.0}, r"noise_bw_hz=40 Hz is below 1000 Hz.*GHz"),
 ])
 def test_stat_eye_bad_input(kwargs, match):
     args = {"pulse": _smooth_pulse(4, 10), "samples_per_ui": 4}
@@ -280,6 +284,7 @@ def test_stat_eye_bad_input(kwargs, match):
     ({"n_dfe": 9}, "n_dfe"),
     ({"modulation": "pam5"}, "modulation"),
     ({"n_pre": -1}, "n_pre"),
+    ({"pulse": [-0.05, -0.5, -0.1, 0.02]}, r"the pulse is inverted"),   # fuzz 31 M4: had a -2.6 V eye
 ])
 def test_peak_eye_bad_input(kwargs, match):
     args = {"pulse": [0.05, 0.5, 0.1, 0.02], "samples_per_ui": 1}
@@ -369,3 +374,20 @@ def test_noise_above_the_main_cursor_warns():
         stat_eye(p, 8, sigma_v=0.9 * h0, n_phases=8, n_bins=256)    # below the cursor: none either
         # a closed lossy pulse (1 mV of cursor) under 3 mV of computed noise: legitimate, no slip
         stat_eye(p * (1e-3 / h0), 8, sigma_v=3e-3, n_phases=8, n_bins=256)
+
+
+def test_thru_passed_as_its_own_aggressor_warns():
+    """Fuzz 31 M11: stat_eye(p, crosstalk=[p]) ran 32 s to a closed eye without a word; an
+    aggressor peaking at half h0 or more warns (as com does for a thru given as NEXT)."""
+    import warnings
+
+    from sikernel.errors import SIKernelWarning
+
+    p = _smooth_pulse(8, 20)
+    with pytest.warns(SIKernelWarning, match=r"crosstalk\[0\] peaks at .* 100% of the victim's main cursor"
+                                             r".*thru was not passed as an aggressor") as rec:
+        stat_eye(p, 8, crosstalk=[p], n_phases=4, n_bins=256)
+    assert rec[0].filename == __file__
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        stat_eye(p, 8, crosstalk=[0.05 * p], n_phases=4, n_bins=256)   # real crosstalk: no warning

@@ -94,8 +94,12 @@ def sampled_pulse(pulse: object, samples_per_ui: object = None, phase: object = 
         if ref >= v.size:
             raise SIKernelError(f"phase index {ref} outside the pulse record [0, {v.size - 1}]")
     if v[ref] <= 0:
+        flip = f" (its most negative sample is {v.min():.4g} V: P and N swapped?)" if v.min() < 0 else ""
         raise SIKernelError(f"main cursor p[{ref}] = {v[ref]!r} V is not positive; "
-                            "the pulse must have a positive main cursor")
+                            f"the pulse must have a positive main cursor{flip}")
+    if -v.min() > v.max():   # fuzz 31 M4: -p gave a closed eye, or a -2.6 V eye height, silently
+        raise SIKernelError(f"the pulse is inverted: its most negative sample {v.min():.4g} V is larger in "
+                            f"magnitude than its peak {v.max():.4g} V; P and N swapped? negate it (-pulse)")
     return SampledPulse(v, m, ref, baud, modulation)
 
 

@@ -68,7 +68,7 @@ from numpy.typing import ArrayLike
 from .._kernels import pmf as _pmf
 from .._kernels import stateye as _k
 from .._stacklevel import user_stacklevel
-from .._validate import finite_scalar, one_of
+from .._validate import finite_scalar, frequency_not_ghz, one_of
 from ..errors import SIKernelError, SIKernelWarning
 from ._input import SampledPulse, cursor_span, cursors_at, dfe_taps, levels_for, sampled_pulse
 from ._input import target_ber as _check_ber
@@ -213,6 +213,39 @@ def _check_sampled(name: str, x: object, m: int) -> np.ndarray:
         raise SIKernelError(f"{name} must be a non-empty finite 1-D pulse; got shape {arr.shape}")
     _check_volts(name, arr)
     return arr
+
+
+def _eta0_v2_hz(value: object) -> float:
+    """The RX noise density in V^2/Hz, refused above the COM preset's plausible range (1e-14) with
+    its V^2/GHz hint (fuzz 31 M3: 8.2e-9, the sheets' V^2/GHz number, closed every eye silently)."""
+    from .presets import check_plausible
+
+    eta0 = finite_scalar("eta0_v2_hz", value, minimum=0.0)
+    check_plausible("eta0_v2_per_hz", eta0, "eta0_v2_hz")
+    return eta0
+
+
+def _noise_bw_hz(value: object) -> float:
+    """The noise bandwidth in Hz; above 0 and below 1 kHz it was given in GHz (refused)."""
+    bw = finite_scalar("noise_bw_hz", value, minimum=0.0, maximum=1e15)
+    frequency_not_ghz("noise_bw_hz", bw)
+    return bw
+
+
+#: an aggressor pulse whose peak reaches this fraction of the victim's main cursor is no
+#: crosstalk a real channel has (802.3ck NEXT/FEXT peaks are a few % of h0): the thru itself?
+XT_PEAK_WARN = 0.5
+
+
+def _warn_thru_as_aggressor(aggressors: Sequence[Any], m: int, h0: float) -> None:
+    """Warn (before the long PMF work) when an aggressor's peak is comparable to ``h0``, as
+    :func:`sikernel.com` warns on a NEXT aggressor that loses as little as a thru."""
+    for i, agg in enumerate(aggressors):
+        peak = float(np.max(np.abs(_check_sampled(f"crosstalk[{i}]", agg, m))))
+        if peak >= XT_PEAK_WARN * h0:
+            warnings.warn(f"crosstalk[{i}] peaks at {peak:.4g} V, {peak / h0:.0%} of the victim's main "
+                          f"cursor h0 = {h0:.4g} V: real crosstalk is a few %; check that the thru was "
+                          "not passed as an aggressor", SIKernelWarning, stacklevel=user_stacklevel())
 
 
 def _xt_pmf(aggressors: Sequence[Any], m: int, levels: np.ndarray, mode: str,
@@ -360,6 +393,7 @@ def stat_eye(pulse: Any, samples_per_ui: int | None = None, *, modulation: str |
     pre, post = cursor_span(sp, n_pre, n_post, margin=1)
     h_ref = cursors_at(sp, np.zeros(1), pre, post)[0]
     h0_ref = float(h_ref[pre])
+    _warn_thru_as_aggressor(crosstalk, m, h0_ref)
     if sigma_v > max(h0_ref, SIGMA_SLIP_MIN_V):   # sigma_v=1.0 meant as 1 mV was accepted quietly
         warnings.warn(f"sigma_v={sigma_v!r} V of Gaussian noise is larger than the pulse's main cursor "
                       f"h0 = {h0_ref:.4g} V: noise above the whole signal closes every eye; mV given as "
@@ -374,9 +408,7 @@ def stat_eye(pulse: Any, samples_per_ui: int | None = None, *, modulation: str |
         terms["sigma_tx"] = h0_ref * 10.0 ** (-finite_scalar("snr_tx_db", snr_tx_db, minimum=-60.0,
                                                             maximum=300.0) / 20.0)
     if eta0_v2_hz is not None:
-        terms["sigma_n"] = float(np.sqrt(finite_scalar("eta0_v2_hz", eta0_v2_hz, minimum=0.0, maximum=1.0)
-                                         * finite_scalar("noise_bw_hz", noise_bw_hz, minimum=0.0,
-                                                         maximum=1e15)))
+        terms["sigma_n"] = float(np.sqrt(_eta0_v2_hz(eta0_v2_hz) * _noise_bw_hz(noise_bw_hz)))
     var_fixed = sum(s * s for s in terms.values())
     sig_x2 = float(np.mean((lev - lev.mean()) ** 2))
 
