@@ -50,6 +50,7 @@ from numpy.typing import ArrayLike  # at run time: typing.get_type_hints resolve
 
 from . import _validate
 from ._kernels import response as _k
+from ._stacklevel import user_stacklevel
 from .errors import SIKernelError, SIKernelWarning
 
 #: modulation name -> number of levels L
@@ -544,6 +545,23 @@ def _on_uniform_grid(ch: Any) -> Any:
     return on_grid(ch, grid)
 
 
+#: an array transfer function whose |H| exceeds this is active; well above 1 it is a dB loss or
+#: a scaled transfer function given as a linear H (fuzz 31 M3: -20 log10|H| gave a 12 V pulse)
+H_GAIN_WARN = 1.05
+
+
+def _warn_gain(h: np.ndarray, f: np.ndarray) -> None:
+    """Warn when an array ``h`` has gain (|H| > :data:`H_GAIN_WARN`), naming where."""
+    mag = np.abs(h)
+    if not mag.size or not np.nanmax(mag) > H_GAIN_WARN:
+        return
+    i = int(np.nanargmax(mag))
+    hint = (" dB given for a linear H? use 10**(-il_db/20) for a loss in dB" if np.all(h.imag == 0)
+            else " a passive channel has |H| <= 1")
+    warnings.warn(f"h has gain: |H| = {mag[i]:.4g} at {f[i]:g} Hz (above {H_GAIN_WARN:g});{hint}",
+                  SIKernelWarning, stacklevel=user_stacklevel())
+
+
 def _channel_h(channel_or_h: Any, f_hz: ArrayLike | None,
                termination_ohm: float | None) -> tuple[np.ndarray, np.ndarray, str]:
     """(f, H, label) on a grid starting at DC, from a Channel or (f, h) arrays."""
@@ -570,6 +588,7 @@ def _channel_h(channel_or_h: Any, f_hz: ArrayLike | None,
         if termination_ohm is not None:
             raise SIKernelError("termination_ohm applies to a Channel (S-parameters), not to "
                                 "a transfer function")
+        _warn_gain(h, f)
         if f[0] == 0.0 or f[0] <= _GRID_RTOL * (f[1] - f[0] if f.size > 1 else 1.0):
             return f, h, "H"
         s = np.zeros((f.size, 2, 2), dtype=np.complex128)
@@ -614,17 +633,19 @@ def _extra_filters(f: np.ndarray, baud: float, tx_rise_time_s: float | None,
     if tx_rise_time_s is not None:
         t_r = _validate.non_negative("tx_rise_time_s", tx_rise_time_s)
         if t_r > MAX_RISE_TIME_UI * (1.0 / baud):   # new-user trial 28: 6 (ps meant) was accepted
+            hint = (f"a rise time in ps given as s? use {t_r * 1e-12:g} for {t_r:g} ps" if t_r >= 1e-3
+                    else "the rise time is in s, e.g. 8e-12 for 8 ps")   # 1e-6: no ps slip
             raise SIKernelError(f"tx_rise_time_s={tx_rise_time_s!r} s is longer than {MAX_RISE_TIME_UI:g} "
-                                f"UI ({MAX_RISE_TIME_UI / baud:.3g} s at {baud:g} Bd): a rise time in ps "
-                                f"given as s? use {t_r * 1e-12:g} for {t_r:g} ps")
+                                f"UI ({MAX_RISE_TIME_UI / baud:.3g} s at {baud:g} Bd): {hint}")
         g *= filters.tx_rise_time_filter(f, t_r)
         meta["tx_rise_time_s"] = t_r
     if rx_f_r is not None:
         fr = _validate.positive("rx_f_r", rx_f_r)
         if fr > MAX_RX_F_R:   # new-user trial 28: 40e9 (Hz meant) made the AFE filter vanish
+            hint = (f"a percentage? use {fr / 100:g} for {fr:g} %" if fr <= 100 else
+                    f"a frequency in Hz? use {fr / baud:.3g} for {fr:g} Hz at {baud:g} Bd")
             raise SIKernelError(f"rx_f_r={rx_f_r!r} is the RX AFE bandwidth as a fraction of the baud "
-                                f"(802.3ck: 0.75), at most {MAX_RX_F_R:g}: a frequency in Hz? use "
-                                f"{fr / baud:.3g} for {fr:g} Hz at {baud:g} Bd")
+                                f"(802.3ck: 0.75), at most {MAX_RX_F_R:g}: {hint}")
         g *= filters.rx_afe_filter(f, fr * baud)
         meta["rx_f_r"] = fr
     if ctle is not None:
