@@ -268,6 +268,21 @@ def test_section_and_abcd_refuse_mm_lengths_and_strings():
             call()
 
 
+def test_conductivity_in_ms_per_m_warns():
+    """Fuzz 31 M12: sigma_s_m=58 (MS/m typed) gave 6901 dB over 0.1 m without a word."""
+    import warnings
+
+    from sikernel.errors import SIKernelWarning
+
+    slip = r"sigma_s_m=58 S/m is below 1e\+06.*use 5\.8e\+07 for 58 MS/m"
+    with pytest.warns(SIKernelWarning, match=slip) as rec:
+        _sl(sigma_s_m=58.0)
+    assert rec[0].filename == __file__
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _sl(sigma_s_m=1.4e7)   # nickel: no warning
+
+
 def test_loss_db_unit_slips():
     """loss_db(f, 254) (mm typed as m) had returned 945 dB and loss_db(26.5625, ...) (GHz typed)
     6e-5 dB, silently: the length is refused naming mm, the frequency warns naming GHz, for the

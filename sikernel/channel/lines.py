@@ -60,6 +60,7 @@ Losses and causality
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -67,7 +68,8 @@ from scipy import constants
 from scipy.special import ellipk
 
 from .. import _validate
-from ..errors import SIKernelError
+from .._stacklevel import user_stacklevel
+from ..errors import SIKernelError, SIKernelWarning
 from . import conductor
 from .core import Channel, numbers
 from .field2d import wheeler_geometry_factor
@@ -310,6 +312,11 @@ def _check_geometry(kind: str, width: float, thickness: float, height: float,
 
 
 # --------------------------------------------------------------------------- line classes
+#: a conductor conductivity below this (S/m) is no trace metal (copper 5.8e7, nickel-plated or
+#: rough surfaces stay above 1e7): MS/m was given as S/m; it warns
+SIGMA_SLIP_S_M = 1e6
+
+
 @dataclass(frozen=True)
 class _Line:
     material: str | Dielectric
@@ -334,6 +341,10 @@ class _Line:
         sig = float(self.sigma_s_m)
         if math.isnan(sig) or sig <= 0:
             raise SIKernelError(f"sigma_s_m={self.sigma_s_m!r} must be > 0 S/m (inf for a perfect conductor)")
+        if sig < SIGMA_SLIP_S_M:   # fuzz 31 M12: 58 (MS/m meant) gave 6901 dB over 0.1 m, silently
+            warnings.warn(f"sigma_s_m={sig:g} S/m is below {SIGMA_SLIP_S_M:g} S/m, far below any trace metal "
+                          f"(copper {conductor.COPPER_CONDUCTIVITY_S_M:g} S/m): MS/m given as S/m? use "
+                          f"{sig * 1e6:g} for {sig:g} MS/m", SIKernelWarning, stacklevel=user_stacklevel())
         object.__setattr__(self, "_q", self._quasi_static())
 
     # subclasses: z_air(w, t, h, s) of the port mode and the filling factor
