@@ -186,6 +186,11 @@ def test_fom_ild_non_uniform_grid():
 def test_fom_ild_bad_corner(dpo12):
     with pytest.raises(SIKernelError, match="f_r"):
         fom_ild(dpo12, FB, f_r=0.0)
+    # fuzz 31 M12: 75 (%) for 0.75 had given FOM 0.86 dB instead of 0.53 dB, silently
+    with pytest.raises(SIKernelError, match=r"f_r=75 is a corner as a fraction of baud.*use 0\.75 for 75 %"):
+        fom_ild(dpo12, FB, f_r=75)
+    with pytest.raises(SIKernelError, match=r"f_v=3\.1875e\+10 .* Hz\? use 0\.6"):
+        fom_ild(dpo12, FB, f_v=0.6 * FB)
 
 
 def test_not_a_channel():

@@ -428,6 +428,11 @@ def fom_ild(channel: Channel, baud: float, f_min_hz: float = F_MIN_DEFAULT_HZ,
     fb = _validate.symbol_rate("baud", baud)
     fv = _validate.positive("f_v", f_v)
     fr = _validate.positive("f_r", f_r)
+    for k, v in (("f_v", fv), ("f_r", fr)):   # fuzz 31 M12: f_r=75 (75 %) had moved FOM_ILD silently
+        if v > 1.0:
+            hint = f"a percentage? use {v / 100:g} for {v:g} %" if v <= 100 else f"Hz? use {v / fb:.3g}"
+            raise SIKernelError(f"fom_ild: {k}={v:g} is a corner as a fraction of baud (802.3ck f_v 0.6, "
+                                f"f_r 0.75), at most 1: {hint}")
     f_end = float(ch.f[-1])
     if f_max_hz is None and f_end < fb / 2.0:  # fuzz 31 H3: the band was clipped to it silently
         raise SIKernelError(f"fom_ild: the channel grid ends at {f_end:g} Hz, below the Nyquist "
