@@ -90,6 +90,22 @@ def test_cli_eye_unit_slips_refused_before_computing(capsys, argv, needle):
     assert err.startswith(f"sikernel eye: error: {argv[0]}=") and needle in err
 
 
+def test_cli_eye_png_suffix_refused_before_computing(capsys, tmp_path, monkeypatch):
+    """Fuzz 31 M7: --png x.txt failed in matplotlib after the eyes were computed (16 s with
+    --ffe-pre 1000); the suffix is checked with the other options."""
+    import sikernel.eye.stateye as se
+
+    def no_eyes(*a, **k):
+        raise AssertionError("computed before the --png check")
+
+    monkeypatch.setattr(se, "stat_eye", no_eyes)
+    p = channel_path("DPO_4in_Meg7_THRU.s4p")
+    assert main(["eye", str(p), "--baud", "53.125e9", "--png", str(tmp_path / "x.txt")]) == 2
+    err = capsys.readouterr().err
+    assert "--png" in err and "cannot write '.txt' files; use .png" in err
+    assert not (tmp_path / "x.txt").exists()
+
+
 def test_cli_eye_noise_density_in_v2_per_hz_warns(capsys):
     """8.2e-18 is the sheets' density in V^2/Hz typed into the V^2/GHz option: a warning."""
     p = channel_path("DPO_4in_Meg7_THRU.s4p")

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import math
+from pathlib import Path
 from typing import Any
 
 
@@ -206,9 +207,14 @@ def _check_args(args: argparse.Namespace) -> None:
     if args.png:
         output_file("--png", args.png)
         try:
-            import matplotlib  # noqa: F401
+            from matplotlib.backend_bases import FigureCanvasBase
         except ImportError:
             raise SIKernelError("--png needs matplotlib (pip install matplotlib)") from None
+        suffix = Path(args.png).suffix.lower().lstrip(".")
+        known = FigureCanvasBase.get_supported_filetypes()
+        if suffix and suffix not in known:   # fuzz 31 M7: matplotlib refused it after the eyes
+            raise SIKernelError(f"--png {args.png}: matplotlib cannot write '.{suffix}' files; use .png "
+                                f"(or one of {', '.join('.' + k for k in sorted(known))})")
     args.baud = parse_symbol_rate(args.baud)
     if not (args.ffe_limit > 0):   # NaN too
         raise SIKernelError(f"--ffe-limit {args.ffe_limit}: expected a tap limit > 0 (relative to "
