@@ -362,6 +362,9 @@ def test_stat_eye_wrong_type(sim):
 def test_stat_eye_bad_contours(eye):
     with pytest.raises(SIKernelError, match="contours_ber"):
         plot.stat_eye(eye, contours_ber=(1e-6, 0.7))
+    for bad in ([], "abc"):   # fuzz 31 M13: [] was an IndexError inside the plot
+        with pytest.raises(SIKernelError, match=r"contours_ber=.* must be a non-empty list of BERs"):
+            plot.stat_eye(eye, contours_ber=bad)
 
 
 def test_bathtub_bad_direction(eye):

@@ -26,9 +26,12 @@ _SIGMA_LABELS = {"sigma_tx": "σ_TX", "sigma_isi": "σ_ISI", "sigma_j": "σ_J", 
 
 
 def _bers(contours_ber: Sequence[float]) -> np.ndarray:
-    arr = np.asarray(contours_ber, dtype=float)
-    if arr.ndim != 1 or not np.all((arr > 0) & (arr < 0.5)):
-        raise SIKernelError(f"contours_ber={contours_ber!r} must be a list of BERs in (0, 0.5)")
+    try:
+        arr = np.asarray(contours_ber, dtype=float)
+    except (TypeError, ValueError):
+        arr = np.full(1, np.nan)
+    if arr.ndim != 1 or arr.size == 0 or not np.all((arr > 0) & (arr < 0.5)):   # [] was an IndexError
+        raise SIKernelError(f"contours_ber={contours_ber!r} must be a non-empty list of BERs in (0, 0.5)")
     return np.unique(arr)
 
 
