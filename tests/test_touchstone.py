@@ -279,6 +279,12 @@ def test_missing_file():
         read_touchstone("/nonexistent/nothing.s4p")
 
 
+def test_folder_is_named_a_folder(tmp_path):
+    """Fuzz 31 low: a folder was reported as a file that "does not exist"."""
+    with pytest.raises(SIKernelError, match=r"is a folder; give the path of a \.s4p file in it"):
+        read_touchstone(tmp_path)
+
+
 def test_wrong_port_count_file(tmp_path):
     f = np.linspace(1e8, 2e10, 5)
     p = tmp_path / "two.s2p"

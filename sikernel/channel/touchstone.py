@@ -416,6 +416,8 @@ def read_touchstone(path_or_network: Any, pairs: Any = DEFAULT_PAIRS, *,
         p = str(path_or_network)
         name = Path(p).name
         source = p
+        if os.path.isdir(p):
+            raise SIKernelError(f"Touchstone file {p!r} is a folder; give the path of a .s4p file in it")
         if not os.path.isfile(p):
             raise SIKernelError(f"Touchstone file {p!r} does not exist")
         n_name = _n_ports_from_name(p)
