@@ -146,3 +146,22 @@ def test_eye_closure_closed_equalised_eye_warns_and_is_not_silent_nan():
     with pytest.warns(SIKernelWarning, match="both eyes are closed: improvement_db is NaN"):
         r = eye_closure(closed_p, closed_p, m, **kw)
     assert np.isnan(r.improvement_db)
+
+
+@pytest.mark.parametrize(("kw", "match"), [
+    ({"equalised_kwargs": {"foo": 1}}, r"equalised_kwargs argument\(s\) 'foo' are not stat_eye arguments"),
+    ({"equalised_kwargs": 3}, r"equalised_kwargs=3 must be a mapping of stat_eye arguments"),
+    ({"sigma": 0.01}, r"keyword argument\(s\) 'sigma' are not stat_eye arguments; known: .*sigma_v"),
+])
+def test_eye_closure_arguments_checked_before_the_first_eye(kw, match, monkeypatch):
+    """Fuzz 31 M10: a bad equalised_kwargs failed with a bare TypeError after the unequalised eye."""
+    import sikernel.eye.closure as cl
+
+    def no_eye(*a, **k):
+        raise AssertionError("an eye was computed before the arguments were checked")
+
+    monkeypatch.setattr(cl, "stat_eye", no_eye)
+    p = np.zeros(64)
+    p[20] = 1.0
+    with pytest.raises(SIKernelError, match=match):
+        eye_closure(p, p, 16, **kw)

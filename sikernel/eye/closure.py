@@ -80,6 +80,24 @@ class ClosureResult:
     improvement_db: float
 
 
+def _check_stat_eye_kwargs(kwargs: Mapping[str, Any], equalised_kwargs: Any) -> None:
+    """Every argument named is one of :func:`stat_eye`'s, checked before the first eye is computed
+    (fuzz 31 M10: a bad ``equalised_kwargs`` failed with a bare TypeError after the first eye)."""
+    import inspect
+
+    from . import stateye
+
+    known = set(inspect.signature(stateye.stat_eye).parameters) - {"pulse", "samples_per_ui"}
+    if equalised_kwargs is not None and not isinstance(equalised_kwargs, Mapping):
+        raise SIKernelError(f"equalised_kwargs={equalised_kwargs!r} must be a mapping of stat_eye arguments, "
+                            "e.g. {'n_dfe': 3}")
+    for where, names in (("keyword", kwargs), ("equalised_kwargs", equalised_kwargs or {})):
+        bad = sorted(str(k) for k in names if k not in known)
+        if bad:
+            raise SIKernelError(f"eye_closure: {where} argument(s) {', '.join(map(repr, bad))} are not "
+                                f"stat_eye arguments; known: {', '.join(sorted(known))}")
+
+
 def eye_closure(unequalised: Any, equalised: Any, samples_per_ui: int | None = None, *,
                 equalised_kwargs: Mapping[str, Any] | None = None, **kwargs: Any) -> ClosureResult:
     """Statistical-eye closure of an unequalised and an equalised pulse.
@@ -108,6 +126,7 @@ def eye_closure(unequalised: Any, equalised: Any, samples_per_ui: int | None = N
     """
     if "n_dfe" in kwargs:
         raise SIKernelError("n_dfe applies to the equalised eye only: pass it in equalised_kwargs")
+    _check_stat_eye_kwargs(kwargs, equalised_kwargs)
     un = stat_eye(unequalised, samples_per_ui, **kwargs)
     eq = stat_eye(equalised, samples_per_ui, **{**kwargs, **dict(equalised_kwargs or {})})
     a, b = un.eye_closure_max_db, eq.eye_closure_max_db
