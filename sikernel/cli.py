@@ -67,13 +67,15 @@ def main(argv: list[str] | None = None) -> int:
             warnings.simplefilter("always")
             warnings.showwarning = log.show
             return int(args.func(args) or 0)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         if debug:
             raise
         hint = "; rerun with --resume to continue it" if args.command == "sweep" else ""
         _end_progress_bar_line()
-        print(f"sikernel {args.command}: interrupted{hint}", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        terminated = isinstance(exc, Terminated)
+        what = "terminated" if terminated else "interrupted"
+        print(f"sikernel {args.command}: {what}{hint}", file=sys.stderr)
+        return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
     except (SIKernelError, OSError, ValueError) as exc:
         if debug:
             raise
@@ -115,6 +117,8 @@ def _attach_negative_values(argv: list[str]) -> list[str]:
 
 #: exit status of an interrupted command (128 + SIGINT, the shell convention)
 EXIT_INTERRUPTED = 130
+#: exit status after SIGTERM (128 + 15, as the shell reports a process the signal ended)
+EXIT_TERMINATED = 143
 
 
 def entry() -> None:
@@ -133,20 +137,30 @@ def entry() -> None:
     if (threading.current_thread() is threading.main_thread()
             and signal.getsignal(signal.SIGINT) is signal.default_int_handler):
         signal.signal(signal.SIGINT, _interrupt_once)
-    # SIGTERM (kill, timeout) unwinds as an interrupt, so that temporary files are removed and a
-    # sweep's journal is left resumable (fuzz 31 H7: a killed study left *.tmp files behind)
+    # SIGTERM (kill, timeout) unwinds like an interrupt, so that temporary files are removed and a
+    # sweep's journal is left resumable (fuzz 31 H7: a killed study left *.tmp files behind); it
+    # ends with status 143, and a second SIGTERM kills at once (review 31 M4)
     if (threading.current_thread() is threading.main_thread()
             and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL):
-        signal.signal(signal.SIGTERM, _interrupt_once)
+        signal.signal(signal.SIGTERM, _terminate_once)
     raise SystemExit(main())
 
 
 def _interrupt_once(signum: int, frame: object) -> None:
-    """SIGINT and SIGTERM handler of :func:`entry`: ignore every later SIGINT and SIGTERM, then
-    interrupt as Python does on SIGINT."""
+    """SIGINT handler of :func:`entry`: ignore every later SIGINT, then interrupt as Python does."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise KeyboardInterrupt
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, unwound like an interrupt (cleanup runs) and reported as ``terminated``, status 143."""
+
+
+def _terminate_once(signum: int, frame: object) -> None:
+    """SIGTERM handler of :func:`entry`: a second SIGTERM takes the default action (the process
+    ends at once, as ``kill`` expects); the first unwinds as :class:`Terminated`."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    raise Terminated
 
 
 def _end_progress_bar_line() -> None:

@@ -179,6 +179,7 @@ def test_study_lpo_host_length_checked_before_work(tmp_path, capsys, no_work):
     # fuzz 31 M1: warned, then failed deep inside ("h contains NaN or inf values")
     (["--host-mm", "254000"], "--host-mm 254000: 254 m is longer than any line (20 m); the option takes"),
     (["--cpo-mm", "25000"], "--cpo-mm 25000: 25 m is longer than any line (20 m)"),
+    (["--cpo-mm", "600"], "--cpo-mm 600: the CPO path is a package trace, at most 500 mm"),
     (["--linear-budget-db", "-3"], "--linear-budget-db -3: a die-to-module loss budget at Nyquist in dB"),
     (["--linear-budget-db", "80"], "--linear-budget-db 80: a die-to-module loss budget"),
 ])

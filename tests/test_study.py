@@ -195,6 +195,8 @@ def test_readme_opens_with_the_generated_answer():
         assert a in block
     img = block.split("](", 1)[1].split(")", 1)[0]
     assert (root / img).is_file() and (root / img).stat().st_size < 200_000
+    # markdown structure (review 31 M2: "- - CPO's energy per bit ..." rendered as a nested list)
+    assert "\n- - " not in block and "\nSensitivities the bands do not draw:\n\n- " in block
 
 
 def test_docs_ports_table_from_a_result(study):
@@ -605,40 +607,51 @@ def test_curve_lengths_in_mm_refused_before_any_work(monkeypatch):
 
 def test_cli_study_folder_holds_one_runs_outputs(study, tmp_path, monkeypatch, capsys):
     """Fuzz 31 H7: a run stopped while writing left its HDF5 file beside an earlier run's figures.
-    The earlier run's outputs (this tool's names only) go once the new numbers exist; files of
-    other names stay; the HDF5 file is written after the figures."""
+    The earlier run's outputs go once the new numbers exist: exactly the names the study writes
+    (review 31 H1: a glob also took a user's renamed copies, such as cpo_tornado_51.2T-before.png);
+    files of other names stay."""
     import sikernel.study as st
     from sikernel.cli import main
 
-    stale = [tmp_path / "eyes_999G.png", tmp_path / "cpo_tornado_old.png", tmp_path / "sikernel-study.h5"]
+    stale = [tmp_path / "eyes_999G.png", tmp_path / "cpo_tornado_204.8T.png",
+             tmp_path / "energy_vs_length_53.125G.png", tmp_path / "sikernel-study.h5"]
     for p in stale:
         p.write_bytes(b"earlier run")
-    keep = tmp_path / "notes.txt"
-    keep.write_text("mine")
-    order: list[str] = []
-    real_h5, real_figs = st.write_hdf5, st.write_figures
+    keep = [tmp_path / n for n in ("notes.txt", "cpo_tornado_51.2T-before.png", "eyes_scope_25G.png",
+                                   "cpo_tornado_old.png")]
+    for p in keep:
+        p.write_text("mine")
     monkeypatch.setattr(st, "run_study", lambda **kw: study)
-    monkeypatch.setattr(st, "write_hdf5", lambda *a, **k: (order.append("h5"), real_h5(*a, **k))[1])
-    monkeypatch.setattr(st, "write_figures", lambda *a, **k: (order.append("figures"), real_figs(*a, **k))[1])
     assert main(["study", "--out", str(tmp_path)]) == 0
     capsys.readouterr()
-    assert order == ["figures", "h5"]
-    assert not stale[0].exists() and not stale[1].exists() and keep.read_text() == "mine"
-    assert stale[2].read_bytes()[:4] == b"\x89HDF"
+    assert not any(p.exists() for p in stale[:3])
+    assert all(p.read_text() == "mine" for p in keep)
+    assert stale[3].read_bytes()[:4] == b"\x89HDF"
+    assert (tmp_path / "cpo_tornado_51.2T.png").exists() and (tmp_path / "eyes_106.25G.png").exists()
 
 
-def test_console_entry_unwinds_sigterm_as_an_interrupt():
-    """Fuzz 31 H7: SIGTERM (kill, timeout) killed the process before temporary files were removed;
-    the console entry turns it into the interrupt path when it is at its default."""
+def test_console_entry_unwinds_sigterm_and_ends_143(tmp_path):
+    """Fuzz 31 H7 / review 31 M4: SIGTERM (kill, timeout) killed the process before temporary files
+    were removed. The console entry unwinds it like an interrupt (a file being written is removed),
+    says "terminated" and ends with 143 (128 + 15), not the 130 of Ctrl-C."""
+    import signal
     import subprocess
     import sys
 
-    probe = ("import signal\nimport sikernel.cli as c\n"
-             "def probe(argv=None):\n"
-             "    h = signal.getsignal(signal.SIGTERM)\n"
-             "    print(getattr(h, '__name__', repr(h)))\n"
-             "    return 0\n"
-             "c.main = probe\nc.entry()\n")
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "_interrupt_once"
+    probe = ("import sys, time\nimport sikernel.cli as c\nimport sikernel._cli.il as il\n"
+             "from sikernel._files import atomic_target\n"
+             "def slow(args):\n"
+             f"    with atomic_target({str(tmp_path / 'out.png')!r}, '.png.tmp'):\n"
+             "        print('writing', flush=True)\n"
+             "        time.sleep(60)\n"
+             "il._run = slow\n"
+             "sys.argv = ['sikernel', 'il', 'x']\n"
+             "c.entry()\n")
+    proc = subprocess.Popen([sys.executable, "-c", probe], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout.readline().strip() == b"writing"
+    assert list(tmp_path.glob("*.tmp"))
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 143, err
+    assert err.decode().strip().splitlines()[-1] == "sikernel il: terminated"
+    assert not list(tmp_path.glob("*.tmp"))

@@ -322,6 +322,9 @@ def test_host_length_overrides_move_the_channel_loss():
     assert paths_with_lengths(lpo_host_m=0.0)["lpo"].segments == DEFAULT_PATHS["lpo"].segments[1:]
     with pytest.raises(SIKernelError, match="lpo_host_m"):
         paths_with_lengths(lpo_host_m=float("nan"))
+    with pytest.raises(SIKernelError, match=r"cpo_m=0.6 m \(600 mm\) is above 0.5 m: the CPO path is a "
+                                            r"package trace"):   # review 31 M3
+        paths_with_lengths(cpo_m=0.6)
     # fuzz 31 M1: mm typed as m warned, then the study failed deep inside on NaN
     for kw, name in (({"c2m_host_m": 254.0}, "c2m_host_m=254 m"), ({"cpo_m": 25.0}, "cpo_m=25 m")):
         with pytest.raises(SIKernelError, match=name + r" is above 20 m.*254 mm is 0.254 m" if "254" in name

@@ -95,11 +95,17 @@ def _assumption_args(items: list[str]) -> dict[str, float]:
 
 
 def _remove_earlier_outputs(out_dir: Path, patterns: tuple[str, ...]) -> None:
-    """Delete the files an earlier study run wrote into ``out_dir`` (its own names only, regular files
-    only), so that the folder never mixes two runs' outputs."""
+    """Delete the files an earlier study run wrote into ``out_dir``, so that the folder never mixes
+    two runs' outputs: regular files whose names are exactly ones the study writes (a glob's ``*``
+    stands for a generation such as ``51.2T`` or a rate such as ``106.25``, nothing else: a user's
+    ``cpo_tornado_51.2T-before.png`` stays)."""
+    import re
+
+    stem = r"\d+(?:\.\d+)?T?"  # a generation (51.2T) or a line rate (the 106.25 of 106.25G)
     for pattern in patterns:
+        exact = re.compile("^" + re.escape(pattern).replace(r"\*", stem) + "$")
         for old in out_dir.glob(pattern):
-            if old.is_file():
+            if old.is_file() and exact.match(old.name):
                 old.unlink()
 
 
@@ -121,6 +127,11 @@ def _mm_arg(flag: str, value: float | None, zero_ok: bool) -> float | None:
     if value * 1e-3 > MAX_LINE_LENGTH_M:   # fuzz 31 M1: warned, then failed deep inside on NaN
         raise SIKernelError(f"{flag} {value:g}: {value * 1e-3:g} m is longer than any line "
                             f"({MAX_LINE_LENGTH_M:g} m); the option takes millimetres, e.g. {flag} 100")
+    from ..channel.package import MAX_PACKAGE_LENGTH_M
+
+    if flag == "--cpo-mm" and value * 1e-3 > MAX_PACKAGE_LENGTH_M:   # a package trace (review 31 M3)
+        raise SIKernelError(f"{flag} {value:g}: the CPO path is a package trace, at most "
+                            f"{MAX_PACKAGE_LENGTH_M * 1e3:g} mm (the CPO class: < 50 mm)")
     return value * 1e-3
 
 
@@ -226,9 +237,10 @@ def _run_into(args: argparse.Namespace, out_dir: Path) -> int:
     res.warnings = kept
     out = Path(args.out)
     # fuzz 31 H7: an interrupted run left the new HDF5 file beside an earlier run's figures. The
-    # earlier run's outputs go once this run's numbers exist, and the HDF5 file (the result, marked
-    # complete) is written last: a folder holds one run's outputs, or figures without the file
+    # earlier run's outputs go once this run's numbers exist (the study's exact names only, review
+    # 31 H1), then the HDF5 file (the result) and the figures: the folder holds one run's outputs
     _remove_earlier_outputs(out, OUTPUT_PATTERNS)
+    h5 = write_hdf5(res, out / "sikernel-study.h5")
     figs: list = []
     note = ""
     try:
@@ -237,7 +249,6 @@ def _run_into(args: argparse.Namespace, out_dir: Path) -> int:
         figs = write_figures(res, out)
     except ImportError:
         note = "matplotlib is not installed: no PNG figures written"
-    h5 = write_hdf5(res, out / "sikernel-study.h5")
     if args.json:
         obj = res.to_json()
         obj["files"] = [str(h5), *map(str, figs)]

@@ -308,6 +308,7 @@ def paths_with_lengths(c2m_host_m: float | None = None, npo_m: float | None = No
     vias, another via position) against such a resonance.
     """
     from .. import _validate
+    from ..errors import SIKernelError
 
     board = "longer than the CEI-112G-LR backplane (<= 1000 mm)"
     out: dict[str, PathSpec] = {}
@@ -330,6 +331,12 @@ def paths_with_lengths(c2m_host_m: float | None = None, npo_m: float | None = No
         x = _length_m("cpo_m", cpo_m, CPO_CLASS_MAX_M,
                       "outside the CPO class (< 50 mm of package trace, CEI-224G)", _validate.positive,
                       SHORT_PATH_MIN_M, "shorter than any package trace from a switch die to an engine")
+        from ..channel.package import MAX_PACKAGE_LENGTH_M
+
+        if x > MAX_PACKAGE_LENGTH_M:  # review 31 M3: the package model refused it mid-run, as z_p_tx_m
+            raise SIKernelError(f"cpo_m={x:g} m ({x * 1e3:g} mm) is above {MAX_PACKAGE_LENGTH_M:g} m: the "
+                                "CPO path is a package trace, and no package substrate is that long (the CPO "
+                                "class: < 50 mm; the API takes metres, the CLI's --cpo-mm millimetres)")
         out["cpo"] = dataclasses.replace(DEFAULT_PATHS["cpo"], z_p_tx_m=x)
     if breakout_vias is not None:
         for k, spec in DEFAULT_PATHS.items():

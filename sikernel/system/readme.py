@@ -77,7 +77,7 @@ def answer_block(res: Any, figure: str, vias: Any = None, strict_ber: Any = None
                          + _port_claims_text(res, g))
     step = _cpo_step_text(res)
     if step:
-        lines.append(f"- {step}")
+        lines.append(step)   # a bullet of its own already
     top = {g: ", ".join(i["input"] for i in t["inputs"][:3]) for g, t in res.tornado.items()}
     from .assumptions import assumptions
     from .standards import generation
