@@ -737,13 +737,26 @@ class SweepWriter:
             self.release()
             raise
 
-    def _start(self, *, resume: bool, overwrite: bool) -> None:
+    def preflight(self, *, resume: bool = False, overwrite: bool = False) -> None:
+        """The output checks of :meth:`start` that need no lock and write nothing (folder, existing
+        output without a flag, what an overwrite would delete): for a caller with slow work to do
+        before :meth:`start`, such as connecting to a dask scheduler (review 31 M5).
+
+        Raises
+        ------
+        SIKernelError
+            As :meth:`start` for those cases.
+        """
+        _validate.output_file("output", self.path)
         exists = self.path.exists() or self.journal.exists()
         if exists and not (resume or overwrite):
             raise SIKernelError(f"output {self.path} already exists; pass overwrite=True (--overwrite) "
                                 "to replace it or resume=True (--resume) to continue it")
         if overwrite and self.path.exists():
             _check_replaceable(self.path)
+
+    def _start(self, *, resume: bool, overwrite: bool) -> None:
+        self.preflight(resume=resume, overwrite=overwrite)
         cfg = self.config_text
         try:
             if resume and self.journal.exists():

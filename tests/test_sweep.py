@@ -458,7 +458,7 @@ def test_unreachable_dask_scheduler_leaves_no_output(tmp_path, monkeypatch):
     client is connected first; here a stub stands in for the 30 s connection timeout."""
     from sikernel.sweep import engine
 
-    def unreachable(scheduler, n_workers):
+    def unreachable(scheduler, n_workers, stack):
         raise SIKernelError(f"cannot reach the dask scheduler {scheduler!r}: timed out")
 
     monkeypatch.setattr(engine, "_dask_client", unreachable)
@@ -466,3 +466,22 @@ def test_unreachable_dask_scheduler_leaves_no_output(tmp_path, monkeypatch):
     with pytest.raises(SIKernelError, match="cannot reach the dask scheduler"):
         run_sweep(SMALL, out, backend="dask", scheduler="tcp://127.0.0.1:1", quiet=True)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_dask_backend_checks_the_output_before_connecting(tmp_path, monkeypatch):
+    """Review 31 M5: "already exists" (and what an overwrite would delete) came only after the
+    LocalCluster had started or a remote scheduler had been tried for 30 s."""
+    from sikernel.sweep import engine
+
+    def no_connect(*a, **k):
+        raise AssertionError("connected before the output was checked")
+
+    monkeypatch.setattr(engine, "_dask_client", no_connect)
+    out = tmp_path / "x.h5"
+    out.write_bytes(b"")
+    with pytest.raises(SIKernelError, match="already exists"):
+        run_sweep(SMALL, out, backend="dask", quiet=True)
+    cfg = tmp_path / "base.toml"
+    cfg.write_text("[axes]\n")
+    with pytest.raises(SIKernelError, match="is not an HDF5 file"):
+        run_sweep(SMALL, cfg, backend="dask", overwrite=True, quiet=True)

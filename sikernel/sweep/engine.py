@@ -22,6 +22,7 @@ negligible against compute (see docs/hdf5-schema.md, "Running on a cluster").
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Iterable, Iterator, Mapping
@@ -250,7 +251,6 @@ def run_sweep(config: Mapping[str, Any] | str | os.PathLike[str] | SweepConfig,
         (permission, disk space, corrupt).
     """
     from .. import store
-    from .._jit import set_threads
 
     cfg = load_config(config)
     be = _validate.one_of("backend", backend, BACKENDS)
@@ -284,9 +284,22 @@ def run_sweep(config: Mapping[str, Any] | str | os.PathLike[str] | SweepConfig,
         _warn_if_long_and_quiet(cfg, _bar_hidden(quiet),
                                 n_workers * (threads or 1) if be == "dask" else threads)
     writer = store.SweepWriter(path, layout)
-    client = cluster = None
-    if be == "dask":
-        client, cluster = _dask_client(scheduler, n_workers)
+    with contextlib.ExitStack() as dask_stack:   # closes the client, then the cluster, on every path
+        client = None
+        if be == "dask":
+            writer.preflight(resume=resume, overwrite=overwrite)   # before a cluster start or a 30 s connect
+            client = _dask_client(scheduler, n_workers, dask_stack)
+        return _run_into(writer, cfg, layout, path, be, client, threads, resume, overwrite, quiet,
+                         _max_chunks)
+
+
+def _run_into(writer: Any, cfg: SweepConfig, layout: Any, path: Path, be: str, client: Any,
+              threads: int | None, resume: bool, overwrite: bool, quiet: bool,
+              _max_chunks: int | None) -> Any:
+    """The sweep proper: start the writer, evaluate the chunks left, finish; the result or None."""
+    from .. import store
+    from .._jit import set_threads
+
     threads_before = set_threads(None)
     try:
         writer.start(resume=resume, overwrite=overwrite)
@@ -318,10 +331,6 @@ def run_sweep(config: Mapping[str, Any] | str | os.PathLike[str] | SweepConfig,
         writer.close()
         writer.release()
         set_threads(threads_before)
-        if client is not None:
-            client.close()
-        if cluster is not None:
-            cluster.close()
     if not writer.complete:
         return None
     return store.open(path)
@@ -436,11 +445,11 @@ def _resumed_chunk(path: Path, cs: int) -> int:
     return cs
 
 
-def _dask_client(scheduler: str | None, n_workers: int) -> tuple[Any, Any]:
-    """``(client, cluster)``: connected to ``scheduler``, or to a LocalCluster of ``n_workers``
-    started here (``cluster`` None for a remote scheduler).  Called before the output file is
-    created, so that an unreachable scheduler leaves nothing behind (fuzz 31 M9: it left an empty
-    ``.h5`` and its journal, and a rerun without --resume said "already exists")."""
+def _dask_client(scheduler: str | None, n_workers: int, stack: contextlib.ExitStack) -> Any:
+    """A client connected to ``scheduler``, or to a LocalCluster of ``n_workers`` started here; both
+    are closed by ``stack`` (the client first).  Called before the output file is created, so that an
+    unreachable scheduler leaves nothing behind (fuzz 31 M9: it left an empty ``.h5`` and its
+    journal, and a rerun without --resume said "already exists")."""
     try:
         from distributed import Client, LocalCluster
     except ImportError:
@@ -448,15 +457,15 @@ def _dask_client(scheduler: str | None, n_workers: int) -> tuple[Any, Any]:
     if scheduler is None:
         cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
                                host="127.0.0.1", dashboard_address=None)
+        stack.callback(cluster.close)
+        client = Client(cluster)
+    else:
         try:
-            return Client(cluster), cluster
-        except BaseException:
-            cluster.close()
-            raise
-    try:
-        return Client(scheduler, timeout=30), None
-    except (OSError, TimeoutError) as exc:
-        raise SIKernelError(f"cannot reach the dask scheduler {scheduler!r}: {exc}") from None
+            client = Client(scheduler, timeout=30)
+        except (OSError, TimeoutError) as exc:
+            raise SIKernelError(f"cannot reach the dask scheduler {scheduler!r}: {exc}") from None
+    stack.callback(client.close)
+    return client
 
 
 def _dask_results(cfg: SweepConfig, layout: Any, todo: list[int], client: Any,
