@@ -56,10 +56,10 @@ def non_negative(name: str, value: object) -> float:
 def lengths_m(name: str, value: object) -> np.ndarray:
     """Lengths in metres as a 1-D float64 array, all finite, >= 0 and at most
     :data:`MAX_LINE_LENGTH_M` (above it the message says lengths in mm were typed)."""
-    try:
-        arr = np.atleast_1d(np.asarray(value, dtype=float))
-    except (TypeError, ValueError):
-        raise SIKernelError(f"{name}={value!r} is not a sequence of lengths in metres") from None
+    raw = np.asarray(value) if not isinstance(value, str | bytes) else None
+    if raw is None or raw.dtype.kind not in "iuf":   # text, bools, None, objects (review 31 L1)
+        raise SIKernelError(f"{name}={value!r} is not a sequence of lengths in metres (numbers)")
+    arr = np.atleast_1d(raw.astype(float))
     if arr.ndim != 1 or arr.size == 0:
         raise SIKernelError(f"{name} must be a non-empty scalar or 1-D sequence of lengths in metres; "
                             f"got shape {np.shape(value)}")
@@ -256,8 +256,7 @@ def output_file(name: str, path: object) -> Path:
     Raises
     ------
     SIKernelError
-        Missing folder, a file used as a folder, a folder given as the file, an existing path that is
-        not a regular file (a device, FIFO or socket), no permission.
+        Missing folder, a file used as a folder, a folder given as the file, no permission.
     """
     try:
         p = Path(os.fspath(path))  # type: ignore[arg-type]
@@ -273,9 +272,6 @@ def output_file(name: str, path: object) -> Path:
     if not os.access(parent, os.W_OK | os.X_OK):
         raise SIKernelError(f"{name} {p}: permission denied: cannot write in {parent}; "
                             "choose a writable location")
-    if p.exists() and not p.is_file():  # a device, FIFO or socket: written by rename, it would be replaced
-        raise SIKernelError(f"{name} {p} exists and is not a regular file (a device, FIFO or socket); "
-                            "give a file name")
     if p.exists() and not os.access(p, os.W_OK):
         raise SIKernelError(f"{name} {p}: permission denied: the file is not writable")
     return p

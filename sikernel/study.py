@@ -190,7 +190,8 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
         :data:`sikernel.system.channels.DEFAULT_PATHS`.
     curve_lengths_m : array_like, optional
         PCB lengths of the energy-vs-length curves (default
-        :data:`sikernel.system.curves.CURVE_LENGTHS_M`, 0 … 0.6 m every 100 mm).
+        :data:`sikernel.system.curves.CURVE_LENGTHS_M`, 0 … 0.6 m every 100 mm); metres, at
+        most 20 m (a larger value was typed in mm: refused).
     progress : bool
         Show tqdm progress bars.
     architectures : sequence of str

@@ -110,7 +110,8 @@ def test_loss_monotone_in_length_batched():
 
 
 # ---------------------------------------------------------------- bad input
-@pytest.mark.parametrize("lengths", [[-0.1], [float("nan")], [], [100.0, 200.0], "abc"])
+@pytest.mark.parametrize("lengths", [[-0.1], [float("nan")], [], [100.0, 200.0], "abc", "0.1",
+                                     ["0.1", "0.2"], [True, False], None])
 def test_bad_lengths(lengths):
     """... [100, 200] is mm typed as m (fuzz 31 H6: accepted, 100 m lines built)."""
     with pytest.raises(SIKernelError, match="lengths_m"):

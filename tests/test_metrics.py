@@ -266,6 +266,10 @@ def test_scalar_results_act_as_their_number(dpo12):
     assert (r > x - 1) and (r >= x) and (r <= x) and not (r < x)
     assert r + 1 == x + 1 and 1 + r == x + 1 and r - 1 == x - 1 and 30 - r == 30 - x
     assert 2 * r == 2 * x and r / 2 == x / 2 and 1 / r == 1 / x and -r == -x
+    assert abs(r) == abs(x) and r ** 2 == x ** 2 and r * np.float64(2) == 2 * x
+    for bad in (lambda: r + "1", lambda: r < "30"):   # review 31 L2: text is not a number here
+        with pytest.raises(TypeError):
+            bad()
     assert np.array([float(r)]) * 2 == pytest.approx(2 * x)
     assert r == il_at_nyquist(dpo12, 53.125e9) and r != il_at_nyquist(dpo12, 26.5625e9)
     fom = fom_ild(dpo12, 53.125e9)
@@ -284,6 +288,13 @@ def test_fom_ild_grid_short_of_nyquist_refused_short_of_fb_warns(dpo12):
             with pytest.raises(SIKernelError, match=r"grid ends at 2e\+10 Hz, below the Nyquist frequency"):
                 fom_ild(short, FB)
         else:
-            with pytest.warns(SIKernelWarning, match=r"below f_b = 5.3125e\+10 Hz: the sum .* is cut"):
+            with pytest.warns(SIKernelWarning, match=r"below f_b = 5.3125e\+10 Hz: the fit and the sum .* "
+                                                     r"are cut .* which changes the FOM"):
                 fom_ild(short, FB)
-    fom_ild(short, FB, f_max_hz=30e9)   # an explicit band is the caller's: no warning needed
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SIKernelWarning)
+        fom_ild(short, FB, f_max_hz=30e9)   # an explicit band is the caller's: no warning
+    with pytest.raises(SIKernelError, match=r"of baud=5.3125e\+10 Bd"):   # not np.float64(...)
+        fom_ild(Channel(dpo12.f[dpo12.f <= 20e9], dpo12.sdd[dpo12.f <= 20e9], dpo12.z0_ohm), np.float64(FB))

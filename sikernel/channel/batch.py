@@ -146,7 +146,7 @@ def stripline_channels(line: Any, lengths_m: Any, f: Any, tx_package: Any = None
     line : Stripline, Microstrip or ParametricLine
         The line (anything with ``series_shunt(f)`` and ``z0_ref_ohm``).
     lengths_m : array_like
-        Line lengths (m), finite and >= 0.
+        Line lengths (m), finite, >= 0 and at most 20 m (a larger value was typed in mm).
     f : array_like
         Frequency grid (Hz).
     tx_package, rx_package : str, PackageModel, Channel or None

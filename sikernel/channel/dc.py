@@ -162,8 +162,9 @@ def extrapolate_dc(channel: Channel, df_hz: float | None = None, *,
     Raises
     ------
     SIKernelError
-        ``df_hz`` not positive or larger than the grid's span; fewer than two
-        points with a grid starting above DC; ``n_fit`` < 2.
+        ``df_hz`` not positive or larger than the grid's span, or so small that the grid would
+        exceed :data:`MAX_GRID_POINTS` (a GHz value typed as Hz); fewer than two points with a
+        grid starting above DC; ``n_fit`` < 2.
 
     Notes
     -----

@@ -32,6 +32,8 @@ Definitions (IEEE Std 802.3-2022; f in Hz here, the standard writes GHz):
 
 from __future__ import annotations
 
+import numbers
+import operator
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,10 +56,16 @@ _WEIGHTINGS = ("com", "uniform")
 _UNIFORM_TOL = 1e-6
 
 
+#: relative tolerance of "the grid reaches f_b" (a grid's last point computed as n df rounds)
+_GRID_END_RTOL = 1e-9
+
+
 class _ScalarResult:
     """A result whose headline is one number (``float(r)``): formats, rounds, compares and does
-    arithmetic as that float, so notebook lines such as ``f"{r:.2f}"``, ``r > 20`` or ``r + 3`` work
-    (new-user trial 31 L2: they raised TypeError).  Equality stays the dataclass's (field by field)."""
+    arithmetic with real numbers as that float, so notebook lines such as ``f"{r:.2f}"``, ``r > 20``,
+    ``r + 3`` or ``abs(r)`` work (new-user trial 31 L2: they raised TypeError).  Anything else (text,
+    arrays) is not a number to it: use ``float(r)``.  Equality stays the dataclass's (field by field).
+    """
 
     def __float__(self) -> float:  # pragma: no cover - each result defines its own
         raise NotImplementedError
@@ -68,42 +76,59 @@ class _ScalarResult:
     def __round__(self, ndigits: int | None = None) -> float:
         return round(float(self), ndigits)
 
-    def __lt__(self, other: Any) -> bool:
-        return float(self) < float(other)
+    def _cmp(self, other: Any, op: Any) -> Any:
+        return op(float(self), float(other)) if _is_real(other) else NotImplemented
 
-    def __le__(self, other: Any) -> bool:
-        return float(self) <= float(other)
+    def __lt__(self, other: Any) -> Any:
+        return self._cmp(other, operator.lt)
 
-    def __gt__(self, other: Any) -> bool:
-        return float(self) > float(other)
+    def __le__(self, other: Any) -> Any:
+        return self._cmp(other, operator.le)
 
-    def __ge__(self, other: Any) -> bool:
-        return float(self) >= float(other)
+    def __gt__(self, other: Any) -> Any:
+        return self._cmp(other, operator.gt)
 
-    def __add__(self, other: Any) -> float:
-        return float(self) + float(other)
+    def __ge__(self, other: Any) -> Any:
+        return self._cmp(other, operator.ge)
 
-    __radd__ = __add__
+    def __add__(self, other: Any) -> Any:
+        return self._cmp(other, operator.add)
 
-    def __sub__(self, other: Any) -> float:
-        return float(self) - float(other)
+    def __radd__(self, other: Any) -> Any:
+        return self._cmp(other, operator.add)
 
-    def __rsub__(self, other: Any) -> float:
-        return float(other) - float(self)
+    def __sub__(self, other: Any) -> Any:
+        return self._cmp(other, operator.sub)
 
-    def __mul__(self, other: Any) -> float:
-        return float(self) * float(other)
+    def __rsub__(self, other: Any) -> Any:
+        return float(other) - float(self) if _is_real(other) else NotImplemented
 
-    __rmul__ = __mul__
+    def __mul__(self, other: Any) -> Any:
+        return self._cmp(other, operator.mul)
 
-    def __truediv__(self, other: Any) -> float:
-        return float(self) / float(other)
+    def __rmul__(self, other: Any) -> Any:
+        return self._cmp(other, operator.mul)
 
-    def __rtruediv__(self, other: Any) -> float:
-        return float(other) / float(self)
+    def __truediv__(self, other: Any) -> Any:
+        return self._cmp(other, operator.truediv)
+
+    def __rtruediv__(self, other: Any) -> Any:
+        return float(other) / float(self) if _is_real(other) else NotImplemented
+
+    def __pow__(self, other: Any) -> Any:
+        return self._cmp(other, operator.pow)
 
     def __neg__(self) -> float:
         return -float(self)
+
+    def __abs__(self) -> float:
+        return abs(float(self))
+
+
+def _is_real(x: Any) -> bool:
+    """A real number (a Python or NumPy real scalar; not text, not an array): the operand kinds of
+    :class:`_ScalarResult`."""
+    return isinstance(x, numbers.Real)
 
 
 def _channel(name: str, ch: Any) -> Channel:
@@ -436,13 +461,14 @@ def fom_ild(channel: Channel, baud: float, f_min_hz: float = F_MIN_DEFAULT_HZ,
     f_end = float(ch.f[-1])
     if f_max_hz is None and f_end < fb / 2.0:  # fuzz 31 H3: the band was clipped to it silently
         raise SIKernelError(f"fom_ild: the channel grid ends at {f_end:g} Hz, below the Nyquist "
-                            f"frequency {fb / 2:g} Hz of baud={baud!r}; FOM_ILD sums up to f_b "
+                            f"frequency {fb / 2:g} Hz of baud={fb:g} Bd; FOM_ILD sums up to f_b "
                             "(802.3 93A-56): give a channel measured that far, or check the baud "
                             "(a symbol rate in Bd, not a bit rate)")
-    if f_max_hz is None and f_end < fb * (1.0 - 1e-9):
+    if f_max_hz is None and f_end < fb * (1.0 - _GRID_END_RTOL):
         warnings.warn(SIKernelWarning(
-            f"fom_ild: the channel grid ends at {f_end:g} Hz, below f_b = {fb:g} Hz: the sum "
-            "(802.3 93A-56, up to f_b) is cut at the grid's end, which reads the FOM low"),
+            f"fom_ild: the channel grid ends at {f_end:g} Hz, below f_b = {fb:g} Hz: the fit and the "
+            "sum (802.3 93A-56, up to f_b) are cut at the grid's end, which changes the FOM (either "
+            "way: the fit moves too)"),
             stacklevel=user_stacklevel())
     f_hi = min(fb, f_end) if f_max_hz is None else f_max_hz
     fit = fitted_il(ch, f_min_hz, f_hi, weighting=weighting)
