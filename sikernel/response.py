@@ -545,20 +545,22 @@ def _on_uniform_grid(ch: Any) -> Any:
     return on_grid(ch, grid)
 
 
-#: an array transfer function whose |H| exceeds this is active; well above 1 it is a dB loss or
-#: a scaled transfer function given as a linear H (fuzz 31 M3: -20 log10|H| gave a 12 V pulse)
+#: a real-valued array H (no phase) above this is taken for a loss in dB given as a linear H (fuzz 31
+#: M3: -20 log10|H| gave a 12 V pulse); a complex H with gain (a CTLE peak, a VGA) is legal and silent
 H_GAIN_WARN = 1.05
 
 
 def _warn_gain(h: np.ndarray, f: np.ndarray) -> None:
-    """Warn when an array ``h`` has gain (|H| > :data:`H_GAIN_WARN`), naming where."""
+    """Warn when an array ``h`` is real-valued (no phase, as a dB or magnitude array is) and above
+    :data:`H_GAIN_WARN` somewhere, naming where (a complex ``h`` with gain is an amplifying stage)."""
+    if not h.size or not np.all(h.imag == 0):
+        return
     mag = np.abs(h)
-    if not mag.size or not np.nanmax(mag) > H_GAIN_WARN:
+    if not np.nanmax(mag) > H_GAIN_WARN:
         return
     i = int(np.nanargmax(mag))
-    hint = (" dB given for a linear H? use 10**(-il_db/20) for a loss in dB" if np.all(h.imag == 0)
-            else " a passive channel has |H| <= 1")
-    warnings.warn(f"h has gain: |H| = {mag[i]:.4g} at {f[i]:g} Hz (above {H_GAIN_WARN:g});{hint}",
+    warnings.warn(f"h is real-valued (no phase) and reaches {mag[i]:.4g} at {f[i]:g} Hz: a loss in dB "
+                  "given for a linear H? use 10**(-il_db/20) * exp(-2j*pi*f*delay) for a loss in dB",
                   SIKernelWarning, stacklevel=user_stacklevel())
 
 

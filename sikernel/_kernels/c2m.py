@@ -32,8 +32,9 @@ def sampled_pmf_size(v, n_levels, dy):
             continue
         if a < dy:
             continue
-        lo += int(mround(-a / dy))
-        hi += int(mround(a / dy))
+        q = int(mround(a / dy))   # the outer levels' bins, as sampled_pmf computes them
+        lo -= q
+        hi += q
     return hi - lo + 1, lo
 
 
@@ -57,9 +58,14 @@ def sampled_pmf(v, n_levels, dy, out):
         a = abs(v[order[kk]])
         if (a <= dy and not keep_all) or a < dy:
             continue
+        # level l and its mirror L-1-l get bins of one magnitude, computed once: 2 m/(L-1) - 1 is not
+        # exactly odd in floating point, and a product landing on a half bin (v = 2.5 dy) rounded
+        # to 3 on one side and 2 on the other (hypothesis: v = [0.00025], PAM4, dy = 1e-4)
+        x = a / dy
         for m in range(n_levels):
-            lvl = 2.0 * m / (n_levels - 1) - 1.0
-            offs[m] = int(mround(a * lvl / dy))
+            k = 2 * m - (n_levels - 1)   # integer, odd in m about the middle
+            q = int(mround(x * (abs(k) / (n_levels - 1))))
+            offs[m] = q if k >= 0 else -q
         o0 = offs[0]
         width = offs[n_levels - 1] - o0
         # in place, from the top: new[j] = sum_m p old[j - d_m], d_m = offs[m] - o0 >= 0, reads
