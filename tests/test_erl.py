@@ -144,6 +144,13 @@ def test_bad_settings_are_errors() -> None:
         ErlSettings(f_b_hz=53.125e9, grr=3)
     with pytest.raises(SIKernelError, match="n_levels"):
         ErlSettings(f_b_hz=53.125e9, n_levels=1)
+    # fuzz 31 M6: these named the file's unit or a fixture delay, or were taken silently
+    for kw, match in (({"f_b_hz": 53.125}, r"f_b_hz=53.125 Bd is below .* did you mean 53.125 GBd"),
+                      ({"f_b_hz": 53.125e9, "tr_tdr_s": 10.0}, r"tr_tdr_s=10 s is above .*10 ps is 1e-11 s"),
+                      ({"f_b_hz": 53.125e9, "rho_x": 2.0}, r"rho_x"),
+                      ({"f_b_hz": 53.125e9, "beta_x": -1.0}, r"beta_x")):
+        with pytest.raises(SIKernelError, match=match):
+            ErlSettings(**kw)
 
 
 def _matched_line(delay_s: float, rho: float, n: int = 6001, df: float = 10e6) -> Channel:

@@ -77,6 +77,11 @@ TDR_TRUNCATION = 1e-5
 _GAUSS_K = 1.6832
 
 
+#: longest TDR rise time accepted (s): a nanosecond is a hundred times the IEEE sheets' 8-10 ps;
+#: above it the value was typed in ps
+TR_TDR_MAX_S = 1e-9
+
+
 @dataclass(frozen=True)
 class ErlSettings:
     """ERL parameters, SI units (the sheet keyword each comes from in brackets).
@@ -155,7 +160,9 @@ class ErlSettings:
 
     def __post_init__(self) -> None:
         chk = _validate.finite_scalar
-        object.__setattr__(self, "f_b_hz", _validate.positive("f_b_hz", self.f_b_hz))
+        # fuzz 31 M6: f_b_hz=53.125 blamed the file's frequency unit, tr_tdr_s=10 (ps typed as s) a
+        # fixture delay of 0 s, and rho_x=2 / beta_x=-1 were taken silently
+        object.__setattr__(self, "f_b_hz", _validate.symbol_rate("f_b_hz", self.f_b_hz))
         for name in ("samples_per_ui", "n_levels", "n_ui"):
             v = getattr(self, name)
             if not float(v).is_integer() or v < (2 if name != "n_ui" else 1):
@@ -166,9 +173,13 @@ class ErlSettings:
             raise SIKernelError(f"ERL n_bx={self.n_bx!r}: expected an integer >= 0")
         object.__setattr__(self, "n_bx", int(self.n_bx))
         object.__setattr__(self, "der", chk("der", self.der, minimum=0.0, maximum=0.5, strict_min=True))
-        object.__setattr__(self, "tr_tdr_s", _validate.positive("tr_tdr_s", self.tr_tdr_s))
-        object.__setattr__(self, "beta_x", chk("beta_x", self.beta_x))
-        object.__setattr__(self, "rho_x", chk("rho_x", self.rho_x))
+        tr = _validate.positive("tr_tdr_s", self.tr_tdr_s)
+        if tr > TR_TDR_MAX_S:
+            raise SIKernelError(f"ERL tr_tdr_s={tr:g} s is above {TR_TDR_MAX_S:g} s: the TDR rise time is in "
+                                f"seconds (the IEEE sheets: 8-10 ps); {tr:g} ps is {tr * 1e-12:g} s")
+        object.__setattr__(self, "tr_tdr_s", tr)
+        object.__setattr__(self, "beta_x", chk("beta_x", self.beta_x, minimum=0.0))
+        object.__setattr__(self, "rho_x", chk("rho_x", self.rho_x, minimum=0.0, maximum=1.0))
         tfx = np.atleast_1d(np.asarray(self.tfx_s, dtype=float))
         if tfx.size == 1:
             tfx = np.repeat(tfx, 2)
