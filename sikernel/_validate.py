@@ -101,7 +101,7 @@ def warn_if_ghz(name: str, f_hz: object) -> None:
     """Warn (:class:`SIKernelWarning`) when the highest frequency of a line evaluation is above 0
     and below :data:`LINE_F_WARN_HZ`: frequencies are in Hz, and such values look like GHz (a grid
     of zeros, DC only, does not warn)."""
-    f = np.asarray(f_hz, dtype=float)   # a scalar or a grid
+    f = _real_array(name, f_hz, "frequencies in Hz")   # a scalar or a grid
     if f.size and 0.0 < np.max(f) < LINE_F_WARN_HZ:
         import warnings
 
@@ -154,13 +154,22 @@ def symbol_rate(name: str, value: object) -> float:
     return fb
 
 
+def _real_array(name: str, value: object, what: str) -> np.ndarray:
+    """``value`` as a float64 array, refusing text, bools, None and objects by name (fuzz 31 M13:
+    numpy's "could not convert string to float" reached the user from every entry point)."""
+    raw = None if isinstance(value, str | bytes) or value is None else np.asarray(value)
+    if raw is None or raw.dtype.kind not in "iuf":
+        raise SIKernelError(f"{name}={value!r} is not {what} (numbers)")
+    return raw.astype(float)
+
+
 def frequency_grid(f: object, *, name: str = "f", uniform: bool = False,
                    allow_dc: bool = True) -> np.ndarray:
     """Frequencies in Hz as a 1-D float64 array: non-empty, finite, >= 0, strictly increasing.
 
     With ``uniform=True`` the spacing must also be constant (to 1e-6 relative).
     """
-    arr = np.atleast_1d(np.asarray(f, dtype=float))
+    arr = np.atleast_1d(_real_array(name, f, "a frequency grid in Hz"))
     if arr.ndim != 1 or arr.size == 0:
         raise SIKernelError(f"{name} must be a non-empty 1-D frequency grid in Hz; got shape {np.shape(f)}")
     if not np.all(np.isfinite(arr)):

@@ -124,6 +124,14 @@ def test_huge_result_refused_before_allocating():
         stripline_channels(LINE, np.linspace(0.0, 0.1, 10**7), np.linspace(0.0, 60e9, 6001))
 
 
+@pytest.mark.parametrize("f", ["abc", None, ["1e9", "2e9"], [None, 1e9]])
+def test_text_frequencies_named_not_numpy(f):
+    """Fuzz 31 M13: text frequencies reached the user as numpy's 'could not convert string to float'
+    from every entry point that takes a grid (the shared grid check names them now)."""
+    with pytest.raises(SIKernelError, match=r"is not a frequency grid in Hz \(numbers\)"):
+        stripline_channels(LINE, [0.1], f)
+
+
 def test_bad_out():
     with pytest.raises(SIKernelError, match="out"):
         stripline_channels(LINE, [0.1], F, out="abcd")
