@@ -674,8 +674,8 @@ def _check_replaceable(path: Path) -> None:
         raise _os_error(exc, path, "reading") from None
     if head and head != _HDF5_SIGNATURE:
         raise SIKernelError(f"output {path} exists and is not an HDF5 file (is it the config or another "
-                            "input?); overwrite replaces an earlier sweep file only: give another output "
-                            "name or remove that file yourself")
+                            "input?); overwrite replaces an earlier HDF5 output (or an empty file) only: "
+                            "give another output name or remove that file yourself")
 
 
 class SweepWriter:
