@@ -56,10 +56,8 @@ def non_negative(name: str, value: object) -> float:
 def lengths_m(name: str, value: object) -> np.ndarray:
     """Lengths in metres as a 1-D float64 array, all finite, >= 0 and at most
     :data:`MAX_LINE_LENGTH_M` (above it the message says lengths in mm were typed)."""
-    raw = np.asarray(value) if not isinstance(value, str | bytes) else None
-    if raw is None or raw.dtype.kind not in "iuf":   # text, bools, None, objects (review 31 L1)
-        raise SIKernelError(f"{name}={value!r} is not a sequence of lengths in metres (numbers)")
-    arr = np.atleast_1d(raw.astype(float))
+    # text, bools, None, objects refused (review 31 L1)
+    arr = np.atleast_1d(_real_array(name, value, "a sequence of lengths in metres"))
     if arr.ndim != 1 or arr.size == 0:
         raise SIKernelError(f"{name} must be a non-empty scalar or 1-D sequence of lengths in metres; "
                             f"got shape {np.shape(value)}")

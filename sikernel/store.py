@@ -666,7 +666,8 @@ def _check_replaceable(path: Path) -> None:
     (fuzz 31 H1: ``sikernel sweep base.toml -o base.toml --overwrite`` replaced the config)."""
     if not path.is_file():
         raise SIKernelError(f"output {path} exists and is not a regular file (a device, FIFO or socket); "
-                            "overwrite replaces an earlier sweep file only: give a file name")
+                            "overwrite replaces an earlier HDF5 output (or an empty file) only: give a "
+                            "file name")
     try:
         with builtins.open(path, "rb") as fh:   # this module's open() reads sweep files
             head = fh.read(len(_HDF5_SIGNATURE))

@@ -230,9 +230,7 @@ def _median_loss_difference_db(channel_a: Channel, channel_b: Channel) -> float:
     sel = (f >= SWAP_BAND_HZ[0]) & (f <= SWAP_BAND_HZ[1])
     if sel.sum() < 2:
         sel = f > 0
-    il_a = -20.0 * np.log10(np.abs(channel_a.sdd[sel, 1, 0]))
-    il_b = -20.0 * np.log10(np.abs(channel_b.sdd[sel, 1, 0]))
-    return float(np.median(il_b - il_a))
+    return float(np.median(channel_b.il_db()[sel] - channel_a.il_db()[sel]))
 
 
 def _checked_pair(channel_a: Channel, length_a: Any, channel_b: Channel,
