@@ -682,3 +682,27 @@ def test_lin_row_in_the_dsp_family_typed_ratio_is_current():
     assert b.architecture == "dsp"
     text = f"not the title's 2–3 bit converters) it is {r:.1f}×."
     assert text in repo_text("docs/energy-model.md", flat=True), text
+
+
+def test_same_authors_and_other_teams_figures_are_current(held):
+    """Regression guard (model output): the docs' paragraph on the Mostafa/Gambhir authors' XSR
+    designs (Gangasani left out, Chowdhury held out) and the out-of-sample 200G-class rows of other
+    teams (Pfaff, Chong, J. Kim held out; J. Q. Wang and Cusmai's PAM4 mode left out): their
+    range and geometric mean are those of the shipped model."""
+    from sikernel.power import _calibrated
+
+    doc = repo_text("docs/energy-model.md", flat=True)
+    ratio = dict(zip((d.name for d in held.designs), held.ratio, strict=True))
+    loo = dict(zip(_calibrated.LOO_NAMES, np.exp(_calibrated.LOO_LOG_RATIO), strict=True))
+
+    def one(part: str, table: dict) -> float:
+        (r,) = [v for k, v in table.items() if part in k]
+        return float(r)
+
+    assert f"5 nm 113G chiplet (SSC-L 2025; {one('Gangasani', loo):.2f}× when left out)" in doc
+    assert f"K. Chang the last author of both it and Mostafa's; {one('Chowdhury', ratio):.2f}×)" in doc
+    others = [one("Pfaff et al., 3 nm", ratio), one("Chong", ratio), one("J. Kim", ratio),
+              one("J. Q. Wang", loo), one("Cusmai DAC TX, PAM4", loo)]
+    gm = float(np.exp(np.mean(np.log(others))))
+    assert (f"from other teams, lie at {min(others):.2f}–{max(others):.2f}× (Pfaff, Chong, J. Kim held "
+            f"out; J. Q. Wang and Cusmai's PAM4 mode left out): geometric mean {gm:.2f}×") in doc
