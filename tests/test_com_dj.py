@@ -25,6 +25,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import sikernel.eye._com_channel as _cc
 import sikernel.eye.com as _com
 from sikernel.eq.filters import ctle_response, rx_afe_filter
 from sikernel.eq.mmse import mmse, noise_acf_from_psd
@@ -131,10 +132,10 @@ def test_dj_com_step_matches_bruteforce_reference(chosen):
 
 def test_dj_dpo4in_is_not_a_106g_channel():
     p = get_preset("802.3dj-kr")
-    ch = _com._on_grid(_com._load(channel_path(DPO4), "channel"), p.df_hz)
+    ch = _cc._on_grid(_cc._load(channel_path(DPO4), "channel"), p.df_hz)
     f = ch.f
     z_tx, z_rx = CASE_33MM[0]
-    h = _com._packaged_h21(ch, f, p, _com._package(p, f, z_tx, "tx", {}), _com._package(p, f, z_rx, "rx", {}))
+    h = _cc._packaged_h21(ch, f, p, _cc._package(p, f, z_tx, "tx", {}), _cc._package(p, f, z_rx, "rx", {}))
 
     def il_db(f_hz):
         return float(-20 * np.log10(np.abs(h[np.argmin(np.abs(f - f_hz))])))

@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 
 import sikernel.eq.filters as filters
+import sikernel.eye._com_channel as com_channel_mod
 import sikernel.eye.c2m as c2m
 import sikernel.eye.com as com_mod
 from sikernel.eye.com import com
@@ -140,7 +141,7 @@ def effects() -> dict:
         res["no_grid_shift"] = _run_all()
     # (D) impulse responses not cut
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(com_mod, "IR_TRUNCATION_REL", 0.0)
+        mp.setattr(com_channel_mod, "IR_TRUNCATION_REL", 0.0)
         res["no_ir_cut"] = _run_all()
     # (E) PMF bins of 10 uV whatever A_s
     with pytest.MonkeyPatch.context() as mp:

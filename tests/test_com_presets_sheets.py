@@ -81,7 +81,8 @@ def test_exploratory_200g_cakr_sheet_runs() -> None:
     package, 3 package cases, 24 DFE taps + 6 x 3 floating taps in 120 UI, raised-cosine RX
     window 67-79.69 GHz; COM runs on a synthetic line with a reduced search grid."""
     from sikernel.channel.parametric import ParametricLine
-    from sikernel.eye.com import _rx_filter, com
+    from sikernel.eye._com_channel import _rx_filter
+    from sikernel.eye.com import com
 
     p, prov = com_preset_from_sheet(sheet_path("df_200G_PAM4_RCos_CAKR"))
     assert p.baud_hz == pytest.approx(106.25e9) and len(p.z_p_cases_m) == 3

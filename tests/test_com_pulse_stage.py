@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sikernel.eye import _com_channel as cc
 from sikernel.eye import com as ec
 from tests.conftest import channel_path
 
@@ -30,7 +31,7 @@ def _naive_truncate(h: np.ndarray, f: np.ndarray, p) -> np.ndarray:
     a = np.abs(ir)
     if not a.max() > 0:
         return h
-    last = int(np.flatnonzero(a > ec.IR_TRUNCATION_REL * a.max())[-1])
+    last = int(np.flatnonzero(a > cc.IR_TRUNCATION_REL * a.max())[-1])
     ir[last + 1:] = 0.0
     return np.fft.rfft(ir)[: f.size]
 
@@ -54,16 +55,16 @@ def _streams():
     thru = read_touchstone(channel_path("CA_19p75dB_thru.s4p"))
     nx = read_touchstone(channel_path("CA_19p75dB_next1.s4p"), check_port_map=False)
     fx = read_touchstone(channel_path("CA_19p75dB_fext1.s4p"), check_port_map=False)
-    chs = [ec._with_boards(ec._on_grid(c, p.df_hz), p, k) for c, k in
+    chs = [cc._with_boards(cc._on_grid(c, p.df_hz), p, k) for c, k in
            ((thru, "thru"), (nx, "next"), (fx, "fext"))]
     f = chs[0].f
     cache: dict = {}
     z_tx, z_rx = p.z_p_cases_m[1]
-    pk_rx = ec._package(p, f, z_rx, "rx", cache, "rx")
-    streams = [(chs[0], p.a_v_v, ec._package(p, f, z_tx, "tx", cache)),
-               (chs[1], p.a_ne_v, ec._package(p, f, p.aggressor_z_p_m(1, "next"), "tx", cache, "next")),
-               (chs[2], p.a_fe_v, ec._package(p, f, p.aggressor_z_p_m(1, "fext"), "tx", cache, "fext"))]
-    h_common = np.exp(1j * np.pi * f / (p.baud_hz * p.samples_per_ui)) * ec._rx_filter(p, f)
+    pk_rx = cc._package(p, f, z_rx, "rx", cache, "rx")
+    streams = [(chs[0], p.a_v_v, cc._package(p, f, z_tx, "tx", cache)),
+               (chs[1], p.a_ne_v, cc._package(p, f, p.aggressor_z_p_m(1, "next"), "tx", cache, "next")),
+               (chs[2], p.a_fe_v, cc._package(p, f, p.aggressor_z_p_m(1, "fext"), "tx", cache, "fext"))]
+    h_common = np.exp(1j * np.pi * f / (p.baud_hz * p.samples_per_ui)) * cc._rx_filter(p, f)
     return p, f, streams, h_common, ec._ctle_basis(p, f)[0], pk_rx
 
 
@@ -79,7 +80,7 @@ def test_stream_pulses_are_pulse_from_h_of_each_stream(threads, monkeypatch):
     pulses, spans = ec._stream_pulses(streams, f, p, h_common, h_ctle, pk_rx)
     reused, spans2 = ec._stream_pulses(streams, f, p, h_common, h_ctle, pk_rx, np.full_like(pulses, np.nan))
     for j, (ch, amp, pk) in enumerate(streams):
-        h = _naive_truncate(ec._packaged_h21(ch, f, p, pk, pk_rx) * (h_common * amp), f, p)
+        h = _naive_truncate(cc._packaged_h21(ch, f, p, pk, pk_rx) * (h_common * amp), f, p)
         ref = pulse_from_h(h[None, :] * h_ctle, f, p.baud_hz, p.samples_per_ui)[1]
         assert pulses[j].tobytes() == ref.tobytes()
         assert reused[j].tobytes() == ref.tobytes()
