@@ -27,6 +27,16 @@ SNIPPETS = {
         "import numpy as np; from sikernel.channel import twoport; "
         "twoport.s_to_abcd(np.zeros((4, 2, 2)) + 0.1, 50.0)"
     ),
+    # the docs' sweep (docs/guide/sweeps.md: 30 points, every output) into a temporary file
+    # (new-user trial 31: 55 s the first time, 0.3 s warm in the same process)
+    "sweep": (
+        "import os, tempfile; import sikernel as sk; d = tempfile.mkdtemp(); "
+        "sk.run_sweep({'name': 'stripline', 'outputs': ['il_nyquist_db', 'cursors_v', 'eye_height_v', "
+        "'pj_per_bit', 'pj_per_bit_blocks'], 'axes': {'length_m': [0.002, 0.01, 0.05, 0.1, 0.3], "
+        "'material': ['abf-gl102', 'megtron7', 'fr4'], 'baud': [26.5625e9, 53.125e9]}, "
+        "'fixed': {'tx_rise_time_s': 8e-12, 'rx_f_r': 0.75, 'node_nm': 5}, "
+        "'frequency': {'f_max_hz': 60e9, 'df_hz': 25e6}}, os.path.join(d, 's.h5'), quiet=True)"
+    ),
 }
 
 
