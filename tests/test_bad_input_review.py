@@ -80,6 +80,14 @@ def test_energy_per_bit_batch_warns_when_nothing_closes():
         energy_per_bit_batch([70.0], baud=53.125e9)
     with pytest.warns(SIKernelWarning, match="1 of 2 losses do not close"):
         r = energy_per_bit_batch([10.0, 70.0], baud=53.125e9)
+    # review 31 L8: the failing losses as a range, not "from x dB", and what to relax
+    with pytest.warns(SIKernelWarning, match=r"2 of 4 losses do not close at BER 1e-06 \(NaN in the "
+                      r"results; the failing losses lie between 57.5 and 58 dB\); to price them, relax "
+                      r"target_ber or lower the loss"):
+        energy_per_bit_batch([10.0, 50.0, 57.5, 58.0], baud=53.125e9)
+    with pytest.warns(SIKernelWarning, match=r"the failing loss is 58 dB\); to price them, relax "
+                      r"target_ber, let architecture='auto' choose or lower the loss"):
+        energy_per_bit_batch([10.0, 58.0], baud=53.125e9, architecture="dsp")
     assert np.isfinite(r.total_pj_per_bit[0]) and np.isnan(r.total_pj_per_bit[1])
     with warnings.catch_warnings():
         warnings.simplefilter("error", SIKernelWarning)

@@ -248,10 +248,15 @@ def energy_per_bit_batch(loss_db: Any, baud: float = 53.125e9, modulation: str =
         above = int(np.sum(loss > LOSS_GRID_DB[-1]))
         where = (f", {above} of them above {LOSS_GRID_DB[-1]:g} dB, the largest tabulated loss (a dB "
                  "slip?)" if above else "")
+        fails = loss[~closes]
+        span = (f"the failing loss is {float(fails[0]):g} dB" if fails.size == 1
+                else f"the failing losses lie between {float(fails.min()):g} and {float(fails.max()):g} dB")
+        relax = "relax target_ber" + (", let architecture='auto' choose" if arch != "auto" or exclude
+                                      else "")
         warnings.warn(SIKernelWarning(
             f"energy_per_bit_batch: {int(np.sum(~closes))} of {n} losses do not close at BER {ber:g} "
-            f"(NaN in the results; from {float(np.min(loss[~closes])):g} dB){where}"),
-            stacklevel=user_stacklevel())
+            f"(NaN in the results; {span}){where}; to price them, "
+            f"{relax} or lower the loss"), stacklevel=user_stacklevel())
     shape = raw.shape if raw.ndim else (1,)   # a 2-D grid of losses gives 2-D results (a scalar: 1-D)
     out = {k: v.reshape(shape) for k, v in out.items()}
     return EnergyBatch(total_pj_per_bit=out["total"], blocks={b: out[b] for b in budget.BLOCKS},
