@@ -617,6 +617,9 @@ def _channel_h(channel_or_h: Any, f_hz: ArrayLike | None,
 #: longest TX rise time accepted, in UI (a 20-80 % rise over several UI closes any eye; a larger
 #: value is a unit slip, ps given as s)
 MAX_RISE_TIME_UI = 10.0
+#: smallest tx_rise_time_s (beyond the UI limit) read as picoseconds typed as seconds: a SerDes edge
+#: is a few ps, so 6 is 6 ps; 1e-3 (1 ms) is no ps value (it would be a 1e-15 s edge)
+RISE_TIME_PS_SLIP_MIN = 0.1
 #: largest RX AFE bandwidth accepted as a fraction of the baud (802.3ck: 0.75; a larger value is a
 #: frequency in Hz)
 MAX_RX_F_R = 10.0
@@ -635,8 +638,9 @@ def _extra_filters(f: np.ndarray, baud: float, tx_rise_time_s: float | None,
     if tx_rise_time_s is not None:
         t_r = _validate.non_negative("tx_rise_time_s", tx_rise_time_s)
         if t_r > MAX_RISE_TIME_UI * (1.0 / baud):   # new-user trial 28: 6 (ps meant) was accepted
-            hint = (f"a rise time in ps given as s? use {t_r * 1e-12:g} for {t_r:g} ps" if t_r >= 1e-3
-                    else "the rise time is in s, e.g. 8e-12 for 8 ps")   # 1e-6: no ps slip
+            hint = (f"a rise time in ps given as s? use {t_r * 1e-12:g} for {t_r:g} ps"
+                    if t_r >= RISE_TIME_PS_SLIP_MIN   # 1e-6 or 1e-3 s: no ps slip (a 1e-15 s rise)
+                    else "the rise time is in s, e.g. 8e-12 for 8 ps")
             raise SIKernelError(f"tx_rise_time_s={tx_rise_time_s!r} s is longer than {MAX_RISE_TIME_UI:g} "
                                 f"UI ({MAX_RISE_TIME_UI / baud:.3g} s at {baud:g} Bd): {hint}")
         g *= filters.tx_rise_time_filter(f, t_r)

@@ -286,6 +286,7 @@ def test_com_takes_one_aggressor_given_bare(monkeypatch):
     ({"rx_f_r": 40e9}, r"a frequency in Hz\? use 0\.753"),
     ({"rx_f_r": 75}, r"a percentage\? use 0\.75 for 75 %"),               # fuzz 31 low: had said 75 Hz
     ({"tx_rise_time_s": 1e-6}, r"the rise time is in s, e\.g\. 8e-12 for 8 ps"),   # had said 1e-18
+    ({"tx_rise_time_s": 1e-3}, r"the rise time is in s, e\.g\. 8e-12 for 8 ps"),   # had said 1e-15
     ({"amplitude_v": 400}, r"mV given as V\? use 0\.4"),
     ({"ctle": {"gdc_db": -10, "fz_hz": 21.25, "fp1_hz": 21.25, "fp2_hz": 53.125}}, r"GHz given as Hz\?"),
 ])
