@@ -133,6 +133,16 @@ def test_unsupported_sheet_value_is_an_error(monkeypatch, key, value, match) -> 
         get_erl_settings("x.xlsx")
 
 
+@pytest.mark.parametrize("config", ["real", "thru.s4p", Path("a/b.S2P"), "chans/thru"])
+def test_a_channel_file_given_as_config_is_named(config) -> None:
+    """Fuzz 31 low: ``sikernel erl --config ch.s4p`` called the channel an unknown ERL preset."""
+    config = str(channel_path("CA_19p75dB_thru.s4p")) if config == "real" else config
+    with pytest.raises(SIKernelError, match=r"not an ERL configuration: config \(--config\) takes a preset "
+                                            r"name .* or an IEEE COM config sheet \(\.xlsx\); the channel is "
+                                            r"the first argument"):
+        get_erl_settings(config)
+
+
 def test_bad_settings_are_errors() -> None:
     with pytest.raises(SIKernelError, match="unknown ERL preset"):
         get_erl_settings("802.3ck-xx")

@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import time
 import warnings
 from dataclasses import asdict, dataclass, field, replace
@@ -415,6 +416,13 @@ def get_erl_settings(config: Any, **overrides: Any) -> tuple[ErlSettings, dict[s
         s, prov = config, {"settings": "given"}
     elif isinstance(config, (str, Path)) and str(config).lower().endswith((".xlsx", ".xls")):
         s, prov = settings_from_sheet(config)
+    elif isinstance(config, str | Path) and str(config).lower() not in ERL_PRESETS and _looks_like_file(config):
+        # fuzz 31 low: `sikernel erl --config ch.s4p` had called the channel an unknown ERL preset
+        kind = "a Touchstone file" if re.search(r"\.s\d+p$", str(config), re.IGNORECASE) else "a file path"
+        raise SIKernelError(f"ERL config={str(config)!r} is {kind}, not an ERL configuration: config "
+                            f"(--config) takes a preset name ({', '.join(ERL_PRESETS)}) or an IEEE COM "
+                            "config sheet (.xlsx); the channel is the first argument (on the command "
+                            "line the positional FILE: sikernel erl FILE.s4p --config 802.3ck-kr)")
     elif isinstance(config, str):
         if config.lower() not in ERL_PRESETS and config.lower().startswith(("802.3dj", "802.3df")):
             raise SIKernelError(f"ERL preset {config!r}: the ERL presets are the 802.3ck sheets' "
@@ -436,6 +444,14 @@ def get_erl_settings(config: Any, **overrides: Any) -> tuple[ErlSettings, dict[s
         s = replace(s, **overrides)
         prov = {**prov, "overrides": {k: _plain(v) for k, v in overrides.items()}}
     return s, prov
+
+
+def _looks_like_file(config: str | Path) -> bool:
+    """Whether an ERL ``config`` that is no preset name is a file path (a Touchstone name, a path
+    with a folder, or an existing file) rather than a mistyped preset."""
+    text = str(config)
+    return (re.search(r"\.(s\d+p|ts|csv|txt|mat|json|toml)$", text, re.IGNORECASE) is not None
+            or os.sep in text or "/" in text or os.path.isfile(text))
 
 
 def _plain(v: Any) -> Any:
