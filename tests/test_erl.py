@@ -143,6 +143,22 @@ def test_a_channel_file_given_as_config_is_named(config) -> None:
         get_erl_settings(config)
 
 
+@pytest.mark.parametrize(("kw", "match"), [
+    ({"z_t_ohm": 5000.0}, r"z_t_ohm=5000 ohm is outside 10-200 ohm: it is the single-ended TDR source"),
+    ({"z_t_ohm": 0.05}, r"z_t_ohm=0.05 ohm is outside 10-200 ohm"),
+    ({"tx_package_z_p_m": 0.012}, r"tx_package_z_p_m=0.012 has no effect without tx_package"),
+])
+def test_dubious_settings_warn(kw, match) -> None:
+    """Fuzz 31 low: a 5 kohm TDR source and a package length without a package were taken silently."""
+    with pytest.warns(SIKernelWarning, match=match):
+        ErlSettings(f_b_hz=53.125e9, **kw)
+    with pytest.raises(SIKernelError, match="z_t_ohm"):
+        ErlSettings(f_b_hz=53.125e9, z_t_ohm=0.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ErlSettings(f_b_hz=53.125e9, z_t_ohm=45.0, tx_package_z_p_m=0.0)
+
+
 def test_bad_settings_are_errors() -> None:
     with pytest.raises(SIKernelError, match="unknown ERL preset"):
         get_erl_settings("802.3ck-xx")

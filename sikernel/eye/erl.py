@@ -66,6 +66,7 @@ from typing import Any
 import numpy as np
 
 from .. import _validate
+from .._stacklevel import user_stacklevel
 from ..channel.core import Channel
 from ..eq.filters import rx_afe_filter
 from ..errors import SIKernelError, SIKernelWarning
@@ -81,6 +82,9 @@ _GAUSS_K = 1.6832
 #: longest TDR rise time accepted (s): a nanosecond is a hundred times the IEEE sheets' 8-10 ps;
 #: above it the value was typed in ps
 TR_TDR_MAX_S = 1e-9
+#: plausible single-ended TDR source impedance (ohm; the IEEE sheets' Z_t is 50): outside it a
+#: value warns (5000 is likely a slip for 50, 0.05 a value in kohm)
+Z_T_PLAUSIBLE_OHM = (10.0, 200.0)
 
 
 @dataclass(frozen=True)
@@ -190,6 +194,12 @@ class ErlSettings:
                                 "from a test-fixture file) is not supported")
         object.__setattr__(self, "tfx_s", (float(tfx[0]), float(tfx[1])))
         object.__setattr__(self, "z_t_ohm", _validate.positive("z_t_ohm", self.z_t_ohm))
+        lo, hi = Z_T_PLAUSIBLE_OHM
+        if not lo <= self.z_t_ohm <= hi:   # fuzz 31 low: 5000 ohm (50 meant) was taken silently
+            warnings.warn(SIKernelWarning(
+                f"ERL z_t_ohm={self.z_t_ohm:g} ohm is outside {lo:g}-{hi:g} ohm: it is the single-ended "
+                "TDR source impedance (the IEEE sheets' Z_t = 50 ohm; the differential reference is "
+                "2 z_t_ohm); check for a typing slip"), stacklevel=user_stacklevel())
         object.__setattr__(self, "f_r", _validate.positive("f_r", self.f_r))
         if self.tukey_window and self.f_r >= 1.0:
             raise SIKernelError(f"ERL f_r={self.f_r!r} with the Tukey window: the window runs from "
@@ -213,6 +223,12 @@ class ErlSettings:
                 raise SIKernelError(f"ERL tx_package={self.tx_package!r}: expected a PackageModel or None")
             object.__setattr__(self, "tx_package_z_p_m",
                                _validate.non_negative("tx_package_z_p_m", self.tx_package_z_p_m))
+        elif self.tx_package_z_p_m != 0.0:   # fuzz 31 low: taken silently, and ignored
+            warnings.warn(SIKernelWarning(
+                f"ERL tx_package_z_p_m={self.tx_package_z_p_m!r} has no effect without tx_package: it is "
+                "the length of the TX package's trace in the RX-end TDR; give tx_package (a "
+                "PackageModel, or a sheet with TDR_W_TXPKG = 1) or leave tx_package_z_p_m at 0"),
+                stacklevel=user_stacklevel())
 
     @property
     def ui_s(self) -> float:
@@ -416,7 +432,8 @@ def get_erl_settings(config: Any, **overrides: Any) -> tuple[ErlSettings, dict[s
         s, prov = config, {"settings": "given"}
     elif isinstance(config, (str, Path)) and str(config).lower().endswith((".xlsx", ".xls")):
         s, prov = settings_from_sheet(config)
-    elif isinstance(config, str | Path) and str(config).lower() not in ERL_PRESETS and _looks_like_file(config):
+    elif (isinstance(config, str | Path) and str(config).lower() not in ERL_PRESETS
+          and _looks_like_file(config)):
         # fuzz 31 low: `sikernel erl --config ch.s4p` had called the channel an unknown ERL preset
         kind = "a Touchstone file" if re.search(r"\.s\d+p$", str(config), re.IGNORECASE) else "a file path"
         raise SIKernelError(f"ERL config={str(config)!r} is {kind}, not an ERL configuration: config "
