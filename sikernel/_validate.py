@@ -208,6 +208,38 @@ def one_of(name: str, value: object, known: Iterable[str]) -> str:
     raise SIKernelError(f"unknown {name} {value!r}; known: {', '.join(known)}")
 
 
+def given_path(name: str, path: object, what: str = "a file name") -> Path:
+    """``path`` as a :class:`~pathlib.Path`, refusing an empty (or blank) one by name: ``Path("")``
+    is ``"."``, the current folder, so ``-o ''`` had been called "output '.' is a folder".
+
+    Parameters
+    ----------
+    name : str
+        What the path is (for the message, e.g. "-o/--output").
+    path : str or path-like
+        The path.
+    what : str, optional
+        What would be accepted (for the message).
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    SIKernelError
+        Not a path, or an empty one.
+    """
+    try:
+        text = os.fspath(path)  # type: ignore[arg-type]
+    except TypeError:
+        raise SIKernelError(f"{name}={path!r} is not a file path") from None
+    text = os.fsdecode(text)
+    if not text.strip():
+        raise SIKernelError(f"{name}={text!r} is an empty path; give {what}")
+    return Path(text)
+
+
 def output_folder(name: str, path: object) -> Path:
     """A folder results will be written into: it must exist (or be creatable under an existing,
     writable parent) and be writable.  Checked before any long computation.
@@ -228,7 +260,7 @@ def output_folder(name: str, path: object) -> Path:
     SIKernelError
         A file where the folder should be, a missing parent, no write permission.
     """
-    p = Path(os.fspath(path))  # type: ignore[arg-type]
+    p = given_path(name, path, "a folder for the results, e.g. results")
     if p.exists():
         if not p.is_dir():
             raise SIKernelError(f"{name} {p}: is a file, not a folder; give a folder for the results")
@@ -265,11 +297,8 @@ def output_file(name: str, path: object) -> Path:
     SIKernelError
         Missing folder, a file used as a folder, a folder given as the file, no permission.
     """
-    try:
-        p = Path(os.fspath(path))  # type: ignore[arg-type]
-    except TypeError:
-        raise SIKernelError(f"{name}={path!r} is not a file path") from None
-    if not str(p) or p.is_dir():
+    p = given_path(name, path, "a file name, e.g. results.h5")
+    if p.is_dir():
         raise SIKernelError(f"{name} {str(p)!r} is a folder; give a file name inside it")
     parent = p.parent
     if not parent.exists():
@@ -284,5 +313,5 @@ def output_file(name: str, path: object) -> Path:
     return p
 
 
-__all__ = ["finite_scalar", "frequency_grid", "lengths_m", "non_negative", "one_of", "output_file",
-           "output_folder", "positive"]
+__all__ = ["finite_scalar", "frequency_grid", "given_path", "lengths_m", "non_negative", "one_of",
+           "output_file", "output_folder", "positive"]

@@ -54,6 +54,22 @@ def test_cli_counts_refused_before_any_file(cfg, tmp_path, capsys, no_work, args
     assert not (tmp_path / "out.h5.journal").exists()
 
 
+@pytest.mark.parametrize("out", ["", "  "])
+def test_cli_empty_output_refused_by_name(cfg, tmp_path, capsys, monkeypatch, no_work, out):
+    """Fuzz 31 low: ``-o ''`` was called "output '.' is a folder" (Path('') is the current folder)."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["sweep", str(cfg), "-o", out, "--quiet"]) == 2
+    one_error_line(capsys.readouterr().err, "sikernel sweep: error:", "-o/--output=",
+                   "is an empty path; give the HDF5 file to write")
+    assert list(tmp_path.iterdir()) == [cfg]
+
+
+def test_api_empty_output_refused_by_name(cfg, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SIKernelError, match=r"out_path='' is an empty path; give the HDF5 file to write"):
+        run_sweep(cfg, "", quiet=True)
+
+
 def test_cli_threads_not_capped_for_a_remote_scheduler(cfg, tmp_path, monkeypatch):
     """A remote cluster's workers have their own core count: --threads is not checked against
     this machine's there (the sweep is reached; here a stub stands in for it)."""

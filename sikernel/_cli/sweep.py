@@ -31,6 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from .._validate import given_path
     from ..sweep import run_sweep
     from ..sweep.engine import check_threads_workers
 
@@ -38,6 +39,7 @@ def _run(args: argparse.Namespace) -> int:
     # journal existed, and --workers 0 waited 30 s for a cluster with no worker
     check_threads_workers(args.threads, args.workers, local_limit=args.scheduler is None,
                           names=("--threads", "--workers"))
+    given_path("-o/--output", args.output, "the HDF5 file to write, e.g. -o sweep.h5")
     res = run_sweep(args.config, args.output, resume=args.resume, overwrite=args.overwrite,
                     backend=args.backend, scheduler=args.scheduler, chunk=args.chunk,
                     threads=args.threads, quiet=True if args.quiet else None, n_workers=args.workers)

@@ -259,7 +259,7 @@ def run_sweep(config: Mapping[str, Any] | str | os.PathLike[str] | SweepConfig,
     check_threads_workers(threads, n_workers, local_limit=scheduler is None)
     if resume and overwrite:
         raise SIKernelError("give resume=True or overwrite=True, not both")
-    path = Path(out_path)
+    path = _validate.given_path("out_path", out_path, "the HDF5 file to write, e.g. sweep.h5")
     cs = choose_chunk(cfg, chunk)
     if resume:
         cs = _resumed_chunk(path, cs)
