@@ -198,6 +198,16 @@ def is_uniform(f: np.ndarray) -> bool:
     return bool(np.max(np.abs(d - d[0])) <= 1e-6 * d[0])
 
 
+def label(name: str, value: object) -> str:
+    """A text label (a channel's or section's ``name``): a ``str``, else SIKernelError naming the
+    value (fuzz 31 low: ``Channel(name=None)``, ``section(name=3)`` and ``cascade(name=5)`` were
+    taken, and a label that is no text broke later formatting and HDF5 attributes)."""
+    if not isinstance(value, str):
+        raise SIKernelError(f"{name}={value!r} is a {type(value).__name__}, not a str; expected a text "
+                            f"label, e.g. {name}='host trace' (or leave it out for the default)")
+    return value
+
+
 def one_of(name: str, value: object, known: Iterable[str]) -> str:
     """A name that must be one of ``known`` (case-insensitive); the error lists them."""
     known = list(known)
@@ -313,5 +323,5 @@ def output_file(name: str, path: object) -> Path:
     return p
 
 
-__all__ = ["finite_scalar", "frequency_grid", "given_path", "lengths_m", "non_negative", "one_of",
+__all__ = ["finite_scalar", "frequency_grid", "given_path", "label", "lengths_m", "non_negative", "one_of",
            "output_file", "output_folder", "positive"]

@@ -254,6 +254,30 @@ def test_library_builders_refuse_a_ghz_grid_like_the_constructor():
         assert name
 
 
+def test_channel_and_builder_names_must_be_text():
+    """Fuzz 31 low: Channel(name=None), section(name=3) and cascade(name=5) were taken."""
+    from sikernel.channel import lumped
+
+    f = np.linspace(0.0, 50e9, 101)
+    ch = sk.Channel(f, np.zeros((101, 2, 2), complex), name="thru")
+    line = sk.Stripline("megtron7", width=150e-6, thickness=17e-6, height=150e-6, spacing=150e-6)
+    pline = sk.ParametricLine(a1=4.114e-4, a2=2.547e-4, tau_ns_per_mm=6.191e-3, zc_ohm=100.0)
+    builders = {"Channel.name": lambda v: sk.Channel(f, ch.sdd, name=v),
+                "name": lambda v: line.section(0.1, f, name=v),
+                "cascade: name": lambda v: sk.cascade(ch, ch, name=v)}
+    more = {"parametric": lambda v: pline.section(0.1, f, name=v),
+            "series_l": lambda v: lumped.series_l(1e-10, f, name=v),
+            "via": lambda v: lumped.via(f, 1e-3, name=v),
+            "connector": lambda v: lumped.connector(ch, f, name=v),
+            "renamed": lambda v: ch.renamed(v)}
+    for what, build in [*builders.items(), *(("name", b) for b in more.values())]:
+        for bad in (None, 3, b"x"):
+            with pytest.raises(SIKernelError, match=rf"{what}={bad!r} is a {type(bad).__name__}, not a "
+                               r"str; expected a text label"):
+                build(bad)
+        assert build("ok").name == "ok"
+
+
 def test_channel_accepts_a_dc_only_grid_and_a_hz_grid():
     sk.Channel([0.0], np.zeros((1, 2, 2), complex))
     sk.Channel([1e3, 2e3], np.zeros((2, 2, 2), complex))

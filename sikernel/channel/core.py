@@ -68,6 +68,7 @@ class Channel:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        _validate.label("Channel.name", self.name)
         self._normalise()
         # the checks of user input (the constructor called by a user); the library's own builders
         # go through Channel._trusted, which skips them (see its docstring)
@@ -174,7 +175,8 @@ class Channel:
 
     def renamed(self, name: str) -> Channel:
         """A copy with another label."""
-        return Channel._trusted(self.f, self.sdd, self.z0_ohm, name, dict(self.meta))
+        return Channel._trusted(self.f, self.sdd, self.z0_ohm, _validate.label("name", name),
+                                dict(self.meta))
 
     def to_network(self):
         """This channel as a 2-port :class:`skrf.Network` (imports scikit-rf lazily)."""

@@ -457,7 +457,8 @@ class _Line:
         """``length`` metres of this line as a :class:`Channel` (reference :attr:`z0_ref_ohm` by default);
         ``length`` is checked as :meth:`loss_db`'s (a length in mm is refused with a hint)."""
         fa = _validate.channel_grid(numbers("f", f))
-        return self._section(_validate.line_length_m("length", length), fa, z0_ohm, name)
+        return self._section(_validate.line_length_m("length", length), fa, z0_ohm,
+                             _validate.label("name", name))
 
     def _section(self, ln: float, fa: np.ndarray, z0_ohm: float | None = None, name: str = "") -> Channel:
         """:meth:`section` of a checked grid, any length >= 0 (``Link(check_units=False)``: the

@@ -88,6 +88,7 @@ def shunt_c(c_f: float, f: object, z0_ohm: float = 100.0, name: str = "") -> Cha
     c = _validate.non_negative("c_f", c_f)
     fa, w = _grid(f)
     z0 = _validate.positive("z0_ohm", z0_ohm)
+    _validate.label("name", name)
     return Channel._trusted(fa, _shunt_s(1j * w * c / 2.0, z0), z0, name or f"shunt C {c * 1e15:g} fF",
                    {"element": "shunt_c", "c_f": c})
 
@@ -114,6 +115,7 @@ def series_l(l_h: float, f: object, z0_ohm: float = 100.0, name: str = "") -> Ch
     lv = _validate.non_negative("l_h", l_h)
     fa, w = _grid(f)
     z0 = _validate.positive("z0_ohm", z0_ohm)
+    _validate.label("name", name)
     return Channel._trusted(fa, _series_s(2j * w * lv, z0), z0, name or f"series L {lv * 1e9:g} nH",
                    {"element": "series_l", "l_h": lv})
 
@@ -140,6 +142,7 @@ def series_r(r_ohm: float, f: object, z0_ohm: float = 100.0, name: str = "") -> 
     r = _validate.non_negative("r_ohm", r_ohm)
     fa, _ = _grid(f)
     z0 = _validate.positive("z0_ohm", z0_ohm)
+    _validate.label("name", name)
     return Channel._trusted(fa, _series_s(np.full(fa.size, 2.0 * r, dtype=complex), z0), z0,
                    name or f"series R {r:g} ohm", {"element": "series_r", "r_ohm": r})
 
@@ -176,6 +179,7 @@ def ac_coupling(c_f: float, f: object, esr_ohm: float = 0.0, esl_h: float = 0.0,
     esl = _validate.non_negative("esl_h", esl_h)
     fa, w = _grid(f)
     z0 = _validate.positive("z0_ohm", z0_ohm)
+    _validate.label("name", name)
     jwc = 1j * w * c
     # y = 1/(2 Z) = jwC / (2 (1 + jwC (ESR + jw ESL)))
     y = jwc / (2.0 * (1.0 + jwc * (esr + 1j * w * esl)))
@@ -223,6 +227,7 @@ def impedance_step(zc_ohm: float, delay_s: float, f: object, z0_ohm: float = 100
     td = _validate.non_negative("delay_s", delay_s)
     fa, w = _grid(f)
     z0 = _validate.positive("z0_ohm", z0_ohm)
+    _validate.label("name", name)
     s = abcd_to_s(_tline_abcd(1j * w * td, zc), z0)
     return Channel._trusted(fa, s, z0, name or f"Z step {zc:g} ohm {td * 1e12:g} ps",
                    {"element": "impedance_step", "zc_ohm": zc, "delay_s": td})
@@ -273,6 +278,7 @@ def via(f: object, barrel_m: float, stub_m: float = 0.0, *, zc_ohm: float = 85.0
     cp = _validate.non_negative("c_pad_f", c_pad_f)
     fa, w = _grid(f)
     z0 = _validate.positive("z0_ohm", z0_ohm)
+    _validate.label("name", name)
     eps = get_dielectric(material).eps_r(fa)
     gam = 1j * w * np.sqrt(eps) / constants.c
     barrel = _tline_abcd(gam * lb, zc)
@@ -349,7 +355,7 @@ def connector(model: Channel | str | Path | Any, f: object, pairs: tuple = ((1, 
 
     model = as_channel(model, "connector model", pairs=pairs)
     ch = on_grid(model, f)
-    return ch.renamed(name) if name else ch
+    return ch.renamed(name) if _validate.label("name", name) else ch
 
 
 __all__ = ["ac_coupling", "connector", "impedance_step", "on_grid", "series_l", "series_r", "shunt_c",

@@ -94,6 +94,7 @@ class ParametricLine:
         fa = _validate.channel_grid(f)
         ln = _validate.non_negative("length_m", length_m)
         r0 = _validate.positive("r0_ohm", r0_ohm)
+        _validate.label("name", name)
         s = parametric_s(self.gamma(fa), self.zc_ohm, ln, 2.0 * r0)
         return Channel._trusted(fa, s, 2.0 * r0, name or f"{self.name} {ln * 1e3:g} mm",
                        {"parametric_line": repr(self), "length_m": ln})

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _validate
 from .._kernels import twoport as _k
 from ..errors import SIKernelError
 from .core import Channel
@@ -165,6 +166,7 @@ def cascade(*channels: Channel, name: str = "") -> Channel:
     Channel
         The cascade, referenced to the first channel's impedance.
     """
+    _validate.label("cascade: name", name)
     if not channels:
         raise SIKernelError("cascade needs at least one Channel")
     if len(channels) == 1 and isinstance(channels[0], list | tuple):   # new-user trial 29
