@@ -333,6 +333,16 @@ def test_port_map_out_of_range(tmp_path, pairs):
         read_touchstone(p, pairs=pairs)
 
 
+@pytest.mark.parametrize("pairs", [((True, 3), (2, 4)), ((1, 3), (2, np.True_))])
+def test_port_map_refuses_bools(tmp_path, pairs):
+    """Fuzz 31 low: pairs=((True, 3), (2, 4)) read True as port 1."""
+    f = np.linspace(1e8, 2e10, 5)
+    p = tmp_path / "l.s4p"
+    nm.write_touchstone(p, f, _line_4port(f))
+    with pytest.raises(SIKernelError, match=r"a bool is no port number; expected 1-based integer"):
+        read_touchstone(p, pairs=pairs)
+
+
 def test_port_map_duplicated(tmp_path):
     f = np.linspace(1e8, 2e10, 5)
     p = tmp_path / "l.s4p"

@@ -274,6 +274,9 @@ def _check_pairs(pairs: Any, n_ports: int) -> tuple[tuple[int, int], tuple[int, 
                             "port numbers, e.g. ((1, 3), (2, 4))") from None
     if any(p != q for p, q in zip(ports, [p1, n1, p2, n2], strict=True)):
         raise SIKernelError(f"pairs={pairs!r}: port numbers must be integers")
+    if any(isinstance(q, bool | np.bool_) for q in (p1, n1, p2, n2)):   # fuzz 31 low: True was port 1
+        raise SIKernelError(f"pairs={pairs!r}: a bool is no port number; expected 1-based integer port "
+                            "numbers, e.g. ((1, 3), (2, 4))")
     bad = [p for p in ports if not 1 <= p <= n_ports]
     if bad:
         raise SIKernelError(f"pairs={pairs!r}: port {bad[0]} is out of range; a {n_ports}-port "
