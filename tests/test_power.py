@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 
 import numpy as np
 import pytest
@@ -181,6 +182,24 @@ def test_unknown_node(node):
     assert repr(node) in msg and "nanometres" in msg and "mm" not in msg.replace("nm", "")
     for k in ("28", "16", "7", "5", "3"):
         assert k in msg
+
+
+@pytest.mark.parametrize(("node", "number"), [("5", "5"), ("7nm", "7"), (" 3 NM ", "3"), (b"5", "5"),
+                                              (True, None)])
+def test_node_given_as_text_is_refused_naming_the_number(node, number):
+    """Fuzz 31 low: run_study(node_nm='5') ran (float('5')) while energy_per_bit(node_nm='7nm') was
+    refused; text is refused in both spellings, everywhere (get_technology), naming the number."""
+    from sikernel.power import get_technology
+    from sikernel.system.standards import generation
+
+    hint = f"give the number itself, {number}" if number else "give the node in nm as a number"
+    for call in (lambda: energy_per_bit(loss_db=5.0, baud=BAUD, node_nm=node),
+                 lambda: get_technology(node)):
+        with pytest.raises(SIKernelError, match=rf"node_nm={re.escape(repr(node))} is a "
+                           rf"{type(node).__name__}, not a number: .*{hint}"):
+            call()
+    with pytest.raises(SIKernelError, match=rf"module_node_nm={re.escape(repr(node))} is a "):
+        generation(100, module_node_nm=node)
 
 
 @pytest.mark.parametrize("node,preset", [(3, "3nm"), (5, "5nm"), (4, "5nm"), (10, "7nm"),

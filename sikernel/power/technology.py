@@ -67,6 +67,7 @@ Coefficient provenance (confidence letters as in
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..errors import SIKernelError
@@ -209,10 +210,20 @@ def get_technology(node_nm: object) -> Technology:
     Raises
     ------
     SIKernelError
-        Unknown node; the message lists the known ones.
+        Unknown node (the message lists the known ones); text such as ``'5'`` or ``'5nm'`` or a
+        bool (the message names the number to give).
     """
     if isinstance(node_nm, Technology):
         return node_nm
+    if isinstance(node_nm, str | bytes | bool):
+        # fuzz 31 low: '5' was taken (float('5')) while '7nm' was refused; text is refused in
+        # both spellings, as the sweep config and the frequency checks refuse it
+        text = node_nm.decode(errors="replace") if isinstance(node_nm, bytes) else str(node_nm)
+        num = re.fullmatch(r"\s*([0-9]*\.?[0-9]+)\s*(?:nm)?\s*", text, re.IGNORECASE)
+        hint = (f"give the number itself, {float(num.group(1)):g}"
+                if num and not isinstance(node_nm, bool) else "give the node in nm as a number, e.g. 5")
+        raise SIKernelError(f"node_nm={node_nm!r} is a {type(node_nm).__name__}, not a number: node_nm is "
+                            f"the CMOS node in nanometres; {hint} (known nodes (nm): {_known()})")
     try:
         key = float(node_nm)  # type: ignore[arg-type]
     except (TypeError, ValueError):
@@ -221,9 +232,13 @@ def get_technology(node_nm: object) -> Technology:
         key = _ALIASES.get(key, key)
         if key in NODES:
             return NODES[key]
-    known = ", ".join(f"{k:g}" for k in sorted([*NODES, *_ALIASES], reverse=True))
     raise SIKernelError(f"unknown node_nm={node_nm!r}: node_nm is the CMOS node in nanometres "
-                        f"(e.g. 5 for a 5 nm process); known nodes (nm): {known}")
+                        f"(e.g. 5 for a 5 nm process); known nodes (nm): {_known()}")
+
+
+def _known() -> str:
+    """The node presets and aliases, largest first (for the messages)."""
+    return ", ".join(f"{k:g}" for k in sorted([*NODES, *_ALIASES], reverse=True))
 
 
 __all__ = ["F_T_REL_RANGE", "NODES", "REFERENCE_NODE_NM", "Technology", "get_technology"]
