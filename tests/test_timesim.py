@@ -198,6 +198,7 @@ def test_eye_histogram_noise_free_levels():
     ({"thresholds_v": [0.1]}, "thresholds_v"),
     ({"modulation": "pam5"}, "modulation"),
     ({"a_dd_ui": 0.6}, "a_dd_ui"),
+    ({"sigma_rj_ui": 2.0}, r"sigma_rj_ui=2\.0 must be <= 1"),   # fuzz 31 low: taken; stat_eye's range
     ({"sigma_v": -1.0}, "sigma_v"),
     ({"dfe_taps_v": [[0.1]]}, "dfe_taps_v"),
     ({"n_dfe": 99}, "n_dfe"),

@@ -131,6 +131,16 @@ def cursors_at(sp: SampledPulse, offsets_ui: np.ndarray, n_pre: int, n_post: int
     return np.interp(pos, np.arange(sp.v.size, dtype=float), sp.v, left=0.0, right=0.0)
 
 
+#: largest random jitter accepted, UI rms (stat_eye and simulate: a larger value is ps typed for UI)
+MAX_SIGMA_RJ_UI = 1.0
+
+
+def sigma_rj_ui(value: object) -> float:
+    """Random jitter in UI rms, in [0, :data:`MAX_SIGMA_RJ_UI`] (one check for stat_eye and
+    simulate: simulate had taken 2 UI that stat_eye refused)."""
+    return finite_scalar("sigma_rj_ui", value, minimum=0.0, maximum=MAX_SIGMA_RJ_UI)
+
+
 def target_ber(value: object) -> float:
     """A target bit/symbol error ratio strictly inside (0, 0.5)."""
     x = finite_scalar("target_ber", value)

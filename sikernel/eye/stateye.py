@@ -71,6 +71,7 @@ from .._stacklevel import user_stacklevel
 from .._validate import finite_scalar, frequency_not_ghz, one_of
 from ..errors import SIKernelError, SIKernelWarning
 from ._input import SampledPulse, cursor_span, cursors_at, dfe_taps, levels_for, sampled_pulse
+from ._input import sigma_rj_ui as _check_rj
 from ._input import target_ber as _check_ber
 from ._summary import short_repr
 
@@ -382,7 +383,7 @@ def stat_eye(pulse: Any, samples_per_ui: int | None = None, *, modulation: str |
     if m == 1:
         n_p = 1
     sigma_v = finite_scalar("sigma_v", sigma_v, minimum=0.0, maximum=VOLT_MAX)
-    sigma_rj_ui = finite_scalar("sigma_rj_ui", sigma_rj_ui, minimum=0.0, maximum=1.0)
+    sigma_rj_ui = _check_rj(sigma_rj_ui)
     a_dd_ui = finite_scalar("a_dd_ui", a_dd_ui, minimum=0.0, maximum=0.5)
     if (eta0_v2_hz is None) != (noise_bw_hz is None):
         raise SIKernelError("eta0_v2_hz and noise_bw_hz go together: give both or neither")

@@ -50,6 +50,7 @@ from .._kernels import timesim as _k
 from .._validate import finite_scalar, non_negative
 from ..errors import SIKernelError
 from ._input import cursor_span, cursors_at, dfe_taps, levels_for, sampled_pulse
+from ._input import sigma_rj_ui as _check_rj
 from ._summary import short_repr
 
 #: PRBS order -> feedback polynomial exponents and O.150 output inversion
@@ -318,7 +319,7 @@ def simulate(pulse: Any, samples_per_ui: int | None = None, *, n_symbols: int = 
     seed = _int("seed", seed, 0)
     off = finite_scalar("phase_offset_ui", phase_offset_ui, minimum=-0.5, maximum=0.5)
     sigma_v = non_negative("sigma_v", sigma_v)
-    rj = non_negative("sigma_rj_ui", sigma_rj_ui)
+    rj = _check_rj(sigma_rj_ui)   # fuzz 31 low: 2 UI was taken here, refused by stat_eye
     dd = finite_scalar("a_dd_ui", a_dd_ui, minimum=0.0, maximum=0.5)
     n_eye = _int("eye_symbols", eye_symbols, 0)
     n_vb = _int("eye_bins", eye_bins, 8)
