@@ -209,11 +209,13 @@ def label(name: str, value: object) -> str:
 
 
 def one_of(name: str, value: object, known: Iterable[str]) -> str:
-    """A name that must be one of ``known`` (case-insensitive); the error lists them."""
+    """A name that must be one of ``known`` (case-insensitive, surrounding whitespace ignored, as
+    :func:`~sikernel.channel.materials.get_dielectric` reads material names: ``' pam4'`` had been
+    refused by every modulation check); the error lists them."""
     known = list(known)
     if isinstance(value, str):
         for k in known:
-            if k.lower() == value.lower():
+            if k.lower() == value.strip().lower():
                 return k
     raise SIKernelError(f"unknown {name} {value!r}; known: {', '.join(known)}")
 

@@ -291,6 +291,21 @@ def test_baud_above_grid_nyquist_raises(grid):
         pulse_response((grid, _rc_gauss_h(grid)), 130e9)
 
 
+def test_modulation_names_ignore_surrounding_whitespace_and_case(grid):
+    """Fuzz 31 low: get_dielectric('  fr4') was taken but modulation=' pam4' refused; every name check
+    (_validate.one_of: pulse_response, stat_eye, mmse, energy_per_bit) now reads names alike."""
+    from sikernel import energy_per_bit, stat_eye
+    from sikernel.eq.mmse import mmse
+
+    pr = pulse_response((grid, _rc_gauss_h(grid)), BAUD, M, modulation=" PAM4\t")
+    assert pr.modulation == "pam4"
+    assert levels(" nrz ") == 2
+    stat_eye(pr, modulation=" Pam4 ")
+    cur, i0 = pr.all_cursors("peak")
+    mmse(cur, i0, n_pre=1, n_post=2, modulation=" pam4")
+    energy_per_bit(loss_db=10.0, modulation="pam4 ")
+
+
 def test_unknown_modulation_raises(grid):
     with pytest.raises(SIKernelError, match="modulation"):
         pulse_response((grid, _rc_gauss_h(grid)), BAUD, modulation="qam16")
