@@ -133,6 +133,23 @@ def test_implausible_ctle_corner_and_package_lengths(over, needle):
         get_preset("802.3ck-kr", **over)
 
 
+@pytest.mark.parametrize(("over", "needle"), [
+    ({"dfe_bmax": (-1.0,)}, r"^COM preset dfe_bmax=\(-1\.0,\): expected limits >= 0 .*dfe_bmin defaults to "
+                            r"-dfe_bmax"),
+    ({"dfe_bmax": (1.0,), "dfe_bmin": (0.5, 0.2)}, r"dfe_bmin=\(0\.5, 0\.2\) / dfe_bmax=\(1\.0,\)"),
+    ({"tx_taps": ((-1, 0.0, -0.1, 0.02),)}, r"tx_taps row \(-1, 0\.0, -0\.1, 0\.02\): expected"),
+    ({"z_p_cases_m": np.array([[-0.01, 0.01]])}, r"z_p_cases_m=\(\(-0\.01, 0\.01\),\); expected"),
+])
+def test_preset_messages_name_what_was_given_in_plain_numbers(over, needle):
+    """Fuzz 31 low: dfe_bmax=(-1,) was reported as 'dfe_bmin=(1.0,)' (derived, not given), and
+    table rows as np.float64(-1.0)."""
+    from sikernel.eye.presets import get_preset
+
+    with pytest.raises(SIKernelError, match=needle) as ei:
+        get_preset("802.3ck-kr", **over)
+    assert "np." not in str(ei.value)
+
+
 @pytest.mark.parametrize(("field", "value", "needle"), [
     ("snr_tx_db", 1995.0, "10*log10(x) dB"),                 # linear typed for dB
     ("df_hz", 0.01, "GHz must be multiplied by 1e9"),         # GHz typed (was a MemoryError in com)

@@ -554,8 +554,8 @@ def get_preset(name: str | ComPreset = "802.3ck-kr", **overrides: Any) -> ComPre
         if "dfe_bmax" in over:
             over.setdefault("dfe_bmin", None)
         for k in ("tx_taps", "z_p_cases_m"):
-            if k in over:
-                over[k] = tuple(tuple(x) for x in _rows(k, over[k]))
+            if k in over:   # plain Python numbers: a message printed np.float64(-1.0) (fuzz 31 low)
+                over[k] = tuple(_plain_row(k, x) for x in _rows(k, over[k]))
         for k in ("ctle_gdc_db", "ctle_gdc2_db", "dfe_bmax"):
             if k in over:
                 over[k] = tuple(float(x) for x in _vector(k, over[k]))
@@ -571,6 +571,15 @@ def get_preset(name: str | ComPreset = "802.3ck-kr", **overrides: Any) -> ComPre
         base = dataclasses.replace(base, version=version, **over)
     validate_preset(base)
     return base
+
+
+def _plain_row(name: str, row: np.ndarray) -> tuple:
+    """A table row as plain Python numbers (a tx_taps offset as int when integral), not numpy
+    scalars, which the messages printed as np.float64(-1.0) (fuzz 31 low)."""
+    out = [float(v) for v in row]
+    if name == "tx_taps" and out[0].is_integer():
+        return (int(out[0]), *out[1:])
+    return tuple(out)
 
 
 def _vector(name: str, value: Any) -> np.ndarray:
@@ -716,6 +725,11 @@ def validate_preset(p: ComPreset) -> None:
                             f"{MAX_PACKAGE_LENGTH_M:g} m: z_p_cases_m, z_p_next/fext_cases_m and "
                             "board_z_bp_m are in metres (IEEE sheets 0.012-0.033 m packages, 0.11 m "
                             f"host boards); {max(lengths):g} mm is {max(lengths) * 1e-3:g} m")
+    if p.dfe_bmin is None and any(b < 0 for b in p.dfe_bmax):
+        # fuzz 31 low: the message named dfe_bmin=(1.0,), derived from the dfe_bmax given, not given
+        raise SIKernelError(f"COM preset dfe_bmax={p.dfe_bmax!r}: expected limits >= 0 (relative to the "
+                            "main cursor); dfe_bmin defaults to -dfe_bmax, so a negative dfe_bmax has no "
+                            "tap range: give magnitudes, or dfe_bmin too for asymmetric limits")
     if len(p.bmin) != len(p.dfe_bmax) or any(lo > hi for lo, hi in zip(p.bmin, p.dfe_bmax, strict=True)):
         raise SIKernelError(f"COM preset dfe_bmin={p.bmin!r} / dfe_bmax={p.dfe_bmax!r}: expected equal "
                             "lengths and bmin <= bmax")
