@@ -38,7 +38,7 @@ def test_cli_eye_bad_input(capsys, tmp_path):
     assert "does not exist" in capsys.readouterr().err
     thru = channel_path("DPO_4in_Meg7_THRU.s4p")
     assert main(["eye", str(thru), "--baud", "53.125e9", "--target-ber", "0.7"]) == 2
-    assert "target_ber" in capsys.readouterr().err
+    assert "--target-ber=0.7 must lie strictly between 0 and 0.5" in capsys.readouterr().err
 
 
 def test_eye_closure_db_formula_and_bad_input():
@@ -80,6 +80,7 @@ def test_cli_eye_crosstalk_closes_the_eye(capsys):
     (["--eta0-v2-ghz", "8.2"], "V^2/GHz"),
     (["--amplitude-v", "0"], "must be > 0"),      # no signal
     (["--f-r", "0"], "must be > 0"),              # no bandwidth
+    (["--target-ber", "0"], "must lie strictly between 0 and 0.5"),   # fuzz 31 low: 'target_ber=0.0'
 ])
 def test_cli_eye_unit_slips_refused_before_computing(capsys, argv, needle):
     """The COM presets' plausible ranges guard the eye command's options (review: --amplitude-v 413

@@ -201,6 +201,7 @@ def _check_args(args: argparse.Namespace) -> None:
     """Refuse bad options and unwritable outputs before any computation."""
     from .._validate import finite_scalar, output_file
     from ..errors import SIKernelError
+    from ..eye._input import target_ber
     from ..eye.presets import check_plausible
     from .units import parse_symbol_rate
 
@@ -216,6 +217,7 @@ def _check_args(args: argparse.Namespace) -> None:
             raise SIKernelError(f"--png {args.png}: matplotlib cannot write '.{suffix}' files; use .png "
                                 f"(or one of {', '.join('.' + k for k in sorted(known))})")
     args.baud = parse_symbol_rate(args.baud)
+    target_ber(args.target_ber, "--target-ber")   # fuzz 31 low: it was called target_ber=0.0
     if not (args.ffe_limit > 0):   # NaN too
         raise SIKernelError(f"--ffe-limit {args.ffe_limit}: expected a tap limit > 0 (relative to "
                             "the main tap; inf for none)")

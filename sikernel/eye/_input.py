@@ -141,11 +141,12 @@ def sigma_rj_ui(value: object) -> float:
     return finite_scalar("sigma_rj_ui", value, minimum=0.0, maximum=MAX_SIGMA_RJ_UI)
 
 
-def target_ber(value: object) -> float:
-    """A target bit/symbol error ratio strictly inside (0, 0.5)."""
-    x = finite_scalar("target_ber", value)
+def target_ber(value: object, name: str = "target_ber") -> float:
+    """A target bit/symbol error ratio strictly inside (0, 0.5); ``name`` is what the message calls
+    it (the CLI's ``--target-ber``)."""
+    x = finite_scalar(name, value)
     if not 0.0 < x < 0.5:
-        raise SIKernelError(f"target_ber={value!r} must lie strictly between 0 and 0.5")
+        raise SIKernelError(f"{name}={value!r} must lie strictly between 0 and 0.5")
     return x
 
 
