@@ -270,13 +270,31 @@ def config_diff(old: Any, new: Any, prefix: str = "") -> list[str]:
         for k in sorted(set(old) | set(new)):
             p = f"{prefix}.{k}" if prefix else str(k)
             if k not in old:
-                out.append(f"{p}: added ({new[k]!r})")
+                out.append(f"{p}: added ({_short(new[k])})")
             elif k not in new:
-                out.append(f"{p}: removed (was {old[k]!r})")
+                out.append(f"{p}: removed (was {_short(old[k])})")
             else:
                 out.extend(config_diff(old[k], new[k], p))
         return out
-    return [] if old == new else [f"{prefix}: {old!r} -> {new!r}"]
+    if old == new:
+        return []
+    where = ""
+    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new) > DIFF_LIST_MAX:
+        i = next(j for j, (a, b) in enumerate(zip(old, new, strict=True)) if a != b)
+        where = f"; first difference at index {i}: {old[i]!r} -> {new[i]!r}"
+    return [f"{prefix}: {_short(old)} -> {_short(new)}{where}"]
+
+
+#: lists longer than this are abbreviated in :func:`config_diff` (first values, last, count): a
+#: resume with another 200-value axis printed both axes in full (fuzz 31 low)
+DIFF_LIST_MAX = 8
+
+
+def _short(v: Any) -> str:
+    """``repr`` of a config value, a long list as its first three values, its last and its length."""
+    if isinstance(v, list) and len(v) > DIFF_LIST_MAX:
+        return f"[{', '.join(repr(x) for x in v[:3])}, ..., {v[-1]!r}] ({len(v)} values)"
+    return repr(v)
 
 
 # --------------------------------------------------------------------------- flat range -> hyperslabs

@@ -242,6 +242,19 @@ def test_resume_with_other_config_says_what_differs(tmp_path):
         run_sweep(other, out, chunk=CHUNK, resume=True, quiet=True)
 
 
+def test_config_diff_abbreviates_long_lists():
+    """Fuzz 31 low: sweep --resume with another 200-value axis printed both axes in full."""
+    a = [0.001 * i for i in range(200)]
+    b = list(a)
+    b[57] = 1.0
+    (line,) = store.config_diff({"axes": {"length_m": a}}, {"axes": {"length_m": b}})
+    assert line == ("axes.length_m: [0.0, 0.001, 0.002, ..., 0.199] (200 values) -> [0.0, 0.001, 0.002, "
+                    "..., 0.199] (200 values); first difference at index 57: 0.057 -> 1.0")
+    (line,) = store.config_diff({"axes": {}}, {"axes": {"baud": a[:150]}})
+    assert line == "axes.baud: added ([0.0, 0.001, 0.002, ..., 0.149] (150 values))"
+    assert store.config_diff({"x": [1, 2]}, {"x": [1, 3]}) == ["x: [1, 2] -> [1, 3]"]   # short: in full
+
+
 def test_corrupted_file(tmp_path):
     bad = tmp_path / "bad.h5"
     bad.write_bytes(b"\x89HDF\r\n\x1a\n" + b"garbage" * 100)
