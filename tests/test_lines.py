@@ -268,6 +268,20 @@ def test_section_and_abcd_refuse_mm_lengths_and_strings():
             call()
 
 
+def test_complex_frequencies_are_refused_by_name():
+    """Fuzz 31 low: loss_db(np.array([1e9 + 0j]), .1) dropped the imaginary part with only numpy's
+    ComplexWarning."""
+    import warnings
+
+    line = _sl()
+    for call in (lambda: line.loss_db(np.array([1e9 + 0j]), 0.1), lambda: line.loss_db(1e9 + 1j, 0.1),
+                 lambda: line.section(0.1, F + 0j), lambda: line.gamma(F.astype(complex))):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")   # numpy's ComplexWarning is no answer
+            with pytest.raises(SIKernelError, match=r"f=.* is complex; expected real frequencies in Hz"):
+                call()
+
+
 def test_conductivity_in_ms_per_m_warns():
     """Fuzz 31 M12: sigma_s_m=58 (MS/m typed) gave 6901 dB over 0.1 m without a word."""
     import warnings

@@ -29,8 +29,17 @@ def numbers(name: str, value: Any, what: str = "frequencies in Hz", dtype: Any =
     bad = value is None or isinstance(value, str | bytes)   # None: asarray gives NaN
     if not bad:
         try:
-            return np.asarray(value, dtype=dtype)
-        except (TypeError, ValueError):
+            raw = np.asarray(value)
+            if raw.dtype.kind == "c" and np.dtype(dtype).kind != "c":
+                # fuzz 31 low: the imaginary part was dropped with only numpy's ComplexWarning
+                shown = (repr(value) if raw.size <= 8
+                         else f"<{raw.size} complex values from {complex(raw.flat[0]):g}>")
+                raise SIKernelError(f"{name}={shown} is complex; expected real {what} (take .real "
+                                    "if the imaginary part is an artefact)")
+            return raw.astype(dtype, copy=False)
+        except (TypeError, ValueError) as exc:
+            if isinstance(exc, SIKernelError):
+                raise
             bad = True
     eg = " (a number or an array of numbers, e.g. 26e9 for 26 GHz)" if what.endswith("in Hz") else ""
     raise SIKernelError(f"{name}={value!r} is not numeric; expected {what}{eg}")
