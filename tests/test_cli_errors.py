@@ -425,7 +425,9 @@ def test_baud_units(text):
 
 @pytest.mark.parametrize("text,needle", [("53.125mBd", "lower-case 'm' is milli"),
                                          ("53.125 GHz", "expected a symbol rate"),
-                                         ("53.125Gb/s", "expected a symbol rate"),
+                                         ("106.25Gb/s", "Gb/s is a bit rate; --baud takes the symbol "
+                                          "rate: PAM4 (2 bits per symbol) at 106.25 Gb/s is 53.125 GBd"),
+                                         ("212.5 Gbps", "at 212.5 Gb/s is 106.25 GBd (--baud 106.25GBd)"),
                                          ("53.125", "did you mean 53.125 GBd"),
                                          ("-53.125GBd", "must be > 0"),
                                          ("inf", "expected a symbol rate")])

@@ -93,6 +93,26 @@ def parse_symbol_rate(text: str, option: str = "--baud") -> float:
     """
     from .._validate import symbol_rate
 
+    _refuse_bit_rate(option, text)
     value, _ = _parse(option, text, ("baud", "bd"), "53.125e9 or 53.125GBd", "a symbol rate",
                       milli_hint="; a wireline symbol rate is in GBd, e.g. 53.125GBd", signed=True)
     return symbol_rate(option, value)   # the range and its fix (a negative value included)
+
+
+#: a bit rate typed where a symbol rate is asked: a number, an SI prefix, then b/s, bps or bit/s
+_BIT_RATE = re.compile(rf"\s*({_NUMBER})\s*([kKMgGtT]?)\s*(?:b/s|bps|bit/s|bits/s)\s*", re.IGNORECASE)
+
+
+def _refuse_bit_rate(option: str, text: str) -> None:
+    """Refuse a bit rate (``106.25Gb/s``) given for a symbol rate, with the PAM4 symbol rate it
+    means (fuzz 31 low: the message had only said "expected a symbol rate such as ...")."""
+    m = _BIT_RATE.fullmatch(text)
+    if not m:
+        return
+    try:
+        gbps = float(m.group(1)) * _PREFIX[m.group(2).lower()] / 1e9
+    except ValueError:
+        return
+    raise SIKernelError(f"{option} {text!r}: {m.group(2).upper()}b/s is a bit rate; {option} takes the "
+                        f"symbol rate: PAM4 (2 bits per symbol) at {gbps:g} Gb/s is {gbps / 2:g} GBd "
+                        f"({option} {gbps / 2:g}GBd), NRZ is {gbps:g} GBd")
