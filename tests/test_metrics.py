@@ -176,6 +176,23 @@ def test_unknown_weighting(dpo12):
         fitted_il(dpo12, weighting="bogus")
 
 
+@pytest.mark.parametrize(("f", "call", "match"), [
+    ([1e7, 2e7], fitted_il, r"fitted_il: the fit band ends at 2e\+07 Hz \(the channel grid's end\), not "
+                            r"above f_min_hz=5e\+07 Hz; the channel grid has 2 points at 1e\+07, 2e\+07 Hz"),
+    ([1e9, 60e9], fitted_il, r"fitted_il: only 2 grid points in \[5e\+07, 6e\+10\] Hz \(up to the channel "
+                             r"grid's end; the channel grid has 2 points at 1e\+09, 6e\+10 Hz\)"),
+    ([1e9, 60e9], lambda ch: fom_ild(ch, 53.125e9),
+     r"^fom_ild: only 1 grid points in \[5e\+07, 5\.3125e\+10\] Hz \(up to f_b; the channel grid has 2 "
+     r"points at 1e\+09, 6e\+10 Hz\)"),
+])
+def test_fit_band_on_a_short_grid_names_the_grid(f, call, match):
+    """Fuzz 31 low: fitted_il / fom_ild on a 1-2 point grid named an f_max_hz the user never gave."""
+    ch = Channel(np.array(f), np.full((len(f), 2, 2), 0.5 + 0j))
+    with pytest.raises(SIKernelError, match=match) as ei:
+        call(ch)
+    assert "f_max_hz" not in str(ei.value)
+
+
 def test_fom_ild_non_uniform_grid():
     f = np.concatenate([np.linspace(1e8, 1e10, 50), np.linspace(1.1e10, 6e10, 30)])
     ch = _poly_channel(COEFFS, f)

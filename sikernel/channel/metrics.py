@@ -251,9 +251,23 @@ def _band_units(what: str, f_min_hz: float, f_max_hz: float) -> None:
         _validate.frequency_not_ghz(f"{what}: {name}", v)
 
 
-def _band(f: np.ndarray, f_min_hz: float, f_max_hz: float, what: str) -> np.ndarray:
+def _grid_text(f: np.ndarray) -> str:
+    """The channel grid for a message: its points when few, else its count and span."""
+    if f.size <= 4:
+        return f"{f.size} point{'s' if f.size != 1 else ''} at {', '.join(f'{x:g}' for x in f)} Hz"
+    return f"{f.size} points, {f[0]:g} to {f[-1]:g} Hz"
+
+
+def _band(f: np.ndarray, f_min_hz: float, f_max_hz: float, what: str,
+          top: str | None = None) -> np.ndarray:
+    """The grid points of the fit band; ``top`` says where ``f_max_hz`` came from when the user did
+    not give it (the messages then name the grid, not an ``f_max_hz`` never given: fuzz 31 low)."""
     _band_units(what, f_min_hz, f_max_hz)
     if f_max_hz <= f_min_hz:
+        if top is not None:
+            raise SIKernelError(f"{what}: the fit band ends at {f_max_hz:g} Hz ({top}), not above "
+                                f"f_min_hz={f_min_hz:g} Hz; the channel grid has {_grid_text(f)}; the "
+                                "4-term fit needs at least 4 grid points above f_min_hz")
         raise SIKernelError(f"{what}: f_max_hz={f_max_hz:g} must exceed f_min_hz={f_min_hz:g}")
     tol = 1e-9 * f_max_hz
     if f_max_hz > f[-1] + tol:
@@ -261,8 +275,9 @@ def _band(f: np.ndarray, f_min_hz: float, f_max_hz: float, what: str) -> np.ndar
                             f"which ends at {f[-1]:g} Hz")
     sel = (f >= f_min_hz - tol) & (f <= f_max_hz + tol)
     if sel.sum() < 4:
+        grid = "" if top is None else f" (up to {top}; the channel grid has {_grid_text(f)})"
         raise SIKernelError(f"{what}: only {int(sel.sum())} grid points in [{f_min_hz:g}, "
-                            f"{f_max_hz:g}] Hz; at least 4 are needed for the 4-term fit")
+                            f"{f_max_hz:g}] Hz{grid}; at least 4 are needed for the 4-term fit")
     return sel
 
 
@@ -301,12 +316,17 @@ def fitted_il(channel: Channel, f_min_hz: float = F_MIN_DEFAULT_HZ, f_max_hz: fl
     w_name = _validate.one_of("weighting", weighting, _WEIGHTINGS)
     f_lo = _validate.non_negative("f_min_hz", f_min_hz)
     f_hi = float(ch.f[-1]) if f_max_hz is None else _validate.positive("f_max_hz", f_max_hz)
-    sel = _band(ch.f, f_lo, f_hi, "fitted_il")
+    sel = _band(ch.f, f_lo, f_hi, "fitted_il", "the channel grid's end" if f_max_hz is None else None)
     if f_lo >= 0.5 * f_hi:   # new-user trial 29: fitted_il(ch, 53.125e9) fitted 53-60 GHz only
         warnings.warn(f"fitted_il: the fit band [{f_lo:g}, {f_hi:g}] Hz starts above half its top; the "
                       f"IEEE 802.3 FIT runs from f_min = {F_MIN_DEFAULT_HZ:g} Hz up to f_max (often the "
                       "signalling rate): the second positional argument is f_min_hz, not the symbol "
                       "rate; give f_max_hz=... by name", SIKernelWarning, stacklevel=user_stacklevel())
+    return _fit(ch, sel, f_lo, f_hi, w_name)
+
+
+def _fit(ch: Channel, sel: np.ndarray, f_lo: float, f_hi: float, w_name: str) -> ILFit:
+    """The 4-term fit on the band ``sel`` (checked by :func:`_band`)."""
     f = ch.f[sel]
     il = _il_db(ch)[sel]
     # basis scaled by the top frequency so the normal matrix is well conditioned
@@ -470,8 +490,14 @@ def fom_ild(channel: Channel, baud: float, f_min_hz: float = F_MIN_DEFAULT_HZ,
             "sum (802.3 93A-56, up to f_b) are cut at the grid's end, which changes the FOM (either "
             "way: the fit moves too)"),
             stacklevel=user_stacklevel())
-    f_hi = min(fb, f_end) if f_max_hz is None else f_max_hz
-    fit = fitted_il(ch, f_min_hz, f_hi, weighting=weighting)
+    if f_max_hz is None:   # the band's top is derived: a band problem names the grid (fuzz 31 low)
+        f_lo = _validate.non_negative("f_min_hz", f_min_hz)
+        f_hi = min(fb, f_end)
+        top = "f_b" if f_hi == fb else "the channel grid's end"
+        sel = _band(ch.f, f_lo, f_hi, "fom_ild", top)
+        fit = _fit(ch, sel, f_lo, f_hi, _validate.one_of("weighting", weighting, _WEIGHTINGS))
+    else:
+        fit = fitted_il(ch, f_min_hz, f_max_hz, weighting=weighting)
     d = np.diff(fit.f_hz)
     if np.max(np.abs(d - d[0])) > _UNIFORM_TOL * d[0]:
         raise SIKernelError("fom_ild: the channel grid is not uniform between "
