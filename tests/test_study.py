@@ -165,6 +165,30 @@ def test_dsp_rows_equalised_eye_open(study):
         assert r["eye_equalised_excludes_mlsd"] == r["eq_settings"]["mlsd"]
 
 
+def test_a_dubious_ber_is_warned_about_once_per_run():
+    """Fuzz 31 low: target_ber=0.3 gave the power model's 'above 0.01' warning once per priced link
+    (47 for one port, hundreds for the full study) under an "always" filter; the CLI de-duplicated,
+    the API did not.  Once now, at the caller's line; the other warnings pass as before, and the
+    filter ends with the run."""
+    import warnings
+
+    from sikernel.power.api import dubious_ber_message
+
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        res = run_study(rates_gbps=(100,), architectures=("cpo",), target_ber=0.3, with_eyes=False,
+                        with_curves=False, n_draws=50)
+        after = len(rec)
+        warnings.warn(SIKernelWarning(dubious_ber_message(0.3)), stacklevel=1)   # outside the run: again
+    texts = [str(w.message) for w in rec[:after]]
+    dubious = [w for w in rec[:after] if "is above 0.01: no wireline FEC" in str(w.message)]
+    assert len(dubious) == 1 and dubious[0].filename == __file__, texts
+    assert sum("is above 0.00024" in t for t in texts) == 1                    # the study's own
+    assert any("n_draws=50" in t for t in texts) and any("leave out pluggable" in t for t in texts)
+    assert len(rec) == after + 1
+    assert sum("is above 0.01" in w for w in res.warnings) == 1
+
+
 def test_overrides_reach_the_account():
     with pytest.warns(SIKernelWarning, match=r"architectures=\['cpo'\] leave out pluggable: the savings "
                                              r"against the pluggable are null and the CPO saving's tornado "

@@ -141,10 +141,25 @@ def check_ber(target_ber: object) -> float:
         raise SIKernelError(f"target_ber={target_ber!r} is outside (0, 0.5): a bit error ratio is a "
                             "probability below 1/2 (e.g. 1e-6, or 2.4e-4 for an RS(544,514) FEC link)")
     if ber > DUBIOUS_BER:
-        warnings.warn(SIKernelWarning(f"target_ber={target_ber!r} is above {DUBIOUS_BER:g}: no wireline FEC "
-                                      "in use corrects a raw BER this high (RS(544,514) needs <= 2.4e-4); "
-                                      "is it a slip for 2e-4?"), stacklevel=3)
+        warnings.warn(SIKernelWarning(dubious_ber_message(target_ber)), stacklevel=3)
     return ber
+
+
+def dubious_ber_message(target_ber: object) -> str:
+    """The warning :func:`check_ber` gives for a BER above :data:`DUBIOUS_BER` (one text, so that a
+    caller pricing many links can show it once and filter the repeats: ``run_study``).
+
+    Parameters
+    ----------
+    target_ber : object
+        The BER as given.
+
+    Returns
+    -------
+    str
+    """
+    return (f"target_ber={target_ber!r} is above {DUBIOUS_BER:g}: no wireline FEC in use corrects a raw "
+            "BER this high (RS(544,514) needs <= 2.4e-4); is it a slip for 2e-4?")
 
 
 def check_model_args(coefficients: object, exclude: object, architecture: str
