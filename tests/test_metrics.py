@@ -182,7 +182,7 @@ def test_unknown_weighting(dpo12):
     ([1e9, 60e9], fitted_il, r"fitted_il: only 2 grid points in \[5e\+07, 6e\+10\] Hz \(up to the channel "
                              r"grid's end; the channel grid has 2 points at 1e\+09, 6e\+10 Hz\)"),
     ([1e9, 60e9], lambda ch: fom_ild(ch, 53.125e9),
-     r"^fom_ild: only 1 grid points in \[5e\+07, 5\.3125e\+10\] Hz \(up to f_b; the channel grid has 2 "
+     r"^fom_ild: only 1 grid point in \[5e\+07, 5\.3125e\+10\] Hz \(up to f_b; the channel grid has 2 "
      r"points at 1e\+09, 6e\+10 Hz\)"),
 ])
 def test_fit_band_on_a_short_grid_names_the_grid(f, call, match):

@@ -276,7 +276,8 @@ def _band(f: np.ndarray, f_min_hz: float, f_max_hz: float, what: str,
     sel = (f >= f_min_hz - tol) & (f <= f_max_hz + tol)
     if sel.sum() < 4:
         grid = "" if top is None else f" (up to {top}; the channel grid has {_grid_text(f)})"
-        raise SIKernelError(f"{what}: only {int(sel.sum())} grid points in [{f_min_hz:g}, "
+        n_in = int(sel.sum())
+        raise SIKernelError(f"{what}: only {n_in} grid point{'' if n_in == 1 else 's'} in [{f_min_hz:g}, "
                             f"{f_max_hz:g}] Hz{grid}; at least 4 are needed for the 4-term fit")
     return sel
 
