@@ -177,6 +177,11 @@ def test_bad_settings_are_errors() -> None:
                       ({"f_b_hz": 53.125e9, "beta_x": -1.0}, r"beta_x")):
         with pytest.raises(SIKernelError, match=match):
             ErlSettings(**kw)
+    # helper-97: int() took True as port 1 and 1.5 as port 1
+    for pairs in (((True, 3), (2, 4)), ((1.5, 3), (2, 4)), ((1, 3), (2, "4"))):
+        with pytest.raises(SIKernelError, match=r"port numbers must be whole numbers"):
+            ErlSettings(f_b_hz=53.125e9, pairs=pairs)
+    assert ErlSettings(f_b_hz=53.125e9, pairs=((np.int64(1), 3), (2, 4))).pairs == ((1, 3), (2, 4))
 
 
 def _matched_line(delay_s: float, rho: float, n: int = 6001, df: float = 10e6) -> Channel:

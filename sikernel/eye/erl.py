@@ -212,9 +212,14 @@ class ErlSettings:
         object.__setattr__(self, "pass_threshold_db", chk("pass_threshold_db", self.pass_threshold_db))
         try:
             (a, b), (c, d) = self.pairs
-            pairs = ((int(a), int(b)), (int(c), int(d)))
         except (TypeError, ValueError):
             raise SIKernelError(f"ERL pairs={self.pairs!r}: expected ((P_tx, N_tx), (P_rx, N_rx))") from None
+        # whole port numbers only: int() took True as port 1 and 1.5 as port 1 (helper-97)
+        if not all(isinstance(q, int | np.integer) and not isinstance(q, bool | np.bool_)
+                   for q in (a, b, c, d)):
+            raise SIKernelError(f"ERL pairs={self.pairs!r}: port numbers must be whole numbers (1-based; "
+                                "not bools or fractions), e.g. ((1, 3), (2, 4))")
+        pairs = ((int(a), int(b)), (int(c), int(d)))
         object.__setattr__(self, "pairs", pairs)
         if self.tx_package is not None:
             from ..channel.package import PackageModel
