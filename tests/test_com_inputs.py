@@ -11,7 +11,8 @@ import pytest
 from sikernel.channel.core import Channel
 from sikernel.channel.parametric import ParametricLine
 from sikernel.errors import SIKernelError, SIKernelWarning
-from sikernel.eye.com import _MAX_START_FRACTION, _MIN_RECORD_UI, com
+from sikernel.eye._com_channel import _MAX_START_FRACTION, _MIN_RECORD_UI
+from sikernel.eye.com import com
 
 LINE = ParametricLine(a1=4.114e-4, a2=2.547e-4, tau_ns_per_mm=6.191e-3, zc_ohm=100.0)
 FB = 53.125e9
