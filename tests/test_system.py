@@ -790,6 +790,39 @@ def test_assumption_values_bad_input(values, match):
         assumptions(generation(100, assumption_values=values))
 
 
+@pytest.mark.parametrize("values,match", [
+    # trial 98 H2: each priced with only the range warning (a 1.2e15 W CPO port, a 2.7e8 W one, a
+    # -433 % saving, a 2710 W pluggable), and W typed as dBm priced a believable 4.7 W CPO port
+    ({"ring_c_f": 80}, r"ring_c_f=80 is 5.33e\+14x the top of its documented range \(documented "
+                       r"4e-14-1.5e-13 F, point 8e-14\): a unit slip, fF typed as F\? 80 fF is 8e-14 F"),
+    ({"els_laser_out_dbm": 100}, r"more than 15 dB outside .* 100 mW is 20.0 dBm"),
+    ({"els_laser_out_dbm": 0.1}, r"els_laser_out_dbm=0.1 is more than 15 dB outside .* 0.1 W is 20.0 dBm"),
+    ({"mzm_bias_w": 10}, r"mzm_bias_w=10 is 400x the top .* mW typed as W\? 10 mW is 0.01 W"),
+    ({"ring_heater_w": 5}, r"ring_heater_w=5 is 333x the top"),
+    ({"module_driver_w": 337}, r"module_driver_w=337 is 768x the top .* 337 mW is 0.337 W"),
+    ({"ring_vpp_v": 0.01}, r"ring_vpp_v=0.01 is 1/120 of the bottom .* a value in a larger unit than V"),
+])
+def test_assumption_values_unit_slips_refused(values, match):
+    from sikernel.system.assumptions import check_user_values
+
+    with pytest.raises(SIKernelError, match=match):
+        check_user_values(generation(100, assumption_values=values))
+
+
+def test_assumption_values_far_but_not_slips_are_priced_with_the_warning():
+    """Exploration past a documented range stays possible up to SLIP_FACTOR x / SLIP_DB dB: zero
+    for a power (a component left out), a laser 5 dB above its class, 20x a heater."""
+    from sikernel import SIKernelWarning
+    from sikernel.system.assumptions import SLIP_DB, SLIP_FACTOR, check_user_values
+
+    assert (SLIP_FACTOR, SLIP_DB) == (30.0, 15.0)
+    for values in ({"ring_heater_w": 0.0}, {"module_other_w": 0.0}, {"els_laser_out_dbm": 29.0},
+                   {"ring_heater_w": 0.3}, {"els_lane_optical_dbm": -3.0}):
+        g = generation(100, assumption_values=values)
+        with pytest.warns(SIKernelWarning, match="outside its documented range"):
+            check_user_values(g)
+
+
 def test_assumption_values_legal_in_their_own_units():
     """Review 30 H2: dB and dBm inputs may be zero or negative (an ideal 0 dB penalty, a dim lane
     budget), and a NumPy scalar is kept as a float (hashable, JSON-ready)."""

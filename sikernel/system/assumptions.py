@@ -351,6 +351,14 @@ USER_VALUE_DOMAINS: dict[str, tuple[float, bool, float, bool, str]] = {
     "engine_tia_factor": (0.0, True, _INF, False, "a factor"),
     "engine_other_w": (0.0, True, _INF, False, "a power"),
 }
+#: a user value beyond this factor of its documented range (inputs in linear units), or beyond this
+#: many dB of it (inputs in dB or dBm), is refused as a likely unit slip; between the range and these
+#: bounds it is priced with a warning.  The unit slips of a notebook are factors of 1e3 (mW typed in
+#: W, fF in F) or W typed as dBm (trial 98: ring_c_f=80 priced a 1.2e15 W CPO port,
+#: els_laser_out_dbm=0.1 a believable 4.7 W one, both with only the range warning); 30x (1.5
+#: decades) and 15 dB leave room for exploring well past every documented range.
+SLIP_FACTOR = 30.0
+SLIP_DB = 15.0
 #: inputs drawn by the Monte Carlo that a user value cannot set, and where to set them instead: the
 #: host-SerDes energy is priced at their calibrated point and they only move it through curves
 #: relative to that point
@@ -422,7 +430,8 @@ def check_user_value(name: str, value: object, documented: dict[str, Assumption]
     SIKernelError
         An unknown name (with the nearest known one), an input a user value cannot set
         (:data:`NOT_USER_SETTABLE`), a value that is not a finite number or lies outside what the
-        input can physically take (:data:`USER_VALUE_DOMAINS`).
+        input can physically take (:data:`USER_VALUE_DOMAINS`), or a likely unit slip: more than
+        :data:`SLIP_FACTOR` x (:data:`SLIP_DB` dB for dB and dBm inputs) outside its documented range.
     """
     import difflib
 
@@ -444,7 +453,42 @@ def check_user_value(name: str, value: object, documented: dict[str, Assumption]
         a = documented[name]
         raise SIKernelError(f"{name}={value!r} is outside {rng}: it is {what} ({a.unit}; documented "
                             f"{a.low:g}-{a.high:g}, point {a.value:g})")
+    _check_unit_slip(name, float(x), documented[name])
     return float(x)
+
+
+def _check_unit_slip(name: str, x: float, a: Assumption) -> None:
+    """Refuse a user value :data:`SLIP_FACTOR` x (linear units) or :data:`SLIP_DB` dB (dB, dBm) beyond
+    the documented range of input ``a``, naming the slip it looks like."""
+    from ..errors import SIKernelError
+
+    doc = f"documented {a.low:g}-{a.high:g} {a.unit}, point {a.value:g}"
+    if a.unit.startswith("dB"):
+        if a.low - SLIP_DB <= x <= a.high + SLIP_DB:
+            return
+        hint = ""
+        if a.unit.startswith("dBm") and 0 < x < a.low:
+            hint = (f"; a power in W or mW typed as dBm? {x:g} W is {10 * math.log10(x * 1e3):.1f} dBm, "
+                    f"{x:g} mW is {10 * math.log10(x):.1f} dBm")
+        elif a.unit.startswith("dBm") and x > a.high:
+            hint = f"; a power in mW typed as dBm? {x:g} mW is {10 * math.log10(x):.1f} dBm"
+        raise SIKernelError(f"{name}={x:g} is more than {SLIP_DB:g} dB outside its documented range ({doc})"
+                            f"{hint}; the study refuses values that far out as likely unit slips")
+    lo_open = USER_VALUE_DOMAINS[name][0] == 0.0 and not USER_VALUE_DOMAINS[name][1]
+    if x > a.high * SLIP_FACTOR and a.high > 0:
+        what = f"{x / a.high:.3g}x the top of its documented range"
+    elif lo_open and 0 < x < a.low / SLIP_FACTOR:
+        what = f"1/{a.low / x:.3g} of the bottom of its documented range"
+    else:
+        return
+    unit = a.unit.split()[0] if a.unit else ""
+    slip = {"F": f"fF typed as F? {x:g} fF is {x * 1e-15:g} F",
+            "W": f"mW typed as W? {x:g} mW is {x * 1e-3:g} W",
+            "V": f"mV typed as V? {x:g} mV is {x * 1e-3:g} V"}.get(unit, "a factor of 1e3 (a unit prefix)?")
+    if x < a.low:
+        slip = f"a value in a larger unit than {unit or 'its unit'}?"
+    raise SIKernelError(f"{name}={x:g} is {what} ({doc}): a unit slip, {slip}; the study refuses values "
+                        f"more than {SLIP_FACTOR:g}x outside the documented range")
 
 
 def point_values(g: Generation) -> dict[str, float]:
