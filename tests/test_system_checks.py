@@ -111,6 +111,23 @@ def test_out_of_sample_bailly_optics_per_800g(study):
     assert 1 / BAILLY_FACTOR <= c["ratio_to_mid"] <= BAILLY_FACTOR, c
 
 
+def test_checks_say_which_figure_informed_an_input(study):
+    """Trial 98 M2: the 100G lanes per laser was chosen partly by its agreement with the ECOC 2025
+    5.4 W, so the two per-800G Bailly checks are not cleanly out of sample: they say so, in the JSON
+    and HDF5 (the same checks) and in the README's headline and claims line; the others do not."""
+    from sikernel.system.assumptions import assumptions
+    from sikernel.system.standards import generation
+
+    informed = {c["label"] for c in study.checks if c.get("informed")}
+    assert informed == {"Broadcom Bailly CPO optics per 800G",
+                        "Meta/Broadcom Bailly CPO optics per 800G (field study), 5.4 W"}
+    # the input's own source says what the checks say
+    assert "ECOC 2025 5.4 W" in assumptions(generation(100))["els_lanes_per_laser"].source
+    readme = repo_text("README.md", flat=True)
+    assert "(one model figure) — not cleanly out of sample: the 100G lanes per laser (2)" in readme
+    assert "Broadcom Bailly CPO optics per 800G: ×1.07*;" in readme
+
+
 def test_out_of_sample_bailly_system_saving(study):
     """Out-of-sample check: the CPO saving over a published Tomahawk 5 box without optics (913 W
     typical) plus the pluggable modules vs the claimed 30 % system saving; recomputed here from the

@@ -88,6 +88,8 @@ def _entry(key: str, claim: Any, kind: str, arch: str, gen: str, model: float,
     if other is not None:
         out["other_reading"] = {"reading": other[0], "model": float(other[1]),
                                 "ratio_to_mid": float(other[1]) / claim.value}
+    if getattr(claim, "informed", ""):
+        out["informed"] = claim.informed
     out.update(extra)
     return out
 

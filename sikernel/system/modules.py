@@ -95,6 +95,9 @@ class SystemClaim:
         What the claimed figure counts (as far as the source says; "reading" = our inference).
     model_quantity : str
         The model's like-for-like quantity it is compared with.
+    informed : str
+        An input of the model that was chosen partly because it agreed with this figure, which the
+        check is then not cleanly out of sample against (trial 98 M2); empty when none.
     """
 
     label: str
@@ -103,14 +106,18 @@ class SystemClaim:
     source: str
     counts: str = ""
     model_quantity: str = ""
+    informed: str = ""
 
 
 _NVIDIA_SRC = ("NVIDIA GTC 2025 / Hot Chips 2025 / Developer Blog (A. Seyedi, Aug 2025) as quoted by "
                "TechInsights (16 Jul 2025), TechSpot (25 Aug 2025), notebookcheck (M)")
 
+_BAILLY_INFORMED = ("the 100G lanes per laser (2) was chosen partly because the laser power per lane "
+                    "it gives agrees with the ECOC 2025 5.4 W (its source, sikernel.system.assumptions)")
+
 SYSTEM_CLAIMS: dict[str, SystemClaim] = {
     "bailly_w_per_800g": SystemClaim("Broadcom Bailly CPO optics per 800G", 5.5, "W",
-                                     "vendor interview / press (M-H)"),
+                                     "vendor interview / press (M-H)", informed=_BAILLY_INFORMED),
     "bailly_system_saving": SystemClaim(
         "Broadcom Bailly system power saving vs pluggable", 0.30, "1", "vendor interview / press (M-H)",
         "'system power' (reading: the switch box with its optics, pluggable vs CPO)",
@@ -161,7 +168,7 @@ SYSTEM_CLAIMS: dict[str, SystemClaim] = {
         "Meta/Broadcom Bailly CPO optics per 800G (field study), 5.4 W", 5.4, "W",
         "Meta, ECOC 2025 (Amiralizadeh et al.), Bailly field study, relayed by a research note (M)",
         "CPO optics per 800G: engine + laser, no switch SerDes (reading)",
-        "51.2T cpo module W (engine + ELS, without the switch SerDes)"),
+        "51.2T cpo module W (engine + ELS, without the switch SerDes)", informed=_BAILLY_INFORMED),
     "bailly_meta_optics_saving": SystemClaim(
         "Meta/Broadcom Bailly optics power saving vs 800G DSP pluggable, 65 %", 0.65, "1",
         "Meta, ECOC 2025 (5.4 W vs 15 W per 800G); Broadcom ECOC 2025 press release 'CPO reduces optics "

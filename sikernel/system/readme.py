@@ -121,11 +121,13 @@ def answer_block(res: Any, figure: str, vias: Any = None, strict_ber: Any = None
                     "saving would be "
                     + ", ".join(f"{w:.0f} W lower at {g}" for g, w in same) + ".")
     claims = [c for c in res.checks if c["kind"].startswith("system claim")]
+    why = next((c["informed"] for c in claims if c.get("informed")), "")
     if claims:
         lines.append("")
         lines.append("Whole-system claims, never fitted on (model / published): "
                      + "; ".join(f"{_claim_name(c['label'])}: ×{c['ratio_to_mid']:.2f}{_other_reading(c)}"
-                                 for c in claims)
+                                 + ("*" if c.get("informed") else "") for c in claims)
+                     + (f" (* not cleanly out of sample: {why})" if why else "")
                      + " (what each counts: the printed checks; docs/energy-model.md 6.4.3).")
     via_line = "" if vias is None else breakout_vias_line(res, vias)
     if via_line:
@@ -583,12 +585,18 @@ def _port_claims_text(res: Any, gen_name: str) -> str:
     groups: dict[float, list[dict[str, Any]]] = {}
     for c in claims:   # two relays of one product compare one model figure: said once
         groups.setdefault(round(float(c["model"]), 9), []).append(c)
-    parts = [f"{_claim_name(g[0]['label'])}: ×{g[0]['ratio_to_mid']:.2f}{_other_reading(g[0])}"
-             if len(g) == 1 else
-             " / ".join(_claim_name(c["label"]) for c in g) + ": "
-             + " / ".join(f"×{c['ratio_to_mid']:.2f}" for c in g) + " (one model figure)"
-             for g in groups.values()]
+    parts = [(f"{_claim_name(g[0]['label'])}: ×{g[0]['ratio_to_mid']:.2f}{_other_reading(g[0])}"
+              if len(g) == 1 else
+              " / ".join(_claim_name(c["label"]) for c in g) + ": "
+              + " / ".join(f"×{c['ratio_to_mid']:.2f}" for c in g) + " (one model figure)")
+             + _informed(g) for g in groups.values()]
     return " Model / published figures of this generation's ports (never fitted): " + "; ".join(parts) + "."
+
+
+def _informed(checks: list[dict[str, Any]]) -> str:
+    """`` — not cleanly out of sample: ...`` when an input was chosen with the figure in view."""
+    why = next((c["informed"] for c in checks if c.get("informed")), "")
+    return f" — not cleanly out of sample: {why}" if why else ""
 
 
 #: receiver family -> words in the README
@@ -669,7 +677,12 @@ def _ber_fec_text(res: Any) -> str:
         b = sorted({g["target_ber_c2m"], g["target_ber_c2c"]})
         bers.append(" / ".join(ber_text(x) for x in b) + f" at {g['lane_gbps']:g}G")
     fecs = sorted({g["fec"] for g in gens})
-    return "BER " + " and ".join(bers) + " per the IEEE 802.3ck/df COM sheets, " + ", ".join(fecs) + " FEC"
+    # trial 98 M3: there is no 200G C2M sheet; its BER is the other 200G sheets' DER_0, say so
+    borrowed = any(g["lane_gbps"] > 150 for g in gens)
+    where = (" per the IEEE 802.3ck/df COM sheets' DER_0 (no 200G C2M sheet: its host links take the "
+             "802.3df C2C and CA/KR sheets' value)" if borrowed
+             else " per the IEEE 802.3ck COM sheets' DER_0")
+    return "BER " + " and ".join(bers) + where + ", " + ", ".join(fecs) + " FEC"
 
 
 def _wpe_text(gens: list[tuple]) -> str:

@@ -229,7 +229,10 @@ _SRC_100 = {
 _SRC_200 = {
     "switch": "102.4 Tb/s: 512 x 212.5 Gb/s (IEEE P802.3dj 200G/lane); 3 nm (assumption)",
     "module_node": "1.6T modules with 3 nm DSP (Broadcom Sian3, Source Photonics; H/M)",
-    "ber_c2m": "IEEE 802.3df 200G exploratory COM sheets, DER_0 = 1e-4 (802.3dj 178A draft: 2e-4)",
+    "ber_c2m": ("borrowed (M-L): there is no 200G C2M COM sheet in the reference; the 802.3df 200G "
+                "exploratory C2C and CA/KR COM sheets use DER_0 = 1e-4 (802.3dj 178A draft: 2e-4); the "
+                "100G C2M sheet's 1e-5 would price the 102.4T pluggable host SerDes on a DSP receiver "
+                "(the README sensitivities)"),
     "ber_c2c": "IEEE 802.3df 200G C2C exploratory COM sheet, DER_0 = 1e-4",
     "fec": "IEEE 802.3 RS(544,514) end to end (802.3dj); pre-FEC BER limit 2.4e-4",
     "cpo_modulator": "assumption: 200G/lane CPO engines with micro-ring modulators",
