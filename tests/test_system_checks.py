@@ -128,6 +128,37 @@ def test_checks_say_which_figure_informed_an_input(study):
     assert "Broadcom Bailly CPO optics per 800G: ×1.07*;" in readme
 
 
+def test_long_reach_switch_serdes_sensitivity(study):
+    """Trial 98 M5: switch dies ship long-reach SerDes whatever the optics; the README's sensitivity
+    puts an ADC-DSP SerDes at the KR budget at every switch end.  Recomputed here from the ports and
+    energy_per_bit (W per port = pJ/bit x line rate x lanes), and its line is the README's."""
+    import warnings
+
+    from sikernel import energy_per_bit
+    from sikernel.system.account import SWITCH_BLOCKS
+    from sikernel.system.readme import _lr_serdes_line, lr_dsp_serdes_sensitivity
+    from sikernel.system.standards import generation
+
+    rows = {r["generation"]: r for r in lr_dsp_serdes_sensitivity(study)}
+    for name, lane, kr_db in (("51.2T", 100, 28.0), ("102.4T", 200, 40.0)):   # 802.3ck / 802.3dj KR
+        g = generation(name)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            pj = energy_per_bit(loss_db=kr_db, baud=g.baud, node_nm=g.node_nm, target_ber=1e-4,
+                                architecture="dsp").total_pj_per_bit
+        lr_w = pj * g.lane_line_gbps / 1e3 * (g.port_gbps / g.lane_gbps)
+        plug, cpo = study.port("pluggable", lane), study.port("cpo", lane)
+        wp, wc = (p["w_per_port"] - sum(p["blocks_w"].get(b, 0.0) for b in SWITCH_BLOCKS) + lr_w
+                  for p in (plug, cpo))
+        r = rows[name]
+        assert r["pj_per_bit"] == pytest.approx(pj) and r["loss_db"] == kr_db
+        assert r["saving_w"] == pytest.approx((wp - wc) * g.lanes_per_switch / (g.port_gbps / g.lane_gbps))
+        assert r["saving_frac"] == pytest.approx(1 - wc / wp)
+        # the watts move by the switch SerDes difference only; the share falls (the ports grow)
+        assert r["saving_frac"] < r["priced_saving_frac"]
+    assert _lr_serdes_line(study) in repo_text("README.md", flat=True)
+
+
 def test_out_of_sample_bailly_system_saving(study):
     """Out-of-sample check: the CPO saving over a published Tomahawk 5 box without optics (913 W
     typical) plus the pluggable modules vs the claimed 30 % system saving; recomputed here from the

@@ -120,6 +120,9 @@ def answer_block(res: Any, figure: str, vias: Any = None, strict_ber: Any = None
                     "kept the pluggable switch's SerDes, sized for its C2M channel, at that power, the "
                     "saving would be "
                     + ", ".join(f"{w:.0f} W lower at {g}" for g, w in same) + ".")
+    lr_line = _lr_serdes_line(res)
+    if lr_line:
+        sens.append(lr_line)
     claims = [c for c in res.checks if c["kind"].startswith("system claim")]
     why = next((c["informed"] for c in claims if c.get("informed")), "")
     if claims:
@@ -819,6 +822,84 @@ def same_serdes_sensitivity(res: Any) -> list[tuple[str, float]]:
     return out
 
 
+#: the long-reach budgets a switch die's SerDes are built for, dB at Nyquist die to die (IEEE 802.3ck
+#: KR 28 dB at 100G/lane; 802.3dj KR 40 dB at 200G/lane; reference file, reach classes) and the KR COM
+#: sheets' DER_0 (802.3ck KR and 802.3df 200G CA/KR: 1e-4)
+LR_SERDES_BUDGET_DB: dict[float, float] = {100.0: 28.0, 200.0: 40.0}
+LR_SERDES_BER = 1e-4
+
+
+def lr_dsp_serdes_sensitivity(res: Any) -> list[dict[str, float | str]]:
+    """Per generation, the CPO saving with a long-reach ADC-DSP SerDes at every switch end.
+
+    Switch dies ship long-reach SerDes on every port whatever the optics (they also drive copper
+    cables and backplanes), where the study prices each architecture's switch SerDes for its own
+    host channel (trial 98 M5: the 51.2T pluggable switch end at 1.38 pJ/bit against the 4.63 pJ/bit
+    of a published 5 nm switch SerDes).  Here every architecture's switch end (its ``switch_serdes``
+    blocks) is replaced by :func:`sikernel.energy_per_bit` at the generation's KR budget
+    (:data:`LR_SERDES_BUDGET_DB`), node, symbol rate and :data:`LR_SERDES_BER` in the ADC-DSP family,
+    TX + RX per lane.
+
+    Parameters
+    ----------
+    res : StudyResult
+
+    Returns
+    -------
+    list of dict
+        ``generation``, ``loss_db`` (the KR budget), ``pj_per_bit`` (the LR SerDes), ``saving_w`` (per
+        switch) and ``saving_frac`` with it, ``priced_saving_w`` / ``priced_saving_frac`` as the study
+        prices them; empty when the study lacks the pluggable or the CPO port.
+    """
+    from ..power import energy_per_bit
+    from .account import SWITCH_BLOCKS
+    from .standards import Generation
+
+    out: list[dict[str, float | str]] = []
+    for g, lg in dict.fromkeys((p["generation"], p["lane_gbps"]) for p in res.ports):
+        try:
+            plug, cpo = res.port("pluggable", lg), res.port("cpo", lg)
+        except SIKernelError:
+            continue
+        gen = Generation(**res.inputs["generations"][g])
+        budget = LR_SERDES_BUDGET_DB[200.0 if gen.lane_gbps > 150.0 else 100.0]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SIKernelWarning)
+            e = energy_per_bit(loss_db=budget, baud=gen.baud, node_nm=gen.node_nm,
+                               target_ber=LR_SERDES_BER, architecture="dsp")
+        lr_w = e.total_pj_per_bit * gen.lane_line_gbps * 1e-3 * gen.lanes_per_port
+
+        w_plug, w_cpo = (p["w_per_port"] - sum(p["blocks_w"].get(b, 0.0) for b in SWITCH_BLOCKS) + lr_w
+                         for p in (plug, cpo))
+        n = cpo["ports_per_switch"]
+        out.append({"generation": g, "loss_db": budget, "pj_per_bit": e.total_pj_per_bit,
+                    "saving_w": (w_plug - w_cpo) * n, "saving_frac": 1.0 - w_cpo / w_plug,
+                    "priced_saving_w": (plug["w_per_port"] - cpo["w_per_port"]) * n,
+                    "priced_saving_frac": 1.0 - cpo["w_per_port"] / plug["w_per_port"]})
+    return out
+
+
+def _lr_serdes_line(res: Any) -> str:
+    """The README sensitivity of :func:`lr_dsp_serdes_sensitivity`, with the study's own figures."""
+    rows = lr_dsp_serdes_sensitivity(res)
+    if not rows:
+        return ""
+    from ..power.calibration import CALIBRATION_POINTS
+
+    park = next(p for p in CALIBRATION_POINTS if p.name.startswith("Park"))
+    return ("Switch dies carry long-reach SerDes on every port whatever the optics (they also drive copper); "
+            "the study prices each switch end for its own host channel. With an ADC-DSP SerDes at the KR "
+            "budget (" + ", ".join(f"{r['loss_db']:g} dB at {r['generation']}: {r['pj_per_bit']:.2f} pJ/bit"
+                                   for r in rows)
+            + f"; a published {park.node_nm:g} nm switch SerDes costs {park.energy_pj_per_bit:g} pJ/bit, "
+            "Park et al., ISSCC 2023) at every architecture's switch end, the saving would be "
+            + ", ".join(f"{r['saving_w']:.0f} W ({100 * r['saving_frac']:.0f} %) at {r['generation']} "
+                        f"instead of {r['priced_saving_w']:.0f} W ({100 * r['priced_saving_frac']:.0f} %)"
+                        for r in rows)
+            + ": the watts move little, the percentage more, as the switch SerDes become a larger part of "
+              "every port.")
+
+
 def _c_out_rule_alternative(res: Any) -> dict[str, float] | None:
     """The 200G CPO port and saving with the ring driver's ``C_out`` solved with its tail current.
 
@@ -1135,10 +1216,25 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-__all__ = ["BEGIN", "END", "GENERATED_NOTE", "STRICT_BER", "answer_block", "ber_line", "breakout_vias_line",
-           "cpo_generation_step",
-           "crosstalk_effect_block", "host_ends_table", "main", "ports_table", "replace_block",
-           "same_serdes_sensitivity", "saving_by_block", "tables_block"]
+__all__ = [
+    "BEGIN",
+    "END",
+    "GENERATED_NOTE",
+    "STRICT_BER",
+    "answer_block",
+    "ber_line",
+    "breakout_vias_line",
+    "cpo_generation_step",
+    "crosstalk_effect_block",
+    "host_ends_table",
+    "lr_dsp_serdes_sensitivity",
+    "main",
+    "ports_table",
+    "replace_block",
+    "same_serdes_sensitivity",
+    "saving_by_block",
+    "tables_block",
+]
 
 
 if __name__ == "__main__":  # pragma: no cover
