@@ -302,6 +302,19 @@ def test_study_energy_png(study, tmp_path):
     _check_png(plot.study_energy(study, rate_gbps=212.5), tmp_path / "study.png")
 
 
+def test_study_energy_marks_the_budgets_of_its_lane_rate(study):
+    """Trial 98 L3: the 212.5G figure marked the 100G classes (XSR, C2M, 802.3ck KR) and not the
+    200G budgets the study checks its ports on (LPO 22 dB, retimed 32 dB, 802.3dj KR 40 dB)."""
+    from sikernel.system.channels import REACH_BUDGETS_100G_DB, REACH_BUDGETS_200G_DB
+
+    for rate, want, other in ((212.5, REACH_BUDGETS_200G_DB, REACH_BUDGETS_100G_DB),
+                              (106.25, REACH_BUDGETS_100G_DB, REACH_BUDGETS_200G_DB)):
+        fig = plot.study_energy(study, rate_gbps=rate)
+        marked = {t.get_text() for t in fig.axes[0].texts}
+        crossed = {k for k, v in want.items() if v <= 3.0 + 40 * 0.6 * rate / 106.25}  # the curves' reach
+        assert crossed and crossed <= marked and not marked & set(other), (rate, marked)
+
+
 def test_switch_power_png(study, tmp_path):
     fig = plot.switch_power(study)
     assert len(fig.axes[0].patches) == 8  # 4 architectures x 2 switch generations

@@ -181,8 +181,8 @@ def study_energy(result: StudyResult, *, rate_gbps: float | None = None,
     rate_gbps : float, optional
         Lane rate to draw (default: the first in the study).
     budgets_db : mapping of str to float, optional
-        Loss budgets marked (short ticks on each curve) where its IL crosses them
-        (default :data:`sikernel.study.REACH_BUDGETS_DB`).
+        Loss budgets marked (short ticks on each curve) where its IL crosses them (default: the
+        reach classes of the lane rate, :func:`sikernel.system.channels.reach_budgets_db`).
     ax : matplotlib.axes.Axes, optional
         Axes to draw into; a new figure when omitted.
 
@@ -212,7 +212,12 @@ def study_energy(result: StudyResult, *, rate_gbps: float | None = None,
     if not any(k.startswith(prefix) for k in res.curves):
         raise SIKernelError("the study has no energy-vs-reach curves to draw: run it with "
                             "run_study(..., with_curves=True) (the default)")
-    budgets = _budgets(budgets_db)
+    if budgets_db is None:   # the classes of this lane rate (trial 98: 100G budgets on a 212.5G curve)
+        from ..system.channels import reach_budgets_db
+
+        budgets = reach_budgets_db(rate)
+    else:
+        budgets = _budgets(budgets_db)
     fig, ax = new_axes(ax)
     for i, (key, d) in enumerate((k, v) for k, v in res.curves.items() if k.startswith(prefix)):
         x_mm = np.asarray(d["length_m"]) * 1e3
@@ -475,7 +480,7 @@ def write_study_figures(res: StudyResult, out_dir: Any) -> list:
 
     from matplotlib.figure import Figure as _Figure
 
-    from ..system.channels import REACH_BUDGETS_DB
+    from ..system.channels import reach_budgets_db
     from . import eye as peye
 
     res = _study(res)
@@ -504,7 +509,11 @@ def write_study_figures(res: StudyResult, out_dir: Any) -> list:
         for i, (k, d) in enumerate(res.curves.items()):
             ax.plot(d["il_nyquist_db"], d["pj_per_bit"], label=k, ls=("-", "--", ":", "-.")[i % 4],
                     lw=1.6 - 0.3 * (i % 3))
-        for lab, v in REACH_BUDGETS_DB.items():
+        # the classes of each lane rate drawn (100G and 200G budgets are different classes)
+        shown: dict[str, float] = {}
+        for rate in res.inputs["rates_gbps"]:
+            shown.update(reach_budgets_db(rate))
+        for lab, v in shown.items():
             ax.axvline(v, color="0.7", lw=0.8)
             ax.text(v, 1.0, " " + lab, rotation=90, va="top", fontsize=6, transform=ax.get_xaxis_transform())
         ax.set_xlabel("IL at Nyquist (dB)")

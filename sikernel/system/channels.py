@@ -58,6 +58,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import SIKernelError
+from .standards import LPO_HOST_BUDGET_200G_DB, RETIMED_HOST_BUDGET_200G_DB
 
 _MM = 1e-3
 
@@ -161,10 +162,24 @@ SHORT_PATH_MIN_M = 1e-3
 LENGTH_RANGES_M: dict[str, tuple[float, float]] = {"c2m": (0.200, 0.300), "npo": (0.060, 0.150),
                                                    "cpo": (0.010, 0.050)}
 
-#: reach-class loss budgets (dB at Nyquist) marked on the curves (links-and-energy.md)
-REACH_BUDGETS_DB: dict[str, float] = {"XSR (≈10 dB)": 10.0, "XSR+ (13 dB)": 13.0,
-                                      "VSR/C2M (≈16 dB)": 16.0, "KR 802.3ck (28 dB)": 28.0,
-                                      "KR 802.3dj (40 dB)": 40.0}
+#: reach-class loss budgets (dB at Nyquist) marked on the curves (links-and-energy.md), per lane-rate
+#: class: the 100G/lane classes (OIF CEI-112G XSR / XSR+, the C2M class, 802.3ck KR) and the
+#: 200G/lane ones (the published 200G LPO and retimed host budgets the study checks its ports on,
+#: :data:`sikernel.system.standards.LPO_HOST_BUDGET_200G_DB` /
+#: :data:`~sikernel.system.standards.RETIMED_HOST_BUDGET_200G_DB`; 802.3dj KR): a 212.5G curve marked
+#: with the 100G budgets (trial 98) read as if those classes held at 200G
+REACH_BUDGETS_100G_DB: dict[str, float] = {"XSR (≈10 dB)": 10.0, "XSR+ (13 dB)": 13.0,
+                                           "VSR/C2M (≈16 dB)": 16.0, "KR 802.3ck (28 dB)": 28.0}
+REACH_BUDGETS_200G_DB: dict[str, float] = {"LPO 200G (22 dB)": LPO_HOST_BUDGET_200G_DB,
+                                           "retimed C2M 200G (32 dB)": RETIMED_HOST_BUDGET_200G_DB,
+                                           "KR 802.3dj (40 dB)": 40.0}
+#: every class, for a figure of both lane rates
+REACH_BUDGETS_DB: dict[str, float] = {**REACH_BUDGETS_100G_DB, **REACH_BUDGETS_200G_DB}
+
+
+def reach_budgets_db(rate_gbps: float) -> dict[str, float]:
+    """The reach-class budgets of a lane rate (nominal 100 / 200 or line 106.25 / 212.5 Gb/s)."""
+    return dict(REACH_BUDGETS_200G_DB if float(rate_gbps) > 150.0 else REACH_BUDGETS_100G_DB)
 
 
 def _stripline(material: str):
@@ -596,6 +611,21 @@ def with_linear_path(ch: Any, baud: float, f3db_over_baud: float, penalty_db: fl
     return Channel._trusted(ch.f, s, z0_ohm=ch.z0_ohm, name=f"{ch.name} + linear optical path", meta=meta)
 
 
-__all__ = ["DEFAULT_PATHS", "LENGTH_RANGES_M", "REACH_BUDGETS_DB", "PathSpec", "board_within_budget",
-           "build_channel", "host_board_mm", "host_board_mm_at_loss", "length_range_loss_offsets_db",
-           "linear_path_response", "paths_with_lengths", "paths_with_other_via_choice", "with_linear_path"]
+__all__ = [
+    "DEFAULT_PATHS",
+    "LENGTH_RANGES_M",
+    "REACH_BUDGETS_100G_DB",
+    "REACH_BUDGETS_200G_DB",
+    "REACH_BUDGETS_DB",
+    "PathSpec",
+    "board_within_budget",
+    "build_channel",
+    "host_board_mm",
+    "host_board_mm_at_loss",
+    "length_range_loss_offsets_db",
+    "linear_path_response",
+    "paths_with_lengths",
+    "paths_with_other_via_choice",
+    "reach_budgets_db",
+    "with_linear_path",
+]
