@@ -5,7 +5,11 @@ Each check is a dict in the format of the study's ``checks`` list (``label``, ``
 ``published_high``, ``source``, ``ratio_to_mid``) plus ``counts`` (what the published figure
 counts) and ``model_quantity`` (the model's like-for-like quantity); a claim whose source does not
 say whether it counts the switch SerDes also carries ``other_reading`` (``reading``, ``model``,
-``ratio_to_mid``: the same claim read the other way).  None of the system
+``ratio_to_mid``: the same claim read the other way), and ``informed`` where an input of the model was
+chosen partly by its agreement with the figure (not cleanly out of sample).  For a check in dB or dBm
+(host-channel budgets, ERL, laser light) ``ratio_to_mid`` is the ratio in linear power,
+``10^((model - published)/10)``, and ``margin_db`` the distance in dB the check is read by (trial 98:
+a 6 dB laser margin reads 3.97 as a ratio).  None of the system
 claims was fitted on (:data:`sikernel.system.modules.SYSTEM_CLAIMS`); of the component figures
 (:data:`~sikernel.system.modules.COMPONENT_FIGURES`) the ring driver is out of sample and the
 ELS per-laser figure is **in sample** (``els_wpe`` is sourced from the same Lumentum module; it
