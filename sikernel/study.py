@@ -72,7 +72,7 @@ FEW_DRAWS = 100
 def _generations(rates_gbps: Sequence[float], node_nm: Any, module_node_nm: Any, target_ber: Any,
                  port_gbps: Any, cpo_modulator: Any = None, crosstalk: Any = "standard",
                  linear_host_budget_db: Any = "standard", assumption_values: Any = None) -> list:
-    from .power.api import DUBIOUS_BER, dubious_ber_message
+    from .power.api import dubious_ber_message, is_dubious_ber
     from .system.assumptions import check_user_values
     from .system.standards import check_ber, generation
 
@@ -82,7 +82,7 @@ def _generations(rates_gbps: Sequence[float], node_nm: Any, module_node_nm: Any,
     # the user's BER checked (and warned about) once, under its own name; the per-link copies
     # the generations carry are not warned about again
     ber = None if target_ber is None else check_ber("target_ber", target_ber)
-    if ber is not None and ber > DUBIOUS_BER:   # once here; the per-link repeats: _ber_repeats_filtered
+    if ber is not None and is_dubious_ber(ber):   # once here; the per-link repeats: _ber_repeats_filtered
         warnings.warn(SIKernelWarning(dubious_ber_message(ber)), stacklevel=user_stacklevel())
     if isinstance(port_gbps, Mapping):
         known = {x for g in (generation(q) for q in rates_gbps) for x in (g.lane_gbps, g.lane_line_gbps)}
@@ -157,15 +157,15 @@ _P = ParamSpec("_P")
 
 @contextlib.contextmanager
 def _ber_repeats_filtered(target_ber: Any) -> Iterator[None]:
-    """Inside, the power model's warning about the user's raw BER above ``DUBIOUS_BER`` (given once
+    """Inside, the power model's warning about the user's dubious raw BER (``is_dubious_ber``; given once
     by :func:`_generations`, at the user's line) is filtered where each priced link repeats it:
     that exact message only; other warnings, the same one for another value included, pass as
     before (fuzz 31 low: the CLI de-duplicated them, the API showed several hundred copies)."""
-    from .power.api import DUBIOUS_BER, dubious_ber_message
+    from .power.api import dubious_ber_message, is_dubious_ber
 
     with warnings.catch_warnings():
         ber = None if target_ber is None else float(target_ber)
-        if ber is not None and ber > DUBIOUS_BER:
+        if ber is not None and is_dubious_ber(ber):
             warnings.filterwarnings("ignore", message=re.escape(dubious_ber_message(ber)) + r"\Z",
                                     category=SIKernelWarning)
         yield

@@ -100,6 +100,23 @@ def test_dubious_ber_warns():
     with warnings.catch_warnings():
         warnings.simplefilter("error", SIKernelWarning)
         energy_per_bit(loss_db=10.0, baud=53.125e9, target_ber=2.4e-4)
+        energy_per_bit(loss_db=10.0, baud=53.125e9, target_ber=1e-15)
+    # trial 98 L6: --ber 1e-30 ran the whole study to "no port closes" without a word on the BER
+    with pytest.warns(SIKernelWarning, match=r"target_ber=1e-30 is below 1e-18: stricter than any"), \
+            pytest.raises(SIKernelError, match="no architecture closes this link at BER 1e-30"):
+        energy_per_bit(loss_db=10.0, baud=53.125e9, target_ber=1e-30)
+
+
+def test_study_warns_once_on_a_too_strict_ber():
+    """The low side goes through the same once-per-run path as the high side (run_study)."""
+    from sikernel.study import run_study
+
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        with pytest.raises(SIKernelError, match="no port of the study closes its host link"):
+            run_study(rates_gbps=(100,), architectures=("pluggable", "cpo"), target_ber=1e-30, n_draws=20,
+                      with_eyes=False, with_curves=False)
+    assert sum("is below 1e-18" in str(w.message) for w in rec) == 1
 
 
 @pytest.fixture

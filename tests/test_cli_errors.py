@@ -135,6 +135,20 @@ def test_study_refused_run_leaves_no_empty_out_folder(tmp_path, capsys):
     assert tmp_path.is_dir()
 
 
+# --------------------------------------------------------------------------- study --node / --rate
+def test_study_node_with_unit_and_serdes_class_rate_named(tmp_path, capsys):
+    """Trial 98 L6: '--node 7nm' got argparse's "invalid float value"; '--rate 112' (the usual name of
+    a 100G-class SerDes) listed the generations without saying which rate it means (refused by
+    run_study's first step, before any pricing)."""
+    with pytest.raises(SystemExit) as ex:
+        main(["study", "--out", str(tmp_path), "--node", "7nm"])
+    assert ex.value.code == 2
+    assert "'7nm' is not a node in nm; give the number alone, e.g. 7" in capsys.readouterr().err
+    assert main(["study", "--out", str(tmp_path), "--rate", "112"]) == 2
+    one_error_line(capsys.readouterr().err, "sikernel study: error:", "112 Gb/s names a SerDes class; "
+                   "the 51.2T study runs its lanes at 106.25 Gb/s: give 100 or 106.25")
+
+
 # --------------------------------------------------------------------------- study --ber
 def test_study_ber_at_q0_isone_error_line(capsys):
     """Review (December 2026): `--ber 0.4` printed 'error: math domain error' (no value, no range).

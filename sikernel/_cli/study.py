@@ -9,6 +9,18 @@ import time
 from pathlib import Path
 
 
+def _node_nm(text: str) -> float:
+    """``--node`` / ``--module-node``: a number of nm; '7nm' is named with the number to give
+    (trial 98: argparse said "invalid float value: '7nm'")."""
+    import re
+
+    try:
+        return float(text)
+    except ValueError:
+        m = re.fullmatch(r"\s*([0-9.]+)\s*nm\s*", text, flags=re.IGNORECASE)
+        hint = f"; give the number alone, e.g. {m.group(1)}" if m else ""
+        raise argparse.ArgumentTypeError(f"{text!r} is not a node in nm{hint}") from None
+
 def register(subparsers) -> None:
     """Add the ``study`` sub-command."""
     p = subparsers.add_parser(
@@ -28,9 +40,9 @@ def register(subparsers) -> None:
     p.add_argument("--rate", type=float, action="append",
                    help="lane rate in Gb/s, nominal (100, 200) or line (106.25, 212.5); repeatable "
                         "(default both generations)")
-    p.add_argument("--node", type=float, default=None,
+    p.add_argument("--node", type=_node_nm, default=None,
                    help="CMOS node of the switch SerDes in nm (default per generation: 5, 3)")
-    p.add_argument("--module-node", type=float, default=None,
+    p.add_argument("--module-node", type=_node_nm, default=None,
                    help="CMOS node of the module / engine DSP in nm (default per generation)")
     p.add_argument("--ber", type=float, default=None,
                    help="raw BER of every host link, below 0.375 (PAM4 at Q = 0); a warning above "

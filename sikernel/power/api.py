@@ -97,6 +97,15 @@ MAX_BAUD = _validate.MAX_BAUD_BD
 #: raw BER above which a target is legal but dubious (SIKernelWarning): no wireline FEC in use corrects
 #: a raw BER this high (RS(544,514) needs <= 2.4e-4)
 DUBIOUS_BER = 1e-2
+#: raw BER below which a target is legal but dubious: stricter than any link is specified or measured
+#: to (links without FEC: 1e-12 ... 1e-15; trial 98: --ber 1e-30 ran the whole study to "no port closes")
+STRICT_BER = 1e-18
+
+
+def is_dubious_ber(ber: float) -> bool:
+    """A legal BER that :func:`check_ber` warns about: above :data:`DUBIOUS_BER` or below
+    :data:`STRICT_BER`."""
+    return ber > DUBIOUS_BER or ber < STRICT_BER
 
 
 def check_baud(baud: object) -> float:
@@ -140,14 +149,15 @@ def check_ber(target_ber: object) -> float:
     if not 0.0 < ber < 0.5:
         raise SIKernelError(f"target_ber={target_ber!r} is outside (0, 0.5): a bit error ratio is a "
                             "probability below 1/2 (e.g. 1e-6, or 2.4e-4 for an RS(544,514) FEC link)")
-    if ber > DUBIOUS_BER:
+    if is_dubious_ber(ber):
         warnings.warn(SIKernelWarning(dubious_ber_message(target_ber)), stacklevel=3)
     return ber
 
 
 def dubious_ber_message(target_ber: object) -> str:
-    """The warning :func:`check_ber` gives for a BER above :data:`DUBIOUS_BER` (one text, so that a
-    caller pricing many links can show it once and filter the repeats: ``run_study``).
+    """The warning :func:`check_ber` gives for a BER above :data:`DUBIOUS_BER` or below
+    :data:`STRICT_BER` (one text, so that a caller pricing many links can show it once and filter
+    the repeats: ``run_study``).
 
     Parameters
     ----------
@@ -158,6 +168,10 @@ def dubious_ber_message(target_ber: object) -> str:
     -------
     str
     """
+    if float(target_ber) < STRICT_BER:  # type: ignore[arg-type]
+        return (f"target_ber={target_ber!r} is below {STRICT_BER:g}: stricter than any wireline link is "
+                "specified or measured to (1e-12 ... 1e-15 without FEC, ~1e-5 ... 2.4e-4 raw with "
+                "RS(544,514)); the links may not close; is it a slip for a larger exponent?")
     return (f"target_ber={target_ber!r} is above {DUBIOUS_BER:g}: no wireline FEC in use corrects a raw "
             "BER this high (RS(544,514) needs <= 2.4e-4); is it a slip for 2e-4?")
 

@@ -298,6 +298,11 @@ def generation(name_or_rate: Any, **overrides: Any) -> Generation:
         hint = ""
         if r is not None and r > 1e6:   # new-user trial 29: --rate 106.25e9 (b/s, not Gb/s)
             hint = f"; lane rates are in Gb/s: {r:g} b/s is {r * 1e-9:g} Gb/s"
+        elif r is not None:   # trial 98: --rate 112, the usual name of 100G-class SerDes
+            near = min(GENERATIONS.values(), key=lambda g: abs(g.lane_line_gbps - r))
+            if abs(near.lane_line_gbps - r) <= 0.15 * near.lane_line_gbps:
+                hint = (f"; {r:g} Gb/s names a SerDes class; the {near.name} study runs its lanes at "
+                        f"{near.lane_line_gbps:g} Gb/s: give {near.lane_gbps:g} or {near.lane_line_gbps:g}")
         raise SIKernelError(f"unknown switch generation or lane rate {name_or_rate!r}; known: {known}{hint}")
     if overrides:
         unknown = set(overrides) - {f.name for f in dataclasses.fields(Generation)}
