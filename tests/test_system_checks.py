@@ -353,6 +353,12 @@ def test_host_channel_budget_checks(study):
     assert math.isclose(plug["model"], _port(study, "pluggable")["host_il_db"], rel_tol=RTOL_SAME)
     assert plug["margin_db"] > 0 and plug["host_mm"] == 254.0 and "linear_ports" not in plug
     assert 0.0 <= lpo["margin_db"] < LPO_BUDGET_BOARD_SLACK_DB, lpo
+    # trial 98 L5: the LPO check holds by construction and says so (the retimed one does not)
+    from sikernel.system.result import check_verdict
+
+    assert "holds by construction" in lpo["by_construction"] and "by_construction" not in plug
+    assert check_verdict(lpo).endswith("dB to spare (by construction)")
+    assert "(by construction)" not in check_verdict(plug)
     rows = {r["architecture"]: r for r in lpo["linear_ports"]}
     assert set(rows) == LINEAR_BUDGET_PORTS
     baud = generation(200).baud

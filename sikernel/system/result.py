@@ -225,7 +225,8 @@ def check_verdict(c: dict[str, Any]) -> str:
         unit = "" if c["unit"] == "1" else f" {c['unit'].replace('dBm', 'dB')}"
         if c.get("limit") == "at_most":   # a budget the model's value must stay under (a loss)
             d = float(c["published"]) - m
-            return f"{d:.3g}{unit} to spare" if d >= 0 else f"over by {-d:.3g}{unit}"
+            built = " (by construction)" if c.get("by_construction") else ""
+            return (f"{d:.3g}{unit} to spare{built}" if d >= 0 else f"over by {-d:.3g}{unit}")
         d = m - float(c["published"])
         return f"{d:.3g}{unit} to spare" if d >= 0 else f"short by {-d:.3g}{unit}"
     lo, hi = c.get("published_low"), c.get("published_high")
