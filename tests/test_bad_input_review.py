@@ -340,3 +340,30 @@ def test_preset_baud_in_ghz_and_geometry_in_mils_are_named():
         sk.get_preset("802.3ck-kr", baud_hz=53.125)
     with pytest.raises(SIKernelError, match=r"use 0\.006 for 6 mm, or 0\.0001524 for 6 mil"):
         sk.Stripline("megtron7", width=6, thickness=0.7, height=6, spacing=6)
+
+
+def test_names_the_checks_accept_are_the_names_priced():
+    """Review 32 H1/M1: the name checks ignore case and surrounding whitespace, so what is priced must
+    be the canonical name they return: cpo_modulator=' ring' had been priced as an MZM engine, and
+    exclude=(' analog',) or ('Analog',) passed the check and excluded nothing."""
+    from sikernel.system.account import PortModel
+    from sikernel.system.standards import generation
+
+    ring = PortModel("cpo", generation(200, cpo_modulator="ring")).blocks_w()
+    for spelled in (" ring", "Ring ", "RING"):
+        g = generation(200, cpo_modulator=spelled)
+        assert g.cpo_modulator == "ring"
+        assert PortModel("cpo", g).blocks_w() == ring
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SIKernelWarning)
+        want = energy_per_bit(loss_db=30.0, exclude=("analog",))
+        for spelled in ((" analog",), ("Analog",), ("ANALOG ",)):
+            got = energy_per_bit(loss_db=30.0, exclude=spelled)
+            assert got.architecture == want.architecture == "dsp"
+            assert got.total_pj_per_bit == want.total_pj_per_bit
+    with pytest.raises(SIKernelError, match=r"architecture='dsp' is excluded"):
+        energy_per_bit(loss_db=30.0, architecture="dsp", exclude=(" dsp",))
+    # review 32 L3: with architecture='auto' already in use, the hint is to drop the exclusion
+    with pytest.warns(SIKernelWarning, match=r"drop exclude=\('dsp',\)") as rec:
+        energy_per_bit_batch([10.0, 58.0], baud=53.125e9, exclude=("dsp",))
+    assert not any("let architecture='auto'" in str(w.message) for w in rec)

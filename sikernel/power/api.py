@@ -213,8 +213,9 @@ def check_model_args(coefficients: object, exclude: object, architecture: str
     except TypeError:
         raise SIKernelError(f"exclude={exclude!r} is not a sequence of family names (linear, analog, "
                             "dsp)") from None
-    for x in names:
-        _validate.one_of("excluded architecture", x, ARCHITECTURES[1:])
+    # the canonical spelling of each (review 32 M1: ' analog' and 'Analog' passed the check and were
+    # then ignored by the family filter, which compares exact names)
+    names = tuple(_validate.one_of("excluded architecture", x, ARCHITECTURES[1:]) for x in names)
     if set(ARCHITECTURES[1:]) <= set(names):
         raise SIKernelError(f"exclude={exclude!r} excludes every receiver family "
                             f"({', '.join(ARCHITECTURES[1:])}): nothing is left to price")
@@ -420,8 +421,7 @@ def restrict(op: budget.OpTable, exclude: tuple[str, ...]) -> budget.OpTable:
     SIKernelError
         An unknown family name in ``exclude``.
     """
-    for x in exclude:
-        _validate.one_of("excluded architecture", x, ARCHITECTURES[1:])
+    exclude = tuple(_validate.one_of("excluded architecture", x, ARCHITECTURES[1:]) for x in exclude)
     if not exclude:
         return op
     return _keep_columns(op, ~np.isin(op.family, list(exclude)))

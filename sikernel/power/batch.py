@@ -146,8 +146,10 @@ def _warn_none_closes(loss_db: np.ndarray, baud: float, levels: int, node_nm: fl
               if loss_db.min() > LOSS_GRID_DB[-1] else "")
     fams = f"architecture={architecture!r}" + (f", exclude={tuple(exclude)!r}" if exclude else "")
     relax = ["relax target_ber"]
-    if architecture != "auto" or exclude:
+    if architecture != "auto":
         relax.append("let architecture='auto' choose among the retimed families")
+    if exclude:   # review 32 L3: with 'auto' already in use, the hint is to drop the exclusion
+        relax.append(f"drop exclude={tuple(exclude)!r}")
     relax.append("lower the loss")
     mod = "NRZ" if levels == 2 else f"PAM{levels}"
     warnings.warn(SIKernelWarning(
@@ -251,8 +253,8 @@ def energy_per_bit_batch(loss_db: Any, baud: float = 53.125e9, modulation: str =
         fails = loss[~closes]
         span = (f"the failing loss is {float(fails[0]):g} dB" if fails.size == 1
                 else f"the failing losses lie between {float(fails.min()):g} and {float(fails.max()):g} dB")
-        relax = "relax target_ber" + (", let architecture='auto' choose" if arch != "auto" or exclude
-                                      else "")
+        relax = ("relax target_ber" + (", let architecture='auto' choose" if arch != "auto" else "")
+                 + (f", drop exclude={tuple(exclude)!r}" if exclude else ""))
         warnings.warn(SIKernelWarning(
             f"energy_per_bit_batch: {int(np.sum(~closes))} of {n} losses do not close at BER {ber:g} "
             f"(NaN in the results; {span}){where}; to price them, "

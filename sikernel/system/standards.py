@@ -171,10 +171,12 @@ class Generation:
         # one spelling for the branches that price the engine (new-user trial 30: "Ring" passed the
         # case-insensitive check and was then priced as an MZM engine); an unknown name is refused
         # by check_generation
+        # review 32 H1: the name checks ignore surrounding whitespace, so the stored spelling must too
+        # (' ring' passed the check and was priced as an MZM engine)
         if isinstance(self.cpo_modulator, str):
-            object.__setattr__(self, "cpo_modulator", self.cpo_modulator.lower())
+            object.__setattr__(self, "cpo_modulator", self.cpo_modulator.strip().lower())
         if isinstance(self.crosstalk, str):   # "CA" and "ca" are one model, recorded once
-            object.__setattr__(self, "crosstalk", self.crosstalk.lower())
+            object.__setattr__(self, "crosstalk", self.crosstalk.strip().lower())
         object.__setattr__(self, "assumption_values", _user_value_pairs(self.assumption_values))
 
     @property
