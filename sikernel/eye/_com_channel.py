@@ -139,6 +139,7 @@ def _check_coverage(ch: Channel, p: ComPreset, what: str) -> None:
     """
     import warnings
 
+    from .._stacklevel import user_stacklevel
     from ..errors import SIKernelWarning
 
     f = np.asarray(ch.f, dtype=float)
@@ -168,16 +169,16 @@ def _check_coverage(ch: Channel, p: ComPreset, what: str) -> None:
     if f[-1] < fb:
         warnings.warn(f"{what} {ch.name!r} ends at {f[-1]:g} Hz, below the signalling rate {fb:g} Hz "
                       "(the IEEE reference code warns too); the response above is extrapolated",
-                      SIKernelWarning, stacklevel=3)
+                      SIKernelWarning, stacklevel=user_stacklevel())
     if start > p.f_min_hz * (1 + 1e-9):
         warnings.warn(f"{what} {ch.name!r} starts at {start:g} Hz, above the recommended f_min "
-                      f"{p.f_min_hz:g} Hz", SIKernelWarning, stacklevel=3)
+                      f"{p.f_min_hz:g} Hz", SIKernelWarning, stacklevel=user_stacklevel())
     if step > p.df_hz + 1.0:
         warnings.warn(f"{what} {ch.name!r} has a frequency step of {step:g} Hz, above the recommended "
-                      f"{p.df_hz:g} Hz", SIKernelWarning, stacklevel=3)
+                      f"{p.df_hz:g} Hz", SIKernelWarning, stacklevel=user_stacklevel())
     if float(df.max() - df.min()) > 1.0:
         warnings.warn(f"{what} {ch.name!r} has non-uniform frequency steps ({df.min():g} .. "
-                      f"{df.max():g} Hz); it is resampled", SIKernelWarning, stacklevel=3)
+                      f"{df.max():g} Hz); it is resampled", SIKernelWarning, stacklevel=user_stacklevel())
 
 
 def _tx_filter(p: ComPreset, f: np.ndarray) -> np.ndarray:

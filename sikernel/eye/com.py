@@ -248,6 +248,10 @@ class ComResult:
     com_preset : ComPreset or None
         The preset object the result was computed with (overrides and sheet included), which
         :meth:`pulse` needs; None for a result built by hand.
+    grid_points : int or None
+        Points of COM's frequency grid (from 0 Hz in steps of ``df_hz``): the shortest of the
+        thru's and the aggressors' (an aggressor measured to a lower frequency cuts every
+        stream there), which :meth:`pulse` uses too; None for a result built by hand.
     """
 
     com_db: float
@@ -271,6 +275,7 @@ class ComResult:
     elapsed_s: float
     meta: dict[str, Any] = field(default_factory=dict)
     com_preset: ComPreset | None = field(default=None, repr=False)
+    grid_points: int | None = field(default=None, repr=False)
 
     def __repr__(self) -> str:
         return short_repr(self)
@@ -977,7 +982,7 @@ def com(channel: Channel | str | Path, preset: str | ComPreset | None = None,
                      cases=tuple(cases), preset=prov,
                      channel=thru.name, next=tuple(x.name for x in nexts),
                      fext=tuple(x.name for x in fexts), elapsed_s=time.perf_counter() - t_start,
-                     com_preset=p)
+                     com_preset=p, grid_points=int(f.size))
 
 
 __all__ = ["ComCase", "ComResult", "com"]

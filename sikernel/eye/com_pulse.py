@@ -6,10 +6,11 @@ of that same equalised pulse.  Rebuilding it by hand takes the preset's rise-tim
 its packages between R_d terminations, the host boards of ``include_pcb``, the CTLE at the chosen
 setting and the FFE offsets (new-user trial 31: the main cursor came out 16.3 mV by hand against
 COM's 8.96 mV, the packages missing).  :func:`com_pulse` forms it with COM's own transfer-function
-pieces (:mod:`sikernel.eye.com`: ``_packaged_h21``, ``_tx_filter``, ``_rx_filter``,
-``_truncate_ir``) and the public 93A-24 transform (:func:`sikernel.response.pulse_from_h`), then
-applies the FFEs with :func:`sikernel.eq.ffe.apply_ffe`, and marks COM's sampling instant, so that
-the pulse sampled there gives the case's ``cursors_v`` (tested to rounding).
+pieces (:mod:`sikernel.eye._com_channel`: ``_packaged_h21``, ``_tx_filter``, ``_rx_filter``,
+``_truncate_ir``) on COM's frequency grid and the public 93A-24 transform
+(:func:`sikernel.response.pulse_from_h`), then applies the FFEs with
+:func:`sikernel.eq.ffe.apply_ffe`, and marks COM's sampling instant, so that the pulse sampled
+there gives the case's ``cursors_v`` (tested to rounding, aggressors cut short included).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from .._stacklevel import user_stacklevel
 from ..channel.core import Channel
 from ..errors import SIKernelError, SIKernelWarning
 from ..response import PulseResponse
@@ -122,10 +124,12 @@ def com_pulse(channel: Channel | str | Path, result: Any, case: int | None = Non
     if ch.name != result.channel:
         warnings.warn(f"the COM result is for channel {result.channel!r}, this is {ch.name!r}: the pulse "
                       "is this channel's with that result's settings, and the marked sampling instant "
-                      "is not COM's choice for it", SIKernelWarning, stacklevel=3)
+                      "is not COM's choice for it", SIKernelWarning, stacklevel=user_stacklevel())
     _check_coverage(ch, p, "channel")
     thru = _with_boards(_on_grid(ch, p.df_hz), p, "thru")
-    f = thru.f
+    # COM's grid: the shortest of the streams' (review 32 M2: an aggressor measured to 40 GHz cuts
+    # the thru there too, and the whole grid moved the main cursor by 3.6e-4 of it)
+    f = thru.f if result.grid_points is None else thru.f[: int(result.grid_points)]
     cache: dict = {}
     pk_tx = _package(p, f, c.z_p_m[0], "tx", cache)
     pk_rx = _package(p, f, c.z_p_m[1], "rx", cache, "rx")
