@@ -794,13 +794,16 @@ def test_assumption_values_bad_input(values, match):
     # trial 98 H2: each priced with only the range warning (a 1.2e15 W CPO port, a 2.7e8 W one, a
     # -433 % saving, a 2710 W pluggable), and W typed as dBm priced a believable 4.7 W CPO port
     ({"ring_c_f": 80}, r"ring_c_f=80 is 5.33e\+14x the top of its documented range \(documented "
-                       r"4e-14-1.5e-13 F, point 8e-14\): a unit slip, fF typed as F\? 80 fF is 8e-14 F"),
+                       r"4e-14-1.5e-13 F, point 8e-14\): a unit slip\? 80 fF is 8e-14 F"),
+    # review 32 M3: a hint only where the prefix lands the value near the range
+    ({"ring_c_f": 5e-12}, r"ring_c_f=5e-12 is 33.3x the top .*: check its unit \(F\); the study refuses"),
+    ({"els_lanes_per_laser": 128}, r"els_lanes_per_laser=128 is 32x the top .*: check its unit \(TX lanes"),
     ({"els_laser_out_dbm": 100}, r"more than 15 dB outside .* 100 mW is 20.0 dBm"),
     ({"els_laser_out_dbm": 0.1}, r"els_laser_out_dbm=0.1 is more than 15 dB outside .* 0.1 W is 20.0 dBm"),
-    ({"mzm_bias_w": 10}, r"mzm_bias_w=10 is 400x the top .* mW typed as W\? 10 mW is 0.01 W"),
+    ({"mzm_bias_w": 10}, r"mzm_bias_w=10 is 400x the top .* a unit slip\? 10 mW is 0.01 W"),
     ({"ring_heater_w": 5}, r"ring_heater_w=5 is 333x the top"),
     ({"module_driver_w": 337}, r"module_driver_w=337 is 768x the top .* 337 mW is 0.337 W"),
-    ({"ring_vpp_v": 0.01}, r"ring_vpp_v=0.01 is 1/120 of the bottom .* a value in a larger unit than V"),
+    ({"ring_vpp_v": 0.01}, r"ring_vpp_v=0.01 is 1/120 of the bottom .*: check its unit \(V\)"),
 ])
 def test_assumption_values_unit_slips_refused(values, match):
     from sikernel.system.assumptions import check_user_values
@@ -815,7 +818,9 @@ def test_assumption_values_far_but_not_slips_are_priced_with_the_warning():
     from sikernel import SIKernelWarning
     from sikernel.system.assumptions import SLIP_DB, SLIP_FACTOR, check_user_values
 
-    assert (SLIP_FACTOR, SLIP_DB) == (30.0, 15.0)
+    guide = repo_text("docs/guide/cpo.md", flat=True)   # the guide's bounds are the constants
+    assert (f"one more than {SLIP_FACTOR:g}× above the documented range (or below 1/{SLIP_FACTOR:g} of it, "
+            f"for an input that cannot be zero; {SLIP_DB:g} dB outside it for the dB and dBm inputs") in guide
     for values in ({"ring_heater_w": 0.0}, {"module_other_w": 0.0}, {"els_laser_out_dbm": 29.0},
                    {"ring_heater_w": 0.3}, {"els_lane_optical_dbm": -3.0}):
         g = generation(100, assumption_values=values)

@@ -481,14 +481,15 @@ def _check_unit_slip(name: str, x: float, a: Assumption) -> None:
         what = f"1/{a.low / x:.3g} of the bottom of its documented range"
     else:
         return
+    # a prefix slip is named only where it lands the value near the documented range (review 32 M3:
+    # ring_c_f=5e-12 had been asked "5e-12 fF is 5e-27 F?", a lane count "a unit prefix?")
     unit = a.unit.split()[0] if a.unit else ""
-    slip = {"F": f"fF typed as F? {x:g} fF is {x * 1e-15:g} F",
-            "W": f"mW typed as W? {x:g} mW is {x * 1e-3:g} W",
-            "V": f"mV typed as V? {x:g} mV is {x * 1e-3:g} V"}.get(unit, "a factor of 1e3 (a unit prefix)?")
-    if x < a.low:
-        slip = f"a value in a larger unit than {unit or 'its unit'}?"
-    raise SIKernelError(f"{name}={x:g} is {what} ({doc}): a unit slip, {slip}; the study refuses values "
-                        f"more than {SLIP_FACTOR:g}x outside the documented range")
+    prefix = {"F": ("f", 1e-15), "W": ("m", 1e-3), "V": ("m", 1e-3)}.get(unit)
+    slip = f"check its unit ({a.unit})"
+    if prefix is not None and a.low / SLIP_FACTOR <= x * prefix[1] <= a.high * SLIP_FACTOR:
+        slip = f"a unit slip? {x:g} {prefix[0]}{unit} is {x * prefix[1]:g} {unit}"
+    raise SIKernelError(f"{name}={x:g} is {what} ({doc}): {slip}; the study refuses values more than "
+                        f"{SLIP_FACTOR:g}x outside the documented range as likely slips")
 
 
 def point_values(g: Generation) -> dict[str, float]:
