@@ -315,3 +315,18 @@ def test_fom_ild_grid_short_of_nyquist_refused_short_of_fb_warns(dpo12):
         fom_ild(short, FB, f_max_hz=30e9)   # an explicit band is the caller's: no warning
     with pytest.raises(SIKernelError, match=r"of baud=5.3125e\+10 Bd"):   # not np.float64(...)
         fom_ild(Channel(dpo12.f[dpo12.f <= 20e9], dpo12.sdd[dpo12.f <= 20e9], dpo12.z0_ohm), np.float64(FB))
+
+
+def test_fom_ild_band_messages_name_fom_ild(dpo12):
+    """Review 32 L1: with f_max_hz given, fom_ild's band errors said 'fitted_il'; a band starting above
+    half its top (f_min_hz slipped) warned through fitted_il only with f_max_hz given."""
+    from sikernel.errors import SIKernelWarning
+
+    with pytest.warns(SIKernelWarning, match=r"^fom_ild: the fit band \[3e\+10, 5.3125e\+10\] Hz starts"):
+        fom_ild(dpo12, 53.125e9, f_min_hz=30e9)
+    with pytest.warns(SIKernelWarning, match=r"^fom_ild: the fit band"):
+        fom_ild(dpo12, 53.125e9, f_min_hz=30e9, f_max_hz=53.125e9)
+    with pytest.raises(SIKernelError, match=r"^fom_ild: f_max_hz=7e\+10 Hz is beyond the channel grid"):
+        fom_ild(dpo12, 53.125e9, f_max_hz=70e9)
+    # the default band and a given one equal to it are the same fit
+    assert float(fom_ild(dpo12, 53.125e9)) == float(fom_ild(dpo12, 53.125e9, f_max_hz=53.125e9))

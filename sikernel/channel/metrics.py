@@ -491,14 +491,20 @@ def fom_ild(channel: Channel, baud: float, f_min_hz: float = F_MIN_DEFAULT_HZ,
             "sum (802.3 93A-56, up to f_b) are cut at the grid's end, which changes the FOM (either "
             "way: the fit moves too)"),
             stacklevel=user_stacklevel())
-    if f_max_hz is None:   # the band's top is derived: a band problem names the grid (fuzz 31 low)
-        f_lo = _validate.non_negative("f_min_hz", f_min_hz)
+    # one path for both bands, its messages naming fom_ild (review 32 L1: with f_max_hz given they
+    # said fitted_il; a derived top names the grid, fuzz 31 low)
+    f_lo = _validate.non_negative("f_min_hz", f_min_hz)
+    if f_max_hz is None:
         f_hi = min(fb, f_end)
-        top = "f_b" if f_hi == fb else "the channel grid's end"
-        sel = _band(ch.f, f_lo, f_hi, "fom_ild", top)
-        fit = _fit(ch, sel, f_lo, f_hi, _validate.one_of("weighting", weighting, _WEIGHTINGS))
+        top: str | None = "f_b" if f_hi == fb else "the channel grid's end"
     else:
-        fit = fitted_il(ch, f_min_hz, f_max_hz, weighting=weighting)
+        f_hi, top = _validate.positive("f_max_hz", f_max_hz), None
+    sel = _band(ch.f, f_lo, f_hi, "fom_ild", top)
+    if f_lo >= 0.5 * f_hi:   # the warning fitted_il gives, for this function's arguments
+        warnings.warn(f"fom_ild: the fit band [{f_lo:g}, {f_hi:g}] Hz starts above half its top; FOM_ILD "
+                      f"fits from f_min = {F_MIN_DEFAULT_HZ:g} Hz up to f_b (802.3 93A-56): is f_min_hz "
+                      "a slip?", SIKernelWarning, stacklevel=user_stacklevel())
+    fit = _fit(ch, sel, f_lo, f_hi, _validate.one_of("weighting", weighting, _WEIGHTINGS))
     d = np.diff(fit.f_hz)
     if np.max(np.abs(d - d[0])) > _UNIFORM_TOL * d[0]:
         raise SIKernelError("fom_ild: the channel grid is not uniform between "
