@@ -203,8 +203,9 @@ def label(name: str, value: object) -> str:
     value (fuzz 31 low: ``Channel(name=None)``, ``section(name=3)`` and ``cascade(name=5)`` were
     taken, and a label that is no text broke later formatting and HDF5 attributes)."""
     if not isinstance(value, str):
-        raise SIKernelError(f"{name}={value!r} is a {type(value).__name__}, not a str; expected a text "
-                            f"label, e.g. {name}='host trace' (or leave it out for the default)")
+        arg = name.rsplit(" ", 1)[-1].rsplit(".", 1)[-1]   # "cascade: name" -> name, for the example
+        raise SIKernelError(f"{name}={value!r} is of type {type(value).__name__}, not a str; expected a "
+                            f"text label, e.g. {arg}='host trace' (or leave it out for the default)")
     return value
 
 

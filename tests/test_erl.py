@@ -182,6 +182,8 @@ def test_bad_settings_are_errors() -> None:
         with pytest.raises(SIKernelError, match=r"port numbers must be whole numbers"):
             ErlSettings(f_b_hz=53.125e9, pairs=pairs)
     assert ErlSettings(f_b_hz=53.125e9, pairs=((np.int64(1), 3), (2, 4))).pairs == ((1, 3), (2, 4))
+    # review 32 L2: integral floats are whole numbers, as read_touchstone takes them
+    assert ErlSettings(f_b_hz=53.125e9, pairs=np.array([[1, 3], [2, 4]], float)).pairs == ((1, 3), (2, 4))
 
 
 def _matched_line(delay_s: float, rho: float, n: int = 6001, df: float = 10e6) -> Channel:

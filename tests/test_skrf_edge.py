@@ -272,8 +272,8 @@ def test_channel_and_builder_names_must_be_text():
             "renamed": lambda v: ch.renamed(v)}
     for what, build in [*builders.items(), *(("name", b) for b in more.values())]:
         for bad in (None, 3, b"x"):
-            with pytest.raises(SIKernelError, match=rf"{what}={bad!r} is a {type(bad).__name__}, not a "
-                               r"str; expected a text label"):
+            with pytest.raises(SIKernelError, match=rf"{what}={bad!r} is of type {type(bad).__name__}, not a "
+                               r"str; expected a text label, e.g. name='host trace'"):
                 build(bad)
         assert build("ok").name == "ok"
 

@@ -214,9 +214,15 @@ class ErlSettings:
             (a, b), (c, d) = self.pairs
         except (TypeError, ValueError):
             raise SIKernelError(f"ERL pairs={self.pairs!r}: expected ((P_tx, N_tx), (P_rx, N_rx))") from None
-        # whole port numbers only: int() took True as port 1 and 1.5 as port 1 (helper-97)
-        if not all(isinstance(q, int | np.integer) and not isinstance(q, bool | np.bool_)
-                   for q in (a, b, c, d)):
+        # whole port numbers only: int() took True as port 1 and 1.5 as port 1 (helper-97); an
+        # integral float (1.0, a NumPy float array) is a whole number, as read_touchstone takes it
+        def whole(q: object) -> bool:
+            if isinstance(q, bool | np.bool_):
+                return False
+            return isinstance(q, int | np.integer) or (isinstance(q, float | np.floating)
+                                                       and float(q).is_integer())
+
+        if not all(whole(q) for q in (a, b, c, d)):
             raise SIKernelError(f"ERL pairs={self.pairs!r}: port numbers must be whole numbers (1-based; "
                                 "not bools or fractions), e.g. ((1, 3), (2, 4))")
         pairs = ((int(a), int(b)), (int(c), int(d)))
