@@ -605,7 +605,7 @@ def _checks(models: dict, cache: dict) -> list[dict[str, Any]]:
     out.append({"label": b.label, "kind": "system claim, out of sample", "architecture": "cpo",
                 "generation": "51.2T", "model": engine, "unit": "W", "published": b.value,
                 "published_low": None, "published_high": None, "source": b.source,
-                "ratio_to_mid": engine / b.value, "informed": b.informed})
+                "ratio_to_mid": engine / b.value, **({"informed": b.informed} if b.informed else {})})
     from .system.checks import claim_checks
 
     out.extend(claim_checks(model))

@@ -156,6 +156,12 @@ def test_long_reach_switch_serdes_sensitivity(study):
         assert r["saving_frac"] == pytest.approx(1 - wc / wp)
         # the watts move by the switch SerDes difference only; the share falls (the ports grow)
         assert r["saving_frac"] < r["priced_saving_frac"]
+    # review 32 L12, a second route: the saving is the priced one less the switch-SerDes difference,
+    # the "same SerDes" sensitivity of the bullet before (whatever SerDes both ends then carry)
+    from sikernel.system.readme import same_serdes_sensitivity
+
+    for g, same_w in same_serdes_sensitivity(study):
+        assert rows[g]["saving_w"] == pytest.approx(rows[g]["priced_saving_w"] - same_w, rel=1e-9)
     assert _lr_serdes_line(study) in repo_text("README.md", flat=True)
 
 

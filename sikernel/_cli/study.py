@@ -46,7 +46,7 @@ def register(subparsers) -> None:
                    help="CMOS node of the module / engine DSP in nm (default per generation)")
     p.add_argument("--ber", type=float, default=None,
                    help="raw BER of every host link, below 0.375 (PAM4 at Q = 0); a warning above "
-                        "2.4e-4, the RS(544,514) limit (default per standard)")
+                        "2.4e-4, the RS(544,514) limit, and below 1e-18 (default per standard)")
     p.add_argument("--port", type=float, default=None,
                    help="port payload rate in Gb/s, a whole number of lanes (default 8 lanes)")
     p.add_argument("--arch", action="append", default=None,

@@ -58,7 +58,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import SIKernelError
-from .standards import LPO_HOST_BUDGET_200G_DB, RETIMED_HOST_BUDGET_200G_DB
+from .standards import LPO_HOST_BUDGET_200G_DB, RETIMED_HOST_BUDGET_200G_DB, lane_class_gbps
 
 _MM = 1e-3
 
@@ -170,16 +170,17 @@ LENGTH_RANGES_M: dict[str, tuple[float, float]] = {"c2m": (0.200, 0.300), "npo":
 #: with the 100G budgets (trial 98) read as if those classes held at 200G
 REACH_BUDGETS_100G_DB: dict[str, float] = {"XSR (≈10 dB)": 10.0, "XSR+ (13 dB)": 13.0,
                                            "VSR/C2M (≈16 dB)": 16.0, "KR 802.3ck (28 dB)": 28.0}
-REACH_BUDGETS_200G_DB: dict[str, float] = {"LPO 200G (22 dB)": LPO_HOST_BUDGET_200G_DB,
-                                           "retimed C2M 200G (32 dB)": RETIMED_HOST_BUDGET_200G_DB,
-                                           "KR 802.3dj (40 dB)": 40.0}
+REACH_BUDGETS_200G_DB: dict[str, float] = {
+    f"LPO 200G ({LPO_HOST_BUDGET_200G_DB:g} dB)": LPO_HOST_BUDGET_200G_DB,
+    f"retimed C2M 200G ({RETIMED_HOST_BUDGET_200G_DB:g} dB)": RETIMED_HOST_BUDGET_200G_DB,
+    "KR 802.3dj (40 dB)": 40.0}
 #: every class, for a figure of both lane rates
 REACH_BUDGETS_DB: dict[str, float] = {**REACH_BUDGETS_100G_DB, **REACH_BUDGETS_200G_DB}
 
 
 def reach_budgets_db(rate_gbps: float) -> dict[str, float]:
     """The reach-class budgets of a lane rate (nominal 100 / 200 or line 106.25 / 212.5 Gb/s)."""
-    return dict(REACH_BUDGETS_200G_DB if float(rate_gbps) > 150.0 else REACH_BUDGETS_100G_DB)
+    return dict(REACH_BUDGETS_200G_DB if lane_class_gbps(rate_gbps) == 200.0 else REACH_BUDGETS_100G_DB)
 
 
 def _stripline(material: str):

@@ -124,7 +124,7 @@ def answer_block(res: Any, figure: str, vias: Any = None, strict_ber: Any = None
     if lr_line:
         sens.append(lr_line)
     claims = [c for c in res.checks if c["kind"].startswith("system claim")]
-    why = next((c["informed"] for c in claims if c.get("informed")), "")
+    why = _informed(claims).removeprefix(" — not cleanly out of sample: ")
     if claims:
         lines.append("")
         lines.append("Whole-system claims, never fitted on (model / published): "
@@ -853,7 +853,7 @@ def lr_dsp_serdes_sensitivity(res: Any) -> list[dict[str, float | str]]:
     """
     from ..power import energy_per_bit
     from .account import SWITCH_BLOCKS
-    from .standards import Generation
+    from .standards import Generation, lane_class_gbps
 
     out: list[dict[str, float | str]] = []
     for g, lg in dict.fromkeys((p["generation"], p["lane_gbps"]) for p in res.ports):
@@ -862,7 +862,7 @@ def lr_dsp_serdes_sensitivity(res: Any) -> list[dict[str, float | str]]:
         except SIKernelError:
             continue
         gen = Generation(**res.inputs["generations"][g])
-        budget = LR_SERDES_BUDGET_DB[200.0 if gen.lane_gbps > 150.0 else 100.0]
+        budget = LR_SERDES_BUDGET_DB[lane_class_gbps(gen.lane_gbps)]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SIKernelWarning)
             e = energy_per_bit(loss_db=budget, baud=gen.baud, node_nm=gen.node_nm,
@@ -896,8 +896,9 @@ def _lr_serdes_line(res: Any) -> str:
             + ", ".join(f"{r['saving_w']:.0f} W ({100 * r['saving_frac']:.0f} %) at {r['generation']} "
                         f"instead of {r['priced_saving_w']:.0f} W ({100 * r['priced_saving_frac']:.0f} %)"
                         for r in rows)
-            + ": the watts move little, the percentage more, as the switch SerDes become a larger part of "
-              "every port.")
+            + ": the watts are the previous line's (the switch SerDes no longer differ between the "
+              "architectures), the percentage falls as the switch SerDes become a larger part of every "
+              "port.")
 
 
 def _c_out_rule_alternative(res: Any) -> dict[str, float] | None:

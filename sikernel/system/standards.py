@@ -254,6 +254,12 @@ GENERATIONS: dict[str, Generation] = {
 }
 
 
+def lane_class_gbps(lane_gbps: float) -> float:
+    """The nominal lane-rate class (100 or 200 Gb/s) of a nominal or line lane rate in Gb/s: the one
+    rule the study's per-class tables use (reach budgets, long-reach SerDes budget, held-out classes)."""
+    return 200.0 if float(lane_gbps) > 150.0 else 100.0
+
+
 def generation(name_or_rate: Any, **overrides: Any) -> Generation:
     """A switch generation by name ("51.2T"), nominal lane rate (100, 200) or line rate (106.25, 212.5).
 
