@@ -64,6 +64,18 @@ def test_tornado_and_files(study, tmp_path):
         pe.cpo_tornado(study, generation="102.4T")
 
 
+def test_tornado_bars_name_each_input_range(study):
+    """Trial 98 L3: the bars named the inputs only; each now carries its range and unit, from the
+    result's tornado entries."""
+    fig = pe.cpo_tornado(study, n_inputs=4)
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    items = study.tornado["51.2T"]["inputs"][:4][::-1]
+    assert len(labels) == 4
+    for lab, it in zip(labels, items, strict=True):
+        assert lab.startswith(f"{it['input']} ({it['low']:.3g}–{it['high']:.3g}"), lab
+    assert any(lab.endswith(" dBm per laser)") for lab in labels), labels   # the laser class, its unit
+
+
 def test_no_ports_or_tornado():
     empty = StudyResult(rows=[], curves={}, inputs={"rates_gbps": []}, provenance={})
     with pytest.raises(SIKernelError, match="no port entries"):

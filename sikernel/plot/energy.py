@@ -366,6 +366,16 @@ def port_blocks(result: StudyResult, *, ax: Axes | None = None) -> Figure:
     return fig
 
 
+def _tornado_label(item: Mapping[str, Any]) -> str:
+    """A tornado bar's label: the input, its range and unit (trial 98: the bars named the inputs
+    only, so a reader could not tell what each end was)."""
+    unit = str(item.get("unit", ""))
+    unit = "" if unit in ("1", "factor") else " " + unit.split(" (")[0]
+    lo, hi = item.get("low"), item.get("high")
+    rng = "" if lo is None or hi is None else f" ({float(lo):.3g}–{float(hi):.3g}{unit})"
+    return f"{item['input']}{rng}"
+
+
 def cpo_tornado(result: StudyResult, *, generation: str | None = None, n_inputs: int = 10,
                 ax: Axes | None = None) -> Figure:
     """Tornado of the CPO saving: the inputs that move it most (each at the ends of its range).
@@ -405,7 +415,7 @@ def cpo_tornado(result: StudyResult, *, generation: str | None = None, n_inputs:
         ax.barh(i, lo - base, left=base, color="C0", height=0.7, label=None if i else "input at its low end")
         ax.barh(i, hi - base, left=base, color="C3", height=0.7, label=None if i else "input at its high end")
     ax.axvline(base, color="k", lw=0.8)
-    ax.set_yticks(range(len(items)), [it["input"] for it in items], fontsize=7)
+    ax.set_yticks(range(len(items)), [_tornado_label(it) for it in items], fontsize=7)
     ax.set_xlabel(f"CPO saving vs pluggable, W per {gname} switch (point {base:.0f} W)")
     ax.set_title("what moves the CPO saving most (one input at a time, others at point)", fontsize=9)
     ax.grid(True, axis="x", alpha=0.3)
