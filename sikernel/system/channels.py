@@ -179,7 +179,19 @@ REACH_BUDGETS_DB: dict[str, float] = {**REACH_BUDGETS_100G_DB, **REACH_BUDGETS_2
 
 
 def reach_budgets_db(rate_gbps: float) -> dict[str, float]:
-    """The reach-class budgets of a lane rate (nominal 100 / 200 or line 106.25 / 212.5 Gb/s)."""
+    """The reach-class budgets of a lane rate.
+
+    Parameters
+    ----------
+    rate_gbps : float
+        Lane rate in Gb/s, nominal (100, 200) or line (106.25, 212.5).
+
+    Returns
+    -------
+    dict
+        Label -> loss budget in dB at Nyquist: :data:`REACH_BUDGETS_200G_DB` for the 200G/lane class,
+        else :data:`REACH_BUDGETS_100G_DB` (a copy).
+    """
     return dict(REACH_BUDGETS_200G_DB if lane_class_gbps(rate_gbps) == 200.0 else REACH_BUDGETS_100G_DB)
 
 

@@ -255,8 +255,19 @@ GENERATIONS: dict[str, Generation] = {
 
 
 def lane_class_gbps(lane_gbps: float) -> float:
-    """The nominal lane-rate class (100 or 200 Gb/s) of a nominal or line lane rate in Gb/s: the one
-    rule the study's per-class tables use (reach budgets, long-reach SerDes budget, held-out classes)."""
+    """The nominal lane-rate class (100 or 200 Gb/s) of a lane rate: the one rule the study's
+    per-class tables use (reach budgets, the long-reach SerDes budget).
+
+    Parameters
+    ----------
+    lane_gbps : float
+        Lane rate in Gb/s, nominal (100, 200) or line (106.25, 212.5).
+
+    Returns
+    -------
+    float
+        200.0 above 150 Gb/s, else 100.0.
+    """
     return 200.0 if float(lane_gbps) > 150.0 else 100.0
 
 
