@@ -317,12 +317,22 @@ def fitted_il(channel: Channel, f_min_hz: float = F_MIN_DEFAULT_HZ, f_max_hz: fl
     w_name = _validate.one_of("weighting", weighting, _WEIGHTINGS)
     f_lo = _validate.non_negative("f_min_hz", f_min_hz)
     f_hi = float(ch.f[-1]) if f_max_hz is None else _validate.positive("f_max_hz", f_max_hz)
-    sel = _band(ch.f, f_lo, f_hi, "fitted_il", "the channel grid's end" if f_max_hz is None else None)
-    if f_lo >= 0.5 * f_hi:   # new-user trial 29: fitted_il(ch, 53.125e9) fitted 53-60 GHz only
-        warnings.warn(f"fitted_il: the fit band [{f_lo:g}, {f_hi:g}] Hz starts above half its top; the "
-                      f"IEEE 802.3 FIT runs from f_min = {F_MIN_DEFAULT_HZ:g} Hz up to f_max (often the "
-                      "signalling rate): the second positional argument is f_min_hz, not the symbol "
-                      "rate; give f_max_hz=... by name", SIKernelWarning, stacklevel=user_stacklevel())
+    # new-user trial 29: fitted_il(ch, 53.125e9) fitted 53-60 GHz only
+    return _banded_fit(ch, f_lo, f_hi, w_name, "fitted_il",
+                       "the channel grid's end" if f_max_hz is None else None,
+                       f"the IEEE 802.3 FIT runs from f_min = {F_MIN_DEFAULT_HZ:g} Hz up to f_max (often "
+                       "the signalling rate): the second positional argument is f_min_hz, not the symbol "
+                       "rate; give f_max_hz=... by name")
+
+
+def _banded_fit(ch: Channel, f_lo: float, f_hi: float, w_name: str, what: str, top: str | None,
+                slip: str) -> ILFit:
+    """The 4-term fit on ``[f_lo, f_hi]`` (checked by :func:`_band`, messages naming ``what``), with a
+    warning ending in ``slip`` when the band starts above half its top (f_min_hz slipped)."""
+    sel = _band(ch.f, f_lo, f_hi, what, top)
+    if f_lo >= 0.5 * f_hi:
+        warnings.warn(f"{what}: the fit band [{f_lo:g}, {f_hi:g}] Hz starts above half its top; {slip}",
+                      SIKernelWarning, stacklevel=user_stacklevel())
     return _fit(ch, sel, f_lo, f_hi, w_name)
 
 
@@ -499,12 +509,9 @@ def fom_ild(channel: Channel, baud: float, f_min_hz: float = F_MIN_DEFAULT_HZ,
         top: str | None = "f_b" if f_hi == fb else "the channel grid's end"
     else:
         f_hi, top = _validate.positive("f_max_hz", f_max_hz), None
-    sel = _band(ch.f, f_lo, f_hi, "fom_ild", top)
-    if f_lo >= 0.5 * f_hi:   # the warning fitted_il gives, for this function's arguments
-        warnings.warn(f"fom_ild: the fit band [{f_lo:g}, {f_hi:g}] Hz starts above half its top; FOM_ILD "
-                      f"fits from f_min = {F_MIN_DEFAULT_HZ:g} Hz up to f_b (802.3 93A-56): is f_min_hz "
-                      "a slip?", SIKernelWarning, stacklevel=user_stacklevel())
-    fit = _fit(ch, sel, f_lo, f_hi, _validate.one_of("weighting", weighting, _WEIGHTINGS))
+    fit = _banded_fit(ch, f_lo, f_hi, _validate.one_of("weighting", weighting, _WEIGHTINGS), "fom_ild", top,
+                      f"FOM_ILD fits from f_min = {F_MIN_DEFAULT_HZ:g} Hz up to f_b (802.3 93A-56): is "
+                      "f_min_hz a slip?")
     d = np.diff(fit.f_hz)
     if np.max(np.abs(d - d[0])) > _UNIFORM_TOL * d[0]:
         raise SIKernelError("fom_ild: the channel grid is not uniform between "
