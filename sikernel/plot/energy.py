@@ -461,7 +461,8 @@ def _il_curves_figure(il_curves: Mapping[str, tuple[np.ndarray, np.ndarray]]) ->
     ax.set_ylabel("insertion loss, -20 log10 |SDD21| (dB)")
     ax.set_title("host channel of each architecture (line rate: architectures on that channel)", fontsize=9)
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=6)
+    # outside the axes: inside, the upper-left legend covered the 100G Nyquist label (trial 98 L)
+    ax.legend(fontsize=6, loc="center left", bbox_to_anchor=(1.0, 0.5))
     return fig
 
 

@@ -229,7 +229,10 @@ _SRC_100 = {
                           "reference): LPO and LRO share the pluggable's C2M board",
 }
 _SRC_200 = {
-    "switch": "102.4 Tb/s: 512 x 212.5 Gb/s (IEEE P802.3dj 200G/lane); 3 nm (assumption)",
+    "switch": ("Broadcom Tomahawk 6: 102.4 Tb/s as 512 x 212.5 Gb/s (IEEE P802.3dj 200G/lane); 3 nm "
+               "CMOS for the chip (R. Rubenstein, Gazettabyte, 3 Jun 2025, quoting Broadcom's P. Del "
+               "Vecchio, M); its SerDes sit on separate 100G/200G chiplets whose node is not "
+               "stated, so 3 nm for the SerDes is an assumption"),
     "module_node": "1.6T modules with 3 nm DSP (Broadcom Sian3, Source Photonics; H/M)",
     "ber_c2m": ("borrowed (M-L): there is no 200G C2M COM sheet in the reference; the 802.3df 200G "
                 "exploratory C2C and CA/KR COM sheets use DER_0 = 1e-4 (802.3dj 178A draft: 2e-4); the "
