@@ -51,6 +51,7 @@ COMMITTED_REFERENCES = (
     "IEEE 802.3 COM reference code 4.50 (MATLAB) under GNU Octave 7 "
     "(`tests/data/ieee_com_reference.json`, `tests/data/erl/`)",
     "pychopmarg 3.4.0 (`tests/data/pychopmarg/`, script and versions inside)",
+    "PyBERT (pipbert 11.1.0) decisions (`tests/data/pybert/`, script and versions inside)",
 )
 
 

@@ -221,6 +221,12 @@ ROWS: tuple[Row, ...] = (
     Row("dfe-error-propagation", "DFE error propagation (SER)", "plain-Python noisy DFE loop",
         "yes (Python in tests)", ("tests/test_timesim.py::test_error_propagation_only_adds_errors",),
         "tests.test_timesim:Z_SCORE_SER", "standard deviations", readme=False),
+    Row("simulate-vs-pybert", "bit-by-bit simulator (symbol, Gray bit and per-threshold error counts; "
+        "PAM4 with 2 / 12 DFE taps, propagating errors, a late instant; NRZ), real P802.3ck pulses",
+        "PyBERT 11.1 (`pipbert`) channel convolution + `DFE.run_dfe`, decisions committed with their "
+        "script (`tests/data/pybert/`)", "yes (PyBERT)",
+        ("tests/test_timesim_vs_pybert.py::test_simulate_counts_equal_pybert_decisions",),
+        "tests.test_timesim_vs_pybert:COUNT_TOL", "errors", shown="identical counts (difference < {v:g})"),
     Row("study-eye-linear-analog", "study eyes, linear / analog (eye height)",
         "NumPy pulse + fine-grid eye (`tests/naive_study_eye.py`)", "yes (NumPy in tests)",
         ("tests/test_study_eyes.py::test_linear_and_analog_eyes_against_numpy_reference",),
