@@ -84,3 +84,31 @@ def test_no_ports_or_tornado():
         pe.cpo_tornado(empty)
     with pytest.raises(SIKernelError, match="StudyResult"):
         pe.port_blocks({"ports": []})
+
+
+def _curve_study(pj: list[float], fam: list[str], il: list[float]) -> StudyResult:
+    n = len(pj)
+    curve = {"length_m": np.linspace(0.0, 0.1 * (n - 1), n), "il_nyquist_db": np.asarray(il, float),
+             "pj_per_bit": np.asarray(pj, float), "architecture": np.array(fam)}
+    return StudyResult(rows=[], curves={"212.5G_megtron7": curve}, inputs={"rates_gbps": [212.5]},
+                       provenance={})
+
+
+def test_energy_curve_dots_a_family_change_and_ticks_budgets_only_on_the_curve():
+    """Trial 98: a solid line from 2 to 6 pJ/b between two lengths read as a ramp where the receiver
+    family steps; a budget past the last closing point was ticked on an extrapolated energy."""
+    res = _curve_study([1.2, 1.5, 1.8, 5.5, np.nan], ["analog", "analog", "analog", "dsp", "none"],
+                       [8.0, 16.0, 24.0, 33.0, 42.0])
+    fig = pe.study_energy(res, rate_gbps=212.5, budgets_db={"in": 20.0, "beyond": 38.0})
+    ax = fig.axes[0]
+    segments = [ln for ln in ax.lines if len(ln.get_xdata()) == 2]
+    styles = {tuple(np.round(ln.get_xdata(), 6).tolist()): ln.get_linestyle() for ln in segments}
+    assert styles[(0.0, 100.0)] == styles[(100.0, 200.0)] == "-"
+    assert styles[(200.0, 300.0)] == ":"          # analog -> dsp: dotted
+    assert (300.0, 400.0) not in styles            # no closure: a gap
+    ticks = [ln for ln in ax.lines if ln.get_marker() == "|"]
+    assert len(ticks) == 1 and float(ticks[0].get_xdata()[0]) == pytest.approx(150.0)
+    markers = {ln.get_marker() for ln in ax.lines if ln.get_linestyle() == "None"}
+    assert {"o", "s"} <= markers
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "megtron7" in labels and "ADC-DSP RX" in labels and "family changes between" in labels

@@ -49,6 +49,51 @@ def block_color(name: str) -> Any:
     return colormaps["tab20"](i % 20)
 
 
+#: marker of each receiver family on the energy curves
+FAMILY_MARKERS = {"analog": "o", "dsp": "s", "linear": "^"}
+
+
+def _family_curve(ax: Any, x: np.ndarray, y: np.ndarray, families: Sequence[str], *, color: Any,
+                  ls: str = "-", lw: float = 1.5, label: str | None = None) -> None:
+    """One energy curve with a marker per point for the receiver family that prices it.
+
+    Consecutive points priced by the same family are joined by a line; points priced by
+    different families are joined by a thin dotted line, because the energy steps somewhere
+    between them (the family switches where one stops closing or becomes dearer), it does not
+    ramp (trial 98: a solid segment from 2 to 6 pJ/b between 300 and 400 mm read as a ramp).
+    Points that close nothing (NaN) are gaps.
+    """
+    fam = [str(f) for f in families]
+    ok = np.isfinite(y)
+    first = True
+    for i in range(x.size - 1):
+        if not (ok[i] and ok[i + 1]):
+            continue
+        same = fam[i] == fam[i + 1]
+        ax.plot(x[i:i + 2], y[i:i + 2], color=color, ls=ls if same else ":", lw=lw if same else 0.9,
+                label=label if (first and same) else None)
+        first = first and not same
+    for f, mk in FAMILY_MARKERS.items():
+        sel = ok & np.array([g == f for g in fam], dtype=bool)
+        if sel.any():
+            ax.plot(x[sel], y[sel], ls="none", marker=mk, ms=3.5, color=color,
+                    label=label if first else None)
+            first = False
+
+
+def _family_legend_handles(ax: Any, families: set[str]) -> list[Any]:
+    """The axes' legend handles plus one grey proxy per family marker drawn and the dotted link."""
+    from matplotlib.lines import Line2D
+
+    names = {"analog": "analog RX (CTLE + DFE)", "dsp": "ADC-DSP RX", "linear": "linear"}
+    handles, _ = ax.get_legend_handles_labels()
+    handles += [Line2D([], [], ls="none", marker=FAMILY_MARKERS[f], ms=4, color="0.4", label=names[f])
+                for f in FAMILY_MARKERS if f in families]
+    if len(families) > 1:
+        handles.append(Line2D([], [], ls=":", lw=0.9, color="0.4", label="family changes between"))
+    return handles
+
+
 def _budgets(budgets_db: Mapping[str, float] | None) -> dict[str, float]:
     if budgets_db is None:
         from ..system.channels import REACH_BUDGETS_DB
@@ -219,17 +264,23 @@ def study_energy(result: StudyResult, *, rate_gbps: float | None = None,
     else:
         budgets = _budgets(budgets_db)
     fig, ax = new_axes(ax)
+    drawn: set[str] = set()
     for i, (key, d) in enumerate((k, v) for k, v in res.curves.items() if k.startswith(prefix)):
         x_mm = np.asarray(d["length_m"]) * 1e3
         pj = np.asarray(d["pj_per_bit"], dtype=float)
         il = np.asarray(d["il_nyquist_db"], dtype=float)
-        ax.plot(x_mm, pj, color=f"C{i}", label=key[len(prefix):])
-        ymax = np.nanmax(pj) if np.any(np.isfinite(pj)) else 1.0
+        fam = [str(a) for a in d.get("architecture", ["analog"] * x_mm.size)]
+        _family_curve(ax, x_mm, pj, fam, color=f"C{i}", label=key[len(prefix):])
+        ok = np.isfinite(pj)
+        drawn |= {f for f, o in zip(fam, ok, strict=True) if o}
         for label, b in budgets.items():
-            if il[0] <= b <= il[-1]:
+            # a budget is ticked on the curve only where the curve exists (not past its last
+            # closing point: there it would sit on an extrapolated energy)
+            if il[0] <= b <= il[-1] and ok.any():
                 xb = float(np.interp(b, il, x_mm))
-                yb = float(np.interp(xb, x_mm[np.isfinite(pj)], pj[np.isfinite(pj)])) if np.any(
-                    np.isfinite(pj)) else ymax
+                if not x_mm[ok][0] <= xb <= x_mm[ok][-1]:
+                    continue
+                yb = float(np.interp(xb, x_mm[ok], pj[ok]))
                 ax.plot([xb], [yb], "|", color=f"C{i}", ms=12, mew=1.5)
                 if i == 0:
                     ax.annotate(label, (xb, yb), xytext=(2, 8), textcoords="offset points",
@@ -239,7 +290,7 @@ def study_energy(result: StudyResult, *, rate_gbps: float | None = None,
     ax.set_title(f"energy vs reach at {rate:g} Gb/s PAM4 (ticks: loss budgets; gaps: no closure)",
                  fontsize=9)
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8, title="material", title_fontsize=8)
+    ax.legend(handles=_family_legend_handles(ax, drawn), fontsize=7, title="material", title_fontsize=8)
     return fig
 
 
@@ -517,9 +568,13 @@ def write_study_figures(res: StudyResult, out_dir: Any) -> list:
         fig, ax = new_axes(None)
         # curves of one rate coincide where the materials give the same loss: a line style per
         # curve keeps each visible (new-user trial 30: the Megtron 7 curve hid under the others)
+        drawn: set[str] = set()
         for i, (k, d) in enumerate(res.curves.items()):
-            ax.plot(d["il_nyquist_db"], d["pj_per_bit"], label=k, ls=("-", "--", ":", "-.")[i % 4],
-                    lw=1.6 - 0.3 * (i % 3))
+            pj = np.asarray(d["pj_per_bit"], dtype=float)
+            fam = [str(a) for a in d.get("architecture", ["analog"] * pj.size)]
+            _family_curve(ax, np.asarray(d["il_nyquist_db"], dtype=float), pj, fam, color=f"C{i}",
+                          label=k, ls=("-", "--", "-.", (0, (5, 1)))[i % 4], lw=1.6 - 0.3 * (i % 3))
+            drawn |= {f for f, y in zip(fam, pj, strict=True) if np.isfinite(y)}
         # the classes of each lane rate drawn (100G and 200G budgets are different classes)
         shown: dict[str, float] = {}
         for rate in res.inputs["rates_gbps"]:
@@ -530,7 +585,7 @@ def write_study_figures(res: StudyResult, out_dir: Any) -> list:
         ax.set_xlabel("IL at Nyquist (dB)")
         ax.set_ylabel("host SerDes energy, TX+RX (pJ/bit)")
         ax.grid(True, alpha=0.3)
-        ax.legend(fontsize=6)
+        ax.legend(handles=_family_legend_handles(ax, drawn), fontsize=6)
         _save(fig, "energy_vs_il.png")
     if res.il_curves:
         _save(_il_curves_figure(res.il_curves), "il_vs_frequency.png")
