@@ -257,8 +257,13 @@ def test_com_weighting_on_a_band_without_transmission_raises_its_own_type():
     s = np.zeros((f.size, 2, 2), complex)
     s[f < 1e9, 1, 0] = s[f < 1e9, 0, 1] = 0.9   # transmits only below 1 GHz
     ch = Channel(f, s, 100.0)
-    with pytest.raises(NoTransmissionError, match="zero across the fit band"):
+    with pytest.raises(NoTransmissionError, match=r"^fitted_il: .*zero across the fit band"):
         fitted_il(ch, 2e9, FB)
+    # reached from fom_ild, the message names fom_ild (review 32 low)
+    from sikernel.channel.metrics import fom_ild
+
+    with pytest.raises(NoTransmissionError, match=r"^fom_ild: .*zero across the fit band"):
+        fom_ild(ch, FB, f_min_hz=2e9)
     assert issubclass(NoTransmissionError, SIKernelError)
     fitted_il(ch, 2e9, FB, weighting="uniform")   # the fix the message names works
 

@@ -333,11 +333,12 @@ def _banded_fit(ch: Channel, f_lo: float, f_hi: float, w_name: str, what: str, t
     if f_lo >= 0.5 * f_hi:
         warnings.warn(f"{what}: the fit band [{f_lo:g}, {f_hi:g}] Hz starts above half its top; {slip}",
                       SIKernelWarning, stacklevel=user_stacklevel())
-    return _fit(ch, sel, f_lo, f_hi, w_name)
+    return _fit(ch, sel, f_lo, f_hi, w_name, what)
 
 
-def _fit(ch: Channel, sel: np.ndarray, f_lo: float, f_hi: float, w_name: str) -> ILFit:
-    """The 4-term fit on the band ``sel`` (checked by :func:`_band`)."""
+def _fit(ch: Channel, sel: np.ndarray, f_lo: float, f_hi: float, w_name: str,
+         what: str = "fitted_il") -> ILFit:
+    """The 4-term fit on the band ``sel`` (checked by :func:`_band`); errors name ``what``."""
     f = ch.f[sel]
     il = _il_db(ch)[sel]
     # basis scaled by the top frequency so the normal matrix is well conditioned
@@ -348,8 +349,8 @@ def _fit(ch: Channel, sel: np.ndarray, f_lo: float, f_hi: float, w_name: str) ->
     if w_name == "com":
         w = np.abs(ch.s21[sel])
         if not np.any(w > 0):
-            raise NoTransmissionError("fitted_il: |SDD21| is zero across the fit band; "
-                                          "use weighting='uniform'")
+            raise NoTransmissionError(f"{what}: |SDD21| is zero across the fit band; "
+                                      "use weighting='uniform'")
     else:
         w = np.ones_like(x)
     c, *_ = np.linalg.lstsq(basis * w[:, None], il * w, rcond=None)
