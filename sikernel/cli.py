@@ -60,6 +60,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     debug = os.environ.get("SIKERNEL_DEBUG", "") not in ("", "0")
+    from ._malloc import keep_freed_heap
+
+    keep_freed_heap()   # this process is ours: keep freed heap for reuse (sikernel._malloc)
     log = WarningLog(args.command)
     args.warning_log = log
     try:

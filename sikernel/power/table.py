@@ -48,6 +48,7 @@ rows from scratch and compare (a stale shipped table fails them).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -55,14 +56,17 @@ import math
 import os
 import tempfile
 import threading
+import warnings
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 
+from .. import _validate
 from .._files import chmod_as_created
 from ..channel.package import package_preset
-from ..errors import SIKernelError
+from ..errors import SIKernelError, SIKernelWarning
 from . import si
 from .budget import OpTable
 from .crosstalk import CrosstalkModel
@@ -100,6 +104,46 @@ PACKAGED: tuple[tuple, ...] = ((53.125e9, 4), (106.25e9, 4), (56.5e9, 4), (56e9,
                                (106e9, 4, "xsr"), (100e9, 4, "xsr"), (56e9, 4, "xsr"), (50e9, 4, "xsr"),
                                (53.125e9, 4, "host", "ca"), (53.125e9, 4, "xsr", "ca"),
                                (106.25e9, 4, "host", "ca"), (106.25e9, 4, "xsr", "ca"))
+
+
+#: symbol rates within this relative distance of a shipped table's rate use that table: IEEE 802.3
+#: allows every lane's signalling rate ±100 ppm (e.g. 802.3ck 120F.3.1, 53.125 GBd ± 100 ppm),
+#: and a rate that went through arithmetic, a CSV round trip or float32 storage lands within it
+#: (trial 100 H1: 53.125e9 * (1 + 1e-12) or float32(53.125e9) each built a new table, 20-25 s)
+BAUD_SNAP_REL = 1e-4
+#: other rates are keyed on this many significant digits: 7 keep every rate a person types
+#: (13.28125 GBd) and fold the arithmetic and float32 noise of one (float32 holds 7.2 digits)
+BAUD_KEY_DIGITS = 7
+#: a table build on 2 cores takes about this long (s; 20-50 s measured, trial 100 and the study);
+#: used by the sweep's time estimate
+TABLE_BUILD_SECONDS = 30.0
+
+
+def canonical_baud(baud: float) -> float:
+    """The symbol rate whose SI table prices ``baud``.
+
+    A rate within :data:`BAUD_SNAP_REL` (100 ppm, the IEEE 802.3 signalling-rate tolerance) of a
+    shipped table's rate takes that rate; any other is rounded to :data:`BAUD_KEY_DIGITS`
+    significant digits.  The table's SI figures (equaliser, ISI, noise of the synthetic channel
+    at its loss) are those of the canonical rate; the energy is still priced at ``baud`` itself.
+    So rates a rounding apart share one table and give the same figures, and a rate sweep finer
+    than 100 ppm steps in its SI figures where the canonical rate changes.
+
+    Parameters
+    ----------
+    baud : float
+        Symbol rate in Bd (> 0).
+
+    Returns
+    -------
+    float
+        The canonical symbol rate in Bd.
+    """
+    b = _validate.positive("baud", baud)
+    best = min((float(e[0]) for e in PACKAGED), key=lambda p: abs(b / p - 1.0))
+    if abs(b / best - 1.0) <= BAUD_SNAP_REL:
+        return best
+    return float(f"{b:.{BAUD_KEY_DIGITS}g}")
 
 
 def packaged_entry(entry: tuple) -> tuple[float, int, str, CrosstalkModel | None]:
@@ -426,7 +470,7 @@ def _cache_dir() -> Path:
 
 
 def build_table(baud: float, levels: int, s: si.SISettings | None = None,
-                progress: bool = False, kind: str = "host",
+                progress: bool | None = False, kind: str = "host",
                 crosstalk: CrosstalkModel | None = None) -> LossTable:
     """Run the full SI chain on every grid loss (seconds; normally reached through :func:`get_table`).
 
@@ -438,8 +482,8 @@ def build_table(baud: float, levels: int, s: si.SISettings | None = None,
         Number of PAM levels.
     s : SISettings, optional
         Reference-receiver parameters; default :func:`sikernel.power.si.settings_for` of ``baud``.
-    progress : bool, optional
-        Show a tqdm progress bar.
+    progress : bool or None, optional
+        Show a tqdm progress bar (None: only when stderr is a terminal).
     kind : str, optional
         Synthetic channel kind, "host" or "xsr" (:func:`synthetic_parts`).
     crosstalk : CrosstalkModel, optional
@@ -453,10 +497,11 @@ def build_table(baud: float, levels: int, s: si.SISettings | None = None,
     s = si.settings_for(baud, s)
     rows = []
     it = LOSS_GRID_DB
-    if progress:
+    if progress is None or progress:
         from tqdm import tqdm
 
-        it = tqdm(it, desc=f"SI table {baud / 1e9:g} GBd", leave=False)
+        it = tqdm(it, disable=None if progress is None else False, leave=False, unit="loss",
+                  desc=f"sikernel: SI table {baud / 1e9:g} GBd {levels}-level {kind} (once, then cached)")
     for loss in it:
         ch = synthetic_channel(float(loss), baud, kind)
         ps = si.pulse_set(ch.f, ch.s21, baud, levels, s, crosstalk=crosstalk)
@@ -644,6 +689,7 @@ def _save(path: Path, t: LossTable) -> None:
 
 
 def _load(path: Path) -> LossTable | None:
+    """The table stored at ``path``; None (with a warning naming the file) when it cannot be read."""
     try:
         with np.load(path) as z:
             return LossTable(loss_db=z["loss_db"], family=z["family"].astype(str), tx_taps=z["tx_taps"],
@@ -652,25 +698,31 @@ def _load(path: Path) -> LossTable | None:
                              gdc_db=z["gdc_db"], raw={k: z[f"raw_{k}"] for k in _FIELDS + _RAW_ONLY},
                              baud=float(z["baud"]), levels=int(z["levels"]),
                              mmse_noise_db=z["mmse_noise_db"])
-    except (OSError, KeyError, ValueError):
+    except Exception as exc:  # a damaged file (truncated zip: BadZipFile, empty:
+        # EOFError, ...) is a missing one: rebuilt and rewritten (trial 100 M2: a truncated cache file
+        # broke every later call for its rate with a zipfile error that named no file)
+        warnings.warn(f"energy table {path} cannot be read ({type(exc).__name__}: {exc}); it is "
+                      "rebuilt (20-50 s) and rewritten in the cache", SIKernelWarning, stacklevel=2)
         return None
 
 
 def get_table(baud: float, levels: int, s: si.SISettings | None = None,
-              progress: bool = False, kind: str = "host",
+              progress: bool | None = None, kind: str = "host",
               crosstalk: CrosstalkModel | None = None) -> LossTable:
     """The table for (baud, levels, settings): from memory, the disk cache, or built and cached.
 
     Parameters
     ----------
     baud : float
-        Symbol rate in Bd.
+        Symbol rate in Bd; the table is that of :func:`canonical_baud` (a shipped rate within
+        100 ppm, else the rate to 7 significant digits).
     levels : int
         Number of PAM levels.
     s : SISettings, optional
         Reference-receiver parameters; default :func:`sikernel.power.si.settings_for` of ``baud``.
     progress : bool, optional
-        Show a progress bar when the table is built.
+        Show a progress bar when the table is built (default None: shown when stderr is a
+        terminal, since a build takes 20-50 s; True: always; False: never).
     kind : str, optional
         Synthetic channel kind, "host" or "xsr".
     crosstalk : CrosstalkModel, optional
@@ -682,8 +734,10 @@ def get_table(baud: float, levels: int, s: si.SISettings | None = None,
     """
     if crosstalk is not None and not crosstalk.active:
         crosstalk = None
-    s = si.settings_for(float(baud), s)
-    key = _key(float(baud), int(levels), s, kind, crosstalk)
+    si.settings_for(float(baud), s)  # checks baud (a positive finite number) before it is keyed
+    baud = canonical_baud(baud)
+    s = si.settings_for(baud, s)
+    key = _key(baud, int(levels), s, kind, crosstalk)
     t = _MEMORY.get(key)
     if t is not None:
         return t
@@ -695,24 +749,87 @@ def get_table(baud: float, levels: int, s: si.SISettings | None = None,
     return t
 
 
-def _load_or_build(key: str, baud: float, levels: int, s: si.SISettings, progress: bool,
+def _stored(key: str) -> list[Path]:
+    """Files that may hold the table ``key``, in the order they are tried (cache, then shipped)."""
+    if os.environ.get("SIKERNEL_POWER_CACHE", "1") == "0":
+        return []
+    out = [_cache_dir() / f"table-{key}.npz"]
+    if os.environ.get("SIKERNEL_POWER_SHIPPED", "1") != "0":
+        out.append(PACKAGED_DIR / f"power-table-{key}.npz")
+    return out
+
+
+def table_is_ready(baud: float, levels: int, kind: str = "host",
+                   crosstalk: CrosstalkModel | None = None) -> bool:
+    """Whether the table of these settings is in memory, shipped or in the disk cache (no build).
+
+    Parameters
+    ----------
+    baud : float
+        Symbol rate in Bd (taken at :func:`canonical_baud`).
+    levels : int
+        Number of PAM levels.
+    kind : str, optional
+        "host" or "xsr".
+    crosstalk : CrosstalkModel, optional
+        Power-sum crosstalk model (None: none).
+
+    Returns
+    -------
+    bool
+    """
+    if crosstalk is not None and not crosstalk.active:
+        crosstalk = None
+    b = canonical_baud(baud)
+    key = _key(b, int(levels), si.settings_for(b), kind, crosstalk)
+    return key in _MEMORY or any(p.is_file() for p in _stored(key))
+
+
+@contextlib.contextmanager
+def _build_lock(key: str) -> Iterator[None]:
+    """An exclusive lock on the cache's ``table-<key>.lock`` across processes (POSIX ``flock``):
+    workers that need the same new table wait for one build and read it (trial 100 H1: two
+    processes each built it, 69 s each).  Where no lock can be taken (no fcntl, an unwritable
+    cache) each process builds, as before."""
+    try:
+        import fcntl
+
+        d = _cache_dir()
+        d.mkdir(parents=True, exist_ok=True)
+        fh = open(d / f"table-{key}.lock", "a")  # held across the yield
+    except (ImportError, OSError):
+        yield
+        return
+    try:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        yield
+    finally:
+        fh.close()  # closing releases the lock
+
+
+def _load_or_build(key: str, baud: float, levels: int, s: si.SISettings, progress: bool | None,
                    kind: str = "host", crosstalk: CrosstalkModel | None = None) -> LossTable:
     """The table from the disk cache or the shipped files, else built (and cached on disk)."""
-    use_disk = os.environ.get("SIKERNEL_POWER_CACHE", "1") != "0"
-    path = _cache_dir() / f"table-{key}.npz"
-    shipped = PACKAGED_DIR / f"power-table-{key}.npz"
-    t = None
-    use_shipped = os.environ.get("SIKERNEL_POWER_SHIPPED", "1") != "0"
-    if use_disk:
-        for cand in (path, shipped) if use_shipped else (path,):
+    def stored() -> LossTable | None:
+        for cand in _stored(key):
             if cand.is_file():
                 t = _load(cand)
                 if t is not None:
-                    break
-    if t is None:
-        t = build_table(float(baud), int(levels), s, progress=progress, kind=kind, crosstalk=crosstalk)
-        if use_disk:
-            _save(path, t)
+                    return t
+        return None
+
+    t = stored()
+    if t is not None:
+        return t
+    use_disk = bool(_stored(key))
+    with _build_lock(key) if use_disk else contextlib.nullcontext():
+        t = stored()  # another process may have built it while this one waited
+        if t is None:
+            # a build is 20-50 s: a progress bar says so unless the caller chose (trial 100 H1: it
+            # was silent); by default only on a terminal (no bar in logs and captured output)
+            t = build_table(float(baud), int(levels), s, progress=progress, kind=kind, crosstalk=crosstalk)
+            if use_disk:
+                _save(_cache_dir() / f"table-{key}.npz", t)
     return t
 
 
@@ -747,13 +864,17 @@ if __name__ == "__main__":  # pragma: no cover - maintenance entry point
 
 
 __all__ = [
+    "BAUD_KEY_DIGITS",
+    "BAUD_SNAP_REL",
     "KINDS",
     "LOSS_GRID_DB",
     "PACKAGED",
     "PACKAGED_DIR",
+    "TABLE_BUILD_SECONDS",
     "TABLE_VERSION",
     "LossTable",
     "build_table",
+    "canonical_baud",
     "die_to_die_loss_db",
     "get_table",
     "packaged_entry",
@@ -762,5 +883,6 @@ __all__ = [
     "synthetic_channel",
     "synthetic_grid",
     "synthetic_parts",
+    "table_is_ready",
     "write_packaged_tables",
 ]

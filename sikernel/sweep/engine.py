@@ -62,7 +62,11 @@ DEFAULT_CHUNK = {"channel": 4096, "pulse": 4096, "eye": 4096, "power": 4096, "me
 #: end of each range; channel + pulse + eye share their ~30 us), for the duration estimate of a
 #: sweep run without its progress bar (:func:`estimate_seconds`)
 STAGE_SECONDS_PER_POINT = {"channel": 1e-5, "pulse": 1e-5, "eye": 1e-5, "metrics": 6e-5,
-                           "power": 7e-5, "stateye": 4e-2, "com": 0.4}
+                           "power": 9e-5, "stateye": 4e-2, "com": 0.4}
+#: stages whose cost does not fall with more cores: the power stage's batches are NumPy in Python
+#: threads, bound by the GIL at the sweep's group sizes (trial 100 M3: a 100 000-point
+#: ``pj_per_bit`` sweep estimated at 4 s took 10-11 s on 2 cores, about as long with one thread)
+SERIAL_STAGES = frozenset({"power"})
 #: a sweep estimated to take longer than this (s, on this machine's cores) warns with the
 #: estimate when its progress bar is hidden (new-user trial 28: a 10M-point sweep started by
 #: mistake with quiet=True ran with no sign of its duration)
@@ -70,7 +74,11 @@ QUIET_ESTIMATE_WARN_S = 600.0
 
 
 def estimate_seconds(cfg: SweepConfig, cores: int | None = None) -> float:
-    """Rough wall time of a whole sweep, s: points x :data:`STAGE_SECONDS_PER_POINT` / cores.
+    """Rough wall time of a whole sweep, s: points x :data:`STAGE_SECONDS_PER_POINT` (divided by
+    the cores except for :data:`SERIAL_STAGES`), plus
+    :data:`~sikernel.power.table.TABLE_BUILD_SECONDS` for every energy table the power stage
+    needs that is neither shipped nor cached (trial 100 H1: a three-rate sweep estimated at
+    0.0002 s took 60 s, three table builds).
 
     Parameters
     ----------
@@ -90,12 +98,49 @@ def estimate_seconds(cfg: SweepConfig, cores: int | None = None) -> float:
         import numba
 
         cores = int(numba.get_num_threads())
-    return cfg.n_points * _seconds_per_point(cfg) / max(int(cores), 1)
+    par = sum(STAGE_SECONDS_PER_POINT[st] for st in cfg.stages if st not in SERIAL_STAGES)
+    ser = sum(STAGE_SECONDS_PER_POINT[st] for st in cfg.stages if st in SERIAL_STAGES)
+    return cfg.n_points * (par / max(int(cores), 1) + ser) + _table_build_seconds(cfg)
 
 
 def _seconds_per_point(cfg: SweepConfig) -> float:
     """One grid point's cost on one core through the sweep's stages, s."""
     return sum(STAGE_SECONDS_PER_POINT[st] for st in cfg.stages)
+
+
+def tables_to_build(cfg: SweepConfig) -> list[tuple[float, str]]:
+    """(baud, modulation) of the energy tables the sweep's power stage would build (not shipped,
+    not in the cache): each costs :data:`~sikernel.power.table.TABLE_BUILD_SECONDS` once.
+
+    Parameters
+    ----------
+    cfg : SweepConfig
+        The validated sweep config.
+
+    Returns
+    -------
+    list of (float, str)
+        Distinct symbol rates (Bd, as the tables key them) and modulations; empty without the
+        power stage.
+    """
+    if "power" not in cfg.stages:
+        return []
+    from ..power.table import canonical_baud, table_is_ready
+    from ..response import levels
+
+    out: list[tuple[float, str]] = []
+    for fb in cfg.value_range("baud"):
+        for mod in cfg.value_range("modulation"):
+            key = (canonical_baud(float(fb)), str(mod))
+            if key not in out and not table_is_ready(key[0], levels(key[1])):
+                out.append(key)
+    return out
+
+
+def _table_build_seconds(cfg: SweepConfig) -> float:
+    from ..power.table import TABLE_BUILD_SECONDS
+
+    return len(tables_to_build(cfg)) * TABLE_BUILD_SECONDS
 
 
 def _warn_if_long_and_quiet(cfg: SweepConfig, bar_hidden: bool, cores: int | None) -> None:
@@ -112,9 +157,13 @@ def _warn_if_long_and_quiet(cfg: SweepConfig, bar_hidden: bool, cores: int | Non
     from ..errors import SIKernelWarning
 
     span = f"{sec / 3600:.1f} h" if sec >= 3600 else f"{sec / 60:.0f} min"
+    builds = tables_to_build(cfg)
+    tables = (f", plus {len(builds)} energy table(s) to build once, about 30 s each, for the "
+              "symbol rates " + ", ".join(f"{b / 1e9:g} GBd {m}" for b, m in builds[:6])
+              + (" ..." if len(builds) > 6 else "")) if builds else ""
     warnings.warn(f"sweep {cfg.name!r}: {cfg.n_points:,} points through the stages "
                   f"{', '.join(cfg.stages)} take roughly {span} here (about "
-                  f"{_seconds_per_point(cfg):.2g} s per point per core), "
+                  f"{_seconds_per_point(cfg):.2g} s per point per core{tables}), "
                   "and the progress bar is hidden (quiet=True, or no terminal); check the grid, or run "
                   "with quiet=False to watch it (a killed sweep resumes with resume=True)",
                   SIKernelWarning, stacklevel=user_stacklevel())
@@ -243,6 +292,14 @@ def run_sweep(config: Mapping[str, Any] | str | os.PathLike[str] | SweepConfig,
     sikernel.store.SweepResult
         The finished file read back.
 
+    Notes
+    -----
+    On Linux (glibc) the first sweep of a process raises the allocator's heap trim threshold
+    (256 MiB; :mod:`sikernel._malloc`): the energy model's NumPy temporaries no longer fault their
+    pages in again on every call (a 100 000-point ``pj_per_bit`` sweep: system time 6-8 s -> 1-3 s).
+    The process may keep up to that much freed heap; ``SIKERNEL_MALLOC_TUNE=0`` in the environment
+    leaves the allocator alone.
+
     Raises
     ------
     SIKernelError
@@ -283,6 +340,9 @@ def run_sweep(config: Mapping[str, Any] | str | os.PathLike[str] | SweepConfig,
     if not resume and not (be == "dask" and scheduler is not None):   # a remote cluster: cores unknown
         _warn_if_long_and_quiet(cfg, _bar_hidden(quiet),
                                 n_workers * (threads or 1) if be == "dask" else threads)
+    from .._malloc import keep_freed_heap
+
+    keep_freed_heap()   # glibc heap trimming cost power sweeps seconds of system time (trial 100 L8)
     writer = store.SweepWriter(path, layout)
     with contextlib.ExitStack() as dask_stack:   # closes the client, then the cluster, on every path
         client = None
@@ -496,5 +556,6 @@ def _dask_results(cfg: SweepConfig, layout: Any, todo: list[int], client: Any,
             submit(nxt)
 
 
-__all__ = ["BACKENDS", "DEFAULT_CHUNK", "QUIET_ESTIMATE_WARN_S", "STAGE_SECONDS_PER_POINT",
-           "check_threads_workers", "choose_chunk", "default_chunk", "estimate_seconds", "run_sweep"]
+__all__ = ["BACKENDS", "DEFAULT_CHUNK", "QUIET_ESTIMATE_WARN_S", "SERIAL_STAGES", "STAGE_SECONDS_PER_POINT",
+           "check_threads_workers", "choose_chunk", "default_chunk", "estimate_seconds", "run_sweep",
+           "tables_to_build"]
