@@ -143,6 +143,12 @@ def test_seeded_and_reproducible():
     b = simulate(h, 1, n_symbols=50_000, sigma_v=0.05, seed=5)
     c = simulate(h, 1, n_symbols=50_000, sigma_v=0.05, seed=6)
     assert a.symbol_errors == b.symbol_errors and a.symbol_errors != c.symbol_errors
+    # the largest seed runs; a larger one is refused by name (trial 100 L7: OverflowError from Numba)
+    from sikernel.eye.timesim import SEED_MAX
+
+    simulate(h, 1, n_symbols=1000, sigma_v=0.05, seed=SEED_MAX, pattern="random")
+    with pytest.raises(SIKernelError, match=r"seed=1180591620717411303424 is above"):
+        simulate(h, 1, n_symbols=1000, sigma_v=0.05, seed=2**70)
 
 
 def test_nrz_bits_equal_symbol_errors_and_tx_ffe():

@@ -144,6 +144,10 @@ def prqs(n_symbols: int, order: int = 13, seed: int = 1) -> np.ndarray:
 MAX_SYMBOLS = 2**32
 
 
+#: largest ``seed`` of :func:`simulate` (its kernels hold it, and seed + 1, in an int64)
+SEED_MAX = 2**62
+
+
 def _int(name: str, value: object, minimum: int) -> int:
     """``value`` as an int >= ``minimum``; a float that is a whole number (``1e6``, the notebook
     idiom) is accepted (new-user trial 28)."""
@@ -275,7 +279,7 @@ def simulate(pulse: Any, samples_per_ui: int | None = None, *, n_symbols: int = 
         "prbs7" ... "prbs31" (NRZ bits / PAM4 PRBSnQ), "prqs" (PRBS13Q), "random",
         or symbol indices (repeated).
     seed : int
-        Seeds the pattern ("random"), the PRBS register and the noise/jitter stream.
+        Seeds the pattern ("random"), the PRBS register and the noise/jitter stream (0 ... 2**62).
     phase, phase_offset_ui : main-cursor instant and an offset from it (UI).
     n_pre, n_post : int, optional
         Limit the cursors simulated (default: the whole pulse).
@@ -317,6 +321,9 @@ def simulate(pulse: Any, samples_per_ui: int | None = None, *, n_symbols: int = 
                             f"indices alone would take {n_sym / 2**30:.3g} GiB); for error ratios that rare "
                             "use sikernel.stat_eye, or add the error counts of several runs with other seeds")
     seed = _int("seed", seed, 0)
+    if seed > SEED_MAX:   # the kernels take it as int64 (trial 100 L7: 2**70 raised OverflowError)
+        raise SIKernelError(f"seed={seed} is above {SEED_MAX} (2**62): the noise and pattern "
+                            "generators take a 64-bit seed; give a smaller one, e.g. seed % 2**62")
     off = finite_scalar("phase_offset_ui", phase_offset_ui, minimum=-0.5, maximum=0.5)
     sigma_v = non_negative("sigma_v", sigma_v)
     rj = _check_rj(sigma_rj_ui)   # fuzz 31 low: 2 UI was taken here, refused by stat_eye
