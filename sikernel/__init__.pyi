@@ -6,6 +6,8 @@
 # and ``from . import x`` lines are allowed here (no ``from __future__``, no star).
 
 # errors and version
+from .errors import LinkNotClosingError as LinkNotClosingError
+from .errors import NoTransmissionError as NoTransmissionError
 from .errors import SIKernelError as SIKernelError
 from .errors import SIKernelWarning as SIKernelWarning
 
@@ -69,7 +71,9 @@ __all__ = [
     "Channel",
     "ComPreset",
     "Link",
+    "LinkNotClosingError",
     "Microstrip",
+    "NoTransmissionError",
     "ParametricLine",
     "SIKernelError",
     "SIKernelWarning",

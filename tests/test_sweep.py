@@ -115,6 +115,15 @@ def test_run_sweep_chunks_and_dask_backend_bit_identical(tmp_path):
     _assert_same(local.outputs, dsk.outputs)
     assert local["cursors_v"].shape == (3, 2, 2, 8)
     assert not np.isnan(local["il_nyquist_db"]).any()
+    # each float output counts its NaNs when the sweep completes (trial 100 L6: a sweep's
+    # non-closing points were NaN with no count in the file)
+    import h5py
+
+    for res, name in ((local, "local.h5"), (dsk, "dask.h5")):
+        with h5py.File(tmp_path / name, "r") as f:
+            out = f["sweeps/small/outputs"]
+            for k in SMALL["outputs"]:
+                assert out[k].attrs["n_nan"] == int(np.isnan(res[k]).sum()), k
 
 
 def test_example_config_is_valid():
