@@ -26,7 +26,7 @@ def plain_json(x: Any) -> Any:
     Returns
     -------
     object
-        Plain-JSON form: dicts (keys kept when JSON takes them, else their text), lists, str,
+        Plain-JSON form: dicts (keys as the text JSON writes for them: ``100.0`` -> ``"100.0"``), lists, str,
         int, float (finite), bool and None; a complex number as ``[re, im]``; anything else its text.
     """
     if isinstance(x, bool | np.bool_):
@@ -36,8 +36,7 @@ def plain_json(x: Any) -> Any:
     if isinstance(x, int | np.integer):
         return int(x)
     if isinstance(x, Mapping):
-        return {(k if k is None or isinstance(k, str | int | float | bool) else str(k)): plain_json(v)
-                for k, v in x.items()}
+        return {_key(k): plain_json(v) for k, v in x.items()}
     if isinstance(x, list | tuple | set | frozenset):
         return [plain_json(v) for v in x]
     if isinstance(x, np.ndarray):
@@ -47,6 +46,16 @@ def plain_json(x: Any) -> Any:
     if isinstance(x, complex | np.complexfloating):
         return plain_json([x.real, x.imag])
     return str(x)
+
+
+def _key(k: Any) -> str:
+    """A mapping key as the text ``json.dumps`` writes for it, so that the plain form equals its own
+    JSON round trip (trial 100 L2: ``{100.0: ...}`` came back as ``{"100.0": ...}``)."""
+    if isinstance(k, str):
+        return k
+    if k is None or isinstance(k, bool | np.bool_ | int | np.integer | float | np.floating):
+        return json.dumps(plain_json(k) if not isinstance(k, float | np.floating) else float(k))
+    return str(k)
 
 
 def strict_json(obj: Any, indent: int = 2) -> str:

@@ -75,6 +75,11 @@ def test_hdf5_round_trip(study, tmp_path):
     assert not list(tmp_path.glob("*.tmp"))
     # new-user trial 30 D2: the reader's keys are the JSON object's and the file's groups
     js = study.to_json()
+    # trial 100 L2: float-keyed mappings (line_dsp_fit per lane rate) did not survive a JSON round
+    # trip; the object's keys are now the text JSON writes
+    import json
+
+    assert json.loads(json.dumps(js)) == js
     assert back["architectures"] is back["rows"]
     assert {k for k in js if k != "provenance"} <= set(back) and {"il_curves", "provenance"} <= set(back)
     assert set(back["il_curves"]) == set(study.il_curves)
