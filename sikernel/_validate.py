@@ -63,7 +63,7 @@ def lengths_m(name: str, value: object) -> np.ndarray:
                             f"got shape {np.shape(value)}")
     bad = ~np.isfinite(arr) | (arr < 0)
     if bad.any():
-        raise SIKernelError(f"{name} contains {arr[bad][0]!r}; lengths must be finite and >= 0 metres")
+        raise SIKernelError(f"{name} contains {float(arr[bad][0]):g}; lengths must be finite and >= 0 metres")
     if np.max(arr) > MAX_LINE_LENGTH_M:  # fuzz 31 H6: [100, 200] (mm) priced NaN curves silently
         big = float(np.max(arr))
         raise SIKernelError(f"{name} contains {big:g} m, above {MAX_LINE_LENGTH_M:g} m: lengths are in "
@@ -152,9 +152,20 @@ def symbol_rate(name: str, value: object) -> float:
     return fb
 
 
+def not_masked(name: str, value: object) -> None:
+    """Refuse a NumPy masked array by name: its mask would be ignored (trial 100 L3: a masked
+    70 dB loss was priced, a masked NaN refused as not finite)."""
+    if np.ma.isMaskedArray(value):
+        raise SIKernelError(f"{name} is a masked array, and sikernel does not read masks: give "
+                            f"{name}.compressed() to drop the masked entries, or {name}.filled(value) "
+                            "to replace them")
+
+
 def _real_array(name: str, value: object, what: str) -> np.ndarray:
-    """``value`` as a float64 array, refusing text, bools, None and objects by name (fuzz 31 M13:
-    numpy's "could not convert string to float" reached the user from every entry point)."""
+    """``value`` as a float64 array, refusing text, bools, None, objects and masked arrays by name
+    (fuzz 31 M13: numpy's "could not convert string to float" reached the user from every entry
+    point)."""
+    not_masked(name, value)
     raw = None if isinstance(value, str | bytes) or value is None else np.asarray(value)
     if raw is None or raw.dtype.kind not in "iuf":
         raise SIKernelError(f"{name}={value!r} is not {what} (numbers)")

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sikernel import SIKernelError
+from sikernel import SIKernelError, SIKernelWarning
 from sikernel.power import energy_per_bit
 from sikernel.power.architecture import AUTO_FAMILIES
 
@@ -433,6 +433,18 @@ def test_batch_bad_loss(bad):
 
     with pytest.raises(SIKernelError, match="loss_db"):
         energy_per_bit_batch(bad, baud=BAUD)
+
+
+def test_batch_refuses_masked_losses_and_writes_huge_ones_short():
+    """Trial 100 L3/L4: a masked 70 dB loss was priced (the mask ignored); a loss of 1e300 was
+    written out as 301 digits in the warning."""
+    from sikernel.power import energy_per_bit_batch
+
+    with pytest.raises(SIKernelError, match=r"loss_db is a masked array.*compressed\(\)"):
+        energy_per_bit_batch(np.ma.masked_array([5.0, 70.0, 20.0], mask=[0, 1, 0]), baud=BAUD)
+    with pytest.warns(SIKernelWarning, match=r"the loss \(1e\+300 dB at") as rec:
+        energy_per_bit_batch([1e300], baud=BAUD)
+    assert all(len(str(w.message)) < 600 for w in rec)
 
 
 def test_batch_bad_clocking():

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _validate
 from ..errors import SIKernelError, SIKernelWarning
 from . import budget
 from .architecture import AUTO_FAMILIES
@@ -138,8 +139,9 @@ def _warn_none_closes(loss_db: np.ndarray, baud: float, levels: int, node_nm: fl
 
     from .table import LOSS_GRID_DB
 
-    span = (f"{loss_db.min():.1f} dB" if loss_db.min() == loss_db.max()
-            else f"{loss_db.min():.1f}-{loss_db.max():.1f} dB")
+    # {:.4g}: a loss of 1e300 (a slip) was written out as 301 digits (trial 100 L4)
+    span = (f"{loss_db.min():.4g} dB" if loss_db.min() == loss_db.max()
+            else f"{loss_db.min():.4g}-{loss_db.max():.4g} dB")
     what = ("the loss {} does not close" if loss_db.size == 1
             else f"none of the {loss_db.size} losses {{}} closes")
     beyond = (f"; losses above {LOSS_GRID_DB[-1]:g} dB are outside the model's grid"
@@ -216,6 +218,7 @@ def energy_per_bit_batch(loss_db: Any, baud: float = 53.125e9, modulation: str =
     from .crosstalk import resolve
 
     xt = resolve(crosstalk)
+    _validate.not_masked("loss_db", loss_db)
     raw = np.asarray(loss_db)
     if raw.size == 0:
         raise SIKernelError("loss_db is empty; give one or more losses in dB")
