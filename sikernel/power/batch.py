@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .. import _validate
 from ..errors import SIKernelError, SIKernelWarning
@@ -162,7 +163,7 @@ def _warn_none_closes(loss_db: np.ndarray, baud: float, levels: int, node_nm: fl
         f"{', '.join(relax[:-1])} or {relax[-1]}"), stacklevel=3)
 
 
-def energy_per_bit_batch(loss_db: Any, baud: float = 53.125e9, modulation: str = "pam4",
+def energy_per_bit_batch(loss_db: ArrayLike, baud: float = 53.125e9, modulation: str = "pam4",
                          node_nm: float = 7, architecture: str = "auto", target_ber: float = 1e-6,
                          scope: str = "txrx", coefficients: EnergyCoefficients | None = None,
                          exclude: tuple[str, ...] = (), clocking: str = "cdr",

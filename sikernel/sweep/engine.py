@@ -27,13 +27,16 @@ import os
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .. import _validate
 from ..errors import SIKernelError
 from .config import SweepConfig, load_config
+
+if TYPE_CHECKING:
+    from ..store import SweepResult
 from .stages import evaluate_chunk, evaluate_chunk_task, output_specs
 from .writer import BackgroundWriter
 
@@ -258,7 +261,7 @@ def run_sweep(config: Mapping[str, Any] | str | os.PathLike[str] | SweepConfig,
               out_path: str | os.PathLike[str], *, resume: bool = False, overwrite: bool = False,
               backend: str = "local", scheduler: str | None = None, chunk: int | None = None,
               threads: int | None = None, quiet: bool | None = None,
-              n_workers: int = 2, _max_chunks: int | None = None) -> Any:
+              n_workers: int = 2, _max_chunks: int | None = None) -> SweepResult:
     """Evaluate a sweep grid and store every output in an HDF5 file.
 
     Parameters
