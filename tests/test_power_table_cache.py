@@ -176,3 +176,24 @@ def test_keep_freed_heap_once_and_opt_out():
         libc = ""
     if libc.startswith("glibc"):
         assert on.stdout.split() == ["True", "True"]
+
+
+def _readme_sweep_config() -> dict:
+    import tomllib
+
+    from .conftest import repo_text
+
+    text = repo_text("README.md")
+    block = text.split("## Sweeps at scale", 1)[1].split("```toml", 1)[1].split("```", 1)[0]
+    return tomllib.loads(block)
+
+
+def test_the_documented_sweeps_build_no_table(fresh):
+    """A new user's first sweep (README, examples/sweep_example.toml) prices from shipped tables:
+    26.5625 GBd was built on first use, 20-50 s without a word (trial 100 H1)."""
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "sweep_example.toml"
+    for cfg in (load_config(_readme_sweep_config()), load_config(example)):
+        assert "power" in cfg.stages
+        assert tables_to_build(cfg) == []

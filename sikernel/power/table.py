@@ -97,7 +97,10 @@ KINDS: tuple[str, ...] = ("host", "xsr")
 #: the stored crosstalk fit, ``"ca"``), the calibration designs and the held-out designs (the
 #: study's uncertainty prices every held-out design, so a table missing here is built on a user's
 #: first ``sikernel study``: ≈ 50 s each on 2 cores; ``tests/test_power.py`` checks both lists)
+#: 26.5625 GBd (50G lanes): the README's and examples/sweep_example.toml's sweeps price it, so a new
+#: user's first sweep builds no table (trial 100 H1)
 PACKAGED: tuple[tuple, ...] = ((53.125e9, 4), (106.25e9, 4), (56.5e9, 4), (56e9, 4), (58e9, 4),
+                               (26.5625e9, 4),
                                (12e9, 2), (112e9, 4), (106e9, 4), (100e9, 4), (72e9, 8),
                                (224e9 / math.log2(6.0), 6), (28e9, 4), (28.125e9, 4), (53.125e9, 4, "xsr"),
                                (56.5e9, 4, "xsr"), (106.25e9, 4, "xsr"), (112e9, 4, "xsr"),
