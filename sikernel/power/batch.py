@@ -140,9 +140,11 @@ def _warn_none_closes(loss_db: np.ndarray, baud: float, levels: int, node_nm: fl
 
     from .table import LOSS_GRID_DB
 
-    # {:.4g}: a loss of 1e300 (a slip) was written out as 301 digits (trial 100 L4)
-    span = (f"{loss_db.min():.4g} dB" if loss_db.min() == loss_db.max()
-            else f"{loss_db.min():.4g}-{loss_db.max():.4g} dB")
+    def db(x: float) -> str:   # a loss of 1e300 (a slip) was written out as 301 digits (trial 100 L4)
+        return f"{x:.1f}" if abs(x) < 1e4 else f"{x:.4g}"
+
+    span = (f"{db(loss_db.min())} dB" if loss_db.min() == loss_db.max()
+            else f"{db(loss_db.min())}-{db(loss_db.max())} dB")
     what = ("the loss {} does not close" if loss_db.size == 1
             else f"none of the {loss_db.size} losses {{}} closes")
     beyond = (f"; losses above {LOSS_GRID_DB[-1]:g} dB are outside the model's grid"
