@@ -95,8 +95,9 @@ def test_a_damaged_cache_file_is_rebuilt_with_a_warning_naming_it(fresh, monkeyp
         return table._load(src)
 
     monkeypatch.setattr(table, "build_table", stub)
-    with pytest.warns(SIKernelWarning, match=f"{dst.name}.*cannot be read.*rebuilt"):
+    with pytest.warns(SIKernelWarning, match=f"{dst.name}.*cannot be read.*removed.*rebuilt") as rec:
         t = table.get_table(53.125e9, 4)
+    assert len([w for w in rec if "cannot be read" in str(w.message)]) == 1   # once (review 33 L2)
     assert built == [53.125e9] and t.baud == 53.125e9
     assert table._load(dst) is not None          # rewritten whole
     monkeypatch.setattr(table, "_MEMORY", {})
@@ -106,9 +107,21 @@ def test_a_damaged_cache_file_is_rebuilt_with_a_warning_naming_it(fresh, monkeyp
     assert len(built) == 1
 
 
-def test_a_table_built_by_another_process_while_waiting_is_read_not_rebuilt(fresh, monkeypatch):
-    """Trial 100 H1: two processes needing the same new table each built it (69 s each); the
-    second now waits on the cache's lock file and reads what the first wrote."""
+def test_a_damaged_cache_file_beside_a_good_shipped_one_is_removed(fresh, monkeypatch):
+    """Review 33 L1: the warning said "rebuilt" while the shipped table was used, and the damaged
+    file stayed to warn in every new process."""
+    _, dst = _copy_shipped(fresh)
+    dst.write_bytes(b"")
+    monkeypatch.setattr(table, "build_table", _no_build)
+    with pytest.warns(SIKernelWarning, match=r"cannot be read.*removed and the shipped table is used"):
+        table.get_table(53.125e9, 4)
+    assert not dst.exists()
+
+
+def test_a_table_that_appears_while_the_lock_is_taken_is_read_not_rebuilt(fresh, monkeypatch):
+    """Trial 100 H1: two processes needing the same new table each built it (69 s each); a process
+    now looks again once it holds the cache's lock, and reads what another wrote meanwhile (the
+    other process is stood for by writing the file as the lock is taken)."""
     monkeypatch.setenv("SIKERNEL_POWER_SHIPPED", "0")
     real_lock = table._build_lock
 
@@ -118,6 +131,23 @@ def test_a_table_built_by_another_process_while_waiting_is_read_not_rebuilt(fres
 
     monkeypatch.setattr(table, "_build_lock", lock_while_another_builds)
     monkeypatch.setattr(table, "build_table", _no_build)
+    assert table.get_table(53.125e9, 4).baud == 53.125e9
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="flock lock files: POSIX only")
+def test_a_file_system_without_flock_builds_unlocked(fresh, monkeypatch):
+    """Review 33 H1: on NFS without a lock manager (ENOLCK) or Lustre without -o flock (ENOSYS)
+    flock raises; the build must go on unlocked, as before the lock existed."""
+    import errno
+    import fcntl
+
+    def refuse(fh, op):
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setenv("SIKERNEL_POWER_SHIPPED", "0")
+    monkeypatch.setattr(fcntl, "flock", refuse)
+    src = table.PACKAGED_DIR / f"power-table-{table._key(53.125e9, 4, si.settings_for(53.125e9))}.npz"
+    monkeypatch.setattr(table, "build_table", lambda *a, **k: table._load(src))
     assert table.get_table(53.125e9, 4).baud == 53.125e9
 
 

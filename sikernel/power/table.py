@@ -691,8 +691,8 @@ def _save(path: Path, t: LossTable) -> None:
             os.unlink(tmp)
 
 
-def _load(path: Path) -> LossTable | None:
-    """The table stored at ``path``; None (with a warning naming the file) when it cannot be read."""
+def _read(path: Path) -> tuple[LossTable | None, str]:
+    """The table stored at ``path`` and "", or None and why it cannot be read."""
     try:
         with np.load(path) as z:
             return LossTable(loss_db=z["loss_db"], family=z["family"].astype(str), tx_taps=z["tx_taps"],
@@ -700,13 +700,16 @@ def _load(path: Path) -> LossTable | None:
                              figures=_figures({k: z[f"raw_{k}"] for k in _FIELDS + _RAW_ONLY}),
                              gdc_db=z["gdc_db"], raw={k: z[f"raw_{k}"] for k in _FIELDS + _RAW_ONLY},
                              baud=float(z["baud"]), levels=int(z["levels"]),
-                             mmse_noise_db=z["mmse_noise_db"])
-    except Exception as exc:  # a damaged file (truncated zip: BadZipFile, empty:
-        # EOFError, ...) is a missing one: rebuilt and rewritten (trial 100 M2: a truncated cache file
+                             mmse_noise_db=z["mmse_noise_db"]), ""
+    except Exception as exc:  # any damage (truncated zip: BadZipFile, empty: EOFError, a missing
+        # array: KeyError, ...) makes the file a missing one (trial 100 M2: a truncated cache file
         # broke every later call for its rate with a zipfile error that named no file)
-        warnings.warn(f"energy table {path} cannot be read ({type(exc).__name__}: {exc}); it is "
-                      "rebuilt (20-50 s) and rewritten in the cache", SIKernelWarning, stacklevel=2)
-        return None
+        return None, f"{type(exc).__name__}: {exc}"
+
+
+def _load(path: Path) -> LossTable | None:
+    """The table stored at ``path``; None when it cannot be read."""
+    return _read(path)[0]
 
 
 def get_table(baud: float, levels: int, s: si.SISettings | None = None,
@@ -792,47 +795,66 @@ def table_is_ready(baud: float, levels: int, kind: str = "host",
 def _build_lock(key: str) -> Iterator[None]:
     """An exclusive lock on the cache's ``table-<key>.lock`` across processes (POSIX ``flock``):
     workers that need the same new table wait for one build and read it (trial 100 H1: two
-    processes each built it, 69 s each).  Where no lock can be taken (no fcntl, an unwritable
-    cache) each process builds, as before."""
+    processes each built it, 69 s each).  Where no lock can be taken -- no fcntl, an unwritable
+    cache, a file system that refuses ``flock`` (NFS without a lock manager: ENOLCK; Lustre without
+    ``-o flock``: ENOSYS; some FUSE / SMB mounts) -- each process builds unlocked, as before the
+    lock existed (review 33 H1).  The lock files stay in the cache (removing one is a race)."""
+    fh = None
     try:
         import fcntl
 
         d = _cache_dir()
         d.mkdir(parents=True, exist_ok=True)
         fh = open(d / f"table-{key}.lock", "a")  # held across the yield
-    except (ImportError, OSError):
-        yield
-        return
-    try:
         fcntl.flock(fh, fcntl.LOCK_EX)
+    except (ImportError, OSError):
+        if fh is not None:
+            fh.close()
+            fh = None
+    try:
         yield
     finally:
-        fh.close()  # closing releases the lock
+        if fh is not None:
+            fh.close()  # closing releases the lock
 
 
 def _load_or_build(key: str, baud: float, levels: int, s: si.SISettings, progress: bool | None,
                    kind: str = "host", crosstalk: CrosstalkModel | None = None) -> LossTable:
     """The table from the disk cache or the shipped files, else built (and cached on disk)."""
-    def stored() -> LossTable | None:
+    damaged: dict[Path, str] = {}
+
+    def stored() -> tuple[LossTable | None, str]:
+        """The first readable candidate and where it came from; a damaged cache file is removed."""
         for cand in _stored(key):
             if cand.is_file():
-                t = _load(cand)
+                t, why = _read(cand)
                 if t is not None:
-                    return t
-        return None
+                    return t, "shipped" if cand.parent == PACKAGED_DIR else "cache"
+                damaged[cand] = why
+                if cand.parent != PACKAGED_DIR:
+                    with contextlib.suppress(OSError):
+                        cand.unlink()
+        return None, ""
 
-    t = stored()
-    if t is not None:
-        return t
-    use_disk = bool(_stored(key))
-    with _build_lock(key) if use_disk else contextlib.nullcontext():
-        t = stored()  # another process may have built it while this one waited
-        if t is None:
-            # a build is 20-50 s: a progress bar says so unless the caller chose (trial 100 H1: it
-            # was silent); by default only on a terminal (no bar in logs and captured output)
-            t = build_table(float(baud), int(levels), s, progress=progress, kind=kind, crosstalk=crosstalk)
-            if use_disk:
-                _save(_cache_dir() / f"table-{key}.npz", t)
+    t, source = stored()
+    if t is None:
+        use_disk = bool(_stored(key))
+        with _build_lock(key) if use_disk else contextlib.nullcontext():
+            t, source = stored()  # another process may have built it while this one waited
+            if t is None:
+                # a build is 20-50 s: a progress bar says so unless the caller chose (trial 100 H1:
+                # it was silent); by default only on a terminal (no bar in logs, captured output)
+                t = build_table(float(baud), int(levels), s, progress=progress, kind=kind,
+                                crosstalk=crosstalk)
+                source = "built"
+                if use_disk:
+                    _save(_cache_dir() / f"table-{key}.npz", t)
+    for path, why in damaged.items():
+        done = {"shipped": "the shipped table is used", "cache": "a good copy in the cache is used",
+                "built": "the table was rebuilt and written to the cache"}[source]
+        warnings.warn(f"energy table {path} cannot be read ({why}); "
+                      + ("" if path.parent == PACKAGED_DIR else "it was removed and ") + done,
+                      SIKernelWarning, stacklevel=2)
     return t
 
 
