@@ -43,8 +43,10 @@ def _no_build(*args, **kwargs):
     (float(np.float32(53.125e9)), 53.125e9),       # float32 storage: 53125001216
     (53.12e9, 53.125e9),                           # within 100 ppm of a shipped rate
     (45e9, 45e9),
-    (float(np.float32(45e9)), 45e9),               # 44999999488 -> 7 significant digits
-    (45.0001e9, 45.0001e9),                        # a rate a person typed is kept
+    (float(np.float32(45e9)), 45e9),               # 44999999488 -> 6 significant digits
+    (float(np.float32(8.6e9)), 8.6e9),             # 8600000512 (review 33 M1: 7 digits kept it)
+    (45.0001e9, 45.0001e9),                        # a 6-digit rate a person typed is kept
+    (13.28125e9, 13.2812e9),                       # a 7-digit one takes its neighbour, 5 ppm away
     (26.5625e9, 26.5625e9),
     (224e9 / np.log2(6.0), 224e9 / np.log2(6.0)),  # the shipped PAM6 rate, not a round number
 ])

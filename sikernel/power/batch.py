@@ -183,7 +183,7 @@ def energy_per_bit_batch(loss_db: ArrayLike, baud: float = 53.125e9, modulation:
         over them: one call per group of points).  The SI figures come from the table of
         (``baud``, modulation, channel kind): shipped for the study's and calibration's rates,
         otherwise built once (20-50 s) and cached; rates within 100 ppm of a shipped one, or equal
-        to 7 significant digits, share a table (:func:`sikernel.power.table.canonical_baud`).
+        to 6 significant digits, share a table (:func:`sikernel.power.table.canonical_baud`).
     tx_architecture, channel_kind : str
         As :func:`sikernel.power.energy_per_bit`.
     crosstalk : None, str, float or CrosstalkModel

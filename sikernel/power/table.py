@@ -114,9 +114,12 @@ PACKAGED: tuple[tuple, ...] = ((53.125e9, 4), (106.25e9, 4), (56.5e9, 4), (56e9,
 #: and a rate that went through arithmetic, a CSV round trip or float32 storage lands within it
 #: (trial 100 H1: 53.125e9 * (1 + 1e-12) or float32(53.125e9) each built a new table, 20-25 s)
 BAUD_SNAP_REL = 1e-4
-#: other rates are keyed on this many significant digits: 7 keep every rate a person types
-#: (13.28125 GBd) and fold the arithmetic and float32 noise of one (float32 holds 7.2 digits)
-BAUD_KEY_DIGITS = 7
+#: other rates are keyed on this many significant digits: 6 fold the arithmetic noise of a rate
+#: and its float32 copy (float32 holds 7.2 digits: 8.6e9 is stored as 8600000512, which 7 digits
+#: kept apart; review 33 M1); a typed 7-digit rate (13.28125 GBd) takes the table of its 6-digit
+#: neighbour, at most 5 ppm away.  A rounding grid has edges: noise on a rate that lies exactly
+#: half-way between two 6-digit values can still pick either (documented, docs 5)
+BAUD_KEY_DIGITS = 6
 #: a table build on 2 cores takes about this long (s; 20-50 s measured, trial 100 and the study);
 #: used by the sweep's time estimate
 TABLE_BUILD_SECONDS = 30.0
@@ -721,7 +724,7 @@ def get_table(baud: float, levels: int, s: si.SISettings | None = None,
     ----------
     baud : float
         Symbol rate in Bd; the table is that of :func:`canonical_baud` (a shipped rate within
-        100 ppm, else the rate to 7 significant digits).
+        100 ppm, else the rate to 6 significant digits).
     levels : int
         Number of PAM levels.
     s : SISettings, optional
