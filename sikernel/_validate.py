@@ -153,12 +153,14 @@ def symbol_rate(name: str, value: object) -> float:
 
 
 def not_masked(name: str, value: object) -> None:
-    """Refuse a NumPy masked array by name: its mask would be ignored (trial 100 L3: a masked
-    70 dB loss was priced, a masked NaN refused as not finite)."""
-    if np.ma.isMaskedArray(value):
-        raise SIKernelError(f"{name} is a masked array, and sikernel does not read masks: give "
-                            f"{name}.compressed() to drop the masked entries, or {name}.filled(value) "
-                            "to replace them")
+    """Refuse a NumPy masked array with masked entries, by name: the mask would be ignored (trial
+    100 L3: a masked 70 dB loss was priced, a masked NaN refused as not finite).  One with nothing
+    masked (netCDF4 and others return those by default) is read as its data (review 33 M2)."""
+    if np.ma.isMaskedArray(value) and np.ma.getmaskarray(value).any():
+        n = int(np.ma.getmaskarray(value).sum())
+        raise SIKernelError(f"{name} is a masked array with {n} masked entr{'y' if n == 1 else 'ies'}, "
+                            f"and sikernel does not read masks: give {name}.compressed() to drop them, "
+                            f"or {name}.filled(value) to replace them")
 
 
 def _real_array(name: str, value: object, what: str) -> np.ndarray:

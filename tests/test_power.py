@@ -440,8 +440,16 @@ def test_batch_refuses_masked_losses_and_writes_huge_ones_short():
     written out as 301 digits in the warning."""
     from sikernel.power import energy_per_bit_batch
 
-    with pytest.raises(SIKernelError, match=r"loss_db is a masked array.*compressed\(\)"):
+    with pytest.raises(SIKernelError, match=r"loss_db is a masked array with 1 masked entry.*compressed\(\)"):
         energy_per_bit_batch(np.ma.masked_array([5.0, 70.0, 20.0], mask=[0, 1, 0]), baud=BAUD)
+    # nothing masked (netCDF4's default return type): read as its data (review 33 M2)
+    plain = energy_per_bit_batch([5.0, 20.0], baud=BAUD).total_pj_per_bit
+    np.testing.assert_array_equal(energy_per_bit_batch(np.ma.masked_array([5.0, 20.0]), baud=BAUD)
+                                  .total_pj_per_bit, plain)
+    from sikernel.eye.timesim import simulate
+
+    with pytest.raises(SIKernelError, match="pulse is a masked array"):
+        simulate(np.ma.masked_array([0.1, 0.4, 0.1], mask=[0, 0, 1]), 1, n_symbols=100)
     with pytest.warns(SIKernelWarning, match=r"the loss \(1e\+300 dB at") as rec:
         energy_per_bit_batch([1e300], baud=BAUD)
     assert all(len(str(w.message)) < 600 for w in rec)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validate import finite_scalar, one_of
+from .._validate import finite_scalar, not_masked, one_of
 from ..errors import SIKernelError
 
 #: modulation name -> number of levels L
@@ -73,6 +73,7 @@ def sampled_pulse(pulse: object, samples_per_ui: object = None, phase: object = 
             ref = int(pulse.sampling_index(phase))
             return SampledPulse(v, m, ref, baud, modulation)
     else:
+        not_masked("pulse", pulse)
         try:
             v = np.asarray(pulse, dtype=float)
         except (TypeError, ValueError):

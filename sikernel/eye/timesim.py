@@ -47,7 +47,7 @@ from numpy.typing import ArrayLike
 
 from .._kernels import prbs as _prbs
 from .._kernels import timesim as _k
-from .._validate import finite_scalar, non_negative
+from .._validate import finite_scalar, non_negative, not_masked
 from ..errors import SIKernelError
 from ._input import cursor_span, cursors_at, dfe_taps, levels_for, sampled_pulse
 from ._input import sigma_rj_ui as _check_rj
@@ -161,6 +161,7 @@ def _int(name: str, value: object, minimum: int) -> int:
 def _symbols(pattern: Any, n: int, n_levels: int, seed: int) -> np.ndarray:
     """``n`` symbol indices (uint8: ``n_levels`` <= 256) of the pattern."""
     if not isinstance(pattern, str):
+        not_masked("pattern", pattern)
         arr = np.asarray(pattern)
         if arr.ndim != 1 or arr.size == 0 or not np.issubdtype(arr.dtype, np.integer) \
                 or arr.min() < 0 or arr.max() >= n_levels:
