@@ -494,3 +494,20 @@ def test_dask_backend_checks_the_output_before_connecting(tmp_path, monkeypatch)
     cfg.write_text("[axes]\n")
     with pytest.raises(SIKernelError, match="is not an HDF5 file"):
         run_sweep(SMALL, cfg, backend="dask", overwrite=True, quiet=True)
+
+
+def test_count_nan_counts_across_blocks(tmp_path, monkeypatch):
+    """Review 33 M3: the sweep test's outputs have no NaN, so a constant 0 passed it; count them
+    in datasets with NaNs, read in several blocks, 0-d and empty."""
+    import h5py
+
+    from sikernel import store
+
+    monkeypatch.setattr(store, "_COUNT_BLOCK", 7)
+    rng = np.random.default_rng(5)
+    a = rng.normal(size=(13, 4, 3))
+    a[rng.random(a.shape) < 0.2] = np.nan
+    with h5py.File(tmp_path / "c.h5", "w") as f:
+        f["a"], f["z"], f["e"] = a, np.nan, np.zeros((0, 3))
+        assert store._count_nan(f["a"]) == int(np.isnan(a).sum()) > 0
+        assert (store._count_nan(f["z"]), store._count_nan(f["e"])) == (1, 0)

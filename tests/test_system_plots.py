@@ -99,7 +99,8 @@ def test_energy_curve_dots_a_family_change_and_ticks_budgets_only_on_the_curve()
     family steps; a budget past the last closing point was ticked on an extrapolated energy."""
     res = _curve_study([1.2, 1.5, 1.8, 5.5, np.nan], ["analog", "analog", "analog", "dsp", "none"],
                        [8.0, 16.0, 24.0, 33.0, 42.0])
-    fig = pe.study_energy(res, rate_gbps=212.5, budgets_db={"in": 20.0, "beyond": 38.0})
+    # 28 dB falls on the analog -> dsp link: no tick there either (review 33 M4)
+    fig = pe.study_energy(res, rate_gbps=212.5, budgets_db={"in": 20.0, "step": 28.0, "beyond": 38.0})
     ax = fig.axes[0]
     segments = [ln for ln in ax.lines if len(ln.get_xdata()) == 2]
     styles = {tuple(np.round(ln.get_xdata(), 6).tolist()): ln.get_linestyle() for ln in segments}
@@ -112,3 +113,12 @@ def test_energy_curve_dots_a_family_change_and_ticks_budgets_only_on_the_curve()
     assert {"o", "s"} <= markers
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "megtron7" in labels and "ADC-DSP RX" in labels and "family changes between" in labels
+
+
+def test_energy_curve_without_families_is_drawn_plain():
+    """Review 33 L9: a curve without its receiver families was marked "analog" at every point."""
+    res = _curve_study([1.2, 1.5, 1.8], ["x", "x", "x"], [8.0, 16.0, 24.0])
+    del res.curves["212.5G_megtron7"]["architecture"]
+    ax = pe.study_energy(res, rate_gbps=212.5, budgets_db={}).axes[0]
+    assert not [ln for ln in ax.lines if ln.get_linestyle() == "None"]   # no family markers
+    assert {ln.get_linestyle() for ln in ax.lines} == {"-"}

@@ -54,7 +54,7 @@ FAMILY_MARKERS = {"analog": "o", "dsp": "s", "linear": "^"}
 
 
 def _family_curve(ax: Any, x: np.ndarray, y: np.ndarray, families: Sequence[str], *, color: Any,
-                  ls: str = "-", lw: float = 1.5, label: str | None = None) -> None:
+                  ls: Any = "-", lw: float = 1.5, label: str | None = None) -> None:
     """One energy curve with a marker per point for the receiver family that prices it.
 
     Consecutive points priced by the same family are joined by a line; points priced by
@@ -269,7 +269,8 @@ def study_energy(result: StudyResult, *, rate_gbps: float | None = None,
         x_mm = np.asarray(d["length_m"]) * 1e3
         pj = np.asarray(d["pj_per_bit"], dtype=float)
         il = np.asarray(d["il_nyquist_db"], dtype=float)
-        fam = [str(a) for a in d.get("architecture", ["analog"] * x_mm.size)]
+        # a curve without its families (an older file) is drawn plain: no marker claims one
+        fam = [str(a) for a in d.get("architecture", [""] * x_mm.size)]
         _family_curve(ax, x_mm, pj, fam, color=f"C{i}", label=key[len(prefix):])
         ok = np.isfinite(pj)
         drawn |= {f for f, o in zip(fam, ok, strict=True) if o}
@@ -279,6 +280,11 @@ def study_energy(result: StudyResult, *, rate_gbps: float | None = None,
             if il[0] <= b <= il[-1] and ok.any():
                 xb = float(np.interp(b, il, x_mm))
                 if not x_mm[ok][0] <= xb <= x_mm[ok][-1]:
+                    continue
+                # nor on a dotted family-change link: no receiver has the energy drawn there
+                # (review 33 M4: a tick at 3.4 pJ/b between a 1.8 and a 5.5 pJ/b family)
+                j = min(int(np.searchsorted(x_mm, xb, side="right")), x_mm.size - 1)
+                if xb < x_mm[j] and fam[j - 1] != fam[j]:
                     continue
                 yb = float(np.interp(xb, x_mm[ok], pj[ok]))
                 ax.plot([xb], [yb], "|", color=f"C{i}", ms=12, mew=1.5)
@@ -571,7 +577,7 @@ def write_study_figures(res: StudyResult, out_dir: Any) -> list:
         drawn: set[str] = set()
         for i, (k, d) in enumerate(res.curves.items()):
             pj = np.asarray(d["pj_per_bit"], dtype=float)
-            fam = [str(a) for a in d.get("architecture", ["analog"] * pj.size)]
+            fam = [str(a) for a in d.get("architecture", [""] * pj.size)]
             _family_curve(ax, np.asarray(d["il_nyquist_db"], dtype=float), pj, fam, color=f"C{i}",
                           label=k, ls=("-", "--", "-.", (0, (5, 1)))[i % 4], lw=1.6 - 0.3 * (i % 3))
             drawn |= {f for f, y in zip(fam, pj, strict=True) if np.isfinite(y)}
