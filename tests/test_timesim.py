@@ -149,6 +149,13 @@ def test_seeded_and_reproducible():
     simulate(h, 1, n_symbols=1000, sigma_v=0.05, seed=SEED_MAX, pattern="random")
     with pytest.raises(SIKernelError, match=r"seed=1180591620717411303424 is above"):
         simulate(h, 1, n_symbols=1000, sigma_v=0.05, seed=2**70)
+    # the pattern generators too (review 33 L5: 2**70 reached Numba, 1.5 was truncated)
+    for bad in (2**70, 1.5, -1):
+        with pytest.raises(SIKernelError, match="seed"):
+            prbs(7, 10, seed=bad)
+        with pytest.raises(SIKernelError, match="seed"):
+            prqs(10, seed=bad)
+    np.testing.assert_array_equal(prbs(7, 200, seed=0), prbs(7, 200, seed=1))   # 0 is taken as 1
 
 
 def test_nrz_bits_equal_symbol_errors_and_tx_ffe():

@@ -77,7 +77,7 @@ def prbs(order: int, n_bits: int, seed: int = 1) -> np.ndarray:
     n_bits : int
         Number of bits to generate (≥ 0).
     seed : int, optional
-        Initial register content (nonzero).
+        Initial register content (its low ``order`` bits; all zero is taken as 1).
 
     Returns
     -------
@@ -87,9 +87,19 @@ def prbs(order: int, n_bits: int, seed: int = 1) -> np.ndarray:
     Raises
     ------
     SIKernelError
-        Unknown ``order``; ``n_bits`` not an integer ≥ 0.
+        Unknown ``order``; ``n_bits`` not an integer ≥ 0; ``seed`` not an integer in
+        0 ... 2**62.
     """
-    return _prbs_symbols(order, _int("n_bits", n_bits, 0), 2, seed)
+    return _prbs_symbols(order, _int("n_bits", n_bits, 0), 2, _register_seed(seed))
+
+
+def _register_seed(seed: object) -> int:
+    """A PRBS register seed: an integer 0 ... :data:`SEED_MAX` (the kernel holds it in an int64;
+    review 33 L5: 2**70 reached Numba, 1.5 was truncated)."""
+    s = _int("seed", seed, 0)
+    if s > SEED_MAX:
+        raise SIKernelError(f"seed={s} is above {SEED_MAX} (2**62); give a smaller register seed")
+    return s
 
 
 def _prbs_words(order: int, n_bits: int, seed: int) -> tuple[np.ndarray, int]:
@@ -123,7 +133,7 @@ def prqs(n_symbols: int, order: int = 13, seed: int = 1) -> np.ndarray:
     order : int, optional
         Order of the underlying PRBS (see :func:`prbs`).
     seed : int, optional
-        Initial register content of the PRBS (nonzero).
+        Initial register content of the PRBS (as :func:`prbs`).
 
     Returns
     -------
@@ -133,10 +143,11 @@ def prqs(n_symbols: int, order: int = 13, seed: int = 1) -> np.ndarray:
     Raises
     ------
     SIKernelError
-        Unknown ``order``; ``n_symbols`` not an integer ≥ 0.
+        Unknown ``order``; ``n_symbols`` not an integer ≥ 0; ``seed`` not an integer in
+        0 ... 2**62.
     """
     n = _int("n_symbols", n_symbols, 0)
-    return _prbs_symbols(order, n, 4, seed).astype(np.int64)
+    return _prbs_symbols(order, n, 4, _register_seed(seed)).astype(np.int64)
 
 
 #: most symbols one :func:`simulate` call draws (2^32: 4 GiB of symbol indices alone); rarer error
