@@ -166,7 +166,8 @@ def _warn_if_long_and_quiet(cfg: SweepConfig, bar_hidden: bool, cores: int | Non
               + (" ..." if len(builds) > 6 else "")) if builds else ""
     warnings.warn(f"sweep {cfg.name!r}: {cfg.n_points:,} points through the stages "
                   f"{', '.join(cfg.stages)} take roughly {span} here (about "
-                  f"{_seconds_per_point(cfg):.2g} s per point per core{tables}), "
+                  f"{_seconds_per_point(cfg):.2g} s per point on one core, the energy stage not "
+                  f"sped up by more cores{tables}), "
                   "and the progress bar is hidden (quiet=True, or no terminal); check the grid, or run "
                   "with quiet=False to watch it (a killed sweep resumes with resume=True)",
                   SIKernelWarning, stacklevel=user_stacklevel())

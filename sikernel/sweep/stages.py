@@ -535,6 +535,9 @@ def evaluate_chunk_task(cfg: SweepConfig, c: int, start: int, stop: int,
         from .._jit import set_threads
 
         set_threads(threads)
+    from .._malloc import keep_freed_heap
+
+    keep_freed_heap()   # in the worker, where the stages run (once per process; review 33 L8)
     return c, evaluate_chunk(cfg, start, stop)
 
 
