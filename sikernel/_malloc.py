@@ -12,9 +12,11 @@ machine, which other work shared (so wall times are noisy): that sweep's system 
 5.7-8.2 s to 0.8-2.9 s, its wall time from 10.6-15.2 s to 6.7-10.9 s.
 
 :func:`keep_freed_heap` is called by the ``sikernel`` command (its process is ours), by
-:func:`sikernel.run_sweep` (documented there) and in each dask worker by its chunk task; a program that prices many batches itself may call
-it, or set the two environment variables.  ``SIKERNEL_MALLOC_TUNE=0`` in the environment leaves
-the allocator alone.  It does nothing outside glibc (macOS, Windows, musl).
+:func:`sikernel.run_sweep` (documented there) and in each dask worker by its chunk task; a
+program that prices many batches itself may call it, or set the two environment variables.
+``SIKERNEL_MALLOC_TUNE=0`` in the environment leaves the allocator alone.  It does nothing
+outside glibc (macOS, Windows, musl).  The timings above were measured once (7 December 2026),
+not by a benchmark.
 """
 
 from __future__ import annotations
