@@ -48,14 +48,19 @@ def plain_json(x: Any) -> Any:
     return str(x)
 
 
-def _key(k: Any) -> str:
+def _key(k: Any) -> Any:
     """A mapping key as the text ``json.dumps`` writes for it, so that the plain form equals its own
-    JSON round trip (trial 100 L2: ``{100.0: ...}`` came back as ``{"100.0": ...}``)."""
+    JSON round trip (trial 100 L2: ``{100.0: ...}`` came back as ``{"100.0": ...}``).  The JSON text
+    is unchanged: Python None, bool, int and finite float keys become what ``json.dumps`` writes,
+    other keys (NumPy scalars, objects) their ``str`` as before; a non-finite float key is kept, for
+    :func:`strict_json` to refuse as before (review 33 L4)."""
     if isinstance(k, str):
         return k
-    if k is None or isinstance(k, bool | np.bool_ | int | np.integer | float | np.floating):
-        return json.dumps(plain_json(k) if not isinstance(k, float | np.floating) else float(k))
-    return str(k)
+    if isinstance(k, np.generic):
+        return str(k)
+    if k is None or isinstance(k, bool | int) or (isinstance(k, float) and math.isfinite(k)):
+        return json.dumps(k)
+    return k if isinstance(k, float) else str(k)
 
 
 def strict_json(obj: Any, indent: int = 2) -> str:

@@ -684,3 +684,20 @@ def test_console_entry_unwinds_sigterm_and_ends_143(tmp_path):
     assert proc.returncode == 143, err
     assert err.decode().strip().splitlines()[-1] == "sikernel il: terminated"
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_plain_json_keys_are_the_text_json_writes():
+    """Trial 100 L2 / review 33 L4: keys become what json.dumps writes for them (a round trip is the
+    identity) without changing any printed text; a NaN key stays refused by strict_json."""
+    import json
+
+    from sikernel._json import plain_json, strict_json
+
+    d = {100.0: 1, 2: 3, None: 4, True: 5, "a": 6, np.float64(200.0): 7, np.float32(0.1): 8}
+    p = plain_json(d)
+    assert p == {"100.0": 1, "2": 3, "null": 4, "true": 5, "a": 6, "200.0": 7, "0.1": 8}
+    assert json.loads(json.dumps(p)) == p
+    assert json.dumps(p) == json.dumps({k: v for k, v in d.items() if not isinstance(k, np.generic)}
+                                       | {"200.0": 7, "0.1": 8})
+    with pytest.raises(ValueError, match="not JSON compliant"):
+        strict_json({float("nan"): 1})
