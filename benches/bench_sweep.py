@@ -17,6 +17,8 @@
 * Statistical-eye stage per point (the record truncated as ``pulse_response`` does) against
   ``stat_eye`` on the whole ``1/df`` record, timed in the same run: the ratio.
 * Cold start: a tiny sweep in a fresh interpreter with an empty Numba cache.
+* The glibc heap setting (``sikernel._malloc``) on and off for an IL + pJ/bit sweep, each in a
+  fresh process: wall time, system time and page faults, and the ratio.
 
 Run: ``python -m pytest benches/bench_sweep.py --benchmark-only -q -s``
 (``SIKERNEL_BENCH_SWEEP_N=20000`` for a shorter run; the grid keeps 5 x 8 materials x bauds).
@@ -300,6 +302,48 @@ def test_peak_memory_independent_of_sweep_size(benchmark):
     print(f"\npeak RSS: {N_MEM[0]} points {small['peak_kib'] / 1024:.0f} MiB, {N_MEM[1]} points "
           f"{large['peak_kib'] / 1024:.0f} MiB (growth {grow:+.1f} MiB for {N_MEM[1] // N_MEM[0]}x "
           f"the points; bound {MEM_LIMIT_MIB:.0f} MiB)")
+
+
+_HEAP_CHILD = """
+import json, os, resource, sys, tempfile, time
+from pathlib import Path
+sys.path.insert(0, {bench!r})
+from bench_sweep import config
+from sikernel.sweep import run_sweep
+cfg = config(int(sys.argv[1]), ["il_nyquist_db", "pj_per_bit"])
+with tempfile.TemporaryDirectory() as d:
+    run_sweep(config(80, ["il_nyquist_db", "pj_per_bit"]), Path(d) / "w.h5", quiet=True, chunk=40)
+    r0 = resource.getrusage(resource.RUSAGE_SELF)
+    t0 = time.perf_counter()
+    run_sweep(cfg, Path(d) / "s.h5", quiet=True)
+    dt = time.perf_counter() - t0
+    r1 = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({{"s": dt, "sys_s": r1.ru_stime - r0.ru_stime, "user_s": r1.ru_utime - r0.ru_utime,
+                  "minor_faults": r1.ru_minflt - r0.ru_minflt}}))
+"""
+N_HEAP = 50_000              # points of the heap-setting A/B (IL + pJ/bit)
+
+
+def _heap_run(tune: str) -> dict:
+    code = _HEAP_CHILD.format(bench=str(Path(__file__).parent))
+    out = subprocess.run([sys.executable, "-c", code, str(N_HEAP)], cwd=REPO, capture_output=True,
+                         text=True, check=True, env={**os.environ, "SIKERNEL_MALLOC_TUNE": tune})
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_heap_setting_on_a_power_sweep(benchmark):
+    """glibc heap trim threshold raised (``sikernel._malloc``, the default) against left alone
+    (``SIKERNEL_MALLOC_TUNE=0``), each a fresh process sweeping IL + pJ/bit: wall, system time
+    and minor page faults; the ratio is the untuned wall time over the tuned one."""
+    off = _heap_run("0")
+    on = benchmark.pedantic(lambda: _heap_run("1"), rounds=1, iterations=1)
+    benchmark.extra_info.update({"points": N_HEAP, "tuned_s": on["s"], "untuned_s": off["s"],
+                                 "tuned_sys_s": on["sys_s"], "untuned_sys_s": off["sys_s"],
+                                 "tuned_minor_faults": on["minor_faults"],
+                                 "untuned_minor_faults": off["minor_faults"], "ratio": off["s"] / on["s"]})
+    print(f"\n{N_HEAP} configs (IL + pJ/bit), fresh process each: heap setting on {on['s']:.1f} s "
+          f"(sys {on['sys_s']:.1f} s, {on['minor_faults']} minor faults), off {off['s']:.1f} s "
+          f"(sys {off['sys_s']:.1f} s, {off['minor_faults']} minor faults) -> {off['s'] / on['s']:.2f}x")
 
 
 def test_com_per_point(benchmark):
