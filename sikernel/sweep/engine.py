@@ -34,11 +34,11 @@ import numpy as np
 from .. import _validate
 from ..errors import SIKernelError
 from .config import SweepConfig, load_config
+from .stages import evaluate_chunk, evaluate_chunk_task, output_specs
+from .writer import BackgroundWriter
 
 if TYPE_CHECKING:
     from ..store import SweepResult
-from .stages import evaluate_chunk, evaluate_chunk_task, output_specs
-from .writer import BackgroundWriter
 
 BACKENDS = ("local", "dask")
 #: default largest chunk (points) by stage; a sweep takes the smallest over the stages it
@@ -300,7 +300,8 @@ def run_sweep(config: Mapping[str, Any] | str | os.PathLike[str] | SweepConfig,
     -----
     On Linux (glibc) the first sweep of a process raises the allocator's heap trim threshold
     (256 MiB; :mod:`sikernel._malloc`): the energy model's NumPy temporaries no longer fault their
-    pages in again on every call (a 100 000-point ``pj_per_bit`` sweep: system time 6-8 s -> 1-3 s).
+    pages in again on every call (50 000 IL + ``pj_per_bit`` points: 3.1 s -> 2.0 s, system time
+    2.3 s -> 0.2 s, ``benches/bench_sweep.py::test_heap_setting_on_a_power_sweep``, 7 Dec 2026).
     The process may keep up to that much freed heap; ``SIKERNEL_MALLOC_TUNE=0`` in the environment
     leaves the allocator alone.
 
