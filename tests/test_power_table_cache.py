@@ -13,6 +13,8 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from sikernel import SIKernelError, SIKernelWarning, energy_per_bit_batch
 from sikernel.power import si, table
@@ -229,3 +231,18 @@ def test_the_documented_sweeps_build_no_table(fresh):
     for cfg in (load_config(_readme_sweep_config()), load_config(example)):
         assert "power" in cfg.stages
         assert tables_to_build(cfg) == []
+
+
+@settings(max_examples=300, deadline=None)
+@example(53.125e9, 1.001e-4)   # 100.1 ppm away, its 6-digit rounding 99.8 ppm: the edge case
+@given(st.one_of(st.floats(1e6, 1e12), st.sampled_from([float(e[0]) for e in table.PACKAGED])),
+       st.floats(-2e-4, 2e-4))
+def test_canonical_baud_is_idempotent_and_near(baud, rel):
+    """The sweep's estimate asks table_is_ready with the canonical rate: canonical_baud of it must
+    be itself, or the estimate and the build disagree on which table is used; and the canonical
+    rate lies within the 100 ppm tolerance of the rate given, plus at most half a step of the
+    6-digit rounding (5 ppm)."""
+    b = baud * (1.0 + rel)
+    c = table.canonical_baud(b)
+    assert table.canonical_baud(c) == c
+    assert abs(c / b - 1.0) <= table.BAUD_SNAP_REL + 0.5 * 10.0 ** (1 - table.BAUD_KEY_DIGITS)

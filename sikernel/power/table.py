@@ -129,8 +129,9 @@ def canonical_baud(baud: float) -> float:
     """The symbol rate whose SI table prices ``baud``.
 
     A rate within :data:`BAUD_SNAP_REL` (100 ppm, the IEEE 802.3 signalling-rate tolerance) of a
-    shipped table's rate takes that rate; any other is rounded to :data:`BAUD_KEY_DIGITS`
-    significant digits.  The table's SI figures (equaliser, ISI, noise of the synthetic channel
+    shipped table's rate, or whose rounding to :data:`BAUD_KEY_DIGITS` significant digits is,
+    takes that rate; any other is that rounding.  So ``canonical_baud`` of its own result is that
+    result.  The table's SI figures (equaliser, ISI, noise of the synthetic channel
     at its loss) are those of the canonical rate; the energy is still priced at ``baud`` itself.
     So rates a rounding apart share one table and give the same figures, and a rate sweep finer
     than 100 ppm steps in its SI figures where the canonical rate changes.
@@ -146,10 +147,14 @@ def canonical_baud(baud: float) -> float:
         The canonical symbol rate in Bd.
     """
     b = _validate.positive("baud", baud)
+    r = float(f"{b:.{BAUD_KEY_DIGITS}g}")
     best = min((float(e[0]) for e in PACKAGED), key=lambda p: abs(b / p - 1.0))
-    if abs(b / best - 1.0) <= BAUD_SNAP_REL:
+    # the rounded rate is checked too, so that canonical_baud(canonical_baud(b)) == canonical_baud(b):
+    # a rate just beyond 100 ppm whose rounding lands within it takes the shipped table on both
+    # passes (the sweep's estimate asks again with the canonical rate)
+    if abs(b / best - 1.0) <= BAUD_SNAP_REL or abs(r / best - 1.0) <= BAUD_SNAP_REL:
         return best
-    return float(f"{b:.{BAUD_KEY_DIGITS}g}")
+    return r
 
 
 def packaged_entry(entry: tuple) -> tuple[float, int, str, CrosstalkModel | None]:
