@@ -156,8 +156,8 @@ def not_masked(name: str, value: object) -> None:
     """Refuse a NumPy masked array with masked entries, by name: the mask would be ignored (trial
     100 L3: a masked 70 dB loss was priced, a masked NaN refused as not finite).  One with nothing
     masked (netCDF4 and others return those by default) is read as its data (review 33 M2)."""
-    if np.ma.isMaskedArray(value) and np.ma.getmaskarray(value).any():
-        n = int(np.ma.getmaskarray(value).sum())
+    n = int(np.ma.getmaskarray(value).sum()) if np.ma.isMaskedArray(value) else 0
+    if n:
         raise SIKernelError(f"{name} is a masked array with {n} masked entr{'y' if n == 1 else 'ies'}, "
                             f"and sikernel does not read masks: give {name}.compressed() to drop them, "
                             f"or {name}.filled(value) to replace them")

@@ -90,15 +90,16 @@ def prbs(order: int, n_bits: int, seed: int = 1) -> np.ndarray:
         Unknown ``order``; ``n_bits`` not an integer ≥ 0; ``seed`` not an integer in
         0 ... 2**62.
     """
-    return _prbs_symbols(order, _int("n_bits", n_bits, 0), 2, _register_seed(seed))
+    return _prbs_symbols(order, _int("n_bits", n_bits, 0), 2, _seed(seed))
 
 
-def _register_seed(seed: object) -> int:
-    """A PRBS register seed: an integer 0 ... :data:`SEED_MAX` (the kernel holds it in an int64;
-    review 33 L5: 2**70 reached Numba, 1.5 was truncated)."""
+def _seed(seed: object) -> int:
+    """A seed of :func:`simulate` or a PRBS register: an integer 0 ... :data:`SEED_MAX` (the kernels
+    hold it in an int64; trial 100 L7 / review 33 L5: 2**70 reached Numba, 1.5 was truncated)."""
     s = _int("seed", seed, 0)
     if s > SEED_MAX:
-        raise SIKernelError(f"seed={s} is above {SEED_MAX} (2**62); give a smaller register seed")
+        raise SIKernelError(f"seed={s} is above {SEED_MAX} (2**62): the noise and pattern "
+                            "generators take a 64-bit seed; give a smaller one, e.g. seed % 2**62")
     return s
 
 
@@ -147,7 +148,7 @@ def prqs(n_symbols: int, order: int = 13, seed: int = 1) -> np.ndarray:
         0 ... 2**62.
     """
     n = _int("n_symbols", n_symbols, 0)
-    return _prbs_symbols(order, n, 4, _register_seed(seed)).astype(np.int64)
+    return _prbs_symbols(order, n, 4, _seed(seed)).astype(np.int64)
 
 
 #: most symbols one :func:`simulate` call draws (2^32: 4 GiB of symbol indices alone); rarer error
@@ -155,7 +156,8 @@ def prqs(n_symbols: int, order: int = 13, seed: int = 1) -> np.ndarray:
 MAX_SYMBOLS = 2**32
 
 
-#: largest ``seed`` of :func:`simulate` (its kernels hold it, and seed + 1, in an int64)
+#: largest ``seed`` of :func:`simulate`, :func:`prbs` and :func:`prqs` (the kernels hold it, and
+#: seed + 1, in an int64)
 SEED_MAX = 2**62
 
 
@@ -332,10 +334,7 @@ def simulate(pulse: Any, samples_per_ui: int | None = None, *, n_symbols: int = 
         raise SIKernelError(f"n_symbols={n_symbols!r} is more than {MAX_SYMBOLS:.3g} symbols (the symbol "
                             f"indices alone would take {n_sym / 2**30:.3g} GiB); for error ratios that rare "
                             "use sikernel.stat_eye, or add the error counts of several runs with other seeds")
-    seed = _int("seed", seed, 0)
-    if seed > SEED_MAX:   # the kernels take it as int64 (trial 100 L7: 2**70 raised OverflowError)
-        raise SIKernelError(f"seed={seed} is above {SEED_MAX} (2**62): the noise and pattern "
-                            "generators take a 64-bit seed; give a smaller one, e.g. seed % 2**62")
+    seed = _seed(seed)
     off = finite_scalar("phase_offset_ui", phase_offset_ui, minimum=-0.5, maximum=0.5)
     sigma_v = non_negative("sigma_v", sigma_v)
     rj = _check_rj(sigma_rj_ui)   # fuzz 31 low: 2 UI was taken here, refused by stat_eye

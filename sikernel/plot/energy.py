@@ -53,9 +53,16 @@ def block_color(name: str) -> Any:
 FAMILY_MARKERS = {"analog": "o", "dsp": "s", "linear": "^"}
 
 
+def _families(curve: Mapping[str, Any], n: int) -> list[str]:
+    """The receiver family of each point of a study curve; "" for each when the curve has none
+    (an older file: drawn plain, no marker claims a family)."""
+    return [str(a) for a in curve.get("architecture", [""] * n)]
+
+
 def _family_curve(ax: Any, x: np.ndarray, y: np.ndarray, families: Sequence[str], *, color: Any,
-                  ls: Any = "-", lw: float = 1.5, label: str | None = None) -> None:
-    """One energy curve with a marker per point for the receiver family that prices it.
+                  ls: Any = "-", lw: float = 1.5, label: str | None = None) -> set[str]:
+    """One energy curve with a marker per point for the receiver family that prices it; returns
+    the families of its closing points (for :func:`_family_legend_handles`).
 
     Consecutive points priced by the same family are joined by a line; points priced by
     different families are joined by a thin dotted line, because the energy steps somewhere
@@ -79,6 +86,7 @@ def _family_curve(ax: Any, x: np.ndarray, y: np.ndarray, families: Sequence[str]
             ax.plot(x[sel], y[sel], ls="none", marker=mk, ms=3.5, color=color,
                     label=label if first else None)
             first = False
+    return {f for f, o in zip(fam, ok, strict=True) if o}
 
 
 def _family_legend_handles(ax: Any, families: set[str]) -> list[Any]:
@@ -269,11 +277,9 @@ def study_energy(result: StudyResult, *, rate_gbps: float | None = None,
         x_mm = np.asarray(d["length_m"]) * 1e3
         pj = np.asarray(d["pj_per_bit"], dtype=float)
         il = np.asarray(d["il_nyquist_db"], dtype=float)
-        # a curve without its families (an older file) is drawn plain: no marker claims one
-        fam = [str(a) for a in d.get("architecture", [""] * x_mm.size)]
-        _family_curve(ax, x_mm, pj, fam, color=f"C{i}", label=key[len(prefix):])
+        fam = _families(d, x_mm.size)
+        drawn |= _family_curve(ax, x_mm, pj, fam, color=f"C{i}", label=key[len(prefix):])
         ok = np.isfinite(pj)
-        drawn |= {f for f, o in zip(fam, ok, strict=True) if o}
         for label, b in budgets.items():
             # a budget is ticked on the curve only where the curve exists (not past its last
             # closing point: there it would sit on an extrapolated energy)
@@ -577,10 +583,9 @@ def write_study_figures(res: StudyResult, out_dir: Any) -> list:
         drawn: set[str] = set()
         for i, (k, d) in enumerate(res.curves.items()):
             pj = np.asarray(d["pj_per_bit"], dtype=float)
-            fam = [str(a) for a in d.get("architecture", [""] * pj.size)]
-            _family_curve(ax, np.asarray(d["il_nyquist_db"], dtype=float), pj, fam, color=f"C{i}",
-                          label=k, ls=("-", "--", "-.", (0, (5, 1)))[i % 4], lw=1.6 - 0.3 * (i % 3))
-            drawn |= {f for f, y in zip(fam, pj, strict=True) if np.isfinite(y)}
+            drawn |= _family_curve(ax, np.asarray(d["il_nyquist_db"], dtype=float), pj,
+                                   _families(d, pj.size), color=f"C{i}", label=k,
+                                   ls=("-", "--", "-.", (0, (5, 1)))[i % 4], lw=1.6 - 0.3 * (i % 3))
         # the classes of each lane rate drawn (100G and 200G budgets are different classes)
         shown: dict[str, float] = {}
         for rate in res.inputs["rates_gbps"]:

@@ -746,12 +746,7 @@ def get_table(baud: float, levels: int, s: si.SISettings | None = None,
     -------
     LossTable
     """
-    if crosstalk is not None and not crosstalk.active:
-        crosstalk = None
-    si.settings_for(float(baud), s)  # checks baud (a positive finite number) before it is keyed
-    baud = canonical_baud(baud)
-    s = si.settings_for(baud, s)
-    key = _key(baud, int(levels), s, kind, crosstalk)
+    baud, s, crosstalk, key = _keyed(baud, levels, s, kind, crosstalk)
     t = _MEMORY.get(key)
     if t is not None:
         return t
@@ -761,6 +756,17 @@ def get_table(baud: float, levels: int, s: si.SISettings | None = None,
             t = _load_or_build(key, float(baud), int(levels), s, progress, kind, crosstalk)
             _MEMORY[key] = t
     return t
+
+
+def _keyed(baud: float, levels: int, s: si.SISettings | None, kind: str,
+           crosstalk: CrosstalkModel | None) -> tuple[float, si.SISettings, CrosstalkModel | None, str]:
+    """(canonical baud, settings, crosstalk or None when inactive, table key) of a table request."""
+    if crosstalk is not None and not crosstalk.active:
+        crosstalk = None
+    si.settings_for(float(baud), s)  # checks baud (a positive finite number) before it is keyed
+    baud = canonical_baud(baud)
+    s = si.settings_for(baud, s)
+    return baud, s, crosstalk, _key(baud, int(levels), s, kind, crosstalk)
 
 
 def _stored(key: str) -> list[Path]:
@@ -792,10 +798,7 @@ def table_is_ready(baud: float, levels: int, kind: str = "host",
     -------
     bool
     """
-    if crosstalk is not None and not crosstalk.active:
-        crosstalk = None
-    b = canonical_baud(baud)
-    key = _key(b, int(levels), si.settings_for(b), kind, crosstalk)
+    key = _keyed(baud, levels, None, kind, crosstalk)[3]
     return key in _MEMORY or any(p.is_file() for p in _stored(key))
 
 

@@ -97,13 +97,20 @@ def estimate_seconds(cfg: SweepConfig, cores: int | None = None) -> float:
         An order of magnitude, not a promise: the per-point costs were measured on a 2-core
         machine at the default grids and grow with the frequency grid and the record length.
     """
+    return _estimate(cfg, cores, tables_to_build(cfg))
+
+
+def _estimate(cfg: SweepConfig, cores: int | None, builds: list[tuple[float, str]]) -> float:
+    """:func:`estimate_seconds` given the tables to build (found once by the caller)."""
+    from ..power.table import TABLE_BUILD_SECONDS
+
     if cores is None:
         import numba
 
         cores = int(numba.get_num_threads())
     par = sum(STAGE_SECONDS_PER_POINT[st] for st in cfg.stages if st not in SERIAL_STAGES)
     ser = sum(STAGE_SECONDS_PER_POINT[st] for st in cfg.stages if st in SERIAL_STAGES)
-    return cfg.n_points * (par / max(int(cores), 1) + ser) + _table_build_seconds(cfg)
+    return cfg.n_points * (par / max(int(cores), 1) + ser) + len(builds) * TABLE_BUILD_SECONDS
 
 
 def _seconds_per_point(cfg: SweepConfig) -> float:
@@ -140,18 +147,13 @@ def tables_to_build(cfg: SweepConfig) -> list[tuple[float, str]]:
     return out
 
 
-def _table_build_seconds(cfg: SweepConfig) -> float:
-    from ..power.table import TABLE_BUILD_SECONDS
-
-    return len(tables_to_build(cfg)) * TABLE_BUILD_SECONDS
-
-
 def _warn_if_long_and_quiet(cfg: SweepConfig, bar_hidden: bool, cores: int | None) -> None:
     """SIKernelWarning with the duration estimate of a long sweep whose progress bar is hidden
     (``cores``: as :func:`estimate_seconds` takes them)."""
     if not bar_hidden:
         return
-    sec = estimate_seconds(cfg, cores)
+    builds = tables_to_build(cfg)   # disk checks: once, for the estimate and the message
+    sec = _estimate(cfg, cores, builds)
     if sec <= QUIET_ESTIMATE_WARN_S:
         return
     import warnings
@@ -160,7 +162,6 @@ def _warn_if_long_and_quiet(cfg: SweepConfig, bar_hidden: bool, cores: int | Non
     from ..errors import SIKernelWarning
 
     span = f"{sec / 3600:.1f} h" if sec >= 3600 else f"{sec / 60:.0f} min"
-    builds = tables_to_build(cfg)
     tables = (f", plus {len(builds)} energy table(s) to build once, about 30 s each, for the "
               "symbol rates " + ", ".join(f"{b / 1e9:g} GBd {m}" for b, m in builds[:6])
               + (" ..." if len(builds) > 6 else "")) if builds else ""
