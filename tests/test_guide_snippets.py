@@ -55,6 +55,8 @@ def test_guide_page_runs_as_written(page, tmp_path, monkeypatch, capsys):
         assert {"ch", "line"} <= ns.keys()
     if page == "com":
         assert ns["res"].com_db == pytest.approx(ns["res"].com_db)   # a number, not NaN
+    if page == "energy":   # the shape the page's comment gives
+        assert ns["grid"].total_pj_per_bit.shape == (3, 61)
     if page == "sweeps":   # the shape the page's comment gives
         assert ns["r"]["il_nyquist_db"].shape == (5, 3, 2)
     assert capsys.readouterr().out.strip() or page == "sweeps"

@@ -455,6 +455,64 @@ def test_batch_refuses_masked_losses_and_writes_huge_ones_short():
     assert all(len(str(w.message)) < 600 for w in rec)
 
 
+def test_batch_node_and_ber_arrays_equal_one_call_per_group(rng):
+    """Trial 100 M4: node_nm / target_ber per point (broadcast with the losses) give, point by
+    point, what one call per (node, BER) group gives; a grid axis of length 1 broadcasts."""
+    from sikernel.power import energy_per_bit_batch
+
+    n = 90
+    loss = rng.uniform(0.0, 50.0, n)
+    nodes = rng.choice([3, 4, 5, 7, 16], n)
+    bers = rng.choice([1e-4, 1e-5, 2.4e-4], n)
+    b = energy_per_bit_batch(loss, baud=BAUD, node_nm=nodes, target_ber=bers, warn_if_none_closes=False)
+    assert b.total_pj_per_bit.shape == (n,)
+    for nd in np.unique(nodes):
+        for ber in np.unique(bers):
+            sel = (nodes == nd) & (bers == ber)
+            if not sel.any():
+                continue
+            one = energy_per_bit_batch(loss[sel], baud=BAUD, node_nm=float(nd), target_ber=float(ber),
+                                       warn_if_none_closes=False)
+            np.testing.assert_array_equal(b.total_pj_per_bit[sel], one.total_pj_per_bit)
+            np.testing.assert_array_equal(b.architecture_code[sel], one.architecture_code)
+            for k in b.blocks:
+                np.testing.assert_array_equal(b.blocks[k][sel], one.blocks[k])
+            for k in b.eq_settings:
+                np.testing.assert_array_equal(b.eq_settings[k][sel], one.eq_settings[k])
+    assert len(set(np.round(b.total_pj_per_bit[np.isfinite(b.total_pj_per_bit)], 9))) > n // 2
+    grid = energy_per_bit_batch(np.linspace(5.0, 30.0, 11), baud=BAUD, node_nm=[[3], [7]], target_ber=1e-5)
+    assert grid.total_pj_per_bit.shape == grid.loss_db.shape == (2, 11)
+    for row, nd in enumerate((3, 7)):
+        np.testing.assert_array_equal(grid.total_pj_per_bit[row], energy_per_bit_batch(
+            np.linspace(5.0, 30.0, 11), baud=BAUD, node_nm=nd, target_ber=1e-5).total_pj_per_bit)
+    # the node matters (a test that the groups are not all solved at the first pair)
+    assert np.all(grid.total_pj_per_bit[0] < grid.total_pj_per_bit[1])
+
+
+@pytest.mark.parametrize("kw, match", [
+    ({"node_nm": [3, 5]}, r"must broadcast with loss_db.*loss_db \(4,\), node_nm \(2,\)"),
+    ({"node_nm": ["5"] * 4}, r"node_nm must be numbers.*give the node in nm as a number"),
+    ({"node_nm": [3, 5, 6, 7]}, r"unknown node_nm=6\.0"),
+    ({"target_ber": [1e-5, 1e-5, 0.7, 1e-5]}, r"target_ber=0\.7 is outside \(0, 0\.5\)"),
+    ({"target_ber": [1e-5, np.nan, 1e-5, 1e-5]}, r"target_ber"),
+    ({"node_nm": []}, r"node_nm is an empty array"),
+    ({"target_ber": np.ma.masked_array([1e-5] * 4, mask=[0, 1, 0, 0])}, r"target_ber is a masked array"),
+])
+def test_batch_node_and_ber_arrays_refused_by_name(kw, match):
+    from sikernel.power import energy_per_bit_batch
+
+    with pytest.raises(SIKernelError, match=match):
+        energy_per_bit_batch([5.0, 10.0, 15.0, 20.0], baud=BAUD, **kw)
+
+
+def test_batch_per_point_ber_warns_with_the_failing_range():
+    """The partial-NaN warning of a per-point batch names the nodes and BERs of the failing points."""
+    from sikernel.power import energy_per_bit_batch
+
+    with pytest.warns(SIKernelWarning, match=r"1 of 3 losses do not close at 7 nm, BER 1e-12"):
+        energy_per_bit_batch([5.0, 50.0, 50.0], baud=BAUD, node_nm=7, target_ber=[1e-5, 1e-5, 1e-12])
+
+
 def test_batch_bad_clocking():
     with pytest.raises(SIKernelError, match="clocking"):
         energy_per_bit(loss_db=5.0, baud=BAUD, clocking="optical")

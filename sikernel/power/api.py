@@ -150,7 +150,9 @@ def check_ber(target_ber: object) -> float:
         raise SIKernelError(f"target_ber={target_ber!r} is outside (0, 0.5): a bit error ratio is a "
                             "probability below 1/2 (e.g. 1e-6, or 2.4e-4 for an RS(544,514) FEC link)")
     if is_dubious_ber(ber):
-        warnings.warn(SIKernelWarning(dubious_ber_message(target_ber)), stacklevel=3)
+        from .._stacklevel import user_stacklevel
+
+        warnings.warn(SIKernelWarning(dubious_ber_message(target_ber)), stacklevel=user_stacklevel())
     return ber
 
 
@@ -247,6 +249,35 @@ def _warn_outside_calibration(fb: float) -> None:
                       "60 GBd, 802.3dj above, none far above)", SIKernelWarning, stacklevel=4)
 
 
+def check_ber_for(target_ber: object, modulation: str) -> float:
+    """A bit error ratio in (0, 0.5) that the modulation's error relation can reach.
+
+    Parameters
+    ----------
+    target_ber : float
+        Raw bit error ratio.
+    modulation : str
+        A checked modulation name ("nrz", "pam4", ...).
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    SIKernelError
+        Not a number, outside (0, 0.5), or at or above the modulation's Q = 0 limit.
+    """
+    ber = check_ber(target_ber)
+    lim = budget.max_ber(_MODULATIONS[modulation])
+    if ber >= lim:
+        raise SIKernelError(f"target_ber={target_ber!r} is at or above {lim:.4g}, where the {modulation} "
+                            "error relation BER = 2(1 - 1/L) Q(q) / log2 L reaches Q = 0 (no eye at all); "
+                            "a link's raw BER is far below it (e.g. 1e-6, or 2.4e-4 for an "
+                            "RS(544,514) FEC link)")
+    return ber
+
+
 def _check_common(baud: object, modulation: object, node_nm: object, architecture: object,
                   target_ber: object, scope: object, clocking: object, tx_architecture: object,
                   channel_kind: object):
@@ -258,13 +289,7 @@ def _check_common(baud: object, modulation: object, node_nm: object, architectur
     mod = _validate.one_of("modulation", modulation, _MODULATIONS)
     tech = get_technology(node_nm)
     arch = _validate.one_of("architecture", architecture, ARCHITECTURES)
-    ber = check_ber(target_ber)
-    lim = budget.max_ber(_MODULATIONS[mod])
-    if ber >= lim:
-        raise SIKernelError(f"target_ber={target_ber!r} is at or above {lim:.4g}, where the {mod} error "
-                            "relation BER = 2(1 - 1/L) Q(q) / log2 L reaches Q = 0 (no eye at all); "
-                            "a link's raw BER is far below it (e.g. 1e-6, or 2.4e-4 for an "
-                            "RS(544,514) FEC link)")
+    ber = check_ber_for(target_ber, mod)
     sc = _validate.one_of("scope", scope, SCOPES)
     clk = _validate.one_of("clocking", clocking, budget.CLOCKINGS)
     txk = _validate.one_of("tx_architecture", tx_architecture, budget.TX_KINDS)
@@ -686,5 +711,5 @@ def breakdown(op: budget.OpTable, *, levels: int, baud: float, modulation: str, 
 
 
 __all__ = ["MIN_BAUD", "EnergyBreakdown", "breakdown", "channel_op_table", "check_baud", "check_ber",
-           "clear_channel_op_cache",
+           "check_ber_for", "clear_channel_op_cache",
            "energy_per_bit", "restrict", "restrict_rx_ffe_taps", "without_tx_ffe"]

@@ -1,7 +1,7 @@
 """Vectorised loss-based energy model: :func:`energy_per_bit_batch`.
 
 The same model as ``energy_per_bit(loss_db=...)`` (:mod:`sikernel.power.api`) for an
-array of losses at one (baud, modulation, node, architecture, BER): the tabulated SI
+array of losses at one (baud, modulation, architecture) and one or more (node, BER): the tabulated SI
 figures of :mod:`sikernel.power.table` are interpolated for every loss at once (the
 same arithmetic as :meth:`~sikernel.power.table.LossTable.at`), the budget of
 :func:`sikernel.power.budget.solve` runs on (points × candidates) arrays, and the choice
@@ -133,8 +133,8 @@ def _solve_block(op: budget.OpTable, *, levels: int, baud: float, target_ber: fl
         out["eq_" + k][sl] = np.where(ok, np.asarray(eq[k], dtype=float), np.nan)
 
 
-def _warn_none_closes(loss_db: np.ndarray, baud: float, levels: int, node_nm: float,
-                      architecture: str, target_ber: float, exclude: tuple[str, ...]) -> None:
+def _warn_none_closes(loss_db: np.ndarray, baud: float, levels: int, node_text: str,
+                      architecture: str, ber_text: str, exclude: tuple[str, ...]) -> None:
     """The all-NaN batch: say which losses, at what, and what a caller can relax."""
     import warnings
 
@@ -159,14 +159,15 @@ def _warn_none_closes(loss_db: np.ndarray, baud: float, levels: int, node_nm: fl
     mod = "NRZ" if levels == 2 else f"PAM{levels}"
     warnings.warn(SIKernelWarning(
         "energy_per_bit_batch: " + what.format(
-            f"({span} at {baud / 1e9:g} GBd {mod}, {node_nm:g} nm, target_ber={target_ber:g}, "
+            f"({span} at {baud / 1e9:g} GBd {mod}, {node_text}, {ber_text}, "
             f"{fams})") + " the link, so every total is NaN"
         f"{beyond}; check that the losses are at Nyquist (baud/2) in dB, or "
         f"{', '.join(relax[:-1])} or {relax[-1]}"), stacklevel=3)
 
 
 def energy_per_bit_batch(loss_db: ArrayLike, baud: float = 53.125e9, modulation: str = "pam4",
-                         node_nm: float = 7, architecture: str = "auto", target_ber: float = 1e-6,
+                         node_nm: float | ArrayLike = 7, architecture: str = "auto",
+                         target_ber: float | ArrayLike = 1e-6,
                          scope: str = "txrx", coefficients: EnergyCoefficients | None = None,
                          exclude: tuple[str, ...] = (), clocking: str = "cdr",
                          tx_architecture: str = "ffe", channel_kind: str = "host",
@@ -177,8 +178,17 @@ def energy_per_bit_batch(loss_db: ArrayLike, baud: float = 53.125e9, modulation:
     ----------
     loss_db : array_like
         Insertion losses at ``baud/2`` in dB (finite, ≥ 0), any shape: every array of the
-        result has the shape of ``loss_db`` (a scalar gives arrays of one element).
-    baud, modulation, node_nm, architecture, target_ber, scope, coefficients, exclude, clocking
+        result has the shape of ``loss_db`` broadcast with ``node_nm`` and ``target_ber``
+        (a scalar gives arrays of one element).
+    node_nm, target_ber : float or array_like
+        As :func:`sikernel.power.energy_per_bit`: one value for the whole batch, or an array per
+        point, broadcast with ``loss_db`` by NumPy's rules (``node_nm=[[3], [5], [7]]`` with 100
+        losses gives a 3 × 100 grid).  Each distinct (node, BER) pair is checked and solved as
+        one group (the budget takes one BER and one node), equal point by point to the scalar
+        call.  A distinct BER costs about 0.08 s the first time in a process (the MLSD gain's
+        error-ratio spline, 64 kept), a distinct node milliseconds: round a continuous BER
+        draw to a grid (2000 distinct BERs took 200 s on a 2-core machine, December 2026).
+    baud, modulation, architecture, scope, coefficients, exclude, clocking
         As :func:`sikernel.power.energy_per_bit`, one value for the whole batch (a design space
         over them: one call per group of points).  The SI figures come from the table of
         (``baud``, modulation, channel kind): shipped for the study's and calibration's rates,
@@ -203,7 +213,8 @@ def energy_per_bit_batch(loss_db: ArrayLike, baud: float = 53.125e9, modulation:
     ------
     SIKernelError
         Negative or non-finite loss; bad baud, modulation, node, architecture, BER, scope,
-        clocking or excluded family.
+        clocking or excluded family; ``node_nm`` / ``target_ber`` arrays that do not broadcast
+        with ``loss_db``.
 
     Warns
     -----
@@ -211,11 +222,15 @@ def energy_per_bit_batch(loss_db: ArrayLike, baud: float = 53.125e9, modulation:
         No loss of the batch closes (all NaN), naming the loss range and what to relax; some do
         not (their count, and how many lie above the tabulated losses).
     """
-    from .api import _check_common, candidates, check_model_args
+    from .api import _check_common, candidates, check_ber_for, check_model_args
     from .table import LOSS_GRID_DB, get_table
+    from .technology import get_technology
 
-    fb, _, levels, tech, arch, ber, sc, clk, txk, kind = _check_common(
-        baud, modulation, node_nm, architecture, target_ber, scope, clocking, tx_architecture,
+    node_axis = _design_axis("node_nm", node_nm)
+    ber_axis = _design_axis("target_ber", target_ber)
+    fb, mod, levels, tech, arch, ber, sc, clk, txk, kind = _check_common(
+        baud, modulation, node_nm if node_axis is None else node_axis.flat[0], architecture,
+        target_ber if ber_axis is None else ber_axis.flat[0], scope, clocking, tx_architecture,
         channel_kind)
     co, exclude = check_model_args(coefficients, exclude, arch)
     from .crosstalk import resolve
@@ -228,30 +243,61 @@ def energy_per_bit_batch(loss_db: ArrayLike, baud: float = 53.125e9, modulation:
     if raw.dtype.kind not in "iuf":
         raise SIKernelError(f"loss_db must be real numbers in dB; got an array of {raw.dtype} "
                             f"({np.ravel(raw)[:1].tolist()!r}...)")
-    loss = raw.astype(float).reshape(-1)
+    shape = raw.shape if raw.ndim else (1,)   # a 2-D grid of losses gives 2-D results (a scalar: 1-D)
+    axes = {k: a for k, a in (("node_nm", node_axis), ("target_ber", ber_axis)) if a is not None}
+    if axes:
+        try:
+            shape = np.broadcast_shapes(shape, *(a.shape for a in axes.values()))
+        except ValueError:
+            raise SIKernelError(
+                "node_nm / target_ber arrays must broadcast with loss_db (NumPy's rules): got shapes "
+                + ", ".join(f"{k} {a.shape}" for k, a in {"loss_db": raw, **axes}.items())
+                + "; give one value, an array of loss_db's shape, or axes of length 1 for a grid "
+                "(e.g. node_nm=[[3], [5], [7]] with a 1-D loss_db)") from None
+    loss = np.broadcast_to(raw.astype(float), shape).reshape(-1)
     bad = ~np.isfinite(loss) | (loss < 0)
     if np.any(bad):
         raise SIKernelError(f"loss_db must be finite and >= 0 dB; got {float(loss[bad][0])!r}"
                             + (f" (and {int(bad.sum()) - 1} more)" if bad.sum() > 1 else ""))
-    table = get_table(fb, levels, kind=kind, crosstalk=xt)
+    # the (node, BER) groups, each solved with one technology and one BER as the scalar call is;
+    # the points of each group, in the grid, in their order (one stable sort, not a mask per group)
     n = loss.size
+    in_grid = np.nonzero(loss <= LOSS_GRID_DB[-1])[0]
+    if not axes:
+        nodes, bers = np.full(n, float(tech.node_nm)), np.full(n, ber)
+        solved_at, members = [(tech, ber)], [in_grid]
+    else:
+        nodes = np.full(n, float(tech.node_nm)) if node_axis is None \
+            else np.broadcast_to(node_axis, shape).reshape(-1)
+        bers = np.full(n, ber) if ber_axis is None else np.broadcast_to(ber_axis, shape).reshape(-1)
+        pairs, group = np.unique(np.stack([nodes, bers], axis=1), axis=0, return_inverse=True)
+        group = group.reshape(-1)
+        first = (float(nodes[0]), float(bers[0]))   # the pair _check_common checked (once: a dubious
+        solved_at = [(tech, ber) if (float(nd), float(b)) == first   # BER warns once)
+                     else (get_technology(float(nd)), check_ber_for(float(b), mod)) for nd, b in pairs]
+        g_in = group[in_grid]
+        order = np.argsort(g_in, kind="stable")
+        cuts = np.searchsorted(g_in[order], np.arange(len(pairs) + 1))
+        members = [in_grid[order[cuts[g]:cuts[g + 1]]] for g in range(len(pairs))]
+    table = get_table(fb, levels, kind=kind, crosstalk=xt)
     out = {k: np.full(n, np.nan) for k in (*budget.BLOCKS, "total", *("eq_" + e for e in EQ_FIELDS))}
     out["code"] = np.full(n, -1, dtype=np.int64)
-    inside = np.nonzero(loss <= LOSS_GRID_DB[-1])[0]
-    for s in range(0, inside.size, BLOCK_POINTS):
-        pts = inside[s:s + BLOCK_POINTS]
-        op = candidates(_interpolate(table, loss[pts]), tuple(exclude), arch)
-        if op.family.size == 0:
-            break
-        blk = {k: np.empty(pts.size) for k in out if k != "code"}
-        blk["code"] = np.empty(pts.size, dtype=np.int64)
-        _solve_block(op, levels=levels, baud=fb, target_ber=ber, tech=tech, co=co, scope=sc,
-                     clocking=clk, architecture=arch, out=blk, sl=slice(None), tx_kind=txk)
-        for k, v in blk.items():
-            out[k][pts] = v
+    for (tech_g, ber_g), inside in zip(solved_at, members, strict=True):
+        for s in range(0, inside.size, BLOCK_POINTS):
+            pts = inside[s:s + BLOCK_POINTS]
+            op = candidates(_interpolate(table, loss[pts]), tuple(exclude), arch)
+            if op.family.size == 0:
+                break
+            blk = {k: np.empty(pts.size) for k in out if k != "code"}
+            blk["code"] = np.empty(pts.size, dtype=np.int64)
+            _solve_block(op, levels=levels, baud=fb, target_ber=ber_g, tech=tech_g, co=co, scope=sc,
+                         clocking=clk, architecture=arch, out=blk, sl=slice(None), tx_kind=txk)
+            for k, v in blk.items():
+                out[k][pts] = v
     closes = np.isfinite(out["total"])
+    node_text, ber_text = _span_text(nodes, "{:g} nm"), _span_text(bers, "target_ber={:g}")
     if warn_if_none_closes and not np.any(closes):
-        _warn_none_closes(loss, fb, levels, tech.node_nm, arch, ber, exclude)
+        _warn_none_closes(loss, fb, levels, node_text, arch, ber_text, exclude)
     elif warn_if_none_closes and not np.all(closes):  # fuzz 31 M8: NaN among the others, silently
         import warnings
 
@@ -265,16 +311,41 @@ def energy_per_bit_batch(loss_db: ArrayLike, baud: float = 53.125e9, modulation:
                 else f"the failing losses lie between {float(fails.min()):g} and {float(fails.max()):g} dB")
         relax = ("relax target_ber" + (", let architecture='auto' choose" if arch != "auto" else "")
                  + (f", drop exclude={tuple(exclude)!r}" if exclude else ""))
+        at = (f"BER {ber:g}" if ber_axis is None and node_axis is None
+              else f"{_span_text(nodes[~closes], '{:g} nm')}, {_span_text(bers[~closes], 'BER {:g}')}")
         warnings.warn(SIKernelWarning(
-            f"energy_per_bit_batch: {int(np.sum(~closes))} of {n} losses do not close at BER {ber:g} "
+            f"energy_per_bit_batch: {int(np.sum(~closes))} of {n} losses do not close at {at} "
             f"(NaN in the results; {span}){where}; to price them, "
             f"{relax} or lower the loss"), stacklevel=user_stacklevel())
-    shape = raw.shape if raw.ndim else (1,)   # a 2-D grid of losses gives 2-D results (a scalar: 1-D)
     out = {k: v.reshape(shape) for k, v in out.items()}
     return EnergyBatch(total_pj_per_bit=out["total"], blocks={b: out[b] for b in budget.BLOCKS},
                        architecture_code=out["code"],
                        eq_settings={e: out["eq_" + e] for e in EQ_FIELDS}, loss_db=loss.reshape(shape),
                        baud=fb, bit_rate_bps=fb * math.log2(levels))
+
+
+def _design_axis(name: str, value: object) -> np.ndarray | None:
+    """``value`` as a float array of per-point values, or None for one value (checked later, as
+    the scalar call checks it); refuses text, masked entries and an empty array by name."""
+    from .technology import Technology
+
+    if isinstance(value, Technology | str | bytes) or np.ndim(value) == 0:
+        return None
+    _validate.not_masked(name, value)
+    arr = np.asarray(value)
+    if arr.size == 0:
+        raise SIKernelError(f"{name} is an empty array; give one value or one per loss")
+    if arr.dtype.kind not in "iuf":
+        raise SIKernelError(f"{name} must be numbers (one value or an array per loss); got an array of "
+                            f"{arr.dtype} ({np.ravel(arr)[:1].tolist()!r}...)"
+                            + ("; give the node in nm as a number, e.g. 5" if name == "node_nm" else ""))
+    return arr.astype(float)
+
+
+def _span_text(values: np.ndarray, fmt: str) -> str:
+    """``fmt`` of the one value, or "lo-hi" of several (a warning's "at what")."""
+    lo, hi = float(np.min(values)), float(np.max(values))
+    return fmt.format(lo) if lo == hi else fmt.replace("{:g}", "{:g}-{:g}").format(lo, hi)
 
 
 __all__ = ["EQ_FIELDS", "EnergyBatch", "energy_per_bit_batch"]
