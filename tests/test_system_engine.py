@@ -275,8 +275,9 @@ def test_els_budget_floor_by_hand():
     g = generation("102.4T")
     m = PortModel("cpo", g)
     v = dict(m.point)
-    v.update(els_laser_out_dbm=np.array([18.5, 20.0]), els_lanes_per_laser=np.array([8.0, 4.0]),
-             els_lane_optical_dbm=np.array([15.5, 12.5]))
+    v.update(els_laser_out_dbm=np.array([18.5, m.point["els_laser_out_dbm"]]),
+             els_lanes_per_laser=np.array([8.0, m.point["els_lanes_per_laser"]]),
+             els_lane_optical_dbm=np.array([15.5, m.point["els_lane_optical_dbm"]]))
     short = m.els_budget_margin_db(v) < 0
     assert list(short) == [True, False]
     laser = m.blocks_w(v)["laser"]

@@ -220,14 +220,26 @@ def assumptions(g: Generation) -> dict[str, Assumption]:
         f"D: the built CPO channel with a package trace of {mm('cpo')} instead of the 25 mm default "
         "(CEI-224G CPO: < 50 mm)")
     # external laser source (CPO, NPO)
-    add("els_laser_out_dbm", 20.0, 18.5, 24.0, "dBm per laser (per fibre of the source)",
+    add("els_laser_out_dbm", 24.5 if is200 else 20.0, 23.0 if is200 else 18.5, 26.0 if is200 else 24.0,
+        "dBm per laser (per fibre of the source)",
+        ("the 200G product's laser: NVIDIA Quantum-X Photonics (200G/lane micro-ring engines) external "
+         "laser source, 18 modules x 8 CW DFB lasers, 'each laser provides 24.5 dBm to cover connector, "
+         "coupling and modulator losses' (SemiAnalysis, 'Co-Packaged Optics (CPO) Book', 2 Jan 2026, as "
+         "relayed by a public research note, L-M); Lumentum, its initial laser supplier: ~250 mW = 24 dBm "
+         "per wavelength (relayed, L-M); range 23 dBm to 26 dBm, the top OIF ELSFP per-fibre class (as "
+         "quoted by a vendor blog, M-L). Until December 2026 the point was the OIF example very-high-power "
+         "class (20 dBm), a class menu entry, not the product (research note 102: it made the 200G "
+         "laser per lane half the 100G one). The laser runs at its class output") if is200 else
         "OIF ELSFP implementation agreement (as quoted by a vendor blog, M-L): per-fibre classes 11-26 "
         "dBm, the example very-high-power module 20 +/- 1.5 dBm per fibre; upper end 24 dBm: Lumentum's "
-        "CPO ELS module, ~250 mW per wavelength (relayed, L-M). The laser runs at its class output")
+        "CPO ELS module, ~250 mW per wavelength (relayed, L-M); no laser figure of the 100G product "
+        "(Bailly) found. The laser runs at its class output")
     add("els_lanes_per_laser", 4.0 if is200 else 2.0, 2.0 if is200 else 1.0, 8.0 if is200 else 4.0,
         "TX lanes per laser",
         ("product structure: NVIDIA Quantum-X Photonics, 36 laser inputs for 18 engines of 1.6T "
-         "(8 TX lanes each) -> 4 lanes per laser (NVIDIA press release GTC 2025, M); range 2-8: "
+         "(8 TX lanes each) -> 4 lanes per laser (NVIDIA press release GTC 2025, M); the same 4 from "
+         "18 laser modules x 8 lasers for 72 engines x 8 TX lanes (SemiAnalysis CPO Book, 2 Jan 2026, "
+         "relayed, L-M); range 2-8: "
          "'a single external laser across eight links' (secondary, L) read as 8 lanes at the high end, "
          "2 at the low end (assumption)") if is200 else
         ("Broadcom Bailly (100G): 2 lanes per laser from the only evidence found (research notes 2d, "

@@ -115,6 +115,11 @@ _NVIDIA_SRC = ("NVIDIA GTC 2025 / Hot Chips 2025 / Developer Blog (A. Seyedi, Au
 _BAILLY_INFORMED = ("the 100G lanes per laser (2) was chosen partly because the laser power per lane "
                     "it gives agrees with the ECOC 2025 5.4 W (its source, sikernel.system.assumptions)")
 
+_LASER_200G_INFORMED = ("the 200G laser output (24.5 dBm) was set in December 2026 from the NVIDIA "
+                        "product's own laser figure (an analyst report, its source in "
+                        "sikernel.system.assumptions) after this check had flagged the 102.4T CPO port "
+                        "as low: not fitted to the figure, but not chosen blind to it")
+
 SYSTEM_CLAIMS: dict[str, SystemClaim] = {
     "bailly_w_per_800g": SystemClaim("Broadcom Bailly CPO optics per 800G", 5.5, "W",
                                      "vendor interview / press (M-H)", informed=_BAILLY_INFORMED),
@@ -147,7 +152,7 @@ SYSTEM_CLAIMS: dict[str, SystemClaim] = {
         "NVIDIA CPO port per 1.6T (200G/lane), ~9 W", 9.0, "W", _NVIDIA_SRC,
         "optical engine + its share of the external laser + the switch's SerDes over the ~4 dB "
         "package channel (reading, M/L: the same slide counts lasers)",
-        "102.4T cpo W per port (switch SerDes + engine + ELS)"),
+        "102.4T cpo W per port (switch SerDes + engine + ELS)", informed=_LASER_200G_INFORMED),
     "nvidia_pluggable_w_per_1p6t": SystemClaim(
         "NVIDIA pluggable port per 1.6T (200G/lane), ~30 W", 30.0, "W", _NVIDIA_SRC,
         "1.6T DSP transceiver + the switch's host SerDes over the ~22 dB host channel (reading, M/L)",
@@ -155,7 +160,7 @@ SYSTEM_CLAIMS: dict[str, SystemClaim] = {
     "nvidia_ratio": SystemClaim(
         "NVIDIA CPO power efficiency vs pluggable, '3.5x'", 3.5, "x", _NVIDIA_SRC + "; 30 W / 9 W = 3.3x",
         "pluggable port / CPO port per 1.6T (stated 'at scale')",
-        "102.4T pluggable W per port / cpo W per port"),
+        "102.4T pluggable W per port / cpo W per port", informed=_LASER_200G_INFORMED),
     "davisson_saving": SystemClaim(
         "Broadcom TH6-Davisson CPO power reduction vs pluggable, '70 %' ('> 3.5x less power per bit')",
         0.70, "1",
@@ -163,7 +168,7 @@ SYSTEM_CLAIMS: dict[str, SystemClaim] = {
         "optical interconnect power per bit vs pluggable optics (whether the switch SerDes are counted "
         "is not stated)",
         "1 - cpo W per port / pluggable W per port at 102.4T (full ports; the optics-only saving is "
-        "given alongside)"),
+        "given alongside)", informed=_LASER_200G_INFORMED),
     "bailly_meta_w_per_800g": SystemClaim(
         "Meta/Broadcom Bailly CPO optics per 800G (field study), 5.4 W", 5.4, "W",
         "Meta, ECOC 2025 (Amiralizadeh et al.), Bailly field study, relayed by a research note (M)",

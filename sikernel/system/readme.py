@@ -124,13 +124,14 @@ def answer_block(res: Any, figure: str, vias: Any = None, strict_ber: Any = None
     if lr_line:
         sens.append(lr_line)
     claims = [c for c in res.checks if c["kind"].startswith("system claim")]
-    why = _informed(claims).removeprefix(" — not cleanly out of sample: ")
+    reasons = _reasons(claims)
+    mark = {why: "*" * (i + 1) for i, why in enumerate(reasons)}   # one marker per distinct reason
     if claims:
         lines.append("")
         lines.append("Whole-system claims, never fitted on (model / published): "
                      + "; ".join(f"{_claim_name(c['label'])}: ×{c['ratio_to_mid']:.2f}{_other_reading(c)}"
-                                 + ("*" if c.get("informed") else "") for c in claims)
-                     + (f" (* not cleanly out of sample: {why})" if why else "")
+                                 + mark.get(c.get("informed", ""), "") for c in claims)
+                     + "".join(f" ({mark[why]} not cleanly out of sample: {why})" for why in reasons)
                      + " (what each counts: the printed checks; docs/energy-model.md 6.4.3).")
     via_line = "" if vias is None else breakout_vias_line(res, vias)
     if via_line:
@@ -240,9 +241,11 @@ def ber_line(res: Any, strict: Any) -> str:
         if b0["target_ber"] == p_strict["target_ber"]:
             continue
         why = _pluggable_change_notes(b0, p_strict)
+        w1, w0 = f"{c1['w_per_port']:.1f}", f"{c0['w_per_port']:.1f}"
+        cpo_text = f"the CPO port {w1} instead of {w0} W" if w1 != w0 else f"the CPO port the same {w0} W"
         parts.append(f"at {g} the pluggable port costs {p_strict['w_per_port']:.1f} instead of "
-                     f"{b0['w_per_port']:.1f} W{why}, the CPO port {c1['w_per_port']:.1f} instead of "
-                     f"{c0['w_per_port']:.1f} W, and CPO saves {c1['saving_vs_pluggable_w']:.0f} W "
+                     f"{b0['w_per_port']:.1f} W{why}, {cpo_text}, and CPO saves "
+                     f"{c1['saving_vs_pluggable_w']:.0f} W "
                      f"({c1['saving_vs_pluggable_pct']:.0f} %) instead of "
                      f"{c0['saving_vs_pluggable_w']:.0f} W ({c0['saving_vs_pluggable_pct']:.0f} %)")
     if not parts:
@@ -392,7 +395,8 @@ def cpo_generation_step(res: Any) -> dict[str, Any] | None:
     def with_other(port: dict, g: Any, a: dict, g_other: Any, a_other: dict) -> float:
         """pJ/b of ``port`` with the other generation's modulator and lasers per lane."""
         v = {k: x["value"] for k, x in a.items()}
-        v["els_lanes_per_laser"] = a_other["els_lanes_per_laser"]["value"]
+        for k in _GENERATION_OPTICS:
+            v[k] = a_other[k]["value"]
         cf = PortModel("cpo", dataclasses.replace(g, cpo_modulator=g_other.cpo_modulator)).blocks_w(v)
         w = (port["w_per_port"] - sum(port["blocks_w"].get(k, 0.0) for k in optics)
              + sum(cf.get(k, 0.0) for k in optics))
@@ -406,15 +410,19 @@ def cpo_generation_step(res: Any) -> dict[str, Any] | None:
     changed = {}
     if g_lo.cpo_modulator != g_hi.cpo_modulator:
         changed["cpo_modulator"] = (g_lo.cpo_modulator, g_hi.cpo_modulator)
-    n = (a_lo["els_lanes_per_laser"]["value"], a_hi["els_lanes_per_laser"]["value"])
-    if n[0] != n[1]:
-        changed["els_lanes_per_laser"] = n
+    for k in _GENERATION_OPTICS:
+        n = (a_lo[k]["value"], a_hi[k]["value"])
+        if n[0] != n[1]:
+            changed[k] = n
     return {"low": lo, "high": hi, "counterfactual_pj_per_bit": cf_hi, "counterfactual_low_pj_per_bit": cf_lo,
             "from_assumptions_at_high_pj_per_bit": at_hi, "from_assumptions_at_low_pj_per_bit": at_lo,
             "from_assumptions_pj_per_bit": mean,
             "rest_pj_per_bit": lo["pj_per_bit"] - hi["pj_per_bit"] - mean, "changed": changed}
 
 
+#: optical assumptions whose point values may differ between the generations, swapped (with the
+#: modulator) in :func:`cpo_generation_step`
+_GENERATION_OPTICS = ("els_lanes_per_laser", "els_laser_out_dbm")
 #: modulator name -> words in the README
 _MODULATOR_WORDS = {"ring": "a micro-ring driver", "mzm": "an MZM driver"}
 
@@ -429,21 +437,34 @@ def _cpo_step_text(res: Any) -> str:
     if "els_lanes_per_laser" in st["changed"]:
         a, b = st["changed"]["els_lanes_per_laser"]
         words.append(f"{b:g} instead of {a:g} lanes per laser")
+    if "els_laser_out_dbm" in st["changed"]:
+        a, b = st["changed"]["els_laser_out_dbm"]
+        words.append(f"{b:g} instead of {a:g} dBm per laser")
     if "cpo_modulator" in st["changed"]:
         a, b = st["changed"]["cpo_modulator"]
         words.append(f"{_MODULATOR_WORDS.get(b, b)} instead of {_MODULATOR_WORDS.get(a, a)}")
     head = (f"- CPO's energy per bit falls from {lo['pj_per_bit']:.1f} ({lo['generation']}) to "
             f"{hi['pj_per_bit']:.1f} pJ/bit ({hi['generation']}). ")
-    rest = (f"{st['rest_pj_per_bit']:.1f} pJ/bit is everything else, mostly per-lane optics power (the "
-            "laser's class output, the driver and TIA shares of the published module splits) that grows "
-            "little while the lane rate doubles, net of a switch SerDes that costs more per bit")
+    r = st["rest_pj_per_bit"]
+    what = ("per-lane optics power (the driver and TIA shares of the published module splits, the "
+            "laser at its class output)")
+    rest = (f"{r:.1f} pJ/bit comes from everything else, mostly {what} that grows little while the lane "
+            "rate doubles, net of a switch SerDes that costs more per bit" if r >= 0.05 else
+            f"everything else adds {-r:.1f} pJ/bit, mostly a switch SerDes that costs more per bit, net "
+            f"of {what} that grows less than the rate" if r <= -0.05 else
+            "everything else nets to about 0 pJ/bit")
     if not words:
-        return head + f"The optical assumptions are the same at both rates: all {rest}."
-    return (head + f"{st['from_assumptions_pj_per_bit']:.1f} pJ/bit of the fall comes from assumptions "
-            f"that change with the generation ({' and '.join(words)}): swapping them on the "
-            f"{hi['generation']} port is worth {st['from_assumptions_at_high_pj_per_bit']:.1f} pJ/bit, on "
-            f"the {lo['generation']} port {st['from_assumptions_at_low_pj_per_bit']:.1f}, and "
-            f"{st['from_assumptions_pj_per_bit']:.1f} is the average of the two. The other {rest}.")
+        return head + f"The optical assumptions are the same at both rates; {rest}."
+    m = st["from_assumptions_pj_per_bit"]
+    swaps = (f"swapping them on the {hi['generation']} port is worth "
+             f"{st['from_assumptions_at_high_pj_per_bit']:+.1f} pJ/bit of fall, on the {lo['generation']} "
+             f"port {st['from_assumptions_at_low_pj_per_bit']:+.1f}, and {m:+.1f} is the average of the two")
+    listed = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    which = f"assumptions that change with the generation ({listed})"
+    if m >= 0.05:
+        return head + f"{m:.1f} pJ/bit of the fall comes from {which}: {swaps}; {rest}."
+    verb = "work against the fall" if m <= -0.05 else "about cancel"   # they add energy, or net to ~0
+    return head + f"The {which} {verb}: {swaps}; {rest}."
 
 
 def lro_receive_end_bounds(gen_name: str) -> dict[str, Any]:
@@ -596,9 +617,14 @@ def _port_claims_text(res: Any, gen_name: str) -> str:
     return " Model / published figures of this generation's ports (never fitted): " + "; ".join(parts) + "."
 
 
+def _reasons(checks: list[dict[str, Any]]) -> list[str]:
+    """The distinct ``informed`` reasons of ``checks``, in order of first appearance."""
+    return list(dict.fromkeys(c["informed"] for c in checks if c.get("informed")))
+
+
 def _informed(checks: list[dict[str, Any]]) -> str:
-    """`` — not cleanly out of sample: ...`` when an input was chosen with the figure in view."""
-    why = next((c["informed"] for c in checks if c.get("informed")), "")
+    """`` — not cleanly out of sample: ...`` when an input was chosen with a figure in view."""
+    why = "; ".join(_reasons(checks))
     return f" — not cleanly out of sample: {why}" if why else ""
 
 
