@@ -176,6 +176,7 @@ def test_sweep_100k_two_cores(benchmark):
     benchmark.extra_info.update({"n_configs": n, "wall_s": wall, "configs_per_s": rate,
                                  "core_us_per_config": us_ours, "peer_us_per_config": peer,
                                  "ratio": ratio, "irfft_us": irfft, "n_time": n_time,
+                                 "compares": "own-api: the single-channel API per point, 1 core vs 2 workers",
                                  "cost_in_irffts": us_ours / irfft, "fraction_closed": frac_closed,
                                  "local_2_threads_s": local_wall})
     print(f"\n{n} configs (IL + cursors + eye + pJ/bit) on 2 dask workers: {wall:.1f} s, "
@@ -278,7 +279,8 @@ def test_thread_and_worker_speedup(benchmark):
                                  "sweep_2_cores_s": c2, "sweep_core_speedup": c1 / c2,
                                  "sweep_1_thread_s": t1, "sweep_2_threads_s": t2,
                                  "sweep_thread_speedup_unpinned": t1 / t2, "full_1_worker_s": w1,
-                                 "full_2_workers_s": w2, "worker_speedup": w1 / w2, "ratio": c1 / c2,
+                                 "full_2_workers_s": w2, "worker_speedup": w1 / w2,
+                                 "compares": "scaling: 1 core / 2 cores (sweep_core_speedup)",
                                  "target_stages_thread_speedup": 1.8})  # issue 14: keep >= 1.8x
     print(f"\n{n_k} configs (IL + cursors + eye), best of 3:")
     print(f"  compiled stages alone:       1 thread {s1:.2f} s, 2 threads {s2:.2f} s -> {s1 / s2:.2f}x")
@@ -298,7 +300,8 @@ def test_peak_memory_independent_of_sweep_size(benchmark):
                                  "small_peak_mib": small["peak_kib"] / 1024,
                                  "large_peak_mib": large["peak_kib"] / 1024, "growth_mib": grow,
                                  "peak_rss_mib": large["peak_kib"] / 1024, "target": MEM_LIMIT_MIB,
-                                 "ratio": MEM_LIMIT_MIB / (large["peak_kib"] / 1024)})
+                                 "ratio": MEM_LIMIT_MIB / (large["peak_kib"] / 1024),
+                                 "compares": "target: memory bound / peak RSS (>= 1 meets it)"})
     print(f"\npeak RSS: {N_MEM[0]} points {small['peak_kib'] / 1024:.0f} MiB, {N_MEM[1]} points "
           f"{large['peak_kib'] / 1024:.0f} MiB (growth {grow:+.1f} MiB for {N_MEM[1] // N_MEM[0]}x "
           f"the points; bound {MEM_LIMIT_MIB:.0f} MiB)")
@@ -340,7 +343,9 @@ def test_heap_setting_on_a_power_sweep(benchmark):
     benchmark.extra_info.update({"points": N_HEAP, "tuned_s": on["s"], "untuned_s": off["s"],
                                  "tuned_sys_s": on["sys_s"], "untuned_sys_s": off["sys_s"],
                                  "tuned_minor_faults": on["minor_faults"],
-                                 "untuned_minor_faults": off["minor_faults"], "ratio": off["s"] / on["s"]})
+                                 "untuned_minor_faults": off["minor_faults"], "ratio": off["s"] / on["s"],
+                                 "compares": "own-api: the same sweep without the heap setting "
+                                             "(fresh processes)"})
     print(f"\n{N_HEAP} configs (IL + pJ/bit), fresh process each: heap setting on {on['s']:.1f} s "
           f"(sys {on['sys_s']:.1f} s, {on['minor_faults']} minor faults), off {off['s']:.1f} s "
           f"(sys {off['sys_s']:.1f} s, {off['minor_faults']} minor faults) -> {off['s'] / on['s']:.2f}x")
@@ -354,7 +359,8 @@ def test_com_per_point(benchmark):
     _timed_sweep({**cfg, "axes": {"length_m": [0.05]}})
     wall, res = benchmark.pedantic(lambda: _timed_sweep(cfg), rounds=1, iterations=1)
     benchmark.extra_info.update({"n_configs": N_COM, "configs_per_s": N_COM / wall,
-                                 "com_db": res["com_db"].tolist(), "ratio": N_COM / wall})
+                                 "com_db": res["com_db"].tolist(),
+                                 "compares": "rate: COM configs per second (configs_per_s)"})
     print(f"\nCOM per point: {N_COM} configs in {wall:.2f} s -> {N_COM / wall:.2f} configs/s; "
           f"COM {np.round(res['com_db'], 2).tolist()} dB")
 
@@ -397,6 +403,8 @@ def test_stateye_stage_per_point(benchmark):
     n = cfg.n_points
     benchmark.extra_info.update({"n_points": n, "ms_per_point": t_new / n * 1e3,
                                  "whole_record_ms_per_point": t_ref / n * 1e3, "ratio": t_ref / t_new,
+                                 "compares": "own-api: stat_eye on the whole record vs the sweep's "
+                                             "truncated one",
                                  "max_abs_d_eye_height_v": d_eh})
     rec_ui = sorted({v.size // cfg.samples_per_ui for v in st["pulses_v"]})
     print(f"\nstateye stage, {n} points (records {rec_ui} UI): {t_new / n * 1e3:.1f} ms/point "
@@ -426,6 +434,7 @@ def test_cold_start(benchmark):
 
     c = benchmark.pedantic(cold, rounds=1, iterations=1)
     w = warm()
-    benchmark.extra_info.update({"cold_s": c, "warm_cache_s": w, "ratio": c / w})
+    benchmark.extra_info.update({"cold_s": c, "warm_cache_s": w, "slowdown_cold_vs_warm": c / w,
+                                 "compares": "cold/warm: empty Numba cache vs on-disk cache (> 1: slower)"})
     print(f"\n40-config sweep in a fresh interpreter: cold (empty Numba cache) {c:.1f} s, "
           f"with the on-disk cache {w:.1f} s")

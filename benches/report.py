@@ -8,8 +8,9 @@
 --benchmark-json=<file>`` (``--bench-args`` adds pytest arguments, e.g. ``-k``).
 The table lists every benchmark of the run: its best wall time, the ratio the case
 stored in ``extra_info["ratio"]`` (peer or reference time / ours, or target /
-measured for a time target), the target when the case has one, and the other
-figures it stored.  It replaces the block between ``<!-- perf-table:start -->`` and
+measured for a time target) with what it compares (``extra_info["compares"]``; a
+ratio is shown only for the kinds in :data:`RATIO_KINDS`), the target when the case
+has one, and the other figures it stored.  It replaces the block between ``<!-- perf-table:start -->`` and
 ``<!-- perf-table:end -->`` in README.md (or ``--readme``), with the date, the
 machine (CPU model, cores, load average at the start) and the versions of Python,
 NumPy, Numba, sikernel and the peers.  ``--print`` writes the block to stdout only.
@@ -34,7 +35,9 @@ from tests._machine import cpu_model, package_versions  # noqa: E402
 START, END = "<!-- perf-table:start -->", "<!-- perf-table:end -->"
 PACKAGES = ["numpy", "numba", "scipy", "rocket-fft", "scikit-rf", "sikernel", "pychopmarg", "pipbert"]
 #: extra_info keys shown in the "figures" column (first ones first); the rest are left out
-SHOWN = ["ratio_empty", "ratio_whole_call", "ratio_fixed_eq_com_vs_peer_setup_plus_fom",
+SHOWN = ["ratio_local_search", "com_diff_db", "lookup_vs_chain_rel", "cold_first_call_s", "cost_ratio",
+         "slowdown_cold_vs_warm", "slowdown_first_vs_warm", "configs_per_s",
+         "ratio_empty", "ratio_whole_call", "ratio_fixed_eq_com_vs_peer_setup_plus_fom",
          "kernel_symbols_per_min", "pybert_symbols_per_min", "pybert_style_symbols_per_min",
          "with_jitter_symbols_per_min", "peer_per_fom_s", "ours_per_fom_amortised_s", "ours_us_per_row",
          "previous_us_per_row", "change_percent", "sikernel_s", "skrf_s", "numpy_path_parse_s",
@@ -77,18 +80,29 @@ def _time(s: float) -> str:
     return f"{s * 1e6:.1f} µs"
 
 
+#: kinds of comparison a case's ``extra_info["compares"]`` may start with (audit 102 F5); a ratio is
+#: printed only for these (reference time / ours, or target / measured for "target")
+RATIO_KINDS = ("peer", "own-reference", "own-api", "target")
+
+
+def _kind(compares: str) -> str:
+    return compares.split(":", 1)[0].strip()
+
+
 def rows(benchmarks: list[dict]) -> list[str]:
-    """Markdown rows: benchmark, best time, ratio, target, figures."""
+    """Markdown rows: benchmark, best time, ratio, what the ratio compares, target, figures."""
     out = []
     for b in benchmarks:
         info = b.get("extra_info", {}) or {}
         name = b.get("fullname", b.get("name", "?")).replace("benches/", "")
         t = b.get("stats", {}).get("min")
-        ratio = info.get("ratio")
+        compares = str(info.get("compares", ""))
+        ratio = info.get("ratio") if _kind(compares) in RATIO_KINDS else None
         target = info.get("target")
         figs = [f"{k} {_fmt(info[k])}" for k in SHOWN if k in info][:N_SHOWN]
         out.append(f"| `{name}` | {_time(t) if t is not None else '—'} | "
                    f"{_fmt(ratio) + '×' if isinstance(ratio, int | float) else '—'} | "
+                   f"{compares.replace('|', '/') or '—'} | "
                    f"{_fmt(target) if target is not None else '—'} | {'; '.join(figs) or '—'} |")
     return out
 
@@ -117,12 +131,18 @@ def block(data: list[dict], note: str = "") -> str:
         + f", {when_word} {when[:19].replace('T', ' ')} UTC; "
         f"machine: {cpu}, {cores} cores"
         + (f", load average {load} at the start" if load else "") + f"; {_versions()}.",
-        "Ratio: the peer's or reference's time over ours (same run), or the target over the measured "
-        "time for a time target (≥ 1 meets it). Timings on a shared machine are noisy; see each "
-        "bench's docstring for what it compares." + (f" {note}" if note else ""),
+        "Ratio: the other side's time over ours (same run), for the kind of comparison the "
+        "'compares' column names — peer: another library (only these are speed-ups over a peer); "
+        "own-reference: sikernel's own slow NumPy reference in tests/; own-api: another sikernel "
+        "path; target: the target over the measured value (≥ 1 meets it). Cold/warm, cost, "
+        "scaling and rate cases have no ratio (their figures say what they measure). A peer time "
+        "'extrapolated' or 'scaled' was timed on a sample and multiplied out, as the column says. "
+        "Compiled sikernel kernels use both cores where they run threads; peers run one process. "
+        "Timings on a shared machine are noisy; each bench's docstring says what it compares."
+        + (f" {note}" if note else ""),
         "",
-        "| benchmark | best time | ratio | target | figures |",
-        "|---|---|---|---|---|",
+        "| benchmark | best time | ratio | compares | target | figures |",
+        "|---|---|---|---|---|---|",
         *rows(benches),
         END,
     ]
