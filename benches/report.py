@@ -35,7 +35,8 @@ from tests._machine import cpu_model, package_versions  # noqa: E402
 START, END = "<!-- perf-table:start -->", "<!-- perf-table:end -->"
 PACKAGES = ["numpy", "numba", "scipy", "rocket-fft", "scikit-rf", "sikernel", "pychopmarg", "pipbert"]
 #: extra_info keys shown in the "figures" column (first ones first); the rest are left out
-SHOWN = ["ratio_local_search", "com_diff_db", "lookup_vs_chain_rel", "cold_first_call_s", "cost_ratio",
+SHOWN = ["ratio_local_search", "com_diff_db", "ieee_octave_runtime_s", "ieee_com_db", "lookup_vs_chain_rel",
+         "cold_first_call_s", "cost_ratio",
          "slowdown_cold_vs_warm", "slowdown_first_vs_warm", "configs_per_s",
          "ratio_empty", "ratio_whole_call", "ratio_fixed_eq_com_vs_peer_setup_plus_fom",
          "kernel_symbols_per_min", "pybert_symbols_per_min", "pybert_style_symbols_per_min",
@@ -135,7 +136,7 @@ def block(data: list[dict], note: str = "") -> str:
         "'compares' column names — peer: another library (only these are speed-ups over a peer); "
         "own-reference: sikernel's own slow NumPy reference in tests/; own-api: another sikernel "
         "path; target: the target over the measured value (≥ 1 meets it). Cold/warm, cost, "
-        "scaling and rate cases have no ratio (their figures say what they measure). A peer time "
+        "scaling, rate and recorded cases have no ratio (their figures say what they measure). A peer time "
         "'extrapolated' or 'scaled' was timed on a sample and multiplied out, as the column says. "
         "Compiled sikernel kernels use both cores where they run threads; peers run one process. "
         "Timings on a shared machine are noisy; each bench's docstring says what it compares."
