@@ -367,3 +367,17 @@ def test_names_the_checks_accept_are_the_names_priced():
     with pytest.warns(SIKernelWarning, match=r"drop exclude=\('dsp',\)") as rec:
         energy_per_bit_batch([10.0, 58.0], baud=53.125e9, exclude=("dsp",))
     assert not any("let architecture='auto'" in str(w.message) for w in rec)
+
+
+def test_eye_counts_take_whole_floats_as_the_simulator_does():
+    """stat_eye's counts (n_dfe, n_pre, samples_per_ui) read a whole float (2.0) as the simulator's
+    n_symbols=1e3 does, from the one check both use; a fraction is refused by name."""
+    from sikernel.eye.stateye import stat_eye
+
+    p = np.zeros(64)
+    p[30:34] = [0.2, 1.0, 0.3, 0.1]
+    a = stat_eye(p, 16, n_dfe=2, n_pre=1)
+    b = stat_eye(p, 16.0, n_dfe=2.0, n_pre=1.0)
+    assert a.eye_height_min_v == b.eye_height_min_v
+    with pytest.raises(SIKernelError, match=r"n_dfe=1\.5 must be an integer >= 0"):
+        stat_eye(p, 16, n_dfe=1.5)

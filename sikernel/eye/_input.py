@@ -45,10 +45,16 @@ def levels_for(modulation: str | None, levels: object = None) -> np.ndarray:
     return np.linspace(-1.0, 1.0, MODULATIONS[name])
 
 
-def _int(name: str, value: object, minimum: int) -> int:
+def whole_number(name: str, value: object, minimum: int) -> int:
+    """``value`` as an int >= ``minimum``; a float that is a whole number (``1e6``, the notebook
+    idiom) is accepted (new-user trial 28), a bool, a fraction or text is refused by name."""
+    if isinstance(value, float | np.floating) and np.isfinite(value) and float(value).is_integer():
+        value = int(value)
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
         raise SIKernelError(f"{name}={value!r} must be an integer >= {minimum}")
     return int(value)
+
+
 
 
 def sampled_pulse(pulse: object, samples_per_ui: object = None, phase: object = "peak") -> SampledPulse:
@@ -85,13 +91,13 @@ def sampled_pulse(pulse: object, samples_per_ui: object = None, phase: object = 
         if samples_per_ui is None:
             raise SIKernelError("samples_per_ui is required with a raw pulse array "
                                 "(1 for UI-spaced cursors)")
-        m = _int("samples_per_ui", samples_per_ui, 1)
+        m = whole_number("samples_per_ui", samples_per_ui, 1)
     if isinstance(phase, str):
         if phase != "peak":
             raise SIKernelError(f"phase={phase!r}: a raw array accepts 'peak' or a sample index")
         ref = int(np.argmax(v))
     else:
-        ref = _int("phase", phase, 0)
+        ref = whole_number("phase", phase, 0)
         if ref >= v.size:
             raise SIKernelError(f"phase index {ref} outside the pulse record [0, {v.size - 1}]")
     if v[ref] <= 0:
@@ -113,8 +119,8 @@ def cursor_span(sp: SampledPulse, n_pre: object = None, n_post: object = None,
     m = sp.samples_per_ui
     pre_all = sp.ref_index // m + margin
     post_all = (sp.v.size - 1 - sp.ref_index) // m + margin
-    pre = pre_all if n_pre is None else min(_int("n_pre", n_pre, 0), pre_all)
-    post = post_all if n_post is None else min(_int("n_post", n_post, 0), post_all)
+    pre = pre_all if n_pre is None else min(whole_number("n_pre", n_pre, 0), pre_all)
+    post = post_all if n_post is None else min(whole_number("n_post", n_post, 0), post_all)
     return pre, post
 
 
@@ -157,7 +163,7 @@ def dfe_taps(n_dfe: object, h: np.ndarray, n_pre: int, h0: float, dfe_max: objec
     ``dfe_max``: None (unlimited), a scalar, or one value per tap (IEEE 802.3 93A-1
     ``b_max(n)`` limits, relative to the main cursor).
     """
-    n = _int("n_dfe", n_dfe, 0)
+    n = whole_number("n_dfe", n_dfe, 0)
     post = h.size - n_pre - 1
     if n > post:
         raise SIKernelError(f"n_dfe={n} exceeds the {post} post-cursors available")

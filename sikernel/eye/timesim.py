@@ -51,6 +51,7 @@ from .._validate import finite_scalar, non_negative, not_masked
 from ..errors import SIKernelError
 from ._input import cursor_span, cursors_at, dfe_taps, levels_for, sampled_pulse
 from ._input import sigma_rj_ui as _check_rj
+from ._input import whole_number as _int
 from ._summary import short_repr
 
 #: PRBS order -> feedback polynomial exponents and O.150 output inversion
@@ -159,16 +160,6 @@ MAX_SYMBOLS = 2**32
 #: largest ``seed`` of :func:`simulate`, :func:`prbs` and :func:`prqs` (the kernels hold it, and
 #: seed + 1, in an int64)
 SEED_MAX = 2**62
-
-
-def _int(name: str, value: object, minimum: int) -> int:
-    """``value`` as an int >= ``minimum``; a float that is a whole number (``1e6``, the notebook
-    idiom) is accepted (new-user trial 28)."""
-    if isinstance(value, float | np.floating) and np.isfinite(value) and float(value).is_integer():
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
-        raise SIKernelError(f"{name}={value!r} must be an integer >= {minimum}")
-    return int(value)
 
 
 def _symbols(pattern: Any, n: int, n_levels: int, seed: int) -> np.ndarray:
