@@ -706,10 +706,10 @@ def _ber_fec_text(res: Any) -> str:
         b = sorted({g["target_ber_c2m"], g["target_ber_c2c"]})
         bers.append(" / ".join(ber_text(x) for x in b) + f" at {g['lane_gbps']:g}G")
     fecs = sorted({g["fec"] for g in gens})
-    # trial 98 M3: there is no 200G C2M sheet; its BER is the other 200G sheets' DER_0, say so
-    borrowed = any(g["lane_gbps"] > 150 for g in gens)
-    where = (" per the IEEE 802.3ck/df COM sheets' DER_0 (no 200G C2M sheet: its host links take the "
-             "802.3df C2C and CA/KR sheets' value)" if borrowed
+    # trial 98 M3: the 200G sheets are 802.3df's exploratory ones (C2M TP1a, C2C, CA/KR), say so
+    exploratory = any(g["lane_gbps"] > 150 for g in gens)
+    where = (" per the COM sheets' DER_0 (IEEE 802.3ck; at 200G the 802.3df exploratory C2M and C2C "
+             "sheets, not final 802.3dj values)" if exploratory
              else " per the IEEE 802.3ck COM sheets' DER_0")
     return "BER " + " and ".join(bers) + where + ", " + ", ".join(fecs) + " FEC"
 

@@ -234,10 +234,11 @@ _SRC_200 = {
                "Vecchio, M); its SerDes sit on separate 100G/200G chiplets whose node is not "
                "stated, so 3 nm for the SerDes is an assumption"),
     "module_node": "1.6T modules with 3 nm DSP (Broadcom Sian3, Source Photonics; H/M)",
-    "ber_c2m": ("borrowed (M-L): there is no 200G C2M COM sheet in the reference; the 802.3df 200G "
-                "exploratory C2C and CA/KR COM sheets use DER_0 = 1e-4 (802.3dj 178A draft: 2e-4); the "
-                "100G C2M sheet's 1e-5 would price the 102.4T pluggable host SerDes on a DSP receiver "
-                "(the README sensitivities)"),
+    "ber_c2m": ("IEEE 802.3df 200G exploratory C2M TP1a COM sheets (Nov 2022; RCos, fr55 and TX-preset "
+                "variants, public mirror github.com/Omer-Sella/COM, copy in tests/data/ieee_com_config_df), "
+                "DER_0 = 1e-4 (M: exploratory, not the final 802.3dj value; the set's C2C and CA/KR sheets "
+                "agree, the 802.3dj 178A KR draft gives 2e-4); the 100G C2M sheet's 1e-5 would price the "
+                "102.4T pluggable host SerDes on a DSP receiver (the README sensitivities)"),
     "ber_c2c": "IEEE 802.3df 200G C2C exploratory COM sheet, DER_0 = 1e-4",
     "fec": "IEEE 802.3 RS(544,514) end to end (802.3dj); pre-FEC BER limit 2.4e-4",
     "cpo_modulator": "assumption: 200G/lane CPO engines with micro-ring modulators",
