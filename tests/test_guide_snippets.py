@@ -17,7 +17,7 @@ import pytest
 
 from .conftest import CHANNELS_DIR, channel_path, repo_text
 
-_BLOCK = re.compile(r"^```(python|toml)\n(.*?)^```", re.S | re.M)
+_BLOCK = re.compile(r"^```(python|toml)\n(.*?)^```[ \t]*$", re.S | re.M)   # a fence closes alone on its line
 #: pages with code, in the order a reader meets them; the value: pages whose namespace it reuses
 PAGES = {"channels": (), "com": (), "energy": ("channels",), "eye": ("channels",),
          "sweeps": (), "cpo": ()}

@@ -494,7 +494,8 @@ def test_batch_node_and_ber_arrays_equal_one_call_per_group(rng):
     ({"node_nm": ["5"] * 4}, r"node_nm must be numbers.*give the node in nm as a number"),
     ({"node_nm": [3, 5, 6, 7]}, r"unknown node_nm=6\.0"),
     ({"target_ber": [1e-5, 1e-5, 0.7, 1e-5]}, r"target_ber=0\.7 is outside \(0, 0\.5\)"),
-    ({"target_ber": [1e-5, np.nan, 1e-5, 1e-5]}, r"target_ber"),
+    ({"target_ber": [1e-5, np.nan, 1e-5, 1e-5]}, r"target_ber=nan.*finite"),
+    ({"node_nm": [[5], [7, 3]]}, r"node_nm is a ragged sequence"),
     ({"node_nm": []}, r"node_nm is an empty array"),
     ({"target_ber": np.ma.masked_array([1e-5] * 4, mask=[0, 1, 0, 0])}, r"target_ber is a masked array"),
 ])
@@ -503,6 +504,21 @@ def test_batch_node_and_ber_arrays_refused_by_name(kw, match):
 
     with pytest.raises(SIKernelError, match=match):
         energy_per_bit_batch([5.0, 10.0, 15.0, 20.0], baud=BAUD, **kw)
+
+
+def test_batch_keeps_a_custom_technology_over_a_ber_array():
+    """Review 34 H1: with a Technology as node_nm and a BER array, every group but the first was
+    solved at the preset of that node number (and the answer depended on the points' order)."""
+    from sikernel.power import energy_per_bit_batch
+    from sikernel.power.technology import get_technology
+
+    t = get_technology(5).at_supply(0.95)
+    bers = [1e-5, 1e-6]
+    for order in (bers, bers[::-1]):
+        b = energy_per_bit_batch([10.0, 10.0], baud=BAUD, node_nm=t, target_ber=order).total_pj_per_bit
+        want = [energy_per_bit_batch([10.0], baud=BAUD, node_nm=t, target_ber=x).total_pj_per_bit[0]
+                for x in order]
+        np.testing.assert_array_equal(b, want)
 
 
 def test_batch_per_point_ber_warns_with_the_failing_range():

@@ -38,7 +38,8 @@ BLOCK_POINTS = 4096
 
 @dataclass(frozen=True)
 class EnergyBatch:
-    """Energy per bit of ``n`` links (arrays shaped as the losses given; NaN / -1 where nothing closes).
+    """Energy per bit of ``n`` links (arrays shaped as the losses given, broadcast with per-point
+    ``node_nm`` / ``target_ber`` where those are arrays; NaN / -1 where nothing closes).
 
     Attributes
     ----------
@@ -52,7 +53,7 @@ class EnergyBatch:
     eq_settings : dict
         :data:`EQ_FIELDS` -> array (``adc_enob`` NaN for slicer receivers, ``mlsd`` 0/1).
     loss_db : ndarray
-        The losses analysed (dB at ``baud/2``).
+        The losses analysed (dB at ``baud/2``), in the results' (broadcast) shape.
     baud, bit_rate_bps : float
         Symbol rate (Bd) and bit rate (b/s) of the batch.
     architecture : ndarray of str
@@ -186,8 +187,9 @@ def energy_per_bit_batch(loss_db: ArrayLike, baud: float = 53.125e9, modulation:
         losses gives a 3 × 100 grid).  Each distinct (node, BER) pair is checked and solved as
         one group (the budget takes one BER and one node), equal point by point to the scalar
         call.  A distinct BER costs about 0.08 s the first time in a process (the MLSD gain's
-        error-ratio spline, 64 kept), a distinct node milliseconds: round a continuous BER
-        draw to a grid (2000 distinct BERs took 200 s on a 2-core machine, December 2026).
+        error-ratio spline; the last 4096 kept), a distinct node milliseconds: round a continuous
+        BER draw to a grid (2000 distinct BERs took 200 s on a 2-core machine, December 2026).  A
+        :class:`~sikernel.power.technology.Technology` is taken as the one node of the batch.
     baud, modulation, architecture, scope, coefficients, exclude, clocking
         As :func:`sikernel.power.energy_per_bit`, one value for the whole batch (a design space
         over them: one call per group of points).  The SI figures come from the table of
@@ -229,8 +231,8 @@ def energy_per_bit_batch(loss_db: ArrayLike, baud: float = 53.125e9, modulation:
     node_axis = _design_axis("node_nm", node_nm)
     ber_axis = _design_axis("target_ber", target_ber)
     fb, mod, levels, tech, arch, ber, sc, clk, txk, kind = _check_common(
-        baud, modulation, node_nm if node_axis is None else node_axis.flat[0], architecture,
-        target_ber if ber_axis is None else ber_axis.flat[0], scope, clocking, tx_architecture,
+        baud, modulation, node_nm if node_axis is None else float(node_axis.flat[0]), architecture,
+        target_ber if ber_axis is None else float(ber_axis.flat[0]), scope, clocking, tx_architecture,
         channel_kind)
     co, exclude = check_model_args(coefficients, exclude, arch)
     from .crosstalk import resolve
@@ -254,11 +256,12 @@ def energy_per_bit_batch(loss_db: ArrayLike, baud: float = 53.125e9, modulation:
                 + ", ".join(f"{k} {a.shape}" for k, a in {"loss_db": raw, **axes}.items())
                 + "; give one value, an array of loss_db's shape, or axes of length 1 for a grid "
                 "(e.g. node_nm=[[3], [5], [7]] with a 1-D loss_db)") from None
-    loss = np.broadcast_to(raw.astype(float), shape).reshape(-1)
-    bad = ~np.isfinite(loss) | (loss < 0)
+    raw_f = raw.astype(float).reshape(-1)
+    bad = ~np.isfinite(raw_f) | (raw_f < 0)   # counted on the losses given, not their broadcast
     if np.any(bad):
-        raise SIKernelError(f"loss_db must be finite and >= 0 dB; got {float(loss[bad][0])!r}"
+        raise SIKernelError(f"loss_db must be finite and >= 0 dB; got {float(raw_f[bad][0])!r}"
                             + (f" (and {int(bad.sum()) - 1} more)" if bad.sum() > 1 else ""))
+    loss = np.broadcast_to(raw.astype(float), shape).reshape(-1)
     # the (node, BER) groups, each solved with one technology and one BER as the scalar call is;
     # the points of each group, in the grid, in their order (one stable sort, not a mask per group)
     n = loss.size
@@ -272,9 +275,16 @@ def energy_per_bit_batch(loss_db: ArrayLike, baud: float = 53.125e9, modulation:
         bers = np.full(n, ber) if ber_axis is None else np.broadcast_to(ber_axis, shape).reshape(-1)
         pairs, group = np.unique(np.stack([nodes, bers], axis=1), axis=0, return_inverse=True)
         group = group.reshape(-1)
-        first = (float(nodes[0]), float(bers[0]))   # the pair _check_common checked (once: a dubious
-        solved_at = [(tech, ber) if (float(nd), float(b)) == first   # BER warns once)
-                     else (get_technology(float(nd)), check_ber_for(float(b), mod)) for nd, b in pairs]
+        # each distinct node and BER checked once (a dubious BER warns once); without a node axis
+        # every group keeps the checked technology (a custom Technology, review 34 H1)
+        techs = {float(tech.node_nm): tech} if node_axis is None else {float(node_axis.flat[0]): tech}
+        checked = {float(bers[0]) if ber_axis is not None else ber: ber}
+        for nd, b in pairs:
+            if float(nd) not in techs:
+                techs[float(nd)] = get_technology(float(nd))
+            if float(b) not in checked:
+                checked[float(b)] = check_ber_for(float(b), mod)
+        solved_at = [(tech if node_axis is None else techs[float(nd)], checked[float(b)]) for nd, b in pairs]
         g_in = group[in_grid]
         order = np.argsort(g_in, kind="stable")
         cuts = np.searchsorted(g_in[order], np.arange(len(pairs) + 1))
@@ -329,23 +339,35 @@ def _design_axis(name: str, value: object) -> np.ndarray | None:
     the scalar call checks it); refuses text, masked entries and an empty array by name."""
     from .technology import Technology
 
-    if isinstance(value, Technology | str | bytes) or np.ndim(value) == 0:
+    if isinstance(value, Technology | str | bytes):
+        return None
+    try:
+        arr = np.asarray(value)
+    except ValueError:   # a ragged nest of lists
+        raise SIKernelError(f"{name} is a ragged sequence (rows of different lengths); give one value or "
+                            "an array that broadcasts with loss_db") from None
+    if arr.ndim == 0:
         return None
     _validate.not_masked(name, value)
-    arr = np.asarray(value)
     if arr.size == 0:
         raise SIKernelError(f"{name} is an empty array; give one value or one per loss")
     if arr.dtype.kind not in "iuf":
+        first = np.ravel(arr)[0]
+        shown = repr(first) if arr.dtype.kind in "USb" else type(first).__name__
         raise SIKernelError(f"{name} must be numbers (one value or an array per loss); got an array of "
-                            f"{arr.dtype} ({np.ravel(arr)[:1].tolist()!r}...)"
-                            + ("; give the node in nm as a number, e.g. 5" if name == "node_nm" else ""))
+                            f"{arr.dtype} ({shown}, ...)"
+                            + ("; give the node in nm as a number, e.g. 5 (a Technology is taken only "
+                               "as the one node of the whole batch)" if name == "node_nm" else ""))
     return arr.astype(float)
 
 
 def _span_text(values: np.ndarray, fmt: str) -> str:
-    """``fmt`` of the one value, or "lo-hi" of several (a warning's "at what")."""
-    lo, hi = float(np.min(values)), float(np.max(values))
-    return fmt.format(lo) if lo == hi else fmt.replace("{:g}", "{:g}-{:g}").format(lo, hi)
+    """``fmt`` of the one value, the values themselves when there are a few (up to 4), else "lo-hi"
+    (a warning's "at what")."""
+    u = np.unique(values)
+    if u.size <= 4:
+        return ", ".join(fmt.format(float(x)) for x in u) if u.size > 1 else fmt.format(float(u[0]))
+    return fmt.replace("{:g}", "{:g}-{:g}").format(float(u[0]), float(u[-1]))
 
 
 __all__ = ["EQ_FIELDS", "EnergyBatch", "energy_per_bit_batch"]

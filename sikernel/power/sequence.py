@@ -111,7 +111,7 @@ def _q_at_many(ser: float, f, n: int) -> np.ndarray:
     return np.exp(0.5 * (lo + hi))
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=4096)   # a batch over many distinct BERs (review 34 M2: 64 thrashed)
 def _gain_spline(ser: float, levels: int) -> CubicSpline:
     """Spline of the unclipped bound's gain (dB) over ``b1`` at :data:`KNOTS_B1`, as :func:`_gain_db`."""
     n, s, w, _ = _events(levels)
