@@ -246,7 +246,8 @@ def test_simulator_vs_pybert(benchmark):
         "pybert_symbols_per_min": 60 / per_peer, "kernel_symbols_per_min": 60 / per_ours,
         "call_symbols_per_min": 60 / per_call, "ratio": per_peer / per_ours,
         "compares": ("peer: PyBERT's receiver (32 samples/UI waveform + per-sample DFE loop) vs our "
-                     "symbol-spaced decisions; decisions only; like for like: the 161x case"),
+                     "symbol-spaced decisions; decisions only; like for like: "
+                     "test_simulator_vs_pybert_style_loop"),
         "ratio_whole_call": per_peer / per_call, "symbol_errors_ours": ours.symbol_errors,
         "symbol_errors_pybert": peer_errors, "samples_per_ui": M})
     print(f"\nsimulator vs PyBERT {_pybert_version()} (in-process; its convolution at {M} samples/UI + "

@@ -602,7 +602,10 @@ def _checks(models: dict, cache: dict) -> list[dict[str, Any]]:
     g = cpo.gen
     b = SYSTEM_CLAIMS["bailly_w_per_800g"]
     engine = module_w(cpo) * 800.0 / g.port_gbps
-    out.append({"label": b.label, "kind": "system claim, out of sample", "architecture": "cpo",
+    from .system.checks import informed_kind
+
+    out.append({"label": b.label, "kind": informed_kind("system claim, out of sample") if b.informed
+                else "system claim, out of sample", "architecture": "cpo",
                 "generation": "51.2T", "model": engine, "unit": "W", "published": b.value,
                 "published_low": None, "published_high": None, "source": b.source,
                 "ratio_to_mid": engine / b.value, **({"informed": b.informed} if b.informed else {})})

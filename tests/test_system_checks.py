@@ -13,7 +13,8 @@ Claims without a bound, and why:
 * ``els_w_per_laser`` (Lumentum, 1.5 W per laser) is **in sample**: ``els_wpe`` is sourced from
   the same module.  It is compared like for like at the module's 250 mW laser output
   (0.25 W / els_wpe = 1.67 W) and bounded by ``ELS_IN_SAMPLE_FACTOR`` (a reproduction check of
-  the rounding, not evidence).  At the model's 20 dBm class output the same laser draws 0.67 W.
+  the rounding, not evidence).  At the model's own class outputs the same laser draws 0.67 W
+  (100G, 20 dBm) and 1.88 W (200G, 24.5 dBm).
 * ``th5_box_w_no_optics`` (913 W, a published Tomahawk 5 box without transceivers) and
   ``th5_chip_w`` (500 W, the chip alone: the other reading) are inputs of the Bailly system-saving
   check, not checks.

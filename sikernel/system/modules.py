@@ -117,8 +117,9 @@ _BAILLY_INFORMED = ("the 100G lanes per laser (2) was chosen partly because the 
 
 _LASER_200G_INFORMED = ("the 200G laser output (24.5 dBm) was set in December 2026 from the NVIDIA "
                         "product's own laser figure (an analyst report, its source in "
-                        "sikernel.system.assumptions) after this check had flagged the 102.4T CPO port "
-                        "as low: not fitted to the figure, but not chosen blind to it")
+                        "sikernel.system.assumptions) after the NVIDIA ~9 W check (engine + laser "
+                        "reading, x0.53) had flagged the 102.4T CPO port as low; the 102.4T CPO checks "
+                        "share that input: not fitted to them, but not chosen blind to them")
 
 SYSTEM_CLAIMS: dict[str, SystemClaim] = {
     "bailly_w_per_800g": SystemClaim("Broadcom Bailly CPO optics per 800G", 5.5, "W",
