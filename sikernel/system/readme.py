@@ -376,6 +376,8 @@ def cpo_generation_step(res: Any) -> dict[str, Any] | None:
         (the low-rate port with the high rate's); ``from_assumptions_at_high_pj_per_bit`` and
         ``from_assumptions_at_low_pj_per_bit`` (the assumptions' part of the fall in each order);
         ``from_assumptions_pj_per_bit`` (their mean) and ``rest_pj_per_bit`` (the fall less it);
+        ``alone_pj_per_bit`` (each changed assumption swapped alone, both orders averaged; they
+        interact, so these need not add up to the joint figure);
         ``changed`` (name -> (low-rate value, high-rate value) of the assumptions that differ).
         None without two CPO rates.
     """
@@ -392,12 +394,16 @@ def cpo_generation_step(res: Any) -> dict[str, Any] | None:
     a_lo, a_hi = (res.inputs["assumptions"][p["generation"]] for p in (lo, hi))
     optics = ("driver", "modulator_tuning", "laser")
 
-    def with_other(port: dict, g: Any, a: dict, g_other: Any, a_other: dict) -> float:
-        """pJ/b of ``port`` with the other generation's modulator and lasers per lane."""
+    def with_other(port: dict, g: Any, a: dict, g_other: Any, a_other: dict,
+                   swap: tuple[str, ...] = ("cpo_modulator", *_GENERATION_OPTICS)) -> float:
+        """pJ/b of ``port`` with the other generation's values of ``swap`` (the modulator and the
+        laser inputs by default)."""
         v = {k: x["value"] for k, x in a.items()}
         for k in _GENERATION_OPTICS:
-            v[k] = a_other[k]["value"]
-        cf = PortModel("cpo", dataclasses.replace(g, cpo_modulator=g_other.cpo_modulator)).blocks_w(v)
+            if k in swap:
+                v[k] = a_other[k]["value"]
+        gg = dataclasses.replace(g, cpo_modulator=g_other.cpo_modulator) if "cpo_modulator" in swap else g
+        cf = PortModel("cpo", gg).blocks_w(v)
         w = (port["w_per_port"] - sum(port["blocks_w"].get(k, 0.0) for k in optics)
              + sum(cf.get(k, 0.0) for k in optics))
         return 1e3 * w / port["port_gbps"]
@@ -414,9 +420,14 @@ def cpo_generation_step(res: Any) -> dict[str, Any] | None:
         n = (a_lo[k]["value"], a_hi[k]["value"])
         if n[0] != n[1]:
             changed[k] = n
+    # each changed assumption swapped alone, the two orders averaged (review 34 L7: the lump hid
+    # that the brighter 200G laser works against the fall while the ring and the sharing work for it)
+    alone = {k: 0.5 * ((with_other(hi, g_hi, a_hi, g_lo, a_lo, (k,)) - hi["pj_per_bit"])
+                       + (lo["pj_per_bit"] - with_other(lo, g_lo, a_lo, g_hi, a_hi, (k,))))
+             for k in changed}
     return {"low": lo, "high": hi, "counterfactual_pj_per_bit": cf_hi, "counterfactual_low_pj_per_bit": cf_lo,
             "from_assumptions_at_high_pj_per_bit": at_hi, "from_assumptions_at_low_pj_per_bit": at_lo,
-            "from_assumptions_pj_per_bit": mean,
+            "from_assumptions_pj_per_bit": mean, "alone_pj_per_bit": alone,
             "rest_pj_per_bit": lo["pj_per_bit"] - hi["pj_per_bit"] - mean, "changed": changed}
 
 
@@ -434,15 +445,24 @@ def _cpo_step_text(res: Any) -> str:
         return ""
     lo, hi = st["low"], st["high"]
     words = []
+    alone = st.get("alone_pj_per_bit", {})
+
+    def each(k: str) -> str:   # its own share, swapped alone (both orders averaged)
+        return f" {alone[k]:+.1f}" if k in alone else ""
+
     if "els_lanes_per_laser" in st["changed"]:
         a, b = st["changed"]["els_lanes_per_laser"]
-        words.append(f"{b:g} instead of {a:g} lanes per laser")
+        words.append(f"{b:g} instead of {a:g} lanes per laser{each('els_lanes_per_laser')}")
     if "els_laser_out_dbm" in st["changed"]:
         a, b = st["changed"]["els_laser_out_dbm"]
-        words.append(f"{b:g} instead of {a:g} dBm per laser")
+        words.append(f"{b:g} instead of {a:g} dBm per laser{each('els_laser_out_dbm')}")
     if "cpo_modulator" in st["changed"]:
         a, b = st["changed"]["cpo_modulator"]
-        words.append(f"{_MODULATOR_WORDS.get(b, b)} instead of {_MODULATOR_WORDS.get(a, a)}")
+        words.append(f"{_MODULATOR_WORDS.get(b, b)} instead of {_MODULATOR_WORDS.get(a, a)}"
+                     f"{each('cpo_modulator')}")
+    if alone:
+        words[-1] += (" pJ/bit of fall, each swapped alone; they interact, the laser's output and "
+                      "its sharing multiply")
     head = (f"- CPO's energy per bit falls from {lo['pj_per_bit']:.1f} ({lo['generation']}) to "
             f"{hi['pj_per_bit']:.1f} pJ/bit ({hi['generation']}). ")
     r = st["rest_pj_per_bit"]
