@@ -4,8 +4,11 @@
 different lengths + 802.3ck RX package) on a 4,096-point grid in one call of
 :func:`sikernel.channel.batch.stripline_channels`, against the equivalent
 scikit-rf construction (``DefinedGammaZ0.line`` + ``**`` cascade with the
-package networks) timed in the same run on 50 channels and scaled per channel.
-Both sides get the line's gamma/Zc and the package networks precomputed once.
+package networks) timed in the same run on 50 channels and scaled per channel, and
+against the same maths vectorised in NumPy (ABCD products of every channel at once, 500
+channels timed): most of scikit-rf's time is its per-Network objects, so the NumPy figure
+is the like-for-like one.  Every side gets the line's gamma/Zc and the package networks
+precomputed once.
 
 Run: ``python -m pytest benches/bench_build.py --benchmark-only -q -s``.
 "cold" = first call in a fresh interpreter with an empty Numba cache (compile
@@ -62,6 +65,42 @@ def _skrf_build(line, f, lengths):
     return [(tx ** media.line(ln, unit="m") ** rx).s[:, 1, 0] for ln in lengths]
 
 
+#: channels the vectorised NumPy baseline is timed on (memory: ~10 complex arrays of N x 4095)
+N_NUMPY = 500
+
+
+def _abcd_from_s(s: np.ndarray, z0: float) -> tuple[np.ndarray, ...]:
+    """ABCD entries of a 2-port from its S-parameters (both ports referenced to real ``z0``)."""
+    s11, s12, s21, s22 = s[:, 0, 0], s[:, 0, 1], s[:, 1, 0], s[:, 1, 1]
+    d = 2.0 * s21
+    return (((1 + s11) * (1 - s22) + s12 * s21) / d, z0 * ((1 + s11) * (1 + s22) - s12 * s21) / d,
+            ((1 - s11) * (1 - s22) - s12 * s21) / (d * z0), ((1 - s11) * (1 + s22) + s12 * s21) / d)
+
+
+def _numpy_builder(line, f):
+    """The same maths vectorised in NumPy (audit 102 F7: most of scikit-rf's time is its per-Network
+    objects): TX package ABCD x line ABCD (cosh, Zc sinh, sinh / Zc) x RX package ABCD, every
+    channel at once, S21 at the packages' reference impedance; f > 0 as the skrf side."""
+    from sikernel.channel.package import package_channel
+
+    fp = f[1:]
+    tx = package_channel("802.3ck", 12e-3, fp).to_network()
+    rx = package_channel("802.3ck", 12e-3, fp, "rx").to_network()
+    z0 = float(np.real(tx.z0[0, 0]))
+    (a1, b1, c1, d1), (a2, b2, c2, d2) = _abcd_from_s(tx.s, z0), _abcd_from_s(rx.s, z0)
+    zc, g = line.zc(fp), line.gamma(fp)
+
+    def build(lengths):
+        gl = g[None, :] * lengths[:, None]
+        ch, sh = np.cosh(gl), np.sinh(gl)
+        p, q = a1 * ch + b1 * sh / zc, a1 * zc * sh + b1 * ch      # TX x line
+        r, t = c1 * ch + d1 * sh / zc, c1 * zc * sh + d1 * ch
+        a, b, c, d = p * a2 + q * c2, p * b2 + q * d2, r * a2 + t * c2, r * b2 + t * d2   # x RX
+        return 2.0 / (a + b / z0 + c * z0 + d)
+
+    return build
+
+
 def _cold_seconds() -> float:
     code = SETUP.format(nf=N_FREQ, nc=64) + (
         "import time; t=time.perf_counter(); "
@@ -92,6 +131,17 @@ def test_build_10k_vs_skrf(benchmark):
     idx = np.searchsorted(lengths, sample)
     err = max(np.max(np.abs(p - res[i, 1:])) for p, i in zip(peer, idx, strict=True))
 
+    build_np = _numpy_builder(line, f)
+    sub = lengths[:: N_CHANNELS // N_NUMPY][:N_NUMPY]
+    ref_np = build_np(sub)
+    err_np = float(np.max(np.abs(ref_np - res[np.searchsorted(lengths, sub), 1:])))
+    t_np = []
+    for _ in range(2):
+        t0 = time.perf_counter()
+        build_np(sub)
+        t_np.append(time.perf_counter() - t0)
+    us_np = min(t_np) / N_NUMPY * 1e6
+
     buf = np.empty_like(res)  # reused output: what a sweep loop sees (no fresh pages per call)
     reuse = []
     for _ in range(3):
@@ -106,9 +156,14 @@ def test_build_10k_vs_skrf(benchmark):
                                  "us_per_channel": us_ours, "us_per_channel_reused_buffer": us_reuse,
                                  "skrf_us_per_channel": us_peer,
                                  "ratio": ratio, "cold_first_call_s": cold, "max_abs_diff_vs_skrf": err,
+                                 "numpy_vectorised_us_per_channel": us_np,
+                                 "ratio_vs_numpy_vectorised": us_np / us_ours,
+                                 "max_abs_diff_vs_numpy": err_np,
                                  "n_channels": N_CHANNELS, "n_freq": N_FREQ})
     print(f"\nbatched build: {us_ours:.1f} us/channel warm ({N_CHANNELS} channels x {N_FREQ} points, "
           f"min of 3; {us_reuse:.1f} us with a reused output buffer)")
     print(f"scikit-rf: {us_peer:.0f} us/channel ({N_PEER} channels); ratio {ratio:.0f}x; "
           f"cold first call (compile, 64 channels) {cold:.2f} s; max |dS21| vs skrf {err:.1e}")
-    assert err < 1e-9
+    print(f"vectorised NumPy, same maths: {us_np:.0f} us/channel ({N_NUMPY} channels); ratio "
+          f"{us_np / us_ours:.0f}x; max |dS21| {err_np:.1e}")
+    assert err < 1e-9 and err_np < 1e-9
