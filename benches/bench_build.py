@@ -69,25 +69,18 @@ def _skrf_build(line, f, lengths):
 N_NUMPY = 500
 
 
-def _abcd_from_s(s: np.ndarray, z0: float) -> tuple[np.ndarray, ...]:
-    """ABCD entries of a 2-port from its S-parameters (both ports referenced to real ``z0``)."""
-    s11, s12, s21, s22 = s[:, 0, 0], s[:, 0, 1], s[:, 1, 0], s[:, 1, 1]
-    d = 2.0 * s21
-    return (((1 + s11) * (1 - s22) + s12 * s21) / d, z0 * ((1 + s11) * (1 + s22) - s12 * s21) / d,
-            ((1 - s11) * (1 - s22) - s12 * s21) / (d * z0), ((1 - s11) * (1 + s22) + s12 * s21) / d)
-
-
 def _numpy_builder(line, f):
     """The same maths vectorised in NumPy (audit 102 F7: most of scikit-rf's time is its per-Network
     objects): TX package ABCD x line ABCD (cosh, Zc sinh, sinh / Zc) x RX package ABCD, every
-    channel at once, S21 at the packages' reference impedance; f > 0 as the skrf side."""
-    from sikernel.channel.package import package_channel
+    channel at once, S21 at the differential reference impedance; f > 0 as the skrf side.  The
+    package ABCD matrices are computed once (``package_abcd``), as both other sides get them."""
+    from sikernel.channel.package import get_package, package_abcd
 
     fp = f[1:]
-    tx = package_channel("802.3ck", 12e-3, fp).to_network()
-    rx = package_channel("802.3ck", 12e-3, fp, "rx").to_network()
-    z0 = float(np.real(tx.z0[0, 0]))
-    (a1, b1, c1, d1), (a2, b2, c2, d2) = _abcd_from_s(tx.s, z0), _abcd_from_s(rx.s, z0)
+    z0 = 2.0 * get_package("802.3ck").r0_ohm
+    t1, t2 = package_abcd("802.3ck", 12e-3, fp), package_abcd("802.3ck", 12e-3, fp, "rx")
+    (a1, b1), (c1, d1) = (t1[:, 0, 0], t1[:, 0, 1]), (t1[:, 1, 0], t1[:, 1, 1])
+    (a2, b2), (c2, d2) = (t2[:, 0, 0], t2[:, 0, 1]), (t2[:, 1, 0], t2[:, 1, 1])
     zc, g = line.zc(fp), line.gamma(fp)
 
     def build(lengths):

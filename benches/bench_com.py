@@ -232,7 +232,7 @@ N_PEER_FOMS = 20
 
 
 @pytest.mark.skipif(bool(_peers.pychopmarg_missing()), reason=str(_peers.pychopmarg_missing()))
-def test_vs_pychopmarg(benchmark, problem):
+def test_vs_pychopmarg(benchmark, problem, monkeypatch):
     """pychopmarg 3.4 and sikernel on the SAME configuration (the plain 93A receiver pychopmarg
     runs: tests/com_explicit.py, on pychopmarg's sampling grid as tests/test_com_vs_pychopmarg.py
     does): COM at one fixed EQ (asserted equal within COM_TOL_DB), then the full-grid COM search.
@@ -262,25 +262,19 @@ def test_vs_pychopmarg(benchmark, problem):
     t0 = time.perf_counter()
     peer = _peers.run_pychopmarg(req)
     peer_wall = time.perf_counter() - t0
-    saved = PACKAGES.get(PACKAGE_KEY)
-    PACKAGES[PACKAGE_KEY] = kr_package(gamma0_per_mm=1e-7)   # the peer's package (gamma0 > 0)
-    try:
-        rule = {"mm_rule": "peak", "mm_exact_tol_v": 1e-3}   # the peer's sampling-point rule
-        p_fixed = kr_93a_preset(**rule, **fixed_eq(pre_post, worst.ctle_gdc_db, worst.ctle_gdc2_db))
-        p_full = kr_93a_preset(**rule)
-        ch = _on_peer_grid(read_touchstone(THRU), p_full)
-        ours_fixed = com(ch, preset=p_fixed)
-        assert abs(ours_fixed.com_db - peer["com_db"]) <= COM_TOL_DB, (ours_fixed.com_db, peer["com_db"])
-        com(ch, preset=p_full)   # warm
-        ours_full = benchmark.pedantic(com, args=(ch,), kwargs={"preset": p_full}, rounds=2, iterations=1)
-        p_ls = kr_93a_preset(**rule, local_search=2)   # the same configuration, Local Search 2
-        ours_ls = com(ch, preset=p_ls)
-        t_ls = _best(lambda: com(ch, preset=p_ls), 2)
-    finally:
-        if saved is None:
-            PACKAGES.pop(PACKAGE_KEY, None)
-        else:
-            PACKAGES[PACKAGE_KEY] = saved
+    # the peer's package (gamma0 > 0), as tests/test_com_vs_pychopmarg.py registers it
+    monkeypatch.setitem(PACKAGES, PACKAGE_KEY, kr_package(gamma0_per_mm=1e-7))
+    rule = {"mm_rule": "peak", "mm_exact_tol_v": 1e-3}   # the peer's sampling-point rule
+    p_fixed = kr_93a_preset(**rule, **fixed_eq(pre_post, worst.ctle_gdc_db, worst.ctle_gdc2_db))
+    p_full = kr_93a_preset(**rule)
+    ch = _on_peer_grid(read_touchstone(THRU), p_full)
+    ours_fixed = com(ch, preset=p_fixed)
+    assert abs(ours_fixed.com_db - peer["com_db"]) <= COM_TOL_DB, (ours_fixed.com_db, peer["com_db"])
+    com(ch, preset=p_full)   # warm
+    ours_full = benchmark.pedantic(com, args=(ch,), kwargs={"preset": p_full}, rounds=2, iterations=1)
+    p_ls = kr_93a_preset(**rule, local_search=2)   # the same configuration, Local Search 2
+    ours_ls = com(ch, preset=p_ls)
+    t_ls = _best(lambda: com(ch, preset=p_ls), 2)
     t_grid = benchmark.stats.stats.min
     n_full = int(sum(c.n_grid_points for c in ours_full.cases))
     peer_full_est = 2 * peer["setup_s"] + n_full * peer["per_fom_s"]

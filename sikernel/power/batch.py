@@ -275,16 +275,16 @@ def energy_per_bit_batch(loss_db: ArrayLike, baud: float = 53.125e9, modulation:
         bers = np.full(n, ber) if ber_axis is None else np.broadcast_to(ber_axis, shape).reshape(-1)
         pairs, group = np.unique(np.stack([nodes, bers], axis=1), axis=0, return_inverse=True)
         group = group.reshape(-1)
-        # each distinct node and BER checked once (a dubious BER warns once); without a node axis
-        # every group keeps the checked technology (a custom Technology, review 34 H1)
-        techs = {float(tech.node_nm): tech} if node_axis is None else {float(node_axis.flat[0]): tech}
-        checked = {float(bers[0]) if ber_axis is not None else ber: ber}
+        # each distinct node and BER checked once, the first point's pair by _check_common (a dubious
+        # BER warns once); without a node axis every node is the first one, so every group keeps
+        # the checked technology (a custom Technology, review 34 H1)
+        techs, checked = {float(nodes[0]): tech}, {float(bers[0]): ber}
         for nd, b in pairs:
             if float(nd) not in techs:
                 techs[float(nd)] = get_technology(float(nd))
             if float(b) not in checked:
                 checked[float(b)] = check_ber_for(float(b), mod)
-        solved_at = [(tech if node_axis is None else techs[float(nd)], checked[float(b)]) for nd, b in pairs]
+        solved_at = [(techs[float(nd)], checked[float(b)]) for nd, b in pairs]
         g_in = group[in_grid]
         order = np.argsort(g_in, kind="stable")
         cuts = np.searchsorted(g_in[order], np.arange(len(pairs) + 1))

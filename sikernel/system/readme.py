@@ -408,10 +408,13 @@ def cpo_generation_step(res: Any) -> dict[str, Any] | None:
              + sum(cf.get(k, 0.0) for k in optics))
         return 1e3 * w / port["port_gbps"]
 
-    cf_hi = with_other(hi, g_hi, a_hi, g_lo, a_lo)
-    cf_lo = with_other(lo, g_lo, a_lo, g_hi, a_hi)
-    at_hi = cf_hi - hi["pj_per_bit"]
-    at_lo = lo["pj_per_bit"] - cf_lo
+    def fall_shares(*swap: str) -> tuple[float, float]:
+        """The part of the fall ``swap`` accounts for: on the high-rate port (its values swapped for
+        the low rate's) and on the low-rate port (the other way), pJ/b."""
+        return (with_other(hi, g_hi, a_hi, g_lo, a_lo, *swap) - hi["pj_per_bit"],
+                lo["pj_per_bit"] - with_other(lo, g_lo, a_lo, g_hi, a_hi, *swap))
+
+    at_hi, at_lo = fall_shares()
     mean = 0.5 * (at_hi + at_lo)
     changed = {}
     if g_lo.cpo_modulator != g_hi.cpo_modulator:
@@ -422,10 +425,9 @@ def cpo_generation_step(res: Any) -> dict[str, Any] | None:
             changed[k] = n
     # each changed assumption swapped alone, the two orders averaged (review 34 L7: the lump hid
     # that the brighter 200G laser works against the fall while the ring and the sharing work for it)
-    alone = {k: 0.5 * ((with_other(hi, g_hi, a_hi, g_lo, a_lo, (k,)) - hi["pj_per_bit"])
-                       + (lo["pj_per_bit"] - with_other(lo, g_lo, a_lo, g_hi, a_hi, (k,))))
-             for k in changed}
-    return {"low": lo, "high": hi, "counterfactual_pj_per_bit": cf_hi, "counterfactual_low_pj_per_bit": cf_lo,
+    alone = {k: 0.5 * sum(fall_shares((k,))) for k in changed}
+    return {"low": lo, "high": hi, "counterfactual_pj_per_bit": hi["pj_per_bit"] + at_hi,
+            "counterfactual_low_pj_per_bit": lo["pj_per_bit"] - at_lo,
             "from_assumptions_at_high_pj_per_bit": at_hi, "from_assumptions_at_low_pj_per_bit": at_lo,
             "from_assumptions_pj_per_bit": mean, "alone_pj_per_bit": alone,
             "rest_pj_per_bit": lo["pj_per_bit"] - hi["pj_per_bit"] - mean, "changed": changed}
