@@ -358,7 +358,7 @@ def test_host_lengths_beyond_their_class_warn():
         assert p   # still priced as given
 
 
-_COSTS = ("module_driver_w", "module_laser_w", "module_tia_w", "module_other_w", "els_laser_out_dbm",
+_COSTS = ("module_driver_w", "module_laser_w", "module_tia_w", "module_other_w", "els_lane_light_dbm",
           "ring_c_f", "ring_driver_c_out_f", "ring_vpp_v", "ring_driver_headroom_v", "ring_heater_w",
           "mzm_driver_factor", "mzm_bias_w", "engine_tia_factor", "engine_other_w", "linear_eq_factor",
           "linear_penalty_db")
@@ -737,17 +737,23 @@ def test_assumption_values_fix_an_input_everywhere():
     from sikernel.system.assumptions import assumptions
     from sikernel.system.uncertainty import draw
 
-    g = generation(100, assumption_values={"els_lanes_per_laser": 4})
-    a = assumptions(g)["els_lanes_per_laser"]
-    assert (a.value, a.low, a.high) == (4.0, 4.0, 4.0) and a.documented == (2.0, 1.0, 4.0)
+    g = generation(100, assumption_values={"els_lane_light_dbm": 14.0})
+    a = assumptions(g)["els_lane_light_dbm"]
+    doc = assumptions(generation(100))["els_lane_light_dbm"]
+    assert (a.value, a.low, a.high) == (14.0, 14.0, 14.0) and a.documented == (doc.value, doc.low, doc.high)
     assert a.source.startswith("user value; documented: ")
-    assert assumptions(generation(100))["els_lanes_per_laser"].documented is None
-    assert g.assumption_values == (("els_lanes_per_laser", 4.0),)
+    assert doc.documented is None
+    assert g.assumption_values == (("els_lane_light_dbm", 14.0),)
     base = PortModel("cpo", generation(100)).blocks_w()["laser"]
-    assert PortModel("cpo", g).blocks_w()["laser"] == pytest.approx(base / 2)     # 2 -> 4 lanes per laser
+    assert PortModel("cpo", g).blocks_w()["laser"] == pytest.approx(base * 10 ** ((14.0 - doc.value) / 10))
+    # trial 98 M1: the lanes per laser set the laser count, not the light (and price) of a lane below
+    # the top class (17.0 dBm over 4 lanes asks 23 dBm of a laser)
+    four = generation(100, assumption_values={"els_lanes_per_laser": 4})
+    assert PortModel("cpo", four).blocks_w()["laser"] == pytest.approx(base, rel=RTOL_FORMULA)
+    assert PortModel("cpo", four).lasers_per_lane() == 0.25
     u = {k: np.linspace(0.0, 1.0, 11) for k in [*assumptions(g), "serdes_model", "line_dsp"]}
     d = draw(assumptions(g), u, 0.5, 0.9, 1.1)
-    assert np.all(d.values["els_lanes_per_laser"] == 4.0)
+    assert np.all(d.values["els_lane_light_dbm"] == 14.0)
     assert np.ptp(d.values["els_wpe"]) > 0                                       # the others still drawn
 
 
@@ -776,6 +782,9 @@ def test_every_input_declares_whether_and_how_a_user_may_set_it():
     ({"npo_loss_offset_db": -30}, r"npo_loss_offset_db=-30.0 is outside \[-6, 14\]"),
     ({"t_fo4_s": 9e-12}, r"t_fo4_s cannot be given a user value: it is a coefficient of the host-SerDes"),
     ({"crosstalk_scale": 1.5}, r"crosstalk_scale cannot be given a user value.*--crosstalk"),
+    # trial 98 M1: the laser's output is derived from the light per lane; the refusal converts
+    ({"els_laser_out_dbm": 24.5}, r"els_laser_out_dbm cannot be given a user value: it is derived .* set "
+                                  r"els_lane_light_dbm = laser output - 10 log10\(lanes per laser\)"),
     ({"els_wpe": float("nan")}, r"els_wpe=nan"),
     ({"els_wpe": "high"}, r"els_wpe='high' is not a number"),
     ({"els_wpe": "0.2"}, r"els_wpe='0.2' is not a number; give a float"),
@@ -804,8 +813,8 @@ def test_assumption_values_bad_input(values, match):
     # review 32 M3: a hint only where the prefix lands the value near the range
     ({"ring_c_f": 5e-12}, r"ring_c_f=5e-12 is 33.3x the top .*: check its unit \(F\); the study refuses"),
     ({"els_lanes_per_laser": 128}, r"els_lanes_per_laser=128 is 32x the top .*: check its unit \(TX lanes"),
-    ({"els_laser_out_dbm": 100}, r"more than 15 dB outside .* 100 mW is 20.0 dBm"),
-    ({"els_laser_out_dbm": 0.1}, r"els_laser_out_dbm=0.1 is more than 15 dB outside .* 0.1 W is 20.0 dBm"),
+    ({"els_lane_light_dbm": 100}, r"more than 15 dB outside .* 100 mW is 20.0 dBm"),
+    ({"els_lane_light_dbm": 0.1}, r"els_lane_light_dbm=0.1 is more than 15 dB outside .* 0.1 W is 20.0 dBm"),
     ({"mzm_bias_w": 10}, r"mzm_bias_w=10 is 400x the top .* a unit slip\? 10 mW is 0.01 W"),
     ({"ring_heater_w": 5}, r"ring_heater_w=5 is 333x the top"),
     ({"module_driver_w": 337}, r"module_driver_w=337 is 768x the top .* 337 mW is 0.337 W"),
@@ -827,7 +836,7 @@ def test_assumption_values_far_but_not_slips_are_priced_with_the_warning():
     guide = repo_text("docs/guide/cpo.md", flat=True)   # the guide's bounds are the constants
     assert (f"one more than {SLIP_FACTOR:g}× above the documented range (or below 1/{SLIP_FACTOR:g} of it, "
             f"for an input that cannot be zero; {SLIP_DB:g} dB outside it for the dB and dBm inputs") in guide
-    for values in ({"ring_heater_w": 0.0}, {"module_other_w": 0.0}, {"els_laser_out_dbm": 29.0},
+    for values in ({"ring_heater_w": 0.0}, {"module_other_w": 0.0}, {"els_lane_light_dbm": 26.0},
                    {"ring_heater_w": 0.3}, {"els_lane_optical_dbm": -3.0}):
         g = generation(100, assumption_values=values)
         with pytest.warns(SIKernelWarning, match="outside its documented range"):
@@ -878,18 +887,19 @@ def test_run_study_with_a_user_value_end_to_end(tmp_path):
     kw = {"rates_gbps": (100,), "architectures": ("pluggable", "cpo"), "with_eyes": False,
           "with_curves": False, "n_draws": 100}
     base = run_study(**kw)
-    res = run_study(**kw, assumption_values={"els_lanes_per_laser": 4})
+    res = run_study(**kw, assumption_values={"els_lane_light_dbm": 14.0})
+    doc = base.inputs["assumptions"]["51.2T"]["els_lane_light_dbm"]
     assert res.port("cpo", 100)["blocks_w"]["laser"] == pytest.approx(
-        base.port("cpo", 100)["blocks_w"]["laser"] / 2)
-    bar = next(x for x in res.tornado["51.2T"]["inputs"] if x["input"] == "els_lanes_per_laser")
-    assert bar["swing_w"] == 0.0 and bar["low"] == bar["high"] == 4.0
+        base.port("cpo", 100)["blocks_w"]["laser"] * 10 ** ((14.0 - doc["value"]) / 10))
+    bar = next(x for x in res.tornado["51.2T"]["inputs"] if x["input"] == "els_lane_light_dbm")
+    assert bar["swing_w"] == 0.0 and bar["low"] == bar["high"] == 14.0
     js = res.to_json()
-    entry = js["inputs"]["assumptions"]["51.2T"]["els_lanes_per_laser"]
-    assert entry["value"] == 4.0 and list(entry["documented"]) == [2.0, 1.0, 4.0]
+    entry = js["inputs"]["assumptions"]["51.2T"]["els_lane_light_dbm"]
+    assert entry["value"] == 14.0 and list(entry["documented"]) == [doc["value"], doc["low"], doc["high"]]
     back = read_hdf5(write_hdf5(res, tmp_path / "s.h5"))
-    assert back["inputs"]["generations"]["51.2T"]["assumption_values"] == [["els_lanes_per_laser", 4.0]]
+    assert back["inputs"]["generations"]["51.2T"]["assumption_values"] == [["els_lane_light_dbm", 14.0]]
     assert Generation(**{**back["inputs"]["generations"]["51.2T"]}) == generation(100, assumption_values={
-        "els_lanes_per_laser": 4})
+        "els_lane_light_dbm": 14.0})
 
 
 def test_cli_set_option(tmp_path, capsys, monkeypatch):

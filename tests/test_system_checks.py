@@ -122,7 +122,7 @@ def test_checks_say_which_figure_informed_an_input(study):
     informed = {c["label"]: c["informed"] for c in study.checks if c.get("informed")}
     bailly = {"Broadcom Bailly CPO optics per 800G",
               "Meta/Broadcom Bailly CPO optics per 800G (field study), 5.4 W"}
-    # session 34: the 200G laser output was set from the NVIDIA product's laser figure after these
+    # session 34: the 200G laser light was set from the NVIDIA product's laser figure after these
     # checks had flagged the 102.4T CPO port as low: they say so too
     laser_200g = {"NVIDIA CPO port per 1.6T (200G/lane), ~9 W",
                   "NVIDIA CPO power efficiency vs pluggable, '3.5x'",
@@ -132,7 +132,7 @@ def test_checks_say_which_figure_informed_an_input(study):
     assert len({informed[k] for k in bailly}) == len({informed[k] for k in laser_200g}) == 1
     # the inputs' own sources say what the checks say
     assert "ECOC 2025 5.4 W" in assumptions(generation(100))["els_lanes_per_laser"].source
-    assert "24.5 dBm" in assumptions(generation(200))["els_laser_out_dbm"].source
+    assert "24.5 dBm" in assumptions(generation(200))["els_lane_light_dbm"].source
     # the README marks the two groups apart, each with its own reason
     readme = repo_text("README.md", flat=True)
     for why, mark in zip(dict.fromkeys(informed.values()), ("*", "**"), strict=True):

@@ -9,6 +9,7 @@ levels; a stage-by-stage loop over the pre-driver's tapered buffer chain.
 from __future__ import annotations
 
 import math
+import re
 import warnings
 
 import numpy as np
@@ -275,7 +276,7 @@ def test_els_budget_floor_by_hand():
     g = generation("102.4T")
     m = PortModel("cpo", g)
     v = dict(m.point)
-    v.update(els_laser_out_dbm=np.array([18.5, m.point["els_laser_out_dbm"]]),
+    v.update(els_lane_light_dbm=np.array([13.0, m.point["els_lane_light_dbm"]]),
              els_lanes_per_laser=np.array([8.0, m.point["els_lanes_per_laser"]]),
              els_lane_optical_dbm=np.array([15.5, m.point["els_lane_optical_dbm"]]))
     short = m.els_budget_margin_db(v) < 0
@@ -297,13 +298,52 @@ def test_els_monotone():
     assert np.all(np.diff(components.els_laser_w(20.0, 4.0, np.linspace(0.05, 0.3, 11))) < 0)
 
 
+def test_els_laser_output_by_hand():
+    """Trial 98 M1: the laser is sized by the light per lane and capped at the top OIF class (26 dBm).
+    18.5 dBm over 4 lanes: 18.5 + 6.0206 = 24.52 dBm; over 8: 27.53 dBm, capped at 26 dBm, so a lane
+    gets 26 - 9.0309 = 16.97 dBm; 17 dBm over 2: 20.01 dBm."""
+    assert math.isclose(float(components.els_laser_output_dbm(18.5, 4.0)), 24.5206, rel_tol=RTOL_HAND)
+    assert float(components.els_laser_output_dbm(18.5, 8.0)) == components.ELS_TOP_CLASS_DBM == 26.0
+    assert math.isclose(float(components.els_lane_light_dbm(components.els_laser_output_dbm(18.5, 8.0), 8.0)),
+                        16.9691, rel_tol=RTOL_HAND)
+    assert math.isclose(float(components.els_laser_output_dbm(17.0, 2.0)), 20.0103, rel_tol=RTOL_HAND)
+    out = components.els_laser_output_dbm(np.array([18.5, 18.5]), np.array([4.0, 8.0]), top_class_dbm=30.0)
+    assert np.allclose(out, [24.5206, 27.5309], rtol=RTOL_HAND)
+    with pytest.raises(SIKernelError, match=r"lanes_per_laser=0\.5"):
+        components.els_laser_output_dbm(18.5, 0.5)
+    with pytest.raises(SIKernelError, match="lane_light_dbm=inf"):
+        components.els_laser_output_dbm(np.inf, 4.0)
+
+
+def test_els_lane_price_independent_of_sharing_below_the_top_class():
+    """Trial 98 M1: below the top class the laser power per lane is the light per lane over the wall-plug
+    efficiency, whatever the lanes per laser; above it the lanes get the top class's share."""
+    for gname in ("51.2T", "102.4T"):
+        m = PortModel("cpo", generation(gname))
+        base = m.blocks_w()["laser"]
+        light = m.point["els_lane_light_dbm"]
+        rng = m.assumptions["els_lanes_per_laser"]
+        n = np.linspace(rng.low, rng.high, 29)   # the documented range: 1-4 at 100G, 2-8 at 200G
+        v = dict(m.point, els_lanes_per_laser=n)
+        laser = m.blocks_w(v)["laser"]
+        below = light + 10 * np.log10(n) <= components.ELS_TOP_CLASS_DBM
+        assert below.any() and (~below).any() if gname == "102.4T" else below.all()
+        assert np.allclose(laser[below], base, rtol=RTOL_FORMULA)
+        capped = 1e-3 * 10 ** ((components.ELS_TOP_CLASS_DBM - 10 * np.log10(n[~below])) / 10)
+        assert np.allclose(laser[~below], capped / m.point["els_wpe"] * m.gen.lanes_per_port,
+                           rtol=RTOL_FORMULA)
+        assert np.all(np.diff(laser) <= base * RTOL_FORMULA)
+        assert math.isclose(base, m.gen.lanes_per_port * 1e-3 * 10 ** (light / 10) / m.point["els_wpe"],
+                            rel_tol=RTOL_FORMULA)
+
+
 def test_els_point_values_close_the_link_budget():
     for gname in ("51.2T", "102.4T"):
         m = PortModel("cpo", generation(gname))
         assert m.els_budget_margin_db() > 0, gname
         p = m.point
-        assert math.isclose(m.els_budget_margin_db(), p["els_laser_out_dbm"] - 10 * math.log10(
-            p["els_lanes_per_laser"]) - p["els_lane_optical_dbm"], rel_tol=RTOL_FORMULA)
+        assert math.isclose(m.els_budget_margin_db(), p["els_lane_light_dbm"] - p["els_lane_optical_dbm"],
+                            rel_tol=RTOL_FORMULA)
 
 
 def test_els_short_of_budget_warns(monkeypatch):
@@ -311,18 +351,34 @@ def test_els_short_of_budget_warns(monkeypatch):
 
     def short(g):
         a = dict(real(g))
-        x = a["els_lanes_per_laser"]
-        a["els_lanes_per_laser"] = Assumption(x.name, 16.0, x.low, 16.0, x.unit, x.source)
+        x = a["els_lane_light_dbm"]
+        a["els_lane_light_dbm"] = Assumption(x.name, 10.0, 10.0, x.high, x.unit, x.source)
         return a
 
     monkeypatch.setattr(account, "assumptions", short)
-    with pytest.warns(SIKernelWarning, match="els_lanes_per_laser=16"):
+    with pytest.warns(SIKernelWarning, match=r"gives 10.0 dBm per lane \(els_lane_light_dbm=10, "
+                                             r"els_lanes_per_laser=4\), 2.5 dB short"):
         m = PortModel("cpo", generation("102.4T"))
     assert m.els_budget_margin_db() < 0
     # the pluggable's module lasers are not checked
     with warnings.catch_warnings():
         warnings.simplefilter("error", SIKernelWarning)
         assert math.isnan(PortModel("pluggable", generation("102.4T")).els_budget_margin_db())
+
+
+def test_els_above_the_top_class_warns_and_is_capped():
+    """Trial 98 M1: 18.5 dBm over 16 lanes asks 30.5 dBm of one laser; the top class (26 dBm) gives
+    each lane 26 - 12.04 = 13.96 dBm (still above the 12.5 dBm budget: no budget warning)."""
+    g = generation("102.4T", assumption_values={"els_lanes_per_laser": 16})
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        m = PortModel("cpo", g)
+    msgs = [str(w.message) for w in seen if issubclass(w.category, SIKernelWarning)]
+    want = (r"els_lanes_per_laser=16 asks 30.5 dBm of one laser, above the brightest OIF ELSFP class "
+            r"\(26 dBm\); each lane gets 14.0 dBm")
+    assert len(msgs) == 1 and re.search(want, msgs[0]), msgs
+    assert math.isclose(m.els_lane_light_given_dbm(), 26.0 - 10 * math.log10(16), rel_tol=RTOL_FORMULA)
+    assert m.els_budget_margin_db() > 0
 
 
 def test_account_uses_the_components():
@@ -335,14 +391,14 @@ def test_account_uses_the_components():
                                    p["ring_driver_swing_fraction"], p["engine_input_vppd"], g.baud,
                                    g.module_node_nm)
     assert math.isclose(b["driver"], n * float(drv), rel_tol=RTOL_FORMULA)
-    assert math.isclose(b["laser"], n * float(components.els_laser_w(p["els_laser_out_dbm"],
-                                                                     p["els_lanes_per_laser"], p["els_wpe"],
-                                                                     p["els_lane_optical_dbm"])),
+    out = components.els_laser_output_dbm(p["els_lane_light_dbm"], p["els_lanes_per_laser"])
+    lanes, wpe, budget = p["els_lanes_per_laser"], p["els_wpe"], p["els_lane_optical_dbm"]
+    assert math.isclose(b["laser"], n * float(components.els_laser_w(out, lanes, wpe, budget)),
                         rel_tol=RTOL_FORMULA)
-    # at the point values the class output over its lanes is above the budget: no floor
-    assert math.isclose(b["laser"], n * float(components.els_laser_w(p["els_laser_out_dbm"],
-                                                                     p["els_lanes_per_laser"], p["els_wpe"])),
-                        rel_tol=RTOL_FORMULA)
+    # at the point values the light over its lanes is above the budget and below the top class:
+    # neither the floor nor the cap binds
+    assert math.isclose(b["laser"], n * float(components.els_laser_w(out, lanes, wpe)), rel_tol=RTOL_FORMULA)
+    assert float(out) < components.ELS_TOP_CLASS_DBM
     assert m.lasers_per_lane() == 1.0 / p["els_lanes_per_laser"]
 
 
@@ -415,7 +471,9 @@ def test_docs_lanes_per_laser_effect_is_current():
     def w(m, v=None, module_only=False):
         return sum(x for k, x in m.blocks_w(v).items() if not (module_only and k in SWITCH_BLOCKS))
 
-    four = dict(cpo.point, els_lanes_per_laser=4.0)
+    # the 20 dBm class over 4 lanes instead of 2 (the light per lane is the input since trial 98 M1)
+    four = dict(cpo.point, els_lanes_per_laser=4.0,
+                els_lane_light_dbm=cpo.point["els_lane_light_dbm"] - 10 * math.log10(2.0))
     cells = []
     for v in (four, None):
         optics_saving = 1.0 - w(cpo, v, True) / w(plug, None, True)

@@ -292,20 +292,28 @@ class PortModel:
         self._curves_ready = False
         self._lin_eq_w = 0.0
         if self.arch.optics == "engine":
+            import warnings
+
+            from ..errors import SIKernelWarning
+
+            need = p["els_lane_light_dbm"] + 10 * math.log10(p["els_lanes_per_laser"])
+            if need > components.ELS_TOP_CLASS_DBM:
+                warnings.warn(SIKernelWarning(
+                    f"{self.arch.name} {gen.name}: els_lane_light_dbm={p['els_lane_light_dbm']:g} over "
+                    f"els_lanes_per_laser={p['els_lanes_per_laser']:g} asks {need:.1f} dBm of one laser, "
+                    f"above the brightest OIF ELSFP class ({components.ELS_TOP_CLASS_DBM:g} dBm); each lane "
+                    f"gets {float(self.els_lane_light_given_dbm()):.1f} dBm: share each laser over fewer "
+                    "lanes to provision more"), stacklevel=2)
             margin = self.els_budget_margin_db()
             if margin < 0:
-                import warnings
-
-                from ..errors import SIKernelWarning
-
                 warnings.warn(SIKernelWarning(
                     f"{self.arch.name} {gen.name}: the external laser source gives "
-                    f"{p['els_laser_out_dbm'] - 10 * math.log10(p['els_lanes_per_laser']):.1f} dBm per lane "
-                    f"(els_laser_out_dbm={p['els_laser_out_dbm']:g} over els_lanes_per_laser="
+                    f"{float(self.els_lane_light_given_dbm()):.1f} dBm per lane "
+                    f"(els_lane_light_dbm={p['els_lane_light_dbm']:g}, els_lanes_per_laser="
                     f"{p['els_lanes_per_laser']:g}), {-margin:.1f} dB short of the lane's link budget "
                     f"els_lane_optical_dbm={p['els_lane_optical_dbm']:g}; the laser power is priced for "
-                    "the budget's light (as a brighter class or fewer lanes per laser would give it): "
-                    "raise the laser class or share each laser over fewer lanes to match"),
+                    "the budget's light (as a brighter provision would give it): raise "
+                    "els_lane_light_dbm to match"),
                     stacklevel=2)
         if self.arch.linear_eq_directions:
             self._lin_eq_w = components.linear_eq_w(_module_peaking_db(p), gen.baud, gen.module_node_nm)
@@ -566,8 +574,7 @@ class PortModel:
             else:
                 out["driver"] = v["module_driver_w"] * v["mzm_driver_factor"] * n
                 out["modulator_tuning"] = v["mzm_bias_w"] * n   # quadrature bias heater, audit 28
-            out["laser"] = components.els_laser_w(v["els_laser_out_dbm"], v["els_lanes_per_laser"],
-                                                  v["els_wpe"], v["els_lane_optical_dbm"]) * n
+            out["laser"] = _els_lane_w(v) * n
             out["tia"] = v["module_tia_w"] * v["engine_tia_factor"] * n
             out["other"] = (engine_other_w(v["engine_other_w"], n)
                             * np.ones_like(np.asarray(v["module_tia_w"], dtype=float)))
@@ -646,12 +653,33 @@ class PortModel:
             return None
         return float(components.lasers_per_lane(self.point["els_lanes_per_laser"]))
 
+    def els_lane_light_given_dbm(self, v: dict[str, Any] | None = None) -> Any:
+        """Light one lane of the external laser source gets (dBm; engines; NaN for module lasers).
+
+        The provisioned ``els_lane_light_dbm``, or less where ``els_lanes_per_laser`` lanes on one
+        laser of the top class cannot have it (:func:`sikernel.system.components.els_laser_output_dbm`).
+
+        Parameters
+        ----------
+        v : dict, optional
+            Assumption name -> value(s); default the point values.
+
+        Returns
+        -------
+        float or ndarray
+            dBm per lane at the laser side of the split.
+        """
+        v = self.point if v is None else v
+        if self.arch.optics != "engine":
+            return float("nan")
+        m = components.els_lane_light_dbm(_els_laser_out_dbm(v), v["els_lanes_per_laser"])
+        return float(m) if np.ndim(m) == 0 else m
+
     def els_budget_margin_db(self, v: dict[str, Any] | None = None) -> Any:
         """Light per lane of the external laser source minus the lane's link budget (dB; engines).
 
-        ``els_laser_out_dbm - 10 log10(els_lanes_per_laser) - els_lane_optical_dbm``: negative
-        when the source's lasers, shared as the product shares them, do not give a lane the light
-        its link budget asks for (:func:`sikernel.system.components.els_lane_light_dbm`).
+        :meth:`els_lane_light_given_dbm` ``- els_lane_optical_dbm``: negative when the source does
+        not give a lane the light its link budget asks for.
 
         Parameters
         ----------
@@ -666,8 +694,7 @@ class PortModel:
         v = self.point if v is None else v
         if self.arch.optics != "engine":
             return float("nan")
-        m = components.els_lane_light_dbm(v["els_laser_out_dbm"], v["els_lanes_per_laser"]) \
-            - np.asarray(v["els_lane_optical_dbm"], dtype=float)
+        m = self.els_lane_light_given_dbm(v) - np.asarray(v["els_lane_optical_dbm"], dtype=float)
         return float(m) if np.ndim(m) == 0 else m
 
 
@@ -863,6 +890,17 @@ def _ring_driver_w(v: dict[str, Any], gen: Generation) -> Any:
                                     gen.module_node_nm)
 
 
+def _els_laser_out_dbm(v: dict[str, Any]) -> Any:
+    """Output of one laser of the external source for inputs ``v`` (dBm; point values or draws)."""
+    return components.els_laser_output_dbm(v["els_lane_light_dbm"], v["els_lanes_per_laser"])
+
+
+def _els_lane_w(v: dict[str, Any]) -> Any:
+    """External laser source power per lane for inputs ``v`` (W; never below the lane's budget)."""
+    return components.els_laser_w(_els_laser_out_dbm(v), v["els_lanes_per_laser"], v["els_wpe"],
+                                  v["els_lane_optical_dbm"])
+
+
 def _fixed_module_w(a: Architecture, gen: Generation, p: dict[str, float]) -> float:
     n = gen.lanes_per_port
     if a.optics == "module":
@@ -871,8 +909,7 @@ def _fixed_module_w(a: Architecture, gen: Generation, p: dict[str, float]) -> fl
         drv = float(_ring_driver_w(p, gen)) + p["ring_heater_w"]
     else:
         drv = p["module_driver_w"] * p["mzm_driver_factor"]
-    return (drv + float(components.els_laser_w(p["els_laser_out_dbm"], p["els_lanes_per_laser"],
-                                               p["els_wpe"], p["els_lane_optical_dbm"]))
+    return (drv + float(_els_lane_w(p))
             + p["module_tia_w"] * p["engine_tia_factor"]) * n + engine_other_w(p["engine_other_w"], n)
 
 

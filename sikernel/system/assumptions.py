@@ -220,35 +220,49 @@ def assumptions(g: Generation) -> dict[str, Assumption]:
         f"D: the built CPO channel with a package trace of {mm('cpo')} instead of the 25 mm default "
         "(CEI-224G CPO: < 50 mm)")
     # external laser source (CPO, NPO)
-    add("els_laser_out_dbm", 24.5 if is200 else 20.0, 23.0 if is200 else 18.5, 26.0 if is200 else 24.0,
-        "dBm per laser (per fibre of the source)",
-        ("the 200G product's laser: NVIDIA Quantum-X Photonics (200G/lane micro-ring engines) external "
-         "laser source, 18 modules x 8 CW DFB lasers, 'each laser provides 24.5 dBm to cover connector, "
-         "coupling and modulator losses' (SemiAnalysis, 'Co-Packaged Optics (CPO) Book', 2 Jan 2026, as "
-         "relayed by a public research note, L-M); Lumentum, its initial laser supplier: ~250 mW = 24 dBm "
-         "per wavelength (relayed, L-M); range 23 dBm to 26 dBm, the top OIF ELSFP per-fibre class (as "
-         "quoted by a vendor blog, M-L). Until December 2026 the point was the OIF example very-high-power "
-         "class (20 dBm), a class menu entry, not the product (research note 102: it made the 200G "
-         "laser per lane half the 100G one). The laser runs at its class output") if is200 else
-        "OIF ELSFP implementation agreement (as quoted by a vendor blog, M-L): per-fibre classes 11-26 "
-        "dBm, the example very-high-power module 20 +/- 1.5 dBm per fibre; upper end 24 dBm: Lumentum's "
-        "CPO ELS module, ~250 mW per wavelength (relayed, L-M); no laser figure of the 100G product "
-        "(Bailly) found. The laser runs at its class output")
-    add("els_lanes_per_laser", 4.0 if is200 else 2.0, 2.0 if is200 else 1.0, 8.0 if is200 else 4.0,
+    # The source is priced by the light it provisions per lane: the product's laser output over the
+    # product's lanes per laser, one pair from one source (trial 98 M1: drawn independently, 8 lanes on
+    # a laser sized for 4 halved the light per lane). The laser output is derived from it
+    # (components.els_laser_output_dbm) and capped at the top OIF class.
+    lanes0 = 4.0 if is200 else 2.0
+    split_db = 10.0 * math.log10(lanes0)
+    out0, out_lo, out_hi = (24.5, 23.0, 26.0) if is200 else (20.0, 18.5, 24.0)
+    add("els_lane_light_dbm", out0 - split_db, out_lo - split_db, out_hi - split_db,
+        "dBm per lane provisioned (laser side of the split)",
+        ("the 200G product's light per lane: NVIDIA Quantum-X Photonics (200G/lane micro-ring engines) "
+         "external laser source, 18 modules x 8 CW DFB lasers, 'each laser provides 24.5 dBm to cover "
+         "connector, coupling and modulator losses' (SemiAnalysis, 'Co-Packaged Optics (CPO) Book', 2 Jan "
+         "2026, as relayed by a public research note, L-M), over the product's 4 lanes per laser "
+         "(els_lanes_per_laser): 24.5 - 6.0 = 18.5 dBm; Lumentum, its initial laser supplier, ~250 mW = "
+         "24 dBm per wavelength (relayed, L-M): 18.0 dBm over 4; range: lasers of 23 to 26 dBm (the top "
+         "OIF ELSFP per-fibre class, as quoted by a vendor blog, M-L) over the same 4 lanes. Until "
+         "December 2026 the laser's output was the input (20 dBm, the OIF example class, a class menu "
+         "entry: research note 102), and until then it was drawn independently of the lanes per laser "
+         "(trial 98 M1)") if is200 else
+        ("OIF ELSFP implementation agreement (as quoted by a vendor blog, M-L): per-fibre classes 11-26 "
+         "dBm, the example very-high-power module 20 +/- 1.5 dBm per fibre, over the 2 lanes per laser "
+         "inferred for the 100G product (els_lanes_per_laser): 20 - 3.0 = 17.0 dBm; range: lasers of "
+         "18.5 dBm to 24 dBm (Lumentum's CPO ELS module, ~250 mW per wavelength, relayed, L-M) over the "
+         "same 2 lanes. No laser figure of the 100G product (Bailly) found, so this is a class value, not "
+         "the product's"))
+    add("els_lanes_per_laser", lanes0, 2.0 if is200 else 1.0, 8.0 if is200 else 4.0,
         "TX lanes per laser",
         ("product structure: NVIDIA Quantum-X Photonics, 36 laser inputs for 18 engines of 1.6T "
          "(8 TX lanes each) -> 4 lanes per laser (NVIDIA press release GTC 2025, M); the same 4 from "
          "18 laser modules x 8 lasers for 72 engines x 8 TX lanes (SemiAnalysis CPO Book, 2 Jan 2026, "
          "relayed, L-M); range 2-8: "
          "'a single external laser across eight links' (secondary, L) read as 8 lanes at the high end, "
-         "2 at the low end (assumption)") if is200 else
+         "2 at the low end (assumption). Sets the laser count and each laser's output, not the light per "
+         "lane (els_lane_light_dbm) below the top laser class") if is200 else
         ("Broadcom Bailly (100G): 2 lanes per laser from the only evidence found (research notes 2d, "
          "L): APNIC blog as relayed, 'NVIDIA uses 4x fewer laser modules per bandwidth than Broadcom'; "
          "with NVIDIA's 4 x 200G = 800 Gb/s per laser that is ~200 Gb/s = 2 x 100G lanes per Broadcom "
          "laser, consistent with the ~250-270 mW per lane the ECOC 2025 5.4 W leaves after the ISSCC "
          "2026 EIC. The remark counts laser modules, not lasers: it gives lanes per laser only if both "
          "vendors' modules hold the same number of lasers (assumption). Range 1 (one laser per lane, the "
-         "pluggable DR8 structure) to 4 (NVIDIA's structure, if Broadcom's modules hold fewer lasers)"))
+         "pluggable DR8 structure) to 4 (NVIDIA's structure, if Broadcom's modules hold fewer lasers). "
+         "Sets the laser count and each laser's output, not the light per lane (els_lane_light_dbm) "
+         "below the top laser class"))
     add("els_wpe", 0.15, 0.08, 0.25, "1",
         "wall-plug efficiency of the external laser source incl. its TEC and drivers: Lumentum's "
         "ELS module ~2 W optical (8 x ~250 mW) for ~12 W electrical = 0.17 (relayed, L-M, D); "
@@ -257,8 +271,8 @@ def assumptions(g: Generation) -> dict[str, Assumption]:
         "dBm per lane at the laser (link budget; a check, not a cost)",
         "assumption: link budget, ~ -5 dBm OMA sensitivity + ~16 dB of laser-to-PIC coupling, splitter "
         "excess, modulator insertion/OMA loss, fibre and connectors; +1.5 dB at 200G (twice the noise "
-        "bandwidth). Checked against the light per lane (els_laser_out_dbm - 10 log10 "
-        "els_lanes_per_laser), not priced")
+        "bandwidth). Checked against the light per lane provisioned (els_lane_light_dbm, capped by the "
+        "top laser class over els_lanes_per_laser), not priced")
     # CPO / NPO engine electronics: the linear direct-drive ring driver (components.ring_driver_w)
     add("ring_c_f", 80e-15, 40e-15, 150e-15, "F",
         "assumption: ring junction + pad + micro-bump capacitance at the driven node (depletion-mode "
@@ -347,7 +361,7 @@ USER_VALUE_DOMAINS: dict[str, tuple[float, bool, float, bool, str]] = {
     **{k: (-6.0, True, 14.0, True, "a loss shift within the tabulated -6 ... +14 dB")
        for k in ("c2m_loss_offset_db", "linear_c2m_loss_offset_db", "npo_loss_offset_db",
                  "cpo_loss_offset_db")},
-    "els_laser_out_dbm": (-_INF, False, _INF, False, "an optical power"),
+    "els_lane_light_dbm": (-_INF, False, _INF, False, "an optical power"),
     "els_lanes_per_laser": (1.0, True, _INF, False, "lanes sharing one laser"),
     "els_wpe": (0.0, False, 1.0, True, "an efficiency"),
     "els_lane_optical_dbm": (-_INF, False, _INF, False, "an optical power"),
@@ -367,8 +381,9 @@ USER_VALUE_DOMAINS: dict[str, tuple[float, bool, float, bool, str]] = {
 #: many dB of it (inputs in dB or dBm), is refused as a likely unit slip; between the range and these
 #: bounds it is priced with a warning.  The unit slips of a notebook are factors of 1e3 (mW typed in
 #: W, fF in F) or W typed as dBm (trial 98: ring_c_f=80 priced a 1.2e15 W CPO port,
-#: els_laser_out_dbm=0.1 a believable 4.7 W one, both with only the range warning); 30x (1.5
-#: decades) and 15 dB leave room for exploring well past every documented range.
+#: els_laser_out_dbm=0.1, an input els_lane_light_dbm has replaced, a believable 4.7 W one, both with
+#: only the range warning); 30x (1.5 decades) and 15 dB leave room for exploring well past every
+#: documented range.
 SLIP_FACTOR = 30.0
 SLIP_DB = 15.0
 #: inputs drawn by the Monte Carlo that a user value cannot set, and where to set them instead: the
@@ -380,6 +395,15 @@ NOT_USER_SETTABLE: dict[str, str] = {
                "its bands)",
     "crosstalk_scale": "the crosstalk amplitude's spread around the generation's model; set the crosstalk "
                        "itself with run_study(crosstalk=...) or sikernel study --crosstalk (e.g. 1.5)",
+}
+
+#: inputs a user value once set that are now derived, and what to set instead
+DERIVED_INPUTS: dict[str, str] = {
+    "els_laser_out_dbm": "derived since December 2026: the laser output that gives each of its "
+                         "els_lanes_per_laser lanes the light els_lane_light_dbm, capped at the top OIF "
+                         "class (components.els_laser_output_dbm); set els_lane_light_dbm = laser output - "
+                         "10 log10(lanes per laser) instead (24.5 dBm over 4 lanes is 18.5 dBm), and "
+                         "els_lanes_per_laser for the sharing",
 }
 
 
@@ -441,8 +465,9 @@ def check_user_value(name: str, value: object, documented: dict[str, Assumption]
     ------
     SIKernelError
         An unknown name (with the nearest known one), an input a user value cannot set
-        (:data:`NOT_USER_SETTABLE`), a value that is not a finite number or lies outside what the
-        input can physically take (:data:`USER_VALUE_DOMAINS`), or a likely unit slip: more than
+        (:data:`NOT_USER_SETTABLE`) or that is now derived (:data:`DERIVED_INPUTS`), a value that
+        is not a finite number or lies outside what the input can physically take
+        (:data:`USER_VALUE_DOMAINS`), or a likely unit slip: more than
         :data:`SLIP_FACTOR` x (:data:`SLIP_DB` dB for dB and dBm inputs) outside its documented range.
     """
     import difflib
@@ -452,6 +477,8 @@ def check_user_value(name: str, value: object, documented: dict[str, Assumption]
 
     if name in NOT_USER_SETTABLE:
         raise SIKernelError(f"{name} cannot be given a user value: it is {NOT_USER_SETTABLE[name]}")
+    if name in DERIVED_INPUTS:
+        raise SIKernelError(f"{name} cannot be given a user value: it is {DERIVED_INPUTS[name]}")
     if name not in documented or name not in USER_VALUE_DOMAINS:
         known = sorted(k for k in documented if k in USER_VALUE_DOMAINS)
         near = difflib.get_close_matches(name, known, n=1)

@@ -190,8 +190,9 @@ def claim_checks(model: Callable[[str, str], Any]) -> list[dict[str, Any]]:
     per_laser = ELS_PUBLISHED_LASER_W / p["els_wpe"]
     out.append(_entry("els_w_per_laser", COMPONENT_FIGURES["els_w_per_laser"],
                       "component, in sample (source of els_wpe)", "cpo", "102.4T", per_laser,
-                      model_at_class_output_w=float(components.els_laser_w(p["els_laser_out_dbm"], 1.0,
-                                                                           p["els_wpe"]))))
+                      model_at_class_output_w=float(components.els_laser_w(
+                          components.els_laser_output_dbm(p["els_lane_light_dbm"], p["els_lanes_per_laser"]),
+                          1.0, p["els_wpe"]))))
     for m in (cpo1, cpo2):
         out.append(els_budget_check(m))
     out.extend(host_channel_budget_checks(model))
@@ -417,7 +418,8 @@ def _end_families(m: Any) -> dict[str, str]:
 def els_budget_check(m: Any) -> dict[str, Any]:
     """Does the external laser source give a lane the light its link budget asks for?
 
-    The light per lane (class output over the lanes one laser feeds) against the lane's
+    The light per lane (provisioned, capped by the top laser class over the lanes one laser
+    feeds: :meth:`~sikernel.system.account.PortModel.els_lane_light_given_dbm`) against the lane's
     link budget at the point values, and the fraction of the inputs' joint range (seeded
     triangular draws, as the study's Monte Carlo) in which it falls short.
 
@@ -431,25 +433,24 @@ def els_budget_check(m: Any) -> dict[str, Any]:
     dict
         A check entry (unit dBm; ``ratio_to_mid`` = light / budget in linear power).
     """
-    from . import components
     from .uncertainty import triangular_ppf, uniform_columns
 
     a, p = m.assumptions, m.point
-    light = float(components.els_lane_light_dbm(p["els_laser_out_dbm"], p["els_lanes_per_laser"]))
+    light = float(m.els_lane_light_given_dbm())
     budget = p["els_lane_optical_dbm"]
-    names = ["els_laser_out_dbm", "els_lanes_per_laser", "els_lane_optical_dbm"]
+    names = ["els_lane_light_dbm", "els_lanes_per_laser", "els_lane_optical_dbm"]
     u = uniform_columns(names, ELS_CHECK_DRAWS, ELS_CHECK_SEED)
     v = {k: triangular_ppf(u[k], a[k].low, a[k].value, a[k].high) for k in names}
     short = float(np.mean(m.els_budget_margin_db(v) < 0.0))
     return {"label": f"external laser light per lane vs the lane's link budget ({m.gen.name}, "
-                     f"{p['els_laser_out_dbm']:g} dBm over {p['els_lanes_per_laser']:g} lanes)",
+                     f"{light:.1f} dBm provisioned, {p['els_lanes_per_laser']:g} lanes per laser)",
             "kind": "consistency check", "architecture": m.arch.name, "generation": m.gen.name,
             "model": light, "unit": "dBm", "published": budget, "published_low": None,
             "published_high": None,
             "source": "link budget: assumption els_lane_optical_dbm (not a published figure)",
             "ratio_to_mid": 10.0 ** ((light - budget) / 10.0),
             "counts": "light per lane at the laser side of the split",
-            "model_quantity": "els_laser_out_dbm - 10 log10 els_lanes_per_laser",
+            "model_quantity": "els_lane_light_dbm, capped at the top laser class over els_lanes_per_laser",
             "key": f"els_budget_{m.gen.name}", "margin_db": light - budget,
             "short_fraction_of_ranges": short}
 

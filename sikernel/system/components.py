@@ -322,19 +322,18 @@ def els_laser_w(laser_out_dbm: ArrayLike, lanes_per_laser: ArrayLike, wpe: Array
                 lane_budget_dbm: ArrayLike | None = None) -> np.ndarray:
     """Electrical power of an external laser source per lane.
 
-    A laser of the source runs at its class output ``P_laser`` and feeds ``N`` lanes (the
-    product's structure: NVIDIA Quantum-X Photonics, 36 laser inputs for 18 engines of
-    8 TX lanes, N = 4), so with wall-plug efficiency ``η_wp`` (optical out / electrical in,
-    incl. TEC and drivers)
+    A laser of the source runs at output ``P_laser`` (the study's: :func:`els_laser_output_dbm`
+    of the light provisioned per lane) and feeds ``N`` lanes (the product's structure: NVIDIA
+    Quantum-X Photonics, 36 laser inputs for 18 engines of 8 TX lanes, N = 4), so with wall-plug
+    efficiency ``η_wp`` (optical out / electrical in, incl. TEC and drivers)
 
         P_el / lane = P_laser / (η_wp · N).
 
     Whether ``P_laser / N`` suffices for the lane's link budget is a check
     (:func:`els_lane_light_dbm`).  With ``lane_budget_dbm`` given, a lane is never priced below
     the light its budget needs: ``P_el / lane = max(P_laser / N, P_budget) / η_wp`` (a source that
-    closes the link takes a brighter class or shares each laser over fewer lanes; used by the Monte
-    Carlo, whose independent draws can combine a dim class, many lanes per laser and a demanding
-    budget).
+    closes the link takes a brighter class or shares each laser over fewer lanes; the Monte Carlo can
+    draw a demanding budget beside a dim provision, or many lanes per laser capped by the top class).
 
     Parameters
     ----------
@@ -364,6 +363,48 @@ def els_laser_w(laser_out_dbm: ArrayLike, lanes_per_laser: ArrayLike, wpe: Array
         lane_w = np.maximum(lane_w, 1e-3 * 10.0 ** (_checked("lane_budget_dbm", lane_budget_dbm,
                                                              low=-np.inf) / 10.0))
     return lane_w / _checked("wpe", wpe, high=1.0, fix="optical out / electrical in, e.g. 0.15")
+
+
+#: the brightest per-fibre class of an external laser source (dBm): OIF ELSFP implementation agreement,
+#: per-fibre classes 11-26 dBm (as quoted by a vendor blog, M-L; the range's top in
+#: :func:`sikernel.system.assumptions.assumptions`).  A laser of the source gives at most this, so a
+#: lane's light is at most ``ELS_TOP_CLASS_DBM - 10 log10 N`` with N lanes per laser
+ELS_TOP_CLASS_DBM = 26.0
+
+
+def els_laser_output_dbm(lane_light_dbm: ArrayLike, lanes_per_laser: ArrayLike,
+                         top_class_dbm: float = ELS_TOP_CLASS_DBM) -> np.ndarray:
+    """Output of one laser that gives each of its ``N`` lanes ``P_lane``, capped at the top class.
+
+    ``P_laser = min(P_lane + 10 log10 N, P_top)`` (dBm; an ideal 1:N split as in
+    :func:`els_lane_light_dbm`).  The source is sized by the light a lane is provisioned with (the
+    product's figure, ``els_lane_light_dbm``); how many lanes share a laser sets how many lasers and
+    how bright each must be, not the light per lane, until the brightest class ``P_top``
+    (:data:`ELS_TOP_CLASS_DBM`) caps it: then a lane gets ``P_top - 10 log10 N``.  (Until December
+    2026 the study drew the laser's output and its lanes independently, so that 8 lanes on a laser
+    sized for 4 halved the light per lane; trial 98 M1.)
+
+    Parameters
+    ----------
+    lane_light_dbm : array_like
+        Light provisioned per lane at the laser side of the split (dBm).
+    lanes_per_laser : array_like
+        TX lanes one laser feeds (>= 1).
+    top_class_dbm : float, optional
+        Brightest output one laser can give (dBm).
+
+    Returns
+    -------
+    ndarray
+        dBm per laser.
+
+    Raises
+    ------
+    SIKernelError
+        An input non-finite or lanes per laser below 1, naming the value.
+    """
+    need = _checked("lane_light_dbm", lane_light_dbm, low=-np.inf) + 10.0 * np.log10(_lanes(lanes_per_laser))
+    return np.minimum(need, _checked("top_class_dbm", top_class_dbm, low=-np.inf))
 
 
 def els_lane_light_dbm(laser_out_dbm: ArrayLike, lanes_per_laser: ArrayLike) -> np.ndarray:
@@ -454,6 +495,6 @@ def linear_eq_w(peaking_db: float, baud: float, node_nm: float) -> float:
     return float(p)
 
 
-__all__ = ["C_OUT_PER_TAIL_F_PER_A", "els_lane_light_dbm", "els_laser_w", "lasers_per_lane", "linear_eq_w",
-           "pair_steering_input", "ring_c_out_from_tail_f", "ring_driver_w", "ring_output_stage",
-           "ring_predriver_w"]
+__all__ = ["C_OUT_PER_TAIL_F_PER_A", "ELS_TOP_CLASS_DBM", "els_lane_light_dbm", "els_laser_output_dbm",
+           "els_laser_w", "lasers_per_lane", "linear_eq_w", "pair_steering_input", "ring_c_out_from_tail_f",
+           "ring_driver_w", "ring_output_stage", "ring_predriver_w"]

@@ -112,11 +112,13 @@ class SystemClaim:
 _NVIDIA_SRC = ("NVIDIA GTC 2025 / Hot Chips 2025 / Developer Blog (A. Seyedi, Aug 2025) as quoted by "
                "TechInsights (16 Jul 2025), TechSpot (25 Aug 2025), notebookcheck (M)")
 
-_BAILLY_INFORMED = ("the 100G lanes per laser (2) was chosen partly because the laser power per lane "
-                    "it gives agrees with the ECOC 2025 5.4 W (its source, sikernel.system.assumptions)")
+_BAILLY_INFORMED = ("the 100G lanes per laser (2), over which the laser class gives the light per lane "
+                    "(17.0 dBm), was chosen partly because the laser power per lane it gives agrees with "
+                    "the ECOC 2025 5.4 W (its source, sikernel.system.assumptions)")
 
-_LASER_200G_INFORMED = ("the 200G laser output (24.5 dBm) was set in December 2026 from the NVIDIA "
-                        "product's own laser figure (an analyst report, its source in "
+_LASER_200G_INFORMED = ("the 200G laser light per lane (24.5 dBm per laser over 4 lanes, 18.5 dBm) was set "
+                        "in December 2026 from the NVIDIA product's own laser figure (an analyst report, its "
+                        "source in "
                         "sikernel.system.assumptions) after the NVIDIA ~9 W check (engine + laser "
                         "reading, x0.53) had flagged the 102.4T CPO port as low; the 102.4T CPO checks "
                         "share that input: not fitted to them, but not chosen blind to them")

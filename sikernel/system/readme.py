@@ -82,8 +82,12 @@ def answer_block(res: Any, figure: str, vias: Any = None, strict_ber: Any = None
     from .assumptions import assumptions
     from .standards import generation
 
-    lanes = "; ".join(f"{assumptions(generation(lg))['els_lanes_per_laser'].value:g} lanes per laser at "
-                      f"{lg:g}G" for _, lg, _, _ in gens)
+    def _els(lg: float) -> str:
+        a = assumptions(generation(lg))
+        return (f"{a['els_lane_light_dbm'].value:.1f} dBm of light per lane at {lg:g}G "
+                f"({a['els_lanes_per_laser'].value:g} lanes per laser)")
+
+    lanes = "; ".join(_els(lg) for _, lg, _, _ in gens)
     lin = next((c for c in res.checks if c.get("linear_ports")), None)
     lin_txt = ("" if lin is None else
                f" (LPO and LRO at 200G/lane: {lin['host_mm']:.0f} mm, built to the published "
@@ -95,8 +99,8 @@ def answer_block(res: Any, figure: str, vias: Any = None, strict_ber: Any = None
               f"{_ber_fec_text(res)}), a retimed module's host-side SerDes and DSP, drivers, "
               "modulators, TIAs, lasers and the rest; the switching core is not counted. Module "
               "components are fitted on published retimed 800G/1.6T module powers and their split; "
-              "LPO, LRO and the CPO engine are predictions (CPO: external laser source at its class "
-              f"output, {lanes}, wall-plug efficiency {_wpe_text(gens)}; a linear direct-drive ring driver "
+              "LPO, LRO and the CPO engine are predictions (CPO: external laser source provisioning "
+              f"{lanes}, wall-plug efficiency {_wpe_text(gens)}; a linear direct-drive ring driver "
               "at 200G, an MZM driver at 100G). Bands: a seeded Monte Carlo over every documented "
               "range and the host-SerDes model's calibration spread "
               f"({res.inputs['n_draws']} draws). Inputs that move the CPO saving most: "
@@ -355,12 +359,13 @@ def cpo_generation_step(res: Any) -> dict[str, Any] | None:
     what the optical assumptions that change with the generation give and the rest.
 
     Two counterfactuals: the higher rate's CPO port with the lower rate's modulator
-    (``Generation.cpo_modulator``) and lasers per lane (``els_lanes_per_laser``), and the lower
+    (``Generation.cpo_modulator``), lanes per laser (``els_lanes_per_laser``) and laser light per
+    lane (``els_lane_light_dbm``), and the lower
     rate's port with the higher rate's, every other input at its own generation's value.  The two
     orders credit the assumptions differently (the same watts per lane divided by the 1.6T or the
     800G port's bits), so the split reported is their average, the two-factor Shapley value, with
-    both orders beside it.  The fall that remains is per-lane optics power (laser class
-    output, driver and TIA shares of the module splits) growing little while the lane rate doubles
+    both orders beside it.  The fall that remains is per-lane optics power (driver and TIA shares
+    of the module splits) growing little while the lane rate doubles
     (audit 24a, review 24: a first version credited that part to the two changed assumptions).
 
     Parameters
@@ -435,7 +440,7 @@ def cpo_generation_step(res: Any) -> dict[str, Any] | None:
 
 #: optical assumptions whose point values may differ between the generations, swapped (with the
 #: modulator) in :func:`cpo_generation_step`
-_GENERATION_OPTICS = ("els_lanes_per_laser", "els_laser_out_dbm")
+_GENERATION_OPTICS = ("els_lanes_per_laser", "els_lane_light_dbm")
 #: modulator name -> words in the README
 _MODULATOR_WORDS = {"ring": "a micro-ring driver", "mzm": "an MZM driver"}
 
@@ -452,24 +457,25 @@ def _cpo_step_text(res: Any) -> str:
     def each(k: str) -> str:   # its own share, swapped alone (both orders averaged)
         return f" {alone[k]:+.1f}" if k in alone else ""
 
-    if "els_lanes_per_laser" in st["changed"]:
+    # lanes per laser move no energy below the top laser class (the light per lane is the input):
+    # named only where its own share shows
+    if "els_lanes_per_laser" in st["changed"] and abs(alone.get("els_lanes_per_laser", 1.0)) >= 0.05:
         a, b = st["changed"]["els_lanes_per_laser"]
         words.append(f"{b:g} instead of {a:g} lanes per laser{each('els_lanes_per_laser')}")
-    if "els_laser_out_dbm" in st["changed"]:
-        a, b = st["changed"]["els_laser_out_dbm"]
-        words.append(f"{b:g} instead of {a:g} dBm per laser{each('els_laser_out_dbm')}")
+    if "els_lane_light_dbm" in st["changed"]:
+        a, b = st["changed"]["els_lane_light_dbm"]
+        words.append(f"{b:.1f} instead of {a:.1f} dBm of laser light per lane{each('els_lane_light_dbm')}")
     if "cpo_modulator" in st["changed"]:
         a, b = st["changed"]["cpo_modulator"]
         words.append(f"{_MODULATOR_WORDS.get(b, b)} instead of {_MODULATOR_WORDS.get(a, a)}"
                      f"{each('cpo_modulator')}")
     if alone:
-        words[-1] += (" pJ/bit of fall, each swapped alone; they interact, the laser's output and "
-                      "its sharing multiply")
+        words[-1] += " pJ/bit of fall, each swapped alone; they interact"
     head = (f"- CPO's energy per bit falls from {lo['pj_per_bit']:.1f} ({lo['generation']}) to "
             f"{hi['pj_per_bit']:.1f} pJ/bit ({hi['generation']}). ")
     r = st["rest_pj_per_bit"]
     what = ("per-lane optics power (the driver and TIA shares of the published module splits, the "
-            "laser at its class output)")
+            "laser light provisioned per lane)")
     rest = (f"{r:.1f} pJ/bit comes from everything else, mostly {what} that grows little while the lane "
             "rate doubles, net of a switch SerDes that costs more per bit" if r >= 0.05 else
             f"everything else adds {-r:.1f} pJ/bit, mostly a switch SerDes that costs more per bit, net "
@@ -580,8 +586,9 @@ def laser_headroom_line(res: Any) -> str:
                      f"{sized:.1f} instead of {cpo['w_per_port']:.1f} W")
     if not parts:
         return ""
-    return ("Laser light: the CPO laser is priced at its product class output and lanes per laser "
-            "(published or relayed figures, drawn by the bands), not at what the link needs: "
+    return ("Laser light: the CPO laser is priced at the light its product provisions per lane (a "
+            "published or relayed laser output over the product's lanes per laser, drawn by the bands), "
+            "not at what the link needs: "
             + "; ".join(parts) + ". The match to Bailly's 5.5 W per 800G rests on those product figures "
             "(docs/energy-model.md 6.4.3).")
 
