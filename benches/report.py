@@ -46,7 +46,10 @@ SHOWN = ["ratio_vs_numpy_vectorised", "ratio_local_search", "com_diff_db", "ieee
          "cached_s", "empty_cache_s", "cold_s", "warm_cache_s", "skrf_fresh_process_s",
          "stat_eye_cold_s", "stat_eye_cached_s", "simulate_cold_s", "simulate_cached_s",
          "small_peak_mib", "large_peak_mib", "peak_rss_mib", "stages_thread_speedup",
-         "sweep_core_speedup", "numpy_s", "ours_s", "com_db", "symbol_errors_ours", "symbol_errors_pybert"]
+         "sweep_core_speedup", "numpy_s", "ours_s", "com_db", "symbol_errors_ours", "symbol_errors_pybert",
+         # audit F10 benches (two-port, field solve, MMSE, C2M, ERL): agreement asserted, other side's time
+         "max_rel_diff", "fom_diff_db", "fom_max_diff_db", "eh_diff_bins", "vec_diff_db", "erl_max_diff_db",
+         "peer_us_per_row", "peer_s", "naive_s"]
 N_SHOWN = 5
 
 
