@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import math
 import re
 import time
 import warnings
@@ -109,7 +110,7 @@ def _generations(rates_gbps: Sequence[float], node_nm: Any, module_node_nm: Any,
         if assumption_values:
             if not isinstance(assumption_values, Mapping):
                 raise SIKernelError(f"assumption_values={assumption_values!r} must be a mapping of input "
-                                    "name -> value, e.g. {'els_lanes_per_laser': 8}")
+                                    "name -> value, e.g. {'els_wpe': 0.2}")
             ov["assumption_values"] = assumption_values
         if port_gbps is not None:
             base = generation(r)
@@ -245,7 +246,7 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
         figure in dB.
     assumption_values : mapping of str to float, optional
         Values of optical-side inputs by name (:func:`sikernel.system.assumptions.assumptions`, e.g.
-        ``{"els_lanes_per_laser": 8}``), for every generation of the run: each replaces the input's
+        ``{"els_wpe": 0.2}``), for every generation of the run: each replaces the input's
         point value and range (the Monte Carlo and the tornado hold it fixed;
         :attr:`sikernel.system.standards.Generation.assumption_values`).  A value outside the
         input's documented range warns.
@@ -493,6 +494,10 @@ def _port_entry(pm: Any, g: Any, pt: dict[str, float], mc: dict[str, np.ndarray]
     p["blocks_w_p10"] = {k: band(v)[0] for k, v in mc.items()}
     p["blocks_w_p90"] = {k: band(v)[1] for k, v in mc.items()}
     p["lasers_per_lane"] = pm.lasers_per_lane()
+    # engines: the external laser derived from the light per lane (review 35 L11); None for module lasers
+    p["els_laser_out_dbm"] = pm.els_laser_out_dbm()
+    given = pm.els_lane_light_given_dbm()
+    p["els_lane_light_given_dbm"] = None if math.isnan(given) else given
     p["host_ends"] = [{"block": e.block, "side": e.side, "scope": e.scope, "node_nm": e.node_nm,
                        "linear_optical_path": e.linear, "il_nyquist_db": e.il_nyquist_db,
                        "serdes_architecture": e.architecture, "pj_per_bit": e.pj_per_bit}

@@ -814,7 +814,6 @@ def test_assumption_values_bad_input(values, match):
     ({"ring_c_f": 5e-12}, r"ring_c_f=5e-12 is 33.3x the top .*: check its unit \(F\); the study refuses"),
     ({"els_lanes_per_laser": 128}, r"els_lanes_per_laser=128 is 32x the top .*: check its unit \(TX lanes"),
     ({"els_lane_light_dbm": 100}, r"more than 15 dB outside .* 100 mW is 20.0 dBm"),
-    ({"els_lane_light_dbm": 0.1}, r"els_lane_light_dbm=0.1 is more than 15 dB outside .* 0.1 W is 20.0 dBm"),
     ({"mzm_bias_w": 10}, r"mzm_bias_w=10 is 400x the top .* a unit slip\? 10 mW is 0.01 W"),
     ({"ring_heater_w": 5}, r"ring_heater_w=5 is 333x the top"),
     ({"module_driver_w": 337}, r"module_driver_w=337 is 768x the top .* 337 mW is 0.337 W"),
@@ -825,6 +824,17 @@ def test_assumption_values_unit_slips_refused(values, match):
 
     with pytest.raises(SIKernelError, match=match):
         check_user_values(generation(100, assumption_values=values))
+
+
+def test_assumption_values_w_typed_as_dbm_refused_at_200g():
+    """Trial 98 H2: W typed as dBm (0.1 for 100 mW) priced a believable CPO port; at 200G the light per
+    lane's range (17-20 dBm) puts 0.1 more than 15 dB below it.  (At 100G, 14-18.5 dBm, 0.1 is within
+    15 dB: priced with the range warning and the lane budget's floor, test_els_provision_* .)"""
+    from sikernel.system.assumptions import check_user_values
+
+    with pytest.raises(SIKernelError, match=r"els_lane_light_dbm=0.1 is more than 15 dB outside .* 0.1 W is "
+                                            r"20.0 dBm"):
+        check_user_values(generation(200, assumption_values={"els_lane_light_dbm": 0.1}))
 
 
 def test_assumption_values_far_but_not_slips_are_priced_with_the_warning():

@@ -299,14 +299,19 @@ def test_els_monotone():
 
 
 def test_els_laser_output_by_hand():
-    """Trial 98 M1: the laser is sized by the light per lane and capped at the top OIF class (26 dBm).
-    18.5 dBm over 4 lanes: 18.5 + 6.0206 = 24.52 dBm; over 8: 27.53 dBm, capped at 26 dBm, so a lane
-    gets 26 - 9.0309 = 16.97 dBm; 17 dBm over 2: 20.01 dBm."""
+    """Trial 98 M1 / review 35 M1: the laser is sized by the light per lane, and a sharing the top OIF
+    class (26 dBm) cannot give takes more lasers.  18.5 dBm over 4 lanes: 18.5 + 6.0206 = 24.52 dBm;
+    over 8: N_max = 10^((26 - 18.5)/10) = 5.6234 lanes per laser at 26 dBm, each lane 18.5 dBm;
+    17 dBm over 2: 20.01 dBm; 28 dBm over 4: one laser per lane at 26 dBm."""
     assert math.isclose(float(components.els_laser_output_dbm(18.5, 4.0)), 24.5206, rel_tol=RTOL_HAND)
-    assert float(components.els_laser_output_dbm(18.5, 8.0)) == components.ELS_TOP_CLASS_DBM == 26.0
-    assert math.isclose(float(components.els_lane_light_dbm(components.els_laser_output_dbm(18.5, 8.0), 8.0)),
-                        16.9691, rel_tol=RTOL_HAND)
+    assert float(components.els_lanes_per_laser_priced(18.5, 4.0)) == 4.0
+    assert math.isclose(float(components.els_lanes_per_laser_priced(18.5, 8.0)), 5.6234, rel_tol=RTOL_HAND)
+    assert math.isclose(float(components.els_laser_output_dbm(18.5, 8.0)), components.ELS_TOP_CLASS_DBM,
+                        rel_tol=RTOL_FORMULA)
+    assert components.ELS_TOP_CLASS_DBM == 26.0
     assert math.isclose(float(components.els_laser_output_dbm(17.0, 2.0)), 20.0103, rel_tol=RTOL_HAND)
+    assert float(components.els_lanes_per_laser_priced(28.0, 4.0)) == 1.0
+    assert float(components.els_laser_output_dbm(28.0, 4.0)) == 26.0
     out = components.els_laser_output_dbm(np.array([18.5, 18.5]), np.array([4.0, 8.0]), top_class_dbm=30.0)
     assert np.allclose(out, [24.5206, 27.5309], rtol=RTOL_HAND)
     with pytest.raises(SIKernelError, match=r"lanes_per_laser=0\.5"):
@@ -315,26 +320,24 @@ def test_els_laser_output_by_hand():
         components.els_laser_output_dbm(np.inf, 4.0)
 
 
-def test_els_lane_price_independent_of_sharing_below_the_top_class():
-    """Trial 98 M1: below the top class the laser power per lane is the light per lane over the wall-plug
-    efficiency, whatever the lanes per laser; above it the lanes get the top class's share."""
+def test_els_lane_price_independent_of_sharing():
+    """Trial 98 M1 / review 35 M1: the laser power per lane is the light per lane over the wall-plug
+    efficiency whatever the lanes per laser (over the documented range, which at 200G reaches past the
+    top class: 18.5 dBm over 8 lanes); the sharing moves only the laser count."""
     for gname in ("51.2T", "102.4T"):
         m = PortModel("cpo", generation(gname))
         base = m.blocks_w()["laser"]
         light = m.point["els_lane_light_dbm"]
         rng = m.assumptions["els_lanes_per_laser"]
-        n = np.linspace(rng.low, rng.high, 29)   # the documented range: 1-4 at 100G, 2-8 at 200G
-        v = dict(m.point, els_lanes_per_laser=n)
-        laser = m.blocks_w(v)["laser"]
-        below = light + 10 * np.log10(n) <= components.ELS_TOP_CLASS_DBM
-        assert below.any() and (~below).any() if gname == "102.4T" else below.all()
-        assert np.allclose(laser[below], base, rtol=RTOL_FORMULA)
-        capped = 1e-3 * 10 ** ((components.ELS_TOP_CLASS_DBM - 10 * np.log10(n[~below])) / 10)
-        assert np.allclose(laser[~below], capped / m.point["els_wpe"] * m.gen.lanes_per_port,
-                           rtol=RTOL_FORMULA)
-        assert np.all(np.diff(laser) <= base * RTOL_FORMULA)
+        n = np.linspace(rng.low, rng.high, 29)
+        laser = m.blocks_w(dict(m.point, els_lanes_per_laser=n))["laser"]
+        assert np.allclose(laser, base, rtol=RTOL_FORMULA)
         assert math.isclose(base, m.gen.lanes_per_port * 1e-3 * 10 ** (light / 10) / m.point["els_wpe"],
                             rel_tol=RTOL_FORMULA)
+        beyond = light + 10 * np.log10(n) > components.ELS_TOP_CLASS_DBM
+        assert beyond.any() if gname == "102.4T" else not beyond.any()
+        assert np.allclose(m.els_lane_light_given_dbm(dict(m.point, els_lanes_per_laser=n)), light,
+                           rtol=RTOL_FORMULA)
 
 
 def test_els_point_values_close_the_link_budget():
@@ -366,19 +369,37 @@ def test_els_short_of_budget_warns(monkeypatch):
         assert math.isnan(PortModel("pluggable", generation("102.4T")).els_budget_margin_db())
 
 
-def test_els_above_the_top_class_warns_and_is_capped():
-    """Trial 98 M1: 18.5 dBm over 16 lanes asks 30.5 dBm of one laser; the top class (26 dBm) gives
-    each lane 26 - 12.04 = 13.96 dBm (still above the 12.5 dBm budget: no budget warning)."""
+def test_els_above_the_top_class_warns_and_takes_more_lasers():
+    """Review 35 M1/M2: 18.5 dBm over 16 lanes asks 30.54 dBm of one laser; the source takes
+    10^((26 - 18.5)/10) = 5.62 lanes per laser instead (more lasers), each lane keeps 18.5 dBm and
+    its price, and the warning names the sharing that fits."""
     g = generation("102.4T", assumption_values={"els_lanes_per_laser": 16})
     with warnings.catch_warnings(record=True) as seen:
         warnings.simplefilter("always")
         m = PortModel("cpo", g)
     msgs = [str(w.message) for w in seen if issubclass(w.category, SIKernelWarning)]
-    want = (r"els_lanes_per_laser=16 asks 30.5 dBm of one laser, above the brightest OIF ELSFP class "
-            r"\(26 dBm\); each lane gets 14.0 dBm")
+    want = (r"els_lane_light_dbm=18.50 over els_lanes_per_laser=16 asks 30.54 dBm of one laser, above the "
+            r"brightest OIF ELSFP class \(26 dBm\); priced with 5.62 lanes per laser")
     assert len(msgs) == 1 and re.search(want, msgs[0]), msgs
-    assert math.isclose(m.els_lane_light_given_dbm(), 26.0 - 10 * math.log10(16), rel_tol=RTOL_FORMULA)
-    assert m.els_budget_margin_db() > 0
+    assert math.isclose(m.els_lane_light_given_dbm(), 18.5, rel_tol=RTOL_FORMULA)
+    assert math.isclose(m.lasers_per_lane(), 10 ** (-(26.0 - 18.5) / 10), rel_tol=RTOL_FORMULA)
+    assert math.isclose(m.blocks_w()["laser"], PortModel("cpo", generation("102.4T")).blocks_w()["laser"],
+                        rel_tol=RTOL_FORMULA)
+
+
+def test_els_provision_above_one_top_class_laser():
+    """Review 35 L12: a provision above one top-class laser (28 dBm per lane) is priced and checked at
+    the class's 26 dBm, one laser per lane: the budget margin sees the light given, not asked."""
+    g = generation("102.4T", assumption_values={"els_lane_light_dbm": 28.0,
+                                                "els_lane_optical_dbm": 27.0})
+    with pytest.warns(SIKernelWarning, match=r"els_lane_light_dbm=28 is more than one laser of the "
+                                             r"brightest OIF ELSFP class \(26 dBm\) gives"):
+        m = PortModel("cpo", g)
+    assert m.els_lane_light_given_dbm() == 26.0 and m.lasers_per_lane() == 1.0
+    assert math.isclose(m.els_budget_margin_db(), 26.0 - 27.0, rel_tol=RTOL_FORMULA)
+    # the budget floor then prices the lane at its budget's light (27 dBm over the wall-plug efficiency)
+    assert math.isclose(m.blocks_w()["laser"], g.lanes_per_port * 1e-3 * 10 ** 2.7 / m.point["els_wpe"],
+                        rel_tol=RTOL_FORMULA)
 
 
 def test_account_uses_the_components():

@@ -80,7 +80,7 @@ def register(subparsers) -> None:
                    help="also compute the IEEE COM of each host channel (slow: 10-40 s per channel)")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", dest="assumption",
                    help="an optical-side input at a value of your own, in the unit of the docs' assumption "
-                        "table, e.g. --set els_lanes_per_laser=8 (repeatable; it replaces the point and "
+                        "table, e.g. --set els_wpe=0.2 (repeatable; it replaces the point and "
                         "the range, so the bands and tornado hold it fixed; names: the input table of "
                         "docs/energy-model.md 6.4 or the JSON's inputs.assumptions)")
     p.set_defaults(func=_run)
@@ -99,7 +99,7 @@ def _assumption_args(items: list[str]) -> dict[str, float]:
             value = float(text)
         except ValueError:
             raise SIKernelError(f"--set {item!r}: give NAME=VALUE with a number, e.g. "
-                                "--set els_lanes_per_laser=8") from None
+                                "--set els_wpe=0.2") from None
         if name.strip() in out:  # as the API refuses a name given twice; argparse would keep the last
             raise SIKernelError(f"--set {name.strip()} is given twice; give each input once")
         out[name.strip()] = value

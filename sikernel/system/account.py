@@ -296,14 +296,21 @@ class PortModel:
 
             from ..errors import SIKernelWarning
 
-            need = p["els_lane_light_dbm"] + 10 * math.log10(p["els_lanes_per_laser"])
-            if need > components.ELS_TOP_CLASS_DBM:
+            light, lanes = p["els_lane_light_dbm"], p["els_lanes_per_laser"]
+            need = light + 10 * math.log10(lanes)
+            top = components.ELS_TOP_CLASS_DBM
+            if light > top:
                 warnings.warn(SIKernelWarning(
-                    f"{self.arch.name} {gen.name}: els_lane_light_dbm={p['els_lane_light_dbm']:g} over "
-                    f"els_lanes_per_laser={p['els_lanes_per_laser']:g} asks {need:.1f} dBm of one laser, "
-                    f"above the brightest OIF ELSFP class ({components.ELS_TOP_CLASS_DBM:g} dBm); each lane "
-                    f"gets {float(self.els_lane_light_given_dbm()):.1f} dBm: share each laser over fewer "
-                    "lanes to provision more"), stacklevel=2)
+                    f"{self.arch.name} {gen.name}: els_lane_light_dbm={light:g} is more than one laser of "
+                    f"the brightest OIF ELSFP class ({top:g} dBm) gives; each lane is priced with its own "
+                    f"laser at {top:g} dBm: lower els_lane_light_dbm to at most {top:g}"), stacklevel=2)
+            elif need > top + _ELS_CLASS_SLACK_DB:
+                n_eff = float(components.els_lanes_per_laser_priced(light, lanes))
+                warnings.warn(SIKernelWarning(
+                    f"{self.arch.name} {gen.name}: els_lane_light_dbm={light:.2f} over els_lanes_per_laser="
+                    f"{lanes:g} asks {need:.2f} dBm of one laser, above the brightest OIF ELSFP class "
+                    f"({top:g} dBm); priced with {n_eff:.2f} lanes per laser (more lasers, the same light "
+                    f"per lane): share each laser over at most {n_eff:.2f} lanes to match"), stacklevel=2)
             margin = self.els_budget_margin_db()
             if margin < 0:
                 warnings.warn(SIKernelWarning(
@@ -648,16 +655,27 @@ class PortModel:
                              si_path="channel")
 
     def lasers_per_lane(self) -> float | None:
-        """Lasers per lane of the external laser source (engines), None for module lasers."""
+        """Lasers per lane of the external laser source (engines), None for module lasers: one over
+        the lanes per laser the brightest class allows at the provisioned light
+        (:func:`sikernel.system.components.els_lanes_per_laser_priced`)."""
         if self.arch.optics != "engine":
             return None
-        return float(components.lasers_per_lane(self.point["els_lanes_per_laser"]))
+        return float(components.lasers_per_lane(_els_lanes_priced(self.point)))
+
+    def els_laser_out_dbm(self) -> float | None:
+        """Output of one laser of the external source at the point values (dBm; engines; derived from
+        the light per lane and the lanes per laser, :func:`sikernel.system.components.els_laser_output_dbm`),
+        None for module lasers."""
+        if self.arch.optics != "engine":
+            return None
+        return float(_els_laser_out_dbm(self.point))
 
     def els_lane_light_given_dbm(self, v: dict[str, Any] | None = None) -> Any:
         """Light one lane of the external laser source gets (dBm; engines; NaN for module lasers).
 
-        The provisioned ``els_lane_light_dbm``, or less where ``els_lanes_per_laser`` lanes on one
-        laser of the top class cannot have it (:func:`sikernel.system.components.els_laser_output_dbm`).
+        The provisioned ``els_lane_light_dbm`` (a sharing the brightest class cannot give it takes
+        more lasers, :func:`sikernel.system.components.els_lanes_per_laser_priced`), or that class's
+        output where the provision exceeds one laser of it.
 
         Parameters
         ----------
@@ -672,7 +690,7 @@ class PortModel:
         v = self.point if v is None else v
         if self.arch.optics != "engine":
             return float("nan")
-        m = components.els_lane_light_dbm(_els_laser_out_dbm(v), v["els_lanes_per_laser"])
+        m = components.els_lane_light_dbm(_els_laser_out_dbm(v), _els_lanes_priced(v))
         return float(m) if np.ndim(m) == 0 else m
 
     def els_budget_margin_db(self, v: dict[str, Any] | None = None) -> Any:
@@ -890,6 +908,16 @@ def _ring_driver_w(v: dict[str, Any], gen: Generation) -> Any:
                                     gen.module_node_nm)
 
 
+#: a sharing may ask this much more than the brightest laser class before the model warns (dB): the
+#: light per lane is given to 0.1 dB, and 17.0 dBm over 8 lanes asks 26.03 dBm of a 26 dBm class
+_ELS_CLASS_SLACK_DB = 0.05
+
+
+def _els_lanes_priced(v: dict[str, Any]) -> Any:
+    """Lanes per laser within the brightest class for inputs ``v`` (point values or draws)."""
+    return components.els_lanes_per_laser_priced(v["els_lane_light_dbm"], v["els_lanes_per_laser"])
+
+
 def _els_laser_out_dbm(v: dict[str, Any]) -> Any:
     """Output of one laser of the external source for inputs ``v`` (dBm; point values or draws)."""
     return components.els_laser_output_dbm(v["els_lane_light_dbm"], v["els_lanes_per_laser"])
@@ -897,7 +925,7 @@ def _els_laser_out_dbm(v: dict[str, Any]) -> Any:
 
 def _els_lane_w(v: dict[str, Any]) -> Any:
     """External laser source power per lane for inputs ``v`` (W; never below the lane's budget)."""
-    return components.els_laser_w(_els_laser_out_dbm(v), v["els_lanes_per_laser"], v["els_wpe"],
+    return components.els_laser_w(_els_laser_out_dbm(v), _els_lanes_priced(v), v["els_wpe"],
                                   v["els_lane_optical_dbm"])
 
 

@@ -221,31 +221,33 @@ def assumptions(g: Generation) -> dict[str, Assumption]:
         "(CEI-224G CPO: < 50 mm)")
     # external laser source (CPO, NPO)
     # The source is priced by the light it provisions per lane: the product's laser output over the
-    # product's lanes per laser, one pair from one source (trial 98 M1: drawn independently, 8 lanes on
-    # a laser sized for 4 halved the light per lane). The laser output is derived from it
-    # (components.els_laser_output_dbm) and capped at the top OIF class.
-    lanes0 = 4.0 if is200 else 2.0
-    split_db = 10.0 * math.log10(lanes0)
-    out0, out_lo, out_hi = (24.5, 23.0, 26.0) if is200 else (20.0, 18.5, 24.0)
-    add("els_lane_light_dbm", out0 - split_db, out_lo - split_db, out_hi - split_db,
-        "dBm per lane provisioned (laser side of the split)",
-        ("the 200G product's light per lane: NVIDIA Quantum-X Photonics (200G/lane micro-ring engines) "
-         "external laser source, 18 modules x 8 CW DFB lasers, 'each laser provides 24.5 dBm to cover "
-         "connector, coupling and modulator losses' (SemiAnalysis, 'Co-Packaged Optics (CPO) Book', 2 Jan "
-         "2026, as relayed by a public research note, L-M), over the product's 4 lanes per laser "
-         "(els_lanes_per_laser): 24.5 - 6.0 = 18.5 dBm; Lumentum, its initial laser supplier, ~250 mW = "
-         "24 dBm per wavelength (relayed, L-M): 18.0 dBm over 4; range: lasers of 23 to 26 dBm (the top "
-         "OIF ELSFP per-fibre class, as quoted by a vendor blog, M-L) over the same 4 lanes. Until "
-         "December 2026 the laser's output was the input (20 dBm, the OIF example class, a class menu "
-         "entry: research note 102), and until then it was drawn independently of the lanes per laser "
-         "(trial 98 M1)") if is200 else
-        ("OIF ELSFP implementation agreement (as quoted by a vendor blog, M-L): per-fibre classes 11-26 "
-         "dBm, the example very-high-power module 20 +/- 1.5 dBm per fibre, over the 2 lanes per laser "
-         "inferred for the 100G product (els_lanes_per_laser): 20 - 3.0 = 17.0 dBm; range: lasers of "
-         "18.5 dBm to 24 dBm (Lumentum's CPO ELS module, ~250 mW per wavelength, relayed, L-M) over the "
-         "same 2 lanes. No laser figure of the 100G product (Bailly) found, so this is a class value, not "
-         "the product's"))
-    add("els_lanes_per_laser", lanes0, 2.0 if is200 else 1.0, 8.0 if is200 else 4.0,
+    # product's lanes per laser (trial 98 M1: drawn independently, 8 lanes on a laser sized for 4
+    # halved the light per lane). The laser output is derived from it (components.els_laser_output_dbm).
+    from .components import ELS_TOP_CLASS_DBM
+
+    if is200:
+        add("els_lane_light_dbm", 18.5, 17.0, round(ELS_TOP_CLASS_DBM - 10.0 * math.log10(4.0), 1),
+            "dBm per lane provisioned (laser side of the split)",
+            "the 200G product's light per lane: NVIDIA Quantum-X Photonics (200G/lane micro-ring engines) "
+            "external laser source, 18 modules x 8 CW DFB lasers, 'each laser provides 24.5 dBm to cover "
+            "connector, coupling and modulator losses' (SemiAnalysis, 'Co-Packaged Optics (CPO) Book', 2 Jan "
+            "2026, as relayed by a public research note, L-M), over the product's 4 lanes per laser "
+            "(els_lanes_per_laser): 24.5 - 6.0 = 18.5 dBm; Lumentum, its initial laser supplier, ~250 mW = "
+            "24 dBm per wavelength (relayed, L-M): 18.0 dBm over 4; range: lasers of 23 dBm to the top "
+            "OIF ELSFP per-fibre class, 26 dBm (as quoted by a vendor blog, M-L), over the same 4 lanes. "
+            "Until December 2026 the laser's output was the input (20 dBm, the OIF example class, a class "
+            "menu entry: research note 102), drawn independently of the lanes per laser (trial 98 M1)")
+    else:
+        add("els_lane_light_dbm", 17.0, 14.0, 18.5, "dBm per lane provisioned (laser side of the split)",
+            "OIF ELSFP implementation agreement (as quoted by a vendor blog, M-L): the example "
+            "very-high-power module 20 +/- 1.5 dBm per fibre, over the 2 lanes per laser inferred for the "
+            "100G product (els_lanes_per_laser, chosen partly by its agreement with the ECOC 2025 5.4 W): "
+            "20 - 3.0 = 17.0 dBm; range: the same class over 4 lanes (14.0 dBm: NVIDIA's sharing, and the "
+            "100G assumption before review 7) to its top, 21.5 dBm, over 2 (18.5 dBm). No laser figure of "
+            "the 100G product (Bailly) found, so this is a class value, not the product's; Lumentum's "
+            "~250 mW (24 dBm) lasers are the 200G product's (until review 35 the range's top, 21 dBm "
+            "per lane, paired them with the 100G sharing)")
+    add("els_lanes_per_laser", 4.0 if is200 else 2.0, 2.0 if is200 else 1.0, 8.0 if is200 else 4.0,
         "TX lanes per laser",
         ("product structure: NVIDIA Quantum-X Photonics, 36 laser inputs for 18 engines of 1.6T "
          "(8 TX lanes each) -> 4 lanes per laser (NVIDIA press release GTC 2025, M); the same 4 from "
@@ -253,7 +255,8 @@ def assumptions(g: Generation) -> dict[str, Assumption]:
          "relayed, L-M); range 2-8: "
          "'a single external laser across eight links' (secondary, L) read as 8 lanes at the high end, "
          "2 at the low end (assumption). Sets the laser count and each laser's output, not the light per "
-         "lane (els_lane_light_dbm) below the top laser class") if is200 else
+         "lane (els_lane_light_dbm) nor the price; a sharing the top laser class cannot give takes more "
+         "lasers") if is200 else
         ("Broadcom Bailly (100G): 2 lanes per laser from the only evidence found (research notes 2d, "
          "L): APNIC blog as relayed, 'NVIDIA uses 4x fewer laser modules per bandwidth than Broadcom'; "
          "with NVIDIA's 4 x 200G = 800 Gb/s per laser that is ~200 Gb/s = 2 x 100G lanes per Broadcom "
@@ -262,7 +265,7 @@ def assumptions(g: Generation) -> dict[str, Assumption]:
          "vendors' modules hold the same number of lasers (assumption). Range 1 (one laser per lane, the "
          "pluggable DR8 structure) to 4 (NVIDIA's structure, if Broadcom's modules hold fewer lasers). "
          "Sets the laser count and each laser's output, not the light per lane (els_lane_light_dbm) "
-         "below the top laser class"))
+         "nor the price; a sharing the top laser class cannot give takes more lasers"))
     add("els_wpe", 0.15, 0.08, 0.25, "1",
         "wall-plug efficiency of the external laser source incl. its TEC and drivers: Lumentum's "
         "ELS module ~2 W optical (8 x ~250 mW) for ~12 W electrical = 0.17 (relayed, L-M, D); "
@@ -400,7 +403,7 @@ NOT_USER_SETTABLE: dict[str, str] = {
 #: inputs a user value once set that are now derived, and what to set instead
 DERIVED_INPUTS: dict[str, str] = {
     "els_laser_out_dbm": "derived since December 2026: the laser output that gives each of its "
-                         "els_lanes_per_laser lanes the light els_lane_light_dbm, capped at the top OIF "
+                         "els_lanes_per_laser lanes the light els_lane_light_dbm, within the top OIF "
                          "class (components.els_laser_output_dbm); set els_lane_light_dbm = laser output - "
                          "10 log10(lanes per laser) instead (24.5 dBm over 4 lanes is 18.5 dBm), and "
                          "els_lanes_per_laser for the sharing",
@@ -427,7 +430,8 @@ def check_user_values(g: Generation) -> None:
     Warns
     -----
     SIKernelWarning
-        A value outside its input's documented range (priced as given).
+        A value outside its input's documented range (priced as given); lanes per laser set
+        without the light per lane (a sharing alone no longer moves the price).
     """
     import warnings
 
@@ -443,6 +447,15 @@ def check_user_values(g: Generation) -> None:
                 warnings.warn(SIKernelWarning(
                     f"{a.name}={a.value:g} {a.unit} is outside its documented range {low:g}-{high:g} at "
                     f"{g.name} (point {point:g}); it is priced as given"), stacklevel=user_stacklevel())
+    given = dict(g.assumption_values)
+    if "els_lanes_per_laser" in given and "els_lane_light_dbm" not in given:
+        # review 35 M3: until December 2026 this input halved or doubled the laser power per lane
+        warnings.warn(SIKernelWarning(
+            f"els_lanes_per_laser={given['els_lanes_per_laser']:g} at {g.name} sets how many lasers the "
+            "source holds and how bright each is, not the light a lane gets nor its price (the input "
+            "els_lane_light_dbm, since December 2026); to price another product's light per lane set "
+            "els_lane_light_dbm = its laser output - 10 log10(lanes per laser)"),
+            stacklevel=user_stacklevel())
 
 
 def check_user_value(name: str, value: object, documented: dict[str, Assumption]) -> float:
@@ -478,7 +491,15 @@ def check_user_value(name: str, value: object, documented: dict[str, Assumption]
     if name in NOT_USER_SETTABLE:
         raise SIKernelError(f"{name} cannot be given a user value: it is {NOT_USER_SETTABLE[name]}")
     if name in DERIVED_INPUTS:
-        raise SIKernelError(f"{name} cannot be given a user value: it is {DERIVED_INPUTS[name]}")
+        hint = ""
+        if name == "els_laser_out_dbm" and "els_lanes_per_laser" in documented:
+            try:
+                n = documented["els_lanes_per_laser"].value
+                hint = (f"; {name}={value!r} over this generation's {n:g} lanes per laser is "
+                        f"els_lane_light_dbm={float(value) - 10 * math.log10(n):.1f}")
+            except (TypeError, ValueError):
+                pass
+        raise SIKernelError(f"{name} cannot be given a user value: it is {DERIVED_INPUTS[name]}{hint}")
     if name not in documented or name not in USER_VALUE_DOMAINS:
         known = sorted(k for k in documented if k in USER_VALUE_DOMAINS)
         near = difflib.get_close_matches(name, known, n=1)

@@ -443,7 +443,7 @@ def els_budget_check(m: Any) -> dict[str, Any]:
     v = {k: triangular_ppf(u[k], a[k].low, a[k].value, a[k].high) for k in names}
     short = float(np.mean(m.els_budget_margin_db(v) < 0.0))
     return {"label": f"external laser light per lane vs the lane's link budget ({m.gen.name}, "
-                     f"{light:.1f} dBm provisioned, {p['els_lanes_per_laser']:g} lanes per laser)",
+                     f"{light:.1f} dBm given, {p['els_lanes_per_laser']:g} lanes per laser)",
             "kind": "consistency check", "architecture": m.arch.name, "generation": m.gen.name,
             "model": light, "unit": "dBm", "published": budget, "published_low": None,
             "published_high": None,
@@ -452,6 +452,7 @@ def els_budget_check(m: Any) -> dict[str, Any]:
             "counts": "light per lane at the laser side of the split",
             "model_quantity": "els_lane_light_dbm, capped at the top laser class over els_lanes_per_laser",
             "key": f"els_budget_{m.gen.name}", "margin_db": light - budget,
+            "laser_out_dbm": m.els_laser_out_dbm(), "lasers_per_lane": m.lasers_per_lane(),
             "short_fraction_of_ranges": short}
 
 

@@ -332,8 +332,8 @@ def els_laser_w(laser_out_dbm: ArrayLike, lanes_per_laser: ArrayLike, wpe: Array
     Whether ``P_laser / N`` suffices for the lane's link budget is a check
     (:func:`els_lane_light_dbm`).  With ``lane_budget_dbm`` given, a lane is never priced below
     the light its budget needs: ``P_el / lane = max(P_laser / N, P_budget) / η_wp`` (a source that
-    closes the link takes a brighter class or shares each laser over fewer lanes; the Monte Carlo can
-    draw a demanding budget beside a dim provision, or many lanes per laser capped by the top class).
+    closes the link provisions more light; with the documented ranges it does not bind, a user value
+    can make it).
 
     Parameters
     ----------
@@ -366,30 +366,63 @@ def els_laser_w(laser_out_dbm: ArrayLike, lanes_per_laser: ArrayLike, wpe: Array
 
 
 #: the brightest per-fibre class of an external laser source (dBm): OIF ELSFP implementation agreement,
-#: per-fibre classes 11-26 dBm (as quoted by a vendor blog, M-L; the range's top in
-#: :func:`sikernel.system.assumptions.assumptions`).  A laser of the source gives at most this, so a
-#: lane's light is at most ``ELS_TOP_CLASS_DBM - 10 log10 N`` with N lanes per laser
+#: per-fibre classes 11-26 dBm (as quoted by a vendor blog, M-L).  One laser gives at most this, so
+#: it can feed at most ``10^((ELS_TOP_CLASS_DBM - P_lane)/10)`` lanes of ``P_lane`` dBm each
 ELS_TOP_CLASS_DBM = 26.0
 
 
-def els_laser_output_dbm(lane_light_dbm: ArrayLike, lanes_per_laser: ArrayLike,
-                         top_class_dbm: float = ELS_TOP_CLASS_DBM) -> np.ndarray:
-    """Output of one laser that gives each of its ``N`` lanes ``P_lane``, capped at the top class.
+def els_lanes_per_laser_priced(lane_light_dbm: ArrayLike, lanes_per_laser: ArrayLike,
+                               top_class_dbm: float = ELS_TOP_CLASS_DBM) -> np.ndarray:
+    """Lanes one laser feeds once the brightest class is respected: ``clip(N, 1, N_max)``.
 
-    ``P_laser = min(P_lane + 10 log10 N, P_top)`` (dBm; an ideal 1:N split as in
-    :func:`els_lane_light_dbm`).  The source is sized by the light a lane is provisioned with (the
-    product's figure, ``els_lane_light_dbm``); how many lanes share a laser sets how many lasers and
-    how bright each must be, not the light per lane, until the brightest class ``P_top``
-    (:data:`ELS_TOP_CLASS_DBM`) caps it: then a lane gets ``P_top - 10 log10 N``.  (Until December
-    2026 the study drew the laser's output and its lanes independently, so that 8 lanes on a laser
-    sized for 4 halved the light per lane; trial 98 M1.)
+    ``N_max = 10^((P_top - P_lane)/10)``: a source that provisions ``P_lane`` per lane with
+    lasers of at most ``P_top`` (:data:`ELS_TOP_CLASS_DBM`) shares each over at most ``N_max``
+    lanes, so a sharing beyond it takes more lasers, not less light per lane (review 35 M1:
+    capping the light instead priced an unsourced 26 dBm laser over 8 lanes in CPO's favour).
+    At least one lane per laser: a provision above ``P_top`` is one laser per lane, at ``P_top``.
 
     Parameters
     ----------
     lane_light_dbm : array_like
         Light provisioned per lane at the laser side of the split (dBm).
     lanes_per_laser : array_like
-        TX lanes one laser feeds (>= 1).
+        TX lanes the product shares one laser over (>= 1).
+    top_class_dbm : float, optional
+        Brightest output one laser can give (dBm).
+
+    Returns
+    -------
+    ndarray
+        Lanes per laser, 1 <= N_eff <= N.
+
+    Raises
+    ------
+    SIKernelError
+        An input non-finite or lanes per laser below 1, naming the value.
+    """
+    light = _checked("lane_light_dbm", lane_light_dbm, low=-np.inf)
+    top = _checked("top_class_dbm", top_class_dbm, low=-np.inf)
+    return np.maximum(1.0, np.minimum(_lanes(lanes_per_laser), 10.0 ** ((top - light) / 10.0)))
+
+
+def els_laser_output_dbm(lane_light_dbm: ArrayLike, lanes_per_laser: ArrayLike,
+                         top_class_dbm: float = ELS_TOP_CLASS_DBM) -> np.ndarray:
+    """Output of one laser that gives each of its lanes ``P_lane`` (dBm), within the top class.
+
+    ``P_laser = min(P_lane + 10 log10 N_eff, P_top)`` with ``N_eff`` from
+    :func:`els_lanes_per_laser_priced` (an ideal 1:N split as in :func:`els_lane_light_dbm`).
+    The source is sized by the light a lane is provisioned with (the product's figure,
+    ``els_lane_light_dbm``); how many lanes share a laser sets how many lasers there are and how
+    bright each is, not the light per lane.  (Until December 2026 the study drew the laser's
+    output and its lanes independently, so that 8 lanes on a laser sized for 4 halved the light
+    per lane; trial 98 M1.)
+
+    Parameters
+    ----------
+    lane_light_dbm : array_like
+        Light provisioned per lane at the laser side of the split (dBm).
+    lanes_per_laser : array_like
+        TX lanes the product shares one laser over (>= 1).
     top_class_dbm : float, optional
         Brightest output one laser can give (dBm).
 
@@ -403,8 +436,8 @@ def els_laser_output_dbm(lane_light_dbm: ArrayLike, lanes_per_laser: ArrayLike,
     SIKernelError
         An input non-finite or lanes per laser below 1, naming the value.
     """
-    need = _checked("lane_light_dbm", lane_light_dbm, low=-np.inf) + 10.0 * np.log10(_lanes(lanes_per_laser))
-    return np.minimum(need, _checked("top_class_dbm", top_class_dbm, low=-np.inf))
+    n = els_lanes_per_laser_priced(lane_light_dbm, lanes_per_laser, top_class_dbm)
+    return np.minimum(np.asarray(lane_light_dbm, dtype=float) + 10.0 * np.log10(n), float(top_class_dbm))
 
 
 def els_lane_light_dbm(laser_out_dbm: ArrayLike, lanes_per_laser: ArrayLike) -> np.ndarray:
@@ -495,6 +528,6 @@ def linear_eq_w(peaking_db: float, baud: float, node_nm: float) -> float:
     return float(p)
 
 
-__all__ = ["C_OUT_PER_TAIL_F_PER_A", "ELS_TOP_CLASS_DBM", "els_lane_light_dbm", "els_laser_output_dbm",
-           "els_laser_w", "lasers_per_lane", "linear_eq_w", "pair_steering_input", "ring_c_out_from_tail_f",
-           "ring_driver_w", "ring_output_stage", "ring_predriver_w"]
+__all__ = ["C_OUT_PER_TAIL_F_PER_A", "ELS_TOP_CLASS_DBM", "els_lane_light_dbm", "els_lanes_per_laser_priced",
+           "els_laser_output_dbm", "els_laser_w", "lasers_per_lane", "linear_eq_w", "pair_steering_input",
+           "ring_c_out_from_tail_f", "ring_driver_w", "ring_output_stage", "ring_predriver_w"]

@@ -470,7 +470,10 @@ def _cpo_step_text(res: Any) -> str:
         words.append(f"{_MODULATOR_WORDS.get(b, b)} instead of {_MODULATOR_WORDS.get(a, a)}"
                      f"{each('cpo_modulator')}")
     if alone:
-        words[-1] += " pJ/bit of fall, each swapped alone; they interact"
+        # the joint swap less the sum of the single swaps: said only where it shows (review 35 L9)
+        inter = st["from_assumptions_pj_per_bit"] - sum(alone.values())
+        words[-1] += (" pJ/bit of fall, each swapped alone"
+                      + (f"; together {inter:+.1f} more, as they interact" if abs(inter) >= 0.05 else ""))
     head = (f"- CPO's energy per bit falls from {lo['pj_per_bit']:.1f} ({lo['generation']}) to "
             f"{hi['pj_per_bit']:.1f} pJ/bit ({hi['generation']}). ")
     r = st["rest_pj_per_bit"]

@@ -10,7 +10,8 @@ Output contract (``sikernel study --json``, and the same numbers in the HDF5 fil
   band), ``switch_tbps``, ``w_per_switch`` (+ bands), ``w_per_lane`` (+ bands),
   ``saving_vs_pluggable_w`` / ``_pct`` (per switch, + bands) and the operating point
   (``node_nm``, ``target_ber``, ``host_ends``: each host SerDes, its scope, channel loss,
-  chosen equaliser family and pJ/bit);
+  chosen equaliser family and pJ/bit); for engine ports the external laser (``lasers_per_lane``,
+  ``els_laser_out_dbm``, ``els_lane_light_given_dbm``; None for module lasers);
 * ``architectures``: the former per-link rows (the switch end's channel, equaliser, COM, eyes;
   ``pj_per_bit_electrical``, ``w_per_switch_electrical`` and ``saving_vs_pluggable_*`` count every
   host-link SerDes end of the architecture: the switch's and a retimed module's host-side one);

@@ -76,7 +76,7 @@ LINEAR_HOST_BUDGET_RANGE_DB = (3.0, 60.0)
 def _user_value_pairs(av: Any) -> tuple[tuple[str, float], ...]:
     """``Generation.assumption_values`` as sorted ``(name, float)`` pairs; SIKernelError for a
     malformed item, a value that is not a number, or a name given twice."""
-    hint = "a mapping of input name -> value, e.g. {'els_lanes_per_laser': 8}"
+    hint = "a mapping of input name -> value, e.g. {'els_wpe': 0.2}"
     if av is None:
         return ()
     items = av.items() if isinstance(av, Mapping) else av
