@@ -30,13 +30,14 @@ import pickle
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+from benches._timing import best_of  # noqa: E402
+
 CH = Path(os.environ.get("SIKERNEL_CHANNELS", REPO.parent / "shared" / "channels")) / "ieee-802.3ck"
 OCTAVE = REPO / "tests" / "data" / "ieee_com_octave"
 #: ours vs tests/naive_c2m.py, each eye edge (EH_T, EH_B) in PDF bins; measured 0 on both inputs
@@ -49,15 +50,6 @@ INPUTS = {
         "CA_19p75dB_thru.s4p", [f"CA_19p75dB_next{i}.s4p" for i in range(1, 9)],
         [f"CA_19p75dB_fext{i}.s4p" for i in range(1, 8)], "c2m_ca_xt_pt_450.json", -1),
 }
-
-
-def _best(fn, n: int = 3) -> float:
-    ts = []
-    for _ in range(n):
-        t0 = time.perf_counter()
-        fn()
-        ts.append(time.perf_counter() - t0)
-    return min(ts)
 
 
 def _sheet() -> Path:
@@ -132,7 +124,7 @@ def test_c2m_eye_height_vs_naive(benchmark, label):
     assert d_bins <= TOL_EDGE_BINS + 1e-9, (e, top, bot, dy)
     benchmark.pedantic(eye_height, args=a, kwargs=k, rounds=5, iterations=1, warmup_rounds=1)
     t = benchmark.stats.stats.min
-    t_naive = _best(lambda: naive_eye_height(*a, **k), 3)
+    t_naive = best_of(lambda: naive_eye_height(*a, **k), 3)
     info = {"compares": "own-reference: tests/naive_c2m.py (plain NumPy, direct convolutions), same inputs",
             "ratio": t_naive / t, "ours_s": t, "naive_s": t_naive, "eh_diff_bins": d_bins,
             "veo_v": e.veo_v, "bin_v": dy, "crosstalk_pmf": k.get("cci") is not None}

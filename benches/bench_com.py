@@ -37,6 +37,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 from benches import _peers  # noqa: E402
+from benches._timing import best_of  # noqa: E402
 
 CH = Path(os.environ.get("SIKERNEL_CHANNELS", REPO.parent / "shared" / "channels")) / "ieee-802.3ck"
 THRU = CH / "DPO_4in_Meg7_THRU.s4p"
@@ -45,16 +46,6 @@ CA_NEXT = [CH / f"CA_19p75dB_next{i}.s4p" for i in range(1, 9)]
 CA_FEXT = [CH / f"CA_19p75dB_fext{i}.s4p" for i in range(1, 8)]
 
 pytestmark = pytest.mark.skipif(not THRU.is_file(), reason=f"real channels not found under {CH}")
-
-
-def _best(fn, n: int = 5) -> float:
-    """Best of n wall times of fn() (s)."""
-    ts = []
-    for _ in range(n):
-        t0 = time.perf_counter()
-        fn()
-        ts.append(time.perf_counter() - t0)
-    return min(ts)
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +89,7 @@ def test_fom_standalone(benchmark, problem):
             p.snr_tx_db, p.a_dd_ui, p.sigma_rj_ui)
     # the preset's sampling rule and floating DFE taps, as fom() applies them (as tests/test_com.py)
     nkw = {"mm_tol": p.mm_kernel_tol, "flt": p.dfe_float()}
-    naive = _best(lambda: naive_fom(*args, **nkw), 5)
+    naive = best_of(lambda: naive_fom(*args, **nkw), 5)
     assert abs(naive_fom(*args, **nkw)[0] - r.fom_db) < 1e-9
     benchmark.extra_info.update({"compares": "own-reference: tests/naive_com.py", "warm_s": warm,
                                  "naive_numpy_s": naive, "ratio": naive / warm,
@@ -138,7 +129,7 @@ def test_grid_amortised(benchmark, problem):
             naive_fom(w[kc] @ bv, offs, tx[kt], m, bmin, bmax, vn[kc], 4, kw["r_lm"], kw["snr_tx_db"],
                       kw["a_dd_ui"], kw["sigma_rj_ui"], **nkw)
 
-    naive_pt = _best(naive_sample, 2) / len(picks)
+    naive_pt = best_of(naive_sample, 2) / len(picks)
     per_pt = t / n_pts
     benchmark.extra_info.update({"compares": "own-reference: tests/naive_com.py per point (ours: a full "
                                              "search's cost per point; points the floating-tap bound "
@@ -156,7 +147,7 @@ def test_com_whole_warm(benchmark):
     ch = read_touchstone(THRU)
     com(ch)
     r = benchmark.pedantic(com, args=(ch,), rounds=3, iterations=1)
-    t_files = _best(lambda: com(THRU), 2)
+    t_files = best_of(lambda: com(THRU), 2)
     benchmark.extra_info.update({"warm_s": benchmark.stats.stats.min, "warm_from_file_s": t_files,
                                  "com_db": r.com_db})
     print(f"\nwhole COM DPO_4in (2 cases x 4345 x 147): warm {benchmark.stats.stats.min:.3f} s "
@@ -172,7 +163,7 @@ def test_com_floating_taps_cost(benchmark):
     com(ch)
     com(ch, dfe_n_bg=0)
     r = benchmark.pedantic(com, args=(ch,), rounds=3, iterations=1)
-    t_fixed = _best(lambda: com(ch, dfe_n_bg=0), 3)
+    t_fixed = best_of(lambda: com(ch, dfe_n_bg=0), 3)
     t_float = benchmark.stats.stats.min
     benchmark.extra_info.update({"compares": "cost: floating / fixed DFE taps (> 1: slower)",
                                  "floating_s": t_float, "fixed_only_s": t_fixed,
@@ -274,7 +265,7 @@ def test_vs_pychopmarg(benchmark, problem, monkeypatch):
     ours_full = benchmark.pedantic(com, args=(ch,), kwargs={"preset": p_full}, rounds=2, iterations=1)
     p_ls = kr_93a_preset(**rule, local_search=2)   # the same configuration, Local Search 2
     ours_ls = com(ch, preset=p_ls)
-    t_ls = _best(lambda: com(ch, preset=p_ls), 2)
+    t_ls = best_of(lambda: com(ch, preset=p_ls), 2)
     t_grid = benchmark.stats.stats.min
     n_full = int(sum(c.n_grid_points for c in ours_full.cases))
     peer_full_est = 2 * peer["setup_s"] + n_full * peer["per_fom_s"]

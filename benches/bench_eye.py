@@ -41,6 +41,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 from benches import _peers  # noqa: E402
+from benches._timing import best_of  # noqa: E402
 from tests import naive_eye  # noqa: E402
 
 M = 32
@@ -54,16 +55,6 @@ def bench_pulse() -> np.ndarray:
     tail = 0.012 * np.exp(-np.clip(t - 8, 0, None) / 6.0) * (t > 8)
     refl = 0.002 * np.exp(-np.clip(t - 20, 0, None) / 40.0) * np.cos(2 * np.pi * (t - 20) / 7.3) * (t > 20)
     return main + tail + refl
-
-
-def _best(fn, repeat: int = 10) -> float:
-    fn()
-    best = np.inf
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 def _reference_inputs(p, kw):
@@ -94,7 +85,7 @@ def _stat_eye_case(benchmark, label, **extra):
     def ref_fn():
         return naive_eye.stat_eye_ber_numpy(res, h0, r.sigma_v, r.levels, v[0], dv, v.size)
 
-    t_np = _best(ref_fn, repeat=2)
+    t_np = best_of(ref_fn, 2, warm_up=True)
     ref = ref_fn()
     err = float(np.max(np.abs(ref - r.ber)))
     benchmark.extra_info.update({"compares": "own-reference: tests/naive_eye.py (NumPy, 1 thread vs 2)",
@@ -167,7 +158,6 @@ def test_simulator_vs_pybert_style_loop(benchmark):
           f"{60 / per_call / 1e6:.0f} M sym/min), ratio {per_ref / per_ours:.0f}x; with RJ+DJ "
           f"{jit.n_symbols / jit.elapsed_s * 60 / 1e6:.0f} M sym/min; at SER {noisy.ser:.0e} "
           f"{noisy.n_symbols / noisy.elapsed_s * 60 / 1e6:.0f} M sym/min (one core)")
-
 
 
 @pytest.mark.skipif(bool(_peers.pybert_utility_missing()), reason=str(_peers.pybert_utility_missing()))

@@ -33,18 +33,12 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+from benches._timing import best_of  # noqa: E402
+
 #: ours vs the naive MoM at 8 segments per side, ordinary lines; measured <= 2.7e-4
 RTOL_ORDINARY = 1e-3
 N_SIDE_NAIVE = 8
-
-
-def _best(fn, n: int = 3) -> float:
-    ts = []
-    for _ in range(n):
-        t0 = time.perf_counter()
-        fn()
-        ts.append(time.perf_counter() - t0)
-    return min(ts)
 
 
 def _ours_all(geoms: list[tuple]) -> list[float]:
@@ -74,7 +68,7 @@ def test_field2d_ordinary_lines(benchmark):
     assert rel <= RTOL_ORDINARY, rel
     benchmark.pedantic(_ours_all, args=(ours_geoms,), rounds=5, iterations=1, warmup_rounds=1)
     t_ours = benchmark.stats.stats.min
-    t_ref = _best(naive, 3)
+    t_ref = best_of(naive, 3)
     benchmark.extra_info.update({
         "compares": (f"own-reference: tests/naive_field.py MoM + Wheeler, {N_SIDE_NAIVE} segments per "
                      f"side, {len(GEOMS)} ordinary lines"),

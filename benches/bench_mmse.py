@@ -53,15 +53,6 @@ SEED = 20261207
 pytestmark = pytest.mark.skipif(not THRU.is_file(), reason=f"real channels not found under {CH}")
 
 
-def _best(fn, n: int = 3) -> float:
-    ts = []
-    for _ in range(n):
-        t0 = time.perf_counter()
-        fn()
-        ts.append(time.perf_counter() - t0)
-    return min(ts)
-
-
 @pytest.fixture(scope="module")
 def captured():
     """The arguments and result of ``_mmse_search`` in one 802.3dj KR COM (restricted grid)."""

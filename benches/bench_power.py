@@ -23,23 +23,17 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benches._timing import best_of
 
 BAUD = 53.125e9
 LOSS = 20.3
 #: the fast path (monotone fit of the tabulated chain, interpolated) against the chain itself
 LOOKUP_VS_CHAIN_REL = 0.05
-
-
-def _best(fn, repeat: int = 50) -> float:
-    fn()
-    best = np.inf
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 def test_energy_per_bit_loss_warm(benchmark):
@@ -55,7 +49,7 @@ def test_energy_per_bit_loss_warm(benchmark):
         clear_channel_op_cache()
         return energy_per_bit(channel=ch, baud=BAUD)
 
-    slow_t = _best(full_chain, repeat=3)
+    slow_t = best_of(full_chain, 3, warm_up=True)
     fast_t = benchmark.stats.stats.min
     slow = energy_per_bit(channel=ch, baud=BAUD)
     ratio = slow_t / fast_t
@@ -93,7 +87,7 @@ def test_energy_per_bit_batch(benchmark):
             except SIKernelError:
                 pass
 
-    loop_t = _best(loop, repeat=1) * loss.size / sub.size
+    loop_t = best_of(loop, 1, warm_up=True) * loss.size / sub.size
     ratio = loop_t / batch_t
     benchmark.extra_info["ratio"] = ratio
     benchmark.extra_info["compares"] = "own-api: scalar energy_per_bit loop (a tenth timed, scaled)"

@@ -17,7 +17,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +24,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+from benches._timing import best_of  # noqa: E402
 from tests.conftest import channel_path  # noqa: E402
 
 BAUD = 53.125e9
@@ -52,22 +52,12 @@ def dpo4():
     return read_touchstone(channel_path("DPO_4in_Meg7_THRU.s4p"))
 
 
-def _best(fn, repeat: int = 30) -> float:
-    fn()
-    best = np.inf
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
-
-
 def test_pulse_response_warm(benchmark, dpo4):
     from sikernel.response import pulse_from_h, pulse_response
 
     f, h = dpo4.f, dpo4.s21
-    t_np = _best(lambda: numpy_pulse(h, f, BAUD, M))
-    t_arr = _best(lambda: pulse_from_h(h, f, BAUD, M))
+    t_np = best_of(lambda: numpy_pulse(h, f, BAUD, M), 30, warm_up=True)
+    t_arr = best_of(lambda: pulse_from_h(h, f, BAUD, M), 30, warm_up=True)
     benchmark(pulse_response, dpo4, BAUD, M)
     t_full = benchmark.stats.stats.min
     # same numbers: the NumPy record is circular from t = 0, ours starts at -n/4
@@ -92,7 +82,7 @@ def test_pulse_batch_147_ctle_settings(benchmark, dpo4):
     g1, g2 = np.meshgrid(np.arange(-20.0, 1.0), np.arange(-6.0, 1.0), indexing="ij")
     hc = ctle_responses(f, g1.ravel(), 21.25e9, 21.25e9, 53.125e9, g2.ravel(), 0.664e9)
     hs = hc * dpo4.s21
-    t_np = _best(lambda: [numpy_pulse(x, f, BAUD, M) for x in hs], repeat=3)
+    t_np = best_of(lambda: [numpy_pulse(x, f, BAUD, M) for x in hs], 3, warm_up=True)
     benchmark.pedantic(pulse_from_h, args=(hs, f, BAUD, M), rounds=3, iterations=1)
     t_ours = benchmark.stats.stats.min
     benchmark.extra_info.update({"compares": "own-reference: NumPy pulse per channel (loop)",
@@ -160,8 +150,7 @@ def test_mmse_batch_vs_numpy(benchmark):
     hs = h[None, :] * (1 + 0.2 * rng.standard_normal((2000, 60)))
     acf = np.array([1e-4, 3e-5, 1e-5])
     mmse_batch(hs[:2], 3, 5, 10, 1, noise_acf=acf, b_max=100.0)       # compile
-    t_np = _best(lambda: _numpy_mmse_unlimited(hs, 3, 5, 10, 1, acf, symbol_variance(4)),
-                 repeat=2)
+    t_np = best_of(lambda: _numpy_mmse_unlimited(hs, 3, 5, 10, 1, acf, symbol_variance(4)), 2, warm_up=True)
     res = benchmark.pedantic(mmse_batch, args=(hs, 3, 5, 10, 1),
                              kwargs={"noise_acf": acf, "b_max": 100.0}, rounds=5, iterations=1)
     t_ours = benchmark.stats.stats.min

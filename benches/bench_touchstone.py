@@ -27,6 +27,9 @@ import numpy as np
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+from benches._timing import best_of  # noqa: E402
+
 P3CK = Path(os.environ.get("SIKERNEL_CHANNELS", REPO.parent / "shared" / "channels")) / "ieee-802.3ck"
 FILES = ["DPO_4in_Meg7_THRU.s4p", "C2C_PCB_SYSVIA_12dB_thru.s4p"]  # MA and RI formats
 
@@ -47,15 +50,6 @@ def _skrf_sdd(path: Path) -> np.ndarray:
     return net.s[:, :2, :2]
 
 
-def _best(fn, repeat: int = 5) -> float:
-    ts = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        ts.append(time.perf_counter() - t0)
-    return min(ts)
-
-
 @pytest.mark.parametrize("name", FILES)
 def test_read_warm(benchmark, name):
     from sikernel.channel import _numbers
@@ -63,15 +57,15 @@ def test_read_warm(benchmark, name):
 
     p = _path(name)
     buf = np.fromfile(p, dtype=np.uint8)
-    t_numpy_parse = _best(lambda: _numbers._parse_numpy(buf), 3)
+    t_numpy_parse = best_of(lambda: _numbers._parse_numpy(buf), 3)
     _numbers._parse_compiled(buf[:64].copy())  # start Numba, as a process that used any kernel
     assert _numbers.numba_running()
     ours = read_touchstone(p)  # compile / load the kernels
     ref = _skrf_sdd(p)
     np.testing.assert_allclose(ours.sdd, ref, atol=1e-12)
-    t_skrf = _best(lambda: _skrf_sdd(p))
+    t_skrf = best_of(lambda: _skrf_sdd(p), 5)
     t_ours = benchmark.pedantic(read_touchstone, args=(p,), rounds=7, iterations=1)
-    t_ours = benchmark.stats.stats.min if benchmark.stats else _best(lambda: read_touchstone(p))
+    t_ours = benchmark.stats.stats.min if benchmark.stats else best_of(lambda: read_touchstone(p), 5)
     ratio = t_skrf / t_ours
     benchmark.extra_info.update({"compares": "peer: scikit-rf Network + renumber + se2gmm (ours also checks)",
                                  "sikernel_s": t_ours, "skrf_s": t_skrf, "ratio": ratio,

@@ -23,13 +23,15 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+from benches._timing import best_of  # noqa: E402
+
 N_CHANNELS = 100
 N_FREQ = 4096
 N_POINTS = N_CHANNELS * N_FREQ
@@ -41,15 +43,6 @@ Z_NEW = 42.5
 #: <= 3e-15 for the others
 RTOL_VS_PEER = 1e-12
 SEED = 20261207
-
-
-def _best(fn, n: int = 3) -> float:
-    ts = []
-    for _ in range(n):
-        t0 = time.perf_counter()
-        fn()
-        ts.append(time.perf_counter() - t0)
-    return min(ts)
 
 
 def _random_s(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -103,7 +96,7 @@ def test_twoport_vs_skrf(benchmark, data, op):
     assert mine.shape == ref.shape and rel <= RTOL_VS_PEER, (op, rel)
     benchmark.pedantic(ours, rounds=5, iterations=1, warmup_rounds=1)
     t_ours = benchmark.stats.stats.min
-    t_peer = _best(peer, 3)
+    t_peer = best_of(peer, 3)
     kind = "peer: NumPy" if op == "abcd_chain" else "peer: scikit-rf"
     benchmark.extra_info.update({
         "compares": f"{kind} {what}, same {N_POINTS:,} matrices; 1 thread each",
