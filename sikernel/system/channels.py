@@ -330,7 +330,7 @@ def paths_with_lengths(c2m_host_m: float | None = None, npo_m: float | None = No
     breakout vias and the two packages reflect, and on a short board the round trip between them
     is barely attenuated and lands beyond the DFE.  At some lengths the analog receiver does not
     close and the DSP family prices the link: the 51.2T NPO port costs 10.5 W at a 30 mm board
-    against 7.1 W at 40 mm, and 7.0 W at 30 mm without the vias (``breakout_vias=False``); the
+    against 7.1 W at 40 mm, and 7.1 W at 30 mm without the vias (``breakout_vias=False``); the
     102.4T port is priced by a DSP receiver at 20 and 30 mm with the vias.  The via model is
     calibrated by the ERL of a 100 mm board; a real short board would be laid out (back-drilled
     vias, another via position) against such a resonance.
