@@ -1,8 +1,9 @@
 """Slow, obvious references for the 178A MMSE search of :mod:`sikernel.eye.com` (tests only).
 
 ``naive_mmse_point`` builds one TX FFE x CTLE point's equalised pulse by explicit shifts,
-samples it at the given sampling index, finds each aggressor's worst phase by brute force
-and solves the RX FFE + DFE (RX FFE tap limit included) with :func:`naive_mmse_solve`, a
+samples it at the given sampling index, finds each aggressor's worst phase by brute force,
+builds the 178A TX-noise (pulse without TX FFE) and jitter pulses by explicit indexing and
+solves the RX FFE + DFE (RX FFE tap limit included) with :func:`naive_mmse_solve`, a
 first-principles MSE (every term a sum of squares of explicit convolution rows, full cursor
 vectors, no autocorrelation tricks) minimised by scipy's SLSQP and polished by an exact KKT
 solve; nothing from sikernel is called.  ``naive_mmse_search`` loops it over the points of a
@@ -26,10 +27,30 @@ def _tx(x: np.ndarray, c: np.ndarray, offs: np.ndarray, m: int, pad: int) -> np.
     return out
 
 
+def naive_noise_pulses(q, c, offs, ix, p):
+    """The 178A noise pulses of one point (178A-17; COM 4.50 ``get_PSDs``), by explicit indexing:
+    the TX-noise pulse, the symbol-spaced samples of ``q`` *without* TX FFE taken one sample
+    after the cursor's phase (as COM 4.50: ``htn(mod(cursor_i, M) + 1 : M : end)``), and the
+    jitter pulse h_J(n) = (p(t_n + 1) - p(t_n - 1)) M / 2 of the TX-FFE'd pulse ``p`` at the
+    cursor instants t_n (93A-28).  Each is white-symbol noise of variance sigma_x^2 times
+    10^(-SNR_TX/10) and A_DD^2 + sigma_RJ^2 respectively."""
+    m = p.samples_per_ui
+    pad = (int(np.max(np.abs(offs))) + 2) * m
+    qq = np.concatenate([np.zeros(pad), q, np.zeros(pad)])
+    pv = _tx(q, c, offs, m, pad)
+    ph = (ix + pad) % m
+    t = np.arange(ph, pv.size, m)
+    late = np.array([pv[k + 1] if k + 1 < pv.size else 0.0 for k in t])
+    early = np.array([pv[k - 1] if k >= 1 else 0.0 for k in t])
+    htn = np.array([qq[k + 1] if k + 1 < qq.size else 0.0 for k in t])
+    return htn, (late - early) * m / 2
+
+
 def naive_mmse_point(q, xts, c, offs, ix, acf, p):
     """MMSE FOM (dB) of one point: victim basis pulse ``q``, aggressors ``xts`` as
     (pulse, is_fext), TX taps ``c``, sampling index ``ix`` of ``q``'s record, thermal noise
-    autocorrelation ``acf``, preset ``p``."""
+    autocorrelation ``acf``, preset ``p``; the TX and jitter noise of 178A-17 enter as the
+    pulses of :func:`naive_noise_pulses`, each scaled to its variance (no ``snr_tx_db``)."""
     m = p.samples_per_ui
     pad = (int(np.max(np.abs(offs))) + 2) * m
     pv = _tx(q, c, offs, m, pad)
@@ -42,8 +63,10 @@ def naive_mmse_point(q, xts, c, offs, ix, acf, p):
         px = _tx(x, c if fe else one, offs, m, pad)
         e = [float(np.sum(px[k::m] ** 2)) for k in range(m)]
         xs.append(px[int(np.argmax(e))::m])
+    htn, hj = naive_noise_pulses(q, c, offs, ix, p)
+    xs += [np.sqrt(10 ** (-p.snr_tx_db / 10)) * htn, np.hypot(p.a_dd_ui, p.sigma_rj_ui) * hj]
     fom_db, _, _, _ = naive_mmse_solve(h, (i - ph) // m, p.rx_ffe_n_pre, p.rx_ffe_n_post,
-                                       len(p.dfe_bmax), p.n_levels, p.r_lm, acf, p.snr_tx_db, xs,
+                                       len(p.dfe_bmax), p.n_levels, p.r_lm, acf, None, xs,
                                        np.asarray(p.dfe_bmax), np.asarray(p.bmin), p.rx_ffe_limit)
     return float(fom_db)
 

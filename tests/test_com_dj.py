@@ -1,23 +1,27 @@
-"""802.3dj KR (P802.3dj Annex 178A draft) COM on DPO_4in: why it is about -5.8 dB.
+"""802.3dj KR (P802.3dj Annex 178A draft) COM on DPO_4in: why it is about -6 dB.
 
 The P802.3ck channel DPO_4in_Meg7 passes 802.3ck KR (53.125 GBd, COM about 5 dB) but gets
-COM about -5.8 dB (FOM about 5 dB) under the 802.3dj KR preset (106.25 GBd).  These tests
+COM about -6.0 dB (FOM about 4.7 dB) under the 802.3dj KR preset (106.25 GBd; -5.96 dB since the
+MMSE mode follows the 178A noise terms, -5.76 dB before).  These tests
 pin the explanation, so that a later change that moves the number has to face it:
 
 * the COM step (93A.1.7 applied to the RX-FFE-equalised cursors, 178A) agrees with a
   brute-force NumPy reference built from the captured chosen point, with the noise
-  autocorrelation recomputed independently from eta_0 |H_r H_ctle|^2 (93A-35);
+  autocorrelation recomputed independently from eta_0 |H_r H_ctle|^2 (93A-35) and the TX noise
+  as 178A S_tn (the pulse without TX FFE through the RX FFE; COM 4.50 ``Create_Noise_PDF``);
 * the channel is not a 106.25 GBd channel: its die-to-die insertion loss (33 mm 802.3dj
   package both ends, 93A.1.2) is about 100 dB at the Nyquist frequency 53.125 GHz, more
   than twice the 40 dB P802.3dj KR loss budget, while below 20 dB at 26.5625 GHz (the
   802.3ck Nyquist frequency): the measured S21 collapses above about 35 GHz
   (32 dB at 40 GHz, 63 dB at 45 GHz);
 * the low FOM is residual ISI that no RX FFE removes: at the chosen point the 0.7 RX FFE tap
-  limit does not bind (the unlimited MMSE gives the same FOM), and a 121-tap unlimited RX FFE
+  limit barely binds (the unlimited MMSE gains under 0.01 dB), and a 121-tap unlimited RX FFE
   gains only about 2 dB (a linear equaliser cannot undo an in-band null);
 * COM is about FOM - 11 dB, as for every 802.3ck result, because the noise+ISI amplitude at
-  DER0 = 2e-4 is about 3.5 sigma: the -6 dB floor of the PMF grid (A_ni <= 2 A_s) is not
-  reached (A_ni is about 1.94 A_s) and does not shape the number.
+  DER0 = 2e-4 is about 3.5 sigma.  The -6 dB floor of the PMF grid (A_ni <= 2 A_s) is not
+  reached (A_ni is about 1.99 A_s), but the grid's +-2 A_s extent drops the tail mass beyond
+  it: here COM reads 0.013 dB higher than on a wider grid (measured 2026-12-07), which is why
+  ``TOL_REF_DB`` is 0.02 dB.
 """
 
 from __future__ import annotations
@@ -32,14 +36,17 @@ from sikernel.eq.mmse import mmse, noise_acf_from_psd
 from sikernel.eye.presets import get_preset
 from tests.conftest import channel_path
 from tests.naive_com import naive_a_ni
+from tests.naive_mmse import naive_noise_pulses
 
 DPO4 = "DPO_4in_Meg7_THRU.s4p"
 #: the 33 mm package case, the worst one of the preset on DPO_4in
 CASE_33MM = ((33e-3, 33e-3),)
 #: bin width of the brute-force reference PMF, relative to A_s
 DV_REF_REL = 5e-4
-#: COM step vs the brute-force reference (dB): binning of both PMFs
-TOL_REF_DB = 0.01
+#: COM step vs the brute-force reference (dB): binning of both PMFs, and the +-2 A_s extent of
+#: sikernel's PMF grid, which at this point (A_ni about 1.99 A_s) drops tail mass: 0.013 dB
+#: (measured 2026-12-07 with the 178A TX noise; 0.01 dB held while A_ni was 1.94 A_s)
+TOL_REF_DB = 0.02
 #: relative agreement of quantities both sides compute by the same formula
 TOL_REL = 1e-6
 #: relative agreement of noise integrals: rectangle sum (com) vs trapezoid rule (reference)
@@ -50,6 +57,9 @@ BUDGET_DJ_KR_DB = 40.0
 TOL_FOM_QUAD_DB = 1e-4
 #: MMSE FOM (dB) that COM >= 3 dB would need: COM is about FOM - 11 dB at DER0 = 2e-4
 FOM_NEEDED_DB = 14.0
+#: what lifting the 0.7 RX FFE tap limit gains at the chosen point (dB): it binds, barely
+#: (5.8e-4 dB measured 2026-12-07 with the 178A noise terms; 0 before)
+TOL_LIMIT_GAIN_DB = 0.01
 
 
 @pytest.fixture(scope="module")
@@ -98,6 +108,10 @@ def _noise_acf(p, gdc_db, gdc2_db, n_lags):
     return noise_acf_from_psd(f, p.eta0_v2_per_hz, p.baud_hz, n_lags, h)
 
 
+def _acf(x, n):
+    return np.array([np.sum(x[: x.size - k] * x[k:]) for k in range(n)])
+
+
 def test_dj_com_step_matches_bruteforce_reference(chosen):
     res, s = chosen
     case = res.cases[0]
@@ -117,17 +131,24 @@ def test_dj_com_step_matches_bruteforce_reference(chosen):
     hj = np.convolve(w, slope)
     acf = _noise_acf(p, case.ctle_gdc_db, case.ctle_gdc2_db, w.size)
     var_n = w @ acf[np.abs(np.subtract.outer(np.arange(w.size), np.arange(w.size)))] @ w
-    var_g = h0 ** 2 * 10 ** (-p.snr_tx_db / 10) + p.sigma_rj_ui ** 2 * var_x * hj @ hj + var_n
+    # 178A TX noise (COM 4.50 Create_Noise_PDF, MMSE branch: sigma_TX = S_tn_rms): the pulse
+    # without TX FFE through the RX FFE, not 93A-30's h0^2 10^(-SNR_TX/10)
+    htn, _ = naive_noise_pulses(s["q"], s["c"], s["offs"], s["ix"], p)
+    var_tx = var_x * 10 ** (-p.snr_tx_db / 10) * np.sum(np.convolve(w, htn) ** 2)
+    var_g = var_tx + p.sigma_rj_ui ** 2 * var_x * hj @ hj + var_n
     cur = np.concatenate([isi, p.a_dd_ui * hj])
     cur = cur[np.abs(cur) > 1e-3 * a_s]                 # Note 2 of 93A.1.7.1
     a_ni = naive_a_ni(cur, np.sqrt(var_g), p.der0, lv, DV_REF_REL * a_s)
     assert case.a_s == pytest.approx(a_s, rel=TOL_REL)
     assert case.sigma["sigma_n"] == pytest.approx(np.sqrt(var_n), rel=TOL_QUAD_REL)
+    assert case.sigma["sigma_tx"] == pytest.approx(np.sqrt(var_tx), rel=TOL_REL)
+    assert var_tx > 2 * h0 ** 2 * 10 ** (-p.snr_tx_db / 10)      # well above the 93A-30 form
     assert case.sigma["sigma_g"] == pytest.approx(np.sqrt(var_g), rel=TOL_QUAD_REL)
     assert case.com_db == pytest.approx(20 * np.log10(a_s / a_ni), abs=TOL_REF_DB)
-    # not the -6 dB floor of the PMF grid: A_ni is inside +/- 2 A_s with room to spare
-    assert case.a_ni < 1.97 * case.a_s
-    assert -6.0 < res.com_db < -5.0 and 4.0 < res.fom_db < 6.0
+    # not the -6 dB floor of the PMF grid: A_ni is inside +/- 2 A_s (no room to spare since the
+    # 178A TX noise: about 1.99 A_s)
+    assert case.a_ni < 2.0 * case.a_s
+    assert -6.0 < res.com_db < -5.5 and 4.0 < res.fom_db < 6.0
 
 
 def test_dj_dpo4in_is_not_a_106g_channel():
@@ -151,12 +172,17 @@ def test_dj_dpo4in_low_fom_is_isi_no_rx_ffe_removes(chosen):
     case = res.cases[0]
     p = s["p"]
     h, n0, _ = _pulse_cursors(s)
-    kw = {"rlm": p.r_lm, "snr_tx_db": p.snr_tx_db, "b_max": np.asarray(p.dfe_bmax),
-          "b_min": np.asarray(p.bmin)}
+    kw = {"rlm": p.r_lm, "b_max": np.asarray(p.dfe_bmax), "b_min": np.asarray(p.bmin)}
+    htn, hj = naive_noise_pulses(s["q"], s["c"], s["offs"], s["ix"], p)
+    var_x = (p.n_levels ** 2 - 1) / (3 * (p.n_levels - 1) ** 2)
     foms = {}
     for n_pre, n_post, lim in ((p.rx_ffe_n_pre, p.rx_ffe_n_post, p.rx_ffe_limit),
                                (p.rx_ffe_n_pre, p.rx_ffe_n_post, None), (20, 100, None)):
-        acf = _noise_acf(p, case.ctle_gdc_db, case.ctle_gdc2_db, n_pre + n_post + 1)
+        n_w = n_pre + n_post + 1
+        # 178A MMSE noise: thermal + S_tn (pulse without TX FFE) + S_jn (178A-17)
+        acf = _noise_acf(p, case.ctle_gdc_db, case.ctle_gdc2_db, n_w) + var_x * (
+            10 ** (-p.snr_tx_db / 10) * _acf(htn, n_w)
+            + (p.a_dd_ui ** 2 + p.sigma_rj_ui ** 2) * _acf(hj, n_w))
         hp = np.concatenate([np.zeros(n_pre), h, np.zeros(n_post)])
         r = mmse(hp, n0 + n_pre, n_pre, n_post, len(p.dfe_bmax), noise_acf=acf, ffe_limit=lim, **kw)
         foms[(n_pre, n_post, lim)] = r
@@ -164,7 +190,7 @@ def test_dj_dpo4in_low_fom_is_isi_no_rx_ffe_removes(chosen):
     free = foms[(p.rx_ffe_n_pre, p.rx_ffe_n_post, None)]
     long_ = foms[(20, 100, None)]
     assert limited.fom_db == pytest.approx(res.fom_db, abs=TOL_FOM_QUAD_DB)
-    assert free.fom_db == pytest.approx(limited.fom_db, abs=TOL_FOM_QUAD_DB)     # the 0.7 limit is idle
+    assert 0.0 <= free.fom_db - limited.fom_db <= TOL_LIMIT_GAIN_DB      # the 0.7 limit barely binds
     assert long_.fom_db < FOM_NEEDED_DB - 5.0                          # 121 taps: ~ +2 dB only
     assert long_.mse_parts["isi"] > 0.5 * long_.mse                    # ISI-limited, not noise
 

@@ -5,13 +5,16 @@ folder's README) run the IEEE code's MMSE mode with the exploratory 802.3df CA/K
 sikernel's ``"802.3dj-kr"`` values, on restricted TX FFE x CTLE grids around sikernel's own
 optimum; sikernel runs the preset on the same grids.
 
-Known gap (docs/models.md, "178A mode"): in MMSE mode the IEEE code's COM step takes the TX noise
-as the 178A S_tn (the pulse without TX FFE, through the RX FFE), its MMSE cost adds the jitter PSD
-S_jn, and it enforces the RX FFE limit by clipping; sikernel uses 93A-30's TX noise and solves the
-limits exactly.  sikernel's COM is 0.27-1.02 dB above the reference (measured 2026-12-07, helper
-report: the TX noise form 0.20-0.96 dB, the MMSE noise terms 0.01-0.12 dB, clip vs exact
-0.02-0.10 dB).  The comparison at ``TOL_MMSE_VS_IEEE_DB`` is a strict xfail until the noise model
-follows 178A; the size of the gap is guarded so that a change to it is seen.
+sikernel's MMSE mode follows COM 4.50's 178A noise terms (docs/models.md, "Against the IEEE code
+in MMSE mode"): the MMSE cost's noise is S_rn + S_tn + S_xn + S_jn (S_tn from the pulse without TX
+FFE, S_jn the jitter PSD, 178A-17; ``get_PSDs`` / ``MMSE``) and the COM step's Gaussian noise is
+S_tn + S_rj + S_rn through the RX FFE (178A-30; ``Create_Noise_PDF``, MMSE branch).  Before that
+change sikernel read 0.27-1.02 dB above the reference (93A-30 TX noise, no jitter in the cost).
+What remains is +0.04-0.08 dB, sikernel higher (measured 2026-12-07): sikernel solves the RX FFE
+limit exactly where the IEEE code clips it (0.02-0.10 dB in the IEEE code itself, helper report
+of 2026-12-07; the chosen points differ on DPO_4in 12 mm), plus PMF binning / grid-edge effects.
+``test_mmse_com_matches_ieee`` holds the comparison at ``TOL_MMSE_VS_IEEE_DB``; the residual
+itself is guarded so that a change to it is seen.
 """
 
 from __future__ import annotations
@@ -25,13 +28,14 @@ import pytest
 from tests.conftest import channel_path
 
 OCTAVE = Path(__file__).parent / "data" / "ieee_com_octave"
-#: sikernel against the IEEE code once the noise model follows 178A: exact-QP vs clip alone moves
-#: the reference by up to 0.10 dB on these channels (helper report 2026-12-07)
+#: sikernel against the IEEE code with the 178A noise terms: exact-QP vs clip alone moves the
+#: reference by up to 0.10 dB on these channels (helper report 2026-12-07); measured 0.045-0.077 dB
 TOL_MMSE_VS_IEEE_DB = 0.15
-#: the known gap today (sikernel - IEEE, dB, per package case z_p 33 / 12 mm): a regression guard
-#: of sikernel's own output against the reference, within GAP_GUARD_DB
-KNOWN_GAP_DB = {"djkr_mmse_dpo4_grid_450.json": (0.274, 0.347),
-                "djkr_mmse_c2c12_grid_450.json": (0.900, 1.020)}
+#: the residual today (sikernel - IEEE, dB, per package case z_p 33 / 12 mm; 178A noise terms
+#: followed, exact-QP RX FFE limit): a regression guard of sikernel's own output against the
+#: reference, within GAP_GUARD_DB (0.27 / 0.35 and 0.90 / 1.02 dB before the 178A noise terms)
+KNOWN_GAP_DB = {"djkr_mmse_dpo4_grid_450.json": (0.045, 0.077),
+                "djkr_mmse_c2c12_grid_450.json": (0.061, 0.066)}
 GAP_GUARD_DB = 0.02
 
 #: reference file -> (channel, restricted grid of its run)
@@ -71,22 +75,20 @@ def _reference(name: str) -> list[float]:
 
 @pytest.mark.channels
 @pytest.mark.parametrize("name", list(GRIDS))
-def test_mmse_com_gap_to_ieee_is_the_known_one(name, record_property):
-    """Regression guard of the documented gap (sikernel's output against the IEEE reference)."""
+def test_mmse_com_residual_to_ieee_is_the_known_one(name, record_property):
+    """Regression guard of the documented residual (sikernel's output against the IEEE reference)."""
     ref, ours = _reference(name), _ours(name)
     assert len(ref) == len(ours) == 2
     gaps = [o - r for o, r in zip(ours, ref, strict=True)]
-    record_property("validation:mmse-com-vs-ieee-gap-db", max(gaps))
+    record_property("validation:mmse-com-vs-ieee-residual-db", max(gaps))
     for got, want in zip(gaps, KNOWN_GAP_DB[name], strict=True):
         assert abs(got - want) <= GAP_GUARD_DB, (name, gaps)
 
 
 @pytest.mark.channels
-@pytest.mark.xfail(strict=True, reason="178A noise model not yet followed in MMSE mode: sikernel's COM "
-                                       "is 0.27-1.02 dB above the IEEE code's (93A-30 TX noise instead "
-                                       "of 178A S_tn; no jitter PSD in the MMSE cost); docs/models.md")
 @pytest.mark.parametrize("name", list(GRIDS))
-def test_mmse_com_matches_ieee(name):
+def test_mmse_com_matches_ieee(name, record_property):
     ref, ours = _reference(name), _ours(name)
+    record_property("validation:mmse-com-vs-ieee-db", max(abs(o - r) for o, r in zip(ours, ref, strict=True)))
     for o, r in zip(ours, ref, strict=True):
         assert abs(o - r) <= TOL_MMSE_VS_IEEE_DB, (name, ours, ref)

@@ -259,7 +259,10 @@ def mmse(cursors: ArrayLike, main_index: int, n_pre: int = 5, n_post: int = 10,
         Autocorrelation ``R_n(0), R_n(1), ...`` (V**2) of the noise at the FFE input at
         symbol-spaced lags (see :func:`noise_acf_from_psd`); lags beyond the array are 0.
     snr_tx_db : float, optional
-        TX SNR; adds white TX noise of variance ``sigma_x**2 10**(-SNR_TX/10)`` filtered by ``h``.
+        TX SNR; adds white TX noise of variance ``sigma_x**2 10**(-SNR_TX/10)`` filtered by ``h``
+        (the TX FFE included when ``h`` includes it).  178A's S_tn (178A-17) filters it by the
+        pulse *without* TX FFE instead: :func:`sikernel.eye.com.com` leaves this None and adds
+        that autocorrelation (and the jitter PSD S_jn) to ``noise_acf``.
     xt_cursors : sequence of array_like
         Crosstalk cursors, each at its own (e.g. worst) phase and already including the
         aggressor's transmitter (any length); the aggressor symbols are independent of the

@@ -146,6 +146,10 @@ _PRUNE_SLACK_DB = 1e-9
 _PRUNE_CHUNK = 256
 #: a DFE tap limit that never binds (the bound pass of the 178A search)
 _NO_LIMIT = 1e30
+#: 178A S_tn (178A-17): the pulse without TX FFE is sampled this many samples after the cursor's
+#: phase, as COM 4.50 ``get_PSDs`` does (``htn(mod(cursor_i, M) + 1 : ...)`` against the cursor at
+#: ``h(mod(cursor_i - 1, M) + 1 + k M)`` in ``MMSE``; 1/M UI, a residue of its older alignment)
+_TN_PHASE_SHIFT = 1
 
 
 @dataclass(frozen=True, eq=False)
@@ -563,10 +567,48 @@ def _noise_acf_gram(p: ComPreset, f_n: np.ndarray, hn: np.ndarray, n_lags: int) 
     return out
 
 
+def _slope(x: np.ndarray, m: int) -> np.ndarray:
+    """(x(i + 1) - x(i - 1)) M / 2 sample by sample (the jitter pulse h_J of 93A-28 / 178A-17 at
+    every phase; ``x`` starts and ends with zeros, so the wrap of the shift is harmless)."""
+    return (np.roll(x, -1) - np.roll(x, 1)) * (0.5 * m)
+
+
+def _tn_acf_by_phase(q: np.ndarray, m: int, pad: int, n_lags: int) -> np.ndarray:
+    """A[ph, l] = sum_n q_p(ph + n M) q_p(ph + (n + l) M) for the zero-padded pulse ``q_p``
+    *without* TX FFE: the autocorrelation of its symbol-spaced samples at each phase, from which
+    the 178A TX-noise autocorrelation (178A-17 S_tn) is taken, once per CTLE setting."""
+    qq = np.concatenate([np.zeros(pad), q, np.zeros(pad)])
+    n_c = -(-qq.size // m)
+    x = np.zeros(n_c * m)
+    x[: qq.size] = qq
+    x = x.reshape(n_c, m).T                                        # (M, n_c)
+    return np.stack([np.einsum("pn,pn->p", x[:, : n_c - lag], x[:, lag:])
+                     for lag in range(n_lags)], axis=1)
+
+
+def _noise_178a_acf(p: ComPreset, tn_acf: np.ndarray, hj_acf: np.ndarray) -> np.ndarray:
+    """TX noise + jitter noise autocorrelation at symbol lags of the 178A MMSE noise (V^2):
+    S_tn = sigma_X^2 10^(-SNR_TX/10) |H_0|^2 / f_b of the pulse without TX FFE and
+    S_jn = sigma_X^2 (A_DD^2 + sigma_RJ^2) |H_J|^2 / f_b of the jitter pulse with TX FFE
+    (178A-17; COM 4.50 ``get_PSDs``), each an autocorrelation of symbol-spaced samples."""
+    from ..eq.mmse import symbol_variance
+
+    sx2 = symbol_variance(p.n_levels)
+    return sx2 * (10.0 ** (-p.snr_tx_db / 10.0) * tn_acf
+                  + (p.a_dd_ui ** 2 + p.sigma_rj_ui ** 2) * hj_acf)
+
+
 def _mmse_case(q: np.ndarray, xt: list[tuple[np.ndarray, bool]], c: np.ndarray, offs: np.ndarray,
                ix: int, acf: np.ndarray, p: ComPreset) -> dict[str, Any]:
     """178A: RX FFE + DFE by MMSE (:func:`sikernel.eq.mmse.mmse`) at one TX FFE / CTLE setting,
-    then COM from the PMFs of the FFE-equalised cursors (as 93A.1.7)."""
+    then COM from the PMFs of the FFE-equalised cursors (as 93A.1.7).
+
+    ``acf`` is the thermal noise autocorrelation (S_rn, 178A-15).  The MMSE noise adds the TX
+    noise S_tn of the pulse *without* TX FFE and the jitter noise S_jn (178A-17), as COM 4.50's
+    ``MMSE`` / ``get_PSDs``.  In the COM step the Gaussian noise is COM 4.50's
+    ``Create_Noise_PDF`` MMSE branch: sigma_G^2 = S_tn + S_rj + S_rn (178A-30) through the RX
+    FFE, i.e. sigma_TX from S_tn (not 93A-30's h0^2 10^(-SNR_TX/10)), random jitter
+    sigma_RJ^2 sigma_X^2 |w * h_J|^2 and the thermal noise through the FFE."""
     from ..eq.mmse import mmse
 
     m = p.samples_per_ui
@@ -577,9 +619,15 @@ def _mmse_case(q: np.ndarray, xt: list[tuple[np.ndarray, bool]], c: np.ndarray, 
     h = pv[ph::m].copy()
     n0 = (i - ph) // m
     xs = [_aggressor_cursors(x, fe, c, offs, m, pad) for x, fe in xt]
+    n_w = p.rx_ffe_n_pre + 1 + p.rx_ffe_n_post
+    hj_pre = _slope(pv, m)[ph::m]                      # h_J before the RX FFE (93A-28)
+    tn_acf = _tn_acf_by_phase(q, m, pad, n_w)[(ph + _TN_PHASE_SHIFT) % m]
+    acf_th = np.zeros(n_w)
+    acf_th[: min(n_w, acf.size)] = acf[:n_w]
+    acf_mmse = acf_th + _noise_178a_acf(p, tn_acf, _acf_lags(hj_pre, n_w))
     r = mmse(h, n0, p.rx_ffe_n_pre, p.rx_ffe_n_post, len(p.dfe_bmax), rlm=p.r_lm,
              modulation=modulation_name(p.n_levels),
-             noise_acf=acf, snr_tx_db=p.snr_tx_db, xt_cursors=xs, b_max=np.asarray(p.dfe_bmax),
+             noise_acf=acf_mmse, snr_tx_db=None, xt_cursors=xs, b_max=np.asarray(p.dfe_bmax),
              b_min=np.asarray(p.bmin), ffe_limit=p.rx_ffe_limit)
     w = r.rx_ffe_taps / r.rx_ffe_taps[p.rx_ffe_n_pre]  # main FFE tap = 1 (as the IEEE tool)
     heq = np.convolve(w, h)
@@ -588,14 +636,13 @@ def _mmse_case(q: np.ndarray, xt: list[tuple[np.ndarray, bool]], c: np.ndarray, 
     var_x = _var_x(p.n_levels)
     a_s = p.r_lm * h0 / (p.n_levels - 1)
     b, isi = _dfe(heq, n0e, h0, p)
-    hj = np.convolve(w, (np.roll(pv, -1)[ph::m] - np.roll(pv, 1)[ph::m]) * (0.5 * m))
+    hj = np.convolve(w, hj_pre)
     xs_eq = [np.convolve(w, x) for x in xs]
-    acf_full = np.zeros(w.size)
-    acf_full[: min(w.size, acf.size)] = acf[: w.size]
-    var_n = float(w @ np.array([[acf_full[abs(a - b_)] for b_ in range(w.size)]
-                                 for a in range(w.size)]) @ w)
-    var_tx = h0 * h0 * 10.0 ** (-p.snr_tx_db / 10.0)
-    var_g = var_tx + p.sigma_rj_ui ** 2 * var_x * float(np.sum(hj * hj)) + var_n
+    toe = np.abs(np.subtract.outer(np.arange(w.size), np.arange(w.size)))
+    var_n = float(w @ acf_th[toe] @ w)                 # S_rn through the RX FFE
+    # S_tn through the RX FFE (COM 4.50 Create_Noise_PDF, MMSE: sigma_TX = S_tn_rms)
+    var_tx = float(w @ _noise_178a_acf(p, tn_acf, np.zeros(n_w))[toe] @ w)
+    var_g = var_tx + p.sigma_rj_ui ** 2 * var_x * float(np.sum(hj * hj)) + var_n   # 178A-30
     a_ni = _a_ni(isi, hj, xs_eq, a_s, var_g, p)
     com_db = _com_db(a_s, a_ni)
     sigma = {"sigma_tx": np.sqrt(var_tx), "sigma_isi": np.sqrt(var_x * np.sum(isi * isi)),
@@ -605,6 +652,12 @@ def _mmse_case(q: np.ndarray, xt: list[tuple[np.ndarray, bool]], c: np.ndarray, 
     return {"com_db": com_db, "a_s": float(a_s), "a_ni": a_ni, "dfe": b, "h0": h0,
             "cursors": heq, "n0": int(n0e), "sigma_g": float(np.sqrt(var_g)), "phase": ph,
             "fom_db": float(r.fom_db), "rx_ffe": w, "sigma": {k: float(v) for k, v in sigma.items()}}
+
+
+def _acf_lags(x: np.ndarray, n_lags: int) -> np.ndarray:
+    """sum_n x(n) x(n + l) for l = 0 ... n_lags - 1."""
+    return np.array([float(np.dot(x[: x.size - lag], x[lag:])) if lag < x.size else 0.0
+                     for lag in range(n_lags)])
 
 
 def _shifted_phase_basis(x: np.ndarray, offs: np.ndarray, m: int, pad: int) -> np.ndarray:
@@ -647,6 +700,11 @@ def _mmse_rows(kk: int, bv: np.ndarray, bxa: np.ndarray, is_fext: np.ndarray,
     cursors the FFE/DFE rows of the QP touch are kept; the rest of each pulse enters through
     its autocorrelation (a quadratic form ``c G[l] c`` of the TX taps), added to the noise
     autocorrelation -- the QP depends on the cursors only through ``A'A`` and those rows.
+    The noise is 178A's (COM 4.50 ``get_PSDs``, S_n = S_rn + S_tn + S_xn + S_jn): the thermal
+    noise of the CTLE setting, the TX noise S_tn of the pulse *without* TX FFE (178A-17; one
+    autocorrelation per sampling phase of the CTLE setting, shared by its TX points) and the
+    jitter noise S_jn of the jitter pulse h_J (178A-17, A_DD and sigma_RJ; a quadratic form of
+    the TX taps).
     The crosstalk autocorrelation is a quadratic form of the TX taps too (FEXT: the
     aggressor's transmitter uses the same TX FFE, at its worst phase, 93A-33; NEXT: no TX
     FFE), added to the thermal noise autocorrelation of the CTLE setting.  Points whose main
@@ -660,12 +718,12 @@ def _mmse_rows(kk: int, bv: np.ndarray, bxa: np.ndarray, is_fext: np.ndarray,
     n_w = n_pre + 1 + n_post
     span = n_post + 1 + n_pre + n_dfe
     sx2 = symbol_variance(p.n_levels)
-    tx_rel = 10.0 ** (-p.snr_tx_db / 10.0)
     one = (offs == 0).astype(float)
     ok = np.flatnonzero(cursor_grid[kk] >= 0)
     if ok.size == 0:
         return ok, np.zeros((0, span)), np.zeros((0, n_w))
-    s = _shifted_phase_basis(w_ctle[kk] @ bv, offs, m, pad)     # (M, n_taps, n_c)
+    q = w_ctle[kk] @ bv
+    s = _shifted_phase_basis(q, offs, m, pad)                   # (M, n_taps, n_c)
     sp = np.concatenate([np.zeros((*s.shape[:2], n_post)), s,
                          np.zeros((*s.shape[:2], span))], axis=2)
     i = cursor_grid[kk, ok] + pad
@@ -677,11 +735,19 @@ def _mmse_rows(kk: int, bv: np.ndarray, bxa: np.ndarray, is_fext: np.ndarray,
         ph_v, n0_v = divmod(int(key), sp.shape[2])
         rows = (ph == ph_v) & (n0 == n0_v)
         h[rows] = c[rows] @ sp[ph_v][:, n0_v: n0_v + span]
-    rhh = _quad_rows(c, _lag_grams(s, n_w), ph)
+    # lag Gram matrices only at the phases this setting's points are sampled at (few of M)
+    phs, ph_i = np.unique(ph, return_inverse=True)
+    rhh = _quad_rows(c, _lag_grams(s[phs], n_w), ph_i)
     rhh -= np.stack([np.einsum("in,in->i", h[:, : span - lag], h[:, lag:])
                      for lag in range(n_w)], axis=1)
+    # 178A-17 (COM 4.50 get_PSDs): S_tn from the pulse without TX FFE (one autocorrelation per
+    # phase of this CTLE setting), S_jn from the jitter pulse h_J with TX FFE (a quadratic form
+    # of the TX taps, as the ISI tail)
+    tn = _tn_acf_by_phase(q, m, pad, n_w)[(ph + _TN_PHASE_SHIFT) % m]
+    sj = _shifted_phase_basis(_slope(q, m), offs, m, pad)[phs]
+    hjj = _quad_rows(c, _lag_grams(sj, n_w), ph_i)
     acf = np.einsum("b,lbc,c->l", w_ctle[kk], acf_g, w_ctle[kk])[None, :] \
-        + sx2 * (1.0 + tx_rel) * rhh
+        + sx2 * rhh + _noise_178a_acf(p, tn, hjj)
     for j in range(bxa.shape[0]):
         gx = _lag_grams(_shifted_phase_basis(w_ctle[kk] @ bxa[j], offs, m, pad), n_w)
         cx = c if is_fext[j] else np.broadcast_to(one, c.shape)
@@ -709,8 +775,8 @@ def _mmse_search(bv: np.ndarray, bxa: np.ndarray, is_fext: np.ndarray, w_ctle: n
     from ..eq.mmse import mmse_batch
 
     n_pre, n_post, n_dfe = p.rx_ffe_n_pre, p.rx_ffe_n_post, len(p.dfe_bmax)
-    kw = {"modulation": modulation_name(p.n_levels),
-          "rlm": p.r_lm, "snr_tx_db": p.snr_tx_db}
+    # TX noise and jitter are in the rows' noise autocorrelation (178A-17), not snr_tx_db
+    kw = {"modulation": modulation_name(p.n_levels), "rlm": p.r_lm, "snr_tx_db": None}
     args = (bv, bxa, is_fext, w_ctle, acf_g, tx, offs, cursor_grid, p)
     limited = bool(np.isfinite(p.rx_ffe_limit))
     ubs: list[np.ndarray] = []
