@@ -73,7 +73,8 @@ def test_tornado_bars_name_each_input_range(study):
     assert len(labels) == 4
     for lab, it in zip(labels, items, strict=True):
         assert lab.startswith(f"{it['input']} ({it['low']:.3g}–{it['high']:.3g}"), lab
-    assert any(lab.endswith(" dBm per lane provisioned)") for lab in labels), labels   # the laser light, its unit
+    # the laser light, with its unit
+    assert any(lab.endswith(" dBm per lane provisioned)") for lab in labels), labels
 
 
 def test_no_ports_or_tornado():
