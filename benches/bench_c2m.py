@@ -68,26 +68,11 @@ def _channel(name: str) -> Path:
 
 def _capture(label: str) -> tuple[tuple, dict]:
     """The arguments of one ``eye_height`` call of a C2M COM run (the search's first, or the
-    read-out's, the last)."""
-    import sikernel.eye.c2m as c2m
-    from sikernel.eye.com import com
-    from tests.test_com_c2m import RUNS
+    read-out's, the last), as tests/test_naive_c2m.py captures them."""
+    from tests.test_naive_c2m import _calls
 
     thru, nxt, fxt, run, which = INPUTS[label]
-    calls = []
-    real = c2m.eye_height
-
-    def spy(*a, **k):
-        calls.append((a, k))
-        return real(*a, **k)
-
-    c2m.eye_height = spy
-    try:
-        com(_channel(thru), next=[_channel(x) for x in nxt], fext=[_channel(x) for x in fxt],
-            config=_sheet(), **RUNS[run])
-    finally:
-        c2m.eye_height = real
-    return calls[which]
+    return _calls(thru, nxt, fxt, run)[which]
 
 
 COLD = """
