@@ -609,7 +609,7 @@ def _mmse_case(q: np.ndarray, xt: list[tuple[np.ndarray, bool]], c: np.ndarray, 
     ``Create_Noise_PDF`` MMSE branch: sigma_G^2 = S_tn + S_rj + S_rn (178A-30) through the RX
     FFE, i.e. sigma_TX from S_tn (not 93A-30's h0^2 10^(-SNR_TX/10)), random jitter
     sigma_RJ^2 sigma_X^2 |w * h_J|^2 and the thermal noise through the FFE."""
-    from ..eq.mmse import mmse
+    from ..eq.mmse import _acf_of, _toeplitz, mmse
 
     m = p.samples_per_ui
     pad = (int(np.max(np.abs(offs))) + 2) * m
@@ -624,7 +624,7 @@ def _mmse_case(q: np.ndarray, xt: list[tuple[np.ndarray, bool]], c: np.ndarray, 
     tn_acf = _tn_acf_by_phase(q, m, pad, n_w)[(ph + _TN_PHASE_SHIFT) % m]
     acf_th = np.zeros(n_w)
     acf_th[: min(n_w, acf.size)] = acf[:n_w]
-    acf_mmse = acf_th + _noise_178a_acf(p, tn_acf, _acf_lags(hj_pre, n_w))
+    acf_mmse = acf_th + _noise_178a_acf(p, tn_acf, _acf_of(hj_pre, n_w))
     r = mmse(h, n0, p.rx_ffe_n_pre, p.rx_ffe_n_post, len(p.dfe_bmax), rlm=p.r_lm,
              modulation=modulation_name(p.n_levels),
              noise_acf=acf_mmse, snr_tx_db=None, xt_cursors=xs, b_max=np.asarray(p.dfe_bmax),
@@ -638,10 +638,9 @@ def _mmse_case(q: np.ndarray, xt: list[tuple[np.ndarray, bool]], c: np.ndarray, 
     b, isi = _dfe(heq, n0e, h0, p)
     hj = np.convolve(w, hj_pre)
     xs_eq = [np.convolve(w, x) for x in xs]
-    toe = np.abs(np.subtract.outer(np.arange(w.size), np.arange(w.size)))
-    var_n = float(w @ acf_th[toe] @ w)                 # S_rn through the RX FFE
+    var_n = float(w @ _toeplitz(acf_th, w.size) @ w)   # S_rn through the RX FFE
     # S_tn through the RX FFE (COM 4.50 Create_Noise_PDF, MMSE: sigma_TX = S_tn_rms)
-    var_tx = float(w @ _noise_178a_acf(p, tn_acf, np.zeros(n_w))[toe] @ w)
+    var_tx = float(w @ _toeplitz(_noise_178a_acf(p, tn_acf, np.zeros(n_w)), w.size) @ w)
     var_g = var_tx + p.sigma_rj_ui ** 2 * var_x * float(np.sum(hj * hj)) + var_n   # 178A-30
     a_ni = _a_ni(isi, hj, xs_eq, a_s, var_g, p)
     com_db = _com_db(a_s, a_ni)
@@ -652,12 +651,6 @@ def _mmse_case(q: np.ndarray, xt: list[tuple[np.ndarray, bool]], c: np.ndarray, 
     return {"com_db": com_db, "a_s": float(a_s), "a_ni": a_ni, "dfe": b, "h0": h0,
             "cursors": heq, "n0": int(n0e), "sigma_g": float(np.sqrt(var_g)), "phase": ph,
             "fom_db": float(r.fom_db), "rx_ffe": w, "sigma": {k: float(v) for k, v in sigma.items()}}
-
-
-def _acf_lags(x: np.ndarray, n_lags: int) -> np.ndarray:
-    """sum_n x(n) x(n + l) for l = 0 ... n_lags - 1."""
-    return np.array([float(np.dot(x[: x.size - lag], x[lag:])) if lag < x.size else 0.0
-                     for lag in range(n_lags)])
 
 
 def _shifted_phase_basis(x: np.ndarray, offs: np.ndarray, m: int, pad: int) -> np.ndarray:

@@ -190,9 +190,8 @@ def claim_checks(model: Callable[[str, str], Any]) -> list[dict[str, Any]]:
     per_laser = ELS_PUBLISHED_LASER_W / p["els_wpe"]
     out.append(_entry("els_w_per_laser", COMPONENT_FIGURES["els_w_per_laser"],
                       "component, in sample (source of els_wpe)", "cpo", "102.4T", per_laser,
-                      model_at_class_output_w=float(components.els_laser_w(
-                          components.els_laser_output_dbm(p["els_lane_light_dbm"], p["els_lanes_per_laser"]),
-                          1.0, p["els_wpe"]))))
+                      model_at_class_output_w=float(components.els_laser_w(cpo2.els_laser_out_dbm(), 1.0,
+                                                                           p["els_wpe"]))))
     for m in (cpo1, cpo2):
         out.append(els_budget_check(m))
     out.extend(host_channel_budget_checks(model))
