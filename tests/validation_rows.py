@@ -266,6 +266,13 @@ ROWS: tuple[Row, ...] = (
         "IEEE COM MATLAB 4.50 under GNU Octave (`tests/data/ieee_com_octave/`)", "yes (IEEE reference code)",
         ("tests/test_com_c2m.py::test_200g_c2c_sheet_separate_tx_rx_packages",),
         "tests.test_com_ieee_reference:TOL_COM_VS_IEEE_DB", "dB", readme=False),
+    Row("mmse-com-vs-ieee-db", "802.3dj KR COM in MMSE mode (178A: RX FFE 5 + 1 + 10 taps, 1-tap DFE, "
+        "178A noise terms) per package case (12 / 33 mm), DPO_4in and C2C_PCB_SYSVIA_12dB, restricted "
+        "TX FFE × CTLE grids (same restriction both sides)",
+        "IEEE COM MATLAB 4.50 under GNU Octave, `FFE_OPT_METHOD = MMSE`, exploratory 802.3df CA/KR sheet "
+        "set to the preset's values (values and commands in `tests/data/ieee_com_octave/`)",
+        "yes (IEEE reference code)", ("tests/test_com_mmse_ieee.py::test_mmse_com_matches_ieee",),
+        "tests.test_com_mmse_ieee:TOL_MMSE_VS_IEEE_DB", "dB"),
     Row("erl-ieee-code", "ERL (93A.5): 5 channels × 7 sheets, 200G cases, parameter variants, one-ports",
         "IEEE COM MATLAB 4.50 under GNU Octave (values and script committed: `tests/data/erl/`)",
         "yes (IEEE reference code)", ("tests/test_erl.py::test_erl_matches_ieee_reference",
