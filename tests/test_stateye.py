@@ -391,3 +391,24 @@ def test_thru_passed_as_its_own_aggressor_warns():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         stat_eye(p, 8, crosstalk=[0.05 * p], n_phases=4, n_bins=256)   # real crosstalk: no warning
+
+
+def test_coarse_automatic_grid_on_a_whole_record_warns():
+    """Thousands of tiny cursors (a whole IFFT record) stop the automatic grid at its work cap,
+    where their binning reads the eye low (tests/test_sweep_stateye.py: 2.5 % on a 5,312-UI
+    record at 2048 bins): a SIKernelWarning says so and names the fix; the truncated record
+    (what pulse_response returns by default) gets a grid fine enough and no warning."""
+    import warnings
+
+    from sikernel import SIKernelWarning
+
+    m, n_ui = 16, 5000
+    t_ui = np.arange(n_ui * m) / m
+    pulse = 1e-4 * np.exp(-t_ui / 2000.0) * (t_ui > 2.0)   # a long, slowly decaying tail
+    pulse[8:24] += 0.5 * (1 - np.cos(2 * np.pi * np.arange(16) / 16))   # a one-UI raised-cosine peak
+    with pytest.warns(SIKernelWarning, match="residual cursors on the automatic grid"):
+        long = stat_eye(pulse, m, modulation="pam4", n_dfe=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SIKernelWarning)
+        short = stat_eye(pulse[: 40 * m], m, modulation="pam4", n_dfe=2)
+    assert long.inputs["n_bins"] < short.inputs["n_bins"]
