@@ -95,9 +95,12 @@ side).  Checked on DPO_4in, DPO_12in and CA_19p75dB: COM changes by < 1e-7 dB an
 
 The PMF voltage grid spans +/- min(2 A_s, bound) with bound the worst-case sum plus
 7 sigma_G (at least 1.1 A_s) and at most ``_MAX_BINS`` bins of >= 1e-5 V (Note 1 of
-93A.1.7.1).  When A_ni lands at the edge of that grid (COM <= -6 dB) it is computed
-again on +/- bound, so a failing channel reports its true (negative) COM rather than a
-floor of -6 dB; channels with COM > -6 dB never take that second pass.
+93A.1.7.1).  When A_ni lands within ``_EDGE_SIGMAS`` sigma_G of that grid's edge (COM below
+-6.02 dB - 20 log10(1 - 2 sigma_G / A_s): failing channels, e.g. below -0.7 dB at
+sigma_G = 0.23 A_s) it is computed again on a grid reaching 2 ``_EDGE_SIGMAS`` sigma_G past
+it, and on +/- bound if it lands near that edge too: a failing channel reports its true
+(negative) COM rather than a floor of -6 dB, and none reads high from the ISI mass clamped
+into the edge bin; channels whose A_ni stays clear of the edge never take that second pass.
 """
 
 from __future__ import annotations
@@ -140,9 +143,9 @@ _PMF_REL = 1e-3
 _DV_MIN = 1e-5
 #: largest PMF grid (bins)
 _MAX_BINS = 8001
-#: A_ni within this many sigma_G of the +-2 A_s grid's edge is recomputed on the whole
-#: distribution's grid (:func:`_a_ni`): the ISI mass clamped into the edge bin is then spread by
-#: the Gaussian from the edge, and Phi(-4) = 3e-5 bounds the relative error that leaves in the
+#: A_ni within this many sigma_G of the +-2 A_s grid's edge is recomputed on a wider grid
+#: (:func:`_a_ni`): on the +-2 A_s grid the ISI mass clamped into the edge bin is spread by the
+#: Gaussian from the edge, and Phi(-4) = 3e-5 bounds the relative error that leaves in the
 #: probability below A_ni (DPO_4in, 802.3dj KR: A_ni at 1.987 A_s, sigma_G 0.23 A_s, COM read
 #: 0.013 dB high before)
 _EDGE_SIGMAS = 4.0
@@ -475,8 +478,8 @@ def _a_ni(isi: np.ndarray, hj: np.ndarray, xt: list[np.ndarray], a_s: float, var
     half = min(2.0 * abs(a_s), wide)
     a_ni, dv = _a_ni_on_grid(cur, sig_g, half, p, a_s)
     if a_ni >= half - max(2.0 * dv, _EDGE_SIGMAS * sig_g) and wide > half:
-        # the DER0 point fell within reach of the +-2 A_s grid's edge (COM below about -6 dB +
-        # 20 log10(1 + 2 sigma_G / A_s)): the ISI mass beyond the edge sits in the edge bin, exact
+        # the DER0 point fell within reach of the +-2 A_s grid's edge (COM below
+        # -6.02 dB - 20 log10(1 - 2 sigma_G / A_s)): the ISI mass beyond the edge sits in the edge bin, exact
         # for the cumulative below any interior point until the Gaussian spreads it from there
         # instead of from where it lies; redo it on a grid reaching 2 _EDGE_SIGMAS sigma_G past
         # that point (the bin width kept where _MAX_BINS allows), and if A_ni still lands
