@@ -412,3 +412,8 @@ def test_coarse_automatic_grid_on_a_whole_record_warns():
         warnings.simplefilter("error", SIKernelWarning)
         short = stat_eye(pulse[: 40 * m], m, modulation="pam4", n_dfe=2)
     assert long.inputs["n_bins"] < short.inputs["n_bins"]
+    # the share is reported against the as-if noise of a noise-free eye (it read inf before)
+    from sikernel.eye.stateye import BIN_NOISE_FRACTION, BIN_NOISE_WARN_FRACTION
+
+    assert long.inputs["bin_noise_fraction"] > BIN_NOISE_WARN_FRACTION
+    assert 0.0 < short.inputs["bin_noise_fraction"] <= BIN_NOISE_FRACTION

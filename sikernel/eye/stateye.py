@@ -365,7 +365,8 @@ def stat_eye(pulse: Any, samples_per_ui: int | None = None, *, modulation: str |
         (between :data:`AUTO_BINS_MIN` and :data:`AUTO_BINS_MAX`, a power of two;
         without Gaussian noise, as if the noise were :data:`NOISE_FREE_SIGMA_OVER_H0` of the
         main cursor; within the work cap :data:`AUTO_WORK_MAX`),
-        see the module docstring; the share reached is ``result.inputs["bin_noise_fraction"]``.
+        see the module docstring; the share reached is ``result.inputs["bin_noise_fraction"]``
+        (for a noise-free eye, of the as-if noise).
     v_max_v : float, optional
         Half-range of the eye grid; default the larger of ``1.25 * max|A| * max_phi h_0(phi)``
         and the received range at the reference phase, ``max|A| (h_0 + sum |r_k|) + 6 sigma``.
@@ -458,6 +459,7 @@ def stat_eye(pulse: Any, samples_per_ui: int | None = None, *, modulation: str |
                       h0_v=abs(h0_ref))
         _check_work(n_p, n, lev.size, n_shifts)
         _warn_coarse_grid(res.shape[1], n, v_max, float(sig.min()), abs(h0_ref))
+    bin_share = _bin_share(res.shape[1], n, v_max, float(sig.min()), abs(h0_ref))
     dv = 2.0 * v_max / (n - 1)
     v0 = -v_max
     n_half = n
@@ -527,8 +529,7 @@ def stat_eye(pulse: Any, samples_per_ui: int | None = None, *, modulation: str |
                 "a_dd_ui": a_dd_ui,
                 "n_crosstalk": len(crosstalk), "xt_phase": xt_mode,
                 "target_ber": ber_t, "n_phases": n_p, "n_bins": n, "v_max_v": v_max,
-                "bin_noise_fraction": (res.shape[1] * dv * dv / 4.0 / float(sig.min()) ** 2
-                                       if sig.min() > 0 else float("inf"))})
+                "bin_noise_fraction": bin_share})
 
 
 #: largest voltage accepted anywhere (pulse samples, levels, noise, grid): 1 MV, far above
@@ -617,15 +618,24 @@ def auto_bins(v_max_v: float, sigma_min_v: float, n_cursors: int, n_pmfs: int = 
 BIN_NOISE_WARN_FRACTION = 1.0
 
 
+def _bin_share(n_cursors: int, n_bins: int, v_max_v: float, sigma_min_v: float, h0_v: float) -> float:
+    """Variance the residual cursors' binning may add (``K dv²/4``) over the noise variance the grid
+    is sized against: the smallest Gaussian noise, or for a noise-free eye the as-if noise
+    :data:`NOISE_FREE_SIGMA_OVER_H0` ``· h0`` (0 without cursors, inf without either scale)."""
+    if n_cursors <= 0:
+        return 0.0
+    sigma = sigma_min_v if sigma_min_v > 0.0 else NOISE_FREE_SIGMA_OVER_H0 * h0_v
+    if sigma <= 0.0:
+        return float("inf")
+    dv = 2.0 * v_max_v / (n_bins - 1)
+    return n_cursors * dv * dv / 4.0 / sigma ** 2
+
+
 def _warn_coarse_grid(n_cursors: int, n_bins: int, v_max_v: float, sigma_min_v: float,
                       h0_v: float) -> None:
     """Warn when the automatic grid stopped (maximum or work cap) short of its binning target."""
-    sigma = sigma_min_v if sigma_min_v > 0.0 else NOISE_FREE_SIGMA_OVER_H0 * h0_v
-    if sigma <= 0.0 or n_cursors <= 0:
-        return
-    dv = 2.0 * v_max_v / (n_bins - 1)
-    share = n_cursors * dv * dv / 4.0 / sigma ** 2
-    if share > BIN_NOISE_WARN_FRACTION:
+    share = _bin_share(n_cursors, n_bins, v_max_v, sigma_min_v, h0_v)
+    if BIN_NOISE_WARN_FRACTION < share < float("inf"):
         what = ("noise" if sigma_min_v > 0.0
                 else f"as-if noise of a noise-free eye ({NOISE_FREE_SIGMA_OVER_H0:g} h0)")
         warnings.warn(f"stat_eye: {n_cursors} residual cursors on the automatic grid's {n_bins} bins (its "
