@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sikernel import SIKernelError
+from sikernel import SIKernelError, SIKernelWarning
 from sikernel.eye.peak import peak_distortion_eye
-from sikernel.eye.stateye import stat_eye
+from sikernel.eye.stateye import BIN_NOISE_FRACTION, BIN_NOISE_WARN_FRACTION, stat_eye
 
 from . import naive_eye
 from .validation_rows import max_abs
@@ -400,8 +400,6 @@ def test_coarse_automatic_grid_on_a_whole_record_warns():
     (what pulse_response returns by default) gets a grid fine enough and no warning."""
     import warnings
 
-    from sikernel import SIKernelWarning
-
     m, n_ui = 16, 5000
     t_ui = np.arange(n_ui * m) / m
     pulse = 1e-4 * np.exp(-t_ui / 2000.0) * (t_ui > 2.0)   # a long, slowly decaying tail
@@ -413,7 +411,5 @@ def test_coarse_automatic_grid_on_a_whole_record_warns():
         short = stat_eye(pulse[: 40 * m], m, modulation="pam4", n_dfe=2)
     assert long.inputs["n_bins"] < short.inputs["n_bins"]
     # the share is reported against the as-if noise of a noise-free eye (it read inf before)
-    from sikernel.eye.stateye import BIN_NOISE_FRACTION, BIN_NOISE_WARN_FRACTION
-
     assert long.inputs["bin_noise_fraction"] > BIN_NOISE_WARN_FRACTION
     assert 0.0 < short.inputs["bin_noise_fraction"] <= BIN_NOISE_FRACTION

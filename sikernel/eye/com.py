@@ -477,19 +477,18 @@ def _a_ni(isi: np.ndarray, hj: np.ndarray, xt: list[np.ndarray], a_s: float, var
     wide = max(1.1 * abs(a_s), bound)
     half = min(2.0 * abs(a_s), wide)
     a_ni, dv = _a_ni_on_grid(cur, sig_g, half, p, a_s)
-    if a_ni >= half - max(2.0 * dv, _EDGE_SIGMAS * sig_g) and wide > half:
-        # the DER0 point fell within reach of the +-2 A_s grid's edge (COM below
-        # -6.02 dB - 20 log10(1 - 2 sigma_G / A_s)): the ISI mass beyond the edge sits in the edge bin, exact
-        # for the cumulative below any interior point until the Gaussian spreads it from there
-        # instead of from where it lies; redo it on a grid reaching 2 _EDGE_SIGMAS sigma_G past
-        # that point (the bin width kept where _MAX_BINS allows), and if A_ni still lands
-        # within reach of that edge, on one wide enough for the whole distribution
-        near = min(wide, a_ni + 2.0 * _EDGE_SIGMAS * sig_g)
-        if near > half:
-            a_ni, dv = _a_ni_on_grid(cur, sig_g, near, p, a_s)
-            half = near
-        if a_ni >= half - max(2.0 * dv, _EDGE_SIGMAS * sig_g) and wide > half:
-            a_ni, _ = _a_ni_on_grid(cur, sig_g, wide, p, a_s)
+    # While the DER0 point lies within reach of the grid's edge (on the +-2 A_s grid: COM below
+    # -6.02 dB - 20 log10(1 - 2 sigma_G / A_s)) the ISI mass beyond the edge, which sits in the
+    # edge bin (exact for the cumulative below any interior point until the Gaussian spreads it
+    # from there instead of from where it lies), can move it: redo it on a grid reaching
+    # 2 _EDGE_SIGMAS sigma_G past that point (the bin width kept where _MAX_BINS allows), then on
+    # one wide enough for the whole distribution
+    for wider in (min(wide, a_ni + 2.0 * _EDGE_SIGMAS * sig_g), wide):
+        if a_ni < half - max(2.0 * dv, _EDGE_SIGMAS * sig_g):
+            break
+        if wider > half:
+            a_ni, dv = _a_ni_on_grid(cur, sig_g, wider, p, a_s)
+            half = wider
     return a_ni
 
 

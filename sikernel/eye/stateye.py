@@ -454,12 +454,14 @@ def stat_eye(pulse: Any, samples_per_ui: int | None = None, *, modulation: str |
         if v_max < 1e-3 * scale:
             raise SIKernelError(f"v_max_v={v_max_v!r} V is below 1/1000 of the main cursor's swing "
                                 f"{scale:g} V; the eye grid would not hold the eye (omit it for the default)")
-    if n is None:
+    auto_grid = n is None
+    if auto_grid:
         n = auto_bins(v_max, float(sig.min()), res.shape[1], n_pmfs=offs.size * lev.size,
                       h0_v=abs(h0_ref))
         _check_work(n_p, n, lev.size, n_shifts)
-        _warn_coarse_grid(res.shape[1], n, v_max, float(sig.min()), abs(h0_ref))
     bin_share = _bin_share(res.shape[1], n, v_max, float(sig.min()), abs(h0_ref))
+    if auto_grid:
+        _warn_coarse_grid(bin_share, res.shape[1], n, float(sig.min()))
     dv = 2.0 * v_max / (n - 1)
     v0 = -v_max
     n_half = n
@@ -599,7 +601,7 @@ def auto_bins(v_max_v: float, sigma_min_v: float, n_cursors: int, n_pmfs: int = 
     -------
     int
     """
-    sigma = sigma_min_v if sigma_min_v > 0.0 else NOISE_FREE_SIGMA_OVER_H0 * h0_v
+    sigma = _grid_sigma(sigma_min_v, h0_v)
     if sigma <= 0.0 or n_cursors <= 0:
         return AUTO_BINS_MIN
     dv_max = 2.0 * sigma * np.sqrt(BIN_NOISE_FRACTION / n_cursors)
@@ -618,23 +620,28 @@ def auto_bins(v_max_v: float, sigma_min_v: float, n_cursors: int, n_pmfs: int = 
 BIN_NOISE_WARN_FRACTION = 1.0
 
 
+def _grid_sigma(sigma_min_v: float, h0_v: float) -> float:
+    """Noise scale the eye grid is sized against: the smallest Gaussian noise, or for a noise-free
+    eye the as-if noise :data:`NOISE_FREE_SIGMA_OVER_H0` ``· h0``."""
+    return sigma_min_v if sigma_min_v > 0.0 else NOISE_FREE_SIGMA_OVER_H0 * h0_v
+
+
 def _bin_share(n_cursors: int, n_bins: int, v_max_v: float, sigma_min_v: float, h0_v: float) -> float:
     """Variance the residual cursors' binning may add (``K dv²/4``) over the noise variance the grid
     is sized against: the smallest Gaussian noise, or for a noise-free eye the as-if noise
     :data:`NOISE_FREE_SIGMA_OVER_H0` ``· h0`` (0 without cursors, inf without either scale)."""
     if n_cursors <= 0:
         return 0.0
-    sigma = sigma_min_v if sigma_min_v > 0.0 else NOISE_FREE_SIGMA_OVER_H0 * h0_v
+    sigma = _grid_sigma(sigma_min_v, h0_v)
     if sigma <= 0.0:
         return float("inf")
     dv = 2.0 * v_max_v / (n_bins - 1)
     return n_cursors * dv * dv / 4.0 / sigma ** 2
 
 
-def _warn_coarse_grid(n_cursors: int, n_bins: int, v_max_v: float, sigma_min_v: float,
-                      h0_v: float) -> None:
-    """Warn when the automatic grid stopped (maximum or work cap) short of its binning target."""
-    share = _bin_share(n_cursors, n_bins, v_max_v, sigma_min_v, h0_v)
+def _warn_coarse_grid(share: float, n_cursors: int, n_bins: int, sigma_min_v: float) -> None:
+    """Warn when the automatic grid stopped (maximum or work cap) with the binning share ``share``
+    (:func:`_bin_share`) above :data:`BIN_NOISE_WARN_FRACTION`."""
     if BIN_NOISE_WARN_FRACTION < share < float("inf"):
         what = ("noise" if sigma_min_v > 0.0
                 else f"as-if noise of a noise-free eye ({NOISE_FREE_SIGMA_OVER_H0:g} h0)")
