@@ -39,7 +39,7 @@ SHOWN = ["ratio_vs_numpy_vectorised", "ratio_local_search", "com_diff_db", "ieee
          "ieee_com_db", "lookup_vs_chain_rel",
          "cold_first_call_s", "cost_ratio",
          "slowdown_cold_vs_warm", "slowdown_first_vs_warm", "configs_per_s",
-         "ratio_empty", "ratio_whole_call", "ratio_fixed_eq_com_vs_peer_setup_plus_fom",
+         "ratio_empty", "ratio_whole_call", "ratio_kernel", "ratio_fixed_eq_com_vs_peer_setup_plus_fom",
          "kernel_symbols_per_min", "pybert_symbols_per_min", "pybert_style_symbols_per_min",
          "with_jitter_symbols_per_min", "peer_per_fom_s", "ours_per_fom_amortised_s", "ours_us_per_row",
          "previous_us_per_row", "change_percent", "sikernel_s", "skrf_s", "numpy_path_parse_s",
