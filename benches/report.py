@@ -6,6 +6,10 @@
 
 ``--run`` executes ``python -m pytest benches/ --benchmark-only -q -s
 --benchmark-json=<file>`` (``--bench-args`` adds pytest arguments, e.g. ``-k``).
+``--one-thread`` (with ``--run``) then runs the cases that compare with a peer library once more
+with every thread pool at one (:data:`ONE_THREAD_ENV`: Numba, OpenMP, OpenBLAS, MKL), so their
+ratio is also shown one core against one process (audit 102 F9); with ``--json``,
+``--one-thread-json`` names that second run's file.
 The table lists every benchmark of the run: its best wall time, the ratio the case
 stored in ``extra_info["ratio"]`` (peer or reference time / ours, or target /
 measured for a time target) with what it compares (``extra_info["compares"]``; a
@@ -51,6 +55,10 @@ SHOWN = ["ratio_vs_numpy_vectorised", "ratio_local_search", "com_diff_db", "ieee
          "max_rel_diff", "fom_diff_db", "fom_max_diff_db", "eh_diff_bins", "vec_diff_db", "erl_max_diff_db",
          "peer_us_per_row", "peer_s", "naive_s"]
 N_SHOWN = 5
+#: environment of the one-thread rerun of the peer cases (audit 102 F9): sikernel's kernels and
+#: the peers' NumPy/SciPy (BLAS, OpenMP) each on one thread
+ONE_THREAD_ENV = {"NUMBA_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+                  "MKL_NUM_THREADS": "1"}
 
 
 def _versions() -> str:
@@ -94,31 +102,60 @@ def _kind(compares: str) -> str:
     return compares.split(":", 1)[0].strip()
 
 
-def rows(benchmarks: list[dict]) -> list[str]:
-    """Markdown rows: benchmark, best time, ratio, what the ratio compares, target, figures."""
+def _fullname(b: dict) -> str:
+    return b.get("fullname", b.get("name", "?"))
+
+
+def _ratio(b: dict) -> float | None:
+    """The case's ratio where its kind of comparison has one (:data:`RATIO_KINDS`), else None."""
+    info = b.get("extra_info", {}) or {}
+    ratio = info.get("ratio") if _kind(str(info.get("compares", ""))) in RATIO_KINDS else None
+    return ratio if isinstance(ratio, int | float) and not isinstance(ratio, bool) else None
+
+
+def peer_cases(benchmarks: list[dict]) -> list[str]:
+    """Node ids of the cases that compare with a peer library (``compares`` kind "peer")."""
+    return [_fullname(b) for b in benchmarks
+            if _kind(str((b.get("extra_info", {}) or {}).get("compares", ""))) == "peer"]
+
+
+def _ratio_text(ratio: float | None) -> str:
+    return _fmt(ratio) + "×" if ratio is not None else "—"
+
+
+def rows(benchmarks: list[dict], one_thread: dict[str, float | None] | None = None) -> list[str]:
+    """Markdown rows: benchmark, best time, ratio, [ratio at one thread,] what the ratio compares,
+    target, figures.  ``one_thread`` maps a case's node id to its ratio in the one-thread rerun
+    (a column only when given; "—" for a case not rerun)."""
     out = []
     for b in benchmarks:
         info = b.get("extra_info", {}) or {}
-        name = b.get("fullname", b.get("name", "?")).replace("benches/", "")
+        name = _fullname(b).replace("benches/", "")
         t = b.get("stats", {}).get("min")
         compares = str(info.get("compares", ""))
-        ratio = info.get("ratio") if _kind(compares) in RATIO_KINDS else None
         target = info.get("target")
         figs = [f"{k} {_fmt(info[k])}" for k in SHOWN if k in info][:N_SHOWN]
+        one = "" if one_thread is None else f"{_ratio_text(one_thread.get(_fullname(b)))} | "
         out.append(f"| `{name}` | {_time(t) if t is not None else '—'} | "
-                   f"{_fmt(ratio) + '×' if isinstance(ratio, int | float) else '—'} | "
+                   f"{_ratio_text(_ratio(b))} | {one}"
                    f"{compares.replace('|', '/') or '—'} | "
                    f"{_fmt(target) if target is not None else '—'} | {'; '.join(figs) or '—'} |")
     return out
 
 
-def block(data: list[dict], note: str = "") -> str:
-    """The README block for the merged benchmark JSON documents ``data``."""
+def _merged(data: list[dict]) -> list[dict]:
     by_name: dict[str, dict] = {}
     for d in data:  # a case that appears in several files: the last file's result is kept
         for b in d.get("benchmarks", []):
-            by_name[b.get("fullname", b.get("name", "?"))] = b
-    benches = list(by_name.values())
+            by_name[_fullname(b)] = b
+    return list(by_name.values())
+
+
+def block(data: list[dict], note: str = "", one_thread: dict | None = None) -> str:
+    """The README block for the merged benchmark JSON documents ``data``; ``one_thread``: the JSON
+    document of the one-thread rerun of the peer cases (a column of their ratios), or None."""
+    benches = _merged(data)
+    one = None if one_thread is None else {_fullname(b): _ratio(b) for b in _merged([one_thread])}
     first = data[0] if data else {}
     # --run records its start; a pytest-benchmark file alone has "datetime", written at its end
     started = first.get("_started")
@@ -144,11 +181,16 @@ def block(data: list[dict], note: str = "") -> str:
         "'extrapolated' or 'scaled' was timed on a sample and multiplied out, as the column says. "
         "Compiled sikernel kernels use both cores where they run threads; peers run one process. "
         "Timings on a shared machine are noisy; each bench's docstring says what it compares."
+        + ("" if one is None else
+           " Ratio, 1 thread: the peer cases run once more right after, with every thread pool at one "
+           "(" + ", ".join(f"{k}={v}" for k, v in ONE_THREAD_ENV.items()) + "): one core against one "
+           "process; '—' where a case was not rerun (not a peer comparison) or did not finish.")
         + (f" {note}" if note else ""),
         "",
-        "| benchmark | best time | ratio | compares | target | figures |",
-        "|---|---|---|---|---|---|",
-        *rows(benches),
+        "| benchmark | best time | ratio | " + ("" if one is None else "ratio, 1 thread | ")
+        + "compares | target | figures |",
+        "|---|---|---|" + ("" if one is None else "---|") + "---|---|---|",
+        *rows(benches, one),
         END,
     ]
     return "\n".join(lines)
@@ -163,13 +205,15 @@ def write_readme(readme: Path, text: str) -> None:
     readme.write_text(pat.sub(lambda _: text, src, count=1))
 
 
-def run(json_path: Path, extra: list[str]) -> dict:
-    """Run the benchmarks once; return the JSON document (with the load average at the start)."""
+def run(json_path: Path, extra: list[str], cases: list[str] | None = None,
+        env: dict[str, str] | None = None) -> dict:
+    """Run the benchmarks once (all of ``benches/``, or the node ids ``cases``, with ``env`` added
+    to the environment); return the JSON document (with the load average at the start)."""
     load = " ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else None
     started = dt.datetime.now(dt.UTC).isoformat()
-    cmd = [sys.executable, "-m", "pytest", "benches/", "--benchmark-only", "-q", "-s",
+    cmd = [sys.executable, "-m", "pytest", *(cases or ["benches/"]), "--benchmark-only", "-q", "-s",
            "-p", "no:cacheprovider", f"--benchmark-json={json_path}", *extra]
-    subprocess.run(cmd, cwd=REPO, check=False)
+    subprocess.run(cmd, cwd=REPO, check=False, env={**os.environ, **(env or {})})
     doc = json.loads(json_path.read_text())
     doc["_load_average"] = load
     doc["_started"] = started
@@ -187,15 +231,27 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--note", default="", help="a sentence appended to the block's preamble")
     ap.add_argument("--keep-json", type=Path, default=None,
                     help="with --run: also write the run's JSON document (start time and load included) here")
+    ap.add_argument("--one-thread", action="store_true",
+                    help="with --run: rerun the peer cases with every thread pool at one (a column)")
+    ap.add_argument("--one-thread-json", type=Path, default=None,
+                    help="with --json: the one-thread rerun's file; with --run --one-thread: keep it here")
     a = ap.parse_args(argv)
+    one_thread = None
     if a.run:
         with tempfile.TemporaryDirectory() as d:
             data = [run(Path(d) / "bench.json", a.bench_args.split())]
+            cases = peer_cases(data[0].get("benchmarks", []))
+            if a.one_thread and cases:
+                one_thread = run(Path(d) / "bench1.json", [], cases=cases, env=ONE_THREAD_ENV)
         if a.keep_json is not None:  # the run's data, to re-render the block with --json
             a.keep_json.write_text(json.dumps(data[0]))
+        if a.one_thread_json is not None and one_thread is not None:
+            a.one_thread_json.write_text(json.dumps(one_thread))
     else:
         data = [json.loads(p.read_text()) for p in a.json]
-    text = block(data, a.note)
+        if a.one_thread_json is not None:
+            one_thread = json.loads(a.one_thread_json.read_text())
+    text = block(data, a.note, one_thread)
     if a.print:
         print(text)
     else:
