@@ -754,3 +754,17 @@ def test_plain_json_keys_are_the_text_json_writes():
                                        | {"200.0": 7, "0.1": 8})
     with pytest.raises(ValueError, match="not JSON compliant"):
         strict_json({float("nan"): 1})
+
+
+def test_readme_states_the_separable_approximation(study):
+    """The README's answer says where the bands' own approximation reads high (6.5), only where
+    the study has a 200G/lane linear host end."""
+    from types import SimpleNamespace
+
+    from sikernel.system.readme import answer_block, mc_separable_line
+
+    line = mc_separable_line(study)
+    assert "at 102.4T the linear host end of LPO and LRO" in line and "6.5" in line
+    assert line in answer_block(study, "fig.png")
+    only_100g = SimpleNamespace(ports=[p for p in study.ports if p["generation"] == "51.2T"])
+    assert mc_separable_line(only_100g) == ""

@@ -52,3 +52,4 @@ def test_monte_carlo_matches_direct_pricing_at_the_family_boundary():
     r = _ratios("102.4T", "lpo")["switch_serdes"]
     assert np.all(np.isfinite(r))
     assert np.all((r <= MC_DIRECT_TOL) & (r >= 1 / MC_DIRECT_TOL)), r
+
