@@ -106,17 +106,23 @@ def _fullname(b: dict) -> str:
     return b.get("fullname", b.get("name", "?"))
 
 
+def _info(b: dict) -> dict:
+    return b.get("extra_info", {}) or {}
+
+
+def _compares(b: dict) -> str:
+    return str(_info(b).get("compares", ""))
+
+
 def _ratio(b: dict) -> float | None:
     """The case's ratio where its kind of comparison has one (:data:`RATIO_KINDS`), else None."""
-    info = b.get("extra_info", {}) or {}
-    ratio = info.get("ratio") if _kind(str(info.get("compares", ""))) in RATIO_KINDS else None
+    ratio = _info(b).get("ratio") if _kind(_compares(b)) in RATIO_KINDS else None
     return ratio if isinstance(ratio, int | float) and not isinstance(ratio, bool) else None
 
 
 def peer_cases(benchmarks: list[dict]) -> list[str]:
     """Node ids of the cases that compare with a peer library (``compares`` kind "peer")."""
-    return [_fullname(b) for b in benchmarks
-            if _kind(str((b.get("extra_info", {}) or {}).get("compares", ""))) == "peer"]
+    return [_fullname(b) for b in benchmarks if _kind(_compares(b)) == "peer"]
 
 
 def _ratio_text(ratio: float | None) -> str:
@@ -129,10 +135,10 @@ def rows(benchmarks: list[dict], one_thread: dict[str, float | None] | None = No
     (a column only when given; "—" for a case not rerun)."""
     out = []
     for b in benchmarks:
-        info = b.get("extra_info", {}) or {}
+        info = _info(b)
         name = _fullname(b).replace("benches/", "")
         t = b.get("stats", {}).get("min")
-        compares = str(info.get("compares", ""))
+        compares = _compares(b)
         target = info.get("target")
         figs = [f"{k} {_fmt(info[k])}" for k in SHOWN if k in info][:N_SHOWN]
         one = "" if one_thread is None else f"{_ratio_text(one_thread.get(_fullname(b)))} | "
