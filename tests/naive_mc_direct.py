@@ -1,9 +1,11 @@
 """Slow, direct reference for the study's Monte Carlo pricing of the host SerDes (tests only).
 
 The Monte Carlo (``PortModel.blocks_w`` with draws) prices each host end of a port as its point
-energy times ``PortModel.end_factor``: a loss-shift × t_FO4 table, tabulated on the synthetic
-channel of the path's kind, times a crosstalk curve taken at the point loss (a separable
-approximation, docs/energy-model.md 6.5).  Here each draw is priced the obvious way instead:
+energy times ``PortModel.end_factor``: per receiver family a loss-shift × t_FO4 table (its loss
+shape tabulated on the synthetic channel of the path's kind) times a crosstalk curve, the
+cheapest family within its interpolated closing limit chosen per draw
+(:mod:`sikernel.system.end_curves`, docs/energy-model.md 6.5).  Here each draw is priced the
+obvious way instead:
 ``energy_per_bit`` over the end's own channel for that draw (the module's linear path at the
 drawn bandwidth and penalty for a linear end, the drawn loss offset as a flat loss of the through
 terms, the drawn crosstalk scale, the drawn t_FO4), one full SI chain and budget per draw.
@@ -24,9 +26,10 @@ from sikernel.power import energy_per_bit
 from sikernel.power.coefficients import DEFAULT_COEFFICIENTS
 from sikernel.power.crosstalk import resolve
 from sikernel.system import uncertainty as unc
-from sikernel.system.account import PortModel, _flat_loss
+from sikernel.system.account import PortModel
 from sikernel.system.assumptions import assumptions
 from sikernel.system.channels import with_linear_path
+from sikernel.system.end_curves import _flat_loss
 from sikernel.system.standards import GENERATIONS
 
 #: the study's default Monte Carlo (``sikernel study``: 4000 draws, seed 0)

@@ -756,15 +756,18 @@ def test_plain_json_keys_are_the_text_json_writes():
         strict_json({float("nan"): 1})
 
 
-def test_readme_states_the_separable_approximation(study):
-    """The README's answer says where the bands' own approximation reads high (6.5), only where
-    the study has a 200G/lane linear host end."""
+def test_readme_states_the_monte_carlo_approximation(study):
+    """The README's answer says where the bands' own approximation errs (6.5), only where the study
+    has a 200G/lane linear host end or a CPO port."""
     from types import SimpleNamespace
 
-    from sikernel.system.readme import answer_block, mc_separable_line
+    from sikernel.system.readme import answer_block, mc_approximation_line
 
-    line = mc_separable_line(study)
-    assert "at 102.4T the linear host end of LPO and LRO" in line and "6.5" in line
+    line = mc_approximation_line(study)
+    assert "at 102.4T the linear host end of LPO and LRO" in line and "CPO ends" in line and "6.5" in line
     assert line in answer_block(study, "fig.png")
     only_100g = SimpleNamespace(ports=[p for p in study.ports if p["generation"] == "51.2T"])
-    assert mc_separable_line(only_100g) == ""
+    line = mc_approximation_line(only_100g)
+    assert "LPO and LRO" not in line and "CPO ends" in line
+    none = SimpleNamespace(ports=[p for p in only_100g.ports if p["architecture"] != "cpo"])
+    assert mc_approximation_line(none) == ""

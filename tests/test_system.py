@@ -760,8 +760,9 @@ def test_assumption_values_fix_an_input_everywhere():
 def test_every_input_declares_whether_and_how_a_user_may_set_it():
     """Review 30 H1/H2: a user value is checked against what its input can physically take, which
     each input declares (a new input without a domain fails here)."""
-    from sikernel.system.account import LOSS_OFFSET_KEYS, RATIO_GRID_DB
+    from sikernel.system.account import LOSS_OFFSET_KEYS
     from sikernel.system.assumptions import NOT_USER_SETTABLE, USER_VALUE_DOMAINS, assumptions
+    from sikernel.system.end_curves import RATIO_GRID_DB
 
     for name in ("51.2T", "102.4T"):
         for k in assumptions(generation(name)):

@@ -62,7 +62,7 @@ def test_t_fo4_axis_is_the_energy_model_over_the_channel(models_200g, arch):
     pm = models_200g[arch]
     pm.ensure_curves()
     for end in pm.ends:
-        for t in end.fo4_s[[0, 3, 7, 12, -1]]:
+        for t in end.curves.fo4_s[[0, 3, 7, -1]]:
             got = pm.blocks_w({**pm.point, "t_fo4_s": float(t)})[end.block]
             co = dataclasses.replace(DEFAULT_COEFFICIENTS, t_fo4_s=float(t))
             want = _end_w(pm, end, _end_pj(pm, end, coefficients=co))
@@ -74,7 +74,7 @@ def test_crosstalk_axis_is_the_energy_model_over_the_channel(models_200g, arch):
     pm = models_200g[arch]
     pm.ensure_curves()
     for end in pm.ends:
-        for s in end.xt_scale:
+        for s in end.curves.xt_scale:
             got = pm.blocks_w({**pm.point, "crosstalk_scale": float(s)})[end.block]
             want = _end_w(pm, end, _end_pj(pm, end, crosstalk=dataclasses.replace(pm.crosstalk,
                                                                                   scale=float(s))))
@@ -86,8 +86,10 @@ def test_crosstalk_axis_is_the_energy_model_over_the_channel(models_200g, arch):
         assert w[0] < w[1] < w[2]
 
 
-def test_collapsed_ranges_give_the_loss_only_curves(models_200g):
-    """t_FO4 and crosstalk at their point: every draw costs what the former loss-only curve gave."""
+def test_collapsed_ranges_price_each_family_on_its_loss_curve(models_200g):
+    """t_FO4 and crosstalk at their point: a draw costs its receiver family's point-row loss curve,
+    the family the energy model's rule picks (cheapest TX + RX among those within their closing
+    limit at the point crosstalk), written out here without ``EndCurves.price``."""
     pm = models_200g["lpo"]
     g = pm.gen
     u = uniform_columns(sorted(set(pm.assumptions) | {"serdes_model", "line_dsp"}), 400, 3)
@@ -95,13 +97,26 @@ def test_collapsed_ranges_give_the_loss_only_curves(models_200g):
     v = {**d.values, "t_fo4_s": np.full(400, pm.point["t_fo4_s"]),
          "crosstalk_scale": np.full(400, pm.point["crosstalk_scale"])}
     got = pm.blocks_w(v, d.serdes_factor)
-    # former formula: E(L0 + ΔL)/E(L0) on the point t_FO4 row, interpolated in the loss shift only
     pm.ensure_curves()
+    seen = set()
     for end in pm.ends:
+        c = end.curves
+        i0 = int(np.flatnonzero(c.fo4_s == pm.point["t_fo4_s"])[0])
+        j0 = int(np.flatnonzero(c.limit_scale == pm.point["crosstalk_scale"])[0])
         shift = pm.end_shift_db(end, v)
-        old = end.pj_per_bit * g.lane_line_gbps * 1e-3 * g.lanes_per_port * d.serdes_factor * np.interp(
-            shift, end.ratio_db, end.ratio)
-        np.testing.assert_allclose(got[end.block], old, rtol=RTOL_SAME_PATH)
+        best, pj = np.full(400, np.inf), np.full(400, np.nan)
+        for fc in c.families:
+            sel = fc.select_pj_per_bit * np.interp(shift, c.ratio_db, fc.select_ratio[i0])
+            take = (shift <= fc.loss_limit_db[j0]) & (sel < best)
+            best = np.where(take, sel, best)
+            pj = np.where(take, fc.pj_per_bit * np.interp(shift, c.ratio_db, fc.ratio[i0]), pj)
+            if take.any():
+                seen.add(fc.family)
+        assert np.isfinite(pj).all()
+        want = pj * g.lane_line_gbps * 1e-3 * g.lanes_per_port * d.serdes_factor
+        np.testing.assert_allclose(got[end.block], want, rtol=RTOL_SAME_PATH)
+    # this end sits at the analog receiver's limit: both families priced among these draws
+    assert seen == {"analog", "dsp"}, seen
 
 
 def test_crosstalk_beyond_the_link_margin_is_counted_not_nan(monkeypatch):
@@ -315,3 +330,40 @@ def test_loss_offset_ranges_are_the_documented_lengths():
     text = (f"at 200G/lane {span(200, 'c2m')} for the C2M board ({span(100, 'c2m')} at 100G), "
             f"{span(200, 'npo')} for NPO and {span(200, 'cpo')} for CPO")
     assert text in repo_text("docs/energy-model.md", flat=True), text
+
+
+#: a grid point this close (dB) to the interpolated closing limit may take either family: the limit
+#: is the middle of a bracket of end_curves.LIMIT_BRACKET_DB, linear in the crosstalk scale between
+#: its grid points
+FAMILY_LIMIT_SLACK_DB = 0.5
+
+
+def test_family_choice_against_the_channel(models_200g):
+    """At the 200G linear host end (at the analog receiver's limit), the family the Monte Carlo
+    prices a (loss shift, crosstalk) point with is the one energy_per_bit chooses over the end's
+    own channel with that flat loss and crosstalk, except next to the closing limit."""
+    from sikernel import SIKernelError
+    from sikernel.system.end_curves import _flat_loss
+
+    pm = models_200g["lpo"]
+    g = pm.gen
+    pm.ensure_curves()
+    end, ch = pm.end_channel("switch_serdes")
+    c = end.curves
+    analog = next(fc for fc in c.families if fc.family == "analog")
+    checked = 0
+    for sc in (1.0, 1.15, 1.3, 1.45):
+        lim = float(np.interp(sc, c.limit_scale, analog.loss_limit_db))
+        for shift in (-2.0, 0.0, 1.0, 2.0, 3.0, 4.0):
+            if abs(shift - lim) < FAMILY_LIMIT_SLACK_DB:
+                continue
+            try:
+                want = energy_per_bit(channel=_flat_loss(ch, shift), baud=g.baud, node_nm=end.node_nm,
+                                      exclude=pm.path.exclude, target_ber=pm.target_ber, scope=end.scope,
+                                      crosstalk=dataclasses.replace(pm.crosstalk, scale=sc)).architecture
+            except SIKernelError:
+                want = ""
+            got = str(c.family(pm.point["t_fo4_s"], shift, sc))
+            assert got == want, (sc, shift, lim, got, want)
+            checked += 1
+    assert checked >= 18

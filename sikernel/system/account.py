@@ -44,6 +44,8 @@ from .channels import (
     host_board_mm,
     with_linear_path,
 )
+from .end_curves import EndCurves
+from .end_curves import build as build_end_curves
 from .standards import Generation
 
 if TYPE_CHECKING:   # the energy model is imported where it is used (a light import of the account)
@@ -109,14 +111,6 @@ def host_path(architecture: str, gen: Generation, paths: dict[str, PathSpec] | N
     if _built_to_linear_budget(a, gen) and any(s[0] == "stripline" for s in spec.segments):
         spec = board_within_budget(spec, gen.baud, float(gen.linear_host_budget_db))
     return spec
-#: loss shifts (dB) at which the energy ratio curves are tabulated for the Monte Carlo
-RATIO_GRID_DB = np.arange(-6.0, 14.0001, 0.25)
-#: points of the t_FO4 axis of the ratio tables (over the assumption's documented range)
-FO4_GRID_POINTS = 21
-#: points of the crosstalk-scale ratio curves (over the assumption's documented range): its low
-#: end, its value and its high end, linear in between (each point is one run of the full SI chain
-#: per host end, and every not-closing point a bisection of the loss limit)
-XT_GRID_POINTS = 3
 #: switch-side blocks (the rest is the module / engine)
 SWITCH_BLOCKS = ("switch_serdes", "switch_serdes_tx", "switch_serdes_rx")
 
@@ -158,21 +152,9 @@ class EndPoint:
         SerDes family chosen ("linear", "analog", "dsp").
     eq_settings : dict
         Its operating point.
-    ratio_db, ratio : ndarray
-        ``E(L0 + ratio_db) / E(L0)`` from the tabulated energy model.
-    breakdown : EnergyBreakdown
-        The energy model's result.
-    fo4_s : ndarray
-        t_FO4 (7 nm) axis of ``ratio_fo4``.
-    ratio_fo4, closes_fo4 : ndarray
-        ``E(L0 + ratio_db; t_FO4) / E(L0; point t_FO4)`` (shape ``fo4_s × ratio_db``, tabulated
-        energy model) and whether the link closes there.
-    xt_scale, xt_ratio, xt_closes : ndarray
-        Crosstalk amplitude multiplier, ``E(crosstalk × s) / E(crosstalk)`` over this end's own
-        channel, and whether the link closes there.
-    xt_loss_limit_db : ndarray
-        Largest loss shift (flat, dB) with which this end's channel still closes at each
-        ``xt_scale`` (inf: closes over every shift the ranges allow).
+    curves : EndCurves
+        Its energy, family by family, over the Monte Carlo's inputs
+        (:mod:`sikernel.system.end_curves`; None until :meth:`PortModel.ensure_curves`).
     """
 
     block: str
@@ -184,16 +166,8 @@ class EndPoint:
     il_nyquist_db: float
     architecture: str
     eq_settings: dict[str, Any]
-    ratio_db: np.ndarray = field(repr=False)
-    ratio: np.ndarray = field(repr=False)
     breakdown: Any = field(repr=False, default=None)
-    fo4_s: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(1))
-    ratio_fo4: np.ndarray = field(repr=False, default_factory=lambda: np.ones((1, 1)))
-    closes_fo4: np.ndarray = field(repr=False, default_factory=lambda: np.ones((1, 1), dtype=bool))
-    xt_scale: np.ndarray = field(repr=False, default_factory=lambda: np.ones(1))
-    xt_ratio: np.ndarray = field(repr=False, default_factory=lambda: np.ones(1))
-    xt_closes: np.ndarray = field(repr=False, default_factory=lambda: np.ones(1, dtype=bool))
-    xt_loss_limit_db: np.ndarray = field(repr=False, default_factory=lambda: np.full(1, np.inf))
+    curves: EndCurves | None = field(repr=False, default=None)
 
 
 class PortModel:
@@ -285,8 +259,7 @@ class PortModel:
                                target_ber=self.target_ber, scope=end.scope, crosstalk=self.crosstalk)
             self.ends.append(EndPoint(end.block, end.side, end.scope, end.linear, node,
                                       e.total_pj_per_bit, e.il_nyquist_db, e.architecture,
-                                      dict(e.eq_settings), RATIO_GRID_DB.copy(), np.ones(RATIO_GRID_DB.size),
-                                      e))
+                                      dict(e.eq_settings), e))
             self._channels.append(ch)
         self._cache = cache
         self._curves_ready = False
@@ -326,7 +299,7 @@ class PortModel:
             self._lin_eq_w = components.linear_eq_w(_module_peaking_db(p), gen.baud, gen.module_node_nm)
 
     def ensure_curves(self) -> None:
-        """Tabulate every end's ratio curves (loss × t_FO4, crosstalk scale) once, on first need.
+        """Tabulate every end's curves (:mod:`sikernel.system.end_curves`) once, on first need.
 
         Curves of the same end over the same channel are shared between ports through the
         channel cache; models priced at their point values only never compute them.
@@ -334,193 +307,62 @@ class PortModel:
         if self._curves_ready:
             return
         p = self.point
+        a = self.assumptions
         for end, ch in zip(self.ends, self._channels, strict=True):
-            key = ("ratio curves", self.path, self.gen.baud, end.linear, p["linear_f3db_over_baud"],
+            rng = self._shift_range_db(end)
+            key = ("end curves", self.path, self.gen.baud, end.linear, p["linear_f3db_over_baud"],
                    p["linear_penalty_db"], end.node_nm, end.scope, self.target_ber, _xt_key(self.crosstalk),
-                   tuple((k, self.assumptions[k].low, self.assumptions[k].value, self.assumptions[k].high)
-                         for k in ("t_fo4_s", "crosstalk_scale")))
+                   tuple((k, a[k].low, a[k].value, a[k].high) for k in ("t_fo4_s", "crosstalk_scale")), rng)
             if key not in self._cache:
-                xt = self._xt_curve(end.breakdown, ch, end.node_nm, end.scope)
-                self._cache[key] = (self._ratio_table(end.breakdown, ch, end.node_nm, end.scope), xt,
-                                    self._xt_loss_limits(end, ch, xt[0], xt[2]))
-            (fo4, r2, ok2), (xs, xr, xok), lim = self._cache[key]
-            end.xt_loss_limit_db = lim
-            i0 = int(np.argmin(np.abs(fo4 - p["t_fo4_s"])))
-            end.ratio, end.fo4_s, end.ratio_fo4, end.closes_fo4 = r2[i0].copy(), fo4, r2, ok2
-            end.xt_scale, end.xt_ratio, end.xt_closes = xs, xr, xok
+                self._cache[key] = build_end_curves(
+                    ch, baud=self.gen.baud, node_nm=end.node_nm, exclude=self.path.exclude,
+                    target_ber=self.target_ber, scope=end.scope, channel_kind=_kind(self.path),
+                    crosstalk=self.crosstalk, il_nyquist_db=end.il_nyquist_db, t_fo4=a["t_fo4_s"],
+                    crosstalk_scale=a["crosstalk_scale"], shift_range_db=rng)
+            end.curves = self._cache[key]
         self._curves_ready = True
 
-    def _ratio_table(self, e: Any, ch: Any, node: float, scope: str
-                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """``E(L0 + ΔL; t_FO4) / E(L0; point t_FO4)`` on :data:`RATIO_GRID_DB` × the t_FO4 range.
-
-        The t_FO4 axis at ``ΔL = 0`` is this end's own channel (its SI operating table once,
-        the energy budget solved for each t_FO4: the SI does not depend on it); the loss axis
-        of each row is the tabulated energy model (``energy_per_bit_batch`` with that t_FO4)
-        relative to its own value at ``L0``.  Beyond the last closing loss each row holds its
-        last closing ratio (and ``closes`` is False there); a t_FO4 at which the channel does
-        not close holds the nearest closing one.
-        """
-        import dataclasses
-
-        from ..power import energy_per_bit_batch
-        from ..power.coefficients import DEFAULT_COEFFICIENTS
-
-        a = self.assumptions["t_fo4_s"]
-        fo4 = _grid_with(a.low, a.high, FO4_GRID_POINTS, a.value)
-        cos = [dataclasses.replace(DEFAULT_COEFFICIENTS, t_fo4_s=float(t)) for t in fo4]
-        i0 = int(np.argmin(np.abs(fo4 - a.value)))
-        at_l0 = _channel_energies(ch, self.gen.baud, node, self.path.exclude, self.target_ber, scope,
-                                  self.crosstalk, cos)
-        at_l0[i0] = e.total_pj_per_bit
-        ok0 = np.isfinite(at_l0) & (at_l0 > 0)
-        c = _hold(at_l0 / e.total_pj_per_bit, ok0)
-        l0 = float(e.il_nyquist_db)
-        loss = np.clip(l0 + RATIO_GRID_DB, 0.0, None)
-        out = np.empty((fo4.size, loss.size))
-        closes = np.empty((fo4.size, loss.size), dtype=bool)
-        point_row = None
-        for k, co in enumerate(cos):
-            tab = np.asarray(energy_per_bit_batch(
-                loss, baud=self.gen.baud, node_nm=node, exclude=self.path.exclude, target_ber=self.target_ber,
-                scope=scope, channel_kind=_kind(self.path), crosstalk=self.crosstalk,
-                coefficients=co, warn_if_none_closes=False).total_pj_per_bit, dtype=float)
-            ok = np.isfinite(tab) & (tab > 0)
-            ref = float(np.interp(l0, loss[ok], tab[ok])) if np.any(ok) else float("nan")
-            if math.isfinite(ref) and ref > 0:
-                out[k] = c[k] * _hold(tab / ref, ok)
-            else:
-                out[k] = np.nan
-            closes[k] = ok & ok0[k]
-            if k == i0:
-                point_row = out[k].copy()
-        # rows without a tabulated reference: the point row's loss shape at their channel level
-        for k in range(fo4.size):
-            if not np.all(np.isfinite(out[k])):
-                base = np.ones(loss.size) if point_row is None or not np.all(np.isfinite(point_row)) \
-                    else point_row
-                out[k] = c[k] * base
-                closes[k] = False
-        return fo4, out, closes
-
-    def _xt_curve(self, e: Any, ch: Any, node: float, scope: str
-                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """``E(crosstalk × s) / E(crosstalk)`` over this end's channel, s over the assumption's range.
-
-        Priced like the point (``energy_per_bit(channel=...)``); ones where the generation has
-        no crosstalk on this link.  Where a scale does not close, the last closing ratio is
-        held (and ``closes`` is False there).
-        """
-        import dataclasses
-
-        from ..errors import SIKernelError as _Err
-        from ..power import energy_per_bit
-        from ..power.crosstalk import resolve
-
-        a = self.assumptions["crosstalk_scale"]
-        xt = resolve(self.crosstalk)
-        if xt is None or a.high <= a.low:
-            return np.array([a.value]), np.ones(1), np.ones(1, dtype=bool)
-        xs = _grid_with(a.low, a.high, XT_GRID_POINTS, a.value)
-        tab = np.full(xs.size, np.nan)
-        for k, sc in enumerate(xs):
-            if sc == a.value:
-                tab[k] = e.total_pj_per_bit
-                continue
-            try:
-                tab[k] = energy_per_bit(channel=ch, baud=self.gen.baud, node_nm=node,
-                                        exclude=self.path.exclude, target_ber=self.target_ber, scope=scope,
-                                        crosstalk=dataclasses.replace(xt, scale=xt.scale * float(sc))
-                                        ).total_pj_per_bit
-            except _Err:
-                pass
-        ok = np.isfinite(tab) & (tab > 0)
-        return xs, _hold(tab / e.total_pj_per_bit, ok), ok
-
-    def _xt_loss_limits(self, end: EndPoint, ch: Any, xs: np.ndarray, ok: np.ndarray) -> np.ndarray:
-        """Largest flat loss shift that still closes over ``ch`` at each crosstalk scale (joint limit).
-
-        One evaluation at the worst corner (largest loss shift the ranges allow, largest
-        crosstalk); only when that fails, a bisection (to ``shift / 32``) per crosstalk scale.
-        Point t_FO4.  The loss shift is applied as a flat attenuation of the through terms.
-        """
-        import dataclasses
-
-        from ..errors import SIKernelError as _Err
-        from ..power import energy_per_bit
-        from ..power.crosstalk import resolve
-
-        xt = resolve(self.crosstalk)
-        if xt is None or xs.size < 2:
-            return np.full(xs.size, np.inf)
+    def _shift_range_db(self, end: EndPoint) -> tuple[float, float]:
+        """Smallest and largest loss shift of ``end``'s channel the assumptions' ranges allow (dB)."""
         a = self.assumptions
-        corner = dict(self.point)
-        okey = self.offset_key
-        corner[okey] = a[okey].high
-        corner["linear_f3db_over_baud"] = a["linear_f3db_over_baud"].low
-        corner["linear_penalty_db"] = a["linear_penalty_db"].high
-        worst = float(self.end_shift_db(end, corner))
-        if worst <= 0:
-            return np.full(xs.size, np.inf)
+        k = self.offset_key
+        best = {**self.point, k: a[k].low, "linear_f3db_over_baud": a["linear_f3db_over_baud"].high,
+                "linear_penalty_db": a["linear_penalty_db"].low}
+        worst = {**self.point, k: a[k].high, "linear_f3db_over_baud": a["linear_f3db_over_baud"].low,
+                 "linear_penalty_db": a["linear_penalty_db"].high}
+        return float(self.end_shift_db(end, best)), float(self.end_shift_db(end, worst))
 
-        def closes(shift: float, sc: float) -> bool:
-            try:
-                energy_per_bit(channel=_flat_loss(ch, shift), baud=self.gen.baud, node_nm=end.node_nm,
-                               exclude=self.path.exclude, target_ber=self.target_ber, scope=end.scope,
-                               crosstalk=dataclasses.replace(xt, scale=xt.scale * float(sc)))
-                return True
-            except _Err:
-                return False
-
-        if closes(worst, float(xs[-1])):
-            return np.full(xs.size, np.inf)
-        out = np.full(xs.size, np.inf)
-        for k, sc in enumerate(xs):
-            if not ok[k]:
-                out[k] = 0.0
-                continue
-            if closes(worst, float(sc)):
-                continue
-            lo, hi = 0.0, worst
-            for _ in range(5):
-                mid = 0.5 * (lo + hi)
-                lo, hi = (mid, hi) if closes(mid, float(sc)) else (lo, mid)
-            out[k] = lo
-        return out
+    def _end_price(self, end: EndPoint, v: dict[str, Any]) -> tuple[Any, Any]:
+        """``(E / E(point), closes)`` of ``end`` for inputs ``v`` (:meth:`EndCurves.price`)."""
+        self.ensure_curves()
+        t = v.get("t_fo4_s", self.point["t_fo4_s"])
+        x = v.get("crosstalk_scale", self.point["crosstalk_scale"])
+        e, ok = end.curves.price(t, self.end_shift_db(end, v), x)
+        return e / end.pj_per_bit, ok
 
     def end_factor(self, end: EndPoint, v: dict[str, Any]) -> Any:
-        """``E / E(point)`` of ``end`` for inputs ``v``: loss shift × t_FO4 table × crosstalk curve."""
+        """``E / E(point)`` of ``end`` for inputs ``v``: the closing receiver family of least energy,
+        each family priced from its loss × t_FO4 table and crosstalk axis
+        (:mod:`sikernel.system.end_curves`)."""
         shift = self.end_shift_db(end, v)
         t = np.asarray(v.get("t_fo4_s", self.point["t_fo4_s"]), dtype=float)
         x = np.asarray(v.get("crosstalk_scale", self.point["crosstalk_scale"]), dtype=float)
         if not (np.ndim(shift) or np.ndim(t) or np.ndim(x)) and shift == 0 \
                 and t == self.point["t_fo4_s"] and x == self.point["crosstalk_scale"]:
             return 1.0
-        self.ensure_curves()
-        r_l = _bilinear(end.fo4_s, end.ratio_db, end.ratio_fo4, t, shift)
-        r_x = np.interp(x, end.xt_scale, end.xt_ratio) if end.xt_scale.size > 1 else 1.0
-        return r_l * r_x
+        r = self._end_price(end, v)[0]
+        return float(r) if np.ndim(r) == 0 else r
 
     def not_closing(self, v: dict[str, Any]) -> np.ndarray:
         """Whether some host end of this port does not close for inputs ``v`` (per draw).
 
-        A draw beyond the last closing grid point of an end's loss/t_FO4 table or its
-        crosstalk curve counts; its energy is the held last closing one (an underestimate),
-        so the count is reported with the bands.
+        A draw beyond every receiver family's closing limit at its crosstalk scale
+        (:class:`~sikernel.system.end_curves.EndCurves`) counts; its energy is the held one of
+        the family that closes furthest (an underestimate), so the count is reported with the bands.
         """
-        self.ensure_curves()
         out = np.zeros(np.broadcast(*[np.asarray(x) for x in v.values()]).shape, dtype=bool)
-        t = np.asarray(v.get("t_fo4_s", self.point["t_fo4_s"]), dtype=float)
-        x = np.asarray(v.get("crosstalk_scale", self.point["crosstalk_scale"]), dtype=float)
         for end in self.ends:
-            shift = self.end_shift_db(end, v)
-            c = _bilinear(end.fo4_s, end.ratio_db, end.closes_fo4.astype(float), t, shift) < 1.0 - 1e-9
-            if end.xt_scale.size > 1:
-                c = c | (np.interp(x, end.xt_scale, end.xt_closes.astype(float)) < 1.0 - 1e-9)
-                if np.any(np.isfinite(end.xt_loss_limit_db)):
-                    lim = np.where(np.isfinite(end.xt_loss_limit_db), end.xt_loss_limit_db, 1e3)
-                    c = c | (shift > np.interp(x, end.xt_scale, lim))
-            out = out | c
+            out = out | ~np.asarray(self._end_price(end, v)[1], dtype=bool)
         return out
 
     # -- evaluation -----------------------------------------------------------------
@@ -716,98 +558,12 @@ class PortModel:
         return float(m) if np.ndim(m) == 0 else m
 
 
-def _flat_loss(ch: Any, loss_db: float) -> Any:
-    """``ch`` with its through terms (S21, S12) attenuated by ``loss_db`` (reflections kept)."""
-    from ..channel.core import Channel
-
-    if loss_db == 0:
-        return ch
-    s = np.array(ch.sdd, dtype=np.complex128)
-    a = 10.0 ** (-float(loss_db) / 20.0)
-    s[:, 1, 0] *= a
-    s[:, 0, 1] *= a
-    return Channel._trusted(ch.f, s, z0_ohm=ch.z0_ohm, name=f"{ch.name} + {loss_db:.2f} dB",
-                            meta=dict(ch.meta))
-
-
 def _xt_key(crosstalk: Any) -> Any:
     """A hashable key of a crosstalk argument (None when off)."""
     from ..power.crosstalk import resolve
 
     m = resolve(crosstalk)
     return None if m is None else tuple(sorted(m.key().items()))
-
-
-def _channel_energies(ch: Any, baud: float, node: float, exclude: tuple[str, ...], ber: float, scope: str,
-                      crosstalk: Any, coefficient_sets: list[Any]) -> np.ndarray:
-    """``energy_per_bit(channel=ch, coefficients=c).total_pj_per_bit`` for each ``c`` (NaN: not closing).
-
-    The channel's SI operating table does not depend on the energy coefficients, so it is
-    computed once (the path :func:`sikernel.power.energy_per_bit` takes with ``channel=``)
-    and the budget solved for each coefficient set.
-    """
-    from ..power import api
-    from ..power.crosstalk import resolve
-
-    fb, mod, levels, tech, arch, ber_, sc, clk, txk, _ = api._check_common(
-        baud, "pam4", node, "auto", ber, scope, "cdr", "ffe", "host")
-    op, il = api.channel_op_table(ch, fb, levels, crosstalk=resolve(crosstalk))
-    op = api.candidates(op, tuple(exclude), arch)
-    out = np.full(len(coefficient_sets), np.nan)
-    for k, co in enumerate(coefficient_sets):
-        try:
-            out[k] = api.breakdown(op, levels=levels, baud=fb, modulation=mod, tech=tech, co=co,
-                                   architecture=arch, target_ber=ber_, scope=sc, il_db=il,
-                                   si_path="channel", clocking=clk, tx_kind=txk).total_pj_per_bit
-        except SIKernelError:
-            pass
-    return out
-
-
-def _grid_with(low: float, high: float, n: int, value: float) -> np.ndarray:
-    """``n`` even points on ``[low, high]`` with the one nearest ``value`` set to it exactly."""
-    if high <= low:
-        return np.array([float(value)])
-    g = np.linspace(low, high, n)
-    k = int(np.argmin(np.abs(g - value)))
-    if abs(g[k] - value) <= 1e-6 * (high - low):
-        g[k] = value
-    else:
-        g = np.sort(np.append(g, value))
-    return g
-
-
-def _hold(r: np.ndarray, ok: np.ndarray) -> np.ndarray:
-    """``r`` with its non-closing points replaced by the nearest closing one below (first one above).
-
-    Every value comes from a closing point: no NaN or inf reaches the Monte Carlo.
-    """
-    if not np.any(ok):
-        return np.ones_like(r)
-    idx = np.maximum.accumulate(np.where(ok, np.arange(r.size), 0))
-    out = np.where(ok, r, r[idx])
-    first = int(np.argmax(ok))
-    out[:first] = out[first]
-    return out
-
-
-def _bilinear(ys: np.ndarray, xs: np.ndarray, z: np.ndarray, y: Any, x: Any) -> Any:
-    """``z(y, x)`` by linear interpolation on the grid ``ys × xs`` (clamped at its edges)."""
-    rows = np.array([np.interp(x, xs, zr) for zr in z])
-    if ys.size == 1:
-        return rows[0]
-    yc = np.clip(y, ys[0], ys[-1])
-    k = np.clip(np.searchsorted(ys, yc, side="right") - 1, 0, ys.size - 2)
-    w = (yc - ys[k]) / (ys[k + 1] - ys[k])
-    if rows.ndim == 1:
-        return (1.0 - w) * rows[k] + w * rows[k + 1]
-    b = np.broadcast_shapes(rows.shape[1:], np.shape(k))
-    rows = np.broadcast_to(rows, (ys.size, *b))
-    k_b = np.broadcast_to(k, b)
-    w_b = np.broadcast_to(w, b)
-    lo = np.take_along_axis(rows, k_b[None], axis=0)[0]
-    hi = np.take_along_axis(rows, (k_b + 1)[None], axis=0)[0]
-    return (1.0 - w_b) * lo + w_b * hi
 
 
 def engine_other_w(w_per_engine_share: Any, lanes: float) -> Any:
@@ -941,6 +697,6 @@ def _fixed_module_w(a: Architecture, gen: Generation, p: dict[str, float]) -> fl
             + p["module_tia_w"] * p["engine_tia_factor"]) * n + engine_other_w(p["engine_other_w"], n)
 
 
-__all__ = ["FO4_GRID_POINTS", "LINEAR_BUDGET_OFFSET_KEY", "LOSS_OFFSET_KEYS", "RATIO_GRID_DB",
-           "SWITCH_BLOCKS", "XT_GRID_POINTS", "EndPoint", "PortModel", "host_path", "linear_path_loss_db",
+__all__ = ["LINEAR_BUDGET_OFFSET_KEY", "LOSS_OFFSET_KEYS",
+           "SWITCH_BLOCKS", "EndPoint", "PortModel", "host_path", "linear_path_loss_db",
            "offset_key", "port_w_vs_host_loss"]

@@ -354,7 +354,7 @@ _INF = math.inf
 #: high, high included, what it is).  The documented range of :func:`assumptions` is what the
 #: evidence supports (outside it a value warns); this is what the pricing code can use at all.
 #: The loss offsets are bounded by the loss shifts the energy curves are tabulated on
-#: (:data:`sikernel.system.account.RATIO_GRID_DB`).
+#: (:data:`sikernel.system.end_curves.RATIO_GRID_DB`).
 USER_VALUE_DOMAINS: dict[str, tuple[float, bool, float, bool, str]] = {
     **{f"module_{c}_w": (0.0, True, _INF, False, "a power") for c in ("driver", "laser", "tia", "other")},
     "dsp_tx_share": (0.0, True, 1.0, True, "a share"),
