@@ -19,9 +19,9 @@ line bit (106.25 / 212.5 Gb/s).  Everything else: :mod:`sikernel.system.componen
 with the inputs of :mod:`sikernel.system.assumptions`.
 
 :class:`PortModel` evaluates the blocks for point values (floats) or Monte Carlo draws
-(arrays): host ends vary through the calibration residual factor and their channel's
-loss (a loss-at-Nyquist shift, applied as the ratio ``E(L0 + ΔL) / E(L0)`` of the energy
-model's tabulated path, :func:`sikernel.power.energy_per_bit_batch`).
+(arrays): host ends vary through the calibration residual factor, their channel's loss (a
+loss-at-Nyquist shift), t_FO4 and the crosstalk scale, priced family by family with the receiver
+family chosen per draw (:mod:`sikernel.system.end_curves`).
 """
 
 from __future__ import annotations
