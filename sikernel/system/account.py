@@ -152,6 +152,8 @@ class EndPoint:
         SerDes family chosen ("linear", "analog", "dsp").
     eq_settings : dict
         Its operating point.
+    breakdown : EnergyBreakdown
+        The energy model's result.
     curves : EndCurves
         Its energy, family by family, over the Monte Carlo's inputs
         (:mod:`sikernel.system.end_curves`; None until :meth:`PortModel.ensure_curves`).
