@@ -355,8 +355,7 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
         t_links = time.perf_counter() - t0
 
         # Monte Carlo: common uniform columns for every generation and architecture
-        names = sorted({k for g in gens for k in assumptions(g)} | {"serdes_model", "line_dsp"})
-        u = unc.uniform_columns(names, int(n_draws), int(seed))
+        u = unc.uniform_columns(unc.column_names(assumptions(g) for g in gens), int(n_draws), int(seed))
         ports: list[dict[str, Any]] = []
         tornado: dict[str, Any] = {}
         for g in gens:

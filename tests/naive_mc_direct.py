@@ -38,8 +38,8 @@ STUDY_DRAWS, STUDY_SEED = 4000, 0
 
 def study_draws(gen_name: str, n: int) -> list[dict[str, float]]:
     """The first ``n`` draws of generation ``gen_name``'s inputs, as the default study draws them."""
-    names = sorted({k for g in GENERATIONS.values() for k in assumptions(g)} | {"serdes_model", "line_dsp"})
-    u = unc.uniform_columns(names, STUDY_DRAWS, STUDY_SEED)
+    u = unc.uniform_columns(unc.column_names(assumptions(g) for g in GENERATIONS.values()), STUDY_DRAWS,
+                            STUDY_SEED)
     # the study's own draw of the inputs (the host-SerDes and line-DSP factors are not used here)
     vals = unc.draw(assumptions(GENERATIONS[gen_name]), u, 0.0, 1.0, 1.0).values
     return [{k: float(x[i]) for k, x in vals.items()} for i in range(n)]

@@ -19,7 +19,7 @@ from sikernel.system import account
 from sikernel.system.account import PortModel
 from sikernel.system.assumptions import assumptions
 from sikernel.system.standards import generation
-from sikernel.system.uncertainty import draw, uniform_columns
+from sikernel.system.uncertainty import column_names, draw, uniform_columns
 
 from .conftest import repo_text
 
@@ -92,7 +92,7 @@ def test_collapsed_ranges_price_each_family_on_its_loss_curve(models_200g):
     limit at the point crosstalk), written out here without ``EndCurves.price``."""
     pm = models_200g["lpo"]
     g = pm.gen
-    u = uniform_columns(sorted(set(pm.assumptions) | {"serdes_model", "line_dsp"}), 400, 3)
+    u = uniform_columns(column_names([pm.assumptions]), 400, 3)
     d = draw(pm.assumptions, u, 0.3, 0.8, 1.2)
     v = {**d.values, "t_fo4_s": np.full(400, pm.point["t_fo4_s"]),
          "crosstalk_scale": np.full(400, pm.point["crosstalk_scale"])}

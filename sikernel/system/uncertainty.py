@@ -20,6 +20,7 @@ point value.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -240,6 +241,27 @@ def check_n_draws(n: object) -> int:
     return int(n)
 
 
+#: the Monte Carlo's columns that are not assumptions: the host-SerDes model factor and the
+#: line-side DSP factor (:func:`draw`)
+FACTOR_COLUMNS = ("serdes_model", "line_dsp")
+
+
+def column_names(assumption_sets: Iterable[dict[str, Any]]) -> list[str]:
+    """The uniform columns a Monte Carlo over these generations draws (:func:`uniform_columns`).
+
+    Parameters
+    ----------
+    assumption_sets : iterable of dict
+        Each generation's assumptions (name -> Assumption), e.g. ``assumptions(g) for g in gens``.
+
+    Returns
+    -------
+    list of str
+        Every assumption name of any of them and :data:`FACTOR_COLUMNS`, sorted.
+    """
+    return sorted({k for a in assumption_sets for k in a} | set(FACTOR_COLUMNS))
+
+
 def uniform_columns(names: list[str], n: int, seed: int) -> dict[str, np.ndarray]:
     """One uniform column of ``n`` draws per name, reproducible for a seed whatever the name order.
 
@@ -299,7 +321,8 @@ def draw(model_assumptions: dict[str, Any], u: dict[str, np.ndarray], sigma: flo
     model_assumptions : dict
         Name -> Assumption.
     u : dict
-        Name -> uniform column (must hold every assumption, "serdes_model" and "line_dsp").
+        Name -> uniform column (must hold every assumption and :data:`FACTOR_COLUMNS`:
+        :func:`column_names`).
     sigma : float
         Log-spread of the host-SerDes model.
     dsp_low, dsp_high : float
@@ -312,8 +335,9 @@ def draw(model_assumptions: dict[str, Any], u: dict[str, np.ndarray], sigma: flo
     from scipy.special import ndtri
 
     vals = {k: triangular_ppf(u[k], a.low, a.value, a.high) for k, a in model_assumptions.items()}
-    z = ndtri(np.clip(u["serdes_model"], 1e-12, 1 - 1e-12))
-    return Draws(vals, np.exp(sigma * z), triangular_ppf(u["line_dsp"], dsp_low, 1.0, dsp_high))
+    serdes, dsp = FACTOR_COLUMNS
+    z = ndtri(np.clip(u[serdes], 1e-12, 1 - 1e-12))
+    return Draws(vals, np.exp(sigma * z), triangular_ppf(u[dsp], dsp_low, 1.0, dsp_high))
 
 
 def band(x: Any) -> tuple[float, float]:
@@ -332,6 +356,6 @@ def band(x: Any) -> tuple[float, float]:
     return float(np.percentile(a, 10)), float(np.percentile(a, 90))
 
 
-__all__ = ["MAX_DRAWS", "Z90", "Draws", "band", "check_n_draws", "draw", "held_out_rate_class",
-           "serdes_held_out_bias", "serdes_held_out_bias_by_family", "serdes_log_sd", "triangular_ppf",
-           "uniform_columns"]
+__all__ = ["FACTOR_COLUMNS", "MAX_DRAWS", "Z90", "Draws", "band", "check_n_draws", "column_names", "draw",
+           "held_out_rate_class", "serdes_held_out_bias", "serdes_held_out_bias_by_family", "serdes_log_sd",
+           "triangular_ppf", "uniform_columns"]
