@@ -31,14 +31,14 @@ MC_DIRECT_TOL = 1.02
 N_DRAWS = 10
 
 
-def _ratios(gen: str, arch: str) -> dict[str, np.ndarray]:
+def _ratios(gen: str, arch: str, n: int = N_DRAWS) -> dict[str, np.ndarray]:
     from sikernel.system.account import PortModel
     from sikernel.system.standards import GENERATIONS
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         pm = PortModel(arch, GENERATIONS[gen])
-        return mc_over_direct(pm, study_draws(gen, N_DRAWS))
+        return mc_over_direct(pm, study_draws(gen, n))
 
 
 @pytest.mark.parametrize(("gen", "arch"), [("51.2T", "lpo"), ("102.4T", "npo")])
@@ -60,13 +60,7 @@ MC_BOUNDARY_LOW_DRAWS = 3
 def test_monte_carlo_matches_direct_pricing_at_the_family_boundary():
     """102.4T LPO's linear host end: the draws straddle the analog receiver's closing limit
     (the separable table failed this with 8 of 20 draws outside ×/÷ 1.10, up to 1.80)."""
-    from sikernel.system.account import PortModel
-    from sikernel.system.standards import GENERATIONS
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        pm = PortModel("lpo", GENERATIONS["102.4T"])
-        r = mc_over_direct(pm, study_draws("102.4T", N_BOUNDARY_DRAWS))["switch_serdes"]
+    r = _ratios("102.4T", "lpo", N_BOUNDARY_DRAWS)["switch_serdes"]
     assert np.all(np.isfinite(r))
     assert np.all(r <= MC_BOUNDARY_TOL), r
     assert np.count_nonzero(r < 1 / MC_BOUNDARY_TOL) <= MC_BOUNDARY_LOW_DRAWS, r

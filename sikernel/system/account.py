@@ -334,14 +334,6 @@ class PortModel:
                  "linear_penalty_db": a["linear_penalty_db"].high}
         return float(self.end_shift_db(end, best)), float(self.end_shift_db(end, worst))
 
-    def _end_price(self, end: EndPoint, v: dict[str, Any]) -> tuple[Any, Any]:
-        """``(E / E(point), closes)`` of ``end`` for inputs ``v`` (:meth:`EndCurves.price`)."""
-        self.ensure_curves()
-        t = v.get("t_fo4_s", self.point["t_fo4_s"])
-        x = v.get("crosstalk_scale", self.point["crosstalk_scale"])
-        e, ok = end.curves.price(t, self.end_shift_db(end, v), x)
-        return e / end.pj_per_bit, ok
-
     def end_factor(self, end: EndPoint, v: dict[str, Any]) -> Any:
         """``E / E(point)`` of ``end`` for inputs ``v``: the closing receiver family of least energy,
         each family priced from its loss × t_FO4 table and crosstalk axis
@@ -352,7 +344,8 @@ class PortModel:
         if not (np.ndim(shift) or np.ndim(t) or np.ndim(x)) and shift == 0 \
                 and t == self.point["t_fo4_s"] and x == self.point["crosstalk_scale"]:
             return 1.0
-        r = self._end_price(end, v)[0]
+        self.ensure_curves()
+        r = end.curves.price(t, shift, x)[0] / end.pj_per_bit
         return float(r) if np.ndim(r) == 0 else r
 
     def not_closing(self, v: dict[str, Any]) -> np.ndarray:
@@ -362,9 +355,12 @@ class PortModel:
         (:class:`~sikernel.system.end_curves.EndCurves`) counts; its energy is the held one of
         the family that closes furthest (an underestimate), so the count is reported with the bands.
         """
-        out = np.zeros(np.broadcast(*[np.asarray(x) for x in v.values()]).shape, dtype=bool)
+        self.ensure_curves()
+        t = v.get("t_fo4_s", self.point["t_fo4_s"])
+        x = v.get("crosstalk_scale", self.point["crosstalk_scale"])
+        out = np.zeros(np.broadcast(*[np.asarray(y) for y in v.values()]).shape, dtype=bool)
         for end in self.ends:
-            out = out | ~np.asarray(self._end_price(end, v)[1], dtype=bool)
+            out = out | ~np.asarray(end.curves.price(t, self.end_shift_db(end, v), x)[1], dtype=bool)
         return out
 
     # -- evaluation -----------------------------------------------------------------
