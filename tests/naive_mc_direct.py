@@ -1,11 +1,11 @@
 """Slow, direct reference for the study's Monte Carlo pricing of the host SerDes (tests only).
 
 The Monte Carlo (``PortModel.blocks_w`` with draws) prices each host end of a port as its point
-energy times ``PortModel.end_factor``: per receiver family a loss-shift × t_FO4 table (its loss
-shape tabulated on the synthetic channel of the path's kind) times a crosstalk curve, the
-cheapest family within its interpolated closing limit chosen per draw
-(:mod:`sikernel.system.end_curves`, docs/energy-model.md 6.5).  Here each draw is priced the
-obvious way instead:
+energy times ``PortModel.end_factor``: per receiver family a (bandwidth, crosstalk scale, t_FO4,
+flat loss shift) table from the end's own SI operating table, the shift and the crosstalk scale
+applied to it in closed form, the cheapest family within its interpolated closing limit chosen
+per draw (:mod:`sikernel.system.end_curves`, docs/energy-model.md 6.5).  Here each draw is
+priced the obvious way instead:
 ``energy_per_bit`` over the end's own channel for that draw (the module's linear path at the
 drawn bandwidth and penalty for a linear end, the drawn loss offset as a flat loss of the through
 terms, the drawn crosstalk scale, the drawn t_FO4), one full SI chain and budget per draw.

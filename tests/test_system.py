@@ -365,6 +365,13 @@ _COSTS = ("module_driver_w", "module_laser_w", "module_tia_w", "module_other_w",
 #: inputs whose rise never raises W per port (the linear path's bandwidth: not with a ring driver,
 #: whose output stage must reach that bandwidth -- the trade-off is tested in test_system_engine.py)
 _BENEFITS = ("els_wpe", "els_lanes_per_laser", "engine_input_vppd", "linear_f3db_over_baud")
+#: a wider linear-path bandwidth may raise W per port by this much: the host SerDes end is priced
+#: over its channel with the path's shape (system.end_curves), where each configuration's equaliser
+#: is the SI chain's FOM optimum, which can change with the bandwidth and cost more (measured 7
+#: December 2026: the 51.2T LPO switch end, all inputs at their low ends, 1.3613 -> 1.3747 pJ/b from
+#: 0.5 to 0.5375 x the baud, 8 DFE taps instead of 1; the port +0.09 % from 0.5 to 0.575).  A
+#: regression guard of model output, as test_crosstalk.REL_FOM_FLIP for the crosstalk level
+RTOL_BANDWIDTH_EQ_FLIP = 5e-3
 
 
 @pytest.fixture(scope="module")
@@ -412,7 +419,8 @@ def test_port_power_monotone_in_every_cost_input(engine_models):
                 if k in _COSTS:
                     assert w >= base * (1 - RTOL_FORMULA), (m.arch.name, k)
                 else:
-                    assert w <= base * (1 + RTOL_FORMULA), (m.arch.name, k)
+                    tol = RTOL_BANDWIDTH_EQ_FLIP if k == "linear_f3db_over_baud" else RTOL_FORMULA
+                    assert w <= base * (1 + tol), (m.arch.name, k)
 
     check()
 

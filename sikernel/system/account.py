@@ -314,38 +314,40 @@ class PortModel:
             rng = self._shift_range_db(end)
             key = ("end curves", self.path, self.gen.baud, end.linear, p["linear_f3db_over_baud"],
                    p["linear_penalty_db"], end.node_nm, end.scope, self.target_ber, _xt_key(self.crosstalk),
-                   tuple((k, a[k].low, a[k].value, a[k].high) for k in ("t_fo4_s", "crosstalk_scale")), rng)
+                   tuple((k, a[k].low, a[k].value, a[k].high)
+                         for k in ("t_fo4_s", "crosstalk_scale", "linear_f3db_over_baud")), rng)
             if key not in self._cache:
                 self._cache[key] = build_end_curves(
                     ch, baud=self.gen.baud, node_nm=end.node_nm, exclude=self.path.exclude,
-                    target_ber=self.target_ber, scope=end.scope, channel_kind=_kind(self.path),
-                    crosstalk=self.crosstalk, il_nyquist_db=end.il_nyquist_db, t_fo4=a["t_fo4_s"],
-                    crosstalk_scale=a["crosstalk_scale"], shift_range_db=rng)
+                    target_ber=self.target_ber, scope=end.scope, crosstalk=self.crosstalk,
+                    t_fo4=a["t_fo4_s"], crosstalk_scale=a["crosstalk_scale"], shift_range_db=rng,
+                    linear_path=((self.channel, a["linear_f3db_over_baud"], p["linear_penalty_db"])
+                                 if end.linear else None))
             end.curves = self._cache[key]
         self._curves_ready = True
 
     def _shift_range_db(self, end: EndPoint) -> tuple[float, float]:
-        """Smallest and largest loss shift of ``end``'s channel the assumptions' ranges allow (dB)."""
+        """Smallest and largest flat loss shift of ``end``'s channel the assumptions' ranges allow (dB)."""
         a = self.assumptions
         k = self.offset_key
-        best = {**self.point, k: a[k].low, "linear_f3db_over_baud": a["linear_f3db_over_baud"].high,
-                "linear_penalty_db": a["linear_penalty_db"].low}
-        worst = {**self.point, k: a[k].high, "linear_f3db_over_baud": a["linear_f3db_over_baud"].low,
-                 "linear_penalty_db": a["linear_penalty_db"].high}
+        best = {**self.point, k: a[k].low, "linear_penalty_db": a["linear_penalty_db"].low}
+        worst = {**self.point, k: a[k].high, "linear_penalty_db": a["linear_penalty_db"].high}
         return float(self.end_shift_db(end, best)), float(self.end_shift_db(end, worst))
 
     def end_factor(self, end: EndPoint, v: dict[str, Any]) -> Any:
         """``E / E(point)`` of ``end`` for inputs ``v``: the closing receiver family of least energy,
-        each family priced from its loss × t_FO4 table and crosstalk axis
-        (:mod:`sikernel.system.end_curves`)."""
+        each family priced from its (crosstalk scale, t_FO4, loss shift) table over the end's own
+        channel (:mod:`sikernel.system.end_curves`)."""
         shift = self.end_shift_db(end, v)
         t = np.asarray(v.get("t_fo4_s", self.point["t_fo4_s"]), dtype=float)
         x = np.asarray(v.get("crosstalk_scale", self.point["crosstalk_scale"]), dtype=float)
-        if not (np.ndim(shift) or np.ndim(t) or np.ndim(x)) and shift == 0 \
-                and t == self.point["t_fo4_s"] and x == self.point["crosstalk_scale"]:
+        b = self.end_f3db(end, v)
+        if not (np.ndim(shift) or np.ndim(t) or np.ndim(x) or np.ndim(b)) and shift == 0 \
+                and t == self.point["t_fo4_s"] and x == self.point["crosstalk_scale"] \
+                and (b is None or b == self.point["linear_f3db_over_baud"]):
             return 1.0
         self.ensure_curves()
-        r = end.curves.price(t, shift, x)[0] / end.pj_per_bit
+        r = end.curves.price(t, shift, x, b)[0] / end.pj_per_bit
         return float(r) if np.ndim(r) == 0 else r
 
     def not_closing(self, v: dict[str, Any]) -> np.ndarray:
@@ -360,18 +362,27 @@ class PortModel:
         x = v.get("crosstalk_scale", self.point["crosstalk_scale"])
         out = np.zeros(np.broadcast(*[np.asarray(y) for y in v.values()]).shape, dtype=bool)
         for end in self.ends:
-            out = out | ~np.asarray(end.curves.price(t, self.end_shift_db(end, v), x)[1], dtype=bool)
+            closes = end.curves.price(t, self.end_shift_db(end, v), x, self.end_f3db(end, v))[1]
+            out = out | ~np.asarray(closes, dtype=bool)
         return out
 
     # -- evaluation -----------------------------------------------------------------
     def end_shift_db(self, end: EndPoint, v: dict[str, Any]) -> Any:
-        """Loss shift (dB at Nyquist) of ``end``'s channel for inputs ``v`` against the point."""
+        """Flat loss shift (dB) of ``end``'s channel for inputs ``v`` against the point: the host
+        channel's loss offset and, for a linear end, the change of the optical penalty (a flat
+        loss by its definition); the linear path's bandwidth is :meth:`end_f3db`."""
         d = np.asarray(v.get(self.offset_key, 0.0), dtype=float)
         if end.linear:
-            p = self.point
-            d = d + linear_path_loss_db(v["linear_f3db_over_baud"], v["linear_penalty_db"]) \
-                - linear_path_loss_db(p["linear_f3db_over_baud"], p["linear_penalty_db"])
+            d = d + np.asarray(v.get("linear_penalty_db", self.point["linear_penalty_db"]), dtype=float) \
+                - self.point["linear_penalty_db"]
         return d
+
+    def end_f3db(self, end: EndPoint, v: dict[str, Any]) -> Any:
+        """The linear optical path's bandwidth (over the baud) ``end`` equalises for inputs ``v``;
+        None for an end without one."""
+        if not end.linear:
+            return None
+        return np.asarray(v.get("linear_f3db_over_baud", self.point["linear_f3db_over_baud"]), dtype=float)
 
     def blocks_w(self, v: dict[str, Any] | None = None, serdes_factor: Any = 1.0,
                  dsp_factor: Any = 1.0) -> dict[str, Any]:

@@ -20,7 +20,7 @@ engines"; the module side may be fitted on them):
 Two inputs of the host-SerDes energy model are here too, because they move the answer:
 ``t_fo4_s`` (the gate delay, :mod:`sikernel.power.coefficients`, its documented range) and
 ``crosstalk_scale`` (the host links' crosstalk amplitude relative to the generation's
-model); they enter the host ends through ratio curves (:class:`sikernel.system.account.PortModel`).
+model); they enter the host ends through each end's curves (:mod:`sikernel.system.end_curves`).
 
 Derived per-lane figures (D) are those fractions × total / 8 lanes.  Their ranges are
 ±30 % (driver, laser, TIA) and ±40 % (other): the totals' published spread (±7–10 %)
@@ -324,7 +324,7 @@ def assumptions(g: Generation) -> dict[str, Assumption]:
         f"W per {ENGINE_OTHER_LANES} lanes", "assumption: engine controller, monitor photodiodes, heater "
         "control; an engine's, shared by its lanes, so it is priced per lane (a port of another width "
         "gets its lanes' share, not a controller of its own, unlike a pluggable module's)")
-    # host-SerDes energy model inputs that move the answer (ratio curves of sikernel.system.account)
+    # host-SerDes energy model inputs that move the answer (the host ends' curves, system.end_curves)
     from ..power.coefficients import DEFAULT_COEFFICIENTS, DOC
 
     fo4 = DOC["t_fo4_s"]

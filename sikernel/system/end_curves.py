@@ -2,32 +2,55 @@
 
 The energy model prices a retimed link with the cheaper (on TX + RX) of the families that close
 it (:func:`sikernel.power.architecture.choose`: analog or ADC-DSP receiver).  An end's energy over
-the Monte Carlo's inputs (a loss shift ΔL of its channel, t_FO4, the crosstalk amplitude scale s)
-is therefore smooth within a family and steps where the cheaper family stops closing.  A table of
-the chosen energy, interpolated in ΔL and s and multiplied across them (the study before
-December 2026), smears that step over the grid and prices the wrong family on one side of it:
-0.47-2.06x the direct price at the 102.4T linear host end, which sits at the analog / DSP
-boundary (docs/energy-model.md 6.5).
+the Monte Carlo's inputs is therefore smooth within a family and steps where the cheaper family
+stops closing.  Each family is tabulated on its own and the choice is made per draw, as the
+energy model makes it.
 
-So each family is tabulated on its own, and the choice is made per draw, as the energy model
-makes it:
+**What is priced.**  A draw of an end is ``energy_per_bit(channel=…)`` over the end's own channel
+with the draw's inputs, as ``tests/naive_mc_direct.py`` prices it draw by draw: a flat loss
+shift ΔL of its through terms (:func:`_flat_loss`: the host channel's loss offset and, at a
+linear end, the change of the optical penalty, a flat loss by its definition), the module's
+linear-path bandwidth ``b`` (a linear end; its shape, not only its loss at Nyquist), the
+crosstalk amplitude scale ``s`` and the FO4 delay t_FO4.
 
-* ``E_f(ΔL, t, s) = E_f · R_f(t, ΔL) · X_f(s)`` for the priced scope and, where that is one
-  half of the link, for TX + RX (what the choice compares).  ``E_f`` is the family over the
-  end's own channel at the point values; ``R_f`` its t_FO4 axis over that channel times the
-  loss shape of the energy model's tabulated path (:func:`sikernel.power.energy_per_bit_batch`,
-  ``architecture=f``) at each t_FO4; ``X_f`` its crosstalk axis over the channel.  Within one
-  family these are smooth, and the product is the former separable approximation;
-* whether family f closes: ``ΔL ≤ λ_f(s)``, its largest closing flat-loss shift over the end's
-  own channel at each grid crosstalk scale (bisected over the shifts the ranges allow,
-  bracketed to :data:`LIMIT_BRACKET_DB`), linear in s between grid points;
-* the draw's price: the closing family of least TX + RX energy; where none closes, the one
-  whose limit is largest (held: the count of such draws is reported, their energy is a lower
-  bound).
+**One SI operating table per bandwidth.**  A flat loss and a crosstalk scale move the SI chain's
+figures (:mod:`sikernel.power.budget`, per volt of launch) in closed form, so they are applied
+to the end's operating table instead of running the SI chain again (:func:`_shifted`): with
+``α = 10^(−ΔL/20)`` and ``s`` over the point's ``s0``,
 
-Families that do not close at the point values are left out (an analog receiver that would
-close only at lower loss is not priced; the default study has none, every host end is analog at
-its point).
+* the half-eye signal ``a → α a``; the through-borne variances (TX noise, residual ISI, jitter)
+  ``→ α²``; an ADC receiver's quantisation noise (its full scale follows the received rms)
+  ``q_coef → α² q_coef``; the receiver's thermal noise ``var_n`` is unchanged;
+* the power-sum crosstalk ``σ_XT²`` splits into FEXT, which rides ``|H|^β_F`` of the victim's
+  through response (:mod:`sikernel.power.crosstalk`, X1: ``→ α^(2β_F)``), and NEXT, which does
+  not (X2: unchanged), both ``× (s/s0)²``.  The FEXT part of each configuration is read from a
+  second operating table of the point's channel with the NEXT level set to zero; the other
+  bandwidths take its FEXT share per configuration.
+
+What is held is the equaliser setting (TX FFE, CTLE) each configuration column carries, which
+the SI chain chose by its FOM on the unshifted channel; run on the shifted channel it may choose
+another, so the scaled table is not the chain's answer exactly (the budget still chooses among
+every column: DFE taps, TX subsets, RX FFE lengths, MMSE noise levels, ENOB).  Against the chain
+run on the shifted channel (docs/energy-model.md 6.5): energies within 1 % over the default ends'
+ranges except far from a family's point optimum (the DSP family of the 102.4T CPO end, which it
+does not choose there, 9 % high at +9 dB); closing limits within 0.03 dB at the point's
+bandwidth, up to 0.4 dB at the others (the analog limit of the 102.4T linear end at 0.575 × the
+baud: 2.5 dB against the chain's 2.1 dB).  The bandwidth axis costs one operating table per
+point (:data:`BW_GRID_POINTS`).
+
+So per family f the curves are ``E_f(b, s, t_FO4, ΔL)`` on a grid (:data:`BW_GRID_POINTS` ×
+:data:`XT_GRID_POINTS` × :data:`FO4_GRID_POINTS` × the shifts of :data:`RATIO_GRID_DB` the end's
+ranges reach) for the priced scope and for TX + RX (what the choice compares), both from one
+budget solve per t_FO4; and the family's closing limit ``λ_f(b, s, t_FO4)``, the largest flat
+loss shift with which it closes, bisected on the same scaled table to :data:`LIMIT_TOL_DB`.  A
+draw takes the closing family (``ΔL ≤ λ_f``, multilinear in b, s and t_FO4) of least TX + RX
+energy (multilinear); where none closes, the one whose limit is largest (held: the count of
+such draws is reported, their energy is a lower bound).
+
+A loss offset of the host channel is priced as a flat loss of the length's loss at Nyquist, not
+as a longer line (measured against the channel rebuilt at the length in docs 6.5).  Families
+that do not close at the point values are left out (an analog receiver that would close only at
+lower loss is not priced; the default study has none, every host end is analog at its point).
 """
 
 from __future__ import annotations
@@ -41,20 +64,25 @@ import numpy as np
 
 from ..errors import SIKernelError
 
-#: loss shifts (dB) at which the energy ratio curves are tabulated for the Monte Carlo
+#: loss shifts (dB) at which the energy curves may be tabulated for the Monte Carlo (each end on
+#: the part its ranges reach, :data:`SHIFT_MARGIN_DB` wider; the domain of a user's loss offsets)
 RATIO_GRID_DB = np.arange(-6.0, 14.0001, 0.25)
-#: points of the t_FO4 axis of the ratio tables (over the assumption's documented range): within one
-#: family the energy is smooth in t_FO4 (21 points when the chosen family's table was interpolated)
+#: how far (dB) beyond the shifts its ranges allow an end's curves reach
+SHIFT_MARGIN_DB = 0.5
+#: points of the t_FO4 axis of the energy tables (over the assumption's documented range): within
+#: one family the energy is smooth in t_FO4 (21 points when the chosen family's table was
+#: interpolated)
 FO4_GRID_POINTS = 11
-#: points of the crosstalk-scale axis of the energies (over the assumption's documented range; each
-#: one run of the SI chain over the end's channel): within a family the energy is smooth in it
-XT_GRID_POINTS = 3
-#: points of the crosstalk-scale axis of the closing limits (same range), bisected only where a
-#: family's limit lies inside the ranges: the limit falls ~7 dB per unit of scale at the 102.4T
-#: linear end, and on 3 points its linear interpolation misplaced draws near it (0.52x, 5 Dec 2026)
-LIMIT_XT_POINTS = 5
-#: width (dB) to which a family's closing limit is bracketed; the limit is the bracket's middle
-LIMIT_BRACKET_DB = 0.5
+#: points of the crosstalk-scale axis of the energies and closing limits (over the assumption's
+#: documented range; budget solves on the scaled operating table, no SI chain run): the analog
+#: limit of the 102.4T linear end falls ~7 dB per unit of scale
+XT_GRID_POINTS = 5
+#: tolerance (dB) to which a family's closing limit is bisected within its grid cell (three
+#: halvings of the grid's 0.25 dB)
+LIMIT_TOL_DB = 0.04
+#: points of the bandwidth axis of a linear end (the module's linear optical path, over the
+#: assumption's documented range; one SI operating table each): its shape is not a flat loss
+BW_GRID_POINTS = 5
 
 
 @dataclass(frozen=True)
@@ -69,14 +97,12 @@ class FamilyCurves:
         Energy of the priced scope, and of TX + RX (what the choice compares), over the end's
         own channel at the point values (pJ per line bit).
     ratio, select_ratio : ndarray
-        ``R_f(t_FO4, ΔL)`` of each (shape ``fo4_s × ratio_db``; held where the tabulated path
-        does not close).
-    xt_ratio, select_xt_ratio : ndarray
-        ``X_f(s)`` of each on ``xt_scale`` (held where it does not close).
+        ``E_f(b, s, t_FO4, ΔL)`` of each over its point value (shape ``f3db_over_baud ×
+        xt_scale × fo4_s × ratio_db``; held along ΔL where the family does not close).
     loss_limit_db : ndarray
-        Largest flat-loss shift (dB) at which the family closes the end's channel, per
-        ``limit_scale``; the ranges' largest shift where it closes over all of them, below the
-        smallest where it closes over none.
+        Largest flat-loss shift (dB) with which the family closes the end's channel, per
+        (``f3db_over_baud``, ``xt_scale``, ``fo4_s``); the grid's last shift where it closes
+        over all of it, one dB below its first where it closes over none.
     """
 
     family: str
@@ -84,8 +110,6 @@ class FamilyCurves:
     select_pj_per_bit: float
     ratio: np.ndarray
     select_ratio: np.ndarray
-    xt_ratio: np.ndarray
-    select_xt_ratio: np.ndarray
     loss_limit_db: np.ndarray
 
 
@@ -98,12 +122,15 @@ class EndCurves:
     fo4_s : ndarray
         t_FO4 axis (s, 7 nm).
     ratio_db : ndarray
-        Loss-shift axis (dB), :data:`RATIO_GRID_DB`.
+        Loss-shift axis (dB): the part of :data:`RATIO_GRID_DB` the end's ranges reach.
     xt_scale : ndarray
-        Crosstalk-scale axis of the energies (one point where the link has no crosstalk or its
-        range is collapsed).
-    limit_scale : ndarray
-        Crosstalk-scale axis of the closing limits (:data:`LIMIT_XT_POINTS`; one point as above).
+        Crosstalk-scale axis (one point where the link has no crosstalk or its range is
+        collapsed).
+    f3db_over_baud : ndarray
+        Bandwidth axis of a linear end's optical path (over the baud); one point, NaN, for an
+        end without one.
+    f3db_point : float
+        The bandwidth at the point values (NaN without a linear path).
     families : tuple of FamilyCurves
         The families that close the end at the point values.
     """
@@ -111,17 +138,21 @@ class EndCurves:
     fo4_s: np.ndarray
     ratio_db: np.ndarray
     xt_scale: np.ndarray
-    limit_scale: np.ndarray
+    f3db_over_baud: np.ndarray
+    f3db_point: float
     families: tuple[FamilyCurves, ...]
 
-    def price(self, t_fo4_s: Any, shift_db: Any, crosstalk_scale: Any) -> tuple[np.ndarray, np.ndarray]:
+    def price(self, t_fo4_s: Any, shift_db: Any, crosstalk_scale: Any,
+              f3db_over_baud: Any = None) -> tuple[np.ndarray, np.ndarray]:
         """Energy of the priced scope per draw, and whether some family closes there.
 
         Parameters
         ----------
         t_fo4_s, shift_db, crosstalk_scale : float or ndarray
-            The draw's t_FO4 (s), loss shift of the end's channel (dB) and crosstalk scale
+            The draw's t_FO4 (s), flat loss shift of the end's channel (dB) and crosstalk scale
             (broadcast together).
+        f3db_over_baud : float or ndarray, optional
+            The draw's linear-path bandwidth (a linear end; default its point value).
 
         Returns
         -------
@@ -130,44 +161,76 @@ class EndCurves:
             closing limit is largest (held, a lower bound).
         closes : ndarray of bool
         """
-        pj, closes, _ = self._evaluate(t_fo4_s, shift_db, crosstalk_scale)
+        pj, closes, _ = self._evaluate(t_fo4_s, shift_db, crosstalk_scale, f3db_over_baud)
         return pj, closes
 
-    def family(self, t_fo4_s: Any, shift_db: Any, crosstalk_scale: Any) -> np.ndarray:
+    def family(self, t_fo4_s: Any, shift_db: Any, crosstalk_scale: Any,
+               f3db_over_baud: Any = None) -> np.ndarray:
         """The receiver family :meth:`price` takes per draw ("" where none closes).
 
         Parameters
         ----------
-        t_fo4_s, shift_db, crosstalk_scale : float or ndarray
+        t_fo4_s, shift_db, crosstalk_scale, f3db_over_baud : float or ndarray
             As :meth:`price`.
 
         Returns
         -------
         ndarray of str
         """
-        _, closes, k = self._evaluate(t_fo4_s, shift_db, crosstalk_scale)
+        _, closes, k = self._evaluate(t_fo4_s, shift_db, crosstalk_scale, f3db_over_baud)
         names = np.array([fc.family for fc in self.families] + [""])
         return names[np.where(closes, k, len(self.families))]
 
-    def _evaluate(self, t_fo4_s: Any, shift_db: Any, crosstalk_scale: Any
+    def loss_limit_db(self, family: str, t_fo4_s: Any, crosstalk_scale: Any,
+                      f3db_over_baud: Any = None) -> np.ndarray:
+        """``family``'s closing limit (dB of flat loss) at the given t_FO4, crosstalk scale and
+        linear-path bandwidth.
+
+        Parameters
+        ----------
+        family : str
+            A family of :attr:`families`.
+        t_fo4_s, crosstalk_scale, f3db_over_baud : float or ndarray
+            Where (broadcast together; clamped to the axes; the bandwidth by default its point).
+
+        Returns
+        -------
+        ndarray
+
+        Raises
+        ------
+        SIKernelError
+            ``family`` is not one of this end's families.
+        """
+        for fc in self.families:
+            if fc.family == family:
+                return _lerp((self.f3db_over_baud, self.xt_scale, self.fo4_s), fc.loss_limit_db,
+                             (self._bw(f3db_over_baud), crosstalk_scale, t_fo4_s))
+        raise SIKernelError(f"family {family!r} is not priced at this end; it has "
+                            f"{[fc.family for fc in self.families]}")
+
+    def _bw(self, f3db_over_baud: Any) -> np.ndarray:
+        """The bandwidth coordinate (its point value where not given)."""
+        return np.asarray(self.f3db_point if f3db_over_baud is None else f3db_over_baud, dtype=float)
+
+    def _evaluate(self, t_fo4_s: Any, shift_db: Any, crosstalk_scale: Any, f3db_over_baud: Any = None
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """:meth:`price`'s energies and closure, and the index of the family taken."""
         t = np.asarray(t_fo4_s, dtype=float)
         d = np.asarray(shift_db, dtype=float)
         x = np.asarray(crosstalk_scale, dtype=float)
-        shape = np.broadcast_shapes(t.shape, d.shape, x.shape)
+        b = self._bw(f3db_over_baud)
+        shape = np.broadcast_shapes(t.shape, d.shape, x.shape, b.shape)
         best_sel = np.full(shape, np.inf)
         val = np.full(shape, np.nan)
         held = np.full(shape, np.nan)
         best_lim = np.full(shape, -np.inf)
         k = np.zeros(shape, dtype=int)
+        axes = (self.f3db_over_baud, self.xt_scale, self.fo4_s, self.ratio_db)
         for i, fc in enumerate(self.families):
-            lim = (np.interp(x, self.limit_scale, fc.loss_limit_db) if self.limit_scale.size > 1
-                   else fc.loss_limit_db[0])
-            e = (fc.pj_per_bit * _bilinear(self.fo4_s, self.ratio_db, fc.ratio, t, d)
-                 * self._on_xt(x, fc.xt_ratio))
-            s = (fc.select_pj_per_bit * _bilinear(self.fo4_s, self.ratio_db, fc.select_ratio, t, d)
-                 * self._on_xt(x, fc.select_xt_ratio))
+            lim = _lerp(axes[:3], fc.loss_limit_db, (b, x, t))
+            e = fc.pj_per_bit * _lerp(axes, fc.ratio, (b, x, t, d))
+            s = fc.select_pj_per_bit * _lerp(axes, fc.select_ratio, (b, x, t, d))
             take = (d <= lim) & (s < best_sel)
             val = np.where(take, e, val)
             best_sel = np.where(take, s, best_sel)
@@ -178,29 +241,28 @@ class EndCurves:
         closes = np.isfinite(best_sel)
         return np.where(closes, val, held), closes, k
 
-    def _on_xt(self, x: np.ndarray, y: np.ndarray) -> Any:
-        """``y`` on the crosstalk axis at ``x`` (linear, clamped; the value where the axis is one point)."""
-        return np.interp(x, self.xt_scale, y) if self.xt_scale.size > 1 else y[0]
-
 
 def build(ch: Any, *, baud: float, node_nm: float, exclude: tuple[str, ...], target_ber: float, scope: str,
-          channel_kind: str, crosstalk: Any, il_nyquist_db: float, t_fo4: Any, crosstalk_scale: Any,
-          shift_range_db: tuple[float, float]) -> EndCurves:
+          crosstalk: Any, t_fo4: Any, crosstalk_scale: Any, shift_range_db: tuple[float, float],
+          linear_path: tuple[Any, Any, float] | None = None) -> EndCurves:
     """Tabulate one host end's families over its channel (module docstring).
 
     Parameters
     ----------
     ch : Channel
         The end's channel at the point values.
-    baud, node_nm, exclude, target_ber, scope, channel_kind, crosstalk
-        As the end is priced (:func:`sikernel.power.energy_per_bit`; ``channel_kind`` for the
-        tabulated loss shape).
-    il_nyquist_db : float
-        Loss of ``ch`` at ``baud/2`` (dB), where the tabulated loss shape is anchored.
+    baud, node_nm, exclude, target_ber, scope, crosstalk
+        As the end is priced (:func:`sikernel.power.energy_per_bit`).
     t_fo4, crosstalk_scale : Assumption
         The t_FO4 and crosstalk-scale assumptions (low, value, high).
     shift_range_db : (float, float)
-        Smallest and largest loss shift of the end's channel the ranges allow (dB).
+        Smallest and largest flat loss shift of the end's channel the ranges allow (dB): the
+        curves cover it on :data:`RATIO_GRID_DB`, :data:`SHIFT_MARGIN_DB` wider each side (a
+        shift beyond is priced at the nearest end).
+    linear_path : (Channel, Assumption, float), optional
+        For an end that equalises a module's linear optical path: the host channel without it,
+        the bandwidth assumption (``f3db_over_baud``) and the point's penalty (dB); ``ch`` is
+        that channel with the path at the point (:func:`sikernel.system.channels.with_linear_path`).
 
     Returns
     -------
@@ -211,174 +273,217 @@ def build(ch: Any, *, baud: float, node_nm: float, exclude: tuple[str, ...], tar
     SIKernelError
         No family closes the end at the point values.
     """
+    from ..power import api
     from ..power.architecture import AUTO_FAMILIES
     from ..power.coefficients import DEFAULT_COEFFICIENTS
     from ..power.crosstalk import resolve
+    from .channels import with_linear_path
 
     fams = [f for f in AUTO_FAMILIES if f not in exclude]
-    scopes = tuple(dict.fromkeys((scope, "txrx")))
     fo4 = _grid_with(t_fo4.low, t_fo4.high, FO4_GRID_POINTS, t_fo4.value)
     i0 = int(np.argmin(np.abs(fo4 - t_fo4.value)))
     cos = [dataclasses.replace(DEFAULT_COEFFICIENTS, t_fo4_s=float(t)) for t in fo4]
     xt0 = resolve(crosstalk)
     a = crosstalk_scale
-    xs = (np.array([a.value]) if xt0 is None or a.high <= a.low
+    active = xt0 is not None and xt0.active
+    xs = (np.array([a.value]) if not active or a.high <= a.low
           else _grid_with(a.low, a.high, XT_GRID_POINTS, a.value))
     j0 = int(np.argmin(np.abs(xs - a.value)))
-    xl = xs if xs.size == 1 else _grid_with(a.low, a.high, LIMIT_XT_POINTS, a.value)
+    lo, hi = shift_range_db
+    grid = RATIO_GRID_DB[(RATIO_GRID_DB >= min(lo, 0.0) - SHIFT_MARGIN_DB)
+                         & (RATIO_GRID_DB <= max(hi, 0.0) + SHIFT_MARGIN_DB)]
+    l0 = int(np.argmin(np.abs(grid)))
+    if linear_path is None:
+        bw, bw_point, chs = np.array([np.nan]), float("nan"), [ch]
+    else:
+        host, f3db, penalty_db = linear_path
+        bw, bw_point = _grid_with(f3db.low, f3db.high, BW_GRID_POINTS, f3db.value), float(f3db.value)
+        chs = [ch if x == bw_point else with_linear_path(host, baud, float(x), float(penalty_db)) for x in bw]
+    m0 = int(np.argmin(np.abs(bw - bw_point))) if linear_path is not None else 0
+    fb, _, levels, tech, _, ber, _, clk, txk, _ = api._check_common(
+        baud, "pam4", node_nm, "auto", target_ber, "txrx", "cdr", "ffe", "host")
+    # the operating table at a reference crosstalk scale (the point's, or the model's own where the
+    # point has none) and, with crosstalk, the same channel's FEXT alone
+    s_ref = float(a.value) if active and a.value > 0 else 1.0
+    xt_ref = None if not active else dataclasses.replace(xt0, scale=xt0.scale * s_ref)
+    beta = float(xt0.fext_beta) if active else 1.0
+    to_pj = 1e12 / (fb * math.log2(levels))
+    solve = dict(levels=levels, baud=fb, target_ber=ber, tech=tech, scope=scope, clocking=clk, tx_kind=txk)
+    # the FEXT share of each configuration's crosstalk from the point's channel, applied to the other
+    # bandwidths' tables (a bandwidth filters the victim and, through |H|^β_F, its FEXT alike)
+    op0 = _with_fext(chs[m0], fb, levels, xt_ref)
+    share = _fext_share(op0)
+    ops = [op0 if m == m0 else _with_fext(c, fb, levels, xt_ref, share) for m, c in enumerate(chs)]
 
-    def xt_at(sc: float) -> Any:
-        return None if xt0 is None else dataclasses.replace(xt0, scale=xt0.scale * float(sc))
-
-    common = dict(baud=baud, node_nm=node_nm, target_ber=target_ber, families=fams, scopes=scopes)
-    at_l0 = _family_energies(ch, crosstalk=xt_at(xs[j0]), coefficient_sets=cos, **common)
-    on_xt = {(f, sc): np.full(xs.size, np.nan) for f in fams for sc in scopes}
-    for j, sc_x in enumerate(xs):
-        got = ({k: v[[i0]] for k, v in at_l0.items()} if j == j0 else
-               _family_energies(ch, crosstalk=xt_at(sc_x), coefficient_sets=[cos[i0]], **common))
-        for k, v in got.items():
-            on_xt[k][j] = v[0]
-    point_fams = [f for f in fams if math.isfinite(at_l0[(f, "txrx")][i0])]
-    if not point_fams:
+    out = []
+    for f in fams:
+        fam_ops = []
+        for op in ops:
+            cand = api.candidates(op, (), f)
+            fam_ops.append(api._keep_columns(cand, cand.family == f))
+        e, sel = _family_grid(fam_ops, xs / s_ref, grid, cos, beta, to_pj, solve)
+        if not math.isfinite(sel[m0, j0, i0, l0]):
+            continue   # the family does not close the end at the point values
+        lim = _limits(fam_ops, xs / s_ref, grid, cos, beta, solve, np.isfinite(sel))
+        e_h = np.stack([_held(x) for x in e])
+        sel_h = np.stack([_held(x) for x in sel])
+        p0, s0 = float(e[m0, j0, i0, l0]), float(sel[m0, j0, i0, l0])
+        out.append(FamilyCurves(f, p0, s0, e_h / p0, sel_h / s0, lim))
+    if not out:
         raise SIKernelError(f"no receiver family ({', '.join(fams)}) closes this host end at the point "
                             "values")
-    lo, hi = shift_range_db
-    known = {(0.0, float(sc)): {f for f in fams if math.isfinite(on_xt[(f, "txrx")][j])}
-             for j, sc in enumerate(xs)}
-    limits = _loss_limits(point_fams, xl, lo, hi, known,
-                          lambda shift, sc: _closing(_flat_loss(ch, shift), xt_at(sc), cos[i0], **common))
-    out = []
-    for f in point_fams:
-        tabs = {sc: _ratio_table(at_l0[(f, sc)], i0, fo4, cos, f, sc, baud=baud, node_nm=node_nm,
-                                 target_ber=target_ber, channel_kind=channel_kind, crosstalk=xt_at(xs[j0]),
-                                 l0_db=float(il_nyquist_db))
-                for sc in scopes}
-        xr = {sc: _held_ratio(on_xt[(f, sc)], j0) for sc in scopes}
-        out.append(FamilyCurves(f, float(at_l0[(f, scope)][i0]), float(at_l0[(f, "txrx")][i0]),
-                                tabs[scope], tabs["txrx"], xr[scope], xr["txrx"], limits[f]))
-    return EndCurves(fo4, RATIO_GRID_DB.copy(), xs, xl, tuple(out))
+    return EndCurves(fo4, grid, xs, bw, bw_point, tuple(out))
 
 
-def _family_energies(ch: Any, *, baud: float, node_nm: float, target_ber: float, families: list[str],
-                     scopes: tuple[str, ...], crosstalk: Any, coefficient_sets: list[Any]
-                     ) -> dict[tuple[str, str], np.ndarray]:
-    """``(family, scope) -> energy_per_bit(channel=ch, architecture=family, scope=scope,
-    coefficients=c).total_pj_per_bit`` for each ``c`` (NaN where the family does not close).
-
-    The channel's SI operating table does not depend on the family, scope or coefficients: it
-    is computed once (the path :func:`sikernel.power.energy_per_bit` takes with ``channel=``).
-    """
+def _with_fext(ch: Any, baud: float, levels: int, crosstalk: Any, share: np.ndarray | None = None) -> Any:
+    """``ch``'s SI operating table with its configurations' FEXT variance in ``extra["var_fext"]``:
+    ``share`` of its crosstalk where given, else from the same channel's table with the NEXT level
+    set to zero (zero without crosstalk)."""
     from ..power import api
 
-    fb, mod, levels, tech, _, ber, _, clk, txk, _ = api._check_common(
-        baud, "pam4", node_nm, "auto", target_ber, "txrx", "cdr", "ffe", "host")
-    op_all, il = api.channel_op_table(ch, fb, levels, crosstalk=crosstalk)
-    out = {}
-    for f in families:
-        op = api.candidates(op_all, (), f)
-        for sc in scopes:
-            v = np.full(len(coefficient_sets), np.nan)
-            for k, co in enumerate(coefficient_sets):
-                try:
-                    v[k] = api.breakdown(op, levels=levels, baud=fb, modulation=mod, tech=tech, co=co,
-                                         architecture=f, target_ber=ber, scope=sc, il_db=il,
-                                         si_path="channel", clocking=clk, tx_kind=txk).total_pj_per_bit
-                except SIKernelError:
-                    pass
-            out[(f, sc)] = v
-    return out
+    op, _ = api.channel_op_table(ch, baud, levels, crosstalk=crosstalk)
+    var_xt = np.asarray(op.extra["var_xt"], dtype=float)
+    if crosstalk is None:
+        return dataclasses.replace(op, extra={**op.extra, "var_fext": np.zeros_like(var_xt)})
+    if share is not None:
+        return dataclasses.replace(op, extra={**op.extra, "var_fext": share * var_xt})
+    op_f, _ = api.channel_op_table(ch, baud, levels, crosstalk=dataclasses.replace(crosstalk, next_k=0.0))
+    if not (np.array_equal(op_f.family, op.family) and np.array_equal(op_f.dfe_taps, op.dfe_taps)
+            and np.array_equal(op_f.rx_ffe_taps, op.rx_ffe_taps)):
+        raise SIKernelError("internal: the FEXT-only operating table has another column layout")
+    var_fext = np.clip(np.asarray(op_f.extra["var_xt"], dtype=float), 0.0, var_xt)
+    return dataclasses.replace(op, extra={**op.extra, "var_fext": var_fext})
 
 
-def _closing(ch: Any, crosstalk: Any, co: Any, **common: Any) -> set[str]:
-    """The families that close ``ch`` with ``crosstalk`` (one SI operating table)."""
-    e = _family_energies(ch, crosstalk=crosstalk, coefficient_sets=[co],
-                         **{**common, "scopes": ("txrx",)})
-    return {f for (f, _), v in e.items() if math.isfinite(v[0])}
+def _fext_share(op: Any) -> np.ndarray:
+    """Each configuration's FEXT share of its crosstalk variance (zero where it has none)."""
+    xt = np.asarray(op.extra["var_xt"], dtype=float)
+    return np.divide(op.extra["var_fext"], xt, out=np.zeros_like(xt), where=xt > 0)
 
 
-def _loss_limits(fams: list[str], xs: np.ndarray, lo: float, hi: float,
-                 known: dict[tuple[float, float], set[str]], closing: Any) -> dict[str, np.ndarray]:
-    """Each family's largest closing shift on ``[lo, hi]`` per crosstalk scale ``xs`` (bisection).
+def _shifted(ops: list[Any], which: np.ndarray, alpha: np.ndarray, xt_factor: np.ndarray, beta: float) -> Any:
+    """The tables ``ops`` (1-D, configurations; one per bandwidth, the same columns) on points:
+    point ``i`` is ``ops[which[i]]`` with a flat loss ``20 log10(1/alpha[i])`` of the through
+    terms and the crosstalk amplitude times ``sqrt(xt_factor[i])`` (module docstring; 2-D
+    figures, points × configurations)."""
+    w = np.asarray(which, dtype=int)
 
-    ``closing(shift, scale)`` is the set of families that close there (one SI operating table),
-    ``known`` such sets already computed.  The bisection runs on ``[0, hi]`` or ``[lo, 0]``, so
-    the limit (the middle of a bracket of :data:`LIMIT_BRACKET_DB`) is ≥ 0 exactly where the
-    family closes at the point loss.  Closing is taken as monotone in the shift and in the
-    crosstalk scale: a family that closes at ``hi`` with the largest scale closes wherever the
-    ranges reach, and a shift that fails at one scale fails at every larger one (the next
-    bracket's top).  "Closes everywhere" is ``max(hi, 0)``,
-    "nowhere" ``min(lo, 0) - 1``.
-    """
-    cache = dict(known)
+    def fig(k: str) -> np.ndarray:
+        return np.stack([np.asarray(getattr(o, k) if hasattr(o, k) else o.extra[k], dtype=float)
+                         for o in ops])[w]
 
-    def closes(f: str, shift: float, sc: float) -> bool:
-        key = (round(float(shift), 9), float(sc))
-        if key not in cache:
-            cache[key] = closing(shift, sc)
-        return f in cache[key]
-
-    out = {}
-    for f in fams:
-        lim = np.empty(xs.size)
-        everywhere = hi <= 0 or closes(f, hi, float(xs[-1]))
-        fails_above = hi   # a shift that does not close at the previous (smaller) scale, nor at this one
-        for j, sc in enumerate(xs):
-            sc = float(sc)
-            if everywhere:
-                lim[j] = max(hi, 0.0)
-                continue
-            if closes(f, 0.0, sc):
-                if fails_above >= hi and closes(f, hi, sc):
-                    lim[j] = hi
-                    continue
-                a, b = 0.0, fails_above
-            else:
-                if lo >= 0 or not closes(f, lo, sc):
-                    lim[j] = min(lo, 0.0) - 1.0
-                    continue
-                a, b = lo, 0.0
-            while b - a > LIMIT_BRACKET_DB:
-                m = 0.5 * (a + b)
-                a, b = (m, b) if closes(f, m, sc) else (a, m)
-            lim[j] = 0.5 * (a + b)
-            fails_above = b
-        out[f] = lim
-    return out
+    al = np.asarray(alpha, dtype=float)[:, None]
+    xf = np.asarray(xt_factor, dtype=float)[:, None]
+    xt, fx = fig("var_xt"), fig("var_fext")
+    a2 = al * al
+    r2 = a2 * (fig("r2") - xt) + xf * ((xt - fx) + fx * al ** (2.0 * beta))
+    return dataclasses.replace(ops[0], a=al * fig("a"), r2=r2, q_coef=a2 * fig("q_coef"), var_n=fig("var_n"),
+                               mlsd_gain_db=fig("mlsd_gain_db"), tx_taps=fig("tx_taps"),
+                               ctle_peaking_db=fig("ctle_peaking_db"))
 
 
-def _ratio_table(at_l0: np.ndarray, i0: int, fo4: np.ndarray, cos: list[Any], family: str, scope: str, *,
-                 baud: float, node_nm: float, target_ber: float, channel_kind: str, crosstalk: Any,
-                 l0_db: float) -> np.ndarray:
-    """``R_f(t_FO4, ΔL)``: the family's t_FO4 axis over the channel times its tabulated loss shape.
+def _solve_points(op: Any, co: Any, solve: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per point of a 2-D ``op`` (one family): the energy of the priced scope and of TX + RX of its
+    cheapest closing configuration (W; NaN where none closes), and whether one closes -- what
+    :func:`sikernel.power.architecture.best_per_family` picks, point by point."""
+    from ..power import budget
 
-    Row k is ``E_f(ch; t_k) / E_f(ch; t_0)`` times ``E_f(L0 + ΔL; t_k) / E_f(L0; t_k)`` of the
-    tabulated path; beyond its last closing loss a row holds its last closing value; a row whose
-    tabulated path does not close at ``L0`` takes the point row's loss shape.
-    """
-    from ..power import energy_per_bit_batch
+    sol = budget.solve(op, co=co, **solve)
+    ok = sol.closes & np.isfinite(sol.total_w)
+    cost = np.where(ok, sol.total_w, np.inf)
+    j = np.argmin(cost, axis=1)
+    rows = np.arange(cost.shape[0])
+    closes = np.any(ok, axis=1)
+    scope_w = sum(v[rows, j] for v in sol.power_w.values())
+    return (np.where(closes, scope_w, np.nan), np.where(closes, sol.total_w[rows, j], np.nan), closes)
 
-    c = _hold(at_l0 / at_l0[i0], np.isfinite(at_l0) & (at_l0 > 0))
-    loss = np.clip(l0_db + RATIO_GRID_DB, 0.0, None)
-    shape = np.full((fo4.size, loss.size), np.nan)
+
+def _family_grid(ops: list[Any], xt_rel: np.ndarray, shifts_db: np.ndarray, cos: list[Any], beta: float,
+                 to_pj: float, solve: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+    """``E_f`` of the priced scope and of TX + RX on ``bandwidths × xt_rel × cos × shifts_db``
+    (pJ/b; NaN where the family does not close): one budget solve per t_FO4."""
+    nb, ns, nt, nd = len(ops), xt_rel.size, len(cos), shifts_db.size
+    which = np.repeat(np.arange(nb), ns * nd)
+    alpha = np.tile(10.0 ** (-shifts_db / 20.0), nb * ns)
+    xf = np.tile(np.repeat(xt_rel * xt_rel, nd), nb)
+    pts = _shifted(ops, which, alpha, xf, beta)
+    e = np.full((nb, ns, nt, nd), np.nan)
+    sel = np.full((nb, ns, nt, nd), np.nan)
     for k, co in enumerate(cos):
-        tab = np.asarray(energy_per_bit_batch(
-            loss, baud=baud, node_nm=node_nm, architecture=family, target_ber=target_ber, scope=scope,
-            channel_kind=channel_kind, crosstalk=crosstalk, coefficients=co,
-            warn_if_none_closes=False).total_pj_per_bit, dtype=float)
-        ok = np.isfinite(tab) & (tab > 0)
-        ref = float(np.interp(l0_db, loss[ok], tab[ok])) if np.any(ok) else float("nan")
-        if math.isfinite(ref) and ref > 0:
-            shape[k] = _hold(tab / ref, ok)
-    base = shape[i0] if np.all(np.isfinite(shape[i0])) else np.ones(loss.size)
-    for k in range(fo4.size):
-        if not np.all(np.isfinite(shape[k])):
-            shape[k] = base
-    return c[:, None] * shape
+        w, w_sel, _ = _solve_points(pts, co, solve)
+        e[:, :, k, :] = (w * to_pj).reshape(nb, ns, nd)
+        sel[:, :, k, :] = (w_sel * to_pj).reshape(nb, ns, nd)
+    return e, sel
 
 
-def _held_ratio(e: np.ndarray, j0: int) -> np.ndarray:
-    """``e / e[j0]`` with non-closing points held at the nearest closing one."""
-    return _hold(e / e[j0], np.isfinite(e) & (e > 0))
+def _limits(ops: list[Any], xt_rel: np.ndarray, g: np.ndarray, cos: list[Any], beta: float,
+            solve: dict[str, Any], closes: np.ndarray) -> np.ndarray:
+    """``λ_f(b, s, t_FO4)``: the last closing shift of each (b, s, t) row of ``closes`` (on the
+    shift grid ``g``), bisected within its cell to :data:`LIMIT_TOL_DB` on the scaled tables.
+
+    Closing is taken as monotone in the shift (it is in every budget term: a flat loss lowers
+    the signal against the receiver's noise and the NEXT); a row that closes over the whole
+    grid gets its last shift, one that closes nowhere one dB below its first.
+    """
+    nb, ns = closes.shape[:2]
+    lead = np.cumprod(closes, axis=-1).astype(bool)   # the leading closing run of each row
+    n_lead = lead.sum(axis=-1)
+    lim = np.where(n_lead == g.size, g[-1], g[0] - 1.0)
+    todo = (n_lead > 0) & (n_lead < g.size)
+    lo = np.where(todo, g[np.clip(n_lead - 1, 0, g.size - 1)], np.nan)
+    hi = lo + (g[1] - g[0])
+    bb, jj = np.meshgrid(np.arange(nb), np.arange(ns), indexing="ij")
+    while np.any(todo) and float(np.max(np.where(todo, hi - lo, 0.0))) > LIMIT_TOL_DB:
+        mid = 0.5 * (lo + hi)
+        for k, co in enumerate(cos):
+            r = todo[:, :, k]
+            if not r.any():
+                continue
+            pts = _shifted(ops, bb[r], 10.0 ** (-mid[:, :, k][r] / 20.0), xt_rel[jj[r]] ** 2, beta)
+            _, _, ok = _solve_points(pts, co, {**solve, "scope": "txrx"})
+            lo_k, hi_k = lo[:, :, k], hi[:, :, k]
+            lo_k[r] = np.where(ok, mid[:, :, k][r], lo_k[r])
+            hi_k[r] = np.where(ok, hi_k[r], mid[:, :, k][r])
+    return np.where(todo, lo, lim)
+
+
+def _held(e: np.ndarray) -> np.ndarray:
+    """``e`` (s × t × ΔL) with non-closing points held along ΔL (:func:`_hold`); a row that closes
+    nowhere takes the nearest closing row in s at its t_FO4, else the point's nearest row."""
+    ok = np.isfinite(e) & (e > 0)
+    out = np.array(e, dtype=float)
+    ns, nt, _ = e.shape
+    for j in range(ns):
+        for k in range(nt):
+            if ok[j, k].any():
+                out[j, k] = _hold(e[j, k], ok[j, k])
+    for j in range(ns):
+        for k in range(nt):
+            if ok[j, k].any():
+                continue
+            near = [jj for jj in sorted(range(ns), key=lambda jj: abs(jj - j)) if ok[jj, k].any()]
+            if near:
+                out[j, k] = out[near[0], k]
+            else:
+                rows = [(jj, kk) for jj in range(ns) for kk in range(nt) if ok[jj, kk].any()]
+                jj, kk = min(rows, key=lambda r: (abs(r[1] - k), abs(r[0] - j)))
+                out[j, k] = out[jj, kk]
+    return out
+
+
+def _lerp(axes: tuple[np.ndarray, ...], values: np.ndarray, coords: tuple[Any, ...]) -> np.ndarray:
+    """``values`` on the grid ``axes`` at ``coords`` (broadcast), linear in each axis and clamped at
+    its ends (:class:`scipy.interpolate.RegularGridInterpolator`; one-point axes are dropped)."""
+    from scipy.interpolate import RegularGridInterpolator
+
+    c = np.broadcast_arrays(*[np.asarray(x, dtype=float) for x in coords])
+    keep = [i for i, ax in enumerate(axes) if ax.size > 1]
+    v = values.reshape([ax.size for i, ax in enumerate(axes) if i in keep]) if keep else values.reshape(())
+    if not keep:
+        return np.broadcast_to(float(v), c[0].shape).copy()
+    pts = np.stack([np.clip(c[i], axes[i][0], axes[i][-1]) for i in keep], axis=-1)
+    f = RegularGridInterpolator(tuple(axes[i] for i in keep), v, method="linear")
+    return f(pts.reshape(-1, len(keep))).reshape(c[0].shape)
 
 
 def _flat_loss(ch: Any, loss_db: float) -> Any:
@@ -432,22 +537,3 @@ def _hold(r: np.ndarray, ok: np.ndarray) -> np.ndarray:
     first = int(np.argmax(ok))
     out[:first] = out[first]
     return out
-
-
-def _bilinear(ys: np.ndarray, xs: np.ndarray, z: np.ndarray, y: Any, x: Any) -> Any:
-    """``z(y, x)`` by linear interpolation on the grid ``ys × xs`` (clamped at its edges)."""
-    rows = np.array([np.interp(x, xs, zr) for zr in z])
-    if ys.size == 1:
-        return rows[0]
-    yc = np.clip(y, ys[0], ys[-1])
-    k = np.clip(np.searchsorted(ys, yc, side="right") - 1, 0, ys.size - 2)
-    w = (yc - ys[k]) / (ys[k + 1] - ys[k])
-    if rows.ndim == 1:
-        return (1.0 - w) * rows[k] + w * rows[k + 1]
-    b = np.broadcast_shapes(rows.shape[1:], np.shape(k))
-    rows = np.broadcast_to(rows, (ys.size, *b))
-    k_b = np.broadcast_to(k, b)
-    w_b = np.broadcast_to(w, b)
-    lo = np.take_along_axis(rows, k_b[None], axis=0)[0]
-    hi = np.take_along_axis(rows, (k_b + 1)[None], axis=0)[0]
-    return (1.0 - w_b) * lo + w_b * hi

@@ -531,28 +531,24 @@ def lro_receive_end_bounds(gen_name: str) -> dict[str, Any]:
 def mc_approximation_line(res: Any) -> str:
     """The bands' own approximation error (docs/energy-model.md 6.5: the Monte Carlo against
     pricing each draw over its own channel, ``tests/test_system_mc_direct.py``): at a 200G/lane
-    linear host end next to the analog receiver's limit, and at the CPO ends.  "" when the study
-    has neither an LPO / LRO port at 200G/lane nor a CPO port."""
+    linear host end next to the analog receiver's limit, and the host channels' length spread
+    priced as flat loss.  "" when the study has no port."""
+    if not res.ports:
+        return ""
     gens = sorted({p["generation"] for p in res.ports
                    if p["architecture"] in ("lpo", "lro") and float(p["lane_gbps"]) >= 200.0})
-    cpo = any(p["architecture"] == "cpo" for p in res.ports)
-    if not gens and not cpo:
-        return ""
-    parts = []
-    if gens:
-        parts.append(f"at {', '.join(gens)} the linear host end of LPO and LRO sits at the analog receiver's "
-                     "limit, and a few per cent of the draws next to it keep the analog receiver where the "
-                     "direct pricing needs the DSP one (those draws priced up to about half their cost)")
-    if cpo:
-        parts.append("the CPO ends read a few per cent high at the median and up to about 1.4x in their "
-                     "tails, because the tabulated path prices a loss shift as a longer trace where the "
-                     "direct pricing takes it as flat loss (right for the optical penalty, not for the "
-                     "trace's length spread)")
-    return ("The bands' Monte Carlo prices each host SerDes end family by family from tabulated curves and "
-            "takes, per draw, the cheapest receiver family within its closing limit, as the energy model "
-            "does. Against pricing each draw over its own channel it agrees within a few per cent at the "
-            "median of every host end; " + "; ".join(parts)
-            + " (measured ratios: docs/energy-model.md 6.5).")
+    boundary = "" if not gens else (
+        f"; at {', '.join(gens)} the linear host end of LPO and LRO sits at the analog receiver's limit, and "
+        "about one draw in a hundred next to it keeps the analog receiver where the direct pricing needs the "
+        "DSP one (those draws priced at about half their cost)")
+    return ("The bands' Monte Carlo prices each host SerDes end family by family from curves of its own "
+            "channel's SI operating table (the drawn loss shift and crosstalk applied to it in closed form, "
+            "one table per linear-path bandwidth) and takes, per draw, the cheapest receiver family within "
+            "its closing limit, as the energy model does. Against pricing each draw over its own channel it "
+            f"agrees within a few per cent at every host end{boundary}. A host channel's length spread is "
+            "priced as a flat loss of that length's loss at Nyquist, not as a longer line: against the "
+            "channel rebuilt at the drawn length that reads up to about 15 % off at the ends of the length "
+            "ranges (measured ratios: docs/energy-model.md 6.5).")
 
 
 def lro_receive_end_line(res: Any) -> str:
