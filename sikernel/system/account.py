@@ -336,8 +336,8 @@ class PortModel:
 
     def end_factor(self, end: EndPoint, v: dict[str, Any]) -> Any:
         """``E / E(point)`` of ``end`` for inputs ``v``: the closing receiver family of least energy,
-        each family priced from its (crosstalk scale, t_FO4, loss shift) table over the end's own
-        channel (:mod:`sikernel.system.end_curves`)."""
+        each family priced from its (linear-path bandwidth, crosstalk scale, t_FO4, flat loss shift)
+        table over the end's own channel (:mod:`sikernel.system.end_curves`)."""
         shift = self.end_shift_db(end, v)
         t = np.asarray(v.get("t_fo4_s", self.point["t_fo4_s"]), dtype=float)
         x = np.asarray(v.get("crosstalk_scale", self.point["crosstalk_scale"]), dtype=float)
