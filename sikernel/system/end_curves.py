@@ -440,7 +440,7 @@ def _limits(ops: list[Any], xt_rel: np.ndarray, g: np.ndarray, cos: list[Any], b
             if not r.any():
                 continue
             pts = _shifted(ops, bb[r], 10.0 ** (-mid[:, :, k][r] / 20.0), xt_rel[jj[r]] ** 2, beta)
-            _, _, ok = _solve_points(pts, co, {**solve, "scope": "txrx"})
+            _, _, ok = _solve_points(pts, co, solve)   # closing does not depend on the priced scope
             lo_k, hi_k = lo[:, :, k], hi[:, :, k]
             lo_k[r] = np.where(ok, mid[:, :, k][r], lo_k[r])
             hi_k[r] = np.where(ok, hi_k[r], mid[:, :, k][r])
@@ -449,7 +449,8 @@ def _limits(ops: list[Any], xt_rel: np.ndarray, g: np.ndarray, cos: list[Any], b
 
 def _held(e: np.ndarray) -> np.ndarray:
     """``e`` (s × t × ΔL) with non-closing points held along ΔL (:func:`_hold`); a row that closes
-    nowhere takes the nearest closing row in s at its t_FO4, else the point's nearest row."""
+    nowhere takes the nearest closing row in s at its t_FO4, else the closing row nearest in t_FO4
+    (then in s)."""
     ok = np.isfinite(e) & (e > 0)
     out = np.array(e, dtype=float)
     ns, nt, _ = e.shape
