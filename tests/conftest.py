@@ -110,12 +110,15 @@ def pytest_runtest_logreport(report) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_channel_op_cache():
+def _fresh_channel_op_cache(monkeypatch):
     """Each test starts without the channel operating tables an earlier one left in memory
     (``sikernel.power.api.channel_op_table`` keys them by channel, receiver settings and search
-    grids, not by the SI functions a test may monkeypatch or spy on)."""
-    from sikernel.power import api
+    grids, not by the SI functions a test may monkeypatch or spy on), and without their disk
+    cache (:mod:`sikernel.power.op_cache`, whose key cannot see a monkeypatch either; the
+    variable reaches the test's subprocesses too; ``tests/test_power_op_cache.py`` turns it on)."""
+    from sikernel.power import api, op_cache
 
+    monkeypatch.setenv(op_cache.OP_CACHE_ENV, "0")
     api.clear_channel_op_cache()
     yield
 

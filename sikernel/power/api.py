@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import _validate
 from ..errors import LinkNotClosingError, SIKernelError, SIKernelWarning
-from . import budget, si
+from . import budget, op_cache, si
 from .architecture import ARCHITECTURES, AUTO_FAMILIES, choose
 from .budget import SCOPES
 from .coefficients import DEFAULT_COEFFICIENTS, EnergyCoefficients
@@ -531,6 +531,10 @@ def channel_op_table(channel: Any, baud: float, levels: int, crosstalk: Any = No
                      dsp_tx_active: tuple[int, ...] | None = None):
     """SI figures of every candidate configuration for a Channel (full chain); also IL at Nyquist.
 
+    Kept in memory (:data:`CHANNEL_OP_CACHE_SIZE` tables) and on disk (:mod:`sikernel.power.op_cache`:
+    keyed by the channel's samples, the settings, the search grids and the package's source), so a
+    channel's table is searched once per machine, not once per process.
+
     Parameters
     ----------
     channel : Channel, Touchstone path or skrf.Network
@@ -573,13 +577,18 @@ def channel_op_table(channel: Any, baud: float, levels: int, crosstalk: Any = No
         if hit is not None:
             _CHANNEL_OPS.move_to_end(key)
             return hit
-    from ..channel.dc import extrapolate_dc
-    from ..channel.metrics import il_at_nyquist
+    stored = op_cache.load(key)
+    if stored is not None:
+        op, il = _read_only(stored[0]), stored[1]
+    else:
+        from ..channel.dc import extrapolate_dc
+        from ..channel.metrics import il_at_nyquist
 
-    il = float(il_at_nyquist(ch, baud))
-    ch = extrapolate_dc(ch)   # a uniform grid from 0 Hz comes back as it is
-    ps = si.pulse_set(ch.f, ch.s21, baud, levels, crosstalk=crosstalk)
-    op = _read_only(si.op_table(ps, families=("linear", "analog", "dsp"), dsp_tx_active=dsp_tx_active))
+        il = float(il_at_nyquist(ch, baud))
+        ch = extrapolate_dc(ch)   # a uniform grid from 0 Hz comes back as it is
+        ps = si.pulse_set(ch.f, ch.s21, baud, levels, crosstalk=crosstalk)
+        op = _read_only(si.op_table(ps, families=("linear", "analog", "dsp"), dsp_tx_active=dsp_tx_active))
+        op_cache.save(key, op, il)
     with _CHANNEL_OPS_LOCK:
         _CHANNEL_OPS[key] = (op, il)
         while len(_CHANNEL_OPS) > CHANNEL_OP_CACHE_SIZE:

@@ -476,7 +476,14 @@ def _key(baud: float, levels: int, s: si.SISettings, kind: str = "host",
     return hashlib.sha256(blob.encode()).hexdigest()[:20]
 
 
-def _cache_dir() -> Path:
+def cache_dir() -> Path:
+    """Folder of the SI tables cached on disk.
+
+    Returns
+    -------
+    Path
+        ``$SIKERNEL_CACHE_DIR/power``, or ``~/.cache/sikernel/power`` when the variable is unset.
+    """
     return Path(os.environ.get("SIKERNEL_CACHE_DIR", Path.home() / ".cache" / "sikernel")) / "power"
 
 
@@ -773,7 +780,7 @@ def _stored(key: str) -> list[Path]:
     """Files that may hold the table ``key``, in the order they are tried (cache, then shipped)."""
     if os.environ.get("SIKERNEL_POWER_CACHE", "1") == "0":
         return []
-    out = [_cache_dir() / f"table-{key}.npz"]
+    out = [cache_dir() / f"table-{key}.npz"]
     if os.environ.get("SIKERNEL_POWER_SHIPPED", "1") != "0":
         out.append(PACKAGED_DIR / f"power-table-{key}.npz")
     return out
@@ -814,7 +821,7 @@ def _build_lock(key: str) -> Iterator[None]:
     try:
         import fcntl
 
-        d = _cache_dir()
+        d = cache_dir()
         d.mkdir(parents=True, exist_ok=True)
         fh = open(d / f"table-{key}.lock", "a")  # held across the yield
         fcntl.flock(fh, fcntl.LOCK_EX)
@@ -859,7 +866,7 @@ def _load_or_build(key: str, baud: float, levels: int, s: si.SISettings, progres
                                 crosstalk=crosstalk)
                 source = "built"
                 if use_disk:
-                    _save(_cache_dir() / f"table-{key}.npz", t)
+                    _save(cache_dir() / f"table-{key}.npz", t)
     for path, why in damaged.items():
         done = {"shipped": "the shipped table is used", "cache": "a good copy in the cache is used",
                 "built": "the table was rebuilt and written to the cache"}[source]
@@ -910,6 +917,7 @@ __all__ = [
     "TABLE_VERSION",
     "LossTable",
     "build_table",
+    "cache_dir",
     "canonical_baud",
     "die_to_die_loss_db",
     "get_table",

@@ -1,0 +1,147 @@
+"""The disk cache of channel operating tables (:mod:`sikernel.power.op_cache`): a table read back
+is the table searched, bit for bit; every input of the key, and the package's source, makes a
+new file; damage is a warning and a new search; the off switches write nothing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sikernel.errors import SIKernelWarning
+from sikernel.power import api, op_cache, si
+from sikernel.power.crosstalk import resolve
+from sikernel.power.table import synthetic_channel
+
+BAUD = 53.125e9
+
+
+@pytest.fixture(scope="module")
+def channel():
+    return synthetic_channel(18.0, BAUD)
+
+
+@pytest.fixture
+def disk(tmp_path, monkeypatch):
+    """The cache on, in a fresh folder; counts the SI chain's searches."""
+    monkeypatch.setenv("SIKERNEL_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv(op_cache.OP_CACHE_ENV, "1")
+    monkeypatch.delenv("SIKERNEL_POWER_CACHE", raising=False)
+    calls = []
+    real = si.op_table
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(si, "op_table", counted)
+    return tmp_path / "power" / "ops", calls
+
+
+def _fresh(channel, **kw):
+    """The table as a new process sees it: nothing in memory."""
+    api.clear_channel_op_cache()
+    return api.channel_op_table(channel, BAUD, 4, **kw)
+
+
+def _same(op1, op2) -> None:
+    for k, v in vars(op1).items():
+        w = getattr(op2, k)
+        if isinstance(v, dict):
+            assert set(v) == set(w), k
+            for kk in v:
+                _same_array(v[kk], w[kk], f"extra[{kk}]")
+        else:
+            _same_array(v, w, k)
+
+
+def _same_array(a, b, name: str) -> None:
+    assert a.dtype == b.dtype and a.shape == b.shape, name
+    assert np.array_equal(a, b, equal_nan=a.dtype.kind == "f"), name
+
+
+def test_table_read_back_is_the_table_searched(channel, disk):
+    folder, calls = disk
+    op1, il1 = _fresh(channel)
+    assert len(calls) == 1 and len(list(folder.glob("op-*.npz"))) == 1
+    op2, il2 = _fresh(channel)
+    assert len(calls) == 1, "the second process searched again instead of reading the file"
+    assert il2 == il1
+    _same(op1, op2)
+    with pytest.raises(ValueError):
+        op2.a[0] = 0.0  # shared through the memory memo too: read-only
+    assert not list(folder.glob("*.tmp")), "a temporary file was left behind"
+
+
+def test_every_input_of_the_key_makes_a_new_file(channel, disk, monkeypatch):
+    folder, calls = disk
+    _fresh(channel)
+    _fresh(synthetic_channel(18.5, BAUD))                   # another channel
+    _fresh(channel, crosstalk=resolve("ca"))                # crosstalk
+    _fresh(channel, dsp_tx_active=())                       # the DSP front end's TX taps
+    assert len(calls) == 4 and len(list(folder.glob("op-*.npz"))) == 4
+    monkeypatch.setattr(si, "TX_SUBSETS", (si.TX_SUBSETS[0],))  # a search grid
+    _fresh(channel)
+    assert len(calls) == 5
+    monkeypatch.undo()  # the grid back; the same source and inputs are served from disk
+    monkeypatch.setenv("SIKERNEL_CACHE_DIR", str(folder.parent.parent))
+    monkeypatch.setenv(op_cache.OP_CACHE_ENV, "1")
+    monkeypatch.setattr(si, "op_table", lambda *a, **k: pytest.fail("searched a stored table"))
+    _fresh(channel)
+
+
+def test_changed_source_is_never_served_an_old_table(channel, disk, monkeypatch):
+    folder, calls = disk
+    _fresh(channel)
+    monkeypatch.setattr(op_cache, "source_digest", lambda: "an edited SI chain")
+    _fresh(channel)
+    assert len(calls) == 2 and len(list(folder.glob("op-*.npz"))) == 2
+
+
+def test_source_digest_reads_the_package():
+    d = op_cache.source_digest()
+    assert len(d) == 64 and d == op_cache.source_digest()
+
+
+@pytest.mark.parametrize("damage", ["truncated", "not a table", "short array"])
+def test_damaged_file_is_a_warning_and_a_new_search(channel, disk, damage):
+    folder, calls = disk
+    op1, _ = _fresh(channel)
+    (path,) = folder.glob("op-*.npz")
+    if damage == "truncated":
+        path.write_bytes(path.read_bytes()[:200])
+    elif damage == "not a table":
+        np.savez(path, x=np.arange(3))
+    else:
+        with np.load(path) as z:
+            d = {k: z[k] for k in z.files}
+        d["a"] = d["a"][:-1]
+        with open(path, "wb") as fh:
+            np.savez(fh, **d)
+    with pytest.warns(SIKernelWarning, match=r"cannot be read .*removed and the table is searched again"):
+        op2, _ = _fresh(channel)
+    assert len(calls) == 2
+    _same(op1, op2)
+    assert path.is_file(), "the new search was not stored"
+    _fresh(channel)
+    assert len(calls) == 2
+
+
+@pytest.mark.parametrize("var", [op_cache.OP_CACHE_ENV, "SIKERNEL_POWER_CACHE"])
+def test_off_switches_write_and_read_nothing(channel, disk, monkeypatch, var):
+    folder, calls = disk
+    _fresh(channel)
+    monkeypatch.setenv(var, "0")
+    _fresh(channel)
+    _fresh(synthetic_channel(18.5, BAUD))
+    assert len(calls) == 3 and len(list(folder.glob("op-*.npz"))) == 1
+
+
+def test_unwritable_cache_is_skipped(channel, disk, tmp_path, monkeypatch):
+    _, calls = disk
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the cache folder would be")
+    monkeypatch.setenv("SIKERNEL_CACHE_DIR", str(blocked))
+    op1, _ = _fresh(channel)
+    op2, _ = _fresh(channel)
+    assert len(calls) == 2
+    _same(op1, op2)
