@@ -145,3 +145,25 @@ def test_unwritable_cache_is_skipped(channel, disk, tmp_path, monkeypatch):
     op2, _ = _fresh(channel)
     assert len(calls) == 2
     _same(op1, op2)
+
+
+def test_least_recently_used_tables_are_pruned(channel, disk, monkeypatch):
+    import os
+    import time
+
+    folder, calls = disk
+    monkeypatch.setattr(op_cache, "OP_CACHE_MAX_FILES", 3)
+    losses = (17.0, 17.5, 18.0)
+    for i, loss in enumerate(losses):
+        _fresh(synthetic_channel(loss, BAUD))
+        for p in folder.glob("op-*.npz"):  # file times a second apart (coarse file-system clocks)
+            if p.stat().st_mtime > time.time() - 0.5:
+                os.utime(p, (time.time() - 100 + 10 * i,) * 2)
+    _fresh(synthetic_channel(17.0, BAUD))  # read back: now the most recently used
+    assert len(calls) == 3
+    _fresh(synthetic_channel(18.5, BAUD))  # a fourth: past the cap, pruned to int(0.9 * 3) = 2
+    assert len(list(folder.glob("op-*.npz"))) == 2
+    _fresh(synthetic_channel(17.0, BAUD))  # kept (used last before the fourth)
+    assert len(calls) == 4
+    _fresh(synthetic_channel(17.5, BAUD))  # the oldest: removed
+    assert len(calls) == 5

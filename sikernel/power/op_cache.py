@@ -19,7 +19,8 @@ never served a table the old one searched, whether or not the version was bumped
 **Files.**  ``ops/op-<digest>.npz`` under the table cache (``$SIKERNEL_CACHE_DIR/power`` or
 ``~/.cache/sikernel/power``), written to a temporary file and renamed into place (one writer
 per file; two processes that search the same table write the same bytes); an unwritable cache
-is skipped.  A file that cannot be read (truncated, not a table, wrong layout) is removed with
+is skipped.  At most :data:`OP_CACHE_MAX_FILES` tables are kept (the least recently used go
+first).  A file that cannot be read (truncated, not a table, wrong layout) is removed with
 a :class:`~sikernel.errors.SIKernelWarning` and the table is searched again.
 ``SIKERNEL_OP_CACHE=0`` turns this cache off, as does ``SIKERNEL_POWER_CACHE=0`` (which turns off
 every SI table cache on disk); the test suite turns it off for every test but its own
@@ -45,6 +46,9 @@ from .table import TABLE_VERSION, cache_dir
 
 #: environment variable that turns the cache off when set to "0"
 OP_CACHE_ENV = "SIKERNEL_OP_CACHE"
+#: most tables kept on disk (~15 kB each: ~60 MB); past it the least recently used are removed
+#: down to 90 % of it (a sweep over many channels would otherwise fill the disk)
+OP_CACHE_MAX_FILES = 4096
 #: the OpTable fields stored as arrays (``extra`` is stored key by key, prefixed ``extra_``)
 _FIELDS = ("family", "a", "r2", "var_n", "q_coef", "mlsd_gain_db", "tx_taps", "ctle_peaking_db",
            "rx_ffe_taps", "dfe_taps", "mlsd")
@@ -114,10 +118,12 @@ def load(key: tuple) -> tuple[OpTable, float] | None:
     if not enabled():
         return None
     path = path_for(key)
-    if not path.is_file():
+    try:
+        fh = open(path, "rb")
+    except OSError:  # not stored (or removed by another process's pruning meanwhile)
         return None
     try:
-        with np.load(path) as z:
+        with fh, np.load(fh) as z:
             fields = {k: z[k] for k in _FIELDS}
             extra = {k[len("extra_"):]: z[k] for k in z.files if k.startswith("extra_")}
             il = float(z["il_db"])
@@ -131,6 +137,8 @@ def load(key: tuple) -> tuple[OpTable, float] | None:
         warnings.warn(f"SI operating table {path} cannot be read ({type(exc).__name__}: {exc}); it "
                       "was removed and the table is searched again", SIKernelWarning, stacklevel=3)
         return None
+    with contextlib.suppress(OSError):
+        os.utime(path)  # recently used: kept by the pruning
     return op, il
 
 
@@ -169,3 +177,24 @@ def save(key: tuple, op: OpTable, il_db: float) -> None:
     except OSError:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        return
+    _prune(path.parent)
+
+
+def _prune(folder: Path) -> None:
+    """Remove the least recently used tables while more than :data:`OP_CACHE_MAX_FILES` are kept
+    (down to 90 % of it); files another process removes meanwhile are skipped."""
+    try:
+        files = [e for e in os.scandir(folder) if e.name.startswith("op-") and e.name.endswith(".npz")]
+    except OSError:
+        return
+    if len(files) <= OP_CACHE_MAX_FILES:
+        return
+    aged = []
+    for e in files:
+        with contextlib.suppress(OSError):
+            aged.append((e.stat().st_mtime, e.path))
+    aged.sort()
+    for _, p in aged[:len(aged) - int(0.9 * OP_CACHE_MAX_FILES)]:
+        with contextlib.suppress(OSError):
+            os.unlink(p)
