@@ -117,7 +117,8 @@ def test_damaged_file_is_a_warning_and_a_new_search(channel, disk, damage):
         d["a"] = d["a"][:-1]
         with open(path, "wb") as fh:
             np.savez(fh, **d)
-    with pytest.warns(SIKernelWarning, match=r"cannot be read .*removed and the table is searched again"):
+    with pytest.warns(SIKernelWarning,
+                      match=r"SI operating table .* cannot be read .*removed and computed again"):
         op2, _ = _fresh(channel)
     assert len(calls) == 2
     _same(op1, op2)
@@ -167,3 +168,98 @@ def test_least_recently_used_tables_are_pruned(channel, disk, monkeypatch):
     assert len(calls) == 4
     _fresh(synthetic_channel(17.5, BAUD))  # the oldest: removed
     assert len(calls) == 5
+
+
+# --- a host end's energy curves (sikernel.system.end_curves.build), kept beside the tables ---------
+
+@pytest.fixture
+def curve_builds(disk, monkeypatch):
+    """The cache on (``disk``); records the arguments of every curve build that runs."""
+    from sikernel.system import end_curves
+
+    builds = []
+    real = end_curves._build
+
+    def counted(*args, **kwargs):
+        builds.append((args, kwargs))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(end_curves, "_build", counted)
+    return disk[0], builds
+
+
+def _port_curves():
+    from sikernel.system.account import PortModel
+    from sikernel.system.standards import generation
+
+    pm = PortModel("cpo", generation("51.2T"))
+    pm.ensure_curves()
+    return [e.curves for e in pm.ends]
+
+
+def _same_curves(c1, c2) -> None:
+    for k in ("fo4_s", "ratio_db", "xt_scale", "f3db_over_baud"):
+        _same_array(getattr(c1, k), getattr(c2, k), k)
+    assert np.array_equal(c1.f3db_point, c2.f3db_point, equal_nan=True)
+    assert [f.family for f in c1.families] == [f.family for f in c2.families]
+    for f1, f2 in zip(c1.families, c2.families, strict=True):
+        assert (f1.pj_per_bit, f1.select_pj_per_bit) == (f2.pj_per_bit, f2.select_pj_per_bit)
+        for k in ("ratio", "select_ratio", "loss_limit_db"):
+            _same_array(getattr(f1, k), getattr(f2, k), f"{f1.family}.{k}")
+    rng = np.random.default_rng(7)
+    t = rng.uniform(c1.fo4_s[0], c1.fo4_s[-1], 50)
+    d = rng.uniform(c1.ratio_db[0], c1.ratio_db[-1], 50)
+    x = rng.uniform(c1.xt_scale[0], c1.xt_scale[-1], 50)
+    for a, b in zip(c1.price(t, d, x), c2.price(t, d, x), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_end_curves_read_back_are_the_curves_built(curve_builds):
+    folder, builds = curve_builds
+    first = _port_curves()
+    n = len(builds)
+    assert n >= 1 and len(list(folder.glob("curves-*.npz"))) == n
+    api.clear_channel_op_cache()
+    again = _port_curves()                 # a new process: nothing in memory
+    assert len(builds) == n, "the curves were built again instead of read"
+    for c1, c2 in zip(first, again, strict=True):
+        _same_curves(c1, c2)
+
+
+def test_end_curves_key_follows_the_ranges(curve_builds, monkeypatch):
+    import dataclasses
+
+    from sikernel.system import end_curves
+
+    folder, builds = curve_builds
+    _port_curves()
+    args, kw = builds[0]
+    n = len(builds)
+    end_curves.build(*args, **kw)          # the same inputs: read
+    assert len(builds) == n
+    t = kw["t_fo4"]
+    end_curves.build(*args, **{**kw, "t_fo4": dataclasses.replace(t, high=t.high * 0.95)})
+    lo, hi = kw["shift_range_db"]
+    end_curves.build(*args, **{**kw, "shift_range_db": (lo, hi + 1.0)})
+    end_curves.build(*args, **{**kw, "target_ber": kw["target_ber"] * 2})
+    assert len(builds) == n + 3
+    monkeypatch.setenv(op_cache.OP_CACHE_ENV, "0")
+    end_curves.build(*args, **kw)
+    assert len(builds) == n + 4 and len(list(folder.glob("curves-*.npz"))) == n + 3
+
+
+def test_damaged_end_curves_are_a_warning_and_a_new_build(curve_builds):
+    folder, builds = curve_builds
+    first = _port_curves()
+    n = len(builds)
+    for p in folder.glob("curves-*.npz"):
+        with np.load(p) as z:
+            d = {k: z[k] for k in z.files}
+        d["f0_ratio"] = d["f0_ratio"][..., :-1]   # off the loss-shift axis
+        with open(p, "wb") as fh:
+            np.savez(fh, **d)
+    with pytest.warns(SIKernelWarning, match=r"energy curves .* cannot be read .*off the axes"):
+        again = _port_curves()
+    assert len(builds) == 2 * n
+    for c1, c2 in zip(first, again, strict=True):
+        _same_curves(c1, c2)

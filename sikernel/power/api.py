@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import collections
-import hashlib
 import math
 import threading
 import warnings
@@ -615,13 +614,8 @@ def _channel_key(ch: Any, baud: float, levels: int, crosstalk: Any, s: Any) -> t
     """What a channel's SI operating table depends on: its samples (digest of ``f``, ``s21``),
     the rate, the levels, the crosstalk model, the reference receiver and the SI chain's search
     grids (:func:`sikernel.power.si.search_key`)."""
-    h = hashlib.blake2b(digest_size=16)
-    for a in (ch.f, ch.s21):
-        arr = np.ascontiguousarray(a)
-        h.update(str((arr.dtype.str, arr.shape)).encode())
-        h.update(arr.tobytes())
     xt = None if crosstalk is None or not crosstalk.active else tuple(sorted(crosstalk.key().items()))
-    return h.hexdigest(), float(baud), int(levels), xt, repr(s), si.search_key()
+    return op_cache.samples_digest(ch.f, ch.s21), float(baud), int(levels), xt, repr(s), si.search_key()
 
 
 def _read_only(op: budget.OpTable) -> budget.OpTable:

@@ -1,29 +1,32 @@
-"""On-disk cache of the SI operating tables of real channels (:func:`sikernel.power.api.channel_op_table`).
+"""On-disk cache of the SI operating tables of real channels and of the energy curves made from them.
 
 An operating table is the SI chain's answer for one channel: every candidate receiver's
-post-equalisation figures (:class:`~sikernel.power.budget.OpTable`), ~0.3 s of TX FFE × CTLE
-search per table on one core.  ``sikernel study`` needs about 80 of them (each host end's
-channel at its bandwidth points, with and without NEXT) and, before this cache, searched them
-again in every new process: about two thirds of a warm study's wall time (December 2026).  The
-synthetic loss tables have kept such a cache since they exist (:mod:`sikernel.power.table`);
-this one keeps the tables of real channels beside them.
+post-equalisation figures (:class:`~sikernel.power.budget.OpTable`; :func:`load`, :func:`save`
+for :func:`sikernel.power.api.channel_op_table`), ~0.3 s of TX FFE × CTLE search per table on
+one core.  ``sikernel study`` needs about 80 of them (each host end's channel at its bandwidth
+points, with and without NEXT) and then, per host end, ~0.5 s of budget solves for its energy
+curves (:func:`sikernel.system.end_curves.build`, stored with :func:`save_arrays`).  Before this
+cache a new process computed all of them again: about 23 s of a warm study's 33 s (December
+2026).  The synthetic loss tables have kept such a cache since they exist
+(:mod:`sikernel.power.table`); these entries are kept beside them.
 
-**Key.**  A file holds one table under a SHA-256 digest of everything the table depends on:
-the memo key of :func:`~sikernel.power.api.channel_op_table` (a digest of the channel's
-frequency and S21 samples, the rate, the PAM levels, the crosstalk model, the reference
-receiver's settings, the SI chain's search grids, the DSP front end's TX taps), the table
-layout's :data:`sikernel.power.table.TABLE_VERSION`, and a digest of the source of every
-module of the installed ``sikernel`` package (:func:`source_digest`): a changed SI chain is
-never served a table the old one searched, whether or not the version was bumped.
+**Key.**  A file holds one entry under a SHA-256 digest of everything it depends on: for an
+operating table the memo key of :func:`~sikernel.power.api.channel_op_table` (a digest of the
+channel's frequency and S21 samples, :func:`samples_digest`; the rate, the PAM levels, the
+crosstalk model, the reference receiver's settings, the SI chain's search grids, the DSP front
+end's TX taps); for curves their inputs (``end_curves._key``); for both the layout's
+:data:`sikernel.power.table.TABLE_VERSION` and a digest of the source of every module of the
+installed ``sikernel`` package (:func:`source_digest`): a changed SI chain or energy model is
+never served an entry the old one computed, whether or not the version was bumped.
 
-**Files.**  ``ops/op-<digest>.npz`` under the table cache (``$SIKERNEL_CACHE_DIR/power`` or
+**Files.**  ``ops/<kind>-<digest>.npz`` under the table cache (``$SIKERNEL_CACHE_DIR/power`` or
 ``~/.cache/sikernel/power``), written to a temporary file and renamed into place (one writer
-per file; two processes that search the same table write the same bytes); an unwritable cache
-is skipped.  At most :data:`OP_CACHE_MAX_FILES` tables are kept (the least recently used go
-first).  A file that cannot be read (truncated, not a table, wrong layout) is removed with
-a :class:`~sikernel.errors.SIKernelWarning` and the table is searched again.
-``SIKERNEL_OP_CACHE=0`` turns this cache off, as does ``SIKERNEL_POWER_CACHE=0`` (which turns off
-every SI table cache on disk); the test suite turns it off for every test but its own
+per file; two processes that compute the same entry write the same bytes); an unwritable cache
+is skipped.  At most :data:`OP_CACHE_MAX_FILES` entries are kept (the least recently used go
+first).  A file that cannot be read (truncated, not an entry of its kind, arrays off their
+axes) is removed with a :class:`~sikernel.errors.SIKernelWarning` and the entry is computed
+again.  ``SIKERNEL_OP_CACHE=0`` turns this cache off, as does ``SIKERNEL_POWER_CACHE=0`` (which
+turns off every SI table cache on disk); the test suite turns it off for every test but its own
 (tests monkeypatch the SI chain's functions, which no key can see).
 """
 
@@ -35,6 +38,7 @@ import hashlib
 import os
 import tempfile
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -84,94 +88,116 @@ def source_digest() -> str:
     return h.hexdigest()
 
 
-def path_for(key: tuple) -> Path:
-    """The file that holds the operating table of ``key``.
+def samples_digest(f: np.ndarray, s21: np.ndarray) -> str:
+    """Digest of a channel's samples (dtype, shape and bytes of its frequencies and S21).
+
+    Parameters
+    ----------
+    f, s21 : ndarray
+        The channel's frequency grid and through response.
+
+    Returns
+    -------
+    str
+        Hex digest (128 bits).
+    """
+    h = hashlib.blake2b(digest_size=16)
+    for a in (f, s21):
+        arr = np.ascontiguousarray(a)
+        h.update(str((arr.dtype.str, arr.shape)).encode())
+        h.update(arr.tobytes())
+    return h.hexdigest()
+
+
+def path_for(key: tuple, kind: str = "op") -> Path:
+    """The file that holds the entry of ``key``.
 
     Parameters
     ----------
     key : tuple
-        The memo key of :func:`sikernel.power.api.channel_op_table` (its ``repr`` is hashed).
+        What the entry depends on besides the package source (its ``repr`` is hashed): for an
+        operating table the memo key of :func:`sikernel.power.api.channel_op_table`.
+    kind : str, optional
+        "op" (an operating table) or "curves" (a host end's energy curves,
+        :func:`sikernel.system.end_curves.build`).
 
     Returns
     -------
     Path
-        ``<table cache>/ops/op-<digest>.npz``.
+        ``<table cache>/ops/<kind>-<digest>.npz``.
     """
-    blob = repr((TABLE_VERSION, source_digest(), key)).encode()
-    return cache_dir() / "ops" / f"op-{hashlib.sha256(blob).hexdigest()[:32]}.npz"
+    blob = repr((TABLE_VERSION, source_digest(), kind, key)).encode()
+    return cache_dir() / "ops" / f"{kind}-{hashlib.sha256(blob).hexdigest()[:32]}.npz"
 
 
-def load(key: tuple) -> tuple[OpTable, float] | None:
-    """The stored table of ``key`` and its channel's loss at Nyquist, or None.
+def load_arrays(key: tuple, kind: str, check: Callable[[dict[str, np.ndarray]], None]
+                ) -> dict[str, np.ndarray] | None:
+    """The arrays stored under ``key``, or None.
 
     Parameters
     ----------
     key : tuple
-        The memo key (see :func:`path_for`).
+        See :func:`path_for`.
+    kind : str
+        See :func:`path_for`; also names the entry in the warning.
+    check : callable
+        Raises (any exception) when the arrays do not make an entry of ``kind``.
 
     Returns
     -------
-    tuple of (OpTable, float) or None
-        None when the cache is off, holds no such table, or its file cannot be read (then the
-        file is removed and a :class:`~sikernel.errors.SIKernelWarning` says so).
+    dict or None
+        None when the cache is off, holds no such entry, or its file cannot be read or fails
+        ``check`` (then the file is removed and a :class:`~sikernel.errors.SIKernelWarning` says so).
     """
     if not enabled():
         return None
-    path = path_for(key)
+    path = path_for(key, kind)
     try:
         fh = open(path, "rb")
     except OSError:  # not stored (or removed by another process's pruning meanwhile)
         return None
     try:
         with fh, np.load(fh) as z:
-            fields = {k: z[k] for k in _FIELDS}
-            extra = {k[len("extra_"):]: z[k] for k in z.files if k.startswith("extra_")}
-            il = float(z["il_db"])
-        op = OpTable(**fields, extra=extra)
-        n = len(op)
-        if not all(np.shape(v) == (n,) for v in (*fields.values(), *extra.values())):
-            raise ValueError("arrays of different lengths")
+            arrays = {k: z[k] for k in z.files}
+        check(arrays)
     except Exception as exc:  # any damage makes the file a missing one (truncated zip: BadZipFile, ...)
         with contextlib.suppress(OSError):
             path.unlink()
-        warnings.warn(f"SI operating table {path} cannot be read ({type(exc).__name__}: {exc}); it "
-                      "was removed and the table is searched again", SIKernelWarning, stacklevel=3)
+        what = _WHAT.get(kind, kind)
+        warnings.warn(f"{what} {path} cannot be read ({type(exc).__name__}: {exc}); it was removed "
+                      "and computed again", SIKernelWarning, stacklevel=3)
         return None
     with contextlib.suppress(OSError):
         os.utime(path)  # recently used: kept by the pruning
-    return op, il
+    return arrays
 
 
-def save(key: tuple, op: OpTable, il_db: float) -> None:
-    """Store ``op`` under ``key`` (atomically; an unwritable cache is skipped; nothing when off).
+def save_arrays(key: tuple, kind: str, arrays: dict[str, np.ndarray]) -> None:
+    """Store ``arrays`` under ``key`` (atomically; an unwritable cache is skipped; nothing when off).
 
     Parameters
     ----------
     key : tuple
-        The memo key (see :func:`path_for`).
-    op : OpTable
-        The channel's operating table.
-    il_db : float
-        The channel's insertion loss at Nyquist in dB.
+        See :func:`path_for`.
+    kind : str
+        See :func:`path_for`.
+    arrays : dict of str to ndarray
+        Numeric or string arrays (an object array is not stored: the entry is not cached).
     """
     if not enabled():
         return
-    path = path_for(key)
+    arrays = {k: np.asarray(v) for k, v in arrays.items()}
+    if any(a.dtype == object for a in arrays.values()):  # not storable without pickle
+        return
+    path = path_for(key, kind)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npz.tmp")
     except OSError:
         return
-    arrays = {k: np.asarray(getattr(op, k)) for k in _FIELDS}
-    arrays.update({f"extra_{k}": np.asarray(v) for k, v in op.extra.items()})
-    if any(a.dtype == object for a in arrays.values()):  # not storable without pickle: not cached
-        with contextlib.suppress(OSError):
-            os.close(fd)
-            os.unlink(tmp)
-        return
     try:
         with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, il_db=np.float64(il_db), **arrays)
+            np.savez(fh, **arrays)
         chmod_as_created(tmp)
         os.replace(tmp, path)
     except OSError:
@@ -181,11 +207,63 @@ def save(key: tuple, op: OpTable, il_db: float) -> None:
     _prune(path.parent)
 
 
+def load(key: tuple) -> tuple[OpTable, float] | None:
+    """The stored operating table of ``key`` and its channel's loss at Nyquist, or None.
+
+    Parameters
+    ----------
+    key : tuple
+        The memo key of :func:`sikernel.power.api.channel_op_table`.
+
+    Returns
+    -------
+    tuple of (OpTable, float) or None
+        As :func:`load_arrays`.
+    """
+    z = load_arrays(key, "op", _check_op)
+    if z is None:
+        return None
+    extra = {k[len("extra_"):]: v for k, v in z.items() if k.startswith("extra_")}
+    return OpTable(**{k: z[k] for k in _FIELDS}, extra=extra), float(z["il_db"])
+
+
+def save(key: tuple, op: OpTable, il_db: float) -> None:
+    """Store an operating table under ``key`` (:func:`save_arrays`).
+
+    Parameters
+    ----------
+    key : tuple
+        The memo key of :func:`sikernel.power.api.channel_op_table`.
+    op : OpTable
+        The channel's operating table.
+    il_db : float
+        The channel's insertion loss at Nyquist in dB.
+    """
+    arrays = {k: getattr(op, k) for k in _FIELDS}
+    arrays.update({f"extra_{k}": v for k, v in op.extra.items()})
+    save_arrays(key, "op", {"il_db": np.float64(il_db), **arrays})
+
+
+#: what an entry of each kind is, in the damage warning
+_WHAT = {"op": "SI operating table", "curves": "host end's energy curves"}
+
+
+def _check_op(z: dict[str, np.ndarray]) -> None:
+    """Raise unless ``z`` holds an operating table: every field, one length, a scalar loss."""
+    missing = [k for k in (*_FIELDS, "il_db") if k not in z]
+    if missing:
+        raise KeyError(f"no {missing}")
+    n = z["a"].shape
+    if len(n) != 1 or z["il_db"].shape != () or any(
+            v.shape != n for k, v in z.items() if k != "il_db"):
+        raise ValueError("arrays of different lengths")
+
+
 def _prune(folder: Path) -> None:
-    """Remove the least recently used tables while more than :data:`OP_CACHE_MAX_FILES` are kept
+    """Remove the least recently used entries while more than :data:`OP_CACHE_MAX_FILES` are kept
     (down to 90 % of it); files another process removes meanwhile are skipped."""
     try:
-        files = [e for e in os.scandir(folder) if e.name.startswith("op-") and e.name.endswith(".npz")]
+        files = [e for e in os.scandir(folder) if e.name.endswith(".npz")]
     except OSError:
         return
     if len(files) <= OP_CACHE_MAX_FILES:

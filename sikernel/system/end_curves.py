@@ -51,6 +51,9 @@ A loss offset of the host channel is priced as a flat loss of the length's loss 
 as a longer line (measured against the channel rebuilt at the length in docs 6.5).  Families
 that do not close at the point values are left out (an analog receiver that would close only at
 lower loss is not priced; the default study has none, every host end is analog at its point).
+
+Curves are kept on disk with the operating tables they come from (:mod:`sikernel.power.op_cache`,
+keyed by :func:`_key`), so a warm process reads them instead of solving the budget again.
 """
 
 from __future__ import annotations
@@ -273,6 +276,82 @@ def build(ch: Any, *, baud: float, node_nm: float, exclude: tuple[str, ...], tar
     SIKernelError
         No family closes the end at the point values.
     """
+    from ..power import op_cache
+
+    key = _key(ch, baud=baud, node_nm=node_nm, exclude=exclude, target_ber=target_ber, scope=scope,
+               crosstalk=crosstalk, t_fo4=t_fo4, crosstalk_scale=crosstalk_scale,
+               shift_range_db=shift_range_db, linear_path=linear_path)
+    stored = op_cache.load_arrays(key, "curves", _from_arrays)
+    if stored is not None:
+        return _from_arrays(stored)
+    curves = _build(ch, baud=baud, node_nm=node_nm, exclude=exclude, target_ber=target_ber, scope=scope,
+                    crosstalk=crosstalk, t_fo4=t_fo4, crosstalk_scale=crosstalk_scale,
+                    shift_range_db=shift_range_db, linear_path=linear_path)
+    op_cache.save_arrays(key, "curves", _to_arrays(curves))
+    return curves
+
+
+def _key(ch: Any, *, baud: float, node_nm: float, exclude: tuple[str, ...], target_ber: float, scope: str,
+         crosstalk: Any, t_fo4: Any, crosstalk_scale: Any, shift_range_db: tuple[float, float],
+         linear_path: tuple[Any, Any, float] | None) -> tuple:
+    """Everything :func:`build`'s curves depend on besides the package source (the disk cache's
+    key, :mod:`sikernel.power.op_cache`): the channels' samples, the pricing inputs, the ranges,
+    the energy model's coefficients, the reference receiver and the SI chain's search grids."""
+    from ..power import op_cache, si
+    from ..power.coefficients import DEFAULT_COEFFICIENTS
+    from ..power.crosstalk import resolve
+
+    def rng(a: Any) -> tuple[float, float, float]:
+        return float(a.low), float(a.value), float(a.high)
+
+    xt = resolve(crosstalk)
+    lin = None
+    if linear_path is not None:
+        host, f3db, penalty_db = linear_path
+        lin = (op_cache.samples_digest(host.f, host.s21), rng(f3db), float(penalty_db))
+    xt_key = None if xt is None or not xt.active else tuple(sorted(xt.key().items()))
+    return (op_cache.samples_digest(ch.f, ch.s21), float(baud), float(node_nm), tuple(exclude),
+            float(target_ber), scope, xt_key,
+            rng(t_fo4), rng(crosstalk_scale), tuple(map(float, shift_range_db)), lin,
+            repr(DEFAULT_COEFFICIENTS), repr(si.settings_for(float(baud))), si.search_key())
+
+
+def _to_arrays(c: EndCurves) -> dict[str, np.ndarray]:
+    """``c`` as named arrays (the disk cache's file)."""
+    out = {"fo4_s": c.fo4_s, "ratio_db": c.ratio_db, "xt_scale": c.xt_scale,
+           "f3db_over_baud": c.f3db_over_baud, "f3db_point": np.float64(c.f3db_point),
+           "families": np.array([fc.family for fc in c.families])}
+    for i, fc in enumerate(c.families):
+        out.update({f"f{i}_pj_per_bit": np.float64(fc.pj_per_bit),
+                    f"f{i}_select_pj_per_bit": np.float64(fc.select_pj_per_bit),
+                    f"f{i}_ratio": fc.ratio, f"f{i}_select_ratio": fc.select_ratio,
+                    f"f{i}_loss_limit_db": fc.loss_limit_db})
+    return out
+
+
+def _from_arrays(z: dict[str, np.ndarray]) -> EndCurves:
+    """The curves :func:`_to_arrays` wrote; raises on arrays that do not make them."""
+    axes = tuple(z[k] for k in ("f3db_over_baud", "xt_scale", "fo4_s", "ratio_db"))
+    if any(a.ndim != 1 or a.size == 0 for a in axes) or z["f3db_point"].shape != ():
+        raise ValueError("axes are not 1-D")
+    shape = tuple(a.size for a in axes)
+    fams = []
+    for i, name in enumerate(z["families"].tolist()):
+        fc = FamilyCurves(str(name), float(z[f"f{i}_pj_per_bit"]), float(z[f"f{i}_select_pj_per_bit"]),
+                          z[f"f{i}_ratio"], z[f"f{i}_select_ratio"], z[f"f{i}_loss_limit_db"])
+        if fc.ratio.shape != shape or fc.select_ratio.shape != shape or fc.loss_limit_db.shape != shape[:3]:
+            raise ValueError(f"family {name!r}: arrays off the axes")
+        fams.append(fc)
+    if not fams:
+        raise ValueError("no family")
+    return EndCurves(z["fo4_s"], z["ratio_db"], z["xt_scale"], z["f3db_over_baud"], float(z["f3db_point"]),
+                     tuple(fams))
+
+
+def _build(ch: Any, *, baud: float, node_nm: float, exclude: tuple[str, ...], target_ber: float, scope: str,
+           crosstalk: Any, t_fo4: Any, crosstalk_scale: Any, shift_range_db: tuple[float, float],
+           linear_path: tuple[Any, Any, float] | None = None) -> EndCurves:
+    """:func:`build` without the disk cache."""
     from ..power import api
     from ..power.architecture import AUTO_FAMILIES
     from ..power.coefficients import DEFAULT_COEFFICIENTS
