@@ -47,7 +47,7 @@ SHOWN = ["ratio_vs_numpy_vectorised", "ratio_local_search", "com_diff_db", "ieee
          "kernel_symbols_per_min", "pybert_symbols_per_min", "pybert_style_symbols_per_min",
          "with_jitter_symbols_per_min", "peer_per_fom_s", "ours_per_fom_amortised_s", "ours_us_per_row",
          "previous_us_per_row", "change_percent", "sikernel_s", "skrf_s", "numpy_path_parse_s",
-         "cached_s", "empty_cache_s", "cold_s", "warm_cache_s", "skrf_fresh_process_s",
+         "cached_s", "empty_cache_s", "cold_s", "warm_cache_s", "op_cache_off_s", "skrf_fresh_process_s",
          "stat_eye_cold_s", "stat_eye_cached_s", "simulate_cold_s", "simulate_cached_s",
          "small_peak_mib", "large_peak_mib", "peak_rss_mib", "stages_thread_speedup",
          "sweep_core_speedup", "numpy_s", "ours_s", "com_db", "symbol_errors_ours", "symbol_errors_pybert",
