@@ -604,8 +604,13 @@ _CHANNEL_OPS_LOCK = threading.Lock()
 
 
 def clear_channel_op_cache() -> None:
-    """Forget the operating tables :func:`channel_op_table` keeps (after changing the SI chain's
-    module-level search constants, e.g. in a test or an experiment)."""
+    """Forget the operating tables :func:`channel_op_table` keeps in memory (after changing the SI
+    chain's module-level search constants, e.g. in a test or an experiment).
+
+    The disk cache (:mod:`sikernel.power.op_cache`) is keyed by those constants and by the
+    package's source, so it needs no clearing for them; an experiment that patches the SI chain's
+    functions at run time (which no key can see) should set ``SIKERNEL_OP_CACHE=0``.
+    """
     with _CHANNEL_OPS_LOCK:
         _CHANNEL_OPS.clear()
 

@@ -36,14 +36,13 @@ import contextlib
 import functools
 import hashlib
 import os
-import tempfile
 import warnings
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
-from .._files import chmod_as_created
+from .._files import atomic_target
 from ..errors import SIKernelWarning
 from .budget import OpTable
 from .table import TABLE_VERSION, cache_dir
@@ -192,17 +191,9 @@ def save_arrays(key: tuple, kind: str, arrays: dict[str, np.ndarray]) -> None:
     path = path_for(key, kind)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npz.tmp")
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as fh:
+        with atomic_target(path, ".npz.tmp") as tmp, open(tmp, "wb") as fh:
             np.savez(fh, **arrays)
-        chmod_as_created(tmp)
-        os.replace(tmp, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+    except OSError:  # an unwritable cache: not cached
         return
     _prune(path.parent)
 
