@@ -263,3 +263,13 @@ def test_damaged_end_curves_are_a_warning_and_a_new_build(curve_builds):
     assert len(builds) == 2 * n
     for c1, c2 in zip(first, again, strict=True):
         _same_curves(c1, c2)
+
+
+@pytest.mark.parametrize("part", [np.arange(2000.0), object()], ids=["summarised array", "address"])
+def test_key_whose_text_hides_its_content_is_not_cached(disk, part):
+    folder, _ = disk
+    key = ("a key", part)
+    assert op_cache.path_for(key) is None
+    op_cache.save_arrays(key, "op", {"x": np.arange(3)})
+    assert op_cache.load_arrays(key, "op", lambda z: None) is None
+    assert not folder.exists() or not list(folder.iterdir())

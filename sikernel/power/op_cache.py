@@ -108,8 +108,8 @@ def samples_digest(f: np.ndarray, s21: np.ndarray) -> str:
     return h.hexdigest()
 
 
-def path_for(key: tuple, kind: str = "op") -> Path:
-    """The file that holds the entry of ``key``.
+def path_for(key: tuple, kind: str = "op") -> Path | None:
+    """The file that holds the entry of ``key``, or None when ``key`` cannot name one.
 
     Parameters
     ----------
@@ -122,11 +122,15 @@ def path_for(key: tuple, kind: str = "op") -> Path:
 
     Returns
     -------
-    Path
-        ``<table cache>/ops/<kind>-<digest>.npz``.
+    Path or None
+        ``<table cache>/ops/<kind>-<digest>.npz``; None when the key's ``repr`` does not say all
+        it holds (an array NumPy summarises with "...", an object shown by its address): such an
+        entry is not cached, rather than served to another key with the same text.
     """
-    blob = repr((TABLE_VERSION, source_digest(), kind, key)).encode()
-    return cache_dir() / "ops" / f"{kind}-{hashlib.sha256(blob).hexdigest()[:32]}.npz"
+    text = repr((TABLE_VERSION, source_digest(), kind, key))
+    if "..." in text or " at 0x" in text:
+        return None
+    return cache_dir() / "ops" / f"{kind}-{hashlib.sha256(text.encode()).hexdigest()[:32]}.npz"
 
 
 def load_arrays(key: tuple, kind: str, check: Callable[[dict[str, np.ndarray]], None]
@@ -148,9 +152,9 @@ def load_arrays(key: tuple, kind: str, check: Callable[[dict[str, np.ndarray]], 
         None when the cache is off, holds no such entry, or its file cannot be read or fails
         ``check`` (then the file is removed and a :class:`~sikernel.errors.SIKernelWarning` says so).
     """
-    if not enabled():
+    path = path_for(key, kind) if enabled() else None
+    if path is None:
         return None
-    path = path_for(key, kind)
     try:
         fh = open(path, "rb")
     except OSError:  # not stored (or removed by another process's pruning meanwhile)
@@ -189,6 +193,8 @@ def save_arrays(key: tuple, kind: str, arrays: dict[str, np.ndarray]) -> None:
     if any(a.dtype == object for a in arrays.values()):  # not storable without pickle
         return
     path = path_for(key, kind)
+    if path is None:
+        return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with atomic_target(path, ".npz.tmp") as tmp, open(tmp, "wb") as fh:
