@@ -619,8 +619,8 @@ def _channel_key(ch: Any, baud: float, levels: int, crosstalk: Any, s: Any) -> t
     """What a channel's SI operating table depends on: its samples (digest of ``f``, ``s21``),
     the rate, the levels, the crosstalk model, the reference receiver and the SI chain's search
     grids (:func:`sikernel.power.si.search_key`)."""
-    xt = None if crosstalk is None or not crosstalk.active else tuple(sorted(crosstalk.key().items()))
-    return op_cache.samples_digest(ch.f, ch.s21), float(baud), int(levels), xt, repr(s), si.search_key()
+    return (op_cache.samples_digest(ch.f, ch.s21), float(baud), int(levels),
+            op_cache.crosstalk_key(crosstalk), repr(s), si.search_key())
 
 
 def _read_only(op: budget.OpTable) -> budget.OpTable:

@@ -5,9 +5,9 @@ post-equalisation figures (:class:`~sikernel.power.budget.OpTable`; :func:`load`
 for :func:`sikernel.power.api.channel_op_table`), ~0.3 s of TX FFE × CTLE search per table on
 one core.  ``sikernel study`` needs about 80 of them (each host end's channel at its bandwidth
 points, with and without NEXT) and then, per host end, ~0.5 s of budget solves for its energy
-curves (:func:`sikernel.system.end_curves.build`, stored with :func:`save_arrays`).  Before this
-cache a new process computed all of them again: about 23 s of a warm study's 33 s (December
-2026).  The synthetic loss tables have kept such a cache since they exist
+curves (:func:`sikernel.system.end_curves.build`, stored with :func:`save_arrays`, read with
+:func:`load_entry`).  Before this cache a new process computed all of them again: about 23 s of
+a warm study's 33 s (December 2026).  The synthetic loss tables have kept such a cache since they exist
 (:mod:`sikernel.power.table`); these entries are kept beside them.
 
 **Key.**  A file holds one entry under a SHA-256 digest of everything it depends on: for an
@@ -39,6 +39,7 @@ import os
 import warnings
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -47,6 +48,7 @@ from ..errors import SIKernelWarning
 from .budget import OpTable
 from .table import TABLE_VERSION, cache_dir
 
+_Entry = TypeVar("_Entry")
 #: environment variable that turns the cache off when set to "0"
 OP_CACHE_ENV = "SIKERNEL_OP_CACHE"
 #: most tables kept on disk (~15 kB each: ~60 MB); past it the least recently used are removed
@@ -108,6 +110,22 @@ def samples_digest(f: np.ndarray, s21: np.ndarray) -> str:
     return h.hexdigest()
 
 
+def crosstalk_key(crosstalk: Any) -> tuple | None:
+    """The part of a key that stands for a crosstalk model: its parameters, None when inactive.
+
+    Parameters
+    ----------
+    crosstalk : CrosstalkModel or None
+        A resolved crosstalk model (:func:`sikernel.power.crosstalk.resolve`).
+
+    Returns
+    -------
+    tuple or None
+        ``(name, value)`` pairs of :meth:`~sikernel.power.crosstalk.CrosstalkModel.key`, sorted.
+    """
+    return None if crosstalk is None or not crosstalk.active else tuple(sorted(crosstalk.key().items()))
+
+
 def path_for(key: tuple, kind: str = "op") -> Path | None:
     """The file that holds the entry of ``key``, or None when ``key`` cannot name one.
 
@@ -133,9 +151,9 @@ def path_for(key: tuple, kind: str = "op") -> Path | None:
     return cache_dir() / "ops" / f"{kind}-{hashlib.sha256(text.encode()).hexdigest()[:32]}.npz"
 
 
-def load_arrays(key: tuple, kind: str, check: Callable[[dict[str, np.ndarray]], None]
-                ) -> dict[str, np.ndarray] | None:
-    """The arrays stored under ``key``, or None.
+def load_entry(key: tuple, kind: str, make: Callable[[dict[str, np.ndarray]], _Entry]
+               ) -> _Entry | None:
+    """The entry stored under ``key``, made from its arrays by ``make``, or None.
 
     Parameters
     ----------
@@ -143,14 +161,16 @@ def load_arrays(key: tuple, kind: str, check: Callable[[dict[str, np.ndarray]], 
         See :func:`path_for`.
     kind : str
         See :func:`path_for`; also names the entry in the warning.
-    check : callable
-        Raises (any exception) when the arrays do not make an entry of ``kind``.
+    make : callable
+        Builds the entry from the stored arrays; raises (any exception) when they do not make
+        an entry of ``kind`` (the file's check and its reading are one step).
 
     Returns
     -------
-    dict or None
-        None when the cache is off, holds no such entry, or its file cannot be read or fails
-        ``check`` (then the file is removed and a :class:`~sikernel.errors.SIKernelWarning` says so).
+    object or None
+        ``make``'s result; None when the cache is off, holds no such entry, or its file cannot be
+        read or made into one (then the file is removed and a
+        :class:`~sikernel.errors.SIKernelWarning` says so).
     """
     path = path_for(key, kind) if enabled() else None
     if path is None:
@@ -162,7 +182,7 @@ def load_arrays(key: tuple, kind: str, check: Callable[[dict[str, np.ndarray]], 
     try:
         with fh, np.load(fh) as z:
             arrays = {k: z[k] for k in z.files}
-        check(arrays)
+        entry = make(arrays)
     except Exception as exc:  # any damage makes the file a missing one (truncated zip: BadZipFile, ...)
         with contextlib.suppress(OSError):
             path.unlink()
@@ -172,7 +192,7 @@ def load_arrays(key: tuple, kind: str, check: Callable[[dict[str, np.ndarray]], 
         return None
     with contextlib.suppress(OSError):
         os.utime(path)  # recently used: kept by the pruning
-    return arrays
+    return entry
 
 
 def save_arrays(key: tuple, kind: str, arrays: dict[str, np.ndarray]) -> None:
@@ -215,13 +235,9 @@ def load(key: tuple) -> tuple[OpTable, float] | None:
     Returns
     -------
     tuple of (OpTable, float) or None
-        As :func:`load_arrays`.
+        As :func:`load_entry`.
     """
-    z = load_arrays(key, "op", _check_op)
-    if z is None:
-        return None
-    extra = {k[len("extra_"):]: v for k, v in z.items() if k.startswith("extra_")}
-    return OpTable(**{k: z[k] for k in _FIELDS}, extra=extra), float(z["il_db"])
+    return load_entry(key, "op", _op_from_arrays)
 
 
 def save(key: tuple, op: OpTable, il_db: float) -> None:
@@ -245,8 +261,9 @@ def save(key: tuple, op: OpTable, il_db: float) -> None:
 _WHAT = {"op": "SI operating table", "curves": "host end's energy curves"}
 
 
-def _check_op(z: dict[str, np.ndarray]) -> None:
-    """Raise unless ``z`` holds an operating table: every field, one length, a scalar loss."""
+def _op_from_arrays(z: dict[str, np.ndarray]) -> tuple[OpTable, float]:
+    """The operating table and loss :func:`save` wrote; raises unless ``z`` holds every field, of
+    one length, and a scalar loss."""
     missing = [k for k in (*_FIELDS, "il_db") if k not in z]
     if missing:
         raise KeyError(f"no {missing}")
@@ -254,6 +271,8 @@ def _check_op(z: dict[str, np.ndarray]) -> None:
     if len(n) != 1 or z["il_db"].shape != () or any(
             v.shape != n for k, v in z.items() if k != "il_db"):
         raise ValueError("arrays of different lengths")
+    extra = {k[len("extra_"):]: v for k, v in z.items() if k.startswith("extra_")}
+    return OpTable(**{k: z[k] for k in _FIELDS}, extra=extra), float(z["il_db"])
 
 
 def _prune(folder: Path) -> None:

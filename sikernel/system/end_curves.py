@@ -281,9 +281,9 @@ def build(ch: Any, *, baud: float, node_nm: float, exclude: tuple[str, ...], tar
     key = _key(ch, baud=baud, node_nm=node_nm, exclude=exclude, target_ber=target_ber, scope=scope,
                crosstalk=crosstalk, t_fo4=t_fo4, crosstalk_scale=crosstalk_scale,
                shift_range_db=shift_range_db, linear_path=linear_path)
-    stored = op_cache.load_arrays(key, "curves", _from_arrays)
+    stored = op_cache.load_entry(key, "curves", _from_arrays)
     if stored is not None:
-        return _from_arrays(stored)
+        return stored
     curves = _build(ch, baud=baud, node_nm=node_nm, exclude=exclude, target_ber=target_ber, scope=scope,
                     crosstalk=crosstalk, t_fo4=t_fo4, crosstalk_scale=crosstalk_scale,
                     shift_range_db=shift_range_db, linear_path=linear_path)
@@ -304,14 +304,12 @@ def _key(ch: Any, *, baud: float, node_nm: float, exclude: tuple[str, ...], targ
     def rng(a: Any) -> tuple[float, float, float]:
         return float(a.low), float(a.value), float(a.high)
 
-    xt = resolve(crosstalk)
     lin = None
     if linear_path is not None:
         host, f3db, penalty_db = linear_path
         lin = (op_cache.samples_digest(host.f, host.s21), rng(f3db), float(penalty_db))
-    xt_key = None if xt is None or not xt.active else tuple(sorted(xt.key().items()))
     return (op_cache.samples_digest(ch.f, ch.s21), float(baud), float(node_nm), tuple(exclude),
-            float(target_ber), scope, xt_key,
+            float(target_ber), scope, op_cache.crosstalk_key(resolve(crosstalk)),
             rng(t_fo4), rng(crosstalk_scale), tuple(map(float, shift_range_db)), lin,
             repr(DEFAULT_COEFFICIENTS), repr(si.settings_for(float(baud))), si.search_key())
 
