@@ -46,7 +46,7 @@ import numpy as np
 from .._files import atomic_target
 from ..errors import SIKernelWarning
 from .budget import OpTable
-from .table import TABLE_VERSION, cache_dir
+from .table import TABLE_VERSION, cache_dir, disk_cache_enabled
 
 _Entry = TypeVar("_Entry")
 #: environment variable that turns the cache off when set to "0"
@@ -67,7 +67,7 @@ def enabled() -> bool:
     bool
         False when ``SIKERNEL_OP_CACHE`` or ``SIKERNEL_POWER_CACHE`` is "0".
     """
-    return os.environ.get(OP_CACHE_ENV, "1") != "0" and os.environ.get("SIKERNEL_POWER_CACHE", "1") != "0"
+    return os.environ.get(OP_CACHE_ENV, "1") != "0" and disk_cache_enabled()
 
 
 @functools.lru_cache(maxsize=1)

@@ -776,9 +776,21 @@ def _keyed(baud: float, levels: int, s: si.SISettings | None, kind: str,
     return baud, s, crosstalk, _key(baud, int(levels), s, kind, crosstalk)
 
 
+def disk_cache_enabled() -> bool:
+    """Whether the power package may read and write its disk caches and shipped tables.
+
+    Returns
+    -------
+    bool
+        False when ``SIKERNEL_POWER_CACHE`` is "0" (every disk cache of :mod:`sikernel.power`
+        off: the SI tables, the shipped tables and :mod:`sikernel.power.op_cache`).
+    """
+    return os.environ.get("SIKERNEL_POWER_CACHE", "1") != "0"
+
+
 def _stored(key: str) -> list[Path]:
     """Files that may hold the table ``key``, in the order they are tried (cache, then shipped)."""
-    if os.environ.get("SIKERNEL_POWER_CACHE", "1") == "0":
+    if not disk_cache_enabled():
         return []
     out = [cache_dir() / f"table-{key}.npz"]
     if os.environ.get("SIKERNEL_POWER_SHIPPED", "1") != "0":
@@ -920,6 +932,7 @@ __all__ = [
     "cache_dir",
     "canonical_baud",
     "die_to_die_loss_db",
+    "disk_cache_enabled",
     "get_table",
     "packaged_entry",
     "packaged_path",
