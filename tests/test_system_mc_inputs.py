@@ -370,3 +370,79 @@ def test_family_choice_against_the_channel(models_200g):
             assert got == want, (sc, shift, lim, got, want)
             checked += 1
     assert checked >= 18
+
+
+#: a raw BER at which the 102.4T pluggable's host ends need the DSP receiver at the point values
+#: while the analog one closes them at a lower crosstalk and loss (found by scanning the BER:
+#: at 1.5e-5 the analog family closes nowhere on the ranges, at 2e-5 it closes at the point)
+BER_ANALOG_ONLY_AWAY_FROM_POINT = 1.8e-5
+
+
+def test_family_closing_only_away_from_the_point_is_priced():
+    """A receiver family that does not close a host end at the point values but closes it at
+    other draws (here the analog receiver, at low crosstalk and a lower loss) is tabulated, and a
+    draw within its closing limit is priced with it, as energy_per_bit over the end's own channel
+    with that flat loss, crosstalk and t_FO4 chooses (the curves once left such a family out and
+    priced those draws with the DSP receiver, 2.3x dearer)."""
+    from sikernel.system.end_curves import _flat_loss
+
+    g = generation("102.4T", target_ber_c2m=BER_ANALOG_ONLY_AWAY_FROM_POINT,
+                   target_ber_c2c=BER_ANALOG_ONLY_AWAY_FROM_POINT)
+    pm = PortModel("pluggable", g)
+    pm.ensure_curves()
+    end, ch = pm.end_channel("switch_serdes")
+    assert end.architecture == "dsp"
+    c = end.curves
+    assert [fc.family for fc in c.families] == ["analog", "dsp"]
+    an = c.families[0]
+    lim = an.loss_limit_db[0]
+    assert float(lim.max()) < 0.0          # the analog receiver does not close at the point
+    j, k = np.unravel_index(np.argmax(lim), lim.shape)
+    sc, t = float(c.xt_scale[j]), float(c.fo4_s[k])
+    co = dataclasses.replace(DEFAULT_COEFFICIENTS, t_fo4_s=t)
+    for shift in (float(lim[j, k]) - 1.0, 0.0):
+        want = energy_per_bit(channel=_flat_loss(ch, shift), baud=g.baud, node_nm=end.node_nm,
+                              exclude=pm.path.exclude, target_ber=pm.target_ber, scope=end.scope,
+                              coefficients=co, crosstalk=dataclasses.replace(pm.crosstalk, scale=sc))
+        assert str(c.family(t, shift, sc)) == want.architecture, (shift, want.architecture)
+        pj, closes = c.price(t, shift, sc)
+        assert bool(closes)
+        np.testing.assert_allclose(float(pj), want.total_pj_per_bit, rtol=0.01)
+    assert want.architecture == "dsp" and str(c.family(t, float(lim[j, k]) - 1.0, sc)) == "analog"
+
+
+def test_curves_normalised_at_the_point_else_at_the_nearest_closing_cell():
+    """end_curves._reference_cell: the point where the family closes there, else the closing cell
+    of least index distance (brute force over every cell, written out here)."""
+    from sikernel.system.end_curves import _reference_cell
+
+    rng = np.random.default_rng(41)
+    for _ in range(200):
+        ok = rng.random((2, 3, 4, 5)) < 0.2
+        if not ok.any():
+            continue
+        point = tuple(int(rng.integers(0, n)) for n in ok.shape)
+        got = _reference_cell(ok, point)
+        assert ok[got]
+        if ok[point]:
+            assert got == point
+        else:
+            best = min(sum(abs(a - b) for a, b in zip(c, point, strict=True))
+                       for c in map(tuple, np.argwhere(ok)))
+            assert sum(abs(a - b) for a, b in zip(got, point, strict=True)) == best
+
+
+def test_bandwidth_plane_closing_nowhere_takes_the_nearest_plane():
+    """end_curves._held_planes: a bandwidth plane where the family closes nowhere is held from the
+    nearest plane that closes somewhere; the others are held within themselves (finite everywhere)."""
+    from sikernel.system.end_curves import _held, _held_planes
+
+    e = np.full((4, 2, 3, 5), np.nan)
+    e[1, :, :, :2] = 2.0 + np.arange(2)           # closes at the two lowest shifts
+    e[3, 0, 1, :] = 5.0 + np.arange(5)
+    out = _held_planes(e)
+    assert np.isfinite(out).all()
+    np.testing.assert_array_equal(out[1], _held(e[1]))
+    np.testing.assert_array_equal(out[3], _held(e[3]))
+    np.testing.assert_array_equal(out[0], out[1])   # nearest closing plane
+    np.testing.assert_array_equal(out[2], out[1])   # a tie goes to the lower plane

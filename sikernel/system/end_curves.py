@@ -48,9 +48,12 @@ energy (multilinear); where none closes, the one whose limit is largest (held: t
 such draws is reported, their energy is a lower bound).
 
 A loss offset of the host channel is priced as a flat loss of the length's loss at Nyquist, not
-as a longer line (measured against the channel rebuilt at the length in docs 6.5).  Families
-that do not close at the point values are left out (an analog receiver that would close only at
-lower loss is not priced; the default study has none, every host end is analog at its point).
+as a longer line (measured against the channel rebuilt at the length in docs 6.5).  A family
+that does not close the end at the point values but closes elsewhere on its ranges (an analog
+receiver that closes only at a lower loss, crosstalk or t_FO4 than the point's, where the point
+needs the DSP one) is tabulated too, normalised at its closing grid cell nearest to the point,
+so a draw within its closing limit takes it where it is the cheaper; a family that closes
+nowhere on the grid is left out.
 
 Curves are kept on disk with the operating tables they come from (:mod:`sikernel.power.op_cache`,
 keyed by :func:`_key`), so a warm process reads them instead of solving the budget again.
@@ -98,9 +101,11 @@ class FamilyCurves:
         "analog" or "dsp".
     pj_per_bit, select_pj_per_bit : float
         Energy of the priced scope, and of TX + RX (what the choice compares), over the end's
-        own channel at the point values (pJ per line bit).
+        own channel at the point values (pJ per line bit); for a family that does not close
+        there, at its closing grid cell nearest to the point (a normalisation: the ratios
+        below multiply it back).
     ratio, select_ratio : ndarray
-        ``E_f(b, s, t_FO4, ΔL)`` of each over its point value (shape ``f3db_over_baud ×
+        ``E_f(b, s, t_FO4, ΔL)`` of each over that value (shape ``f3db_over_baud ×
         xt_scale × fo4_s × ratio_db``; held along ΔL where the family does not close).
     loss_limit_db : ndarray
         Largest flat-loss shift (dB) with which the family closes the end's channel, per
@@ -135,7 +140,8 @@ class EndCurves:
     f3db_point : float
         The bandwidth at the point values (NaN without a linear path).
     families : tuple of FamilyCurves
-        The families that close the end at the point values.
+        The families that close the end somewhere on its ranges (at least one of them at the
+        point values).
     """
 
     fo4_s: np.ndarray
@@ -392,21 +398,23 @@ def _build(ch: Any, *, baud: float, node_nm: float, exclude: tuple[str, ...], ta
     share = _fext_share(op0)
     ops = [op0 if m == m0 else _with_fext(c, fb, levels, xt_ref, share) for m, c in enumerate(chs)]
 
-    out = []
+    out, at_point = [], []
     for f in fams:
         fam_ops = []
         for op in ops:
             cand = api.candidates(op, (), f)
             fam_ops.append(api._keep_columns(cand, cand.family == f))
         e, sel = _family_grid(fam_ops, xs / s_ref, grid, cos, beta, to_pj, solve)
-        if not math.isfinite(sel[m0, j0, i0, l0]):
-            continue   # the family does not close the end at the point values
-        lim = _limits(fam_ops, xs / s_ref, grid, cos, beta, solve, np.isfinite(sel))
-        e_h = np.stack([_held(x) for x in e])
-        sel_h = np.stack([_held(x) for x in sel])
-        p0, s0 = float(e[m0, j0, i0, l0]), float(sel[m0, j0, i0, l0])
+        ok = np.isfinite(sel)
+        if not ok.any():
+            continue   # the family closes the end nowhere on its ranges
+        lim = _limits(fam_ops, xs / s_ref, grid, cos, beta, solve, ok)
+        e_h, sel_h = _held_planes(e), _held_planes(sel)
+        ref = _reference_cell(ok, (m0, j0, i0, l0))
+        p0, s0 = float(e[ref]), float(sel[ref])
         out.append(FamilyCurves(f, p0, s0, e_h / p0, sel_h / s0, lim))
-    if not out:
+        at_point.append(bool(ok[m0, j0, i0, l0]))
+    if not any(at_point):
         raise SIKernelError(f"no receiver family ({', '.join(fams)}) closes this host end at the point "
                             "values")
     return EndCurves(fo4, grid, xs, bw, bw_point, tuple(out))
@@ -522,6 +530,30 @@ def _limits(ops: list[Any], xt_rel: np.ndarray, g: np.ndarray, cos: list[Any], b
             lo_k[r] = np.where(ok, mid[:, :, k][r], lo_k[r])
             hi_k[r] = np.where(ok, hi_k[r], mid[:, :, k][r])
     return np.where(todo, lo, lim)
+
+
+def _reference_cell(ok: np.ndarray, point: tuple[int, ...]) -> tuple[int, ...]:
+    """The grid cell a family's curves are normalised at: ``point`` where the family closes
+    there, else its closing cell nearest to it (index distance, the loss-shift axis first)."""
+    if ok[point]:
+        return point
+    cells = np.argwhere(ok)
+    d = np.abs(cells - np.asarray(point))
+    order = np.lexsort((d[:, 0], d[:, 1], d[:, 2], d[:, 3], d.sum(axis=1)))
+    return tuple(int(i) for i in cells[order[0]])
+
+
+def _held_planes(e: np.ndarray) -> np.ndarray:
+    """:func:`_held` on each bandwidth plane of ``e`` (bandwidth × s × t × ΔL); a plane where the
+    family closes nowhere takes the nearest plane's held values."""
+    ok = (np.isfinite(e) & (e > 0)).reshape(e.shape[0], -1).any(axis=1)
+    out = np.array(e, dtype=float)
+    for m in np.flatnonzero(ok):
+        out[m] = _held(e[m])
+    have = np.flatnonzero(ok)
+    for m in np.flatnonzero(~ok):
+        out[m] = out[have[np.argmin(np.abs(have - m))]]
+    return out
 
 
 def _held(e: np.ndarray) -> np.ndarray:
