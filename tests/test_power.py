@@ -676,3 +676,13 @@ def test_symbol_rate_outside_the_calibration_is_warned_and_unbuildable_rates_ref
     with pytest.warns(SIKernelWarning):
         b = energy_per_bit_batch(np.array([10.0]), baud=1e12, node_nm=5, target_ber=1e-4)
     assert np.isnan(b.total_pj_per_bit[0])
+
+
+def test_target_ber_docstring_figures_are_current():
+    """The two energies energy_per_bit's docstring quotes for its default BER against the
+    standard's (regression guard: sikernel's own output, typed into the docstring)."""
+    text = " ".join(energy_per_bit.__doc__.split())
+    for ber in (1e-6, 1e-4):
+        pj = energy_per_bit(loss_db=46.0, baud=106.25e9, node_nm=5, target_ber=ber).total_pj_per_bit
+        want = f"{pj:.1f} pJ/b at 1e-6" if ber == 1e-6 else f"{pj:.1f} at 1e-4"
+        assert want in text, want
