@@ -686,3 +686,34 @@ def test_target_ber_docstring_figures_are_current():
         pj = energy_per_bit(loss_db=46.0, baud=106.25e9, node_nm=5, target_ber=ber).total_pj_per_bit
         want = f"{pj:.1f} pJ/b at 1e-6" if ber == 1e-6 else f"{pj:.1f} at 1e-4"
         assert want in text, want
+
+
+def _analog_reach_db(ber: float, kind: str) -> float:
+    """Largest loss (0.1 dB grid, 5 nm, 106.25 GBd PAM4) the analog family closes: bisection over
+    the grid (closing is one leading run from 0 dB on these channels)."""
+    grid = np.round(np.arange(0.0, 45.01, 0.1), 1)
+
+    def closes(i: int) -> bool:
+        try:
+            energy_per_bit(loss_db=float(grid[i]), baud=106.25e9, node_nm=5, target_ber=ber,
+                           architecture="analog", channel_kind=kind)
+        except SIKernelError:
+            return False
+        return True
+
+    lo, hi = 0, grid.size - 1
+    assert closes(lo) and not closes(hi)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (mid, hi) if closes(mid) else (lo, mid)
+    return float(grid[lo])
+
+
+def test_analog_reach_at_200g_against_ber_docstring_figures_are_current():
+    """The analog family's reach over the host kind at 106.25 GBd against BER, as the docstring of
+    energy_per_bit (channel_kind) quotes it (regression guard: sikernel's own output)."""
+    text = " ".join(energy_per_bit.__doc__.split())
+    host = [_analog_reach_db(ber, "host") for ber in (1e-4, 1e-5, 2e-6, 1e-6)]
+    assert (f"up to {host[0]:.1f} dB at BER 1e-4, {host[1]:.1f} dB at 1e-5, {host[2]:.1f} dB at "
+            f"2e-6 and {host[3]:.1f} dB at 1e-6") in text, host
+    assert f"up to {_analog_reach_db(1e-6, 'xsr'):.1f} dB at 1e-6" in text

@@ -357,7 +357,12 @@ def energy_per_bit(channel: Any = None, loss_db: float | None = None, baud: floa
         a few dB the host kind is two packages with little or no line between them, whose
         reflections are hardly damped: it can need a stronger receiver than its loss suggests, and
         where the analog family just misses its SNR the price steps to the ADC-DSP family; an
-        in-package link is "xsr".
+        in-package link is "xsr".  At 106.25 GBd (200G per lane) the reflections between the host
+        kind's two packages arrive beyond the analog family's DFE span, so its post-equalisation
+        SNR ceiling hardly depends on the loss and lies near what BER 1e-6 asks: PAM4 at 5 nm, the
+        analog family closes the host kind up to 41.5 dB at BER 1e-4, 35.7 dB at 1e-5, 13.5 dB at
+        2e-6 and 3.6 dB at 1e-6 (the xsr kind, without packages, up to 41.2 dB at 1e-6), so below
+        1e-5 a small change of BER moves the step to the ADC-DSP family by tens of dB.
     crosstalk : None, str, float or CrosstalkModel
         Power-sum FEXT/NEXT aggressors added to the channel as IEEE COM adds them (93A-34;
         :mod:`sikernel.power.crosstalk`): None or "none" (default: no aggressors, e.g. a lab
