@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from .ports import add_pairs_argument, parse_pairs
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``com`` sub-command.
@@ -15,8 +17,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """
     p = subparsers.add_parser(
         "com", help="COM of a channel (IEEE 802.3 Annex 93A / 178A)",
-        description="Channel Operating Margin of THRU.s4p (port map (1,3)->(2,4)) with optional "
-                    "NEXT/FEXT aggressors, for a named COM preset.")
+        description="Channel Operating Margin of THRU.s4p (port map --pairs, default (1,3)->(2,4)) "
+                    "with optional NEXT/FEXT aggressors, for a named COM preset.")
     p.add_argument("thru", help="thru channel, Touchstone .s4p")
     p.add_argument("--next", nargs="+", default=[], metavar="F", help="near-end crosstalk .s4p files")
     p.add_argument("--fext", nargs="+", default=[], metavar="F", help="far-end crosstalk .s4p files")
@@ -27,6 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         "exactly its parameters (instead of --preset)")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                    help="override a preset value (SI units), e.g. --set t_r_s=4e-12; repeatable")
+    add_pairs_argument(p, "the thru and every aggressor file")
     p.add_argument("--json", action="store_true", help="print the full result as JSON")
     p.set_defaults(func=_run)
 
@@ -71,6 +74,19 @@ def _parse_overrides(items: list[str], preset: object = "802.3ck-kr") -> dict:
 MAX_TX_GRID = 1_000_000
 
 
+def _read_with_pairs(args: argparse.Namespace) -> tuple[object, list, list]:
+    """The thru and aggressors as :func:`sikernel.com` takes them: the paths themselves with the
+    default port map (COM reads them), else each file read with ``--pairs``."""
+    from ..channel.touchstone import DEFAULT_PAIRS, as_channel
+
+    pairs = parse_pairs(args.pairs)
+    if pairs == DEFAULT_PAIRS:
+        return args.thru, list(args.next), list(args.fext)
+    return (as_channel(args.thru, "the thru", pairs=pairs),
+            [as_channel(f, f"--next {f}", pairs=pairs, check_port_map=False) for f in args.next],
+            [as_channel(f, f"--fext {f}", pairs=pairs, check_port_map=False) for f in args.fext])
+
+
 def _run(args: argparse.Namespace) -> int:
     from .._json import dump_json
     from ..eye.com import com
@@ -80,16 +96,15 @@ def _run(args: argparse.Namespace) -> int:
 
         raise SIKernelError(f"--preset {args.preset} and --config {args.config}: give one of them (the "
                             "sheet holds every parameter of its own preset; --set overrides either)")
+    thru, nxt, fxt = _read_with_pairs(args)
     if args.config is not None:
         from ..eye.config_sheet import com_preset_from_sheet
 
         base = com_preset_from_sheet(args.config)[0]
-        r = com(args.thru, config=args.config, next=args.next, fext=args.fext,
-                **_parse_overrides(args.set, base))
+        r = com(thru, config=args.config, next=nxt, fext=fxt, **_parse_overrides(args.set, base))
     else:
         preset = args.preset or "802.3ck-kr"
-        r = com(args.thru, preset=preset, next=args.next, fext=args.fext,
-                **_parse_overrides(args.set, preset))
+        r = com(thru, preset=preset, next=nxt, fext=fxt, **_parse_overrides(args.set, preset))
     if args.json:
         dump_json(r.to_dict())
         return 0

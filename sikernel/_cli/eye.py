@@ -38,13 +38,15 @@ import math
 from pathlib import Path
 from typing import Any
 
+from .ports import add_pairs_argument, parse_pairs
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``eye`` sub-command."""
     p = subparsers.add_parser(
         "eye", help="statistical eye (BER contour, eye height/width, closure) of a channel",
         description="Statistical eye of THRU.s4p, unequalised and with an MMSE RX FFE + DFE.")
-    p.add_argument("thru", help="thru channel, Touchstone .s4p (ports (1,3) -> (2,4))")
+    p.add_argument("thru", help="thru channel, Touchstone .s4p (port map --pairs, default (1,3) -> (2,4))")
     p.add_argument("--baud", required=True,
                    help="symbol rate in Bd (e.g. 53.125e9) or with a unit (53.125GBd)")
     p.add_argument("--modulation", default="pam4", help="nrz, pam3, pam4 (default), pam6, pam8")
@@ -71,6 +73,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="NEXT aggressor amplitude, V (default %(default)s)")
     p.add_argument("--a-fe-v", type=float, default=0.413,
                    help="FEXT aggressor amplitude, V (default %(default)s)")
+    add_pairs_argument(p, "the thru and every aggressor file")
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.add_argument("--png", metavar="FILE", help="write a figure of both eyes")
     p.set_defaults(func=_run)
@@ -115,7 +118,8 @@ def run_eye(args: argparse.Namespace) -> dict[str, Any]:
     from ..response import pulse_response
 
     t0 = time.perf_counter()
-    ch = as_channel(args.thru, "THRU")   # a .s4p, or a differential .s2p (new-user trial 29)
+    pairs = parse_pairs(args.pairs)
+    ch = as_channel(args.thru, "THRU", pairs=pairs)   # a .s4p, or a differential .s2p (new-user trial 29)
     check_role(ch, "thru", "THRU")
     # every file read and its role checked before anything is computed (a file in the wrong role
     # is warned about at once, not after the thru's eye)
@@ -123,7 +127,7 @@ def run_eye(args: argparse.Namespace) -> dict[str, Any]:
     flight_s = flight_time_s(ch) if (args.next or args.fext) else 0.0
     for files, amp, role in ((args.next, args.a_ne_v, "next"), (args.fext, args.a_fe_v, "fext")):
         for f in files:
-            agg = as_channel(f, f"--{role} {f}", check_port_map=False)
+            agg = as_channel(f, f"--{role} {f}", pairs=pairs, check_port_map=False)
             check_role(agg, role, f"--{role} {f}")
             check_crosstalk_direction(flight_s, agg, role, f"--{role} {f}")
             agg_channels.append((agg, amp))

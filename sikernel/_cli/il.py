@@ -8,10 +8,10 @@ the two columns of the channel table in ``shared/channels/README.md``.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import warnings
 
+from .ports import add_pairs_argument, parse_pairs
 from .units import parse_frequency, parse_symbol_rate
 
 #: frequencies reported when --at is not given (Hz)
@@ -33,8 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "P leg 1->2, N leg 3->4), at the frequencies --at (default 13.28 GHz and "
                     "26.5625 GHz, the Nyquist frequencies of 26.5625 and 53.125 GBd).")
     p.add_argument("file", help="Touchstone file (.s4p)")
-    p.add_argument("--pairs", default="1,3:2,4", metavar="P,N:P,N",
-                   help="port map: TX pair then RX pair, 1-based (default 1,3:2,4)")
+    add_pairs_argument(p, "the file")
     p.add_argument("--at", nargs="+", default=None, metavar="F",
                    help="frequencies in Hz (e.g. 26.5625e9) or with a unit (26.5625GHz)")
     p.add_argument("--baud", default=None, metavar="BD",
@@ -42,28 +41,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    "the symbol rate in Bd (53.125e9) or with a unit (53.125GBd)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(func=_run)
-
-
-def parse_pairs(text: str) -> tuple[tuple[int, int], tuple[int, int]]:
-    """``"1,3:2,4"`` -> ``((1, 3), (2, 4))``; SIKernelError naming the text otherwise.
-
-    Parameters
-    ----------
-    text : str
-        Port map ``P,N:P,N`` (TX pair, then RX pair; 1-based ports).
-
-    Returns
-    -------
-    ((int, int), (int, int))
-        The port map for :func:`sikernel.channel.touchstone.read_touchstone`.
-    """
-    from ..errors import SIKernelError
-
-    m = re.fullmatch(r"\s*(\d+)\s*,\s*(\d+)\s*:\s*(\d+)\s*,\s*(\d+)\s*", text)
-    if not m:
-        raise SIKernelError(f"--pairs {text!r}: expected P,N:P,N with 1-based ports, e.g. 1,3:2,4")
-    a, b, c, d = (int(x) for x in m.groups())
-    return (a, b), (c, d)
 
 
 def _check_at(texts: list[str], at_hz: list[float], bare: list[bool], f_hz: object) -> None:

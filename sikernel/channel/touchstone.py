@@ -465,7 +465,9 @@ def read_touchstone(path_or_network: Any, pairs: Any = DEFAULT_PAIRS, *,
             warnings.warn(f"{source}: with pairs={pm} the low-band insertion loss is {il:.1f} dB, "
                           f"but pairs={alt} gives {il_alt:.1f} dB (more than {PORT_MAP_WARN_DB:g} dB "
                           "less, like a thru): the port map looks swapped; check which ports form "
-                          "each differential pair", SIKernelWarning, stacklevel=user_stacklevel())
+                          f"each differential pair (pairs={alt}; on the command line --pairs "
+                          f"{alt[0][0]},{alt[0][1]}:{alt[1][0]},{alt[1][1]})", SIKernelWarning,
+                          stacklevel=user_stacklevel())
         elif il < THRU_LOW_BAND_MAX_IL_DB:
             phase = _dc_phase_rad(f, sdd[:, 1, 0])
             if phase is not None and abs(phase) > INVERTED_PHASE_RAD:
