@@ -771,3 +771,43 @@ def test_readme_states_the_monte_carlo_approximation(study):
     line = mc_approximation_line(only_100g)
     assert "LPO and LRO" not in line and "length spread" in line
     assert mc_approximation_line(SimpleNamespace(ports=[])) == ""
+
+
+def test_com_of_each_path_says_why_it_is_missing(study, tmp_path):
+    """The rows' COM fields (new-user trial, session 41: CPO's com_db was null with no reason):
+    com_preset names the preset, com_note why com_db is NaN; a CPO path (package trace only) has
+    no COM, a pluggable's board part has the KR preset's COM of that board; the JSON and the
+    HDF5 file carry the same fields."""
+    from sikernel.eye.com import com
+    from sikernel.system.account import host_path
+    from sikernel.system.channels import build_channel
+    from sikernel.system.eyes import com_of_path
+    from sikernel.system.standards import generation
+
+    g = generation("51.2T")
+    cpo = com_of_path(host_path("cpo", g), g.baud)
+    assert math.isnan(cpo[0]) and "no board part" in cpo[1]
+    spec = host_path("pluggable", g)
+    got, note = com_of_path(spec, g.baud)
+    f = np.arange(0.0, 1.5 * g.baud + 5e6, 10e6)
+    want = com(build_channel(spec, g.baud, packages=False, f=f), "802.3ck-kr").com_db
+    assert note == "" and got == want and math.isfinite(got)
+    rows = {(r["name"], r["rate_gbps"]): r for r in study.rows}
+    for r in rows.values():   # the module fixture runs without --com
+        assert math.isnan(r["com_db"]) and r["com_note"].startswith("not computed")
+        assert r["com_preset"] == ("802.3ck-kr" if r["rate_gbps"] < 150 else "802.3dj-kr")
+    back = {(r["name"], r["rate_gbps"]): r for r in read_hdf5(write_hdf5(study, tmp_path / "s.h5"))["rows"]}
+    js = {(r["name"], r["rate_gbps"]): r for r in study.to_json()["architectures"]}
+    for k, r in rows.items():
+        assert back[k]["com_note"] == js[k]["com_note"] == r["com_note"]
+        assert back[k]["com_preset"] == js[k]["com_preset"] == r["com_preset"]
+
+
+def test_study_with_com_notes_the_cpo_path():
+    """run_study(with_com=True): the CPO row's com_db is NaN and its com_note says why."""
+    with pytest.warns(SIKernelWarning, match="leave out pluggable"):   # and: few draws
+        r = run_study(rates_gbps=[100], architectures=("cpo",), n_draws=50, with_eyes=False,
+                      with_curves=False, with_com=True, progress=False)
+    (row,) = r.rows
+    assert math.isnan(row["com_db"]) and "no board part" in row["com_note"]
+    assert json.loads(json.dumps(r.to_json()))["architectures"][0]["com_db"] is None

@@ -232,11 +232,62 @@ def eyes(ch, baud: float, e, target_ber: float,
              "eye_equalised_mlsd_gain_db": float(mlsd_gain_db)}, un, eq)
 
 
-def com_db(spec: PathSpec, baud: float) -> float:
-    """COM (dB) of the board-level part of the path with the preset's own packages (93A/178A).
+def com_preset_for(baud: float) -> str:
+    """The COM preset :func:`com_of_path` scores a path with at ``baud``: the KR preset of the
+    amendment whose packages the SI chain uses (802.3ck at ≤ 60 GBd, 802.3dj above).
 
-    802.3ck KR preset at ≤ 60 GBd, 802.3dj KR above; NaN for a path with no board part
-    (CPO: the whole path is package trace) or when COM cannot be evaluated.
+    Parameters
+    ----------
+    baud : float
+        Symbol rate in Bd.
+
+    Returns
+    -------
+    str
+        A preset name of :func:`sikernel.eye.presets.get_preset`.
+    """
+    from ..channel.package import package_preset
+
+    return f"{package_preset(baud)}-kr"
+
+
+def com_of_path(spec: PathSpec, baud: float) -> tuple[float, str]:
+    """COM (dB) of the board-level part of the path with the preset's own packages (93A/178A), and
+    why it is NaN where it is.
+
+    The preset is :func:`com_preset_for` (a KR preset: its packages and reference receiver; the
+    802.3ck C2M channels are scored by 120G's eye-based COM, which the study does not run).
+
+    Parameters
+    ----------
+    spec : PathSpec
+        The host channel.
+    baud : float
+        Symbol rate in Bd.
+
+    Returns
+    -------
+    com_db : float
+        NaN for a path with no board part (CPO: the whole path is package trace, which no IEEE
+        COM preset's package model describes) or when COM cannot be evaluated.
+    note : str
+        "" where ``com_db`` is a number, else the reason.
+    """
+    from ..eye.com import com
+
+    if not spec.segments:
+        return float("nan"), ("no board part: the whole path is package trace, an XSR-class link that "
+                              "no IEEE COM preset (with its BGA package models) describes")
+    f = np.arange(0.0, 1.5 * baud + 5e6, 10e6)
+    ch = build_channel(spec, baud, packages=False, f=f)
+    try:
+        return float(com(ch, com_preset_for(baud)).com_db), ""
+    except SIKernelError as exc:
+        return float("nan"), f"COM could not be evaluated: {exc}"
+
+
+def com_db(spec: PathSpec, baud: float) -> float:
+    """COM (dB) of the board-level part of the path (:func:`com_of_path` without its note).
 
     Parameters
     ----------
@@ -249,18 +300,7 @@ def com_db(spec: PathSpec, baud: float) -> float:
     -------
     float
     """
-    from ..channel.package import package_preset
-    from ..eye.com import com
-
-    if not spec.segments:
-        return float("nan")
-    f = np.arange(0.0, 1.5 * baud + 5e6, 10e6)
-    ch = build_channel(spec, baud, packages=False, f=f)
-    preset = f"{package_preset(baud)}-kr"   # the COM preset of the packages' amendment
-    try:
-        return float(com(ch, preset).com_db)
-    except SIKernelError:
-        return float("nan")
+    return com_of_path(spec, baud)[0]
 
 
-__all__ = ["com_db", "eyes", "tx_active"]
+__all__ = ["com_db", "com_of_path", "com_preset_for", "eyes", "tx_active"]
