@@ -717,3 +717,18 @@ def test_analog_reach_at_200g_against_ber_docstring_figures_are_current():
     assert (f"up to {host[0]:.1f} dB at BER 1e-4, {host[1]:.1f} dB at 1e-5, {host[2]:.1f} dB at "
             f"2e-6 and {host[3]:.1f} dB at 1e-6") in text, host
     assert f"up to {_analog_reach_db(1e-6, 'xsr'):.1f} dB at 1e-6" in text
+
+
+def test_ber_beyond_the_q0_limit_is_an_error_without_a_warning_first():
+    """target_ber=0.45 (PAM4: past Q = 0) raises and warns about nothing (new-user trial, session
+    41: it warned that the BER was dubious, then raised); 0.3 warns once and prices."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(SIKernelError, match="Q = 0"):
+            energy_per_bit(loss_db=10.0, baud=53.125e9, target_ber=0.45)
+    assert [str(w.message) for w in caught] == []
+    with pytest.warns(SIKernelWarning, match="target_ber=0.3 is above 0.01") as rec:
+        e = energy_per_bit(loss_db=10.0, baud=53.125e9, target_ber=0.3)
+    assert sum("above 0.01" in str(w.message) for w in rec) == 1 and e.total_pj_per_bit > 0

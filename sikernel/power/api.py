@@ -127,13 +127,16 @@ def check_baud(baud: object) -> float:
     return _validate.symbol_rate("baud", baud)
 
 
-def check_ber(target_ber: object) -> float:
+def check_ber(target_ber: object, *, warn: bool = True) -> float:
     """A bit error ratio strictly between 0 and 0.5.
 
     Parameters
     ----------
     target_ber : float
         Raw bit error ratio.
+    warn : bool, optional
+        Warn about a legal but dubious BER (:func:`is_dubious_ber`); off for a caller that checks
+        more first (:func:`check_ber_for`: an error, not a warning and then an error).
 
     Returns
     -------
@@ -148,7 +151,7 @@ def check_ber(target_ber: object) -> float:
     if not 0.0 < ber < 0.5:
         raise SIKernelError(f"target_ber={target_ber!r} is outside (0, 0.5): a bit error ratio is a "
                             "probability below 1/2 (e.g. 1e-6, or 2.4e-4 for an RS(544,514) FEC link)")
-    if is_dubious_ber(ber):
+    if warn and is_dubious_ber(ber):
         from .._stacklevel import user_stacklevel
 
         warnings.warn(SIKernelWarning(dubious_ber_message(target_ber)), stacklevel=user_stacklevel())
@@ -267,14 +270,14 @@ def check_ber_for(target_ber: object, modulation: str) -> float:
     SIKernelError
         Not a number, outside (0, 0.5), or at or above the modulation's Q = 0 limit.
     """
-    ber = check_ber(target_ber)
+    ber = check_ber(target_ber, warn=False)
     lim = budget.max_ber(_MODULATIONS[modulation])
     if ber >= lim:
         raise SIKernelError(f"target_ber={target_ber!r} is at or above {lim:.4g}, where the {modulation} "
                             "error relation BER = 2(1 - 1/L) Q(q) / log2 L reaches Q = 0 (no eye at all); "
                             "a link's raw BER is far below it (e.g. 1e-6, or 2.4e-4 for an "
                             "RS(544,514) FEC link)")
-    return ber
+    return check_ber(ber)   # the dubious-BER warning, once the BER is known to be usable
 
 
 def _check_common(baud: object, modulation: object, node_nm: object, architecture: object,
