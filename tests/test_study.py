@@ -427,9 +427,9 @@ def test_readme_headline_states_the_port_claims_and_the_cpo_step(study):
     joint = mean - (la + lo + mo)   # named only where it shows (review 35 L9)
     inter = f"; together {joint:+.1f} more, as they interact" if abs(joint) >= 0.05 else ""
     text = (f"CPO's energy per bit falls from {a['pj_per_bit']:.1f} (51.2T) to {b['pj_per_bit']:.1f} pJ/bit "
-            f"(102.4T). The assumptions that change with the generation ({l2:.1f} instead of {l1:.1f} dBm "
-            f"of laser light per lane {lo:+.1f} and a micro-ring driver instead of an "
-            f"MZM driver {mo:+.1f} pJ/bit of fall, each swapped alone{inter}) work "
+            f"(102.4T). The assumptions that change with the generation, each swapped alone: {l2:.1f} "
+            f"instead of {l1:.1f} dBm of laser light per lane, {lo:+.1f} pJ/bit of fall (against it); a "
+            f"micro-ring driver instead of an MZM driver, {mo:+.1f} (for it){inter}. Together they work "
             f"against the fall: swapping them on the 102.4T port is worth {at_hi:+.1f} pJ/bit of fall, on "
             f"the 51.2T port {at_lo:+.1f}, and {mean:+.1f} is the average of the two; {rest:.1f} pJ/bit "
             "comes from everything else, mostly per-lane optics power")
@@ -443,7 +443,7 @@ def test_cpo_step_words_each_sign():
 
     lo = {"pj_per_bit": 8.4, "generation": "51.2T"}
     hi = {"pj_per_bit": 5.7, "generation": "102.4T"}
-    for m, r, want in ((1.0, 1.7, "1.0 pJ/bit of the fall comes from assumptions"),
+    for m, r, want in ((1.0, 1.7, "lanes per laser) give 1.0 pJ/bit of the fall"),
                        (-0.2, 2.9, "work against the fall"), (0.01, 2.69, "about cancel"),
                        (3.0, -0.3, "everything else adds 0.3 pJ/bit")):
         st = {"low": lo, "high": hi, "from_assumptions_pj_per_bit": m,

@@ -452,29 +452,29 @@ def _cpo_step_text(res: Any) -> str:
     if st is None:
         return ""
     lo, hi = st["low"], st["high"]
-    words = []
     alone = st.get("alone_pj_per_bit", {})
 
-    def each(k: str) -> str:   # its own share, swapped alone (both orders averaged)
-        return f" {alone[k]:+.1f}" if k in alone else ""
+    def each(k: str, first: bool) -> str:   # its own share, swapped alone (both orders averaged)
+        if k not in alone:
+            return ""
+        v = alone[k]
+        side = "for it" if v >= 0.05 else "against it" if v <= -0.05 else "about none"
+        return f", {v:+.1f}{' pJ/bit of fall' if first else ''} ({side})"
 
     # lanes per laser move no energy below the top laser class (the light per lane is the input):
     # named only where its own share shows
+    items: list[tuple[str, str]] = []
     if "els_lanes_per_laser" in st["changed"] and abs(alone.get("els_lanes_per_laser", 1.0)) >= 0.05:
         a, b = st["changed"]["els_lanes_per_laser"]
-        words.append(f"{b:g} instead of {a:g} lanes per laser{each('els_lanes_per_laser')}")
+        items.append((f"{b:g} instead of {a:g} lanes per laser", "els_lanes_per_laser"))
     if "els_lane_light_dbm" in st["changed"]:
         a, b = st["changed"]["els_lane_light_dbm"]
-        words.append(f"{b:.1f} instead of {a:.1f} dBm of laser light per lane{each('els_lane_light_dbm')}")
+        items.append((f"{b:.1f} instead of {a:.1f} dBm of laser light per lane", "els_lane_light_dbm"))
     if "cpo_modulator" in st["changed"]:
         a, b = st["changed"]["cpo_modulator"]
-        words.append(f"{_MODULATOR_WORDS.get(b, b)} instead of {_MODULATOR_WORDS.get(a, a)}"
-                     f"{each('cpo_modulator')}")
-    if alone:
-        # the joint swap less the sum of the single swaps: said only where it shows (review 35 L9)
-        inter = st["from_assumptions_pj_per_bit"] - sum(alone.values())
-        words[-1] += (" pJ/bit of fall, each swapped alone"
-                      + (f"; together {inter:+.1f} more, as they interact" if abs(inter) >= 0.05 else ""))
+        items.append((f"{_MODULATOR_WORDS.get(b, b)} instead of {_MODULATOR_WORDS.get(a, a)}",
+                      "cpo_modulator"))
+    words = [w + each(k, i == 0) for i, (w, k) in enumerate(items)]
     head = (f"- CPO's energy per bit falls from {lo['pj_per_bit']:.1f} ({lo['generation']}) to "
             f"{hi['pj_per_bit']:.1f} pJ/bit ({hi['generation']}). ")
     r = st["rest_pj_per_bit"]
@@ -491,12 +491,18 @@ def _cpo_step_text(res: Any) -> str:
     swaps = (f"swapping them on the {hi['generation']} port is worth "
              f"{st['from_assumptions_at_high_pj_per_bit']:+.1f} pJ/bit of fall, on the {lo['generation']} "
              f"port {st['from_assumptions_at_low_pj_per_bit']:+.1f}, and {m:+.1f} is the average of the two")
-    listed = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-    which = f"assumptions that change with the generation ({listed})"
+    if alone:
+        # the joint swap less the sum of the single swaps: said only where it shows (review 35 L9)
+        inter = st["from_assumptions_pj_per_bit"] - sum(alone.values())
+        joint = f"; together {inter:+.1f} more, as they interact" if abs(inter) >= 0.05 else ""
+        intro = ("The assumptions that change with the generation, each swapped alone: "
+                 + "; ".join(words) + joint + ". Together they")
+    else:
+        intro = "The assumptions that change with the generation (" + "; ".join(words) + ")"
     if m >= 0.05:
-        return head + f"{m:.1f} pJ/bit of the fall comes from {which}: {swaps}; {rest}."
+        return head + f"{intro} give {m:.1f} pJ/bit of the fall: {swaps}; {rest}."
     verb = "work against the fall" if m <= -0.05 else "about cancel"   # they add energy, or net to ~0
-    return head + f"The {which} {verb}: {swaps}; {rest}."
+    return head + f"{intro} {verb}: {swaps}; {rest}."
 
 
 def lro_receive_end_bounds(gen_name: str) -> dict[str, Any]:
