@@ -976,3 +976,17 @@ def test_lpo_board_on_the_fitted_loss_would_leave_the_class():
     assert float(ch.il_db(g.baud / 2)) < g.linear_host_budget_db < float(fit_at_nyquist)
     doc = repo_text("docs/energy-model.md", flat=True)
     assert "so read on the fitted loss the board would have to be shorter than the class's 200 mm" in doc
+
+
+def test_messages_write_a_dimensionless_input_without_a_unit():
+    """New-user trial, session 41: 'els_wpe=0.01 1 is outside ...' glued the unit "1" to the value;
+    a dimensionless input is written bare, an input with a unit keeps it."""
+    from sikernel import SIKernelWarning
+    from sikernel.system.assumptions import check_user_values
+
+    with pytest.warns(SIKernelWarning, match=r"els_wpe=0\.01 is outside its documented range"):
+        check_user_values(generation(100, assumption_values={"els_wpe": 0.01}))
+    with pytest.warns(SIKernelWarning, match=r"els_lane_optical_dbm=-3 dBm per lane"):
+        check_user_values(generation(200, assumption_values={"els_lane_optical_dbm": -3}))
+    with pytest.raises(SIKernelError, match=r"\(dimensionless; documented 0\.08-0\.25"):
+        check_user_values(generation(100, assumption_values={"els_wpe": 15}))

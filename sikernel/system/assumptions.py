@@ -445,8 +445,9 @@ def check_user_values(g: Generation) -> None:
             point, low, high = a.documented
             if not low <= a.value <= high:
                 warnings.warn(SIKernelWarning(
-                    f"{a.name}={a.value:g} {a.unit} is outside its documented range {low:g}-{high:g} at "
-                    f"{g.name} (point {point:g}); it is priced as given"), stacklevel=user_stacklevel())
+                    f"{a.name}={a.value:g}{_unit_suffix(a.unit)} is outside its documented range "
+                    f"{low:g}-{high:g} at {g.name} (point {point:g}); it is priced as given"),
+                    stacklevel=user_stacklevel())
     given = dict(g.assumption_values)
     if "els_lanes_per_laser" in given and "els_lane_light_dbm" not in given:
         # review 35 M3: until December 2026 this input halved or doubled the laser power per lane
@@ -511,10 +512,20 @@ def check_user_value(name: str, value: object, documented: dict[str, Assumption]
         rng = (("[" if lo_in else "(") + (f"{lo:g}" if math.isfinite(lo) else "-inf") + ", "
                + (f"{hi:g}" if math.isfinite(hi) else "inf") + ("]" if hi_in else ")"))
         a = documented[name]
-        raise SIKernelError(f"{name}={value!r} is outside {rng}: it is {what} ({a.unit}; documented "
-                            f"{a.low:g}-{a.high:g}, point {a.value:g})")
+        raise SIKernelError(f"{name}={value!r} is outside {rng}: it is {what} ({_unit_name(a.unit)}; "
+                            f"documented {a.low:g}-{a.high:g}, point {a.value:g})")
     _check_unit_slip(name, float(x), documented[name])
     return float(x)
+
+
+def _unit_name(unit: str) -> str:
+    """An input's unit in a message ("dimensionless" for the unit "1")."""
+    return "dimensionless" if unit in ("1", "") else unit
+
+
+def _unit_suffix(unit: str) -> str:
+    """`` unit`` after a value in a message; nothing for a dimensionless input (unit "1")."""
+    return "" if unit in ("1", "") else f" {unit}"
 
 
 def _check_unit_slip(name: str, x: float, a: Assumption) -> None:
@@ -522,7 +533,7 @@ def _check_unit_slip(name: str, x: float, a: Assumption) -> None:
     the documented range of input ``a``, naming the slip it looks like."""
     from ..errors import SIKernelError
 
-    doc = f"documented {a.low:g}-{a.high:g} {a.unit}, point {a.value:g}"
+    doc = f"documented {a.low:g}-{a.high:g}{_unit_suffix(a.unit)}, point {a.value:g}"
     if a.unit.startswith("dB"):
         if a.low - SLIP_DB <= x <= a.high + SLIP_DB:
             return
@@ -545,7 +556,7 @@ def _check_unit_slip(name: str, x: float, a: Assumption) -> None:
     # ring_c_f=5e-12 had been asked "5e-12 fF is 5e-27 F?", a lane count "a unit prefix?")
     unit = a.unit.split()[0] if a.unit else ""
     prefix = {"F": ("f", 1e-15), "W": ("m", 1e-3), "V": ("m", 1e-3)}.get(unit)
-    slip = f"check its unit ({a.unit})"
+    slip = f"check its unit ({_unit_name(a.unit)})"
     if prefix is not None and a.low / SLIP_FACTOR <= x * prefix[1] <= a.high * SLIP_FACTOR:
         slip = f"a unit slip? {x:g} {prefix[0]}{unit} is {x * prefix[1]:g} {unit}"
     raise SIKernelError(f"{name}={x:g} is {what} ({doc}): {slip}; the study refuses values more than "

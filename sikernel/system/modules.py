@@ -73,8 +73,9 @@ PUBLISHED_MODULES: tuple[PublishedModule, ...] = (
     PublishedModule("1.6T LPO (200G/lane)", "lpo", "102.4T", 9.0, 11.0, False,
                     "Semtech: LPO ~ 10 W (the 9-11 W range is our reading of '~')"),
     PublishedModule("1.6T TX-retimed (TRO / LRO)", "lro", "102.4T", 15.0, 17.0, False,
-                    "Lumentum 1.6T 2DR4 TRO 16 W typical; Semtech RX-retimed ~ 16 W; IEEE EPS LRO < 20 W "
-                    "(the 15-17 W range is our reading of 'typical' and '~')"),
+                    "Lumentum 1.6T 2DR4 TRO 16 W typical; IEEE EPS LRO < 20 W (the 15-17 W range is our "
+                    "reading of 'typical'; Semtech's ~ 16 W is for an RX-retimed module, the other "
+                    "half-retimed design, not this one, and is not used)"),
     PublishedModule("800G with a 3 nm DSP", "pluggable", "51.2T", 11.0, 13.0, False,
                     "Broadcom Sian3: sub-13 W 800G (an upper bound; the 11 W lower end is our reading)",
                     (("module_node_nm", 3.0),)),
