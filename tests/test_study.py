@@ -120,10 +120,13 @@ def test_command_no_arguments_fresh_dir(tmp_path):
 
 
 def test_command_json(tmp_path):
+    """--json prints one object; --quiet keeps the progress bars off stderr (new-user trial, session
+    41: a script that merged the two streams could not parse the JSON)."""
     out = subprocess.run([sys.executable, "-m", "sikernel.cli", "study", "--json", "--rate", "106.25",
-                          "--draws", "200", "--out", str(tmp_path)], capture_output=True, text=True,
-                         timeout=600)
+                          "--draws", "200", "--quiet", "--out", str(tmp_path)], capture_output=True,
+                         text=True, timeout=600)
     assert out.returncode == 0, out.stderr
+    assert "sikernel study" not in out.stderr and "it/s" not in out.stderr and "curve" not in out.stderr
     obj = json.loads(out.stdout)
     assert {p["architecture"] for p in obj["ports"]} == {"pluggable", "lro", "lpo", "npo", "npo_dsp", "cpo"}
     for p in obj["ports"]:

@@ -78,6 +78,8 @@ def register(subparsers) -> None:
                         "factor of its amplitude (e.g. 2)")
     p.add_argument("--com", action="store_true",
                    help="also compute the IEEE COM of each host channel (slow: 10-40 s per channel)")
+    p.add_argument("--quiet", action="store_true",
+                   help="no progress bars on stderr (warnings and errors still go there)")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", dest="assumption",
                    help="an optical-side input at a value of your own, in the unit of the docs' assumption "
                         "table, e.g. --set els_wpe=0.2 (repeatable; it replaces the point and "
@@ -242,7 +244,7 @@ def _run_into(args: argparse.Namespace, out_dir: Path) -> int:
                         cpo_modulator=args.modulator,
                         target_ber=args.ber, port_gbps=args.port,
                         architectures=tuple(args.arch) if args.arch else ARCH_NAMES,
-                        n_draws=args.draws, seed=args.seed, with_com=args.com, progress=True,
+                        n_draws=args.draws, seed=args.seed, with_com=args.com, progress=not args.quiet,
                         crosstalk=_crosstalk_arg(args.crosstalk),
                         linear_host_budget_db=_budget_arg(args.linear_budget_db),
                         assumption_values=_assumption_args(args.assumption))
