@@ -40,7 +40,7 @@ from .system.architectures import ARCH_NAMES, get_architecture
 from .system.assumptions import module_outside_anchor
 from .system.channels import DEFAULT_PATHS, REACH_BUDGETS_DB, PathSpec, build_channel
 from .system.curves import CURVE_LENGTHS_M, CURVE_MATERIALS, CURVE_Z_P_M
-from .system.eyes import _dsp_receiver, _dsp_split, com_db, com_of_path, com_preset_for, eyes  # noqa: F401  (former names, tests)
+from .system.eyes import _dsp_receiver, _dsp_split, com_db, com_of_path, com_preset_for, eyes  # noqa: F401  (com_db and the _dsp_ names: former names, tests)
 from .system.h5 import read_hdf5, write_hdf5
 from .system.result import BANDED, LANES_PER_SWITCH, RATES_GBPS, StudyResult, nan_to_none
 
@@ -232,8 +232,9 @@ def run_study(rates_gbps: Sequence[float] = RATES_GBPS, node_nm: float | None = 
         Compute the statistical eyes of each host link, and the energy-vs-length curves.
     with_com : bool
         Also compute the IEEE COM of each host channel's board part (802.3ck / 802.3dj KR
-        preset, the row's ``com_preset``; ≈ 10-40 s per channel, so off by default; ``com_db`` is
-        NaN otherwise, and for a path with no board part (CPO), the row's ``com_note`` saying why).
+        preset, the row's ``com_preset``, None for a path with no board part; ≈ 10-40 s per channel,
+        so off by default; ``com_db`` is NaN otherwise and for a path with no board part (CPO), the
+        row's ``com_note`` saying why).
     crosstalk : "standard", None, str, float or CrosstalkModel
         Crosstalk of the host links: "standard" (default: as each standard's COM, i.e. the
         :data:`sikernel.system.standards.COM_INCLUDES_CROSSTALK` classes with the stored
@@ -446,9 +447,9 @@ def _row(pm: Any, g: Any, a: str, with_eyes: bool, with_com: bool, com_cache: di
     key = (pm.path.segments, pm.path.z_p_tx_m, pm.path.z_p_rx_m, g.baud)
     if with_com and key not in com_cache:
         com_cache[key] = com_of_path(pm.path, g.baud)
-    row["com_db"], row["com_note"] = com_cache.get(
-        key, (float("nan"), "not computed: give --com (run_study(with_com=True))"))
-    row["com_preset"] = com_preset_for(g.baud)
+    row["com_db"], row["com_preset"], row["com_note"] = com_cache.get(
+        key, (float("nan"), None if not pm.path.segments else com_preset_for(g.baud),
+              "not computed: give --com (run_study(with_com=True))"))
     if with_eyes:
         fig, un, eq = eyes(ch, g.baud, e, pm.target_ber, crosstalk=pm.crosstalk)
         eye_store[(g.lane_line_gbps, a)] = (un, eq)

@@ -2,7 +2,7 @@
 
 Pipeline (defaults follow the IEEE 802.3ck KR COM preset where one applies):
 
-1. read the 4-port thru (port map (1,3) -> (2,4)) with
+1. read the 4-port thru (port map ``--pairs``, default (1,3) -> (2,4)) with
    :func:`sikernel.channel.touchstone.read_touchstone`;
 2. pulse response (93A-24) at ``--baud`` with the RX AFE filter (93A-20,
    ``f_r = 0.75 f_b``), 32 samples per UI, symbol amplitude ``--amplitude-v``

@@ -79,7 +79,8 @@ def register(subparsers) -> None:
     p.add_argument("--com", action="store_true",
                    help="also compute the IEEE COM of each host channel (slow: 10-40 s per channel)")
     p.add_argument("--quiet", action="store_true",
-                   help="no progress bars on stderr (warnings and errors still go there)")
+                   help="no progress bars of the study on stderr (warnings and errors still go there; an "
+                        "SI table built on the way, once per machine, shows its own bar on a terminal only)")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", dest="assumption",
                    help="an optical-side input at a value of your own, in the unit of the docs' assumption "
                         "table, e.g. --set els_wpe=0.2 (repeatable; it replaces the point and "

@@ -51,9 +51,12 @@ A loss offset of the host channel is priced as a flat loss of the length's loss 
 as a longer line (measured against the channel rebuilt at the length in docs 6.5).  A family
 that does not close the end at the point values but closes elsewhere on its ranges (an analog
 receiver that closes only at a lower loss, crosstalk or t_FO4 than the point's, where the point
-needs the DSP one) is tabulated too, normalised at its closing grid cell nearest to the point,
-so a draw within its closing limit takes it where it is the cheaper; a family that closes
-nowhere on the grid is left out.
+needs the DSP one) is tabulated too, so a draw within its closing limit takes it where it is the
+cheaper: each crosstalk row where the point's tables say it closes is tabulated again from the
+channel at that crosstalk and at the row's highest closing shift (the equaliser settings the SI
+chain chooses where the family does not close put its limit more than a dB off), and it is
+normalised at its closing grid cell nearest to the point.  A family that closes nowhere on the
+point's tables is left out (one that the channel itself would close somewhere there is missed).
 
 Curves are kept on disk with the operating tables they come from (:mod:`sikernel.power.op_cache`,
 keyed by :func:`_key`), so a warm process reads them instead of solving the budget again.
@@ -236,11 +239,14 @@ class EndCurves:
         best_lim = np.full(shape, -np.inf)
         k = np.zeros(shape, dtype=int)
         axes = (self.f3db_over_baud, self.xt_scale, self.fo4_s, self.ratio_db)
+        # a shift beyond the grid is priced at its nearest end, closure included (a row that closes
+        # nowhere holds its limit one dB below the grid)
+        d_in = np.clip(d, self.ratio_db[0], self.ratio_db[-1])
         for i, fc in enumerate(self.families):
             lim = _lerp(axes[:3], fc.loss_limit_db, (b, x, t))
             e = fc.pj_per_bit * _lerp(axes, fc.ratio, (b, x, t, d))
             s = fc.select_pj_per_bit * _lerp(axes, fc.select_ratio, (b, x, t, d))
-            take = (d <= lim) & (s < best_sel)
+            take = (d_in <= lim) & (s < best_sel)
             val = np.where(take, e, val)
             best_sel = np.where(take, s, best_sel)
             k = np.where(take, i, k)
@@ -385,35 +391,77 @@ def _build(ch: Any, *, baud: float, node_nm: float, exclude: tuple[str, ...], ta
     m0 = int(np.argmin(np.abs(bw - bw_point))) if linear_path is not None else 0
     fb, _, levels, tech, _, ber, _, clk, txk, _ = api._check_common(
         baud, "pam4", node_nm, "auto", target_ber, "txrx", "cdr", "ffe", "host")
-    # the operating table at a reference crosstalk scale (the point's, or the model's own where the
-    # point has none) and, with crosstalk, the same channel's FEXT alone
+    # the operating tables at a reference crosstalk scale (the point's, or the model's own where the
+    # point has none) and, with crosstalk, the same channels' FEXT alone
     s_ref = float(a.value) if active and a.value > 0 else 1.0
-    xt_ref = None if not active else dataclasses.replace(xt0, scale=xt0.scale * s_ref)
     beta = float(xt0.fext_beta) if active else 1.0
     to_pj = 1e12 / (fb * math.log2(levels))
     solve = dict(levels=levels, baud=fb, target_ber=ber, tech=tech, scope=scope, clocking=clk, tx_kind=txk)
-    # the FEXT share of each configuration's crosstalk from the point's channel, applied to the other
-    # bandwidths' tables (a bandwidth filters the victim and, through |H|^β_F, its FEXT alike)
-    op0 = _with_fext(chs[m0], fb, levels, xt_ref)
-    share = _fext_share(op0)
-    ops = [op0 if m == m0 else _with_fext(c, fb, levels, xt_ref, share) for m, c in enumerate(chs)]
+    def tables(shift_db: float, scale: float) -> list:
+        """Every bandwidth's operating table over its channel with a flat loss ``shift_db`` and the
+        crosstalk at ``scale``; the FEXT share of each configuration's crosstalk from the point
+        bandwidth's channel, applied to the other bandwidths' tables (a bandwidth filters the
+        victim and, through |H|^β_F, its FEXT alike)."""
+        xt = None if not active else dataclasses.replace(xt0, scale=xt0.scale * scale)
+        op_m0 = _with_fext(_flat_loss(chs[m0], shift_db), fb, levels, xt)
+        sh = _fext_share(op_m0)
+        return [op_m0 if m == m0 else _with_fext(_flat_loss(c, shift_db), fb, levels, xt, sh)
+                for m, c in enumerate(chs)]
 
-    out, at_point = [], []
-    for f in fams:
+    def family_grid(tabs: list, f: str, shift_db: float, scale: float, scales: np.ndarray) -> tuple:
+        """``f``'s columns of ``tabs`` (taken at ``shift_db`` and ``scale``) and its energies on
+        the grid at the crosstalk ``scales``, shifts and scales counted from there."""
         fam_ops = []
-        for op in ops:
+        for op in tabs:
             cand = api.candidates(op, (), f)
             fam_ops.append(api._keep_columns(cand, cand.family == f))
-        e, sel = _family_grid(fam_ops, xs / s_ref, grid, cos, beta, to_pj, solve)
+        return (fam_ops, *_family_grid(fam_ops, scales / scale, grid - shift_db, cos, beta, to_pj, solve))
+
+    def away_from_point(f: str, fam_ops: list, e: np.ndarray, sel: np.ndarray
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Energies and limits of a family that does not close at the point values.  The scaled
+        tables hold the equaliser settings the SI chain chose on the channel they come from; for
+        such a family (closing at the edge of its SNR) the choice made where it does not close
+        can move its limit by more than a dB (102.4T pluggable at BER 1.8e-5, 0.75 of the point's
+        crosstalk: -3.3 dB from the point's tables, -2.0 dB from the channel itself).  So each
+        crosstalk row of the grid where it closes is tabulated again from the channel at that
+        crosstalk and at the row's highest closing shift (on ``e`` / ``sel``, from the point's
+        tables), where it closes."""
+        ok = np.isfinite(sel)
+        lim = _limits(fam_ops, xs / s_ref, grid, cos, beta, solve, ok)
+        e, sel = e.copy(), sel.copy()
+        for j, x in enumerate(xs):
+            if not ok[:, j].any():
+                continue
+            shift_db = float(grid[np.flatnonzero(ok[:, j].any(axis=(0, 1)))[-1]])
+            x_j = float(x) if active else s_ref
+            fo, e_j, sel_j = family_grid(tables(shift_db, x_j), f, shift_db, x_j, xs[j:j + 1])
+            e[:, j:j + 1], sel[:, j:j + 1] = e_j, sel_j
+            lim[:, j:j + 1] = _limits(fo, np.ones(1), grid - shift_db, cos, beta, solve,
+                                      np.isfinite(sel_j)) + shift_db
+        return e, sel, lim
+
+    ops = tables(0.0, s_ref)
+    point = (m0, j0, i0, l0)
+    out, at_point = [], []
+    for f in fams:
+        fam_ops, e, sel = family_grid(ops, f, 0.0, s_ref, xs)
         ok = np.isfinite(sel)
         if not ok.any():
             continue   # the family closes the end nowhere on its ranges
-        lim = _limits(fam_ops, xs / s_ref, grid, cos, beta, solve, ok)
+        closes_at_point = bool(ok[point])
+        if closes_at_point:
+            lim = _limits(fam_ops, xs / s_ref, grid, cos, beta, solve, ok)
+        else:
+            e, sel, lim = away_from_point(f, fam_ops, e, sel)
+            ok = np.isfinite(sel)
+            if not ok.any():
+                continue
         e_h, sel_h = _held_planes(e), _held_planes(sel)
-        ref = _reference_cell(ok, (m0, j0, i0, l0))
+        ref = _reference_cell(ok, point)
         p0, s0 = float(e[ref]), float(sel[ref])
         out.append(FamilyCurves(f, p0, s0, e_h / p0, sel_h / s0, lim))
-        at_point.append(bool(ok[m0, j0, i0, l0]))
+        at_point.append(closes_at_point)
     if not any(at_point):
         raise SIKernelError(f"no receiver family ({', '.join(fams)}) closes this host end at the point "
                             "values")
@@ -533,14 +581,13 @@ def _limits(ops: list[Any], xt_rel: np.ndarray, g: np.ndarray, cos: list[Any], b
 
 
 def _reference_cell(ok: np.ndarray, point: tuple[int, ...]) -> tuple[int, ...]:
-    """The grid cell a family's curves are normalised at: ``point`` where the family closes
-    there, else its closing cell nearest to it (index distance, the loss-shift axis first)."""
+    """The grid cell a family's curves are normalised at (and, for a family that does not close at
+    the point values, its equaliser settings taken at): ``point`` where the family closes there,
+    else its closing cell of least summed index distance to it (the first such in C order)."""
     if ok[point]:
         return point
     cells = np.argwhere(ok)
-    d = np.abs(cells - np.asarray(point))
-    order = np.lexsort((d[:, 0], d[:, 1], d[:, 2], d[:, 3], d.sum(axis=1)))
-    return tuple(int(i) for i in cells[order[0]])
+    return tuple(int(i) for i in cells[int(np.argmin(np.abs(cells - np.asarray(point)).sum(axis=1)))])
 
 
 def _held_planes(e: np.ndarray) -> np.ndarray:

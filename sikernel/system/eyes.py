@@ -251,9 +251,9 @@ def com_preset_for(baud: float) -> str:
     return f"{package_preset(baud)}-kr"
 
 
-def com_of_path(spec: PathSpec, baud: float) -> tuple[float, str]:
-    """COM (dB) of the board-level part of the path with the preset's own packages (93A/178A), and
-    why it is NaN where it is.
+def com_of_path(spec: PathSpec, baud: float) -> tuple[float, str | None, str]:
+    """COM (dB) of the board-level part of the path with the preset's own packages (93A/178A), the
+    preset, and why it is NaN where it is.
 
     The preset is :func:`com_preset_for` (a KR preset: its packages and reference receiver; the
     802.3ck C2M channels are scored by 120G's eye-based COM, which the study does not run).
@@ -270,24 +270,27 @@ def com_of_path(spec: PathSpec, baud: float) -> tuple[float, str]:
     com_db : float
         NaN for a path with no board part (CPO: the whole path is package trace, which no IEEE
         COM preset's package model describes) or when COM cannot be evaluated.
+    preset : str or None
+        The preset scored with (:func:`com_preset_for`); None for a path with no board part.
     note : str
         "" where ``com_db`` is a number, else the reason.
     """
     from ..eye.com import com
 
     if not spec.segments:
-        return float("nan"), ("no board part: the whole path is package trace, an XSR-class link that "
-                              "no IEEE COM preset (with its BGA package models) describes")
+        return float("nan"), None, ("no board part: the whole path is package trace, an XSR-class link "
+                                    "that no IEEE COM preset (with its BGA package models) describes")
     f = np.arange(0.0, 1.5 * baud + 5e6, 10e6)
     ch = build_channel(spec, baud, packages=False, f=f)
+    preset = com_preset_for(baud)
     try:
-        return float(com(ch, com_preset_for(baud)).com_db), ""
+        return float(com(ch, preset).com_db), preset, ""
     except SIKernelError as exc:
-        return float("nan"), f"COM could not be evaluated: {exc}"
+        return float("nan"), preset, f"COM could not be evaluated: {exc}"
 
 
 def com_db(spec: PathSpec, baud: float) -> float:
-    """COM (dB) of the board-level part of the path (:func:`com_of_path` without its note).
+    """COM (dB) of the board-level part of the path (:func:`com_of_path` without its preset and note).
 
     Parameters
     ----------
