@@ -78,3 +78,14 @@ def test_bad_pairs_exit_2(capsys, cmd, pairs, msg):
     assert main([cmd, str(p), "--pairs", pairs, *extra]) == 2
     err = capsys.readouterr().err
     assert msg in err and "Traceback" not in err
+
+
+def test_pairs_text_round_trip():
+    """The command line's default map is the reader's, and format_pairs / parse_pairs invert each
+    other (the warning's --pairs is one the command line reads)."""
+    from sikernel._cli.ports import DEFAULT_PAIRS_TEXT, parse_pairs
+    from sikernel.channel.touchstone import DEFAULT_PAIRS, format_pairs
+
+    assert parse_pairs(DEFAULT_PAIRS_TEXT) == DEFAULT_PAIRS
+    for p in (DEFAULT_PAIRS, ((1, 2), (3, 4)), ((4, 3), (2, 1))):
+        assert parse_pairs(format_pairs(p)) == p

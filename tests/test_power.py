@@ -732,3 +732,23 @@ def test_ber_beyond_the_q0_limit_is_an_error_without_a_warning_first():
     with pytest.warns(SIKernelWarning, match="target_ber=0.3 is above 0.01") as rec:
         e = energy_per_bit(loss_db=10.0, baud=53.125e9, target_ber=0.3)
     assert sum("above 0.01" in str(w.message) for w in rec) == 1 and e.total_pj_per_bit > 0
+
+
+def test_target_ber_docstring_der0_figures_are_the_sheets():
+    """The DER_0 values energy_per_bit's docstring lists are those of the COM presets (read from the
+    IEEE sheets) and of the study's generations (the C2M and 802.3df sheets)."""
+    from sikernel.eye.presets import get_preset
+    from sikernel.system.standards import generation
+
+    text = " ".join(energy_per_bit.__doc__.split())
+    c2c, kr, dj = (get_preset(n).der0 for n in ("802.3ck-c2c", "802.3ck-kr", "802.3dj-kr"))
+    c2m_100, df_200 = generation("51.2T").target_ber_c2m, generation("102.4T").target_ber_c2m
+    assert c2c == c2m_100
+
+    def e(x: float) -> str:   # 1e-5, as the docstring writes it
+        m, ex = f"{x:.0e}".split("e")
+        return f"{m}e{int(ex)}"
+
+    assert (f"DER_0: {e(c2c)} for 802.3ck C2C and C2M, {e(kr)} for 802.3ck KR and the 802.3df 200G "
+            f"sheets, {e(dj)} in the 802.3dj KR draft") in text
+    assert kr == df_200

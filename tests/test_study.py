@@ -428,7 +428,7 @@ def test_readme_headline_states_the_port_claims_and_the_cpo_step(study):
     assert abs(la) < 1e-9 and lo < 0 and mo > 0, (la, lo, mo)
     l1, l2 = (point_values(generation(r))["els_lane_light_dbm"] for r in (100, 200))
     joint = mean - (la + lo + mo)   # named only where it shows (review 35 L9)
-    inter = f"; together {joint:+.1f} more, as they interact" if abs(joint) >= 0.05 else ""
+    inter = f"; their interaction {joint:+.1f}" if abs(joint) >= 0.05 else ""
     text = (f"CPO's energy per bit falls from {a['pj_per_bit']:.1f} (51.2T) to {b['pj_per_bit']:.1f} pJ/bit "
             f"(102.4T). The assumptions that change with the generation, each swapped alone: {l2:.1f} "
             f"instead of {l1:.1f} dBm of laser light per lane, {lo:+.1f} pJ/bit of fall (against it); a "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from .ports import add_pairs_argument, parse_pairs
 
@@ -74,7 +75,7 @@ def _parse_overrides(items: list[str], preset: object = "802.3ck-kr") -> dict:
 MAX_TX_GRID = 1_000_000
 
 
-def _read_with_pairs(args: argparse.Namespace) -> tuple[object, list, list]:
+def _read_with_pairs(args: argparse.Namespace) -> tuple[Any, list[Any], list[Any]]:
     """The thru and aggressors as :func:`sikernel.com` takes them: the paths themselves with the
     default port map (COM reads them), else each file read with ``--pairs``."""
     from ..channel.touchstone import DEFAULT_PAIRS, as_channel

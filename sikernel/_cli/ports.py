@@ -6,7 +6,8 @@ import argparse
 import re
 
 #: the port map of the shared IEEE P802.3ck channels and of the IEEE COM code's default
-#: ``[1 3 2 4]`` port order: P leg 1 -> 2, N leg 3 -> 4
+#: ``[1 3 2 4]`` port order: P leg 1 -> 2, N leg 3 -> 4 (``format_pairs(DEFAULT_PAIRS)`` of
+#: :mod:`sikernel.channel.touchstone`, written out: the parser is built without importing NumPy)
 DEFAULT_PAIRS_TEXT = "1,3:2,4"
 
 

@@ -315,6 +315,22 @@ def mixed_mode_sdd(s: np.ndarray, pairs: Any = DEFAULT_PAIRS) -> np.ndarray:
     return out
 
 
+def format_pairs(pairs: tuple[tuple[int, int], tuple[int, int]]) -> str:
+    """A port map as the command line's ``--pairs`` takes it: ``((1, 3), (2, 4))`` -> ``"1,3:2,4"``.
+
+    Parameters
+    ----------
+    pairs : ((int, int), (int, int))
+        ``((P_tx, N_tx), (P_rx, N_rx))``, 1-based.
+
+    Returns
+    -------
+    str
+    """
+    (p1, n1), (p2, n2) = pairs
+    return f"{p1},{n1}:{p2},{n2}"
+
+
 def _swapped(pairs: tuple[tuple[int, int], tuple[int, int]]) -> tuple[tuple[int, int], tuple[int, int]]:
     """The other common convention: ((p1, n1), (p2, n2)) <-> ((p1, p2), (n1, n2))."""
     (p1, n1), (p2, n2) = pairs
@@ -466,7 +482,7 @@ def read_touchstone(path_or_network: Any, pairs: Any = DEFAULT_PAIRS, *,
                           f"but pairs={alt} gives {il_alt:.1f} dB (more than {PORT_MAP_WARN_DB:g} dB "
                           "less, like a thru): the port map looks swapped; check which ports form "
                           f"each differential pair (pairs={alt}; on the command line --pairs "
-                          f"{alt[0][0]},{alt[0][1]}:{alt[1][0]},{alt[1][1]})", SIKernelWarning,
+                          f"{format_pairs(alt)})", SIKernelWarning,
                           stacklevel=user_stacklevel())
         elif il < THRU_LOW_BAND_MAX_IL_DB:
             phase = _dc_phase_rad(f, sdd[:, 1, 0])
@@ -579,4 +595,5 @@ def as_channel(x: Any, what: str = "channel", *, pairs: Any = DEFAULT_PAIRS,
                         "sikernel.Channel(f_hz, sdd) or sikernel.read_touchstone(path)")
 
 
-__all__ = ["DEFAULT_PAIRS", "as_channel", "mixed_mode_sdd", "parse_touchstone", "read_touchstone"]
+__all__ = ["DEFAULT_PAIRS", "as_channel", "format_pairs", "mixed_mode_sdd", "parse_touchstone",
+           "read_touchstone"]

@@ -146,6 +146,12 @@ def check_ber(target_ber: object, *, warn: bool = True) -> float:
     ------
     SIKernelError
         Not a number, or outside (0, 0.5).
+
+    Warns
+    -----
+    SIKernelWarning
+        With ``warn``: a BER above what RS(544,514) corrects, or a likely slip
+        (:func:`is_dubious_ber`).
     """
     ber = _validate.finite_scalar("target_ber", target_ber)
     if not 0.0 < ber < 0.5:
@@ -269,6 +275,11 @@ def check_ber_for(target_ber: object, modulation: str) -> float:
     ------
     SIKernelError
         Not a number, outside (0, 0.5), or at or above the modulation's Q = 0 limit.
+
+    Warns
+    -----
+    SIKernelWarning
+        A usable but dubious BER (:func:`is_dubious_ber`), once it is known to be below the limit.
     """
     ber = check_ber(target_ber, warn=False)
     lim = budget.max_ber(_MODULATIONS[modulation])

@@ -33,6 +33,8 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .result import unit_suffix
+
 if TYPE_CHECKING:
     from .standards import Generation
 
@@ -445,7 +447,7 @@ def check_user_values(g: Generation) -> None:
             point, low, high = a.documented
             if not low <= a.value <= high:
                 warnings.warn(SIKernelWarning(
-                    f"{a.name}={a.value:g}{_unit_suffix(a.unit)} is outside its documented range "
+                    f"{a.name}={a.value:g}{unit_suffix(a.unit)} is outside its documented range "
                     f"{low:g}-{high:g} at {g.name} (point {point:g}); it is priced as given"),
                     stacklevel=user_stacklevel())
     given = dict(g.assumption_values)
@@ -523,17 +525,12 @@ def _unit_name(unit: str) -> str:
     return "dimensionless" if unit in ("1", "") else unit
 
 
-def _unit_suffix(unit: str) -> str:
-    """`` unit`` after a value in a message; nothing for a dimensionless input (unit "1")."""
-    return "" if unit in ("1", "") else f" {unit}"
-
-
 def _check_unit_slip(name: str, x: float, a: Assumption) -> None:
     """Refuse a user value :data:`SLIP_FACTOR` x (linear units) or :data:`SLIP_DB` dB (dB, dBm) beyond
     the documented range of input ``a``, naming the slip it looks like."""
     from ..errors import SIKernelError
 
-    doc = f"documented {a.low:g}-{a.high:g}{_unit_suffix(a.unit)}, point {a.value:g}"
+    doc = f"documented {a.low:g}-{a.high:g}{unit_suffix(a.unit)}, point {a.value:g}"
     if a.unit.startswith("dB"):
         if a.low - SLIP_DB <= x <= a.high + SLIP_DB:
             return

@@ -165,7 +165,7 @@ class StudyResult:
             for c in self.checks:
                 pub = (f"{c['published_low']:g}-{c['published_high']:g}" if c.get("published_low") is not None
                        else f"{c['published']:g}")
-                unit = "" if c["unit"] == "1" else f" {c['unit']}"   # a ratio prints bare
+                unit = unit_suffix(c["unit"])   # a ratio prints bare
                 # a consistency check compares with what the model itself needs (the link budget)
                 ref = ("budget" if c.get("limit") == "at_most" else
                        "needed" if c["kind"] == "consistency check" else "published")
@@ -204,6 +204,21 @@ def _pct_text(pct: float) -> str:
     return f"{pct:.1f}" if pct < 9.95 else f"{pct:.0f}"
 
 
+def unit_suffix(unit: str) -> str:
+    """`` unit`` to write after a value; nothing for a dimensionless quantity (unit "1" or "").
+
+    Parameters
+    ----------
+    unit : str
+        The unit as the study records it ("1" for a ratio or another dimensionless quantity).
+
+    Returns
+    -------
+    str
+    """
+    return "" if unit in ("1", "") else f" {unit}"
+
+
 def check_verdict(c: dict[str, Any]) -> str:
     """How a check's model value stands against its reference, in words for the printed table.
 
@@ -223,7 +238,7 @@ def check_verdict(c: dict[str, Any]) -> str:
     """
     m = float(c["model"])
     if c["kind"] == "consistency check":
-        unit = "" if c["unit"] == "1" else f" {c['unit'].replace('dBm', 'dB')}"
+        unit = unit_suffix(c["unit"].replace("dBm", "dB"))
         if c.get("limit") == "at_most":   # a budget the model's value must stay under (a loss)
             d = float(c["published"]) - m
             built = " (by construction)" if c.get("by_construction") else ""
@@ -244,4 +259,5 @@ def check_verdict(c: dict[str, Any]) -> str:
 nan_to_none = plain_json
 
 
-__all__ = ["BANDED", "LANES_PER_SWITCH", "RATES_GBPS", "StudyResult", "check_verdict", "nan_to_none"]
+__all__ = ["BANDED", "LANES_PER_SWITCH", "RATES_GBPS", "StudyResult", "check_verdict", "nan_to_none",
+           "unit_suffix"]
