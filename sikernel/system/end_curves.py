@@ -397,6 +397,7 @@ def _build(ch: Any, *, baud: float, node_nm: float, exclude: tuple[str, ...], ta
     beta = float(xt0.fext_beta) if active else 1.0
     to_pj = 1e12 / (fb * math.log2(levels))
     solve = dict(levels=levels, baud=fb, target_ber=ber, tech=tech, scope=scope, clocking=clk, tx_kind=txk)
+
     def tables(shift_db: float, scale: float) -> list:
         """Every bandwidth's operating table over its channel with a flat loss ``shift_db`` and the
         crosstalk at ``scale``; the FEXT share of each configuration's crosstalk from the point
@@ -581,9 +582,9 @@ def _limits(ops: list[Any], xt_rel: np.ndarray, g: np.ndarray, cos: list[Any], b
 
 
 def _reference_cell(ok: np.ndarray, point: tuple[int, ...]) -> tuple[int, ...]:
-    """The grid cell a family's curves are normalised at (and, for a family that does not close at
-    the point values, its equaliser settings taken at): ``point`` where the family closes there,
-    else its closing cell of least summed index distance to it (the first such in C order)."""
+    """The grid cell a family's curves are normalised at: ``point`` where the family closes there,
+    else its closing cell of least summed index distance to it (the first such in C order; any
+    closing cell gives the same prices, the ratios multiplying the value back)."""
     if ok[point]:
         return point
     cells = np.argwhere(ok)
