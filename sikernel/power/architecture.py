@@ -33,6 +33,32 @@ from ..errors import LinkNotClosingError, SIKernelError
 from .budget import FAMILIES, OpTable, Solved
 
 ARCHITECTURES: tuple[str, ...] = ("auto", *FAMILIES)
+#: a target BER below this is stricter than any FEC'd 100G / 200G link runs at before its RS(544,514)
+#: FEC (the IEEE COM sheets' DER_0: 1e-5 to 2e-4); a link that closes at none of the families then
+#: gets a hint to price the link at its standard's value
+FEC_LINK_BER_MIN = 1e-5
+
+
+def fec_ber_hint(target_ber: float) -> str:
+    """The hint a link that no family closes gets when its target BER is stricter than the FEC'd
+    links' (:data:`FEC_LINK_BER_MIN`); "" otherwise.
+
+    Parameters
+    ----------
+    target_ber : float
+        The link's raw target BER.
+
+    Returns
+    -------
+    str
+    """
+    if target_ber >= FEC_LINK_BER_MIN:
+        return ""
+    return (f" (BER {target_ber:g} is stricter than the FEC'd 100G / 200G links run at: the IEEE COM "
+            "sheets' DER_0 are 1e-5 to 2e-4 before the RS(544,514) FEC; pass target_ber=1e-4, or the "
+            "standard's value, to price such a link)")
+
+
 #: the families ``architecture="auto"`` chooses from: retimed receivers, whose RX has slicers and
 #: clock recovery (analog, including its CTLE-only member, and ADC-DSP).  The ``linear`` family has
 #: neither: it is one segment of a link whose far end retimes, so it is priced only when asked for
@@ -175,7 +201,8 @@ def choose(op: OpTable, sol: Solved, architecture: str, target_ber: float,
         if not closing:
             raise LinkNotClosingError(f"no architecture closes this link at BER {target_ber:g}: "
                                 + "; ".join(reasons[f] for f in FAMILIES
-                                            if f in present and f in AUTO_FAMILIES))
+                                            if f in present and f in AUTO_FAMILIES)
+                                + fec_ber_hint(target_ber))
         chosen = min(closing, key=lambda f: (closing[f], FAMILIES.index(f)))
         for f, t in closing.items():
             if f != chosen:
@@ -192,4 +219,5 @@ def choose(op: OpTable, sol: Solved, architecture: str, target_ber: float,
     return int(best[architecture]), architecture, reasons, totals
 
 
-__all__ = ["ARCHITECTURES", "AUTO_FAMILIES", "best_per_family", "choose", "failure_reason"]
+__all__ = ["ARCHITECTURES", "AUTO_FAMILIES", "FEC_LINK_BER_MIN", "best_per_family", "choose",
+           "failure_reason", "fec_ber_hint"]
