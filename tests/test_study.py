@@ -818,3 +818,14 @@ def test_study_with_com_notes_the_cpo_path():
     (row,) = r.rows
     assert math.isnan(row["com_db"]) and row["com_preset"] is None and "no board part" in row["com_note"]
     assert json.loads(json.dumps(r.to_json()))["architectures"][0]["com_db"] is None
+
+
+def test_block_table_names_each_port_in_full(study):
+    """The printed block table's columns carry whole architecture names (new-user trial, session
+    41: 'pluggab/100'), and every row of it is as wide as its header."""
+    lines = study.table().splitlines()
+    i = next(k for k, s in enumerate(lines) if s.startswith("block "))
+    assert "pluggable/100" in lines[i] and "npo_dsp/200" in lines[i] and "pluggab/" not in lines[i]
+    rows = [s for s in lines[i + 1:] if s and not s.startswith(("checks", "  ["))]
+    rows = rows[:next((k for k, s in enumerate(rows) if s.startswith("checks")), len(rows))]
+    assert rows and all(len(s) == len(lines[i]) for s in rows[:5]), [len(s) for s in rows[:5]]

@@ -149,14 +149,16 @@ class StudyResult:
                        + " do not close; they are held at the last closing point, so those upper bands "
                        "are lower bounds (JSON: mc_not_closing_by_input)")
         names = list(dict.fromkeys(b for p in self.ports for b in p["blocks_w"]))
-        heads = "".join(f" {p['architecture'][:7] + '/' + format(p['lane_gbps'], '.0f'):>11s}"
-                        for p in self.ports)
+        # whole names (new-user trial, session 41: 'pluggab/100'); the column as wide as the longest
+        labels = [f"{p['architecture']}/{p['lane_gbps']:.0f}" for p in self.ports]
+        w = max([11, *map(len, labels)])
+        heads = "".join(f" {lab:>{w}s}" for lab in labels)
         out += ["", "W per port by block (switch_serdes*: switch end; module_host_serdes*: the module's "
                 "host-side SerDes):", f"{'block':22s}" + heads]
         for b in names:
             # a block the port does not have prints as "-", not 0.00 (audit 28, new-user trial 29: LRO's
             # switch_serdes is split into _tx / _rx)
-            cells = (f" {p['blocks_w'][b]:11.2f}" if b in p["blocks_w"] else f" {'-':>11s}"
+            cells = (f" {p['blocks_w'][b]:{w}.2f}" if b in p["blocks_w"] else f" {'-':>{w}s}"
                      for p in self.ports)
             out.append(f"{b:22s}" + "".join(cells))
         if self.checks:
