@@ -36,7 +36,7 @@ LOSS = 20.3
 LOOKUP_VS_CHAIN_REL = 0.05
 
 
-def test_energy_per_bit_loss_warm(benchmark):
+def test_energy_per_bit_loss_warm(benchmark, monkeypatch):
     from sikernel.power import energy_per_bit
     from sikernel.power.api import clear_channel_op_cache
     from sikernel.power.table import synthetic_channel
@@ -50,14 +50,9 @@ def test_energy_per_bit_loss_warm(benchmark):
         return energy_per_bit(channel=ch, baud=BAUD)
 
     # and keeps it on disk (sikernel.power.op_cache): off while the chain is timed
-    os.environ["SIKERNEL_OP_CACHE"], before = "0", os.environ.get("SIKERNEL_OP_CACHE")
-    try:
+    with monkeypatch.context() as m:
+        m.setenv("SIKERNEL_OP_CACHE", "0")
         slow_t = best_of(full_chain, 3, warm_up=True)
-    finally:
-        if before is None:
-            del os.environ["SIKERNEL_OP_CACHE"]
-        else:
-            os.environ["SIKERNEL_OP_CACHE"] = before
     fast_t = benchmark.stats.stats.min
     slow = energy_per_bit(channel=ch, baud=BAUD)
     ratio = slow_t / fast_t

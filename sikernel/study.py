@@ -448,7 +448,7 @@ def _row(pm: Any, g: Any, a: str, with_eyes: bool, with_com: bool, com_cache: di
     if with_com and key not in com_cache:
         com_cache[key] = com_of_path(pm.path, g.baud)
     row["com_db"], row["com_preset"], row["com_note"] = com_cache.get(
-        key, (float("nan"), None if not pm.path.segments else com_preset_for(g.baud),
+        key, (float("nan"), com_preset_for(pm.path, g.baud),
               "not computed: give --com (run_study(with_com=True))"))
     if with_eyes:
         fig, un, eq = eyes(ch, g.baud, e, pm.target_ber, crosstalk=pm.crosstalk)

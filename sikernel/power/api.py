@@ -157,11 +157,18 @@ def check_ber(target_ber: object, *, warn: bool = True) -> float:
     if not 0.0 < ber < 0.5:
         raise SIKernelError(f"target_ber={target_ber!r} is outside (0, 0.5): a bit error ratio is a "
                             "probability below 1/2 (e.g. 1e-6, or 2.4e-4 for an RS(544,514) FEC link)")
-    if warn and is_dubious_ber(ber):
+    if warn:
+        _warn_if_dubious(ber, target_ber)
+    return ber
+
+
+def _warn_if_dubious(ber: float, target_ber: object) -> None:
+    """The SIKernelWarning of a legal but dubious BER (:func:`is_dubious_ber`), naming the value as
+    given (``target_ber``)."""
+    if is_dubious_ber(ber):
         from .._stacklevel import user_stacklevel
 
         warnings.warn(SIKernelWarning(dubious_ber_message(target_ber)), stacklevel=user_stacklevel())
-    return ber
 
 
 def dubious_ber_message(target_ber: object) -> str:
@@ -288,7 +295,8 @@ def check_ber_for(target_ber: object, modulation: str) -> float:
                             "error relation BER = 2(1 - 1/L) Q(q) / log2 L reaches Q = 0 (no eye at all); "
                             "a link's raw BER is far below it (e.g. 1e-6, or 2.4e-4 for an "
                             "RS(544,514) FEC link)")
-    return check_ber(ber)   # the dubious-BER warning, once the BER is known to be usable
+    _warn_if_dubious(ber, target_ber)   # once the BER is known to be usable
+    return ber
 
 
 def _check_common(baud: object, modulation: object, node_nm: object, architecture: object,

@@ -232,23 +232,26 @@ def eyes(ch, baud: float, e, target_ber: float,
              "eye_equalised_mlsd_gain_db": float(mlsd_gain_db)}, un, eq)
 
 
-def com_preset_for(baud: float) -> str:
+def com_preset_for(spec: PathSpec, baud: float) -> str | None:
     """The COM preset :func:`com_of_path` scores a path with at ``baud``: the KR preset of the
-    amendment whose packages the SI chain uses (802.3ck at ≤ 60 GBd, 802.3dj above).
+    amendment whose packages the SI chain uses (802.3ck at ≤ 60 GBd, 802.3dj above); None for a
+    path with no board part (CPO: the whole path is package trace).
 
     Parameters
     ----------
+    spec : PathSpec
+        The host channel.
     baud : float
         Symbol rate in Bd.
 
     Returns
     -------
-    str
-        A preset name of :func:`sikernel.eye.presets.get_preset`.
+    str or None
+        A preset name of :func:`sikernel.eye.presets.get_preset`, or None.
     """
     from ..channel.package import package_preset
 
-    return f"{package_preset(baud)}-kr"
+    return f"{package_preset(baud)}-kr" if spec.segments else None
 
 
 def com_of_path(spec: PathSpec, baud: float) -> tuple[float, str | None, str]:
@@ -271,18 +274,18 @@ def com_of_path(spec: PathSpec, baud: float) -> tuple[float, str | None, str]:
         NaN for a path with no board part (CPO: the whole path is package trace, which no IEEE
         COM preset's package model describes) or when COM cannot be evaluated.
     preset : str or None
-        The preset scored with (:func:`com_preset_for`); None for a path with no board part.
+        :func:`com_preset_for` of the path.
     note : str
         "" where ``com_db`` is a number, else the reason.
     """
     from ..eye.com import com
 
-    if not spec.segments:
+    preset = com_preset_for(spec, baud)
+    if preset is None:
         return float("nan"), None, ("no board part: the whole path is package trace, an XSR-class link "
                                     "that no IEEE COM preset (with its BGA package models) describes")
     f = np.arange(0.0, 1.5 * baud + 5e6, 10e6)
     ch = build_channel(spec, baud, packages=False, f=f)
-    preset = com_preset_for(baud)
     try:
         return float(com(ch, preset).com_db), preset, ""
     except SIKernelError as exc:
